@@ -1,0 +1,204 @@
+/* api/config.c — machine configurations: presets and `-o key=value` keys. */
+#include "api/api.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* See api.h. */
+void api_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	if (!errbuf || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Parse an unsigned number with an optional binary K/M/G/T suffix (and an
+ * optional "iB" or "B" after it). -EINVAL on anything else or overflow. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	uint64_t v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	}
+	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+/* Parse a decimal integer in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int set_ram(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	uint64_t bytes;
+	if (parse_size(v, &bytes)) {
+		api_errbuf(eb, el, "ram: '%s' is not a size (use bytes or a K/M/G/T suffix)", v);
+		return -EINVAL;
+	}
+	if (bytes < RAM_MIN_BYTES || bytes > RAM_MAX_BYTES || bytes % PAGE_SIZE) {
+		api_errbuf(eb, el, "ram: %s must be a multiple of 4096 bytes between 16M and 1T", v);
+		return -EINVAL;
+	}
+	c->kernel.ram_bytes = bytes;
+	return 0;
+}
+
+static int set_cores(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 1, MAX_CPUS, &n)) {
+		api_errbuf(eb, el, "cores: '%s' is not a number from 1 to %d", v, MAX_CPUS);
+		return -EINVAL;
+	}
+	c->kernel.nr_cpus = (int)n;
+	return 0;
+}
+
+static int set_paging(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 4, 5, &n)) {
+		api_errbuf(eb, el, "paging: '%s' must be 4 or 5 (levels of page tables)", v);
+		return -EINVAL;
+	}
+	c->kernel.paging_levels = (int)n;
+	return 0;
+}
+
+static int set_min_free_kbytes(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 0, 262144 * 4, &n)) {
+		api_errbuf(eb, el, "min_free_kbytes: '%s' is not a number from 0 (computed) to %d", v,
+			   262144 * 4);
+		return -EINVAL;
+	}
+	c->kernel.min_free_kbytes = (int)n;
+	return 0;
+}
+
+static int set_seed(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (errno || end == v || *end || *v == '-') {
+		api_errbuf(eb, el, "seed: '%s' is not an unsigned number", v);
+		return -EINVAL;
+	}
+	c->seed = n;
+	return 0;
+}
+
+static void get_ram(const mmsim_config *c, char *b, size_t n)
+{
+	uint64_t v = c->kernel.ram_bytes;
+	if (!(v & ((1ULL << 30) - 1)))
+		snprintf(b, n, "%" PRIu64 "G", v >> 30);
+	else if (!(v & ((1ULL << 20) - 1)))
+		snprintf(b, n, "%" PRIu64 "M", v >> 20);
+	else
+		snprintf(b, n, "%" PRIu64, v);
+}
+static void get_cores(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.nr_cpus); }
+static void get_paging(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.paging_levels); }
+static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.min_free_kbytes); }
+static void get_seed(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->seed); }
+
+static const struct config_key {
+	const char *name;
+	int (*set)(mmsim_config *c, const char *v, char *eb, size_t el);
+	void (*get)(const mmsim_config *c, char *b, size_t n);
+} keys[] = {
+	{ "ram", set_ram, get_ram },
+	{ "cores", set_cores, get_cores },
+	{ "paging", set_paging, get_paging },
+	{ "min_free_kbytes", set_min_free_kbytes, get_mfk },
+	{ "seed", set_seed, get_seed },
+};
+#define NR_KEYS (sizeof keys / sizeof keys[0])
+
+/* See mmsim.h. */
+mmsim_config *mmsim_config_new(const char *preset, int *err)
+{
+	if (preset && strcmp(preset, "default")) {
+		if (err)
+			*err = -ENOENT;
+		return NULL;
+	}
+	mmsim_config *c = calloc(1, sizeof *c);
+	if (!c) {
+		if (err)
+			*err = -ENOMEM;
+		return NULL;
+	}
+	c->kernel.ram_bytes = 4ULL << 30;
+	c->kernel.nr_cpus = 2;
+	c->kernel.paging_levels = 4;
+	snprintf(c->preset, sizeof c->preset, "default");
+	if (err)
+		*err = 0;
+	return c;
+}
+
+/* See mmsim.h. */
+void mmsim_config_free(mmsim_config *c)
+{
+	free(c);
+}
+
+/* See mmsim.h. */
+int mmsim_config_set(mmsim_config *c, const char *key, const char *value, char *eb, size_t el)
+{
+	for (size_t i = 0; i < NR_KEYS; i++)
+		if (!strcmp(key, keys[i].name))
+			return keys[i].set(c, value, eb, el);
+	api_errbuf(eb, el, "unknown configuration key '%s'", key);
+	return -ENOENT;
+}
+
+/* See mmsim.h. */
+int mmsim_config_get(const mmsim_config *c, const char *key, char *buf, size_t len)
+{
+	for (size_t i = 0; i < NR_KEYS; i++)
+		if (!strcmp(key, keys[i].name)) {
+			keys[i].get(c, buf, len);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* See mmsim.h. */
+const char *mmsim_config_key(size_t i)
+{
+	return i < NR_KEYS ? keys[i].name : NULL;
+}

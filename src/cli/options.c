@@ -1,0 +1,118 @@
+/* cli/options.c — the options every subcommand shares. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Apply one KEY=VALUE; 0, or -1 after printing the error. */
+static int apply_override(struct cli *cli, const char *kv)
+{
+	char key[64], err[256];
+	const char *eq = strchr(kv, '=');
+	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof key) {
+		fprintf(stderr, "mmsim %s: -o wants KEY=VALUE, got '%s'\n", cli->name, kv);
+		return -1;
+	}
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	if (mmsim_config_set(cli->config, key, eq + 1, err, sizeof err)) {
+		fprintf(stderr, "mmsim %s: -o %s: %s\n", cli->name, kv, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Make cli->config from a preset name; -1 after printing the error. */
+static int use_preset(struct cli *cli, const char *name)
+{
+	int err;
+	mmsim_config *c = mmsim_config_new(name, &err);
+	if (!c) {
+		fprintf(stderr, "mmsim %s: unknown machine preset '%s'\n", cli->name, name ? name : "default");
+		return -1;
+	}
+	mmsim_config_free(cli->config);
+	cli->config = c;
+	return 0;
+}
+
+/* See cli.h. Options are taken in order, so --machine comes before -o. */
+int cli_parse_options(struct cli *cli, int argc, char **argv)
+{
+	int i;
+	if (use_preset(cli, NULL))
+		return -1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("usage: %s\ncommon options:\n%s", cli->usage, CLI_COMMON_OPTIONS);
+			cli_cleanup(cli);
+			return CLI_HELP;
+		} else if (!strcmp(a, "--machine") && i + 1 < argc) {
+			if (use_preset(cli, argv[++i]))
+				goto fail;
+		} else if (!strncmp(a, "--machine=", 10)) {
+			if (use_preset(cli, a + 10))
+				goto fail;
+		} else if (!strcmp(a, "-o") && i + 1 < argc) {
+			if (apply_override(cli, argv[++i]))
+				goto fail;
+		} else if (!strncmp(a, "-o", 2) && a[2]) {
+			if (apply_override(cli, a + 2))
+				goto fail;
+		} else if (!strcmp(a, "--seed") && i + 1 < argc) {
+			char err[256];
+			if (mmsim_config_set(cli->config, "seed", argv[++i], err, sizeof err)) {
+				fprintf(stderr, "mmsim %s: --seed: %s\n", cli->name, err);
+				goto fail;
+			}
+		} else if (!strcmp(a, "--")) {
+			return i + 1;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "mmsim %s: unknown option '%s' (see mmsim %s --help)\n", cli->name, a,
+				cli->name);
+			goto fail;
+		} else {
+			return i;
+		}
+	}
+	return i;
+fail:
+	cli_cleanup(cli);
+	return -1;
+}
+
+/* See cli.h. */
+mmsim_machine *cli_boot(struct cli *cli)
+{
+	char err[256] = "";
+	mmsim_machine *m;
+	int rc = mmsim_machine_new(cli->config, &m, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "mmsim %s: cannot build the machine: %s (%s)\n", cli->name, err,
+			mmsim_strerror(rc));
+		return NULL;
+	}
+	return m;
+}
+
+/* See cli.h. */
+void cli_cleanup(struct cli *cli)
+{
+	mmsim_config_free(cli->config);
+	cli->config = NULL;
+}
+
+/* See cli.h. */
+int cli_show(mmsim_machine *m, const char *path)
+{
+	char *text;
+	if (mmsim_proc_read(m, path, &text, NULL)) {
+		fprintf(stderr, "mmsim: %s\n", mmsim_last_error(m));
+		return 1;
+	}
+	printf("$ cat %s\n%s", path, text);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * hw/ram.h — simulated physical memory.
+ *
+ * RAM is one host mapping reserved with MAP_NORESERVE: a simulated byte costs
+ * host memory only once something writes it, so a 1 TiB machine that touches
+ * little stays small. Physical address pa lives at base + pa. Both the MMU
+ * (page walks, data accesses) and the kernel (through its direct map) reach
+ * memory through this module; hw/ never reaches into kernel/.
+ */
+#ifndef MMSIM_HW_RAM_H
+#define MMSIM_HW_RAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define RAM_MIN_BYTES  (16ULL << 20)   /* 16 MiB */
+#define RAM_MAX_BYTES  (1ULL << 40)    /* 1 TiB */
+#define PAGE_SHIFT     12
+#define PAGE_SIZE      (1ULL << PAGE_SHIFT)
+
+struct ram {
+	uint8_t *base;     /* host address of physical address 0 */
+	uint64_t size;     /* bytes, a multiple of PAGE_SIZE */
+};
+
+/* Map size bytes of zeroed simulated RAM. Returns 0, or -EINVAL when size is
+ * outside [RAM_MIN_BYTES, RAM_MAX_BYTES] or not page-aligned, -ENOMEM when the
+ * host refuses the reservation. */
+int ram_init(struct ram *r, uint64_t size);
+
+/* Unmap r; r may be zeroed or already destroyed. */
+void ram_destroy(struct ram *r);
+
+/* Host bytes of RAM actually resident (for the RSS benchmarks and tests). */
+uint64_t ram_resident_bytes(const struct ram *r);
+
+/* True when [pa, pa+len) lies inside RAM. */
+static inline bool ram_contains(const struct ram *r, uint64_t pa, uint64_t len)
+{
+	return pa < r->size && len <= r->size - pa;
+}
+
+/* Host pointer to physical address pa; the caller has checked the range. */
+static inline void *ram_ptr(const struct ram *r, uint64_t pa)
+{
+	return r->base + pa;
+}
+
+/* 64-bit little-endian load/store at an 8-byte aligned physical address:
+ * the width of a paging-structure entry. */
+static inline uint64_t ram_read64(const struct ram *r, uint64_t pa)
+{
+	uint64_t v;
+	memcpy(&v, r->base + pa, sizeof v);
+	return v;
+}
+
+static inline void ram_write64(const struct ram *r, uint64_t pa, uint64_t v)
+{
+	memcpy(r->base + pa, &v, sizeof v);
+}
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * kernel/kernel.h — the simulated kernel's global state.
+ *
+ * Linux keeps this state in globals (node_data[], vm_event_states,
+ * slab_caches, the vm.* sysctls); we keep it in one struct kernel so a host
+ * process can run several machines. Every kernel function takes it first.
+ * The kernel touches hardware only as a real kernel does: RAM through its
+ * direct map, and (later) control registers and TLB instructions of cores.
+ */
+#ifndef MMSIM_KERNEL_KERNEL_H
+#define MMSIM_KERNEL_KERNEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/ram.h"
+#include "kernel/gfp.h"
+#include "kernel/mm_types.h"
+#include "kernel/mmzone.h"
+#include "kernel/vmstat.h"
+
+/* Linux x86-64's direct map starts here (without KASLR); addresses the
+ * kernel prints are PAGE_OFFSET + physical address. */
+#define PAGE_OFFSET 0xffff888000000000ULL
+#define MAX_CPUS    256
+
+/* A physical range the kernel does not manage (Linux: memblock.reserved or a
+ * hole in the e820 map). */
+struct mem_range {
+	uint64_t start_pfn, end_pfn;
+	bool hole;          /* no RAM at all (not present) */
+	const char *what;
+};
+#define MAX_MEM_RANGES 16
+
+struct kernel_config {
+	uint64_t ram_bytes;        /* physical memory, 16 MiB .. 1 TiB */
+	int nr_cpus;               /* 1 .. MAX_CPUS */
+	int min_free_kbytes;       /* 0: computed as Linux does at boot */
+	int paging_levels;         /* 4 or 5: sizes the kernel's address space */
+};
+
+struct slab_state;             /* kernel/slab.c */
+
+struct kernel {
+	struct ram *ram;
+	int nr_cpus;
+	int this_cpu;              /* the CPU the kernel is executing on */
+
+	struct page *mem_map;      /* struct page of every pfn, in simulated RAM */
+	uint64_t max_pfn;          /* pfns [0, max_pfn) exist */
+	struct mem_range ranges[MAX_MEM_RANGES];   /* holes and reservations */
+	int nr_ranges;
+
+	struct pglist_data *node_data[MAX_NUMNODES];
+	int nr_online_nodes;
+	uint64_t totalram_pages;        /* managed pages of all zones */
+	uint64_t totalreserve_pages;    /* kept back from MemAvailable */
+
+	struct {
+		int min_free_kbytes;
+		int watermark_scale_factor;
+		int lowmem_reserve_ratio[MAX_NR_ZONES];
+		int percpu_pagelist_high_fraction;
+		int overcommit_memory;
+		int overcommit_ratio;
+		int max_map_count;
+	} sysctl;
+	uint64_t vm_committed_as;       /* pages committed by mappings (Committed_AS) */
+	uint64_t vmalloc_total_kb;      /* VmallocTotal: depends on the paging levels */
+
+	uint64_t vm_events[NR_VM_EVENT_ITEMS];
+	reclaim_fn reclaim;             /* NULL: nothing to reclaim yet */
+	struct slab_state *slab;
+
+	/* The kernel log (dmesg): a ring of text, and a count of BUG reports. */
+	char *log;
+	uint64_t log_size, log_head, log_len;
+	uint64_t nr_bug_reports;
+};
+
+/*
+ * Boot a kernel on ram: lay out nodes and zones, reserve the low megabyte and
+ * mem_map, hand the rest to the buddy allocator, compute watermarks, and
+ * create the slab caches. Returns 0 or a negative errno (-EINVAL for an
+ * impossible configuration, -ENOMEM when the host is out of memory).
+ */
+int kernel_init(struct kernel *k, struct ram *ram, const struct kernel_config *cfg);
+
+/* Release the host memory of k (not the RAM, which belongs to the machine). */
+void kernel_destroy(struct kernel *k);
+
+/* Append a line to the kernel log (Linux: printk). */
+void printk(struct kernel *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Log a "BUG: ..." report and count it: a broken invariant or a bad request
+ * that the kernel refused; the simulation carries on unharmed. */
+void kernel_bug(struct kernel *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Copy the log into buf (NUL-terminated, newest lines kept when it does not
+ * fit). Returns the length the whole log needs. */
+uint64_t kernel_log_read(const struct kernel *k, char *buf, uint64_t size);
+
+/* --- direct map and frame numbers -------------------------------------- */
+
+static inline struct page *pfn_to_page(const struct kernel *k, uint64_t pfn)
+{
+	return k->mem_map + pfn;
+}
+
+static inline uint64_t page_to_pfn(const struct kernel *k, const struct page *p)
+{
+	return (uint64_t)(p - k->mem_map);
+}
+
+static inline bool pfn_valid(const struct kernel *k, uint64_t pfn)
+{
+	return pfn < k->max_pfn;
+}
+
+/* Host pointer through which the kernel reaches physical address pa. */
+static inline void *phys_to_virt(const struct kernel *k, uint64_t pa)
+{
+	return ram_ptr(k->ram, pa);
+}
+
+static inline uint64_t virt_to_phys(const struct kernel *k, const void *va)
+{
+	return (uint64_t)((const uint8_t *)va - k->ram->base);
+}
+
+/* The kernel virtual address of a direct-map pointer, as Linux would print it. */
+static inline uint64_t kaddr(const struct kernel *k, const void *va)
+{
+	return PAGE_OFFSET + virt_to_phys(k, va);
+}
+
+static inline void *page_address(const struct kernel *k, const struct page *p)
+{
+	return phys_to_virt(k, page_to_pfn(k, p) << PAGE_SHIFT);
+}
+
+/* True when va points into simulated RAM (the direct map). */
+static inline bool virt_addr_valid(const struct kernel *k, const void *va)
+{
+	const uint8_t *b = va;
+	return b >= k->ram->base && b < k->ram->base + k->ram->size;
+}
+
+static inline struct page *virt_to_page(const struct kernel *k, const void *va)
+{
+	return pfn_to_page(k, virt_to_phys(k, va) >> PAGE_SHIFT);
+}
+
+/* The zone a pfn belongs to, or NULL for a pfn outside every zone. */
+struct zone *pfn_zone(const struct kernel *k, uint64_t pfn);
+
+static inline struct zone *page_zone(const struct kernel *k, const struct page *p)
+{
+	return pfn_zone(k, page_to_pfn(k, p));
+}
+
+/* The hole or reservation covering pfn, or NULL when the kernel manages it. */
+const struct mem_range *pfn_reserved(const struct kernel *k, uint64_t pfn);
+
+#define for_each_online_node(k, nid) for (int nid = 0; nid < (k)->nr_online_nodes; nid++)
+
+#endif

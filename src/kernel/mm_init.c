@@ -1,0 +1,275 @@
+/*
+ * kernel/mm_init.c — boot: the physical memory map, nodes and zones, mem_map,
+ * and handing free memory to the buddy allocator (Linux: mm/mm_init.c,
+ * arch/x86/kernel/e820.c, mm/memblock.c).
+ *
+ * The map imitates a PC: pfn 0 and the legacy hole 0x9f000-0xfffff hold no
+ * RAM, the rest of the first megabyte is reserved (Linux reserves it all),
+ * and mem_map plus the zero page are reserved at the top of memory, where
+ * memblock's top-down allocator puts them. On a 4 GiB machine zone DMA then
+ * shows spanned 4095, present 3998, managed 3840, as on real hardware.
+ */
+#include "kernel/kernel.h"
+#include "kernel/page_alloc_internal.h"
+#include "kernel/slab.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DMA_END_PFN    (16ULL << (20 - PAGE_SHIFT))   /* 16 MiB */
+#define DMA32_END_PFN  (4ULL << (30 - PAGE_SHIFT))    /* 4 GiB */
+#define LOW_RESERVE_END_PFN 0x100                      /* 1 MiB */
+
+static const char *const zone_names[MAX_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "Movable", "Device"
+};
+
+/* Record a hole or reservation [start, end) in the memory map. */
+static void add_range(struct kernel *k, uint64_t start, uint64_t end, bool hole,
+		      const char *what)
+{
+	struct mem_range *r = &k->ranges[k->nr_ranges++];
+	r->start_pfn = start;
+	r->end_pfn = end;
+	r->hole = hole;
+	r->what = what;
+}
+
+/* See kernel.h. The ranges are few and sorted, so a scan is enough. */
+const struct mem_range *pfn_reserved(const struct kernel *k, uint64_t pfn)
+{
+	for (int i = 0; i < k->nr_ranges; i++)
+		if (pfn >= k->ranges[i].start_pfn && pfn < k->ranges[i].end_pfn)
+			return &k->ranges[i];
+	return NULL;
+}
+
+/* See kernel.h. Zones are contiguous pfn ranges, so a scan of at most
+ * MAX_NR_ZONES per node finds the one; nothing per frame is stored. */
+struct zone *pfn_zone(const struct kernel *k, uint64_t pfn)
+{
+	for_each_online_node(k, nid) {
+		struct pglist_data *pgdat = k->node_data[nid];
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &pgdat->node_zones[z];
+			if (zone->spanned_pages && zone_spans_pfn(zone, pfn))
+				return zone;
+		}
+	}
+	return NULL;
+}
+
+/* Lay out holes and reservations: the PC low megabyte, then mem_map and the
+ * zero page at the top of memory. Sets k->mem_map. */
+static void setup_memory_map(struct kernel *k)
+{
+	uint64_t memmap_pages = (k->max_pfn * sizeof(struct page) + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t memmap_start = k->max_pfn - memmap_pages;
+
+	add_range(k, 0, 1, true, "e820 reserved (page 0)");
+	add_range(k, 1, 0x9f, false, "low memory (reserved below 1 MiB)");
+	add_range(k, 0x9f, LOW_RESERVE_END_PFN, true, "legacy VGA/BIOS hole");
+	add_range(k, memmap_start - 1, memmap_start, false, "empty_zero_page");
+	add_range(k, memmap_start, k->max_pfn, false, "mem_map");
+	k->mem_map = phys_to_virt(k, memmap_start << PAGE_SHIFT);
+}
+
+/* Frames of [start, end) that hold RAM, and of those, the ones not reserved. */
+static void count_range(const struct kernel *k, uint64_t start, uint64_t end,
+			uint64_t *present, uint64_t *managed)
+{
+	*present = end - start;
+	*managed = end - start;
+	for (int i = 0; i < k->nr_ranges; i++) {
+		const struct mem_range *r = &k->ranges[i];
+		uint64_t s = r->start_pfn > start ? r->start_pfn : start;
+		uint64_t e = r->end_pfn < end ? r->end_pfn : end;
+		if (s >= e)
+			continue;
+		*managed -= e - s;
+		if (r->hole)
+			*present -= e - s;
+	}
+}
+
+/* Initialise one zone's span, counts, free lists and per-CPU lists. */
+static int init_zone(struct kernel *k, struct pglist_data *pgdat, enum zone_type idx,
+		     uint64_t start, uint64_t end)
+{
+	struct zone *z = &pgdat->node_zones[idx];
+
+	z->zone_pgdat = pgdat;
+	z->name = zone_names[idx];
+	z->idx = idx;
+	z->zone_start_pfn = start < end ? start : 0;
+	z->spanned_pages = start < end ? end - start : 0;
+	if (z->spanned_pages)
+		count_range(k, start, end, &z->present_pages, &z->managed_pages);
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			z->free_area[o].free_list[mt] = (struct page_list){ PFN_NIL, PFN_NIL };
+	z->per_cpu_pageset = calloc((size_t)k->nr_cpus, sizeof(struct per_cpu_pages));
+	if (!z->per_cpu_pageset)
+		return -ENOMEM;
+	for (int c = 0; c < k->nr_cpus; c++)
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			z->per_cpu_pageset[c].lists[mt] = (struct page_list){ PFN_NIL, PFN_NIL };
+	if (!z->spanned_pages)
+		return 0;
+	/* calloc'd memory is untouched zero pages: an idle 1 TiB machine's
+	 * 512 Ki pageblocks cost nothing until one changes type. */
+	uint64_t nblocks = (end - 1) / pageblock_nr_pages - start / pageblock_nr_pages + 1;
+	z->pageblock_flags = calloc(nblocks, 1);
+	return z->pageblock_flags ? 0 : -ENOMEM;
+}
+
+/* Create node 0 and its zones over [0, max_pfn). */
+static int init_node(struct kernel *k)
+{
+	static const uint64_t zone_end[] = { DMA_END_PFN, DMA32_END_PFN, UINT64_MAX };
+	struct pglist_data *pgdat = calloc(1, sizeof *pgdat);
+	uint64_t start = 1;   /* memblock starts at 0x1000, as does zone DMA */
+	int err = 0;
+
+	if (!pgdat || !(pgdat->vm_stat = calloc(NR_VM_NODE_STAT_ITEMS, sizeof(int64_t)))) {
+		free(pgdat);
+		return -ENOMEM;
+	}
+	k->node_data[0] = pgdat;
+	k->nr_online_nodes = 1;
+	pgdat->node_id = 0;
+	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
+		uint64_t end = z <= ZONE_NORMAL ? zone_end[z] : 0;
+		if (end > k->max_pfn)
+			end = k->max_pfn;
+		err = init_zone(k, pgdat, (enum zone_type)z, start, end);
+		if (end > start)
+			start = end;
+	}
+	pgdat->node_start_pfn = 0;
+	pgdat->node_spanned_pages = k->max_pfn;
+	count_range(k, 0, k->max_pfn, &pgdat->node_present_pages, &(uint64_t){ 0 });
+	return err;
+}
+
+/* Give the unreserved frames of [start, end) to the buddy allocator. Aligned
+ * max-order blocks in the middle are deferred (see struct zone); the ragged
+ * edges are freed now, lowest pfn first, to the tails of the lists, as
+ * memblock_free_all does. */
+static void free_range_to_buddy(struct kernel *k, struct zone *z, uint64_t s, uint64_t e)
+{
+	const uint64_t max_block = 1ULL << MAX_PAGE_ORDER;
+	uint64_t dstart = (s + max_block - 1) & ~(max_block - 1);
+	uint64_t dend = e & ~(max_block - 1);
+
+	if (dstart >= dend || z->deferred_end) {
+		dstart = dend = e;   /* free everything eagerly */
+	}
+	while (s < dstart) {
+		unsigned order = free_chunk_order(s, dstart);
+		free_boot_block(k, z, s, order);
+		s += 1ULL << order;
+	}
+	if (dstart < dend)
+		defer_free_blocks(k, z, dstart, dend);
+	for (s = dend; s < e;) {
+		unsigned order = free_chunk_order(s, e);
+		free_boot_block(k, z, s, order);
+		s += 1ULL << order;
+	}
+}
+
+/* Free every managed frame of every zone (Linux: memblock_free_all). */
+static void free_all_memory(struct kernel *k)
+{
+	struct pglist_data *pgdat = k->node_data[0];
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &pgdat->node_zones[zi];
+		uint64_t pfn = z->zone_start_pfn, end = zone_end_pfn(z);
+		while (pfn < end) {
+			const struct mem_range *r = pfn_reserved(k, pfn);
+			if (r) {
+				pfn = r->end_pfn;
+				continue;
+			}
+			uint64_t run_end = end;
+			for (int i = 0; i < k->nr_ranges; i++)
+				if (k->ranges[i].start_pfn > pfn && k->ranges[i].start_pfn < run_end)
+					run_end = k->ranges[i].start_pfn;
+			free_range_to_buddy(k, z, pfn, run_end);
+			pfn = run_end;
+		}
+		k->totalram_pages += z->managed_pages;
+	}
+}
+
+/* Linux's default vm.* settings. */
+static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
+{
+	static const int ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
+
+	memcpy(k->sysctl.lowmem_reserve_ratio, ratio, sizeof ratio);
+	k->sysctl.watermark_scale_factor = 10;
+	k->sysctl.percpu_pagelist_high_fraction = 0;
+	k->sysctl.min_free_kbytes = cfg->min_free_kbytes;
+	k->sysctl.overcommit_memory = 0;
+	k->sysctl.overcommit_ratio = 50;
+	k->sysctl.max_map_count = 65530;
+	/* VMALLOC_SIZE_TB is 32 with 4-level paging, 12800 with 5-level */
+	k->vmalloc_total_kb = (((cfg->paging_levels == 5 ? 12800ULL : 32ULL) << 40) - 1) >> 10;
+}
+
+/* See kernel.h. */
+int kernel_init(struct kernel *k, struct ram *ram, const struct kernel_config *cfg)
+{
+	int err;
+
+	memset(k, 0, sizeof *k);
+	if (cfg->nr_cpus < 1 || cfg->nr_cpus > MAX_CPUS || ram->size < RAM_MIN_BYTES ||
+	    (cfg->paging_levels != 4 && cfg->paging_levels != 5) || cfg->min_free_kbytes < 0)
+		return -EINVAL;
+	k->ram = ram;
+	k->nr_cpus = cfg->nr_cpus;
+	k->max_pfn = ram->size >> PAGE_SHIFT;
+	k->log_size = 1u << 16;
+	if (!(k->log = malloc(k->log_size)))
+		return -ENOMEM;
+	init_sysctls(k, cfg);
+	setup_memory_map(k);
+	if ((err = init_node(k)))
+		goto fail;
+	free_all_memory(k);
+	if (!k->sysctl.min_free_kbytes)
+		k->sysctl.min_free_kbytes = calculate_min_free_kbytes(k);
+	setup_per_zone_wmarks(k);
+	printk(k, "Memory: %lluK/%lluK available", (unsigned long long)k->totalram_pages * 4,
+	       (unsigned long long)k->max_pfn * 4);
+	if ((err = kmem_cache_init(k)))
+		goto fail;
+	return 0;
+fail:
+	kernel_destroy(k);
+	return err;
+}
+
+/* See kernel.h. */
+void kernel_destroy(struct kernel *k)
+{
+	kmem_cache_destroy_all(k);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct pglist_data *pgdat = k->node_data[nid];
+		if (!pgdat)
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			free(pgdat->node_zones[z].per_cpu_pageset);
+			free(pgdat->node_zones[z].pageblock_flags);
+		}
+		free(pgdat->vm_stat);
+		free(pgdat);
+		k->node_data[nid] = NULL;
+	}
+	free(k->log);
+	k->log = NULL;
+}

@@ -1,0 +1,101 @@
+/*
+ * kernel/mm_types.h — struct page, the kernel's metadata for one 4 KiB frame.
+ *
+ * Linux spends 64 bytes per frame; we spend 32 (checked at compile time). The
+ * array of them, mem_map, lives in simulated RAM at the top of each node and
+ * is reserved there, as memblock places it on Linux. Frames nobody has touched
+ * keep an all-zero struct page, so an idle machine costs no host memory.
+ *
+ * List links are frame numbers (32 bits cover 16 TiB), not pointers: they are
+ * half the size and survive being printed or compared across runs.
+ */
+#ifndef MMSIM_KERNEL_MM_TYPES_H
+#define MMSIM_KERNEL_MM_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/ram.h"
+
+typedef uint64_t pfn_t;
+#define PFN_NIL UINT32_MAX      /* end of a pfn-linked list */
+
+/* Page flags. Linux keeps PG_buddy/PG_table as page types in the mapcount
+ * word; we keep them here, beside the PG_ bits proper. */
+enum pageflags {
+	PG_locked,
+	PG_referenced,
+	PG_uptodate,
+	PG_dirty,
+	PG_lru,
+	PG_active,
+	PG_slab,
+	PG_reserved,
+	PG_buddy,          /* head of a free block on a buddy free list */
+	PG_pcp,            /* on a per-CPU free list (free, not in the buddy) */
+	PG_head,           /* head of a compound page */
+	PG_tail,           /* tail of a compound page: private = offset to head */
+	PG_swapbacked,
+	PG_mlocked,
+	PG_unevictable,
+	PG_table,          /* a page-table page */
+	PG_anon_exclusive,
+	PG_zero_page,      /* the shared zero page */
+	PG_large_kmalloc,  /* head of a kmalloc above 8 KiB (Linux: a page type) */
+	NR_PAGEFLAGS
+};
+
+#define PAGE_ORDER_SHIFT 24     /* flags bits 24..27: order (see page_order) */
+#define PAGE_ORDER_MASK  (0xfu << PAGE_ORDER_SHIFT)
+
+struct kmem_cache;
+
+struct page {
+	uint32_t flags;        /* PG_* bits, and an order in bits 24..27 */
+	int32_t _refcount;     /* 0 when free */
+	uint32_t lru_next;     /* pfn links: buddy, per-CPU and slab lists */
+	uint32_t lru_prev;
+	int32_t mapcount;      /* page-table entries mapping this frame (slab: counters) */
+	uint32_t private;      /* tail: offset to the head; slab: freelist */
+	union {
+		uint64_t mapping;          /* anon_vma | PAGE_MAPPING_ANON, later */
+		struct kmem_cache *slab_cache;
+	};
+};
+
+_Static_assert(sizeof(struct page) == 32, "struct page must stay 32 bytes");
+
+static inline bool page_test(const struct page *p, enum pageflags f)
+{
+	return p->flags & (1u << f);
+}
+
+static inline void page_set(struct page *p, enum pageflags f)
+{
+	p->flags |= 1u << f;
+}
+
+static inline void page_clear(struct page *p, enum pageflags f)
+{
+	p->flags &= ~(1u << f);
+}
+
+/* The order stored with a page: of a free block for PG_buddy heads, of the
+ * allocation for allocated heads (so a free with the wrong order is caught),
+ * of the compound page for PG_head. */
+static inline unsigned page_order(const struct page *p)
+{
+	return (p->flags & PAGE_ORDER_MASK) >> PAGE_ORDER_SHIFT;
+}
+
+static inline void set_page_order(struct page *p, unsigned order)
+{
+	p->flags = (p->flags & ~PAGE_ORDER_MASK) | (order << PAGE_ORDER_SHIFT);
+}
+
+static inline int page_ref_count(const struct page *p)
+{
+	return p->_refcount;
+}
+
+#endif

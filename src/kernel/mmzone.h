@@ -1,0 +1,150 @@
+/*
+ * kernel/mmzone.h — nodes, zones, free areas and per-CPU page lists.
+ *
+ * As on Linux x86-64: each NUMA node (struct pglist_data) has zones DMA
+ * (< 16 MiB), DMA32 (< 4 GiB), Normal, Movable and Device; each zone has a
+ * buddy free area per order 0..MAX_PAGE_ORDER with one list per migratetype,
+ * pageblocks of order 9 that each carry a migratetype, watermarks, and a
+ * per-CPU list of order-0 pages for every core.
+ */
+#ifndef MMSIM_KERNEL_MMZONE_H
+#define MMSIM_KERNEL_MMZONE_H
+
+#include <stdint.h>
+
+#include "kernel/mm_types.h"
+
+#define MAX_PAGE_ORDER      10
+#define NR_PAGE_ORDERS      (MAX_PAGE_ORDER + 1)
+#define pageblock_order     9
+#define pageblock_nr_pages  (1UL << pageblock_order)
+#define MAX_NUMNODES        8
+#define PAGE_ALLOC_COSTLY_ORDER 3
+
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_PCPTYPES,                  /* the types with per-CPU lists */
+	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
+	MIGRATE_ISOLATE,
+	MIGRATE_TYPES
+};
+
+enum zone_type {
+	ZONE_DMA,
+	ZONE_DMA32,
+	ZONE_NORMAL,
+	ZONE_MOVABLE,
+	ZONE_DEVICE,
+	MAX_NR_ZONES
+};
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
+
+/* Per-zone counters, in /proc/zoneinfo and /proc/vmstat order. */
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_FREE_PAGES_BLOCKS,      /* free pages in blocks of pageblock_order or more */
+	NR_ZONE_INACTIVE_ANON,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_UNEVICTABLE,
+	NR_ZONE_WRITE_PENDING,
+	NR_MLOCK,
+	NR_ZSPAGES,
+	NR_FREE_CMA_PAGES,
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+/* NUMA allocation events per zone (Linux: zone_numa_event_state). */
+enum numa_stat_item {
+	NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE_HIT, NUMA_LOCAL, NUMA_OTHER,
+	NR_VM_NUMA_EVENT_ITEMS
+};
+
+/* A doubly linked list of frames, linked through struct page lru_next/prev. */
+struct page_list {
+	uint32_t head, tail;
+};
+
+struct free_area {
+	struct page_list free_list[MIGRATE_TYPES];
+	uint64_t nr_free;                      /* blocks of this order, all types */
+	uint64_t nr_free_mt[MIGRATE_TYPES];    /* blocks per type (pagetypeinfo) */
+};
+
+/* Per-CPU order-0 cache of one zone (Linux's struct per_cpu_pages). */
+struct per_cpu_pages {
+	int count;                 /* pages on the lists */
+	int high;                  /* above this, give batch pages back */
+	int batch;                 /* refill and drain size */
+	int high_min, high_max;    /* Linux 6.7+ bounds, shown in zoneinfo */
+	struct page_list lists[MIGRATE_PCPTYPES];
+};
+
+struct pglist_data;
+
+struct zone {
+	struct pglist_data *zone_pgdat;
+	const char *name;
+	enum zone_type idx;
+	uint64_t zone_start_pfn;
+	uint64_t spanned_pages;     /* pfns in [start, end) */
+	uint64_t present_pages;     /* minus holes */
+	uint64_t managed_pages;     /* minus reserved: what the buddy allocator owns */
+	uint64_t _watermark[NR_WMARK];
+	uint64_t watermark_boost;
+	long lowmem_reserve[MAX_NR_ZONES];
+	struct free_area free_area[NR_PAGE_ORDERS];
+	/*
+	 * Deferred initialisation (Linux: CONFIG_DEFERRED_STRUCT_PAGE_INIT, done
+	 * lazily here): max-order Movable blocks [deferred_pfn, deferred_end)
+	 * count as free and sit, conceptually, at the tail of their free list;
+	 * one is brought onto the list, touching its struct page, only when the
+	 * list runs dry. This is what lets an idle 1 TiB machine stay small.
+	 */
+	uint64_t deferred_pfn, deferred_end;
+	int64_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	uint64_t numa_stat[NR_VM_NUMA_EVENT_ITEMS];
+	int stat_threshold;
+	struct per_cpu_pages *per_cpu_pageset;   /* one per CPU */
+	uint8_t *pageblock_flags;  /* migratetype per pageblock, XOR MIGRATE_MOVABLE */
+};
+
+struct pglist_data {
+	int node_id;
+	struct zone node_zones[MAX_NR_ZONES];
+	uint64_t node_start_pfn;
+	uint64_t node_spanned_pages;
+	uint64_t node_present_pages;
+	int64_t *vm_stat;          /* NR_VM_NODE_STAT_ITEMS entries (vmstat.h) */
+};
+
+static inline uint64_t zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+
+static inline int populated_zone(const struct zone *z)
+{
+	return z->present_pages != 0;
+}
+
+static inline int zone_spans_pfn(const struct zone *z, uint64_t pfn)
+{
+	return pfn >= z->zone_start_pfn && pfn < zone_end_pfn(z);
+}
+
+static inline uint64_t wmark_pages(const struct zone *z, enum zone_watermarks w)
+{
+	return z->_watermark[w] + z->watermark_boost;
+}
+
+static inline uint64_t zone_page_state(const struct zone *z, enum zone_stat_item i)
+{
+	return z->vm_stat[i] < 0 ? 0 : (uint64_t)z->vm_stat[i];
+}
+
+#endif

@@ -1,0 +1,892 @@
+/*
+ * kernel/page_alloc.c — the buddy allocator (Linux: mm/page_alloc.c).
+ *
+ * Free memory is kept in blocks of 2^order frames, order 0..10, on one list
+ * per zone, order and migratetype. An allocation takes the smallest block
+ * that fits and splits off the unused halves (expand); a free merges a block
+ * with its buddy, pfn ^ (1 << order), while the buddy is free too. Order-0
+ * pages pass through a per-CPU cache first. When a migratetype runs dry it
+ * steals from another, claiming the whole pageblock when enough of it is free
+ * (the anti-fragmentation heuristic). Watermarks keep a reserve: a request
+ * that would eat into it goes down the slow path, which may only dip into it
+ * as far as its flags allow and then asks the reclaim hook for memory.
+ */
+#include "kernel/page_alloc_internal.h"
+#include "kernel/page_list.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FPI_NONE    0
+#define FPI_TO_TAIL 1           /* free to the tail of the list (boot, drains) */
+#define MAX_RECLAIM_RETRIES 16
+
+/* Migratetypes tried, in order, when a type has no free block (Linux: fallbacks[]). */
+static const enum migratetype fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
+	[MIGRATE_UNMOVABLE]   = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE]     = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+static const enum vm_event_item pgalloc_event[MAX_NR_ZONES] = {
+	PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_MOVABLE, PGALLOC_DEVICE
+};
+
+/* ---- pageblocks ----------------------------------------------------------- */
+
+static uint8_t *pageblock_slot(const struct zone *z, uint64_t pfn)
+{
+	return &z->pageblock_flags[pfn / pageblock_nr_pages -
+				   z->zone_start_pfn / pageblock_nr_pages];
+}
+
+/* See page_alloc_internal.h. Stored XOR MIGRATE_MOVABLE so that untouched
+ * (zero) storage reads as Movable, the type every pageblock starts with. */
+enum migratetype get_pfnblock_migratetype(const struct zone *z, uint64_t pfn)
+{
+	return (enum migratetype)(*pageblock_slot(z, pfn) ^ MIGRATE_MOVABLE);
+}
+
+/* See page_alloc_internal.h. */
+void set_pfnblock_migratetype(struct zone *z, uint64_t pfn, enum migratetype mt)
+{
+	*pageblock_slot(z, pfn) = (uint8_t)(mt ^ MIGRATE_MOVABLE);
+}
+
+/* Give every pageblock of a block of 2^order frames (order >= pageblock_order)
+ * the type mt (Linux: change_pageblock_range). */
+static void change_pageblock_range(struct zone *z, uint64_t pfn, unsigned order,
+				   enum migratetype mt)
+{
+	for (uint64_t n = 0; n < (1UL << order); n += pageblock_nr_pages)
+		set_pfnblock_migratetype(z, pfn + n, mt);
+}
+
+/* ---- free lists ------------------------------------------------------------ */
+
+/* Adjust the free-page counters for nr pages of type mt entering (nr > 0) or
+ * leaving the free lists (Linux: account_freepages). Isolated pages do not
+ * count as free. */
+static void account_freepages(struct zone *z, long nr, enum migratetype mt)
+{
+	if (mt == MIGRATE_ISOLATE)
+		return;
+	mod_zone_page_state(z, NR_FREE_PAGES, nr);
+}
+
+static void add_to_free_list(struct kernel *k, struct zone *z, struct page *page,
+			     unsigned order, enum migratetype mt, bool tail)
+{
+	struct free_area *area = &z->free_area[order];
+
+	page->flags = (1u << PG_buddy) | (order << PAGE_ORDER_SHIFT);
+	page->_refcount = 0;
+	page->mapcount = 0;
+	page->private = 0;
+	page->mapping = 0;
+	if (tail)
+		page_list_add_tail(k, &area->free_list[mt], page);
+	else
+		page_list_add(k, &area->free_list[mt], page);
+	area->nr_free++;
+	area->nr_free_mt[mt]++;
+	if (order >= pageblock_order)
+		mod_zone_page_state(z, NR_FREE_PAGES_BLOCKS, 1L << order);
+}
+
+static void del_page_from_free_list(struct kernel *k, struct zone *z, struct page *page,
+				    unsigned order, enum migratetype mt)
+{
+	struct free_area *area = &z->free_area[order];
+
+	page_list_del(k, &area->free_list[mt], page);
+	page_clear(page, PG_buddy);
+	set_page_order(page, 0);
+	area->nr_free--;
+	area->nr_free_mt[mt]--;
+	if (order >= pageblock_order)
+		mod_zone_page_state(z, NR_FREE_PAGES_BLOCKS, -(1L << order));
+}
+
+/* Move a free block between the lists of two migratetypes. */
+static void move_to_free_list(struct kernel *k, struct zone *z, struct page *page,
+			      unsigned order, enum migratetype from, enum migratetype to)
+{
+	del_page_from_free_list(k, z, page, order, from);
+	add_to_free_list(k, z, page, order, to, true);
+	account_freepages(z, -(1L << order), from);
+	account_freepages(z, 1L << order, to);
+}
+
+static bool has_deferred(const struct zone *z, unsigned order, enum migratetype mt)
+{
+	return order == MAX_PAGE_ORDER && mt == MIGRATE_MOVABLE && z->deferred_pfn < z->deferred_end;
+}
+
+/* See page_alloc_internal.h. */
+bool free_area_empty(const struct zone *z, unsigned order, enum migratetype mt)
+{
+	return page_list_empty(&z->free_area[order].free_list[mt]) && !has_deferred(z, order, mt);
+}
+
+/* First free block of an order and type, bringing a deferred block onto the
+ * list when the list is empty. NULL when there is none. */
+static struct page *get_page_from_free_area(struct kernel *k, struct zone *z,
+					    unsigned order, enum migratetype mt)
+{
+	struct page_list *l = &z->free_area[order].free_list[mt];
+
+	if (page_list_empty(l) && has_deferred(z, order, mt)) {
+		struct page *page = pfn_to_page(k, z->deferred_pfn);
+		z->deferred_pfn += 1ULL << MAX_PAGE_ORDER;
+		page->flags = (1u << PG_buddy) | (MAX_PAGE_ORDER << PAGE_ORDER_SHIFT);
+		page_list_add(k, l, page);      /* already counted as free */
+	}
+	return page_list_first(k, l);
+}
+
+/* True when the frame at pfn heads a free block of exactly this order in z,
+ * i.e. it is the buddy we may merge with (Linux: page_is_buddy). */
+static bool page_is_buddy(struct kernel *k, const struct zone *z, uint64_t pfn, unsigned order)
+{
+	if (!pfn_valid(k, pfn) || !zone_spans_pfn(z, pfn))
+		return false;
+	struct page *p = pfn_to_page(k, pfn);
+	return page_test(p, PG_buddy) && page_order(p) == order;
+}
+
+/* ---- freeing into the buddy lists ---------------------------------------- */
+
+/* Heuristic of Linux's buddy_merge_likely: when the block one order up has a
+ * free buddy, put this block at the tail so it stays free long enough to
+ * merge. */
+static bool buddy_merge_likely(struct kernel *k, const struct zone *z, uint64_t pfn,
+			       unsigned order)
+{
+	if (order >= MAX_PAGE_ORDER - 1)
+		return false;
+	uint64_t higher = pfn & ~(1ULL << order);
+	return page_is_buddy(k, z, higher ^ (1ULL << (order + 1)), order + 1);
+}
+
+/*
+ * Free the block [pfn, pfn + 2^order) of type mt into z, merging it with its
+ * buddy order by order as far as the buddies are free (Linux: __free_one_page).
+ * Pageblocks of unmergeable types (isolate, high-atomic) do not merge with
+ * other types; mergeable ones adopt the freed block's type.
+ */
+static void __free_one_page(struct kernel *k, struct zone *z, uint64_t pfn, unsigned order,
+			    enum migratetype mt, int fpi)
+{
+	account_freepages(z, 1L << order, mt);
+	while (order < MAX_PAGE_ORDER) {
+		uint64_t buddy_pfn = pfn ^ (1ULL << order);
+		if (!page_is_buddy(k, z, buddy_pfn, order))
+			break;
+		enum migratetype buddy_mt = get_pfnblock_migratetype(z, buddy_pfn);
+		if (order >= pageblock_order && buddy_mt != mt &&
+		    (mt >= MIGRATE_PCPTYPES || buddy_mt >= MIGRATE_PCPTYPES))
+			break;
+		del_page_from_free_list(k, z, pfn_to_page(k, buddy_pfn), order, buddy_mt);
+		if (buddy_mt != mt) {
+			/* the buddy's pages were counted under its own type */
+			account_freepages(z, -(1L << order), buddy_mt);
+			account_freepages(z, 1L << order, mt);
+			if (order >= pageblock_order)
+				change_pageblock_range(z, buddy_pfn, order, mt);
+		}
+		pfn &= buddy_pfn;
+		order++;
+	}
+	bool tail = (fpi & FPI_TO_TAIL) || buddy_merge_likely(k, z, pfn, order);
+	add_to_free_list(k, z, pfn_to_page(k, pfn), order, mt, tail);
+}
+
+/* See page_alloc_internal.h. */
+unsigned free_chunk_order(uint64_t pfn, uint64_t end)
+{
+	unsigned order = MAX_PAGE_ORDER;
+	while (order && ((pfn & ((1ULL << order) - 1)) || pfn + (1ULL << order) > end))
+		order--;
+	return order;
+}
+
+/* See page_alloc_internal.h. Boot frees count in pgfree, as on Linux. */
+void free_boot_block(struct kernel *k, struct zone *z, uint64_t pfn, unsigned order)
+{
+	__free_one_page(k, z, pfn, order, get_pfnblock_migratetype(z, pfn), FPI_TO_TAIL);
+	k->vm_events[PGFREE] += 1ULL << order;
+}
+
+/* See page_alloc_internal.h. */
+void defer_free_blocks(struct kernel *k, struct zone *z, uint64_t start, uint64_t end)
+{
+	uint64_t nblocks = (end - start) >> MAX_PAGE_ORDER;
+	struct free_area *area = &z->free_area[MAX_PAGE_ORDER];
+
+	z->deferred_pfn = start;
+	z->deferred_end = end;
+	area->nr_free += nblocks;
+	area->nr_free_mt[MIGRATE_MOVABLE] += nblocks;
+	mod_zone_page_state(z, NR_FREE_PAGES, (long)(end - start));
+	mod_zone_page_state(z, NR_FREE_PAGES_BLOCKS, (long)(end - start));
+	k->vm_events[PGFREE] += end - start;
+}
+
+/* ---- taking blocks off the lists ------------------------------------------ */
+
+/* Split a block of order high down to order low, returning the upper halves
+ * to the free lists of type mt (Linux: expand). */
+static void expand(struct kernel *k, struct zone *z, uint64_t pfn, unsigned low,
+		   unsigned high, enum migratetype mt)
+{
+	while (high > low) {
+		high--;
+		add_to_free_list(k, z, pfn_to_page(k, pfn + (1ULL << high)), high, mt, false);
+		account_freepages(z, 1L << high, mt);
+	}
+}
+
+/* Take a free block of order high off list mt and keep 2^order frames of it. */
+static void page_del_and_expand(struct kernel *k, struct zone *z, struct page *page,
+				unsigned order, unsigned high, enum migratetype mt)
+{
+	del_page_from_free_list(k, z, page, high, mt);
+	account_freepages(z, -(1L << high), mt);
+	expand(k, z, page_to_pfn(k, page), order, high, mt);
+}
+
+/* The smallest free block of type mt that holds 2^order frames, split to
+ * size (Linux: __rmqueue_smallest). */
+static struct page *__rmqueue_smallest(struct kernel *k, struct zone *z, unsigned order,
+				       enum migratetype mt)
+{
+	for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
+		struct page *page = get_page_from_free_area(k, z, o, mt);
+		if (page) {
+			page_del_and_expand(k, z, page, order, o, mt);
+			return page;
+		}
+	}
+	return NULL;
+}
+
+/* May an allocation of type start_mt claim a whole pageblock when it steals
+ * a block of this order? (Linux: can_steal_fallback) */
+static bool can_steal_fallback(unsigned order, enum migratetype start_mt)
+{
+	return order >= pageblock_order / 2 || start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE;
+}
+
+/* The first fallback type with a free block of this order, or -1. */
+static int find_suitable_fallback(const struct zone *z, unsigned order,
+				  enum migratetype mt, bool *can_steal)
+{
+	if (!z->free_area[order].nr_free)
+		return -1;
+	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		enum migratetype fmt = fallbacks[mt][i];
+		if (!free_area_empty(z, order, fmt)) {
+			*can_steal = can_steal_fallback(order, mt);
+			return (int)fmt;
+		}
+	}
+	return -1;
+}
+
+/* Move every free block of the pageblock holding start_pfn from type from to
+ * type to and retag the pageblock (Linux: __move_freepages_block). */
+static void move_freepages_block(struct kernel *k, struct zone *z, uint64_t start_pfn,
+				 enum migratetype from, enum migratetype to)
+{
+	for (uint64_t pfn = start_pfn; pfn < start_pfn + pageblock_nr_pages;) {
+		struct page *p = pfn_to_page(k, pfn);
+		if (!page_test(p, PG_buddy)) {
+			pfn++;
+			continue;
+		}
+		unsigned order = page_order(p);
+		move_to_free_list(k, z, p, order, from, to);
+		pfn += 1ULL << order;
+	}
+	set_pfnblock_migratetype(z, start_pfn, to);
+}
+
+/* Count the free frames and the movable in-use frames of a pageblock. False
+ * when the pageblock is not wholly inside the zone. */
+static bool count_pageblock(struct kernel *k, const struct zone *z, uint64_t start_pfn,
+			    uint64_t *free_pages, uint64_t *movable_pages)
+{
+	*free_pages = *movable_pages = 0;
+	if (!zone_spans_pfn(z, start_pfn) || !zone_spans_pfn(z, start_pfn + pageblock_nr_pages - 1))
+		return false;
+	for (uint64_t pfn = start_pfn; pfn < start_pfn + pageblock_nr_pages;) {
+		struct page *p = pfn_to_page(k, pfn);
+		if (page_test(p, PG_buddy)) {
+			*free_pages += 1ULL << page_order(p);
+			pfn += 1ULL << page_order(p);
+			continue;
+		}
+		if (page_test(p, PG_lru))
+			(*movable_pages)++;
+		pfn++;
+	}
+	return true;
+}
+
+/*
+ * Take the free block page (order cur, of fallback type block_type) for an
+ * allocation of type start_mt and order order. A block of pageblock size or
+ * more changes type outright; a smaller one claims its whole pageblock when
+ * at least half of it is free or compatible; otherwise only the pages taken
+ * change hands (Linux: steal_suitable_fallback).
+ */
+static struct page *steal_suitable_fallback(struct kernel *k, struct zone *z, struct page *page,
+					    unsigned cur, unsigned order,
+					    enum migratetype start_mt, bool whole_block)
+{
+	uint64_t pfn = page_to_pfn(k, page);
+	enum migratetype block_type = get_pfnblock_migratetype(z, pfn);
+	uint64_t free_pages, movable_pages, alike;
+
+	if (block_type == MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (cur >= pageblock_order) {
+		del_page_from_free_list(k, z, page, cur, block_type);
+		account_freepages(z, -(1L << cur), block_type);
+		change_pageblock_range(z, pfn, cur, start_mt);
+		expand(k, z, pfn, order, cur, start_mt);
+		return page;
+	}
+	uint64_t start_pfn = pfn & ~(pageblock_nr_pages - 1);
+	if (!whole_block || !count_pageblock(k, z, start_pfn, &free_pages, &movable_pages))
+		goto single_page;
+	if (start_mt == MIGRATE_MOVABLE)
+		alike = movable_pages;
+	else if (block_type == MIGRATE_MOVABLE)
+		alike = pageblock_nr_pages - (free_pages + movable_pages);
+	else
+		alike = 0;
+	if (free_pages + alike >= (1UL << (pageblock_order - 1))) {
+		move_freepages_block(k, z, start_pfn, block_type, start_mt);
+		return __rmqueue_smallest(k, z, order, start_mt);
+	}
+single_page:
+	page_del_and_expand(k, z, page, order, cur, block_type);
+	return page;
+}
+
+/*
+ * Steal a block from another migratetype (Linux: __rmqueue_fallback). Prefer
+ * the largest block, which best approximates the emptiest pageblock; but a
+ * movable allocation that cannot claim a whole pageblock takes the smallest,
+ * to fragment less. With ALLOC_NOFRAGMENT only whole pageblocks are stolen.
+ */
+static struct page *__rmqueue_fallback(struct kernel *k, struct zone *z, unsigned order,
+				       enum migratetype start_mt, unsigned alloc_flags)
+{
+	unsigned min_order = (alloc_flags & ALLOC_NOFRAGMENT) && order < pageblock_order
+				     ? pageblock_order : order;
+	bool can_steal = false;
+	int fmt = -1;
+	int cur;
+
+	for (cur = MAX_PAGE_ORDER; cur >= (int)min_order; cur--) {
+		fmt = find_suitable_fallback(z, (unsigned)cur, start_mt, &can_steal);
+		if (fmt >= 0)
+			break;
+	}
+	if (fmt < 0)
+		return NULL;
+	if (!can_steal && start_mt == MIGRATE_MOVABLE && (unsigned)cur > order) {
+		for (cur = (int)order; cur < NR_PAGE_ORDERS; cur++) {
+			fmt = find_suitable_fallback(z, (unsigned)cur, start_mt, &can_steal);
+			if (fmt >= 0)
+				break;
+		}
+	}
+	struct page *page = get_page_from_free_area(k, z, (unsigned)cur, (enum migratetype)fmt);
+	return steal_suitable_fallback(k, z, page, (unsigned)cur, order, start_mt, can_steal);
+}
+
+/* Take a block of 2^order frames of type mt from the buddy lists of z. */
+static struct page *__rmqueue(struct kernel *k, struct zone *z, unsigned order,
+			      enum migratetype mt, unsigned alloc_flags)
+{
+	struct page *page = __rmqueue_smallest(k, z, order, mt);
+	if (!page)
+		page = __rmqueue_fallback(k, z, order, mt, alloc_flags);
+	return page;
+}
+
+/* ---- per-CPU lists --------------------------------------------------------- */
+
+static struct per_cpu_pages *this_pcp(struct kernel *k, struct zone *z)
+{
+	return &z->per_cpu_pageset[k->this_cpu];
+}
+
+/* See page_alloc_internal.h. */
+uint64_t zone_pcp_count(const struct kernel *k, const struct zone *z)
+{
+	uint64_t n = 0;
+	for (int c = 0; c < k->nr_cpus; c++)
+		n += (uint64_t)z->per_cpu_pageset[c].count;
+	return n;
+}
+
+/* Refill a per-CPU list with up to batch order-0 pages (Linux: rmqueue_bulk).
+ * Returns how many were added. */
+static int rmqueue_bulk(struct kernel *k, struct zone *z, struct per_cpu_pages *pcp,
+			enum migratetype mt, unsigned alloc_flags)
+{
+	int n;
+	for (n = 0; n < pcp->batch; n++) {
+		struct page *page = __rmqueue(k, z, 0, mt, alloc_flags);
+		if (!page)
+			break;
+		page_set(page, PG_pcp);
+		page_list_add_tail(k, &pcp->lists[mt], page);
+	}
+	pcp->count += n;
+	return n;
+}
+
+/* Give count pages from the tails (the coldest) of pcp's lists back to the
+ * buddy allocator, taking from each list in turn (Linux: free_pcppages_bulk). */
+static void free_pcppages_bulk(struct kernel *k, struct zone *z, struct per_cpu_pages *pcp,
+			       int count)
+{
+	int mt = 0;
+	while (count > 0 && pcp->count > 0) {
+		struct page *page = page_list_last(k, &pcp->lists[mt]);
+		if (!page) {
+			mt = (mt + 1) % MIGRATE_PCPTYPES;
+			continue;
+		}
+		uint64_t pfn = page_to_pfn(k, page);
+		page_list_del(k, &pcp->lists[mt], page);
+		page_clear(page, PG_pcp);
+		pcp->count--;
+		count--;
+		__free_one_page(k, z, pfn, 0, get_pfnblock_migratetype(z, pfn), FPI_NONE);
+		mt = (mt + 1) % MIGRATE_PCPTYPES;
+	}
+}
+
+/* An order-0 page from this CPU's list, refilled from the buddy when empty. */
+static struct page *rmqueue_pcplist(struct kernel *k, struct zone *z, enum migratetype mt,
+				    unsigned alloc_flags)
+{
+	struct per_cpu_pages *pcp = this_pcp(k, z);
+	struct page_list *l = &pcp->lists[mt];
+
+	if (page_list_empty(l) && !rmqueue_bulk(k, z, pcp, mt, alloc_flags))
+		return NULL;
+	struct page *page = page_list_first(k, l);
+	page_list_del(k, l, page);
+	page_clear(page, PG_pcp);
+	pcp->count--;
+	return page;
+}
+
+/* See gfp.h. */
+void drain_local_pages(struct kernel *k, struct zone *zone)
+{
+	for_each_online_node(k, nid) {
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &k->node_data[nid]->node_zones[zi];
+			if ((zone && z != zone) || !populated_zone(z))
+				continue;
+			struct per_cpu_pages *pcp = this_pcp(k, z);
+			free_pcppages_bulk(k, z, pcp, pcp->count);
+		}
+	}
+}
+
+/* See gfp.h. The simulated kernel runs one CPU at a time, so draining another
+ * CPU's lists from here is what the IPI-driven drain would do there. */
+void drain_all_pages(struct kernel *k, struct zone *zone)
+{
+	int cpu = k->this_cpu;
+	for (int c = 0; c < k->nr_cpus; c++) {
+		k->this_cpu = c;
+		drain_local_pages(k, zone);
+	}
+	k->this_cpu = cpu;
+}
+
+/* ---- watermarks ------------------------------------------------------------ */
+
+/*
+ * Would z still be above mark (plus the reserve kept for allocations that
+ * could have used a higher zone) after taking 2^order frames, and does it
+ * have a free block of that order? (Linux: __zone_watermark_ok.) Callers with
+ * ALLOC_MIN_RESERVE / ALLOC_NON_BLOCK / ALLOC_OOM may go deeper.
+ */
+int zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+		      enum zone_type highest_zoneidx, unsigned alloc_flags)
+{
+	int64_t free_pages = (int64_t)zone_page_state(z, NR_FREE_PAGES);
+	int64_t min = (int64_t)mark;
+
+	free_pages -= (1L << order) - 1;
+	if (alloc_flags & ALLOC_RESERVES) {
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return 0;
+	if (!order)
+		return 1;
+	for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
+		if (!z->free_area[o].nr_free)
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!free_area_empty(z, o, (enum migratetype)mt))
+				return 1;
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
+		    !free_area_empty(z, o, MIGRATE_HIGHATOMIC))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- allocation ------------------------------------------------------------ */
+
+/* See gfp.h. */
+enum zone_type gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+/* Count an allocation as Linux's zone_statistics does: one NUMA event per
+ * request, pgalloc_<zone> per page. With one node every hit is local. */
+static void count_alloc(struct kernel *k, struct zone *z, unsigned order)
+{
+	z->numa_stat[NUMA_HIT]++;
+	z->numa_stat[NUMA_LOCAL]++;
+	k->vm_events[pgalloc_event[z->idx]] += 1ULL << order;
+}
+
+/* Take 2^order frames from z: order 0 through the per-CPU list. */
+static struct page *rmqueue(struct kernel *k, struct zone *z, unsigned order,
+			    enum migratetype mt, unsigned alloc_flags)
+{
+	struct page *page = order == 0 ? rmqueue_pcplist(k, z, mt, alloc_flags)
+				       : __rmqueue(k, z, order, mt, alloc_flags);
+	if (page)
+		count_alloc(k, z, order);
+	return page;
+}
+
+/* First-pass flags: with Normal and DMA32 both present, first try not to
+ * fragment Normal's pageblocks (Linux: alloc_flags_nofragment). */
+static unsigned alloc_flags_nofragment(struct kernel *k, const struct zone *preferred, gfp_t gfp)
+{
+	unsigned flags = gfp & __GFP_KSWAPD_RECLAIM;
+	if (preferred && preferred->idx == ZONE_NORMAL &&
+	    populated_zone(&preferred->zone_pgdat->node_zones[ZONE_DMA32]))
+		flags |= ALLOC_NOFRAGMENT;
+	(void)k;
+	return flags;
+}
+
+/* The highest populated zone an allocation may use: the zonelist starts here
+ * and falls back toward DMA. */
+static struct zone *preferred_zone(struct kernel *k, enum zone_type highest)
+{
+	struct pglist_data *pgdat = k->node_data[0];
+	for (int zi = (int)highest; zi >= 0; zi--)
+		if (populated_zone(&pgdat->node_zones[zi]))
+			return &pgdat->node_zones[zi];
+	return NULL;
+}
+
+/*
+ * Walk the zonelist from the preferred zone down and take the block from the
+ * first zone whose watermark allows it (Linux: get_page_from_freelist). A
+ * first pass with ALLOC_NOFRAGMENT that finds nothing is retried without it.
+ */
+static struct page *get_page_from_freelist(struct kernel *k, gfp_t gfp, unsigned order,
+					   unsigned alloc_flags, enum zone_type highest)
+{
+	enum migratetype mt = gfp_migratetype(gfp);
+
+	for (;;) {
+		for (int zi = (int)highest; zi >= 0; zi--) {
+			struct zone *z = &k->node_data[0]->node_zones[zi];
+			if (!populated_zone(z))
+				continue;
+			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+			    !zone_watermark_ok(z, order, wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK),
+					       highest, alloc_flags))
+				continue;
+			struct page *page = rmqueue(k, z, order, mt, alloc_flags);
+			if (page)
+				return page;
+		}
+		if (!(alloc_flags & ALLOC_NOFRAGMENT))
+			return NULL;
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+	}
+}
+
+/* Slow-path flags from gfp (Linux: gfp_to_alloc_flags). */
+static unsigned gfp_to_alloc_flags(gfp_t gfp, unsigned order)
+{
+	unsigned flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	flags |= gfp & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM);
+	if (!(gfp & __GFP_DIRECT_RECLAIM)) {
+		if (!(gfp & __GFP_NOMEMALLOC)) {
+			flags |= ALLOC_NON_BLOCK;
+			if (order > 0)
+				flags |= ALLOC_HIGHATOMIC;
+		}
+		if (flags & ALLOC_MIN_RESERVE)
+			flags &= ~ALLOC_CPUSET;
+	}
+	return flags;
+}
+
+static const enum vm_event_item allocstall_event[MAX_NR_ZONES] = {
+	ALLOCSTALL_DMA, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE, ALLOCSTALL_DEVICE
+};
+
+/* Report an allocation that failed (Linux: warn_alloc). */
+static void warn_alloc(struct kernel *k, gfp_t gfp, unsigned order)
+{
+	char buf[256];
+	if (gfp & __GFP_NOWARN)
+		return;
+	printk(k, "mmsim: page allocation failure: order:%u, mode:%#x(%s), nodemask=(null)",
+	       order, gfp, gfp_format(gfp, buf, sizeof buf));
+}
+
+/*
+ * The slow path (Linux: __alloc_pages_slowpath): retry at the min watermark
+ * with whatever reserves the flags grant, then with no watermark at all for
+ * __GFP_MEMALLOC, then after each round of direct reclaim through the reclaim
+ * hook while it makes progress. There is no OOM killer yet: what is left
+ * fails, and is reported.
+ */
+static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned order,
+					 enum zone_type highest)
+{
+	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+
+	if (page)
+		return page;
+	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC)) {
+		page = get_page_from_freelist(k, gfp, order, ALLOC_NO_WATERMARKS, highest);
+		if (page)
+			return page;
+	}
+	for (int retry = 0; (gfp & __GFP_DIRECT_RECLAIM) && retry < MAX_RECLAIM_RETRIES; retry++) {
+		k->vm_events[allocstall_event[highest]]++;
+		uint64_t reclaimed = k->reclaim ? k->reclaim(k, gfp, order) : 0;
+		if (!reclaimed)
+			break;
+		page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+		if (page)
+			return page;
+	}
+	if (gfp & __GFP_NOFAIL)
+		kernel_bug(k, "__GFP_NOFAIL allocation of order %u failed: nothing left to reclaim", order);
+	warn_alloc(k, gfp, order);
+	return NULL;
+}
+
+/* Make a freshly taken block ready for its user (Linux: prep_new_page):
+ * one reference, its order remembered, zeroed or made compound on request. */
+static void prep_new_page(struct kernel *k, struct page *page, unsigned order, gfp_t gfp)
+{
+	page->flags = order << PAGE_ORDER_SHIFT;
+	page->_refcount = 1;
+	page->mapcount = 0;
+	page->private = 0;
+	page->mapping = 0;
+	if (gfp & __GFP_ZERO)
+		memset(page_address(k, page), 0, PAGE_SIZE << order);
+	if ((gfp & __GFP_COMP) && order) {
+		page_set(page, PG_head);
+		for (uint64_t i = 1; i < (1ULL << order); i++) {
+			struct page *t = page + i;
+			memset(t, 0, sizeof *t);
+			t->flags = 1u << PG_tail;
+			t->private = (uint32_t)i;
+		}
+	}
+}
+
+/* See gfp.h. */
+struct page *alloc_pages(struct kernel *k, gfp_t gfp, unsigned order)
+{
+	if (order > MAX_PAGE_ORDER) {
+		if (!(gfp & __GFP_NOWARN))
+			kernel_bug(k, "alloc_pages: order %u is above MAX_PAGE_ORDER (%d)", order,
+				   MAX_PAGE_ORDER);
+		return NULL;
+	}
+	if ((gfp & (__GFP_DMA | __GFP_DMA32)) == (__GFP_DMA | __GFP_DMA32) ||
+	    (gfp & ~__GFP_BITS_MASK)) {
+		kernel_bug(k, "alloc_pages: invalid gfp mask %#x", gfp);
+		return NULL;
+	}
+	enum zone_type highest = gfp_zone(gfp);
+	struct zone *preferred = preferred_zone(k, highest);
+	if (!preferred) {
+		warn_alloc(k, gfp, order);
+		return NULL;
+	}
+	highest = preferred->idx;
+	unsigned alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(k, preferred, gfp);
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	if (!page)
+		page = alloc_pages_slowpath(k, gfp, order, highest);
+	if (page)
+		prep_new_page(k, page, order, gfp);
+	return page;
+}
+
+/* See gfp.h. */
+struct page *alloc_page(struct kernel *k, gfp_t gfp)
+{
+	return alloc_pages(k, gfp, 0);
+}
+
+/* See gfp.h. */
+void *__get_free_pages(struct kernel *k, gfp_t gfp, unsigned order)
+{
+	struct page *page = alloc_pages(k, gfp & ~__GFP_HIGHMEM, order);
+	return page ? page_address(k, page) : NULL;
+}
+
+/* ---- freeing ---------------------------------------------------------------- */
+
+/* Why freeing 2^order frames at pfn would be wrong, or NULL when it is fine
+ * (Linux: free_page_is_bad and free_tail_page_prepare, made total). */
+static const char *bad_free_reason(struct kernel *k, uint64_t pfn, unsigned order)
+{
+	if (!pfn_valid(k, pfn))
+		return "pfn outside RAM";
+	if (pfn_reserved(k, pfn))
+		return "freeing a reserved frame";
+	if (order > MAX_PAGE_ORDER || (pfn & ((1ULL << order) - 1)))
+		return "order out of range or block misaligned";
+	struct page *p = pfn_to_page(k, pfn);
+	if (page_test(p, PG_buddy) || page_test(p, PG_pcp))
+		return "double free: frame is already free";
+	if (page_test(p, PG_tail))
+		return "freeing a tail page of a compound page";
+	if (p->_refcount <= 0)
+		return "freeing a frame that is not allocated";
+	if (page_order(p) != order)
+		return "freeing with an order other than the allocation's";
+	if (page_test(p, PG_slab))
+		return "freeing a slab page through the page allocator";
+	if (p->mapcount)
+		return "freeing a frame that is still mapped";
+	return NULL;
+}
+
+/* Undo prep_new_page: drop the compound tails and every flag. */
+static void free_pages_prepare(struct kernel *k, struct page *page, unsigned order)
+{
+	if (page_test(page, PG_head))
+		for (uint64_t i = 1; i < (1ULL << order); i++)
+			memset(page + i, 0, sizeof *page);
+	page->flags = 0;
+	page->mapping = 0;
+	page->private = 0;
+	(void)k;
+}
+
+/* Free order-0 page to this CPU's list, giving a batch back when it grows
+ * past high (Linux: free_unref_page). Isolated pageblocks bypass the cache. */
+static void free_unref_page(struct kernel *k, struct zone *z, struct page *page)
+{
+	uint64_t pfn = page_to_pfn(k, page);
+	enum migratetype mt = get_pfnblock_migratetype(z, pfn);
+
+	if (mt >= MIGRATE_PCPTYPES) {
+		if (mt == MIGRATE_ISOLATE) {
+			__free_one_page(k, z, pfn, 0, mt, FPI_NONE);
+			return;
+		}
+		mt = MIGRATE_MOVABLE;
+	}
+	struct per_cpu_pages *pcp = this_pcp(k, z);
+	page_set(page, PG_pcp);
+	page_list_add(k, &pcp->lists[mt], page);
+	pcp->count++;
+	if (pcp->count >= pcp->high)
+		free_pcppages_bulk(k, z, pcp, pcp->high < pcp->batch ? 1 : pcp->batch);
+}
+
+/* Return a block whose last reference is gone to the allocator. */
+static void free_frozen_pages(struct kernel *k, struct page *page, unsigned order)
+{
+	uint64_t pfn = page_to_pfn(k, page);
+	struct zone *z = pfn_zone(k, pfn);
+
+	free_pages_prepare(k, page, order);
+	k->vm_events[PGFREE] += 1ULL << order;
+	if (order == 0)
+		free_unref_page(k, z, page);
+	else
+		__free_one_page(k, z, pfn, order, get_pfnblock_migratetype(z, pfn), FPI_NONE);
+}
+
+/* See gfp.h. */
+int __free_pages(struct kernel *k, struct page *page, unsigned order)
+{
+	uint64_t pfn = (uint64_t)(page - k->mem_map);
+	const char *why = bad_free_reason(k, pfn, order);
+
+	if (why) {
+		kernel_bug(k, "Bad page state: pfn:%05" PRIx64 " order:%u: %s", pfn, order, why);
+		return -EINVAL;
+	}
+	if (--page->_refcount == 0)
+		free_frozen_pages(k, page, order);
+	return 0;
+}
+
+/* See gfp.h. */
+int free_pages(struct kernel *k, void *addr, unsigned order)
+{
+	if (!virt_addr_valid(k, addr) || virt_to_phys(k, addr) % PAGE_SIZE) {
+		kernel_bug(k, "free_pages: %p is not a page address in the direct map", addr);
+		return -EINVAL;
+	}
+	return __free_pages(k, virt_to_page(k, addr), order);
+}
+
+/* See gfp.h. */
+void get_page(struct page *page)
+{
+	page->_refcount++;
+}
+
+/* See gfp.h. */
+int put_page(struct kernel *k, struct page *page)
+{
+	if (page_test(page, PG_head))
+		return __free_pages(k, page, page_order(page));
+	return __free_pages(k, page, 0);
+}

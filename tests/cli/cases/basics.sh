@@ -1,0 +1,20 @@
+# The command's own options and errors.
+expect version 0 '^mmsim [0-9]+\.[0-9]+\.[0-9]+$' -- --version
+expect help 0 'usage: mmsim' -- --help
+expect no-args 2 'usage: mmsim' --
+expect unknown-command 2 "'frobnicate' is not a command" -- frobnicate
+expect demo-help 0 'usage: mmsim demo' -- demo --help
+expect proc-help 0 'usage: mmsim proc' -- proc --help
+expect unknown-option 2 "unknown option '--bogus'" -- demo --bogus
+expect bad-o-key 2 "unknown configuration key 'nosuchkey'" -- proc -o nosuchkey=1 /proc/buddyinfo
+expect bad-o-form 2 "-o wants KEY=VALUE" -- proc -o ram /proc/buddyinfo
+expect bad-ram 2 "ram: 3 must be a multiple of 4096 bytes between 16M and 1T" -- proc -o ram=3 /proc/buddyinfo
+expect bad-ram-word 2 "ram: 'lots' is not a size" -- proc -o ram=lots /proc/buddyinfo
+expect bad-cores 2 "cores: '0' is not a number from 1 to 256" -- proc -o cores=0 /proc/buddyinfo
+expect bad-paging 2 "paging: '3' must be 4 or 5" -- proc -o paging=3 /proc/buddyinfo
+expect unknown-preset 2 "unknown machine preset 'nosuch'" -- proc --machine nosuch /proc/buddyinfo
+expect bad-proc-path 1 "/proc/nosuch: no such file" -- proc /proc/nosuch
+expect proc-list 0 '^/proc/buddyinfo$' -- proc list
+expect proc-buddyinfo 0 '^Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 $' -- proc /proc/buddyinfo
+expect proc-ram-override 0 '^MemTotal: +[0-9]+ kB$' -- proc -o ram=64M /proc/meminfo
+expect demo 0 'constructor ran' -- demo

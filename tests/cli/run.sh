@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# CLI tests: each case runs the mmsim command and checks its exit code and
+# output. Prints "N passed, N failed" and exits non-zero on any failure.
+set -u
+MMSIM=${MMSIM:?set MMSIM to the mmsim binary}
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME EXIT_CODE GREP_PATTERN -- ARGS...   (pattern searched in stdout+stderr)
+expect() {
+	local name=$1 code=$2 pattern=$3
+	shift 4
+	"$MMSIM" "$@" >"$tmp/out" 2>&1
+	local rc=$?
+	if [[ $rc -ne $code ]] || ! grep -qE -- "$pattern" "$tmp/out"; then
+		echo "FAIL $name: exit $rc (want $code), output:"
+		sed 's/^/    /' "$tmp/out" | head -20
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+for f in "$(dirname "$0")"/cases/*.sh; do
+	# shellcheck source=/dev/null
+	source "$f"
+done
+echo "cli: $pass passed, $fail failed"
+[[ $fail -eq 0 ]]

@@ -1,0 +1,55 @@
+/* tests/unit/helpers.c — see helpers.h. */
+#include "helpers.h"
+
+#include "kernel/debug_vm.h"
+#include "procfs/procfs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct tk *tk_boot(uint64_t ram_bytes, int cpus)
+{
+	struct tk *t = calloc(1, sizeof *t);
+	struct kernel_config cfg = { .ram_bytes = ram_bytes, .nr_cpus = cpus, .paging_levels = 4 };
+	cr_assert_not_null(t);
+	cr_assert_eq(ram_init(&t->ram, ram_bytes), 0);
+	cr_assert_eq(kernel_init(&t->k, &t->ram, &cfg), 0);
+	return t;
+}
+
+void tk_free(struct tk *t)
+{
+	kernel_destroy(&t->k);
+	ram_destroy(&t->ram);
+	free(t);
+}
+
+int tk_log_contains(struct tk *t, const char *needle)
+{
+	uint64_t n = kernel_log_read(&t->k, NULL, 0);
+	char *buf = malloc(n + 1);
+	kernel_log_read(&t->k, buf, n + 1);
+	int found = strstr(buf, needle) != NULL;
+	free(buf);
+	return found;
+}
+
+void tk_assert_consistent(struct tk *t)
+{
+	uint64_t problems = debug_vm_check(&t->k, NULL);
+	if (problems) {
+		uint64_t n = kernel_log_read(&t->k, NULL, 0);
+		char *buf = malloc(n + 1);
+		kernel_log_read(&t->k, buf, n + 1);
+		cr_log_error("kernel log:\n%s", buf);
+		free(buf);
+	}
+	cr_assert_eq(problems, 0, "consistency checker found %lu problems", (unsigned long)problems);
+}
+
+char *tk_proc(struct tk *t, const char *path)
+{
+	struct seq_buf m = { 0 };
+	cr_assert_eq(procfs_read(&t->k, path, &m), 0, "no view %s", path);
+	return m.buf ? m.buf : strdup("");
+}

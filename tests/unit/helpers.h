@@ -1,0 +1,29 @@
+/* tests/unit/helpers.h — machines for unit tests, built on the internal headers. */
+#ifndef MMSIM_TEST_HELPERS_H
+#define MMSIM_TEST_HELPERS_H
+
+#include <criterion/criterion.h>
+
+#include "hw/ram.h"
+#include "kernel/kernel.h"
+
+/* A booted kernel on its own RAM. */
+struct tk {
+	struct ram ram;
+	struct kernel k;
+};
+
+/* Boot a kernel with ram_bytes of RAM and cpus CPUs (4-level paging). */
+struct tk *tk_boot(uint64_t ram_bytes, int cpus);
+void tk_free(struct tk *t);
+
+/* Assert the consistency checker finds nothing, printing the log if it does. */
+void tk_assert_consistent(struct tk *t);
+
+/* True when the kernel log contains needle. */
+int tk_log_contains(struct tk *t, const char *needle);
+
+/* Render a view into a malloc'd string. */
+char *tk_proc(struct tk *t, const char *path);
+
+#endif
