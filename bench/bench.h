@@ -43,6 +43,6 @@ void bench_sink(uint64_t v);
 	static void fn(struct bench_ctx *ctx);                          \
 	__attribute__((constructor)) static void fn##_register(void)    \
 	{ bench_register(#fn, fn); }                                    \
-	static void fn(struct bench_ctx *ctx)
+	static void fn(struct bench_ctx *ctx __attribute__((unused)))
 
 #endif

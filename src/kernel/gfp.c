@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Composite masks first, largest first, as Linux's %pGg prints them; then
- * the single bits. */
+/* Composite masks first, then the single bits in bit order, as Linux 6.15+
+ * prints a mask (%pGg, include/trace/events/mmflags.h). */
 static const struct { const char *name; gfp_t mask; } gfp_names[] = {
 	{ "GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE },
 	{ "GFP_HIGHUSER", GFP_HIGHUSER },
@@ -18,9 +18,13 @@ static const struct { const char *name; gfp_t mask; } gfp_names[] = {
 	{ "GFP_ATOMIC", GFP_ATOMIC },
 	{ "GFP_NOIO", GFP_NOIO },
 	{ "GFP_NOWAIT", GFP_NOWAIT },
-	{ "GFP_DMA32", GFP_DMA32 },
 	{ "GFP_DMA", GFP_DMA },
+	{ "GFP_DMA32", GFP_DMA32 },
+	{ "__GFP_RECLAIM", __GFP_RECLAIM },
+	/* then every bit, in bit order */
+	{ "__GFP_DMA", __GFP_DMA },
 	{ "__GFP_HIGHMEM", __GFP_HIGHMEM },
+	{ "__GFP_DMA32", __GFP_DMA32 },
 	{ "__GFP_MOVABLE", __GFP_MOVABLE },
 	{ "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
 	{ "__GFP_HIGH", __GFP_HIGH },
@@ -43,9 +47,6 @@ static const struct { const char *name; gfp_t mask; } gfp_names[] = {
 	{ "__GFP_ZEROTAGS", __GFP_ZEROTAGS },
 	{ "__GFP_SKIP_ZERO", __GFP_SKIP_ZERO },
 	{ "__GFP_SKIP_KASAN", __GFP_SKIP_KASAN },
-	{ "__GFP_DMA", __GFP_DMA },
-	{ "__GFP_DMA32", __GFP_DMA32 },
-	{ "__GFP_RECLAIM", __GFP_RECLAIM },
 };
 #define NR_GFP_NAMES (sizeof gfp_names / sizeof gfp_names[0])
 

@@ -45,6 +45,8 @@ struct slab_state;             /* kernel/slab.c */
 
 struct kernel {
 	struct ram *ram;
+	uint8_t *ram_base;         /* == ram->base: the direct map's host address */
+	uint64_t ram_size;         /* == ram->size; both copied for the hot paths */
 	int nr_cpus;
 	int this_cpu;              /* the CPU the kernel is executing on */
 
@@ -73,6 +75,8 @@ struct kernel {
 	uint64_t vm_events[NR_VM_EVENT_ITEMS];
 	reclaim_fn reclaim;             /* NULL: nothing to reclaim yet */
 	struct slab_state *slab;
+	uint8_t *slab_shadow;           /* the slab allocation map (slub.c) */
+	struct kmem_cache *kmalloc_caches[4][14];   /* [kmalloc type][size index] */
 
 	/* The kernel log (dmesg): a ring of text, and a count of BUG reports. */
 	char *log;
@@ -122,12 +126,12 @@ static inline bool pfn_valid(const struct kernel *k, uint64_t pfn)
 /* Host pointer through which the kernel reaches physical address pa. */
 static inline void *phys_to_virt(const struct kernel *k, uint64_t pa)
 {
-	return ram_ptr(k->ram, pa);
+	return k->ram_base + pa;
 }
 
 static inline uint64_t virt_to_phys(const struct kernel *k, const void *va)
 {
-	return (uint64_t)((const uint8_t *)va - k->ram->base);
+	return (uint64_t)((const uint8_t *)va - k->ram_base);
 }
 
 /* The kernel virtual address of a direct-map pointer, as Linux would print it. */
@@ -144,8 +148,7 @@ static inline void *page_address(const struct kernel *k, const struct page *p)
 /* True when va points into simulated RAM (the direct map). */
 static inline bool virt_addr_valid(const struct kernel *k, const void *va)
 {
-	const uint8_t *b = va;
-	return b >= k->ram->base && b < k->ram->base + k->ram->size;
+	return (uint64_t)((const uint8_t *)va - k->ram_base) < k->ram_size;
 }
 
 static inline struct page *virt_to_page(const struct kernel *k, const void *va)

@@ -231,6 +231,8 @@ int kernel_init(struct kernel *k, struct ram *ram, const struct kernel_config *c
 	    (cfg->paging_levels != 4 && cfg->paging_levels != 5) || cfg->min_free_kbytes < 0)
 		return -EINVAL;
 	k->ram = ram;
+	k->ram_base = ram->base;
+	k->ram_size = ram->size;
 	k->nr_cpus = cfg->nr_cpus;
 	k->max_pfn = ram->size >> PAGE_SHIFT;
 	k->log_size = 1u << 16;

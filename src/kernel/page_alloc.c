@@ -870,8 +870,12 @@ int __free_pages(struct kernel *k, struct page *page, unsigned order)
 /* See gfp.h. */
 int free_pages(struct kernel *k, void *addr, unsigned order)
 {
-	if (!virt_addr_valid(k, addr) || virt_to_phys(k, addr) % PAGE_SIZE) {
-		kernel_bug(k, "free_pages: %p is not a page address in the direct map", addr);
+	if (!virt_addr_valid(k, addr)) {
+		kernel_bug(k, "free_pages: %p is not in the direct map", addr);
+		return -EINVAL;
+	}
+	if (virt_to_phys(k, addr) % PAGE_SIZE) {
+		kernel_bug(k, "free_pages: %#" PRIx64 " is not page aligned", kaddr(k, addr));
 		return -EINVAL;
 	}
 	return __free_pages(k, virt_to_page(k, addr), order);

@@ -42,6 +42,8 @@ struct kmem_cache;
 #define KMALLOC_SHIFT_HIGH     13                   /* kmalloc-8k is the largest cache */
 #define KMALLOC_MAX_CACHE_SIZE (1u << KMALLOC_SHIFT_HIGH)
 #define KMALLOC_MAX_SIZE       ((size_t)PAGE_SIZE << MAX_PAGE_ORDER)
+enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, KMALLOC_DMA, KMALLOC_CGROUP,
+			  NR_KMALLOC_TYPES };
 #define ZERO_SIZE_PTR          ((void *)16)          /* what kmalloc(0) returns */
 #define SLAB_NAME_MAX          48
 

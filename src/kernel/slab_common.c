@@ -9,16 +9,17 @@
 
 /* ---- kmalloc --------------------------------------------------------------------- */
 
-/* Size-class index of a request (Linux: kmalloc_index): 1 and 2 are the
- * 96- and 192-byte classes, n >= 3 the 2^n-byte ones. */
+/* Size-class index of a request (Linux: kmalloc_index with its size_index
+ * table): 1 and 2 are the 96- and 192-byte classes, n >= 3 the 2^n-byte
+ * ones. Up to 192 bytes a table lookup, by 8-byte steps. */
+static const uint8_t size_index[24] = {
+	3, 4, 5, 5, 6, 6, 6, 6, 1, 1, 1, 1, 7, 7, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2
+};
+
 static unsigned kmalloc_index(size_t size)
 {
-	if (size <= 8)
-		return 3;
-	if (size > 64 && size <= 96)
-		return 1;
-	if (size > 128 && size <= 192)
-		return 2;
+	if (size <= 192)
+		return size_index[(size - 1) / 8];
 	return (unsigned)fls_u32((unsigned)size - 1);
 }
 
@@ -33,12 +34,22 @@ static enum kmalloc_cache_type kmalloc_type(gfp_t gfp)
 	return KMALLOC_CGROUP;
 }
 
+_Static_assert(sizeof(((struct kernel *)0)->kmalloc_caches) ==
+	       sizeof(struct kmem_cache *) * NR_KMALLOC_TYPES * (KMALLOC_SHIFT_HIGH + 1),
+	       "struct kernel sizes the kmalloc table");
+
+/* The kmalloc cache for 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
+static inline struct kmem_cache *kmalloc_cache(struct kernel *k, size_t size, gfp_t gfp)
+{
+	return k->kmalloc_caches[kmalloc_type(gfp)][kmalloc_index(size)];
+}
+
 /* See slab.h. */
 struct kmem_cache *kmalloc_slab(struct kernel *k, size_t size, gfp_t gfp)
 {
 	if (!size || size > KMALLOC_MAX_CACHE_SIZE)
 		return NULL;
-	return k->slab->kmalloc_caches[kmalloc_type(gfp)][kmalloc_index(size)];
+	return kmalloc_cache(k, size, gfp);
 }
 
 /* Above 8 KiB: whole compound pages, accounted as unreclaimable slab as
@@ -55,8 +66,8 @@ static void *kmalloc_large(struct kernel *k, size_t size, gfp_t gfp)
 	return page_address(k, page);
 }
 
-/* See slab.h. */
-void *kmalloc(struct kernel *k, size_t size, gfp_t gfp)
+/* kmalloc of 0 bytes, of more than a cache holds, or of too much. */
+static __attribute__((noinline)) void *kmalloc_uncommon(struct kernel *k, size_t size, gfp_t gfp)
 {
 	if (!size)
 		return ZERO_SIZE_PTR;
@@ -65,9 +76,15 @@ void *kmalloc(struct kernel *k, size_t size, gfp_t gfp)
 			kernel_bug(k, "kmalloc: size %zu is above KMALLOC_MAX_SIZE", size);
 		return NULL;
 	}
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(k, size, gfp);
-	return kmem_cache_alloc(k, kmalloc_slab(k, size, gfp), gfp);
+	return kmalloc_large(k, size, gfp);
+}
+
+/* See slab.h. */
+void *kmalloc(struct kernel *k, size_t size, gfp_t gfp)
+{
+	if (__builtin_expect(size - 1 < KMALLOC_MAX_CACHE_SIZE, 1))
+		return slab_alloc(k, kmalloc_cache(k, size, gfp), gfp);
+	return kmalloc_uncommon(k, size, gfp);
 }
 
 /* The head page of a large kmalloc at obj, or NULL. */
@@ -79,25 +96,28 @@ static struct page *large_kmalloc_page(struct kernel *k, const void *obj)
 	return page_test(page, PG_large_kmalloc) ? page : NULL;
 }
 
+/* Free a large kmalloc (Linux: free_large_kmalloc). */
+static int free_large_kmalloc(struct kernel *k, struct page *page)
+{
+	unsigned order = page_order(page);
+	page_clear(page, PG_large_kmalloc);
+	mod_node_page_state(k->node_data[0], NR_SLAB_UNRECLAIMABLE_B, -(long)(PAGE_SIZE << order));
+	return __free_pages(k, page, order);
+}
+
 /* See slab.h. */
 int kfree(struct kernel *k, const void *obj)
 {
 	if (!obj || obj == ZERO_SIZE_PTR)
 		return 0;
-	struct page *page = large_kmalloc_page(k, obj);
-	if (page) {
-		unsigned order = page_order(page);
-		page_clear(page, PG_large_kmalloc);
-		mod_node_page_state(k->node_data[0], NR_SLAB_UNRECLAIMABLE_B, -(long)(PAGE_SIZE << order));
-		return __free_pages(k, page, order);
-	}
-	page = obj_to_slab(k, obj);
-	if (!page) {
-		kernel_bug(k, "kfree(%#" PRIx64 "): not an allocated kmalloc object",
-			   virt_addr_valid(k, obj) ? kaddr(k, obj) : (uint64_t)(uintptr_t)obj);
-		return -EINVAL;
-	}
-	return kmem_cache_free(k, page_slab(page)->slab_cache, (void *)obj);
+	struct page *page = obj_to_slab(k, obj);
+	if (page)
+		return slab_free(k, page_slab(page)->slab_cache, page, (void *)obj);
+	if ((page = large_kmalloc_page(k, obj)))
+		return free_large_kmalloc(k, page);
+	kernel_bug(k, "kfree(%#" PRIx64 "): not an allocated kmalloc object",
+		   virt_addr_valid(k, obj) ? kaddr(k, obj) : (uint64_t)(uintptr_t)obj);
+	return -EINVAL;
 }
 
 /* See slab.h. */
@@ -145,7 +165,7 @@ static int new_kmalloc_cache(struct kernel *k, unsigned idx, enum kmalloc_cache_
 	if ((err = kmem_cache_open(k, s, name, size, align, flags[type] | SLAB_KMALLOC, NULL, NULL)))
 		return err;
 	list_add_cache(k->slab, s);
-	k->slab->kmalloc_caches[type][idx] = s;
+	k->kmalloc_caches[type][idx] = s;
 	return 0;
 }
 

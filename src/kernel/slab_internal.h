@@ -23,8 +23,6 @@
 #define SLAB_NEVER_MERGE   (SLAB_TYPESAFE_BY_RCU | SLAB_NO_MERGE | SLAB_KMALLOC)
 #define SLAB_MERGE_SAME    (SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_ACCOUNT)
 
-enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, KMALLOC_DMA, KMALLOC_CGROUP,
-			  NR_KMALLOC_TYPES };
 
 struct kmem_cache_cpu {
 	void *freelist;            /* next free object of the active slab */
@@ -46,6 +44,7 @@ struct kmem_cache {
 	unsigned object_size;      /* what the users asked for */
 	unsigned offset;           /* of the free pointer inside a free object */
 	unsigned inuse;            /* object_size rounded to a word */
+	uint64_t reciprocal_size;  /* ceil(2^64 / size): index without dividing */
 	unsigned align;
 	unsigned order, objects;   /* preferred slab order and its object count */
 	unsigned min_order;        /* fallback order when memory is fragmented */
@@ -80,7 +79,6 @@ struct slab_state {
 	struct kmem_cache *caches;         /* slab_caches list head (newest) */
 	struct kmem_cache *kmem_cache;     /* the cache of struct kmem_cache */
 	struct kmem_cache *kmem_cache_node;
-	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
 	uint8_t *shadow;                   /* 1 bit per 8 bytes of RAM: allocated */
 	uint64_t shadow_bytes;
 	int nomerge;
@@ -94,20 +92,17 @@ static inline struct slab *page_slab(struct page *p)
 
 /* ---- free pointers and the allocation map ------------------------------- */
 
-static inline void *fp_decode(struct kernel *k, uint64_t kva)
-{
-	return kva ? k->ram->base + (kva - PAGE_OFFSET) : NULL;
-}
 
 static inline void *get_freepointer(struct kernel *k, const struct kmem_cache *s, void *obj)
 {
 	uint64_t v;
 	memcpy(&v, (uint8_t *)obj + s->offset, sizeof v);
-	if (v && v - PAGE_OFFSET >= k->ram->size) {
+	uint64_t pa = v - PAGE_OFFSET;
+	if (__builtin_expect(pa < k->ram_size, 1))
+		return k->ram_base + pa;
+	if (v)
 		kernel_bug(k, "%s: freelist corrupted at %#" PRIx64, s->name, kaddr(k, obj));
-		return NULL;
-	}
-	return fp_decode(k, v);
+	return NULL;
 }
 
 static inline void set_freepointer(struct kernel *k, const struct kmem_cache *s, void *obj,
@@ -117,14 +112,15 @@ static inline void set_freepointer(struct kernel *k, const struct kmem_cache *s,
 	memcpy((uint8_t *)obj + s->offset, &v, sizeof v);
 }
 
-static inline bool shadow_test(const struct slab_state *ss, uint64_t pa)
+/* The allocation map: bit pa/8 is set while an object starts at pa. */
+static inline bool shadow_test(const uint8_t *shadow, uint64_t pa)
 {
-	return ss->shadow[pa >> 6] & (1u << ((pa >> 3) & 7));
+	return shadow[pa >> 6] & (1u << ((pa >> 3) & 7));
 }
 
-static inline void shadow_flip(struct slab_state *ss, uint64_t pa)
+static inline void shadow_flip(uint8_t *shadow, uint64_t pa)
 {
-	ss->shadow[pa >> 6] ^= (uint8_t)(1u << ((pa >> 3) & 7));
+	shadow[pa >> 6] ^= (uint8_t)(1u << ((pa >> 3) & 7));
 }
 
 static inline int fls_u32(unsigned x)
@@ -135,6 +131,72 @@ static inline int fls_u32(unsigned x)
 static inline void *slab_address(struct kernel *k, struct page *slab)
 {
 	return page_address(k, slab);
+}
+
+/* The object index of byte offset off in a slab: off / s->size by
+ * multiplying with the reciprocal (Linux: obj_to_index); exact for any
+ * offset and size below 2^32. */
+static inline uint64_t obj_index(const struct kmem_cache *s, uint64_t off)
+{
+	return (uint64_t)(((unsigned __int128)off * s->reciprocal_size) >> 64);
+}
+
+/* The slab page holding a direct-map pointer, or NULL when it is not one. */
+static inline struct page *obj_to_slab(struct kernel *k, const void *obj)
+{
+	if (!virt_addr_valid(k, obj))
+		return NULL;
+	struct page *page = virt_to_page(k, obj);
+	if (page_test(page, PG_tail))
+		page -= page->private;
+	return page_test(page, PG_slab) ? page : NULL;
+}
+
+/* Slow paths of slab_alloc and slab_free (slub.c). */
+void *slab_alloc_slow(struct kernel *k, struct kmem_cache *s, struct kmem_cache_cpu *c, gfp_t gfp);
+void __slab_free(struct kernel *k, struct kmem_cache *s, struct page *page, void *obj);
+
+/* Report a refused free of obj into s and return -EINVAL. */
+int slab_free_bad(struct kernel *k, struct kmem_cache *s, const void *obj);
+
+/* Pop an object from this CPU's freelist, refilling it when empty; mark it
+ * allocated; zero it for __GFP_ZERO. NULL when no slab could be had. */
+static inline void *slab_alloc(struct kernel *k, struct kmem_cache *s, gfp_t gfp)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[k->this_cpu];
+	void *obj = c->freelist;
+
+	if (__builtin_expect(obj != NULL, 1))
+		c->freelist = get_freepointer(k, s, obj);
+	else if (!(obj = slab_alloc_slow(k, s, c, gfp)))
+		return NULL;
+	shadow_flip(k->slab_shadow, virt_to_phys(k, obj));
+	if (__builtin_expect(gfp & __GFP_ZERO, 0))
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/* Free obj, which lies in slab page, into s: refused (-EINVAL, reported)
+ * unless it is the start of an allocated object of s. The allocation map
+ * marks only object starts, so one bit test also rejects pointers into the
+ * middle of an object or into a slab's unused tail. Pushes onto this CPU's
+ * freelist when page is its active slab. */
+static inline int slab_free(struct kernel *k, struct kmem_cache *s, struct page *page, void *obj)
+{
+	uint64_t pa = virt_to_phys(k, obj);
+
+	if (__builtin_expect(page_slab(page)->slab_cache != s || (pa & 7) ||
+			     !shadow_test(k->slab_shadow, pa), 0))
+		return slab_free_bad(k, s, obj);
+	shadow_flip(k->slab_shadow, pa);
+	struct kmem_cache_cpu *c = &s->cpu_slab[k->this_cpu];
+	if (page == c->slab) {
+		set_freepointer(k, s, obj, c->freelist);
+		c->freelist = obj;
+	} else {
+		__slab_free(k, s, page, obj);
+	}
+	return 0;
 }
 
 /* Smallest order of a block of at least size bytes. */
@@ -148,9 +210,6 @@ int kmem_cache_open(struct kernel *k, struct kmem_cache *s, const char *name,
 
 /* Put s at the head of the cache list. */
 void list_add_cache(struct slab_state *ss, struct kmem_cache *s);
-
-/* The slab page holding a direct-map pointer, or NULL when it is not one. */
-struct page *obj_to_slab(struct kernel *k, const void *obj);
 
 /* Why freeing obj into s would be wrong (NULL when it is fine). */
 const char *bad_slab_free(struct kernel *k, struct kmem_cache *s, const void *obj,

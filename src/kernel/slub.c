@@ -32,13 +32,6 @@
 
 /* ---- slabs ------------------------------------------------------------------ */
 
-/* Object index of obj in slab, by multiplying with the reciprocal of the
- * stride (Linux: obj_to_index); exact for any offset inside a slab. */
-static inline uint64_t obj_offset_index(const struct kmem_cache *s, uint64_t off)
-{
-	return off / s->size;
-}
-
 void *slab_freelist(struct kernel *k, struct page *page)
 {
 	struct slab *slab = page_slab(page);
@@ -187,8 +180,8 @@ static void deactivate_slab(struct kernel *k, struct kmem_cache *s, struct kmem_
 /* ---- allocation --------------------------------------------------------------- */
 
 /* Refill this CPU's freelist and pop one object (Linux: ___slab_alloc). */
-static void *slab_alloc_slow(struct kernel *k, struct kmem_cache *s, struct kmem_cache_cpu *c,
-			     gfp_t gfp)
+void *slab_alloc_slow(struct kernel *k, struct kmem_cache *s, struct kmem_cache_cpu *c,
+		      gfp_t gfp)
 {
 	if (c->slab && page_slab(c->slab)->freelist) {
 		/* objects freed to our active slab from other CPUs */
@@ -215,31 +208,10 @@ static void *slab_alloc_slow(struct kernel *k, struct kmem_cache *s, struct kmem
 /* See slab.h. */
 void *kmem_cache_alloc(struct kernel *k, struct kmem_cache *s, gfp_t gfp)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab[k->this_cpu];
-	void *obj = c->freelist;
-
-	if (obj)
-		c->freelist = get_freepointer(k, s, obj);
-	else if (!(obj = slab_alloc_slow(k, s, c, gfp)))
-		return NULL;
-	shadow_flip(k->slab, virt_to_phys(k, obj));
-	if (gfp & __GFP_ZERO)
-		memset(obj, 0, s->object_size);
-	return obj;
+	return slab_alloc(k, s, gfp);
 }
 
 /* ---- freeing ------------------------------------------------------------------ */
-
-/* The slab page holding a direct-map pointer, or NULL when it is not one. */
-struct page *obj_to_slab(struct kernel *k, const void *obj)
-{
-	if (!virt_addr_valid(k, obj))
-		return NULL;
-	struct page *page = virt_to_page(k, obj);
-	if (page_test(page, PG_tail))
-		page -= page->private;
-	return page_test(page, PG_slab) ? page : NULL;
-}
 
 /* Why freeing obj into s would be wrong (NULL when it is fine); *slabp is
  * set to its slab. */
@@ -254,16 +226,16 @@ const char *bad_slab_free(struct kernel *k, struct kmem_cache *s, const void *ob
 	if (slab->slab_cache != s)
 		return "Wrong slab cache";
 	uint64_t off = (uint64_t)((const uint8_t *)obj - (uint8_t *)slab_address(k, page));
-	uint64_t idx = obj_offset_index(s, off);
+	uint64_t idx = obj_index(s, off);
 	if (idx * s->size != off || idx >= slab->objects)
 		return "pointer is not the start of an object";
-	if (!shadow_test(k->slab, virt_to_phys(k, obj)))
+	if (!shadow_test(k->slab_shadow, virt_to_phys(k, obj)))
 		return "double free or free of an object never allocated";
 	return NULL;
 }
 
 /* Free obj to a slab that is not this CPU's active one (Linux: __slab_free). */
-static void __slab_free(struct kernel *k, struct kmem_cache *s, struct page *page, void *obj)
+void __slab_free(struct kernel *k, struct kmem_cache *s, struct page *page, void *obj)
 {
 	struct slab *slab = page_slab(page);
 	struct kmem_cache_node *n = s->node[0];
@@ -283,36 +255,26 @@ static void __slab_free(struct kernel *k, struct kmem_cache *s, struct page *pag
 	}
 }
 
-/* Free obj into s after the checks of bad_slab_free have passed. */
-static void slab_free(struct kernel *k, struct kmem_cache *s, struct page *page, void *obj)
+/* See slab_internal.h. */
+int slab_free_bad(struct kernel *k, struct kmem_cache *s, const void *obj)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab[k->this_cpu];
+	struct page *page;
+	const char *why = bad_slab_free(k, s, obj, &page);
+	struct kmem_cache *owner = page ? page_slab(page)->slab_cache : NULL;
 
-	shadow_flip(k->slab, virt_to_phys(k, obj));
-	if (page == c->slab) {
-		set_freepointer(k, s, obj, c->freelist);
-		c->freelist = obj;
-	} else {
-		__slab_free(k, s, page, obj);
-	}
+	kernel_bug(k, "kmem_cache_free(%s, %#" PRIx64 "): %s%s%s", s->name,
+		   virt_addr_valid(k, obj) ? kaddr(k, obj) : (uint64_t)(uintptr_t)obj,
+		   why ? why : "not freeable",
+		   owner && owner != s ? ": object is from " : "",
+		   owner && owner != s ? owner->name : "");
+	return -EINVAL;
 }
 
 /* See slab.h. */
 int kmem_cache_free(struct kernel *k, struct kmem_cache *s, void *obj)
 {
-	struct page *page;
-	const char *why = bad_slab_free(k, s, obj, &page);
-
-	if (why) {
-		struct kmem_cache *owner = page ? page_slab(page)->slab_cache : NULL;
-		kernel_bug(k, "kmem_cache_free(%s, %#" PRIx64 "): %s%s%s", s->name,
-			   virt_addr_valid(k, obj) ? kaddr(k, obj) : (uint64_t)(uintptr_t)obj, why,
-			   owner && owner != s ? ": object is from " : "",
-			   owner && owner != s ? owner->name : "");
-		return -EINVAL;
-	}
-	slab_free(k, s, page, obj);
-	return 0;
+	struct page *page = obj_to_slab(k, obj);
+	return page ? slab_free(k, s, page, obj) : slab_free_bad(k, s, obj);
 }
 
 /* ---- cache geometry ----------------------------------------------------------- */
@@ -402,6 +364,7 @@ static int calculate_sizes(struct kernel *k, struct kmem_cache *s)
 		s->offset = (s->object_size / 2) & ~(unsigned)(sizeof(void *) - 1);
 	}
 	s->size = align_up(size, s->align);
+	s->reciprocal_size = UINT64_MAX / s->size + 1;
 	int order = calculate_order(k, s->size);
 	if (order < 0)
 		return -EINVAL;
@@ -446,7 +409,7 @@ int kmem_cache_open(struct kernel *k, struct kmem_cache *s, const char *name,
 		struct kmem_cache_node *n = slab_freelist(k, page);
 		set_slab_freelist(k, page, get_freepointer(k, s, n));
 		page_slab(page)->inuse = 1;
-		shadow_flip(ss, virt_to_phys(k, n));
+		shadow_flip(k->slab_shadow, virt_to_phys(k, n));
 		memset(n, 0, sizeof *n);
 		page_list_init(&n->partial);
 		n->nr_slabs = 1;
@@ -656,6 +619,7 @@ int kmem_cache_init(struct kernel *k)
 		ss->shadow = NULL;
 		return -ENOMEM;
 	}
+	k->slab_shadow = ss->shadow;
 	err = kmem_cache_open(k, &ss->boot_kmem_cache_node, "kmem_cache_node",
 			      sizeof(struct kmem_cache_node), 0, SLAB_HWCACHE_ALIGN, NULL, NULL);
 	ss->kmem_cache_node = &ss->boot_kmem_cache_node;

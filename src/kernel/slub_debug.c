@@ -37,7 +37,7 @@ static uint64_t check_freelist(struct kernel *k, const struct kmem_cache *s, str
 			kernel_bug(k, "slab %s: freelist leaves its slab at %#" PRIx64, s->name, kaddr(k, obj));
 			return 1;
 		}
-		if (shadow_test(k->slab, virt_to_phys(k, obj))) {
+		if (shadow_test(k->slab_shadow, virt_to_phys(k, obj))) {
 			kernel_bug(k, "slab %s: object %#" PRIx64 " is on a freelist but allocated",
 				   s->name, kaddr(k, obj));
 			return 1;
@@ -76,7 +76,7 @@ uint64_t slab_check_page(struct kernel *k, struct page *page)
 		return 1;
 	}
 	for (unsigned i = 0; i < slab->objects; i++)
-		nalloc += shadow_test(k->slab, virt_to_phys(k, base + (size_t)i * s->size));
+		nalloc += shadow_test(k->slab_shadow, virt_to_phys(k, base + (size_t)i * s->size));
 	int cpu = owning_cpu(k, s, page);
 	if (slab->frozen != (cpu >= 0)) {
 		kernel_bug(k, "slab %s at %#" PRIx64 ": frozen=%u but owned by cpu %d", s->name,

@@ -1,0 +1,189 @@
+/*
+ * bench/bench_mem.c — physical memory: the buddy allocator's per-CPU fast
+ * path, the slab allocator against glibc malloc (and jemalloc/mimalloc when
+ * installed) in the same run, struct page size, and the cost of an idle
+ * 1 TiB machine.
+ */
+#include "bench.h"
+
+#include "hw/ram.h"
+#include "kernel/kernel.h"
+#include "kernel/slab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RING 128      /* live objects kept by the alloc/free benchmarks */
+
+struct machine {
+	struct ram ram;
+	struct kernel k;
+};
+
+static struct machine *boot(uint64_t ram_bytes)
+{
+	struct machine *m = calloc(1, sizeof *m);
+	struct kernel_config cfg = { .ram_bytes = ram_bytes, .nr_cpus = 2, .paging_levels = 4 };
+	if (!m || ram_init(&m->ram, ram_bytes) || kernel_init(&m->k, &m->ram, &cfg)) {
+		fprintf(stderr, "bench: cannot boot a machine\n");
+		exit(1);
+	}
+	return m;
+}
+
+static void shutdown_machine(struct machine *m)
+{
+	kernel_destroy(&m->k);
+	ram_destroy(&m->ram);
+	free(m);
+}
+
+/* Best of three timed runs of iters alloc+free pairs through run(). */
+static double best_rate(uint64_t iters, void (*run)(void *ctx, uint64_t iters), void *ctx)
+{
+	double best = 0;
+	run(ctx, iters / 10);   /* warm up */
+	for (int r = 0; r < 3; r++) {
+		uint64_t t0 = bench_now_ns();
+		run(ctx, iters);
+		double rate = (double)iters * 1e9 / (double)(bench_now_ns() - t0);
+		if (rate > best)
+			best = rate;
+	}
+	return best;
+}
+
+static void run_buddy_order0(void *ctx, uint64_t iters)
+{
+	struct kernel *k = ctx;
+	for (uint64_t i = 0; i < iters; i++) {
+		struct page *p = alloc_page(k, GFP_KERNEL);
+		bench_sink((uint64_t)(uintptr_t)p);
+		__free_pages(k, p, 0);
+	}
+}
+
+BENCH(buddy)
+{
+	struct machine *m = boot(4ULL << 30);
+	uint64_t iters = ctx->quick ? 2000000 : 20000000;
+	bench_figure("buddy_order0_pairs_per_s", best_rate(iters, run_buddy_order0, &m->k), "pairs/s");
+	shutdown_machine(m);
+}
+
+struct ring_ctx {
+	struct kernel *k;
+	size_t size;
+	void *ring[RING];
+	void *(*malloc_fn)(uint64_t);
+	void (*free_fn)(void *);
+};
+
+/* Steady state with RING live objects: each step frees the oldest and
+ * allocates a new one. The same pattern for every allocator. */
+static void run_kmalloc(void *ctx, uint64_t iters)
+{
+	struct ring_ctx *c = ctx;
+	for (uint64_t i = 0; i < iters; i++) {
+		unsigned slot = i % RING;
+		kfree(c->k, c->ring[slot]);
+		c->ring[slot] = kmalloc(c->k, c->size, GFP_KERNEL);
+	}
+}
+
+static void run_malloc(void *ctx, uint64_t iters)
+{
+	struct ring_ctx *c = ctx;
+	for (uint64_t i = 0; i < iters; i++) {
+		unsigned slot = i % RING;
+		c->free_fn(c->ring[slot]);
+		c->ring[slot] = c->malloc_fn(c->size);
+	}
+}
+
+static void *libc_malloc(uint64_t n)
+{
+	return malloc(n);
+}
+
+/* One size: our slab through kmalloc/kfree, then each malloc, same pattern. */
+static void bench_size(struct bench_ctx *ctx, struct kernel *k, size_t size)
+{
+	uint64_t iters = ctx->quick ? 3000000 : 30000000;
+	struct ring_ctx c = { .k = k, .size = size };
+	char name[64];
+
+	memset(c.ring, 0, sizeof c.ring);
+	double slab = best_rate(iters, run_kmalloc, &c);
+	for (int i = 0; i < RING; i++)
+		kfree(k, c.ring[i]);
+	snprintf(name, sizeof name, "slab%zu_pairs_per_s", size);
+	bench_figure(name, slab, "pairs/s");
+
+	struct bench_alloc libc = { "malloc", libc_malloc, free };
+	for (int a = -1; a < ctx->nallocs; a++) {
+		struct bench_alloc *al = a < 0 ? &libc : &ctx->allocs[a];
+		memset(c.ring, 0, sizeof c.ring);
+		c.malloc_fn = al->malloc_fn;
+		c.free_fn = al->free_fn;
+		double rate = best_rate(iters, run_malloc, &c);
+		for (int i = 0; i < RING; i++)
+			al->free_fn(c.ring[i]);
+		snprintf(name, sizeof name, "%s%zu_pairs_per_s", al->name, size);
+		bench_figure(name, rate, "pairs/s");
+		snprintf(name, sizeof name, "slab%zu_vs_%s%zu", size, al->name, size);
+		bench_ratio(name, slab, rate);
+	}
+}
+
+BENCH(slab)
+{
+	struct machine *m = boot(4ULL << 30);
+	bench_size(ctx, &m->k, 64);
+	bench_size(ctx, &m->k, 256);
+	shutdown_machine(m);
+}
+
+/* Resident set of this process in bytes. */
+static uint64_t rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Boot a 1 TiB machine in a child so its RSS is measured alone; the child
+ * reports (rss growth, boot time) through a pipe. */
+BENCH(idle_1tib)
+{
+	int fd[2];
+	uint64_t res[2] = { 0, 0 };
+	if (pipe(fd))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		uint64_t before = rss_bytes(), t0 = bench_now_ns();
+		struct machine *m = boot(1ULL << 40);
+		uint64_t out[2] = { rss_bytes() - before, bench_now_ns() - t0 };
+		if (write(fd[1], out, sizeof out) != sizeof out)
+			_exit(1);
+		shutdown_machine(m);
+		_exit(0);
+	}
+	close(fd[1]);
+	if (read(fd[0], res, sizeof res) != sizeof res)
+		fprintf(stderr, "bench: the 1 TiB child failed\n");
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+	bench_figure("struct_page_bytes", sizeof(struct page), "bytes");
+	bench_figure("idle_1tib_rss_bytes", (double)res[0], "bytes");
+	bench_figure("boot_1tib_ms", (double)res[1] / 1e6, "ms");
+}
