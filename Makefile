@@ -38,7 +38,7 @@ TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion
 BENCH_ALLOCS := $(shell for l in jemalloc mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
-.PHONY: all test check bench run deps install uninstall clean unit cli-tests
+.PHONY: all test check bench run deps install uninstall clean unit cli-tests install-test
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -65,9 +65,12 @@ unit: $(UNIT)
 cli-tests: $(CLI)
 	MMSIM=$(abspath $(CLI)) bash tests/cli/run.sh
 
+install-test: all
+	bash tests/install/run.sh
+
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT)
-	$(MAKE) --no-print-directory unit cli-tests
+	$(MAKE) --no-print-directory unit cli-tests install-test
 
 # The sanitizer build lives beside the release build and runs the same suite.
 check: deps

@@ -102,6 +102,16 @@ int mmsim_alloc_pages(mmsim_machine *m, const char *gfp, unsigned order, uint64_
  * allocated with that order (reported in the log; nothing changes). */
 int mmsim_free_pages(mmsim_machine *m, uint64_t pfn, unsigned order);
 
+/*
+ * Free blocks per order 0..10 of a zone of node 0 ("DMA", "DMA32", "Normal"),
+ * of one migratetype ("Unmovable", "Movable", "Reclaimable", "HighAtomic",
+ * "Isolate") or of all when migratetype is NULL: the numbers of
+ * /proc/pagetypeinfo and /proc/buddyinfo. 0, or -ENOENT for an unknown or
+ * empty zone or an unknown type.
+ */
+int mmsim_free_blocks(mmsim_machine *m, const char *zone, const char *migratetype,
+		      uint64_t counts[11]);
+
 /* Give every CPU's per-CPU free pages back to the buddy lists. */
 void mmsim_drain_pages(mmsim_machine *m);
 

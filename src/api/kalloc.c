@@ -45,6 +45,30 @@ int mmsim_free_pages(mmsim_machine *m, uint64_t pfn, unsigned order)
 }
 
 /* See mmsim.h. */
+int mmsim_free_blocks(mmsim_machine *m, const char *zone, const char *mt, uint64_t counts[11])
+{
+	static const char *const types[MIGRATE_TYPES] = {
+		"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate"
+	};
+	struct pglist_data *pgdat = m->kernel.node_data[0];
+	struct zone *z = NULL;
+	int type = -1;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (zone && !strcmp(pgdat->node_zones[i].name, zone) && populated_zone(&pgdat->node_zones[i]))
+			z = &pgdat->node_zones[i];
+	for (int i = 0; mt && i < MIGRATE_TYPES; i++)
+		if (!strcmp(types[i], mt))
+			type = i;
+	if (!z || (mt && type < 0))
+		return api_fail(m, -ENOENT, "no populated zone '%s' or migratetype '%s'",
+				zone ? zone : "(null)", mt ? mt : "(all)");
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		counts[o] = type < 0 ? z->free_area[o].nr_free : z->free_area[o].nr_free_mt[type];
+	return 0;
+}
+
+/* See mmsim.h. */
 void mmsim_drain_pages(mmsim_machine *m)
 {
 	drain_all_pages(&m->kernel, NULL);

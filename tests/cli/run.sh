@@ -22,7 +22,24 @@ expect() {
 	fi
 }
 
-for f in "$(dirname "$0")"/cases/*.sh; do
+# golden NAME FILE -- ARGS...   (stdout must equal FILE byte for byte; exit 0)
+golden() {
+	local name=$1 file=$2
+	shift 3
+	"$MMSIM" "$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [[ $rc -ne 0 ]] || ! cmp -s "$tmp/out" "$file"; then
+		echo "FAIL $name: exit $rc; diff against $file:"
+		diff "$file" "$tmp/out" | head -20 | sed 's/^/    /'
+		sed 's/^/    stderr: /' "$tmp/err" | head -5
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+here=$(dirname "$0")
+for f in "$here"/cases/*.sh; do
 	# shellcheck source=/dev/null
 	source "$f"
 done

@@ -17,4 +17,6 @@ expect bad-proc-path 1 "/proc/nosuch: no such file" -- proc /proc/nosuch
 expect proc-list 0 '^/proc/buddyinfo$' -- proc list
 expect proc-buddyinfo 0 '^Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 $' -- proc /proc/buddyinfo
 expect proc-ram-override 0 '^MemTotal: +[0-9]+ kB$' -- proc -o ram=64M /proc/meminfo
-expect demo 0 'constructor ran' -- demo
+golden demo "$here/golden/demo.txt" -- demo
+expect demo-small 0 'zone DMA ' -- demo -o ram=16M
+expect demo-args 2 'usage: mmsim demo' -- demo extra
