@@ -7,6 +7,7 @@
 #include "kernel/page_list.h"
 #include "kernel/slab.h"
 
+#include <stdio.h>
 #include <string.h>
 
 Test(debug_vm, every_frame_is_accounted_for)
@@ -126,10 +127,22 @@ Test(debug_vm, extfrag_views_print_linux_numbers)
 	tk_free(t);
 }
 
+static uint64_t rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	cr_assert_not_null(f);
+	cr_assert_eq(fscanf(f, "%lu %lu", &size, &resident), 2);
+	fclose(f);
+	return (uint64_t)resident * 4096;
+}
+
 /* A 1 TiB machine: deferred initialisation keeps it small until used. */
 Test(debug_vm, one_tib_machine_stays_small_until_used)
 {
+	uint64_t before = rss_bytes();
 	struct tk *t = tk_boot(1ULL << 40, 4);
+	cr_assert_lt(rss_bytes() - before, 64ULL << 20, "host RSS grew by %lu", rss_bytes() - before);
 	cr_assert_lt(ram_resident_bytes(&t->ram), 64ULL << 20, "resident simulated RAM after boot");
 	char *b = tk_proc(t, "/proc/buddyinfo");
 	cr_assert_not_null(strstr(b, "Normal"));
