@@ -35,7 +35,9 @@ UNIT      := $(BUILD)/unit-tests
 BENCHBIN  := $(BUILD)/mmsim-bench
 
 TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
-BENCH_ALLOCS := $(shell for l in jemalloc mimalloc; do \
+# Extra malloc baselines loaded with dlopen when installed (jemalloc cannot
+# be: it needs static TLS).
+BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
 .PHONY: all test check bench run deps install uninstall clean unit cli-tests install-test

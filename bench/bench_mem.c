@@ -82,9 +82,30 @@ struct ring_ctx {
 	void (*free_fn)(void *);
 };
 
-/* Steady state with RING live objects: each step frees the oldest and
- * allocates a new one. The same pattern for every allocator. */
-static void run_kmalloc(void *ctx, uint64_t iters)
+/* Pairs: allocate and free at once, as the buddy figure counts them. */
+static void run_kmalloc_pairs(void *ctx, uint64_t iters)
+{
+	struct ring_ctx *c = ctx;
+	for (uint64_t i = 0; i < iters; i++) {
+		void *p = kmalloc(c->k, c->size, GFP_KERNEL);
+		bench_sink((uint64_t)(uintptr_t)p);
+		kfree(c->k, p);
+	}
+}
+
+static void run_malloc_pairs(void *ctx, uint64_t iters)
+{
+	struct ring_ctx *c = ctx;
+	for (uint64_t i = 0; i < iters; i++) {
+		void *p = c->malloc_fn(c->size);
+		bench_sink((uint64_t)(uintptr_t)p);
+		c->free_fn(p);
+	}
+}
+
+/* Ring: steady state with RING live objects; each step frees the oldest
+ * and allocates anew, so frees also reach slabs other than the CPU's. */
+static void run_kmalloc_ring(void *ctx, uint64_t iters)
 {
 	struct ring_ctx *c = ctx;
 	for (uint64_t i = 0; i < iters; i++) {
@@ -94,7 +115,7 @@ static void run_kmalloc(void *ctx, uint64_t iters)
 	}
 }
 
-static void run_malloc(void *ctx, uint64_t iters)
+static void run_malloc_ring(void *ctx, uint64_t iters)
 {
 	struct ring_ctx *c = ctx;
 	for (uint64_t i = 0; i < iters; i++) {
@@ -109,32 +130,32 @@ static void *libc_malloc(uint64_t n)
 	return malloc(n);
 }
 
-/* One size: our slab through kmalloc/kfree, then each malloc, same pattern. */
-static void bench_size(struct bench_ctx *ctx, struct kernel *k, size_t size)
+/* One size and pattern: our slab through kmalloc/kfree, then each malloc. */
+static void bench_pattern(struct bench_ctx *ctx, struct kernel *k, size_t size, const char *pattern,
+			  void (*ours)(void *, uint64_t), void (*theirs)(void *, uint64_t))
 {
 	uint64_t iters = ctx->quick ? 3000000 : 30000000;
 	struct ring_ctx c = { .k = k, .size = size };
-	char name[64];
+	struct bench_alloc libc = { "malloc", libc_malloc, free };
+	char name[96];
 
 	memset(c.ring, 0, sizeof c.ring);
-	double slab = best_rate(iters, run_kmalloc, &c);
+	double slab = best_rate(iters, ours, &c);
 	for (int i = 0; i < RING; i++)
 		kfree(k, c.ring[i]);
-	snprintf(name, sizeof name, "slab%zu_pairs_per_s", size);
+	snprintf(name, sizeof name, "slab%zu%s_per_s", size, pattern);
 	bench_figure(name, slab, "pairs/s");
-
-	struct bench_alloc libc = { "malloc", libc_malloc, free };
 	for (int a = -1; a < ctx->nallocs; a++) {
 		struct bench_alloc *al = a < 0 ? &libc : &ctx->allocs[a];
 		memset(c.ring, 0, sizeof c.ring);
 		c.malloc_fn = al->malloc_fn;
 		c.free_fn = al->free_fn;
-		double rate = best_rate(iters, run_malloc, &c);
+		double rate = best_rate(iters, theirs, &c);
 		for (int i = 0; i < RING; i++)
 			al->free_fn(c.ring[i]);
-		snprintf(name, sizeof name, "%s%zu_pairs_per_s", al->name, size);
+		snprintf(name, sizeof name, "%s%zu%s_per_s", al->name, size, pattern);
 		bench_figure(name, rate, "pairs/s");
-		snprintf(name, sizeof name, "slab%zu_vs_%s%zu", size, al->name, size);
+		snprintf(name, sizeof name, "slab%zu%s_vs_%s", size, pattern, al->name);
 		bench_ratio(name, slab, rate);
 	}
 }
@@ -142,8 +163,10 @@ static void bench_size(struct bench_ctx *ctx, struct kernel *k, size_t size)
 BENCH(slab)
 {
 	struct machine *m = boot(4ULL << 30);
-	bench_size(ctx, &m->k, 64);
-	bench_size(ctx, &m->k, 256);
+	for (size_t size = 64; size <= 256; size *= 4) {
+		bench_pattern(ctx, &m->k, size, "_pairs", run_kmalloc_pairs, run_malloc_pairs);
+		bench_pattern(ctx, &m->k, size, "_ring", run_kmalloc_ring, run_malloc_ring);
+	}
 	shutdown_machine(m);
 }
 
