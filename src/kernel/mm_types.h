@@ -98,4 +98,40 @@ static inline int page_ref_count(const struct page *p)
 	return p->_refcount;
 }
 
+/*
+ * The owner of a mapped page and its index there (Linux: folio->mapping and
+ * folio->index). The owner is an anon_vma (anonymous pages) or a file's
+ * address_space (page-cache pages), both objects in simulated RAM, stored by
+ * physical address (40 bits cover 1 TiB) with bit 0 set for anon_vma, as
+ * Linux tags PAGE_MAPPING_ANON. The index (the page's offset in the
+ * mapping, a virtual page number for anonymous memory) keeps its low 32
+ * bits in private and its high bits above the owner in mapping.
+ */
+#define PAGE_MAPPING_ANON  1ULL
+#define PAGE_OWNER_BITS    41
+#define PAGE_OWNER_MASK    ((1ULL << PAGE_OWNER_BITS) - 1)
+
+static inline void page_set_owner(struct page *p, uint64_t owner_pa, bool anon, uint64_t index)
+{
+	p->mapping = (owner_pa & PAGE_OWNER_MASK & ~PAGE_MAPPING_ANON) | (anon ? PAGE_MAPPING_ANON : 0) |
+		     ((index >> 32) << PAGE_OWNER_BITS);
+	p->private = (uint32_t)index;
+}
+
+static inline bool PageAnon(const struct page *p)
+{
+	return p->mapping & PAGE_MAPPING_ANON;
+}
+
+/* Physical address of the owner object, 0 for none. */
+static inline uint64_t page_owner_pa(const struct page *p)
+{
+	return p->mapping & PAGE_OWNER_MASK & ~PAGE_MAPPING_ANON;
+}
+
+static inline uint64_t page_index(const struct page *p)
+{
+	return ((p->mapping >> PAGE_OWNER_BITS) << 32) | p->private;
+}
+
 #endif

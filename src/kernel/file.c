@@ -1,0 +1,124 @@
+/* kernel/file.c — file objects and their page caches. See fs.h. */
+#include "kernel/fs.h"
+
+#include "kernel/kernel.h"
+#include "kernel/slab.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* See fs.h. */
+struct file *file_create(struct kernel *k, enum file_kind kind, const char *path, unsigned major,
+			 unsigned minor, uint64_t ino, uint64_t size, const uint8_t *data,
+			 uint64_t data_len)
+{
+	struct file *f = kmem_cache_alloc(k, k->mm_caches.filp, GFP_KERNEL | __GFP_ZERO);
+	if (!f)
+		return NULL;
+	if (!(f->path = kstrdup(k, path))) {
+		kmem_cache_free(k, k->mm_caches.filp, f);
+		return NULL;
+	}
+	f->f_count = 1;
+	f->kind = kind;
+	f->dev_major = major;
+	f->dev_minor = minor;
+	f->ino = ino;
+	f->size = size;
+	f->data = data;
+	f->data_len = data_len;
+	return f;
+}
+
+/* See fs.h. Linux numbers shmem inodes from a global counter; ours starts
+ * where a freshly booted system's would be small and stable. */
+struct file *shmem_zero_setup(struct kernel *k, uint64_t size)
+{
+	return file_create(k, FILE_SHMEM, "/dev/zero (deleted)", 0, 1, ++k->last_ino, size, NULL, 0);
+}
+
+/* See fs.h. */
+void get_file(struct file *f)
+{
+	f->f_count++;
+}
+
+/* Drop every page from f's page cache (Linux: truncate_inode_pages). */
+static void truncate_pages(struct kernel *k, struct file *f)
+{
+	void *items[64];
+	uint64_t idx[64];
+	unsigned n;
+
+	while ((n = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, 0, 64))) {
+		for (unsigned i = 0; i < n; i++) {
+			struct page *page = items[i];
+			radix_tree_delete(k, &f->f_mapping.i_pages, idx[i]);
+			mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
+			if (f->kind == FILE_SHMEM)
+				mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
+			page->mapping = 0;
+			page->private = 0;
+			put_page(k, page);
+		}
+	}
+	f->f_mapping.nrpages = 0;
+}
+
+/* See fs.h. */
+void fput(struct kernel *k, struct file *f)
+{
+	if (--f->f_count > 0)
+		return;
+	truncate_pages(k, f);
+	kfree(k, f->path);
+	kmem_cache_free(k, k->mm_caches.filp, f);
+}
+
+/* Fill a new page-cache page with the file's bytes at index. */
+static void read_page(struct kernel *k, struct file *f, struct page *page, uint64_t index)
+{
+	uint8_t *dst = page_address(k, page);
+	uint64_t off = index << PAGE_SHIFT;
+	memset(dst, 0, PAGE_SIZE);
+	if (f->data && off < f->data_len) {
+		uint64_t n = f->data_len - off < PAGE_SIZE ? f->data_len - off : PAGE_SIZE;
+		memcpy(dst, f->data + off, n);
+	}
+}
+
+/* See fs.h. */
+struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index)
+{
+	struct page *page = radix_tree_lookup(&f->f_mapping.i_pages, index);
+	if (page) {
+		get_page(page);
+		return page;
+	}
+	if (!(page = alloc_page(k, GFP_HIGHUSER_MOVABLE)))
+		return NULL;
+	read_page(k, f, page, index);
+	if (radix_tree_insert(k, &f->f_mapping.i_pages, index, page)) {
+		put_page(k, page);
+		return NULL;
+	}
+	page_set(page, PG_uptodate);
+	if (f->kind == FILE_SHMEM)
+		page_set(page, PG_swapbacked);
+	page_set_owner(page, virt_to_phys(k, &f->f_mapping), false, index);
+	f->f_mapping.nrpages++;
+	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
+	if (f->kind == FILE_SHMEM)
+		mod_node_page_state(k->node_data[0], NR_SHMEM, 1);
+	get_page(page);          /* one reference for the cache, one for the caller */
+	return page;
+}
+
+/* See fs.h. */
+struct file *page_file(struct kernel *k, const struct page *page)
+{
+	uint64_t pa = page_owner_pa(page);
+	if (!pa || PageAnon(page))
+		return NULL;
+	return (struct file *)((uint8_t *)phys_to_virt(k, pa) - offsetof(struct file, f_mapping));
+}

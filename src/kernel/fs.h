@@ -1,0 +1,66 @@
+/*
+ * kernel/fs.h — the little of the VFS that memory management needs now:
+ * file objects with a page cache (Linux: struct file, struct inode,
+ * struct address_space, mm/filemap.c, mm/shmem.c).
+ *
+ * Two kinds exist so far: a program's image file, whose pages read as the
+ * image's bytes, and the object behind a shared anonymous mapping (Linux's
+ * "/dev/zero (deleted)" shmem file), whose pages start zeroed. Pages live in
+ * the file's page cache, a radix tree by page offset, and are shared by
+ * every mapping of the file.
+ */
+#ifndef MMSIM_KERNEL_FS_H
+#define MMSIM_KERNEL_FS_H
+
+#include <stdint.h>
+
+#include "kernel/radix_tree.h"
+
+struct kernel;
+struct page;
+
+enum file_kind { FILE_IMAGE, FILE_SHMEM };
+
+struct address_space {
+	struct radix_tree_root i_pages;   /* page offset -> struct page */
+	uint64_t nrpages;
+};
+
+struct file {
+	int f_count;
+	enum file_kind kind;
+	unsigned dev_major, dev_minor;    /* as /proc/PID/maps prints them */
+	uint64_t ino;
+	uint64_t size;                    /* bytes */
+	char *path;                       /* kmalloc'd */
+	const uint8_t *data;              /* image bytes (host memory), NULL: zeros */
+	uint64_t data_len;
+	struct address_space f_mapping;
+	struct vm_area_struct *i_mmap;    /* the VMAs mapping it (Linux: i_mmap) */
+};
+
+/* A new file of kind with path (copied), device, inode and size; data (may
+ * be NULL) gives the first data_len bytes of its content. NULL on ENOMEM. */
+struct file *file_create(struct kernel *k, enum file_kind kind, const char *path, unsigned major,
+			 unsigned minor, uint64_t ino, uint64_t size, const uint8_t *data,
+			 uint64_t data_len);
+
+/* A shared anonymous memory object of size bytes (Linux: shmem_zero_setup):
+ * "/dev/zero (deleted)" on device 00:01 with a fresh inode number. */
+struct file *shmem_zero_setup(struct kernel *k, uint64_t size);
+
+/* Take and drop a reference; the last fput frees the page cache. */
+void get_file(struct file *f);
+void fput(struct kernel *k, struct file *f);
+
+/*
+ * The page at offset index of f, with a reference for the caller: found in
+ * the page cache, or read in (image bytes, or zeros) and added to it
+ * (Linux: filemap_fault / shmem_get_folio). NULL without memory.
+ */
+struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index);
+
+/* The file a page-cache page belongs to, or NULL. */
+struct file *page_file(struct kernel *k, const struct page *page);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * kernel/mm.h — address spaces: mm_struct, vm_area_struct and the VM flags
+ * (Linux: include/linux/mm_types.h, include/linux/mm.h).
+ *
+ * An mm_struct is a process's address space: its page-table root, its VMAs
+ * in an ordered tree (O(log n) lookup) threaded on an address-ordered list,
+ * and its counters. A VMA describes one range with uniform permissions and
+ * backing. Both live in simulated RAM, allocated from the slab caches
+ * "mm_struct" and "vm_area_struct", as on Linux.
+ */
+#ifndef MMSIM_KERNEL_MM_H
+#define MMSIM_KERNEL_MM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/rbtree.h"
+
+struct kernel;
+struct anon_vma;
+struct anon_vma_chain;
+struct file;
+struct task_struct;
+
+/* vm_flags, with Linux's bit values (include/linux/mm.h). */
+#define VM_NONE         0x00000000ULL
+#define VM_READ         0x00000001ULL
+#define VM_WRITE        0x00000002ULL
+#define VM_EXEC         0x00000004ULL
+#define VM_SHARED       0x00000008ULL
+#define VM_MAYREAD      0x00000010ULL
+#define VM_MAYWRITE     0x00000020ULL
+#define VM_MAYEXEC      0x00000040ULL
+#define VM_MAYSHARE     0x00000080ULL
+#define VM_GROWSDOWN    0x00000100ULL
+#define VM_UFFD_MISSING 0x00000200ULL
+#define VM_PFNMAP       0x00000400ULL
+#define VM_UFFD_WP      0x00001000ULL
+#define VM_LOCKED       0x00002000ULL
+#define VM_IO           0x00004000ULL
+#define VM_SEQ_READ     0x00008000ULL
+#define VM_RAND_READ    0x00010000ULL
+#define VM_DONTCOPY     0x00020000ULL
+#define VM_DONTEXPAND   0x00040000ULL
+#define VM_LOCKONFAULT  0x00080000ULL
+#define VM_ACCOUNT      0x00100000ULL
+#define VM_NORESERVE    0x00200000ULL
+#define VM_HUGETLB      0x00400000ULL
+#define VM_SYNC         0x00800000ULL
+#define VM_ARCH_1       0x01000000ULL
+#define VM_WIPEONFORK   0x02000000ULL
+#define VM_DONTDUMP     0x04000000ULL
+#define VM_SOFTDIRTY    0x08000000ULL
+#define VM_MIXEDMAP     0x10000000ULL
+#define VM_HUGEPAGE     0x20000000ULL
+#define VM_NOHUGEPAGE   0x40000000ULL
+#define VM_MERGEABLE    0x80000000ULL
+
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+#define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
+#define VM_STACK_FLAGS  (VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | \
+			 VM_MAYEXEC | VM_ACCOUNT)
+/* Flags a VMA must not have to merge (Linux: VM_SPECIAL). */
+#define VM_SPECIAL      (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+
+struct vm_area_struct {
+	uint64_t vm_start, vm_end;       /* [vm_start, vm_end) */
+	struct mm_struct *vm_mm;
+	uint64_t vm_flags;
+	uint64_t vm_pgoff;               /* offset in pages: into the file, or
+					  * vm_start >> PAGE_SHIFT at creation for
+					  * anonymous memory */
+	struct rb_node vm_rb;            /* in mm->mm_rb by vm_start */
+	struct vm_area_struct *vm_next, *vm_prev;
+	struct anon_vma *anon_vma;       /* where its anonymous pages point */
+	struct anon_vma_chain *anon_vma_chain;   /* the anon_vmas it belongs to */
+	struct file *vm_file;            /* the image file or shared-memory object */
+	struct vm_area_struct *shared_prev, *shared_next;   /* in vm_file's i_mmap */
+	const char *vm_name;             /* special mappings: "[vdso]", ... */
+	char *anon_name;                 /* "[anon:NAME]" (prctl PR_SET_VMA), kmalloc'd */
+};
+
+/* RSS counters (Linux: enum of mm_counter). */
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
+
+struct mm_struct {
+	struct rb_root mm_rb;
+	struct vm_area_struct *mmap;     /* the lowest VMA */
+	int map_count;
+	uint64_t pgd;                    /* physical address of the top table */
+	uint64_t mmap_base, task_size, mmap_legacy_base;
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
+	uint64_t hiwater_rss, hiwater_vm;
+	int64_t rss_stat[NR_MM_COUNTERS];
+	int64_t pgtables_bytes;
+	uint64_t def_flags;              /* VM_LOCKED after mlockall(MCL_FUTURE) */
+	int mm_users;                    /* tasks using it */
+	uint64_t context_id;             /* unique per mm (Linux: mm->context.ctx_id) */
+	uint64_t tlb_gen;                /* bumped by every flush request */
+	uint64_t cpu_bitmap[4];          /* mm_cpumask: CPUs that have it loaded */
+	uint64_t committed_pages;        /* what this mm added to Committed_AS */
+	unsigned long flags;             /* MMF_* */
+};
+
+#define MMF_TOPDOWN 0x1
+
+static inline uint64_t vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> 12;
+}
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_file;
+}
+
+static inline uint64_t get_mm_counter(const struct mm_struct *mm, int member)
+{
+	return mm->rss_stat[member] < 0 ? 0 : (uint64_t)mm->rss_stat[member];
+}
+
+static inline uint64_t get_mm_rss(const struct mm_struct *mm)
+{
+	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
+	       get_mm_counter(mm, MM_SHMEMPAGES);
+}
+
+static inline bool cpumask_test(const uint64_t *mask, int cpu)
+{
+	return mask[cpu / 64] & (1ULL << (cpu % 64));
+}
+
+static inline void cpumask_set(uint64_t *mask, int cpu)
+{
+	mask[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+static inline void cpumask_clear(uint64_t *mask, int cpu)
+{
+	mask[cpu / 64] &= ~(1ULL << (cpu % 64));
+}
+
+/* ---- the VMA tree (kernel/vma.c) --------------------------------------------- */
+
+/* The first VMA whose vm_end is above addr, or NULL (Linux: find_vma). */
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
+
+/* find_vma, and the VMA before the result (or the last VMA) in *pprev. */
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, uint64_t addr,
+				     struct vm_area_struct **pprev);
+
+/* The first VMA overlapping [start, end), or NULL. */
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint64_t start, uint64_t end);
+
+/* The VMA containing addr, or NULL. */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);
+
+/* Link a VMA into mm's tree and list; it must not overlap another. */
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* Unlink a VMA from mm's tree and list (it is not freed). */
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory. */
+struct vm_area_struct *vm_area_alloc(struct kernel *k, struct mm_struct *mm);
+
+/* A copy of vma (not linked; its anon_vma chain is not cloned). */
+struct vm_area_struct *vm_area_dup(struct kernel *k, struct vm_area_struct *vma);
+
+/* Free a VMA's memory (its anon_vma chain must already be gone). */
+void vm_area_free(struct kernel *k, struct vm_area_struct *vma);
+
+#endif

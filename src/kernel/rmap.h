@@ -1,0 +1,78 @@
+/*
+ * kernel/rmap.h — reverse mapping: from a frame to the page-table entries
+ * that map it (Linux: include/linux/rmap.h, mm/rmap.c).
+ *
+ * Anonymous pages point to an anon_vma; an anon_vma knows, through its
+ * anon_vma_chain entries, every VMA that may map its pages: the VMA that
+ * created it and that VMA's copies in forked children. Each VMA also lists
+ * its chain entries, one per anon_vma it belongs to (its own and its
+ * ancestors'). Linux keeps the anon_vma's entries in an interval tree; a
+ * list does the same job at this scale. Page-cache pages are found through
+ * their file's list of mapping VMAs (Linux: i_mmap).
+ */
+#ifndef MMSIM_KERNEL_RMAP_H
+#define MMSIM_KERNEL_RMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kernel;
+struct page;
+struct vm_area_struct;
+
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct anon_vma_chain *same_vma;          /* next entry of the same VMA */
+	struct anon_vma_chain *prev, *next;       /* entries of the same anon_vma */
+};
+
+struct anon_vma {
+	struct anon_vma *root;                    /* of the fork tree */
+	struct anon_vma *parent;
+	int refcount;                             /* chain entries + child anon_vmas */
+	struct anon_vma_chain *head;              /* every VMA that may map its pages */
+};
+
+/* Give vma an anon_vma before its first anonymous page: a neighbour's when
+ * they could merge, else a new one (Linux: __anon_vma_prepare). 0 or -ENOMEM. */
+int anon_vma_prepare(struct kernel *k, struct vm_area_struct *vma);
+
+/* Make dst belong to every anon_vma src belongs to (split, mremap, fork).
+ * 0 or -ENOMEM (nothing attached then). */
+int anon_vma_clone(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src);
+
+/* For fork: clone the parent's chain into the child's VMA and give the
+ * child an anon_vma of its own, a child of the parent's. 0 or -ENOMEM. */
+int anon_vma_fork(struct kernel *k, struct vm_area_struct *vma, struct vm_area_struct *pvma);
+
+/* Detach vma from all its anon_vmas, freeing those left unused. */
+void unlink_anon_vmas(struct kernel *k, struct vm_area_struct *vma);
+
+/* True when vma was copied from a parent's by fork and still shares its
+ * ancestors' anon_vmas (such VMAs do not merge, as on Linux). */
+bool vma_is_fork_child(const struct vm_area_struct *vma);
+
+/* Add the first mapping of a new anonymous page at address of vma: owner,
+ * index, mapcount 1, exclusive (Linux: folio_add_new_anon_rmap). */
+void page_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
+			    uint64_t address);
+
+/* One more mapping of an already owned page (fork, page cache). */
+void page_dup_rmap(struct page *page);
+
+/* One mapping fewer (Linux: folio_remove_rmap_pte). */
+void page_remove_rmap(struct page *page);
+
+/* Call fn(vma, address, arg) for every place page may be mapped; stops
+ * when fn returns non-zero and returns that (Linux: rmap_walk). */
+int rmap_walk(struct kernel *k, struct page *page,
+	      int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg), void *arg);
+
+/* The anon_vma of an anonymous page. */
+struct anon_vma *page_anon_vma(struct kernel *k, const struct page *page);
+
+/* Slab caches "anon_vma" and "anon_vma_chain". */
+int anon_vma_init(struct kernel *k);
+
+#endif
