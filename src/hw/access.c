@@ -1,0 +1,52 @@
+/* hw/access.c — accesses that move bytes through the MMU. */
+#include "hw/translate.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Move n bytes between buf and physical address pa, which lie in one 4 KiB
+ * frame: beyond RAM, reads give 0xff and writes vanish. */
+static void phys_move(const struct ram *ram, uint64_t pa, void *buf, size_t n, bool write)
+{
+	if (!ram_contains(ram, pa, n)) {
+		if (!write)
+			memset(buf, 0xff, n);
+		return;
+	}
+	if (write)
+		memcpy(ram_ptr(ram, pa), buf, n);
+	else
+		memcpy(buf, ram_ptr(ram, pa), n);
+}
+
+/* See translate.h. The access is cut at 4 KiB boundaries of the linear
+ * address (each piece is then within one physical frame, whatever the
+ * page size), and every piece is translated before any byte moves. */
+int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_access kind,
+	      enum hw_priv priv, struct hw_exception *exc)
+{
+	uint64_t pa[2];
+	size_t n[2], done = 0;
+	int pieces = 0;
+	if (len > HW_ACCESS_MAX)
+		return -EINVAL;
+	for (; done < len; pieces++) {
+		uint64_t a = va + done;
+		size_t room = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+		struct hw_xlat x = hw_translate(cpu, a, kind, priv);
+		if (x.exc.vector) {
+			if (exc)
+				*exc = x.exc;
+			return -EFAULT;
+		}
+		pa[pieces] = x.pa;
+		n[pieces] = room < len - done ? room : len - done;
+		done += n[pieces];
+	}
+	done = 0;
+	for (int i = 0; i < pieces; i++) {
+		phys_move(cpu->ram, pa[i], (uint8_t *)buf + done, n[i], kind == HW_WRITE);
+		done += n[i];
+	}
+	return 0;
+}

@@ -1,0 +1,298 @@
+/* hw/config.c — the key=value interface to struct hw_config, and its checks. */
+#include "hw/config.h"
+
+#include "hw/ram.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const tlb_names[HW_NR_TLBS] = {
+	"itlb", "itlb2m", "dtlb4k", "dtlb2m", "dtlb1g", "stlb", "stlb1g",
+};
+static const char *const pwc_names[HW_NR_PWCS] = {
+	"pwc.pde", "pwc.pdpte", "pwc.pml4e", "pwc.pml5e",
+};
+
+/* See config.h. */
+const char *hw_tlb_name(enum hw_tlb_id id)
+{
+	return (unsigned)id < HW_NR_TLBS ? tlb_names[id] : "?";
+}
+
+/* See config.h. */
+const char *hw_pwc_name(enum hw_pwc_id id)
+{
+	return (unsigned)id < HW_NR_PWCS ? pwc_names[id] : "?";
+}
+
+/* See config.h. */
+enum hw_tlb_level hw_tlb_level_of(enum hw_tlb_id id)
+{
+	if (id <= HW_TLB_ITLB2M)
+		return HW_L1I;
+	return id <= HW_TLB_DTLB1G ? HW_L1D : HW_L2;
+}
+
+/* See config.h. The PDE cache holds PDEs, which sit in page directories. */
+int hw_pwc_level(enum hw_pwc_id id)
+{
+	return HW_LVL_PD + (int)id;
+}
+
+/* ---- the key table ------------------------------------------------------ */
+
+enum key_type { K_U32, K_BOOL, K_REPL, K_SIZES };
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t off;
+	uint32_t lo, hi;        /* K_U32 range */
+};
+
+#define OFF(field) offsetof(struct hw_config, field)
+#define GEOM(arr, i, nm)                                                          \
+	{ nm ".entries", K_U32, OFF(arr[i].entries), 0, HW_MAX_ENTRIES },         \
+	{ nm ".ways", K_U32, OFF(arr[i].ways), 1, HW_MAX_WAYS },                  \
+	{ nm ".repl", K_REPL, OFF(arr[i].repl), 0, 0 }
+#define TLB(i, nm) GEOM(tlb, i, nm), { nm ".sizes", K_SIZES, OFF(tlb[i].sizes), 0, 0 }
+#define LAT(f) { "lat." #f, K_U32, OFF(lat.f), 0, HW_MAX_LATENCY }
+
+static const struct key keys[] = {
+	{ "maxphyaddr", K_U32, OFF(maxphyaddr), HW_MAXPHYADDR_MIN, HW_MAXPHYADDR_MAX },
+	{ "pcid", K_BOOL, OFF(pcid), 0, 1 },
+	TLB(HW_TLB_ITLB, "itlb"), TLB(HW_TLB_ITLB2M, "itlb2m"),
+	TLB(HW_TLB_DTLB4K, "dtlb4k"), TLB(HW_TLB_DTLB2M, "dtlb2m"), TLB(HW_TLB_DTLB1G, "dtlb1g"),
+	TLB(HW_TLB_STLB, "stlb"), TLB(HW_TLB_STLB1G, "stlb1g"),
+	GEOM(pwc, HW_PWC_PDE, "pwc.pde"), GEOM(pwc, HW_PWC_PDPTE, "pwc.pdpte"),
+	GEOM(pwc, HW_PWC_PML4E, "pwc.pml4e"), GEOM(pwc, HW_PWC_PML5E, "pwc.pml5e"),
+	LAT(l1_hit), LAT(stlb_hit), LAT(pwc_hit), LAT(walk_ref),
+	LAT(invlpg), LAT(invpcid), LAT(mov_cr3), LAT(ipi),
+};
+#define NR_KEYS (sizeof keys / sizeof keys[0])
+
+static const struct key *find_key(const char *name)
+{
+	for (size_t i = 0; i < NR_KEYS; i++)
+		if (!strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+static void errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Format into err when the caller gave a buffer. */
+static void errf(char *err, size_t len, const char *fmt, ...)
+{
+	if (!err || !len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- parsing values ---------------------------------------------------- */
+
+/* Parse a decimal number in [lo, hi]; -EINVAL otherwise. */
+static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	char *end;
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Parse a comma-separated list of page sizes ("4k,2m,1g") into a mask. */
+static int parse_sizes(const char *s, uint8_t *out)
+{
+	static const char *const names[HW_NR_PSIZES] = { "4k", "2m", "1g" };
+	uint8_t mask = 0;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		int found = -1;
+		for (int i = 0; i < HW_NR_PSIZES; i++)
+			if (n == 2 && !strncmp(s, names[i], 2))
+				found = i;
+		if (found < 0)
+			return -EINVAL;
+		mask |= (uint8_t)HW_SIZE_BIT(found);
+		s += n + (s[n] == ',');
+	}
+	*out = mask;
+	return mask ? 0 : -EINVAL;
+}
+
+/* Store a parsed value of k's type into c; -EINVAL with a message if bad. */
+static int set_value(struct hw_config *c, const struct key *k, const char *v, char *err, size_t len)
+{
+	uint8_t *field = (uint8_t *)c + k->off;
+	uint32_t n;
+	uint8_t sizes;
+	switch (k->type) {
+	case K_U32:
+		if (parse_u32(v, k->lo, k->hi, &n))
+			break;
+		memcpy(field, &n, sizeof n);
+		return 0;
+	case K_BOOL:
+		if (parse_u32(v, 0, 1, &n))
+			break;
+		*(bool *)field = n;
+		return 0;
+	case K_REPL:
+		if (strcmp(v, "lru") && strcmp(v, "plru"))
+			break;
+		*field = strcmp(v, "lru") ? HW_REPL_PLRU : HW_REPL_LRU;
+		return 0;
+	case K_SIZES:
+		if (parse_sizes(v, &sizes))
+			break;
+		*field = sizes;
+		return 0;
+	}
+	if (k->type == K_U32)
+		errf(err, len, "%s: '%s' is not a number from %" PRIu32 " to %" PRIu32, k->name, v, k->lo, k->hi);
+	else if (k->type == K_BOOL)
+		errf(err, len, "%s: '%s' must be 0 or 1", k->name, v);
+	else if (k->type == K_REPL)
+		errf(err, len, "%s: '%s' must be lru or plru", k->name, v);
+	else
+		errf(err, len, "%s: '%s' must be a comma-separated list of 4k, 2m, 1g", k->name, v);
+	return -EINVAL;
+}
+
+/* See config.h. */
+int hw_config_set(struct hw_config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	const struct key *k = find_key(key);
+	if (!k) {
+		errf(err, errlen, "unknown hardware key '%s'", key);
+		return -ENOENT;
+	}
+	return set_value(c, k, value, err, errlen);
+}
+
+/* Render a size mask as "4k,2m,1g". */
+static void render_sizes(uint8_t mask, char *buf, size_t len)
+{
+	static const char *const names[HW_NR_PSIZES] = { "4k", "2m", "1g" };
+	size_t at = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < HW_NR_PSIZES && at < len; i++)
+		if (mask & HW_SIZE_BIT(i))
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "," : "", names[i]);
+}
+
+/* See config.h. */
+int hw_config_get(const struct hw_config *c, const char *key, char *buf, size_t len)
+{
+	const struct key *k = find_key(key);
+	if (!k)
+		return -ENOENT;
+	if (!len)
+		return 0;
+	const uint8_t *field = (const uint8_t *)c + k->off;
+	uint32_t n;
+	switch (k->type) {
+	case K_U32:
+		memcpy(&n, field, sizeof n);
+		snprintf(buf, len, "%" PRIu32, n);
+		break;
+	case K_BOOL:
+		snprintf(buf, len, "%d", *(const bool *)field ? 1 : 0);
+		break;
+	case K_REPL:
+		snprintf(buf, len, "%s", *field == HW_REPL_PLRU ? "plru" : "lru");
+		break;
+	case K_SIZES:
+		render_sizes(*field, buf, len);
+		break;
+	}
+	return 0;
+}
+
+/* See config.h. */
+const char *hw_config_key(size_t i)
+{
+	return i < NR_KEYS ? keys[i].name : NULL;
+}
+
+/* ---- validation --------------------------------------------------------- */
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* Check one structure's geometry; name is its key prefix. */
+static int validate_geom(const struct hw_geom *g, const char *name, bool tlb, char *err, size_t len)
+{
+	if (!g->entries)
+		return 0;
+	if (!g->ways || g->ways > g->entries || g->entries % g->ways) {
+		errf(err, len, "%s: %" PRIu32 " ways do not divide %" PRIu32 " entries",
+		     name, g->ways, g->entries);
+		return -EINVAL;
+	}
+	if (!is_pow2(g->entries / g->ways)) {
+		errf(err, len, "%s: %" PRIu32 " entries / %" PRIu32 " ways = %" PRIu32
+		     " sets, which is not a power of two", name, g->entries, g->ways, g->entries / g->ways);
+		return -EINVAL;
+	}
+	if (g->repl == HW_REPL_PLRU && (!is_pow2(g->ways) || g->ways > HW_MAX_PLRU_WAYS)) {
+		errf(err, len, "%s: tree-PLRU needs a power-of-two number of ways up to %d, not %" PRIu32
+		     " (use repl=lru)", name, HW_MAX_PLRU_WAYS, g->ways);
+		return -EINVAL;
+	}
+	if (g->repl > HW_REPL_PLRU || (tlb && (!g->sizes || (g->sizes & ~HW_SIZES_ALL)))) {
+		errf(err, len, "%s: bad replacement policy or page-size list", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Check the machine-wide fields. */
+static int validate_machine(const struct hw_config *c, char *err, size_t len)
+{
+	if (c->maxphyaddr < HW_MAXPHYADDR_MIN || c->maxphyaddr > HW_MAXPHYADDR_MAX) {
+		errf(err, len, "maxphyaddr: %u is outside %d..%d", c->maxphyaddr,
+		     HW_MAXPHYADDR_MIN, HW_MAXPHYADDR_MAX);
+		return -EINVAL;
+	}
+	if (c->paging_levels != 4 && c->paging_levels != 5) {
+		errf(err, len, "paging: %d levels; x86-64 has 4 or 5", c->paging_levels);
+		return -EINVAL;
+	}
+	if (c->nr_cpus < 1 || c->nr_cpus > HW_MAX_CPUS) {
+		errf(err, len, "cores: %d is outside 1..%d", c->nr_cpus, HW_MAX_CPUS);
+		return -EINVAL;
+	}
+	if (c->ram_bytes < RAM_MIN_BYTES || c->ram_bytes > RAM_MAX_BYTES || c->ram_bytes % PAGE_SIZE ||
+	    c->ram_bytes > (1ULL << c->maxphyaddr)) {
+		errf(err, len, "ram: %" PRIu64 " bytes must be a multiple of 4096 from 16M to 1T and fit "
+		     "in maxphyaddr=%u bits of physical address", c->ram_bytes, c->maxphyaddr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* See config.h. */
+int hw_config_validate(const struct hw_config *c, char *err, size_t errlen)
+{
+	int rc = validate_machine(c, err, errlen);
+	for (int i = 0; !rc && i < HW_NR_TLBS; i++)
+		rc = validate_geom(&c->tlb[i], tlb_names[i], true, err, errlen);
+	for (int i = 0; !rc && i < HW_NR_PWCS; i++)
+		rc = validate_geom(&c->pwc[i], pwc_names[i], false, err, errlen);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/*
+ * hw/config.h — everything about a simulated machine's hardware.
+ *
+ * A struct hw_config says how much RAM and how many cores a machine has, how
+ * many paging levels and physical-address bits its cores implement, whether
+ * they have PCIDs, the geometry of every TLB and paging-structure cache, and
+ * the latencies of the cost model. Presets (hw/presets.h) fill one in; the
+ * `key=value` interface below overrides single fields, with a message that
+ * names the key and the allowed values when a value is bad. The keys are
+ * listed in docs/mmu.md. `ram`, `cores` and `paging` are set by the API layer.
+ */
+#ifndef MMSIM_HW_CONFIG_H
+#define MMSIM_HW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hw/pte.h"
+
+#define HW_MAX_CPUS      256
+#define HW_MAX_ENTRIES   65536     /* per TLB or cache */
+#define HW_MAX_WAYS      128
+#define HW_MAX_PLRU_WAYS 64        /* tree bits of a set fit one uint64_t */
+#define HW_MAX_LATENCY   1000000
+
+enum hw_repl { HW_REPL_LRU, HW_REPL_PLRU };
+
+/* The TLBs of a core. The level each belongs to is fixed; the page sizes
+ * each holds are configurable (a size no structure of a level holds is
+ * splintered into the largest smaller size one does). */
+enum hw_tlb_id {
+	HW_TLB_ITLB,      /* L1 instruction, 4K */
+	HW_TLB_ITLB2M,    /* L1 instruction, 2M */
+	HW_TLB_DTLB4K,    /* L1 data, 4K */
+	HW_TLB_DTLB2M,    /* L1 data, 2M */
+	HW_TLB_DTLB1G,    /* L1 data, 1G */
+	HW_TLB_STLB,      /* second level, unified, 4K + 2M */
+	HW_TLB_STLB1G,    /* second level, 1G */
+	HW_NR_TLBS
+};
+enum hw_tlb_level { HW_L1I, HW_L1D, HW_L2, HW_NR_TLB_LEVELS };
+
+/* Paging-structure caches (SDM §4.10.3), named by the entry they cache. */
+enum hw_pwc_id { HW_PWC_PDE, HW_PWC_PDPTE, HW_PWC_PML4E, HW_PWC_PML5E, HW_NR_PWCS };
+
+/* Geometry of one set-associative structure; entries 0 means absent. */
+struct hw_geom {
+	uint32_t entries;
+	uint32_t ways;          /* entries/ways sets, a power of two */
+	uint8_t repl;           /* enum hw_repl */
+	uint8_t sizes;          /* HW_SIZE_BIT()s held (TLBs only) */
+};
+
+/* Cost model, in core cycles. The core charges all but ipi, which the
+ * kernel side charges when it sends one. */
+struct hw_latency {
+	uint32_t l1_hit;        /* every translation probes an L1 TLB */
+	uint32_t stlb_hit;      /* added when the L1 misses and the STLB is probed */
+	uint32_t pwc_hit;       /* a walk that starts from a paging-structure cache */
+	uint32_t walk_ref;      /* each paging-structure entry read by a walk */
+	uint32_t invlpg;        /* INVLPG */
+	uint32_t invpcid;       /* INVPCID */
+	uint32_t mov_cr3;       /* MOV to CR3 */
+	uint32_t ipi;           /* an inter-processor interrupt (kernel side) */
+};
+
+struct hw_config {
+	uint64_t ram_bytes;     /* API key `ram` */
+	int nr_cpus;            /* API key `cores`, 1 .. HW_MAX_CPUS */
+	int paging_levels;      /* API key `paging`, 4 or 5 */
+	unsigned maxphyaddr;    /* 36 .. 52 */
+	bool pcid;              /* CR4.PCIDE and INVPCID supported */
+	struct hw_geom tlb[HW_NR_TLBS];
+	struct hw_geom pwc[HW_NR_PWCS];
+	struct hw_latency lat;
+};
+
+/* Set configuration key to value. Returns 0, -ENOENT for an unknown key or
+ * -EINVAL for a bad value; err (when not NULL) then says what and why. */
+int hw_config_set(struct hw_config *c, const char *key, const char *value, char *err, size_t errlen);
+
+/* Render key's value into buf. Returns 0 or -ENOENT. */
+int hw_config_get(const struct hw_config *c, const char *key, char *buf, size_t len);
+
+/* The i-th key name, NULL past the last. */
+const char *hw_config_key(size_t i);
+
+/* Check c for impossible combinations (ways not dividing entries, a set
+ * count that is not a power of two, tree-PLRU without power-of-two ways,
+ * MAXPHYADDR outside 36..52, RAM beyond the physical address space, ...).
+ * Returns 0 or -EINVAL with the first problem in err. */
+int hw_config_validate(const struct hw_config *c, char *err, size_t errlen);
+
+/* Names of the TLBs and caches as the keys spell them ("dtlb4k", "pwc.pde"). */
+const char *hw_tlb_name(enum hw_tlb_id id);
+const char *hw_pwc_name(enum hw_pwc_id id);
+
+/* The level a TLB belongs to, and the paging level whose entries a
+ * paging-structure cache holds (PDE cache: HW_LVL_PD). */
+enum hw_tlb_level hw_tlb_level_of(enum hw_tlb_id id);
+int hw_pwc_level(enum hw_pwc_id id);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * hw/internal.h — what the files of hw/ share with each other and nobody
+ * else: the access-rights decision, the page walk, invalidation.
+ */
+#ifndef MMSIM_HW_INTERNAL_H
+#define MMSIM_HW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/cpu.h"
+#include "hw/trace.h"
+
+/* ---- access rights (perm.c) ---------------------------------------------- */
+
+/* Decide an access of kind by priv to a page whose combined attributes are
+ * attrs (HW_R_W | HW_R_U | HW_R_XD | pkey << HW_R_PKEY_SHIFT), with RFLAGS.AC
+ * = ac and the core's control registers (SDM §4.6). Returns 0 when allowed,
+ * else the #PF error code (P set); *rule says which rule decided. */
+uint32_t hw_perm_check(const struct hw_cpu *cpu, unsigned attrs, enum hw_access kind,
+		       enum hw_priv priv, bool ac, enum hw_rule *rule);
+
+/* The error-code bits that describe the access itself: W/R, U/S and I/D
+ * (SDM §4.7: I/D only with EFER.NXE=1 or CR4.SMEP=1). */
+uint32_t hw_pf_access_bits(const struct hw_cpu *cpu, enum hw_access kind, enum hw_priv priv);
+
+/* ---- the page walk (walk.c) ----------------------------------------------- */
+
+struct hw_walk {
+	uint64_t va;            /* in: linear address, masked to va_bits */
+	bool pure;              /* in: no counters, A/D writes, PWC, narration */
+	/* out, when a leaf was found */
+	int leaf;               /* its level */
+	uint64_t leaf_pa, leaf_e;
+	uint64_t page;          /* physical base of the page */
+	unsigned attrs;         /* HW_R_W | HW_R_U | HW_R_XD | pkey << 4 */
+	bool global;            /* G in the leaf and CR4.PGE */
+	int8_t deny[3];         /* first level with R/W=0, U/S=0, XD=1 (0: none) */
+	/* out, when there is no translation */
+	uint32_t error;         /* 0 (not present) or HW_PF_P | HW_PF_RSVD */
+	enum hw_rule rule;
+	int level;              /* where the walk stopped */
+	uint64_t rsvd_bits;
+};
+
+/* Walk the paging structures for w->va from CR3, starting at the deepest
+ * paging-structure-cache hit (unless pure), setting A in every non-leaf
+ * entry used and caching it. Returns 0 with the leaf described in w, or -1
+ * when an entry is not present or has a reserved bit set. */
+int hw_walk(struct hw_cpu *cpu, struct hw_walk *w);
+
+/* The translation w found is used: set A, and D for a write, in the leaf. */
+void hw_walk_finish(struct hw_cpu *cpu, struct hw_walk *w, bool write);
+
+/* The level whose bit made rule fail, from a walk's deny levels. */
+int hw_walk_rule_level(const struct hw_walk *w, enum hw_rule rule);
+
+/* 8 bytes of physical memory at pa; all ones beyond RAM. */
+uint64_t hw_phys_read64(const struct ram *ram, uint64_t pa);
+
+/* ---- invalidation (invalidate.c) --------------------------------------- */
+
+/* Drop what tlb selects from every TLB and what pwc selects from every
+ * paging-structure cache, and narrate it as op. */
+void hw_flush(struct hw_cpu *cpu, enum hw_inv_op op, const struct hw_inv *tlb, const struct hw_inv *pwc);
+
+/* The invalidation a #PF on va performs (SDM §4.10.4.1). */
+void hw_flush_fault(struct hw_cpu *cpu, uint64_t va);
+
+#endif

@@ -1,0 +1,195 @@
+/* hw/tlb.c — set-associative translation caches: lookup, fill, replacement
+ * (true LRU and tree-PLRU) and invalidation by filter. */
+#include "hw/tlb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* See tlb.h. */
+int hw_tlb_init(struct hw_tlb *t, const struct hw_geom *g, const uint8_t *shifts, int n, int id)
+{
+	memset(t, 0, sizeof *t);
+	t->id = (uint8_t)id;
+	t->repl = g->repl;
+	if (!g->entries || !n)
+		return 0;
+	t->ways = g->ways;
+	t->sets = g->entries / g->ways;
+	t->set_mask = t->sets - 1;
+	t->nshift = (uint8_t)n;
+	memcpy(t->shift, shifts, (size_t)n);
+	t->key = calloc(g->entries, sizeof *t->key);
+	t->data = calloc(g->entries, sizeof *t->data);
+	if (g->repl == HW_REPL_PLRU)
+		t->plru = calloc(t->sets, sizeof *t->plru);
+	else
+		t->stamp = calloc(g->entries, sizeof *t->stamp);
+	if (!t->key || !t->data || (!t->plru && !t->stamp)) {
+		hw_tlb_destroy(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* See tlb.h. */
+void hw_tlb_destroy(struct hw_tlb *t)
+{
+	free(t->key);
+	free(t->data);
+	free(t->stamp);
+	free(t->plru);
+	memset(t, 0, sizeof *t);
+}
+
+/* ---- tree-PLRU --------------------------------------------------------------
+ * Node n of a set's tree has children 2n+1 (left, lower ways) and 2n+2; its
+ * bit says where the victim is: 0 left, 1 right. Using a way turns every
+ * node on its path to point away from it. */
+
+static unsigned log2u(uint32_t v)
+{
+	return (unsigned)__builtin_ctz(v);
+}
+
+/* See tlb.h. */
+void hw_tlb_plru_touch(struct hw_tlb *t, uint32_t s, uint32_t w)
+{
+	unsigned depth = log2u(t->ways), n = 0;
+	uint64_t bits = t->plru[s];
+	for (unsigned d = 0; d < depth; d++) {
+		unsigned dir = (w >> (depth - 1 - d)) & 1;
+		bits = dir ? bits & ~(1ULL << n) : bits | (1ULL << n);
+		n = 2 * n + 1 + dir;
+	}
+	t->plru[s] = bits;
+}
+
+/* The way the PLRU tree of set s points at. */
+static uint32_t plru_victim(const struct hw_tlb *t, uint32_t s)
+{
+	unsigned depth = log2u(t->ways), n = 0;
+	uint32_t w = 0;
+	for (unsigned d = 0; d < depth; d++) {
+		unsigned dir = (t->plru[s] >> n) & 1;
+		w = (w << 1) | dir;
+		n = 2 * n + 1 + dir;
+	}
+	return w;
+}
+
+/* The way of set s to fill: the first invalid one, else the least recently
+ * used (LRU) or the one the tree points at (PLRU). */
+static uint32_t victim(const struct hw_tlb *t, uint32_t s)
+{
+	uint64_t base = (uint64_t)s * t->ways;
+	for (uint32_t w = 0; w < t->ways; w++)
+		if (!t->key[base + w])
+			return w;
+	if (t->plru)
+		return plru_victim(t, s);
+	uint32_t best = 0;
+	for (uint32_t w = 1; w < t->ways; w++)
+		if (t->stamp[base + w] < t->stamp[base + best])
+			best = w;
+	return best;
+}
+
+/* ---- lookup and fill --------------------------------------------------- */
+
+/* See tlb.h. */
+int64_t hw_tlb_lookup(struct hw_tlb *t, uint64_t va, unsigned pcid)
+{
+	for (int si = 0; si < t->nshift; si++) {
+		uint64_t vpn = va >> t->shift[si];
+		int64_t i = hw_tlb_find(t, vpn, si, pcid);
+		if (i >= 0) {
+			hw_tlb_touch(t, (uint32_t)(i / t->ways), (uint32_t)(i % t->ways));
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* See tlb.h. */
+bool hw_tlb_insert(struct hw_tlb *t, uint64_t va, int si, unsigned pcid, bool global, uint64_t data)
+{
+	if (!t->sets)
+		return false;
+	uint64_t vpn = va >> t->shift[si];
+	uint32_t s = (uint32_t)(vpn & t->set_mask);
+	int64_t i = hw_tlb_find(t, vpn, si, pcid);
+	uint32_t w = i >= 0 ? (uint32_t)(i % t->ways) : victim(t, s);
+	uint64_t at = (uint64_t)s * t->ways + w;
+	bool evicted = i < 0 && t->key[at];
+	t->key[at] = hw_tlb_probe_key(vpn, t->shift[si], pcid) | (global ? HW_TLB_KEY_G : 0);
+	t->data[at] = data;
+	hw_tlb_touch(t, s, w);
+	return evicted;
+}
+
+/* ---- invalidation ------------------------------------------------------ */
+
+/* True when the entry with key k is one f drops (ignoring the address). */
+static bool inv_selects(uint64_t k, const struct hw_inv *f)
+{
+	if (!k)
+		return false;
+	if (k & HW_TLB_KEY_G)
+		return f->global;
+	return f->nonglobal && (f->pcid < 0 || (k & HW_TLB_KEY_PCID) == (uint64_t)f->pcid);
+}
+
+/* Drop the selected entries of set s whose page (at shift index si) holds
+ * va; all selected entries of the set when si < 0. */
+static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const struct hw_inv *f)
+{
+	uint64_t base = (uint64_t)s * t->ways, page = 0;
+	uint64_t code = si >= 0 ? hw_tlb_code(t->shift[si]) : 0;
+	uint32_t n = 0;
+	if (si >= 0)
+		page = va >> t->shift[si];
+	for (uint32_t w = 0; w < t->ways; w++) {
+		uint64_t k = t->key[base + w];
+		if (!inv_selects(k, f))
+			continue;
+		if (si >= 0 && ((k >> HW_TLB_KEY_VPN) != page ||
+				((k >> HW_TLB_KEY_CODE) & 7) != code))
+			continue;
+		t->key[base + w] = 0;
+		n++;
+	}
+	return n;
+}
+
+/* See tlb.h. */
+uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
+{
+	uint32_t n = 0;
+	if (!f->by_va) {
+		for (uint32_t s = 0; s < t->sets; s++)
+			n += inv_set(t, s, -1, 0, f);
+		return n;
+	}
+	for (int si = 0; si < t->nshift; si++)
+		n += inv_set(t, (uint32_t)((f->va >> t->shift[si]) & t->set_mask), si, f->va, f);
+	return n;
+}
+
+/* See tlb.h. */
+uint32_t hw_tlb_count(const struct hw_tlb *t)
+{
+	uint32_t n = 0;
+	for (uint64_t i = 0; i < (uint64_t)t->sets * t->ways; i++)
+		n += t->key[i] != 0;
+	return n;
+}
+
+/* See tlb.h. */
+int hw_tlb_shift_index(const struct hw_tlb *t, unsigned sh)
+{
+	for (int i = 0; i < t->nshift; i++)
+		if (t->shift[i] == sh)
+			return i;
+	return -1;
+}

@@ -1,0 +1,166 @@
+/* hw/trace.c — events as lines of text, for the explain mode. */
+#include "hw/trace.h"
+
+#include "hw/pte.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+static const char *const kind_names[HW_NR_ACCESS] = { "read", "write", "fetch" };
+static const char *const priv_names[HW_NR_PRIV] = { "supervisor", "user", "implicit supervisor" };
+static const char *const tlb_titles[HW_NR_TLBS] = {
+	"L1 iTLB-4K", "L1 iTLB-2M", "L1 dTLB-4K", "L1 dTLB-2M", "L1 dTLB-1G", "STLB", "STLB-1G",
+};
+static const char *const pwc_titles[HW_NR_PWCS] = {
+	"PDE cache", "PDPTE cache", "PML4E cache", "PML5E cache",
+};
+static const char *const inv_names[] = {
+	"INVLPG", "INVPCID type 0 (address)", "INVPCID type 1 (PCID)",
+	"INVPCID type 2 (all, with globals)", "INVPCID type 3 (all but globals)",
+	"MOV to CR3", "MOV to CR4", "#PF",
+};
+
+/* "PDPT" or "PDPT/pud": the SDM's name with Linux's beside it. */
+static void level_names(const struct hw_event *ev, int level, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", hw_level_name(level), hw_level_linux_name(level, ev->paging_levels));
+}
+
+/* Where a rule found its bit: "at PDPT", or "in the cached entry". */
+static void where(int level, char *buf, size_t len)
+{
+	if (level > 0)
+		snprintf(buf, len, "at %s", hw_level_name(level));
+	else
+		snprintf(buf, len, "in the cached entry");
+}
+
+/* See trace.h. */
+int hw_rule_format(enum hw_rule rule, int level, unsigned pkey, char *buf, size_t len)
+{
+	static const char *const text[HW_NR_RULES] = {
+		[HW_RULE_ALLOWED] = "allowed",
+		[HW_RULE_NONCANONICAL] = "non-canonical address",
+		[HW_RULE_NOT_PRESENT] = "P=0 %s: no translation",
+		[HW_RULE_RSVD] = "reserved bit set %s",
+		[HW_RULE_US] = "U/S=0 %s forbids user access",
+		[HW_RULE_RW] = "R/W=0 %s forbids a user write",
+		[HW_RULE_WP] = "CR0.WP=1 forbids supervisor write to read-only page (R/W=0 %s)",
+		[HW_RULE_XD] = "XD set %s forbids instruction fetch",
+		[HW_RULE_SMEP] = "SMEP: supervisor instruction fetch from a user page",
+		[HW_RULE_SMAP] = "SMAP: supervisor data access to user page with RFLAGS.AC=0",
+		[HW_RULE_SMAP_IMPLICIT] = "SMAP: implicit supervisor access to a user page",
+		[HW_RULE_PK_AD] = "PKRU.AD for key %u forbids data access",
+		[HW_RULE_PK_WD] = "PKRU.WD for key %u forbids the write",
+		[HW_RULE_CLEAN] = "D=0 %s: the write walks to set the dirty flag",
+		[HW_RULE_GP_CPL] = "privileged instruction at CPL 3",
+		[HW_RULE_GP_RESERVED] = "reserved bit set in the new register value",
+		[HW_RULE_GP_PG] = "paging cannot be turned off in 64-bit mode",
+		[HW_RULE_GP_CACHE] = "CR0.NW=1 with CR0.CD=0 is invalid",
+		[HW_RULE_GP_PAE] = "CR4.PAE cannot be cleared in IA-32e mode",
+		[HW_RULE_GP_LA57] = "CR4.LA57 cannot change in IA-32e mode",
+		[HW_RULE_GP_PCIDE] = "CR4.PCIDE=1 needs CR3[11:0]=0",
+		[HW_RULE_GP_LME] = "EFER.LME cannot change while paging is on",
+		[HW_RULE_GP_INVPCID] = "bad INVPCID type, PCID or address",
+		[HW_RULE_UD_PKE] = "WRPKRU needs CR4.PKE=1",
+		[HW_RULE_UD_FEATURE] = "the machine does not implement this instruction",
+		[HW_RULE_BAD_ARG] = "access kind or privilege out of range",
+	};
+	char at[32];
+	if ((unsigned)rule >= HW_NR_RULES)
+		return snprintf(buf, len, "rule %d", (int)rule);
+	if (rule == HW_RULE_PK_AD || rule == HW_RULE_PK_WD)
+		return snprintf(buf, len, text[rule], pkey);
+	where(level, at, sizeof at);
+	return snprintf(buf, len, text[rule], at);
+}
+
+/* "#PF error 0x6 (W U) CR2=0x..." or "#GP(0)". */
+static int format_fault(const struct hw_event *ev, char *buf, size_t len)
+{
+	char why[96];
+	const struct hw_exception *e = &ev->exc;
+	hw_rule_format((enum hw_rule)ev->rule, ev->rule_level, ev->pkey, why, sizeof why);
+	if (e->vector != HW_EXC_PF)
+		return snprintf(buf, len, "  %s: %s", e->vector == HW_EXC_GP ? "#GP(0)" : "#UD", why);
+	return snprintf(buf, len, "  #PF error 0x%" PRIx32 " (%s%s%s%s%s%s) CR2=0x%" PRIx64 ": %s%s0x%" PRIx64,
+			e->error_code, e->error_code & HW_PF_P ? "P" : "not-present",
+			e->error_code & HW_PF_W ? " W" : " R", e->error_code & HW_PF_U ? " U" : " S",
+			e->error_code & HW_PF_RSVD ? " RSVD" : "", e->error_code & HW_PF_I ? " I" : "",
+			e->error_code & HW_PF_PK ? " PK" : "", e->cr2, why,
+			ev->value ? ", bits " : "", ev->value);
+}
+
+/* One walk step: level names, index, entry address, value, decoded. */
+static int format_step(const struct hw_event *ev, char *buf, size_t len)
+{
+	char names[24], text[96];
+	level_names(ev, ev->level, names, sizeof names);
+	hw_pte_describe(ev->value, ev->level, text, sizeof text);
+	return snprintf(buf, len, "  walk %s[%u] @0x%" PRIx64 " = 0x%016" PRIx64 "  %s",
+			names, ev->index, ev->entry_pa, ev->value, text);
+}
+
+/* An invalidation: what did it and what it dropped. */
+static int format_inv(const struct hw_event *ev, char *buf, size_t len)
+{
+	const char *name = ev->op < sizeof inv_names / sizeof inv_names[0] ? inv_names[ev->op] : "?";
+	return snprintf(buf, len, "cpu%d: %s va=0x%" PRIx64 " pcid=%u: %u TLB and %" PRIu64
+			" paging-structure-cache entries dropped",
+			ev->cpu, name, ev->va, ev->pcid, ev->count, ev->old);
+}
+
+/* A permission decision. */
+static int format_perm(const struct hw_event *ev, char *buf, size_t len)
+{
+	char why[96];
+	hw_rule_format((enum hw_rule)ev->rule, ev->rule_level, ev->pkey, why, sizeof why);
+	if (ev->rule == HW_RULE_CLEAN)
+		return snprintf(buf, len, "  %s", why);
+	return snprintf(buf, len, "  %s: %s", ev->hit ? "allowed" : "denied", why);
+}
+
+/* An access starting. */
+static int format_access(const struct hw_event *ev, char *buf, size_t len)
+{
+	return snprintf(buf, len, "cpu%d: %s %s 0x%016" PRIx64, ev->cpu,
+			ev->priv < HW_NR_PRIV ? priv_names[ev->priv] : "?",
+			ev->kind < HW_NR_ACCESS ? kind_names[ev->kind] : "?", ev->va);
+}
+
+/* See trace.h. */
+int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
+{
+	char names[24];
+	switch (ev->type) {
+	case HW_EV_ACCESS:
+		return format_access(ev, buf, len);
+	case HW_EV_TLB_PROBE:
+		return snprintf(buf, len, "  %s %s", ev->tlb < HW_NR_TLBS ? tlb_titles[ev->tlb] : "?",
+				ev->hit ? "hit" : "miss");
+	case HW_EV_TLB_FILL:
+		return snprintf(buf, len, "  fill %s: page 0x%" PRIx64 " (%u KiB)%s",
+				ev->tlb < HW_NR_TLBS ? tlb_titles[ev->tlb] : "?", ev->value,
+				(1u << ev->page_shift) >> 10, ev->count ? ", evicting an entry" : "");
+	case HW_EV_PWC_HIT:
+		level_names(ev, ev->level - 1, names, sizeof names);
+		return snprintf(buf, len, "  %s hit: walk starts at the %s at 0x%" PRIx64,
+				ev->tlb < HW_NR_PWCS ? pwc_titles[ev->tlb] : "?", names, ev->value);
+	case HW_EV_WALK_STEP:
+		return format_step(ev, buf, len);
+	case HW_EV_AD_SET:
+		return snprintf(buf, len, "  set %s in %s @0x%" PRIx64 ": 0x%" PRIx64 " -> 0x%" PRIx64,
+				(ev->value & ~ev->old & HW_PTE_D) ? "A D" : "A", hw_level_entry_name(ev->level),
+				ev->entry_pa, ev->old, ev->value);
+	case HW_EV_PERM:
+		return format_perm(ev, buf, len);
+	case HW_EV_FAULT:
+		return format_fault(ev, buf, len);
+	case HW_EV_DONE:
+		return snprintf(buf, len, "  -> physical 0x%" PRIx64 " (%u KiB page)", ev->value,
+				(1u << ev->page_shift) >> 10);
+	case HW_EV_INVALIDATE:
+		return format_inv(ev, buf, len);
+	}
+	return snprintf(buf, len, "event %d", (int)ev->type);
+}

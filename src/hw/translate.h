@@ -1,0 +1,102 @@
+/*
+ * hw/translate.h — linear-address translation and data-moving accesses.
+ *
+ * hw_translate() is what the MMU does on every access: canonical check,
+ * L1 TLB, STLB, then a page walk through the paging-structure caches and
+ * simulated RAM, the access-rights checks of SDM §4.6, A/D updates (§4.8),
+ * and a #PF (with error code and CR2) or #GP(0). The L1 hit path is inline
+ * and small; everything else is in translate.c.
+ */
+#ifndef MMSIM_HW_TRANSLATE_H
+#define MMSIM_HW_TRANSLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hw/cpu.h"
+
+/* The result of a translation: a physical address, or an exception. */
+struct hw_xlat {
+	uint64_t pa;                /* physical address of the byte at va */
+	uint8_t page_shift;         /* 12, 21 or 30: the page that maps va */
+	uint8_t rights;             /* HW_R_W | HW_R_U | HW_R_XD, combined over levels */
+	uint8_t pkey;               /* protection key of the page */
+	struct hw_exception exc;    /* vector HW_EXC_NONE when translated */
+};
+
+/* Translate va for an access of kind by priv, as the core's MMU does:
+ * uses and fills the TLBs and paging-structure caches, sets A/D bits in
+ * RAM, counts, charges cycles, narrates. On #PF also sets CR2 and drops the
+ * cached entries for va (SDM §4.10.4.1). */
+static inline struct hw_xlat hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind,
+					  enum hw_priv priv);
+
+/* Everything but the inline L1 hit. */
+struct hw_xlat hw_translate_slow(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv);
+
+/* The same walk and checks against the page tables now in RAM, with no
+ * caches and no side effects: no TLB/PWC use or fill, no A/D writes, no
+ * CR2, no counters, no narration. The reference for differential tests. */
+struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv);
+
+/* The largest access hw_access moves at once: any 4 KiB span, so it touches
+ * at most two pages, as one x86 instruction's operand does. */
+#define HW_ACCESS_MAX 4096
+
+/* Move len bytes between buf and linear address va (kind HW_WRITE stores
+ * buf, HW_READ and HW_FETCH load into it) as priv. Every page the access
+ * touches is translated before any byte moves, so a fault leaves memory
+ * unchanged. Bytes beyond the end of RAM read as 0xff and are not written.
+ * Returns 0, -EFAULT with *exc set, or -EINVAL when len > HW_ACCESS_MAX. */
+int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_access kind,
+	      enum hw_priv priv, struct hw_exception *exc);
+
+/* Every paging-structure read of a walk goes through here: counts the
+ * reference and its cycles, returns the 8 bytes at pa (all ones beyond RAM,
+ * as a read of unbacked physical memory returns on a PC). */
+uint64_t hw_walk_read(struct hw_cpu *cpu, uint64_t pa);
+
+/* ---- the inline hit path ---------------------------------------------------- */
+
+/* True when va is canonical for the current paging mode: bits 63 down to
+ * the top implemented bit (47 or 56) are all equal. */
+static inline bool hw_canonical(const struct hw_cpu *cpu, uint64_t va)
+{
+	unsigned s = 64u - cpu->va_bits;
+	return (uint64_t)((int64_t)(va << s) >> s) == va;
+}
+
+/* See above. Hits in the first L1 TLB for the kind, in its smallest page
+ * size, with rights that need no walk, return here; the rest go slow. */
+static inline struct hw_xlat hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind,
+					  enum hw_priv priv)
+{
+	struct hw_tlb *t = (unsigned)kind < HW_NR_ACCESS ? cpu->l1_fast[kind] : NULL;
+	if (__builtin_expect(t && !cpu->trace && (unsigned)priv < HW_NR_PRIV && hw_canonical(cpu, va), 1)) {
+		uint64_t vpn = (va & cpu->va_mask) >> t->shift[0];
+		uint64_t p = hw_tlb_probe_key(vpn, t->shift[0], cpu->pcid);
+		uint32_t s = (uint32_t)(vpn & t->set_mask);
+		const uint64_t *k = &t->key[(uint64_t)s * t->ways];
+		for (uint32_t w = 0; w < t->ways; w++) {
+			if (!hw_tlb_key_match(k[w], p))
+				continue;
+			uint64_t d = t->data[(uint64_t)s * t->ways + w];
+			if (!cpu->perm[cpu->ac][priv][kind][d & 0xff])
+				break;
+			unsigned size = (unsigned)(d >> HW_R_SIZE_SHIFT) & 3;
+			hw_tlb_touch(t, s, w);
+			cpu->ctr.access[kind]++;
+			cpu->ctr.tlb_hit[kind == HW_FETCH ? HW_L1I : HW_L1D][size]++;
+			cpu->ctr.cycles += cpu->lat.l1_hit;
+			return (struct hw_xlat){
+				.pa = (d & HW_PTE_ADDR_MASK) | (va & ((1ULL << t->shift[0]) - 1)),
+				.page_shift = (uint8_t)hw_psize_shift((enum hw_psize)size),
+				.rights = (uint8_t)(d & 7),
+				.pkey = (uint8_t)((d >> HW_R_PKEY_SHIFT) & 0xF),
+			};
+		}
+	}
+	return hw_translate_slow(cpu, va, kind, priv);
+}
+
+#endif
