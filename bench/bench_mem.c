@@ -6,6 +6,8 @@
  */
 #include "bench.h"
 
+#include "hw/machine.h"
+#include "hw/presets.h"
 #include "hw/ram.h"
 #include "kernel/kernel.h"
 #include "kernel/slab.h"
@@ -20,14 +22,20 @@
 
 struct machine {
 	struct ram ram;
+	struct hw_machine hw;
 	struct kernel k;
 };
 
 static struct machine *boot(uint64_t ram_bytes)
 {
 	struct machine *m = calloc(1, sizeof *m);
-	struct kernel_config cfg = { .ram_bytes = ram_bytes, .nr_cpus = 2, .paging_levels = 4 };
-	if (!m || ram_init(&m->ram, ram_bytes) || kernel_init(&m->k, &m->ram, &cfg)) {
+	struct kernel_config kcfg = { 0 };
+	struct hw_config cfg = hw_preset_find("default")->config;
+	cfg.ram_bytes = ram_bytes;
+	cfg.nr_cpus = 2;
+	cfg.paging_levels = 4;
+	if (!m || ram_init(&m->ram, ram_bytes) || hw_machine_init(&m->hw, &cfg, &m->ram) ||
+	    kernel_init(&m->k, &m->hw, &kcfg)) {
 		fprintf(stderr, "bench: cannot boot a machine\n");
 		exit(1);
 	}
@@ -37,6 +45,7 @@ static struct machine *boot(uint64_t ram_bytes)
 static void shutdown_machine(struct machine *m)
 {
 	kernel_destroy(&m->k);
+	hw_machine_destroy(&m->hw);
 	ram_destroy(&m->ram);
 	free(m);
 }

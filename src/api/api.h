@@ -7,10 +7,12 @@
 
 #include "mmsim.h"
 
+#include "hw/machine.h"
 #include "hw/ram.h"
 #include "kernel/kernel.h"
 
 struct mmsim_config {
+	struct hw_config hw;           /* from the preset, then -o overrides */
 	struct kernel_config kernel;
 	uint64_t seed;
 	char preset[32];
@@ -27,6 +29,7 @@ struct api_cache {
 struct mmsim_machine {
 	struct mmsim_config config;
 	struct ram ram;
+	struct hw_machine hw;
 	struct kernel kernel;
 	struct api_cache **caches;     /* handle h is caches[h - 1] */
 	int nr_caches;

@@ -1,6 +1,8 @@
 /* api/config.c — machine configurations: presets and `-o key=value` keys. */
 #include "api/api.h"
 
+#include "hw/presets.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -68,7 +70,7 @@ static int set_ram(mmsim_config *c, const char *v, char *eb, size_t el)
 		api_errbuf(eb, el, "ram: %s must be a multiple of 4096 bytes between 16M and 1T", v);
 		return -EINVAL;
 	}
-	c->kernel.ram_bytes = bytes;
+	c->hw.ram_bytes = bytes;
 	return 0;
 }
 
@@ -79,7 +81,7 @@ static int set_cores(mmsim_config *c, const char *v, char *eb, size_t el)
 		api_errbuf(eb, el, "cores: '%s' is not a number from 1 to %d", v, MAX_CPUS);
 		return -EINVAL;
 	}
-	c->kernel.nr_cpus = (int)n;
+	c->hw.nr_cpus = (int)n;
 	return 0;
 }
 
@@ -90,7 +92,7 @@ static int set_paging(mmsim_config *c, const char *v, char *eb, size_t el)
 		api_errbuf(eb, el, "paging: '%s' must be 4 or 5 (levels of page tables)", v);
 		return -EINVAL;
 	}
-	c->kernel.paging_levels = (int)n;
+	c->hw.paging_levels = (int)n;
 	return 0;
 }
 
@@ -121,7 +123,7 @@ static int set_seed(mmsim_config *c, const char *v, char *eb, size_t el)
 
 static void get_ram(const mmsim_config *c, char *b, size_t n)
 {
-	uint64_t v = c->kernel.ram_bytes;
+	uint64_t v = c->hw.ram_bytes;
 	if (!(v & ((1ULL << 30) - 1)))
 		snprintf(b, n, "%" PRIu64 "G", v >> 30);
 	else if (!(v & ((1ULL << 20) - 1)))
@@ -129,8 +131,8 @@ static void get_ram(const mmsim_config *c, char *b, size_t n)
 	else
 		snprintf(b, n, "%" PRIu64, v);
 }
-static void get_cores(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.nr_cpus); }
-static void get_paging(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.paging_levels); }
+static void get_cores(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.nr_cpus); }
+static void get_paging(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.paging_levels); }
 static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.min_free_kbytes); }
 static void get_seed(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->seed); }
 
@@ -150,21 +152,16 @@ static const struct config_key {
 /* See mmsim.h. */
 mmsim_config *mmsim_config_new(const char *preset, int *err)
 {
-	if (preset && strcmp(preset, "default")) {
+	const struct hw_preset *p = hw_preset_find(preset ? preset : "default");
+	mmsim_config *c;
+
+	if (!p || !(c = calloc(1, sizeof *c))) {
 		if (err)
-			*err = -ENOENT;
+			*err = p ? -ENOMEM : -ENOENT;
 		return NULL;
 	}
-	mmsim_config *c = calloc(1, sizeof *c);
-	if (!c) {
-		if (err)
-			*err = -ENOMEM;
-		return NULL;
-	}
-	c->kernel.ram_bytes = 4ULL << 30;
-	c->kernel.nr_cpus = 2;
-	c->kernel.paging_levels = 4;
-	snprintf(c->preset, sizeof c->preset, "default");
+	c->hw = p->config;
+	snprintf(c->preset, sizeof c->preset, "%s", p->name);
 	if (err)
 		*err = 0;
 	return c;
@@ -176,14 +173,16 @@ void mmsim_config_free(mmsim_config *c)
 	free(c);
 }
 
-/* See mmsim.h. */
+/* See mmsim.h. Our keys first, then the hardware's. */
 int mmsim_config_set(mmsim_config *c, const char *key, const char *value, char *eb, size_t el)
 {
 	for (size_t i = 0; i < NR_KEYS; i++)
 		if (!strcmp(key, keys[i].name))
 			return keys[i].set(c, value, eb, el);
-	api_errbuf(eb, el, "unknown configuration key '%s'", key);
-	return -ENOENT;
+	int err = hw_config_set(&c->hw, key, value, eb, el);
+	if (err == -ENOENT)
+		api_errbuf(eb, el, "unknown configuration key '%s'", key);
+	return err;
 }
 
 /* See mmsim.h. */
@@ -194,11 +193,11 @@ int mmsim_config_get(const mmsim_config *c, const char *key, char *buf, size_t l
 			keys[i].get(c, buf, len);
 			return 0;
 		}
-	return -ENOENT;
+	return hw_config_get(&c->hw, key, buf, len);
 }
 
 /* See mmsim.h. */
 const char *mmsim_config_key(size_t i)
 {
-	return i < NR_KEYS ? keys[i].name : NULL;
+	return i < NR_KEYS ? keys[i].name : hw_config_key(i - NR_KEYS);
 }

@@ -50,25 +50,38 @@ int api_fail(mmsim_machine *m, int err, const char *fmt, ...)
 int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size_t el)
 {
 	mmsim_machine *m = calloc(1, sizeof *m);
+	char why[256] = "";
 	int err;
 
 	*out = NULL;
 	if (!m)
 		return -ENOMEM;
 	m->config = *c;
-	if ((err = ram_init(&m->ram, c->kernel.ram_bytes))) {
+	if ((err = hw_config_validate(&c->hw, why, sizeof why))) {
+		api_errbuf(eb, el, "%s", why);
+		free(m);
+		return err;
+	}
+	if ((err = ram_init(&m->ram, c->hw.ram_bytes))) {
 		api_errbuf(eb, el, err == -EINVAL ? "ram: size out of range" : "ram: the host refused the mapping");
 		free(m);
 		return err;
 	}
-	if ((err = kernel_init(&m->kernel, &m->ram, &c->kernel))) {
+	if ((err = hw_machine_init(&m->hw, &c->hw, &m->ram))) {
+		api_errbuf(eb, el, "cannot build the cores: %s", mmsim_strerror(err));
+		goto fail_ram;
+	}
+	if ((err = kernel_init(&m->kernel, &m->hw, &c->kernel))) {
 		api_errbuf(eb, el, "kernel boot failed: %s", mmsim_strerror(err));
-		ram_destroy(&m->ram);
-		free(m);
-		return err;
+		hw_machine_destroy(&m->hw);
+		goto fail_ram;
 	}
 	*out = m;
 	return 0;
+fail_ram:
+	ram_destroy(&m->ram);
+	free(m);
+	return err;
 }
 
 /* See mmsim.h. */
@@ -80,6 +93,7 @@ void mmsim_machine_free(mmsim_machine *m)
 		free(m->caches[i]);
 	free(m->caches);
 	kernel_destroy(&m->kernel);
+	hw_machine_destroy(&m->hw);
 	ram_destroy(&m->ram);
 	free(m);
 }

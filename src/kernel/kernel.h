@@ -34,21 +34,24 @@ struct mem_range {
 };
 #define MAX_MEM_RANGES 16
 
+/* Boot parameters and sysctls fixed before boot; the hardware (RAM, cores,
+ * paging levels) comes from the machine. */
 struct kernel_config {
-	uint64_t ram_bytes;        /* physical memory, 16 MiB .. 1 TiB */
-	int nr_cpus;               /* 1 .. MAX_CPUS */
 	int min_free_kbytes;       /* 0: computed as Linux does at boot */
-	int paging_levels;         /* 4 or 5: sizes the kernel's address space */
 };
+
+struct hw_machine;
 
 struct slab_state;             /* kernel/slab.c */
 
 struct kernel {
+	struct hw_machine *hw;     /* the machine the kernel runs on */
 	struct ram *ram;
 	uint8_t *ram_base;         /* == ram->base: the direct map's host address */
 	uint64_t ram_size;         /* == ram->size; both copied for the hot paths */
 	int nr_cpus;
 	int this_cpu;              /* the CPU the kernel is executing on */
+	int paging_levels;         /* 4 or 5 */
 
 	struct page *mem_map;      /* struct page of every pfn, in simulated RAM */
 	uint64_t max_pfn;          /* pfns [0, max_pfn) exist */
@@ -75,6 +78,11 @@ struct kernel {
 	uint64_t vm_events[NR_VM_EVENT_ITEMS];
 	reclaim_fn reclaim;             /* NULL: nothing to reclaim yet */
 	struct slab_state *slab;
+	struct {
+		struct kmem_cache *vm_area, *mm_struct, *anon_vma, *anon_vma_chain;
+		struct kmem_cache *task_struct, *filp, *radix_node;
+	} mm_caches;
+	uint64_t last_ino;              /* inode numbers of shmem objects */
 	uint8_t *slab_shadow;           /* the slab allocation map (slub.c) */
 	struct kmem_cache *kmalloc_caches[4][14];   /* [kmalloc type][size index] */
 
@@ -85,12 +93,13 @@ struct kernel {
 };
 
 /*
- * Boot a kernel on ram: lay out nodes and zones, reserve the low megabyte and
- * mem_map, hand the rest to the buddy allocator, compute watermarks, and
- * create the slab caches. Returns 0 or a negative errno (-EINVAL for an
- * impossible configuration, -ENOMEM when the host is out of memory).
+ * Boot a kernel on machine hw: lay out nodes and zones over its RAM, reserve
+ * the low megabyte and mem_map, hand the rest to the buddy allocator,
+ * compute watermarks, and create the slab caches. Returns 0 or a negative
+ * errno (-EINVAL for an impossible configuration, -ENOMEM when the host is
+ * out of memory).
  */
-int kernel_init(struct kernel *k, struct ram *ram, const struct kernel_config *cfg);
+int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_config *cfg);
 
 /* Release the host memory of k (not the RAM, which belongs to the machine). */
 void kernel_destroy(struct kernel *k);

@@ -10,6 +10,8 @@
  * shows spanned 4095, present 3998, managed 3840, as on real hardware.
  */
 #include "kernel/kernel.h"
+
+#include "hw/machine.h"
 #include "kernel/page_alloc_internal.h"
 #include "kernel/slab.h"
 
@@ -218,22 +220,26 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->sysctl.overcommit_ratio = 50;
 	k->sysctl.max_map_count = 65530;
 	/* VMALLOC_SIZE_TB is 32 with 4-level paging, 12800 with 5-level */
-	k->vmalloc_total_kb = (((cfg->paging_levels == 5 ? 12800ULL : 32ULL) << 40) - 1) >> 10;
 }
 
 /* See kernel.h. */
-int kernel_init(struct kernel *k, struct ram *ram, const struct kernel_config *cfg)
+int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_config *cfg)
 {
+	struct ram *ram = hw->ram;
 	int err;
 
 	memset(k, 0, sizeof *k);
-	if (cfg->nr_cpus < 1 || cfg->nr_cpus > MAX_CPUS || ram->size < RAM_MIN_BYTES ||
-	    (cfg->paging_levels != 4 && cfg->paging_levels != 5) || cfg->min_free_kbytes < 0)
+	if (hw->nr_cpus < 1 || hw->nr_cpus > MAX_CPUS || ram->size < RAM_MIN_BYTES ||
+	    (hw->cfg.paging_levels != 4 && hw->cfg.paging_levels != 5) || cfg->min_free_kbytes < 0)
 		return -EINVAL;
+	k->hw = hw;
 	k->ram = ram;
 	k->ram_base = ram->base;
 	k->ram_size = ram->size;
-	k->nr_cpus = cfg->nr_cpus;
+	k->nr_cpus = hw->nr_cpus;
+	k->paging_levels = hw->cfg.paging_levels;
+	/* VMALLOC_SIZE_TB is 32 with 4-level paging, 12800 with 5-level */
+	k->vmalloc_total_kb = (((k->paging_levels == 5 ? 12800ULL : 32ULL) << 40) - 1) >> 10;
 	k->max_pfn = ram->size >> PAGE_SHIFT;
 	k->log_size = 1u << 16;
 	if (!(k->log = malloc(k->log_size)))

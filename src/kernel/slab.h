@@ -88,6 +88,9 @@ void *kmalloc(struct kernel *k, size_t size, gfp_t gfp);
  * or -EINVAL after a BUG report for anything else that is not allocated. */
 int kfree(struct kernel *k, const void *obj);
 
+/* A kmalloc'd copy of string s (NULL stays NULL; NULL without memory). */
+char *kstrdup(struct kernel *k, const char *s);
+
 /* The usable size of a kmalloc'd object (its size class), 0 for a bad one. */
 size_t ksize(struct kernel *k, const void *obj);
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- kmalloc --------------------------------------------------------------------- */
 
@@ -118,6 +119,18 @@ int kfree(struct kernel *k, const void *obj)
 	kernel_bug(k, "kfree(%#" PRIx64 "): not an allocated kmalloc object",
 		   virt_addr_valid(k, obj) ? kaddr(k, obj) : (uint64_t)(uintptr_t)obj);
 	return -EINVAL;
+}
+
+/* See slab.h. */
+char *kstrdup(struct kernel *k, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *d = kmalloc(k, n, GFP_KERNEL);
+	if (d)
+		memcpy(d, s, n);
+	return d;
 }
 
 /* See slab.h. */

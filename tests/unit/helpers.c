@@ -1,25 +1,39 @@
 /* tests/unit/helpers.c — see helpers.h. */
 #include "helpers.h"
 
+#include "hw/presets.h"
 #include "kernel/debug_vm.h"
 #include "procfs/procfs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct tk *tk_boot(uint64_t ram_bytes, int cpus)
+struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset)
 {
 	struct tk *t = calloc(1, sizeof *t);
-	struct kernel_config cfg = { .ram_bytes = ram_bytes, .nr_cpus = cpus, .paging_levels = 4 };
+	struct kernel_config kcfg = { 0 };
+	const struct hw_preset *p = hw_preset_find(preset);
 	cr_assert_not_null(t);
+	cr_assert_not_null(p, "no preset %s", preset);
+	struct hw_config cfg = p->config;
+	cfg.ram_bytes = ram_bytes;
+	cfg.nr_cpus = cpus;
+	cfg.paging_levels = levels;
 	cr_assert_eq(ram_init(&t->ram, ram_bytes), 0);
-	cr_assert_eq(kernel_init(&t->k, &t->ram, &cfg), 0);
+	cr_assert_eq(hw_machine_init(&t->hw, &cfg, &t->ram), 0);
+	cr_assert_eq(kernel_init(&t->k, &t->hw, &kcfg), 0);
 	return t;
+}
+
+struct tk *tk_boot(uint64_t ram_bytes, int cpus)
+{
+	return tk_boot_ex(ram_bytes, cpus, 4, "default");
 }
 
 void tk_free(struct tk *t)
 {
 	kernel_destroy(&t->k);
+	hw_machine_destroy(&t->hw);
 	ram_destroy(&t->ram);
 	free(t);
 }

@@ -4,17 +4,23 @@
 
 #include <criterion/criterion.h>
 
+#include "hw/machine.h"
 #include "hw/ram.h"
 #include "kernel/kernel.h"
 
-/* A booted kernel on its own RAM. */
+/* A booted kernel on its own machine. */
 struct tk {
 	struct ram ram;
+	struct hw_machine hw;
 	struct kernel k;
 };
 
-/* Boot a kernel with ram_bytes of RAM and cpus CPUs (4-level paging). */
+/* Boot a kernel on the default preset's hardware with ram_bytes of RAM and
+ * cpus CPUs (4-level paging). */
 struct tk *tk_boot(uint64_t ram_bytes, int cpus);
+
+/* The same with paging levels (4 or 5) and a preset name. */
+struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset);
 void tk_free(struct tk *t);
 
 /* Assert the consistency checker finds nothing, printing the log if it does. */
