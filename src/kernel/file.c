@@ -43,26 +43,42 @@ void get_file(struct file *f)
 	f->f_count++;
 }
 
-/* Drop every page from f's page cache (Linux: truncate_inode_pages). */
-static void truncate_pages(struct kernel *k, struct file *f)
+/* Drop the cached pages of [first, first + n) (Linux:
+ * truncate_inode_pages_range). Mapped pages keep their mappings' references. */
+static void truncate_range(struct kernel *k, struct file *f, uint64_t first, uint64_t n)
 {
 	void *items[64];
 	uint64_t idx[64];
-	unsigned n;
+	unsigned got;
 
-	while ((n = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, 0, 64))) {
-		for (unsigned i = 0; i < n; i++) {
+	while ((got = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, first, 64))) {
+		for (unsigned i = 0; i < got; i++) {
+			if (idx[i] - first >= n)
+				return;
 			struct page *page = items[i];
 			radix_tree_delete(k, &f->f_mapping.i_pages, idx[i]);
+			f->f_mapping.nrpages--;
 			mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
 			if (f->kind == FILE_SHMEM)
 				mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
-			page->mapping = 0;
-			page->private = 0;
+			if (!page->mapcount) {
+				page->mapping = 0;
+				page->private = 0;
+			}
 			put_page(k, page);
 		}
 	}
-	f->f_mapping.nrpages = 0;
+}
+
+static void truncate_pages(struct kernel *k, struct file *f)
+{
+	truncate_range(k, f, 0, UINT64_MAX);
+}
+
+/* See fs.h. */
+void file_punch_hole(struct kernel *k, struct file *f, uint64_t index, uint64_t n)
+{
+	truncate_range(k, f, index, n);
 }
 
 /* See fs.h. */
@@ -71,6 +87,7 @@ void fput(struct kernel *k, struct file *f)
 	if (--f->f_count > 0)
 		return;
 	truncate_pages(k, f);
+	k->vm_committed_as -= f->committed;
 	kfree(k, f->path);
 	kmem_cache_free(k, k->mm_caches.filp, f);
 }

@@ -37,6 +37,7 @@ struct file {
 	uint64_t data_len;
 	struct address_space f_mapping;
 	struct vm_area_struct *i_mmap;    /* the VMAs mapping it (Linux: i_mmap) */
+	uint64_t committed;               /* pages charged to Committed_AS (shmem) */
 };
 
 /* A new file of kind with path (copied), device, inode and size; data (may
@@ -59,6 +60,10 @@ void fput(struct kernel *k, struct file *f);
  * (Linux: filemap_fault / shmem_get_folio). NULL without memory.
  */
 struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index);
+
+/* Drop pages [index, index + n) from f's page cache (Linux: shmem punch
+ * hole for MADV_REMOVE); mapped pages must have been unmapped. */
+void file_punch_hole(struct kernel *k, struct file *f, uint64_t index, uint64_t n);
 
 /* The file a page-cache page belongs to, or NULL. */
 struct file *page_file(struct kernel *k, const struct page *page);

@@ -16,6 +16,7 @@
 
 #include "hw/ram.h"
 #include "kernel/gfp.h"
+#include "kernel/mm.h"
 #include "kernel/mm_types.h"
 #include "kernel/mmzone.h"
 #include "kernel/vmstat.h"
@@ -24,6 +25,7 @@
  * kernel prints are PAGE_OFFSET + physical address. */
 #define PAGE_OFFSET 0xffff888000000000ULL
 #define MAX_CPUS    256
+#define MAX_IMAGES  16
 
 /* A physical range the kernel does not manage (Linux: memblock.reserved or a
  * hole in the e820 map). */
@@ -38,11 +40,16 @@ struct mem_range {
  * paging levels) comes from the machine. */
 struct kernel_config {
 	int min_free_kbytes;       /* 0: computed as Linux does at boot */
+	bool no_zero_page;         /* read faults get a fresh page (pvm_no_zero_page) */
+	bool aslr;                 /* randomise layouts (randomize_va_space=2) */
+	uint64_t seed;             /* of every random choice */
 };
 
 struct hw_machine;
 
-struct slab_state;             /* kernel/slab.c */
+struct slab_state;             /* kernel/slub.c */
+struct tlb_state;              /* kernel/tlbflush.h */
+struct task_struct;            /* kernel/sched.h */
 
 struct kernel {
 	struct hw_machine *hw;     /* the machine the kernel runs on */
@@ -83,8 +90,27 @@ struct kernel {
 		struct kmem_cache *task_struct, *filp, *radix_node;
 	} mm_caches;
 	uint64_t last_ino;              /* inode numbers of shmem objects */
+	uint64_t zero_pfn;              /* empty_zero_page */
+	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
+	bool zero_page_enabled;
+	bool aslr;                      /* randomize_va_space */
+	uint64_t rng_state;             /* from the machine's seed */
 	uint8_t *slab_shadow;           /* the slab allocation map (slub.c) */
 	struct kmem_cache *kmalloc_caches[4][14];   /* [kmalloc type][size index] */
+
+	/* Processes, cores and address spaces. */
+	struct mm_struct init_mm;       /* the kernel's own (swapper_pg_dir) */
+	struct tlb_state *tlbstate;     /* per core */
+	struct task_struct **curr;      /* per core: the task running, or NULL */
+	struct task_struct *tasks;      /* every task, in pid order */
+	int last_pid;
+	uint64_t last_ctx_id;
+	struct file *images[16];        /* program images, shared by name */
+	int nr_images;
+
+	/* Narration (kernel/trace.h): NULL when off. */
+	void (*trace_fn)(void *ctx, int cpu, const char *func, const char *text);
+	void *trace_ctx;
 
 	/* The kernel log (dmesg): a ring of text, and a count of BUG reports. */
 	char *log;

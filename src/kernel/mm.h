@@ -112,9 +112,10 @@ static inline uint64_t vma_pages(const struct vm_area_struct *vma)
 	return (vma->vm_end - vma->vm_start) >> 12;
 }
 
+/* Anonymous memory: no file and not a special mapping (Linux: no vm_ops). */
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 {
-	return !vma->vm_file;
+	return !vma->vm_file && !vma->vm_name;
 }
 
 static inline uint64_t get_mm_counter(const struct mm_struct *mm, int member)
@@ -172,5 +173,35 @@ struct vm_area_struct *vm_area_dup(struct kernel *k, struct vm_area_struct *vma)
 
 /* Free a VMA's memory (its anon_vma chain must already be gone). */
 void vm_area_free(struct kernel *k, struct vm_area_struct *vma);
+
+/* Split vma at addr into two linked VMAs; with new_below the new one is the
+ * part below addr (Linux: split_vma). 0, or -ENOMEM (also at
+ * vm.max_map_count). */
+int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below);
+
+/* split_vma without the vm.max_map_count check (munmap may pass it by one). */
+int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below);
+
+/*
+ * Extend a neighbour over the new range [start, end) with these flags, file
+ * and pgoff, when Linux would merge (Linux: vma_merge_new_range): flags equal
+ * but for soft-dirty, same file and name, contiguous pgoff, compatible
+ * anon_vmas, nothing VM_SPECIAL. anon_vma is the range's (NULL for a new
+ * mapping; the source's when mremap extends or moves one). Returns the VMA now covering the range, or
+ * NULL when a new VMA is needed.
+ */
+struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *mm, uint64_t start,
+					   uint64_t end, uint64_t flags, struct file *file,
+					   uint64_t pgoff, struct anon_vma *anon_vma);
+
+/*
+ * Prepare [start, end) of vma (inside it) to take new_flags and new_name:
+ * merge it into a neighbour when the result would be mergeable, else split
+ * vma at start and end (Linux: vma_modify). Returns the VMA that is exactly
+ * [start, end) (the caller then sets the flags) or the merged VMA, or NULL
+ * with *err = -ENOMEM.
+ */
+struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
+				  uint64_t end, uint64_t new_flags, const char *new_name, int *err);
 
 #endif

@@ -13,7 +13,14 @@
 
 #include "hw/machine.h"
 #include "kernel/page_alloc_internal.h"
+#include "kernel/fork.h"
+#include "kernel/pgtable.h"
+#include "kernel/radix_tree.h"
+#include "kernel/rmap.h"
+#include "kernel/sched.h"
 #include "kernel/slab.h"
+#include "kernel/task.h"
+#include "kernel/tlbflush.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -73,6 +80,7 @@ static void setup_memory_map(struct kernel *k)
 	add_range(k, 1, 0x9f, false, "low memory (reserved below 1 MiB)");
 	add_range(k, 0x9f, LOW_RESERVE_END_PFN, true, "legacy VGA/BIOS hole");
 	add_range(k, memmap_start - 1, memmap_start, false, "empty_zero_page");
+	k->zero_pfn = memmap_start - 1;
 	add_range(k, memmap_start, k->max_pfn, false, "mem_map");
 	k->mem_map = phys_to_virt(k, memmap_start << PAGE_SHIFT);
 }
@@ -216,10 +224,30 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->sysctl.watermark_scale_factor = 10;
 	k->sysctl.percpu_pagelist_high_fraction = 0;
 	k->sysctl.min_free_kbytes = cfg->min_free_kbytes;
+	k->zero_page_enabled = !cfg->no_zero_page;
+	k->aslr = cfg->aslr;
+	k->rng_state = cfg->seed;
 	k->sysctl.overcommit_memory = 0;
 	k->sysctl.overcommit_ratio = 50;
 	k->sysctl.max_map_count = 65530;
 	/* VMALLOC_SIZE_TB is 32 with 4-level paging, 12800 with 5-level */
+}
+
+/* The kernel's own address space, the per-core state, the vDSO pages, and
+ * the cores' paging features (Linux: init_mm, cpu_init, init_vdso_image). */
+static int init_mm_and_cores(struct kernel *k)
+{
+	k->tlbstate = calloc((size_t)k->nr_cpus, sizeof *k->tlbstate);
+	k->curr = calloc((size_t)k->nr_cpus, sizeof *k->curr);
+	struct page *vdso = alloc_pages(k, GFP_KERNEL | __GFP_ZERO, 3);
+	if (!k->tlbstate || !k->curr || !vdso || pte_table_alloc(k, NULL, &k->init_mm.pgd))
+		return -ENOMEM;
+	k->vdso_pfn = page_to_pfn(k, vdso);
+	memcpy(page_address(k, vdso), "\x7f" "ELF\x02\x01\x01", 7);
+	k->init_mm.context_id = new_context_id(k);
+	k->init_mm.mm_users = 1;
+	tlb_init(k);
+	return 0;
 }
 
 /* See kernel.h. */
@@ -254,7 +282,8 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 	setup_per_zone_wmarks(k);
 	printk(k, "Memory: %lluK/%lluK available", (unsigned long long)k->totalram_pages * 4,
 	       (unsigned long long)k->max_pfn * 4);
-	if ((err = kmem_cache_init(k)))
+	if ((err = kmem_cache_init(k)) || (err = proc_caches_init(k)) || (err = anon_vma_init(k)) ||
+	    (err = radix_tree_init(k)) || (err = init_mm_and_cores(k)))
 		goto fail;
 	return 0;
 fail:
@@ -265,6 +294,12 @@ fail:
 /* See kernel.h. */
 void kernel_destroy(struct kernel *k)
 {
+	while (k->tasks && k->mm_caches.task_struct)
+		task_exit_group(k, k->tasks, 0);
+	free(k->tlbstate);
+	free(k->curr);
+	k->tlbstate = NULL;
+	k->curr = NULL;
 	kmem_cache_destroy_all(k);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct pglist_data *pgdat = k->node_data[nid];

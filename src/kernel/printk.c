@@ -1,5 +1,6 @@
 /* kernel/printk.c — the kernel log (dmesg): a ring of lines in host memory. */
 #include "kernel/kernel.h"
+#include "kernel/trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,4 +57,15 @@ uint64_t kernel_log_read(const struct kernel *k, char *buf, uint64_t size)
 		buf[i] = k->log[(start + i) % k->log_size];
 	buf[n] = '\0';
 	return k->log_len;
+}
+
+/* See trace.h. */
+void kernel_trace(struct kernel *k, int cpu, const char *func, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	k->trace_fn(k->trace_ctx, cpu, func, text);
 }

@@ -184,18 +184,30 @@ void page_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_
 	page->mapcount = 1;
 	page_set(page, PG_anon_exclusive);
 	page_set(page, PG_swapbacked);
+	mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, 1);
+}
+
+/* See rmap.h. */
+void page_add_file_rmap(struct kernel *k, struct page *page)
+{
+	if (page->mapcount++ == 0)
+		mod_node_page_state(k->node_data[0], NR_FILE_MAPPED, 1);
 }
 
 /* See rmap.h. */
 void page_dup_rmap(struct page *page)
 {
 	page->mapcount++;
+	page_clear(page, PG_anon_exclusive);
 }
 
 /* See rmap.h. */
-void page_remove_rmap(struct page *page)
+void page_remove_rmap(struct kernel *k, struct page *page)
 {
-	page->mapcount--;
+	if (--page->mapcount)
+		return;
+	mod_node_page_state(k->node_data[0], PageAnon(page) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+	page_clear(page, PG_anon_exclusive);
 }
 
 /* See rmap.h. */

@@ -58,11 +58,16 @@ bool vma_is_fork_child(const struct vm_area_struct *vma);
 void page_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
 			    uint64_t address);
 
-/* One more mapping of an already owned page (fork, page cache). */
+/* A mapping of a page-cache page (Linux: folio_add_file_rmap_pte). */
+void page_add_file_rmap(struct kernel *k, struct page *page);
+
+/* One more mapping of an already mapped page, for fork (Linux:
+ * folio_try_dup_anon_rmap_pte / folio_dup_file_rmap_pte): an anonymous page
+ * is no longer exclusive. */
 void page_dup_rmap(struct page *page);
 
 /* One mapping fewer (Linux: folio_remove_rmap_pte). */
-void page_remove_rmap(struct page *page);
+void page_remove_rmap(struct kernel *k, struct page *page);
 
 /* Call fn(vma, address, arg) for every place page may be mapped; stops
  * when fn returns non-zero and returns that (Linux: rmap_walk). */

@@ -11,6 +11,7 @@
 #include "kernel/rmap.h"
 #include "kernel/slab.h"
 
+#include <errno.h>
 #include <string.h>
 
 static inline struct vm_area_struct *rb_vma(struct rb_node *n)
@@ -167,4 +168,188 @@ void vm_area_free(struct kernel *k, struct vm_area_struct *vma)
 		fput(k, vma->vm_file);
 	kfree(k, vma->anon_name);
 	kmem_cache_free(k, k->mm_caches.vm_area, vma);
+}
+
+/* ---- split and merge (Linux: mm/vma.c) ------------------------------------- */
+
+/* See mm.h. */
+int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below)
+{
+	if (vma->vm_mm->map_count >= k->sysctl.max_map_count)
+		return -ENOMEM;
+	return __split_vma(k, vma, addr, new_below);
+}
+
+/* See mm.h. */
+int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *new = vm_area_dup(k, vma);
+	if (!new)
+		return -ENOMEM;
+	uint64_t delta = (addr - vma->vm_start) >> PAGE_SHIFT;
+	if (new_below) {
+		new->vm_end = addr;
+	} else {
+		new->vm_start = addr;
+		new->vm_pgoff += delta;
+	}
+	if (anon_vma_clone(k, new, vma)) {
+		vm_area_free(k, new);
+		return -ENOMEM;
+	}
+	if (new_below) {
+		vma->vm_start = addr;     /* still between its neighbours: the tree stays sorted */
+		vma->vm_pgoff += delta;
+	} else {
+		vma->vm_end = addr;
+	}
+	vma_link(mm, new);
+	return 0;
+}
+
+/* The properties a merged VMA must share (Linux: struct vma_merge_struct). */
+struct vmg {
+	uint64_t start, end, pgoff, flags;
+	struct file *file;
+	const char *anon_name;
+	struct anon_vma *anon_vma;
+	struct vm_area_struct *middle;           /* the VMA being changed, or NULL */
+};
+
+static bool same_name(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
+static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vmg *g)
+{
+	return !((v->vm_flags ^ g->flags) & ~VM_SOFTDIRTY) && v->vm_file == g->file &&
+	       same_name(v->anon_name, g->anon_name) && !v->vm_name;
+}
+
+/* Can the anonymous memory of g's range and of target share an anon_vma?
+ * (Linux: is_mergeable_anon_vma) */
+static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct vmg *g)
+{
+	if (!tgt->anon_vma && g->anon_vma)
+		return !vma_is_fork_child(g->middle);
+	if (tgt->anon_vma && !g->anon_vma)
+		return !vma_is_fork_child(tgt);
+	return tgt->anon_vma == g->anon_vma;
+}
+
+static bool can_merge_after(const struct vm_area_struct *prev, const struct vmg *g)
+{
+	return prev && prev->vm_end == g->start && is_mergeable_vma(prev, g) &&
+	       is_mergeable_anon_vma(prev, g) && prev->vm_pgoff + vma_pages(prev) == g->pgoff;
+}
+
+static bool can_merge_before(const struct vm_area_struct *next, const struct vmg *g)
+{
+	return next && next->vm_start == g->end && is_mergeable_vma(next, g) &&
+	       is_mergeable_anon_vma(next, g) &&
+	       g->pgoff + ((g->end - g->start) >> PAGE_SHIFT) == next->vm_pgoff;
+}
+
+/* Remove a VMA swallowed by a merge: its pages are now the survivor's. */
+static void remove_merged(struct kernel *k, struct vm_area_struct *vma)
+{
+	vma_unlink(vma->vm_mm, vma);
+	unlink_anon_vmas(k, vma);
+	vm_area_free(k, vma);
+}
+
+/* Give survivor the anon_vma of the range it absorbs, if it has none. */
+static int adopt_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struct vm_area_struct *src)
+{
+	if (survivor->anon_vma || !src || !src->anon_vma)
+		return 0;
+	if (anon_vma_clone(k, survivor, src))
+		return -ENOMEM;
+	survivor->anon_vma = src->anon_vma;
+	return 0;
+}
+
+/* Merge g's range with prev and/or next; returns the VMA now covering it,
+ * or NULL when no merge applies. */
+static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
+				       struct vm_area_struct *next, struct vmg *g)
+{
+	bool left = !(g->flags & VM_SPECIAL) && can_merge_after(prev, g);
+	bool right = !(g->flags & VM_SPECIAL) && can_merge_before(next, g);
+	struct vm_area_struct *mid = g->middle;
+
+	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
+		right = false;
+	if (left && right) {
+		if (adopt_anon_vma(k, prev, mid) || adopt_anon_vma(k, prev, next))
+			return NULL;
+		uint64_t end = next->vm_end;
+		if (mid)
+			remove_merged(k, mid);
+		remove_merged(k, next);
+		prev->vm_end = end;
+		return prev;
+	}
+	if (left) {
+		if (adopt_anon_vma(k, prev, mid))
+			return NULL;
+		if (mid && g->end == mid->vm_end)
+			remove_merged(k, mid);
+		else if (mid) {
+			mid->vm_pgoff += (g->end - mid->vm_start) >> PAGE_SHIFT;
+			mid->vm_start = g->end;
+		}
+		prev->vm_end = g->end;
+		return prev;
+	}
+	if (right) {
+		if (adopt_anon_vma(k, next, mid))
+			return NULL;
+		if (mid && g->start == mid->vm_start)
+			remove_merged(k, mid);
+		else if (mid)
+			mid->vm_end = g->start;
+		next->vm_start = g->start;      /* keeps its place in the tree */
+		next->vm_pgoff = g->pgoff;
+		return next;
+	}
+	return NULL;
+}
+
+/* See mm.h. */
+struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *mm, uint64_t start,
+					   uint64_t end, uint64_t flags, struct file *file,
+					   uint64_t pgoff, struct anon_vma *anon_vma)
+{
+	struct vm_area_struct *prev, *next = find_vma_prev(mm, start, &prev);
+	struct vmg g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL };
+	if (next && next->vm_start < end)
+		return NULL;                    /* the caller unmapped first */
+	return do_merge(k, prev, next, &g);
+}
+
+/* See mm.h. */
+struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
+				  uint64_t end, uint64_t new_flags, const char *new_name, int *err)
+{
+	struct vmg g = {
+		start, end, vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT), new_flags,
+		vma->vm_file, new_name, vma->anon_vma, vma,
+	};
+	struct vm_area_struct *merged = NULL;
+
+	*err = 0;
+	if (start == vma->vm_start || end == vma->vm_end)
+		merged = do_merge(k, start == vma->vm_start ? vma->vm_prev : NULL,
+				  end == vma->vm_end ? vma->vm_next : NULL, &g);
+	if (merged)
+		return merged;
+	if (vma->vm_start < start && (*err = split_vma(k, vma, start, true)))
+		return NULL;
+	if (vma->vm_end > end && (*err = split_vma(k, vma, end, false)))
+		return NULL;
+	return vma;
 }

@@ -1,0 +1,32 @@
+/*
+ * kernel/fault.h — page faults and user accesses (Linux:
+ * arch/x86/mm/fault.c). See fault.c.
+ */
+#ifndef MMSIM_KERNEL_FAULT_H
+#define MMSIM_KERNEL_FAULT_H
+
+#include <stdint.h>
+
+#include "hw/cpu.h"
+
+struct kernel;
+struct task_struct;
+
+/*
+ * The #PF handler for a fault from user mode (Linux: do_user_addr_fault).
+ * Returns 0 when the fault was fixed (the access can be retried), or -EFAULT
+ * after recording the fatal signal in t->fatal.
+ */
+int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc);
+
+/*
+ * Access len bytes at va as task t's code would: on t's core (switching to
+ * t if another task runs there), in user mode, through the MMU; faults are
+ * handled and the access retried, as on return from the exception. Returns
+ * 0, -EFAULT when a fatal signal was raised (t->fatal says which; the caller
+ * kills the process), or -ESRCH for a dead task.
+ */
+int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
+		enum hw_access kind);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * kernel/gup.c — faulting pages in on behalf of a task, as get_user_pages
+ * does for MAP_POPULATE, mlock and MADV_POPULATE_* (Linux: mm/gup.c).
+ */
+#include "kernel/mman.h"
+
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/sched.h"
+
+#include <errno.h>
+
+/* Is the page at addr already mapped well enough for this access? (Linux:
+ * follow_page_pte succeeding, so no fault is needed.) */
+static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool write)
+{
+	int err;
+	pte_t *pte = pte_walk(k, mm, addr, false, &err);
+	return pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte));
+}
+
+/* Fault in [start, end) of one VMA (Linux: populate_vma_page_range). */
+static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+			uint64_t start, uint64_t end, bool write_all)
+{
+	bool write = write_all || (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+
+	if (vma->vm_flags & VM_LOCKONFAULT)
+		return 0;
+	if (!(vma->vm_flags & VM_ACCESS_FLAGS) || (write && !(vma->vm_flags & VM_WRITE)))
+		return -EFAULT;
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		if (page_present_for(k, vma->vm_mm, a, write))
+			continue;
+		vm_fault_t r = handle_mm_fault(k, vma, a, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0), t);
+		if (r & VM_FAULT_OOM)
+			return -ENOMEM;
+		if (r & VM_FAULT_ERROR)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* See mman.h. */
+int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write_all)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t addr = start;
+
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= end)
+			return 0;
+		if (addr < vma->vm_start)
+			addr = vma->vm_start;
+		uint64_t stop = end < vma->vm_end ? end : vma->vm_end;
+		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+			int err = populate_vma(k, t, vma, addr, stop, write_all);
+			if (err)
+				return err;
+		}
+		addr = stop;
+	}
+	return 0;
+}

@@ -1,0 +1,193 @@
+/*
+ * kernel/madvise.c — madvise (Linux: mm/madvise.c). Advice that changes a
+ * VMA's flags splits or merges it as mprotect does; MADV_DONTNEED drops the
+ * pages (the next touch sees zeros, or the file's data); MADV_FREE marks
+ * private pages lazily freeable; MADV_POPULATE_* fault pages in. Advice the
+ * simulator has nothing to act on yet (WILLNEED, COLD, PAGEOUT, KSM, THP)
+ * is accepted and, where Linux records it, recorded.
+ */
+#include "kernel/mman.h"
+
+#include "kernel/fs.h"
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/rmap.h"
+#include "kernel/sched.h"
+
+#include <errno.h>
+
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+static bool madvise_behavior_valid(int b)
+{
+	switch (b) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+	case MADV_DONTNEED: case MADV_FREE: case MADV_REMOVE: case MADV_DONTFORK:
+	case MADV_DOFORK: case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		return true;
+	}
+	return false;
+}
+
+/* The VMA flags advice b sets on a VMA with flags f, or -EINVAL when the
+ * advice does not apply to it. Advice that changes no flag returns f. */
+static int64_t advised_flags(const struct vm_area_struct *vma, uint64_t f, int b)
+{
+	switch (b) {
+	case MADV_NORMAL: return (int64_t)(f & ~(VM_SEQ_READ | VM_RAND_READ));
+	case MADV_SEQUENTIAL: return (int64_t)((f & ~VM_RAND_READ) | VM_SEQ_READ);
+	case MADV_RANDOM: return (int64_t)((f & ~VM_SEQ_READ) | VM_RAND_READ);
+	case MADV_DONTFORK: return f & VM_IO ? -EINVAL : (int64_t)(f | VM_DONTCOPY);
+	case MADV_DOFORK: return f & VM_IO ? -EINVAL : (int64_t)(f & ~VM_DONTCOPY);
+	case MADV_WIPEONFORK:
+		return vma->vm_file || (f & VM_SHARED) ? -EINVAL : (int64_t)(f | VM_WIPEONFORK);
+	case MADV_KEEPONFORK: return (int64_t)(f & ~VM_WIPEONFORK);
+	case MADV_DONTDUMP: return (int64_t)(f | VM_DONTDUMP);
+	case MADV_DODUMP: return f & VM_SPECIAL ? -EINVAL : (int64_t)(f & ~VM_DONTDUMP);
+	case MADV_HUGEPAGE: return (int64_t)((f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE);
+	case MADV_NOHUGEPAGE: return (int64_t)((f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE);
+	case MADV_MERGEABLE: return (int64_t)(f | VM_MERGEABLE);
+	case MADV_UNMERGEABLE: return (int64_t)(f & ~VM_MERGEABLE);
+	}
+	return (int64_t)f;
+}
+
+struct free_walk {
+	struct kernel *k;
+	uint64_t pages;
+};
+
+/* MADV_FREE on one entry: a page only this VMA maps becomes clean and lazily
+ * freeable (Linux: madvise_free_pte_range). */
+static int free_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct free_walk *w = arg;
+	struct page *page = (*pte & _PAGE_PRESENT) ? vm_normal_page(w->k, *pte) : NULL;
+	(void)addr;
+	if (!page || !PageAnon(page) || page->mapcount != 1)
+		return 0;
+	*pte = pte_mkold(pte_mkclean(*pte));
+	if (page_test(page, PG_swapbacked)) {
+		page_clear(page, PG_swapbacked);
+		w->pages++;
+	}
+	return 0;
+}
+
+/* Unmap pages [index, index + n) of f from every VMA that maps them, then
+ * drop them from the page cache (Linux: shmem_fallocate punching a hole,
+ * with unmap_mapping_range). */
+static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index, uint64_t n)
+{
+	for (struct vm_area_struct *v = f->i_mmap; v; v = v->shared_next) {
+		uint64_t lo = index > v->vm_pgoff ? index : v->vm_pgoff;
+		uint64_t hi = index + n < v->vm_pgoff + vma_pages(v) ? index + n : v->vm_pgoff + vma_pages(v);
+		if (lo < hi)
+			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
+					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT));
+	}
+	file_punch_hole(k, f, index, n);
+}
+
+/* Act on advice b for [start, end) inside vma (Linux: madvise_vma_behavior). */
+static int madvise_vma(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end, int b)
+{
+	bool lru_ok = !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB));
+	int err;
+
+	switch (b) {
+	case MADV_WILLNEED: case MADV_COLD: case MADV_PAGEOUT:
+		return 0;
+	case MADV_DONTNEED:
+		if (!lru_ok)
+			return -EINVAL;
+		zap_page_range_single(k, vma, start, end);
+		return 0;
+	case MADV_FREE: {
+		if (!lru_ok || !vma_is_anonymous(vma))
+			return -EINVAL;
+		struct free_walk w = { k, 0 };
+		struct mmu_gather tlb;
+		walk_pte_range(k, vma->vm_mm, start, end, free_pte, &w);
+		k->vm_events[PGLAZYFREE] += w.pages;
+		tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
+		tlb.start = start;
+		tlb.end = end;
+		tlb_finish_mmu(&tlb);
+		return 0;
+	}
+	case MADV_REMOVE:
+		if ((vma->vm_flags & VM_LOCKED) || !vma->vm_file || !(vma->vm_flags & VM_SHARED))
+			return -EINVAL;
+		remove_shared_range(k, vma->vm_file,
+				    vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+				    (end - start) >> PAGE_SHIFT);
+		return 0;
+	}
+	int64_t nf = advised_flags(vma, vma->vm_flags, b);
+	if (nf < 0)
+		return (int)nf;
+	if ((uint64_t)nf == vma->vm_flags)
+		return 0;
+	vma = vma_modify(k, vma, start, end, (uint64_t)nf, vma->anon_name, &err);
+	if (!vma)
+		return err;
+	vma->vm_flags = (uint64_t)nf;
+	(void)t;
+	return 0;
+}
+
+/* MADV_POPULATE_(READ|WRITE) (Linux: madvise_populate). */
+static long madvise_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+			     bool write)
+{
+	for (uint64_t a = start; a < end;) {
+		struct vm_area_struct *vma = vma_lookup(t->mm, a);
+		if (!vma)
+			return -ENOMEM;
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+			return -EINVAL;
+		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
+		int err = populate_range(k, t, a, stop, write);
+		if (err)
+			return err;
+		a = stop;
+	}
+	return 0;
+}
+
+/* See mman.h. Linux applies the advice to every VMA of the range and
+ * reports ENOMEM afterwards if part of the range was unmapped. */
+long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in, int b)
+{
+	if (!madvise_behavior_valid(b) || (start & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	uint64_t len = PAGE_ALIGN(len_in), end = start + len;
+	if ((len_in && !len) || end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (b == MADV_POPULATE_READ || b == MADV_POPULATE_WRITE)
+		return madvise_populate(k, t, start, end, b == MADV_POPULATE_WRITE);
+	long unmapped = 0;
+	for (uint64_t a = start; a < end;) {
+		struct vm_area_struct *vma = find_vma(t->mm, a);
+		if (!vma || vma->vm_start >= end)
+			return -ENOMEM;
+		if (vma->vm_start > a) {
+			unmapped = -ENOMEM;
+			a = vma->vm_start;
+		}
+		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
+		int err = madvise_vma(k, t, vma, a, stop, b);
+		if (err)
+			return err;
+		a = stop;
+	}
+	return unmapped;
+}

@@ -1,0 +1,100 @@
+/*
+ * kernel/memory.h — the generic fault handler and the operations on ranges
+ * of page tables (Linux: include/linux/mm.h, mm/memory.c, mm/mmu_gather.c).
+ */
+#ifndef MMSIM_KERNEL_MEMORY_H
+#define MMSIM_KERNEL_MEMORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/pgtable.h"
+
+struct kernel;
+struct mm_struct;
+struct page;
+struct task_struct;
+struct vm_area_struct;
+
+/* FAULT_FLAG_* (Linux values). */
+#define FAULT_FLAG_WRITE       0x001
+#define FAULT_FLAG_USER        0x040
+#define FAULT_FLAG_REMOTE      0x080
+#define FAULT_FLAG_INSTRUCTION 0x100
+
+/* vm_fault_t bits (Linux values). */
+typedef unsigned vm_fault_t;
+#define VM_FAULT_OOM     0x0001
+#define VM_FAULT_SIGBUS  0x0002
+#define VM_FAULT_MAJOR   0x0004
+#define VM_FAULT_SIGSEGV 0x0040
+#define VM_FAULT_ERROR   (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
+
+/* The state of one fault, passed down the handlers (Linux: struct vm_fault). */
+struct vm_fault {
+	struct kernel *k;
+	struct vm_area_struct *vma;
+	uint64_t address;            /* page aligned */
+	unsigned flags;
+	uint64_t pgoff;              /* the page's offset in the VMA's object */
+	pte_t *pte;                  /* where the entry lives */
+	pte_t orig_pte;              /* its value when the fault started */
+	int cpu;                     /* for narration */
+};
+
+/*
+ * Resolve a fault at address of vma (Linux: handle_mm_fault): allocate
+ * missing page tables, then map the zero page, a new anonymous page, a page
+ * of the VMA's file, or a copy for a write to a shared page. Counts the fault
+ * in pgfault and in task's min_flt/maj_flt (task may be NULL). Returns 0 or
+ * VM_FAULT_* bits.
+ */
+vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_t address,
+			   unsigned flags, struct task_struct *task);
+
+/* The struct page an entry maps, or NULL for none or the zero page
+ * (Linux: vm_normal_page). */
+struct page *vm_normal_page(struct kernel *k, pte_t pte);
+
+/* The zero page's frame number. */
+uint64_t zero_pfn(const struct kernel *k);
+
+/* Mark a page locked in memory (PG_mlocked, Mlocked, Unevictable), or not
+ * (kernel/mlock.c). */
+void mlock_page(struct kernel *k, struct page *page);
+void munlock_page(struct kernel *k, struct page *page);
+
+/* ---- unmapping (kernel/zap.c) ------------------------------------------------ */
+
+/* Pages unmapped but not yet freed: they may be freed only after the TLBs
+ * have forgotten them (Linux: struct mmu_gather). */
+struct mmu_gather {
+	struct kernel *k;
+	struct mm_struct *mm;
+	uint64_t start, end;         /* range to flush */
+	bool freed_tables;
+	bool fullmm;                 /* the whole mm is going away */
+	struct page **pages;
+	uint64_t nr, cap;
+};
+
+void tlb_gather_mmu(struct mmu_gather *tlb, struct kernel *k, struct mm_struct *mm, bool fullmm);
+
+/* Flush the TLBs for what was unmapped, then free the gathered pages. */
+void tlb_finish_mmu(struct mmu_gather *tlb);
+
+/* Clear the entries of [start, end) of vma, dropping the pages' mappings
+ * (Linux: unmap_page_range / zap_page_range_single). */
+void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
+		      uint64_t end);
+
+/* Free the page tables under the VMAs from vma to (excluding) end_vma, which
+ * have been unmapped, between floor and ceiling (Linux: free_pgtables). */
+void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm_area_struct *end_vma,
+		   uint64_t floor, uint64_t ceiling);
+
+/* Zap [start, end) of one VMA with its own gather and flush. */
+void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
+			   uint64_t end);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * kernel/mlock.c — mlock, mlock2, munlock, mlockall, munlockall (Linux:
+ * mm/mlock.c). A locked VMA is VM_LOCKED (and VM_LOCKONFAULT for pages
+ * locked only as they are faulted in); its mapped pages are PG_mlocked and
+ * counted in Mlocked and Unevictable.
+ */
+#include "kernel/mman.h"
+
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/sched.h"
+
+#include <errno.h>
+
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+/* See memory.h. */
+void mlock_page(struct kernel *k, struct page *page)
+{
+	if (page_test(page, PG_mlocked))
+		return;
+	page_set(page, PG_mlocked);
+	mod_zone_page_state(page_zone(k, page), NR_MLOCK, 1);
+	mod_node_page_state(k->node_data[0], NR_UNEVICTABLE, 1);
+	k->vm_events[UNEVICTABLE_PGMLOCKED]++;
+}
+
+/* See memory.h. */
+void munlock_page(struct kernel *k, struct page *page)
+{
+	if (!page_test(page, PG_mlocked))
+		return;
+	page_clear(page, PG_mlocked);
+	mod_zone_page_state(page_zone(k, page), NR_MLOCK, -1);
+	mod_node_page_state(k->node_data[0], NR_UNEVICTABLE, -1);
+	k->vm_events[UNEVICTABLE_PGMUNLOCKED]++;
+}
+
+struct mlock_walk {
+	struct kernel *k;
+	bool lock;
+};
+
+static int mlock_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct mlock_walk *w = arg;
+	struct page *page = pte_present(*pte) ? vm_normal_page(w->k, *pte) : NULL;
+	(void)addr;
+	if (page) {
+		if (w->lock)
+			mlock_page(w->k, page);
+		else
+			munlock_page(w->k, page);
+	}
+	return 0;
+}
+
+/* Give [start, end) of vma newflags: split or merge as needed, account
+ * locked_vm, and (un)lock the pages already mapped (Linux: mlock_fixup). */
+static int mlock_fixup(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end,
+		       uint64_t newflags)
+{
+	uint64_t oldflags = vma->vm_flags;
+	int err;
+
+	if (newflags == oldflags || (oldflags & VM_SPECIAL) || vma->vm_name)
+		return 0;
+	vma = vma_modify(k, vma, start, end, newflags, vma->anon_name, &err);
+	if (!vma)
+		return err;
+	int64_t n = (int64_t)((end - start) >> PAGE_SHIFT);
+	if (!(newflags & VM_LOCKED))
+		n = -n;
+	else if (oldflags & VM_LOCKED)
+		n = 0;
+	vma->vm_mm->locked_vm += (uint64_t)n;
+	vma->vm_flags = newflags;
+	if (!((newflags & VM_LOCKED) && (oldflags & VM_LOCKED))) {
+		struct mlock_walk w = { k, newflags & VM_LOCKED };
+		walk_pte_range(k, vma->vm_mm, start, end, mlock_pte, &w);
+	}
+	return 0;
+}
+
+/* Set the lock flags of every VMA of [start, start + len) (Linux:
+ * apply_vma_lock_flags). -ENOMEM when the range has a hole. */
+static int apply_vma_lock_flags(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t len,
+				uint64_t flags)
+{
+	uint64_t end = start + len, nstart = start;
+
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	struct vm_area_struct *vma = vma_lookup(mm, start);
+	if (!vma)
+		return -ENOMEM;
+	while (nstart < end) {
+		vma = find_vma(mm, nstart);
+		if (!vma || vma->vm_start > nstart)
+			return -ENOMEM;
+		uint64_t tmp = vma->vm_end < end ? vma->vm_end : end;
+		int err = mlock_fixup(k, vma, nstart, tmp, (vma->vm_flags & ~VM_LOCKED_MASK) | flags);
+		if (err)
+			return err;
+		nstart = tmp;
+	}
+	return 0;
+}
+
+/* Pages of [start, start + len) already counted in locked_vm. */
+static uint64_t count_mlocked(struct mm_struct *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + len, n = 0;
+	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
+		if (v->vm_flags & VM_LOCKED) {
+			uint64_t s = v->vm_start > start ? v->vm_start : start;
+			uint64_t e = v->vm_end < end ? v->vm_end : end;
+			n += (e - s) >> PAGE_SHIFT;
+		}
+	return n;
+}
+
+/* See mman.h. */
+long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned flags)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t limit = t->rlimit_memlock >> PAGE_SHIFT;
+
+	if (flags & ~MLOCK_ONFAULT)
+		return -EINVAL;
+	if (!limit && !t->cap_ipc_lock)
+		return -EPERM;
+	len = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
+	start &= ~(PAGE_SIZE - 1);
+	uint64_t locked = (len >> PAGE_SHIFT) + mm->locked_vm;
+	if (locked > limit && !t->cap_ipc_lock)
+		locked -= count_mlocked(mm, start, len);
+	if (locked > limit && !t->cap_ipc_lock)
+		return -ENOMEM;
+	int err = apply_vma_lock_flags(k, mm, start, len,
+				       VM_LOCKED | (flags & MLOCK_ONFAULT ? VM_LOCKONFAULT : 0));
+	if (err)
+		return err;
+	err = populate_range(k, t, start, start + len, false);
+	return err == -EFAULT ? -ENOMEM : err == -ENOMEM ? -EAGAIN : err;
+}
+
+/* See mman.h. */
+long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
+{
+	len = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
+	start &= ~(PAGE_SIZE - 1);
+	return apply_vma_lock_flags(k, t->mm, start, len, 0);
+}
+
+/* Apply MCL_* to every VMA and to future ones (Linux: apply_mlockall_flags). */
+static int apply_mlockall_flags(struct kernel *k, struct mm_struct *mm, int flags)
+{
+	uint64_t to_add = 0;
+
+	mm->def_flags &= ~VM_LOCKED_MASK;
+	if (flags & MCL_FUTURE) {
+		mm->def_flags |= VM_LOCKED | (flags & MCL_ONFAULT ? VM_LOCKONFAULT : 0);
+		if (!(flags & MCL_CURRENT))
+			return 0;
+	}
+	if (flags & MCL_CURRENT)
+		to_add = VM_LOCKED | (flags & MCL_ONFAULT ? VM_LOCKONFAULT : 0);
+	for (struct vm_area_struct *v = mm->mmap, *next; v; v = next) {
+		next = v->vm_next;
+		uint64_t start = v->vm_start, end = v->vm_end;
+		mlock_fixup(k, v, start, end, (v->vm_flags & ~VM_LOCKED_MASK) | to_add);
+		next = find_vma(mm, end);
+	}
+	return 0;
+}
+
+/* See mman.h. */
+long do_mlockall(struct kernel *k, struct task_struct *t, int flags)
+{
+	struct mm_struct *mm = t->mm;
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
+		return -EINVAL;
+	if (!t->rlimit_memlock && !t->cap_ipc_lock)
+		return -EPERM;
+	if ((flags & MCL_CURRENT) && mm->total_vm > (t->rlimit_memlock >> PAGE_SHIFT) && !t->cap_ipc_lock)
+		return -ENOMEM;
+	apply_mlockall_flags(k, mm, flags);
+	if (flags & MCL_CURRENT)
+		populate_range(k, t, 0, mm->task_size, false);
+	return 0;
+}
+
+/* See mman.h. */
+long do_munlockall(struct kernel *k, struct task_struct *t)
+{
+	return apply_mlockall_flags(k, t->mm, 0);
+}

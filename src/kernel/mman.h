@@ -1,0 +1,125 @@
+/*
+ * kernel/mman.h — the memory-management system calls (Linux: mm/mmap.c,
+ * mm/mprotect.c, mm/mremap.c, mm/madvise.c, mm/mlock.c,
+ * arch/x86/mm/mmap.c). Each returns what the system call returns: a value
+ * >= 0, or a negative errno with Linux's meaning.
+ */
+#ifndef MMSIM_KERNEL_MMAN_H
+#define MMSIM_KERNEL_MMAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kernel;
+struct mm_struct;
+struct task_struct;
+struct vm_area_struct;
+
+/* Linux x86-64 uapi values. */
+#define PROT_NONE      0x0
+#define PROT_READ      0x1
+#define PROT_WRITE     0x2
+#define PROT_EXEC      0x4
+#define PROT_SEM       0x8
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP   0x02000000
+
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
+#define MAP_32BIT           0x40
+#define MAP_GROWSDOWN       0x0100
+#define MAP_DENYWRITE       0x0800
+#define MAP_EXECUTABLE      0x1000
+#define MAP_LOCKED          0x2000
+#define MAP_NORESERVE       0x4000
+#define MAP_POPULATE        0x8000
+#define MAP_NONBLOCK        0x10000
+#define MAP_STACK           0x20000
+#define MAP_HUGETLB         0x40000
+#define MAP_SYNC            0x80000
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED   0x4000000
+/* Flags MAP_SHARED_VALIDATE accepts (Linux: LEGACY_MAP_MASK | MAP_SYNC). */
+#define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
+			 MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |      \
+			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
+
+#define MREMAP_MAYMOVE   1
+#define MREMAP_FIXED     2
+#define MREMAP_DONTUNMAP 4
+
+#define MADV_NORMAL         0
+#define MADV_RANDOM         1
+#define MADV_SEQUENTIAL     2
+#define MADV_WILLNEED       3
+#define MADV_DONTNEED       4
+#define MADV_FREE           8
+#define MADV_REMOVE         9
+#define MADV_DONTFORK       10
+#define MADV_DOFORK         11
+#define MADV_MERGEABLE      12
+#define MADV_UNMERGEABLE    13
+#define MADV_HUGEPAGE       14
+#define MADV_NOHUGEPAGE     15
+#define MADV_DONTDUMP       16
+#define MADV_DODUMP         17
+#define MADV_WIPEONFORK     18
+#define MADV_KEEPONFORK     19
+#define MADV_COLD           20
+#define MADV_PAGEOUT        21
+#define MADV_POPULATE_READ  22
+#define MADV_POPULATE_WRITE 23
+
+#define MLOCK_ONFAULT 0x01
+#define MCL_CURRENT   1
+#define MCL_FUTURE    2
+#define MCL_ONFAULT   4
+
+#define DEFAULT_MAP_WINDOW ((1ULL << 47) - 4096)   /* 4-level TASK_SIZE */
+#define STACK_GUARD_GAP    (256ULL << 12)          /* vm.stack_guard_gap: 256 pages */
+#define MMAP_MIN_ADDR      65536ULL                /* vm.mmap_min_addr */
+
+/* Set up mm's layout for task: TASK_SIZE, mmap_base (top-down), with or
+ * without randomisation (Linux: arch_pick_mmap_layout). */
+void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_struct *task);
+
+/* The stack guard gap rule: the lowest address vma may grow or be placed
+ * next to (Linux: vm_start_gap). */
+uint64_t vm_start_gap(const struct vm_area_struct *vma);
+
+long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+	     unsigned long flags, int fd, uint64_t off);
+long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
+long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
+long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot);
+long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
+	       uint64_t new_len, unsigned long flags, uint64_t new_addr);
+long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, int behavior);
+long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned flags);
+long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
+long do_mlockall(struct kernel *k, struct task_struct *t, int flags);
+long do_munlockall(struct kernel *k, struct task_struct *t);
+
+/* Fault in [start, end) of mm as GUP would, for populate and mlock:
+ * writes for private writable mappings, reads otherwise, each fault counted
+ * as a fault of task (Linux: populate_vma_page_range). Stops at the first
+ * VMA it may not touch; returns 0 or -ENOMEM. */
+int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write_all);
+
+/* Remove every VMA overlapping [start, end), splitting at the ends (Linux:
+ * do_vmi_munmap). 0, -ENOMEM (vm.max_map_count when a hole is punched). */
+int munmap_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end);
+
+/* A free place for len bytes near hint (0: anywhere), as mmap would choose
+ * (for mremap's moves). The address or a negative errno. */
+long do_find_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared);
+
+/* Account npages of a mapping with flags in mm's counters (Linux:
+ * vm_stat_account). */
+void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages);
+
+#endif

@@ -1,0 +1,481 @@
+/*
+ * kernel/mmap.c — mmap, munmap and brk, and the placement of new mappings
+ * (Linux: mm/mmap.c, mm/vma.c, arch/x86/mm/mmap.c, mm/util.c).
+ *
+ * Placement is Linux's top-down search: the highest hole below mmap_base
+ * that fits, keeping the stack guard gap below a growing stack; an
+ * anonymous mapping whose length is a multiple of 2 MiB is aligned to 2 MiB
+ * by asking for 2 MiB more and keeping the top (thp_get_unmapped_area).
+ */
+#include "kernel/mman.h"
+
+#include "kernel/fs.h"
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/rmap.h"
+#include "kernel/sched.h"
+#include "kernel/trace.h"
+
+#include <errno.h>
+
+#define PMD_SIZE (1ULL << 21)
+#define SIZE_128M (128ULL << 20)
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+/* See mman.h. */
+uint64_t vm_start_gap(const struct vm_area_struct *vma)
+{
+	uint64_t start = vma->vm_start;
+	if (vma->vm_flags & VM_GROWSDOWN) {
+		start -= STACK_GUARD_GAP;
+		if (start > vma->vm_start)
+			start = 0;
+	}
+	return start;
+}
+
+/* See mman.h. */
+void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages)
+{
+	mm->total_vm += (uint64_t)npages;
+	if ((flags & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC)
+		mm->exec_vm += (uint64_t)npages;
+	else if (flags & VM_GROWSDOWN)
+		mm->stack_vm += (uint64_t)npages;
+	else if ((flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE)
+		mm->data_vm += (uint64_t)npages;
+}
+
+/* A random number for address randomisation, from the machine's seed. */
+static uint64_t aslr_random(struct kernel *k)
+{
+	uint64_t z = (k->rng_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* See mman.h. mmap_base sits below the stack's reserve: RLIMIT_STACK plus
+ * the guard gap (plus the stack's random range), at least 128 MiB, at most
+ * 5/6 of the space, lowered by a random page count of 28 bits. */
+void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_struct *task)
+{
+	uint64_t task_size = DEFAULT_MAP_WINDOW;
+	uint64_t rnd = 0, gap = task->rlimit_stack, pad = STACK_GUARD_GAP;
+
+	if (k->aslr) {
+		rnd = (aslr_random(k) & ((1ULL << 28) - 1)) << PAGE_SHIFT;
+		pad += 0x3fffffULL << PAGE_SHIFT;          /* stack_maxrandom_size */
+	}
+	if (gap + pad > gap)
+		gap += pad;
+	if (gap < SIZE_128M)
+		gap = SIZE_128M;
+	else if (gap > task_size / 6 * 5)
+		gap = task_size / 6 * 5;
+	mm->mmap_base = PAGE_ALIGN(task_size - gap - rnd);
+	mm->mmap_legacy_base = PAGE_ALIGN(task_size / 3) + rnd;
+	mm->task_size = k->paging_levels == 5 ? (1ULL << 56) - PAGE_SIZE : DEFAULT_MAP_WINDOW;
+	mm->flags |= MMF_TOPDOWN;
+}
+
+/* The highest address where len bytes fit between low and high, below every
+ * VMA's start gap and above its end (Linux: unmapped_area_topdown). 0 when
+ * nothing fits. */
+static uint64_t unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
+{
+	if (low < MMAP_MIN_ADDR)
+		low = MMAP_MIN_ADDR;
+	struct vm_area_struct *next = find_vma(mm, high), *prev;
+	prev = next ? next->vm_prev : NULL;
+	if (!next)
+		for (prev = mm->mmap; prev && prev->vm_next; prev = prev->vm_next)
+			;
+	for (;;) {
+		uint64_t hi = next && vm_start_gap(next) < high ? vm_start_gap(next) : high;
+		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
+		if (hi <= low)
+			return 0;
+		if (hi > lo && hi - lo >= len)
+			return hi - len;
+		if (!prev)
+			return 0;
+		next = prev;
+		prev = prev->vm_prev;
+	}
+}
+
+/* The lowest address where len bytes fit between low and high (Linux:
+ * unmapped_area, the bottom-up fallback). 0 when nothing fits. */
+static uint64_t unmapped_area(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
+{
+	if (low < MMAP_MIN_ADDR)
+		low = MMAP_MIN_ADDR;
+	struct vm_area_struct *prev, *next = find_vma_prev(mm, low, &prev);
+	for (;;) {
+		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
+		uint64_t hi = next ? vm_start_gap(next) : high;
+		if (hi > high)
+			hi = high;
+		if (lo >= high)
+			return 0;
+		if (hi > lo && hi - lo >= len)
+			return lo;
+		if (!next)
+			return 0;
+		prev = next;
+		next = next->vm_next;
+	}
+}
+
+/* x86's choice of an address for len bytes with hint addr (Linux:
+ * arch_get_unmapped_area_topdown): the hint if it is free, else top-down
+ * below mmap_base (the whole space for a hint above 47 bits), else
+ * bottom-up. -ENOMEM when nothing fits. */
+static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t addr,
+				      uint64_t len)
+{
+	uint64_t high = mm->mmap_base, a;
+
+	if (len > mm->task_size)
+		return -ENOMEM;
+	if (addr) {
+		addr &= ~(PAGE_SIZE - 1);
+		bool valid = mm->task_size - len >= addr &&
+			     (addr > DEFAULT_MAP_WINDOW) == (addr + len > DEFAULT_MAP_WINDOW);
+		struct vm_area_struct *vma = valid ? find_vma(mm, addr) : NULL;
+		if (valid && (!vma || addr + len <= vm_start_gap(vma)))
+			return (int64_t)addr;
+		if (addr > DEFAULT_MAP_WINDOW && k->paging_levels == 5)
+			high += mm->task_size - DEFAULT_MAP_WINDOW;
+	}
+	if ((a = unmapped_area_topdown(mm, len, PAGE_SIZE, high)))
+		return (int64_t)a;
+	uint64_t end = addr > DEFAULT_MAP_WINDOW ? mm->task_size : DEFAULT_MAP_WINDOW;
+	if ((a = unmapped_area(mm, len, mm->mmap_legacy_base, end)))
+		return (int64_t)a;
+	return -ENOMEM;
+}
+
+/* Where a new mapping goes (Linux: __get_unmapped_area): MAP_FIXED's
+ * address, or a free area, 2 MiB-aligned for private anonymous lengths that
+ * are multiples of 2 MiB; checked against TASK_SIZE and vm.mmap_min_addr. */
+static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr,
+				 uint64_t len, unsigned long flags, bool anon_private)
+{
+	struct mm_struct *mm = t->mm;
+	int64_t a;
+
+	if (len > mm->task_size)
+		return -ENOMEM;
+	if (flags & MAP_FIXED) {
+		a = (int64_t)addr;
+	} else if (anon_private && !addr && !(len & (PMD_SIZE - 1))) {
+		/* thp_get_unmapped_area: pad, then keep an aligned top */
+		a = arch_get_unmapped_area(k, mm, 0, len + PMD_SIZE);
+		if (a >= 0) {
+			uint64_t off_sub = (0 - (uint64_t)a) & (PMD_SIZE - 1);
+			a = off_sub ? a + (int64_t)off_sub : a + (int64_t)PMD_SIZE;
+		} else {
+			a = arch_get_unmapped_area(k, mm, 0, len);
+		}
+	} else {
+		a = arch_get_unmapped_area(k, mm, addr, len);
+	}
+	if (a < 0)
+		return a;
+	if ((uint64_t)a > mm->task_size - len)
+		return -ENOMEM;
+	if (a & (int64_t)(PAGE_SIZE - 1))
+		return -EINVAL;
+	if ((uint64_t)a < MMAP_MIN_ADDR && !t->cap_sys_rawio)
+		return -EPERM;
+	return a;
+}
+
+/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
+ * __vm_enough_memory): 0 heuristic refuses only what exceeds all RAM,
+ * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
+static int vm_enough_memory(struct kernel *k, uint64_t pages)
+{
+	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
+		return -ENOMEM;
+	if (k->sysctl.overcommit_memory == 2 &&
+	    k->vm_committed_as + pages > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+		return -ENOMEM;
+	k->vm_committed_as += pages;
+	return 0;
+}
+
+/* A new VMA for [addr, addr + len) or an extended neighbour (Linux:
+ * mmap_region). Unmaps what was there first (MAP_FIXED). Returns addr or a
+ * negative errno. */
+static long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+			uint64_t vm_flags, uint64_t pgoff, bool shared_anon)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
+
+	if (munmap_range(k, mm, addr, addr + len))
+		return -ENOMEM;
+	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
+	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
+		if (vm_enough_memory(k, pages))
+			return -ENOMEM;
+		charged = pages;
+		if (!shared_anon)
+			vm_flags |= VM_ACCOUNT;
+	}
+	vm_flags |= VM_SOFTDIRTY;
+	struct vm_area_struct *vma = shared_anon ? NULL
+				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
+	if (!vma) {
+		vma = vm_area_alloc(k, mm);
+		if (!vma || mm->map_count >= k->sysctl.max_map_count ||
+		    (shared_anon && !(vma->vm_file = shmem_zero_setup(k, len)))) {
+			if (vma)
+				vm_area_free(k, vma);
+			k->vm_committed_as -= charged;
+			return -ENOMEM;
+		}
+		vma->vm_start = addr;
+		vma->vm_end = addr + len;
+		vma->vm_flags = vm_flags;
+		vma->vm_pgoff = pgoff;
+		vma_link(mm, vma);
+	}
+	if (shared_anon)
+		vma->vm_file->committed = charged;
+	vm_stat_account(mm, vm_flags, (int64_t)pages);
+	if (vm_flags & VM_LOCKED)
+		mm->locked_vm += pages;
+	trace_kernel(k, t->cpu, "mmap_region", "VMA [%#llx, %#llx) %c%c%c%c: no page is mapped yet",
+		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
+		     vm_flags & VM_READ ? 'r' : '-', vm_flags & VM_WRITE ? 'w' : '-',
+		     vm_flags & VM_EXEC ? 'x' : '-', vm_flags & VM_MAYSHARE ? 's' : 'p');
+	return (long)addr;
+}
+
+/* VM flags from PROT_ and MAP_ bits (Linux: calc_vm_prot_bits and
+ * calc_vm_flag_bits; MAP_STACK means VM_NOHUGEPAGE since 6.7). */
+static uint64_t calc_vm_flags(unsigned long prot, unsigned long flags)
+{
+	uint64_t f = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	f |= (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	     (prot & PROT_EXEC ? VM_EXEC : 0);
+	f |= (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | (flags & MAP_LOCKED ? VM_LOCKED : 0) |
+	     (flags & MAP_STACK ? VM_NOHUGEPAGE : 0);
+	return f;
+}
+
+/* The argument checks of mmap that do not depend on the address space, in
+ * Linux's order (measured on 6.18): unaligned offset, bad descriptor (every
+ * descriptor is bad until files exist), zero length, an anonymous mapping
+ * neither MAP_SHARED nor MAP_PRIVATE, a shared one that grows down, then
+ * MAP_HUGETLB with no huge pages reserved. */
+static long check_mmap_args(uint64_t len, unsigned long flags, uint64_t off)
+{
+	unsigned type = flags & MAP_TYPE;
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;
+	if (!len)
+		return -EINVAL;
+	if (type != MAP_SHARED && type != MAP_PRIVATE)
+		return -EINVAL;
+	if (type == MAP_SHARED && (flags & MAP_GROWSDOWN))
+		return -EINVAL;
+	if (flags & MAP_HUGETLB)
+		return -ENOMEM;
+	return 0;
+}
+
+/* See mman.h. */
+long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+	     unsigned long flags, int fd, uint64_t off)
+{
+	struct mm_struct *mm = t->mm;
+	long err = check_mmap_args(len, flags, off);
+
+	(void)fd;      /* ignored with MAP_ANONYMOUS, as on Linux */
+	if (err)
+		return err;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if (!(flags & MAP_FIXED) && addr && addr < MMAP_MIN_ADDR && !t->cap_sys_rawio)
+		addr = PAGE_ALIGN(MMAP_MIN_ADDR);          /* round_hint_to_min */
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -ENOMEM;
+	if ((off >> PAGE_SHIFT) + (len >> PAGE_SHIFT) < (off >> PAGE_SHIFT))
+		return -EOVERFLOW;
+	if (mm->map_count > k->sysctl.max_map_count)
+		return -ENOMEM;
+	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	int64_t a = get_unmapped_area(k, t, addr, len, flags, !shared);
+	if (a < 0)
+		return (long)a;
+	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, (uint64_t)a, (uint64_t)a + len))
+		return -EEXIST;
+	uint64_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
+	if ((vm_flags & VM_LOCKED) &&
+	    ((mm->locked_vm << PAGE_SHIFT) + len > t->rlimit_memlock && !t->cap_ipc_lock))
+		return -EAGAIN;
+	if (shared)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	if ((flags & MAP_NORESERVE) && k->sysctl.overcommit_memory != 2)
+		vm_flags |= VM_NORESERVE;
+	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags, shared ? 0 : (uint64_t)a >> PAGE_SHIFT,
+			     shared);
+	if (r >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
+		populate_range(k, t, (uint64_t)r, (uint64_t)r + len, false);
+	return r;
+}
+
+/* Detach the VMAs of [start, end) (split at both ends) into a list linked
+ * by vm_next. Returns its head, NULL with *err set on failure. */
+static struct vm_area_struct *detach_range(struct kernel *k, struct mm_struct *mm, uint64_t start,
+					   uint64_t end, int *err)
+{
+	struct vm_area_struct *vma = find_vma_intersection(mm, start, end), *head = NULL, **tail = &head;
+
+	*err = 0;
+	if (!vma)
+		return NULL;
+	if (start > vma->vm_start) {
+		if (end < vma->vm_end && mm->map_count >= k->sysctl.max_map_count) {
+			*err = -ENOMEM;     /* punching a hole would pass vm.max_map_count */
+			return NULL;
+		}
+		if ((*err = __split_vma(k, vma, start, true)))
+			return NULL;
+	}
+	struct vm_area_struct *last = find_vma_intersection(mm, end - 1, end);
+	if (last && end < last->vm_end && (*err = __split_vma(k, last, end, true)))
+		return NULL;
+	vma = find_vma_intersection(mm, start, end);
+	while (vma && vma->vm_start < end) {
+		struct vm_area_struct *next = vma->vm_next;
+		vma_unlink(mm, vma);
+		*tail = vma;
+		tail = &vma->vm_next;
+		vma->vm_next = NULL;
+		vma = next;
+	}
+	return head;
+}
+
+/* Undo a VMA's accounting and free it, with its file reference. */
+static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	uint64_t pages = vma_pages(vma);
+	vm_stat_account(mm, vma->vm_flags, -(int64_t)pages);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm -= pages;
+	if (vma->vm_flags & VM_ACCOUNT)
+		k->vm_committed_as -= pages;
+	vm_area_free(k, vma);
+}
+
+/* See mman.h. */
+int munmap_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	int err;
+	struct vm_area_struct *list = detach_range(k, mm, start, end, &err), *prev, *next;
+	struct mmu_gather tlb;
+
+	if (!list)
+		return err;
+	next = find_vma_prev(mm, start, &prev);
+	tlb_gather_mmu(&tlb, k, mm, false);
+	for (struct vm_area_struct *v = list; v; v = v->vm_next)
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
+	tlb_finish_mmu(&tlb);
+	while (list) {
+		struct vm_area_struct *v = list;
+		list = list->vm_next;
+		remove_vma(k, mm, v);
+	}
+	return 0;
+}
+
+/* See mman.h. */
+long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
+{
+	struct mm_struct *mm = t->mm;
+	if ((start & (PAGE_SIZE - 1)) || start > mm->task_size || len > mm->task_size - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -EINVAL;
+	return munmap_range(k, mm, start, start + len);
+}
+
+/* Extend the heap VMA brkvma (or create one) over [addr, addr + len)
+ * (Linux: do_brk_flags). 0 or -ENOMEM. */
+static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags, pages = len >> PAGE_SHIFT;
+
+	if (mm->map_count > k->sysctl.max_map_count || vm_enough_memory(k, pages))
+		return -ENOMEM;
+	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | VM_SOFTDIRTY,
+							 NULL, addr >> PAGE_SHIFT, NULL);
+	if (!vma) {
+		if (!(vma = vm_area_alloc(k, mm))) {
+			k->vm_committed_as -= pages;
+			return -ENOMEM;
+		}
+		vma->vm_start = addr;
+		vma->vm_end = addr + len;
+		vma->vm_flags = flags | VM_SOFTDIRTY;
+		vma->vm_pgoff = addr >> PAGE_SHIFT;
+		vma_link(mm, vma);
+	}
+	vm_stat_account(mm, flags, (int64_t)pages);
+	if (flags & VM_LOCKED)
+		mm->locked_vm += pages;
+	return 0;
+}
+
+/* See mman.h. Linux's brk returns the new break, or the old one when the
+ * request is refused. */
+long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t min_brk = k->aslr ? mm->start_brk : mm->end_data;
+	uint64_t newbrk = PAGE_ALIGN(brk), oldbrk = PAGE_ALIGN(mm->brk);
+
+	if (brk < min_brk)
+		return (long)mm->brk;
+	if (oldbrk == newbrk) {
+		mm->brk = brk;
+		return (long)brk;
+	}
+	if (brk <= mm->brk) {                       /* shrinking always works */
+		if (munmap_range(k, mm, newbrk, oldbrk))
+			return (long)mm->brk;
+		mm->brk = brk;
+		return (long)brk;
+	}
+	struct vm_area_struct *next = find_vma(mm, oldbrk);
+	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
+		return (long)mm->brk;
+	if (do_brk_flags(k, t, oldbrk, newbrk - oldbrk))
+		return (long)mm->brk;
+	mm->brk = brk;
+	if (mm->def_flags & VM_LOCKED)
+		populate_range(k, t, oldbrk, newbrk, false);
+	return (long)brk;
+}
+
+/* See mman.h. */
+long do_find_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
+{
+	return (long)get_unmapped_area(k, t, hint, len, 0, !shared);
+}

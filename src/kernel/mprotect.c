@@ -1,0 +1,158 @@
+/*
+ * kernel/mprotect.c — mprotect (Linux: mm/mprotect.c). The seed's five
+ * steps: find the VMAs of the range, split or merge them and set their new
+ * permissions, rewrite the page-table entries, flush the TLBs, return.
+ */
+#include "kernel/mman.h"
+
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/sched.h"
+#include "kernel/trace.h"
+
+#include <errno.h>
+
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+struct cp_walk {
+	struct mmu_gather *tlb;
+	struct vm_area_struct *vma;
+	uint64_t newprot;
+	bool try_writable;        /* MM_CP_TRY_CHANGE_WRITABLE */
+	uint64_t pages;
+};
+
+/* Give one present entry the new protection; a private page this VMA owns
+ * alone may become writable at once rather than on a later fault (Linux:
+ * change_pte_range with can_change_pte_writable). */
+static int change_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct cp_walk *w = arg;
+	pte_t old = *pte;
+
+	if (!pte_present(old))
+		return 0;
+	pte_t new = pte_modify(old, w->newprot);
+	if (w->try_writable && !pte_write(new) && (new & _PAGE_PRESENT)) {
+		struct page *page = vm_normal_page(w->tlb->k, new);
+		if (page && PageAnon(page) && page_test(page, PG_anon_exclusive))
+			new = pte_mkwrite(new);
+	}
+	if (new == old)
+		return 0;
+	*pte = new;
+	w->pages++;
+	if (addr < w->tlb->start)
+		w->tlb->start = addr;
+	if (addr + PAGE_SIZE > w->tlb->end)
+		w->tlb->end = addr + PAGE_SIZE;
+	return 0;
+}
+
+/* Rewrite the entries of [start, end) of vma for its new flags (Linux:
+ * change_protection). Returns the number of entries changed. */
+static uint64_t change_protection(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
+				  uint64_t end)
+{
+	struct cp_walk w = { tlb, vma, vm_get_page_prot(vma->vm_flags),
+			     !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE), 0 };
+	walk_pte_range(tlb->k, vma->vm_mm, start, end, change_pte, &w);
+	trace_kernel(tlb->k, tlb->k->this_cpu, "change_protection", "[%#llx, %#llx): %llu PTEs rewritten",
+		     (unsigned long long)start, (unsigned long long)end, (unsigned long long)w.pages);
+	return w.pages;
+}
+
+/* Apply newflags to [start, end) of vma (Linux: mprotect_fixup): commit
+ * charge for private memory turning writable, split or merge, new PTEs. */
+static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_gather *tlb,
+			  struct vm_area_struct *vma, uint64_t start, uint64_t end, uint64_t newflags)
+{
+	uint64_t oldflags = vma->vm_flags, nrpages = (end - start) >> PAGE_SHIFT, charged = 0;
+	int err;
+
+	if (newflags == oldflags)
+		return 0;
+	if (newflags & VM_WRITE) {
+		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) {
+			if (k->sysctl.overcommit_memory == 2 &&
+			    k->vm_committed_as + nrpages >
+				    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+				return -ENOMEM;
+			k->vm_committed_as += nrpages;
+			charged = nrpages;
+			newflags |= VM_ACCOUNT;
+		}
+	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(vma) && !vma->anon_vma) {
+		newflags &= ~VM_ACCOUNT;
+	}
+	vma = vma_modify(k, vma, start, end, newflags, vma->anon_name, &err);
+	if (!vma) {
+		k->vm_committed_as -= charged;
+		return err;
+	}
+	vma->vm_flags = newflags;
+	change_protection(tlb, vma, start, end);
+	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
+		k->vm_committed_as -= nrpages;
+	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
+		populate_range(k, t, start, end, false);
+	vm_stat_account(t->mm, oldflags, -(int64_t)nrpages);
+	vm_stat_account(t->mm, newflags, (int64_t)nrpages);
+	return 0;
+}
+
+/* See mman.h. */
+long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot)
+{
+	struct mm_struct *mm = t->mm;
+	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	struct mmu_gather tlb;
+	int err = 0;
+
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (grows & PROT_GROWSUP))
+		return -EINVAL;
+	prot &= ~(unsigned long)(PROT_GROWSDOWN | PROT_GROWSUP);
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	uint64_t end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	struct vm_area_struct *vma = find_vma(mm, start);
+	if (!vma || vma->vm_start >= end)
+		return -ENOMEM;
+	if (grows) {
+		if (!(vma->vm_flags & VM_GROWSDOWN))
+			return -EINVAL;
+		start = vma->vm_start;
+	} else if (vma->vm_start > start) {
+		return -ENOMEM;
+	}
+	uint64_t newbits = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+			   (prot & PROT_EXEC ? VM_EXEC : 0);
+	tlb_gather_mmu(&tlb, k, mm, false);
+	uint64_t nstart = start;
+	while (nstart < end) {
+		vma = find_vma(mm, nstart);
+		if (!vma || vma->vm_start > nstart) {
+			err = -ENOMEM;
+			break;
+		}
+		uint64_t newflags = newbits | (vma->vm_flags & ~VM_ACCESS_FLAGS);
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
+			err = -EACCES;
+			break;
+		}
+		uint64_t tmp = vma->vm_end < end ? vma->vm_end : end;
+		if ((err = mprotect_fixup(k, t, &tlb, vma, nstart, tmp, newflags)))
+			break;
+		nstart = tmp;
+	}
+	tlb_finish_mmu(&tlb);
+	return err;
+}

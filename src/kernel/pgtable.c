@@ -1,0 +1,199 @@
+/* kernel/pgtable.c — page-table pages: allocation, walks, freeing. See pgtable.h. */
+#include "kernel/pgtable.h"
+
+#include "kernel/mm.h"
+
+#include <errno.h>
+
+#define GFP_PGTABLE_USER (GFP_KERNEL_ACCOUNT | __GFP_ZERO)
+
+/* x86's protection_map: VM_READ/WRITE/EXEC/SHARED to a PTE protection.
+ * Private writable mappings start read-only: the first write copies. */
+static const uint64_t protection_map[16] = {
+	[VM_NONE] = PAGE_NONE,
+	[VM_READ] = PAGE_READONLY,
+	[VM_WRITE] = PAGE_COPY,
+	[VM_WRITE | VM_READ] = PAGE_COPY,
+	[VM_EXEC] = PAGE_READONLY_EXEC,
+	[VM_EXEC | VM_READ] = PAGE_READONLY_EXEC,
+	[VM_EXEC | VM_WRITE] = PAGE_COPY_EXEC,
+	[VM_EXEC | VM_WRITE | VM_READ] = PAGE_COPY_EXEC,
+	[VM_SHARED] = PAGE_NONE,
+	[VM_SHARED | VM_READ] = PAGE_READONLY,
+	[VM_SHARED | VM_WRITE] = PAGE_SHARED,
+	[VM_SHARED | VM_WRITE | VM_READ] = PAGE_SHARED,
+	[VM_SHARED | VM_EXEC] = PAGE_READONLY_EXEC,
+	[VM_SHARED | VM_EXEC | VM_READ] = PAGE_READONLY_EXEC,
+	[VM_SHARED | VM_EXEC | VM_WRITE] = PAGE_SHARED_EXEC,
+	[VM_SHARED | VM_EXEC | VM_WRITE | VM_READ] = PAGE_SHARED_EXEC,
+};
+
+/* See pgtable.h. */
+uint64_t vm_get_page_prot(uint64_t vm_flags)
+{
+	return protection_map[vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED)];
+}
+
+/* See pgtable.h. */
+int pte_table_alloc(struct kernel *k, struct mm_struct *mm, uint64_t *pa)
+{
+	struct page *page = alloc_page(k, GFP_PGTABLE_USER);
+	if (!page)
+		return -ENOMEM;
+	page_set(page, PG_table);
+	mod_node_page_state(k->node_data[0], NR_PAGETABLE, 1);
+	if (mm)
+		mm->pgtables_bytes += PAGE_SIZE;
+	*pa = page_to_pfn(k, page) << PAGE_SHIFT;
+	return 0;
+}
+
+/* See pgtable.h. */
+void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa)
+{
+	struct page *page = pfn_to_page(k, pa >> PAGE_SHIFT);
+	page_clear(page, PG_table);
+	mod_node_page_state(k->node_data[0], NR_PAGETABLE, -1);
+	if (mm)
+		mm->pgtables_bytes -= PAGE_SIZE;
+	__free_pages(k, page, 0);
+}
+
+/* See pgtable.h. */
+int pgd_alloc(struct kernel *k, struct mm_struct *mm)
+{
+	return pte_table_alloc(k, mm, &mm->pgd);
+}
+
+/* See pgtable.h. */
+void pgd_free(struct kernel *k, struct mm_struct *mm)
+{
+	pte_table_free(k, mm, mm->pgd);
+	mm->pgd = 0;
+}
+
+/* See pgtable.h. */
+pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err)
+{
+	uint64_t table = mm->pgd;
+
+	*err = 0;
+	for (int level = k->paging_levels; level > 1; level--) {
+		pte_t *e = table_entry(k, table, hw_va_index(addr, level));
+		if (!(*e & _PAGE_PRESENT)) {
+			uint64_t pa;
+			if (!alloc)
+				return NULL;
+			if ((*err = pte_table_alloc(k, mm, &pa)))
+				return NULL;
+			*e = pa | _PAGE_TABLE;
+		}
+		table = *e & HW_PTE_ADDR_MASK;
+	}
+	return table_entry(k, table, hw_va_index(addr, 1));
+}
+
+/* The end of the block of size (a power of two) holding addr, or end if
+ * that comes first (Linux: pmd_addr_end and its siblings). */
+static uint64_t block_end(uint64_t addr, uint64_t end, uint64_t size)
+{
+	uint64_t boundary = (addr + size) & ~(size - 1);
+	return boundary - 1 < end - 1 ? boundary : end;
+}
+
+/*
+ * Free the tables below *parent, a table of level that maps [addr, end) of
+ * an unmapped range, then that table itself when the whole range its parent
+ * entry covers lies inside [floor, ceiling) (Linux: free_pmd_range and its
+ * siblings; a ceiling of 0 means the top of the address space).
+ */
+static void free_tables(struct kernel *k, struct mm_struct *mm, pte_t *parent, int level,
+			uint64_t addr, uint64_t end, uint64_t floor, uint64_t ceiling)
+{
+	uint64_t table = *parent & HW_PTE_ADDR_MASK, start = addr;
+
+	if (level > 1) {
+		uint64_t size = 1ULL << hw_level_shift(level);
+		do {
+			uint64_t next = block_end(addr, end, size);
+			pte_t *e = table_entry(k, table, hw_va_index(addr, level));
+			if (*e & _PAGE_PRESENT)
+				free_tables(k, mm, e, level - 1, addr, next, floor, ceiling);
+			addr = next;
+		} while (addr != end);
+		uint64_t mask = ~((1ULL << hw_level_shift(level + 1)) - 1);
+		start &= mask;
+		if (start < floor)
+			return;
+		if (ceiling && !(ceiling &= mask))
+			return;
+		if (end - 1 > ceiling - 1)
+			return;
+	}
+	*parent = 0;
+	pte_table_free(k, mm, table);
+}
+
+/* See pgtable.h. The alignment dance is Linux's free_pgd_range: a page
+ * table (2 MiB of address space) is freed only when no VMA can need it. */
+void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		    uint64_t floor, uint64_t ceiling)
+{
+	const uint64_t pmd_size = 1ULL << PMD_SHIFT, pmd_mask = ~(pmd_size - 1);
+	int top = k->paging_levels;
+
+	addr &= pmd_mask;
+	if (addr < floor) {
+		addr += pmd_size;
+		if (!addr)
+			return;
+	}
+	if (ceiling && !(ceiling &= pmd_mask))
+		return;
+	if (end - 1 > ceiling - 1)
+		end -= pmd_size;
+	if (addr > end - 1)
+		return;
+	uint64_t size = 1ULL << hw_level_shift(top);
+	do {
+		uint64_t next = block_end(addr, end, size);
+		pte_t *e = table_entry(k, mm->pgd, hw_va_index(addr, top));
+		if (*e & _PAGE_PRESENT)
+			free_tables(k, mm, e, top - 1, addr, next, floor, ceiling);
+		addr = next;
+	} while (addr != end);
+}
+
+/* Walk the entries of the table at level that map [addr, end). */
+static int walk_level(struct kernel *k, uint64_t table, int level, uint64_t addr, uint64_t end,
+		      int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg)
+{
+	uint64_t size = 1ULL << hw_level_shift(level);
+	int rc = 0;
+
+	do {
+		uint64_t next = block_end(addr, end, size);
+		pte_t *e = table_entry(k, table, hw_va_index(addr, level));
+		if (level == 1)
+			rc = fn(e, addr, arg);
+		else if (*e & _PAGE_PRESENT)
+			rc = walk_level(k, *e & HW_PTE_ADDR_MASK, level - 1, addr, next, fn, arg);
+		addr = next;
+	} while (!rc && addr != end);
+	return rc;
+}
+
+/* See pgtable.h. */
+int walk_pte_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+		   int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg)
+{
+	if (start >= end)
+		return 0;
+	return walk_level(k, mm->pgd, k->paging_levels, start, end, fn, arg);
+}
+
+/* See pgtable.h. */
+const char *pgtable_level_name(const struct kernel *k, int level)
+{
+	return hw_level_linux_name(level, k->paging_levels);
+}

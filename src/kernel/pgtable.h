@@ -1,0 +1,173 @@
+/*
+ * kernel/pgtable.h — the kernel's side of the page tables (Linux:
+ * arch/x86/include/asm/pgtable*.h, mm/pgtable-generic.c, parts of
+ * mm/memory.c).
+ *
+ * Page tables are real x86-64 tables in simulated frames; the kernel reads
+ * and writes their entries through its direct map, and the MMU walks the
+ * same bytes. Level names are Linux's: pgd (the root), p4d (folded into the
+ * pgd with 4-level paging), pud, pmd, pte. A table page is allocated when a
+ * mapping first needs it and freed when an unmapped range leaves it empty.
+ */
+#ifndef MMSIM_KERNEL_PGTABLE_H
+#define MMSIM_KERNEL_PGTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/pte.h"
+
+struct kernel;
+struct mm_struct;
+struct page;
+struct vm_area_struct;
+
+typedef uint64_t pte_t;    /* the raw 64-bit entry, at any level */
+
+/* Software bits the MMU ignores (Linux: _PAGE_BIT_SOFTW1..). */
+#define _PAGE_SPECIAL     (1ULL << 9)    /* no struct page behind it (zero page) */
+#define _PAGE_SOFT_DIRTY  (1ULL << 11)
+/* A PROT_NONE mapping keeps its frame but is not present to the MMU
+ * (Linux: _PAGE_PROTNONE reuses the global bit of non-present entries). */
+#define _PAGE_PROTNONE    _PAGE_GLOBAL
+
+/* User protections of Linux's x86 protection_map. */
+#define PAGE_NONE          (_PAGE_PROTNONE | _PAGE_ACCESSED)
+#define PAGE_SHARED        (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
+#define PAGE_SHARED_EXEC   (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+#define PAGE_COPY          (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
+#define PAGE_READONLY      PAGE_COPY
+#define PAGE_READONLY_EXEC (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define PAGE_COPY_EXEC     PAGE_READONLY_EXEC
+/* An entry pointing to a user page table (Linux: _PAGE_TABLE). */
+#define _PAGE_TABLE        (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define _PAGE_CHG_MASK     (HW_PTE_ADDR_MASK | _PAGE_SPECIAL | _PAGE_SOFT_DIRTY | _PAGE_ACCESSED | \
+			    _PAGE_DIRTY)
+
+#define PGDIR_SHIFT(levels) ((levels) == 5 ? 48 : 39)
+#define P4D_SHIFT  39
+#define PUD_SHIFT  30
+#define PMD_SHIFT  21
+#define PTRS_PER_TABLE 512
+
+/* The page protection of VMA flags (Linux: vm_get_page_prot). */
+uint64_t vm_get_page_prot(uint64_t vm_flags);
+
+static inline bool pte_none(pte_t e)
+{
+	return !e;
+}
+
+static inline bool pte_present(pte_t e)
+{
+	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+
+static inline bool pte_write(pte_t e)
+{
+	return e & _PAGE_RW;
+}
+
+static inline bool pte_special(pte_t e)
+{
+	return e & _PAGE_SPECIAL;
+}
+
+static inline uint64_t pte_pfn(pte_t e)
+{
+	return (e & HW_PTE_ADDR_MASK) >> 12;
+}
+
+/* The entry for frame pfn with protection prot. */
+static inline pte_t pfn_pte(uint64_t pfn, uint64_t prot)
+{
+	return (pfn << 12) | prot;
+}
+
+static inline pte_t pte_mkwrite(pte_t e)
+{
+	return e | _PAGE_RW;
+}
+
+static inline pte_t pte_wrprotect(pte_t e)
+{
+	return e & ~_PAGE_RW;
+}
+
+static inline pte_t pte_mkdirty(pte_t e)
+{
+	return e | _PAGE_DIRTY | _PAGE_SOFT_DIRTY;
+}
+
+static inline pte_t pte_mkclean(pte_t e)
+{
+	return e & ~_PAGE_DIRTY;
+}
+
+static inline pte_t pte_mkold(pte_t e)
+{
+	return e & ~_PAGE_ACCESSED;
+}
+
+/* Keep the frame and software state of e, take the protection of prot
+ * (Linux: pte_modify). */
+static inline pte_t pte_modify(pte_t e, uint64_t prot)
+{
+	return (e & _PAGE_CHG_MASK) | (prot & ~_PAGE_CHG_MASK);
+}
+
+/* ---- table pages ------------------------------------------------------------ */
+
+/* A zeroed page-table page charged to mm (NR_PAGETABLE, mm->pgtables_bytes),
+ * its physical address in *pa. 0 or -ENOMEM. mm may be NULL (the kernel's). */
+int pte_table_alloc(struct kernel *k, struct mm_struct *mm, uint64_t *pa);
+
+/* Free a page-table page allocated for mm. */
+void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa);
+
+/* A host pointer to entry index of the table at physical address table. */
+static inline pte_t *table_entry(struct kernel *k, uint64_t table, unsigned index);
+
+/* Allocate mm's root table. 0 or -ENOMEM. */
+int pgd_alloc(struct kernel *k, struct mm_struct *mm);
+
+/* Free mm's root table (every lower table must be gone). */
+void pgd_free(struct kernel *k, struct mm_struct *mm);
+
+/*
+ * The PTE that maps addr in mm (a 4 KiB leaf), allocating missing tables
+ * when alloc is set. NULL when a table is missing (or cannot be allocated);
+ * *err says which: 0 or -ENOMEM.
+ */
+pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);
+
+/*
+ * Free the tables that only map [start, end) and nothing else, given that
+ * [floor, ceiling) is the hole around it that no VMA uses (Linux:
+ * free_pgd_range): a table is freed when the range it maps lies in the hole.
+ */
+void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+		    uint64_t floor, uint64_t ceiling);
+
+/*
+ * Call fn(pte, addr, arg) for every entry of every page table (level 1) that
+ * maps part of [start, end) in mm; ranges with no page table are skipped
+ * (Linux: walk_page_range with a pte_entry callback). fn returning non-zero
+ * stops the walk, and that value is returned.
+ */
+int walk_pte_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+		   int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg);
+
+/* The level names the kernel uses for level (5 = top with LA57 ... 1 = PT). */
+const char *pgtable_level_name(const struct kernel *k, int level);
+
+/* ---- inline bodies ------------------------------------------------------------ */
+
+#include "kernel/kernel.h"
+
+static inline pte_t *table_entry(struct kernel *k, uint64_t table, unsigned index)
+{
+	return (pte_t *)phys_to_virt(k, table) + index;
+}
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * kernel/sched.h — tasks and the cores they run on (Linux:
+ * include/linux/sched.h, kernel/fork.c, kernel/exit.c).
+ *
+ * A process is a thread group: tasks sharing one mm. Each task is placed on
+ * a core; a core runs one task at a time, and running a different task there
+ * is a context switch (switch_mm, CR3). Signals are reduced to what memory
+ * management raises: a fatal SIGSEGV or SIGBUS kills the whole process, as
+ * an unhandled one does on Linux.
+ */
+#ifndef MMSIM_KERNEL_SCHED_H
+#define MMSIM_KERNEL_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kernel;
+struct mm_struct;
+
+#define TASK_COMM_LEN 16
+#define PID_MAX       4194304
+
+/* Signal numbers and si_codes of Linux x86-64. */
+#define SIGBUS   7
+#define SIGSEGV  11
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define SEGV_PKUERR 4
+#define BUS_ADRERR  2
+#define SI_KERNEL   0x80
+
+struct siginfo {
+	int si_signo;            /* 0: none */
+	int si_code;
+	uint64_t si_addr;
+	unsigned trapno;         /* 14 for #PF, 13 for #GP */
+	uint32_t error_code;     /* the #PF error code */
+};
+
+enum task_state { TASK_RUNNING, TASK_DEAD };
+
+struct task_struct {
+	int pid;                 /* this thread's id */
+	int tgid;                /* the process (thread group) id */
+	char comm[TASK_COMM_LEN];
+	struct mm_struct *mm;
+	int cpu;                 /* the core it runs on */
+	enum task_state state;
+	int exit_code;
+	struct siginfo fatal;    /* the signal that killed it, if one did */
+	uint64_t min_flt, maj_flt;
+	struct task_struct *group_leader;
+	struct task_struct *parent;          /* of the process */
+	struct task_struct *next_task;       /* all tasks, in pid order */
+	uint64_t rlimit_stack;               /* RLIMIT_STACK soft limit, bytes */
+	uint64_t rlimit_memlock;             /* RLIMIT_MEMLOCK soft limit, bytes */
+	bool cap_sys_rawio;                  /* may map below vm.mmap_min_addr */
+	bool cap_ipc_lock;                   /* may lock beyond RLIMIT_MEMLOCK */
+};
+
+/* The task with pid, or NULL (dead tasks stay findable until reaped). */
+struct task_struct *find_task_by_pid(struct kernel *k, int pid);
+
+/* The task running on core cpu, or NULL when it is idle. */
+struct task_struct *cpu_curr(struct kernel *k, int cpu);
+
+/* Run task t on its core (a context switch when another task or no task was
+ * running there): switch_mm loads t's page tables. */
+void schedule_task(struct kernel *k, struct task_struct *t);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * kernel/task.c — processes and threads: creation with a program image,
+ * fork, exit, and scheduling onto cores (Linux: kernel/fork.c,
+ * kernel/exit.c, fs/binfmt_elf.c, fs/exec.c, arch/x86/entry/vdso/).
+ *
+ * A new process looks like a small PIE program started with setarch -R:
+ * its image at 0x555555554000 (ELF header, text, read-only data, RELRO,
+ * data), the heap starting right after, the vDSO below mmap_base, and a
+ * 132 KiB stack ending at the top of user space whose top page holds argc,
+ * argv, envp and the auxiliary vector.
+ */
+#include "kernel/sched.h"
+
+#include "kernel/fork.h"
+#include "kernel/fs.h"
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mman.h"
+#include "kernel/mm.h"
+#include "kernel/slab.h"
+#include "kernel/task.h"
+#include "kernel/tlbflush.h"
+#include "kernel/trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ELF_ET_DYN_BASE 0x555555554000ULL     /* (TASK_SIZE / 3 * 2) & PAGE_MASK */
+#define STACK_TOP       DEFAULT_MAP_WINDOW
+#define INIT_STACK_SIZE (33 * PAGE_SIZE)      /* 128 KiB expansion + the argument page */
+#define RLIM_STACK      (8ULL << 20)
+#define RLIM_MEMLOCK    (8ULL << 20)
+#define IMAGE_DEV_MAJOR 8
+#define IMAGE_DEV_MINOR 1
+#define IMAGE_SIZE      (0x3000 + 0x80)
+
+/* The image's bytes: an ELF header, the rest zero. */
+static const uint8_t image_header[64] = {
+	0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	3, 0, 0x3e, 0, 1, 0, 0, 0,            /* ET_DYN, x86-64, version 1 */
+};
+
+/* See sched.h. */
+struct task_struct *find_task_by_pid(struct kernel *k, int pid)
+{
+	for (struct task_struct *t = k->tasks; t; t = t->next_task)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+/* See sched.h. */
+struct task_struct *cpu_curr(struct kernel *k, int cpu)
+{
+	return k->curr[cpu];
+}
+
+/* See sched.h. */
+void schedule_task(struct kernel *k, struct task_struct *t)
+{
+	if (k->curr[t->cpu] == t)
+		return;
+	trace_kernel(k, t->cpu, "context_switch", "CPU %d now runs pid %d (%s)", t->cpu, t->pid, t->comm);
+	k->curr[t->cpu] = t;
+	switch_mm(k, t->cpu, t->mm);
+}
+
+/* A new task_struct with the next pid, linked last; NULL without memory. */
+static struct task_struct *alloc_task(struct kernel *k, const char *comm, int cpu)
+{
+	struct task_struct *t = kmem_cache_alloc(k, k->mm_caches.task_struct, GFP_KERNEL | __GFP_ZERO);
+	if (!t)
+		return NULL;
+	t->pid = ++k->last_pid;
+	t->tgid = t->pid;
+	t->group_leader = t;
+	snprintf(t->comm, sizeof t->comm, "%s", comm);
+	t->cpu = cpu;
+	t->state = TASK_RUNNING;
+	t->rlimit_stack = RLIM_STACK;
+	t->rlimit_memlock = RLIM_MEMLOCK;
+	struct task_struct **p = &k->tasks;
+	while (*p)
+		p = &(*p)->next_task;
+	*p = t;
+	return t;
+}
+
+/* Unlink and free a task. */
+static void free_task(struct kernel *k, struct task_struct *t)
+{
+	for (struct task_struct **p = &k->tasks; *p; p = &(*p)->next_task)
+		if (*p == t) {
+			*p = t->next_task;
+			break;
+		}
+	kmem_cache_free(k, k->mm_caches.task_struct, t);
+}
+
+/* The image file of program name, shared by every process running it. */
+static struct file *image_file(struct kernel *k, const char *name)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/usr/bin/%s", name);
+	for (int i = 0; i < k->nr_images; i++)
+		if (!strcmp(k->images[i]->path, path)) {
+			get_file(k->images[i]);
+			return k->images[i];
+		}
+	if (k->nr_images == MAX_IMAGES)
+		return NULL;
+	struct file *f = file_create(k, FILE_IMAGE, path, IMAGE_DEV_MAJOR, IMAGE_DEV_MINOR,
+				     1048576 + (uint64_t)k->nr_images, IMAGE_SIZE, image_header,
+				     sizeof image_header);
+	if (f) {
+		k->images[k->nr_images++] = f;
+		get_file(f);                  /* the table's reference */
+	}
+	return f;
+}
+
+/* Map [start, start + len) with flags, from file at pgoff (or anonymous), or
+ * as a named special mapping. 0 or -ENOMEM. */
+static int map_fixed(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t len,
+		     uint64_t flags, struct file *file, uint64_t pgoff, const char *name)
+{
+	struct vm_area_struct *vma = vm_area_alloc(k, mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = start;
+	vma->vm_end = start + len;
+	vma->vm_flags = flags | VM_SOFTDIRTY;
+	vma->vm_pgoff = file ? pgoff : start >> PAGE_SHIFT;
+	vma->vm_name = name;
+	if (file) {
+		vma->vm_file = file;
+		get_file(file);
+	}
+	vma_link(mm, vma);
+	vm_stat_account(mm, vma->vm_flags, (int64_t)(len >> PAGE_SHIFT));
+	if (flags & VM_ACCOUNT)
+		k->vm_committed_as += len >> PAGE_SHIFT;
+	return 0;
+}
+
+#define RO   (VM_READ | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define RX   (RO | VM_EXEC)
+#define RW   (RO | VM_WRITE | VM_ACCOUNT)
+
+/* The program image (what load_elf_binary maps for a small PIE). */
+static int map_image(struct kernel *k, struct mm_struct *mm, const char *name)
+{
+	struct file *f = image_file(k, name);
+	const uint64_t b = k->aslr ? ELF_ET_DYN_BASE + (k->rng_state % (1ULL << 28)) * PAGE_SIZE
+				   : ELF_ET_DYN_BASE;
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = map_fixed(k, mm, b, PAGE_SIZE, RO, f, 0, NULL);
+	err = err ? err : map_fixed(k, mm, b + 0x1000, PAGE_SIZE, RX, f, 1, NULL);
+	err = err ? err : map_fixed(k, mm, b + 0x2000, PAGE_SIZE, RO, f, 2, NULL);
+	err = err ? err : map_fixed(k, mm, b + 0x3000, PAGE_SIZE, RO | VM_ACCOUNT, f, 2, NULL);
+	err = err ? err : map_fixed(k, mm, b + 0x4000, PAGE_SIZE, RW, f, 3, NULL);
+	fput(k, f);
+	mm->start_code = b + 0x1000;
+	mm->end_code = b + 0x2000;
+	mm->start_data = b + 0x3000;
+	mm->end_data = b + 0x5000;
+	mm->start_brk = mm->brk = b + 0x5000;
+	return err;
+}
+
+/* The vDSO and its data pages, just below mmap_base (Linux: map_vdso). */
+static int map_vdso(struct kernel *k, struct mm_struct *mm)
+{
+	const uint64_t vvar = VM_READ | VM_MAYREAD | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
+	const uint64_t vdso = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_DONTEXPAND;
+	uint64_t top = mm->mmap_base;
+	int err = map_fixed(k, mm, top - 8 * PAGE_SIZE, 4 * PAGE_SIZE, vvar, NULL, 0, "[vvar]");
+	err = err ? err : map_fixed(k, mm, top - 4 * PAGE_SIZE, 2 * PAGE_SIZE, vvar, NULL, 0, "[vvar_vclock]");
+	return err ? err : map_fixed(k, mm, top - 2 * PAGE_SIZE, 2 * PAGE_SIZE, vdso, NULL, 0, "[vdso]");
+}
+
+/* The stack VMA and its top page: argc, argv, envp, auxv, the program name
+ * (Linux: setup_arg_pages and create_elf_tables). */
+static int setup_stack(struct kernel *k, struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t top = STACK_TOP;
+	if (k->aslr)
+		top -= (k->rng_state % 0x3fffffULL) << PAGE_SHIFT;
+	int err = map_fixed(k, mm, top - INIT_STACK_SIZE, INIT_STACK_SIZE, VM_STACK_FLAGS, NULL, 0, NULL);
+	if (err)
+		return err;
+	struct vm_area_struct *vma = vma_lookup(mm, top - 1);
+	if (handle_mm_fault(k, vma, top - PAGE_SIZE, FAULT_FLAG_WRITE, NULL))
+		return -ENOMEM;
+	pte_t *pte = pte_walk(k, mm, top - PAGE_SIZE, false, &err);
+	uint8_t *page = phys_to_virt(k, pte_pfn(*pte) << PAGE_SHIFT);
+	size_t nlen = strlen(t->comm) + 1;
+	uint64_t name_va = top - 16 - nlen;
+	memcpy(page + (name_va & (PAGE_SIZE - 1)), t->comm, nlen);
+	uint64_t frame[] = { 1, name_va, 0, 0, 6 /* AT_PAGESZ */, PAGE_SIZE, 0 /* AT_NULL */, 0 };
+	uint64_t sp = (name_va - sizeof frame) & ~15ULL;
+	memcpy(page + (sp & (PAGE_SIZE - 1)), frame, sizeof frame);
+	mm->start_stack = sp;
+	mm->arg_start = mm->arg_end = name_va;
+	mm->arg_end += nlen;
+	mm->env_start = mm->env_end = mm->arg_end;
+	return 0;
+}
+
+/* See task.h. */
+struct task_struct *task_create_process(struct kernel *k, const char *name, int cpu, int *err)
+{
+	struct task_struct *t = alloc_task(k, name, cpu);
+
+	*err = -ENOMEM;
+	if (!t)
+		return NULL;
+	if (!(t->mm = mm_alloc(k))) {
+		free_task(k, t);
+		return NULL;
+	}
+	arch_pick_mmap_layout(k, t->mm, t);
+	if ((*err = map_image(k, t->mm, name)) || (*err = map_vdso(k, t->mm)) ||
+	    (*err = setup_stack(k, t))) {
+		mmput(k, t->mm);
+		free_task(k, t);
+		return NULL;
+	}
+	trace_kernel(k, cpu, "execve", "pid %d (%s): image at %#llx, stack top %#llx", t->pid, t->comm,
+		     (unsigned long long)(t->mm->start_code - 0x1000), (unsigned long long)STACK_TOP);
+	return t;
+}
+
+/* See task.h. */
+struct task_struct *task_create_thread(struct kernel *k, struct task_struct *leader, int cpu, int *err)
+{
+	struct task_struct *t = alloc_task(k, leader->comm, cpu);
+	*err = t ? 0 : -ENOMEM;
+	if (!t)
+		return NULL;
+	t->tgid = leader->tgid;
+	t->group_leader = leader->group_leader;
+	t->parent = leader->parent;
+	t->mm = leader->mm;
+	t->mm->mm_users++;
+	t->rlimit_stack = leader->rlimit_stack;
+	t->rlimit_memlock = leader->rlimit_memlock;
+	t->cap_sys_rawio = leader->cap_sys_rawio;
+	t->cap_ipc_lock = leader->cap_ipc_lock;
+	return t;
+}
+
+/* See task.h. */
+struct task_struct *task_fork(struct kernel *k, struct task_struct *parent, int cpu, int *err)
+{
+	int saved = k->this_cpu;
+	k->this_cpu = parent->cpu;             /* fork runs in the parent, on its core */
+	struct mm_struct *mm = dup_mm(k, parent->mm);
+	k->this_cpu = saved;
+	*err = -ENOMEM;
+	if (!mm)
+		return NULL;
+	struct task_struct *t = alloc_task(k, parent->comm, cpu);
+	if (!t) {
+		mmput(k, mm);
+		return NULL;
+	}
+	t->mm = mm;
+	t->parent = parent->group_leader;
+	t->rlimit_stack = parent->rlimit_stack;
+	t->rlimit_memlock = parent->rlimit_memlock;
+	t->cap_sys_rawio = parent->cap_sys_rawio;
+	t->cap_ipc_lock = parent->cap_ipc_lock;
+	*err = 0;
+	trace_kernel(k, parent->cpu, "copy_process", "pid %d forked pid %d", parent->pid, t->pid);
+	return t;
+}
+
+/* One task leaves its core and its mm (Linux: exit_mm and the scheduler
+ * picking the idle task). */
+static void exit_task(struct kernel *k, struct task_struct *t)
+{
+	if (k->curr[t->cpu] == t) {
+		k->curr[t->cpu] = NULL;
+		enter_lazy_tlb(k, t->cpu);
+	}
+	if (t->mm) {
+		mmput(k, t->mm);
+		t->mm = NULL;
+	}
+	t->state = TASK_DEAD;
+	free_task(k, t);
+}
+
+/* See task.h. */
+void task_exit_group(struct kernel *k, struct task_struct *t, int code)
+{
+	int tgid = t->tgid;
+	trace_kernel(k, t->cpu, "do_group_exit", "pid %d exits with %d%s", tgid, code,
+		     t->fatal.si_signo ? " (killed by a signal)" : "");
+	for (struct task_struct *p = k->tasks, *next; p; p = next) {
+		next = p->next_task;
+		if (p->tgid == tgid && p != t)
+			exit_task(k, p);
+	}
+	exit_task(k, t);
+}
+
+/* See task.h. */
+int task_set_cpu(struct kernel *k, struct task_struct *t, int cpu)
+{
+	if (cpu < 0 || cpu >= k->nr_cpus)
+		return -EINVAL;
+	if (k->curr[t->cpu] == t) {
+		k->curr[t->cpu] = NULL;
+		enter_lazy_tlb(k, t->cpu);
+	}
+	t->cpu = cpu;
+	schedule_task(k, t);
+	return 0;
+}

@@ -1,0 +1,130 @@
+/* Demand paging and the page-fault handler: the seeds' scenarios and the
+ * fault counts measured on a real kernel (REFERENCE.md). */
+#include "proc_helpers.h"
+
+#include "kernel/mm.h"
+#include "kernel/pgtable.h"
+#include "kernel/slab.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define MB (1ULL << 20)
+
+/* Seed 000: malloc(1 MiB), then buffer[500000] = 'A': exactly one fault. */
+Test(fault, one_write_one_fault)
+{
+	struct tk *t = tk_boot(256 * MB, 2);
+	struct task_struct *p = tp_spawn(t, "seed", 0);
+	uint64_t buf = tp_mmap(t, p, MB, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	uint64_t before = p->min_flt, pgfault = t->k.vm_events[PGFAULT];
+	cr_assert_eq(tp_pte(t, p, buf + 500000), 0, "lazy: nothing mapped yet");
+	cr_assert_eq(tp_write(t, p, buf + 500000, "A", 1), 0);
+	cr_assert_eq(p->min_flt - before, 1);
+	cr_assert_eq(t->k.vm_events[PGFAULT] - pgfault, 1);
+	char c;
+	cr_assert_eq(tp_read(t, p, buf + 500000, &c, 1), 0);
+	cr_assert_eq(c, 'A');
+	cr_assert_eq(p->min_flt - before, 1, "the read hits the TLB: no fault");
+	cr_assert_neq(tp_pte(t, p, buf + 500000) & _PAGE_PRESENT, 0);
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+/* Read every page (zero page), write every page (new pages), write again
+ * (nothing): one fault per page per step, as on Linux. */
+Test(fault, read_then_write_counts)
+{
+	struct tk *t = tk_boot(256 * MB, 2);
+	struct task_struct *p = tp_spawn(t, "counts", 0);
+	uint64_t len = 4 * MB, n = len / 4096;
+	uint64_t a = tp_mmap(t, p, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	uint64_t f0 = p->min_flt;
+	int64_t rss0 = p->mm->rss_stat[MM_ANONPAGES];
+	tp_touch(t, p, a, len, false);
+	cr_assert_eq(p->min_flt - f0, n);
+	cr_assert_eq(pte_pfn(tp_pte(t, p, a)), t->k.zero_pfn, "reads map the zero page");
+	tp_touch(t, p, a, len, true);
+	cr_assert_eq(p->min_flt - f0, 2 * n);
+	cr_assert_neq(pte_pfn(tp_pte(t, p, a)), t->k.zero_pfn);
+	tp_touch(t, p, a, len, true);
+	cr_assert_eq(p->min_flt - f0, 2 * n, "no fault once written");
+	cr_assert_eq(p->mm->rss_stat[MM_ANONPAGES] - rss0, (int64_t)n);
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+Test(fault, written_bytes_read_back_across_pages)
+{
+	struct tk *t = tk_boot(256 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "bytes", 0);
+	uint64_t a = tp_mmap(t, p, 5 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	char msg[9000], back[9000];
+	for (size_t i = 0; i < sizeof msg; i++)
+		msg[i] = (char)(i * 7);
+	cr_assert_eq(tp_write(t, p, a + 4000, msg, sizeof msg), 0);
+	cr_assert_eq(tp_read(t, p, a + 4000, back, sizeof back), 0);
+	cr_assert_eq(memcmp(msg, back, sizeof msg), 0);
+	char z[4000];
+	cr_assert_eq(tp_read(t, p, a, z, sizeof z), 0);
+	for (size_t i = 0; i < sizeof z; i++)
+		cr_assert_eq(z[i], 0, "fresh anonymous memory reads as zeros");
+	tk_free(t);
+}
+
+Test(fault, write_to_unmapped_is_segv_maperr)
+{
+	struct tk *t = tk_boot(256 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "segv", 0);
+	cr_assert_eq(tp_write(t, p, 0x10000000, "x", 1), -EFAULT);
+	cr_assert_eq(p->fatal.si_signo, SIGSEGV);
+	cr_assert_eq(p->fatal.si_code, SEGV_MAPERR);
+	cr_assert_eq(p->fatal.si_addr, 0x10000000);
+	cr_assert_eq(p->fatal.error_code, X86_PF_USER | X86_PF_WRITE, "not present, write, user");
+	tk_free(t);
+}
+
+/* Seed 000's mprotect: read-only, then a write is SEGV_ACCERR. */
+Test(fault, write_after_mprotect_readonly_is_segv_accerr)
+{
+	struct tk *t = tk_boot(256 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "mprotect", 0);
+	uint64_t a = tp_mmap(t, p, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(tp_write(t, p, a, "x", 1), 0);
+	cr_assert_eq(do_mprotect(&t->k, p, a, 4096, PROT_READ), 0);
+	cr_assert_eq(pte_write(tp_pte(t, p, a)), 0, "the PTE lost write access");
+	char c;
+	cr_assert_eq(tp_read(t, p, a, &c, 1), 0);
+	cr_assert_eq(c, 'x');
+	cr_assert_eq(tp_write(t, p, a, "y", 1), -EFAULT);
+	cr_assert_eq(p->fatal.si_signo, SIGSEGV);
+	cr_assert_eq(p->fatal.si_code, SEGV_ACCERR);
+	cr_assert_eq(p->fatal.error_code, X86_PF_USER | X86_PF_WRITE | X86_PF_PROT);
+	tk_free(t);
+}
+
+static void shrink_all(struct tk *t)
+{
+	for (struct kmem_cache *s = kmem_cache_first(&t->k); s; s = kmem_cache_next(&t->k, s))
+		kmem_cache_shrink(&t->k, s);
+	drain_all_pages(&t->k, NULL);
+}
+
+Test(fault, exit_returns_every_frame)
+{
+	struct tk *t = tk_boot(256 * MB, 2);
+	/* a first run caches the program's image file, as Linux keeps its inode */
+	task_exit_group(&t->k, tp_spawn(t, "exit", 1), 0);
+	shrink_all(t);
+	uint64_t free0 = global_zone_page_state(&t->k, NR_FREE_PAGES);
+	struct task_struct *p = tp_spawn(t, "exit", 1);
+	uint64_t a = tp_mmap(t, p, 8 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	tp_touch(t, p, a, 8 * MB, true);
+	tk_assert_consistent(t);
+	task_exit_group(&t->k, p, 0);
+	shrink_all(t);
+	tk_assert_consistent(t);
+	cr_assert_eq(global_zone_page_state(&t->k, NR_FREE_PAGES), free0,
+		     "every page, page table and kernel object came back");
+	tk_free(t);
+}
