@@ -22,11 +22,12 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 
 /* Fault in [start, end) of one VMA (Linux: populate_vma_page_range). */
 static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
-			uint64_t start, uint64_t end, bool write_all)
+			uint64_t start, uint64_t end, enum populate_mode mode)
 {
-	bool write = write_all || (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	bool write = mode == POPULATE_WRITE ||
+		     (mode == POPULATE_VMA && (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE);
 
-	if (vma->vm_flags & VM_LOCKONFAULT)
+	if (mode == POPULATE_VMA && (vma->vm_flags & VM_LOCKONFAULT))
 		return 0;
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS) || (write && !(vma->vm_flags & VM_WRITE)))
 		return -EFAULT;
@@ -43,7 +44,8 @@ static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_
 }
 
 /* See mman.h. */
-int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write_all)
+int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+		   enum populate_mode mode)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t addr = start;
@@ -56,7 +58,7 @@ int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint
 			addr = vma->vm_start;
 		uint64_t stop = end < vma->vm_end ? end : vma->vm_end;
 		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
-			int err = populate_vma(k, t, vma, addr, stop, write_all);
+			int err = populate_vma(k, t, vma, addr, stop, mode);
 			if (err)
 				return err;
 		}

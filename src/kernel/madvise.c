@@ -153,7 +153,7 @@ static long madvise_populate(struct kernel *k, struct task_struct *t, uint64_t s
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 			return -EINVAL;
 		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
-		int err = populate_range(k, t, a, stop, write);
+		int err = populate_range(k, t, a, stop, write ? POPULATE_WRITE : POPULATE_READ);
 		if (err)
 			return err;
 		a = stop;

@@ -104,11 +104,18 @@ long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_
 long do_mlockall(struct kernel *k, struct task_struct *t, int flags);
 long do_munlockall(struct kernel *k, struct task_struct *t);
 
-/* Fault in [start, end) of mm as GUP would, for populate and mlock:
- * writes for private writable mappings, reads otherwise, each fault counted
- * as a fault of task (Linux: populate_vma_page_range). Stops at the first
- * VMA it may not touch; returns 0 or -ENOMEM. */
-int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write_all);
+/* How populate_range faults pages in. */
+enum populate_mode {
+	POPULATE_VMA,      /* MAP_POPULATE, mlock: write private writable VMAs, read the rest */
+	POPULATE_READ,     /* MADV_POPULATE_READ */
+	POPULATE_WRITE,    /* MADV_POPULATE_WRITE */
+};
+
+/* Fault in [start, end) of mm as GUP would, each fault counted as a fault
+ * of task (Linux: populate_vma_page_range, faultin_page_range). Stops at
+ * the first VMA it may not touch: 0, -EFAULT or -ENOMEM. */
+int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+		   enum populate_mode mode);
 
 /* Remove every VMA overlapping [start, end), splitting at the ends (Linux:
  * do_vmi_munmap). 0, -ENOMEM (vm.max_map_count when a hole is punched). */

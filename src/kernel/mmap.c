@@ -331,7 +331,7 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags, shared ? 0 : (uint64_t)a >> PAGE_SHIFT,
 			     shared);
 	if (r >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
-		populate_range(k, t, (uint64_t)r, (uint64_t)r + len, false);
+		populate_range(k, t, (uint64_t)r, (uint64_t)r + len, POPULATE_VMA);
 	return r;
 }
 
@@ -470,7 +470,7 @@ long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		return (long)mm->brk;
 	mm->brk = brk;
 	if (mm->def_flags & VM_LOCKED)
-		populate_range(k, t, oldbrk, newbrk, false);
+		populate_range(k, t, oldbrk, newbrk, POPULATE_VMA);
 	return (long)brk;
 }
 

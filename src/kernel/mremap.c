@@ -215,7 +215,7 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 		vm_stat_account(mm, vma->vm_flags, (int64_t)pages);
 		if (vma->vm_flags & VM_LOCKED) {
 			mm->locked_vm += pages;
-			populate_range(k, t, addr + old_len, addr + new_len, false);
+			populate_range(k, t, addr + old_len, addr + new_len, POPULATE_VMA);
 		}
 		return (long)addr;
 	}

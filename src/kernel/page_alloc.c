@@ -852,10 +852,16 @@ static void free_frozen_pages(struct kernel *k, struct page *page, unsigned orde
 		__free_one_page(k, z, pfn, order, get_pfnblock_migratetype(z, pfn), FPI_NONE);
 }
 
-/* See gfp.h. */
+/* See gfp.h. A reference that is not the last just goes; the checks of a
+ * free apply when the last one does. */
 int __free_pages(struct kernel *k, struct page *page, unsigned order)
 {
 	uint64_t pfn = (uint64_t)(page - k->mem_map);
+	if (pfn_valid(k, pfn) && page->_refcount > 1 &&
+	    !(page->flags & ((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_tail)))) {
+		page->_refcount--;
+		return 0;
+	}
 	const char *why = bad_free_reason(k, pfn, order);
 
 	if (why) {

@@ -5,6 +5,7 @@
 #include "kernel/debug_vm.h"
 #include "procfs/procfs.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,15 @@ void tk_assert_consistent(struct tk *t)
 		free(buf);
 	}
 	cr_assert_eq(problems, 0, "consistency checker found %lu problems", (unsigned long)problems);
+	if (!t->expect_bugs && t->k.nr_bug_reports) {
+		uint64_t n = kernel_log_read(&t->k, NULL, 0);
+		char *buf = malloc(n + 1);
+		kernel_log_read(&t->k, buf, n + 1);
+		cr_log_error("kernel log:\n%s", buf);
+		free(buf);
+	}
+	cr_assert(t->expect_bugs || !t->k.nr_bug_reports, "the kernel reported %lu BUGs",
+		  (unsigned long)t->k.nr_bug_reports);
 }
 
 char *tk_proc(struct tk *t, const char *path)

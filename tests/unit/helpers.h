@@ -13,6 +13,7 @@ struct tk {
 	struct ram ram;
 	struct hw_machine hw;
 	struct kernel k;
+	bool expect_bugs;      /* the test provokes "BUG:" reports on purpose */
 };
 
 /* Boot a kernel on the default preset's hardware with ram_bytes of RAM and
@@ -23,7 +24,8 @@ struct tk *tk_boot(uint64_t ram_bytes, int cpus);
 struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset);
 void tk_free(struct tk *t);
 
-/* Assert the consistency checker finds nothing, printing the log if it does. */
+/* Assert the consistency checker finds nothing and, unless expect_bugs,
+ * that the kernel logged no BUG; prints the log if either fails. */
 void tk_assert_consistent(struct tk *t);
 
 /* True when the kernel log contains needle. */

@@ -337,6 +337,7 @@ Test(page_alloc, bad_frees_are_refused_and_reported)
 {
 	struct tk *t = tk_boot(256 * M, 1);
 	struct kernel *k = &t->k;
+	t->expect_bugs = true;
 	struct page *p = alloc_pages(k, GFP_KERNEL, 2);
 	struct page *c = alloc_pages(k, GFP_KERNEL | __GFP_COMP, 2);
 	uint64_t pfn = page_to_pfn(k, p);

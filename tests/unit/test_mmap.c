@@ -1,0 +1,280 @@
+/* mmap, munmap, mprotect, mremap, brk: VMA bounds, merging and splitting,
+ * placement and errno, as REFERENCE.md records them for Linux 6.18. */
+#include "proc_helpers.h"
+
+#include "kernel/mm.h"
+
+#include <errno.h>
+
+#define MB (1ULL << 20)
+#define PG 4096ULL
+
+static struct tk *t;
+static struct task_struct *p;
+
+static void setup(void)
+{
+	t = tk_boot(256 * MB, 2);
+	p = tp_spawn(t, "vmas", 0);
+}
+
+static void teardown(void)
+{
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+/* A VMA covering addr, asserted to exist. */
+static struct vm_area_struct *vma_at(uint64_t addr)
+{
+	struct vm_area_struct *v = vma_lookup(p->mm, addr);
+	cr_assert_not_null(v, "no VMA at %#lx", (unsigned long)addr);
+	return v;
+}
+
+/* A free region of n pages to place fixed mappings in. */
+static uint64_t base_region(uint64_t n)
+{
+	uint64_t b = tp_mmap(t, p, n * PG, PROT_NONE, MAP_PRIVATE);
+	cr_assert_eq(do_munmap(&t->k, p, b, n * PG), 0);
+	return b;
+}
+
+static long fixed(uint64_t addr, uint64_t len, unsigned long prot, unsigned long flags)
+{
+	return do_mmap(&t->k, p, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+}
+
+TestSuite(mmap, .init = setup, .fini = teardown);
+
+Test(mmap, layout_is_setarch_minus_r)
+{
+	cr_assert_eq(p->mm->mmap_base, 0x7ffff7fff000ULL);
+	struct vm_area_struct *stack = vma_at(0x7ffffffde000ULL);
+	cr_assert_eq(stack->vm_start, 0x7ffffffde000ULL);
+	cr_assert_eq(stack->vm_end, 0x7ffffffff000ULL);
+	cr_assert(stack->vm_flags & VM_GROWSDOWN);
+	cr_assert_eq(vma_at(0x555555554000ULL)->vm_start, 0x555555554000ULL, "PIE base");
+	cr_assert_eq(p->mm->start_brk, 0x555555559000ULL, "heap after the data page");
+	cr_assert_eq(vma_at(0x7ffff7ffd000ULL)->vm_name[1], 'v', "vDSO under mmap_base");
+}
+
+Test(mmap, merge_fills_a_gap)
+{
+	uint64_t b = base_region(24);
+	cr_assert_eq(fixed(b, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
+	cr_assert_eq(fixed(b + 16 * PG, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)(b + 16 * PG));
+	int n = tp_vma_count(p);
+	cr_assert_eq(fixed(b + 8 * PG, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)(b + 8 * PG));
+	cr_assert_eq(tp_vma_count(p), n - 1, "three pieces became one");
+	struct vm_area_struct *v = vma_at(b);
+	cr_assert_eq(v->vm_start, b);
+	cr_assert_eq(v->vm_end, b + 24 * PG);
+}
+
+Test(mmap, mprotect_splits_and_merges_back)
+{
+	uint64_t b = base_region(8);
+	cr_assert_eq(fixed(b, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
+	int n = tp_vma_count(p);
+	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 2 * PG, PROT_READ), 0);
+	cr_assert_eq(tp_vma_count(p), n + 2, "three VMAs");
+	cr_assert_eq(vma_at(b + 4 * PG)->vm_start, b + 4 * PG);
+	cr_assert_eq(vma_at(b + 4 * PG)->vm_end, b + 6 * PG);
+	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 2 * PG, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(tp_vma_count(p), n, "one again");
+	cr_assert_eq(vma_at(b)->vm_end, b + 8 * PG);
+}
+
+Test(mmap, mprotect_after_faults_keeps_merging)
+{
+	uint64_t b = base_region(8);
+	cr_assert_eq(fixed(b, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
+	tp_touch(t, p, b, 8 * PG, true);
+	int n = tp_vma_count(p);
+	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 4 * PG, PROT_READ), 0);
+	cr_assert_eq(tp_vma_count(p), n + 1);
+	uint64_t f = p->min_flt;
+	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 4 * PG, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(tp_vma_count(p), n, "same anon_vma: merged back");
+	tp_touch(t, p, b, 8 * PG, true);
+	cr_assert_eq(p->min_flt, f, "pages only this VMA maps became writable at once");
+}
+
+Test(mmap, munmap_punches_a_hole)
+{
+	uint64_t b = base_region(16);
+	cr_assert_eq(fixed(b, 16 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
+	int n = tp_vma_count(p);
+	cr_assert_eq(do_munmap(&t->k, p, b + 10 * PG, 2 * PG), 0);
+	cr_assert_eq(tp_vma_count(p), n + 1);
+	cr_assert_eq(vma_at(b)->vm_end, b + 10 * PG);
+	cr_assert_eq(vma_at(b + 12 * PG)->vm_start, b + 12 * PG);
+	cr_assert_null(vma_lookup(p->mm, b + 10 * PG));
+}
+
+Test(mmap, shared_anonymous_mappings_never_merge)
+{
+	uint64_t b = base_region(8);
+	cr_assert_eq(fixed(b, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED), (long)b);
+	cr_assert_eq(fixed(b + 4 * PG, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED), (long)(b + 4 * PG));
+	cr_assert_eq(vma_at(b)->vm_end, b + 4 * PG);
+	cr_assert_neq(vma_at(b)->vm_file, vma_at(b + 4 * PG)->vm_file, "a new object each");
+}
+
+Test(mmap, fixed_noreplace_and_growth_errors)
+{
+	uint64_t a = tp_mmap(t, p, 4 * PG, PROT_READ, MAP_PRIVATE);
+	cr_assert_eq(do_mmap(&t->k, p, a + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			     -1, 0), -EEXIST);
+	uint64_t b = tp_mmap(t, p, PG, PROT_READ, MAP_PRIVATE);       /* right below a? */
+	cr_assert_eq(b + PG, a, "top-down: the next mapping goes just below");
+	cr_assert_eq(do_mremap(&t->k, p, b, PG, 2 * PG, 0, 0), -ENOMEM, "cannot grow into a");
+	long m = do_mremap(&t->k, p, b, PG, 2 * PG, MREMAP_MAYMOVE, 0);
+	cr_assert_geq(m, 0);
+	cr_assert_neq((uint64_t)m, b);
+}
+
+/* The errno of each bad argument, as measured on Linux 6.18. */
+Test(mmap, bad_arguments_get_linux_errno)
+{
+	cr_assert_eq(do_mmap(&t->k, p, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE, 99, 0), -EBADF);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4095), -EINVAL);
+	cr_assert_geq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 99, 0), 0,
+		      "the descriptor is ignored with MAP_ANONYMOUS");
+	cr_assert_geq(do_mmap(&t->k, p, 0, PG, 0x10, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), 0,
+		      "mmap ignores unknown prot bits");
+	cr_assert_eq(fixed(0x1001, PG, PROT_READ, MAP_PRIVATE), -EINVAL);
+	cr_assert_eq(fixed(0x7ffffffff000ULL, 2 * PG, PROT_READ, MAP_PRIVATE), -ENOMEM);
+	cr_assert_eq(fixed(0x1000, PG, PROT_READ, MAP_PRIVATE), -EPERM, "below vm.mmap_min_addr");
+	cr_assert_eq(do_mmap(&t->k, p, 0, 1ULL << 47, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -ENOMEM);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0), -EINVAL);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(do_munmap(&t->k, p, 0x1001, PG), -EINVAL);
+	cr_assert_eq(do_munmap(&t->k, p, 0x100000, 0), -EINVAL);
+	cr_assert_eq(do_munmap(&t->k, p, 0x7ffffffff000ULL, 2 * PG), -EINVAL);
+	cr_assert_eq(do_munmap(&t->k, p, 0x100000, PG), 0, "unmapping nothing is fine");
+	cr_assert_eq(do_mprotect(&t->k, p, 0x100000, PG, PROT_READ), -ENOMEM);
+	cr_assert_eq(do_mprotect(&t->k, p, 0x100001, PG, PROT_READ), -EINVAL);
+	uint64_t a = tp_mmap(t, p, 2 * PG, PROT_READ, MAP_PRIVATE);
+	cr_assert_eq(do_mprotect(&t->k, p, a, 2 * PG, 0x10), -EINVAL, "mprotect checks prot bits");
+	cr_assert_eq(do_mprotect(&t->k, p, a, 0, PROT_READ), 0);
+	cr_assert_eq(do_mremap(&t->k, p, a, 2 * PG, 0, 0, 0), -EINVAL);
+	cr_assert_eq(do_mremap(&t->k, p, a, 2 * PG, PG, 8, 0), -EINVAL);
+	cr_assert_eq(do_mremap(&t->k, p, 0x100000, PG, PG, 0, 0), -EFAULT);
+	cr_assert_eq(do_madvise(&t->k, p, a, 2 * PG, 12345), -EINVAL);
+	cr_assert_eq(do_madvise(&t->k, p, a + 1, 2 * PG, MADV_DONTNEED), -EINVAL);
+	cr_assert_eq(do_madvise(&t->k, p, 0x100000, PG, MADV_DONTNEED), -ENOMEM);
+	cr_assert_eq(do_mlock(&t->k, p, 0x100000, PG, 0), -ENOMEM);
+	cr_assert_eq(do_mlock(&t->k, p, a, PG, 4), -EINVAL);
+	cr_assert_eq(do_mlockall(&t->k, p, 0), -EINVAL);
+	cr_assert_eq(do_mlockall(&t->k, p, 8), -EINVAL);
+}
+
+Test(mmap, two_mib_multiples_come_back_aligned)
+{
+	for (int i = 0; i < 3; i++) {
+		uint64_t a = tp_mmap(t, p, 4 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		cr_assert_eq(a % (2 * MB), 0, "%#lx", (unsigned long)a);
+	}
+	uint64_t s = tp_mmap(t, p, 3 * PG, PROT_READ, MAP_PRIVATE);
+	cr_assert_neq(s % (2 * MB), 0, "small mappings are not padded");
+}
+
+Test(mmap, brk_semantics)
+{
+	uint64_t start = p->mm->start_brk;
+	cr_assert_eq(do_brk(&t->k, p, 0), (long)start, "brk(0) reports the break");
+	cr_assert_eq(do_brk(&t->k, p, start + 100), (long)(start + 100), "the exact value asked");
+	struct vm_area_struct *heap = vma_at(start);
+	cr_assert_eq(heap->vm_end, start + PG, "the heap ends at its page alignment");
+	cr_assert_eq(do_brk(&t->k, p, start + 5 * PG + 1), (long)(start + 5 * PG + 1));
+	cr_assert_eq(vma_at(start)->vm_end, start + 6 * PG);
+	cr_assert_eq(tp_write(t, p, start + 5 * PG, "h", 1), 0);
+	cr_assert_eq(do_brk(&t->k, p, start + PG), (long)(start + PG), "shrinking works");
+	cr_assert_null(vma_lookup(p->mm, start + 2 * PG));
+	/* growing into another mapping fails and keeps the old break */
+	cr_assert_eq(fixed(start + 4 * PG, PG, PROT_READ, MAP_PRIVATE), (long)(start + 4 * PG));
+	cr_assert_eq(do_brk(&t->k, p, start + 8 * PG), (long)(start + PG));
+	cr_assert_eq(do_brk(&t->k, p, start - PG), (long)(start + PG), "below the data: refused");
+}
+
+Test(mmap, stack_grows_down_and_keeps_its_guard_gap)
+{
+	struct vm_area_struct *stack = vma_at(0x7ffffffde000ULL);
+	uint64_t below = 0x7ffffffde000ULL - 10 * PG;
+	cr_assert_eq(tp_write(t, p, below, "s", 1), 0, "a touch just below the stack grows it");
+	cr_assert_eq(stack->vm_start, below);
+	/* a mapping within 256 pages below the stack stops its growth */
+	uint64_t guard = below - STACK_GUARD_GAP - PG;
+	cr_assert_eq(fixed(guard - 4 * PG, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)(guard - 4 * PG));
+	cr_assert_eq(tp_write(t, p, guard + 2 * PG, "s", 1), -EFAULT);
+	cr_assert_eq(p->fatal.si_code, SEGV_MAPERR);
+}
+
+Test(mmap, prot_none_neighbour_does_not_block_the_stack)
+{
+	uint64_t below = 0x7ffffffde000ULL;
+	uint64_t g = below - 64 * PG;
+	cr_assert_eq(fixed(g - PG, PG, PROT_NONE, MAP_PRIVATE), (long)(g - PG));
+	cr_assert_eq(tp_write(t, p, g + PG, "s", 1), 0, "PROT_NONE neighbours do not count");
+}
+
+Test(mmap, max_map_count_is_enforced)
+{
+	t->k.sysctl.max_map_count = p->mm->map_count + 2;
+	uint64_t b = base_region(5);
+	cr_assert_eq(fixed(b, 5 * PG, PROT_READ, MAP_PRIVATE), (long)b);
+	cr_assert_eq(fixed(b + 5 * PG + 64 * PG, PG, PROT_WRITE, MAP_PRIVATE), (long)(b + 69 * PG));
+	cr_assert_eq(p->mm->map_count, t->k.sysctl.max_map_count);
+	cr_assert_eq(do_munmap(&t->k, p, b + PG, PG), -ENOMEM, "a hole would pass the limit");
+	cr_assert_eq(do_mprotect(&t->k, p, b + PG, PG, PROT_WRITE), -ENOMEM);
+	cr_assert_eq(do_munmap(&t->k, p, b, PG), 0, "trimming an end is fine");
+	t->k.sysctl.max_map_count = 65530;
+}
+
+Test(mmap, mremap_moves_pages_not_copies)
+{
+	uint64_t a = tp_mmap(t, p, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(tp_write(t, p, a, "moved", 6), 0);
+	uint64_t pfn = tp_pte(t, p, a) >> 12;
+	uint64_t below = tp_mmap(t, p, PG, PROT_READ, MAP_PRIVATE);
+	(void)below;
+	long m = do_mremap(&t->k, p, a, 2 * PG, 8 * PG, MREMAP_MAYMOVE, 0);
+	cr_assert_geq(m, 0);
+	char buf[6];
+	uint64_t f = p->min_flt;
+	cr_assert_eq(tp_read(t, p, (uint64_t)m, buf, 6), 0);
+	cr_assert_str_eq(buf, "moved");
+	cr_assert_eq(p->min_flt, f, "the PTE moved with it: no fault");
+	cr_assert_eq(tp_pte(t, p, (uint64_t)m) >> 12, pfn, "same frame");
+	cr_assert_null(vma_lookup(p->mm, a));
+	cr_assert_eq(vma_at((uint64_t)m)->vm_pgoff, a >> 12, "pgoff kept");
+}
+
+Test(mmap, mremap_dontunmap_leaves_an_empty_vma)
+{
+	uint64_t a = tp_mmap(t, p, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(tp_write(t, p, a, "data", 5), 0);
+	long m = do_mremap(&t->k, p, a, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	cr_assert_geq(m, 0);
+	char buf[5];
+	cr_assert_eq(tp_read(t, p, (uint64_t)m, buf, 5), 0);
+	cr_assert_str_eq(buf, "data");
+	cr_assert_eq(tp_read(t, p, a, buf, 5), 0, "the old range stays mapped");
+	cr_assert_eq(buf[0], 0, "but empty");
+	cr_assert_eq(do_mremap(&t->k, p, a, 2 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0), -EINVAL);
+}
+
+Test(mmap, mremap_grows_in_place_when_free)
+{
+	uint64_t b = base_region(8);
+	cr_assert_eq(fixed(b, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
+	cr_assert_eq(do_mremap(&t->k, p, b, 2 * PG, 6 * PG, 0, 0), (long)b);
+	cr_assert_eq(vma_at(b)->vm_end, b + 6 * PG);
+	cr_assert_eq(do_mremap(&t->k, p, b, 6 * PG, 3 * PG, 0, 0), (long)b, "shrinking unmaps the tail");
+	cr_assert_null(vma_lookup(p->mm, b + 3 * PG));
+}
