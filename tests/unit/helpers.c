@@ -9,21 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset)
+struct tk *tk_boot_hw(const struct hw_config *cfg)
 {
 	struct tk *t = calloc(1, sizeof *t);
 	struct kernel_config kcfg = { 0 };
-	const struct hw_preset *p = hw_preset_find(preset);
 	cr_assert_not_null(t);
+	cr_assert_eq(ram_init(&t->ram, cfg->ram_bytes), 0);
+	cr_assert_eq(hw_machine_init(&t->hw, cfg, &t->ram), 0);
+	cr_assert_eq(kernel_init(&t->k, &t->hw, &kcfg), 0);
+	return t;
+}
+
+struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset)
+{
+	const struct hw_preset *p = hw_preset_find(preset);
 	cr_assert_not_null(p, "no preset %s", preset);
 	struct hw_config cfg = p->config;
 	cfg.ram_bytes = ram_bytes;
 	cfg.nr_cpus = cpus;
 	cfg.paging_levels = levels;
-	cr_assert_eq(ram_init(&t->ram, ram_bytes), 0);
-	cr_assert_eq(hw_machine_init(&t->hw, &cfg, &t->ram), 0);
-	cr_assert_eq(kernel_init(&t->k, &t->hw, &kcfg), 0);
-	return t;
+	return tk_boot_hw(&cfg);
 }
 
 struct tk *tk_boot(uint64_t ram_bytes, int cpus)

@@ -22,6 +22,9 @@ struct tk *tk_boot(uint64_t ram_bytes, int cpus);
 
 /* The same with paging levels (4 or 5) and a preset name. */
 struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset);
+
+/* Boot on exactly this hardware. */
+struct tk *tk_boot_hw(const struct hw_config *cfg);
 void tk_free(struct tk *t);
 
 /* Assert the consistency checker finds nothing and, unless expect_bugs,
