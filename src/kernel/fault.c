@@ -82,6 +82,24 @@ static int force_sig_fault(struct task_struct *t, int sig, int code, uint64_t ad
 	return -EFAULT;
 }
 
+/* No memory for the fault: the OOM killer's verdict. There is no victim
+ * selection yet, so the faulting process is the one killed, with Linux's
+ * message (Linux: pagefault_out_of_memory, out_of_memory, oom_kill_process). */
+static int pagefault_out_of_memory(struct kernel *k, struct task_struct *t, uint64_t addr,
+				   const struct hw_exception *exc)
+{
+	struct mm_struct *mm = t->mm;
+	printk(k, "Out of memory: Killed process %d (%s) total-vm:%llukB, anon-rss:%llukB, "
+		  "file-rss:%llukB, shmem-rss:%llukB, UID:0 pgtables:%llukB oom_score_adj:0",
+	       t->tgid, t->comm, (unsigned long long)mm->total_vm << 2,
+	       (unsigned long long)mm->rss_stat[MM_ANONPAGES] << 2,
+	       (unsigned long long)mm->rss_stat[MM_FILEPAGES] << 2,
+	       (unsigned long long)mm->rss_stat[MM_SHMEMPAGES] << 2,
+	       (unsigned long long)mm->pgtables_bytes >> 10);
+	k->vm_events[OOM_KILL]++;
+	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc);
+}
+
 /* See fault.h. */
 int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
 {
@@ -118,12 +136,11 @@ int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_
 			     ec & X86_PF_PK ? "SEGV_PKUERR" : "SEGV_ACCERR");
 		return force_sig_fault(t, SIGSEGV, ec & X86_PF_PK ? SEGV_PKUERR : SEGV_ACCERR, addr, exc);
 	}
+	trace_kernel(k, t->cpu, "access_error", "the VMA allows a %s",
+		     ec & X86_PF_INSTR ? "fetch" : ec & X86_PF_WRITE ? "write" : "read");
 	vm_fault_t r = handle_mm_fault(k, vma, addr, flags, t);
-	if (r & VM_FAULT_OOM) {
-		kernel_bug(k, "Out of memory handling a fault at %#llx (no OOM killer yet)",
-			   (unsigned long long)addr);
-		return force_sig_fault(t, SIGBUS, BUS_ADRERR, addr, exc);
-	}
+	if (r & VM_FAULT_OOM)
+		return pagefault_out_of_memory(k, t, addr, exc);
 	if (r & VM_FAULT_SIGBUS)
 		return force_sig_fault(t, SIGBUS, BUS_ADRERR, addr, exc);
 	if (r & VM_FAULT_SIGSEGV)

@@ -127,6 +127,10 @@ struct kernel {
  */
 int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_config *cfg);
 
+/* The next number of the kernel's random stream (seeded from the config):
+ * every randomised choice draws here, so a seed reproduces a run. */
+uint64_t get_random_u64(struct kernel *k);
+
 /* Release the host memory of k (not the RAM, which belongs to the machine). */
 void kernel_destroy(struct kernel *k);
 

@@ -199,9 +199,17 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	return page ? 0 : VM_FAULT_OOM;
 }
 
-/* A fault where the PTE is empty, in a file VMA (Linux: do_fault). */
+/* A fault where the PTE is empty, in a file VMA (Linux: do_fault). A page
+ * wholly past the end of the file is SIGBUS (filemap_fault, shmem_fault):
+ * a shared anonymous mapping grown by mremap keeps its object's size. */
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
+	struct file *f = vmf->vma->vm_file;
+	if (vmf->pgoff >= (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
+		trace_kernel(vmf->k, vmf->cpu, "do_fault", "page %llu is past the end of %s (%llu bytes): SIGBUS",
+			     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
+		return VM_FAULT_SIGBUS;
+	}
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_file_page(vmf, false);
 	if (vmf->vma->vm_flags & VM_SHARED)
@@ -262,6 +270,10 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 
 	vmf.pgoff = ((vmf.address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 	vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
+	if (vmf.pte)
+		trace_kernel(k, vmf.cpu, "handle_mm_fault", "page %#llx: PTE %#llx (%s)",
+			     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
+			     pte_none(*vmf.pte) ? "none" : "present");
 	vm_fault_t ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
 
 	k->vm_events[PGFAULT]++;                  /* Linux: mm_account_fault */

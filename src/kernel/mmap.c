@@ -48,15 +48,6 @@ void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages)
 		mm->data_vm += (uint64_t)npages;
 }
 
-/* A random number for address randomisation, from the machine's seed. */
-static uint64_t aslr_random(struct kernel *k)
-{
-	uint64_t z = (k->rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* See mman.h. mmap_base sits below the stack's reserve: RLIMIT_STACK plus
  * the guard gap (plus the stack's random range), at least 128 MiB, at most
  * 5/6 of the space, lowered by a random page count of 28 bits. */
@@ -66,7 +57,7 @@ void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_s
 	uint64_t rnd = 0, gap = task->rlimit_stack, pad = STACK_GUARD_GAP;
 
 	if (k->aslr) {
-		rnd = (aslr_random(k) & ((1ULL << 28) - 1)) << PAGE_SHIFT;
+		rnd = (get_random_u64(k) & ((1ULL << 28) - 1)) << PAGE_SHIFT;
 		pad += 0x3fffffULL << PAGE_SHIFT;          /* stack_maxrandom_size */
 	}
 	if (gap + pad > gap)

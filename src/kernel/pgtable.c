@@ -2,6 +2,7 @@
 #include "kernel/pgtable.h"
 
 #include "kernel/mm.h"
+#include "kernel/trace.h"
 
 #include <errno.h>
 
@@ -87,6 +88,11 @@ pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool allo
 			if ((*err = pte_table_alloc(k, mm, &pa)))
 				return NULL;
 			*e = pa | _PAGE_TABLE;
+			static const char *const fn[] = { "", "__pte_alloc", "__pmd_alloc", "__pud_alloc",
+							  "__p4d_alloc" };
+			trace_kernel(k, k->this_cpu, fn[level - 1], "new %s table for %#llx at pfn %#llx",
+				     pgtable_level_name(k, level - 1), (unsigned long long)addr,
+				     (unsigned long long)(pa >> PAGE_SHIFT));
 		}
 		table = *e & HW_PTE_ADDR_MASK;
 	}

@@ -22,6 +22,7 @@ struct mm_struct;
 
 /* Signal numbers and si_codes of Linux x86-64. */
 #define SIGBUS   7
+#define SIGKILL  9
 #define SIGSEGV  11
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2

@@ -152,8 +152,9 @@ static int map_fixed(struct kernel *k, struct mm_struct *mm, uint64_t start, uin
 static int map_image(struct kernel *k, struct mm_struct *mm, const char *name)
 {
 	struct file *f = image_file(k, name);
-	const uint64_t b = k->aslr ? ELF_ET_DYN_BASE + (k->rng_state % (1ULL << 28)) * PAGE_SIZE
-				   : ELF_ET_DYN_BASE;
+	/* arch_mmap_rnd: 28 bits of pages above ELF_ET_DYN_BASE. */
+	const uint64_t b = ELF_ET_DYN_BASE +
+			   (k->aslr ? (get_random_u64(k) & ((1ULL << 28) - 1)) << PAGE_SHIFT : 0);
 	int err;
 
 	if (!f)
@@ -169,6 +170,8 @@ static int map_image(struct kernel *k, struct mm_struct *mm, const char *name)
 	mm->start_data = b + 0x3000;
 	mm->end_data = b + 0x5000;
 	mm->start_brk = mm->brk = b + 0x5000;
+	if (k->aslr)            /* arch_randomize_brk: within 1 GiB for 64-bit */
+		mm->start_brk = mm->brk += (get_random_u64(k) % ((1ULL << 30) >> PAGE_SHIFT)) << PAGE_SHIFT;
 	return err;
 }
 
@@ -189,8 +192,8 @@ static int setup_stack(struct kernel *k, struct task_struct *t)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t top = STACK_TOP;
-	if (k->aslr)
-		top -= (k->rng_state % 0x3fffffULL) << PAGE_SHIFT;
+	if (k->aslr)            /* randomize_stack_top: STACK_RND_MASK pages */
+		top -= (get_random_u64(k) & 0x3fffffULL) << PAGE_SHIFT;
 	int err = map_fixed(k, mm, top - INIT_STACK_SIZE, INIT_STACK_SIZE, VM_STACK_FLAGS, NULL, 0, NULL);
 	if (err)
 		return err;
@@ -225,14 +228,15 @@ struct task_struct *task_create_process(struct kernel *k, const char *name, int 
 		return NULL;
 	}
 	arch_pick_mmap_layout(k, t->mm, t);
-	if ((*err = map_image(k, t->mm, name)) || (*err = map_vdso(k, t->mm)) ||
-	    (*err = setup_stack(k, t))) {
+	/* load_elf_binary's order: the stack, the image and its brk, the vDSO. */
+	if ((*err = setup_stack(k, t)) || (*err = map_image(k, t->mm, name)) ||
+	    (*err = map_vdso(k, t->mm))) {
 		mmput(k, t->mm);
 		free_task(k, t);
 		return NULL;
 	}
-	trace_kernel(k, cpu, "execve", "pid %d (%s): image at %#llx, stack top %#llx", t->pid, t->comm,
-		     (unsigned long long)(t->mm->start_code - 0x1000), (unsigned long long)STACK_TOP);
+	trace_kernel(k, cpu, "execve", "pid %d (%s): image at %#llx, stack pointer %#llx", t->pid, t->comm,
+		     (unsigned long long)(t->mm->start_code - 0x1000), (unsigned long long)t->mm->start_stack);
 	return t;
 }
 

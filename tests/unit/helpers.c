@@ -9,18 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tk *tk_boot_hw(const struct hw_config *cfg)
+struct tk *tk_boot_kcfg(const struct hw_config *cfg, const struct kernel_config *kcfg)
 {
 	struct tk *t = calloc(1, sizeof *t);
-	struct kernel_config kcfg = { 0 };
 	cr_assert_not_null(t);
 	cr_assert_eq(ram_init(&t->ram, cfg->ram_bytes), 0);
 	cr_assert_eq(hw_machine_init(&t->hw, cfg, &t->ram), 0);
-	cr_assert_eq(kernel_init(&t->k, &t->hw, &kcfg), 0);
+	cr_assert_eq(kernel_init(&t->k, &t->hw, kcfg), 0);
 	return t;
 }
 
-struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset)
+struct tk *tk_boot_hw(const struct hw_config *cfg)
+{
+	struct kernel_config kcfg = { 0 };
+	return tk_boot_kcfg(cfg, &kcfg);
+}
+
+struct hw_config tk_hw_config(uint64_t ram_bytes, int cpus, int levels, const char *preset)
 {
 	const struct hw_preset *p = hw_preset_find(preset);
 	cr_assert_not_null(p, "no preset %s", preset);
@@ -28,6 +33,12 @@ struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *pres
 	cfg.ram_bytes = ram_bytes;
 	cfg.nr_cpus = cpus;
 	cfg.paging_levels = levels;
+	return cfg;
+}
+
+struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset)
+{
+	struct hw_config cfg = tk_hw_config(ram_bytes, cpus, levels, preset);
 	return tk_boot_hw(&cfg);
 }
 

@@ -23,8 +23,12 @@ struct tk *tk_boot(uint64_t ram_bytes, int cpus);
 /* The same with paging levels (4 or 5) and a preset name. */
 struct tk *tk_boot_ex(uint64_t ram_bytes, int cpus, int levels, const char *preset);
 
-/* Boot on exactly this hardware. */
+/* Boot on exactly this hardware (and kernel configuration). */
 struct tk *tk_boot_hw(const struct hw_config *cfg);
+struct tk *tk_boot_kcfg(const struct hw_config *cfg, const struct kernel_config *kcfg);
+
+/* A preset's hardware with the RAM, cores and paging levels changed. */
+struct hw_config tk_hw_config(uint64_t ram_bytes, int cpus, int levels, const char *preset);
 void tk_free(struct tk *t);
 
 /* Assert the consistency checker finds nothing and, unless expect_bugs,

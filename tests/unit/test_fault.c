@@ -7,6 +7,7 @@
 #include "kernel/slab.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MB (1ULL << 20)
@@ -126,5 +127,116 @@ Test(fault, exit_returns_every_frame)
 	tk_assert_consistent(t);
 	cr_assert_eq(global_zone_page_state(&t->k, NR_FREE_PAGES), free0,
 		     "every page, page table and kernel object came back");
+	tk_free(t);
+}
+
+/* A shared anonymous mapping grown by mremap keeps its object's size: the
+ * pages past it give SIGBUS (BUS_ADRERR), as measured on Linux 6.18. */
+Test(fault, past_the_end_of_a_shared_object_is_sigbus)
+{
+	struct tk *t = tk_boot(64 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "sigbus", 0);
+	uint64_t a = tp_mmap(t, p, 4096, PROT_READ | PROT_WRITE, MAP_SHARED);
+	long b = do_mremap(&t->k, p, a, 4096, 8192, MREMAP_MAYMOVE, 0);
+	cr_assert_gt(b, 0);
+	cr_assert_eq(tp_write(t, p, (uint64_t)b, "x", 1), 0, "the object's page works");
+	char c;
+	cr_assert_eq(tp_read(t, p, (uint64_t)b + 4096, &c, 1), -EFAULT);
+	cr_assert_eq(p->fatal.si_signo, SIGBUS);
+	cr_assert_eq(p->fatal.si_code, BUS_ADRERR);
+	cr_assert_eq(p->fatal.si_addr, (uint64_t)b + 4096);
+	task_exit_group(&t->k, p, 128 + SIGBUS);
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+/* A MAP_GROWSDOWN mapping grows to any address below it the guard gap
+ * allows, as a stack does (measured: p[-100 pages] grows it 100 pages). */
+Test(fault, growsdown_mappings_grow_to_the_access)
+{
+	struct tk *t = tk_boot(64 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "growsdown", 0);
+	uint64_t base = 0x200000000ULL;
+	cr_assert_eq(do_mmap(&t->k, p, base, 4 * 4096, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_FIXED, -1, 0), (long)base);
+	cr_assert_eq(tp_write(t, p, base - 1, "a", 1), 0);
+	cr_assert_eq(vma_lookup(p->mm, base - 1)->vm_start, base - 4096);
+	cr_assert_eq(tp_write(t, p, base - 100 * 4096, "b", 1), 0);
+	struct vm_area_struct *v = vma_lookup(p->mm, base);
+	cr_assert_eq(v->vm_start, base - 100 * 4096);
+	cr_assert_eq(v->vm_end, base + 4 * 4096);
+	/* a mapping within the guard gap below blocks the growth */
+	cr_assert_eq(do_mmap(&t->k, p, base - 400 * 4096, 4096, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)(base - 400 * 4096));
+	cr_assert_eq(tp_write(t, p, base - 200 * 4096, "c", 1), -EFAULT);
+	cr_assert_eq(p->fatal.si_code, SEGV_MAPERR);
+	tk_free(t);
+}
+
+struct steps {
+	char names[64][32];
+	int n;
+};
+
+static void record_step(void *ctx, int cpu, const char *func, const char *text)
+{
+	struct steps *s = ctx;
+	(void)cpu;
+	(void)text;
+	if (s->n < 64)
+		snprintf(s->names[s->n++], sizeof s->names[0], "%s", func);
+}
+
+static int step_index(const struct steps *s, const char *func)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->names[i], func))
+			return i;
+	return -1;
+}
+
+/* Seed 000's steps of a first write, each named after the Linux function
+ * doing it, in order. */
+Test(fault, the_steps_of_a_fault_are_narrated_in_order)
+{
+	struct tk *t = tk_boot(64 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "steps", 0);
+	uint64_t a = tp_mmap(t, p, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct steps s = { .n = 0 };
+	t->k.trace_fn = record_step;
+	t->k.trace_ctx = &s;
+	cr_assert_eq(tp_write(t, p, a + 500000, "A", 1), 0);
+	t->k.trace_fn = NULL;
+	const char *order[] = { "exc_page_fault", "lock_mm_and_find_vma", "access_error",
+				"__pte_alloc", "handle_mm_fault", "do_anonymous_page" };
+	int last = -1;
+	for (unsigned i = 0; i < sizeof order / sizeof order[0]; i++) {
+		int at = step_index(&s, order[i]);
+		cr_assert_gt(at, last, "%s comes after the step before it (at %d, previous %d)", order[i], at, last);
+		last = at;
+	}
+	tk_free(t);
+}
+
+/* No frame for a fault: the OOM killer's message and SIGKILL, not a BUG. */
+Test(fault, out_of_memory_in_a_fault_kills_the_process)
+{
+	struct tk *t = tk_boot(16 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "hog", 0);
+	uint64_t len = 64 * MB;
+	long a = do_mmap(&t->k, p, 0, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	cr_assert_gt(a, 0);
+	uint64_t oom0 = t->k.vm_events[OOM_KILL];
+	int rc = 0;
+	for (uint64_t off = 0; off < len && !rc; off += 4096)
+		rc = tp_write(t, p, (uint64_t)a + off, "x", 1);
+	cr_assert_eq(rc, -EFAULT, "16 MiB of RAM cannot hold 64 MiB");
+	cr_assert_eq(p->fatal.si_signo, SIGKILL);
+	cr_assert_eq(t->k.vm_events[OOM_KILL] - oom0, 1);
+	cr_assert(tk_log_contains(t, "Out of memory: Killed process"));
+	cr_assert_eq(t->k.nr_bug_reports, 0);
+	task_exit_group(&t->k, p, 128 + SIGKILL);
+	tk_assert_consistent(t);
 	tk_free(t);
 }

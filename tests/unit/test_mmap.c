@@ -278,3 +278,51 @@ Test(mmap, mremap_grows_in_place_when_free)
 	cr_assert_eq(do_mremap(&t->k, p, b, 6 * PG, 3 * PG, 0, 0), (long)b, "shrinking unmaps the tail");
 	cr_assert_null(vma_lookup(p->mm, b + 3 * PG));
 }
+
+Test(mmap, mremap_fixed_moves_over_what_is_there)
+{
+	uint64_t b = base_region(32);
+	cr_assert_eq(fixed(b, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
+	cr_assert_eq(fixed(b + 16 * PG, 8 * PG, PROT_READ, MAP_PRIVATE), (long)(b + 16 * PG));
+	cr_assert_eq(tp_write(t, p, b + PG, "moved", 6), 0);
+	cr_assert_eq(do_mremap(&t->k, p, b, 4 * PG, 4 * PG, MREMAP_FIXED, b + 16 * PG), -EINVAL,
+		     "MREMAP_FIXED needs MREMAP_MAYMOVE");
+	cr_assert_eq(do_mremap(&t->k, p, b, 4 * PG, 4 * PG, MREMAP_FIXED | MREMAP_MAYMOVE, b + 16 * PG + 1),
+		     -EINVAL, "unaligned new address");
+	cr_assert_eq(do_mremap(&t->k, p, b, 4 * PG, 4 * PG, MREMAP_FIXED | MREMAP_MAYMOVE, b + 2 * PG),
+		     -EINVAL, "overlapping ranges");
+	cr_assert_eq(do_mremap(&t->k, p, b, 4 * PG, 4 * PG, MREMAP_FIXED | MREMAP_MAYMOVE, b + 18 * PG),
+		     (long)(b + 18 * PG));
+	cr_assert_null(vma_lookup(p->mm, b), "the old range is gone");
+	char buf[6];
+	cr_assert_eq(tp_read(t, p, b + 19 * PG, buf, 6), 0);
+	cr_assert_str_eq(buf, "moved");
+	/* the read-only mapping lost its middle to the move */
+	cr_assert_eq(vma_at(b + 16 * PG)->vm_end, b + 18 * PG);
+	cr_assert_eq(vma_at(b + 22 * PG)->vm_start, b + 22 * PG);
+	cr_assert(vma_at(b + 22 * PG)->vm_flags & VM_READ);
+	cr_assert_eq(vma_at(b + 18 * PG)->vm_end, b + 22 * PG);
+}
+
+Test(mmap, madvise_flags_are_recorded_and_split)
+{
+	uint64_t b = tp_mmap(t, p, 16 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(do_madvise(&t->k, p, b + 4 * PG, 4 * PG, MADV_HUGEPAGE), 0);
+	struct vm_area_struct *v = vma_at(b + 4 * PG);
+	cr_assert_eq(v->vm_start, b + 4 * PG);
+	cr_assert_eq(v->vm_end, b + 8 * PG);
+	cr_assert(v->vm_flags & VM_HUGEPAGE);
+	cr_assert_eq(do_madvise(&t->k, p, b + 4 * PG, 4 * PG, MADV_NOHUGEPAGE), 0);
+	v = vma_at(b + 4 * PG);
+	cr_assert(v->vm_flags & VM_NOHUGEPAGE);
+	cr_assert_not(v->vm_flags & VM_HUGEPAGE, "the two exclude each other");
+	cr_assert_eq(do_madvise(&t->k, p, b, 16 * PG, MADV_DONTFORK), 0);
+	cr_assert(vma_at(b)->vm_flags & VM_DONTCOPY);
+	cr_assert_eq(do_madvise(&t->k, p, b, 16 * PG, MADV_DOFORK), 0);
+	cr_assert_not(vma_at(b)->vm_flags & VM_DONTCOPY);
+	cr_assert_eq(vma_at(b)->vm_end, b + 4 * PG, "NOHUGEPAGE still tells the middle apart");
+	cr_assert_eq(do_madvise(&t->k, p, b, 16 * PG, MADV_WILLNEED), 0, "anonymous: nothing to read ahead");
+	cr_assert_eq(tp_pte(t, p, b), 0, "and nothing is mapped");
+	cr_assert_eq(do_madvise(&t->k, p, b + 1, PG, MADV_WILLNEED), -EINVAL, "unaligned start");
+	cr_assert_eq(do_madvise(&t->k, p, b, PG, 99), -EINVAL, "unknown advice");
+}
