@@ -1,0 +1,24 @@
+/*
+ * bench/native.h — the same workloads on the real kernel of this machine,
+ * the baselines of bench_mm.c (kept apart: the simulator's uapi headers and
+ * the host's cannot share a file).
+ */
+#ifndef MMSIM_BENCH_NATIVE_H
+#define MMSIM_BENCH_NATIVE_H
+
+#include <stdint.h>
+
+/* Nanoseconds per page of the first write to each page of len bytes of
+ * fresh anonymous memory (MADV_NOHUGEPAGE). */
+double native_fault_ns(uint64_t len);
+
+/* Milliseconds for fork() of this process once it has len bytes written
+ * (until fork returns in the parent). */
+double native_fork_ms(uint64_t len);
+
+/* mprotect calls per second toggling one page between read-only and
+ * read-write in the middle of a 1 GiB mapping (each call splits the VMA in
+ * three or merges it back). */
+double native_mprotect_per_s(uint64_t iters);
+
+#endif
