@@ -162,10 +162,36 @@ static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const
 	return n;
 }
 
+/* True when TLB entry i (a piece of a page of its data word's size) lies in
+ * the same page as va. */
+static bool covers_splintered(const struct hw_tlb *t, uint64_t i, uint64_t va)
+{
+	uint64_t k = t->key[i];
+	unsigned es = (unsigned)((k >> HW_TLB_KEY_CODE) & 7) * 9 + 3;
+	unsigned rs = 12 + 9 * (unsigned)((t->data[i] >> HW_R_SIZE_SHIFT) & 3);
+	unsigned s = rs > es ? rs : es;
+	return (((k >> HW_TLB_KEY_VPN) << es) >> s) == (va >> s);
+}
+
+/* Drop the selected entries anywhere in t that cover f->va, splinters of
+ * larger pages included. */
+static uint32_t inv_splintered(struct hw_tlb *t, const struct hw_inv *f)
+{
+	uint32_t n = 0;
+	for (uint64_t i = 0; i < (uint64_t)t->sets * t->ways; i++)
+		if (inv_selects(t->key[i], f) && covers_splintered(t, i, f->va)) {
+			t->key[i] = 0;
+			n++;
+		}
+	return n;
+}
+
 /* See tlb.h. */
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 {
 	uint32_t n = 0;
+	if (f->by_va && t->splinters)
+		return inv_splintered(t, f);
 	if (!f->by_va) {
 		for (uint32_t s = 0; s < t->sets; s++)
 			n += inv_set(t, s, -1, 0, f);

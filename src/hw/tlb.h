@@ -48,6 +48,7 @@ struct hw_tlb {
 	uint64_t clock;
 	uint32_t sets, ways, set_mask;
 	uint8_t repl;
+	bool splinters;         /* holds pieces of larger pages (TLBs only) */
 	uint8_t nshift;         /* shifts (page sizes) held, ascending */
 	uint8_t shift[HW_NR_PSIZES];
 	uint8_t id;             /* enum hw_tlb_id or hw_pwc_id, for narration */
@@ -120,7 +121,10 @@ int64_t hw_tlb_lookup(struct hw_tlb *t, uint64_t va, unsigned pcid);
  * Returns true when a valid entry was evicted to make room. */
 bool hw_tlb_insert(struct hw_tlb *t, uint64_t va, int si, unsigned pcid, bool global, uint64_t data);
 
-/* Drop the entries f selects. Returns how many were dropped. */
+/* Drop the entries f selects. With f->by_va, an entry is dropped when its
+ * page, or (TLBs with splinters) the larger page it is a piece of, holds
+ * f->va: SDM §4.10.2.3 — INVLPG and page faults drop every entry cached
+ * for the translation, however it was split. Returns how many. */
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f);
 
 /* Number of valid entries (tests, narration). */

@@ -173,6 +173,7 @@ static void fill_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t mva, u
 	unsigned es = t->shift[si];
 	uint64_t base = page | (mva & ((1ULL << shift) - 1) & ~((1ULL << es) - 1));
 	bool evicted = hw_tlb_insert(t, mva, si, cpu->pcid, global, base | low);
+	t->splinters |= es < shift;
 	cpu->ctr.fills[t->id]++;
 	cpu->ctr.evictions[t->id] += evicted;
 	hw_emit(cpu, .type = HW_EV_TLB_FILL, .va = mva, .tlb = t->id, .page_shift = (uint8_t)es,

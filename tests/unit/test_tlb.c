@@ -373,6 +373,10 @@ Test(tlb, a_1g_page_is_splintered_where_no_1g_tlb_exists)
 	cr_assert_eq(x.page_shift, 30, "the hit reports the page size, not the splinter's");
 	cr_assert_eq(t->cpu->ctr.tlb_hit[HW_L1D][HW_PS_1G], 1);
 	cr_assert(walked(t, va + 0x00200000, NULL), "another 2M piece of the page misses");
+	cr_assert_eq(hw_tlb_count(&t->cpu->tlb[HW_TLB_DTLB2M]), 2);
+	hw_invlpg(t->cpu, va + 0x3ff00000);                          /* a third piece */
+	cr_assert_eq(hw_tlb_count(&t->cpu->tlb[HW_TLB_DTLB2M]), 0, "INVLPG drops every piece");
+	cr_assert_eq(hw_tlb_count(&t->cpu->tlb[HW_TLB_STLB]), 0);
 	pt_free(t);
 }
 
