@@ -18,6 +18,7 @@
  *       and XD=1 (for narration), 3 bits each.
  * Replacement: true LRU by a last-use stamp per entry, or tree-PLRU with
  * ways-1 node bits per set. An invalid way is always filled first.
+ * Speed: page sizes with no valid entry are not probed.
  */
 #ifndef MMSIM_HW_TLB_H
 #define MMSIM_HW_TLB_H
@@ -52,6 +53,7 @@ struct hw_tlb {
 	uint8_t nshift;         /* shifts (page sizes) held, ascending */
 	uint8_t shift[HW_NR_PSIZES];
 	uint8_t id;             /* enum hw_tlb_id or hw_pwc_id, for narration */
+	uint32_t nvalid[HW_NR_PSIZES];  /* valid entries per shift: empty sizes are not probed */
 };
 
 /* What hw_tlb_invalidate drops. */
@@ -81,11 +83,11 @@ static inline uint64_t hw_tlb_probe_key(uint64_t vpn, unsigned shift, unsigned p
 }
 
 /* True when entry key k answers probe p: same page, and the same PCID
- * unless the entry is global. */
+ * unless the entry is global. A probe never has G set, so a non-global
+ * entry matches exactly. */
 static inline bool hw_tlb_key_match(uint64_t k, uint64_t p)
 {
-	uint64_t ignore = HW_TLB_KEY_G | ((k & HW_TLB_KEY_G) ? HW_TLB_KEY_PCID : 0);
-	return ((k ^ p) & ~ignore) == 0;
+	return k == p || ((k & HW_TLB_KEY_G) && !((k ^ p) & ~(HW_TLB_KEY_G | HW_TLB_KEY_PCID)));
 }
 
 /* Mark way w of set s as most recently used in the PLRU tree. */
