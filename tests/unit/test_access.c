@@ -15,7 +15,7 @@ static struct pt *setup(uint64_t second_flags)
 	return t;
 }
 
-Test(access, a_write_across_a_page_boundary_lands_in_both_frames)
+static void a_write_across_a_page_boundary_lands_in_both_frames(void)
 {
 	struct pt *t = setup(PT_USER_RW);
 	char out[16] = "0123456789abcdef", in[16] = { 0 };
@@ -29,7 +29,7 @@ Test(access, a_write_across_a_page_boundary_lands_in_both_frames)
 	pt_free(t);
 }
 
-Test(access, a_fault_on_the_second_page_writes_nothing)
+static void a_fault_on_the_second_page_writes_nothing(void)
 {
 	struct pt *t = setup(HW_PTE_P | HW_PTE_US);                  /* second page read-only */
 	char out[16] = "0123456789abcdef";
@@ -43,7 +43,7 @@ Test(access, a_fault_on_the_second_page_writes_nothing)
 	pt_free(t);
 }
 
-Test(access, lengths_are_bounded_and_zero_moves_nothing)
+static void lengths_are_bounded_and_zero_moves_nothing(void)
 {
 	struct pt *t = setup(PT_USER_RW);
 	static char big[HW_ACCESS_MAX + 1];
@@ -56,7 +56,7 @@ Test(access, lengths_are_bounded_and_zero_moves_nothing)
 	pt_free(t);
 }
 
-Test(access, memory_beyond_ram_reads_as_ones_and_ignores_writes)
+static void memory_beyond_ram_reads_as_ones_and_ignores_writes(void)
 {
 	struct pt *t = pt_new("default", 4);
 	pt_map(t, t->root, VA, 1ULL << 40, HW_LVL_PT, PT_USER_RW, PT_TABLE, 0);
@@ -67,7 +67,7 @@ Test(access, memory_beyond_ram_reads_as_ones_and_ignores_writes)
 	pt_free(t);
 }
 
-Test(access, a_walk_through_tables_beyond_ram_does_not_crash)
+static void a_walk_through_tables_beyond_ram_does_not_crash(void)
 {
 	struct pt *t = pt_new("default", 4);
 	pt_set(t, t->root, hw_mk_table(1ULL << 40, PT_TABLE));      /* PML4E 0 -> nowhere */
@@ -75,4 +75,19 @@ Test(access, a_walk_through_tables_beyond_ram_does_not_crash)
 	cr_assert_eq(x.exc.vector, HW_EXC_PF);
 	cr_assert(x.exc.error_code & HW_PF_RSVD, "all-ones entries have reserved bits");
 	pt_free(t);
+}
+
+/* Across a page boundary, all or nothing. */
+Test(access, across_pages_all_or_nothing)
+{
+	a_write_across_a_page_boundary_lands_in_both_frames();
+	a_fault_on_the_second_page_writes_nothing();
+}
+
+/* Lengths, and physical addresses beyond RAM. */
+Test(access, bounds_and_memory_beyond_ram)
+{
+	lengths_are_bounded_and_zero_moves_nothing();
+	memory_beyond_ram_reads_as_ones_and_ignores_writes();
+	a_walk_through_tables_beyond_ram_does_not_crash();
 }

@@ -20,7 +20,7 @@ static void rd(struct pt *t, uint64_t i)
 	cr_assert_eq(x.exc.vector, 0);
 }
 
-Test(cost, a_known_sequence_gives_exact_counts_and_cycles)
+static void a_known_sequence_gives_exact_counts_and_cycles(void)
 {
 	struct pt *t = setup();
 	struct hw_counters *c = &t->cpu->ctr;
@@ -53,7 +53,7 @@ Test(cost, a_known_sequence_gives_exact_counts_and_cycles)
 	pt_free(t);
 }
 
-Test(cost, faults_are_counted_by_error_code_and_invalidations_by_kind)
+static void faults_are_counted_by_error_code_and_invalidations_by_kind(void)
 {
 	struct pt *t = setup();
 	struct hw_counters *c = &t->cpu->ctr;
@@ -76,7 +76,7 @@ Test(cost, faults_are_counted_by_error_code_and_invalidations_by_kind)
 	pt_free(t);
 }
 
-Test(cost, counters_are_per_core)
+static void counters_are_per_core(void)
 {
 	struct pt *t = setup();
 	struct hw_cpu *c1 = hw_machine_cpu(&t->m, 1);
@@ -88,4 +88,17 @@ Test(cost, counters_are_per_core)
 	cr_assert(hw_translate(c1, VA, HW_READ, HW_USER).exc.vector == 0);
 	cr_assert_eq(c1->ctr.walks, 1, "core 1 has its own TLBs");
 	pt_free(t);
+}
+
+/* Exact counts and cycles. */
+Test(cost, a_known_sequence)
+{
+	a_known_sequence_gives_exact_counts_and_cycles();
+}
+
+/* Faults, invalidations; per-core counters. */
+Test(cost, faults_invalidations_and_cores)
+{
+	faults_are_counted_by_error_code_and_invalidations_by_kind();
+	counters_are_per_core();
 }

@@ -2,7 +2,7 @@
  * illegal values (MOV CR, WRMSR EFER, WRPKRU, STAC/CLAC). */
 #include "pt_helpers.h"
 
-Test(cpu, a_core_starts_in_64_bit_mode_with_optional_features_off)
+static void a_core_starts_in_64_bit_mode_with_optional_features_off(void)
 {
 	struct pt *t = pt_new("default", 4);
 	struct hw_cpu *c = t->cpu;
@@ -19,7 +19,7 @@ Test(cpu, a_core_starts_in_64_bit_mode_with_optional_features_off)
 	pt_free(t);
 }
 
-Test(cpu, paging_cannot_be_turned_off_in_64_bit_mode)
+static void paging_cannot_be_turned_off_in_64_bit_mode(void)
 {
 	struct pt *t = pt_new("default", 4);
 	uint64_t cr0 = t->cpu->cr0;
@@ -34,7 +34,7 @@ Test(cpu, paging_cannot_be_turned_off_in_64_bit_mode)
 	pt_free(t);
 }
 
-Test(cpu, cr4_rejects_reserved_bits_pae_clear_and_la57_change)
+static void cr4_rejects_reserved_bits_pae_clear_and_la57_change(void)
 {
 	struct pt *t = pt_new("default", 4);
 	uint64_t cr4 = t->cpu->cr4;
@@ -49,7 +49,7 @@ Test(cpu, cr4_rejects_reserved_bits_pae_clear_and_la57_change)
 	pt_free(t);
 }
 
-Test(cpu, pcide_needs_cr3_low_bits_clear_and_pcid_support)
+static void pcide_needs_cr3_low_bits_clear_and_pcid_support(void)
 {
 	struct pt *t = pt_new("default", 4);
 	cr_assert_eq(hw_mov_to_cr3(t->cpu, t->root | 0x18), 0);     /* PWT|PCD: fine with PCIDE=0 */
@@ -68,7 +68,7 @@ Test(cpu, pcide_needs_cr3_low_bits_clear_and_pcid_support)
 	pt_free(t);
 }
 
-Test(cpu, cr3_reserved_bits_depend_on_pcide)
+static void cr3_reserved_bits_depend_on_pcide(void)
 {
 	struct pt *t = pt_new("default", 4);
 	cr_assert_eq(hw_mov_to_cr3(t->cpu, t->root | HW_CR3_NOFLUSH), HW_EXC_GP);
@@ -80,7 +80,7 @@ Test(cpu, cr3_reserved_bits_depend_on_pcide)
 	pt_free(t);
 }
 
-Test(cpu, efer_lme_is_fixed_while_paging_and_lma_is_read_only)
+static void efer_lme_is_fixed_while_paging_and_lma_is_read_only(void)
 {
 	struct pt *t = pt_new("default", 4);
 	uint64_t efer = t->cpu->efer;
@@ -91,7 +91,7 @@ Test(cpu, efer_lme_is_fixed_while_paging_and_lma_is_read_only)
 	pt_free(t);
 }
 
-Test(cpu, privileged_instructions_fault_at_cpl3)
+static void privileged_instructions_fault_at_cpl3(void)
 {
 	struct pt *t = pt_new("default", 4);
 	struct hw_cpu *c = t->cpu;
@@ -114,7 +114,7 @@ Test(cpu, privileged_instructions_fault_at_cpl3)
 	pt_free(t);
 }
 
-Test(cpu, invpcid_operand_checks)
+static void invpcid_operand_checks(void)
 {
 	struct pt *t = pt_new("default", 4);
 	struct hw_cpu *c = t->cpu;
@@ -132,10 +132,39 @@ Test(cpu, invpcid_operand_checks)
 	pt_free(t);
 }
 
-Test(cpu, invlpg_of_a_non_canonical_address_is_a_no_op)
+static void invlpg_of_a_non_canonical_address_is_a_no_op(void)
 {
 	struct pt *t = pt_new("default", 4);
 	cr_assert_eq(hw_invlpg(t->cpu, 1ULL << 47), 0);
 	cr_assert_eq(t->cpu->ctr.invlpg, 1);
 	pt_free(t);
+}
+
+/* The start state; MOV to CR0. */
+Test(cpu, start_state_and_cr0)
+{
+	a_core_starts_in_64_bit_mode_with_optional_features_off();
+	paging_cannot_be_turned_off_in_64_bit_mode();
+}
+
+/* MOV to CR4 and MOV to CR3. */
+Test(cpu, cr3_and_cr4)
+{
+	cr4_rejects_reserved_bits_pae_clear_and_la57_change();
+	pcide_needs_cr3_low_bits_clear_and_pcid_support();
+	cr3_reserved_bits_depend_on_pcide();
+}
+
+/* WRMSR EFER; CPL checks. */
+Test(cpu, efer_and_privilege)
+{
+	efer_lme_is_fixed_while_paging_and_lma_is_read_only();
+	privileged_instructions_fault_at_cpl3();
+}
+
+/* INVPCID and INVLPG operands. */
+Test(cpu, invalidation_operands)
+{
+	invpcid_operand_checks();
+	invlpg_of_a_non_canonical_address_is_a_no_op();
 }

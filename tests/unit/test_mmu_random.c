@@ -402,7 +402,7 @@ static void run(struct world *w, long ops)
 	cr_assert_gt(w->stale_seen, ops / 500, "edits without invalidation were seen stale");
 }
 
-Test(mmu_random, default_machine_with_pcids)
+static void default_machine_with_pcids(void)
 {
 	struct world *w = world_new("default", 4, true, 0x9e3779b97f4a7c15ULL);
 	run(w, 40000);
@@ -410,7 +410,7 @@ Test(mmu_random, default_machine_with_pcids)
 	world_free(w);
 }
 
-Test(mmu_random, teaching_machine_tiny_tlbs)
+static void teaching_machine_tiny_tlbs(void)
 {
 	struct world *w = world_new("teaching", 4, true, 12345);
 	run(w, 40000);
@@ -419,17 +419,31 @@ Test(mmu_random, teaching_machine_tiny_tlbs)
 	world_free(w);
 }
 
-Test(mmu_random, zen4_mixed_size_tlbs_without_pcids)
+static void zen4_mixed_size_tlbs_without_pcids(void)
 {
 	struct world *w = world_new("zen4", 4, false, 777);
 	run(w, 40000);
 	world_free(w);
 }
 
-Test(mmu_random, five_level_paging)
+static void five_level_paging(void)
 {
 	struct world *w = world_new("sapphire-rapids", 5, true, 4242);
 	run(w, 40000);
 	cr_assert_gt(w->cpu->ctr.pwc_hit[HW_PWC_PML5E] + w->cpu->ctr.pwc_hit[HW_PWC_PML4E], 0);
 	world_free(w);
+}
+
+/* Split TLBs with PCIDs; mixed-size fully associative TLBs without. */
+Test(mmu_random, intel_default_and_zen4)
+{
+	default_machine_with_pcids();
+	zen4_mixed_size_tlbs_without_pcids();
+}
+
+/* Tiny TLBs (many evictions); 5-level paging. */
+Test(mmu_random, teaching_and_five_level)
+{
+	teaching_machine_tiny_tlbs();
+	five_level_paging();
 }

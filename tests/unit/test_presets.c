@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-Test(presets, every_preset_validates_and_has_sources)
+static void every_preset_validates_and_has_sources(void)
 {
 	char err[256];
 	size_t n = 0;
@@ -24,7 +24,7 @@ Test(presets, every_preset_validates_and_has_sources)
 	cr_assert_null(hw_preset_find(NULL));
 }
 
-Test(presets, default_is_a_4g_two_core_four_level_intel_machine)
+static void default_is_a_4g_two_core_four_level_intel_machine(void)
 {
 	const struct hw_preset *p = hw_preset_at(0);
 	cr_assert_str_eq(p->name, "default");
@@ -38,7 +38,7 @@ Test(presets, default_is_a_4g_two_core_four_level_intel_machine)
 	cr_assert_eq(hw_preset_find("zen4")->config.tlb[HW_TLB_DTLB4K].entries, 72);
 }
 
-Test(presets, every_key_round_trips)
+static void every_key_round_trips(void)
 {
 	struct hw_config c = hw_preset_find("default")->config;
 	char v[64], back[64];
@@ -56,7 +56,7 @@ Test(presets, every_key_round_trips)
 	cr_assert_str_eq(v, "none");
 }
 
-Test(presets, overriding_keys_changes_the_config)
+static void overriding_keys_changes_the_config(void)
 {
 	struct hw_config c = hw_preset_find("default")->config;
 	char v[64];
@@ -81,7 +81,7 @@ Test(presets, overriding_keys_changes_the_config)
 	cr_assert_eq(hw_config_validate(&c, NULL, 0), 0);
 }
 
-Test(presets, a_bad_key_or_value_is_refused_with_a_message_naming_it)
+static void a_bad_key_or_value_is_refused_with_a_message_naming_it(void)
 {
 	struct hw_config c = hw_preset_find("default")->config, orig = c;
 	char err[256];
@@ -113,7 +113,7 @@ static void invalid(const char *key, const char *value, const char *needle)
 	cr_assert(strstr(err, needle), "'%s' lacks '%s'", err, needle);
 }
 
-Test(presets, impossible_geometries_are_caught)
+static void impossible_geometries_are_caught(void)
 {
 	invalid("dtlb4k.ways", "5", "dtlb4k: 5 ways do not divide 96 entries");
 	invalid("stlb.ways", "12", "stlb: 12 ways do not divide 2048 entries");
@@ -123,7 +123,7 @@ Test(presets, impossible_geometries_are_caught)
 	invalid("pwc.pde.ways", "64", "pwc.pde: 64 ways do not divide 32 entries");
 }
 
-Test(presets, machine_wide_fields_are_checked)
+static void machine_wide_fields_are_checked(void)
 {
 	struct hw_config c = hw_preset_find("default")->config;
 	char err[256];
@@ -148,7 +148,7 @@ Test(presets, machine_wide_fields_are_checked)
 	cr_assert(strstr(err, "itlb"), "%s", err);
 }
 
-Test(presets, describe_renders_the_heading_sources_and_every_key)
+static void describe_renders_the_heading_sources_and_every_key(void)
 {
 	const struct hw_preset *p = hw_preset_find("zen4");
 	int need = hw_preset_describe(p, NULL, 0);
@@ -171,7 +171,7 @@ Test(presets, describe_renders_the_heading_sources_and_every_key)
 	free(buf);
 }
 
-Test(presets, level_and_names_of_structures)
+static void level_and_names_of_structures(void)
 {
 	cr_assert_str_eq(hw_tlb_name(HW_TLB_DTLB4K), "dtlb4k");
 	cr_assert_str_eq(hw_pwc_name(HW_PWC_PML4E), "pwc.pml4e");
@@ -181,4 +181,38 @@ Test(presets, level_and_names_of_structures)
 	cr_assert_eq(hw_tlb_level_of(HW_TLB_STLB1G), HW_L2);
 	cr_assert_eq(hw_pwc_level(HW_PWC_PDE), HW_LVL_PD);
 	cr_assert_eq(hw_pwc_level(HW_PWC_PML5E), HW_LVL_PML5);
+}
+
+/* The presets and the names of structures. */
+Test(presets, presets_validate_and_are_found_by_name)
+{
+	every_preset_validates_and_has_sources();
+	default_is_a_4g_two_core_four_level_intel_machine();
+	level_and_names_of_structures();
+}
+
+/* Every key reads back what it was set to. */
+Test(presets, keys_round_trip_and_override)
+{
+	every_key_round_trips();
+	overriding_keys_changes_the_config();
+}
+
+/* Refusals name the key and the allowed values. */
+Test(presets, bad_keys_and_values)
+{
+	a_bad_key_or_value_is_refused_with_a_message_naming_it();
+}
+
+/* Impossible combinations. */
+Test(presets, validation)
+{
+	impossible_geometries_are_caught();
+	machine_wide_fields_are_checked();
+}
+
+/* The text the CLI prints. */
+Test(presets, describe)
+{
+	describe_renders_the_heading_sources_and_every_key();
 }

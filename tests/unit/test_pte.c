@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-Test(pte, bits_sit_where_the_sdm_puts_them)
+Test(pte, bits_sit_where_the_sdm_puts_them_under_both_names)
 {
 	cr_assert_eq(HW_PTE_P, 1ULL << 0);
 	cr_assert_eq(HW_PTE_RW, 1ULL << 1);
@@ -20,10 +20,7 @@ Test(pte, bits_sit_where_the_sdm_puts_them)
 	cr_assert_eq(HW_PTE_PKEY_MASK, 0x7800000000000000ULL);
 	cr_assert_eq(HW_PTE_XD, 1ULL << 63);
 	cr_assert_eq(HW_PTE_ADDR_MASK, 0x000ffffffffff000ULL);
-}
-
-Test(pte, linux_names_are_the_same_bits)
-{
+	/* Linux's names are the same bits */
 	cr_assert_eq(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD | _PAGE_ACCESSED |
 		     _PAGE_DIRTY | _PAGE_PSE | _PAGE_GLOBAL, 0x1ffULL);
 	cr_assert_eq(_PAGE_PAT, 1ULL << _PAGE_BIT_PAT);
@@ -32,7 +29,7 @@ Test(pte, linux_names_are_the_same_bits)
 	cr_assert_eq(_PAGE_PKEY_BIT0 | _PAGE_PKEY_BIT1 | _PAGE_PKEY_BIT2 | _PAGE_PKEY_BIT3, _PAGE_PKEY_MASK);
 }
 
-Test(pte, level_names_in_intel_and_linux_terms)
+Test(pte, levels_have_intel_and_linux_names_and_index_bits)
 {
 	cr_assert_str_eq(hw_level_name(HW_LVL_PML5), "PML5");
 	cr_assert_str_eq(hw_level_name(HW_LVL_PDPT), "PDPT");
@@ -48,10 +45,7 @@ Test(pte, level_names_in_intel_and_linux_terms)
 	cr_assert_str_eq(hw_level_linux_name(HW_LVL_PTE, 4), "pte");
 	cr_assert_str_eq(hw_level_name(0), "?");
 	cr_assert_str_eq(hw_level_name(6), "?");
-}
-
-Test(pte, indexes_come_from_the_sdm_bit_ranges)
-{
+	/* indexes come from the SDM's bit ranges */
 	uint64_t va = 0x00007f1234567abcULL;
 	cr_assert_eq(hw_va_index(va, HW_LVL_PML4), (va >> 39) & 511);
 	cr_assert_eq(hw_va_index(va, HW_LVL_PDPT), (va >> 30) & 511);
@@ -61,17 +55,14 @@ Test(pte, indexes_come_from_the_sdm_bit_ranges)
 	cr_assert_eq(hw_level_shift(HW_LVL_PML5), 48);
 }
 
-Test(pte, build_and_decode_a_4k_page)
+Test(pte, build_and_decode_entries_of_every_page_size)
 {
 	uint64_t e = hw_mk_page(0x1234000, HW_LVL_PT, HW_PTE_P | HW_PTE_RW | HW_PTE_PAT | HW_PTE_XD, 3);
 	cr_assert_eq(e, 0x1234000ULL | 0x83 | (3ULL << 59) | HW_PTE_XD);
 	cr_assert(hw_pte_is_leaf(e, HW_LVL_PT));
 	cr_assert_eq(hw_pte_addr(e, HW_LVL_PT), 0x1234000);
 	cr_assert_eq(hw_pte_pkey(e), 3);
-}
-
-Test(pte, large_pages_set_ps_and_keep_pat_out_of_the_address)
-{
+	/* large pages set PS and keep PAT out of the address */
 	uint64_t e2m = hw_mk_page(0x40000000, HW_LVL_PD, HW_PTE_P | HW_PTE_PAT_LARGE, 0);
 	cr_assert_eq(e2m, 0x40000000ULL | HW_PTE_P | HW_PTE_PS | HW_PTE_PAT_LARGE);
 	cr_assert(hw_pte_is_leaf(e2m, HW_LVL_PD));
@@ -80,14 +71,11 @@ Test(pte, large_pages_set_ps_and_keep_pat_out_of_the_address)
 	cr_assert_eq(hw_pte_addr(e1g, HW_LVL_PDPT), 0x80000000, "bits below 30 are not address");
 	/* PS in a PML4E does not make it a leaf (it is a reserved bit there) */
 	cr_assert_not(hw_pte_is_leaf(HW_PTE_P | HW_PTE_PS, HW_LVL_PML4));
-}
-
-Test(pte, a_table_entry_never_has_ps)
-{
-	uint64_t e = hw_mk_table(0x5000, HW_PTE_P | HW_PTE_RW | HW_PTE_PS);
-	cr_assert_eq(e, 0x5003);
-	cr_assert_not(hw_pte_is_leaf(e, HW_LVL_PD));
-	cr_assert_eq(hw_pte_addr(e, HW_LVL_PD), 0x5000);
+	/* a table entry never has PS */
+	uint64_t t = hw_mk_table(0x5000, HW_PTE_P | HW_PTE_RW | HW_PTE_PS);
+	cr_assert_eq(t, 0x5003);
+	cr_assert_not(hw_pte_is_leaf(t, HW_LVL_PD));
+	cr_assert_eq(hw_pte_addr(t, HW_LVL_PD), 0x5000);
 }
 
 Test(pte, describe_renders_flags_key_and_frame)

@@ -36,7 +36,7 @@ static uint32_t pwc_entries(struct pt *t)
 	return n;
 }
 
-Test(pwc, the_walk_starts_at_the_deepest_cached_level)
+static void the_walk_starts_at_the_deepest_cached_level(void)
 {
 	struct pt *t = setup(4);
 	cr_assert_eq(refs(t, VA1, HW_USER), 4);
@@ -50,7 +50,7 @@ Test(pwc, the_walk_starts_at_the_deepest_cached_level)
 	pt_free(t);
 }
 
-Test(pwc, five_level_paging_has_a_pml5e_cache)
+static void five_level_paging_has_a_pml5e_cache(void)
 {
 	struct pt *t = setup(5);
 	cr_assert_eq(refs(t, VA1, HW_USER), 5);
@@ -63,7 +63,7 @@ Test(pwc, five_level_paging_has_a_pml5e_cache)
 	pt_free(t);
 }
 
-Test(pwc, invlpg_drops_every_entry_of_the_current_pcid)
+static void invlpg_drops_every_entry_of_the_current_pcid(void)
 {
 	struct pt *t = setup(4);
 	refs(t, VA1, HW_USER);
@@ -74,7 +74,7 @@ Test(pwc, invlpg_drops_every_entry_of_the_current_pcid)
 	pt_free(t);
 }
 
-Test(pwc, invpcid_type0_drops_only_the_entries_for_that_address)
+static void invpcid_type0_drops_only_the_entries_for_that_address(void)
 {
 	struct pt *t = setup(4);
 	refs(t, VA1, HW_USER);
@@ -85,7 +85,7 @@ Test(pwc, invpcid_type0_drops_only_the_entries_for_that_address)
 	pt_free(t);
 }
 
-Test(pwc, entries_belong_to_a_pcid)
+static void entries_belong_to_a_pcid(void)
 {
 	struct pt *t = setup(4);
 	cr_assert_eq(hw_mov_to_cr4(t->cpu, t->cpu->cr4 | HW_CR4_PCIDE), 0);
@@ -100,7 +100,7 @@ Test(pwc, entries_belong_to_a_pcid)
 	pt_free(t);
 }
 
-Test(pwc, a_stale_pde_cache_entry_is_used_until_invalidated)
+static void a_stale_pde_cache_entry_is_used_until_invalidated(void)
 {
 	struct pt *t = setup(4);
 	refs(t, VA1, HW_USER);
@@ -114,7 +114,7 @@ Test(pwc, a_stale_pde_cache_entry_is_used_until_invalidated)
 	pt_free(t);
 }
 
-Test(pwc, entries_cache_the_rights_combined_above_them)
+static void entries_cache_the_rights_combined_above_them(void)
 {
 	struct pt *t = setup(4);
 	uint64_t pml4e = pt_entry_pa(t, t->root, VA1, HW_LVL_PML4);
@@ -128,7 +128,7 @@ Test(pwc, entries_cache_the_rights_combined_above_them)
 	pt_free(t);
 }
 
-Test(pwc, global_pages_do_not_make_global_pwc_entries)
+static void global_pages_do_not_make_global_pwc_entries(void)
 {
 	struct pt *t = pt_new("default", 4);
 	uint64_t g = 0xffffffff81000000ULL;
@@ -142,7 +142,7 @@ Test(pwc, global_pages_do_not_make_global_pwc_entries)
 	pt_free(t);
 }
 
-Test(pwc, a_page_fault_drops_the_entries_for_its_address)
+static void a_page_fault_drops_the_entries_for_its_address(void)
 {
 	struct pt *t = setup(4);
 	refs(t, VA1, HW_USER);
@@ -153,7 +153,7 @@ Test(pwc, a_page_fault_drops_the_entries_for_its_address)
 	pt_free(t);
 }
 
-Test(pwc, non_leaf_entries_get_accessed_before_they_are_cached)
+static void non_leaf_entries_get_accessed_before_they_are_cached(void)
 {
 	struct pt *t = setup(4);
 	refs(t, VA1, HW_USER);
@@ -163,4 +163,29 @@ Test(pwc, non_leaf_entries_get_accessed_before_they_are_cached)
 	refs(t, VA2, HW_USER);
 	cr_assert_not(pt_get(t, pde) & HW_PTE_A, "a PDE-cache hit does not read the PDE");
 	pt_free(t);
+}
+
+/* Which levels a walk skips. */
+Test(pwc, walks_start_at_the_deepest_hit)
+{
+	the_walk_starts_at_the_deepest_cached_level();
+	five_level_paging_has_a_pml5e_cache();
+	non_leaf_entries_get_accessed_before_they_are_cached();
+}
+
+/* INVLPG, INVPCID, PCIDs, globals and faults. */
+Test(pwc, invalidation)
+{
+	invlpg_drops_every_entry_of_the_current_pcid();
+	invpcid_type0_drops_only_the_entries_for_that_address();
+	entries_belong_to_a_pcid();
+	global_pages_do_not_make_global_pwc_entries();
+	a_page_fault_drops_the_entries_for_its_address();
+}
+
+/* Cached entries outlive edits; they carry combined rights. */
+Test(pwc, stale_entries_and_rights)
+{
+	a_stale_pde_cache_entry_is_used_until_invalidated();
+	entries_cache_the_rights_combined_above_them();
 }

@@ -38,7 +38,7 @@ static struct pt *setup(void)
 	return t;
 }
 
-Test(tlb, first_access_walks_then_hits)
+static void first_access_walks_then_hits(void)
 {
 	struct pt *t = setup();
 	struct hw_counters *c = &t->cpu->ctr;
@@ -53,7 +53,7 @@ Test(tlb, first_access_walks_then_hits)
 	pt_free(t);
 }
 
-Test(tlb, writing_a_pte_leaves_the_stale_translation_until_invlpg)
+static void writing_a_pte_leaves_the_stale_translation_until_invlpg(void)
 {
 	struct pt *t = setup();
 	uint64_t pa;
@@ -68,7 +68,7 @@ Test(tlb, writing_a_pte_leaves_the_stale_translation_until_invlpg)
 	pt_free(t);
 }
 
-Test(tlb, invlpg_drops_the_l1_and_stlb_entry_of_that_page_only)
+static void invlpg_drops_the_l1_and_stlb_entry_of_that_page_only(void)
 {
 	struct pt *t = setup();
 	walked(t, VA1, NULL);
@@ -81,7 +81,7 @@ Test(tlb, invlpg_drops_the_l1_and_stlb_entry_of_that_page_only)
 	pt_free(t);
 }
 
-Test(tlb, cr3_load_without_pcid_flushes_all_but_global_entries)
+static void cr3_load_without_pcid_flushes_all_but_global_entries(void)
 {
 	struct pt *t = setup();
 	uint64_t pa;
@@ -101,7 +101,7 @@ Test(tlb, cr3_load_without_pcid_flushes_all_but_global_entries)
 	pt_free(t);
 }
 
-Test(tlb, toggling_cr4_pge_flushes_global_entries)
+static void toggling_cr4_pge_flushes_global_entries(void)
 {
 	struct pt *t = setup();
 	walked(t, GVA, NULL);
@@ -115,7 +115,7 @@ Test(tlb, toggling_cr4_pge_flushes_global_entries)
 	pt_free(t);
 }
 
-Test(tlb, setting_smep_flushes_the_current_pcid)
+static void setting_smep_flushes_the_current_pcid(void)
 {
 	struct pt *t = setup();
 	walked(t, VA1, NULL);
@@ -140,7 +140,7 @@ static uint64_t pcid_setup(struct pt **out)
 	return b;
 }
 
-Test(tlb, entries_are_tagged_by_pcid_and_survive_a_no_flush_switch)
+static void entries_are_tagged_by_pcid_and_survive_a_no_flush_switch(void)
 {
 	struct pt *t;
 	uint64_t b = pcid_setup(&t), pa;
@@ -162,7 +162,7 @@ Test(tlb, entries_are_tagged_by_pcid_and_survive_a_no_flush_switch)
 	pt_free(t);
 }
 
-Test(tlb, a_global_entry_serves_every_pcid)
+static void a_global_entry_serves_every_pcid(void)
 {
 	struct pt *t;
 	uint64_t b = pcid_setup(&t);
@@ -172,7 +172,7 @@ Test(tlb, a_global_entry_serves_every_pcid)
 	pt_free(t);
 }
 
-Test(tlb, clearing_pcide_flushes_everything)
+static void clearing_pcide_flushes_everything(void)
 {
 	struct pt *t;
 	pcid_setup(&t);
@@ -207,7 +207,7 @@ static bool pcid2_va1_hits(struct pt *t, uint64_t b)
 	return hit;
 }
 
-Test(tlb, invpcid_type0_drops_one_address_of_one_pcid)
+static void invpcid_type0_drops_one_address_of_one_pcid(void)
 {
 	struct pt *t;
 	uint64_t b = fill_two_pcids(&t);
@@ -220,7 +220,7 @@ Test(tlb, invpcid_type0_drops_one_address_of_one_pcid)
 	pt_free(t);
 }
 
-Test(tlb, invpcid_type1_drops_one_pcid_but_not_globals)
+static void invpcid_type1_drops_one_pcid_but_not_globals(void)
 {
 	struct pt *t;
 	uint64_t b = fill_two_pcids(&t);
@@ -232,7 +232,7 @@ Test(tlb, invpcid_type1_drops_one_pcid_but_not_globals)
 	pt_free(t);
 }
 
-Test(tlb, invpcid_type2_drops_everything)
+static void invpcid_type2_drops_everything(void)
 {
 	struct pt *t;
 	uint64_t b = fill_two_pcids(&t);
@@ -242,7 +242,7 @@ Test(tlb, invpcid_type2_drops_everything)
 	pt_free(t);
 }
 
-Test(tlb, invpcid_type3_drops_all_pcids_but_keeps_globals)
+static void invpcid_type3_drops_all_pcids_but_keeps_globals(void)
 {
 	struct pt *t;
 	uint64_t b = fill_two_pcids(&t);
@@ -253,7 +253,7 @@ Test(tlb, invpcid_type3_drops_all_pcids_but_keeps_globals)
 	pt_free(t);
 }
 
-Test(tlb, invlpg_spares_other_pcids)
+static void invlpg_spares_other_pcids(void)
 {
 	struct pt *t;
 	uint64_t b = fill_two_pcids(&t);
@@ -265,7 +265,7 @@ Test(tlb, invlpg_spares_other_pcids)
 
 /* ---- faults, dirty flags ----------------------------------------------------------- */
 
-Test(tlb, a_fault_from_stale_rights_drops_the_entry_so_the_retry_succeeds)
+static void a_fault_from_stale_rights_drops_the_entry_so_the_retry_succeeds(void)
 {
 	struct pt *t = pt_new("default", 4);
 	uint64_t leaf = pt_map(t, t->root, VA1, PA1, HW_LVL_PT, HW_PTE_P | HW_PTE_US, PT_TABLE, 0);
@@ -280,7 +280,7 @@ Test(tlb, a_fault_from_stale_rights_drops_the_entry_so_the_retry_succeeds)
 	pt_free(t);
 }
 
-Test(tlb, a_write_through_a_clean_entry_walks_to_set_dirty)
+static void a_write_through_a_clean_entry_walks_to_set_dirty(void)
 {
 	struct pt *t = setup();
 	uint64_t leaf = pt_entry_pa(t, t->root, VA1, HW_LVL_PT);
@@ -295,7 +295,7 @@ Test(tlb, a_write_through_a_clean_entry_walks_to_set_dirty)
 	pt_free(t);
 }
 
-Test(tlb, clearing_a_in_memory_is_not_seen_while_the_entry_is_cached)
+static void clearing_a_in_memory_is_not_seen_while_the_entry_is_cached(void)
 {
 	struct pt *t = setup();
 	uint64_t leaf = pt_entry_pa(t, t->root, VA1, HW_LVL_PT);
@@ -337,7 +337,7 @@ static void abcdae(struct pt *t, bool *b_in, bool *c_in)
 	*c_in = hw_tlb_find(d, (VA1 >> 12) + 2, 0, 0) >= 0;
 }
 
-Test(tlb, true_lru_evicts_the_least_recently_used)
+static void true_lru_evicts_the_least_recently_used(void)
 {
 	struct pt *t = one_set(HW_REPL_LRU);
 	bool b, c;
@@ -348,7 +348,7 @@ Test(tlb, true_lru_evicts_the_least_recently_used)
 	pt_free(t);
 }
 
-Test(tlb, tree_plru_evicts_where_the_tree_points)
+static void tree_plru_evicts_where_the_tree_points(void)
 {
 	struct pt *t = one_set(HW_REPL_PLRU);
 	bool b, c;
@@ -360,7 +360,7 @@ Test(tlb, tree_plru_evicts_where_the_tree_points)
 
 /* ---- page sizes --------------------------------------------------------------- */
 
-Test(tlb, a_1g_page_is_splintered_where_no_1g_tlb_exists)
+static void a_1g_page_is_splintered_where_no_1g_tlb_exists(void)
 {
 	struct pt *t = pt_new("teaching", 4);
 	uint64_t va = 0x0000004000000000ULL;
@@ -380,7 +380,7 @@ Test(tlb, a_1g_page_is_splintered_where_no_1g_tlb_exists)
 	pt_free(t);
 }
 
-Test(tlb, an_stlb_splinter_refills_the_l1_with_the_whole_page)
+static void an_stlb_splinter_refills_the_l1_with_the_whole_page(void)
 {
 	struct pt *t = pt_new("zen4", 4);
 	uint64_t va = 0x0000004000000000ULL;
@@ -394,4 +394,60 @@ Test(tlb, an_stlb_splinter_refills_the_l1_with_the_whole_page)
 	cr_assert(hw_tlb_find(l1, va >> 30, 2, 0) >= 0, "the L1 holds a 1G entry again");
 	cr_assert_not(walked(t, va + 0x30000000, NULL));
 	pt_free(t);
+}
+
+/* Hits, misses, and a stale entry until INVLPG. */
+Test(tlb, hits_misses_and_stale_entries)
+{
+	first_access_walks_then_hits();
+	writing_a_pte_leaves_the_stale_translation_until_invlpg();
+	invlpg_drops_the_l1_and_stlb_entry_of_that_page_only();
+}
+
+/* Global entries, MOV to CR3 and MOV to CR4. */
+Test(tlb, global_entries)
+{
+	cr3_load_without_pcid_flushes_all_but_global_entries();
+	toggling_cr4_pge_flushes_global_entries();
+	setting_smep_flushes_the_current_pcid();
+}
+
+/* PCIDs and the no-flush bit of MOV to CR3. */
+Test(tlb, pcids)
+{
+	entries_are_tagged_by_pcid_and_survive_a_no_flush_switch();
+	a_global_entry_serves_every_pcid();
+	clearing_pcide_flushes_everything();
+}
+
+/* INVPCID types 0-3 and INVLPG across PCIDs. */
+Test(tlb, invpcid_types_and_invlpg)
+{
+	invpcid_type0_drops_one_address_of_one_pcid();
+	invpcid_type1_drops_one_pcid_but_not_globals();
+	invpcid_type2_drops_everything();
+	invpcid_type3_drops_all_pcids_but_keeps_globals();
+	invlpg_spares_other_pcids();
+}
+
+/* Faults from cached rights; D and A with cached entries. */
+Test(tlb, faults_and_accessed_dirty)
+{
+	a_fault_from_stale_rights_drops_the_entry_so_the_retry_succeeds();
+	a_write_through_a_clean_entry_walks_to_set_dirty();
+	clearing_a_in_memory_is_not_seen_while_the_entry_is_cached();
+}
+
+/* LRU against tree-PLRU on A B C D A E. */
+Test(tlb, replacement)
+{
+	true_lru_evicts_the_least_recently_used();
+	tree_plru_evicts_where_the_tree_points();
+}
+
+/* Pages larger than a TLB holds. */
+Test(tlb, splintered_large_pages)
+{
+	a_1g_page_is_splintered_where_no_1g_tlb_exists();
+	an_stlb_splinter_refills_the_l1_with_the_whole_page();
 }

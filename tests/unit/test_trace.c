@@ -48,7 +48,7 @@ static void dump(const struct log *l)
 		cr_log_info("%s", l->text[i]);
 }
 
-Test(trace, a_cold_translation_narrates_probes_every_walk_step_and_the_result)
+static void a_cold_translation_narrates_probes_every_walk_step_and_the_result(void)
 {
 	struct pt *t = pt_new("default", 4);
 	struct log *l = calloc(1, sizeof *l);
@@ -81,7 +81,7 @@ Test(trace, a_cold_translation_narrates_probes_every_walk_step_and_the_result)
 	free(l);
 }
 
-Test(trace, five_level_walks_use_five_names)
+static void five_level_walks_use_five_names(void)
 {
 	struct pt *t = pt_new("default", 5);
 	struct log *l = calloc(1, sizeof *l);
@@ -107,7 +107,7 @@ static void expect_rule(struct pt *t, uint64_t va, enum hw_access k, enum hw_pri
 	free(l);
 }
 
-Test(trace, every_denial_names_its_rule_and_level)
+static void every_denial_names_its_rule_and_level(void)
 {
 	struct pt *t = pt_new("default", 4);
 	pt_map(t, t->root, UVA, PA, HW_LVL_PT, HW_PTE_P | HW_PTE_US, PT_TABLE, 3);
@@ -137,7 +137,7 @@ Test(trace, every_denial_names_its_rule_and_level)
 	pt_free(t);
 }
 
-Test(trace, a_denial_from_a_tlb_hit_says_it_was_cached)
+static void a_denial_from_a_tlb_hit_says_it_was_cached(void)
 {
 	struct pt *t = pt_new("default", 4);
 	pt_map(t, t->root, UVA, PA, HW_LVL_PT, HW_PTE_P | HW_PTE_US, PT_TABLE, 0);
@@ -146,7 +146,7 @@ Test(trace, a_denial_from_a_tlb_hit_says_it_was_cached)
 	pt_free(t);
 }
 
-Test(trace, invalidations_and_instruction_faults_are_narrated)
+static void invalidations_and_instruction_faults_are_narrated(void)
 {
 	struct pt *t = pt_new("default", 4);
 	struct log *l = calloc(1, sizeof *l);
@@ -164,7 +164,7 @@ Test(trace, invalidations_and_instruction_faults_are_narrated)
 	free(l);
 }
 
-Test(trace, nothing_is_emitted_when_off_and_narration_changes_nothing)
+static void nothing_is_emitted_when_off_and_narration_changes_nothing(void)
 {
 	struct pt *a = pt_new("teaching", 4), *b = pt_new("teaching", 4);
 	struct log *l = calloc(1, sizeof *l);
@@ -188,4 +188,25 @@ Test(trace, nothing_is_emitted_when_off_and_narration_changes_nothing)
 	pt_free(a);
 	pt_free(b);
 	free(l);
+}
+
+/* A walk, step by step, under both level names. */
+Test(trace, walks_are_narrated_step_by_step)
+{
+	a_cold_translation_narrates_probes_every_walk_step_and_the_result();
+	five_level_walks_use_five_names();
+}
+
+/* Every rule that can deny, with its level. */
+Test(trace, denials_name_their_rule)
+{
+	every_denial_names_its_rule_and_level();
+	a_denial_from_a_tlb_hit_says_it_was_cached();
+}
+
+/* Instructions; and silence when off. */
+Test(trace, invalidations_and_off)
+{
+	invalidations_and_instruction_faults_are_narrated();
+	nothing_is_emitted_when_off_and_narration_changes_nothing();
 }

@@ -45,7 +45,7 @@ static void set_nxe(struct pt *t)
 
 /* ---- canonical addresses ---------------------------------------------------- */
 
-Test(translate, non_canonical_48_bit_address_is_gp0)
+static void non_canonical_48_bit_address_is_gp0(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	t->cpu->cr2 = 0x1234;
@@ -60,7 +60,7 @@ Test(translate, non_canonical_48_bit_address_is_gp0)
 	pt_free(t);
 }
 
-Test(translate, la57_widens_canonical_addresses_to_57_bits)
+static void la57_widens_canonical_addresses_to_57_bits(void)
 {
 	struct pt *t = pt_new("default", 5);
 	uint64_t va = 0x00ff800000001000ULL;            /* needs bits 55:48 */
@@ -75,7 +75,7 @@ Test(translate, la57_widens_canonical_addresses_to_57_bits)
 
 /* ---- not present ------------------------------------------------------------ */
 
-Test(translate, not_present_faults_carry_w_u_bits_and_no_p)
+static void not_present_faults_carry_w_u_bits_and_no_p(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	pt_expect_pf(t, 0x0000123400000000ULL, R, SUP, 0);          /* no PML4E */
@@ -90,7 +90,7 @@ Test(translate, not_present_faults_carry_w_u_bits_and_no_p)
 	pt_free(t);
 }
 
-Test(translate, reserved_bits_are_not_checked_in_a_non_present_entry)
+static void reserved_bits_are_not_checked_in_a_non_present_entry(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	uint64_t pte = pt_entry_pa(t, t->root, UVA, HW_LVL_PT);
@@ -101,7 +101,7 @@ Test(translate, reserved_bits_are_not_checked_in_a_non_present_entry)
 
 /* ---- U/S ---------------------------------------------------------------------- */
 
-Test(translate, us0_at_any_level_makes_a_supervisor_address)
+static void us0_at_any_level_makes_a_supervisor_address(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	uint64_t pdpte = pt_entry_pa(t, t->root, UVA, HW_LVL_PDPT);
@@ -115,7 +115,7 @@ Test(translate, us0_at_any_level_makes_a_supervisor_address)
 
 /* ---- R/W and CR0.WP ------------------------------------------------------------ */
 
-Test(translate, user_write_to_read_only_page_faults)
+static void user_write_to_read_only_page_faults(void)
 {
 	struct pt *t = setup(HW_PTE_P | HW_PTE_US, PT_KERN_RW);
 	pt_expect_pa(t, UVA, R, USR, UPA);
@@ -123,7 +123,7 @@ Test(translate, user_write_to_read_only_page_faults)
 	pt_free(t);
 }
 
-Test(translate, rw0_in_a_non_leaf_entry_makes_the_page_read_only)
+static void rw0_in_a_non_leaf_entry_makes_the_page_read_only(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	uint64_t pde = pt_entry_pa(t, t->root, UVA, HW_LVL_PD);
@@ -132,7 +132,7 @@ Test(translate, rw0_in_a_non_leaf_entry_makes_the_page_read_only)
 	pt_free(t);
 }
 
-Test(translate, cr0_wp_decides_supervisor_writes_to_read_only_pages)
+static void cr0_wp_decides_supervisor_writes_to_read_only_pages(void)
 {
 	struct pt *t = setup(HW_PTE_P | HW_PTE_US, HW_PTE_P);
 	pt_expect_pa(t, KVA, W, SUP, KPA);                          /* WP=0: allowed */
@@ -146,7 +146,7 @@ Test(translate, cr0_wp_decides_supervisor_writes_to_read_only_pages)
 
 /* ---- XD and the I/D bit ---------------------------------------------------------- */
 
-Test(translate, xd_at_any_level_forbids_fetch_when_nxe)
+static void xd_at_any_level_forbids_fetch_when_nxe(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	set_nxe(t);
@@ -161,7 +161,7 @@ Test(translate, xd_at_any_level_forbids_fetch_when_nxe)
 	pt_free(t);
 }
 
-Test(translate, xd_is_a_reserved_bit_without_nxe)
+static void xd_is_a_reserved_bit_without_nxe(void)
 {
 	struct pt *t = setup(PT_USER_RW | HW_PTE_XD, PT_KERN_RW);
 	pt_expect_pf(t, UVA, R, USR, P_ | RSVD_ | U_);
@@ -172,7 +172,7 @@ Test(translate, xd_is_a_reserved_bit_without_nxe)
 	pt_free(t);
 }
 
-Test(translate, id_bit_needs_nxe_or_smep)
+static void id_bit_needs_nxe_or_smep(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	pt_expect_pa(t, UVA, X, USR, UPA);                          /* no NXE: fetch anywhere */
@@ -189,7 +189,7 @@ Test(translate, id_bit_needs_nxe_or_smep)
 
 /* ---- SMEP and SMAP ------------------------------------------------------------ */
 
-Test(translate, smep_forbids_supervisor_fetch_from_user_pages)
+static void smep_forbids_supervisor_fetch_from_user_pages(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	pt_expect_pa(t, UVA, X, SUP, UPA);
@@ -201,7 +201,7 @@ Test(translate, smep_forbids_supervisor_fetch_from_user_pages)
 	pt_free(t);
 }
 
-Test(translate, smap_forbids_supervisor_data_access_to_user_pages_unless_ac)
+static void smap_forbids_supervisor_data_access_to_user_pages_unless_ac(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	set_cr4(t, HW_CR4_SMAP);
@@ -219,7 +219,7 @@ Test(translate, smap_forbids_supervisor_data_access_to_user_pages_unless_ac)
 	pt_free(t);
 }
 
-Test(translate, smap_with_ac_still_honours_wp)
+static void smap_with_ac_still_honours_wp(void)
 {
 	struct pt *t = setup(HW_PTE_P | HW_PTE_US, PT_KERN_RW);
 	set_cr4(t, HW_CR4_SMAP);
@@ -247,7 +247,7 @@ static struct pt *pk_setup(uint32_t pkru, uint64_t uflags)
 #define AD(k) (1u << (2 * (k)))
 #define WD(k) (2u << (2 * (k)))
 
-Test(translate, pkru_ad_forbids_every_data_access_to_user_pages)
+static void pkru_ad_forbids_every_data_access_to_user_pages(void)
 {
 	struct pt *t = pk_setup(AD(3), PT_USER_RW);
 	pt_expect_pf(t, UVA, R, USR, P_ | U_ | PK_);
@@ -260,7 +260,7 @@ Test(translate, pkru_ad_forbids_every_data_access_to_user_pages)
 	pt_free(t);
 }
 
-Test(translate, pkru_wd_forbids_user_writes_and_supervisor_writes_under_wp)
+static void pkru_wd_forbids_user_writes_and_supervisor_writes_under_wp(void)
 {
 	struct pt *t = pk_setup(WD(3), PT_USER_RW);
 	pt_expect_pa(t, UVA, R, USR, UPA);
@@ -271,14 +271,14 @@ Test(translate, pkru_wd_forbids_user_writes_and_supervisor_writes_under_wp)
 	pt_free(t);
 }
 
-Test(translate, pk_bit_is_set_even_when_a_paging_rule_also_fails)
+static void pk_bit_is_set_even_when_a_paging_rule_also_fails(void)
 {
 	struct pt *t = pk_setup(WD(3), HW_PTE_P | HW_PTE_US);     /* read-only too */
 	pt_expect_pf(t, UVA, W, USR, P_ | W_ | U_ | PK_);
 	pt_free(t);
 }
 
-Test(translate, protection_keys_need_cr4_pke)
+static void protection_keys_need_cr4_pke(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	cr_assert_eq(hw_wrpkru(t->cpu, AD(0)), HW_EXC_UD);
@@ -306,7 +306,7 @@ static void rsvd_case(int levels, int level, uint64_t bits, bool faults)
 	pt_free(t);
 }
 
-Test(translate, address_bits_above_maxphyaddr_are_reserved_at_every_level)
+static void address_bits_above_maxphyaddr_are_reserved_at_every_level(void)
 {
 	for (int l = HW_LVL_PT; l <= HW_LVL_PML4; l++) {
 		rsvd_case(4, l, 1ULL << 46, true);                  /* maxphyaddr = 46 */
@@ -316,14 +316,14 @@ Test(translate, address_bits_above_maxphyaddr_are_reserved_at_every_level)
 	rsvd_case(5, HW_LVL_PML5, 1ULL << 48, true);
 }
 
-Test(translate, ps_is_reserved_in_pml4e_and_pml5e)
+static void ps_is_reserved_in_pml4e_and_pml5e(void)
 {
 	rsvd_case(4, HW_LVL_PML4, HW_PTE_PS, true);
 	rsvd_case(5, HW_LVL_PML5, HW_PTE_PS, true);
 	rsvd_case(5, HW_LVL_PML4, HW_PTE_PS, true);
 }
 
-Test(translate, maxphyaddr_is_configurable)
+static void maxphyaddr_is_configurable(void)
 {
 	const struct hw_preset *p = hw_preset_find("default");
 	struct hw_config cfg = p->config;
@@ -349,7 +349,7 @@ static void large_case(int level, uint64_t bits, bool faults)
 	pt_free(t);
 }
 
-Test(translate, low_address_bits_of_large_pages_are_reserved_except_pat)
+static void low_address_bits_of_large_pages_are_reserved_except_pat(void)
 {
 	large_case(HW_LVL_PD, 1ULL << 13, true);
 	large_case(HW_LVL_PD, 1ULL << 20, true);
@@ -361,7 +361,7 @@ Test(translate, low_address_bits_of_large_pages_are_reserved_except_pat)
 
 /* ---- page sizes ------------------------------------------------------------------ */
 
-Test(translate, two_megabyte_and_one_gigabyte_pages)
+static void two_megabyte_and_one_gigabyte_pages(void)
 {
 	struct pt *t = pt_new("default", 4);
 	pt_map(t, t->root, 0x0000000040000000ULL, 0x200000, HW_LVL_PD, PT_USER_RW, PT_TABLE, 0);
@@ -378,7 +378,7 @@ Test(translate, two_megabyte_and_one_gigabyte_pages)
 
 /* ---- accessed and dirty flags ------------------------------------------------------ */
 
-Test(translate, a_is_set_on_every_level_and_d_only_on_the_leaf_of_a_write)
+static void a_is_set_on_every_level_and_d_only_on_the_leaf_of_a_write(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	uint64_t e[5];
@@ -396,7 +396,7 @@ Test(translate, a_is_set_on_every_level_and_d_only_on_the_leaf_of_a_write)
 	pt_free(t);
 }
 
-Test(translate, a_protection_fault_sets_a_above_the_leaf_but_not_in_it)
+static void a_protection_fault_sets_a_above_the_leaf_but_not_in_it(void)
 {
 	struct pt *t = setup(HW_PTE_P | HW_PTE_US, PT_KERN_RW);
 	pt_expect_pf(t, UVA, W, USR, P_ | W_ | U_);
@@ -406,7 +406,7 @@ Test(translate, a_protection_fault_sets_a_above_the_leaf_but_not_in_it)
 	pt_free(t);
 }
 
-Test(translate, a_write_to_a_large_page_sets_d_in_its_pde)
+static void a_write_to_a_large_page_sets_d_in_its_pde(void)
 {
 	struct pt *t = pt_new("default", 4);
 	uint64_t leaf = pt_map(t, t->root, 0x40000000, 0x200000, HW_LVL_PD, PT_USER_RW, PT_TABLE, 0);
@@ -415,7 +415,7 @@ Test(translate, a_write_to_a_large_page_sets_d_in_its_pde)
 	pt_free(t);
 }
 
-Test(translate, nocache_walk_agrees_and_has_no_side_effects)
+static void nocache_walk_agrees_and_has_no_side_effects(void)
 {
 	struct pt *t = setup(HW_PTE_P | HW_PTE_US, PT_KERN_RW);
 	struct hw_counters before = t->cpu->ctr;
@@ -433,11 +433,84 @@ Test(translate, nocache_walk_agrees_and_has_no_side_effects)
 	pt_free(t);
 }
 
-Test(translate, invalid_kind_or_privilege_is_refused)
+static void invalid_kind_or_privilege_is_refused(void)
 {
 	struct pt *t = setup(PT_USER_RW, PT_KERN_RW);
 	cr_assert_eq(hw_translate(t->cpu, UVA, (enum hw_access)7, USR).exc.vector, HW_EXC_UD);
 	cr_assert_eq(hw_translate(t->cpu, UVA, R, (enum hw_priv)9).exc.vector, HW_EXC_UD);
 	cr_assert_eq(t->cpu->ctr.access[R], 0);
 	pt_free(t);
+}
+
+/* Canonical addresses (SDM 3.3.7.1): #GP(0) outside 48 or 57 bits. */
+Test(translate, canonical_addresses)
+{
+	non_canonical_48_bit_address_is_gp0();
+	la57_widens_canonical_addresses_to_57_bits();
+}
+
+/* P=0 at any level (SDM 4.7). */
+Test(translate, not_present)
+{
+	not_present_faults_carry_w_u_bits_and_no_p();
+	reserved_bits_are_not_checked_in_a_non_present_entry();
+}
+
+/* U/S, R/W and CR0.WP (SDM 4.6.1). */
+Test(translate, user_supervisor_and_read_write)
+{
+	us0_at_any_level_makes_a_supervisor_address();
+	user_write_to_read_only_page_faults();
+	rw0_in_a_non_leaf_entry_makes_the_page_read_only();
+	cr0_wp_decides_supervisor_writes_to_read_only_pages();
+}
+
+/* XD with EFER.NXE, and the I/D error-code bit (SDM 4.6.1, 4.7). */
+Test(translate, execute_disable)
+{
+	xd_at_any_level_forbids_fetch_when_nxe();
+	xd_is_a_reserved_bit_without_nxe();
+	id_bit_needs_nxe_or_smep();
+}
+
+/* SMEP, SMAP and RFLAGS.AC (SDM 4.6.1). */
+Test(translate, smep_and_smap)
+{
+	smep_forbids_supervisor_fetch_from_user_pages();
+	smap_forbids_supervisor_data_access_to_user_pages_unless_ac();
+	smap_with_ac_still_honours_wp();
+}
+
+/* Protection keys (SDM 4.6.2) and the PK error-code bit. */
+Test(translate, protection_keys)
+{
+	pkru_ad_forbids_every_data_access_to_user_pages();
+	pkru_wd_forbids_user_writes_and_supervisor_writes_under_wp();
+	pk_bit_is_set_even_when_a_paging_rule_also_fails();
+	protection_keys_need_cr4_pke();
+}
+
+/* Reserved bits (SDM 4.5 tables) and the RSVD error-code bit. */
+Test(translate, reserved_bits)
+{
+	address_bits_above_maxphyaddr_are_reserved_at_every_level();
+	ps_is_reserved_in_pml4e_and_pml5e();
+	maxphyaddr_is_configurable();
+	low_address_bits_of_large_pages_are_reserved_except_pat();
+}
+
+/* 2M and 1G pages; accessed and dirty flags (SDM 4.8). */
+Test(translate, page_sizes_and_accessed_dirty)
+{
+	two_megabyte_and_one_gigabyte_pages();
+	a_is_set_on_every_level_and_d_only_on_the_leaf_of_a_write();
+	a_protection_fault_sets_a_above_the_leaf_but_not_in_it();
+	a_write_to_a_large_page_sets_d_in_its_pde();
+}
+
+/* The uncached reference walk; arguments out of range. */
+Test(translate, reference_walk_and_bad_arguments)
+{
+	nocache_walk_agrees_and_has_no_side_effects();
+	invalid_kind_or_privilege_is_refused();
 }
