@@ -19,6 +19,8 @@ int hw_tlb_init(struct hw_tlb *t, const struct hw_geom *g, const uint8_t *shifts
 	t->set_mask = t->sets - 1;
 	t->nshift = (uint8_t)n;
 	memcpy(t->shift, shifts, (size_t)n);
+	for (int i = 0; i < n; i++)
+		t->code[i] = (uint8_t)hw_tlb_code(shifts[i]);
 	t->key = calloc(g->entries, sizeof *t->key);
 	t->data = calloc(g->entries, sizeof *t->data);
 

@@ -52,6 +52,7 @@ struct hw_tlb {
 	bool splinters;         /* holds pieces of larger pages (TLBs only) */
 	uint8_t nshift;         /* shifts (page sizes) held, ascending */
 	uint8_t shift[HW_NR_PSIZES];
+	uint8_t code[HW_NR_PSIZES];     /* hw_tlb_code(shift[i]) */
 	uint8_t id;             /* enum hw_tlb_id or hw_pwc_id, for narration */
 	uint32_t nvalid[HW_NR_PSIZES];  /* valid entries per shift: empty sizes are not probed */
 };
@@ -106,7 +107,7 @@ static inline void hw_tlb_touch(struct hw_tlb *t, uint32_t s, uint32_t w)
  * arrays, or -1. Does not touch replacement state. */
 static inline int64_t hw_tlb_find(const struct hw_tlb *t, uint64_t vpn, int si, unsigned pcid)
 {
-	uint64_t p = hw_tlb_probe_key(vpn, t->shift[si], pcid);
+	uint64_t p = vpn << HW_TLB_KEY_VPN | (uint64_t)t->code[si] << HW_TLB_KEY_CODE | pcid;
 	uint64_t base = (vpn & t->set_mask) * t->ways;
 	for (uint32_t w = 0; w < t->ways; w++)
 		if (hw_tlb_key_match(t->key[base + w], p))
