@@ -116,7 +116,7 @@ static int key_shift_index(const struct hw_tlb *t, uint64_t k)
 {
 	unsigned code = (unsigned)(k >> HW_TLB_KEY_CODE) & 7;
 	for (int i = 0; i < t->nshift; i++)
-		if (hw_tlb_code(t->shift[i]) == code)
+		if (t->code[i] == code)
 			return i;
 	return 0;
 }
@@ -154,7 +154,7 @@ bool hw_tlb_insert(struct hw_tlb *t, uint64_t va, int si, unsigned pcid, bool gl
 		return false;
 	uint64_t vpn = va >> t->shift[si];
 	uint32_t s = (uint32_t)(vpn & t->set_mask);
-	uint64_t key = hw_tlb_probe_key(vpn, t->shift[si], pcid) | (global ? HW_TLB_KEY_G : 0);
+	uint64_t key = hw_tlb_key(t, vpn, si, pcid) | (global ? HW_TLB_KEY_G : 0);
 	uint32_t w = fill_way(t, s, key);
 	uint64_t at = (uint64_t)s * t->ways + w;
 	bool evicted = t->key[at] && t->key[at] != key;
@@ -184,7 +184,7 @@ static bool inv_selects(uint64_t k, const struct hw_inv *f)
 static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const struct hw_inv *f)
 {
 	uint64_t base = (uint64_t)s * t->ways, page = 0;
-	uint64_t code = si >= 0 ? hw_tlb_code(t->shift[si]) : 0;
+	uint64_t code = si >= 0 ? t->code[si] : 0;
 	uint32_t n = 0;
 	if (si >= 0)
 		page = va >> t->shift[si];
@@ -206,8 +206,8 @@ static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const
 static bool covers_splintered(const struct hw_tlb *t, uint64_t i, uint64_t va)
 {
 	uint64_t k = t->key[i];
-	unsigned es = (unsigned)((k >> HW_TLB_KEY_CODE) & 7) * 9 + 3;
-	unsigned rs = 12 + 9 * (unsigned)((t->data[i] >> HW_R_SIZE_SHIFT) & 3);
+	unsigned es = hw_tlb_key_shift(k);
+	unsigned rs = hw_psize_shift((enum hw_psize)((t->data[i] >> HW_R_SIZE_SHIFT) & 3));
 	unsigned s = rs > es ? rs : es;
 	return (((k >> HW_TLB_KEY_VPN) << es) >> s) == (va >> s);
 }

@@ -77,10 +77,16 @@ static inline uint64_t hw_tlb_code(unsigned shift)
 	return (shift - 3) / 9;
 }
 
-/* The probe key of vpn (at shift) for PCID pcid. */
-static inline uint64_t hw_tlb_probe_key(uint64_t vpn, unsigned shift, unsigned pcid)
+/* The probe key of page vpn at t's shift index si for PCID pcid. */
+static inline uint64_t hw_tlb_key(const struct hw_tlb *t, uint64_t vpn, int si, unsigned pcid)
 {
-	return vpn << HW_TLB_KEY_VPN | hw_tlb_code(shift) << HW_TLB_KEY_CODE | pcid;
+	return vpn << HW_TLB_KEY_VPN | (uint64_t)t->code[si] << HW_TLB_KEY_CODE | pcid;
+}
+
+/* The page shift an entry with key k covers (12, 21, ... 48). */
+static inline unsigned hw_tlb_key_shift(uint64_t k)
+{
+	return (unsigned)((k >> HW_TLB_KEY_CODE) & 7) * 9 + 3;
 }
 
 /* True when entry key k answers probe p: same page, and the same PCID
@@ -107,7 +113,7 @@ static inline void hw_tlb_touch(struct hw_tlb *t, uint32_t s, uint32_t w)
  * arrays, or -1. Does not touch replacement state. */
 static inline int64_t hw_tlb_find(const struct hw_tlb *t, uint64_t vpn, int si, unsigned pcid)
 {
-	uint64_t p = vpn << HW_TLB_KEY_VPN | (uint64_t)t->code[si] << HW_TLB_KEY_CODE | pcid;
+	uint64_t p = hw_tlb_key(t, vpn, si, pcid);
 	uint64_t base = (vpn & t->set_mask) * t->ways;
 	for (uint32_t w = 0; w < t->ways; w++)
 		if (hw_tlb_key_match(t->key[base + w], p))

@@ -81,12 +81,6 @@ static void count_miss(struct hw_cpu *cpu, enum hw_access kind, unsigned bucket,
 
 /* ---- TLB levels ---------------------------------------------------------- */
 
-/* The page shift an entry with key k covers. */
-static unsigned entry_shift(uint64_t k)
-{
-	return (unsigned)((k >> HW_TLB_KEY_CODE) & 7) * 9 + 3;
-}
-
 /* Decide an access that hit entry (k, d) of level lv: see probe_level. */
 static enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
 			     enum hw_priv priv, uint64_t k, uint64_t d, struct hw_xlat *x)
@@ -105,7 +99,7 @@ static enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t 
 		*x = raise_pf(cpu, va, err, rule, 0, 0, (unsigned)d);
 		return FAULTED;
 	}
-	uint64_t pa = (d & HW_PTE_ADDR_MASK) | (va & ((1ULL << entry_shift(k)) - 1));
+	uint64_t pa = (d & HW_PTE_ADDR_MASK) | (va & ((1ULL << hw_tlb_key_shift(k)) - 1));
 	*x = finish(cpu, va, pa, hw_psize_shift((enum hw_psize)size), (unsigned)d);
 	return HIT;
 }
@@ -124,7 +118,7 @@ static enum probe probe_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t
 			continue;
 		int64_t i = hw_tlb_lookup(t, mva, cpu->pcid);
 		hw_emit(cpu, .type = HW_EV_TLB_PROBE, .va = va, .tlb = *id, .hit = i >= 0,
-			.page_shift = (uint8_t)(i >= 0 ? entry_shift(t->key[i]) : 0));
+			.page_shift = (uint8_t)(i >= 0 ? hw_tlb_key_shift(t->key[i]) : 0));
 		if (i < 0)
 			continue;
 		*k = t->key[i];

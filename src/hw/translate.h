@@ -75,7 +75,7 @@ hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv 
 	struct hw_tlb *t = (unsigned)kind < HW_NR_ACCESS ? cpu->l1_fast[kind] : NULL;
 	if (__builtin_expect(t && !cpu->trace && (unsigned)priv < HW_NR_PRIV && hw_canonical(cpu, va), 1)) {
 		uint64_t vpn = (va & cpu->va_mask) >> t->shift[0];
-		uint64_t p = vpn << HW_TLB_KEY_VPN | (uint64_t)t->code[0] << HW_TLB_KEY_CODE | cpu->pcid;
+		uint64_t p = hw_tlb_key(t, vpn, 0, cpu->pcid);
 		uint32_t s = (uint32_t)(vpn & t->set_mask);
 		const uint64_t *k = &t->key[(uint64_t)s * t->ways];
 		for (uint32_t w = 0; w < t->ways; w++) {
