@@ -178,8 +178,9 @@ int hw_preset_describe(const struct hw_preset *p, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	append(buf, len, &at, "preset %s: %s\nsources:\n%s", p->name, p->description, p->sources);
-	append(buf, len, &at, "ram = %" PRIu64 "M\ncores = %d\npaging = %d\n", c->ram_bytes >> 20,
-	       c->nr_cpus, c->paging_levels);
+	bool gib = !(c->ram_bytes & ((1ULL << 30) - 1));
+	append(buf, len, &at, "ram = %" PRIu64 "%s\ncores = %d\npaging = %d\n",
+	       c->ram_bytes >> (gib ? 30 : 20), gib ? "G" : "M", c->nr_cpus, c->paging_levels);
 	for (size_t i = 0; hw_config_key(i); i++) {
 		hw_config_get(c, hw_config_key(i), v, sizeof v);
 		append(buf, len, &at, "%s = %s\n", hw_config_key(i), v);

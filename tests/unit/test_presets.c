@@ -156,7 +156,7 @@ static void describe_renders_the_heading_sources_and_every_key(void)
 	cr_assert_eq(hw_preset_describe(p, buf, (size_t)need + 1), need);
 	cr_assert(strstr(buf, "preset zen4: AMD Zen 4"));
 	cr_assert(strstr(buf, "sources:\n"));
-	cr_assert(strstr(buf, "ram = 4096M\ncores = 2\npaging = 4\n"));
+	cr_assert(strstr(buf, "ram = 4G\ncores = 2\npaging = 4\n"));
 	cr_assert(strstr(buf, "dtlb4k.entries = 72\n"));
 	cr_assert(strstr(buf, "dtlb4k.sizes = 4k,2m,1g\n"));
 	cr_assert(strstr(buf, "stlb.ways = 24\n"));
@@ -165,6 +165,9 @@ static void describe_renders_the_heading_sources_and_every_key(void)
 		snprintf(line, sizeof line, "\n%s = ", hw_config_key(i));
 		cr_assert(strstr(buf, line), "%s missing", hw_config_key(i));
 	}
+	char teach[4096];
+	hw_preset_describe(hw_preset_find("teaching"), teach, sizeof teach);
+	cr_assert(strstr(teach, "ram = 64M\n"));
 	char small[16];
 	cr_assert_eq(hw_preset_describe(p, small, sizeof small), need, "truncation reports the full length");
 	cr_assert_eq(strlen(small), sizeof small - 1);
