@@ -146,37 +146,44 @@ static double host_dependent_reads(uint64_t bytes, uint64_t n)
 	return n * 1e9 / (double)(dt ? dt : 1);
 }
 
-BENCH(mmu_walk)
+/* Map MAPPED bytes with pages of level on a fresh machine, warm up, then
+ * time n random translations: returns translations/s, and the fraction that
+ * walked and the references per walk in *walked and *refs (0 on failure). */
+static double walk_bench(int level, uint64_t ram_bytes, uint64_t n, double *walked, double *refs)
 {
 	struct rig r;
-	uint64_t n = ctx->quick ? 2000000 : 20000000;
-	if (rig_init(&r, 128ULL << 20))
-		return;
-	map_all(&r, HW_LVL_PT);
+	*walked = *refs = 0;
+	if (rig_init(&r, ram_bytes))
+		return 0;
+	map_all(&r, level);
 	random_stream(&r, n / 10);                                   /* warm the host caches */
 	struct hw_counters before = r.cpu->ctr;
 	double rate = random_stream(&r, n);
+	uint64_t walks = r.cpu->ctr.walks - before.walks;
+	*walked = (double)walks / n;
+	*refs = walks ? (double)(r.cpu->ctr.walk_refs - before.walk_refs) / walks : 0;
+	rig_destroy(&r);
+	return rate;
+}
+
+BENCH(mmu_walk)
+{
+	uint64_t n = ctx->quick ? 2000000 : 20000000;
+	double walked, refs;
+	double rate = walk_bench(HW_LVL_PT, 128ULL << 20, n, &walked, &refs);
 	double host = host_dependent_reads(32ULL << 20, n);
 	bench_figure("walk_translations_per_s", rate, "/s");
-	bench_figure("walk_fraction", (double)(r.cpu->ctr.walks - before.walks) / n, "ratio");
-	bench_figure("walk_refs_per_walk", (double)(r.cpu->ctr.walk_refs - before.walk_refs) /
-		     (double)(r.cpu->ctr.walks - before.walks), "refs");
+	bench_figure("walk_fraction", walked, "ratio");
+	bench_figure("walk_refs_per_walk", refs, "refs");
 	bench_figure("host_dependent_reads_32m_per_s", host, "/s");
 	bench_ratio("walk_vs_host_dependent_read", rate, host);
-	rig_destroy(&r);
 }
 
 BENCH(mmu_walk_2m)
 {
-	struct rig r;
 	uint64_t n = ctx->quick ? 2000000 : 20000000;
-	if (rig_init(&r, 64ULL << 20))
-		return;
-	map_all(&r, HW_LVL_PD);
-	random_stream(&r, n / 10);
-	struct hw_counters before = r.cpu->ctr;
-	double rate = random_stream(&r, n);
+	double walked, refs;
+	double rate = walk_bench(HW_LVL_PD, 64ULL << 20, n, &walked, &refs);
 	bench_figure("walk_2m_translations_per_s", rate, "/s");
-	bench_figure("walk_2m_walk_fraction", (double)(r.cpu->ctr.walks - before.walks) / n, "ratio");
-	rig_destroy(&r);
+	bench_figure("walk_2m_walk_fraction", walked, "ratio");
 }
