@@ -57,7 +57,7 @@ struct key {
 #define OFF(field) offsetof(struct hw_config, field)
 #define GEOM(arr, i, nm)                                                          \
 	{ nm ".entries", K_U32, OFF(arr[i].entries), 0, HW_MAX_ENTRIES },         \
-	{ nm ".ways", K_U32, OFF(arr[i].ways), 1, HW_MAX_WAYS },                  \
+	{ nm ".ways", K_U32, OFF(arr[i].ways), 0, HW_MAX_WAYS },                  \
 	{ nm ".repl", K_REPL, OFF(arr[i].repl), 0, 0 }
 #define TLB(i, nm) GEOM(tlb, i, nm), { nm ".sizes", K_SIZES, OFF(tlb[i].sizes), 0, 0 }
 #define LAT(f) { "lat." #f, K_U32, OFF(lat.f), 0, HW_MAX_LATENCY }
@@ -112,11 +112,16 @@ static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 	return 0;
 }
 
-/* Parse a comma-separated list of page sizes ("4k,2m,1g") into a mask. */
+/* Parse a comma-separated list of page sizes ("4k,2m,1g") into a mask;
+ * "none" is the empty list of an absent structure. */
 static int parse_sizes(const char *s, uint8_t *out)
 {
 	static const char *const names[HW_NR_PSIZES] = { "4k", "2m", "1g" };
 	uint8_t mask = 0;
+	if (!strcmp(s, "none")) {
+		*out = 0;
+		return 0;
+	}
 	while (*s) {
 		size_t n = strcspn(s, ",");
 		int found = -1;
@@ -167,7 +172,7 @@ static int set_value(struct hw_config *c, const struct key *k, const char *v, ch
 	else if (k->type == K_REPL)
 		errf(err, len, "%s: '%s' must be lru or plru", k->name, v);
 	else
-		errf(err, len, "%s: '%s' must be a comma-separated list of 4k, 2m, 1g", k->name, v);
+		errf(err, len, "%s: '%s' must be a comma-separated list of 4k, 2m, 1g (or none)", k->name, v);
 	return -EINVAL;
 }
 
@@ -182,12 +187,12 @@ int hw_config_set(struct hw_config *c, const char *key, const char *value, char 
 	return set_value(c, k, value, err, errlen);
 }
 
-/* Render a size mask as "4k,2m,1g". */
+/* Render a size mask as "4k,2m,1g" ("none" when empty). */
 static void render_sizes(uint8_t mask, char *buf, size_t len)
 {
 	static const char *const names[HW_NR_PSIZES] = { "4k", "2m", "1g" };
 	size_t at = 0;
-	buf[0] = '\0';
+	snprintf(buf, len, "none");
 	for (int i = 0; i < HW_NR_PSIZES && at < len; i++)
 		if (mask & HW_SIZE_BIT(i))
 			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "," : "", names[i]);

@@ -16,7 +16,7 @@
 #define S2M HW_SIZE_BIT(HW_PS_2M)
 #define S1G HW_SIZE_BIT(HW_PS_1G)
 #define GEOM(e, w, r, s) { .entries = (e), .ways = (w), .repl = HW_REPL_##r, .sizes = (s) }
-#define NONE { 0 }
+#define ABSENT(s) { .entries = 0, .ways = 0, .repl = HW_REPL_LRU, .sizes = (s) }
 
 #define GIB (1ULL << 30)
 
@@ -30,7 +30,7 @@
 		[HW_TLB_DTLB2M] = GEOM(32, 4, PLRU, S2M),                \
 		[HW_TLB_DTLB1G] = GEOM(8, 8, PLRU, S1G),                 \
 		[HW_TLB_STLB] = GEOM(2048, 16, PLRU, S4K | S2M | S1G),   \
-		[HW_TLB_STLB1G] = NONE,                                  \
+		[HW_TLB_STLB1G] = ABSENT(S1G),                           \
 	},                                                               \
 	.pwc = {                                                         \
 		[HW_PWC_PDE] = GEOM(32, 4, LRU, 0),                      \
@@ -83,8 +83,12 @@ static const struct hw_preset presets[] = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
 			.tlb = {
 				[HW_TLB_ITLB] = GEOM(64, 64, LRU, S4K | S2M | S1G),
+				[HW_TLB_ITLB2M] = ABSENT(S2M),
 				[HW_TLB_DTLB4K] = GEOM(72, 72, LRU, S4K | S2M | S1G),
+				[HW_TLB_DTLB2M] = ABSENT(S2M),
+				[HW_TLB_DTLB1G] = ABSENT(S1G),
 				[HW_TLB_STLB] = GEOM(3072, 24, LRU, S4K | S2M),
+				[HW_TLB_STLB1G] = ABSENT(S1G),
 			},
 			.pwc = {
 				[HW_PWC_PDE] = GEOM(32, 4, LRU, 0),
@@ -119,7 +123,9 @@ static const struct hw_preset presets[] = {
 				[HW_TLB_ITLB2M] = GEOM(2, 2, LRU, S2M),
 				[HW_TLB_DTLB4K] = GEOM(4, 2, LRU, S4K),
 				[HW_TLB_DTLB2M] = GEOM(2, 2, LRU, S2M),
+				[HW_TLB_DTLB1G] = ABSENT(S1G),
 				[HW_TLB_STLB] = GEOM(16, 4, LRU, S4K | S2M),
+				[HW_TLB_STLB1G] = ABSENT(S1G),
 			},
 			.pwc = {
 				[HW_PWC_PDE] = GEOM(2, 2, LRU, 0),
@@ -172,8 +178,9 @@ int hw_preset_describe(const struct hw_preset *p, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	append(buf, len, &at, "preset %s: %s\nsources:\n%s", p->name, p->description, p->sources);
-	append(buf, len, &at, "ram = %" PRIu64 "M\ncores = %d\npaging = %d\n", c->ram_bytes >> 20,
-	       c->nr_cpus, c->paging_levels);
+	bool gib = !(c->ram_bytes & ((1ULL << 30) - 1));
+	append(buf, len, &at, "ram = %" PRIu64 "%s\ncores = %d\npaging = %d\n",
+	       c->ram_bytes >> (gib ? 30 : 20), gib ? "G" : "M", c->nr_cpus, c->paging_levels);
 	for (size_t i = 0; hw_config_key(i); i++) {
 		hw_config_get(c, hw_config_key(i), v, sizeof v);
 		append(buf, len, &at, "%s = %s\n", hw_config_key(i), v);

@@ -19,8 +19,11 @@ int hw_tlb_init(struct hw_tlb *t, const struct hw_geom *g, const uint8_t *shifts
 	t->set_mask = t->sets - 1;
 	t->nshift = (uint8_t)n;
 	memcpy(t->shift, shifts, (size_t)n);
+	for (int i = 0; i < n; i++)
+		t->code[i] = (uint8_t)hw_tlb_code(shifts[i]);
 	t->key = calloc(g->entries, sizeof *t->key);
 	t->data = calloc(g->entries, sizeof *t->data);
+
 	if (g->repl == HW_REPL_PLRU)
 		t->plru = calloc(t->sets, sizeof *t->plru);
 	else
@@ -78,22 +81,53 @@ static uint32_t plru_victim(const struct hw_tlb *t, uint32_t s)
 	return w;
 }
 
-/* The way of set s to fill: the first invalid one, else the least recently
- * used (LRU) or the one the tree points at (PLRU). */
-static uint32_t victim(const struct hw_tlb *t, uint32_t s)
+/* The least recently used way of set s (LRU). */
+static uint32_t lru_victim(const struct hw_tlb *t, uint32_t s)
 {
-	uint64_t base = (uint64_t)s * t->ways;
-	for (uint32_t w = 0; w < t->ways; w++)
-		if (!t->key[base + w])
-			return w;
-	if (t->plru)
-		return plru_victim(t, s);
-	uint32_t best = 0;
+	const uint64_t *st = &t->stamp[(uint64_t)s * t->ways];
+	uint32_t oldest = 0;
 	for (uint32_t w = 1; w < t->ways; w++)
-		if (t->stamp[base + w] < t->stamp[base + best])
-			best = w;
-	return best;
+		if (st[w] < st[oldest])
+			oldest = w;
+	return oldest;
 }
+
+/* The way of set s to fill with key p: the entry already holding that page
+ * for the same PCID (or globally), else the first invalid way, else the
+ * least recently used (LRU) or the one the tree points at (PLRU). */
+static uint32_t fill_way(const struct hw_tlb *t, uint32_t s, uint64_t p)
+{
+	const uint64_t *k = &t->key[(uint64_t)s * t->ways];
+	uint32_t invalid = t->ways;
+	for (uint32_t w = 0; w < t->ways; w++) {
+		uint64_t ignore = ((k[w] | p) & HW_TLB_KEY_G) ? HW_TLB_KEY_G | HW_TLB_KEY_PCID : 0;
+		if (k[w] && !((k[w] ^ p) & ~ignore))
+			return w;
+		if (!k[w] && invalid == t->ways)
+			invalid = w;
+	}
+	if (invalid < t->ways)
+		return invalid;
+	return t->plru ? plru_victim(t, s) : lru_victim(t, s);
+}
+
+/* The index into shift[] of the shift an entry key holds. */
+static int key_shift_index(const struct hw_tlb *t, uint64_t k)
+{
+	unsigned code = (unsigned)(k >> HW_TLB_KEY_CODE) & 7;
+	for (int i = 0; i < t->nshift; i++)
+		if (t->code[i] == code)
+			return i;
+	return 0;
+}
+
+/* Empty slot i, keeping the per-size counts. */
+static void drop(struct hw_tlb *t, uint64_t i)
+{
+	t->nvalid[key_shift_index(t, t->key[i])]--;
+	t->key[i] = 0;
+}
+
 
 /* ---- lookup and fill --------------------------------------------------- */
 
@@ -101,6 +135,8 @@ static uint32_t victim(const struct hw_tlb *t, uint32_t s)
 int64_t hw_tlb_lookup(struct hw_tlb *t, uint64_t va, unsigned pcid)
 {
 	for (int si = 0; si < t->nshift; si++) {
+		if (!t->nvalid[si])
+			continue;
 		uint64_t vpn = va >> t->shift[si];
 		int64_t i = hw_tlb_find(t, vpn, si, pcid);
 		if (i >= 0) {
@@ -118,11 +154,14 @@ bool hw_tlb_insert(struct hw_tlb *t, uint64_t va, int si, unsigned pcid, bool gl
 		return false;
 	uint64_t vpn = va >> t->shift[si];
 	uint32_t s = (uint32_t)(vpn & t->set_mask);
-	int64_t i = hw_tlb_find(t, vpn, si, pcid);
-	uint32_t w = i >= 0 ? (uint32_t)(i % t->ways) : victim(t, s);
+	uint64_t key = hw_tlb_key(t, vpn, si, pcid) | (global ? HW_TLB_KEY_G : 0);
+	uint32_t w = fill_way(t, s, key);
 	uint64_t at = (uint64_t)s * t->ways + w;
-	bool evicted = i < 0 && t->key[at];
-	t->key[at] = hw_tlb_probe_key(vpn, t->shift[si], pcid) | (global ? HW_TLB_KEY_G : 0);
+	bool evicted = t->key[at] && t->key[at] != key;
+	if (t->key[at])
+		drop(t, at);
+	t->key[at] = key;
+	t->nvalid[si]++;
 	t->data[at] = data;
 	hw_tlb_touch(t, s, w);
 	return evicted;
@@ -145,7 +184,7 @@ static bool inv_selects(uint64_t k, const struct hw_inv *f)
 static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const struct hw_inv *f)
 {
 	uint64_t base = (uint64_t)s * t->ways, page = 0;
-	uint64_t code = si >= 0 ? hw_tlb_code(t->shift[si]) : 0;
+	uint64_t code = si >= 0 ? t->code[si] : 0;
 	uint32_t n = 0;
 	if (si >= 0)
 		page = va >> t->shift[si];
@@ -156,9 +195,33 @@ static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const
 		if (si >= 0 && ((k >> HW_TLB_KEY_VPN) != page ||
 				((k >> HW_TLB_KEY_CODE) & 7) != code))
 			continue;
-		t->key[base + w] = 0;
+		drop(t, base + w);
 		n++;
 	}
+	return n;
+}
+
+/* True when TLB entry i (a piece of a page of its data word's size) lies in
+ * the same page as va. */
+static bool covers_splintered(const struct hw_tlb *t, uint64_t i, uint64_t va)
+{
+	uint64_t k = t->key[i];
+	unsigned es = hw_tlb_key_shift(k);
+	unsigned rs = hw_psize_shift((enum hw_psize)((t->data[i] >> HW_R_SIZE_SHIFT) & 3));
+	unsigned s = rs > es ? rs : es;
+	return (((k >> HW_TLB_KEY_VPN) << es) >> s) == (va >> s);
+}
+
+/* Drop the selected entries anywhere in t that cover f->va, splinters of
+ * larger pages included. */
+static uint32_t inv_splintered(struct hw_tlb *t, const struct hw_inv *f)
+{
+	uint32_t n = 0;
+	for (uint64_t i = 0; i < (uint64_t)t->sets * t->ways; i++)
+		if (inv_selects(t->key[i], f) && covers_splintered(t, i, f->va)) {
+			drop(t, i);
+			n++;
+		}
 	return n;
 }
 
@@ -166,6 +229,8 @@ static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 {
 	uint32_t n = 0;
+	if (f->by_va && t->splinters)
+		return inv_splintered(t, f);
 	if (!f->by_va) {
 		for (uint32_t s = 0; s < t->sets; s++)
 			n += inv_set(t, s, -1, 0, f);

@@ -18,6 +18,7 @@
  *       and XD=1 (for narration), 3 bits each.
  * Replacement: true LRU by a last-use stamp per entry, or tree-PLRU with
  * ways-1 node bits per set. An invalid way is always filled first.
+ * Speed: page sizes with no valid entry are not probed.
  */
 #ifndef MMSIM_HW_TLB_H
 #define MMSIM_HW_TLB_H
@@ -48,9 +49,12 @@ struct hw_tlb {
 	uint64_t clock;
 	uint32_t sets, ways, set_mask;
 	uint8_t repl;
+	bool splinters;         /* holds pieces of larger pages (TLBs only) */
 	uint8_t nshift;         /* shifts (page sizes) held, ascending */
 	uint8_t shift[HW_NR_PSIZES];
+	uint8_t code[HW_NR_PSIZES];     /* hw_tlb_code(shift[i]) */
 	uint8_t id;             /* enum hw_tlb_id or hw_pwc_id, for narration */
+	uint32_t nvalid[HW_NR_PSIZES];  /* valid entries per shift: empty sizes are not probed */
 };
 
 /* What hw_tlb_invalidate drops. */
@@ -73,18 +77,24 @@ static inline uint64_t hw_tlb_code(unsigned shift)
 	return (shift - 3) / 9;
 }
 
-/* The probe key of vpn (at shift) for PCID pcid. */
-static inline uint64_t hw_tlb_probe_key(uint64_t vpn, unsigned shift, unsigned pcid)
+/* The probe key of page vpn at t's shift index si for PCID pcid. */
+static inline uint64_t hw_tlb_key(const struct hw_tlb *t, uint64_t vpn, int si, unsigned pcid)
 {
-	return vpn << HW_TLB_KEY_VPN | hw_tlb_code(shift) << HW_TLB_KEY_CODE | pcid;
+	return vpn << HW_TLB_KEY_VPN | (uint64_t)t->code[si] << HW_TLB_KEY_CODE | pcid;
+}
+
+/* The page shift an entry with key k covers (12, 21, ... 48). */
+static inline unsigned hw_tlb_key_shift(uint64_t k)
+{
+	return (unsigned)((k >> HW_TLB_KEY_CODE) & 7) * 9 + 3;
 }
 
 /* True when entry key k answers probe p: same page, and the same PCID
- * unless the entry is global. */
+ * unless the entry is global. A probe never has G set, so a non-global
+ * entry matches exactly. */
 static inline bool hw_tlb_key_match(uint64_t k, uint64_t p)
 {
-	uint64_t ignore = HW_TLB_KEY_G | ((k & HW_TLB_KEY_G) ? HW_TLB_KEY_PCID : 0);
-	return ((k ^ p) & ~ignore) == 0;
+	return k == p || ((k & HW_TLB_KEY_G) && !((k ^ p) & ~(HW_TLB_KEY_G | HW_TLB_KEY_PCID)));
 }
 
 /* Mark way w of set s as most recently used in the PLRU tree. */
@@ -103,7 +113,7 @@ static inline void hw_tlb_touch(struct hw_tlb *t, uint32_t s, uint32_t w)
  * arrays, or -1. Does not touch replacement state. */
 static inline int64_t hw_tlb_find(const struct hw_tlb *t, uint64_t vpn, int si, unsigned pcid)
 {
-	uint64_t p = hw_tlb_probe_key(vpn, t->shift[si], pcid);
+	uint64_t p = hw_tlb_key(t, vpn, si, pcid);
 	uint64_t base = (vpn & t->set_mask) * t->ways;
 	for (uint32_t w = 0; w < t->ways; w++)
 		if (hw_tlb_key_match(t->key[base + w], p))
@@ -120,7 +130,10 @@ int64_t hw_tlb_lookup(struct hw_tlb *t, uint64_t va, unsigned pcid);
  * Returns true when a valid entry was evicted to make room. */
 bool hw_tlb_insert(struct hw_tlb *t, uint64_t va, int si, unsigned pcid, bool global, uint64_t data);
 
-/* Drop the entries f selects. Returns how many were dropped. */
+/* Drop the entries f selects. With f->by_va, an entry is dropped when its
+ * page, or (TLBs with splinters) the larger page it is a piece of, holds
+ * f->va: SDM §4.10.2.3 — INVLPG and page faults drop every entry cached
+ * for the translation, however it was split. Returns how many. */
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f);
 
 /* Number of valid entries (tests, narration). */

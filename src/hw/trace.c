@@ -83,12 +83,14 @@ static int format_fault(const struct hw_event *ev, char *buf, size_t len)
 	hw_rule_format((enum hw_rule)ev->rule, ev->rule_level, ev->pkey, why, sizeof why);
 	if (e->vector != HW_EXC_PF)
 		return snprintf(buf, len, "  %s: %s", e->vector == HW_EXC_GP ? "#GP(0)" : "#UD", why);
-	return snprintf(buf, len, "  #PF error 0x%" PRIx32 " (%s%s%s%s%s%s) CR2=0x%" PRIx64 ": %s%s0x%" PRIx64,
+	char bits[32] = "";
+	if (ev->value)
+		snprintf(bits, sizeof bits, ", bits 0x%" PRIx64, ev->value);
+	return snprintf(buf, len, "  #PF error 0x%" PRIx32 " (%s%s%s%s%s%s) CR2=0x%" PRIx64 ": %s%s",
 			e->error_code, e->error_code & HW_PF_P ? "P" : "not-present",
 			e->error_code & HW_PF_W ? " W" : " R", e->error_code & HW_PF_U ? " U" : " S",
 			e->error_code & HW_PF_RSVD ? " RSVD" : "", e->error_code & HW_PF_I ? " I" : "",
-			e->error_code & HW_PF_PK ? " PK" : "", e->cr2, why,
-			ev->value ? ", bits " : "", ev->value);
+			e->error_code & HW_PF_PK ? " PK" : "", e->cr2, why, bits);
 }
 
 /* One walk step: level names, index, entry address, value, decoded. */
@@ -110,14 +112,22 @@ static int format_inv(const struct hw_event *ev, char *buf, size_t len)
 			ev->cpu, name, ev->va, ev->pcid, ev->count, ev->old);
 }
 
-/* A permission decision. */
+/* A permission decision: the rule that denied, or what the page allows. */
 static int format_perm(const struct hw_event *ev, char *buf, size_t len)
 {
 	char why[96];
+	unsigned a = (unsigned)ev->value;
+	if (ev->rule == HW_RULE_ALLOWED)
+		return snprintf(buf, len, "  allowed: %s %s of a %s page (%s%s)",
+				ev->priv < HW_NR_PRIV ? priv_names[ev->priv] : "?",
+				ev->kind < HW_NR_ACCESS ? kind_names[ev->kind] : "?",
+				a & HW_R_U ? "user" : "supervisor",
+				a & HW_R_W ? "writable at every level" : "read-only",
+				a & HW_R_XD ? ", execute-disabled" : "");
 	hw_rule_format((enum hw_rule)ev->rule, ev->rule_level, ev->pkey, why, sizeof why);
 	if (ev->rule == HW_RULE_CLEAN)
 		return snprintf(buf, len, "  %s", why);
-	return snprintf(buf, len, "  %s: %s", ev->hit ? "allowed" : "denied", why);
+	return snprintf(buf, len, "  denied: %s", why);
 }
 
 /* An access starting. */

@@ -50,22 +50,24 @@ static struct hw_xlat finish(struct hw_cpu *cpu, uint64_t va, uint64_t pa, unsig
 /* Raise #PF for va with error code: CR2, counters, narration, and the
  * invalidation a page fault performs (SDM §4.10.4.1). */
 static struct hw_xlat raise_pf(struct hw_cpu *cpu, uint64_t va, uint32_t code, enum hw_rule rule,
-			       int level, uint64_t rsvd)
+			       int level, uint64_t rsvd, unsigned attrs)
 {
 	struct hw_xlat x = xlat_exc(HW_EXC_PF, code, va);
 	cpu->cr2 = va;
 	cpu->ctr.pf[code & 63]++;
 	hw_emit(cpu, .type = HW_EV_FAULT, .va = va, .exc = x.exc, .rule = (uint8_t)rule,
-		.rule_level = (int8_t)level, .value = rsvd);
+		.rule_level = (int8_t)level, .value = rsvd, .pkey = (uint8_t)((attrs >> HW_R_PKEY_SHIFT) & 0xF));
 	hw_flush_fault(cpu, va & cpu->va_mask);
 	return x;
 }
 
-/* Narrate an access-rights decision. */
-static void narrate_perm(struct hw_cpu *cpu, uint64_t va, enum hw_rule rule, int level, unsigned attrs)
+/* Narrate an access-rights decision about a page with attributes attrs. */
+static void narrate_perm(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv,
+			 enum hw_rule rule, int level, unsigned attrs)
 {
-	hw_emit(cpu, .type = HW_EV_PERM, .va = va, .hit = rule == HW_RULE_ALLOWED, .rule = (uint8_t)rule,
-		.rule_level = (int8_t)level, .pkey = (uint8_t)((attrs >> HW_R_PKEY_SHIFT) & 0xF));
+	hw_emit(cpu, .type = HW_EV_PERM, .va = va, .kind = (uint8_t)kind, .priv = (uint8_t)priv,
+		.hit = rule == HW_RULE_ALLOWED, .rule = (uint8_t)rule, .rule_level = (int8_t)level,
+		.value = attrs & 0xff, .pkey = (uint8_t)((attrs >> HW_R_PKEY_SHIFT) & 0xF));
 }
 
 /* Count a miss at the L1 for kind (and the STLB when l2) resolved by a
@@ -79,12 +81,6 @@ static void count_miss(struct hw_cpu *cpu, enum hw_access kind, unsigned bucket,
 
 /* ---- TLB levels ---------------------------------------------------------- */
 
-/* The page shift an entry with key k covers. */
-static unsigned entry_shift(uint64_t k)
-{
-	return (unsigned)((k >> HW_TLB_KEY_CODE) & 7) * 9 + 3;
-}
-
 /* Decide an access that hit entry (k, d) of level lv: see probe_level. */
 static enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
 			     enum hw_priv priv, uint64_t k, uint64_t d, struct hw_xlat *x)
@@ -94,16 +90,16 @@ static enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t 
 	uint32_t err = hw_perm_check(cpu, (unsigned)(d & 0xff), kind, priv, cpu->ac, &rule);
 	if (!err && kind == HW_WRITE && !(d & HW_R_D)) {
 		cpu->ctr.dirty_miss++;
-		narrate_perm(cpu, va, HW_RULE_CLEAN, 0, (unsigned)d);
+		narrate_perm(cpu, va, kind, priv, HW_RULE_CLEAN, 0, (unsigned)d);
 		return MISS;
 	}
 	cpu->ctr.tlb_hit[lv][size]++;
-	narrate_perm(cpu, va, rule, 0, (unsigned)d);
+	narrate_perm(cpu, va, kind, priv, rule, 0, (unsigned)d);
 	if (err) {
-		*x = raise_pf(cpu, va, err, rule, 0, 0);
+		*x = raise_pf(cpu, va, err, rule, 0, 0, (unsigned)d);
 		return FAULTED;
 	}
-	uint64_t pa = (d & HW_PTE_ADDR_MASK) | (va & ((1ULL << entry_shift(k)) - 1));
+	uint64_t pa = (d & HW_PTE_ADDR_MASK) | (va & ((1ULL << hw_tlb_key_shift(k)) - 1));
 	*x = finish(cpu, va, pa, hw_psize_shift((enum hw_psize)size), (unsigned)d);
 	return HIT;
 }
@@ -122,7 +118,7 @@ static enum probe probe_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t
 			continue;
 		int64_t i = hw_tlb_lookup(t, mva, cpu->pcid);
 		hw_emit(cpu, .type = HW_EV_TLB_PROBE, .va = va, .tlb = *id, .hit = i >= 0,
-			.page_shift = (uint8_t)(i >= 0 ? entry_shift(t->key[i]) : 0));
+			.page_shift = (uint8_t)(i >= 0 ? hw_tlb_key_shift(t->key[i]) : 0));
 		if (i < 0)
 			continue;
 		*k = t->key[i];
@@ -171,6 +167,7 @@ static void fill_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t mva, u
 	unsigned es = t->shift[si];
 	uint64_t base = page | (mva & ((1ULL << shift) - 1) & ~((1ULL << es) - 1));
 	bool evicted = hw_tlb_insert(t, mva, si, cpu->pcid, global, base | low);
+	t->splinters |= es < shift;
 	cpu->ctr.fills[t->id]++;
 	cpu->ctr.evictions[t->id] += evicted;
 	hw_emit(cpu, .type = HW_EV_TLB_FILL, .va = mva, .tlb = t->id, .page_shift = (uint8_t)es,
@@ -196,13 +193,14 @@ static struct hw_xlat walk_path(struct hw_cpu *cpu, uint64_t va, enum hw_access 
 	enum hw_rule rule;
 	if (hw_walk(cpu, &w)) {
 		count_miss(cpu, kind, HW_NR_PSIZES, true);
-		return raise_pf(cpu, va, w.error | hw_pf_access_bits(cpu, kind, priv), w.rule, w.level, w.rsvd_bits);
+		return raise_pf(cpu, va, w.error | hw_pf_access_bits(cpu, kind, priv), w.rule, w.level,
+				w.rsvd_bits, 0);
 	}
 	uint32_t err = hw_perm_check(cpu, w.attrs, kind, priv, cpu->ac, &rule);
-	narrate_perm(cpu, va, rule, hw_walk_rule_level(&w, rule), w.attrs);
+	narrate_perm(cpu, va, kind, priv, rule, hw_walk_rule_level(&w, rule), w.attrs);
 	if (err) {
 		count_miss(cpu, kind, HW_NR_PSIZES, true);
-		return raise_pf(cpu, va, err, rule, hw_walk_rule_level(&w, rule), 0);
+		return raise_pf(cpu, va, err, rule, hw_walk_rule_level(&w, rule), 0, w.attrs);
 	}
 	hw_walk_finish(cpu, &w, kind == HW_WRITE);
 	enum hw_psize size = hw_level_psize(w.leaf);

@@ -28,8 +28,8 @@ struct hw_xlat {
  * uses and fills the TLBs and paging-structure caches, sets A/D bits in
  * RAM, counts, charges cycles, narrates. On #PF also sets CR2 and drops the
  * cached entries for va (SDM §4.10.4.1). */
-static inline struct hw_xlat hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind,
-					  enum hw_priv priv);
+static inline __attribute__((always_inline)) struct hw_xlat
+hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv);
 
 /* Everything but the inline L1 hit. */
 struct hw_xlat hw_translate_slow(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv);
@@ -67,14 +67,15 @@ static inline bool hw_canonical(const struct hw_cpu *cpu, uint64_t va)
 }
 
 /* See above. Hits in the first L1 TLB for the kind, in its smallest page
- * size, with rights that need no walk, return here; the rest go slow. */
-static inline struct hw_xlat hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind,
-					  enum hw_priv priv)
+ * size, with rights that need no walk, return here; the rest go slow.
+ * Always inlined, so the result stays in registers. */
+static inline __attribute__((always_inline)) struct hw_xlat
+hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv)
 {
 	struct hw_tlb *t = (unsigned)kind < HW_NR_ACCESS ? cpu->l1_fast[kind] : NULL;
 	if (__builtin_expect(t && !cpu->trace && (unsigned)priv < HW_NR_PRIV && hw_canonical(cpu, va), 1)) {
 		uint64_t vpn = (va & cpu->va_mask) >> t->shift[0];
-		uint64_t p = hw_tlb_probe_key(vpn, t->shift[0], cpu->pcid);
+		uint64_t p = hw_tlb_key(t, vpn, 0, cpu->pcid);
 		uint32_t s = (uint32_t)(vpn & t->set_mask);
 		const uint64_t *k = &t->key[(uint64_t)s * t->ways];
 		for (uint32_t w = 0; w < t->ways; w++) {
