@@ -18,6 +18,11 @@ int ram_init(struct ram *r, uint64_t size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
+	/* Host huge pages behind simulated RAM: a 2 MiB host fault instead of 512
+	 * small ones, and fewer host TLB misses on page walks. Idle RSS grows by
+	 * at most the few 2 MiB regions boot touches. Advisory: ignored where
+	 * THP is off. */
+	madvise(p, size, MADV_HUGEPAGE);
 	r->base = p;
 	r->size = size;
 	return 0;
