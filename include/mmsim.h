@@ -43,7 +43,12 @@ void mmsim_config_free(mmsim_config *c);
 /*
  * Set one key from text, as `-o key=value` does: "ram" (bytes, or with a
  * K/M/G/T suffix, binary: "4G"), "cores", "paging" (4 or 5),
- * "min_free_kbytes" (0: computed), "seed". Returns 0, -ENOENT for an unknown
+ * "min_free_kbytes" (0: computed), "seed" (of every random choice),
+ * "aslr" (0: the setarch -R layout, the default; 1 or 2: as
+ * kernel.randomize_va_space), "zero_page" (1: read faults map the shared
+ * zero page, Linux's default; 0: they get a fresh page), then the
+ * hardware's keys ("pcid", "maxphyaddr", "stlb.entries", "lat.walk_ref",
+ * ...: mmsim_config_key lists them). Returns 0, -ENOENT for an unknown
  * key or -EINVAL for a bad value; errbuf (may be NULL) then says why.
  */
 int mmsim_config_set(mmsim_config *c, const char *key, const char *value,
@@ -146,11 +151,220 @@ struct mmsim_slabinfo {
 };
 int mmsim_kmem_cache_info(mmsim_machine *m, int cache, struct mmsim_slabinfo *info);
 
+/* ---- processes ------------------------------------------------------------- */
+
+/*
+ * Processes and threads are named by their pid (a thread's pid is its tid,
+ * as on Linux). A pid stays valid until the process exits or a fatal signal
+ * kills it; afterwards every call with it returns -ESRCH. Each task runs on
+ * one core; calls that act as the task (system calls, accesses) run it on
+ * its core first, which is a context switch when another task was running
+ * there.
+ */
+
+/* A new process running program name (its comm, at most 15 characters kept)
+ * on core, with the address space of a freshly exec'd small PIE: image,
+ * heap start, vDSO, stack. Returns its pid, or -EINVAL (bad core),
+ * -ENOMEM. */
+int mmsim_spawn(mmsim_machine *m, const char *name, int core);
+
+/* A new thread of pid's process on core, sharing its address space.
+ * Returns the thread's pid, -ESRCH, -EINVAL or -ENOMEM. */
+int mmsim_thread(mmsim_machine *m, int pid, int core);
+
+/* fork(): a child of pid's process on core (-1: the parent's core) with a
+ * copy-on-write copy of its address space. Returns the child's pid, -ESRCH,
+ * -EINVAL or -ENOMEM (the parent is unchanged). */
+int mmsim_fork(mmsim_machine *m, int pid, int core);
+
+/* exit_group(code): every thread of pid's process exits and its memory is
+ * released. 0 or -ESRCH. */
+int mmsim_exit(mmsim_machine *m, int pid, int code);
+
+/* Move the task pid to core and run it there (a context switch with the
+ * machine's PCID policy). 0, -ESRCH or -EINVAL. */
+int mmsim_run_on(mmsim_machine *m, int pid, int core);
+
+/* What the kernel knows of a task. */
+struct mmsim_task_info {
+	int pid, tgid, ppid;           /* ppid: 0 for a spawned process */
+	int core;
+	char comm[16];
+	int nr_threads;
+};
+int mmsim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info);
+
+/* The pids of the live tasks in increasing order into pids[0..max-1];
+ * returns how many there are (may exceed max). */
+int mmsim_tasks(mmsim_machine *m, int *pids, int max);
+
+/* ---- system calls ---------------------------------------------------------- */
+
+/*
+ * The memory system calls of Linux x86-64, made by task pid, with Linux's
+ * arguments, results and errno (the constants below have Linux's values).
+ * Each returns what the system call returns on success (an address, or 0)
+ * and a negative errno on failure (-ESRCH for a dead pid). A file
+ * descriptor other than -1 gets -EBADF (no files yet).
+ */
+int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot,
+		   unsigned long flags, int fd, uint64_t offset);
+int64_t mmsim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int64_t mmsim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot);
+int64_t mmsim_mremap(mmsim_machine *m, int pid, uint64_t old_addr, uint64_t old_len,
+		     uint64_t new_len, unsigned long flags, uint64_t new_addr);
+/* brk(addr): the new break, or the old one when refused (never an errno;
+ * brk(0) asks for the current break), as the raw Linux system call. */
+int64_t mmsim_brk(mmsim_machine *m, int pid, uint64_t addr);
+int64_t mmsim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice);
+int64_t mmsim_mlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int64_t mmsim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned flags);
+int64_t mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int64_t mmsim_mlockall(mmsim_machine *m, int pid, int flags);
+int64_t mmsim_munlockall(mmsim_machine *m, int pid);
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name): name the
+ * anonymous VMAs of the range ("[anon:name]" in maps); NULL clears. */
+int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len,
+				const char *name);
+
+/* Linux's values (asm-generic/mman-common.h, x86 mman.h). */
+enum {
+	MMSIM_PROT_NONE = 0x0, MMSIM_PROT_READ = 0x1, MMSIM_PROT_WRITE = 0x2, MMSIM_PROT_EXEC = 0x4,
+	MMSIM_PROT_GROWSDOWN = 0x01000000, MMSIM_PROT_GROWSUP = 0x02000000,
+};
+enum {
+	MMSIM_MAP_SHARED = 0x01, MMSIM_MAP_PRIVATE = 0x02, MMSIM_MAP_SHARED_VALIDATE = 0x03,
+	MMSIM_MAP_FIXED = 0x10, MMSIM_MAP_ANONYMOUS = 0x20, MMSIM_MAP_32BIT = 0x40,
+	MMSIM_MAP_GROWSDOWN = 0x100, MMSIM_MAP_DENYWRITE = 0x800, MMSIM_MAP_EXECUTABLE = 0x1000,
+	MMSIM_MAP_LOCKED = 0x2000, MMSIM_MAP_NORESERVE = 0x4000, MMSIM_MAP_POPULATE = 0x8000,
+	MMSIM_MAP_NONBLOCK = 0x10000, MMSIM_MAP_STACK = 0x20000, MMSIM_MAP_HUGETLB = 0x40000,
+	MMSIM_MAP_SYNC = 0x80000, MMSIM_MAP_FIXED_NOREPLACE = 0x100000,
+	MMSIM_MAP_UNINITIALIZED = 0x4000000,
+};
+enum {
+	MMSIM_MADV_NORMAL = 0, MMSIM_MADV_RANDOM = 1, MMSIM_MADV_SEQUENTIAL = 2,
+	MMSIM_MADV_WILLNEED = 3, MMSIM_MADV_DONTNEED = 4, MMSIM_MADV_FREE = 8,
+	MMSIM_MADV_REMOVE = 9, MMSIM_MADV_DONTFORK = 10, MMSIM_MADV_DOFORK = 11,
+	MMSIM_MADV_MERGEABLE = 12, MMSIM_MADV_UNMERGEABLE = 13, MMSIM_MADV_HUGEPAGE = 14,
+	MMSIM_MADV_NOHUGEPAGE = 15, MMSIM_MADV_DONTDUMP = 16, MMSIM_MADV_DODUMP = 17,
+	MMSIM_MADV_WIPEONFORK = 18, MMSIM_MADV_KEEPONFORK = 19, MMSIM_MADV_COLD = 20,
+	MMSIM_MADV_PAGEOUT = 21, MMSIM_MADV_POPULATE_READ = 22, MMSIM_MADV_POPULATE_WRITE = 23,
+};
+enum { MMSIM_MREMAP_MAYMOVE = 1, MMSIM_MREMAP_FIXED = 2, MMSIM_MREMAP_DONTUNMAP = 4 };
+enum { MMSIM_MLOCK_ONFAULT = 1 };
+enum { MMSIM_MCL_CURRENT = 1, MMSIM_MCL_FUTURE = 2, MMSIM_MCL_ONFAULT = 4 };
+
+/*
+ * Flags as text, the way scripts write them: the C names in lower case
+ * without their prefix, joined with '|'. kind is "prot" (also "r", "rw",
+ * "rwx", "none"), "map", "madv", "mremap", "mlock" or "mcl". "" is 0.
+ * Returns 0 and *out, or -EINVAL naming the bad word in errbuf.
+ */
+int mmsim_parse_flags(const char *kind, const char *text, unsigned long *out, char *errbuf,
+		      size_t errlen);
+
+/* The reverse: value as text of kind ("read|write", "private|anonymous";
+ * unknown bits as hex). Returns what snprintf returns. */
+int mmsim_format_flags(const char *kind, unsigned long value, char *buf, size_t len);
+
+/* ---- accesses through the MMU ---------------------------------------------- */
+
+enum mmsim_access { MMSIM_READ, MMSIM_WRITE, MMSIM_FETCH };
+
+/* The fatal signal an access raised (Linux's siginfo numbers). */
+struct mmsim_fault {
+	int signo;                     /* 11 SIGSEGV, 7 SIGBUS, 9 SIGKILL (OOM) */
+	int code;                      /* si_code: 1 SEGV_MAPERR, 2 SEGV_ACCERR, ... */
+	uint64_t addr;                 /* si_addr */
+	int trapno;                    /* 14 #PF, 13 #GP */
+	uint32_t error_code;           /* the #PF error code */
+};
+
+/*
+ * Task pid reads, writes or fetches len bytes at addr from its core in user
+ * mode, through the TLBs and page walks, crossing pages; page faults are
+ * handled by the kernel and the access resumes, as the instruction would.
+ * Returns 0; -EFAULT when a fault was fatal (*fault, if not NULL, says which
+ * signal: the process is dead, as on Linux, and bytes before the faulting
+ * page have been moved, as by a memcpy); -ESRCH for a dead pid.
+ */
+int mmsim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
+		 enum mmsim_access kind, struct mmsim_fault *fault);
+
+/* One access of one byte per page of [addr, addr + len), as a program
+ * touching its memory does, except that a write stores the byte already
+ * there (memory keeps its contents; faults, TLB fills and the A and D flags
+ * are those of a write). Same results as mmsim_access. buf NULL in
+ * mmsim_access touches the same way. */
+int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
+		struct mmsim_fault *fault);
+
+/* Names for a fault's numbers: "SIGSEGV", "SEGV_ACCERR" ("SI_KERNEL", ...). */
+const char *mmsim_signal_name(int signo);
+const char *mmsim_sigcode_name(int signo, int code);
+
+/* The physical address va maps to in pid's page tables (no TLB, no fault,
+ * nothing changes): 0 and *pa, -ENOENT when nothing is mapped, -ESRCH. */
+int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
+
+/* ---- knobs ----------------------------------------------------------------- */
+
+/* sysctl-like settings of the running kernel, by their /proc/sys name with
+ * dots: "vm.overcommit_memory", "vm.overcommit_ratio", "vm.max_map_count",
+ * "vm.min_free_kbytes", "vm.watermark_scale_factor",
+ * "vm.percpu_pagelist_high_fraction", "kernel.randomize_va_space". Values
+ * as text. 0, -ENOENT (unknown name) or -EINVAL (bad value; see
+ * mmsim_last_error). */
+int mmsim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
+int mmsim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
+const char *mmsim_sysctl_name(size_t i);
+
 /* ---- counters -------------------------------------------------------------- */
 
 /* A /proc/vmstat counter by name ("pgfree", "nr_free_pages", ...). 0 and
  * *value, or -ENOENT. */
 int mmsim_vmstat(mmsim_machine *m, const char *name, uint64_t *value);
+
+/* One named counter. Names are dotted paths ("tlb.l1d.hit.4k",
+ * "faults.minor"), stable across releases; scripts turn them into nested
+ * tables and --json into objects. */
+struct mmsim_stat {
+	char name[48];
+	uint64_t value;
+};
+
+/*
+ * The machine's counters: the hardware's summed over cores (accesses by
+ * kind; TLB hits and misses per level and page size; walks, walk
+ * references, paging-structure-cache hits; page faults by error code; TLB
+ * invalidations by kind; cycles of the cost model), then each core's as
+ * "cpuN.<name>", then the kernel's (faults, shootdowns: vmstat's names).
+ * Fills out[0..max-1] and returns how many there are.
+ */
+size_t mmsim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max);
+
+/*
+ * A task's counters: "minflt" and "majflt" with getrusage's meaning (its
+ * process's threads summed for a leader, as RUSAGE_SELF), then what the
+ * MMU did for its accesses: "accesses", "tlb.hit", "tlb.miss", "walks",
+ * "walk_refs", "pwc.hit", "page_faults", "cycles". Returns the count
+ * (filling at most max), or -ESRCH.
+ */
+int mmsim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max);
+
+/* ---- explain mode ----------------------------------------------------------- */
+
+/*
+ * Narration: from now on fn(ctx, line) receives, line by line, everything
+ * the machine does for the API calls made: each system call with its
+ * arguments and result; for each access the TLB probes, the virtual address
+ * split into its table indexes, each walk step (Intel and Linux level
+ * names, the entry decoded), the permission decision, the page-fault
+ * handler's steps named after the Linux functions, the PTEs written, the
+ * TLB flushes and shootdowns. fn NULL turns it off. Lines have no newline.
+ */
+typedef void (*mmsim_explain_fn)(void *ctx, const char *line);
+void mmsim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,37 @@ struct mmsim_machine {
 	struct api_cache **caches;     /* handle h is caches[h - 1] */
 	int nr_caches;
 	char last_error[256];
+	mmsim_explain_fn explain_fn;   /* NULL: explain mode off */
+	void *explain_ctx;
+	char flags_text[2][160];       /* api_flags_text's buffers */
 };
+
+struct task_struct;
+
+/* The live task pid, or NULL with -ESRCH recorded on m. */
+struct task_struct *api_task(mmsim_machine *m, int pid);
+
+/* value as the text of kind (mmsim_format_flags) in buffer slot (0 or 1)
+ * of m, for narration. */
+const char *api_flags_text(mmsim_machine *m, const char *kind, unsigned long value, int slot);
+
+/* Narration of API calls, only when explain mode is on (the arguments are
+ * not evaluated otherwise). A system call by t; a call on the machine; the
+ * result of the call narrated last. */
+#define api_narrate_syscall(m, t, ...)                                        \
+	do {                                                                   \
+		if ((m)->explain_fn)                                           \
+			api_narrate_syscall_((m), (t), __VA_ARGS__);           \
+	} while (0)
+#define api_narrate_call(m, ...)                                               \
+	do {                                                                   \
+		if ((m)->explain_fn)                                           \
+			api_narrate((m), __VA_ARGS__);                         \
+	} while (0)
+void api_narrate_syscall_(mmsim_machine *m, struct task_struct *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void api_narrate(mmsim_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void api_narrate_result(mmsim_machine *m, int64_t r);
 
 /* Record a failure message on m and return err (a negative errno). */
 int api_fail(mmsim_machine *m, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

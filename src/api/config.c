@@ -121,6 +121,30 @@ static int set_seed(mmsim_config *c, const char *v, char *eb, size_t el)
 	return 0;
 }
 
+static int set_aslr(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 0, 2, &n)) {
+		api_errbuf(eb, el, "aslr: '%s' must be 0 (off, the setarch -R layout), 1 or 2 "
+			   "(kernel.randomize_va_space)", v);
+		return -EINVAL;
+	}
+	c->kernel.aslr = (int)n;
+	return 0;
+}
+
+static int set_zero_page(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 0, 1, &n)) {
+		api_errbuf(eb, el, "zero_page: '%s' must be 1 (read faults map the shared zero page) "
+			   "or 0 (they get a fresh page)", v);
+		return -EINVAL;
+	}
+	c->kernel.no_zero_page = !n;
+	return 0;
+}
+
 static void get_ram(const mmsim_config *c, char *b, size_t n)
 {
 	uint64_t v = c->hw.ram_bytes;
@@ -135,6 +159,8 @@ static void get_cores(const mmsim_config *c, char *b, size_t n) { snprintf(b, n,
 static void get_paging(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.paging_levels); }
 static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.min_free_kbytes); }
 static void get_seed(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->seed); }
+static void get_aslr(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.aslr); }
+static void get_zero_page(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_zero_page); }
 
 static const struct config_key {
 	const char *name;
@@ -146,6 +172,8 @@ static const struct config_key {
 	{ "paging", set_paging, get_paging },
 	{ "min_free_kbytes", set_min_free_kbytes, get_mfk },
 	{ "seed", set_seed, get_seed },
+	{ "aslr", set_aslr, get_aslr },
+	{ "zero_page", set_zero_page, get_zero_page },
 };
 #define NR_KEYS (sizeof keys / sizeof keys[0])
 

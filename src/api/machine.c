@@ -71,7 +71,9 @@ int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size
 		api_errbuf(eb, el, "cannot build the cores: %s", mmsim_strerror(err));
 		goto fail_ram;
 	}
-	if ((err = kernel_init(&m->kernel, &m->hw, &c->kernel))) {
+	struct kernel_config kcfg = c->kernel;
+	kcfg.seed = c->seed;
+	if ((err = kernel_init(&m->kernel, &m->hw, &kcfg))) {
 		api_errbuf(eb, el, "kernel boot failed: %s", mmsim_strerror(err));
 		hw_machine_destroy(&m->hw);
 		goto fail_ram;

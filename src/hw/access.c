@@ -44,7 +44,7 @@ int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_ac
 		done += n[pieces];
 	}
 	done = 0;
-	for (int i = 0; i < pieces; i++) {
+	for (int i = 0; buf && i < pieces; i++) {
 		phys_move(cpu->ram, pa[i], (uint8_t *)buf + done, n[i], kind == HW_WRITE);
 		done += n[i];
 	}

@@ -47,7 +47,9 @@ struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_acc
  * buf, HW_READ and HW_FETCH load into it) as priv. Every page the access
  * touches is translated before any byte moves, so a fault leaves memory
  * unchanged. Bytes beyond the end of RAM read as 0xff and are not written.
- * Returns 0, -EFAULT with *exc set, or -EINVAL when len > HW_ACCESS_MAX. */
+ * Returns 0, -EFAULT with *exc set, or -EINVAL when len > HW_ACCESS_MAX.
+ * buf NULL is a touch: the translations happen with all their effects (TLB
+ * fills, A and D flags) but no byte moves, so memory keeps its contents. */
 int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_access kind,
 	      enum hw_priv priv, struct hw_exception *exc);
 

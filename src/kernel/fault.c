@@ -164,16 +164,42 @@ static int handle_exception(struct kernel *k, struct task_struct *t, const struc
 	return rc;
 }
 
-/* See fault.h. */
-int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
-		enum hw_access kind)
+/* The counters of core c that a task's statistics follow. */
+static void mmu_snapshot(const struct hw_counters *c, struct task_mmu_stats *s)
 {
-	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
-	uint8_t *b = buf;
+	*s = (struct task_mmu_stats){ .walks = c->walks, .walk_refs = c->walk_refs, .cycles = c->cycles };
+	for (int k = 0; k < HW_NR_ACCESS; k++)
+		s->accesses += c->access[k];
+	for (int ps = 0; ps < HW_NR_PSIZES; ps++) {
+		s->l1_hits += c->tlb_hit[HW_L1I][ps] + c->tlb_hit[HW_L1D][ps];
+		s->l2_hits += c->tlb_hit[HW_L2][ps];
+	}
+	for (int p = 0; p < HW_NR_PWCS; p++)
+		s->pwc_hits += c->pwc_hit[p];
+	for (int e = 0; e < 64; e++)
+		s->page_faults += c->pf[e];
+}
 
-	if (t->state != TASK_RUNNING)
-		return -ESRCH;
-	schedule_task(k, t);
+/* Add what core c counted since before to t's statistics. */
+static void mmu_account(struct task_struct *t, const struct hw_counters *c,
+			const struct task_mmu_stats *before)
+{
+	struct task_mmu_stats now;
+	mmu_snapshot(c, &now);
+	t->mmu.accesses += now.accesses - before->accesses;
+	t->mmu.l1_hits += now.l1_hits - before->l1_hits;
+	t->mmu.l2_hits += now.l2_hits - before->l2_hits;
+	t->mmu.walks += now.walks - before->walks;
+	t->mmu.walk_refs += now.walk_refs - before->walk_refs;
+	t->mmu.pwc_hits += now.pwc_hits - before->pwc_hits;
+	t->mmu.page_faults += now.page_faults - before->page_faults;
+	t->mmu.cycles += now.cycles - before->cycles;
+}
+
+/* task_access once t runs on its core: the user-mode copy loop. */
+static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va,
+			  uint8_t *b, uint64_t len, enum hw_access kind)
+{
 	hw_set_cpl(cpu, 3);
 	while (len) {
 		uint64_t chunk = HW_ACCESS_MAX - (va & (PAGE_SIZE - 1));
@@ -197,9 +223,26 @@ int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf,
 			return rc;
 		}
 		va += chunk;
-		b += chunk;
+		if (b)
+			b += chunk;
 		len -= chunk;
 	}
 	hw_set_cpl(cpu, 0);
 	return 0;
+}
+
+/* See fault.h. */
+int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
+		enum hw_access kind)
+{
+	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
+
+	if (t->state != TASK_RUNNING)
+		return -ESRCH;
+	schedule_task(k, t);
+	struct task_mmu_stats before;
+	mmu_snapshot(&cpu->ctr, &before);
+	int rc = do_task_access(k, t, cpu, va, buf, len, kind);
+	mmu_account(t, &cpu->ctr, &before);
+	return rc;
 }

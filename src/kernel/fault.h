@@ -25,7 +25,8 @@ int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_
  * handled and the access retried, as on return from the exception. Returns
  * 0, -EFAULT when a fatal signal was raised (t->fatal says which; the caller
  * kills the process), or -ESRCH for a dead task. Like a user memcpy that
- * faults midway, the bytes before the faulting page have been moved.
+ * faults midway, the bytes before the faulting page have been moved. buf
+ * NULL touches: every effect of the access but moving bytes (hw_access).
  */
 int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
 		enum hw_access kind);

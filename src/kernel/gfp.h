@@ -114,6 +114,10 @@ void drain_all_pages(struct kernel *k, struct zone *zone);
  */
 typedef uint64_t (*reclaim_fn)(struct kernel *k, gfp_t gfp, unsigned order);
 
+/* The smallest nonzero vm.percpu_pagelist_high_fraction (Linux:
+ * MIN_PERCPU_PAGELIST_HIGH_FRACTION). */
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
+
 /* Recompute watermarks and lowmem reserves, e.g. after vm.min_free_kbytes
  * changed (Linux: setup_per_zone_wmarks + setup_per_zone_lowmem_reserve). */
 void setup_per_zone_wmarks(struct kernel *k);

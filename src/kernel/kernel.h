@@ -41,7 +41,8 @@ struct mem_range {
 struct kernel_config {
 	int min_free_kbytes;       /* 0: computed as Linux does at boot */
 	bool no_zero_page;         /* read faults get a fresh page (pvm_no_zero_page) */
-	bool aslr;                 /* randomise layouts (randomize_va_space=2) */
+	int aslr;                  /* kernel.randomize_va_space: 0 off, 1 mmap/stack/PIE,
+				    * 2 also brk */
 	uint64_t seed;             /* of every random choice */
 };
 
@@ -78,6 +79,7 @@ struct kernel {
 		int overcommit_memory;
 		int overcommit_ratio;
 		int max_map_count;
+		int randomize_va_space;
 	} sysctl;
 	uint64_t vm_committed_as;       /* pages committed by mappings (Committed_AS) */
 	uint64_t vmalloc_total_kb;      /* VmallocTotal: depends on the paging levels */
@@ -93,7 +95,6 @@ struct kernel {
 	uint64_t zero_pfn;              /* empty_zero_page */
 	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
 	bool zero_page_enabled;
-	bool aslr;                      /* randomize_va_space */
 	uint64_t rng_state;             /* from the machine's seed */
 	uint8_t *slab_shadow;           /* the slab allocation map (slub.c) */
 	struct kmem_cache *kmalloc_caches[4][14];   /* [kmalloc type][size index] */

@@ -14,6 +14,7 @@
 #include "kernel/mm.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
+#include "kernel/slab.h"
 
 #include <errno.h>
 
@@ -185,6 +186,77 @@ long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_
 		}
 		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
 		int err = madvise_vma(k, t, vma, a, stop, b);
+		if (err)
+			return err;
+		a = stop;
+	}
+	return unmapped;
+}
+
+/* May ch appear in an anonymous VMA's name: printable ASCII but none of
+ * the characters that would confuse a parser of maps (Linux:
+ * is_valid_name_char). */
+static bool is_valid_name_char(char ch)
+{
+	return ch > 0x1f && ch < 0x7f && !strchr("\\`$[]", ch);
+}
+
+/* Give one VMA's [start, end) the name (NULL: none), splitting or merging
+ * as a flag change would (Linux: madvise_update_vma for the name). */
+static int vma_set_anon_name(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
+			     uint64_t end, const char *name)
+{
+	int err;
+
+	if (vma->vm_file && vma->vm_file->kind != FILE_SHMEM)
+		return -EBADF;
+	if (vma->vm_name)
+		return -EBADF;                     /* vDSO, vvar: not anonymous */
+	if ((!name && !vma->anon_name) || (name && vma->anon_name && !strcmp(name, vma->anon_name)))
+		return 0;
+	vma = vma_modify(k, vma, start, end, vma->vm_flags, name, &err);
+	if (!vma)
+		return err;
+	if ((!name && !vma->anon_name) || (name && vma->anon_name && !strcmp(name, vma->anon_name)))
+		return 0;                          /* merged with a neighbour of that name */
+	char *copy = name ? kstrdup(k, name) : NULL;
+	if (name && !copy)
+		return -ENOMEM;
+	kfree(k, vma->anon_name);
+	vma->anon_name = copy;
+	return 0;
+}
+
+/* See mman.h. */
+long do_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in,
+			  const char *name)
+{
+	if (name) {
+		size_t n = strnlen(name, ANON_VMA_NAME_MAX_LEN);
+		if (n == ANON_VMA_NAME_MAX_LEN)
+			return -EINVAL;                    /* strndup_user: too long */
+		for (size_t i = 0; i < n; i++)
+			if (!is_valid_name_char(name[i]))
+				return -EINVAL;
+	}
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	uint64_t len = PAGE_ALIGN(len_in), end = start + len;
+	if ((len_in && !len) || end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	long unmapped = 0;
+	for (uint64_t a = start; a < end;) {
+		struct vm_area_struct *vma = find_vma(t->mm, a);
+		if (!vma || vma->vm_start >= end)
+			return -ENOMEM;
+		if (vma->vm_start > a) {
+			unmapped = -ENOMEM;
+			a = vma->vm_start;
+		}
+		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
+		int err = vma_set_anon_name(k, vma, a, stop, name);
 		if (err)
 			return err;
 		a = stop;

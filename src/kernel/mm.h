@@ -103,6 +103,7 @@ struct mm_struct {
 	uint64_t cpu_bitmap[4];          /* mm_cpumask: CPUs that have it loaded */
 	uint64_t committed_pages;        /* what this mm added to Committed_AS */
 	unsigned long flags;             /* MMF_* */
+	bool brk_randomized;             /* the heap start moved (randomize_va_space 2) */
 };
 
 #define MMF_TOPDOWN 0x1

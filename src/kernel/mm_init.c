@@ -225,7 +225,7 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->sysctl.percpu_pagelist_high_fraction = 0;
 	k->sysctl.min_free_kbytes = cfg->min_free_kbytes;
 	k->zero_page_enabled = !cfg->no_zero_page;
-	k->aslr = cfg->aslr;
+	k->sysctl.randomize_va_space = cfg->aslr;
 	k->rng_state = cfg->seed;
 	k->sysctl.overcommit_memory = 0;
 	k->sysctl.overcommit_ratio = 50;

@@ -104,6 +104,14 @@ long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_
 long do_mlockall(struct kernel *k, struct task_struct *t, int flags);
 long do_munlockall(struct kernel *k, struct task_struct *t);
 
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name): name the
+ * anonymous VMAs of the range (NULL clears); -EINVAL for a name of 80 bytes
+ * or more or with a character outside printable ASCII or in "\`$[]",
+ * -EBADF for a file VMA, -ENOMEM after the fact for holes. */
+#define ANON_VMA_NAME_MAX_LEN 80
+long do_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len,
+			  const char *name);
+
 /* How populate_range faults pages in. */
 enum populate_mode {
 	POPULATE_VMA,      /* MAP_POPULATE, mlock: write private writable VMAs, read the rest */

@@ -56,7 +56,7 @@ void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_s
 	uint64_t task_size = DEFAULT_MAP_WINDOW;
 	uint64_t rnd = 0, gap = task->rlimit_stack, pad = STACK_GUARD_GAP;
 
-	if (k->aslr) {
+	if (k->sysctl.randomize_va_space) {
 		rnd = (get_random_u64(k) & ((1ULL << 28) - 1)) << PAGE_SHIFT;
 		pad += 0x3fffffULL << PAGE_SHIFT;          /* stack_maxrandom_size */
 	}
@@ -439,7 +439,7 @@ static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, 
 long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 {
 	struct mm_struct *mm = t->mm;
-	uint64_t min_brk = k->aslr ? mm->start_brk : mm->end_data;
+	uint64_t min_brk = mm->brk_randomized ? mm->start_brk : mm->end_data;
 	uint64_t newbrk = PAGE_ALIGN(brk), oldbrk = PAGE_ALIGN(mm->brk);
 
 	if (brk < min_brk)

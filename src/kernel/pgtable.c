@@ -99,6 +99,24 @@ pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool allo
 	return table_entry(k, table, hw_va_index(addr, 1));
 }
 
+/* See pgtable.h. */
+int pgtable_lookup(struct kernel *k, struct mm_struct *mm, uint64_t addr, pte_t *entry)
+{
+	uint64_t table = mm->pgd;
+
+	for (int level = k->paging_levels; level >= 1; level--) {
+		pte_t e = *table_entry(k, table, hw_va_index(addr, level));
+		if (!(e & _PAGE_PRESENT))
+			return -1;
+		if (level == 1 || (level <= 3 && (e & _PAGE_PSE))) {
+			*entry = e;
+			return level;
+		}
+		table = e & HW_PTE_ADDR_MASK;
+	}
+	return -1;
+}
+
 /* The end of the block of size (a power of two) holding addr, or end if
  * that comes first (Linux: pmd_addr_end and its siblings). */
 static uint64_t block_end(uint64_t addr, uint64_t end, uint64_t size)

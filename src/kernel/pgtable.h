@@ -158,6 +158,11 @@ void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint
 int walk_pte_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
 		   int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg);
 
+/* The present leaf entry mapping addr in mm, read without side effects
+ * (no Accessed bits, no allocation): its level (1 PTE, 2 PMD with PS,
+ * 3 PUD with PS) with *entry, or -1 when nothing is mapped there. */
+int pgtable_lookup(struct kernel *k, struct mm_struct *mm, uint64_t addr, pte_t *entry);
+
 /* The level names the kernel uses for level (5 = top with LA57 ... 1 = PT). */
 const char *pgtable_level_name(const struct kernel *k, int level);
 

@@ -40,6 +40,15 @@ struct siginfo {
 
 enum task_state { TASK_RUNNING, TASK_DEAD };
 
+/* What the MMU did for a task's own accesses (a per-task perf count). */
+struct task_mmu_stats {
+	uint64_t accesses;       /* translations */
+	uint64_t l1_hits, l2_hits;
+	uint64_t walks, walk_refs, pwc_hits;
+	uint64_t page_faults;    /* #PF raised (handled or fatal) */
+	uint64_t cycles;         /* the cost model's estimate */
+};
+
 struct task_struct {
 	int pid;                 /* this thread's id */
 	int tgid;                /* the process (thread group) id */
@@ -50,6 +59,7 @@ struct task_struct {
 	int exit_code;
 	struct siginfo fatal;    /* the signal that killed it, if one did */
 	uint64_t min_flt, maj_flt;
+	struct task_mmu_stats mmu;
 	struct task_struct *group_leader;
 	struct task_struct *parent;          /* of the process */
 	struct task_struct *next_task;       /* all tasks, in pid order */

@@ -154,7 +154,7 @@ static int map_image(struct kernel *k, struct mm_struct *mm, const char *name)
 	struct file *f = image_file(k, name);
 	/* arch_mmap_rnd: 28 bits of pages above ELF_ET_DYN_BASE. */
 	const uint64_t b = ELF_ET_DYN_BASE +
-			   (k->aslr ? (get_random_u64(k) & ((1ULL << 28) - 1)) << PAGE_SHIFT : 0);
+			   (k->sysctl.randomize_va_space ? (get_random_u64(k) & ((1ULL << 28) - 1)) << PAGE_SHIFT : 0);
 	int err;
 
 	if (!f)
@@ -170,8 +170,10 @@ static int map_image(struct kernel *k, struct mm_struct *mm, const char *name)
 	mm->start_data = b + 0x3000;
 	mm->end_data = b + 0x5000;
 	mm->start_brk = mm->brk = b + 0x5000;
-	if (k->aslr)            /* arch_randomize_brk: within 1 GiB for 64-bit */
+	if (k->sysctl.randomize_va_space > 1) {   /* arch_randomize_brk: within 1 GiB */
+		mm->brk_randomized = true;
 		mm->start_brk = mm->brk += (get_random_u64(k) % ((1ULL << 30) >> PAGE_SHIFT)) << PAGE_SHIFT;
+	}
 	return err;
 }
 
@@ -192,7 +194,7 @@ static int setup_stack(struct kernel *k, struct task_struct *t)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t top = STACK_TOP;
-	if (k->aslr)            /* randomize_stack_top: STACK_RND_MASK pages */
+	if (k->sysctl.randomize_va_space)   /* randomize_stack_top: STACK_RND_MASK pages */
 		top -= (get_random_u64(k) & 0x3fffffULL) << PAGE_SHIFT;
 	int err = map_fixed(k, mm, top - INIT_STACK_SIZE, INIT_STACK_SIZE, VM_STACK_FLAGS, NULL, 0, NULL);
 	if (err)

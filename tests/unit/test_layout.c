@@ -78,7 +78,7 @@ struct layout {
 static struct layout layout_with_seed(uint64_t seed)
 {
 	struct hw_config cfg = tk_hw_config(64 * MB, 1, 4, "default");
-	struct kernel_config kcfg = { .aslr = true, .seed = seed };
+	struct kernel_config kcfg = { .aslr = 2, .seed = seed };
 	struct tk *t = tk_boot_kcfg(&cfg, &kcfg);
 	struct task_struct *p = tp_spawn(t, "aslr", 0);
 	struct mm_struct *mm = p->mm;

@@ -1,0 +1,165 @@
+/* api/stats.c — the machine's and the tasks' counters as named numbers. */
+#include "api/api.h"
+
+#include "hw/cpu.h"
+#include "kernel/sched.h"
+#include "kernel/vmstat.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Where counters are collected: out[0..max-1], n counts every one. */
+struct stat_sink {
+	struct mmsim_stat *out;
+	size_t max, n;
+};
+
+static void put(struct stat_sink *s, uint64_t value, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Add one counter named by fmt. */
+static void put(struct stat_sink *s, uint64_t value, const char *fmt, ...)
+{
+	if (s->n < s->max) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(s->out[s->n].name, sizeof s->out[s->n].name, fmt, ap);
+		va_end(ap);
+		s->out[s->n].value = value;
+	}
+	s->n++;
+}
+
+static const char *const kind_names[HW_NR_ACCESS] = { "read", "write", "fetch" };
+static const char *const level_names[HW_NR_TLB_LEVELS] = { "l1i", "l1d", "l2" };
+static const char *const size_names[HW_NR_PSIZES + 1] = { "4k", "2m", "1g", "none" };
+static const char *const tlb_names[HW_NR_TLBS] = {
+	"itlb", "itlb2m", "dtlb4k", "dtlb2m", "dtlb1g", "stlb", "stlb1g",
+};
+static const char *const pwc_names[HW_NR_PWCS] = { "pde", "pdpte", "pml4e", "pml5e" };
+
+/* #PF counts by cause, from the per-error-code counts. */
+static void put_faults(struct stat_sink *s, const char *pre, const struct hw_counters *c)
+{
+	static const struct { const char *name; uint32_t bit; bool set; } causes[] = {
+		{ "not_present", HW_PF_P, false }, { "protection", HW_PF_P, true },
+		{ "write", HW_PF_W, true }, { "user", HW_PF_U, true }, { "rsvd", HW_PF_RSVD, true },
+		{ "fetch", HW_PF_I, true }, { "pk", HW_PF_PK, true },
+	};
+	uint64_t total = 0;
+	for (int e = 0; e < 64; e++)
+		total += c->pf[e];
+	put(s, total, "%spf.total", pre);
+	for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
+		uint64_t n = 0;
+		for (uint32_t e = 0; e < 64; e++)
+			n += ((e & causes[i].bit) != 0) == causes[i].set ? c->pf[e] : 0;
+		put(s, n, "%spf.%s", pre, causes[i].name);
+	}
+}
+
+/* One core's counters (or a sum), names prefixed with pre. */
+static void put_hw(struct stat_sink *s, const char *pre, const struct hw_counters *c)
+{
+	for (int k = 0; k < HW_NR_ACCESS; k++)
+		put(s, c->access[k], "%saccesses.%s", pre, kind_names[k]);
+	for (int l = 0; l < HW_NR_TLB_LEVELS; l++) {
+		for (int p = 0; p < HW_NR_PSIZES; p++)
+			put(s, c->tlb_hit[l][p], "%stlb.%s.hit.%s", pre, level_names[l], size_names[p]);
+		for (int p = 0; p <= HW_NR_PSIZES; p++)
+			put(s, c->tlb_miss[l][p], "%stlb.%s.miss.%s", pre, level_names[l], size_names[p]);
+	}
+	put(s, c->dirty_miss, "%stlb.dirty_miss", pre);
+	for (int t = 0; t < HW_NR_TLBS; t++) {
+		put(s, c->fills[t], "%sfills.%s", pre, tlb_names[t]);
+		put(s, c->evictions[t], "%sevictions.%s", pre, tlb_names[t]);
+	}
+	put(s, c->walks, "%swalks", pre);
+	put(s, c->walk_refs, "%swalk_refs", pre);
+	put(s, c->ad_writes, "%sad_writes", pre);
+	for (int p = 0; p < HW_NR_PWCS; p++)
+		put(s, c->pwc_hit[p], "%spwc.%s.hit", pre, pwc_names[p]);
+	put_faults(s, pre, c);
+	put(s, c->gp, "%sgp", pre);
+	put(s, c->ud, "%sud", pre);
+	put(s, c->invlpg, "%sinvlpg", pre);
+	for (int i = 0; i < 4; i++)
+		put(s, c->invpcid[i], "%sinvpcid.type%d", pre, i);
+	put(s, c->cr3_flush, "%scr3_flush", pre);
+	put(s, c->cr3_noflush, "%scr3_noflush", pre);
+	put(s, c->cr4_flush, "%scr4_flush", pre);
+	put(s, c->pf_flush, "%spf_flush", pre);
+	put(s, c->cycles, "%scycles", pre);
+}
+
+/* a += b, field by field (every field of hw_counters is a uint64_t). */
+static void add_counters(struct hw_counters *a, const struct hw_counters *b)
+{
+	uint64_t *pa = (uint64_t *)a;
+	const uint64_t *pb = (const uint64_t *)b;
+	for (size_t i = 0; i < sizeof *a / sizeof(uint64_t); i++)
+		pa[i] += pb[i];
+}
+
+_Static_assert(sizeof(struct hw_counters) % sizeof(uint64_t) == 0, "hw_counters holds only u64s");
+
+/* See mmsim.h. */
+size_t mmsim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
+{
+	struct stat_sink s = { out, max, 0 };
+	struct hw_counters sum = { 0 };
+	char pre[16];
+
+	for (int c = 0; c < m->hw.nr_cpus; c++)
+		add_counters(&sum, &m->hw.cpus[c].ctr);
+	put_hw(&s, "", &sum);
+	for (int c = 0; c < m->hw.nr_cpus; c++) {
+		snprintf(pre, sizeof pre, "cpu%d.", c);
+		put_hw(&s, pre, &m->hw.cpus[c].ctr);
+	}
+	for (int e = 0; e < NR_VM_EVENT_ITEMS; e++)
+		put(&s, m->kernel.vm_events[e], "vm.%s", vm_event_names[e]);
+	return s.n;
+}
+
+/* See mmsim.h. A leader stands for its process (RUSAGE_SELF), a thread
+ * for itself (RUSAGE_THREAD). */
+int mmsim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max)
+{
+	struct task_struct *t = api_task(m, pid);
+	struct task_mmu_stats mmu = { 0 };
+	uint64_t minflt = 0, majflt = 0;
+
+	if (!t)
+		return -ESRCH;
+	for (struct task_struct *p = m->kernel.tasks; p; p = p->next_task) {
+		if (p != t && (t != t->group_leader || p->tgid != t->tgid || p->state != TASK_RUNNING))
+			continue;
+		minflt += p->min_flt;
+		majflt += p->maj_flt;
+		mmu.accesses += p->mmu.accesses;
+		mmu.l1_hits += p->mmu.l1_hits;
+		mmu.l2_hits += p->mmu.l2_hits;
+		mmu.walks += p->mmu.walks;
+		mmu.walk_refs += p->mmu.walk_refs;
+		mmu.pwc_hits += p->mmu.pwc_hits;
+		mmu.page_faults += p->mmu.page_faults;
+		mmu.cycles += p->mmu.cycles;
+	}
+	struct stat_sink s = { out, max, 0 };
+	put(&s, minflt, "minflt");
+	put(&s, majflt, "majflt");
+	put(&s, mmu.accesses, "accesses");
+	put(&s, mmu.l1_hits + mmu.l2_hits, "tlb.hit");
+	put(&s, mmu.l1_hits, "tlb.l1_hit");
+	put(&s, mmu.l2_hits, "tlb.l2_hit");
+	put(&s, mmu.walks, "tlb.miss");
+	put(&s, mmu.walks, "walks");
+	put(&s, mmu.walk_refs, "walk_refs");
+	put(&s, mmu.pwc_hits, "pwc.hit");
+	put(&s, mmu.page_faults, "page_faults");
+	put(&s, mmu.cycles, "cycles");
+	return (int)s.n;
+}

@@ -1,0 +1,151 @@
+/*
+ * kernel/sysctl.c — the /proc/sys knobs of the memory manager, read and
+ * written as text with Linux's ranges and side effects (Linux: the vm_table
+ * of mm/ and kernel/sysctl.c, proc_dointvec_minmax and the handlers that
+ * recompute watermarks).
+ */
+#include "kernel/sysctl.h"
+
+#include "kernel/gfp.h"
+#include "kernel/kernel.h"
+#include "kernel/mmzone.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ctl_table {
+	const char *procname;
+	size_t offset;          /* of the int in struct kernel */
+	int min, max;
+	void (*changed)(struct kernel *k);   /* what writing it recomputes */
+};
+
+/* vm.min_free_kbytes and the watermark knobs re-derive the watermarks,
+ * lowmem reserves and pcp sizes, as their Linux handlers do. */
+static void rewatermark(struct kernel *k)
+{
+	setup_per_zone_wmarks(k);
+}
+
+#define KNOB(name, field, lo, hi, fn) { name, offsetof(struct kernel, sysctl.field), lo, hi, fn }
+static const struct ctl_table table[] = {
+	KNOB("kernel.randomize_va_space", randomize_va_space, 0, 2, NULL),
+	KNOB("vm.max_map_count", max_map_count, 0, INT_MAX, NULL),
+	KNOB("vm.min_free_kbytes", min_free_kbytes, 0, INT_MAX, rewatermark),
+	KNOB("vm.overcommit_memory", overcommit_memory, 0, 2, NULL),
+	KNOB("vm.overcommit_ratio", overcommit_ratio, INT_MIN, INT_MAX, NULL),
+	KNOB("vm.percpu_pagelist_high_fraction", percpu_pagelist_high_fraction, 0, INT_MAX, rewatermark),
+	KNOB("vm.watermark_scale_factor", watermark_scale_factor, 1, 3000, rewatermark),
+};
+#define NR_KNOBS (sizeof table / sizeof table[0])
+
+static const struct ctl_table *find(const char *name)
+{
+	for (size_t i = 0; i < NR_KNOBS; i++)
+		if (!strcmp(table[i].procname, name))
+			return &table[i];
+	return NULL;
+}
+
+/* Linux's sysctl names work with dots or slashes. */
+static void normalise(const char *name, char *out, size_t len)
+{
+	snprintf(out, len, "%s", name);
+	for (char *p = out; *p; p++)
+		if (*p == '/')
+			*p = '.';
+}
+
+/* See sysctl.h. */
+int sysctl_write(struct kernel *k, const char *name, const char *value, char *eb, size_t el)
+{
+	char key[64];
+	normalise(name, key, sizeof key);
+	if (!strcmp(key, "vm.lowmem_reserve_ratio"))
+		return lowmem_reserve_ratio_write(k, value, eb, el);
+	const struct ctl_table *t = find(key);
+	if (!t) {
+		snprintf(eb, el, "%s: no such sysctl", name);
+		return -ENOENT;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	while (*end == ' ' || *end == '\n')
+		end++;
+	if (errno || end == value || *end || v < t->min || v > t->max) {
+		snprintf(eb, el, "%s: '%s' is not an integer from %d to %d", t->procname, value, t->min, t->max);
+		return -EINVAL;
+	}
+	if (!strcmp(key, "vm.percpu_pagelist_high_fraction") && v && v < MIN_PERCPU_PAGELIST_HIGH_FRACTION) {
+		snprintf(eb, el, "%s: 0 or at least %d", t->procname, MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+		return -EINVAL;
+	}
+	*(int *)((char *)k + t->offset) = (int)v;
+	if (t->changed)
+		t->changed(k);
+	return 0;
+}
+
+/* vm.lowmem_reserve_ratio: one integer per zone type, separated by
+ * blanks; fewer than there are zones leaves the rest. */
+int lowmem_reserve_ratio_write(struct kernel *k, const char *value, char *eb, size_t el)
+{
+	int ratio[MAX_NR_ZONES];
+	const char *p = value;
+	int n = 0;
+
+	memcpy(ratio, k->sysctl.lowmem_reserve_ratio, sizeof ratio);
+	while (*p && n < MAX_NR_ZONES) {
+		char *end;
+		errno = 0;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (errno || v < 0 || v > INT_MAX) {
+			snprintf(eb, el, "vm.lowmem_reserve_ratio: '%s': each value from 0 to %d", value, INT_MAX);
+			return -EINVAL;
+		}
+		ratio[n++] = (int)v;
+		p = end;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!n || *p) {
+		snprintf(eb, el, "vm.lowmem_reserve_ratio: '%s' is not up to %d integers", value, MAX_NR_ZONES);
+		return -EINVAL;
+	}
+	memcpy(k->sysctl.lowmem_reserve_ratio, ratio, sizeof ratio);
+	setup_per_zone_wmarks(k);
+	return 0;
+}
+
+/* See sysctl.h. */
+int sysctl_read(struct kernel *k, const char *name, char *buf, size_t len)
+{
+	char key[64];
+	normalise(name, key, sizeof key);
+	if (!strcmp(key, "vm.lowmem_reserve_ratio")) {
+		int n = 0;
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, "%s%d", i ? "\t" : "",
+				      k->sysctl.lowmem_reserve_ratio[i]);
+		return 0;
+	}
+	const struct ctl_table *t = find(key);
+	if (!t)
+		return -ENOENT;
+	snprintf(buf, len, "%d", *(const int *)((const char *)k + t->offset));
+	return 0;
+}
+
+/* See sysctl.h. */
+const char *sysctl_name_at(size_t i)
+{
+	if (i < NR_KNOBS)
+		return table[i].procname;
+	return i == NR_KNOBS ? "vm.lowmem_reserve_ratio" : NULL;
+}
