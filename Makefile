@@ -15,21 +15,32 @@ CC        ?= cc
 OPT       ?= -O2 -g
 SAN       ?=
 CPPFLAGS  += -Iinclude -Isrc -D_GNU_SOURCE -DMMSIM_VERSION='"$(VERSION)"'
+# Position-independent with hidden symbols: the same objects build the Lua
+# module (a shared object exporting only luaopen_mmsim) and the programs.
 CFLAGS    += -std=c17 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-             -Wmissing-prototypes -fno-strict-aliasing -MMD -MP
+             -Wmissing-prototypes -fno-strict-aliasing -fPIC -fvisibility=hidden -MMD -MP
 LDFLAGS   += $(SAN)
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null || echo -I/usr/include/editline)
+EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
+JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+LUA_MODDIR  ?= $(PREFIX)/lib/lua/5.4
 
 LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c))
+LUA_SRC   := $(sort $(wildcard src/lua/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LUA_OBJ   := $(LUA_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
 
 LIB       := $(BUILD)/libmmsim.a
+LUAMOD    := $(BUILD)/lua/mmsim.so
 CLI       := $(BUILD)/mmsim
 UNIT      := $(BUILD)/unit-tests
 BENCHBIN  := $(BUILD)/mmsim-bench
@@ -41,18 +52,31 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
 .PHONY: all test check bench run deps install uninstall clean unit cli-tests install-test
-all: $(LIB) $(CLI)
+all: $(LIB) $(CLI) $(LUAMOD)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/obj/src/lua/%.o: src/lua/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(LUA_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The module for a plain lua5.4: the interpreter provides Lua itself.
+$(LUAMOD): $(LUA_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -shared -o $@ $(LUA_OBJ) $(LIB) -lm
+
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(CLI): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) -lm
+$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(LIB) $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) -lm
 
 $(UNIT): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) -lm
@@ -94,6 +118,8 @@ install: all
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/mmsim
 	install -m 644 include/mmsim.h $(DESTDIR)$(PREFIX)/include/mmsim.h
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libmmsim.a
+	install -d $(DESTDIR)$(LUA_MODDIR)
+	install -m 755 $(LUAMOD) $(DESTDIR)$(LUA_MODDIR)/mmsim.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mk/mmsim.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmsim.pc
 	if [ -f docs/mmsim.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
@@ -102,9 +128,10 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/mmsim $(DESTDIR)$(PREFIX)/include/mmsim.h \
 	      $(DESTDIR)$(PREFIX)/lib/libmmsim.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmsim.pc \
+	      $(DESTDIR)$(LUA_MODDIR)/mmsim.so \
 	      $(DESTDIR)$(PREFIX)/share/man/man1/mmsim.1
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)

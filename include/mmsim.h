@@ -60,6 +60,15 @@ int mmsim_config_get(const mmsim_config *c, const char *key, char *buf, size_t l
 /* The i-th configuration key, NULL past the last (for help and completion). */
 const char *mmsim_config_key(size_t i);
 
+/* The i-th hardware preset's name ("default", "teaching", ...) and its
+ * one-line description, NULL past the last. */
+const char *mmsim_preset_name(size_t i);
+const char *mmsim_preset_description(size_t i);
+
+/* A preset's full description (its TLBs, caches, latencies and sources)
+ * into buf; returns what snprintf returns, or -ENOENT. */
+int mmsim_preset_describe(const char *name, char *buf, size_t len);
+
 /* ---- machines ------------------------------------------------------------- */
 
 /* Build and boot a machine. 0 and *out, or -EINVAL (impossible
@@ -69,6 +78,10 @@ void mmsim_machine_free(mmsim_machine *m);
 
 /* The message of the last failure on m ("" when none). */
 const char *mmsim_last_error(const mmsim_machine *m);
+
+/* The value of a configuration key the machine was built with. 0 or
+ * -ENOENT. */
+int mmsim_machine_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len);
 
 /* ---- views ----------------------------------------------------------------- */
 

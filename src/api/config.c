@@ -229,3 +229,30 @@ const char *mmsim_config_key(size_t i)
 {
 	return i < NR_KEYS ? keys[i].name : hw_config_key(i - NR_KEYS);
 }
+
+/* See mmsim.h. */
+const char *mmsim_preset_name(size_t i)
+{
+	const struct hw_preset *p = hw_preset_at(i);
+	return p ? p->name : NULL;
+}
+
+/* See mmsim.h. */
+const char *mmsim_preset_description(size_t i)
+{
+	const struct hw_preset *p = hw_preset_at(i);
+	return p ? p->description : NULL;
+}
+
+/* See mmsim.h. */
+int mmsim_preset_describe(const char *name, char *buf, size_t len)
+{
+	const struct hw_preset *p = hw_preset_find(name);
+	return p ? hw_preset_describe(p, buf, len) : -ENOENT;
+}
+
+/* See mmsim.h. */
+int mmsim_machine_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len)
+{
+	return mmsim_config_get(&m->config, key, buf, len);
+}

@@ -166,6 +166,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "mmsim demo: the consistency checker found problems\n");
 		rc = 1;
 	}
+	rc = cli_report(cli, d->m, rc);
 	mmsim_machine_free(d->m);
 	free(d);
 	return rc;

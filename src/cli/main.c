@@ -2,8 +2,9 @@
  * cli/main.c — the mmsim command: option parsing and subcommand dispatch.
  * Uses only the public API (mmsim.h).
  *
- * Exit codes: 0 success; 1 the simulated operation failed; 2 usage error
- * (bad option, unknown subcommand, bad -o key or value).
+ * Exit codes: 0 success; 1 the script or the simulated operation failed
+ * (a Lua error, a syntax error, a file that cannot be read); 2 usage error
+ * (bad option, unknown subcommand or preset, bad -o key or value).
  */
 #include "cli.h"
 
@@ -17,6 +18,26 @@ static const struct subcommand {
 	const char *summary;
 	const char *usage;
 } subcommands[] = {
+	{ "run", cli_run, "run a Lua script that drives simulated machines",
+	  "mmsim run [OPTIONS] SCRIPT.lua [ARGS...]\n\n"
+	  "Run SCRIPT (\"-\" reads standard input) with the module `mmsim` as a global;\n"
+	  "ARGS are in the table `arg` and are the chunk's arguments. --machine applies\n"
+	  "to every machine the script builds without naming a preset; -o settings\n"
+	  "apply on top of what the script asks. Exit 1 when the script fails.\n" },
+	{ "explain", cli_explain, "run a Lua script and narrate every step",
+	  "mmsim explain [OPTIONS] SCRIPT.lua [ARGS...]\n\n"
+	  "As mmsim run, with explain mode on for every machine from its start: each\n"
+	  "system call, TLB probe, page walk step, permission decision, fault-handler\n"
+	  "step, PTE written and TLB flush is printed as it happens.\n" },
+	{ "shell", cli_shell, "an interactive Lua shell with the module mmsim",
+	  "mmsim shell [OPTIONS]\n\n"
+	  "A Lua 5.4 REPL with line editing, history (~/.mmsim_history), completion\n"
+	  "of mmsim's functions and methods (Tab) and help(). Expressions print their\n"
+	  "values. Reads plain lines without prompts when standard input is a pipe.\n" },
+	{ "presets", cli_presets, "list the machine presets, or describe some",
+	  "mmsim presets [NAME...]\n\n"
+	  "Without NAME, one line per preset; with NAMEs, each in full: its cores,\n"
+	  "TLBs, paging-structure caches, latencies and where the numbers come from.\n" },
 	{ "demo", cli_demo, "walk through the buddy and slab allocators on a fresh machine",
 	  "mmsim demo [OPTIONS]\n\n"
 	  "Boot a machine and show, with the kernel's own /proc views, a buddy split\n"
@@ -36,7 +57,7 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(f, "\ncommon options:\n%s\n`mmsim COMMAND --help` describes one command.\n"
-		   "Exit codes: 0 success, 1 the operation failed, 2 usage error.\n",
+		   "Exit codes: 0 success, 1 the script or operation failed, 2 usage error.\n",
 		CLI_COMMON_OPTIONS);
 }
 

@@ -20,6 +20,11 @@ static int apply_override(struct cli *cli, const char *kv)
 		fprintf(stderr, "mmsim %s: -o %s: %s\n", cli->name, kv, err);
 		return -1;
 	}
+	if (cli->noverrides == CLI_MAX_OVERRIDES) {
+		fprintf(stderr, "mmsim %s: more than %d -o options\n", cli->name, CLI_MAX_OVERRIDES);
+		return -1;
+	}
+	cli->overrides[cli->noverrides++] = kv;
 	return 0;
 }
 
@@ -34,6 +39,14 @@ static int use_preset(struct cli *cli, const char *name)
 	}
 	mmsim_config_free(cli->config);
 	cli->config = c;
+	cli->preset = name;
+	/* -o given before --machine still applies on top of it */
+	for (int i = 0; i < cli->noverrides; i++) {
+		const char *kv = cli->overrides[i], *eq = strchr(kv, '=');
+		char key[64];
+		snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+		mmsim_config_set(cli->config, key, eq + 1, NULL, 0);
+	}
 	return 0;
 }
 
@@ -67,6 +80,13 @@ int cli_parse_options(struct cli *cli, int argc, char **argv)
 				fprintf(stderr, "mmsim %s: --seed: %s\n", cli->name, err);
 				goto fail;
 			}
+			snprintf(cli->seed_override, sizeof cli->seed_override, "seed=%s", argv[i]);
+			if (apply_override(cli, cli->seed_override))
+				goto fail;
+		} else if (!strcmp(a, "--json") && i + 1 < argc) {
+			cli->json = argv[++i];
+		} else if (!strncmp(a, "--json=", 7)) {
+			cli->json = a + 7;
 		} else if (!strcmp(a, "--")) {
 			return i + 1;
 		} else if (a[0] == '-' && a[1]) {
@@ -115,4 +135,22 @@ int cli_show(mmsim_machine *m, const char *path)
 	printf("$ cat %s\n%s", path, text);
 	free(text);
 	return 0;
+}
+
+/* See cli.h. */
+int cli_report(struct cli *cli, mmsim_machine *m, int rc)
+{
+	if (cli->json) {
+		char preset[32];
+		struct cli_json *j = cli_json_new();
+		if (!j) {
+			fprintf(stderr, "mmsim %s: --json: out of memory\n", cli->name);
+			return rc ? rc : 1;
+		}
+		snprintf(preset, sizeof preset, "%s", cli->preset ? cli->preset : "default");
+		cli_json_add(j, m, preset);
+		if (cli_json_write(cli, j) && !rc)
+			rc = 1;
+	}
+	return rc;
 }

@@ -31,6 +31,7 @@ int cli_proc(struct cli *cli, int argc, char **argv)
 		fputs(text, stdout);
 		free(text);
 	}
+	rc = cli_report(cli, m, rc);
 	mmsim_machine_free(m);
 	return rc;
 }

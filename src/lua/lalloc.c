@@ -1,0 +1,212 @@
+/* lua/lalloc.c — the kernel's allocators from scripts: buddy pages,
+ * kmalloc, and slab caches as objects. */
+#include "lua/lmmsim.h"
+
+#include <string.h>
+
+/* m:alloc_pages(order [, gfp]) → pfn */
+static int m_alloc_pages(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	lua_Integer order = luaL_checkinteger(L, 2);
+	luaL_argcheck(L, order >= 0 && order <= 10, 2, "order from 0 to 10");
+	uint64_t pfn;
+	int err = mmsim_alloc_pages(lm->m, luaL_optstring(L, 3, "GFP_KERNEL"), (unsigned)order, &pfn);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushinteger(L, (lua_Integer)pfn);
+	return 1;
+}
+
+/* m:free_pages(pfn, order) → true */
+static int m_free_pages(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	lua_Integer order = luaL_checkinteger(L, 3);
+	luaL_argcheck(L, order >= 0 && order <= 10, 3, "order from 0 to 10");
+	int err = mmsim_free_pages(lm->m, (uint64_t)luaL_checkinteger(L, 2), (unsigned)order);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* m:free_blocks(zone [, migratetype]) → {[0]=n0, n1, ..., n10} by order */
+static int m_free_blocks(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	uint64_t counts[11];
+	int err = mmsim_free_blocks(lm->m, luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL), counts);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_createtable(L, 10, 1);
+	for (int o = 0; o <= 10; o++) {
+		lua_pushinteger(L, (lua_Integer)counts[o]);
+		lua_rawseti(L, -2, o);
+	}
+	return 1;
+}
+
+/* m:drain_pages(): the per-CPU lists back to the buddy allocator */
+static int m_drain_pages(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	mmsim_drain_pages(lm->m);
+	return 0;
+}
+
+/* m:kmalloc(size [, gfp]) → kernel address */
+static int m_kmalloc(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	uint64_t addr;
+	int err = mmsim_kmalloc(lm->m, (size_t)luaL_checkinteger(L, 2), luaL_optstring(L, 3, "GFP_KERNEL"), &addr);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushinteger(L, (lua_Integer)addr);
+	return 1;
+}
+
+/* m:kfree(addr) → true */
+static int m_kfree(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	int err = mmsim_kfree(lm->m, (uint64_t)luaL_checkinteger(L, 2));
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* m:kread(addr, n) → bytes of kernel memory */
+static int m_kread(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	lua_Integer n = luaL_checkinteger(L, 3);
+	luaL_argcheck(L, n >= 0 && n <= (1 << 20), 3, "length from 0 to 1 MiB");
+	luaL_Buffer b;
+	char *buf = luaL_buffinitsize(L, &b, (size_t)n);
+	int err = mmsim_kread(lm->m, (uint64_t)luaL_checkinteger(L, 2), buf, (size_t)n);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	luaL_pushresultsize(&b, (size_t)n);
+	return 1;
+}
+
+/* ---- slab caches ---------------------------------------------------------------- */
+
+struct lcache {
+	int handle;
+};
+
+/* The cache at index 1 and its machine. */
+static struct lcache *check_cache(lua_State *L, struct lmachine **lm)
+{
+	struct lcache *c = luaL_checkudata(L, 1, LMMSIM_CACHE);
+	lua_getiuservalue(L, 1, 1);
+	*lm = lmmsim_check_machine(L, -1);
+	lua_pop(L, 1);
+	return c;
+}
+
+/* m:kmem_cache_create{name=, size=, align=, flags=, ctor=} → cache */
+static int m_kmem_cache_create(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_getfield(L, 2, "name");
+	lua_getfield(L, 2, "size");
+	lua_getfield(L, 2, "align");
+	lua_getfield(L, 2, "flags");
+	lua_getfield(L, 2, "ctor");
+	const char *name = luaL_checkstring(L, 3);
+	lua_Integer size = luaL_checkinteger(L, 4), align = luaL_optinteger(L, 5, 0);
+	luaL_argcheck(L, size > 0, 2, "size must be positive");
+	luaL_argcheck(L, align >= 0, 2, "align must not be negative");
+	int h = mmsim_kmem_cache_create(lm->m, name, (size_t)size, (size_t)align, luaL_optstring(L, 6, ""),
+					luaL_optstring(L, 7, NULL));
+	if (h < 0)
+		return lmmsim_fail(L, lm->m, h);
+	struct lcache *c = lua_newuserdatauv(L, sizeof *c, 1);
+	c->handle = h;
+	lua_pushvalue(L, 1);
+	lua_setiuservalue(L, -2, 1);
+	luaL_setmetatable(L, LMMSIM_CACHE);
+	return 1;
+}
+
+/* c:alloc([gfp]) → kernel address */
+static int c_alloc(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lcache *c = check_cache(L, &lm);
+	uint64_t addr;
+	int err = mmsim_kmem_cache_alloc(lm->m, c->handle, luaL_optstring(L, 2, "GFP_KERNEL"), &addr);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushinteger(L, (lua_Integer)addr);
+	return 1;
+}
+
+/* Run op(m, handle [, addr]) and return true or the failure. */
+static int cache_op(lua_State *L, int (*op)(mmsim_machine *, int), int (*op_addr)(mmsim_machine *, int, uint64_t))
+{
+	struct lmachine *lm;
+	struct lcache *c = check_cache(L, &lm);
+	int err = op ? op(lm->m, c->handle) : op_addr(lm->m, c->handle, (uint64_t)luaL_checkinteger(L, 2));
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+static int c_free(lua_State *L) { return cache_op(L, NULL, mmsim_kmem_cache_free); }
+static int c_shrink(lua_State *L) { return cache_op(L, mmsim_kmem_cache_shrink, NULL); }
+static int c_destroy(lua_State *L) { return cache_op(L, mmsim_kmem_cache_destroy, NULL); }
+
+/* c:info() → {name=, active_objs=, num_objs=, objsize=, ...} */
+static int c_info(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lcache *c = check_cache(L, &lm);
+	struct mmsim_slabinfo si;
+	int err = mmsim_kmem_cache_info(lm->m, c->handle, &si);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_createtable(L, 0, 10);
+	lua_pushstring(L, si.name);
+	lua_setfield(L, -2, "name");
+	const struct { const char *k; uint64_t v; } f[] = {
+		{ "active_objs", si.active_objs }, { "num_objs", si.num_objs },
+		{ "active_slabs", si.active_slabs }, { "num_slabs", si.num_slabs },
+		{ "objsize", si.objsize }, { "object_size", si.object_size },
+		{ "objects_per_slab", si.objects_per_slab }, { "pages_per_slab", si.pages_per_slab },
+		{ "ctor_calls", si.ctor_calls },
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		lua_pushinteger(L, (lua_Integer)f[i].v);
+		lua_setfield(L, -2, f[i].k);
+	}
+	return 1;
+}
+
+static const luaL_Reg cache_methods[] = {
+	{ "alloc", c_alloc }, { "free", c_free }, { "shrink", c_shrink }, { "destroy", c_destroy },
+	{ "info", c_info }, { NULL, NULL },
+};
+
+/* See lmmsim.h. */
+const luaL_Reg lmmsim_alloc_methods[] = {
+	{ "alloc_pages", m_alloc_pages }, { "free_pages", m_free_pages }, { "free_blocks", m_free_blocks },
+	{ "drain_pages", m_drain_pages }, { "kmalloc", m_kmalloc }, { "kfree", m_kfree },
+	{ "kread", m_kread }, { "kmem_cache_create", m_kmem_cache_create }, { NULL, NULL },
+};
+
+/* See lmmsim.h. */
+void lmmsim_open_alloc(lua_State *L)
+{
+	if (luaL_newmetatable(L, LMMSIM_CACHE)) {
+		luaL_newlib(L, cache_methods);
+		lua_setfield(L, -2, "__index");
+	}
+	lua_pop(L, 1);
+}

@@ -1,0 +1,504 @@
+/* lua/lmachine.c — the module table and machine objects. */
+#include "lua/lmmsim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Registry keys (their addresses are unique). */
+static const char defaults_key = 0;
+static const char machines_key = 0;
+
+/* See lmmsim.h. */
+void lmmsim_set_defaults(lua_State *L, const struct lmmsim_defaults *d)
+{
+	lua_pushlightuserdata(L, (void *)d);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &defaults_key);
+}
+
+static const struct lmmsim_defaults *get_defaults(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &defaults_key);
+	const struct lmmsim_defaults *d = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return d;
+}
+
+/* See lmmsim.h. */
+struct lmachine *lmmsim_check_machine(lua_State *L, int idx)
+{
+	struct lmachine *lm = luaL_checkudata(L, idx, LMMSIM_MACHINE);
+	if (!lm->m)
+		luaL_error(L, "the machine was closed");
+	lm->L = L;
+	return lm;
+}
+
+/* See lmmsim.h. */
+int lmmsim_fail(lua_State *L, mmsim_machine *m, int err)
+{
+	lua_pushnil(L);
+	lua_pushstring(L, mmsim_strerror(err));
+	lua_pushstring(L, m && *mmsim_last_error(m) ? mmsim_last_error(m) : mmsim_strerror(err));
+	return 3;
+}
+
+/* See lmmsim.h. */
+void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm)
+{
+	if (lm->explain_error[0]) {
+		char msg[sizeof lm->explain_error];
+		memcpy(msg, lm->explain_error, sizeof msg);
+		lm->explain_error[0] = 0;
+		luaL_error(L, "explain callback: %s", msg);
+	}
+}
+
+/* See lmmsim.h. */
+unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname)
+{
+	if (lua_isnoneornil(L, idx))
+		return 0;
+	if (lua_type(L, idx) == LUA_TNUMBER)
+		return (unsigned long)luaL_checkinteger(L, idx);
+	const char *text = luaL_checkstring(L, idx);
+	unsigned long v;
+	char why[200];
+	if (mmsim_parse_flags(kind, text, &v, why, sizeof why))
+		luaL_error(L, "%s: %s", fname, why);
+	return v;
+}
+
+/* Set one branch of a nested table: t[a][b]...[last] = value. */
+static void set_path(lua_State *L, int t, const char *name, lua_Integer value)
+{
+	char part[48];
+	lua_pushvalue(L, t);
+	for (;;) {
+		const char *dot = strchr(name, '.');
+		if (!dot) {
+			lua_pushinteger(L, value);
+			lua_setfield(L, -2, name);
+			lua_pop(L, 1);
+			return;
+		}
+		size_t n = (size_t)(dot - name) < sizeof part - 1 ? (size_t)(dot - name) : sizeof part - 1;
+		memcpy(part, name, n);
+		part[n] = 0;
+		if (lua_getfield(L, -1, part) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+			lua_pushvalue(L, -1);
+			lua_setfield(L, -3, part);
+		}
+		lua_remove(L, -2);
+		name = dot + 1;
+	}
+}
+
+/* See lmmsim.h. */
+void lmmsim_push_stats(lua_State *L, const struct mmsim_stat *s, size_t n)
+{
+	lua_newtable(L);
+	int t = lua_gettop(L);
+	for (size_t i = 0; i < n; i++)
+		set_path(L, t, s[i].name, (lua_Integer)s[i].value);
+}
+
+/* ---- explain ---------------------------------------------------------------- */
+
+/* Narration to the script's function (errors are kept and raised once the
+ * call returns: the simulator never unwinds mid-operation) or stdout. */
+static void narrate(void *ctx, const char *line)
+{
+	struct lmachine *lm = ctx;
+	if (lm->explain_stdout) {
+		fputs(line, stdout);
+		fputc('\n', stdout);
+		return;
+	}
+	if (lm->explain_ref == LUA_NOREF || lm->explain_error[0])
+		return;
+	lua_State *L = lm->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, lm->explain_ref);
+	lua_pushstring(L, line);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		snprintf(lm->explain_error, sizeof lm->explain_error, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+}
+
+/* m:explain(true | false | function(line)) */
+static int m_explain(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	if (lm->explain_ref != LUA_NOREF)
+		luaL_unref(L, LUA_REGISTRYINDEX, lm->explain_ref);
+	lm->explain_ref = LUA_NOREF;
+	lm->explain_stdout = false;
+	if (lua_isfunction(L, 2)) {
+		lua_pushvalue(L, 2);
+		lm->explain_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	} else {
+		luaL_checktype(L, 2, LUA_TBOOLEAN);
+		lm->explain_stdout = lua_toboolean(L, 2);
+	}
+	bool on = lm->explain_stdout || lm->explain_ref != LUA_NOREF;
+	mmsim_explain(lm->m, on ? narrate : NULL, on ? lm : NULL);
+	return 0;
+}
+
+/* ---- building a machine ------------------------------------------------------ */
+
+/* Apply key=value to c, raising a Lua error that names it when bad. */
+static void config_apply(lua_State *L, mmsim_config *c, const char *key, const char *value,
+			 const char *where)
+{
+	char why[256];
+	if (mmsim_config_set(c, key, value, why, sizeof why)) {
+		mmsim_config_free(c);
+		luaL_error(L, "%s: %s", where, why);
+	}
+}
+
+/* The text of a configuration value from Lua: numbers, strings, booleans. */
+static const char *config_value(lua_State *L, int idx, char *buf, size_t len)
+{
+	switch (lua_type(L, idx)) {
+	case LUA_TBOOLEAN:
+		snprintf(buf, len, "%d", lua_toboolean(L, idx));
+		return buf;
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			snprintf(buf, len, "%lld", (long long)lua_tointeger(L, idx));
+		else
+			snprintf(buf, len, "%.17g", lua_tonumber(L, idx));
+		return buf;
+	case LUA_TSTRING:
+		return lua_tostring(L, idx);
+	}
+	return NULL;
+}
+
+/* mmsim.machine{preset=, ram=, cores=, paging=, pcid=, aslr=, seed=, ...} */
+static int l_machine(lua_State *L)
+{
+	const struct lmmsim_defaults *d = get_defaults(L);
+	const char *preset = d && d->preset ? d->preset : NULL;
+	char buf[64], why[256];
+	int err;
+
+	if (!lua_isnoneornil(L, 1))
+		luaL_checktype(L, 1, LUA_TTABLE);
+	if (lua_istable(L, 1) && lua_getfield(L, 1, "preset") != LUA_TNIL)
+		preset = luaL_checkstring(L, -1);
+	mmsim_config *c = mmsim_config_new(preset, &err);
+	if (!c && err == -ENOENT)
+		return luaL_error(L, "mmsim.machine: unknown preset '%s' (mmsim presets lists them)", preset);
+	if (!c)
+		return luaL_error(L, "mmsim.machine: out of memory");
+	if (lua_istable(L, 1)) {
+		lua_pushnil(L);
+		while (lua_next(L, 1)) {
+			if (lua_type(L, -2) != LUA_TSTRING) {
+				mmsim_config_free(c);
+				return luaL_error(L, "mmsim.machine: keys are names, got a %s", luaL_typename(L, -2));
+			}
+			const char *key = lua_tostring(L, -2);
+			if (strcmp(key, "preset")) {
+				const char *v = config_value(L, -1, buf, sizeof buf);
+				if (!v) {
+					mmsim_config_free(c);
+					return luaL_error(L, "mmsim.machine: %s: a %s is not a value", key,
+							  luaL_typename(L, -1));
+				}
+				config_apply(L, c, key, v, "mmsim.machine");
+			}
+			lua_pop(L, 1);
+		}
+	}
+	for (const char *const *o = d ? d->overrides : NULL; o && *o; o++) {
+		const char *eq = strchr(*o, '=');
+		char key[64];
+		snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - *o) : 0, *o);
+		config_apply(L, c, key, eq ? eq + 1 : "", "-o");
+	}
+	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
+	memset(lm, 0, sizeof *lm);
+	lm->explain_ref = LUA_NOREF;
+	snprintf(lm->preset, sizeof lm->preset, "%s", preset ? preset : "default");
+	luaL_setmetatable(L, LMMSIM_MACHINE);
+	err = mmsim_machine_new(c, &lm->m, why, sizeof why);
+	mmsim_config_free(c);
+	if (err)
+		return luaL_error(L, "mmsim.machine: %s", why);
+	lm->L = L;
+	if (d && d->explain) {
+		lm->explain_stdout = true;
+		mmsim_explain(lm->m, narrate, lm);
+	}
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &machines_key);   /* for the final report */
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+	return 1;
+}
+
+/* See lmmsim.h. */
+void lmmsim_each_machine(lua_State *L, void (*fn)(void *ctx, mmsim_machine *m, const char *preset),
+			 void *ctx)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &machines_key);
+	for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
+		struct lmachine *lm = luaL_testudata(L, -1, LMMSIM_MACHINE);
+		if (lm && lm->m)
+			fn(ctx, lm->m, lm->preset);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 2);
+}
+
+/* ---- machine methods ---------------------------------------------------------- */
+
+/* m:spawn{name=, core=} → process */
+static int m_spawn(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	const char *name = "a.out";
+	lua_Integer core = 0;
+	if (lua_istable(L, 2)) {
+		if (lua_getfield(L, 2, "name") != LUA_TNIL)
+			name = luaL_checkstring(L, -1);
+		if (lua_getfield(L, 2, "core") != LUA_TNIL)
+			core = luaL_checkinteger(L, -1);
+	} else if (!lua_isnoneornil(L, 2)) {
+		name = luaL_checkstring(L, 2);
+	}
+	int pid = mmsim_spawn(lm->m, name, (int)core);
+	lmmsim_raise_explain_error(L, lm);
+	if (pid < 0)
+		return lmmsim_fail(L, lm->m, pid);
+	lmmsim_push_process(L, 1, pid);
+	return 1;
+}
+
+/* m:proc(path) → text */
+static int m_proc(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	char *text;
+	size_t len;
+	int err = mmsim_proc_read(lm->m, luaL_checkstring(L, 2), &text, &len);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushlstring(L, text, len);
+	free(text);
+	return 1;
+}
+
+/* m:stats() → nested table */
+static int m_stats(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	size_t n = mmsim_machine_stats(lm->m, NULL, 0);
+	struct mmsim_stat *s = lua_newuserdatauv(L, n * sizeof *s + 1, 0);
+	mmsim_machine_stats(lm->m, s, n);
+	lmmsim_push_stats(L, s, n);
+	return 1;
+}
+
+/* m:set(name, value): a sysctl (vm.overcommit_memory, ...). */
+static int m_set(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	char buf[64];
+	const char *v = config_value(L, 3, buf, sizeof buf);
+	if (!v)
+		return luaL_argerror(L, 3, "a number, string or boolean");
+	int err = mmsim_sysctl_set(lm->m, luaL_checkstring(L, 2), v);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* m:get(name): a sysctl's value (a number when it is one), or a machine
+ * configuration key's ("ram", "cores", "stlb.entries", ...). */
+static int m_get(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	const char *name = luaL_checkstring(L, 2);
+	char buf[256];
+	int err = mmsim_sysctl_get(lm->m, name, buf, sizeof buf);
+	if (err == -ENOENT)
+		err = mmsim_machine_config_get(lm->m, name, buf, sizeof buf);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	char *end;
+	long long v = strtoll(buf, &end, 10);
+	if (*buf && !*end)
+		lua_pushinteger(L, v);
+	else
+		lua_pushstring(L, buf);
+	return 1;
+}
+
+/* m:check() → number of problems the consistency checker found */
+static int m_check(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	lua_pushinteger(L, (lua_Integer)mmsim_check(lm->m));
+	return 1;
+}
+
+/* m:dmesg() → the kernel log */
+static int m_dmesg(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	size_t n = mmsim_dmesg(lm->m, NULL, 0);
+	char *buf = lua_newuserdatauv(L, n + 1, 0);
+	mmsim_dmesg(lm->m, buf, n + 1);
+	lua_pushlstring(L, buf, n);
+	return 1;
+}
+
+/* m:vmstat(name) → integer */
+static int m_vmstat(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	uint64_t v;
+	int err = mmsim_vmstat(lm->m, luaL_checkstring(L, 2), &v);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushinteger(L, (lua_Integer)v);
+	return 1;
+}
+
+/* m:tasks() → the live processes and threads, by pid */
+static int m_tasks(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	int n = mmsim_tasks(lm->m, NULL, 0);
+	int *pids = lua_newuserdatauv(L, (size_t)n * sizeof *pids + 1, 0);
+	mmsim_tasks(lm->m, pids, n);
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lmmsim_push_process(L, 1, pids[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
+/* m:close(): free the machine now (also done by the garbage collector). */
+static int m_close(lua_State *L)
+{
+	struct lmachine *lm = luaL_checkudata(L, 1, LMMSIM_MACHINE);
+	if (lm->m) {
+		mmsim_machine_free(lm->m);
+		lm->m = NULL;
+	}
+	if (lm->explain_ref != LUA_NOREF) {
+		luaL_unref(L, LUA_REGISTRYINDEX, lm->explain_ref);
+		lm->explain_ref = LUA_NOREF;
+	}
+	return 0;
+}
+
+static int m_tostring(lua_State *L)
+{
+	struct lmachine *lm = luaL_checkudata(L, 1, LMMSIM_MACHINE);
+	char ram[32] = "?", cores[16] = "?", paging[8] = "?";
+	if (!lm->m) {
+		lua_pushstring(L, "mmsim.machine (closed)");
+		return 1;
+	}
+	mmsim_machine_config_get(lm->m, "ram", ram, sizeof ram);
+	mmsim_machine_config_get(lm->m, "cores", cores, sizeof cores);
+	mmsim_machine_config_get(lm->m, "paging", paging, sizeof paging);
+	lua_pushfstring(L, "mmsim.machine (%s: %s RAM, %s cores, %s-level paging)", lm->preset, ram, cores,
+			paging);
+	return 1;
+}
+
+static const luaL_Reg machine_methods[] = {
+	{ "spawn", m_spawn }, { "proc", m_proc }, { "stats", m_stats }, { "explain", m_explain },
+	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
+	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "close", m_close }, { NULL, NULL },
+};
+
+/* ---- module functions ---------------------------------------------------------- */
+
+/* mmsim.presets() → { {name=, description=}, ... } */
+static int l_presets(lua_State *L)
+{
+	lua_newtable(L);
+	for (size_t i = 0; mmsim_preset_name(i); i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, mmsim_preset_name(i));
+		lua_setfield(L, -2, "name");
+		lua_pushstring(L, mmsim_preset_description(i));
+		lua_setfield(L, -2, "description");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+/* Push an array of the strings at(0), at(1), ... */
+static int push_names(lua_State *L, const char *(*at)(size_t))
+{
+	lua_newtable(L);
+	for (size_t i = 0; at(i); i++) {
+		lua_pushstring(L, at(i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+static int l_config_keys(lua_State *L) { return push_names(L, mmsim_config_key); }
+static int l_sysctls(lua_State *L) { return push_names(L, mmsim_sysctl_name); }
+static int l_proc_paths(lua_State *L) { return push_names(L, mmsim_proc_path); }
+
+/* mmsim.flags(kind, text) → integer; mmsim.flags(kind, integer) → text */
+static int l_flags(lua_State *L)
+{
+	const char *kind = luaL_checkstring(L, 1);
+	if (lua_type(L, 2) == LUA_TNUMBER) {
+		char buf[256];
+		mmsim_format_flags(kind, (unsigned long)luaL_checkinteger(L, 2), buf, sizeof buf);
+		lua_pushstring(L, buf);
+		return 1;
+	}
+	lua_pushinteger(L, (lua_Integer)lmmsim_check_flags(L, 2, kind, "mmsim.flags"));
+	return 1;
+}
+
+static const luaL_Reg module_functions[] = {
+	{ "machine", l_machine }, { "presets", l_presets }, { "config_keys", l_config_keys },
+	{ "sysctls", l_sysctls }, { "proc_paths", l_proc_paths }, { "flags", l_flags }, { NULL, NULL },
+};
+
+/* See lmmsim.h. */
+int luaopen_mmsim(lua_State *L)
+{
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &machines_key);
+	if (luaL_newmetatable(L, LMMSIM_MACHINE)) {
+		luaL_newlibtable(L, machine_methods);
+		luaL_setfuncs(L, machine_methods, 0);
+		luaL_setfuncs(L, lmmsim_alloc_methods, 0);
+		lua_setfield(L, -2, "__index");
+		lua_pushcfunction(L, m_close);
+		lua_setfield(L, -2, "__gc");
+		lua_pushcfunction(L, m_close);
+		lua_setfield(L, -2, "__close");
+		lua_pushcfunction(L, m_tostring);
+		lua_setfield(L, -2, "__tostring");
+	}
+	lua_pop(L, 1);
+	lmmsim_open_process(L);
+	lmmsim_open_alloc(L);
+	luaL_newlib(L, module_functions);
+	lua_pushstring(L, mmsim_version());
+	lua_setfield(L, -2, "version");
+	return 1;
+}

@@ -1,0 +1,520 @@
+/* lua/lprocess.c — process objects: system calls, accesses, views. */
+#include "lua/lmmsim.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lprocess {
+	int pid;
+};
+
+/* See lmmsim.h. The process keeps its machine alive (user value 1). */
+void lmmsim_push_process(lua_State *L, int midx, int pid)
+{
+	midx = lua_absindex(L, midx);
+	struct lprocess *p = lua_newuserdatauv(L, sizeof *p, 1);
+	p->pid = pid;
+	lua_pushvalue(L, midx);
+	lua_setiuservalue(L, -2, 1);
+	luaL_setmetatable(L, LMMSIM_PROCESS);
+}
+
+/* The process at index 1 and its machine (pushed on the stack). */
+static struct lprocess *check_process(lua_State *L, struct lmachine **lm)
+{
+	struct lprocess *p = luaL_checkudata(L, 1, LMMSIM_PROCESS);
+	lua_getiuservalue(L, 1, 1);
+	*lm = lmmsim_check_machine(L, -1);
+	lua_pop(L, 1);
+	return p;
+}
+
+/* Return a system call's result: the value, or nil, errno name, message. */
+static int syscall_result(lua_State *L, struct lmachine *lm, int64_t r)
+{
+	lmmsim_raise_explain_error(L, lm);
+	if (r < 0 && r >= -4095)
+		return lmmsim_fail(L, lm->m, (int)r);
+	lua_pushinteger(L, (lua_Integer)r);
+	return 1;
+}
+
+static uint64_t check_addr(lua_State *L, int idx)
+{
+	return (uint64_t)luaL_checkinteger(L, idx);
+}
+
+/* ---- tasks ---------------------------------------------------------------------- */
+
+/* A core argument: a number, or {core=N}, or the default. */
+static int opt_core(lua_State *L, int idx, int def)
+{
+	if (lua_istable(L, idx)) {
+		lua_getfield(L, idx, "core");
+		int core = lua_isnil(L, -1) ? def : (int)luaL_checkinteger(L, -1);
+		lua_pop(L, 1);
+		return core;
+	}
+	return (int)luaL_optinteger(L, idx, def);
+}
+
+/* p:thread{core=} → thread */
+static int p_thread(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	struct mmsim_task_info info;
+	int err = mmsim_task_info(lm->m, p->pid, &info);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	int tid = mmsim_thread(lm->m, p->pid, opt_core(L, 2, info.core));
+	lmmsim_raise_explain_error(L, lm);
+	if (tid < 0)
+		return lmmsim_fail(L, lm->m, tid);
+	lua_getiuservalue(L, 1, 1);
+	lmmsim_push_process(L, -1, tid);
+	return 1;
+}
+
+/* p:fork{core=} → child */
+static int p_fork(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int child = mmsim_fork(lm->m, p->pid, opt_core(L, 2, -1));
+	lmmsim_raise_explain_error(L, lm);
+	if (child < 0)
+		return lmmsim_fail(L, lm->m, child);
+	lua_getiuservalue(L, 1, 1);
+	lmmsim_push_process(L, -1, child);
+	return 1;
+}
+
+/* p:exit([code]) */
+static int p_exit(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int err = mmsim_exit(lm->m, p->pid, (int)luaL_optinteger(L, 2, 0));
+	lmmsim_raise_explain_error(L, lm);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* p:run_on(core): a context switch */
+static int p_run_on(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int err = mmsim_run_on(lm->m, p->pid, (int)luaL_checkinteger(L, 2));
+	lmmsim_raise_explain_error(L, lm);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* p:info() → {pid=, tgid=, ppid=, core=, comm=, threads=} */
+static int p_info(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	struct mmsim_task_info info;
+	int err = mmsim_task_info(lm->m, p->pid, &info);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_createtable(L, 0, 6);
+	lua_pushinteger(L, info.pid);
+	lua_setfield(L, -2, "pid");
+	lua_pushinteger(L, info.tgid);
+	lua_setfield(L, -2, "tgid");
+	lua_pushinteger(L, info.ppid);
+	lua_setfield(L, -2, "ppid");
+	lua_pushinteger(L, info.core);
+	lua_setfield(L, -2, "core");
+	lua_pushstring(L, info.comm);
+	lua_setfield(L, -2, "comm");
+	lua_pushinteger(L, info.nr_threads);
+	lua_setfield(L, -2, "threads");
+	return 1;
+}
+
+/* p:alive() → boolean */
+static int p_alive(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	struct mmsim_task_info info;
+	lua_pushboolean(L, mmsim_task_info(lm->m, p->pid, &info) == 0);
+	return 1;
+}
+
+/* ---- system calls ----------------------------------------------------------------- */
+
+/* p:mmap{addr=, len=, prot=, flags=, fd=, offset=} or p:mmap(addr, len, prot, flags [, fd, offset]) */
+static int p_mmap(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t addr = 0, len, off = 0;
+	unsigned long prot, flags;
+	int fd = -1;
+	if (lua_istable(L, 2)) {
+		lua_getfield(L, 2, "addr");
+		addr = (uint64_t)luaL_optinteger(L, -1, 0);
+		lua_getfield(L, 2, "len");
+		if (lua_isnil(L, -1))
+			return luaL_error(L, "mmap: len is required");
+		len = (uint64_t)luaL_checkinteger(L, -1);
+		lua_getfield(L, 2, "prot");
+		prot = lmmsim_check_flags(L, -1, "prot", "mmap");
+		lua_getfield(L, 2, "flags");
+		flags = lua_isnil(L, -1) ? MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS
+					 : lmmsim_check_flags(L, -1, "map", "mmap");
+		lua_getfield(L, 2, "fd");
+		fd = (int)luaL_optinteger(L, -1, -1);
+		lua_getfield(L, 2, "offset");
+		off = (uint64_t)luaL_optinteger(L, -1, 0);
+	} else {
+		addr = (uint64_t)luaL_optinteger(L, 2, 0);
+		len = check_addr(L, 3);
+		prot = lmmsim_check_flags(L, 4, "prot", "mmap");
+		flags = lmmsim_check_flags(L, 5, "map", "mmap");
+		fd = (int)luaL_optinteger(L, 6, -1);
+		off = (uint64_t)luaL_optinteger(L, 7, 0);
+	}
+	return syscall_result(L, lm, mmsim_mmap(lm->m, p->pid, addr, len, prot, flags, fd, off));
+}
+
+static int p_munmap(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_munmap(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3)));
+}
+
+static int p_mprotect(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	unsigned long prot = lmmsim_check_flags(L, 4, "prot", "mprotect");
+	return syscall_result(L, lm, mmsim_mprotect(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3), prot));
+}
+
+/* p:mremap(old, oldlen, newlen [, flags [, newaddr]]) */
+static int p_mremap(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	unsigned long flags = lmmsim_check_flags(L, 5, "mremap", "mremap");
+	uint64_t newaddr = (uint64_t)luaL_optinteger(L, 6, 0);
+	return syscall_result(L, lm, mmsim_mremap(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3),
+						  check_addr(L, 4), flags, newaddr));
+}
+
+/* p:brk([addr]) → the break (the raw system call: never fails) */
+static int p_brk(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_brk(lm->m, p->pid, (uint64_t)luaL_optinteger(L, 2, 0)));
+}
+
+static int p_madvise(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	if (lua_isnoneornil(L, 4))
+		return luaL_argerror(L, 4, "advice expected (\"dontneed\", \"free\", ...)");
+	int advice = (int)lmmsim_check_flags(L, 4, "madv", "madvise");
+	return syscall_result(L, lm, mmsim_madvise(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3), advice));
+}
+
+static int p_mlock(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_mlock(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3)));
+}
+
+static int p_mlock2(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	unsigned flags = (unsigned)lmmsim_check_flags(L, 4, "mlock", "mlock2");
+	return syscall_result(L, lm, mmsim_mlock2(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3), flags));
+}
+
+static int p_munlock(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_munlock(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3)));
+}
+
+static int p_mlockall(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int flags = (int)lmmsim_check_flags(L, 2, "mcl", "mlockall");
+	return syscall_result(L, lm, mmsim_mlockall(lm->m, p->pid, flags));
+}
+
+static int p_munlockall(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_munlockall(lm->m, p->pid));
+}
+
+/* p:set_vma_name(addr, len, name | nil): prctl(PR_SET_VMA_ANON_NAME) */
+static int p_set_vma_name(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	const char *name = luaL_optstring(L, 4, NULL);
+	return syscall_result(L, lm, mmsim_set_vma_anon_name(lm->m, p->pid, check_addr(L, 2),
+							     check_addr(L, 3), name));
+}
+
+/* ---- accesses ------------------------------------------------------------------------ */
+
+/* Return the result of an access: true (or the bytes), or nil and a fault
+ * table {signal=, code=, addr=, trapno=, error_code=}, or nil, "ESRCH". */
+static int access_failure(lua_State *L, struct lmachine *lm, int err, const struct mmsim_fault *f)
+{
+	lmmsim_raise_explain_error(L, lm);
+	if (err != -EFAULT)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushnil(L);
+	lua_createtable(L, 0, 5);
+	lua_pushstring(L, mmsim_signal_name(f->signo));
+	lua_setfield(L, -2, "signal");
+	lua_pushstring(L, mmsim_sigcode_name(f->signo, f->code));
+	lua_setfield(L, -2, "code");
+	lua_pushinteger(L, (lua_Integer)f->addr);
+	lua_setfield(L, -2, "addr");
+	lua_pushinteger(L, f->trapno);
+	lua_setfield(L, -2, "trapno");
+	lua_pushinteger(L, f->error_code);
+	lua_setfield(L, -2, "error_code");
+	return 2;
+}
+
+/* The largest single read or write: keeps a script from asking for more
+ * host memory than it can have by mistake. */
+#define MAX_IO (64u << 20)
+
+/* p:write(addr, string | integer [, size]) → true */
+static int p_write(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t addr = check_addr(L, 2);
+	uint8_t bytes[8];
+	const void *buf = bytes;
+	size_t len;
+	if (lua_type(L, 3) == LUA_TNUMBER) {
+		uint64_t v = (uint64_t)luaL_checkinteger(L, 3);
+		len = (size_t)luaL_optinteger(L, 4, 8);
+		luaL_argcheck(L, len == 1 || len == 2 || len == 4 || len == 8, 4, "size must be 1, 2, 4 or 8");
+		for (size_t i = 0; i < len; i++)
+			bytes[i] = (uint8_t)(v >> (8 * i));   /* little-endian, as x86 stores */
+	} else {
+		buf = luaL_checklstring(L, 3, &len);
+	}
+	struct mmsim_fault f;
+	int err = mmsim_access(lm->m, p->pid, addr, (void *)buf, len, MMSIM_WRITE, &f);
+	if (err)
+		return access_failure(L, lm, err, &f);
+	lmmsim_raise_explain_error(L, lm);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* Read or fetch n bytes at addr into a Lua string. */
+static int read_bytes(lua_State *L, enum mmsim_access kind)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t addr = check_addr(L, 2);
+	lua_Integer n = luaL_optinteger(L, 3, 1);
+	luaL_argcheck(L, n >= 0 && n <= MAX_IO, 3, "length out of range (0 to 64 MiB)");
+	luaL_Buffer b;
+	char *buf = luaL_buffinitsize(L, &b, (size_t)n);
+	struct mmsim_fault f;
+	int err = mmsim_access(lm->m, p->pid, addr, buf, (size_t)n, kind, &f);
+	if (err)
+		return access_failure(L, lm, err, &f);
+	lmmsim_raise_explain_error(L, lm);
+	luaL_pushresultsize(&b, (size_t)n);
+	return 1;
+}
+
+/* p:read(addr, n) → string */
+static int p_read(lua_State *L)
+{
+	return read_bytes(L, MMSIM_READ);
+}
+
+/* p:fetch(addr [, n]) → the instruction bytes */
+static int p_fetch(lua_State *L)
+{
+	return read_bytes(L, MMSIM_FETCH);
+}
+
+/* p:read_u64(addr) → integer (little-endian) */
+static int p_read_u64(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint8_t b[8];
+	struct mmsim_fault f;
+	int err = mmsim_access(lm->m, p->pid, check_addr(L, 2), b, 8, MMSIM_READ, &f);
+	if (err)
+		return access_failure(L, lm, err, &f);
+	lmmsim_raise_explain_error(L, lm);
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	lua_pushinteger(L, (lua_Integer)v);
+	return 1;
+}
+
+/* p:touch(addr, len [, "r" | "w" | "x"]) → true: one access per page */
+static int p_touch(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	const char *how = luaL_optstring(L, 4, "r");
+	enum mmsim_access kind;
+	if (!strcmp(how, "r") || !strcmp(how, "read"))
+		kind = MMSIM_READ;
+	else if (!strcmp(how, "w") || !strcmp(how, "write"))
+		kind = MMSIM_WRITE;
+	else if (!strcmp(how, "x") || !strcmp(how, "fetch"))
+		kind = MMSIM_FETCH;
+	else
+		return luaL_argerror(L, 4, "\"r\", \"w\" or \"x\" expected");
+	struct mmsim_fault f;
+	int err = mmsim_touch(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3), kind, &f);
+	if (err)
+		return access_failure(L, lm, err, &f);
+	lmmsim_raise_explain_error(L, lm);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* ---- views --------------------------------------------------------------------------- */
+
+/* The text of /proc/<pid>/<file>. */
+static int proc_view(lua_State *L, const char *file)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	char path[64], *text;
+	size_t len;
+	snprintf(path, sizeof path, "/proc/%d/%s", p->pid, file);
+	int err = mmsim_proc_read(lm->m, path, &text, &len);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushlstring(L, text, len);
+	free(text);
+	return 1;
+}
+static int p_maps(lua_State *L) { return proc_view(L, "maps"); }
+static int p_smaps(lua_State *L) { return proc_view(L, "smaps"); }
+static int p_smaps_rollup(lua_State *L) { return proc_view(L, "smaps_rollup"); }
+static int p_status(lua_State *L) { return proc_view(L, "status"); }
+static int p_statm(lua_State *L) { return proc_view(L, "statm"); }
+
+/* p:virt_to_phys(addr) → physical address */
+static int p_virt_to_phys(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t pa;
+	int err = mmsim_virt_to_phys(lm->m, p->pid, check_addr(L, 2), &pa);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushinteger(L, (lua_Integer)pa);
+	return 1;
+}
+
+/* p:stats() → {minflt=, majflt=, accesses=, tlb={hit=, miss=, ...}, ...} */
+static int p_stats(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	struct mmsim_stat s[64];
+	int n = mmsim_task_stats(lm->m, p->pid, s, 64);
+	if (n < 0)
+		return lmmsim_fail(L, lm->m, n);
+	lmmsim_push_stats(L, s, (size_t)(n < 64 ? n : 64));
+	return 1;
+}
+
+static int p_eq(lua_State *L)
+{
+	struct lprocess *a = luaL_checkudata(L, 1, LMMSIM_PROCESS), *b = luaL_checkudata(L, 2, LMMSIM_PROCESS);
+	lua_getiuservalue(L, 1, 1);
+	lua_getiuservalue(L, 2, 1);
+	lua_pushboolean(L, a->pid == b->pid && lua_rawequal(L, -1, -2));
+	return 1;
+}
+
+static int p_tostring(lua_State *L)
+{
+	struct lprocess *p = luaL_checkudata(L, 1, LMMSIM_PROCESS);
+	lua_pushfstring(L, "mmsim.process (pid %d)", p->pid);
+	return 1;
+}
+
+static const luaL_Reg process_methods[] = {
+	{ "thread", p_thread }, { "fork", p_fork }, { "exit", p_exit }, { "run_on", p_run_on },
+	{ "info", p_info }, { "alive", p_alive }, { "mmap", p_mmap }, { "munmap", p_munmap },
+	{ "mprotect", p_mprotect }, { "mremap", p_mremap }, { "brk", p_brk }, { "madvise", p_madvise },
+	{ "mlock", p_mlock }, { "mlock2", p_mlock2 }, { "munlock", p_munlock }, { "mlockall", p_mlockall },
+	{ "munlockall", p_munlockall }, { "set_vma_name", p_set_vma_name }, { "write", p_write },
+	{ "read", p_read }, { "fetch", p_fetch }, { "read_u64", p_read_u64 }, { "touch", p_touch },
+	{ "maps", p_maps }, { "smaps", p_smaps }, { "smaps_rollup", p_smaps_rollup }, { "status", p_status },
+	{ "statm", p_statm }, { "virt_to_phys", p_virt_to_phys }, { "stats", p_stats }, { NULL, NULL },
+};
+
+/* __index: the methods, and the fields pid and machine. */
+static int p_index(lua_State *L)
+{
+	struct lprocess *p = luaL_checkudata(L, 1, LMMSIM_PROCESS);
+	const char *key = luaL_checkstring(L, 2);
+	if (!strcmp(key, "pid")) {
+		lua_pushinteger(L, p->pid);
+		return 1;
+	}
+	if (!strcmp(key, "machine")) {
+		lua_getiuservalue(L, 1, 1);
+		return 1;
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_getfield(L, -1, key);
+	return 1;
+}
+
+/* See lmmsim.h. */
+void lmmsim_open_process(lua_State *L)
+{
+	if (!luaL_newmetatable(L, LMMSIM_PROCESS)) {
+		lua_pop(L, 1);
+		return;
+	}
+	luaL_newlib(L, process_methods);
+	lua_pushcclosure(L, p_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, p_eq);
+	lua_setfield(L, -2, "__eq");
+	lua_pushcfunction(L, p_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
+}
