@@ -332,6 +332,24 @@ int mmsim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
 int mmsim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 const char *mmsim_sysctl_name(size_t i);
 
+/* ---- frames ----------------------------------------------------------------- */
+
+/* What the kernel's struct page of one frame says. */
+struct mmsim_page_info {
+	uint64_t pfn;
+	const char *kind;      /* "free" (in the buddy or a per-CPU list), "anon",
+				* "file", "shmem", "zero" (the zero page), "slab",
+				* "pagetable", "kernel" (other allocations),
+				* "reserved" (never given to the allocator) */
+	int refcount;          /* page_ref_count */
+	int mapcount;          /* PTEs mapping it (anon, file, shmem pages) */
+	unsigned order;        /* of the free block or allocation it heads */
+	char flags[192];       /* the PG_ flags set, by Linux name: "uptodate|lru|..." */
+};
+
+/* The frame pfn. 0, or -EINVAL for a pfn the machine does not have. */
+int mmsim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info);
+
 /* ---- counters -------------------------------------------------------------- */
 
 /* A /proc/vmstat counter by name ("pgfree", "nr_free_pages", ...). 0 and

@@ -120,6 +120,7 @@ struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index)
 		return NULL;
 	}
 	page_set(page, PG_uptodate);
+	page_set(page, PG_lru);              /* filemap_add_folio puts it on an LRU */
 	if (f->kind == FILE_SHMEM)
 		page_set(page, PG_swapbacked);
 	page_set_owner(page, virt_to_phys(k, &f->f_mapping), false, index);

@@ -55,8 +55,12 @@ static void set_pte(struct vm_fault *vmf, pte_t entry)
 static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 {
 	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | (src ? 0 : __GFP_ZERO));
-	if (page && src)
+	if (!page)
+		return NULL;
+	if (src)
 		memcpy(page_address(vmf->k, page), page_address(vmf->k, src), PAGE_SIZE);
+	page_set(page, PG_uptodate);         /* __folio_mark_uptodate */
+	page_set(page, PG_lru);              /* folio_add_lru_vma: on the inactive list */
 	return page;
 }
 

@@ -93,6 +93,30 @@ static int m_kread(lua_State *L)
 	return 1;
 }
 
+/* m:page(pfn) → {pfn=, kind=, refcount=, mapcount=, order=, flags=} */
+static int m_page(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	struct mmsim_page_info pi;
+	int err = mmsim_page_info(lm->m, (uint64_t)luaL_checkinteger(L, 2), &pi);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_createtable(L, 0, 6);
+	lua_pushinteger(L, (lua_Integer)pi.pfn);
+	lua_setfield(L, -2, "pfn");
+	lua_pushstring(L, pi.kind);
+	lua_setfield(L, -2, "kind");
+	lua_pushinteger(L, pi.refcount);
+	lua_setfield(L, -2, "refcount");
+	lua_pushinteger(L, pi.mapcount);
+	lua_setfield(L, -2, "mapcount");
+	lua_pushinteger(L, pi.order);
+	lua_setfield(L, -2, "order");
+	lua_pushstring(L, pi.flags);
+	lua_setfield(L, -2, "flags");
+	return 1;
+}
+
 /* ---- slab caches ---------------------------------------------------------------- */
 
 struct lcache {
@@ -198,7 +222,8 @@ static const luaL_Reg cache_methods[] = {
 const luaL_Reg lmmsim_alloc_methods[] = {
 	{ "alloc_pages", m_alloc_pages }, { "free_pages", m_free_pages }, { "free_blocks", m_free_blocks },
 	{ "drain_pages", m_drain_pages }, { "kmalloc", m_kmalloc }, { "kfree", m_kfree },
-	{ "kread", m_kread }, { "kmem_cache_create", m_kmem_cache_create }, { NULL, NULL },
+	{ "kread", m_kread }, { "kmem_cache_create", m_kmem_cache_create }, { "page", m_page },
+	{ NULL, NULL },
 };
 
 /* See lmmsim.h. */

@@ -1,0 +1,65 @@
+/* api/page.c — one frame's struct page, for scripts that follow a page
+ * through fork and copy-on-write. */
+#include "api/api.h"
+
+#include "kernel/fs.h"
+#include "kernel/mm_types.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const flag_names[NR_PAGEFLAGS] = {
+	[PG_locked] = "locked", [PG_referenced] = "referenced", [PG_uptodate] = "uptodate",
+	[PG_dirty] = "dirty", [PG_lru] = "lru", [PG_active] = "active", [PG_slab] = "slab",
+	[PG_reserved] = "reserved", [PG_buddy] = "buddy", [PG_pcp] = "pcp", [PG_head] = "head",
+	[PG_tail] = "tail", [PG_swapbacked] = "swapbacked", [PG_mlocked] = "mlocked",
+	[PG_unevictable] = "unevictable", [PG_table] = "table", [PG_anon_exclusive] = "anon_exclusive",
+	[PG_zero_page] = "zero_page", [PG_large_kmalloc] = "large_kmalloc",
+};
+
+/* What the frame is used for, from its flags and owner. */
+static const char *page_kind(struct kernel *k, const struct page *pg)
+{
+	if (page_test(pg, PG_reserved))
+		return "reserved";
+	if (page_test(pg, PG_zero_page))
+		return "zero";
+	if (page_test(pg, PG_buddy) || page_test(pg, PG_pcp) || !page_ref_count(pg))
+		return "free";
+	if (page_test(pg, PG_slab))
+		return "slab";
+	if (page_test(pg, PG_table))
+		return "pagetable";
+	if (PageAnon(pg))
+		return "anon";
+	if (page_owner_pa(pg)) {
+		struct file *f = page_file(k, pg);
+		return f && f->kind == FILE_SHMEM ? "shmem" : "file";
+	}
+	return "kernel";
+}
+
+/* See mmsim.h. */
+int mmsim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info)
+{
+	struct kernel *k = &m->kernel;
+	if (!pfn_valid(k, pfn))
+		return api_fail(m, -EINVAL, "pfn %#llx: the machine's frames are 0 to %#llx",
+				(unsigned long long)pfn, (unsigned long long)(k->max_pfn - 1));
+	const struct page *pg = pfn_to_page(k, pfn);
+	memset(info, 0, sizeof *info);
+	info->pfn = pfn;
+	info->kind = page_kind(k, pg);
+	info->refcount = page_ref_count(pg);
+	bool mapped = !strcmp(info->kind, "anon") || !strcmp(info->kind, "file") ||
+		      !strcmp(info->kind, "shmem") || !strcmp(info->kind, "zero");
+	info->mapcount = mapped ? pg->mapcount : 0;
+	info->order = page_order(pg);
+	size_t n = 0;
+	for (int f = 0; f < NR_PAGEFLAGS; f++)
+		if (page_test(pg, (enum pageflags)f) && n < sizeof info->flags)
+			n += (size_t)snprintf(info->flags + n, sizeof info->flags - n, "%s%s", n ? "|" : "",
+					      flag_names[f]);
+	return 0;
+}
