@@ -51,7 +51,7 @@ TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion
 BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
-.PHONY: all test check bench run deps install uninstall clean unit cli-tests install-test
+.PHONY: all test check bench run deps install uninstall clean unit cli-tests install-test golden
 all: $(LIB) $(CLI) $(LUAMOD)
 
 $(BUILD)/obj/%.o: %.c
@@ -108,7 +108,14 @@ bench: deps $(BENCHBIN)
 	    $(foreach a,$(BENCH_ALLOCS),--with-$(a) /usr/lib/x86_64-linux-gnu/lib$(a).so)
 
 run: deps all
-	$(CLI) demo
+	$(CLI) run examples/tour.lua
+
+# Rewrite the golden outputs of the examples and the demo from this build
+# (review the diff: a golden file changes only with a deliberate change).
+golden: all
+	for f in examples/*.lua; do \
+	    $(CLI) run $$f > tests/cli/golden/examples/$$(basename $$f .lua).txt || exit 1; done
+	$(CLI) demo > tests/cli/golden/demo.txt
 
 deps:
 	@bash mk/deps.sh

@@ -92,6 +92,11 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 		return err;
 	}
 	vma->vm_flags = newflags;
+	trace_kernel(k, k->this_cpu, "mprotect_fixup", "VMA [%#llx, %#llx) now %c%c%c (was %c%c%c), for [%#llx, %#llx)",
+		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
+		     newflags & VM_READ ? 'r' : '-', newflags & VM_WRITE ? 'w' : '-', newflags & VM_EXEC ? 'x' : '-',
+		     oldflags & VM_READ ? 'r' : '-', oldflags & VM_WRITE ? 'w' : '-', oldflags & VM_EXEC ? 'x' : '-',
+		     (unsigned long long)start, (unsigned long long)end);
 	change_protection(tlb, vma, start, end);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		k->vm_committed_as -= nrpages;
