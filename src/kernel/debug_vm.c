@@ -194,6 +194,7 @@ uint64_t debug_vm_check(struct kernel *k, struct vm_check_report *out)
 		}
 	walk_frames(&w);
 	w.r.problems += slab_check_end(k);
+	w.r.problems += debug_mm_check(k);
 	uint64_t total = w.r.free_pages + w.r.deferred_pages + w.r.pcp_pages + w.r.reserved_pages +
 			 w.r.allocated_pages;
 	if (total != k->max_pfn)

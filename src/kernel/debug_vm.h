@@ -28,4 +28,10 @@ struct vm_check_report {
  */
 uint64_t debug_vm_check(struct kernel *k, struct vm_check_report *r);
 
+/* The address spaces' half, run by debug_vm_check: VMAs, page tables,
+ * PTE permissions against VMAs, rmap reachability, RSS counters, and every
+ * page's mapcount against the PTEs that map it (debug_mm.c). Returns the
+ * number of problems, each logged as a "BUG:" line. */
+uint64_t debug_mm_check(struct kernel *k);
+
 #endif

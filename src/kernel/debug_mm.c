@@ -1,0 +1,268 @@
+/*
+ * kernel/debug_mm.c — the consistency checker's half for address spaces
+ * (Linux: validate_mm, and the rmap invariants CONFIG_DEBUG_VM asserts one
+ * at a time). For every mm: the VMA list and tree agree and do not overlap;
+ * every page-table page belongs to one mm; every present PTE lies in a VMA,
+ * maps an allocated frame and allows no more than its VMA; a writable PTE
+ * to an anonymous page is the page's only mapping; each anonymous page is
+ * reachable by rmap from the VMA that maps it, at the index it is mapped
+ * at; the RSS counters agree with the PTEs. Then, over all mms, every
+ * page's mapcount equals the PTEs that map it and its refcount covers them.
+ */
+#include "kernel/debug_vm.h"
+
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/page_alloc_internal.h"
+#include "kernel/mm.h"
+#include "kernel/pgtable.h"
+#include "kernel/rmap.h"
+#include "kernel/sched.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* pfn -> number of PTEs seen mapping it (open addressing, grows). */
+struct pfn_counts {
+	uint64_t *pfn;              /* pfn + 1; 0 = empty slot */
+	uint32_t *count;
+	uint64_t cap, used;
+	bool failed;
+};
+
+struct mm_walk {
+	struct kernel *k;
+	struct pfn_counts maps;     /* PTEs per mapped frame, all mms */
+	struct pfn_counts tables;   /* page-table pages, all mms */
+	uint64_t problems;
+	struct mm_struct *mm;       /* being walked */
+	int64_t rss[NR_MM_COUNTERS];
+};
+
+#define BAD(w, ...) (kernel_bug((w)->k, __VA_ARGS__), (w)->problems++)
+
+static uint64_t hash_pfn(uint64_t pfn, uint64_t cap)
+{
+	return (pfn * 0x9e3779b97f4a7c15ULL) >> 7 & (cap - 1);
+}
+
+/* The slot of pfn (inserting it), or NULL when host memory ran out. */
+static uint32_t *count_slot(struct pfn_counts *c, uint64_t pfn)
+{
+	if (c->failed)
+		return NULL;
+	if (2 * (c->used + 1) > c->cap) {
+		struct pfn_counts n = { .cap = c->cap ? 2 * c->cap : 1024 };
+		n.pfn = calloc(n.cap, sizeof *n.pfn);
+		n.count = calloc(n.cap, sizeof *n.count);
+		if (!n.pfn || !n.count) {
+			free(n.pfn);
+			free(n.count);
+			c->failed = true;
+			return NULL;
+		}
+		for (uint64_t i = 0; i < c->cap; i++)
+			if (c->pfn[i]) {
+				uint64_t j = hash_pfn(c->pfn[i] - 1, n.cap);
+				while (n.pfn[j])
+					j = (j + 1) & (n.cap - 1);
+				n.pfn[j] = c->pfn[i];
+				n.count[j] = c->count[i];
+				n.used++;
+			}
+		free(c->pfn);
+		free(c->count);
+		*c = n;
+	}
+	uint64_t j = hash_pfn(pfn, c->cap);
+	while (c->pfn[j] && c->pfn[j] != pfn + 1)
+		j = (j + 1) & (c->cap - 1);
+	if (!c->pfn[j]) {
+		c->pfn[j] = pfn + 1;
+		c->used++;
+	}
+	return &c->count[j];
+}
+
+static uint32_t count_of(const struct pfn_counts *c, uint64_t pfn)
+{
+	if (!c->cap)
+		return 0;
+	uint64_t j = hash_pfn(pfn, c->cap);
+	while (c->pfn[j] && c->pfn[j] != pfn + 1)
+		j = (j + 1) & (c->cap - 1);
+	return c->pfn[j] ? c->count[j] : 0;
+}
+
+/* The VMA list: sorted, disjoint, page-aligned, owned by mm, as many as
+ * map_count, and the same VMAs the tree finds. */
+static void check_vmas(struct mm_walk *w, struct mm_struct *mm)
+{
+	int n = 0;
+	uint64_t prev_end = 0;
+	struct vm_area_struct *prev = NULL;
+	for (struct vm_area_struct *v = mm->mmap; v; prev = v, v = v->vm_next, n++) {
+		if (v->vm_start >= v->vm_end || (v->vm_start | v->vm_end) & (PAGE_SIZE - 1) ||
+		    v->vm_start < prev_end || v->vm_mm != mm || v->vm_prev != prev)
+			BAD(w, "mm %p: VMA [%#" PRIx64 ", %#" PRIx64 ") is malformed or out of order", (void *)mm,
+			    v->vm_start, v->vm_end);
+		if (vma_lookup(mm, v->vm_start) != v || vma_lookup(mm, v->vm_end - 1) != v)
+			BAD(w, "mm %p: the VMA tree does not find [%#" PRIx64 ", %#" PRIx64 ")", (void *)mm,
+			    v->vm_start, v->vm_end);
+		if (!vma_is_anonymous(v) || (v->vm_flags & VM_SHARED) || !v->anon_vma)
+			;
+		else if (!v->anon_vma_chain)
+			BAD(w, "VMA [%#" PRIx64 ", %#" PRIx64 ") has an anon_vma but no chain", v->vm_start, v->vm_end);
+		prev_end = v->vm_end;
+	}
+	if (n != mm->map_count)
+		BAD(w, "mm %p: map_count %d but %d VMAs", (void *)mm, mm->map_count, n);
+}
+
+/* Is page reachable by rmap from vma: does vma belong to the page's
+ * anon_vma, and does the page's index give back addr? */
+static bool anon_rmap_ok(struct kernel *k, struct vm_area_struct *vma, struct page *page, uint64_t addr)
+{
+	uint64_t owner = page_owner_pa(page);
+	bool chained = false;
+	for (struct anon_vma_chain *avc = vma->anon_vma_chain; avc && !chained; avc = avc->same_vma)
+		chained = virt_to_phys(k, avc->anon_vma) == owner;
+	uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	return chained && page_index(page) == index;
+}
+
+/* One present leaf entry at addr of w->mm. */
+static void check_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
+{
+	struct kernel *k = w->k;
+	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	if (!vma) {
+		BAD(w, "mm %p: PTE %#" PRIx64 " at %#" PRIx64 " outside every VMA", (void *)w->mm, pte, addr);
+		return;
+	}
+	if (pte_write(pte) && !(vma->vm_flags & VM_WRITE))
+		BAD(w, "PTE at %#" PRIx64 " is writable in a VMA without VM_WRITE", addr);
+	if ((pte & _PAGE_PRESENT) && !(pte & _PAGE_NX) && !(vma->vm_flags & VM_EXEC))
+		BAD(w, "PTE at %#" PRIx64 " is executable in a VMA without VM_EXEC", addr);
+	struct page *page = vm_normal_page(k, pte);
+	if (!page)
+		return;                            /* the zero page, vDSO: no struct page */
+	uint64_t pfn = pte_pfn(pte);
+	if (page_ref_count(page) <= 0 || page_test(page, PG_buddy) || page_test(page, PG_pcp) ||
+	    page_test(page, PG_table) || page_test(page, PG_slab)) {
+		BAD(w, "PTE at %#" PRIx64 " maps pfn %#" PRIx64 ", which is not a user page (refcount %d, "
+		       "flags %#x)", addr, pfn, page_ref_count(page), page->flags);
+		return;
+	}
+	uint32_t *c = count_slot(&w->maps, pfn);
+	if (c)
+		(*c)++;
+	if (PageAnon(page)) {
+		w->rss[MM_ANONPAGES]++;
+		if (!anon_rmap_ok(k, vma, page, addr))
+			BAD(w, "anonymous pfn %#" PRIx64 " at %#" PRIx64 " cannot be found by rmap from its VMA",
+			    pfn, addr);
+		if (pte_write(pte) && !page_test(page, PG_anon_exclusive))
+			BAD(w, "PTE at %#" PRIx64 " writes pfn %#" PRIx64 ", which is not exclusive to it", addr, pfn);
+	} else {
+		w->rss[page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
+	}
+}
+
+/* Walk the table at pa (level) covering va, claiming each table page. */
+static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
+{
+	struct kernel *k = w->k;
+	uint64_t pfn = pa >> PAGE_SHIFT;
+	uint32_t *c = count_slot(&w->tables, pfn);
+	if (c && (*c)++)
+		BAD(w, "page-table page %#" PRIx64 " is used twice", pfn);
+	if (!pfn_valid(k, pfn) || !page_test(pfn_to_page(k, pfn), PG_table)) {
+		BAD(w, "mm %p: table at pfn %#" PRIx64 " (level %d) is not a page-table page", (void *)w->mm, pfn,
+		    level);
+		return;
+	}
+	unsigned shift = 12 + 9 * (unsigned)(level - 1);
+	for (unsigned i = 0; i < PTRS_PER_TABLE; i++) {
+		pte_t e = *table_entry(k, pa, i);
+		uint64_t a = va | (uint64_t)i << shift;
+		if (level == k->paging_levels && a >> (shift + 8) & 1)
+			a |= ~0ULL << (shift + 9);         /* sign-extend the top index */
+		if (level == 1 ? !pte_present(e) : !(e & _PAGE_PRESENT))
+			continue;
+		if (level == 1)
+			check_pte(w, e, a);
+		else if (e & _PAGE_PSE)
+			BAD(w, "huge mapping at %#" PRIx64 ": not created by this kernel", a);
+		else
+			walk_table(w, e & HW_PTE_ADDR_MASK, level - 1, a);
+	}
+}
+
+/* One address space: VMAs, page tables, RSS counters. */
+static void check_mm(struct mm_walk *w, struct mm_struct *mm)
+{
+	w->mm = mm;
+	memset(w->rss, 0, sizeof w->rss);
+	check_vmas(w, mm);
+	walk_table(w, mm->pgd, w->k->paging_levels, 0);
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		if (i != MM_SWAPENTS && w->rss[i] != mm->rss_stat[i])
+			BAD(w, "mm %p: RSS counter %d is %" PRId64 " but %" PRId64 " PTEs map such pages", (void *)mm,
+			    i, mm->rss_stat[i], w->rss[i]);
+}
+
+/* Every frame's mapcount against the PTEs found; refcount covers them. */
+static void check_mapcounts(struct mm_walk *w)
+{
+	struct kernel *k = w->k;
+	for (uint64_t pfn = 0; pfn < k->max_pfn; pfn++) {
+		const struct mem_range *r = pfn_reserved(k, pfn);
+		struct zone *z = pfn_zone(k, pfn);
+		if (r) {                              /* never touch what boot left alone */
+			pfn = r->end_pfn - 1;
+			continue;
+		}
+		if (z && pfn >= z->deferred_pfn && pfn < z->deferred_end) {
+			pfn = z->deferred_end - 1;
+			continue;
+		}
+		struct page *p = pfn_to_page(k, pfn);
+		if (!p->_refcount || page_test(p, PG_slab) || page_test(p, PG_table) || page_test(p, PG_tail) ||
+		    !page_owner_pa(p))
+			continue;
+		uint32_t n = count_of(&w->maps, pfn);
+		if ((uint32_t)p->mapcount != n)
+			BAD(w, "pfn %#" PRIx64 ": mapcount %d but %u PTEs map it", pfn, p->mapcount, n);
+		int cache_ref = PageAnon(p) ? 0 : 1;   /* the page cache holds one */
+		if (p->_refcount < p->mapcount + cache_ref)
+			BAD(w, "pfn %#" PRIx64 ": refcount %d below its %d mappings", pfn, p->_refcount, p->mapcount);
+		if (PageAnon(p) && p->mapcount > 1 && page_test(p, PG_anon_exclusive))
+			BAD(w, "pfn %#" PRIx64 ": exclusive but mapped %d times", pfn, p->mapcount);
+	}
+}
+
+/* See debug_vm.h. */
+uint64_t debug_mm_check(struct kernel *k)
+{
+	struct mm_walk w = { .k = k };
+	for (struct task_struct *t = k->tasks; t; t = t->next_task) {
+		if (t->state != TASK_RUNNING || !t->mm)
+			continue;
+		bool seen = false;                 /* threads share their leader's mm */
+		for (struct task_struct *u = k->tasks; u != t && !seen; u = u->next_task)
+			seen = u->state == TASK_RUNNING && u->mm == t->mm;
+		if (!seen)
+			check_mm(&w, t->mm);
+	}
+	if (w.maps.failed || w.tables.failed)
+		BAD(&w, "debug_mm_check: out of host memory");
+	else
+		check_mapcounts(&w);
+	free(w.maps.pfn);
+	free(w.maps.count);
+	free(w.tables.pfn);
+	free(w.tables.count);
+	return w.problems;
+}
