@@ -76,7 +76,9 @@ const char *mmsim_last_error(const mmsim_machine *m);
  */
 int mmsim_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len);
 
-/* The i-th path mmsim_proc_read serves, NULL past the last. */
+/* The i-th path the simulated /proc serves, NULL past the last. Files of a
+ * process read "/proc/<pid>/maps"; binary files (/proc/kpageflags,
+ * /proc/kpagecount, /proc/<pid>/pagemap) are listed but have no text. */
 const char *mmsim_proc_path(size_t i);
 
 /* The kernel log into buf (NUL-terminated, the newest part if it does not

@@ -115,7 +115,8 @@ int mmsim_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len
 		*len = 0;
 	if (err) {
 		seq_release(&s);
-		return api_fail(m, err, "%s: no such file in the simulated /proc", path);
+		return api_fail(m, err, err == -EINVAL ? "%s: a binary file, not readable as text"
+							 : "%s: no such file in the simulated /proc", path);
 	}
 	if (!s.buf) {
 		s.buf = calloc(1, 1);
