@@ -81,6 +81,16 @@ print(("a 200-byte object at %#x holds '%s'; constructor runs: %d (one per slot 
 assert(cache:free(o))
 assert(cache:destroy())
 
+title("7. What /proc shows (seed 000, Practical Examples)")
+local q = m:spawn{name = "my_program"}
+local buf = assert(q:mmap{len = 4 * 4096, prot = "rw"})
+assert(q:write(buf, "A"))
+io.write(q:maps())
+local e = q:pagemap(buf, 1)[1]
+print(("pagemap of %#x: present %s, pfn %#x -> physical %#x (virt_to_phys of seed 000)")
+      :format(buf, e.present, e.pfn, e.pfn * 4096 + buf % 4096))
+q:exit()
+
 title("Where to go next")
 print("examples/*.lua show each step in full; `mmsim explain SCRIPT` narrates everything;")
 print("`mmsim shell` is a REPL; docs/user-guide.md maps the seeds' concepts to the API.")

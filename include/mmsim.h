@@ -94,8 +94,29 @@ int mmsim_machine_config_get(const mmsim_machine *m, const char *key, char *buf,
  */
 int mmsim_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len);
 
-/* The i-th path mmsim_proc_read serves, NULL past the last. */
+/* The i-th path the simulated /proc serves, NULL past the last. Files of a
+ * process read "/proc/<pid>/maps"; binary files (/proc/kpageflags,
+ * /proc/kpagecount, /proc/<pid>/pagemap) are listed but have no text. */
 const char *mmsim_proc_path(size_t i);
+
+/*
+ * pread(2) of a /proc file, for the binary ones: "/proc/<pid>/pagemap" (one
+ * u64 per virtual page: bit 63 present, 62 swapped, 61 file page or shared
+ * anonymous, 56 exclusively mapped, 55 soft-dirty, bits 0-54 the PFN),
+ * "/proc/kpageflags" and "/proc/kpagecount" (one u64 per PFN); text files
+ * too. Offsets and lengths of the binary files are multiples of 8. flags
+ * MMSIM_PROC_UNPRIVILEGED reads as a process without CAP_SYS_ADMIN: pagemap's
+ * PFNs read 0 (the flags stay), kpage* are refused (-EACCES). Returns the
+ * bytes read (0 at the end), or -ENOENT, -EINVAL, -ESRCH, -EACCES.
+ */
+#define MMSIM_PROC_UNPRIVILEGED 1
+
+/* A /proc/kpageflags entry as its bits' names, "UPTODATE|LRU|MMAP|ANON"
+ * (KPF_ names without the prefix; "BIT45" for a bit with no name). Returns
+ * what snprintf returns. */
+int mmsim_kpageflags_format(uint64_t flags, char *buf, size_t len);
+int64_t mmsim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void *buf,
+			 size_t len, int flags);
 
 /* The kernel log into buf (NUL-terminated, the newest part if it does not
  * fit). Returns the length of the whole log. */

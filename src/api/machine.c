@@ -117,7 +117,8 @@ int mmsim_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len
 		*len = 0;
 	if (err) {
 		seq_release(&s);
-		return api_fail(m, err, "%s: no such file in the simulated /proc", path);
+		return api_fail(m, err, err == -EINVAL ? "%s: a binary file, not readable as text"
+							 : "%s: no such file in the simulated /proc", path);
 	}
 	if (!s.buf) {
 		s.buf = calloc(1, 1);
@@ -165,4 +166,45 @@ int mmsim_vmstat(mmsim_machine *m, const char *name, uint64_t *value)
 		}
 	free(text);
 	return err ? api_fail(m, err, "%s: no such vmstat counter", name) : 0;
+}
+
+/* See mmsim.h. */
+int64_t mmsim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void *buf, size_t len,
+			 int flags)
+{
+	struct procfs_cred cred = { .cap_sys_admin = !(flags & MMSIM_PROC_UNPRIVILEGED) };
+	int64_t n = procfs_pread(&m->kernel, path, offset, buf, len, &cred);
+	if (n < 0)
+		return api_fail(m, (int)n, "%s: %s at offset %llu, %zu bytes", path, mmsim_strerror((int)n),
+				(unsigned long long)offset, len);
+	return n;
+}
+
+/* See mmsim.h. */
+int mmsim_kpageflags_format(uint64_t flags, char *buf, size_t len)
+{
+	static const char *const names[64] = {
+		[KPF_LOCKED] = "LOCKED", [KPF_ERROR] = "ERROR", [KPF_REFERENCED] = "REFERENCED",
+		[KPF_UPTODATE] = "UPTODATE", [KPF_DIRTY] = "DIRTY", [KPF_LRU] = "LRU", [KPF_ACTIVE] = "ACTIVE",
+		[KPF_SLAB] = "SLAB", [KPF_WRITEBACK] = "WRITEBACK", [KPF_RECLAIM] = "RECLAIM",
+		[KPF_BUDDY] = "BUDDY", [KPF_MMAP] = "MMAP", [KPF_ANON] = "ANON", [KPF_SWAPCACHE] = "SWAPCACHE",
+		[KPF_SWAPBACKED] = "SWAPBACKED", [KPF_COMPOUND_HEAD] = "COMPOUND_HEAD",
+		[KPF_COMPOUND_TAIL] = "COMPOUND_TAIL", [KPF_HUGE] = "HUGE", [KPF_UNEVICTABLE] = "UNEVICTABLE",
+		[KPF_HWPOISON] = "HWPOISON", [KPF_NOPAGE] = "NOPAGE", [KPF_KSM] = "KSM", [KPF_THP] = "THP",
+		[KPF_OFFLINE] = "OFFLINE", [KPF_ZERO_PAGE] = "ZERO_PAGE", [KPF_IDLE] = "IDLE",
+		[KPF_PGTABLE] = "PGTABLE", [KPF_RESERVED] = "RESERVED", [KPF_MLOCKED] = "MLOCKED",
+		[KPF_OWNER_2] = "OWNER_2", [KPF_PRIVATE] = "PRIVATE", [KPF_PRIVATE_2] = "PRIVATE_2",
+		[KPF_OWNER_PRIVATE] = "OWNER_PRIVATE", [KPF_ARCH] = "ARCH",
+	};
+	int n = 0;
+	if (len)
+		buf[0] = 0;
+	for (int b = 0; b < 64; b++) {
+		if (!(flags >> b & 1))
+			continue;
+		size_t at = (size_t)n < len ? (size_t)n : len;
+		n += names[b] ? snprintf(buf + at, len - at, "%s%s", n ? "|" : "", names[b])
+			      : snprintf(buf + at, len - at, "%sBIT%d", n ? "|" : "", b);
+	}
+	return n;
 }

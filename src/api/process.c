@@ -269,7 +269,7 @@ int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64
 	api_narrate_syscall(m, t, "prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, %#llx, %llu, %s%s%s)",
 			    (unsigned long long)addr, (unsigned long long)len, name ? "\"" : "",
 			    name ? name : "NULL", name ? "\"" : "");
-	return syscall_result(m, "prctl", do_set_vma_anon_name(&m->kernel, t, addr, len, name));
+	return syscall_result(m, "prctl", prctl_set_vma_anon_name(&m->kernel, t, addr, len, name));
 }
 
 /* See mmsim.h. */

@@ -153,7 +153,7 @@ struct mm_struct *dup_mm(struct kernel *k, struct mm_struct *oldmm)
 	mm->context_id = ctx;
 	mm->mm_users = 1;
 	mm->tlb_gen = 0;
-	mm->pgtables_bytes = PAGE_SIZE;
+	mm->pgtables_bytes = 0;              /* the root table is not counted (VmPTE) */
 	mm->locked_vm = 0;
 	mm->def_flags &= ~VM_LOCKED_MASK;    /* memory locks are not inherited */
 	memset(mm->cpu_bitmap, 0, sizeof mm->cpu_bitmap);
@@ -170,6 +170,8 @@ struct mm_struct *dup_mm(struct kernel *k, struct mm_struct *oldmm)
 		}
 	}
 	flush_tlb_mm(k, oldmm);            /* the parent's PTEs lost write access */
+	mm->hiwater_rss = get_mm_rss(mm);  /* the child's marks start here (Linux: dup_mm) */
+	mm->hiwater_vm = mm->total_vm;
 	return mm;
 }
 

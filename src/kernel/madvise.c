@@ -17,6 +17,7 @@
 #include "kernel/slab.h"
 
 #include <errno.h>
+#include <string.h>
 
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
@@ -114,6 +115,7 @@ static int madvise_vma(struct kernel *k, struct task_struct *t, struct vm_area_s
 			return -EINVAL;
 		struct free_walk w = { k, 0 };
 		struct mmu_gather tlb;
+		update_hiwater_rss(vma->vm_mm);      /* Linux: madvise_free_single_vma */
 		walk_pte_range(k, vma->vm_mm, start, end, free_pte, &w);
 		k->vm_events[PGLAZYFREE] += w.pages;
 		tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
@@ -162,19 +164,25 @@ static long madvise_populate(struct kernel *k, struct task_struct *t, uint64_t s
 	return 0;
 }
 
-/* See mman.h. Linux applies the advice to every VMA of the range and
- * reports ENOMEM afterwards if part of the range was unmapped. */
-long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in, int b)
+/* Set *end to the end of [start, start + len_in rounded up to pages).
+ * 0, or -EINVAL for a misaligned start or a length that wraps (Linux: the
+ * checks opening do_madvise and madvise_set_anon_name). */
+static int madvise_range_end(uint64_t start, uint64_t len_in, uint64_t *end)
 {
-	if (!madvise_behavior_valid(b) || (start & (PAGE_SIZE - 1)))
-		return -EINVAL;
-	uint64_t len = PAGE_ALIGN(len_in), end = start + len;
-	if ((len_in && !len) || end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
-	if (b == MADV_POPULATE_READ || b == MADV_POPULATE_WRITE)
-		return madvise_populate(k, t, start, end, b == MADV_POPULATE_WRITE);
+	uint64_t len = PAGE_ALIGN(len_in);
+	*end = start + len;
+	return (start & (PAGE_SIZE - 1)) || (len_in && !len) || *end < start ? -EINVAL : 0;
+}
+
+typedef int (*madvise_visit_fn)(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+				uint64_t start, uint64_t end, const void *arg);
+
+/* Call visit on the part of each VMA inside [start, end) (Linux:
+ * madvise_walk_vmas). Returns the first error of visit; else -ENOMEM when
+ * part of the range was unmapped (the mapped parts were visited), else 0. */
+static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+			      madvise_visit_fn visit, const void *arg)
+{
 	long unmapped = 0;
 	for (uint64_t a = start; a < end;) {
 		struct vm_area_struct *vma = find_vma(t->mm, a);
@@ -185,7 +193,7 @@ long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_
 			a = vma->vm_start;
 		}
 		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
-		int err = madvise_vma(k, t, vma, a, stop, b);
+		int err = visit(k, t, vma, a, stop, arg);
 		if (err)
 			return err;
 		a = stop;
@@ -193,32 +201,58 @@ long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_
 	return unmapped;
 }
 
-/* May ch appear in an anonymous VMA's name: printable ASCII but none of
- * the characters that would confuse a parser of maps (Linux:
- * is_valid_name_char). */
-static bool is_valid_name_char(char ch)
+/* madvise_vma as a visitor: arg points to the advice. */
+static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+				uint64_t start, uint64_t end, const void *arg)
 {
-	return ch > 0x1f && ch < 0x7f && !strchr("\\`$[]", ch);
+	return madvise_vma(k, t, vma, start, end, *(const int *)arg);
 }
 
-/* Give one VMA's [start, end) the name (NULL: none), splitting or merging
- * as a flag change would (Linux: madvise_update_vma for the name). */
-static int vma_set_anon_name(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
-			     uint64_t end, const char *name)
+/* See mman.h. Linux applies the advice to every VMA of the range and
+ * reports ENOMEM afterwards if part of the range was unmapped. */
+long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in, int b)
 {
+	uint64_t end;
+	if (!madvise_behavior_valid(b) || madvise_range_end(start, len_in, &end))
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (b == MADV_POPULATE_READ || b == MADV_POPULATE_WRITE)
+		return madvise_populate(k, t, start, end, b == MADV_POPULATE_WRITE);
+	return madvise_walk_vmas(k, t, start, end, madvise_vma_behavior, &b);
+}
+
+/* May c appear in a VMA's name? Printable ASCII but for \ ` $ [ and ]
+ * (Linux: is_valid_name_char). */
+static bool is_valid_name_char(char c)
+{
+	return c > 0x1f && c < 0x7f && !strchr("\\`$[]", c);
+}
+
+static bool same_anon_name(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Name [start, end) of vma arg (NULL: unname it), splitting it or merging
+ * it with a neighbour of the same name (Linux: madvise_vma_anon_name). 0,
+ * -EBADF for a file mapping that is not shared anonymous memory, -ENOMEM. */
+static int vma_set_anon_name(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+			     uint64_t start, uint64_t end, const void *arg)
+{
+	const char *name = arg;
 	int err;
 
+	(void)t;
 	if (vma->vm_file && vma->vm_file->kind != FILE_SHMEM)
 		return -EBADF;
-	if (vma->vm_name)
-		return -EBADF;                     /* vDSO, vvar: not anonymous */
-	if ((!name && !vma->anon_name) || (name && vma->anon_name && !strcmp(name, vma->anon_name)))
+	if (same_anon_name(vma->anon_name, name))
 		return 0;
 	vma = vma_modify(k, vma, start, end, vma->vm_flags, name, &err);
 	if (!vma)
 		return err;
-	if ((!name && !vma->anon_name) || (name && vma->anon_name && !strcmp(name, vma->anon_name)))
-		return 0;                          /* merged with a neighbour of that name */
+	if (same_anon_name(vma->anon_name, name))
+		return 0;                       /* merged into a neighbour so named */
 	char *copy = name ? kstrdup(k, name) : NULL;
 	if (name && !copy)
 		return -ENOMEM;
@@ -228,38 +262,16 @@ static int vma_set_anon_name(struct kernel *k, struct vm_area_struct *vma, uint6
 }
 
 /* See mman.h. */
-long do_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in,
-			  const char *name)
+long prctl_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in,
+			     const char *name)
 {
-	if (name) {
-		size_t n = strnlen(name, ANON_VMA_NAME_MAX_LEN);
-		if (n == ANON_VMA_NAME_MAX_LEN)
-			return -EINVAL;                    /* strndup_user: too long */
-		for (size_t i = 0; i < n; i++)
-			if (!is_valid_name_char(name[i]))
-				return -EINVAL;
-	}
-	if (start & (PAGE_SIZE - 1))
+	if (name && strlen(name) >= ANON_VMA_NAME_MAX_LEN)
 		return -EINVAL;
-	uint64_t len = PAGE_ALIGN(len_in), end = start + len;
-	if ((len_in && !len) || end < start)
+	for (const char *c = name; c && *c; c++)
+		if (!is_valid_name_char(*c))
+			return -EINVAL;
+	uint64_t end;
+	if (madvise_range_end(start, len_in, &end))
 		return -EINVAL;
-	if (end == start)
-		return 0;
-	long unmapped = 0;
-	for (uint64_t a = start; a < end;) {
-		struct vm_area_struct *vma = find_vma(t->mm, a);
-		if (!vma || vma->vm_start >= end)
-			return -ENOMEM;
-		if (vma->vm_start > a) {
-			unmapped = -ENOMEM;
-			a = vma->vm_start;
-		}
-		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
-		int err = vma_set_anon_name(k, vma, a, stop, name);
-		if (err)
-			return err;
-		a = stop;
-	}
-	return unmapped;
+	return madvise_walk_vmas(k, t, start, end, vma_set_anon_name, name);
 }

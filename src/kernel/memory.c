@@ -51,7 +51,8 @@ static void set_pte(struct vm_fault *vmf, pte_t entry)
 	}
 }
 
-/* A new private page for vma at address, zeroed or copied from src. */
+/* A new private page for vma at address, zeroed or copied from src, and
+ * up to date (Linux: __folio_mark_uptodate before it is mapped). */
 static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 {
 	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | (src ? 0 : __GFP_ZERO));
@@ -117,8 +118,10 @@ static vm_fault_t do_file_page(struct vm_fault *vmf, bool write)
 	if (!page)
 		return VM_FAULT_OOM;
 	pte_t entry = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
-	if (write)
+	if (write) {
 		entry = pte_mkwrite(pte_mkdirty(entry));
+		page_set(page, PG_dirty);           /* Linux: fault_dirty_shared_page */
+	}
 	trace_kernel(k, vmf->cpu, write ? "do_shared_fault" : "do_read_fault",
 		     "page %llu of %s: pfn %#llx from the page cache", (unsigned long long)vmf->pgoff,
 		     vma->vm_file->path, (unsigned long long)page_to_pfn(k, page));
@@ -173,8 +176,11 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 {
 	struct page *page = vm_normal_page(vmf->k, vmf->orig_pte);
 
-	if (vmf->vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
+	if (vmf->vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
+		if (page)
+			page_set(page, PG_dirty);   /* Linux: wp_page_shared */
 		return wp_page_reuse(vmf, "shared mapping");
+	}
 	if (page && PageAnon(page) &&
 	    (page_test(page, PG_anon_exclusive) || page_ref_count(page) == 1)) {
 		page_set(page, PG_anon_exclusive);

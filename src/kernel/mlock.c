@@ -21,6 +21,7 @@ void mlock_page(struct kernel *k, struct page *page)
 	if (page_test(page, PG_mlocked))
 		return;
 	page_set(page, PG_mlocked);
+	page_set(page, PG_unevictable);      /* on the unevictable list, as Linux moves it */
 	mod_zone_page_state(page_zone(k, page), NR_MLOCK, 1);
 	mod_node_page_state(k->node_data[0], NR_UNEVICTABLE, 1);
 	k->vm_events[UNEVICTABLE_PGMLOCKED]++;
@@ -32,6 +33,7 @@ void munlock_page(struct kernel *k, struct page *page)
 	if (!page_test(page, PG_mlocked))
 		return;
 	page_clear(page, PG_mlocked);
+	page_clear(page, PG_unevictable);
 	mod_zone_page_state(page_zone(k, page), NR_MLOCK, -1);
 	mod_node_page_state(k->node_data[0], NR_UNEVICTABLE, -1);
 	k->vm_events[UNEVICTABLE_PGMUNLOCKED]++;

@@ -77,7 +77,8 @@ struct vm_area_struct {
 	struct file *vm_file;            /* the image file or shared-memory object */
 	struct vm_area_struct *shared_prev, *shared_next;   /* in vm_file's i_mmap */
 	const char *vm_name;             /* special mappings: "[vdso]", ... */
-	char *anon_name;                 /* "[anon:NAME]" (prctl PR_SET_VMA), kmalloc'd */
+	char *anon_name;                 /* NAME of "[anon:NAME]" (prctl PR_SET_VMA_ANON_NAME),
+					  * kmalloc'd; NULL when unnamed */
 };
 
 /* RSS counters (Linux: enum of mm_counter). */
@@ -128,6 +129,23 @@ static inline uint64_t get_mm_rss(const struct mm_struct *mm)
 {
 	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
 	       get_mm_counter(mm, MM_SHMEMPAGES);
+}
+
+/* Raise the RSS high-water mark to the current RSS; called before the RSS
+ * drops, so the mark stays lazy as on Linux (update_hiwater_rss): readers
+ * take the larger of the two (VmHWM). */
+static inline void update_hiwater_rss(struct mm_struct *mm)
+{
+	uint64_t rss = get_mm_rss(mm);
+	if (mm->hiwater_rss < rss)
+		mm->hiwater_rss = rss;
+}
+
+/* The same for total_vm, called before it drops (Linux: update_hiwater_vm). */
+static inline void update_hiwater_vm(struct mm_struct *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
 }
 
 static inline bool cpumask_test(const uint64_t *mask, int cpu)

@@ -99,18 +99,24 @@ long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64
 long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
 	       uint64_t new_len, unsigned long flags, uint64_t new_addr);
 long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, int behavior);
+
+#define ANON_VMA_NAME_MAX_LEN 80   /* with the terminating NUL */
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name): name the
+ * anonymous memory of [start, start + len) "[anon:name]" in /proc/PID/maps,
+ * or unname it when name is NULL (Linux: prctl_set_vma and
+ * madvise_set_anon_name). Splits and merges VMAs as madvise does. 0, or
+ * -EINVAL (misaligned start, a name of 80 bytes or more or with a character
+ * outside printable ASCII or one of \`$[]), -EBADF (a file mapping other
+ * than shared anonymous memory), -ENOMEM (part of the range unmapped: the
+ * rest is named anyway; or no memory). */
+long prctl_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len,
+			     const char *name);
+
 long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned flags);
 long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
 long do_mlockall(struct kernel *k, struct task_struct *t, int flags);
 long do_munlockall(struct kernel *k, struct task_struct *t);
 
-/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name): name the
- * anonymous VMAs of the range (NULL clears); -EINVAL for a name of 80 bytes
- * or more or with a character outside printable ASCII or in "\`$[]",
- * -EBADF for a file VMA, -ENOMEM after the fact for holes. */
-#define ANON_VMA_NAME_MAX_LEN 80
-long do_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len,
-			  const char *name);
 
 /* How populate_range faults pages in. */
 enum populate_mode {

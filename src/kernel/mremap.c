@@ -118,6 +118,9 @@ static long move_vma(struct kernel *k, struct task_struct *t, struct vm_area_str
 	vma = find_vma(mm, old);                /* copy_vma may have split nothing, but relink */
 	if (move_page_tables(k, vma, old, new_vma, new_addr, old_len))
 		return -ENOMEM;
+	/* total_vm counts both ranges until the old one is unmapped: keep that
+	 * moment out of VmPeak, as Linux's move_vma does. */
+	uint64_t hiwater_vm = mm->hiwater_vm;
 	vm_stat_account(mm, vm_flags, (int64_t)(new_len >> PAGE_SHIFT));
 	if (vm_flags & VM_ACCOUNT)
 		k->vm_committed_as += new_len >> PAGE_SHIFT;
@@ -133,6 +136,7 @@ static long move_vma(struct kernel *k, struct task_struct *t, struct vm_area_str
 		return (long)new_addr;
 	}
 	munmap_range(k, mm, old, old + old_len);
+	mm->hiwater_vm = hiwater_vm;
 	if (vm_flags & VM_LOCKED)
 		mm->locked_vm += new_len >> PAGE_SHIFT;
 	return (long)new_addr;

@@ -60,16 +60,17 @@ void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa)
 	__free_pages(k, page, 0);
 }
 
-/* See pgtable.h. */
+/* See pgtable.h. The root is in NR_PAGETABLE but not in the mm's
+ * pgtables_bytes (VmPTE), as on Linux. */
 int pgd_alloc(struct kernel *k, struct mm_struct *mm)
 {
-	return pte_table_alloc(k, mm, &mm->pgd);
+	return pte_table_alloc(k, NULL, &mm->pgd);
 }
 
 /* See pgtable.h. */
 void pgd_free(struct kernel *k, struct mm_struct *mm)
 {
-	pte_table_free(k, mm, mm->pgd);
+	pte_table_free(k, NULL, mm->pgd);
 	mm->pgd = 0;
 }
 

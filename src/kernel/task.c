@@ -303,10 +303,24 @@ static void exit_task(struct kernel *k, struct task_struct *t)
 	free_task(k, t);
 }
 
+/* Give the children of the exiting process tgid to pid 1 when it lives on,
+ * else to nobody (Linux: forget_original_parent, which picks the child
+ * reaper: init). */
+static void forget_original_parent(struct kernel *k, int tgid)
+{
+	struct task_struct *reaper = find_task_by_pid(k, 1);
+	if (reaper && reaper->tgid == tgid)
+		reaper = NULL;
+	for (struct task_struct *p = k->tasks; p; p = p->next_task)
+		if (p->parent && p->parent->tgid == tgid)
+			p->parent = reaper;
+}
+
 /* See task.h. */
 void task_exit_group(struct kernel *k, struct task_struct *t, int code)
 {
 	int tgid = t->tgid;
+	forget_original_parent(k, tgid);
 	trace_kernel(k, t->cpu, "do_group_exit", "pid %d exits with %d%s", tgid, code,
 		     t->fatal.si_signo ? " (killed by a signal)" : "");
 	for (struct task_struct *p = k->tasks, *next; p; p = next) {

@@ -77,6 +77,8 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 	if (!page)
 		return 0;
 	struct mm_struct *mm = z->vma->vm_mm;
+	if (!PageAnon(page) && (entry & _PAGE_DIRTY))
+		page_set(page, PG_dirty);     /* the MMU wrote it: the file's page is dirty */
 	mm->rss_stat[PageAnon(page) ? MM_ANONPAGES
 		     : page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]--;
 	if (z->vma->vm_flags & VM_LOCKED)
@@ -115,6 +117,7 @@ void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_
 {
 	struct mmu_gather tlb;
 	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
+	update_hiwater_rss(vma->vm_mm);
 	unmap_page_range(&tlb, vma, start, end);
 	tlb_finish_mmu(&tlb);
 }

@@ -2,6 +2,7 @@
  * kmalloc, and slab caches as objects. */
 #include "lua/lmmsim.h"
 
+#include <errno.h>
 #include <string.h>
 
 /* m:alloc_pages(order [, gfp]) → pfn */
@@ -117,6 +118,44 @@ static int m_page(lua_State *L)
 	return 1;
 }
 
+/* Read one u64 of a /proc/kpage* file for pfn. */
+static int kpage_read(lua_State *L, struct lmachine *lm, const char *path, uint64_t *v)
+{
+	lua_Integer pfn = luaL_checkinteger(L, 2);
+	luaL_argcheck(L, pfn >= 0, 2, "a frame number");
+	int64_t n = mmsim_proc_pread(lm->m, path, (uint64_t)pfn * 8, v, 8, 0);
+	if (n == 0)
+		return lmmsim_fail(L, lm->m, -EINVAL);
+	return n < 0 ? lmmsim_fail(L, lm->m, (int)n) : 0;
+}
+
+/* m:kpageflags(pfn) → raw flags, "UPTODATE|LRU|..." */
+static int m_kpageflags(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	uint64_t v;
+	char names[512];
+	int r = kpage_read(L, lm, "/proc/kpageflags", &v);
+	if (r)
+		return r;
+	mmsim_kpageflags_format(v, names, sizeof names);
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_pushstring(L, names);
+	return 2;
+}
+
+/* m:kpagecount(pfn) → how many page-table entries map it */
+static int m_kpagecount(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	uint64_t v;
+	int r = kpage_read(L, lm, "/proc/kpagecount", &v);
+	if (r)
+		return r;
+	lua_pushinteger(L, (lua_Integer)v);
+	return 1;
+}
+
 /* ---- slab caches ---------------------------------------------------------------- */
 
 struct lcache {
@@ -223,7 +262,7 @@ const luaL_Reg lmmsim_alloc_methods[] = {
 	{ "alloc_pages", m_alloc_pages }, { "free_pages", m_free_pages }, { "free_blocks", m_free_blocks },
 	{ "drain_pages", m_drain_pages }, { "kmalloc", m_kmalloc }, { "kfree", m_kfree },
 	{ "kread", m_kread }, { "kmem_cache_create", m_kmem_cache_create }, { "page", m_page },
-	{ NULL, NULL },
+	{ "kpageflags", m_kpageflags }, { "kpagecount", m_kpagecount }, { NULL, NULL },
 };
 
 /* See lmmsim.h. */

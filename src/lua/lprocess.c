@@ -2,6 +2,7 @@
 #include "lua/lmmsim.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -431,6 +432,58 @@ static int p_smaps_rollup(lua_State *L) { return proc_view(L, "smaps_rollup"); }
 static int p_status(lua_State *L) { return proc_view(L, "status"); }
 static int p_statm(lua_State *L) { return proc_view(L, "statm"); }
 
+/* Push one pagemap entry, raw and decoded. */
+static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
+{
+	lua_createtable(L, 0, 9);
+	lua_pushinteger(L, (lua_Integer)va);
+	lua_setfield(L, -2, "addr");
+	lua_pushinteger(L, (lua_Integer)e);
+	lua_setfield(L, -2, "raw");
+	const struct { const char *name; int bit; } bits[] = {
+		{ "present", 63 }, { "swapped", 62 }, { "file", 61 }, { "exclusive", 56 },
+		{ "uffd_wp", 57 }, { "soft_dirty", 55 },
+	};
+	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+		lua_pushboolean(L, e >> bits[i].bit & 1);
+		lua_setfield(L, -2, bits[i].name);
+	}
+	if ((e >> 63 & 1) && !(e >> 62 & 1)) {
+		lua_pushinteger(L, (lua_Integer)(e & ((1ULL << 55) - 1)));
+		lua_setfield(L, -2, "pfn");
+	}
+}
+
+/* p:pagemap(addr [, npages [, {unprivileged=true}]]) → { entry, ... }:
+ * each {addr=, raw=, present=, swapped=, file=, exclusive=, soft_dirty=,
+ * uffd_wp=, pfn=} from /proc/<pid>/pagemap. */
+static int p_pagemap(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t addr = check_addr(L, 2) & ~0xfffULL;
+	lua_Integer n = luaL_optinteger(L, 3, 1);
+	luaL_argcheck(L, n >= 1 && n <= (1 << 20), 3, "from 1 to 1048576 pages");
+	int flags = 0;
+	if (lua_istable(L, 4)) {
+		lua_getfield(L, 4, "unprivileged");
+		flags = lua_toboolean(L, -1) ? MMSIM_PROC_UNPRIVILEGED : 0;
+		lua_pop(L, 1);
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/pagemap", p->pid);
+	uint64_t *e = lua_newuserdatauv(L, (size_t)n * 8, 0);
+	int64_t got = mmsim_proc_pread(lm->m, path, (addr >> 12) * 8, e, (size_t)n * 8, flags);
+	if (got < 0)
+		return lmmsim_fail(L, lm->m, (int)got);
+	lua_createtable(L, (int)(got / 8), 0);
+	for (int64_t i = 0; i < got / 8; i++) {
+		push_pagemap_entry(L, e[i], addr + (uint64_t)i * 4096);
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
 /* p:virt_to_phys(addr) → physical address */
 static int p_virt_to_phys(lua_State *L)
 {
@@ -481,7 +534,8 @@ static const luaL_Reg process_methods[] = {
 	{ "munlockall", p_munlockall }, { "set_vma_name", p_set_vma_name }, { "write", p_write },
 	{ "read", p_read }, { "fetch", p_fetch }, { "read_u64", p_read_u64 }, { "touch", p_touch },
 	{ "maps", p_maps }, { "smaps", p_smaps }, { "smaps_rollup", p_smaps_rollup }, { "status", p_status },
-	{ "statm", p_statm }, { "virt_to_phys", p_virt_to_phys }, { "stats", p_stats }, { NULL, NULL },
+	{ "statm", p_statm }, { "virt_to_phys", p_virt_to_phys }, { "stats", p_stats },
+	{ "pagemap", p_pagemap }, { NULL, NULL },
 };
 
 /* __index: the methods, and the fields pid and machine. */

@@ -1,9 +1,14 @@
-/* procfs/procfs.c — path dispatch for the views. */
-#include "procfs/procfs.h"
+/* procfs/procfs.c — path dispatch for the views (Linux: fs/proc/root.c,
+ * fs/proc/base.c for the per-process directories). */
+#include "procfs/internal.h"
+
+#include "kernel/kernel.h"
+#include "kernel/sched.h"
 
 #include <errno.h>
 #include <string.h>
 
+/* System-wide text files. */
 static const struct {
 	const char *path;
 	void (*show)(struct kernel *k, struct seq_buf *m);
@@ -19,19 +24,145 @@ static const struct {
 };
 #define NR_VIEWS (sizeof views / sizeof views[0])
 
+/* System-wide binary files. */
+static const struct {
+	const char *path;
+	proc_read_fn read;
+} binary_views[] = {
+	{ "/proc/kpagecount", kpagecount_read },
+	{ "/proc/kpageflags", kpageflags_read },
+};
+#define NR_BINARY_VIEWS (sizeof binary_views / sizeof binary_views[0])
+
+/* Per-process files: a text view or a binary one. */
+#define PID_DIR "/proc/<pid>/"
+static const struct {
+	const char *path;
+	proc_pid_show_fn show;
+	proc_read_fn read;
+} pid_views[] = {
+	{ PID_DIR "maps", proc_pid_maps_show, NULL },
+	{ PID_DIR "pagemap", NULL, pagemap_read },
+	{ PID_DIR "smaps", proc_pid_smaps_show, NULL },
+	{ PID_DIR "smaps_rollup", proc_pid_smaps_rollup_show, NULL },
+	{ PID_DIR "statm", proc_pid_statm_show, NULL },
+	{ PID_DIR "status", proc_pid_status_show, NULL },
+};
+#define NR_PID_VIEWS (sizeof pid_views / sizeof pid_views[0])
+
 /* See procfs.h. */
 const char *procfs_path_at(size_t i)
 {
-	return i < NR_VIEWS ? views[i].path : NULL;
+	if (i < NR_VIEWS)
+		return views[i].path;
+	i -= NR_VIEWS;
+	if (i < NR_BINARY_VIEWS)
+		return binary_views[i].path;
+	i -= NR_BINARY_VIEWS;
+	return i < NR_PID_VIEWS ? pid_views[i].path : NULL;
+}
+
+/* Parse a decimal pid at *s as Linux names /proc entries (no sign, no
+ * leading zero, at most PID_MAX) and step past it. -1 when there is none. */
+static int parse_pid(const char **s)
+{
+	const char *p = *s;
+	long v = 0;
+
+	if (*p < '1' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9' && v <= PID_MAX)
+		v = v * 10 + (*p++ - '0');
+	if (v > PID_MAX)
+		return -1;
+	*s = p;
+	return (int)v;
+}
+
+/* The task a per-process path names and, in *name, the file's name within
+ * its directory: "/proc/PID/NAME" (PID may be any thread's id) or
+ * "/proc/PID/task/TID/NAME" (TID a thread of PID's process). NULL when the
+ * path has neither form or the task does not exist (Linux:
+ * proc_pid_lookup, proc_task_lookup). */
+static struct task_struct *proc_task_lookup(struct kernel *k, const char *path, const char **name)
+{
+	int pid, tid;
+	if (strncmp(path, "/proc/", 6))
+		return NULL;
+	path += 6;
+	if ((pid = parse_pid(&path)) < 0 || *path++ != '/')
+		return NULL;
+	struct task_struct *t = find_task_by_pid(k, pid);
+	if (t && !strncmp(path, "task/", 5)) {
+		path += 5;
+		struct task_struct *leader = t;
+		if ((tid = parse_pid(&path)) < 0 || *path++ != '/')
+			return NULL;
+		t = find_task_by_pid(k, tid);
+		if (t && t->tgid != leader->tgid)
+			t = NULL;
+	}
+	*name = path;
+	return t;
+}
+
+/* The index of the per-process view called name, or -1. */
+static int pid_view_find(const char *name)
+{
+	for (size_t i = 0; i < NR_PID_VIEWS; i++)
+		if (!strcmp(name, pid_views[i].path + strlen(PID_DIR)))
+			return (int)i;
+	return -1;
 }
 
 /* See procfs.h. */
 int procfs_read(struct kernel *k, const char *path, struct seq_buf *m)
 {
+	const char *name;
 	for (size_t i = 0; i < NR_VIEWS; i++)
 		if (!strcmp(path, views[i].path)) {
 			views[i].show(k, m);
 			return m->overflow ? -ENOMEM : 0;
 		}
-	return -ENOENT;
+	for (size_t i = 0; i < NR_BINARY_VIEWS; i++)
+		if (!strcmp(path, binary_views[i].path))
+			return -EINVAL;
+	struct task_struct *t = proc_task_lookup(k, path, &name);
+	int v = t ? pid_view_find(name) : -1;
+	if (v < 0)
+		return -ENOENT;
+	if (!pid_views[v].show)
+		return -EINVAL;
+	int err = pid_views[v].show(k, t, m);
+	return err ? err : m->overflow ? -ENOMEM : 0;
+}
+
+/* Copy the slice [offset, offset + len) of a rendered text into buf. */
+static int64_t text_pread(const struct seq_buf *m, uint64_t offset, void *buf, size_t len)
+{
+	if (offset >= m->len)
+		return 0;
+	size_t n = m->len - offset < len ? m->len - offset : len;
+	memcpy(buf, m->buf + offset, n);
+	return (int64_t)n;
+}
+
+/* See procfs.h. */
+int64_t procfs_pread(struct kernel *k, const char *path, uint64_t offset, void *buf, size_t len,
+		     const struct procfs_cred *cred)
+{
+	const char *name;
+	for (size_t i = 0; i < NR_BINARY_VIEWS; i++)
+		if (!strcmp(path, binary_views[i].path))
+			return binary_views[i].read(k, NULL, offset, buf, len, cred);
+	struct task_struct *t = proc_task_lookup(k, path, &name);
+	int v = t ? pid_view_find(name) : -1;
+	if (v >= 0 && pid_views[v].read)
+		return pid_views[v].read(k, t, offset, buf, len, cred);
+	struct seq_buf m = { 0 };
+	int64_t ret = procfs_read(k, path, &m);
+	if (!ret)
+		ret = text_pread(&m, offset, buf, len);
+	seq_release(&m);
+	return ret;
 }

@@ -61,6 +61,21 @@ void seq_putc(struct seq_buf *m, char c)
 }
 
 /* See seq.h. */
+void seq_setwidth(struct seq_buf *m, size_t size)
+{
+	m->pad_until = m->len + size;
+}
+
+/* See seq.h. */
+void seq_pad(struct seq_buf *m, char c)
+{
+	if (m->pad_until > m->len)
+		seq_printf(m, "%*s", (int)(m->pad_until - m->len), "");
+	if (c)
+		seq_putc(m, c);
+}
+
+/* See seq.h. */
 void seq_release(struct seq_buf *m)
 {
 	free(m->buf);

@@ -253,7 +253,13 @@ Test(procfs, unknown_path_is_enoent)
 	cr_assert_eq(procfs_read(&t->k, "/proc/nosuch", &m), -ENOENT);
 	cr_assert_eq(m.len, 0);
 	for (size_t i = 0; procfs_path_at(i); i++) {
-		cr_assert_eq(procfs_read(&t->k, procfs_path_at(i), &m), 0, "%s", procfs_path_at(i));
+		const char *path = procfs_path_at(i);
+		uint64_t word;
+		if (strstr(path, "<pid>"))
+			continue;                    /* test_procfs_pid.c reads those */
+		int err = procfs_read(&t->k, path, &m);
+		cr_assert(!err || (err == -EINVAL && procfs_pread(&t->k, path, 0, &word, 8, NULL) == 8),
+			  "%s: %d", path, err);
 		seq_release(&m);
 	}
 	tk_free(t);

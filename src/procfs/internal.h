@@ -1,0 +1,54 @@
+/*
+ * procfs/internal.h — what the per-process and page-frame views share with
+ * the dispatcher (Linux: fs/proc/internal.h). Not for use outside procfs.
+ */
+#ifndef MMSIM_PROCFS_INTERNAL_H
+#define MMSIM_PROCFS_INTERNAL_H
+
+#include <stdint.h>
+
+#include "procfs/procfs.h"
+
+struct kernel;
+struct mm_struct;
+struct task_struct;
+
+/* A per-process text view: 0, or a negative errno for procfs_read. */
+typedef int (*proc_pid_show_fn)(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+
+/* A binary view (t is NULL for system-wide files): bytes read or a
+ * negative errno, as procfs_pread returns. */
+typedef int64_t (*proc_read_fn)(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
+				size_t len, const struct procfs_cred *cred);
+
+/* task_mmu.c */
+int proc_pid_maps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int proc_pid_smaps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int proc_pid_smaps_rollup_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int64_t pagemap_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf, size_t len,
+		     const struct procfs_cred *cred);
+
+/* The memory lines of /proc/PID/status, VmPeak to VmSwap and HugetlbPages
+ * (Linux: task_mem). */
+void task_mem(struct seq_buf *m, const struct mm_struct *mm);
+
+/* statm's numbers in pages: returns the size (total_vm) and sets the
+ * shared (file and shmem RSS), text, data (+stack) and resident sizes
+ * (Linux: task_statm). */
+uint64_t task_statm(const struct mm_struct *mm, uint64_t *shared, uint64_t *text, uint64_t *data,
+		    uint64_t *resident);
+
+/* array.c */
+int proc_pid_status_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int proc_pid_statm_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+
+/* page.c */
+int64_t kpageflags_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
+			size_t len, const struct procfs_cred *cred);
+int64_t kpagecount_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
+			size_t len, const struct procfs_cred *cred);
+
+/* The kpageflags entry of frame pfn (Linux: stable_page_flags). */
+uint64_t stable_page_flags(const struct kernel *k, uint64_t pfn);
+
+#endif

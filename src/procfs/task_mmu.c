@@ -1,0 +1,483 @@
+/*
+ * procfs/task_mmu.c — the views of a process's address space (Linux:
+ * fs/proc/task_mmu.c): /proc/PID/maps, smaps, smaps_rollup and pagemap,
+ * and the memory numbers of status and statm.
+ *
+ * smaps and pagemap walk the page tables the MMU walks and account each
+ * page as Linux 6.18 does: PSS in fixed point (PSS_SHIFT), a page with a
+ * single reference or mapping counted private, the zero page and special
+ * entries (no struct page) not counted at all. The simulated kernel is
+ * built as with CONFIG_MEM_SOFT_DIRTY (as distributions build Linux): every
+ * new VMA is VM_SOFTDIRTY, so smaps lists "sd" and pagemap sets bit 55.
+ */
+#include "procfs/internal.h"
+
+#include "hw/cpu.h"
+#include "hw/machine.h"
+#include "kernel/fs.h"
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/pgtable.h"
+#include "kernel/sched.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define PSS_SHIFT      12
+#define HPAGE_PMD_SIZE (1ULL << PMD_SHIFT)
+#define VSYSCALL_ADDR  0xffffffffff600000ULL
+
+/* The vsyscall page: in no mm, yet listed last by maps and smaps (Linux:
+ * gate_vma; vsyscall=xonly makes it execute-only). */
+static const struct vm_area_struct gate_vma = {
+	.vm_start = VSYSCALL_ADDR,
+	.vm_end = VSYSCALL_ADDR + PAGE_SIZE,
+	.vm_flags = VM_EXEC,
+	.vm_name = "[vsyscall]",
+};
+
+/* ---- maps -------------------------------------------------------------------- */
+
+/* The start of a maps line, up to the inode and its space, with the width
+ * the name is padded to (Linux: show_vma_header_prefix). */
+static void show_vma_header_prefix(struct seq_buf *m, uint64_t start, uint64_t end, uint64_t flags,
+				   uint64_t pgoff, unsigned major, unsigned minor, uint64_t ino)
+{
+	seq_setwidth(m, 25 + sizeof(void *) * 6 - 1);
+	seq_printf(m, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ", (unsigned long long)start,
+		   (unsigned long long)end, flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
+		   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
+		   (unsigned long long)pgoff, major, minor, (unsigned long long)ino);
+}
+
+/* A file's path, with a newline in it escaped as \012 (Linux: seq_path). */
+static void seq_path(struct seq_buf *m, const char *path)
+{
+	for (const char *c = path; *c; c++)
+		if (*c == '\n')
+			seq_puts(m, "\\012");
+		else
+			seq_putc(m, *c);
+}
+
+/* Does vma hold the break (Linux: vma_is_initial_heap)? */
+static bool vma_is_initial_heap(const struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->brk && vma->vm_end >= vma->vm_mm->start_brk;
+}
+
+/* Does vma hold the initial stack pointer (Linux: vma_is_initial_stack)? */
+static bool vma_is_initial_stack(const struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->start_stack && vma->vm_end >= vma->vm_mm->start_stack;
+}
+
+/* Print the name maps gives vma, padded to column 73, if it has one
+ * (Linux: get_vma_name): the file's path ("[anon_shmem:NAME]" for named
+ * shared anonymous memory), a special mapping's name, [heap], [stack], or
+ * "[anon:NAME]". */
+static void show_vma_name(struct seq_buf *m, const struct vm_area_struct *vma)
+{
+	if (vma->vm_file) {
+		seq_pad(m, ' ');
+		if (vma->anon_name)
+			seq_printf(m, "[anon_shmem:%s]", vma->anon_name);
+		else
+			seq_path(m, vma->vm_file->path);
+		return;
+	}
+	const char *name = vma->vm_name;
+	if (!name && vma_is_initial_heap(vma))
+		name = "[heap]";
+	else if (!name && vma_is_initial_stack(vma))
+		name = "[stack]";
+	if (name || vma->anon_name)
+		seq_pad(m, ' ');
+	if (name)
+		seq_puts(m, name);
+	else if (vma->anon_name)
+		seq_printf(m, "[anon:%s]", vma->anon_name);
+}
+
+/* One line of maps (Linux: show_map_vma). File mappings show the file's
+ * device, inode and offset; anonymous memory 00:00 0 and offset 0. */
+static void show_map_vma(struct seq_buf *m, const struct vm_area_struct *vma)
+{
+	const struct file *f = vma->vm_file;
+	show_vma_header_prefix(m, vma->vm_start, vma->vm_end, vma->vm_flags,
+			       f ? vma->vm_pgoff << PAGE_SHIFT : 0, f ? f->dev_major : 0,
+			       f ? f->dev_minor : 0, f ? f->ino : 0);
+	show_vma_name(m, vma);
+	seq_putc(m, '\n');
+}
+
+/* See internal.h. A process without an address space shows nothing; the
+ * vsyscall line comes last otherwise. */
+int proc_pid_maps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+{
+	(void)k;
+	if (!t->mm)
+		return 0;
+	for (const struct vm_area_struct *vma = t->mm->mmap; vma; vma = vma->vm_next)
+		show_map_vma(m, vma);
+	show_map_vma(m, &gate_vma);
+	return 0;
+}
+
+/* ---- smaps ------------------------------------------------------------------- */
+
+/* What smaps adds up over a VMA, in bytes; the pss fields carry PSS_SHIFT
+ * fractional bits (Linux: struct mem_size_stats). */
+struct mem_size_stats {
+	uint64_t resident, shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t referenced, anonymous, lazyfree, anonymous_thp, shmem_thp, file_thp;
+	uint64_t swap, shared_hugetlb, private_hugetlb, ksm;
+	uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked, swap_pss;
+};
+
+struct smaps_walk {
+	struct kernel *k;
+	const struct vm_area_struct *vma;
+	struct mem_size_stats *mss;
+};
+
+/* Add size bytes of page, pss of them proportional, to the sharing and
+ * dirtiness buckets (Linux: smaps_page_accumulate). */
+static void smaps_page_accumulate(struct mem_size_stats *mss, const struct page *page, uint64_t size,
+				  uint64_t pss, bool dirty, bool locked, bool private)
+{
+	mss->pss += pss;
+	if (PageAnon(page))
+		mss->pss_anon += pss;
+	else if (page_test(page, PG_swapbacked))
+		mss->pss_shmem += pss;
+	else
+		mss->pss_file += pss;
+	if (locked)
+		mss->pss_locked += pss;
+	if (dirty || page_test(page, PG_dirty)) {
+		mss->pss_dirty += pss;
+		*(private ? &mss->private_dirty : &mss->shared_dirty) += size;
+	} else {
+		*(private ? &mss->private_clean : &mss->shared_clean) += size;
+	}
+}
+
+/* Account one mapped page (Linux: smaps_account for a present 4 KiB
+ * entry): a page with one reference is private outright; otherwise its
+ * mapcount decides, and PSS divides by it. */
+static void smaps_account(struct mem_size_stats *mss, const struct page *page, bool young, bool dirty,
+			  bool locked)
+{
+	if (PageAnon(page)) {
+		mss->anonymous += PAGE_SIZE;
+		if (!page_test(page, PG_swapbacked) && !dirty && !page_test(page, PG_dirty))
+			mss->lazyfree += PAGE_SIZE;
+	}
+	mss->resident += PAGE_SIZE;
+	if (young || page_test(page, PG_referenced))
+		mss->referenced += PAGE_SIZE;
+	if (page_ref_count(page) == 1) {
+		smaps_page_accumulate(mss, page, PAGE_SIZE, PAGE_SIZE << PSS_SHIFT, dirty, locked, true);
+		return;
+	}
+	uint64_t pss = PAGE_SIZE << PSS_SHIFT;
+	if (page->mapcount >= 2)
+		pss /= (uint64_t)page->mapcount;
+	smaps_page_accumulate(mss, page, PAGE_SIZE, pss, dirty, locked, page->mapcount < 2);
+}
+
+/* One entry of the walk (Linux: smaps_pte_entry). The simulator has no
+ * swap, so an entry is present or counts for nothing. */
+static int smaps_pte_entry(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct smaps_walk *w = arg;
+	pte_t e = *pte;
+	(void)addr;
+	if (!pte_present(e))
+		return 0;
+	const struct page *page = vm_normal_page(w->k, e);
+	if (page)
+		smaps_account(w->mss, page, e & _PAGE_ACCESSED, e & _PAGE_DIRTY,
+			      w->vma->vm_flags & VM_LOCKED);
+	return 0;
+}
+
+/* Add up vma's pages into mss (Linux: smap_gather_stats). VM_PFNMAP
+ * ranges and the gate page are not walked. */
+static void smap_gather_stats(struct kernel *k, const struct vm_area_struct *vma,
+			      struct mem_size_stats *mss)
+{
+	struct smaps_walk w = { k, vma, mss };
+	if (!vma->vm_mm || (vma->vm_flags & VM_PFNMAP))
+		return;
+	walk_pte_range(k, vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, &w);
+}
+
+/* "Label:" padded to 16 columns, then the size in kB, 8 wide ("%8llu kB");
+ * a label of 17 leaves 7 (Linux: seq_put_decimal_ull_width). */
+static void show_kb(struct seq_buf *m, const char *label, uint64_t bytes)
+{
+	seq_printf(m, "%-16s%*llu kB\n", label, strlen(label) > 16 ? 7 : 8, (unsigned long long)(bytes >> 10));
+}
+
+/* The lines smaps and smaps_rollup share (Linux: __show_smap); the rollup
+ * also splits Pss by kind of page. */
+static void show_smap_stats(struct seq_buf *m, const struct mem_size_stats *mss, bool rollup)
+{
+	const struct { const char *label; uint64_t bytes; bool rollup_only; } line[] = {
+		{ "Rss:", mss->resident, false }, { "Pss:", mss->pss >> PSS_SHIFT, false },
+		{ "Pss_Dirty:", mss->pss_dirty >> PSS_SHIFT, false },
+		{ "Pss_Anon:", mss->pss_anon >> PSS_SHIFT, true },
+		{ "Pss_File:", mss->pss_file >> PSS_SHIFT, true },
+		{ "Pss_Shmem:", mss->pss_shmem >> PSS_SHIFT, true },
+		{ "Shared_Clean:", mss->shared_clean, false }, { "Shared_Dirty:", mss->shared_dirty, false },
+		{ "Private_Clean:", mss->private_clean, false },
+		{ "Private_Dirty:", mss->private_dirty, false }, { "Referenced:", mss->referenced, false },
+		{ "Anonymous:", mss->anonymous, false }, { "KSM:", mss->ksm, false },
+		{ "LazyFree:", mss->lazyfree, false }, { "AnonHugePages:", mss->anonymous_thp, false },
+		{ "ShmemPmdMapped:", mss->shmem_thp, false }, { "FilePmdMapped:", mss->file_thp, false },
+		{ "Shared_Hugetlb:", mss->shared_hugetlb, false },
+		{ "Private_Hugetlb: ", mss->private_hugetlb, false }, { "Swap:", mss->swap, false },
+		{ "SwapPss:", mss->swap_pss >> PSS_SHIFT, false },
+		{ "Locked:", mss->pss_locked >> PSS_SHIFT, false },
+	};
+	for (size_t i = 0; i < sizeof line / sizeof line[0]; i++)
+		if (rollup || !line[i].rollup_only)
+			show_kb(m, line[i].label, line[i].bytes);
+}
+
+/*
+ * smaps' THPeligible under the THP settings the simulator takes, Linux's
+ * defaults on the reference machine (enabled=madvise, 2 MiB pages
+ * "inherit", smaller sizes "never", shmem_enabled=never): an anonymous VMA
+ * advised MADV_HUGEPAGE, not MADV_NOHUGEPAGE, with room for one aligned
+ * 2 MiB page (Linux: thp_vma_allowable_orders with TVA_SMAPS and
+ * thp_vma_suitable_order).
+ */
+static bool thp_vma_eligible(const struct vm_area_struct *vma)
+{
+	if (!vma->vm_mm || !vma_is_anonymous(vma) || !(vma->vm_flags & VM_HUGEPAGE) ||
+	    (vma->vm_flags & VM_NOHUGEPAGE) || vma->vm_end < HPAGE_PMD_SIZE)
+		return false;
+	uint64_t haddr = (vma->vm_end - HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
+	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) & ((HPAGE_PMD_SIZE >> PAGE_SHIFT) - 1))
+		return false;
+	return haddr >= vma->vm_start && haddr + HPAGE_PMD_SIZE <= vma->vm_end;
+}
+
+/* Protection keys are on when the kernel enabled them in CR4 (Linux:
+ * arch_pkeys_enabled, X86_FEATURE_OSPKE). */
+static bool arch_pkeys_enabled(const struct kernel *k)
+{
+	return k->hw && k->hw->nr_cpus && (k->hw->cpus[0].cr4 & X86_CR4_PKE);
+}
+
+/* The VmFlags line: one mnemonic per set flag, in bit order, "??" for a
+ * flag without one; the protection-key bits are shown by ProtectionKey
+ * instead (Linux: show_smap_vma_flags for x86-64). */
+static void show_smap_vma_flags(struct seq_buf *m, const struct vm_area_struct *vma)
+{
+	static const char *const mnemonics[64] = {
+		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um", "pf", NULL, "uw", "lo",
+		"io", "sr", "rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", "ar", "wf", "dd", "sd",
+		"mm", "hg", "nh", "mg", "", "", "", "", NULL, "ss", NULL, NULL, "dp", "ui", "sl",
+	};
+	seq_puts(m, "VmFlags: ");
+	for (int i = 0; i < 64; i++) {
+		const char *name = mnemonics[i] ? mnemonics[i] : "??";
+		if (name[0] && (vma->vm_flags & (1ULL << i)))
+			seq_printf(m, "%s ", name);
+	}
+	seq_putc(m, '\n');
+}
+
+/* One VMA's block of smaps (Linux: show_smap). */
+static void show_smap(struct kernel *k, struct seq_buf *m, const struct vm_area_struct *vma)
+{
+	struct mem_size_stats mss = { 0 };
+	smap_gather_stats(k, vma, &mss);
+	show_map_vma(m, vma);
+	show_kb(m, "Size:", vma->vm_end - vma->vm_start);
+	show_kb(m, "KernelPageSize:", PAGE_SIZE);
+	show_kb(m, "MMUPageSize:", PAGE_SIZE);
+	show_smap_stats(m, &mss, false);
+	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(vma) ? 1u : 0u);
+	if (arch_pkeys_enabled(k))
+		seq_printf(m, "ProtectionKey:  %8u\n", (unsigned)((vma->vm_flags >> 32) & 0xf));
+	show_smap_vma_flags(m, vma);
+}
+
+/* See internal.h. */
+int proc_pid_smaps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+{
+	if (!t->mm)
+		return 0;
+	for (const struct vm_area_struct *vma = t->mm->mmap; vma; vma = vma->vm_next)
+		show_smap(k, m, vma);
+	show_smap(k, m, &gate_vma);
+	return 0;
+}
+
+/* See internal.h. The sums over every VMA, under a header spanning the
+ * first VMA's start to the last one's end (Linux: show_smaps_rollup). */
+int proc_pid_smaps_rollup_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+{
+	struct mem_size_stats mss = { 0 };
+	uint64_t start = 0, end = 0;
+
+	if (!t->mm)
+		return -ESRCH;
+	for (const struct vm_area_struct *vma = t->mm->mmap; vma; vma = vma->vm_next) {
+		if (vma == t->mm->mmap)
+			start = vma->vm_start;
+		smap_gather_stats(k, vma, &mss);
+		end = vma->vm_end;
+	}
+	show_vma_header_prefix(m, start, end, 0, 0, 0, 0, 0);
+	seq_pad(m, ' ');
+	seq_puts(m, "[rollup]\n");
+	show_smap_stats(m, &mss, true);
+	return 0;
+}
+
+/* ---- pagemap ----------------------------------------------------------------- */
+
+struct pagemapread {
+	struct kernel *k;
+	uint64_t *buffer;
+	uint64_t pos, len;           /* entries written, room for */
+	bool show_pfn;
+};
+
+/* Append n copies of entry, as many as fit. */
+static void add_to_pagemap(struct pagemapread *pm, uint64_t entry, uint64_t n)
+{
+	while (n-- && pm->pos < pm->len)
+		pm->buffer[pm->pos++] = entry;
+}
+
+/* The entry of a page-table entry in vma (Linux: pte_to_pagemap_entry):
+ * present with the PFN (when the reader may see it), soft-dirty, a page
+ * that is not anonymous is "file", one mapped once is exclusive. */
+static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pte)
+{
+	uint64_t frame = 0, flags = 0;
+
+	if (pte_present(pte)) {
+		if (pm->show_pfn)
+			frame = pte_pfn(pte);
+		flags |= PM_PRESENT;
+		if (pte & _PAGE_SOFT_DIRTY)
+			flags |= PM_SOFT_DIRTY;
+		const struct page *page = vm_normal_page(pm->k, pte);
+		if (page && !PageAnon(page))
+			flags |= PM_FILE;
+		if (page && page->mapcount == 1)
+			flags |= PM_MMAP_EXCLUSIVE;
+	}
+	if (vma->vm_flags & VM_SOFTDIRTY)
+		flags |= PM_SOFT_DIRTY;
+	return (frame & PM_PFRAME_MASK) | flags;
+}
+
+/* Entries for [addr, end) inside vma, one page table at a time; a range
+ * with no page table, or a VM_PFNMAP one, reads as not present (Linux:
+ * pagemap_pmd_range and pagemap_pte_hole). */
+static void pagemap_vma_range(struct pagemapread *pm, const struct vm_area_struct *vma, uint64_t addr,
+			      uint64_t end)
+{
+	uint64_t hole = vma->vm_flags & VM_SOFTDIRTY ? PM_SOFT_DIRTY : 0;
+	while (addr < end && pm->pos < pm->len) {
+		uint64_t next = (addr + HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
+		int err;
+		if (next > end || next < addr)
+			next = end;
+		pte_t *pte = vma->vm_flags & VM_PFNMAP ? NULL : pte_walk(pm->k, vma->vm_mm, addr, false, &err);
+		for (; addr < next && pm->pos < pm->len; addr += PAGE_SIZE)
+			add_to_pagemap(pm, pte ? pte_to_pagemap_entry(pm, vma, *pte++) : hole, 1);
+	}
+}
+
+/* Entries for [start, end) of mm: zero outside VMAs (Linux: the
+ * walk_page_range of pagemap_read). */
+static void pagemap_walk(struct pagemapread *pm, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	while (start < end && pm->pos < pm->len) {
+		struct vm_area_struct *vma = find_vma(mm, start);
+		uint64_t hole_end = vma && vma->vm_start < end ? vma->vm_start : end;
+		if (start < hole_end) {
+			add_to_pagemap(pm, 0, (hole_end - start) >> PAGE_SHIFT);
+			start = hole_end;
+			continue;
+		}
+		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
+		pagemap_vma_range(pm, vma, start, stop);
+		start = stop;
+	}
+}
+
+/* See internal.h. Linux's rules (pagemap_read): offset and length must be
+ * multiples of 8; a read stops at the end of the user address space. */
+int64_t pagemap_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf, size_t len,
+		     const struct procfs_cred *cred)
+{
+	struct mm_struct *mm = t->mm;
+	if (!mm)
+		return -ESRCH;                  /* Linux: the open fails */
+	if (offset % PM_ENTRY_BYTES || len % PM_ENTRY_BYTES)
+		return -EINVAL;
+	uint64_t svpfn = offset / PM_ENTRY_BYTES, end_vaddr = mm->task_size, start_vaddr = end_vaddr;
+	if (svpfn <= (UINT64_MAX >> PAGE_SHIFT)) {
+		start_vaddr = svpfn << PAGE_SHIFT;
+		uint64_t end = start_vaddr + ((len / PM_ENTRY_BYTES) << PAGE_SHIFT);
+		if (end >= start_vaddr && end < mm->task_size)
+			end_vaddr = end;
+	}
+	if (start_vaddr > mm->task_size)
+		start_vaddr = end_vaddr;
+	struct pagemapread pm = { k, buf, 0, len / PM_ENTRY_BYTES, !cred || cred->cap_sys_admin };
+	pagemap_walk(&pm, mm, start_vaddr, end_vaddr);
+	return (int64_t)(pm.pos * PM_ENTRY_BYTES);
+}
+
+/* ---- status and statm -------------------------------------------------------- */
+
+/* See internal.h. VmPeak and VmHWM are the high-water marks, which the
+ * kernel raises only before the counters drop, or the current values when
+ * higher. */
+void task_mem(struct seq_buf *m, const struct mm_struct *mm)
+{
+	uint64_t anon = get_mm_counter(mm, MM_ANONPAGES), file = get_mm_counter(mm, MM_FILEPAGES);
+	uint64_t shmem = get_mm_counter(mm, MM_SHMEMPAGES), rss = anon + file + shmem;
+	uint64_t hiwater_vm = mm->total_vm > mm->hiwater_vm ? mm->total_vm : mm->hiwater_vm;
+	uint64_t hiwater_rss = rss > mm->hiwater_rss ? rss : mm->hiwater_rss;
+	uint64_t text = ((mm->end_code + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (mm->start_code & ~(PAGE_SIZE - 1));
+	if (text > mm->exec_vm << PAGE_SHIFT)
+		text = mm->exec_vm << PAGE_SHIFT;
+	uint64_t lib = (mm->exec_vm << PAGE_SHIFT) - text;
+	const struct { const char *label; uint64_t kb; } line[] = {
+		{ "VmPeak", hiwater_vm << 2 }, { "VmSize", mm->total_vm << 2 },
+		{ "VmLck", mm->locked_vm << 2 }, { "VmPin", mm->pinned_vm << 2 },
+		{ "VmHWM", hiwater_rss << 2 }, { "VmRSS", rss << 2 }, { "RssAnon", anon << 2 },
+		{ "RssFile", file << 2 }, { "RssShmem", shmem << 2 }, { "VmData", mm->data_vm << 2 },
+		{ "VmStk", mm->stack_vm << 2 }, { "VmExe", text >> 10 }, { "VmLib", lib >> 10 },
+		{ "VmPTE", (uint64_t)mm->pgtables_bytes >> 10 },
+		{ "VmSwap", get_mm_counter(mm, MM_SWAPENTS) << 2 }, { "HugetlbPages", 0 },
+	};
+	for (size_t i = 0; i < sizeof line / sizeof line[0]; i++)
+		seq_printf(m, "%s:\t%8llu kB\n", line[i].label, (unsigned long long)line[i].kb);
+}
+
+/* See internal.h. */
+uint64_t task_statm(const struct mm_struct *mm, uint64_t *shared, uint64_t *text, uint64_t *data,
+		    uint64_t *resident)
+{
+	*shared = get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_SHMEMPAGES);
+	*text = (((mm->end_code + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (mm->start_code & ~(PAGE_SIZE - 1))) >>
+		PAGE_SHIFT;
+	*data = mm->data_vm + mm->stack_vm;
+	*resident = *shared + get_mm_counter(mm, MM_ANONPAGES);
+	return mm->total_vm;
+}
