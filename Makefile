@@ -27,13 +27,13 @@ EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 LUA_MODDIR  ?= $(PREFIX)/lib/lua/5.4
 
-LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c))
+LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c src/host/*.c))
 LUA_SRC   := $(sort $(wildcard src/lua/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/host/helper_blob.o
 LUA_OBJ   := $(LUA_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
@@ -44,6 +44,16 @@ LUAMOD    := $(BUILD)/lua/mmsim.so
 CLI       := $(BUILD)/mmsim
 UNIT      := $(BUILD)/unit-tests
 BENCHBIN  := $(BUILD)/mmsim-bench
+# The host backend's helper (src/host/helper/): no C library, never
+# sanitized, linked at the address a small PIE gets; the library embeds it.
+HELPER     := $(BUILD)/mmsim-host-helper
+HELPER_SRC := $(sort $(wildcard src/host/helper/*.c))
+HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/obj/%.o)
+HELPER_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -ffreestanding -fno-builtin -fno-stack-protector -fpie -fvisibility=hidden \
+             -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -MMD -MP
+HELPER_LDFLAGS := -nostdlib -static -no-pie -Wl,-Ttext-segment=0x555555554000 \
+             -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--build-id=none
 
 TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 # Extra malloc baselines loaded with dlopen when installed (jemalloc cannot
@@ -65,6 +75,17 @@ $(BUILD)/obj/src/lua/%.o: src/lua/%.c
 $(BUILD)/obj/src/cli/%.o: src/cli/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/src/host/helper/%.o: src/host/helper/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude -Isrc $(HELPER_CFLAGS) -c $< -o $@
+
+$(HELPER): $(HELPER_OBJ)
+	$(CC) $(HELPER_LDFLAGS) -o $@ $(HELPER_OBJ)
+
+$(BUILD)/obj/src/host/helper_blob.o: src/host/helper_blob.S $(HELPER)
+	@mkdir -p $(dir $@)
+	$(CC) -DHELPER_PATH='"$(HELPER)"' -c $< -o $@
 
 # The module for a plain lua5.4: the interpreter provides Lua itself.
 $(LUAMOD): $(LUA_OBJ) $(LIB)
@@ -141,4 +162,5 @@ uninstall:
 clean:
 	rm -rf build
 
+-include $(HELPER_OBJ:.o=.d)
 -include $(LIB_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)

@@ -416,7 +416,47 @@ int mmsim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t m
  * TLB flushes and shootdowns. fn NULL turns it off. Lines have no newline.
  */
 typedef void (*mmsim_explain_fn)(void *ctx, const char *line);
-void mmsim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);
+/* Returns 0, or -EOPNOTSUPP on a host machine (real kernels do not narrate). */
+int mmsim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);
+
+/* ---- the host backend ------------------------------------------------------- */
+
+/*
+ * A machine whose processes are real processes of this Linux machine: each
+ * task is a thread of a small helper program that performs the calls on
+ * request (real mmap, munmap, ..., fork, exit; real loads and stores), and
+ * reports the page faults of each operation exactly (getrusage deltas
+ * around it; the helper takes none of its own). The same process, system
+ * call, access, view (the real /proc) and counter functions work on it;
+ * what the host cannot do (explain, the kernel's allocators, struct page,
+ * sysctl writes, presets) fails with -EOPNOTSUPP and says so in
+ * mmsim_last_error. options: NULL or "key=value" strings, NULL-terminated:
+ * "aslr" (0, the default: processes run with personality ADDR_NO_RANDOMIZE,
+ * the setarch -R layout; 1 or 2: the host's randomisation). 0 and *out,
+ * -EINVAL (a bad option; errbuf says which), -ENOSYS (not Linux x86-64),
+ * -ENOMEM. docs/oracle.md describes it.
+ */
+int mmsim_host_new(const char *const *options, mmsim_machine **out, char *errbuf, size_t errlen);
+
+/* 1 for a machine made by mmsim_host_new, 0 for a simulated one. */
+int mmsim_machine_is_host(const mmsim_machine *m);
+
+/* What the host's kernel is set to, for a simulated machine that should
+ * behave the same (mmsim diff applies it). */
+struct mmsim_host_settings {
+	char thp[16];                  /* transparent_hugepage/enabled: "always", "madvise", "never" */
+	int overcommit_memory, overcommit_ratio, max_map_count;
+	int randomize_va_space;
+	int paging;                    /* levels of page tables in use: 4 or 5 */
+	int zero_page;                 /* 1: read faults map the shared zero page (measured) */
+	int soft_dirty;                /* 1: CONFIG_MEM_SOFT_DIRTY (new VMAs show "sd") */
+	int anon_vma_name;             /* 1: prctl(PR_SET_VMA_ANON_NAME) works */
+	int cpus;                      /* CPUs online */
+	uint64_t ram_bytes;            /* MemTotal */
+	int cap_sys_admin;             /* PFNs and /proc/kpage* are readable */
+};
+/* Measure them. 0, or a negative errno with errbuf saying what failed. */
+int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);
 
 #ifdef __cplusplus
 }

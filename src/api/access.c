@@ -1,6 +1,7 @@
 /* api/access.c — a task's loads, stores and fetches through the MMU, and
  * the fatal signals they can raise. */
 #include "api/api.h"
+#include "host/host.h"
 
 #include "kernel/fault.h"
 #include "kernel/sched.h"
@@ -31,6 +32,8 @@ static int fatal(mmsim_machine *m, struct task_struct *t, struct mmsim_fault *fa
 int mmsim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
 		 enum mmsim_access kind, struct mmsim_fault *fault)
 {
+	if (m->host)
+		return host_access(m->host, pid, addr, buf, len, kind, fault);
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -49,6 +52,8 @@ int mmsim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len
 int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
 		struct mmsim_fault *fault)
 {
+	if (m->host)
+		return host_touch(m->host, pid, addr, len, kind, fault);
 	for (uint64_t a = addr; a < addr + len && a >= addr; a = (a | 0xfff) + 1) {
 		int rc = mmsim_access(m, pid, a, NULL, 1, kind, fault);   /* bytes stay */
 		if (rc)

@@ -37,6 +37,8 @@ struct mmsim_machine {
 	mmsim_explain_fn explain_fn;   /* NULL: explain mode off */
 	void *explain_ctx;
 	char flags_text[2][160];       /* api_flags_text's buffers */
+	struct host_machine *host;     /* a host machine (mmsim_host_new): the
+					* calls go to it; nothing above is used */
 };
 
 struct task_struct;
@@ -68,6 +70,10 @@ void api_narrate_result(mmsim_machine *m, int64_t r);
 
 /* Record a failure message on m and return err (a negative errno). */
 int api_fail(mmsim_machine *m, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The failure of a call a host machine cannot serve: -EOPNOTSUPP with the
+ * message "<what>: not available on the host backend (<why>)". */
+int api_host_unsupported(mmsim_machine *m, const char *what, const char *why);
 
 /* Format into errbuf when it is not NULL. */
 void api_errbuf(char *errbuf, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

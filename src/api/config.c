@@ -1,5 +1,6 @@
 /* api/config.c — machine configurations: presets and `-o key=value` keys. */
 #include "api/api.h"
+#include "host/host.h"
 
 #include "hw/presets.h"
 
@@ -254,5 +255,7 @@ int mmsim_preset_describe(const char *name, char *buf, size_t len)
 /* See mmsim.h. */
 int mmsim_machine_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len)
 {
+	if (m->host)
+		return host_config_get(m->host, key, buf, len);
 	return mmsim_config_get(&m->config, key, buf, len);
 }

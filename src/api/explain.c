@@ -57,14 +57,17 @@ static void kernel_step_line(void *ctx, int cpu, const char *func, const char *t
 }
 
 /* See mmsim.h. */
-void mmsim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx)
+int mmsim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx)
 {
+	if (m->host)
+		return fn ? api_host_unsupported(m, "explain", "real kernels do not narrate") : 0;
 	m->explain_fn = fn;
 	m->explain_ctx = ctx;
 	for (int c = 0; c < m->hw.nr_cpus; c++)
 		hw_set_trace(&m->hw.cpus[c], fn ? hw_event_line : NULL, fn ? m : NULL);
 	m->kernel.trace_fn = fn ? kernel_step_line : NULL;
 	m->kernel.trace_ctx = fn ? m : NULL;
+	return 0;
 }
 
 /* See api.h. */

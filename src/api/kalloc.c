@@ -21,6 +21,8 @@ static int parse_gfp(mmsim_machine *m, const char *gfp, gfp_t *out)
 /* See mmsim.h. */
 int mmsim_alloc_pages(mmsim_machine *m, const char *gfp, unsigned order, uint64_t *pfn)
 {
+	if (m->host)
+		return api_host_unsupported(m, "alloc_pages", "the real kernel's allocators are not scriptable");
 	gfp_t g;
 	int err = parse_gfp(m, gfp, &g);
 	if (err)
@@ -37,6 +39,8 @@ int mmsim_alloc_pages(mmsim_machine *m, const char *gfp, unsigned order, uint64_
 /* See mmsim.h. */
 int mmsim_free_pages(mmsim_machine *m, uint64_t pfn, unsigned order)
 {
+	if (m->host)
+		return api_host_unsupported(m, "free_pages", "the real kernel's allocators are not scriptable");
 	if (pfn >= m->kernel.max_pfn)
 		return api_fail(m, -EINVAL, "pfn %#" PRIx64 " is outside RAM", pfn);
 	if (__free_pages(&m->kernel, pfn_to_page(&m->kernel, pfn), order))
@@ -47,6 +51,8 @@ int mmsim_free_pages(mmsim_machine *m, uint64_t pfn, unsigned order)
 /* See mmsim.h. */
 int mmsim_free_blocks(mmsim_machine *m, const char *zone, const char *mt, uint64_t counts[11])
 {
+	if (m->host)
+		return api_host_unsupported(m, "free_blocks", "the real kernel's allocators are not scriptable");
 	static const char *const types[MIGRATE_TYPES] = {
 		"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate"
 	};
@@ -71,6 +77,8 @@ int mmsim_free_blocks(mmsim_machine *m, const char *zone, const char *mt, uint64
 /* See mmsim.h. */
 void mmsim_drain_pages(mmsim_machine *m)
 {
+	if (m->host)
+		return;
 	drain_all_pages(&m->kernel, NULL);
 }
 
@@ -119,6 +127,8 @@ static struct api_cache *cache_of(mmsim_machine *m, int h)
 int mmsim_kmem_cache_create(mmsim_machine *m, const char *name, size_t size, size_t align,
 			    const char *flags, const char *ctor_pattern)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kmem_cache_create", "the real kernel's allocators are not scriptable");
 	unsigned f;
 	int err;
 	if (parse_slab_flags(flags, &f))
@@ -152,6 +162,8 @@ int mmsim_kmem_cache_create(mmsim_machine *m, const char *name, size_t size, siz
 /* See mmsim.h. */
 int mmsim_kmem_cache_destroy(mmsim_machine *m, int h)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kmem_cache_destroy", "the real kernel's allocators are not scriptable");
 	struct api_cache *c = cache_of(m, h);
 	if (!c)
 		return -EINVAL;
@@ -165,6 +177,8 @@ int mmsim_kmem_cache_destroy(mmsim_machine *m, int h)
 /* See mmsim.h. */
 int mmsim_kmem_cache_alloc(mmsim_machine *m, int h, const char *gfp, uint64_t *addr)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kmem_cache_alloc", "the real kernel's allocators are not scriptable");
 	struct api_cache *c = cache_of(m, h);
 	gfp_t g;
 	if (!c)
@@ -190,6 +204,8 @@ static void *kva_ptr(mmsim_machine *m, uint64_t addr, size_t len)
 /* See mmsim.h. */
 int mmsim_kmem_cache_free(mmsim_machine *m, int h, uint64_t addr)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kmem_cache_free", "the real kernel's allocators are not scriptable");
 	struct api_cache *c = cache_of(m, h);
 	if (!c)
 		return -EINVAL;
@@ -202,6 +218,8 @@ int mmsim_kmem_cache_free(mmsim_machine *m, int h, uint64_t addr)
 /* See mmsim.h. */
 int mmsim_kmem_cache_shrink(mmsim_machine *m, int h)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kmem_cache_shrink", "the real kernel's allocators are not scriptable");
 	struct api_cache *c = cache_of(m, h);
 	return c ? kmem_cache_shrink(&m->kernel, c->s) : -EINVAL;
 }
@@ -209,6 +227,8 @@ int mmsim_kmem_cache_shrink(mmsim_machine *m, int h)
 /* See mmsim.h. */
 int mmsim_kmalloc(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kmalloc", "the real kernel's allocators are not scriptable");
 	gfp_t g;
 	int err = parse_gfp(m, gfp, &g);
 	if (err)
@@ -225,6 +245,8 @@ int mmsim_kmalloc(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr
 /* See mmsim.h. */
 int mmsim_kfree(mmsim_machine *m, uint64_t addr)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kfree", "the real kernel's allocators are not scriptable");
 	void *p = kva_ptr(m, addr, 1);
 	if (!p || kfree(&m->kernel, p))
 		return api_fail(m, -EINVAL, "%#" PRIx64 " is not an allocated kmalloc object", addr);
@@ -234,6 +256,8 @@ int mmsim_kfree(mmsim_machine *m, uint64_t addr)
 /* See mmsim.h. */
 int mmsim_kread(mmsim_machine *m, uint64_t addr, void *buf, size_t len)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kread", "the real kernel's allocators are not scriptable");
 	void *p = kva_ptr(m, addr, len);
 	if (!p)
 		return api_fail(m, -EFAULT, "%#" PRIx64 "+%zu is not in the direct map", addr, len);
@@ -244,6 +268,8 @@ int mmsim_kread(mmsim_machine *m, uint64_t addr, void *buf, size_t len)
 /* See mmsim.h. */
 int mmsim_kmem_cache_info(mmsim_machine *m, int h, struct mmsim_slabinfo *info)
 {
+	if (m->host)
+		return api_host_unsupported(m, "kmem_cache_info", "the real kernel's allocators are not scriptable");
 	struct api_cache *c = cache_of(m, h);
 	struct slabinfo si;
 	if (!c)

@@ -1,5 +1,6 @@
 /* api/machine.c — machines: build, boot, views, the log and the checker. */
 #include "api/api.h"
+#include "host/host.h"
 
 #include "kernel/debug_vm.h"
 #include "kernel/page_alloc_internal.h"
@@ -91,6 +92,11 @@ void mmsim_machine_free(mmsim_machine *m)
 {
 	if (!m)
 		return;
+	if (m->host) {
+		host_free(m->host);
+		free(m);
+		return;
+	}
 	for (int i = 0; i < m->nr_caches; i++)
 		free(m->caches[i]);
 	free(m->caches);
@@ -109,6 +115,8 @@ const char *mmsim_last_error(const mmsim_machine *m)
 /* See mmsim.h. */
 int mmsim_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len)
 {
+	if (m->host)
+		return host_proc_read(m->host, path, text, len);
 	struct seq_buf s = { 0 };
 	int err = procfs_read(&m->kernel, path, &s);
 
@@ -140,18 +148,24 @@ const char *mmsim_proc_path(size_t i)
 /* See mmsim.h. */
 size_t mmsim_dmesg(const mmsim_machine *m, char *buf, size_t size)
 {
+	if (m->host)
+		return size ? (buf[0] = 0) : 0;   /* no simulated kernel log */
 	return (size_t)kernel_log_read(&m->kernel, buf, size);
 }
 
 /* See mmsim.h. */
 uint64_t mmsim_check(mmsim_machine *m)
 {
+	if (m->host)
+		return 0;                          /* nothing simulated to check */
 	return debug_vm_check(&m->kernel, NULL);
 }
 
 /* See mmsim.h. */
 int mmsim_vmstat(mmsim_machine *m, const char *name, uint64_t *value)
 {
+	if (m->host)
+		return host_vmstat(m->host, name, value);
 	char *text, *line;
 	size_t n = strlen(name);
 	int err = mmsim_proc_read(m, "/proc/vmstat", &text, NULL);
@@ -172,6 +186,8 @@ int mmsim_vmstat(mmsim_machine *m, const char *name, uint64_t *value)
 int64_t mmsim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void *buf, size_t len,
 			 int flags)
 {
+	if (m->host)
+		return host_proc_pread(m->host, path, offset, buf, len, flags);
 	struct procfs_cred cred = { .cap_sys_admin = !(flags & MMSIM_PROC_UNPRIVILEGED) };
 	int64_t n = procfs_pread(&m->kernel, path, offset, buf, len, &cred);
 	if (n < 0)

@@ -43,6 +43,8 @@ static const char *page_kind(struct kernel *k, const struct page *pg)
 /* See mmsim.h. */
 int mmsim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info)
 {
+	if (m->host)
+		return api_host_unsupported(m, "m:page", "struct page is the real kernel's; /proc/kpageflags shows its flags");
 	struct kernel *k = &m->kernel;
 	if (!pfn_valid(k, pfn))
 		return api_fail(m, -EINVAL, "pfn %#llx: the machine's frames are 0 to %#llx",

@@ -1,5 +1,6 @@
 /* api/process.c — processes, threads and their memory system calls. */
 #include "api/api.h"
+#include "host/host.h"
 
 #include "kernel/fault.h"
 #include "kernel/mman.h"
@@ -34,6 +35,8 @@ static int check_core(mmsim_machine *m, int core)
 /* See mmsim.h. */
 int mmsim_spawn(mmsim_machine *m, const char *name, int core)
 {
+	if (m->host)
+		return host_spawn(m->host, name, core);
 	int err;
 	if ((err = check_core(m, core)))
 		return err;
@@ -47,6 +50,8 @@ int mmsim_spawn(mmsim_machine *m, const char *name, int core)
 /* See mmsim.h. */
 int mmsim_thread(mmsim_machine *m, int pid, int core)
 {
+	if (m->host)
+		return host_thread(m->host, pid, core);
 	struct task_struct *t = api_task(m, pid);
 	int err;
 	if (!t)
@@ -62,6 +67,8 @@ int mmsim_thread(mmsim_machine *m, int pid, int core)
 /* See mmsim.h. */
 int mmsim_fork(mmsim_machine *m, int pid, int core)
 {
+	if (m->host)
+		return host_fork(m->host, pid, core);
 	struct task_struct *t = api_task(m, pid);
 	int err;
 	if (!t)
@@ -80,6 +87,8 @@ int mmsim_fork(mmsim_machine *m, int pid, int core)
 /* See mmsim.h. */
 int mmsim_exit(mmsim_machine *m, int pid, int code)
 {
+	if (m->host)
+		return host_exit(m->host, pid, code);
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -91,6 +100,8 @@ int mmsim_exit(mmsim_machine *m, int pid, int code)
 /* See mmsim.h. */
 int mmsim_run_on(mmsim_machine *m, int pid, int core)
 {
+	if (m->host)
+		return host_run_on(m->host, pid, core);
 	struct task_struct *t = api_task(m, pid);
 	int err;
 	if (!t)
@@ -104,6 +115,8 @@ int mmsim_run_on(mmsim_machine *m, int pid, int core)
 /* See mmsim.h. */
 int mmsim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info)
 {
+	if (m->host)
+		return host_task_info(m->host, pid, info);
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -122,6 +135,8 @@ int mmsim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info)
 /* See mmsim.h. */
 int mmsim_tasks(mmsim_machine *m, int *pids, int max)
 {
+	if (m->host)
+		return host_tasks(m->host, pids, max);
 	int n = 0;
 	for (struct task_struct *p = m->kernel.tasks; p; p = p->next_task)
 		if (p->state == TASK_RUNNING) {
@@ -146,6 +161,8 @@ static int64_t syscall_result(mmsim_machine *m, const char *call, int64_t r)
 int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot,
 		   unsigned long flags, int fd, uint64_t offset)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MMAP, "mmap", (uint64_t[6]){ addr, len, prot, flags, (uint64_t)fd, offset });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -158,6 +175,8 @@ int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsig
 /* See mmsim.h. */
 int64_t mmsim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MUNMAP, "munmap", (uint64_t[6]){ addr, len });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -168,6 +187,8 @@ int64_t mmsim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 /* See mmsim.h. */
 int64_t mmsim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MPROTECT, "mprotect", (uint64_t[6]){ addr, len, prot });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -180,6 +201,8 @@ int64_t mmsim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, u
 int64_t mmsim_mremap(mmsim_machine *m, int pid, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
 		     unsigned long flags, uint64_t new_addr)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MREMAP, "mremap", (uint64_t[6]){ old_addr, old_len, new_len, flags, new_addr });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -193,6 +216,8 @@ int64_t mmsim_mremap(mmsim_machine *m, int pid, uint64_t old_addr, uint64_t old_
 /* See mmsim.h. */
 int64_t mmsim_brk(mmsim_machine *m, int pid, uint64_t addr)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_BRK, "brk", (uint64_t[6]){ addr });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -205,6 +230,8 @@ int64_t mmsim_brk(mmsim_machine *m, int pid, uint64_t addr)
 /* See mmsim.h. */
 int64_t mmsim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MADVISE, "madvise", (uint64_t[6]){ addr, len, (uint64_t)advice });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -222,6 +249,8 @@ int64_t mmsim_mlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 /* See mmsim.h. */
 int64_t mmsim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned flags)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MLOCK2, "mlock", (uint64_t[6]){ addr, len, flags });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -233,6 +262,8 @@ int64_t mmsim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, uns
 /* See mmsim.h. */
 int64_t mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MUNLOCK, "munlock", (uint64_t[6]){ addr, len });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -243,6 +274,8 @@ int64_t mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 /* See mmsim.h. */
 int64_t mmsim_mlockall(mmsim_machine *m, int pid, int flags)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MLOCKALL, "mlockall", (uint64_t[6]){ (uint64_t)flags });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -253,6 +286,8 @@ int64_t mmsim_mlockall(mmsim_machine *m, int pid, int flags)
 /* See mmsim.h. */
 int64_t mmsim_munlockall(mmsim_machine *m, int pid)
 {
+	if (m->host)
+		return host_syscall(m->host, pid, HOST_OP_MUNLOCKALL, "munlockall", (uint64_t[6]){ 0 });
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -263,6 +298,8 @@ int64_t mmsim_munlockall(mmsim_machine *m, int pid)
 /* See mmsim.h. */
 int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name)
 {
+	if (m->host)
+		return host_set_vma_anon_name(m->host, pid, addr, len, name);
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;
@@ -275,6 +312,8 @@ int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64
 /* See mmsim.h. */
 int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
 {
+	if (m->host)
+		return host_virt_to_phys(m->host, pid, va, pa);
 	struct task_struct *t = api_task(m, pid);
 	if (!t)
 		return -ESRCH;

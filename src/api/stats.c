@@ -1,5 +1,6 @@
 /* api/stats.c — the machine's and the tasks' counters as named numbers. */
 #include "api/api.h"
+#include "host/host.h"
 
 #include "hw/cpu.h"
 #include "kernel/sched.h"
@@ -108,6 +109,8 @@ _Static_assert(sizeof(struct hw_counters) % sizeof(uint64_t) == 0, "hw_counters 
 /* See mmsim.h. */
 size_t mmsim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
 {
+	if (m->host)
+		return host_machine_stats(m->host, out, max);
 	struct stat_sink s = { out, max, 0 };
 	struct hw_counters sum = { 0 };
 	char pre[16];
@@ -128,6 +131,8 @@ size_t mmsim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
  * for itself (RUSAGE_THREAD). */
 int mmsim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max)
 {
+	if (m->host)
+		return host_task_stats(m->host, pid, out, max);
 	struct task_struct *t = api_task(m, pid);
 	struct task_mmu_stats mmu = { 0 };
 	uint64_t minflt = 0, majflt = 0;

@@ -145,8 +145,8 @@ static int m_explain(lua_State *L)
 		lm->explain_stdout = lua_toboolean(L, 2);
 	}
 	bool on = lm->explain_stdout || lm->explain_ref != LUA_NOREF;
-	mmsim_explain(lm->m, on ? narrate : NULL, on ? lm : NULL);
-	return 0;
+	int err = mmsim_explain(lm->m, on ? narrate : NULL, on ? lm : NULL);
+	return err ? lmmsim_fail(L, lm->m, err) : 0;
 }
 
 /* ---- building a machine ------------------------------------------------------ */
@@ -498,6 +498,7 @@ int luaopen_mmsim(lua_State *L)
 	lmmsim_open_process(L);
 	lmmsim_open_alloc(L);
 	luaL_newlib(L, module_functions);
+	lmmsim_open_host(L);
 	lua_pushstring(L, mmsim_version());
 	lua_setfield(L, -2, "version");
 	return 1;

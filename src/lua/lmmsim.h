@@ -68,6 +68,10 @@ unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const 
 /* Register the process methods in the module (lprocess.c). */
 void lmmsim_open_process(lua_State *L);
 
+/* Add mmsim.host and the diff markers to the module table at the top
+ * (lhost.c). */
+void lmmsim_open_host(lua_State *L);
+
 /* Register the allocator methods of machines (lalloc.c). */
 void lmmsim_open_alloc(lua_State *L);
 extern const luaL_Reg lmmsim_alloc_methods[];

@@ -1,0 +1,107 @@
+/*
+ * host/helper/main.c — the helper's entry point and request loop.
+ *
+ * mmsim starts it (fork + exec, personality ADDR_NO_RANDOMIZE unless the
+ * script asks for randomisation) with its channel on descriptor 3 and the
+ * task's name as argv[0]. It records its own memory, pre-faults it, says
+ * READY, and serves requests until the channel closes.
+ */
+#include "host/helper/helper.h"
+
+struct hctx helper_threads[HELPER_MAX_THREADS];
+void *helper_stack_top;
+
+/* See helper.h. */
+void helper_exit(int code)
+{
+	for (;;)
+		sys1(__NR_exit_group, code);
+}
+
+/* See helper.h. */
+void helper_reply(struct hctx *c, uint32_t len)
+{
+	struct k_iovec iov = { &c->out, sizeof c->out.rep + len };
+	struct k_msghdr msg = { .iov = &iov, .iovlen = 1 };
+	c->out.rep.len = len;
+	if (sys3(__NR_sendmsg, c->fd, &msg, K_MSG_NOSIGNAL) < 0)
+		helper_exit(0);             /* mmsim is gone */
+}
+
+/* Receive one request (and a descriptor riding along, kept in arg[5] as
+ * fd + 1). Returns the bytes received; 0 or less when the channel closed. */
+static long receive(struct hctx *c)
+{
+	struct k_iovec iov = { &c->in, sizeof c->in };
+	struct k_cmsghdr cmsg;
+	struct k_msghdr msg = { .iov = &iov, .iovlen = 1, .control = &cmsg, .controllen = sizeof cmsg };
+	memset(&cmsg, 0, sizeof cmsg);
+	long n = sys3(__NR_recvmsg, c->fd, &msg, K_MSG_CMSG_CLOEXEC);
+	if (n >= (long)sizeof c->in.req && msg.controllen >= sizeof cmsg &&
+	    cmsg.level == K_SOL_SOCKET && cmsg.type == K_SCM_RIGHTS)
+		c->in.req.arg[5] = (uint64_t)cmsg.fd + 1;
+	else if (n >= (long)sizeof c->in.req)
+		c->in.req.arg[5] = 0;
+	return n;
+}
+
+/* Reap children that have exited (forked tasks whose parent is this
+ * process), so they do not stay zombies. */
+static void reap(void)
+{
+	while (sys4(__NR_wait4, -1, 0, K_WNOHANG, 0) > 0)
+		;
+}
+
+/* See helper.h. */
+void helper_serve(struct hctx *c)
+{
+	for (;;) {
+		long n = receive(c);
+		if (n <= 0)
+			helper_exit(0);     /* mmsim closed the channel */
+		reap();
+		memset(&c->out.rep, 0, sizeof c->out.rep);
+		c->out.rep.kind = HOST_DONE;
+		uint32_t len = n < (long)sizeof c->in.req ? 0 : helper_do(c, n);
+		if (n < (long)sizeof c->in.req)
+			c->out.rep.ret = -22;   /* EINVAL: a short request */
+		helper_reply(c, len);
+	}
+}
+
+/* The C entry point: sp is the initial stack pointer (argc, argv...). */
+void helper_main(uint64_t *sp)
+{
+	const char *name = sp[0] >= 1 ? (const char *)sp[1] : "mmsim-host";
+	struct hctx *c = &helper_threads[0];
+	long lim[2] = { 0, 0 };
+
+	helper_stack_top = sp;
+
+	for (int i = 0; i < HELPER_MAX_THREADS; i++)
+		helper_threads[i].fd = -1;
+	c->fd = HOST_CHANNEL_FD;
+	c->tid = (int)sys0(__NR_gettid);
+	c->core = -1;
+	sys2(__NR_prctl, K_PR_SET_NAME, name);
+	sys4(__NR_prlimit64, 0, K_RLIMIT_CORE, lim, 0);   /* no core files */
+	self_install_signals();
+	self_record_own();
+	self_prefault();
+	memset(&c->out.rep, 0, sizeof c->out.rep);
+	c->out.rep.kind = HOST_READY;
+	c->out.rep.pid = c->tid;
+	helper_reply(c, 0);
+	helper_serve(c);
+}
+
+/* _start: no C library, so the entry point hands the stack to helper_main. */
+__asm__(".text\n"
+	".globl _start\n"
+	"_start:\n"
+	"	xor %rbp, %rbp\n"
+	"	mov %rsp, %rdi\n"
+	"	and $-16, %rsp\n"
+	"	call helper_main\n"
+	"	hlt\n");

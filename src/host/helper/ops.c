@@ -1,0 +1,318 @@
+/*
+ * host/helper/ops.c — one request: a real system call, or real loads and
+ * stores, inside a measured window (getrusage(RUSAGE_THREAD) just before
+ * and just after), so the reply's fault counts are those of the operation.
+ *
+ * Accesses go byte by byte (volatile loads and stores), so a fault's
+ * address is the first byte of the page that faulted, as in the simulator.
+ * A write-touch is a locked OR of zero: one write access that keeps the
+ * byte. A fetch never executes script bytes: for each page the helper first
+ * checks, as the kernel's access_error does, that the VMA allows execution
+ * (VM_EXEC, from /proc/self/maps), then reads the bytes (the same demand
+ * fault a fetch takes). A fetch the kernel would refuse is reported as the
+ * SIGSEGV (SEGV_ACCERR) the hardware would raise, with PF_USER|PF_INSTR
+ * (and PF_PROT when the page is present), and the helper dies of it.
+ */
+#include "host/helper/helper.h"
+
+#define EINVAL_ 22
+#define EAGAIN_ 11
+
+/* See helper.h. */
+void window_open(struct hctx *c)
+{
+	sys2(__NR_getrusage, K_RUSAGE_THREAD, &c->start);
+}
+
+/* Close the window with the counts in *now. */
+static void window_account(struct hctx *c, const struct k_rusage *now)
+{
+	c->out.rep.minflt = (uint64_t)(now->minflt - c->start.minflt);
+	c->out.rep.majflt = (uint64_t)(now->majflt - c->start.majflt);
+	c->minflt += c->out.rep.minflt;
+	c->majflt += c->out.rep.majflt;
+}
+
+/* See helper.h. */
+void window_close(struct hctx *c)
+{
+	struct k_rusage now;
+	sys2(__NR_getrusage, K_RUSAGE_THREAD, &now);
+	window_account(c, &now);
+}
+
+/* A system call inside a window. */
+static long measured(struct hctx *c, long nr, const uint64_t *a)
+{
+	window_open(c);
+	long r = sys6(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5]);
+	window_close(c);
+	return r;
+}
+
+/* A fetch the kernel refuses: report SIGSEGV as the CPU and kernel would,
+ * and die. */
+__attribute__((noreturn)) static void refuse_fetch(struct hctx *c, uint64_t addr, bool present)
+{
+	window_close(c);
+	c->out.rep.kind = HOST_FAULT;
+	c->out.rep.signo = K_SIGSEGV;
+	c->out.rep.code = 2;                       /* SEGV_ACCERR */
+	c->out.rep.addr = addr;
+	c->out.rep.trapno = 14;
+	c->out.rep.error_code = 0x14 | (present ? 1 : 0);   /* user, instruction [, protection] */
+	helper_reply(c, 0);
+	helper_exit(128 + K_SIGSEGV);
+}
+
+/* Fetch check of the page holding addr, before it is read: dies when a
+ * fetch there would be refused. Returns false when no VMA holds addr yet
+ * (the read may grow a stack; check_fetch_after then decides). */
+static bool check_fetch(struct hctx *c, uint64_t addr)
+{
+	struct maps_vma v;
+	if (!maps_find(c->maps, sizeof c->maps, addr, &v))
+		return false;
+	if (v.perms[2] != 'x') {
+		bool present = (pagemap_entry(addr) >> 63) && v.perms[0] != '-';   /* PROT_NONE: P=0 */
+		refuse_fetch(c, addr, present);
+	}
+	return true;
+}
+
+/* After reading where no VMA was: the read grew a stack; a fetch would
+ * have grown it too, then been refused unless the stack is executable. */
+static void check_fetch_after(struct hctx *c, uint64_t addr)
+{
+	struct maps_vma v;
+	if (maps_find(c->maps, sizeof c->maps, addr, &v) && v.perms[2] != 'x')
+		refuse_fetch(c, addr, false);
+}
+
+/* Copy len bytes at addr into out, as loads (kind 0) or fetches (2). */
+static void load(struct hctx *c, uint64_t addr, uint8_t *out, uint64_t len, int kind)
+{
+	for (uint64_t i = 0; i < len;) {
+		uint64_t a = addr + i, n = ((a | 0xfff) + 1) - a;
+		if (n > len - i)
+			n = len - i;
+		bool known = kind != 2 || check_fetch(c, a);
+		for (uint64_t j = 0; j < n; j++) {
+			uint8_t b = *(volatile uint8_t *)(a + j);
+			if (out)
+				out[i + j] = b;
+		}
+		if (!known)
+			check_fetch_after(c, a);
+		i += n;
+	}
+}
+
+/* One access per page of [addr, addr + len), as mmsim_touch. */
+static void touch(struct hctx *c, uint64_t addr, uint64_t len, int kind)
+{
+	for (uint64_t a = addr; a < addr + len && a >= addr; a = (a | 0xfff) + 1) {
+		if (kind == 1)
+			__asm__ volatile("lock orb $0, (%0)" : : "r"(a) : "memory");
+		else
+			load(c, a, 0, 1, kind);
+	}
+}
+
+/* Move the calling thread to core. 0 or a negative errno. */
+static long set_core(int core)
+{
+	uint64_t mask[16];
+	if (core < 0 || core >= 1024)
+		return -EINVAL_;
+	memset(mask, 0, sizeof mask);
+	mask[core / 64] = 1ULL << (core % 64);
+	return sys3(__NR_sched_setaffinity, 0, sizeof mask, mask);
+}
+
+/* Start over on the top of a stack, serving c: a forked child must not
+ * keep its parent's frames, or each generation would use more stack. */
+__attribute__((noreturn)) static void restart(struct hctx *c, void *top)
+{
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "mov %1, %%rdi\n\t"
+			 "call helper_serve\n\t"
+			 "hlt"
+			 :
+			 : "r"(top), "r"(c)
+			 : "memory");
+	__builtin_unreachable();
+}
+
+
+/* The child of a fork: only the forking thread lives on, with the new
+ * channel and fault counts from zero (as Linux's copy_process). */
+__attribute__((noreturn)) static void fork_child(struct hctx *c, int nfd, int core)
+{
+	for (int i = 0; i < HELPER_MAX_THREADS; i++)
+		if (helper_threads[i].fd >= 0) {
+			sys1(__NR_close, helper_threads[i].fd);
+			if (&helper_threads[i] != c)
+				helper_threads[i].fd = -1;
+		}
+	c->fd = nfd;
+	c->tid = (int)sys0(__NR_gettid);
+	c->minflt = c->majflt = 0;
+	if (core >= 0)
+		set_core(core);
+	self_prefault();
+	restart(c, c == &helper_threads[0] ? helper_stack_top : c->stack + HELPER_STACK);
+}
+
+/* fork: the window covers the system call only (self_fork). */
+static long do_fork(struct hctx *c, int nfd, int core)
+{
+	struct k_rusage after;
+	if (nfd < 0)
+		return -EINVAL_;
+	window_open(c);
+	long pid = self_fork(&after);
+	if (pid == 0)
+		fork_child(c, nfd, core);
+	if (pid > 0)
+		window_account(c, &after);
+	else
+		window_close(c);
+	sys1(__NR_close, nfd);
+	self_prefault();                   /* own pages are copy-on-write now */
+	return pid;
+}
+
+/* A new thread's first steps. */
+static void thread_main(void *arg)
+{
+	struct hctx *t = arg;
+	t->tid = (int)sys0(__NR_gettid);
+	if (t->core >= 0)
+		set_core(t->core);
+	helper_serve(t);
+}
+
+/* A thread on a free slot, serving channel nfd. */
+static long do_thread(struct hctx *c, int nfd, int core)
+{
+	struct hctx *t = 0;
+	for (int i = 1; i < HELPER_MAX_THREADS && !t; i++)
+		if (helper_threads[i].fd < 0)
+			t = &helper_threads[i];
+	if (nfd < 0 || !t) {
+		if (nfd >= 0)
+			sys1(__NR_close, nfd);
+		return nfd < 0 ? -EINVAL_ : -EAGAIN_;
+	}
+	t->fd = nfd;
+	t->core = core;
+	t->minflt = t->majflt = 0;
+	t->tid = -1;
+	window_open(c);
+	long tid = self_clone_thread(t->stack + HELPER_STACK, &t->tid, thread_main, t);
+	window_close(c);
+	if (tid < 0)
+		t->fd = -1;
+	return tid;
+}
+
+/* The fault totals of this thread, or of every thread of the process. */
+static void stats(struct hctx *c, bool process)
+{
+	c->out.rep.minflt = c->out.rep.majflt = 0;
+	for (int i = 0; i < HELPER_MAX_THREADS; i++) {
+		struct hctx *t = &helper_threads[i];
+		if (t == c || (process && t->fd >= 0)) {
+			c->out.rep.minflt += t->minflt;
+			c->out.rep.majflt += t->majflt;
+		}
+	}
+}
+
+/* A system call whose numbers map one to one. */
+static long simple_call(struct hctx *c, uint32_t op)
+{
+	static const long nr[HOST_NR_OPS] = {
+		[HOST_OP_MMAP] = __NR_mmap, [HOST_OP_MUNMAP] = __NR_munmap,
+		[HOST_OP_MPROTECT] = __NR_mprotect, [HOST_OP_MREMAP] = __NR_mremap,
+		[HOST_OP_BRK] = __NR_brk, [HOST_OP_MADVISE] = __NR_madvise,
+		[HOST_OP_MLOCK2] = __NR_mlock2, [HOST_OP_MUNLOCK] = __NR_munlock,
+		[HOST_OP_MLOCKALL] = __NR_mlockall, [HOST_OP_MUNLOCKALL] = __NR_munlockall,
+	};
+	return measured(c, nr[op], c->in.req.arg);
+}
+
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name) */
+static long set_vma_name(struct hctx *c, long got)
+{
+	const uint64_t *a = c->in.req.arg;
+	uint64_t args[6] = { K_PR_SET_VMA, K_PR_SET_VMA_ANON_NAME, a[0], a[1], 0, 0 };
+	size_t n = (size_t)got - sizeof c->in.req;
+	if (a[2]) {
+		if (!n || strnlen_((const char *)c->in.data, n) == n)
+			return -EINVAL_;
+		args[4] = (uint64_t)c->in.data;
+	}
+	return measured(c, __NR_prctl, args);
+}
+
+/* See helper.h. */
+uint32_t helper_do(struct hctx *c, long got)
+{
+	const uint64_t *a = c->in.req.arg;
+	uint32_t op = c->in.req.op, out = 0;
+	int nfd = (int)a[5] - 1;
+	c->op = op;
+	switch (op) {
+	case HOST_OP_MMAP: case HOST_OP_MUNMAP: case HOST_OP_MPROTECT: case HOST_OP_MREMAP:
+	case HOST_OP_BRK: case HOST_OP_MADVISE: case HOST_OP_MLOCK2: case HOST_OP_MUNLOCK:
+	case HOST_OP_MLOCKALL: case HOST_OP_MUNLOCKALL:
+		c->out.rep.ret = simple_call(c, op);
+		break;
+	case HOST_OP_SET_VMA_NAME:
+		c->out.rep.ret = set_vma_name(c, got);
+		break;
+	case HOST_OP_READ: case HOST_OP_FETCH:
+		if (a[1] > HOST_CHUNK) {
+			c->out.rep.ret = -EINVAL_;
+			break;
+		}
+		window_open(c);
+		load(c, a[0], c->out.data, a[1], op == HOST_OP_FETCH ? 2 : 0);
+		window_close(c);
+		out = (uint32_t)a[1];
+		break;
+	case HOST_OP_WRITE:
+		window_open(c);
+		for (long i = 0; i < got - (long)sizeof c->in.req; i++)
+			*(volatile uint8_t *)(a[0] + (uint64_t)i) = c->in.data[i];
+		window_close(c);
+		break;
+	case HOST_OP_TOUCH:
+		window_open(c);
+		touch(c, a[0], a[1], (int)a[2]);
+		window_close(c);
+		break;
+	case HOST_OP_FORK:
+		c->out.rep.ret = do_fork(c, nfd, (int)a[0]);
+		break;
+	case HOST_OP_THREAD:
+		c->out.rep.ret = do_thread(c, nfd, (int)a[0]);
+		break;
+	case HOST_OP_EXIT:
+		helper_reply(c, 0);
+		helper_exit((int)a[0]);
+	case HOST_OP_RUN_ON:
+		c->out.rep.ret = set_core((int)a[0]);
+		break;
+	case HOST_OP_STATS:
+		stats(c, a[0] != 0);
+		break;
+	default:
+		c->out.rep.ret = -EINVAL_;
+	}
+	if (nfd >= 0 && op != HOST_OP_FORK && op != HOST_OP_THREAD)
+		sys1(__NR_close, nfd);             /* a descriptor nobody asked for */
+	return out;
+}

@@ -1,0 +1,274 @@
+/*
+ * host/host.c — host machines: options, the helper program, the task table
+ * and the request/reply exchange on a task's channel.
+ */
+#include "host/host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The helper program (helper_blob.S). */
+extern const unsigned char host_helper_image[], host_helper_image_end[];
+
+/* How long a reply may take: populating gigabytes is slow, a hang is not. */
+#define REPLY_TIMEOUT_MS (300 * 1000)
+
+/* See host.h. */
+int host_fail(struct host_machine *h, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(h->err, h->errlen, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* The helper program as a file descriptor: $MMSIM_HOST_HELPER when set
+ * (for debugging the helper), otherwise a memfd holding the embedded copy. */
+static int helper_image(char *err, size_t errlen)
+{
+	const char *path = getenv("MMSIM_HOST_HELPER");
+	if (path && *path) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(err, errlen, "MMSIM_HOST_HELPER=%s: %s", path, strerror(errno));
+		return fd < 0 ? -errno : fd;
+	}
+	int fd = memfd_create("mmsim-host-helper", MFD_CLOEXEC | 0x10U /* MFD_EXEC */);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("mmsim-host-helper", MFD_CLOEXEC);   /* before Linux 6.3 */
+	if (fd < 0) {
+		snprintf(err, errlen, "host: memfd_create: %s", strerror(errno));
+		return -errno;
+	}
+	size_t n = (size_t)(host_helper_image_end - host_helper_image);
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, host_helper_image + off, n - off);
+		if (w <= 0) {
+			snprintf(err, errlen, "host: writing the helper: %s", strerror(errno));
+			close(fd);
+			return -EIO;
+		}
+		off += (size_t)w;
+	}
+	return fd;
+}
+
+/* Apply one option "key=value". 0 or -EINVAL with err set. */
+static int apply_option(struct host_machine *h, const char *kv, char *err, size_t errlen)
+{
+	const char *eq = strchr(kv, '=');
+	if (eq && !strncmp(kv, "aslr=", 5)) {
+		const char *v = eq + 1;
+		if (!strcmp(v, "0") || !strcmp(v, "false"))
+			h->aslr = 0;
+		else if (!strcmp(v, "1") || !strcmp(v, "2") || !strcmp(v, "true"))
+			h->aslr = v[0] == '1' ? 1 : 2;
+		else {
+			snprintf(err, errlen, "aslr: '%s' must be 0 (the setarch -R layout), 1 or 2", v);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "%.*s: not an option of the host backend (options: aslr)",
+		 eq ? (int)(eq - kv) : (int)strlen(kv), kv);
+	return -EINVAL;
+}
+
+/* See host.h. */
+int host_new(const char *const *options, char *err, size_t errlen, struct host_machine **out)
+{
+	struct host_machine *h = calloc(1, sizeof *h);
+	*out = NULL;
+	if (!h || !(h->io = malloc(HOST_CHUNK))) {
+		free(h);
+		snprintf(err, errlen, "host: out of memory");
+		return -ENOMEM;
+	}
+	h->image_fd = -1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	h->cpus = cpus > 0 ? (int)cpus : 1;
+	for (const char *const *o = options; o && *o; o++) {
+		int rc = apply_option(h, *o, err, errlen);
+		if (rc) {
+			host_free(h);
+			return rc;
+		}
+	}
+	if ((h->image_fd = helper_image(err, errlen)) < 0) {
+		int rc = h->image_fd;
+		host_free(h);
+		return rc;
+	}
+	*out = h;
+	return 0;
+}
+
+/* See host.h. Every live process is killed (they are ours) and reaped. */
+void host_free(struct host_machine *h)
+{
+	if (!h)
+		return;
+	for (int i = 0; i < h->nr_tasks; i++) {
+		struct host_task *t = &h->tasks[i];
+		if (t->fd >= 0 && t->pid == t->tgid)
+			kill(t->pid, SIGKILL);
+		if (t->fd >= 0)
+			close(t->fd);
+		if (t->ours && t->pid == t->tgid)
+			waitpid(t->pid, NULL, 0);
+	}
+	if (h->image_fd >= 0)
+		close(h->image_fd);
+	free(h->tasks);
+	free(h->io);
+	free(h);
+}
+
+/* See host.h. */
+struct host_task *host_task(struct host_machine *h, int pid)
+{
+	for (int i = 0; pid > 0 && i < h->nr_tasks; i++)
+		if (h->tasks[i].pid == pid && h->tasks[i].fd >= 0)
+			return &h->tasks[i];
+	host_fail(h, -ESRCH, "no process or thread with pid %d", pid);
+	return NULL;
+}
+
+/* See host.h. */
+struct host_task *host_add_task(struct host_machine *h)
+{
+	if (h->nr_tasks == h->cap_tasks) {
+		int cap = h->cap_tasks ? 2 * h->cap_tasks : 16;
+		struct host_task *t = realloc(h->tasks, (size_t)cap * sizeof *t);
+		if (!t)
+			return NULL;
+		h->tasks = t;
+		h->cap_tasks = cap;
+	}
+	struct host_task *t = &h->tasks[h->nr_tasks++];
+	memset(t, 0, sizeof *t);
+	t->fd = -1;
+	return t;
+}
+
+/* See host.h. */
+int host_check_core(struct host_machine *h, int core)
+{
+	if (core < 0 || core >= h->cpus)
+		return host_fail(h, -EINVAL, "core %d: the machine has cores 0 to %d", core, h->cpus - 1);
+	return 0;
+}
+
+/* See host.h. */
+void host_process_died(struct host_machine *h, struct host_task *t)
+{
+	int tgid = t->tgid;
+	for (int i = 0; i < h->nr_tasks; i++) {
+		struct host_task *u = &h->tasks[i];
+		if (u->tgid != tgid || u->fd < 0)
+			continue;
+		close(u->fd);
+		u->fd = -1;
+		if (u->ours && u->pid == u->tgid)
+			waitpid(u->pid, NULL, 0);
+	}
+}
+
+/* Send q (and the payload, and pass_fd) on t's channel. 0 or -errno. */
+static int send_request(struct host_task *t, const struct host_req *q, const void *payload, size_t plen,
+			int pass_fd)
+{
+	struct iovec iov[2] = { { (void *)q, sizeof *q }, { (void *)payload, plen } };
+	union {
+		struct cmsghdr c;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = plen ? 2 : 1 };
+	if (pass_fd >= 0) {
+		memset(&u, 0, sizeof u);
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof u.buf;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+	}
+	ssize_t n;
+	do
+		n = sendmsg(t->fd, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+/* Wait for and receive the reply. Bytes received, 0 when the channel
+ * closed, or -errno. */
+static ssize_t receive_reply(struct host_task *t, struct host_reply *r, void *data, size_t cap)
+{
+	struct pollfd p = { t->fd, POLLIN, 0 };
+	int rc;
+	do
+		rc = poll(&p, 1, REPLY_TIMEOUT_MS);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return -ETIMEDOUT;
+	struct iovec iov[2] = { { r, sizeof *r }, { data, cap } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = data ? 2 : 1 };
+	ssize_t n;
+	do
+		n = recvmsg(t->fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == ECONNRESET)
+		return 0;
+	return n < 0 ? -errno : n;
+}
+
+/* See host.h. */
+int host_call(struct host_machine *h, struct host_task *t, const struct host_req *q, const void *payload,
+	      size_t plen, int pass_fd, struct host_reply *r, void *data, size_t cap)
+{
+	int pid = t->pid;
+	int err = send_request(t, q, payload, plen, pass_fd);
+	ssize_t n = err ? 0 : receive_reply(t, r, data, cap);
+	if (n == -ETIMEDOUT) {
+		kill(t->tgid, SIGKILL);
+		host_process_died(h, t);
+		return host_fail(h, -ETIMEDOUT, "pid %d: the helper did not answer in %d s; killed", pid,
+				 REPLY_TIMEOUT_MS / 1000);
+	}
+	if (n < (ssize_t)sizeof *r || (r->kind != HOST_DONE && r->kind != HOST_FAULT && r->kind != HOST_READY)) {
+		host_process_died(h, t);
+		return host_fail(h, -ESRCH, "pid %d: the process is gone (its helper died)", pid);
+	}
+	if (r->kind == HOST_FAULT) {
+		host_process_died(h, t);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/* See host.h. */
+int host_await_ready(struct host_machine *h, struct host_task *t)
+{
+	struct host_reply r;
+	ssize_t n = receive_reply(t, &r, NULL, 0);
+	if (n < (ssize_t)sizeof r || r.kind != HOST_READY) {
+		if (n == -ETIMEDOUT)
+			kill(t->pid, SIGKILL);
+		host_process_died(h, t);
+		return host_fail(h, -ECHILD, "spawn: the host helper did not start (%s)",
+				 n == -ETIMEDOUT ? "no answer" : "it exited");
+	}
+	return 0;
+}

@@ -1,0 +1,142 @@
+/*
+ * host/probe.c — what the host's kernel is set to, read from /proc and /sys
+ * or measured with a page or two of this process's own memory.
+ */
+#include "host/host.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
+
+/* An integer from a one-line file; def when unreadable. */
+static long read_long(const char *path, long def)
+{
+	char *text;
+	if (host_read_file(path, &text, NULL))
+		return def;
+	long v = strtol(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+/* The bracketed word of a sysfs choice ("always [madvise] never"). */
+static void read_choice(const char *path, char *out, size_t len)
+{
+	char *text, *l, *r;
+	snprintf(out, len, "unknown");
+	if (host_read_file(path, &text, NULL))
+		return;
+	if ((l = strchr(text, '[')) && (r = strchr(l, ']')))
+		snprintf(out, len, "%.*s", (int)(r - l - 1), l + 1);
+	free(text);
+}
+
+/* The smaps block of the VMA starting at addr: its Rss in kB and whether
+ * VmFlags has "sd". -1 when not found. */
+static long smaps_of(uint64_t addr, int *soft_dirty)
+{
+	char *text, head[32];
+	long rss = -1;
+	if (host_read_file("/proc/self/smaps", &text, NULL))
+		return -1;
+	snprintf(head, sizeof head, "%08llx-", (unsigned long long)addr);
+	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, head, strlen(head)))
+			continue;
+		char *rs = strstr(line, "\nRss:"), *vf = strstr(line, "\nVmFlags:");
+		if (rs)
+			rss = strtol(rs + 5, NULL, 10);
+		if (vf)
+			*soft_dirty = strstr(vf, " sd ") != NULL && strstr(vf, " sd ") < strchr(vf + 1, '\n');
+		break;
+	}
+	free(text);
+	return rss;
+}
+
+/* Measure with two fresh anonymous pages: read faults on them map the zero
+ * page when smaps counts no Rss; new VMAs are soft-dirty when their flags
+ * say "sd"; naming them works when PR_SET_VMA_ANON_NAME does. */
+static int measure_anon(struct mmsim_host_settings *s, char *err, size_t errlen)
+{
+	uint8_t *p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "host probe: mmap: %s", strerror(errno));
+		return -errno;
+	}
+	madvise(p, 2 * 4096, MADV_NOHUGEPAGE);
+	(void)*(volatile uint8_t *)p;
+	(void)*(volatile uint8_t *)(p + 4096);
+	long rss = smaps_of((uint64_t)p, &s->soft_dirty);
+	s->zero_page = rss == 0;
+	s->anon_vma_name = prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, "probe") == 0;
+	munmap(p, 2 * 4096);
+	if (rss < 0) {
+		snprintf(err, errlen, "host probe: /proc/self/smaps has no entry for the probe's pages");
+		return -EIO;
+	}
+	return 0;
+}
+
+/* 5-level paging is in use when a hint above 47 bits is honoured. */
+static int paging_levels(void)
+{
+	void *p = mmap((void *)(1ULL << 52), 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 4;
+	int levels = (uint64_t)p >= (1ULL << 47) ? 5 : 4;
+	munmap(p, 4096);
+	return levels;
+}
+
+/* MemTotal in bytes. */
+static uint64_t mem_total(void)
+{
+	char *text, *l;
+	uint64_t kb = 0;
+	if (host_read_file("/proc/meminfo", &text, NULL))
+		return 0;
+	if ((l = strstr(text, "MemTotal:")))
+		kb = strtoull(l + 9, NULL, 10);
+	free(text);
+	return kb << 10;
+}
+
+/* CAP_SYS_ADMIN (bit 21) in the effective set. */
+static int cap_sys_admin(void)
+{
+	char *text, *l;
+	int yes = 0;
+	if (host_read_file("/proc/self/status", &text, NULL))
+		return 0;
+	if ((l = strstr(text, "CapEff:")))
+		yes = (int)(strtoull(l + 7, NULL, 16) >> 21 & 1);
+	free(text);
+	return yes;
+}
+
+/* See host.h. */
+int host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	read_choice("/sys/kernel/mm/transparent_hugepage/enabled", s->thp, sizeof s->thp);
+	s->overcommit_memory = (int)read_long("/proc/sys/vm/overcommit_memory", 0);
+	s->overcommit_ratio = (int)read_long("/proc/sys/vm/overcommit_ratio", 50);
+	s->max_map_count = (int)read_long("/proc/sys/vm/max_map_count", 65530);
+	s->randomize_va_space = (int)read_long("/proc/sys/kernel/randomize_va_space", 2);
+	s->paging = paging_levels();
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	s->cpus = cpus > 0 ? (int)cpus : 1;
+	s->ram_bytes = mem_total();
+	s->cap_sys_admin = cap_sys_admin();
+	return measure_anon(s, err, errlen);
+}

@@ -1,0 +1,67 @@
+/*
+ * host/protocol.h — the messages between mmsim and its host helper: one
+ * SOCK_SEQPACKET channel per real task, a fixed-size request (and for a
+ * write, the bytes after it) answered by a fixed-size reply (and for a read,
+ * the bytes after it). Shared by both sides; plain C, no library.
+ */
+#ifndef MMSIM_HOST_PROTOCOL_H
+#define MMSIM_HOST_PROTOCOL_H
+
+#include <stdint.h>
+
+/* The most bytes one request or reply carries; longer reads and writes are
+ * split into requests of this size. */
+#define HOST_CHUNK 65536
+
+/* The helper's channel is this descriptor when it starts. */
+#define HOST_CHANNEL_FD 3
+
+enum host_op {
+	HOST_OP_MMAP = 1,      /* arg: addr, len, prot, flags, fd, offset */
+	HOST_OP_MUNMAP,        /* addr, len */
+	HOST_OP_MPROTECT,      /* addr, len, prot */
+	HOST_OP_MREMAP,        /* old, old_len, new_len, flags, new_addr */
+	HOST_OP_BRK,           /* addr */
+	HOST_OP_MADVISE,       /* addr, len, advice */
+	HOST_OP_MLOCK2,        /* addr, len, flags */
+	HOST_OP_MUNLOCK,       /* addr, len */
+	HOST_OP_MLOCKALL,      /* flags */
+	HOST_OP_MUNLOCKALL,
+	HOST_OP_SET_VMA_NAME,  /* addr, len, has_name; the name (with its NUL) follows */
+	HOST_OP_READ,          /* addr, len <= HOST_CHUNK: the bytes come back */
+	HOST_OP_FETCH,         /* the same, as instruction fetches */
+	HOST_OP_WRITE,         /* addr; the bytes follow */
+	HOST_OP_TOUCH,         /* addr, len, kind (0 read, 1 write, 2 fetch) */
+	HOST_OP_FORK,          /* core (-1: the parent's); the child's channel rides along */
+	HOST_OP_THREAD,        /* core; the thread's channel rides along */
+	HOST_OP_EXIT,          /* code */
+	HOST_OP_RUN_ON,        /* core */
+	HOST_OP_STATS,         /* whole process (1) or this thread (0) */
+	HOST_NR_OPS
+};
+
+struct host_req {
+	uint32_t op;
+	uint32_t len;          /* bytes after the request */
+	uint64_t arg[6];
+};
+
+enum host_reply_kind {
+	HOST_DONE = 1,         /* ret holds the system call's raw result */
+	HOST_FAULT,            /* a fatal signal: the task's process is dead */
+	HOST_READY,            /* the helper started: pid */
+};
+
+struct host_reply {
+	uint32_t kind;
+	uint32_t len;          /* bytes after the reply */
+	int64_t ret;           /* a result, or a negative errno */
+	uint64_t minflt, majflt;   /* faults of this operation (HOST_OP_STATS: the totals) */
+	int32_t signo, code, trapno;
+	uint32_t error_code;
+	uint64_t addr;         /* si_addr */
+	int32_t pid;           /* HOST_READY */
+	int32_t pad;
+};
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * lua/lhost.c — mmsim.host{...}: a machine object whose processes are real
+ * processes of this machine (the host backend, mmsim_host_new), with the
+ * machine metatable: p:mmap and every other method work unchanged. Also
+ * mmsim.checkpoint and mmsim.expect_difference, which mark a script for
+ * `mmsim diff` and do nothing elsewhere.
+ */
+#include "lua/lmmsim.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_OPTIONS 16
+
+/* mmsim.host{aslr=} → machine */
+static int l_host(lua_State *L)
+{
+	char text[MAX_OPTIONS][96], why[256];
+	const char *opts[MAX_OPTIONS + 1];
+	int n = 0;
+	if (!lua_isnoneornil(L, 1))
+		luaL_checktype(L, 1, LUA_TTABLE);
+	for (lua_pushnil(L); lua_istable(L, 1) && lua_next(L, 1); lua_pop(L, 1)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			return luaL_error(L, "mmsim.host: keys are names, got a %s", luaL_typename(L, -2));
+		if (n == MAX_OPTIONS)
+			return luaL_error(L, "mmsim.host: more than %d options", MAX_OPTIONS);
+		const char *key = lua_tostring(L, -2);
+		if (lua_type(L, -1) == LUA_TBOOLEAN)
+			snprintf(text[n], sizeof text[n], "%s=%d", key, lua_toboolean(L, -1));
+		else if (lua_type(L, -1) == LUA_TNUMBER || lua_type(L, -1) == LUA_TSTRING)
+			snprintf(text[n], sizeof text[n], "%s=%s", key, lua_tostring(L, -1));
+		else
+			return luaL_error(L, "mmsim.host: %s: a %s is not a value", key, luaL_typename(L, -1));
+		opts[n] = text[n];
+		n++;
+	}
+	opts[n] = NULL;
+	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
+	memset(lm, 0, sizeof *lm);
+	lm->explain_ref = LUA_NOREF;
+	snprintf(lm->preset, sizeof lm->preset, "host");
+	luaL_setmetatable(L, LMMSIM_MACHINE);
+	if (mmsim_host_new(opts, &lm->m, why, sizeof why))
+		return luaL_error(L, "mmsim.host: %s", why);
+	lm->L = L;
+	return 1;
+}
+
+/* mmsim.checkpoint(name), mmsim.expect_difference(ref, what): markers for
+ * mmsim diff, which replaces them; nothing to do in a plain run. */
+static int l_marker(lua_State *L)
+{
+	luaL_checkstring(L, 1);
+	return 0;
+}
+
+/* See lmmsim.h. */
+void lmmsim_open_host(lua_State *L)
+{
+	static const luaL_Reg fns[] = {
+		{ "host", l_host }, { "checkpoint", l_marker }, { "expect_difference", l_marker },
+		{ NULL, NULL },
+	};
+	luaL_setfuncs(L, fns, 0);
+}
