@@ -46,7 +46,9 @@ void mmsim_config_free(mmsim_config *c);
  * "min_free_kbytes" (0: computed), "seed" (of every random choice),
  * "aslr" (0: the setarch -R layout, the default; 1 or 2: as
  * kernel.randomize_va_space), "zero_page" (1: read faults map the shared
- * zero page, Linux's default; 0: they get a fresh page), then the
+ * zero page, Linux's default; 0: they get a fresh page), "soft_dirty" and
+ * "anon_vma_name" (1, the default: the kernel is built with
+ * CONFIG_MEM_SOFT_DIRTY, resp. CONFIG_ANON_VMA_NAME; 0: without), then the
  * hardware's keys ("pcid", "maxphyaddr", "stlb.entries", "lat.walk_ref",
  * ...: mmsim_config_key lists them). Returns 0, -ENOENT for an unknown
  * key or -EINVAL for a bad value; errbuf (may be NULL) then says why.

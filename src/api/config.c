@@ -146,6 +146,29 @@ static int set_zero_page(mmsim_config *c, const char *v, char *eb, size_t el)
 	return 0;
 }
 
+/* A kernel build option given as 0 or 1 into *off (true when 0). */
+static int set_build_option(const char *key, const char *what, const char *v, bool *off, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 0, 1, &n)) {
+		api_errbuf(eb, el, "%s: '%s' must be 1 (%s, the default) or 0 (a kernel built without it)", key, v,
+			   what);
+		return -EINVAL;
+	}
+	*off = !n;
+	return 0;
+}
+
+static int set_soft_dirty(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_build_option("soft_dirty", "CONFIG_MEM_SOFT_DIRTY", v, &c->kernel.no_soft_dirty, eb, el);
+}
+
+static int set_anon_vma_name(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_build_option("anon_vma_name", "CONFIG_ANON_VMA_NAME", v, &c->kernel.no_anon_vma_name, eb, el);
+}
+
 static void get_ram(const mmsim_config *c, char *b, size_t n)
 {
 	uint64_t v = c->hw.ram_bytes;
@@ -162,6 +185,8 @@ static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "
 static void get_seed(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->seed); }
 static void get_aslr(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.aslr); }
 static void get_zero_page(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_zero_page); }
+static void get_soft_dirty(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_soft_dirty); }
+static void get_anon_vma_name(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_anon_vma_name); }
 
 static const struct config_key {
 	const char *name;
@@ -175,6 +200,8 @@ static const struct config_key {
 	{ "seed", set_seed, get_seed },
 	{ "aslr", set_aslr, get_aslr },
 	{ "zero_page", set_zero_page, get_zero_page },
+	{ "soft_dirty", set_soft_dirty, get_soft_dirty },
+	{ "anon_vma_name", set_anon_vma_name, get_anon_vma_name },
 };
 #define NR_KEYS (sizeof keys / sizeof keys[0])
 

@@ -23,6 +23,9 @@ struct cli {
 	char seed_override[48];
 	int noverrides;
 	const char *json;              /* --json FILE, NULL when not given */
+	/* A subcommand's own flags: 1 when it took arg (NULL: none). */
+	int (*option)(struct cli *cli, const char *arg);
+	int flags;                     /* what they set */
 };
 
 /* Parse the common options of a subcommand (argv[0] is its name). Returns
@@ -56,5 +59,9 @@ int cli_run(struct cli *cli, int argc, char **argv);
 int cli_explain(struct cli *cli, int argc, char **argv);
 int cli_shell(struct cli *cli, int argc, char **argv);
 int cli_presets(struct cli *cli, int argc, char **argv);
+int cli_diff(struct cli *cli, int argc, char **argv);
+int cli_diff_option(struct cli *cli, const char *arg);
+int cli_inspect(struct cli *cli, int argc, char **argv);
+int cli_inspect_option(struct cli *cli, const char *arg);
 
 #endif

@@ -46,8 +46,39 @@ static const struct subcommand {
 	  "mmsim proc [OPTIONS] PATH...\n\n"
 	  "Boot a machine and print each PATH (e.g. /proc/buddyinfo, /proc/zoneinfo).\n"
 	  "`mmsim proc list` lists the paths served.\n" },
+	{ "diff", cli_diff, "run a script on the simulator and on this machine's kernel; compare",
+	  "mmsim diff [--all] [--json FILE] SCRIPT.lua [ARGS...]\n\n"
+	  "Run SCRIPT twice: on simulated machines set up as this host is, and on the\n"
+	  "host backend (real processes of this machine). Report, operation by\n"
+	  "operation, where results, errno, signals or page-fault counts differ, and\n"
+	  "at mmsim.checkpoint(NAME) and the end, where the script's VMAs (relative\n"
+	  "bounds, permissions, flags, names), pagemap bits or smaps fields differ.\n"
+	  "--all prints every operation. Exit 0 when they agree, 1 when they differ\n"
+	  "or the script fails, 2 on usage errors, 3 when it cannot run here.\n" },
+	{ "inspect", cli_inspect, "memory forensics of a real process: VMAs, pages, frames",
+	  "mmsim inspect [--pages] [--json FILE] PID\n\n"
+	  "For each VMA of the real process PID (from /proc/PID/maps): its pages\n"
+	  "present, swapped, on the zero page, in huge pages, mapped exclusively or\n"
+	  "shared (pagemap, /proc/kpageflags, /proc/kpagecount), like pmap -X.\n"
+	  "--pages lists every present or swapped page, with its physical address\n"
+	  "when privileged (frame numbers are hidden without CAP_SYS_ADMIN).\n" },
 };
 #define NR_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
+
+/* Subcommands with flags of their own, beyond the common options. */
+static const struct {
+	const char *name;
+	int (*option)(struct cli *cli, const char *arg);
+} own_options[] = { { "diff", cli_diff_option }, { "inspect", cli_inspect_option } };
+
+/* The flag parser of subcommand name, or NULL. */
+static int (*own_option(const char *name))(struct cli *, const char *)
+{
+	for (size_t i = 0; i < sizeof own_options / sizeof own_options[0]; i++)
+		if (!strcmp(own_options[i].name, name))
+			return own_options[i].option;
+	return NULL;
+}
 
 static void usage(FILE *f)
 {
@@ -79,7 +110,7 @@ int main(int argc, char **argv)
 		const struct subcommand *sc = &subcommands[i];
 		if (strcmp(argv[1], sc->name))
 			continue;
-		struct cli cli = { .name = sc->name, .usage = sc->usage };
+		struct cli cli = { .name = sc->name, .usage = sc->usage, .option = own_option(sc->name) };
 		int first = cli_parse_options(&cli, argc - 1, argv + 1);
 		if (first < 0)
 			return first == CLI_HELP ? 0 : 2;

@@ -87,6 +87,8 @@ int cli_parse_options(struct cli *cli, int argc, char **argv)
 			cli->json = argv[++i];
 		} else if (!strncmp(a, "--json=", 7)) {
 			cli->json = a + 7;
+		} else if (cli->option && cli->option(cli, a)) {
+			continue;
 		} else if (!strcmp(a, "--")) {
 			return i + 1;
 		} else if (a[0] == '-' && a[1]) {

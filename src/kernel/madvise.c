@@ -265,6 +265,8 @@ static int vma_set_anon_name(struct kernel *k, struct task_struct *t, struct vm_
 long prctl_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in,
 			     const char *name)
 {
+	if (!k->anon_vma_name)
+		return -EINVAL;              /* no CONFIG_ANON_VMA_NAME: PR_SET_VMA is unknown */
 	if (name && strlen(name) >= ANON_VMA_NAME_MAX_LEN)
 		return -EINVAL;
 	for (const char *c = name; c && *c; c++)

@@ -51,6 +51,9 @@ struct task_struct;
 #define VM_WIPEONFORK   0x02000000ULL
 #define VM_DONTDUMP     0x04000000ULL
 #define VM_SOFTDIRTY    0x08000000ULL
+/* VM_SOFTDIRTY as new VMAs get it: 0 in a kernel built without
+ * CONFIG_MEM_SOFT_DIRTY (k->soft_dirty), as Linux defines the flag then. */
+#define vm_softdirty(k) ((k)->soft_dirty ? VM_SOFTDIRTY : 0)
 #define VM_MIXEDMAP     0x10000000ULL
 #define VM_HUGEPAGE     0x20000000ULL
 #define VM_NOHUGEPAGE   0x40000000ULL

@@ -219,7 +219,7 @@ static long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, 
 		if (!shared_anon)
 			vm_flags |= VM_ACCOUNT;
 	}
-	vm_flags |= VM_SOFTDIRTY;
+	vm_flags |= vm_softdirty(k);
 	struct vm_area_struct *vma = shared_anon ? NULL
 				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
 	if (!vma) {
@@ -417,7 +417,7 @@ static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, 
 
 	if (mm->map_count > k->sysctl.max_map_count || vm_enough_memory(k, pages))
 		return -ENOMEM;
-	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | VM_SOFTDIRTY,
+	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | vm_softdirty(k),
 							 NULL, addr >> PAGE_SHIFT, NULL);
 	if (!vma) {
 		if (!(vma = vm_area_alloc(k, mm))) {
@@ -426,7 +426,7 @@ static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, 
 		}
 		vma->vm_start = addr;
 		vma->vm_end = addr + len;
-		vma->vm_flags = flags | VM_SOFTDIRTY;
+		vma->vm_flags = flags | vm_softdirty(k);
 		vma->vm_pgoff = addr >> PAGE_SHIFT;
 		vma_link(mm, vma);
 	}

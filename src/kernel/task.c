@@ -130,7 +130,7 @@ static int map_fixed(struct kernel *k, struct mm_struct *mm, uint64_t start, uin
 		return -ENOMEM;
 	vma->vm_start = start;
 	vma->vm_end = start + len;
-	vma->vm_flags = flags | VM_SOFTDIRTY;
+	vma->vm_flags = flags | vm_softdirty(k);
 	vma->vm_pgoff = file ? pgoff : start >> PAGE_SHIFT;
 	vma->vm_name = name;
 	if (file) {

@@ -369,7 +369,7 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 		if (pm->show_pfn)
 			frame = pte_pfn(pte);
 		flags |= PM_PRESENT;
-		if (pte & _PAGE_SOFT_DIRTY)
+		if ((pte & _PAGE_SOFT_DIRTY) && pm->k->soft_dirty)
 			flags |= PM_SOFT_DIRTY;
 		const struct page *page = vm_normal_page(pm->k, pte);
 		if (page && !PageAnon(page))

@@ -1,0 +1,129 @@
+/*
+ * cli/diff.c — `mmsim diff SCRIPT.lua`: run a script on the simulator and
+ * on the real kernel of this machine (the host backend) and report, operation
+ * by operation and state by state, where they disagree.
+ *
+ * Each run has a fresh Lua state whose mmsim.machine builds machines of that
+ * side: simulated ones configured as the host is (THP mode aside, which the
+ * simulator does not model: zero page, paging levels, cores, kernel build
+ * options, overcommit and max_map_count), or host ones. Exit 0 when they
+ * agree, 1 when they differ (or the script fails), 2 on a usage error,
+ * 3 when the script cannot be compared here (with the reason).
+ */
+#include "diff.h"
+
+#include "cli_lua.h"
+
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_SKIPPED 3
+
+/* See cli.h. */
+int cli_diff_option(struct cli *cli, const char *arg)
+{
+	if (!strcmp(arg, "--all")) {
+		cli->flags |= DIFF_ALL;
+		return 1;
+	}
+	return 0;
+}
+
+/* A Lua error's message with a traceback. */
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	luaL_traceback(L, L, msg ? msg : "(error object is not a string)", 1);
+	return 1;
+}
+
+/* Run the script on one side into run. 0, or 1 when the Lua state could
+ * not be made. */
+static int run_side(struct cli *cli, struct diff_run *run, const struct mmsim_host_settings *host, int argc,
+		    char **argv)
+{
+	struct lmmsim_defaults d;
+	lua_State *L = cli_lua_new(cli, &d, false);
+	if (!L)
+		return 1;
+	run->ops = json_array();
+	run->states = json_array();
+	struct diff_recorder *r = diff_recorder_install(L, run, host);
+	lua_createtable(L, argc - 1, 1);
+	for (int i = 0; i < argc; i++) {
+		lua_pushstring(L, argv[i]);
+		lua_rawseti(L, -2, i);
+	}
+	lua_setglobal(L, "arg");
+	lua_pushcfunction(L, traceback);
+	int status = luaL_loadfile(L, argv[0]);
+	if (status == LUA_OK) {
+		for (int i = 1; i < argc; i++)
+			lua_pushstring(L, argv[i]);
+		status = lua_pcall(L, argc - 1, 0, -(argc + 1));
+	}
+	if (status != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		run->error = strdup(msg ? msg : "(an error that is not a string)");
+		lua_pop(L, 1);
+	}
+	if (r && !run->skip[0])
+		diff_recorder_finish(L, r);
+	lua_close(L);                            /* frees the machines: the helpers exit */
+	diff_recorder_free(r);
+	return 0;
+}
+
+static void run_free(struct diff_run *run)
+{
+	json_decref(run->ops);
+	json_decref(run->states);
+	free(run->error);
+}
+
+/* See cli.h. */
+int cli_diff(struct cli *cli, int argc, char **argv)
+{
+	struct mmsim_host_settings host;
+	struct diff_run sim = { .side = DIFF_SIM }, hst = { .side = DIFF_HOST };
+	char why[256];
+	json_t *report = NULL;
+	if (argc < 1) {
+		fprintf(stderr, "usage: %s", cli->usage);
+		return 2;
+	}
+	FILE *f = fopen(argv[0], "r");
+	if (!f) {
+		fprintf(stderr, "mmsim diff: cannot read %s\n", argv[0]);
+		return 2;
+	}
+	fclose(f);
+	if (mmsim_host_probe(&host, why, sizeof why)) {
+		printf("mmsim diff %s: SKIPPED: %s\n", argv[0], why);
+		return EXIT_SKIPPED;
+	}
+	if (run_side(cli, &sim, &host, argc, argv))
+		return 1;
+	if (sim.skip[0]) {
+		printf("mmsim diff %s: SKIPPED: %s\n", argv[0], sim.skip);
+		run_free(&sim);
+		return EXIT_SKIPPED;
+	}
+	if (run_side(cli, &hst, &host, argc, argv)) {
+		run_free(&sim);
+		return 1;
+	}
+	int differ = diff_compare(argv[0], &host, &sim, &hst, cli->flags, &report);
+	int rc = differ || sim.error || hst.error ? 1 : 0;
+	if (cli->json && json_dump_file(report, cli->json, JSON_INDENT(2) | JSON_SORT_KEYS)) {
+		fprintf(stderr, "mmsim diff: --json: cannot write %s\n", cli->json);
+		rc = 1;
+	}
+	json_decref(report);
+	run_free(&sim);
+	run_free(&hst);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,973 @@
+/*
+ * cli/diff_record.c — the recorder of `mmsim diff`: it wraps mmsim.machine,
+ * the machine's spawn and the process methods of one Lua state, and writes
+ * down every operation as text both backends can be compared on:
+ *
+ * - addresses relative to landmarks: the start of [vvar] of the first
+ *   process ("vvar") and every address a call returned ("r7" for the
+ *   result of operation 7), the nearest within 1 GiB, as "r7+0x2000";
+ *   a result with none near is "new";
+ * - pids as P1, P2, ... in the order they appeared;
+ * - bytes as their length and FNV-1a hash; errors as their errno name,
+ *   fatal faults as signal, code, address, trap number and error code;
+ * - the minor and major faults of the operation (the task's counters
+ *   before and after it).
+ *
+ * On the simulated side, each process's own pages (its image and stack,
+ * not the script's) are made present after spawn and fork, as the host
+ * helper makes its own: both sides then start from the same state.
+ */
+#include "diff.h"
+
+#include "lua/lmmsim.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ANCHORS 4096
+#define MAX_PIDS 1024
+#define MAX_BASE 32
+#define NEAR (1ULL << 30)
+
+struct anchor {
+	uint64_t addr;
+	char name[16];
+};
+
+/* A process's own VMAs (at spawn; inherited by fork): not the script's. */
+struct base {
+	int tgid, n;
+	struct {
+		uint64_t start, end;
+		char perms[5];
+		bool special;
+	} r[MAX_BASE];
+};
+
+struct diff_recorder {
+	struct diff_run *run;
+	const struct mmsim_host_settings *host;
+	struct anchor anchors[MAX_ANCHORS];
+	int nanchors;
+	int pids[MAX_PIDS], npids;     /* P<i+1> is pids[i] */
+	struct base *bases;
+	int nbases;
+	char expect[320];              /* a pending expect_difference */
+	int seq;
+	int machines;                  /* registry ref: the machines built */
+};
+
+/* ---- canonical forms ---------------------------------------------------------- */
+
+static uint32_t fnv1a(const void *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const uint8_t *)p)[i]) * 16777619u;
+	return h;
+}
+
+/* addr as "name+0xoff" from the nearest anchor at or below it within NEAR
+ * (else the nearest above; the oldest on a tie), or false when there is
+ * none. */
+static bool relative(const struct diff_recorder *r, uint64_t addr, char *buf, size_t len)
+{
+	const struct anchor *best = NULL;
+	uint64_t bd = 0;
+	bool below = false;
+	for (int i = 0; i < r->nanchors; i++) {
+		uint64_t a = r->anchors[i].addr, d = addr >= a ? addr - a : a - addr;
+		bool b = a <= addr;
+		if (d <= NEAR && (!best || (b && !below) || (b == below && d < bd))) {
+			best = &r->anchors[i];
+			bd = d;
+			below = b;
+		}
+	}
+	if (!best)
+		return false;
+	if (addr == best->addr)
+		snprintf(buf, len, "%s", best->name);
+	else
+		snprintf(buf, len, "%s%c%#" PRIx64, best->name, addr > best->addr ? '+' : '-', bd);
+	return true;
+}
+
+/* An address argument: relative, or absolute when nothing is near. */
+static void canon_addr(const struct diff_recorder *r, uint64_t addr, char *buf, size_t len)
+{
+	if (addr == 0 || !relative(r, addr, buf, len))
+		snprintf(buf, len, "%#" PRIx64, addr);
+}
+
+static void add_anchor(struct diff_recorder *r, uint64_t addr, const char *name)
+{
+	for (int i = 0; i < r->nanchors; i++)
+		if (r->anchors[i].addr == addr)
+			return;
+	if (r->nanchors == MAX_ANCHORS)
+		return;
+	r->anchors[r->nanchors].addr = addr;
+	snprintf(r->anchors[r->nanchors].name, sizeof r->anchors[0].name, "%s", name);
+	r->nanchors++;
+}
+
+/* An address a call returned: relative to what came before, then a
+ * landmark itself. */
+static void canon_result_addr(struct diff_recorder *r, uint64_t addr, char *buf, size_t len)
+{
+	char name[16];
+	if (!relative(r, addr, buf, len))
+		snprintf(buf, len, "new");
+	snprintf(name, sizeof name, "r%d", r->seq);
+	add_anchor(r, addr, name);
+}
+
+/* The P-number of a pid, registering it when new. */
+static int pid_number(struct diff_recorder *r, int pid)
+{
+	for (int i = 0; i < r->npids; i++)
+		if (r->pids[i] == pid)
+			return i + 1;
+	if (r->npids == MAX_PIDS)
+		return 0;
+	r->pids[r->npids++] = pid;
+	return r->npids;
+}
+
+/* pid as text: P<n> for a task of the script, the number otherwise (0 for
+ * no parent, 1 for init). */
+static void canon_pid(struct diff_recorder *r, int pid, char *buf, size_t len, bool add)
+{
+	for (int i = 0; i < r->npids; i++)
+		if (r->pids[i] == pid) {
+			snprintf(buf, len, "P%d", i + 1);
+			return;
+		}
+	if (add && pid > 0)
+		snprintf(buf, len, "P%d", pid_number(r, pid));
+	else
+		snprintf(buf, len, "%d", pid);
+}
+
+/* Append text to the buffer (truncating). */
+static void cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+	if (n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the objects ----------------------------------------------------------------- */
+
+/* The pid and machine of the process object at idx (false if it is not
+ * one, or its machine is closed). */
+static bool process_of(lua_State *L, int idx, int *pid, mmsim_machine **m)
+{
+	if (!luaL_testudata(L, idx, LMMSIM_PROCESS))
+		return false;
+	lua_getfield(L, idx, "pid");
+	*pid = (int)lua_tointeger(L, -1);
+	lua_getfield(L, idx, "machine");
+	struct lmachine *lm = luaL_testudata(L, -1, LMMSIM_MACHINE);
+	*m = lm ? lm->m : NULL;
+	lua_pop(L, 2);
+	return *m != NULL;
+}
+
+/* The task's minflt and majflt, or false when it is gone. */
+static bool faults(mmsim_machine *m, int pid, int64_t *minflt, int64_t *majflt)
+{
+	struct mmsim_stat s[64];
+	int n = mmsim_task_stats(m, pid, s, 64);
+	*minflt = *majflt = -1;
+	for (int i = 0; i < n && i < 64; i++) {
+		if (!strcmp(s[i].name, "minflt"))
+			*minflt = (int64_t)s[i].value;
+		if (!strcmp(s[i].name, "majflt"))
+			*majflt = (int64_t)s[i].value;
+	}
+	return n > 0;
+}
+
+/* ---- describing calls and results ---------------------------------------------------- */
+
+static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, char *buf, size_t len);
+
+/* A table: its string keys in order, "addr" as an address. */
+static void describe_table(struct diff_recorder *r, lua_State *L, int idx, char *buf, size_t len)
+{
+	const char *keys[32];
+	int n = 0;
+	idx = lua_absindex(L, idx);
+	for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1))
+		if (lua_type(L, -2) == LUA_TSTRING && n < 32)
+			keys[n++] = lua_tostring(L, -2);   /* the table keeps the key alive */
+	for (int i = 1; i < n; i++)                   /* insertion sort: a handful of keys */
+		for (int j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			const char *t = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = t;
+		}
+	cat(buf, len, "{");
+	for (int i = 0; i < n; i++) {
+		char v[128] = "";
+		lua_getfield(L, idx, keys[i]);
+		describe(r, L, -1, !strcmp(keys[i], "addr"), v, sizeof v);
+		lua_pop(L, 1);
+		cat(buf, len, "%s%s=%s", i ? ", " : "", keys[i], v);
+	}
+	cat(buf, len, "}");
+}
+
+/* One value, appended to buf. */
+static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, char *buf, size_t len)
+{
+	char v[128];
+	int pid;
+	mmsim_machine *m;
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		if (!lua_isinteger(L, idx))
+			cat(buf, len, "%.17g", lua_tonumber(L, idx));
+		else if (addr)
+			canon_addr(r, (uint64_t)lua_tointeger(L, idx), v, sizeof v), cat(buf, len, "%s", v);
+		else if (lua_tointeger(L, idx) >= 0 && lua_tointeger(L, idx) < 10)
+			cat(buf, len, "%lld", (long long)lua_tointeger(L, idx));
+		else
+			cat(buf, len, "%#llx", (unsigned long long)lua_tointeger(L, idx));
+		return;
+	case LUA_TSTRING: {
+		size_t n;
+		const char *s = lua_tolstring(L, idx, &n);
+		bool text = n <= 40;
+		for (size_t i = 0; i < n && text; i++)
+			text = s[i] >= 32 && s[i] < 127 && s[i] != '"';
+		if (text)
+			cat(buf, len, "\"%s\"", s);
+		else
+			cat(buf, len, "<%zu bytes %08x>", n, fnv1a(s, n));
+		return;
+	}
+	case LUA_TTABLE:
+		describe_table(r, L, idx, buf, len);
+		return;
+	case LUA_TBOOLEAN:
+		cat(buf, len, "%s", lua_toboolean(L, idx) ? "true" : "false");
+		return;
+	case LUA_TNIL:
+	case LUA_TNONE:
+		cat(buf, len, "nil");
+		return;
+	}
+	if (process_of(L, idx, &pid, &m)) {
+		canon_pid(r, pid, v, sizeof v, true);
+		cat(buf, len, "%s", v);
+	} else {
+		cat(buf, len, "<%s>", luaL_typename(L, idx));
+	}
+}
+
+/* What a process method does with its arguments, for the record. */
+struct method {
+	const char *name;
+	unsigned addr_args;            /* bit i: argument i (after self) is an address */
+	bool addr_result;
+};
+static const struct method process_methods[] = {
+	{ "thread", 0, false }, { "fork", 0, false }, { "exit", 0, false }, { "run_on", 0, false },
+	{ "info", 0, false }, { "alive", 0, false }, { "mmap", 1, true }, { "munmap", 1, false },
+	{ "mprotect", 1, false }, { "mremap", 1 | 1 << 4, true }, { "brk", 1, true },
+	{ "madvise", 1, false }, { "mlock", 1, false }, { "mlock2", 1, false }, { "munlock", 1, false },
+	{ "mlockall", 0, false }, { "munlockall", 0, false }, { "set_vma_name", 1, false },
+	{ "write", 1, false }, { "read", 1, false }, { "fetch", 1, false }, { "read_u64", 1, false },
+	{ "touch", 1, false }, { "pagemap", 1, false },
+};
+#define NR_METHODS (sizeof process_methods / sizeof process_methods[0])
+
+/* The call at stack slots 1..nargs (self first) as "P1:mmap(...)". */
+static void describe_call(struct diff_recorder *r, lua_State *L, const struct method *me, int nargs, char *buf,
+			  size_t len)
+{
+	char self[32];
+	int pid;
+	mmsim_machine *m;
+	if (process_of(L, 1, &pid, &m))
+		canon_pid(r, pid, self, sizeof self, false);
+	else
+		snprintf(self, sizeof self, "m");
+	snprintf(buf, len, "%s:%s(", self, me->name);
+	for (int i = 2; i <= nargs; i++) {
+		if (i > 2)
+			cat(buf, len, ", ");
+		describe(r, L, i, me->addr_args >> (i - 2) & 1, buf, len);
+	}
+	cat(buf, len, ")");
+}
+
+/* A pagemap result as runs of flags: "PE*3 -*2". */
+static void describe_pagemap(lua_State *L, int idx, char *buf, size_t len)
+{
+	static const struct { const char *field; char c; } bits[] = {
+		{ "present", 'P' }, { "swapped", 'S' }, { "file", 'F' }, { "exclusive", 'E' },
+		{ "soft_dirty", 'D' }, { "uffd_wp", 'W' },
+	};
+	char prev[8] = "", cur[8];
+	int run = 0;
+	lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+	for (lua_Integer i = 1; i <= n + 1; i++) {
+		cur[0] = 0;
+		if (i <= n) {
+			size_t k = 0;
+			lua_rawgeti(L, idx, i);
+			for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++) {
+				lua_getfield(L, -1, bits[b].field);
+				if (lua_toboolean(L, -1))
+					cur[k++] = bits[b].c;
+				lua_pop(L, 1);
+			}
+			cur[k] = 0;
+			if (!k)
+				strcpy(cur, "-");
+			lua_pop(L, 1);
+		}
+		if (run && (i > n || strcmp(cur, prev))) {
+			cat(buf, len, "%s%s*%d", *buf ? " " : "", prev, run);
+			run = 0;
+		}
+		strcpy(prev, cur);
+		run++;
+	}
+}
+
+/* info(): the fields that mean the same on both backends. */
+static void describe_info(struct diff_recorder *r, lua_State *L, int idx, char *buf, size_t len)
+{
+	static const char *const pids[] = { "pid", "tgid", "ppid" };
+	char v[32];
+	for (int i = 0; i < 3; i++) {
+		lua_getfield(L, idx, pids[i]);
+		canon_pid(r, (int)lua_tointeger(L, -1), v, sizeof v, false);
+		cat(buf, len, "%s=%s ", pids[i], v);
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, idx, "core");
+	lua_getfield(L, idx, "comm");
+	lua_getfield(L, idx, "threads");
+	cat(buf, len, "core=%lld comm=%s threads=%lld", (long long)lua_tointeger(L, -3), lua_tostring(L, -2),
+	    (long long)lua_tointeger(L, -1));
+	lua_pop(L, 3);
+}
+
+/* The results at stack slots first..top. */
+static void describe_results(struct diff_recorder *r, lua_State *L, const struct method *me, int first,
+			     char *buf, size_t len)
+{
+	int top = lua_gettop(L);
+	buf[0] = 0;
+	if (first > top) {
+		snprintf(buf, len, "(nothing)");
+		return;
+	}
+	if (lua_isnil(L, first) && first + 1 <= top && lua_type(L, first + 1) == LUA_TSTRING) {
+		snprintf(buf, len, "%s", lua_tostring(L, first + 1));   /* the errno name */
+		return;
+	}
+	if (lua_isnil(L, first) && first + 1 <= top && lua_istable(L, first + 1)) {
+		char a[64];
+		lua_getfield(L, first + 1, "signal");
+		lua_getfield(L, first + 1, "code");
+		lua_getfield(L, first + 1, "addr");
+		lua_getfield(L, first + 1, "trapno");
+		lua_getfield(L, first + 1, "error_code");
+		canon_addr(r, (uint64_t)lua_tointeger(L, -3), a, sizeof a);
+		snprintf(buf, len, "%s %s at %s (trap %lld, error code %#llx)", lua_tostring(L, -5),
+			 lua_tostring(L, -4), a, (long long)lua_tointeger(L, -2),
+			 (unsigned long long)lua_tointeger(L, -1));
+		lua_pop(L, 5);
+		return;
+	}
+	if (me->addr_result && lua_isinteger(L, first)) {
+		canon_result_addr(r, (uint64_t)lua_tointeger(L, first), buf, len);
+		return;
+	}
+	if (!strcmp(me->name, "pagemap") && lua_istable(L, first)) {
+		describe_pagemap(L, first, buf, len);
+		return;
+	}
+	if (!strcmp(me->name, "info") && lua_istable(L, first)) {
+		describe_info(r, L, first, buf, len);
+		return;
+	}
+	for (int i = first; i <= top; i++) {
+		if (i > first)
+			cat(buf, len, ", ");
+		describe(r, L, i, false, buf, len);
+	}
+}
+
+/* ---- the processes' own memory -------------------------------------------------------- */
+
+static struct base *base_of(struct diff_recorder *r, int tgid, bool create)
+{
+	for (int i = 0; i < r->nbases; i++)
+		if (r->bases[i].tgid == tgid)
+			return &r->bases[i];
+	if (!create)
+		return NULL;
+	struct base *b = realloc(r->bases, (size_t)(r->nbases + 1) * sizeof *b);
+	if (!b)
+		return NULL;
+	r->bases = b;
+	b = &r->bases[r->nbases++];
+	memset(b, 0, sizeof *b);
+	b->tgid = tgid;
+	return b;
+}
+
+/* One maps line: bounds, perms, offset and the name (points into line). */
+struct maps_line {
+	uint64_t start, end, offset;
+	char perms[5];
+	const char *name;
+	int name_len;
+};
+
+static bool parse_maps_line(const char *line, struct maps_line *v)
+{
+	int at = 0;
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %*s %*u%n", &v->start, &v->end, v->perms,
+		   &v->offset, &at) < 4 || !at)
+		return false;
+	while (line[at] == ' ')                  /* not past the end of the line */
+		at++;
+	v->name = line + at;
+	v->name_len = (int)strcspn(v->name, "\n");
+	return true;
+}
+
+/* The text of /proc/<pid>/<file> (malloc'd), or NULL. */
+static char *proc_text(mmsim_machine *m, int pid, const char *file)
+{
+	char path[64], *text;
+	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+	return mmsim_proc_read(m, path, &text, NULL) ? NULL : text;
+}
+
+#define each_line(l, text) for (char *l = (text); l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+
+/* A new process: its VMAs now are its own; [vvar] of the first is the
+ * landmark "vvar". */
+static void record_base(struct diff_recorder *r, mmsim_machine *m, int pid)
+{
+	char *text = proc_text(m, pid, "maps");
+	struct base *b = base_of(r, pid, true);
+	if (!text || !b) {
+		free(text);
+		return;
+	}
+	each_line(line, text) {
+		struct maps_line v;
+		if (!parse_maps_line(line, &v) || b->n == MAX_BASE)
+			continue;
+		b->r[b->n].start = v.start;
+		b->r[b->n].end = v.end;
+		memcpy(b->r[b->n].perms, v.perms, 5);
+		b->r[b->n].special = v.name_len && v.name[0] == '[' && v.name[1] == 'v';
+		if (!strncmp(v.name, "[vvar]", 6))
+			add_anchor(r, v.start, "vvar");
+		b->n++;
+	}
+	free(text);
+}
+
+/* The child of a fork has its parent's own VMAs. */
+static void inherit_base(struct diff_recorder *r, int parent, int child)
+{
+	struct base *c = base_of(r, child, true);
+	struct base *p = base_of(r, parent, false);    /* after: base_of may move them */
+	if (p && c) {
+		int tgid = c->tgid;
+		*c = *p;
+		c->tgid = tgid;
+	}
+}
+
+/* Simulated side: make the process's own pages present as the host helper
+ * makes its own (written where writable, read elsewhere). */
+static void normalize(struct diff_recorder *r, mmsim_machine *m, int pid)
+{
+	struct mmsim_task_info info;
+	if (r->run->side != DIFF_SIM || mmsim_task_info(m, pid, &info))
+		return;
+	struct base *b = base_of(r, info.tgid, false);
+	for (int i = 0; b && i < b->n; i++)
+		if (!b->r[i].special && b->r[i].perms[0] == 'r')
+			mmsim_touch(m, pid, b->r[i].start, b->r[i].end - b->r[i].start,
+				    b->r[i].perms[1] == 'w' ? MMSIM_WRITE : MMSIM_READ, NULL);
+}
+
+/* Is [start, end) one of the process's own VMAs? */
+static bool own_vma(const struct base *b, uint64_t start, uint64_t end)
+{
+	for (int i = 0; b && i < b->n; i++)
+		if (start < b->r[i].end && end > b->r[i].start)
+			return true;
+	return false;
+}
+
+/* ---- states ---------------------------------------------------------------------------- */
+
+/* The smaps fields of the VMA starting at start, as an object. */
+static json_t *smaps_fields(const char *smaps, uint64_t start)
+{
+	char head[32];
+	json_t *o = json_object();
+	snprintf(head, sizeof head, "%08" PRIx64 "-", start);
+	const char *at = smaps;
+	while (at && strncmp(at, head, strlen(head)))
+		at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL;
+	if (!at)
+		return o;
+	for (at = strchr(at, '\n'); at && at[1]; at = strchr(at + 1, '\n')) {
+		const char *line = at + 1, *colon = strchr(line, ':'), *eol = strchr(line, '\n');
+		if (!colon || (eol && colon > eol) || (line[0] >= '0' && line[0] <= '9') ||
+		    (line[0] >= 'a' && line[0] <= 'f'))
+			break;                       /* the next VMA's maps line (fields are capitalised) */
+		char key[32], val[160];
+		snprintf(key, sizeof key, "%.*s", (int)(colon - line), line);
+		const char *v = colon + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		snprintf(val, sizeof val, "%.*s", eol ? (int)(eol - v) : (int)strlen(v), v);
+		json_object_set_new(o, key, json_string(val));
+	}
+	return o;
+}
+
+/* The pagemap flags of [start, end) as runs: "PE*3 -*2". */
+static void page_runs(mmsim_machine *m, int pid, uint64_t start, uint64_t end, char *buf, size_t len)
+{
+	static const struct { int bit; char c; } bits[] = {
+		{ 63, 'P' }, { 62, 'S' }, { 61, 'F' }, { 58, 'G' }, { 57, 'W' }, { 56, 'E' }, { 55, 'D' },
+	};
+	char path[64], prev[8] = "", cur[8];
+	uint64_t e[512], run = 0;
+	snprintf(path, sizeof path, "/proc/%d/pagemap", pid);
+	buf[0] = 0;
+	for (uint64_t a = start; a < end; a += 512 * 4096ULL) {
+		uint64_t n = (end - a) / 4096 < 512 ? (end - a) / 4096 : 512;
+		int64_t got = mmsim_proc_pread(m, path, (a >> 12) * 8, e, n * 8, 0);
+		if (got != (int64_t)(n * 8)) {
+			snprintf(buf, len, "(unreadable)");
+			return;
+		}
+		for (uint64_t i = 0; i < n; i++) {
+			size_t k = 0;
+			for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++)
+				if (e[i] >> bits[b].bit & 1)
+					cur[k++] = bits[b].c;
+			cur[k] = 0;
+			if (!k)
+				strcpy(cur, "-");
+			if (run && strcmp(cur, prev)) {
+				cat(buf, len, "%s%s*%" PRIu64, *buf ? " " : "", prev, run);
+				run = 0;
+			}
+			strcpy(prev, cur);
+			run++;
+		}
+	}
+	if (run)
+		cat(buf, len, "%s%s*%" PRIu64, *buf ? " " : "", prev, run);
+}
+
+/* The script's VMAs of process pid: bounds, permissions, name, smaps
+ * fields, pagemap flags. */
+static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int pid)
+{
+	char *maps = proc_text(m, pid, "maps"), *smaps = proc_text(m, pid, "smaps");
+	const struct base *b = base_of(r, pid, false);
+	json_t *vmas = json_array();
+	each_line(line, maps) {
+		struct maps_line v;
+		char a[48], z[48], range[100], pages[1024];
+		if (!parse_maps_line(line, &v) || v.start >= (1ULL << 63))
+			continue;
+		if (own_vma(b, v.start, v.end) && strncmp(v.name, "[heap]", 6))
+			continue;
+		canon_addr(r, v.start, a, sizeof a);
+		canon_addr(r, v.end, z, sizeof z);
+		snprintf(range, sizeof range, "%s..%s", a, z);
+		page_runs(m, pid, v.start, v.end, pages, sizeof pages);
+		json_t *o = json_object();
+		json_object_set_new(o, "range", json_string(range));
+		json_object_set_new(o, "size", json_integer((json_int_t)(v.end - v.start)));
+		json_object_set_new(o, "perms", json_string(v.perms));
+		json_object_set_new(o, "offset", json_integer((json_int_t)v.offset));
+		json_object_set_new(o, "name", json_stringn(v.name, (size_t)v.name_len));
+		json_object_set_new(o, "pages", json_string(pages));
+		json_object_set_new(o, "smaps", smaps ? smaps_fields(smaps, v.start) : json_object());
+		json_array_append_new(vmas, o);
+	}
+	free(maps);
+	free(smaps);
+	return vmas;
+}
+
+/* Record the state named name: every live process of every machine. */
+static void record_state(lua_State *L, struct diff_recorder *r, const char *name)
+{
+	json_t *st = json_object(), *procs = json_object();
+	json_object_set_new(st, "name", json_string(name));
+	json_object_set_new(st, "after", json_integer(r->seq));
+	if (r->expect[0])
+		json_object_set_new(st, "expect", json_string(r->expect));
+	r->expect[0] = 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->machines);
+	for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++, lua_pop(L, 1)) {
+		struct lmachine *lm = luaL_testudata(L, -1, LMMSIM_MACHINE);
+		int pids[256], n = lm && lm->m ? mmsim_tasks(lm->m, pids, 256) : 0;
+		for (int k = 0; k < n && k < 256; k++) {
+			struct mmsim_task_info info;
+			char p[16];
+			if (mmsim_task_info(lm->m, pids[k], &info) || info.pid != info.tgid)
+				continue;
+			canon_pid(r, pids[k], p, sizeof p, true);
+			json_object_set_new(procs, p, snapshot_process(r, lm->m, pids[k]));
+		}
+	}
+	lua_pop(L, 2);
+	json_object_set_new(st, "processes", procs);
+	json_array_append_new(r->run->states, st);
+}
+
+/* ---- the wrappers ------------------------------------------------------------------------ */
+
+static struct diff_recorder *recorder(lua_State *L, int upvalue)
+{
+	return lua_touserdata(L, lua_upvalueindex(upvalue));
+}
+
+/* Append one operation to the record. */
+static void record_op(lua_State *L, struct diff_recorder *r, int n, const char *call, const char *result,
+		      int64_t minflt, int64_t majflt)
+{
+	json_t *o = json_object();
+	lua_Debug ar;
+	char w[128] = "?";
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+		const char *slash = strrchr(ar.short_src, '/');
+		snprintf(w, sizeof w, "%s:%d", slash ? slash + 1 : ar.short_src, ar.currentline);
+	}
+	json_object_set_new(o, "n", json_integer(n));
+	json_object_set_new(o, "where", json_string(w));
+	json_object_set_new(o, "call", json_string(call));
+	json_object_set_new(o, "result", json_string(result));
+	json_object_set_new(o, "minflt", minflt >= 0 ? json_integer(minflt) : json_null());
+	json_object_set_new(o, "majflt", majflt >= 0 ? json_integer(majflt) : json_null());
+	if (r->expect[0])
+		json_object_set_new(o, "expect", json_string(r->expect));
+	r->expect[0] = 0;
+	json_array_append_new(r->run->ops, o);
+}
+
+/* After fork: the child's own VMAs are its parent's; on the simulated
+ * side both touch theirs (the host helper does, after fork). */
+static void after_fork(lua_State *L, struct diff_recorder *r, mmsim_machine *m, int parent)
+{
+	int child;
+	mmsim_machine *cm;
+	struct mmsim_task_info info;
+	if (!process_of(L, 1, &child, &cm) || mmsim_task_info(m, parent, &info))
+		return;
+	inherit_base(r, info.tgid, child);
+	normalize(r, m, parent);
+	normalize(r, m, child);
+}
+
+/* A process method, recorded. Upvalues: the method, its index in
+ * process_methods, the recorder. */
+static int wrap_process(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 3);
+	const struct method *me = &process_methods[lua_tointeger(L, lua_upvalueindex(2))];
+	int nargs = lua_gettop(L), pid = 0, n = ++r->seq;
+	int64_t min0 = -1, maj0 = -1, min1 = -1, maj1 = -1;
+	mmsim_machine *m = NULL;
+	char call[1024], result[1024];
+	bool live = process_of(L, 1, &pid, &m) && faults(m, pid, &min0, &maj0);
+	describe_call(r, L, me, nargs, call, sizeof call);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, nargs, LUA_MULTRET);
+	int nres = lua_gettop(L);
+	if (live && !faults(m, pid, &min1, &maj1))
+		min0 = maj0 = min1 = maj1 = -1;      /* it died */
+	describe_results(r, L, me, 1, result, sizeof result);
+	record_op(L, r, n, call, result, min0 >= 0 && min1 >= 0 ? min1 - min0 : -1,
+		  maj0 >= 0 && maj1 >= 0 ? maj1 - maj0 : -1);
+	if (!strcmp(me->name, "fork") && m)
+		after_fork(L, r, m, pid);
+	return nres;
+}
+
+/* m:spawn, recorded; the new process's own VMAs are noted (and on the
+ * simulated side made present). Upvalues: the method, the recorder. */
+static int wrap_spawn(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 2);
+	static const struct method spawn = { "spawn", 0, false };
+	int nargs = lua_gettop(L), n = ++r->seq, pid;
+	char call[512], result[128];
+	mmsim_machine *m;
+	describe_call(r, L, &spawn, nargs, call, sizeof call);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, nargs, LUA_MULTRET);
+	int nres = lua_gettop(L);
+	if (nres >= 1 && process_of(L, 1, &pid, &m)) {
+		record_base(r, m, pid);
+		normalize(r, m, pid);
+	}
+	describe_results(r, L, &spawn, 1, result, sizeof result);
+	record_op(L, r, n, call, result, -1, -1);
+	return nres;
+}
+
+/* Another machine method worth recording (set, tasks). Upvalues: the
+ * method, its name, the recorder. */
+static int wrap_machine_method(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 3);
+	struct method me = { lua_tostring(L, lua_upvalueindex(2)), 0, false };
+	int nargs = lua_gettop(L), n = ++r->seq;
+	char call[512], result[512];
+	describe_call(r, L, &me, nargs, call, sizeof call);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, nargs, LUA_MULTRET);
+	describe_results(r, L, &me, 1, result, sizeof result);
+	record_op(L, r, n, call, result, -1, -1);
+	return lua_gettop(L);
+}
+
+/* Replace the entries of the methods table at idx with recording ones. */
+static void wrap_methods(lua_State *L, int idx, struct diff_recorder *r, bool machine)
+{
+	idx = lua_absindex(L, idx);
+	if (!machine) {
+		for (size_t i = 0; i < NR_METHODS; i++) {
+			if (lua_getfield(L, idx, process_methods[i].name) != LUA_TFUNCTION) {
+				lua_pop(L, 1);
+				continue;
+			}
+			lua_pushinteger(L, (lua_Integer)i);
+			lua_pushlightuserdata(L, r);
+			lua_pushcclosure(L, wrap_process, 3);
+			lua_setfield(L, idx, process_methods[i].name);
+		}
+		return;
+	}
+	lua_getfield(L, idx, "spawn");
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, wrap_spawn, 2);
+	lua_setfield(L, idx, "spawn");
+	static const char *const others[] = { "set", "tasks" };
+	for (int i = 0; i < 2; i++) {
+		lua_getfield(L, idx, others[i]);
+		lua_pushstring(L, others[i]);
+		lua_pushlightuserdata(L, r);
+		lua_pushcclosure(L, wrap_machine_method, 3);
+		lua_setfield(L, idx, others[i]);
+	}
+}
+
+/* ---- machines ------------------------------------------------------------------------------- */
+
+/* Why the machine the script asks for (table at idx) cannot be had on
+ * this host, or NULL. */
+static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char *buf, size_t len)
+{
+	const struct mmsim_host_settings *h = r->host;
+	const struct { const char *key; int host; } same[] = {
+		{ "paging", h->paging }, { "zero_page", h->zero_page }, { "soft_dirty", h->soft_dirty },
+		{ "anon_vma_name", h->anon_vma_name },
+	};
+	if (!lua_istable(L, idx))
+		return NULL;
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		if (lua_getfield(L, idx, same[i].key) != LUA_TNIL) {
+			int want = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : (int)lua_tointeger(L, -1);
+			if (want != same[i].host) {
+				snprintf(buf, len, "the script asks for %s=%d; the host has %d", same[i].key, want,
+					 same[i].host);
+				lua_pop(L, 1);
+				return buf;
+			}
+		}
+		lua_pop(L, 1);
+	}
+	if (lua_getfield(L, idx, "cores") != LUA_TNIL && lua_tointeger(L, -1) > h->cpus) {
+		snprintf(buf, len, "the script asks for %lld cores; the host has %d",
+			 (long long)lua_tointeger(L, -1), h->cpus);
+		lua_pop(L, 1);
+		return buf;
+	}
+	lua_pop(L, 1);
+	return NULL;
+}
+
+/* Keep the machine at the top for the final state (and alive until then). */
+static void keep_machine(lua_State *L, struct diff_recorder *r)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->machines);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+}
+
+/* Set key in the table at idx unless the script did. */
+static void default_key(lua_State *L, int idx, const char *key, lua_Integer v)
+{
+	if (lua_getfield(L, idx, key) == LUA_TNIL) {
+		lua_pushinteger(L, v);
+		lua_setfield(L, idx, key);
+	}
+	lua_pop(L, 1);
+}
+
+/* mmsim.machine{...} on the simulated side: the script's machine with the
+ * host's settings. Upvalues: the original mmsim.machine, the recorder. */
+static int machine_sim(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 2);
+	const struct mmsim_host_settings *h = r->host;
+	char why[200];
+	if (conflict(r, L, 1, why, sizeof why)) {
+		snprintf(r->run->skip, sizeof r->run->skip, "%s", why);
+		return luaL_error(L, "mmsim diff: %s", why);
+	}
+	lua_newtable(L);                            /* the script's keys, then ours */
+	int t = lua_gettop(L);
+	if (lua_istable(L, 1))
+		for (lua_pushnil(L); lua_next(L, 1);) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_settable(L, t);
+		}
+	default_key(L, t, "zero_page", h->zero_page);
+	default_key(L, t, "paging", h->paging);
+	default_key(L, t, "cores", h->cpus);
+	default_key(L, t, "soft_dirty", h->soft_dirty);
+	default_key(L, t, "anon_vma_name", h->anon_vma_name);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, t);
+	lua_call(L, 1, 1);
+	struct lmachine *lm = luaL_checkudata(L, -1, LMMSIM_MACHINE);
+	char v[3][24];
+	snprintf(v[0], sizeof v[0], "%d", h->overcommit_memory);
+	snprintf(v[1], sizeof v[1], "%d", h->overcommit_ratio);
+	snprintf(v[2], sizeof v[2], "%d", h->max_map_count);
+	mmsim_sysctl_set(lm->m, "vm.overcommit_memory", v[0]);
+	mmsim_sysctl_set(lm->m, "vm.overcommit_ratio", v[1]);
+	mmsim_sysctl_set(lm->m, "vm.max_map_count", v[2]);
+	keep_machine(L, r);
+	return 1;
+}
+
+/* mmsim.machine{...} on the host side: a host machine (only aslr carries
+ * over). Upvalues: mmsim.host, the recorder. */
+static int machine_host(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 2);
+	char why[200];
+	if (conflict(r, L, 1, why, sizeof why)) {
+		snprintf(r->run->skip, sizeof r->run->skip, "%s", why);
+		return luaL_error(L, "mmsim diff: %s", why);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_newtable(L);
+	if (lua_istable(L, 1)) {
+		lua_getfield(L, 1, "aslr");
+		lua_setfield(L, -2, "aslr");
+	}
+	lua_call(L, 1, 1);
+	keep_machine(L, r);
+	return 1;
+}
+
+/* mmsim.checkpoint(name) */
+static int l_checkpoint(lua_State *L)
+{
+	record_state(L, recorder(L, 1), luaL_checkstring(L, 1));
+	return 0;
+}
+
+/* mmsim.expect_difference(ref, what): the next operation or state is
+ * expected to differ, for the reason documented at ref. */
+static int l_expect(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 1);
+	snprintf(r->expect, sizeof r->expect, "%s: %s", luaL_checkstring(L, 1), luaL_optstring(L, 2, ""));
+	return 0;
+}
+
+/* See diff.h. */
+struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
+					    const struct mmsim_host_settings *host)
+{
+	struct diff_recorder *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->run = run;
+	r->host = host;
+	lua_newtable(L);
+	r->machines = luaL_ref(L, LUA_REGISTRYINDEX);
+	luaL_getmetatable(L, LMMSIM_PROCESS);       /* __index is a closure over the methods */
+	lua_getfield(L, -1, "__index");
+	lua_getupvalue(L, -1, 1);
+	wrap_methods(L, -1, r, false);
+	lua_pop(L, 3);
+	luaL_getmetatable(L, LMMSIM_MACHINE);
+	lua_getfield(L, -1, "__index");
+	wrap_methods(L, -1, r, true);
+	lua_pop(L, 2);
+	lua_getglobal(L, "mmsim");
+	lua_getfield(L, -1, run->side == DIFF_SIM ? "machine" : "host");
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, run->side == DIFF_SIM ? machine_sim : machine_host, 2);
+	lua_setfield(L, -2, "machine");
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, l_checkpoint, 1);
+	lua_setfield(L, -2, "checkpoint");
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, l_expect, 1);
+	lua_setfield(L, -2, "expect_difference");
+	lua_pop(L, 1);
+	return r;
+}
+
+/* See diff.h. */
+void diff_recorder_finish(lua_State *L, struct diff_recorder *r)
+{
+	record_state(L, r, "end");
+}
+
+/* See diff.h. */
+void diff_recorder_free(struct diff_recorder *r)
+{
+	if (r) {
+		free(r->bases);
+		free(r);
+	}
+}

@@ -1,0 +1,247 @@
+/*
+ * cli/diff_report.c — `mmsim diff`: the two records compared, operation by
+ * operation and state by state, printed side by side where they differ.
+ * A difference marked with mmsim.expect_difference is reported as expected
+ * (with its reference); a marked operation that does not differ is a stale
+ * mark, and counts as a difference.
+ */
+#include "diff.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct tally {
+	int differ, expected, ops, states;
+	json_t *list;                  /* the differences, for --json */
+	int flags;
+};
+
+/* A value of a record as text ("-" when absent). */
+static const char *text_of(json_t *o, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	return "-";
+}
+
+/* Count and list one difference; says how it is classed. */
+static const char *note(struct tally *t, const char *kind, const char *where, const char *what,
+			const char *sim, const char *host, const char *expect)
+{
+	json_t *d = json_object();
+	json_object_set_new(d, "kind", json_string(kind));
+	json_object_set_new(d, "where", json_string(where));
+	json_object_set_new(d, "what", json_string(what));
+	json_object_set_new(d, "simulator", json_string(sim));
+	json_object_set_new(d, "host", json_string(host));
+	if (expect)
+		json_object_set_new(d, "expected", json_string(expect));
+	json_array_append_new(t->list, d);
+	if (expect) {
+		t->expected++;
+		return "expected";
+	}
+	t->differ++;
+	return "DIFFERS";
+}
+
+/* The faults of an operation as text. */
+static void faults_text(json_t *op, char *buf, size_t len)
+{
+	char a[24], b[24];
+	snprintf(buf, len, "minflt %s majflt %s", text_of(op, "minflt", a, sizeof a),
+		 text_of(op, "majflt", b, sizeof b));
+}
+
+/* Compare operation i of both runs. */
+static void compare_op(struct tally *t, json_t *s, json_t *h)
+{
+	char where[160], sf[64], hf[64], buf[4][24];
+	const char *fields[] = { "call", "result", "minflt", "majflt" };
+	char differing[64] = "";
+	json_t *any = s ? s : h;
+	const char *expect = json_string_value(json_object_get(any, "expect"));
+	snprintf(where, sizeof where, "#%s %s", text_of(any, "n", buf[0], sizeof buf[0]),
+		 text_of(any, "where", buf[1], sizeof buf[1]));
+	for (int f = 0; f < 4; f++) {
+		const char *a = s ? text_of(s, fields[f], buf[2], sizeof buf[2]) : "(no such operation)";
+		const char *b = h ? text_of(h, fields[f], buf[3], sizeof buf[3]) : "(no such operation)";
+		if (strcmp(a, b))
+			snprintf(differing + strlen(differing), sizeof differing - strlen(differing), "%s%s",
+				 *differing ? ", " : "", fields[f]);
+	}
+	t->ops++;
+	const char *verdict = NULL;
+	if (*differing)
+		verdict = note(t, "operation", where, differing, s ? text_of(s, "result", buf[2], sizeof buf[2]) : "-",
+			       h ? text_of(h, "result", buf[3], sizeof buf[3]) : "-", expect);
+	else if (expect)
+		verdict = note(t, "stale expectation", where, "no difference", "-", "-", NULL);
+	if (!verdict && !(t->flags & DIFF_ALL))
+		return;
+	faults_text(s, sf, sizeof sf);
+	faults_text(h, hf, sizeof hf);
+	printf("  %-24s %s\n", where, text_of(any, "call", buf[0], sizeof buf[0]));
+	if (!verdict) {
+		printf("      both:      %-40s %s\n", text_of(s, "result", buf[0], sizeof buf[0]), sf);
+		return;
+	}
+	printf("      simulator: %-40s %s\n", s ? text_of(s, "result", buf[0], sizeof buf[0]) : "-", sf);
+	printf("      host:      %-40s %s\n", h ? text_of(h, "result", buf[1], sizeof buf[1]) : "-", hf);
+	printf("      %s: %s%s%s\n", verdict, differing[0] ? differing : "the mark expects a difference",
+	       expect ? " -- " : "", expect ? expect : "");
+}
+
+/* One field of a VMA in both states. */
+static int compare_field(struct tally *t, const char *where, const char *field, const char *a, const char *b,
+			 const char *expect)
+{
+	if (!strcmp(a, b))
+		return 0;
+	char what[200];
+	snprintf(what, sizeof what, "%s", field);
+	const char *v = note(t, "state", where, what, a, b, expect);
+	printf("    %-18s simulator: %-28s host: %-28s %s\n", field, a, b, v);
+	return 1;
+}
+
+/* The VMA of a list whose range is range, or NULL. */
+static json_t *find_vma(json_t *list, const char *range)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+		if (!strcmp(json_string_value(json_object_get(v, "range")), range))
+			return v;
+	return NULL;
+}
+
+/* Compare one VMA (present in a, perhaps in b). Returns differences. */
+static int compare_vma(struct tally *t, const char *proc, json_t *a, json_t *b, bool a_is_sim,
+		       const char *expect)
+{
+	char where[200], buf[2][48];
+	const char *range = json_string_value(json_object_get(a, "range"));
+	snprintf(where, sizeof where, "%s %s %s", proc, range, text_of(a, "perms", buf[0], sizeof buf[0]));
+	if (!b) {
+		printf("  %s: only %s has %s %s\n", proc, a_is_sim ? "the simulator" : "the host", range,
+		       text_of(a, "name", buf[0], sizeof buf[0]));
+		note(t, "state", where, "VMA", a_is_sim ? "present" : "absent", a_is_sim ? "absent" : "present",
+		     expect);
+		return 1;
+	}
+	if (!a_is_sim)
+		return 0;                        /* both present: compared from the simulator's side */
+	int n = 0;
+	printf("%s", "");
+	const char *keys[] = { "perms", "offset", "name", "pages" };
+	for (int i = 0; i < 4; i++)
+		n += compare_field(t, where, keys[i], text_of(a, keys[i], buf[0], sizeof buf[0]),
+				   text_of(b, keys[i], buf[1], sizeof buf[1]), expect);
+	json_t *sa = json_object_get(a, "smaps"), *sb = json_object_get(b, "smaps");
+	const char *k;
+	json_t *v;
+	json_object_foreach(sa, k, v)
+		n += compare_field(t, where, k, json_string_value(v),
+				   json_is_string(json_object_get(sb, k)) ? json_string_value(json_object_get(sb, k))
+									  : "(absent)", expect);
+	json_object_foreach(sb, k, v)
+		if (!json_object_get(sa, k))
+			n += compare_field(t, where, k, "(absent)", json_string_value(v), expect);
+	return n;
+}
+
+/* Compare state i of both runs: every process, every VMA of the script. */
+static void compare_state(struct tally *t, json_t *s, json_t *h)
+{
+	char buf[24];
+	json_t *any = s ? s : h;
+	const char *expect = json_string_value(json_object_get(any, "expect"));
+	const char *name = json_string_value(json_object_get(any, "name"));
+	int before = t->differ + t->expected;
+	t->states++;
+	printf("state \"%s\" (after operation #%s)%s\n", name, text_of(any, "after", buf, sizeof buf),
+	       s && h ? "" : ": recorded on one side only");
+	json_t *ps = json_object_get(s, "processes"), *ph = json_object_get(h, "processes");
+	const char *pid;
+	json_t *list;
+	json_object_foreach(ps, pid, list) {
+		json_t *other = json_object_get(ph, pid), *v;
+		size_t i;
+		if (!other) {
+			printf("  %s: alive on the simulator only\n", pid);
+			note(t, "state", pid, "process", "alive", "gone", expect);
+			continue;
+		}
+		json_array_foreach(list, i, v)
+			compare_vma(t, pid, v, find_vma(other, json_string_value(json_object_get(v, "range"))), true,
+				    expect);
+		json_array_foreach(other, i, v)
+			if (!find_vma(list, json_string_value(json_object_get(v, "range"))))
+				compare_vma(t, pid, v, NULL, false, expect);
+	}
+	json_object_foreach(ph, pid, list)
+		if (!json_object_get(ps, pid)) {
+			printf("  %s: alive on the host only\n", pid);
+			note(t, "state", pid, "process", "gone", "alive", expect);
+		}
+	if (t->differ + t->expected == before && expect)
+		note(t, "stale expectation", name, "no difference", "-", "-", NULL);
+	if (t->differ + t->expected == before && !expect)
+		printf("  the same%s\n", (t->flags & DIFF_ALL) ? "" : "");
+}
+
+/* The settings line of the report. */
+static json_t *settings_json(const struct mmsim_host_settings *h)
+{
+	return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:b}", "thp", h->thp,
+			 "overcommit_memory", h->overcommit_memory, "overcommit_ratio", h->overcommit_ratio,
+			 "max_map_count", h->max_map_count, "randomize_va_space", h->randomize_va_space,
+			 "paging", h->paging, "zero_page", h->zero_page, "soft_dirty", h->soft_dirty,
+			 "anon_vma_name", h->anon_vma_name, "cpus", h->cpus, "ram_bytes",
+			 (json_int_t)h->ram_bytes, "cap_sys_admin", h->cap_sys_admin);
+}
+
+/* A run as JSON. */
+static json_t *run_json(struct diff_run *r)
+{
+	return json_pack("{s:O, s:O, s:s?}", "operations", r->ops, "states", r->states, "error", r->error);
+}
+
+/* See diff.h. */
+int diff_compare(const char *script, const struct mmsim_host_settings *host, struct diff_run *sim,
+		 struct diff_run *hst, int flags, json_t **json)
+{
+	struct tally t = { .list = json_array(), .flags = flags };
+	size_t nops = json_array_size(sim->ops) > json_array_size(hst->ops) ? json_array_size(sim->ops)
+										: json_array_size(hst->ops);
+	printf("mmsim diff %s\n", script);
+	printf("host: THP %s, overcommit %d (ratio %d), max_map_count %d, %d-level paging, zero page %s,"
+	       " soft-dirty %s, anonymous VMA names %s\n", host->thp, host->overcommit_memory,
+	       host->overcommit_ratio, host->max_map_count, host->paging, host->zero_page ? "on" : "off",
+	       host->soft_dirty ? "on" : "off", host->anon_vma_name ? "on" : "off");
+	for (size_t i = 0; i < nops; i++)
+		compare_op(&t, json_array_get(sim->ops, i), json_array_get(hst->ops, i));
+	size_t nst = json_array_size(sim->states) > json_array_size(hst->states) ? json_array_size(sim->states)
+										   : json_array_size(hst->states);
+	for (size_t i = 0; i < nst; i++)
+		compare_state(&t, json_array_get(sim->states, i), json_array_get(hst->states, i));
+	if (sim->error || hst->error) {
+		printf("the script failed:\n      simulator: %s\n      host:      %s\n",
+		       sim->error ? sim->error : "(ran to the end)", hst->error ? hst->error : "(ran to the end)");
+		note(&t, "error", script, "the script failed", sim->error ? sim->error : "-",
+		     hst->error ? hst->error : "-", NULL);
+	}
+	printf("%d operations, %d states: %d difference%s, %d expected -> %s\n", t.ops, t.states, t.differ,
+	       t.differ == 1 ? "" : "s", t.expected, t.differ ? "DIFFER" : "AGREE");
+	*json = json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o}", "script", script, "result",
+			  t.differ ? "differ" : "agree", "differences", t.differ, "expected", t.expected,
+			  "host_settings", settings_json(host), "simulator", run_json(sim), "host", run_json(hst),
+			  "report", t.list);
+	return t.differ;
+}
