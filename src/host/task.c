@@ -161,6 +161,21 @@ int host_run_on(struct host_machine *h, int pid, int core)
 	return 0;
 }
 
+/* The parent process of t now (orphans have been adopted): field 4 of
+ * /proc/PID/stat, 0 for a process this program spawned. */
+static int real_ppid(const struct host_task *t)
+{
+	char path[64], *text, *end;
+	int ppid = t->ppid;
+	snprintf(path, sizeof path, "/proc/%d/stat", t->tgid);
+	if (host_read_file(path, &text, NULL))
+		return ppid;
+	if ((end = strrchr(text, ')')) && sscanf(end + 1, " %*c %d", &ppid) == 1 && ppid == getpid())
+		ppid = 0;
+	free(text);
+	return ppid;
+}
+
 /* See host.h. The core is the one the task is pinned to. */
 int host_task_info(struct host_machine *h, int pid, struct mmsim_task_info *info)
 {
@@ -171,7 +186,7 @@ int host_task_info(struct host_machine *h, int pid, struct mmsim_task_info *info
 	memset(info, 0, sizeof *info);
 	info->pid = t->pid;
 	info->tgid = t->tgid;
-	info->ppid = t->ppid;
+	info->ppid = real_ppid(t);
 	info->core = t->core;
 	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", t->tgid, t->pid);
 	if (!host_read_file(path, &comm, NULL)) {

@@ -1,0 +1,13 @@
+-- MADV_FREE marks private anonymous pages lazily freeable: with no memory
+-- pressure they keep their data (LazyFree in smaps) until written again.
+local m = mmsim.machine{}
+local p = m:spawn{name = "oracle"}
+local P = 4096
+local a = assert(p:mmap{len = 8 * P, prot = "rw"})
+assert(p:touch(a, 6 * P, "w"))
+assert(p:write(a, "lazy"))
+p:madvise(a, 8 * P, "free")
+mmsim.checkpoint("freed")
+p:read(a, 4)
+p:write(a + P, "again")
+p:madvise(a + 1, P, "free")
