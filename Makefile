@@ -45,15 +45,20 @@ CLI       := $(BUILD)/mmsim
 UNIT      := $(BUILD)/unit-tests
 BENCHBIN  := $(BUILD)/mmsim-bench
 # The host backend's helper (src/host/helper/): no C library, never
-# sanitized, linked at the address a small PIE gets; the library embeds it.
+# sanitized; the library embeds it. It has no .bss (its last segment is
+# file-backed, as a small PIE's data page is) and is linked twice: the second
+# time so that it ends where the simulator's five-page image ends
+# (0x555555559000), so the heap starts at the same address.
 HELPER     := $(BUILD)/mmsim-host-helper
 HELPER_SRC := $(sort $(wildcard src/host/helper/*.c))
 HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/obj/%.o)
 HELPER_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -ffreestanding -fno-builtin -fno-stack-protector -fpie -fvisibility=hidden \
-             -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -MMD -MP
-HELPER_LDFLAGS := -nostdlib -static -no-pie -Wl,-Ttext-segment=0x555555554000 \
-             -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--build-id=none
+             -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
+             -MMD -MP
+HELPER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
+             -Wl,--build-id=none -Wl,-z,norelro
+HELPER_END := 0x555555559000
 
 TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 # Extra malloc baselines loaded with dlopen when installed (jemalloc cannot
@@ -81,7 +86,11 @@ $(BUILD)/obj/src/host/helper/%.o: src/host/helper/%.c
 	$(CC) -Iinclude -Isrc $(HELPER_CFLAGS) -c $< -o $@
 
 $(HELPER): $(HELPER_OBJ)
-	$(CC) $(HELPER_LDFLAGS) -o $@ $(HELPER_OBJ)
+	$(CC) $(HELPER_LDFLAGS) -Wl,-Ttext-segment=$(HELPER_END) -o $@.tmp $(HELPER_OBJ)
+	end=$$(nm $@.tmp | awk '$$3 == "_end" { print "0x" $$1 }') && \
+	base=$$(printf '%#x' $$(( 2 * $(HELPER_END) - (($$end + 4095) & ~4095) ))) && \
+	$(CC) $(HELPER_LDFLAGS) -Wl,-Ttext-segment=$$base -o $@ $(HELPER_OBJ)
+	rm -f $@.tmp
 
 $(BUILD)/obj/src/host/helper_blob.o: src/host/helper_blob.S $(HELPER)
 	@mkdir -p $(dir $@)

@@ -223,7 +223,7 @@ int mmsim_run_on(mmsim_machine *m, int pid, int core);
 
 /* What the kernel knows of a task. */
 struct mmsim_task_info {
-	int pid, tgid, ppid;           /* ppid: 0 for a spawned process */
+	int pid, tgid, ppid;           /* ppid: 0 for a spawned process, 1 for an orphan */
 	int core;
 	char comm[16];
 	int nr_threads;
@@ -347,6 +347,7 @@ int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
 
 /* sysctl-like settings of the running kernel, by their /proc/sys name with
  * dots: "vm.overcommit_memory", "vm.overcommit_ratio", "vm.max_map_count",
+ * "vm.mmap_min_addr",
  * "vm.min_free_kbytes", "vm.watermark_scale_factor",
  * "vm.percpu_pagelist_high_fraction", "kernel.randomize_va_space". Values
  * as text. 0, -ENOENT (unknown name) or -EINVAL (bad value; see
@@ -448,6 +449,7 @@ int mmsim_machine_is_host(const mmsim_machine *m);
 struct mmsim_host_settings {
 	char thp[16];                  /* transparent_hugepage/enabled: "always", "madvise", "never" */
 	int overcommit_memory, overcommit_ratio, max_map_count;
+	int mmap_min_addr;
 	int randomize_va_space;
 	int paging;                    /* levels of page tables in use: 4 or 5 */
 	int zero_page;                 /* 1: read faults map the shared zero page (measured) */

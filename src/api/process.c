@@ -123,7 +123,7 @@ int mmsim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info)
 	memset(info, 0, sizeof *info);
 	info->pid = t->pid;
 	info->tgid = t->tgid;
-	info->ppid = t->parent ? t->parent->tgid : 0;
+	info->ppid = t->parent ? t->parent->tgid : t->group_leader->orphan ? 1 : 0;
 	info->core = t->cpu;
 	memcpy(info->comm, t->comm, sizeof info->comm);
 	info->comm[sizeof info->comm - 1] = 0;

@@ -57,6 +57,7 @@ struct diff_recorder {
 	struct base *bases;
 	int nbases;
 	char expect[320];              /* a pending expect_difference */
+	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
 	int machines;                  /* registry ref: the machines built */
 };
@@ -349,14 +350,21 @@ static void describe_pagemap(lua_State *L, int idx, char *buf, size_t len)
 	}
 }
 
-/* info(): the fields that mean the same on both backends. */
+/* info(): the fields that mean the same on both backends. A parent that
+ * is not a live task of the machine is the init outside it (ppid 1), as the
+ * simulator's pid 1 is a process of the script. */
 static void describe_info(struct diff_recorder *r, lua_State *L, int idx, char *buf, size_t len)
 {
 	static const char *const pids[] = { "pid", "tgid", "ppid" };
+	struct mmsim_task_info parent;
 	char v[32];
 	for (int i = 0; i < 3; i++) {
 		lua_getfield(L, idx, pids[i]);
-		canon_pid(r, (int)lua_tointeger(L, -1), v, sizeof v, false);
+		int pid = (int)lua_tointeger(L, -1);
+		if (i == 2 && pid > 0 && r->machine && mmsim_task_info(r->machine, pid, &parent))
+			snprintf(v, sizeof v, "1");
+		else
+			canon_pid(r, pid, v, sizeof v, false);
 		cat(buf, len, "%s=%s ", pids[i], v);
 		lua_pop(L, 1);
 	}
@@ -706,6 +714,7 @@ static int wrap_process(lua_State *L)
 	mmsim_machine *m = NULL;
 	char call[1024], result[1024];
 	bool live = process_of(L, 1, &pid, &m) && faults(m, pid, &min0, &maj0);
+	r->machine = m;
 	describe_call(r, L, me, nargs, call, sizeof call);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
@@ -874,13 +883,15 @@ static int machine_sim(lua_State *L)
 	lua_pushvalue(L, t);
 	lua_call(L, 1, 1);
 	struct lmachine *lm = luaL_checkudata(L, -1, LMMSIM_MACHINE);
-	char v[3][24];
-	snprintf(v[0], sizeof v[0], "%d", h->overcommit_memory);
-	snprintf(v[1], sizeof v[1], "%d", h->overcommit_ratio);
-	snprintf(v[2], sizeof v[2], "%d", h->max_map_count);
-	mmsim_sysctl_set(lm->m, "vm.overcommit_memory", v[0]);
-	mmsim_sysctl_set(lm->m, "vm.overcommit_ratio", v[1]);
-	mmsim_sysctl_set(lm->m, "vm.max_map_count", v[2]);
+	const struct { const char *name; int value; } sysctls[] = {
+		{ "vm.overcommit_memory", h->overcommit_memory }, { "vm.overcommit_ratio", h->overcommit_ratio },
+		{ "vm.max_map_count", h->max_map_count }, { "vm.mmap_min_addr", h->mmap_min_addr },
+	};
+	for (size_t i = 0; i < sizeof sysctls / sizeof sysctls[0]; i++) {
+		char v[24];
+		snprintf(v, sizeof v, "%d", sysctls[i].value);
+		mmsim_sysctl_set(lm->m, sysctls[i].name, v);
+	}
 	keep_machine(L, r);
 	return 1;
 }
@@ -913,12 +924,15 @@ static int l_checkpoint(lua_State *L)
 	return 0;
 }
 
-/* mmsim.expect_difference(ref, what): the next operation or state is
- * expected to differ, for the reason documented at ref. */
+/* mmsim.expect_difference(ref, what [, field]): the next operation or
+ * state is expected to differ (in field only, when given: "minflt",
+ * "result", an smaps field, "pages", ...), for the reason documented at ref. */
 static int l_expect(lua_State *L)
 {
 	struct diff_recorder *r = recorder(L, 1);
-	snprintf(r->expect, sizeof r->expect, "%s: %s", luaL_checkstring(L, 1), luaL_optstring(L, 2, ""));
+	const char *field = luaL_optstring(L, 3, NULL);
+	snprintf(r->expect, sizeof r->expect, "%s: %s%s%s%s", luaL_checkstring(L, 1), luaL_optstring(L, 2, ""),
+		 field ? " [" : "", field ? field : "", field ? "]" : "");
 	return 0;
 }
 

@@ -50,6 +50,18 @@ static const char *note(struct tally *t, const char *kind, const char *where, co
 	return "DIFFERS";
 }
 
+/* Is a difference in fields (a field, or "a, b" for several) covered by the
+ * mark expect ("ref: what", or "ref: what [field]" for that field only)?
+ * The mark, or NULL. */
+static const char *covers(const char *expect, const char *field)
+{
+	const char *f = expect ? strrchr(expect, '[') : NULL;
+	if (!f)
+		return expect;
+	size_t n = strlen(field);
+	return !strncmp(f + 1, field, n) && f[1 + n] == ']' ? expect : NULL;
+}
+
 /* The faults of an operation as text. */
 static void faults_text(json_t *op, char *buf, size_t len)
 {
@@ -79,7 +91,8 @@ static void compare_op(struct tally *t, json_t *s, json_t *h)
 	const char *verdict = NULL;
 	if (*differing)
 		verdict = note(t, "operation", where, differing, s ? text_of(s, "result", buf[2], sizeof buf[2]) : "-",
-			       h ? text_of(h, "result", buf[3], sizeof buf[3]) : "-", expect);
+			       h ? text_of(h, "result", buf[3], sizeof buf[3]) : "-",
+			       covers(expect, differing));
 	else if (expect)
 		verdict = note(t, "stale expectation", where, "no difference", "-", "-", NULL);
 	if (!verdict && !(t->flags & DIFF_ALL))
@@ -97,16 +110,17 @@ static void compare_op(struct tally *t, json_t *s, json_t *h)
 	       expect ? " -- " : "", expect ? expect : "");
 }
 
-/* One field of a VMA in both states. */
-static int compare_field(struct tally *t, const char *where, const char *field, const char *a, const char *b,
-			 const char *expect)
+/* One field of a VMA in both states; the VMA's heading first, once. */
+static int compare_field(struct tally *t, const char *where, bool *headed, const char *field, const char *a,
+			 const char *b, const char *expect)
 {
 	if (!strcmp(a, b))
 		return 0;
-	char what[200];
-	snprintf(what, sizeof what, "%s", field);
-	const char *v = note(t, "state", where, what, a, b, expect);
-	printf("    %-18s simulator: %-28s host: %-28s %s\n", field, a, b, v);
+	if (!*headed)
+		printf("  %s\n", where);
+	*headed = true;
+	const char *v = note(t, "state", where, field, a, b, covers(expect, field));
+	printf("    %-16s simulator: %-26s host: %-26s %s\n", field, a, b, v);
 	return 1;
 }
 
@@ -138,21 +152,22 @@ static int compare_vma(struct tally *t, const char *proc, json_t *a, json_t *b, 
 	if (!a_is_sim)
 		return 0;                        /* both present: compared from the simulator's side */
 	int n = 0;
-	printf("%s", "");
+	bool headed = false;
 	const char *keys[] = { "perms", "offset", "name", "pages" };
+	snprintf(where + strlen(where), sizeof where - strlen(where), " %s", text_of(a, "name", buf[0], sizeof buf[0]));
 	for (int i = 0; i < 4; i++)
-		n += compare_field(t, where, keys[i], text_of(a, keys[i], buf[0], sizeof buf[0]),
+		n += compare_field(t, where, &headed, keys[i], text_of(a, keys[i], buf[0], sizeof buf[0]),
 				   text_of(b, keys[i], buf[1], sizeof buf[1]), expect);
 	json_t *sa = json_object_get(a, "smaps"), *sb = json_object_get(b, "smaps");
 	const char *k;
 	json_t *v;
 	json_object_foreach(sa, k, v)
-		n += compare_field(t, where, k, json_string_value(v),
+		n += compare_field(t, where, &headed, k, json_string_value(v),
 				   json_is_string(json_object_get(sb, k)) ? json_string_value(json_object_get(sb, k))
 									  : "(absent)", expect);
 	json_object_foreach(sb, k, v)
 		if (!json_object_get(sa, k))
-			n += compare_field(t, where, k, "(absent)", json_string_value(v), expect);
+			n += compare_field(t, where, &headed, k, "(absent)", json_string_value(v), expect);
 	return n;
 }
 
@@ -199,9 +214,10 @@ static void compare_state(struct tally *t, json_t *s, json_t *h)
 /* The settings line of the report. */
 static json_t *settings_json(const struct mmsim_host_settings *h)
 {
-	return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:b}", "thp", h->thp,
+	return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:b}", "thp", h->thp,
 			 "overcommit_memory", h->overcommit_memory, "overcommit_ratio", h->overcommit_ratio,
-			 "max_map_count", h->max_map_count, "randomize_va_space", h->randomize_va_space,
+			 "max_map_count", h->max_map_count, "mmap_min_addr", h->mmap_min_addr,
+			 "randomize_va_space", h->randomize_va_space,
 			 "paging", h->paging, "zero_page", h->zero_page, "soft_dirty", h->soft_dirty,
 			 "anon_vma_name", h->anon_vma_name, "cpus", h->cpus, "ram_bytes",
 			 (json_int_t)h->ram_bytes, "cap_sys_admin", h->cap_sys_admin);
@@ -221,9 +237,10 @@ int diff_compare(const char *script, const struct mmsim_host_settings *host, str
 	size_t nops = json_array_size(sim->ops) > json_array_size(hst->ops) ? json_array_size(sim->ops)
 										: json_array_size(hst->ops);
 	printf("mmsim diff %s\n", script);
-	printf("host: THP %s, overcommit %d (ratio %d), max_map_count %d, %d-level paging, zero page %s,"
-	       " soft-dirty %s, anonymous VMA names %s\n", host->thp, host->overcommit_memory,
-	       host->overcommit_ratio, host->max_map_count, host->paging, host->zero_page ? "on" : "off",
+	printf("host: THP %s, overcommit %d (ratio %d), max_map_count %d, mmap_min_addr %d, %d-level paging,"
+	       " zero page %s, soft-dirty %s, anonymous VMA names %s\n", host->thp, host->overcommit_memory,
+	       host->overcommit_ratio, host->max_map_count, host->mmap_min_addr, host->paging,
+	       host->zero_page ? "on" : "off",
 	       host->soft_dirty ? "on" : "off", host->anon_vma_name ? "on" : "off");
 	for (size_t i = 0; i < nops; i++)
 		compare_op(&t, json_array_get(sim->ops, i), json_array_get(hst->ops, i));

@@ -132,6 +132,7 @@ int host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->overcommit_memory = (int)read_long("/proc/sys/vm/overcommit_memory", 0);
 	s->overcommit_ratio = (int)read_long("/proc/sys/vm/overcommit_ratio", 50);
 	s->max_map_count = (int)read_long("/proc/sys/vm/max_map_count", 65530);
+	s->mmap_min_addr = (int)read_long("/proc/sys/vm/mmap_min_addr", 65536);
 	s->randomize_va_space = (int)read_long("/proc/sys/kernel/randomize_va_space", 2);
 	s->paging = paging_levels();
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -44,6 +44,8 @@ struct host_req {
 	uint32_t op;
 	uint32_t len;          /* bytes after the request */
 	uint64_t arg[6];
+	int32_t fd;            /* the helper's number of a descriptor passed along, or -1 */
+	int32_t pad;
 };
 
 enum host_reply_kind {

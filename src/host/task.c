@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -23,6 +24,10 @@
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
+
+/* RLIMIT_STACK and RLIMIT_MEMLOCK of a simulated process (8 MiB), given to
+ * the helper when root may raise them. */
+#define HOST_RLIMIT (8ULL << 20)
 
 /* In the child of fork: become the helper, with chan as its channel, the
  * layout the machine asks for and pinned to core. Never returns. */
@@ -36,6 +41,9 @@ __attribute__((noreturn)) static void exec_helper(struct host_machine *h, int ch
 	snprintf(comm, sizeof comm, "%s", name);
 	if (!h->aslr)
 		personality((unsigned long)personality(0xffffffff) | ADDR_NO_RANDOMIZE);
+	const struct rlimit eight = { HOST_RLIMIT, HOST_RLIMIT };
+	setrlimit(RLIMIT_STACK, &eight);     /* the layout (mmap_base) depends on it */
+	setrlimit(RLIMIT_MEMLOCK, &eight);
 	CPU_ZERO(&set);
 	CPU_SET(core, &set);
 	sched_setaffinity(0, sizeof set, &set);

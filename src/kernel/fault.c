@@ -35,7 +35,7 @@ static int expand_stack(struct kernel *k, struct task_struct *t, struct vm_area_
 	struct vm_area_struct *prev = vma->vm_prev;
 
 	addr &= ~(PAGE_SIZE - 1);
-	if (addr < MMAP_MIN_ADDR)
+	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
 		return -EPERM;
 	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
 	    addr - prev->vm_end < STACK_GUARD_GAP)

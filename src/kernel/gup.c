@@ -20,7 +20,31 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 	return pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte));
 }
 
-/* Fault in [start, end) of one VMA (Linux: populate_vma_page_range). */
+/* GUP's FOLL_TOUCH: the page was used (Linux: folio_mark_accessed without
+ * MGLRU): referenced the first time; the next time active instead, unless
+ * it is unevictable. */
+static void mark_page_accessed(struct page *page)
+{
+	if (!page_test(page, PG_referenced)) {
+		page_set(page, PG_referenced);
+	} else if (!page_test(page, PG_unevictable) && !page_test(page, PG_active)) {
+		page_set(page, PG_active);
+		page_clear(page, PG_referenced);
+	}
+}
+
+/* Touch the page mapped at addr, if there is one with a struct page. */
+static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
+{
+	int err;
+	pte_t *pte = pte_walk(k, mm, addr, false, &err);
+	struct page *page = pte && (*pte & _PAGE_PRESENT) ? vm_normal_page(k, *pte) : NULL;
+	if (page)
+		mark_page_accessed(page);
+}
+
+/* Fault in [start, end) of one VMA, touching each page (Linux:
+ * populate_vma_page_range, whose GUP follows every page with FOLL_TOUCH). */
 static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
 			uint64_t start, uint64_t end, enum populate_mode mode)
 {
@@ -32,13 +56,14 @@ static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS) || (write && !(vma->vm_flags & VM_WRITE)))
 		return -EFAULT;
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
-		if (page_present_for(k, vma->vm_mm, a, write))
-			continue;
-		vm_fault_t r = handle_mm_fault(k, vma, a, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0), t);
-		if (r & VM_FAULT_OOM)
-			return -ENOMEM;
-		if (r & VM_FAULT_ERROR)
-			return -EFAULT;
+		if (!page_present_for(k, vma->vm_mm, a, write)) {
+			vm_fault_t r = handle_mm_fault(k, vma, a, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0), t);
+			if (r & VM_FAULT_OOM)
+				return -ENOMEM;
+			if (r & VM_FAULT_ERROR)
+				return -EFAULT;
+		}
+		touch_page(k, vma->vm_mm, a);
 	}
 	return 0;
 }

@@ -82,6 +82,7 @@ struct kernel {
 		int overcommit_ratio;
 		int max_map_count;
 		int randomize_va_space;
+		int mmap_min_addr;
 	} sysctl;
 	uint64_t vm_committed_as;       /* pages committed by mappings (Committed_AS) */
 	uint64_t vmalloc_total_kb;      /* VmallocTotal: depends on the paging levels */

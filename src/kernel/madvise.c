@@ -155,6 +155,8 @@ static long madvise_populate(struct kernel *k, struct task_struct *t, uint64_t s
 			return -ENOMEM;
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 			return -EINVAL;
+		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+			return -EINVAL;      /* GUP's check_vma_flags, as madvise reports it */
 		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
 		int err = populate_range(k, t, a, stop, write ? POPULATE_WRITE : POPULATE_READ);
 		if (err)

@@ -7,6 +7,7 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/radix_tree.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
 #include "kernel/tlbflush.h"
@@ -133,6 +134,58 @@ static vm_fault_t do_file_page(struct vm_fault *vmf, bool write)
 	return 0;
 }
 
+/* fault_around_bytes (64 KiB): the pages a read fault may map at once. */
+#define FAULT_AROUND_PAGES 16
+
+/* Map one cached page at the empty entry pte for address (Linux:
+ * set_pte_range for a page filemap_map_pages found). */
+static void map_cached_page(struct vm_fault *vmf, pte_t *pte, uint64_t address, struct page *page)
+{
+	struct kernel *k = vmf->k;
+	struct vm_area_struct *vma = vmf->vma;
+	get_page(page);
+	page_add_file_rmap(k, page);
+	vma->vm_mm->rss_stat[mm_counter(page)]++;
+	if (vma->vm_flags & VM_LOCKED)
+		mlock_page(k, page);
+	trace_kernel(k, vmf->cpu, "filemap_map_pages", "page %llu of %s at %#llx: pfn %#llx, already cached",
+		     (unsigned long long)(vmf->pgoff + ((address - vmf->address) >> PAGE_SHIFT)),
+		     vma->vm_file->path, (unsigned long long)address, (unsigned long long)page_to_pfn(k, page));
+	*pte = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
+}
+
+/* A read fault in a file VMA first maps the pages of the object already in
+ * the page cache around the address: the aligned 16-page window holding it,
+ * clamped to the VMA, the page table and the object's size, where the
+ * entries are empty (Linux: do_fault_around and filemap_map_pages). Returns
+ * true when that mapped the faulting page too (nothing more to do). */
+static bool do_fault_around(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct file *f = vma->vm_file;
+	uint64_t pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	uint64_t vma_off = vmf->pgoff - vma->vm_pgoff, vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to = from + FAULT_AROUND_PAGES;
+	uint64_t last = (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT;     /* pages of the object */
+	if (from < pte_off - (vma_off < pte_off ? vma_off : pte_off))
+		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
+	if (to > PTRS_PER_TABLE)
+		to = PTRS_PER_TABLE;
+	if (to > pte_off + vma_pages - vma_off)
+		to = pte_off + vma_pages - vma_off;
+	bool mapped = false;
+	for (uint64_t i = from; i < to; i++) {
+		pte_t *pte = vmf->pte - pte_off + i;
+		uint64_t index = vmf->pgoff + i - pte_off;
+		struct page *page = index < last ? radix_tree_lookup(&f->f_mapping.i_pages, index) : NULL;
+		if (!pte_none(*pte) || !page || !page_test(page, PG_uptodate))
+			continue;
+		map_cached_page(vmf, pte, vmf->address + (i - pte_off) * PAGE_SIZE, page);
+		mapped |= i == pte_off;
+	}
+	return mapped;
+}
+
 /* Replace the page the present PTE maps (NULL: the zero page) with a
  * private copy, writable (Linux: wp_page_copy). */
 static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
@@ -221,7 +274,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	}
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
-		return do_file_page(vmf, false);
+		return do_fault_around(vmf) ? 0 : do_file_page(vmf, false);
 	if (vmf->vma->vm_flags & VM_SHARED)
 		return do_file_page(vmf, true);
 	return do_cow_fault(vmf);

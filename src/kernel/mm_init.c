@@ -10,6 +10,7 @@
  * shows spanned 4095, present 3998, managed 3840, as on real hardware.
  */
 #include "kernel/kernel.h"
+#include "kernel/mman.h"
 
 #include "hw/machine.h"
 #include "kernel/page_alloc_internal.h"
@@ -228,6 +229,7 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->soft_dirty = !cfg->no_soft_dirty;
 	k->anon_vma_name = !cfg->no_anon_vma_name;
 	k->sysctl.randomize_va_space = cfg->aslr;
+	k->sysctl.mmap_min_addr = MMAP_MIN_ADDR;
 	k->rng_state = cfg->seed;
 	k->sysctl.overcommit_memory = 0;
 	k->sysctl.overcommit_ratio = 50;

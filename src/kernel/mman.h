@@ -81,7 +81,7 @@ struct vm_area_struct;
 
 #define DEFAULT_MAP_WINDOW ((1ULL << 47) - 4096)   /* 4-level TASK_SIZE */
 #define STACK_GUARD_GAP    (256ULL << 12)          /* vm.stack_guard_gap: 256 pages */
-#define MMAP_MIN_ADDR      65536ULL                /* vm.mmap_min_addr */
+#define MMAP_MIN_ADDR      65536                   /* vm.mmap_min_addr's default */
 
 /* Set up mm's layout for task: TASK_SIZE, mmap_base (top-down), with or
  * without randomisation (Linux: arch_pick_mmap_layout). */

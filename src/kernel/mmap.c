@@ -75,10 +75,11 @@ void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_s
 /* The highest address where len bytes fit between low and high, below every
  * VMA's start gap and above its end (Linux: unmapped_area_topdown). 0 when
  * nothing fits. */
-static uint64_t unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
+static uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+				      uint64_t high)
 {
-	if (low < MMAP_MIN_ADDR)
-		low = MMAP_MIN_ADDR;
+	if (low < (uint64_t)k->sysctl.mmap_min_addr)
+		low = (uint64_t)k->sysctl.mmap_min_addr;
 	struct vm_area_struct *next = find_vma(mm, high), *prev;
 	prev = next ? next->vm_prev : NULL;
 	if (!next)
@@ -100,10 +101,11 @@ static uint64_t unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64
 
 /* The lowest address where len bytes fit between low and high (Linux:
  * unmapped_area, the bottom-up fallback). 0 when nothing fits. */
-static uint64_t unmapped_area(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
+static uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+			      uint64_t high)
 {
-	if (low < MMAP_MIN_ADDR)
-		low = MMAP_MIN_ADDR;
+	if (low < (uint64_t)k->sysctl.mmap_min_addr)
+		low = (uint64_t)k->sysctl.mmap_min_addr;
 	struct vm_area_struct *prev, *next = find_vma_prev(mm, low, &prev);
 	for (;;) {
 		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
@@ -121,12 +123,23 @@ static uint64_t unmapped_area(struct mm_struct *mm, uint64_t len, uint64_t low, 
 	}
 }
 
+/* MAP_32BIT's window: bottom-up from 1 GiB (moved up to 32 MiB at random
+ * under randomisation) to 2 GiB (Linux: find_start_end). */
+static uint64_t map_32bit_area(struct kernel *k, struct mm_struct *mm, uint64_t len)
+{
+	uint64_t begin = 0x40000000;
+	if (k->sysctl.randomize_va_space)
+		begin += (get_random_u64(k) % (0x02000000 >> PAGE_SHIFT)) << PAGE_SHIFT;
+	return unmapped_area(k, mm, len, begin, 0x80000000);
+}
+
 /* x86's choice of an address for len bytes with hint addr (Linux:
  * arch_get_unmapped_area_topdown): the hint if it is free, else top-down
  * below mmap_base (the whole space for a hint above 47 bits), else
- * bottom-up. -ENOMEM when nothing fits. */
+ * bottom-up; MAP_32BIT goes bottom-up in its window. -ENOMEM when nothing
+ * fits. */
 static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t addr,
-				      uint64_t len)
+				      uint64_t len, unsigned long flags)
 {
 	uint64_t high = mm->mmap_base, a;
 
@@ -142,10 +155,12 @@ static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, ui
 		if (addr > DEFAULT_MAP_WINDOW && k->paging_levels == 5)
 			high += mm->task_size - DEFAULT_MAP_WINDOW;
 	}
-	if ((a = unmapped_area_topdown(mm, len, PAGE_SIZE, high)))
+	if (flags & MAP_32BIT)
+		return (a = map_32bit_area(k, mm, len)) ? (int64_t)a : -ENOMEM;
+	if ((a = unmapped_area_topdown(k, mm, len, PAGE_SIZE, high)))
 		return (int64_t)a;
 	uint64_t end = addr > DEFAULT_MAP_WINDOW ? mm->task_size : DEFAULT_MAP_WINDOW;
-	if ((a = unmapped_area(mm, len, mm->mmap_legacy_base, end)))
+	if ((a = unmapped_area(k, mm, len, mm->mmap_legacy_base, end)))
 		return (int64_t)a;
 	return -ENOMEM;
 }
@@ -165,15 +180,15 @@ static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64
 		a = (int64_t)addr;
 	} else if (anon_private && !addr && !(len & (PMD_SIZE - 1))) {
 		/* thp_get_unmapped_area: pad, then keep an aligned top */
-		a = arch_get_unmapped_area(k, mm, 0, len + PMD_SIZE);
+		a = arch_get_unmapped_area(k, mm, 0, len + PMD_SIZE, flags);
 		if (a >= 0) {
 			uint64_t off_sub = (0 - (uint64_t)a) & (PMD_SIZE - 1);
 			a = off_sub ? a + (int64_t)off_sub : a + (int64_t)PMD_SIZE;
 		} else {
-			a = arch_get_unmapped_area(k, mm, 0, len);
+			a = arch_get_unmapped_area(k, mm, 0, len, flags);
 		}
 	} else {
-		a = arch_get_unmapped_area(k, mm, addr, len);
+		a = arch_get_unmapped_area(k, mm, addr, len, flags);
 	}
 	if (a < 0)
 		return a;
@@ -181,7 +196,7 @@ static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64
 		return -ENOMEM;
 	if (a & (int64_t)(PAGE_SIZE - 1))
 		return -EINVAL;
-	if ((uint64_t)a < MMAP_MIN_ADDR && !t->cap_sys_rawio)
+	if ((uint64_t)a < (uint64_t)k->sysctl.mmap_min_addr && !t->cap_sys_rawio)
 		return -EPERM;
 	return a;
 }
@@ -296,8 +311,8 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 		return err;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
-	if (!(flags & MAP_FIXED) && addr && addr < MMAP_MIN_ADDR && !t->cap_sys_rawio)
-		addr = PAGE_ALIGN(MMAP_MIN_ADDR);          /* round_hint_to_min */
+	if (!(flags & MAP_FIXED) && addr && addr < (uint64_t)k->sysctl.mmap_min_addr && !t->cap_sys_rawio)
+		addr = PAGE_ALIGN((uint64_t)k->sysctl.mmap_min_addr);          /* round_hint_to_min */
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;

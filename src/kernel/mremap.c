@@ -125,14 +125,13 @@ static long move_vma(struct kernel *k, struct task_struct *t, struct vm_area_str
 	if (vm_flags & VM_ACCOUNT)
 		k->vm_committed_as += new_len >> PAGE_SHIFT;
 	if (flags & MREMAP_DONTUNMAP) {
+		/* Linux 6.18 dontunmap_complete: only the locks go; the old
+		 * range stays mapped and charged (VM_ACCOUNT stays). */
 		int err;
-		struct vm_area_struct *o = vma_modify(k, vma, old, old + old_len,
-						      vm_flags & ~(VM_LOCKED_MASK | VM_ACCOUNT), vma->anon_name, &err);
-		if (o) {
-			if (vm_flags & VM_ACCOUNT)
-				k->vm_committed_as -= old_len >> PAGE_SHIFT;
-			o->vm_flags = vm_flags & ~(VM_LOCKED_MASK | VM_ACCOUNT);
-		}
+		struct vm_area_struct *o = vma_modify(k, vma, old, old + old_len, vm_flags & ~VM_LOCKED_MASK,
+						      vma->anon_name, &err);
+		if (o)
+			o->vm_flags = vm_flags & ~VM_LOCKED_MASK;
 		return (long)new_addr;
 	}
 	munmap_range(k, mm, old, old + old_len);
@@ -198,6 +197,8 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 	if (!vma)
 		return -EFAULT;
+	if (!old_len && !(vma->vm_flags & (VM_SHARED | VM_MAYSHARE)))
+		return -EINVAL;              /* only shared memory may be duplicated so */
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return mremap_to(k, t, addr, old_len, new_addr, new_len, flags);
 	if (old_len >= new_len) {

@@ -62,6 +62,7 @@ struct task_struct {
 	struct task_mmu_stats mmu;
 	struct task_struct *group_leader;
 	struct task_struct *parent;          /* of the process */
+	bool orphan;                         /* adopted by an init outside the machine: ppid 1 */
 	struct task_struct *next_task;       /* all tasks, in pid order */
 	uint64_t rlimit_stack;               /* RLIMIT_STACK soft limit, bytes */
 	uint64_t rlimit_memlock;             /* RLIMIT_MEMLOCK soft limit, bytes */

@@ -35,6 +35,7 @@ static const struct ctl_table table[] = {
 	KNOB("kernel.randomize_va_space", randomize_va_space, 0, 2, NULL),
 	KNOB("vm.max_map_count", max_map_count, 0, INT_MAX, NULL),
 	KNOB("vm.min_free_kbytes", min_free_kbytes, 0, INT_MAX, rewatermark),
+	KNOB("vm.mmap_min_addr", mmap_min_addr, 0, INT_MAX, NULL),
 	KNOB("vm.overcommit_memory", overcommit_memory, 0, 2, NULL),
 	KNOB("vm.overcommit_ratio", overcommit_ratio, INT_MIN, INT_MAX, NULL),
 	KNOB("vm.percpu_pagelist_high_fraction", percpu_pagelist_high_fraction, 0, INT_MAX, rewatermark),

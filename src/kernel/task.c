@@ -304,16 +304,19 @@ static void exit_task(struct kernel *k, struct task_struct *t)
 }
 
 /* Give the children of the exiting process tgid to pid 1 when it lives on,
- * else to nobody (Linux: forget_original_parent, which picks the child
- * reaper: init). */
+ * else to the init outside the machine, whose pid they then report as their
+ * parent's, 1 (Linux: forget_original_parent, which picks the child reaper:
+ * init). */
 static void forget_original_parent(struct kernel *k, int tgid)
 {
 	struct task_struct *reaper = find_task_by_pid(k, 1);
 	if (reaper && reaper->tgid == tgid)
 		reaper = NULL;
 	for (struct task_struct *p = k->tasks; p; p = p->next_task)
-		if (p->parent && p->parent->tgid == tgid)
+		if (p->parent && p->parent->tgid == tgid) {
 			p->parent = reaper;
+			p->orphan = !reaper;
+		}
 }
 
 /* See task.h. */

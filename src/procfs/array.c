@@ -51,7 +51,7 @@ static int session_leader(const struct task_struct *t)
 static void task_state(struct seq_buf *m, const struct task_struct *t)
 {
 	bool dead = t->state == TASK_DEAD;
-	int ppid = t->group_leader->parent ? t->group_leader->parent->tgid : 0;
+	int ppid = t->group_leader->parent ? t->group_leader->parent->tgid : t->group_leader->orphan ? 1 : 0;
 	int sid = session_leader(t);
 
 	seq_printf(m, "State:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",

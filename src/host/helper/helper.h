@@ -19,12 +19,17 @@
  * no GOT (the code is position-independent, the program is not). */
 #pragma GCC visibility push(hidden)
 
+/* The helper's variables live in .data, not .bss: its last segment is then
+ * file-backed, as a small program's data page is, and the heap that brk
+ * makes after it is a VMA of its own (an anonymous .bss would merge with it). */
+#define HELPER_DATA __attribute__((section(".data")))
+
 #define HELPER_MAX_THREADS 8
-#define HELPER_STACK (32 * 1024)
+#define HELPER_STACK (16 * 1024)
 #define HELPER_MAX_OWN 24          /* VMAs of the helper itself */
 
 /* One thread of the helper and its channel. Slot 0 is the main thread,
- * on the stack the kernel gave the program; the others run on .bss stacks. */
+ * on the stack the kernel gave the program; the others run on stacks here. */
 struct hctx {
 	int fd;                        /* the channel, -1: slot free */
 	int tid;
@@ -32,7 +37,14 @@ struct hctx {
 	uint32_t op;                   /* the operation in progress */
 	struct k_rusage start;         /* at the start of the measured window */
 	uint64_t minflt, majflt;       /* this thread's faults in measured windows */
-	struct {                       /* the message buffer */
+	uint8_t stack[HELPER_STACK] __attribute__((aligned(16)));
+};
+
+/* The message buffers. mmsim waits for each reply before it sends another
+ * request, to any task, so one request is in flight in the whole process
+ * and the threads share them. */
+struct helper_io {
+	struct {
 		struct host_req req;
 		uint8_t data[HOST_CHUNK];
 	} in;
@@ -41,8 +53,8 @@ struct hctx {
 		uint8_t data[HOST_CHUNK];
 	} out;
 	char maps[4096];               /* for reading /proc/self/maps */
-	uint8_t stack[HELPER_STACK] __attribute__((aligned(16)));
 };
+extern struct helper_io helper_io;
 
 extern struct hctx helper_threads[HELPER_MAX_THREADS];
 
@@ -63,13 +75,13 @@ long helper_clone(unsigned long flags, void *stack_top, int *ptid, void (*fn)(vo
 
 /* main.c: serve requests on c's channel until it closes; never returns. */
 __attribute__((noreturn)) void helper_serve(struct hctx *c);
-/* Send c->out.rep and len bytes of c->out.data. */
+/* Send helper_io.out's reply and len bytes of its data on c's channel. */
 void helper_reply(struct hctx *c, uint32_t len);
 /* Die: exit_group. */
 __attribute__((noreturn)) void helper_exit(int code);
 
-/* ops.c: carry out the request in c->in and fill c->out.rep; returns the
- * bytes of c->out.data to send with it. */
+/* ops.c: carry out the request in helper_io.in for thread c and fill
+ * helper_io.out.rep; returns the bytes of helper_io.out.data to send. */
 uint32_t helper_do(struct hctx *c, long got);
 /* The measured window around an operation. */
 void window_open(struct hctx *c);
@@ -83,7 +95,7 @@ long self_fork(struct k_rusage *after);
 long self_clone_thread(void *stack_top, int *ptid, void (*fn)(void *), void *arg);
 struct hctx *self_ctx(void);       /* the calling thread's slot */
 
-/* maps.c: /proc/self/maps and pagemap, read without allocating. */
+/* maps.c: /proc/self/maps, read without allocating. */
 struct maps_vma {
 	uint64_t start, end;
 	char perms[5];
@@ -93,8 +105,6 @@ struct maps_vma {
 int maps_each(char *buf, size_t size, bool (*fn)(const struct maps_vma *v, void *ctx), void *ctx);
 /* The VMA holding addr into *v: true, or false when there is none. */
 bool maps_find(char *buf, size_t size, uint64_t addr, struct maps_vma *v);
-/* The calling process's pagemap entry of addr (0 when unreadable). */
-uint64_t pagemap_entry(uint64_t addr);
 
 /* Bytes. */
 void *memset(void *d, int c, size_t n);

@@ -8,8 +8,9 @@
  */
 #include "host/helper/helper.h"
 
-struct hctx helper_threads[HELPER_MAX_THREADS];
-void *helper_stack_top;
+HELPER_DATA struct hctx helper_threads[HELPER_MAX_THREADS];
+HELPER_DATA struct helper_io helper_io;
+HELPER_DATA void *helper_stack_top;
 
 /* See helper.h. */
 void helper_exit(int code)
@@ -21,27 +22,25 @@ void helper_exit(int code)
 /* See helper.h. */
 void helper_reply(struct hctx *c, uint32_t len)
 {
-	struct k_iovec iov = { &c->out, sizeof c->out.rep + len };
+	struct k_iovec iov = { &helper_io.out, sizeof helper_io.out.rep + len };
 	struct k_msghdr msg = { .iov = &iov, .iovlen = 1 };
-	c->out.rep.len = len;
+	helper_io.out.rep.len = len;
 	if (sys3(__NR_sendmsg, c->fd, &msg, K_MSG_NOSIGNAL) < 0)
 		helper_exit(0);             /* mmsim is gone */
 }
 
-/* Receive one request (and a descriptor riding along, kept in arg[5] as
- * fd + 1). Returns the bytes received; 0 or less when the channel closed. */
+/* Receive one request (and a descriptor riding along, in req.fd).
+ * Returns the bytes received; 0 or less when the channel closed. */
 static long receive(struct hctx *c)
 {
-	struct k_iovec iov = { &c->in, sizeof c->in };
+	struct k_iovec iov = { &helper_io.in, sizeof helper_io.in };
 	struct k_cmsghdr cmsg;
 	struct k_msghdr msg = { .iov = &iov, .iovlen = 1, .control = &cmsg, .controllen = sizeof cmsg };
 	memset(&cmsg, 0, sizeof cmsg);
 	long n = sys3(__NR_recvmsg, c->fd, &msg, K_MSG_CMSG_CLOEXEC);
-	if (n >= (long)sizeof c->in.req && msg.controllen >= sizeof cmsg &&
-	    cmsg.level == K_SOL_SOCKET && cmsg.type == K_SCM_RIGHTS)
-		c->in.req.arg[5] = (uint64_t)cmsg.fd + 1;
-	else if (n >= (long)sizeof c->in.req)
-		c->in.req.arg[5] = 0;
+	if (n >= (long)sizeof helper_io.in.req)
+		helper_io.in.req.fd = msg.controllen >= sizeof cmsg && cmsg.level == K_SOL_SOCKET &&
+					       cmsg.type == K_SCM_RIGHTS ? cmsg.fd : -1;
 	return n;
 }
 
@@ -61,13 +60,26 @@ void helper_serve(struct hctx *c)
 		if (n <= 0)
 			helper_exit(0);     /* mmsim closed the channel */
 		reap();
-		memset(&c->out.rep, 0, sizeof c->out.rep);
-		c->out.rep.kind = HOST_DONE;
-		uint32_t len = n < (long)sizeof c->in.req ? 0 : helper_do(c, n);
-		if (n < (long)sizeof c->in.req)
-			c->out.rep.ret = -22;   /* EINVAL: a short request */
+		memset(&helper_io.out.rep, 0, sizeof helper_io.out.rep);
+		helper_io.out.rep.kind = HOST_DONE;
+		uint32_t len = n < (long)sizeof helper_io.in.req ? 0 : helper_do(c, n);
+		if (n < (long)sizeof helper_io.in.req)
+			helper_io.out.rep.ret = -22;   /* EINVAL: a short request */
 		helper_reply(c, len);
 	}
+}
+
+/* Run as an unprivileged process, as the simulator's processes do: no
+ * capability (so vm.mmap_min_addr and RLIMIT_MEMLOCK apply), whatever
+ * user mmsim runs as. */
+static void drop_capabilities(void)
+{
+	struct {
+		uint32_t version;
+		int pid;
+	} head = { 0x20080522, 0 };                  /* _LINUX_CAPABILITY_VERSION_3 */
+	uint32_t data[6] = { 0 };                    /* effective, permitted, inheritable x 2 */
+	sys2(__NR_capset, &head, data);
 }
 
 /* The C entry point: sp is the initial stack pointer (argc, argv...). */
@@ -86,12 +98,13 @@ void helper_main(uint64_t *sp)
 	c->core = -1;
 	sys2(__NR_prctl, K_PR_SET_NAME, name);
 	sys4(__NR_prlimit64, 0, K_RLIMIT_CORE, lim, 0);   /* no core files */
+	drop_capabilities();
 	self_install_signals();
 	self_record_own();
 	self_prefault();
-	memset(&c->out.rep, 0, sizeof c->out.rep);
-	c->out.rep.kind = HOST_READY;
-	c->out.rep.pid = c->tid;
+	memset(&helper_io.out.rep, 0, sizeof helper_io.out.rep);
+	helper_io.out.rep.kind = HOST_READY;
+	helper_io.out.rep.pid = c->tid;
 	helper_reply(c, 0);
 	helper_serve(c);
 }

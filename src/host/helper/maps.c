@@ -1,6 +1,7 @@
 /*
- * host/helper/maps.c — /proc/self/maps and /proc/self/pagemap read with a
- * caller's fixed buffer: no allocation, so reading them faults nothing.
+ * host/helper/maps.c — /proc/self/maps read with a caller's fixed buffer
+ * (no allocation, so reading it faults nothing), and the few byte
+ * functions a compiler may call.
  */
 #include "host/helper/helper.h"
 
@@ -124,17 +125,4 @@ bool maps_find(char *buf, size_t size, uint64_t addr, struct maps_vma *v)
 	struct find_ctx f = { addr, v, false };
 	maps_each(buf, size, find_one, &f);
 	return f.found;
-}
-
-/* See helper.h. */
-uint64_t pagemap_entry(uint64_t addr)
-{
-	uint64_t e = 0;
-	long fd = sys4(__NR_openat, K_AT_FDCWD, "/proc/self/pagemap", K_O_RDONLY | K_O_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	if (sys4(__NR_pread64, fd, &e, 8, (long)(addr >> 12) * 8) != 8)
-		e = 0;
-	sys1(__NR_close, fd);
-	return e;
 }

@@ -6,12 +6,13 @@
  * Accesses go byte by byte (volatile loads and stores), so a fault's
  * address is the first byte of the page that faulted, as in the simulator.
  * A write-touch is a locked OR of zero: one write access that keeps the
- * byte. A fetch never executes script bytes: for each page the helper first
- * checks, as the kernel's access_error does, that the VMA allows execution
- * (VM_EXEC, from /proc/self/maps), then reads the bytes (the same demand
- * fault a fetch takes). A fetch the kernel would refuse is reported as the
- * SIGSEGV (SEGV_ACCERR) the hardware would raise, with PF_USER|PF_INSTR
- * (and PF_PROT when the page is present), and the helper dies of it.
+ * byte. A fetch never executes script bytes: it reads them (the same demand
+ * fault: the kernel's access_error treats a not-present fetch as a read),
+ * after looking at the VMA's permissions in /proc/self/maps. Where the VMA
+ * is not executable the fetch would fault again on the now present page
+ * with PF_PROT|PF_USER|PF_INSTR (0x15; 0x14 in a PROT_NONE VMA, which the
+ * first fault already refuses): the helper reports that SIGSEGV
+ * (SEGV_ACCERR) as the CPU and kernel would raise it, and dies of it.
  */
 #include "host/helper/helper.h"
 
@@ -27,10 +28,10 @@ void window_open(struct hctx *c)
 /* Close the window with the counts in *now. */
 static void window_account(struct hctx *c, const struct k_rusage *now)
 {
-	c->out.rep.minflt = (uint64_t)(now->minflt - c->start.minflt);
-	c->out.rep.majflt = (uint64_t)(now->majflt - c->start.majflt);
-	c->minflt += c->out.rep.minflt;
-	c->majflt += c->out.rep.majflt;
+	helper_io.out.rep.minflt = (uint64_t)(now->minflt - c->start.minflt);
+	helper_io.out.rep.majflt = (uint64_t)(now->majflt - c->start.majflt);
+	c->minflt += helper_io.out.rep.minflt;
+	c->majflt += helper_io.out.rep.majflt;
 }
 
 /* See helper.h. */
@@ -55,38 +56,43 @@ static long measured(struct hctx *c, long nr, const uint64_t *a)
 __attribute__((noreturn)) static void refuse_fetch(struct hctx *c, uint64_t addr, bool present)
 {
 	window_close(c);
-	c->out.rep.kind = HOST_FAULT;
-	c->out.rep.signo = K_SIGSEGV;
-	c->out.rep.code = 2;                       /* SEGV_ACCERR */
-	c->out.rep.addr = addr;
-	c->out.rep.trapno = 14;
-	c->out.rep.error_code = 0x14 | (present ? 1 : 0);   /* user, instruction [, protection] */
+	helper_io.out.rep.kind = HOST_FAULT;
+	helper_io.out.rep.signo = K_SIGSEGV;
+	helper_io.out.rep.code = 2;                       /* SEGV_ACCERR */
+	helper_io.out.rep.addr = addr;
+	helper_io.out.rep.trapno = 14;
+	helper_io.out.rep.error_code = 0x14 | (present ? 1 : 0);   /* user, instruction [, protection] */
 	helper_reply(c, 0);
 	helper_exit(128 + K_SIGSEGV);
 }
 
 /* Fetch check of the page holding addr, before it is read: dies when a
- * fetch there would be refused. Returns false when no VMA holds addr yet
- * (the read may grow a stack; check_fetch_after then decides). */
+ * fetch there would be refused (a PROT_NONE VMA: at once; another that is
+ * not executable: once a read has mapped the page, as the first fault
+ * would). Returns false when no VMA holds addr yet (the read may grow a
+ * stack; check_fetch_after then decides). */
 static bool check_fetch(struct hctx *c, uint64_t addr)
 {
 	struct maps_vma v;
-	if (!maps_find(c->maps, sizeof c->maps, addr, &v))
+	if (!maps_find(helper_io.maps, sizeof helper_io.maps, addr, &v))
 		return false;
+	if (v.perms[0] == '-' && v.perms[1] == '-' && v.perms[2] == '-')
+		refuse_fetch(c, addr, false);      /* PROT_NONE: not accessible, and P=0 */
 	if (v.perms[2] != 'x') {
-		bool present = (pagemap_entry(addr) >> 63) && v.perms[0] != '-';   /* PROT_NONE: P=0 */
-		refuse_fetch(c, addr, present);
+		(void)*(volatile uint8_t *)addr;   /* the first fault maps the page */
+		refuse_fetch(c, addr, true);
 	}
 	return true;
 }
 
 /* After reading where no VMA was: the read grew a stack; a fetch would
- * have grown it too, then been refused unless the stack is executable. */
+ * have grown it too (and mapped the page), then been refused unless the
+ * stack is executable. */
 static void check_fetch_after(struct hctx *c, uint64_t addr)
 {
 	struct maps_vma v;
-	if (maps_find(c->maps, sizeof c->maps, addr, &v) && v.perms[2] != 'x')
-		refuse_fetch(c, addr, false);
+	if (maps_find(helper_io.maps, sizeof helper_io.maps, addr, &v) && v.perms[2] != 'x')
+		refuse_fetch(c, addr, true);
 }
 
 /* Copy len bytes at addr into out, as loads (kind 0) or fetches (2). */
@@ -220,12 +226,12 @@ static long do_thread(struct hctx *c, int nfd, int core)
 /* The fault totals of this thread, or of every thread of the process. */
 static void stats(struct hctx *c, bool process)
 {
-	c->out.rep.minflt = c->out.rep.majflt = 0;
+	helper_io.out.rep.minflt = helper_io.out.rep.majflt = 0;
 	for (int i = 0; i < HELPER_MAX_THREADS; i++) {
 		struct hctx *t = &helper_threads[i];
 		if (t == c || (process && t->fd >= 0)) {
-			c->out.rep.minflt += t->minflt;
-			c->out.rep.majflt += t->majflt;
+			helper_io.out.rep.minflt += t->minflt;
+			helper_io.out.rep.majflt += t->majflt;
 		}
 	}
 }
@@ -240,19 +246,19 @@ static long simple_call(struct hctx *c, uint32_t op)
 		[HOST_OP_MLOCK2] = __NR_mlock2, [HOST_OP_MUNLOCK] = __NR_munlock,
 		[HOST_OP_MLOCKALL] = __NR_mlockall, [HOST_OP_MUNLOCKALL] = __NR_munlockall,
 	};
-	return measured(c, nr[op], c->in.req.arg);
+	return measured(c, nr[op], helper_io.in.req.arg);
 }
 
 /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name) */
 static long set_vma_name(struct hctx *c, long got)
 {
-	const uint64_t *a = c->in.req.arg;
+	const uint64_t *a = helper_io.in.req.arg;
 	uint64_t args[6] = { K_PR_SET_VMA, K_PR_SET_VMA_ANON_NAME, a[0], a[1], 0, 0 };
-	size_t n = (size_t)got - sizeof c->in.req;
+	size_t n = (size_t)got - sizeof helper_io.in.req;
 	if (a[2]) {
-		if (!n || strnlen_((const char *)c->in.data, n) == n)
+		if (!n || strnlen_((const char *)helper_io.in.data, n) == n)
 			return -EINVAL_;
-		args[4] = (uint64_t)c->in.data;
+		args[4] = (uint64_t)helper_io.in.data;
 	}
 	return measured(c, __NR_prctl, args);
 }
@@ -260,33 +266,33 @@ static long set_vma_name(struct hctx *c, long got)
 /* See helper.h. */
 uint32_t helper_do(struct hctx *c, long got)
 {
-	const uint64_t *a = c->in.req.arg;
-	uint32_t op = c->in.req.op, out = 0;
-	int nfd = (int)a[5] - 1;
+	const uint64_t *a = helper_io.in.req.arg;
+	uint32_t op = helper_io.in.req.op, out = 0;
+	int nfd = helper_io.in.req.fd;
 	c->op = op;
 	switch (op) {
 	case HOST_OP_MMAP: case HOST_OP_MUNMAP: case HOST_OP_MPROTECT: case HOST_OP_MREMAP:
 	case HOST_OP_BRK: case HOST_OP_MADVISE: case HOST_OP_MLOCK2: case HOST_OP_MUNLOCK:
 	case HOST_OP_MLOCKALL: case HOST_OP_MUNLOCKALL:
-		c->out.rep.ret = simple_call(c, op);
+		helper_io.out.rep.ret = simple_call(c, op);
 		break;
 	case HOST_OP_SET_VMA_NAME:
-		c->out.rep.ret = set_vma_name(c, got);
+		helper_io.out.rep.ret = set_vma_name(c, got);
 		break;
 	case HOST_OP_READ: case HOST_OP_FETCH:
 		if (a[1] > HOST_CHUNK) {
-			c->out.rep.ret = -EINVAL_;
+			helper_io.out.rep.ret = -EINVAL_;
 			break;
 		}
 		window_open(c);
-		load(c, a[0], c->out.data, a[1], op == HOST_OP_FETCH ? 2 : 0);
+		load(c, a[0], helper_io.out.data, a[1], op == HOST_OP_FETCH ? 2 : 0);
 		window_close(c);
 		out = (uint32_t)a[1];
 		break;
 	case HOST_OP_WRITE:
 		window_open(c);
-		for (long i = 0; i < got - (long)sizeof c->in.req; i++)
-			*(volatile uint8_t *)(a[0] + (uint64_t)i) = c->in.data[i];
+		for (long i = 0; i < got - (long)sizeof helper_io.in.req; i++)
+			*(volatile uint8_t *)(a[0] + (uint64_t)i) = helper_io.in.data[i];
 		window_close(c);
 		break;
 	case HOST_OP_TOUCH:
@@ -295,22 +301,22 @@ uint32_t helper_do(struct hctx *c, long got)
 		window_close(c);
 		break;
 	case HOST_OP_FORK:
-		c->out.rep.ret = do_fork(c, nfd, (int)a[0]);
+		helper_io.out.rep.ret = do_fork(c, nfd, (int)a[0]);
 		break;
 	case HOST_OP_THREAD:
-		c->out.rep.ret = do_thread(c, nfd, (int)a[0]);
+		helper_io.out.rep.ret = do_thread(c, nfd, (int)a[0]);
 		break;
 	case HOST_OP_EXIT:
 		helper_reply(c, 0);
 		helper_exit((int)a[0]);
 	case HOST_OP_RUN_ON:
-		c->out.rep.ret = set_core((int)a[0]);
+		helper_io.out.rep.ret = set_core((int)a[0]);
 		break;
 	case HOST_OP_STATS:
 		stats(c, a[0] != 0);
 		break;
 	default:
-		c->out.rep.ret = -EINVAL_;
+		helper_io.out.rep.ret = -EINVAL_;
 	}
 	if (nfd >= 0 && op != HOST_OP_FORK && op != HOST_OP_THREAD)
 		sys1(__NR_close, nfd);             /* a descriptor nobody asked for */

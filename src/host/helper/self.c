@@ -9,8 +9,8 @@
  */
 #include "host/helper/helper.h"
 
-struct own_range helper_own[HELPER_MAX_OWN];
-int helper_nr_own;
+HELPER_DATA struct own_range helper_own[HELPER_MAX_OWN];
+HELPER_DATA int helper_nr_own;
 
 /* Remember one of the helper's VMAs, unless it is a special mapping. */
 static bool record_one(const struct maps_vma *v, void *ctx)
@@ -26,7 +26,7 @@ static bool record_one(const struct maps_vma *v, void *ctx)
 void self_record_own(void)
 {
 	helper_nr_own = 0;
-	maps_each(helper_threads[0].maps, sizeof helper_threads[0].maps, record_one, NULL);
+	maps_each(helper_io.maps, sizeof helper_io.maps, record_one, NULL);
 }
 
 /* See helper.h. Reads for read-only ranges, locked ORs of zero for
@@ -62,15 +62,15 @@ static void on_fault(int sig, void *info, void *uctx)
 	const struct k_siginfo *si = info;
 	const uint64_t *gregs = (const uint64_t *)((const char *)uctx + K_UC_GREGS_OFFSET);
 	window_close(c);
-	c->out.rep.kind = HOST_FAULT;
-	c->out.rep.signo = sig;
-	c->out.rep.code = si->si_code;
-	c->out.rep.addr = si->si_addr;
-	c->out.rep.trapno = (int32_t)gregs[K_REG_TRAPNO];
-	c->out.rep.error_code = (uint32_t)gregs[K_REG_ERR];
-	if ((c->op == HOST_OP_FETCH || (c->op == HOST_OP_TOUCH && c->in.req.arg[2] == 2)) &&
-	    c->out.rep.trapno == 14)
-		c->out.rep.error_code |= 0x10;
+	helper_io.out.rep.kind = HOST_FAULT;
+	helper_io.out.rep.signo = sig;
+	helper_io.out.rep.code = si->si_code;
+	helper_io.out.rep.addr = si->si_addr;
+	helper_io.out.rep.trapno = (int32_t)gregs[K_REG_TRAPNO];
+	helper_io.out.rep.error_code = (uint32_t)gregs[K_REG_ERR];
+	if ((c->op == HOST_OP_FETCH || (c->op == HOST_OP_TOUCH && helper_io.in.req.arg[2] == 2)) &&
+	    helper_io.out.rep.trapno == 14)
+		helper_io.out.rep.error_code |= 0x10;
 	helper_reply(c, 0);
 	helper_exit(128 + sig);
 }

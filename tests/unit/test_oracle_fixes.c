@@ -1,0 +1,214 @@
+/* What `mmsim diff` found the simulator doing differently from the host's
+ * Linux 6.18, each fixed: one test per disagreement (tests/oracle/ has the
+ * script that found it). */
+#include <criterion/criterion.h>
+
+#include "mmsim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG 4096ULL
+#define RW (MMSIM_PROT_READ | MMSIM_PROT_WRITE)
+#define ANON (MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS)
+
+static mmsim_machine *boot_with(const char *key, const char *value)
+{
+	int err;
+	char eb[200];
+	mmsim_config *c = mmsim_config_new(NULL, &err);
+	mmsim_machine *m;
+	cr_assert_eq(mmsim_config_set(c, "ram", "256M", eb, sizeof eb), 0);
+	if (key)
+		cr_assert_eq(mmsim_config_set(c, key, value, eb, sizeof eb), 0, "%s", eb);
+	cr_assert_eq(mmsim_machine_new(c, &m, eb, sizeof eb), 0, "%s", eb);
+	mmsim_config_free(c);
+	return m;
+}
+
+/* The text of /proc/<pid>/<file> (caller frees). */
+__attribute__((noinline)) static char *view(mmsim_machine *m, int pid, const char *file)
+{
+	char path[64], *text = NULL;
+	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+	int err = mmsim_proc_read(m, path, &text, NULL);
+	cr_assert_eq(err, 0, "%s: %s", path, mmsim_last_error(m));
+	return text;
+}
+
+/* The value of field (e.g. "VmFlags:") in the smaps block of the VMA
+ * starting at start, copied into buf. */
+static const char *smaps_field(mmsim_machine *m, int pid, uint64_t start, const char *field, char *buf,
+			       size_t len)
+{
+	char head[32], *s = view(m, pid, "smaps");
+	snprintf(head, sizeof head, "%08llx-", (unsigned long long)start);
+	char *b = strstr(s, head), *f = b ? strstr(b, field) : NULL;
+	cr_assert_not_null(f, "no %s for %s", field, head);
+	snprintf(buf, len, "%.*s", (int)strcspn(f + strlen(field), "\n"), f + strlen(field));
+	free(s);
+	return buf;
+}
+
+static uint64_t pagemap(mmsim_machine *m, int pid, uint64_t va)
+{
+	char path[64];
+	uint64_t e = 0;
+	snprintf(path, sizeof path, "/proc/%d/pagemap", pid);
+	cr_assert_eq(mmsim_proc_pread(m, path, (va >> 12) * 8, &e, 8, 0), 8);
+	return e;
+}
+
+static uint64_t minflt(mmsim_machine *m, int pid)
+{
+	struct mmsim_stat s[32];
+	int n = mmsim_task_stats(m, pid, s, 32);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s[i].name, "minflt"))
+			return s[i].value;
+	cr_assert_fail("no minflt");
+	return 0;
+}
+
+/* A kernel built without CONFIG_MEM_SOFT_DIRTY (the host's): no "sd" in
+ * VmFlags, no bit 55 in pagemap. */
+Test(oracle_fixes, soft_dirty_off)
+{
+	mmsim_machine *m = boot_with("soft_dirty", "0");
+	char buf[128];
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_access(m, p, (uint64_t)a, "x", 1, MMSIM_WRITE, NULL), 0);
+	cr_assert_null(strstr(smaps_field(m, p, (uint64_t)a, "VmFlags:", buf, sizeof buf), " sd"));
+	cr_assert_eq(pagemap(m, p, (uint64_t)a) >> 55 & 1, 0);
+	cr_assert_eq(pagemap(m, p, (uint64_t)a + PG) >> 55 & 1, 0);
+	mmsim_machine_free(m);
+	m = boot_with(NULL, NULL);                   /* the default keeps it */
+	p = mmsim_spawn(m, "p", 0);
+	a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_not_null(strstr(smaps_field(m, p, (uint64_t)a, "VmFlags:", buf, sizeof buf), " sd"));
+	mmsim_machine_free(m);
+}
+
+/* Without CONFIG_ANON_VMA_NAME, PR_SET_VMA is EINVAL. */
+Test(oracle_fixes, anon_vma_name_off)
+{
+	mmsim_machine *m = boot_with("anon_vma_name", "0");
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_set_vma_anon_name(m, p, (uint64_t)a, PG, "x"), -EINVAL);
+	mmsim_machine_free(m);
+}
+
+/* MADV_POPULATE_* on a VMA that does not allow the access: EINVAL (GUP's
+ * check_vma_flags under FOLL_MADV_POPULATE), not EFAULT. */
+Test(oracle_fixes, madv_populate_incompatible_vma_is_einval)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t n = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_NONE, ANON, -1, 0);
+	int64_t r = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_READ, ANON, -1, 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)n, 2 * PG, MMSIM_MADV_POPULATE_READ), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)r, 2 * PG, MMSIM_MADV_POPULATE_WRITE), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)r, 2 * PG, MMSIM_MADV_POPULATE_READ), 0);
+	mmsim_machine_free(m);
+}
+
+/* mremap with old_len 0 duplicates shared memory only. */
+Test(oracle_fixes, mremap_old_len_zero_private_is_einval)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_mremap(m, p, (uint64_t)a, 0, 4 * PG, MMSIM_MREMAP_MAYMOVE, 0), -EINVAL);
+	mmsim_machine_free(m);
+}
+
+/* MREMAP_DONTUNMAP leaves the old range charged: VM_ACCOUNT ("ac") stays. */
+Test(oracle_fixes, mremap_dontunmap_keeps_account)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char buf[128];
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 4 * PG, MMSIM_WRITE, NULL), 0);
+	int64_t b = mmsim_mremap(m, p, (uint64_t)a, 4 * PG, 4 * PG,
+				 MMSIM_MREMAP_MAYMOVE | MMSIM_MREMAP_DONTUNMAP, 0);
+	cr_assert_gt(b, 0);
+	cr_assert_not_null(strstr(smaps_field(m, p, (uint64_t)a, "VmFlags:", buf, sizeof buf), " ac"));
+	cr_assert_not_null(strstr(smaps_field(m, p, (uint64_t)b, "VmFlags:", buf, sizeof buf), " ac"));
+	mmsim_machine_free(m);
+}
+
+/* MAP_32BIT: bottom-up from 1 GiB. */
+Test(oracle_fixes, map_32bit_places_low)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON | MMSIM_MAP_32BIT, -1, 0);
+	int64_t b = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON | MMSIM_MAP_32BIT, -1, 0);
+	cr_assert_eq(a, 0x40000000);
+	cr_assert_eq(b, 0x40000000 + 4 * PG);
+	mmsim_machine_free(m);
+}
+
+/* vm.mmap_min_addr is a sysctl: 65536 by default, 4096 on the host. */
+Test(oracle_fixes, mmap_min_addr_sysctl)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char v[32];
+	int p = mmsim_spawn(m, "p", 0);
+	cr_assert_eq(mmsim_sysctl_get(m, "vm.mmap_min_addr", v, sizeof v), 0);
+	cr_assert_str_eq(v, "65536");
+	cr_assert_eq(mmsim_mmap(m, p, 0x1000, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -EPERM);
+	cr_assert_eq(mmsim_sysctl_set(m, "vm.mmap_min_addr", "4096"), 0);
+	cr_assert_eq(mmsim_mmap(m, p, 0x1000, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), 0x1000);
+	mmsim_machine_free(m);
+}
+
+/* An orphan whose adopter (pid 1) is gone reports the outside init: 1. */
+Test(oracle_fixes, orphan_reports_init)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	struct mmsim_task_info info;
+	int p = mmsim_spawn(m, "p", 0);
+	int c = mmsim_fork(m, p, -1);
+	cr_assert_eq(mmsim_exit(m, p, 0), 0);
+	cr_assert_eq(mmsim_task_info(m, c, &info), 0);
+	cr_assert_eq(info.ppid, 1);
+	mmsim_machine_free(m);
+}
+
+/* GUP touches what it populates (FOLL_TOUCH): a fork's child, whose
+ * entries are old, still counts the pages as referenced. */
+Test(oracle_fixes, gup_marks_pages_referenced)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char buf[128];
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 8 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_mlock(m, p, (uint64_t)a, 8 * PG), 0);
+	int c = mmsim_fork(m, p, -1);
+	cr_assert_eq(strtoul(smaps_field(m, c, (uint64_t)a, "Referenced:", buf, sizeof buf), NULL, 10), 32);
+	mmsim_machine_free(m);
+}
+
+/* A read fault in shared memory maps the cached pages around it too
+ * (fault-around): after fork the child faults once for four pages. */
+Test(oracle_fixes, fault_around_maps_cached_pages)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t s = mmsim_mmap(m, p, 0, 4 * PG, RW, MMSIM_MAP_SHARED | MMSIM_MAP_ANONYMOUS, -1, 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)s, 4 * PG, MMSIM_WRITE, NULL), 0);
+	int c = mmsim_fork(m, p, -1);
+	uint64_t f0 = minflt(m, c);
+	cr_assert_eq(mmsim_touch(m, c, (uint64_t)s, PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(minflt(m, c), f0 + 1);
+	cr_assert_eq(mmsim_touch(m, c, (uint64_t)s, 4 * PG, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(minflt(m, c), f0 + 1, "the other pages came with the first fault, writable");
+	cr_assert_eq(pagemap(m, c, (uint64_t)s + 3 * PG) >> 63, 1);
+	mmsim_machine_free(m);
+}
