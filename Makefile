@@ -2,6 +2,7 @@
 #   make            library build/libmmsim.a and command build/mmsim
 #   make test       every test (installs missing Debian packages first)
 #   make check      the same suite under ASan + UBSan (build/san/)
+#   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
 #   make run        the tour on the default machine
 #   make deps       install missing Debian packages (root) or print the apt-get line
@@ -67,6 +68,7 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
 .PHONY: all test check bench run deps install uninstall clean unit cli-tests install-test golden
+.PHONY: oracle oracle-if-root
 all: $(LIB) $(CLI) $(LUAMOD)
 
 $(BUILD)/obj/%.o: %.c
@@ -123,6 +125,21 @@ cli-tests: $(CLI)
 
 install-test: all
 	bash tests/install/run.sh
+
+# The oracle corpus: every tests/oracle/*.lua through `mmsim diff`. It runs
+# real processes on this machine, so `make test` runs it on Linux as root
+# only (the frame numbers and /proc/kpage* it reads need root) and says so.
+oracle: all
+	MMSIM=$(abspath $(CLI)) bash tests/oracle/run.sh
+
+oracle-if-root: deps
+	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then \
+	    $(MAKE) --no-print-directory oracle; \
+	else \
+	    echo "oracle: SKIPPED: it needs Linux and root (this is $$(uname -s), uid $$(id -u)); run make oracle there"; \
+	fi
+
+test: oracle-if-root
 
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT)

@@ -1,0 +1,248 @@
+/* The host backend reports what the real kernel does: these run real
+ * processes on this machine (Linux, as root; skipped otherwise). */
+#include <criterion/criterion.h>
+
+#include "mmsim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PG 4096ULL
+#define RW (MMSIM_PROT_READ | MMSIM_PROT_WRITE)
+#define ANON (MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS)
+
+/* A host machine, or the test is skipped where the backend cannot run. */
+static mmsim_machine *host(void)
+{
+	mmsim_machine *m;
+	char eb[256];
+#if !defined(__linux__) || !defined(__x86_64__)
+	cr_skip_test("the host backend needs Linux on x86-64");
+#endif
+	if (geteuid() != 0)
+		cr_skip_test("the host backend tests run as root (uid %d here)", (int)geteuid());
+	int err = mmsim_host_new(NULL, &m, eb, sizeof eb);
+	cr_assert_eq(err, 0, "%s", eb);
+	return m;
+}
+
+static uint64_t faults(mmsim_machine *m, int pid, const char *which)
+{
+	struct mmsim_stat s[8];
+	int n = mmsim_task_stats(m, pid, s, 8);
+	cr_assert_gt(n, 0, "%s", mmsim_last_error(m));
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s[i].name, which))
+			return s[i].value;
+	cr_assert_fail("no %s", which);
+	return 0;
+}
+
+/* Fresh anonymous memory, NOHUGEPAGE: one minor fault per page touched. */
+Test(host, touching_n_pages_takes_n_faults)
+{
+	mmsim_machine *m = host();
+	int p = mmsim_spawn(m, "n-faults", 0);
+	cr_assert_gt(p, 0, "%s", mmsim_last_error(m));
+	cr_assert_eq(faults(m, p, "minflt"), 0, "the helper's own faults are not the script's");
+	int64_t a = mmsim_mmap(m, p, 0, 64 * PG, RW, ANON, -1, 0);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a, 64 * PG, MMSIM_MADV_NOHUGEPAGE), 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 64 * PG, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(faults(m, p, "minflt"), 64);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 64 * PG, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(faults(m, p, "minflt"), 64, "written pages fault no more");
+	cr_assert_eq(faults(m, p, "majflt"), 0);
+	mmsim_machine_free(m);
+}
+
+/* A write after mprotect(PROT_READ): SIGSEGV, SEGV_ACCERR, error code 7,
+ * and the process is dead. */
+Test(host, write_after_mprotect_is_segv_accerr)
+{
+	mmsim_machine *m = host();
+	struct mmsim_fault f;
+	int p = mmsim_spawn(m, "accerr", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_access(m, p, (uint64_t)a, "data", 4, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a, 2 * PG, MMSIM_PROT_READ), 0);
+	cr_assert_eq(mmsim_access(m, p, (uint64_t)a + 10, "x", 1, MMSIM_WRITE, &f), -EFAULT);
+	cr_assert_eq(f.signo, 11);
+	cr_assert_str_eq(mmsim_sigcode_name(f.signo, f.code), "SEGV_ACCERR");
+	cr_assert_eq(f.addr, (uint64_t)a + 10);
+	cr_assert_eq(f.trapno, 14);
+	cr_assert_eq(f.error_code, 7, "present, write, user");
+	cr_assert_not_null(strstr(mmsim_last_error(m), "SIGSEGV (SEGV_ACCERR)"));
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)a, PG), -ESRCH, "the process is dead");
+	mmsim_machine_free(m);
+}
+
+/* Copy-on-write as REFERENCE.md measured it. */
+Test(host, fork_copy_on_write_faults)
+{
+	mmsim_machine *m = host();
+	int p = mmsim_spawn(m, "cow", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 32 * PG, RW, ANON, -1, 0);
+	mmsim_madvise(m, p, (uint64_t)a, 32 * PG, MMSIM_MADV_NOHUGEPAGE);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 32 * PG, MMSIM_WRITE, NULL), 0);
+	uint64_t before = faults(m, p, "minflt");
+	int c = mmsim_fork(m, p, -1);
+	cr_assert_gt(c, 0, "%s", mmsim_last_error(m));
+	cr_assert_eq(faults(m, p, "minflt"), before, "fork itself takes no fault in the parent");
+	cr_assert_eq(faults(m, c, "minflt"), 0, "a child starts with no faults");
+	cr_assert_eq(mmsim_touch(m, c, (uint64_t)a, 32 * PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(faults(m, c, "minflt"), 0, "the page tables were copied");
+	cr_assert_eq(mmsim_touch(m, c, (uint64_t)a, 16 * PG, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(faults(m, c, "minflt"), 16);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 32 * PG, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(faults(m, p, "minflt"), before + 32);
+	struct mmsim_task_info info;
+	cr_assert_eq(mmsim_task_info(m, c, &info), 0);
+	cr_assert_eq(info.ppid, p);
+	mmsim_machine_free(m);
+}
+
+/* MAP_POPULATE counts its faults; mlockall by the script works. */
+Test(host, populate_and_mlockall)
+{
+	mmsim_machine *m = host();
+	int p = mmsim_spawn(m, "populate", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 16 * PG, RW, ANON | MMSIM_MAP_POPULATE, -1, 0);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(faults(m, p, "minflt"), 16);
+	cr_assert_eq(mmsim_mlockall(m, p, MMSIM_MCL_CURRENT | MMSIM_MCL_FUTURE), 0, "%s", mmsim_last_error(m));
+	uint64_t f = faults(m, p, "minflt");
+	int64_t b = mmsim_mmap(m, p, 0, 8 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(faults(m, p, "minflt"), f + 8, "MCL_FUTURE populates new mappings");
+	cr_assert_eq(mmsim_munlockall(m, p), 0);
+	cr_assert_gt(b, 0);
+	mmsim_machine_free(m);
+}
+
+/* The layout of the setarch -R kind: the heap where the simulator's is,
+ * the first mapping just below the vDSO's data. */
+Test(host, layout_matches_the_simulator)
+{
+	mmsim_machine *m = host();
+	char path[64], *maps;
+	int p = mmsim_spawn(m, "layout", 0);
+	cr_assert_eq(mmsim_brk(m, p, 0), 0x555555559000);
+	int64_t a = mmsim_mmap(m, p, 0, PG, RW, ANON, -1, 0);
+	snprintf(path, sizeof path, "/proc/%d/maps", p);
+	cr_assert_eq(mmsim_proc_read(m, path, &maps, NULL), 0);
+	char line[64];
+	snprintf(line, sizeof line, "%llx-%llx r--p", (unsigned long long)a + PG, (unsigned long long)a + 5 * PG);
+	cr_assert_not_null(strstr(maps, line), "no [vvar] right above %#llx in\n%s", (unsigned long long)a, maps);
+	free(maps);
+	mmsim_machine_free(m);
+}
+
+/* Views: pagemap bits, PFNs hidden for unprivileged readers, virt_to_phys. */
+Test(host, pagemap_and_physical_addresses)
+{
+	mmsim_machine *m = host();
+	char path[64];
+	uint64_t e, hidden, pa;
+	int p = mmsim_spawn(m, "pagemap", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_access(m, p, (uint64_t)a + 5, "x", 1, MMSIM_WRITE, NULL), 0);
+	snprintf(path, sizeof path, "/proc/%d/pagemap", p);
+	cr_assert_eq(mmsim_proc_pread(m, path, ((uint64_t)a >> 12) * 8, &e, 8, 0), 8);
+	cr_assert_eq(e >> 63 & 1, 1, "present");
+	cr_assert_eq(e >> 56 & 1, 1, "exclusively mapped");
+	cr_assert_eq(e >> 61 & 1, 0, "anonymous");
+	cr_assert_neq(e & ((1ULL << 55) - 1), 0, "root sees the frame");
+	cr_assert_eq(mmsim_proc_pread(m, path, ((uint64_t)a >> 12) * 8, &hidden, 8, MMSIM_PROC_UNPRIVILEGED), 8);
+	cr_assert_eq(hidden, e & ~((1ULL << 55) - 1), "the flags stay, the frame is hidden");
+	cr_assert_eq(mmsim_virt_to_phys(m, p, (uint64_t)a + 5, &pa), 0);
+	cr_assert_eq(pa, (e & ((1ULL << 55) - 1)) << 12 | 5);
+	cr_assert_eq(mmsim_virt_to_phys(m, p, (uint64_t)a + PG, &pa), -ENOENT, "never touched");
+	mmsim_machine_free(m);
+}
+
+/* Threads: each counts its own faults; the leader counts the process's. */
+Test(host, threads_count_their_own_faults)
+{
+	mmsim_machine *m = host();
+	int p = mmsim_spawn(m, "threads", 0);
+	int t = mmsim_thread(m, p, 1);
+	cr_assert_gt(t, 0, "%s", mmsim_last_error(m));
+	int64_t a = mmsim_mmap(m, t, 0, 8 * PG, RW, ANON, -1, 0);
+	mmsim_madvise(m, t, (uint64_t)a, 8 * PG, MMSIM_MADV_NOHUGEPAGE);
+	cr_assert_eq(mmsim_touch(m, t, (uint64_t)a, 3 * PG, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 8 * PG, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(faults(m, t, "minflt"), 3);
+	cr_assert_eq(faults(m, p, "minflt"), 8);
+	struct mmsim_task_info info;
+	cr_assert_eq(mmsim_task_info(m, t, &info), 0);
+	cr_assert_eq(info.tgid, p);
+	cr_assert_eq(info.nr_threads, 2);
+	cr_assert_eq(info.core, 1);
+	cr_assert_eq(mmsim_exit(m, t, 0), 0, "exit_group from a thread");
+	cr_assert_eq(mmsim_tasks(m, NULL, 0), 0);
+	mmsim_machine_free(m);
+}
+
+/* Fetches: from executable memory they read the bytes; elsewhere SIGSEGV
+ * with PF_INSTR; outside any VMA SEGV_MAPERR. */
+Test(host, fetch_and_maperr)
+{
+	mmsim_machine *m = host();
+	struct mmsim_fault f;
+	uint8_t b[4];
+	int p = mmsim_spawn(m, "fetch", 0);
+	int64_t x = mmsim_mmap(m, p, 0, PG, MMSIM_PROT_READ | MMSIM_PROT_EXEC, ANON, -1, 0);
+	cr_assert_eq(mmsim_access(m, p, (uint64_t)x, b, 4, MMSIM_FETCH, NULL), 0);
+	int64_t d = mmsim_mmap(m, p, 0, PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_access(m, p, (uint64_t)d, b, 1, MMSIM_FETCH, &f), -EFAULT);
+	cr_assert_eq(f.error_code, 0x15, "mapped by the first fault, then refused as a fetch");
+	int q = mmsim_spawn(m, "maperr", 0);
+	cr_assert_eq(mmsim_access(m, q, 0x10000, b, 1, MMSIM_READ, &f), -EFAULT);
+	cr_assert_str_eq(mmsim_sigcode_name(f.signo, f.code), "SEGV_MAPERR");
+	cr_assert_eq(f.addr, 0x10000);
+	cr_assert_eq(f.error_code, 4);
+	mmsim_machine_free(m);
+}
+
+static void ignore(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;
+}
+
+/* What the host cannot do fails clearly. */
+Test(host, unsupported_calls_say_so)
+{
+	mmsim_machine *m = host();
+	uint64_t pfn;
+	struct mmsim_page_info pi;
+	cr_assert_eq(mmsim_explain(m, ignore, NULL), -EOPNOTSUPP);
+	cr_assert_str_eq(mmsim_last_error(m), "explain: not available on the host backend (real kernels do not narrate)");
+	cr_assert_eq(mmsim_alloc_pages(m, "GFP_KERNEL", 0, &pfn), -EOPNOTSUPP);
+	cr_assert_eq(mmsim_page_info(m, 1, &pi), -EOPNOTSUPP);
+	cr_assert_eq(mmsim_sysctl_set(m, "vm.max_map_count", "10"), -EOPNOTSUPP);
+	cr_assert_eq(mmsim_kmalloc(m, 64, "GFP_KERNEL", &pfn), -EOPNOTSUPP);
+	cr_assert_eq(mmsim_machine_is_host(m), 1);
+	mmsim_machine_free(m);
+	char eb[200];
+	const char *bad[] = { "ram=4G", NULL };
+	cr_assert_eq(mmsim_host_new(bad, &m, eb, sizeof eb), -EINVAL);
+	cr_assert_not_null(strstr(eb, "ram: not an option of the host backend"));
+}
+
+/* The settings probe answers and is sane. */
+Test(host, probe)
+{
+	struct mmsim_host_settings s;
+	char eb[200];
+	mmsim_machine_free(host());
+	cr_assert_eq(mmsim_host_probe(&s, eb, sizeof eb), 0, "%s", eb);
+	cr_assert(s.paging == 4 || s.paging == 5);
+	cr_assert_gt(s.cpus, 0);
+	cr_assert_gt(s.max_map_count, 0);
+	cr_assert(!strcmp(s.thp, "always") || !strcmp(s.thp, "madvise") || !strcmp(s.thp, "never") ||
+		  !strcmp(s.thp, "unknown"));
+}
