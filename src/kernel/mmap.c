@@ -121,17 +121,44 @@ static uint64_t unmapped_area(struct mm_struct *mm, uint64_t len, uint64_t low, 
 	}
 }
 
+/* MAP_32BIT: bottom-up in the second gigabyte, where code of the small
+ * model can reach it (Linux: find_start_end and the bottom-up
+ * arch_get_unmapped_area); with randomisation the start moves by up to
+ * 32 MiB. The hint counts when it fits there. -ENOMEM when nothing does. */
+static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, uint64_t addr,
+				       uint64_t len)
+{
+	uint64_t begin = 0x40000000, end = 0x80000000, a;
+
+	if (k->sysctl.randomize_va_space)
+		begin += (get_random_u64(k) % (0x02000000 >> PAGE_SHIFT)) << PAGE_SHIFT;
+	if (len > end)
+		return -ENOMEM;
+	if (addr) {
+		addr = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		if (end - len >= addr && (!vma || addr + len <= vm_start_gap(vma)))
+			return (int64_t)addr;
+	}
+	if ((a = unmapped_area(mm, len, begin, end)))
+		return (int64_t)a;
+	return -ENOMEM;
+}
+
 /* x86's choice of an address for len bytes with hint addr (Linux:
  * arch_get_unmapped_area_topdown): the hint if it is free, else top-down
  * below mmap_base (the whole space for a hint above 47 bits), else
- * bottom-up. -ENOMEM when nothing fits. */
+ * bottom-up; MAP_32BIT searches the second gigabyte. -ENOMEM when nothing
+ * fits. */
 static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t addr,
-				      uint64_t len)
+				      uint64_t len, unsigned long flags)
 {
 	uint64_t high = mm->mmap_base, a;
 
 	if (len > mm->task_size)
 		return -ENOMEM;
+	if (flags & MAP_32BIT)
+		return get_unmapped_area_32bit(k, mm, addr, len);
 	if (addr) {
 		addr &= ~(PAGE_SIZE - 1);
 		bool valid = mm->task_size - len >= addr &&
@@ -165,15 +192,15 @@ static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64
 		a = (int64_t)addr;
 	} else if (anon_private && !addr && !(len & (PMD_SIZE - 1))) {
 		/* thp_get_unmapped_area: pad, then keep an aligned top */
-		a = arch_get_unmapped_area(k, mm, 0, len + PMD_SIZE);
+		a = arch_get_unmapped_area(k, mm, 0, len + PMD_SIZE, flags);
 		if (a >= 0) {
 			uint64_t off_sub = (0 - (uint64_t)a) & (PMD_SIZE - 1);
 			a = off_sub ? a + (int64_t)off_sub : a + (int64_t)PMD_SIZE;
 		} else {
-			a = arch_get_unmapped_area(k, mm, 0, len);
+			a = arch_get_unmapped_area(k, mm, 0, len, flags);
 		}
 	} else {
-		a = arch_get_unmapped_area(k, mm, addr, len);
+		a = arch_get_unmapped_area(k, mm, addr, len, flags);
 	}
 	if (a < 0)
 		return a;
