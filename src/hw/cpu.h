@@ -139,6 +139,17 @@ struct hw_cpu {
 	struct hw_latency lat;
 	struct hw_tlb tlb[HW_NR_TLBS];
 	struct hw_tlb pwc[HW_NR_PWCS];
+	/* Fixed by the geometry: the TLBs of each level that have entries, in
+	 * probe order, and where each level caches a page of each size (TLB
+	 * id, HW_NR_TLBS for nowhere, and shift index). */
+	uint8_t level_tlb[HW_NR_TLB_LEVELS][3];
+	uint8_t level_ntlb[HW_NR_TLB_LEVELS];
+	/* Bit j of level_live[lv]: level_tlb[lv][j] holds entries; bit c of
+	 * pwc_live: pwc[c] does (kept by the TLBs, hw_tlb_set_group). */
+	uint8_t level_live[HW_NR_TLB_LEVELS];
+	uint8_t pwc_live;
+	uint8_t fill_tlb[HW_NR_TLB_LEVELS][HW_NR_PSIZES];
+	int8_t fill_si[HW_NR_TLB_LEVELS][HW_NR_PSIZES];
 
 	/* Architectural state. */
 	uint64_t cr0, cr2, cr3, cr4, efer;
