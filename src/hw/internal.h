@@ -85,7 +85,7 @@ int hw_walk_rule_level(const struct hw_walk *w, enum hw_rule rule);
 /* ---- translation (translate.c) ------------------------------------------ */
 
 /* Work out what each TLB level probes (cpu->slots) and where it caches
- * each page size (fill_tlb, fill_si), once the core's TLBs exist. */
+ * each page size (fill), once the core's TLBs exist. */
 void hw_translate_setup(struct hw_cpu *cpu);
 
 /* ---- invalidation (invalidate.c) --------------------------------------- */

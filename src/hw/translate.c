@@ -202,6 +202,21 @@ static void setup_level(struct hw_cpu *cpu, enum hw_tlb_level lv)
 	cpu->level_ntlb[lv] = (uint8_t)n;
 }
 
+/* Where level lv caches a page of size ps, and how a piece of it is cut. */
+static void setup_fill(struct hw_cpu *cpu, enum hw_tlb_level lv, enum hw_psize ps)
+{
+	struct hw_fill_plan *f = &cpu->fill[lv][ps];
+	unsigned shift = hw_psize_shift(ps);
+	int si;
+	*f = (struct hw_fill_plan){ 0 };
+	if (!pick_target(cpu, lv, shift, &f->tlb, &si))
+		return;
+	unsigned es = f->tlb->shift[si];
+	f->si = (int8_t)si;
+	f->piece = ((1ULL << shift) - 1) & ~((1ULL << es) - 1);
+	f->splinter = es < shift;
+}
+
 /* See internal.h. */
 void hw_translate_setup(struct hw_cpu *cpu)
 {
@@ -209,13 +224,8 @@ void hw_translate_setup(struct hw_cpu *cpu)
 		hw_tlb_set_group(&cpu->pwc[c], &cpu->pwc_live, (unsigned)c);
 	for (int lv = 0; lv < HW_NR_TLB_LEVELS; lv++) {
 		setup_level(cpu, (enum hw_tlb_level)lv);
-		for (int ps = 0; ps < HW_NR_PSIZES; ps++) {
-			struct hw_tlb *t;
-			int si;
-			bool ok = pick_target(cpu, (enum hw_tlb_level)lv, hw_psize_shift((enum hw_psize)ps), &t, &si);
-			cpu->fill_tlb[lv][ps] = ok ? t->id : HW_NR_TLBS;
-			cpu->fill_si[lv][ps] = (int8_t)si;
-		}
+		for (int ps = 0; ps < HW_NR_PSIZES; ps++)
+			setup_fill(cpu, (enum hw_tlb_level)lv, (enum hw_psize)ps);
 	}
 }
 
@@ -225,20 +235,19 @@ void hw_translate_setup(struct hw_cpu *cpu)
 HW_INLINE void fill_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t mva, uint64_t page, enum hw_psize ps,
 			  uint64_t low, bool global, bool absent, bool tr)
 {
-	unsigned id = cpu->fill_tlb[lv][ps];
-	if (id == HW_NR_TLBS)
+	const struct hw_fill_plan *f = &cpu->fill[lv][ps];
+	struct hw_tlb *t = f->tlb;
+	if (!t)
 		return;
-	struct hw_tlb *t = &cpu->tlb[id];
-	int si = cpu->fill_si[lv][ps];
-	unsigned shift = hw_psize_shift(ps), es = t->shift[si];
-	uint64_t base = page | (mva & ((1ULL << shift) - 1) & ~((1ULL << es) - 1));
-	bool evicted = hw_tlb_insert(t, mva, si, cpu->pcid, global, base | low, absent);
-	if (es < shift)
+	uint64_t base = page | (mva & f->piece);
+	unsigned id = t->id;
+	bool evicted = hw_tlb_insert(t, mva, f->si, cpu->pcid, global, base | low, absent);
+	if (f->splinter)
 		t->splinters = true;
 	cpu->ctr.fills[id]++;
 	cpu->ctr.evictions[id] += evicted;
-	hw_emit_if(tr, cpu, .type = HW_EV_TLB_FILL, .va = mva, .tlb = t->id, .page_shift = (uint8_t)es,
-		   .count = evicted, .value = base);
+	hw_emit_if(tr, cpu, .type = HW_EV_TLB_FILL, .va = mva, .tlb = (uint8_t)id,
+		   .page_shift = (uint8_t)t->shift[f->si], .count = evicted, .value = base);
 }
 
 /* Refill the L1 for kind from STLB entry (k, d), which translated va to x;
