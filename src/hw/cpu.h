@@ -149,7 +149,7 @@ struct hw_cpu {
 	struct hw_tlb pwc[HW_NR_PWCS];
 	/* Fixed by the geometry: the TLBs of each level that have entries, in
 	 * probe order, and where each level caches a page of each size. */
-	uint8_t level_tlb[HW_NR_TLB_LEVELS][3];
+	struct hw_tlb *level_tlb[HW_NR_TLB_LEVELS][3];
 	uint8_t level_ntlb[HW_NR_TLB_LEVELS];
 	/* Bit j of level_live[lv]: level_tlb[lv][j] holds entries; bit c of
 	 * pwc_live: pwc[c] does (kept by the TLBs, hw_tlb_set_group). */

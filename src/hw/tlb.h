@@ -333,6 +333,8 @@ HW_INLINE uint32_t hw_tlb_fill_way_stride(const struct hw_tlb *t, uint32_t s, ui
  * policy. */
 HW_INLINE uint32_t hw_tlb_fill_way(const struct hw_tlb *t, uint32_t s, uint64_t p, bool absent)
 {
+	if (absent && !t->nfree)
+		return hw_tlb_victim(t, s);
 	if (t->tag_stride == 8)
 		return hw_tlb_fill_way_stride(t, s, p, absent, 8);
 	if (t->tag_stride == 16)

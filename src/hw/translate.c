@@ -147,11 +147,10 @@ HW_INLINE enum probe probe_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint6
 	unsigned m = tr ? (1u << cpu->level_ntlb[lv]) - 1 : cpu->level_live[lv];
 	for (; m; m &= m - 1) {
 		int j = __builtin_ctz(m);
-		unsigned id = cpu->level_tlb[lv][j];
-		struct hw_tlb *t = &cpu->tlb[id];
+		struct hw_tlb *t = cpu->level_tlb[lv][j];
 		unsigned live = t->live & (j == 0 && skip ? ~1u : ~0u);
 		int64_t i = live ? probe_sizes(t, live, mva, cpu->pcid) : -1;
-		hw_emit_if(tr, cpu, .type = HW_EV_TLB_PROBE, .va = va, .tlb = (uint8_t)id, .hit = i >= 0,
+		hw_emit_if(tr, cpu, .type = HW_EV_TLB_PROBE, .va = va, .tlb = t->id, .hit = i >= 0,
 			   .page_shift = (uint8_t)(i >= 0 ? hw_tlb_key_shift(t->key[i]) : 0));
 		if (i < 0)
 			continue;
@@ -197,7 +196,7 @@ static void setup_level(struct hw_cpu *cpu, enum hw_tlb_level lv)
 	for (const uint8_t *id = level_tlbs[lv]; *id != NO_TLB; id++)
 		if (cpu->tlb[*id].sets) {
 			hw_tlb_set_group(&cpu->tlb[*id], &cpu->level_live[lv], (unsigned)n);
-			cpu->level_tlb[lv][n++] = *id;
+			cpu->level_tlb[lv][n++] = &cpu->tlb[*id];
 		}
 	cpu->level_ntlb[lv] = (uint8_t)n;
 }

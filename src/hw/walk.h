@@ -61,14 +61,15 @@ HW_INLINE void hw_pwc_fill(struct hw_cpu *cpu, uint64_t va, uint64_t e, int leve
 /* Start from the deepest paging-structure-cache entry for va: returns the
  * level to read next and sets *table and *acc, or returns the root level
  * and leaves them when none hits. A hit is counted, and its cycles added
- * to *cycles. Caches with no entries are not looked at. */
+ * to *cycles. Caches with no entries are not looked at (the PML5E cache
+ * has none under 4-level paging: only a 5-level walk fills it). */
 HW_INLINE int hw_pwc_start(struct hw_cpu *cpu, uint64_t va, uint64_t *table, uint64_t *acc, uint64_t *cycles,
 			   bool tr)
 {
 	for (unsigned m = cpu->pwc_live; m; m &= m - 1) {
 		int c = __builtin_ctz(m), l = HW_LVL_PD + c;     /* hw_pwc_level */
 		struct hw_tlb *t = &cpu->pwc[c];
-		int64_t i = l <= cpu->paging_levels ? hw_tlb_lookup_si(t, va, 0, cpu->pcid) : -1;
+		int64_t i = hw_tlb_lookup_si(t, va, 0, cpu->pcid);
 		if (i < 0)
 			continue;
 		uint64_t d = t->data[i];
