@@ -102,6 +102,7 @@ int hw_tlb_init(struct hw_tlb *t, const struct hw_geom *g, const uint8_t *shifts
 	t->ways = g->ways;
 	t->sets = g->entries / g->ways;
 	t->set_mask = t->sets - 1;
+	t->tag_shift = (uint8_t)(HW_TLB_KEY_VPN + log2u(t->sets));
 	t->nfree = g->entries;
 	t->tag_stride = (t->ways + 7) & ~7u;
 	t->nshift = (uint8_t)n;

@@ -18,7 +18,7 @@
  *       level L from 2 to 5, bits 3(L-2)..3(L-2)+2 say R/W=0, U/S=0 and
  *       XD=1 at L (struct hw_walk's acc, shifted down by 6).
  * Tags: one byte per entry beside the keys, an odd hash of the page (not
- *       of the PCID or G), 0 for an invalid entry; a set's tags are padded
+ *       of the PCID, G or size; see hw_tlb_tag), 0 for an invalid entry; a set's tags are padded
  *       to a multiple of 8 with 2, which neither a probe nor a search for
  *       an invalid way matches. A probe compares 8 tags at once as one
  *       word (SWAR) and reads the key only of the ways whose tag matches,
@@ -62,6 +62,7 @@ struct hw_tlb {
 	uint8_t plru_depth;     /* PLRU: log2(ways) */
 	uint64_t clock;
 	uint32_t sets, ways, set_mask, tag_stride;
+	uint8_t tag_shift;      /* HW_TLB_KEY_VPN + log2(sets): a key's bits above its set index */
 	uint8_t repl;
 	bool splinters;         /* holds pieces of larger pages (TLBs only) */
 	uint8_t nshift;         /* shifts (page sizes) held, ascending */
@@ -129,11 +130,14 @@ static inline bool hw_tlb_key_match(uint64_t k, uint64_t p)
 
 #define HW_TLB_TAG_PAD 2
 
-/* The tag byte of key k (any PCID, global or not): odd, a hash of the
- * page number and size code. */
-static inline uint8_t hw_tlb_tag(uint64_t k)
+/* The tag byte of key k in t (any PCID, global or not, any size): odd, a
+ * Fibonacci hash of the page number's bits above the set index, so the
+ * pages that share a set, which differ only there, get well spread tags
+ * (a hash of the whole key gave a 16-way set of 2 MiB pages 3.5 times
+ * the false matches of random tags). */
+static inline uint8_t hw_tlb_tag(const struct hw_tlb *t, uint64_t k)
 {
-	return (uint8_t)((((k >> HW_TLB_KEY_CODE) * 0x9E3779B97F4A7C15ULL) >> 56) | 1);
+	return (uint8_t)((((k >> t->tag_shift) * 0x9E3779B97F4A7C15ULL) >> 56) | 1);
 }
 
 /* 0x80 in every byte of x that is zero, 0 in the others (exact: no carry
@@ -205,7 +209,7 @@ static inline void hw_tlb_touch(struct hw_tlb *t, uint32_t s, uint32_t w)
 HW_INLINE int64_t hw_tlb_probe_stride(const struct hw_tlb *t, uint32_t s, uint64_t p, uint32_t stride)
 {
 	const uint8_t *row = t->tag + (uint64_t)s * stride;
-	uint64_t base = (uint64_t)s * t->ways, pat = hw_tlb_tag(p) * HW_TLB_BYTES;
+	uint64_t base = (uint64_t)s * t->ways, pat = hw_tlb_tag(t, p) * HW_TLB_BYTES;
 	for (uint32_t o = 0; o < stride; o += 8)
 		for (uint64_t m = hw_tlb_zero_bytes(hw_tlb_tag_word(row, o) ^ pat); m; m &= m - 1) {
 			uint64_t i = base + hw_tlb_mask_way(m, o);
@@ -297,7 +301,7 @@ HW_INLINE uint32_t hw_tlb_same_page_way(const struct hw_tlb *t, uint32_t s, uint
 {
 	const uint8_t *row = t->tag + (uint64_t)s * stride;
 	const uint64_t *k = &t->key[(uint64_t)s * t->ways];
-	uint64_t pat = hw_tlb_tag(p) * HW_TLB_BYTES;
+	uint64_t pat = hw_tlb_tag(t, p) * HW_TLB_BYTES;
 	for (uint32_t o = 0; o < stride; o += 8)
 		for (uint64_t m = hw_tlb_zero_bytes(hw_tlb_tag_word(row, o) ^ pat); m; m &= m - 1)
 			if (hw_tlb_same_page(k[hw_tlb_mask_way(m, o)], p))
@@ -361,7 +365,7 @@ HW_INLINE bool hw_tlb_insert(struct hw_tlb *t, uint64_t va, int si, unsigned pci
 	if (((old ^ key) >> HW_TLB_KEY_CODE & 7) != 0)     /* empty, or another size */
 		hw_tlb_count_change(t, old, si);
 	t->key[at] = key;
-	t->tag[(uint64_t)s * t->tag_stride + w] = hw_tlb_tag(key);
+	t->tag[(uint64_t)s * t->tag_stride + w] = hw_tlb_tag(t, key);
 	t->data[at] = data;
 	hw_tlb_touch(t, s, w);
 	return old && old != key;
