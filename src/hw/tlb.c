@@ -223,6 +223,17 @@ static uint32_t inv_splintered(struct hw_tlb *t, const struct hw_inv *f)
 	return n;
 }
 
+/* Does t still hold a piece of a larger page? After a flush that left
+ * none, INVLPG goes back to probing only the sets of its address. */
+static bool holds_splinters(const struct hw_tlb *t)
+{
+	for (uint64_t i = 0; i < (uint64_t)t->sets * t->ways; i++)
+		if (t->key[i] && hw_psize_shift((enum hw_psize)((t->data[i] >> HW_R_SIZE_SHIFT) & 3)) >
+					 hw_tlb_key_shift(t->key[i]))
+			return true;
+	return false;
+}
+
 /* See tlb.h. */
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 {
@@ -232,6 +243,8 @@ uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 	if (!f->by_va) {
 		for (uint32_t s = 0; s < t->sets; s++)
 			n += inv_set(t, s, -1, 0, f);
+		if (t->splinters)                   /* the whole TLB was visited anyway */
+			t->splinters = holds_splinters(t);
 		return n;
 	}
 	for (int si = 0; si < t->nshift; si++)
