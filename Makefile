@@ -1,6 +1,7 @@
 # mmsim — GNU make, no configure step.
 #   make            library build/libmmsim.a and command build/mmsim
 #   make test       every test (installs missing Debian packages first)
+#   make lua-tests  the Lua API tests (tests/lua/*.lua, run with mmsim run)
 #   make check      the same suite under ASan + UBSan (build/san/)
 #   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
@@ -67,7 +68,7 @@ TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion
 BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
-.PHONY: all test check bench run deps install uninstall clean unit cli-tests install-test golden
+.PHONY: all test check bench run deps install uninstall clean unit cli-tests lua-tests install-test golden
 .PHONY: oracle oracle-if-root
 all: $(LIB) $(CLI) $(LUAMOD)
 
@@ -123,6 +124,9 @@ unit: $(UNIT)
 cli-tests: $(CLI)
 	MMSIM=$(abspath $(CLI)) bash tests/cli/run.sh
 
+lua-tests: $(CLI)
+	MMSIM=$(abspath $(CLI)) bash tests/lua/run.sh
+
 install-test: all
 	bash tests/install/run.sh
 
@@ -132,23 +136,22 @@ install-test: all
 oracle: all
 	MMSIM=$(abspath $(CLI)) bash tests/oracle/run.sh
 
-oracle-if-root: deps
+oracle-if-root:
 	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then \
 	    $(MAKE) --no-print-directory oracle; \
 	else \
 	    echo "oracle: SKIPPED: it needs Linux and root (this is $$(uname -s), uid $$(id -u)); run make oracle there"; \
 	fi
 
-test: oracle-if-root
-
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT)
-	$(MAKE) --no-print-directory unit cli-tests install-test
+	$(MAKE) --no-print-directory unit cli-tests lua-tests install-test
+	$(MAKE) --no-print-directory oracle-if-root
 
 # The sanitizer build lives beside the release build and runs the same suite.
 check: deps
 	$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli-tests
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli-tests lua-tests
 
 bench: deps $(BENCHBIN)
 	$(BENCHBIN) $(if $(QUICK),--quick) --json $(BUILD)/bench.json \

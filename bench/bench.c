@@ -2,6 +2,7 @@
 #include "bench.h"
 
 #include <dlfcn.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,7 @@ static int write_json(const char *path)
 
 static void usage(void)
 {
-	fputs("usage: mmsim-bench [--quick] [--json FILE] [--only NAME]\n"
+	fputs("usage: mmsim-bench [--quick] [--json FILE] [--only PATTERN]\n"
 	      "                   [--with-jemalloc SO] [--with-mimalloc SO]\n", stderr);
 }
 
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
 	printf("mmsim bench%s: figures are per second unless a unit says otherwise\n",
 	       ctx.quick ? " (quick)" : "");
 	for (int i = 0; i < nbenches; i++) {
-		if (only && !strstr(benches[i].name, only))
+		if (only && fnmatch(only, benches[i].name, 0))   /* "mmu_walk", "mm_*" */
 			continue;
 		printf("[%s]\n", benches[i].name);
 		benches[i].fn(&ctx);

@@ -33,13 +33,19 @@ for order = 2, 3 do
 end
 if movable()[4] == 0 then held[#held + 1] = {m:alloc_pages(4, GFP), 4} end
 
+local function buddyinfo()              -- this zone's line of /proc/buddyinfo
+  return m:proc("/proc/buddyinfo"):match("[^\n]*zone%s+" .. zone .. " [^\n]*")
+end
+
 local head = {}
 for o = 0, 10 do head[#head + 1] = string.format("%5d", o) end
 print(string.format("free Movable blocks of zone %s by order:", zone))
 print(string.format("  %-30s%s", "order", table.concat(head, " ")))
 local before = row("before")
+local info_before = buddyinfo()
 local pfn = assert(m:alloc_pages(2, GFP))
 local after = row("after alloc_pages(2)")
+local info_after = buddyinfo()
 print(string.format("  -> pfn %#x: order 4 lost a block (%d -> %d), orders 3 and 2 gained one each",
                     pfn, before[4], after[4]))
 assert(after[4] == before[4] - 1 and after[3] == before[3] + 1 and after[2] == before[2] + 1)
@@ -49,7 +55,10 @@ local back = row("after free_pages(2)")
 for o = 0, 10 do assert(back[o] == before[o], "coalesced back") end
 print("  -> the freed block merged with its free buddies: 16+16 -> 32, 32+32 -> 64 KiB")
 
-for i = #held, 1, -1 do assert(m:free_pages(held[i][1], held[i][2])) end
+local info_back = buddyinfo()
 print()
-print("/proc/buddyinfo now (every zone, every migratetype):")
-io.write(m:proc("/proc/buddyinfo"))
+print("/proc/buddyinfo (all migratetypes) around the allocation:")
+print("  before: " .. info_before)
+print("  after:  " .. info_after)
+print("  freed:  " .. info_back)
+for i = #held, 1, -1 do assert(m:free_pages(held[i][1], held[i][2])) end

@@ -169,6 +169,8 @@ int mmsim_kmem_cache_destroy(mmsim_machine *m, int cache);
 /* An object's kernel virtual address (0xffff888...) into *addr. */
 int mmsim_kmem_cache_alloc(mmsim_machine *m, int cache, const char *gfp, uint64_t *addr);
 int mmsim_kmem_cache_free(mmsim_machine *m, int cache, uint64_t addr);
+/* Give the cache's empty slabs back to the page allocator: returns how
+ * many it freed, or -EINVAL for a handle that is not a live cache. */
 int mmsim_kmem_cache_shrink(mmsim_machine *m, int cache);
 
 /* kmalloc / kfree by kernel virtual address. */

@@ -3,6 +3,7 @@
 #include "api/api.h"
 
 #include "kernel/fs.h"
+#include "kernel/memory.h"
 #include "kernel/mm_types.h"
 
 #include <errno.h>
@@ -18,13 +19,25 @@ static const char *const flag_names[NR_PAGEFLAGS] = {
 	[PG_zero_page] = "zero_page", [PG_large_kmalloc] = "large_kmalloc",
 };
 
-/* What the frame is used for, from its flags and owner. */
-static const char *page_kind(struct kernel *k, const struct page *pg)
+/* Is flag f set for frame pfn? Boot reservations and the zero page are
+ * known from the memory map (PG_reserved, as Linux marks them, and
+ * PG_zero_page), the rest from the frame's own flags. */
+static bool frame_test(struct kernel *k, uint64_t pfn, const struct page *pg, enum pageflags f)
 {
-	if (page_test(pg, PG_reserved))
-		return "reserved";
-	if (page_test(pg, PG_zero_page))
+	if (f == PG_reserved && pfn_reserved(k, pfn))
+		return true;
+	if (f == PG_zero_page && pfn == zero_pfn(k))
+		return true;
+	return page_test(pg, f);
+}
+
+/* What the frame is used for, from its flags and owner. */
+static const char *page_kind(struct kernel *k, uint64_t pfn, const struct page *pg)
+{
+	if (frame_test(k, pfn, pg, PG_zero_page))
 		return "zero";
+	if (frame_test(k, pfn, pg, PG_reserved))
+		return "reserved";
 	if (page_test(pg, PG_buddy) || page_test(pg, PG_pcp) || !page_ref_count(pg))
 		return "free";
 	if (page_test(pg, PG_slab))
@@ -52,7 +65,7 @@ int mmsim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info
 	const struct page *pg = pfn_to_page(k, pfn);
 	memset(info, 0, sizeof *info);
 	info->pfn = pfn;
-	info->kind = page_kind(k, pg);
+	info->kind = page_kind(k, pfn, pg);
 	info->refcount = page_ref_count(pg);
 	bool mapped = !strcmp(info->kind, "anon") || !strcmp(info->kind, "file") ||
 		      !strcmp(info->kind, "shmem") || !strcmp(info->kind, "zero");
@@ -60,7 +73,7 @@ int mmsim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info
 	info->order = page_order(pg);
 	size_t n = 0;
 	for (int f = 0; f < NR_PAGEFLAGS; f++)
-		if (page_test(pg, (enum pageflags)f) && n < sizeof info->flags)
+		if (frame_test(k, pfn, pg, (enum pageflags)f) && n < sizeof info->flags)
 			n += (size_t)snprintf(info->flags + n, sizeof info->flags - n, "%s%s", n ? "|" : "",
 					      flag_names[f]);
 	return 0;

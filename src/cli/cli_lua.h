@@ -9,7 +9,8 @@
 
 /* A Lua state with the standard libraries and the global `mmsim`, whose
  * machines follow cli's --machine and -o (explain: narrated from the
- * start). d must outlive the state. NULL after printing why. */
+ * start) and, with --json, are kept until the end for the report. d must
+ * outlive the state. NULL after printing why. */
 lua_State *cli_lua_new(struct cli *cli, struct lmmsim_defaults *d, bool explain);
 
 /* Write --json for the script's machines, close L; returns rc, or 1 when

@@ -36,6 +36,7 @@ lua_State *cli_lua_new(struct cli *cli, struct lmmsim_defaults *d, bool explain)
 	cli->overrides[cli->noverrides] = NULL;
 	d->overrides = cli->overrides;
 	d->explain = explain;
+	d->report = cli->json != NULL;
 	lmmsim_set_defaults(L, d);
 	luaL_requiref(L, "mmsim", luaopen_mmsim, 1);
 	lua_pop(L, 1);

@@ -187,10 +187,10 @@ static void repl(lua_State *L, bool tty)
 			add_history(line);
 		free(line);
 		while (incomplete(L, status = compile(L, code))) {
-			lua_pop(L, 1);
 			char *more = read_line(tty, "   >> ");
 			if (!more)
-				break;
+				break;        /* the end of input: report the open statement */
+			lua_pop(L, 1);
 			if (tty && *more)
 				add_history(more);
 			char *joined = malloc(strlen(code) + strlen(more) + 2);

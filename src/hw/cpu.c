@@ -104,6 +104,7 @@ int hw_cpu_init(struct hw_cpu *cpu, const struct hw_config *cfg, const struct ra
 	}
 	cpu->l1_fast[HW_READ] = cpu->l1_fast[HW_WRITE] = first_tlb(cpu, HW_TLB_DTLB4K, HW_TLB_DTLB1G);
 	cpu->l1_fast[HW_FETCH] = first_tlb(cpu, HW_TLB_ITLB, HW_TLB_ITLB2M);
+	hw_translate_setup(cpu);
 	cpu->cr0 = HW_CR0_PE | HW_CR0_ET | HW_CR0_PG;
 	cpu->cr4 = HW_CR4_PAE | (cfg->paging_levels == 5 ? HW_CR4_LA57 : 0);
 	cpu->efer = HW_EFER_LME | HW_EFER_LMA;

@@ -120,6 +120,14 @@ struct hw_counters {
 	uint64_t pf_flush;                      /* invalidations done by #PF */
 };
 
+/* Where a TLB level caches a page of one size (fixed by the geometry). */
+struct hw_fill_plan {
+	struct hw_tlb *tlb;     /* NULL: the level holds nothing that fits */
+	uint64_t piece;         /* linear-address bits of the page within the entry's piece */
+	int8_t si;              /* the entry's shift index in tlb */
+	bool splinter;          /* the entry holds a piece of the page */
+};
+
 struct hw_event;
 typedef void (*hw_trace_fn)(void *ctx, const struct hw_event *ev);
 
@@ -139,6 +147,15 @@ struct hw_cpu {
 	struct hw_latency lat;
 	struct hw_tlb tlb[HW_NR_TLBS];
 	struct hw_tlb pwc[HW_NR_PWCS];
+	/* Fixed by the geometry: the TLBs of each level that have entries, in
+	 * probe order, and where each level caches a page of each size. */
+	struct hw_tlb *level_tlb[HW_NR_TLB_LEVELS][3];
+	uint8_t level_ntlb[HW_NR_TLB_LEVELS];
+	/* Bit j of level_live[lv]: level_tlb[lv][j] holds entries; bit c of
+	 * pwc_live: pwc[c] does (kept by the TLBs, hw_tlb_set_group). */
+	uint8_t level_live[HW_NR_TLB_LEVELS];
+	uint8_t pwc_live;
+	struct hw_fill_plan fill[HW_NR_TLB_LEVELS][HW_NR_PSIZES];
 
 	/* Architectural state. */
 	uint64_t cr0, cr2, cr3, cr4, efer;

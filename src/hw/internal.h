@@ -11,6 +11,11 @@
 #include "hw/cpu.h"
 #include "hw/trace.h"
 
+/* HW_INLINE (tlb.h) marks the small helpers of the translation path: a
+ * function that takes `bool tr` (narrate or not) is always inlined, so each
+ * caller's copy is specialised and the quiet copy carries no narration
+ * code at all. */
+
 /* ---- access rights (perm.c) ---------------------------------------------- */
 
 /* Decide an access of kind by priv to a page whose combined attributes are
@@ -26,6 +31,13 @@ uint32_t hw_pf_access_bits(const struct hw_cpu *cpu, enum hw_access kind, enum h
 
 /* ---- the page walk (walk.c) ----------------------------------------------- */
 
+/* What the entries of a walk forbade, level by level: bit 3*level + HW_ACC_*
+ * is set when the entry of that level had R/W=0, U/S=0 or XD=1. */
+#define HW_ACC_NO_W      0
+#define HW_ACC_NO_U      1
+#define HW_ACC_XD        2
+#define HW_ACC_ALL(bit)  (0x49249ULL << (bit))   /* that bit at levels 0..6 */
+
 struct hw_walk {
 	uint64_t va;            /* in: linear address, masked to va_bits */
 	bool pure;              /* in: no counters, A/D writes, PWC, narration */
@@ -35,7 +47,8 @@ struct hw_walk {
 	uint64_t page;          /* physical base of the page */
 	unsigned attrs;         /* HW_R_W | HW_R_U | HW_R_XD | pkey << 4 */
 	bool global;            /* G in the leaf and CR4.PGE */
-	int8_t deny[3];         /* first level with R/W=0, U/S=0, XD=1 (0: none) */
+	uint64_t acc;           /* what each level forbade (HW_ACC_*) */
+	unsigned refs;          /* entries read */
 	/* out, when there is no translation */
 	uint32_t error;         /* 0 (not present) or HW_PF_P | HW_PF_RSVD */
 	enum hw_rule rule;
@@ -45,18 +58,35 @@ struct hw_walk {
 
 /* Walk the paging structures for w->va from CR3, starting at the deepest
  * paging-structure-cache hit (unless pure), setting A in every non-leaf
- * entry used and caching it. Returns 0 with the leaf described in w, or -1
- * when an entry is not present or has a reserved bit set. */
+ * entry used and caching it, counting the walk, its references and their
+ * cycles. Returns 0 with the leaf described in w, or -1 when an entry is
+ * not present or has a reserved bit set. (The walk itself is inline in
+ * walk.h, for the translation path.) */
 int hw_walk(struct hw_cpu *cpu, struct hw_walk *w);
 
-/* The translation w found is used: set A, and D for a write, in the leaf. */
-void hw_walk_finish(struct hw_cpu *cpu, struct hw_walk *w, bool write);
+/* Write back entry e at pa with bits set (a locked update on real
+ * hardware), count and narrate it. Writes beyond RAM are dropped. */
+void hw_walk_set_bits(struct hw_cpu *cpu, uint64_t pa, uint64_t e, uint64_t bits, int level);
 
-/* The level whose bit made rule fail, from a walk's deny levels. */
+/* The translation w found is used: set A, and D for a write, in the leaf
+ * (unless pure, or they are set). */
+static inline void hw_walk_finish(struct hw_cpu *cpu, struct hw_walk *w, bool write)
+{
+	uint64_t bits = HW_PTE_A | (write ? HW_PTE_D : 0);
+	if (!w->pure && (w->leaf_e & bits) != bits)
+		hw_walk_set_bits(cpu, w->leaf_pa, w->leaf_e, bits, w->leaf);
+	w->leaf_e |= bits;
+}
+
+/* The level whose bit made rule fail: the first (highest) level whose
+ * entry forbade it, the leaf for other rules. */
 int hw_walk_rule_level(const struct hw_walk *w, enum hw_rule rule);
 
-/* 8 bytes of physical memory at pa; all ones beyond RAM. */
-uint64_t hw_phys_read64(const struct ram *ram, uint64_t pa);
+/* ---- translation (translate.c) ------------------------------------------ */
+
+/* Work out what each TLB level probes (cpu->slots) and where it caches
+ * each page size (fill), once the core's TLBs exist. */
+void hw_translate_setup(struct hw_cpu *cpu);
 
 /* ---- invalidation (invalidate.c) --------------------------------------- */
 

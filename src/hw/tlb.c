@@ -6,29 +6,112 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* log2 of a power of two. */
+static unsigned log2u(uint32_t v)
+{
+	return (unsigned)__builtin_ctz(v);
+}
+
+/* Every tag invalid (0), the padding of each set's tag row HW_TLB_TAG_PAD. */
+static void init_tags(struct hw_tlb *t)
+{
+	for (uint32_t s = 0; s < t->sets; s++) {
+		uint8_t *row = t->tag + (uint64_t)s * t->tag_stride;
+		memset(row, 0, t->ways);
+		memset(row + t->ways, HW_TLB_TAG_PAD, t->tag_stride - t->ways);
+	}
+}
+
+/* ---- tree-PLRU --------------------------------------------------------------
+ * Node n of a set's tree has children 2n+1 (left, lower ways) and 2n+2; its
+ * bit says where the victim is: 0 left, 1 right. Using a way turns every
+ * node on its path to point away from it. */
+
+/* The masks that mark each way used, for hw_tlb_touch: the nodes on way
+ * w's path are cleared by plru_path[2w] and those that must point right
+ * (away from a left-hand w) set by plru_path[2w+1]. */
+static void init_plru_paths(struct hw_tlb *t)
+{
+	unsigned depth = log2u(t->ways);
+	for (uint32_t w = 0; w < t->ways; w++) {
+		uint64_t keep = ~0ULL, set = 0;
+		for (unsigned d = 0, n = 0; d < depth; d++) {
+			unsigned dir = (w >> (depth - 1 - d)) & 1;
+			keep &= ~(1ULL << n);
+			set |= dir ? 0 : 1ULL << n;
+			n = 2 * n + 1 + dir;
+		}
+		t->plru_path[2 * w] = keep;
+		t->plru_path[2 * w + 1] = set;
+	}
+}
+
+/* The table behind hw_tlb_plru_victim: for every value of tree nodes 0..6,
+ * the path (as a way number of the top levels) the first min(3, depth)
+ * nodes point along. */
+static void init_plru_top(struct hw_tlb *t)
+{
+	unsigned top = t->plru_depth < 3 ? t->plru_depth : 3;
+	for (unsigned bits = 0; bits < 128; bits++) {
+		unsigned n = 0, w = 0;
+		for (unsigned d = 0; d < top; d++) {
+			unsigned dir = (bits >> n) & 1;
+			w = (w << 1) | dir;
+			n = 2 * n + 1 + dir;
+		}
+		t->plru_top[bits] = (uint8_t)w;
+	}
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+/* Allocate the arrays of t (geometry already set). Returns 0 or -ENOMEM. */
+static int alloc_arrays(struct hw_tlb *t)
+{
+	uint64_t entries = (uint64_t)t->sets * t->ways;
+	t->key = calloc(entries, sizeof *t->key);
+	t->data = calloc(entries, sizeof *t->data);
+	t->tag = malloc((size_t)t->sets * t->tag_stride);
+	if (t->repl == HW_REPL_PLRU) {
+		t->plru = calloc(t->sets, sizeof *t->plru);
+		t->plru_path = calloc(2 * (size_t)t->ways, sizeof *t->plru_path);
+	} else {
+		t->stamp = calloc(entries, sizeof *t->stamp);
+	}
+	if (!t->key || !t->data || !t->tag || (!(t->plru && t->plru_path) && !t->stamp))
+		return -ENOMEM;
+	init_tags(t);
+	if (t->plru) {
+		t->plru_depth = (uint8_t)log2u(t->ways);
+		init_plru_paths(t);
+		init_plru_top(t);
+	}
+	return 0;
+}
+
 /* See tlb.h. */
 int hw_tlb_init(struct hw_tlb *t, const struct hw_geom *g, const uint8_t *shifts, int n, int id)
 {
 	memset(t, 0, sizeof *t);
+	hw_tlb_set_group(t, &t->group_self, 0);
 	t->id = (uint8_t)id;
 	t->repl = g->repl;
+	memset(t->code_si, -1, sizeof t->code_si);
 	if (!g->entries || !n)
 		return 0;
 	t->ways = g->ways;
 	t->sets = g->entries / g->ways;
 	t->set_mask = t->sets - 1;
+	t->tag_shift = (uint8_t)(HW_TLB_KEY_VPN + log2u(t->sets));
+	t->nfree = g->entries;
+	t->tag_stride = (t->ways + 7) & ~7u;
 	t->nshift = (uint8_t)n;
 	memcpy(t->shift, shifts, (size_t)n);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		t->code[i] = (uint8_t)hw_tlb_code(shifts[i]);
-	t->key = calloc(g->entries, sizeof *t->key);
-	t->data = calloc(g->entries, sizeof *t->data);
-
-	if (g->repl == HW_REPL_PLRU)
-		t->plru = calloc(t->sets, sizeof *t->plru);
-	else
-		t->stamp = calloc(g->entries, sizeof *t->stamp);
-	if (!t->key || !t->data || (!t->plru && !t->stamp)) {
+		t->code_si[t->code[i]] = (int8_t)i;
+	}
+	if (alloc_arrays(t)) {
 		hw_tlb_destroy(t);
 		return -ENOMEM;
 	}
@@ -40,131 +123,46 @@ void hw_tlb_destroy(struct hw_tlb *t)
 {
 	free(t->key);
 	free(t->data);
+	free(t->tag);
 	free(t->stamp);
 	free(t->plru);
+	free(t->plru_path);
 	memset(t, 0, sizeof *t);
-}
-
-/* ---- tree-PLRU --------------------------------------------------------------
- * Node n of a set's tree has children 2n+1 (left, lower ways) and 2n+2; its
- * bit says where the victim is: 0 left, 1 right. Using a way turns every
- * node on its path to point away from it. */
-
-static unsigned log2u(uint32_t v)
-{
-	return (unsigned)__builtin_ctz(v);
+	memset(t->code_si, -1, sizeof t->code_si);
+	hw_tlb_set_group(t, &t->group_self, 0);
 }
 
 /* See tlb.h. */
-void hw_tlb_plru_touch(struct hw_tlb *t, uint32_t s, uint32_t w)
+void hw_tlb_set_group(struct hw_tlb *t, uint8_t *group, unsigned bit)
 {
-	unsigned depth = log2u(t->ways), n = 0;
-	uint64_t bits = t->plru[s];
-	for (unsigned d = 0; d < depth; d++) {
-		unsigned dir = (w >> (depth - 1 - d)) & 1;
-		bits = dir ? bits & ~(1ULL << n) : bits | (1ULL << n);
-		n = 2 * n + 1 + dir;
-	}
-	t->plru[s] = bits;
+	t->group = group;
+	t->group_bit = (uint8_t)(1u << bit);
+	if (t->live)
+		*group |= t->group_bit;
 }
 
-/* The way the PLRU tree of set s points at. */
-static uint32_t plru_victim(const struct hw_tlb *t, uint32_t s)
-{
-	unsigned depth = log2u(t->ways), n = 0;
-	uint32_t w = 0;
-	for (unsigned d = 0; d < depth; d++) {
-		unsigned dir = (t->plru[s] >> n) & 1;
-		w = (w << 1) | dir;
-		n = 2 * n + 1 + dir;
-	}
-	return w;
-}
-
-/* The least recently used way of set s (LRU). */
-static uint32_t lru_victim(const struct hw_tlb *t, uint32_t s)
-{
-	const uint64_t *st = &t->stamp[(uint64_t)s * t->ways];
-	uint32_t oldest = 0;
-	for (uint32_t w = 1; w < t->ways; w++)
-		if (st[w] < st[oldest])
-			oldest = w;
-	return oldest;
-}
-
-/* The way of set s to fill with key p: the entry already holding that page
- * for the same PCID (or globally), else the first invalid way, else the
- * least recently used (LRU) or the one the tree points at (PLRU). */
-static uint32_t fill_way(const struct hw_tlb *t, uint32_t s, uint64_t p)
-{
-	const uint64_t *k = &t->key[(uint64_t)s * t->ways];
-	uint32_t invalid = t->ways;
-	for (uint32_t w = 0; w < t->ways; w++) {
-		uint64_t ignore = ((k[w] | p) & HW_TLB_KEY_G) ? HW_TLB_KEY_G | HW_TLB_KEY_PCID : 0;
-		if (k[w] && !((k[w] ^ p) & ~ignore))
-			return w;
-		if (!k[w] && invalid == t->ways)
-			invalid = w;
-	}
-	if (invalid < t->ways)
-		return invalid;
-	return t->plru ? plru_victim(t, s) : lru_victim(t, s);
-}
-
-/* The index into shift[] of the shift an entry key holds. */
-static int key_shift_index(const struct hw_tlb *t, uint64_t k)
-{
-	unsigned code = (unsigned)(k >> HW_TLB_KEY_CODE) & 7;
-	for (int i = 0; i < t->nshift; i++)
-		if (t->code[i] == code)
-			return i;
-	return 0;
-}
+/* ---- lookup and replacement ------------------------------------------ */
 
 /* Empty slot i, keeping the per-size counts. */
 static void drop(struct hw_tlb *t, uint64_t i)
 {
-	t->nvalid[key_shift_index(t, t->key[i])]--;
+	int si = t->code_si[(t->key[i] >> HW_TLB_KEY_CODE) & 7];
+	if (!--t->nvalid[si])
+		hw_tlb_size_emptied(t, si);
+	t->nfree++;
 	t->key[i] = 0;
+	t->tag[i / t->ways * t->tag_stride + i % t->ways] = 0;
 }
-
-
-/* ---- lookup and fill --------------------------------------------------- */
 
 /* See tlb.h. */
 int64_t hw_tlb_lookup(struct hw_tlb *t, uint64_t va, unsigned pcid)
 {
-	for (int si = 0; si < t->nshift; si++) {
-		if (!t->nvalid[si])
-			continue;
-		uint64_t vpn = va >> t->shift[si];
-		int64_t i = hw_tlb_find(t, vpn, si, pcid);
-		if (i >= 0) {
-			hw_tlb_touch(t, (uint32_t)(i / t->ways), (uint32_t)(i % t->ways));
+	for (unsigned m = t->live; m; m &= m - 1) {
+		int64_t i = hw_tlb_lookup_si(t, va, __builtin_ctz(m), pcid);
+		if (i >= 0)
 			return i;
-		}
 	}
 	return -1;
-}
-
-/* See tlb.h. */
-bool hw_tlb_insert(struct hw_tlb *t, uint64_t va, int si, unsigned pcid, bool global, uint64_t data)
-{
-	if (!t->sets)
-		return false;
-	uint64_t vpn = va >> t->shift[si];
-	uint32_t s = (uint32_t)(vpn & t->set_mask);
-	uint64_t key = hw_tlb_key(t, vpn, si, pcid) | (global ? HW_TLB_KEY_G : 0);
-	uint32_t w = fill_way(t, s, key);
-	uint64_t at = (uint64_t)s * t->ways + w;
-	bool evicted = t->key[at] && t->key[at] != key;
-	if (t->key[at])
-		drop(t, at);
-	t->key[at] = key;
-	t->nvalid[si]++;
-	t->data[at] = data;
-	hw_tlb_touch(t, s, w);
-	return evicted;
 }
 
 /* ---- invalidation ------------------------------------------------------ */
@@ -225,6 +223,17 @@ static uint32_t inv_splintered(struct hw_tlb *t, const struct hw_inv *f)
 	return n;
 }
 
+/* Does t still hold a piece of a larger page? After a flush that left
+ * none, INVLPG goes back to probing only the sets of its address. */
+static bool holds_splinters(const struct hw_tlb *t)
+{
+	for (uint64_t i = 0; i < (uint64_t)t->sets * t->ways; i++)
+		if (t->key[i] && hw_psize_shift((enum hw_psize)((t->data[i] >> HW_R_SIZE_SHIFT) & 3)) >
+					 hw_tlb_key_shift(t->key[i]))
+			return true;
+	return false;
+}
+
 /* See tlb.h. */
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 {
@@ -234,6 +243,8 @@ uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 	if (!f->by_va) {
 		for (uint32_t s = 0; s < t->sets; s++)
 			n += inv_set(t, s, -1, 0, f);
+		if (t->splinters)                   /* the whole TLB was visited anyway */
+			t->splinters = holds_splinters(t);
 		return n;
 	}
 	for (int si = 0; si < t->nshift; si++)

@@ -90,9 +90,13 @@ struct hw_event {
 };
 
 /* Emit an event built from designated initializers, only when tracing. */
-#define hw_emit(cpu_, ...)                                                        \
+#define hw_emit(cpu_, ...) hw_emit_if(true, cpu_, __VA_ARGS__)
+
+/* The same in code specialised by a constant on: with on false nothing is
+ * emitted and nothing is tested. */
+#define hw_emit_if(on_, cpu_, ...)                                                \
 	do {                                                                      \
-		if (__builtin_expect((cpu_)->trace != NULL, 0)) {                  \
+		if ((on_) && __builtin_expect((cpu_)->trace != NULL, 0)) {         \
 			struct hw_event ev_ = { .cpu = (cpu_)->id,                   \
 				.paging_levels = (cpu_)->paging_levels, __VA_ARGS__ }; \
 			(cpu_)->trace((cpu_)->trace_ctx, &ev_);                    \

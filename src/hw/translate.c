@@ -9,10 +9,18 @@
  * is clear is a miss: the walk sets D in RAM. A walk that translates fills
  * the STLB and the L1 TLB; a page size a level does not hold is splintered
  * into the largest size it does.
+ *
+ * Speed: the slow path is one function (slow_core) compiled twice, quiet
+ * and narrated, so the quiet copy tests nothing about narration; where
+ * each level probes and fills is worked out once per core (hw_translate_
+ * setup); TLBs and caches with no entries are skipped by a mask; a fill
+ * into a level that has just missed skips the search for an old entry;
+ * allowed accesses are decided by the permission table; cycles are
+ * charged once per translation.
  */
 #include "hw/translate.h"
 
-#include "hw/internal.h"
+#include "hw/walk.h"
 
 #define NO_TLB 0xff
 
@@ -23,7 +31,9 @@ static const uint8_t level_tlbs[HW_NR_TLB_LEVELS][4] = {
 	[HW_L2] = { HW_TLB_STLB, HW_TLB_STLB1G, NO_TLB },
 };
 
-enum probe { MISS, HIT, FAULTED };
+/* What a TLB level said: no entry (MISS), an entry that cannot serve a
+ * write because it is clean (CLEAN, a miss too), a hit, or a fault. */
+enum probe { MISS, CLEAN, HIT, FAULTED };
 
 /* ---- results --------------------------------------------------------------- */
 
@@ -41,9 +51,10 @@ static struct hw_xlat xlat_exc(int vector, uint32_t code, uint64_t cr2)
 }
 
 /* The translation is done: narrate it and return it. */
-static struct hw_xlat finish(struct hw_cpu *cpu, uint64_t va, uint64_t pa, unsigned shift, unsigned attrs)
+HW_INLINE struct hw_xlat finish(struct hw_cpu *cpu, uint64_t va, uint64_t pa, unsigned shift, unsigned attrs,
+				bool tr)
 {
-	hw_emit(cpu, .type = HW_EV_DONE, .va = va, .value = pa, .page_shift = (uint8_t)shift);
+	hw_emit_if(tr, cpu, .type = HW_EV_DONE, .va = va, .value = pa, .page_shift = (uint8_t)shift);
 	return xlat_ok(pa, shift, attrs);
 }
 
@@ -72,7 +83,7 @@ static void narrate_perm(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, e
 
 /* Count a miss at the L1 for kind (and the STLB when l2) resolved by a
  * page of size bucket (HW_NR_PSIZES: no translation). */
-static void count_miss(struct hw_cpu *cpu, enum hw_access kind, unsigned bucket, bool l2)
+static inline void count_miss(struct hw_cpu *cpu, enum hw_access kind, unsigned bucket, bool l2)
 {
 	cpu->ctr.tlb_miss[kind == HW_FETCH ? HW_L1I : HW_L1D][bucket]++;
 	if (l2)
@@ -81,49 +92,71 @@ static void count_miss(struct hw_cpu *cpu, enum hw_access kind, unsigned bucket,
 
 /* ---- TLB levels ---------------------------------------------------------- */
 
-/* Decide an access that hit entry (k, d) of level lv: see probe_level. */
-static enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
-			     enum hw_priv priv, uint64_t k, uint64_t d, struct hw_xlat *x)
+/* Decide an access that hit entry (k, d) of level lv: see probe_level.
+ * The permission table answers the common case (allowed, and dirty for a
+ * write) with one load; the rest, and narration, take hw_perm_check. */
+HW_INLINE enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
+				enum hw_priv priv, uint64_t k, uint64_t d, struct hw_xlat *x, bool tr)
 {
-	enum hw_rule rule;
+	enum hw_rule rule = HW_RULE_ALLOWED;
 	unsigned size = (unsigned)(d >> HW_R_SIZE_SHIFT) & 3;
-	uint32_t err = hw_perm_check(cpu, (unsigned)(d & 0xff), kind, priv, cpu->ac, &rule);
-	if (!err && kind == HW_WRITE && !(d & HW_R_D)) {
-		cpu->ctr.dirty_miss++;
-		narrate_perm(cpu, va, kind, priv, HW_RULE_CLEAN, 0, (unsigned)d);
-		return MISS;
+	uint32_t err = 0;
+	if (tr || !cpu->perm[cpu->ac][priv][kind][d & 0xff]) {
+		err = hw_perm_check(cpu, (unsigned)(d & 0xff), kind, priv, cpu->ac, &rule);
+		if (!err && kind == HW_WRITE && !(d & HW_R_D)) {
+			cpu->ctr.dirty_miss++;
+			narrate_perm(cpu, va, kind, priv, HW_RULE_CLEAN, 0, (unsigned)d);
+			return CLEAN;
+		}
 	}
 	cpu->ctr.tlb_hit[lv][size]++;
-	narrate_perm(cpu, va, kind, priv, rule, 0, (unsigned)d);
+	if (tr)
+		narrate_perm(cpu, va, kind, priv, rule, 0, (unsigned)d);
 	if (err) {
 		*x = raise_pf(cpu, va, err, rule, 0, 0, (unsigned)d);
 		return FAULTED;
 	}
 	uint64_t pa = (d & HW_PTE_ADDR_MASK) | (va & ((1ULL << hw_tlb_key_shift(k)) - 1));
-	*x = finish(cpu, va, pa, hw_psize_shift((enum hw_psize)size), (unsigned)d);
+	*x = finish(cpu, va, pa, hw_psize_shift((enum hw_psize)size), (unsigned)d, tr);
 	return HIT;
 }
 
-/* Look va up in the TLBs of level lv. HIT: the access is allowed and *x
- * holds the translation. FAULTED: the cached rights forbid it and *x holds
- * the #PF. MISS: no entry, or a write through a clean one. *k and *d get
+/* Look mva up in the page sizes of t in live (those with entries, maybe
+ * less the one the inline path probed), smallest first; on a hit, mark the
+ * entry used. Returns the entry index or -1. */
+HW_INLINE int64_t probe_sizes(struct hw_tlb *t, unsigned live, uint64_t mva, unsigned pcid)
+{
+	for (; live; live &= live - 1) {
+		int64_t i = hw_tlb_lookup_si(t, mva, __builtin_ctz(live), pcid);
+		if (i >= 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Look va up in the TLBs of level lv that hold entries (skip: the inline
+ * path has probed the smallest size of the first; narration names every
+ * TLB of the level). HIT: the access is allowed and *x holds the
+ * translation. FAULTED: the cached rights forbid it and *x holds the #PF.
+ * MISS or CLEAN: no entry, or a write through a clean one. *k and *d get
  * the entry that hit. */
-static enum probe probe_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
-			      enum hw_priv priv, struct hw_xlat *x, uint64_t *k, uint64_t *d)
+HW_INLINE enum probe probe_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
+				 enum hw_priv priv, struct hw_xlat *x, uint64_t *k, uint64_t *d, bool skip, bool tr)
 {
 	uint64_t mva = va & cpu->va_mask;
-	for (const uint8_t *id = level_tlbs[lv]; *id != NO_TLB; id++) {
-		struct hw_tlb *t = &cpu->tlb[*id];
-		if (!t->sets)
-			continue;
-		int64_t i = hw_tlb_lookup(t, mva, cpu->pcid);
-		hw_emit(cpu, .type = HW_EV_TLB_PROBE, .va = va, .tlb = *id, .hit = i >= 0,
-			.page_shift = (uint8_t)(i >= 0 ? hw_tlb_key_shift(t->key[i]) : 0));
+	unsigned m = tr ? (1u << cpu->level_ntlb[lv]) - 1 : cpu->level_live[lv];
+	for (; m; m &= m - 1) {
+		int j = __builtin_ctz(m);
+		struct hw_tlb *t = cpu->level_tlb[lv][j];
+		unsigned live = t->live & (j == 0 && skip ? ~1u : ~0u);
+		int64_t i = live ? probe_sizes(t, live, mva, cpu->pcid) : -1;
+		hw_emit_if(tr, cpu, .type = HW_EV_TLB_PROBE, .va = va, .tlb = t->id, .hit = i >= 0,
+			   .page_shift = (uint8_t)(i >= 0 ? hw_tlb_key_shift(t->key[i]) : 0));
 		if (i < 0)
 			continue;
 		*k = t->key[i];
 		*d = t->data[i];
-		return decide_hit(cpu, lv, va, kind, priv, *k, *d, x);
+		return decide_hit(cpu, lv, va, kind, priv, *k, *d, x, tr);
 	}
 	return MISS;
 }
@@ -155,68 +188,152 @@ static bool pick_target(struct hw_cpu *cpu, enum hw_tlb_level lv, unsigned shift
 	return best != NULL;
 }
 
-/* Cache the translation of mva to the page at page (1 << shift bytes) with
- * low attribute bits and global flag in level lv. */
-static void fill_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t mva, uint64_t page, unsigned shift,
-		       uint64_t low, bool global)
+/* The probe order of level lv: its TLBs that have entries, each a member
+ * of the level's live mask. */
+static void setup_level(struct hw_cpu *cpu, enum hw_tlb_level lv)
 {
-	struct hw_tlb *t;
-	int si;
-	if (!pick_target(cpu, lv, shift, &t, &si))
-		return;
-	unsigned es = t->shift[si];
-	uint64_t base = page | (mva & ((1ULL << shift) - 1) & ~((1ULL << es) - 1));
-	bool evicted = hw_tlb_insert(t, mva, si, cpu->pcid, global, base | low);
-	t->splinters |= es < shift;
-	cpu->ctr.fills[t->id]++;
-	cpu->ctr.evictions[t->id] += evicted;
-	hw_emit(cpu, .type = HW_EV_TLB_FILL, .va = mva, .tlb = t->id, .page_shift = (uint8_t)es,
-		.count = evicted, .value = base);
+	int n = 0;
+	for (const uint8_t *id = level_tlbs[lv]; *id != NO_TLB; id++)
+		if (cpu->tlb[*id].sets) {
+			hw_tlb_set_group(&cpu->tlb[*id], &cpu->level_live[lv], (unsigned)n);
+			cpu->level_tlb[lv][n++] = &cpu->tlb[*id];
+		}
+	cpu->level_ntlb[lv] = (uint8_t)n;
 }
 
-/* Refill the L1 for kind from STLB entry (k, d), which translated va to x. */
-static void refill_l1(struct hw_cpu *cpu, enum hw_access kind, uint64_t va, const struct hw_xlat *x,
-		      uint64_t k, uint64_t d)
+/* Where level lv caches a page of size ps, and how a piece of it is cut. */
+static void setup_fill(struct hw_cpu *cpu, enum hw_tlb_level lv, enum hw_psize ps)
+{
+	struct hw_fill_plan *f = &cpu->fill[lv][ps];
+	unsigned shift = hw_psize_shift(ps);
+	int si;
+	*f = (struct hw_fill_plan){ 0 };
+	if (!pick_target(cpu, lv, shift, &f->tlb, &si))
+		return;
+	unsigned es = f->tlb->shift[si];
+	f->si = (int8_t)si;
+	f->piece = ((1ULL << shift) - 1) & ~((1ULL << es) - 1);
+	f->splinter = es < shift;
+}
+
+/* See internal.h. */
+void hw_translate_setup(struct hw_cpu *cpu)
+{
+	for (int c = 0; c < HW_NR_PWCS; c++)
+		hw_tlb_set_group(&cpu->pwc[c], &cpu->pwc_live, (unsigned)c);
+	for (int lv = 0; lv < HW_NR_TLB_LEVELS; lv++) {
+		setup_level(cpu, (enum hw_tlb_level)lv);
+		for (int ps = 0; ps < HW_NR_PSIZES; ps++)
+			setup_fill(cpu, (enum hw_tlb_level)lv, (enum hw_psize)ps);
+	}
+}
+
+/* Cache the translation of mva to the page at page (of size ps) with low
+ * attribute bits and global flag in level lv, where hw_translate_setup
+ * said it goes. absent: the level was probed for mva and had no entry. */
+HW_INLINE void fill_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t mva, uint64_t page, enum hw_psize ps,
+			  uint64_t low, bool global, bool absent, bool tr)
+{
+	const struct hw_fill_plan *f = &cpu->fill[lv][ps];
+	struct hw_tlb *t = f->tlb;
+	if (!t)
+		return;
+	uint64_t base = page | (mva & f->piece);
+	unsigned id = t->id;
+	bool evicted = hw_tlb_insert(t, mva, f->si, cpu->pcid, global, base | low, absent);
+	if (f->splinter)
+		t->splinters = true;
+	cpu->ctr.fills[id]++;
+	cpu->ctr.evictions[id] += evicted;
+	hw_emit_if(tr, cpu, .type = HW_EV_TLB_FILL, .va = mva, .tlb = (uint8_t)id,
+		   .page_shift = (uint8_t)t->shift[f->si], .count = evicted, .value = base);
+}
+
+/* Refill the L1 for kind from STLB entry (k, d), which translated va to x;
+ * absent as for fill_level. */
+HW_INLINE void refill_l1(struct hw_cpu *cpu, enum hw_access kind, uint64_t va, const struct hw_xlat *x,
+			 uint64_t k, uint64_t d, bool absent, bool tr)
 {
 	uint64_t page = x->pa & ~((1ULL << x->page_shift) - 1);
-	fill_level(cpu, kind == HW_FETCH ? HW_L1I : HW_L1D, va & cpu->va_mask, page, x->page_shift,
-		   d & 0xfff, k & HW_TLB_KEY_G);
+	enum hw_psize ps = (enum hw_psize)((d >> HW_R_SIZE_SHIFT) & 3);
+	fill_level(cpu, kind == HW_FETCH ? HW_L1I : HW_L1D, va & cpu->va_mask, page, ps, d & 0xfff,
+		   k & HW_TLB_KEY_G, absent, tr);
 }
 
 /* ---- the walk path ---------------------------------------------------------- */
 
+/* The walk w found a leaf: check the access (the permission table first,
+ * as on a hit), set A/D and fill the STLB and L1 (absent_l1, absent_l2:
+ * those levels were probed for va and had no entry). */
+HW_INLINE struct hw_xlat walk_done(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv,
+				   struct hw_walk *w, bool absent_l1, bool absent_l2, bool tr)
+{
+	enum hw_rule rule = HW_RULE_ALLOWED;
+	uint32_t err = 0;
+	if (tr || !cpu->perm[cpu->ac][priv][kind][(w->attrs & 0xff) | HW_R_D])
+		err = hw_perm_check(cpu, w->attrs, kind, priv, cpu->ac, &rule);
+	if (tr)
+		narrate_perm(cpu, va, kind, priv, rule, hw_walk_rule_level(w, rule), w->attrs);
+	if (err) {
+		count_miss(cpu, kind, HW_NR_PSIZES, true);
+		return raise_pf(cpu, va, err, rule, hw_walk_rule_level(w, rule), 0, w->attrs);
+	}
+	hw_walk_finish(cpu, w, kind == HW_WRITE);
+	enum hw_psize size = hw_level_psize(w->leaf);
+	unsigned shift = hw_level_shift(w->leaf);
+	uint64_t low = (w->attrs & 0xff) | ((w->leaf_e & HW_PTE_D) ? HW_R_D : 0) | (uint64_t)size << HW_R_SIZE_SHIFT;
+	fill_level(cpu, HW_L2, w->va, w->page, size, low, w->global, absent_l2, tr);
+	fill_level(cpu, kind == HW_FETCH ? HW_L1I : HW_L1D, w->va, w->page, size, low, w->global, absent_l1, tr);
+	count_miss(cpu, kind, size, true);
+	return finish(cpu, va, w->page | (va & ((1ULL << shift) - 1)), shift, w->attrs, tr);
+}
+
 /* Translate va by walking the paging structures, then check, set A/D and
- * fill the STLB and L1. */
-static struct hw_xlat walk_path(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv)
+ * fill the STLB and L1. Charges cycles, those of the TLB probes included,
+ * once. */
+HW_INLINE struct hw_xlat walk_path(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv,
+				   uint64_t cycles, bool absent_l1, bool absent_l2, bool tr)
 {
 	struct hw_walk w = { .va = va & cpu->va_mask };
-	enum hw_rule rule;
-	if (hw_walk(cpu, &w)) {
+	int r = hw_walk_core(cpu, &w, &cycles, false, tr);
+	cpu->ctr.walk_refs += w.refs;
+	cpu->ctr.cycles += cycles + (uint64_t)w.refs * cpu->lat.walk_ref;
+	if (__builtin_expect(r != 0, 0)) {
 		count_miss(cpu, kind, HW_NR_PSIZES, true);
 		return raise_pf(cpu, va, w.error | hw_pf_access_bits(cpu, kind, priv), w.rule, w.level,
 				w.rsvd_bits, 0);
 	}
-	uint32_t err = hw_perm_check(cpu, w.attrs, kind, priv, cpu->ac, &rule);
-	narrate_perm(cpu, va, kind, priv, rule, hw_walk_rule_level(&w, rule), w.attrs);
-	if (err) {
-		count_miss(cpu, kind, HW_NR_PSIZES, true);
-		return raise_pf(cpu, va, err, rule, hw_walk_rule_level(&w, rule), 0, w.attrs);
+	return walk_done(cpu, va, kind, priv, &w, absent_l1, absent_l2, tr);
+}
+
+/* The translation past the L1 probe the inline path made (skip) or not,
+ * specialised by tr (narrate). */
+HW_INLINE struct hw_xlat slow_core(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv,
+				   bool skip, bool tr)
+{
+	struct hw_xlat x;
+	uint64_t k = 0, d = 0;
+	enum hw_tlb_level l1 = kind == HW_FETCH ? HW_L1I : HW_L1D;
+	uint64_t cycles = cpu->lat.l1_hit;
+	enum probe r1 = probe_level(cpu, l1, va, kind, priv, &x, &k, &d, skip, tr);
+	if (r1 >= HIT) {
+		cpu->ctr.cycles += cycles;
+		return x;
 	}
-	hw_walk_finish(cpu, &w, kind == HW_WRITE);
-	enum hw_psize size = hw_level_psize(w.leaf);
-	unsigned shift = hw_level_shift(w.leaf);
-	uint64_t low = (w.attrs & 0xff) | ((w.leaf_e & HW_PTE_D) ? HW_R_D : 0) | (uint64_t)size << HW_R_SIZE_SHIFT;
-	fill_level(cpu, HW_L2, w.va, w.page, shift, low, w.global);
-	fill_level(cpu, kind == HW_FETCH ? HW_L1I : HW_L1D, w.va, w.page, shift, low, w.global);
-	count_miss(cpu, kind, size, true);
-	return finish(cpu, va, w.page | (va & ((1ULL << shift) - 1)), shift, w.attrs);
+	cycles += cpu->lat.stlb_hit;
+	enum probe r = probe_level(cpu, HW_L2, va, kind, priv, &x, &k, &d, false, tr);
+	if (r <= CLEAN)
+		return walk_path(cpu, va, kind, priv, cycles, r1 == MISS && !tr, r == MISS && !tr, tr);
+	cpu->ctr.cycles += cycles;
+	count_miss(cpu, kind, r == HIT ? (unsigned)(d >> HW_R_SIZE_SHIFT) & 3 : HW_NR_PSIZES, false);
+	if (r == HIT)
+		refill_l1(cpu, kind, va, &x, k, d, r1 == MISS && !tr, tr);
+	return x;
 }
 
 /* See translate.h. */
 struct hw_xlat hw_translate_slow(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv)
 {
-	struct hw_xlat x;
-	uint64_t k = 0, d = 0;
 	if ((unsigned)kind >= HW_NR_ACCESS || (unsigned)priv >= HW_NR_PRIV)
 		return xlat_exc(hw_cpu_raise(cpu, HW_EXC_UD, HW_RULE_BAD_ARG), 0, 0);
 	cpu->ctr.access[kind]++;
@@ -227,17 +344,16 @@ struct hw_xlat hw_translate_slow(struct hw_cpu *cpu, uint64_t va, enum hw_access
 			.rule = HW_RULE_NONCANONICAL);
 		return xlat_exc(HW_EXC_GP, 0, 0);
 	}
-	cpu->ctr.cycles += cpu->lat.l1_hit;
-	if (probe_level(cpu, kind == HW_FETCH ? HW_L1I : HW_L1D, va, kind, priv, &x, &k, &d) != MISS)
-		return x;
-	cpu->ctr.cycles += cpu->lat.stlb_hit;
-	enum probe r = probe_level(cpu, HW_L2, va, kind, priv, &x, &k, &d);
-	if (r == MISS)
-		return walk_path(cpu, va, kind, priv);
-	count_miss(cpu, kind, r == HIT ? (unsigned)(d >> HW_R_SIZE_SHIFT) & 3 : HW_NR_PSIZES, false);
-	if (r == HIT)
-		refill_l1(cpu, kind, va, &x, k, d);
-	return x;
+	if (cpu->trace)
+		return slow_core(cpu, va, kind, priv, false, true);
+	return slow_core(cpu, va, kind, priv, false, false);
+}
+
+/* See translate.h. */
+struct hw_xlat hw_translate_l1_miss(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv)
+{
+	cpu->ctr.access[kind]++;
+	return slow_core(cpu, va, kind, priv, true, false);
 }
 
 /* See translate.h. */

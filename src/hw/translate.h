@@ -34,6 +34,11 @@ hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv 
 /* Everything but the inline L1 hit. */
 struct hw_xlat hw_translate_slow(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv);
 
+/* The same after the inline path missed: narration off, kind and priv
+ * valid, va canonical, and the smallest page size of cpu->l1_fast[kind]
+ * probed without a match (so it is not probed again). */
+struct hw_xlat hw_translate_l1_miss(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv);
+
 /* The same walk and checks against the page tables now in RAM, with no
  * caches and no side effects: no TLB/PWC use or fill, no A/D writes, no
  * CR2, no counters, no narration. The reference for differential tests. */
@@ -53,10 +58,12 @@ struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_acc
 int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_access kind,
 	      enum hw_priv priv, struct hw_exception *exc);
 
-/* Every paging-structure read of a walk goes through here: counts the
- * reference and its cycles, returns the 8 bytes at pa (all ones beyond RAM,
- * as a read of unbacked physical memory returns on a PC). */
-uint64_t hw_walk_read(struct hw_cpu *cpu, uint64_t pa);
+/* 8 bytes of physical memory at pa; all ones beyond RAM (RAM is at least
+ * RAM_MIN_BYTES, so size - 8 does not wrap). */
+static inline uint64_t hw_phys_read64(const struct ram *ram, uint64_t pa)
+{
+	return pa <= ram->size - 8 ? ram_read64(ram, pa) : ~0ULL;
+}
 
 /* ---- the inline hit path ---------------------------------------------------- */
 
@@ -69,8 +76,9 @@ static inline bool hw_canonical(const struct hw_cpu *cpu, uint64_t va)
 }
 
 /* See above. Hits in the first L1 TLB for the kind, in its smallest page
- * size, with rights that need no walk, return here; the rest go slow.
- * Always inlined, so the result stays in registers. */
+ * size, with rights that need no walk, return here; a miss there goes on
+ * with hw_translate_l1_miss, the rest with hw_translate_slow. Always
+ * inlined, so the result stays in registers. */
 static inline __attribute__((always_inline)) struct hw_xlat
 hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv)
 {
@@ -85,7 +93,7 @@ hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv 
 				continue;
 			uint64_t d = t->data[(uint64_t)s * t->ways + w];
 			if (!cpu->perm[cpu->ac][priv][kind][d & 0xff])
-				break;
+				return hw_translate_slow(cpu, va, kind, priv);
 			unsigned size = (unsigned)(d >> HW_R_SIZE_SHIFT) & 3;
 			hw_tlb_touch(t, s, w);
 			cpu->ctr.access[kind]++;
@@ -98,6 +106,7 @@ hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv 
 				.pkey = (uint8_t)((d >> HW_R_PKEY_SHIFT) & 0xF),
 			};
 		}
+		return hw_translate_l1_miss(cpu, va, kind, priv);
 	}
 	return hw_translate_slow(cpu, va, kind, priv);
 }

@@ -123,20 +123,34 @@ static uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t l
 	}
 }
 
-/* MAP_32BIT's window: bottom-up from 1 GiB (moved up to 32 MiB at random
- * under randomisation) to 2 GiB (Linux: find_start_end). */
-static uint64_t map_32bit_area(struct kernel *k, struct mm_struct *mm, uint64_t len)
+/* MAP_32BIT: bottom-up in the second gigabyte, where code of the small
+ * model can reach it (Linux: find_start_end and the bottom-up
+ * arch_get_unmapped_area); with randomisation the start moves by up to
+ * 32 MiB. The hint counts when it fits there. -ENOMEM when nothing does. */
+static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, uint64_t addr,
+				       uint64_t len)
 {
-	uint64_t begin = 0x40000000;
+	uint64_t begin = 0x40000000, end = 0x80000000, a;
+
 	if (k->sysctl.randomize_va_space)
 		begin += (get_random_u64(k) % (0x02000000 >> PAGE_SHIFT)) << PAGE_SHIFT;
-	return unmapped_area(k, mm, len, begin, 0x80000000);
+	if (len > end)
+		return -ENOMEM;
+	if (addr) {
+		addr = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		if (end - len >= addr && (!vma || addr + len <= vm_start_gap(vma)))
+			return (int64_t)addr;
+	}
+	if ((a = unmapped_area(k, mm, len, begin, end)))
+		return (int64_t)a;
+	return -ENOMEM;
 }
 
 /* x86's choice of an address for len bytes with hint addr (Linux:
  * arch_get_unmapped_area_topdown): the hint if it is free, else top-down
  * below mmap_base (the whole space for a hint above 47 bits), else
- * bottom-up; MAP_32BIT goes bottom-up in its window. -ENOMEM when nothing
+ * bottom-up; MAP_32BIT searches the second gigabyte. -ENOMEM when nothing
  * fits. */
 static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t addr,
 				      uint64_t len, unsigned long flags)
@@ -145,6 +159,8 @@ static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, ui
 
 	if (len > mm->task_size)
 		return -ENOMEM;
+	if (flags & MAP_32BIT)
+		return get_unmapped_area_32bit(k, mm, addr, len);
 	if (addr) {
 		addr &= ~(PAGE_SIZE - 1);
 		bool valid = mm->task_size - len >= addr &&
@@ -155,8 +171,6 @@ static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, ui
 		if (addr > DEFAULT_MAP_WINDOW && k->paging_levels == 5)
 			high += mm->task_size - DEFAULT_MAP_WINDOW;
 	}
-	if (flags & MAP_32BIT)
-		return (a = map_32bit_area(k, mm, len)) ? (int64_t)a : -ENOMEM;
 	if ((a = unmapped_area_topdown(k, mm, len, PAGE_SIZE, high)))
 		return (int64_t)a;
 	uint64_t end = addr > DEFAULT_MAP_WINDOW ? mm->task_size : DEFAULT_MAP_WINDOW;

@@ -175,19 +175,18 @@ static struct lcache *check_cache(lua_State *L, struct lmachine **lm)
 /* m:kmem_cache_create{name=, size=, align=, flags=, ctor=} → cache */
 static int m_kmem_cache_create(lua_State *L)
 {
+	static const char fn[] = "kmem_cache_create";
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	const lua_Integer zero = 0;
 	luaL_checktype(L, 2, LUA_TTABLE);
-	lua_getfield(L, 2, "name");
-	lua_getfield(L, 2, "size");
-	lua_getfield(L, 2, "align");
-	lua_getfield(L, 2, "flags");
-	lua_getfield(L, 2, "ctor");
-	const char *name = luaL_checkstring(L, 3);
-	lua_Integer size = luaL_checkinteger(L, 4), align = luaL_optinteger(L, 5, 0);
+	const char *name = lmmsim_field_string(L, 2, "name", NULL, true, fn);
+	lua_Integer size = lmmsim_field_integer(L, 2, "size", NULL, fn);
+	lua_Integer align = lmmsim_field_integer(L, 2, "align", &zero, fn);
+	const char *flags = lmmsim_field_string(L, 2, "flags", "", false, fn);
+	const char *ctor = lmmsim_field_string(L, 2, "ctor", NULL, false, fn);
 	luaL_argcheck(L, size > 0, 2, "size must be positive");
 	luaL_argcheck(L, align >= 0, 2, "align must not be negative");
-	int h = mmsim_kmem_cache_create(lm->m, name, (size_t)size, (size_t)align, luaL_optstring(L, 6, ""),
-					luaL_optstring(L, 7, NULL));
+	int h = mmsim_kmem_cache_create(lm->m, name, (size_t)size, (size_t)align, flags, ctor);
 	if (h < 0)
 		return lmmsim_fail(L, lm->m, h);
 	struct lcache *c = lua_newuserdatauv(L, sizeof *c, 1);
@@ -223,8 +222,19 @@ static int cache_op(lua_State *L, int (*op)(mmsim_machine *, int), int (*op_addr
 	return 1;
 }
 static int c_free(lua_State *L) { return cache_op(L, NULL, mmsim_kmem_cache_free); }
-static int c_shrink(lua_State *L) { return cache_op(L, mmsim_kmem_cache_shrink, NULL); }
 static int c_destroy(lua_State *L) { return cache_op(L, mmsim_kmem_cache_destroy, NULL); }
+
+/* c:shrink() → the number of empty slabs given back to the page allocator */
+static int c_shrink(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lcache *c = check_cache(L, &lm);
+	int freed = mmsim_kmem_cache_shrink(lm->m, c->handle);
+	if (freed < 0)
+		return lmmsim_fail(L, lm->m, freed);
+	lua_pushinteger(L, freed);
+	return 1;
+}
 
 /* c:info() → {name=, active_objs=, num_objs=, objsize=, ...} */
 static int c_info(lua_State *L)

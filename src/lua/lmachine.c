@@ -31,6 +31,8 @@ struct lmachine *lmmsim_check_machine(lua_State *L, int idx)
 	struct lmachine *lm = luaL_checkudata(L, idx, LMMSIM_MACHINE);
 	if (!lm->m)
 		luaL_error(L, "the machine was closed");
+	if (lm->narrating)
+		luaL_error(L, "the machine is busy: its explain function cannot call it");
 	lm->L = L;
 	return lm;
 }
@@ -62,11 +64,47 @@ unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const 
 		return 0;
 	if (lua_type(L, idx) == LUA_TNUMBER)
 		return (unsigned long)luaL_checkinteger(L, idx);
-	const char *text = luaL_checkstring(L, idx);
+	if (lua_type(L, idx) != LUA_TSTRING)
+		luaL_error(L, "%s: %s flags must be text or an integer, got a %s", fname, kind,
+			   luaL_typename(L, idx));
+	const char *text = lua_tostring(L, idx);
 	unsigned long v;
 	char why[200];
 	if (mmsim_parse_flags(kind, text, &v, why, sizeof why))
 		luaL_error(L, "%s: %s", fname, why);
+	return v;
+}
+
+/* See lmmsim.h. */
+lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua_Integer *def,
+				 const char *fname)
+{
+	int type = lua_getfield(L, t, key), isint;
+	lua_Integer v = lua_tointegerx(L, -1, &isint);
+	lua_pop(L, 1);
+	if (type == LUA_TNIL && def)
+		return *def;
+	if (type == LUA_TNIL)
+		return luaL_error(L, "%s: %s is required", fname, key);
+	if (type != LUA_TNUMBER || !isint)
+		return luaL_error(L, "%s: %s must be an integer, got a %s", fname, key,
+				  type == LUA_TNUMBER ? "float" : lua_typename(L, type));
+	return v;
+}
+
+/* See lmmsim.h. */
+const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char *def, bool required,
+				const char *fname)
+{
+	int type = lua_getfield(L, t, key);
+	const char *v = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	lua_pop(L, 1);
+	if (type == LUA_TNIL && required)
+		luaL_error(L, "%s: %s is required", fname, key);
+	if (type == LUA_TNIL)
+		return def;
+	if (!v)
+		luaL_error(L, "%s: %s must be a string, got a %s", fname, key, lua_typename(L, type));
 	return v;
 }
 
@@ -123,8 +161,12 @@ static void narrate(void *ctx, const char *line)
 	lua_State *L = lm->L;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, lm->explain_ref);
 	lua_pushstring(L, line);
-	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-		snprintf(lm->explain_error, sizeof lm->explain_error, "%s", lua_tostring(L, -1));
+	lm->narrating = true;
+	int status = lua_pcall(L, 1, 0, 0);
+	lm->narrating = false;
+	if (status != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		snprintf(lm->explain_error, sizeof lm->explain_error, "%s", msg ? msg : "(not a string)");
 		lua_pop(L, 1);
 	}
 }
@@ -191,8 +233,12 @@ static int l_machine(lua_State *L)
 
 	if (!lua_isnoneornil(L, 1))
 		luaL_checktype(L, 1, LUA_TTABLE);
-	if (lua_istable(L, 1) && lua_getfield(L, 1, "preset") != LUA_TNIL)
-		preset = luaL_checkstring(L, -1);
+	if (lua_istable(L, 1) && lua_getfield(L, 1, "preset") != LUA_TNIL) {
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "mmsim.machine: preset: a %s is not a preset name",
+					  luaL_typename(L, -1));
+		preset = lua_tostring(L, -1);
+	}
 	mmsim_config *c = mmsim_config_new(preset, &err);
 	if (!c && err == -ENOENT)
 		return luaL_error(L, "mmsim.machine: unknown preset '%s' (mmsim presets lists them)", preset);
@@ -238,10 +284,12 @@ static int l_machine(lua_State *L)
 		lm->explain_stdout = true;
 		mmsim_explain(lm->m, narrate, lm);
 	}
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &machines_key);   /* for the final report */
-	lua_pushvalue(L, -2);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	lua_pop(L, 1);
+	if (d && d->report) {
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &machines_key);   /* for the final report */
+		lua_pushvalue(L, -2);
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+		lua_pop(L, 1);
+	}
 	return 1;
 }
 
@@ -268,10 +316,8 @@ static int m_spawn(lua_State *L)
 	const char *name = "a.out";
 	lua_Integer core = 0;
 	if (lua_istable(L, 2)) {
-		if (lua_getfield(L, 2, "name") != LUA_TNIL)
-			name = luaL_checkstring(L, -1);
-		if (lua_getfield(L, 2, "core") != LUA_TNIL)
-			core = luaL_checkinteger(L, -1);
+		name = lmmsim_field_string(L, 2, "name", name, false, "spawn");
+		core = lmmsim_field_integer(L, 2, "core", &core, "spawn");
 	} else if (!lua_isnoneornil(L, 2)) {
 		name = luaL_checkstring(L, 2);
 	}
@@ -312,11 +358,13 @@ static int m_stats(lua_State *L)
 static int m_set(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	const char *name = luaL_checkstring(L, 2);
 	char buf[64];
 	const char *v = config_value(L, 3, buf, sizeof buf);
 	if (!v)
 		return luaL_argerror(L, 3, "a number, string or boolean");
-	int err = mmsim_sysctl_set(lm->m, luaL_checkstring(L, 2), v);
+	int err = mmsim_sysctl_set(lm->m, name, v);
+	lmmsim_raise_explain_error(L, lm);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushboolean(L, 1);
@@ -333,6 +381,12 @@ static int m_get(lua_State *L)
 	int err = mmsim_sysctl_get(lm->m, name, buf, sizeof buf);
 	if (err == -ENOENT)
 		err = mmsim_machine_config_get(lm->m, name, buf, sizeof buf);
+	if (err == -ENOENT) {
+		lua_pushnil(L);
+		lua_pushstring(L, "ENOENT");
+		lua_pushfstring(L, "%s: no sysctl or configuration key of that name", name);
+		return 3;
+	}
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	char *end;
@@ -394,6 +448,8 @@ static int m_tasks(lua_State *L)
 static int m_close(lua_State *L)
 {
 	struct lmachine *lm = luaL_checkudata(L, 1, LMMSIM_MACHINE);
+	if (lm->narrating)
+		return luaL_error(L, "the machine is busy: its explain function cannot close it");
 	if (lm->m) {
 		mmsim_machine_free(lm->m);
 		lm->m = NULL;
@@ -462,6 +518,10 @@ static int l_proc_paths(lua_State *L) { return push_names(L, mmsim_proc_path); }
 static int l_flags(lua_State *L)
 {
 	const char *kind = luaL_checkstring(L, 1);
+	unsigned long none;
+	char why[200];
+	if (mmsim_parse_flags(kind, "", &none, why, sizeof why))
+		return luaL_error(L, "mmsim.flags: %s", why);
 	if (lua_type(L, 2) == LUA_TNUMBER) {
 		char buf[256];
 		mmsim_format_flags(kind, (unsigned long)luaL_checkinteger(L, 2), buf, sizeof buf);

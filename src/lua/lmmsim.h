@@ -22,6 +22,9 @@ struct lmmsim_defaults {
 	const char *preset;            /* NULL: "default" */
 	const char *const *overrides;  /* "key=value" strings, NULL-terminated */
 	bool explain;                  /* narrate to stdout */
+	bool report;                   /* keep every machine for the final report
+					* (--json); otherwise a machine the script
+					* drops is collected */
 };
 void lmmsim_set_defaults(lua_State *L, const struct lmmsim_defaults *d);
 
@@ -43,9 +46,12 @@ struct lmachine {
 	bool explain_stdout;
 	char preset[32];
 	char explain_error[256];       /* the narrator failed: raised after the call */
+	bool narrating;                /* inside the narrator: the machine is mid-operation */
 };
 
-/* The open machine at index idx (raises a Lua error when closed). */
+/* The open machine at index idx. Raises a Lua error when it is closed, or
+ * when called from its own explain function (the machine is in the middle
+ * of an operation and cannot take another). */
 struct lmachine *lmmsim_check_machine(lua_State *L, int idx);
 
 /* Push a process object for pid of the machine at index midx. */
@@ -64,6 +70,18 @@ void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm);
 /* Flags at index idx: a string ("private|anonymous", "rw") of kind, an
  * integer, or nil (0). Raises a Lua error naming fname for bad text. */
 unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname);
+
+/* Field key of the table at index t as an integer: *def when the field is
+ * absent (def NULL: it is required). Raises a Lua error naming fname and
+ * key when it is missing or not an integer. */
+lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua_Integer *def,
+				 const char *fname);
+
+/* Field key of the table at index t as a string (the table keeps it
+ * alive): def when absent, unless required. Raises a Lua error naming
+ * fname and key when it is missing but required, or not a string. */
+const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char *def, bool required,
+				const char *fname);
 
 /* Register the process methods in the module (lprocess.c). */
 void lmmsim_open_process(lua_State *L);

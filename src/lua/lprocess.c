@@ -48,14 +48,12 @@ static uint64_t check_addr(lua_State *L, int idx)
 
 /* ---- tasks ---------------------------------------------------------------------- */
 
-/* A core argument: a number, or {core=N}, or the default. */
-static int opt_core(lua_State *L, int idx, int def)
+/* A core argument of fname: a number, or {core=N}, or the default. */
+static int opt_core(lua_State *L, int idx, int def, const char *fname)
 {
 	if (lua_istable(L, idx)) {
-		lua_getfield(L, idx, "core");
-		int core = lua_isnil(L, -1) ? def : (int)luaL_checkinteger(L, -1);
-		lua_pop(L, 1);
-		return core;
+		lua_Integer d = def;
+		return (int)lmmsim_field_integer(L, idx, "core", &d, fname);
 	}
 	return (int)luaL_optinteger(L, idx, def);
 }
@@ -69,7 +67,7 @@ static int p_thread(lua_State *L)
 	int err = mmsim_task_info(lm->m, p->pid, &info);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
-	int tid = mmsim_thread(lm->m, p->pid, opt_core(L, 2, info.core));
+	int tid = mmsim_thread(lm->m, p->pid, opt_core(L, 2, info.core, "thread"));
 	lmmsim_raise_explain_error(L, lm);
 	if (tid < 0)
 		return lmmsim_fail(L, lm->m, tid);
@@ -83,7 +81,7 @@ static int p_fork(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	int child = mmsim_fork(lm->m, p->pid, opt_core(L, 2, -1));
+	int child = mmsim_fork(lm->m, p->pid, opt_core(L, 2, -1, "fork"));
 	lmmsim_raise_explain_error(L, lm);
 	if (child < 0)
 		return lmmsim_fail(L, lm->m, child);
@@ -164,21 +162,16 @@ static int p_mmap(lua_State *L)
 	unsigned long prot, flags;
 	int fd = -1;
 	if (lua_istable(L, 2)) {
-		lua_getfield(L, 2, "addr");
-		addr = (uint64_t)luaL_optinteger(L, -1, 0);
-		lua_getfield(L, 2, "len");
-		if (lua_isnil(L, -1))
-			return luaL_error(L, "mmap: len is required");
-		len = (uint64_t)luaL_checkinteger(L, -1);
+		const lua_Integer zero = 0, none = -1;
+		addr = (uint64_t)lmmsim_field_integer(L, 2, "addr", &zero, "mmap");
+		len = (uint64_t)lmmsim_field_integer(L, 2, "len", NULL, "mmap");
+		fd = (int)lmmsim_field_integer(L, 2, "fd", &none, "mmap");
+		off = (uint64_t)lmmsim_field_integer(L, 2, "offset", &zero, "mmap");
 		lua_getfield(L, 2, "prot");
 		prot = lmmsim_check_flags(L, -1, "prot", "mmap");
 		lua_getfield(L, 2, "flags");
 		flags = lua_isnil(L, -1) ? MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS
 					 : lmmsim_check_flags(L, -1, "map", "mmap");
-		lua_getfield(L, 2, "fd");
-		fd = (int)luaL_optinteger(L, -1, -1);
-		lua_getfield(L, 2, "offset");
-		off = (uint64_t)luaL_optinteger(L, -1, 0);
 	} else {
 		addr = (uint64_t)luaL_optinteger(L, 2, 0);
 		len = check_addr(L, 3);
@@ -411,15 +404,20 @@ static int p_touch(lua_State *L)
 
 /* ---- views --------------------------------------------------------------------------- */
 
-/* The text of /proc/<pid>/<file>. */
+/* The text of /proc/<pid>/<file>; nil, "ESRCH" for a dead process, as
+ * every other method. */
 static int proc_view(lua_State *L, const char *file)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
+	struct mmsim_task_info info;
 	char path[64], *text;
 	size_t len;
+	int err = mmsim_task_info(lm->m, p->pid, &info);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
 	snprintf(path, sizeof path, "/proc/%d/%s", p->pid, file);
-	int err = mmsim_proc_read(lm->m, path, &text, &len);
+	err = mmsim_proc_read(lm->m, path, &text, &len);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushlstring(L, text, len);

@@ -7,18 +7,45 @@ pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# expect NAME EXIT_CODE GREP_PATTERN -- ARGS...   (pattern searched in stdout+stderr)
-expect() {
-	local name=$1 code=$2 pattern=$3
-	shift 4
-	"$MMSIM" "$@" >"$tmp/out" 2>&1
-	local rc=$?
+# judge NAME WANT_CODE RC GREP_PATTERN: the verdict on $tmp/out, the output
+# of a run that exited with RC.
+judge() {
+	local name=$1 code=$2 rc=$3 pattern=$4
 	if [[ $rc -ne $code ]] || ! grep -qE -- "$pattern" "$tmp/out"; then
 		echo "FAIL $name: exit $rc (want $code), output:"
 		sed 's/^/    /' "$tmp/out" | head -20
 		fail=$((fail + 1))
 	else
 		pass=$((pass + 1))
+	fi
+}
+
+# expect NAME EXIT_CODE GREP_PATTERN -- ARGS...   (pattern searched in stdout+stderr)
+expect() {
+	local name=$1 code=$2 pattern=$3
+	shift 4
+	"$MMSIM" "$@" >"$tmp/out" 2>&1
+	judge "$name" "$code" $? "$pattern"
+}
+
+# expect_in NAME EXIT_CODE GREP_PATTERN INPUT -- ARGS...   (INPUT on standard input)
+expect_in() {
+	local name=$1 code=$2 pattern=$3 input=$4
+	shift 5
+	"$MMSIM" "$@" <<<"$input" >"$tmp/out" 2>&1
+	judge "$name" "$code" $? "$pattern"
+}
+
+# check NAME COMMAND...   (passes when the command succeeds)
+check() {
+	local name=$1
+	shift
+	if "$@" >"$tmp/check" 2>&1; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name:"
+		sed 's/^/    /' "$tmp/check" | head -20
+		fail=$((fail + 1))
 	fi
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make install` into a scratch root, then build and run a program against the
-# installed header, library and pkg-config file. Prints "N passed, N failed".
+# installed header, library and pkg-config file, load the installed Lua module
+# from lua5.4, and check the manual page. Prints "N passed, N failed".
 set -u
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -18,5 +19,28 @@ check cc -std=c17 -Wall -Werror tests/install/consumer.c $flags -o "$root/consum
 out=$("$root/consumer" 2>&1)
 check grep -q '^Node 0, zone      DMA ' <<<"$out"
 check "$root/usr/bin/mmsim" --version
+
+# the manual page, and a clean one
+check test -f "$root/usr/share/man/man1/mmsim.1"
+if command -v groff >/dev/null; then
+	check test -z "$(groff -man -Tutf8 -ww -z docs/mmsim.1 2>&1)"
+fi
+if command -v man >/dev/null; then
+	check man -l "$root/usr/share/man/man1/mmsim.1" >/dev/null
+fi
+
+# the Lua module, loaded by a plain lua5.4
+check test -f "$root/usr/lib/lua/5.4/mmsim.so"
+if command -v lua5.4 >/dev/null; then
+	out=$(lua5.4 -e "package.cpath = '$root/usr/lib/lua/5.4/?.so;' .. package.cpath
+		local mmsim = require 'mmsim'
+		assert(package.searchpath('mmsim', package.cpath):find('$root', 1, true))
+		local m <close> = mmsim.machine{preset = 'teaching'}
+		local p = m:spawn{name = 'installed'}
+		local a = p:mmap{len = 4096, prot = 'rw'}
+		assert(p:write(a, 'from lua5.4'))
+		print(mmsim.version, p:read(a, 11), p:stats().minflt, m:check())" 2>&1)
+	check grep -qx "[0-9.]*	from lua5.4	1	0" <<<"$out"
+fi
 echo "install: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

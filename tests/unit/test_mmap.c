@@ -326,3 +326,18 @@ Test(mmap, madvise_flags_are_recorded_and_split)
 	cr_assert_eq(do_madvise(&t->k, p, b + 1, PG, MADV_WILLNEED), -EINVAL, "unaligned start");
 	cr_assert_eq(do_madvise(&t->k, p, b, PG, 99), -EINVAL, "unknown advice");
 }
+
+/* MAP_32BIT goes bottom-up in the second gigabyte, as measured on Linux
+ * 6.18 (setarch -R): 0x40000000, 0x40001000, ...; a 2 MiB length comes back
+ * 2 MiB-aligned (0x40200000 after three pages); a free hint there is taken. */
+Test(mmap, map_32bit_stays_in_the_second_gigabyte)
+{
+	unsigned long f = MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT;
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40000000L);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ | PROT_WRITE, f, -1, 0), 0x40001000L);
+	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40002000L);
+	cr_assert_eq(do_mmap(&t->k, p, 0, 2 * MB, PROT_READ | PROT_WRITE, f, -1, 0), 0x40200000L);
+	cr_assert_eq(do_mmap(&t->k, p, 0x50000000, PG, PROT_READ, f, -1, 0), 0x50000000L);
+	cr_assert_eq(do_mmap(&t->k, p, 0, 2048 * MB, PROT_READ, f | MAP_NORESERVE, -1, 0), -ENOMEM,
+		     "more than the second gigabyte holds");
+}

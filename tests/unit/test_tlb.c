@@ -396,6 +396,22 @@ static void an_stlb_splinter_refills_the_l1_with_the_whole_page(void)
 	pt_free(t);
 }
 
+/* A full flush that leaves no piece of a large page lets INVLPG probe only
+ * its own sets again, instead of scanning the whole TLB for pieces. */
+static void a_full_flush_forgets_the_splinters(void)
+{
+	struct pt *t = pt_new("teaching", 4);
+	uint64_t va = 0x0000004000000000ULL;
+	pt_map(t, t->root, va, 0, HW_LVL_PDPT, PT_USER_RW, PT_TABLE, 0);
+	hw_translate(t->cpu, va, HW_READ, HW_USER);
+	struct hw_tlb *l1 = &t->cpu->tlb[HW_TLB_DTLB2M];
+	cr_assert(l1->splinters, "a piece of a 1G page went in");
+	struct hw_inv all = { .pcid = -1, .global = true, .nonglobal = true };
+	hw_tlb_invalidate(l1, &all);
+	cr_assert_not(l1->splinters, "none is left");
+	pt_free(t);
+}
+
 /* Hits, misses, and a stale entry until INVLPG. */
 Test(tlb, hits_misses_and_stale_entries)
 {
@@ -450,4 +466,5 @@ Test(tlb, splintered_large_pages)
 {
 	a_1g_page_is_splintered_where_no_1g_tlb_exists();
 	an_stlb_splinter_refills_the_l1_with_the_whole_page();
+	a_full_flush_forgets_the_splinters();
 }
