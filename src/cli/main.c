@@ -56,12 +56,15 @@ static const struct subcommand {
 	  "--all prints every operation. Exit 0 when they agree, 1 when they differ\n"
 	  "or the script fails, 2 on usage errors, 3 when it cannot run here.\n" },
 	{ "inspect", cli_inspect, "memory forensics of a real process: VMAs, pages, frames",
-	  "mmsim inspect [--pages] [--json FILE] PID\n\n"
+	  "mmsim inspect [--pages] [--unprivileged] [--json FILE] PID\n\n"
 	  "For each VMA of the real process PID (from /proc/PID/maps): its pages\n"
 	  "present, swapped, on the zero page, in huge pages, mapped exclusively or\n"
 	  "shared (pagemap, /proc/kpageflags, /proc/kpagecount), like pmap -X.\n"
-	  "--pages lists every present or swapped page, with its physical address\n"
-	  "when privileged (frame numbers are hidden without CAP_SYS_ADMIN).\n" },
+	  "--pages lists every present or swapped page, with its frame, physical\n"
+	  "address, mapcount and page flags when privileged (Linux hides frame\n"
+	  "numbers from processes without CAP_SYS_ADMIN). --unprivileged shows what\n"
+	  "such a process sees. --json FILE writes the same as JSON. Exit 0, 1 when\n"
+	  "the process cannot be read, 2 on usage errors.\n" },
 };
 #define NR_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
 

@@ -20,3 +20,10 @@ expect proc-ram-override 0 '^MemTotal: +[0-9]+ kB$' -- proc -o ram=64M /proc/mem
 golden demo "$here/golden/demo.txt" -- demo
 expect demo-small 0 'zone DMA ' -- demo -o ram=16M
 expect demo-args 2 'usage: mmsim demo' -- demo extra
+expect inspect-help 0 'usage: mmsim inspect \[--pages\] \[--unprivileged\]' -- inspect --help
+expect inspect-no-pid 2 'usage: mmsim inspect' -- inspect
+expect inspect-bad-pid 2 "'-3' is not a process id" -- inspect -- -3
+expect inspect-bad-option 2 "unknown option '--frames'" -- inspect --frames 1
+expect diff-help 0 'usage: mmsim diff' -- diff --help
+expect diff-no-script 2 'usage: mmsim diff' -- diff
+expect diff-missing-script 2 'cannot read /nonexistent.lua' -- diff /nonexistent.lua

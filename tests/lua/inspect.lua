@@ -1,0 +1,160 @@
+-- `mmsim inspect PID` on a real process with a known layout: a host-backend
+-- process (a real process of this machine) maps and touches memory, then
+-- `mmsim inspect` reads it from the outside. Needs Linux and root.
+local T = require("check")
+
+local bin = os.getenv("MMSIM")
+if not bin then T.skip("MMSIM is not set") end
+local ok, m = pcall(mmsim.host, {})
+if not ok then T.skip("no host backend here: " .. tostring(m)) end
+local id = io.popen("id -u"):read("l")
+if id ~= "0" then T.skip("inspect's frame numbers need root (uid " .. tostring(id) .. ")") end
+
+local P = 4096
+local p = m:spawn{}
+
+-- C: 4 shared anonymous pages, written, then read by a child: shared, "file"
+local c = assert(p:mmap{len = 4 * P, prot = "rw", flags = "shared|anonymous"})
+assert(p:touch(c, 4 * P, "w"))
+-- D: 6 private pages written before fork: copy-on-write, shared with the child
+local d = assert(p:mmap{len = 6 * P, prot = "rw"})
+assert(p:madvise(d, 6 * P, "nohugepage"))
+assert(p:touch(d, 6 * P, "w"))
+-- E: a PROT_NONE reservation: nothing resident, not walked
+local e = assert(p:mmap{len = 1024 * P, prot = "none"})
+local child = assert(p:fork())
+assert(child:touch(c, 4 * P, "r"))
+-- After the fork, the parent's own mappings:
+-- A: 16 private pages, 5 written: present and exclusive
+local a = assert(p:mmap{len = 16 * P, prot = "rw"})
+assert(p:madvise(a, 16 * P, "nohugepage"))
+assert(p:madvise(a, 16 * P, "dontfork"))      -- a flag of its own: no merge with D
+assert(p:touch(a, 5 * P, "w"))
+-- B: 8 private pages, 3 read: the shared zero page
+local b = assert(p:mmap{len = 8 * P, prot = "r"})
+assert(p:madvise(b, 8 * P, "nohugepage"))
+assert(p:touch(b, 3 * P, "r"))
+
+local function run(args)
+	local f = assert(io.popen(bin .. " inspect " .. args .. " " .. p.pid .. " 2>&1"))
+	local out = f:read("a")
+	local _, _, rc = f:close()
+	return out, rc
+end
+
+-- The summary row of the VMA at addr: its columns by name.
+local function row(out, addr)
+	local key = string.format("%x", addr)
+	for line in out:gmatch("[^\n]+") do
+		local f = {}
+		for w in line:gmatch("%S+") do f[#f + 1] = w end
+		if f[1] == key then
+			return { kb = tonumber(f[2]), perm = f[3], pages = tonumber(f[4]), present = tonumber(f[5]),
+				 swapped = tonumber(f[6]), zero = f[7], thp = tonumber(f[8]), excl = tonumber(f[9]),
+				 shared = f[10] }
+		end
+	end
+	error("no row for " .. key .. " in:\n" .. out)
+end
+
+local out, rc = run("")
+T.eq(rc, 0, "exit code")
+T.match(out, "^pid " .. p.pid .. " %(", "header names the process")
+T.has(out, "frame numbers shown", "root sees frames")
+local r = row(out, a)
+T.eq(r.kb, 64, "A kbytes")
+T.eq(r.perm, "rw-p", "A perms")
+T.eq(r.pages, 16, "A pages")
+T.eq(r.present, 5, "A present")
+T.eq(r.excl, 5, "A exclusive")
+T.eq(r.shared, "0", "A shared")
+T.eq(r.zero, "0", "A zero")
+-- this kernel maps the zero page on read faults, or (some builds) a fresh page
+local zero = m:get("zero_page") == "1"
+r = row(out, b)
+T.eq(r.present, 3, "B present")
+T.eq(r.zero, zero and "3" or "0", "B on the zero page")
+T.eq(r.excl, zero and 0 or 3, "B: the zero page is nobody's own")
+T.eq(r.shared, "0", "B: the zero page is not counted as shared")
+r = row(out, c)
+T.eq(r.perm, "rw-s", "C perms")
+T.eq(r.present, 4, "C present")
+T.eq(r.shared, "4", "C shared with the child")
+T.eq(r.excl, 0, "C exclusive")
+r = row(out, d)
+T.eq(r.present, 6, "D present")
+T.eq(r.shared, "6", "D: copy-on-write pages are mapped by both")
+T.eq(r.excl, 0, "D exclusive")
+r = row(out, e)
+T.eq(r.perm, "---p", "E perms")
+T.eq(r.present, 0, "E present")
+
+-- The child writes D: it gets copies, the parent's pages are its own again
+assert(child:touch(d, 6 * P, "w"))
+out = run("")
+r = row(out, d)
+T.eq(r.shared, "0", "D after the child's writes: not shared")
+T.eq(r.excl, 6, "D after the child's writes: exclusive")
+
+-- --pages: each page with its frame; the physical address matches pagemap
+local function page_line(text, addr)
+	return text:match("\n%s+" .. string.format("%x", addr) .. " present[^\n]*")
+end
+out, rc = run("--pages")
+T.eq(rc, 0, "--pages exit code")
+local phys = assert(p:virt_to_phys(a + 2 * P))
+local line = page_line(out, a + 2 * P)
+T.ok(line, "--pages lists A's third page")
+T.has(line, string.format("phys %#x", phys), "its physical address")
+T.has(line, "excl", "exclusive")
+T.has(line, "ANON", "kpageflags")
+T.has(line, "mapcount 1", "kpagecount")
+line = page_line(out, b)
+T.has(line, zero and "ZERO_PAGE" or "ANON", "B's page: the zero page, or its own")
+line = page_line(out, c)
+T.has(line, "file", "shared anonymous memory is file-backed (shmem)")
+T.has(line, "mapcount 2", "mapped by parent and child")
+T.eq(page_line(out, a + 5 * P), nil, "untouched pages are not listed")
+
+-- --unprivileged: what a user sees: flags, no frames; Shared from smaps
+out, rc = run("--unprivileged --pages")
+T.eq(rc, 0, "--unprivileged exit code")
+T.has(out, "frame numbers hidden", "says the frames are hidden")
+T.eq(out:find("phys 0x", 1, true), nil, "no physical address shown")
+T.has(out, "pfn hidden", "pages say their frame is hidden")
+r = row(out, a)
+T.eq(r.present, 5, "unprivileged: A present")
+T.eq(r.excl, 5, "unprivileged: A exclusive")
+T.eq(r.zero, "-", "unprivileged: zero-page count needs frames")
+r = row(out, c)
+T.eq(r.shared, "4", "unprivileged: C shared, from smaps")
+
+-- --json
+local tmp = os.tmpname()
+out, rc = run("--pages --json " .. tmp)
+T.eq(rc, 0, "--json exit code")
+local j = assert(io.open(tmp)):read("a")
+os.remove(tmp)
+T.has(j, '"frames_visible": true', "json: frames visible")
+T.has(j, '"pid": ' .. p.pid, "json: pid")
+T.has(j, string.format('"start": "%x"', a), "json: A")
+T.has(j, string.format('"phys": "%#x"', phys & ~0xfff), "json: a page's physical address")
+
+-- errors
+out, rc = run("")
+T.eq(rc, 0, "still fine")
+local f = io.popen(bin .. " inspect 2147483 2>&1")
+out = f:read("a")
+_, _, rc = f:close()
+T.eq(rc, 1, "no such process: exit 1")
+T.has(out, "no process 2147483", "names the pid")
+f = io.popen(bin .. " inspect 12abc 2>&1")
+out = f:read("a")
+_, _, rc = f:close()
+T.eq(rc, 2, "not a pid: exit 2")
+T.has(out, "'12abc' is not a process id", "says so")
+
+child:exit()
+p:exit()
+m:close()
+T.done()
