@@ -5,6 +5,8 @@
 
 #include "mmsim.h"
 
+#include "api_helpers.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,20 +15,6 @@
 #define PG 4096ULL
 #define RW (MMSIM_PROT_READ | MMSIM_PROT_WRITE)
 #define ANON (MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS)
-
-static mmsim_machine *boot_with(const char *key, const char *value)
-{
-	int err;
-	char eb[200];
-	mmsim_config *c = mmsim_config_new(NULL, &err);
-	mmsim_machine *m;
-	cr_assert_eq(mmsim_config_set(c, "ram", "256M", eb, sizeof eb), 0);
-	if (key)
-		cr_assert_eq(mmsim_config_set(c, key, value, eb, sizeof eb), 0, "%s", eb);
-	cr_assert_eq(mmsim_machine_new(c, &m, eb, sizeof eb), 0, "%s", eb);
-	mmsim_config_free(c);
-	return m;
-}
 
 /* The text of /proc/<pid>/<file> (caller frees). */
 __attribute__((noinline)) static char *view(mmsim_machine *m, int pid, const char *file)

@@ -1,0 +1,11 @@
+/* tests/unit/api_helpers.h — machines for tests of the public API. */
+#ifndef MMSIM_TEST_API_HELPERS_H
+#define MMSIM_TEST_API_HELPERS_H
+
+#include "mmsim.h"
+
+/* A machine of the default preset with 256 MiB of RAM and, when key is not
+ * NULL, key set to value; the test fails when either is refused. */
+mmsim_machine *boot_with(const char *key, const char *value);
+
+#endif
