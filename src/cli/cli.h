@@ -10,7 +10,8 @@
 	"  --machine PRESET   start from a machine preset (default: default)\n"       \
 	"  -o KEY=VALUE       override one setting (e.g. -o ram=8G -o cores=4)\n"    \
 	"  --seed N           the random seed (same seed, same output)\n"            \
-	"  --json FILE        write the final counters of every machine to FILE\n"   \
+	"  --json FILE        write a JSON report to FILE (the final counters of\n"   \
+	"                     every machine; diff and inspect: their own report)\n" \
 	"  -h, --help         describe the command\n"
 
 #define CLI_MAX_OVERRIDES 64

@@ -39,10 +39,41 @@ static int traceback(lua_State *L)
 	return 1;
 }
 
+/* A script read from standard input ("-"), kept for both runs. */
+struct script {
+	char *text;                    /* NULL: the file argv[0] */
+	size_t len;
+};
+
+/* Read all of standard input into s. 0, or 1 after printing why. */
+static int read_stdin(struct script *s)
+{
+	size_t cap = 0;
+	for (;;) {
+		if (s->len == cap) {
+			char *t = realloc(s->text, cap = cap ? cap * 2 : 8192);
+			if (!t) {
+				fprintf(stderr, "mmsim diff: out of memory reading standard input\n");
+				return 1;
+			}
+			s->text = t;
+		}
+		size_t n = fread(s->text + s->len, 1, cap - s->len, stdin);
+		s->len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(stdin)) {
+		fprintf(stderr, "mmsim diff: cannot read standard input\n");
+		return 1;
+	}
+	return 0;
+}
+
 /* Run the script on one side into run. 0, or 1 when the Lua state could
  * not be made. */
-static int run_side(struct cli *cli, struct diff_run *run, const struct mmsim_host_settings *host, int argc,
-		    char **argv)
+static int run_side(struct cli *cli, struct diff_run *run, const struct mmsim_host_settings *host,
+		    const struct script *src, int argc, char **argv)
 {
 	struct lmmsim_defaults d;
 	lua_State *L = cli_lua_new(cli, &d, false);
@@ -58,7 +89,7 @@ static int run_side(struct cli *cli, struct diff_run *run, const struct mmsim_ho
 	}
 	lua_setglobal(L, "arg");
 	lua_pushcfunction(L, traceback);
-	int status = luaL_loadfile(L, argv[0]);
+	int status = src->text ? luaL_loadbuffer(L, src->text, src->len, "=stdin") : luaL_loadfile(L, argv[0]);
 	if (status == LUA_OK) {
 		for (int i = 1; i < argc; i++)
 			lua_pushstring(L, argv[i]);
@@ -83,35 +114,25 @@ static void run_free(struct diff_run *run)
 	free(run->error);
 }
 
-/* See cli.h. */
-int cli_diff(struct cli *cli, int argc, char **argv)
+/* Probe the host, run both sides and report. The exit code. */
+static int compare(struct cli *cli, const struct script *src, int argc, char **argv)
 {
 	struct mmsim_host_settings host;
 	struct diff_run sim = { .side = DIFF_SIM }, hst = { .side = DIFF_HOST };
 	char why[256];
 	json_t *report = NULL;
-	if (argc < 1) {
-		fprintf(stderr, "usage: %s", cli->usage);
-		return 2;
-	}
-	FILE *f = fopen(argv[0], "r");
-	if (!f) {
-		fprintf(stderr, "mmsim diff: cannot read %s\n", argv[0]);
-		return 2;
-	}
-	fclose(f);
 	if (mmsim_host_probe(&host, why, sizeof why)) {
 		printf("mmsim diff %s: SKIPPED: %s\n", argv[0], why);
 		return EXIT_SKIPPED;
 	}
-	if (run_side(cli, &sim, &host, argc, argv))
+	if (run_side(cli, &sim, &host, src, argc, argv))
 		return 1;
 	if (sim.skip[0]) {
 		printf("mmsim diff %s: SKIPPED: %s\n", argv[0], sim.skip);
 		run_free(&sim);
 		return EXIT_SKIPPED;
 	}
-	if (run_side(cli, &hst, &host, argc, argv)) {
+	if (run_side(cli, &hst, &host, src, argc, argv)) {
 		run_free(&sim);
 		return 1;
 	}
@@ -125,5 +146,31 @@ int cli_diff(struct cli *cli, int argc, char **argv)
 	run_free(&sim);
 	run_free(&hst);
 	fflush(stdout);
+	return rc;
+}
+
+/* See cli.h. SCRIPT "-" is read from standard input, once, for both runs. */
+int cli_diff(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 1) {
+		fprintf(stderr, "usage: %s", cli->usage);
+		return 2;
+	}
+	struct script src = { 0 };
+	if (!strcmp(argv[0], "-")) {
+		if (read_stdin(&src)) {
+			free(src.text);
+			return 1;
+		}
+	} else {
+		FILE *f = fopen(argv[0], "r");
+		if (!f) {
+			fprintf(stderr, "mmsim diff: cannot read %s\n", argv[0]);
+			return 2;
+		}
+		fclose(f);
+	}
+	int rc = compare(cli, &src, argc, argv);
+	free(src.text);
 	return rc;
 }

@@ -146,7 +146,7 @@ static int compare_vma(struct tally *t, const char *proc, json_t *a, json_t *b, 
 		printf("  %s: only %s has %s %s\n", proc, a_is_sim ? "the simulator" : "the host", range,
 		       text_of(a, "name", buf[0], sizeof buf[0]));
 		note(t, "state", where, "VMA", a_is_sim ? "present" : "absent", a_is_sim ? "absent" : "present",
-		     expect);
+		     covers(expect, "VMA"));
 		return 1;
 	}
 	if (!a_is_sim)
@@ -190,7 +190,7 @@ static void compare_state(struct tally *t, json_t *s, json_t *h)
 		size_t i;
 		if (!other) {
 			printf("  %s: alive on the simulator only\n", pid);
-			note(t, "state", pid, "process", "alive", "gone", expect);
+			note(t, "state", pid, "process", "alive", "gone", covers(expect, "process"));
 			continue;
 		}
 		json_array_foreach(list, i, v)
@@ -203,7 +203,7 @@ static void compare_state(struct tally *t, json_t *s, json_t *h)
 	json_object_foreach(ph, pid, list)
 		if (!json_object_get(ps, pid)) {
 			printf("  %s: alive on the host only\n", pid);
-			note(t, "state", pid, "process", "gone", "alive", expect);
+			note(t, "state", pid, "process", "gone", "alive", covers(expect, "process"));
 		}
 	if (t->differ + t->expected == before && expect)
 		note(t, "stale expectation", name, "no difference", "-", "-", NULL);

@@ -53,7 +53,8 @@ static const struct subcommand {
 	  "operation, where results, errno, signals or page-fault counts differ, and\n"
 	  "at mmsim.checkpoint(NAME) and the end, where the script's VMAs (relative\n"
 	  "bounds, permissions, flags, names), pagemap bits or smaps fields differ.\n"
-	  "--all prints every operation. Exit 0 when they agree, 1 when they differ\n"
+	  "SCRIPT \"-\" is read from standard input. --all prints every operation.\n"
+	  "Exit 0 when they agree, 1 when they differ\n"
 	  "or the script fails, 2 on usage errors, 3 when it cannot run here.\n" },
 	{ "inspect", cli_inspect, "memory forensics of a real process: VMAs, pages, frames",
 	  "mmsim inspect [--pages] [--unprivileged] [--json FILE] PID\n\n"
@@ -91,7 +92,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(f, "\ncommon options:\n%s\n`mmsim COMMAND --help` describes one command.\n"
-		   "Exit codes: 0 success, 1 the script or operation failed, 2 usage error.\n",
+		   "Exit codes: 0 success, 1 the script or operation failed, 2 usage error,\n"
+		   "3 (diff) the script cannot be compared on this machine.\n",
 		CLI_COMMON_OPTIONS);
 }
 

@@ -47,11 +47,20 @@ static int l_host(lua_State *L)
 	return 1;
 }
 
-/* mmsim.checkpoint(name), mmsim.expect_difference(ref, what): markers for
- * mmsim diff, which replaces them; nothing to do in a plain run. */
-static int l_marker(lua_State *L)
+/* mmsim.checkpoint(name): a marker for mmsim diff, which replaces it;
+ * nothing to do in a plain run but check the argument. */
+static int l_checkpoint(lua_State *L)
 {
 	luaL_checkstring(L, 1);
+	return 0;
+}
+
+/* mmsim.expect_difference(ref, what [, field]): as l_checkpoint. */
+static int l_expect_difference(lua_State *L)
+{
+	luaL_checkstring(L, 1);
+	luaL_checkstring(L, 2);
+	luaL_optstring(L, 3, NULL);
 	return 0;
 }
 
@@ -59,7 +68,7 @@ static int l_marker(lua_State *L)
 void lmmsim_open_host(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
-		{ "host", l_host }, { "checkpoint", l_marker }, { "expect_difference", l_marker },
+		{ "host", l_host }, { "checkpoint", l_checkpoint }, { "expect_difference", l_expect_difference },
 		{ NULL, NULL },
 	};
 	luaL_setfuncs(L, fns, 0);

@@ -1,5 +1,5 @@
 -- MAP_32BIT places the mapping in the first 2 GiB (x86-64's window from
--- 1 GiB to 2 GiB, top-down).
+-- 1 GiB to 2 GiB, bottom-up: Linux's find_start_end).
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local P = 4096

@@ -58,7 +58,7 @@ extern struct helper_io helper_io;
 
 extern struct hctx helper_threads[HELPER_MAX_THREADS];
 
-/* A range of the helper's own memory (its image, .bss, stack). */
+/* A range of the helper's own memory (its image and data, its stack). */
 struct own_range {
 	uint64_t start, end;
 	bool writable;

@@ -3,7 +3,7 @@
  * two ways it multiplies (fork, threads).
  *
  * The helper must take no page fault of its own inside a measured window.
- * At start it records its VMAs (image, .bss, stack) and touches every page
+ * At start it records its VMAs (image and data, stack) and touches every page
  * of them as a write would (a locked OR of 0: the bytes stay); after fork
  * both sides touch them again, since fork made them copy-on-write.
  */
