@@ -146,6 +146,21 @@ static int set_zero_page(mmsim_config *c, const char *v, char *eb, size_t el)
 	return 0;
 }
 
+/* transparent_hugepage/enabled: the simulated kernel has no huge pages
+ * yet, so it runs as "never"; the other modes are refused, not faked. */
+static int set_thp(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	(void)c;
+	if (!strcmp(v, "never"))
+		return 0;
+	if (!strcmp(v, "always") || !strcmp(v, "madvise"))
+		api_errbuf(eb, el, "thp: '%s' is not simulated yet: the kernel has no transparent huge pages, "
+			   "so 'never' is the only mode", v);
+	else
+		api_errbuf(eb, el, "thp: '%s' must be always, madvise or never (only never is simulated yet)", v);
+	return -EINVAL;
+}
+
 /* A kernel build option given as 0 or 1 into *off (true when 0). */
 static int set_build_option(const char *key, const char *what, const char *v, bool *off, char *eb, size_t el)
 {
@@ -185,6 +200,7 @@ static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "
 static void get_seed(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->seed); }
 static void get_aslr(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.aslr); }
 static void get_zero_page(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_zero_page); }
+static void get_thp(const mmsim_config *c, char *b, size_t n) { (void)c; snprintf(b, n, "never"); }
 static void get_soft_dirty(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_soft_dirty); }
 static void get_anon_vma_name(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_anon_vma_name); }
 
@@ -200,6 +216,7 @@ static const struct config_key {
 	{ "seed", set_seed, get_seed },
 	{ "aslr", set_aslr, get_aslr },
 	{ "zero_page", set_zero_page, get_zero_page },
+	{ "thp", set_thp, get_thp },
 	{ "soft_dirty", set_soft_dirty, get_soft_dirty },
 	{ "anon_vma_name", set_anon_vma_name, get_anon_vma_name },
 };

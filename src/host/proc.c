@@ -208,12 +208,14 @@ int host_config_get(struct host_machine *h, const char *key, char *buf, size_t l
 		snprintf(buf, len, "%d", h->cpus);
 		return 0;
 	}
-	if (strcmp(key, "ram") && strcmp(key, "paging") && strcmp(key, "zero_page"))
+	if (strcmp(key, "ram") && strcmp(key, "paging") && strcmp(key, "zero_page") && strcmp(key, "thp"))
 		return host_fail(h, -ENOENT, "%s: not a setting of the host backend", key);
 	if (host_probe(&s, why, sizeof why))
 		return host_fail(h, -EIO, "%s", why);
 	if (!strcmp(key, "ram"))
 		snprintf(buf, len, "%" PRIu64, s.ram_bytes);
+	else if (!strcmp(key, "thp"))
+		snprintf(buf, len, "%s", s.thp);
 	else
 		snprintf(buf, len, "%d", !strcmp(key, "paging") ? s.paging : s.zero_page);
 	return 0;

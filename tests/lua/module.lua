@@ -49,6 +49,7 @@ T.eq(m:get("pcid"), 0, "a boolean value (pcid = false)")
 T.eq(m:get("seed"), 7, "seed")
 T.eq(m:get("aslr"), 2, "aslr")
 T.eq(m:get("zero_page"), 0, "zero_page")
+T.eq(m:get("thp"), "never", "thp: never, the only mode simulated")
 T.eq(m:get("stlb.entries"), 32, "a dotted hardware key")
 T.eq(m:get("itlb.repl"), "lru", "a word value")
 T.eq(m:get("lat.walk_ref"), 50, "a latency")
@@ -73,7 +74,7 @@ for _, k in ipairs(keys) do
 	seen[k] = true
 end
 for _, k in ipairs({ "ram", "cores", "paging", "min_free_kbytes", "seed", "aslr", "zero_page",
-		     "maxphyaddr", "pcid", "stlb.entries", "dtlb4k.ways", "pwc.pde.entries", "lat.ipi" }) do
+		     "thp", "maxphyaddr", "pcid", "stlb.entries", "dtlb4k.ways", "pwc.pde.entries", "lat.ipi" }) do
 	T.ok(seen[k], "config_keys() has " .. k)
 end
 local zen = mmsim.machine({ preset = "zen4" })
@@ -95,6 +96,7 @@ T.raises("mmsim.machine: preset: a number is not a preset name", mmsim.machine, 
 T.raises("mmsim.machine: preset: a table is not a preset name", mmsim.machine, { preset = {} })
 T.raises("mmsim.machine: unknown configuration key 'nosuch'", mmsim.machine, { nosuch = 1 })
 T.raises("mmsim.machine: ram: 'lots' is not a size", mmsim.machine, { ram = "lots" })
+T.raises("mmsim.machine: thp: 'always' is not simulated yet", mmsim.machine, { thp = "always" })
 T.raises("mmsim.machine: ram: 8M must be a multiple of 4096 bytes between 16M and 1T", mmsim.machine,
 	 { preset = "teaching", ram = "8M" })
 T.raises("mmsim.machine: cores: '0' is not a number from 1 to 256", mmsim.machine, { cores = 0 })
