@@ -146,18 +146,20 @@ static int set_zero_page(mmsim_config *c, const char *v, char *eb, size_t el)
 	return 0;
 }
 
-/* transparent_hugepage/enabled: the simulated kernel has no huge pages
- * yet, so it runs as "never"; the other modes are refused, not faked. */
+/* transparent_hugepage/enabled: "madvise" (Linux's default) or "never".
+ * The kernel has no huge pages yet, so the mode only decides smaps'
+ * THPeligible; "always" would promise huge pages everywhere: refused. */
 static int set_thp(mmsim_config *c, const char *v, char *eb, size_t el)
 {
-	(void)c;
-	if (!strcmp(v, "never"))
+	if (!strcmp(v, "madvise") || !strcmp(v, "never")) {
+		c->kernel.thp_never = !strcmp(v, "never");
 		return 0;
-	if (!strcmp(v, "always") || !strcmp(v, "madvise"))
-		api_errbuf(eb, el, "thp: '%s' is not simulated yet: the kernel has no transparent huge pages, "
-			   "so 'never' is the only mode", v);
+	}
+	if (!strcmp(v, "always"))
+		api_errbuf(eb, el, "thp: 'always' is not simulated yet: the kernel has no transparent huge pages "
+			   "(madvise or never)");
 	else
-		api_errbuf(eb, el, "thp: '%s' must be always, madvise or never (only never is simulated yet)", v);
+		api_errbuf(eb, el, "thp: '%s' must be madvise or never (always is not simulated yet)", v);
 	return -EINVAL;
 }
 
@@ -200,7 +202,7 @@ static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "
 static void get_seed(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->seed); }
 static void get_aslr(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.aslr); }
 static void get_zero_page(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_zero_page); }
-static void get_thp(const mmsim_config *c, char *b, size_t n) { (void)c; snprintf(b, n, "never"); }
+static void get_thp(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, c->kernel.thp_never ? "never" : "madvise"); }
 static void get_soft_dirty(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_soft_dirty); }
 static void get_anon_vma_name(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_anon_vma_name); }
 

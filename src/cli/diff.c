@@ -4,9 +4,10 @@
  * by operation and state by state, where they disagree.
  *
  * Each run has a fresh Lua state whose mmsim.machine builds machines of that
- * side: simulated ones configured as the host is (THP mode aside, which the
- * simulator does not model: zero page, paging levels, cores, kernel build
- * options, overcommit and max_map_count), or host ones. Exit 0 when they
+ * side: simulated ones configured as the host is (zero page, paging levels,
+ * cores, kernel build options, overcommit, max_map_count, and the THP mode
+ * when it is madvise or never: the simulator has no huge pages for
+ * always), or host ones. Exit 0 when they
  * agree, 1 when they differ (or the script fails), 2 on a usage error,
  * 3 when the script cannot be compared here (with the reason).
  */

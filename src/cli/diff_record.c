@@ -879,6 +879,13 @@ static int machine_sim(lua_State *L)
 	default_key(L, t, "cores", h->cpus);
 	default_key(L, t, "soft_dirty", h->soft_dirty);
 	default_key(L, t, "anon_vma_name", h->anon_vma_name);
+	if (!strcmp(h->thp, "never")) {          /* madvise is the default; always can't be had */
+		if (lua_getfield(L, t, "thp") == LUA_TNIL) {
+			lua_pushstring(L, "never");
+			lua_setfield(L, t, "thp");
+		}
+		lua_pop(L, 1);
+	}
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_pushvalue(L, t);
 	lua_call(L, 1, 1);

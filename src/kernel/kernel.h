@@ -41,6 +41,7 @@ struct mem_range {
 struct kernel_config {
 	int min_free_kbytes;       /* 0: computed as Linux does at boot */
 	bool no_zero_page;         /* read faults get a fresh page (pvm_no_zero_page) */
+	bool thp_never;            /* transparent_hugepage/enabled "never" (else "madvise") */
 	bool no_soft_dirty;        /* built without CONFIG_MEM_SOFT_DIRTY */
 	bool no_anon_vma_name;     /* built without CONFIG_ANON_VMA_NAME */
 	int aslr;                  /* kernel.randomize_va_space: 0 off, 1 mmap/stack/PIE,
@@ -98,6 +99,8 @@ struct kernel {
 	uint64_t zero_pfn;              /* empty_zero_page */
 	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
 	bool zero_page_enabled;
+	bool thp_madvise;               /* THP "madvise" (no huge pages yet; it decides
+					 * THPeligible), false: "never" */
 	bool soft_dirty;                /* CONFIG_MEM_SOFT_DIRTY: VM_SOFTDIRTY, pagemap bit 55 */
 	bool anon_vma_name;             /* CONFIG_ANON_VMA_NAME: PR_SET_VMA_ANON_NAME works */
 	uint64_t rng_state;             /* from the machine's seed */

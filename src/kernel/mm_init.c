@@ -226,6 +226,7 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->sysctl.percpu_pagelist_high_fraction = 0;
 	k->sysctl.min_free_kbytes = cfg->min_free_kbytes;
 	k->zero_page_enabled = !cfg->no_zero_page;
+	k->thp_madvise = !cfg->thp_never;
 	k->soft_dirty = !cfg->no_soft_dirty;
 	k->anon_vma_name = !cfg->no_anon_vma_name;
 	k->sysctl.randomize_va_space = cfg->aslr;

@@ -250,15 +250,16 @@ static void show_smap_stats(struct seq_buf *m, const struct mem_size_stats *mss,
 
 /*
  * smaps' THPeligible under the THP settings the simulator takes, Linux's
- * defaults on the reference machine (enabled=madvise, 2 MiB pages
- * "inherit", smaller sizes "never", shmem_enabled=never): an anonymous VMA
+ * defaults on the reference machine (enabled=madvise, or never with the
+ * thp key, 2 MiB pages "inherit", smaller sizes "never",
+ * shmem_enabled=never): with "never" nothing; with "madvise" an anonymous VMA
  * advised MADV_HUGEPAGE, not MADV_NOHUGEPAGE, with room for one aligned
  * 2 MiB page (Linux: thp_vma_allowable_orders with TVA_SMAPS and
  * thp_vma_suitable_order).
  */
-static bool thp_vma_eligible(const struct vm_area_struct *vma)
+static bool thp_vma_eligible(const struct kernel *k, const struct vm_area_struct *vma)
 {
-	if (!vma->vm_mm || !vma_is_anonymous(vma) || !(vma->vm_flags & VM_HUGEPAGE) ||
+	if (!k->thp_madvise || !vma->vm_mm || !vma_is_anonymous(vma) || !(vma->vm_flags & VM_HUGEPAGE) ||
 	    (vma->vm_flags & VM_NOHUGEPAGE) || vma->vm_end < HPAGE_PMD_SIZE)
 		return false;
 	uint64_t haddr = (vma->vm_end - HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
@@ -303,7 +304,7 @@ static void show_smap(struct kernel *k, struct seq_buf *m, const struct vm_area_
 	show_kb(m, "KernelPageSize:", PAGE_SIZE);
 	show_kb(m, "MMUPageSize:", PAGE_SIZE);
 	show_smap_stats(m, &mss, false);
-	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(vma) ? 1u : 0u);
+	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(k, vma) ? 1u : 0u);
 	if (arch_pkeys_enabled(k))
 		seq_printf(m, "ProtectionKey:  %8u\n", (unsigned)((vma->vm_flags >> 32) & 0xf));
 	show_smap_vma_flags(m, vma);

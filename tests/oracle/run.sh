@@ -27,6 +27,16 @@ check_refs() {
 	echo "$bad"
 }
 
+# The simulator has no huge pages yet (it runs as THP "never"): with THP
+# "always" the host backs every 2 MiB-aligned touch with a huge page, and
+# the corpus, written for "madvise" or "never", would measure that instead.
+thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
+if [[ $thp == always ]]; then
+	echo "oracle: SKIPPED: this kernel's transparent_hugepage/enabled is always; the simulator has no huge pages yet (see docs/fidelity.md)"
+	echo "oracle: 0 passed, 0 failed, $(ls "$here"/*.lua | wc -l) skipped"
+	exit 0
+fi
+
 printf '%-28s %-8s %s\n' "script" "result" "detail"
 for f in "$here"/*.lua; do
 	name=$(basename "$f" .lua)

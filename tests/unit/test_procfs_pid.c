@@ -409,6 +409,23 @@ Test(procfs_pid, smaps_thp_eligible)
 	free(s);
 }
 
+/* With transparent_hugepage/enabled "never" nothing is eligible. */
+Test(procfs_pid, smaps_thp_never)
+{
+	struct tk *saved = t;
+	struct hw_config cfg = tk_hw_config(256 * MB, 2, 4, "default");
+	struct kernel_config kcfg = { .thp_never = true };
+	t = tk_boot_kcfg(&cfg, &kcfg);
+	struct task_struct *q = tp_spawn(t, "prog", 0);
+	map_at(q, AT, 4 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(do_madvise(&t->k, q, AT, 4 * MB, MADV_HUGEPAGE), 0);
+	char *s = smaps_block(q, AT);
+	cr_assert_eq(field(s, "THPeligible:"), 0, "%s", s);
+	free(s);
+	tk_free(t);
+	t = saved;
+}
+
 /* A page only read maps the shared zero page, which smaps does not count
  * (Linux: vm_normal_page is NULL for it). With the zero page off, as on the
  * reference machine (pvm_no_zero_page=1), the read gets a private clean
