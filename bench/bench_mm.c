@@ -5,9 +5,9 @@
  * written, and mprotect toggling one page inside a large mapping.
  */
 #include "bench.h"
+#include "machine.h"
 
 #include "hw/machine.h"
-#include "hw/presets.h"
 #include "hw/ram.h"
 #include "hw/translate.h"
 #include "kernel/fault.h"
@@ -24,36 +24,6 @@
 
 #define GIB (1ULL << 30)
 #define PG  4096ULL
-
-struct machine {
-	struct ram ram;
-	struct hw_machine hw;
-	struct kernel k;
-};
-
-static struct machine *boot(uint64_t ram_bytes)
-{
-	struct machine *m = calloc(1, sizeof *m);
-	struct kernel_config kcfg = { 0 };
-	struct hw_config cfg = hw_preset_find("default")->config;
-	cfg.ram_bytes = ram_bytes;
-	cfg.nr_cpus = 2;
-	cfg.paging_levels = 4;
-	if (!m || ram_init(&m->ram, ram_bytes) || hw_machine_init(&m->hw, &cfg, &m->ram) ||
-	    kernel_init(&m->k, &m->hw, &kcfg)) {
-		fprintf(stderr, "bench: cannot boot a machine\n");
-		exit(1);
-	}
-	return m;
-}
-
-static void shutdown_machine(struct machine *m)
-{
-	kernel_destroy(&m->k);
-	hw_machine_destroy(&m->hw);
-	ram_destroy(&m->ram);
-	free(m);
-}
 
 /* A simulated process with len bytes of anonymous memory; *addr gets it. */
 static struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t *addr)
