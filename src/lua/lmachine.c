@@ -58,6 +58,16 @@ void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm)
 }
 
 /* See lmmsim.h. */
+int lmmsim_done(lua_State *L, struct lmachine *lm, int err)
+{
+	lmmsim_raise_explain_error(L, lm);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* See lmmsim.h. */
 unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname)
 {
 	if (lua_isnoneornil(L, idx))
@@ -363,12 +373,7 @@ static int m_set(lua_State *L)
 	const char *v = config_value(L, 3, buf, sizeof buf);
 	if (!v)
 		return luaL_argerror(L, 3, "a number, string or boolean");
-	int err = mmsim_sysctl_set(lm->m, name, v);
-	lmmsim_raise_explain_error(L, lm);
-	if (err)
-		return lmmsim_fail(L, lm->m, err);
-	lua_pushboolean(L, 1);
-	return 1;
+	return lmmsim_done(L, lm, mmsim_sysctl_set(lm->m, name, v));
 }
 
 /* m:get(name): a sysctl's value (a number when it is one), or a machine

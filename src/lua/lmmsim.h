@@ -67,6 +67,11 @@ void lmmsim_push_stats(lua_State *L, const struct mmsim_stat *s, size_t n);
 /* Raise a narrator's error recorded during the last call, if any. */
 void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm);
 
+/* The end of a call that returns true on success: raise a narrator's
+ * error, then lmmsim_fail for a negative err, else push true. Returns the
+ * number of results. */
+int lmmsim_done(lua_State *L, struct lmachine *lm, int err);
+
 /* Flags at index idx: a string ("private|anonymous", "rw") of kind, an
  * integer, or nil (0). Raises a Lua error naming fname for bad text. */
 unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname);

@@ -95,12 +95,7 @@ static int p_exit(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	int err = mmsim_exit(lm->m, p->pid, (int)luaL_optinteger(L, 2, 0));
-	lmmsim_raise_explain_error(L, lm);
-	if (err)
-		return lmmsim_fail(L, lm->m, err);
-	lua_pushboolean(L, 1);
-	return 1;
+	return lmmsim_done(L, lm, mmsim_exit(lm->m, p->pid, (int)luaL_optinteger(L, 2, 0)));
 }
 
 /* p:run_on(core): a context switch */
@@ -108,12 +103,7 @@ static int p_run_on(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	int err = mmsim_run_on(lm->m, p->pid, (int)luaL_checkinteger(L, 2));
-	lmmsim_raise_explain_error(L, lm);
-	if (err)
-		return lmmsim_fail(L, lm->m, err);
-	lua_pushboolean(L, 1);
-	return 1;
+	return lmmsim_done(L, lm, mmsim_run_on(lm->m, p->pid, (int)luaL_checkinteger(L, 2)));
 }
 
 /* p:info() → {pid=, tgid=, ppid=, core=, comm=, threads=} */
