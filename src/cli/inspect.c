@@ -61,22 +61,37 @@ struct inspect {
 	bool frames;                   /* frame numbers (and /proc/kpage*) readable */
 	bool pages;                    /* --pages */
 	char *smaps;                   /* /proc/PID/smaps */
+	const char *smaps_at;          /* where the last VMA's block was found */
 	uint64_t *pm;                  /* CHUNK pagemap entries */
 	json_t *vmas;
 	struct counts total;
 };
 
-/* A smaps field of the VMA that starts at start, in kB (0 when absent). */
-static uint64_t smaps_kb(const struct inspect *in, uint64_t start, const char *field)
+/* The smaps block of the VMA that starts at start, or NULL. maps and smaps
+ * list the VMAs in the same order, so the search goes on from the last
+ * block found: one pass over smaps for the whole process. */
+static const char *smaps_block(struct inspect *in, uint64_t start)
 {
 	char head[40];
-	snprintf(head, sizeof head, "\n%08" PRIx64 "-", start);
-	const char *b = in->smaps ? strstr(in->smaps, head) : NULL;
-	if (!b && in->smaps && !strncmp(in->smaps, head + 1, strlen(head + 1)))
-		b = in->smaps;
-	if (!b)
+	int n = snprintf(head, sizeof head, "%08" PRIx64 "-", start);
+	if (!in->smaps)
+		return NULL;
+	for (const char *at = in->smaps_at ? in->smaps_at : in->smaps; at && *at;) {
+		if (!strncmp(at, head, (size_t)n))
+			return in->smaps_at = at;
+		at = strstr(at, "\nVmFlags:");          /* the block's last line */
+		at = at ? strchr(at + 1, '\n') : NULL;
+		at = at ? at + 1 : NULL;
+	}
+	return NULL;                               /* gone since maps was read */
+}
+
+/* A field of a smaps block, in kB (0 when absent or no block). */
+static uint64_t smaps_kb(const char *block, const char *field)
+{
+	if (!block)
 		return 0;
-	const char *end = strstr(b, "VmFlags:"), *f = strstr(b, field);
+	const char *end = strstr(block, "VmFlags:"), *f = strstr(block, field);
 	if (!f || (end && f > end))
 		return 0;
 	return strtoull(f + strlen(field), NULL, 10);
@@ -242,16 +257,16 @@ static int inspect_vma(struct inspect *in, const char *line)
 	snprintf(addr, sizeof addr, "%" PRIx64, start);
 	/* [vsyscall] has no pagemap entries; an unreadable VMA with nothing
 	 * resident (a PROT_NONE reservation, maybe terabytes) is not walked */
-	bool skip = start >> 63 || (perms[0] == '-' && !smaps_kb(in, start, "Rss:") &&
-				    !smaps_kb(in, start, "Swap:"));
+	const char *blk = smaps_block(in, start);
+	bool skip = start >> 63 || (perms[0] == '-' && !smaps_kb(blk, "Rss:") && !smaps_kb(blk, "Swap:"));
 	int err = skip ? 0 : walk(in, start, end, &c, list);
 	if (err) {
 		json_decref(list);
 		return err;
 	}
 	if (!in->frames) {
-		c.thp = smaps_kb(in, start, "AnonHugePages:") * 1024 / PAGE;
-		c.shared = (smaps_kb(in, start, "Shared_Clean:") + smaps_kb(in, start, "Shared_Dirty:")) * 1024 / PAGE;
+		c.thp = smaps_kb(blk, "AnonHugePages:") * 1024 / PAGE;
+		c.shared = (smaps_kb(blk, "Shared_Clean:") + smaps_kb(blk, "Shared_Dirty:")) * 1024 / PAGE;
 	}
 	print_row(in, addr, (end - start) / 1024, perms, &c, name);
 	size_t i;
