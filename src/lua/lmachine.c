@@ -477,7 +477,7 @@ static int m_tostring(lua_State *L)
 	mmsim_machine_config_get(lm->m, "ram", ram, sizeof ram);
 	mmsim_machine_config_get(lm->m, "cores", cores, sizeof cores);
 	mmsim_machine_config_get(lm->m, "paging", paging, sizeof paging);
-	if (ram[strspn(ram, "0123456789")] == 0)     /* a host's MemTotal, in bytes */
+	if (mmsim_machine_is_host(lm->m))            /* MemTotal, in bytes */
 		snprintf(ram, sizeof ram, "%.1fG", strtod(ram, NULL) / (1 << 30));
 	lua_pushfstring(L, "mmsim.machine (%s: %s RAM, %s cores, %s-level paging)", lm->preset, ram, cores,
 			paging);

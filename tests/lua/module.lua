@@ -63,6 +63,9 @@ T.eq(m:get("pcid"), 1, "pcid = true")
 T.eq(m:get("cores"), 2, "a float with an integer value")
 T.eq(m:get("ram"), "32M", "ram in bytes")
 m:close()
+m = mmsim.machine({ ram = 16781312 })               -- 16 MiB + 4 KiB: shown in bytes
+T.eq(tostring(m), "mmsim.machine (default: 16781312 RAM, 2 cores, 4-level paging)", "tostring, RAM in bytes")
+m:close()
 
 -- Every configuration key round-trips: a machine built from another's
 -- values has the same values.
