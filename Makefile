@@ -29,7 +29,7 @@ EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 LUA_MODDIR  ?= $(PREFIX)/lib/lua/5.4
 
-LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c src/host/*.c))
+LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/sim/*.c src/api/*.c src/host/*.c))
 LUA_SRC   := $(sort $(wildcard src/lua/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))

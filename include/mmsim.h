@@ -446,6 +446,10 @@ int mmsim_host_new(const char *const *options, mmsim_machine **out, char *errbuf
 /* 1 for a machine made by mmsim_host_new, 0 for a simulated one. */
 int mmsim_machine_is_host(const mmsim_machine *m);
 
+/* The name of the backend behind m: "simulator" (mmsim_machine_new) or
+ * "host" (mmsim_host_new); the name its -EOPNOTSUPP messages give. */
+const char *mmsim_machine_backend(const mmsim_machine *m);
+
 /* What the host's kernel is set to, for a simulated machine that should
  * behave the same (mmsim diff applies it). */
 struct mmsim_host_settings {

@@ -104,7 +104,7 @@ int mmsim_parse_flags(const char *kind, const char *text, unsigned long *out, ch
 	int words = 0;
 
 	if (!fk) {
-		api_errbuf(eb, el, "no kind of flags called '%s'", kind);
+		backend_errbuf(eb, el, "no kind of flags called '%s'", kind);
 		return -EINVAL;
 	}
 	for (const char *p = text ? text : ""; *p;) {
@@ -115,11 +115,11 @@ int mmsim_parse_flags(const char *kind, const char *text, unsigned long *out, ch
 			break;
 		unsigned long w;
 		if (fk->single && words) {
-			api_errbuf(eb, el, "'%s': %s takes one value, not several", text, kind);
+			backend_errbuf(eb, el, "'%s': %s takes one value, not several", text, kind);
 			return -EINVAL;
 		}
 		if (parse_word(fk, p, n, &w)) {
-			api_errbuf(eb, el, "'%s': unknown %s flag '%.*s'", text, kind, (int)n, p);
+			backend_errbuf(eb, el, "'%s': unknown %s flag '%.*s'", text, kind, (int)n, p);
 			return -EINVAL;
 		}
 		v |= w;
@@ -164,11 +164,4 @@ int mmsim_format_flags(const char *kind, unsigned long value, char *buf, size_t 
 	if (!n)
 		n = snprintf(buf, len, fk->names == prot_names ? "none" : "0");
 	return n;
-}
-
-/* See api.h. */
-const char *api_flags_text(mmsim_machine *m, const char *kind, unsigned long value, int slot)
-{
-	mmsim_format_flags(kind, value, m->flags_text[slot], sizeof m->flags_text[slot]);
-	return m->flags_text[slot];
 }

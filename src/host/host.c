@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +23,42 @@ extern const unsigned char host_helper_image[], host_helper_image_end[];
 #define REPLY_TIMEOUT_MS (300 * 1000)
 
 /* See host.h. */
-int host_fail(struct host_machine *h, int err, const char *fmt, ...)
+int host_read_file(const char *path, char **text, size_t *len)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(h->err, h->errlen, fmt, ap);
-	va_end(ap);
-	return err;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 8192;
+	char *buf = NULL;
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (!buf || cap - n < 4096) {
+			char *b = realloc(buf, cap *= 2);
+			if (!b) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = b;
+		}
+		ssize_t got = read(fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int err = -errno;
+			free(buf);
+			close(fd);
+			return err;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	buf[n] = 0;
+	*text = buf;
+	if (len)
+		*len = n;
+	return 0;
 }
 
 /* The helper program as a file descriptor: $MMSIM_HOST_HELPER when set
@@ -85,40 +113,100 @@ static int apply_option(struct host_machine *h, const char *kv, char *err, size_
 	return -EINVAL;
 }
 
-/* See host.h. */
-int host_new(const char *const *options, char *err, size_t errlen, struct host_machine **out)
+static void host_free(mmsim_machine *m);
+static const char *host_why_unsupported(const char *op);
+
+static const struct mmsim_backend host_backend = {
+	.name = "host",
+	.why_unsupported = host_why_unsupported,
+	.free = host_free,
+	.config_get = host_config_get,
+	.spawn = host_spawn,
+	.thread = host_thread,
+	.fork = host_fork,
+	.exit = host_exit,
+	.run_on = host_run_on,
+	.task_info = host_task_info,
+	.tasks = host_tasks,
+	.mmap = host_mmap,
+	.munmap = host_munmap,
+	.mprotect = host_mprotect,
+	.mremap = host_mremap,
+	.brk = host_brk,
+	.madvise = host_madvise,
+	.mlock2 = host_mlock2,
+	.munlock = host_munlock,
+	.mlockall = host_mlockall,
+	.munlockall = host_munlockall,
+	.set_vma_anon_name = host_set_vma_anon_name,
+	.access = host_access,
+	.touch = host_touch,
+	.virt_to_phys = host_virt_to_phys,
+	.proc_read = host_proc_read,
+	.proc_pread = host_proc_pread,
+	.vmstat = host_vmstat,
+	.machine_stats = host_machine_stats,
+	.task_stats = host_task_stats,
+	.sysctl_get = host_sysctl_get,
+	/* No slot for what only a simulated kernel has, or what would change
+	 * this machine: host_why_unsupported says why for each. */
+};
+
+/* Why the host backend leaves op's slot empty. */
+static const char *host_why_unsupported(const char *op)
 {
-	struct host_machine *h = calloc(1, sizeof *h);
+	if (!strcmp(op, "explain"))
+		return "real kernels do not narrate";
+	if (!strcmp(op, "sysctl_set"))
+		return "it would change this machine";
+	if (!strcmp(op, "page_info"))
+		return "struct page is the real kernel's; /proc/kpageflags shows its flags";
+	return "the real kernel's allocators are not scriptable";
+}
+
+/* See mmsim.h. */
+int mmsim_host_new(const char *const *options, mmsim_machine **out, char *err, size_t errlen)
+{
 	*out = NULL;
+#if !defined(__linux__) || !defined(__x86_64__)
+	(void)options;
+	backend_errbuf(err, errlen, "host: the host backend needs Linux on x86-64");
+	return -ENOSYS;
+#else
+	char why[256] = "";
+	struct host_machine *h = calloc(1, sizeof *h);
 	if (!h || !(h->io = malloc(HOST_CHUNK))) {
 		free(h);
-		snprintf(err, errlen, "host: out of memory");
+		backend_errbuf(err, errlen, "host: out of memory");
 		return -ENOMEM;
 	}
+	h->base.ops = &host_backend;
 	h->image_fd = -1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	h->cpus = cpus > 0 ? (int)cpus : 1;
 	for (const char *const *o = options; o && *o; o++) {
-		int rc = apply_option(h, *o, err, errlen);
+		int rc = apply_option(h, *o, why, sizeof why);
 		if (rc) {
-			host_free(h);
+			backend_errbuf(err, errlen, "%s", why);
+			host_free(&h->base);
 			return rc;
 		}
 	}
-	if ((h->image_fd = helper_image(err, errlen)) < 0) {
+	if ((h->image_fd = helper_image(why, sizeof why)) < 0) {
 		int rc = h->image_fd;
-		host_free(h);
+		backend_errbuf(err, errlen, "%s", why);
+		host_free(&h->base);
 		return rc;
 	}
-	*out = h;
+	*out = &h->base;
 	return 0;
+#endif
 }
 
-/* See host.h. Every live process is killed (they are ours) and reaped. */
-void host_free(struct host_machine *h)
+/* Every live process is killed (they are ours) and reaped. */
+static void host_free(mmsim_machine *m)
 {
-	if (!h)
-		return;
+	struct host_machine *h = host_machine(m);
 	for (int i = 0; i < h->nr_tasks; i++) {
 		struct host_task *t = &h->tasks[i];
 		if (t->fd >= 0 && t->pid == t->tgid)

@@ -7,9 +7,12 @@
 #include <errno.h>
 #include <string.h>
 
-/* See host.h. brk never fails (it returns the old break when refused). */
-int64_t host_syscall(struct host_machine *h, int pid, enum host_op op, const char *name, const uint64_t args[6])
+/* System call op of task pid with its arguments, done by the helper. The
+ * result or a negative errno (brk never fails: it returns the old break
+ * when refused). */
+static int64_t host_syscall(mmsim_machine *m, int pid, enum host_op op, const uint64_t args[6])
 {
+	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
 	struct host_reply r;
 	int err;
@@ -19,14 +22,75 @@ int64_t host_syscall(struct host_machine *h, int pid, enum host_op op, const cha
 	memcpy(q.arg, args, sizeof q.arg);
 	if ((err = host_call(h, t, &q, NULL, 0, -1, &r, NULL, 0)))
 		return err;
-	if (r.ret < 0 && r.ret >= -4095)
-		host_fail(h, (int)r.ret, "%s: %s", name, mmsim_strerror((int)r.ret));
 	return r.ret;
 }
 
 /* See host.h. */
-int64_t host_set_vma_anon_name(struct host_machine *h, int pid, uint64_t addr, uint64_t len, const char *name)
+int64_t host_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot,
+		  unsigned long flags, int fd, uint64_t offset)
 {
+	return host_syscall(m, pid, HOST_OP_MMAP, (uint64_t[6]){ addr, len, prot, flags, (uint64_t)fd, offset });
+}
+
+/* See host.h. */
+int64_t host_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	return host_syscall(m, pid, HOST_OP_MUNMAP, (uint64_t[6]){ addr, len });
+}
+
+/* See host.h. */
+int64_t host_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot)
+{
+	return host_syscall(m, pid, HOST_OP_MPROTECT, (uint64_t[6]){ addr, len, prot });
+}
+
+/* See host.h. */
+int64_t host_mremap(mmsim_machine *m, int pid, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+		    unsigned long flags, uint64_t new_addr)
+{
+	return host_syscall(m, pid, HOST_OP_MREMAP, (uint64_t[6]){ old_addr, old_len, new_len, flags, new_addr });
+}
+
+/* See host.h. */
+int64_t host_brk(mmsim_machine *m, int pid, uint64_t addr)
+{
+	return host_syscall(m, pid, HOST_OP_BRK, (uint64_t[6]){ addr });
+}
+
+/* See host.h. */
+int64_t host_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice)
+{
+	return host_syscall(m, pid, HOST_OP_MADVISE, (uint64_t[6]){ addr, len, (uint64_t)advice });
+}
+
+/* See host.h. */
+int64_t host_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned flags)
+{
+	return host_syscall(m, pid, HOST_OP_MLOCK2, (uint64_t[6]){ addr, len, flags });
+}
+
+/* See host.h. */
+int64_t host_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	return host_syscall(m, pid, HOST_OP_MUNLOCK, (uint64_t[6]){ addr, len });
+}
+
+/* See host.h. */
+int64_t host_mlockall(mmsim_machine *m, int pid, int flags)
+{
+	return host_syscall(m, pid, HOST_OP_MLOCKALL, (uint64_t[6]){ (uint64_t)flags });
+}
+
+/* See host.h. */
+int64_t host_munlockall(mmsim_machine *m, int pid)
+{
+	return host_syscall(m, pid, HOST_OP_MUNLOCKALL, (uint64_t[6]){ 0 });
+}
+
+/* See host.h. */
+int64_t host_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name)
+{
+	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
 	struct host_reply r;
 	int err;
@@ -34,46 +98,34 @@ int64_t host_set_vma_anon_name(struct host_machine *h, int pid, uint64_t addr, u
 		return -ESRCH;
 	size_t n = name ? strlen(name) + 1 : 0;
 	if (n > HOST_CHUNK)
-		return host_fail(h, -EINVAL, "prctl: EINVAL");
+		return -EINVAL;
 	struct host_req q = { .op = HOST_OP_SET_VMA_NAME, .arg = { addr, len, name != NULL } };
 	if ((err = host_call(h, t, &q, name, n, -1, &r, NULL, 0)))
 		return err;
-	if (r.ret < 0)
-		host_fail(h, (int)r.ret, "prctl: %s", mmsim_strerror((int)r.ret));
 	return r.ret;
 }
 
-/* A fatal fault's report, in the simulator's words. */
-static int fatal(struct host_machine *h, int pid, const struct host_reply *r, struct mmsim_fault *fault)
-{
-	if (fault)
-		*fault = (struct mmsim_fault){ r->signo, r->code, r->addr, r->trapno, r->error_code };
-	return host_fail(h, -EFAULT, "pid %d: %s (%s) at %#llx", pid, mmsim_signal_name(r->signo),
-			 mmsim_sigcode_name(r->signo, r->code), (unsigned long long)r->addr);
-}
-
-/* One request of an access; the reply's bytes to data. */
+/* One request of an access; the reply's bytes to data; a fatal fault's
+ * signal in *fault. */
 static int access_chunk(struct host_machine *h, struct host_task *t, const struct host_req *q,
 			const void *payload, size_t plen, void *data, size_t cap, struct mmsim_fault *fault)
 {
 	struct host_reply r;
-	int pid = t->pid;
 	int err = host_call(h, t, q, payload, plen, -1, &r, data, cap);
 	if (err == -EFAULT)
-		return fatal(h, pid, &r, fault);
+		*fault = (struct mmsim_fault){ r.signo, r.code, r.addr, r.trapno, r.error_code };
 	if (!err && r.ret < 0)
-		return host_fail(h, (int)r.ret, "access: %s", mmsim_strerror((int)r.ret));
+		return (int)r.ret;
 	return err;
 }
 
 /* See host.h. A long access is several requests of HOST_CHUNK bytes. */
-int host_access(struct host_machine *h, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,
+int host_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,
 		struct mmsim_fault *fault)
 {
-	if ((unsigned)kind > MMSIM_FETCH)
-		return host_fail(h, -EINVAL, "access kind %d: use read, write or fetch", (int)kind);
+	struct host_machine *h = host_machine(m);
 	if (!buf)
-		return host_touch(h, pid, addr, len, kind, fault);
+		return host_touch(m, pid, addr, len, kind, fault);
 	if (!len)
 		return host_task(h, pid) ? 0 : -ESRCH;
 	for (size_t off = 0; off < len; off += HOST_CHUNK) {
@@ -97,14 +149,13 @@ int host_access(struct host_machine *h, int pid, uint64_t addr, void *buf, size_
 }
 
 /* See host.h. */
-int host_touch(struct host_machine *h, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
+int host_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
 	       struct mmsim_fault *fault)
 {
+	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
 	if (!t)
 		return -ESRCH;
-	if ((unsigned)kind > MMSIM_FETCH)
-		return host_fail(h, -EINVAL, "access kind %d: use read, write or fetch", (int)kind);
 	struct host_req q = { .op = HOST_OP_TOUCH, .arg = { addr, len, (uint64_t)kind } };
 	return access_chunk(h, t, &q, NULL, 0, NULL, 0, fault);
 }

@@ -124,8 +124,8 @@ static int cap_sys_admin(void)
 	return yes;
 }
 
-/* See host.h. */
-int host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
+/* See mmsim.h. */
+int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
 	read_choice("/sys/kernel/mm/transparent_hugepage/enabled", s->thp, sizeof s->thp);

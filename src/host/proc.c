@@ -15,45 +15,6 @@
 
 #define PM_PFN_MASK ((1ULL << 55) - 1)
 
-/* See host.h. */
-int host_read_file(const char *path, char **text, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0, cap = 8192;
-	char *buf = NULL;
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (!buf || cap - n < 4096) {
-			char *b = realloc(buf, cap *= 2);
-			if (!b) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = b;
-		}
-		ssize_t got = read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int err = -errno;
-			free(buf);
-			close(fd);
-			return err;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	buf[n] = 0;
-	*text = buf;
-	if (len)
-		*len = n;
-	return 0;
-}
-
 /* Is path one of the binary files (read with pread, not as text)? */
 static int binary_file(const char *path)
 {
@@ -70,12 +31,10 @@ static int view_path(struct host_machine *h, const char *path)
 }
 
 /* See host.h. */
-int host_proc_read(struct host_machine *h, const char *path, char **text, size_t *len)
+int host_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len)
 {
+	struct host_machine *h = host_machine(m);
 	int err;
-	*text = NULL;
-	if (len)
-		*len = 0;
 	if ((err = view_path(h, path)))
 		return err;
 	if (binary_file(path))
@@ -87,9 +46,10 @@ int host_proc_read(struct host_machine *h, const char *path, char **text, size_t
 
 /* See host.h. Unprivileged reads of pagemap hide the frame numbers and
  * swap fields as Linux does without CAP_SYS_ADMIN; /proc/kpage* refuse. */
-int64_t host_proc_pread(struct host_machine *h, const char *path, uint64_t offset, void *buf, size_t len,
+int64_t host_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void *buf, size_t len,
 			int flags)
 {
+	struct host_machine *h = host_machine(m);
 	int err;
 	if ((err = view_path(h, path)))
 		return err;
@@ -102,8 +62,7 @@ int64_t host_proc_pread(struct host_machine *h, const char *path, uint64_t offse
 	err = n < 0 ? -errno : 0;
 	close(fd);
 	if (err)
-		return host_fail(h, err, "%s: %s at offset %" PRIu64 ", %zu bytes", path, mmsim_strerror(err),
-				 offset, len);
+		return err;
 	if ((flags & MMSIM_PROC_UNPRIVILEGED) && binary_file(path))
 		for (ssize_t i = 0; i + 8 <= n; i += 8) {
 			uint64_t e;
@@ -115,14 +74,15 @@ int64_t host_proc_pread(struct host_machine *h, const char *path, uint64_t offse
 }
 
 /* See host.h. */
-int host_virt_to_phys(struct host_machine *h, int pid, uint64_t va, uint64_t *pa)
+int host_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
 {
+	struct host_machine *h = host_machine(m);
 	char path[64];
 	uint64_t e = 0;
 	if (!host_task(h, pid))
 		return -ESRCH;
 	snprintf(path, sizeof path, "/proc/%d/pagemap", pid);
-	int64_t n = host_proc_pread(h, path, (va >> 12) * 8, &e, 8, 0);
+	int64_t n = host_proc_pread(m, path, (va >> 12) * 8, &e, 8, 0);
 	if (n < 0)
 		return (int)n;
 	if (n != 8 || !(e >> 63) || (e >> 62 & 1))
@@ -135,8 +95,9 @@ int host_virt_to_phys(struct host_machine *h, int pid, uint64_t va, uint64_t *pa
 }
 
 /* See host.h. */
-int host_vmstat(struct host_machine *h, const char *name, uint64_t *value)
+int host_vmstat(mmsim_machine *m, const char *name, uint64_t *value)
 {
+	struct host_machine *h = host_machine(m);
 	char *text;
 	size_t n = strlen(name);
 	int err = host_read_file("/proc/vmstat", &text, NULL);
@@ -155,8 +116,9 @@ int host_vmstat(struct host_machine *h, const char *name, uint64_t *value)
 
 /* See host.h. The kernel's event counters, as "vm.<name>" (the simulator's
  * names); the MMU's counters do not exist on the host. */
-size_t host_machine_stats(struct host_machine *h, struct mmsim_stat *out, size_t max)
+size_t host_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
 {
+	struct host_machine *h = host_machine(m);
 	char *text;
 	size_t n = 0;
 	(void)h;
@@ -178,8 +140,9 @@ size_t host_machine_stats(struct host_machine *h, struct mmsim_stat *out, size_t
 }
 
 /* See host.h. */
-int host_sysctl_get(struct host_machine *h, const char *name, char *buf, size_t len)
+int host_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
 {
+	struct host_machine *h = host_machine(m);
 	char path[128], *text;
 	int n = snprintf(path, sizeof path, "/proc/sys/%s", name);
 	if (n >= (int)sizeof path || strstr(name, ".."))
@@ -195,9 +158,12 @@ int host_sysctl_get(struct host_machine *h, const char *name, char *buf, size_t 
 	return 0;
 }
 
-/* See host.h. The settings a simulated machine would be configured with. */
-int host_config_get(struct host_machine *h, const char *key, char *buf, size_t len)
+/* See host.h. The settings a simulated machine would be configured with.
+ * The handle is const to the caller; a failure still records its message,
+ * the only state of the machine a read may change. */
+int host_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len)
 {
+	struct host_machine *h = host_machine((mmsim_machine *)m);
 	struct mmsim_host_settings s;
 	char why[128];
 	if (!strcmp(key, "aslr")) {
@@ -210,7 +176,7 @@ int host_config_get(struct host_machine *h, const char *key, char *buf, size_t l
 	}
 	if (strcmp(key, "ram") && strcmp(key, "paging") && strcmp(key, "zero_page") && strcmp(key, "thp"))
 		return host_fail(h, -ENOENT, "%s: not a setting of the host backend", key);
-	if (host_probe(&s, why, sizeof why))
+	if (mmsim_host_probe(&s, why, sizeof why))
 		return host_fail(h, -EIO, "%s", why);
 	if (!strcmp(key, "ram"))
 		snprintf(buf, len, "%" PRIu64, s.ram_bytes);

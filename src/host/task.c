@@ -68,8 +68,9 @@ static int channel(struct host_machine *h, int sv[2], const char *what)
 }
 
 /* See host.h. */
-int host_spawn(struct host_machine *h, const char *name, int core)
+int host_spawn(mmsim_machine *m, const char *name, int core)
 {
+	struct host_machine *h = host_machine(m);
 	int sv[2], err;
 	if ((err = host_check_core(h, core)) || (err = channel(h, sv, "spawn")))
 		return err;
@@ -113,7 +114,7 @@ static int new_task(struct host_machine *h, int pid, int core, uint32_t op, cons
 	err = host_call(h, t, &q, NULL, 0, sv[1], &r, NULL, 0);
 	close(sv[1]);
 	if (!err && r.ret < 0)
-		err = host_fail(h, (int)r.ret, "%s: %s", what, mmsim_strerror((int)r.ret));
+		err = (int)r.ret;
 	struct host_task *n = err ? NULL : host_add_task(h);
 	if (!n) {
 		close(sv[0]);
@@ -125,20 +126,21 @@ static int new_task(struct host_machine *h, int pid, int core, uint32_t op, cons
 }
 
 /* See host.h. */
-int host_thread(struct host_machine *h, int pid, int core)
+int host_thread(mmsim_machine *m, int pid, int core)
 {
-	return new_task(h, pid, core, HOST_OP_THREAD, "thread");
+	return new_task(host_machine(m), pid, core, HOST_OP_THREAD, "thread");
 }
 
 /* See host.h. */
-int host_fork(struct host_machine *h, int pid, int core)
+int host_fork(mmsim_machine *m, int pid, int core)
 {
-	return new_task(h, pid, core, HOST_OP_FORK, "fork");
+	return new_task(host_machine(m), pid, core, HOST_OP_FORK, "fork");
 }
 
 /* See host.h. */
-int host_exit(struct host_machine *h, int pid, int code)
+int host_exit(mmsim_machine *m, int pid, int code)
 {
+	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
 	struct host_reply r;
 	if (!t)
@@ -151,8 +153,9 @@ int host_exit(struct host_machine *h, int pid, int code)
 }
 
 /* See host.h. */
-int host_run_on(struct host_machine *h, int pid, int core)
+int host_run_on(mmsim_machine *m, int pid, int core)
 {
+	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
 	struct host_reply r;
 	int err;
@@ -185,8 +188,9 @@ static int real_ppid(const struct host_task *t)
 }
 
 /* See host.h. The core is the one the task is pinned to. */
-int host_task_info(struct host_machine *h, int pid, struct mmsim_task_info *info)
+int host_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info)
 {
+	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
 	char path[64], *comm;
 	if (!t)
@@ -208,8 +212,9 @@ int host_task_info(struct host_machine *h, int pid, struct mmsim_task_info *info
 }
 
 /* See host.h. */
-int host_tasks(struct host_machine *h, int *pids, int max)
+int host_tasks(mmsim_machine *m, int *pids, int max)
 {
+	struct host_machine *h = host_machine(m);
 	int n = 0, last = 0;
 	for (;;) {                      /* increasing order: the next pid above last */
 		int next = 0;
@@ -228,8 +233,9 @@ int host_tasks(struct host_machine *h, int *pids, int max)
 
 /* See host.h. minflt and majflt only: the faults the task's operations
  * took (a leader's: its process's), as getrusage counts them. */
-int host_task_stats(struct host_machine *h, int pid, struct mmsim_stat *out, size_t max)
+int host_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max)
 {
+	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
 	struct host_reply r;
 	int err;

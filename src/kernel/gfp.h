@@ -126,4 +126,11 @@ void setup_per_zone_wmarks(struct kernel *k);
 int zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		      enum zone_type highest_zoneidx, unsigned alloc_flags);
 
+/* "GFP_KERNEL|__GFP_ZERO" for gfp, into buf (Linux's %pGg). */
+const char *gfp_format(gfp_t gfp, char *buf, unsigned size);
+
+/* Parse "GFP_KERNEL|__GFP_ZERO" (names as in gfp.h; also a number). Returns 0
+ * or -EINVAL when a name is unknown. */
+int gfp_parse(const char *s, gfp_t *out);
+
 #endif

@@ -45,11 +45,4 @@ int calculate_min_free_kbytes(const struct kernel *k);
 /* The order-0 pages on every per-CPU list of a zone. */
 uint64_t zone_pcp_count(const struct kernel *k, const struct zone *z);
 
-/* "GFP_KERNEL|__GFP_ZERO" for gfp, into buf (Linux's %pGg). */
-const char *gfp_format(gfp_t gfp, char *buf, unsigned size);
-
-/* Parse "GFP_KERNEL|__GFP_ZERO" (names as in gfp.h; also a number). Returns 0
- * or -EINVAL when a name is unknown. */
-int gfp_parse(const char *s, gfp_t *out);
-
 #endif

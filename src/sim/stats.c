@@ -1,6 +1,5 @@
-/* api/stats.c — the machine's and the tasks' counters as named numbers. */
-#include "api/api.h"
-#include "host/host.h"
+/* sim/stats.c — the machine's and the tasks' counters as named numbers. */
+#include "sim/sim.h"
 
 #include "hw/cpu.h"
 #include "kernel/sched.h"
@@ -106,40 +105,38 @@ static void add_counters(struct hw_counters *a, const struct hw_counters *b)
 
 _Static_assert(sizeof(struct hw_counters) % sizeof(uint64_t) == 0, "hw_counters holds only u64s");
 
-/* See mmsim.h. */
-size_t mmsim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
+/* See sim.h. */
+size_t sim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
 {
-	if (m->host)
-		return host_machine_stats(m->host, out, max);
-	struct stat_sink s = { out, max, 0 };
+	struct sim_machine *s = sim_machine(m);
+	struct stat_sink sink = { out, max, 0 };
 	struct hw_counters sum = { 0 };
 	char pre[16];
 
-	for (int c = 0; c < m->hw.nr_cpus; c++)
-		add_counters(&sum, &m->hw.cpus[c].ctr);
-	put_hw(&s, "", &sum);
-	for (int c = 0; c < m->hw.nr_cpus; c++) {
+	for (int c = 0; c < s->hw.nr_cpus; c++)
+		add_counters(&sum, &s->hw.cpus[c].ctr);
+	put_hw(&sink, "", &sum);
+	for (int c = 0; c < s->hw.nr_cpus; c++) {
 		snprintf(pre, sizeof pre, "cpu%d.", c);
-		put_hw(&s, pre, &m->hw.cpus[c].ctr);
+		put_hw(&sink, pre, &s->hw.cpus[c].ctr);
 	}
 	for (int e = 0; e < NR_VM_EVENT_ITEMS; e++)
-		put(&s, m->kernel.vm_events[e], "vm.%s", vm_event_names[e]);
-	return s.n;
+		put(&sink, s->kernel.vm_events[e], "vm.%s", vm_event_names[e]);
+	return sink.n;
 }
 
-/* See mmsim.h. A leader stands for its process (RUSAGE_SELF), a thread
- * for itself (RUSAGE_THREAD). */
-int mmsim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max)
+/* See sim.h. A leader stands for its process (RUSAGE_SELF), a thread for
+ * itself (RUSAGE_THREAD). */
+int sim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max)
 {
-	if (m->host)
-		return host_task_stats(m->host, pid, out, max);
-	struct task_struct *t = api_task(m, pid);
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
 	struct task_mmu_stats mmu = { 0 };
 	uint64_t minflt = 0, majflt = 0;
 
 	if (!t)
 		return -ESRCH;
-	for (struct task_struct *p = m->kernel.tasks; p; p = p->next_task) {
+	for (struct task_struct *p = s->kernel.tasks; p; p = p->next_task) {
 		if (p != t && (t != t->group_leader || p->tgid != t->tgid || p->state != TASK_RUNNING))
 			continue;
 		minflt += p->min_flt;
@@ -153,18 +150,18 @@ int mmsim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t m
 		mmu.page_faults += p->mmu.page_faults;
 		mmu.cycles += p->mmu.cycles;
 	}
-	struct stat_sink s = { out, max, 0 };
-	put(&s, minflt, "minflt");
-	put(&s, majflt, "majflt");
-	put(&s, mmu.accesses, "accesses");
-	put(&s, mmu.l1_hits + mmu.l2_hits, "tlb.hit");
-	put(&s, mmu.l1_hits, "tlb.l1_hit");
-	put(&s, mmu.l2_hits, "tlb.l2_hit");
-	put(&s, mmu.walks, "tlb.miss");
-	put(&s, mmu.walks, "walks");
-	put(&s, mmu.walk_refs, "walk_refs");
-	put(&s, mmu.pwc_hits, "pwc.hit");
-	put(&s, mmu.page_faults, "page_faults");
-	put(&s, mmu.cycles, "cycles");
-	return (int)s.n;
+	struct stat_sink sink = { out, max, 0 };
+	put(&sink, minflt, "minflt");
+	put(&sink, majflt, "majflt");
+	put(&sink, mmu.accesses, "accesses");
+	put(&sink, mmu.l1_hits + mmu.l2_hits, "tlb.hit");
+	put(&sink, mmu.l1_hits, "tlb.l1_hit");
+	put(&sink, mmu.l2_hits, "tlb.l2_hit");
+	put(&sink, mmu.walks, "tlb.miss");
+	put(&sink, mmu.walks, "walks");
+	put(&sink, mmu.walk_refs, "walk_refs");
+	put(&sink, mmu.pwc_hits, "pwc.hit");
+	put(&sink, mmu.page_faults, "page_faults");
+	put(&sink, mmu.cycles, "cycles");
+	return (int)sink.n;
 }

@@ -1,6 +1,6 @@
-/* api/page.c — one frame's struct page, for scripts that follow a page
+/* sim/page.c — one frame's struct page, for scripts that follow a page
  * through fork and copy-on-write. */
-#include "api/api.h"
+#include "sim/sim.h"
 
 #include "kernel/fs.h"
 #include "kernel/memory.h"
@@ -53,14 +53,13 @@ static const char *page_kind(struct kernel *k, uint64_t pfn, const struct page *
 	return "kernel";
 }
 
-/* See mmsim.h. */
-int mmsim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info)
+/* See sim.h. */
+int sim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info)
 {
-	if (m->host)
-		return api_host_unsupported(m, "m:page", "struct page is the real kernel's; /proc/kpageflags shows its flags");
-	struct kernel *k = &m->kernel;
+	struct sim_machine *s = sim_machine(m);
+	struct kernel *k = &s->kernel;
 	if (!pfn_valid(k, pfn))
-		return api_fail(m, -EINVAL, "pfn %#llx: the machine's frames are 0 to %#llx",
+		return sim_fail(s, -EINVAL, "pfn %#llx: the machine's frames are 0 to %#llx",
 				(unsigned long long)pfn, (unsigned long long)(k->max_pfn - 1));
 	const struct page *pg = pfn_to_page(k, pfn);
 	memset(info, 0, sizeof *info);

@@ -1,26 +1,14 @@
-/* api/config.c — machine configurations: presets and `-o key=value` keys. */
-#include "api/api.h"
-#include "host/host.h"
+/* sim/config.c — the simulator's machine configurations: presets and
+ * `-o key=value` keys. */
+#include "sim/sim.h"
 
 #include "hw/presets.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* See api.h. */
-void api_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	if (!errbuf || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Parse an unsigned number with an optional binary K/M/G/T suffix (and an
  * optional "iB" or "B" after it). -EINVAL on anything else or overflow. */
@@ -64,11 +52,11 @@ static int set_ram(mmsim_config *c, const char *v, char *eb, size_t el)
 {
 	uint64_t bytes;
 	if (parse_size(v, &bytes)) {
-		api_errbuf(eb, el, "ram: '%s' is not a size (use bytes or a K/M/G/T suffix)", v);
+		backend_errbuf(eb, el, "ram: '%s' is not a size (use bytes or a K/M/G/T suffix)", v);
 		return -EINVAL;
 	}
 	if (bytes < RAM_MIN_BYTES || bytes > RAM_MAX_BYTES || bytes % PAGE_SIZE) {
-		api_errbuf(eb, el, "ram: %s must be a multiple of 4096 bytes between 16M and 1T", v);
+		backend_errbuf(eb, el, "ram: %s must be a multiple of 4096 bytes between 16M and 1T", v);
 		return -EINVAL;
 	}
 	c->hw.ram_bytes = bytes;
@@ -79,7 +67,7 @@ static int set_cores(mmsim_config *c, const char *v, char *eb, size_t el)
 {
 	long n;
 	if (parse_int(v, 1, MAX_CPUS, &n)) {
-		api_errbuf(eb, el, "cores: '%s' is not a number from 1 to %d", v, MAX_CPUS);
+		backend_errbuf(eb, el, "cores: '%s' is not a number from 1 to %d", v, MAX_CPUS);
 		return -EINVAL;
 	}
 	c->hw.nr_cpus = (int)n;
@@ -90,7 +78,7 @@ static int set_paging(mmsim_config *c, const char *v, char *eb, size_t el)
 {
 	long n;
 	if (parse_int(v, 4, 5, &n)) {
-		api_errbuf(eb, el, "paging: '%s' must be 4 or 5 (levels of page tables)", v);
+		backend_errbuf(eb, el, "paging: '%s' must be 4 or 5 (levels of page tables)", v);
 		return -EINVAL;
 	}
 	c->hw.paging_levels = (int)n;
@@ -101,7 +89,7 @@ static int set_min_free_kbytes(mmsim_config *c, const char *v, char *eb, size_t 
 {
 	long n;
 	if (parse_int(v, 0, 262144 * 4, &n)) {
-		api_errbuf(eb, el, "min_free_kbytes: '%s' is not a number from 0 (computed) to %d", v,
+		backend_errbuf(eb, el, "min_free_kbytes: '%s' is not a number from 0 (computed) to %d", v,
 			   262144 * 4);
 		return -EINVAL;
 	}
@@ -115,7 +103,7 @@ static int set_seed(mmsim_config *c, const char *v, char *eb, size_t el)
 	errno = 0;
 	unsigned long long n = strtoull(v, &end, 0);
 	if (errno || end == v || *end || *v == '-') {
-		api_errbuf(eb, el, "seed: '%s' is not an unsigned number", v);
+		backend_errbuf(eb, el, "seed: '%s' is not an unsigned number", v);
 		return -EINVAL;
 	}
 	c->seed = n;
@@ -126,7 +114,7 @@ static int set_aslr(mmsim_config *c, const char *v, char *eb, size_t el)
 {
 	long n;
 	if (parse_int(v, 0, 2, &n)) {
-		api_errbuf(eb, el, "aslr: '%s' must be 0 (off, the setarch -R layout), 1 or 2 "
+		backend_errbuf(eb, el, "aslr: '%s' must be 0 (off, the setarch -R layout), 1 or 2 "
 			   "(kernel.randomize_va_space)", v);
 		return -EINVAL;
 	}
@@ -138,7 +126,7 @@ static int set_zero_page(mmsim_config *c, const char *v, char *eb, size_t el)
 {
 	long n;
 	if (parse_int(v, 0, 1, &n)) {
-		api_errbuf(eb, el, "zero_page: '%s' must be 1 (read faults map the shared zero page) "
+		backend_errbuf(eb, el, "zero_page: '%s' must be 1 (read faults map the shared zero page) "
 			   "or 0 (they get a fresh page)", v);
 		return -EINVAL;
 	}
@@ -156,10 +144,10 @@ static int set_thp(mmsim_config *c, const char *v, char *eb, size_t el)
 		return 0;
 	}
 	if (!strcmp(v, "always"))
-		api_errbuf(eb, el, "thp: 'always' is not simulated yet: the kernel has no transparent huge pages "
+		backend_errbuf(eb, el, "thp: 'always' is not simulated yet: the kernel has no transparent huge pages "
 			   "(madvise or never)");
 	else
-		api_errbuf(eb, el, "thp: '%s' must be madvise or never (always is not simulated yet)", v);
+		backend_errbuf(eb, el, "thp: '%s' must be madvise or never (always is not simulated yet)", v);
 	return -EINVAL;
 }
 
@@ -168,7 +156,7 @@ static int set_build_option(const char *key, const char *what, const char *v, bo
 {
 	long n;
 	if (parse_int(v, 0, 1, &n)) {
-		api_errbuf(eb, el, "%s: '%s' must be 1 (%s, the default) or 0 (a kernel built without it)", key, v,
+		backend_errbuf(eb, el, "%s: '%s' must be 1 (%s, the default) or 0 (a kernel built without it)", key, v,
 			   what);
 		return -EINVAL;
 	}
@@ -256,7 +244,7 @@ int mmsim_config_set(mmsim_config *c, const char *key, const char *value, char *
 			return keys[i].set(c, value, eb, el);
 	int err = hw_config_set(&c->hw, key, value, eb, el);
 	if (err == -ENOENT)
-		api_errbuf(eb, el, "unknown configuration key '%s'", key);
+		backend_errbuf(eb, el, "unknown configuration key '%s'", key);
 	return err;
 }
 
@@ -298,10 +286,8 @@ int mmsim_preset_describe(const char *name, char *buf, size_t len)
 	return p ? hw_preset_describe(p, buf, len) : -ENOENT;
 }
 
-/* See mmsim.h. */
-int mmsim_machine_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len)
+/* See sim.h. */
+int sim_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len)
 {
-	if (m->host)
-		return host_config_get(m->host, key, buf, len);
-	return mmsim_config_get(&m->config, key, buf, len);
+	return mmsim_config_get(&sim_machine_const(m)->config, key, buf, len);
 }

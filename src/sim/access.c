@@ -1,0 +1,53 @@
+/* sim/access.c — a task's loads, stores and fetches through the MMU, and
+ * the fatal signals they can raise. */
+#include "sim/sim.h"
+
+#include "kernel/fault.h"
+#include "kernel/sched.h"
+#include "kernel/task.h"
+
+#include <errno.h>
+
+static const char *const access_names[] = { "read", "write", "fetch" };
+
+/* The task died of a fault: report it in *fault and let the signal kill
+ * the process, as its default action does. */
+static int fatal(struct sim_machine *s, struct task_struct *t, struct mmsim_fault *fault)
+{
+	struct siginfo si = t->fatal;
+	*fault = (struct mmsim_fault){ si.si_signo, si.si_code, si.si_addr, (int)si.trapno, si.error_code };
+	sim_narrate_call(s, "pid %d (%s): killed by %s (%s) at %#llx", t->pid, t->comm,
+			 mmsim_signal_name(si.si_signo), mmsim_sigcode_name(si.si_signo, si.si_code),
+			 (unsigned long long)si.si_addr);
+	task_exit_group(&s->kernel, t, si.si_signo);
+	return -EFAULT;
+}
+
+/* See sim.h. */
+int sim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,
+	       struct mmsim_fault *fault)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_call(s, "pid %d (%s) on CPU %d: %s %zu byte%s at %#llx", t->pid, t->comm, t->cpu,
+			 access_names[kind], len, len == 1 ? "" : "s", (unsigned long long)addr);
+	enum hw_access hk = kind == MMSIM_READ ? HW_READ : kind == MMSIM_WRITE ? HW_WRITE : HW_FETCH;
+	int rc = task_access(&s->kernel, t, addr, buf, len, hk);
+	if (rc == -EFAULT)
+		return fatal(s, t, fault);
+	return rc;
+}
+
+/* See sim.h. */
+int sim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
+	      struct mmsim_fault *fault)
+{
+	for (uint64_t a = addr; a < addr + len && a >= addr; a = (a | 0xfff) + 1) {
+		int rc = sim_access(m, pid, a, NULL, 1, kind, fault);   /* bytes stay */
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

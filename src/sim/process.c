@@ -1,0 +1,299 @@
+/* sim/process.c — the simulator's processes, threads and their memory
+ * system calls. */
+#include "sim/sim.h"
+
+#include "kernel/fault.h"
+#include "kernel/mman.h"
+#include "kernel/mm.h"
+#include "kernel/pgtable.h"
+#include "kernel/sched.h"
+#include "kernel/task.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* See sim.h. */
+struct task_struct *sim_task(struct sim_machine *s, int pid)
+{
+	struct task_struct *t = pid > 0 ? find_task_by_pid(&s->kernel, pid) : NULL;
+	if (!t || t->state != TASK_RUNNING) {
+		sim_fail(s, -ESRCH, "no process or thread with pid %d", pid);
+		return NULL;
+	}
+	return t;
+}
+
+/* A core number the machine has, or -EINVAL recorded on m. */
+static int check_core(struct sim_machine *s, int core)
+{
+	if (core < 0 || core >= s->kernel.nr_cpus)
+		return sim_fail(s, -EINVAL, "core %d: the machine has cores 0 to %d", core,
+				s->kernel.nr_cpus - 1);
+	return 0;
+}
+
+/* See sim.h. */
+int sim_spawn(mmsim_machine *m, const char *name, int core)
+{
+	struct sim_machine *s = sim_machine(m);
+	int err;
+	if ((err = check_core(s, core)))
+		return err;
+	sim_narrate_call(s, "spawn(\"%s\") on CPU %d", name ? name : "a.out", core);
+	struct task_struct *t = task_create_process(&s->kernel, name ? name : "a.out", core, &err);
+	if (!t)
+		return err;
+	return t->pid;
+}
+
+/* See sim.h. */
+int sim_thread(mmsim_machine *m, int pid, int core)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	int err;
+	if (!t)
+		return -ESRCH;
+	if ((err = check_core(s, core)))
+		return err;
+	struct task_struct *th = task_create_thread(&s->kernel, t->group_leader, core, &err);
+	if (!th)
+		return err;
+	return th->pid;
+}
+
+/* See sim.h. */
+int sim_fork(mmsim_machine *m, int pid, int core)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	int err;
+	if (!t)
+		return -ESRCH;
+	if (core == -1)
+		core = t->cpu;
+	if ((err = check_core(s, core)))
+		return err;
+	sim_narrate_call(s, "pid %d: fork() to CPU %d", pid, core);
+	struct task_struct *c = task_fork(&s->kernel, t, core, &err);
+	if (!c)
+		return err;
+	return c->pid;
+}
+
+/* See sim.h. */
+int sim_exit(mmsim_machine *m, int pid, int code)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_call(s, "pid %d: exit_group(%d)", pid, code);
+	task_exit_group(&s->kernel, t, code);
+	return 0;
+}
+
+/* See sim.h. */
+int sim_run_on(mmsim_machine *m, int pid, int core)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	int err;
+	if (!t)
+		return -ESRCH;
+	if ((err = check_core(s, core)))
+		return err;
+	sim_narrate_call(s, "pid %d: run on CPU %d", pid, core);
+	return task_set_cpu(&s->kernel, t, core);
+}
+
+/* See sim.h. */
+int sim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	memset(info, 0, sizeof *info);
+	info->pid = t->pid;
+	info->tgid = t->tgid;
+	info->ppid = t->parent ? t->parent->tgid : t->group_leader->orphan ? 1 : 0;
+	info->core = t->cpu;
+	memcpy(info->comm, t->comm, sizeof info->comm);
+	info->comm[sizeof info->comm - 1] = 0;
+	for (struct task_struct *p = s->kernel.tasks; p; p = p->next_task)
+		info->nr_threads += p->tgid == t->tgid && p->state == TASK_RUNNING;
+	return 0;
+}
+
+/* See sim.h. */
+int sim_tasks(mmsim_machine *m, int *pids, int max)
+{
+	struct sim_machine *s = sim_machine(m);
+	int n = 0;
+	for (struct task_struct *p = s->kernel.tasks; p; p = p->next_task)
+		if (p->state == TASK_RUNNING) {
+			if (n < max)
+				pids[n] = p->pid;
+			n++;
+		}
+	return n;
+}
+
+/* The result of a system call, narrated when explain is on (the API
+ * records a failure's message). */
+static int64_t syscall_result(struct sim_machine *s, int64_t r)
+{
+	sim_narrate_result(s, r);
+	return r;
+}
+
+/* See sim.h. */
+int64_t sim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot,
+		   unsigned long flags, int fd, uint64_t offset)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "mmap(%#llx, %llu, %s, %s, %d, %#llx)", (unsigned long long)addr,
+			    (unsigned long long)len, sim_flags_text(s, "prot", prot, 0),
+			    sim_flags_text(s, "map", flags, 1), fd, (unsigned long long)offset);
+	return syscall_result(s, do_mmap(&s->kernel, t, addr, len, prot, flags, fd, offset));
+}
+
+/* See sim.h. */
+int64_t sim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "munmap(%#llx, %llu)", (unsigned long long)addr, (unsigned long long)len);
+	return syscall_result(s, do_munmap(&s->kernel, t, addr, len));
+}
+
+/* See sim.h. */
+int64_t sim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "mprotect(%#llx, %llu, %s)", (unsigned long long)addr,
+			    (unsigned long long)len, sim_flags_text(s, "prot", prot, 0));
+	return syscall_result(s, do_mprotect(&s->kernel, t, addr, len, prot));
+}
+
+/* See sim.h. */
+int64_t sim_mremap(mmsim_machine *m, int pid, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+		     unsigned long flags, uint64_t new_addr)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "mremap(%#llx, %llu, %llu, %s, %#llx)", (unsigned long long)old_addr,
+			    (unsigned long long)old_len, (unsigned long long)new_len,
+			    sim_flags_text(s, "mremap", flags, 0), (unsigned long long)new_addr);
+	return syscall_result(s, do_mremap(&s->kernel, t, old_addr, old_len, new_len, flags, new_addr));
+}
+
+/* See sim.h. */
+int64_t sim_brk(mmsim_machine *m, int pid, uint64_t addr)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "brk(%#llx)", (unsigned long long)addr);
+	int64_t r = do_brk(&s->kernel, t, addr);
+	sim_narrate_result(s, r);
+	return r;
+}
+
+/* See sim.h. */
+int64_t sim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "madvise(%#llx, %llu, %s)", (unsigned long long)addr,
+			    (unsigned long long)len, sim_flags_text(s, "madv", (unsigned long)advice, 0));
+	return syscall_result(s, do_madvise(&s->kernel, t, addr, len, advice));
+}
+
+/* See sim.h. */
+int64_t sim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned flags)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "mlock2(%#llx, %llu, %s)", (unsigned long long)addr,
+			    (unsigned long long)len, sim_flags_text(s, "mlock", flags, 0));
+	return syscall_result(s, do_mlock(&s->kernel, t, addr, len, flags));
+}
+
+/* See sim.h. */
+int64_t sim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "munlock(%#llx, %llu)", (unsigned long long)addr, (unsigned long long)len);
+	return syscall_result(s, do_munlock(&s->kernel, t, addr, len));
+}
+
+/* See sim.h. */
+int64_t sim_mlockall(mmsim_machine *m, int pid, int flags)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "mlockall(%s)", sim_flags_text(s, "mcl", (unsigned long)flags, 0));
+	return syscall_result(s, do_mlockall(&s->kernel, t, flags));
+}
+
+/* See sim.h. */
+int64_t sim_munlockall(mmsim_machine *m, int pid)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "munlockall()");
+	return syscall_result(s, do_munlockall(&s->kernel, t));
+}
+
+/* See sim.h. */
+int64_t sim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, %#llx, %llu, %s%s%s)",
+			    (unsigned long long)addr, (unsigned long long)len, name ? "\"" : "",
+			    name ? name : "NULL", name ? "\"" : "");
+	return syscall_result(s, prctl_set_vma_anon_name(&s->kernel, t, addr, len, name));
+}
+
+/* See sim.h. */
+int sim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	uint64_t e;
+	int level = pgtable_lookup(&s->kernel, t->mm, va, &e);
+	if (level < 0)
+		return sim_fail(s, -ENOENT, "%#llx is not mapped in pid %d", (unsigned long long)va, pid);
+	uint64_t shift = 12 + 9 * (uint64_t)(level - 1);
+	*pa = (e & HW_PTE_ADDR_MASK & ~((1ULL << shift) - 1)) | (va & ((1ULL << shift) - 1));
+	return 0;
+}

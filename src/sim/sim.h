@@ -1,0 +1,160 @@
+/*
+ * sim/sim.h — the simulator backend: a machine of simulated RAM, hardware
+ * (src/hw) and kernel (src/kernel), behind the backend interface
+ * (api/backend.h). What its files share: the machine, its configuration,
+ * and the operations its table (sim/machine.c) is made of.
+ */
+#ifndef MMSIM_SIM_SIM_H
+#define MMSIM_SIM_SIM_H
+
+#include "api/backend.h"
+
+#include "hw/machine.h"
+#include "hw/ram.h"
+#include "kernel/kernel.h"
+
+struct mmsim_config {
+	struct hw_config hw;           /* from the preset, then -o overrides */
+	struct kernel_config kernel;
+	uint64_t seed;
+	char preset[32];
+};
+
+/* A slab cache created through the API, with its constructor's pattern. */
+struct sim_cache {
+	struct kmem_cache *s;          /* NULL once destroyed */
+	size_t object_size;
+	size_t pattern_len;
+	char pattern[];                /* the constructor's fill, if any */
+};
+
+struct sim_machine {
+	struct mmsim_machine base;     /* first: see api/backend.h */
+	struct mmsim_config config;
+	struct ram ram;
+	struct hw_machine hw;
+	struct kernel kernel;
+	struct sim_cache **caches;     /* handle h is caches[h - 1] */
+	int nr_caches;
+	mmsim_explain_fn explain_fn;   /* NULL: explain mode off */
+	void *explain_ctx;
+	char flags_text[2][160];       /* sim_flags_text's buffers */
+};
+
+_Static_assert(offsetof(struct sim_machine, base) == 0, "the handle is the machine");
+
+/* The simulated machine behind a handle of this backend. */
+static inline struct sim_machine *sim_machine(mmsim_machine *m)
+{
+	return (struct sim_machine *)m;
+}
+
+static inline const struct sim_machine *sim_machine_const(const mmsim_machine *m)
+{
+	return (const struct sim_machine *)m;
+}
+
+/* Record a failure on s (backend_fail) and return err. */
+#define sim_fail(s, ...) backend_fail(&(s)->base, __VA_ARGS__)
+
+struct task_struct;
+
+/* The live task pid, or NULL with -ESRCH recorded on s. */
+struct task_struct *sim_task(struct sim_machine *s, int pid);
+
+/* value as the text of kind (mmsim_format_flags) in buffer slot (0 or 1)
+ * of s, for narration. */
+const char *sim_flags_text(struct sim_machine *s, const char *kind, unsigned long value, int slot);
+
+/* Narration of API calls, only when explain mode is on (the arguments are
+ * not evaluated otherwise). A system call by t; a call on the machine; the
+ * result of the call narrated last. */
+#define sim_narrate_syscall(s, t, ...)                                        \
+	do {                                                                   \
+		if ((s)->explain_fn)                                           \
+			sim_narrate_syscall_((s), (t), __VA_ARGS__);           \
+	} while (0)
+#define sim_narrate_call(s, ...)                                               \
+	do {                                                                   \
+		if ((s)->explain_fn)                                           \
+			sim_narrate((s), __VA_ARGS__);                         \
+	} while (0)
+void sim_narrate_syscall_(struct sim_machine *s, struct task_struct *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sim_narrate(struct sim_machine *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_narrate_result(struct sim_machine *s, int64_t r);
+
+/* ---- the operations (struct mmsim_backend), by file ---------------------- */
+
+/* machine.c: views, log, checker */
+int sim_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len);
+int64_t sim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void *buf, size_t len,
+		       int flags);
+int sim_vmstat(mmsim_machine *m, const char *name, uint64_t *value);
+size_t sim_dmesg(const mmsim_machine *m, char *buf, size_t size);
+uint64_t sim_check(mmsim_machine *m);
+
+/* config.c */
+int sim_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len);
+
+/* process.c: processes and their system calls */
+int sim_spawn(mmsim_machine *m, const char *name, int core);
+int sim_thread(mmsim_machine *m, int pid, int core);
+int sim_fork(mmsim_machine *m, int pid, int core);
+int sim_exit(mmsim_machine *m, int pid, int code);
+int sim_run_on(mmsim_machine *m, int pid, int core);
+int sim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info);
+int sim_tasks(mmsim_machine *m, int *pids, int max);
+int64_t sim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot,
+		 unsigned long flags, int fd, uint64_t offset);
+int64_t sim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int64_t sim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot);
+int64_t sim_mremap(mmsim_machine *m, int pid, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+		   unsigned long flags, uint64_t new_addr);
+int64_t sim_brk(mmsim_machine *m, int pid, uint64_t addr);
+int64_t sim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice);
+int64_t sim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned flags);
+int64_t sim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int64_t sim_mlockall(mmsim_machine *m, int pid, int flags);
+int64_t sim_munlockall(mmsim_machine *m, int pid);
+int64_t sim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name);
+int sim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
+
+/* access.c */
+int sim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,
+	       struct mmsim_fault *fault);
+int sim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
+	      struct mmsim_fault *fault);
+
+/* stats.c */
+size_t sim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max);
+int sim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max);
+
+/* sysctl.c */
+int sim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
+int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
+
+/* explain.c */
+int sim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);
+
+/* page.c */
+int sim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info);
+
+/* kalloc.c */
+int sim_alloc_pages(mmsim_machine *m, const char *gfp, unsigned order, uint64_t *pfn);
+int sim_free_pages(mmsim_machine *m, uint64_t pfn, unsigned order);
+int sim_free_blocks(mmsim_machine *m, const char *zone, const char *migratetype, uint64_t counts[11]);
+void sim_drain_pages(mmsim_machine *m);
+int sim_kmem_cache_create(mmsim_machine *m, const char *name, size_t size, size_t align, const char *flags,
+			  const char *ctor_pattern);
+int sim_kmem_cache_destroy(mmsim_machine *m, int cache);
+int sim_kmem_cache_alloc(mmsim_machine *m, int cache, const char *gfp, uint64_t *addr);
+int sim_kmem_cache_free(mmsim_machine *m, int cache, uint64_t addr);
+int sim_kmem_cache_shrink(mmsim_machine *m, int cache);
+int sim_kmem_cache_info(mmsim_machine *m, int cache, struct mmsim_slabinfo *info);
+int sim_kmalloc(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr);
+int sim_kfree(mmsim_machine *m, uint64_t addr);
+int sim_kread(mmsim_machine *m, uint64_t addr, void *buf, size_t len);
+void sim_free_caches(struct sim_machine *s);
+
+#endif

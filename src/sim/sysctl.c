@@ -1,0 +1,34 @@
+/* sim/sysctl.c — the kernel's /proc/sys knobs for scripts. */
+#include "sim/sim.h"
+
+#include "kernel/sysctl.h"
+
+#include <errno.h>
+
+/* See sim.h. */
+int sim_sysctl_set(mmsim_machine *m, const char *name, const char *value)
+{
+	struct sim_machine *s = sim_machine(m);
+	char why[200] = "";
+	int err = sysctl_write(&s->kernel, name, value, why, sizeof why);
+	if (err)
+		return sim_fail(s, err, "%s", why);
+	sim_narrate_call(s, "sysctl %s = %s", name, value);
+	return 0;
+}
+
+/* See sim.h. */
+int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
+{
+	struct sim_machine *s = sim_machine(m);
+	int err = sysctl_read(&s->kernel, name, buf, len);
+	if (err)
+		return sim_fail(s, err, "%s: no such sysctl", name);
+	return 0;
+}
+
+/* See mmsim.h. */
+const char *mmsim_sysctl_name(size_t i)
+{
+	return sysctl_name_at(i);
+}
