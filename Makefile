@@ -154,8 +154,8 @@ check: deps
 	$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli-tests lua-tests
 
-bench: deps $(BENCHBIN)
-	$(BENCHBIN) $(if $(QUICK),--quick) --json $(BUILD)/bench.json \
+bench: deps $(BENCHBIN) $(CLI)
+	MMSIM_BENCH_CLI=$(abspath $(CLI)) $(BENCHBIN) $(if $(QUICK),--quick) --json $(BUILD)/bench.json \
 	    $(foreach a,$(BENCH_ALLOCS),--with-$(a) /usr/lib/x86_64-linux-gnu/lib$(a).so)
 
 run: deps all

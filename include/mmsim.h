@@ -120,6 +120,27 @@ int mmsim_kpageflags_format(uint64_t flags, char *buf, size_t len);
 int64_t mmsim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void *buf,
 			 size_t len, int flags);
 
+/*
+ * /proc/<pid>/pagemap of [start, end) as runs: consecutive pages whose
+ * entries have the same flags (bits 55 to 63: soft-dirty, exclusive,
+ * uffd-wp, guard, file, swapped, present; the frame number is left out),
+ * in address order, each page of the range in one run (pages never touched,
+ * or outside every VMA, too: flags 0, or soft-dirty in a soft-dirty VMA).
+ * It costs what is mapped, not the size of the range: a terabyte of holes
+ * is one run (on the host, with the PAGEMAP_SCAN ioctl of Linux 6.7).
+ * Fills runs[0..max-1]; *walk_end is where the runs stop: end when the
+ * range is done, else the address to call again from. Returns the number
+ * of runs, or -EINVAL (start or end not page-aligned, start > end, max 0),
+ * -ESRCH, or on a host without PAGEMAP_SCAN -E2BIG for a range too large to
+ * read page by page.
+ */
+struct mmsim_page_run {
+	uint64_t start, end;           /* virtual addresses, page-aligned */
+	uint64_t flags;                /* pagemap bits 55-63 */
+};
+int64_t mmsim_pagemap_scan(mmsim_machine *m, int pid, uint64_t start, uint64_t end,
+			   struct mmsim_page_run *runs, size_t max, uint64_t *walk_end);
+
 /* The kernel log into buf (NUL-terminated, the newest part if it does not
  * fit). Returns the length of the whole log. */
 size_t mmsim_dmesg(const mmsim_machine *m, char *buf, size_t size);

@@ -86,6 +86,8 @@ struct mmsim_backend {
 	int (*proc_read)(mmsim_machine *m, const char *path, char **text, size_t *len);
 	int64_t (*proc_pread)(mmsim_machine *m, const char *path, uint64_t offset, void *buf,
 			      size_t len, int flags);
+	int64_t (*pagemap_scan)(mmsim_machine *m, int pid, uint64_t start, uint64_t end,
+				struct mmsim_page_run *runs, size_t max, uint64_t *walk_end);
 	int (*vmstat)(mmsim_machine *m, const char *name, uint64_t *value);
 	size_t (*machine_stats)(mmsim_machine *m, struct mmsim_stat *out, size_t max);
 	int (*task_stats)(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max);

@@ -60,6 +60,20 @@ int64_t mmsim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, vo
 	return n;
 }
 
+/* See mmsim.h. The arguments are checked here, once for every backend. */
+int64_t mmsim_pagemap_scan(mmsim_machine *m, int pid, uint64_t start, uint64_t end,
+			   struct mmsim_page_run *runs, size_t max, uint64_t *walk_end)
+{
+	*walk_end = start;
+	if (!API_SERVES(m, pagemap_scan))
+		return -EOPNOTSUPP;
+	if ((start | end) & 0xfff || start > end || !max)
+		return backend_fail(m, -EINVAL, "pagemap_scan: [%#llx, %#llx) with room for %zu runs: the "
+				    "bounds must be page-aligned and in order, and max at least 1",
+				    (unsigned long long)start, (unsigned long long)end, max);
+	return api_result(m, "pagemap_scan", m->ops->pagemap_scan(m, pid, start, end, runs, max, walk_end));
+}
+
 /* See mmsim.h. */
 int mmsim_vmstat(mmsim_machine *m, const char *name, uint64_t *value)
 {

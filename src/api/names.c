@@ -26,7 +26,7 @@ const char *mmsim_strerror(int err)
 		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENFILE, "ENFILE" },
 		{ EMFILE, "EMFILE" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
 		{ ENOSYS, "ENOSYS" }, { EOVERFLOW, "EOVERFLOW" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ ECHILD, "ECHILD" },
+		{ ECHILD, "ECHILD" }, { E2BIG, "E2BIG" }, { ETIMEDOUT, "ETIMEDOUT" },
 	};
 	if (err < 0)
 		err = -err;

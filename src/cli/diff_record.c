@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define MAX_ANCHORS 4096
 #define MAX_PIDS 1024
@@ -51,7 +53,7 @@ struct base {
 struct diff_recorder {
 	struct diff_run *run;
 	const struct mmsim_host_settings *host;
-	struct anchor anchors[MAX_ANCHORS];
+	struct anchor anchors[MAX_ANCHORS];   /* in address order, no two alike */
 	int nanchors;
 	int pids[MAX_PIDS], npids;     /* P<i+1> is pids[i] */
 	struct base *bases;
@@ -60,6 +62,8 @@ struct diff_recorder {
 	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
 	int machines;                  /* registry ref: the machines built */
+	bool tty;                      /* standard error is a terminal: show progress */
+	double shown;                  /* when progress was last shown */
 };
 
 /* ---- canonical forms ---------------------------------------------------------- */
@@ -72,29 +76,38 @@ static uint32_t fnv1a(const void *p, size_t n)
 	return h;
 }
 
+/* The index of the first anchor above addr (nanchors if none): the
+ * anchors are sorted, so this is a binary search. */
+static int anchor_above(const struct diff_recorder *r, uint64_t addr)
+{
+	int lo = 0, hi = r->nanchors;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (r->anchors[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* addr as "name+0xoff" from the nearest anchor at or below it within NEAR
- * (else the nearest above; the oldest on a tie), or false when there is
- * none. */
+ * (else the nearest above), or false when there is none. */
 static bool relative(const struct diff_recorder *r, uint64_t addr, char *buf, size_t len)
 {
+	int i = anchor_above(r, addr);
 	const struct anchor *best = NULL;
-	uint64_t bd = 0;
-	bool below = false;
-	for (int i = 0; i < r->nanchors; i++) {
-		uint64_t a = r->anchors[i].addr, d = addr >= a ? addr - a : a - addr;
-		bool b = a <= addr;
-		if (d <= NEAR && (!best || (b && !below) || (b == below && d < bd))) {
-			best = &r->anchors[i];
-			bd = d;
-			below = b;
-		}
-	}
+	if (i > 0 && addr - r->anchors[i - 1].addr <= NEAR)
+		best = &r->anchors[i - 1];
+	else if (i < r->nanchors && r->anchors[i].addr - addr <= NEAR)
+		best = &r->anchors[i];
 	if (!best)
 		return false;
 	if (addr == best->addr)
 		snprintf(buf, len, "%s", best->name);
 	else
-		snprintf(buf, len, "%s%c%#" PRIx64, best->name, addr > best->addr ? '+' : '-', bd);
+		snprintf(buf, len, "%s%c%#" PRIx64, best->name, addr > best->addr ? '+' : '-',
+			 addr > best->addr ? addr - best->addr : best->addr - addr);
 	return true;
 }
 
@@ -105,15 +118,15 @@ static void canon_addr(const struct diff_recorder *r, uint64_t addr, char *buf, 
 		snprintf(buf, len, "%#" PRIx64, addr);
 }
 
+/* A new landmark at addr (the first name an address gets stays). */
 static void add_anchor(struct diff_recorder *r, uint64_t addr, const char *name)
 {
-	for (int i = 0; i < r->nanchors; i++)
-		if (r->anchors[i].addr == addr)
-			return;
-	if (r->nanchors == MAX_ANCHORS)
+	int i = anchor_above(r, addr);
+	if ((i > 0 && r->anchors[i - 1].addr == addr) || r->nanchors == MAX_ANCHORS)
 		return;
-	r->anchors[r->nanchors].addr = addr;
-	snprintf(r->anchors[r->nanchors].name, sizeof r->anchors[0].name, "%s", name);
+	memmove(&r->anchors[i + 1], &r->anchors[i], (size_t)(r->nanchors - i) * sizeof r->anchors[0]);
+	r->anchors[i].addr = addr;
+	snprintf(r->anchors[i].name, sizeof r->anchors[0].name, "%s", name);
 	r->nanchors++;
 }
 
@@ -155,17 +168,39 @@ static void canon_pid(struct diff_recorder *r, int pid, char *buf, size_t len, b
 		snprintf(buf, len, "%d", pid);
 }
 
-/* Append text to the buffer (truncating). */
-static void cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void cat(char *buf, size_t len, const char *fmt, ...)
+/* Text that grows as it is written: nothing is ever cut. */
+struct text {
+	char *s;                       /* NUL-terminated once anything is written */
+	size_t len, cap;
+};
+
+/* Append to the text. */
+static void cat(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cat(struct text *t, const char *fmt, ...)
 {
-	size_t n = strlen(buf);
 	va_list ap;
-	if (n + 1 >= len)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if (t->len + (size_t)n + 1 > t->cap) {
+		size_t cap = (t->len + (size_t)n + 1) * 2;
+		char *b = realloc(t->s, cap);
+		if (!b)
+			abort();                 /* out of host memory: nothing sensible to record */
+		t->s = b, t->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
+}
+
+/* The text so far ("" when nothing was written). */
+static const char *text_str(const struct text *t)
+{
+	return t->s ? t->s : "";
 }
 
 /* ---- the objects ----------------------------------------------------------------- */
@@ -202,10 +237,10 @@ static bool faults(mmsim_machine *m, int pid, int64_t *minflt, int64_t *majflt)
 
 /* ---- describing calls and results ---------------------------------------------------- */
 
-static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, char *buf, size_t len);
+static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, struct text *out);
 
 /* A table: its string keys in order, "addr" as an address. */
-static void describe_table(struct diff_recorder *r, lua_State *L, int idx, char *buf, size_t len)
+static void describe_table(struct diff_recorder *r, lua_State *L, int idx, struct text *out)
 {
 	const char *keys[32];
 	int n = 0;
@@ -219,19 +254,18 @@ static void describe_table(struct diff_recorder *r, lua_State *L, int idx, char 
 			keys[j] = keys[j - 1];
 			keys[j - 1] = t;
 		}
-	cat(buf, len, "{");
+	cat(out, "{");
 	for (int i = 0; i < n; i++) {
-		char v[128] = "";
 		lua_getfield(L, idx, keys[i]);
-		describe(r, L, -1, !strcmp(keys[i], "addr"), v, sizeof v);
+		cat(out, "%s%s=", i ? ", " : "", keys[i]);
+		describe(r, L, -1, !strcmp(keys[i], "addr"), out);
 		lua_pop(L, 1);
-		cat(buf, len, "%s%s=%s", i ? ", " : "", keys[i], v);
 	}
-	cat(buf, len, "}");
+	cat(out, "}");
 }
 
 /* One value, appended to buf. */
-static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, char *buf, size_t len)
+static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, struct text *out)
 {
 	char v[128];
 	int pid;
@@ -239,13 +273,13 @@ static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, 
 	switch (lua_type(L, idx)) {
 	case LUA_TNUMBER:
 		if (!lua_isinteger(L, idx))
-			cat(buf, len, "%.17g", lua_tonumber(L, idx));
+			cat(out, "%.17g", lua_tonumber(L, idx));
 		else if (addr)
-			canon_addr(r, (uint64_t)lua_tointeger(L, idx), v, sizeof v), cat(buf, len, "%s", v);
+			canon_addr(r, (uint64_t)lua_tointeger(L, idx), v, sizeof v), cat(out, "%s", v);
 		else if (lua_tointeger(L, idx) >= 0 && lua_tointeger(L, idx) < 10)
-			cat(buf, len, "%lld", (long long)lua_tointeger(L, idx));
+			cat(out, "%lld", (long long)lua_tointeger(L, idx));
 		else
-			cat(buf, len, "%#llx", (unsigned long long)lua_tointeger(L, idx));
+			cat(out, "%#llx", (unsigned long long)lua_tointeger(L, idx));
 		return;
 	case LUA_TSTRING: {
 		size_t n;
@@ -254,27 +288,27 @@ static void describe(struct diff_recorder *r, lua_State *L, int idx, bool addr, 
 		for (size_t i = 0; i < n && text; i++)
 			text = s[i] >= 32 && s[i] < 127 && s[i] != '"';
 		if (text)
-			cat(buf, len, "\"%s\"", s);
+			cat(out, "\"%s\"", s);
 		else
-			cat(buf, len, "<%zu bytes %08x>", n, fnv1a(s, n));
+			cat(out, "<%zu bytes %08x>", n, fnv1a(s, n));
 		return;
 	}
 	case LUA_TTABLE:
-		describe_table(r, L, idx, buf, len);
+		describe_table(r, L, idx, out);
 		return;
 	case LUA_TBOOLEAN:
-		cat(buf, len, "%s", lua_toboolean(L, idx) ? "true" : "false");
+		cat(out, "%s", lua_toboolean(L, idx) ? "true" : "false");
 		return;
 	case LUA_TNIL:
 	case LUA_TNONE:
-		cat(buf, len, "nil");
+		cat(out, "nil");
 		return;
 	}
 	if (process_of(L, idx, &pid, &m)) {
 		canon_pid(r, pid, v, sizeof v, true);
-		cat(buf, len, "%s", v);
+		cat(out, "%s", v);
 	} else {
-		cat(buf, len, "<%s>", luaL_typename(L, idx));
+		cat(out, "<%s>", luaL_typename(L, idx));
 	}
 }
 
@@ -296,8 +330,8 @@ static const struct method process_methods[] = {
 #define NR_METHODS (sizeof process_methods / sizeof process_methods[0])
 
 /* The call at stack slots 1..nargs (self first) as "P1:mmap(...)". */
-static void describe_call(struct diff_recorder *r, lua_State *L, const struct method *me, int nargs, char *buf,
-			  size_t len)
+static void describe_call(struct diff_recorder *r, lua_State *L, const struct method *me, int nargs,
+			  struct text *out)
 {
 	char self[32];
 	int pid;
@@ -306,17 +340,17 @@ static void describe_call(struct diff_recorder *r, lua_State *L, const struct me
 		canon_pid(r, pid, self, sizeof self, false);
 	else
 		snprintf(self, sizeof self, "m");
-	snprintf(buf, len, "%s:%s(", self, me->name);
+	cat(out, "%s:%s(", self, me->name);
 	for (int i = 2; i <= nargs; i++) {
 		if (i > 2)
-			cat(buf, len, ", ");
-		describe(r, L, i, me->addr_args >> (i - 2) & 1, buf, len);
+			cat(out, ", ");
+		describe(r, L, i, me->addr_args >> (i - 2) & 1, out);
 	}
-	cat(buf, len, ")");
+	cat(out, ")");
 }
 
 /* A pagemap result as runs of flags: "PE*3 -*2". */
-static void describe_pagemap(lua_State *L, int idx, char *buf, size_t len)
+static void describe_pagemap(lua_State *L, int idx, struct text *out)
 {
 	static const struct { const char *field; char c; } bits[] = {
 		{ "present", 'P' }, { "swapped", 'S' }, { "file", 'F' }, { "exclusive", 'E' },
@@ -342,7 +376,7 @@ static void describe_pagemap(lua_State *L, int idx, char *buf, size_t len)
 			lua_pop(L, 1);
 		}
 		if (run && (i > n || strcmp(cur, prev))) {
-			cat(buf, len, "%s%s*%d", *buf ? " " : "", prev, run);
+			cat(out, "%s%s*%d", out->len ? " " : "", prev, run);
 			run = 0;
 		}
 		strcpy(prev, cur);
@@ -353,7 +387,7 @@ static void describe_pagemap(lua_State *L, int idx, char *buf, size_t len)
 /* info(): the fields that mean the same on both backends. A parent that
  * is not a live task of the machine is the init outside it (ppid 1), as the
  * simulator's pid 1 is a process of the script. */
-static void describe_info(struct diff_recorder *r, lua_State *L, int idx, char *buf, size_t len)
+static void describe_info(struct diff_recorder *r, lua_State *L, int idx, struct text *out)
 {
 	static const char *const pids[] = { "pid", "tgid", "ppid" };
 	struct mmsim_task_info parent;
@@ -365,29 +399,28 @@ static void describe_info(struct diff_recorder *r, lua_State *L, int idx, char *
 			snprintf(v, sizeof v, "1");
 		else
 			canon_pid(r, pid, v, sizeof v, false);
-		cat(buf, len, "%s=%s ", pids[i], v);
+		cat(out, "%s=%s ", pids[i], v);
 		lua_pop(L, 1);
 	}
 	lua_getfield(L, idx, "core");
 	lua_getfield(L, idx, "comm");
 	lua_getfield(L, idx, "threads");
-	cat(buf, len, "core=%lld comm=%s threads=%lld", (long long)lua_tointeger(L, -3), lua_tostring(L, -2),
+	cat(out, "core=%lld comm=%s threads=%lld", (long long)lua_tointeger(L, -3), lua_tostring(L, -2),
 	    (long long)lua_tointeger(L, -1));
 	lua_pop(L, 3);
 }
 
 /* The results at stack slots first..top. */
 static void describe_results(struct diff_recorder *r, lua_State *L, const struct method *me, int first,
-			     char *buf, size_t len)
+			     struct text *out)
 {
 	int top = lua_gettop(L);
-	buf[0] = 0;
 	if (first > top) {
-		snprintf(buf, len, "(nothing)");
+		cat(out, "(nothing)");
 		return;
 	}
 	if (lua_isnil(L, first) && first + 1 <= top && lua_type(L, first + 1) == LUA_TSTRING) {
-		snprintf(buf, len, "%s", lua_tostring(L, first + 1));   /* the errno name */
+		cat(out, "%s", lua_tostring(L, first + 1));   /* the errno name */
 		return;
 	}
 	if (lua_isnil(L, first) && first + 1 <= top && lua_istable(L, first + 1)) {
@@ -398,28 +431,30 @@ static void describe_results(struct diff_recorder *r, lua_State *L, const struct
 		lua_getfield(L, first + 1, "trapno");
 		lua_getfield(L, first + 1, "error_code");
 		canon_addr(r, (uint64_t)lua_tointeger(L, -3), a, sizeof a);
-		snprintf(buf, len, "%s %s at %s (trap %lld, error code %#llx)", lua_tostring(L, -5),
+		cat(out, "%s %s at %s (trap %lld, error code %#llx)", lua_tostring(L, -5),
 			 lua_tostring(L, -4), a, (long long)lua_tointeger(L, -2),
 			 (unsigned long long)lua_tointeger(L, -1));
 		lua_pop(L, 5);
 		return;
 	}
 	if (me->addr_result && lua_isinteger(L, first)) {
-		canon_result_addr(r, (uint64_t)lua_tointeger(L, first), buf, len);
+		char a[64];
+		canon_result_addr(r, (uint64_t)lua_tointeger(L, first), a, sizeof a);
+		cat(out, "%s", a);
 		return;
 	}
 	if (!strcmp(me->name, "pagemap") && lua_istable(L, first)) {
-		describe_pagemap(L, first, buf, len);
+		describe_pagemap(L, first, out);
 		return;
 	}
 	if (!strcmp(me->name, "info") && lua_istable(L, first)) {
-		describe_info(r, L, first, buf, len);
+		describe_info(r, L, first, out);
 		return;
 	}
 	for (int i = first; i <= top; i++) {
 		if (i > first)
-			cat(buf, len, ", ");
-		describe(r, L, i, false, buf, len);
+			cat(out, ", ");
+		describe(r, L, i, false, out);
 	}
 }
 
@@ -452,8 +487,10 @@ struct maps_line {
 
 static bool parse_maps_line(const char *line, struct maps_line *v)
 {
+	char head[160];                          /* sscanf would measure the whole text */
 	int at = 0;
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %*s %*u%n", &v->start, &v->end, v->perms,
+	snprintf(head, sizeof head, "%.*s", (int)strcspn(line, "\n"), line);
+	if (sscanf(head, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %*s %*u%n", &v->start, &v->end, v->perms,
 		   &v->offset, &at) < 4 || !at)
 		return false;
 	while (line[at] == ' ')                  /* not past the end of the line */
@@ -535,68 +572,108 @@ static bool own_vma(const struct base *b, uint64_t start, uint64_t end)
 
 /* ---- states ---------------------------------------------------------------------------- */
 
-/* The smaps fields of the VMA starting at start, as an object. */
-static json_t *smaps_fields(const char *smaps, uint64_t start)
+/* The smaps fields of the VMA starting at start, as an object. *cursor is
+ * where the search starts (smaps lists the VMAs in the order of maps, so
+ * each block is found once: a snapshot is linear in the VMAs); it moves to
+ * the block found. */
+static json_t *smaps_fields(const char **cursor, uint64_t start)
 {
 	char head[32];
 	json_t *o = json_object();
-	snprintf(head, sizeof head, "%08" PRIx64 "-", start);
-	const char *at = smaps;
-	while (at && strncmp(at, head, strlen(head)))
+	size_t n = (size_t)snprintf(head, sizeof head, "%08" PRIx64 "-", start);
+	const char *at = *cursor;
+	while (at && strncmp(at, head, n))
 		at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL;
 	if (!at)
 		return o;
+	*cursor = at;
 	for (at = strchr(at, '\n'); at && at[1]; at = strchr(at + 1, '\n')) {
 		const char *line = at + 1, *colon = strchr(line, ':'), *eol = strchr(line, '\n');
 		if (!colon || (eol && colon > eol) || (line[0] >= '0' && line[0] <= '9') ||
 		    (line[0] >= 'a' && line[0] <= 'f'))
 			break;                       /* the next VMA's maps line (fields are capitalised) */
-		char key[32], val[160];
-		snprintf(key, sizeof key, "%.*s", (int)(colon - line), line);
 		const char *v = colon + 1;
 		while (*v == ' ' || *v == '\t')
 			v++;
-		snprintf(val, sizeof val, "%.*s", eol ? (int)(eol - v) : (int)strlen(v), v);
-		json_object_set_new(o, key, json_string(val));
+		json_object_setn_new(o, line, (size_t)(colon - line),
+				     json_stringn(v, eol ? (size_t)(eol - v) : strlen(v)));
 	}
 	return o;
 }
 
-/* The pagemap flags of [start, end) as runs: "PE*3 -*2". */
-static void page_runs(mmsim_machine *m, int pid, uint64_t start, uint64_t end, char *buf, size_t len)
+/* A pagemap entry's flags as letters: "PE" (present, exclusive), "-". */
+static void flag_letters(uint64_t e, char cur[8])
 {
 	static const struct { int bit; char c; } bits[] = {
 		{ 63, 'P' }, { 62, 'S' }, { 61, 'F' }, { 58, 'G' }, { 57, 'W' }, { 56, 'E' }, { 55, 'D' },
 	};
-	char path[64], prev[8] = "", cur[8];
-	uint64_t e[512], run = 0;
-	snprintf(path, sizeof path, "/proc/%d/pagemap", pid);
-	buf[0] = 0;
-	for (uint64_t a = start; a < end; a += 512 * 4096ULL) {
-		uint64_t n = (end - a) / 4096 < 512 ? (end - a) / 4096 : 512;
-		int64_t got = mmsim_proc_pread(m, path, (a >> 12) * 8, e, n * 8, 0);
-		if (got != (int64_t)(n * 8)) {
-			snprintf(buf, len, "(unreadable)");
-			return;
-		}
-		for (uint64_t i = 0; i < n; i++) {
-			size_t k = 0;
-			for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++)
-				if (e[i] >> bits[b].bit & 1)
-					cur[k++] = bits[b].c;
-			cur[k] = 0;
-			if (!k)
-				strcpy(cur, "-");
-			if (run && strcmp(cur, prev)) {
-				cat(buf, len, "%s%s*%" PRIu64, *buf ? " " : "", prev, run);
-				run = 0;
-			}
-			strcpy(prev, cur);
-			run++;
-		}
+	size_t k = 0;
+	for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++)
+		if (e >> bits[b].bit & 1)
+			cur[k++] = bits[b].c;
+	cur[k] = 0;
+	if (!k)
+		strcpy(cur, "-");
+}
+
+/* Runs of flags being written: the pending run grows while the flags stay. */
+struct run_text {
+	struct text *out;
+	char flags[8];
+	uint64_t pages;
+};
+
+static void run_emit(struct run_text *t, const char *flags, uint64_t pages)
+{
+	if (t->pages && strcmp(t->flags, flags)) {
+		cat(t->out, "%s%s*%" PRIu64, t->out->len ? " " : "", t->flags, t->pages);
+		t->pages = 0;
 	}
-	if (run)
-		cat(buf, len, "%s%s*%" PRIu64, *buf ? " " : "", prev, run);
+	snprintf(t->flags, sizeof t->flags, "%s", flags);
+	t->pages += pages;
+}
+
+/* A process's pagemap as runs, read ahead with mmsim_pagemap_scan and
+ * consumed in address order, VMA after VMA: one scan serves many VMAs. */
+struct scan_cursor {
+	mmsim_machine *m;
+	int pid;
+	uint64_t limit;                /* scan no further */
+	struct mmsim_page_run runs[1024];
+	int n, i;                      /* runs[i..n-1] are not consumed yet */
+	uint64_t done;                 /* the runs read cover up to here */
+};
+
+/* The pagemap flags of [start, end) as runs, "PE*3 -*2", or
+ * "(unreadable: ERRNO)", into out (emptied first). */
+static void page_runs(struct scan_cursor *c, uint64_t start, uint64_t end, struct text *out)
+{
+	struct run_text t = { .out = out };
+	char cur[8];
+	int64_t err = 0;
+	out->len = 0;
+	for (uint64_t at = start; at < end;) {
+		while (c->i < c->n && c->runs[c->i].end <= at)
+			c->i++;
+		if (c->i == c->n) {                       /* read ahead from at */
+			uint64_t from = at > c->done ? at : c->done;
+			err = mmsim_pagemap_scan(c->m, c->pid, from, c->limit > end ? c->limit : end, c->runs,
+						 sizeof c->runs / sizeof c->runs[0], &c->done);
+			if (err <= 0 || c->done <= from)
+				break;
+			c->n = (int)err, c->i = 0, err = 0;
+			continue;
+		}
+		uint64_t stop = c->runs[c->i].end < end ? c->runs[c->i].end : end;
+		flag_letters(c->runs[c->i].flags, cur);
+		run_emit(&t, cur, (stop - at) / 4096);
+		at = stop;
+	}
+	run_emit(&t, "", 0);                             /* the last run */
+	if (err < 0 || (!out->len && start < end)) {
+		out->len = 0;
+		cat(out, "(unreadable: %s)", err < 0 ? mmsim_strerror((int)err) : "no runs");
+	}
 }
 
 /* The script's VMAs of process pid: bounds, permissions, name, smaps
@@ -604,11 +681,22 @@ static void page_runs(mmsim_machine *m, int pid, uint64_t start, uint64_t end, c
 static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int pid)
 {
 	char *maps = proc_text(m, pid, "maps"), *smaps = proc_text(m, pid, "smaps");
+	const char *cursor = smaps;
 	const struct base *b = base_of(r, pid, false);
 	json_t *vmas = json_array();
+	struct scan_cursor *scan = calloc(1, sizeof *scan);
+	struct text pages = { 0 };
+	if (!scan)
+		return vmas;
+	*scan = (struct scan_cursor){ .m = m, .pid = pid };
+	each_line(line, maps) {                   /* the scan may read ahead to the last VMA */
+		struct maps_line v;
+		if (parse_maps_line(line, &v) && v.start < (1ULL << 63) && v.end > scan->limit)
+			scan->limit = v.end;
+	}
 	each_line(line, maps) {
 		struct maps_line v;
-		char a[48], z[48], range[100], pages[1024];
+		char a[48], z[48], range[100];
 		if (!parse_maps_line(line, &v) || v.start >= (1ULL << 63))
 			continue;
 		if (own_vma(b, v.start, v.end) && strncmp(v.name, "[heap]", 6))
@@ -616,25 +704,58 @@ static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int p
 		canon_addr(r, v.start, a, sizeof a);
 		canon_addr(r, v.end, z, sizeof z);
 		snprintf(range, sizeof range, "%s..%s", a, z);
-		page_runs(m, pid, v.start, v.end, pages, sizeof pages);
+		page_runs(scan, v.start, v.end, &pages);
 		json_t *o = json_object();
 		json_object_set_new(o, "range", json_string(range));
 		json_object_set_new(o, "size", json_integer((json_int_t)(v.end - v.start)));
 		json_object_set_new(o, "perms", json_string(v.perms));
 		json_object_set_new(o, "offset", json_integer((json_int_t)v.offset));
 		json_object_set_new(o, "name", json_stringn(v.name, (size_t)v.name_len));
-		json_object_set_new(o, "pages", json_string(pages));
-		json_object_set_new(o, "smaps", smaps ? smaps_fields(smaps, v.start) : json_object());
+		json_object_set_new(o, "pages", json_stringn(text_str(&pages), pages.len));
+		json_object_set_new(o, "smaps", smaps ? smaps_fields(&cursor, v.start) : json_object());
 		json_array_append_new(vmas, o);
 	}
 	free(maps);
 	free(smaps);
+	free(scan);
+	free(pages.s);
 	return vmas;
 }
 
-/* Record the state named name: every live process of every machine. */
+/* Seconds on the monotonic clock, or of this process's CPU time. */
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* On a terminal, one line on standard error says how far the run is: at
+ * most four times a second, and at every state; cleared when the side ends. */
+static void progress(struct diff_recorder *r, const char *state)
+{
+	double t = now_s();
+	if (!r->tty || (!state && t - r->shown < 0.25))
+		return;
+	r->shown = t;
+	fprintf(stderr, "\r\033[Kmmsim diff: the %s: operation %d%s%s%s", r->run->side == DIFF_SIM ? "simulator" : "host",
+		r->seq, state ? ", recording state \"" : "", state ? state : "", state ? "\"" : "");
+}
+
+/* Record the state named name: every live process of every machine. With
+ * MMSIM_DIFF_TIMING set, how long it took goes to standard error (make
+ * bench measures checkpoints so; the report itself never has times). */
 static void record_state(lua_State *L, struct diff_recorder *r, const char *name)
 {
+	double t0 = now_s(), c0 = cpu_s();
+	progress(r, name);
 	json_t *st = json_object(), *procs = json_object();
 	json_object_set_new(st, "name", json_string(name));
 	json_object_set_new(st, "after", json_integer(r->seq));
@@ -657,6 +778,9 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 	lua_pop(L, 2);
 	json_object_set_new(st, "processes", procs);
 	json_array_append_new(r->run->states, st);
+	if (getenv("MMSIM_DIFF_TIMING"))
+		fprintf(stderr, "mmsim diff: state \"%s\" on the %s: %.3f s (%.3f s of CPU)\n", name,
+			r->run->side == DIFF_SIM ? "simulator" : "host", now_s() - t0, cpu_s() - c0);
 }
 
 /* ---- the wrappers ------------------------------------------------------------------------ */
@@ -666,27 +790,59 @@ static struct diff_recorder *recorder(lua_State *L, int upvalue)
 	return lua_touserdata(L, lua_upvalueindex(upvalue));
 }
 
-/* Append one operation to the record. */
-static void record_op(lua_State *L, struct diff_recorder *r, int n, const char *call, const char *result,
-		      int64_t minflt, int64_t majflt)
+/* The text as a Lua string on the stack; the text is freed. */
+static void push_text(lua_State *L, struct text *t)
+{
+	lua_pushlstring(L, text_str(t), t->len);
+	free(t->s);
+}
+
+/* The description of the call in stack slots 1..nargs, pushed below them
+ * (at 1): a Lua string, so that an error raised by the call leaks nothing. */
+static void push_call(lua_State *L, struct diff_recorder *r, const struct method *me, int nargs)
+{
+	struct text t = { 0 };
+	describe_call(r, L, me, nargs, &t);
+	push_text(L, &t);
+	lua_insert(L, 1);
+}
+
+/* Call the wrapped method (upvalue 1) with the arguments at 2..nargs+1;
+ * its results follow the call's description. Returns how many. */
+static int call_method(lua_State *L, int nargs)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 2);
+	lua_call(L, nargs, LUA_MULTRET);
+	return lua_gettop(L) - 1;
+}
+
+/* Append one operation to the record: its call (stack slot 1, pushed by
+ * push_call), its results (the slots above) and its faults. */
+static void record_op(lua_State *L, struct diff_recorder *r, int n, const struct method *me, int64_t minflt,
+		      int64_t majflt)
 {
 	json_t *o = json_object();
 	lua_Debug ar;
 	char w[128] = "?";
+	struct text result = { 0 };
 	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
 		const char *slash = strrchr(ar.short_src, '/');
 		snprintf(w, sizeof w, "%s:%d", slash ? slash + 1 : ar.short_src, ar.currentline);
 	}
+	describe_results(r, L, me, 2, &result);
 	json_object_set_new(o, "n", json_integer(n));
 	json_object_set_new(o, "where", json_string(w));
-	json_object_set_new(o, "call", json_string(call));
-	json_object_set_new(o, "result", json_string(result));
+	json_object_set_new(o, "call", json_string(lua_tostring(L, 1)));
+	json_object_set_new(o, "result", json_string(text_str(&result)));
+	free(result.s);
 	json_object_set_new(o, "minflt", minflt >= 0 ? json_integer(minflt) : json_null());
 	json_object_set_new(o, "majflt", majflt >= 0 ? json_integer(majflt) : json_null());
 	if (r->expect[0])
 		json_object_set_new(o, "expect", json_string(r->expect));
 	r->expect[0] = 0;
 	json_array_append_new(r->run->ops, o);
+	progress(r, NULL);
 }
 
 /* After fork: the child's own VMAs are its parent's; on the simulated
@@ -696,7 +852,7 @@ static void after_fork(lua_State *L, struct diff_recorder *r, mmsim_machine *m, 
 	int child;
 	mmsim_machine *cm;
 	struct mmsim_task_info info;
-	if (!process_of(L, 1, &child, &cm) || mmsim_task_info(m, parent, &info))
+	if (!process_of(L, 2, &child, &cm) || mmsim_task_info(m, parent, &info))
 		return;
 	inherit_base(r, info.tgid, child);
 	normalize(r, m, parent);
@@ -712,18 +868,13 @@ static int wrap_process(lua_State *L)
 	int nargs = lua_gettop(L), pid = 0, n = ++r->seq;
 	int64_t min0 = -1, maj0 = -1, min1 = -1, maj1 = -1;
 	mmsim_machine *m = NULL;
-	char call[1024], result[1024];
 	bool live = process_of(L, 1, &pid, &m) && faults(m, pid, &min0, &maj0);
 	r->machine = m;
-	describe_call(r, L, me, nargs, call, sizeof call);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, nargs, LUA_MULTRET);
-	int nres = lua_gettop(L);
+	push_call(L, r, me, nargs);
+	int nres = call_method(L, nargs);
 	if (live && !faults(m, pid, &min1, &maj1))
 		min0 = maj0 = min1 = maj1 = -1;      /* it died */
-	describe_results(r, L, me, 1, result, sizeof result);
-	record_op(L, r, n, call, result, min0 >= 0 && min1 >= 0 ? min1 - min0 : -1,
+	record_op(L, r, n, me, min0 >= 0 && min1 >= 0 ? min1 - min0 : -1,
 		  maj0 >= 0 && maj1 >= 0 ? maj1 - maj0 : -1);
 	if (!strcmp(me->name, "fork") && m)
 		after_fork(L, r, m, pid);
@@ -737,19 +888,14 @@ static int wrap_spawn(lua_State *L)
 	struct diff_recorder *r = recorder(L, 2);
 	static const struct method spawn = { "spawn", 0, false };
 	int nargs = lua_gettop(L), n = ++r->seq, pid;
-	char call[512], result[128];
 	mmsim_machine *m;
-	describe_call(r, L, &spawn, nargs, call, sizeof call);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, nargs, LUA_MULTRET);
-	int nres = lua_gettop(L);
-	if (nres >= 1 && process_of(L, 1, &pid, &m)) {
+	push_call(L, r, &spawn, nargs);
+	int nres = call_method(L, nargs);
+	if (nres >= 1 && process_of(L, 2, &pid, &m)) {
 		record_base(r, m, pid);
 		normalize(r, m, pid);
 	}
-	describe_results(r, L, &spawn, 1, result, sizeof result);
-	record_op(L, r, n, call, result, -1, -1);
+	record_op(L, r, n, &spawn, -1, -1);
 	return nres;
 }
 
@@ -760,14 +906,10 @@ static int wrap_machine_method(lua_State *L)
 	struct diff_recorder *r = recorder(L, 3);
 	struct method me = { lua_tostring(L, lua_upvalueindex(2)), 0, false };
 	int nargs = lua_gettop(L), n = ++r->seq;
-	char call[512], result[512];
-	describe_call(r, L, &me, nargs, call, sizeof call);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, nargs, LUA_MULTRET);
-	describe_results(r, L, &me, 1, result, sizeof result);
-	record_op(L, r, n, call, result, -1, -1);
-	return lua_gettop(L);
+	push_call(L, r, &me, nargs);
+	int nres = call_method(L, nargs);
+	record_op(L, r, n, &me, -1, -1);
+	return nres;
 }
 
 /* Replace the entries of the methods table at idx with recording ones. */
@@ -952,6 +1094,7 @@ struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 		return NULL;
 	r->run = run;
 	r->host = host;
+	r->tty = isatty(STDERR_FILENO);
 	lua_newtable(L);
 	r->machines = luaL_ref(L, LUA_REGISTRYINDEX);
 	luaL_getmetatable(L, LMMSIM_PROCESS);       /* __index is a closure over the methods */
@@ -982,6 +1125,8 @@ struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 void diff_recorder_finish(lua_State *L, struct diff_recorder *r)
 {
 	record_state(L, r, "end");
+	if (r->tty)
+		fprintf(stderr, "\r\033[K");
 }
 
 /* See diff.h. */

@@ -144,6 +144,7 @@ static const struct mmsim_backend host_backend = {
 	.virt_to_phys = host_virt_to_phys,
 	.proc_read = host_proc_read,
 	.proc_pread = host_proc_pread,
+	.pagemap_scan = host_pagemap_scan,
 	.vmstat = host_vmstat,
 	.machine_stats = host_machine_stats,
 	.task_stats = host_task_stats,
@@ -258,10 +259,29 @@ int host_check_core(struct host_machine *h, int core)
 	return 0;
 }
 
-/* See host.h. */
+/* Wait until the other end of channel fd is closed: the process's files
+ * go after its memory (do_exit: exit_mm before exit_files), so then its
+ * pages are no longer anyone's. Bounded by the reply timeout. */
+static void await_hangup(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char c;
+	for (;;) {
+		int rc = poll(&p, 1, REPLY_TIMEOUT_MS);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0 || recv(fd, &c, 1, MSG_DONTWAIT) <= 0)
+			return;                  /* hung up, or a timeout */
+	}
+}
+
+/* See host.h. The process said it is dying (or died): we return once it
+ * is dead, so that what is read next does not see its memory. */
 void host_process_died(struct host_machine *h, struct host_task *t)
 {
 	int tgid = t->tgid;
+	if (t->fd >= 0)
+		await_hangup(t->fd);
 	for (int i = 0; i < h->nr_tasks; i++) {
 		struct host_task *u = &h->tasks[i];
 		if (u->tgid != tgid || u->fd < 0)

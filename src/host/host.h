@@ -101,6 +101,10 @@ int64_t host_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, voi
 			int flags);
 int host_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
 int host_vmstat(mmsim_machine *m, const char *name, uint64_t *value);
+
+/* pagemap.c */
+int64_t host_pagemap_scan(mmsim_machine *m, int pid, uint64_t start, uint64_t end, struct mmsim_page_run *runs,
+			  size_t max, uint64_t *walk_end);
 size_t host_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max);
 int host_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 int host_config_get(const mmsim_machine *m, const char *key, char *buf, size_t len);

@@ -72,6 +72,23 @@ void debugfs_extfrag_index_show(struct kernel *k, struct seq_buf *m);
 #define PM_SWAP           (1ULL << 62)
 #define PM_PRESENT        (1ULL << 63)
 
+#define PM_GUARD_REGION   (1ULL << 58)
+
+/* A run of pages with the same pagemap flags (Linux's struct page_region
+ * of the PAGEMAP_SCAN ioctl, with the entry's flags for categories). */
+struct pm_run {
+	uint64_t start, end, flags;
+};
+
+/* The pagemap of [start, end) of t's address space as runs of pages with
+ * equal flags (bits 55-63), covering the range, into runs[0..max-1]
+ * (Linux: do_pagemap_scan, walking only the page tables that exist). *walk_end
+ * is where the runs stop: end, or the first page that did not fit. Returns
+ * the number of runs, or -ESRCH for a task without an address space. */
+struct task_struct;
+int64_t pagemap_scan(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+		     struct pm_run *runs, size_t max, uint64_t *walk_end);
+
 /* Bits of a /proc/kpageflags entry, one per frame (Linux:
  * include/uapi/linux/kernel-page-flags.h, and from 32 the kernel-internal
  * bits of include/linux/kernel-page-flags.h). */

@@ -443,6 +443,70 @@ int64_t pagemap_read(struct kernel *k, struct task_struct *t, uint64_t offset, v
 	return (int64_t)(pm.pos * PM_ENTRY_BYTES);
 }
 
+/* What pagemap_scan collects while it walks. */
+struct pagemap_scan_private {
+	struct pagemapread pm;           /* for pte_to_pagemap_entry */
+	const struct vm_area_struct *vma;
+	uint64_t hole;                   /* the flags of an empty page of vma */
+	uint64_t done;                   /* the runs cover [start, done) */
+	struct pm_run *runs;
+	size_t n, max;
+	bool full;
+};
+
+/* The pages [p->done, end) have flags: extend the last run or start one.
+ * false when there is no room (p->done stays). */
+static bool scan_emit(struct pagemap_scan_private *p, uint64_t end, uint64_t flags)
+{
+	struct pm_run *last = p->n ? &p->runs[p->n - 1] : NULL;
+	if (end <= p->done)
+		return true;
+	if (last && last->flags == flags)
+		last->end = end;
+	else if (p->n < p->max)
+		p->runs[p->n++] = (struct pm_run){ p->done, end, flags };
+	else
+		return !(p->full = true);
+	p->done = end;
+	return true;
+}
+
+/* One entry of an existing page table: the hole before it, then the page
+ * (Linux: pagemap_scan_pmd_entry and pagemap_scan_pte_hole). */
+static int pagemap_scan_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct pagemap_scan_private *p = arg;
+	uint64_t flags = pte_none(*pte) ? p->hole : pte_to_pagemap_entry(&p->pm, p->vma, *pte) & ~PM_PFRAME_MASK;
+	return !scan_emit(p, addr, p->hole) || !scan_emit(p, addr + PAGE_SIZE, flags);
+}
+
+/* See procfs.h. */
+int64_t pagemap_scan(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+		     struct pm_run *runs, size_t max, uint64_t *walk_end)
+{
+	struct mm_struct *mm = t->mm;
+	struct pagemap_scan_private p = { .pm = { k, NULL, 0, 0, false }, .done = start, .runs = runs, .max = max };
+
+	if (!mm)
+		return -ESRCH;
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end && !p.full;
+	     vma = vma->vm_next) {
+		uint64_t stop = end < vma->vm_end ? end : vma->vm_end;
+		p.vma = vma;
+		p.hole = vma->vm_flags & VM_SOFTDIRTY ? PM_SOFT_DIRTY : 0;
+		if (!scan_emit(&p, vma->vm_start, 0))         /* outside VMAs */
+			break;
+		if (!(vma->vm_flags & VM_PFNMAP))
+			walk_pte_range(k, mm, p.done, stop, pagemap_scan_pte, &p);
+		if (!p.full)
+			scan_emit(&p, stop, p.hole);
+	}
+	if (!p.full)
+		scan_emit(&p, end, 0);
+	*walk_end = p.done;
+	return (int64_t)p.n;
+}
+
 /* ---- status and statm -------------------------------------------------------- */
 
 /* See internal.h. VmPeak and VmHWM are the high-water marks, which the

@@ -39,6 +39,7 @@ static const struct mmsim_backend sim_backend = {
 	.virt_to_phys = sim_virt_to_phys,
 	.proc_read = sim_proc_read,
 	.proc_pread = sim_proc_pread,
+	.pagemap_scan = sim_pagemap_scan,
 	.vmstat = sim_vmstat,
 	.machine_stats = sim_machine_stats,
 	.task_stats = sim_task_stats,
@@ -180,4 +181,19 @@ int64_t sim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void
 {
 	struct procfs_cred cred = { .cap_sys_admin = !(flags & MMSIM_PROC_UNPRIVILEGED) };
 	return procfs_pread(&sim_machine(m)->kernel, path, offset, buf, len, &cred);
+}
+
+/* See sim.h. */
+int64_t sim_pagemap_scan(mmsim_machine *m, int pid, uint64_t start, uint64_t end, struct mmsim_page_run *runs,
+			 size_t max, uint64_t *walk_end)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	_Static_assert(sizeof(struct pm_run) == sizeof(struct mmsim_page_run) &&
+			       offsetof(struct pm_run, end) == offsetof(struct mmsim_page_run, end) &&
+			       offsetof(struct pm_run, flags) == offsetof(struct mmsim_page_run, flags),
+		       "the kernel's runs are the API's");
+	if (!t)
+		return -ESRCH;
+	return pagemap_scan(&s->kernel, t, start, end, (struct pm_run *)runs, max, walk_end);
 }

@@ -91,6 +91,8 @@ int sim_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len);
 int64_t sim_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, void *buf, size_t len,
 		       int flags);
 int sim_vmstat(mmsim_machine *m, const char *name, uint64_t *value);
+int64_t sim_pagemap_scan(mmsim_machine *m, int pid, uint64_t start, uint64_t end, struct mmsim_page_run *runs,
+			 size_t max, uint64_t *walk_end);
 size_t sim_dmesg(const mmsim_machine *m, char *buf, size_t size);
 uint64_t sim_check(mmsim_machine *m);
 

@@ -8,4 +8,8 @@
  * NULL, key set to value; the test fails when either is refused. */
 mmsim_machine *boot_with(const char *key, const char *value);
 
+/* A host machine (mmsim_host_new), or the test is skipped where the host
+ * backend cannot run: not Linux on x86-64, or not root. */
+mmsim_machine *host_or_skip(void);
+
 #endif

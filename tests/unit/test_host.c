@@ -2,7 +2,7 @@
  * processes on this machine (Linux, as root; skipped otherwise). */
 #include <criterion/criterion.h>
 
-#include "mmsim.h"
+#include "api_helpers.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,16 +17,7 @@
 /* A host machine, or the test is skipped where the backend cannot run. */
 static mmsim_machine *host(void)
 {
-	mmsim_machine *m;
-	char eb[256];
-#if !defined(__linux__) || !defined(__x86_64__)
-	cr_skip_test("the host backend needs Linux on x86-64");
-#endif
-	if (geteuid() != 0)
-		cr_skip_test("the host backend tests run as root (uid %d here)", (int)geteuid());
-	int err = mmsim_host_new(NULL, &m, eb, sizeof eb);
-	cr_assert_eq(err, 0, "%s", eb);
-	return m;
+	return host_or_skip();
 }
 
 static uint64_t faults(mmsim_machine *m, int pid, const char *which)
@@ -245,4 +236,43 @@ Test(host, probe)
 	cr_assert_gt(s.max_map_count, 0);
 	cr_assert(!strcmp(s.thp, "always") || !strcmp(s.thp, "madvise") || !strcmp(s.thp, "never") ||
 		  !strcmp(s.thp, "unknown"));
+}
+
+/* The Shared_Dirty of pid's smaps_rollup, in kB. */
+static uint64_t shared_dirty_kb(mmsim_machine *m, int pid)
+{
+	char path[64], *text, *at;
+	uint64_t kb = ~0ULL;
+	snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
+	cr_assert_eq(mmsim_proc_read(m, path, &text, NULL), 0, "%s", mmsim_last_error(m));
+	if ((at = strstr(text, "Shared_Dirty:")))
+		kb = strtoull(at + 13, NULL, 10);
+	free(text);
+	return kb;
+}
+
+/* exit and a fatal fault return once the process's memory is gone, so the
+ * next view of its parent no longer sees pages shared with it (a forked
+ * child is the helper's, not ours to wait for: we wait for its channel to
+ * close, which Linux does after it has released its memory). */
+Test(host, a_dead_childs_memory_is_gone_when_exit_returns)
+{
+	mmsim_machine *m = host();
+	int p = mmsim_spawn(m, "parent", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 4096 * PG, RW, ANON, -1, 0);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a, 4096 * PG, MMSIM_MADV_NOHUGEPAGE), 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 4096 * PG, MMSIM_WRITE, NULL), 0);
+	for (int i = 0; i < 20; i++) {
+		int c = mmsim_fork(m, p, -1);
+		cr_assert_gt(c, 0, "%s", mmsim_last_error(m));
+		cr_assert_gt(shared_dirty_kb(m, p), 0, "the pages are shared after fork");
+		if (i % 2)
+			cr_assert_eq(mmsim_exit(m, c, 0), 0);
+		else
+			cr_assert_eq(mmsim_access(m, c, 0x1000, NULL, 1, MMSIM_WRITE, NULL), -EFAULT);
+		cr_assert_eq(shared_dirty_kb(m, p), 0, "round %d: the child (%s) is gone", i,
+			     i % 2 ? "exit" : "killed by SIGSEGV");
+	}
+	mmsim_machine_free(m);
 }

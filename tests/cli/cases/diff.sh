@@ -27,4 +27,35 @@ p:write(a, "x")'
 	expect diff-json 1 'DIFFER' -- diff -o zero_page=$other --json "$tmp/d.json" "$tmp/d.lua"
 	check diff-json-verdict grep -q '^  "result": "differ"' "$tmp/d.json"
 	expect_in diff-script-error 1 'boom' 'error("boom")' -- diff -
+	# A difference far along a long run of pages is reported, and where it
+	# starts (the page runs once stopped at 1023 characters): 1024 written
+	# pages every other page, then a read of the last page, which differs
+	# when the zero page is forced the other way.
+	long='local p = mmsim.machine{}:spawn{}
+local a = p:mmap{len = 2048 * 4096, prot = "rw"}
+p:madvise(a, 2048 * 4096, "nohugepage")
+for i = 0, 2045, 2 do p:write(a + i * 4096, "x") end
+p:read(a + 2047 * 4096, 1)'
+	expect_in diff-long-runs 1 'pages +DIFFERS from page 2047' "$long" -- diff -o zero_page=$other -
+	expect_in diff-long-runs-wrapped 1 '^ {17}PE\*1 ' "$long" -- diff -o zero_page=$other -
+	# A call that differs is printed as each side made it: the simulated
+	# machine has 100 MiB (no host has exactly that), and the script unmaps
+	# another page there.
+	calls='local m = mmsim.machine{}
+local p = m:spawn{}
+local a = p:mmap{len = 4 * 4096, prot = "rw"}
+local ram = m:get("ram")
+local small = ram == "100M" or tonumber(ram) == 100 * 1024 * 1024
+p:munmap(a + (small and 1 or 2) * 4096, 4096)'
+	expect_in diff-both-calls 1 'host: +P1:munmap\(r2\+0x2000, 0x1000\) -> 0' "$calls" -- diff -o ram=100M -
+	expect_in diff-both-calls-sim 1 'simulator: P1:munmap\(r2\+0x1000, 0x1000\) -> 0' "$calls" -- diff -o ram=100M -
+	# On a terminal, standard error says how far each side is.
+	if command -v script >/dev/null; then
+		body '' '' >"$tmp/p.lua"
+		script -qec "$MMSIM diff $tmp/p.lua" /dev/null >"$tmp/out" 2>&1
+		judge diff-progress-tty 0 $? 'mmsim diff: the host: operation 4, recording state "end"'
+		"$MMSIM" diff "$tmp/p.lua" >"$tmp/out" 2>&1
+		judge diff-no-progress-in-a-pipe 0 $? '^0 differences|AGREE'
+		check diff-no-progress-text bash -c "! grep -q 'recording state' '$tmp/out'"
+	fi
 fi
