@@ -16,7 +16,7 @@ struct machine *boot(uint64_t ram_bytes)
 	cfg.nr_cpus = 2;
 	cfg.paging_levels = 4;
 	if (!m || ram_init(&m->ram, ram_bytes) || hw_machine_init(&m->hw, &cfg, &m->ram) ||
-	    kernel_init(&m->k, &m->hw, &kcfg)) {
+	    kernel_init(&m->k, &m->hw, &kcfg, NULL, 0)) {
 		fprintf(stderr, "bench: cannot boot a machine\n");
 		exit(1);
 	}

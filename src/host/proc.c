@@ -22,11 +22,24 @@ static int binary_file(const char *path)
 	return !strncmp(path, "/proc/kpage", 11) || (n >= 8 && !strcmp(path + n - 8, "/pagemap"));
 }
 
-/* Only /proc and /sys are views. */
-static int view_path(struct host_machine *h, const char *path)
+/* Only /proc and /sys are views: path, with every symbolic link and ".."
+ * resolved (/proc/self/root/etc/passwd is /etc/passwd), must be in them.
+ * 0 and *real (malloc'd: the file to open, so that a link cannot change in
+ * between), or -ENOENT recorded. */
+static int view_path(struct host_machine *h, const char *path, char **real)
 {
+	*real = NULL;
 	if (strncmp(path, "/proc/", 6) && strncmp(path, "/sys/", 5))
 		return host_fail(h, -ENOENT, "%s: the host backend serves /proc and /sys only", path);
+	if (!(*real = realpath(path, NULL)))
+		return host_fail(h, -ENOENT, "%s: %s on the host", path, strerror(errno));
+	if (strncmp(*real, "/proc/", 6) && strncmp(*real, "/sys/", 5)) {
+		host_fail(h, -ENOENT, "%s: that is %s, and the host backend serves /proc and /sys only",
+			  path, *real);
+		free(*real);
+		*real = NULL;
+		return -ENOENT;
+	}
 	return 0;
 }
 
@@ -34,14 +47,16 @@ static int view_path(struct host_machine *h, const char *path)
 int host_proc_read(mmsim_machine *m, const char *path, char **text, size_t *len)
 {
 	struct host_machine *h = host_machine(m);
+	char *real;
 	int err;
-	if ((err = view_path(h, path)))
+	if ((err = view_path(h, path, &real)))
 		return err;
-	if (binary_file(path))
-		return host_fail(h, -EINVAL, "%s: a binary file, not readable as text", path);
-	if ((err = host_read_file(path, text, len)))
-		return host_fail(h, err, "%s: %s on the host", path, strerror(-err));
-	return 0;
+	if (binary_file(real))
+		err = host_fail(h, -EINVAL, "%s: a binary file, not readable as text", path);
+	else if ((err = host_read_file(real, text, len)))
+		host_fail(h, err, "%s: %s on the host", path, strerror(-err));
+	free(real);
+	return err;
 }
 
 /* See host.h. Unprivileged reads of pagemap hide the frame numbers and
@@ -50,20 +65,24 @@ int64_t host_proc_pread(mmsim_machine *m, const char *path, uint64_t offset, voi
 			int flags)
 {
 	struct host_machine *h = host_machine(m);
+	char *real;
 	int err;
-	if ((err = view_path(h, path)))
+	if ((err = view_path(h, path, &real)))
 		return err;
-	if ((flags & MMSIM_PROC_UNPRIVILEGED) && !strncmp(path, "/proc/kpage", 11))
+	bool binary = binary_file(real), kpage = !strncmp(real, "/proc/kpage", 11);
+	int fd = kpage && (flags & MMSIM_PROC_UNPRIVILEGED) ? -1 : open(real, O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	free(real);
+	if (kpage && (flags & MMSIM_PROC_UNPRIVILEGED))
 		return host_fail(h, -EACCES, "%s: EACCES at offset %" PRIu64 ", %zu bytes", path, offset, len);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return host_fail(h, -errno, "%s: %s", path, strerror(errno));
+		return host_fail(h, err, "%s: %s", path, strerror(-err));
 	ssize_t n = pread(fd, buf, len, (off_t)offset);
 	err = n < 0 ? -errno : 0;
 	close(fd);
 	if (err)
 		return err;
-	if ((flags & MMSIM_PROC_UNPRIVILEGED) && binary_file(path))
+	if ((flags & MMSIM_PROC_UNPRIVILEGED) && binary)
 		for (ssize_t i = 0; i + 8 <= n; i += 8) {
 			uint64_t e;
 			memcpy(&e, (char *)buf + i, 8);

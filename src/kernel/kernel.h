@@ -131,10 +131,13 @@ struct kernel {
  * Boot a kernel on machine hw: lay out nodes and zones over its RAM, reserve
  * the low megabyte and mem_map, hand the rest to the buddy allocator,
  * compute watermarks, and create the slab caches. Returns 0 or a negative
- * errno (-EINVAL for an impossible configuration, -ENOMEM when the host is
- * out of memory).
+ * errno: -EINVAL for an impossible configuration, -ENOMEM when the host is
+ * out of memory or the simulated memory left above the watermarks cannot
+ * hold the kernel's own structures. why (may be NULL) then gets the reason,
+ * as a real kernel's panic message gives it.
  */
-int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_config *cfg);
+int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_config *cfg, char *why,
+		size_t whylen);
 
 /* The next number of the kernel's random stream (seeded from the config):
  * every randomised choice draws here, so a seed reproduces a run. */

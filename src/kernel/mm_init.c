@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define DMA_END_PFN    (16ULL << (20 - PAGE_SHIFT))   /* 16 MiB */
@@ -255,16 +256,51 @@ static int init_mm_and_cores(struct kernel *k)
 	return 0;
 }
 
+/* The boot steps after the buddy allocator has the memory, in order. */
+static const struct {
+	const char *name;
+	int (*fn)(struct kernel *k);
+} late_init[] = {
+	{ "kmem_cache_init", kmem_cache_init }, { "proc_caches_init", proc_caches_init },
+	{ "anon_vma_init", anon_vma_init }, { "radix_tree_init", radix_tree_init },
+	{ "init_mm", init_mm_and_cores },
+};
+
+/* Why step failed, for kernel_init's caller: the memory it had to work with. */
+static void boot_failure(const struct kernel *k, const char *step, int err, char *why, size_t whylen)
+{
+	uint64_t free_kb = 0, min_kb = 0;
+	if (!why || !whylen)
+		return;
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &k->node_data[0]->node_zones[z];
+		free_kb += zone_page_state(zone, NR_FREE_PAGES) * 4;
+		min_kb += wmark_pages(zone, WMARK_MIN) * 4;
+	}
+	if (err == -ENOMEM)
+		snprintf(why, whylen, "out of memory in %s: %llu kB free, of which the watermarks keep %llu kB "
+			 "(min_free_kbytes=%d) for emergencies; lower min_free_kbytes or give more ram",
+			 step, (unsigned long long)free_kb, (unsigned long long)min_kb, k->sysctl.min_free_kbytes);
+	else
+		snprintf(why, whylen, "%s failed: %s", step, err == -EINVAL ? "EINVAL" : "an error");
+}
+
 /* See kernel.h. */
-int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_config *cfg)
+int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_config *cfg, char *why,
+		size_t whylen)
 {
 	struct ram *ram = hw->ram;
 	int err;
 
 	memset(k, 0, sizeof *k);
 	if (hw->nr_cpus < 1 || hw->nr_cpus > MAX_CPUS || ram->size < RAM_MIN_BYTES ||
-	    (hw->cfg.paging_levels != 4 && hw->cfg.paging_levels != 5) || cfg->min_free_kbytes < 0)
+	    (hw->cfg.paging_levels != 4 && hw->cfg.paging_levels != 5) || cfg->min_free_kbytes < 0) {
+		if (why && whylen)
+			snprintf(why, whylen, "impossible configuration: %d cores, %llu bytes of RAM, %d-level "
+				 "paging, min_free_kbytes=%d", hw->nr_cpus, (unsigned long long)ram->size,
+				 hw->cfg.paging_levels, cfg->min_free_kbytes);
 		return -EINVAL;
+	}
 	k->hw = hw;
 	k->ram = ram;
 	k->ram_base = ram->base;
@@ -279,17 +315,23 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 		return -ENOMEM;
 	init_sysctls(k, cfg);
 	setup_memory_map(k);
-	if ((err = init_node(k)))
+	if ((err = init_node(k))) {
+		if (why && whylen)
+			snprintf(why, whylen, "cannot lay out the memory map of %llu bytes of RAM",
+				 (unsigned long long)ram->size);
 		goto fail;
+	}
 	free_all_memory(k);
 	if (!k->sysctl.min_free_kbytes)
 		k->sysctl.min_free_kbytes = calculate_min_free_kbytes(k);
 	setup_per_zone_wmarks(k);
 	printk(k, "Memory: %lluK/%lluK available", (unsigned long long)k->totalram_pages * 4,
 	       (unsigned long long)k->max_pfn * 4);
-	if ((err = kmem_cache_init(k)) || (err = proc_caches_init(k)) || (err = anon_vma_init(k)) ||
-	    (err = radix_tree_init(k)) || (err = init_mm_and_cores(k)))
-		goto fail;
+	for (size_t i = 0; i < sizeof late_init / sizeof late_init[0]; i++)
+		if ((err = late_init[i].fn(k))) {
+			boot_failure(k, late_init[i].name, err, why, whylen);
+			goto fail;
+		}
 	return 0;
 fail:
 	kernel_destroy(k);

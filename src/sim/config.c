@@ -55,8 +55,11 @@ static int set_ram(mmsim_config *c, const char *v, char *eb, size_t el)
 		backend_errbuf(eb, el, "ram: '%s' is not a size (use bytes or a K/M/G/T suffix)", v);
 		return -EINVAL;
 	}
-	if (bytes < RAM_MIN_BYTES || bytes > RAM_MAX_BYTES || bytes % PAGE_SIZE) {
-		backend_errbuf(eb, el, "ram: %s must be a multiple of 4096 bytes between 16M and 1T", v);
+	const char *why = bytes < RAM_MIN_BYTES ? "is below the 16M minimum"
+			  : bytes > RAM_MAX_BYTES ? "is above the 1T maximum"
+			  : bytes % PAGE_SIZE ? "is not a multiple of the 4096-byte page" : NULL;
+	if (why) {
+		backend_errbuf(eb, el, "ram: %s %s", v, why);
 		return -EINVAL;
 	}
 	c->hw.ram_bytes = bytes;

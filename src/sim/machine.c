@@ -92,8 +92,8 @@ int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size
 	}
 	struct kernel_config kcfg = c->kernel;
 	kcfg.seed = c->seed;
-	if ((err = kernel_init(&s->kernel, &s->hw, &kcfg))) {
-		backend_errbuf(eb, el, "kernel boot failed: %s", mmsim_strerror(err));
+	if ((err = kernel_init(&s->kernel, &s->hw, &kcfg, why, sizeof why))) {
+		backend_errbuf(eb, el, "the kernel cannot boot: %s", why);
 		hw_machine_destroy(&s->hw);
 		goto fail_ram;
 	}

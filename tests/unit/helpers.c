@@ -15,7 +15,7 @@ struct tk *tk_boot_kcfg(const struct hw_config *cfg, const struct kernel_config 
 	cr_assert_not_null(t);
 	cr_assert_eq(ram_init(&t->ram, cfg->ram_bytes), 0);
 	cr_assert_eq(hw_machine_init(&t->hw, cfg, &t->ram), 0);
-	cr_assert_eq(kernel_init(&t->k, &t->hw, kcfg), 0);
+	cr_assert_eq(kernel_init(&t->k, &t->hw, kcfg, NULL, 0), 0);
 	return t;
 }
 

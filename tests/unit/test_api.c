@@ -34,9 +34,11 @@ Test(api, config_keys_parse_and_reject)
 	cr_assert_str_eq(buf, "64M");
 	cr_assert_eq(mmsim_config_set(c, "ram", "1T", eb, sizeof eb), 0);
 	cr_assert_eq(mmsim_config_set(c, "ram", "2T", eb, sizeof eb), -EINVAL);
-	cr_assert_not_null(strstr(eb, "between 16M and 1T"));
-	cr_assert_eq(mmsim_config_set(c, "ram", "8M", eb, sizeof eb), -EINVAL);
+	cr_assert_str_eq(eb, "ram: 2T is above the 1T maximum");
+	cr_assert_eq(mmsim_config_set(c, "ram", "15M", eb, sizeof eb), -EINVAL);
+	cr_assert_str_eq(eb, "ram: 15M is below the 16M minimum", "not a page-size complaint");
 	cr_assert_eq(mmsim_config_set(c, "ram", "16777217", eb, sizeof eb), -EINVAL);
+	cr_assert_str_eq(eb, "ram: 16777217 is not a multiple of the 4096-byte page");
 	cr_assert_eq(mmsim_config_set(c, "ram", "-4G", eb, sizeof eb), -EINVAL);
 	cr_assert_eq(mmsim_config_set(c, "ram", "4X", eb, sizeof eb), -EINVAL);
 	cr_assert_eq(mmsim_config_set(c, "ram", "99999999999999999999G", eb, sizeof eb), -EINVAL);
@@ -196,4 +198,23 @@ Test(api, same_calls_same_output)
 	cr_assert_str_eq(t1, t2, "deterministic");
 	free(t1);
 	free(t2);
+}
+
+/* A machine that cannot boot says which setting and why. */
+Test(api, a_machine_that_cannot_boot_says_why)
+{
+	int err;
+	char eb[256];
+	mmsim_config *c = mmsim_config_new("default", &err);
+	mmsim_machine *m;
+	cr_assert_eq(mmsim_config_set(c, "ram", "16M", eb, sizeof eb), 0);
+	cr_assert_eq(mmsim_config_set(c, "min_free_kbytes", "16000", eb, sizeof eb), 0);
+	cr_assert_eq(mmsim_machine_new(c, &m, eb, sizeof eb), -ENOMEM);
+	cr_assert_not_null(strstr(eb, "the kernel cannot boot: out of memory in kmem_cache_init: "), "%s", eb);
+	cr_assert_not_null(strstr(eb, "(min_free_kbytes=16000)"), "%s", eb);
+	cr_assert_not_null(strstr(eb, "lower min_free_kbytes or give more ram"), "%s", eb);
+	cr_assert_eq(mmsim_config_set(c, "min_free_kbytes", "0", eb, sizeof eb), 0);
+	cr_assert_eq(mmsim_machine_new(c, &m, eb, sizeof eb), 0, "computed watermarks boot: %s", eb);
+	mmsim_machine_free(m);
+	mmsim_config_free(c);
 }

@@ -276,3 +276,23 @@ Test(host, a_dead_childs_memory_is_gone_when_exit_returns)
 	}
 	mmsim_machine_free(m);
 }
+
+/* The host backend's views are /proc and /sys, after every link and ".."
+ * is resolved: nothing else of this machine can be read through them. */
+Test(host, views_stay_inside_proc_and_sys)
+{
+	mmsim_machine *m = host();
+	char *text;
+	uint64_t e;
+	cr_assert_eq(mmsim_proc_read(m, "/proc/../etc/passwd", &text, NULL), -ENOENT);
+	cr_assert_str_eq(mmsim_last_error(m), "/proc/../etc/passwd: that is /etc/passwd, and the host backend "
+			 "serves /proc and /sys only");
+	cr_assert_eq(mmsim_proc_read(m, "/proc/self/root/etc/passwd", &text, NULL), -ENOENT);
+	cr_assert_eq(mmsim_proc_read(m, "/sys/../etc/passwd", &text, NULL), -ENOENT);
+	cr_assert_eq(mmsim_proc_pread(m, "/proc/self/root/etc/passwd", 0, &e, 8, 0), -ENOENT);
+	cr_assert_eq(mmsim_proc_read(m, "/etc/passwd", &text, NULL), -ENOENT);
+	cr_assert_eq(mmsim_proc_read(m, "/proc/self/status", &text, NULL), 0, "%s", mmsim_last_error(m));
+	free(text);
+	cr_assert_eq(mmsim_proc_read(m, "/proc/self/pagemap", &text, NULL), -EINVAL, "binary, found through self");
+	mmsim_machine_free(m);
+}

@@ -8,7 +8,7 @@ expect proc-help 0 'usage: mmsim proc' -- proc --help
 expect unknown-option 2 "unknown option '--bogus'" -- demo --bogus
 expect bad-o-key 2 "unknown configuration key 'nosuchkey'" -- proc -o nosuchkey=1 /proc/buddyinfo
 expect bad-o-form 2 "-o wants KEY=VALUE" -- proc -o ram /proc/buddyinfo
-expect bad-ram 2 "ram: 3 must be a multiple of 4096 bytes between 16M and 1T" -- proc -o ram=3 /proc/buddyinfo
+expect bad-ram 2 "ram: 3 is below the 16M minimum" -- proc -o ram=3 /proc/buddyinfo
 expect bad-ram-word 2 "ram: 'lots' is not a size" -- proc -o ram=lots /proc/buddyinfo
 expect bad-cores 2 "cores: '0' is not a number from 1 to 256" -- proc -o cores=0 /proc/buddyinfo
 expect bad-paging 2 "paging: '3' must be 4 or 5" -- proc -o paging=3 /proc/buddyinfo
