@@ -31,37 +31,53 @@ static const char help_text[] =
 /* help([topic]) */
 static int l_help(lua_State *L)
 {
+	static const struct { const char *topic; enum lmmsim_kind kind; } topics[] = {
+		{ "machine", LMMSIM_KIND_MACHINE }, { "process", LMMSIM_KIND_PROCESS }, { "cache", LMMSIM_KIND_CACHE },
+	};
 	const char *topic = luaL_optstring(L, 1, NULL);
-	const char *meta = !topic ? NULL : !strcmp(topic, "process") ? LMMSIM_PROCESS :
-			   !strcmp(topic, "machine") ? LMMSIM_MACHINE : !strcmp(topic, "cache") ? LMMSIM_CACHE : NULL;
 	if (!topic) {
 		fputs(help_text, stdout);
 		return 0;
 	}
 	if (!strcmp(topic, "module")) {
+		lua_newtable(L);
+		int names = lua_gettop(L);
 		lua_getglobal(L, "mmsim");
-	} else if (meta) {
-		luaL_getmetatable(L, meta);
-		if (lua_getfield(L, -1, "__index") == LUA_TFUNCTION)
-			lua_getupvalue(L, -1, 1);   /* the process methods behind __index */
+		for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+			if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2)[0] != '_') {
+				lua_pushvalue(L, -2);
+				lua_rawseti(L, names, (lua_Integer)lua_rawlen(L, names) + 1);
+			}
+		lua_pop(L, 1);
+		lua_getglobal(L, "table");
+		lua_getfield(L, -1, "sort");
+		lua_pushvalue(L, names);
+		lua_call(L, 1, 0);
+		lua_pop(L, 1);
 	} else {
-		return luaL_error(L, "help: topics are \"module\", \"machine\", \"process\", \"cache\"");
+		size_t i = 0;
+		while (i < sizeof topics / sizeof topics[0] && strcmp(topics[i].topic, topic))
+			i++;
+		if (i == sizeof topics / sizeof topics[0])
+			return luaL_error(L, "help: topics are \"module\", \"machine\", \"process\", \"cache\"");
+		lmmsim_push_names(L, topics[i].kind, false);
 	}
-	int src = lua_gettop(L);
-	lua_newtable(L);
 	int names = lua_gettop(L);
-	for (lua_pushnil(L); lua_next(L, src); lua_pop(L, 1))
-		if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2)[0] != '_') {
-			lua_pushvalue(L, -2);
-			lua_rawseti(L, names, (lua_Integer)lua_rawlen(L, names) + 1);
-		}
-	lua_getglobal(L, "table");
-	lua_getfield(L, -1, "sort");
-	lua_pushvalue(L, names);
-	lua_call(L, 1, 0);
 	for (lua_Integer i = 1; lua_rawgeti(L, names, i) != LUA_TNIL; i++, lua_pop(L, 1))
 		printf("  %s%s\n", strcmp(topic, "module") ? ":" : "mmsim.", lua_tostring(L, -1));
 	return 0;
+}
+
+/* Add k to the candidates when it starts with prefix (n bytes). */
+static void add_name(const char *k, const char *prefix, size_t n, char ***out, size_t *count, size_t *cap)
+{
+	if (strncmp(k, prefix, n) || k[0] == '_')
+		return;
+	if (*count + 1 >= *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		*out = realloc(*out, *cap * sizeof **out);
+	}
+	(*out)[(*count)++] = strdup(k);
 }
 
 /* Add the string keys of the table at the top starting with prefix. */
@@ -69,18 +85,17 @@ static void collect(lua_State *L, const char *prefix, size_t n, char ***out, siz
 {
 	if (!lua_istable(L, -1))
 		return;
-	for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
-		if (lua_type(L, -2) != LUA_TSTRING)
-			continue;
-		const char *k = lua_tostring(L, -2);
-		if (strncmp(k, prefix, n) || k[0] == '_')
-			continue;
-		if (*count + 1 >= *cap) {
-			*cap = *cap ? 2 * *cap : 64;
-			*out = realloc(*out, *cap * sizeof **out);
-		}
-		(*out)[(*count)++] = strdup(k);
-	}
+	for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+		if (lua_type(L, -2) == LUA_TSTRING)
+			add_name(lua_tostring(L, -2), prefix, n, out, count, cap);
+}
+
+/* Add the strings of the array at the top starting with prefix. */
+static void collect_values(lua_State *L, const char *prefix, size_t n, char ***out, size_t *count, size_t *cap)
+{
+	for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++, lua_pop(L, 1))
+		add_name(lua_tostring(L, -1), prefix, n, out, count, cap);
+	lua_pop(L, 1);
 }
 
 /* Candidate completions of text: globals, the module's functions and
@@ -102,12 +117,9 @@ static char *complete_name(const char *text, int state)
 		lua_getfield(L, -1, "mmsim");
 		collect(L, text, n, &names, &count, &cap);
 		lua_pop(L, 2);
-		const char *metas[] = { LMMSIM_MACHINE, LMMSIM_CACHE, LMMSIM_PROCESS };
-		for (int i = 0; i < 3; i++) {
-			luaL_getmetatable(L, metas[i]);
-			if (lua_getfield(L, -1, "__index") == LUA_TFUNCTION)
-				lua_getupvalue(L, -1, 1);
-			collect(L, text, n, &names, &count, &cap);
+		for (int k = LMMSIM_KIND_MACHINE; k <= LMMSIM_KIND_CACHE; k++) {
+			lmmsim_push_names(L, (enum lmmsim_kind)k, false);
+			collect_values(L, text, n, &names, &count, &cap);
 			lua_settop(L, 0);
 		}
 	}

@@ -1,6 +1,6 @@
 /* lua/lalloc.c — the kernel's allocators from scripts: buddy pages,
  * kmalloc, and slab caches as objects. */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <errno.h>
 #include <string.h>
@@ -267,7 +267,7 @@ static const luaL_Reg cache_methods[] = {
 	{ "info", c_info }, { NULL, NULL },
 };
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 const luaL_Reg lmmsim_alloc_methods[] = {
 	{ "alloc_pages", m_alloc_pages }, { "free_pages", m_free_pages }, { "free_blocks", m_free_blocks },
 	{ "drain_pages", m_drain_pages }, { "kmalloc", m_kmalloc }, { "kfree", m_kfree },
@@ -275,7 +275,7 @@ const luaL_Reg lmmsim_alloc_methods[] = {
 	{ "kpageflags", m_kpageflags }, { "kpagecount", m_kpagecount }, { NULL, NULL },
 };
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_open_alloc(lua_State *L)
 {
 	if (luaL_newmetatable(L, LMMSIM_CACHE)) {

@@ -5,7 +5,7 @@
  * mmsim.checkpoint and mmsim.expect_difference, which mark a script for
  * `mmsim diff` and do nothing elsewhere.
  */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,7 +64,7 @@ static int l_expect_difference(lua_State *L)
 	return 0;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_open_host(lua_State *L)
 {
 	static const luaL_Reg fns[] = {

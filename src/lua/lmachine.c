@@ -1,5 +1,5 @@
 /* lua/lmachine.c — the module table and machine objects. */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ static const struct lmmsim_defaults *get_defaults(lua_State *L)
 	return d;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 struct lmachine *lmmsim_check_machine(lua_State *L, int idx)
 {
 	struct lmachine *lm = luaL_checkudata(L, idx, LMMSIM_MACHINE);
@@ -38,6 +38,13 @@ struct lmachine *lmmsim_check_machine(lua_State *L, int idx)
 }
 
 /* See lmmsim.h. */
+mmsim_machine *lmmsim_tomachine(lua_State *L, int idx)
+{
+	struct lmachine *lm = luaL_testudata(L, idx, LMMSIM_MACHINE);
+	return lm ? lm->m : NULL;
+}
+
+/* See lmodule.h. */
 int lmmsim_fail(lua_State *L, mmsim_machine *m, int err)
 {
 	lua_pushnil(L);
@@ -46,7 +53,7 @@ int lmmsim_fail(lua_State *L, mmsim_machine *m, int err)
 	return 3;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm)
 {
 	if (lm->explain_error[0]) {
@@ -57,7 +64,7 @@ void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm)
 	}
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 int lmmsim_done(lua_State *L, struct lmachine *lm, int err)
 {
 	lmmsim_raise_explain_error(L, lm);
@@ -67,7 +74,7 @@ int lmmsim_done(lua_State *L, struct lmachine *lm, int err)
 	return 1;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname)
 {
 	if (lua_isnoneornil(L, idx))
@@ -85,7 +92,7 @@ unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const 
 	return v;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua_Integer *def,
 				 const char *fname)
 {
@@ -102,7 +109,7 @@ lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua
 	return v;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char *def, bool required,
 				const char *fname)
 {
@@ -145,7 +152,7 @@ static void set_path(lua_State *L, int t, const char *name, lua_Integer value)
 	}
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_push_stats(lua_State *L, const struct mmsim_stat *s, size_t n)
 {
 	lua_newtable(L);

@@ -1,5 +1,5 @@
 /* lua/lprocess.c — process objects: system calls, accesses, views. */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@ struct lprocess {
 	int pid;
 };
 
-/* See lmmsim.h. The process keeps its machine alive (user value 1). */
+/* See lmodule.h. The process keeps its machine alive (user value 1). */
 void lmmsim_push_process(lua_State *L, int midx, int pid)
 {
 	midx = lua_absindex(L, midx);
@@ -19,6 +19,18 @@ void lmmsim_push_process(lua_State *L, int midx, int pid)
 	lua_pushvalue(L, midx);
 	lua_setiuservalue(L, -2, 1);
 	luaL_setmetatable(L, LMMSIM_PROCESS);
+}
+
+/* See lmmsim.h. */
+int lmmsim_topid(lua_State *L, int idx, mmsim_machine **m)
+{
+	struct lprocess *p = luaL_testudata(L, idx, LMMSIM_PROCESS);
+	if (!p)
+		return 0;
+	lua_getiuservalue(L, idx, 1);
+	*m = lmmsim_tomachine(L, -1);
+	lua_pop(L, 1);
+	return p->pid;
 }
 
 /* The process at index 1 and its machine (pushed on the stack). */
@@ -544,7 +556,7 @@ static int p_index(lua_State *L)
 	return 1;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_open_process(lua_State *L)
 {
 	if (!luaL_newmetatable(L, LMMSIM_PROCESS)) {
