@@ -2,6 +2,8 @@
 #include "lua/lmodule.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,16 +76,87 @@ int lmmsim_done(lua_State *L, struct lmachine *lm, int err)
 	return 1;
 }
 
+/* Does the string at idx hold a NUL byte before its end? */
+static bool has_nul(lua_State *L, int idx)
+{
+	size_t len;
+	const char *s = lua_tolstring(L, idx, &len);
+	return s && strlen(s) != len;
+}
+
+/* See lmodule.h. */
+const char *lmmsim_checkstring(lua_State *L, int idx)
+{
+	const char *s = luaL_checkstring(L, idx);
+	if (has_nul(L, idx))
+		luaL_argerror(L, idx, "a NUL byte in the text");
+	return s;
+}
+
+/* See lmodule.h. */
+const char *lmmsim_optstring(lua_State *L, int idx, const char *def)
+{
+	return lua_isnoneornil(L, idx) ? def : lmmsim_checkstring(L, idx);
+}
+
+/* See lmodule.h. */
+void lmmsim_check_keys(lua_State *L, int t, const char *const *keys, const char *fname)
+{
+	t = lua_absindex(L, t);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "%s: keys are names, got a %s", fname, luaL_typename(L, -2));
+		const char *key = lua_tostring(L, -2);
+		size_t i = 0;
+		while (keys[i] && (strcmp(keys[i], key) || has_nul(L, -2)))
+			i++;
+		if (keys[i])
+			continue;
+		luaL_Buffer b;
+		luaL_buffinit(L, &b);
+		for (i = 0; keys[i]; i++) {
+			luaL_addstring(&b, i ? ", " : "");
+			luaL_addstring(&b, keys[i]);
+		}
+		luaL_pushresult(&b);
+		luaL_error(L, "%s: unknown key '%s' (keys: %s)", fname, key, lua_tostring(L, -1));
+	}
+}
+
+/* See lmodule.h. */
+int lmmsim_check_int(lua_State *L, lua_Integer v, const char *what, const char *fname)
+{
+	if (v < INT_MIN || v > INT_MAX)
+		luaL_error(L, "%s: %s %I is out of range", fname, what, v);
+	return (int)v;
+}
+
+/* See lmodule.h. */
+uint64_t lmmsim_check_unsigned(lua_State *L, lua_Integer v, const char *what, const char *fname)
+{
+	if (v < 0)
+		luaL_error(L, "%s: %s %I is negative", fname, what, v);
+	return (uint64_t)v;
+}
+
 /* See lmodule.h. */
 unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname)
 {
+	static const char *const int_kinds[] = { "madv", "mcl", "mlock" };
 	if (lua_isnoneornil(L, idx))
 		return 0;
-	if (lua_type(L, idx) == LUA_TNUMBER)
-		return (unsigned long)luaL_checkinteger(L, idx);
+	if (lua_type(L, idx) == LUA_TNUMBER) {
+		lua_Integer v = luaL_checkinteger(L, idx);
+		for (size_t i = 0; i < sizeof int_kinds / sizeof int_kinds[0]; i++)
+			if (!strcmp(kind, int_kinds[i]) && (v < INT32_MIN || v > (lua_Integer)UINT32_MAX))
+				luaL_error(L, "%s: %s flags %I do not fit in an int", fname, kind, v);
+		return (unsigned long)v;
+	}
 	if (lua_type(L, idx) != LUA_TSTRING)
 		luaL_error(L, "%s: %s flags must be text or an integer, got a %s", fname, kind,
 			   luaL_typename(L, idx));
+	if (has_nul(L, idx))
+		luaL_error(L, "%s: %s flags: a NUL byte in the text", fname, kind);
 	const char *text = lua_tostring(L, idx);
 	unsigned long v;
 	char why[200];
@@ -115,6 +188,7 @@ const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char
 {
 	int type = lua_getfield(L, t, key);
 	const char *v = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	bool nul = v && has_nul(L, -1);
 	lua_pop(L, 1);
 	if (type == LUA_TNIL && required)
 		luaL_error(L, "%s: %s is required", fname, key);
@@ -122,6 +196,8 @@ const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char
 		return def;
 	if (!v)
 		luaL_error(L, "%s: %s must be a string, got a %s", fname, key, lua_typename(L, type));
+	if (nul)
+		luaL_error(L, "%s: %s: a NUL byte in the text", fname, key);
 	return v;
 }
 
@@ -240,6 +316,22 @@ static const char *config_value(lua_State *L, int idx, char *buf, size_t len)
 	return NULL;
 }
 
+/* The value at the top for key of mmsim.machine, as config_value; for one
+ * that is not a number, string or boolean, or holds a NUL byte, frees c
+ * and raises an error naming key. */
+static const char *machine_value(lua_State *L, mmsim_config *c, const char *key, char *buf, size_t len)
+{
+	const char *v = config_value(L, -1, buf, len);
+	bool nul = has_nul(L, -1);
+	if (v && !nul)
+		return v;
+	mmsim_config_free(c);
+	if (nul)
+		luaL_error(L, "mmsim.machine: %s: a NUL byte in the text", key);
+	luaL_error(L, "mmsim.machine: %s: a %s is not a value", key, luaL_typename(L, -1));
+	return NULL;
+}
+
 /* mmsim.machine{preset=, ram=, cores=, paging=, pcid=, aslr=, seed=, ...} */
 static int l_machine(lua_State *L)
 {
@@ -254,6 +346,8 @@ static int l_machine(lua_State *L)
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return luaL_error(L, "mmsim.machine: preset: a %s is not a preset name",
 					  luaL_typename(L, -1));
+		if (has_nul(L, -1))
+			return luaL_error(L, "mmsim.machine: preset: a NUL byte in the text");
 		preset = lua_tostring(L, -1);
 	}
 	mmsim_config *c = mmsim_config_new(preset, &err);
@@ -270,12 +364,7 @@ static int l_machine(lua_State *L)
 			}
 			const char *key = lua_tostring(L, -2);
 			if (strcmp(key, "preset")) {
-				const char *v = config_value(L, -1, buf, sizeof buf);
-				if (!v) {
-					mmsim_config_free(c);
-					return luaL_error(L, "mmsim.machine: %s: a %s is not a value", key,
-							  luaL_typename(L, -1));
-				}
+				const char *v = machine_value(L, c, key, buf, sizeof buf);
 				config_apply(L, c, key, v, "mmsim.machine");
 			}
 			lua_pop(L, 1);
@@ -333,12 +422,14 @@ static int m_spawn(lua_State *L)
 	const char *name = "a.out";
 	lua_Integer core = 0;
 	if (lua_istable(L, 2)) {
+		static const char *const keys[] = { "name", "core", NULL };
+		lmmsim_check_keys(L, 2, keys, "spawn");
 		name = lmmsim_field_string(L, 2, "name", name, false, "spawn");
 		core = lmmsim_field_integer(L, 2, "core", &core, "spawn");
 	} else if (!lua_isnoneornil(L, 2)) {
-		name = luaL_checkstring(L, 2);
+		name = lmmsim_checkstring(L, 2);
 	}
-	int pid = mmsim_spawn(lm->m, name, (int)core);
+	int pid = mmsim_spawn(lm->m, name, lmmsim_check_int(L, core, "core", "spawn"));
 	lmmsim_raise_explain_error(L, lm);
 	if (pid < 0)
 		return lmmsim_fail(L, lm->m, pid);
@@ -352,7 +443,7 @@ static int m_proc(lua_State *L)
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	char *text;
 	size_t len;
-	int err = mmsim_proc_read(lm->m, luaL_checkstring(L, 2), &text, &len);
+	int err = mmsim_proc_read(lm->m, lmmsim_checkstring(L, 2), &text, &len);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushlstring(L, text, len);
@@ -375,11 +466,13 @@ static int m_stats(lua_State *L)
 static int m_set(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
-	const char *name = luaL_checkstring(L, 2);
+	const char *name = lmmsim_checkstring(L, 2);
 	char buf[64];
 	const char *v = config_value(L, 3, buf, sizeof buf);
 	if (!v)
 		return luaL_argerror(L, 3, "a number, string or boolean");
+	if (has_nul(L, 3))
+		return luaL_argerror(L, 3, "a NUL byte in the text");
 	return lmmsim_done(L, lm, mmsim_sysctl_set(lm->m, name, v));
 }
 
@@ -388,7 +481,7 @@ static int m_set(lua_State *L)
 static int m_get(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
-	const char *name = luaL_checkstring(L, 2);
+	const char *name = lmmsim_checkstring(L, 2);
 	char buf[256];
 	int err = mmsim_sysctl_get(lm->m, name, buf, sizeof buf);
 	if (err == -ENOENT)
@@ -434,7 +527,7 @@ static int m_vmstat(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	uint64_t v;
-	int err = mmsim_vmstat(lm->m, luaL_checkstring(L, 2), &v);
+	int err = mmsim_vmstat(lm->m, lmmsim_checkstring(L, 2), &v);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushinteger(L, (lua_Integer)v);
@@ -531,7 +624,7 @@ static int l_proc_paths(lua_State *L) { return push_names(L, mmsim_proc_path); }
 /* mmsim.flags(kind, text) → integer; mmsim.flags(kind, integer) → text */
 static int l_flags(lua_State *L)
 {
-	const char *kind = luaL_checkstring(L, 1);
+	const char *kind = lmmsim_checkstring(L, 1);
 	unsigned long none;
 	char why[200];
 	if (mmsim_parse_flags(kind, "", &none, why, sizeof why))

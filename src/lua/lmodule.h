@@ -46,8 +46,28 @@ void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm);
 int lmmsim_done(lua_State *L, struct lmachine *lm, int err);
 
 /* Flags at index idx: a string ("private|anonymous", "rw") of kind, an
- * integer, or nil (0). Raises a Lua error naming fname for bad text. */
+ * integer, or nil (0). Raises a Lua error naming fname for bad text (an
+ * unknown word, a NUL byte), and for an integer that does not fit 32 bits
+ * where the system call takes an int (madv, mcl, mlock). */
 unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname);
+
+/* The string argument at idx, as luaL_checkstring, refusing one with a NUL
+ * byte inside (the C API would see it cut there): an argument error. */
+const char *lmmsim_checkstring(lua_State *L, int idx);
+
+/* lmmsim_checkstring, or def when the argument is absent or nil. */
+const char *lmmsim_optstring(lua_State *L, int idx, const char *def);
+
+/* Raise a Lua error naming fname and the key unless every key of the
+ * table at t is a name among keys (NULL-terminated): a misspelled key is
+ * an error, never ignored. */
+void lmmsim_check_keys(lua_State *L, int t, const char *const *keys, const char *fname);
+
+/* v as an int; raises "fname: what V is out of range" when it does not fit. */
+int lmmsim_check_int(lua_State *L, lua_Integer v, const char *what, const char *fname);
+
+/* v as a length, size or frame number; raises "fname: what V is negative". */
+uint64_t lmmsim_check_unsigned(lua_State *L, lua_Integer v, const char *what, const char *fname);
 
 /* Field key of the table at index t as an integer: *def when the field is
  * absent (def NULL: it is required). Raises a Lua error naming fname and
@@ -57,7 +77,8 @@ lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua
 
 /* Field key of the table at index t as a string (the table keeps it
  * alive): def when absent, unless required. Raises a Lua error naming
- * fname and key when it is missing but required, or not a string. */
+ * fname and key when it is missing but required, not a string, or holds a
+ * NUL byte. */
 const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char *def, bool required,
 				const char *fname);
 
