@@ -15,7 +15,6 @@
 
 #include "cli_lua.h"
 
-#include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +29,6 @@ int cli_diff_option(struct cli *cli, const char *arg)
 		return 1;
 	}
 	return 0;
-}
-
-/* A Lua error's message with a traceback. */
-static int traceback(lua_State *L)
-{
-	const char *msg = lua_tostring(L, 1);
-	luaL_traceback(L, L, msg ? msg : "(error object is not a string)", 1);
-	return 1;
 }
 
 /* A script read from standard input ("-"), kept for both runs. */
@@ -83,20 +74,19 @@ static int run_side(struct cli *cli, struct diff_run *run, const struct mmsim_ho
 	run->ops = json_array();
 	run->states = json_array();
 	struct diff_recorder *r = diff_recorder_install(L, run, host);
-	lua_createtable(L, argc - 1, 1);
-	for (int i = 0; i < argc; i++) {
-		lua_pushstring(L, argv[i]);
-		lua_rawseti(L, -2, i);
-	}
-	lua_setglobal(L, "arg");
-	lua_pushcfunction(L, traceback);
-	int status = src->text ? luaL_loadbuffer(L, src->text, src->len, "=stdin") : luaL_loadfile(L, argv[0]);
+	cli_lua_args(L, argc, argv);
+	int code = 0, status = src->text ? luaL_loadbuffer(L, src->text, src->len, "=stdin")
+					 : luaL_loadfile(L, argv[0]);
 	if (status == LUA_OK) {
 		for (int i = 1; i < argc; i++)
 			lua_pushstring(L, argv[i]);
-		status = lua_pcall(L, argc - 1, 0, -(argc + 1));
+		status = cli_lua_call(L, argc - 1, 0, true, &code);
 	}
-	if (status != LUA_OK) {
+	if (status == CLI_LUA_EXIT && code) {
+		char msg[48];
+		snprintf(msg, sizeof msg, "the script called os.exit(%d)", code);
+		run->error = strdup(msg);
+	} else if (status != LUA_OK && status != CLI_LUA_EXIT) {
 		const char *msg = lua_tostring(L, -1);
 		run->error = strdup(msg ? msg : "(an error that is not a string)");
 		lua_pop(L, 1);

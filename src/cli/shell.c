@@ -174,22 +174,30 @@ static int compile(lua_State *L, const char *code)
 	return luaL_loadbuffer(L, code, strlen(code), "=stdin");
 }
 
-/* Print the values left on the stack above base with print(). */
-static void print_results(lua_State *L, int base)
+/* Run the chunk compiled at the top of the stack and print its values
+ * with print(), or the error. False when it called os.exit (its code in
+ * *code). */
+static bool run_chunk(lua_State *L, int *code)
 {
-	int n = lua_gettop(L) - base;
-	if (n <= 0)
-		return;
-	lua_getglobal(L, "print");
-	lua_insert(L, base + 1);
-	if (lua_pcall(L, n, 0, 0) != LUA_OK) {
+	int base = lua_gettop(L) - 1;
+	int status = cli_lua_call(L, 0, LUA_MULTRET, false, code);
+	if (status == LUA_OK && lua_gettop(L) > base) {
+		lua_getglobal(L, "print");
+		lua_insert(L, base + 1);
+		status = cli_lua_call(L, lua_gettop(L) - base - 1, 0, false, code);
+	}
+	if (status == CLI_LUA_EXIT)
+		return false;
+	if (status != LUA_OK) {
 		fprintf(stderr, "%s\n", lua_tostring(L, -1));
 		lua_pop(L, 1);
 	}
+	return true;
 }
 
-/* Read, compile (continuing open statements), run, print: until EOF. */
-static void repl(lua_State *L, bool tty)
+/* Read, compile (continuing open statements), run, print: until EOF
+ * (returns 0) or os.exit (returns its code). */
+static int repl(lua_State *L, bool tty)
 {
 	char *line;
 	while ((line = read_line(tty, "mmsim> "))) {
@@ -212,12 +220,9 @@ static void repl(lua_State *L, bool tty)
 			code = joined;
 		}
 		free(code);
-		if (status == LUA_OK) {
-			int base = lua_gettop(L) - 1;
-			status = lua_pcall(L, 0, LUA_MULTRET, 0);
-			if (status == LUA_OK)
-				print_results(L, base);
-		}
+		int exit_code;
+		if (status == LUA_OK && !run_chunk(L, &exit_code))
+			return exit_code;
 		if (status != LUA_OK) {
 			fprintf(stderr, "%s\n", lua_tostring(L, -1));
 			lua_pop(L, 1);
@@ -226,6 +231,7 @@ static void repl(lua_State *L, bool tty)
 	}
 	if (tty)
 		putchar('\n');
+	return 0;
 }
 
 /* ~/.mmsim_history, or NULL without a home. */
@@ -264,10 +270,10 @@ int cli_shell(struct cli *cli, int argc, char **argv)
 			read_history(hist);
 		printf("mmsim %s shell (Lua 5.4); help() for help, Ctrl-D to leave\n", mmsim_version());
 	}
-	repl(L, tty);
+	int rc = repl(L, tty);
 	if (hist) {
 		write_history(hist);
 		free(hist);
 	}
-	return cli_lua_finish(cli, L, 0);
+	return cli_lua_finish(cli, L, rc);
 }

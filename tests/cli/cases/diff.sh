@@ -27,4 +27,8 @@ p:write(a, "x")'
 	expect diff-json 1 'DIFFER' -- diff -o zero_page=$other --json "$tmp/d.json" "$tmp/d.lua"
 	check diff-json-verdict grep -q '^  "result": "differ"' "$tmp/d.json"
 	expect_in diff-script-error 1 'boom' 'error("boom")' -- diff -
+	# os.exit ends the script on each side, not the comparison
+	expect_in diff-exit 0 '2 operations, 1 states: 0 differences, 0 expected -> AGREE' \
+		'local p = mmsim.machine{}:spawn{} p:mmap{len = 4096, prot = "rw"} os.exit(0) p:mmap{len = 4096}' -- diff -
+	expect_in diff-exit-code 1 'os.exit\(2\)' 'os.exit(2)' -- diff -
 fi

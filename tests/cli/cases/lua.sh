@@ -124,6 +124,26 @@ fi
 expect json-machines 0 '"preset": "zen4"' -- run --json /dev/stdout --machine zen4 "$s/which.lua"
 expect json-unwritable 1 "--json: cannot write /nonexistent/dir/r.json" -- run --json /nonexistent/dir/r.json "$s/ok.lua"
 expect json-proc 0 '"mmsim": "[0-9.]+"' -- proc --json /dev/stdout /proc/buddyinfo
+# os.exit ends the script: the report is still written, the exit code is the script's
+cat >"$s/exit.lua" <<'EOF2'
+local m = mmsim.machine{preset = "teaching"}
+local p = m:spawn()
+p:touch(p:mmap{len = 3 * 4096, prot = "rw"}, 3 * 4096, "w")
+local code = tonumber(arg[1])
+pcall(function() os.exit(code == nil or code) end)      -- a pcall does not stop it
+print("not reached")
+EOF2
+rm -f "$tmp/exit.json"
+"$MMSIM" run --json "$tmp/exit.json" "$s/exit.lua" 3 >"$tmp/exit.out" 2>&1
+check exit-code test $? -eq 3
+check exit-json grep -q '"total": 3' "$tmp/exit.json"
+check exit-quiet test ! -s "$tmp/exit.out"
+"$MMSIM" run --json "$tmp/exit0.json" "$s/exit.lua" >"$tmp/exit.out" 2>&1
+check exit-true test $? -eq 0
+check exit-true-json grep -q '"total": 3' "$tmp/exit0.json"
+expect_in exit-false 1 '^before$' 'print("before") os.exit(false) print("after")' -- run -
+expect_in exit-coroutine 5 '^in$' 'coroutine.resume(coroutine.create(function() print("in") os.exit(5) end)) print("after")' -- run -
+expect_in exit-explain 4 'pid 1 \(a.out\) on CPU 0: mmap' 'local p = mmsim.machine{}:spawn() p:mmap{len = 4096, prot = "r"} os.exit(4)' -- explain -
 
 # presets
 expect presets-list 0 '^teaching +a toy core' -- presets
@@ -158,5 +178,8 @@ expect_in shell-error-message 0 'stdin:1: boom' 'error("boom")' -- shell
 expect_in shell-unfinished 0 "unexpected symbol near <eof>|'end' expected" 'for i = 1, 2 do' -- shell
 expect_in shell-o 0 '^3$' 'mmsim.machine():get("cores")' -- shell -o cores=3
 expect_in shell-machine-opt 0 '^mmsim.machine \(zen4' 'mmsim.machine()' -- shell --machine zen4
+expect_in shell-exit 6 '^2$' '1 + 1
+os.exit(6)
+print("after")' -- shell
 expect shell-args 2 'no arguments expected' -- shell script.lua
 expect shell-help-option 0 'usage: mmsim shell' -- shell --help
