@@ -45,7 +45,8 @@ static const struct subcommand {
 	{ "proc", cli_proc, "print /proc files of a freshly booted machine",
 	  "mmsim proc [OPTIONS] PATH...\n\n"
 	  "Boot a machine and print each PATH (e.g. /proc/buddyinfo, /proc/zoneinfo).\n"
-	  "`mmsim proc list` lists the paths served.\n" },
+	  "`mmsim proc list` lists the paths it prints, then, with a note, the binary\n"
+	  "and per-process files (scripts read them with methods).\n" },
 	{ "diff", cli_diff, "run a script on the simulator and on this machine's kernel; compare",
 	  "mmsim diff [--all] [--json FILE] SCRIPT.lua [ARGS...]\n\n"
 	  "Run SCRIPT twice: on simulated machines set up as this host is, and on the\n"

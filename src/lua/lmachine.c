@@ -619,7 +619,44 @@ static int push_names(lua_State *L, const char *(*at)(size_t))
 }
 static int l_config_keys(lua_State *L) { return push_names(L, mmsim_config_key); }
 static int l_sysctls(lua_State *L) { return push_names(L, mmsim_sysctl_name); }
-static int l_proc_paths(lua_State *L) { return push_names(L, mmsim_proc_path); }
+
+/* The files the module reads as binary, with mmsim_proc_pread (lalloc.c,
+ * lprocess.c): m:proc refuses them. */
+static bool binary_file(const char *path)
+{
+	static const char *const binary[] = { "/proc/kpagecount", "/proc/kpageflags", "/proc/<pid>/pagemap" };
+	for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++)
+		if (!strcmp(path, binary[i]))
+			return true;
+	return false;
+}
+
+/* mmsim.proc_paths() → the paths m:proc serves, and
+ * { {path=, kind="binary" | "process", method="m:kpagecount"}, ... } for
+ * the other files of the simulated /proc. */
+static int l_proc_paths(lua_State *L)
+{
+	lua_newtable(L);
+	lua_newtable(L);
+	for (size_t i = 0; mmsim_proc_path(i); i++) {
+		const char *path = mmsim_proc_path(i), *base = strrchr(path, '/') + 1;
+		bool process = strstr(path, "/<pid>/") != NULL;
+		if (!process && !binary_file(path)) {
+			lua_pushstring(L, path);
+			lua_rawseti(L, -3, (lua_Integer)lua_rawlen(L, -3) + 1);
+			continue;
+		}
+		lua_createtable(L, 0, 3);
+		lua_pushstring(L, path);
+		lua_setfield(L, -2, "path");
+		lua_pushstring(L, process ? "process" : "binary");
+		lua_setfield(L, -2, "kind");
+		lua_pushfstring(L, "%c:%s", process ? 'p' : 'm', base);
+		lua_setfield(L, -2, "method");
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	}
+	return 2;
+}
 
 /* mmsim.flags(kind, text) → integer; mmsim.flags(kind, integer) → text */
 static int l_flags(lua_State *L)

@@ -15,6 +15,12 @@ expect bad-paging 2 "paging: '3' must be 4 or 5" -- proc -o paging=3 /proc/buddy
 expect unknown-preset 2 "unknown machine preset 'nosuch'" -- proc --machine nosuch /proc/buddyinfo
 expect bad-proc-path 1 "/proc/nosuch: no such file" -- proc /proc/nosuch
 expect proc-list 0 '^/proc/buddyinfo$' -- proc list
+expect proc-list-binary 0 '^/proc/kpageflags +\(binary: m:kpageflags in a script\)$' -- proc list
+expect proc-list-process 0 '^/proc/<pid>/smaps +\(per process: p:smaps in a script\)$' -- proc list
+# every path listed without a note is one `mmsim proc` prints
+"$MMSIM" proc list >"$tmp/list" 2>&1
+check proc-list-servable bash -c "grep -v ' (' '$tmp/list' | xargs '$MMSIM' proc >/dev/null"
+check proc-list-all bash -c "test \$(wc -l <'$tmp/list') -eq 16"
 expect proc-buddyinfo 0 '^Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 $' -- proc /proc/buddyinfo
 expect proc-ram-override 0 '^MemTotal: +[0-9]+ kB$' -- proc -o ram=64M /proc/meminfo
 golden demo "$here/golden/demo.txt" -- demo
