@@ -15,6 +15,7 @@
 
 #include "cli_lua.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,10 +130,8 @@ static int compare(struct cli *cli, const struct script *src, int argc, char **a
 	}
 	int differ = diff_compare(argv[0], &host, &sim, &hst, cli->flags, &report);
 	int rc = differ || sim.error || hst.error ? 1 : 0;
-	if (cli->json && json_dump_file(report, cli->json, JSON_INDENT(2) | JSON_SORT_KEYS)) {
-		fprintf(stderr, "mmsim diff: --json: cannot write %s\n", cli->json);
+	if (cli->json && cli_json_dump(cli, report))
 		rc = 1;
-	}
 	json_decref(report);
 	run_free(&sim);
 	run_free(&hst);
@@ -143,10 +142,8 @@ static int compare(struct cli *cli, const struct script *src, int argc, char **a
 /* See cli.h. SCRIPT "-" is read from standard input, once, for both runs. */
 int cli_diff(struct cli *cli, int argc, char **argv)
 {
-	if (argc < 1) {
-		fprintf(stderr, "usage: %s", cli->usage);
-		return 2;
-	}
+	if (argc < 1)
+		return cli_missing(cli, "script", "SCRIPT.lua, or - for standard input");
 	struct script src = { 0 };
 	if (!strcmp(argv[0], "-")) {
 		if (read_stdin(&src)) {
@@ -156,7 +153,7 @@ int cli_diff(struct cli *cli, int argc, char **argv)
 	} else {
 		FILE *f = fopen(argv[0], "r");
 		if (!f) {
-			fprintf(stderr, "mmsim diff: cannot read %s\n", argv[0]);
+			fprintf(stderr, "mmsim diff: cannot read %s: %s\n", argv[0], strerror(errno));
 			return 2;
 		}
 		fclose(f);

@@ -37,10 +37,8 @@ int cli_proc(struct cli *cli, int argc, char **argv)
 {
 	if (argc == 1 && !strcmp(argv[0], "list"))
 		return list_paths(cli);
-	if (argc < 1) {
-		fprintf(stderr, "usage: %s", cli->usage);
-		return 2;
-	}
+	if (argc < 1)
+		return cli_missing(cli, "path", "mmsim proc list lists them");
 	mmsim_machine *m = cli_boot(cli);
 	if (!m)
 		return 1;

@@ -18,10 +18,8 @@
 static int run_script(struct cli *cli, bool explain, int argc, char **argv)
 {
 	struct lmmsim_defaults d;
-	if (argc < 1) {
-		fprintf(stderr, "usage: %s", cli->usage);
-		return 2;
-	}
+	if (argc < 1)
+		return cli_missing(cli, "script", "SCRIPT.lua, or - for standard input");
 	lua_State *L = cli_lua_new(cli, &d, explain);
 	if (!L)
 		return 1;

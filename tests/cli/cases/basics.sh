@@ -32,4 +32,24 @@ expect inspect-bad-pid 2 "'-3' is not a process id" -- inspect -- -3
 expect inspect-bad-option 2 "unknown option '--frames'" -- inspect --frames 1
 expect diff-help 0 'usage: mmsim diff' -- diff --help
 expect diff-no-script 2 'usage: mmsim diff' -- diff
-expect diff-missing-script 2 'cannot read /nonexistent.lua' -- diff /nonexistent.lua
+expect diff-missing-script 2 'cannot read /nonexistent.lua: No such file or directory' -- diff /nonexistent.lua
+expect diff-no-script-why 2 '^mmsim diff: no script given' -- diff
+expect proc-no-path 2 '^mmsim proc: no path given' -- proc
+expect inspect-no-pid-why 2 '^mmsim inspect: no process id given' -- inspect
+
+# `mmsim help COMMAND` is `mmsim COMMAND --help`
+expect help-run 0 '^usage: mmsim run \[OPTIONS\] SCRIPT.lua' -- help run
+expect help-inspect 0 '^usage: mmsim inspect' -- help inspect
+expect help-nosuch 2 "'nosuch' is not a command" -- help nosuch
+expect help-general 0 'usage: mmsim' -- help
+
+# options a command does not use are refused, and its help lists only its own
+expect inspect-machine 2 "^mmsim inspect: --machine does not apply to inspect" -- inspect --machine zen4 1
+expect inspect-o 2 "^mmsim inspect: -o does not apply to inspect" -- inspect -o ram=1G 1
+expect inspect-seed 2 "^mmsim inspect: --seed does not apply to inspect" -- inspect --seed 3 1
+expect presets-machine 2 "^mmsim presets: --machine does not apply to presets" -- presets --machine zen4
+expect presets-json 2 "^mmsim presets: --json does not apply to presets" -- presets --json /dev/null
+"$MMSIM" inspect --help >"$tmp/help" 2>&1
+check inspect-help-own bash -c "grep -q -- '--json FILE' '$tmp/help' && ! grep -q -- '--machine' '$tmp/help'"
+"$MMSIM" presets --help >"$tmp/help" 2>&1
+check presets-help-own bash -c "! grep -q -- '--json' '$tmp/help'"

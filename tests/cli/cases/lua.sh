@@ -54,6 +54,8 @@ EOF
 expect run-ok 0 '^value	42	faults	1$' -- run "$s/ok.lua"
 expect run-help 0 'usage: mmsim run' -- run --help
 expect run-no-script 2 'usage: mmsim run' -- run
+expect run-no-script-why 2 '^mmsim run: no script given \(SCRIPT.lua, or - for standard input\)' -- run
+expect explain-no-script-why 2 '^mmsim explain: no script given' -- explain
 expect run-missing 1 'cannot open .*nosuch.lua' -- run "$s/nosuch.lua"
 expect run-syntax 1 '^mmsim run: .*syntax.lua:2: unexpected symbol near' -- run "$s/syntax.lua"
 expect run-runtime 1 '^mmsim run: .*runtime.lua:1: something broke$' -- run "$s/runtime.lua"
@@ -77,6 +79,7 @@ expect run-bad-o-value 2 "^mmsim run: -o ram=lots: ram: 'lots' is not a size" --
 expect run-bad-o-cores 2 "^mmsim run: -o cores=many: cores: 'many' is not a number" -- run -ocores=many "$s/ok.lua"
 expect run-bad-o-form 2 "-o wants KEY=VALUE, got 'ram'" -- run -o ram "$s/ok.lua"
 expect run-bad-seed 2 "^mmsim run: --seed: seed: " -- run --seed banana "$s/ok.lua"
+expect run-bad-seed-eq 2 "^mmsim run: --seed: seed: " -- run --seed=banana "$s/ok.lua"
 expect run-unknown-option 2 "unknown option '--frobnicate'" -- run --frobnicate "$s/ok.lua"
 expect run-o-impossible 1 'fit in maxphyaddr=36 bits' -- run -o maxphyaddr=36 -o ram=128G "$s/ok.lua"
 
@@ -85,6 +88,8 @@ expect run-o-impossible 1 'fit in maxphyaddr=36 bits' -- run -o maxphyaddr=36 -o
 "$MMSIM" run --seed 7 "$s/layout.lua" >"$tmp/seed7b" 2>&1
 "$MMSIM" run --seed 8 "$s/layout.lua" >"$tmp/seed8" 2>&1
 check seed-same cmp "$tmp/seed7a" "$tmp/seed7b"
+"$MMSIM" run --seed=7 "$s/layout.lua" >"$tmp/seed7eq" 2>&1
+check seed-eq cmp "$tmp/seed7a" "$tmp/seed7eq"
 check seed-differs bash -c "! cmp -s '$tmp/seed7a' '$tmp/seed8'"
 "$MMSIM" explain "$s/ok.lua" >"$tmp/explain1" 2>&1
 "$MMSIM" explain "$s/ok.lua" >"$tmp/explain2" 2>&1
@@ -122,7 +127,17 @@ else
 	check json-keys grep -q '"machines"' "$tmp/report.json"
 fi
 expect json-machines 0 '"preset": "zen4"' -- run --json /dev/stdout --machine zen4 "$s/which.lua"
-expect json-unwritable 1 "--json: cannot write /nonexistent/dir/r.json" -- run --json /nonexistent/dir/r.json "$s/ok.lua"
+# a report that cannot be written is refused before the script runs
+expect json-unwritable 2 "^mmsim run: --json: cannot write /nonexistent/dir/r.json: No such file or directory" -- run --json /nonexistent/dir/r.json "$s/ok.lua"
+check json-unwritable-first bash -c "! '$MMSIM' run --json /nonexistent/dir/r.json '$s/ok.lua' 2>&1 | grep -q value"
+expect json-directory 2 "^mmsim run: --json: cannot write $tmp: Is a directory" -- run --json "$tmp" "$s/ok.lua"
+expect json-proc-unwritable 2 "^mmsim proc: --json: cannot write /nonexistent/r.json" -- proc --json=/nonexistent/r.json /proc/meminfo
+# --json - is standard output
+(cd "$tmp" && "$MMSIM" run --json - "$s/ok.lua") >"$tmp/out" 2>&1
+judge json-stdout 0 $? '^  "machines": \['
+check json-stdout-no-file test ! -e "$tmp/-"
+check json-stdout-after grep -q '^value' "$tmp/out"
+expect json-stdout-proc 0 '"preset": "default"' -- proc --json - /proc/buddyinfo
 expect json-proc 0 '"mmsim": "[0-9.]+"' -- proc --json /dev/stdout /proc/buddyinfo
 # os.exit ends the script: the report is still written, the exit code is the script's
 cat >"$s/exit.lua" <<'EOF2'
