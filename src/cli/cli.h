@@ -10,7 +10,8 @@
 #define CLI_MACHINE_OPTIONS                                                        \
 	"  --machine PRESET   start from a machine preset (default: default)\n"       \
 	"  -o KEY=VALUE       override one setting (e.g. -o ram=8G -o cores=4)\n"    \
-	"  --seed N           the random seed (same seed, same output)\n"
+	"  --seed N           the random seed, math.random's too (same seed, same\n" \
+	"                     output)\n"
 #define CLI_JSON_OPTION                                                            \
 	"  --json FILE        write a JSON report to FILE, - for standard output (the\n" \
 	"                     final counters of every machine; diff and inspect:\n"   \

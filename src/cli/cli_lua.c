@@ -56,6 +56,19 @@ static int l_exit(lua_State *L)
 	return 0;
 }
 
+/* math.randomseed(seed): a script's random numbers follow --seed (or
+ * -o seed=N; 0 by default), so that a run is reproducible. */
+static void seed_random(lua_State *L, const struct cli *cli)
+{
+	char seed[32] = "0";
+	mmsim_config_get(cli->config, "seed", seed, sizeof seed);
+	lua_getglobal(L, "math");
+	lua_getfield(L, -1, "randomseed");
+	lua_pushinteger(L, (lua_Integer)strtoull(seed, NULL, 10));
+	lua_call(L, 1, 0);
+	lua_pop(L, 1);
+}
+
 /* See cli_lua.h. */
 lua_State *cli_lua_new(struct cli *cli, struct lmmsim_defaults *d, bool explain)
 {
@@ -65,6 +78,7 @@ lua_State *cli_lua_new(struct cli *cli, struct lmmsim_defaults *d, bool explain)
 		return NULL;
 	}
 	luaL_openlibs(L);
+	seed_random(L, cli);
 	d->preset = cli->preset;
 	cli->overrides[cli->noverrides] = NULL;
 	d->overrides = cli->overrides;

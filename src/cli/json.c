@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +41,20 @@ static void set_path(json_t *obj, const char *name, uint64_t value)
 	json_object_set_new(obj, name, json_integer((json_int_t)value));
 }
 
-/* The machine's configuration, every key. */
+/* The machine's configuration, every key: a number when the value is an
+ * integer (as m:get gives it), its text otherwise ("64M", "lru"). */
 static json_t *config_object(mmsim_machine *m)
 {
 	json_t *c = json_object();
-	char buf[128];
-	for (size_t i = 0; mmsim_config_key(i); i++)
-		if (!mmsim_machine_config_get(m, mmsim_config_key(i), buf, sizeof buf))
-			json_object_set_new(c, mmsim_config_key(i), json_string(buf));
+	char buf[128], *end;
+	for (size_t i = 0; mmsim_config_key(i); i++) {
+		if (mmsim_machine_config_get(m, mmsim_config_key(i), buf, sizeof buf))
+			continue;
+		errno = 0;
+		long long v = strtoll(buf, &end, 10);
+		bool number = *buf && !*end && !errno;
+		json_object_set_new(c, mmsim_config_key(i), number ? json_integer(v) : json_string(buf));
+	}
 	return c;
 }
 

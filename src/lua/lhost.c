@@ -39,11 +39,7 @@ static int l_host(lua_State *L)
 		n++;
 	}
 	opts[n] = NULL;
-	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
-	memset(lm, 0, sizeof *lm);
-	lm->explain_ref = LUA_NOREF;
-	snprintf(lm->preset, sizeof lm->preset, "host");
-	luaL_setmetatable(L, LMMSIM_MACHINE);
+	struct lmachine *lm = lmmsim_new_machine(L, "host");
 	if (mmsim_host_new(opts, &lm->m, why, sizeof why))
 		return luaL_error(L, "mmsim.host: %s", why);
 	lm->L = L;

@@ -11,6 +11,7 @@
 /* Registry keys (their addresses are unique). */
 static const char defaults_key = 0;
 static const char machines_key = 0;
+static const char count_key = 0;       /* the machines built so far */
 
 /* See lmmsim.h. */
 void lmmsim_set_defaults(lua_State *L, const struct lmmsim_defaults *d)
@@ -237,14 +238,35 @@ void lmmsim_push_stats(lua_State *L, const struct mmsim_stat *s, size_t n)
 		set_path(L, t, s[i].name, (lua_Integer)s[i].value);
 }
 
+/* See lmodule.h. */
+struct lmachine *lmmsim_new_machine(lua_State *L, const char *preset)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &count_key);
+	int number = (int)lua_tointeger(L, -1) + 1;
+	lua_pushinteger(L, number);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &count_key);
+	lua_pop(L, 1);
+	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
+	memset(lm, 0, sizeof *lm);
+	lm->explain_ref = LUA_NOREF;
+	lm->number = number;
+	snprintf(lm->preset, sizeof lm->preset, "%s", preset);
+	luaL_setmetatable(L, LMMSIM_MACHINE);
+	return lm;
+}
+
 /* ---- explain ---------------------------------------------------------------- */
 
 /* Narration to the script's function (errors are kept and raised once the
- * call returns: the simulator never unwinds mid-operation) or stdout. */
+ * call returns: the simulator never unwinds mid-operation) or stdout, where
+ * the lines of the state's second machine and later ones start with
+ * "[machine N] ". */
 static void narrate(void *ctx, const char *line)
 {
 	struct lmachine *lm = ctx;
 	if (lm->explain_stdout) {
+		if (lm->number > 1)
+			printf("[machine %d] ", lm->number);
 		fputs(line, stdout);
 		fputc('\n', stdout);
 		return;
@@ -376,11 +398,7 @@ static int l_machine(lua_State *L)
 		snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - *o) : 0, *o);
 		config_apply(L, c, key, eq ? eq + 1 : "", "-o");
 	}
-	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
-	memset(lm, 0, sizeof *lm);
-	lm->explain_ref = LUA_NOREF;
-	snprintf(lm->preset, sizeof lm->preset, "%s", preset ? preset : "default");
-	luaL_setmetatable(L, LMMSIM_MACHINE);
+	struct lmachine *lm = lmmsim_new_machine(L, preset ? preset : "default");
 	err = mmsim_machine_new(c, &lm->m, why, sizeof why);
 	mmsim_config_free(c);
 	if (err)

@@ -20,7 +20,12 @@ struct lmachine {
 	char preset[32];
 	char explain_error[256];       /* the narrator failed: raised after the call */
 	bool narrating;                /* inside the narrator: the machine is mid-operation */
+	int number;                    /* 1 for the first machine of the state, 2, ... */
 };
+
+/* Push a new machine object of the state, not booted yet (m NULL), with
+ * its preset's name and its number. */
+struct lmachine *lmmsim_new_machine(lua_State *L, const char *preset);
 
 /* The open machine at index idx. Raises a Lua error when it is closed, or
  * when called from its own explain function (the machine is in the middle

@@ -94,6 +94,30 @@ check seed-differs bash -c "! cmp -s '$tmp/seed7a' '$tmp/seed8'"
 "$MMSIM" explain "$s/ok.lua" >"$tmp/explain1" 2>&1
 "$MMSIM" explain "$s/ok.lua" >"$tmp/explain2" 2>&1
 check explain-deterministic cmp "$tmp/explain1" "$tmp/explain2"
+# math.random starts from the seed: --seed N as math.randomseed(N), 0 without
+rand='local t = {} for i = 1, 8 do t[i] = math.random(1 << 40) end print(table.concat(t, " "))'
+"$MMSIM" run --seed 5 - <<<"$rand" >"$tmp/rand5a" 2>&1
+"$MMSIM" run --seed=5 - <<<"$rand" >"$tmp/rand5b" 2>&1
+"$MMSIM" run - <<<"math.randomseed(5) $rand" >"$tmp/rand5c" 2>&1
+"$MMSIM" run --seed 6 - <<<"$rand" >"$tmp/rand6" 2>&1
+"$MMSIM" run - <<<"$rand" >"$tmp/rand0a" 2>&1
+"$MMSIM" run - <<<"$rand" >"$tmp/rand0b" 2>&1
+"$MMSIM" run -o seed=5 - <<<"$rand" >"$tmp/rand5o" 2>&1
+check random-seed-same cmp "$tmp/rand5a" "$tmp/rand5b"
+check random-seed-is-randomseed cmp "$tmp/rand5a" "$tmp/rand5c"
+check random-seed-o cmp "$tmp/rand5a" "$tmp/rand5o"
+check random-seed-differs bash -c "! cmp -s '$tmp/rand5a' '$tmp/rand6'"
+check random-default-deterministic cmp "$tmp/rand0a" "$tmp/rand0b"
+# a second machine's narration says which it is
+cat >"$s/two.lua" <<'EOF2'
+local a = mmsim.machine{preset = "teaching"}:spawn{name = "first"}
+local b = mmsim.machine{preset = "teaching"}:spawn{name = "second"}
+a:mmap{len = 4096, prot = "r"}
+b:mmap{len = 4096, prot = "r"}
+EOF2
+expect explain-first-machine 0 '^pid 1 \(first\) on CPU 0: mmap\(0, 4096' -- explain "$s/two.lua"
+expect explain-second-machine 0 '^\[machine 2\] pid 1 \(second\) on CPU 0: mmap\(0, 4096' -- explain "$s/two.lua"
+expect explain-second-spawn 0 '^\[machine 2\] spawn\("second"\) on CPU 0$' -- explain "$s/two.lua"
 
 # explain
 expect explain-fault 0 'kernel do_anonymous_page: write fault: new zeroed page' -- explain "$s/ok.lua"
@@ -116,7 +140,9 @@ assert set(d) == {"mmsim", "machines"}, d.keys()
 m = d["machines"][0]
 assert set(m) == {"preset", "config", "stats"}, m.keys()
 assert m["preset"] == "teaching", m["preset"]
-assert m["config"]["ram"] == "64M" and m["config"]["cores"] == "2"
+assert m["config"]["ram"] == "64M" and m["config"]["cores"] == 2, m["config"]
+assert m["config"]["pcid"] in (0, 1) and m["config"]["stlb.repl"] == "lru", m["config"]
+assert m["config"]["lat.walk_ref"] == 100 and isinstance(m["config"]["seed"], int), m["config"]
 assert m["stats"]["vm"]["pgfault"] >= 2 and m["stats"]["pf"]["total"] == 1
 assert m["stats"]["tlb"]["l1d"]["miss"]["4k"] >= 1 and "cpu1" in m["stats"]
 ' "$tmp/report.json"
