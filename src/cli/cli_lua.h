@@ -32,6 +32,13 @@ int cli_lua_call(lua_State *L, int nargs, int nresults, bool with_traceback, int
  * "interrupted" (for a SIGINT handler: it only sets a hook). */
 void cli_lua_interrupt(lua_State *L);
 
+/* The completions of text, the word that starts at offset start of line:
+ * globals, or after "expr." or "expr:" the fields or methods of the value
+ * expr (a name or dotted names) has in L, looked up without running code
+ * (complete.c). A malloc'd NULL-terminated array of malloc'd strings, or
+ * NULL for none. */
+char **cli_complete(lua_State *L, const char *line, int start, const char *text);
+
 /* Write --json for the script's machines, close L; returns rc, or 1 when
  * rc was 0 and the report failed. */
 int cli_lua_finish(struct cli *cli, lua_State *L, int rc);

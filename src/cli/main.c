@@ -35,9 +35,11 @@ static const struct subcommand {
 	  "step, PTE written and TLB flush is printed as it happens.\n" },
 	{ "shell", cli_shell, ALL, "an interactive Lua shell with the module mmsim",
 	  "mmsim shell [OPTIONS]\n\n"
-	  "A Lua 5.4 REPL with line editing, history (~/.mmsim_history), completion\n"
-	  "of mmsim's functions and methods (Tab) and help(). Expressions print their\n"
-	  "values. Reads plain lines without prompts when standard input is a pipe.\n" },
+	  "A Lua 5.4 REPL with line editing, history (~/.mmsim_history, or the file\n"
+	  "$MMSIM_HISTORY names), completion (Tab; after p: the methods of the value\n"
+	  "p holds) and help(). Expressions print their values. Ctrl-C stops the\n"
+	  "statement running, or abandons the line typed. Reads plain lines without\n"
+	  "prompts when standard input is a pipe.\n" },
 	{ "presets", cli_presets, 0, "list the machine presets, or describe some",
 	  "mmsim presets [NAME...]\n\n"
 	  "Without NAME, one line per preset; with NAMEs, each in full: its cores,\n"
