@@ -28,8 +28,9 @@ static int list_paths(struct cli *cli)
 				printf("%-26s (%s: %c:%s in a script)\n", path, process ? "per process" : "binary",
 				       process ? 'p' : 'm', strrchr(path, '/') + 1);
 		}
+	int rc = cli_report(cli, m, 0);
 	mmsim_machine_free(m);
-	return 0;
+	return rc;
 }
 
 /* See cli.h. */
