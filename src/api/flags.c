@@ -2,6 +2,7 @@
  * "private|anonymous", "rw", "dontneed". */
 #include "api/api.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,13 +69,15 @@ static const struct flag_kind *find_kind(const char *kind)
 	return NULL;
 }
 
-/* Protection letters: "r", "rw", "rwx", "-w-"... 0 and *out, or -EINVAL. */
+/* Protection letters, in either case: "r", "rw", "RWX", "-w-"... 0 and
+ * *out, or -EINVAL. */
 static int parse_prot_letters(const char *w, size_t n, unsigned long *out)
 {
 	unsigned long v = 0;
 	for (size_t i = 0; i < n; i++) {
-		unsigned long bit = w[i] == 'r' ? MMSIM_PROT_READ : w[i] == 'w' ? MMSIM_PROT_WRITE :
-				    w[i] == 'x' ? MMSIM_PROT_EXEC : w[i] == '-' ? 0 : ~0UL;
+		int c = tolower((unsigned char)w[i]);
+		unsigned long bit = c == 'r' ? MMSIM_PROT_READ : c == 'w' ? MMSIM_PROT_WRITE :
+				    c == 'x' ? MMSIM_PROT_EXEC : c == '-' ? 0 : ~0UL;
 		if (bit == ~0UL || (v & bit))
 			return -EINVAL;
 		v |= bit;

@@ -6,18 +6,27 @@
 
 #define CLI_HELP (-100)     /* --help was printed: exit 0 */
 
-#define CLI_COMMON_OPTIONS                                                         \
+/* The options of commands that build simulated machines. */
+#define CLI_MACHINE_OPTIONS                                                        \
 	"  --machine PRESET   start from a machine preset (default: default)\n"       \
 	"  -o KEY=VALUE       override one setting (e.g. -o ram=8G -o cores=4)\n"    \
-	"  --seed N           the random seed (same seed, same output)\n"            \
-	"  --json FILE        write a JSON report to FILE (the final counters of\n"   \
-	"                     every machine; diff and inspect: their own report)\n" \
-	"  -h, --help         describe the command\n"
+	"  --seed N           the random seed, math.random's too (same seed, same\n" \
+	"                     output)\n"
+#define CLI_JSON_OPTION                                                            \
+	"  --json FILE        write a JSON report to FILE, - for standard output (the\n" \
+	"                     final counters of every machine; diff and inspect:\n"   \
+	"                     their own report)\n"
+#define CLI_HELP_OPTION "  -h, --help         describe the command\n"
+
+/* Which of the common options a command takes (struct cli.takes). */
+#define CLI_TAKES_MACHINE 1  /* --machine, -o, --seed */
+#define CLI_TAKES_JSON    2  /* --json */
 
 #define CLI_MAX_OVERRIDES 64
 
 struct cli {
 	const char *name, *usage;
+	unsigned takes;                /* CLI_TAKES_*: the others are refused */
 	mmsim_config *config;          /* the preset with the overrides applied */
 	const char *preset;            /* --machine, NULL when not given */
 	const char *overrides[CLI_MAX_OVERRIDES + 1];   /* -o and --seed, in order */
@@ -34,6 +43,12 @@ struct cli {
  * or -1 after printing a usage error. */
 int cli_parse_options(struct cli *cli, int argc, char **argv);
 
+/* Print the command's help: its usage and the options it takes. */
+void cli_help(const struct cli *cli);
+
+/* "mmsim NAME: no WHAT given (HINT)" and the usage, on stderr; returns 2. */
+int cli_missing(const struct cli *cli, const char *what, const char *hint);
+
 /* Boot a machine from cli->config; NULL after printing why. */
 mmsim_machine *cli_boot(struct cli *cli);
 
@@ -49,6 +64,16 @@ struct cli_json;
 struct cli_json *cli_json_new(void);
 void cli_json_add(struct cli_json *j, mmsim_machine *m, const char *preset);
 int cli_json_write(struct cli *cli, struct cli_json *j);
+
+/* Write root to cli->json ("-": standard output, after what was printed).
+ * 0, or 1 after printing why it failed. */
+struct json_t;
+int cli_json_dump(const struct cli *cli, struct json_t *root);
+
+/* Refuse a --json FILE that cannot be written (no such directory, a
+ * directory, no permission) before the command runs: 0, or -1 after
+ * printing why. Nothing is created. */
+int cli_json_check(const struct cli *cli);
 
 /* --json for one machine (nothing without it); returns rc, or 1 when rc
  * was 0 and the report failed. */

@@ -15,7 +15,7 @@
 
 #include "cli_lua.h"
 
-#include <lualib.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +30,6 @@ int cli_diff_option(struct cli *cli, const char *arg)
 		return 1;
 	}
 	return 0;
-}
-
-/* A Lua error's message with a traceback. */
-static int traceback(lua_State *L)
-{
-	const char *msg = lua_tostring(L, 1);
-	luaL_traceback(L, L, msg ? msg : "(error object is not a string)", 1);
-	return 1;
 }
 
 /* A script read from standard input ("-"), kept for both runs. */
@@ -83,20 +75,19 @@ static int run_side(struct cli *cli, struct diff_run *run, const struct mmsim_ho
 	run->ops = json_array();
 	run->states = json_array();
 	struct diff_recorder *r = diff_recorder_install(L, run, host);
-	lua_createtable(L, argc - 1, 1);
-	for (int i = 0; i < argc; i++) {
-		lua_pushstring(L, argv[i]);
-		lua_rawseti(L, -2, i);
-	}
-	lua_setglobal(L, "arg");
-	lua_pushcfunction(L, traceback);
-	int status = src->text ? luaL_loadbuffer(L, src->text, src->len, "=stdin") : luaL_loadfile(L, argv[0]);
+	cli_lua_args(L, argc, argv);
+	int code = 0, status = src->text ? luaL_loadbuffer(L, src->text, src->len, "=stdin")
+					 : luaL_loadfile(L, argv[0]);
 	if (status == LUA_OK) {
 		for (int i = 1; i < argc; i++)
 			lua_pushstring(L, argv[i]);
-		status = lua_pcall(L, argc - 1, 0, -(argc + 1));
+		status = cli_lua_call(L, argc - 1, 0, true, &code);
 	}
-	if (status != LUA_OK) {
+	if (status == CLI_LUA_EXIT && code) {
+		char msg[48];
+		snprintf(msg, sizeof msg, "the script called os.exit(%d)", code);
+		run->error = strdup(msg);
+	} else if (status != LUA_OK && status != CLI_LUA_EXIT) {
 		const char *msg = lua_tostring(L, -1);
 		run->error = strdup(msg ? msg : "(an error that is not a string)");
 		lua_pop(L, 1);
@@ -139,10 +130,8 @@ static int compare(struct cli *cli, const struct script *src, int argc, char **a
 	}
 	int differ = diff_compare(argv[0], &host, &sim, &hst, cli->flags, &report);
 	int rc = differ || sim.error || hst.error ? 1 : 0;
-	if (cli->json && json_dump_file(report, cli->json, JSON_INDENT(2) | JSON_SORT_KEYS)) {
-		fprintf(stderr, "mmsim diff: --json: cannot write %s\n", cli->json);
+	if (cli->json && cli_json_dump(cli, report))
 		rc = 1;
-	}
 	json_decref(report);
 	run_free(&sim);
 	run_free(&hst);
@@ -153,10 +142,8 @@ static int compare(struct cli *cli, const struct script *src, int argc, char **a
 /* See cli.h. SCRIPT "-" is read from standard input, once, for both runs. */
 int cli_diff(struct cli *cli, int argc, char **argv)
 {
-	if (argc < 1) {
-		fprintf(stderr, "usage: %s", cli->usage);
-		return 2;
-	}
+	if (argc < 1)
+		return cli_missing(cli, "script", "SCRIPT.lua, or - for standard input");
 	struct script src = { 0 };
 	if (!strcmp(argv[0], "-")) {
 		if (read_stdin(&src)) {
@@ -166,7 +153,7 @@ int cli_diff(struct cli *cli, int argc, char **argv)
 	} else {
 		FILE *f = fopen(argv[0], "r");
 		if (!f) {
-			fprintf(stderr, "mmsim diff: cannot read %s\n", argv[0]);
+			fprintf(stderr, "mmsim diff: cannot read %s: %s\n", argv[0], strerror(errno));
 			return 2;
 		}
 		fclose(f);

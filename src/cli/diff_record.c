@@ -209,15 +209,8 @@ static const char *text_str(const struct text *t)
  * one, or its machine is closed). */
 static bool process_of(lua_State *L, int idx, int *pid, mmsim_machine **m)
 {
-	if (!luaL_testudata(L, idx, LMMSIM_PROCESS))
-		return false;
-	lua_getfield(L, idx, "pid");
-	*pid = (int)lua_tointeger(L, -1);
-	lua_getfield(L, idx, "machine");
-	struct lmachine *lm = luaL_testudata(L, -1, LMMSIM_MACHINE);
-	*m = lm ? lm->m : NULL;
-	lua_pop(L, 2);
-	return *m != NULL;
+	*pid = lmmsim_topid(L, idx, m);
+	return *pid && *m;
 }
 
 /* The task's minflt and majflt, or false when it is gone. */
@@ -764,15 +757,15 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 	r->expect[0] = 0;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->machines);
 	for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++, lua_pop(L, 1)) {
-		struct lmachine *lm = luaL_testudata(L, -1, LMMSIM_MACHINE);
-		int pids[256], n = lm && lm->m ? mmsim_tasks(lm->m, pids, 256) : 0;
+		mmsim_machine *m = lmmsim_tomachine(L, -1);
+		int pids[256], n = m ? mmsim_tasks(m, pids, 256) : 0;
 		for (int k = 0; k < n && k < 256; k++) {
 			struct mmsim_task_info info;
 			char p[16];
-			if (mmsim_task_info(lm->m, pids[k], &info) || info.pid != info.tgid)
+			if (mmsim_task_info(m, pids[k], &info) || info.pid != info.tgid)
 				continue;
 			canon_pid(r, pids[k], p, sizeof p, true);
-			json_object_set_new(procs, p, snapshot_process(r, lm->m, pids[k]));
+			json_object_set_new(procs, p, snapshot_process(r, m, pids[k]));
 		}
 	}
 	lua_pop(L, 2);
@@ -912,34 +905,22 @@ static int wrap_machine_method(lua_State *L)
 	return nres;
 }
 
-/* Replace the entries of the methods table at idx with recording ones. */
-static void wrap_methods(lua_State *L, int idx, struct diff_recorder *r, bool machine)
+/* Replace the process methods worth recording, and the machine's spawn,
+ * set and tasks, with recording ones. */
+static void wrap_methods(lua_State *L, struct diff_recorder *r)
 {
-	idx = lua_absindex(L, idx);
-	if (!machine) {
-		for (size_t i = 0; i < NR_METHODS; i++) {
-			if (lua_getfield(L, idx, process_methods[i].name) != LUA_TFUNCTION) {
-				lua_pop(L, 1);
-				continue;
-			}
-			lua_pushinteger(L, (lua_Integer)i);
-			lua_pushlightuserdata(L, r);
-			lua_pushcclosure(L, wrap_process, 3);
-			lua_setfield(L, idx, process_methods[i].name);
-		}
-		return;
-	}
-	lua_getfield(L, idx, "spawn");
-	lua_pushlightuserdata(L, r);
-	lua_pushcclosure(L, wrap_spawn, 2);
-	lua_setfield(L, idx, "spawn");
 	static const char *const others[] = { "set", "tasks" };
+	for (size_t i = 0; i < NR_METHODS; i++) {
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_pushlightuserdata(L, r);
+		lmmsim_wrap_method(L, LMMSIM_KIND_PROCESS, process_methods[i].name, wrap_process, 2);
+	}
+	lua_pushlightuserdata(L, r);
+	lmmsim_wrap_method(L, LMMSIM_KIND_MACHINE, "spawn", wrap_spawn, 1);
 	for (int i = 0; i < 2; i++) {
-		lua_getfield(L, idx, others[i]);
 		lua_pushstring(L, others[i]);
 		lua_pushlightuserdata(L, r);
-		lua_pushcclosure(L, wrap_machine_method, 3);
-		lua_setfield(L, idx, others[i]);
+		lmmsim_wrap_method(L, LMMSIM_KIND_MACHINE, others[i], wrap_machine_method, 2);
 	}
 }
 
@@ -1031,7 +1012,7 @@ static int machine_sim(lua_State *L)
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_pushvalue(L, t);
 	lua_call(L, 1, 1);
-	struct lmachine *lm = luaL_checkudata(L, -1, LMMSIM_MACHINE);
+	mmsim_machine *m = lmmsim_tomachine(L, -1);
 	const struct { const char *name; int value; } sysctls[] = {
 		{ "vm.overcommit_memory", h->overcommit_memory }, { "vm.overcommit_ratio", h->overcommit_ratio },
 		{ "vm.max_map_count", h->max_map_count }, { "vm.mmap_min_addr", h->mmap_min_addr },
@@ -1039,7 +1020,7 @@ static int machine_sim(lua_State *L)
 	for (size_t i = 0; i < sizeof sysctls / sizeof sysctls[0]; i++) {
 		char v[24];
 		snprintf(v, sizeof v, "%d", sysctls[i].value);
-		mmsim_sysctl_set(lm->m, sysctls[i].name, v);
+		mmsim_sysctl_set(m, sysctls[i].name, v);
 	}
 	keep_machine(L, r);
 	return 1;
@@ -1097,15 +1078,7 @@ struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 	r->tty = isatty(STDERR_FILENO);
 	lua_newtable(L);
 	r->machines = luaL_ref(L, LUA_REGISTRYINDEX);
-	luaL_getmetatable(L, LMMSIM_PROCESS);       /* __index is a closure over the methods */
-	lua_getfield(L, -1, "__index");
-	lua_getupvalue(L, -1, 1);
-	wrap_methods(L, -1, r, false);
-	lua_pop(L, 3);
-	luaL_getmetatable(L, LMMSIM_MACHINE);
-	lua_getfield(L, -1, "__index");
-	wrap_methods(L, -1, r, true);
-	lua_pop(L, 2);
+	wrap_methods(L, r);
 	lua_getglobal(L, "mmsim");
 	lua_getfield(L, -1, run->side == DIFF_SIM ? "machine" : "host");
 	lua_pushlightuserdata(L, r);

@@ -376,9 +376,7 @@ static int inspect_process(struct cli *cli, struct inspect *in)
 	json_t *report = json_pack("{s:s, s:i, s:s, s:b, s:o, s:o}", "mmsim", mmsim_version(), "pid", in->pid, "comm",
 				   comm, "frames_visible", in->frames, "vmas", json_incref(in->vmas), "total",
 				   counts_json(in, &in->total));
-	int rc = json_dump_file(report, cli->json, JSON_INDENT(2) | JSON_SORT_KEYS) ? 1 : 0;
-	if (rc)
-		fprintf(stderr, "mmsim inspect: --json: cannot write %s\n", cli->json);
+	int rc = cli_json_dump(cli, report);
 	json_decref(report);
 	return rc;
 }
@@ -388,7 +386,9 @@ int cli_inspect(struct cli *cli, int argc, char **argv)
 {
 	char why[256];
 	struct inspect in = { .pages = cli->flags & INSPECT_PAGES };
-	if (argc != 1) {
+	if (argc < 1)
+		return cli_missing(cli, "process id", "the PID of a process of this computer");
+	if (argc > 1) {
 		fprintf(stderr, "usage: %s", cli->usage);
 		return 2;
 	}

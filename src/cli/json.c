@@ -3,9 +3,12 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct cli_json {
 	json_t *machines;
@@ -38,14 +41,20 @@ static void set_path(json_t *obj, const char *name, uint64_t value)
 	json_object_set_new(obj, name, json_integer((json_int_t)value));
 }
 
-/* The machine's configuration, every key. */
+/* The machine's configuration, every key: a number when the value is an
+ * integer (as m:get gives it), its text otherwise ("64M", "lru"). */
 static json_t *config_object(mmsim_machine *m)
 {
 	json_t *c = json_object();
-	char buf[128];
-	for (size_t i = 0; mmsim_config_key(i); i++)
-		if (!mmsim_machine_config_get(m, mmsim_config_key(i), buf, sizeof buf))
-			json_object_set_new(c, mmsim_config_key(i), json_string(buf));
+	char buf[128], *end;
+	for (size_t i = 0; mmsim_config_key(i); i++) {
+		if (mmsim_machine_config_get(m, mmsim_config_key(i), buf, sizeof buf))
+			continue;
+		errno = 0;
+		long long v = strtoll(buf, &end, 10);
+		bool number = *buf && !*end && !errno;
+		json_object_set_new(c, mmsim_config_key(i), number ? json_integer(v) : json_string(buf));
+	}
 	return c;
 }
 
@@ -74,6 +83,48 @@ void cli_json_add(struct cli_json *j, mmsim_machine *m, const char *preset)
 }
 
 /* See cli.h. */
+int cli_json_dump(const struct cli *cli, json_t *root)
+{
+	const size_t flags = JSON_INDENT(2) | JSON_SORT_KEYS;
+	int err;
+	if (!strcmp(cli->json, "-")) {
+		fflush(stdout);
+		err = json_dumpf(root, stdout, flags) || putchar('\n') == EOF || fflush(stdout);
+	} else {
+		err = json_dump_file(root, cli->json, flags);
+	}
+	if (err)
+		fprintf(stderr, "mmsim %s: --json: cannot write %s: %s\n", cli->name,
+			strcmp(cli->json, "-") ? cli->json : "to standard output", strerror(errno));
+	return err ? 1 : 0;
+}
+
+/* See cli.h. */
+int cli_json_check(const struct cli *cli)
+{
+	struct stat st;
+	char dir[4096];
+	if (!cli->json || !strcmp(cli->json, "-"))
+		return 0;
+	if (!stat(cli->json, &st)) {
+		if (S_ISDIR(st.st_mode))
+			errno = EISDIR;
+		else if (!access(cli->json, W_OK))
+			return 0;
+	} else if (errno == ENOENT) {            /* then its directory must take it */
+		const char *slash = strrchr(cli->json, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - cli->json) + (slash == cli->json) : 1,
+			 slash ? cli->json : ".");
+		if (!stat(dir, &st) && !S_ISDIR(st.st_mode))
+			errno = ENOTDIR;
+		else if (!access(dir, W_OK | X_OK))
+			return 0;
+	}
+	fprintf(stderr, "mmsim %s: --json: cannot write %s: %s\n", cli->name, cli->json, strerror(errno));
+	return -1;
+}
+
+/* See cli.h. */
 int cli_json_write(struct cli *cli, struct cli_json *j)
 {
 	int rc = 0;
@@ -83,11 +134,7 @@ int cli_json_write(struct cli *cli, struct cli_json *j)
 		json_t *root = json_object();
 		json_object_set_new(root, "mmsim", json_string(mmsim_version()));
 		json_object_set(root, "machines", j->machines);
-		if (json_dump_file(root, cli->json, JSON_INDENT(2) | JSON_SORT_KEYS)) {
-			fprintf(stderr, "mmsim %s: --json: cannot write %s: %s\n", cli->name, cli->json,
-				strerror(errno));
-			rc = 1;
-		}
+		rc = cli_json_dump(cli, root);
 		json_decref(root);
 	}
 	json_decref(j->machines);

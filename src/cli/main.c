@@ -8,45 +8,52 @@
  */
 #include "cli.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define ALL (CLI_TAKES_MACHINE | CLI_TAKES_JSON)
+
 static const struct subcommand {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
+	unsigned takes;                /* the common options it uses */
 	const char *summary;
 	const char *usage;
 } subcommands[] = {
-	{ "run", cli_run, "run a Lua script that drives simulated machines",
+	{ "run", cli_run, ALL, "run a Lua script that drives simulated machines",
 	  "mmsim run [OPTIONS] SCRIPT.lua [ARGS...]\n\n"
 	  "Run SCRIPT (\"-\" reads standard input) with the module `mmsim` as a global;\n"
 	  "ARGS are in the table `arg` and are the chunk's arguments. --machine applies\n"
 	  "to every machine the script builds without naming a preset; -o settings\n"
 	  "apply on top of what the script asks. Exit 1 when the script fails.\n" },
-	{ "explain", cli_explain, "run a Lua script and narrate every step",
+	{ "explain", cli_explain, ALL, "run a Lua script and narrate every step",
 	  "mmsim explain [OPTIONS] SCRIPT.lua [ARGS...]\n\n"
 	  "As mmsim run, with explain mode on for every machine from its start: each\n"
 	  "system call, TLB probe, page walk step, permission decision, fault-handler\n"
 	  "step, PTE written and TLB flush is printed as it happens.\n" },
-	{ "shell", cli_shell, "an interactive Lua shell with the module mmsim",
+	{ "shell", cli_shell, ALL, "an interactive Lua shell with the module mmsim",
 	  "mmsim shell [OPTIONS]\n\n"
-	  "A Lua 5.4 REPL with line editing, history (~/.mmsim_history), completion\n"
-	  "of mmsim's functions and methods (Tab) and help(). Expressions print their\n"
-	  "values. Reads plain lines without prompts when standard input is a pipe.\n" },
-	{ "presets", cli_presets, "list the machine presets, or describe some",
+	  "A Lua 5.4 REPL with line editing, history (~/.mmsim_history, or the file\n"
+	  "$MMSIM_HISTORY names), completion (Tab; after p: the methods of the value\n"
+	  "p holds) and help(). Expressions print their values. Ctrl-C stops the\n"
+	  "statement running, or abandons the line typed. Reads plain lines without\n"
+	  "prompts when standard input is a pipe.\n" },
+	{ "presets", cli_presets, 0, "list the machine presets, or describe some",
 	  "mmsim presets [NAME...]\n\n"
 	  "Without NAME, one line per preset; with NAMEs, each in full: its cores,\n"
 	  "TLBs, paging-structure caches, latencies and where the numbers come from.\n" },
-	{ "demo", cli_demo, "walk through the buddy and slab allocators on a fresh machine",
+	{ "demo", cli_demo, ALL, "walk through the buddy and slab allocators on a fresh machine",
 	  "mmsim demo [OPTIONS]\n\n"
 	  "Boot a machine and show, with the kernel's own /proc views, a buddy split\n"
 	  "and coalesce (seed 003 section 4.1) and slab object caching (section 5).\n" },
-	{ "proc", cli_proc, "print /proc files of a freshly booted machine",
+	{ "proc", cli_proc, ALL, "print /proc files of a freshly booted machine",
 	  "mmsim proc [OPTIONS] PATH...\n\n"
 	  "Boot a machine and print each PATH (e.g. /proc/buddyinfo, /proc/zoneinfo).\n"
-	  "`mmsim proc list` lists the paths served.\n" },
-	{ "diff", cli_diff, "run a script on the simulator and on this machine's kernel; compare",
+	  "`mmsim proc list` lists the paths it prints, then, with a note, the binary\n"
+	  "and per-process files (scripts read them with methods).\n" },
+	{ "diff", cli_diff, ALL, "run a script on the simulator and on this machine's kernel; compare",
 	  "mmsim diff [--all] [--json FILE] SCRIPT.lua [ARGS...]\n\n"
 	  "Run SCRIPT twice: on simulated machines set up as this host is, and on the\n"
 	  "host backend (real processes of this machine). Report, operation by\n"
@@ -56,7 +63,7 @@ static const struct subcommand {
 	  "SCRIPT \"-\" is read from standard input. --all prints every operation.\n"
 	  "Exit 0 when they agree, 1 when they differ\n"
 	  "or the script fails, 2 on usage errors, 3 when it cannot run here.\n" },
-	{ "inspect", cli_inspect, "memory forensics of a real process: VMAs, pages, frames",
+	{ "inspect", cli_inspect, CLI_TAKES_JSON, "memory forensics of a real process: VMAs, pages, frames",
 	  "mmsim inspect [--pages] [--unprivileged] [--json FILE] PID\n\n"
 	  "For each VMA of the real process PID (from /proc/PID/maps): its pages\n"
 	  "present, swapped, on the zero page, in huge pages, mapped exclusively or\n"
@@ -91,10 +98,21 @@ static void usage(FILE *f)
 		   "Linux-like kernel that drives it.\n\ncommands:\n");
 	for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(f, "\ncommon options:\n%s\n`mmsim COMMAND --help` describes one command.\n"
+	fprintf(f, "\ncommon options (`mmsim help COMMAND` or `mmsim COMMAND --help` lists\n"
+		   "the ones a command takes):\n%s%s%s\n"
 		   "Exit codes: 0 success, 1 the script or operation failed, 2 usage error,\n"
 		   "3 (diff) the script cannot be compared on this machine.\n",
-		CLI_COMMON_OPTIONS);
+		CLI_MACHINE_OPTIONS, CLI_JSON_OPTION, CLI_HELP_OPTION);
+}
+
+/* The subcommand called name, or NULL after printing that there is none. */
+static const struct subcommand *find_subcommand(const char *name)
+{
+	for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
+		if (!strcmp(name, subcommands[i].name))
+			return &subcommands[i];
+	fprintf(stderr, "mmsim: '%s' is not a command; see mmsim --help\n", name);
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -107,22 +125,23 @@ int main(int argc, char **argv)
 		printf("mmsim %s\n", mmsim_version());
 		return 0;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	bool help = !strcmp(argv[1], "help");
+	if ((help && argc == 2) || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < NR_SUBCOMMANDS; i++) {
-		const struct subcommand *sc = &subcommands[i];
-		if (strcmp(argv[1], sc->name))
-			continue;
-		struct cli cli = { .name = sc->name, .usage = sc->usage, .option = own_option(sc->name) };
-		int first = cli_parse_options(&cli, argc - 1, argv + 1);
-		if (first < 0)
-			return first == CLI_HELP ? 0 : 2;
-		int rc = sc->run(&cli, argc - 1 - first, argv + 1 + first);
-		cli_cleanup(&cli);
-		return rc;
+	const struct subcommand *sc = find_subcommand(argv[help ? 2 : 1]);
+	if (!sc)
+		return 2;
+	struct cli cli = { .name = sc->name, .usage = sc->usage, .takes = sc->takes, .option = own_option(sc->name) };
+	if (help) {
+		cli_help(&cli);
+		return 0;
 	}
-	fprintf(stderr, "mmsim: '%s' is not a command; see mmsim --help\n", argv[1]);
-	return 2;
+	int first = cli_parse_options(&cli, argc - 1, argv + 1);
+	if (first < 0)
+		return first == CLI_HELP ? 0 : 2;
+	int rc = sc->run(&cli, argc - 1 - first, argv + 1 + first);
+	cli_cleanup(&cli);
+	return rc;
 }

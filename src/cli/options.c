@@ -1,6 +1,7 @@
 /* cli/options.c — the options every subcommand shares. */
 #include "cli.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,52 @@ static int use_preset(struct cli *cli, const char *name)
 	return 0;
 }
 
+/* See cli.h. */
+void cli_help(const struct cli *cli)
+{
+	printf("usage: %s\noptions:\n%s%s%s", cli->usage, cli->takes & CLI_TAKES_MACHINE ? CLI_MACHINE_OPTIONS : "",
+	       cli->takes & CLI_TAKES_JSON ? CLI_JSON_OPTION : "", CLI_HELP_OPTION);
+}
+
+/* See cli.h. */
+int cli_missing(const struct cli *cli, const char *what, const char *hint)
+{
+	fprintf(stderr, "mmsim %s: no %s given (%s)\nusage: %s", cli->name, what, hint, cli->usage);
+	return 2;
+}
+
+/* Is option a (one of the common ones) refused by the command? Prints why. */
+static bool refused(const struct cli *cli, const char *a)
+{
+	static const struct { const char *name; unsigned need; } common[] = {
+		{ "--machine", CLI_TAKES_MACHINE }, { "-o", CLI_TAKES_MACHINE }, { "--seed", CLI_TAKES_MACHINE },
+		{ "--json", CLI_TAKES_JSON },
+	};
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
+		size_t n = strlen(common[i].name);
+		if (strncmp(a, common[i].name, n) || (a[n] && a[n] != '=' && strcmp(common[i].name, "-o")))
+			continue;
+		if (cli->takes & common[i].need)
+			return false;
+		fprintf(stderr, "mmsim %s: %s does not apply to %s (see mmsim %s --help)\n", cli->name,
+			common[i].name, cli->name, cli->name);
+		return true;
+	}
+	return false;
+}
+
+/* --seed N: the seed of the machines (and of the script's math.random). */
+static int use_seed(struct cli *cli, const char *n)
+{
+	char err[256];
+	if (mmsim_config_set(cli->config, "seed", n, err, sizeof err)) {
+		fprintf(stderr, "mmsim %s: --seed: %s\n", cli->name, err);
+		return -1;
+	}
+	snprintf(cli->seed_override, sizeof cli->seed_override, "seed=%s", n);
+	return apply_override(cli, cli->seed_override);
+}
+
 /* See cli.h. Options are taken in order, so --machine comes before -o. */
 int cli_parse_options(struct cli *cli, int argc, char **argv)
 {
@@ -59,9 +106,11 @@ int cli_parse_options(struct cli *cli, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			printf("usage: %s\ncommon options:\n%s", cli->usage, CLI_COMMON_OPTIONS);
+			cli_help(cli);
 			cli_cleanup(cli);
 			return CLI_HELP;
+		} else if (refused(cli, a)) {
+			goto fail;
 		} else if (!strcmp(a, "--machine") && i + 1 < argc) {
 			if (use_preset(cli, argv[++i]))
 				goto fail;
@@ -75,13 +124,10 @@ int cli_parse_options(struct cli *cli, int argc, char **argv)
 			if (apply_override(cli, a + 2))
 				goto fail;
 		} else if (!strcmp(a, "--seed") && i + 1 < argc) {
-			char err[256];
-			if (mmsim_config_set(cli->config, "seed", argv[++i], err, sizeof err)) {
-				fprintf(stderr, "mmsim %s: --seed: %s\n", cli->name, err);
+			if (use_seed(cli, argv[++i]))
 				goto fail;
-			}
-			snprintf(cli->seed_override, sizeof cli->seed_override, "seed=%s", argv[i]);
-			if (apply_override(cli, cli->seed_override))
+		} else if (!strncmp(a, "--seed=", 7)) {
+			if (use_seed(cli, a + 7))
 				goto fail;
 		} else if (!strcmp(a, "--json") && i + 1 < argc) {
 			cli->json = argv[++i];
@@ -90,16 +136,18 @@ int cli_parse_options(struct cli *cli, int argc, char **argv)
 		} else if (cli->option && cli->option(cli, a)) {
 			continue;
 		} else if (!strcmp(a, "--")) {
-			return i + 1;
+			i++;
+			break;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "mmsim %s: unknown option '%s' (see mmsim %s --help)\n", cli->name, a,
 				cli->name);
 			goto fail;
 		} else {
-			return i;
+			break;
 		}
 	}
-	return i;
+	if (!cli_json_check(cli))
+		return i;
 fail:
 	cli_cleanup(cli);
 	return -1;

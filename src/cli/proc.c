@@ -1,22 +1,45 @@
 /* cli/proc.c — `mmsim proc`: print /proc files of a freshly booted machine. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* `mmsim proc list`: the paths `mmsim proc` prints, then the other files
+ * of the simulated /proc, each with a note: a process's files and the
+ * binary ones (those the machine refuses as text) are read by methods. */
+static int list_paths(struct cli *cli)
+{
+	mmsim_machine *m = cli_boot(cli);
+	if (!m)
+		return 1;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; mmsim_proc_path(i); i++) {
+			const char *path = mmsim_proc_path(i);
+			bool process = strstr(path, "/<pid>/") != NULL;
+			char *text = NULL;
+			int err = process ? -ENOENT : mmsim_proc_read(m, path, &text, NULL);
+			free(text);
+			if (pass == 0 && !err)
+				printf("%s\n", path);
+			else if (pass == 1 && (process || err == -EINVAL))
+				printf("%-26s (%s: %c:%s in a script)\n", path, process ? "per process" : "binary",
+				       process ? 'p' : 'm', strrchr(path, '/') + 1);
+		}
+	int rc = cli_report(cli, m, 0);
+	mmsim_machine_free(m);
+	return rc;
+}
+
 /* See cli.h. */
 int cli_proc(struct cli *cli, int argc, char **argv)
 {
-	if (argc == 1 && !strcmp(argv[0], "list")) {
-		for (size_t i = 0; mmsim_proc_path(i); i++)
-			printf("%s\n", mmsim_proc_path(i));
-		return 0;
-	}
-	if (argc < 1) {
-		fprintf(stderr, "usage: %s", cli->usage);
-		return 2;
-	}
+	if (argc == 1 && !strcmp(argv[0], "list"))
+		return list_paths(cli);
+	if (argc < 1)
+		return cli_missing(cli, "path", "mmsim proc list lists them");
 	mmsim_machine *m = cli_boot(cli);
 	if (!m)
 		return 1;

@@ -1,13 +1,22 @@
 /*
  * cli/shell.c — `mmsim shell`: an interactive Lua REPL with the module
- * `mmsim`, line editing and history (libedit), completion of mmsim's
- * functions and methods, and help(). Expressions print their values; a
- * statement left open continues on the next line, as the lua command does.
- * Fed from a pipe it reads plain lines and prints no prompt.
+ * `mmsim`, line editing and history (libedit), completion (complete.c) and
+ * help(). Expressions print their values; a statement left open continues
+ * on the next line, as the lua command does, and is one history entry.
+ * Ctrl-C stops the statement running, through a hook (as lua -i does), or
+ * abandons the line being typed: libedit's callback interface reads the
+ * keyboard while the shell polls it and a pipe the SIGINT handler writes,
+ * so that no Ctrl-C is lost between two reads. Fed from a pipe it reads
+ * plain lines and prints no prompt.
  */
 #include "cli_lua.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <readline.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +24,7 @@
 
 #define HISTORY_MAX 1000
 
-static lua_State *shell_L;                /* for the completion callback */
+static lua_State *shell_L;                /* for completion and the SIGINT handler */
 
 static const char help_text[] =
 	"mmsim shell: Lua 5.4 with the module `mmsim`.\n"
@@ -26,113 +35,159 @@ static const char help_text[] =
 	"  m:explain(true)                                 narrate every step from now on\n"
 	"  print(p:maps())  p:stats()  m:stats()  m:proc(\"/proc/buddyinfo\")\n"
 	"  help(\"process\"), help(\"machine\"), help(\"module\"): the methods of each.\n"
-	"Tab completes names; Ctrl-D leaves. docs/lua-api.md has the reference.\n";
+	"Tab completes names (p:<Tab>: p's methods); Ctrl-C stops a statement;\n"
+	"Ctrl-D leaves. docs/lua-api.md has the reference.\n";
 
 /* help([topic]) */
 static int l_help(lua_State *L)
 {
+	static const struct { const char *topic; enum lmmsim_kind kind; } topics[] = {
+		{ "machine", LMMSIM_KIND_MACHINE }, { "process", LMMSIM_KIND_PROCESS }, { "cache", LMMSIM_KIND_CACHE },
+	};
 	const char *topic = luaL_optstring(L, 1, NULL);
-	const char *meta = !topic ? NULL : !strcmp(topic, "process") ? LMMSIM_PROCESS :
-			   !strcmp(topic, "machine") ? LMMSIM_MACHINE : !strcmp(topic, "cache") ? LMMSIM_CACHE : NULL;
 	if (!topic) {
 		fputs(help_text, stdout);
 		return 0;
 	}
 	if (!strcmp(topic, "module")) {
+		lua_newtable(L);
+		int names = lua_gettop(L);
 		lua_getglobal(L, "mmsim");
-	} else if (meta) {
-		luaL_getmetatable(L, meta);
-		if (lua_getfield(L, -1, "__index") == LUA_TFUNCTION)
-			lua_getupvalue(L, -1, 1);   /* the process methods behind __index */
+		for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+			if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2)[0] != '_') {
+				lua_pushvalue(L, -2);
+				lua_rawseti(L, names, (lua_Integer)lua_rawlen(L, names) + 1);
+			}
+		lua_pop(L, 1);
+		lua_getglobal(L, "table");
+		lua_getfield(L, -1, "sort");
+		lua_pushvalue(L, names);
+		lua_call(L, 1, 0);
+		lua_pop(L, 1);
 	} else {
-		return luaL_error(L, "help: topics are \"module\", \"machine\", \"process\", \"cache\"");
+		size_t i = 0;
+		while (i < sizeof topics / sizeof topics[0] && strcmp(topics[i].topic, topic))
+			i++;
+		if (i == sizeof topics / sizeof topics[0])
+			return luaL_error(L, "help: topics are \"module\", \"machine\", \"process\", \"cache\"");
+		lmmsim_push_names(L, topics[i].kind, false);
 	}
-	int src = lua_gettop(L);
-	lua_newtable(L);
 	int names = lua_gettop(L);
-	for (lua_pushnil(L); lua_next(L, src); lua_pop(L, 1))
-		if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2)[0] != '_') {
-			lua_pushvalue(L, -2);
-			lua_rawseti(L, names, (lua_Integer)lua_rawlen(L, names) + 1);
-		}
-	lua_getglobal(L, "table");
-	lua_getfield(L, -1, "sort");
-	lua_pushvalue(L, names);
-	lua_call(L, 1, 0);
 	for (lua_Integer i = 1; lua_rawgeti(L, names, i) != LUA_TNIL; i++, lua_pop(L, 1))
 		printf("  %s%s\n", strcmp(topic, "module") ? ":" : "mmsim.", lua_tostring(L, -1));
 	return 0;
 }
 
-/* Add the string keys of the table at the top starting with prefix. */
-static void collect(lua_State *L, const char *prefix, size_t n, char ***out, size_t *count, size_t *cap)
-{
-	if (!lua_istable(L, -1))
-		return;
-	for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
-		if (lua_type(L, -2) != LUA_TSTRING)
-			continue;
-		const char *k = lua_tostring(L, -2);
-		if (strncmp(k, prefix, n) || k[0] == '_')
-			continue;
-		if (*count + 1 >= *cap) {
-			*cap = *cap ? 2 * *cap : 64;
-			*out = realloc(*out, *cap * sizeof **out);
-		}
-		(*out)[(*count)++] = strdup(k);
-	}
-}
+static int word_start;                    /* of the word being completed */
 
-/* Candidate completions of text: globals, the module's functions and
- * every object method, whatever precedes the '.' or ':'. */
+/* The generator of rl_completion_matches: the names cli_complete finds. */
 static char *complete_name(const char *text, int state)
 {
 	static char **names;
-	static size_t count, next;
+	static size_t next;
 	if (!state) {
-		size_t cap = 0, n = strlen(text);
-		for (size_t i = 0; i < count; i++)
+		for (size_t i = 0; names && names[i]; i++)
 			free(names[i]);
 		free(names);
-		names = NULL;
-		count = next = 0;
-		lua_State *L = shell_L;
-		lua_pushglobaltable(L);
-		collect(L, text, n, &names, &count, &cap);
-		lua_getfield(L, -1, "mmsim");
-		collect(L, text, n, &names, &count, &cap);
-		lua_pop(L, 2);
-		const char *metas[] = { LMMSIM_MACHINE, LMMSIM_CACHE, LMMSIM_PROCESS };
-		for (int i = 0; i < 3; i++) {
-			luaL_getmetatable(L, metas[i]);
-			if (lua_getfield(L, -1, "__index") == LUA_TFUNCTION)
-				lua_getupvalue(L, -1, 1);
-			collect(L, text, n, &names, &count, &cap);
-			lua_settop(L, 0);
-		}
+		names = cli_complete(shell_L, rl_line_buffer, word_start, text);
+		next = 0;
 	}
-	return next < count ? strdup(names[next++]) : NULL;
+	return names && names[next] ? strdup(names[next++]) : NULL;
 }
 
-/* libedit hands over the word under the cursor, split at '.' and ':'. */
+/* libedit hands over the word under the cursor, split at '.' and ':', and
+ * where it starts; cli_complete looks at what precedes it. */
 static char **complete(const char *text, int start, int end)
 {
-	(void)start;
 	(void)end;
+	word_start = start;
 	rl_completion_append_character = '\0';
 	return rl_completion_matches(text, complete_name);
 }
 
-/* One line of input (malloc'd), NULL at the end. */
+/* ---- Ctrl-C ------------------------------------------------------------------------- */
+
+static volatile sig_atomic_t running;      /* a chunk runs: Ctrl-C stops it */
+static int interrupt_pipe[2] = { -1, -1 }; /* Ctrl-C otherwise: a byte to read */
+static bool interrupted;                   /* the line being typed was abandoned */
+
+/* SIGINT: stop the chunk running (at its next instruction, as lua -i
+ * does), or abandon the line being typed (the reader polls the pipe, so
+ * that a Ctrl-C at any moment of reading is seen). */
+static void on_sigint(int sig)
+{
+	int saved = errno;
+	(void)sig;
+	if (running) {
+		cli_lua_interrupt(shell_L);
+	} else if (write(interrupt_pipe[1], "", 1) < 0) {
+		/* the pipe is full: a Ctrl-C is pending already */
+	}
+	errno = saved;
+}
+
+/* Was Ctrl-C pressed (a byte in the pipe, taken)? */
+static bool take_interrupt(void)
+{
+	char c;
+	struct pollfd p = { .fd = interrupt_pipe[0], .events = POLLIN };
+	return poll(&p, 1, 0) == 1 && read(interrupt_pipe[0], &c, 1) == 1;
+}
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+static char *tty_line;                     /* the line libedit handed over */
+static bool tty_done;
+
+static void got_line(char *line)
+{
+	tty_line = line;
+	tty_done = true;
+	rl_callback_handler_remove();
+}
+
+/* A line typed at the terminal, edited with libedit's callback interface
+ * while polling the keyboard and the interrupt pipe: NULL at the end of
+ * input, or when Ctrl-C abandoned it (interrupted set). */
+static char *read_tty_line(const char *prompt)
+{
+	tty_line = NULL;
+	tty_done = false;
+	rl_callback_handler_install(prompt, got_line);
+	while (!tty_done) {
+		struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .fd = interrupt_pipe[0], .events = POLLIN } };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (take_interrupt()) {
+			interrupted = true;
+			break;
+		}
+		if (p[0].revents & POLLIN)
+			rl_callback_read_char();
+		else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
+	}
+	if (!tty_done) {
+		rl_replace_line("", 0);
+		rl_callback_handler_remove();
+	}
+	return tty_line;
+}
+
+/* One line of input (malloc'd), NULL at the end or when Ctrl-C abandoned it
+ * (interrupted is set then). Fed from a pipe, a plain line. */
 static char *read_line(bool tty, const char *prompt)
 {
+	interrupted = false;
 	if (tty)
-		return readline(prompt);
+		return read_tty_line(prompt);
 	size_t cap = 0;
 	char *line = NULL;
 	ssize_t n = getline(&line, &cap, stdin);
 	if (n < 0) {
 		free(line);
+		interrupted = errno == EINTR && take_interrupt();
+		clearerr(stdin);
 		return NULL;
 	}
 	if (n && line[n - 1] == '\n')
@@ -162,50 +217,105 @@ static int compile(lua_State *L, const char *code)
 	return luaL_loadbuffer(L, code, strlen(code), "=stdin");
 }
 
-/* Print the values left on the stack above base with print(). */
-static void print_results(lua_State *L, int base)
+/* Read a statement: a line, and more lines while it is unfinished. Leaves
+ * its compiled chunk or its error on the stack and returns the status of
+ * compiling it; *code is the statement (malloc'd), NULL at the end of input
+ * or when Ctrl-C abandoned it (then nothing is left on the stack). */
+static int read_statement(lua_State *L, bool tty, char **code)
 {
-	int n = lua_gettop(L) - base;
-	if (n <= 0)
-		return;
-	lua_getglobal(L, "print");
-	lua_insert(L, base + 1);
-	if (lua_pcall(L, n, 0, 0) != LUA_OK) {
+	int status;
+	*code = read_line(tty, "mmsim> ");
+	if (!*code)
+		return LUA_OK;
+	while (incomplete(L, status = compile(L, *code))) {
+		char *more = read_line(tty, "   >> ");
+		if (!more && interrupted) {
+			lua_pop(L, 1);
+			free(*code);
+			*code = NULL;
+			return LUA_OK;
+		}
+		if (!more)
+			break;        /* the end of input: report the open statement */
+		lua_pop(L, 1);
+		char *joined = malloc(strlen(*code) + strlen(more) + 2);
+		if (!joined) {
+			free(more);
+			break;
+		}
+		sprintf(joined, "%s\n%s", *code, more);
+		free(*code);
+		free(more);
+		*code = joined;
+	}
+	return status;
+}
+
+/* ---- running ------------------------------------------------------------------------- */
+
+/* Run the chunk compiled at the top of the stack and print its values
+ * with print(), or the error ("interrupted" after Ctrl-C). False when it
+ * called os.exit (its code in *code). */
+static bool run_chunk(lua_State *L, int *code)
+{
+	int base = lua_gettop(L) - 1;
+	running = 1;
+	int status = cli_lua_call(L, 0, LUA_MULTRET, false, code);
+	if (status == LUA_OK && lua_gettop(L) > base) {
+		lua_getglobal(L, "print");
+		lua_insert(L, base + 1);
+		status = cli_lua_call(L, lua_gettop(L) - base - 1, 0, false, code);
+	}
+	running = 0;
+	lua_sethook(L, NULL, 0, 0);       /* a Ctrl-C that came as the chunk ended */
+	if (status == CLI_LUA_EXIT)
+		return false;
+	if (status != LUA_OK) {
 		fprintf(stderr, "%s\n", lua_tostring(L, -1));
 		lua_pop(L, 1);
 	}
+	return true;
 }
 
-/* Read, compile (continuing open statements), run, print: until EOF. */
-static void repl(lua_State *L, bool tty)
+/* The history file: $MMSIM_HISTORY (none when empty), else
+ * ~/.mmsim_history; NULL for none. */
+static char *history_path(void)
 {
-	char *line;
-	while ((line = read_line(tty, "mmsim> "))) {
-		char *code = strdup(line);
-		int status;
-		if (tty && *line)
-			add_history(line);
-		free(line);
-		while (incomplete(L, status = compile(L, code))) {
-			char *more = read_line(tty, "   >> ");
-			if (!more)
-				break;        /* the end of input: report the open statement */
-			lua_pop(L, 1);
-			if (tty && *more)
-				add_history(more);
-			char *joined = malloc(strlen(code) + strlen(more) + 2);
-			sprintf(joined, "%s\n%s", code, more);
-			free(code);
-			free(more);
-			code = joined;
+	const char *env = getenv("MMSIM_HISTORY"), *home = getenv("HOME");
+	if (env)
+		return *env ? strdup(env) : NULL;
+	if (!home)
+		return NULL;
+	char *p = malloc(strlen(home) + 32);
+	if (p)
+		sprintf(p, "%s/.mmsim_history", home);
+	return p;
+}
+
+/* Read, compile (continuing open statements), run, print: until EOF
+ * (returns 0) or os.exit (returns its code). Each statement, all its lines
+ * as one entry, goes to the history, and the history file is rewritten
+ * (hist, when not NULL), so that it survives however the shell ends. */
+static int repl(lua_State *L, bool tty, const char *hist)
+{
+	for (;;) {
+		char *code;
+		int status = read_statement(L, tty, &code);
+		if (!code && interrupted) {
+			fputs(tty ? "\n" : "", stdout);
+			continue;
+		}
+		if (!code)
+			break;
+		if (tty && *code) {
+			add_history(code);
+			if (hist)
+				write_history(hist);
 		}
 		free(code);
-		if (status == LUA_OK) {
-			int base = lua_gettop(L) - 1;
-			status = lua_pcall(L, 0, LUA_MULTRET, 0);
-			if (status == LUA_OK)
-				print_results(L, base);
-		}
+		int exit_code;
+		if (status == LUA_OK && !run_chunk(L, &exit_code))
+			return exit_code;
 		if (status != LUA_OK) {
 			fprintf(stderr, "%s\n", lua_tostring(L, -1));
 			lua_pop(L, 1);
@@ -214,17 +324,7 @@ static void repl(lua_State *L, bool tty)
 	}
 	if (tty)
 		putchar('\n');
-}
-
-/* ~/.mmsim_history, or NULL without a home. */
-static char *history_path(void)
-{
-	const char *home = getenv("HOME");
-	if (!home)
-		return NULL;
-	char *p = malloc(strlen(home) + 32);
-	sprintf(p, "%s/.mmsim_history", home);
-	return p;
+	return 0;
 }
 
 /* See cli.h. */
@@ -240,22 +340,30 @@ int cli_shell(struct cli *cli, int argc, char **argv)
 	if (!L)
 		return 1;
 	lua_register(L, "help", l_help);
+	shell_L = L;
+	struct sigaction sa = { .sa_handler = on_sigint }, old;
+	sigemptyset(&sa.sa_mask);
+	if (pipe2(interrupt_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
+		sigaction(SIGINT, &sa, &old);     /* no SA_RESTART: a read stops */
 	bool tty = isatty(0);
 	char *hist = tty ? history_path() : NULL;
 	if (tty) {
-		shell_L = L;
 		rl_readline_name = "mmsim";
+		rl_catch_signals = 0;
 		rl_attempted_completion_function = complete;
 		rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,.:[+-*/%^~#";
 		stifle_history(HISTORY_MAX);
 		if (hist)
 			read_history(hist);
-		printf("mmsim %s shell (Lua 5.4); help() for help, Ctrl-D to leave\n", mmsim_version());
+		printf("mmsim %s shell (Lua 5.4); help() for help, Ctrl-C stops a statement, Ctrl-D leaves\n",
+		       mmsim_version());
 	}
-	repl(L, tty);
-	if (hist) {
-		write_history(hist);
-		free(hist);
+	int rc = repl(L, tty, hist);
+	free(hist);
+	if (interrupt_pipe[0] >= 0) {
+		sigaction(SIGINT, &old, NULL);
+		close(interrupt_pipe[0]);
+		close(interrupt_pipe[1]);
 	}
-	return cli_lua_finish(cli, L, 0);
+	return cli_lua_finish(cli, L, rc);
 }

@@ -1,6 +1,6 @@
 /* lua/lalloc.c — the kernel's allocators from scripts: buddy pages,
  * kmalloc, and slab caches as objects. */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <errno.h>
 #include <string.h>
@@ -12,7 +12,7 @@ static int m_alloc_pages(lua_State *L)
 	lua_Integer order = luaL_checkinteger(L, 2);
 	luaL_argcheck(L, order >= 0 && order <= 10, 2, "order from 0 to 10");
 	uint64_t pfn;
-	int err = mmsim_alloc_pages(lm->m, luaL_optstring(L, 3, "GFP_KERNEL"), (unsigned)order, &pfn);
+	int err = mmsim_alloc_pages(lm->m, lmmsim_optstring(L, 3, "GFP_KERNEL"), (unsigned)order, &pfn);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushinteger(L, (lua_Integer)pfn);
@@ -25,7 +25,8 @@ static int m_free_pages(lua_State *L)
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	lua_Integer order = luaL_checkinteger(L, 3);
 	luaL_argcheck(L, order >= 0 && order <= 10, 3, "order from 0 to 10");
-	int err = mmsim_free_pages(lm->m, (uint64_t)luaL_checkinteger(L, 2), (unsigned)order);
+	uint64_t pfn = lmmsim_check_unsigned(L, luaL_checkinteger(L, 2), "pfn", "free_pages");
+	int err = mmsim_free_pages(lm->m, pfn, (unsigned)order);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushboolean(L, 1);
@@ -37,7 +38,7 @@ static int m_free_blocks(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	uint64_t counts[11];
-	int err = mmsim_free_blocks(lm->m, luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL), counts);
+	int err = mmsim_free_blocks(lm->m, lmmsim_checkstring(L, 2), lmmsim_optstring(L, 3, NULL), counts);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_createtable(L, 10, 1);
@@ -61,7 +62,8 @@ static int m_kmalloc(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	uint64_t addr;
-	int err = mmsim_kmalloc(lm->m, (size_t)luaL_checkinteger(L, 2), luaL_optstring(L, 3, "GFP_KERNEL"), &addr);
+	uint64_t size = lmmsim_check_unsigned(L, luaL_checkinteger(L, 2), "size", "kmalloc");
+	int err = mmsim_kmalloc(lm->m, (size_t)size, lmmsim_optstring(L, 3, "GFP_KERNEL"), &addr);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushinteger(L, (lua_Integer)addr);
@@ -99,7 +101,8 @@ static int m_page(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	struct mmsim_page_info pi;
-	int err = mmsim_page_info(lm->m, (uint64_t)luaL_checkinteger(L, 2), &pi);
+	uint64_t pfn = lmmsim_check_unsigned(L, luaL_checkinteger(L, 2), "pfn", "page");
+	int err = mmsim_page_info(lm->m, pfn, &pi);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_createtable(L, 0, 6);
@@ -177,8 +180,10 @@ static int m_kmem_cache_create(lua_State *L)
 {
 	static const char fn[] = "kmem_cache_create";
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	static const char *const keys[] = { "name", "size", "align", "flags", "ctor", NULL };
 	const lua_Integer zero = 0;
 	luaL_checktype(L, 2, LUA_TTABLE);
+	lmmsim_check_keys(L, 2, keys, fn);
 	const char *name = lmmsim_field_string(L, 2, "name", NULL, true, fn);
 	lua_Integer size = lmmsim_field_integer(L, 2, "size", NULL, fn);
 	lua_Integer align = lmmsim_field_integer(L, 2, "align", &zero, fn);
@@ -203,7 +208,7 @@ static int c_alloc(lua_State *L)
 	struct lmachine *lm;
 	struct lcache *c = check_cache(L, &lm);
 	uint64_t addr;
-	int err = mmsim_kmem_cache_alloc(lm->m, c->handle, luaL_optstring(L, 2, "GFP_KERNEL"), &addr);
+	int err = mmsim_kmem_cache_alloc(lm->m, c->handle, lmmsim_optstring(L, 2, "GFP_KERNEL"), &addr);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushinteger(L, (lua_Integer)addr);
@@ -267,7 +272,7 @@ static const luaL_Reg cache_methods[] = {
 	{ "info", c_info }, { NULL, NULL },
 };
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 const luaL_Reg lmmsim_alloc_methods[] = {
 	{ "alloc_pages", m_alloc_pages }, { "free_pages", m_free_pages }, { "free_blocks", m_free_blocks },
 	{ "drain_pages", m_drain_pages }, { "kmalloc", m_kmalloc }, { "kfree", m_kfree },
@@ -275,7 +280,7 @@ const luaL_Reg lmmsim_alloc_methods[] = {
 	{ "kpageflags", m_kpageflags }, { "kpagecount", m_kpagecount }, { NULL, NULL },
 };
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_open_alloc(lua_State *L)
 {
 	if (luaL_newmetatable(L, LMMSIM_CACHE)) {

@@ -5,7 +5,7 @@
  * mmsim.checkpoint and mmsim.expect_difference, which mark a script for
  * `mmsim diff` and do nothing elsewhere.
  */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +26,9 @@ static int l_host(lua_State *L)
 		if (n == MAX_OPTIONS)
 			return luaL_error(L, "mmsim.host: more than %d options", MAX_OPTIONS);
 		const char *key = lua_tostring(L, -2);
+		size_t len;
+		if (lua_type(L, -1) == LUA_TSTRING && strlen(lua_tolstring(L, -1, &len)) != len)
+			return luaL_error(L, "mmsim.host: %s: a NUL byte in the text", key);
 		if (lua_type(L, -1) == LUA_TBOOLEAN)
 			snprintf(text[n], sizeof text[n], "%s=%d", key, lua_toboolean(L, -1));
 		else if (lua_type(L, -1) == LUA_TNUMBER || lua_type(L, -1) == LUA_TSTRING)
@@ -36,11 +39,7 @@ static int l_host(lua_State *L)
 		n++;
 	}
 	opts[n] = NULL;
-	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
-	memset(lm, 0, sizeof *lm);
-	lm->explain_ref = LUA_NOREF;
-	snprintf(lm->preset, sizeof lm->preset, "host");
-	luaL_setmetatable(L, LMMSIM_MACHINE);
+	struct lmachine *lm = lmmsim_new_machine(L, "host");
 	if (mmsim_host_new(opts, &lm->m, why, sizeof why))
 		return luaL_error(L, "mmsim.host: %s", why);
 	lm->L = L;
@@ -51,20 +50,20 @@ static int l_host(lua_State *L)
  * nothing to do in a plain run but check the argument. */
 static int l_checkpoint(lua_State *L)
 {
-	luaL_checkstring(L, 1);
+	lmmsim_checkstring(L, 1);
 	return 0;
 }
 
 /* mmsim.expect_difference(ref, what [, field]): as l_checkpoint. */
 static int l_expect_difference(lua_State *L)
 {
-	luaL_checkstring(L, 1);
-	luaL_checkstring(L, 2);
-	luaL_optstring(L, 3, NULL);
+	lmmsim_checkstring(L, 1);
+	lmmsim_checkstring(L, 2);
+	lmmsim_optstring(L, 3, NULL);
 	return 0;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_open_host(lua_State *L)
 {
 	static const luaL_Reg fns[] = {

@@ -1,7 +1,9 @@
 /* lua/lmachine.c — the module table and machine objects. */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 /* Registry keys (their addresses are unique). */
 static const char defaults_key = 0;
 static const char machines_key = 0;
+static const char count_key = 0;       /* the machines built so far */
 
 /* See lmmsim.h. */
 void lmmsim_set_defaults(lua_State *L, const struct lmmsim_defaults *d)
@@ -25,7 +28,7 @@ static const struct lmmsim_defaults *get_defaults(lua_State *L)
 	return d;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 struct lmachine *lmmsim_check_machine(lua_State *L, int idx)
 {
 	struct lmachine *lm = luaL_checkudata(L, idx, LMMSIM_MACHINE);
@@ -38,6 +41,13 @@ struct lmachine *lmmsim_check_machine(lua_State *L, int idx)
 }
 
 /* See lmmsim.h. */
+mmsim_machine *lmmsim_tomachine(lua_State *L, int idx)
+{
+	struct lmachine *lm = luaL_testudata(L, idx, LMMSIM_MACHINE);
+	return lm ? lm->m : NULL;
+}
+
+/* See lmodule.h. */
 int lmmsim_fail(lua_State *L, mmsim_machine *m, int err)
 {
 	lua_pushnil(L);
@@ -46,7 +56,7 @@ int lmmsim_fail(lua_State *L, mmsim_machine *m, int err)
 	return 3;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm)
 {
 	if (lm->explain_error[0]) {
@@ -57,7 +67,7 @@ void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm)
 	}
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 int lmmsim_done(lua_State *L, struct lmachine *lm, int err)
 {
 	lmmsim_raise_explain_error(L, lm);
@@ -67,16 +77,87 @@ int lmmsim_done(lua_State *L, struct lmachine *lm, int err)
 	return 1;
 }
 
-/* See lmmsim.h. */
+/* Does the string at idx hold a NUL byte before its end? */
+static bool has_nul(lua_State *L, int idx)
+{
+	size_t len;
+	const char *s = lua_tolstring(L, idx, &len);
+	return s && strlen(s) != len;
+}
+
+/* See lmodule.h. */
+const char *lmmsim_checkstring(lua_State *L, int idx)
+{
+	const char *s = luaL_checkstring(L, idx);
+	if (has_nul(L, idx))
+		luaL_argerror(L, idx, "a NUL byte in the text");
+	return s;
+}
+
+/* See lmodule.h. */
+const char *lmmsim_optstring(lua_State *L, int idx, const char *def)
+{
+	return lua_isnoneornil(L, idx) ? def : lmmsim_checkstring(L, idx);
+}
+
+/* See lmodule.h. */
+void lmmsim_check_keys(lua_State *L, int t, const char *const *keys, const char *fname)
+{
+	t = lua_absindex(L, t);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "%s: keys are names, got a %s", fname, luaL_typename(L, -2));
+		const char *key = lua_tostring(L, -2);
+		size_t i = 0;
+		while (keys[i] && (strcmp(keys[i], key) || has_nul(L, -2)))
+			i++;
+		if (keys[i])
+			continue;
+		luaL_Buffer b;
+		luaL_buffinit(L, &b);
+		for (i = 0; keys[i]; i++) {
+			luaL_addstring(&b, i ? ", " : "");
+			luaL_addstring(&b, keys[i]);
+		}
+		luaL_pushresult(&b);
+		luaL_error(L, "%s: unknown key '%s' (keys: %s)", fname, key, lua_tostring(L, -1));
+	}
+}
+
+/* See lmodule.h. */
+int lmmsim_check_int(lua_State *L, lua_Integer v, const char *what, const char *fname)
+{
+	if (v < INT_MIN || v > INT_MAX)
+		luaL_error(L, "%s: %s %I is out of range", fname, what, v);
+	return (int)v;
+}
+
+/* See lmodule.h. */
+uint64_t lmmsim_check_unsigned(lua_State *L, lua_Integer v, const char *what, const char *fname)
+{
+	if (v < 0)
+		luaL_error(L, "%s: %s %I is negative", fname, what, v);
+	return (uint64_t)v;
+}
+
+/* See lmodule.h. */
 unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname)
 {
+	static const char *const int_kinds[] = { "madv", "mcl", "mlock" };
 	if (lua_isnoneornil(L, idx))
 		return 0;
-	if (lua_type(L, idx) == LUA_TNUMBER)
-		return (unsigned long)luaL_checkinteger(L, idx);
+	if (lua_type(L, idx) == LUA_TNUMBER) {
+		lua_Integer v = luaL_checkinteger(L, idx);
+		for (size_t i = 0; i < sizeof int_kinds / sizeof int_kinds[0]; i++)
+			if (!strcmp(kind, int_kinds[i]) && (v < INT32_MIN || v > (lua_Integer)UINT32_MAX))
+				luaL_error(L, "%s: %s flags %I do not fit in an int", fname, kind, v);
+		return (unsigned long)v;
+	}
 	if (lua_type(L, idx) != LUA_TSTRING)
 		luaL_error(L, "%s: %s flags must be text or an integer, got a %s", fname, kind,
 			   luaL_typename(L, idx));
+	if (has_nul(L, idx))
+		luaL_error(L, "%s: %s flags: a NUL byte in the text", fname, kind);
 	const char *text = lua_tostring(L, idx);
 	unsigned long v;
 	char why[200];
@@ -85,7 +166,7 @@ unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const 
 	return v;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua_Integer *def,
 				 const char *fname)
 {
@@ -102,12 +183,13 @@ lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua
 	return v;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char *def, bool required,
 				const char *fname)
 {
 	int type = lua_getfield(L, t, key);
 	const char *v = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	bool nul = v && has_nul(L, -1);
 	lua_pop(L, 1);
 	if (type == LUA_TNIL && required)
 		luaL_error(L, "%s: %s is required", fname, key);
@@ -115,6 +197,8 @@ const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char
 		return def;
 	if (!v)
 		luaL_error(L, "%s: %s must be a string, got a %s", fname, key, lua_typename(L, type));
+	if (nul)
+		luaL_error(L, "%s: %s: a NUL byte in the text", fname, key);
 	return v;
 }
 
@@ -145,7 +229,7 @@ static void set_path(lua_State *L, int t, const char *name, lua_Integer value)
 	}
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_push_stats(lua_State *L, const struct mmsim_stat *s, size_t n)
 {
 	lua_newtable(L);
@@ -154,14 +238,35 @@ void lmmsim_push_stats(lua_State *L, const struct mmsim_stat *s, size_t n)
 		set_path(L, t, s[i].name, (lua_Integer)s[i].value);
 }
 
+/* See lmodule.h. */
+struct lmachine *lmmsim_new_machine(lua_State *L, const char *preset)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &count_key);
+	int number = (int)lua_tointeger(L, -1) + 1;
+	lua_pushinteger(L, number);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &count_key);
+	lua_pop(L, 1);
+	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
+	memset(lm, 0, sizeof *lm);
+	lm->explain_ref = LUA_NOREF;
+	lm->number = number;
+	snprintf(lm->preset, sizeof lm->preset, "%s", preset);
+	luaL_setmetatable(L, LMMSIM_MACHINE);
+	return lm;
+}
+
 /* ---- explain ---------------------------------------------------------------- */
 
 /* Narration to the script's function (errors are kept and raised once the
- * call returns: the simulator never unwinds mid-operation) or stdout. */
+ * call returns: the simulator never unwinds mid-operation) or stdout, where
+ * the lines of the state's second machine and later ones start with
+ * "[machine N] ". */
 static void narrate(void *ctx, const char *line)
 {
 	struct lmachine *lm = ctx;
 	if (lm->explain_stdout) {
+		if (lm->number > 1)
+			printf("[machine %d] ", lm->number);
 		fputs(line, stdout);
 		fputc('\n', stdout);
 		return;
@@ -233,6 +338,22 @@ static const char *config_value(lua_State *L, int idx, char *buf, size_t len)
 	return NULL;
 }
 
+/* The value at the top for key of mmsim.machine, as config_value; for one
+ * that is not a number, string or boolean, or holds a NUL byte, frees c
+ * and raises an error naming key. */
+static const char *machine_value(lua_State *L, mmsim_config *c, const char *key, char *buf, size_t len)
+{
+	const char *v = config_value(L, -1, buf, len);
+	bool nul = has_nul(L, -1);
+	if (v && !nul)
+		return v;
+	mmsim_config_free(c);
+	if (nul)
+		luaL_error(L, "mmsim.machine: %s: a NUL byte in the text", key);
+	luaL_error(L, "mmsim.machine: %s: a %s is not a value", key, luaL_typename(L, -1));
+	return NULL;
+}
+
 /* mmsim.machine{preset=, ram=, cores=, paging=, pcid=, aslr=, seed=, ...} */
 static int l_machine(lua_State *L)
 {
@@ -247,6 +368,8 @@ static int l_machine(lua_State *L)
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return luaL_error(L, "mmsim.machine: preset: a %s is not a preset name",
 					  luaL_typename(L, -1));
+		if (has_nul(L, -1))
+			return luaL_error(L, "mmsim.machine: preset: a NUL byte in the text");
 		preset = lua_tostring(L, -1);
 	}
 	mmsim_config *c = mmsim_config_new(preset, &err);
@@ -263,12 +386,7 @@ static int l_machine(lua_State *L)
 			}
 			const char *key = lua_tostring(L, -2);
 			if (strcmp(key, "preset")) {
-				const char *v = config_value(L, -1, buf, sizeof buf);
-				if (!v) {
-					mmsim_config_free(c);
-					return luaL_error(L, "mmsim.machine: %s: a %s is not a value", key,
-							  luaL_typename(L, -1));
-				}
+				const char *v = machine_value(L, c, key, buf, sizeof buf);
 				config_apply(L, c, key, v, "mmsim.machine");
 			}
 			lua_pop(L, 1);
@@ -280,11 +398,7 @@ static int l_machine(lua_State *L)
 		snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - *o) : 0, *o);
 		config_apply(L, c, key, eq ? eq + 1 : "", "-o");
 	}
-	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 0);
-	memset(lm, 0, sizeof *lm);
-	lm->explain_ref = LUA_NOREF;
-	snprintf(lm->preset, sizeof lm->preset, "%s", preset ? preset : "default");
-	luaL_setmetatable(L, LMMSIM_MACHINE);
+	struct lmachine *lm = lmmsim_new_machine(L, preset ? preset : "default");
 	err = mmsim_machine_new(c, &lm->m, why, sizeof why);
 	mmsim_config_free(c);
 	if (err)
@@ -326,12 +440,14 @@ static int m_spawn(lua_State *L)
 	const char *name = "a.out";
 	lua_Integer core = 0;
 	if (lua_istable(L, 2)) {
+		static const char *const keys[] = { "name", "core", NULL };
+		lmmsim_check_keys(L, 2, keys, "spawn");
 		name = lmmsim_field_string(L, 2, "name", name, false, "spawn");
 		core = lmmsim_field_integer(L, 2, "core", &core, "spawn");
 	} else if (!lua_isnoneornil(L, 2)) {
-		name = luaL_checkstring(L, 2);
+		name = lmmsim_checkstring(L, 2);
 	}
-	int pid = mmsim_spawn(lm->m, name, (int)core);
+	int pid = mmsim_spawn(lm->m, name, lmmsim_check_int(L, core, "core", "spawn"));
 	lmmsim_raise_explain_error(L, lm);
 	if (pid < 0)
 		return lmmsim_fail(L, lm->m, pid);
@@ -345,7 +461,7 @@ static int m_proc(lua_State *L)
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	char *text;
 	size_t len;
-	int err = mmsim_proc_read(lm->m, luaL_checkstring(L, 2), &text, &len);
+	int err = mmsim_proc_read(lm->m, lmmsim_checkstring(L, 2), &text, &len);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushlstring(L, text, len);
@@ -368,11 +484,13 @@ static int m_stats(lua_State *L)
 static int m_set(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
-	const char *name = luaL_checkstring(L, 2);
+	const char *name = lmmsim_checkstring(L, 2);
 	char buf[64];
 	const char *v = config_value(L, 3, buf, sizeof buf);
 	if (!v)
 		return luaL_argerror(L, 3, "a number, string or boolean");
+	if (has_nul(L, 3))
+		return luaL_argerror(L, 3, "a NUL byte in the text");
 	return lmmsim_done(L, lm, mmsim_sysctl_set(lm->m, name, v));
 }
 
@@ -381,7 +499,7 @@ static int m_set(lua_State *L)
 static int m_get(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
-	const char *name = luaL_checkstring(L, 2);
+	const char *name = lmmsim_checkstring(L, 2);
 	char buf[256];
 	int err = mmsim_sysctl_get(lm->m, name, buf, sizeof buf);
 	if (err == -ENOENT)
@@ -427,7 +545,7 @@ static int m_vmstat(lua_State *L)
 {
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	uint64_t v;
-	int err = mmsim_vmstat(lm->m, luaL_checkstring(L, 2), &v);
+	int err = mmsim_vmstat(lm->m, lmmsim_checkstring(L, 2), &v);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	lua_pushinteger(L, (lua_Integer)v);
@@ -519,12 +637,49 @@ static int push_names(lua_State *L, const char *(*at)(size_t))
 }
 static int l_config_keys(lua_State *L) { return push_names(L, mmsim_config_key); }
 static int l_sysctls(lua_State *L) { return push_names(L, mmsim_sysctl_name); }
-static int l_proc_paths(lua_State *L) { return push_names(L, mmsim_proc_path); }
+
+/* The files the module reads as binary, with mmsim_proc_pread (lalloc.c,
+ * lprocess.c): m:proc refuses them. */
+static bool binary_file(const char *path)
+{
+	static const char *const binary[] = { "/proc/kpagecount", "/proc/kpageflags", "/proc/<pid>/pagemap" };
+	for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++)
+		if (!strcmp(path, binary[i]))
+			return true;
+	return false;
+}
+
+/* mmsim.proc_paths() → the paths m:proc serves, and
+ * { {path=, kind="binary" | "process", method="m:kpagecount"}, ... } for
+ * the other files of the simulated /proc. */
+static int l_proc_paths(lua_State *L)
+{
+	lua_newtable(L);
+	lua_newtable(L);
+	for (size_t i = 0; mmsim_proc_path(i); i++) {
+		const char *path = mmsim_proc_path(i), *base = strrchr(path, '/') + 1;
+		bool process = strstr(path, "/<pid>/") != NULL;
+		if (!process && !binary_file(path)) {
+			lua_pushstring(L, path);
+			lua_rawseti(L, -3, (lua_Integer)lua_rawlen(L, -3) + 1);
+			continue;
+		}
+		lua_createtable(L, 0, 3);
+		lua_pushstring(L, path);
+		lua_setfield(L, -2, "path");
+		lua_pushstring(L, process ? "process" : "binary");
+		lua_setfield(L, -2, "kind");
+		lua_pushfstring(L, "%c:%s", process ? 'p' : 'm', base);
+		lua_setfield(L, -2, "method");
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	}
+	return 2;
+}
 
 /* mmsim.flags(kind, text) → integer; mmsim.flags(kind, integer) → text */
 static int l_flags(lua_State *L)
 {
-	const char *kind = luaL_checkstring(L, 1);
+	const char *kind = lmmsim_checkstring(L, 1);
 	unsigned long none;
 	char why[200];
 	if (mmsim_parse_flags(kind, "", &none, why, sizeof why))

@@ -2,6 +2,10 @@
  * lua/lmmsim.h — the Lua 5.4 module `mmsim`, built on the public C API only
  * (mmsim.h). The mmsim command embeds it as a global; `require "mmsim"`
  * loads it from a plain lua5.4 when installed.
+ *
+ * This is what a program embedding the module may use (as lua.h is Lua's);
+ * the module's own files share lua/lmodule.h (as lstate.h is Lua's), which
+ * nothing outside src/lua includes.
  */
 #ifndef MMSIM_LUA_LMMSIM_H
 #define MMSIM_LUA_LMMSIM_H
@@ -33,70 +37,33 @@ void lmmsim_set_defaults(lua_State *L, const struct lmmsim_defaults *d);
 void lmmsim_each_machine(lua_State *L, void (*fn)(void *ctx, mmsim_machine *m, const char *preset),
 			 void *ctx);
 
-/* ---- shared by the module's files ---------------------------------------- */
-
-#define LMMSIM_MACHINE "mmsim.machine"
-#define LMMSIM_PROCESS "mmsim.process"
-#define LMMSIM_CACHE   "mmsim.cache"
-
-struct lmachine {
-	mmsim_machine *m;              /* NULL once closed */
-	lua_State *L;                  /* the state of the call in progress */
-	int explain_ref;               /* a Lua function narrating, or LUA_NOREF */
-	bool explain_stdout;
-	char preset[32];
-	char explain_error[256];       /* the narrator failed: raised after the call */
-	bool narrating;                /* inside the narrator: the machine is mid-operation */
+/* The objects the module makes. */
+enum lmmsim_kind {
+	LMMSIM_KIND_NONE,              /* any other value */
+	LMMSIM_KIND_MACHINE,           /* mmsim.machine{} and mmsim.host{} */
+	LMMSIM_KIND_PROCESS,           /* m:spawn(), p:fork(), p:thread(), m:tasks() */
+	LMMSIM_KIND_CACHE,             /* m:kmem_cache_create{} */
 };
 
-/* The open machine at index idx. Raises a Lua error when it is closed, or
- * when called from its own explain function (the machine is in the middle
- * of an operation and cannot take another). */
-struct lmachine *lmmsim_check_machine(lua_State *L, int idx);
+/* What the value at idx is. */
+enum lmmsim_kind lmmsim_kind(lua_State *L, int idx);
 
-/* Push a process object for pid of the machine at index midx. */
-void lmmsim_push_process(lua_State *L, int midx, int pid);
+/* The machine behind the machine value at idx: NULL when the value is not
+ * a machine or the machine was closed. */
+mmsim_machine *lmmsim_tomachine(lua_State *L, int idx);
 
-/* Push nil, the errno name of err, and the machine's last error message:
- * the failure convention of every call that can fail. Returns 3. */
-int lmmsim_fail(lua_State *L, mmsim_machine *m, int err);
+/* The pid behind the process value at idx, with its machine in *m (NULL
+ * once the machine was closed); 0 when the value is not a process. */
+int lmmsim_topid(lua_State *L, int idx, mmsim_machine **m);
 
-/* Push a table built from named counters: "a.b.c" becomes t.a.b.c. */
-void lmmsim_push_stats(lua_State *L, const struct mmsim_stat *s, size_t n);
+/* Push a new array of the names a value of kind answers, sorted: its
+ * methods, and with fields its fields too (a process's pid and machine). */
+void lmmsim_push_names(lua_State *L, enum lmmsim_kind kind, bool fields);
 
-/* Raise a narrator's error recorded during the last call, if any. */
-void lmmsim_raise_explain_error(lua_State *L, struct lmachine *lm);
-
-/* The end of a call that returns true on success: raise a narrator's
- * error, then lmmsim_fail for a negative err, else push true. Returns the
- * number of results. */
-int lmmsim_done(lua_State *L, struct lmachine *lm, int err);
-
-/* Flags at index idx: a string ("private|anonymous", "rw") of kind, an
- * integer, or nil (0). Raises a Lua error naming fname for bad text. */
-unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const char *fname);
-
-/* Field key of the table at index t as an integer: *def when the field is
- * absent (def NULL: it is required). Raises a Lua error naming fname and
- * key when it is missing or not an integer. */
-lua_Integer lmmsim_field_integer(lua_State *L, int t, const char *key, const lua_Integer *def,
-				 const char *fname);
-
-/* Field key of the table at index t as a string (the table keeps it
- * alive): def when absent, unless required. Raises a Lua error naming
- * fname and key when it is missing but required, or not a string. */
-const char *lmmsim_field_string(lua_State *L, int t, const char *key, const char *def, bool required,
-				const char *fname);
-
-/* Register the process methods in the module (lprocess.c). */
-void lmmsim_open_process(lua_State *L);
-
-/* Add mmsim.host and the diff markers to the module table at the top
- * (lhost.c). */
-void lmmsim_open_host(lua_State *L);
-
-/* Register the allocator methods of machines (lalloc.c). */
-void lmmsim_open_alloc(lua_State *L);
-extern const luaL_Reg lmmsim_alloc_methods[];
+/* Replace method name of every value of kind in L by a C closure of fn
+ * whose upvalues are the method it replaces, then the n values on the top
+ * of the stack (popped, as lua_pushcclosure does). Returns false (the n
+ * values popped all the same) when kind has no method of that name. */
+bool lmmsim_wrap_method(lua_State *L, enum lmmsim_kind kind, const char *name, lua_CFunction fn, int n);
 
 #endif

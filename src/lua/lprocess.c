@@ -1,5 +1,5 @@
 /* lua/lprocess.c — process objects: system calls, accesses, views. */
-#include "lua/lmmsim.h"
+#include "lua/lmodule.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@ struct lprocess {
 	int pid;
 };
 
-/* See lmmsim.h. The process keeps its machine alive (user value 1). */
+/* See lmodule.h. The process keeps its machine alive (user value 1). */
 void lmmsim_push_process(lua_State *L, int midx, int pid)
 {
 	midx = lua_absindex(L, midx);
@@ -19,6 +19,18 @@ void lmmsim_push_process(lua_State *L, int midx, int pid)
 	lua_pushvalue(L, midx);
 	lua_setiuservalue(L, -2, 1);
 	luaL_setmetatable(L, LMMSIM_PROCESS);
+}
+
+/* See lmmsim.h. */
+int lmmsim_topid(lua_State *L, int idx, mmsim_machine **m)
+{
+	struct lprocess *p = luaL_testudata(L, idx, LMMSIM_PROCESS);
+	if (!p)
+		return 0;
+	lua_getiuservalue(L, idx, 1);
+	*m = lmmsim_tomachine(L, -1);
+	lua_pop(L, 1);
+	return p->pid;
 }
 
 /* The process at index 1 and its machine (pushed on the stack). */
@@ -51,11 +63,15 @@ static uint64_t check_addr(lua_State *L, int idx)
 /* A core argument of fname: a number, or {core=N}, or the default. */
 static int opt_core(lua_State *L, int idx, int def, const char *fname)
 {
+	static const char *const keys[] = { "core", NULL };
+	lua_Integer core = def;
 	if (lua_istable(L, idx)) {
-		lua_Integer d = def;
-		return (int)lmmsim_field_integer(L, idx, "core", &d, fname);
+		lmmsim_check_keys(L, idx, keys, fname);
+		core = lmmsim_field_integer(L, idx, "core", &core, fname);
+	} else {
+		core = luaL_optinteger(L, idx, def);
 	}
-	return (int)luaL_optinteger(L, idx, def);
+	return lmmsim_check_int(L, core, "core", fname);
 }
 
 /* p:thread{core=} → thread */
@@ -95,7 +111,8 @@ static int p_exit(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	return lmmsim_done(L, lm, mmsim_exit(lm->m, p->pid, (int)luaL_optinteger(L, 2, 0)));
+	int code = lmmsim_check_int(L, luaL_optinteger(L, 2, 0), "code", "exit");
+	return lmmsim_done(L, lm, mmsim_exit(lm->m, p->pid, code));
 }
 
 /* p:run_on(core): a context switch */
@@ -103,7 +120,8 @@ static int p_run_on(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	return lmmsim_done(L, lm, mmsim_run_on(lm->m, p->pid, (int)luaL_checkinteger(L, 2)));
+	int core = lmmsim_check_int(L, luaL_checkinteger(L, 2), "core", "run_on");
+	return lmmsim_done(L, lm, mmsim_run_on(lm->m, p->pid, core));
 }
 
 /* p:info() → {pid=, tgid=, ppid=, core=, comm=, threads=} */
@@ -152,10 +170,12 @@ static int p_mmap(lua_State *L)
 	unsigned long prot, flags;
 	int fd = -1;
 	if (lua_istable(L, 2)) {
+		static const char *const keys[] = { "addr", "len", "prot", "flags", "fd", "offset", NULL };
 		const lua_Integer zero = 0, none = -1;
+		lmmsim_check_keys(L, 2, keys, "mmap");
 		addr = (uint64_t)lmmsim_field_integer(L, 2, "addr", &zero, "mmap");
 		len = (uint64_t)lmmsim_field_integer(L, 2, "len", NULL, "mmap");
-		fd = (int)lmmsim_field_integer(L, 2, "fd", &none, "mmap");
+		fd = lmmsim_check_int(L, lmmsim_field_integer(L, 2, "fd", &none, "mmap"), "fd", "mmap");
 		off = (uint64_t)lmmsim_field_integer(L, 2, "offset", &zero, "mmap");
 		lua_getfield(L, 2, "prot");
 		prot = lmmsim_check_flags(L, -1, "prot", "mmap");
@@ -167,7 +187,7 @@ static int p_mmap(lua_State *L)
 		len = check_addr(L, 3);
 		prot = lmmsim_check_flags(L, 4, "prot", "mmap");
 		flags = lmmsim_check_flags(L, 5, "map", "mmap");
-		fd = (int)luaL_optinteger(L, 6, -1);
+		fd = lmmsim_check_int(L, luaL_optinteger(L, 6, -1), "fd", "mmap");
 		off = (uint64_t)luaL_optinteger(L, 7, 0);
 	}
 	return syscall_result(L, lm, mmsim_mmap(lm->m, p->pid, addr, len, prot, flags, fd, off));
@@ -259,7 +279,7 @@ static int p_set_vma_name(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	const char *name = luaL_optstring(L, 4, NULL);
+	const char *name = lmmsim_optstring(L, 4, NULL);
 	return syscall_result(L, lm, mmsim_set_vma_anon_name(lm->m, p->pid, check_addr(L, 2),
 							     check_addr(L, 3), name));
 }
@@ -302,11 +322,13 @@ static int p_write(lua_State *L)
 	const void *buf = bytes;
 	size_t len;
 	if (lua_type(L, 3) == LUA_TNUMBER) {
-		uint64_t v = (uint64_t)luaL_checkinteger(L, 3);
+		lua_Integer v = luaL_checkinteger(L, 3);
 		len = (size_t)luaL_optinteger(L, 4, 8);
 		luaL_argcheck(L, len == 1 || len == 2 || len == 4 || len == 8, 4, "size must be 1, 2, 4 or 8");
+		if (len < 8 && (v < -((lua_Integer)1 << (8 * len - 1)) || v >= (lua_Integer)1 << (8 * len)))
+			return luaL_error(L, "write: %I does not fit in %d byte%s", v, (int)len, len > 1 ? "s" : "");
 		for (size_t i = 0; i < len; i++)
-			bytes[i] = (uint8_t)(v >> (8 * i));   /* little-endian, as x86 stores */
+			bytes[i] = (uint8_t)((uint64_t)v >> (8 * i));   /* little-endian, as x86 stores */
 	} else {
 		buf = luaL_checklstring(L, 3, &len);
 	}
@@ -373,7 +395,7 @@ static int p_touch(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	const char *how = luaL_optstring(L, 4, "r");
+	const char *how = lmmsim_optstring(L, 4, "r");
 	enum mmsim_access kind;
 	if (!strcmp(how, "r") || !strcmp(how, "read"))
 		kind = MMSIM_READ;
@@ -384,7 +406,8 @@ static int p_touch(lua_State *L)
 	else
 		return luaL_argerror(L, 4, "\"r\", \"w\" or \"x\" expected");
 	struct mmsim_fault f;
-	int err = mmsim_touch(lm->m, p->pid, check_addr(L, 2), check_addr(L, 3), kind, &f);
+	uint64_t len = lmmsim_check_unsigned(L, luaL_checkinteger(L, 3), "length", "touch");
+	int err = mmsim_touch(lm->m, p->pid, check_addr(L, 2), len, kind, &f);
 	if (err)
 		return access_failure(L, lm, err, &f);
 	lmmsim_raise_explain_error(L, lm);
@@ -454,6 +477,8 @@ static int p_pagemap(lua_State *L)
 	luaL_argcheck(L, n >= 1 && n <= (1 << 20), 3, "from 1 to 1048576 pages");
 	int flags = 0;
 	if (lua_istable(L, 4)) {
+		static const char *const keys[] = { "unprivileged", NULL };
+		lmmsim_check_keys(L, 4, keys, "pagemap");
 		lua_getfield(L, 4, "unprivileged");
 		flags = lua_toboolean(L, -1) ? MMSIM_PROC_UNPRIVILEGED : 0;
 		lua_pop(L, 1);
@@ -544,7 +569,7 @@ static int p_index(lua_State *L)
 	return 1;
 }
 
-/* See lmmsim.h. */
+/* See lmodule.h. */
 void lmmsim_open_process(lua_State *L)
 {
 	if (!luaL_newmetatable(L, LMMSIM_PROCESS)) {

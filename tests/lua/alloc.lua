@@ -221,7 +221,7 @@ T.eq(zero.flags, "reserved|zero_page", "the zero page is reserved")
 local last = m:get("ram") == "64M" and (64 << 20) // PAGE - 1
 T.eq(m:page(last).pfn, last, "the last frame")
 T.has(T.errno("EINVAL", m:page(last + 1)), "the machine's frames are 0 to", "a frame past the end")
-T.errno("EINVAL", m:page(-1))
+T.raises("page: pfn -1 is negative", m.page, m, -1)
 T.raises("number expected, got string", m.page, m, "x")
 p:exit()
 T.consistent(m, "at the end")

@@ -132,23 +132,45 @@ T.eq(m:get("vm.max_map_count"), 65530, "vm.max_map_count's default, as Linux")
 T.eq(m:get("vm.overcommit_ratio"), 50, "vm.overcommit_ratio's default")
 
 -- ---- mmsim.proc_paths ----------------------------------------------------------------
-local paths = mmsim.proc_paths()
+-- The first list is what m:proc serves: the documented loop reads them all.
+local paths, others = mmsim.proc_paths()
 T.ok(#paths >= 6, "proc_paths() lists the machine's views")
 seen = {}
 for _, path in ipairs(paths) do
 	seen[path] = true
-	if path:find("<pid>", 1, true) then
-		-- a process's file: tests/lua/views.lua reads them
-	elseif path:find("kpage") then
-		T.errno("EINVAL", m:proc(path))           -- binary: read with m:kpageflags, m:kpagecount
-	else
-		local text = m:proc(path)
-		T.ok(text and #text > 0, "m:proc(" .. path .. ") has text")
-	end
+	local text, err = m:proc(path)
+	T.ok(text and #text > 0, "m:proc(" .. path .. ") has text (" .. tostring(err) .. ")")
 end
 for _, path in ipairs({ "/proc/meminfo", "/proc/buddyinfo", "/proc/zoneinfo", "/proc/vmstat", "/proc/slabinfo",
-			"/proc/pagetypeinfo" }) do
+			"/proc/pagetypeinfo", "/sys/kernel/debug/extfrag/unusable_index" }) do
 	T.ok(seen[path], "proc_paths() has " .. path)
+end
+-- The second lists the rest, each with its kind and the method that reads it.
+T.eq(type(others), "table", "proc_paths() also returns the files m:proc does not serve")
+local kinds, p = {}, m:spawn()
+for _, o in ipairs(others) do
+	T.ok(not seen[o.path], o.path .. " is in one list only")
+	kinds[o.path] = o.kind
+	local object, name = o.method:match("^([mp]):([%w_]+)$")
+	T.ok(name and (object == "m" and m or p)[name], o.path .. ": " .. o.method .. " exists")
+	if o.kind == "process" then
+		T.ok(o.path:find("/proc/<pid>/", 1, true) == 1, o.path .. " is a process's file")
+		local real = o.path:gsub("<pid>", tostring(p.pid))
+		local text, err = m:proc(real)
+		T.ok(text or err == "EINVAL", "m:proc(" .. real .. ") serves it, or refuses it as binary")
+	else
+		T.eq(o.kind, "binary", o.path .. ": binary or per process")
+		T.errno("EINVAL", m:proc(o.path))
+	end
+end
+T.eq(kinds["/proc/kpageflags"], "binary", "/proc/kpageflags is binary")
+T.eq(kinds["/proc/kpagecount"], "binary", "/proc/kpagecount is binary")
+T.eq(kinds["/proc/<pid>/maps"], "process", "/proc/<pid>/maps is a process's")
+T.eq(kinds["/proc/<pid>/pagemap"], "process", "/proc/<pid>/pagemap is a process's")
+T.eq(#paths + #others, 16, "every path, once")
+-- the loop of docs/lua-api.md
+for _, path in ipairs(mmsim.proc_paths()) do
+	T.ok(m:proc(path), path)
 end
 m:close()
 

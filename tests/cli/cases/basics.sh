@@ -15,6 +15,13 @@ expect bad-paging 2 "paging: '3' must be 4 or 5" -- proc -o paging=3 /proc/buddy
 expect unknown-preset 2 "unknown machine preset 'nosuch'" -- proc --machine nosuch /proc/buddyinfo
 expect bad-proc-path 1 "/proc/nosuch: no such file" -- proc /proc/nosuch
 expect proc-list 0 '^/proc/buddyinfo$' -- proc list
+expect proc-list-binary 0 '^/proc/kpageflags +\(binary: m:kpageflags in a script\)$' -- proc list
+expect proc-list-process 0 '^/proc/<pid>/smaps +\(per process: p:smaps in a script\)$' -- proc list
+# every path listed without a note is one `mmsim proc` prints
+"$MMSIM" proc list >"$tmp/list" 2>&1
+check proc-list-servable bash -c "grep -v ' (' '$tmp/list' | xargs '$MMSIM' proc >/dev/null"
+check proc-list-all bash -c "test \$(wc -l <'$tmp/list') -eq 16"
+expect proc-list-json 0 '"machines": \[' -- proc --json - list
 expect proc-buddyinfo 0 '^Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 $' -- proc /proc/buddyinfo
 expect proc-ram-override 0 '^MemTotal: +[0-9]+ kB$' -- proc -o ram=64M /proc/meminfo
 golden demo "$here/golden/demo.txt" -- demo
@@ -26,4 +33,24 @@ expect inspect-bad-pid 2 "'-3' is not a process id" -- inspect -- -3
 expect inspect-bad-option 2 "unknown option '--frames'" -- inspect --frames 1
 expect diff-help 0 'usage: mmsim diff' -- diff --help
 expect diff-no-script 2 'usage: mmsim diff' -- diff
-expect diff-missing-script 2 'cannot read /nonexistent.lua' -- diff /nonexistent.lua
+expect diff-missing-script 2 'cannot read /nonexistent.lua: No such file or directory' -- diff /nonexistent.lua
+expect diff-no-script-why 2 '^mmsim diff: no script given' -- diff
+expect proc-no-path 2 '^mmsim proc: no path given' -- proc
+expect inspect-no-pid-why 2 '^mmsim inspect: no process id given' -- inspect
+
+# `mmsim help COMMAND` is `mmsim COMMAND --help`
+expect help-run 0 '^usage: mmsim run \[OPTIONS\] SCRIPT.lua' -- help run
+expect help-inspect 0 '^usage: mmsim inspect' -- help inspect
+expect help-nosuch 2 "'nosuch' is not a command" -- help nosuch
+expect help-general 0 'usage: mmsim' -- help
+
+# options a command does not use are refused, and its help lists only its own
+expect inspect-machine 2 "^mmsim inspect: --machine does not apply to inspect" -- inspect --machine zen4 1
+expect inspect-o 2 "^mmsim inspect: -o does not apply to inspect" -- inspect -o ram=1G 1
+expect inspect-seed 2 "^mmsim inspect: --seed does not apply to inspect" -- inspect --seed 3 1
+expect presets-machine 2 "^mmsim presets: --machine does not apply to presets" -- presets --machine zen4
+expect presets-json 2 "^mmsim presets: --json does not apply to presets" -- presets --json /dev/null
+"$MMSIM" inspect --help >"$tmp/help" 2>&1
+check inspect-help-own bash -c "grep -q -- '--json FILE' '$tmp/help' && ! grep -q -- '--machine' '$tmp/help'"
+"$MMSIM" presets --help >"$tmp/help" 2>&1
+check presets-help-own bash -c "! grep -q -- '--json' '$tmp/help'"

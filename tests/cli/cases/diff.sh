@@ -58,4 +58,8 @@ p:munmap(a + (small and 1 or 2) * 4096, 4096)'
 		judge diff-no-progress-in-a-pipe 0 $? '^0 differences|AGREE'
 		check diff-no-progress-text bash -c "! grep -q 'recording state' '$tmp/out'"
 	fi
+	# os.exit ends the script on each side, not the comparison
+	expect_in diff-exit 0 '2 operations, 1 states: 0 differences, 0 expected -> AGREE' \
+		'local p = mmsim.machine{}:spawn{} p:mmap{len = 4096, prot = "rw"} os.exit(0) p:mmap{len = 4096}' -- diff -
+	expect_in diff-exit-code 1 'os.exit\(2\)' 'os.exit(2)' -- diff -
 fi

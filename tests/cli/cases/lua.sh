@@ -54,6 +54,8 @@ EOF
 expect run-ok 0 '^value	42	faults	1$' -- run "$s/ok.lua"
 expect run-help 0 'usage: mmsim run' -- run --help
 expect run-no-script 2 'usage: mmsim run' -- run
+expect run-no-script-why 2 '^mmsim run: no script given \(SCRIPT.lua, or - for standard input\)' -- run
+expect explain-no-script-why 2 '^mmsim explain: no script given' -- explain
 expect run-missing 1 'cannot open .*nosuch.lua' -- run "$s/nosuch.lua"
 expect run-syntax 1 '^mmsim run: .*syntax.lua:2: unexpected symbol near' -- run "$s/syntax.lua"
 expect run-runtime 1 '^mmsim run: .*runtime.lua:1: something broke$' -- run "$s/runtime.lua"
@@ -77,6 +79,7 @@ expect run-bad-o-value 2 "^mmsim run: -o ram=lots: ram: 'lots' is not a size" --
 expect run-bad-o-cores 2 "^mmsim run: -o cores=many: cores: 'many' is not a number" -- run -ocores=many "$s/ok.lua"
 expect run-bad-o-form 2 "-o wants KEY=VALUE, got 'ram'" -- run -o ram "$s/ok.lua"
 expect run-bad-seed 2 "^mmsim run: --seed: seed: " -- run --seed banana "$s/ok.lua"
+expect run-bad-seed-eq 2 "^mmsim run: --seed: seed: " -- run --seed=banana "$s/ok.lua"
 expect run-unknown-option 2 "unknown option '--frobnicate'" -- run --frobnicate "$s/ok.lua"
 expect run-o-impossible 1 'fit in maxphyaddr=36 bits' -- run -o maxphyaddr=36 -o ram=128G "$s/ok.lua"
 
@@ -85,10 +88,36 @@ expect run-o-impossible 1 'fit in maxphyaddr=36 bits' -- run -o maxphyaddr=36 -o
 "$MMSIM" run --seed 7 "$s/layout.lua" >"$tmp/seed7b" 2>&1
 "$MMSIM" run --seed 8 "$s/layout.lua" >"$tmp/seed8" 2>&1
 check seed-same cmp "$tmp/seed7a" "$tmp/seed7b"
+"$MMSIM" run --seed=7 "$s/layout.lua" >"$tmp/seed7eq" 2>&1
+check seed-eq cmp "$tmp/seed7a" "$tmp/seed7eq"
 check seed-differs bash -c "! cmp -s '$tmp/seed7a' '$tmp/seed8'"
 "$MMSIM" explain "$s/ok.lua" >"$tmp/explain1" 2>&1
 "$MMSIM" explain "$s/ok.lua" >"$tmp/explain2" 2>&1
 check explain-deterministic cmp "$tmp/explain1" "$tmp/explain2"
+# math.random starts from the seed: --seed N as math.randomseed(N), 0 without
+rand='local t = {} for i = 1, 8 do t[i] = math.random(1 << 40) end print(table.concat(t, " "))'
+"$MMSIM" run --seed 5 - <<<"$rand" >"$tmp/rand5a" 2>&1
+"$MMSIM" run --seed=5 - <<<"$rand" >"$tmp/rand5b" 2>&1
+"$MMSIM" run - <<<"math.randomseed(5) $rand" >"$tmp/rand5c" 2>&1
+"$MMSIM" run --seed 6 - <<<"$rand" >"$tmp/rand6" 2>&1
+"$MMSIM" run - <<<"$rand" >"$tmp/rand0a" 2>&1
+"$MMSIM" run - <<<"$rand" >"$tmp/rand0b" 2>&1
+"$MMSIM" run -o seed=5 - <<<"$rand" >"$tmp/rand5o" 2>&1
+check random-seed-same cmp "$tmp/rand5a" "$tmp/rand5b"
+check random-seed-is-randomseed cmp "$tmp/rand5a" "$tmp/rand5c"
+check random-seed-o cmp "$tmp/rand5a" "$tmp/rand5o"
+check random-seed-differs bash -c "! cmp -s '$tmp/rand5a' '$tmp/rand6'"
+check random-default-deterministic cmp "$tmp/rand0a" "$tmp/rand0b"
+# a second machine's narration says which it is
+cat >"$s/two.lua" <<'EOF2'
+local a = mmsim.machine{preset = "teaching"}:spawn{name = "first"}
+local b = mmsim.machine{preset = "teaching"}:spawn{name = "second"}
+a:mmap{len = 4096, prot = "r"}
+b:mmap{len = 4096, prot = "r"}
+EOF2
+expect explain-first-machine 0 '^pid 1 \(first\) on CPU 0: mmap\(0, 4096' -- explain "$s/two.lua"
+expect explain-second-machine 0 '^\[machine 2\] pid 1 \(second\) on CPU 0: mmap\(0, 4096' -- explain "$s/two.lua"
+expect explain-second-spawn 0 '^\[machine 2\] spawn\("second"\) on CPU 0$' -- explain "$s/two.lua"
 
 # explain
 expect explain-fault 0 'kernel do_anonymous_page: write fault: new zeroed page' -- explain "$s/ok.lua"
@@ -111,7 +140,9 @@ assert set(d) == {"mmsim", "machines"}, d.keys()
 m = d["machines"][0]
 assert set(m) == {"preset", "config", "stats"}, m.keys()
 assert m["preset"] == "teaching", m["preset"]
-assert m["config"]["ram"] == "64M" and m["config"]["cores"] == "2"
+assert m["config"]["ram"] == "64M" and m["config"]["cores"] == 2, m["config"]
+assert m["config"]["pcid"] in (0, 1) and m["config"]["stlb.repl"] == "lru", m["config"]
+assert m["config"]["lat.walk_ref"] == 100 and isinstance(m["config"]["seed"], int), m["config"]
 assert m["stats"]["vm"]["pgfault"] >= 2 and m["stats"]["pf"]["total"] == 1
 assert m["stats"]["tlb"]["l1d"]["miss"]["4k"] >= 1 and "cpu1" in m["stats"]
 ' "$tmp/report.json"
@@ -122,8 +153,38 @@ else
 	check json-keys grep -q '"machines"' "$tmp/report.json"
 fi
 expect json-machines 0 '"preset": "zen4"' -- run --json /dev/stdout --machine zen4 "$s/which.lua"
-expect json-unwritable 1 "--json: cannot write /nonexistent/dir/r.json" -- run --json /nonexistent/dir/r.json "$s/ok.lua"
+# a report that cannot be written is refused before the script runs
+expect json-unwritable 2 "^mmsim run: --json: cannot write /nonexistent/dir/r.json: No such file or directory" -- run --json /nonexistent/dir/r.json "$s/ok.lua"
+check json-unwritable-first bash -c "! '$MMSIM' run --json /nonexistent/dir/r.json '$s/ok.lua' 2>&1 | grep -q value"
+expect json-directory 2 "^mmsim run: --json: cannot write $tmp: Is a directory" -- run --json "$tmp" "$s/ok.lua"
+expect json-proc-unwritable 2 "^mmsim proc: --json: cannot write /nonexistent/r.json" -- proc --json=/nonexistent/r.json /proc/meminfo
+# --json - is standard output
+(cd "$tmp" && "$MMSIM" run --json - "$s/ok.lua") >"$tmp/out" 2>&1
+judge json-stdout 0 $? '^  "machines": \['
+check json-stdout-no-file test ! -e "$tmp/-"
+check json-stdout-after grep -q '^value' "$tmp/out"
+expect json-stdout-proc 0 '"preset": "default"' -- proc --json - /proc/buddyinfo
 expect json-proc 0 '"mmsim": "[0-9.]+"' -- proc --json /dev/stdout /proc/buddyinfo
+# os.exit ends the script: the report is still written, the exit code is the script's
+cat >"$s/exit.lua" <<'EOF2'
+local m = mmsim.machine{preset = "teaching"}
+local p = m:spawn()
+p:touch(p:mmap{len = 3 * 4096, prot = "rw"}, 3 * 4096, "w")
+local code = tonumber(arg[1])
+pcall(function() os.exit(code == nil or code) end)      -- a pcall does not stop it
+print("not reached")
+EOF2
+rm -f "$tmp/exit.json"
+"$MMSIM" run --json "$tmp/exit.json" "$s/exit.lua" 3 >"$tmp/exit.out" 2>&1
+check exit-code test $? -eq 3
+check exit-json grep -q '"total": 3' "$tmp/exit.json"
+check exit-quiet test ! -s "$tmp/exit.out"
+"$MMSIM" run --json "$tmp/exit0.json" "$s/exit.lua" >"$tmp/exit.out" 2>&1
+check exit-true test $? -eq 0
+check exit-true-json grep -q '"total": 3' "$tmp/exit0.json"
+expect_in exit-false 1 '^before$' 'print("before") os.exit(false) print("after")' -- run -
+expect_in exit-coroutine 5 '^in$' 'coroutine.resume(coroutine.create(function() print("in") os.exit(5) end)) print("after")' -- run -
+expect_in exit-explain 4 'pid 1 \(a.out\) on CPU 0: mmap' 'local p = mmsim.machine{}:spawn() p:mmap{len = 4096, prot = "r"} os.exit(4)' -- explain -
 
 # presets
 expect presets-list 0 '^teaching +a toy core' -- presets
@@ -158,5 +219,8 @@ expect_in shell-error-message 0 'stdin:1: boom' 'error("boom")' -- shell
 expect_in shell-unfinished 0 "unexpected symbol near <eof>|'end' expected" 'for i = 1, 2 do' -- shell
 expect_in shell-o 0 '^3$' 'mmsim.machine():get("cores")' -- shell -o cores=3
 expect_in shell-machine-opt 0 '^mmsim.machine \(zen4' 'mmsim.machine()' -- shell --machine zen4
+expect_in shell-exit 6 '^2$' '1 + 1
+os.exit(6)
+print("after")' -- shell
 expect shell-args 2 'no arguments expected' -- shell script.lua
 expect shell-help-option 0 'usage: mmsim shell' -- shell --help
