@@ -322,6 +322,33 @@ static const char *frames_note(const struct inspect *in, int flags)
 	       "side-channel and rowhammer attacks; Zero needs them (-), Shared and THP come from smaps";
 }
 
+/* A process with no user memory to inspect: a zombie (it has exited and
+ * released its memory; its parent has not reaped it yet) or a kernel
+ * thread (it has no address space: PF_KTHREAD in /proc/PID/stat's flags).
+ * Says so and returns 1; 0 for any other process. */
+static int no_memory(struct inspect *in)
+{
+	char path[48], *stat, *open, *end, state = 0;
+	unsigned long flags = 0;
+	snprintf(path, sizeof path, "/proc/%d/stat", in->pid);
+	if (mmsim_proc_read(in->m, path, &stat, NULL))
+		return 0;
+	if (!(open = strchr(stat, '(')) || !(end = strrchr(stat, ')')) ||
+	    sscanf(end + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2) {
+		free(stat);
+		return 0;
+	}
+	int len = (int)(end - open + 1);          /* "(comm)" */
+	if (state == 'Z')
+		fprintf(stderr, "mmsim inspect: pid %d %.*s is a zombie: it has exited and released its memory; "
+			"its parent has not reaped it yet\n", in->pid, len, open);
+	else if (flags & 0x00200000)               /* PF_KTHREAD */
+		fprintf(stderr, "mmsim inspect: pid %d %.*s is a kernel thread: it has no user address space\n",
+			in->pid, len, open);
+	free(stat);
+	return state == 'Z' || (flags & 0x00200000);
+}
+
 /* Read the text views of the process: maps (required), smaps, comm. 0, or
  * 1 after printing why. */
 static int read_views(struct inspect *in, char **maps, char *comm, size_t len)
@@ -335,6 +362,10 @@ static int read_views(struct inspect *in, char **maps, char *comm, size_t len)
 	}
 	if (err) {
 		fprintf(stderr, "mmsim inspect: %s\n", mmsim_last_error(in->m));
+		return 1;
+	}
+	if (!**maps && no_memory(in)) {
+		free(*maps);
 		return 1;
 	}
 	snprintf(path, sizeof path, "/proc/%d/smaps", in->pid);

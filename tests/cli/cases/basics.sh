@@ -54,3 +54,37 @@ expect presets-json 2 "^mmsim presets: --json does not apply to presets" -- pres
 check inspect-help-own bash -c "grep -q -- '--json FILE' '$tmp/help' && ! grep -q -- '--machine' '$tmp/help'"
 "$MMSIM" presets --help >"$tmp/help" 2>&1
 check presets-help-own bash -c "! grep -q -- '--json' '$tmp/help'"
+
+# inspect on a process without user memory says what it is.
+if [[ $(uname -s) == Linux && -r /proc/self/stat ]]; then
+	kthread=
+	for s in /proc/[0-9]*/stat; do
+		read -r line <"$s" 2>/dev/null || continue
+		read -r -a f <<<"${line##*) }"         # the fields after "(comm)"
+		if (( ${f[6]:-0} & 0x200000 )); then   # flags: PF_KTHREAD
+			kthread=${s//[^0-9]/}
+			break
+		fi
+	done
+	if [[ -n $kthread ]]; then
+		expect inspect-kthread 1 "is a kernel thread: it has no user address space" -- inspect "$kthread"
+	else
+		echo "SKIP inspect-kthread: no kernel thread is visible in this pid namespace"
+	fi
+	if command -v python3 >/dev/null; then
+		python3 - "$MMSIM" >"$tmp/out" 2>&1 <<'PY'
+import os, subprocess, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+while open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z":
+    time.sleep(0.01)                      # until it is a zombie, not a timing bound
+r = subprocess.run([sys.argv[1], "inspect", str(pid)], capture_output=True, text=True)
+os.waitpid(pid, 0)
+print(r.returncode, r.stderr, end="")
+PY
+		judge inspect-zombie 0 $? '^1 mmsim inspect: pid [0-9]+ \(python3\) is a zombie'
+	else
+		echo "SKIP inspect-zombie: python3 is not installed"
+	fi
+fi
