@@ -43,9 +43,11 @@ WERROR     ?= -Werror
 SAN        ?=
 # The flags the build needs, whatever CFLAGS says: C17; position-independent
 # with hidden symbols (the same objects build the libraries, the Lua module
-# and the programs; mmsim.h marks the API visible); dependency files.
+# and the programs; mmsim.h marks the API visible, and no program may replace
+# an mmsim_* function inside the library, so its own calls of them stay
+# direct and inlinable); dependency files.
 MMSIM_CPPFLAGS := -Iinclude -Isrc -D_GNU_SOURCE -DMMSIM_VERSION='"$(VERSION)"' -MMD -MP
-MMSIM_CFLAGS   := -std=c17 -fPIC -fvisibility=hidden -fno-strict-aliasing
+MMSIM_CFLAGS   := -std=c17 -fPIC -fvisibility=hidden -fno-semantic-interposition -fno-strict-aliasing
 COMPILE     = $(CC) $(MMSIM_CPPFLAGS) $(CPPFLAGS) $(MMSIM_CFLAGS) $(WARN) $(WERROR) $(SAN) $(CFLAGS)
 LINK        = $(CC) $(SAN) $(CFLAGS) $(LDFLAGS)
 
