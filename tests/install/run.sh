@@ -41,6 +41,7 @@ only_api() {
 	grep '^[<>]' <<<"$d" | head -20 | sed 's/^/    /'
 	return 1
 }
+check test "$(ar t "$lib/libmmsim.a")" = libmmsim.o
 check only_api "$lib/libmmsim.a" -g
 check only_api "$lib/libmmsim.so.$version" -D
 check test "$(exports "$root/usr/lib/lua/5.4/mmsim.so" -D)" = luaopen_mmsim
@@ -87,5 +88,11 @@ if command -v lua5.4 >/dev/null; then
 		print(mmsim.version, p:read(a, 11), p:stats().minflt, m:check())" 2>&1)
 	check grep -qx "[0-9.]*	from lua5.4	1	0" <<<"$out"
 fi
+
+# make uninstall removes every file and link make install made.
+make --no-print-directory -s uninstall DESTDIR="$root" PREFIX=/usr >/dev/null
+left=$(cd "$root/usr" && find . ! -type d)
+check test -z "$left"
+[[ -z $left ]] || echo "left after make uninstall: $left"
 echo "install: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

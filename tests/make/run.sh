@@ -77,6 +77,12 @@ check "OPT=-O0 rebuilds with the required flags: $out" compiled -O0 $required
 mk V=1 OPT=-O0 WERROR=
 check "WERROR= drops -Werror: $out" test -z "$(grep -- ' -Werror ' <<<"$out")"
 
+# Object names are unique (archive members too): make refuses two sources
+# with one object name.
+out=$(make --no-print-directory -n BUILD="$tmp/build" BENCH_SRC=src/kernel/vma.c all 2>&1); rc=$?
+check "two sources, one object name: exit $rc, $out" \
+	grep -q "two sources share an object name: $tmp/build/obj/kernel-vma.o" <<<"$out"
+
 # make test checks the Debian packages but never installs: mk/deps.sh
 # --check with a package missing names it and the make deps step, exits 1
 # and calls no apt-get (even as root); make deps would.
