@@ -110,5 +110,14 @@ printf '#!/bin/sh\necho installed\n' >"$tmp/bin/dpkg-query"
 out=$(PATH=$tmp/bin:$PATH bash mk/deps.sh --check clang 2>&1); rc=$?
 check "deps --check is quiet when all is installed (exit $rc): $out" test $rc -eq 0 -a -z "$out"
 
+# Not root: make test reports the oracle skipped, with the reason.
+mkdir "$tmp/user"
+printf '#!/bin/sh\necho 1000\n' >"$tmp/user/id"
+chmod +x "$tmp/user/id"
+out=$(PATH=$tmp/user:$PATH MMSIM_SUITE_SKIP=$tmp/skip make --no-print-directory BUILD="$tmp/build" \
+	oracle-if-root 2>&1); rc=$?
+check "oracle-if-root skips when not root (exit $rc): $out" \
+	grep -qx "it needs Linux and root (this is $(uname -s), uid 1000); run make oracle there" "$tmp/skip"
+
 echo "make-tests: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]
