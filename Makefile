@@ -1,122 +1,217 @@
-# mmsim — GNU make, no configure step.
-#   make            library build/libmmsim.a and command build/mmsim
-#   make test       every test (installs missing Debian packages first)
-#   make lua-tests  the Lua API tests (tests/lua/*.lua, run with mmsim run)
-#   make check      the same suite under ASan + UBSan (build/san/)
+# mmsim — GNU make, no configure step. `make help` prints this.
+#   make            the command build/mmsim, the libraries build/libmmsim.a and
+#                   build/libmmsim.so.0.1.0 (exporting mmsim_* only) and the
+#                   Lua module build/lua/mmsim.so
+#   make test       every suite, each on its own, then each reported passed,
+#                   FAILED or skipped; fails if any failed. The suites, also
+#                   targets of their own: unit, cli-tests, lua-tests,
+#                   install-test, layers (the #include directions of
+#                   mk/layers.txt), layers-tests, make-tests, oracle-if-root
+#   make check      unit, cli-tests, lua-tests under ASan + UBSan (build/san/)
 #   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
-#   make run        the tour on the default machine
-#   make deps       install missing Debian packages (root) or print the apt-get line
-#   make install    PREFIX=/usr/local (command, header, library, pkg-config file, man page)
+#   make run        the tour on the default machine (installs missing packages first)
+#   make golden     rewrite the golden outputs of the examples from this build
+#   make deps       install missing Debian packages (root) or print the apt-get line;
+#                   test, check and bench only check and say what is missing
+#   make install    into $(DESTDIR)$(PREFIX), /usr/local: command, header, static
+#                   and shared library, pkg-config file, Lua module, man page;
+#                   make uninstall removes them; make clean removes build/
+# Variables: CC, CFLAGS (default $(OPT): -O2 -g), CPPFLAGS, LDFLAGS, LDLIBS
+# are yours; the flags the build needs are added apart. WERROR=-Werror is
+# the default (CI and make check set it); WERROR= keeps going on warnings.
+# V=1 prints full commands. BUILD=dir builds elsewhere (CC=clang BUILD=build/clang);
+# new flags in the same BUILD rebuild. PREFIX, BINDIR, INCLUDEDIR, LIBDIR,
+# MANDIR, LUA_MODDIR, DESTDIR: where make install puts things.
 
-VERSION   := 0.1.0
-PREFIX    ?= /usr/local
-BUILD     ?= build
-CC        ?= cc
-# Release builds are optimised; the sanitizer build passes its own flags.
-OPT       ?= -O2 -g
-SAN       ?=
-CPPFLAGS  += -Iinclude -Isrc -D_GNU_SOURCE -DMMSIM_VERSION='"$(VERSION)"'
-# Position-independent with hidden symbols: the same objects build the Lua
-# module (a shared object exporting only luaopen_mmsim) and the programs.
-CFLAGS    += -std=c17 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-             -Wmissing-prototypes -fno-strict-aliasing -fPIC -fvisibility=hidden -MMD -MP
-LDFLAGS   += $(SAN)
-LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
-LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+VERSION    := 0.1.0
+SOVERSION  := 0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR     ?= $(PREFIX)/lib
+MANDIR     ?= $(PREFIX)/share/man
+LUA_MODDIR ?= $(LIBDIR)/lua/5.4
+BUILD      ?= build
+OBJCOPY    ?= objcopy
+
+# The user's flags. Release builds are optimised; make check passes its own.
+OPT        ?= -O2 -g
+CFLAGS     ?= $(OPT)
+WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+WERROR     ?= -Werror
+SAN        ?=
+# The flags the build needs, whatever CFLAGS says: C17; position-independent
+# with hidden symbols (the same objects build the libraries, the Lua module
+# and the programs; mmsim.h marks the API visible, and no program may replace
+# an mmsim_* function inside the library, so its own calls of them stay
+# direct and inlinable); dependency files.
+MMSIM_CPPFLAGS := -Iinclude -Isrc -D_GNU_SOURCE -DMMSIM_VERSION='"$(VERSION)"' -MMD -MP
+MMSIM_CFLAGS   := -std=c17 -fPIC -fvisibility=hidden -fno-semantic-interposition -fno-strict-aliasing
+COMPILE     = $(CC) $(MMSIM_CPPFLAGS) $(CPPFLAGS) $(MMSIM_CFLAGS) $(WARN) $(WERROR) $(SAN) $(CFLAGS)
+LINK        = $(CC) $(SAN) $(CFLAGS) $(LDFLAGS)
+
+LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null || echo -I/usr/include/editline)
 EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
-LUA_MODDIR  ?= $(PREFIX)/lib/lua/5.4
+TEST_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
-LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/sim/*.c src/api/*.c src/host/*.c))
+# Everything built depends on the flags: building with others (CC, CFLAGS,
+# WERROR...) in the same BUILD rebuilds it all.
+FLAGS_STAMP := $(BUILD)/flags
+flags_now = $(COMPILE) | $(LINK) $(LDLIBS) | $(LUA_CFLAGS) $(EDIT_CFLAGS)
+ifneq ($(file <$(FLAGS_STAMP)),$(flags_now))
+$(shell mkdir -p $(BUILD))
+$(file >$(FLAGS_STAMP),$(flags_now))
+endif
+
+# Short lines (CC src/kernel/vma.c); V=1 prints the commands, make -s nothing.
+ifeq ($(V),1)
+quiet =
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+quiet = @
+else
+quiet = @printf '%s %s\n' '$(1)' '$(2)';
+endif
+
+# Every object has a name of its own, the source's path below src/ with '-'
+# for '/' (src/kernel/vma.c -> kernel-vma.o), so archive members are unique.
+obj = $(patsubst %,$(BUILD)/obj/%.o,$(subst /,-,$(basename $(patsubst src/%,%,$(1)))))
+
+# The library: every file of these layers (src/common.h is a header only).
+LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c src/sim/*.c \
+                               src/host/*.c))
 LUA_SRC   := $(sort $(wildcard src/lua/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/host/helper_blob.o
-LUA_OBJ   := $(LUA_SRC:%.c=$(BUILD)/obj/%.o)
-CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
-TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
-BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ   := $(call obj,$(LIB_SRC) src/host/helper_blob.S)
+LUA_OBJ   := $(call obj,$(LUA_SRC))
+CLI_OBJ   := $(call obj,$(CLI_SRC))
+TEST_OBJ  := $(call obj,$(TEST_SRC))
+BENCH_OBJ := $(call obj,$(BENCH_SRC))
 
+# The installed libraries export the public API only (mmsim_*): the kernel
+# keeps Linux's names (kmalloc, find_vma...) inside. The static one is a
+# partial link of the library's objects with every other symbol made local;
+# the shared one exports mmsim_* by mk/libmmsim.map. The unit tests and the
+# benchmarks reach the internals through the internal archive (not installed).
 LIB       := $(BUILD)/libmmsim.a
+SOLIB     := $(BUILD)/libmmsim.so.$(VERSION)
+SONAME    := libmmsim.so.$(SOVERSION)
+INTLIB    := $(BUILD)/libmmsim-internal.a
 LUAMOD    := $(BUILD)/lua/mmsim.so
 CLI       := $(BUILD)/mmsim
 UNIT      := $(BUILD)/unit-tests
 BENCHBIN  := $(BUILD)/mmsim-bench
 # The host backend's helper (src/host/helper/): no C library, never
-# sanitized; the library embeds it. It has no .bss (its last segment is
-# file-backed, as a small PIE's data page is) and is linked twice: the second
-# time so that it ends where the simulator's five-page image ends
-# (0x555555559000), so the heap starts at the same address.
+# sanitized, built with its own fixed flags; the library embeds it. It has no
+# .bss (its last segment is file-backed, as a small PIE's data page is) and
+# is linked twice: the second time so that it ends where the simulator's
+# five-page image ends (0x555555559000), so the heap starts at the same address.
 HELPER     := $(BUILD)/mmsim-host-helper
 HELPER_SRC := $(sort $(wildcard src/host/helper/*.c))
-HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/obj/%.o)
-HELPER_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-             -Wmissing-prototypes -ffreestanding -fno-builtin -fno-stack-protector -fpie -fvisibility=hidden \
-             -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
-             -MMD -MP
-HELPER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
+HELPER_OBJ := $(call obj,$(HELPER_SRC))
+# has_flag F: F if $(CC) takes it (gcc's -fno-tree-loop-distribute-patterns
+# keeps memset's loop from becoming a call of memset; clang never does that
+# inside memset and has no such flag).
+has_flag = $(shell $(CC) -Werror $(1) -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
+HELPER_CFLAGS = -std=c17 -O2 -g $(WARN) $(WERROR) -MMD -MP \
+             -ffreestanding -fno-builtin -fno-stack-protector -fpie -fvisibility=hidden \
+             -fno-asynchronous-unwind-tables $(call has_flag,-fno-tree-loop-distribute-patterns)
+HELPER_LDFLAGS := -nostdlib -static -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
              -Wl,--build-id=none -Wl,-z,norelro
 HELPER_END := 0x555555559000
 
-TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+ALL_OBJ := $(LIB_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
+ifneq ($(words $(ALL_OBJ)),$(words $(sort $(ALL_OBJ))))
+$(error two sources share an object name: $(sort $(foreach o,$(ALL_OBJ),$(if $(filter-out 1,$(words $(filter $(o),$(ALL_OBJ)))),$(o)))))
+endif
+
 # Extra malloc baselines loaded with dlopen when installed (jemalloc cannot
 # be: it needs static TLS).
 BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
-.PHONY: all test check bench run deps install uninstall clean unit cli-tests lua-tests install-test golden
-.PHONY: oracle oracle-if-root
-all: $(LIB) $(CLI) $(LUAMOD)
+# The suites make test runs, in this order, each a target of this file, and
+# what it builds first (tests/make/run.sh points both at stubs).
+SUITES     := unit cli-tests lua-tests install-test layers layers-tests make-tests oracle-if-root
+TEST_BUILD := all $(UNIT)
+# This file, for the sub-makes of the suite runner (it may be included).
+THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
-$(BUILD)/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+.PHONY: all help test check bench run deps check-deps install uninstall clean golden
+.PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
+all: $(LIB) $(SOLIB) $(CLI) $(LUAMOD)
 
-$(BUILD)/obj/src/lua/%.o: src/lua/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(LUA_CFLAGS) $(CFLAGS) -c $< -o $@
+# compile SOURCE,EXTRA_FLAGS: the rule of SOURCE's object.
+define compile
+$(call obj,$(1)): $(1) $(FLAGS_STAMP) | $(BUILD)/obj
+	$$(call quiet,CC,$$<)$$(COMPILE) $(2) -c $$< -o $$@
+endef
+$(foreach s,$(LIB_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
+$(foreach s,$(LUA_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS))))
+$(foreach s,$(CLI_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS) $$(EDIT_CFLAGS))))
 
-$(BUILD)/obj/src/cli/%.o: src/cli/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(CFLAGS) -c $< -o $@
+# The comment at the top of this file.
+help:
+	@sed -n '1,/^$$/s/^# \{0,1\}//p' $(THIS_MAKEFILE)
 
-$(BUILD)/obj/src/host/helper/%.o: src/host/helper/%.c
-	@mkdir -p $(dir $@)
-	$(CC) -Iinclude -Isrc $(HELPER_CFLAGS) -c $< -o $@
+$(BUILD)/obj $(BUILD)/lua:
+	@mkdir -p $@
+
+$(HELPER_OBJ): $(BUILD)/obj/host-helper-%.o: src/host/helper/%.c $(FLAGS_STAMP) | $(BUILD)/obj
+	$(call quiet,CC,$<)$(CC) -Iinclude -Isrc $(HELPER_CFLAGS) -c $< -o $@
 
 $(HELPER): $(HELPER_OBJ)
-	$(CC) $(HELPER_LDFLAGS) -Wl,-Ttext-segment=$(HELPER_END) -o $@.tmp $(HELPER_OBJ)
+	$(call quiet,LD,$@)$(CC) $(HELPER_LDFLAGS) -Wl,-Ttext-segment=$(HELPER_END) -o $@.tmp $(HELPER_OBJ) && \
 	end=$$(nm $@.tmp | awk '$$3 == "_end" { print "0x" $$1 }') && \
 	base=$$(printf '%#x' $$(( 2 * $(HELPER_END) - (($$end + 4095) & ~4095) ))) && \
-	$(CC) $(HELPER_LDFLAGS) -Wl,-Ttext-segment=$$base -o $@ $(HELPER_OBJ)
-	rm -f $@.tmp
+	$(CC) $(HELPER_LDFLAGS) -Wl,-Ttext-segment=$$base -o $@ $(HELPER_OBJ) && rm -f $@.tmp
 
-$(BUILD)/obj/src/host/helper_blob.o: src/host/helper_blob.S $(HELPER)
-	@mkdir -p $(dir $@)
-	$(CC) -DHELPER_PATH='"$(HELPER)"' -c $< -o $@
+$(call obj,src/host/helper_blob.S): src/host/helper_blob.S $(HELPER) | $(BUILD)/obj
+	$(call quiet,AS,$<)$(CC) -DHELPER_PATH='"$(HELPER)"' -c $< -o $@
 
-# The module for a plain lua5.4: the interpreter provides Lua itself.
-$(LUAMOD): $(LUA_OBJ) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -shared -o $@ $(LUA_OBJ) $(LIB) -lm
+$(INTLIB): $(LIB_OBJ)
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(LIB): $(LIB_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+# The partial link keeps each object's sections; --keep-global-symbol makes
+# every symbol but mmsim_* local (undefined references stay as they are).
+$(BUILD)/libmmsim.o: $(LIB_OBJ)
+	$(call quiet,LD,$@)$(LD) -r -o $@.tmp $^ && \
+	$(OBJCOPY) --wildcard --keep-global-symbol='mmsim_*' $@.tmp $@ && rm -f $@.tmp
 
-$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(LIB) $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) -lm
+$(LIB): $(BUILD)/libmmsim.o
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(UNIT): $(TEST_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) -lm
+$(SOLIB): $(LIB_OBJ) mk/libmmsim.map $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=mk/libmmsim.map \
+	    -Wl,-z,defs -o $@ $(LIB_OBJ) $(LDLIBS) && \
+	ln -sf $(notdir $@) $(BUILD)/$(SONAME) && ln -sf $(notdir $@) $(BUILD)/libmmsim.so
 
-$(BENCHBIN): $(BENCH_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) -lm -ldl
+# The module for a plain lua5.4 (the interpreter provides Lua itself):
+# exports luaopen_mmsim only.
+$(LUAMOD): $(LUA_OBJ) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
+	$(call quiet,LD,$@)$(LINK) -shared -Wl,--version-script=mk/lmmsim.map -o $@ \
+	    $(LUA_OBJ) $(LIB) $(LDLIBS) -lm
 
+# The command uses the public API only: it links the public library.
+$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(LIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(LIB) \
+	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(LDLIBS) -lm
+
+$(UNIT): $(TEST_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(TEST_OBJ) $(INTLIB) $(TEST_LIBS) $(LDLIBS) -lm
+
+$(BENCHBIN): $(BENCH_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(BENCH_OBJ) $(INTLIB) $(LDLIBS) -lm -ldl
+
+# ---- tests -------------------------------------------------------------------
+# Each suite prints its own lines and its summary; make test runs them all
+# with mk/suites.sh, which reports each and fails at the end if one failed.
 # Test binaries find their fixtures relative to the source tree.
 unit: $(UNIT)
 	$(UNIT) --jobs=$$(nproc) $(CRITERION_ARGS)
@@ -127,34 +222,49 @@ cli-tests: $(CLI)
 lua-tests: $(CLI)
 	MMSIM=$(abspath $(CLI)) bash tests/lua/run.sh
 
+# '+': the script runs make install, in this make's jobserver.
 install-test: all
-	bash tests/install/run.sh
+	+bash tests/install/run.sh
+
+# The #include directions of mk/layers.txt, on this tree; the checker's own tests.
+layers:
+	@bash mk/layers.sh
+
+layers-tests:
+	@bash tests/layers/run.sh
+
+# The suite runner and the dependency check, with stub suites.
+make-tests:
+	@bash tests/make/run.sh
 
 # The oracle corpus: every tests/oracle/*.lua through `mmsim diff`. It runs
 # real processes on this machine and its verdicts hold for the kernel they
 # were checked on, so `make test` runs it where CI runs, on Linux as root,
-# and says that it skipped it elsewhere (`make oracle` still runs anywhere).
+# and reports it skipped elsewhere (`make oracle` still runs anywhere).
 oracle: all
 	MMSIM=$(abspath $(CLI)) bash tests/oracle/run.sh
 
 oracle-if-root:
 	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then \
-	    $(MAKE) --no-print-directory oracle; \
+	    $(MAKE) --no-print-directory -f $(THIS_MAKEFILE) oracle; \
 	else \
-	    echo "oracle: SKIPPED: it needs Linux and root (this is $$(uname -s), uid $$(id -u)); run make oracle there"; \
+	    why="it needs Linux and root (this is $$(uname -s), uid $$(id -u)); run make oracle there"; \
+	    echo "oracle: SKIPPED: $$why"; \
+	    if [ -n "$$MMSIM_SUITE_SKIP" ]; then echo "$$why" > "$$MMSIM_SUITE_SKIP"; fi; \
 	fi
 
-test: deps
-	$(MAKE) --no-print-directory all $(UNIT)
-	$(MAKE) --no-print-directory unit cli-tests lua-tests install-test
-	$(MAKE) --no-print-directory oracle-if-root
+test: check-deps
+	$(if $(strip $(TEST_BUILD)),@$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) $(TEST_BUILD))
+	@bash mk/suites.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE)" $(SUITES)
 
-# The sanitizer build lives beside the release build and runs the same suite.
-check: deps
-	$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli-tests lua-tests
+# The sanitizer build lives beside the release build and runs the same
+# suites (-Werror on, as in CI).
+check:
+	@$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" WERROR=-Werror \
+	    SUITES="unit cli-tests lua-tests" TEST_BUILD='$$(CLI) $$(UNIT)' test
 
-bench: deps $(BENCHBIN) $(CLI)
+bench: check-deps $(BENCHBIN) $(CLI)
 	MMSIM_BENCH_CLI=$(abspath $(CLI)) $(BENCHBIN) $(if $(QUICK),--quick) --json $(BUILD)/bench.json \
 	    $(foreach a,$(BENCH_ALLOCS),--with-$(a) /usr/lib/x86_64-linux-gnu/lib$(a).so)
 
@@ -168,29 +278,42 @@ golden: all
 	    $(CLI) run $$f > tests/cli/golden/examples/$$(basename $$f .lua).txt || exit 1; done
 	$(CLI) demo > tests/cli/golden/demo.txt
 
+# make deps installs what is missing (DEPS_EXTRA: more packages, as CI's
+# clang); the other targets only check and say what to run.
 deps:
-	@bash mk/deps.sh
+	@bash mk/deps.sh $(DEPS_EXTRA)
+
+check-deps:
+	@bash mk/deps.sh --check
+
+# ---- install -----------------------------------------------------------------
+# The pkg-config file names the directories relative to ${prefix} when they
+# are inside it.
+pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/mmsim
-	install -m 644 include/mmsim.h $(DESTDIR)$(PREFIX)/include/mmsim.h
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libmmsim.a
-	install -d $(DESTDIR)$(LUA_MODDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(LUA_MODDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/mmsim
+	install -m 644 include/mmsim.h $(DESTDIR)$(INCLUDEDIR)/mmsim.h
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libmmsim.a
+	install -m 644 $(SOLIB) $(DESTDIR)$(LIBDIR)/libmmsim.so.$(VERSION)
+	ln -sf libmmsim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf libmmsim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libmmsim.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|g' \
+	    -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    mk/mmsim.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim.pc
 	install -m 755 $(LUAMOD) $(DESTDIR)$(LUA_MODDIR)/mmsim.so
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mk/mmsim.pc.in \
-	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmsim.pc
-	if [ -f docs/mmsim.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
-	    install -m 644 docs/mmsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/mmsim.1; fi
+	install -m 644 docs/mmsim.1 $(DESTDIR)$(MANDIR)/man1/mmsim.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/mmsim $(DESTDIR)$(PREFIX)/include/mmsim.h \
-	      $(DESTDIR)$(PREFIX)/lib/libmmsim.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmsim.pc \
-	      $(DESTDIR)$(LUA_MODDIR)/mmsim.so \
-	      $(DESTDIR)$(PREFIX)/share/man/man1/mmsim.1
+	rm -f $(DESTDIR)$(BINDIR)/mmsim $(DESTDIR)$(INCLUDEDIR)/mmsim.h \
+	      $(DESTDIR)$(LIBDIR)/libmmsim.a $(DESTDIR)$(LIBDIR)/libmmsim.so.$(VERSION) \
+	      $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmmsim.so \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim.pc $(DESTDIR)$(LUA_MODDIR)/mmsim.so \
+	      $(DESTDIR)$(MANDIR)/man1/mmsim.1
 
 clean:
-	rm -rf build
+	rm -rf build $(BUILD)
 
--include $(HELPER_OBJ:.o=.d)
--include $(LIB_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
+-include $(ALL_OBJ:.o=.d)

@@ -23,6 +23,10 @@
 extern "C" {
 #endif
 
+/* The library builds with hidden symbols; what this header declares is its
+ * interface, exported by libmmsim.so. */
+#pragma GCC visibility push(default)
+
 typedef struct mmsim_config mmsim_config;
 typedef struct mmsim_machine mmsim_machine;
 
@@ -488,6 +492,8 @@ struct mmsim_host_settings {
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages mmsim needs, or say exactly how to.
-# Quiet and fast (one dpkg-query) when everything is already there.
+# Quiet and fast (one dpkg-query per package) when everything is already there.
+# usage: mk/deps.sh [--check] [EXTRA_PACKAGE...]
+#   --check  install nothing: name what is missing and exit 1 (make test, make
+#            check and make bench check; make deps installs)
+#   EXTRA_PACKAGE  more packages to want (CI's clang)
 set -euo pipefail
+check_only=0
+if [[ ${1:-} == --check ]]; then
+  check_only=1
+  shift
+fi
 
 pkgs=(
   pkg-config          # build flags of the libraries below
@@ -10,10 +19,12 @@ pkgs=(
   libjansson-dev      # --json output
   libedit-dev         # the interactive shell
 )
-names=("${pkgs[@]}")   # bash drops the comments inside the list
+names=("${pkgs[@]}" "$@")   # bash drops the comments inside the list
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "mk/deps.sh: this is not a Debian system; install the equivalents of: ${names[*]}" >&2
+  # Checking cannot tell here: let the build say what is missing.
+  [[ $check_only -eq 1 ]] && exit 0
   exit 1
 fi
 
@@ -25,6 +36,11 @@ done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [[ $check_only -eq 1 ]]; then
+  echo "mk/deps.sh: missing Debian packages: ${missing[*]}" >&2
+  echo "run:  make deps   (as root; it runs $line)" >&2
+  exit 1
+fi
 if [[ $(id -u) -ne 0 ]]; then
   echo "mk/deps.sh: missing Debian packages: ${missing[*]}" >&2
   echo "run as root:  $line" >&2

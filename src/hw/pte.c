@@ -60,7 +60,7 @@ int hw_pte_describe(uint64_t e, int level, char *buf, size_t len)
 			 : snprintf(buf, len, "not present");
 	describe_flags(e, level, flags, sizeof flags);
 	unsigned key = hw_pte_pkey(e);
-	char pk[16] = "";
+	char pk[sizeof " pkey=4294967295"] = "";  /* any unsigned */
 	if (key && hw_pte_is_leaf(e, level))
 		snprintf(pk, sizeof pk, " pkey=%u", key);
 	return snprintf(buf, len, "%s%s%s pfn=0x%" PRIx64, flags, pk,

@@ -9,16 +9,62 @@ pass=0 fail=0
 check() { if "$@"; then pass=$((pass + 1)); else echo "FAIL: $*"; fail=$((fail + 1)); fi; }
 
 make --no-print-directory -s install DESTDIR="$root" PREFIX=/usr >/dev/null
+version=$(sed -n "s/^VERSION *:= *//p" Makefile)
 check test -x "$root/usr/bin/mmsim"
 check test -f "$root/usr/include/mmsim.h"
 check test -f "$root/usr/lib/libmmsim.a"
 check test -f "$root/usr/lib/pkgconfig/mmsim.pc"
-flags=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root/usr/lib/pkgconfig" \
-	pkg-config --cflags --libs mmsim)
+# pc ARGS...: pkg-config of the installed mmsim.pc, paths inside $root
+pc() { PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root/usr/lib/pkgconfig" pkg-config "$@" mmsim; }
+flags=$(pc --cflags --libs)
 check cc -std=c17 -Wall -Werror tests/install/consumer.c $flags -o "$root/consumer"
-out=$("$root/consumer" 2>&1)
+out=$(LD_LIBRARY_PATH="$root/usr/lib" "$root/consumer" 2>&1)
 check grep -q '^Node 0, zone      DMA ' <<<"$out"
 check "$root/usr/bin/mmsim" --version
+
+# The shared library: a SONAME, the runtime and development links.
+lib=$root/usr/lib
+check test -f "$lib/libmmsim.so.$version"
+check test "$(readlink "$lib/libmmsim.so.0")" = "libmmsim.so.$version"
+check test "$(readlink "$lib/libmmsim.so")" = "libmmsim.so.$version"
+check grep -q 'SONAME.*\[libmmsim\.so\.0\]' < <(readelf -d "$lib/libmmsim.so.$version" 2>&1)
+
+# The public surface. exports FILE NM-OPTION: the global symbols FILE
+# defines; only_api FILE NM-OPTION: they are exactly the functions mmsim.h
+# declares (so none of the kernel's names, and no mmsim_ function missing).
+exports() { nm "$2" --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u; }
+only_api() {
+	local d
+	d=$(diff <(exports "$@") <(grep -o '\<mmsim_[a-z0-9_]*(' include/mmsim.h | tr -d '(' | sort -u))
+	[[ -z $d ]] && return
+	echo "$1: global symbols ('<' not in mmsim.h, '>' missing):"
+	grep '^[<>]' <<<"$d" | head -20 | sed 's/^/    /'
+	return 1
+}
+check test "$(ar t "$lib/libmmsim.a")" = libmmsim.o
+check only_api "$lib/libmmsim.a" -g
+check only_api "$lib/libmmsim.so.$version" -D
+check test "$(exports "$root/usr/lib/lua/5.4/mmsim.so" -D)" = luaopen_mmsim
+
+# A program with its own kmalloc, printk, find_vma and alloc_pages links
+# against the installed static library, then the shared one, and runs; the
+# library never calls the program's functions.
+collide() {
+	local out
+	out=$(LD_LIBRARY_PATH="$lib" "$1" 2>&1)
+	printf '%s\n' "$out" | grep -qx 'spawned pid [0-9]*: own' &&
+		printf '%s\n' "$out" | grep -qx "library calls of the program's functions: 0" &&
+		printf '%s\n' "$out" | grep -qx "the program's own calls: 4" ||
+		{ echo "$1: $out"; return 1; }
+}
+static=$(pc --cflags --libs --static)
+check cc -std=c17 -Wall -Werror tests/install/collide.c ${static/-lmmsim/-l:libmmsim.a} \
+	-o "$root/collide-static"
+check collide "$root/collide-static"
+check test -z "$(readelf -d "$root/collide-static" 2>&1 | grep 'NEEDED.*libmmsim')"
+check cc -std=c17 -Wall -Werror tests/install/collide.c $flags -o "$root/collide-shared"
+check collide "$root/collide-shared"
+check grep -q 'NEEDED.*\[libmmsim\.so\.0\]' < <(readelf -d "$root/collide-shared" 2>&1)
 
 # the manual page, and a clean one
 check test -f "$root/usr/share/man/man1/mmsim.1"
@@ -42,5 +88,11 @@ if command -v lua5.4 >/dev/null; then
 		print(mmsim.version, p:read(a, 11), p:stats().minflt, m:check())" 2>&1)
 	check grep -qx "[0-9.]*	from lua5.4	1	0" <<<"$out"
 fi
+
+# make uninstall removes every file and link make install made.
+make --no-print-directory -s uninstall DESTDIR="$root" PREFIX=/usr >/dev/null
+left=$(cd "$root/usr" && find . ! -type d)
+check test -z "$left"
+[[ -z $left ]] || echo "left after make uninstall: $left"
 echo "install: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

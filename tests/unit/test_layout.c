@@ -127,7 +127,8 @@ Test(layout, page_tables_are_freed_with_the_range_they_map)
 	struct tk *t = tk_boot(64 * MB, 1);
 	struct task_struct *p = tp_spawn(t, "ptfree", 0);
 	uint64_t base = 0x600000000000ULL;                 /* a 512 GiB slot nothing else uses */
-	uint64_t tables0 = global_node_page_state_pages(&t->k, NR_PAGETABLE), pt0 = p->mm->pgtables_bytes;
+	uint64_t tables0 = global_node_page_state_pages(&t->k, NR_PAGETABLE);
+	int64_t pt0 = p->mm->pgtables_bytes;
 	cr_assert_eq(map_at(t, p, base, 4 * MB, MAP_FIXED), (long)base);
 	tp_touch(t, p, base, 4 * MB, true);
 	/* a PUD, a PMD and two PTE tables for 4 MiB in a fresh PGD slot */

@@ -65,7 +65,8 @@ static uint64_t leaf_flags(struct world *w, bool kernel)
 static uint64_t random_leaf(struct world *w, int level, bool kernel)
 {
 	uint64_t frame = (uint64_t)(64 + pick(w, 64)) << hw_level_shift(level);
-	return hw_mk_page(frame, level, leaf_flags(w, kernel), pick(w, 4));
+	unsigned key = pick(w, 4);                  /* before the flags, as the seed's stream has it */
+	return hw_mk_page(frame, level, leaf_flags(w, kernel), key);
 }
 
 /* ---- building the world ------------------------------------------------------ */
@@ -374,8 +375,12 @@ static void toggle_control(struct world *w)
 	case 3: cr_assert_eq(c->ac ? hw_clac(c) : hw_stac(c), 0); break;
 	case 4: cr_assert_eq(hw_mov_to_cr4(c, c->cr4 ^ HW_CR4_PKE), 0); break;
 	default:
-		if (c->cr4 & HW_CR4_PKE)                            /* one key restricted */
-			cr_assert_eq(hw_wrpkru(c, (1u + pick(w, 3)) << (2 * pick(w, 4))), 0);
+		if (c->cr4 & HW_CR4_PKE) {                          /* one key restricted */
+			/* apart: C leaves the order of two picks in one expression
+			 * unspecified, and the stream must not depend on the compiler */
+			unsigned rights = 1u + pick(w, 3);
+			cr_assert_eq(hw_wrpkru(c, rights << (2 * pick(w, 4))), 0);
+		}
 	}
 }
 
