@@ -353,3 +353,25 @@ Test(host, probe)
 	cr_assert(!strcmp(s.thp, "always") || !strcmp(s.thp, "madvise") || !strcmp(s.thp, "never") ||
 		  !strcmp(s.thp, "unknown"));
 }
+
+/* A task runs where it is asked to: its CPU affinity is that core alone.
+ * KNOWN BUG (src/host, reported, not fixed here): the backend counts the
+ * CPUs online, not the ones this process may use, and ignores a failed
+ * sched_setaffinity; in a cpuset without the core (a container limited to
+ * CPU 0, say) the task runs elsewhere while p:info() reports the core.
+ * This test fails there, and passes where every CPU online is allowed. */
+Test(host, a_task_is_pinned_to_its_core)
+{
+	mmsim_machine *m = host();
+	char path[64], allowed[64];
+	int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	for (int core = 0; core < cores && core < 4; core++) {
+		int p = mmsim_spawn(m, "pinned", core);
+		cr_assert_gt(p, 0, "%s", mmsim_last_error(m));
+		snprintf(path, sizeof path, "/proc/%d/status", p);
+		cr_assert_not_null(file_field(path, "Cpus_allowed_list:", allowed, sizeof allowed));
+		cr_assert_eq(atoi(allowed), core, "task on core %d may run on CPUs %s", core, allowed);
+		cr_assert_eq(strspn(allowed, "0123456789"), strlen(allowed), "only CPU %d: %s", core, allowed);
+	}
+	mmsim_machine_free(m);
+}
