@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # CLI tests: each case runs the mmsim command and checks its exit code and
-# output. Prints "N passed, N failed" and exits non-zero on any failure.
+# output. Cases that cannot run on this host are skipped with the reason;
+# a case that depends on the host says which branch ran (NOTE). Prints
+# "cli: N passed, N failed, N skipped" and exits non-zero on any failure.
 set -u
 MMSIM=${MMSIM:?set MMSIM to the mmsim binary}
-pass=0 fail=0
+pass=0 fail=0 skip=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -65,10 +67,22 @@ golden() {
 	fi
 }
 
+# skip WHAT REASON: WHAT (one or more cases) cannot run here.
+skip() {
+	echo "SKIP $1: $2"
+	skip=$((skip + 1))
+}
+
+# note TEXT: which branch of a host-dependent case ran.
+note() {
+	echo "NOTE $case_file: $1"
+}
+
 here=$(dirname "$0")
 for f in "$here"/cases/*.sh; do
+	case_file=$(basename "$f")
 	# shellcheck source=/dev/null
 	source "$f"
 done
-echo "cli: $pass passed, $fail failed"
+echo "cli: $pass passed, $fail failed, $skip skipped"
 [[ $fail -eq 0 ]]

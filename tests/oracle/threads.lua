@@ -1,6 +1,7 @@
 -- Threads share the address space: a thread's mmap is the process's; each
 -- thread's faults are its own, the leader's counters sum the process.
-local m = mmsim.machine{}
+-- A thread runs on core 1: a host with one CPU skips the script.
+local m = mmsim.machine{cores = 2}
 local p = m:spawn{name = "oracle"}
 local P = 4096
 local t = assert(p:thread{core = 1})

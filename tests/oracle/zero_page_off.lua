@@ -1,7 +1,8 @@
 -- Read faults on private anonymous memory: with the zero page (Linux's
--- default) they map it read-only and a write faults again; without it (this
--- host boots with pvm_no_zero_page=1; diff configures the simulator the
--- same way) a read fault maps a fresh writable page and a write takes none.
+-- default) they map it read-only and a write faults again; without it (a
+-- PVM guest booted with pvm_no_zero_page=1; diff configures the simulator
+-- as the host is) a read fault maps a fresh writable page and a write takes
+-- none. tests/lua/host_settings.lua checks both on the simulator.
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local P = 4096

@@ -9,7 +9,7 @@
 mmsim_machine *boot_with(const char *key, const char *value);
 
 /* A host machine (mmsim_host_new), or the test is skipped where the host
- * backend cannot run: not Linux on x86-64, or not root. */
+ * backend cannot run: not Linux on x86-64. It runs as any user. */
 mmsim_machine *host_or_skip(void);
 
 #endif

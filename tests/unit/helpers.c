@@ -6,8 +6,10 @@
 #include "procfs/procfs.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tk *tk_boot_kcfg(const struct hw_config *cfg, const struct kernel_config *kcfg)
 {
@@ -92,4 +94,81 @@ char *tk_proc(struct tk *t, const char *path)
 	struct seq_buf m = { 0 };
 	cr_assert_eq(procfs_read(&t->k, path, &m), 0, "no view %s", path);
 	return m.buf ? m.buf : strdup("");
+}
+
+/* The first number in the file at path; def when there is none ("max"). */
+static uint64_t file_u64(const char *path, uint64_t def)
+{
+	unsigned long long v;
+	FILE *f = fopen(path, "r");
+	int n = f ? fscanf(f, "%llu", &v) : 0;
+	if (f)
+		fclose(f);
+	return n == 1 ? v : def;
+}
+
+/* The memory limit of the cgroup directory dir (cgroup v2's memory.max,
+ * else v1's memory.limit_in_bytes); UINT64_MAX without one. Usage is left
+ * out: it counts page cache the kernel would reclaim. */
+static uint64_t cgroup_dir_limit(const char *dir)
+{
+	char path[640];
+	snprintf(path, sizeof path, "%s/memory.max", dir);
+	if (access(path, R_OK))
+		snprintf(path, sizeof path, "%s/memory.limit_in_bytes", dir);
+	return file_u64(path, UINT64_MAX);
+}
+
+/* The least memory limit of the cgroup root/path and its ancestors. */
+static uint64_t cgroup_limit(const char *root, const char *path)
+{
+	char dir[512];
+	uint64_t room = UINT64_MAX;
+	snprintf(dir, sizeof dir, "%s%s", root, strcmp(path, "/") ? path : "");
+	for (;;) {
+		uint64_t r = cgroup_dir_limit(dir);
+		room = r < room ? r : room;
+		char *slash = strrchr(dir, '/');
+		if (!slash || (size_t)(slash - dir) < strlen(root))
+			return room;
+		*slash = 0;
+	}
+}
+
+/* See helpers.h. */
+void tk_skip_without_memory(uint64_t bytes)
+{
+	char line[512], why[160] = "";
+	uint64_t room = UINT64_MAX;
+	FILE *f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "MemAvailable:", 13)) {
+			room = strtoull(line + 13, NULL, 10) << 10;
+			snprintf(why, sizeof why, "MemAvailable is %llu MiB", (unsigned long long)(room >> 20));
+		}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/cgroup", "r");             /* "0::/path" (v2), "4:memory:/path" (v1) */
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		char *path = strchr(line, ':') ? strchr(strchr(line, ':') + 1, ':') : NULL;
+		if (!path)
+			continue;
+		path++;
+		bool v1 = strstr(line, ":memory:") != NULL, v2 = !strncmp(line, "0::", 3);
+		const char *roots[] = { v1 ? "/sys/fs/cgroup/memory" : NULL, v2 ? "/sys/fs/cgroup" : NULL,
+					v2 ? "/sys/fs/cgroup/unified" : NULL };
+		for (size_t i = 0; i < 3; i++) {
+			uint64_t r = roots[i] ? cgroup_limit(roots[i], path) : UINT64_MAX;
+			if (r < room) {
+				room = r;
+				snprintf(why, sizeof why, "the memory cgroup %s allows %llu MiB", path,
+					 (unsigned long long)(r >> 20));
+			}
+		}
+	}
+	if (f)
+		fclose(f);
+	if (room < bytes)
+		cr_skip_test("it needs about %llu MiB of host memory and %s", (unsigned long long)(bytes >> 20), why);
 }

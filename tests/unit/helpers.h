@@ -41,4 +41,9 @@ int tk_log_contains(struct tk *t, const char *needle);
 /* Render a view into a malloc'd string. */
 char *tk_proc(struct tk *t, const char *path);
 
+/* Skip the test, saying why, when this host gives the process less than
+ * bytes of memory (MemAvailable, or the limit of its memory cgroup or of an
+ * ancestor): a test that touches that much would be OOM-killed. */
+void tk_skip_without_memory(uint64_t bytes);
+
 #endif

@@ -94,6 +94,7 @@ static void snapshot(struct kernel *k, uint64_t out[MAX_NR_ZONES][NR_PAGE_ORDERS
 
 Test(alloc_random, buddy_against_a_model, .timeout = 120)
 {
+	tk_skip_without_memory(640ULL << 20);     /* it stamps about 530 MiB of its RAM */
 	struct tk *t = tk_boot(6ULL << 30, 2);    /* DMA, DMA32 and Normal */
 	static struct block live[MAX_LIVE];
 	uint64_t initial[MAX_NR_ZONES][NR_PAGE_ORDERS], final[MAX_NR_ZONES][NR_PAGE_ORDERS];

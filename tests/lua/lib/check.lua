@@ -134,6 +134,12 @@ function T.skip(reason)
 	os.exit(77, true)
 end
 
+-- Say which branch of a host-dependent test ran ("NOTE file: text"; the
+-- runner prints these lines).
+function T.note(text)
+	print(string.format("NOTE %s: %s", arg and arg[0] and arg[0]:match("[^/]*$") or "?", text))
+end
+
 -- The last line of a passing script.
 function T.done()
 	print(string.format("ok %s: %d checks", arg and arg[0] or "?", checks))
