@@ -486,7 +486,7 @@ struct mmsim_host_settings {
 	int zero_page;                 /* 1: read faults map the shared zero page (measured) */
 	int soft_dirty;                /* 1: CONFIG_MEM_SOFT_DIRTY (new VMAs show "sd") */
 	int anon_vma_name;             /* 1: prctl(PR_SET_VMA_ANON_NAME) works */
-	int cpus;                      /* CPUs online */
+	int cpus;                      /* CPUs this process may use (its affinity) */
 	uint64_t ram_bytes;            /* MemTotal */
 	int cap_sys_admin;             /* PFNs and /proc/kpage* are readable */
 };

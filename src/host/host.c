@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,19 @@ static const char *host_why_unsupported(const char *op)
 	return "the real kernel's allocators are not scriptable";
 }
 
+/* The machine's cores: the CPUs this process may run on (its affinity:
+ * a cpuset or taskset can leave some out), in order. 0 or -1. */
+static int host_cores(struct host_machine *h)
+{
+	cpu_set_t mine;
+	if (sched_getaffinity(0, sizeof mine, &mine) || !(h->core_cpu = calloc(CPU_SETSIZE, sizeof *h->core_cpu)))
+		return -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &mine))
+			h->core_cpu[h->cpus++] = cpu;
+	return h->cpus ? 0 : -1;
+}
+
 /* See mmsim.h. */
 int mmsim_host_new(const char *const *options, mmsim_machine **out, char *err, size_t errlen)
 {
@@ -183,8 +197,11 @@ int mmsim_host_new(const char *const *options, mmsim_machine **out, char *err, s
 	}
 	h->base.ops = &host_backend;
 	h->image_fd = -1;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	h->cpus = cpus > 0 ? (int)cpus : 1;
+	if (host_cores(h)) {
+		backend_errbuf(err, errlen, "host: sched_getaffinity: %s", strerror(errno));
+		host_free(&h->base);
+		return -ENOMEM;
+	}
 	for (const char *const *o = options; o && *o; o++) {
 		int rc = apply_option(h, *o, why, sizeof why);
 		if (rc) {
@@ -219,6 +236,7 @@ static void host_free(mmsim_machine *m)
 	}
 	if (h->image_fd >= 0)
 		close(h->image_fd);
+	free(h->core_cpu);
 	free(h->tasks);
 	free(h->io);
 	free(h);

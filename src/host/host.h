@@ -28,7 +28,8 @@ struct host_machine {
 	struct mmsim_machine base;     /* first: see api/backend.h */
 	int image_fd;                  /* the helper program to execute */
 	int aslr;                      /* 0: personality ADDR_NO_RANDOMIZE */
-	int cpus;                      /* CPUs online: the cores */
+	int cpus;                      /* the CPUs this process may use: the cores */
+	int *core_cpu;                 /* core i runs on CPU core_cpu[i] */
 	struct host_task *tasks;
 	int nr_tasks, cap_tasks;
 	uint8_t *io;                   /* a reply's bytes (HOST_CHUNK) */

@@ -5,6 +5,7 @@
 #include "host/host.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,8 +136,8 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->mmap_min_addr = (int)read_long("/proc/sys/vm/mmap_min_addr", 65536);
 	s->randomize_va_space = (int)read_long("/proc/sys/kernel/randomize_va_space", 2);
 	s->paging = paging_levels();
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	s->cpus = cpus > 0 ? (int)cpus : 1;
+	cpu_set_t mine;                     /* the CPUs this process may use */
+	s->cpus = sched_getaffinity(0, sizeof mine, &mine) ? 1 : CPU_COUNT(&mine);
 	s->ram_bytes = mem_total();
 	s->cap_sys_admin = cap_sys_admin();
 	return measure_anon(s, err, errlen);

@@ -45,7 +45,7 @@ __attribute__((noreturn)) static void exec_helper(struct host_machine *h, int ch
 	setrlimit(RLIMIT_STACK, &eight);     /* the layout (mmap_base) depends on it */
 	setrlimit(RLIMIT_MEMLOCK, &eight);
 	CPU_ZERO(&set);
-	CPU_SET(core, &set);
+	CPU_SET(h->core_cpu[core], &set);
 	sched_setaffinity(0, sizeof set, &set);
 	int image = fcntl(h->image_fd, F_DUPFD_CLOEXEC, 10);
 	if (chan == HOST_CHANNEL_FD)
@@ -109,7 +109,7 @@ static int new_task(struct host_machine *h, int pid, int core, uint32_t op, cons
 		core = t->core;
 	if ((err = host_check_core(h, core)) || (err = channel(h, sv, what)))
 		return err;
-	struct host_req q = { .op = op, .arg = { (uint64_t)core } };
+	struct host_req q = { .op = op, .arg = { (uint64_t)h->core_cpu[core] } };
 	int tgid = t->tgid, ppid = op == HOST_OP_FORK ? t->tgid : t->ppid;
 	err = host_call(h, t, &q, NULL, 0, sv[1], &r, NULL, 0);
 	close(sv[1]);
@@ -163,7 +163,7 @@ int host_run_on(mmsim_machine *m, int pid, int core)
 		return -ESRCH;
 	if ((err = host_check_core(h, core)))
 		return err;
-	struct host_req q = { .op = HOST_OP_RUN_ON, .arg = { (uint64_t)core } };
+	struct host_req q = { .op = HOST_OP_RUN_ON, .arg = { (uint64_t)h->core_cpu[core] } };
 	if ((err = host_call(h, t, &q, NULL, 0, -1, &r, NULL, 0)))
 		return err;
 	if (r.ret < 0)

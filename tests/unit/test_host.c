@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,5 +404,31 @@ Test(host, views_stay_inside_proc_and_sys)
 	cr_assert_eq(mmsim_proc_read(m, "/proc/self/status", &text, NULL), 0, "%s", mmsim_last_error(m));
 	free(text);
 	cr_assert_eq(mmsim_proc_read(m, "/proc/self/pagemap", &text, NULL), -EINVAL, "binary, found through self");
+	mmsim_machine_free(m);
+}
+
+/* A task runs where it is asked to: its CPU affinity is that core alone.
+ * The machine's cores are the CPUs this process may use (its affinity, a
+ * cpuset), in order: core i is the i-th of them. In a container limited to
+ * CPU 0 the machine has one core, which runs on CPU 0. */
+Test(host, a_task_is_pinned_to_its_core)
+{
+	mmsim_machine *m = host();
+	char path[64], allowed[64], v[16];
+	cpu_set_t mine;
+	cr_assert_eq(sched_getaffinity(0, sizeof mine, &mine), 0);
+	cr_assert_eq(mmsim_machine_config_get(m, "cores", v, sizeof v), 0);
+	int cores = atoi(v), cpu = -1;
+	cr_assert_eq(cores, CPU_COUNT(&mine), "the cores are the CPUs this process may use");
+	for (int core = 0; core < cores && core < 4; core++) {
+		while (!CPU_ISSET(++cpu, &mine))
+			;
+		int p = mmsim_spawn(m, "pinned", core);
+		cr_assert_gt(p, 0, "%s", mmsim_last_error(m));
+		snprintf(path, sizeof path, "/proc/%d/status", p);
+		cr_assert_not_null(file_field(path, "Cpus_allowed_list:", allowed, sizeof allowed));
+		cr_assert_eq(atoi(allowed), cpu, "task on core %d may run on CPUs %s", core, allowed);
+		cr_assert_eq(strspn(allowed, "0123456789"), strlen(allowed), "only CPU %d: %s", cpu, allowed);
+	}
 	mmsim_machine_free(m);
 }
