@@ -82,7 +82,12 @@ int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size
 		return err;
 	}
 	if ((err = ram_init(&s->ram, c->hw.ram_bytes))) {
-		backend_errbuf(eb, el, err == -EINVAL ? "ram: size out of range" : "ram: the host refused the mapping");
+		if (err == -EINVAL)
+			backend_errbuf(eb, el, "ram: size out of range");
+		else
+			backend_errbuf(eb, el, "ram: the host refused to reserve %llu bytes of address space for the "
+				       "simulated RAM (its vm.overcommit_memory=2 charges it in full, or an "
+				       "RLIMIT_AS is lower)", (unsigned long long)c->hw.ram_bytes);
 		free(s);
 		return err;
 	}

@@ -88,3 +88,12 @@ PY
 		echo "SKIP inspect-zombie: python3 is not installed"
 	fi
 fi
+
+# Simulated RAM the host will not reserve says why (an RLIMIT_AS here).
+out=$(ulimit -v 2000000 2>/dev/null && "$MMSIM" run - <<<'mmsim.machine{ram="4G"}' 2>&1)
+if [[ $out == *"ram: the host refused to reserve 4294967296 bytes of address space"*"RLIMIT_AS"* ]]; then
+	pass=$((pass + 1))
+else
+	echo "FAIL ram-refused-by-host: $out"
+	fail=$((fail + 1))
+fi
