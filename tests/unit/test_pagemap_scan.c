@@ -56,7 +56,7 @@ static void build_layout(mmsim_machine *m, int pid, uint64_t *start, uint64_t *e
 	cr_assert_eq(mmsim_madvise(m, pid, (uint64_t)a, 64 * PG, MMSIM_MADV_NOHUGEPAGE), 0);
 	int64_t b = mmsim_mmap(m, pid, (uint64_t)a - 80 * PG, 8 * PG, MMSIM_PROT_NONE,
 			       ANON | MMSIM_MAP_FIXED_NOREPLACE, -1, 0);
-	cr_assert_eq(b, a - 80 * PG, "%s", mmsim_last_error(m));
+	cr_assert_eq(b, a - (int64_t)(80 * PG), "%s", mmsim_last_error(m));
 	for (int i = 0; i < 64; i += 3)
 		cr_assert_eq(mmsim_touch(m, pid, (uint64_t)a + (uint64_t)i * PG, 1, MMSIM_WRITE, NULL), 0);
 	for (int i = 1; i < 64; i += 5)
