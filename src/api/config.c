@@ -1,5 +1,6 @@
 /* api/config.c — machine configurations: presets and `-o key=value` keys. */
 #include "api/api.h"
+#include "common.h"
 #include "host/host.h"
 
 #include "hw/presets.h"
@@ -67,7 +68,7 @@ static int set_ram(mmsim_config *c, const char *v, char *eb, size_t el)
 		api_errbuf(eb, el, "ram: '%s' is not a size (use bytes or a K/M/G/T suffix)", v);
 		return -EINVAL;
 	}
-	if (bytes < RAM_MIN_BYTES || bytes > RAM_MAX_BYTES || bytes % PAGE_SIZE) {
+	if (bytes < RAM_MIN_BYTES || bytes > RAM_MAX_BYTES || bytes % HW_PAGE_SIZE) {
 		api_errbuf(eb, el, "ram: %s must be a multiple of 4096 bytes between 16M and 1T", v);
 		return -EINVAL;
 	}
@@ -222,7 +223,7 @@ static const struct config_key {
 	{ "soft_dirty", set_soft_dirty, get_soft_dirty },
 	{ "anon_vma_name", set_anon_vma_name, get_anon_vma_name },
 };
-#define NR_KEYS (sizeof keys / sizeof keys[0])
+#define NR_KEYS ARRAY_SIZE(keys)
 
 /* See mmsim.h. */
 mmsim_config *mmsim_config_new(const char *preset, int *err)

@@ -1,6 +1,7 @@
 /* api/kalloc.c — the kernel's page and slab allocators, for experiments. */
 #include "api/api.h"
 
+#include "common.h"
 #include "kernel/page_alloc_internal.h"
 #include "kernel/slab.h"
 
@@ -102,10 +103,10 @@ static int parse_slab_flags(const char *s, unsigned *out)
 	*out = 0;
 	while (s && *s) {
 		size_t len = strcspn(s, "|"), i;
-		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (i = 0; i < ARRAY_SIZE(names); i++)
 			if (strlen(names[i].name) == len && !strncmp(s, names[i].name, len))
 				break;
-		if (i == sizeof names / sizeof names[0])
+		if (i == ARRAY_SIZE(names))
 			return -EINVAL;
 		*out |= names[i].flag;
 		s += len + (s[len] == '|');

@@ -1,5 +1,6 @@
 /* api/machine.c — machines: build, boot, views, the log and the checker. */
 #include "api/api.h"
+#include "common.h"
 #include "host/host.h"
 
 #include "kernel/debug_vm.h"
@@ -31,7 +32,7 @@ const char *mmsim_strerror(int err)
 	};
 	if (err < 0)
 		err = -err;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].e == err)
 			return names[i].name;
 	return "E?";

@@ -19,6 +19,7 @@
  */
 #include "diff.h"
 
+#include "common.h"
 #include "lua/lmmsim.h"
 
 #include <errno.h>
@@ -293,7 +294,7 @@ static const struct method process_methods[] = {
 	{ "write", 1, false }, { "read", 1, false }, { "fetch", 1, false }, { "read_u64", 1, false },
 	{ "touch", 1, false }, { "pagemap", 1, false },
 };
-#define NR_METHODS (sizeof process_methods / sizeof process_methods[0])
+#define NR_METHODS ARRAY_SIZE(process_methods)
 
 /* The call at stack slots 1..nargs (self first) as "P1:mmap(...)". */
 static void describe_call(struct diff_recorder *r, lua_State *L, const struct method *me, int nargs, char *buf,
@@ -330,7 +331,7 @@ static void describe_pagemap(lua_State *L, int idx, char *buf, size_t len)
 		if (i <= n) {
 			size_t k = 0;
 			lua_rawgeti(L, idx, i);
-			for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++) {
+			for (size_t b = 0; b < ARRAY_SIZE(bits); b++) {
 				lua_getfield(L, -1, bits[b].field);
 				if (lua_toboolean(L, -1))
 					cur[k++] = bits[b].c;
@@ -581,7 +582,7 @@ static void page_runs(mmsim_machine *m, int pid, uint64_t start, uint64_t end, c
 		}
 		for (uint64_t i = 0; i < n; i++) {
 			size_t k = 0;
-			for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++)
+			for (size_t b = 0; b < ARRAY_SIZE(bits); b++)
 				if (e[i] >> bits[b].bit & 1)
 					cur[k++] = bits[b].c;
 			cur[k] = 0;
@@ -814,7 +815,7 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 	};
 	if (!lua_istable(L, idx))
 		return NULL;
-	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(same); i++) {
 		if (lua_getfield(L, idx, same[i].key) != LUA_TNIL) {
 			int want = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : (int)lua_tointeger(L, -1);
 			if (want != same[i].host) {
@@ -894,7 +895,7 @@ static int machine_sim(lua_State *L)
 		{ "vm.overcommit_memory", h->overcommit_memory }, { "vm.overcommit_ratio", h->overcommit_ratio },
 		{ "vm.max_map_count", h->max_map_count }, { "vm.mmap_min_addr", h->mmap_min_addr },
 	};
-	for (size_t i = 0; i < sizeof sysctls / sizeof sysctls[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++) {
 		char v[24];
 		snprintf(v, sizeof v, "%d", sysctls[i].value);
 		mmsim_sysctl_set(lm->m, sysctls[i].name, v);

@@ -8,6 +8,8 @@
  */
 #include "cli.h"
 
+#include "common.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +69,7 @@ static const struct subcommand {
 	  "such a process sees. --json FILE writes the same as JSON. Exit 0, 1 when\n"
 	  "the process cannot be read, 2 on usage errors.\n" },
 };
-#define NR_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
+#define NR_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
 /* Subcommands with flags of their own, beyond the common options. */
 static const struct {
@@ -78,7 +80,7 @@ static const struct {
 /* The flag parser of subcommand name, or NULL. */
 static int (*own_option(const char *name))(struct cli *, const char *)
 {
-	for (size_t i = 0; i < sizeof own_options / sizeof own_options[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(own_options); i++)
 		if (!strcmp(own_options[i].name, name))
 			return own_options[i].option;
 	return NULL;

@@ -34,7 +34,7 @@ static int expand_stack(struct kernel *k, struct task_struct *t, struct vm_area_
 	struct mm_struct *mm = vma->vm_mm;
 	struct vm_area_struct *prev = vma->vm_prev;
 
-	addr &= ~(PAGE_SIZE - 1);
+	addr &= PAGE_MASK;
 	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
 		return -EPERM;
 	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
@@ -202,7 +202,7 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 {
 	hw_set_cpl(cpu, 3);
 	while (len) {
-		uint64_t chunk = HW_ACCESS_MAX - (va & (PAGE_SIZE - 1));
+		uint64_t chunk = HW_ACCESS_MAX - offset_in_page(va);
 		if (chunk > len)
 			chunk = len;
 		struct hw_exception exc;

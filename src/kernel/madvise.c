@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 static bool madvise_behavior_valid(int b)
 {
@@ -173,7 +172,7 @@ static int madvise_range_end(uint64_t start, uint64_t len_in, uint64_t *end)
 {
 	uint64_t len = PAGE_ALIGN(len_in);
 	*end = start + len;
-	return (start & (PAGE_SIZE - 1)) || (len_in && !len) || *end < start ? -EINVAL : 0;
+	return offset_in_page(start) || (len_in && !len) || *end < start ? -EINVAL : 0;
 }
 
 typedef int (*madvise_visit_fn)(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,

@@ -166,7 +166,7 @@ static bool do_fault_around(struct vm_fault *vmf)
 	uint64_t pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
 	uint64_t vma_off = vmf->pgoff - vma->vm_pgoff, vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to = from + FAULT_AROUND_PAGES;
-	uint64_t last = (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT;     /* pages of the object */
+	uint64_t last = PFN_UP(f->size);     /* pages of the object */
 	if (from < pte_off - (vma_off < pte_off ? vma_off : pte_off))
 		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
 	if (to > PTRS_PER_TABLE)
@@ -268,7 +268,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
 	struct file *f = vmf->vma->vm_file;
-	if (vmf->pgoff >= (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
+	if (vmf->pgoff >= PFN_UP(f->size)) {
 		trace_kernel(vmf->k, vmf->cpu, "do_fault", "page %llu is past the end of %s (%llu bytes): SIGBUS",
 			     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
 		return VM_FAULT_SIGBUS;
@@ -326,7 +326,7 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 			   unsigned flags, struct task_struct *task)
 {
 	struct vm_fault vmf = {
-		.k = k, .vma = vma, .address = address & ~(PAGE_SIZE - 1), .flags = flags,
+		.k = k, .vma = vma, .address = address & PAGE_MASK, .flags = flags,
 		.cpu = task ? task->cpu : k->this_cpu,
 	};
 	int err;

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 /* See memory.h. */
 void mlock_page(struct kernel *k, struct page *page)
@@ -135,8 +134,8 @@ long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t 
 		return -EINVAL;
 	if (!limit && !t->cap_ipc_lock)
 		return -EPERM;
-	len = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
-	start &= ~(PAGE_SIZE - 1);
+	len = PAGE_ALIGN(len + offset_in_page(start));
+	start &= PAGE_MASK;
 	uint64_t locked = (len >> PAGE_SHIFT) + mm->locked_vm;
 	if (locked > limit && !t->cap_ipc_lock)
 		locked -= count_mlocked(mm, start, len);
@@ -153,8 +152,8 @@ long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t 
 /* See mman.h. */
 long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
-	len = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
-	start &= ~(PAGE_SIZE - 1);
+	len = PAGE_ALIGN(len + offset_in_page(start));
+	start &= PAGE_MASK;
 	return apply_vma_lock_flags(k, t->mm, start, len, 0);
 }
 

@@ -16,6 +16,17 @@
 
 #include "kernel/rbtree.h"
 
+/* The base page (Linux: arch/x86/include/asm/page_types.h, and PAGE_ALIGN
+ * from include/linux/mm.h); the hardware's is HW_PAGE_SIZE, the same size. */
+#define PAGE_SHIFT      12
+#define PAGE_SIZE       (1ULL << PAGE_SHIFT)
+#define PAGE_MASK       (~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)   (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+/* The offset of address x in its page (Linux: offset_in_page). */
+#define offset_in_page(x) ((x) & (PAGE_SIZE - 1))
+/* The pages x bytes span, rounded up (Linux: PFN_UP). */
+#define PFN_UP(x)       (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+
 struct kernel;
 struct anon_vma;
 struct anon_vma_chain;
@@ -114,7 +125,7 @@ struct mm_struct {
 
 static inline uint64_t vma_pages(const struct vm_area_struct *vma)
 {
-	return (vma->vm_end - vma->vm_start) >> 12;
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
 
 /* Anonymous memory: no file and not a special mapping (Linux: no vm_ops). */

@@ -74,7 +74,7 @@ struct zone *pfn_zone(const struct kernel *k, uint64_t pfn)
  * zero page at the top of memory. Sets k->mem_map. */
 static void setup_memory_map(struct kernel *k)
 {
-	uint64_t memmap_pages = (k->max_pfn * sizeof(struct page) + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t memmap_pages = PFN_UP(k->max_pfn * sizeof(struct page));
 	uint64_t memmap_start = k->max_pfn - memmap_pages;
 
 	add_range(k, 0, 1, true, "e820 reserved (page 0)");

@@ -21,7 +21,6 @@
 
 #define PMD_SIZE (1ULL << 21)
 #define SIZE_128M (128ULL << 20)
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
 /* See mman.h. */
@@ -137,7 +136,7 @@ static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, u
 	if (len > end)
 		return -ENOMEM;
 	if (addr) {
-		addr = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		addr = PAGE_ALIGN(addr);
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		if (end - len >= addr && (!vma || addr + len <= vm_start_gap(vma)))
 			return (int64_t)addr;
@@ -162,7 +161,7 @@ static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, ui
 	if (flags & MAP_32BIT)
 		return get_unmapped_area_32bit(k, mm, addr, len);
 	if (addr) {
-		addr &= ~(PAGE_SIZE - 1);
+		addr &= PAGE_MASK;
 		bool valid = mm->task_size - len >= addr &&
 			     (addr > DEFAULT_MAP_WINDOW) == (addr + len > DEFAULT_MAP_WINDOW);
 		struct vm_area_struct *vma = valid ? find_vma(mm, addr) : NULL;
@@ -208,7 +207,7 @@ static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64
 		return a;
 	if ((uint64_t)a > mm->task_size - len)
 		return -ENOMEM;
-	if (a & (int64_t)(PAGE_SIZE - 1))
+	if (offset_in_page((uint64_t)a))
 		return -EINVAL;
 	if ((uint64_t)a < (uint64_t)k->sysctl.mmap_min_addr && !t->cap_sys_rawio)
 		return -EPERM;
@@ -298,7 +297,7 @@ static uint64_t calc_vm_flags(unsigned long prot, unsigned long flags)
 static long check_mmap_args(uint64_t len, unsigned long flags, uint64_t off)
 {
 	unsigned type = flags & MAP_TYPE;
-	if (off & (PAGE_SIZE - 1))
+	if (offset_in_page(off))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
 		return -EBADF;
@@ -429,7 +428,7 @@ int munmap_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_
 long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
 	struct mm_struct *mm = t->mm;
-	if ((start & (PAGE_SIZE - 1)) || start > mm->task_size || len > mm->task_size - start)
+	if (offset_in_page(start) || start > mm->task_size || len > mm->task_size - start)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
 	if (!len)

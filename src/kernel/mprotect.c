@@ -13,7 +13,6 @@
 
 #include <errno.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 struct cp_walk {
 	struct mmu_gather *tlb;
@@ -118,7 +117,7 @@ long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64
 	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (grows & PROT_GROWSUP))
 		return -EINVAL;
 	prot &= ~(unsigned long)(PROT_GROWSDOWN | PROT_GROWSUP);
-	if (start & (PAGE_SIZE - 1))
+	if (offset_in_page(start))
 		return -EINVAL;
 	if (!len)
 		return 0;

@@ -17,7 +17,6 @@
 
 #include <errno.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 /* Check that [addr, addr + old_len) of vma may become new_len long (Linux:
  * vma_to_resize). 0 or a negative errno. */
@@ -148,7 +147,7 @@ static long mremap_to(struct kernel *k, struct task_struct *t, uint64_t addr, ui
 	struct mm_struct *mm = t->mm;
 	int err;
 
-	if (new_addr & (PAGE_SIZE - 1))
+	if (offset_in_page(new_addr))
 		return -EINVAL;
 	if (new_len > mm->task_size || new_addr > mm->task_size - new_len)
 		return -EINVAL;
@@ -188,7 +187,7 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 		return -EINVAL;
 	if ((flags & MREMAP_DONTUNMAP) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
 		return -EINVAL;
-	if (addr & (PAGE_SIZE - 1))
+	if (offset_in_page(addr))
 		return -EINVAL;
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);

@@ -206,10 +206,10 @@ static int setup_stack(struct kernel *k, struct task_struct *t)
 	uint8_t *page = phys_to_virt(k, pte_pfn(*pte) << PAGE_SHIFT);
 	size_t nlen = strlen(t->comm) + 1;
 	uint64_t name_va = top - 16 - nlen;
-	memcpy(page + (name_va & (PAGE_SIZE - 1)), t->comm, nlen);
+	memcpy(page + offset_in_page(name_va), t->comm, nlen);
 	uint64_t frame[] = { 1, name_va, 0, 0, 6 /* AT_PAGESZ */, PAGE_SIZE, 0 /* AT_NULL */, 0 };
 	uint64_t sp = (name_va - sizeof frame) & ~15ULL;
-	memcpy(page + (sp & (PAGE_SIZE - 1)), frame, sizeof frame);
+	memcpy(page + offset_in_page(sp), frame, sizeof frame);
 	mm->start_stack = sp;
 	mm->arg_start = mm->arg_end = name_va;
 	mm->arg_end += nlen;

@@ -2,6 +2,7 @@
  * fs/proc/base.c for the per-process directories). */
 #include "procfs/internal.h"
 
+#include "common.h"
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 
@@ -22,7 +23,7 @@ static const struct {
 	{ "/sys/kernel/debug/extfrag/unusable_index", debugfs_unusable_index_show },
 	{ "/sys/kernel/debug/extfrag/extfrag_index", debugfs_extfrag_index_show },
 };
-#define NR_VIEWS (sizeof views / sizeof views[0])
+#define NR_VIEWS ARRAY_SIZE(views)
 
 /* System-wide binary files. */
 static const struct {
@@ -32,7 +33,7 @@ static const struct {
 	{ "/proc/kpagecount", kpagecount_read },
 	{ "/proc/kpageflags", kpageflags_read },
 };
-#define NR_BINARY_VIEWS (sizeof binary_views / sizeof binary_views[0])
+#define NR_BINARY_VIEWS ARRAY_SIZE(binary_views)
 
 /* Per-process files: a text view or a binary one. */
 #define PID_DIR "/proc/<pid>/"
@@ -48,7 +49,7 @@ static const struct {
 	{ PID_DIR "statm", proc_pid_statm_show, NULL },
 	{ PID_DIR "status", proc_pid_status_show, NULL },
 };
-#define NR_PID_VIEWS (sizeof pid_views / sizeof pid_views[0])
+#define NR_PID_VIEWS ARRAY_SIZE(pid_views)
 
 /* See procfs.h. */
 const char *procfs_path_at(size_t i)

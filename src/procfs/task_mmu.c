@@ -12,6 +12,7 @@
  */
 #include "procfs/internal.h"
 
+#include "common.h"
 #include "hw/cpu.h"
 #include "hw/machine.h"
 #include "kernel/fs.h"
@@ -243,7 +244,7 @@ static void show_smap_stats(struct seq_buf *m, const struct mem_size_stats *mss,
 		{ "SwapPss:", mss->swap_pss >> PSS_SHIFT, false },
 		{ "Locked:", mss->pss_locked >> PSS_SHIFT, false },
 	};
-	for (size_t i = 0; i < sizeof line / sizeof line[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(line); i++)
 		if (rollup || !line[i].rollup_only)
 			show_kb(m, line[i].label, line[i].bytes);
 }
@@ -454,7 +455,7 @@ void task_mem(struct seq_buf *m, const struct mm_struct *mm)
 	uint64_t shmem = get_mm_counter(mm, MM_SHMEMPAGES), rss = anon + file + shmem;
 	uint64_t hiwater_vm = mm->total_vm > mm->hiwater_vm ? mm->total_vm : mm->hiwater_vm;
 	uint64_t hiwater_rss = rss > mm->hiwater_rss ? rss : mm->hiwater_rss;
-	uint64_t text = ((mm->end_code + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (mm->start_code & ~(PAGE_SIZE - 1));
+	uint64_t text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
 	if (text > mm->exec_vm << PAGE_SHIFT)
 		text = mm->exec_vm << PAGE_SHIFT;
 	uint64_t lib = (mm->exec_vm << PAGE_SHIFT) - text;
@@ -467,7 +468,7 @@ void task_mem(struct seq_buf *m, const struct mm_struct *mm)
 		{ "VmPTE", (uint64_t)mm->pgtables_bytes >> 10 },
 		{ "VmSwap", get_mm_counter(mm, MM_SWAPENTS) << 2 }, { "HugetlbPages", 0 },
 	};
-	for (size_t i = 0; i < sizeof line / sizeof line[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(line); i++)
 		seq_printf(m, "%s:\t%8llu kB\n", line[i].label, (unsigned long long)line[i].kb);
 }
 
@@ -476,7 +477,7 @@ uint64_t task_statm(const struct mm_struct *mm, uint64_t *shared, uint64_t *text
 		    uint64_t *resident)
 {
 	*shared = get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_SHMEMPAGES);
-	*text = (((mm->end_code + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (mm->start_code & ~(PAGE_SIZE - 1))) >>
+	*text = (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >>
 		PAGE_SHIFT;
 	*data = mm->data_vm + mm->stack_vm;
 	*resident = *shared + get_mm_counter(mm, MM_ANONPAGES);

@@ -2,6 +2,7 @@
  * fault counts measured on a real kernel (REFERENCE.md). */
 #include "proc_helpers.h"
 
+#include "common.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
 #include "kernel/slab.h"
@@ -210,7 +211,7 @@ Test(fault, the_steps_of_a_fault_are_narrated_in_order)
 	const char *order[] = { "exc_page_fault", "lock_mm_and_find_vma", "access_error",
 				"__pte_alloc", "handle_mm_fault", "do_anonymous_page" };
 	int last = -1;
-	for (unsigned i = 0; i < sizeof order / sizeof order[0]; i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(order); i++) {
 		int at = step_index(&s, order[i]);
 		cr_assert_gt(at, last, "%s comes after the step before it (at %d, previous %d)", order[i], at, last);
 		last = at;

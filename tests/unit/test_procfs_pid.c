@@ -16,6 +16,7 @@
  */
 #include "proc_helpers.h"
 
+#include "common.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
@@ -540,7 +541,7 @@ Test(procfs_pid, smaps_rollup_sums)
 	cr_assert_str_eq(r, want, "%s", r);
 	char *s = pid_file(c, "smaps");
 	const char *labels[] = { "\nRss:", "\nShared_Dirty:", "\nPrivate_Clean:", "\nAnonymous:" };
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++) {
 		uint64_t sum = 0;
 		for (const char *l = strstr(s, labels[i]); l; l = strstr(l + 1, labels[i]))
 			sum += strtoull(l + strlen(labels[i]), NULL, 10);
@@ -987,7 +988,7 @@ Test(procfs_pid, paths)
 	free(s);
 	const char *bad[] = { "/proc/99/maps", "/proc/01/maps", "/proc/1/nosuch", "/proc/1/maps/",
 			      "/proc/-1/maps", "/proc/1", "/proc/99999999999/maps" };
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		cr_assert_eq(procfs_pread(&t->k, bad[i], 0, &word, 8, NULL), -ENOENT, "%s", bad[i]);
 	snprintf(path, sizeof path, "/proc/%d/task/%d/maps", p->pid, other->pid);
 	cr_assert_eq(procfs_pread(&t->k, path, 0, &word, 8, NULL), -ENOENT, "another process's task");
