@@ -1,7 +1,7 @@
 /*
  * kernel/fork.c — address spaces are born, copied and torn down (Linux:
- * kernel/fork.c dup_mm/dup_mmap, mm/memory.c copy_page_range, mm/mmap.c
- * exit_mmap).
+ * kernel/fork.c dup_mm, mm/mmap.c dup_mmap and exit_mmap; the page tables
+ * are copied by copy_page_range in kernel/memory.c).
  *
  * fork copies the VMAs (but MADV_DONTFORK ones) and, for private VMAs that
  * have anonymous memory, the page tables: each private page becomes shared
@@ -57,59 +57,6 @@ struct mm_struct *mm_alloc(struct kernel *k)
 		return NULL;
 	}
 	return mm;
-}
-
-struct copy_args {
-	struct kernel *k;
-	struct vm_area_struct *src_vma, *dst_vma;
-	int err;
-};
-
-/* Copy one entry into the child (Linux: copy_present_pte): the page gains a
- * mapping and a reference; in a copy-on-write mapping both entries lose
- * write access; the child's entry starts old. */
-static int copy_pte(pte_t *src, uint64_t addr, void *arg)
-{
-	struct copy_args *c = arg;
-	pte_t e = *src;
-
-	if (!e)
-		return 0;
-	struct page *page = pte_present(e) ? vm_normal_page(c->k, e) : NULL;
-	pte_t *dst = pte_walk(c->k, c->dst_vma->vm_mm, addr, true, &c->err);
-	if (!dst)
-		return c->err;
-	uint64_t f = c->src_vma->vm_flags;
-	if ((f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE && pte_write(e)) {
-		*src = pte_wrprotect(e);
-		e = pte_wrprotect(e);
-	}
-	if (f & VM_SHARED)
-		e = pte_mkclean(e);
-	if (page) {
-		get_page(page);
-		page_dup_rmap(page);
-		c->dst_vma->vm_mm->rss_stat[PageAnon(page) ? MM_ANONPAGES
-					    : page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
-	}
-	*dst = pte_mkold(e);
-	return 0;
-}
-
-/* Does the child need the parent's page tables for this VMA? (Linux:
- * vma_needs_copy: only where a fault could not fill them: anonymous pages.) */
-static bool vma_needs_copy(const struct vm_area_struct *vma)
-{
-	return vma->anon_vma || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
-}
-
-/* Copy one VMA's page tables into the child (Linux: copy_page_range). */
-static int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src)
-{
-	struct copy_args c = { k, src, dst, 0 };
-	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
-		return 0;
-	return walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_pte, &c);
 }
 
 /* The child's copy of one parent VMA, linked into mm (Linux: the loop body

@@ -1,6 +1,7 @@
 /*
- * kernel/memory.c — the generic page-fault handler (Linux: mm/memory.c,
- * handle_mm_fault and the do_*_page family). See memory.h.
+ * kernel/memory.c — the generic page-fault handler, and the operations on
+ * ranges of page tables: unmapping (zap) and fork's copy (Linux:
+ * mm/memory.c). See memory.h.
  */
 #include "kernel/memory.h"
 
@@ -349,4 +350,127 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	if (ret & VM_FAULT_MAJOR)
 		k->vm_events[PGMAJFAULT]++;
 	return ret;
+}
+
+/* ---- unmapping ------------------------------------------------------------- */
+
+struct zap_args {
+	struct mmu_gather *tlb;
+	struct vm_area_struct *vma;
+};
+
+/* Clear one entry and drop the page's mapping (Linux: zap_pte_range). */
+static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct zap_args *z = arg;
+	struct kernel *k = z->tlb->k;
+	pte_t entry = *pte;
+
+	if (!entry)
+		return 0;
+	*pte = 0;
+	if (addr < z->tlb->start)
+		z->tlb->start = addr;
+	if (addr + PAGE_SIZE > z->tlb->end)
+		z->tlb->end = addr + PAGE_SIZE;
+	struct page *page = pte_present(entry) ? vm_normal_page(k, entry) : NULL;
+	if (!page)
+		return 0;
+	struct mm_struct *mm = z->vma->vm_mm;
+	if (!PageAnon(page) && (entry & _PAGE_DIRTY))
+		page_set(page, PG_dirty);     /* the MMU wrote it: the file's page is dirty */
+	mm->rss_stat[mm_counter(page)]--;
+	if (z->vma->vm_flags & VM_LOCKED)
+		munlock_page(k, page);
+	page_remove_rmap(k, page);
+	tlb_remove_page(z->tlb, page);
+	return 0;
+}
+
+/* See memory.h. */
+void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
+		      uint64_t end)
+{
+	struct zap_args z = { tlb, vma };
+	trace_kernel(tlb->k, tlb->k->this_cpu, "unmap_page_range", "clear the PTEs of [%#llx, %#llx)",
+		     (unsigned long long)start, (unsigned long long)end);
+	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);
+}
+
+/* See memory.h. */
+void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm_area_struct *end_vma,
+		   uint64_t floor, uint64_t ceiling)
+{
+	while (vma != end_vma) {
+		struct vm_area_struct *next = vma->vm_next;
+		unlink_anon_vmas(tlb->k, vma);
+		free_pgd_range(tlb->k, tlb->mm, vma->vm_start, vma->vm_end, floor,
+			       next != end_vma ? next->vm_start : ceiling);
+		tlb->freed_tables = true;
+		vma = next;
+	}
+}
+
+/* See memory.h. */
+void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	struct mmu_gather tlb;
+	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
+	update_hiwater_rss(vma->vm_mm);
+	unmap_page_range(&tlb, vma, start, end);
+	tlb_finish_mmu(&tlb);
+}
+
+/* ---- fork: copying page tables ---------------------------------------------- */
+
+struct copy_args {
+	struct kernel *k;
+	struct vm_area_struct *src_vma, *dst_vma;
+	int err;
+};
+
+/* Copy one entry into the child (Linux: copy_present_pte): the page gains a
+ * mapping and a reference; in a copy-on-write mapping both entries lose
+ * write access; the child's entry starts old. */
+static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
+{
+	struct copy_args *c = arg;
+	pte_t e = *src;
+
+	if (!e)
+		return 0;
+	struct page *page = pte_present(e) ? vm_normal_page(c->k, e) : NULL;
+	pte_t *dst = pte_walk(c->k, c->dst_vma->vm_mm, addr, true, &c->err);
+	if (!dst)
+		return c->err;
+	uint64_t f = c->src_vma->vm_flags;
+	if ((f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE && pte_write(e)) {
+		*src = pte_wrprotect(e);
+		e = pte_wrprotect(e);
+	}
+	if (f & VM_SHARED)
+		e = pte_mkclean(e);
+	if (page) {
+		get_page(page);
+		page_dup_rmap(page);
+		c->dst_vma->vm_mm->rss_stat[mm_counter(page)]++;
+	}
+	*dst = pte_mkold(e);
+	return 0;
+}
+
+/* Does the child need the parent's page tables for this VMA? (Linux:
+ * vma_needs_copy: only where a fault could not fill them: anonymous pages.) */
+static bool vma_needs_copy(const struct vm_area_struct *vma)
+{
+	return vma->anon_vma || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
+}
+
+/* See memory.h. */
+int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct copy_args c = { k, src, dst, 0 };
+	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
+		return 0;
+	return walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
 }

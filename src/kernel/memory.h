@@ -64,7 +64,7 @@ uint64_t zero_pfn(const struct kernel *k);
 void mlock_page(struct kernel *k, struct page *page);
 void munlock_page(struct kernel *k, struct page *page);
 
-/* ---- unmapping (kernel/zap.c) ------------------------------------------------ */
+/* ---- batching frees after a flush (kernel/mmu_gather.c) --------------------- */
 
 /* Pages unmapped but not yet freed: they may be freed only after the TLBs
  * have forgotten them (Linux: struct mmu_gather). */
@@ -78,10 +78,18 @@ struct mmu_gather {
 	uint64_t nr, cap;
 };
 
+/* Start gathering for mm; fullmm when the whole mm is going away (Linux:
+ * tlb_gather_mmu, tlb_gather_mmu_fullmm). */
 void tlb_gather_mmu(struct mmu_gather *tlb, struct kernel *k, struct mm_struct *mm, bool fullmm);
+
+/* Queue page, whose entry was cleared, to be freed after the flush (Linux:
+ * tlb_remove_page). */
+void tlb_remove_page(struct mmu_gather *tlb, struct page *page);
 
 /* Flush the TLBs for what was unmapped, then free the gathered pages. */
 void tlb_finish_mmu(struct mmu_gather *tlb);
+
+/* ---- unmapping and copying ranges (kernel/memory.c) -------------------------- */
 
 /* Clear the entries of [start, end) of vma, dropping the pages' mappings
  * (Linux: unmap_page_range / zap_page_range_single). */
@@ -96,5 +104,10 @@ void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm
 /* Zap [start, end) of one VMA with its own gather and flush. */
 void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
 			   uint64_t end);
+
+/* Copy the page tables of src (the parent's VMA) into dst (the child's) for
+ * fork, where the child could not fault the pages in: VMAs with anonymous
+ * memory (Linux: copy_page_range). 0 or -ENOMEM. */
+int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src);
 
 #endif
