@@ -24,7 +24,7 @@ static int fatal(mmsim_machine *m, struct task_struct *t, struct mmsim_fault *fa
 			 (unsigned long long)si.si_addr);
 	api_fail(m, -EFAULT, "pid %d: %s (%s) at %#llx", t->pid, mmsim_signal_name(si.si_signo),
 		 mmsim_sigcode_name(si.si_signo, si.si_code), (unsigned long long)si.si_addr);
-	task_exit_group(&m->kernel, t, si.si_signo);
+	do_group_exit(&m->kernel, t, si.si_signo);
 	return -EFAULT;
 }
 

@@ -78,7 +78,7 @@ int mmsim_fork(mmsim_machine *m, int pid, int core)
 	if ((err = check_core(m, core)))
 		return err;
 	api_narrate_call(m, "pid %d: fork() to CPU %d", pid, core);
-	struct task_struct *c = task_fork(&m->kernel, t, core, &err);
+	struct task_struct *c = copy_process(&m->kernel, t, core, &err);
 	if (!c)
 		return api_fail(m, err, "fork: %s", mmsim_strerror(err));
 	return c->pid;
@@ -93,7 +93,7 @@ int mmsim_exit(mmsim_machine *m, int pid, int code)
 	if (!t)
 		return -ESRCH;
 	api_narrate_call(m, "pid %d: exit_group(%d)", pid, code);
-	task_exit_group(&m->kernel, t, code);
+	do_group_exit(&m->kernel, t, code);
 	return 0;
 }
 
@@ -194,7 +194,7 @@ int64_t mmsim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, u
 		return -ESRCH;
 	api_narrate_syscall(m, t, "mprotect(%#llx, %llu, %s)", (unsigned long long)addr,
 			    (unsigned long long)len, api_flags_text(m, "prot", prot, 0));
-	return syscall_result(m, "mprotect", do_mprotect(&m->kernel, t, addr, len, prot));
+	return syscall_result(m, "mprotect", do_mprotect_pkey(&m->kernel, t, addr, len, prot));
 }
 
 /* See mmsim.h. */
@@ -222,7 +222,7 @@ int64_t mmsim_brk(mmsim_machine *m, int pid, uint64_t addr)
 	if (!t)
 		return -ESRCH;
 	api_narrate_syscall(m, t, "brk(%#llx)", (unsigned long long)addr);
-	int64_t r = do_brk(&m->kernel, t, addr);
+	int64_t r = sys_brk(&m->kernel, t, addr);
 	api_narrate_result(m, r);
 	return r;
 }
@@ -268,7 +268,7 @@ int64_t mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 	if (!t)
 		return -ESRCH;
 	api_narrate_syscall(m, t, "munlock(%#llx, %llu)", (unsigned long long)addr, (unsigned long long)len);
-	return syscall_result(m, "munlock", do_munlock(&m->kernel, t, addr, len));
+	return syscall_result(m, "munlock", sys_munlock(&m->kernel, t, addr, len));
 }
 
 /* See mmsim.h. */
@@ -280,7 +280,7 @@ int64_t mmsim_mlockall(mmsim_machine *m, int pid, int flags)
 	if (!t)
 		return -ESRCH;
 	api_narrate_syscall(m, t, "mlockall(%s)", api_flags_text(m, "mcl", (unsigned long)flags, 0));
-	return syscall_result(m, "mlockall", do_mlockall(&m->kernel, t, flags));
+	return syscall_result(m, "mlockall", sys_mlockall(&m->kernel, t, flags));
 }
 
 /* See mmsim.h. */
@@ -292,7 +292,7 @@ int64_t mmsim_munlockall(mmsim_machine *m, int pid)
 	if (!t)
 		return -ESRCH;
 	api_narrate_syscall(m, t, "munlockall()");
-	return syscall_result(m, "munlockall", do_munlockall(&m->kernel, t));
+	return syscall_result(m, "munlockall", sys_munlockall(&m->kernel, t));
 }
 
 /* See mmsim.h. */

@@ -23,7 +23,7 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 /* GUP's FOLL_TOUCH: the page was used (Linux: folio_mark_accessed without
  * MGLRU): referenced the first time; the next time active instead, unless
  * it is unevictable. */
-static void mark_page_accessed(struct page *page)
+static void folio_mark_accessed(struct page *page)
 {
 	if (!page_test(page, PG_referenced)) {
 		page_set(page, PG_referenced);
@@ -40,12 +40,12 @@ static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
 	pte_t *pte = pte_walk(k, mm, addr, false, &err);
 	struct page *page = pte && (*pte & _PAGE_PRESENT) ? vm_normal_page(k, *pte) : NULL;
 	if (page)
-		mark_page_accessed(page);
+		folio_mark_accessed(page);
 }
 
 /* Fault in [start, end) of one VMA, touching each page (Linux:
  * populate_vma_page_range, whose GUP follows every page with FOLL_TOUCH). */
-static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+static int populate_vma_page_range(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
 			uint64_t start, uint64_t end, enum populate_mode mode)
 {
 	bool write = mode == POPULATE_WRITE ||
@@ -83,7 +83,7 @@ int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint
 			addr = vma->vm_start;
 		uint64_t stop = end < vma->vm_end ? end : vma->vm_end;
 		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
-			int err = populate_vma(k, t, vma, addr, stop, mode);
+			int err = populate_vma_page_range(k, t, vma, addr, stop, mode);
 			if (err)
 				return err;
 		}

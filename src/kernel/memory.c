@@ -77,9 +77,9 @@ static void map_new_anon_page(struct vm_fault *vmf, struct page *page)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	vma->vm_mm->rss_stat[MM_ANONPAGES]++;
-	page_add_new_anon_rmap(vmf->k, page, vma, vmf->address);
+	folio_add_new_anon_rmap(vmf->k, page, vma, vmf->address);
 	if (vma->vm_flags & VM_LOCKED)
-		mlock_page(vmf->k, page);
+		mlock_folio(vmf->k, page);
 	set_pte(vmf, entry);
 }
 
@@ -127,10 +127,10 @@ static vm_fault_t do_file_page(struct vm_fault *vmf, bool write)
 	trace_kernel(k, vmf->cpu, write ? "do_shared_fault" : "do_read_fault",
 		     "page %llu of %s: pfn %#llx from the page cache", (unsigned long long)vmf->pgoff,
 		     vma->vm_file->path, (unsigned long long)page_to_pfn(k, page));
-	page_add_file_rmap(k, page);
+	folio_add_file_rmap_pte(k, page);
 	vma->vm_mm->rss_stat[mm_counter(page)]++;
 	if (vma->vm_flags & VM_LOCKED)
-		mlock_page(k, page);
+		mlock_folio(k, page);
 	set_pte(vmf, entry);
 	return 0;
 }
@@ -145,10 +145,10 @@ static void map_cached_page(struct vm_fault *vmf, pte_t *pte, uint64_t address, 
 	struct kernel *k = vmf->k;
 	struct vm_area_struct *vma = vmf->vma;
 	get_page(page);
-	page_add_file_rmap(k, page);
+	folio_add_file_rmap_pte(k, page);
 	vma->vm_mm->rss_stat[mm_counter(page)]++;
 	if (vma->vm_flags & VM_LOCKED)
-		mlock_page(k, page);
+		mlock_folio(k, page);
 	trace_kernel(k, vmf->cpu, "filemap_map_pages", "page %llu of %s at %#llx: pfn %#llx, already cached",
 		     (unsigned long long)(vmf->pgoff + ((address - vmf->address) >> PAGE_SHIFT)),
 		     vma->vm_file->path, (unsigned long long)address, (unsigned long long)page_to_pfn(k, page));
@@ -204,7 +204,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		     (unsigned long long)page_to_pfn(k, page));
 	if (old) {
 		vma->vm_mm->rss_stat[mm_counter(old)]--;
-		page_remove_rmap(k, old);
+		folio_remove_rmap_pte(k, old);
 	}
 	*vmf->pte = 0;                               /* ptep_clear_flush */
 	flush_tlb_page(k, vma, vmf->address);
@@ -381,8 +381,8 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 		page_set(page, PG_dirty);     /* the MMU wrote it: the file's page is dirty */
 	mm->rss_stat[mm_counter(page)]--;
 	if (z->vma->vm_flags & VM_LOCKED)
-		munlock_page(k, page);
-	page_remove_rmap(k, page);
+		munlock_folio(k, page);
+	folio_remove_rmap_pte(k, page);
 	tlb_remove_page(z->tlb, page);
 	return 0;
 }
@@ -452,7 +452,10 @@ static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 		e = pte_mkclean(e);
 	if (page) {
 		get_page(page);
-		page_dup_rmap(page);
+		if (PageAnon(page))
+			folio_try_dup_anon_rmap_pte(page);
+		else
+			folio_dup_file_rmap_pte(page);
 		c->dst_vma->vm_mm->rss_stat[mm_counter(page)]++;
 	}
 	*dst = pte_mkold(e);

@@ -61,8 +61,8 @@ uint64_t zero_pfn(const struct kernel *k);
 
 /* Mark a page locked in memory (PG_mlocked, Mlocked, Unevictable), or not
  * (kernel/mlock.c). */
-void mlock_page(struct kernel *k, struct page *page);
-void munlock_page(struct kernel *k, struct page *page);
+void mlock_folio(struct kernel *k, struct page *page);
+void munlock_folio(struct kernel *k, struct page *page);
 
 /* ---- batching frees after a flush (kernel/mmu_gather.c) --------------------- */
 

@@ -15,7 +15,7 @@
 
 
 /* See memory.h. */
-void mlock_page(struct kernel *k, struct page *page)
+void mlock_folio(struct kernel *k, struct page *page)
 {
 	if (page_test(page, PG_mlocked))
 		return;
@@ -27,7 +27,7 @@ void mlock_page(struct kernel *k, struct page *page)
 }
 
 /* See memory.h. */
-void munlock_page(struct kernel *k, struct page *page)
+void munlock_folio(struct kernel *k, struct page *page)
 {
 	if (!page_test(page, PG_mlocked))
 		return;
@@ -50,9 +50,9 @@ static int mlock_pte(pte_t *pte, uint64_t addr, void *arg)
 	(void)addr;
 	if (page) {
 		if (w->lock)
-			mlock_page(w->k, page);
+			mlock_folio(w->k, page);
 		else
-			munlock_page(w->k, page);
+			munlock_folio(w->k, page);
 	}
 	return 0;
 }
@@ -112,7 +112,7 @@ static int apply_vma_lock_flags(struct kernel *k, struct mm_struct *mm, uint64_t
 }
 
 /* Pages of [start, start + len) already counted in locked_vm. */
-static uint64_t count_mlocked(struct mm_struct *mm, uint64_t start, uint64_t len)
+static uint64_t count_mm_mlocked_page_nr(struct mm_struct *mm, uint64_t start, uint64_t len)
 {
 	uint64_t end = start + len, n = 0;
 	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
@@ -138,7 +138,7 @@ long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t 
 	start &= PAGE_MASK;
 	uint64_t locked = (len >> PAGE_SHIFT) + mm->locked_vm;
 	if (locked > limit && !t->cap_ipc_lock)
-		locked -= count_mlocked(mm, start, len);
+		locked -= count_mm_mlocked_page_nr(mm, start, len);
 	if (locked > limit && !t->cap_ipc_lock)
 		return -ENOMEM;
 	int err = apply_vma_lock_flags(k, mm, start, len,
@@ -150,7 +150,7 @@ long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t 
 }
 
 /* See mman.h. */
-long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
+long sys_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
 	len = PAGE_ALIGN(len + offset_in_page(start));
 	start &= PAGE_MASK;
@@ -180,7 +180,7 @@ static int apply_mlockall_flags(struct kernel *k, struct mm_struct *mm, int flag
 }
 
 /* See mman.h. */
-long do_mlockall(struct kernel *k, struct task_struct *t, int flags)
+long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 {
 	struct mm_struct *mm = t->mm;
 	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
@@ -196,7 +196,7 @@ long do_mlockall(struct kernel *k, struct task_struct *t, int flags)
 }
 
 /* See mman.h. */
-long do_munlockall(struct kernel *k, struct task_struct *t)
+long sys_munlockall(struct kernel *k, struct task_struct *t)
 {
 	return apply_mlockall_flags(k, t->mm, 0);
 }

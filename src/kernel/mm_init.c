@@ -192,7 +192,7 @@ static void free_range_to_buddy(struct kernel *k, struct zone *z, uint64_t s, ui
 }
 
 /* Free every managed frame of every zone (Linux: memblock_free_all). */
-static void free_all_memory(struct kernel *k)
+static void memblock_free_all(struct kernel *k)
 {
 	struct pglist_data *pgdat = k->node_data[0];
 
@@ -281,7 +281,7 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 	setup_memory_map(k);
 	if ((err = init_node(k)))
 		goto fail;
-	free_all_memory(k);
+	memblock_free_all(k);
 	if (!k->sysctl.min_free_kbytes)
 		k->sysctl.min_free_kbytes = calculate_min_free_kbytes(k);
 	setup_per_zone_wmarks(k);
@@ -300,7 +300,7 @@ fail:
 void kernel_destroy(struct kernel *k)
 {
 	while (k->tasks && k->mm_caches.task_struct)
-		task_exit_group(k, k->tasks, 0);
+		do_group_exit(k, k->tasks, 0);
 	free(k->tlbstate);
 	free(k->curr);
 	k->tlbstate = NULL;

@@ -94,8 +94,8 @@ uint64_t vm_start_gap(const struct vm_area_struct *vma);
 long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
 	     unsigned long flags, int fd, uint64_t off);
 long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
-long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
-long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot);
+long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
+long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot);
 long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
 	       uint64_t new_len, unsigned long flags, uint64_t new_addr);
 long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, int behavior);
@@ -113,9 +113,9 @@ long prctl_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t s
 			     const char *name);
 
 long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned flags);
-long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
-long do_mlockall(struct kernel *k, struct task_struct *t, int flags);
-long do_munlockall(struct kernel *k, struct task_struct *t);
+long sys_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
+long sys_mlockall(struct kernel *k, struct task_struct *t, int flags);
+long sys_munlockall(struct kernel *k, struct task_struct *t);
 
 
 /* How populate_range faults pages in. */
@@ -133,11 +133,11 @@ int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint
 
 /* Remove every VMA overlapping [start, end), splitting at the ends (Linux:
  * do_vmi_munmap). 0, -ENOMEM (vm.max_map_count when a hole is punched). */
-int munmap_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end);
+int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end);
 
 /* A free place for len bytes near hint (0: anywhere), as mmap would choose
  * (for mremap's moves). The address or a negative errno. */
-long do_find_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared);
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared);
 
 /* Account npages of a mapping with flags in mm's counters (Linux:
  * vm_stat_account). */

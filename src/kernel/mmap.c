@@ -151,7 +151,7 @@ static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, u
  * below mmap_base (the whole space for a hint above 47 bits), else
  * bottom-up; MAP_32BIT searches the second gigabyte. -ENOMEM when nothing
  * fits. */
-static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t addr,
+static int64_t arch_get_unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t addr,
 				      uint64_t len, unsigned long flags)
 {
 	uint64_t high = mm->mmap_base, a;
@@ -181,7 +181,7 @@ static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, ui
 /* Where a new mapping goes (Linux: __get_unmapped_area): MAP_FIXED's
  * address, or a free area, 2 MiB-aligned for private anonymous lengths that
  * are multiples of 2 MiB; checked against TASK_SIZE and vm.mmap_min_addr. */
-static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr,
+static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr,
 				 uint64_t len, unsigned long flags, bool anon_private)
 {
 	struct mm_struct *mm = t->mm;
@@ -193,15 +193,15 @@ static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64
 		a = (int64_t)addr;
 	} else if (anon_private && !addr && !(len & (PMD_SIZE - 1))) {
 		/* thp_get_unmapped_area: pad, then keep an aligned top */
-		a = arch_get_unmapped_area(k, mm, 0, len + PMD_SIZE, flags);
+		a = arch_get_unmapped_area_topdown(k, mm, 0, len + PMD_SIZE, flags);
 		if (a >= 0) {
 			uint64_t off_sub = (0 - (uint64_t)a) & (PMD_SIZE - 1);
 			a = off_sub ? a + (int64_t)off_sub : a + (int64_t)PMD_SIZE;
 		} else {
-			a = arch_get_unmapped_area(k, mm, 0, len, flags);
+			a = arch_get_unmapped_area_topdown(k, mm, 0, len, flags);
 		}
 	} else {
-		a = arch_get_unmapped_area(k, mm, addr, len, flags);
+		a = arch_get_unmapped_area_topdown(k, mm, addr, len, flags);
 	}
 	if (a < 0)
 		return a;
@@ -217,7 +217,7 @@ static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64
 /* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
  * __vm_enough_memory): 0 heuristic refuses only what exceeds all RAM,
  * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
-static int vm_enough_memory(struct kernel *k, uint64_t pages)
+static int __vm_enough_memory(struct kernel *k, uint64_t pages)
 {
 	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
 		return -ENOMEM;
@@ -237,11 +237,11 @@ static long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, 
 	struct mm_struct *mm = t->mm;
 	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
 
-	if (munmap_range(k, mm, addr, addr + len))
+	if (do_vmi_align_munmap(k, mm, addr, addr + len))
 		return -ENOMEM;
 	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
 	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
-		if (vm_enough_memory(k, pages))
+		if (__vm_enough_memory(k, pages))
 			return -ENOMEM;
 		charged = pages;
 		if (!shared_anon)
@@ -334,7 +334,7 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 	if (mm->map_count > k->sysctl.max_map_count)
 		return -ENOMEM;
 	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
-	int64_t a = get_unmapped_area(k, t, addr, len, flags, !shared);
+	int64_t a = __get_unmapped_area(k, t, addr, len, flags, !shared);
 	if (a < 0)
 		return (long)a;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, (uint64_t)a, (uint64_t)a + len))
@@ -356,7 +356,7 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 
 /* Detach the VMAs of [start, end) (split at both ends) into a list linked
  * by vm_next. Returns its head, NULL with *err set on failure. */
-static struct vm_area_struct *detach_range(struct kernel *k, struct mm_struct *mm, uint64_t start,
+static struct vm_area_struct *vms_gather_munmap_vmas(struct kernel *k, struct mm_struct *mm, uint64_t start,
 					   uint64_t end, int *err)
 {
 	struct vm_area_struct *vma = find_vma_intersection(mm, start, end), *head = NULL, **tail = &head;
@@ -400,10 +400,10 @@ static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_st
 }
 
 /* See mman.h. */
-int munmap_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
+int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
 	int err;
-	struct vm_area_struct *list = detach_range(k, mm, start, end, &err), *prev, *next;
+	struct vm_area_struct *list = vms_gather_munmap_vmas(k, mm, start, end, &err), *prev, *next;
 	struct mmu_gather tlb;
 
 	if (!list)
@@ -433,7 +433,7 @@ long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -EINVAL;
-	return munmap_range(k, mm, start, start + len);
+	return do_vmi_align_munmap(k, mm, start, start + len);
 }
 
 /* Extend the heap VMA brkvma (or create one) over [addr, addr + len)
@@ -443,7 +443,7 @@ static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, 
 	struct mm_struct *mm = t->mm;
 	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags, pages = len >> PAGE_SHIFT;
 
-	if (mm->map_count > k->sysctl.max_map_count || vm_enough_memory(k, pages))
+	if (mm->map_count > k->sysctl.max_map_count || __vm_enough_memory(k, pages))
 		return -ENOMEM;
 	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | vm_softdirty(k),
 							 NULL, addr >> PAGE_SHIFT, NULL);
@@ -466,7 +466,7 @@ static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, 
 
 /* See mman.h. Linux's brk returns the new break, or the old one when the
  * request is refused. */
-long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
+long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t min_brk = mm->brk_randomized ? mm->start_brk : mm->end_data;
@@ -479,7 +479,7 @@ long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		return (long)brk;
 	}
 	if (brk <= mm->brk) {                       /* shrinking always works */
-		if (munmap_range(k, mm, newbrk, oldbrk))
+		if (do_vmi_align_munmap(k, mm, newbrk, oldbrk))
 			return (long)mm->brk;
 		mm->brk = brk;
 		return (long)brk;
@@ -496,7 +496,7 @@ long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 }
 
 /* See mman.h. */
-long do_find_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
 {
-	return (long)get_unmapped_area(k, t, hint, len, 0, !shared);
+	return (long)__get_unmapped_area(k, t, hint, len, 0, !shared);
 }

@@ -107,7 +107,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 }
 
 /* See mman.h. */
-long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot)
+long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot)
 {
 	struct mm_struct *mm = t->mm;
 	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);

@@ -20,7 +20,7 @@
 
 /* Check that [addr, addr + old_len) of vma may become new_len long (Linux:
  * vma_to_resize). 0 or a negative errno. */
-static int check_resize(struct task_struct *t, struct vm_area_struct *vma, uint64_t addr,
+static int remap_is_valid(struct task_struct *t, struct vm_area_struct *vma, uint64_t addr,
 			uint64_t old_len, uint64_t new_len)
 {
 	if (old_len > vma->vm_end - addr)
@@ -133,7 +133,7 @@ static long move_vma(struct kernel *k, struct task_struct *t, struct vm_area_str
 			o->vm_flags = vm_flags & ~VM_LOCKED_MASK;
 		return (long)new_addr;
 	}
-	munmap_range(k, mm, old, old + old_len);
+	do_vmi_align_munmap(k, mm, old, old + old_len);
 	mm->hiwater_vm = hiwater_vm;
 	if (vm_flags & VM_LOCKED)
 		mm->locked_vm += new_len >> PAGE_SHIFT;
@@ -153,20 +153,20 @@ static long mremap_to(struct kernel *k, struct task_struct *t, uint64_t addr, ui
 		return -EINVAL;
 	if (addr + old_len > new_addr && new_addr + new_len > addr)
 		return -EINVAL;
-	if ((flags & MREMAP_FIXED) && (err = munmap_range(k, mm, new_addr, new_addr + new_len)))
+	if ((flags & MREMAP_FIXED) && (err = do_vmi_align_munmap(k, mm, new_addr, new_addr + new_len)))
 		return err;
 	if (old_len > new_len) {
-		if ((err = munmap_range(k, mm, addr + new_len, addr + old_len)))
+		if ((err = do_vmi_align_munmap(k, mm, addr + new_len, addr + old_len)))
 			return err;
 		old_len = new_len;
 	}
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 	if (!vma)
 		return -EFAULT;
-	if ((err = check_resize(t, vma, addr, old_len, new_len)))
+	if ((err = remap_is_valid(t, vma, addr, old_len, new_len)))
 		return err;
 	if (!(flags & MREMAP_FIXED)) {
-		long a = do_find_area(k, t, new_addr, new_len, vma->vm_flags & VM_MAYSHARE);
+		long a = get_unmapped_area(k, t, new_addr, new_len, vma->vm_flags & VM_MAYSHARE);
 		if (a < 0)
 			return a;
 		new_addr = (uint64_t)a;
@@ -201,11 +201,11 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return mremap_to(k, t, addr, old_len, new_addr, new_len, flags);
 	if (old_len >= new_len) {
-		if (old_len > new_len && (err = munmap_range(k, mm, addr + new_len, addr + old_len)))
+		if (old_len > new_len && (err = do_vmi_align_munmap(k, mm, addr + new_len, addr + old_len)))
 			return err;
 		return (long)addr;
 	}
-	if ((err = check_resize(t, vma, addr, old_len, new_len)))
+	if ((err = remap_is_valid(t, vma, addr, old_len, new_len)))
 		return err;
 	uint64_t delta = new_len - old_len;
 	if (old_len == vma->vm_end - addr && vma_expandable(mm, vma, delta)) {
@@ -225,7 +225,7 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	long a = do_find_area(k, t, 0, new_len, vma->vm_flags & VM_MAYSHARE);
+	long a = get_unmapped_area(k, t, 0, new_len, vma->vm_flags & VM_MAYSHARE);
 	if (a < 0)
 		return a;
 	return move_vma(k, t, vma, addr, old_len, new_len, (uint64_t)a, flags);

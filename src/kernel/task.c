@@ -262,7 +262,7 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 }
 
 /* See task.h. */
-struct task_struct *task_fork(struct kernel *k, struct task_struct *parent, int cpu, int *err)
+struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, int cpu, int *err)
 {
 	int saved = k->this_cpu;
 	k->this_cpu = parent->cpu;             /* fork runs in the parent, on its core */
@@ -320,7 +320,7 @@ static void forget_original_parent(struct kernel *k, int tgid)
 }
 
 /* See task.h. */
-void task_exit_group(struct kernel *k, struct task_struct *t, int code)
+void do_group_exit(struct kernel *k, struct task_struct *t, int code)
 {
 	int tgid = t->tgid;
 	forget_original_parent(k, tgid);

@@ -14,11 +14,11 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 
 /* fork: a child process of parent on core cpu with a copy-on-write copy of
  * parent's address space. NULL with *err = -ENOMEM. */
-struct task_struct *task_fork(struct kernel *k, struct task_struct *parent, int cpu, int *err);
+struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, int cpu, int *err);
 
 /* End t's whole process with exit code code (Linux: do_group_exit): every
  * thread leaves its core, the mm is torn down, the tasks are freed. */
-void task_exit_group(struct kernel *k, struct task_struct *t, int code);
+void do_group_exit(struct kernel *k, struct task_struct *t, int code);
 
 /* Move t to core cpu and run it there (a context switch). 0 or -EINVAL. */
 int task_set_cpu(struct kernel *k, struct task_struct *t, int cpu);

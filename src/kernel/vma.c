@@ -79,7 +79,7 @@ static void vma_link_file(struct vm_area_struct *vma)
 	f->i_mmap = vma;
 }
 
-static void vma_unlink_file(struct vm_area_struct *vma)
+static void __remove_shared_vm_struct(struct vm_area_struct *vma)
 {
 	struct file *f = vma->vm_file;
 	if (!f)
@@ -129,7 +129,7 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 		vma->vm_next->vm_prev = vma->vm_prev;
 	vma->vm_next = vma->vm_prev = NULL;
 	mm->map_count--;
-	vma_unlink_file(vma);
+	__remove_shared_vm_struct(vma);
 }
 
 /* See mm.h. */
@@ -209,7 +209,7 @@ int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, boo
 }
 
 /* The properties a merged VMA must share (Linux: struct vma_merge_struct). */
-struct vmg {
+struct vma_merge_struct {
 	uint64_t start, end, pgoff, flags;
 	struct file *file;
 	const char *anon_name;
@@ -223,7 +223,7 @@ static bool same_name(const char *a, const char *b)
 }
 
 /* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
-static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vmg *g)
+static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_merge_struct *g)
 {
 	return !((v->vm_flags ^ g->flags) & ~VM_SOFTDIRTY) && v->vm_file == g->file &&
 	       same_name(v->anon_name, g->anon_name) && !v->vm_name;
@@ -231,7 +231,7 @@ static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vmg *g
 
 /* Can the anonymous memory of g's range and of target share an anon_vma?
  * (Linux: is_mergeable_anon_vma) */
-static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct vmg *g)
+static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct vma_merge_struct *g)
 {
 	if (!tgt->anon_vma && g->anon_vma)
 		return !vma_is_fork_child(g->middle);
@@ -240,13 +240,13 @@ static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct
 	return tgt->anon_vma == g->anon_vma;
 }
 
-static bool can_merge_after(const struct vm_area_struct *prev, const struct vmg *g)
+static bool can_vma_merge_after(const struct vm_area_struct *prev, const struct vma_merge_struct *g)
 {
 	return prev && prev->vm_end == g->start && is_mergeable_vma(prev, g) &&
 	       is_mergeable_anon_vma(prev, g) && prev->vm_pgoff + vma_pages(prev) == g->pgoff;
 }
 
-static bool can_merge_before(const struct vm_area_struct *next, const struct vmg *g)
+static bool can_vma_merge_before(const struct vm_area_struct *next, const struct vma_merge_struct *g)
 {
 	return next && next->vm_start == g->end && is_mergeable_vma(next, g) &&
 	       is_mergeable_anon_vma(next, g) &&
@@ -262,7 +262,7 @@ static void remove_merged(struct kernel *k, struct vm_area_struct *vma)
 }
 
 /* Give survivor the anon_vma of the range it absorbs, if it has none. */
-static int adopt_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struct vm_area_struct *src)
+static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struct vm_area_struct *src)
 {
 	if (survivor->anon_vma || !src || !src->anon_vma)
 		return 0;
@@ -275,16 +275,16 @@ static int adopt_anon_vma(struct kernel *k, struct vm_area_struct *survivor, str
 /* Merge g's range with prev and/or next; returns the VMA now covering it,
  * or NULL when no merge applies. */
 static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
-				       struct vm_area_struct *next, struct vmg *g)
+				       struct vm_area_struct *next, struct vma_merge_struct *g)
 {
-	bool left = !(g->flags & VM_SPECIAL) && can_merge_after(prev, g);
-	bool right = !(g->flags & VM_SPECIAL) && can_merge_before(next, g);
+	bool left = !(g->flags & VM_SPECIAL) && can_vma_merge_after(prev, g);
+	bool right = !(g->flags & VM_SPECIAL) && can_vma_merge_before(next, g);
 	struct vm_area_struct *mid = g->middle;
 
 	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
 		right = false;
 	if (left && right) {
-		if (adopt_anon_vma(k, prev, mid) || adopt_anon_vma(k, prev, next))
+		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next))
 			return NULL;
 		uint64_t end = next->vm_end;
 		if (mid)
@@ -294,7 +294,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		return prev;
 	}
 	if (left) {
-		if (adopt_anon_vma(k, prev, mid))
+		if (dup_anon_vma(k, prev, mid))
 			return NULL;
 		if (mid && g->end == mid->vm_end)
 			remove_merged(k, mid);
@@ -306,7 +306,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		return prev;
 	}
 	if (right) {
-		if (adopt_anon_vma(k, next, mid))
+		if (dup_anon_vma(k, next, mid))
 			return NULL;
 		if (mid && g->start == mid->vm_start)
 			remove_merged(k, mid);
@@ -325,7 +325,7 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
 					   uint64_t pgoff, struct anon_vma *anon_vma)
 {
 	struct vm_area_struct *prev, *next = find_vma_prev(mm, start, &prev);
-	struct vmg g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL };
+	struct vma_merge_struct g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL };
 	if (next && next->vm_start < end)
 		return NULL;                    /* the caller unmapped first */
 	return do_merge(k, prev, next, &g);
@@ -335,7 +335,7 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
 struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
 				  uint64_t end, uint64_t new_flags, const char *new_name, int *err)
 {
-	struct vmg g = {
+	struct vma_merge_struct g = {
 		start, end, vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT), new_flags,
 		vma->vm_file, new_name, vma->anon_vma, vma,
 	};

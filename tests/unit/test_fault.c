@@ -93,7 +93,7 @@ Test(fault, write_after_mprotect_readonly_is_segv_accerr)
 	struct task_struct *p = tp_spawn(t, "mprotect", 0);
 	uint64_t a = tp_mmap(t, p, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	cr_assert_eq(tp_write(t, p, a, "x", 1), 0);
-	cr_assert_eq(do_mprotect(&t->k, p, a, 4096, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, 4096, PROT_READ), 0);
 	cr_assert_eq(pte_write(tp_pte(t, p, a)), 0, "the PTE lost write access");
 	char c;
 	cr_assert_eq(tp_read(t, p, a, &c, 1), 0);
@@ -116,14 +116,14 @@ Test(fault, exit_returns_every_frame)
 {
 	struct tk *t = tk_boot(256 * MB, 2);
 	/* a first run caches the program's image file, as Linux keeps its inode */
-	task_exit_group(&t->k, tp_spawn(t, "exit", 1), 0);
+	do_group_exit(&t->k, tp_spawn(t, "exit", 1), 0);
 	shrink_all(t);
 	uint64_t free0 = global_zone_page_state(&t->k, NR_FREE_PAGES);
 	struct task_struct *p = tp_spawn(t, "exit", 1);
 	uint64_t a = tp_mmap(t, p, 8 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	tp_touch(t, p, a, 8 * MB, true);
 	tk_assert_consistent(t);
-	task_exit_group(&t->k, p, 0);
+	do_group_exit(&t->k, p, 0);
 	shrink_all(t);
 	tk_assert_consistent(t);
 	cr_assert_eq(global_zone_page_state(&t->k, NR_FREE_PAGES), free0,
@@ -146,7 +146,7 @@ Test(fault, past_the_end_of_a_shared_object_is_sigbus)
 	cr_assert_eq(p->fatal.si_signo, SIGBUS);
 	cr_assert_eq(p->fatal.si_code, BUS_ADRERR);
 	cr_assert_eq(p->fatal.si_addr, (uint64_t)b + 4096);
-	task_exit_group(&t->k, p, 128 + SIGBUS);
+	do_group_exit(&t->k, p, 128 + SIGBUS);
 	tk_assert_consistent(t);
 	tk_free(t);
 }
@@ -237,7 +237,7 @@ Test(fault, out_of_memory_in_a_fault_kills_the_process)
 	cr_assert_eq(t->k.vm_events[OOM_KILL] - oom0, 1);
 	cr_assert(tk_log_contains(t, "Out of memory: Killed process"));
 	cr_assert_eq(t->k.nr_bug_reports, 0);
-	task_exit_group(&t->k, p, 128 + SIGKILL);
+	do_group_exit(&t->k, p, 128 + SIGKILL);
 	tk_assert_consistent(t);
 	tk_free(t);
 }

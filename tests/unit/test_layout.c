@@ -65,7 +65,7 @@ Test(layout, five_level_goes_above_47_bits_only_when_asked)
 	cr_assert_eq(map_at(t, p, TASK57 - PG, 2 * PG, MAP_FIXED), -ENOMEM);
 	cr_assert_eq(map_at(t, p, TASK57 - PG, PG, MAP_FIXED), (long)(TASK57 - PG));
 	tk_assert_consistent(t);
-	task_exit_group(&t->k, p, 0);
+	do_group_exit(&t->k, p, 0);
 	tk_assert_consistent(t);
 	tk_free(t);
 }

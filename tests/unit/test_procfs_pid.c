@@ -134,7 +134,7 @@ static uint64_t kpage(const char *file, uint64_t pfn)
 static struct task_struct *fork_of(struct task_struct *parent, int cpu)
 {
 	int err;
-	struct task_struct *c = task_fork(&t->k, parent, cpu, &err);
+	struct task_struct *c = copy_process(&t->k, parent, cpu, &err);
 	cr_assert_not_null(c, "fork: %d", err);
 	return c;
 }
@@ -148,7 +148,7 @@ static struct task_struct *fork_of(struct task_struct *parent, int cpu)
  * has the layout the reference machine prints for its kind of mapping. */
 Test(procfs_pid, maps_of_a_process)
 {
-	cr_assert_eq(do_brk(&t->k, p, p->mm->brk + 3 * PG), (long)(p->mm->start_brk + 3 * PG));
+	cr_assert_eq(sys_brk(&t->k, p, p->mm->brk + 3 * PG), (long)(p->mm->start_brk + 3 * PG));
 	map_at(p, AT, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	map_at(p, AT + MB, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
 	map_at(p, AT + 2 * MB, 4 * PG, PROT_READ, MAP_PRIVATE);
@@ -369,7 +369,7 @@ Test(procfs_pid, smaps_after_fork_and_copy_on_write)
 	uint8_t b = 2;
 	tp_write(t, c, AT, &b, 1);
 	assert_smaps(c, AT, host_child_after_write);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	assert_smaps(p, AT, host_parent_after);
 }
 
@@ -626,7 +626,7 @@ Test(procfs_pid, maps_heap_stack_and_columns)
 {
 	uint8_t b = 1;
 	uint64_t brk0 = p->mm->brk;
-	cr_assert_eq(do_brk(&t->k, p, brk0 + 3 * PG + 100), (long)(brk0 + 3 * PG + 100));
+	cr_assert_eq(sys_brk(&t->k, p, brk0 + 3 * PG + 100), (long)(brk0 + 3 * PG + 100));
 	tp_write(t, p, brk0, &b, 1);
 	char *l = maps_line(p, brk0);
 	cr_assert_str_eq(l, "555555559000-55555555d000 rw-p 00000000 00:00 0                          [heap]\n");
@@ -901,12 +901,12 @@ Test(procfs_pid, status_orphans_are_reparented)
 	cr_assert_eq(field(s, "PPid:"), (uint64_t)c->pid);
 	cr_assert_eq(field(s, "NSsid:"), (uint64_t)q->pid, "the oldest ancestor");
 	free(s);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	s = pid_file(g, "status");
 	cr_assert_eq(field(s, "PPid:"), 1);
 	cr_assert_eq(field(s, "NSsid:"), 1);
 	free(s);
-	task_exit_group(&t->k, p, 0);
+	do_group_exit(&t->k, p, 0);
 	s = pid_file(g, "status");
 	cr_assert_eq(field(s, "PPid:"), 1, "adopted by the init outside the machine, as on Linux");
 	cr_assert_eq(field(s, "NSsid:"), (uint64_t)g->pid);
@@ -1065,7 +1065,7 @@ Test(procfs_pid, kpageflags_of_process_pages)
 	cr_assert_eq(kpage(KPAGEFLAGS, pfn), anon);
 	cr_assert_eq(anon, 0x5828ULL);
 	cr_assert_eq(kpage(KPAGECOUNT, pfn), 2);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	cr_assert_eq(kpage(KPAGECOUNT, pfn), 1);
 	cr_assert_eq(kpage(KPAGEFLAGS, pfn), anon);
 	tp_write(t, p, AT, &b, 1);
