@@ -140,7 +140,8 @@ static vm_fault_t do_file_page(struct vm_fault *vmf, bool write)
 
 /* Map one cached page at the empty entry pte for address (Linux:
  * set_pte_range for a page filemap_map_pages found). */
-static void map_cached_page(struct vm_fault *vmf, pte_t *pte, uint64_t address, struct page *page)
+static void map_cached_page(struct vm_fault *vmf, pte_t *pte, uint64_t address, uint64_t index,
+			    struct page *page)
 {
 	struct kernel *k = vmf->k;
 	struct vm_area_struct *vma = vmf->vma;
@@ -150,7 +151,7 @@ static void map_cached_page(struct vm_fault *vmf, pte_t *pte, uint64_t address, 
 	if (vma->vm_flags & VM_LOCKED)
 		mlock_folio(k, page);
 	trace_kernel(k, vmf->cpu, "filemap_map_pages", "page %llu of %s at %#llx: pfn %#llx, already cached",
-		     (unsigned long long)(vmf->pgoff + ((address - vmf->address) >> PAGE_SHIFT)),
+		     (unsigned long long)index,
 		     vma->vm_file->path, (unsigned long long)address, (unsigned long long)page_to_pfn(k, page));
 	*pte = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
 }
@@ -181,7 +182,7 @@ static bool do_fault_around(struct vm_fault *vmf)
 		struct page *page = index < last ? radix_tree_lookup(&f->f_mapping.i_pages, index) : NULL;
 		if (!pte_none(*pte) || !page || !page_test(page, PG_uptodate))
 			continue;
-		map_cached_page(vmf, pte, vmf->address + (i - pte_off) * PAGE_SIZE, page);
+		map_cached_page(vmf, pte, vmf->address + (i - pte_off) * PAGE_SIZE, index, page);
 		mapped |= i == pte_off;
 	}
 	return mapped;

@@ -219,6 +219,53 @@ Test(fault, the_steps_of_a_fault_are_narrated_in_order)
 	tk_free(t);
 }
 
+struct texts {
+	char lines[16][160];
+	int n;
+};
+
+static void record_text(void *ctx, int cpu, const char *func, const char *text)
+{
+	struct texts *s = ctx;
+	(void)cpu;
+	if (s->n < 16)
+		snprintf(s->lines[s->n++], sizeof s->lines[0], "%s: %s", func, text);
+}
+
+/* A read fault in shared memory whose pages are cached maps the cached pages
+ * around it too, and names each by its page number in the object, also the
+ * pages before the faulting one (once printed as 2^52 and more). */
+Test(fault, fault_around_names_each_page_it_maps_by_its_number)
+{
+	struct tk *t = tk_boot(64 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "around", 0);
+	const uint64_t a = 0x10000000;   /* the first entry of a 16-entry window */
+	char c;
+	cr_assert_eq(do_mmap(&t->k, p, a, 4 * 4096, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)a);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(tp_write(t, p, a + (uint64_t)i * 4096, "x", 1), 0);
+	cr_assert_eq(do_madvise(&t->k, p, a, 4 * 4096, MADV_DONTNEED), 0);
+	struct texts s = { .n = 0 };
+	t->k.trace_fn = record_text;
+	t->k.trace_ctx = &s;
+	cr_assert_eq(tp_read(t, p, a + 3 * 4096, &c, 1), 0);
+	t->k.trace_fn = NULL;
+	int seen = 0;
+	for (int i = 0; i < s.n; i++) {
+		char want[96];
+		snprintf(want, sizeof want, "filemap_map_pages: page %d of /dev/zero (deleted) at %#llx:",
+			 seen, (unsigned long long)(a + (uint64_t)seen * 4096));
+		if (!strncmp(s.lines[i], "filemap_map_pages:", 18)) {
+			cr_assert(!strncmp(s.lines[i], want, strlen(want)), "got \"%s\", want \"%s\"",
+				  s.lines[i], want);
+			seen++;
+		}
+	}
+	cr_assert_eq(seen, 4, "the four cached pages are mapped around the fault");
+	tk_free(t);
+}
+
 /* No frame for a fault: the OOM killer's message and SIGKILL, not a BUG. */
 Test(fault, out_of_memory_in_a_fault_kills_the_process)
 {
