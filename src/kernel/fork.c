@@ -1,7 +1,8 @@
 /*
- * kernel/fork.c — address spaces are born, copied and torn down (Linux:
- * kernel/fork.c dup_mm, mm/mmap.c dup_mmap and exit_mmap; the page tables
- * are copied by copy_page_range in kernel/memory.c).
+ * kernel/fork.c — address spaces are born, copied and dropped (Linux:
+ * kernel/fork.c: mm_alloc, dup_mm, mmput). The VMAs are copied by dup_mmap
+ * and torn down by exit_mmap (kernel/mmap.c, as in Linux's mm/mmap.c), the
+ * page tables copied by copy_page_range (kernel/memory.c).
  *
  * fork copies the VMAs (but MADV_DONTFORK ones) and, for private VMAs that
  * have anonymous memory, the page tables: each private page becomes shared
@@ -13,14 +14,11 @@
 
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
-#include "kernel/memory.h"
-#include "kernel/mman.h"
 #include "kernel/mm.h"
-#include "kernel/rmap.h"
+#include "kernel/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/slab.h"
 #include "kernel/tlbflush.h"
-#include "kernel/trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -59,32 +57,6 @@ struct mm_struct *mm_alloc(struct kernel *k)
 	return mm;
 }
 
-/* The child's copy of one parent VMA, linked into mm (Linux: the loop body
- * of dup_mmap). */
-static int dup_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *mpnt)
-{
-	if ((mpnt->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + vma_pages(mpnt) >
-		    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
-		return -ENOMEM;
-	struct vm_area_struct *tmp = vm_area_dup(k, mpnt);
-	if (!tmp)
-		return -ENOMEM;
-	if (mpnt->vm_flags & VM_ACCOUNT)
-		k->vm_committed_as += vma_pages(mpnt);
-	tmp->vm_flags &= ~VM_LOCKED_MASK;
-	if (mpnt->vm_flags & VM_WIPEONFORK) {
-		tmp->anon_vma = NULL;           /* Linux: a fresh anon_vma at first fault */
-	} else if (anon_vma_fork(k, tmp, mpnt)) {
-		if (mpnt->vm_flags & VM_ACCOUNT)
-			k->vm_committed_as -= vma_pages(mpnt);
-		vm_area_free(k, tmp);
-		return -ENOMEM;
-	}
-	vma_link(mm, tmp);
-	return copy_page_range(k, tmp, mpnt);
-}
-
 /* See fork.h. */
 struct mm_struct *dup_mm(struct kernel *k, struct mm_struct *oldmm)
 {
@@ -105,46 +77,26 @@ struct mm_struct *dup_mm(struct kernel *k, struct mm_struct *oldmm)
 	mm->def_flags &= ~VM_LOCKED_MASK;    /* memory locks are not inherited */
 	memset(mm->cpu_bitmap, 0, sizeof mm->cpu_bitmap);
 	memset(mm->rss_stat, 0, sizeof mm->rss_stat);
-	for (struct vm_area_struct *v = oldmm->mmap; v; v = v->vm_next) {
-		if (v->vm_flags & VM_DONTCOPY) {
-			vm_stat_account(mm, v->vm_flags, -(int64_t)vma_pages(v));
-			continue;
-		}
-		if (dup_vma(k, mm, v)) {
-			mmput(k, mm);
-			flush_tlb_mm(k, oldmm);
-			return NULL;
-		}
+	if (dup_mmap(k, mm, oldmm)) {
+		mmput(k, mm);
+		flush_tlb_mm(k, oldmm);        /* the PTEs copied so far lost write access */
+		return NULL;
 	}
-	flush_tlb_mm(k, oldmm);            /* the parent's PTEs lost write access */
 	mm->hiwater_rss = get_mm_rss(mm);  /* the child's marks start here (Linux: dup_mm) */
 	mm->hiwater_vm = mm->total_vm;
 	return mm;
 }
 
-/* See fork.h. Unmap everything, free the page tables and VMAs (Linux:
- * exit_mmap), then the root table and the mm. */
+/* See fork.h. Every core drops mm, exit_mmap tears the mappings down, then
+ * the root table and the mm go (Linux: mmput, __mmput, mmdrop). */
 void mmput(struct kernel *k, struct mm_struct *mm)
 {
-	struct mmu_gather tlb;
-
 	if (--mm->mm_users > 0)
 		return;
 	for (int cpu = 0; cpu < k->nr_cpus; cpu++)
 		if (k->tlbstate[cpu].loaded_mm == mm)
 			leave_mm(k, cpu);
-	tlb_gather_mmu(&tlb, k, mm, true);
-	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
-	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
-	tlb_finish_mmu(&tlb);
-	while (mm->mmap) {
-		struct vm_area_struct *v = mm->mmap;
-		vma_unlink(mm, v);
-		if (v->vm_flags & VM_ACCOUNT)
-			k->vm_committed_as -= vma_pages(v);
-		vm_area_free(k, v);
-	}
+	exit_mmap(k, mm);
 	pgd_free(k, mm);
 	if (mm->pgtables_bytes)
 		kernel_bug(k, "mmput: %lld bytes of page tables left over", (long long)mm->pgtables_bytes);

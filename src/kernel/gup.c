@@ -1,6 +1,7 @@
 /*
  * kernel/gup.c — faulting pages in on behalf of a task, as get_user_pages
- * does for MAP_POPULATE, mlock and MADV_POPULATE_* (Linux: mm/gup.c).
+ * does for MAP_POPULATE, mlock and MADV_POPULATE_* (Linux: mm/gup.c, and
+ * folio_mark_accessed of mm/swap.c).
  */
 #include "kernel/mman.h"
 
@@ -10,6 +11,13 @@
 #include "kernel/sched.h"
 
 #include <errno.h>
+
+/* How populate_range faults pages in. */
+enum populate_mode {
+	POPULATE_VMA,      /* __mm_populate: write private writable VMAs, read the rest */
+	POPULATE_READ,     /* faultin_page_range for MADV_POPULATE_READ */
+	POPULATE_WRITE,    /* faultin_page_range for MADV_POPULATE_WRITE */
+};
 
 /* Is the page at addr already mapped well enough for this access? (Linux:
  * follow_page_pte succeeding, so no fault is needed.) */
@@ -46,7 +54,7 @@ static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
 /* Fault in [start, end) of one VMA, touching each page (Linux:
  * populate_vma_page_range, whose GUP follows every page with FOLL_TOUCH). */
 static int populate_vma_page_range(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
-			uint64_t start, uint64_t end, enum populate_mode mode)
+				   uint64_t start, uint64_t end, enum populate_mode mode)
 {
 	bool write = mode == POPULATE_WRITE ||
 		     (mode == POPULATE_VMA && (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE);
@@ -68,9 +76,11 @@ static int populate_vma_page_range(struct kernel *k, struct task_struct *t, stru
 	return 0;
 }
 
-/* See mman.h. */
-int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
-		   enum populate_mode mode)
+/* Fault in the VMAs of [start, end) as mode says: the loop __mm_populate
+ * and faultin_page_range share (Linux gives each its own, over
+ * populate_vma_page_range and __get_user_pages_locked). */
+static int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+			  enum populate_mode mode)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t addr = start;
@@ -90,4 +100,16 @@ int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint
 		addr = stop;
 	}
 	return 0;
+}
+
+/* See mman.h. */
+int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end)
+{
+	return populate_range(k, t, start, end, POPULATE_VMA);
+}
+
+/* See mman.h. */
+int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write)
+{
+	return populate_range(k, t, start, end, write ? POPULATE_WRITE : POPULATE_READ);
 }

@@ -91,7 +91,7 @@ static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index
 			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
 					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT));
 	}
-	file_punch_hole(k, f, index, n);
+	shmem_truncate_range(k, f, index, n);
 }
 
 /* Act on advice b for [start, end) inside vma (Linux: madvise_vma_behavior). */
@@ -157,7 +157,7 @@ static long madvise_populate(struct kernel *k, struct task_struct *t, uint64_t s
 		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;      /* GUP's check_vma_flags, as madvise reports it */
 		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
-		int err = populate_range(k, t, a, stop, write ? POPULATE_WRITE : POPULATE_READ);
+		int err = faultin_page_range(k, t, a, stop, write);
 		if (err)
 			return err;
 		a = stop;
@@ -230,11 +230,6 @@ static bool is_valid_name_char(char c)
 	return c > 0x1f && c < 0x7f && !strchr("\\`$[]", c);
 }
 
-static bool same_anon_name(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 /* Name [start, end) of vma arg (NULL: unname it), splitting it or merging
  * it with a neighbour of the same name (Linux: madvise_vma_anon_name). 0,
  * -EBADF for a file mapping that is not shared anonymous memory, -ENOMEM. */
@@ -247,12 +242,12 @@ static int vma_set_anon_name(struct kernel *k, struct task_struct *t, struct vm_
 	(void)t;
 	if (vma->vm_file && vma->vm_file->kind != FILE_SHMEM)
 		return -EBADF;
-	if (same_anon_name(vma->anon_name, name))
+	if (anon_vma_name_eq(vma->anon_name, name))
 		return 0;
 	vma = vma_modify(k, vma, start, end, vma->vm_flags, name, &err);
 	if (!vma)
 		return err;
-	if (same_anon_name(vma->anon_name, name))
+	if (anon_vma_name_eq(vma->anon_name, name))
 		return 0;                       /* merged into a neighbour so named */
 	char *copy = name ? kstrdup(k, name) : NULL;
 	if (name && !copy)

@@ -39,18 +39,26 @@ static int mm_counter(const struct page *page)
 	return page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES;
 }
 
-/* Write entry into the fault's PTE and narrate it (Linux: set_pte_at). */
-static void set_pte(struct vm_fault *vmf, pte_t entry)
+/* Write entry into the fault's PTE and narrate it (Linux: set_pte_at, which
+ * takes the mm, address and entry pointer that the fault carries here). */
+static void set_pte_at(struct vm_fault *vmf, pte_t entry)
 {
 	char desc[128];
 	*vmf->pte = entry;
 	if (vmf->k->trace_fn) {
 		hw_pte_describe(entry, 1, desc, sizeof desc);
-		trace_kernel(vmf->k, vmf->cpu, "set_pte_at", "PTE for %#llx at pa %#llx = %#llx (%s)",
+		trace_kernel(vmf->k, vmf->cpu, "PTE for %#llx at pa %#llx = %#llx (%s)",
 			     (unsigned long long)vmf->address,
 			     (unsigned long long)virt_to_phys(vmf->k, vmf->pte), (unsigned long long)entry,
 			     desc);
 	}
+}
+
+/* See memory.h. */
+vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn)
+{
+	set_pte_at(vmf, pfn_pte(pfn, vm_get_page_prot(vmf->vma->vm_flags)) | _PAGE_SPECIAL);
+	return 0;
 }
 
 /* A new private page for vma at address, zeroed or copied from src, and
@@ -80,7 +88,7 @@ static void map_new_anon_page(struct vm_fault *vmf, struct page *page)
 	folio_add_new_anon_rmap(vmf->k, page, vma, vmf->address);
 	if (vma->vm_flags & VM_LOCKED)
 		mlock_folio(vmf->k, page);
-	set_pte(vmf, entry);
+	set_pte_at(vmf, entry);
 }
 
 /* Map a new anonymous page (or the zero page for a read) where nothing was
@@ -92,8 +100,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	uint64_t prot = vm_get_page_prot(vma->vm_flags);
 
 	if (!(vmf->flags & FAULT_FLAG_WRITE) && k->zero_page_enabled) {
-		trace_kernel(k, vmf->cpu, "do_anonymous_page", "read fault: map the shared zero page, read-only");
-		set_pte(vmf, pfn_pte(k->zero_pfn, prot) | _PAGE_SPECIAL);
+		trace_kernel(k, vmf->cpu, "read fault: map the shared zero page, read-only");
+		set_pte_at(vmf, pfn_pte(k->zero_pfn, prot) | _PAGE_SPECIAL);
 		return 0;
 	}
 	if (anon_vma_prepare(k, vma))
@@ -101,91 +109,98 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	struct page *page = alloc_anon_page(vmf, NULL);
 	if (!page)
 		return VM_FAULT_OOM;
-	trace_kernel(k, vmf->cpu, "do_anonymous_page", "%s fault: new zeroed page, pfn %#llx",
+	trace_kernel(k, vmf->cpu, "%s fault: new zeroed page, pfn %#llx",
 		     vmf->flags & FAULT_FLAG_WRITE ? "write" : "read",
 		     (unsigned long long)page_to_pfn(k, page));
 	map_new_anon_page(vmf, page);
 	return 0;
 }
 
-/* Map the page-cache page of a file VMA (Linux: do_read_fault and
- * do_shared_fault): read-only for a private mapping, as the VMA allows for a
- * shared one. */
-static vm_fault_t do_file_page(struct vm_fault *vmf, bool write)
+/* Account a new mapping of page-cache page in vmf's VMA: the reverse map,
+ * the RSS counter, the lock of a VM_LOCKED VMA (what Linux's set_pte_range
+ * does besides writing the entry). */
+static void add_file_mapping(struct vm_fault *vmf, struct page *page)
 {
-	struct kernel *k = vmf->k;
-	struct vm_area_struct *vma = vmf->vma;
-	struct page *page = filemap_get_page(k, vma->vm_file, vmf->pgoff);
+	folio_add_file_rmap_pte(vmf->k, page);
+	vmf->vma->vm_mm->rss_stat[mm_counter(page)]++;
+	if (vmf->vma->vm_flags & VM_LOCKED)
+		mlock_folio(vmf->k, page);
+}
 
-	if (!page)
-		return VM_FAULT_OOM;
-	pte_t entry = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
+/* See memory.h. */
+void set_pte_range(struct vm_fault *vmf, struct page *page, pte_t *pte)
+{
+	add_file_mapping(vmf, page);
+	*pte = pfn_pte(page_to_pfn(vmf->k, page), vm_get_page_prot(vmf->vma->vm_flags));
+}
+
+/* Map the page-cache page the fault found at the fault's entry: read-only
+ * for a read, writable and dirty for a write to a shared mapping (Linux:
+ * finish_fault, and fault_dirty_shared_page for the dirty bit). */
+static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, bool write)
+{
+	pte_t entry = pfn_pte(page_to_pfn(vmf->k, page), vm_get_page_prot(vmf->vma->vm_flags));
 	if (write) {
 		entry = pte_mkwrite(pte_mkdirty(entry));
-		page_set(page, PG_dirty);           /* Linux: fault_dirty_shared_page */
+		page_set(page, PG_dirty);
 	}
-	trace_kernel(k, vmf->cpu, write ? "do_shared_fault" : "do_read_fault",
-		     "page %llu of %s: pfn %#llx from the page cache", (unsigned long long)vmf->pgoff,
-		     vma->vm_file->path, (unsigned long long)page_to_pfn(k, page));
-	folio_add_file_rmap_pte(k, page);
-	vma->vm_mm->rss_stat[mm_counter(page)]++;
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_folio(k, page);
-	set_pte(vmf, entry);
+	add_file_mapping(vmf, page);
+	set_pte_at(vmf, entry);
 	return 0;
 }
 
 /* fault_around_bytes (64 KiB): the pages a read fault may map at once. */
 #define FAULT_AROUND_PAGES 16
 
-/* Map one cached page at the empty entry pte for address (Linux:
- * set_pte_range for a page filemap_map_pages found). */
-static void map_cached_page(struct vm_fault *vmf, pte_t *pte, uint64_t address, uint64_t index,
-			    struct page *page)
-{
-	struct kernel *k = vmf->k;
-	struct vm_area_struct *vma = vmf->vma;
-	get_page(page);
-	folio_add_file_rmap_pte(k, page);
-	vma->vm_mm->rss_stat[mm_counter(page)]++;
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_folio(k, page);
-	trace_kernel(k, vmf->cpu, "filemap_map_pages", "page %llu of %s at %#llx: pfn %#llx, already cached",
-		     (unsigned long long)index,
-		     vma->vm_file->path, (unsigned long long)address, (unsigned long long)page_to_pfn(k, page));
-	*pte = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
-}
-
 /* A read fault in a file VMA first maps the pages of the object already in
  * the page cache around the address: the aligned 16-page window holding it,
- * clamped to the VMA, the page table and the object's size, where the
- * entries are empty (Linux: do_fault_around and filemap_map_pages). Returns
+ * clamped to the VMA and the page table, where the entries are empty
+ * (Linux: do_fault_around, which has filemap_map_pages map them). Returns
  * true when that mapped the faulting page too (nothing more to do). */
 static bool do_fault_around(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct file *f = vma->vm_file;
 	uint64_t pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
 	uint64_t vma_off = vmf->pgoff - vma->vm_pgoff, vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to = from + FAULT_AROUND_PAGES;
-	uint64_t last = PFN_UP(f->size);     /* pages of the object */
 	if (from < pte_off - (vma_off < pte_off ? vma_off : pte_off))
 		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
 	if (to > PTRS_PER_TABLE)
 		to = PTRS_PER_TABLE;
 	if (to > pte_off + vma_pages - vma_off)
 		to = pte_off + vma_pages - vma_off;
-	bool mapped = false;
-	for (uint64_t i = from; i < to; i++) {
-		pte_t *pte = vmf->pte - pte_off + i;
-		uint64_t index = vmf->pgoff + i - pte_off;
-		struct page *page = index < last ? radix_tree_lookup(&f->f_mapping.i_pages, index) : NULL;
-		if (!pte_none(*pte) || !page || !page_test(page, PG_uptodate))
-			continue;
-		map_cached_page(vmf, pte, vmf->address + (i - pte_off) * PAGE_SIZE, index, page);
-		mapped |= i == pte_off;
-	}
-	return mapped;
+	return filemap_map_pages(vmf, vmf->pgoff - pte_off + from, vmf->pgoff - pte_off + to - 1);
+}
+
+/* The page-cache page of the fault, narrated as a step of func, the caller
+ * (Linux: __do_fault, which asks the VMA's fault handler, filemap_fault or
+ * shmem_fault). NULL without memory. */
+static struct page *__do_fault(struct vm_fault *vmf, const char *func)
+{
+	struct page *page = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff);
+	if (page && vmf->k->trace_fn)
+		kernel_trace(vmf->k, vmf->cpu, func, "page %llu of %s: pfn %#llx from the page cache",
+			     (unsigned long long)vmf->pgoff, vmf->vma->vm_file->path,
+			     (unsigned long long)page_to_pfn(vmf->k, page));
+	return page;
+}
+
+/* A read fault in a file VMA: the cached pages around it, or the page read
+ * from the page cache, read-only (Linux: do_read_fault). */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	if (do_fault_around(vmf))
+		return 0;
+	struct page *page = __do_fault(vmf, __func__);
+	return page ? finish_fault(vmf, page, false) : VM_FAULT_OOM;
+}
+
+/* A write fault in a shared file VMA: the page-cache page itself, writable
+ * (Linux: do_shared_fault). */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct page *page = __do_fault(vmf, __func__);
+	return page ? finish_fault(vmf, page, true) : VM_FAULT_OOM;
 }
 
 /* Replace the page the present PTE maps (NULL: the zero page) with a
@@ -200,7 +215,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	struct page *page = alloc_anon_page(vmf, old);
 	if (!page)
 		return VM_FAULT_OOM;
-	trace_kernel(k, vmf->cpu, "wp_page_copy", "copy-on-write: %s into new pfn %#llx",
+	trace_kernel(k, vmf->cpu, "copy-on-write: %s into new pfn %#llx",
 		     old ? "copy the shared page" : "zero-fill (was the zero page)",
 		     (unsigned long long)page_to_pfn(k, page));
 	if (old) {
@@ -218,9 +233,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 /* Make the present PTE writable in place (Linux: wp_page_reuse). */
 static vm_fault_t wp_page_reuse(struct vm_fault *vmf, const char *why)
 {
-	trace_kernel(vmf->k, vmf->cpu, "wp_page_reuse", "%s: make the PTE writable in place", why);
+	trace_kernel(vmf->k, vmf->cpu, "%s: make the PTE writable in place", why);
 	vmf->k->vm_events[PGREUSE]++;
-	set_pte(vmf, pte_mkwrite(pte_mkdirty(vmf->orig_pte)) | _PAGE_ACCESSED);
+	set_pte_at(vmf, pte_mkwrite(pte_mkdirty(vmf->orig_pte)) | _PAGE_ACCESSED);
 	return 0;
 }
 
@@ -254,7 +269,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (src && !anon_vma_prepare(vmf->k, vmf->vma))
 		page = alloc_anon_page(vmf, src);
 	if (page) {
-		trace_kernel(vmf->k, vmf->cpu, "do_cow_fault", "private copy of page %llu of %s: pfn %#llx",
+		trace_kernel(vmf->k, vmf->cpu, "private copy of page %llu of %s: pfn %#llx",
 			     (unsigned long long)vmf->pgoff, vmf->vma->vm_file->path,
 			     (unsigned long long)page_to_pfn(vmf->k, page));
 		map_new_anon_page(vmf, page);
@@ -271,38 +286,22 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 {
 	struct file *f = vmf->vma->vm_file;
 	if (vmf->pgoff >= PFN_UP(f->size)) {
-		trace_kernel(vmf->k, vmf->cpu, "do_fault", "page %llu is past the end of %s (%llu bytes): SIGBUS",
+		trace_kernel(vmf->k, vmf->cpu, "page %llu is past the end of %s (%llu bytes): SIGBUS",
 			     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
 		return VM_FAULT_SIGBUS;
 	}
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
-		return do_fault_around(vmf) ? 0 : do_file_page(vmf, false);
+		return do_read_fault(vmf);
 	if (vmf->vma->vm_flags & VM_SHARED)
-		return do_file_page(vmf, true);
+		return do_shared_fault(vmf);
 	return do_cow_fault(vmf);
-}
-
-/* A fault in the vDSO or its data pages: map the kernel's page there, as a
- * special entry with no struct page behind it (Linux: special_mapping_fault
- * and vvar_fault). */
-static vm_fault_t do_special_fault(struct vm_fault *vmf)
-{
-	struct kernel *k = vmf->k;
-	const char *name = vmf->vma->vm_name;
-	uint64_t index = (vmf->address - vmf->vma->vm_start) >> PAGE_SHIFT;
-	uint64_t base = !strcmp(name, "[vdso]") ? 0 : !strcmp(name, "[vvar]") ? 2 : 6;
-	if (vmf->flags & FAULT_FLAG_WRITE)
-		return VM_FAULT_SIGBUS;
-	trace_kernel(k, vmf->cpu, "special_mapping_fault", "%s page %llu", name, (unsigned long long)index);
-	set_pte(vmf, pfn_pte(k->vdso_pfn + base + index, vm_get_page_prot(vmf->vma->vm_flags)) | _PAGE_SPECIAL);
-	return 0;
 }
 
 /* Dispatch on the PTE's state (Linux: handle_pte_fault). */
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	if (pte_none(vmf->orig_pte) && vmf->vma->vm_name)
-		return do_special_fault(vmf);
+		return special_mapping_fault(vmf);
 	if (pte_none(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
 	if (!(vmf->orig_pte & _PAGE_PRESENT)) {
@@ -318,9 +317,23 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry = pte_mkdirty(entry);
 	if (entry != vmf->orig_pte)
-		set_pte(vmf, entry);
-	trace_kernel(vmf->k, vmf->cpu, "handle_pte_fault", "spurious fault: the PTE already allows it");
+		set_pte_at(vmf, entry);
+	trace_kernel(vmf->k, vmf->cpu, "spurious fault: the PTE already allows it");
 	return 0;
+}
+
+/* See memory.h. */
+struct vm_area_struct *lock_mm_and_find_vma(struct kernel *k, struct task_struct *t, uint64_t addr)
+{
+	struct vm_area_struct *vma = find_vma(t->mm, addr);
+
+	if (vma && vma->vm_start > addr &&
+	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_downwards(k, t, vma, addr)))
+		return NULL;
+	if (vma)
+		trace_kernel(k, t->cpu, "VMA [%#llx, %#llx) covers it", (unsigned long long)vma->vm_start,
+			     (unsigned long long)vma->vm_end);
+	return vma;
 }
 
 /* See memory.h. */
@@ -336,7 +349,7 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	vmf.pgoff = ((vmf.address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 	vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
 	if (vmf.pte)
-		trace_kernel(k, vmf.cpu, "handle_mm_fault", "page %#llx: PTE %#llx (%s)",
+		trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
 			     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
 			     pte_none(*vmf.pte) ? "none" : "present");
 	vm_fault_t ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
@@ -393,7 +406,7 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64
 		      uint64_t end)
 {
 	struct zap_args z = { tlb, vma };
-	trace_kernel(tlb->k, tlb->k->this_cpu, "unmap_page_range", "clear the PTEs of [%#llx, %#llx)",
+	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);
 }

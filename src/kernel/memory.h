@@ -52,6 +52,28 @@ struct vm_fault {
 vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_t address,
 			   unsigned flags, struct task_struct *task);
 
+/* The VMA covering addr in t's mm, after growing a stack VMA down to addr
+ * when addr lies just below one (expand_downwards); NULL when no VMA covers
+ * it (Linux: lock_mm_and_find_vma, which also takes the mmap lock: the
+ * simulator runs one call at a time and has no locks). */
+struct vm_area_struct *lock_mm_and_find_vma(struct kernel *k, struct task_struct *t, uint64_t addr);
+
+/* Map frame pfn, which has no struct page, at the fault's address as a
+ * special entry with the VMA's protection (Linux: vmf_insert_pfn, which
+ * returns VM_FAULT_NOPAGE where this returns 0). */
+vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn);
+
+/* A fault in the vDSO or its data pages ([vdso], [vvar], [vvar_vclock]):
+ * map the kernel's page there with vmf_insert_pfn; a write is SIGBUS
+ * (Linux: special_mapping_fault, with x86's vdso_fault and the vvar
+ * fault handlers, in kernel/mmap.c as Linux's is in mm/mmap.c). */
+vm_fault_t special_mapping_fault(struct vm_fault *vmf);
+
+/* Map page-cache page at pte, an empty entry of the fault's page table, with
+ * the VMA's protection: the reverse map, RSS and mlock accounting, then the
+ * entry, not narrated (Linux: set_pte_range; filemap_map_pages narrates). */
+void set_pte_range(struct vm_fault *vmf, struct page *page, pte_t *pte);
+
 /* The struct page an entry maps, or NULL for none or the zero page
  * (Linux: vm_normal_page). */
 struct page *vm_normal_page(struct kernel *k, pte_t pte);

@@ -145,7 +145,7 @@ long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t 
 				       VM_LOCKED | (flags & MLOCK_ONFAULT ? VM_LOCKONFAULT : 0));
 	if (err)
 		return err;
-	err = populate_range(k, t, start, start + len, POPULATE_VMA);
+	err = __mm_populate(k, t, start, start + len);
 	return err == -EFAULT ? -ENOMEM : err == -ENOMEM ? -EAGAIN : err;
 }
 
@@ -191,7 +191,7 @@ long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 		return -ENOMEM;
 	apply_mlockall_flags(k, mm, flags);
 	if (flags & MCL_CURRENT)
-		populate_range(k, t, 0, mm->task_size, POPULATE_VMA);
+		__mm_populate(k, t, 0, mm->task_size);
 	return 0;
 }
 

@@ -118,22 +118,23 @@ long sys_mlockall(struct kernel *k, struct task_struct *t, int flags);
 long sys_munlockall(struct kernel *k, struct task_struct *t);
 
 
-/* How populate_range faults pages in. */
-enum populate_mode {
-	POPULATE_VMA,      /* MAP_POPULATE, mlock: write private writable VMAs, read the rest */
-	POPULATE_READ,     /* MADV_POPULATE_READ */
-	POPULATE_WRITE,    /* MADV_POPULATE_WRITE */
-};
+/* Fault in [start, end) of t's mm for MAP_POPULATE, mlock, mlockall, brk and
+ * mremap of locked memory, as GUP does: a write fault for each page of a
+ * private writable VMA, a read fault for the others; VM_LOCKONFAULT,
+ * VM_IO and VM_PFNMAP VMAs and holes are skipped; each page is marked
+ * accessed; each fault counts as t's (Linux: __mm_populate and
+ * populate_vma_page_range). 0, or it stops at the first VMA that allows no
+ * access or the first fault that fails (-EFAULT), or finds no memory
+ * (-ENOMEM); the pages before stay mapped. (Linux's mm_populate, for mmap,
+ * brk, mremap and mlockall, ignores such an error and goes on with the
+ * next VMA.) */
+int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end);
 
-/* Fault in [start, end) of mm as GUP would, each fault counted as a fault
- * of task (Linux: populate_vma_page_range, faultin_page_range). Stops at
- * the first VMA it may not touch: 0, -EFAULT or -ENOMEM. */
-int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
-		   enum populate_mode mode);
+/* Fault in [start, end) of t's mm for MADV_POPULATE_READ or _WRITE (write):
+ * as __mm_populate, but each page read or written as asked, and a VMA that
+ * does not allow it is -EFAULT (Linux: faultin_page_range). */
+int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write);
 
-/* Remove every VMA overlapping [start, end), splitting at the ends (Linux:
- * do_vmi_munmap). 0, -ENOMEM (vm.max_map_count when a hole is punched). */
-int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end);
 
 /* A free place for len bytes near hint (0: anywhere), as mmap would choose
  * (for mremap's moves). The address or a negative errno. */

@@ -1,6 +1,9 @@
 /*
- * kernel/mmap.c — mmap, munmap and brk, and the placement of new mappings
- * (Linux: mm/mmap.c, mm/vma.c, arch/x86/mm/mmap.c, mm/util.c).
+ * kernel/mmap.c — mmap, munmap and brk, the placement of new mappings, and
+ * whole address spaces copied (fork) and torn down (exit), as Linux's
+ * mm/mmap.c has them (with the layout of arch/x86/mm/mmap.c and the
+ * placement of arch/x86/kernel/sys_x86_64.c). What they do to ranges of
+ * VMAs is in kernel/vma.c, as in Linux's mm/vma.c.
  *
  * Placement is Linux's top-down search: the highest hole below mmap_base
  * that fits, keeping the stack guard gap below a growing stack; an
@@ -15,13 +18,14 @@
 #include "kernel/mm.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
+#include "kernel/tlbflush.h"
 #include "kernel/trace.h"
 
 #include <errno.h>
+#include <string.h>
 
 #define PMD_SIZE (1ULL << 21)
 #define SIZE_128M (128ULL << 20)
-#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
 /* See mman.h. */
 uint64_t vm_start_gap(const struct vm_area_struct *vma)
@@ -69,57 +73,6 @@ void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_s
 	mm->mmap_legacy_base = PAGE_ALIGN(task_size / 3) + rnd;
 	mm->task_size = k->paging_levels == 5 ? (1ULL << 56) - PAGE_SIZE : DEFAULT_MAP_WINDOW;
 	mm->flags |= MMF_TOPDOWN;
-}
-
-/* The highest address where len bytes fit between low and high, below every
- * VMA's start gap and above its end (Linux: unmapped_area_topdown). 0 when
- * nothing fits. */
-static uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
-				      uint64_t high)
-{
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct vm_area_struct *next = find_vma(mm, high), *prev;
-	prev = next ? next->vm_prev : NULL;
-	if (!next)
-		for (prev = mm->mmap; prev && prev->vm_next; prev = prev->vm_next)
-			;
-	for (;;) {
-		uint64_t hi = next && vm_start_gap(next) < high ? vm_start_gap(next) : high;
-		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
-		if (hi <= low)
-			return 0;
-		if (hi > lo && hi - lo >= len)
-			return hi - len;
-		if (!prev)
-			return 0;
-		next = prev;
-		prev = prev->vm_prev;
-	}
-}
-
-/* The lowest address where len bytes fit between low and high (Linux:
- * unmapped_area, the bottom-up fallback). 0 when nothing fits. */
-static uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
-			      uint64_t high)
-{
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct vm_area_struct *prev, *next = find_vma_prev(mm, low, &prev);
-	for (;;) {
-		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
-		uint64_t hi = next ? vm_start_gap(next) : high;
-		if (hi > high)
-			hi = high;
-		if (lo >= high)
-			return 0;
-		if (hi > lo && hi - lo >= len)
-			return lo;
-		if (!next)
-			return 0;
-		prev = next;
-		next = next->vm_next;
-	}
 }
 
 /* MAP_32BIT: bottom-up in the second gigabyte, where code of the small
@@ -214,69 +167,6 @@ static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint
 	return a;
 }
 
-/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
- * __vm_enough_memory): 0 heuristic refuses only what exceeds all RAM,
- * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
-static int __vm_enough_memory(struct kernel *k, uint64_t pages)
-{
-	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
-		return -ENOMEM;
-	if (k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + pages > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
-		return -ENOMEM;
-	k->vm_committed_as += pages;
-	return 0;
-}
-
-/* A new VMA for [addr, addr + len) or an extended neighbour (Linux:
- * mmap_region). Unmaps what was there first (MAP_FIXED). Returns addr or a
- * negative errno. */
-static long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
-			uint64_t vm_flags, uint64_t pgoff, bool shared_anon)
-{
-	struct mm_struct *mm = t->mm;
-	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
-
-	if (do_vmi_align_munmap(k, mm, addr, addr + len))
-		return -ENOMEM;
-	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
-	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
-		if (__vm_enough_memory(k, pages))
-			return -ENOMEM;
-		charged = pages;
-		if (!shared_anon)
-			vm_flags |= VM_ACCOUNT;
-	}
-	vm_flags |= vm_softdirty(k);
-	struct vm_area_struct *vma = shared_anon ? NULL
-				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
-	if (!vma) {
-		vma = vm_area_alloc(k, mm);
-		if (!vma || mm->map_count >= k->sysctl.max_map_count ||
-		    (shared_anon && !(vma->vm_file = shmem_zero_setup(k, len)))) {
-			if (vma)
-				vm_area_free(k, vma);
-			k->vm_committed_as -= charged;
-			return -ENOMEM;
-		}
-		vma->vm_start = addr;
-		vma->vm_end = addr + len;
-		vma->vm_flags = vm_flags;
-		vma->vm_pgoff = pgoff;
-		vma_link(mm, vma);
-	}
-	if (shared_anon)
-		vma->vm_file->committed = charged;
-	vm_stat_account(mm, vm_flags, (int64_t)pages);
-	if (vm_flags & VM_LOCKED)
-		mm->locked_vm += pages;
-	trace_kernel(k, t->cpu, "mmap_region", "VMA [%#llx, %#llx) %c%c%c%c: no page is mapped yet",
-		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
-		     vm_flags & VM_READ ? 'r' : '-', vm_flags & VM_WRITE ? 'w' : '-',
-		     vm_flags & VM_EXEC ? 'x' : '-', vm_flags & VM_MAYSHARE ? 's' : 'p');
-	return (long)addr;
-}
-
 /* VM flags from PROT_ and MAP_ bits (Linux: calc_vm_prot_bits and
  * calc_vm_flag_bits; MAP_STACK means VM_NOHUGEPAGE since 6.7). */
 static uint64_t calc_vm_flags(unsigned long prot, unsigned long flags)
@@ -350,78 +240,8 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags, shared ? 0 : (uint64_t)a >> PAGE_SHIFT,
 			     shared);
 	if (r >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
-		populate_range(k, t, (uint64_t)r, (uint64_t)r + len, POPULATE_VMA);
+		__mm_populate(k, t, (uint64_t)r, (uint64_t)r + len);
 	return r;
-}
-
-/* Detach the VMAs of [start, end) (split at both ends) into a list linked
- * by vm_next. Returns its head, NULL with *err set on failure. */
-static struct vm_area_struct *vms_gather_munmap_vmas(struct kernel *k, struct mm_struct *mm, uint64_t start,
-					   uint64_t end, int *err)
-{
-	struct vm_area_struct *vma = find_vma_intersection(mm, start, end), *head = NULL, **tail = &head;
-
-	*err = 0;
-	if (!vma)
-		return NULL;
-	if (start > vma->vm_start) {
-		if (end < vma->vm_end && mm->map_count >= k->sysctl.max_map_count) {
-			*err = -ENOMEM;     /* punching a hole would pass vm.max_map_count */
-			return NULL;
-		}
-		if ((*err = __split_vma(k, vma, start, true)))
-			return NULL;
-	}
-	struct vm_area_struct *last = find_vma_intersection(mm, end - 1, end);
-	if (last && end < last->vm_end && (*err = __split_vma(k, last, end, true)))
-		return NULL;
-	vma = find_vma_intersection(mm, start, end);
-	while (vma && vma->vm_start < end) {
-		struct vm_area_struct *next = vma->vm_next;
-		vma_unlink(mm, vma);
-		*tail = vma;
-		tail = &vma->vm_next;
-		vma->vm_next = NULL;
-		vma = next;
-	}
-	return head;
-}
-
-/* Undo a VMA's accounting and free it, with its file reference. */
-static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *vma)
-{
-	uint64_t pages = vma_pages(vma);
-	vm_stat_account(mm, vma->vm_flags, -(int64_t)pages);
-	if (vma->vm_flags & VM_LOCKED)
-		mm->locked_vm -= pages;
-	if (vma->vm_flags & VM_ACCOUNT)
-		k->vm_committed_as -= pages;
-	vm_area_free(k, vma);
-}
-
-/* See mman.h. */
-int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
-{
-	int err;
-	struct vm_area_struct *list = vms_gather_munmap_vmas(k, mm, start, end, &err), *prev, *next;
-	struct mmu_gather tlb;
-
-	if (!list)
-		return err;
-	next = find_vma_prev(mm, start, &prev);
-	tlb_gather_mmu(&tlb, k, mm, false);
-	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
-	for (struct vm_area_struct *v = list; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
-	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
-	tlb_finish_mmu(&tlb);
-	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */
-	while (list) {
-		struct vm_area_struct *v = list;
-		list = list->vm_next;
-		remove_vma(k, mm, v);
-	}
-	return 0;
 }
 
 /* See mman.h. */
@@ -434,34 +254,6 @@ long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t
 	if (!len)
 		return -EINVAL;
 	return do_vmi_align_munmap(k, mm, start, start + len);
-}
-
-/* Extend the heap VMA brkvma (or create one) over [addr, addr + len)
- * (Linux: do_brk_flags). 0 or -ENOMEM. */
-static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len)
-{
-	struct mm_struct *mm = t->mm;
-	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags, pages = len >> PAGE_SHIFT;
-
-	if (mm->map_count > k->sysctl.max_map_count || __vm_enough_memory(k, pages))
-		return -ENOMEM;
-	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | vm_softdirty(k),
-							 NULL, addr >> PAGE_SHIFT, NULL);
-	if (!vma) {
-		if (!(vma = vm_area_alloc(k, mm))) {
-			k->vm_committed_as -= pages;
-			return -ENOMEM;
-		}
-		vma->vm_start = addr;
-		vma->vm_end = addr + len;
-		vma->vm_flags = flags | vm_softdirty(k);
-		vma->vm_pgoff = addr >> PAGE_SHIFT;
-		vma_link(mm, vma);
-	}
-	vm_stat_account(mm, flags, (int64_t)pages);
-	if (flags & VM_LOCKED)
-		mm->locked_vm += pages;
-	return 0;
 }
 
 /* See mman.h. Linux's brk returns the new break, or the old one when the
@@ -491,7 +283,7 @@ long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		return (long)mm->brk;
 	mm->brk = brk;
 	if (mm->def_flags & VM_LOCKED)
-		populate_range(k, t, oldbrk, newbrk, POPULATE_VMA);
+		__mm_populate(k, t, oldbrk, newbrk);
 	return (long)brk;
 }
 
@@ -499,4 +291,82 @@ long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
 {
 	return (long)__get_unmapped_area(k, t, hint, len, 0, !shared);
+}
+
+/* ---- whole address spaces ---------------------------------------------------- */
+
+/* The child's copy of one parent VMA, linked into mm (Linux: the loop body
+ * of dup_mmap). */
+static int dup_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *mpnt)
+{
+	if ((mpnt->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
+	    k->vm_committed_as + vma_pages(mpnt) >
+		    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+		return -ENOMEM;
+	struct vm_area_struct *tmp = vm_area_dup(k, mpnt);
+	if (!tmp)
+		return -ENOMEM;
+	if (mpnt->vm_flags & VM_ACCOUNT)
+		k->vm_committed_as += vma_pages(mpnt);
+	tmp->vm_flags &= ~VM_LOCKED_MASK;
+	if (mpnt->vm_flags & VM_WIPEONFORK) {
+		tmp->anon_vma = NULL;           /* Linux: a fresh anon_vma at first fault */
+	} else if (anon_vma_fork(k, tmp, mpnt)) {
+		if (mpnt->vm_flags & VM_ACCOUNT)
+			k->vm_committed_as -= vma_pages(mpnt);
+		vm_area_free(k, tmp);
+		return -ENOMEM;
+	}
+	vma_link(mm, tmp);
+	return copy_page_range(k, tmp, mpnt);
+}
+
+/* See mm.h. */
+int dup_mmap(struct kernel *k, struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	for (struct vm_area_struct *v = oldmm->mmap; v; v = v->vm_next) {
+		if (v->vm_flags & VM_DONTCOPY) {
+			vm_stat_account(mm, v->vm_flags, -(int64_t)vma_pages(v));
+			continue;
+		}
+		int err = dup_vma(k, mm, v);
+		if (err)
+			return err;
+	}
+	flush_tlb_mm(k, oldmm);            /* the parent's PTEs lost write access */
+	return 0;
+}
+
+/* See mm.h. */
+void exit_mmap(struct kernel *k, struct mm_struct *mm)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, k, mm, true);
+	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
+	tlb_finish_mmu(&tlb);
+	while (mm->mmap) {
+		struct vm_area_struct *v = mm->mmap;
+		vma_unlink(mm, v);
+		if (v->vm_flags & VM_ACCOUNT)
+			k->vm_committed_as -= vma_pages(v);
+		vm_area_free(k, v);
+	}
+}
+
+/* ---- special mappings -------------------------------------------------------- */
+
+/* See memory.h. */
+vm_fault_t special_mapping_fault(struct vm_fault *vmf)
+{
+	struct kernel *k = vmf->k;
+	const char *name = vmf->vma->vm_name;
+	uint64_t index = (vmf->address - vmf->vma->vm_start) >> PAGE_SHIFT;
+	uint64_t base = !strcmp(name, "[vdso]") ? 0 : !strcmp(name, "[vvar]") ? 2 : 6;
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		return VM_FAULT_SIGBUS;
+	trace_kernel(k, vmf->cpu, "%s page %llu", name, (unsigned long long)index);
+	return vmf_insert_pfn(vmf, k->vdso_pfn + base + index);
 }

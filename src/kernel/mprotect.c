@@ -57,7 +57,7 @@ static uint64_t change_protection(struct mmu_gather *tlb, struct vm_area_struct 
 	struct cp_walk w = { tlb, vma, vm_get_page_prot(vma->vm_flags),
 			     !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE), 0 };
 	walk_pte_range(tlb->k, vma->vm_mm, start, end, change_pte, &w);
-	trace_kernel(tlb->k, tlb->k->this_cpu, "change_protection", "[%#llx, %#llx): %llu PTEs rewritten",
+	trace_kernel(tlb->k, tlb->k->this_cpu, "[%#llx, %#llx): %llu PTEs rewritten",
 		     (unsigned long long)start, (unsigned long long)end, (unsigned long long)w.pages);
 	return w.pages;
 }
@@ -91,7 +91,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 		return err;
 	}
 	vma->vm_flags = newflags;
-	trace_kernel(k, k->this_cpu, "mprotect_fixup", "VMA [%#llx, %#llx) now %c%c%c (was %c%c%c), for [%#llx, %#llx)",
+	trace_kernel(k, k->this_cpu, "VMA [%#llx, %#llx) now %c%c%c (was %c%c%c), for [%#llx, %#llx)",
 		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
 		     newflags & VM_READ ? 'r' : '-', newflags & VM_WRITE ? 'w' : '-', newflags & VM_EXEC ? 'x' : '-',
 		     oldflags & VM_READ ? 'r' : '-', oldflags & VM_WRITE ? 'w' : '-', oldflags & VM_EXEC ? 'x' : '-',
@@ -100,7 +100,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		k->vm_committed_as -= nrpages;
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
-		populate_range(k, t, start, end, POPULATE_VMA);
+		__mm_populate(k, t, start, end);
 	vm_stat_account(t->mm, oldflags, -(int64_t)nrpages);
 	vm_stat_account(t->mm, newflags, (int64_t)nrpages);
 	return 0;

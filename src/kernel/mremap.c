@@ -65,39 +65,10 @@ static int move_page_tables(struct kernel *k, struct vm_area_struct *vma, uint64
 		*src = 0;
 		moved++;
 	}
-	trace_kernel(k, k->this_cpu, "move_page_tables", "%llu PTEs moved from %#llx to %#llx",
+	trace_kernel(k, k->this_cpu, "%llu PTEs moved from %#llx to %#llx",
 		     (unsigned long long)moved, (unsigned long long)old, (unsigned long long)new_addr);
 	flush_tlb_mm_range(k, mm, old, old + len, PAGE_SHIFT, false);
 	return err;
-}
-
-/* A VMA for [addr, addr + len) copying vma's properties, or a neighbour
- * extended over it (Linux: copy_vma). An anonymous VMA not yet faulted takes
- * a pgoff matching its new place, to merge more easily. */
-static struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
-				       uint64_t len, uint64_t pgoff)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	if (vma_is_anonymous(vma) && !vma->anon_vma)
-		pgoff = addr >> PAGE_SHIFT;
-	struct vm_area_struct *m = vma->vm_file ? NULL
-				 : vma_merge_new_range(k, mm, addr, addr + len, vma->vm_flags, NULL, pgoff,
-						       vma->anon_vma);
-	if (m)
-		return m;
-	struct vm_area_struct *new = vm_area_dup(k, vma);
-	if (!new)
-		return NULL;
-	new->vm_start = addr;
-	new->vm_end = addr + len;
-	new->vm_pgoff = pgoff;
-	if (anon_vma_clone(k, new, vma)) {
-		vm_area_free(k, new);
-		return NULL;
-	}
-	new->anon_vma = vma->anon_vma;
-	vma_link(mm, new);
-	return new;
 }
 
 /* Move [old, old + old_len) of vma to new_addr as a new_len-long mapping
@@ -219,7 +190,7 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 		vm_stat_account(mm, vma->vm_flags, (int64_t)pages);
 		if (vma->vm_flags & VM_LOCKED) {
 			mm->locked_vm += pages;
-			populate_range(k, t, addr + old_len, addr + new_len, POPULATE_VMA);
+			__mm_populate(k, t, addr + old_len, addr + new_len);
 		}
 		return (long)addr;
 	}

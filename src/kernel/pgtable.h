@@ -1,7 +1,8 @@
 /*
  * kernel/pgtable.h — the kernel's side of the page tables (Linux:
- * arch/x86/include/asm/pgtable*.h, mm/pgtable-generic.c, parts of
- * mm/memory.c).
+ * arch/x86/include/asm/pgtable*.h, mm/pgtable-generic.c, and the table
+ * allocation and freeing of mm/memory.c: __pte_alloc and its siblings,
+ * free_pgd_range, kept here with the walks that use them).
  *
  * Page tables are real x86-64 tables in simulated frames; the kernel reads
  * and writes their entries through its direct map, and the MMU walks the
@@ -136,7 +137,9 @@ void pgd_free(struct kernel *k, struct mm_struct *mm);
 
 /*
  * The PTE that maps addr in mm (a 4 KiB leaf), allocating missing tables
- * when alloc is set. NULL when a table is missing (or cannot be allocated);
+ * when alloc is set (with __p4d_alloc ... __pte_alloc, as Linux's pte_alloc
+ * and get_locked_pte do; without alloc it is Linux's lookup of the PTE, as
+ * follow_pte does). NULL when a table is missing (or cannot be allocated);
  * *err says which: 0 or -ENOMEM.
  */
 pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);

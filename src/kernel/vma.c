@@ -1,15 +1,22 @@
 /*
- * kernel/vma.c — the VMA tree: lookup, linking, allocation (Linux: the
- * maple-tree side of mm/vma.c and mm/mmap.c). The tree is a red-black tree
- * ordered by vm_start; the VMAs are also threaded on an address-ordered
- * list, so walking a range is O(log n + k).
+ * kernel/vma.c — VMAs: the tree, split and merge, and the operations on
+ * ranges of VMAs that mmap, munmap, brk, mremap and stack growth share
+ * (Linux: mm/vma.c, and the lookups of mm/mmap.c and the allocation of
+ * mm/vma_init.c, kept here beside the tree they serve).
+ *
+ * The tree is a red-black tree ordered by vm_start; the VMAs are also
+ * threaded on an address-ordered list, so walking a range is O(log n + k).
  */
 #include "kernel/mm.h"
 
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mman.h"
 #include "kernel/rmap.h"
+#include "kernel/sched.h"
 #include "kernel/slab.h"
+#include "kernel/trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -217,16 +224,11 @@ struct vma_merge_struct {
 	struct vm_area_struct *middle;           /* the VMA being changed, or NULL */
 };
 
-static bool same_name(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 /* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
 static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_merge_struct *g)
 {
 	return !((v->vm_flags ^ g->flags) & ~VM_SOFTDIRTY) && v->vm_file == g->file &&
-	       same_name(v->anon_name, g->anon_name) && !v->vm_name;
+	       anon_vma_name_eq(v->anon_name, g->anon_name) && !v->vm_name;
 }
 
 /* Can the anonymous memory of g's range and of target share an anon_vma?
@@ -352,4 +354,277 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 	if (vma->vm_end > end && (*err = split_vma(k, vma, end, false)))
 		return NULL;
 	return vma;
+}
+
+/* ---- placing, mapping and unmapping ranges (Linux: mm/vma.c) ----------------- */
+
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+/* See mm.h. */
+uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+			       uint64_t high)
+{
+	if (low < (uint64_t)k->sysctl.mmap_min_addr)
+		low = (uint64_t)k->sysctl.mmap_min_addr;
+	struct vm_area_struct *next = find_vma(mm, high), *prev;
+	prev = next ? next->vm_prev : NULL;
+	if (!next)
+		for (prev = mm->mmap; prev && prev->vm_next; prev = prev->vm_next)
+			;
+	for (;;) {
+		uint64_t hi = next && vm_start_gap(next) < high ? vm_start_gap(next) : high;
+		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
+		if (hi <= low)
+			return 0;
+		if (hi > lo && hi - lo >= len)
+			return hi - len;
+		if (!prev)
+			return 0;
+		next = prev;
+		prev = prev->vm_prev;
+	}
+}
+
+/* See mm.h. */
+uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+		       uint64_t high)
+{
+	if (low < (uint64_t)k->sysctl.mmap_min_addr)
+		low = (uint64_t)k->sysctl.mmap_min_addr;
+	struct vm_area_struct *prev, *next = find_vma_prev(mm, low, &prev);
+	for (;;) {
+		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
+		uint64_t hi = next ? vm_start_gap(next) : high;
+		if (hi > high)
+			hi = high;
+		if (lo >= high)
+			return 0;
+		if (hi > lo && hi - lo >= len)
+			return lo;
+		if (!next)
+			return 0;
+		prev = next;
+		next = next->vm_next;
+	}
+}
+
+/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
+ * __vm_enough_memory, in mm/util.c): 0 heuristic refuses only what exceeds all RAM,
+ * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
+static int __vm_enough_memory(struct kernel *k, uint64_t pages)
+{
+	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
+		return -ENOMEM;
+	if (k->sysctl.overcommit_memory == 2 &&
+	    k->vm_committed_as + pages > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+		return -ENOMEM;
+	k->vm_committed_as += pages;
+	return 0;
+}
+
+/* See mm.h. */
+long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
+		 uint64_t pgoff, bool shared_anon)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
+
+	if (do_vmi_align_munmap(k, mm, addr, addr + len))
+		return -ENOMEM;
+	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
+	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
+		if (__vm_enough_memory(k, pages))
+			return -ENOMEM;
+		charged = pages;
+		if (!shared_anon)
+			vm_flags |= VM_ACCOUNT;
+	}
+	vm_flags |= vm_softdirty(k);
+	struct vm_area_struct *vma = shared_anon ? NULL
+				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
+	if (!vma) {
+		vma = vm_area_alloc(k, mm);
+		if (!vma || mm->map_count >= k->sysctl.max_map_count ||
+		    (shared_anon && !(vma->vm_file = shmem_zero_setup(k, len)))) {
+			if (vma)
+				vm_area_free(k, vma);
+			k->vm_committed_as -= charged;
+			return -ENOMEM;
+		}
+		vma->vm_start = addr;
+		vma->vm_end = addr + len;
+		vma->vm_flags = vm_flags;
+		vma->vm_pgoff = pgoff;
+		vma_link(mm, vma);
+	}
+	if (shared_anon)
+		vma->vm_file->committed = charged;
+	vm_stat_account(mm, vm_flags, (int64_t)pages);
+	if (vm_flags & VM_LOCKED)
+		mm->locked_vm += pages;
+	trace_kernel(k, t->cpu, "VMA [%#llx, %#llx) %c%c%c%c: no page is mapped yet",
+		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
+		     vm_flags & VM_READ ? 'r' : '-', vm_flags & VM_WRITE ? 'w' : '-',
+		     vm_flags & VM_EXEC ? 'x' : '-', vm_flags & VM_MAYSHARE ? 's' : 'p');
+	return (long)addr;
+}
+
+/* Detach the VMAs of [start, end) (split at both ends) into a list linked
+ * by vm_next (Linux: vms_gather_munmap_vmas, which gathers them in a maple
+ * tree). Returns its head, NULL with *err set on failure. */
+static struct vm_area_struct *vms_gather_munmap_vmas(struct kernel *k, struct mm_struct *mm,
+						     uint64_t start, uint64_t end, int *err)
+{
+	struct vm_area_struct *vma = find_vma_intersection(mm, start, end), *head = NULL, **tail = &head;
+
+	*err = 0;
+	if (!vma)
+		return NULL;
+	if (start > vma->vm_start) {
+		if (end < vma->vm_end && mm->map_count >= k->sysctl.max_map_count) {
+			*err = -ENOMEM;     /* punching a hole would pass vm.max_map_count */
+			return NULL;
+		}
+		if ((*err = __split_vma(k, vma, start, true)))
+			return NULL;
+	}
+	struct vm_area_struct *last = find_vma_intersection(mm, end - 1, end);
+	if (last && end < last->vm_end && (*err = __split_vma(k, last, end, true)))
+		return NULL;
+	vma = find_vma_intersection(mm, start, end);
+	while (vma && vma->vm_start < end) {
+		struct vm_area_struct *next = vma->vm_next;
+		vma_unlink(mm, vma);
+		*tail = vma;
+		tail = &vma->vm_next;
+		vma->vm_next = NULL;
+		vma = next;
+	}
+	return head;
+}
+
+/* Undo a VMA's accounting and free it, with its file reference (Linux:
+ * vms_complete_munmap_vmas's accounting, then remove_vma). */
+static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	uint64_t pages = vma_pages(vma);
+	vm_stat_account(mm, vma->vm_flags, -(int64_t)pages);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm -= pages;
+	if (vma->vm_flags & VM_ACCOUNT)
+		k->vm_committed_as -= pages;
+	vm_area_free(k, vma);
+}
+
+/* See mm.h. */
+int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	int err;
+	struct vm_area_struct *list = vms_gather_munmap_vmas(k, mm, start, end, &err), *prev, *next;
+	struct mmu_gather tlb;
+
+	if (!list)
+		return err;
+	next = find_vma_prev(mm, start, &prev);
+	tlb_gather_mmu(&tlb, k, mm, false);
+	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
+	for (struct vm_area_struct *v = list; v; v = v->vm_next)
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
+	tlb_finish_mmu(&tlb);
+	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */
+	while (list) {
+		struct vm_area_struct *v = list;
+		list = list->vm_next;
+		remove_vma(k, mm, v);
+	}
+	return 0;
+}
+
+/* See mm.h. */
+int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags, pages = len >> PAGE_SHIFT;
+
+	if (mm->map_count > k->sysctl.max_map_count || __vm_enough_memory(k, pages))
+		return -ENOMEM;
+	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | vm_softdirty(k),
+							 NULL, addr >> PAGE_SHIFT, NULL);
+	if (!vma) {
+		if (!(vma = vm_area_alloc(k, mm))) {
+			k->vm_committed_as -= pages;
+			return -ENOMEM;
+		}
+		vma->vm_start = addr;
+		vma->vm_end = addr + len;
+		vma->vm_flags = flags | vm_softdirty(k);
+		vma->vm_pgoff = addr >> PAGE_SHIFT;
+		vma_link(mm, vma);
+	}
+	vm_stat_account(mm, flags, (int64_t)pages);
+	if (flags & VM_LOCKED)
+		mm->locked_vm += pages;
+	return 0;
+}
+
+/* See mm.h. */
+struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
+				uint64_t len, uint64_t pgoff)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	if (vma_is_anonymous(vma) && !vma->anon_vma)
+		pgoff = addr >> PAGE_SHIFT;
+	struct vm_area_struct *m = vma->vm_file ? NULL
+				 : vma_merge_new_range(k, mm, addr, addr + len, vma->vm_flags, NULL, pgoff,
+						       vma->anon_vma);
+	if (m)
+		return m;
+	struct vm_area_struct *new = vm_area_dup(k, vma);
+	if (!new)
+		return NULL;
+	new->vm_start = addr;
+	new->vm_end = addr + len;
+	new->vm_pgoff = pgoff;
+	if (anon_vma_clone(k, new, vma)) {
+		vm_area_free(k, new);
+		return NULL;
+	}
+	new->anon_vma = vma->anon_vma;
+	vma_link(mm, new);
+	return new;
+}
+
+/* See mm.h. The limits are Linux's acct_stack_growth. */
+int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma, uint64_t addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *prev = vma->vm_prev;
+
+	addr &= PAGE_MASK;
+	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
+		return -EPERM;
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    addr - prev->vm_end < STACK_GUARD_GAP)
+		return -ENOMEM;
+	uint64_t grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	if (grow > vma->vm_pgoff || vma->vm_end - addr > t->rlimit_stack)
+		return -ENOMEM;
+	if ((vma->vm_flags & VM_LOCKED) && !t->cap_ipc_lock &&
+	    (mm->locked_vm + grow) << PAGE_SHIFT > t->rlimit_memlock)
+		return -ENOMEM;
+	if (anon_vma_prepare(k, vma))
+		return -ENOMEM;
+	if ((vma->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
+	    k->vm_committed_as + grow > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+		return -ENOMEM;
+	if (vma->vm_flags & VM_ACCOUNT)
+		k->vm_committed_as += grow;
+	vma->vm_start = addr;          /* stays between its neighbours in the tree */
+	vma->vm_pgoff -= grow;
+	vm_stat_account(mm, vma->vm_flags, (int64_t)grow);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += grow;
+	trace_kernel(k, t->cpu, "stack VMA grows down to %#llx", (unsigned long long)addr);
+	return 0;
 }
