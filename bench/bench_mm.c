@@ -30,7 +30,7 @@ static struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t
 {
 	int err;
 	struct task_struct *t = task_create_process(&m->k, "bench", 0, &err);
-	long a = t ? do_mmap(&m->k, t, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+	long a = t ? sys_mmap(&m->k, t, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
 		   : -ENOMEM;
 	if (a < 0 || do_madvise(&m->k, t, (uint64_t)a, len, MADV_NOHUGEPAGE)) {
 		fprintf(stderr, "bench: cannot map %llu bytes in a simulated process\n", (unsigned long long)len);

@@ -169,7 +169,7 @@ int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsig
 	api_narrate_syscall(m, t, "mmap(%#llx, %llu, %s, %s, %d, %#llx)", (unsigned long long)addr,
 			    (unsigned long long)len, api_flags_text(m, "prot", prot, 0),
 			    api_flags_text(m, "map", flags, 1), fd, (unsigned long long)offset);
-	return syscall_result(m, "mmap", do_mmap(&m->kernel, t, addr, len, prot, flags, fd, offset));
+	return syscall_result(m, "mmap", sys_mmap(&m->kernel, t, addr, len, prot, flags, fd, offset));
 }
 
 /* See mmsim.h. */
@@ -306,7 +306,7 @@ int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64
 	api_narrate_syscall(m, t, "prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, %#llx, %llu, %s%s%s)",
 			    (unsigned long long)addr, (unsigned long long)len, name ? "\"" : "",
 			    name ? name : "NULL", name ? "\"" : "");
-	return syscall_result(m, "prctl", prctl_set_vma_anon_name(&m->kernel, t, addr, len, name));
+	return syscall_result(m, "prctl", prctl_set_vma(&m->kernel, t, addr, len, name));
 }
 
 /* See mmsim.h. */

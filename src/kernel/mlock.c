@@ -124,7 +124,27 @@ static uint64_t count_mm_mlocked_page_nr(struct mm_struct *mm, uint64_t start, u
 	return n;
 }
 
-/* See mman.h. */
+/*
+ * mlock(start, len) and mlock2(start, len, flags) for task t (Linux:
+ * do_mlock, which both system calls call).
+ *
+ * Locks [start, start + len) in memory: the range is widened to whole
+ * pages (start rounded down, the end up), its VMAs become VM_LOCKED
+ * (splitting and merging as mprotect does), their mapped pages are
+ * counted in Mlocked and Unevictable, locked_vm grows, and the pages not
+ * yet mapped are faulted in; with MLOCK_ONFAULT (VM_LOCKONFAULT) they are
+ * locked only as they are faulted in later. Pages already locked do not
+ * count twice against RLIMIT_MEMLOCK. Returns 0, or:
+ *   -EINVAL  a flag other than MLOCK_ONFAULT; start + len wraps
+ *   -EPERM   RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK
+ *   -ENOMEM  the locked pages would pass RLIMIT_MEMLOCK without
+ *            CAP_IPC_LOCK; part of the range is not mapped; a split at
+ *            vm.max_map_count or without memory; a fault that fails while
+ *            faulting the pages in
+ *   -EAGAIN  no memory to fault the pages in
+ * After an error the VMAs before the failing one (or all of them, when
+ * faulting in failed) stay locked, as on Linux.
+ */
 long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned flags)
 {
 	struct mm_struct *mm = t->mm;
@@ -149,7 +169,18 @@ long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t 
 	return err == -EFAULT ? -ENOMEM : err == -ENOMEM ? -EAGAIN : err;
 }
 
-/* See mman.h. */
+/*
+ * munlock(start, len) for task t (Linux: SYSCALL_DEFINE2(munlock) in
+ * mm/mlock.c, around apply_vma_lock_flags).
+ *
+ * Unlocks [start, start + len), widened to whole pages: its VMAs lose
+ * VM_LOCKED and VM_LOCKONFAULT (splitting and merging), their pages leave
+ * Mlocked and Unevictable, locked_vm shrinks. Returns 0, or:
+ *   -EINVAL  start + len wraps
+ *   -ENOMEM  part of the range is not mapped; a split at vm.max_map_count
+ *            or without memory
+ * After an error the VMAs before the failing one stay unlocked.
+ */
 long sys_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
 	len = PAGE_ALIGN(len + offset_in_page(start));
@@ -179,7 +210,21 @@ static int apply_mlockall_flags(struct kernel *k, struct mm_struct *mm, int flag
 	return 0;
 }
 
-/* See mman.h. */
+/*
+ * mlockall(flags) for task t (Linux: SYSCALL_DEFINE1(mlockall) in
+ * mm/mlock.c, around apply_mlockall_flags).
+ *
+ * MCL_CURRENT locks every VMA and faults their pages in; MCL_FUTURE makes
+ * every later mapping locked (mm->def_flags); MCL_ONFAULT with either
+ * locks pages only as they are faulted in. Returns 0, or:
+ *   -EINVAL  flags 0, an unknown flag, or MCL_ONFAULT alone
+ *   -EPERM   RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK
+ *   -ENOMEM  MCL_CURRENT while the address space (total_vm) is larger than
+ *            RLIMIT_MEMLOCK, without CAP_IPC_LOCK
+ * A VMA that cannot be split or merged (vm.max_map_count, no memory) is
+ * left as it was and faulting in stops at the first page without memory,
+ * without an error, as Linux ignores both.
+ */
 long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 {
 	struct mm_struct *mm = t->mm;
@@ -195,7 +240,11 @@ long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 	return 0;
 }
 
-/* See mman.h. */
+/*
+ * munlockall() for task t (Linux: SYSCALL_DEFINE0(munlockall) in
+ * mm/mlock.c): unlocks every VMA and clears MCL_FUTURE. Always 0; a VMA that
+ * cannot be split or merged stays locked, as Linux ignores the error.
+ */
 long sys_munlockall(struct kernel *k, struct task_struct *t)
 {
 	return apply_mlockall_flags(k, t->mm, 0);

@@ -202,16 +202,17 @@ static long check_mmap_args(uint64_t len, unsigned long flags, uint64_t off)
 	return 0;
 }
 
-/* See mman.h. */
-long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
-	     unsigned long flags, int fd, uint64_t off)
+/* Map len bytes with prot and flags at (or near) addr, pgoff the offset in
+ * pages (Linux: do_mmap): the checks that depend on the address space, the
+ * placement, then mmap_region. Returns the address, with *populate set to
+ * the bytes to fault in (MAP_POPULATE without MAP_NONBLOCK, or locked
+ * memory) or 0; or a negative errno, as sys_mmap lists. */
+static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+		    unsigned long flags, uint64_t pgoff, uint64_t *populate)
 {
 	struct mm_struct *mm = t->mm;
-	long err = check_mmap_args(len, flags, off);
 
-	(void)fd;      /* ignored with MAP_ANONYMOUS, as on Linux */
-	if (err)
-		return err;
+	*populate = 0;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if (!(flags & MAP_FIXED) && addr && addr < (uint64_t)k->sysctl.mmap_min_addr && !t->cap_sys_rawio)
@@ -219,7 +220,7 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;
-	if ((off >> PAGE_SHIFT) + (len >> PAGE_SHIFT) < (off >> PAGE_SHIFT))
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
 	if (mm->map_count > k->sysctl.max_map_count)
 		return -ENOMEM;
@@ -240,11 +241,80 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags, shared ? 0 : (uint64_t)a >> PAGE_SHIFT,
 			     shared);
 	if (r >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
-		__mm_populate(k, t, (uint64_t)r, (uint64_t)r + len);
+		*populate = len;
 	return r;
 }
 
-/* See mman.h. */
+/*
+ * mmap(addr, len, prot, flags, fd, off) for task t (Linux: the x86-64
+ * system call, ksys_mmap_pgoff and vm_mmap_pgoff, around do_mmap).
+ *
+ * Maps len bytes, rounded up to whole pages, of anonymous memory: private
+ * (MAP_PRIVATE) or shared with forked children (MAP_SHARED, a new shmem
+ * object). addr is a hint, rounded up to vm.mmap_min_addr without
+ * CAP_SYS_RAWIO and used when the range there is free (else the top-down
+ * search below mmap_base places the mapping; a private length that is a
+ * multiple of 2 MiB is placed 2 MiB-aligned); with MAP_FIXED it is the
+ * address, and whatever was mapped there is unmapped first; with
+ * MAP_FIXED_NOREPLACE it is the address if nothing is mapped there. prot
+ * gives VM_READ/WRITE/EXEC; MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE,
+ * MAP_STACK (VM_NOHUGEPAGE) and MAP_POPULATE are honoured, the other
+ * legacy flags ignored; fd is ignored, as Linux ignores it for anonymous
+ * memory. A locked (MAP_LOCKED, or mlockall(MCL_FUTURE)) or MAP_POPULATE
+ * mapping is faulted in before the call returns, as far as memory allows.
+ *
+ * Returns the address, or:
+ *   -EINVAL  off not page-aligned; len 0; MAP_TYPE neither MAP_SHARED nor
+ *            MAP_PRIVATE (MAP_SHARED_VALIDATE and MAP_DROPPABLE included);
+ *            MAP_SHARED with MAP_GROWSDOWN; MAP_FIXED with an unaligned
+ *            addr
+ *   -EBADF   no MAP_ANONYMOUS: there are no files to map yet
+ *   -ENOMEM  MAP_HUGETLB (no huge pages are reserved); len rounds up past
+ *            the top of memory or exceeds TASK_SIZE; no free range; more
+ *            than vm.max_map_count VMAs; the commit limit of
+ *            vm.overcommit_memory; no memory for the VMA or the object
+ *   -EOVERFLOW  off + len wraps past the last page offset
+ *   -EPERM   the range starts below vm.mmap_min_addr without CAP_SYS_RAWIO
+ *   -EEXIST  MAP_FIXED_NOREPLACE over a mapping
+ *   -EAGAIN  locked memory over RLIMIT_MEMLOCK without CAP_IPC_LOCK (Linux
+ *            says EPERM when RLIMIT_MEMLOCK is 0 and MAP_LOCKED is asked:
+ *            can_do_mlock; the simulator says EAGAIN then too)
+ * The checks run in Linux's order (measured on 6.18), so the first error
+ * is Linux's. After a failure nothing is mapped, but with MAP_FIXED the
+ * old mapping of the range may already be gone (Linux 6.12+ restores it
+ * when the commit charge or the new VMA fails; the simulator does not).
+ * A populate that runs out of memory leaves the mapping partly faulted in.
+ */
+long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+	      unsigned long flags, int fd, uint64_t off)
+{
+	uint64_t populate;
+	long err = check_mmap_args(len, flags, off);
+
+	(void)fd;      /* ignored with MAP_ANONYMOUS, as on Linux */
+	if (err)
+		return err;
+	long r = do_mmap(k, t, addr, len, prot, flags, off >> PAGE_SHIFT, &populate);
+	if (r >= 0 && populate)
+		__mm_populate(k, t, (uint64_t)r, (uint64_t)r + populate);
+	return r;
+}
+
+/*
+ * munmap(start, len) for task t (Linux: do_munmap and do_vmi_munmap, which
+ * the system call reaches through __vm_munmap).
+ *
+ * Removes every mapping of [start, start + len), len rounded up to whole
+ * pages: VMAs at the ends are split, the pages unmapped (and freed when no
+ * one else maps them) after the TLB flush, and the page tables no VMA
+ * needs any more freed. Holes in the range are fine. Returns 0, or:
+ *   -EINVAL  start not page-aligned; start beyond TASK_SIZE or the range
+ *            past it; len 0
+ *   -ENOMEM  the unmap would split a VMA in two (punch a hole) with
+ *            vm.max_map_count VMAs already, or a split finds no memory
+ * On an error nothing is unmapped (a split already made at start stays:
+ * the VMA is in two pieces, each as it was).
+ */
 long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
 	struct mm_struct *mm = t->mm;
@@ -256,8 +326,26 @@ long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t
 	return do_vmi_align_munmap(k, mm, start, start + len);
 }
 
-/* See mman.h. Linux's brk returns the new break, or the old one when the
- * request is refused. */
+/*
+ * brk(brk) for task t (Linux: SYSCALL_DEFINE1(brk) in mm/mmap.c).
+ *
+ * Moves the program break, the end of the heap, to brk: the heap VMA
+ * [start_brk, brk rounded up to a page) grows (do_brk_flags, charged to
+ * Committed_AS) or shrinks (the pages past the new end are unmapped), and
+ * with mlockall(MCL_FUTURE) the new pages are faulted in. brk 0, or any
+ * value below the heap's start, only asks for the current break.
+ *
+ * Returns the new break, or the old one when the request is refused; it
+ * never returns an errno, as Linux's system call does not. Refused: brk
+ * below the heap's start (end_data, or start_brk when randomised); a
+ * shrink whose unmap fails (vm.max_map_count, no memory); a growth that
+ * would come within a page (and the guard gap of a stack) of the next VMA,
+ * or that do_brk_flags refuses (vm.max_map_count, the commit limit, no
+ * memory). Linux also refuses a growth past RLIMIT_DATA and, for locked
+ * memory, past RLIMIT_MEMLOCK (check_brk_limits), and a shrink of a range
+ * that is not the heap VMA's; the simulator has no RLIMIT_DATA and checks
+ * neither.
+ */
 long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 {
 	struct mm_struct *mm = t->mm;

@@ -1,6 +1,6 @@
 /*
- * kernel/mprotect.c — mprotect (Linux: mm/mprotect.c). The seed's five
- * steps: find the VMAs of the range, split or merge them and set their new
+ * kernel/mprotect.c — mprotect (Linux: mm/mprotect.c). It takes five steps:
+ * find the VMAs of the range, split or merge them and set their new
  * permissions, rewrite the page-table entries, flush the TLBs, return.
  */
 #include "kernel/mman.h"
@@ -106,7 +106,31 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 	return 0;
 }
 
-/* See mman.h. */
+/*
+ * mprotect(start, len, prot) for task t (Linux: do_mprotect_pkey with pkey
+ * -1, as the mprotect system call calls it; there are no protection keys).
+ *
+ * Gives [start, start + len), len rounded up to whole pages, the access
+ * prot (PROT_READ, PROT_WRITE, PROT_EXEC; PROT_SEM is accepted and
+ * ignored). PROT_GROWSDOWN extends the range down to the start of the
+ * VMA, which must grow down. VMAs are split at the ends of the range and
+ * merged with neighbours where the result allows; present entries are
+ * rewritten, a private page only this mapping uses becoming writable at
+ * once; the TLBs are flushed for what changed. Private memory turning
+ * writable is charged to Committed_AS; locked private memory turning
+ * writable is faulted in (it will be written). Returns 0 (also for len 0),
+ * or:
+ *   -EINVAL  start not page-aligned; a prot bit other than these, or both
+ *            PROT_GROWSDOWN and PROT_GROWSUP, or PROT_GROWSUP (no VMA grows
+ *            up on x86; Linux says ENOMEM for it where no VMA is mapped);
+ *            PROT_GROWSDOWN on a VMA that does not grow down
+ *   -ENOMEM  start + len wraps; part of the range is not mapped; the commit
+ *            limit; a split would pass vm.max_map_count or finds no memory
+ *   -EACCES  prot asks for an access a VMA may never have (no VM_MAYREAD,
+ *            VM_MAYWRITE or VM_MAYEXEC)
+ * The VMAs are changed in address order: after an error those before the
+ * failing one keep their new protection, as on Linux.
+ */
 long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot)
 {
 	struct mm_struct *mm = t->mm;

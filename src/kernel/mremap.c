@@ -145,7 +145,39 @@ static long mremap_to(struct kernel *k, struct task_struct *t, uint64_t addr, ui
 	return move_vma(k, t, vma, addr, old_len, new_len, new_addr, flags);
 }
 
-/* See mman.h. */
+/*
+ * mremap(addr, old_len, new_len, flags, new_addr) for task t (Linux:
+ * do_mremap, which the system call calls since 6.16).
+ *
+ * Resizes or moves the mapping [addr, addr + old_len), both lengths rounded
+ * up to whole pages, which must lie in one VMA. Shrinking unmaps the tail.
+ * Growing extends the VMA in place when the space after it is free, else,
+ * with MREMAP_MAYMOVE, moves it: a new VMA elsewhere gets the page-table
+ * entries, pages and all. MREMAP_FIXED moves it to new_addr (unmapping
+ * what was there); MREMAP_DONTUNMAP moves it and leaves the old range
+ * mapped, empty. old_len 0 with a shared mapping makes a second mapping of
+ * the same pages. Grown locked memory is faulted in; the growth is charged
+ * to Committed_AS for accounted memory.
+ *
+ * Returns the mapping's (new) address, or:
+ *   -EINVAL  an unknown flag; MREMAP_FIXED without MREMAP_MAYMOVE;
+ *            MREMAP_DONTUNMAP without MREMAP_MAYMOVE or with a new length;
+ *            addr or new_addr not page-aligned; new_len 0; old_len 0 on a
+ *            private mapping; the new range past TASK_SIZE or overlapping
+ *            the old one; the page offset would wrap
+ *   -EFAULT  no VMA at addr; the old range runs past its VMA (Linux 6.17+
+ *            may move a range of several VMAs; the simulator does not);
+ *            growing a VM_DONTEXPAND or VM_PFNMAP VMA (the vDSO)
+ *   -EAGAIN  growing locked memory past RLIMIT_MEMLOCK without
+ *            CAP_IPC_LOCK
+ *   -ENOMEM  cannot grow in place without MREMAP_MAYMOVE; no free range;
+ *            vm.max_map_count (a move needs room for up to 3 more VMAs);
+ *            an unmap that would pass it; no memory
+ * After an error: a target range that MREMAP_FIXED unmapped, and a tail
+ * that a shrink to new_len unmapped, stay unmapped; a move that runs out
+ * of memory while moving entries leaves the entries moved so far in the
+ * new VMA (Linux moves them back).
+ */
 long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
 	       uint64_t new_len, unsigned long flags, uint64_t new_addr)
 {

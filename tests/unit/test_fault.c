@@ -158,7 +158,7 @@ Test(fault, growsdown_mappings_grow_to_the_access)
 	struct tk *t = tk_boot(64 * MB, 1);
 	struct task_struct *p = tp_spawn(t, "growsdown", 0);
 	uint64_t base = 0x200000000ULL;
-	cr_assert_eq(do_mmap(&t->k, p, base, 4 * 4096, PROT_READ | PROT_WRITE,
+	cr_assert_eq(sys_mmap(&t->k, p, base, 4 * 4096, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_FIXED, -1, 0), (long)base);
 	cr_assert_eq(tp_write(t, p, base - 1, "a", 1), 0);
 	cr_assert_eq(vma_lookup(p->mm, base - 1)->vm_start, base - 4096);
@@ -167,7 +167,7 @@ Test(fault, growsdown_mappings_grow_to_the_access)
 	cr_assert_eq(v->vm_start, base - 100 * 4096);
 	cr_assert_eq(v->vm_end, base + 4 * 4096);
 	/* a mapping within the guard gap below blocks the growth */
-	cr_assert_eq(do_mmap(&t->k, p, base - 400 * 4096, 4096, PROT_READ,
+	cr_assert_eq(sys_mmap(&t->k, p, base - 400 * 4096, 4096, PROT_READ,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)(base - 400 * 4096));
 	cr_assert_eq(tp_write(t, p, base - 200 * 4096, "c", 1), -EFAULT);
 	cr_assert_eq(p->fatal.si_code, SEGV_MAPERR);
@@ -241,7 +241,7 @@ Test(fault, fault_around_names_each_page_it_maps_by_its_number)
 	struct task_struct *p = tp_spawn(t, "around", 0);
 	const uint64_t a = 0x10000000;   /* the first entry of a 16-entry window */
 	char c;
-	cr_assert_eq(do_mmap(&t->k, p, a, 4 * 4096, PROT_READ | PROT_WRITE,
+	cr_assert_eq(sys_mmap(&t->k, p, a, 4 * 4096, PROT_READ | PROT_WRITE,
 			     MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)a);
 	for (int i = 0; i < 4; i++)
 		cr_assert_eq(tp_write(t, p, a + (uint64_t)i * 4096, "x", 1), 0);
@@ -272,7 +272,7 @@ Test(fault, out_of_memory_in_a_fault_kills_the_process)
 	struct tk *t = tk_boot(16 * MB, 1);
 	struct task_struct *p = tp_spawn(t, "hog", 0);
 	uint64_t len = 64 * MB;
-	long a = do_mmap(&t->k, p, 0, len, PROT_READ | PROT_WRITE,
+	long a = sys_mmap(&t->k, p, 0, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	cr_assert_gt(a, 0);
 	uint64_t oom0 = t->k.vm_events[OOM_KILL];

@@ -194,7 +194,7 @@ Test(fork, dontneed_drops_pages_and_reads_zeros)
 Test(fork, populate_and_mlock_count_one_fault_per_page)
 {
 	uint64_t n = 256, pg0 = t->k.vm_events[PGFAULT], f0 = p->min_flt;
-	long a = do_mmap(&t->k, p, 0, n * PG, PROT_READ | PROT_WRITE,
+	long a = sys_mmap(&t->k, p, 0, n * PG, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	cr_assert_geq(a, 0);
 	cr_assert_eq(t->k.vm_events[PGFAULT] - pg0, n);

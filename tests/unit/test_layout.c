@@ -19,7 +19,7 @@
 
 static long map_at(struct tk *t, struct task_struct *p, uint64_t hint, uint64_t len, unsigned long flags)
 {
-	return do_mmap(&t->k, p, hint, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+	return sys_mmap(&t->k, p, hint, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 }
 
 Test(layout, four_level_task_size_and_hints)

@@ -111,7 +111,7 @@ static void op_mmap(struct mproc *mp)
 		busy |= mp->pages[p].mapped;
 	unsigned long flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS |
 			      (noreplace ? MAP_FIXED_NOREPLACE : MAP_FIXED);
-	long r = do_mmap(&t->k, mp->task, WINDOW + first * PG, n * PG, (unsigned long)prot, flags, -1, 0);
+	long r = sys_mmap(&t->k, mp->task, WINDOW + first * PG, n * PG, (unsigned long)prot, flags, -1, 0);
 	if (noreplace && busy) {
 		cr_assert_eq(r, -EEXIST);
 		return;

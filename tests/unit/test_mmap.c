@@ -42,7 +42,7 @@ static uint64_t base_region(uint64_t n)
 
 static long fixed(uint64_t addr, uint64_t len, unsigned long prot, unsigned long flags)
 {
-	return do_mmap(&t->k, p, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	return sys_mmap(&t->k, p, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 }
 
 TestSuite(mmap, .init = setup, .fini = teardown);
@@ -125,7 +125,7 @@ Test(mmap, shared_anonymous_mappings_never_merge)
 Test(mmap, fixed_noreplace_and_growth_errors)
 {
 	uint64_t a = tp_mmap(t, p, 4 * PG, PROT_READ, MAP_PRIVATE);
-	cr_assert_eq(do_mmap(&t->k, p, a + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+	cr_assert_eq(sys_mmap(&t->k, p, a + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 			     -1, 0), -EEXIST);
 	uint64_t b = tp_mmap(t, p, PG, PROT_READ, MAP_PRIVATE);       /* right below a? */
 	cr_assert_eq(b + PG, a, "top-down: the next mapping goes just below");
@@ -138,21 +138,21 @@ Test(mmap, fixed_noreplace_and_growth_errors)
 /* The errno of each bad argument, as measured on Linux 6.18. */
 Test(mmap, bad_arguments_get_linux_errno)
 {
-	cr_assert_eq(do_mmap(&t->k, p, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE, 99, 0), -EBADF);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4095), -EINVAL);
-	cr_assert_geq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 99, 0), 0,
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE, 99, 0), -EBADF);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4095), -EINVAL);
+	cr_assert_geq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 99, 0), 0,
 		      "the descriptor is ignored with MAP_ANONYMOUS");
-	cr_assert_geq(do_mmap(&t->k, p, 0, PG, 0x10, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), 0,
+	cr_assert_geq(sys_mmap(&t->k, p, 0, PG, 0x10, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), 0,
 		      "mmap ignores unknown prot bits");
 	cr_assert_eq(fixed(0x1001, PG, PROT_READ, MAP_PRIVATE), -EINVAL);
 	cr_assert_eq(fixed(0x7ffffffff000ULL, 2 * PG, PROT_READ, MAP_PRIVATE), -ENOMEM);
 	cr_assert_eq(fixed(0x1000, PG, PROT_READ, MAP_PRIVATE), -EPERM, "below vm.mmap_min_addr");
-	cr_assert_eq(do_mmap(&t->k, p, 0, 1ULL << 47, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -ENOMEM);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 1ULL << 47, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -ENOMEM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
 	cr_assert_eq(do_munmap(&t->k, p, 0x1001, PG), -EINVAL);
 	cr_assert_eq(do_munmap(&t->k, p, 0x100000, 0), -EINVAL);
 	cr_assert_eq(do_munmap(&t->k, p, 0x7ffffffff000ULL, 2 * PG), -EINVAL);
@@ -333,11 +333,11 @@ Test(mmap, madvise_flags_are_recorded_and_split)
 Test(mmap, map_32bit_stays_in_the_second_gigabyte)
 {
 	unsigned long f = MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT;
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40000000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ | PROT_WRITE, f, -1, 0), 0x40001000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40002000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, 2 * MB, PROT_READ | PROT_WRITE, f, -1, 0), 0x40200000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0x50000000, PG, PROT_READ, f, -1, 0), 0x50000000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, 2048 * MB, PROT_READ, f | MAP_NORESERVE, -1, 0), -ENOMEM,
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40000000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ | PROT_WRITE, f, -1, 0), 0x40001000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40002000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 2 * MB, PROT_READ | PROT_WRITE, f, -1, 0), 0x40200000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0x50000000, PG, PROT_READ, f, -1, 0), 0x50000000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 2048 * MB, PROT_READ, f | MAP_NORESERVE, -1, 0), -ENOMEM,
 		     "more than the second gigabyte holds");
 }

@@ -63,7 +63,7 @@ static char *pid_file(struct task_struct *task, const char *name)
 static void map_at(struct task_struct *task, uint64_t addr, uint64_t len, unsigned long prot,
 		   unsigned long flags)
 {
-	long a = do_mmap(&t->k, task, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	long a = sys_mmap(&t->k, task, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	cr_assert_eq(a, (long)addr, "mmap at %#lx: %ld", (unsigned long)addr, a);
 }
 
@@ -152,7 +152,7 @@ Test(procfs_pid, maps_of_a_process)
 	map_at(p, AT, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	map_at(p, AT + MB, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
 	map_at(p, AT + 2 * MB, 4 * PG, PROT_READ, MAP_PRIVATE);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + 2 * MB + PG, 2 * PG, "my buf"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + 2 * MB + PG, 2 * PG, "my buf"), 0);
 	static const char want[] =
 		"555555554000-555555555000 r--p 00000000 08:01 1048576                    /usr/bin/prog\n"
 		"555555555000-555555556000 r-xp 00001000 08:01 1048576                    /usr/bin/prog\n"
@@ -577,21 +577,21 @@ Test(procfs_pid, anon_vma_names)
 {
 	map_at(p, AT, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	int vmas = tp_vma_count(p);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + PG, 2 * PG, "buf 1"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + PG, 2 * PG, "buf 1"), 0);
 	cr_assert_eq(tp_vma_count(p), vmas + 2);
 	char *l = maps_line(p, AT + PG);
 	cr_assert_str_eq(l, "7e0000001000-7e0000003000 rw-p 00000000 00:00 0                          [anon:buf 1]\n");
 	free(l);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, "buf 1"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, "buf 1"), 0);
 	cr_assert_eq(tp_vma_count(p), vmas + 1, "merged with the same name");
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, 4 * PG, NULL), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, 4 * PG, NULL), 0);
 	cr_assert_eq(tp_vma_count(p), vmas, "merged back");
 	l = maps_line(p, AT);
 	cr_assert_str_eq(l, "7e0000000000-7e0000004000 rw-p 00000000 00:00 0 \n");
 	free(l);
 
 	map_at(p, AT + MB, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + MB, 2 * PG, "ring"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + MB, 2 * PG, "ring"), 0);
 	l = maps_line(p, AT + MB);
 	cr_assert_str_eq(l, "7e0000100000-7e0000102000 rw-s 00000000 00:01 1                          [anon_shmem:ring]\n");
 	free(l);
@@ -602,17 +602,17 @@ Test(procfs_pid, anon_vma_name_errors)
 {
 	char name[81];
 	map_at(p, AT, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, "a[1]"), -EINVAL);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, "tab\there"), -EINVAL);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, "a[1]"), -EINVAL);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, "tab\there"), -EINVAL);
 	memset(name, 'x', 80);
 	name[80] = '\0';
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, name), -EINVAL, "80 bytes is too long");
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, name), -EINVAL, "80 bytes is too long");
 	name[79] = '\0';
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, name), 0, "79 is the most");
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + 1, PG, "x"), -EINVAL);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, p->mm->start_code, PG, "x"), -EBADF,
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, name), 0, "79 is the most");
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + 1, PG, "x"), -EINVAL);
+	cr_assert_eq(prctl_set_vma(&t->k, p, p->mm->start_code, PG, "x"), -EBADF,
 		     "the program's image is a file");
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + 2 * PG, 4 * PG, "tail"), -ENOMEM,
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + 2 * PG, 4 * PG, "tail"), -ENOMEM,
 		     "the range runs past the mapping");
 	char *l = maps_line(p, AT + 3 * PG);
 	cr_assert_not_null(strstr(l, "[anon:tail]\n"), "the mapped part is named anyway: %s", l);
