@@ -225,7 +225,7 @@ static void show_kb(struct seq_buf *m, const char *label, uint64_t bytes)
 
 /* The lines smaps and smaps_rollup share (Linux: __show_smap); the rollup
  * also splits Pss by kind of page. */
-static void show_smap_stats(struct seq_buf *m, const struct mem_size_stats *mss, bool rollup)
+static void __show_smap(struct seq_buf *m, const struct mem_size_stats *mss, bool rollup)
 {
 	const struct { const char *label; uint64_t bytes; bool rollup_only; } line[] = {
 		{ "Rss:", mss->resident, false }, { "Pss:", mss->pss >> PSS_SHIFT, false },
@@ -304,7 +304,7 @@ static void show_smap(struct kernel *k, struct seq_buf *m, const struct vm_area_
 	show_kb(m, "Size:", vma->vm_end - vma->vm_start);
 	show_kb(m, "KernelPageSize:", PAGE_SIZE);
 	show_kb(m, "MMUPageSize:", PAGE_SIZE);
-	show_smap_stats(m, &mss, false);
+	__show_smap(m, &mss, false);
 	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(k, vma) ? 1u : 0u);
 	if (arch_pkeys_enabled(k))
 		seq_printf(m, "ProtectionKey:  %8u\n", (unsigned)((vma->vm_flags >> 32) & 0xf));
@@ -324,7 +324,7 @@ int proc_pid_smaps_show(struct kernel *k, struct task_struct *t, struct seq_buf 
 
 /* See internal.h. The sums over every VMA, under a header spanning the
  * first VMA's start to the last one's end (Linux: show_smaps_rollup). */
-int proc_pid_smaps_rollup_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+int show_smaps_rollup(struct kernel *k, struct task_struct *t, struct seq_buf *m)
 {
 	struct mem_size_stats mss = { 0 };
 	uint64_t start = 0, end = 0;
@@ -340,7 +340,7 @@ int proc_pid_smaps_rollup_show(struct kernel *k, struct task_struct *t, struct s
 	show_vma_header_prefix(m, start, end, 0, 0, 0, 0, 0);
 	seq_pad(m, ' ');
 	seq_puts(m, "[rollup]\n");
-	show_smap_stats(m, &mss, true);
+	__show_smap(m, &mss, true);
 	return 0;
 }
 
