@@ -1,8 +1,9 @@
 /*
- * cli/demo.c — `mmsim demo`: the physical-memory half of the seeds, shown
- * with the kernel's own numbers: a buddy split and coalesce (seed 003 §4.1)
- * and slab object caching (§5.2). Every sentence it prints about the state
- * is checked against that state first.
+ * cli/demo.c — `mmsim demo`: the physical-memory allocators, shown with the
+ * kernel's own numbers: the buddy allocator splitting a block for a request
+ * and coalescing it when freed, and a slab cache reusing freed objects.
+ * Every sentence it prints about the state is checked against that state
+ * first.
  */
 #include "cli.h"
 
@@ -54,7 +55,8 @@ static int hold(struct demo *d, unsigned order)
 }
 
 /* Set aside every free order-2 and order-3 block, and make sure an order-4
- * block is free: the state of seed 003's example. */
+ * block is free: then an order-2 request must split the order-4 block
+ * twice, the example the demo shows. */
 static int prepare(struct demo *d)
 {
 	uint64_t c[11];
