@@ -120,10 +120,13 @@ static inline pte_t pte_modify(pte_t e, uint64_t prot)
 /* ---- table pages ------------------------------------------------------------ */
 
 /* A zeroed page-table page charged to mm (NR_PAGETABLE, mm->pgtables_bytes),
- * its physical address in *pa. 0 or -ENOMEM. mm may be NULL (the kernel's). */
+ * its physical address in *pa. 0 or -ENOMEM. mm may be NULL (the kernel's).
+ * (Linux: pte_alloc_one and its siblings, one per level; every level's
+ * table is the same page here.) */
 int pte_table_alloc(struct kernel *k, struct mm_struct *mm, uint64_t *pa);
 
-/* Free a page-table page allocated for mm. */
+/* Free a page-table page allocated for mm (Linux: pte_free and its
+ * siblings). */
 void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa);
 
 /* A host pointer to entry index of the table at physical address table. */

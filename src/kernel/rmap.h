@@ -54,7 +54,8 @@ int anon_vma_fork(struct kernel *k, struct vm_area_struct *vma, struct vm_area_s
 void unlink_anon_vmas(struct kernel *k, struct vm_area_struct *vma);
 
 /* True when vma was copied from a parent's by fork and still shares its
- * ancestors' anon_vmas (such VMAs do not merge, as on Linux). */
+ * ancestors' anon_vmas (such VMAs do not merge, as on Linux, which tests
+ * list_is_singular(&vma->anon_vma_chain) in is_mergeable_anon_vma). */
 bool vma_is_fork_child(const struct vm_area_struct *vma);
 
 /* Add the first mapping of a new anonymous page at address of vma: owner,

@@ -305,8 +305,9 @@ struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, i
 	return t;
 }
 
-/* One task leaves its core and its mm (Linux: exit_mm and the scheduler
- * picking the idle task). */
+/* One task leaves its core and its mm, and is freed (Linux: do_exit's
+ * exit_mm, the scheduler picking the idle task, then release_task; no
+ * single Linux function does all three). */
 static void exit_task(struct kernel *k, struct task_struct *t)
 {
 	if (k->curr[t->cpu] == t) {

@@ -275,7 +275,9 @@ static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struc
 }
 
 /* Merge g's range with prev and/or next; returns the VMA now covering it,
- * or NULL when no merge applies. */
+ * or NULL when no merge applies. This is the part Linux's
+ * vma_merge_new_range and vma_merge_existing_range share; Linux 6.18 has no
+ * function of its own for it (before 6.12 it was vma_merge). */
 static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
 				       struct vm_area_struct *next, struct vma_merge_struct *g)
 {
