@@ -248,6 +248,8 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 				  uint64_t end, uint64_t new_flags, const char *new_name, int *err);
 
 /* ---- placing, mapping and unmapping ranges (kernel/vma.c) -------------------- */
+/* Linux 6.18 has these in mm/vma.c; up to 6.12, unmapped_area, mmap_region,
+ * do_brk_flags and expand_downwards were in mm/mmap.c. */
 
 /* The highest address where len bytes fit between low and high, below every
  * VMA's start gap (vm_start_gap) and above its end, and not below
