@@ -30,7 +30,7 @@ static struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t
 {
 	int err;
 	struct task_struct *t = task_create_process(&m->k, "bench", 0, &err);
-	long a = t ? do_mmap(&m->k, t, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+	long a = t ? sys_mmap(&m->k, t, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
 		   : -ENOMEM;
 	if (a < 0 || do_madvise(&m->k, t, (uint64_t)a, len, MADV_NOHUGEPAGE)) {
 		fprintf(stderr, "bench: cannot map %llu bytes in a simulated process\n", (unsigned long long)len);
@@ -64,7 +64,7 @@ static double sim_fault_ns(uint64_t len)
 			(unsigned long long)(len / PG));
 		exit(1);
 	}
-	task_exit_group(&m->k, t, 0);
+	do_group_exit(&m->k, t, 0);
 	shutdown_machine(m);
 	return ns;
 }
@@ -100,14 +100,14 @@ static double sim_fork_ms(uint64_t len)
 	struct task_struct *t = sim_process(m, len, &a);
 	sim_touch(m, t, a, len);
 	uint64_t t0 = bench_now_ns();
-	struct task_struct *child = task_fork(&m->k, t, 1, &err);
+	struct task_struct *child = copy_process(&m->k, t, 1, &err);
 	double ms = (double)(bench_now_ns() - t0) / 1e6;
 	if (!child) {
 		fprintf(stderr, "bench: simulated fork failed: %d\n", err);
 		exit(1);
 	}
-	task_exit_group(&m->k, child, 0);
-	task_exit_group(&m->k, t, 0);
+	do_group_exit(&m->k, child, 0);
+	do_group_exit(&m->k, t, 0);
 	shutdown_machine(m);
 	return ms;
 }
@@ -133,12 +133,12 @@ static double sim_mprotect_per_s(uint64_t iters)
 	sim_touch(m, t, page, PG);
 	uint64_t t0 = bench_now_ns();
 	for (uint64_t i = 0; i < iters; i++)
-		if (do_mprotect(&m->k, t, page, PG, i & 1 ? PROT_READ | PROT_WRITE : PROT_READ)) {
+		if (do_mprotect_pkey(&m->k, t, page, PG, i & 1 ? PROT_READ | PROT_WRITE : PROT_READ)) {
 			fprintf(stderr, "bench: simulated mprotect failed\n");
 			exit(1);
 		}
 	double rate = (double)iters * 1e9 / (double)(bench_now_ns() - t0);
-	task_exit_group(&m->k, t, 0);
+	do_group_exit(&m->k, t, 0);
 	shutdown_machine(m);
 	return rate;
 }

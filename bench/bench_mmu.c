@@ -39,7 +39,7 @@ static int rig_init(struct rig *r, uint64_t ram_bytes)
 	r->cpu = hw_machine_cpu(&r->m, 0);
 	r->next = 1ULL << 20;
 	uint64_t root = r->next;
-	r->next += PAGE_SIZE;
+	r->next += HW_PAGE_SIZE;
 	return hw_mov_to_cr3(r->cpu, root);
 }
 
@@ -56,7 +56,7 @@ static uint64_t table_below(struct rig *r, uint64_t pa)
 	uint64_t e = ram_read64(&r->ram, pa);
 	if (!(e & HW_PTE_P)) {
 		e = hw_mk_table(r->next, HW_PTE_P | HW_PTE_RW | HW_PTE_US);
-		r->next += PAGE_SIZE;
+		r->next += HW_PAGE_SIZE;
 		ram_write64(&r->ram, pa, e);
 	}
 	return e & HW_PTE_ADDR_MASK;
@@ -106,11 +106,11 @@ BENCH(mmu_tlb_hit)
 	if (rig_init(&r, 64ULL << 20))
 		return;
 	for (uint64_t p = 0; p < 8; p++) {
-		uint64_t va = BASE_VA + p * PAGE_SIZE, table = hw_cr3_base(r.cpu);
+		uint64_t va = BASE_VA + p * HW_PAGE_SIZE, table = hw_cr3_base(r.cpu);
 		for (int l = 4; l > HW_LVL_PT; l--)
 			table = table_below(&r, table + 8ULL * hw_va_index(va, l));
 		ram_write64(&r.ram, table + 8ULL * hw_va_index(va, HW_LVL_PT),
-			    hw_mk_page((p + 64) * PAGE_SIZE, HW_LVL_PT, HW_PTE_P | HW_PTE_RW | HW_PTE_US, 0));
+			    hw_mk_page((p + 64) * HW_PAGE_SIZE, HW_LVL_PT, HW_PTE_P | HW_PTE_RW | HW_PTE_US, 0));
 	}
 	uint64_t t0 = bench_now_ns();
 	for (uint64_t i = 0; i < n; i++)

@@ -1,6 +1,7 @@
 /* api/flags.c — system-call flags as the text scripts write:
  * "private|anonymous", "rw", "dontneed". */
 #include "api/api.h"
+#include "common.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -63,7 +64,7 @@ static const struct flag_kind {
 
 static const struct flag_kind *find_kind(const char *kind)
 {
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (!strcmp(kinds[i].kind, kind))
 			return &kinds[i];
 	return NULL;

@@ -1,6 +1,7 @@
 /* api/names.c — names for the numbers the API returns: errno values,
  * signals and their codes, /proc/kpageflags bits, and the version. */
 #include "api/api.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ const char *mmsim_strerror(int err)
 	};
 	if (err < 0)
 		err = -err;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].e == err)
 			return names[i].name;
 	return "E?";

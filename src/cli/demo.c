@@ -1,8 +1,9 @@
 /*
- * cli/demo.c — `mmsim demo`: the physical-memory half of the seeds, shown
- * with the kernel's own numbers: a buddy split and coalesce (seed 003 §4.1)
- * and slab object caching (§5.2). Every sentence it prints about the state
- * is checked against that state first.
+ * cli/demo.c — `mmsim demo`: the physical-memory allocators, shown with the
+ * kernel's own numbers: the buddy allocator splitting a block for a request
+ * and coalescing it when freed, and a slab cache reusing freed objects.
+ * Every sentence it prints about the state is checked against that state
+ * first.
  */
 #include "cli.h"
 
@@ -54,7 +55,8 @@ static int hold(struct demo *d, unsigned order)
 }
 
 /* Set aside every free order-2 and order-3 block, and make sure an order-4
- * block is free: the state of seed 003's example. */
+ * block is free: then an order-2 request must split the order-4 block
+ * twice, the example the demo shows. */
 static int prepare(struct demo *d)
 {
 	uint64_t c[11];
@@ -74,7 +76,7 @@ static int demo_buddy(struct demo *d)
 {
 	uint64_t before[11], after[11], pfn;
 
-	printf("== The buddy allocator (seed 003 section 4.1)\n"
+	printf("== The buddy allocator: splitting and coalescing\n"
 	       "Free memory is kept in blocks of 2^order pages, a free list per order.\n"
 	       "Setting aside the free order-2 and order-3 blocks leaves order 4 (64 KiB) as\n"
 	       "the smallest free block that can serve an order-2 (16 KiB) request.\n"
@@ -117,7 +119,7 @@ static int demo_slab(struct demo *d)
 	uint64_t obj[3], again;
 	char bytes[9] = { 0 };
 
-	printf("\n== The slab allocator (seed 003 section 5)\n"
+	printf("\n== The slab allocator: object caching\n"
 	       "A cache of 200-byte objects whose constructor writes \"CTOR\" into each.\n\n");
 	int c = mmsim_kmem_cache_create(d->m, "demo_object", 200, 0, "hwcache_align", "CTOR");
 	if (c < 0)

@@ -19,6 +19,7 @@
  */
 #include "diff.h"
 
+#include "common.h"
 #include "lua/lmmsim.h"
 
 #include <errno.h>
@@ -320,7 +321,7 @@ static const struct method process_methods[] = {
 	{ "write", 1, false }, { "read", 1, false }, { "fetch", 1, false }, { "read_u64", 1, false },
 	{ "touch", 1, false }, { "pagemap", 1, false },
 };
-#define NR_METHODS (sizeof process_methods / sizeof process_methods[0])
+#define NR_METHODS ARRAY_SIZE(process_methods)
 
 /* The call at stack slots 1..nargs (self first) as "P1:mmap(...)". */
 static void describe_call(struct diff_recorder *r, lua_State *L, const struct method *me, int nargs,
@@ -357,7 +358,7 @@ static void describe_pagemap(lua_State *L, int idx, struct text *out)
 		if (i <= n) {
 			size_t k = 0;
 			lua_rawgeti(L, idx, i);
-			for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++) {
+			for (size_t b = 0; b < ARRAY_SIZE(bits); b++) {
 				lua_getfield(L, -1, bits[b].field);
 				if (lua_toboolean(L, -1))
 					cur[k++] = bits[b].c;
@@ -601,7 +602,7 @@ static void flag_letters(uint64_t e, char cur[8])
 		{ 63, 'P' }, { 62, 'S' }, { 61, 'F' }, { 58, 'G' }, { 57, 'W' }, { 56, 'E' }, { 55, 'D' },
 	};
 	size_t k = 0;
-	for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++)
+	for (size_t b = 0; b < ARRAY_SIZE(bits); b++)
 		if (e >> bits[b].bit & 1)
 			cur[k++] = bits[b].c;
 	cur[k] = 0;
@@ -651,7 +652,7 @@ static void page_runs(struct scan_cursor *c, uint64_t start, uint64_t end, struc
 		if (c->i == c->n) {                       /* read ahead from at */
 			uint64_t from = at > c->done ? at : c->done;
 			err = mmsim_pagemap_scan(c->m, c->pid, from, c->limit > end ? c->limit : end, c->runs,
-						 sizeof c->runs / sizeof c->runs[0], &c->done);
+						 ARRAY_SIZE(c->runs), &c->done);
 			if (err <= 0 || c->done <= from)
 				break;
 			c->n = (int)err, c->i = 0, err = 0;
@@ -937,7 +938,7 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 	};
 	if (!lua_istable(L, idx))
 		return NULL;
-	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(same); i++) {
 		if (lua_getfield(L, idx, same[i].key) != LUA_TNIL) {
 			int want = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : (int)lua_tointeger(L, -1);
 			if (want != same[i].host) {
@@ -1017,7 +1018,7 @@ static int machine_sim(lua_State *L)
 		{ "vm.overcommit_memory", h->overcommit_memory }, { "vm.overcommit_ratio", h->overcommit_ratio },
 		{ "vm.max_map_count", h->max_map_count }, { "vm.mmap_min_addr", h->mmap_min_addr },
 	};
-	for (size_t i = 0; i < sizeof sysctls / sizeof sysctls[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++) {
 		char v[24];
 		snprintf(v, sizeof v, "%d", sysctls[i].value);
 		mmsim_sysctl_set(m, sysctls[i].name, v);

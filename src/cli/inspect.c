@@ -1,11 +1,11 @@
 /*
- * cli/inspect.c — `mmsim inspect PID`: the seeds' memory forensics on a
- * real process of this machine. For each VMA of /proc/PID/maps: its pages
+ * cli/inspect.c — `mmsim inspect PID`: the memory of a real process of
+ * this machine, page by page. For each VMA of /proc/PID/maps: its pages
  * present, swapped, on the shared zero page, in transparent huge pages,
  * mapped exclusively or shared, from /proc/PID/pagemap, /proc/kpageflags
  * and /proc/kpagecount (a per-VMA summary like pmap -X). --pages lists each
- * present or swapped page with its frame and physical address, as the
- * seed's virt_to_phys does.
+ * present or swapped page with its frame and physical address, as a
+ * virt_to_phys tool reading pagemap does.
  *
  * Linux shows frame numbers only to CAP_SYS_ADMIN (a physical address helps
  * side-channel and rowhammer attacks). Without it, or with --unprivileged,
@@ -31,7 +31,7 @@
 #define PM_SWAP (1ULL << 62)
 #define PM_FILE (1ULL << 61)
 #define PM_EXCLUSIVE (1ULL << 56)
-#define PM_PFN ((1ULL << 55) - 1)      /* bits 0-54 (the seed's mask drops bit 54) */
+#define PM_PFN ((1ULL << 55) - 1)      /* bits 0-54 (a mask of 54 bits would drop bit 54) */
 #define PM_SWAP_TYPE 0x1f              /* of a swapped entry: bits 0-4 type, 5-54 offset */
 #define KPF_THP 22
 #define KPF_ZERO_PAGE 24

@@ -8,6 +8,8 @@
  */
 #include "cli.h"
 
+#include "common.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +49,7 @@ static const struct subcommand {
 	{ "demo", cli_demo, ALL, "walk through the buddy and slab allocators on a fresh machine",
 	  "mmsim demo [OPTIONS]\n\n"
 	  "Boot a machine and show, with the kernel's own /proc views, a buddy split\n"
-	  "and coalesce (seed 003 section 4.1) and slab object caching (section 5).\n" },
+	  "and coalesce, and slab object caching.\n" },
 	{ "proc", cli_proc, ALL, "print /proc files of a freshly booted machine",
 	  "mmsim proc [OPTIONS] PATH...\n\n"
 	  "Boot a machine and print each PATH (e.g. /proc/buddyinfo, /proc/zoneinfo).\n"
@@ -74,7 +76,7 @@ static const struct subcommand {
 	  "such a process sees. --json FILE writes the same as JSON. Exit 0, 1 when\n"
 	  "the process cannot be read, 2 on usage errors.\n" },
 };
-#define NR_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
+#define NR_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
 /* Subcommands with flags of their own, beyond the common options. */
 static const struct {
@@ -85,7 +87,7 @@ static const struct {
 /* The flag parser of subcommand name, or NULL. */
 static int (*own_option(const char *name))(struct cli *, const char *)
 {
-	for (size_t i = 0; i < sizeof own_options / sizeof own_options[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(own_options); i++)
 		if (!strcmp(own_options[i].name, name))
 			return own_options[i].option;
 	return NULL;

@@ -1,5 +1,6 @@
 /* cli/options.c — the options every subcommand shares. */
 #include "cli.h"
+#include "common.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ static bool refused(const struct cli *cli, const char *a)
 		{ "--machine", CLI_TAKES_MACHINE }, { "-o", CLI_TAKES_MACHINE }, { "--seed", CLI_TAKES_MACHINE },
 		{ "--json", CLI_TAKES_JSON },
 	};
-	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(common); i++) {
 		size_t n = strlen(common[i].name);
 		if (strncmp(a, common[i].name, n) || (a[n] && a[n] != '=' && strcmp(common[i].name, "-o")))
 			continue;

@@ -10,6 +10,7 @@
  * plain lines and prints no prompt.
  */
 #include "cli_lua.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,9 +67,9 @@ static int l_help(lua_State *L)
 		lua_pop(L, 1);
 	} else {
 		size_t i = 0;
-		while (i < sizeof topics / sizeof topics[0] && strcmp(topics[i].topic, topic))
+		while (i < ARRAY_SIZE(topics) && strcmp(topics[i].topic, topic))
 			i++;
-		if (i == sizeof topics / sizeof topics[0])
+		if (i == ARRAY_SIZE(topics))
 			return luaL_error(L, "help: topics are \"module\", \"machine\", \"process\", \"cache\"");
 		lmmsim_push_names(L, topics[i].kind, false);
 	}

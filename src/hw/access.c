@@ -32,7 +32,7 @@ int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_ac
 		return -EINVAL;
 	for (; done < len; pieces++) {
 		uint64_t a = va + done;
-		size_t room = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+		size_t room = HW_PAGE_SIZE - (a & (HW_PAGE_SIZE - 1));
 		struct hw_xlat x = hw_translate(cpu, a, kind, priv);
 		if (x.exc.vector) {
 			if (exc)

@@ -1,6 +1,7 @@
 /* hw/config.c — the key=value interface to struct hw_config, and its checks. */
 #include "hw/config.h"
 
+#include "common.h"
 #include "hw/ram.h"
 
 #include <errno.h>
@@ -73,7 +74,7 @@ static const struct key keys[] = {
 	LAT(l1_hit), LAT(stlb_hit), LAT(pwc_hit), LAT(walk_ref),
 	LAT(invlpg), LAT(invpcid), LAT(mov_cr3), LAT(ipi),
 };
-#define NR_KEYS (sizeof keys / sizeof keys[0])
+#define NR_KEYS ARRAY_SIZE(keys)
 
 static const struct key *find_key(const char *name)
 {
@@ -282,7 +283,7 @@ static int validate_machine(const struct hw_config *c, char *err, size_t len)
 		errf(err, len, "cores: %d is outside 1..%d", c->nr_cpus, HW_MAX_CPUS);
 		return -EINVAL;
 	}
-	if (c->ram_bytes < RAM_MIN_BYTES || c->ram_bytes > RAM_MAX_BYTES || c->ram_bytes % PAGE_SIZE ||
+	if (c->ram_bytes < RAM_MIN_BYTES || c->ram_bytes > RAM_MAX_BYTES || c->ram_bytes % HW_PAGE_SIZE ||
 	    c->ram_bytes > (1ULL << c->maxphyaddr)) {
 		errf(err, len, "ram: %" PRIu64 " bytes must be a multiple of 4096 from 16M to 1T and fit "
 		     "in maxphyaddr=%u bits of physical address", c->ram_bytes, c->maxphyaddr);

@@ -7,6 +7,8 @@
  */
 #include "hw/presets.h"
 
+#include "common.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -138,7 +140,7 @@ static const struct hw_preset presets[] = {
 		},
 	},
 };
-#define NR_PRESETS (sizeof presets / sizeof presets[0])
+#define NR_PRESETS ARRAY_SIZE(presets)
 
 /* See presets.h. */
 const struct hw_preset *hw_preset_find(const char *name)

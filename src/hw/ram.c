@@ -12,7 +12,7 @@ int ram_init(struct ram *r, uint64_t size)
 {
 	r->base = NULL;
 	r->size = 0;
-	if (size < RAM_MIN_BYTES || size > RAM_MAX_BYTES || size % PAGE_SIZE)
+	if (size < RAM_MIN_BYTES || size > RAM_MAX_BYTES || size % HW_PAGE_SIZE)
 		return -EINVAL;
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -16,12 +16,14 @@
 
 #define RAM_MIN_BYTES  (16ULL << 20)   /* 16 MiB */
 #define RAM_MAX_BYTES  (1ULL << 40)    /* 1 TiB */
-#define PAGE_SHIFT     12
-#define PAGE_SIZE      (1ULL << PAGE_SHIFT)
+/* The hardware's base page (the kernel's PAGE_SIZE is the same size, defined
+ * in kernel/mm.h). */
+#define HW_PAGE_SHIFT  12
+#define HW_PAGE_SIZE   (1ULL << HW_PAGE_SHIFT)
 
 struct ram {
 	uint8_t *base;     /* host address of physical address 0 */
-	uint64_t size;     /* bytes, a multiple of PAGE_SIZE */
+	uint64_t size;     /* bytes, a multiple of HW_PAGE_SIZE */
 };
 
 /* Map size bytes of zeroed simulated RAM. Returns 0, or -EINVAL when size is

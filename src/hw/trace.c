@@ -1,6 +1,7 @@
 /* hw/trace.c — events as lines of text, for the explain mode. */
 #include "hw/trace.h"
 
+#include "common.h"
 #include "hw/pte.h"
 
 #include <inttypes.h>
@@ -106,7 +107,7 @@ static int format_step(const struct hw_event *ev, char *buf, size_t len)
 /* An invalidation: what did it and what it dropped. */
 static int format_inv(const struct hw_event *ev, char *buf, size_t len)
 {
-	const char *name = ev->op < sizeof inv_names / sizeof inv_names[0] ? inv_names[ev->op] : "?";
+	const char *name = ev->op < ARRAY_SIZE(inv_names) ? inv_names[ev->op] : "?";
 	return snprintf(buf, len, "cpu%d: %s va=0x%" PRIx64 " pcid=%u: %u TLB and %" PRIu64
 			" paging-structure-cache entries dropped",
 			ev->cpu, name, ev->va, ev->pcid, ev->count, ev->old);

@@ -103,7 +103,7 @@ static void check_vmas(struct mm_walk *w, struct mm_struct *mm)
 	uint64_t prev_end = 0;
 	struct vm_area_struct *prev = NULL;
 	for (struct vm_area_struct *v = mm->mmap; v; prev = v, v = v->vm_next, n++) {
-		if (v->vm_start >= v->vm_end || (v->vm_start | v->vm_end) & (PAGE_SIZE - 1) ||
+		if (v->vm_start >= v->vm_end || offset_in_page(v->vm_start | v->vm_end) ||
 		    v->vm_start < prev_end || v->vm_mm != mm || v->vm_prev != prev)
 			BAD(w, "mm %p: VMA [%#" PRIx64 ", %#" PRIx64 ") is malformed or out of order", (void *)mm,
 			    v->vm_start, v->vm_end);

@@ -1,7 +1,7 @@
 /*
  * kernel/fault.c — the x86 page-fault entry, and user accesses made by a
- * task through its core's MMU (Linux: arch/x86/mm/fault.c, the #PF path of
- * the exception table, expand_stack in mm/mmap.c).
+ * task through its core's MMU (Linux: arch/x86/mm/fault.c, and the
+ * exception entry of arch/x86/kernel/traps.c and entry/).
  *
  * A task's access is performed by the MMU of the core it runs on, in user
  * mode. When the MMU raises #PF, the kernel takes over on that core: finds
@@ -17,69 +17,72 @@
 #include "hw/translate.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
-#include "kernel/mman.h"
 #include "kernel/mm.h"
-#include "kernel/rmap.h"
 #include "kernel/sched.h"
 #include "kernel/trace.h"
 
 #include <errno.h>
-#include <string.h>
 
-/* Grow a stack VMA down to addr (Linux: expand_downwards), keeping the guard
- * gap above the VMA below and RLIMIT_STACK. 0 or -ENOMEM. */
-static int expand_stack(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
-			uint64_t addr)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	struct vm_area_struct *prev = vma->vm_prev;
-
-	addr &= ~(PAGE_SIZE - 1);
-	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
-		return -EPERM;
-	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
-	    addr - prev->vm_end < STACK_GUARD_GAP)
-		return -ENOMEM;
-	uint64_t grow = (vma->vm_start - addr) >> PAGE_SHIFT;
-	if (grow > vma->vm_pgoff || vma->vm_end - addr > t->rlimit_stack)
-		return -ENOMEM;
-	if ((vma->vm_flags & VM_LOCKED) && !t->cap_ipc_lock &&
-	    (mm->locked_vm + grow) << PAGE_SHIFT > t->rlimit_memlock)
-		return -ENOMEM;
-	if (anon_vma_prepare(k, vma))
-		return -ENOMEM;
-	if ((vma->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + grow > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
-		return -ENOMEM;
-	if (vma->vm_flags & VM_ACCOUNT)
-		k->vm_committed_as += grow;
-	vma->vm_start = addr;          /* stays between its neighbours in the tree */
-	vma->vm_pgoff -= grow;
-	vm_stat_account(mm, vma->vm_flags, (int64_t)grow);
-	if (vma->vm_flags & VM_LOCKED)
-		mm->locked_vm += grow;
-	trace_kernel(k, t->cpu, "expand_stack", "stack VMA grows down to %#llx", (unsigned long long)addr);
-	return 0;
-}
-
-/* Does the VMA forbid this access? (Linux: access_error) */
-static bool access_error(uint32_t error_code, const struct vm_area_struct *vma)
-{
-	if (error_code & X86_PF_PK)
-		return true;
-	if (error_code & X86_PF_WRITE)
-		return !(vma->vm_flags & VM_WRITE);
-	if (error_code & X86_PF_PROT)
-		return true;
-	return !(vma->vm_flags & VM_ACCESS_FLAGS);
-}
-
-/* Record a fatal signal for t's process. Returns -EFAULT. */
+/* Record a fatal signal for t's process. Returns -EFAULT. (Linux:
+ * force_sig_fault in kernel/signal.c; signals here are only the fatal ones
+ * memory management raises.) */
 static int force_sig_fault(struct task_struct *t, int sig, int code, uint64_t addr,
 			   const struct hw_exception *exc)
 {
 	t->fatal = (struct siginfo){ sig, code, addr, exc->vector, exc->error_code };
 	return -EFAULT;
+}
+
+/* A reserved bit in a paging entry: the kernel wrote a bad entry, a bug
+ * (Linux: pgtable_bad, which oopses). The process gets SIGSEGV. */
+static int pgtable_bad(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
+{
+	kernel_bug(k, "pgtable_bad: reserved bit set in a page-table entry for %#llx",
+		   (unsigned long long)exc->cr2);
+	return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, exc->cr2, exc);
+}
+
+/* No VMA explains the address (or it is a kernel address): SIGSEGV with
+ * SEGV_MAPERR (Linux: bad_area_nosemaphore). */
+static int bad_area_nosemaphore(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
+{
+	if (exc->cr2 >= t->mm->task_size)
+		trace_kernel(k, t->cpu, "kernel address from user mode: SIGSEGV");
+	else
+		trace_kernel(k, t->cpu, "no VMA covers %#llx: SIGSEGV (SEGV_MAPERR)",
+			     (unsigned long long)exc->cr2);
+	return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, exc->cr2, exc);
+}
+
+/* The VMA forbids the access: SIGSEGV with SEGV_ACCERR, or SEGV_PKUERR for
+ * a protection-key fault (Linux: bad_area_access_error). */
+static int bad_area_access_error(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
+{
+	bool pk = exc->error_code & X86_PF_PK;
+	trace_kernel(k, t->cpu, "the VMA forbids this access: SIGSEGV (%s)",
+		     pk ? "SEGV_PKUERR" : "SEGV_ACCERR");
+	return force_sig_fault(t, SIGSEGV, pk ? SEGV_PKUERR : SEGV_ACCERR, exc->cr2, exc);
+}
+
+/* Does the VMA forbid this access? Narrates the access it allows (Linux:
+ * access_error). */
+static bool access_error(struct kernel *k, struct task_struct *t, uint32_t error_code,
+			 const struct vm_area_struct *vma)
+{
+	bool forbidden;
+
+	if (error_code & X86_PF_PK)
+		forbidden = true;
+	else if (error_code & X86_PF_WRITE)
+		forbidden = !(vma->vm_flags & VM_WRITE);
+	else if (error_code & X86_PF_PROT)
+		forbidden = true;
+	else
+		forbidden = !(vma->vm_flags & VM_ACCESS_FLAGS);
+	if (!forbidden)
+		trace_kernel(k, t->cpu, "the VMA allows a %s", error_code & X86_PF_INSTR ? "fetch"
+			     : error_code & X86_PF_WRITE ? "write" : "read");
+	return forbidden;
 }
 
 /* No memory for the fault: the OOM killer's verdict. There is no victim
@@ -100,44 +103,27 @@ static int pagefault_out_of_memory(struct kernel *k, struct task_struct *t, uint
 	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc);
 }
 
-/* See fault.h. */
-int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
+/* The #PF handler for a fault from user mode (Linux: do_user_addr_fault; a
+ * kernel address, which Linux's handle_page_fault sends to
+ * do_kern_addr_fault, ends in bad_area_nosemaphore the same way). 0 when
+ * the fault was fixed (the access can be retried), or -EFAULT after
+ * recording the fatal signal in t->fatal. */
+static int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
 {
 	uint64_t addr = exc->cr2;
 	uint32_t ec = exc->error_code;
 	unsigned flags = FAULT_FLAG_USER | (ec & X86_PF_WRITE ? FAULT_FLAG_WRITE : 0) |
 			 (ec & X86_PF_INSTR ? FAULT_FLAG_INSTRUCTION : 0);
 
-	trace_kernel(k, t->cpu, "exc_page_fault", "#PF at %#llx, error code %#x (%s, %s, %s)",
-		     (unsigned long long)addr, ec, ec & X86_PF_PROT ? "protection" : "not present",
-		     ec & X86_PF_INSTR ? "fetch" : ec & X86_PF_WRITE ? "write" : "read",
-		     ec & X86_PF_USER ? "user" : "kernel");
-	if (ec & X86_PF_RSVD) {
-		kernel_bug(k, "pgtable_bad: reserved bit set in a page-table entry for %#llx",
-			   (unsigned long long)addr);
-		return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, addr, exc);
-	}
-	if (addr >= t->mm->task_size) {                     /* do_kern_addr_fault */
-		trace_kernel(k, t->cpu, "bad_area_nosemaphore", "kernel address from user mode: SIGSEGV");
-		return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, addr, exc);
-	}
-	struct vm_area_struct *vma = find_vma(t->mm, addr);
-	if (vma && vma->vm_start > addr && (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(k, t, vma, addr)))
-		vma = NULL;
-	if (!vma) {
-		trace_kernel(k, t->cpu, "bad_area_nosemaphore", "no VMA covers %#llx: SIGSEGV (SEGV_MAPERR)",
-			     (unsigned long long)addr);
-		return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, addr, exc);
-	}
-	trace_kernel(k, t->cpu, "lock_mm_and_find_vma", "VMA [%#llx, %#llx) covers it",
-		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end);
-	if (access_error(ec, vma)) {
-		trace_kernel(k, t->cpu, "bad_area_access_error", "the VMA forbids this access: SIGSEGV (%s)",
-			     ec & X86_PF_PK ? "SEGV_PKUERR" : "SEGV_ACCERR");
-		return force_sig_fault(t, SIGSEGV, ec & X86_PF_PK ? SEGV_PKUERR : SEGV_ACCERR, addr, exc);
-	}
-	trace_kernel(k, t->cpu, "access_error", "the VMA allows a %s",
-		     ec & X86_PF_INSTR ? "fetch" : ec & X86_PF_WRITE ? "write" : "read");
+	if (ec & X86_PF_RSVD)
+		return pgtable_bad(k, t, exc);
+	if (addr >= t->mm->task_size)
+		return bad_area_nosemaphore(k, t, exc);
+	struct vm_area_struct *vma = lock_mm_and_find_vma(k, t, addr);
+	if (!vma)
+		return bad_area_nosemaphore(k, t, exc);
+	if (access_error(k, t, ec, vma))
+		return bad_area_access_error(k, t, exc);
 	vm_fault_t r = handle_mm_fault(k, vma, addr, flags, t);
 	if (r & VM_FAULT_OOM)
 		return pagefault_out_of_memory(k, t, addr, exc);
@@ -148,18 +134,40 @@ int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_
 	return 0;
 }
 
-/* Handle the exception a user access raised: a #PF goes to the fault
- * handler, a #GP (non-canonical address) is a SIGSEGV with SI_KERNEL. */
-static int handle_exception(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
+/* The #PF entry: CR2 and the error code, then the handler (Linux:
+ * exc_page_fault and handle_page_fault). Returns as do_user_addr_fault. */
+static int exc_page_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
+{
+	uint32_t ec = exc->error_code;
+	trace_kernel(k, t->cpu, "#PF at %#llx, error code %#x (%s, %s, %s)", (unsigned long long)exc->cr2,
+		     ec, ec & X86_PF_PROT ? "protection" : "not present",
+		     ec & X86_PF_INSTR ? "fetch" : ec & X86_PF_WRITE ? "write" : "read",
+		     ec & X86_PF_USER ? "user" : "kernel");
+	return do_user_addr_fault(k, t, exc);
+}
+
+/* A #GP from user mode (a non-canonical address): SIGSEGV with SI_KERNEL
+ * (Linux: exc_general_protection in arch/x86/kernel/traps.c; here beside
+ * the #PF entry, the only other exception a user access raises). */
+static int exc_general_protection(struct task_struct *t, const struct hw_exception *exc)
+{
+	return force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc);
+}
+
+/* Take the exception a user access raised: enter the kernel on t's core,
+ * run the vector's handler, return to user mode. Linux does this with the
+ * IDT's gates and the idtentry assembly, which have no C function of their
+ * own. 0 when the access can be retried, or -EFAULT (a fatal signal). */
+static int exception_entry(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
 {
 	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
 	int rc;
 
 	hw_set_cpl(cpu, 0);                   /* the exception enters the kernel */
 	if (exc->vector == HW_EXC_PF)
-		rc = do_user_addr_fault(k, t, exc);
+		rc = exc_page_fault(k, t, exc);
 	else
-		rc = force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc);
+		rc = exc_general_protection(t, exc);
 	hw_set_cpl(cpu, 3);                   /* and returns to the instruction */
 	return rc;
 }
@@ -202,7 +210,7 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 {
 	hw_set_cpl(cpu, 3);
 	while (len) {
-		uint64_t chunk = HW_ACCESS_MAX - (va & (PAGE_SIZE - 1));
+		uint64_t chunk = HW_ACCESS_MAX - offset_in_page(va);
 		if (chunk > len)
 			chunk = len;
 		struct hw_exception exc;
@@ -210,7 +218,7 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 		if (rc == -EFAULT) {
 			int saved = k->this_cpu;
 			k->this_cpu = t->cpu;
-			rc = handle_exception(k, t, &exc);
+			rc = exception_entry(k, t, &exc);
 			k->this_cpu = saved;
 			if (rc) {
 				hw_set_cpl(cpu, 0);

@@ -13,13 +13,6 @@ struct kernel;
 struct task_struct;
 
 /*
- * The #PF handler for a fault from user mode (Linux: do_user_addr_fault).
- * Returns 0 when the fault was fixed (the access can be retried), or -EFAULT
- * after recording the fatal signal in t->fatal.
- */
-int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc);
-
-/*
  * Access len bytes at va as task t's code would: on t's core (switching to
  * t if another task runs there), in user mode, through the MMU; faults are
  * handled and the access retried, as on return from the exception. Returns

@@ -1,4 +1,6 @@
-/* kernel/file.c — file objects and their page caches. See fs.h. */
+/* kernel/file.c — file objects: creation, references, and dropping their
+ * cached pages (Linux: fs/file_table.c, mm/shmem.c, mm/truncate.c). The page
+ * cache's lookups are in kernel/filemap.c. See fs.h. */
 #include "kernel/fs.h"
 
 #include "kernel/kernel.h"
@@ -45,7 +47,7 @@ void get_file(struct file *f)
 
 /* Drop the cached pages of [first, first + n) (Linux:
  * truncate_inode_pages_range). Mapped pages keep their mappings' references. */
-static void truncate_range(struct kernel *k, struct file *f, uint64_t first, uint64_t n)
+static void truncate_inode_pages_range(struct kernel *k, struct file *f, uint64_t first, uint64_t n)
 {
 	void *items[64];
 	uint64_t idx[64];
@@ -70,15 +72,16 @@ static void truncate_range(struct kernel *k, struct file *f, uint64_t first, uin
 	}
 }
 
-static void truncate_pages(struct kernel *k, struct file *f)
+/* Drop every cached page of f (Linux: truncate_inode_pages). */
+static void truncate_inode_pages(struct kernel *k, struct file *f)
 {
-	truncate_range(k, f, 0, UINT64_MAX);
+	truncate_inode_pages_range(k, f, 0, UINT64_MAX);
 }
 
 /* See fs.h. */
-void file_punch_hole(struct kernel *k, struct file *f, uint64_t index, uint64_t n)
+void shmem_truncate_range(struct kernel *k, struct file *f, uint64_t index, uint64_t n)
 {
-	truncate_range(k, f, index, n);
+	truncate_inode_pages_range(k, f, index, n);
 }
 
 /* See fs.h. */
@@ -86,50 +89,10 @@ void fput(struct kernel *k, struct file *f)
 {
 	if (--f->f_count > 0)
 		return;
-	truncate_pages(k, f);
+	truncate_inode_pages(k, f);
 	k->vm_committed_as -= f->committed;
 	kfree(k, f->path);
 	kmem_cache_free(k, k->mm_caches.filp, f);
-}
-
-/* Fill a new page-cache page with the file's bytes at index. */
-static void read_page(struct kernel *k, struct file *f, struct page *page, uint64_t index)
-{
-	uint8_t *dst = page_address(k, page);
-	uint64_t off = index << PAGE_SHIFT;
-	memset(dst, 0, PAGE_SIZE);
-	if (f->data && off < f->data_len) {
-		uint64_t n = f->data_len - off < PAGE_SIZE ? f->data_len - off : PAGE_SIZE;
-		memcpy(dst, f->data + off, n);
-	}
-}
-
-/* See fs.h. */
-struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index)
-{
-	struct page *page = radix_tree_lookup(&f->f_mapping.i_pages, index);
-	if (page) {
-		get_page(page);
-		return page;
-	}
-	if (!(page = alloc_page(k, GFP_HIGHUSER_MOVABLE)))
-		return NULL;
-	read_page(k, f, page, index);
-	if (radix_tree_insert(k, &f->f_mapping.i_pages, index, page)) {
-		put_page(k, page);
-		return NULL;
-	}
-	page_set(page, PG_uptodate);
-	page_set(page, PG_lru);              /* filemap_add_folio puts it on an LRU */
-	if (f->kind == FILE_SHMEM)
-		page_set(page, PG_swapbacked);
-	page_set_owner(page, virt_to_phys(k, &f->f_mapping), false, index);
-	f->f_mapping.nrpages++;
-	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
-	if (f->kind == FILE_SHMEM)
-		mod_node_page_state(k->node_data[0], NR_SHMEM, 1);
-	get_page(page);          /* one reference for the cache, one for the caller */
-	return page;
 }
 
 /* See fs.h. */

@@ -1,7 +1,8 @@
 /*
- * kernel/fork.c — address spaces are born, copied and torn down (Linux:
- * kernel/fork.c dup_mm/dup_mmap, mm/memory.c copy_page_range, mm/mmap.c
- * exit_mmap).
+ * kernel/fork.c — address spaces are born, copied and dropped (Linux:
+ * kernel/fork.c: mm_alloc, dup_mm, mmput). The VMAs are copied by dup_mmap
+ * and torn down by exit_mmap (kernel/mmap.c, as in Linux's mm/mmap.c), the
+ * page tables copied by copy_page_range (kernel/memory.c).
  *
  * fork copies the VMAs (but MADV_DONTFORK ones) and, for private VMAs that
  * have anonymous memory, the page tables: each private page becomes shared
@@ -13,14 +14,11 @@
 
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
-#include "kernel/memory.h"
-#include "kernel/mman.h"
 #include "kernel/mm.h"
-#include "kernel/rmap.h"
+#include "kernel/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/slab.h"
 #include "kernel/tlbflush.h"
-#include "kernel/trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -59,85 +57,6 @@ struct mm_struct *mm_alloc(struct kernel *k)
 	return mm;
 }
 
-struct copy_args {
-	struct kernel *k;
-	struct vm_area_struct *src_vma, *dst_vma;
-	int err;
-};
-
-/* Copy one entry into the child (Linux: copy_present_pte): the page gains a
- * mapping and a reference; in a copy-on-write mapping both entries lose
- * write access; the child's entry starts old. */
-static int copy_pte(pte_t *src, uint64_t addr, void *arg)
-{
-	struct copy_args *c = arg;
-	pte_t e = *src;
-
-	if (!e)
-		return 0;
-	struct page *page = pte_present(e) ? vm_normal_page(c->k, e) : NULL;
-	pte_t *dst = pte_walk(c->k, c->dst_vma->vm_mm, addr, true, &c->err);
-	if (!dst)
-		return c->err;
-	uint64_t f = c->src_vma->vm_flags;
-	if ((f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE && pte_write(e)) {
-		*src = pte_wrprotect(e);
-		e = pte_wrprotect(e);
-	}
-	if (f & VM_SHARED)
-		e = pte_mkclean(e);
-	if (page) {
-		get_page(page);
-		page_dup_rmap(page);
-		c->dst_vma->vm_mm->rss_stat[PageAnon(page) ? MM_ANONPAGES
-					    : page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
-	}
-	*dst = pte_mkold(e);
-	return 0;
-}
-
-/* Does the child need the parent's page tables for this VMA? (Linux:
- * vma_needs_copy: only where a fault could not fill them: anonymous pages.) */
-static bool vma_needs_copy(const struct vm_area_struct *vma)
-{
-	return vma->anon_vma || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
-}
-
-/* Copy one VMA's page tables into the child (Linux: copy_page_range). */
-static int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src)
-{
-	struct copy_args c = { k, src, dst, 0 };
-	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
-		return 0;
-	return walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_pte, &c);
-}
-
-/* The child's copy of one parent VMA, linked into mm (Linux: the loop body
- * of dup_mmap). */
-static int dup_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *mpnt)
-{
-	if ((mpnt->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + vma_pages(mpnt) >
-		    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
-		return -ENOMEM;
-	struct vm_area_struct *tmp = vm_area_dup(k, mpnt);
-	if (!tmp)
-		return -ENOMEM;
-	if (mpnt->vm_flags & VM_ACCOUNT)
-		k->vm_committed_as += vma_pages(mpnt);
-	tmp->vm_flags &= ~VM_LOCKED_MASK;
-	if (mpnt->vm_flags & VM_WIPEONFORK) {
-		tmp->anon_vma = NULL;           /* Linux: a fresh anon_vma at first fault */
-	} else if (anon_vma_fork(k, tmp, mpnt)) {
-		if (mpnt->vm_flags & VM_ACCOUNT)
-			k->vm_committed_as -= vma_pages(mpnt);
-		vm_area_free(k, tmp);
-		return -ENOMEM;
-	}
-	vma_link(mm, tmp);
-	return copy_page_range(k, tmp, mpnt);
-}
-
 /* See fork.h. */
 struct mm_struct *dup_mm(struct kernel *k, struct mm_struct *oldmm)
 {
@@ -158,46 +77,26 @@ struct mm_struct *dup_mm(struct kernel *k, struct mm_struct *oldmm)
 	mm->def_flags &= ~VM_LOCKED_MASK;    /* memory locks are not inherited */
 	memset(mm->cpu_bitmap, 0, sizeof mm->cpu_bitmap);
 	memset(mm->rss_stat, 0, sizeof mm->rss_stat);
-	for (struct vm_area_struct *v = oldmm->mmap; v; v = v->vm_next) {
-		if (v->vm_flags & VM_DONTCOPY) {
-			vm_stat_account(mm, v->vm_flags, -(int64_t)vma_pages(v));
-			continue;
-		}
-		if (dup_vma(k, mm, v)) {
-			mmput(k, mm);
-			flush_tlb_mm(k, oldmm);
-			return NULL;
-		}
+	if (dup_mmap(k, mm, oldmm)) {
+		mmput(k, mm);
+		flush_tlb_mm(k, oldmm);        /* the PTEs copied so far lost write access */
+		return NULL;
 	}
-	flush_tlb_mm(k, oldmm);            /* the parent's PTEs lost write access */
 	mm->hiwater_rss = get_mm_rss(mm);  /* the child's marks start here (Linux: dup_mm) */
 	mm->hiwater_vm = mm->total_vm;
 	return mm;
 }
 
-/* See fork.h. Unmap everything, free the page tables and VMAs (Linux:
- * exit_mmap), then the root table and the mm. */
+/* See fork.h. Every core drops mm, exit_mmap tears the mappings down, then
+ * the root table and the mm go (Linux: mmput, __mmput, mmdrop). */
 void mmput(struct kernel *k, struct mm_struct *mm)
 {
-	struct mmu_gather tlb;
-
 	if (--mm->mm_users > 0)
 		return;
 	for (int cpu = 0; cpu < k->nr_cpus; cpu++)
 		if (k->tlbstate[cpu].loaded_mm == mm)
 			leave_mm(k, cpu);
-	tlb_gather_mmu(&tlb, k, mm, true);
-	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
-	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
-	tlb_finish_mmu(&tlb);
-	while (mm->mmap) {
-		struct vm_area_struct *v = mm->mmap;
-		vma_unlink(mm, v);
-		if (v->vm_flags & VM_ACCOUNT)
-			k->vm_committed_as -= vma_pages(v);
-		vm_area_free(k, v);
-	}
+	exit_mmap(k, mm);
 	pgd_free(k, mm);
 	if (mm->pgtables_bytes)
 		kernel_bug(k, "mmput: %lld bytes of page tables left over", (long long)mm->pgtables_bytes);

@@ -12,12 +12,14 @@
 #ifndef MMSIM_KERNEL_FS_H
 #define MMSIM_KERNEL_FS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/radix_tree.h"
 
 struct kernel;
 struct page;
+struct vm_fault;
 
 enum file_kind { FILE_IMAGE, FILE_SHMEM };
 
@@ -57,13 +59,21 @@ void fput(struct kernel *k, struct file *f);
 /*
  * The page at offset index of f, with a reference for the caller: found in
  * the page cache, or read in (image bytes, or zeros) and added to it
- * (Linux: filemap_fault / shmem_get_folio). NULL without memory.
+ * (kernel/filemap.c; Linux: __filemap_get_folio with FGP_CREAT, as
+ * filemap_fault and shmem_get_folio use it). NULL without memory.
  */
 struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index);
 
-/* Drop pages [index, index + n) from f's page cache (Linux: shmem punch
- * hole for MADV_REMOVE); mapped pages must have been unmapped. */
-void file_punch_hole(struct kernel *k, struct file *f, uint64_t index, uint64_t n);
+/* Map the pages [start_pgoff, end_pgoff] of the fault's file that are
+ * cached and up to date, where their entries (in the fault's page table) are
+ * empty, each narrated (kernel/filemap.c; Linux: filemap_map_pages). True
+ * when that mapped the faulting page too. */
+bool filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_pgoff);
+
+/* Drop pages [index, index + n) from f's page cache (Linux:
+ * shmem_truncate_range, as shmem_fallocate punches a hole for MADV_REMOVE);
+ * mapped pages must have been unmapped. */
+void shmem_truncate_range(struct kernel *k, struct file *f, uint64_t index, uint64_t n);
 
 /* The file a page-cache page belongs to, or NULL. */
 struct file *page_file(struct kernel *k, const struct page *page);

@@ -1,6 +1,8 @@
 /* kernel/gfp.c — GFP masks to and from text ("GFP_KERNEL|__GFP_ZERO"). */
 #include "kernel/page_alloc_internal.h"
 
+#include "common.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +50,7 @@ static const struct { const char *name; gfp_t mask; } gfp_names[] = {
 	{ "__GFP_SKIP_ZERO", __GFP_SKIP_ZERO },
 	{ "__GFP_SKIP_KASAN", __GFP_SKIP_KASAN },
 };
-#define NR_GFP_NAMES (sizeof gfp_names / sizeof gfp_names[0])
+#define NR_GFP_NAMES ARRAY_SIZE(gfp_names)
 
 /* See page_alloc_internal.h. */
 const char *gfp_format(gfp_t gfp, char *buf, unsigned size)

@@ -1,6 +1,7 @@
 /*
  * kernel/gup.c — faulting pages in on behalf of a task, as get_user_pages
- * does for MAP_POPULATE, mlock and MADV_POPULATE_* (Linux: mm/gup.c).
+ * does for MAP_POPULATE, mlock and MADV_POPULATE_* (Linux: mm/gup.c, and
+ * folio_mark_accessed of mm/swap.c).
  */
 #include "kernel/mman.h"
 
@@ -10,6 +11,13 @@
 #include "kernel/sched.h"
 
 #include <errno.h>
+
+/* How populate_range faults pages in. */
+enum populate_mode {
+	POPULATE_VMA,      /* __mm_populate: write private writable VMAs, read the rest */
+	POPULATE_READ,     /* faultin_page_range for MADV_POPULATE_READ */
+	POPULATE_WRITE,    /* faultin_page_range for MADV_POPULATE_WRITE */
+};
 
 /* Is the page at addr already mapped well enough for this access? (Linux:
  * follow_page_pte succeeding, so no fault is needed.) */
@@ -23,7 +31,7 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 /* GUP's FOLL_TOUCH: the page was used (Linux: folio_mark_accessed without
  * MGLRU): referenced the first time; the next time active instead, unless
  * it is unevictable. */
-static void mark_page_accessed(struct page *page)
+static void folio_mark_accessed(struct page *page)
 {
 	if (!page_test(page, PG_referenced)) {
 		page_set(page, PG_referenced);
@@ -40,13 +48,13 @@ static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
 	pte_t *pte = pte_walk(k, mm, addr, false, &err);
 	struct page *page = pte && (*pte & _PAGE_PRESENT) ? vm_normal_page(k, *pte) : NULL;
 	if (page)
-		mark_page_accessed(page);
+		folio_mark_accessed(page);
 }
 
 /* Fault in [start, end) of one VMA, touching each page (Linux:
  * populate_vma_page_range, whose GUP follows every page with FOLL_TOUCH). */
-static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
-			uint64_t start, uint64_t end, enum populate_mode mode)
+static int populate_vma_page_range(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+				   uint64_t start, uint64_t end, enum populate_mode mode)
 {
 	bool write = mode == POPULATE_WRITE ||
 		     (mode == POPULATE_VMA && (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE);
@@ -68,9 +76,11 @@ static int populate_vma(struct kernel *k, struct task_struct *t, struct vm_area_
 	return 0;
 }
 
-/* See mman.h. */
-int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
-		   enum populate_mode mode)
+/* Fault in the VMAs of [start, end) as mode says: the loop __mm_populate
+ * and faultin_page_range share (Linux gives each its own, over
+ * populate_vma_page_range and __get_user_pages_locked). */
+static int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
+			  enum populate_mode mode)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t addr = start;
@@ -83,11 +93,23 @@ int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint
 			addr = vma->vm_start;
 		uint64_t stop = end < vma->vm_end ? end : vma->vm_end;
 		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
-			int err = populate_vma(k, t, vma, addr, stop, mode);
+			int err = populate_vma_page_range(k, t, vma, addr, stop, mode);
 			if (err)
 				return err;
 		}
 		addr = stop;
 	}
 	return 0;
+}
+
+/* See mman.h. */
+int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end)
+{
+	return populate_range(k, t, start, end, POPULATE_VMA);
+}
+
+/* See mman.h. */
+int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write)
+{
+	return populate_range(k, t, start, end, write ? POPULATE_WRITE : POPULATE_READ);
 }

@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 static bool madvise_behavior_valid(int b)
 {
@@ -92,16 +91,46 @@ static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index
 			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
 					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT));
 	}
-	file_punch_hole(k, f, index, n);
+	shmem_truncate_range(k, f, index, n);
 }
 
-/* Act on advice b for [start, end) inside vma (Linux: madvise_vma_behavior). */
-static int madvise_vma(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
-		       uint64_t start, uint64_t end, int b)
+/* Give [start, end) of vma new_flags and the anonymous name name (NULL:
+ * none), splitting vma or merging the range with a neighbour (Linux:
+ * madvise_update_vma). 0, or -ENOMEM (a split at vm.max_map_count, or no
+ * memory). */
+static int madvise_update_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end,
+			      uint64_t new_flags, const char *name)
 {
-	bool lru_ok = !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB));
+	uint64_t old_flags = vma->vm_flags;
+	bool rename = !anon_vma_name_eq(vma->anon_name, name);
 	int err;
 
+	if (new_flags == old_flags && !rename)
+		return 0;
+	vma = vma_modify(k, vma, start, end, new_flags, name, &err);
+	if (!vma)
+		return err;
+	if (new_flags != old_flags)
+		vma->vm_flags = new_flags;
+	if (!rename || anon_vma_name_eq(vma->anon_name, name))
+		return 0;                       /* or merged into a neighbour so named */
+	char *copy = name ? kstrdup(k, name) : NULL;
+	if (name && !copy)
+		return -ENOMEM;
+	kfree(k, vma->anon_name);
+	vma->anon_name = copy;
+	return 0;
+}
+
+/* Act on the advice *arg for [start, end) inside vma (Linux:
+ * madvise_vma_behavior), as a visitor of madvise_walk_vmas. */
+static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+				uint64_t start, uint64_t end, const void *arg)
+{
+	bool lru_ok = !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB));
+	int b = *(const int *)arg;
+
+	(void)t;
 	switch (b) {
 	case MADV_WILLNEED: case MADV_COLD: case MADV_PAGEOUT:
 		return 0;
@@ -135,14 +164,7 @@ static int madvise_vma(struct kernel *k, struct task_struct *t, struct vm_area_s
 	int64_t nf = advised_flags(vma, vma->vm_flags, b);
 	if (nf < 0)
 		return (int)nf;
-	if ((uint64_t)nf == vma->vm_flags)
-		return 0;
-	vma = vma_modify(k, vma, start, end, (uint64_t)nf, vma->anon_name, &err);
-	if (!vma)
-		return err;
-	vma->vm_flags = (uint64_t)nf;
-	(void)t;
-	return 0;
+	return madvise_update_vma(k, vma, start, end, (uint64_t)nf, vma->anon_name);
 }
 
 /* MADV_POPULATE_(READ|WRITE) (Linux: madvise_populate). */
@@ -158,7 +180,7 @@ static long madvise_populate(struct kernel *k, struct task_struct *t, uint64_t s
 		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;      /* GUP's check_vma_flags, as madvise reports it */
 		uint64_t stop = vma->vm_end < end ? vma->vm_end : end;
-		int err = populate_range(k, t, a, stop, write ? POPULATE_WRITE : POPULATE_READ);
+		int err = faultin_page_range(k, t, a, stop, write);
 		if (err)
 			return err;
 		a = stop;
@@ -173,7 +195,7 @@ static int madvise_range_end(uint64_t start, uint64_t len_in, uint64_t *end)
 {
 	uint64_t len = PAGE_ALIGN(len_in);
 	*end = start + len;
-	return (start & (PAGE_SIZE - 1)) || (len_in && !len) || *end < start ? -EINVAL : 0;
+	return offset_in_page(start) || (len_in && !len) || *end < start ? -EINVAL : 0;
 }
 
 typedef int (*madvise_visit_fn)(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
@@ -203,15 +225,42 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
 	return unmapped;
 }
 
-/* madvise_vma as a visitor: arg points to the advice. */
-static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
-				uint64_t start, uint64_t end, const void *arg)
-{
-	return madvise_vma(k, t, vma, start, end, *(const int *)arg);
-}
-
-/* See mman.h. Linux applies the advice to every VMA of the range and
- * reports ENOMEM afterwards if part of the range was unmapped. */
+/*
+ * madvise(start, len, advice) for task t (Linux: do_madvise).
+ *
+ * Applies advice to [start, start + len), len rounded up to whole pages,
+ * VMA by VMA:
+ *   MADV_DONTNEED  drops the pages; the next access sees zeros (private
+ *                  memory) or the object's data (shared)
+ *   MADV_FREE      marks private anonymous pages that only this mapping
+ *                  uses clean and lazily freeable (counted in pglazyfree)
+ *   MADV_REMOVE    drops the pages of shared memory from its object, in
+ *                  every mapping of it
+ *   MADV_POPULATE_READ, _WRITE  fault the pages in, read or written
+ *   MADV_NORMAL, RANDOM, SEQUENTIAL, DONTFORK, DOFORK, WIPEONFORK,
+ *   KEEPONFORK, DONTDUMP, DODUMP, HUGEPAGE, NOHUGEPAGE, MERGEABLE,
+ *   UNMERGEABLE  set or clear the VMA flag Linux sets (splitting and merging
+ *                  VMAs as mprotect does; smaps shows it): fork acts on
+ *                  DONTFORK and WIPEONFORK, nothing on the others yet
+ *   MADV_WILLNEED, COLD, PAGEOUT  accepted; nothing to act on yet
+ * Returns 0 (also for len 0), or:
+ *   -EINVAL  an advice not listed (Linux also knows MADV_HWPOISON,
+ *            MADV_SOFT_OFFLINE, MADV_COLLAPSE, MADV_GUARD_INSTALL and
+ *            _REMOVE, MADV_DONTNEED_LOCKED); start not page-aligned;
+ *            start + len wraps; DONTNEED or FREE on a locked, VM_PFNMAP or
+ *            hugetlb VMA; FREE on memory that is not private anonymous;
+ *            REMOVE on a locked or private VMA; DONTFORK or DOFORK on a
+ *            VM_IO VMA; WIPEONFORK on shared or file memory; DODUMP on a
+ *            special VMA; POPULATE on a VM_IO or VM_PFNMAP VMA or one that
+ *            does not allow the access
+ *   -ENOMEM  part of the range is not mapped (the advice is applied to the
+ *            mapped parts first, as on Linux, but POPULATE stops at the
+ *            hole); a split at vm.max_map_count or without memory; a
+ *            populate without memory
+ *   -EFAULT  a populate fault that fails (SIGBUS, SIGSEGV)
+ * The VMAs are advised in address order: after an error those before the
+ * failing one keep the advice.
+ */
 long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in, int b)
 {
 	uint64_t end;
@@ -231,51 +280,57 @@ static bool is_valid_name_char(char c)
 	return c > 0x1f && c < 0x7f && !strchr("\\`$[]", c);
 }
 
-static bool same_anon_name(const char *a, const char *b)
+/* Name [start, end) of vma *arg (NULL: unname it), splitting it or merging
+ * it with a neighbour of the same name, as a visitor of madvise_walk_vmas
+ * (Linux up to 6.15: madvise_vma_anon_name; since 6.16 a case of
+ * madvise_vma_behavior). 0, -EBADF for a file mapping that is not shared
+ * anonymous memory, -ENOMEM. */
+static int madvise_vma_anon_name(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
+				 uint64_t start, uint64_t end, const void *arg)
 {
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
-/* Name [start, end) of vma arg (NULL: unname it), splitting it or merging
- * it with a neighbour of the same name (Linux: madvise_vma_anon_name). 0,
- * -EBADF for a file mapping that is not shared anonymous memory, -ENOMEM. */
-static int vma_set_anon_name(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
-			     uint64_t start, uint64_t end, const void *arg)
-{
-	const char *name = arg;
-	int err;
-
 	(void)t;
 	if (vma->vm_file && vma->vm_file->kind != FILE_SHMEM)
 		return -EBADF;
-	if (same_anon_name(vma->anon_name, name))
-		return 0;
-	vma = vma_modify(k, vma, start, end, vma->vm_flags, name, &err);
-	if (!vma)
-		return err;
-	if (same_anon_name(vma->anon_name, name))
-		return 0;                       /* merged into a neighbour so named */
-	char *copy = name ? kstrdup(k, name) : NULL;
-	if (name && !copy)
-		return -ENOMEM;
-	kfree(k, vma->anon_name);
-	vma->anon_name = copy;
-	return 0;
+	return madvise_update_vma(k, vma, start, end, vma->vm_flags, arg);
 }
 
-/* See mman.h. */
-long prctl_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in,
-			     const char *name)
+/* Name the anonymous memory of [start, start + len_in) name (Linux:
+ * madvise_set_anon_name). Returns as prctl_set_vma. */
+static long madvise_set_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in,
+				  const char *name)
+{
+	uint64_t end;
+	if (madvise_range_end(start, len_in, &end))
+		return -EINVAL;
+	return madvise_walk_vmas(k, t, start, end, madvise_vma_anon_name, name);
+}
+
+/*
+ * prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name) for task t
+ * (Linux: prctl_set_vma, in mm/madvise.c since 6.17).
+ *
+ * Names the anonymous memory of [start, start + len), len rounded up to
+ * whole pages, "[anon:NAME]" in /proc/PID/maps ("[anon_shmem:NAME]" for
+ * shared memory), or unnames it when name is NULL, splitting and merging
+ * VMAs as madvise does. Returns 0 (also for len 0), or:
+ *   -EINVAL  the kernel has no CONFIG_ANON_VMA_NAME (k->anon_vma_name off:
+ *            PR_SET_VMA is unknown); a name of 80 bytes or more, or with a
+ *            byte outside printable ASCII or one of \`$[]; start not
+ *            page-aligned; start + len wraps
+ *   -EBADF   a VMA of the range maps a file (other than shared anonymous
+ *            memory)
+ *   -ENOMEM  part of the range is not mapped (the mapped parts are named
+ *            anyway, as on Linux); a split at vm.max_map_count; no memory
+ * After an error the VMAs before the failing one keep the new name.
+ */
+long prctl_set_vma(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len_in, const char *name)
 {
 	if (!k->anon_vma_name)
-		return -EINVAL;              /* no CONFIG_ANON_VMA_NAME: PR_SET_VMA is unknown */
+		return -EINVAL;
 	if (name && strlen(name) >= ANON_VMA_NAME_MAX_LEN)
 		return -EINVAL;
 	for (const char *c = name; c && *c; c++)
 		if (!is_valid_name_char(*c))
 			return -EINVAL;
-	uint64_t end;
-	if (madvise_range_end(start, len_in, &end))
-		return -EINVAL;
-	return madvise_walk_vmas(k, t, start, end, vma_set_anon_name, name);
+	return madvise_set_anon_name(k, t, start, len_in, name);
 }

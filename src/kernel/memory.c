@@ -1,6 +1,7 @@
 /*
- * kernel/memory.c — the generic page-fault handler (Linux: mm/memory.c,
- * handle_mm_fault and the do_*_page family). See memory.h.
+ * kernel/memory.c — the generic page-fault handler, and the operations on
+ * ranges of page tables: unmapping (zap) and fork's copy (Linux:
+ * mm/memory.c). See memory.h.
  */
 #include "kernel/memory.h"
 
@@ -38,18 +39,26 @@ static int mm_counter(const struct page *page)
 	return page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES;
 }
 
-/* Write entry into the fault's PTE and narrate it (Linux: set_pte_at). */
-static void set_pte(struct vm_fault *vmf, pte_t entry)
+/* Write entry into the fault's PTE and narrate it (Linux: set_pte_at, which
+ * takes the mm, address and entry pointer that the fault carries here). */
+static void set_pte_at(struct vm_fault *vmf, pte_t entry)
 {
 	char desc[128];
 	*vmf->pte = entry;
 	if (vmf->k->trace_fn) {
 		hw_pte_describe(entry, 1, desc, sizeof desc);
-		trace_kernel(vmf->k, vmf->cpu, "set_pte_at", "PTE for %#llx at pa %#llx = %#llx (%s)",
+		trace_kernel(vmf->k, vmf->cpu, "PTE for %#llx at pa %#llx = %#llx (%s)",
 			     (unsigned long long)vmf->address,
 			     (unsigned long long)virt_to_phys(vmf->k, vmf->pte), (unsigned long long)entry,
 			     desc);
 	}
+}
+
+/* See memory.h. */
+vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn)
+{
+	set_pte_at(vmf, pfn_pte(pfn, vm_get_page_prot(vmf->vma->vm_flags)) | _PAGE_SPECIAL);
+	return 0;
 }
 
 /* A new private page for vma at address, zeroed or copied from src, and
@@ -76,10 +85,10 @@ static void map_new_anon_page(struct vm_fault *vmf, struct page *page)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	vma->vm_mm->rss_stat[MM_ANONPAGES]++;
-	page_add_new_anon_rmap(vmf->k, page, vma, vmf->address);
+	folio_add_new_anon_rmap(vmf->k, page, vma, vmf->address);
 	if (vma->vm_flags & VM_LOCKED)
-		mlock_page(vmf->k, page);
-	set_pte(vmf, entry);
+		mlock_folio(vmf->k, page);
+	set_pte_at(vmf, entry);
 }
 
 /* Map a new anonymous page (or the zero page for a read) where nothing was
@@ -91,8 +100,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	uint64_t prot = vm_get_page_prot(vma->vm_flags);
 
 	if (!(vmf->flags & FAULT_FLAG_WRITE) && k->zero_page_enabled) {
-		trace_kernel(k, vmf->cpu, "do_anonymous_page", "read fault: map the shared zero page, read-only");
-		set_pte(vmf, pfn_pte(k->zero_pfn, prot) | _PAGE_SPECIAL);
+		trace_kernel(k, vmf->cpu, "read fault: map the shared zero page, read-only");
+		set_pte_at(vmf, pfn_pte(k->zero_pfn, prot) | _PAGE_SPECIAL);
 		return 0;
 	}
 	if (anon_vma_prepare(k, vma))
@@ -100,90 +109,98 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	struct page *page = alloc_anon_page(vmf, NULL);
 	if (!page)
 		return VM_FAULT_OOM;
-	trace_kernel(k, vmf->cpu, "do_anonymous_page", "%s fault: new zeroed page, pfn %#llx",
+	trace_kernel(k, vmf->cpu, "%s fault: new zeroed page, pfn %#llx",
 		     vmf->flags & FAULT_FLAG_WRITE ? "write" : "read",
 		     (unsigned long long)page_to_pfn(k, page));
 	map_new_anon_page(vmf, page);
 	return 0;
 }
 
-/* Map the page-cache page of a file VMA (Linux: do_read_fault and
- * do_shared_fault): read-only for a private mapping, as the VMA allows for a
- * shared one. */
-static vm_fault_t do_file_page(struct vm_fault *vmf, bool write)
+/* Account a new mapping of page-cache page in vmf's VMA: the reverse map,
+ * the RSS counter, the lock of a VM_LOCKED VMA (what Linux's set_pte_range
+ * does besides writing the entry). */
+static void add_file_mapping(struct vm_fault *vmf, struct page *page)
 {
-	struct kernel *k = vmf->k;
-	struct vm_area_struct *vma = vmf->vma;
-	struct page *page = filemap_get_page(k, vma->vm_file, vmf->pgoff);
+	folio_add_file_rmap_pte(vmf->k, page);
+	vmf->vma->vm_mm->rss_stat[mm_counter(page)]++;
+	if (vmf->vma->vm_flags & VM_LOCKED)
+		mlock_folio(vmf->k, page);
+}
 
-	if (!page)
-		return VM_FAULT_OOM;
-	pte_t entry = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
+/* See memory.h. */
+void set_pte_range(struct vm_fault *vmf, struct page *page, pte_t *pte)
+{
+	add_file_mapping(vmf, page);
+	*pte = pfn_pte(page_to_pfn(vmf->k, page), vm_get_page_prot(vmf->vma->vm_flags));
+}
+
+/* Map the page-cache page the fault found at the fault's entry: read-only
+ * for a read, writable and dirty for a write to a shared mapping (Linux:
+ * finish_fault, and fault_dirty_shared_page for the dirty bit). */
+static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, bool write)
+{
+	pte_t entry = pfn_pte(page_to_pfn(vmf->k, page), vm_get_page_prot(vmf->vma->vm_flags));
 	if (write) {
 		entry = pte_mkwrite(pte_mkdirty(entry));
-		page_set(page, PG_dirty);           /* Linux: fault_dirty_shared_page */
+		page_set(page, PG_dirty);
 	}
-	trace_kernel(k, vmf->cpu, write ? "do_shared_fault" : "do_read_fault",
-		     "page %llu of %s: pfn %#llx from the page cache", (unsigned long long)vmf->pgoff,
-		     vma->vm_file->path, (unsigned long long)page_to_pfn(k, page));
-	page_add_file_rmap(k, page);
-	vma->vm_mm->rss_stat[mm_counter(page)]++;
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_page(k, page);
-	set_pte(vmf, entry);
+	add_file_mapping(vmf, page);
+	set_pte_at(vmf, entry);
 	return 0;
 }
 
 /* fault_around_bytes (64 KiB): the pages a read fault may map at once. */
 #define FAULT_AROUND_PAGES 16
 
-/* Map one cached page at the empty entry pte for address (Linux:
- * set_pte_range for a page filemap_map_pages found). */
-static void map_cached_page(struct vm_fault *vmf, pte_t *pte, uint64_t address, struct page *page)
-{
-	struct kernel *k = vmf->k;
-	struct vm_area_struct *vma = vmf->vma;
-	get_page(page);
-	page_add_file_rmap(k, page);
-	vma->vm_mm->rss_stat[mm_counter(page)]++;
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_page(k, page);
-	trace_kernel(k, vmf->cpu, "filemap_map_pages", "page %llu of %s at %#llx: pfn %#llx, already cached",
-		     (unsigned long long)(vmf->pgoff + ((address - vmf->address) >> PAGE_SHIFT)),
-		     vma->vm_file->path, (unsigned long long)address, (unsigned long long)page_to_pfn(k, page));
-	*pte = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
-}
-
 /* A read fault in a file VMA first maps the pages of the object already in
  * the page cache around the address: the aligned 16-page window holding it,
- * clamped to the VMA, the page table and the object's size, where the
- * entries are empty (Linux: do_fault_around and filemap_map_pages). Returns
+ * clamped to the VMA and the page table, where the entries are empty
+ * (Linux: do_fault_around, which has filemap_map_pages map them). Returns
  * true when that mapped the faulting page too (nothing more to do). */
 static bool do_fault_around(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct file *f = vma->vm_file;
 	uint64_t pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
 	uint64_t vma_off = vmf->pgoff - vma->vm_pgoff, vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to = from + FAULT_AROUND_PAGES;
-	uint64_t last = (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT;     /* pages of the object */
 	if (from < pte_off - (vma_off < pte_off ? vma_off : pte_off))
 		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
 	if (to > PTRS_PER_TABLE)
 		to = PTRS_PER_TABLE;
 	if (to > pte_off + vma_pages - vma_off)
 		to = pte_off + vma_pages - vma_off;
-	bool mapped = false;
-	for (uint64_t i = from; i < to; i++) {
-		pte_t *pte = vmf->pte - pte_off + i;
-		uint64_t index = vmf->pgoff + i - pte_off;
-		struct page *page = index < last ? radix_tree_lookup(&f->f_mapping.i_pages, index) : NULL;
-		if (!pte_none(*pte) || !page || !page_test(page, PG_uptodate))
-			continue;
-		map_cached_page(vmf, pte, vmf->address + (i - pte_off) * PAGE_SIZE, page);
-		mapped |= i == pte_off;
-	}
-	return mapped;
+	return filemap_map_pages(vmf, vmf->pgoff - pte_off + from, vmf->pgoff - pte_off + to - 1);
+}
+
+/* The page-cache page of the fault, narrated as a step of func, the caller
+ * (Linux: __do_fault, which asks the VMA's fault handler, filemap_fault or
+ * shmem_fault). NULL without memory. */
+static struct page *__do_fault(struct vm_fault *vmf, const char *func)
+{
+	struct page *page = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff);
+	if (page && vmf->k->trace_fn)
+		kernel_trace(vmf->k, vmf->cpu, func, "page %llu of %s: pfn %#llx from the page cache",
+			     (unsigned long long)vmf->pgoff, vmf->vma->vm_file->path,
+			     (unsigned long long)page_to_pfn(vmf->k, page));
+	return page;
+}
+
+/* A read fault in a file VMA: the cached pages around it, or the page read
+ * from the page cache, read-only (Linux: do_read_fault). */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	if (do_fault_around(vmf))
+		return 0;
+	struct page *page = __do_fault(vmf, __func__);
+	return page ? finish_fault(vmf, page, false) : VM_FAULT_OOM;
+}
+
+/* A write fault in a shared file VMA: the page-cache page itself, writable
+ * (Linux: do_shared_fault). */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct page *page = __do_fault(vmf, __func__);
+	return page ? finish_fault(vmf, page, true) : VM_FAULT_OOM;
 }
 
 /* Replace the page the present PTE maps (NULL: the zero page) with a
@@ -198,12 +215,12 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	struct page *page = alloc_anon_page(vmf, old);
 	if (!page)
 		return VM_FAULT_OOM;
-	trace_kernel(k, vmf->cpu, "wp_page_copy", "copy-on-write: %s into new pfn %#llx",
+	trace_kernel(k, vmf->cpu, "copy-on-write: %s into new pfn %#llx",
 		     old ? "copy the shared page" : "zero-fill (was the zero page)",
 		     (unsigned long long)page_to_pfn(k, page));
 	if (old) {
 		vma->vm_mm->rss_stat[mm_counter(old)]--;
-		page_remove_rmap(k, old);
+		folio_remove_rmap_pte(k, old);
 	}
 	*vmf->pte = 0;                               /* ptep_clear_flush */
 	flush_tlb_page(k, vma, vmf->address);
@@ -216,9 +233,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 /* Make the present PTE writable in place (Linux: wp_page_reuse). */
 static vm_fault_t wp_page_reuse(struct vm_fault *vmf, const char *why)
 {
-	trace_kernel(vmf->k, vmf->cpu, "wp_page_reuse", "%s: make the PTE writable in place", why);
+	trace_kernel(vmf->k, vmf->cpu, "%s: make the PTE writable in place", why);
 	vmf->k->vm_events[PGREUSE]++;
-	set_pte(vmf, pte_mkwrite(pte_mkdirty(vmf->orig_pte)) | _PAGE_ACCESSED);
+	set_pte_at(vmf, pte_mkwrite(pte_mkdirty(vmf->orig_pte)) | _PAGE_ACCESSED);
 	return 0;
 }
 
@@ -252,7 +269,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (src && !anon_vma_prepare(vmf->k, vmf->vma))
 		page = alloc_anon_page(vmf, src);
 	if (page) {
-		trace_kernel(vmf->k, vmf->cpu, "do_cow_fault", "private copy of page %llu of %s: pfn %#llx",
+		trace_kernel(vmf->k, vmf->cpu, "private copy of page %llu of %s: pfn %#llx",
 			     (unsigned long long)vmf->pgoff, vmf->vma->vm_file->path,
 			     (unsigned long long)page_to_pfn(vmf->k, page));
 		map_new_anon_page(vmf, page);
@@ -268,39 +285,23 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
 	struct file *f = vmf->vma->vm_file;
-	if (vmf->pgoff >= (f->size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
-		trace_kernel(vmf->k, vmf->cpu, "do_fault", "page %llu is past the end of %s (%llu bytes): SIGBUS",
+	if (vmf->pgoff >= PFN_UP(f->size)) {
+		trace_kernel(vmf->k, vmf->cpu, "page %llu is past the end of %s (%llu bytes): SIGBUS",
 			     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
 		return VM_FAULT_SIGBUS;
 	}
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
-		return do_fault_around(vmf) ? 0 : do_file_page(vmf, false);
+		return do_read_fault(vmf);
 	if (vmf->vma->vm_flags & VM_SHARED)
-		return do_file_page(vmf, true);
+		return do_shared_fault(vmf);
 	return do_cow_fault(vmf);
-}
-
-/* A fault in the vDSO or its data pages: map the kernel's page there, as a
- * special entry with no struct page behind it (Linux: special_mapping_fault
- * and vvar_fault). */
-static vm_fault_t do_special_fault(struct vm_fault *vmf)
-{
-	struct kernel *k = vmf->k;
-	const char *name = vmf->vma->vm_name;
-	uint64_t index = (vmf->address - vmf->vma->vm_start) >> PAGE_SHIFT;
-	uint64_t base = !strcmp(name, "[vdso]") ? 0 : !strcmp(name, "[vvar]") ? 2 : 6;
-	if (vmf->flags & FAULT_FLAG_WRITE)
-		return VM_FAULT_SIGBUS;
-	trace_kernel(k, vmf->cpu, "special_mapping_fault", "%s page %llu", name, (unsigned long long)index);
-	set_pte(vmf, pfn_pte(k->vdso_pfn + base + index, vm_get_page_prot(vmf->vma->vm_flags)) | _PAGE_SPECIAL);
-	return 0;
 }
 
 /* Dispatch on the PTE's state (Linux: handle_pte_fault). */
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	if (pte_none(vmf->orig_pte) && vmf->vma->vm_name)
-		return do_special_fault(vmf);
+		return special_mapping_fault(vmf);
 	if (pte_none(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
 	if (!(vmf->orig_pte & _PAGE_PRESENT)) {
@@ -316,9 +317,23 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry = pte_mkdirty(entry);
 	if (entry != vmf->orig_pte)
-		set_pte(vmf, entry);
-	trace_kernel(vmf->k, vmf->cpu, "handle_pte_fault", "spurious fault: the PTE already allows it");
+		set_pte_at(vmf, entry);
+	trace_kernel(vmf->k, vmf->cpu, "spurious fault: the PTE already allows it");
 	return 0;
+}
+
+/* See memory.h. */
+struct vm_area_struct *lock_mm_and_find_vma(struct kernel *k, struct task_struct *t, uint64_t addr)
+{
+	struct vm_area_struct *vma = find_vma(t->mm, addr);
+
+	if (vma && vma->vm_start > addr &&
+	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_downwards(k, t, vma, addr)))
+		return NULL;
+	if (vma)
+		trace_kernel(k, t->cpu, "VMA [%#llx, %#llx) covers it", (unsigned long long)vma->vm_start,
+			     (unsigned long long)vma->vm_end);
+	return vma;
 }
 
 /* See memory.h. */
@@ -326,7 +341,7 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 			   unsigned flags, struct task_struct *task)
 {
 	struct vm_fault vmf = {
-		.k = k, .vma = vma, .address = address & ~(PAGE_SIZE - 1), .flags = flags,
+		.k = k, .vma = vma, .address = address & PAGE_MASK, .flags = flags,
 		.cpu = task ? task->cpu : k->this_cpu,
 	};
 	int err;
@@ -334,7 +349,7 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	vmf.pgoff = ((vmf.address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 	vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
 	if (vmf.pte)
-		trace_kernel(k, vmf.cpu, "handle_mm_fault", "page %#llx: PTE %#llx (%s)",
+		trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
 			     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
 			     pte_none(*vmf.pte) ? "none" : "present");
 	vm_fault_t ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
@@ -349,4 +364,130 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	if (ret & VM_FAULT_MAJOR)
 		k->vm_events[PGMAJFAULT]++;
 	return ret;
+}
+
+/* ---- unmapping ------------------------------------------------------------- */
+
+struct zap_args {
+	struct mmu_gather *tlb;
+	struct vm_area_struct *vma;
+};
+
+/* Clear one entry and drop the page's mapping (Linux: zap_pte_range). */
+static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct zap_args *z = arg;
+	struct kernel *k = z->tlb->k;
+	pte_t entry = *pte;
+
+	if (!entry)
+		return 0;
+	*pte = 0;
+	if (addr < z->tlb->start)
+		z->tlb->start = addr;
+	if (addr + PAGE_SIZE > z->tlb->end)
+		z->tlb->end = addr + PAGE_SIZE;
+	struct page *page = pte_present(entry) ? vm_normal_page(k, entry) : NULL;
+	if (!page)
+		return 0;
+	struct mm_struct *mm = z->vma->vm_mm;
+	if (!PageAnon(page) && (entry & _PAGE_DIRTY))
+		page_set(page, PG_dirty);     /* the MMU wrote it: the file's page is dirty */
+	mm->rss_stat[mm_counter(page)]--;
+	if (z->vma->vm_flags & VM_LOCKED)
+		munlock_folio(k, page);
+	folio_remove_rmap_pte(k, page);
+	tlb_remove_page(z->tlb, page);
+	return 0;
+}
+
+/* See memory.h. */
+void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
+		      uint64_t end)
+{
+	struct zap_args z = { tlb, vma };
+	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
+		     (unsigned long long)start, (unsigned long long)end);
+	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);
+}
+
+/* See memory.h. */
+void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm_area_struct *end_vma,
+		   uint64_t floor, uint64_t ceiling)
+{
+	while (vma != end_vma) {
+		struct vm_area_struct *next = vma->vm_next;
+		unlink_anon_vmas(tlb->k, vma);
+		free_pgd_range(tlb->k, tlb->mm, vma->vm_start, vma->vm_end, floor,
+			       next != end_vma ? next->vm_start : ceiling);
+		tlb->freed_tables = true;
+		vma = next;
+	}
+}
+
+/* See memory.h. */
+void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	struct mmu_gather tlb;
+	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
+	update_hiwater_rss(vma->vm_mm);
+	unmap_page_range(&tlb, vma, start, end);
+	tlb_finish_mmu(&tlb);
+}
+
+/* ---- fork: copying page tables ---------------------------------------------- */
+
+struct copy_args {
+	struct kernel *k;
+	struct vm_area_struct *src_vma, *dst_vma;
+	int err;
+};
+
+/* Copy one entry into the child (Linux: copy_present_pte): the page gains a
+ * mapping and a reference; in a copy-on-write mapping both entries lose
+ * write access; the child's entry starts old. */
+static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
+{
+	struct copy_args *c = arg;
+	pte_t e = *src;
+
+	if (!e)
+		return 0;
+	struct page *page = pte_present(e) ? vm_normal_page(c->k, e) : NULL;
+	pte_t *dst = pte_walk(c->k, c->dst_vma->vm_mm, addr, true, &c->err);
+	if (!dst)
+		return c->err;
+	uint64_t f = c->src_vma->vm_flags;
+	if ((f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE && pte_write(e)) {
+		*src = pte_wrprotect(e);
+		e = pte_wrprotect(e);
+	}
+	if (f & VM_SHARED)
+		e = pte_mkclean(e);
+	if (page) {
+		get_page(page);
+		if (PageAnon(page))
+			folio_try_dup_anon_rmap_pte(page);
+		else
+			folio_dup_file_rmap_pte(page);
+		c->dst_vma->vm_mm->rss_stat[mm_counter(page)]++;
+	}
+	*dst = pte_mkold(e);
+	return 0;
+}
+
+/* Does the child need the parent's page tables for this VMA? (Linux:
+ * vma_needs_copy: only where a fault could not fill them: anonymous pages.) */
+static bool vma_needs_copy(const struct vm_area_struct *vma)
+{
+	return vma->anon_vma || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
+}
+
+/* See memory.h. */
+int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct copy_args c = { k, src, dst, 0 };
+	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
+		return 0;
+	return walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
 }

@@ -52,6 +52,28 @@ struct vm_fault {
 vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_t address,
 			   unsigned flags, struct task_struct *task);
 
+/* The VMA covering addr in t's mm, after growing a stack VMA down to addr
+ * when addr lies just below one (expand_downwards); NULL when no VMA covers
+ * it (Linux: lock_mm_and_find_vma, which also takes the mmap lock: the
+ * simulator runs one call at a time and has no locks). */
+struct vm_area_struct *lock_mm_and_find_vma(struct kernel *k, struct task_struct *t, uint64_t addr);
+
+/* Map frame pfn, which has no struct page, at the fault's address as a
+ * special entry with the VMA's protection (Linux: vmf_insert_pfn, which
+ * returns VM_FAULT_NOPAGE where this returns 0). */
+vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn);
+
+/* A fault in the vDSO or its data pages ([vdso], [vvar], [vvar_vclock]):
+ * map the kernel's page there with vmf_insert_pfn; a write is SIGBUS
+ * (Linux: special_mapping_fault, with x86's vdso_fault and the vvar
+ * fault handlers, in kernel/mmap.c as Linux's is in mm/mmap.c). */
+vm_fault_t special_mapping_fault(struct vm_fault *vmf);
+
+/* Map page-cache page at pte, an empty entry of the fault's page table, with
+ * the VMA's protection: the reverse map, RSS and mlock accounting, then the
+ * entry, not narrated (Linux: set_pte_range; filemap_map_pages narrates). */
+void set_pte_range(struct vm_fault *vmf, struct page *page, pte_t *pte);
+
 /* The struct page an entry maps, or NULL for none or the zero page
  * (Linux: vm_normal_page). */
 struct page *vm_normal_page(struct kernel *k, pte_t pte);
@@ -61,10 +83,10 @@ uint64_t zero_pfn(const struct kernel *k);
 
 /* Mark a page locked in memory (PG_mlocked, Mlocked, Unevictable), or not
  * (kernel/mlock.c). */
-void mlock_page(struct kernel *k, struct page *page);
-void munlock_page(struct kernel *k, struct page *page);
+void mlock_folio(struct kernel *k, struct page *page);
+void munlock_folio(struct kernel *k, struct page *page);
 
-/* ---- unmapping (kernel/zap.c) ------------------------------------------------ */
+/* ---- batching frees after a flush (kernel/mmu_gather.c) --------------------- */
 
 /* Pages unmapped but not yet freed: they may be freed only after the TLBs
  * have forgotten them (Linux: struct mmu_gather). */
@@ -78,10 +100,18 @@ struct mmu_gather {
 	uint64_t nr, cap;
 };
 
+/* Start gathering for mm; fullmm when the whole mm is going away (Linux:
+ * tlb_gather_mmu, tlb_gather_mmu_fullmm). */
 void tlb_gather_mmu(struct mmu_gather *tlb, struct kernel *k, struct mm_struct *mm, bool fullmm);
+
+/* Queue page, whose entry was cleared, to be freed after the flush (Linux:
+ * tlb_remove_page). */
+void tlb_remove_page(struct mmu_gather *tlb, struct page *page);
 
 /* Flush the TLBs for what was unmapped, then free the gathered pages. */
 void tlb_finish_mmu(struct mmu_gather *tlb);
+
+/* ---- unmapping and copying ranges (kernel/memory.c) -------------------------- */
 
 /* Clear the entries of [start, end) of vma, dropping the pages' mappings
  * (Linux: unmap_page_range / zap_page_range_single). */
@@ -96,5 +126,10 @@ void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm
 /* Zap [start, end) of one VMA with its own gather and flush. */
 void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
 			   uint64_t end);
+
+/* Copy the page tables of src (the parent's VMA) into dst (the child's) for
+ * fork, where the child could not fault the pages in: VMAs with anonymous
+ * memory (Linux: copy_page_range). 0 or -ENOMEM. */
+int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src);
 
 #endif

@@ -13,10 +13,9 @@
 
 #include <errno.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 /* See memory.h. */
-void mlock_page(struct kernel *k, struct page *page)
+void mlock_folio(struct kernel *k, struct page *page)
 {
 	if (page_test(page, PG_mlocked))
 		return;
@@ -28,7 +27,7 @@ void mlock_page(struct kernel *k, struct page *page)
 }
 
 /* See memory.h. */
-void munlock_page(struct kernel *k, struct page *page)
+void munlock_folio(struct kernel *k, struct page *page)
 {
 	if (!page_test(page, PG_mlocked))
 		return;
@@ -51,9 +50,9 @@ static int mlock_pte(pte_t *pte, uint64_t addr, void *arg)
 	(void)addr;
 	if (page) {
 		if (w->lock)
-			mlock_page(w->k, page);
+			mlock_folio(w->k, page);
 		else
-			munlock_page(w->k, page);
+			munlock_folio(w->k, page);
 	}
 	return 0;
 }
@@ -113,7 +112,7 @@ static int apply_vma_lock_flags(struct kernel *k, struct mm_struct *mm, uint64_t
 }
 
 /* Pages of [start, start + len) already counted in locked_vm. */
-static uint64_t count_mlocked(struct mm_struct *mm, uint64_t start, uint64_t len)
+static uint64_t count_mm_mlocked_page_nr(struct mm_struct *mm, uint64_t start, uint64_t len)
 {
 	uint64_t end = start + len, n = 0;
 	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
@@ -125,7 +124,27 @@ static uint64_t count_mlocked(struct mm_struct *mm, uint64_t start, uint64_t len
 	return n;
 }
 
-/* See mman.h. */
+/*
+ * mlock(start, len) and mlock2(start, len, flags) for task t (Linux:
+ * do_mlock, which both system calls call).
+ *
+ * Locks [start, start + len) in memory: the range is widened to whole
+ * pages (start rounded down, the end up), its VMAs become VM_LOCKED
+ * (splitting and merging as mprotect does), their mapped pages are
+ * counted in Mlocked and Unevictable, locked_vm grows, and the pages not
+ * yet mapped are faulted in; with MLOCK_ONFAULT (VM_LOCKONFAULT) they are
+ * locked only as they are faulted in later. Pages already locked do not
+ * count twice against RLIMIT_MEMLOCK. Returns 0, or:
+ *   -EINVAL  a flag other than MLOCK_ONFAULT; start + len wraps
+ *   -EPERM   RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK
+ *   -ENOMEM  the locked pages would pass RLIMIT_MEMLOCK without
+ *            CAP_IPC_LOCK; part of the range is not mapped; a split at
+ *            vm.max_map_count or without memory; a fault that fails while
+ *            faulting the pages in
+ *   -EAGAIN  no memory to fault the pages in
+ * After an error the VMAs before the failing one (or all of them, when
+ * faulting in failed) stay locked, as on Linux.
+ */
 long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned flags)
 {
 	struct mm_struct *mm = t->mm;
@@ -135,26 +154,37 @@ long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t 
 		return -EINVAL;
 	if (!limit && !t->cap_ipc_lock)
 		return -EPERM;
-	len = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
-	start &= ~(PAGE_SIZE - 1);
+	len = PAGE_ALIGN(len + offset_in_page(start));
+	start &= PAGE_MASK;
 	uint64_t locked = (len >> PAGE_SHIFT) + mm->locked_vm;
 	if (locked > limit && !t->cap_ipc_lock)
-		locked -= count_mlocked(mm, start, len);
+		locked -= count_mm_mlocked_page_nr(mm, start, len);
 	if (locked > limit && !t->cap_ipc_lock)
 		return -ENOMEM;
 	int err = apply_vma_lock_flags(k, mm, start, len,
 				       VM_LOCKED | (flags & MLOCK_ONFAULT ? VM_LOCKONFAULT : 0));
 	if (err)
 		return err;
-	err = populate_range(k, t, start, start + len, POPULATE_VMA);
+	err = __mm_populate(k, t, start, start + len);
 	return err == -EFAULT ? -ENOMEM : err == -ENOMEM ? -EAGAIN : err;
 }
 
-/* See mman.h. */
-long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
+/*
+ * munlock(start, len) for task t (Linux: SYSCALL_DEFINE2(munlock) in
+ * mm/mlock.c, around apply_vma_lock_flags).
+ *
+ * Unlocks [start, start + len), widened to whole pages: its VMAs lose
+ * VM_LOCKED and VM_LOCKONFAULT (splitting and merging), their pages leave
+ * Mlocked and Unevictable, locked_vm shrinks. Returns 0, or:
+ *   -EINVAL  start + len wraps
+ *   -ENOMEM  part of the range is not mapped; a split at vm.max_map_count
+ *            or without memory
+ * After an error the VMAs before the failing one stay unlocked.
+ */
+long sys_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
-	len = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
-	start &= ~(PAGE_SIZE - 1);
+	len = PAGE_ALIGN(len + offset_in_page(start));
+	start &= PAGE_MASK;
 	return apply_vma_lock_flags(k, t->mm, start, len, 0);
 }
 
@@ -180,8 +210,22 @@ static int apply_mlockall_flags(struct kernel *k, struct mm_struct *mm, int flag
 	return 0;
 }
 
-/* See mman.h. */
-long do_mlockall(struct kernel *k, struct task_struct *t, int flags)
+/*
+ * mlockall(flags) for task t (Linux: SYSCALL_DEFINE1(mlockall) in
+ * mm/mlock.c, around apply_mlockall_flags).
+ *
+ * MCL_CURRENT locks every VMA and faults their pages in; MCL_FUTURE makes
+ * every later mapping locked (mm->def_flags); MCL_ONFAULT with either
+ * locks pages only as they are faulted in. Returns 0, or:
+ *   -EINVAL  flags 0, an unknown flag, or MCL_ONFAULT alone
+ *   -EPERM   RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK
+ *   -ENOMEM  MCL_CURRENT while the address space (total_vm) is larger than
+ *            RLIMIT_MEMLOCK, without CAP_IPC_LOCK
+ * A VMA that cannot be split or merged (vm.max_map_count, no memory) is
+ * left as it was and faulting in stops at the first page without memory,
+ * without an error, as Linux ignores both.
+ */
+long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 {
 	struct mm_struct *mm = t->mm;
 	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
@@ -192,12 +236,16 @@ long do_mlockall(struct kernel *k, struct task_struct *t, int flags)
 		return -ENOMEM;
 	apply_mlockall_flags(k, mm, flags);
 	if (flags & MCL_CURRENT)
-		populate_range(k, t, 0, mm->task_size, POPULATE_VMA);
+		__mm_populate(k, t, 0, mm->task_size);
 	return 0;
 }
 
-/* See mman.h. */
-long do_munlockall(struct kernel *k, struct task_struct *t)
+/*
+ * munlockall() for task t (Linux: SYSCALL_DEFINE0(munlockall) in
+ * mm/mlock.c): unlocks every VMA and clears MCL_FUTURE. Always 0; a VMA that
+ * cannot be split or merged stays locked, as Linux ignores the error.
+ */
+long sys_munlockall(struct kernel *k, struct task_struct *t)
 {
 	return apply_mlockall_flags(k, t->mm, 0);
 }

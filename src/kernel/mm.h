@@ -13,8 +13,20 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kernel/rbtree.h"
+
+/* The base page (Linux: arch/x86/include/asm/page_types.h, and PAGE_ALIGN
+ * from include/linux/mm.h); the hardware's is HW_PAGE_SIZE, the same size. */
+#define PAGE_SHIFT      12
+#define PAGE_SIZE       (1ULL << PAGE_SHIFT)
+#define PAGE_MASK       (~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)   (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+/* The offset of address x in its page (Linux: offset_in_page). */
+#define offset_in_page(x) ((x) & (PAGE_SIZE - 1))
+/* The pages x bytes span, rounded up (Linux: PFN_UP). */
+#define PFN_UP(x)       (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
 
 struct kernel;
 struct anon_vma;
@@ -84,6 +96,13 @@ struct vm_area_struct {
 					  * kmalloc'd; NULL when unnamed */
 };
 
+/* Do two VMAs' anonymous names (NULL: none) name the same? (Linux:
+ * anon_vma_name_eq) */
+static inline bool anon_vma_name_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
 /* RSS counters (Linux: enum of mm_counter). */
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
@@ -114,7 +133,7 @@ struct mm_struct {
 
 static inline uint64_t vma_pages(const struct vm_area_struct *vma)
 {
-	return (vma->vm_end - vma->vm_start) >> 12;
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
 
 /* Anonymous memory: no file and not a special mapping (Linux: no vm_ops). */
@@ -168,7 +187,8 @@ static inline void cpumask_clear(uint64_t *mask, int cpu)
 
 /* ---- the VMA tree (kernel/vma.c) --------------------------------------------- */
 
-/* The first VMA whose vm_end is above addr, or NULL (Linux: find_vma). */
+/* The first VMA whose vm_end is above addr, or NULL (Linux: find_vma, in
+ * mm/mmap.c with find_vma_prev and find_vma_intersection). */
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
 
 /* find_vma, and the VMA before the result (or the last VMA) in *pprev. */
@@ -187,7 +207,8 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Unlink a VMA from mm's tree and list (it is not freed). */
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 
-/* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory. */
+/* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory
+ * (Linux: vm_area_alloc, in mm/vma_init.c as vm_area_dup and vm_area_free). */
 struct vm_area_struct *vm_area_alloc(struct kernel *k, struct mm_struct *mm);
 
 /* A copy of vma (not linked; its anon_vma chain is not cloned). */
@@ -225,5 +246,71 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
  */
 struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
 				  uint64_t end, uint64_t new_flags, const char *new_name, int *err);
+
+/* ---- placing, mapping and unmapping ranges (kernel/vma.c) -------------------- */
+/* Linux 6.18 has these in mm/vma.c; up to 6.12, unmapped_area, mmap_region,
+ * do_brk_flags and expand_downwards were in mm/mmap.c. */
+
+/* The highest address where len bytes fit between low and high, below every
+ * VMA's start gap (vm_start_gap) and above its end, and not below
+ * vm.mmap_min_addr (Linux: unmapped_area_topdown). 0 when nothing fits. */
+uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+			       uint64_t high);
+
+/* The lowest such address (Linux: unmapped_area, the bottom-up search). */
+uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+		       uint64_t high);
+
+/*
+ * Map [addr, addr + len) of t's mm with vm_flags at pgoff: unmap what was
+ * there (MAP_FIXED), charge Committed_AS for private writable memory (and
+ * shared anonymous memory) unless VM_NORESERVE, then extend a neighbour or
+ * link a new VMA; shared_anon gives the VMA a new shmem object (Linux:
+ * mmap_region and __mmap_region). addr and len are page-aligned. Returns
+ * addr, or -ENOMEM (unmapping failed, no memory, over vm.max_map_count or
+ * the commit limit: what was unmapped stays unmapped).
+ */
+long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
+		 uint64_t pgoff, bool shared_anon);
+
+/* Remove every VMA overlapping [start, end) (page-aligned), splitting the
+ * ones at the ends, then clear their entries, flush and free the pages and
+ * the page tables no VMA needs any more (Linux: do_vmi_align_munmap). 0, or
+ * -ENOMEM when punching a hole would pass vm.max_map_count or a split finds
+ * no memory: then nothing was unmapped. */
+int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end);
+
+/* Extend the heap VMA over [addr, addr + len) (page-aligned), or create
+ * one, charging Committed_AS (Linux: do_brk_flags). 0, or -ENOMEM (over
+ * vm.max_map_count or the commit limit, or no memory). */
+int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len);
+
+/* A VMA for [addr, addr + len) with vma's properties at pgoff, or a
+ * neighbour extended over it, for mremap's move (Linux: copy_vma). An
+ * anonymous VMA not yet faulted takes a pgoff matching its new place, to
+ * merge more easily. NULL without memory. */
+struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
+				uint64_t len, uint64_t pgoff);
+
+/* Grow the stack VMA vma down to addr for t, keeping the guard gap above the
+ * accessible VMA below, RLIMIT_STACK, RLIMIT_MEMLOCK for a locked stack and
+ * the commit limit (Linux: expand_downwards). 0, -EPERM below
+ * vm.mmap_min_addr, or -ENOMEM. */
+int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma, uint64_t addr);
+
+/* ---- whole address spaces (kernel/mmap.c) ------------------------------------ */
+
+/* Copy oldmm's VMAs into mm, the new mm of a forked child: every VMA but
+ * MADV_DONTFORK ones, with their anon_vma chains and, where the child could
+ * not fault them in, their page tables (copy-on-write); then flush oldmm's
+ * TLBs, whose entries lost write access (Linux: dup_mmap). 0, or -ENOMEM
+ * with mm holding the VMAs copied so far and oldmm not yet flushed (the
+ * caller drops mm, then flushes). */
+int dup_mmap(struct kernel *k, struct mm_struct *mm, struct mm_struct *oldmm);
+
+/* Tear down every mapping of mm, whose last user is gone: clear the entries,
+ * flush, free the pages, the page tables below the root and the VMAs
+ * (Linux: exit_mmap). */
+void exit_mmap(struct kernel *k, struct mm_struct *mm);
 
 #endif

@@ -10,6 +10,7 @@
  * shows spanned 4095, present 3998, managed 3840, as on real hardware.
  */
 #include "kernel/kernel.h"
+#include "common.h"
 #include "kernel/mman.h"
 
 #include "hw/machine.h"
@@ -75,7 +76,7 @@ struct zone *pfn_zone(const struct kernel *k, uint64_t pfn)
  * zero page at the top of memory. Sets k->mem_map. */
 static void setup_memory_map(struct kernel *k)
 {
-	uint64_t memmap_pages = (k->max_pfn * sizeof(struct page) + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t memmap_pages = PFN_UP(k->max_pfn * sizeof(struct page));
 	uint64_t memmap_start = k->max_pfn - memmap_pages;
 
 	add_range(k, 0, 1, true, "e820 reserved (page 0)");
@@ -193,7 +194,7 @@ static void free_range_to_buddy(struct kernel *k, struct zone *z, uint64_t s, ui
 }
 
 /* Free every managed frame of every zone (Linux: memblock_free_all). */
-static void free_all_memory(struct kernel *k)
+static void memblock_free_all(struct kernel *k)
 {
 	struct pglist_data *pgdat = k->node_data[0];
 
@@ -321,13 +322,13 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 				 (unsigned long long)ram->size);
 		goto fail;
 	}
-	free_all_memory(k);
+	memblock_free_all(k);
 	if (!k->sysctl.min_free_kbytes)
 		k->sysctl.min_free_kbytes = calculate_min_free_kbytes(k);
 	setup_per_zone_wmarks(k);
 	printk(k, "Memory: %lluK/%lluK available", (unsigned long long)k->totalram_pages * 4,
 	       (unsigned long long)k->max_pfn * 4);
-	for (size_t i = 0; i < sizeof late_init / sizeof late_init[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(late_init); i++)
 		if ((err = late_init[i].fn(k))) {
 			boot_failure(k, late_init[i].name, err, why, whylen);
 			goto fail;
@@ -342,7 +343,7 @@ fail:
 void kernel_destroy(struct kernel *k)
 {
 	while (k->tasks && k->mm_caches.task_struct)
-		task_exit_group(k, k->tasks, 0);
+		do_group_exit(k, k->tasks, 0);
 	free(k->tlbstate);
 	free(k->curr);
 	k->tlbstate = NULL;

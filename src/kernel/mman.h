@@ -91,53 +91,63 @@ void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_s
  * next to (Linux: vm_start_gap). */
 uint64_t vm_start_gap(const struct vm_area_struct *vma);
 
-long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
-	     unsigned long flags, int fd, uint64_t off);
+/*
+ * The system calls, for task t. Each returns what the system call returns
+ * (brk: the break); each definition's comment is its contract: arguments,
+ * rounding, every errno and when, what a partial failure leaves behind, and
+ * where it differs from Linux.
+ */
+/* mmap (kernel/mmap.c; Linux: ksys_mmap_pgoff, vm_mmap_pgoff, do_mmap) */
+long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+	      unsigned long flags, int fd, uint64_t off);
+/* munmap (kernel/mmap.c; Linux: do_munmap, do_vmi_munmap) */
 long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
-long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
-long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot);
+/* brk (kernel/mmap.c; Linux: SYSCALL_DEFINE1(brk)) */
+long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
+/* mprotect (kernel/mprotect.c; Linux: do_mprotect_pkey) */
+long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len,
+		      unsigned long prot);
+/* mremap (kernel/mremap.c; Linux: do_mremap) */
 long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
 	       uint64_t new_len, unsigned long flags, uint64_t new_addr);
+/* madvise (kernel/madvise.c; Linux: do_madvise) */
 long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, int behavior);
 
 #define ANON_VMA_NAME_MAX_LEN 80   /* with the terminating NUL */
-/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name): name the
- * anonymous memory of [start, start + len) "[anon:name]" in /proc/PID/maps,
- * or unname it when name is NULL (Linux: prctl_set_vma and
- * madvise_set_anon_name). Splits and merges VMAs as madvise does. 0, or
- * -EINVAL (misaligned start, a name of 80 bytes or more or with a character
- * outside printable ASCII or one of \`$[]), -EBADF (a file mapping other
- * than shared anonymous memory), -ENOMEM (part of the range unmapped: the
- * rest is named anyway; or no memory). */
-long prctl_set_vma_anon_name(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len,
-			     const char *name);
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, ...) (kernel/madvise.c; Linux:
+ * prctl_set_vma) */
+long prctl_set_vma(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, const char *name);
 
+/* mlock and mlock2 (kernel/mlock.c; Linux: do_mlock) */
 long do_mlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned flags);
-long do_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
-long do_mlockall(struct kernel *k, struct task_struct *t, int flags);
-long do_munlockall(struct kernel *k, struct task_struct *t);
+/* munlock, mlockall, munlockall (kernel/mlock.c; Linux: their
+ * SYSCALL_DEFINEs) */
+long sys_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
+long sys_mlockall(struct kernel *k, struct task_struct *t, int flags);
+long sys_munlockall(struct kernel *k, struct task_struct *t);
 
+/* Fault in [start, end) of t's mm for MAP_POPULATE, mlock, mlockall, brk and
+ * mremap of locked memory, as GUP does: a write fault for each page of a
+ * private writable VMA, a read fault for the others; VM_LOCKONFAULT,
+ * VM_IO and VM_PFNMAP VMAs and holes are skipped; each page is marked
+ * accessed; each fault counts as t's (Linux: __mm_populate and
+ * populate_vma_page_range). 0, or it stops at the first VMA that allows no
+ * access or the first fault that fails (-EFAULT), or finds no memory
+ * (-ENOMEM); the pages before stay mapped. (Linux's mm_populate, for mmap,
+ * brk, mremap and mlockall, ignores such an error and goes on with the
+ * next VMA.) */
+int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end);
 
-/* How populate_range faults pages in. */
-enum populate_mode {
-	POPULATE_VMA,      /* MAP_POPULATE, mlock: write private writable VMAs, read the rest */
-	POPULATE_READ,     /* MADV_POPULATE_READ */
-	POPULATE_WRITE,    /* MADV_POPULATE_WRITE */
-};
-
-/* Fault in [start, end) of mm as GUP would, each fault counted as a fault
- * of task (Linux: populate_vma_page_range, faultin_page_range). Stops at
- * the first VMA it may not touch: 0, -EFAULT or -ENOMEM. */
-int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
-		   enum populate_mode mode);
-
-/* Remove every VMA overlapping [start, end), splitting at the ends (Linux:
- * do_vmi_munmap). 0, -ENOMEM (vm.max_map_count when a hole is punched). */
-int munmap_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end);
+/* Fault in [start, end) of t's mm for MADV_POPULATE_READ or _WRITE (write):
+ * as __mm_populate, but each page read or written as asked, and a VMA that
+ * does not allow it is -EFAULT (Linux: faultin_page_range). */
+int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write);
 
 /* A free place for len bytes near hint (0: anywhere), as mmap would choose
- * (for mremap's moves). The address or a negative errno. */
-long do_find_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared);
+ * for a shared or private mapping, for mremap's moves (Linux:
+ * get_unmapped_area, around __get_unmapped_area). The address, or -ENOMEM
+ * (nothing fits) or -EPERM (below vm.mmap_min_addr). */
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared);
 
 /* Account npages of a mapping with flags in mm's counters (Linux:
  * vm_stat_account). */

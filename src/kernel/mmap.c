@@ -1,6 +1,9 @@
 /*
- * kernel/mmap.c — mmap, munmap and brk, and the placement of new mappings
- * (Linux: mm/mmap.c, mm/vma.c, arch/x86/mm/mmap.c, mm/util.c).
+ * kernel/mmap.c — mmap, munmap and brk, the placement of new mappings, and
+ * whole address spaces copied (fork) and torn down (exit), as Linux's
+ * mm/mmap.c has them (with the layout of arch/x86/mm/mmap.c and the
+ * placement of arch/x86/kernel/sys_x86_64.c). What they do to ranges of
+ * VMAs is in kernel/vma.c, as in Linux's mm/vma.c.
  *
  * Placement is Linux's top-down search: the highest hole below mmap_base
  * that fits, keeping the stack guard gap below a growing stack; an
@@ -15,14 +18,14 @@
 #include "kernel/mm.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
+#include "kernel/tlbflush.h"
 #include "kernel/trace.h"
 
 #include <errno.h>
+#include <string.h>
 
 #define PMD_SIZE (1ULL << 21)
 #define SIZE_128M (128ULL << 20)
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
-#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
 /* See mman.h. */
 uint64_t vm_start_gap(const struct vm_area_struct *vma)
@@ -72,57 +75,6 @@ void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_s
 	mm->flags |= MMF_TOPDOWN;
 }
 
-/* The highest address where len bytes fit between low and high, below every
- * VMA's start gap and above its end (Linux: unmapped_area_topdown). 0 when
- * nothing fits. */
-static uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
-				      uint64_t high)
-{
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct vm_area_struct *next = find_vma(mm, high), *prev;
-	prev = next ? next->vm_prev : NULL;
-	if (!next)
-		for (prev = mm->mmap; prev && prev->vm_next; prev = prev->vm_next)
-			;
-	for (;;) {
-		uint64_t hi = next && vm_start_gap(next) < high ? vm_start_gap(next) : high;
-		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
-		if (hi <= low)
-			return 0;
-		if (hi > lo && hi - lo >= len)
-			return hi - len;
-		if (!prev)
-			return 0;
-		next = prev;
-		prev = prev->vm_prev;
-	}
-}
-
-/* The lowest address where len bytes fit between low and high (Linux:
- * unmapped_area, the bottom-up fallback). 0 when nothing fits. */
-static uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
-			      uint64_t high)
-{
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct vm_area_struct *prev, *next = find_vma_prev(mm, low, &prev);
-	for (;;) {
-		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
-		uint64_t hi = next ? vm_start_gap(next) : high;
-		if (hi > high)
-			hi = high;
-		if (lo >= high)
-			return 0;
-		if (hi > lo && hi - lo >= len)
-			return lo;
-		if (!next)
-			return 0;
-		prev = next;
-		next = next->vm_next;
-	}
-}
-
 /* MAP_32BIT: bottom-up in the second gigabyte, where code of the small
  * model can reach it (Linux: find_start_end and the bottom-up
  * arch_get_unmapped_area); with randomisation the start moves by up to
@@ -137,7 +89,7 @@ static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, u
 	if (len > end)
 		return -ENOMEM;
 	if (addr) {
-		addr = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		addr = PAGE_ALIGN(addr);
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		if (end - len >= addr && (!vma || addr + len <= vm_start_gap(vma)))
 			return (int64_t)addr;
@@ -152,7 +104,7 @@ static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, u
  * below mmap_base (the whole space for a hint above 47 bits), else
  * bottom-up; MAP_32BIT searches the second gigabyte. -ENOMEM when nothing
  * fits. */
-static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t addr,
+static int64_t arch_get_unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t addr,
 				      uint64_t len, unsigned long flags)
 {
 	uint64_t high = mm->mmap_base, a;
@@ -162,7 +114,7 @@ static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, ui
 	if (flags & MAP_32BIT)
 		return get_unmapped_area_32bit(k, mm, addr, len);
 	if (addr) {
-		addr &= ~(PAGE_SIZE - 1);
+		addr &= PAGE_MASK;
 		bool valid = mm->task_size - len >= addr &&
 			     (addr > DEFAULT_MAP_WINDOW) == (addr + len > DEFAULT_MAP_WINDOW);
 		struct vm_area_struct *vma = valid ? find_vma(mm, addr) : NULL;
@@ -182,7 +134,7 @@ static int64_t arch_get_unmapped_area(struct kernel *k, struct mm_struct *mm, ui
 /* Where a new mapping goes (Linux: __get_unmapped_area): MAP_FIXED's
  * address, or a free area, 2 MiB-aligned for private anonymous lengths that
  * are multiples of 2 MiB; checked against TASK_SIZE and vm.mmap_min_addr. */
-static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr,
+static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr,
 				 uint64_t len, unsigned long flags, bool anon_private)
 {
 	struct mm_struct *mm = t->mm;
@@ -194,88 +146,25 @@ static int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64
 		a = (int64_t)addr;
 	} else if (anon_private && !addr && !(len & (PMD_SIZE - 1))) {
 		/* thp_get_unmapped_area: pad, then keep an aligned top */
-		a = arch_get_unmapped_area(k, mm, 0, len + PMD_SIZE, flags);
+		a = arch_get_unmapped_area_topdown(k, mm, 0, len + PMD_SIZE, flags);
 		if (a >= 0) {
 			uint64_t off_sub = (0 - (uint64_t)a) & (PMD_SIZE - 1);
 			a = off_sub ? a + (int64_t)off_sub : a + (int64_t)PMD_SIZE;
 		} else {
-			a = arch_get_unmapped_area(k, mm, 0, len, flags);
+			a = arch_get_unmapped_area_topdown(k, mm, 0, len, flags);
 		}
 	} else {
-		a = arch_get_unmapped_area(k, mm, addr, len, flags);
+		a = arch_get_unmapped_area_topdown(k, mm, addr, len, flags);
 	}
 	if (a < 0)
 		return a;
 	if ((uint64_t)a > mm->task_size - len)
 		return -ENOMEM;
-	if (a & (int64_t)(PAGE_SIZE - 1))
+	if (offset_in_page((uint64_t)a))
 		return -EINVAL;
 	if ((uint64_t)a < (uint64_t)k->sysctl.mmap_min_addr && !t->cap_sys_rawio)
 		return -EPERM;
 	return a;
-}
-
-/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
- * __vm_enough_memory): 0 heuristic refuses only what exceeds all RAM,
- * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
-static int vm_enough_memory(struct kernel *k, uint64_t pages)
-{
-	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
-		return -ENOMEM;
-	if (k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + pages > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
-		return -ENOMEM;
-	k->vm_committed_as += pages;
-	return 0;
-}
-
-/* A new VMA for [addr, addr + len) or an extended neighbour (Linux:
- * mmap_region). Unmaps what was there first (MAP_FIXED). Returns addr or a
- * negative errno. */
-static long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
-			uint64_t vm_flags, uint64_t pgoff, bool shared_anon)
-{
-	struct mm_struct *mm = t->mm;
-	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
-
-	if (munmap_range(k, mm, addr, addr + len))
-		return -ENOMEM;
-	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
-	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
-		if (vm_enough_memory(k, pages))
-			return -ENOMEM;
-		charged = pages;
-		if (!shared_anon)
-			vm_flags |= VM_ACCOUNT;
-	}
-	vm_flags |= vm_softdirty(k);
-	struct vm_area_struct *vma = shared_anon ? NULL
-				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
-	if (!vma) {
-		vma = vm_area_alloc(k, mm);
-		if (!vma || mm->map_count >= k->sysctl.max_map_count ||
-		    (shared_anon && !(vma->vm_file = shmem_zero_setup(k, len)))) {
-			if (vma)
-				vm_area_free(k, vma);
-			k->vm_committed_as -= charged;
-			return -ENOMEM;
-		}
-		vma->vm_start = addr;
-		vma->vm_end = addr + len;
-		vma->vm_flags = vm_flags;
-		vma->vm_pgoff = pgoff;
-		vma_link(mm, vma);
-	}
-	if (shared_anon)
-		vma->vm_file->committed = charged;
-	vm_stat_account(mm, vm_flags, (int64_t)pages);
-	if (vm_flags & VM_LOCKED)
-		mm->locked_vm += pages;
-	trace_kernel(k, t->cpu, "mmap_region", "VMA [%#llx, %#llx) %c%c%c%c: no page is mapped yet",
-		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
-		     vm_flags & VM_READ ? 'r' : '-', vm_flags & VM_WRITE ? 'w' : '-',
-		     vm_flags & VM_EXEC ? 'x' : '-', vm_flags & VM_MAYSHARE ? 's' : 'p');
-	return (long)addr;
 }
 
 /* VM flags from PROT_ and MAP_ bits (Linux: calc_vm_prot_bits and
@@ -298,7 +187,7 @@ static uint64_t calc_vm_flags(unsigned long prot, unsigned long flags)
 static long check_mmap_args(uint64_t len, unsigned long flags, uint64_t off)
 {
 	unsigned type = flags & MAP_TYPE;
-	if (off & (PAGE_SIZE - 1))
+	if (offset_in_page(off))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
 		return -EBADF;
@@ -313,16 +202,17 @@ static long check_mmap_args(uint64_t len, unsigned long flags, uint64_t off)
 	return 0;
 }
 
-/* See mman.h. */
-long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
-	     unsigned long flags, int fd, uint64_t off)
+/* Map len bytes with prot and flags at (or near) addr, pgoff the offset in
+ * pages (Linux: do_mmap): the checks that depend on the address space, the
+ * placement, then mmap_region. Returns the address, with *populate set to
+ * the bytes to fault in (MAP_POPULATE without MAP_NONBLOCK, or locked
+ * memory) or 0; or a negative errno, as sys_mmap lists. */
+static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+		    unsigned long flags, uint64_t pgoff, uint64_t *populate)
 {
 	struct mm_struct *mm = t->mm;
-	long err = check_mmap_args(len, flags, off);
 
-	(void)fd;      /* ignored with MAP_ANONYMOUS, as on Linux */
-	if (err)
-		return err;
+	*populate = 0;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if (!(flags & MAP_FIXED) && addr && addr < (uint64_t)k->sysctl.mmap_min_addr && !t->cap_sys_rawio)
@@ -330,12 +220,12 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;
-	if ((off >> PAGE_SHIFT) + (len >> PAGE_SHIFT) < (off >> PAGE_SHIFT))
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
 	if (mm->map_count > k->sysctl.max_map_count)
 		return -ENOMEM;
 	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
-	int64_t a = get_unmapped_area(k, t, addr, len, flags, !shared);
+	int64_t a = __get_unmapped_area(k, t, addr, len, flags, !shared);
 	if (a < 0)
 		return (long)a;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, (uint64_t)a, (uint64_t)a + len))
@@ -351,123 +241,112 @@ long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t le
 	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags, shared ? 0 : (uint64_t)a >> PAGE_SHIFT,
 			     shared);
 	if (r >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
-		populate_range(k, t, (uint64_t)r, (uint64_t)r + len, POPULATE_VMA);
+		*populate = len;
 	return r;
 }
 
-/* Detach the VMAs of [start, end) (split at both ends) into a list linked
- * by vm_next. Returns its head, NULL with *err set on failure. */
-static struct vm_area_struct *detach_range(struct kernel *k, struct mm_struct *mm, uint64_t start,
-					   uint64_t end, int *err)
+/*
+ * mmap(addr, len, prot, flags, fd, off) for task t (Linux: the x86-64
+ * system call, ksys_mmap_pgoff and vm_mmap_pgoff, around do_mmap).
+ *
+ * Maps len bytes, rounded up to whole pages, of anonymous memory: private
+ * (MAP_PRIVATE) or shared with forked children (MAP_SHARED, a new shmem
+ * object). addr is a hint, rounded up to vm.mmap_min_addr without
+ * CAP_SYS_RAWIO and used when the range there is free (else the top-down
+ * search below mmap_base places the mapping; a private length that is a
+ * multiple of 2 MiB is placed 2 MiB-aligned); with MAP_FIXED it is the
+ * address, and whatever was mapped there is unmapped first; with
+ * MAP_FIXED_NOREPLACE it is the address if nothing is mapped there. prot
+ * gives VM_READ/WRITE/EXEC; MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE,
+ * MAP_STACK (VM_NOHUGEPAGE) and MAP_POPULATE are honoured, the other
+ * legacy flags ignored; fd is ignored, as Linux ignores it for anonymous
+ * memory. A locked (MAP_LOCKED, or mlockall(MCL_FUTURE)) or MAP_POPULATE
+ * mapping is faulted in before the call returns, as far as memory allows.
+ *
+ * Returns the address, or:
+ *   -EINVAL  off not page-aligned; len 0; MAP_TYPE neither MAP_SHARED nor
+ *            MAP_PRIVATE (MAP_SHARED_VALIDATE and MAP_DROPPABLE included);
+ *            MAP_SHARED with MAP_GROWSDOWN; MAP_FIXED with an unaligned
+ *            addr
+ *   -EBADF   no MAP_ANONYMOUS: there are no files to map yet
+ *   -ENOMEM  MAP_HUGETLB (no huge pages are reserved); len rounds up past
+ *            the top of memory or exceeds TASK_SIZE; no free range; more
+ *            than vm.max_map_count VMAs; the commit limit of
+ *            vm.overcommit_memory; no memory for the VMA or the object
+ *   -EOVERFLOW  off + len wraps past the last page offset
+ *   -EPERM   the range starts below vm.mmap_min_addr without CAP_SYS_RAWIO
+ *   -EEXIST  MAP_FIXED_NOREPLACE over a mapping
+ *   -EAGAIN  locked memory over RLIMIT_MEMLOCK without CAP_IPC_LOCK (Linux
+ *            says EPERM when RLIMIT_MEMLOCK is 0 and MAP_LOCKED is asked:
+ *            can_do_mlock; the simulator says EAGAIN then too)
+ * The checks run in Linux's order (measured on 6.18), so the first error
+ * is Linux's. After a failure nothing is mapped, but with MAP_FIXED the
+ * old mapping of the range may already be gone (Linux 6.12+ restores it
+ * when the commit charge or the new VMA fails; the simulator does not).
+ * A populate that runs out of memory leaves the mapping partly faulted in.
+ */
+long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+	      unsigned long flags, int fd, uint64_t off)
 {
-	struct vm_area_struct *vma = find_vma_intersection(mm, start, end), *head = NULL, **tail = &head;
+	uint64_t populate;
+	long err = check_mmap_args(len, flags, off);
 
-	*err = 0;
-	if (!vma)
-		return NULL;
-	if (start > vma->vm_start) {
-		if (end < vma->vm_end && mm->map_count >= k->sysctl.max_map_count) {
-			*err = -ENOMEM;     /* punching a hole would pass vm.max_map_count */
-			return NULL;
-		}
-		if ((*err = __split_vma(k, vma, start, true)))
-			return NULL;
-	}
-	struct vm_area_struct *last = find_vma_intersection(mm, end - 1, end);
-	if (last && end < last->vm_end && (*err = __split_vma(k, last, end, true)))
-		return NULL;
-	vma = find_vma_intersection(mm, start, end);
-	while (vma && vma->vm_start < end) {
-		struct vm_area_struct *next = vma->vm_next;
-		vma_unlink(mm, vma);
-		*tail = vma;
-		tail = &vma->vm_next;
-		vma->vm_next = NULL;
-		vma = next;
-	}
-	return head;
-}
-
-/* Undo a VMA's accounting and free it, with its file reference. */
-static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *vma)
-{
-	uint64_t pages = vma_pages(vma);
-	vm_stat_account(mm, vma->vm_flags, -(int64_t)pages);
-	if (vma->vm_flags & VM_LOCKED)
-		mm->locked_vm -= pages;
-	if (vma->vm_flags & VM_ACCOUNT)
-		k->vm_committed_as -= pages;
-	vm_area_free(k, vma);
-}
-
-/* See mman.h. */
-int munmap_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
-{
-	int err;
-	struct vm_area_struct *list = detach_range(k, mm, start, end, &err), *prev, *next;
-	struct mmu_gather tlb;
-
-	if (!list)
+	(void)fd;      /* ignored with MAP_ANONYMOUS, as on Linux */
+	if (err)
 		return err;
-	next = find_vma_prev(mm, start, &prev);
-	tlb_gather_mmu(&tlb, k, mm, false);
-	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
-	for (struct vm_area_struct *v = list; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
-	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
-	tlb_finish_mmu(&tlb);
-	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */
-	while (list) {
-		struct vm_area_struct *v = list;
-		list = list->vm_next;
-		remove_vma(k, mm, v);
-	}
-	return 0;
+	long r = do_mmap(k, t, addr, len, prot, flags, off >> PAGE_SHIFT, &populate);
+	if (r >= 0 && populate)
+		__mm_populate(k, t, (uint64_t)r, (uint64_t)r + populate);
+	return r;
 }
 
-/* See mman.h. */
+/*
+ * munmap(start, len) for task t (Linux: do_munmap and do_vmi_munmap, which
+ * the system call reaches through __vm_munmap).
+ *
+ * Removes every mapping of [start, start + len), len rounded up to whole
+ * pages: VMAs at the ends are split, the pages unmapped (and freed when no
+ * one else maps them) after the TLB flush, and the page tables no VMA
+ * needs any more freed. Holes in the range are fine. Returns 0, or:
+ *   -EINVAL  start not page-aligned; start beyond TASK_SIZE or the range
+ *            past it; len 0
+ *   -ENOMEM  the unmap would split a VMA in two (punch a hole) with
+ *            vm.max_map_count VMAs already, or a split finds no memory
+ * On an error nothing is unmapped (a split already made at start stays:
+ * the VMA is in two pieces, each as it was).
+ */
 long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
 	struct mm_struct *mm = t->mm;
-	if ((start & (PAGE_SIZE - 1)) || start > mm->task_size || len > mm->task_size - start)
+	if (offset_in_page(start) || start > mm->task_size || len > mm->task_size - start)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -EINVAL;
-	return munmap_range(k, mm, start, start + len);
+	return do_vmi_align_munmap(k, mm, start, start + len);
 }
 
-/* Extend the heap VMA brkvma (or create one) over [addr, addr + len)
- * (Linux: do_brk_flags). 0 or -ENOMEM. */
-static int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len)
-{
-	struct mm_struct *mm = t->mm;
-	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags, pages = len >> PAGE_SHIFT;
-
-	if (mm->map_count > k->sysctl.max_map_count || vm_enough_memory(k, pages))
-		return -ENOMEM;
-	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | vm_softdirty(k),
-							 NULL, addr >> PAGE_SHIFT, NULL);
-	if (!vma) {
-		if (!(vma = vm_area_alloc(k, mm))) {
-			k->vm_committed_as -= pages;
-			return -ENOMEM;
-		}
-		vma->vm_start = addr;
-		vma->vm_end = addr + len;
-		vma->vm_flags = flags | vm_softdirty(k);
-		vma->vm_pgoff = addr >> PAGE_SHIFT;
-		vma_link(mm, vma);
-	}
-	vm_stat_account(mm, flags, (int64_t)pages);
-	if (flags & VM_LOCKED)
-		mm->locked_vm += pages;
-	return 0;
-}
-
-/* See mman.h. Linux's brk returns the new break, or the old one when the
- * request is refused. */
-long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
+/*
+ * brk(brk) for task t (Linux: SYSCALL_DEFINE1(brk) in mm/mmap.c).
+ *
+ * Moves the program break, the end of the heap, to brk: the heap VMA
+ * [start_brk, brk rounded up to a page) grows (do_brk_flags, charged to
+ * Committed_AS) or shrinks (the pages past the new end are unmapped), and
+ * with mlockall(MCL_FUTURE) the new pages are faulted in. brk 0, or any
+ * value below the heap's start, only asks for the current break.
+ *
+ * Returns the new break, or the old one when the request is refused; it
+ * never returns an errno, as Linux's system call does not. Refused: brk
+ * below the heap's start (end_data, or start_brk when randomised); a
+ * shrink whose unmap fails (vm.max_map_count, no memory); a growth that
+ * would come within a page (and the guard gap of a stack) of the next VMA,
+ * or that do_brk_flags refuses (vm.max_map_count, the commit limit, no
+ * memory). Linux also refuses a growth past RLIMIT_DATA and, for locked
+ * memory, past RLIMIT_MEMLOCK (check_brk_limits), and a shrink of a range
+ * that is not the heap VMA's; the simulator has no RLIMIT_DATA and checks
+ * neither.
+ */
+long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t min_brk = mm->brk_randomized ? mm->start_brk : mm->end_data;
@@ -480,7 +359,7 @@ long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		return (long)brk;
 	}
 	if (brk <= mm->brk) {                       /* shrinking always works */
-		if (munmap_range(k, mm, newbrk, oldbrk))
+		if (do_vmi_align_munmap(k, mm, newbrk, oldbrk))
 			return (long)mm->brk;
 		mm->brk = brk;
 		return (long)brk;
@@ -492,12 +371,90 @@ long do_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		return (long)mm->brk;
 	mm->brk = brk;
 	if (mm->def_flags & VM_LOCKED)
-		populate_range(k, t, oldbrk, newbrk, POPULATE_VMA);
+		__mm_populate(k, t, oldbrk, newbrk);
 	return (long)brk;
 }
 
 /* See mman.h. */
-long do_find_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
 {
-	return (long)get_unmapped_area(k, t, hint, len, 0, !shared);
+	return (long)__get_unmapped_area(k, t, hint, len, 0, !shared);
+}
+
+/* ---- whole address spaces ---------------------------------------------------- */
+
+/* The child's copy of one parent VMA, linked into mm (Linux: the loop body
+ * of dup_mmap). */
+static int dup_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *mpnt)
+{
+	if ((mpnt->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
+	    k->vm_committed_as + vma_pages(mpnt) >
+		    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+		return -ENOMEM;
+	struct vm_area_struct *tmp = vm_area_dup(k, mpnt);
+	if (!tmp)
+		return -ENOMEM;
+	if (mpnt->vm_flags & VM_ACCOUNT)
+		k->vm_committed_as += vma_pages(mpnt);
+	tmp->vm_flags &= ~VM_LOCKED_MASK;
+	if (mpnt->vm_flags & VM_WIPEONFORK) {
+		tmp->anon_vma = NULL;           /* Linux: a fresh anon_vma at first fault */
+	} else if (anon_vma_fork(k, tmp, mpnt)) {
+		if (mpnt->vm_flags & VM_ACCOUNT)
+			k->vm_committed_as -= vma_pages(mpnt);
+		vm_area_free(k, tmp);
+		return -ENOMEM;
+	}
+	vma_link(mm, tmp);
+	return copy_page_range(k, tmp, mpnt);
+}
+
+/* See mm.h. */
+int dup_mmap(struct kernel *k, struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	for (struct vm_area_struct *v = oldmm->mmap; v; v = v->vm_next) {
+		if (v->vm_flags & VM_DONTCOPY) {
+			vm_stat_account(mm, v->vm_flags, -(int64_t)vma_pages(v));
+			continue;
+		}
+		int err = dup_vma(k, mm, v);
+		if (err)
+			return err;
+	}
+	flush_tlb_mm(k, oldmm);            /* the parent's PTEs lost write access */
+	return 0;
+}
+
+/* See mm.h. */
+void exit_mmap(struct kernel *k, struct mm_struct *mm)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, k, mm, true);
+	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
+	tlb_finish_mmu(&tlb);
+	while (mm->mmap) {
+		struct vm_area_struct *v = mm->mmap;
+		vma_unlink(mm, v);
+		if (v->vm_flags & VM_ACCOUNT)
+			k->vm_committed_as -= vma_pages(v);
+		vm_area_free(k, v);
+	}
+}
+
+/* ---- special mappings -------------------------------------------------------- */
+
+/* See memory.h. */
+vm_fault_t special_mapping_fault(struct vm_fault *vmf)
+{
+	struct kernel *k = vmf->k;
+	const char *name = vmf->vma->vm_name;
+	uint64_t index = (vmf->address - vmf->vma->vm_start) >> PAGE_SHIFT;
+	uint64_t base = !strcmp(name, "[vdso]") ? 0 : !strcmp(name, "[vvar]") ? 2 : 6;
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		return VM_FAULT_SIGBUS;
+	trace_kernel(k, vmf->cpu, "%s page %llu", name, (unsigned long long)index);
+	return vmf_insert_pfn(vmf, k->vdso_pfn + base + index);
 }

@@ -1,6 +1,6 @@
 /*
- * kernel/mprotect.c — mprotect (Linux: mm/mprotect.c). The seed's five
- * steps: find the VMAs of the range, split or merge them and set their new
+ * kernel/mprotect.c — mprotect (Linux: mm/mprotect.c). It takes five steps:
+ * find the VMAs of the range, split or merge them and set their new
  * permissions, rewrite the page-table entries, flush the TLBs, return.
  */
 #include "kernel/mman.h"
@@ -13,7 +13,6 @@
 
 #include <errno.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 struct cp_walk {
 	struct mmu_gather *tlb;
@@ -58,7 +57,7 @@ static uint64_t change_protection(struct mmu_gather *tlb, struct vm_area_struct 
 	struct cp_walk w = { tlb, vma, vm_get_page_prot(vma->vm_flags),
 			     !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE), 0 };
 	walk_pte_range(tlb->k, vma->vm_mm, start, end, change_pte, &w);
-	trace_kernel(tlb->k, tlb->k->this_cpu, "change_protection", "[%#llx, %#llx): %llu PTEs rewritten",
+	trace_kernel(tlb->k, tlb->k->this_cpu, "[%#llx, %#llx): %llu PTEs rewritten",
 		     (unsigned long long)start, (unsigned long long)end, (unsigned long long)w.pages);
 	return w.pages;
 }
@@ -92,7 +91,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 		return err;
 	}
 	vma->vm_flags = newflags;
-	trace_kernel(k, k->this_cpu, "mprotect_fixup", "VMA [%#llx, %#llx) now %c%c%c (was %c%c%c), for [%#llx, %#llx)",
+	trace_kernel(k, k->this_cpu, "VMA [%#llx, %#llx) now %c%c%c (was %c%c%c), for [%#llx, %#llx)",
 		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
 		     newflags & VM_READ ? 'r' : '-', newflags & VM_WRITE ? 'w' : '-', newflags & VM_EXEC ? 'x' : '-',
 		     oldflags & VM_READ ? 'r' : '-', oldflags & VM_WRITE ? 'w' : '-', oldflags & VM_EXEC ? 'x' : '-',
@@ -101,14 +100,38 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		k->vm_committed_as -= nrpages;
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
-		populate_range(k, t, start, end, POPULATE_VMA);
+		__mm_populate(k, t, start, end);
 	vm_stat_account(t->mm, oldflags, -(int64_t)nrpages);
 	vm_stat_account(t->mm, newflags, (int64_t)nrpages);
 	return 0;
 }
 
-/* See mman.h. */
-long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot)
+/*
+ * mprotect(start, len, prot) for task t (Linux: do_mprotect_pkey with pkey
+ * -1, as the mprotect system call calls it; there are no protection keys).
+ *
+ * Gives [start, start + len), len rounded up to whole pages, the access
+ * prot (PROT_READ, PROT_WRITE, PROT_EXEC; PROT_SEM is accepted and
+ * ignored). PROT_GROWSDOWN extends the range down to the start of the
+ * VMA, which must grow down. VMAs are split at the ends of the range and
+ * merged with neighbours where the result allows; present entries are
+ * rewritten, a private page only this mapping uses becoming writable at
+ * once; the TLBs are flushed for what changed. Private memory turning
+ * writable is charged to Committed_AS; locked private memory turning
+ * writable is faulted in (it will be written). Returns 0 (also for len 0),
+ * or:
+ *   -EINVAL  start not page-aligned; a prot bit other than these, or both
+ *            PROT_GROWSDOWN and PROT_GROWSUP, or PROT_GROWSUP (no VMA grows
+ *            up on x86; Linux says ENOMEM for it where no VMA is mapped);
+ *            PROT_GROWSDOWN on a VMA that does not grow down
+ *   -ENOMEM  start + len wraps; part of the range is not mapped; the commit
+ *            limit; a split would pass vm.max_map_count or finds no memory
+ *   -EACCES  prot asks for an access a VMA may never have (no VM_MAYREAD,
+ *            VM_MAYWRITE or VM_MAYEXEC)
+ * The VMAs are changed in address order: after an error those before the
+ * failing one keep their new protection, as on Linux.
+ */
+long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned long prot)
 {
 	struct mm_struct *mm = t->mm;
 	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
@@ -118,7 +141,7 @@ long do_mprotect(struct kernel *k, struct task_struct *t, uint64_t start, uint64
 	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (grows & PROT_GROWSUP))
 		return -EINVAL;
 	prot &= ~(unsigned long)(PROT_GROWSDOWN | PROT_GROWSUP);
-	if (start & (PAGE_SIZE - 1))
+	if (offset_in_page(start))
 		return -EINVAL;
 	if (!len)
 		return 0;

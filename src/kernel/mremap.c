@@ -17,11 +17,10 @@
 
 #include <errno.h>
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 /* Check that [addr, addr + old_len) of vma may become new_len long (Linux:
  * vma_to_resize). 0 or a negative errno. */
-static int check_resize(struct task_struct *t, struct vm_area_struct *vma, uint64_t addr,
+static int remap_is_valid(struct task_struct *t, struct vm_area_struct *vma, uint64_t addr,
 			uint64_t old_len, uint64_t new_len)
 {
 	if (old_len > vma->vm_end - addr)
@@ -66,39 +65,10 @@ static int move_page_tables(struct kernel *k, struct vm_area_struct *vma, uint64
 		*src = 0;
 		moved++;
 	}
-	trace_kernel(k, k->this_cpu, "move_page_tables", "%llu PTEs moved from %#llx to %#llx",
+	trace_kernel(k, k->this_cpu, "%llu PTEs moved from %#llx to %#llx",
 		     (unsigned long long)moved, (unsigned long long)old, (unsigned long long)new_addr);
 	flush_tlb_mm_range(k, mm, old, old + len, PAGE_SHIFT, false);
 	return err;
-}
-
-/* A VMA for [addr, addr + len) copying vma's properties, or a neighbour
- * extended over it (Linux: copy_vma). An anonymous VMA not yet faulted takes
- * a pgoff matching its new place, to merge more easily. */
-static struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
-				       uint64_t len, uint64_t pgoff)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	if (vma_is_anonymous(vma) && !vma->anon_vma)
-		pgoff = addr >> PAGE_SHIFT;
-	struct vm_area_struct *m = vma->vm_file ? NULL
-				 : vma_merge_new_range(k, mm, addr, addr + len, vma->vm_flags, NULL, pgoff,
-						       vma->anon_vma);
-	if (m)
-		return m;
-	struct vm_area_struct *new = vm_area_dup(k, vma);
-	if (!new)
-		return NULL;
-	new->vm_start = addr;
-	new->vm_end = addr + len;
-	new->vm_pgoff = pgoff;
-	if (anon_vma_clone(k, new, vma)) {
-		vm_area_free(k, new);
-		return NULL;
-	}
-	new->anon_vma = vma->anon_vma;
-	vma_link(mm, new);
-	return new;
 }
 
 /* Move [old, old + old_len) of vma to new_addr as a new_len-long mapping
@@ -134,7 +104,7 @@ static long move_vma(struct kernel *k, struct task_struct *t, struct vm_area_str
 			o->vm_flags = vm_flags & ~VM_LOCKED_MASK;
 		return (long)new_addr;
 	}
-	munmap_range(k, mm, old, old + old_len);
+	do_vmi_align_munmap(k, mm, old, old + old_len);
 	mm->hiwater_vm = hiwater_vm;
 	if (vm_flags & VM_LOCKED)
 		mm->locked_vm += new_len >> PAGE_SHIFT;
@@ -148,26 +118,26 @@ static long mremap_to(struct kernel *k, struct task_struct *t, uint64_t addr, ui
 	struct mm_struct *mm = t->mm;
 	int err;
 
-	if (new_addr & (PAGE_SIZE - 1))
+	if (offset_in_page(new_addr))
 		return -EINVAL;
 	if (new_len > mm->task_size || new_addr > mm->task_size - new_len)
 		return -EINVAL;
 	if (addr + old_len > new_addr && new_addr + new_len > addr)
 		return -EINVAL;
-	if ((flags & MREMAP_FIXED) && (err = munmap_range(k, mm, new_addr, new_addr + new_len)))
+	if ((flags & MREMAP_FIXED) && (err = do_vmi_align_munmap(k, mm, new_addr, new_addr + new_len)))
 		return err;
 	if (old_len > new_len) {
-		if ((err = munmap_range(k, mm, addr + new_len, addr + old_len)))
+		if ((err = do_vmi_align_munmap(k, mm, addr + new_len, addr + old_len)))
 			return err;
 		old_len = new_len;
 	}
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 	if (!vma)
 		return -EFAULT;
-	if ((err = check_resize(t, vma, addr, old_len, new_len)))
+	if ((err = remap_is_valid(t, vma, addr, old_len, new_len)))
 		return err;
 	if (!(flags & MREMAP_FIXED)) {
-		long a = do_find_area(k, t, new_addr, new_len, vma->vm_flags & VM_MAYSHARE);
+		long a = get_unmapped_area(k, t, new_addr, new_len, vma->vm_flags & VM_MAYSHARE);
 		if (a < 0)
 			return a;
 		new_addr = (uint64_t)a;
@@ -175,7 +145,39 @@ static long mremap_to(struct kernel *k, struct task_struct *t, uint64_t addr, ui
 	return move_vma(k, t, vma, addr, old_len, new_len, new_addr, flags);
 }
 
-/* See mman.h. */
+/*
+ * mremap(addr, old_len, new_len, flags, new_addr) for task t (Linux:
+ * do_mremap, which the system call calls since 6.16).
+ *
+ * Resizes or moves the mapping [addr, addr + old_len), both lengths rounded
+ * up to whole pages, which must lie in one VMA. Shrinking unmaps the tail.
+ * Growing extends the VMA in place when the space after it is free, else,
+ * with MREMAP_MAYMOVE, moves it: a new VMA elsewhere gets the page-table
+ * entries, pages and all. MREMAP_FIXED moves it to new_addr (unmapping
+ * what was there); MREMAP_DONTUNMAP moves it and leaves the old range
+ * mapped, empty. old_len 0 with a shared mapping makes a second mapping of
+ * the same pages. Grown locked memory is faulted in; the growth is charged
+ * to Committed_AS for accounted memory.
+ *
+ * Returns the mapping's (new) address, or:
+ *   -EINVAL  an unknown flag; MREMAP_FIXED without MREMAP_MAYMOVE;
+ *            MREMAP_DONTUNMAP without MREMAP_MAYMOVE or with a new length;
+ *            addr or new_addr not page-aligned; new_len 0; old_len 0 on a
+ *            private mapping; the new range past TASK_SIZE or overlapping
+ *            the old one; the page offset would wrap
+ *   -EFAULT  no VMA at addr; the old range runs past its VMA (Linux 6.17+
+ *            may move a range of several VMAs; the simulator does not);
+ *            growing a VM_DONTEXPAND or VM_PFNMAP VMA (the vDSO)
+ *   -EAGAIN  growing locked memory past RLIMIT_MEMLOCK without
+ *            CAP_IPC_LOCK
+ *   -ENOMEM  cannot grow in place without MREMAP_MAYMOVE; no free range;
+ *            vm.max_map_count (a move needs room for up to 3 more VMAs);
+ *            an unmap that would pass it; no memory
+ * After an error: a target range that MREMAP_FIXED unmapped, and a tail
+ * that a shrink to new_len unmapped, stay unmapped; a move that runs out
+ * of memory while moving entries leaves the entries moved so far in the
+ * new VMA (Linux moves them back).
+ */
 long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
 	       uint64_t new_len, unsigned long flags, uint64_t new_addr)
 {
@@ -188,7 +190,7 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 		return -EINVAL;
 	if ((flags & MREMAP_DONTUNMAP) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
 		return -EINVAL;
-	if (addr & (PAGE_SIZE - 1))
+	if (offset_in_page(addr))
 		return -EINVAL;
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
@@ -202,11 +204,11 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return mremap_to(k, t, addr, old_len, new_addr, new_len, flags);
 	if (old_len >= new_len) {
-		if (old_len > new_len && (err = munmap_range(k, mm, addr + new_len, addr + old_len)))
+		if (old_len > new_len && (err = do_vmi_align_munmap(k, mm, addr + new_len, addr + old_len)))
 			return err;
 		return (long)addr;
 	}
-	if ((err = check_resize(t, vma, addr, old_len, new_len)))
+	if ((err = remap_is_valid(t, vma, addr, old_len, new_len)))
 		return err;
 	uint64_t delta = new_len - old_len;
 	if (old_len == vma->vm_end - addr && vma_expandable(mm, vma, delta)) {
@@ -220,13 +222,13 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 		vm_stat_account(mm, vma->vm_flags, (int64_t)pages);
 		if (vma->vm_flags & VM_LOCKED) {
 			mm->locked_vm += pages;
-			populate_range(k, t, addr + old_len, addr + new_len, POPULATE_VMA);
+			__mm_populate(k, t, addr + old_len, addr + new_len);
 		}
 		return (long)addr;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	long a = do_find_area(k, t, 0, new_len, vma->vm_flags & VM_MAYSHARE);
+	long a = get_unmapped_area(k, t, 0, new_len, vma->vm_flags & VM_MAYSHARE);
 	if (a < 0)
 		return a;
 	return move_vma(k, t, vma, addr, old_len, new_len, (uint64_t)a, flags);

@@ -74,6 +74,55 @@ void pgd_free(struct kernel *k, struct mm_struct *mm)
 	mm->pgd = 0;
 }
 
+/* Allocate a table of level for the empty entry e on the way to addr, and
+ * narrate it as a step of func, the caller. 0 or -ENOMEM. */
+static int pgtable_populate(struct kernel *k, struct mm_struct *mm, pte_t *e, uint64_t addr, int level,
+			    const char *func)
+{
+	uint64_t pa;
+	int err = pte_table_alloc(k, mm, &pa);
+	if (err)
+		return err;
+	*e = pa | _PAGE_TABLE;
+	if (k->trace_fn)
+		kernel_trace(k, k->this_cpu, func, "new %s table for %#llx at pfn %#llx",
+			     pgtable_level_name(k, level), (unsigned long long)addr,
+			     (unsigned long long)(pa >> PAGE_SHIFT));
+	return 0;
+}
+
+/* The page table the PMD entry pmd lacks for addr (Linux: __pte_alloc).
+ * 0 or -ENOMEM, as its siblings below. */
+static int __pte_alloc(struct kernel *k, struct mm_struct *mm, pte_t *pmd, uint64_t addr)
+{
+	return pgtable_populate(k, mm, pmd, addr, 1, __func__);
+}
+
+/* The PMD table the PUD entry pud lacks (Linux: __pmd_alloc). */
+static int __pmd_alloc(struct kernel *k, struct mm_struct *mm, pte_t *pud, uint64_t addr)
+{
+	return pgtable_populate(k, mm, pud, addr, 2, __func__);
+}
+
+/* The PUD table the P4D entry lacks; with 4-level paging the P4D is folded
+ * into the PGD, whose entry this is (Linux: __pud_alloc). */
+static int __pud_alloc(struct kernel *k, struct mm_struct *mm, pte_t *p4d, uint64_t addr)
+{
+	return pgtable_populate(k, mm, p4d, addr, 3, __func__);
+}
+
+/* The P4D table the PGD entry pgd lacks, with 5-level paging (Linux:
+ * __p4d_alloc). */
+static int __p4d_alloc(struct kernel *k, struct mm_struct *mm, pte_t *pgd, uint64_t addr)
+{
+	return pgtable_populate(k, mm, pgd, addr, 4, __func__);
+}
+
+/* The allocator of a missing table of each level (1 = PT ... 4 = P4D). */
+static int (*const pgtable_alloc[])(struct kernel *k, struct mm_struct *mm, pte_t *e, uint64_t addr) = {
+	NULL, __pte_alloc, __pmd_alloc, __pud_alloc, __p4d_alloc,
+};
+
 /* See pgtable.h. */
 pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err)
 {
@@ -83,17 +132,10 @@ pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool allo
 	for (int level = k->paging_levels; level > 1; level--) {
 		pte_t *e = table_entry(k, table, hw_va_index(addr, level));
 		if (!(*e & _PAGE_PRESENT)) {
-			uint64_t pa;
 			if (!alloc)
 				return NULL;
-			if ((*err = pte_table_alloc(k, mm, &pa)))
+			if ((*err = pgtable_alloc[level - 1](k, mm, e, addr)))
 				return NULL;
-			*e = pa | _PAGE_TABLE;
-			static const char *const fn[] = { "", "__pte_alloc", "__pmd_alloc", "__pud_alloc",
-							  "__p4d_alloc" };
-			trace_kernel(k, k->this_cpu, fn[level - 1], "new %s table for %#llx at pfn %#llx",
-				     pgtable_level_name(k, level - 1), (unsigned long long)addr,
-				     (unsigned long long)(pa >> PAGE_SHIFT));
 		}
 		table = *e & HW_PTE_ADDR_MASK;
 	}

@@ -1,7 +1,8 @@
 /*
  * kernel/pgtable.h — the kernel's side of the page tables (Linux:
- * arch/x86/include/asm/pgtable*.h, mm/pgtable-generic.c, parts of
- * mm/memory.c).
+ * arch/x86/include/asm/pgtable*.h, mm/pgtable-generic.c, and the table
+ * allocation and freeing of mm/memory.c: __pte_alloc and its siblings,
+ * free_pgd_range, kept here with the walks that use them).
  *
  * Page tables are real x86-64 tables in simulated frames; the kernel reads
  * and writes their entries through its direct map, and the MMU walks the
@@ -119,10 +120,13 @@ static inline pte_t pte_modify(pte_t e, uint64_t prot)
 /* ---- table pages ------------------------------------------------------------ */
 
 /* A zeroed page-table page charged to mm (NR_PAGETABLE, mm->pgtables_bytes),
- * its physical address in *pa. 0 or -ENOMEM. mm may be NULL (the kernel's). */
+ * its physical address in *pa. 0 or -ENOMEM. mm may be NULL (the kernel's).
+ * (Linux: pte_alloc_one and its siblings, one per level; every level's
+ * table is the same page here.) */
 int pte_table_alloc(struct kernel *k, struct mm_struct *mm, uint64_t *pa);
 
-/* Free a page-table page allocated for mm. */
+/* Free a page-table page allocated for mm (Linux: pte_free and its
+ * siblings). */
 void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa);
 
 /* A host pointer to entry index of the table at physical address table. */
@@ -136,7 +140,9 @@ void pgd_free(struct kernel *k, struct mm_struct *mm);
 
 /*
  * The PTE that maps addr in mm (a 4 KiB leaf), allocating missing tables
- * when alloc is set. NULL when a table is missing (or cannot be allocated);
+ * when alloc is set (with __p4d_alloc ... __pte_alloc, as Linux's pte_alloc
+ * and get_locked_pte do; without alloc it is Linux's lookup of the PTE, as
+ * follow_pte does). NULL when a table is missing (or cannot be allocated);
  * *err says which: 0 or -ENOMEM.
  */
 pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);

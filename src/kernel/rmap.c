@@ -177,7 +177,7 @@ static uint64_t linear_page_index(const struct vm_area_struct *vma, uint64_t add
 }
 
 /* See rmap.h. */
-void page_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
+void folio_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
 			    uint64_t address)
 {
 	page_set_owner(page, virt_to_phys(k, vma->anon_vma), true, linear_page_index(vma, address));
@@ -188,21 +188,27 @@ void page_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_
 }
 
 /* See rmap.h. */
-void page_add_file_rmap(struct kernel *k, struct page *page)
+void folio_add_file_rmap_pte(struct kernel *k, struct page *page)
 {
 	if (page->mapcount++ == 0)
 		mod_node_page_state(k->node_data[0], NR_FILE_MAPPED, 1);
 }
 
 /* See rmap.h. */
-void page_dup_rmap(struct page *page)
+void folio_try_dup_anon_rmap_pte(struct page *page)
 {
 	page->mapcount++;
 	page_clear(page, PG_anon_exclusive);
 }
 
 /* See rmap.h. */
-void page_remove_rmap(struct kernel *k, struct page *page)
+void folio_dup_file_rmap_pte(struct page *page)
+{
+	page->mapcount++;
+}
+
+/* See rmap.h. */
+void folio_remove_rmap_pte(struct kernel *k, struct page *page)
 {
 	if (--page->mapcount)
 		return;
@@ -211,7 +217,7 @@ void page_remove_rmap(struct kernel *k, struct page *page)
 }
 
 /* See rmap.h. */
-struct anon_vma *page_anon_vma(struct kernel *k, const struct page *page)
+struct anon_vma *folio_anon_vma(struct kernel *k, const struct page *page)
 {
 	return PageAnon(page) ? phys_to_virt(k, page_owner_pa(page)) : NULL;
 }
@@ -232,7 +238,7 @@ int rmap_walk(struct kernel *k, struct page *page,
 	int rc = 0;
 
 	if (PageAnon(page)) {
-		for (struct anon_vma_chain *avc = page_anon_vma(k, page)->head; avc && !rc; avc = avc->next) {
+		for (struct anon_vma_chain *avc = folio_anon_vma(k, page)->head; avc && !rc; avc = avc->next) {
 			uint64_t addr = vma_address(avc->vma, index);
 			if (addr)
 				rc = fn(avc->vma, addr, arg);

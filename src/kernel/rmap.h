@@ -9,6 +9,10 @@
  * ancestors'). Linux keeps the anon_vma's entries in an interval tree; a
  * list does the same job at this scale. Page-cache pages are found through
  * their file's list of mapping VMAs (Linux: i_mmap).
+ *
+ * Linux 6.18 names the map-count operations after folios. The simulator has
+ * no large folios yet (every folio is one page), so its folio_* functions
+ * take the struct page that is the whole folio.
  */
 #ifndef MMSIM_KERNEL_RMAP_H
 #define MMSIM_KERNEL_RMAP_H
@@ -50,32 +54,37 @@ int anon_vma_fork(struct kernel *k, struct vm_area_struct *vma, struct vm_area_s
 void unlink_anon_vmas(struct kernel *k, struct vm_area_struct *vma);
 
 /* True when vma was copied from a parent's by fork and still shares its
- * ancestors' anon_vmas (such VMAs do not merge, as on Linux). */
+ * ancestors' anon_vmas (such VMAs do not merge, as on Linux, which tests
+ * list_is_singular(&vma->anon_vma_chain) in is_mergeable_anon_vma). */
 bool vma_is_fork_child(const struct vm_area_struct *vma);
 
 /* Add the first mapping of a new anonymous page at address of vma: owner,
  * index, mapcount 1, exclusive (Linux: folio_add_new_anon_rmap). */
-void page_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
+void folio_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
 			    uint64_t address);
 
 /* A mapping of a page-cache page (Linux: folio_add_file_rmap_pte). */
-void page_add_file_rmap(struct kernel *k, struct page *page);
+void folio_add_file_rmap_pte(struct kernel *k, struct page *page);
 
-/* One more mapping of an already mapped page, for fork (Linux:
- * folio_try_dup_anon_rmap_pte / folio_dup_file_rmap_pte): an anonymous page
- * is no longer exclusive. */
-void page_dup_rmap(struct page *page);
+/* One more mapping of an anonymous page, for fork: it is no longer
+ * exclusive (Linux: folio_try_dup_anon_rmap_pte, which fails only for a
+ * pinned page; nothing pins pages here, so this cannot fail). */
+void folio_try_dup_anon_rmap_pte(struct page *page);
+
+/* One more mapping of a page-cache page, for fork (Linux:
+ * folio_dup_file_rmap_pte). */
+void folio_dup_file_rmap_pte(struct page *page);
 
 /* One mapping fewer (Linux: folio_remove_rmap_pte). */
-void page_remove_rmap(struct kernel *k, struct page *page);
+void folio_remove_rmap_pte(struct kernel *k, struct page *page);
 
 /* Call fn(vma, address, arg) for every place page may be mapped; stops
  * when fn returns non-zero and returns that (Linux: rmap_walk). */
 int rmap_walk(struct kernel *k, struct page *page,
 	      int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg), void *arg);
 
-/* The anon_vma of an anonymous page. */
-struct anon_vma *page_anon_vma(struct kernel *k, const struct page *page);
+/* The anon_vma of an anonymous page (Linux: folio_anon_vma). */
+struct anon_vma *folio_anon_vma(struct kernel *k, const struct page *page);
 
 /* Slab caches "anon_vma" and "anon_vma_chain". */
 int anon_vma_init(struct kernel *k);

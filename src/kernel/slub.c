@@ -612,7 +612,7 @@ int kmem_cache_init(struct kernel *k)
 	if (!ss)
 		return -ENOMEM;
 	k->slab = ss;
-	ss->shadow_bytes = (k->ram->size / 64 + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	ss->shadow_bytes = PAGE_ALIGN(k->ram->size / 64);
 	ss->shadow = mmap(NULL, ss->shadow_bytes, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (ss->shadow == MAP_FAILED) {

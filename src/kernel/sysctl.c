@@ -6,6 +6,7 @@
  */
 #include "kernel/sysctl.h"
 
+#include "common.h"
 #include "kernel/gfp.h"
 #include "kernel/kernel.h"
 #include "kernel/mmzone.h"
@@ -41,7 +42,7 @@ static const struct ctl_table table[] = {
 	KNOB("vm.percpu_pagelist_high_fraction", percpu_pagelist_high_fraction, 0, INT_MAX, rewatermark),
 	KNOB("vm.watermark_scale_factor", watermark_scale_factor, 1, 3000, rewatermark),
 };
-#define NR_KNOBS (sizeof table / sizeof table[0])
+#define NR_KNOBS ARRAY_SIZE(table)
 
 static const struct ctl_table *find(const char *name)
 {

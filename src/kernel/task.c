@@ -56,14 +56,21 @@ struct task_struct *cpu_curr(struct kernel *k, int cpu)
 	return k->curr[cpu];
 }
 
+/* Make next the task running on its core and load its page tables (Linux:
+ * context_switch, in kernel/sched/core.c; the registers are the MMU's
+ * only: CR3 through switch_mm). */
+static void context_switch(struct kernel *k, struct task_struct *next)
+{
+	trace_kernel(k, next->cpu, "CPU %d now runs pid %d (%s)", next->cpu, next->pid, next->comm);
+	k->curr[next->cpu] = next;
+	switch_mm(k, next->cpu, next->mm);
+}
+
 /* See sched.h. */
 void schedule_task(struct kernel *k, struct task_struct *t)
 {
-	if (k->curr[t->cpu] == t)
-		return;
-	trace_kernel(k, t->cpu, "context_switch", "CPU %d now runs pid %d (%s)", t->cpu, t->pid, t->comm);
-	k->curr[t->cpu] = t;
-	switch_mm(k, t->cpu, t->mm);
+	if (k->curr[t->cpu] != t)
+		context_switch(k, t);
 }
 
 /* A new task_struct with the next pid, linked last; NULL without memory. */
@@ -206,14 +213,30 @@ static int setup_stack(struct kernel *k, struct task_struct *t)
 	uint8_t *page = phys_to_virt(k, pte_pfn(*pte) << PAGE_SHIFT);
 	size_t nlen = strlen(t->comm) + 1;
 	uint64_t name_va = top - 16 - nlen;
-	memcpy(page + (name_va & (PAGE_SIZE - 1)), t->comm, nlen);
+	memcpy(page + offset_in_page(name_va), t->comm, nlen);
 	uint64_t frame[] = { 1, name_va, 0, 0, 6 /* AT_PAGESZ */, PAGE_SIZE, 0 /* AT_NULL */, 0 };
 	uint64_t sp = (name_va - sizeof frame) & ~15ULL;
-	memcpy(page + (sp & (PAGE_SIZE - 1)), frame, sizeof frame);
+	memcpy(page + offset_in_page(sp), frame, sizeof frame);
 	mm->start_stack = sp;
 	mm->arg_start = mm->arg_end = name_va;
 	mm->arg_end += nlen;
 	mm->env_start = mm->env_end = mm->arg_end;
+	return 0;
+}
+
+/* Fill t's new mm with program name, in Linux's order: the layout, the
+ * stack, the image and its brk, the vDSO (Linux: load_elf_binary, which
+ * calls setup_new_exec, setup_arg_pages, elf_load, arch_setup_additional_pages
+ * and create_elf_tables). 0 or -ENOMEM. */
+static int load_elf_binary(struct kernel *k, struct task_struct *t, const char *name)
+{
+	int err;
+
+	arch_pick_mmap_layout(k, t->mm, t);
+	if ((err = setup_stack(k, t)) || (err = map_image(k, t->mm, name)) || (err = map_vdso(k, t->mm)))
+		return err;
+	trace_kernel(k, t->cpu, "pid %d (%s): image at %#llx, stack pointer %#llx", t->pid, t->comm,
+		     (unsigned long long)(t->mm->start_code - 0x1000), (unsigned long long)t->mm->start_stack);
 	return 0;
 }
 
@@ -229,16 +252,11 @@ struct task_struct *task_create_process(struct kernel *k, const char *name, int 
 		free_task(k, t);
 		return NULL;
 	}
-	arch_pick_mmap_layout(k, t->mm, t);
-	/* load_elf_binary's order: the stack, the image and its brk, the vDSO. */
-	if ((*err = setup_stack(k, t)) || (*err = map_image(k, t->mm, name)) ||
-	    (*err = map_vdso(k, t->mm))) {
+	if ((*err = load_elf_binary(k, t, name))) {
 		mmput(k, t->mm);
 		free_task(k, t);
 		return NULL;
 	}
-	trace_kernel(k, cpu, "execve", "pid %d (%s): image at %#llx, stack pointer %#llx", t->pid, t->comm,
-		     (unsigned long long)(t->mm->start_code - 0x1000), (unsigned long long)t->mm->start_stack);
 	return t;
 }
 
@@ -262,7 +280,7 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 }
 
 /* See task.h. */
-struct task_struct *task_fork(struct kernel *k, struct task_struct *parent, int cpu, int *err)
+struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, int cpu, int *err)
 {
 	int saved = k->this_cpu;
 	k->this_cpu = parent->cpu;             /* fork runs in the parent, on its core */
@@ -283,12 +301,13 @@ struct task_struct *task_fork(struct kernel *k, struct task_struct *parent, int 
 	t->cap_sys_rawio = parent->cap_sys_rawio;
 	t->cap_ipc_lock = parent->cap_ipc_lock;
 	*err = 0;
-	trace_kernel(k, parent->cpu, "copy_process", "pid %d forked pid %d", parent->pid, t->pid);
+	trace_kernel(k, parent->cpu, "pid %d forked pid %d", parent->pid, t->pid);
 	return t;
 }
 
-/* One task leaves its core and its mm (Linux: exit_mm and the scheduler
- * picking the idle task). */
+/* One task leaves its core and its mm, and is freed (Linux: do_exit's
+ * exit_mm, the scheduler picking the idle task, then release_task; no
+ * single Linux function does all three). */
 static void exit_task(struct kernel *k, struct task_struct *t)
 {
 	if (k->curr[t->cpu] == t) {
@@ -320,11 +339,11 @@ static void forget_original_parent(struct kernel *k, int tgid)
 }
 
 /* See task.h. */
-void task_exit_group(struct kernel *k, struct task_struct *t, int code)
+void do_group_exit(struct kernel *k, struct task_struct *t, int code)
 {
 	int tgid = t->tgid;
 	forget_original_parent(k, tgid);
-	trace_kernel(k, t->cpu, "do_group_exit", "pid %d exits with %d%s", tgid, code,
+	trace_kernel(k, t->cpu, "pid %d exits with %d%s", tgid, code,
 		     t->fatal.si_signo ? " (killed by a signal)" : "");
 	for (struct task_struct *p = k->tasks, *next; p; p = next) {
 		next = p->next_task;

@@ -33,7 +33,7 @@ static void load_new_mm_cr3(struct kernel *k, int cpu, uint64_t pgd, uint16_t as
 	if (c->cr4 & X86_CR4_PCIDE)
 		cr3 |= kern_pcid(asid) | (need_flush ? 0 : X86_CR3_PCID_NOFLUSH);
 	hw_mov_to_cr3(c, cr3);
-	trace_kernel(k, cpu, "load_new_mm_cr3", "CR3 = %#llx (pgd %#llx, PCID %llu, %s)",
+	trace_kernel(k, cpu, "CR3 = %#llx (pgd %#llx, PCID %llu, %s)",
 		     (unsigned long long)cr3, (unsigned long long)pgd,
 		     (unsigned long long)(cr3 & 0xfff), need_flush ? "flush" : "no flush");
 }
@@ -134,13 +134,13 @@ static void flush_tlb_func(struct kernel *k, int cpu, const struct flush_tlb_inf
 			hw_invlpg(c, a);
 		if (local)
 			k->vm_events[NR_TLB_LOCAL_FLUSH_ONE] += n;
-		trace_kernel(k, cpu, "flush_tlb_func", "INVLPG x%llu: [%#llx, %#llx)", (unsigned long long)n,
+		trace_kernel(k, cpu, "INVLPG x%llu: [%#llx, %#llx)", (unsigned long long)n,
 			     (unsigned long long)f->start, (unsigned long long)f->end);
 	} else {
 		hw_mov_to_cr3(c, c->cr3 & ~X86_CR3_PCID_NOFLUSH);
 		if (local)
 			k->vm_events[NR_TLB_LOCAL_FLUSH_ALL]++;
-		trace_kernel(k, cpu, "flush_tlb_func", "flush the whole ASID (CR3 reload)");
+		trace_kernel(k, cpu, "flush the whole ASID (CR3 reload)");
 	}
 	ts->ctxs[ts->loaded_mm_asid].tlb_gen = mm_gen;
 }
@@ -151,6 +151,25 @@ static bool cpu_needs_flush(struct kernel *k, int cpu, struct mm_struct *mm, boo
 {
 	const struct tlb_state *ts = &k->tlbstate[cpu];
 	return ts->loaded_mm == mm && (!ts->is_lazy || freed_tables);
+}
+
+/* Flush f on every core that has f's mm loaded and needs it: an IPI to each
+ * other core, which runs flush_tlb_func, and the local flush (Linux:
+ * flush_tlb_multi and native_flush_tlb_multi). */
+static void flush_tlb_multi(struct kernel *k, const struct flush_tlb_info *f, bool freed_tables)
+{
+	int self = k->this_cpu;
+
+	k->vm_events[NR_TLB_REMOTE_FLUSH]++;
+	for (int c = 0; c < k->nr_cpus; c++) {
+		if (!cpumask_test(f->mm->cpu_bitmap, c) || !cpu_needs_flush(k, c, f->mm, freed_tables))
+			continue;
+		if (c != self) {
+			core(k, self)->ctr.cycles += core(k, self)->lat.ipi;
+			trace_kernel(k, self, "TLB shootdown IPI to CPU %d", c);
+		}
+		flush_tlb_func(k, c, f, c == self);
+	}
 }
 
 /* See tlbflush.h. */
@@ -167,20 +186,10 @@ void flush_tlb_mm_range(struct kernel *k, struct mm_struct *mm, uint64_t start, 
 	struct flush_tlb_info f = { mm, start, end, ++mm->tlb_gen, stride_shift };
 	for (int c = 0; c < k->nr_cpus; c++)
 		others |= c != self && cpumask_test(mm->cpu_bitmap, c);
-	if (others) {
-		k->vm_events[NR_TLB_REMOTE_FLUSH]++;
-		for (int c = 0; c < k->nr_cpus; c++) {
-			if (!cpumask_test(mm->cpu_bitmap, c) || !cpu_needs_flush(k, c, mm, freed_tables))
-				continue;
-			if (c != self) {
-				core(k, self)->ctr.cycles += core(k, self)->lat.ipi;
-				trace_kernel(k, self, "flush_tlb_multi", "TLB shootdown IPI to CPU %d", c);
-			}
-			flush_tlb_func(k, c, &f, c == self);
-		}
-	} else if (k->tlbstate[self].loaded_mm == mm) {
+	if (others)
+		flush_tlb_multi(k, &f, freed_tables);
+	else if (k->tlbstate[self].loaded_mm == mm)
 		flush_tlb_func(k, self, &f, true);
-	}
 }
 
 /* See tlbflush.h. */

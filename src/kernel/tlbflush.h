@@ -67,7 +67,8 @@ static inline void flush_tlb_mm(struct kernel *k, struct mm_struct *mm)
 /* Flush one page of vma's mm (Linux: flush_tlb_page). */
 void flush_tlb_page(struct kernel *k, struct vm_area_struct *vma, uint64_t addr);
 
-/* A fresh context id for a new mm. */
+/* A fresh context id for a new mm (Linux: init_new_context takes it from
+ * last_mm_ctx_id). */
 uint64_t new_context_id(struct kernel *k);
 
 #endif

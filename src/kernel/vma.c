@@ -1,15 +1,22 @@
 /*
- * kernel/vma.c — the VMA tree: lookup, linking, allocation (Linux: the
- * maple-tree side of mm/vma.c and mm/mmap.c). The tree is a red-black tree
- * ordered by vm_start; the VMAs are also threaded on an address-ordered
- * list, so walking a range is O(log n + k).
+ * kernel/vma.c — VMAs: the tree, split and merge, and the operations on
+ * ranges of VMAs that mmap, munmap, brk, mremap and stack growth share
+ * (Linux: mm/vma.c, and the lookups of mm/mmap.c and the allocation of
+ * mm/vma_init.c, kept here beside the tree they serve).
+ *
+ * The tree is a red-black tree ordered by vm_start; the VMAs are also
+ * threaded on an address-ordered list, so walking a range is O(log n + k).
  */
 #include "kernel/mm.h"
 
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mman.h"
 #include "kernel/rmap.h"
+#include "kernel/sched.h"
 #include "kernel/slab.h"
+#include "kernel/trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -79,7 +86,7 @@ static void vma_link_file(struct vm_area_struct *vma)
 	f->i_mmap = vma;
 }
 
-static void vma_unlink_file(struct vm_area_struct *vma)
+static void __remove_shared_vm_struct(struct vm_area_struct *vma)
 {
 	struct file *f = vma->vm_file;
 	if (!f)
@@ -129,7 +136,7 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 		vma->vm_next->vm_prev = vma->vm_prev;
 	vma->vm_next = vma->vm_prev = NULL;
 	mm->map_count--;
-	vma_unlink_file(vma);
+	__remove_shared_vm_struct(vma);
 }
 
 /* See mm.h. */
@@ -209,7 +216,7 @@ int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, boo
 }
 
 /* The properties a merged VMA must share (Linux: struct vma_merge_struct). */
-struct vmg {
+struct vma_merge_struct {
 	uint64_t start, end, pgoff, flags;
 	struct file *file;
 	const char *anon_name;
@@ -217,21 +224,16 @@ struct vmg {
 	struct vm_area_struct *middle;           /* the VMA being changed, or NULL */
 };
 
-static bool same_name(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 /* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
-static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vmg *g)
+static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_merge_struct *g)
 {
 	return !((v->vm_flags ^ g->flags) & ~VM_SOFTDIRTY) && v->vm_file == g->file &&
-	       same_name(v->anon_name, g->anon_name) && !v->vm_name;
+	       anon_vma_name_eq(v->anon_name, g->anon_name) && !v->vm_name;
 }
 
 /* Can the anonymous memory of g's range and of target share an anon_vma?
  * (Linux: is_mergeable_anon_vma) */
-static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct vmg *g)
+static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct vma_merge_struct *g)
 {
 	if (!tgt->anon_vma && g->anon_vma)
 		return !vma_is_fork_child(g->middle);
@@ -240,13 +242,13 @@ static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct
 	return tgt->anon_vma == g->anon_vma;
 }
 
-static bool can_merge_after(const struct vm_area_struct *prev, const struct vmg *g)
+static bool can_vma_merge_after(const struct vm_area_struct *prev, const struct vma_merge_struct *g)
 {
 	return prev && prev->vm_end == g->start && is_mergeable_vma(prev, g) &&
 	       is_mergeable_anon_vma(prev, g) && prev->vm_pgoff + vma_pages(prev) == g->pgoff;
 }
 
-static bool can_merge_before(const struct vm_area_struct *next, const struct vmg *g)
+static bool can_vma_merge_before(const struct vm_area_struct *next, const struct vma_merge_struct *g)
 {
 	return next && next->vm_start == g->end && is_mergeable_vma(next, g) &&
 	       is_mergeable_anon_vma(next, g) &&
@@ -262,7 +264,7 @@ static void remove_merged(struct kernel *k, struct vm_area_struct *vma)
 }
 
 /* Give survivor the anon_vma of the range it absorbs, if it has none. */
-static int adopt_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struct vm_area_struct *src)
+static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struct vm_area_struct *src)
 {
 	if (survivor->anon_vma || !src || !src->anon_vma)
 		return 0;
@@ -273,18 +275,20 @@ static int adopt_anon_vma(struct kernel *k, struct vm_area_struct *survivor, str
 }
 
 /* Merge g's range with prev and/or next; returns the VMA now covering it,
- * or NULL when no merge applies. */
+ * or NULL when no merge applies. This is the part Linux's
+ * vma_merge_new_range and vma_merge_existing_range share; Linux 6.18 has no
+ * function of its own for it (before 6.12 it was vma_merge). */
 static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
-				       struct vm_area_struct *next, struct vmg *g)
+				       struct vm_area_struct *next, struct vma_merge_struct *g)
 {
-	bool left = !(g->flags & VM_SPECIAL) && can_merge_after(prev, g);
-	bool right = !(g->flags & VM_SPECIAL) && can_merge_before(next, g);
+	bool left = !(g->flags & VM_SPECIAL) && can_vma_merge_after(prev, g);
+	bool right = !(g->flags & VM_SPECIAL) && can_vma_merge_before(next, g);
 	struct vm_area_struct *mid = g->middle;
 
 	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
 		right = false;
 	if (left && right) {
-		if (adopt_anon_vma(k, prev, mid) || adopt_anon_vma(k, prev, next))
+		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next))
 			return NULL;
 		uint64_t end = next->vm_end;
 		if (mid)
@@ -294,7 +298,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		return prev;
 	}
 	if (left) {
-		if (adopt_anon_vma(k, prev, mid))
+		if (dup_anon_vma(k, prev, mid))
 			return NULL;
 		if (mid && g->end == mid->vm_end)
 			remove_merged(k, mid);
@@ -306,7 +310,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		return prev;
 	}
 	if (right) {
-		if (adopt_anon_vma(k, next, mid))
+		if (dup_anon_vma(k, next, mid))
 			return NULL;
 		if (mid && g->start == mid->vm_start)
 			remove_merged(k, mid);
@@ -325,7 +329,7 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
 					   uint64_t pgoff, struct anon_vma *anon_vma)
 {
 	struct vm_area_struct *prev, *next = find_vma_prev(mm, start, &prev);
-	struct vmg g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL };
+	struct vma_merge_struct g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL };
 	if (next && next->vm_start < end)
 		return NULL;                    /* the caller unmapped first */
 	return do_merge(k, prev, next, &g);
@@ -335,7 +339,7 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
 struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
 				  uint64_t end, uint64_t new_flags, const char *new_name, int *err)
 {
-	struct vmg g = {
+	struct vma_merge_struct g = {
 		start, end, vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT), new_flags,
 		vma->vm_file, new_name, vma->anon_vma, vma,
 	};
@@ -352,4 +356,277 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 	if (vma->vm_end > end && (*err = split_vma(k, vma, end, false)))
 		return NULL;
 	return vma;
+}
+
+/* ---- placing, mapping and unmapping ranges (Linux: mm/vma.c) ----------------- */
+
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+/* See mm.h. */
+uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+			       uint64_t high)
+{
+	if (low < (uint64_t)k->sysctl.mmap_min_addr)
+		low = (uint64_t)k->sysctl.mmap_min_addr;
+	struct vm_area_struct *next = find_vma(mm, high), *prev;
+	prev = next ? next->vm_prev : NULL;
+	if (!next)
+		for (prev = mm->mmap; prev && prev->vm_next; prev = prev->vm_next)
+			;
+	for (;;) {
+		uint64_t hi = next && vm_start_gap(next) < high ? vm_start_gap(next) : high;
+		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
+		if (hi <= low)
+			return 0;
+		if (hi > lo && hi - lo >= len)
+			return hi - len;
+		if (!prev)
+			return 0;
+		next = prev;
+		prev = prev->vm_prev;
+	}
+}
+
+/* See mm.h. */
+uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+		       uint64_t high)
+{
+	if (low < (uint64_t)k->sysctl.mmap_min_addr)
+		low = (uint64_t)k->sysctl.mmap_min_addr;
+	struct vm_area_struct *prev, *next = find_vma_prev(mm, low, &prev);
+	for (;;) {
+		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
+		uint64_t hi = next ? vm_start_gap(next) : high;
+		if (hi > high)
+			hi = high;
+		if (lo >= high)
+			return 0;
+		if (hi > lo && hi - lo >= len)
+			return lo;
+		if (!next)
+			return 0;
+		prev = next;
+		next = next->vm_next;
+	}
+}
+
+/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
+ * __vm_enough_memory, in mm/util.c): 0 heuristic refuses only what exceeds all RAM,
+ * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
+static int __vm_enough_memory(struct kernel *k, uint64_t pages)
+{
+	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
+		return -ENOMEM;
+	if (k->sysctl.overcommit_memory == 2 &&
+	    k->vm_committed_as + pages > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+		return -ENOMEM;
+	k->vm_committed_as += pages;
+	return 0;
+}
+
+/* See mm.h. */
+long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
+		 uint64_t pgoff, bool shared_anon)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
+
+	if (do_vmi_align_munmap(k, mm, addr, addr + len))
+		return -ENOMEM;
+	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
+	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
+		if (__vm_enough_memory(k, pages))
+			return -ENOMEM;
+		charged = pages;
+		if (!shared_anon)
+			vm_flags |= VM_ACCOUNT;
+	}
+	vm_flags |= vm_softdirty(k);
+	struct vm_area_struct *vma = shared_anon ? NULL
+				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
+	if (!vma) {
+		vma = vm_area_alloc(k, mm);
+		if (!vma || mm->map_count >= k->sysctl.max_map_count ||
+		    (shared_anon && !(vma->vm_file = shmem_zero_setup(k, len)))) {
+			if (vma)
+				vm_area_free(k, vma);
+			k->vm_committed_as -= charged;
+			return -ENOMEM;
+		}
+		vma->vm_start = addr;
+		vma->vm_end = addr + len;
+		vma->vm_flags = vm_flags;
+		vma->vm_pgoff = pgoff;
+		vma_link(mm, vma);
+	}
+	if (shared_anon)
+		vma->vm_file->committed = charged;
+	vm_stat_account(mm, vm_flags, (int64_t)pages);
+	if (vm_flags & VM_LOCKED)
+		mm->locked_vm += pages;
+	trace_kernel(k, t->cpu, "VMA [%#llx, %#llx) %c%c%c%c: no page is mapped yet",
+		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
+		     vm_flags & VM_READ ? 'r' : '-', vm_flags & VM_WRITE ? 'w' : '-',
+		     vm_flags & VM_EXEC ? 'x' : '-', vm_flags & VM_MAYSHARE ? 's' : 'p');
+	return (long)addr;
+}
+
+/* Detach the VMAs of [start, end) (split at both ends) into a list linked
+ * by vm_next (Linux: vms_gather_munmap_vmas, which gathers them in a maple
+ * tree). Returns its head, NULL with *err set on failure. */
+static struct vm_area_struct *vms_gather_munmap_vmas(struct kernel *k, struct mm_struct *mm,
+						     uint64_t start, uint64_t end, int *err)
+{
+	struct vm_area_struct *vma = find_vma_intersection(mm, start, end), *head = NULL, **tail = &head;
+
+	*err = 0;
+	if (!vma)
+		return NULL;
+	if (start > vma->vm_start) {
+		if (end < vma->vm_end && mm->map_count >= k->sysctl.max_map_count) {
+			*err = -ENOMEM;     /* punching a hole would pass vm.max_map_count */
+			return NULL;
+		}
+		if ((*err = __split_vma(k, vma, start, true)))
+			return NULL;
+	}
+	struct vm_area_struct *last = find_vma_intersection(mm, end - 1, end);
+	if (last && end < last->vm_end && (*err = __split_vma(k, last, end, true)))
+		return NULL;
+	vma = find_vma_intersection(mm, start, end);
+	while (vma && vma->vm_start < end) {
+		struct vm_area_struct *next = vma->vm_next;
+		vma_unlink(mm, vma);
+		*tail = vma;
+		tail = &vma->vm_next;
+		vma->vm_next = NULL;
+		vma = next;
+	}
+	return head;
+}
+
+/* Undo a VMA's accounting and free it, with its file reference (Linux:
+ * vms_complete_munmap_vmas's accounting, then remove_vma). */
+static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	uint64_t pages = vma_pages(vma);
+	vm_stat_account(mm, vma->vm_flags, -(int64_t)pages);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm -= pages;
+	if (vma->vm_flags & VM_ACCOUNT)
+		k->vm_committed_as -= pages;
+	vm_area_free(k, vma);
+}
+
+/* See mm.h. */
+int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	int err;
+	struct vm_area_struct *list = vms_gather_munmap_vmas(k, mm, start, end, &err), *prev, *next;
+	struct mmu_gather tlb;
+
+	if (!list)
+		return err;
+	next = find_vma_prev(mm, start, &prev);
+	tlb_gather_mmu(&tlb, k, mm, false);
+	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
+	for (struct vm_area_struct *v = list; v; v = v->vm_next)
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
+	tlb_finish_mmu(&tlb);
+	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */
+	while (list) {
+		struct vm_area_struct *v = list;
+		list = list->vm_next;
+		remove_vma(k, mm, v);
+	}
+	return 0;
+}
+
+/* See mm.h. */
+int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags, pages = len >> PAGE_SHIFT;
+
+	if (mm->map_count > k->sysctl.max_map_count || __vm_enough_memory(k, pages))
+		return -ENOMEM;
+	struct vm_area_struct *vma = vma_merge_new_range(k, mm, addr, addr + len, flags | vm_softdirty(k),
+							 NULL, addr >> PAGE_SHIFT, NULL);
+	if (!vma) {
+		if (!(vma = vm_area_alloc(k, mm))) {
+			k->vm_committed_as -= pages;
+			return -ENOMEM;
+		}
+		vma->vm_start = addr;
+		vma->vm_end = addr + len;
+		vma->vm_flags = flags | vm_softdirty(k);
+		vma->vm_pgoff = addr >> PAGE_SHIFT;
+		vma_link(mm, vma);
+	}
+	vm_stat_account(mm, flags, (int64_t)pages);
+	if (flags & VM_LOCKED)
+		mm->locked_vm += pages;
+	return 0;
+}
+
+/* See mm.h. */
+struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
+				uint64_t len, uint64_t pgoff)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	if (vma_is_anonymous(vma) && !vma->anon_vma)
+		pgoff = addr >> PAGE_SHIFT;
+	struct vm_area_struct *m = vma->vm_file ? NULL
+				 : vma_merge_new_range(k, mm, addr, addr + len, vma->vm_flags, NULL, pgoff,
+						       vma->anon_vma);
+	if (m)
+		return m;
+	struct vm_area_struct *new = vm_area_dup(k, vma);
+	if (!new)
+		return NULL;
+	new->vm_start = addr;
+	new->vm_end = addr + len;
+	new->vm_pgoff = pgoff;
+	if (anon_vma_clone(k, new, vma)) {
+		vm_area_free(k, new);
+		return NULL;
+	}
+	new->anon_vma = vma->anon_vma;
+	vma_link(mm, new);
+	return new;
+}
+
+/* See mm.h. The limits are Linux's acct_stack_growth. */
+int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma, uint64_t addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *prev = vma->vm_prev;
+
+	addr &= PAGE_MASK;
+	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
+		return -EPERM;
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    addr - prev->vm_end < STACK_GUARD_GAP)
+		return -ENOMEM;
+	uint64_t grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	if (grow > vma->vm_pgoff || vma->vm_end - addr > t->rlimit_stack)
+		return -ENOMEM;
+	if ((vma->vm_flags & VM_LOCKED) && !t->cap_ipc_lock &&
+	    (mm->locked_vm + grow) << PAGE_SHIFT > t->rlimit_memlock)
+		return -ENOMEM;
+	if (anon_vma_prepare(k, vma))
+		return -ENOMEM;
+	if ((vma->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
+	    k->vm_committed_as + grow > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+		return -ENOMEM;
+	if (vma->vm_flags & VM_ACCOUNT)
+		k->vm_committed_as += grow;
+	vma->vm_start = addr;          /* stays between its neighbours in the tree */
+	vma->vm_pgoff -= grow;
+	vm_stat_account(mm, vma->vm_flags, (int64_t)grow);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += grow;
+	trace_kernel(k, t->cpu, "stack VMA grows down to %#llx", (unsigned long long)addr);
+	return 0;
 }

@@ -2,6 +2,8 @@
  * kmalloc, and slab caches as objects. */
 #include "lua/lmodule.h"
 
+#include "common.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -260,7 +262,7 @@ static int c_info(lua_State *L)
 		{ "objects_per_slab", si.objects_per_slab }, { "pages_per_slab", si.pages_per_slab },
 		{ "ctor_calls", si.ctor_calls },
 	};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
 		lua_pushinteger(L, (lua_Integer)f[i].v);
 		lua_setfield(L, -2, f[i].k);
 	}

@@ -1,6 +1,7 @@
 /* lua/lembed.c — what a program embedding the module asks of its objects:
  * their kind, their names, and methods wrapped (mmsim diff records calls). */
 #include "lua/lmodule.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ void lmmsim_push_names(lua_State *L, enum lmmsim_kind kind, bool fields)
 	lmmsim_push_methods(L, kind);             /* keeps the names alive */
 	if (lua_istable(L, -1))
 		for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
-			if (lua_type(L, -2) == LUA_TSTRING && n < sizeof names / sizeof names[0] - 2)
+			if (lua_type(L, -2) == LUA_TSTRING && n < ARRAY_SIZE(names) - 2)
 				names[n++] = lua_tostring(L, -2);
 	for (size_t i = 0; fields && kind == LMMSIM_KIND_PROCESS && i < 2; i++)
 		names[n++] = process_fields[i];

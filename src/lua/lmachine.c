@@ -1,5 +1,6 @@
 /* lua/lmachine.c — the module table and machine objects. */
 #include "lua/lmodule.h"
+#include "common.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -148,7 +149,7 @@ unsigned long lmmsim_check_flags(lua_State *L, int idx, const char *kind, const 
 		return 0;
 	if (lua_type(L, idx) == LUA_TNUMBER) {
 		lua_Integer v = luaL_checkinteger(L, idx);
-		for (size_t i = 0; i < sizeof int_kinds / sizeof int_kinds[0]; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(int_kinds); i++)
 			if (!strcmp(kind, int_kinds[i]) && (v < INT32_MIN || v > (lua_Integer)UINT32_MAX))
 				luaL_error(L, "%s: %s flags %I do not fit in an int", fname, kind, v);
 		return (unsigned long)v;
@@ -643,7 +644,7 @@ static int l_sysctls(lua_State *L) { return push_names(L, mmsim_sysctl_name); }
 static bool binary_file(const char *path)
 {
 	static const char *const binary[] = { "/proc/kpagecount", "/proc/kpageflags", "/proc/<pid>/pagemap" };
-	for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(binary); i++)
 		if (!strcmp(path, binary[i]))
 			return true;
 	return false;

@@ -1,6 +1,8 @@
 /* lua/lprocess.c — process objects: system calls, accesses, views. */
 #include "lua/lmodule.h"
 
+#include "common.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,7 +457,7 @@ static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 		{ "present", 63 }, { "swapped", 62 }, { "file", 61 }, { "exclusive", 56 },
 		{ "uffd_wp", 57 }, { "soft_dirty", 55 },
 	};
-	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
 		lua_pushboolean(L, e >> bits[i].bit & 1);
 		lua_setfield(L, -2, bits[i].name);
 	}

@@ -140,7 +140,7 @@ static void task_allowed(struct kernel *k, struct seq_buf *m)
 
 /* See internal.h. A zombie (no address space left) has no Umask and no
  * memory lines (Linux: proc_pid_status). */
-int proc_pid_status_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+int proc_pid_status(struct kernel *k, struct task_struct *t, struct seq_buf *m)
 {
 	task_name(m, t);
 	if (t->state != TASK_DEAD)
@@ -158,7 +158,7 @@ int proc_pid_status_show(struct kernel *k, struct task_struct *t, struct seq_buf
 
 /* See internal.h. "size resident shared text lib data dt" in pages, lib
  * and dt always 0 (Linux: proc_pid_statm). */
-int proc_pid_statm_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+int proc_pid_statm(struct kernel *k, struct task_struct *t, struct seq_buf *m)
 {
 	uint64_t shared, text, data, resident;
 	(void)k;

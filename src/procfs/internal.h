@@ -21,10 +21,13 @@ typedef int (*proc_pid_show_fn)(struct kernel *k, struct task_struct *t, struct 
 typedef int64_t (*proc_read_fn)(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
 				size_t len, const struct procfs_cred *cred);
 
-/* task_mmu.c */
+/* task_mmu.c. maps and smaps render every VMA's record: Linux's seq_file
+ * iterates the VMAs (m_start, m_next) and calls show_map and show_smap for
+ * each, with no function for the whole file; show_smaps_rollup and
+ * pagemap_read are Linux's. */
 int proc_pid_maps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int proc_pid_smaps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
-int proc_pid_smaps_rollup_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int show_smaps_rollup(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int64_t pagemap_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf, size_t len,
 		     const struct procfs_cred *cred);
 
@@ -38,9 +41,10 @@ void task_mem(struct seq_buf *m, const struct mm_struct *mm);
 uint64_t task_statm(const struct mm_struct *mm, uint64_t *shared, uint64_t *text, uint64_t *data,
 		    uint64_t *resident);
 
-/* array.c */
-int proc_pid_status_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
-int proc_pid_statm_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+/* array.c: /proc/PID/status and statm (Linux: the same names, in
+ * fs/proc/array.c) */
+int proc_pid_status(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int proc_pid_statm(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 
 /* page.c */
 int64_t kpageflags_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,

@@ -38,7 +38,7 @@ static void show_val_kb(struct seq_buf *m, const char *label, uint64_t pages)
 #define NODE(item) global_node_page_state_pages(k, item)
 
 /* See procfs.h. */
-void proc_meminfo_show(struct kernel *k, struct seq_buf *m)
+void meminfo_proc_show(struct kernel *k, struct seq_buf *m)
 {
 	uint64_t sreclaimable = NODE(NR_SLAB_RECLAIMABLE_B);
 	uint64_t sunreclaim = NODE(NR_SLAB_UNRECLAIMABLE_B);

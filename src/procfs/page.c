@@ -10,6 +10,7 @@
  */
 #include "procfs/internal.h"
 
+#include "common.h"
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 
@@ -76,7 +77,7 @@ static uint64_t kpf_copy_bits(const struct page *head)
 		{ KPF_OWNER_2, PG_anon_exclusive },       /* PG_anon_exclusive is PG_owner_2 */
 	};
 	uint64_t u = 0;
-	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
 		if (page_test(head, (enum pageflags)bits[i].pg))
 			u |= KPF(bits[i].kpf);
 	return u;

@@ -2,6 +2,7 @@
  * fs/proc/base.c for the per-process directories). */
 #include "procfs/internal.h"
 
+#include "common.h"
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 
@@ -13,16 +14,16 @@ static const struct {
 	const char *path;
 	void (*show)(struct kernel *k, struct seq_buf *m);
 } views[] = {
-	{ "/proc/meminfo", proc_meminfo_show },
-	{ "/proc/buddyinfo", proc_buddyinfo_show },
-	{ "/proc/pagetypeinfo", proc_pagetypeinfo_show },
-	{ "/proc/zoneinfo", proc_zoneinfo_show },
-	{ "/proc/vmstat", proc_vmstat_show },
-	{ "/proc/slabinfo", proc_slabinfo_show },
-	{ "/sys/kernel/debug/extfrag/unusable_index", debugfs_unusable_index_show },
-	{ "/sys/kernel/debug/extfrag/extfrag_index", debugfs_extfrag_index_show },
+	{ "/proc/meminfo", meminfo_proc_show },
+	{ "/proc/buddyinfo", frag_show },
+	{ "/proc/pagetypeinfo", pagetypeinfo_show },
+	{ "/proc/zoneinfo", zoneinfo_show },
+	{ "/proc/vmstat", vmstat_show },
+	{ "/proc/slabinfo", slab_show },
+	{ "/sys/kernel/debug/extfrag/unusable_index", unusable_show },
+	{ "/sys/kernel/debug/extfrag/extfrag_index", extfrag_show },
 };
-#define NR_VIEWS (sizeof views / sizeof views[0])
+#define NR_VIEWS ARRAY_SIZE(views)
 
 /* System-wide binary files. */
 static const struct {
@@ -32,7 +33,7 @@ static const struct {
 	{ "/proc/kpagecount", kpagecount_read },
 	{ "/proc/kpageflags", kpageflags_read },
 };
-#define NR_BINARY_VIEWS (sizeof binary_views / sizeof binary_views[0])
+#define NR_BINARY_VIEWS ARRAY_SIZE(binary_views)
 
 /* Per-process files: a text view or a binary one. */
 #define PID_DIR "/proc/<pid>/"
@@ -44,11 +45,11 @@ static const struct {
 	{ PID_DIR "maps", proc_pid_maps_show, NULL },
 	{ PID_DIR "pagemap", NULL, pagemap_read },
 	{ PID_DIR "smaps", proc_pid_smaps_show, NULL },
-	{ PID_DIR "smaps_rollup", proc_pid_smaps_rollup_show, NULL },
-	{ PID_DIR "statm", proc_pid_statm_show, NULL },
-	{ PID_DIR "status", proc_pid_status_show, NULL },
+	{ PID_DIR "smaps_rollup", show_smaps_rollup, NULL },
+	{ PID_DIR "statm", proc_pid_statm, NULL },
+	{ PID_DIR "status", proc_pid_status, NULL },
 };
-#define NR_PID_VIEWS (sizeof pid_views / sizeof pid_views[0])
+#define NR_PID_VIEWS ARRAY_SIZE(pid_views)
 
 /* See procfs.h. */
 const char *procfs_path_at(size_t i)

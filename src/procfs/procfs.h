@@ -48,15 +48,17 @@ int64_t procfs_pread(struct kernel *k, const char *path, uint64_t offset, void *
  * help and completion); per-process files read "/proc/<pid>/maps". */
 const char *procfs_path_at(size_t i);
 
-/* The views of system-wide text files, one per file. */
-void proc_meminfo_show(struct kernel *k, struct seq_buf *m);
-void proc_buddyinfo_show(struct kernel *k, struct seq_buf *m);
-void proc_pagetypeinfo_show(struct kernel *k, struct seq_buf *m);
-void proc_zoneinfo_show(struct kernel *k, struct seq_buf *m);
-void proc_vmstat_show(struct kernel *k, struct seq_buf *m);
-void proc_slabinfo_show(struct kernel *k, struct seq_buf *m);
-void debugfs_unusable_index_show(struct kernel *k, struct seq_buf *m);
-void debugfs_extfrag_index_show(struct kernel *k, struct seq_buf *m);
+/* The views of system-wide text files, one per file, each named after the
+ * Linux function that shows it (Linux shows most of them one record at a
+ * time through a seq_file; each of these renders the whole file). */
+void meminfo_proc_show(struct kernel *k, struct seq_buf *m);   /* /proc/meminfo (fs/proc/meminfo.c) */
+void frag_show(struct kernel *k, struct seq_buf *m);           /* /proc/buddyinfo (mm/vmstat.c) */
+void pagetypeinfo_show(struct kernel *k, struct seq_buf *m);   /* /proc/pagetypeinfo (mm/vmstat.c) */
+void zoneinfo_show(struct kernel *k, struct seq_buf *m);       /* /proc/zoneinfo (mm/vmstat.c) */
+void vmstat_show(struct kernel *k, struct seq_buf *m);         /* /proc/vmstat (mm/vmstat.c) */
+void slab_show(struct kernel *k, struct seq_buf *m);           /* /proc/slabinfo (mm/slab_common.c) */
+void unusable_show(struct kernel *k, struct seq_buf *m);       /* debugfs extfrag/unusable_index */
+void extfrag_show(struct kernel *k, struct seq_buf *m);        /* debugfs extfrag/extfrag_index */
 
 /* ---- binary formats ---------------------------------------------------------- */
 

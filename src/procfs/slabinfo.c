@@ -6,7 +6,7 @@
 #include "kernel/slab.h"
 
 /* See procfs.h. */
-void proc_slabinfo_show(struct kernel *k, struct seq_buf *m)
+void slab_show(struct kernel *k, struct seq_buf *m)
 {
 	seq_puts(m, "slabinfo - version: 2.1\n"
 		    "# name            <active_objs> <num_objs> <objsize> <objperslab> "

@@ -12,6 +12,7 @@
  */
 #include "procfs/internal.h"
 
+#include "common.h"
 #include "hw/cpu.h"
 #include "hw/machine.h"
 #include "kernel/fs.h"
@@ -224,7 +225,7 @@ static void show_kb(struct seq_buf *m, const char *label, uint64_t bytes)
 
 /* The lines smaps and smaps_rollup share (Linux: __show_smap); the rollup
  * also splits Pss by kind of page. */
-static void show_smap_stats(struct seq_buf *m, const struct mem_size_stats *mss, bool rollup)
+static void __show_smap(struct seq_buf *m, const struct mem_size_stats *mss, bool rollup)
 {
 	const struct { const char *label; uint64_t bytes; bool rollup_only; } line[] = {
 		{ "Rss:", mss->resident, false }, { "Pss:", mss->pss >> PSS_SHIFT, false },
@@ -243,7 +244,7 @@ static void show_smap_stats(struct seq_buf *m, const struct mem_size_stats *mss,
 		{ "SwapPss:", mss->swap_pss >> PSS_SHIFT, false },
 		{ "Locked:", mss->pss_locked >> PSS_SHIFT, false },
 	};
-	for (size_t i = 0; i < sizeof line / sizeof line[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(line); i++)
 		if (rollup || !line[i].rollup_only)
 			show_kb(m, line[i].label, line[i].bytes);
 }
@@ -303,7 +304,7 @@ static void show_smap(struct kernel *k, struct seq_buf *m, const struct vm_area_
 	show_kb(m, "Size:", vma->vm_end - vma->vm_start);
 	show_kb(m, "KernelPageSize:", PAGE_SIZE);
 	show_kb(m, "MMUPageSize:", PAGE_SIZE);
-	show_smap_stats(m, &mss, false);
+	__show_smap(m, &mss, false);
 	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(k, vma) ? 1u : 0u);
 	if (arch_pkeys_enabled(k))
 		seq_printf(m, "ProtectionKey:  %8u\n", (unsigned)((vma->vm_flags >> 32) & 0xf));
@@ -323,7 +324,7 @@ int proc_pid_smaps_show(struct kernel *k, struct task_struct *t, struct seq_buf 
 
 /* See internal.h. The sums over every VMA, under a header spanning the
  * first VMA's start to the last one's end (Linux: show_smaps_rollup). */
-int proc_pid_smaps_rollup_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+int show_smaps_rollup(struct kernel *k, struct task_struct *t, struct seq_buf *m)
 {
 	struct mem_size_stats mss = { 0 };
 	uint64_t start = 0, end = 0;
@@ -339,7 +340,7 @@ int proc_pid_smaps_rollup_show(struct kernel *k, struct task_struct *t, struct s
 	show_vma_header_prefix(m, start, end, 0, 0, 0, 0, 0);
 	seq_pad(m, ' ');
 	seq_puts(m, "[rollup]\n");
-	show_smap_stats(m, &mss, true);
+	__show_smap(m, &mss, true);
 	return 0;
 }
 
@@ -518,7 +519,7 @@ void task_mem(struct seq_buf *m, const struct mm_struct *mm)
 	uint64_t shmem = get_mm_counter(mm, MM_SHMEMPAGES), rss = anon + file + shmem;
 	uint64_t hiwater_vm = mm->total_vm > mm->hiwater_vm ? mm->total_vm : mm->hiwater_vm;
 	uint64_t hiwater_rss = rss > mm->hiwater_rss ? rss : mm->hiwater_rss;
-	uint64_t text = ((mm->end_code + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (mm->start_code & ~(PAGE_SIZE - 1));
+	uint64_t text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
 	if (text > mm->exec_vm << PAGE_SHIFT)
 		text = mm->exec_vm << PAGE_SHIFT;
 	uint64_t lib = (mm->exec_vm << PAGE_SHIFT) - text;
@@ -531,7 +532,7 @@ void task_mem(struct seq_buf *m, const struct mm_struct *mm)
 		{ "VmPTE", (uint64_t)mm->pgtables_bytes >> 10 },
 		{ "VmSwap", get_mm_counter(mm, MM_SWAPENTS) << 2 }, { "HugetlbPages", 0 },
 	};
-	for (size_t i = 0; i < sizeof line / sizeof line[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(line); i++)
 		seq_printf(m, "%s:\t%8llu kB\n", line[i].label, (unsigned long long)line[i].kb);
 }
 
@@ -540,7 +541,7 @@ uint64_t task_statm(const struct mm_struct *mm, uint64_t *shared, uint64_t *text
 		    uint64_t *resident)
 {
 	*shared = get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_SHMEMPAGES);
-	*text = (((mm->end_code + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (mm->start_code & ~(PAGE_SIZE - 1))) >>
+	*text = (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >>
 		PAGE_SHIFT;
 	*data = mm->data_vm + mm->stack_vm;
 	*resident = *shared + get_mm_counter(mm, MM_ANONPAGES);

@@ -17,7 +17,7 @@ typedef void (*zone_show_fn)(struct kernel *k, struct seq_buf *m, struct pglist_
 			     struct zone *z);
 
 /* Call show for each populated zone of each node (Linux: walk_zones_in_node). */
-static void walk_zones(struct kernel *k, struct seq_buf *m, zone_show_fn show)
+static void walk_zones_in_node(struct kernel *k, struct seq_buf *m, zone_show_fn show)
 {
 	for_each_online_node(k, nid) {
 		struct pglist_data *pgdat = k->node_data[nid];
@@ -27,7 +27,8 @@ static void walk_zones(struct kernel *k, struct seq_buf *m, zone_show_fn show)
 	}
 }
 
-static void buddyinfo_zone(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
+/* One zone's line of /proc/buddyinfo (Linux: frag_show_print). */
+static void frag_show_print(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
 			   struct zone *z)
 {
 	(void)k;
@@ -38,12 +39,14 @@ static void buddyinfo_zone(struct kernel *k, struct seq_buf *m, struct pglist_da
 }
 
 /* See procfs.h. */
-void proc_buddyinfo_show(struct kernel *k, struct seq_buf *m)
+void frag_show(struct kernel *k, struct seq_buf *m)
 {
-	walk_zones(k, m, buddyinfo_zone);
+	walk_zones_in_node(k, m, frag_show_print);
 }
 
-static void pagetype_free_zone(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
+/* One zone's free blocks by migratetype (Linux:
+ * pagetypeinfo_showfree_print). */
+static void pagetypeinfo_showfree_print(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
 			       struct zone *z)
 {
 	(void)k;
@@ -60,7 +63,9 @@ static void pagetype_free_zone(struct kernel *k, struct seq_buf *m, struct pglis
 	}
 }
 
-static void pagetype_blocks_zone(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
+/* One zone's pageblock counts by migratetype (Linux:
+ * pagetypeinfo_showblockcount_print). */
+static void pagetypeinfo_showblockcount_print(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
 				 struct zone *z)
 {
 	uint64_t count[MIGRATE_TYPES] = { 0 };
@@ -74,7 +79,7 @@ static void pagetype_blocks_zone(struct kernel *k, struct seq_buf *m, struct pgl
 }
 
 /* See procfs.h. */
-void proc_pagetypeinfo_show(struct kernel *k, struct seq_buf *m)
+void pagetypeinfo_show(struct kernel *k, struct seq_buf *m)
 {
 	seq_printf(m, "Page block order: %d\n", pageblock_order);
 	seq_printf(m, "Pages per block:  %lu\n\n", pageblock_nr_pages);
@@ -82,12 +87,12 @@ void proc_pagetypeinfo_show(struct kernel *k, struct seq_buf *m)
 	for (int o = 0; o < NR_PAGE_ORDERS; o++)
 		seq_printf(m, "%6d ", o);
 	seq_putc(m, '\n');
-	walk_zones(k, m, pagetype_free_zone);
+	walk_zones_in_node(k, m, pagetypeinfo_showfree_print);
 	seq_printf(m, "\n%-23s", "Number of blocks type ");
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 		seq_printf(m, "%12s ", migratetype_names[mt]);
 	seq_putc(m, '\n');
-	walk_zones(k, m, pagetype_blocks_zone);
+	walk_zones_in_node(k, m, pagetypeinfo_showblockcount_print);
 }
 
 /* The node counters, printed before the first populated zone of a node. */
@@ -112,7 +117,7 @@ static void zoneinfo_pagesets(struct kernel *k, struct seq_buf *m, struct zone *
 }
 
 /* One zone of /proc/zoneinfo (Linux: zoneinfo_show_print). */
-static void zoneinfo_zone(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
+static void zoneinfo_show_print(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
 			  struct zone *z, bool first_populated)
 {
 	seq_printf(m, "Node %d, zone %8s", pgdat->node_id, z->name);
@@ -147,14 +152,14 @@ static void zoneinfo_zone(struct kernel *k, struct seq_buf *m, struct pglist_dat
 }
 
 /* See procfs.h. Linux prints every zone of a node, populated or not. */
-void proc_zoneinfo_show(struct kernel *k, struct seq_buf *m)
+void zoneinfo_show(struct kernel *k, struct seq_buf *m)
 {
 	for_each_online_node(k, nid) {
 		struct pglist_data *pgdat = k->node_data[nid];
 		bool first = true;
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &pgdat->node_zones[z];
-			zoneinfo_zone(k, m, pgdat, zone, first && populated_zone(zone));
+			zoneinfo_show_print(k, m, pgdat, zone, first && populated_zone(zone));
 			if (populated_zone(zone))
 				first = false;
 		}
@@ -163,7 +168,7 @@ void proc_zoneinfo_show(struct kernel *k, struct seq_buf *m)
 
 /* Dirty-page limits from vm.dirty_ratio 20 and vm.dirty_background_ratio
  * 10 over dirtyable memory (Linux: global_dirty_limits). */
-static void dirty_limits(struct kernel *k, uint64_t *thresh, uint64_t *bg_thresh)
+static void global_dirty_limits(struct kernel *k, uint64_t *thresh, uint64_t *bg_thresh)
 {
 	uint64_t x = global_zone_page_state(k, NR_FREE_PAGES);
 	x -= x < k->totalreserve_pages ? x : k->totalreserve_pages;
@@ -175,8 +180,9 @@ static void dirty_limits(struct kernel *k, uint64_t *thresh, uint64_t *bg_thresh
 		*bg_thresh = *thresh / 2;
 }
 
-/* See procfs.h. */
-void proc_vmstat_show(struct kernel *k, struct seq_buf *m)
+/* See procfs.h. Linux's vmstat_start gathers the counters and vmstat_show
+ * prints one line each. */
+void vmstat_show(struct kernel *k, struct seq_buf *m)
 {
 	uint64_t thresh, bg_thresh, memmap = 0;
 
@@ -193,7 +199,7 @@ void proc_vmstat_show(struct kernel *k, struct seq_buf *m)
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		seq_printf(m, "%s %llu\n", node_stat_names[i],
 			   (unsigned long long)global_node_page_state_pages(k, (enum node_stat_item)i));
-	dirty_limits(k, &thresh, &bg_thresh);
+	global_dirty_limits(k, &thresh, &bg_thresh);
 	seq_printf(m, "nr_dirty_threshold %llu\nnr_dirty_background_threshold %llu\n",
 		   (unsigned long long)thresh, (unsigned long long)bg_thresh);
 	for (int i = 0; i < k->nr_ranges; i++)
@@ -218,14 +224,16 @@ static void extfrag_zone(struct seq_buf *m, struct pglist_data *pgdat, struct zo
 	seq_putc(m, '\n');
 }
 
-static void unusable_zone(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
+/* One zone's unusable free space index (Linux: unusable_show_print). */
+static void unusable_show_print(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
 			  struct zone *z)
 {
 	(void)k;
 	extfrag_zone(m, pgdat, z, unusable_free_index, false);
 }
 
-static void extfrag_index_zone(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
+/* One zone's fragmentation index (Linux: extfrag_show_print). */
+static void extfrag_show_print(struct kernel *k, struct seq_buf *m, struct pglist_data *pgdat,
 			       struct zone *z)
 {
 	(void)k;
@@ -233,13 +241,13 @@ static void extfrag_index_zone(struct kernel *k, struct seq_buf *m, struct pglis
 }
 
 /* See procfs.h. */
-void debugfs_unusable_index_show(struct kernel *k, struct seq_buf *m)
+void unusable_show(struct kernel *k, struct seq_buf *m)
 {
-	walk_zones(k, m, unusable_zone);
+	walk_zones_in_node(k, m, unusable_show_print);
 }
 
 /* See procfs.h. */
-void debugfs_extfrag_index_show(struct kernel *k, struct seq_buf *m)
+void extfrag_show(struct kernel *k, struct seq_buf *m)
 {
-	walk_zones(k, m, extfrag_index_zone);
+	walk_zones_in_node(k, m, extfrag_show_print);
 }

@@ -19,7 +19,7 @@ static int fatal(struct sim_machine *s, struct task_struct *t, struct mmsim_faul
 	sim_narrate_call(s, "pid %d (%s): killed by %s (%s) at %#llx", t->pid, t->comm,
 			 mmsim_signal_name(si.si_signo), mmsim_sigcode_name(si.si_signo, si.si_code),
 			 (unsigned long long)si.si_addr);
-	task_exit_group(&s->kernel, t, si.si_signo);
+	do_group_exit(&s->kernel, t, si.si_signo);
 	return -EFAULT;
 }
 

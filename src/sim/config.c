@@ -2,6 +2,8 @@
  * `-o key=value` keys. */
 #include "sim/sim.h"
 
+#include "common.h"
+
 #include "hw/presets.h"
 
 #include <errno.h>
@@ -57,7 +59,7 @@ static int set_ram(mmsim_config *c, const char *v, char *eb, size_t el)
 	}
 	const char *why = bytes < RAM_MIN_BYTES ? "is below the 16M minimum"
 			  : bytes > RAM_MAX_BYTES ? "is above the 1T maximum"
-			  : bytes % PAGE_SIZE ? "is not a multiple of the 4096-byte page" : NULL;
+			  : bytes % HW_PAGE_SIZE ? "is not a multiple of the 4096-byte page" : NULL;
 	if (why) {
 		backend_errbuf(eb, el, "ram: %s %s", v, why);
 		return -EINVAL;
@@ -213,7 +215,7 @@ static const struct config_key {
 	{ "soft_dirty", set_soft_dirty, get_soft_dirty },
 	{ "anon_vma_name", set_anon_vma_name, get_anon_vma_name },
 };
-#define NR_KEYS (sizeof keys / sizeof keys[0])
+#define NR_KEYS ARRAY_SIZE(keys)
 
 /* See mmsim.h. */
 mmsim_config *mmsim_config_new(const char *preset, int *err)

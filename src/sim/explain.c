@@ -21,7 +21,7 @@ static void emit(struct sim_machine *s, const char *line)
 }
 
 /* The virtual address split into its table indexes and page offset, as
- * seed 003 §2.2 draws it: "PML4 255 | PDPT 511 | PD 0 | PT 18 | offset 0x20". */
+ * the walk uses them: "PML4 255 | PDPT 511 | PD 0 | PT 18 | offset 0x20". */
 static void va_split_line(struct sim_machine *s, const struct hw_event *ev)
 {
 	char line[200];

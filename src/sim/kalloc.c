@@ -1,6 +1,7 @@
 /* sim/kalloc.c — the simulated kernel's page and slab allocators, for
  * experiments. */
 #include "sim/sim.h"
+#include "common.h"
 
 #include "kernel/gfp.h"
 #include "kernel/mmzone.h"
@@ -100,10 +101,10 @@ static int parse_slab_flags(const char *s, unsigned *out)
 	*out = 0;
 	while (s && *s) {
 		size_t len = strcspn(s, "|"), i;
-		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (i = 0; i < ARRAY_SIZE(names); i++)
 			if (strlen(names[i].name) == len && !strncmp(s, names[i].name, len))
 				break;
-		if (i == sizeof names / sizeof names[0])
+		if (i == ARRAY_SIZE(names))
 			return -EINVAL;
 		*out |= names[i].flag;
 		s += len + (s[len] == '|');

@@ -75,7 +75,7 @@ int sim_fork(mmsim_machine *m, int pid, int core)
 	if ((err = check_core(s, core)))
 		return err;
 	sim_narrate_call(s, "pid %d: fork() to CPU %d", pid, core);
-	struct task_struct *c = task_fork(&s->kernel, t, core, &err);
+	struct task_struct *c = copy_process(&s->kernel, t, core, &err);
 	if (!c)
 		return err;
 	return c->pid;
@@ -89,7 +89,7 @@ int sim_exit(mmsim_machine *m, int pid, int code)
 	if (!t)
 		return -ESRCH;
 	sim_narrate_call(s, "pid %d: exit_group(%d)", pid, code);
-	task_exit_group(&s->kernel, t, code);
+	do_group_exit(&s->kernel, t, code);
 	return 0;
 }
 
@@ -159,7 +159,7 @@ int64_t sim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigne
 	sim_narrate_syscall(s, t, "mmap(%#llx, %llu, %s, %s, %d, %#llx)", (unsigned long long)addr,
 			    (unsigned long long)len, sim_flags_text(s, "prot", prot, 0),
 			    sim_flags_text(s, "map", flags, 1), fd, (unsigned long long)offset);
-	return syscall_result(s, do_mmap(&s->kernel, t, addr, len, prot, flags, fd, offset));
+	return syscall_result(s, sys_mmap(&s->kernel, t, addr, len, prot, flags, fd, offset));
 }
 
 /* See sim.h. */
@@ -182,7 +182,7 @@ int64_t sim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, uns
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mprotect(%#llx, %llu, %s)", (unsigned long long)addr,
 			    (unsigned long long)len, sim_flags_text(s, "prot", prot, 0));
-	return syscall_result(s, do_mprotect(&s->kernel, t, addr, len, prot));
+	return syscall_result(s, do_mprotect_pkey(&s->kernel, t, addr, len, prot));
 }
 
 /* See sim.h. */
@@ -207,7 +207,7 @@ int64_t sim_brk(mmsim_machine *m, int pid, uint64_t addr)
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "brk(%#llx)", (unsigned long long)addr);
-	int64_t r = do_brk(&s->kernel, t, addr);
+	int64_t r = sys_brk(&s->kernel, t, addr);
 	sim_narrate_result(s, r);
 	return r;
 }
@@ -244,7 +244,7 @@ int64_t sim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "munlock(%#llx, %llu)", (unsigned long long)addr, (unsigned long long)len);
-	return syscall_result(s, do_munlock(&s->kernel, t, addr, len));
+	return syscall_result(s, sys_munlock(&s->kernel, t, addr, len));
 }
 
 /* See sim.h. */
@@ -255,7 +255,7 @@ int64_t sim_mlockall(mmsim_machine *m, int pid, int flags)
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mlockall(%s)", sim_flags_text(s, "mcl", (unsigned long)flags, 0));
-	return syscall_result(s, do_mlockall(&s->kernel, t, flags));
+	return syscall_result(s, sys_mlockall(&s->kernel, t, flags));
 }
 
 /* See sim.h. */
@@ -266,7 +266,7 @@ int64_t sim_munlockall(mmsim_machine *m, int pid)
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "munlockall()");
-	return syscall_result(s, do_munlockall(&s->kernel, t));
+	return syscall_result(s, sys_munlockall(&s->kernel, t));
 }
 
 /* See sim.h. */
@@ -279,7 +279,7 @@ int64_t sim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t
 	sim_narrate_syscall(s, t, "prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, %#llx, %llu, %s%s%s)",
 			    (unsigned long long)addr, (unsigned long long)len, name ? "\"" : "",
 			    name ? name : "NULL", name ? "\"" : "");
-	return syscall_result(s, prctl_set_vma_anon_name(&s->kernel, t, addr, len, name));
+	return syscall_result(s, prctl_set_vma(&s->kernel, t, addr, len, name));
 }
 
 /* See sim.h. */

@@ -1,6 +1,8 @@
 /* sim/stats.c — the machine's and the tasks' counters as named numbers. */
 #include "sim/sim.h"
 
+#include "common.h"
+
 #include "hw/cpu.h"
 #include "kernel/sched.h"
 #include "kernel/vmstat.h"
@@ -52,7 +54,7 @@ static void put_faults(struct stat_sink *s, const char *pre, const struct hw_cou
 	for (int e = 0; e < 64; e++)
 		total += c->pf[e];
 	put(s, total, "%spf.total", pre);
-	for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(causes); i++) {
 		uint64_t n = 0;
 		for (uint32_t e = 0; e < 64; e++)
 			n += ((e & causes[i].bit) != 0) == causes[i].set ? c->pf[e] : 0;

@@ -15,7 +15,7 @@ struct task_struct *tp_spawn(struct tk *t, const char *name, int cpu)
 uint64_t tp_mmap(struct tk *t, struct task_struct *p, uint64_t len, unsigned long prot,
 		 unsigned long flags)
 {
-	long a = do_mmap(&t->k, p, 0, len, prot, flags | MAP_ANONYMOUS, -1, 0);
+	long a = sys_mmap(&t->k, p, 0, len, prot, flags | MAP_ANONYMOUS, -1, 0);
 	cr_assert_geq(a, 0, "mmap failed: %ld", a);
 	return (uint64_t)a;
 }

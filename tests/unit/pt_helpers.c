@@ -45,9 +45,9 @@ void pt_free(struct pt *t)
 uint64_t pt_alloc(struct pt *t)
 {
 	uint64_t pa = t->next;
-	cr_assert(pa + PAGE_SIZE <= t->ram.size, "test RAM exhausted");
-	t->next += PAGE_SIZE;
-	memset(ram_ptr(&t->ram, pa), 0, PAGE_SIZE);
+	cr_assert(pa + HW_PAGE_SIZE <= t->ram.size, "test RAM exhausted");
+	t->next += HW_PAGE_SIZE;
+	memset(ram_ptr(&t->ram, pa), 0, HW_PAGE_SIZE);
 	return pa;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "helpers.h"
 
+#include "common.h"
 #include "kernel/page_alloc_internal.h"
 #include "kernel/slab.h"
 
@@ -107,7 +108,7 @@ Test(alloc_random, buddy_against_a_model, .timeout = 120)
 		t->k.this_cpu = (int)(rnd() & 1);
 		if (nlive < MAX_LIVE && (nlive == 0 || rnd() % 100 < 52)) {
 			unsigned order = random_order();
-			gfp_t gfp = gfps[rnd() % (sizeof gfps / sizeof gfps[0])] | __GFP_NOWARN;
+			gfp_t gfp = gfps[rnd() % ARRAY_SIZE(gfps)] | __GFP_NOWARN;
 			struct page *p = alloc_pages(&t->k, gfp, order);
 			if (!p)
 				continue;

@@ -5,6 +5,7 @@
 #include "mmsim.h"
 
 #include "api_helpers.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -270,7 +271,7 @@ Test(api_process, explain_narrates_the_seed_scenario)
 		"allowed: user write", "-> physical",
 	};
 	const char *at = l.text;
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		const char *hit = strstr(at, want[i]);
 		cr_assert_not_null(hit, "'%s' in order in:\n%s", want[i], l.text);
 		at = hit;

@@ -66,14 +66,14 @@ Test(debug_mm, a_wrong_mapcount_is_found)
 
 Test(debug_mm, a_writable_shared_page_is_found)
 {
-	struct task_struct *c = task_fork(&t->k, p, 1, &(int){ 0 });
+	struct task_struct *c = copy_process(&t->k, p, 1, &(int){ 0 });
 	cr_assert_not_null(c);
 	cr_assert_eq(debug_mm_check(&t->k), 0);
 	*pte_of(a + PG) |= _PAGE_RW;                  /* copy-on-write forgotten */
 	cr_assert_geq(debug_mm_check(&t->k), 1);
 	cr_assert(tk_log_contains(t, "which is not exclusive to it"));
 	*pte_of(a + PG) &= ~_PAGE_RW;
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 }
 
 Test(debug_mm, a_pte_outside_every_vma_is_found)
@@ -111,7 +111,7 @@ Test(debug_mm, a_page_rmap_cannot_find_is_found)
 
 Test(debug_mm, a_write_permission_beyond_the_vma_is_found)
 {
-	cr_assert_eq(do_mprotect(&t->k, p, a, PG, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, PG, PROT_READ), 0);
 	*pte_of(a) |= _PAGE_RW;
 	cr_assert_geq(debug_mm_check(&t->k), 1);
 	cr_assert(tk_log_contains(t, "writable in a VMA without VM_WRITE"));

@@ -2,6 +2,7 @@
  * fault counts measured on a real kernel (REFERENCE.md). */
 #include "proc_helpers.h"
 
+#include "common.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
 #include "kernel/slab.h"
@@ -92,7 +93,7 @@ Test(fault, write_after_mprotect_readonly_is_segv_accerr)
 	struct task_struct *p = tp_spawn(t, "mprotect", 0);
 	uint64_t a = tp_mmap(t, p, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	cr_assert_eq(tp_write(t, p, a, "x", 1), 0);
-	cr_assert_eq(do_mprotect(&t->k, p, a, 4096, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, 4096, PROT_READ), 0);
 	cr_assert_eq(pte_write(tp_pte(t, p, a)), 0, "the PTE lost write access");
 	char c;
 	cr_assert_eq(tp_read(t, p, a, &c, 1), 0);
@@ -115,14 +116,14 @@ Test(fault, exit_returns_every_frame)
 {
 	struct tk *t = tk_boot(256 * MB, 2);
 	/* a first run caches the program's image file, as Linux keeps its inode */
-	task_exit_group(&t->k, tp_spawn(t, "exit", 1), 0);
+	do_group_exit(&t->k, tp_spawn(t, "exit", 1), 0);
 	shrink_all(t);
 	uint64_t free0 = global_zone_page_state(&t->k, NR_FREE_PAGES);
 	struct task_struct *p = tp_spawn(t, "exit", 1);
 	uint64_t a = tp_mmap(t, p, 8 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	tp_touch(t, p, a, 8 * MB, true);
 	tk_assert_consistent(t);
-	task_exit_group(&t->k, p, 0);
+	do_group_exit(&t->k, p, 0);
 	shrink_all(t);
 	tk_assert_consistent(t);
 	cr_assert_eq(global_zone_page_state(&t->k, NR_FREE_PAGES), free0,
@@ -145,7 +146,7 @@ Test(fault, past_the_end_of_a_shared_object_is_sigbus)
 	cr_assert_eq(p->fatal.si_signo, SIGBUS);
 	cr_assert_eq(p->fatal.si_code, BUS_ADRERR);
 	cr_assert_eq(p->fatal.si_addr, (uint64_t)b + 4096);
-	task_exit_group(&t->k, p, 128 + SIGBUS);
+	do_group_exit(&t->k, p, 128 + SIGBUS);
 	tk_assert_consistent(t);
 	tk_free(t);
 }
@@ -157,7 +158,7 @@ Test(fault, growsdown_mappings_grow_to_the_access)
 	struct tk *t = tk_boot(64 * MB, 1);
 	struct task_struct *p = tp_spawn(t, "growsdown", 0);
 	uint64_t base = 0x200000000ULL;
-	cr_assert_eq(do_mmap(&t->k, p, base, 4 * 4096, PROT_READ | PROT_WRITE,
+	cr_assert_eq(sys_mmap(&t->k, p, base, 4 * 4096, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_FIXED, -1, 0), (long)base);
 	cr_assert_eq(tp_write(t, p, base - 1, "a", 1), 0);
 	cr_assert_eq(vma_lookup(p->mm, base - 1)->vm_start, base - 4096);
@@ -166,7 +167,7 @@ Test(fault, growsdown_mappings_grow_to_the_access)
 	cr_assert_eq(v->vm_start, base - 100 * 4096);
 	cr_assert_eq(v->vm_end, base + 4 * 4096);
 	/* a mapping within the guard gap below blocks the growth */
-	cr_assert_eq(do_mmap(&t->k, p, base - 400 * 4096, 4096, PROT_READ,
+	cr_assert_eq(sys_mmap(&t->k, p, base - 400 * 4096, 4096, PROT_READ,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)(base - 400 * 4096));
 	cr_assert_eq(tp_write(t, p, base - 200 * 4096, "c", 1), -EFAULT);
 	cr_assert_eq(p->fatal.si_code, SEGV_MAPERR);
@@ -210,11 +211,58 @@ Test(fault, the_steps_of_a_fault_are_narrated_in_order)
 	const char *order[] = { "exc_page_fault", "lock_mm_and_find_vma", "access_error",
 				"__pte_alloc", "handle_mm_fault", "do_anonymous_page" };
 	int last = -1;
-	for (unsigned i = 0; i < sizeof order / sizeof order[0]; i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(order); i++) {
 		int at = step_index(&s, order[i]);
 		cr_assert_gt(at, last, "%s comes after the step before it (at %d, previous %d)", order[i], at, last);
 		last = at;
 	}
+	tk_free(t);
+}
+
+struct texts {
+	char lines[16][160];
+	int n;
+};
+
+static void record_text(void *ctx, int cpu, const char *func, const char *text)
+{
+	struct texts *s = ctx;
+	(void)cpu;
+	if (s->n < 16)
+		snprintf(s->lines[s->n++], sizeof s->lines[0], "%s: %s", func, text);
+}
+
+/* A read fault in shared memory whose pages are cached maps the cached pages
+ * around it too, and names each by its page number in the object, also the
+ * pages before the faulting one (once printed as 2^52 and more). */
+Test(fault, fault_around_names_each_page_it_maps_by_its_number)
+{
+	struct tk *t = tk_boot(64 * MB, 1);
+	struct task_struct *p = tp_spawn(t, "around", 0);
+	const uint64_t a = 0x10000000;   /* the first entry of a 16-entry window */
+	char c;
+	cr_assert_eq(sys_mmap(&t->k, p, a, 4 * 4096, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)a);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(tp_write(t, p, a + (uint64_t)i * 4096, "x", 1), 0);
+	cr_assert_eq(do_madvise(&t->k, p, a, 4 * 4096, MADV_DONTNEED), 0);
+	struct texts s = { .n = 0 };
+	t->k.trace_fn = record_text;
+	t->k.trace_ctx = &s;
+	cr_assert_eq(tp_read(t, p, a + 3 * 4096, &c, 1), 0);
+	t->k.trace_fn = NULL;
+	int seen = 0;
+	for (int i = 0; i < s.n; i++) {
+		char want[96];
+		snprintf(want, sizeof want, "filemap_map_pages: page %d of /dev/zero (deleted) at %#llx:",
+			 seen, (unsigned long long)(a + (uint64_t)seen * 4096));
+		if (!strncmp(s.lines[i], "filemap_map_pages:", 18)) {
+			cr_assert(!strncmp(s.lines[i], want, strlen(want)), "got \"%s\", want \"%s\"",
+				  s.lines[i], want);
+			seen++;
+		}
+	}
+	cr_assert_eq(seen, 4, "the four cached pages are mapped around the fault");
 	tk_free(t);
 }
 
@@ -224,7 +272,7 @@ Test(fault, out_of_memory_in_a_fault_kills_the_process)
 	struct tk *t = tk_boot(16 * MB, 1);
 	struct task_struct *p = tp_spawn(t, "hog", 0);
 	uint64_t len = 64 * MB;
-	long a = do_mmap(&t->k, p, 0, len, PROT_READ | PROT_WRITE,
+	long a = sys_mmap(&t->k, p, 0, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	cr_assert_gt(a, 0);
 	uint64_t oom0 = t->k.vm_events[OOM_KILL];
@@ -236,7 +284,7 @@ Test(fault, out_of_memory_in_a_fault_kills_the_process)
 	cr_assert_eq(t->k.vm_events[OOM_KILL] - oom0, 1);
 	cr_assert(tk_log_contains(t, "Out of memory: Killed process"));
 	cr_assert_eq(t->k.nr_bug_reports, 0);
-	task_exit_group(&t->k, p, 128 + SIGKILL);
+	do_group_exit(&t->k, p, 128 + SIGKILL);
 	tk_assert_consistent(t);
 	tk_free(t);
 }

@@ -32,7 +32,7 @@ TestSuite(fork, .init = setup, .fini = teardown);
 static struct task_struct *fork_of(struct task_struct *parent, int cpu)
 {
 	int err;
-	struct task_struct *c = task_fork(&t->k, parent, cpu, &err);
+	struct task_struct *c = copy_process(&t->k, parent, cpu, &err);
 	cr_assert_not_null(c, "fork: %d", err);
 	return c;
 }
@@ -68,7 +68,7 @@ Test(fork, copy_on_write_fault_counts)
 	cr_assert_eq(p->min_flt - pf, n, "one fault per page the parent writes");
 	cr_assert_eq(t->k.vm_events[PGREUSE] - reuse, n / 2, "reuse where the child already copied");
 	cr_assert_eq(page_at(p, a), pg, "the parent kept its frame");
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 }
 
 Test(fork, isolation_of_written_data)
@@ -85,7 +85,7 @@ Test(fork, isolation_of_written_data)
 	cr_assert_eq(tp_write(t, p, a, "again", 6), 0);
 	cr_assert_eq(tp_read(t, c, a, buf, 6), 0);
 	cr_assert_str_eq(buf, "child");
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 }
 
 Test(fork, reuse_when_the_child_is_gone)
@@ -94,7 +94,7 @@ Test(fork, reuse_when_the_child_is_gone)
 	tp_touch(t, p, a, 4 * PG, true);
 	struct page *pg = page_at(p, a);
 	struct task_struct *c = fork_of(p, 1);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	cr_assert_eq(page_ref_count(pg), 1);
 	uint64_t reuse = t->k.vm_events[PGREUSE];
 	tp_touch(t, p, a, 4 * PG, true);
@@ -117,7 +117,7 @@ Test(fork, shared_anonymous_memory_stays_shared)
 	cr_assert_eq(tp_read(t, p, a, buf, 7), 0);
 	cr_assert_str_eq(buf, "by kid", "both see one page");
 	cr_assert_eq(page_at(p, a), page_at(c, a));
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 }
 
 Test(fork, dontfork_vmas_are_left_out)
@@ -129,11 +129,11 @@ Test(fork, dontfork_vmas_are_left_out)
 	cr_assert_null(vma_lookup(c->mm, a));
 	cr_assert_eq(tp_write(t, c, a, "x", 1), -EFAULT);
 	cr_assert_eq(c->fatal.si_code, SEGV_MAPERR);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	cr_assert_eq(do_madvise(&t->k, p, a, 4 * PG, MADV_DOFORK), 0);
 	c = fork_of(p, 1);
 	cr_assert_not_null(vma_lookup(c->mm, a));
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 }
 
 Test(fork, wipeonfork_gives_the_child_zeros)
@@ -145,7 +145,7 @@ Test(fork, wipeonfork_gives_the_child_zeros)
 	char buf[7];
 	cr_assert_eq(tp_read(t, c, a, buf, 7), 0);
 	cr_assert_eq(buf[0], 0);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 }
 
 /* The reverse map finds both mappings of a page shared by fork. */
@@ -172,8 +172,8 @@ Test(fork, rmap_finds_every_pte)
 	arg[0] = 0;
 	rmap_walk(&t->k, pg, count_map, arg);
 	cr_assert_eq(arg[0], 2);
-	task_exit_group(&t->k, g, 0);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, g, 0);
+	do_group_exit(&t->k, c, 0);
 }
 
 Test(fork, dontneed_drops_pages_and_reads_zeros)
@@ -194,7 +194,7 @@ Test(fork, dontneed_drops_pages_and_reads_zeros)
 Test(fork, populate_and_mlock_count_one_fault_per_page)
 {
 	uint64_t n = 256, pg0 = t->k.vm_events[PGFAULT], f0 = p->min_flt;
-	long a = do_mmap(&t->k, p, 0, n * PG, PROT_READ | PROT_WRITE,
+	long a = sys_mmap(&t->k, p, 0, n * PG, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	cr_assert_geq(a, 0);
 	cr_assert_eq(t->k.vm_events[PGFAULT] - pg0, n);
@@ -216,7 +216,7 @@ Test(fork, populate_and_mlock_count_one_fault_per_page)
 	cr_assert(page_test(page_at(p, c), PG_mlocked));
 	cr_assert_eq(global_zone_page_state(&t->k, NR_MLOCK), n);
 	cr_assert_eq(p->mm->locked_vm, n);
-	cr_assert_eq(do_munlock(&t->k, p, c, n * PG), 0);
+	cr_assert_eq(sys_munlock(&t->k, p, c, n * PG), 0);
 	cr_assert_eq(global_zone_page_state(&t->k, NR_MLOCK), 0);
 	cr_assert_eq(p->mm->locked_vm, 0);
 }
@@ -229,13 +229,13 @@ Test(fork, mlock_onfault_and_mlockall)
 	cr_assert_eq(t->k.vm_events[PGFAULT], pg0, "ONFAULT populates nothing");
 	cr_assert_eq(tp_write(t, p, a, "x", 1), 0);
 	cr_assert(page_test(page_at(p, a), PG_mlocked), "locked as it is faulted in");
-	cr_assert_eq(do_munlockall(&t->k, p), 0);
+	cr_assert_eq(sys_munlockall(&t->k, p), 0);
 	cr_assert_eq(global_zone_page_state(&t->k, NR_MLOCK), 0);
-	cr_assert_eq(do_mlockall(&t->k, p, MCL_FUTURE), 0);
+	cr_assert_eq(sys_mlockall(&t->k, p, MCL_FUTURE), 0);
 	uint64_t b = tp_mmap(t, p, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	cr_assert(vma_lookup(p->mm, b)->vm_flags & VM_LOCKED, "MCL_FUTURE locks new mappings");
 	cr_assert_not_null(page_at(p, b), "and populates them");
-	cr_assert_eq(do_munlockall(&t->k, p), 0);
+	cr_assert_eq(sys_munlockall(&t->k, p), 0);
 	cr_assert_eq(p->mm->locked_vm, 0);
 }
 

@@ -19,7 +19,7 @@
 
 static long map_at(struct tk *t, struct task_struct *p, uint64_t hint, uint64_t len, unsigned long flags)
 {
-	return do_mmap(&t->k, p, hint, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+	return sys_mmap(&t->k, p, hint, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 }
 
 Test(layout, four_level_task_size_and_hints)
@@ -65,7 +65,7 @@ Test(layout, five_level_goes_above_47_bits_only_when_asked)
 	cr_assert_eq(map_at(t, p, TASK57 - PG, 2 * PG, MAP_FIXED), -ENOMEM);
 	cr_assert_eq(map_at(t, p, TASK57 - PG, PG, MAP_FIXED), (long)(TASK57 - PG));
 	tk_assert_consistent(t);
-	task_exit_group(&t->k, p, 0);
+	do_group_exit(&t->k, p, 0);
 	tk_assert_consistent(t);
 	tk_free(t);
 }

@@ -111,7 +111,7 @@ static void op_mmap(struct mproc *mp)
 		busy |= mp->pages[p].mapped;
 	unsigned long flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS |
 			      (noreplace ? MAP_FIXED_NOREPLACE : MAP_FIXED);
-	long r = do_mmap(&t->k, mp->task, WINDOW + first * PG, n * PG, (unsigned long)prot, flags, -1, 0);
+	long r = sys_mmap(&t->k, mp->task, WINDOW + first * PG, n * PG, (unsigned long)prot, flags, -1, 0);
 	if (noreplace && busy) {
 		cr_assert_eq(r, -EEXIST);
 		return;
@@ -152,7 +152,7 @@ static void op_mprotect(struct mproc *mp)
 	for (uint64_t p = first; p < first + n; p++)
 		if (!mp->pages[p].mapped)
 			want = -ENOMEM;
-	cr_assert_eq(do_mprotect(&t->k, mp->task, WINDOW + first * PG, n * PG, (unsigned long)prot), want);
+	cr_assert_eq(do_mprotect_pkey(&t->k, mp->task, WINDOW + first * PG, n * PG, (unsigned long)prot), want);
 	for (uint64_t p = first; p < first + n && mp->pages[p].mapped; p++)
 		mp->pages[p].prot = prot;
 }
@@ -201,7 +201,7 @@ static void check_death(int i, struct task_struct *task, int code, uint64_t addr
 	cr_assert_eq(task->fatal.si_code, code, "si_code %d, model %d", task->fatal.si_code, code);
 	cr_assert_eq(task->fatal.si_addr, addr, "si_addr %#lx, model %#lx",
 		     (unsigned long)task->fatal.si_addr, (unsigned long)addr);
-	task_exit_group(&t->k, task, 128 + SIGSEGV);
+	do_group_exit(&t->k, task, 128 + SIGSEGV);
 	remove_proc(i);
 }
 
@@ -274,7 +274,7 @@ static void op_fork(int i)
 	if (nprocs == MAXPROC)
 		return;
 	int err;
-	struct task_struct *c = task_fork(&t->k, procs[i].task, (int)(rnd() % 2), &err);
+	struct task_struct *c = copy_process(&t->k, procs[i].task, (int)(rnd() % 2), &err);
 	cr_assert_not_null(c);
 	struct mproc *m = &procs[nprocs++];
 	m->task = c;
@@ -312,7 +312,7 @@ static void one_op(void)
 		cr_assert_not_null(mp->thread);
 	}
 	else if (r < 35 && nprocs > 1) {
-		task_exit_group(&t->k, mp->task, 0);
+		do_group_exit(&t->k, mp->task, 0);
 		remove_proc(i);
 	} else if (r < 40)
 		cr_assert_eq(task_set_cpu(&t->k, task, (int)(rnd() % 2)), 0);
@@ -342,7 +342,7 @@ static void run(uint64_t seed)
 			tk_assert_consistent(t);
 	}
 	while (nprocs) {
-		task_exit_group(&t->k, procs[0].task, 0);
+		do_group_exit(&t->k, procs[0].task, 0);
 		remove_proc(0);
 	}
 	tk_assert_consistent(t);

@@ -42,7 +42,7 @@ static uint64_t base_region(uint64_t n)
 
 static long fixed(uint64_t addr, uint64_t len, unsigned long prot, unsigned long flags)
 {
-	return do_mmap(&t->k, p, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	return sys_mmap(&t->k, p, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 }
 
 TestSuite(mmap, .init = setup, .fini = teardown);
@@ -77,11 +77,11 @@ Test(mmap, mprotect_splits_and_merges_back)
 	uint64_t b = base_region(8);
 	cr_assert_eq(fixed(b, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
 	int n = tp_vma_count(p);
-	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 2 * PG, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, b + 4 * PG, 2 * PG, PROT_READ), 0);
 	cr_assert_eq(tp_vma_count(p), n + 2, "three VMAs");
 	cr_assert_eq(vma_at(b + 4 * PG)->vm_start, b + 4 * PG);
 	cr_assert_eq(vma_at(b + 4 * PG)->vm_end, b + 6 * PG);
-	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 2 * PG, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, b + 4 * PG, 2 * PG, PROT_READ | PROT_WRITE), 0);
 	cr_assert_eq(tp_vma_count(p), n, "one again");
 	cr_assert_eq(vma_at(b)->vm_end, b + 8 * PG);
 }
@@ -92,10 +92,10 @@ Test(mmap, mprotect_after_faults_keeps_merging)
 	cr_assert_eq(fixed(b, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), (long)b);
 	tp_touch(t, p, b, 8 * PG, true);
 	int n = tp_vma_count(p);
-	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 4 * PG, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, b + 4 * PG, 4 * PG, PROT_READ), 0);
 	cr_assert_eq(tp_vma_count(p), n + 1);
 	uint64_t f = p->min_flt;
-	cr_assert_eq(do_mprotect(&t->k, p, b + 4 * PG, 4 * PG, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, b + 4 * PG, 4 * PG, PROT_READ | PROT_WRITE), 0);
 	cr_assert_eq(tp_vma_count(p), n, "same anon_vma: merged back");
 	tp_touch(t, p, b, 8 * PG, true);
 	cr_assert_eq(p->min_flt, f, "pages only this VMA maps became writable at once");
@@ -125,7 +125,7 @@ Test(mmap, shared_anonymous_mappings_never_merge)
 Test(mmap, fixed_noreplace_and_growth_errors)
 {
 	uint64_t a = tp_mmap(t, p, 4 * PG, PROT_READ, MAP_PRIVATE);
-	cr_assert_eq(do_mmap(&t->k, p, a + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+	cr_assert_eq(sys_mmap(&t->k, p, a + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 			     -1, 0), -EEXIST);
 	uint64_t b = tp_mmap(t, p, PG, PROT_READ, MAP_PRIVATE);       /* right below a? */
 	cr_assert_eq(b + PG, a, "top-down: the next mapping goes just below");
@@ -138,30 +138,30 @@ Test(mmap, fixed_noreplace_and_growth_errors)
 /* The errno of each bad argument, as measured on Linux 6.18. */
 Test(mmap, bad_arguments_get_linux_errno)
 {
-	cr_assert_eq(do_mmap(&t->k, p, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE, 99, 0), -EBADF);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4095), -EINVAL);
-	cr_assert_geq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 99, 0), 0,
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE, 99, 0), -EBADF);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4095), -EINVAL);
+	cr_assert_geq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 99, 0), 0,
 		      "the descriptor is ignored with MAP_ANONYMOUS");
-	cr_assert_geq(do_mmap(&t->k, p, 0, PG, 0x10, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), 0,
+	cr_assert_geq(sys_mmap(&t->k, p, 0, PG, 0x10, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), 0,
 		      "mmap ignores unknown prot bits");
 	cr_assert_eq(fixed(0x1001, PG, PROT_READ, MAP_PRIVATE), -EINVAL);
 	cr_assert_eq(fixed(0x7ffffffff000ULL, 2 * PG, PROT_READ, MAP_PRIVATE), -ENOMEM);
 	cr_assert_eq(fixed(0x1000, PG, PROT_READ, MAP_PRIVATE), -EPERM, "below vm.mmap_min_addr");
-	cr_assert_eq(do_mmap(&t->k, p, 0, 1ULL << 47, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -ENOMEM);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0), -EINVAL);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 1ULL << 47, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -ENOMEM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
 	cr_assert_eq(do_munmap(&t->k, p, 0x1001, PG), -EINVAL);
 	cr_assert_eq(do_munmap(&t->k, p, 0x100000, 0), -EINVAL);
 	cr_assert_eq(do_munmap(&t->k, p, 0x7ffffffff000ULL, 2 * PG), -EINVAL);
 	cr_assert_eq(do_munmap(&t->k, p, 0x100000, PG), 0, "unmapping nothing is fine");
-	cr_assert_eq(do_mprotect(&t->k, p, 0x100000, PG, PROT_READ), -ENOMEM);
-	cr_assert_eq(do_mprotect(&t->k, p, 0x100001, PG, PROT_READ), -EINVAL);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, 0x100000, PG, PROT_READ), -ENOMEM);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, 0x100001, PG, PROT_READ), -EINVAL);
 	uint64_t a = tp_mmap(t, p, 2 * PG, PROT_READ, MAP_PRIVATE);
-	cr_assert_eq(do_mprotect(&t->k, p, a, 2 * PG, 0x10), -EINVAL, "mprotect checks prot bits");
-	cr_assert_eq(do_mprotect(&t->k, p, a, 0, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, 2 * PG, 0x10), -EINVAL, "mprotect checks prot bits");
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, 0, PROT_READ), 0);
 	cr_assert_eq(do_mremap(&t->k, p, a, 2 * PG, 0, 0, 0), -EINVAL);
 	cr_assert_eq(do_mremap(&t->k, p, a, 2 * PG, PG, 8, 0), -EINVAL);
 	cr_assert_eq(do_mremap(&t->k, p, 0x100000, PG, PG, 0, 0), -EFAULT);
@@ -170,8 +170,8 @@ Test(mmap, bad_arguments_get_linux_errno)
 	cr_assert_eq(do_madvise(&t->k, p, 0x100000, PG, MADV_DONTNEED), -ENOMEM);
 	cr_assert_eq(do_mlock(&t->k, p, 0x100000, PG, 0), -ENOMEM);
 	cr_assert_eq(do_mlock(&t->k, p, a, PG, 4), -EINVAL);
-	cr_assert_eq(do_mlockall(&t->k, p, 0), -EINVAL);
-	cr_assert_eq(do_mlockall(&t->k, p, 8), -EINVAL);
+	cr_assert_eq(sys_mlockall(&t->k, p, 0), -EINVAL);
+	cr_assert_eq(sys_mlockall(&t->k, p, 8), -EINVAL);
 }
 
 Test(mmap, two_mib_multiples_come_back_aligned)
@@ -187,19 +187,19 @@ Test(mmap, two_mib_multiples_come_back_aligned)
 Test(mmap, brk_semantics)
 {
 	uint64_t start = p->mm->start_brk;
-	cr_assert_eq(do_brk(&t->k, p, 0), (long)start, "brk(0) reports the break");
-	cr_assert_eq(do_brk(&t->k, p, start + 100), (long)(start + 100), "the exact value asked");
+	cr_assert_eq(sys_brk(&t->k, p, 0), (long)start, "brk(0) reports the break");
+	cr_assert_eq(sys_brk(&t->k, p, start + 100), (long)(start + 100), "the exact value asked");
 	struct vm_area_struct *heap = vma_at(start);
 	cr_assert_eq(heap->vm_end, start + PG, "the heap ends at its page alignment");
-	cr_assert_eq(do_brk(&t->k, p, start + 5 * PG + 1), (long)(start + 5 * PG + 1));
+	cr_assert_eq(sys_brk(&t->k, p, start + 5 * PG + 1), (long)(start + 5 * PG + 1));
 	cr_assert_eq(vma_at(start)->vm_end, start + 6 * PG);
 	cr_assert_eq(tp_write(t, p, start + 5 * PG, "h", 1), 0);
-	cr_assert_eq(do_brk(&t->k, p, start + PG), (long)(start + PG), "shrinking works");
+	cr_assert_eq(sys_brk(&t->k, p, start + PG), (long)(start + PG), "shrinking works");
 	cr_assert_null(vma_lookup(p->mm, start + 2 * PG));
 	/* growing into another mapping fails and keeps the old break */
 	cr_assert_eq(fixed(start + 4 * PG, PG, PROT_READ, MAP_PRIVATE), (long)(start + 4 * PG));
-	cr_assert_eq(do_brk(&t->k, p, start + 8 * PG), (long)(start + PG));
-	cr_assert_eq(do_brk(&t->k, p, start - PG), (long)(start + PG), "below the data: refused");
+	cr_assert_eq(sys_brk(&t->k, p, start + 8 * PG), (long)(start + PG));
+	cr_assert_eq(sys_brk(&t->k, p, start - PG), (long)(start + PG), "below the data: refused");
 }
 
 Test(mmap, stack_grows_down_and_keeps_its_guard_gap)
@@ -231,7 +231,7 @@ Test(mmap, max_map_count_is_enforced)
 	cr_assert_eq(fixed(b + 5 * PG + 64 * PG, PG, PROT_WRITE, MAP_PRIVATE), (long)(b + 69 * PG));
 	cr_assert_eq(p->mm->map_count, t->k.sysctl.max_map_count);
 	cr_assert_eq(do_munmap(&t->k, p, b + PG, PG), -ENOMEM, "a hole would pass the limit");
-	cr_assert_eq(do_mprotect(&t->k, p, b + PG, PG, PROT_WRITE), -ENOMEM);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, b + PG, PG, PROT_WRITE), -ENOMEM);
 	cr_assert_eq(do_munmap(&t->k, p, b, PG), 0, "trimming an end is fine");
 	t->k.sysctl.max_map_count = 65530;
 }
@@ -333,11 +333,11 @@ Test(mmap, madvise_flags_are_recorded_and_split)
 Test(mmap, map_32bit_stays_in_the_second_gigabyte)
 {
 	unsigned long f = MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT;
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40000000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ | PROT_WRITE, f, -1, 0), 0x40001000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40002000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, 2 * MB, PROT_READ | PROT_WRITE, f, -1, 0), 0x40200000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0x50000000, PG, PROT_READ, f, -1, 0), 0x50000000L);
-	cr_assert_eq(do_mmap(&t->k, p, 0, 2048 * MB, PROT_READ, f | MAP_NORESERVE, -1, 0), -ENOMEM,
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40000000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ | PROT_WRITE, f, -1, 0), 0x40001000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, f, -1, 0), 0x40002000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 2 * MB, PROT_READ | PROT_WRITE, f, -1, 0), 0x40200000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0x50000000, PG, PROT_READ, f, -1, 0), 0x50000000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 2048 * MB, PROT_READ, f | MAP_NORESERVE, -1, 0), -ENOMEM,
 		     "more than the second gigabyte holds");
 }

@@ -16,6 +16,7 @@
  */
 #include "proc_helpers.h"
 
+#include "common.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
@@ -62,7 +63,7 @@ static char *pid_file(struct task_struct *task, const char *name)
 static void map_at(struct task_struct *task, uint64_t addr, uint64_t len, unsigned long prot,
 		   unsigned long flags)
 {
-	long a = do_mmap(&t->k, task, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	long a = sys_mmap(&t->k, task, addr, len, prot, flags | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	cr_assert_eq(a, (long)addr, "mmap at %#lx: %ld", (unsigned long)addr, a);
 }
 
@@ -133,7 +134,7 @@ static uint64_t kpage(const char *file, uint64_t pfn)
 static struct task_struct *fork_of(struct task_struct *parent, int cpu)
 {
 	int err;
-	struct task_struct *c = task_fork(&t->k, parent, cpu, &err);
+	struct task_struct *c = copy_process(&t->k, parent, cpu, &err);
 	cr_assert_not_null(c, "fork: %d", err);
 	return c;
 }
@@ -147,11 +148,11 @@ static struct task_struct *fork_of(struct task_struct *parent, int cpu)
  * has the layout the reference machine prints for its kind of mapping. */
 Test(procfs_pid, maps_of_a_process)
 {
-	cr_assert_eq(do_brk(&t->k, p, p->mm->brk + 3 * PG), (long)(p->mm->start_brk + 3 * PG));
+	cr_assert_eq(sys_brk(&t->k, p, p->mm->brk + 3 * PG), (long)(p->mm->start_brk + 3 * PG));
 	map_at(p, AT, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	map_at(p, AT + MB, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
 	map_at(p, AT + 2 * MB, 4 * PG, PROT_READ, MAP_PRIVATE);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + 2 * MB + PG, 2 * PG, "my buf"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + 2 * MB + PG, 2 * PG, "my buf"), 0);
 	static const char want[] =
 		"555555554000-555555555000 r--p 00000000 08:01 1048576                    /usr/bin/prog\n"
 		"555555555000-555555556000 r-xp 00001000 08:01 1048576                    /usr/bin/prog\n"
@@ -368,7 +369,7 @@ Test(procfs_pid, smaps_after_fork_and_copy_on_write)
 	uint8_t b = 2;
 	tp_write(t, c, AT, &b, 1);
 	assert_smaps(c, AT, host_child_after_write);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	assert_smaps(p, AT, host_parent_after);
 }
 
@@ -540,7 +541,7 @@ Test(procfs_pid, smaps_rollup_sums)
 	cr_assert_str_eq(r, want, "%s", r);
 	char *s = pid_file(c, "smaps");
 	const char *labels[] = { "\nRss:", "\nShared_Dirty:", "\nPrivate_Clean:", "\nAnonymous:" };
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++) {
 		uint64_t sum = 0;
 		for (const char *l = strstr(s, labels[i]); l; l = strstr(l + 1, labels[i]))
 			sum += strtoull(l + strlen(labels[i]), NULL, 10);
@@ -576,21 +577,21 @@ Test(procfs_pid, anon_vma_names)
 {
 	map_at(p, AT, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	int vmas = tp_vma_count(p);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + PG, 2 * PG, "buf 1"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + PG, 2 * PG, "buf 1"), 0);
 	cr_assert_eq(tp_vma_count(p), vmas + 2);
 	char *l = maps_line(p, AT + PG);
 	cr_assert_str_eq(l, "7e0000001000-7e0000003000 rw-p 00000000 00:00 0                          [anon:buf 1]\n");
 	free(l);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, "buf 1"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, "buf 1"), 0);
 	cr_assert_eq(tp_vma_count(p), vmas + 1, "merged with the same name");
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, 4 * PG, NULL), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, 4 * PG, NULL), 0);
 	cr_assert_eq(tp_vma_count(p), vmas, "merged back");
 	l = maps_line(p, AT);
 	cr_assert_str_eq(l, "7e0000000000-7e0000004000 rw-p 00000000 00:00 0 \n");
 	free(l);
 
 	map_at(p, AT + MB, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + MB, 2 * PG, "ring"), 0);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + MB, 2 * PG, "ring"), 0);
 	l = maps_line(p, AT + MB);
 	cr_assert_str_eq(l, "7e0000100000-7e0000102000 rw-s 00000000 00:01 1                          [anon_shmem:ring]\n");
 	free(l);
@@ -601,17 +602,17 @@ Test(procfs_pid, anon_vma_name_errors)
 {
 	char name[81];
 	map_at(p, AT, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, "a[1]"), -EINVAL);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, "tab\there"), -EINVAL);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, "a[1]"), -EINVAL);
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, "tab\there"), -EINVAL);
 	memset(name, 'x', 80);
 	name[80] = '\0';
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, name), -EINVAL, "80 bytes is too long");
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, name), -EINVAL, "80 bytes is too long");
 	name[79] = '\0';
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT, PG, name), 0, "79 is the most");
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + 1, PG, "x"), -EINVAL);
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, p->mm->start_code, PG, "x"), -EBADF,
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT, PG, name), 0, "79 is the most");
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + 1, PG, "x"), -EINVAL);
+	cr_assert_eq(prctl_set_vma(&t->k, p, p->mm->start_code, PG, "x"), -EBADF,
 		     "the program's image is a file");
-	cr_assert_eq(prctl_set_vma_anon_name(&t->k, p, AT + 2 * PG, 4 * PG, "tail"), -ENOMEM,
+	cr_assert_eq(prctl_set_vma(&t->k, p, AT + 2 * PG, 4 * PG, "tail"), -ENOMEM,
 		     "the range runs past the mapping");
 	char *l = maps_line(p, AT + 3 * PG);
 	cr_assert_not_null(strstr(l, "[anon:tail]\n"), "the mapped part is named anyway: %s", l);
@@ -625,7 +626,7 @@ Test(procfs_pid, maps_heap_stack_and_columns)
 {
 	uint8_t b = 1;
 	uint64_t brk0 = p->mm->brk;
-	cr_assert_eq(do_brk(&t->k, p, brk0 + 3 * PG + 100), (long)(brk0 + 3 * PG + 100));
+	cr_assert_eq(sys_brk(&t->k, p, brk0 + 3 * PG + 100), (long)(brk0 + 3 * PG + 100));
 	tp_write(t, p, brk0, &b, 1);
 	char *l = maps_line(p, brk0);
 	cr_assert_str_eq(l, "555555559000-55555555d000 rw-p 00000000 00:00 0                          [heap]\n");
@@ -900,12 +901,12 @@ Test(procfs_pid, status_orphans_are_reparented)
 	cr_assert_eq(field(s, "PPid:"), (uint64_t)c->pid);
 	cr_assert_eq(field(s, "NSsid:"), (uint64_t)q->pid, "the oldest ancestor");
 	free(s);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	s = pid_file(g, "status");
 	cr_assert_eq(field(s, "PPid:"), 1);
 	cr_assert_eq(field(s, "NSsid:"), 1);
 	free(s);
-	task_exit_group(&t->k, p, 0);
+	do_group_exit(&t->k, p, 0);
 	s = pid_file(g, "status");
 	cr_assert_eq(field(s, "PPid:"), 1, "adopted by the init outside the machine, as on Linux");
 	cr_assert_eq(field(s, "NSsid:"), (uint64_t)g->pid);
@@ -987,7 +988,7 @@ Test(procfs_pid, paths)
 	free(s);
 	const char *bad[] = { "/proc/99/maps", "/proc/01/maps", "/proc/1/nosuch", "/proc/1/maps/",
 			      "/proc/-1/maps", "/proc/1", "/proc/99999999999/maps" };
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		cr_assert_eq(procfs_pread(&t->k, bad[i], 0, &word, 8, NULL), -ENOENT, "%s", bad[i]);
 	snprintf(path, sizeof path, "/proc/%d/task/%d/maps", p->pid, other->pid);
 	cr_assert_eq(procfs_pread(&t->k, path, 0, &word, 8, NULL), -ENOENT, "another process's task");
@@ -1064,7 +1065,7 @@ Test(procfs_pid, kpageflags_of_process_pages)
 	cr_assert_eq(kpage(KPAGEFLAGS, pfn), anon);
 	cr_assert_eq(anon, 0x5828ULL);
 	cr_assert_eq(kpage(KPAGECOUNT, pfn), 2);
-	task_exit_group(&t->k, c, 0);
+	do_group_exit(&t->k, c, 0);
 	cr_assert_eq(kpage(KPAGECOUNT, pfn), 1);
 	cr_assert_eq(kpage(KPAGEFLAGS, pfn), anon);
 	tp_write(t, p, AT, &b, 1);

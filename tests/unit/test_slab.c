@@ -2,6 +2,7 @@
  * it, kmalloc classes, partial lists, merging, and refusal of bad frees. */
 #include "helpers.h"
 
+#include "common.h"
 #include "kernel/slab.h"
 
 #include <errno.h>
@@ -74,7 +75,7 @@ Test(slab, kmalloc_geometry_matches_linux)
 		{ "dma-kmalloc-512", 512, 16, 2 }, { "kmalloc-cg-8k", 8192, 4, 8 },
 	};
 	struct tk *t = tk_boot(256 << 20, 2);
-	for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(real); i++) {
 		struct kmem_cache *s = find_cache(t, real[i].name);
 		cr_assert_not_null(s, "no cache %s", real[i].name);
 		struct slabinfo si = info_of(t, s);
@@ -101,7 +102,7 @@ Test(slab, kmalloc_picks_the_size_class_and_type)
 		{ 97, "kmalloc-128", 128 }, { 129, "kmalloc-192", 192 }, { 193, "kmalloc-256", 256 },
 		{ 1000, "kmalloc-1k", 1024 }, { 8192, "kmalloc-8k", 8192 },
 	};
-	for (size_t i = 0; i < sizeof cls / sizeof cls[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cls); i++) {
 		void *p = kmalloc(&t->k, cls[i].size, GFP_KERNEL);
 		cr_assert_str_eq(info_of(t, virt_to_cache(&t->k, p)).name, cls[i].cache, "size %zu", cls[i].size);
 		cr_assert_eq(ksize(&t->k, p), cls[i].ksize);

@@ -104,12 +104,12 @@ Test(tlbflush, invlpg_up_to_33_pages_then_a_full_flush)
 	tp_touch(t, p, a, 64 * PG, true);
 	uint64_t one = t->k.vm_events[NR_TLB_LOCAL_FLUSH_ONE], all = t->k.vm_events[NR_TLB_LOCAL_FLUSH_ALL];
 	uint64_t invlpg = core(t, 0)->ctr.invlpg;
-	cr_assert_eq(do_mprotect(&t->k, p, a, 33 * PG, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, 33 * PG, PROT_READ), 0);
 	cr_assert_eq(t->k.vm_events[NR_TLB_LOCAL_FLUSH_ONE] - one, 33);
 	cr_assert_eq(core(t, 0)->ctr.invlpg - invlpg, 33);
 	cr_assert_eq(t->k.vm_events[NR_TLB_LOCAL_FLUSH_ALL], all);
-	cr_assert_eq(do_mprotect(&t->k, p, a + 33 * PG, 31 * PG, PROT_READ), 0);
-	cr_assert_eq(do_mprotect(&t->k, p, a, 34 * PG, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a + 33 * PG, 31 * PG, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, 34 * PG, PROT_READ | PROT_WRITE), 0);
 	cr_assert_eq(t->k.vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all, 1, "34 pages: one full flush");
 	tk_free(t);
 }
@@ -170,7 +170,7 @@ Test(tlbflush, lazy_core_catches_up_by_generation)
 	cr_assert(t->k.tlbstate[1].is_lazy);
 	uint64_t recv = t->k.vm_events[NR_TLB_REMOTE_FLUSH_RECEIVED];
 	t->k.this_cpu = 0;
-	cr_assert_eq(do_mprotect(&t->k, a, va, PG, PROT_READ), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, a, va, PG, PROT_READ), 0);
 	cr_assert_eq(t->k.vm_events[NR_TLB_REMOTE_FLUSH_RECEIVED], recv, "no IPI to a lazy core");
 	cr_assert_eq(task_set_cpu(&t->k, a, 1), 0);
 	cr_assert_eq(tp_write(t, a, va, "w", 1), -EFAULT, "core 1 flushed on the switch back");

@@ -1,0 +1,77 @@
+/*
+ * kernel/filemap.c — the page cache: finding a file's page or reading it
+ * in, and mapping the cached pages around a read fault (Linux:
+ * mm/filemap.c).
+ */
+#include "kernel/fs.h"
+
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/trace.h"
+
+#include <string.h>
+
+/* Fill a new page-cache page with the file's bytes at index. */
+static void read_page(struct kernel *k, struct file *f, struct page *page, uint64_t index)
+{
+	uint8_t *dst = page_address(k, page);
+	uint64_t off = index << PAGE_SHIFT;
+	memset(dst, 0, PAGE_SIZE);
+	if (f->data && off < f->data_len) {
+		uint64_t n = f->data_len - off < PAGE_SIZE ? f->data_len - off : PAGE_SIZE;
+		memcpy(dst, f->data + off, n);
+	}
+}
+
+/* See fs.h. */
+struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index)
+{
+	struct page *page = radix_tree_lookup(&f->f_mapping.i_pages, index);
+	if (page) {
+		get_page(page);
+		return page;
+	}
+	if (!(page = alloc_page(k, GFP_HIGHUSER_MOVABLE)))
+		return NULL;
+	read_page(k, f, page, index);
+	if (radix_tree_insert(k, &f->f_mapping.i_pages, index, page)) {
+		put_page(k, page);
+		return NULL;
+	}
+	page_set(page, PG_uptodate);
+	page_set(page, PG_lru);              /* filemap_add_folio puts it on an LRU */
+	if (f->kind == FILE_SHMEM)
+		page_set(page, PG_swapbacked);
+	page_set_owner(page, virt_to_phys(k, &f->f_mapping), false, index);
+	f->f_mapping.nrpages++;
+	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
+	if (f->kind == FILE_SHMEM)
+		mod_node_page_state(k->node_data[0], NR_SHMEM, 1);
+	get_page(page);          /* one reference for the cache, one for the caller */
+	return page;
+}
+
+/* See fs.h. */
+bool filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_pgoff)
+{
+	struct kernel *k = vmf->k;
+	struct file *f = vmf->vma->vm_file;
+	uint64_t last = PFN_UP(f->size);     /* pages of the object */
+	bool mapped = false;
+
+	for (uint64_t index = start_pgoff; index <= end_pgoff; index++) {
+		pte_t *pte = vmf->pte + (int64_t)(index - vmf->pgoff);
+		uint64_t address = vmf->address + (index - vmf->pgoff) * PAGE_SIZE;
+		struct page *page = index < last ? radix_tree_lookup(&f->f_mapping.i_pages, index) : NULL;
+		if (!pte_none(*pte) || !page || !page_test(page, PG_uptodate))
+			continue;
+		get_page(page);
+		trace_kernel(k, vmf->cpu, "page %llu of %s at %#llx: pfn %#llx, already cached",
+			     (unsigned long long)index, f->path, (unsigned long long)address,
+			     (unsigned long long)page_to_pfn(k, page));
+		set_pte_range(vmf, page, pte);
+		mapped |= index == vmf->pgoff;
+	}
+	return mapped;
+}

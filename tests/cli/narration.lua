@@ -1,0 +1,58 @@
+-- Drives every narrated step of the simulated kernel once, for
+-- tests/cli/cases/narration.sh (run with `mmsim explain`).
+local m = mmsim.machine{ram = "64M", cores = 2}
+local p = m:spawn{name = "narrate", core = 0}
+
+-- The start of the first line of p's maps that matches pattern.
+local function vma(pattern)
+  for line in p:maps():gmatch("[^\n]+") do
+    if line:find(pattern) then
+      return tonumber(line:match("^(%x+)"), 16)
+    end
+  end
+  error("no VMA matches " .. pattern)
+end
+
+-- A child process that dies of access(child), for the fatal paths.
+local function dies(access)
+  local c = assert(p:fork{core = 1})
+  local ok, fault = access(c)
+  assert(not ok and fault, "the child should have died")
+end
+
+-- Anonymous memory: the zero page, a new page, copy-on-write after fork.
+local a = assert(p:mmap{len = 8192, prot = "rw"})
+assert(p:read(a, 1))
+assert(p:write(a, "x"))
+local c = assert(p:fork{core = 1})
+assert(p:write(a, "y"))
+assert(c:write(a, "z"))
+assert(c:exit(0))
+-- A thread on the other core: mprotect shoots its TLB down.
+local t = assert(p:thread{core = 1})
+assert(t:read(a, 1))
+assert(p:mprotect(a, 4096, "r"))
+-- The program image: a read fault and a private copy of its data page; the
+-- vDSO; the stack growing down.
+assert(p:read(vma("r%-xp .*/usr/bin/narrate"), 1))
+assert(p:write(vma("rw%-p .*/usr/bin/narrate"), "d"))
+assert(p:read(vma("%[vdso%]"), 1))
+assert(p:write(vma("%[stack%]") - 4096, "s"))
+-- Shared memory: shared faults, then fault-around after MADV_DONTNEED.
+local s = assert(p:mmap{len = 4 * 4096, prot = "rw", flags = "shared|anonymous"})
+assert(p:touch(s, 4 * 4096, "w"))
+assert(p:madvise(s, 4 * 4096, "dontneed"))
+assert(p:read(s + 3 * 4096, 1))
+-- mremap moves page tables; munmap clears them.
+local b = assert(p:mmap{len = 4096, prot = "rw"})
+assert(p:write(b, "m"))
+local nb = assert(p:mremap(b, 4096, 64 * 4096, "maymove"))
+assert(p:munmap(nb, 64 * 4096))
+-- The fatal faults: no VMA, a VMA that forbids the access, a kernel
+-- address, and a page past the end of a grown shared object.
+dies(function(child) return child:read(0x10000, 1) end)
+dies(function(child) return child:write(a, "w") end)
+dies(function(child) return child:read(-0x800000000000, 1) end)
+local g = assert(p:mremap(s, 4 * 4096, 8 * 4096, "maymove"))
+dies(function(child) return child:read(g + 6 * 4096, 1) end)
+assert(p:exit(0))
