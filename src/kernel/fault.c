@@ -19,6 +19,7 @@
 #include "kernel/memory.h"
 #include "kernel/mman.h"
 #include "kernel/mm.h"
+#include "kernel/oom.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
 #include "kernel/trace.h"
@@ -82,24 +83,6 @@ static int force_sig_fault(struct task_struct *t, int sig, int code, uint64_t ad
 	return -EFAULT;
 }
 
-/* No memory for the fault: the OOM killer's verdict. There is no victim
- * selection yet, so the faulting process is the one killed, with Linux's
- * message (Linux: pagefault_out_of_memory, out_of_memory, oom_kill_process). */
-static int pagefault_out_of_memory(struct kernel *k, struct task_struct *t, uint64_t addr,
-				   const struct hw_exception *exc)
-{
-	struct mm_struct *mm = t->mm;
-	printk(k, "Out of memory: Killed process %d (%s) total-vm:%llukB, anon-rss:%llukB, "
-		  "file-rss:%llukB, shmem-rss:%llukB, UID:0 pgtables:%llukB oom_score_adj:0",
-	       t->tgid, t->comm, (unsigned long long)mm->total_vm << 2,
-	       (unsigned long long)mm->rss_stat[MM_ANONPAGES] << 2,
-	       (unsigned long long)mm->rss_stat[MM_FILEPAGES] << 2,
-	       (unsigned long long)mm->rss_stat[MM_SHMEMPAGES] << 2,
-	       (unsigned long long)mm->pgtables_bytes >> 10);
-	k->vm_events[OOM_KILL]++;
-	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc);
-}
-
 /* See fault.h. */
 int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
 {
@@ -139,8 +122,8 @@ int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_
 	trace_kernel(k, t->cpu, "access_error", "the VMA allows a %s",
 		     ec & X86_PF_INSTR ? "fetch" : ec & X86_PF_WRITE ? "write" : "read");
 	vm_fault_t r = handle_mm_fault(k, vma, addr, flags, t);
-	if (r & VM_FAULT_OOM)
-		return pagefault_out_of_memory(k, t, addr, exc);
+	if ((r & VM_FAULT_OOM) && !pagefault_out_of_memory(k, t))
+		return k->panic_reason ? -EIO : 0;    /* killed, or the machine stopped */
 	if (r & VM_FAULT_SIGBUS)
 		return force_sig_fault(t, SIGBUS, BUS_ADRERR, addr, exc);
 	if (r & VM_FAULT_SIGSEGV)
@@ -212,6 +195,9 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 			k->this_cpu = t->cpu;
 			rc = handle_exception(k, t, &exc);
 			k->this_cpu = saved;
+			if (!rc && fatal_signal_pending(t))     /* the OOM killer chose it: it
+								 * dies returning to user mode */
+				rc = force_sig_fault(t, SIGKILL, SI_KERNEL, exc.cr2, &exc);
 			if (rc) {
 				hw_set_cpl(cpu, 0);
 				return rc;
@@ -242,7 +228,10 @@ int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf,
 	schedule_task(k, t);
 	struct task_mmu_stats before;
 	mmu_snapshot(&cpu->ctr, &before);
+	struct task_struct *saved = k->current;
+	k->current = t;                       /* the kernel runs for t in its faults */
 	int rc = do_task_access(k, t, cpu, va, buf, len, kind);
+	k->current = saved;
 	mmu_account(t, &cpu->ctr, &before);
 	return rc;
 }

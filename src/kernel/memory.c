@@ -56,7 +56,8 @@ static void set_pte(struct vm_fault *vmf, pte_t entry)
  * up to date (Linux: __folio_mark_uptodate before it is mapped). */
 static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 {
-	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | (src ? 0 : __GFP_ZERO));
+	/* vma_alloc_folio: an order-0 folio is a compound page (__GFP_COMP) */
+	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | __GFP_COMP | (src ? 0 : __GFP_ZERO));
 	if (!page)
 		return NULL;
 	if (src)

@@ -21,6 +21,11 @@ typedef int (*proc_pid_show_fn)(struct kernel *k, struct task_struct *t, struct 
 typedef int64_t (*proc_read_fn)(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
 				size_t len, const struct procfs_cred *cred);
 
+/* base.c: /proc/PID/oom_score, oom_score_adj and oom_adj */
+int proc_oom_score_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int proc_oom_score_adj_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int proc_oom_adj_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+
 /* task_mmu.c */
 int proc_pid_maps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int proc_pid_smaps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);

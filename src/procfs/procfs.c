@@ -42,6 +42,9 @@ static const struct {
 	proc_read_fn read;
 } pid_views[] = {
 	{ PID_DIR "maps", proc_pid_maps_show, NULL },
+	{ PID_DIR "oom_adj", proc_oom_adj_show, NULL },
+	{ PID_DIR "oom_score", proc_oom_score_show, NULL },
+	{ PID_DIR "oom_score_adj", proc_oom_score_adj_show, NULL },
 	{ PID_DIR "pagemap", NULL, pagemap_read },
 	{ PID_DIR "smaps", proc_pid_smaps_show, NULL },
 	{ PID_DIR "smaps_rollup", proc_pid_smaps_rollup_show, NULL },
