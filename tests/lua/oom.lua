@@ -101,6 +101,23 @@ do
 	T.consistent(m, "after the kills")
 end
 
+-- ---- killed in its own system call: MAP_POPULATE of more than RAM ------------------------------------------
+do
+	local m <close> = machine()
+	local other = m:spawn("other")
+	local p = m:spawn("pop")
+	local r, err, msg = p:mmap({ len = 80 * MB, prot = "rw", flags = "private|anonymous|populate" })
+	T.eq(r, nil, "the call does not return to a live process")
+	T.eq(err, "ESRCH")
+	T.has(msg, "killed by SIGKILL during the call: the OOM killer chose it")
+	T.eq(p:alive(), false)
+	T.eq(other:alive(), true, "the smaller process lives")
+	T.has(m:dmesg(), "pop invoked oom-killer: ")
+	T.has(m:dmesg(), "Out of memory: Killed process 3 (pop)")
+	T.eq(m:vmstat("oom_kill"), 1)
+	T.consistent(m, "after the kill in a system call")
+end
+
 -- ---- nobody to kill: Linux panics; the machine stops ------------------------------------------------------
 do
 	local m <close> = T.machine()
