@@ -244,6 +244,16 @@ int mmsim_fork(mmsim_machine *m, int pid, int core);
  * released. 0 or -ESRCH. */
 int mmsim_exit(mmsim_machine *m, int pid, int code);
 
+/* Set the oom_score_adj of pid's process (all its threads), as writing
+ * /proc/PID/oom_score_adj does: value from -1000 (the OOM killer never takes
+ * it) to 1000 (it goes first). flags 0 writes as root with CAP_SYS_RESOURCE,
+ * which also makes value the least the process may later set itself;
+ * MMSIM_PROC_UNPRIVILEGED writes as the process itself without it, which may
+ * not go below that least value (0 unless root set one; fork inherits both).
+ * Returns 0, -EINVAL (value out of range), -EACCES or -ESRCH. Read it back
+ * in /proc/PID/oom_score_adj; /proc/PID/oom_score gives the score. */
+int mmsim_set_oom_score_adj(mmsim_machine *m, int pid, int value, int flags);
+
 /* Move the task pid to core and run it there (a context switch with the
  * machine's PCID policy). 0, -ESRCH or -EINVAL. */
 int mmsim_run_on(mmsim_machine *m, int pid, int core);

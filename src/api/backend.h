@@ -56,6 +56,7 @@ struct mmsim_backend {
 	int (*fork)(mmsim_machine *m, int pid, int core);
 	int (*exit)(mmsim_machine *m, int pid, int code);
 	int (*run_on)(mmsim_machine *m, int pid, int core);
+	int (*set_oom_score_adj)(mmsim_machine *m, int pid, int value, int flags);
 	int (*task_info)(mmsim_machine *m, int pid, struct mmsim_task_info *info);
 	int (*tasks)(mmsim_machine *m, int *pids, int max);
 

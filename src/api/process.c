@@ -37,6 +37,14 @@ int mmsim_exit(mmsim_machine *m, int pid, int code)
 }
 
 /* See mmsim.h. */
+int mmsim_set_oom_score_adj(mmsim_machine *m, int pid, int value, int flags)
+{
+	if (!API_SERVES(m, set_oom_score_adj))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "set_oom_score_adj", m->ops->set_oom_score_adj(m, pid, value, flags));
+}
+
+/* See mmsim.h. */
 int mmsim_run_on(mmsim_machine *m, int pid, int core)
 {
 	if (!API_SERVES(m, run_on))

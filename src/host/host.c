@@ -127,6 +127,7 @@ static const struct mmsim_backend host_backend = {
 	.fork = host_fork,
 	.exit = host_exit,
 	.run_on = host_run_on,
+	.set_oom_score_adj = host_set_oom_score_adj,
 	.task_info = host_task_info,
 	.tasks = host_tasks,
 	.mmap = host_mmap,

@@ -73,6 +73,7 @@ int host_thread(mmsim_machine *m, int pid, int core);
 int host_fork(mmsim_machine *m, int pid, int core);
 int host_exit(mmsim_machine *m, int pid, int code);
 int host_run_on(mmsim_machine *m, int pid, int core);
+int host_set_oom_score_adj(mmsim_machine *m, int pid, int value, int flags);
 int host_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info);
 int host_tasks(mmsim_machine *m, int *pids, int max);
 int host_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max);

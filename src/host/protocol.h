@@ -37,6 +37,7 @@ enum host_op {
 	HOST_OP_EXIT,          /* code */
 	HOST_OP_RUN_ON,        /* core */
 	HOST_OP_STATS,         /* whole process (1) or this thread (0) */
+	HOST_OP_OOM_SCORE_ADJ, /* value: written to /proc/self/oom_score_adj */
 	HOST_NR_OPS
 };
 

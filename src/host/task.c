@@ -172,6 +172,37 @@ int host_run_on(mmsim_machine *m, int pid, int core)
 	return 0;
 }
 
+/* See host.h. Root's write is mmsim's own, to /proc/PID/oom_score_adj;
+ * the process's own goes through its helper, which holds no capability. */
+int host_set_oom_score_adj(mmsim_machine *m, int pid, int value, int flags)
+{
+	struct host_machine *h = host_machine(m);
+	struct host_task *t = host_task(h, pid);
+	struct host_reply r;
+	char path[64], text[16];
+	int err;
+	if (!t)
+		return -ESRCH;
+	if (flags & MMSIM_PROC_UNPRIVILEGED) {
+		struct host_req q = { .op = HOST_OP_OOM_SCORE_ADJ, .arg = { (uint64_t)(int64_t)value } };
+		if ((err = host_call(h, t, &q, NULL, 0, -1, &r, NULL, 0)))
+			return err;
+		err = (int)r.ret;
+	} else {
+		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", t->tgid);
+		int len = snprintf(text, sizeof text, "%d", value);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		err = fd < 0 ? -errno : write(fd, text, (size_t)len) < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (err)
+		return host_fail(h, err, "oom_score_adj %d: writing /proc/%d/oom_score_adj%s: %s%s", value, t->tgid,
+				 flags & MMSIM_PROC_UNPRIVILEGED ? " as the process" : "", mmsim_strerror(err),
+				 err == -EACCES ? " (going below the process's least value needs CAP_SYS_RESOURCE)" : "");
+	return 0;
+}
+
 /* The parent process of t now (orphans have been adopted): field 4 of
  * /proc/PID/stat, 0 for a process this program spawned. */
 static int real_ppid(const struct host_task *t)

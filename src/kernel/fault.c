@@ -18,6 +18,7 @@
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
+#include "kernel/oom.h"
 #include "kernel/sched.h"
 #include "kernel/trace.h"
 
@@ -85,29 +86,13 @@ static bool access_error(struct kernel *k, struct task_struct *t, uint32_t error
 	return forbidden;
 }
 
-/* No memory for the fault: the OOM killer's verdict. There is no victim
- * selection yet, so the faulting process is the one killed, with Linux's
- * message (Linux: pagefault_out_of_memory, out_of_memory, oom_kill_process). */
-static int pagefault_out_of_memory(struct kernel *k, struct task_struct *t, uint64_t addr,
-				   const struct hw_exception *exc)
-{
-	struct mm_struct *mm = t->mm;
-	printk(k, "Out of memory: Killed process %d (%s) total-vm:%llukB, anon-rss:%llukB, "
-		  "file-rss:%llukB, shmem-rss:%llukB, UID:0 pgtables:%llukB oom_score_adj:0",
-	       t->tgid, t->comm, (unsigned long long)mm->total_vm << 2,
-	       (unsigned long long)mm->rss_stat[MM_ANONPAGES] << 2,
-	       (unsigned long long)mm->rss_stat[MM_FILEPAGES] << 2,
-	       (unsigned long long)mm->rss_stat[MM_SHMEMPAGES] << 2,
-	       (unsigned long long)mm->pgtables_bytes >> 10);
-	k->vm_events[OOM_KILL]++;
-	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc);
-}
-
 /* The #PF handler for a fault from user mode (Linux: do_user_addr_fault; a
  * kernel address, which Linux's handle_page_fault sends to
  * do_kern_addr_fault, ends in bad_area_nosemaphore the same way). 0 when
- * the fault was fixed (the access can be retried), or -EFAULT after
- * recording the fatal signal in t->fatal. */
+ * the fault was fixed or should be retried (also when the OOM killer chose
+ * t: the caller sees the pending SIGKILL), -EFAULT after recording the fatal
+ * signal in t->fatal, or -EIO when the allocation made the kernel panic (no
+ * process could be killed). */
 static int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
 {
 	uint64_t addr = exc->cr2;
@@ -125,8 +110,8 @@ static int do_user_addr_fault(struct kernel *k, struct task_struct *t, const str
 	if (access_error(k, t, ec, vma))
 		return bad_area_access_error(k, t, exc);
 	vm_fault_t r = handle_mm_fault(k, vma, addr, flags, t);
-	if (r & VM_FAULT_OOM)
-		return pagefault_out_of_memory(k, t, addr, exc);
+	if ((r & VM_FAULT_OOM) && !pagefault_out_of_memory(k, t))
+		return k->panic_reason ? -EIO : 0;    /* killed, or the machine stopped */
 	if (r & VM_FAULT_SIGBUS)
 		return force_sig_fault(t, SIGBUS, BUS_ADRERR, addr, exc);
 	if (r & VM_FAULT_SIGSEGV)
@@ -220,6 +205,9 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 			k->this_cpu = t->cpu;
 			rc = exception_entry(k, t, &exc);
 			k->this_cpu = saved;
+			if (!rc && fatal_signal_pending(t))     /* the OOM killer chose it: it
+								 * dies returning to user mode */
+				rc = force_sig_fault(t, SIGKILL, SI_KERNEL, exc.cr2, &exc);
 			if (rc) {
 				hw_set_cpl(cpu, 0);
 				return rc;
@@ -250,7 +238,10 @@ int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf,
 	schedule_task(k, t);
 	struct task_mmu_stats before;
 	mmu_snapshot(&cpu->ctr, &before);
+	struct task_struct *saved = k->current;
+	k->current = t;                       /* the kernel runs for t in its faults */
 	int rc = do_task_access(k, t, cpu, va, buf, len, kind);
+	k->current = saved;
 	mmu_account(t, &cpu->ctr, &before);
 	return rc;
 }

@@ -52,7 +52,8 @@ typedef uint32_t gfp_t;
 #define GFP_DMA               __GFP_DMA
 #define GFP_DMA32             __GFP_DMA32
 #define GFP_HIGHUSER          (GFP_USER | __GFP_HIGHMEM)
-#define GFP_HIGHUSER_MOVABLE  (GFP_HIGHUSER | __GFP_MOVABLE | __GFP_SKIP_KASAN)
+/* Linux adds __GFP_SKIP_KASAN, which is 0 without KASAN_HW_TAGS (x86-64). */
+#define GFP_HIGHUSER_MOVABLE  (GFP_HIGHUSER | __GFP_MOVABLE)
 
 struct kernel;
 

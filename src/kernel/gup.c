@@ -64,6 +64,8 @@ static int populate_vma_page_range(struct kernel *k, struct task_struct *t, stru
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS) || (write && !(vma->vm_flags & VM_WRITE)))
 		return -EFAULT;
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		if (t && fatal_signal_pending(t))
+			return -EINTR;          /* __get_user_pages: killed (the OOM killer) */
 		if (!page_present_for(k, vma->vm_mm, a, write)) {
 			vm_fault_t r = handle_mm_fault(k, vma, a, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0), t);
 			if (r & VM_FAULT_OOM)

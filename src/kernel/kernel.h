@@ -84,6 +84,9 @@ struct kernel {
 		int max_map_count;
 		int randomize_va_space;
 		int mmap_min_addr;
+		int panic_on_oom;               /* vm.panic_on_oom: 0, 1, 2 */
+		int oom_kill_allocating_task;   /* vm.oom_kill_allocating_task */
+		int oom_dump_tasks;             /* vm.oom_dump_tasks (1 at boot) */
 	} sysctl;
 	uint64_t vm_committed_as;       /* pages committed by mappings (Committed_AS) */
 	uint64_t vmalloc_total_kb;      /* VmallocTotal: depends on the paging levels */
@@ -112,6 +115,10 @@ struct kernel {
 	struct tlb_state *tlbstate;     /* per core */
 	struct task_struct **curr;      /* per core: the task running, or NULL */
 	struct task_struct *tasks;      /* every task, in pid order */
+	struct task_struct *current;    /* the task the kernel runs for (Linux: current):
+					 * set while it faults, makes a system call or
+					 * is created; NULL: the kernel's own context, as
+					 * for an allocation the API makes (swapper) */
 	int last_pid;
 	uint64_t last_ctx_id;
 	struct file *images[16];        /* program images, shared by name */
@@ -125,6 +132,8 @@ struct kernel {
 	char *log;
 	uint64_t log_size, log_head, log_len;
 	uint64_t nr_bug_reports;
+	const char *panic_reason;       /* set by panic(): the machine has stopped */
+	char panic_buf[128];
 };
 
 /*
@@ -152,6 +161,11 @@ void printk(struct kernel *k, const char *fmt, ...) __attribute__((format(printf
 /* Log a "BUG: ..." report and count it: a broken invariant or a bad request
  * that the kernel refused; the simulation carries on unharmed. */
 void kernel_bug(struct kernel *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Log "Kernel panic - not syncing: ..." and stop the machine (Linux:
+ * panic): panic_reason is set, and the simulator refuses to run the kernel
+ * again; the state stays readable (views, the log, the checker). */
+void panic(struct kernel *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copy the log into buf (NUL-terminated, newest lines kept when it does not
  * fit). Returns the length the whole log needs. */

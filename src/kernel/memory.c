@@ -65,7 +65,8 @@ vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn)
  * up to date (Linux: __folio_mark_uptodate before it is mapped). */
 static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 {
-	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | (src ? 0 : __GFP_ZERO));
+	/* vma_alloc_folio: an order-0 folio is a compound page (__GFP_COMP) */
+	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | __GFP_COMP | (src ? 0 : __GFP_ZERO));
 	if (!page)
 		return NULL;
 	if (src)

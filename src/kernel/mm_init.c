@@ -237,6 +237,7 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->sysctl.overcommit_memory = 0;
 	k->sysctl.overcommit_ratio = 50;
 	k->sysctl.max_map_count = 65530;
+	k->sysctl.oom_dump_tasks = 1;
 	/* VMALLOC_SIZE_TB is 32 with 4-level paging, 12800 with 5-level */
 }
 

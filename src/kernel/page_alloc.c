@@ -12,7 +12,9 @@
  * as far as its flags allow and then asks the reclaim hook for memory.
  */
 #include "kernel/page_alloc_internal.h"
+#include "kernel/oom.h"
 #include "kernel/page_list.h"
+#include "kernel/sched.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -677,34 +679,112 @@ static void warn_alloc(struct kernel *k, gfp_t gfp, unsigned order)
 }
 
 /*
+ * Direct reclaim (Linux: __alloc_pages_direct_reclaim): ask the reclaim hook
+ * for memory, then try again; on a miss, drain every CPU's per-CPU lists
+ * once and try again. *progress says whether the hook freed anything. This
+ * is where swap-out and page-cache reclaim plug in (k->reclaim).
+ */
+static struct page *__alloc_pages_direct_reclaim(struct kernel *k, gfp_t gfp, unsigned order,
+						 unsigned alloc_flags, enum zone_type highest, bool *progress)
+{
+	k->vm_events[allocstall_event[highest]]++;
+	*progress = k->reclaim && k->reclaim(k, gfp, order) > 0;
+	if (!*progress)
+		return NULL;
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	if (!page) {
+		drain_all_pages(k, NULL);
+		page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	}
+	return page;
+}
+
+/*
+ * Reclaim has failed: kill something (Linux: __alloc_pages_may_oom). One
+ * last try at the high watermark first, to catch memory freed meanwhile;
+ * then not for costly orders, __GFP_RETRY_MAYFAIL or __GFP_THISNODE, nor
+ * for allocations limited to the low zones. *progress is set when the OOM
+ * killer did something worth a retry. A __GFP_NOFAIL allocation then gets
+ * the reserves without watermarks.
+ */
+static struct page *__alloc_pages_may_oom(struct kernel *k, gfp_t gfp, unsigned order,
+					  enum zone_type highest, bool *progress)
+{
+	struct oom_control oc = { .gfp_mask = gfp, .order = (int)order };
+	struct page *page;
+
+	*progress = false;
+	page = get_page_from_freelist(k, (gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
+				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, highest);
+	if (page || order > PAGE_ALLOC_COSTLY_ORDER || (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) ||
+	    gfp_zone(gfp) < ZONE_NORMAL)
+		return page;
+	/* Linux also counts __GFP_NOFAIL as progress and loops for ever; only
+	 * a kill is progress here, so a hopeless allocation ends. */
+	*progress = out_of_memory(k, &oc);
+	if (gfp & __GFP_NOFAIL)
+		page = get_page_from_freelist(k, gfp, order, ALLOC_NO_WATERMARKS, highest);
+	return page;
+}
+
+/* The reserves a request may use whatever its watermark (Linux:
+ * __gfp_pfmemalloc_flags): all of them with __GFP_MEMALLOC, a part
+ * (ALLOC_OOM) for an OOM victim, so that it can exit. */
+static unsigned gfp_pfmemalloc_flags(const struct kernel *k, gfp_t gfp)
+{
+	if (gfp & __GFP_NOMEMALLOC)
+		return 0;
+	if (gfp & __GFP_MEMALLOC)
+		return ALLOC_NO_WATERMARKS;
+	if (k->current && tsk_is_oom_victim(k->current))
+		return ALLOC_OOM;
+	return 0;
+}
+
+/*
  * The slow path (Linux: __alloc_pages_slowpath): retry at the min watermark
- * with whatever reserves the flags grant, then with no watermark at all for
- * __GFP_MEMALLOC, then after each round of direct reclaim through the reclaim
- * hook while it makes progress. There is no OOM killer yet: what is left
- * fails, and is reported.
+ * with whatever reserves the flags grant; then, for callers that may
+ * reclaim, direct reclaim while it makes progress; then the OOM killer,
+ * and again from the top as long as it kills. What is left fails, and is
+ * reported.
  */
 static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned order,
 					 enum zone_type highest)
 {
 	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
+	bool progress, costly = order > PAGE_ALLOC_COSTLY_ORDER;
+	int reclaim_rounds = 0;
 	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
 
 	if (page)
 		return page;
-	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC)) {
-		page = get_page_from_freelist(k, gfp, order, ALLOC_NO_WATERMARKS, highest);
-		if (page)
-			return page;
+retry:;
+	unsigned reserve_flags = gfp_pfmemalloc_flags(k, gfp);
+	if (reserve_flags)
+		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
+	page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	if (page)
+		return page;
+	if (!(gfp & __GFP_DIRECT_RECLAIM))
+		goto nopage;
+	page = __alloc_pages_direct_reclaim(k, gfp, order, alloc_flags, highest, &progress);
+	if (page)
+		return page;
+	if ((gfp & __GFP_NORETRY) || (costly && !(gfp & __GFP_RETRY_MAYFAIL)))
+		goto nopage;
+	if (progress && ++reclaim_rounds < MAX_RECLAIM_RETRIES)      /* should_reclaim_retry */
+		goto retry;
+	page = __alloc_pages_may_oom(k, gfp, order, highest, &progress);
+	if (page)
+		return page;
+	if (k->current && tsk_is_oom_victim(k->current) &&
+	    ((alloc_flags & ALLOC_OOM) || (gfp & __GFP_NOMEMALLOC)))
+		goto nopage;                   /* the victim had its reserves */
+	if (progress) {
+		reclaim_rounds = 0;
+		goto retry;
 	}
-	for (int retry = 0; (gfp & __GFP_DIRECT_RECLAIM) && retry < MAX_RECLAIM_RETRIES; retry++) {
-		k->vm_events[allocstall_event[highest]]++;
-		uint64_t reclaimed = k->reclaim ? k->reclaim(k, gfp, order) : 0;
-		if (!reclaimed)
-			break;
-		page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
-		if (page)
-			return page;
-	}
+nopage:
 	if (gfp & __GFP_NOFAIL)
 		kernel_bug(k, "__GFP_NOFAIL allocation of order %u failed: nothing left to reclaim", order);
 	warn_alloc(k, gfp, order);

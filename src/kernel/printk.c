@@ -69,3 +69,16 @@ void kernel_trace(struct kernel *k, int cpu, const char *func, const char *fmt, 
 	va_end(ap);
 	k->trace_fn(k->trace_ctx, cpu, func, text);
 }
+
+/* See kernel.h. Linux prints the reason twice, before and after the
+ * backtrace and the reboot notice; the machine then stops. */
+void panic(struct kernel *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(k->panic_buf, sizeof k->panic_buf, fmt, ap);
+	va_end(ap);
+	k->panic_reason = k->panic_buf;
+	printk(k, "Kernel panic - not syncing: %s", k->panic_buf);
+	printk(k, "---[ end Kernel panic - not syncing: %s ]---", k->panic_buf);
+}

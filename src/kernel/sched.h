@@ -40,6 +40,15 @@ struct siginfo {
 
 enum task_state { TASK_RUNNING, TASK_DEAD };
 
+/* What the threads of a process share (Linux: struct signal_struct), kept in
+ * the group leader, which lives as long as its process. */
+struct signal_struct {
+	short oom_score_adj;      /* -1000..1000 (/proc/PID/oom_score_adj) */
+	short oom_score_adj_min;  /* the least a writer without CAP_SYS_RESOURCE may set */
+	bool group_exit;          /* SIGNAL_GROUP_EXIT: a SIGKILL is pending for the process */
+	struct mm_struct *oom_mm; /* the mm the OOM killer chose it for (tsk_is_oom_victim) */
+};
+
 /* What the MMU did for a task's own accesses (a per-task perf count). */
 struct task_mmu_stats {
 	uint64_t accesses;       /* translations */
@@ -68,7 +77,16 @@ struct task_struct {
 	uint64_t rlimit_memlock;             /* RLIMIT_MEMLOCK soft limit, bytes */
 	bool cap_sys_rawio;                  /* may map below vm.mmap_min_addr */
 	bool cap_ipc_lock;                   /* may lock beyond RLIMIT_MEMLOCK */
+	bool memdie;                         /* TIF_MEMDIE: marked by the OOM killer */
+	struct signal_struct *signal;        /* the process's: the leader's signal_storage */
+	struct signal_struct signal_storage; /* used by the group leader only */
 };
+
+/* A SIGKILL is pending for t's process (Linux: fatal_signal_pending). */
+static inline bool fatal_signal_pending(const struct task_struct *t)
+{
+	return t->signal->group_exit;
+}
 
 /* The task with pid, or NULL (dead tasks stay findable until reaped). */
 struct task_struct *find_task_by_pid(struct kernel *k, int pid);

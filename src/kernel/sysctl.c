@@ -37,8 +37,11 @@ static const struct ctl_table table[] = {
 	KNOB("vm.max_map_count", max_map_count, 0, INT_MAX, NULL),
 	KNOB("vm.min_free_kbytes", min_free_kbytes, 0, INT_MAX, rewatermark),
 	KNOB("vm.mmap_min_addr", mmap_min_addr, 0, INT_MAX, NULL),
+	KNOB("vm.oom_dump_tasks", oom_dump_tasks, INT_MIN, INT_MAX, NULL),
+	KNOB("vm.oom_kill_allocating_task", oom_kill_allocating_task, INT_MIN, INT_MAX, NULL),
 	KNOB("vm.overcommit_memory", overcommit_memory, 0, 2, NULL),
 	KNOB("vm.overcommit_ratio", overcommit_ratio, INT_MIN, INT_MAX, NULL),
+	KNOB("vm.panic_on_oom", panic_on_oom, 0, 2, NULL),
 	KNOB("vm.percpu_pagelist_high_fraction", percpu_pagelist_high_fraction, 0, INT_MAX, rewatermark),
 	KNOB("vm.watermark_scale_factor", watermark_scale_factor, 1, 3000, rewatermark),
 };

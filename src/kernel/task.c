@@ -87,6 +87,7 @@ static struct task_struct *alloc_task(struct kernel *k, const char *comm, int cp
 	t->state = TASK_RUNNING;
 	t->rlimit_stack = RLIM_STACK;
 	t->rlimit_memlock = RLIM_MEMLOCK;
+	t->signal = &t->signal_storage;
 	struct task_struct **p = &k->tasks;
 	while (*p)
 		p = &(*p)->next_task;
@@ -233,7 +234,10 @@ static int load_elf_binary(struct kernel *k, struct task_struct *t, const char *
 	int err;
 
 	arch_pick_mmap_layout(k, t->mm, t);
-	if ((err = setup_stack(k, t)) || (err = map_image(k, t->mm, name)) || (err = map_vdso(k, t->mm)))
+	/* the stack, the image and its brk, the vDSO; the OOM killer may have
+	 * chosen the new task while it faulted them in */
+	if ((err = setup_stack(k, t)) || (err = map_image(k, t->mm, name)) || (err = map_vdso(k, t->mm)) ||
+	    (fatal_signal_pending(t) && (err = -ENOMEM)))
 		return err;
 	trace_kernel(k, t->cpu, "pid %d (%s): image at %#llx, stack pointer %#llx", t->pid, t->comm,
 		     (unsigned long long)(t->mm->start_code - 0x1000), (unsigned long long)t->mm->start_stack);
@@ -252,18 +256,25 @@ struct task_struct *task_create_process(struct kernel *k, const char *name, int 
 		free_task(k, t);
 		return NULL;
 	}
+	struct task_struct *caller = k->current;
+	k->current = t;                       /* exec runs in the new task */
 	if ((*err = load_elf_binary(k, t, name))) {
+		k->current = caller;
 		mmput(k, t->mm);
 		free_task(k, t);
 		return NULL;
 	}
+	k->current = caller;
 	return t;
 }
 
 /* See task.h. */
 struct task_struct *task_create_thread(struct kernel *k, struct task_struct *leader, int cpu, int *err)
 {
+	struct task_struct *caller = k->current;
+	k->current = leader;                  /* clone runs in the caller */
 	struct task_struct *t = alloc_task(k, leader->comm, cpu);
+	k->current = caller;
 	*err = t ? 0 : -ENOMEM;
 	if (!t)
 		return NULL;
@@ -272,6 +283,7 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 	t->parent = leader->parent;
 	t->mm = leader->mm;
 	t->mm->mm_users++;
+	t->signal = leader->group_leader->signal;      /* CLONE_THREAD shares it */
 	t->rlimit_stack = leader->rlimit_stack;
 	t->rlimit_memlock = leader->rlimit_memlock;
 	t->cap_sys_rawio = leader->cap_sys_rawio;
@@ -283,19 +295,28 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, int cpu, int *err)
 {
 	int saved = k->this_cpu;
+	struct task_struct *caller = k->current;
 	k->this_cpu = parent->cpu;             /* fork runs in the parent, on its core */
+	k->current = parent;
 	struct mm_struct *mm = dup_mm(k, parent->mm);
+	struct task_struct *t = mm ? alloc_task(k, parent->comm, cpu) : NULL;
 	k->this_cpu = saved;
+	k->current = caller;
 	*err = -ENOMEM;
-	if (!mm)
-		return NULL;
-	struct task_struct *t = alloc_task(k, parent->comm, cpu);
+	if (t && fatal_signal_pending(parent)) {   /* copy_process gives up: -EINTR */
+		free_task(k, t);
+		t = NULL;
+		*err = -EINTR;
+	}
 	if (!t) {
-		mmput(k, mm);
+		if (mm)
+			mmput(k, mm);
 		return NULL;
 	}
 	t->mm = mm;
 	t->parent = parent->group_leader;
+	t->signal->oom_score_adj = parent->signal->oom_score_adj;          /* copy_signal */
+	t->signal->oom_score_adj_min = parent->signal->oom_score_adj_min;
 	t->rlimit_stack = parent->rlimit_stack;
 	t->rlimit_memlock = parent->rlimit_memlock;
 	t->cap_sys_rawio = parent->cap_sys_rawio;
@@ -310,6 +331,8 @@ struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, i
  * single Linux function does all three). */
 static void exit_task(struct kernel *k, struct task_struct *t)
 {
+	if (k->current == t)
+		k->current = NULL;
 	if (k->curr[t->cpu] == t) {
 		k->curr[t->cpu] = NULL;
 		enter_lazy_tlb(k, t->cpu);

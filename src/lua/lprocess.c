@@ -445,6 +445,49 @@ static int p_smaps_rollup(lua_State *L) { return proc_view(L, "smaps_rollup"); }
 static int p_status(lua_State *L) { return proc_view(L, "status"); }
 static int p_statm(lua_State *L) { return proc_view(L, "statm"); }
 
+/* The flags of an options table {unprivileged=} at idx (absent: 0). */
+static int opt_unprivileged(lua_State *L, int idx, const char *what)
+{
+	int flags = 0;
+	if (lua_istable(L, idx)) {
+		static const char *const keys[] = { "unprivileged", NULL };
+		lmmsim_check_keys(L, idx, keys, what);
+		lua_getfield(L, idx, "unprivileged");
+		flags = lua_toboolean(L, -1) ? MMSIM_PROC_UNPRIVILEGED : 0;
+		lua_pop(L, 1);
+	}
+	return flags;
+}
+
+/* The integer in /proc/<pid>/FILE, or nil, errno name, message. */
+static int proc_int(lua_State *L, const char *file)
+{
+	if (proc_view(L, file) != 1)
+		return 3;
+	lua_pushinteger(L, strtol(lua_tostring(L, -1), NULL, 10));
+	return 1;
+}
+
+/* p:oom_score() → /proc/<pid>/oom_score: 0..2000, the OOM killer's score */
+static int p_oom_score(lua_State *L) { return proc_int(L, "oom_score"); }
+
+/* p:oom_adj() → /proc/<pid>/oom_adj: oom_score_adj on the old -17..15 scale */
+static int p_oom_adj(lua_State *L) { return proc_int(L, "oom_adj"); }
+
+/* p:oom_score_adj() → the value of /proc/<pid>/oom_score_adj;
+ * p:oom_score_adj(n [, {unprivileged=true}]) writes it (as root, or as the
+ * process itself without CAP_SYS_RESOURCE) → true. */
+static int p_oom_score_adj(lua_State *L)
+{
+	if (lua_isnoneornil(L, 2))
+		return proc_int(L, "oom_score_adj");
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int value = lmmsim_check_int(L, luaL_checkinteger(L, 2), "value", "oom_score_adj");
+	int flags = opt_unprivileged(L, 3, "oom_score_adj");
+	return lmmsim_done(L, lm, mmsim_set_oom_score_adj(lm->m, p->pid, value, flags));
+}
+
 /* Push one pagemap entry, raw and decoded. */
 static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 {
@@ -477,14 +520,7 @@ static int p_pagemap(lua_State *L)
 	uint64_t addr = check_addr(L, 2) & ~0xfffULL;
 	lua_Integer n = luaL_optinteger(L, 3, 1);
 	luaL_argcheck(L, n >= 1 && n <= (1 << 20), 3, "from 1 to 1048576 pages");
-	int flags = 0;
-	if (lua_istable(L, 4)) {
-		static const char *const keys[] = { "unprivileged", NULL };
-		lmmsim_check_keys(L, 4, keys, "pagemap");
-		lua_getfield(L, 4, "unprivileged");
-		flags = lua_toboolean(L, -1) ? MMSIM_PROC_UNPRIVILEGED : 0;
-		lua_pop(L, 1);
-	}
+	int flags = opt_unprivileged(L, 4, "pagemap");
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/pagemap", p->pid);
 	uint64_t *e = lua_newuserdatauv(L, (size_t)n * 8, 0);
@@ -550,7 +586,8 @@ static const luaL_Reg process_methods[] = {
 	{ "read", p_read }, { "fetch", p_fetch }, { "read_u64", p_read_u64 }, { "touch", p_touch },
 	{ "maps", p_maps }, { "smaps", p_smaps }, { "smaps_rollup", p_smaps_rollup }, { "status", p_status },
 	{ "statm", p_statm }, { "virt_to_phys", p_virt_to_phys }, { "stats", p_stats },
-	{ "pagemap", p_pagemap }, { NULL, NULL },
+	{ "pagemap", p_pagemap }, { "oom_score_adj", p_oom_score_adj }, { "oom_score", p_oom_score },
+	{ "oom_adj", p_oom_adj }, { NULL, NULL },
 };
 
 /* __index: the methods, and the fields pid and machine. */

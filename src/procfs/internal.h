@@ -21,6 +21,11 @@ typedef int (*proc_pid_show_fn)(struct kernel *k, struct task_struct *t, struct 
 typedef int64_t (*proc_read_fn)(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
 				size_t len, const struct procfs_cred *cred);
 
+/* base.c: /proc/PID/oom_score, oom_score_adj and oom_adj */
+int proc_oom_score(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int oom_score_adj_read(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+int oom_adj_read(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+
 /* task_mmu.c. maps and smaps render every VMA's record: Linux's seq_file
  * iterates the VMAs (m_start, m_next) and calls show_map and show_smap for
  * each, with no function for the whole file; show_smaps_rollup and

@@ -43,6 +43,9 @@ static const struct {
 	proc_read_fn read;
 } pid_views[] = {
 	{ PID_DIR "maps", proc_pid_maps_show, NULL },
+	{ PID_DIR "oom_adj", oom_adj_read, NULL },
+	{ PID_DIR "oom_score", proc_oom_score, NULL },
+	{ PID_DIR "oom_score_adj", oom_score_adj_read, NULL },
 	{ PID_DIR "pagemap", NULL, pagemap_read },
 	{ PID_DIR "smaps", proc_pid_smaps_show, NULL },
 	{ PID_DIR "smaps_rollup", show_smaps_rollup, NULL },

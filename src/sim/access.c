@@ -37,6 +37,10 @@ int sim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, 
 	int rc = task_access(&s->kernel, t, addr, buf, len, hk);
 	if (rc == -EFAULT)
 		return fatal(s, t, fault);
+	if (rc == -EIO && s->kernel.panic_reason)
+		return sim_fail(s, -EIO, "pid %d: no memory for the %s at %#llx and no process to kill: Kernel panic - "
+			       "not syncing: %s (m:dmesg has the report; the machine has stopped)", pid,
+			       access_names[kind], (unsigned long long)addr, s->kernel.panic_reason);
 	return rc;
 }
 

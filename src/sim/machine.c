@@ -21,6 +21,7 @@ static const struct mmsim_backend sim_backend = {
 	.fork = sim_fork,
 	.exit = sim_exit,
 	.run_on = sim_run_on,
+	.set_oom_score_adj = sim_set_oom_score_adj,
 	.task_info = sim_task_info,
 	.tasks = sim_tasks,
 	.mmap = sim_mmap,

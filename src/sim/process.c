@@ -5,6 +5,7 @@
 #include "kernel/fault.h"
 #include "kernel/mman.h"
 #include "kernel/mm.h"
+#include "kernel/oom.h"
 #include "kernel/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/task.h"
@@ -15,6 +16,11 @@
 /* See sim.h. */
 struct task_struct *sim_task(struct sim_machine *s, int pid)
 {
+	if (s->kernel.panic_reason) {
+		sim_fail(s, -ESRCH, "pid %d: the machine has stopped: Kernel panic - not syncing: %s", pid,
+			 s->kernel.panic_reason);
+		return NULL;
+	}
 	struct task_struct *t = pid > 0 ? find_task_by_pid(&s->kernel, pid) : NULL;
 	if (!t || t->state != TASK_RUNNING) {
 		sim_fail(s, -ESRCH, "no process or thread with pid %d", pid);
@@ -22,6 +28,9 @@ struct task_struct *sim_task(struct sim_machine *s, int pid)
 	}
 	return t;
 }
+
+static struct task_struct *syscall_enter(struct sim_machine *s, int pid);
+static int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r);
 
 /* A core number the machine has, or -EINVAL recorded on m. */
 static int check_core(struct sim_machine *s, int core)
@@ -39,6 +48,9 @@ int sim_spawn(mmsim_machine *m, const char *name, int core)
 	int err;
 	if ((err = check_core(s, core)))
 		return err;
+	if (s->kernel.panic_reason)
+		return sim_fail(s, -EIO, "spawn: the machine has stopped: Kernel panic - not syncing: %s",
+				s->kernel.panic_reason);
 	sim_narrate_call(s, "spawn(\"%s\") on CPU %d", name ? name : "a.out", core);
 	struct task_struct *t = task_create_process(&s->kernel, name ? name : "a.out", core, &err);
 	if (!t)
@@ -50,35 +62,35 @@ int sim_spawn(mmsim_machine *m, const char *name, int core)
 int sim_thread(mmsim_machine *m, int pid, int core)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	int err;
 	if (!t)
 		return -ESRCH;
-	if ((err = check_core(s, core)))
+	if ((err = check_core(s, core))) {
+		s->kernel.current = NULL;
 		return err;
+	}
 	struct task_struct *th = task_create_thread(&s->kernel, t->group_leader, core, &err);
-	if (!th)
-		return err;
-	return th->pid;
+	return syscall_result(s, t, th ? th->pid : err);
 }
 
 /* See sim.h. */
 int sim_fork(mmsim_machine *m, int pid, int core)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	int err;
 	if (!t)
 		return -ESRCH;
 	if (core == -1)
 		core = t->cpu;
-	if ((err = check_core(s, core)))
+	if ((err = check_core(s, core))) {
+		s->kernel.current = NULL;
 		return err;
+	}
 	sim_narrate_call(s, "pid %d: fork() to CPU %d", pid, core);
 	struct task_struct *c = copy_process(&s->kernel, t, core, &err);
-	if (!c)
-		return err;
-	return c->pid;
+	return syscall_result(s, t, c ? c->pid : err);
 }
 
 /* See sim.h. */
@@ -105,6 +117,27 @@ int sim_run_on(mmsim_machine *m, int pid, int core)
 		return err;
 	sim_narrate_call(s, "pid %d: run on CPU %d", pid, core);
 	return task_set_cpu(&s->kernel, t, core);
+}
+
+/* See sim.h. The writer is root (CAP_SYS_RESOURCE) or, unprivileged, the
+ * process itself. */
+int sim_set_oom_score_adj(mmsim_machine *m, int pid, int value, int flags)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	bool privileged = !(flags & MMSIM_PROC_UNPRIVILEGED);
+	sim_narrate_call(s, "pid %d: write %d to /proc/%d/oom_score_adj%s", pid, value, pid,
+			 privileged ? " (as root)" : "");
+	int err = __set_oom_adj(&s->kernel, t, value, privileged);
+	if (err == -EINVAL)
+		return sim_fail(s, err, "oom_score_adj %d: the range is %d to %d", value, OOM_SCORE_ADJ_MIN,
+				OOM_SCORE_ADJ_MAX);
+	if (err == -EACCES)
+		return sim_fail(s, err, "oom_score_adj %d: below pid %d's least value %d without CAP_SYS_RESOURCE",
+				value, pid, t->signal->oom_score_adj_min);
+	return err;
 }
 
 /* See sim.h. */
@@ -140,11 +173,31 @@ int sim_tasks(mmsim_machine *m, int *pids, int max)
 	return n;
 }
 
-/* The result of a system call, narrated when explain is on (the API
- * records a failure's message). */
-static int64_t syscall_result(struct sim_machine *s, int64_t r)
+/* Enter the kernel for a system call of pid: its task becomes current
+ * (Linux: syscall_enter_from_user_mode). NULL, -ESRCH recorded, without it. */
+static struct task_struct *syscall_enter(struct sim_machine *s, int pid)
 {
+	struct task_struct *t = sim_task(s, pid);
+	if (t)
+		s->kernel.current = t;
+	return t;
+}
+
+/* Return to user mode from t's system call with result r (Linux:
+ * syscall_exit_to_user_mode): narrated when explain is on; a SIGKILL the
+ * OOM killer sent meanwhile kills the process now, and the call reports it
+ * instead of r. */
+static int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r)
+{
+	s->kernel.current = NULL;
 	sim_narrate_result(s, r);
+	if (fatal_signal_pending(t)) {
+		int pid = t->pid;
+		t->fatal = (struct siginfo){ .si_signo = SIGKILL, .si_code = SI_KERNEL };
+		do_group_exit(&s->kernel, t, SIGKILL);
+		return sim_fail(s, -ESRCH, "pid %d was killed by SIGKILL during the call: the OOM killer chose it "
+			       "(m:dmesg has the report)", pid);
+	}
 	return r;
 }
 
@@ -153,36 +206,36 @@ int64_t sim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigne
 		   unsigned long flags, int fd, uint64_t offset)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mmap(%#llx, %llu, %s, %s, %d, %#llx)", (unsigned long long)addr,
 			    (unsigned long long)len, sim_flags_text(s, "prot", prot, 0),
 			    sim_flags_text(s, "map", flags, 1), fd, (unsigned long long)offset);
-	return syscall_result(s, sys_mmap(&s->kernel, t, addr, len, prot, flags, fd, offset));
+	return syscall_result(s, t, sys_mmap(&s->kernel, t, addr, len, prot, flags, fd, offset));
 }
 
 /* See sim.h. */
 int64_t sim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "munmap(%#llx, %llu)", (unsigned long long)addr, (unsigned long long)len);
-	return syscall_result(s, do_munmap(&s->kernel, t, addr, len));
+	return syscall_result(s, t, do_munmap(&s->kernel, t, addr, len));
 }
 
 /* See sim.h. */
 int64_t sim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mprotect(%#llx, %llu, %s)", (unsigned long long)addr,
 			    (unsigned long long)len, sim_flags_text(s, "prot", prot, 0));
-	return syscall_result(s, do_mprotect_pkey(&s->kernel, t, addr, len, prot));
+	return syscall_result(s, t, do_mprotect_pkey(&s->kernel, t, addr, len, prot));
 }
 
 /* See sim.h. */
@@ -190,96 +243,94 @@ int64_t sim_mremap(mmsim_machine *m, int pid, uint64_t old_addr, uint64_t old_le
 		     unsigned long flags, uint64_t new_addr)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mremap(%#llx, %llu, %llu, %s, %#llx)", (unsigned long long)old_addr,
 			    (unsigned long long)old_len, (unsigned long long)new_len,
 			    sim_flags_text(s, "mremap", flags, 0), (unsigned long long)new_addr);
-	return syscall_result(s, do_mremap(&s->kernel, t, old_addr, old_len, new_len, flags, new_addr));
+	return syscall_result(s, t, do_mremap(&s->kernel, t, old_addr, old_len, new_len, flags, new_addr));
 }
 
 /* See sim.h. */
 int64_t sim_brk(mmsim_machine *m, int pid, uint64_t addr)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "brk(%#llx)", (unsigned long long)addr);
-	int64_t r = sys_brk(&s->kernel, t, addr);
-	sim_narrate_result(s, r);
-	return r;
+	return syscall_result(s, t, sys_brk(&s->kernel, t, addr));
 }
 
 /* See sim.h. */
 int64_t sim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "madvise(%#llx, %llu, %s)", (unsigned long long)addr,
 			    (unsigned long long)len, sim_flags_text(s, "madv", (unsigned long)advice, 0));
-	return syscall_result(s, do_madvise(&s->kernel, t, addr, len, advice));
+	return syscall_result(s, t, do_madvise(&s->kernel, t, addr, len, advice));
 }
 
 /* See sim.h. */
 int64_t sim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned flags)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mlock2(%#llx, %llu, %s)", (unsigned long long)addr,
 			    (unsigned long long)len, sim_flags_text(s, "mlock", flags, 0));
-	return syscall_result(s, do_mlock(&s->kernel, t, addr, len, flags));
+	return syscall_result(s, t, do_mlock(&s->kernel, t, addr, len, flags));
 }
 
 /* See sim.h. */
 int64_t sim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "munlock(%#llx, %llu)", (unsigned long long)addr, (unsigned long long)len);
-	return syscall_result(s, sys_munlock(&s->kernel, t, addr, len));
+	return syscall_result(s, t, sys_munlock(&s->kernel, t, addr, len));
 }
 
 /* See sim.h. */
 int64_t sim_mlockall(mmsim_machine *m, int pid, int flags)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mlockall(%s)", sim_flags_text(s, "mcl", (unsigned long)flags, 0));
-	return syscall_result(s, sys_mlockall(&s->kernel, t, flags));
+	return syscall_result(s, t, sys_mlockall(&s->kernel, t, flags));
 }
 
 /* See sim.h. */
 int64_t sim_munlockall(mmsim_machine *m, int pid)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "munlockall()");
-	return syscall_result(s, sys_munlockall(&s->kernel, t));
+	return syscall_result(s, t, sys_munlockall(&s->kernel, t));
 }
 
 /* See sim.h. */
 int64_t sim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct task_struct *t = sim_task(s, pid);
+	struct task_struct *t = syscall_enter(s, pid);
 	if (!t)
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, %#llx, %llu, %s%s%s)",
 			    (unsigned long long)addr, (unsigned long long)len, name ? "\"" : "",
 			    name ? name : "NULL", name ? "\"" : "");
-	return syscall_result(s, prctl_set_vma(&s->kernel, t, addr, len, name));
+	return syscall_result(s, t, prctl_set_vma(&s->kernel, t, addr, len, name));
 }
 
 /* See sim.h. */

@@ -105,6 +105,7 @@ int sim_thread(mmsim_machine *m, int pid, int core);
 int sim_fork(mmsim_machine *m, int pid, int core);
 int sim_exit(mmsim_machine *m, int pid, int code);
 int sim_run_on(mmsim_machine *m, int pid, int core);
+int sim_set_oom_score_adj(mmsim_machine *m, int pid, int value, int flags);
 int sim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info);
 int sim_tasks(mmsim_machine *m, int *pids, int max);
 int64_t sim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot,

@@ -56,3 +56,17 @@ dies(function(child) return child:read(-0x800000000000, 1) end)
 local g = assert(p:mremap(s, 4 * 4096, 8 * 4096, "maymove"))
 dies(function(child) return child:read(g + 6 * 4096, 1) end)
 assert(p:exit(0))
+-- The OOM killer: a small machine runs out of memory; the process with the
+-- higher oom_score_adj dies and the faulting one carries on.
+local o = mmsim.machine{ram = "32M"}
+assert(o:set("vm.overcommit_memory", 1))
+o:spawn{name = "init"}
+local big = o:spawn{name = "big"}
+assert(big:oom_score_adj(1000))
+local ba = assert(big:mmap{len = 8 << 20, prot = "rw"})
+assert(big:touch(ba, 8 << 20, "w"))
+local small = o:spawn{name = "small"}
+local sa = assert(small:mmap{len = 24 << 20, prot = "rw"})
+assert(small:touch(sa, 24 << 20, "w"))
+assert(not big:alive(), "the OOM killer took big")
+

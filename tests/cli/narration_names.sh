@@ -14,7 +14,7 @@ shift
 unreached="handle_pte_fault"
 
 fail=0
-narrated=$(grep -hoE '^  cpu[0-9]+: kernel [A-Za-z_0-9]+: ' "$@" | awk '{ print $3 }' | tr -d : | sort -u)
+narrated=$(grep -hoE '^(\[machine [0-9]+\] )?  cpu[0-9]+: kernel [A-Za-z_0-9]+: ' "$@" | grep -oE 'kernel [A-Za-z_0-9]+' | awk '{ print $2 }' | tr -d : | sort -u)
 if [[ -z $narrated ]]; then
 	echo "no narration in $*"
 	exit 1

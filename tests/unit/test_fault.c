@@ -266,10 +266,12 @@ Test(fault, fault_around_names_each_page_it_maps_by_its_number)
 	tk_free(t);
 }
 
-/* No frame for a fault: the OOM killer's message and SIGKILL, not a BUG. */
+/* No frame for a fault: the OOM killer's message and SIGKILL, not a BUG.
+ * The process is not init (pid 1), whom the OOM killer never takes. */
 Test(fault, out_of_memory_in_a_fault_kills_the_process)
 {
 	struct tk *t = tk_boot(16 * MB, 1);
+	tp_spawn(t, "init", 0);
 	struct task_struct *p = tp_spawn(t, "hog", 0);
 	uint64_t len = 64 * MB;
 	long a = sys_mmap(&t->k, p, 0, len, PROT_READ | PROT_WRITE,
@@ -282,7 +284,7 @@ Test(fault, out_of_memory_in_a_fault_kills_the_process)
 	cr_assert_eq(rc, -EFAULT, "16 MiB of RAM cannot hold 64 MiB");
 	cr_assert_eq(p->fatal.si_signo, SIGKILL);
 	cr_assert_eq(t->k.vm_events[OOM_KILL] - oom0, 1);
-	cr_assert(tk_log_contains(t, "Out of memory: Killed process"));
+	cr_assert(tk_log_contains(t, "Out of memory: Killed process 2 (hog)"));
 	cr_assert_eq(t->k.nr_bug_reports, 0);
 	do_group_exit(&t->k, p, 128 + SIGKILL);
 	tk_assert_consistent(t);

@@ -997,7 +997,8 @@ Test(procfs_pid, paths)
 		if (!at)
 			continue;
 		snprintf(path, sizeof path, "%.*s%d%s", (int)(at - tmpl), tmpl, p->pid, at + 5);
-		cr_assert_eq(procfs_pread(&t->k, path, 0, &word, 8, NULL), 8, "%s", path);
+		int64_t got = procfs_pread(&t->k, path, 0, &word, 8, NULL);   /* oom_adj: "0\n" */
+		cr_assert(got > 0 && got <= 8, "%s: %ld", path, (long)got);
 	}
 }
 

@@ -136,6 +136,25 @@ static long set_core(int core)
 	return sys3(__NR_sched_setaffinity, 0, sizeof mask, mask);
 }
 
+/* Write value to the process's own /proc/self/oom_score_adj, with the
+ * helper's (no) capabilities. 0 or a negative errno. */
+static long set_oom_score_adj(long value)
+{
+	char text[24], *p = text + sizeof text;
+	unsigned long v = value < 0 ? (unsigned long)-value : (unsigned long)value;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	if (value < 0)
+		*--p = '-';
+	long fd = sys4(__NR_openat, K_AT_FDCWD, "/proc/self/oom_score_adj", K_O_WRONLY | K_O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	long n = sys3(__NR_write, fd, p, text + sizeof text - p);
+	sys1(__NR_close, fd);
+	return n < 0 ? n : 0;
+}
+
 /* Start over on the top of a stack, serving c: a forked child must not
  * keep its parent's frames, or each generation would use more stack. */
 __attribute__((noreturn)) static void restart(struct hctx *c, void *top)
@@ -314,6 +333,9 @@ uint32_t helper_do(struct hctx *c, long got)
 		break;
 	case HOST_OP_STATS:
 		stats(c, a[0] != 0);
+		break;
+	case HOST_OP_OOM_SCORE_ADJ:
+		helper_io.out.rep.ret = set_oom_score_adj((long)a[0]);
 		break;
 	default:
 		helper_io.out.rep.ret = -EINVAL_;

@@ -84,6 +84,7 @@ struct k_cmsghdr {
 #define K_MSG_CMSG_CLOEXEC 0x40000000
 
 #define K_O_RDONLY   0
+#define K_O_WRONLY   1
 #define K_O_CLOEXEC  02000000
 #define K_AT_FDCWD   (-100)
 #define K_SIGSEGV 11
