@@ -73,3 +73,31 @@ double native_mprotect_per_s(uint64_t iters)
 	munmap(p, GIB);
 	return rate;
 }
+
+/* See native.h. */
+void native_many_vmas_s(int n, double *mmap_s, double *mprotect_s, double *munmap_s)
+{
+	void **a = malloc((size_t)n * sizeof *a);
+	uint64_t t0 = bench_now_ns();
+	for (int i = 0; a && i < n; i++)
+		if ((a[i] = mmap(NULL, PG, i % 2 ? PROT_READ | PROT_WRITE : PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0)) == MAP_FAILED) {
+			perror("bench: mmap");
+			exit(1);
+		}
+	uint64_t t1 = bench_now_ns();
+	for (int i = 0; i < n; i++)           /* each page takes its neighbours' protection and back */
+		if (mprotect(a[i], PG, i % 2 ? PROT_READ : PROT_READ | PROT_WRITE) ||
+		    mprotect(a[i], PG, i % 2 ? PROT_READ | PROT_WRITE : PROT_READ)) {
+			perror("bench: mprotect");
+			exit(1);
+		}
+	uint64_t t2 = bench_now_ns();
+	for (int i = 0; i < n; i++)
+		munmap(a[i], PG);
+	uint64_t t3 = bench_now_ns();
+	*mmap_s = (double)(t1 - t0) / 1e9;
+	*mprotect_s = (double)(t2 - t1) / 1e9;
+	*munmap_s = (double)(t3 - t2) / 1e9;
+	free(a);
+}

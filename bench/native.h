@@ -21,4 +21,10 @@ double native_fork_ms(uint64_t len);
  * three or merges it back). */
 double native_mprotect_per_s(uint64_t iters);
 
+/* n one-page anonymous mmaps that cannot merge (the protections
+ * alternate), then an mprotect of each to its neighbours' protection and
+ * back (merging three VMAs and splitting them again), then munmap of each:
+ * the seconds of each phase. */
+void native_many_vmas_s(int n, double *mmap_s, double *mprotect_s, double *munmap_s);
+
 #endif

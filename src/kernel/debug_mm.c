@@ -96,7 +96,8 @@ static uint32_t count_of(const struct pfn_counts *c, uint64_t pfn)
 }
 
 /* The VMA list: sorted, disjoint, page-aligned, owned by mm, as many as
- * map_count, and the same VMAs the tree finds. */
+ * map_count, the same VMAs the tree finds, and each tree node's largest
+ * free gap (rb_subtree_gap) right. */
 static void check_vmas(struct mm_walk *w, struct mm_struct *mm)
 {
 	int n = 0;
@@ -115,6 +116,16 @@ static void check_vmas(struct mm_walk *w, struct mm_struct *mm)
 		else if (!v->anon_vma_chain)
 			BAD(w, "VMA [%#" PRIx64 ", %#" PRIx64 ") has an anon_vma but no chain", v->vm_start, v->vm_end);
 		prev_end = v->vm_end;
+		uint64_t gap = vma_compute_gap(v);
+		for (int side = 0; side < 2; side++) {
+			struct rb_node *c = side ? v->vm_rb.rb_right : v->vm_rb.rb_left;
+			if (c && rb_entry(c, struct vm_area_struct, vm_rb)->rb_subtree_gap > gap)
+				gap = rb_entry(c, struct vm_area_struct, vm_rb)->rb_subtree_gap;
+		}
+		if (v->rb_subtree_gap != gap)
+			BAD(w, "mm %p: VMA [%#" PRIx64 ", %#" PRIx64 ") records a largest gap of %#" PRIx64
+			    " below its subtree, not %#" PRIx64, (void *)mm, v->vm_start, v->vm_end,
+			    v->rb_subtree_gap, gap);
 	}
 	if (n != mm->map_count)
 		BAD(w, "mm %p: map_count %d but %d VMAs", (void *)mm, mm->map_count, n);

@@ -86,6 +86,10 @@ struct vm_area_struct {
 					  * vm_start >> PAGE_SHIFT at creation for
 					  * anonymous memory */
 	struct rb_node vm_rb;            /* in mm->mm_rb by vm_start */
+	uint64_t rb_subtree_gap;         /* the largest free gap below any VMA of
+					  * this one's subtree of mm_rb: what lets
+					  * the gap search skip subtrees (Linux
+					  * 3.9-6.0, before the maple tree) */
 	struct vm_area_struct *vm_next, *vm_prev;
 	struct anon_vma *anon_vma;       /* where its anonymous pages point */
 	struct anon_vma_chain *anon_vma_chain;   /* the anon_vmas it belongs to */
@@ -206,6 +210,16 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 
 /* Unlink a VMA from mm's tree and list (it is not freed). */
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* vma's bounds changed in place (it stays between its neighbours): bring
+ * the free gaps below it and below the VMA after it up to date in the tree
+ * (Linux: vma_gap_update). Every change of a linked VMA's vm_start or
+ * vm_end must call it; the consistency checker verifies the gaps. */
+void vma_gap_update(struct vm_area_struct *vma);
+
+/* The free gap below vma: from the end of the VMA before it (or 0) to its
+ * start less its stack guard gap (Linux: vma_compute_gap). */
+uint64_t vma_compute_gap(const struct vm_area_struct *vma);
 
 /* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory
  * (Linux: vm_area_alloc, in mm/vma_init.c as vm_area_dup and vm_area_free). */

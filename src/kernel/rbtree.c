@@ -16,8 +16,18 @@ static void change_child(struct rb_node *old, struct rb_node *new, struct rb_nod
 		parent->rb_right = new;
 }
 
+/* After a rotation put y where x was: recompute x, now y's child, then y
+ * (their subtrees changed; every other node's subtree has the same nodes). */
+static void rotate_augment(struct rb_node *x, struct rb_node *y, const struct rb_augment_callbacks *aug)
+{
+	if (aug) {
+		aug->compute(x);
+		aug->compute(y);
+	}
+}
+
 /* Rotate x down to the left: its right child takes its place. */
-static void rotate_left(struct rb_node *x, struct rb_root *root)
+static void rotate_left(struct rb_node *x, struct rb_root *root, const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *y = x->rb_right;
 	x->rb_right = y->rb_left;
@@ -27,10 +37,11 @@ static void rotate_left(struct rb_node *x, struct rb_root *root)
 	change_child(x, y, x->rb_parent, root);
 	y->rb_left = x;
 	x->rb_parent = y;
+	rotate_augment(x, y, aug);
 }
 
 /* Rotate x down to the right: its left child takes its place. */
-static void rotate_right(struct rb_node *x, struct rb_root *root)
+static void rotate_right(struct rb_node *x, struct rb_root *root, const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *y = x->rb_left;
 	x->rb_left = y->rb_right;
@@ -40,6 +51,7 @@ static void rotate_right(struct rb_node *x, struct rb_root *root)
 	change_child(x, y, x->rb_parent, root);
 	y->rb_right = x;
 	x->rb_parent = y;
+	rotate_augment(x, y, aug);
 }
 
 static int is_red(const struct rb_node *n)
@@ -47,9 +59,9 @@ static int is_red(const struct rb_node *n)
 	return n && n->rb_red;
 }
 
-/* See rbtree.h. A red node with a red parent is fixed by recolouring while
- * the uncle is red, then by at most two rotations. */
-void rb_insert_color(struct rb_node *z, struct rb_root *root)
+/* A red node with a red parent is fixed by recolouring while the uncle is
+ * red, then by at most two rotations. */
+static void insert_fixup(struct rb_node *z, struct rb_root *root, const struct rb_augment_callbacks *aug)
 {
 	while (is_red(z->rb_parent)) {
 		struct rb_node *p = z->rb_parent, *g = p->rb_parent;
@@ -63,14 +75,35 @@ void rb_insert_color(struct rb_node *z, struct rb_root *root)
 		}
 		if (z == (left ? p->rb_right : p->rb_left)) {
 			z = p;
-			left ? rotate_left(z, root) : rotate_right(z, root);
+			left ? rotate_left(z, root, aug) : rotate_right(z, root, aug);
 			p = z->rb_parent;
 		}
 		p->rb_red = 0;
 		g->rb_red = 1;
-		left ? rotate_right(g, root) : rotate_left(g, root);
+		left ? rotate_right(g, root, aug) : rotate_left(g, root, aug);
 	}
 	root->rb_node->rb_red = 0;
+}
+
+/* See rbtree.h. */
+void rb_insert_color(struct rb_node *z, struct rb_root *root)
+{
+	insert_fixup(z, root, NULL);
+}
+
+/* See rbtree.h. */
+void rb_augment_propagate(struct rb_node *node, const struct rb_augment_callbacks *aug)
+{
+	for (; node; node = node->rb_parent)
+		aug->compute(node);
+}
+
+/* See rbtree.h. The new leaf's path is brought up to date first; each
+ * rotation then keeps the values right. */
+void rb_insert_augmented(struct rb_node *z, struct rb_root *root, const struct rb_augment_callbacks *aug)
+{
+	rb_augment_propagate(z, aug);
+	insert_fixup(z, root, aug);
 }
 
 /* Put v (possibly NULL) where u was. */
@@ -89,7 +122,8 @@ static struct rb_node *leftmost(struct rb_node *n)
 }
 
 /* Fix a missing black on x (possibly NULL), child of parent, after an erase. */
-static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_root *root)
+static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_root *root,
+			const struct rb_augment_callbacks *aug)
 {
 	while (x != root->rb_node && !is_red(x)) {
 		int left = x == parent->rb_left;
@@ -97,7 +131,7 @@ static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_roo
 		if (is_red(w)) {
 			w->rb_red = 0;
 			parent->rb_red = 1;
-			left ? rotate_left(parent, root) : rotate_right(parent, root);
+			left ? rotate_left(parent, root, aug) : rotate_right(parent, root, aug);
 			w = left ? parent->rb_right : parent->rb_left;
 		}
 		if (!is_red(w->rb_left) && !is_red(w->rb_right)) {
@@ -109,13 +143,13 @@ static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_roo
 		if (!is_red(left ? w->rb_right : w->rb_left)) {
 			(left ? w->rb_left : w->rb_right)->rb_red = 0;
 			w->rb_red = 1;
-			left ? rotate_right(w, root) : rotate_left(w, root);
+			left ? rotate_right(w, root, aug) : rotate_left(w, root, aug);
 			w = left ? parent->rb_right : parent->rb_left;
 		}
 		w->rb_red = parent->rb_red;
 		parent->rb_red = 0;
 		(left ? w->rb_right : w->rb_left)->rb_red = 0;
-		left ? rotate_left(parent, root) : rotate_right(parent, root);
+		left ? rotate_left(parent, root, aug) : rotate_right(parent, root, aug);
 		x = root->rb_node;
 		break;
 	}
@@ -123,8 +157,9 @@ static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_roo
 		x->rb_red = 0;
 }
 
-/* See rbtree.h. */
-void rb_erase(struct rb_node *z, struct rb_root *root)
+/* Unlink z; the lowest node whose subtree changed has its path brought up
+ * to date before the rebalancing rotations, which keep the values right. */
+static void erase(struct rb_node *z, struct rb_root *root, const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *x, *xparent;
 	int removed_red = z->rb_red;
@@ -150,8 +185,22 @@ void rb_erase(struct rb_node *z, struct rb_root *root)
 		y->rb_left->rb_parent = y;
 		y->rb_red = z->rb_red;
 	}
+	if (aug)
+		rb_augment_propagate(xparent, aug);
 	if (!removed_red)
-		erase_fixup(x, xparent, root);
+		erase_fixup(x, xparent, root, aug);
+}
+
+/* See rbtree.h. */
+void rb_erase(struct rb_node *z, struct rb_root *root)
+{
+	erase(z, root, NULL);
+}
+
+/* See rbtree.h. */
+void rb_erase_augmented(struct rb_node *z, struct rb_root *root, const struct rb_augment_callbacks *aug)
+{
+	erase(z, root, aug);
 }
 
 /* See rbtree.h. */

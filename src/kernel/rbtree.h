@@ -40,6 +40,27 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root);
 /* Remove node from the tree. */
 void rb_erase(struct rb_node *node, struct rb_root *root);
 
+/*
+ * Augmented trees (Linux: include/linux/rbtree_augmented.h): each node keeps
+ * a value computed from itself and its children's values (a VMA keeps the
+ * largest free gap below any VMA of its subtree). compute(node) recomputes
+ * node's value from its own data and its children's values. Insert and
+ * erase keep every value right through the rotations; after changing a
+ * node's own data in place, call rb_augment_propagate on it.
+ */
+struct rb_augment_callbacks {
+	void (*compute)(struct rb_node *node);
+};
+
+/* rb_insert_color for an augmented tree, after rb_link_node. */
+void rb_insert_augmented(struct rb_node *node, struct rb_root *root, const struct rb_augment_callbacks *aug);
+
+/* rb_erase for an augmented tree. */
+void rb_erase_augmented(struct rb_node *node, struct rb_root *root, const struct rb_augment_callbacks *aug);
+
+/* Recompute node's value and every ancestor's, up to the root. O(log n). */
+void rb_augment_propagate(struct rb_node *node, const struct rb_augment_callbacks *aug);
+
 /* In-order neighbours and ends; NULL past the ends. */
 struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_last(const struct rb_root *root);

@@ -101,6 +101,37 @@ static void __remove_shared_vm_struct(struct vm_area_struct *vma)
 }
 
 /* See mm.h. */
+uint64_t vma_compute_gap(const struct vm_area_struct *vma)
+{
+	uint64_t start = vm_start_gap(vma), prev_end = vma->vm_prev ? vma->vm_prev->vm_end : 0;
+	return start > prev_end ? start - prev_end : 0;
+}
+
+/* A node's value: the largest gap below it or below a VMA of its subtree
+ * (Linux: vma_compute_subtree_gap). */
+static void vma_compute_subtree_gap(struct rb_node *n)
+{
+	struct vm_area_struct *vma = rb_vma(n);
+	uint64_t gap = vma_compute_gap(vma);
+	if (n->rb_left && rb_vma(n->rb_left)->rb_subtree_gap > gap)
+		gap = rb_vma(n->rb_left)->rb_subtree_gap;
+	if (n->rb_right && rb_vma(n->rb_right)->rb_subtree_gap > gap)
+		gap = rb_vma(n->rb_right)->rb_subtree_gap;
+	vma->rb_subtree_gap = gap;
+}
+
+static const struct rb_augment_callbacks vma_gap_callbacks = { vma_compute_subtree_gap };
+
+/* See mm.h. */
+void vma_gap_update(struct vm_area_struct *vma)
+{
+	rb_augment_propagate(&vma->vm_rb, &vma_gap_callbacks);
+	if (vma->vm_next)                         /* its gap ends where vma begins */
+		rb_augment_propagate(&vma->vm_next->vm_rb, &vma_gap_callbacks);
+}
+
+/* See mm.h. The list links are set first: a VMA's gap is measured from the
+ * one before it. */
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
@@ -110,7 +141,6 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 		link = vma->vm_start < rb_vma(parent)->vm_start ? &parent->rb_left : &parent->rb_right;
 	}
 	rb_link_node(&vma->vm_rb, parent, link);
-	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
 	vma->vm_prev = rb_vma(rb_prev(&vma->vm_rb));
 	vma->vm_next = rb_vma(rb_next(&vma->vm_rb));
 	if (vma->vm_prev)
@@ -119,6 +149,9 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 		mm->mmap = vma;
 	if (vma->vm_next)
 		vma->vm_next->vm_prev = vma;
+	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
+	if (vma->vm_next)
+		rb_augment_propagate(&vma->vm_next->vm_rb, &vma_gap_callbacks);
 	vma->vm_mm = mm;
 	mm->map_count++;
 	vma_link_file(vma);
@@ -127,13 +160,16 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 /* See mm.h. */
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	rb_erase(&vma->vm_rb, &mm->mm_rb);
+	struct vm_area_struct *next = vma->vm_next;
 	if (vma->vm_prev)
-		vma->vm_prev->vm_next = vma->vm_next;
+		vma->vm_prev->vm_next = next;
 	else
-		mm->mmap = vma->vm_next;
-	if (vma->vm_next)
-		vma->vm_next->vm_prev = vma->vm_prev;
+		mm->mmap = next;
+	if (next)
+		next->vm_prev = vma->vm_prev;
+	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
+	if (next)                                 /* its gap now reaches further down */
+		rb_augment_propagate(&next->vm_rb, &vma_gap_callbacks);
 	vma->vm_next = vma->vm_prev = NULL;
 	mm->map_count--;
 	__remove_shared_vm_struct(vma);
@@ -212,6 +248,7 @@ int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, boo
 		vma->vm_end = addr;
 	}
 	vma_link(mm, new);
+	vma_gap_update(vma);
 	return 0;
 }
 
@@ -295,6 +332,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			remove_merged(k, mid);
 		remove_merged(k, next);
 		prev->vm_end = end;
+		vma_gap_update(prev);
 		return prev;
 	}
 	if (left) {
@@ -305,8 +343,10 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		else if (mid) {
 			mid->vm_pgoff += (g->end - mid->vm_start) >> PAGE_SHIFT;
 			mid->vm_start = g->end;
+			vma_gap_update(mid);
 		}
 		prev->vm_end = g->end;
+		vma_gap_update(prev);
 		return prev;
 	}
 	if (right) {
@@ -314,10 +354,13 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			return NULL;
 		if (mid && g->start == mid->vm_start)
 			remove_merged(k, mid);
-		else if (mid)
+		else if (mid) {
 			mid->vm_end = g->start;
+			vma_gap_update(mid);
+		}
 		next->vm_start = g->start;      /* keeps its place in the tree */
 		next->vm_pgoff = g->pgoff;
+		vma_gap_update(next);
 		return next;
 	}
 	return NULL;
@@ -362,52 +405,88 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
+/* The gap below the VMA at n, clipped to [low, high): its ends in *start
+ * and *end; true when len bytes fit in it. */
+static bool gap_fits(const struct vm_area_struct *v, uint64_t len, uint64_t low, uint64_t high,
+		     uint64_t *start, uint64_t *end)
+{
+	uint64_t s = v->vm_prev ? v->vm_prev->vm_end : 0, e = vm_start_gap(v);
+	*start = s > low ? s : low;
+	*end = e < high ? e : high;
+	return *end > *start && *end - *start >= len;
+}
+
+/* The end of the highest gap of the subtree at n where len bytes fit in
+ * [low, high), or 0. A subtree whose largest gap is too small is skipped,
+ * so the search costs O(log n) where the gaps allow (Linux: the tree walk
+ * of unmapped_area_topdown before 6.1). */
+static uint64_t topdown_search(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
+{
+	uint64_t start, end, found;
+	if (!n || rb_vma(n)->rb_subtree_gap < len)
+		return 0;
+	const struct vm_area_struct *v = rb_vma(n);
+	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;   /* where its gap begins */
+	if (below < high && high - below >= len) {   /* else every gap here and to the right is too high */
+		if ((found = topdown_search(n->rb_right, len, low, high)))
+			return found;
+		if (gap_fits(v, len, low, high, &start, &end))
+			return end;
+	}
+	if (below < low || below - low < len)      /* the gaps to the left end below it */
+		return 0;
+	return topdown_search(n->rb_left, len, low, high);
+}
+
 /* See mm.h. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high)
 {
 	if (low < (uint64_t)k->sysctl.mmap_min_addr)
 		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct vm_area_struct *next = find_vma(mm, high), *prev;
-	prev = next ? next->vm_prev : NULL;
-	if (!next)
-		for (prev = mm->mmap; prev && prev->vm_next; prev = prev->vm_next)
-			;
-	for (;;) {
-		uint64_t hi = next && vm_start_gap(next) < high ? vm_start_gap(next) : high;
-		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
-		if (hi <= low)
-			return 0;
-		if (hi > lo && hi - lo >= len)
-			return hi - len;
-		if (!prev)
-			return 0;
-		next = prev;
-		prev = prev->vm_prev;
+	struct rb_node *last = rb_last(&mm->mm_rb);
+	uint64_t top = last ? rb_vma(last)->vm_end : 0, end;   /* the gap above every VMA */
+	if (top < low)
+		top = low;
+	if (top < high && high - top >= len)
+		return high - len;
+	end = topdown_search(mm->mm_rb.rb_node, len, low, high);
+	return end ? end - len : 0;
+}
+
+/* The start of the lowest gap of the subtree at n where len bytes fit in
+ * [low, high); false when there is none (Linux: unmapped_area's tree walk). */
+static bool bottomup_search(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high, uint64_t *addr)
+{
+	uint64_t start, end;
+	if (!n || rb_vma(n)->rb_subtree_gap < len)
+		return false;
+	const struct vm_area_struct *v = rb_vma(n);
+	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;
+	if (below > low && below - low >= len && bottomup_search(n->rb_left, len, low, high, addr))
+		return true;                       /* the gaps to the left end at or below it */
+	if (gap_fits(v, len, low, high, &start, &end)) {
+		*addr = start;
+		return true;
 	}
+	return v->vm_end < high && high - v->vm_end >= len &&   /* the gaps to the right start above it */
+	       bottomup_search(n->rb_right, len, low, high, addr);
 }
 
 /* See mm.h. */
 uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 		       uint64_t high)
 {
+	uint64_t addr;
 	if (low < (uint64_t)k->sysctl.mmap_min_addr)
 		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct vm_area_struct *prev, *next = find_vma_prev(mm, low, &prev);
-	for (;;) {
-		uint64_t lo = prev && prev->vm_end > low ? prev->vm_end : low;
-		uint64_t hi = next ? vm_start_gap(next) : high;
-		if (hi > high)
-			hi = high;
-		if (lo >= high)
-			return 0;
-		if (hi > lo && hi - lo >= len)
-			return lo;
-		if (!next)
-			return 0;
-		prev = next;
-		next = next->vm_next;
-	}
+	if (bottomup_search(mm->mm_rb.rb_node, len, low, high, &addr))
+		return addr;
+	struct rb_node *last = rb_last(&mm->mm_rb);
+	uint64_t top = last ? rb_vma(last)->vm_end : 0;       /* the gap above every VMA */
+	if (top < low)
+		top = low;
+	return top < high && high - top >= len ? top : 0;
 }
 
 /* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
@@ -624,6 +703,7 @@ int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_str
 		k->vm_committed_as += grow;
 	vma->vm_start = addr;          /* stays between its neighbours in the tree */
 	vma->vm_pgoff -= grow;
+	vma_gap_update(vma);
 	vm_stat_account(mm, vma->vm_flags, (int64_t)grow);
 	if (vma->vm_flags & VM_LOCKED)
 		mm->locked_vm += grow;
