@@ -4,6 +4,7 @@
 #   make lua-tests  the Lua API tests (tests/lua/*.lua, run with mmsim run)
 #   make check      the same suite under ASan + UBSan (build/san/)
 #   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
+#   make fuzz-oracle  random scripts against this machine's kernel (FUZZ="--seeds 2000 ...")
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
 #   make run        the tour on the default machine
 #   make deps       install missing Debian packages (root) or print the apt-get line
@@ -69,7 +70,7 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
 .PHONY: all test check bench run deps install uninstall clean unit cli-tests lua-tests install-test golden
-.PHONY: oracle oracle-if-root
+.PHONY: oracle oracle-if-root fuzz-oracle fuzz-tests
 all: $(LIB) $(CLI) $(LUAMOD)
 
 $(BUILD)/obj/%.o: %.c
@@ -144,15 +145,27 @@ oracle-if-root:
 	    echo "oracle: SKIPPED: it needs Linux and root (this is $$(uname -s), uid $$(id -u)); run make oracle there"; \
 	fi
 
+# The differential fuzzer (tests/fuzz/, docs/oracle.md#make-fuzz-oracle):
+# random scripts from seeds through `mmsim diff`, the first difference
+# reduced. Options in FUZZ, e.g. make fuzz-oracle FUZZ="--seeds 2000 --keep-going".
+# Exit 3 of the fuzzer (this host cannot compare) is a skip, not a failure.
+fuzz-oracle: all
+	@MMSIM=$(abspath $(CLI)) lua5.4 tests/fuzz/fuzz.lua --out $(BUILD)/fuzz-oracle $(FUZZ); \
+	    rc=$$?; [ $$rc -eq 3 ] && rc=0; exit $$rc
+
+# The fuzzer's own tests, without the host (part of make test).
+fuzz-tests: $(CLI)
+	MMSIM=$(abspath $(CLI)) lua5.4 tests/fuzz/selftest.lua
+
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT)
-	$(MAKE) --no-print-directory unit cli-tests lua-tests install-test
+	$(MAKE) --no-print-directory unit cli-tests lua-tests fuzz-tests install-test
 	$(MAKE) --no-print-directory oracle-if-root
 
 # The sanitizer build lives beside the release build and runs the same suite.
 check: deps
 	$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli-tests lua-tests
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli-tests lua-tests fuzz-tests
 
 bench: deps $(BENCHBIN)
 	$(BENCHBIN) $(if $(QUICK),--quick) --json $(BUILD)/bench.json \
@@ -167,6 +180,7 @@ golden: all
 	for f in examples/*.lua; do \
 	    $(CLI) run $$f > tests/cli/golden/examples/$$(basename $$f .lua).txt || exit 1; done
 	$(CLI) demo > tests/cli/golden/demo.txt
+	lua5.4 tests/fuzz/fuzz.lua --print 1 --ops 40 > tests/fuzz/golden/seed-1-40.lua
 
 deps:
 	@bash mk/deps.sh
