@@ -167,7 +167,7 @@ local function diff_as(text, s)
 	if (rc ~= 0 and rc ~= 1) or not js then
 		return { status = "failed", text = out, diffs = {}, reason = string.format("mmsim diff exited %s", tostring(rc)) }
 	end
-	local ok, d = pcall(Report.decode, js)
+	local ok, d = pcall(Report.decode, js, { states = true })
 	if not ok then return { status = "failed", text = out, diffs = {}, reason = d } end
 	local diffs = Report.differences(d, o.ignore)
 	return { status = #diffs > 0 and "differ" or "agree", text = out, diffs = diffs }

@@ -18,7 +18,7 @@
 -- same script, byte for byte, on every machine.
 local G = {}
 
-G.VERSION = 1
+G.VERSION = 2
 G.PRELUDE_LINES = nil -- set by render: the number of lines before the first operation
 
 local PAGE = 4096
@@ -141,9 +141,11 @@ local FAR = {
 -- mappings land when they do not reuse an earlier mapping's address.
 local FIXED_ZONE = 0x300000000
 
--- Huge lengths: the reservations of a big sparse heap, past RAM, past the
--- address space. Only in a call that unmaps what it got at once (see huge()).
-local HUGE = { 1 << 33, 1 << 35, 1 << 40, 1 << 46, 1 << 47 }
+-- Huge lengths, from 1 TiB (past the RAM of any host, so that the heuristic
+-- overcommit refuses it on the host as on the simulator, whose RAM is its
+-- preset's) to past the address space. Only in a call that unmaps what it
+-- got at once (op_huge).
+local HUGE = { 1 << 40, 1 << 42, 1 << 44, 1 << 46, 1 << 47 }
 
 -- ---- the generator -------------------------------------------------------------------------
 --
@@ -364,12 +366,17 @@ end
 -- Where a fixed mapping or move of task t goes: near an earlier mapping
 -- mostly, else in the fixed zone or at a far address. Returns the address
 -- expression and where ("near", "zone" or "far"); a mapping it may land on is
--- no longer sure.
+-- no longer sure. Near the heap means two pages or more past its end: a
+-- range reaches up to two pages below the mapping it is near, and must not
+-- reach the program image below the heap.
 function Gen:target(t)
 	local r = self.rng
 	local where = r:weighted{ { "near", 72 }, { "zone", 20 }, { "far", 8 } }
 	if where == "near" then
 		local mp = self:map()
+		if mp.heap then
+			return string.format("A(0, %s)", num((mp.pages + 2 + r:int(0, 3)) * PAGE)), where
+		end
 		update(mp, t.group, { sure = false })
 		return (self:addr_in(mp, 2)), where
 	end

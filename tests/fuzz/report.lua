@@ -9,9 +9,45 @@ local M = {}
 -- ---- JSON ------------------------------------------------------------------------------------
 
 local decode_value
+local skip_keys = {}
 
 local function skip(s, i)
 	return s:find("[^ \t\r\n]", i) or #s + 1
+end
+
+-- The index after the string that starts at i (a quote).
+local function skip_string(s, i)
+	local k = i + 1
+	while true do
+		local q = s:find('["\\]', k)
+		if not q then error("json: unterminated string at " .. i) end
+		if s:byte(q) == 92 then k = q + 2 else return q + 1 end
+	end
+end
+
+-- The index after the value that starts at i, without building it: from
+-- bracket to bracket with string.find (a whole VMA state is skipped fast).
+local function skip_value(s, i)
+	i = skip(s, i)
+	local c = s:sub(i, i)
+	if c == '"' then return skip_string(s, i) end
+	if c ~= "{" and c ~= "[" then
+		local _, e = s:find("^[^,%]}]*", i)
+		return e + 1
+	end
+	local depth = 0
+	repeat
+		local j = s:find('[%[%]{}"]', i)
+		if not j then error("json: unterminated value") end
+		local b = s:byte(j)
+		if b == 34 then
+			i = skip_string(s, j)
+		else
+			depth = depth + ((b == 91 or b == 123) and 1 or -1)
+			i = j + 1
+		end
+	until depth == 0
+	return i
 end
 
 local ESC = { ['"'] = '"', ["\\"] = "\\", ["/"] = "/", b = "\b", f = "\f", n = "\n", r = "\r", t = "\t" }
@@ -56,7 +92,11 @@ function decode_value(s, i)
 			k, i = decode_string(s, i)
 			i = skip(s, i)
 			if s:sub(i, i) ~= ":" then error("json: ':' expected at " .. i) end
-			t[k], i = decode_value(s, i + 1)
+			if skip_keys[k] then
+				i = skip_value(s, i + 1)
+			else
+				t[k], i = decode_value(s, i + 1)
+			end
 			i = skip(s, i)
 			local d = s:sub(i, i)
 			if d == "}" then return t, i + 1 end
@@ -93,8 +133,11 @@ end
 -- JSON null.
 M.null = setmetatable({}, { __tostring = function() return "null" end })
 
--- The value of the JSON text s (objects and arrays as tables, null as M.null).
-function M.decode(s)
+-- The value of the JSON text s (objects and arrays as tables, null as
+-- M.null); the members of objects whose key is in the set leave_out are
+-- left out (scanned over, not built).
+function M.decode(s, leave_out)
+	skip_keys = leave_out or {}
 	local v, i = decode_value(s, 1)
 	if skip(s, i) <= #s then error("json: trailing text at " .. i) end
 	return v

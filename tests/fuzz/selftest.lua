@@ -188,6 +188,9 @@ do
 	check(next(d.b) == nil and #d.c == 0, "json: empty object and array")
 	check(not pcall(Report.decode, '{"a": 1'), "json: a truncated text is an error")
 	check(not pcall(Report.decode, '[1] x'), "json: trailing text is an error")
+	local e = Report.decode('{"keep": [1, {"x": "]"}], "states": [{"a": "[heap] \\"}"}, [[]], 7], "after": 2}',
+		{ states = true })
+	check(e.states == nil and e.after == 2 and e.keep[2].x == "]", "json: a member left out is scanned over, brackets in strings too")
 end
 do
 	local d = Report.decode([[{
