@@ -70,7 +70,7 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
                   [ -e /usr/lib/x86_64-linux-gnu/lib$$l.so ] && echo $$l; done)
 
 .PHONY: all test check bench run deps install uninstall clean unit cli-tests lua-tests install-test golden
-.PHONY: oracle oracle-if-root fuzz-oracle fuzz-tests
+.PHONY: oracle oracle-if-root fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root
 all: $(LIB) $(CLI) $(LUAMOD)
 
 $(BUILD)/obj/%.o: %.c
@@ -157,10 +157,24 @@ fuzz-oracle: all
 fuzz-tests: $(CLI)
 	MMSIM=$(abspath $(CLI)) lua5.4 tests/fuzz/selftest.lua
 
+# The seeds of tests/fuzz/regress-seeds, which agreed when they were chosen,
+# as a regression check; `make test` runs it where it runs the corpus.
+fuzz-regress: all
+	@MMSIM=$(abspath $(CLI)) lua5.4 tests/fuzz/fuzz.lua --quiet --no-reduce --name fuzz-regress --seed-list tests/fuzz/regress-seeds \
+	    --out $(BUILD)/fuzz-regress; rc=$$?; [ $$rc -eq 3 ] && rc=0; exit $$rc
+
+fuzz-regress-if-root:
+	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then \
+	    $(MAKE) --no-print-directory fuzz-regress; \
+	else \
+	    echo "fuzz-regress: SKIPPED: it needs Linux and root (this is $$(uname -s), uid $$(id -u)); run make fuzz-regress there"; \
+	fi
+
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT)
 	$(MAKE) --no-print-directory unit cli-tests lua-tests fuzz-tests install-test
 	$(MAKE) --no-print-directory oracle-if-root
+	$(MAKE) --no-print-directory fuzz-regress-if-root
 
 # The sanitizer build lives beside the release build and runs the same suite.
 check: deps

@@ -40,6 +40,7 @@ at the first difference with the seed, a reduced script and the report.
                        default LazyFree, see docs/fidelity.md)
   --print SEED         print the script of SEED and exit
   --quiet              one line per difference, no progress
+  --name NAME          the name the summary lines start with (fuzz-oracle)
 Exit status: 0 every seed agrees, 1 a difference, 2 usage error, 3 this host
 cannot run the comparison (mmsim diff said SKIPPED).]]
 
@@ -53,7 +54,7 @@ end
 local o = {
 	mmsim = os.getenv("MMSIM") or "build/mmsim", seeds = 100, start = 1, list = nil,
 	gen = { exclude = {} }, keep_going = false, reduce = true, out = "build/fuzz-oracle",
-	timeout = 120, ignore = nil, print = nil, quiet = false, max_runs = 600,
+	timeout = 120, ignore = nil, print = nil, quiet = false, max_runs = 600, name = "fuzz-oracle",
 }
 
 local function int_arg(name, v, min)
@@ -95,6 +96,7 @@ do
 		elseif a == "--ignore" then o.ignore = o.ignore or {} o.ignore[val(a)] = true
 		elseif a == "--print" then o.print = int_arg(a, val(a), 0)
 		elseif a == "--quiet" then o.quiet = true
+		elseif a == "--name" then o.name = val(a)
 		else die("unknown option '" .. a .. "' (see --help)") end
 		i = i + 1
 	end
@@ -142,7 +144,7 @@ if (o.gen.max_pages or G.DEFAULTS.max_pages) >= 512 then
 	local thp = f and f:read("a"):match("%[(%w+)%]")
 	if f then f:close() end
 	if thp == "always" then
-		print("fuzz-oracle: SKIPPED: this kernel's transparent_hugepage/enabled is always; "
+		print(o.name .. ": SKIPPED: this kernel's transparent_hugepage/enabled is always; "
 			.. "the simulator has no huge pages yet (see docs/fidelity.md)")
 		os.exit(3)
 	end
@@ -283,7 +285,7 @@ for idx, seed in ipairs(seeds) do
 	local text = G.render(seed, opts, ops)
 	local res = diff(text, "seed")
 	if res.status == "skipped" then
-		log("fuzz-oracle: SKIPPED: %s", res.reason)
+		log("%s: SKIPPED: %s", o.name, res.reason)
 		os.exit(3)
 	end
 	if res.status == "differ" then
@@ -346,8 +348,8 @@ for idx, seed in ipairs(seeds) do
 end
 sigfile:close()
 local ran = counts.agree + counts.differ + counts.timeout + counts.failed + counts.flaky
-log("fuzz-oracle: %d seeds x %d operations: %d agree, %d differ, %d flaky, %d timed out, %d failed (%d s)",
-	ran, o.gen.ops or G.DEFAULTS.ops, counts.agree, counts.differ, counts.flaky, counts.timeout, counts.failed,
+log("%s: %d seeds x %d operations: %d agree, %d differ, %d flaky, %d timed out, %d failed (%d s)",
+	o.name, ran, o.gen.ops or G.DEFAULTS.ops, counts.agree, counts.differ, counts.flaky, counts.timeout, counts.failed,
 	os.time() - t0)
 
 -- Pass 2: reduce the first difference (or, with --keep-going, one seed of
@@ -398,6 +400,6 @@ if first_failure and not o.keep_going then
 	end
 end
 local bad = counts.differ + counts.timeout + counts.failed
-log("fuzz-oracle: %d passed, %d failed", ran - bad, bad)
+log("%s: %d passed, %d failed", o.name, ran - bad, bad)
 summary:close()
 os.exit(bad > 0 and 1 or 0)
