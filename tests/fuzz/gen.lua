@@ -18,7 +18,7 @@
 -- same script, byte for byte, on every machine.
 local G = {}
 
-G.VERSION = 2
+G.VERSION = 3
 G.PRELUDE_LINES = nil -- set by render: the number of lines before the first operation
 
 local PAGE = 4096
@@ -326,8 +326,8 @@ local function whole(mp, off, n)
 end
 
 -- An access of n bytes in or near mapping mp: inside mostly, else across one
--- of its edges. Returns the address expression and whether the access may
--- leave the mapping.
+-- of its edges. Returns the address expression, whether the access may leave
+-- the mapping, and the offset.
 function Gen:access_addr(mp, n)
 	local r = self.rng
 	local pages = math.max(mp.pages, 1)
@@ -342,7 +342,7 @@ function Gen:access_addr(mp, n)
 		out = true
 	end
 	if mp.heap and off < 0 then off = 0 end
-	return string.format("A(%d, %s)", mp.k, num(off)), out
+	return string.format("A(%d, %s)", mp.k, num(off)), out, off
 end
 
 -- A far address for calls and reads (never written to).
@@ -561,14 +561,24 @@ end
 -- touch: then n is the length in bytes too): the address and the task
 -- expression, X(k) when the model says it is safe, else Y(k) with a child
 -- that may die; nil when no child is left (the caller forks one instead).
+-- Also returns the mapping and the offset.
 function Gen:access(need, n)
 	local t = self:task()
 	local mp = self:map(need, t.group)
-	local a, out = self:access_addr(mp, n)
-	if not out and safe(mp, need, t.group) then return a, string.format("X(%d)", t.k) end
+	local a, out, off = self:access_addr(mp, n)
+	if not out and safe(mp, need, t.group) then return a, string.format("X(%d)", t.k), mp, off end
 	local v = self:victim()
 	if not v then return nil end
-	return a, string.format("Y(%d)", v.k)
+	return a, string.format("Y(%d)", v.k), mp, off
+end
+
+-- After a write that may be fatal into shared memory, a read of the bytes it
+-- stored in its first page, by the first process (on the same line): a store
+-- that faults part way must have stored nothing (issue 11, 2.10), and only
+-- another process can see it. Empty when the read would not be safe.
+function Gen:read_back(t, mp, a, off, n)
+	if not t:find("^Y") or not mp or not mp.shared or off < 0 or not safe(mp, "r", 0) then return "" end
+	return string.format(" D(X(0):read(%s, %d))", a, math.min(n, PAGE - off % PAGE))
 end
 
 function Gen:op_touch()
@@ -617,16 +627,16 @@ function Gen:op_write()
 		local size = r:pick{ 1, 2, 4, 8, 8 }
 		local v = r:int(0, 0x7fffffff)
 		if size < 8 then v = v % (1 << (8 * size)) end
-		local a, t = self:access("w", size)
+		local a, t, mp, off = self:access("w", size)
 		if not a then return self:op_fork() end
-		self:emit("D(%s:write(%s, %s, %d))", t, a, num(v), size)
+		self:emit("D(%s:write(%s, %s, %d))%s", t, a, num(v), size, self:read_back(t, mp, a, off, size))
 	else
 		local n = r:int(1, 24)
 		local s = {}
 		for i = 1, n do s[i] = string.char(r:int(97, 122)) end
-		local a, t = self:access("w", n)
+		local a, t, mp, off = self:access("w", n)
 		if not a then return self:op_fork() end
-		self:emit("D(%s:write(%s, %q))", t, a, table.concat(s))
+		self:emit("D(%s:write(%s, %q))%s", t, a, table.concat(s), self:read_back(t, mp, a, off, n))
 	end
 end
 

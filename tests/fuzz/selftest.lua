@@ -22,6 +22,13 @@ end
 
 local read_file = require("files").read
 
+-- The value of an integer as gen.lua writes it (9, 0x1f, -0x1000).
+local function num(text)
+	local sign, hex = text:match("^(%-?)0x(%x+)$")
+	if hex then return (sign == "-" and -1 or 1) * tonumber(hex, 16) end
+	return math.tointeger(tonumber(text))
+end
+
 local function script(seed, opts, keep)
 	local ops, o = G.generate(seed, opts)
 	return G.render(seed, o, ops, keep), ops, o
@@ -51,6 +58,22 @@ do -- options change the script, and are named in its header
 	local _, ops = script(5, { ops = 20 })
 	check(#ops == 20, "20 operations give 20 lines")
 	check(not pcall(G.generate, 1, { opps = 3 }), "an unknown option is an error")
+end
+
+do -- a write into shared memory that may be fatal is read back by the first
+	-- process on the same line, within the page the write starts in
+	local found, ok = 0, true
+	for seed = 1, 100 do
+		for _, line in ipairs(select(2, script(seed))) do
+			local w, off, r, n = line:match("^D%(Y%(%d+%):write%((A%(%d+, ([-%w]+)%)).-%)%) D%(X%(0%):read%((A%(%d+, [-%w]+%)), (%d+)%)%)$")
+			if w then
+				found = found + 1
+				local o = num(off)
+				if r ~= w or o < 0 or o % 4096 + tonumber(n) > 4096 then ok = false end
+			end
+		end
+	end
+	check(found > 0 and ok, "fatal writes into shared memory are read back in their first page (" .. found .. ")")
 end
 
 -- The golden script: the generator gives the same bytes on every machine

@@ -1,4 +1,4 @@
--- mmsim fuzz-oracle (tests/fuzz/gen.lua, generator 2): seed 1, 40 operations.
+-- mmsim fuzz-oracle (tests/fuzz/gen.lua, generator 3): seed 1, 40 operations.
 -- R[k]: what operation k returned; A(k, off): R[k] + off, or NOWHERE + off when
 -- operation k is gone or failed. P[k]: the task operation k made; X(k): P[k],
 -- or the first live task when it died (a new process when none is left); Y(k):
