@@ -9,6 +9,7 @@
 #                   mk/layers.txt), layers-tests, make-tests, oracle-if-root
 #   make check      unit, cli-tests, lua-tests under ASan + UBSan (build/san/)
 #   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
+#   make fuzz-oracle  random scripts against this machine's kernel (FUZZ="--seeds 2000 ...")
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
 #   make run        the tour on the default machine (installs missing packages first)
 #   make golden     rewrite the golden outputs of the examples from this build
@@ -138,13 +139,15 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
 
 # The suites make test runs, in this order, each a target of this file, and
 # what it builds first (tests/make/run.sh points both at stubs).
-SUITES     := unit cli-tests lua-tests install-test layers layers-tests make-tests oracle-if-root
+SUITES     := unit cli-tests lua-tests fuzz-tests install-test layers layers-tests make-tests \
+              oracle-if-root fuzz-regress-if-root
 TEST_BUILD := all $(UNIT)
 # This file, for the sub-makes of the suite runner (it may be included).
 THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 .PHONY: all help test check bench run deps check-deps install uninstall clean golden
 .PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
+.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root
 all: $(LIB) $(SOLIB) $(CLI) $(LUAMOD)
 
 # compile SOURCE,EXTRA_FLAGS: the rule of SOURCE's object.
@@ -254,6 +257,33 @@ oracle-if-root:
 	    if [ -n "$$MMSIM_SUITE_SKIP" ]; then echo "$$why" > "$$MMSIM_SUITE_SKIP"; fi; \
 	fi
 
+# The differential fuzzer (tests/fuzz/, docs/oracle.md#make-fuzz-oracle):
+# random scripts from seeds through `mmsim diff`, the first difference
+# reduced. Options in FUZZ, e.g. make fuzz-oracle FUZZ="--seeds 2000 --keep-going".
+# Exit 3 of the fuzzer (this host cannot compare) is a skip, not a failure.
+fuzz-oracle: all
+	@MMSIM=$(abspath $(CLI)) lua5.4 tests/fuzz/fuzz.lua --out $(BUILD)/fuzz-oracle $(FUZZ); \
+	    rc=$$?; [ $$rc -eq 3 ] && rc=0; exit $$rc
+
+# The fuzzer's own tests, without the host (part of make test).
+fuzz-tests: $(CLI)
+	MMSIM=$(abspath $(CLI)) lua5.4 tests/fuzz/selftest.lua
+
+# The seeds of tests/fuzz/regress-seeds, which agreed when they were chosen,
+# as a regression check; `make test` runs it where it runs the corpus.
+fuzz-regress: all
+	@MMSIM=$(abspath $(CLI)) lua5.4 tests/fuzz/fuzz.lua --quiet --no-reduce --name fuzz-regress --seed-list tests/fuzz/regress-seeds \
+	    --out $(BUILD)/fuzz-regress; rc=$$?; [ $$rc -eq 3 ] && rc=0; exit $$rc
+
+fuzz-regress-if-root:
+	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then \
+	    $(MAKE) --no-print-directory -f $(THIS_MAKEFILE) fuzz-regress; \
+	else \
+	    why="it needs Linux and root (this is $$(uname -s), uid $$(id -u)); run make fuzz-regress there"; \
+	    echo "fuzz-regress: SKIPPED: $$why"; \
+	    if [ -n "$$MMSIM_SUITE_SKIP" ]; then echo "$$why" > "$$MMSIM_SUITE_SKIP"; fi; \
+	fi
+
 test: check-deps
 	$(if $(strip $(TEST_BUILD)),@$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) $(TEST_BUILD))
 	@bash mk/suites.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE)" $(SUITES)
@@ -270,7 +300,7 @@ check:
 	else \
 	    $(MAKE) --no-print-directory -f $(THIS_MAKEFILE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" WERROR=-Werror \
-	        SUITES="unit cli-tests lua-tests" TEST_BUILD='$$(CLI) $$(UNIT)' test; \
+	        SUITES="unit cli-tests lua-tests fuzz-tests" TEST_BUILD='$$(CLI) $$(UNIT)' test; \
 	fi
 
 bench: check-deps $(BENCHBIN) $(CLI)
@@ -286,6 +316,7 @@ golden: all
 	for f in examples/*.lua; do \
 	    $(CLI) run $$f > tests/cli/golden/examples/$$(basename $$f .lua).txt || exit 1; done
 	$(CLI) demo > tests/cli/golden/demo.txt
+	lua5.4 tests/fuzz/fuzz.lua --print 1 --ops 40 > tests/fuzz/golden/seed-1-40.lua
 
 # make deps installs what is missing (DEPS_EXTRA: more packages, as CI's
 # clang); the other targets only check and say what to run.
