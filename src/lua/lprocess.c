@@ -419,16 +419,24 @@ static int p_touch(lua_State *L)
 
 /* ---- views --------------------------------------------------------------------------- */
 
+/* 0 when p is a live task, else the errno (ESRCH for a dead process, with
+ * the message every other method gives), recorded in lm's machine: the
+ * views read /proc/<pid>/, which a dead process no longer has. */
+static int live_task(struct lmachine *lm, const struct lprocess *p)
+{
+	struct mmsim_task_info info;
+	return mmsim_task_info(lm->m, p->pid, &info);
+}
+
 /* The text of /proc/<pid>/<file>; nil, "ESRCH" for a dead process, as
  * every other method. */
 static int proc_view(lua_State *L, const char *file)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	struct mmsim_task_info info;
 	char path[64], *text;
 	size_t len;
-	int err = mmsim_task_info(lm->m, p->pid, &info);
+	int err = live_task(lm, p);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	snprintf(path, sizeof path, "/proc/%d/%s", p->pid, file);
@@ -485,6 +493,9 @@ static int p_pagemap(lua_State *L)
 		flags = lua_toboolean(L, -1) ? MMSIM_PROC_UNPRIVILEGED : 0;
 		lua_pop(L, 1);
 	}
+	int err = live_task(lm, p);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/pagemap", p->pid);
 	uint64_t *e = lua_newuserdatauv(L, (size_t)n * 8, 0);
