@@ -27,6 +27,11 @@
 #define offset_in_page(x) ((x) & (PAGE_SIZE - 1))
 /* The pages x bytes span, rounded up (Linux: PFN_UP). */
 #define PFN_UP(x)       (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+/* Is x, a value that is either an address or a negative errno, an errno?
+ * The top MAX_ERRNO values are (Linux: IS_ERR_VALUE in linux/err.h): an
+ * address there is taken for one, the rest of the upper half is not. */
+#define MAX_ERRNO       4095
+#define IS_ERR_VALUE(x) ((uint64_t)(x) >= (uint64_t)-MAX_ERRNO)
 
 struct kernel;
 struct anon_vma;

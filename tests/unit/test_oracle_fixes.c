@@ -200,3 +200,29 @@ Test(oracle_fixes, fault_around_maps_cached_pages)
 	cr_assert_eq(pagemap(m, c, (uint64_t)s + 3 * PG) >> 63, 1);
 	mmsim_machine_free(m);
 }
+
+/* MAP_FIXED in the upper half maps nothing: the top 4095 values are taken
+ * for errnos (IS_ERR_VALUE), the rest is past TASK_SIZE (ENOMEM), in
+ * __get_unmapped_area's order. */
+Test(oracle_fixes, mmap_fixed_upper_half)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	const uint64_t enomem[] = { 0xffff888000000000ULL, 1ULL << 63, -4096ULL, -8192ULL, -12ULL,
+				    0x7ffffffff000ULL, 1ULL << 47 };
+	for (size_t i = 0; i < sizeof enomem / sizeof enomem[0]; i++) {
+		cr_assert_eq(mmsim_mmap(m, p, enomem[i], PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -ENOMEM,
+			     "%#llx", (unsigned long long)enomem[i]);
+		cr_assert_eq(mmsim_mmap(m, p, enomem[i], PG, RW, ANON | MMSIM_MAP_FIXED_NOREPLACE, -1, 0),
+			     -ENOMEM);
+	}
+	cr_assert_eq(mmsim_mmap(m, p, -1ULL, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -EPERM);
+	cr_assert_eq(mmsim_mmap(m, p, -22ULL, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -EINVAL);
+	cr_assert_eq(mmsim_mmap(m, p, -4095ULL, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -4095);
+	cr_assert_eq(mmsim_mmap(m, p, 0x10001, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -EINVAL);
+	char *maps = view(m, p, "maps");
+	cr_assert_null(strstr(maps, "ffff888000000000"));
+	cr_assert_null(strstr(maps, "8000000000000000"));
+	free(maps);
+	mmsim_machine_free(m);
+}
