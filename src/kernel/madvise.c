@@ -122,18 +122,28 @@ static int madvise_update_vma(struct kernel *k, struct vm_area_struct *vma, uint
 	return 0;
 }
 
+/* May advice that acts on a VMA's pages through the LRU (DONTNEED, FREE,
+ * COLD, PAGEOUT) act on vma? Not on locked, VM_PFNMAP or hugetlb memory
+ * (Linux: can_madv_lru_vma). */
+static bool can_madv_lru_vma(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB));
+}
+
 /* Act on the advice *arg for [start, end) inside vma (Linux:
  * madvise_vma_behavior), as a visitor of madvise_walk_vmas. */
 static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
 				uint64_t start, uint64_t end, const void *arg)
 {
-	bool lru_ok = !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB));
+	bool lru_ok = can_madv_lru_vma(vma);
 	int b = *(const int *)arg;
 
 	(void)t;
 	switch (b) {
-	case MADV_WILLNEED: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_WILLNEED:
 		return 0;
+	case MADV_COLD: case MADV_PAGEOUT:          /* Linux: madvise_cold, madvise_pageout */
+		return lru_ok ? 0 : -EINVAL;
 	case MADV_DONTNEED:
 		if (!lru_ok)
 			return -EINVAL;
@@ -242,13 +252,17 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *   UNMERGEABLE  set or clear the VMA flag Linux sets (splitting and merging
  *                  VMAs as mprotect does; smaps shows it): fork acts on
  *                  DONTFORK and WIPEONFORK, nothing on the others yet
- *   MADV_WILLNEED, COLD, PAGEOUT  accepted; nothing to act on yet
+ *   MADV_WILLNEED, COLD, PAGEOUT  accepted; nothing to act on yet (but
+ *                  COLD and PAGEOUT refuse locked memory, as on Linux)
  * Returns 0 (also for len 0), or:
  *   -EINVAL  an advice not listed (Linux also knows MADV_HWPOISON,
  *            MADV_SOFT_OFFLINE, MADV_COLLAPSE, MADV_GUARD_INSTALL and
  *            _REMOVE, MADV_DONTNEED_LOCKED); start not page-aligned;
- *            start + len wraps; DONTNEED or FREE on a locked, VM_PFNMAP or
- *            hugetlb VMA; FREE on memory that is not private anonymous;
+ *            start + len wraps; DONTNEED, FREE, COLD or PAGEOUT on a
+ *            locked (mlock, mlock2 with MLOCK_ONFAULT, MAP_LOCKED,
+ *            mlockall), VM_PFNMAP or hugetlb VMA, also after a hole in the
+ *            range (the VMA's EINVAL wins over the hole's ENOMEM); FREE on
+ *            memory that is not private anonymous;
  *            REMOVE on a locked or private VMA; DONTFORK or DOFORK on a
  *            VM_IO VMA; WIPEONFORK on shared or file memory; DODUMP on a
  *            special VMA; POPULATE on a VM_IO or VM_PFNMAP VMA or one that

@@ -226,3 +226,25 @@ Test(oracle_fixes, mmap_fixed_upper_half)
 	free(maps);
 	mmsim_machine_free(m);
 }
+
+/* MADV_COLD and MADV_PAGEOUT refuse locked memory (can_madv_lru_vma), also
+ * after a hole in the range, whose ENOMEM the VMA's EINVAL overrides. */
+Test(oracle_fixes, madv_cold_pageout_locked_is_einval)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 8 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_mlock(m, p, (uint64_t)a + 4 * PG, 4 * PG), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 4 * PG, PG, MMSIM_MADV_COLD), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 4 * PG, PG, MMSIM_MADV_PAGEOUT), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a, 4 * PG, MMSIM_MADV_PAGEOUT), 0);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)a + 3 * PG, PG), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 2 * PG, 3 * PG, MMSIM_MADV_COLD), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 2 * PG, 2 * PG, MMSIM_MADV_COLD), -ENOMEM);
+	cr_assert_eq(mmsim_munlock(m, p, (uint64_t)a + 4 * PG, 4 * PG), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 2 * PG, 3 * PG, MMSIM_MADV_COLD), -ENOMEM);
+	int64_t b = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_mlock2(m, p, (uint64_t)b, 2 * PG, MMSIM_MLOCK_ONFAULT), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)b, PG, MMSIM_MADV_PAGEOUT), -EINVAL);
+	mmsim_machine_free(m);
+}
