@@ -23,14 +23,43 @@
 
 #include <errno.h>
 
-/* Record a fatal signal for t's process. Returns -EFAULT. (Linux:
- * force_sig_fault in kernel/signal.c; signals here are only the fatal ones
- * memory management raises.) */
+/* Record a fatal signal for t's process, with the exception's trap number
+ * and error code as the signal reports them (Linux: set_signal_archinfo,
+ * then force_sig_fault in kernel/signal.c; signals here are only the fatal
+ * ones memory management raises). Returns -EFAULT. */
 static int force_sig_fault(struct task_struct *t, int sig, int code, uint64_t addr,
-			   const struct hw_exception *exc)
+			   const struct hw_exception *exc, uint32_t error_code)
 {
-	t->fatal = (struct siginfo){ sig, code, addr, exc->vector, exc->error_code };
+	t->fatal = (struct siginfo){ sig, code, addr, exc->vector, error_code };
 	return -EFAULT;
+}
+
+/* The highest user address plus one page, TASK_SIZE_MAX: 2^47 - 4096 with
+ * 4-level paging, 2^56 - 4096 with 5 (Linux: task_size_max). */
+static uint64_t task_size_max(const struct kernel *k)
+{
+	return (1ULL << (k->paging_levels == 5 ? 56 : 47)) - PAGE_SIZE;
+}
+
+/* The error code a signal for a #PF at addr reports: the hardware's, with
+ * X86_PF_PROT added for any address at or above TASK_SIZE_MAX, so that a
+ * process cannot tell which kernel addresses are mapped (Linux:
+ * sanitize_error_code). The exception itself keeps the code the MMU gave. */
+static uint32_t sanitize_error_code(struct kernel *k, struct task_struct *t, uint64_t addr, uint32_t ec)
+{
+	if (addr < task_size_max(k) || (ec & X86_PF_PROT))
+		return ec;
+	trace_kernel(k, t->cpu, "user access above TASK_SIZE_MAX: the signal's error code says "
+		     "protection (%#x, not %#x)", ec | X86_PF_PROT, ec);
+	return ec | X86_PF_PROT;
+}
+
+/* A #PF the kernel answers with a signal: SIGSEGV or SIGBUS, the error code
+ * sanitized (Linux: the tail of __bad_area_nosemaphore and do_sigbus). */
+static int pf_signal(struct kernel *k, struct task_struct *t, int sig, int code, const struct hw_exception *exc)
+{
+	return force_sig_fault(t, sig, code, exc->cr2, exc,
+			       sanitize_error_code(k, t, exc->cr2, exc->error_code));
 }
 
 /* A reserved bit in a paging entry: the kernel wrote a bad entry, a bug
@@ -39,7 +68,7 @@ static int pgtable_bad(struct kernel *k, struct task_struct *t, const struct hw_
 {
 	kernel_bug(k, "pgtable_bad: reserved bit set in a page-table entry for %#llx",
 		   (unsigned long long)exc->cr2);
-	return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, exc->cr2, exc);
+	return pf_signal(k, t, SIGSEGV, SEGV_MAPERR, exc);
 }
 
 /* No VMA explains the address (or it is a kernel address): SIGSEGV with
@@ -51,7 +80,7 @@ static int bad_area_nosemaphore(struct kernel *k, struct task_struct *t, const s
 	else
 		trace_kernel(k, t->cpu, "no VMA covers %#llx: SIGSEGV (SEGV_MAPERR)",
 			     (unsigned long long)exc->cr2);
-	return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, exc->cr2, exc);
+	return pf_signal(k, t, SIGSEGV, SEGV_MAPERR, exc);
 }
 
 /* The VMA forbids the access: SIGSEGV with SEGV_ACCERR, or SEGV_PKUERR for
@@ -61,7 +90,7 @@ static int bad_area_access_error(struct kernel *k, struct task_struct *t, const 
 	bool pk = exc->error_code & X86_PF_PK;
 	trace_kernel(k, t->cpu, "the VMA forbids this access: SIGSEGV (%s)",
 		     pk ? "SEGV_PKUERR" : "SEGV_ACCERR");
-	return force_sig_fault(t, SIGSEGV, pk ? SEGV_PKUERR : SEGV_ACCERR, exc->cr2, exc);
+	return pf_signal(k, t, SIGSEGV, pk ? SEGV_PKUERR : SEGV_ACCERR, exc);
 }
 
 /* Does the VMA forbid this access? Narrates the access it allows (Linux:
@@ -100,7 +129,7 @@ static int pagefault_out_of_memory(struct kernel *k, struct task_struct *t, uint
 	       (unsigned long long)mm->rss_stat[MM_SHMEMPAGES] << 2,
 	       (unsigned long long)mm->pgtables_bytes >> 10);
 	k->vm_events[OOM_KILL]++;
-	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc);
+	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc, exc->error_code);
 }
 
 /* The #PF handler for a fault from user mode (Linux: do_user_addr_fault; a
@@ -128,9 +157,9 @@ static int do_user_addr_fault(struct kernel *k, struct task_struct *t, const str
 	if (r & VM_FAULT_OOM)
 		return pagefault_out_of_memory(k, t, addr, exc);
 	if (r & VM_FAULT_SIGBUS)
-		return force_sig_fault(t, SIGBUS, BUS_ADRERR, addr, exc);
+		return pf_signal(k, t, SIGBUS, BUS_ADRERR, exc);
 	if (r & VM_FAULT_SIGSEGV)
-		return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, addr, exc);
+		return pf_signal(k, t, SIGSEGV, SEGV_MAPERR, exc);
 	return 0;
 }
 
@@ -151,7 +180,7 @@ static int exc_page_fault(struct kernel *k, struct task_struct *t, const struct 
  * the #PF entry, the only other exception a user access raises). */
 static int exc_general_protection(struct task_struct *t, const struct hw_exception *exc)
 {
-	return force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc);
+	return force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc, exc->error_code);
 }
 
 /* Take the exception a user access raised: enter the kernel on t's core,

@@ -248,3 +248,27 @@ Test(oracle_fixes, madv_cold_pageout_locked_is_einval)
 	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)b, PG, MMSIM_MADV_PAGEOUT), -EINVAL);
 	mmsim_machine_free(m);
 }
+
+/* A #PF at or above TASK_SIZE_MAX is reported with X86_PF_PROT in the
+ * signal's error code (sanitize_error_code); below it the MMU's code stays.
+ * TASK_SIZE_MAX follows the paging mode: 2^47 - 4096, or 2^56 - 4096. */
+Test(oracle_fixes, signal_error_code_sanitized_above_task_size_max)
+{
+	const struct { const char *paging; uint64_t addr; enum mmsim_access kind; uint32_t ec; } cases[] = {
+		{ "4", 0x7ffffffff000ULL, MMSIM_READ, 0x5 }, { "4", 0xffff888000000000ULL, MMSIM_WRITE, 0x7 },
+		{ "4", 0xffffffff81000000ULL, MMSIM_FETCH, 0x15 }, { "4", 0x10000, MMSIM_READ, 0x4 },
+		{ "5", 0x7ffffffff000ULL, MMSIM_READ, 0x4 }, { "5", 0x800000000000ULL, MMSIM_WRITE, 0x6 },
+		{ "5", 0xfffffffffffff000ULL, MMSIM_READ, 0x5 }, { "5", 0xfffffffffffff000ULL, MMSIM_FETCH, 0x15 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mmsim_machine *m = boot_with("paging", cases[i].paging);
+		struct mmsim_fault f;
+		int p = mmsim_spawn(m, "p", 0);
+		cr_assert_eq(mmsim_touch(m, p, cases[i].addr, 1, cases[i].kind, &f), -EFAULT);
+		cr_assert_eq(f.signo, 11);
+		cr_assert_eq(f.code, 1, "SEGV_MAPERR");
+		cr_assert_eq(f.error_code, cases[i].ec, "paging %s, %#llx: error code %#x", cases[i].paging,
+			     (unsigned long long)cases[i].addr, f.error_code);
+		mmsim_machine_free(m);
+	}
+}
