@@ -153,18 +153,22 @@ static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, bool wri
 #define FAULT_AROUND_PAGES 16
 
 /* A read fault in a file VMA first maps the pages of the object already in
- * the page cache around the address: the aligned 16-page window holding it,
- * clamped to the VMA and the page table, where the entries are empty
- * (Linux: do_fault_around, which has filemap_map_pages map them). Returns
- * true when that mapped the faulting page too (nothing more to do). */
+ * the page cache around the address, where the entries are empty (Linux:
+ * do_fault_around, which has filemap_map_pages map them). The window
+ * starts at the fault's 16-page boundary, or at the VMA's start when that
+ * is later, and ends 16 pages after its own start, clamped to the VMA and
+ * to the page table: a VMA that starts inside a window gets its first 16
+ * pages from one fault. Returns true when that mapped the faulting page
+ * too (nothing more to do). */
 static bool do_fault_around(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	uint64_t pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
 	uint64_t vma_off = vmf->pgoff - vma->vm_pgoff, vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
-	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to = from + FAULT_AROUND_PAGES;
+	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1);
 	if (from < pte_off - (vma_off < pte_off ? vma_off : pte_off))
 		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
+	uint64_t to = from + FAULT_AROUND_PAGES;
 	if (to > PTRS_PER_TABLE)
 		to = PTRS_PER_TABLE;
 	if (to > pte_off + vma_pages - vma_off)

@@ -272,3 +272,24 @@ Test(oracle_fixes, signal_error_code_sanitized_above_task_size_max)
 		mmsim_machine_free(m);
 	}
 }
+
+/* The fault-around window starts at the VMA when the VMA starts inside the
+ * fault's 16-page block, and still spans 16 pages: a child reading the 16
+ * pages of such a VMA faults once (do_fault_around's from_pte/to_pte). */
+Test(oracle_fixes, fault_around_window_starts_at_vma)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	const uint64_t s = 0x300008000ULL;            /* 8 pages into a 16-page block */
+	cr_assert_eq(mmsim_mmap(m, p, s, 16 * PG, RW, MMSIM_MAP_SHARED | MMSIM_MAP_ANONYMOUS | MMSIM_MAP_FIXED,
+				-1, 0), (int64_t)s);
+	cr_assert_eq(mmsim_touch(m, p, s, 16 * PG, MMSIM_WRITE, NULL), 0);
+	int c = mmsim_fork(m, p, -1);
+	uint64_t f0 = minflt(m, c);
+	cr_assert_eq(mmsim_touch(m, c, s + 2 * PG, PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(minflt(m, c), f0 + 1);
+	cr_assert_eq(pagemap(m, c, s + 15 * PG) >> 63, 1, "the window reaches the VMA's 16th page");
+	cr_assert_eq(mmsim_touch(m, c, s, 16 * PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(minflt(m, c), f0 + 1);
+	mmsim_machine_free(m);
+}
