@@ -233,13 +233,22 @@ static void mmu_account(struct task_struct *t, const struct hw_counters *c,
 	t->mmu.cycles += now.cycles - before->cycles;
 }
 
-/* task_access once t runs on its core: the user-mode copy loop. */
+/* Is an access of len bytes one instruction, a MOV of that width, rather
+ * than a copy loop? */
+static bool one_instruction(uint64_t len)
+{
+	return len == 1 || len == 2 || len == 4 || len == 8;
+}
+
+/* task_access once t runs on its core: one instruction, or the user-mode
+ * copy loop, a page at a time (see fault.h). */
 static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va,
 			  uint8_t *b, uint64_t len, enum hw_access kind)
 {
+	bool insn = one_instruction(len);
 	hw_set_cpl(cpu, 3);
 	while (len) {
-		uint64_t chunk = HW_ACCESS_MAX - offset_in_page(va);
+		uint64_t chunk = insn ? len : HW_ACCESS_MAX - offset_in_page(va);
 		if (chunk > len)
 			chunk = len;
 		struct hw_exception exc;

@@ -293,3 +293,13 @@ Test(oracle_fixes, fault_around_window_starts_at_vma)
 	cr_assert_eq(minflt(m, c), f0 + 1);
 	mmsim_machine_free(m);
 }
+
+/* A store of 1, 2, 4 or 8 bytes is one instruction: straddling into a page
+ * that faults, it stores nothing (check_straddling_stores; the host backend
+ * runs the same in test_host.c). */
+Test(oracle_fixes, straddling_store_is_one_instruction)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	check_straddling_stores(m);
+	mmsim_machine_free(m);
+}
