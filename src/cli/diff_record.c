@@ -716,6 +716,28 @@ static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int p
 	return vmas;
 }
 
+/* The fields of /proc/<pid>/status that a state compares, as an object:
+ * VmPTE, the process's page tables (smaps has no field for them). */
+static json_t *snapshot_status(mmsim_machine *m, int pid)
+{
+	static const char *const fields[] = { "VmPTE" };
+	char *status = proc_text(m, pid, "status");
+	json_t *o = json_object();
+	each_line(line, status) {
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+			size_t n = strlen(fields[i]);
+			if (strncmp(line, fields[i], n) || line[n] != ':')
+				continue;
+			const char *v = line + n + 1, *eol = strchr(v, '\n');
+			while (*v == ' ' || *v == '\t')
+				v++;
+			json_object_set_new(o, fields[i], json_stringn(v, eol ? (size_t)(eol - v) : strlen(v)));
+		}
+	}
+	free(status);
+	return o;
+}
+
 /* Seconds on the monotonic clock, or of this process's CPU time. */
 static double now_s(void)
 {
@@ -750,7 +772,7 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 {
 	double t0 = now_s(), c0 = cpu_s();
 	progress(r, name);
-	json_t *st = json_object(), *procs = json_object();
+	json_t *st = json_object(), *procs = json_object(), *status = json_object();
 	json_object_set_new(st, "name", json_string(name));
 	json_object_set_new(st, "after", json_integer(r->seq));
 	if (r->expect[0])
@@ -767,10 +789,12 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 				continue;
 			canon_pid(r, pids[k], p, sizeof p, true);
 			json_object_set_new(procs, p, snapshot_process(r, m, pids[k]));
+			json_object_set_new(status, p, snapshot_status(m, pids[k]));
 		}
 	}
 	lua_pop(L, 2);
 	json_object_set_new(st, "processes", procs);
+	json_object_set_new(st, "status", status);
 	json_array_append_new(r->run->states, st);
 	if (getenv("MMSIM_DIFF_TIMING"))
 		fprintf(stderr, "mmsim diff: state \"%s\" on the %s: %.3f s (%.3f s of CPU)\n", name,

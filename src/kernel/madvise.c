@@ -89,7 +89,7 @@ static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index
 		uint64_t hi = index + n < v->vm_pgoff + vma_pages(v) ? index + n : v->vm_pgoff + vma_pages(v);
 		if (lo < hi)
 			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
-					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT));
+					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT), NULL);
 	}
 	shmem_truncate_range(k, f, index, n);
 }
@@ -144,11 +144,13 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 		return 0;
 	case MADV_COLD: case MADV_PAGEOUT:          /* Linux: madvise_cold, madvise_pageout */
 		return lru_ok ? 0 : -EINVAL;
-	case MADV_DONTNEED:
+	case MADV_DONTNEED: {                     /* Linux: madvise_dontneed_single_vma */
+		static const struct zap_details reclaim = { .reclaim_pt = true };
 		if (!lru_ok)
 			return -EINVAL;
-		zap_page_range_single(k, vma, start, end);
+		zap_page_range_single(k, vma, start, end, &reclaim);
 		return 0;
+	}
 	case MADV_FREE: {
 		if (!lru_ok || !vma_is_anonymous(vma))
 			return -EINVAL;
@@ -241,7 +243,9 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  * Applies advice to [start, start + len), len rounded up to whole pages,
  * VMA by VMA:
  *   MADV_DONTNEED  drops the pages; the next access sees zeros (private
- *                  memory) or the object's data (shared)
+ *                  memory) or the object's data (shared); the page table
+ *                  of each whole 2 MiB block it empties is freed
+ *                  (CONFIG_PT_RECLAIM)
  *   MADV_FREE      marks private anonymous pages that only this mapping
  *                  uses clean and lazily freeable (counted in pglazyfree)
  *   MADV_REMOVE    drops the pages of shared memory from its object, in

@@ -405,14 +405,32 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* After a zap of the whole 2 MiB block at addr: free its page table if the
+ * zap left every entry none (Linux 6.18, CONFIG_PT_RECLAIM: the end of
+ * zap_pte_range, try_get_and_clear_pmd then free_pte). The flush that ends
+ * the gather then drops the paging-structure caches too. */
+static void free_pte(struct mmu_gather *tlb, uint64_t addr)
+{
+	if (!pte_table_reclaim(tlb->k, tlb->mm, addr))
+		return;
+	tlb->freed_tables = true;
+	trace_kernel(tlb->k, tlb->k->this_cpu, "page table of [%#llx, %#llx) is empty: freed",
+		     (unsigned long long)addr, (unsigned long long)(addr + PMD_SIZE));
+}
+
 /* See memory.h. */
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
-		      uint64_t end)
+		      uint64_t end, const struct zap_details *details)
 {
 	struct zap_args z = { tlb, vma };
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);
+	if (!details || !details->reclaim_pt)
+		return;
+	for (uint64_t a = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1); a >= start && a + PMD_SIZE <= end &&
+	     a + PMD_SIZE > a; a += PMD_SIZE)
+		free_pte(tlb, a);
 }
 
 /* See memory.h. */
@@ -430,12 +448,13 @@ void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm
 }
 
 /* See memory.h. */
-void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end,
+			   const struct zap_details *details)
 {
 	struct mmu_gather tlb;
 	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
 	update_hiwater_rss(vma->vm_mm);
-	unmap_page_range(&tlb, vma, start, end);
+	unmap_page_range(&tlb, vma, start, end, details);
 	tlb_finish_mmu(&tlb);
 }
 

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define PMD_SIZE (1ULL << 21)
 #define SIZE_128M (128ULL << 20)
 
 /* See mman.h. */
@@ -440,7 +439,7 @@ void exit_mmap(struct kernel *k, struct mm_struct *mm)
 
 	tlb_gather_mmu(&tlb, k, mm, true);
 	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, NULL);
 	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
 	tlb_finish_mmu(&tlb);
 	while (mm->mmap) {

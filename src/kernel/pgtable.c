@@ -231,6 +231,26 @@ void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t addr, uint6
 	} while (addr != end);
 }
 
+/* See pgtable.h. */
+bool pte_table_reclaim(struct kernel *k, struct mm_struct *mm, uint64_t addr)
+{
+	uint64_t table = mm->pgd;
+	pte_t *pmd = NULL;
+
+	for (int level = k->paging_levels; level > 1; level--) {
+		pmd = table_entry(k, table, hw_va_index(addr, level));
+		if (!(*pmd & _PAGE_PRESENT) || (level <= 3 && (*pmd & _PAGE_PSE)))
+			return false;
+		table = *pmd & HW_PTE_ADDR_MASK;
+	}
+	for (unsigned i = 0; i < PTRS_PER_TABLE; i++)
+		if (!pte_none(*table_entry(k, table, i)))
+			return false;
+	*pmd = 0;
+	pte_table_free(k, mm, table);
+	return true;
+}
+
 /* Walk the entries of the table at level that map [addr, end). */
 static int walk_level(struct kernel *k, uint64_t table, int level, uint64_t addr, uint64_t end,
 		      int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg)

@@ -49,6 +49,7 @@ typedef uint64_t pte_t;    /* the raw 64-bit entry, at any level */
 #define P4D_SHIFT  39
 #define PUD_SHIFT  30
 #define PMD_SHIFT  21
+#define PMD_SIZE   (1ULL << PMD_SHIFT)   /* what one page table maps: 2 MiB */
 #define PTRS_PER_TABLE 512
 
 /* The page protection of VMA flags (Linux: vm_get_page_prot). */
@@ -154,6 +155,15 @@ pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool allo
  */
 void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
 		    uint64_t floor, uint64_t ceiling);
+
+/*
+ * Free the page table (level 1) that maps the 2 MiB block holding addr in
+ * mm when every one of its entries is none, clearing the PMD entry that
+ * points to it (Linux 6.18 with CONFIG_PT_RECLAIM: try_get_and_clear_pmd
+ * and free_pte in mm/pt_reclaim.c). Returns true when it freed a table; the
+ * caller flushes the paging-structure caches (mmu_gather's freed_tables).
+ */
+bool pte_table_reclaim(struct kernel *k, struct mm_struct *mm, uint64_t addr);
 
 /*
  * Call fn(pte, addr, arg) for every entry of every page table (level 1) that

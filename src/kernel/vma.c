@@ -531,7 +531,7 @@ int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, 
 	tlb_gather_mmu(&tlb, k, mm, false);
 	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
 	for (struct vm_area_struct *v = list; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, NULL);
 	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
 	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */

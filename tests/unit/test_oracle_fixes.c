@@ -303,3 +303,40 @@ Test(oracle_fixes, straddling_store_is_one_instruction)
 	check_straddling_stores(m);
 	mmsim_machine_free(m);
 }
+
+/* VmPTE of process pid, in kB. */
+static uint64_t vm_pte_kb(mmsim_machine *m, int pid)
+{
+	char *s = view(m, pid, "status"), *f = strstr(s, "VmPTE:");
+	cr_assert_not_null(f);
+	uint64_t kb = strtoull(f + 6, NULL, 10);
+	free(s);
+	return kb;
+}
+
+/* MADV_DONTNEED frees the page table of each whole 2 MiB block it empties
+ * (CONFIG_PT_RECLAIM); part of a block, MADV_FREE and munmap's neighbours
+ * keep theirs; the next fault allocates one again. */
+Test(oracle_fixes, madv_dontneed_frees_page_tables)
+{
+	const uint64_t mb = 1ULL << 20;
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t r = mmsim_mmap(m, p, 0, 20 * mb, RW, ANON, -1, 0);
+	uint64_t a = ((uint64_t)r + 2 * mb - 1) & ~(2 * mb - 1);
+	cr_assert_eq(mmsim_touch(m, p, a, 16 * mb, MMSIM_WRITE, NULL), 0);
+	uint64_t full = vm_pte_kb(m, p);
+	cr_assert_eq(mmsim_madvise(m, p, a, 2 * mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full - 4);
+	cr_assert_eq(mmsim_madvise(m, p, a + 2 * mb + PG, 2 * mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(mmsim_madvise(m, p, a + 6 * mb, mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(mmsim_madvise(m, p, a + 8 * mb, 2 * mb, MMSIM_MADV_FREE), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full - 4, "partial zaps and MADV_FREE keep the tables");
+	cr_assert_eq(mmsim_touch(m, p, a, 1, MMSIM_READ, NULL), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full, "a fault there allocates one again");
+	cr_assert_eq(mmsim_madvise(m, p, a, 16 * mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full - 8 * 4);
+	cr_assert_eq(mmsim_touch(m, p, a, 16 * mb, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full, "and the memory works as before");
+	mmsim_machine_free(m);
+}
