@@ -347,8 +347,8 @@ static void describe_call(struct diff_recorder *r, lua_State *L, const struct me
 static void describe_pagemap(lua_State *L, int idx, struct text *out)
 {
 	static const struct { const char *field; char c; } bits[] = {
-		{ "present", 'P' }, { "swapped", 'S' }, { "file", 'F' }, { "exclusive", 'E' },
-		{ "soft_dirty", 'D' }, { "uffd_wp", 'W' },
+		{ "present", 'P' }, { "swapped", 'S' }, { "file", 'F' }, { "guard", 'G' },
+		{ "exclusive", 'E' }, { "soft_dirty", 'D' }, { "uffd_wp", 'W' },
 	};
 	char prev[8] = "", cur[8];
 	int run = 0;

@@ -301,6 +301,32 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	return do_cow_fault(vmf);
 }
 
+/* A fault on a PTE marker: a guard page is SIGSEGV (Linux:
+ * handle_pte_marker). */
+static vm_fault_t handle_pte_marker(struct vm_fault *vmf)
+{
+	if (!is_guard_pte_marker(vmf->orig_pte)) {
+		kernel_bug(vmf->k, "handle_pte_marker: unknown marker %#llx at %#llx",
+			   (unsigned long long)vmf->orig_pte, (unsigned long long)vmf->address);
+		return VM_FAULT_SIGBUS;
+	}
+	trace_kernel(vmf->k, vmf->cpu, "%#llx is a guard page (MADV_GUARD_INSTALL): SIGSEGV",
+		     (unsigned long long)vmf->address);
+	return VM_FAULT_SIGSEGV;
+}
+
+/* A fault on a swap entry: the simulator's only ones are PTE markers
+ * (Linux: do_swap_page, which hands markers to handle_pte_marker). */
+static vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	if (pte_swp_type(vmf->orig_pte) != SWP_PTE_MARKER) {
+		kernel_bug(vmf->k, "do_swap_page: swap entry %#llx at %#llx, but there is no swap",
+			   (unsigned long long)vmf->orig_pte, (unsigned long long)vmf->address);
+		return VM_FAULT_SIGBUS;
+	}
+	return handle_pte_marker(vmf);
+}
+
 /* Dispatch on the PTE's state (Linux: handle_pte_fault). */
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
@@ -308,11 +334,8 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		return special_mapping_fault(vmf);
 	if (pte_none(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
-	if (!(vmf->orig_pte & _PAGE_PRESENT)) {
-		kernel_bug(vmf->k, "handle_pte_fault: unexpected non-present PTE %#llx at %#llx",
-			   (unsigned long long)vmf->orig_pte, (unsigned long long)vmf->address);
-		return VM_FAULT_SIGBUS;
-	}
+	if (!pte_present(vmf->orig_pte))
+		return do_swap_page(vmf);
 	if ((vmf->flags & FAULT_FLAG_WRITE) && !pte_write(vmf->orig_pte))
 		return do_wp_page(vmf);
 	/* The entry already allows the access: a stale TLB entry caused the
@@ -355,7 +378,7 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	if (vmf.pte)
 		trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
 			     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
-			     pte_none(*vmf.pte) ? "none" : "present");
+			     pte_none(*vmf.pte) ? "none" : pte_present(*vmf.pte) ? "present" : "a marker");
 	vm_fault_t ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
 
 	k->vm_events[PGFAULT]++;                  /* Linux: mm_account_fault */
@@ -375,16 +398,18 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 struct zap_args {
 	struct mmu_gather *tlb;
 	struct vm_area_struct *vma;
+	bool drop_markers;
 };
 
-/* Clear one entry and drop the page's mapping (Linux: zap_pte_range). */
+/* Clear one entry and drop the page's mapping; a guard marker stays unless
+ * the zap drops markers (Linux: zap_pte_range, zap_nonpresent_ptes). */
 static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 {
 	struct zap_args *z = arg;
 	struct kernel *k = z->tlb->k;
 	pte_t entry = *pte;
 
-	if (!entry)
+	if (!entry || (is_swap_pte(entry) && !z->drop_markers))
 		return 0;
 	*pte = 0;
 	if (addr < z->tlb->start)
@@ -422,7 +447,7 @@ static void free_pte(struct mmu_gather *tlb, uint64_t addr)
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
 		      uint64_t end, const struct zap_details *details)
 {
-	struct zap_args z = { tlb, vma };
+	struct zap_args z = { tlb, vma, details && details->drop_markers };
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);
@@ -480,6 +505,10 @@ static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 	pte_t *dst = pte_walk(c->k, c->dst_vma->vm_mm, addr, true, &c->err);
 	if (!dst)
 		return c->err;
+	if (is_swap_pte(e)) {
+		*dst = e;                    /* a guard marker (Linux: copy_nonpresent_pte) */
+		return 0;
+	}
 	uint64_t f = c->src_vma->vm_flags;
 	if ((f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE && pte_write(e)) {
 		*src = pte_wrprotect(e);
@@ -500,10 +529,11 @@ static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 }
 
 /* Does the child need the parent's page tables for this VMA? (Linux:
- * vma_needs_copy: only where a fault could not fill them: anonymous pages.) */
+ * vma_needs_copy: only where a fault could not fill them: anonymous pages,
+ * and VM_COPY_ON_FORK's, guard markers among them.) */
 static bool vma_needs_copy(const struct vm_area_struct *vma)
 {
-	return vma->anon_vma || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
+	return vma->anon_vma || (vma->vm_flags & VM_COPY_ON_FORK);
 }
 
 /* See memory.h. */

@@ -119,6 +119,9 @@ struct zap_details {
 	/* Free each page table whose whole 2 MiB the zap empties (Linux 6.18,
 	 * CONFIG_PT_RECLAIM: MADV_DONTNEED's zap sets it). */
 	bool reclaim_pt;
+	/* Clear guard markers too (Linux: ZAP_FLAG_DROP_MARKER, which munmap
+	 * and exit set); otherwise a zap leaves them. */
+	bool drop_markers;
 };
 
 /* Clear the entries of [start, end) of vma, dropping the pages' mappings,

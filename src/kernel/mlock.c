@@ -76,7 +76,7 @@ static int mlock_fixup(struct kernel *k, struct vm_area_struct *vma, uint64_t st
 	else if (oldflags & VM_LOCKED)
 		n = 0;
 	vma->vm_mm->locked_vm += (uint64_t)n;
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 	if (!((newflags & VM_LOCKED) && (oldflags & VM_LOCKED))) {
 		struct mlock_walk w = { k, newflags & VM_LOCKED };
 		walk_pte_range(k, vma->vm_mm, start, end, mlock_pte, &w);

@@ -435,11 +435,12 @@ int dup_mmap(struct kernel *k, struct mm_struct *mm, struct mm_struct *oldmm)
 /* See mm.h. */
 void exit_mmap(struct kernel *k, struct mm_struct *mm)
 {
+	static const struct zap_details unmap_details = { .drop_markers = true };      /* unmap_vmas */
 	struct mmu_gather tlb;
 
 	tlb_gather_mmu(&tlb, k, mm, true);
 	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, NULL);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, &unmap_details);
 	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
 	tlb_finish_mmu(&tlb);
 	while (mm->mmap) {

@@ -32,6 +32,22 @@ typedef uint64_t pte_t;    /* the raw 64-bit entry, at any level */
  * (Linux: _PAGE_PROTNONE reuses the global bit of non-present entries). */
 #define _PAGE_PROTNONE    _PAGE_GLOBAL
 
+/*
+ * A swap entry: a PTE that is neither none nor present, with a type in
+ * bits 59-63 and an offset, inverted (the L1TF mitigation keeps its high
+ * physical bits set), in bits 9-58 (Linux: __swp_entry in
+ * arch/x86/include/asm/pgtable_64.h). The simulator has no swap; its only
+ * swap entries are PTE markers: type SWP_PTE_MARKER, the offset a set of
+ * marker bits (Linux: make_pte_marker), of which PTE_MARKER_GUARD, a
+ * guard page (MADV_GUARD_INSTALL): 0xfffffffffffff600. The MMU sees such an
+ * entry as not present.
+ */
+#define SWP_TYPE_BITS      5
+#define SWP_OFFSET_SHIFT   14
+#define MAX_SWAPFILES_SHIFT 5
+#define SWP_PTE_MARKER     31
+#define PTE_MARKER_GUARD   (1ULL << 2)
+
 /* User protections of Linux's x86 protection_map. */
 #define PAGE_NONE          (_PAGE_PROTNONE | _PAGE_ACCESSED)
 #define PAGE_SHARED        (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
@@ -109,6 +125,35 @@ static inline pte_t pte_mkclean(pte_t e)
 static inline pte_t pte_mkold(pte_t e)
 {
 	return e & ~_PAGE_ACCESSED;
+}
+
+/* Is e a swap entry (not none, not present)? (Linux: is_swap_pte) */
+static inline bool is_swap_pte(pte_t e)
+{
+	return !pte_none(e) && !pte_present(e);
+}
+
+/* The type and offset of the swap entry e (Linux: __swp_type, __swp_offset). */
+static inline uint64_t pte_swp_type(pte_t e)
+{
+	return e >> (64 - SWP_TYPE_BITS);
+}
+
+static inline uint64_t pte_swp_offset(pte_t e)
+{
+	return ~e << SWP_TYPE_BITS >> SWP_OFFSET_SHIFT;
+}
+
+/* The PTE of a marker with bits marker (Linux: make_pte_marker). */
+static inline pte_t make_pte_marker(uint64_t marker)
+{
+	return (~marker << SWP_OFFSET_SHIFT >> SWP_TYPE_BITS) | ((pte_t)SWP_PTE_MARKER << (64 - SWP_TYPE_BITS));
+}
+
+/* Is e a guard marker? (Linux: is_guard_pte_marker) */
+static inline bool is_guard_pte_marker(pte_t e)
+{
+	return is_swap_pte(e) && pte_swp_type(e) == SWP_PTE_MARKER && (pte_swp_offset(e) & PTE_MARKER_GUARD);
 }
 
 /* Keep the frame and software state of e, take the protection of prot

@@ -227,7 +227,7 @@ struct vma_merge_struct {
 /* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
 static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_merge_struct *g)
 {
-	return !((v->vm_flags ^ g->flags) & ~VM_SOFTDIRTY) && v->vm_file == g->file &&
+	return !((v->vm_flags ^ g->flags) & ~VM_IGNORE_MERGE) && v->vm_file == g->file &&
 	       anon_vma_name_eq(v->anon_name, g->anon_name) && !v->vm_name;
 }
 
@@ -275,7 +275,8 @@ static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struc
 }
 
 /* Merge g's range with prev and/or next; returns the VMA now covering it,
- * or NULL when no merge applies. This is the part Linux's
+ * or NULL when no merge applies. The survivor keeps the sticky flags of
+ * every part (Linux: vmg's sticky flags). This is the part Linux's
  * vma_merge_new_range and vma_merge_existing_range share; Linux 6.18 has no
  * function of its own for it (before 6.12 it was vma_merge). */
 static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
@@ -287,6 +288,8 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 
 	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
 		right = false;
+	uint64_t sticky = (g->flags | (mid ? mid->vm_flags : 0) | (left ? prev->vm_flags : 0) |
+			   (right ? next->vm_flags : 0)) & VM_STICKY;
 	if (left && right) {
 		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next))
 			return NULL;
@@ -295,6 +298,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			remove_merged(k, mid);
 		remove_merged(k, next);
 		prev->vm_end = end;
+		prev->vm_flags |= sticky;
 		return prev;
 	}
 	if (left) {
@@ -307,6 +311,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			mid->vm_start = g->end;
 		}
 		prev->vm_end = g->end;
+		prev->vm_flags |= sticky;
 		return prev;
 	}
 	if (right) {
@@ -318,6 +323,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			mid->vm_end = g->start;
 		next->vm_start = g->start;      /* keeps its place in the tree */
 		next->vm_pgoff = g->pgoff;
+		next->vm_flags |= sticky;
 		return next;
 	}
 	return NULL;
@@ -521,6 +527,7 @@ static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_st
 /* See mm.h. */
 int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
+	static const struct zap_details unmap_details = { .drop_markers = true };      /* unmap_vmas */
 	int err;
 	struct vm_area_struct *list = vms_gather_munmap_vmas(k, mm, start, end, &err), *prev, *next;
 	struct mmu_gather tlb;
@@ -531,7 +538,7 @@ int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, 
 	tlb_gather_mmu(&tlb, k, mm, false);
 	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
 	for (struct vm_area_struct *v = list; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, NULL);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, &unmap_details);
 	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
 	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */

@@ -456,14 +456,14 @@ static int p_statm(lua_State *L) { return proc_view(L, "statm"); }
 /* Push one pagemap entry, raw and decoded. */
 static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 {
-	lua_createtable(L, 0, 9);
+	lua_createtable(L, 0, 10);
 	lua_pushinteger(L, (lua_Integer)va);
 	lua_setfield(L, -2, "addr");
 	lua_pushinteger(L, (lua_Integer)e);
 	lua_setfield(L, -2, "raw");
 	const struct { const char *name; int bit; } bits[] = {
-		{ "present", 63 }, { "swapped", 62 }, { "file", 61 }, { "exclusive", 56 },
-		{ "uffd_wp", 57 }, { "soft_dirty", 55 },
+		{ "present", 63 }, { "swapped", 62 }, { "file", 61 }, { "guard", 58 },
+		{ "exclusive", 56 }, { "uffd_wp", 57 }, { "soft_dirty", 55 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
 		lua_pushboolean(L, e >> bits[i].bit & 1);
@@ -476,8 +476,8 @@ static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 }
 
 /* p:pagemap(addr [, npages [, {unprivileged=true}]]) → { entry, ... }:
- * each {addr=, raw=, present=, swapped=, file=, exclusive=, soft_dirty=,
- * uffd_wp=, pfn=} from /proc/<pid>/pagemap. */
+ * each {addr=, raw=, present=, swapped=, file=, guard=, exclusive=,
+ * soft_dirty=, uffd_wp=, pfn=} from /proc/<pid>/pagemap. */
 static int p_pagemap(lua_State *L)
 {
 	struct lmachine *lm;
