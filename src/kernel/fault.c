@@ -23,14 +23,13 @@
 
 #include <errno.h>
 
-/* Record a fatal signal for t's process, with the exception's trap number
- * and error code as the signal reports them (Linux: set_signal_archinfo,
- * then force_sig_fault in kernel/signal.c; signals here are only the fatal
- * ones memory management raises). Returns -EFAULT. */
+/* Record a fatal signal for t's process. Returns -EFAULT. (Linux:
+ * force_sig_fault in kernel/signal.c; signals here are only the fatal ones
+ * memory management raises.) */
 static int force_sig_fault(struct task_struct *t, int sig, int code, uint64_t addr,
-			   const struct hw_exception *exc, uint32_t error_code)
+			   const struct hw_exception *exc)
 {
-	t->fatal = (struct siginfo){ sig, code, addr, exc->vector, error_code };
+	t->fatal = (struct siginfo){ sig, code, addr, exc->vector, exc->error_code };
 	return -EFAULT;
 }
 
@@ -54,12 +53,15 @@ static uint32_t sanitize_error_code(struct kernel *k, struct task_struct *t, uin
 	return ec | X86_PF_PROT;
 }
 
-/* A #PF the kernel answers with a signal: SIGSEGV or SIGBUS, the error code
- * sanitized (Linux: the tail of __bad_area_nosemaphore and do_sigbus). */
+/* A #PF the kernel answers with a signal: SIGSEGV or SIGBUS, whose trap
+ * number and error code are the exception's with the error code sanitized
+ * (Linux: the tail of __bad_area_nosemaphore and do_sigbus, with
+ * set_signal_archinfo); exc itself keeps the MMU's code. */
 static int pf_signal(struct kernel *k, struct task_struct *t, int sig, int code, const struct hw_exception *exc)
 {
-	return force_sig_fault(t, sig, code, exc->cr2, exc,
-			       sanitize_error_code(k, t, exc->cr2, exc->error_code));
+	struct hw_exception reported = *exc;
+	reported.error_code = sanitize_error_code(k, t, exc->cr2, exc->error_code);
+	return force_sig_fault(t, sig, code, exc->cr2, &reported);
 }
 
 /* A reserved bit in a paging entry: the kernel wrote a bad entry, a bug
@@ -129,7 +131,7 @@ static int pagefault_out_of_memory(struct kernel *k, struct task_struct *t, uint
 	       (unsigned long long)mm->rss_stat[MM_SHMEMPAGES] << 2,
 	       (unsigned long long)mm->pgtables_bytes >> 10);
 	k->vm_events[OOM_KILL]++;
-	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc, exc->error_code);
+	return force_sig_fault(t, SIGKILL, SI_KERNEL, addr, exc);
 }
 
 /* The #PF handler for a fault from user mode (Linux: do_user_addr_fault; a
@@ -180,7 +182,7 @@ static int exc_page_fault(struct kernel *k, struct task_struct *t, const struct 
  * the #PF entry, the only other exception a user access raises). */
 static int exc_general_protection(struct task_struct *t, const struct hw_exception *exc)
 {
-	return force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc, exc->error_code);
+	return force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc);
 }
 
 /* Take the exception a user access raised: enter the kernel on t's core,

@@ -275,11 +275,10 @@ static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struc
 }
 
 /* Merge g's range with prev and/or next; returns the VMA now covering it,
- * or NULL when no merge applies. The survivor keeps the sticky flags of
- * every part (Linux: vmg's sticky flags). This is the part Linux's
+ * or NULL when no merge applies. This is the part Linux's
  * vma_merge_new_range and vma_merge_existing_range share; Linux 6.18 has no
  * function of its own for it (before 6.12 it was vma_merge). */
-static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
+static struct vm_area_struct *merge_neighbours(struct kernel *k, struct vm_area_struct *prev,
 				       struct vm_area_struct *next, struct vma_merge_struct *g)
 {
 	bool left = !(g->flags & VM_SPECIAL) && can_vma_merge_after(prev, g);
@@ -288,8 +287,6 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 
 	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
 		right = false;
-	uint64_t sticky = (g->flags | (mid ? mid->vm_flags : 0) | (left ? prev->vm_flags : 0) |
-			   (right ? next->vm_flags : 0)) & VM_STICKY;
 	if (left && right) {
 		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next))
 			return NULL;
@@ -298,7 +295,6 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			remove_merged(k, mid);
 		remove_merged(k, next);
 		prev->vm_end = end;
-		prev->vm_flags |= sticky;
 		return prev;
 	}
 	if (left) {
@@ -311,7 +307,6 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			mid->vm_start = g->end;
 		}
 		prev->vm_end = g->end;
-		prev->vm_flags |= sticky;
 		return prev;
 	}
 	if (right) {
@@ -323,10 +318,30 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 			mid->vm_end = g->start;
 		next->vm_start = g->start;      /* keeps its place in the tree */
 		next->vm_pgoff = g->pgoff;
-		next->vm_flags |= sticky;
 		return next;
 	}
 	return NULL;
+}
+
+/* merge_neighbours, after which the survivor keeps the sticky flags of
+ * every part it took in: g's, the middle VMA's, and the neighbour it
+ * absorbed (Linux: the sticky flags vma_merge_existing_range and
+ * vma_merge_new_range gather into vmg). */
+static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
+				       struct vm_area_struct *next, struct vma_merge_struct *g)
+{
+	uint64_t sticky = g->flags | (g->middle ? g->middle->vm_flags : 0);
+	uint64_t prev_flags = prev ? prev->vm_flags : 0, next_flags = next ? next->vm_flags : 0;
+	uint64_t next_end = next ? next->vm_end : 0;
+	struct vm_area_struct *v = merge_neighbours(k, prev, next, g);
+
+	if (v && v == prev)
+		sticky |= prev_flags | (next && v->vm_end == next_end ? next_flags : 0);
+	else if (v)
+		sticky |= next_flags;
+	if (v)
+		v->vm_flags |= sticky & VM_STICKY;
+	return v;
 }
 
 /* See mm.h. */

@@ -493,11 +493,11 @@ static int p_pagemap(lua_State *L)
 		flags = lua_toboolean(L, -1) ? MMSIM_PROC_UNPRIVILEGED : 0;
 		lua_pop(L, 1);
 	}
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/pagemap", p->pid);
 	int err = live_task(lm, p);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/pagemap", p->pid);
 	uint64_t *e = lua_newuserdatauv(L, (size_t)n * 8, 0);
 	int64_t got = mmsim_proc_pread(lm->m, path, (addr >> 12) * 8, e, (size_t)n * 8, flags);
 	if (got < 0)
