@@ -155,17 +155,6 @@ static int guard_install_pte(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
-/* The page tables of [start, end) of mm, allocated where missing. 0 or
- * -ENOMEM (Linux: the install_pte walk allocates them as it goes). */
-static int guard_alloc_tables(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
-{
-	int err = 0;
-	for (uint64_t a = start; a < end && a >= start; a = (a + PMD_SIZE) & ~(PMD_SIZE - 1))
-		if (!pte_walk(k, mm, a, true, &err))
-			return err;
-	return 0;
-}
-
 /* MADV_GUARD_INSTALL on [start, end) of vma: a guard marker in every entry,
  * which any access turns into SIGSEGV. The VMA is marked VM_MAYBE_GUARD,
  * whole and for good, without a split; an anonymous one gets its anon_vma;
@@ -182,7 +171,7 @@ static int madvise_guard_install(struct kernel *k, struct vm_area_struct *vma, u
 	vma->vm_flags |= VM_MAYBE_GUARD;
 	if (vma_is_anonymous(vma) && anon_vma_prepare(k, vma))
 		return -ENOMEM;
-	if ((err = guard_alloc_tables(k, vma->vm_mm, start, end)))
+	if ((err = pte_alloc_range(k, vma->vm_mm, start, end, NULL)))   /* the install_pte walk */
 		return err;
 	while (walk_pte_range(k, vma->vm_mm, start, end, guard_install_pte, &installed) > 0) {
 		trace_kernel(k, k->this_cpu, "pages are mapped in [%#llx, %#llx): zap them first",

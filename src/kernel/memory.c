@@ -542,5 +542,6 @@ int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area
 	struct copy_args c = { k, src, dst, 0 };
 	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
 		return 0;
-	return walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
+	int err = pte_alloc_range(k, dst->vm_mm, src->vm_start, src->vm_end, src->vm_mm);   /* copy_pte_range */
+	return err ? err : walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
 }

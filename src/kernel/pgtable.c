@@ -232,6 +232,17 @@ void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t addr, uint6
 }
 
 /* See pgtable.h. */
+int pte_alloc_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+		    struct mm_struct *like)
+{
+	int err = 0;
+	for (uint64_t a = start; a < end && a >= start; a = (a + PMD_SIZE) & ~(PMD_SIZE - 1))
+		if ((!like || pte_walk(k, like, a, false, &err)) && !pte_walk(k, mm, a, true, &err))
+			return err;
+	return 0;
+}
+
+/* See pgtable.h. */
 bool pte_table_reclaim(struct kernel *k, struct mm_struct *mm, uint64_t addr)
 {
 	uint64_t table = mm->pgd;

@@ -194,6 +194,16 @@ void pgd_free(struct kernel *k, struct mm_struct *mm);
 pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);
 
 /*
+ * Allocate the page tables (every level down to the PTE table) that map
+ * [start, end) in mm, where like is NULL or, when it is not, only where
+ * like has a PTE table for the same 2 MiB (fork's copy_pte_range, which
+ * allocates the child's table before looking at the parent's entries).
+ * 0 or -ENOMEM.
+ */
+int pte_alloc_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+		    struct mm_struct *like);
+
+/*
  * Free the tables that only map [start, end) and nothing else, given that
  * [floor, ceiling) is the hole around it that no VMA uses (Linux:
  * free_pgd_range): a table is freed when the range it maps lies in the hole.

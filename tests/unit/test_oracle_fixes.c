@@ -340,3 +340,20 @@ Test(oracle_fixes, madv_dontneed_frees_page_tables)
 	cr_assert_eq(vm_pte_kb(m, p), full, "and the memory works as before");
 	mmsim_machine_free(m);
 }
+
+/* fork gives the child a page table wherever the parent has one under a
+ * VMA that needs copying, before looking at the entries (copy_pte_range):
+ * [vvar] (VM_PFNMAP) shares its 2 MiB with a read-faulted VMA, so the child
+ * has that table too, though nothing in it is copied. */
+Test(oracle_fixes, fork_allocates_the_page_tables_it_copies)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_READ, ANON, -1, 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, PG, MMSIM_READ, NULL), 0);
+	int c = mmsim_fork(m, p, -1);
+	cr_assert_eq(vm_pte_kb(m, c), vm_pte_kb(m, p));
+	cr_assert_eq(pagemap(m, c, (uint64_t)a) >> 63, 0, "the zero page is not copied");
+	cr_assert_eq(mmsim_check(m), 0);
+	mmsim_machine_free(m);
+}
