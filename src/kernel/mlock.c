@@ -140,7 +140,7 @@ static uint64_t count_mm_mlocked_page_nr(struct mm_struct *mm, uint64_t start, u
  *   -ENOMEM  the locked pages would pass RLIMIT_MEMLOCK without
  *            CAP_IPC_LOCK; part of the range is not mapped; a split at
  *            vm.max_map_count or without memory; a fault that fails while
- *            faulting the pages in
+ *            faulting the pages in (a guard page: MADV_GUARD_INSTALL)
  *   -EAGAIN  no memory to fault the pages in
  * After an error the VMAs before the failing one (or all of them, when
  * faulting in failed) stay locked, as on Linux.
