@@ -322,6 +322,7 @@ enum {
 	MMSIM_MADV_NOHUGEPAGE = 15, MMSIM_MADV_DONTDUMP = 16, MMSIM_MADV_DODUMP = 17,
 	MMSIM_MADV_WIPEONFORK = 18, MMSIM_MADV_KEEPONFORK = 19, MMSIM_MADV_COLD = 20,
 	MMSIM_MADV_PAGEOUT = 21, MMSIM_MADV_POPULATE_READ = 22, MMSIM_MADV_POPULATE_WRITE = 23,
+	MMSIM_MADV_GUARD_INSTALL = 102, MMSIM_MADV_GUARD_REMOVE = 103,
 };
 enum { MMSIM_MREMAP_MAYMOVE = 1, MMSIM_MREMAP_FIXED = 2, MMSIM_MREMAP_DONTUNMAP = 4 };
 enum { MMSIM_MLOCK_ONFAULT = 1 };
@@ -357,9 +358,14 @@ struct mmsim_fault {
  * Task pid reads, writes or fetches len bytes at addr from its core in user
  * mode, through the TLBs and page walks, crossing pages; page faults are
  * handled by the kernel and the access resumes, as the instruction would.
+ * An access of 1, 2, 4 or 8 bytes is one instruction (a MOV of that width):
+ * every page it touches is translated before a byte moves, so when it
+ * straddles two pages and the second faults fatally, nothing is stored.
+ * Any other length is a copy loop, a page at a time, as a memcpy: a fatal
+ * fault leaves the bytes before the faulting page moved.
  * Returns 0; -EFAULT when a fault was fatal (*fault, if not NULL, says which
- * signal: the process is dead, as on Linux, and bytes before the faulting
- * page have been moved, as by a memcpy); -ESRCH for a dead pid.
+ * signal, at the first byte of the page that faulted: the process is dead,
+ * as on Linux); -ESRCH for a dead pid.
  */
 int mmsim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
 		 enum mmsim_access kind, struct mmsim_fault *fault);

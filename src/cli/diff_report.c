@@ -243,6 +243,20 @@ static int compare_vma(struct tally *t, const char *proc, json_t *a, json_t *b, 
 	return n;
 }
 
+/* Compare the status fields of process pid in both states (VmPTE). */
+static void compare_status(struct tally *t, const char *pid, json_t *a, json_t *b, const char *expect)
+{
+	char where[64];
+	bool headed = false;
+	const char *k;
+	json_t *v;
+	snprintf(where, sizeof where, "%s status", pid);
+	json_object_foreach(a, k, v)
+		compare_field(t, where, &headed, k, json_string_value(v),
+			      json_is_string(json_object_get(b, k)) ? json_string_value(json_object_get(b, k))
+								    : "(absent)", expect);
+}
+
 /* Compare state i of both runs: every process, every VMA of the script. */
 static void compare_state(struct tally *t, json_t *s, json_t *h)
 {
@@ -265,6 +279,8 @@ static void compare_state(struct tally *t, json_t *s, json_t *h)
 			note(t, "state", pid, "process", "alive", "gone", covers(expect, "process"));
 			continue;
 		}
+		compare_status(t, pid, json_object_get(json_object_get(s, "status"), pid),
+			       json_object_get(json_object_get(h, "status"), pid), expect);
 		json_t *mine = by_range(list), *theirs = by_range(other);
 		json_array_foreach(list, i, v)
 			compare_vma(t, pid, v, find_vma(theirs, v), true, expect);

@@ -181,6 +181,19 @@ static void check_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 	}
 }
 
+/* A leaf entry at addr that is neither none nor present: only a guard
+ * marker, inside a VMA marked VM_MAYBE_GUARD, may be there. */
+static void check_swap_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
+{
+	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	if (!is_guard_pte_marker(pte))
+		BAD(w, "mm %p: non-present PTE %#" PRIx64 " at %#" PRIx64 " is no guard marker (there is no swap)",
+		    (void *)w->mm, pte, addr);
+	else if (!vma || !(vma->vm_flags & VM_MAYBE_GUARD))
+		BAD(w, "mm %p: guard marker at %#" PRIx64 " %s", (void *)w->mm, addr,
+		    vma ? "in a VMA without VM_MAYBE_GUARD" : "outside every VMA");
+}
+
 /* Walk the table at pa (level) covering va, claiming each table page. */
 static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 {
@@ -200,6 +213,8 @@ static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 		uint64_t a = va | (uint64_t)i << shift;
 		if (level == k->paging_levels && a >> (shift + 8) & 1)
 			a |= ~0ULL << (shift + 9);         /* sign-extend the top index */
+		if (level == 1 && is_swap_pte(e))
+			check_swap_pte(w, e, a);
 		if (level == 1 ? !pte_present(e) : !(e & _PAGE_PRESENT))
 			continue;
 		if (level == 1)

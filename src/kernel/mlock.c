@@ -76,7 +76,7 @@ static int mlock_fixup(struct kernel *k, struct vm_area_struct *vma, uint64_t st
 	else if (oldflags & VM_LOCKED)
 		n = 0;
 	vma->vm_mm->locked_vm += (uint64_t)n;
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 	if (!((newflags & VM_LOCKED) && (oldflags & VM_LOCKED))) {
 		struct mlock_walk w = { k, newflags & VM_LOCKED };
 		walk_pte_range(k, vma->vm_mm, start, end, mlock_pte, &w);
@@ -140,7 +140,7 @@ static uint64_t count_mm_mlocked_page_nr(struct mm_struct *mm, uint64_t start, u
  *   -ENOMEM  the locked pages would pass RLIMIT_MEMLOCK without
  *            CAP_IPC_LOCK; part of the range is not mapped; a split at
  *            vm.max_map_count or without memory; a fault that fails while
- *            faulting the pages in
+ *            faulting the pages in (a guard page: MADV_GUARD_INSTALL)
  *   -EAGAIN  no memory to fault the pages in
  * After an error the VMAs before the failing one (or all of them, when
  * faulting in failed) stay locked, as on Linux.

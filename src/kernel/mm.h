@@ -27,6 +27,11 @@
 #define offset_in_page(x) ((x) & (PAGE_SIZE - 1))
 /* The pages x bytes span, rounded up (Linux: PFN_UP). */
 #define PFN_UP(x)       (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+/* Is x, a value that is either an address or a negative errno, an errno?
+ * The top MAX_ERRNO values are (Linux: IS_ERR_VALUE in linux/err.h): an
+ * address there is taken for one, the rest of the upper half is not. */
+#define MAX_ERRNO       4095
+#define IS_ERR_VALUE(x) ((uint64_t)(x) >= (uint64_t)-MAX_ERRNO)
 
 struct kernel;
 struct anon_vma;
@@ -47,6 +52,10 @@ struct task_struct;
 #define VM_GROWSDOWN    0x00000100ULL
 #define VM_UFFD_MISSING 0x00000200ULL
 #define VM_PFNMAP       0x00000400ULL
+/* Guard markers may be in the VMA's page tables (smaps "gu"; Linux 6.18 as
+ * this host runs it: VM_MAYBE_GUARD, set by MADV_GUARD_INSTALL, never
+ * cleared). */
+#define VM_MAYBE_GUARD  0x00000800ULL
 #define VM_UFFD_WP      0x00001000ULL
 #define VM_LOCKED       0x00002000ULL
 #define VM_IO           0x00004000ULL
@@ -72,6 +81,14 @@ struct task_struct;
 #define VM_MERGEABLE    0x80000000ULL
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+/* Flags that never keep two VMAs apart (Linux: VM_IGNORE_MERGE), and of
+ * those the ones a merged VMA keeps when any part had them (VM_STICKY:
+ * VM_MAYBE_GUARD; Linux makes VM_SOFTDIRTY sticky too, which nothing the
+ * simulator serves can tell, every VMA having it until clear_refs). */
+#define VM_STICKY       VM_MAYBE_GUARD
+#define VM_IGNORE_MERGE (VM_SOFTDIRTY | VM_STICKY)
+/* Page tables fork must copy whatever the VMA holds (Linux: VM_COPY_ON_FORK). */
+#define VM_COPY_ON_FORK (VM_PFNMAP | VM_MIXEDMAP | VM_UFFD_WP | VM_MAYBE_GUARD)
 #define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_STACK_FLAGS  (VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | \
 			 VM_MAYEXEC | VM_ACCOUNT)
@@ -255,9 +272,18 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
  * Prepare [start, end) of vma (inside it) to take new_flags and new_name:
  * merge it into a neighbour when the result would be mergeable, else split
  * vma at start and end (Linux: vma_modify). Returns the VMA that is exactly
- * [start, end) (the caller then sets the flags) or the merged VMA, or NULL
- * with *err = -ENOMEM.
+ * [start, end) (the caller then sets the flags with vm_flags_reset) or the
+ * merged VMA, which keeps the VM_STICKY flags of every part, or NULL with
+ * *err = -ENOMEM.
  */
+/* Give vma, just returned by vma_modify, the flags flags, keeping the
+ * sticky ones a merge gave it (Linux: vm_flags_reset after vma_modify_flags,
+ * which passes them back through its flags argument). */
+static inline void vm_flags_reset(struct vm_area_struct *vma, uint64_t flags)
+{
+	vma->vm_flags = flags | (vma->vm_flags & VM_STICKY);
+}
+
 struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
 				  uint64_t end, uint64_t new_flags, const char *new_name, int *err);
 

@@ -73,6 +73,8 @@ struct vm_area_struct;
 #define MADV_PAGEOUT        21
 #define MADV_POPULATE_READ  22
 #define MADV_POPULATE_WRITE 23
+#define MADV_GUARD_INSTALL  102     /* Linux 6.13 */
+#define MADV_GUARD_REMOVE   103
 
 #define MLOCK_ONFAULT 0x01
 #define MCL_CURRENT   1

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define PMD_SIZE (1ULL << 21)
 #define SIZE_128M (128ULL << 20)
 
 /* See mman.h. */
@@ -133,7 +132,11 @@ static int64_t arch_get_unmapped_area_topdown(struct kernel *k, struct mm_struct
 
 /* Where a new mapping goes (Linux: __get_unmapped_area): MAP_FIXED's
  * address, or a free area, 2 MiB-aligned for private anonymous lengths that
- * are multiples of 2 MiB; checked against TASK_SIZE and vm.mmap_min_addr. */
+ * are multiples of 2 MiB. The address is then checked in Linux's order:
+ * one of the top 4095 values is taken for an errno and returned as one
+ * (MAP_FIXED at -1 is EPERM, at -22 EINVAL), a range past TASK_SIZE is
+ * -ENOMEM (any other address of the upper half), an unaligned one -EINVAL,
+ * one below vm.mmap_min_addr without CAP_SYS_RAWIO -EPERM. */
 static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr,
 				 uint64_t len, unsigned long flags, bool anon_private)
 {
@@ -156,7 +159,7 @@ static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint
 	} else {
 		a = arch_get_unmapped_area_topdown(k, mm, addr, len, flags);
 	}
-	if (a < 0)
+	if (IS_ERR_VALUE(a))
 		return a;
 	if ((uint64_t)a > mm->task_size - len)
 		return -ENOMEM;
@@ -270,8 +273,9 @@ static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint
  *            addr
  *   -EBADF   no MAP_ANONYMOUS: there are no files to map yet
  *   -ENOMEM  MAP_HUGETLB (no huge pages are reserved); len rounds up past
- *            the top of memory or exceeds TASK_SIZE; no free range; more
- *            than vm.max_map_count VMAs; the commit limit of
+ *            the top of memory or exceeds TASK_SIZE; a MAP_FIXED range
+ *            past TASK_SIZE (a kernel address, 2^63, -4096); no free
+ *            range; more than vm.max_map_count VMAs; the commit limit of
  *            vm.overcommit_memory; no memory for the VMA or the object
  *   -EOVERFLOW  off + len wraps past the last page offset
  *   -EPERM   the range starts below vm.mmap_min_addr without CAP_SYS_RAWIO
@@ -279,6 +283,9 @@ static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint
  *   -EAGAIN  locked memory over RLIMIT_MEMLOCK without CAP_IPC_LOCK (Linux
  *            says EPERM when RLIMIT_MEMLOCK is 0 and MAP_LOCKED is asked:
  *            can_do_mlock; the simulator says EAGAIN then too)
+ * A MAP_FIXED addr among the top 4095 values is taken for an errno, as
+ * Linux's __get_unmapped_area takes it (IS_ERR_VALUE): the call returns
+ * -addr (-1: EPERM, -22: EINVAL, -4095: an errno of 4095).
  * The checks run in Linux's order (measured on 6.18), so the first error
  * is Linux's. After a failure nothing is mapped, but with MAP_FIXED the
  * old mapping of the range may already be gone (Linux 6.12+ restores it
@@ -428,11 +435,12 @@ int dup_mmap(struct kernel *k, struct mm_struct *mm, struct mm_struct *oldmm)
 /* See mm.h. */
 void exit_mmap(struct kernel *k, struct mm_struct *mm)
 {
+	static const struct zap_details unmap_details = { .drop_markers = true };      /* unmap_vmas */
 	struct mmu_gather tlb;
 
 	tlb_gather_mmu(&tlb, k, mm, true);
 	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, &unmap_details);
 	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
 	tlb_finish_mmu(&tlb);
 	while (mm->mmap) {

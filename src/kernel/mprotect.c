@@ -90,7 +90,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 		k->vm_committed_as -= charged;
 		return err;
 	}
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 	trace_kernel(k, k->this_cpu, "VMA [%#llx, %#llx) now %c%c%c (was %c%c%c), for [%#llx, %#llx)",
 		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
 		     newflags & VM_READ ? 'r' : '-', newflags & VM_WRITE ? 'w' : '-', newflags & VM_EXEC ? 'x' : '-',

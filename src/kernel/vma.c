@@ -264,7 +264,7 @@ struct vma_merge_struct {
 /* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
 static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_merge_struct *g)
 {
-	return !((v->vm_flags ^ g->flags) & ~VM_SOFTDIRTY) && v->vm_file == g->file &&
+	return !((v->vm_flags ^ g->flags) & ~VM_IGNORE_MERGE) && v->vm_file == g->file &&
 	       anon_vma_name_eq(v->anon_name, g->anon_name) && !v->vm_name;
 }
 
@@ -315,7 +315,7 @@ static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struc
  * or NULL when no merge applies. This is the part Linux's
  * vma_merge_new_range and vma_merge_existing_range share; Linux 6.18 has no
  * function of its own for it (before 6.12 it was vma_merge). */
-static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
+static struct vm_area_struct *merge_neighbours(struct kernel *k, struct vm_area_struct *prev,
 				       struct vm_area_struct *next, struct vma_merge_struct *g)
 {
 	bool left = !(g->flags & VM_SPECIAL) && can_vma_merge_after(prev, g);
@@ -364,6 +364,27 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		return next;
 	}
 	return NULL;
+}
+
+/* merge_neighbours, after which the survivor keeps the sticky flags of
+ * every part it took in: g's, the middle VMA's, and the neighbour it
+ * absorbed (Linux: the sticky flags vma_merge_existing_range and
+ * vma_merge_new_range gather into vmg). */
+static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
+				       struct vm_area_struct *next, struct vma_merge_struct *g)
+{
+	uint64_t sticky = g->flags | (g->middle ? g->middle->vm_flags : 0);
+	uint64_t prev_flags = prev ? prev->vm_flags : 0, next_flags = next ? next->vm_flags : 0;
+	uint64_t next_end = next ? next->vm_end : 0;
+	struct vm_area_struct *v = merge_neighbours(k, prev, next, g);
+
+	if (v && v == prev)
+		sticky |= prev_flags | (next && v->vm_end == next_end ? next_flags : 0);
+	else if (v)
+		sticky |= next_flags;
+	if (v)
+		v->vm_flags |= sticky & VM_STICKY;
+	return v;
 }
 
 /* See mm.h. */
@@ -600,6 +621,7 @@ static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_st
 /* See mm.h. */
 int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
+	static const struct zap_details unmap_details = { .drop_markers = true };      /* unmap_vmas */
 	int err;
 	struct vm_area_struct *list = vms_gather_munmap_vmas(k, mm, start, end, &err), *prev, *next;
 	struct mmu_gather tlb;
@@ -610,7 +632,7 @@ int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, 
 	tlb_gather_mmu(&tlb, k, mm, false);
 	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
 	for (struct vm_area_struct *v = list; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, &unmap_details);
 	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
 	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */

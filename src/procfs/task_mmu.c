@@ -282,7 +282,7 @@ static bool arch_pkeys_enabled(const struct kernel *k)
 static void show_smap_vma_flags(struct seq_buf *m, const struct vm_area_struct *vma)
 {
 	static const char *const mnemonics[64] = {
-		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um", "pf", NULL, "uw", "lo",
+		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um", "pf", "gu", "uw", "lo",
 		"io", "sr", "rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", "ar", "wf", "dd", "sd",
 		"mm", "hg", "nh", "mg", "", "", "", "", NULL, "ss", NULL, NULL, "dp", "ui", "sl",
 	};
@@ -362,7 +362,10 @@ static void add_to_pagemap(struct pagemapread *pm, uint64_t entry, uint64_t n)
 
 /* The entry of a page-table entry in vma (Linux: pte_to_pagemap_entry):
  * present with the PFN (when the reader may see it), soft-dirty, a page
- * that is not anonymous is "file", one mapped once is exclusive. */
+ * that is not anonymous is "file", one mapped once is exclusive; a swap
+ * entry (a guard marker, the only kind here) is "swapped" with its type
+ * and offset in the frame field (when the reader may see it) and, for a
+ * guard marker, the guard-region bit. */
 static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pte)
 {
 	uint64_t frame = 0, flags = 0;
@@ -378,6 +381,12 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 			flags |= PM_FILE;
 		if (page && page->mapcount == 1)
 			flags |= PM_MMAP_EXCLUSIVE;
+	} else if (is_swap_pte(pte)) {
+		if (pm->show_pfn)
+			frame = pte_swp_type(pte) | pte_swp_offset(pte) << MAX_SWAPFILES_SHIFT;
+		flags |= PM_SWAP;
+		if (is_guard_pte_marker(pte))
+			flags |= PM_GUARD_REGION;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)
 		flags |= PM_SOFT_DIRTY;

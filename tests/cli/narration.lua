@@ -43,6 +43,17 @@ local s = assert(p:mmap{len = 4 * 4096, prot = "rw", flags = "shared|anonymous"}
 assert(p:touch(s, 4 * 4096, "w"))
 assert(p:madvise(s, 4 * 4096, "dontneed"))
 assert(p:read(s + 3 * 4096, 1))
+-- MADV_DONTNEED of a whole 2 MiB block frees its page table.
+local big = assert(p:mmap{len = 4 << 20, prot = "rw"})
+local block = (big + (2 << 20) - 1) & ~((2 << 20) - 1)
+assert(p:write(block, "b"))
+assert(p:madvise(block, 2 << 20, "dontneed"))
+-- Guard pages: markers over a mapped page, a child dying of one, removal.
+local guard = assert(p:mmap{len = 2 * 4096, prot = "rw"})
+assert(p:write(guard, "g"))
+assert(p:madvise(guard, 2 * 4096, "guard_install"))
+dies(function(child) return child:read(guard, 1) end)
+assert(p:madvise(guard, 2 * 4096, "guard_remove"))
 -- mremap moves page tables; munmap clears them.
 local b = assert(p:mmap{len = 4096, prot = "rw"})
 assert(p:write(b, "m"))

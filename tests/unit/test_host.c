@@ -146,6 +146,15 @@ Test(host, write_after_mprotect_is_segv_accerr)
 	mmsim_machine_free(m);
 }
 
+/* The helper's store of 2, 4 or 8 bytes is one MOV, as the simulator's:
+ * straddling into a read-only page it stores nothing. */
+Test(host, straddling_store_is_one_instruction)
+{
+	mmsim_machine *m = host();
+	check_straddling_stores(m);
+	mmsim_machine_free(m);
+}
+
 /* Copy-on-write as REFERENCE.md measured it. */
 Test(host, fork_copy_on_write_faults)
 {

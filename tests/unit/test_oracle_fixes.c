@@ -200,3 +200,160 @@ Test(oracle_fixes, fault_around_maps_cached_pages)
 	cr_assert_eq(pagemap(m, c, (uint64_t)s + 3 * PG) >> 63, 1);
 	mmsim_machine_free(m);
 }
+
+/* MAP_FIXED in the upper half maps nothing: the top 4095 values are taken
+ * for errnos (IS_ERR_VALUE), the rest is past TASK_SIZE (ENOMEM), in
+ * __get_unmapped_area's order. */
+Test(oracle_fixes, mmap_fixed_upper_half)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	const uint64_t enomem[] = { 0xffff888000000000ULL, 1ULL << 63, -4096ULL, -8192ULL, -12ULL,
+				    0x7ffffffff000ULL, 1ULL << 47 };
+	for (size_t i = 0; i < sizeof enomem / sizeof enomem[0]; i++) {
+		cr_assert_eq(mmsim_mmap(m, p, enomem[i], PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -ENOMEM,
+			     "%#llx", (unsigned long long)enomem[i]);
+		cr_assert_eq(mmsim_mmap(m, p, enomem[i], PG, RW, ANON | MMSIM_MAP_FIXED_NOREPLACE, -1, 0),
+			     -ENOMEM);
+	}
+	cr_assert_eq(mmsim_mmap(m, p, -1ULL, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -EPERM);
+	cr_assert_eq(mmsim_mmap(m, p, -22ULL, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -EINVAL);
+	cr_assert_eq(mmsim_mmap(m, p, -4095ULL, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -4095);
+	cr_assert_eq(mmsim_mmap(m, p, 0x10001, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), -EINVAL);
+	char *maps = view(m, p, "maps");
+	cr_assert_null(strstr(maps, "ffff888000000000"));
+	cr_assert_null(strstr(maps, "8000000000000000"));
+	free(maps);
+	mmsim_machine_free(m);
+}
+
+/* MADV_COLD and MADV_PAGEOUT refuse locked memory (can_madv_lru_vma), also
+ * after a hole in the range, whose ENOMEM the VMA's EINVAL overrides. */
+Test(oracle_fixes, madv_cold_pageout_locked_is_einval)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 8 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_mlock(m, p, (uint64_t)a + 4 * PG, 4 * PG), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 4 * PG, PG, MMSIM_MADV_COLD), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 4 * PG, PG, MMSIM_MADV_PAGEOUT), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a, 4 * PG, MMSIM_MADV_PAGEOUT), 0);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)a + 3 * PG, PG), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 2 * PG, 3 * PG, MMSIM_MADV_COLD), -EINVAL);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 2 * PG, 2 * PG, MMSIM_MADV_COLD), -ENOMEM);
+	cr_assert_eq(mmsim_munlock(m, p, (uint64_t)a + 4 * PG, 4 * PG), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 2 * PG, 3 * PG, MMSIM_MADV_COLD), -ENOMEM);
+	int64_t b = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_mlock2(m, p, (uint64_t)b, 2 * PG, MMSIM_MLOCK_ONFAULT), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)b, PG, MMSIM_MADV_PAGEOUT), -EINVAL);
+	mmsim_machine_free(m);
+}
+
+/* A #PF at or above TASK_SIZE_MAX is reported with X86_PF_PROT in the
+ * signal's error code (sanitize_error_code); below it the MMU's code stays.
+ * TASK_SIZE_MAX follows the paging mode: 2^47 - 4096, or 2^56 - 4096. */
+Test(oracle_fixes, signal_error_code_sanitized_above_task_size_max)
+{
+	const struct { const char *paging; uint64_t addr; enum mmsim_access kind; uint32_t ec; } cases[] = {
+		{ "4", 0x7ffffffff000ULL, MMSIM_READ, 0x5 }, { "4", 0xffff888000000000ULL, MMSIM_WRITE, 0x7 },
+		{ "4", 0xffffffff81000000ULL, MMSIM_FETCH, 0x15 }, { "4", 0x10000, MMSIM_READ, 0x4 },
+		{ "5", 0x7ffffffff000ULL, MMSIM_READ, 0x4 }, { "5", 0x800000000000ULL, MMSIM_WRITE, 0x6 },
+		{ "5", 0xfffffffffffff000ULL, MMSIM_READ, 0x5 }, { "5", 0xfffffffffffff000ULL, MMSIM_FETCH, 0x15 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mmsim_machine *m = boot_with("paging", cases[i].paging);
+		struct mmsim_fault f;
+		int p = mmsim_spawn(m, "p", 0);
+		cr_assert_eq(mmsim_touch(m, p, cases[i].addr, 1, cases[i].kind, &f), -EFAULT);
+		cr_assert_eq(f.signo, 11);
+		cr_assert_eq(f.code, 1, "SEGV_MAPERR");
+		cr_assert_eq(f.error_code, cases[i].ec, "paging %s, %#llx: error code %#x", cases[i].paging,
+			     (unsigned long long)cases[i].addr, f.error_code);
+		mmsim_machine_free(m);
+	}
+}
+
+/* The fault-around window starts at the VMA when the VMA starts inside the
+ * fault's 16-page block, and still spans 16 pages: a child reading the 16
+ * pages of such a VMA faults once (do_fault_around's from_pte/to_pte). */
+Test(oracle_fixes, fault_around_window_starts_at_vma)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	const uint64_t s = 0x300008000ULL;            /* 8 pages into a 16-page block */
+	cr_assert_eq(mmsim_mmap(m, p, s, 16 * PG, RW, MMSIM_MAP_SHARED | MMSIM_MAP_ANONYMOUS | MMSIM_MAP_FIXED,
+				-1, 0), (int64_t)s);
+	cr_assert_eq(mmsim_touch(m, p, s, 16 * PG, MMSIM_WRITE, NULL), 0);
+	int c = mmsim_fork(m, p, -1);
+	uint64_t f0 = minflt(m, c);
+	cr_assert_eq(mmsim_touch(m, c, s + 2 * PG, PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(minflt(m, c), f0 + 1);
+	cr_assert_eq(pagemap(m, c, s + 15 * PG) >> 63, 1, "the window reaches the VMA's 16th page");
+	cr_assert_eq(mmsim_touch(m, c, s, 16 * PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(minflt(m, c), f0 + 1);
+	mmsim_machine_free(m);
+}
+
+/* A store of 1, 2, 4 or 8 bytes is one instruction: straddling into a page
+ * that faults, it stores nothing (check_straddling_stores; the host backend
+ * runs the same in test_host.c). */
+Test(oracle_fixes, straddling_store_is_one_instruction)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	check_straddling_stores(m);
+	mmsim_machine_free(m);
+}
+
+/* VmPTE of process pid, in kB. */
+static uint64_t vm_pte_kb(mmsim_machine *m, int pid)
+{
+	char *s = view(m, pid, "status"), *f = strstr(s, "VmPTE:");
+	cr_assert_not_null(f);
+	uint64_t kb = strtoull(f + 6, NULL, 10);
+	free(s);
+	return kb;
+}
+
+/* MADV_DONTNEED frees the page table of each whole 2 MiB block it empties
+ * (CONFIG_PT_RECLAIM); part of a block, MADV_FREE and munmap's neighbours
+ * keep theirs; the next fault allocates one again. */
+Test(oracle_fixes, madv_dontneed_frees_page_tables)
+{
+	const uint64_t mb = 1ULL << 20;
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t r = mmsim_mmap(m, p, 0, 20 * mb, RW, ANON, -1, 0);
+	uint64_t a = ((uint64_t)r + 2 * mb - 1) & ~(2 * mb - 1);
+	cr_assert_eq(mmsim_touch(m, p, a, 16 * mb, MMSIM_WRITE, NULL), 0);
+	uint64_t full = vm_pte_kb(m, p);
+	cr_assert_eq(mmsim_madvise(m, p, a, 2 * mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full - 4);
+	cr_assert_eq(mmsim_madvise(m, p, a + 2 * mb + PG, 2 * mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(mmsim_madvise(m, p, a + 6 * mb, mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(mmsim_madvise(m, p, a + 8 * mb, 2 * mb, MMSIM_MADV_FREE), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full - 4, "partial zaps and MADV_FREE keep the tables");
+	cr_assert_eq(mmsim_touch(m, p, a, 1, MMSIM_READ, NULL), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full, "a fault there allocates one again");
+	cr_assert_eq(mmsim_madvise(m, p, a, 16 * mb, MMSIM_MADV_DONTNEED), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full - 8 * 4);
+	cr_assert_eq(mmsim_touch(m, p, a, 16 * mb, MMSIM_WRITE, NULL), 0);
+	cr_assert_eq(vm_pte_kb(m, p), full, "and the memory works as before");
+	mmsim_machine_free(m);
+}
+
+/* fork gives the child a page table wherever the parent has one under a
+ * VMA that needs copying, before looking at the entries (copy_pte_range):
+ * [vvar] (VM_PFNMAP) shares its 2 MiB with a read-faulted VMA, so the child
+ * has that table too, though nothing in it is copied. */
+Test(oracle_fixes, fork_allocates_the_page_tables_it_copies)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_READ, ANON, -1, 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, PG, MMSIM_READ, NULL), 0);
+	int c = mmsim_fork(m, p, -1);
+	cr_assert_eq(vm_pte_kb(m, c), vm_pte_kb(m, p));
+	cr_assert_eq(pagemap(m, c, (uint64_t)a) >> 63, 0, "the zero page is not copied");
+	cr_assert_eq(mmsim_check(m), 0);
+	mmsim_machine_free(m);
+}
