@@ -43,8 +43,11 @@ local s = assert(p:mmap{len = 4 * 4096, prot = "rw", flags = "shared|anonymous"}
 assert(p:touch(s, 4 * 4096, "w"))
 assert(p:madvise(s, 4 * 4096, "dontneed"))
 assert(p:read(s + 3 * 4096, 1))
--- mremap moves page tables; munmap clears them.
-local b = assert(p:mmap{len = 4096, prot = "rw"})
+-- mremap grows a VMA in place where there is room, else moves page
+-- tables; munmap clears them.
+local b = assert(p:mmap{len = 2 * 4096, prot = "rw"})
+assert(p:munmap(b + 4096, 4096))
+assert(p:mremap(b, 4096, 2 * 4096) == b)
 assert(p:write(b, "m"))
 local nb = assert(p:mremap(b, 4096, 64 * 4096, "maymove"))
 assert(p:munmap(nb, 64 * 4096))
