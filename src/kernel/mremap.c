@@ -149,14 +149,19 @@ static void vrm_stat_account(struct vma_remap_struct *vrm, uint64_t bytes)
 }
 
 /* The checks before a move changes anything: room for the VMAs a move may
- * add, a new one and a split of the old (Linux: prep_move_vma, which also
- * asks the VMA's file whether it may be split, and KSM to unshare the
- * range's pages; the simulator has no such file and no KSM). 0 or
- * -ENOMEM. */
+ * add, a new one and a split of the old; a special mapping (the vDSO,
+ * vvar) moves whole or not at all, as its vm_ops->may_split refuses a
+ * split (Linux: prep_move_vma and special_mapping_split; Linux also asks
+ * KSM to unshare the range's pages: the simulator has no KSM). 0,
+ * -ENOMEM or -EINVAL. */
 static long prep_move_vma(struct vma_remap_struct *vrm)
 {
+	struct vm_area_struct *vma = vrm->vma;
+
 	if (vrm->t->mm->map_count >= vrm->k->sysctl.max_map_count - 3)
 		return -ENOMEM;
+	if (vma->vm_name && (vma->vm_start != vrm->addr || vma->vm_end != vrm->addr + vrm->old_len))
+		return -EINVAL;
 	return 0;
 }
 
@@ -589,7 +594,8 @@ static long remap_move(struct vma_remap_struct *vrm)
  * pass vm.max_map_count, growing in place is impossible without
  * MREMAP_MAYMOVE, no free range fits, a move starts with vm.max_map_count
  * - 3 VMAs or more, the overcommit policy refuses the charge, or memory
- * runs out; -EPERM when MREMAP_FIXED's address is below vm.mmap_min_addr.
+ * runs out; -EINVAL when a move would split a special mapping ([vdso],
+ * [vvar]); -EPERM when MREMAP_FIXED's address is below vm.mmap_min_addr.
  * Faulting in a locked growth is not an error of the call (as Linux's
  * mm_populate, it is done after the call succeeded).
  * After an error: a target range that MREMAP_FIXED unmapped, and a tail
