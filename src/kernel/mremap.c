@@ -522,7 +522,9 @@ static long remap_move(struct vma_remap_struct *vrm)
 	bool seen_vma = false;
 	long res = -EFAULT;
 
-	while ((vma = find_vma(mm, pos)) && vma->vm_start < end) {
+	/* pos is where Linux's VMA iterator stands: past the last VMA's old
+	 * end, even when its move merged it with the target beyond */
+	while (pos < end && (vma = find_vma(mm, pos)) && vma->vm_start < end) {
 		uint64_t addr = vma->vm_start > start ? vma->vm_start : start;
 		uint64_t len = (vma->vm_end < end ? vma->vm_end : end) - addr;
 

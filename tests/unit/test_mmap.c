@@ -561,3 +561,19 @@ Test(mmap, mremap_special_mapping_moves_whole)
 	cr_assert_str_eq(vma_at(b)->vm_name, "[vdso]");
 	cr_assert_null(vma_lookup(p->mm, vdso));
 }
+
+/* A fixed move to just after its own VMA merges back into it (unfaulted
+ * memory takes the pgoff of its new place): the move of several VMAs stops
+ * there, its iterator past the range, rather than meet the grown VMA again
+ * (Linux 6.18: remap_move; tests/oracle/mremap_merge_with_source.lua). */
+Test(mmap, mremap_fixed_move_merging_into_its_source)
+{
+	uint64_t b = base_region(64);
+	cr_assert_eq(fixed(b + 26 * PG, 11 * PG, PROT_READ, MAP_PRIVATE), (long)(b + 26 * PG));
+	cr_assert_eq(fixed(b + 37 * PG, 5 * PG, RW, MAP_PRIVATE), (long)(b + 37 * PG));
+	cr_assert_eq(do_mremap(&t->k, p, b + 29 * PG, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+			       b + 35 * PG),
+		     (long)(b + 35 * PG));
+	cr_assert_eq(vma_at(b + 26 * PG)->vm_end, b + 39 * PG, "one VMA, grown over the target");
+	cr_assert_eq(vma_at(b + 39 * PG)->vm_end, b + 42 * PG);
+}
