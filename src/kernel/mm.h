@@ -325,12 +325,26 @@ int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, 
  * vm.max_map_count or the commit limit, or no memory). */
 int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len);
 
-/* A VMA for [addr, addr + len) with vma's properties at pgoff, or a
- * neighbour extended over it, for mremap's move (Linux: copy_vma). An
+/* A VMA for [addr, addr + len) (free) with *vmap's properties at pgoff, or
+ * a neighbour extended over it, for mremap's move (Linux: copy_vma). An
  * anonymous VMA not yet faulted takes a pgoff matching its new place, to
- * merge more easily. NULL without memory. */
-struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
+ * merge more easily; when the neighbour that takes the range is the source
+ * itself (or absorbs it), *vmap becomes that VMA. A neighbour that takes
+ * the range gets the source's anon_vma. NULL without memory. */
+struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct **vmap, uint64_t addr,
 				uint64_t len, uint64_t pgoff);
+
+/* Grow vma by delta bytes at its end, over free space, merging with the
+ * next VMA when it then touches and matches (Linux: vma_merge_extend, for
+ * mremap). The VMA now covering the range, or NULL when vma may not merge
+ * (VM_SPECIAL) or no memory. */
+struct vm_area_struct *vma_merge_extend(struct kernel *k, struct vm_area_struct *vma, uint64_t delta);
+
+/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
+ * __vm_enough_memory, in mm/util.c): 0 (heuristic) refuses only more than
+ * all RAM at once, 1 allows everything, 2 keeps the total under
+ * CommitLimit. 0 (charged), or -ENOMEM (nothing charged). */
+int __vm_enough_memory(struct kernel *k, uint64_t pages);
 
 /* Grow the stack VMA vma down to addr for t, keeping the guard gap above the
  * accessible VMA below, RLIMIT_STACK, RLIMIT_MEMLOCK for a locked stack and

@@ -145,11 +145,18 @@ int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint6
  * does not allow it is -EFAULT (Linux: faultin_page_range). */
 int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write);
 
-/* A free place for len bytes near hint (0: anywhere), as mmap would choose
- * for a shared or private mapping, for mremap's moves (Linux:
- * get_unmapped_area, around __get_unmapped_area). The address, or -ENOMEM
- * (nothing fits) or -EPERM (below vm.mmap_min_addr). */
-long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared);
+/* A place for len bytes, for mremap's moves, as mmap would choose it with
+ * flags (MAP_SHARED, MAP_FIXED): with MAP_FIXED addr itself, else a free
+ * range near the hint addr (0: anywhere) (Linux: get_unmapped_area, around
+ * __get_unmapped_area). The address, or -ENOMEM (nothing fits, or the range
+ * passes TASK_SIZE) or -EPERM (below vm.mmap_min_addr). */
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+		       unsigned long flags);
+
+/* May t lock bytes more of memory, for a VMA that is_vma_locked: within
+ * RLIMIT_MEMLOCK, or with CAP_IPC_LOCK (Linux: mlock_future_ok, in
+ * mm/mmap.c)? Always for an unlocked VMA. */
+bool mlock_future_ok(const struct task_struct *t, bool is_vma_locked, uint64_t bytes);
 
 /* Account npages of a mapping with flags in mm's counters (Linux:
  * vm_stat_account). */

@@ -234,8 +234,7 @@ static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, (uint64_t)a, (uint64_t)a + len))
 		return -EEXIST;
 	uint64_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
-	if ((vm_flags & VM_LOCKED) &&
-	    ((mm->locked_vm << PAGE_SHIFT) + len > t->rlimit_memlock && !t->cap_ipc_lock))
+	if (!mlock_future_ok(t, vm_flags & VM_LOCKED, len))
 		return -EAGAIN;
 	if (shared)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
@@ -383,9 +382,18 @@ long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 }
 
 /* See mman.h. */
-long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+		       unsigned long flags)
 {
-	return (long)__get_unmapped_area(k, t, hint, len, 0, !shared);
+	return (long)__get_unmapped_area(k, t, addr, len, flags & MAP_FIXED, !(flags & MAP_SHARED));
+}
+
+/* See mman.h. */
+bool mlock_future_ok(const struct task_struct *t, bool is_vma_locked, uint64_t bytes)
+{
+	if (!is_vma_locked || t->cap_ipc_lock)
+		return true;
+	return (bytes >> PAGE_SHIFT) + t->mm->locked_vm <= t->rlimit_memlock >> PAGE_SHIFT;
 }
 
 /* ---- whole address spaces ---------------------------------------------------- */

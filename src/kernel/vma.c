@@ -259,6 +259,7 @@ struct vma_merge_struct {
 	const char *anon_name;
 	struct anon_vma *anon_vma;
 	struct vm_area_struct *middle;           /* the VMA being changed, or NULL */
+	struct vm_area_struct *copied_from;      /* mremap: the VMA the new range copies */
 };
 
 /* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
@@ -273,7 +274,7 @@ static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_me
 static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct vma_merge_struct *g)
 {
 	if (!tgt->anon_vma && g->anon_vma)
-		return !vma_is_fork_child(g->middle);
+		return !vma_is_fork_child(g->middle) && !vma_is_fork_child(g->copied_from);
 	if (tgt->anon_vma && !g->anon_vma)
 		return !vma_is_fork_child(tgt);
 	return tgt->anon_vma == g->anon_vma;
@@ -325,7 +326,8 @@ static struct vm_area_struct *merge_neighbours(struct kernel *k, struct vm_area_
 	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
 		right = false;
 	if (left && right) {
-		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next))
+		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next) ||
+		    dup_anon_vma(k, prev, g->copied_from))
 			return NULL;
 		uint64_t end = next->vm_end;
 		if (mid)
@@ -336,7 +338,7 @@ static struct vm_area_struct *merge_neighbours(struct kernel *k, struct vm_area_
 		return prev;
 	}
 	if (left) {
-		if (dup_anon_vma(k, prev, mid))
+		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, g->copied_from))
 			return NULL;
 		if (mid && g->end == mid->vm_end)
 			remove_merged(k, mid);
@@ -350,7 +352,7 @@ static struct vm_area_struct *merge_neighbours(struct kernel *k, struct vm_area_
 		return prev;
 	}
 	if (right) {
-		if (dup_anon_vma(k, next, mid))
+		if (dup_anon_vma(k, next, mid) || dup_anon_vma(k, next, g->copied_from))
 			return NULL;
 		if (mid && g->start == mid->vm_start)
 			remove_merged(k, mid);
@@ -393,10 +395,23 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
 					   uint64_t pgoff, struct anon_vma *anon_vma)
 {
 	struct vm_area_struct *prev, *next = find_vma_prev(mm, start, &prev);
-	struct vma_merge_struct g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL };
+	struct vma_merge_struct g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL, NULL };
 	if (next && next->vm_start < end)
 		return NULL;                    /* the caller unmapped first */
 	return do_merge(k, prev, next, &g);
+}
+
+/* See mm.h. vma itself is the VMA before the new range. */
+struct vm_area_struct *vma_merge_extend(struct kernel *k, struct vm_area_struct *vma, uint64_t delta)
+{
+	struct vm_area_struct *next = vma->vm_next;
+	struct vma_merge_struct g = {
+		vma->vm_end, vma->vm_end + delta, vma->vm_pgoff + vma_pages(vma), vma->vm_flags,
+		vma->vm_file, vma->anon_name, vma->anon_vma, NULL, NULL,
+	};
+	if (next && next->vm_start < g.end)
+		return NULL;
+	return do_merge(k, vma, next, &g);
 }
 
 /* See mm.h. */
@@ -405,7 +420,7 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 {
 	struct vma_merge_struct g = {
 		start, end, vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT), new_flags,
-		vma->vm_file, new_name, vma->anon_vma, vma,
+		vma->vm_file, new_name, vma->anon_vma, vma, NULL,
 	};
 	struct vm_area_struct *merged = NULL;
 
@@ -510,10 +525,8 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
 	return top < high && high - top >= len ? top : 0;
 }
 
-/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
- * __vm_enough_memory, in mm/util.c): 0 heuristic refuses only what exceeds all RAM,
- * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
-static int __vm_enough_memory(struct kernel *k, uint64_t pages)
+/* See mm.h. */
+int __vm_enough_memory(struct kernel *k, uint64_t pages)
 {
 	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
 		return -ENOMEM;
@@ -671,18 +684,33 @@ int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 	return 0;
 }
 
-/* See mm.h. */
-struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
+/* See mm.h. The merge is Linux's vma_merge_copied_range: the new range has
+ * the source's properties, and a neighbour that absorbs it gets the
+ * source's anon_vma. */
+struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct **vmap, uint64_t addr,
 				uint64_t len, uint64_t pgoff)
 {
+	struct vm_area_struct *vma = *vmap, *prev, *next;
 	struct mm_struct *mm = vma->vm_mm;
+	uint64_t vma_start = vma->vm_start;
+
 	if (vma_is_anonymous(vma) && !vma->anon_vma)
 		pgoff = addr >> PAGE_SHIFT;
-	struct vm_area_struct *m = vma->vm_file ? NULL
-				 : vma_merge_new_range(k, mm, addr, addr + len, vma->vm_flags, NULL, pgoff,
-						       vma->anon_vma);
-	if (m)
+	next = find_vma_prev(mm, addr, &prev);
+	if (next && next->vm_start < addr + len)
+		return NULL;                    /* the caller unmapped the range first */
+	struct vma_merge_struct g = {
+		addr, addr + len, pgoff, vma->vm_flags, vma->vm_file, vma->anon_name, vma->anon_vma,
+		NULL, vma,
+	};
+	struct vm_area_struct *m = do_merge(k, prev, next, &g);
+	if (m) {
+		/* the source may be the neighbour that took the range (or was
+		 * absorbed by it): it is m now */
+		if (vma_start >= m->vm_start && vma_start < m->vm_end)
+			*vmap = m;
 		return m;
+	}
 	struct vm_area_struct *new = vm_area_dup(k, vma);
 	if (!new)
 		return NULL;

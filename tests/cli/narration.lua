@@ -54,8 +54,11 @@ assert(p:write(guard, "g"))
 assert(p:madvise(guard, 2 * 4096, "guard_install"))
 dies(function(child) return child:read(guard, 1) end)
 assert(p:madvise(guard, 2 * 4096, "guard_remove"))
--- mremap moves page tables; munmap clears them.
-local b = assert(p:mmap{len = 4096, prot = "rw"})
+-- mremap grows a VMA in place where there is room, else moves page
+-- tables; munmap clears them.
+local b = assert(p:mmap{len = 2 * 4096, prot = "rw"})
+assert(p:munmap(b + 4096, 4096))
+assert(p:mremap(b, 4096, 2 * 4096) == b)
 assert(p:write(b, "m"))
 local nb = assert(p:mremap(b, 4096, 64 * 4096, "maymove"))
 assert(p:munmap(nb, 64 * 4096))
