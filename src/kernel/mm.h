@@ -234,8 +234,9 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
  * vm_end must call it; the consistency checker verifies the gaps. */
 void vma_gap_update(struct vm_area_struct *vma);
 
-/* The free gap below vma: from the end of the VMA before it (or 0) to its
- * start less its stack guard gap (Linux: vma_compute_gap). */
+/* The free range below vma: from the end of the VMA before it (or 0) to
+ * its start, as the maple tree records gaps (the stack guard gap is the
+ * gap search's business, not the tree's). */
 uint64_t vma_compute_gap(const struct vm_area_struct *vma);
 
 /* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory
@@ -291,9 +292,12 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 /* Linux 6.18 has these in mm/vma.c; up to 6.12, unmapped_area, mmap_region,
  * do_brk_flags and expand_downwards were in mm/mmap.c. */
 
-/* The highest address where len bytes fit between low and high, below every
- * VMA's start gap (vm_start_gap) and above its end, and not below
- * vm.mmap_min_addr (Linux: unmapped_area_topdown). 0 when nothing fits. */
+/* The highest address where len bytes fit between low and high, above
+ * every VMA's end and below its start, not in the stack guard gap below a
+ * VMA that grows down when that VMA is the next one up (Linux 6.18's
+ * search: the highest free range, then a new search below the guard gap),
+ * and not below vm.mmap_min_addr (Linux: unmapped_area_topdown). 0 when
+ * nothing fits. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high);
 

@@ -103,8 +103,7 @@ static void __remove_shared_vm_struct(struct vm_area_struct *vma)
 /* See mm.h. */
 uint64_t vma_compute_gap(const struct vm_area_struct *vma)
 {
-	uint64_t start = vm_start_gap(vma), prev_end = vma->vm_prev ? vma->vm_prev->vm_end : 0;
-	return start > prev_end ? start - prev_end : 0;
+	return vma->vm_start - (vma->vm_prev ? vma->vm_prev->vm_end : 0);
 }
 
 /* A node's value: the largest gap below it or below a VMA of its subtree
@@ -441,88 +440,130 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
-/* The gap below the VMA at n, clipped to [low, high): its ends in *start
- * and *end; true when len bytes fit in it. */
+/* The free range below v, from the end of the VMA before it (or 0) to v's
+ * start, clipped to [low, high): its ends in *start and *end; true when len
+ * bytes fit in it. */
 static bool gap_fits(const struct vm_area_struct *v, uint64_t len, uint64_t low, uint64_t high,
 		     uint64_t *start, uint64_t *end)
 {
-	uint64_t s = v->vm_prev ? v->vm_prev->vm_end : 0, e = vm_start_gap(v);
+	uint64_t s = v->vm_prev ? v->vm_prev->vm_end : 0, e = v->vm_start;
 	*start = s > low ? s : low;
 	*end = e < high ? e : high;
 	return *end > *start && *end - *start >= len;
 }
 
-/* The end of the highest gap of the subtree at n where len bytes fit in
- * [low, high), or 0. A subtree whose largest gap is too small is skipped,
- * so the search costs O(log n) where the gaps allow (Linux: the tree walk
- * of unmapped_area_topdown before 6.1). */
-static uint64_t topdown_search(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
+/* The VMA whose free range below it is the highest where len bytes fit in
+ * [low, high), in the subtree at n, or NULL. A subtree whose largest free
+ * range is too small is skipped, so the search costs O(log n) where the
+ * gaps allow (as the maple tree's mas_empty_area_rev walks its gaps). */
+static struct vm_area_struct *highest_gap(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
 {
-	uint64_t start, end, found;
+	uint64_t start, end;
+	struct vm_area_struct *found;
 	if (!n || rb_vma(n)->rb_subtree_gap < len)
-		return 0;
-	const struct vm_area_struct *v = rb_vma(n);
-	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;   /* where its gap begins */
-	if (below < high && high - below >= len) {   /* else every gap here and to the right is too high */
-		if ((found = topdown_search(n->rb_right, len, low, high)))
+		return NULL;
+	struct vm_area_struct *v = rb_vma(n);
+	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;   /* where its free range begins */
+	if (below < high && high - below >= len) {   /* else every range here and to the right is too high */
+		if ((found = highest_gap(n->rb_right, len, low, high)))
 			return found;
 		if (gap_fits(v, len, low, high, &start, &end))
-			return end;
+			return v;
 	}
-	if (below < low || below - low < len)      /* the gaps to the left end below it */
-		return 0;
-	return topdown_search(n->rb_left, len, low, high);
+	if (below < low || below - low < len)      /* the ranges to the left end below it */
+		return NULL;
+	return highest_gap(n->rb_left, len, low, high);
 }
 
-/* See mm.h. */
+/* The lowest such VMA (as mas_empty_area walks). */
+static struct vm_area_struct *lowest_gap(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
+{
+	uint64_t start, end;
+	struct vm_area_struct *found;
+	if (!n || rb_vma(n)->rb_subtree_gap < len)
+		return NULL;
+	struct vm_area_struct *v = rb_vma(n);
+	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;
+	if (below > low && below - low >= len && (found = lowest_gap(n->rb_left, len, low, high)))
+		return found;                      /* the ranges to the left end at or below it */
+	if (gap_fits(v, len, low, high, &start, &end))
+		return v;
+	if (v->vm_end < high && high - v->vm_end >= len)    /* the ranges to the right start above it */
+		return lowest_gap(n->rb_right, len, low, high);
+	return NULL;
+}
+
+/* The free range above every VMA, clipped to [low, high): true when len
+ * bytes fit, with its start in *start. */
+static bool top_gap_fits(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high, uint64_t *start)
+{
+	struct rb_node *last = rb_last(&mm->mm_rb);
+	uint64_t top = last ? rb_vma(last)->vm_end : 0;
+	*start = top > low ? top : low;
+	return *start < high && high - *start >= len;
+}
+
+/* See mm.h. The highest free range is found first; the stack guard gap is
+ * honoured afterwards, as Linux 6.18 does: when the VMA above the range
+ * grows down and its guard gap reaches into the range, the search starts
+ * again below the guard gap, whatever lies in between. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high)
 {
 	if (low < (uint64_t)k->sysctl.mmap_min_addr)
 		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct rb_node *last = rb_last(&mm->mm_rb);
-	uint64_t top = last ? rb_vma(last)->vm_end : 0, end;   /* the gap above every VMA */
-	if (top < low)
-		top = low;
-	if (top < high && high - top >= len)
-		return high - len;
-	end = topdown_search(mm->mm_rb.rb_node, len, low, high);
-	return end ? end - len : 0;
-}
-
-/* The start of the lowest gap of the subtree at n where len bytes fit in
- * [low, high); false when there is none (Linux: unmapped_area's tree walk). */
-static bool bottomup_search(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high, uint64_t *addr)
-{
-	uint64_t start, end;
-	if (!n || rb_vma(n)->rb_subtree_gap < len)
-		return false;
-	const struct vm_area_struct *v = rb_vma(n);
-	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;
-	if (below > low && below - low >= len && bottomup_search(n->rb_left, len, low, high, addr))
-		return true;                       /* the gaps to the left end at or below it */
-	if (gap_fits(v, len, low, high, &start, &end)) {
-		*addr = start;
-		return true;
+	for (;;) {
+		uint64_t start, end;
+		struct vm_area_struct *next = NULL, *prev;
+		if (top_gap_fits(mm, len, low, high, &start)) {
+			end = high;
+			prev = rb_vma(rb_last(&mm->mm_rb));
+		} else if ((next = highest_gap(mm->mm_rb.rb_node, len, low, high))) {
+			gap_fits(next, len, low, high, &start, &end);
+			prev = next->vm_prev;
+		} else {
+			return 0;
+		}
+		uint64_t gap = end - len;
+		if (next && (next->vm_flags & VM_GROWSDOWN)) {
+			if (vm_start_gap(next) < end) {
+				high = vm_start_gap(next);      /* again, below its guard gap */
+				continue;
+			}
+		} else if (prev && prev->vm_end > gap) {    /* vm_end_gap: x86 has no VM_GROWSUP */
+			high = prev->vm_start;
+			continue;
+		}
+		return gap;
 	}
-	return v->vm_end < high && high - v->vm_end >= len &&   /* the gaps to the right start above it */
-	       bottomup_search(n->rb_right, len, low, high, addr);
 }
 
-/* See mm.h. */
+/* See mm.h. The lowest free range, with the same care for guard gaps
+ * (Linux: unmapped_area). */
 uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 		       uint64_t high)
 {
-	uint64_t addr;
 	if (low < (uint64_t)k->sysctl.mmap_min_addr)
 		low = (uint64_t)k->sysctl.mmap_min_addr;
-	if (bottomup_search(mm->mm_rb.rb_node, len, low, high, &addr))
-		return addr;
-	struct rb_node *last = rb_last(&mm->mm_rb);
-	uint64_t top = last ? rb_vma(last)->vm_end : 0;       /* the gap above every VMA */
-	if (top < low)
-		top = low;
-	return top < high && high - top >= len ? top : 0;
+	for (;;) {
+		uint64_t start, end;
+		struct vm_area_struct *next = lowest_gap(mm->mm_rb.rb_node, len, low, high), *prev;
+		if (next)
+			gap_fits(next, len, low, high, &start, &end);
+		else if (!top_gap_fits(mm, len, low, high, &start))
+			return 0;
+		prev = next ? next->vm_prev : rb_vma(rb_last(&mm->mm_rb));
+		if (next && (next->vm_flags & VM_GROWSDOWN)) {
+			if (vm_start_gap(next) < start + len - 1) {
+				low = next->vm_end;             /* past it: nothing fits below its guard */
+				continue;
+			}
+		} else if (prev && prev->vm_end > start) {
+			low = prev->vm_end;
+			continue;
+		}
+		return start;
+	}
 }
 
 /* See mm.h. */
