@@ -41,14 +41,19 @@ static void folio_mark_accessed(struct page *page)
 	}
 }
 
-/* Touch the page mapped at addr, if there is one with a struct page. */
-static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
+/* Touch the page mapped at addr, if there is one with a struct page: a
+ * write also dirties the page when its entry is clean (Linux:
+ * follow_page_pte's FOLL_TOUCH, folio_mark_dirty under FOLL_WRITE). */
+static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool write)
 {
 	int err;
 	pte_t *pte = pte_walk(k, mm, addr, false, &err);
 	struct page *page = pte && (*pte & _PAGE_PRESENT) ? vm_normal_page(k, *pte) : NULL;
-	if (page)
-		folio_mark_accessed(page);
+	if (!page)
+		return;
+	if (write && !pte_dirty(*pte))
+		page_set(page, PG_dirty);
+	folio_mark_accessed(page);
 }
 
 /* Fault in [start, end) of one VMA, touching each page (Linux:
@@ -73,7 +78,7 @@ static int populate_vma_page_range(struct kernel *k, struct task_struct *t, stru
 			if (r & VM_FAULT_ERROR)
 				return -EFAULT;
 		}
-		touch_page(k, vma->vm_mm, a);
+		touch_page(k, vma->vm_mm, a, write);
 	}
 	return 0;
 }

@@ -22,6 +22,30 @@
 #include <string.h>
 
 
+/* Can KSM merge the pages of a VMA with flags f? Not shared, I/O, special
+ * or hugetlb memory (Linux: vma_ksm_compatible; mmsim has no DAX). */
+static bool vma_ksm_compatible(uint64_t f)
+{
+	return !(f & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_HUGETLB | VM_MIXEDMAP));
+}
+
+/* MADV_COLLAPSE on [start, end) of vma (Linux: madvise_collapse). A VMA
+ * that could not hold a huge page is EINVAL (thp_vma_allowable_order without
+ * the sysfs settings: anonymous memory only here, not NOHUGEPAGE, not
+ * special, with room for one aligned 2 MiB page, faulted once: it has an
+ * anon_vma); a range with no whole aligned 2 MiB block in it has nothing to
+ * collapse: 0. A block to collapse needs a huge page, which the simulator
+ * does not have yet: ENOMEM, Linux's answer when that allocation fails. */
+static int madvise_collapse(const struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t haddr = (vma->vm_end - HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
+	if (!vma_is_anonymous(vma) || (vma->vm_flags & (VM_NOHUGEPAGE | VM_SPECIAL | VM_HUGETLB)) ||
+	    vma->vm_end - vma->vm_start < HPAGE_PMD_SIZE || haddr < vma->vm_start || !vma->anon_vma)
+		return -EINVAL;
+	uint64_t hstart = (start + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1), hend = end & ~(HPAGE_PMD_SIZE - 1);
+	return hstart < hend ? -ENOMEM : 0;
+}
+
 static bool madvise_behavior_valid(int b)
 {
 	switch (b) {
@@ -31,6 +55,7 @@ static bool madvise_behavior_valid(int b)
 	case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE: case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
+	case MADV_DONTNEED_LOCKED: case MADV_COLLAPSE:
 		return true;
 	}
 	return false;
@@ -53,7 +78,8 @@ static int64_t advised_flags(const struct vm_area_struct *vma, uint64_t f, int b
 	case MADV_DODUMP: return f & VM_SPECIAL ? -EINVAL : (int64_t)(f & ~VM_DONTDUMP);
 	case MADV_HUGEPAGE: return (int64_t)((f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE);
 	case MADV_NOHUGEPAGE: return (int64_t)((f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE);
-	case MADV_MERGEABLE: return (int64_t)(f | VM_MERGEABLE);
+	case MADV_MERGEABLE:               /* Linux: ksm_madvise ignores it where KSM cannot go */
+		return (int64_t)(vma_ksm_compatible(f) ? f | VM_MERGEABLE : f);
 	case MADV_UNMERGEABLE: return (int64_t)(f & ~VM_MERGEABLE);
 	}
 	return (int64_t)f;
@@ -64,18 +90,27 @@ struct free_walk {
 	uint64_t pages;
 };
 
-/* MADV_FREE on one entry: a page only this VMA maps becomes clean and lazily
- * freeable (Linux: madvise_free_pte_range). */
+/* MADV_FREE on one entry (Linux: madvise_free_pte_range): the entry
+ * becomes clean and old and the page lazily freeable. A page whose own
+ * dirty flag is set is cleaned only where this is its only mapping; one
+ * that is not (an anonymous page's dirtiness lives in its PTEs) is marked
+ * even when a fork shares it, as Linux does: every mapping then sees it
+ * lazily freeable, and only this one clean. */
 static int free_pte(pte_t *pte, uint64_t addr, void *arg)
 {
 	struct free_walk *w = arg;
 	struct page *page = (*pte & _PAGE_PRESENT) ? vm_normal_page(w->k, *pte) : NULL;
 	(void)addr;
-	if (!page || !PageAnon(page) || page->mapcount != 1)
+	if (!page)
 		return 0;
+	if (page_test(page, PG_dirty)) {
+		if (page->mapcount != 1)
+			return 0;
+		page_clear(page, PG_dirty);
+	}
 	*pte = pte_mkold(pte_mkclean(*pte));
-	if (page_test(page, PG_swapbacked)) {
-		page_clear(page, PG_swapbacked);
+	if (PageAnon(page) && page_test(page, PG_swapbacked) && !page_test(page, PG_unevictable)) {
+		page_clear(page, PG_swapbacked);      /* folio_mark_lazyfree */
 		w->pages++;
 	}
 	return 0;
@@ -228,13 +263,15 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 		return madvise_guard_remove(k, vma, start, end);
 	case MADV_COLD: case MADV_PAGEOUT:          /* Linux: madvise_cold, madvise_pageout */
 		return lru_ok ? 0 : -EINVAL;
-	case MADV_DONTNEED: {                     /* Linux: madvise_dontneed_single_vma */
+	case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: {   /* Linux: madvise_dontneed_single_vma */
 		static const struct zap_details reclaim = { .reclaim_pt = true };
-		if (!lru_ok)
-			return -EINVAL;
+		if (b == MADV_DONTNEED ? !lru_ok : (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB)) != 0)
+			return -EINVAL;     /* madvise_dontneed_free_valid_vma: DONTNEED_LOCKED zaps locked memory too */
 		zap_page_range_single(k, vma, start, end, &reclaim);
 		return 0;
 	}
+	case MADV_COLLAPSE:
+		return madvise_collapse(vma, start, end);
 	case MADV_FREE: {
 		if (!lru_ok || !vma_is_anonymous(vma))
 			return -EINVAL;

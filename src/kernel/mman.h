@@ -73,6 +73,8 @@ struct vm_area_struct;
 #define MADV_PAGEOUT        21
 #define MADV_POPULATE_READ  22
 #define MADV_POPULATE_WRITE 23
+#define MADV_DONTNEED_LOCKED 24    /* Linux 5.18 */
+#define MADV_COLLAPSE       25      /* Linux 6.1 */
 #define MADV_GUARD_INSTALL  102     /* Linux 6.13 */
 #define MADV_GUARD_REMOVE   103
 

@@ -66,6 +66,7 @@ typedef uint64_t pte_t;    /* the raw 64-bit entry, at any level */
 #define PUD_SHIFT  30
 #define PMD_SHIFT  21
 #define PMD_SIZE   (1ULL << PMD_SHIFT)   /* what one page table maps: 2 MiB */
+#define HPAGE_PMD_SIZE PMD_SIZE          /* a transparent huge page */
 #define PTRS_PER_TABLE 512
 
 /* The page protection of VMA flags (Linux: vm_get_page_prot). */
@@ -115,6 +116,11 @@ static inline pte_t pte_wrprotect(pte_t e)
 static inline pte_t pte_mkdirty(pte_t e)
 {
 	return e | _PAGE_DIRTY | _PAGE_SOFT_DIRTY;
+}
+
+static inline bool pte_dirty(pte_t e)
+{
+	return e & _PAGE_DIRTY;
 }
 
 static inline pte_t pte_mkclean(pte_t e)

@@ -26,7 +26,6 @@
 #include <string.h>
 
 #define PSS_SHIFT      12
-#define HPAGE_PMD_SIZE (1ULL << PMD_SHIFT)
 #define VSYSCALL_ADDR  0xffffffffff600000ULL
 
 /* The vsyscall page: in no mm, yet listed last by maps and smaps (Linux:
