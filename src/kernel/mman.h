@@ -126,17 +126,20 @@ long sys_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64
 long sys_mlockall(struct kernel *k, struct task_struct *t, int flags);
 long sys_munlockall(struct kernel *k, struct task_struct *t);
 
-/* Fault in [start, end) of t's mm for MAP_POPULATE, mlock, mlockall, brk and
- * mremap of locked memory, as GUP does: a write fault for each page of a
- * private writable VMA, a read fault for the others; VM_LOCKONFAULT,
- * VM_IO and VM_PFNMAP VMAs and holes are skipped; each page is marked
- * accessed; each fault counts as t's (Linux: __mm_populate and
- * populate_vma_page_range). 0, or it stops at the first VMA that allows no
- * access or the first fault that fails (-EFAULT), or finds no memory
- * (-ENOMEM); the pages before stay mapped. (Linux's mm_populate, for mmap,
- * brk, mremap and mlockall, ignores such an error and goes on with the
- * next VMA.) */
+/* Fault in [start, end) of t's mm for mlock, as GUP does: a write fault for
+ * each page of a private writable VMA, a read fault for the others;
+ * VM_LOCKONFAULT, VM_IO and VM_PFNMAP VMAs and holes are skipped; each page
+ * is marked accessed; each fault counts as t's (Linux: __mm_populate with
+ * ignore_errors 0, and populate_vma_page_range). 0, or it stops at the
+ * first VMA that allows no access or the first fault that fails (-EFAULT),
+ * or finds no memory (-ENOMEM); the pages before stay mapped. */
 int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end);
+
+/* The same for MAP_POPULATE, mlockall, brk, mprotect and mremap of locked
+ * memory, but a VMA whose faulting in fails (no access allowed, a fault
+ * that fails, no memory) is skipped and the next one faulted in, as
+ * Linux's mm_populate (__mm_populate with ignore_errors 1) does. */
+void mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end);
 
 /* Fault in [start, end) of t's mm for MADV_POPULATE_READ or _WRITE (write):
  * as __mm_populate, but each page read or written as asked, and a VMA that

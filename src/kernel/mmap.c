@@ -296,7 +296,7 @@ long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t l
 		return err;
 	long r = do_mmap(k, t, addr, len, prot, flags, off >> PAGE_SHIFT, &populate);
 	if (r >= 0 && populate)
-		__mm_populate(k, t, (uint64_t)r, (uint64_t)r + populate);
+		mm_populate(k, t, (uint64_t)r, (uint64_t)r + populate);
 	return r;
 }
 
@@ -371,7 +371,7 @@ long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		return (long)mm->brk;
 	mm->brk = brk;
 	if (mm->def_flags & VM_LOCKED)
-		__mm_populate(k, t, oldbrk, newbrk);
+		mm_populate(k, t, oldbrk, newbrk);
 	return (long)brk;
 }
 

@@ -100,7 +100,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		k->vm_committed_as -= nrpages;
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
-		__mm_populate(k, t, start, end);
+		mm_populate(k, t, start, end);
 	vm_stat_account(t->mm, oldflags, -(int64_t)nrpages);
 	vm_stat_account(t->mm, newflags, (int64_t)nrpages);
 	return 0;

@@ -200,3 +200,27 @@ Test(oracle_fixes, fault_around_maps_cached_pages)
 	cr_assert_eq(pagemap(m, c, (uint64_t)s + 3 * PG) >> 63, 1);
 	mmsim_machine_free(m);
 }
+
+/* mlockall(MCL_CURRENT) faults in the VMAs past one it cannot (PROT_NONE),
+ * as mm_populate ignores the error; mlock stops there with ENOMEM. */
+Test(oracle_fixes, mlockall_goes_past_prot_none)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	int64_t n = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_NONE, ANON, -1, 0);
+	int64_t b = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	cr_assert(b < n && n < a, "top-down: b, then n, then a");
+	cr_assert_eq(mmsim_mlockall(m, p, MMSIM_MCL_CURRENT), 0);
+	cr_assert_eq(pagemap(m, p, (uint64_t)b) >> 63, 1);
+	cr_assert_eq(pagemap(m, p, (uint64_t)a + 3 * PG) >> 63, 1, "faulted in past the PROT_NONE VMA");
+	cr_assert_eq(mmsim_munlockall(m, p), 0);
+	int64_t c = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	int64_t z = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_NONE, ANON, -1, 0);
+	int64_t d = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert(d < z && z < c);
+	cr_assert_eq(mmsim_mlock(m, p, (uint64_t)d, 6 * PG), -ENOMEM);
+	cr_assert_eq(pagemap(m, p, (uint64_t)d) >> 63, 1);
+	cr_assert_eq(pagemap(m, p, (uint64_t)c) >> 63, 0, "mlock stops at the PROT_NONE VMA");
+	mmsim_machine_free(m);
+}
