@@ -168,14 +168,16 @@ static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint
 }
 
 /* VM flags from PROT_ and MAP_ bits (Linux: calc_vm_prot_bits and
- * calc_vm_flag_bits; MAP_STACK means VM_NOHUGEPAGE since 6.7). */
+ * calc_vm_flag_bits; MAP_STACK means VM_NOHUGEPAGE since 6.7; MAP_SYNC
+ * gives VM_SYNC whatever the mapping, though only MAP_SHARED_VALIDATE of a
+ * DAX file checks it). */
 static uint64_t calc_vm_flags(unsigned long prot, unsigned long flags)
 {
 	uint64_t f = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	f |= (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
 	     (prot & PROT_EXEC ? VM_EXEC : 0);
 	f |= (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | (flags & MAP_LOCKED ? VM_LOCKED : 0) |
-	     (flags & MAP_STACK ? VM_NOHUGEPAGE : 0);
+	     (flags & MAP_SYNC ? VM_SYNC : 0) | (flags & MAP_STACK ? VM_NOHUGEPAGE : 0);
 	return f;
 }
 
@@ -258,7 +260,7 @@ static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint
  * address, and whatever was mapped there is unmapped first; with
  * MAP_FIXED_NOREPLACE it is the address if nothing is mapped there. prot
  * gives VM_READ/WRITE/EXEC; MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE,
- * MAP_STACK (VM_NOHUGEPAGE) and MAP_POPULATE are honoured, the other
+ * MAP_STACK (VM_NOHUGEPAGE), MAP_SYNC (VM_SYNC) and MAP_POPULATE are honoured, the other
  * legacy flags ignored; fd is ignored, as Linux ignores it for anonymous
  * memory. A locked (MAP_LOCKED, or mlockall(MCL_FUTURE)) or MAP_POPULATE
  * mapping is faulted in before the call returns, as far as memory allows.

@@ -224,3 +224,19 @@ Test(oracle_fixes, mlockall_goes_past_prot_none)
 	cr_assert_eq(pagemap(m, p, (uint64_t)c) >> 63, 0, "mlock stops at the PROT_NONE VMA");
 	mmsim_machine_free(m);
 }
+
+/* MAP_SYNC gives VM_SYNC ("sf") to any mapping, which then does not merge
+ * with a neighbour without it. */
+Test(oracle_fixes, map_sync_sets_vm_sync)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char buf[128];
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	int64_t b = mmsim_mmap(m, p, (uint64_t)a - 2 * PG, 2 * PG, RW, ANON | MMSIM_MAP_FIXED | MMSIM_MAP_SYNC, -1, 0);
+	cr_assert_eq(b, a - 2 * (int64_t)PG);
+	cr_assert_not_null(strstr(smaps_field(m, p, (uint64_t)b, "VmFlags:", buf, sizeof buf), " sf"));
+	cr_assert_null(strstr(smaps_field(m, p, (uint64_t)a, "VmFlags:", buf, sizeof buf), " sf"),
+		       "a separate VMA without sf");
+	mmsim_machine_free(m);
+}
