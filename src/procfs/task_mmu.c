@@ -62,10 +62,11 @@ static void seq_path(struct seq_buf *m, const char *path)
 			seq_putc(m, *c);
 }
 
-/* Does vma hold the break (Linux: vma_is_initial_heap)? */
+/* Does vma overlap the heap [start_brk, brk) (Linux: vma_is_initial_heap)?
+ * An empty heap names nothing, not even a mapping placed at start_brk. */
 static bool vma_is_initial_heap(const struct vm_area_struct *vma)
 {
-	return vma->vm_start <= vma->vm_mm->brk && vma->vm_end >= vma->vm_mm->start_brk;
+	return vma->vm_start < vma->vm_mm->brk && vma->vm_end > vma->vm_mm->start_brk;
 }
 
 /* Does vma hold the initial stack pointer (Linux: vma_is_initial_stack)? */

@@ -240,3 +240,34 @@ Test(oracle_fixes, map_sync_sets_vm_sync)
 		       "a separate VMA without sf");
 	mmsim_machine_free(m);
 }
+
+/* The maps line of the VMA starting at start, copied into buf. */
+static const char *maps_line(mmsim_machine *m, int pid, uint64_t start, char *buf, size_t len)
+{
+	char head[32], *s = view(m, pid, "maps");
+	snprintf(head, sizeof head, "%08llx-", (unsigned long long)start);
+	char *l = strstr(s, head);
+	cr_assert_not_null(l, "no VMA at %s", head);
+	snprintf(buf, len, "%.*s", (int)strcspn(l, "\n"), l);
+	free(s);
+	return buf;
+}
+
+/* [heap] is a VMA overlapping [start_brk, brk): not a mapping at the start
+ * of an empty heap, nor one starting at the break. */
+Test(oracle_fixes, heap_name_strict_bounds)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char buf[160];
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t b = mmsim_brk(m, p, 0);
+	int64_t a = mmsim_mmap(m, p, (uint64_t)b, 2 * PG, MMSIM_PROT_READ, ANON | MMSIM_MAP_FIXED_NOREPLACE, -1, 0);
+	cr_assert_eq(a, b);
+	cr_assert_null(strstr(maps_line(m, p, (uint64_t)a, buf, sizeof buf), "[heap]"), "%s", buf);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)a, 2 * PG), 0);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 2 * PG), b + 2 * (int64_t)PG);
+	cr_assert_not_null(strstr(maps_line(m, p, (uint64_t)b, buf, sizeof buf), "[heap]"), "%s", buf);
+	a = mmsim_mmap(m, p, (uint64_t)b + 2 * PG, PG, MMSIM_PROT_READ, ANON | MMSIM_MAP_FIXED_NOREPLACE, -1, 0);
+	cr_assert_null(strstr(maps_line(m, p, (uint64_t)a, buf, sizeof buf), "[heap]"), "%s", buf);
+	mmsim_machine_free(m);
+}
