@@ -271,3 +271,20 @@ Test(oracle_fixes, heap_name_strict_bounds)
 	cr_assert_null(strstr(maps_line(m, p, (uint64_t)a, buf, sizeof buf), "[heap]"), "%s", buf);
 	mmsim_machine_free(m);
 }
+
+/* mprotect(PROT_GROWSUP): 0 for len 0, ENOMEM where nothing is mapped,
+ * EINVAL only for a mapped start (no VMA grows up on x86). */
+Test(oracle_fixes, mprotect_growsup_after_lookup)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	unsigned long up = MMSIM_PROT_READ | MMSIM_PROT_GROWSUP;
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)a, PG), 0);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a, 0, up), 0);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a, PG, up), -ENOMEM);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a, 2 * PG, up), -ENOMEM);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a + PG, PG, up), -EINVAL);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a + PG, 0, up | MMSIM_PROT_GROWSDOWN), -EINVAL);
+	mmsim_machine_free(m);
+}
