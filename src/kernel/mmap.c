@@ -340,13 +340,14 @@ long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t
  * Returns the new break, or the old one when the request is refused; it
  * never returns an errno, as Linux's system call does not. Refused: brk
  * below the heap's start (end_data, or start_brk when randomised); a
- * shrink whose unmap fails (vm.max_map_count, no memory); a growth that
- * would come within a page (and the guard gap of a stack) of the next VMA,
- * or that do_brk_flags refuses (vm.max_map_count, the commit limit, no
- * memory). Linux also refuses a growth past RLIMIT_DATA and, for locked
- * memory, past RLIMIT_MEMLOCK (check_brk_limits), and a shrink of a range
- * that is not the heap VMA's; the simulator has no RLIMIT_DATA and checks
- * neither.
+ * shrink over pages no VMA maps (the heap was unmapped: Linux's vma_find
+ * of [newbrk, oldbrk) finds nothing) or whose unmap fails
+ * (vm.max_map_count, no memory); a growth that would come within a page
+ * (and the guard gap of a stack) of the next VMA, or that do_brk_flags
+ * refuses (vm.max_map_count, the commit limit, no memory). Linux also
+ * refuses a growth past RLIMIT_DATA and, for locked memory, past
+ * RLIMIT_MEMLOCK (check_brk_limits); the simulator has no RLIMIT_DATA and
+ * checks neither.
  */
 long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 {
@@ -360,8 +361,8 @@ long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		mm->brk = brk;
 		return (long)brk;
 	}
-	if (brk <= mm->brk) {                       /* shrinking always works */
-		if (do_vmi_align_munmap(k, mm, newbrk, oldbrk))
+	if (brk <= mm->brk) {                       /* shrinking, if something is mapped there */
+		if (!find_vma_intersection(mm, newbrk, oldbrk) || do_vmi_align_munmap(k, mm, newbrk, oldbrk))
 			return (long)mm->brk;
 		mm->brk = brk;
 		return (long)brk;

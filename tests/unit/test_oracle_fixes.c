@@ -288,3 +288,17 @@ Test(oracle_fixes, mprotect_growsup_after_lookup)
 	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a + PG, 0, up | MMSIM_PROT_GROWSDOWN), -EINVAL);
 	mmsim_machine_free(m);
 }
+
+/* brk shrinks only over something mapped: with the heap unmapped it
+ * returns the old break. */
+Test(oracle_fixes, brk_shrink_over_unmapped_heap)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t b = mmsim_brk(m, p, 0);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 8 * PG), b + 8 * (int64_t)PG);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)b + 4 * PG, 4 * PG), 0);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 6 * PG), b + 8 * (int64_t)PG);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 2 * PG), b + 2 * (int64_t)PG);
+	mmsim_machine_free(m);
+}
