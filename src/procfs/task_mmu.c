@@ -363,7 +363,9 @@ static void add_to_pagemap(struct pagemapread *pm, uint64_t entry, uint64_t n)
 
 /* The entry of a page-table entry in vma (Linux: pte_to_pagemap_entry):
  * present with the PFN (when the reader may see it), soft-dirty, a page
- * that is not anonymous is "file", one mapped once is exclusive. */
+ * that is not anonymous is "file", one mapped once is exclusive. The
+ * [vdso]'s pages, special entries here, are kernel pages Linux maps like a
+ * file's (mapped by every process: never exclusive): "file" too. */
 static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pte)
 {
 	uint64_t frame = 0, flags = 0;
@@ -375,7 +377,7 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 		if ((pte & _PAGE_SOFT_DIRTY) && pm->k->soft_dirty)
 			flags |= PM_SOFT_DIRTY;
 		const struct page *page = vm_normal_page(pm->k, pte);
-		if (page && !PageAnon(page))
+		if (page ? !PageAnon(page) : vma->vm_name && !(vma->vm_flags & VM_PFNMAP))
 			flags |= PM_FILE;
 		if (page && page->mapcount == 1)
 			flags |= PM_MMAP_EXCLUSIVE;

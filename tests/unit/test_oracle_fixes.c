@@ -302,3 +302,24 @@ Test(oracle_fixes, brk_shrink_over_unmapped_heap)
 	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 2 * PG), b + 2 * (int64_t)PG);
 	mmsim_machine_free(m);
 }
+
+/* The [vdso]'s pages read as "file" in pagemap (bit 61), not exclusive. */
+Test(oracle_fixes, vdso_pagemap_file_bit)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char *maps, b;
+	int p = mmsim_spawn(m, "p", 0);
+	maps = view(m, p, "maps");
+	char *l = strstr(maps, "[vdso]");
+	cr_assert_not_null(l);
+	while (l > maps && l[-1] != '\n')
+		l--;
+	uint64_t a = strtoull(l, NULL, 16);
+	free(maps);
+	cr_assert_eq(mmsim_access(m, p, a, &b, 1, MMSIM_READ, NULL), 0);
+	uint64_t e = pagemap(m, p, a);
+	cr_assert_eq(e >> 63, 1);
+	cr_assert_eq(e >> 61 & 1, 1, "file");
+	cr_assert_eq(e >> 56 & 1, 0, "not exclusive");
+	mmsim_machine_free(m);
+}
