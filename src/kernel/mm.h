@@ -231,9 +231,14 @@ struct vm_area_struct *vm_area_dup(struct kernel *k, struct vm_area_struct *vma)
 /* Free a VMA's memory (its anon_vma chain must already be gone). */
 void vm_area_free(struct kernel *k, struct vm_area_struct *vma);
 
+/* The size of the pages that map vma: the huge page size of a hugetlb VMA,
+ * else PAGE_SIZE (Linux: vma_kernel_pagesize). */
+uint64_t vma_kernel_pagesize(const struct vm_area_struct *vma);
+
 /* Split vma at addr into two linked VMAs; with new_below the new one is the
  * part below addr (Linux: split_vma). 0, or -ENOMEM (also at
- * vm.max_map_count). */
+ * vm.max_map_count), or -EINVAL for an addr inside a huge page of a hugetlb
+ * VMA. */
 int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below);
 
 /* split_vma without the vm.max_map_count check (munmap may pass it by one). */
@@ -279,13 +284,17 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
  * Map [addr, addr + len) of t's mm with vm_flags at pgoff: unmap what was
  * there (MAP_FIXED), charge Committed_AS for private writable memory (and
  * shared anonymous memory) unless VM_NORESERVE, then extend a neighbour or
- * link a new VMA; shared_anon gives the VMA a new shmem object (Linux:
+ * link a new VMA; shared_anon gives the VMA a new shmem object; file (a
+ * hugetlbfs file, or NULL) is mapped as hugetlbfs_file_mmap does: a
+ * VM_HUGETLB | VM_DONTEXPAND VMA, never charged, never locked (Linux:
  * mmap_region and __mmap_region). addr and len are page-aligned. Returns
- * addr, or -ENOMEM (unmapping failed, no memory, over vm.max_map_count or
- * the commit limit: what was unmapped stays unmapped).
+ * addr, or -EINVAL (pgoff not at a huge page of file), -ENOMEM (file's
+ * huge pages cannot be reserved without VM_NORESERVE: the pools are empty;
+ * unmapping failed, no memory, over vm.max_map_count or the commit limit:
+ * what was unmapped stays unmapped; file's errors come before the unmap).
  */
 long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
-		 uint64_t pgoff, bool shared_anon);
+		 uint64_t pgoff, bool shared_anon, struct file *file);
 
 /* Remove every VMA overlapping [start, end) (page-aligned), splitting the
  * ones at the ends, then clear their entries, flush and free the pages and

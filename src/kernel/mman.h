@@ -43,6 +43,8 @@ struct vm_area_struct;
 #define MAP_SYNC            0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_UNINITIALIZED   0x4000000
+#define MAP_HUGE_SHIFT      26        /* log2 of MAP_HUGETLB's page size, 0: the default */
+#define MAP_HUGE_MASK       0x3f
 /* Flags MAP_SHARED_VALIDATE accepts (Linux: LEGACY_MAP_MASK | MAP_SYNC). */
 #define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
 			 MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |      \

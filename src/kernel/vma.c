@@ -224,9 +224,17 @@ int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool 
 }
 
 /* See mm.h. */
+uint64_t vma_kernel_pagesize(const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_HUGETLB ? 1ULL << vma->vm_file->huge_shift : PAGE_SIZE;
+}
+
+/* See mm.h. */
 int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	if (addr & (vma_kernel_pagesize(vma) - 1))
+		return -EINVAL;                 /* Linux: hugetlb_vm_op_split, the may_split hook */
 	struct vm_area_struct *new = vm_area_dup(k, vma);
 	if (!new)
 		return -ENOMEM;
@@ -505,14 +513,23 @@ static int __vm_enough_memory(struct kernel *k, uint64_t pages)
 
 /* See mm.h. */
 long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
-		 uint64_t pgoff, bool shared_anon)
+		 uint64_t pgoff, bool shared_anon, struct file *file)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
 
+	if (file) {                                /* Linux: hugetlbfs_file_mmap */
+		if (pgoff & ((1ULL << (file->huge_shift - PAGE_SHIFT)) - 1))
+			return -EINVAL;
+		if (!(vm_flags & VM_NORESERVE))
+			return -ENOMEM;            /* hugetlb_reserve_pages: no free huge page */
+		vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
+	}
+	if (vm_flags & (VM_SPECIAL | VM_HUGETLB))
+		vm_flags &= ~VM_LOCKED_MASK;       /* Linux: __mmap_complete does not lock them */
 	if (do_vmi_align_munmap(k, mm, addr, addr + len))
 		return -ENOMEM;
-	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
+	if (((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE && !file) ||
 	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
 		if (__vm_enough_memory(k, pages))
 			return -ENOMEM;
@@ -521,7 +538,7 @@ long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 			vm_flags |= VM_ACCOUNT;
 	}
 	vm_flags |= vm_softdirty(k);
-	struct vm_area_struct *vma = shared_anon ? NULL
+	struct vm_area_struct *vma = shared_anon || file ? NULL
 				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
 	if (!vma) {
 		vma = vm_area_alloc(k, mm);
@@ -536,6 +553,10 @@ long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 		vma->vm_end = addr + len;
 		vma->vm_flags = vm_flags;
 		vma->vm_pgoff = pgoff;
+		if (file) {
+			get_file(file);
+			vma->vm_file = file;
+		}
 		vma_link(mm, vma);
 	}
 	if (shared_anon)

@@ -303,8 +303,8 @@ static void show_smap(struct kernel *k, struct seq_buf *m, const struct vm_area_
 	smap_gather_stats(k, vma, &mss);
 	show_map_vma(m, vma);
 	show_kb(m, "Size:", vma->vm_end - vma->vm_start);
-	show_kb(m, "KernelPageSize:", PAGE_SIZE);
-	show_kb(m, "MMUPageSize:", PAGE_SIZE);
+	show_kb(m, "KernelPageSize:", vma_kernel_pagesize(vma));
+	show_kb(m, "MMUPageSize:", vma_kernel_pagesize(vma));
 	__show_smap(m, &mss, false);
 	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(k, vma) ? 1u : 0u);
 	if (arch_pkeys_enabled(k))
