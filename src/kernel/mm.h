@@ -272,7 +272,7 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 
 /* The highest address where len bytes fit between low and high, below every
  * VMA's start gap (vm_start_gap) and above its end, and not below
- * vm.mmap_min_addr (Linux: unmapped_area_topdown). 0 when nothing fits. */
+ * mmap_min_addr() (Linux: unmapped_area_topdown). 0 when nothing fits. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high);
 
@@ -318,7 +318,7 @@ struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, ui
 /* Grow the stack VMA vma down to addr for t, keeping the guard gap above the
  * accessible VMA below, RLIMIT_STACK, RLIMIT_MEMLOCK for a locked stack and
  * the commit limit (Linux: expand_downwards). 0, -EPERM below
- * vm.mmap_min_addr, or -ENOMEM. */
+ * mmap_min_addr(), or -ENOMEM. */
 int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma, uint64_t addr);
 
 /* ---- whole address spaces (kernel/mmap.c) ------------------------------------ */

@@ -84,6 +84,7 @@ struct vm_area_struct;
 #define DEFAULT_MAP_WINDOW ((1ULL << 47) - 4096)   /* 4-level TASK_SIZE */
 #define STACK_GUARD_GAP    (256ULL << 12)          /* vm.stack_guard_gap: 256 pages */
 #define MMAP_MIN_ADDR      65536                   /* vm.mmap_min_addr's default */
+#define LSM_MMAP_MIN_ADDR  65536                   /* CONFIG_LSM_MMAP_MIN_ADDR's default */
 
 /* Set up mm's layout for task: TASK_SIZE, mmap_base (top-down), with or
  * without randomisation (Linux: arch_pick_mmap_layout). */
@@ -147,6 +148,14 @@ void mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64
  * as __mm_populate, but each page read or written as asked, and a VMA that
  * does not allow it is -EFAULT (Linux: faultin_page_range). */
 int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write);
+
+/* The lowest address a hint or a search may give a mapping (Linux: the
+ * variable mmap_min_addr): the larger of vm.mmap_min_addr (what MAP_FIXED
+ * needs CAP_SYS_RAWIO below, Linux's dac_mmap_min_addr) and
+ * CONFIG_LSM_MMAP_MIN_ADDR, the floor of the security modules (65536 by
+ * default, so that a vm.mmap_min_addr of 4096 lets fixed mappings lower
+ * while hints below 64 KiB still go to 64 KiB). */
+uint64_t mmap_min_addr(const struct kernel *k);
 
 /* A free place for len bytes near hint (0: anywhere), as mmap would choose
  * for a shared or private mapping, for mremap's moves (Linux:

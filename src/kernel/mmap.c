@@ -40,6 +40,13 @@ uint64_t vm_start_gap(const struct vm_area_struct *vma)
 }
 
 /* See mman.h. */
+uint64_t mmap_min_addr(const struct kernel *k)
+{
+	uint64_t dac = (uint64_t)k->sysctl.mmap_min_addr;
+	return dac > k->lsm_mmap_min_addr ? dac : k->lsm_mmap_min_addr;
+}
+
+/* See mman.h. */
 void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages)
 {
 	mm->total_vm += (uint64_t)npages;
@@ -250,15 +257,13 @@ static long do_mmap(struct kernel *k, struct task_struct *t, struct file *file, 
 		    unsigned long prot, unsigned long flags, uint64_t pgoff, uint64_t *populate)
 {
 	struct mm_struct *mm = t->mm;
-	uint64_t min_addr = (uint64_t)k->sysctl.mmap_min_addr;
-
 	*populate = 0;
 	if (!len)
 		return -EINVAL;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
-	if (!(flags & MAP_FIXED) && addr && addr < min_addr && !t->cap_sys_rawio)
-		addr = PAGE_ALIGN(min_addr);                       /* round_hint_to_min */
+	if (!(flags & MAP_FIXED) && addr && (addr & PAGE_MASK) < mmap_min_addr(k))
+		addr = PAGE_ALIGN(mmap_min_addr(k));                /* round_hint_to_min */
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;
@@ -327,10 +332,11 @@ static long ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t ad
  *
  * Maps len bytes, rounded up to whole pages, of anonymous memory: private
  * (MAP_PRIVATE) or shared with forked children (MAP_SHARED, a new shmem
- * object). addr is a hint, rounded up to vm.mmap_min_addr without
- * CAP_SYS_RAWIO and used when the range there is free (else the top-down
- * search below mmap_base places the mapping; a private length that is a
- * multiple of 2 MiB is placed 2 MiB-aligned); with MAP_FIXED it is the
+ * object). addr is a hint, rounded up to mmap_min_addr() (the larger of
+ * vm.mmap_min_addr and CONFIG_LSM_MMAP_MIN_ADDR) and used when the range
+ * there is free (else the top-down search below mmap_base places the
+ * mapping; a private length that is a multiple of 2 MiB is placed
+ * 2 MiB-aligned); with MAP_FIXED it is the
  * address, and whatever was mapped there is unmapped first; with
  * MAP_FIXED_NOREPLACE it is the address if nothing is mapped there. prot
  * gives VM_READ/WRITE/EXEC; MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE,

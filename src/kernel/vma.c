@@ -450,8 +450,8 @@ static uint64_t topdown_search(struct rb_node *n, uint64_t len, uint64_t low, ui
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high)
 {
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
 	struct rb_node *last = rb_last(&mm->mm_rb);
 	uint64_t top = last ? rb_vma(last)->vm_end : 0, end;   /* the gap above every VMA */
 	if (top < low)
@@ -486,8 +486,8 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
 		       uint64_t high)
 {
 	uint64_t addr;
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
 	if (bottomup_search(mm->mm_rb.rb_node, len, low, high, &addr))
 		return addr;
 	struct rb_node *last = rb_last(&mm->mm_rb);
@@ -704,7 +704,7 @@ int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_str
 	struct vm_area_struct *prev = vma->vm_prev;
 
 	addr &= PAGE_MASK;
-	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
+	if (addr < mmap_min_addr(k))
 		return -EPERM;
 	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
 	    addr - prev->vm_end < STACK_GUARD_GAP)

@@ -323,3 +323,27 @@ Test(oracle_fixes, vdso_pagemap_file_bit)
 	cr_assert_eq(e >> 56 & 1, 0, "not exclusive");
 	mmsim_machine_free(m);
 }
+
+/* A hint below CONFIG_LSM_MMAP_MIN_ADDR (65536 by default) is raised to it
+ * even where vm.mmap_min_addr lets MAP_FIXED go lower; with the option 0
+ * vm.mmap_min_addr alone decides. */
+Test(oracle_fixes, lsm_mmap_min_addr_raises_hints)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char v[32];
+	int p = mmsim_spawn(m, "p", 0);
+	cr_assert_eq(mmsim_sysctl_set(m, "vm.mmap_min_addr", "4096"), 0);
+	cr_assert_eq(mmsim_mmap(m, p, 0x3000, PG, RW, ANON, -1, 0), 0x10000);
+	cr_assert_eq(mmsim_mmap(m, p, 0x1000, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), 0x1000);
+	mmsim_machine_free(m);
+	m = boot_with("lsm_mmap_min_addr", "0");
+	p = mmsim_spawn(m, "p", 0);
+	cr_assert_eq(mmsim_sysctl_set(m, "vm.mmap_min_addr", "4096"), 0);
+	cr_assert_eq(mmsim_mmap(m, p, 0x3000, PG, RW, ANON, -1, 0), 0x3000);
+	mmsim_machine_free(m);
+	mmsim_config *c = mmsim_config_new(NULL, NULL);
+	cr_assert_eq(mmsim_config_get(c, "lsm_mmap_min_addr", v, sizeof v), 0);
+	cr_assert_str_eq(v, "65536");
+	cr_assert_eq(mmsim_config_set(c, "lsm_mmap_min_addr", "100", NULL, 0), -EINVAL, "not a page multiple");
+	mmsim_config_free(c);
+}
