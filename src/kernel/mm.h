@@ -218,7 +218,9 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_gap_update(struct vm_area_struct *vma);
 
 /* The free gap below vma: from the end of the VMA before it (or 0) to its
- * start less its stack guard gap (Linux: vma_compute_gap). */
+ * start (Linux: the gaps of the maple tree since 6.1; 3.9-6.0's
+ * vma_compute_gap also took the stack guard gap off, which
+ * unmapped_area_topdown and unmapped_area now check after the search). */
 uint64_t vma_compute_gap(const struct vm_area_struct *vma);
 
 /* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory
@@ -270,13 +272,21 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 /* Linux 6.18 has these in mm/vma.c; up to 6.12, unmapped_area, mmap_region,
  * do_brk_flags and expand_downwards were in mm/mmap.c. */
 
-/* The highest address where len bytes fit between low and high, below every
- * VMA's start gap (vm_start_gap) and above its end, and not below
- * mmap_min_addr() (Linux: unmapped_area_topdown). 0 when nothing fits. */
+/* An address where len bytes fit between low and high, not below
+ * mmap_min_addr(), found as Linux 6.1+ finds it (unmapped_area_topdown):
+ * the top of the highest free gap between VMAs where len fits; when the VMA
+ * above that gap grows down and its guard gap (vm_start_gap) reaches into
+ * the gap, the search starts over below the guard gap, skipping whatever
+ * free space lies between (so a mapping may land far below a stack's guard
+ * gap though it would fit above another VMA inside it). 0 when nothing
+ * fits. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high);
 
-/* The lowest such address (Linux: unmapped_area, the bottom-up search). */
+/* The same bottom-up (Linux: unmapped_area): the bottom of the lowest free
+ * gap where len fits, or, when the VMA above it grows down and its guard
+ * gap reaches below the gap's start plus len, the search starts over above
+ * that VMA. */
 uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 		       uint64_t high);
 

@@ -6,9 +6,10 @@
  * VMAs is in kernel/vma.c, as in Linux's mm/vma.c.
  *
  * Placement is Linux's top-down search: the highest hole below mmap_base
- * that fits, keeping the stack guard gap below a growing stack; an
- * anonymous mapping whose length is a multiple of 2 MiB is aligned to 2 MiB
- * by asking for 2 MiB more and keeping the top (thp_get_unmapped_area).
+ * that fits, searched again below the guard gap of a growing stack that
+ * reaches into it (unmapped_area_topdown, in vma.c); an anonymous mapping
+ * whose length is a multiple of 2 MiB is aligned to 2 MiB by asking for
+ * 2 MiB more and keeping the top (thp_get_unmapped_area).
  */
 #include "kernel/mman.h"
 

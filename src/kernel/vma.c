@@ -103,8 +103,7 @@ static void __remove_shared_vm_struct(struct vm_area_struct *vma)
 /* See mm.h. */
 uint64_t vma_compute_gap(const struct vm_area_struct *vma)
 {
-	uint64_t start = vm_start_gap(vma), prev_end = vma->vm_prev ? vma->vm_prev->vm_end : 0;
-	return start > prev_end ? start - prev_end : 0;
+	return vma->vm_start - (vma->vm_prev ? vma->vm_prev->vm_end : 0);
 }
 
 /* A node's value: the largest gap below it or below a VMA of its subtree
@@ -418,7 +417,7 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 static bool gap_fits(const struct vm_area_struct *v, uint64_t len, uint64_t low, uint64_t high,
 		     uint64_t *start, uint64_t *end)
 {
-	uint64_t s = v->vm_prev ? v->vm_prev->vm_end : 0, e = vm_start_gap(v);
+	uint64_t s = v->vm_prev ? v->vm_prev->vm_end : 0, e = v->vm_start;
 	*start = s > low ? s : low;
 	*end = e < high ? e : high;
 	return *end > *start && *end - *start >= len;
@@ -427,7 +426,7 @@ static bool gap_fits(const struct vm_area_struct *v, uint64_t len, uint64_t low,
 /* The end of the highest gap of the subtree at n where len bytes fit in
  * [low, high), or 0. A subtree whose largest gap is too small is skipped,
  * so the search costs O(log n) where the gaps allow (Linux: the tree walk
- * of unmapped_area_topdown before 6.1). */
+ * of unmapped_area_topdown before 6.1; since, mas_empty_area_rev). */
 static uint64_t topdown_search(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
 {
 	uint64_t start, end, found;
@@ -446,20 +445,37 @@ static uint64_t topdown_search(struct rb_node *n, uint64_t len, uint64_t low, ui
 	return topdown_search(n->rb_left, len, low, high);
 }
 
+/* The end of the highest gap in [low, high) where len bytes fit, or 0
+ * (Linux: vma_iter_area_highest). */
+static uint64_t area_highest(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
+{
+	struct rb_node *last = rb_last(&mm->mm_rb);
+	uint64_t top = last ? rb_vma(last)->vm_end : 0;   /* the gap above every VMA */
+	if (top < low)
+		top = low;
+	if (top < high && high - top >= len)
+		return high;
+	return topdown_search(mm->mm_rb.rb_node, len, low, high);
+}
+
+/* next, when it grows down and its guard gap reaches below addr (Linux:
+ * the VM_STARTGAP_FLAGS checks after the gap searches), else NULL. */
+static const struct vm_area_struct *guard_reaches(const struct vm_area_struct *next, uint64_t addr)
+{
+	return next && (next->vm_flags & VM_GROWSDOWN) && vm_start_gap(next) < addr ? next : NULL;
+}
+
 /* See mm.h. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high)
 {
-	if (low < mmap_min_addr(k))
-		low = mmap_min_addr(k);
-	struct rb_node *last = rb_last(&mm->mm_rb);
-	uint64_t top = last ? rb_vma(last)->vm_end : 0, end;   /* the gap above every VMA */
-	if (top < low)
-		top = low;
-	if (top < high && high - top >= len)
-		return high - len;
-	end = topdown_search(mm->mm_rb.rb_node, len, low, high);
-	return end ? end - len : 0;
+	const struct vm_area_struct *g;
+	uint64_t end;
+	for (low = low > mmap_min_addr(k) ? low : mmap_min_addr(k);
+	     high > low && (end = area_highest(mm, len, low, high)); high = vm_start_gap(g))
+		if (!(g = guard_reaches(find_vma(mm, end - 1), end)))   /* the VMA above the gap */
+			return end - len;
+	return 0;                               /* else start over below the guard gap */
 }
 
 /* The start of the lowest gap of the subtree at n where len bytes fit in
@@ -481,13 +497,11 @@ static bool bottomup_search(struct rb_node *n, uint64_t len, uint64_t low, uint6
 	       bottomup_search(n->rb_right, len, low, high, addr);
 }
 
-/* See mm.h. */
-uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
-		       uint64_t high)
+/* The start of the lowest gap in [low, high) where len bytes fit, or 0
+ * (Linux: vma_iter_area_lowest). */
+static uint64_t area_lowest(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
 {
 	uint64_t addr;
-	if (low < mmap_min_addr(k))
-		low = mmap_min_addr(k);
 	if (bottomup_search(mm->mm_rb.rb_node, len, low, high, &addr))
 		return addr;
 	struct rb_node *last = rb_last(&mm->mm_rb);
@@ -495,6 +509,19 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
 	if (top < low)
 		top = low;
 	return top < high && high - top >= len ? top : 0;
+}
+
+/* See mm.h. */
+uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
+		       uint64_t high)
+{
+	const struct vm_area_struct *g;
+	uint64_t start;
+	for (low = low > mmap_min_addr(k) ? low : mmap_min_addr(k);
+	     high > low && (start = area_lowest(mm, len, low, high)); low = g->vm_end)
+		if (!(g = guard_reaches(find_vma(mm, start), start + len - 1)))
+			return start;
+	return 0;                               /* else start over above the VMA */
 }
 
 /* Charge pages to Committed_AS under vm.overcommit_memory (Linux:

@@ -399,3 +399,22 @@ Test(mmap, hugetlb_noreserve_maps_an_empty_hugetlbfs_file)
 	cr_assert_eq(vma_at((uint64_t)a)->vm_flags & VM_LOCKED, 0);
 	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a, 2 * MB), 0);
 }
+
+/* The top-down search over the maple tree (Linux 6.1+, fuzz N19): the
+ * highest free gap where a page fits is a hole right below a growsdown VMA,
+ * whose 1 MiB guard gap reaches into it, so the search starts over below
+ * that guard gap: the page lands there, not right below the lowest VMA
+ * (where it would fit, though inside the other growsdown VMA's guard gap). */
+Test(mmap, search_starts_over_below_a_guard_gap)
+{
+	unsigned long gd = MAP_PRIVATE | MAP_GROWSDOWN;
+	uint64_t x = base_region(5);
+	cr_assert_eq(fixed(x, PG, PROT_READ, MAP_PRIVATE), (long)x);
+	cr_assert_eq(fixed(x + PG, 2 * PG, PROT_READ | PROT_WRITE, gd), (long)(x + PG));
+	cr_assert_eq(fixed(x + 4 * PG, PG, PROT_READ | PROT_WRITE, gd), (long)(x + 4 * PG));
+	cr_assert_eq(unmapped_area_topdown(&t->k, p->mm, PG, PG, x + 5 * PG), x + 3 * PG - MB);
+	cr_assert_eq(unmapped_area_topdown(&t->k, p->mm, PG, PG, x + 4 * PG), x + 3 * PG - MB,
+		     "the same below the hole");
+	cr_assert_eq(unmapped_area(&t->k, p->mm, PG, x + 3 * PG, x + 5 * PG), 0,
+		     "bottom-up: the hole is inside the guard gap, and nothing is above");
+}

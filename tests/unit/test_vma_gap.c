@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_vma_gap.c — the gap search over the VMA tree
  * (unmapped_area, unmapped_area_topdown with rb_subtree_gap) finds exactly
- * the gap a walk over every VMA finds, for random layouts and requests,
+ * the gap a walk over every VMA finds, for random layouts and requests
+ * (with Linux 6.1+'s second search past a stack's guard gap on both),
  * and the tree's recorded gaps stay right through maps, unmaps, splits,
  * merges and stack growth (the consistency checker verifies them).
  */
@@ -16,17 +17,14 @@
 #define MB (1ULL << 20)
 #define PG 4096ULL
 
-/* The reference: the highest (topdown) or lowest gap of [low, high) where
- * len fits, walking the VMA list as the search did before the tree kept its
- * gaps. 0 when none. */
-static uint64_t walk_gap(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high,
-			 bool topdown)
+/* The highest (topdown) or lowest free gap of [low, high) where len fits,
+ * walking the VMA list as the search did before the tree kept its gaps:
+ * its end (topdown) or start, 0 when none. */
+static uint64_t walk_area(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high, bool topdown)
 {
 	uint64_t found = 0;
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
 	for (struct vm_area_struct *v = mm->mmap;; v = v->vm_next) {
-		uint64_t s = v ? (v->vm_prev ? v->vm_prev->vm_end : 0) : 0, e = v ? vm_start_gap(v) : high;
+		uint64_t s = v ? (v->vm_prev ? v->vm_prev->vm_end : 0) : 0, e = v ? v->vm_start : high;
 		if (!v) {
 			struct vm_area_struct *last = mm->mmap;
 			while (last && last->vm_next)
@@ -38,11 +36,35 @@ static uint64_t walk_gap(struct kernel *k, struct mm_struct *mm, uint64_t len, u
 		if (e > s && e - s >= len) {
 			if (!topdown)
 				return s;
-			found = e - len;
+			found = e;
 		}
 		if (!v)
 			return found;
 	}
+}
+
+/* The reference: Linux 6.1+'s search over walk_area's gaps (the highest,
+ * or lowest, where len fits; searched again past a growing-down VMA above
+ * it whose guard gap reaches into it). 0 when none. */
+static uint64_t walk_gap(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high,
+			 bool topdown)
+{
+	uint64_t at;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
+	while (high > low && (at = walk_area(mm, len, low, high, topdown))) {
+		struct vm_area_struct *next = find_vma(mm, topdown ? at - 1 : at);
+		bool guard = next && (next->vm_flags & VM_GROWSDOWN);
+		if (topdown && !(guard && vm_start_gap(next) < at))
+			return at - len;
+		if (!topdown && !(guard && vm_start_gap(next) < at + len - 1))
+			return at;
+		if (topdown)
+			high = vm_start_gap(next);
+		else
+			low = next->vm_end;
+	}
+	return 0;
 }
 
 static uint64_t rnd(uint64_t *state)
