@@ -52,8 +52,9 @@ void mmsim_config_free(mmsim_config *c);
  * kernel.randomize_va_space), "zero_page" (1: read faults map the shared
  * zero page, Linux's default; 0: they get a fresh page), "soft_dirty" and
  * "anon_vma_name" (1, the default: the kernel is built with
- * CONFIG_MEM_SOFT_DIRTY, resp. CONFIG_ANON_VMA_NAME; 0: without), then the
- * hardware's keys ("pcid", "maxphyaddr", "stlb.entries", "lat.walk_ref",
+ * CONFIG_MEM_SOFT_DIRTY, resp. CONFIG_ANON_VMA_NAME; 0: without),
+ * "lsm_mmap_min_addr" (CONFIG_LSM_MMAP_MIN_ADDR, 65536: hints and searches
+ * stay above it and vm.mmap_min_addr), then the hardware's keys ("pcid", "maxphyaddr", "stlb.entries", "lat.walk_ref",
  * ...: mmsim_config_key lists them). Returns 0, -ENOENT for an unknown
  * key or -EINVAL for a bad value; errbuf (may be NULL) then says why.
  */
@@ -506,6 +507,9 @@ struct mmsim_host_settings {
 	int cpus;                      /* CPUs this process may use (its affinity) */
 	uint64_t ram_bytes;            /* MemTotal */
 	int cap_sys_admin;             /* PFNs and /proc/kpage* are readable */
+	int lsm_mmap_min_addr;         /* where a hint below it goes: the larger of
+					* CONFIG_LSM_MMAP_MIN_ADDR and mmap_min_addr
+					* (measured; 65536 when it cannot be) */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

@@ -85,9 +85,12 @@ static int populate_vma_page_range(struct kernel *k, struct task_struct *t, stru
 
 /* Fault in the VMAs of [start, end) as mode says: the loop __mm_populate
  * and faultin_page_range share (Linux gives each its own, over
- * populate_vma_page_range and __get_user_pages_locked). */
+ * populate_vma_page_range and __get_user_pages_locked). With ignore_errors
+ * a VMA that fails is left where it failed and the next one is faulted in
+ * (Linux: __mm_populate's ignore_errors); otherwise the first error is
+ * returned. */
 static int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
-			  enum populate_mode mode)
+			  enum populate_mode mode, bool ignore_errors)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t addr = start;
@@ -101,7 +104,7 @@ static int populate_range(struct kernel *k, struct task_struct *t, uint64_t star
 		uint64_t stop = end < vma->vm_end ? end : vma->vm_end;
 		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
 			int err = populate_vma_page_range(k, t, vma, addr, stop, mode);
-			if (err)
+			if (err && !ignore_errors)
 				return err;
 		}
 		addr = stop;
@@ -112,11 +115,17 @@ static int populate_range(struct kernel *k, struct task_struct *t, uint64_t star
 /* See mman.h. */
 int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end)
 {
-	return populate_range(k, t, start, end, POPULATE_VMA);
+	return populate_range(k, t, start, end, POPULATE_VMA, false);
+}
+
+/* See mman.h. */
+void mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end)
+{
+	populate_range(k, t, start, end, POPULATE_VMA, true);
 }
 
 /* See mman.h. */
 int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write)
 {
-	return populate_range(k, t, start, end, write ? POPULATE_WRITE : POPULATE_READ);
+	return populate_range(k, t, start, end, write ? POPULATE_WRITE : POPULATE_READ, false);
 }

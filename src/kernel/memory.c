@@ -364,6 +364,16 @@ struct vm_area_struct *lock_mm_and_find_vma(struct kernel *k, struct task_struct
 	return vma;
 }
 
+/* A fault in a hugetlb VMA (Linux: hugetlb_fault and hugetlb_no_page): a
+ * huge page from the pool, or SIGBUS when there is none, as
+ * alloc_hugetlb_folio's -ENOSPC is. The pools are always empty here. */
+static vm_fault_t hugetlb_fault(struct vm_fault *vmf)
+{
+	trace_kernel(vmf->k, vmf->cpu, "page %#llx: hugetlb VMA, and no huge page is free: SIGBUS",
+		     (unsigned long long)vmf->address);
+	return VM_FAULT_SIGBUS;
+}
+
 /* See memory.h. */
 vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_t address,
 			   unsigned flags, struct task_struct *task)
@@ -375,12 +385,17 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	int err;
 
 	vmf.pgoff = ((vmf.address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-	vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
-	if (vmf.pte)
-		trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
-			     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
-			     pte_none(*vmf.pte) ? "none" : pte_present(*vmf.pte) ? "present" : "a marker");
-	vm_fault_t ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
+	vm_fault_t ret;
+	if (vma->vm_flags & VM_HUGETLB) {
+		ret = hugetlb_fault(&vmf);
+	} else {
+		vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
+		if (vmf.pte)
+			trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
+				     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
+				     pte_none(*vmf.pte) ? "none" : pte_present(*vmf.pte) ? "present" : "a marker");
+		ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
+	}
 
 	k->vm_events[PGFAULT]++;                  /* Linux: mm_account_fault */
 	if (!(ret & VM_FAULT_ERROR) && task) {

@@ -214,16 +214,18 @@ static int apply_mlockall_flags(struct kernel *k, struct mm_struct *mm, int flag
  * mlockall(flags) for task t (Linux: SYSCALL_DEFINE1(mlockall) in
  * mm/mlock.c, around apply_mlockall_flags).
  *
- * MCL_CURRENT locks every VMA and faults their pages in; MCL_FUTURE makes
- * every later mapping locked (mm->def_flags); MCL_ONFAULT with either
- * locks pages only as they are faulted in. Returns 0, or:
+ * MCL_CURRENT locks every VMA and faults their pages in (those of VMAs that
+ * cannot be locked, such as [vdso], too); MCL_FUTURE makes every later
+ * mapping locked (mm->def_flags); MCL_ONFAULT with either locks pages only
+ * as they are faulted in. Returns 0, or:
  *   -EINVAL  flags 0, an unknown flag, or MCL_ONFAULT alone
  *   -EPERM   RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK
  *   -ENOMEM  MCL_CURRENT while the address space (total_vm) is larger than
  *            RLIMIT_MEMLOCK, without CAP_IPC_LOCK
  * A VMA that cannot be split or merged (vm.max_map_count, no memory) is
- * left as it was and faulting in stops at the first page without memory,
- * without an error, as Linux ignores both.
+ * left as it was, and one whose pages cannot be faulted in (PROT_NONE, no
+ * memory) is skipped for the next, without an error, as Linux ignores both
+ * (mm_populate).
  */
 long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 {
@@ -236,7 +238,7 @@ long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 		return -ENOMEM;
 	apply_mlockall_flags(k, mm, flags);
 	if (flags & MCL_CURRENT)
-		__mm_populate(k, t, 0, mm->task_size);
+		mm_populate(k, t, 0, mm->task_size);
 	return 0;
 }
 

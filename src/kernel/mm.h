@@ -234,9 +234,10 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
  * vm_end must call it; the consistency checker verifies the gaps. */
 void vma_gap_update(struct vm_area_struct *vma);
 
-/* The free range below vma: from the end of the VMA before it (or 0) to
- * its start, as the maple tree records gaps (the stack guard gap is the
- * gap search's business, not the tree's). */
+/* The free gap below vma: from the end of the VMA before it (or 0) to its
+ * start (Linux: the gaps of the maple tree since 6.1; 3.9-6.0's
+ * vma_compute_gap also took the stack guard gap off, which
+ * unmapped_area_topdown and unmapped_area now check after the search). */
 uint64_t vma_compute_gap(const struct vm_area_struct *vma);
 
 /* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory
@@ -249,9 +250,14 @@ struct vm_area_struct *vm_area_dup(struct kernel *k, struct vm_area_struct *vma)
 /* Free a VMA's memory (its anon_vma chain must already be gone). */
 void vm_area_free(struct kernel *k, struct vm_area_struct *vma);
 
+/* The size of the pages that map vma: the huge page size of a hugetlb VMA,
+ * else PAGE_SIZE (Linux: vma_kernel_pagesize). */
+uint64_t vma_kernel_pagesize(const struct vm_area_struct *vma);
+
 /* Split vma at addr into two linked VMAs; with new_below the new one is the
  * part below addr (Linux: split_vma). 0, or -ENOMEM (also at
- * vm.max_map_count). */
+ * vm.max_map_count), or -EINVAL for an addr inside a huge page of a hugetlb
+ * VMA. */
 int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below);
 
 /* split_vma without the vm.max_map_count check (munmap may pass it by one). */
@@ -292,16 +298,21 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 /* Linux 6.18 has these in mm/vma.c; up to 6.12, unmapped_area, mmap_region,
  * do_brk_flags and expand_downwards were in mm/mmap.c. */
 
-/* The highest address where len bytes fit between low and high, above
- * every VMA's end and below its start, not in the stack guard gap below a
- * VMA that grows down when that VMA is the next one up (Linux 6.18's
- * search: the highest free range, then a new search below the guard gap),
- * and not below vm.mmap_min_addr (Linux: unmapped_area_topdown). 0 when
- * nothing fits. */
+/* An address where len bytes fit between low and high, not below
+ * mmap_min_addr(), found as Linux 6.1+ finds it (unmapped_area_topdown):
+ * the top of the highest free gap between VMAs where len fits; when the VMA
+ * above that gap grows down and its guard gap (vm_start_gap) reaches into
+ * the gap, the search starts over below the guard gap, skipping whatever
+ * free space lies between (so a mapping may land far below a stack's guard
+ * gap though it would fit above another VMA inside it). 0 when nothing
+ * fits. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high);
 
-/* The lowest such address (Linux: unmapped_area, the bottom-up search). */
+/* The same bottom-up (Linux: unmapped_area): the bottom of the lowest free
+ * gap where len fits, or, when the VMA above it grows down and its guard
+ * gap reaches below the gap's start plus len, the search starts over above
+ * that VMA. */
 uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 		       uint64_t high);
 
@@ -309,13 +320,17 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
  * Map [addr, addr + len) of t's mm with vm_flags at pgoff: unmap what was
  * there (MAP_FIXED), charge Committed_AS for private writable memory (and
  * shared anonymous memory) unless VM_NORESERVE, then extend a neighbour or
- * link a new VMA; shared_anon gives the VMA a new shmem object (Linux:
+ * link a new VMA; shared_anon gives the VMA a new shmem object; file (a
+ * hugetlbfs file, or NULL) is mapped as hugetlbfs_file_mmap does: a
+ * VM_HUGETLB | VM_DONTEXPAND VMA, never charged, never locked (Linux:
  * mmap_region and __mmap_region). addr and len are page-aligned. Returns
- * addr, or -ENOMEM (unmapping failed, no memory, over vm.max_map_count or
- * the commit limit: what was unmapped stays unmapped).
+ * addr, or -EINVAL (pgoff not at a huge page of file), -ENOMEM (file's
+ * huge pages cannot be reserved without VM_NORESERVE: the pools are empty;
+ * unmapping failed, no memory, over vm.max_map_count or the commit limit:
+ * what was unmapped stays unmapped; file's errors come before the unmap).
  */
 long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
-		 uint64_t pgoff, bool shared_anon);
+		 uint64_t pgoff, bool shared_anon, struct file *file);
 
 /* Remove every VMA overlapping [start, end) (page-aligned), splitting the
  * ones at the ends, then clear their entries, flush and free the pages and
@@ -353,7 +368,7 @@ int __vm_enough_memory(struct kernel *k, uint64_t pages);
 /* Grow the stack VMA vma down to addr for t, keeping the guard gap above the
  * accessible VMA below, RLIMIT_STACK, RLIMIT_MEMLOCK for a locked stack and
  * the commit limit (Linux: expand_downwards). 0, -EPERM below
- * vm.mmap_min_addr, or -ENOMEM. */
+ * mmap_min_addr(), or -ENOMEM. */
 int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma, uint64_t addr);
 
 /* ---- whole address spaces (kernel/mmap.c) ------------------------------------ */

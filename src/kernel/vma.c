@@ -223,9 +223,17 @@ int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool 
 }
 
 /* See mm.h. */
+uint64_t vma_kernel_pagesize(const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_HUGETLB ? 1ULL << vma->vm_file->huge_shift : PAGE_SIZE;
+}
+
+/* See mm.h. */
 int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	if (addr & (vma_kernel_pagesize(vma) - 1))
+		return -EINVAL;                 /* Linux: hugetlb_vm_op_split, the may_split hook */
 	struct vm_area_struct *new = vm_area_dup(k, vma);
 	if (!new)
 		return -ENOMEM;
@@ -510,8 +518,8 @@ static bool top_gap_fits(struct mm_struct *mm, uint64_t len, uint64_t low, uint6
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high)
 {
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
 	for (;;) {
 		uint64_t start, end;
 		struct vm_area_struct *next = NULL, *prev;
@@ -543,8 +551,8 @@ uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t 
 uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 		       uint64_t high)
 {
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
 	for (;;) {
 		uint64_t start, end;
 		struct vm_area_struct *next = lowest_gap(mm->mm_rb.rb_node, len, low, high), *prev;
@@ -580,14 +588,23 @@ int __vm_enough_memory(struct kernel *k, uint64_t pages)
 
 /* See mm.h. */
 long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
-		 uint64_t pgoff, bool shared_anon)
+		 uint64_t pgoff, bool shared_anon, struct file *file)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
 
+	if (file) {                                /* Linux: hugetlbfs_file_mmap */
+		if (pgoff & ((1ULL << (file->huge_shift - PAGE_SHIFT)) - 1))
+			return -EINVAL;
+		if (!(vm_flags & VM_NORESERVE))
+			return -ENOMEM;            /* hugetlb_reserve_pages: no free huge page */
+		vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
+	}
+	if (vm_flags & (VM_SPECIAL | VM_HUGETLB))
+		vm_flags &= ~VM_LOCKED_MASK;       /* Linux: __mmap_complete does not lock them */
 	if (do_vmi_align_munmap(k, mm, addr, addr + len))
 		return -ENOMEM;
-	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
+	if (((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE && !file) ||
 	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
 		if (__vm_enough_memory(k, pages))
 			return -ENOMEM;
@@ -596,7 +613,7 @@ long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 			vm_flags |= VM_ACCOUNT;
 	}
 	vm_flags |= vm_softdirty(k);
-	struct vm_area_struct *vma = shared_anon ? NULL
+	struct vm_area_struct *vma = shared_anon || file ? NULL
 				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
 	if (!vma) {
 		vma = vm_area_alloc(k, mm);
@@ -611,6 +628,10 @@ long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 		vma->vm_end = addr + len;
 		vma->vm_flags = vm_flags;
 		vma->vm_pgoff = pgoff;
+		if (file) {
+			get_file(file);
+			vma->vm_file = file;
+		}
 		vma_link(mm, vma);
 	}
 	if (shared_anon)
@@ -774,7 +795,7 @@ int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_str
 	struct vm_area_struct *prev = vma->vm_prev;
 
 	addr &= PAGE_MASK;
-	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
+	if (addr < mmap_min_addr(k))
 		return -EPERM;
 	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
 	    addr - prev->vm_end < STACK_GUARD_GAP)

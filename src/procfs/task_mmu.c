@@ -61,10 +61,11 @@ static void seq_path(struct seq_buf *m, const char *path)
 			seq_putc(m, *c);
 }
 
-/* Does vma hold the break (Linux: vma_is_initial_heap)? */
+/* Does vma overlap the heap [start_brk, brk) (Linux: vma_is_initial_heap)?
+ * An empty heap names nothing, not even a mapping placed at start_brk. */
 static bool vma_is_initial_heap(const struct vm_area_struct *vma)
 {
-	return vma->vm_start <= vma->vm_mm->brk && vma->vm_end >= vma->vm_mm->start_brk;
+	return vma->vm_start < vma->vm_mm->brk && vma->vm_end > vma->vm_mm->start_brk;
 }
 
 /* Does vma hold the initial stack pointer (Linux: vma_is_initial_stack)? */
@@ -301,8 +302,8 @@ static void show_smap(struct kernel *k, struct seq_buf *m, const struct vm_area_
 	smap_gather_stats(k, vma, &mss);
 	show_map_vma(m, vma);
 	show_kb(m, "Size:", vma->vm_end - vma->vm_start);
-	show_kb(m, "KernelPageSize:", PAGE_SIZE);
-	show_kb(m, "MMUPageSize:", PAGE_SIZE);
+	show_kb(m, "KernelPageSize:", vma_kernel_pagesize(vma));
+	show_kb(m, "MMUPageSize:", vma_kernel_pagesize(vma));
 	__show_smap(m, &mss, false);
 	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(k, vma) ? 1u : 0u);
 	if (arch_pkeys_enabled(k))
@@ -364,7 +365,9 @@ static void add_to_pagemap(struct pagemapread *pm, uint64_t entry, uint64_t n)
  * that is not anonymous is "file", one mapped once is exclusive; a swap
  * entry (a guard marker, the only kind here) is "swapped" with its type
  * and offset in the frame field (when the reader may see it) and, for a
- * guard marker, the guard-region bit. */
+ * guard marker, the guard-region bit. The [vdso]'s pages, special
+ * entries here, are kernel pages Linux maps like a file's (mapped by every
+ * process: never exclusive): "file" too. */
 static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pte)
 {
 	uint64_t frame = 0, flags = 0;
@@ -376,7 +379,7 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 		if ((pte & _PAGE_SOFT_DIRTY) && pm->k->soft_dirty)
 			flags |= PM_SOFT_DIRTY;
 		const struct page *page = vm_normal_page(pm->k, pte);
-		if (page && !PageAnon(page))
+		if (page ? !PageAnon(page) : vma->vm_name && !(vma->vm_flags & VM_PFNMAP))
 			flags |= PM_FILE;
 		if (page && page->mapcount == 1)
 			flags |= PM_MMAP_EXCLUSIVE;

@@ -69,6 +69,9 @@ dies(function(child) return child:write(a, "w") end)
 dies(function(child) return child:read(-0x800000000000, 1) end)
 local g = assert(p:mremap(s, 4 * 4096, 8 * 4096, "maymove"))
 dies(function(child) return child:read(g + 6 * 4096, 1) end)
+-- A hugetlb mapping: the pools are empty, a fault is SIGBUS.
+local h = assert(p:mmap{len = 4096, prot = "rw", flags = "private|anonymous|hugetlb|noreserve"})
+dies(function(child) return child:read(h, 1) end)
 assert(p:exit(0))
 -- The OOM killer: a small machine runs out of memory; the process with the
 -- higher oom_score_adj dies and the faulting one carries on.

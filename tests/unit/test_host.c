@@ -355,6 +355,9 @@ Test(host, probe)
 	cr_assert_gt(s.max_map_count, 0);
 	cr_assert(!strcmp(s.thp, "always") || !strcmp(s.thp, "madvise") || !strcmp(s.thp, "never") ||
 		  !strcmp(s.thp, "unknown"));
+	cr_assert_geq(s.lsm_mmap_min_addr, s.mmap_min_addr < 4096 ? 4096 : s.mmap_min_addr,
+		      "a hint is raised to vm.mmap_min_addr at least");
+	cr_assert_eq(s.lsm_mmap_min_addr % 4096, 0);
 }
 
 /* The Shared_Dirty of pid's smaps_rollup, in kB. */

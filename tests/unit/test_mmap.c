@@ -2,6 +2,8 @@
  * placement and errno, as REFERENCE.md records them for Linux 6.18. */
 #include "proc_helpers.h"
 
+#include "kernel/fs.h"
+#include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
 #include "kernel/rmap.h"
@@ -576,4 +578,79 @@ Test(mmap, mremap_fixed_move_merging_into_its_source)
 		     (long)(b + 35 * PG));
 	cr_assert_eq(vma_at(b + 26 * PG)->vm_end, b + 39 * PG, "one VMA, grown over the target");
 	cr_assert_eq(vma_at(b + 39 * PG)->vm_end, b + 42 * PG);
+}
+
+/* mmap's errors in do_mmap's order (fuzz N5): the placement's ENOMEM and
+ * EPERM, MAP_FIXED_NOREPLACE's EEXIST and the locking limits come before
+ * the map type's EINVAL; MAP_LOCKED with RLIMIT_MEMLOCK 0 is EPERM
+ * (can_do_mlock), beyond the limit EAGAIN. */
+Test(mmap, errors_come_in_do_mmap_order)
+{
+	unsigned long none = MAP_ANONYMOUS, both = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS;
+	uint64_t a = tp_mmap(t, p, 4 * PG, PROT_READ, MAP_PRIVATE);
+	cr_assert_eq(sys_mmap(&t->k, p, a, PG, PROT_READ, none | MAP_FIXED_NOREPLACE, -1, 0), -EEXIST);
+	cr_assert_eq(sys_mmap(&t->k, p, a, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN |
+			      MAP_FIXED_NOREPLACE, -1, 0), -EEXIST);
+	cr_assert_eq(fixed(0, PG, PROT_READ, both), -EPERM);
+	cr_assert_eq(fixed(0x7ffffffff000ULL, 2 * PG, PROT_READ, none), -ENOMEM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, -PG, PROT_READ, none, -1, 0), -ENOMEM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 16 * MB, PROT_READ, none | MAP_LOCKED, -1, 0), -EAGAIN);
+	p->rlimit_memlock = 0;
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0), -EPERM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, none, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, -PG) > 0, 1,
+		     "anonymous memory ignores the offset");
+}
+
+/* MAP_HUGETLB (fuzz N6): a "/anon_hugepage (deleted)" hugetlbfs VMA of
+ * whole huge pages, aligned; the pools are empty, so only MAP_NORESERVE
+ * succeeds and a fault is SIGBUS; it splits only at huge pages. */
+Test(mmap, hugetlb_noreserve_maps_an_empty_hugetlbfs_file)
+{
+	unsigned long h = MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB;
+	long a = sys_mmap(&t->k, p, 0, 3 * PG, PROT_READ | PROT_WRITE, h | MAP_NORESERVE, -1, 0);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(a & (2 * MB - 1), 0);
+	struct vm_area_struct *v = vma_at((uint64_t)a);
+	cr_assert_eq(v->vm_end - v->vm_start, 2 * MB);
+	cr_assert_eq(v->vm_flags & (VM_HUGETLB | VM_DONTEXPAND | VM_NORESERVE | VM_ACCOUNT),
+		     VM_HUGETLB | VM_DONTEXPAND | VM_NORESERVE);
+	cr_assert_str_eq(v->vm_file->path, "/anon_hugepage (deleted)");
+	cr_assert_eq(vma_kernel_pagesize(v), 2 * MB);
+	cr_assert_eq(handle_mm_fault(&t->k, v, (uint64_t)a, 0, p), VM_FAULT_SIGBUS);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h, -1, 0), -ENOMEM, "nothing to reserve");
+	cr_assert_eq(sys_mmap(&t->k, p, 0x300001000, PG, PROT_READ, h | MAP_NORESERVE | MAP_FIXED, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0x300001000, PG, PROT_READ, h | MAP_NORESERVE, -1, 0), 0x300200000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE, -1, PG), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE, -1, 0x7ffffffffffff000), -EOVERFLOW);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE | (29UL << MAP_HUGE_SHIFT), -1, 0),
+		     -EINVAL);
+	long g = sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE | (30UL << MAP_HUGE_SHIFT), -1, 0);
+	cr_assert_eq(g & ((1L << 30) - 1), 0, "1 GiB-aligned");
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			      MAP_NORESERVE | MAP_SYNC, -1, 0), -EOPNOTSUPP);
+	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a + PG, PG), -EINVAL);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, (uint64_t)a, PG, PROT_READ), -EINVAL);
+	cr_assert_eq(do_mlock(&t->k, p, (uint64_t)a, PG, 0), -ENOMEM, "faulting in fails");
+	cr_assert_eq(vma_at((uint64_t)a)->vm_flags & VM_LOCKED, 0);
+	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a, 2 * MB), 0);
+}
+
+/* The top-down search over the maple tree (Linux 6.1+, fuzz N19): the
+ * highest free gap where a page fits is a hole right below a growsdown VMA,
+ * whose 1 MiB guard gap reaches into it, so the search starts over below
+ * that guard gap: the page lands there, not right below the lowest VMA
+ * (where it would fit, though inside the other growsdown VMA's guard gap). */
+Test(mmap, search_starts_over_below_a_guard_gap)
+{
+	unsigned long gd = MAP_PRIVATE | MAP_GROWSDOWN;
+	uint64_t x = base_region(5);
+	cr_assert_eq(fixed(x, PG, PROT_READ, MAP_PRIVATE), (long)x);
+	cr_assert_eq(fixed(x + PG, 2 * PG, PROT_READ | PROT_WRITE, gd), (long)(x + PG));
+	cr_assert_eq(fixed(x + 4 * PG, PG, PROT_READ | PROT_WRITE, gd), (long)(x + 4 * PG));
+	cr_assert_eq(unmapped_area_topdown(&t->k, p->mm, PG, PG, x + 5 * PG), x + 3 * PG - MB);
+	cr_assert_eq(unmapped_area_topdown(&t->k, p->mm, PG, PG, x + 4 * PG), x + 3 * PG - MB,
+		     "the same below the hole");
+	cr_assert_eq(unmapped_area(&t->k, p->mm, PG, x + 3 * PG, x + 5 * PG), 0,
+		     "bottom-up: the hole is inside the guard gap, and nothing is above");
 }

@@ -357,3 +357,150 @@ Test(oracle_fixes, fork_allocates_the_page_tables_it_copies)
 	cr_assert_eq(mmsim_check(m), 0);
 	mmsim_machine_free(m);
 }
+
+/* mlockall(MCL_CURRENT) faults in the VMAs past one it cannot (PROT_NONE),
+ * as mm_populate ignores the error; mlock stops there with ENOMEM. */
+Test(oracle_fixes, mlockall_goes_past_prot_none)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	int64_t n = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_NONE, ANON, -1, 0);
+	int64_t b = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	cr_assert(b < n && n < a, "top-down: b, then n, then a");
+	cr_assert_eq(mmsim_mlockall(m, p, MMSIM_MCL_CURRENT), 0);
+	cr_assert_eq(pagemap(m, p, (uint64_t)b) >> 63, 1);
+	cr_assert_eq(pagemap(m, p, (uint64_t)a + 3 * PG) >> 63, 1, "faulted in past the PROT_NONE VMA");
+	cr_assert_eq(mmsim_munlockall(m, p), 0);
+	int64_t c = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	int64_t z = mmsim_mmap(m, p, 0, 2 * PG, MMSIM_PROT_NONE, ANON, -1, 0);
+	int64_t d = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert(d < z && z < c);
+	cr_assert_eq(mmsim_mlock(m, p, (uint64_t)d, 6 * PG), -ENOMEM);
+	cr_assert_eq(pagemap(m, p, (uint64_t)d) >> 63, 1);
+	cr_assert_eq(pagemap(m, p, (uint64_t)c) >> 63, 0, "mlock stops at the PROT_NONE VMA");
+	mmsim_machine_free(m);
+}
+
+/* MAP_SYNC gives VM_SYNC ("sf") to any mapping, which then does not merge
+ * with a neighbour without it. */
+Test(oracle_fixes, map_sync_sets_vm_sync)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char buf[128];
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	int64_t b = mmsim_mmap(m, p, (uint64_t)a - 2 * PG, 2 * PG, RW, ANON | MMSIM_MAP_FIXED | MMSIM_MAP_SYNC, -1, 0);
+	cr_assert_eq(b, a - 2 * (int64_t)PG);
+	cr_assert_not_null(strstr(smaps_field(m, p, (uint64_t)b, "VmFlags:", buf, sizeof buf), " sf"));
+	cr_assert_null(strstr(smaps_field(m, p, (uint64_t)a, "VmFlags:", buf, sizeof buf), " sf"),
+		       "a separate VMA without sf");
+	mmsim_machine_free(m);
+}
+
+/* The maps line of the VMA starting at start, copied into buf. */
+static const char *maps_line(mmsim_machine *m, int pid, uint64_t start, char *buf, size_t len)
+{
+	char head[32], *s = view(m, pid, "maps");
+	snprintf(head, sizeof head, "%08llx-", (unsigned long long)start);
+	char *l = strstr(s, head);
+	cr_assert_not_null(l, "no VMA at %s", head);
+	snprintf(buf, len, "%.*s", (int)strcspn(l, "\n"), l);
+	free(s);
+	return buf;
+}
+
+/* [heap] is a VMA overlapping [start_brk, brk): not a mapping at the start
+ * of an empty heap, nor one starting at the break. */
+Test(oracle_fixes, heap_name_strict_bounds)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char buf[160];
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t b = mmsim_brk(m, p, 0);
+	int64_t a = mmsim_mmap(m, p, (uint64_t)b, 2 * PG, MMSIM_PROT_READ, ANON | MMSIM_MAP_FIXED_NOREPLACE, -1, 0);
+	cr_assert_eq(a, b);
+	cr_assert_null(strstr(maps_line(m, p, (uint64_t)a, buf, sizeof buf), "[heap]"), "%s", buf);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)a, 2 * PG), 0);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 2 * PG), b + 2 * (int64_t)PG);
+	cr_assert_not_null(strstr(maps_line(m, p, (uint64_t)b, buf, sizeof buf), "[heap]"), "%s", buf);
+	a = mmsim_mmap(m, p, (uint64_t)b + 2 * PG, PG, MMSIM_PROT_READ, ANON | MMSIM_MAP_FIXED_NOREPLACE, -1, 0);
+	cr_assert_null(strstr(maps_line(m, p, (uint64_t)a, buf, sizeof buf), "[heap]"), "%s", buf);
+	mmsim_machine_free(m);
+}
+
+/* mprotect(PROT_GROWSUP): 0 for len 0, ENOMEM where nothing is mapped,
+ * EINVAL only for a mapped start (no VMA grows up on x86). */
+Test(oracle_fixes, mprotect_growsup_after_lookup)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	unsigned long up = MMSIM_PROT_READ | MMSIM_PROT_GROWSUP;
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)a, PG), 0);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a, 0, up), 0);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a, PG, up), -ENOMEM);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a, 2 * PG, up), -ENOMEM);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a + PG, PG, up), -EINVAL);
+	cr_assert_eq(mmsim_mprotect(m, p, (uint64_t)a + PG, 0, up | MMSIM_PROT_GROWSDOWN), -EINVAL);
+	mmsim_machine_free(m);
+}
+
+/* brk shrinks only over something mapped: with the heap unmapped it
+ * returns the old break. */
+Test(oracle_fixes, brk_shrink_over_unmapped_heap)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t b = mmsim_brk(m, p, 0);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 8 * PG), b + 8 * (int64_t)PG);
+	cr_assert_eq(mmsim_munmap(m, p, (uint64_t)b + 4 * PG, 4 * PG), 0);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 6 * PG), b + 8 * (int64_t)PG);
+	cr_assert_eq(mmsim_brk(m, p, (uint64_t)b + 2 * PG), b + 2 * (int64_t)PG);
+	mmsim_machine_free(m);
+}
+
+/* The [vdso]'s pages read as "file" in pagemap (bit 61), not exclusive. */
+Test(oracle_fixes, vdso_pagemap_file_bit)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char *maps, b;
+	int p = mmsim_spawn(m, "p", 0);
+	maps = view(m, p, "maps");
+	char *l = strstr(maps, "[vdso]");
+	cr_assert_not_null(l);
+	while (l > maps && l[-1] != '\n')
+		l--;
+	uint64_t a = strtoull(l, NULL, 16);
+	free(maps);
+	cr_assert_eq(mmsim_access(m, p, a, &b, 1, MMSIM_READ, NULL), 0);
+	uint64_t e = pagemap(m, p, a);
+	cr_assert_eq(e >> 63, 1);
+	cr_assert_eq(e >> 61 & 1, 1, "file");
+	cr_assert_eq(e >> 56 & 1, 0, "not exclusive");
+	mmsim_machine_free(m);
+}
+
+/* A hint below CONFIG_LSM_MMAP_MIN_ADDR (65536 by default) is raised to it
+ * even where vm.mmap_min_addr lets MAP_FIXED go lower; with the option 0
+ * vm.mmap_min_addr alone decides. */
+Test(oracle_fixes, lsm_mmap_min_addr_raises_hints)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	char v[32];
+	int p = mmsim_spawn(m, "p", 0);
+	cr_assert_eq(mmsim_sysctl_set(m, "vm.mmap_min_addr", "4096"), 0);
+	cr_assert_eq(mmsim_mmap(m, p, 0x3000, PG, RW, ANON, -1, 0), 0x10000);
+	cr_assert_eq(mmsim_mmap(m, p, 0x1000, PG, RW, ANON | MMSIM_MAP_FIXED, -1, 0), 0x1000);
+	mmsim_machine_free(m);
+	m = boot_with("lsm_mmap_min_addr", "0");
+	p = mmsim_spawn(m, "p", 0);
+	cr_assert_eq(mmsim_sysctl_set(m, "vm.mmap_min_addr", "4096"), 0);
+	cr_assert_eq(mmsim_mmap(m, p, 0x3000, PG, RW, ANON, -1, 0), 0x3000);
+	mmsim_machine_free(m);
+	mmsim_config *c = mmsim_config_new(NULL, NULL);
+	cr_assert_eq(mmsim_config_get(c, "lsm_mmap_min_addr", v, sizeof v), 0);
+	cr_assert_str_eq(v, "65536");
+	cr_assert_eq(mmsim_config_set(c, "lsm_mmap_min_addr", "100", NULL, 0), -EINVAL, "not a page multiple");
+	mmsim_config_free(c);
+}

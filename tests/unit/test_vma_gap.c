@@ -43,8 +43,8 @@ static bool range_fits(struct mm_struct *mm, struct vm_area_struct *v, uint64_t 
 static uint64_t walk_gap(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high,
 			 bool topdown)
 {
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
 	for (;;) {
 		uint64_t start = 0, end = 0, s, e;
 		struct vm_area_struct *next = NULL;
