@@ -965,6 +965,7 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 	const struct { const char *key; int host; } same[] = {
 		{ "paging", h->paging }, { "zero_page", h->zero_page }, { "soft_dirty", h->soft_dirty },
 		{ "anon_vma_name", h->anon_vma_name }, { "lsm_mmap_min_addr", h->lsm_mmap_min_addr },
+		{ "tlb.rewalk_stale", h->stale_rewalk },
 	};
 	if (!lua_istable(L, idx))
 		return NULL;
@@ -1034,6 +1035,11 @@ static int machine_sim(lua_State *L)
 	default_key(L, t, "soft_dirty", h->soft_dirty);
 	default_key(L, t, "anon_vma_name", h->anon_vma_name);
 	default_key(L, t, "lsm_mmap_min_addr", h->lsm_mmap_min_addr);
+	if (lua_getfield(L, t, "tlb.rewalk_stale") == LUA_TNIL) {
+		lua_pushboolean(L, h->stale_rewalk);
+		lua_setfield(L, t, "tlb.rewalk_stale");
+	}
+	lua_pop(L, 1);
 	if (!strcmp(h->thp, "never")) {          /* madvise is the default; always can't be had */
 		if (lua_getfield(L, t, "thp") == LUA_TNIL) {
 			lua_pushstring(L, "never");

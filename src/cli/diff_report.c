@@ -304,14 +304,14 @@ static void compare_state(struct tally *t, json_t *s, json_t *h)
 /* The settings line of the report. */
 static json_t *settings_json(const struct mmsim_host_settings *h)
 {
-	return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:b, s:i}", "thp", h->thp,
+	return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:b, s:i, s:b}", "thp", h->thp,
 			 "overcommit_memory", h->overcommit_memory, "overcommit_ratio", h->overcommit_ratio,
 			 "max_map_count", h->max_map_count, "mmap_min_addr", h->mmap_min_addr,
 			 "randomize_va_space", h->randomize_va_space,
 			 "paging", h->paging, "zero_page", h->zero_page, "soft_dirty", h->soft_dirty,
 			 "anon_vma_name", h->anon_vma_name, "cpus", h->cpus, "ram_bytes",
 			 (json_int_t)h->ram_bytes, "cap_sys_admin", h->cap_sys_admin, "lsm_mmap_min_addr",
-			 h->lsm_mmap_min_addr);
+			 h->lsm_mmap_min_addr, "stale_rewalk", h->stale_rewalk);
 }
 
 /* A run as JSON. */
@@ -329,11 +329,12 @@ int diff_compare(const char *script, const struct mmsim_host_settings *host, str
 										: json_array_size(hst->ops);
 	printf("mmsim diff %s\n", script);
 	printf("host: THP %s, overcommit %d (ratio %d), max_map_count %d, mmap_min_addr %d (hints %d), "
-	       "%d-level paging, zero page %s, soft-dirty %s, anonymous VMA names %s\n", host->thp,
+	       "%d-level paging, zero page %s, soft-dirty %s, anonymous VMA names %s, stale TLB entry %s\n", host->thp,
 	       host->overcommit_memory, host->overcommit_ratio, host->max_map_count, host->mmap_min_addr,
 	       host->lsm_mmap_min_addr, host->paging,
 	       host->zero_page ? "on" : "off",
-	       host->soft_dirty ? "on" : "off", host->anon_vma_name ? "on" : "off");
+	       host->soft_dirty ? "on" : "off", host->anon_vma_name ? "on" : "off",
+	       host->stale_rewalk ? "walked again" : "faults");
 	for (size_t i = 0; i < nops; i++)
 		compare_op(&t, json_array_get(sim->ops, i), json_array_get(hst->ops, i));
 	size_t nst = json_array_size(sim->states) > json_array_size(hst->states) ? json_array_size(sim->states)

@@ -11,7 +11,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 #ifndef PR_SET_VMA
 #define PR_SET_VMA 0x53564d41
@@ -139,6 +145,64 @@ static int lsm_mmap_min_addr(void)
 	return min;
 }
 
+/* Whether a write through a TLB entry that a permission upgrade left
+ * stale faults (0) or the core walks again and finds the new entry (1), in
+ * a child pinned to one CPU: a page write-protected by a fork is read (the
+ * TLB caches it read-only), made writable by MADV_POPULATE_WRITE (Linux
+ * reuses the page and flushes nothing), then written. Three tries, 0 if any
+ * faulted. -1 when it cannot be measured. */
+static int measure_stale_rewalk(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
+		int code = sched_setaffinity(0, sizeof one, &one) ? 3 : 1;
+		for (int i = 0; i < 3 && code == 1; i++) {
+			volatile char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				_exit(3);
+			p[0] = 1;
+			pid_t c = fork();
+			if (c == 0)
+				_exit(0);
+			if (c < 0 || waitpid(c, NULL, 0) != c)
+				_exit(3);
+			(void)p[0];
+			if (madvise((void *)p, 4096, MADV_POPULATE_WRITE))
+				_exit(3);
+			struct rusage a, b;
+			getrusage(RUSAGE_SELF, &a);
+			p[0] = 2;
+			getrusage(RUSAGE_SELF, &b);
+			if (b.ru_minflt != a.ru_minflt)
+				code = 0;
+			munmap((void *)p, 4096);
+		}
+		_exit(code);
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The same, from /proc/cpuinfo's vendor when it cannot be measured: AMD's
+ * (and Hygon's) cores walk again, others are taken to fault. */
+static int stale_rewalk(void)
+{
+	int m = measure_stale_rewalk();
+	char *text;
+	if (m >= 0 || host_read_file("/proc/cpuinfo", &text, NULL))
+		return m > 0;
+	m = strstr(text, "AuthenticAMD") || strstr(text, "HygonGenuine");
+	free(text);
+	return m;
+}
+
 /* See mmsim.h. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 {
@@ -155,5 +219,6 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->ram_bytes = mem_total();
 	s->cap_sys_admin = cap_sys_admin();
 	s->lsm_mmap_min_addr = lsm_mmap_min_addr();
+	s->stale_rewalk = stale_rewalk();
 	return measure_anon(s, err, errlen);
 }
