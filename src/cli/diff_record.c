@@ -62,6 +62,8 @@ struct diff_recorder {
 	char expect[320];              /* a pending expect_difference */
 	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
+	json_t *near;                  /* the address the call being recorded returned:
+					* its offset from each landmark near it */
 	int machines;                  /* registry ref: the machines built */
 	bool tty;                      /* standard error is a terminal: show progress */
 	double shown;                  /* when progress was last shown */
@@ -136,6 +138,12 @@ static void add_anchor(struct diff_recorder *r, uint64_t addr, const char *name)
 static void canon_result_addr(struct diff_recorder *r, uint64_t addr, char *buf, size_t len)
 {
 	char name[16];
+	json_decref(r->near);
+	r->near = json_pack("{s:I}", "0", (json_int_t)addr);    /* 0: the address itself */
+	for (int i = 0; i < r->nanchors; i++)
+		if ((addr > r->anchors[i].addr ? addr - r->anchors[i].addr : r->anchors[i].addr - addr) <= NEAR)
+			json_object_set_new(r->near, r->anchors[i].name,
+					    json_integer((json_int_t)(addr - r->anchors[i].addr)));
 	if (!relative(r, addr, buf, len))
 		snprintf(buf, len, "new");
 	snprintf(name, sizeof name, "r%d", r->seq);
@@ -856,6 +864,9 @@ static void record_op(lua_State *L, struct diff_recorder *r, int n, const struct
 	}
 	describe_results(r, L, me, 2, &result);
 	json_object_set_new(o, "n", json_integer(n));
+	if (r->near)                      /* where an address is: compared too */
+		json_object_set_new(o, "near", r->near);
+	r->near = NULL;
 	json_object_set_new(o, "where", json_string(w));
 	json_object_set_new(o, "call", json_string(lua_tostring(L, 1)));
 	json_object_set_new(o, "result", json_string(text_str(&result)));
@@ -1163,6 +1174,7 @@ void diff_recorder_finish(lua_State *L, struct diff_recorder *r)
 void diff_recorder_free(struct diff_recorder *r)
 {
 	if (r) {
+		json_decref(r->near);
 		free(r->bases);
 		free(r);
 	}
