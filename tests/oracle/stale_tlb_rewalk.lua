@@ -4,8 +4,8 @@
 -- MADV_POPULATE_WRITE (and mlockall) make it writable in the page table
 -- without a flush, as Linux's wp_page_reuse does. The next write faults
 -- once on a core that faults from the cached entry, and not at all on one
--- that walks again first (AMD's); `mmsim diff` measures which the host's
--- core is and gives the simulator the same (tlb.rewalk_stale). Fuzz N20.
+-- that walks again first (AMD's); `mmsim diff` gives the simulator the
+-- host CPU vendor's behaviour (tlb.rewalk_stale). Fuzz N20.
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local P = 4096
