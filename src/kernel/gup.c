@@ -28,19 +28,6 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 	return pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte));
 }
 
-/* GUP's FOLL_TOUCH: the page was used (Linux: folio_mark_accessed without
- * MGLRU): referenced the first time; the next time active instead, unless
- * it is unevictable. */
-static void folio_mark_accessed(struct page *page)
-{
-	if (!page_test(page, PG_referenced)) {
-		page_set(page, PG_referenced);
-	} else if (!page_test(page, PG_unevictable) && !page_test(page, PG_active)) {
-		page_set(page, PG_active);
-		page_clear(page, PG_referenced);
-	}
-}
-
 /* Touch the page mapped at addr, if there is one with a struct page. */
 static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
 {
@@ -48,7 +35,7 @@ static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
 	pte_t *pte = pte_walk(k, mm, addr, false, &err);
 	struct page *page = pte && (*pte & _PAGE_PRESENT) ? vm_normal_page(k, *pte) : NULL;
 	if (page)
-		folio_mark_accessed(page);
+		folio_mark_accessed(k, page);      /* GUP's FOLL_TOUCH */
 }
 
 /* Fault in [start, end) of one VMA, touching each page (Linux:

@@ -388,8 +388,7 @@ long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, u
 static int dup_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *mpnt)
 {
 	if ((mpnt->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + vma_pages(mpnt) >
-		    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+	    k->vm_committed_as + vma_pages(mpnt) > vm_commit_limit(k))
 		return -ENOMEM;
 	struct vm_area_struct *tmp = vm_area_dup(k, mpnt);
 	if (!tmp)

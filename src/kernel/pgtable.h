@@ -69,6 +69,16 @@ static inline bool pte_write(pte_t e)
 	return e & _PAGE_RW;
 }
 
+static inline bool pte_dirty(pte_t e)
+{
+	return e & _PAGE_DIRTY;
+}
+
+static inline bool pte_young(pte_t e)
+{
+	return e & _PAGE_ACCESSED;
+}
+
 static inline bool pte_special(pte_t e)
 {
 	return e & _PAGE_SPECIAL;

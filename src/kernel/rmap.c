@@ -4,7 +4,11 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/memory.h"
+#include "kernel/pgtable.h"
 #include "kernel/slab.h"
+#include "kernel/swapops.h"
+#include "kernel/trace.h"
 
 #include <errno.h>
 
@@ -178,13 +182,31 @@ static uint64_t linear_page_index(const struct vm_area_struct *vma, uint64_t add
 
 /* See rmap.h. */
 void folio_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
-			    uint64_t address)
+			     uint64_t address, bool exclusive)
 {
-	page_set_owner(page, virt_to_phys(k, vma->anon_vma), true, linear_page_index(vma, address));
+	folio_set_owner(k, page, virt_to_phys(k, vma->anon_vma), true, linear_page_index(vma, address));
 	page->mapcount = 1;
-	page_set(page, PG_anon_exclusive);
+	if (exclusive)
+		page_set(page, PG_anon_exclusive);
 	page_set(page, PG_swapbacked);
 	mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, 1);
+}
+
+/* A page mapped into a locked VMA is locked too (Linux: mlock_vma_folio). */
+static void mlock_vma_folio(struct kernel *k, struct page *page, struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)
+		mlock_folio(k, page);
+}
+
+/* See rmap.h. */
+void folio_add_anon_rmap_pte(struct kernel *k, struct page *page, struct vm_area_struct *vma, bool exclusive)
+{
+	if (page->mapcount++ == 0)
+		mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, 1);
+	if (exclusive)
+		page_set(page, PG_anon_exclusive);
+	mlock_vma_folio(k, page, vma);
 }
 
 /* See rmap.h. */
@@ -234,7 +256,7 @@ static uint64_t vma_address(const struct vm_area_struct *vma, uint64_t index)
 int rmap_walk(struct kernel *k, struct page *page,
 	      int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg), void *arg)
 {
-	uint64_t index = page_index(page);
+	uint64_t index = folio_pgoff(k, page);
 	int rc = 0;
 
 	if (PageAnon(page)) {
@@ -252,4 +274,190 @@ int rmap_walk(struct kernel *k, struct page *page,
 			rc = fn(vma, addr, arg);
 	}
 	return rc;
+}
+
+/* ---- reclaim's rmap walks ------------------------------------------------------ */
+
+/* The PTE of vma at address if it maps page (Linux: page_vma_mapped_walk
+ * for a small folio), else NULL. */
+static pte_t *page_vma_mapped(struct kernel *k, struct vm_area_struct *vma, uint64_t address,
+			      const struct page *page)
+{
+	int err;
+	pte_t *pte = pte_walk(k, vma->vm_mm, address, false, &err);
+	if (!pte || !pte_present(*pte) || pte_pfn(*pte) != page_to_pfn(k, page))
+		return NULL;
+	return pte;
+}
+
+struct folio_referenced_arg {
+	struct kernel *k;
+	struct page *page;
+	int mapcount;                /* mappings still to find */
+	int referenced;
+	uint64_t vm_flags;
+};
+
+/* One mapping's part of folio_referenced (Linux: folio_referenced_one): a
+ * locked VMA locks the page and ends the walk; else the PTE's Accessed bit
+ * is read and cleared. On x86 that needs no TLB flush (Linux:
+ * ptep_clear_flush_young): a translation still in a TLB keeps being used
+ * without the walker setting the bit again, so the page looks unused until
+ * the entry leaves the TLB. */
+static int folio_referenced_one(struct vm_area_struct *vma, uint64_t address, void *arg)
+{
+	struct folio_referenced_arg *pra = arg;
+	pte_t *pte = page_vma_mapped(pra->k, vma, address, pra->page);
+	if (!pte)
+		return 0;
+	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED) {
+		pra->mapcount--;
+		mlock_vma_folio(pra->k, pra->page, vma);
+		pra->vm_flags |= VM_LOCKED;
+		return 1;
+	}
+	if (*pte & _PAGE_ACCESSED) {             /* ptep_test_and_clear_young */
+		*pte &= ~_PAGE_ACCESSED;
+		pra->referenced++;
+		pra->vm_flags |= vma->vm_flags & ~VM_LOCKED;
+	}
+	return --pra->mapcount == 0;
+}
+
+/* See rmap.h. */
+int folio_referenced(struct kernel *k, struct page *page, uint64_t *vm_flags)
+{
+	struct folio_referenced_arg pra = { k, page, page->mapcount, 0, 0 };
+	*vm_flags = 0;
+	if (!pra.mapcount || !page_owner_pa(page))
+		return 0;
+	rmap_walk(k, page, folio_referenced_one, &pra);
+	*vm_flags = pra.vm_flags;
+	return pra.referenced;
+}
+
+/* Defer this unmap's TLB flush to the batch? Only when another CPU may
+ * cache the translation (x86's arch_tlbbatch_should_defer); a translation
+ * only this CPU may hold is flushed at once. */
+static bool should_defer_flush(struct kernel *k, struct mm_struct *mm)
+{
+	for (int c = 0; c < k->nr_cpus; c++)
+		if (c != k->this_cpu && cpumask_test(mm->cpu_bitmap, c))
+			return true;
+	return false;
+}
+
+struct unmap_arg {
+	struct kernel *k;
+	struct page *page;
+	bool batch;                  /* TTU_BATCH_FLUSH */
+	bool failed;
+};
+
+/* Clear the PTE of page at address of vma and note or do its TLB flush
+ * (Linux: get_and_clear_full_ptes with set_tlb_ubc_flush_pending, or
+ * ptep_clear_flush). Returns the old entry. */
+static pte_t unmap_clear_pte(struct kernel *k, struct vm_area_struct *vma, uint64_t address, pte_t *pte,
+			     bool batch)
+{
+	pte_t pteval = *pte;
+	*pte = 0;
+	if (!(pteval & _PAGE_PRESENT))
+		return pteval;                   /* PROT_NONE: no TLB holds it */
+	if (batch && should_defer_flush(k, vma->vm_mm))
+		arch_tlbbatch_add_pending(k, &k->tlb_ubc, vma->vm_mm, pte_dirty(pteval));
+	else
+		flush_tlb_page(k, vma, address);
+	return pteval;
+}
+
+/* An anonymous page's PTE becomes a swap PTE naming its slot (or, for a
+ * clean MADV_FREE page, nothing at all). False when it must stay mapped. */
+static bool try_to_unmap_anon(struct kernel *k, struct vm_area_struct *vma, uint64_t address, pte_t *pte,
+			      pte_t pteval, struct page *page)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	if (!page_test(page, PG_swapbacked)) {   /* MADV_FREE */
+		if (page_test(page, PG_dirty) || page_ref_count(page) != 1 + page->mapcount) {
+			*pte = pteval;
+			if (page_test(page, PG_dirty))
+				page_set(page, PG_swapbacked);    /* written again: anonymous again */
+			return false;
+		}
+		mm->rss_stat[MM_ANONPAGES]--;
+		return true;
+	}
+	swp_entry_t entry = page_swap_entry(page);
+	if (swap_duplicate(k, entry) < 0) {
+		*pte = pteval;
+		return false;
+	}
+	pte_t swp_pte = swp_entry_to_pte(entry);
+	if (page_test(page, PG_anon_exclusive))
+		swp_pte = pte_swp_mkexclusive(swp_pte);
+	if (pteval & _PAGE_SOFT_DIRTY)
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
+	page_clear(page, PG_anon_exclusive);     /* folio_try_share_anon_rmap_pte */
+	mm->rss_stat[MM_ANONPAGES]--;
+	mm->rss_stat[MM_SWAPENTS]++;
+	*pte = swp_pte;
+	trace_kernel(k, k->this_cpu, "PTE at %#llx = %#llx: swap entry of slot %llu of device %u, not present",
+		     (unsigned long long)address, (unsigned long long)swp_pte,
+		     (unsigned long long)swp_offset(entry), swp_type(entry));
+	return true;
+}
+
+/* One mapping's part of try_to_unmap (Linux: try_to_unmap_one). */
+static int try_to_unmap_one(struct vm_area_struct *vma, uint64_t address, void *arg)
+{
+	struct unmap_arg *ua = arg;
+	struct kernel *k = ua->k;
+	struct page *page = ua->page;
+	pte_t *pte = page_vma_mapped(k, vma, address, page);
+
+	if (!pte)
+		return 0;
+	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED) {
+		mlock_vma_folio(k, page, vma);        /* restore the mlock that got missed */
+		ua->failed = true;
+		return 1;
+	}
+	pte_t pteval = unmap_clear_pte(k, vma, address, pte, ua->batch);
+	if (pte_dirty(pteval))
+		page_set(page, PG_dirty);            /* folio_mark_dirty */
+	update_hiwater_rss(vma->vm_mm);
+	if (PageAnon(page)) {
+		if (!try_to_unmap_anon(k, vma, address, pte, pteval, page)) {
+			ua->failed = true;
+			return 1;
+		}
+	} else {
+		vma->vm_mm->rss_stat[page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]--;
+	}
+	folio_remove_rmap_pte(k, page);
+	put_page(k, page);
+	return 0;
+}
+
+/* See rmap.h. */
+bool try_to_unmap(struct kernel *k, struct page *page, bool batch)
+{
+	struct unmap_arg ua = { k, page, batch, false };
+	if (page->mapcount && page_owner_pa(page))
+		rmap_walk(k, page, try_to_unmap_one, &ua);
+	return !page->mapcount;
+}
+
+/* See rmap.h. */
+void try_to_unmap_flush(struct kernel *k)
+{
+	if (k->tlb_ubc.flush_required)
+		arch_tlbbatch_flush(k, &k->tlb_ubc);
+}
+
+/* See rmap.h. */
+void try_to_unmap_flush_dirty(struct kernel *k)
+{
+	if (k->tlb_ubc.writable)
+		try_to_unmap_flush(k);
 }

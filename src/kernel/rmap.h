@@ -59,9 +59,36 @@ void unlink_anon_vmas(struct kernel *k, struct vm_area_struct *vma);
 bool vma_is_fork_child(const struct vm_area_struct *vma);
 
 /* Add the first mapping of a new anonymous page at address of vma: owner,
- * index, mapcount 1, exclusive (Linux: folio_add_new_anon_rmap). */
+ * index, mapcount 1, exclusive when said (RMAP_EXCLUSIVE) (Linux:
+ * folio_add_new_anon_rmap). */
 void folio_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
-			    uint64_t address);
+			     uint64_t address, bool exclusive);
+
+/* One more mapping, in vma, of an anonymous page (a swap-cache page mapped
+ * back); exclusive when the swap PTE said so; locked in a locked VMA
+ * (Linux: folio_add_anon_rmap_pte). */
+void folio_add_anon_rmap_pte(struct kernel *k, struct page *page, struct vm_area_struct *vma, bool exclusive);
+
+/* How many mappings of page were used since the last look: the Accessed
+ * bits of its PTEs, read and cleared through the rmap; *vm_flags gets the
+ * flags of the VMAs that used it, VM_LOCKED when one is locked (the page is
+ * then mlocked and the walk stops) (Linux: folio_referenced). */
+int folio_referenced(struct kernel *k, struct page *page, uint64_t *vm_flags);
+
+/* Unmap page from every PTE: an anonymous page's become swap PTEs naming
+ * its slot (it must be in the swap cache), a clean MADV_FREE page's become
+ * empty, a file page's empty; a dirty PTE dirties the page. With batch the
+ * TLB flushes of mms other CPUs may have loaded are left to
+ * try_to_unmap_flush (Linux: try_to_unmap with TTU_BATCH_FLUSH). True when
+ * no mapping is left; a locked VMA (or a page redirtied since MADV_FREE)
+ * keeps its mapping. */
+bool try_to_unmap(struct kernel *k, struct page *page, bool batch);
+
+/* Flush the TLBs the unmaps since the last flush left stale (Linux:
+ * try_to_unmap_flush); the _dirty version only when a dirty PTE was among
+ * them, before the page is written (Linux: try_to_unmap_flush_dirty). */
+void try_to_unmap_flush(struct kernel *k);
+void try_to_unmap_flush_dirty(struct kernel *k);
 
 /* A mapping of a page-cache page (Linux: folio_add_file_rmap_pte). */
 void folio_add_file_rmap_pte(struct kernel *k, struct page *page);

@@ -41,8 +41,11 @@ static const struct ctl_table table[] = {
 	KNOB("vm.oom_kill_allocating_task", oom_kill_allocating_task, INT_MIN, INT_MAX, NULL),
 	KNOB("vm.overcommit_memory", overcommit_memory, 0, 2, NULL),
 	KNOB("vm.overcommit_ratio", overcommit_ratio, INT_MIN, INT_MAX, NULL),
+	KNOB("vm.page-cluster", page_cluster, 0, 31, NULL),
 	KNOB("vm.panic_on_oom", panic_on_oom, 0, 2, NULL),
 	KNOB("vm.percpu_pagelist_high_fraction", percpu_pagelist_high_fraction, 0, INT_MAX, rewatermark),
+	KNOB("vm.swappiness", swappiness, 0, MAX_SWAPPINESS, NULL),
+	KNOB("vm.watermark_boost_factor", watermark_boost_factor, 0, INT_MAX, NULL),
 	KNOB("vm.watermark_scale_factor", watermark_scale_factor, 1, 3000, rewatermark),
 };
 #define NR_KNOBS ARRAY_SIZE(table)

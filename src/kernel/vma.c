@@ -489,15 +489,18 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
 	return top < high && high - top >= len ? top : 0;
 }
 
-/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
- * __vm_enough_memory, in mm/util.c): 0 heuristic refuses only what exceeds all RAM,
- * 1 allows everything, 2 keeps the total under CommitLimit. 0 or -ENOMEM. */
-static int __vm_enough_memory(struct kernel *k, uint64_t pages)
+/* See mm.h. */
+uint64_t vm_commit_limit(const struct kernel *k)
 {
-	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
+	return k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100 + total_swap_pages(k);
+}
+
+/* See mm.h. */
+int __vm_enough_memory(struct kernel *k, uint64_t pages)
+{
+	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages + total_swap_pages(k))
 		return -ENOMEM;
-	if (k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + pages > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+	if (k->sysctl.overcommit_memory == 2 && k->vm_committed_as + pages > vm_commit_limit(k))
 		return -ENOMEM;
 	k->vm_committed_as += pages;
 	return 0;
@@ -697,7 +700,7 @@ int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_str
 	if (anon_vma_prepare(k, vma))
 		return -ENOMEM;
 	if ((vma->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + grow > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+	    k->vm_committed_as + grow > vm_commit_limit(k))
 		return -ENOMEM;
 	if (vma->vm_flags & VM_ACCOUNT)
 		k->vm_committed_as += grow;
