@@ -91,6 +91,9 @@ struct page *shmem_swapin_folio(struct kernel *k, struct file *f, uint64_t index
  * one inode). 0 or -ENOMEM. */
 int shmem_unuse_file(struct kernel *k, struct file *f, unsigned type);
 
+/* Has f a page on swap device type? */
+bool shmem_has_swap_of(const struct file *f, unsigned type);
+
 /* Pages of f in [start, end) that are on swap (Linux:
  * shmem_partial_swap_usage). */
 uint64_t shmem_partial_swap_usage(const struct file *f, uint64_t start, uint64_t end);

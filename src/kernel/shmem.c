@@ -110,3 +110,18 @@ uint64_t shmem_partial_swap_usage(const struct file *f, uint64_t start, uint64_t
 	}
 	return n;
 }
+
+/* See fs.h. */
+bool shmem_has_swap_of(const struct file *f, unsigned type)
+{
+	void *items[64];
+	uint64_t idx[64], next = 0;
+	unsigned got;
+	while ((got = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, next, 64))) {
+		for (unsigned i = 0; i < got; i++)
+			if (radix_is_value(items[i]) && swp_type(radix_to_swp_entry(items[i])) == type)
+				return true;
+		next = idx[got - 1] + 1;
+	}
+	return false;
+}

@@ -17,6 +17,7 @@
  */
 #include "kernel/swap.h"
 
+#include "kernel/fork.h"
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
@@ -633,19 +634,33 @@ static int unuse_mm(struct kernel *k, struct mm_struct *mm, unsigned type)
 	return w.err;
 }
 
-/* Bring every shmem page of type back into its object's page cache
- * (Linux: shmem_unuse). */
-static int shmem_unuse(struct kernel *k, unsigned type)
+/* The first shmem object mapped by a live process with pages on device
+ * type, or NULL (Linux walks shmem_swaplist instead). */
+static struct file *next_shmem_to_unuse(struct kernel *k, unsigned type)
 {
 	for (struct task_struct *t = k->tasks; t; t = t->next_task) {
 		if (t->state != TASK_RUNNING || !t->mm)
 			continue;
 		for (struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next)
-			if (v->vm_file && v->vm_file->kind == FILE_SHMEM) {
-				int err = shmem_unuse_file(k, v->vm_file, type);
-				if (err)
-					return err;
-			}
+			if (v->vm_file && v->vm_file->kind == FILE_SHMEM && v->vm_file->swapped &&
+			    shmem_has_swap_of(v->vm_file, type))
+				return v->vm_file;
+	}
+	return NULL;
+}
+
+/* Bring every shmem page of type back into its object's page cache
+ * (Linux: shmem_unuse). The object is pinned while it is worked on: an
+ * allocation may make the OOM killer end the processes mapping it. */
+static int shmem_unuse(struct kernel *k, unsigned type)
+{
+	struct file *f;
+	while ((f = next_shmem_to_unuse(k, type))) {
+		get_file(f);
+		int err = shmem_unuse_file(k, f, type);
+		fput(k, f);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -665,16 +680,27 @@ static void unuse_swap_cache(struct kernel *k, struct swap_info_struct *si)
 	}
 }
 
-/* Swap every page of type back in (Linux: try_to_unuse). 0 or -ENOMEM. */
+/* Swap every page of type back in (Linux: try_to_unuse). Each mm is
+ * pinned while it is walked (mmget): an allocation may make the OOM killer
+ * end a process, whose mm then goes when the walk lets it go; the list of
+ * tasks is walked again after a kill. 0 or -ENOMEM. */
 static int try_to_unuse(struct kernel *k, struct swap_info_struct *si)
 {
 	int err = 0;
+restart:
 	for (struct task_struct *t = k->tasks; t && !err; t = t->next_task) {
 		bool seen = false;                       /* threads share the mm */
 		for (struct task_struct *u = k->tasks; u != t && !seen; u = u->next_task)
 			seen = u->state == TASK_RUNNING && u->mm == t->mm;
-		if (t->state == TASK_RUNNING && t->mm && !seen)
-			err = unuse_mm(k, t->mm, (unsigned)si->type);
+		if (t->state != TASK_RUNNING || !t->mm || seen)
+			continue;
+		struct mm_struct *mm = t->mm;
+		uint64_t kills = k->vm_events[OOM_KILL];
+		mm->mm_users++;
+		err = unuse_mm(k, mm, (unsigned)si->type);
+		mmput(k, mm);
+		if (!err && k->vm_events[OOM_KILL] != kills)
+			goto restart;
 	}
 	if (!err)
 		err = shmem_unuse(k, (unsigned)si->type);
