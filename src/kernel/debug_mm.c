@@ -135,8 +135,20 @@ static void check_vmas(struct mm_walk *w, struct mm_struct *mm)
 		BAD(w, "mm %p: map_count %d but %d VMAs", (void *)mm, mm->map_count, n);
 }
 
+struct rmap_find {
+	struct vm_area_struct *vma;
+	uint64_t addr;
+};
+
+static int rmap_find_one(struct vm_area_struct *vma, uint64_t address, void *arg)
+{
+	struct rmap_find *f = arg;
+	return vma == f->vma && address == f->addr;
+}
+
 /* Is page reachable by rmap from vma: does vma belong to the page's
- * anon_vma, and does the page's index give back addr? */
+ * anon_vma, does the page's index give back addr, and does the rmap walk
+ * (the anon_vma's interval tree) find it there? */
 static bool anon_rmap_ok(struct kernel *k, struct vm_area_struct *vma, struct page *page, uint64_t addr)
 {
 	uint64_t owner = page_owner_pa(page);
@@ -144,7 +156,8 @@ static bool anon_rmap_ok(struct kernel *k, struct vm_area_struct *vma, struct pa
 	for (struct anon_vma_chain *avc = vma->anon_vma_chain; avc && !chained; avc = avc->same_vma)
 		chained = virt_to_phys(k, avc->anon_vma) == owner;
 	uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	return chained && folio_pgoff(k, page) == index;
+	struct rmap_find f = { vma, addr };
+	return chained && folio_pgoff(k, page) == index && rmap_walk(k, page, rmap_find_one, &f);
 }
 
 /* One swap PTE at addr of w->mm: in an anonymous VMA's range, naming a

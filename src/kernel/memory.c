@@ -216,7 +216,20 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 
 	if (anon_vma_prepare(k, vma))
 		return VM_FAULT_OOM;
+	if (old)
+		get_page(old);                         /* Linux: folio_get in do_wp_page */
 	struct page *page = alloc_anon_page(vmf, old);
+	if (page && *vmf->pte != vmf->orig_pte) {
+		/* the allocation reclaimed: the entry changed (old went to
+		 * swap); back out and let the access fault again */
+		put_page(k, page);
+		page = NULL;
+		if (old)
+			put_page(k, old);
+		return 0;
+	}
+	if (old)
+		put_page(k, old);
 	if (!page)
 		return VM_FAULT_OOM;
 	trace_kernel(k, vmf->cpu, "copy-on-write: %s into new pfn %#llx",
@@ -606,8 +619,11 @@ static int copy_nonpresent_pte(struct copy_args *c, pte_t *src, pte_t *dst, pte_
 {
 	swp_entry_t entry = pte_to_swp_entry(e);
 	if (is_swap_entry(entry)) {
-		if (swap_duplicate(c->k, entry) < 0)
+		int dup = swap_duplicate(c->k, entry);
+		if (dup < 0) {
+			kernel_bug(c->k, "copy_nonpresent_pte: %d for %#llx", dup, (unsigned long long)entry.val);
 			return -ENOMEM;
+		}
 		c->dst_vma->vm_mm->rss_stat[MM_SWAPENTS]++;
 		if (pte_swp_exclusive(e)) {
 			e &= ~_PAGE_SWP_EXCLUSIVE;
@@ -624,13 +640,15 @@ static int copy_nonpresent_pte(struct copy_args *c, pte_t *src, pte_t *dst, pte_
 static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 {
 	struct copy_args *c = arg;
-	pte_t e = *src;
 
-	if (!e)
+	if (!*src)
 		return 0;
+	/* The child's table first: its allocation may reclaim, which may unmap
+	 * the very page src maps (Linux allocates before taking the locks). */
 	pte_t *dst = pte_walk(c->k, c->dst_vma->vm_mm, addr, true, &c->err);
 	if (!dst)
 		return c->err;
+	pte_t e = *src;
 	if (is_swap_pte(e))
 		return copy_nonpresent_pte(c, src, dst, e);
 	struct page *page = vm_normal_page(c->k, e);

@@ -42,6 +42,89 @@ static void put_anon_vma(struct kernel *k, struct anon_vma *av)
 	}
 }
 
+/* ---- the interval tree of an anon_vma's chain entries ------------------------- */
+
+static uint64_t avc_start(const struct anon_vma_chain *avc)
+{
+	return avc->vma->vm_pgoff;
+}
+
+static uint64_t avc_last(const struct anon_vma_chain *avc)
+{
+	return avc->vma->vm_pgoff + vma_pages(avc->vma) - 1;
+}
+
+static struct anon_vma_chain *rb_avc(struct rb_node *n)
+{
+	return n ? rb_entry(n, struct anon_vma_chain, rb) : NULL;
+}
+
+/* rb_subtree_last from the entry's own last offset and its children's. */
+static void avc_compute_last(struct rb_node *n)
+{
+	struct anon_vma_chain *avc = rb_avc(n), *l = rb_avc(n->rb_left), *r = rb_avc(n->rb_right);
+	uint64_t last = avc_last(avc);
+	if (l && l->rb_subtree_last > last)
+		last = l->rb_subtree_last;
+	if (r && r->rb_subtree_last > last)
+		last = r->rb_subtree_last;
+	avc->rb_subtree_last = last;
+}
+
+static const struct rb_augment_callbacks avc_augment = { avc_compute_last };
+
+/* Put avc in its anon_vma's tree, by start offset (Linux:
+ * anon_vma_interval_tree_insert). */
+static void anon_vma_interval_tree_insert(struct anon_vma_chain *avc)
+{
+	struct rb_root *root = &avc->anon_vma->rb_root;
+	struct rb_node **link = &root->rb_node, *parent = NULL;
+	uint64_t start = avc_start(avc);
+	while (*link) {
+		parent = *link;
+		link = start < avc_start(rb_avc(parent)) ? &parent->rb_left : &parent->rb_right;
+	}
+	avc->rb_subtree_last = avc_last(avc);
+	rb_link_node(&avc->rb, parent, link);
+	rb_insert_augmented(&avc->rb, root, &avc_augment);
+}
+
+static void anon_vma_interval_tree_remove(struct anon_vma_chain *avc)
+{
+	rb_erase_augmented(&avc->rb, &avc->anon_vma->rb_root, &avc_augment);
+}
+
+/* See rmap.h. */
+void anon_vma_interval_tree_update_vma(struct vm_area_struct *vma)
+{
+	for (struct anon_vma_chain *avc = vma->anon_vma_chain; avc; avc = avc->same_vma) {
+		anon_vma_interval_tree_remove(avc);
+		anon_vma_interval_tree_insert(avc);
+	}
+}
+
+/* Call fn for every entry of the subtree at n whose range holds index, in
+ * order of start offset; stops at a non-zero return (Linux:
+ * anon_vma_interval_tree_foreach). */
+static int avc_foreach(struct rb_node *n, uint64_t index, uint64_t addr_index,
+		       int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg), void *arg)
+{
+	struct anon_vma_chain *avc = rb_avc(n);
+	int rc;
+	if (!avc || avc->rb_subtree_last < index)
+		return 0;
+	if ((rc = avc_foreach(n->rb_left, index, addr_index, fn, arg)))
+		return rc;
+	if (avc_start(avc) > index)
+		return 0;
+	if (avc_last(avc) >= index) {
+		struct vm_area_struct *vma = avc->vma;
+		if ((rc = fn(vma, vma->vm_start + ((addr_index - vma->vm_pgoff) << PAGE_SHIFT), arg)))
+			return rc;
+	}
+	return avc_foreach(n->rb_right, index, addr_index, fn, arg);
+}
+
 /* Link vma into av with a new chain entry. 0 or -ENOMEM. */
 static int anon_vma_chain_link(struct kernel *k, struct vm_area_struct *vma, struct anon_vma *av)
 {
@@ -52,11 +135,7 @@ static int anon_vma_chain_link(struct kernel *k, struct vm_area_struct *vma, str
 	avc->anon_vma = av;
 	avc->same_vma = vma->anon_vma_chain;
 	vma->anon_vma_chain = avc;
-	avc->prev = NULL;
-	avc->next = av->head;
-	if (av->head)
-		av->head->prev = avc;
-	av->head = avc;
+	anon_vma_interval_tree_insert(avc);
 	av->refcount++;
 	return 0;
 }
@@ -100,6 +179,9 @@ int anon_vma_prepare(struct kernel *k, struct vm_area_struct *vma)
 			kmem_cache_free(k, k->mm_caches.anon_vma, av);
 		return -ENOMEM;
 	}
+	if (fresh)
+		av->num_children++;                /* a root is its own parent */
+	av->num_active_vmas++;
 	vma->anon_vma = av;
 	return 0;
 }
@@ -121,12 +203,21 @@ static void reverse_chain(struct vm_area_struct *vma)
  * in src) stays first. */
 int anon_vma_clone(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-	for (struct anon_vma_chain *a = src->anon_vma_chain; a; a = a->same_vma)
+	struct anon_vma *reuse = NULL;
+	for (struct anon_vma_chain *a = src->anon_vma_chain; a; a = a->same_vma) {
 		if (anon_vma_chain_link(k, dst, a->anon_vma)) {
+			dst->anon_vma = NULL;
 			unlink_anon_vmas(k, dst);
 			return -ENOMEM;
 		}
+		if (a->anon_vma->num_children < 2 && !a->anon_vma->num_active_vmas)
+			reuse = a->anon_vma;                 /* the last such is the oldest */
+	}
 	reverse_chain(dst);
+	if (!dst->anon_vma && src->anon_vma)
+		dst->anon_vma = reuse;
+	if (dst->anon_vma)
+		dst->anon_vma->num_active_vmas++;
 	return 0;
 }
 
@@ -139,6 +230,8 @@ int anon_vma_fork(struct kernel *k, struct vm_area_struct *vma, struct vm_area_s
 		return 0;
 	if (anon_vma_clone(k, vma, pvma))
 		return -ENOMEM;
+	if (vma->anon_vma)
+		return 0;                          /* an existing anon_vma was reused */
 	struct anon_vma *av = anon_vma_alloc(k);
 	if (!av || anon_vma_chain_link(k, vma, av)) {
 		if (av)
@@ -149,6 +242,8 @@ int anon_vma_fork(struct kernel *k, struct vm_area_struct *vma, struct vm_area_s
 	av->root = pvma->anon_vma->root;
 	av->parent = pvma->anon_vma;
 	av->parent->refcount++;
+	av->parent->num_children++;
+	av->num_active_vmas++;
 	vma->anon_vma = av;
 	return 0;
 }
@@ -160,17 +255,16 @@ void unlink_anon_vmas(struct kernel *k, struct vm_area_struct *vma)
 	while (avc) {
 		struct anon_vma_chain *next = avc->same_vma;
 		struct anon_vma *av = avc->anon_vma;
-		if (avc->prev)
-			avc->prev->next = avc->next;
-		else
-			av->head = avc->next;
-		if (avc->next)
-			avc->next->prev = avc->prev;
+		anon_vma_interval_tree_remove(avc);
+		if (!av->rb_root.rb_node)          /* it goes: one child fewer for its parent */
+			(av->parent ? av->parent : av)->num_children--;
 		kmem_cache_free(k, k->mm_caches.anon_vma_chain, avc);
 		put_anon_vma(k, av);
 		avc = next;
 	}
 	vma->anon_vma_chain = NULL;
+	if (vma->anon_vma)
+		vma->anon_vma->num_active_vmas--;
 	vma->anon_vma = NULL;
 }
 
@@ -184,7 +278,11 @@ static uint64_t linear_page_index(const struct vm_area_struct *vma, uint64_t add
 void folio_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
 			     uint64_t address, bool exclusive)
 {
-	folio_set_owner(k, page, virt_to_phys(k, vma->anon_vma), true, linear_page_index(vma, address));
+	/* A page not exclusive to vma (read from swap, its slot shared after a
+	 * fork) takes the root anon_vma, which every VMA of the fork tree is
+	 * linked to, so rmap finds each of its mappings (Linux: __folio_set_anon). */
+	struct anon_vma *av = exclusive ? vma->anon_vma : vma->anon_vma->root;
+	folio_set_owner(k, page, virt_to_phys(k, av), true, linear_page_index(vma, address));
 	page->mapcount = 1;
 	if (exclusive)
 		page_set(page, PG_anon_exclusive);
@@ -259,14 +357,8 @@ int rmap_walk(struct kernel *k, struct page *page,
 	uint64_t index = folio_pgoff(k, page);
 	int rc = 0;
 
-	if (PageAnon(page)) {
-		for (struct anon_vma_chain *avc = folio_anon_vma(k, page)->head; avc && !rc; avc = avc->next) {
-			uint64_t addr = vma_address(avc->vma, index);
-			if (addr)
-				rc = fn(avc->vma, addr, arg);
-		}
-		return rc;
-	}
+	if (PageAnon(page))
+		return avc_foreach(folio_anon_vma(k, page)->rb_root.rb_node, index, index, fn, arg);
 	struct file *f = page_file(k, page);
 	for (struct vm_area_struct *vma = f ? f->i_mmap : NULL; vma && !rc; vma = vma->shared_next) {
 		uint64_t addr = vma_address(vma, index);

@@ -6,9 +6,11 @@
  * anon_vma_chain entries, every VMA that may map its pages: the VMA that
  * created it and that VMA's copies in forked children. Each VMA also lists
  * its chain entries, one per anon_vma it belongs to (its own and its
- * ancestors'). Linux keeps the anon_vma's entries in an interval tree; a
- * list does the same job at this scale. Page-cache pages are found through
- * their file's list of mapping VMAs (Linux: i_mmap).
+ * ancestors'). The anon_vma keeps its entries in an interval tree by the
+ * VMAs' page offsets, as Linux does (anon_vma_interval_tree): a walk for
+ * one page visits only the VMAs whose range holds its index, however many
+ * VMAs a fork tree has. Page-cache pages are found through their file's
+ * list of mapping VMAs (Linux: i_mmap).
  *
  * Linux 6.18 names the map-count operations after folios. The simulator has
  * no large folios yet (every folio is one page), so its folio_* functions
@@ -24,26 +26,39 @@ struct kernel;
 struct page;
 struct vm_area_struct;
 
+#include "kernel/rbtree.h"
+
 struct anon_vma_chain {
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
 	struct anon_vma_chain *same_vma;          /* next entry of the same VMA */
-	struct anon_vma_chain *prev, *next;       /* entries of the same anon_vma */
+	struct rb_node rb;                        /* in anon_vma->rb_root, by vm_pgoff */
+	uint64_t rb_subtree_last;                 /* the largest last page offset below */
 };
 
 struct anon_vma {
 	struct anon_vma *root;                    /* of the fork tree */
 	struct anon_vma *parent;
 	int refcount;                             /* chain entries + child anon_vmas */
-	struct anon_vma_chain *head;              /* every VMA that may map its pages */
+	unsigned num_children;                    /* anon_vmas whose parent it is (and itself, a root) */
+	unsigned num_active_vmas;                 /* VMAs whose own anon_vma it is */
+	struct rb_root rb_root;                   /* every VMA that may map its pages */
 };
+
+/* vma's range or offset changed: move its chain entries to their new
+ * places in their anon_vmas' trees (Linux:
+ * anon_vma_interval_tree_pre/post_update_vma, called by vma_gap_update). */
+void anon_vma_interval_tree_update_vma(struct vm_area_struct *vma);
 
 /* Give vma an anon_vma before its first anonymous page: a neighbour's when
  * they could merge, else a new one (Linux: __anon_vma_prepare). 0 or -ENOMEM. */
 int anon_vma_prepare(struct kernel *k, struct vm_area_struct *vma);
 
 /* Make dst belong to every anon_vma src belongs to (split, mremap, fork).
- * 0 or -ENOMEM (nothing attached then). */
+ * A dst without an anon_vma of its own (fork) takes the oldest of them that
+ * no VMA uses as its own and that has at most one child, so that a fork
+ * tree's chains stop growing when its processes come and go (Linux
+ * 4.0+'s reuse). 0 or -ENOMEM (nothing attached then). */
 int anon_vma_clone(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src);
 
 /* For fork: clone the parent's chain into the child's VMA and give the

@@ -125,6 +125,7 @@ static const struct rb_augment_callbacks vma_gap_callbacks = { vma_compute_subtr
 /* See mm.h. */
 void vma_gap_update(struct vm_area_struct *vma)
 {
+	anon_vma_interval_tree_update_vma(vma);
 	rb_augment_propagate(&vma->vm_rb, &vma_gap_callbacks);
 	if (vma->vm_next)                         /* its gap ends where vma begins */
 		rb_augment_propagate(&vma->vm_next->vm_rb, &vma_gap_callbacks);
@@ -305,10 +306,8 @@ static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struc
 {
 	if (survivor->anon_vma || !src || !src->anon_vma)
 		return 0;
-	if (anon_vma_clone(k, survivor, src))
-		return -ENOMEM;
 	survivor->anon_vma = src->anon_vma;
-	return 0;
+	return anon_vma_clone(k, survivor, src) ? -ENOMEM : 0;
 }
 
 /* Merge g's range with prev and/or next; returns the VMA now covering it,
