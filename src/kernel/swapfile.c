@@ -741,14 +741,14 @@ int sys_swapoff(struct kernel *k, int type, char *why, size_t whylen)
 	k->vm_committed_as -= si->pages;            /* vm_unacct_memory */
 	del_from_avail_list(k, type);
 	si->flags &= ~SWP_WRITEOK;
-	ss->nr_swap_pages -= (int64_t)(si->pages - si->inuse_pages);
+	ss->nr_swap_pages -= (int64_t)si->pages;     /* slots freed from here add back */
 	ss->total_swap_pages -= si->pages;
 	trace_kernel(k, k->this_cpu, "swapoff %s: bring its %llu pages back into memory", si->path,
 		     (unsigned long long)si->inuse_pages);
 	int err = try_to_unuse(k, si);
 	if (err) {
 		si->flags |= SWP_WRITEOK;            /* reinsert_swap_info */
-		ss->nr_swap_pages += (int64_t)(si->pages - si->inuse_pages);
+		ss->nr_swap_pages += (int64_t)si->pages;
 		ss->total_swap_pages += si->pages;
 		if (si->inuse_pages < si->pages)
 			add_to_avail_list(k, type);

@@ -11,12 +11,13 @@
 #include <string.h>
 
 /* One device's line (Linux: swap_show): the path padded to 40 columns,
- * sizes in kB, an extra tab after numbers below 10000000. */
+ * "file" and a tab (a partition would say "partition"), sizes in kB, an
+ * extra tab after numbers below 10000000. */
 static void swap_show(struct seq_buf *m, const struct swap_info_struct *si)
 {
 	unsigned long long bytes = si->pages * 4, inuse = swap_usage_in_pages(si) * 4;
 	size_t len = strlen(si->path);
-	seq_printf(m, "%s%*s%s\t%llu\t%s%llu\t%s%d\n", si->path, len < 40 ? (int)(40 - len) : 1, " ", "file", bytes,
+	seq_printf(m, "%s%*s%s\t%llu\t%s%llu\t%s%d\n", si->path, len < 40 ? (int)(40 - len) : 1, " ", "file\t", bytes,
 		   bytes < 10000000 ? "\t" : "", inuse, inuse < 10000000 ? "\t" : "", si->prio);
 }
 
