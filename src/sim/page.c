@@ -51,6 +51,8 @@ static const char *page_kind(struct kernel *k, uint64_t pfn, const struct page *
 		struct file *f = page_file(k, pg);
 		return f && f->kind == FILE_SHMEM ? "shmem" : "file";
 	}
+	if (page_test(pg, PG_swapcache))
+		return "swapcache";    /* read from swap, not mapped yet */
 	return "kernel";
 }
 
