@@ -52,8 +52,9 @@ void mmsim_config_free(mmsim_config *c);
  * kernel.randomize_va_space), "zero_page" (1: read faults map the shared
  * zero page, Linux's default; 0: they get a fresh page), "soft_dirty" and
  * "anon_vma_name" (1, the default: the kernel is built with
- * CONFIG_MEM_SOFT_DIRTY, resp. CONFIG_ANON_VMA_NAME; 0: without), then the
- * hardware's keys ("pcid", "maxphyaddr", "stlb.entries", "lat.walk_ref",
+ * CONFIG_MEM_SOFT_DIRTY, resp. CONFIG_ANON_VMA_NAME; 0: without),
+ * "lsm_mmap_min_addr" (CONFIG_LSM_MMAP_MIN_ADDR, 65536: hints and searches
+ * stay above it and vm.mmap_min_addr), then the hardware's keys ("pcid", "maxphyaddr", "stlb.entries", "lat.walk_ref",
  * ...: mmsim_config_key lists them). Returns 0, -ENOENT for an unknown
  * key or -EINVAL for a bad value; errbuf (may be NULL) then says why.
  */
@@ -322,6 +323,8 @@ enum {
 	MMSIM_MADV_NOHUGEPAGE = 15, MMSIM_MADV_DONTDUMP = 16, MMSIM_MADV_DODUMP = 17,
 	MMSIM_MADV_WIPEONFORK = 18, MMSIM_MADV_KEEPONFORK = 19, MMSIM_MADV_COLD = 20,
 	MMSIM_MADV_PAGEOUT = 21, MMSIM_MADV_POPULATE_READ = 22, MMSIM_MADV_POPULATE_WRITE = 23,
+	MMSIM_MADV_DONTNEED_LOCKED = 24, MMSIM_MADV_COLLAPSE = 25,
+	MMSIM_MADV_GUARD_INSTALL = 102, MMSIM_MADV_GUARD_REMOVE = 103,
 };
 enum { MMSIM_MREMAP_MAYMOVE = 1, MMSIM_MREMAP_FIXED = 2, MMSIM_MREMAP_DONTUNMAP = 4 };
 enum { MMSIM_MLOCK_ONFAULT = 1 };
@@ -357,9 +360,14 @@ struct mmsim_fault {
  * Task pid reads, writes or fetches len bytes at addr from its core in user
  * mode, through the TLBs and page walks, crossing pages; page faults are
  * handled by the kernel and the access resumes, as the instruction would.
+ * An access of 1, 2, 4 or 8 bytes is one instruction (a MOV of that width):
+ * every page it touches is translated before a byte moves, so when it
+ * straddles two pages and the second faults fatally, nothing is stored.
+ * Any other length is a copy loop, a page at a time, as a memcpy: a fatal
+ * fault leaves the bytes before the faulting page moved.
  * Returns 0; -EFAULT when a fault was fatal (*fault, if not NULL, says which
- * signal: the process is dead, as on Linux, and bytes before the faulting
- * page have been moved, as by a memcpy); -ESRCH for a dead pid.
+ * signal, at the first byte of the page that faulted: the process is dead,
+ * as on Linux); -ESRCH for a dead pid.
  */
 int mmsim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
 		 enum mmsim_access kind, struct mmsim_fault *fault);
@@ -531,6 +539,13 @@ struct mmsim_host_settings {
 	int cpus;                      /* CPUs this process may use (its affinity) */
 	uint64_t ram_bytes;            /* MemTotal */
 	int cap_sys_admin;             /* PFNs and /proc/kpage* are readable */
+	int lsm_mmap_min_addr;         /* where a hint below it goes: the larger of
+					* CONFIG_LSM_MMAP_MIN_ADDR and mmap_min_addr
+					* (measured; 65536 when it cannot be) */
+	int stale_rewalk;              /* 1: a write through a TLB entry a permission
+					* upgrade left stale does not fault: the CPU
+					* walks again (AMD, Hygon); 0: it may fault once
+					* (others); from /proc/cpuinfo's vendor */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

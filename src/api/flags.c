@@ -41,6 +41,8 @@ static const struct flag_name madv_names[] = {
 	{ "wipeonfork", MMSIM_MADV_WIPEONFORK }, { "keeponfork", MMSIM_MADV_KEEPONFORK },
 	{ "cold", MMSIM_MADV_COLD }, { "pageout", MMSIM_MADV_PAGEOUT },
 	{ "populate_read", MMSIM_MADV_POPULATE_READ }, { "populate_write", MMSIM_MADV_POPULATE_WRITE },
+	{ "dontneed_locked", MMSIM_MADV_DONTNEED_LOCKED }, { "collapse", MMSIM_MADV_COLLAPSE },
+	{ "guard_install", MMSIM_MADV_GUARD_INSTALL }, { "guard_remove", MMSIM_MADV_GUARD_REMOVE },
 	{ NULL, 0 },
 };
 static const struct flag_name mremap_names[] = {

@@ -62,6 +62,8 @@ struct diff_recorder {
 	char expect[320];              /* a pending expect_difference */
 	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
+	json_t *near;                  /* the address the call being recorded returned:
+					* its offset from each landmark near it */
 	int machines;                  /* registry ref: the machines built */
 	bool tty;                      /* standard error is a terminal: show progress */
 	double shown;                  /* when progress was last shown */
@@ -136,6 +138,12 @@ static void add_anchor(struct diff_recorder *r, uint64_t addr, const char *name)
 static void canon_result_addr(struct diff_recorder *r, uint64_t addr, char *buf, size_t len)
 {
 	char name[16];
+	json_decref(r->near);
+	r->near = json_pack("{s:I}", "0", (json_int_t)addr);    /* 0: the address itself */
+	for (int i = 0; i < r->nanchors; i++)
+		if ((addr > r->anchors[i].addr ? addr - r->anchors[i].addr : r->anchors[i].addr - addr) <= NEAR)
+			json_object_set_new(r->near, r->anchors[i].name,
+					    json_integer((json_int_t)(addr - r->anchors[i].addr)));
 	if (!relative(r, addr, buf, len))
 		snprintf(buf, len, "new");
 	snprintf(name, sizeof name, "r%d", r->seq);
@@ -347,8 +355,8 @@ static void describe_call(struct diff_recorder *r, lua_State *L, const struct me
 static void describe_pagemap(lua_State *L, int idx, struct text *out)
 {
 	static const struct { const char *field; char c; } bits[] = {
-		{ "present", 'P' }, { "swapped", 'S' }, { "file", 'F' }, { "exclusive", 'E' },
-		{ "soft_dirty", 'D' }, { "uffd_wp", 'W' },
+		{ "present", 'P' }, { "swapped", 'S' }, { "file", 'F' }, { "guard", 'G' },
+		{ "exclusive", 'E' }, { "soft_dirty", 'D' }, { "uffd_wp", 'W' },
 	};
 	char prev[8] = "", cur[8];
 	int run = 0;
@@ -716,6 +724,31 @@ static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int p
 	return vmas;
 }
 
+/* The status fields a checkpoint asked for, as an object (field: value;
+ * a field the file lacks is "(absent)"), or NULL when it asked for none. */
+static json_t *snapshot_status(mmsim_machine *m, int pid, const char *const *fields, size_t nfields)
+{
+	if (!nfields)
+		return NULL;
+	char *status = proc_text(m, pid, "status");
+	json_t *o = json_object();
+	for (size_t i = 0; i < nfields; i++)
+		json_object_set_new(o, fields[i], json_string("(absent)"));
+	each_line(line, status) {
+		for (size_t i = 0; i < nfields; i++) {
+			size_t n = strlen(fields[i]);
+			if (strncmp(line, fields[i], n) || line[n] != ':')
+				continue;
+			const char *v = line + n + 1, *eol = strchr(v, '\n');
+			while (*v == ' ' || *v == '\t')
+				v++;
+			json_object_set_new(o, fields[i], json_stringn(v, eol ? (size_t)(eol - v) : strlen(v)));
+		}
+	}
+	free(status);
+	return o;
+}
+
 /* Seconds on the monotonic clock, or of this process's CPU time. */
 static double now_s(void)
 {
@@ -743,14 +776,16 @@ static void progress(struct diff_recorder *r, const char *state)
 		r->seq, state ? ", recording state \"" : "", state ? state : "", state ? "\"" : "");
 }
 
-/* Record the state named name: every live process of every machine. With
- * MMSIM_DIFF_TIMING set, how long it took goes to standard error (make
+/* Record the state named name: every live process of every machine, and
+ * the nfields fields of their /proc/PID/status the checkpoint asked for.
+ * With MMSIM_DIFF_TIMING set, how long it took goes to standard error (make
  * bench measures checkpoints so; the report itself never has times). */
-static void record_state(lua_State *L, struct diff_recorder *r, const char *name)
+static void record_state(lua_State *L, struct diff_recorder *r, const char *name, const char *const *fields,
+			 size_t nfields)
 {
 	double t0 = now_s(), c0 = cpu_s();
 	progress(r, name);
-	json_t *st = json_object(), *procs = json_object();
+	json_t *st = json_object(), *procs = json_object(), *status = json_object();
 	json_object_set_new(st, "name", json_string(name));
 	json_object_set_new(st, "after", json_integer(r->seq));
 	if (r->expect[0])
@@ -767,10 +802,13 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 				continue;
 			canon_pid(r, pids[k], p, sizeof p, true);
 			json_object_set_new(procs, p, snapshot_process(r, m, pids[k]));
+			if (nfields)
+				json_object_set_new(status, p, snapshot_status(m, pids[k], fields, nfields));
 		}
 	}
 	lua_pop(L, 2);
 	json_object_set_new(st, "processes", procs);
+	json_object_set_new(st, "status", status);
 	json_array_append_new(r->run->states, st);
 	if (getenv("MMSIM_DIFF_TIMING"))
 		fprintf(stderr, "mmsim diff: state \"%s\" on the %s: %.3f s (%.3f s of CPU)\n", name,
@@ -826,6 +864,9 @@ static void record_op(lua_State *L, struct diff_recorder *r, int n, const struct
 	}
 	describe_results(r, L, me, 2, &result);
 	json_object_set_new(o, "n", json_integer(n));
+	if (r->near)                      /* where an address is: compared too */
+		json_object_set_new(o, "near", r->near);
+	r->near = NULL;
 	json_object_set_new(o, "where", json_string(w));
 	json_object_set_new(o, "call", json_string(lua_tostring(L, 1)));
 	json_object_set_new(o, "result", json_string(text_str(&result)));
@@ -934,7 +975,8 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 	const struct mmsim_host_settings *h = r->host;
 	const struct { const char *key; int host; } same[] = {
 		{ "paging", h->paging }, { "zero_page", h->zero_page }, { "soft_dirty", h->soft_dirty },
-		{ "anon_vma_name", h->anon_vma_name },
+		{ "anon_vma_name", h->anon_vma_name }, { "lsm_mmap_min_addr", h->lsm_mmap_min_addr },
+		{ "tlb.rewalk_stale", h->stale_rewalk },
 	};
 	if (!lua_istable(L, idx))
 		return NULL;
@@ -1003,6 +1045,12 @@ static int machine_sim(lua_State *L)
 	default_key(L, t, "cores", h->cpus);
 	default_key(L, t, "soft_dirty", h->soft_dirty);
 	default_key(L, t, "anon_vma_name", h->anon_vma_name);
+	default_key(L, t, "lsm_mmap_min_addr", h->lsm_mmap_min_addr);
+	if (lua_getfield(L, t, "tlb.rewalk_stale") == LUA_TNIL) {
+		lua_pushboolean(L, h->stale_rewalk);
+		lua_setfield(L, t, "tlb.rewalk_stale");
+	}
+	lua_pop(L, 1);
 	if (!strcmp(h->thp, "never")) {          /* madvise is the default; always can't be had */
 		if (lua_getfield(L, t, "thp") == LUA_TNIL) {
 			lua_pushstring(L, "never");
@@ -1048,10 +1096,29 @@ static int machine_host(lua_State *L)
 	return 1;
 }
 
-/* mmsim.checkpoint(name) */
+/* mmsim.checkpoint(name [, {field, ...}]): fields of /proc/PID/status
+ * compared too (at most 16, each a word). */
 static int l_checkpoint(lua_State *L)
 {
-	record_state(L, recorder(L, 1), luaL_checkstring(L, 1));
+	const char *fields[16];
+	size_t n = 0;
+	const char *name = luaL_checkstring(L, 1);
+	if (!lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		for (lua_Integer i = 1; lua_rawgeti(L, 2, i) != LUA_TNIL; i++) {
+			static const char word[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+			const char *f = lua_tostring(L, -1);
+			if (lua_type(L, -1) != LUA_TSTRING || !*f || strspn(f, word) != strlen(f))
+				return luaL_error(L, "mmsim.checkpoint: status field %d must be a word such as \"VmPTE\"",
+						  (int)i);
+			if (n == ARRAY_SIZE(fields))
+				return luaL_error(L, "mmsim.checkpoint: at most %d status fields", (int)ARRAY_SIZE(fields));
+			fields[n++] = f;
+			lua_pop(L, 1);                   /* the table keeps the string */
+		}
+		lua_pop(L, 1);
+	}
+	record_state(L, recorder(L, 1), name, fields, n);
 	return 0;
 }
 
@@ -1098,7 +1165,7 @@ struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 /* See diff.h. */
 void diff_recorder_finish(lua_State *L, struct diff_recorder *r)
 {
-	record_state(L, r, "end");
+	record_state(L, r, "end", NULL, 0);
 	if (r->tty)
 		fprintf(stderr, "\r\033[K");
 }
@@ -1107,6 +1174,7 @@ void diff_recorder_finish(lua_State *L, struct diff_recorder *r)
 void diff_recorder_free(struct diff_recorder *r)
 {
 	if (r) {
+		json_decref(r->near);
 		free(r->bases);
 		free(r);
 	}

@@ -119,7 +119,8 @@ static int access_chunk(struct host_machine *h, struct host_task *t, const struc
 	return err;
 }
 
-/* See host.h. A long access is several requests of HOST_CHUNK bytes. */
+/* See host.h. A long access is several requests of HOST_CHUNK bytes; one
+ * of 1, 2, 4 or 8 bytes is one instruction in the helper too. */
 int host_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,
 		struct mmsim_fault *fault)
 {
@@ -128,6 +129,7 @@ int host_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
 		return host_touch(m, pid, addr, len, kind, fault);
 	if (!len)
 		return host_task(h, pid) ? 0 : -ESRCH;
+	bool insn = len == 1 || len == 2 || len == 4 || len == 8;
 	for (size_t off = 0; off < len; off += HOST_CHUNK) {
 		struct host_task *t = host_task(h, pid);
 		size_t n = len - off < HOST_CHUNK ? len - off : HOST_CHUNK;
@@ -135,6 +137,7 @@ int host_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
 		if (!t)
 			return -ESRCH;
 		struct host_req q = { .arg = { addr + off, n } };
+		q.arg[HOST_ARG_INSN] = insn;
 		if (kind == MMSIM_WRITE) {
 			q.op = HOST_OP_WRITE;
 			err = access_chunk(h, t, &q, (const char *)buf + off, n, NULL, 0, fault);

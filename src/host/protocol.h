@@ -28,9 +28,9 @@ enum host_op {
 	HOST_OP_MLOCKALL,      /* flags */
 	HOST_OP_MUNLOCKALL,
 	HOST_OP_SET_VMA_NAME,  /* addr, len, has_name; the name (with its NUL) follows */
-	HOST_OP_READ,          /* addr, len <= HOST_CHUNK: the bytes come back */
+	HOST_OP_READ,          /* addr, len <= HOST_CHUNK, insn: the bytes come back */
 	HOST_OP_FETCH,         /* the same, as instruction fetches */
-	HOST_OP_WRITE,         /* addr; the bytes follow */
+	HOST_OP_WRITE,         /* addr, len, insn; the bytes follow */
 	HOST_OP_TOUCH,         /* addr, len, kind (0 read, 1 write, 2 fetch) */
 	HOST_OP_FORK,          /* core (-1: the parent's); the child's channel rides along */
 	HOST_OP_THREAD,        /* core; the thread's channel rides along */
@@ -40,6 +40,11 @@ enum host_op {
 	HOST_OP_OOM_SCORE_ADJ, /* value: written to /proc/self/oom_score_adj */
 	HOST_NR_OPS
 };
+
+/* arg[2] of HOST_OP_READ and HOST_OP_WRITE: 1 when the access is one
+ * instruction (1, 2, 4 or 8 bytes, mmsim_access's contract), a single MOV
+ * that moves no byte when it faults; 0 for a copy loop. */
+#define HOST_ARG_INSN 2
 
 struct host_req {
 	uint32_t op;

@@ -1,4 +1,5 @@
 /* hw/access.c — accesses that move bytes through the MMU. */
+#include "hw/memref.h"
 #include "hw/translate.h"
 
 #include <errno.h>
@@ -44,8 +45,11 @@ int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_ac
 		done += n[pieces];
 	}
 	done = 0;
-	for (int i = 0; buf && i < pieces; i++) {
-		phys_move(cpu->ram, pa[i], (uint8_t *)buf + done, n[i], kind == HW_WRITE);
+	for (int i = 0; i < pieces; i++) {
+		enum hw_ref why = kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD;
+		uint64_t at = hw_mem_ref(cpu, pa[i], (unsigned)n[i], why);
+		if (buf)
+			phys_move(cpu->ram, at, (uint8_t *)buf + done, n[i], kind == HW_WRITE);
 		done += n[i];
 	}
 	return 0;

@@ -54,7 +54,8 @@ struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_acc
  * unchanged. Bytes beyond the end of RAM read as 0xff and are not written.
  * Returns 0, -EFAULT with *exc set, or -EINVAL when len > HW_ACCESS_MAX.
  * buf NULL is a touch: the translations happen with all their effects (TLB
- * fills, A and D flags) but no byte moves, so memory keeps its contents. */
+ * fills, A and D flags, the references through hw_mem_ref) but no byte
+ * moves, so memory keeps its contents. */
 int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_access kind,
 	      enum hw_priv priv, struct hw_exception *exc);
 

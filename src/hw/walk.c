@@ -8,8 +8,9 @@
 /* See internal.h. */
 void hw_walk_set_bits(struct hw_cpu *cpu, uint64_t pa, uint64_t e, uint64_t bits, int level)
 {
-	if (ram_contains(cpu->ram, pa, 8))
-		ram_write64(cpu->ram, pa, e | bits);
+	uint64_t at = hw_mem_ref(cpu, pa, 8, HW_REF_WALK_AD);
+	if (ram_contains(cpu->ram, at, 8))
+		ram_write64(cpu->ram, at, e | bits);
 	cpu->ctr.ad_writes++;
 	hw_emit(cpu, .type = HW_EV_AD_SET, .level = (int8_t)level, .entry_pa = pa, .old = e, .value = e | bits);
 }

@@ -23,6 +23,7 @@
 #define MMSIM_HW_WALK_H
 
 #include "hw/internal.h"
+#include "hw/memref.h"
 #include "hw/translate.h"
 
 /* What entry e forbids, as HW_ACC_* bits of level 0. */
@@ -40,12 +41,14 @@ static inline unsigned hw_acc_rights(uint64_t acc)
 }
 
 /* A paging-structure entry at pa, read from ram (a copy of the core's, in
- * registers): every entry a walk reads comes through here, counted in
- * w->refs (the caller charges them). All ones beyond RAM. */
-static inline uint64_t hw_walk_read(struct hw_walk *w, const struct ram *ram, uint64_t pa)
+ * registers) through the core's door to memory (hw_mem_ref; pure: a peek):
+ * every entry a walk reads comes through here, counted in w->refs (the
+ * caller charges them). All ones beyond RAM. */
+static inline uint64_t hw_walk_read(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, uint64_t pa,
+				    bool pure)
 {
 	w->refs++;
-	return hw_phys_read64(ram, pa);
+	return hw_phys_read64(ram, hw_mem_ref(cpu, pa, 8, pure ? HW_REF_PEEK : HW_REF_WALK));
 }
 
 /* Cache non-leaf entry e of level (A already set) for va, with what the
@@ -118,7 +121,7 @@ HW_INLINE int hw_walk_step(struct hw_cpu *cpu, struct hw_walk *w, const struct r
 {
 	unsigned idx = hw_va_index(w->va, level);
 	uint64_t pa = *table + 8ULL * idx;
-	uint64_t e = hw_walk_read(w, ram, pa);
+	uint64_t e = hw_walk_read(cpu, w, ram, pa, pure);
 	hw_emit_if(tr, cpu, .type = HW_EV_WALK_STEP, .va = w->va, .level = (int8_t)level, .index = (uint16_t)idx,
 		   .entry_pa = pa, .value = e);
 	if (__builtin_expect(!(e & HW_PTE_P), 0))

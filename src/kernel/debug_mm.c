@@ -160,12 +160,28 @@ static bool anon_rmap_ok(struct kernel *k, struct vm_area_struct *vma, struct pa
 	return chained && folio_pgoff(k, page) == index && rmap_walk(k, page, rmap_find_one, &f);
 }
 
-/* One swap PTE at addr of w->mm: in an anonymous VMA's range, naming a
- * slot of a device; counted toward the slot's references. */
+/* A PTE marker at addr: only a guard marker, inside a VMA marked
+ * VM_MAYBE_GUARD, may be there. */
+static void check_pte_marker(struct mm_walk *w, pte_t pte, uint64_t addr)
+{
+	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	if (!is_guard_pte_marker(pte))
+		BAD(w, "mm %p: PTE marker %#" PRIx64 " at %#" PRIx64 " is no guard marker", (void *)w->mm, pte, addr);
+	else if (!vma || !(vma->vm_flags & VM_MAYBE_GUARD))
+		BAD(w, "mm %p: guard marker at %#" PRIx64 " %s", (void *)w->mm, addr,
+		    vma ? "in a VMA without VM_MAYBE_GUARD" : "outside every VMA");
+}
+
+/* One swap PTE at addr of w->mm: a PTE marker, or in an anonymous VMA's
+ * range, naming a slot of a device; counted toward the slot's references. */
 static void check_swap_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 {
 	swp_entry_t entry = pte_to_swp_entry(pte);
 	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	if (swp_type(entry) == SWP_PTE_MARKER) {
+		check_pte_marker(w, pte, addr);
+		return;
+	}
 	if (!vma || !vma->anon_vma)
 		BAD(w, "mm %p: swap PTE %#" PRIx64 " at %#" PRIx64 " outside an anonymous VMA", (void *)w->mm, pte, addr);
 	if (!is_swap_entry(entry) || !swp_swap_info(w->k, entry) || !swp_offset(entry)) {
@@ -215,6 +231,7 @@ static void check_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 		w->rss[page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
 	}
 }
+
 
 /* Walk the table at pa (level) covering va, claiming each table page. */
 static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)

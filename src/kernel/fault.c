@@ -34,13 +34,44 @@ static int force_sig_fault(struct task_struct *t, int sig, int code, uint64_t ad
 	return -EFAULT;
 }
 
+/* The highest user address plus one page, TASK_SIZE_MAX: 2^47 - 4096 with
+ * 4-level paging, 2^56 - 4096 with 5 (Linux: task_size_max). */
+static uint64_t task_size_max(const struct kernel *k)
+{
+	return (1ULL << (k->paging_levels == 5 ? 56 : 47)) - PAGE_SIZE;
+}
+
+/* The error code a signal for a #PF at addr reports: the hardware's, with
+ * X86_PF_PROT added for any address at or above TASK_SIZE_MAX, so that a
+ * process cannot tell which kernel addresses are mapped (Linux:
+ * sanitize_error_code). The exception itself keeps the code the MMU gave. */
+static uint32_t sanitize_error_code(struct kernel *k, struct task_struct *t, uint64_t addr, uint32_t ec)
+{
+	if (addr < task_size_max(k) || (ec & X86_PF_PROT))
+		return ec;
+	trace_kernel(k, t->cpu, "user access above TASK_SIZE_MAX: the signal's error code says "
+		     "protection (%#x, not %#x)", ec | X86_PF_PROT, ec);
+	return ec | X86_PF_PROT;
+}
+
+/* A #PF the kernel answers with a signal: SIGSEGV or SIGBUS, whose trap
+ * number and error code are the exception's with the error code sanitized
+ * (Linux: the tail of __bad_area_nosemaphore and do_sigbus, with
+ * set_signal_archinfo); exc itself keeps the MMU's code. */
+static int pf_signal(struct kernel *k, struct task_struct *t, int sig, int code, const struct hw_exception *exc)
+{
+	struct hw_exception reported = *exc;
+	reported.error_code = sanitize_error_code(k, t, exc->cr2, exc->error_code);
+	return force_sig_fault(t, sig, code, exc->cr2, &reported);
+}
+
 /* A reserved bit in a paging entry: the kernel wrote a bad entry, a bug
  * (Linux: pgtable_bad, which oopses). The process gets SIGSEGV. */
 static int pgtable_bad(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
 {
 	kernel_bug(k, "pgtable_bad: reserved bit set in a page-table entry for %#llx",
 		   (unsigned long long)exc->cr2);
-	return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, exc->cr2, exc);
+	return pf_signal(k, t, SIGSEGV, SEGV_MAPERR, exc);
 }
 
 /* No VMA explains the address (or it is a kernel address): SIGSEGV with
@@ -52,7 +83,7 @@ static int bad_area_nosemaphore(struct kernel *k, struct task_struct *t, const s
 	else
 		trace_kernel(k, t->cpu, "no VMA covers %#llx: SIGSEGV (SEGV_MAPERR)",
 			     (unsigned long long)exc->cr2);
-	return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, exc->cr2, exc);
+	return pf_signal(k, t, SIGSEGV, SEGV_MAPERR, exc);
 }
 
 /* The VMA forbids the access: SIGSEGV with SEGV_ACCERR, or SEGV_PKUERR for
@@ -62,7 +93,7 @@ static int bad_area_access_error(struct kernel *k, struct task_struct *t, const 
 	bool pk = exc->error_code & X86_PF_PK;
 	trace_kernel(k, t->cpu, "the VMA forbids this access: SIGSEGV (%s)",
 		     pk ? "SEGV_PKUERR" : "SEGV_ACCERR");
-	return force_sig_fault(t, SIGSEGV, pk ? SEGV_PKUERR : SEGV_ACCERR, exc->cr2, exc);
+	return pf_signal(k, t, SIGSEGV, pk ? SEGV_PKUERR : SEGV_ACCERR, exc);
 }
 
 /* Does the VMA forbid this access? Narrates the access it allows (Linux:
@@ -113,9 +144,9 @@ static int do_user_addr_fault(struct kernel *k, struct task_struct *t, const str
 	if ((r & VM_FAULT_OOM) && !pagefault_out_of_memory(k, t))
 		return k->panic_reason ? -EIO : 0;    /* killed, or the machine stopped */
 	if (r & VM_FAULT_SIGBUS)
-		return force_sig_fault(t, SIGBUS, BUS_ADRERR, addr, exc);
+		return pf_signal(k, t, SIGBUS, BUS_ADRERR, exc);
 	if (r & VM_FAULT_SIGSEGV)
-		return force_sig_fault(t, SIGSEGV, SEGV_MAPERR, addr, exc);
+		return pf_signal(k, t, SIGSEGV, SEGV_MAPERR, exc);
 	return 0;
 }
 
@@ -189,13 +220,22 @@ static void mmu_account(struct task_struct *t, const struct hw_counters *c,
 	t->mmu.cycles += now.cycles - before->cycles;
 }
 
-/* task_access once t runs on its core: the user-mode copy loop. */
+/* Is an access of len bytes one instruction, a MOV of that width, rather
+ * than a copy loop? */
+static bool one_instruction(uint64_t len)
+{
+	return len == 1 || len == 2 || len == 4 || len == 8;
+}
+
+/* task_access once t runs on its core: one instruction, or the user-mode
+ * copy loop, a page at a time (see fault.h). */
 static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va,
 			  uint8_t *b, uint64_t len, enum hw_access kind)
 {
+	bool insn = one_instruction(len);
 	hw_set_cpl(cpu, 3);
 	while (len) {
-		uint64_t chunk = HW_ACCESS_MAX - offset_in_page(va);
+		uint64_t chunk = insn ? len : HW_ACCESS_MAX - offset_in_page(va);
 		if (chunk > len)
 			chunk = len;
 		struct hw_exception exc;

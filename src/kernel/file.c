@@ -41,6 +41,16 @@ struct file *shmem_zero_setup(struct kernel *k, uint64_t size)
 }
 
 /* See fs.h. */
+struct file *hugetlb_file_setup(struct kernel *k, uint64_t size, unsigned huge_shift)
+{
+	struct file *f = file_create(k, FILE_HUGETLB, "/anon_hugepage (deleted)", 0, huge_shift == 30 ? 3 : 2,
+				     ++k->last_ino, size, NULL, 0);
+	if (f)
+		f->huge_shift = huge_shift;
+	return f;
+}
+
+/* See fs.h. */
 void get_file(struct file *f)
 {
 	f->f_count++;

@@ -3,11 +3,13 @@
  * file objects with a page cache (Linux: struct file, struct inode,
  * struct address_space, mm/filemap.c, mm/shmem.c).
  *
- * Two kinds exist so far: a program's image file, whose pages read as the
- * image's bytes, and the object behind a shared anonymous mapping (Linux's
- * "/dev/zero (deleted)" shmem file), whose pages start zeroed. Pages live in
- * the file's page cache, a radix tree by page offset, and are shared by
- * every mapping of the file.
+ * Three kinds exist so far: a program's image file, whose pages read as the
+ * image's bytes, the object behind a shared anonymous mapping (Linux's
+ * "/dev/zero (deleted)" shmem file), whose pages start zeroed, and the
+ * hugetlbfs file behind a MAP_HUGETLB mapping ("/anon_hugepage (deleted)"),
+ * which never has pages: its huge page pools are empty. Pages live in the
+ * file's page cache, a radix tree by page offset, and are shared by every
+ * mapping of the file.
  */
 #ifndef MMSIM_KERNEL_FS_H
 #define MMSIM_KERNEL_FS_H
@@ -23,7 +25,7 @@ struct kernel;
 struct page;
 struct vm_fault;
 
-enum file_kind { FILE_IMAGE, FILE_SHMEM };
+enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB };
 
 struct address_space {
 	struct radix_tree_root i_pages;   /* page offset -> struct page */
@@ -43,6 +45,7 @@ struct file {
 	struct vm_area_struct *i_mmap;    /* the VMAs mapping it (Linux: i_mmap) */
 	uint64_t committed;               /* pages charged to Committed_AS (shmem) */
 	uint64_t swapped;                 /* shmem pages out on swap (Linux: info->swapped) */
+	unsigned huge_shift;              /* FILE_HUGETLB: log2 of its huge page size */
 };
 
 /* A new file of kind with path (copied), device, inode and size; data (may
@@ -54,6 +57,13 @@ struct file *file_create(struct kernel *k, enum file_kind kind, const char *path
 /* A shared anonymous memory object of size bytes (Linux: shmem_zero_setup):
  * "/dev/zero (deleted)" on device 00:01 with a fresh inode number. */
 struct file *shmem_zero_setup(struct kernel *k, uint64_t size);
+
+/* The file behind a MAP_HUGETLB mapping of size bytes in huge pages of
+ * 1 << huge_shift bytes (Linux: hugetlb_file_setup, without a
+ * reservation): "/anon_hugepage (deleted)" on the device of that size's
+ * hugetlbfs mount (00:02 for 2 MiB, 00:03 for 1 GiB here). NULL on
+ * ENOMEM. */
+struct file *hugetlb_file_setup(struct kernel *k, uint64_t size, unsigned huge_shift);
 
 /* Take and drop a reference; the last fput frees the page cache. */
 void get_file(struct file *f);

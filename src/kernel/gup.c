@@ -28,14 +28,19 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 	return pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte));
 }
 
-/* Touch the page mapped at addr, if there is one with a struct page. */
-static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr)
+/* Touch the page mapped at addr, if there is one with a struct page: a
+ * write also dirties the page when its entry is clean (Linux:
+ * follow_page_pte's FOLL_TOUCH, folio_mark_dirty under FOLL_WRITE). */
+static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool write)
 {
 	int err;
 	pte_t *pte = pte_walk(k, mm, addr, false, &err);
 	struct page *page = pte && (*pte & _PAGE_PRESENT) ? vm_normal_page(k, *pte) : NULL;
-	if (page)
-		folio_mark_accessed(k, page);      /* GUP's FOLL_TOUCH */
+	if (!page)
+		return;
+	if (write && !pte_dirty(*pte))
+		page_set(page, PG_dirty);
+	folio_mark_accessed(k, page);      /* GUP's FOLL_TOUCH */
 }
 
 /* Fault in [start, end) of one VMA, touching each page (Linux:
@@ -60,16 +65,19 @@ static int populate_vma_page_range(struct kernel *k, struct task_struct *t, stru
 			if (r & VM_FAULT_ERROR)
 				return -EFAULT;
 		}
-		touch_page(k, vma->vm_mm, a);
+		touch_page(k, vma->vm_mm, a, write);
 	}
 	return 0;
 }
 
 /* Fault in the VMAs of [start, end) as mode says: the loop __mm_populate
  * and faultin_page_range share (Linux gives each its own, over
- * populate_vma_page_range and __get_user_pages_locked). */
+ * populate_vma_page_range and __get_user_pages_locked). With ignore_errors
+ * a VMA that fails is left where it failed and the next one is faulted in
+ * (Linux: __mm_populate's ignore_errors); otherwise the first error is
+ * returned. */
 static int populate_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
-			  enum populate_mode mode)
+			  enum populate_mode mode, bool ignore_errors)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t addr = start;
@@ -83,7 +91,7 @@ static int populate_range(struct kernel *k, struct task_struct *t, uint64_t star
 		uint64_t stop = end < vma->vm_end ? end : vma->vm_end;
 		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
 			int err = populate_vma_page_range(k, t, vma, addr, stop, mode);
-			if (err)
+			if (err && !ignore_errors)
 				return err;
 		}
 		addr = stop;
@@ -94,11 +102,17 @@ static int populate_range(struct kernel *k, struct task_struct *t, uint64_t star
 /* See mman.h. */
 int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end)
 {
-	return populate_range(k, t, start, end, POPULATE_VMA);
+	return populate_range(k, t, start, end, POPULATE_VMA, false);
+}
+
+/* See mman.h. */
+void mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end)
+{
+	populate_range(k, t, start, end, POPULATE_VMA, true);
 }
 
 /* See mman.h. */
 int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write)
 {
-	return populate_range(k, t, start, end, write ? POPULATE_WRITE : POPULATE_READ);
+	return populate_range(k, t, start, end, write ? POPULATE_WRITE : POPULATE_READ, false);
 }

@@ -46,6 +46,8 @@ struct kernel_config {
 	bool thp_never;            /* transparent_hugepage/enabled "never" (else "madvise") */
 	bool no_soft_dirty;        /* built without CONFIG_MEM_SOFT_DIRTY */
 	bool no_anon_vma_name;     /* built without CONFIG_ANON_VMA_NAME */
+	bool lsm_mmap_min_addr_set;   /* lsm_mmap_min_addr is given (else Linux's default, 65536) */
+	int lsm_mmap_min_addr;     /* CONFIG_LSM_MMAP_MIN_ADDR */
 	int aslr;                  /* kernel.randomize_va_space: 0 off, 1 mmap/stack/PIE,
 				    * 2 also brk */
 	uint64_t seed;             /* of every random choice */
@@ -123,6 +125,7 @@ struct kernel {
 					 * THPeligible), false: "never" */
 	bool soft_dirty;                /* CONFIG_MEM_SOFT_DIRTY: VM_SOFTDIRTY, pagemap bit 55 */
 	bool anon_vma_name;             /* CONFIG_ANON_VMA_NAME: PR_SET_VMA_ANON_NAME works */
+	uint64_t lsm_mmap_min_addr;     /* CONFIG_LSM_MMAP_MIN_ADDR: see mmap_min_addr() */
 	uint64_t rng_state;             /* from the machine's seed */
 	uint8_t *slab_shadow;           /* the slab allocation map (slub.c) */
 	struct kmem_cache *kmalloc_caches[4][14];   /* [kmalloc type][size index] */

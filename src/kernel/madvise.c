@@ -2,9 +2,11 @@
  * kernel/madvise.c — madvise (Linux: mm/madvise.c). Advice that changes a
  * VMA's flags splits or merges it as mprotect does; MADV_DONTNEED drops the
  * pages (the next touch sees zeros, or the file's data); MADV_FREE marks
- * private pages lazily freeable; MADV_POPULATE_* fault pages in. Advice the
- * simulator has nothing to act on yet (WILLNEED, COLD, PAGEOUT, KSM, THP)
- * is accepted and, where Linux records it, recorded.
+ * private pages lazily freeable; MADV_POPULATE_* fault pages in;
+ * MADV_GUARD_INSTALL puts guard markers in the page tables; MADV_COLD
+ * deactivates pages, MADV_PAGEOUT reclaims them, MADV_WILLNEED reads
+ * swapped pages back. Advice the simulator has nothing to act on yet (KSM,
+ * THP) is accepted and, where Linux records it, recorded.
  */
 #include "kernel/mman.h"
 
@@ -23,6 +25,30 @@
 #include <string.h>
 
 
+/* Can KSM merge the pages of a VMA with flags f? Not shared, I/O, special
+ * or hugetlb memory (Linux: vma_ksm_compatible; mmsim has no DAX). */
+static bool vma_ksm_compatible(uint64_t f)
+{
+	return !(f & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_HUGETLB | VM_MIXEDMAP));
+}
+
+/* MADV_COLLAPSE on [start, end) of vma (Linux: madvise_collapse). A VMA
+ * that could not hold a huge page is EINVAL (thp_vma_allowable_order without
+ * the sysfs settings: anonymous memory only here, not NOHUGEPAGE, not
+ * special, with room for one aligned 2 MiB page, faulted once: it has an
+ * anon_vma); a range with no whole aligned 2 MiB block in it has nothing to
+ * collapse: 0. A block to collapse needs a huge page, which the simulator
+ * does not have yet: ENOMEM, Linux's answer when that allocation fails. */
+static int madvise_collapse(const struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t haddr = (vma->vm_end - HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
+	if (!vma_is_anonymous(vma) || (vma->vm_flags & (VM_NOHUGEPAGE | VM_SPECIAL | VM_HUGETLB)) ||
+	    vma->vm_end - vma->vm_start < HPAGE_PMD_SIZE || haddr < vma->vm_start || !vma->anon_vma)
+		return -EINVAL;
+	uint64_t hstart = (start + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1), hend = end & ~(HPAGE_PMD_SIZE - 1);
+	return hstart < hend ? -ENOMEM : 0;
+}
+
 static bool madvise_behavior_valid(int b)
 {
 	switch (b) {
@@ -31,7 +57,8 @@ static bool madvise_behavior_valid(int b)
 	case MADV_DOFORK: case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ:
-	case MADV_POPULATE_WRITE:
+	case MADV_POPULATE_WRITE: case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
+	case MADV_DONTNEED_LOCKED: case MADV_COLLAPSE:
 		return true;
 	}
 	return false;
@@ -54,7 +81,8 @@ static int64_t advised_flags(const struct vm_area_struct *vma, uint64_t f, int b
 	case MADV_DODUMP: return f & VM_SPECIAL ? -EINVAL : (int64_t)(f & ~VM_DONTDUMP);
 	case MADV_HUGEPAGE: return (int64_t)((f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE);
 	case MADV_NOHUGEPAGE: return (int64_t)((f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE);
-	case MADV_MERGEABLE: return (int64_t)(f | VM_MERGEABLE);
+	case MADV_MERGEABLE:               /* Linux: ksm_madvise ignores it where KSM cannot go */
+		return (int64_t)(vma_ksm_compatible(f) ? f | VM_MERGEABLE : f);
 	case MADV_UNMERGEABLE: return (int64_t)(f & ~VM_MERGEABLE);
 	}
 	return (int64_t)f;
@@ -217,7 +245,7 @@ static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index
 		uint64_t hi = index + n < v->vm_pgoff + vma_pages(v) ? index + n : v->vm_pgoff + vma_pages(v);
 		if (lo < hi)
 			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
-					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT));
+					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT), NULL);
 	}
 	shmem_truncate_range(k, f, index, n);
 }
@@ -239,7 +267,7 @@ static int madvise_update_vma(struct kernel *k, struct vm_area_struct *vma, uint
 	if (!vma)
 		return err;
 	if (new_flags != old_flags)
-		vma->vm_flags = new_flags;
+		vm_flags_reset(vma, new_flags);
 	if (!rename || anon_vma_name_eq(vma->anon_name, name))
 		return 0;                       /* or merged into a neighbour so named */
 	char *copy = name ? kstrdup(k, name) : NULL;
@@ -250,12 +278,98 @@ static int madvise_update_vma(struct kernel *k, struct vm_area_struct *vma, uint
 	return 0;
 }
 
+/* May advice that acts on a VMA's pages through the LRU (DONTNEED, FREE,
+ * COLD, PAGEOUT) act on vma? Not on locked, VM_PFNMAP or hugetlb memory
+ * (Linux: can_madv_lru_vma). */
+static bool can_madv_lru_vma(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB));
+}
+
+/* May vma hold guard markers? Not special or hugetlb memory, nor locked
+ * memory unless allow_locked (Linux: is_valid_guard_vma). */
+static bool is_valid_guard_vma(const struct vm_area_struct *vma, bool allow_locked)
+{
+	uint64_t disallowed = VM_SPECIAL | VM_HUGETLB | (allow_locked ? 0 : VM_LOCKED);
+	return !(vma->vm_flags & disallowed) && !vma->vm_name;
+}
+
+/* Install a guard marker in an empty entry, *arg counting them; 1 (stop:
+ * the range needs a zap) at an entry that maps something (Linux:
+ * guard_install_pte_entry and guard_install_set_pte). */
+static int guard_install_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	(void)addr;
+	if (is_guard_pte_marker(*pte))
+		return 0;
+	if (!pte_none(*pte))
+		return 1;
+	*pte = make_pte_marker(PTE_MARKER_GUARD);
+	++*(uint64_t *)arg;
+	return 0;
+}
+
+/* MADV_GUARD_INSTALL on [start, end) of vma: a guard marker in every entry,
+ * which any access turns into SIGSEGV. The VMA is marked VM_MAYBE_GUARD,
+ * whole and for good, without a split; an anonymous one gets its anon_vma;
+ * pages mapped there are zapped first, markers already there stay (Linux:
+ * madvise_guard_install). 0, -EINVAL for a special, hugetlb or locked VMA,
+ * -ENOMEM. */
+static int madvise_guard_install(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t installed = 0;
+	int err;
+
+	if (!is_valid_guard_vma(vma, false))
+		return -EINVAL;
+	vma->vm_flags |= VM_MAYBE_GUARD;
+	if (vma_is_anonymous(vma) && anon_vma_prepare(k, vma))
+		return -ENOMEM;
+	if ((err = pte_alloc_range(k, vma->vm_mm, start, end, NULL)))   /* the install_pte walk */
+		return err;
+	while (walk_pte_range(k, vma->vm_mm, start, end, guard_install_pte, &installed) > 0) {
+		trace_kernel(k, k->this_cpu, "pages are mapped in [%#llx, %#llx): zap them first",
+			     (unsigned long long)start, (unsigned long long)end);
+		zap_page_range_single(k, vma, start, end, NULL);
+	}
+	trace_kernel(k, k->this_cpu, "%llu guard markers in [%#llx, %#llx)", (unsigned long long)installed,
+		     (unsigned long long)start, (unsigned long long)end);
+	return 0;
+}
+
+/* Clear a guard marker, *arg counting them (Linux:
+ * guard_remove_pte_entry). */
+static int guard_remove_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	(void)addr;
+	if (is_guard_pte_marker(*pte)) {
+		*pte = 0;
+		++*(uint64_t *)arg;
+	}
+	return 0;
+}
+
+/* MADV_GUARD_REMOVE on [start, end) of vma: the guard markers go, the pages
+ * and VM_MAYBE_GUARD stay (Linux: madvise_guard_remove). 0, or -EINVAL for
+ * a special or hugetlb VMA (a locked one is fine). */
+static int madvise_guard_remove(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t removed = 0;
+
+	if (!is_valid_guard_vma(vma, true))
+		return -EINVAL;
+	walk_pte_range(k, vma->vm_mm, start, end, guard_remove_pte, &removed);
+	trace_kernel(k, k->this_cpu, "%llu guard markers removed from [%#llx, %#llx)",
+		     (unsigned long long)removed, (unsigned long long)start, (unsigned long long)end);
+	return 0;
+}
+
 /* Act on the advice *arg for [start, end) inside vma (Linux:
  * madvise_vma_behavior), as a visitor of madvise_walk_vmas. */
 static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma,
 				uint64_t start, uint64_t end, const void *arg)
 {
-	bool lru_ok = !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB));
+	bool lru_ok = can_madv_lru_vma(vma);
 	int b = *(const int *)arg;
 
 	(void)t;
@@ -268,11 +382,19 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 			return -EINVAL;
 		madvise_cold_or_pageout(k, vma, start, end, b == MADV_PAGEOUT);
 		return 0;
-	case MADV_DONTNEED:
-		if (!lru_ok)
-			return -EINVAL;
-		zap_page_range_single(k, vma, start, end);
+	case MADV_GUARD_INSTALL:
+		return madvise_guard_install(k, vma, start, end);
+	case MADV_GUARD_REMOVE:
+		return madvise_guard_remove(k, vma, start, end);
+	case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: {   /* Linux: madvise_dontneed_single_vma */
+		static const struct zap_details reclaim = { .reclaim_pt = true };
+		if (b == MADV_DONTNEED ? !lru_ok : (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB)) != 0)
+			return -EINVAL;     /* madvise_dontneed_free_valid_vma: DONTNEED_LOCKED zaps locked memory too */
+		zap_page_range_single(k, vma, start, end, &reclaim);
 		return 0;
+	}
+	case MADV_COLLAPSE:
+		return madvise_collapse(vma, start, end);
 	case MADV_FREE: {
 		if (!lru_ok || !vma_is_anonymous(vma))
 			return -EINVAL;
@@ -363,24 +485,44 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  * Applies advice to [start, start + len), len rounded up to whole pages,
  * VMA by VMA:
  *   MADV_DONTNEED  drops the pages; the next access sees zeros (private
- *                  memory) or the object's data (shared)
- *   MADV_FREE      marks private anonymous pages that only this mapping
- *                  uses clean and lazily freeable (counted in pglazyfree)
+ *                  memory) or the object's data (shared); the page table
+ *                  of each whole 2 MiB block it empties is freed
+ *                  (CONFIG_PT_RECLAIM)
+ *   MADV_FREE      marks private anonymous pages clean and lazily
+ *                  freeable (counted in pglazyfree; a dirty or swap-cached
+ *                  page only where this mapping is its only one); swapped
+ *                  out pages are dropped with their slots
  *   MADV_REMOVE    drops the pages of shared memory from its object, in
  *                  every mapping of it
  *   MADV_POPULATE_READ, _WRITE  fault the pages in, read or written
+ *   MADV_GUARD_INSTALL  a guard marker in every entry (mapped pages are
+ *                  zapped first): an access is SIGSEGV; the VMA gets
+ *                  VM_MAYBE_GUARD for good and is not split; DONTNEED,
+ *                  FREE and mprotect keep the markers, fork copies them,
+ *                  munmap drops them
+ *   MADV_GUARD_REMOVE  clears the guard markers, nothing else
  *   MADV_NORMAL, RANDOM, SEQUENTIAL, DONTFORK, DOFORK, WIPEONFORK,
  *   KEEPONFORK, DONTDUMP, DODUMP, HUGEPAGE, NOHUGEPAGE, MERGEABLE,
  *   UNMERGEABLE  set or clear the VMA flag Linux sets (splitting and merging
  *                  VMAs as mprotect does; smaps shows it): fork acts on
  *                  DONTFORK and WIPEONFORK, nothing on the others yet
- *   MADV_WILLNEED, COLD, PAGEOUT  accepted; nothing to act on yet
+ *   MADV_WILLNEED  reads swapped pages into the swap cache (a file's or
+ *                  shmem object's into its cache); nothing is mapped
+ *   MADV_COLD      deactivates the pages only this mapping uses and clears
+ *                  their Accessed bits
+ *   MADV_PAGEOUT   reclaims the pages only this mapping uses now (to swap,
+ *                  where they stay in the swap cache)
  * Returns 0 (also for len 0), or:
  *   -EINVAL  an advice not listed (Linux also knows MADV_HWPOISON,
- *            MADV_SOFT_OFFLINE, MADV_COLLAPSE, MADV_GUARD_INSTALL and
- *            _REMOVE, MADV_DONTNEED_LOCKED); start not page-aligned;
- *            start + len wraps; DONTNEED or FREE on a locked, VM_PFNMAP or
- *            hugetlb VMA; FREE on memory that is not private anonymous;
+ *            MADV_SOFT_OFFLINE, MADV_COLLAPSE, MADV_DONTNEED_LOCKED);
+ *            GUARD_INSTALL on a locked, special (VM_IO, VM_PFNMAP, ...:
+ *            the vDSO, vvar) or hugetlb VMA, GUARD_REMOVE on a special or
+ *            hugetlb one; start not page-aligned;
+ *            start + len wraps; DONTNEED, FREE, COLD or PAGEOUT on a
+ *            locked (mlock, mlock2 with MLOCK_ONFAULT, MAP_LOCKED,
+ *            mlockall), VM_PFNMAP or hugetlb VMA, also after a hole in the
+ *            range (the VMA's EINVAL wins over the hole's ENOMEM); FREE on
+ *            memory that is not private anonymous;
  *            REMOVE on a locked or private VMA; DONTFORK or DOFORK on a
  *            VM_IO VMA; WIPEONFORK on shared or file memory; DODUMP on a
  *            special VMA; POPULATE on a VM_IO or VM_PFNMAP VMA or one that
@@ -388,8 +530,9 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *   -ENOMEM  part of the range is not mapped (the advice is applied to the
  *            mapped parts first, as on Linux, but POPULATE stops at the
  *            hole); a split at vm.max_map_count or without memory; a
- *            populate without memory
- *   -EFAULT  a populate fault that fails (SIGBUS, SIGSEGV)
+ *            populate without memory; no memory for a page table
+ *            (GUARD_INSTALL)
+ *   -EFAULT  a populate fault that fails (SIGBUS, SIGSEGV: a guard page)
  * The VMAs are advised in address order: after an error those before the
  * failing one keep the advice.
  */

@@ -154,18 +154,22 @@ static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, bool wri
 #define FAULT_AROUND_PAGES 16
 
 /* A read fault in a file VMA first maps the pages of the object already in
- * the page cache around the address: the aligned 16-page window holding it,
- * clamped to the VMA and the page table, where the entries are empty
- * (Linux: do_fault_around, which has filemap_map_pages map them). Returns
- * true when that mapped the faulting page too (nothing more to do). */
+ * the page cache around the address, where the entries are empty (Linux:
+ * do_fault_around, which has filemap_map_pages map them). The window
+ * starts at the fault's 16-page boundary, or at the VMA's start when that
+ * is later, and ends 16 pages after its own start, clamped to the VMA and
+ * to the page table: a VMA that starts inside a window gets its first 16
+ * pages from one fault. Returns true when that mapped the faulting page
+ * too (nothing more to do). */
 static bool do_fault_around(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	uint64_t pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
 	uint64_t vma_off = vmf->pgoff - vma->vm_pgoff, vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
-	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to = from + FAULT_AROUND_PAGES;
+	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1);
 	if (from < pte_off - (vma_off < pte_off ? vma_off : pte_off))
 		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
+	uint64_t to = from + FAULT_AROUND_PAGES;
 	if (to > PTRS_PER_TABLE)
 		to = PTRS_PER_TABLE;
 	if (to > pte_off + vma_pages - vma_off)
@@ -328,6 +332,20 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	return do_cow_fault(vmf);
 }
 
+/* A fault on a PTE marker: a guard page is SIGSEGV (Linux:
+ * handle_pte_marker). */
+static vm_fault_t handle_pte_marker(struct vm_fault *vmf)
+{
+	if (!is_guard_pte_marker(vmf->orig_pte)) {
+		kernel_bug(vmf->k, "handle_pte_marker: unknown marker %#llx at %#llx",
+			   (unsigned long long)vmf->orig_pte, (unsigned long long)vmf->address);
+		return VM_FAULT_SIGBUS;
+	}
+	trace_kernel(vmf->k, vmf->cpu, "%#llx is a guard page (MADV_GUARD_INSTALL): SIGSEGV",
+		     (unsigned long long)vmf->address);
+	return VM_FAULT_SIGSEGV;
+}
+
 /* Should the page just read back give up its swap slot (Linux:
  * should_try_to_free_swap)? When swap is over half full, the VMA or page
  * is locked, or a write will make it differ from the slot's copy anyway
@@ -401,12 +419,15 @@ static bool map_swapped_page(struct vm_fault *vmf, struct page *page, swp_entry_
 
 /* A fault on a swap PTE (Linux: do_swap_page): the page from the swap
  * cache or the device, mapped back, its slot freed unless it is worth
- * keeping; a write to a page another process still shares copies it. */
+ * keeping; a write to a page another process still shares copies it. A
+ * PTE marker goes to handle_pte_marker. */
 static vm_fault_t do_swap_page(struct vm_fault *vmf)
 {
 	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
 	bool major;
 
+	if (swp_type(entry) == SWP_PTE_MARKER)
+		return handle_pte_marker(vmf);
 	if (!is_swap_entry(entry) || !swp_swap_info(vmf->k, entry)) {
 		kernel_bug(vmf->k, "do_swap_page: bad swap PTE %#llx at %#llx", (unsigned long long)vmf->orig_pte,
 			   (unsigned long long)vmf->address);
@@ -496,6 +517,16 @@ struct vm_area_struct *lock_mm_and_find_vma(struct kernel *k, struct task_struct
 	return vma;
 }
 
+/* A fault in a hugetlb VMA (Linux: hugetlb_fault and hugetlb_no_page): a
+ * huge page from the pool, or SIGBUS when there is none, as
+ * alloc_hugetlb_folio's -ENOSPC is. The pools are always empty here. */
+static vm_fault_t hugetlb_fault(struct vm_fault *vmf)
+{
+	trace_kernel(vmf->k, vmf->cpu, "page %#llx: hugetlb VMA, and no huge page is free: SIGBUS",
+		     (unsigned long long)vmf->address);
+	return VM_FAULT_SIGBUS;
+}
+
 /* See memory.h. */
 vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_t address,
 			   unsigned flags, struct task_struct *task)
@@ -507,12 +538,18 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	int err;
 
 	vmf.pgoff = ((vmf.address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-	vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
-	if (vmf.pte)
-		trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
-			     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
-			     pte_none(*vmf.pte) ? "none" : pte_present(*vmf.pte) ? "present" : "a swap entry");
-	vm_fault_t ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
+	vm_fault_t ret;
+	if (vma->vm_flags & VM_HUGETLB) {
+		ret = hugetlb_fault(&vmf);
+	} else {
+		vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
+		if (vmf.pte)
+			trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
+				     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
+				     pte_none(*vmf.pte) ? "none" : pte_present(*vmf.pte) ? "present"
+				     : is_guard_pte_marker(*vmf.pte) ? "a marker" : "a swap entry");
+		ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
+	}
 	if (vmf.major)
 		ret |= VM_FAULT_MAJOR;                /* a shmem page came back from swap */
 
@@ -533,16 +570,18 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 struct zap_args {
 	struct mmu_gather *tlb;
 	struct vm_area_struct *vma;
+	bool drop_markers;
 };
 
-/* Clear one entry and drop the page's mapping (Linux: zap_pte_range). */
+/* Clear one entry and drop the page's mapping; a guard marker stays unless
+ * the zap drops markers (Linux: zap_pte_range, zap_nonpresent_ptes). */
 static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 {
 	struct zap_args *z = arg;
 	struct kernel *k = z->tlb->k;
 	pte_t entry = *pte;
 
-	if (!entry)
+	if (!entry || (is_guard_pte_marker(entry) && !z->drop_markers))
 		return 0;
 	*pte = 0;
 	if (is_swap_pte(entry)) {                     /* Linux: zap_nonpresent_ptes */
@@ -570,14 +609,32 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* After a zap of the whole 2 MiB block at addr: free its page table if the
+ * zap left every entry none (Linux 6.18, CONFIG_PT_RECLAIM: the end of
+ * zap_pte_range, try_get_and_clear_pmd then free_pte). The flush that ends
+ * the gather then drops the paging-structure caches too. */
+static void free_pte(struct mmu_gather *tlb, uint64_t addr)
+{
+	if (!pte_table_reclaim(tlb->k, tlb->mm, addr))
+		return;
+	tlb->freed_tables = true;
+	trace_kernel(tlb->k, tlb->k->this_cpu, "page table of [%#llx, %#llx) is empty: freed",
+		     (unsigned long long)addr, (unsigned long long)(addr + PMD_SIZE));
+}
+
 /* See memory.h. */
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
-		      uint64_t end)
+		      uint64_t end, const struct zap_details *details)
 {
-	struct zap_args z = { tlb, vma };
+	struct zap_args z = { tlb, vma, details && details->drop_markers };
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);
+	if (!details || !details->reclaim_pt)
+		return;
+	for (uint64_t a = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1); a >= start && a + PMD_SIZE <= end &&
+	     a + PMD_SIZE > a; a += PMD_SIZE)
+		free_pte(tlb, a);
 }
 
 /* See memory.h. */
@@ -595,12 +652,13 @@ void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm
 }
 
 /* See memory.h. */
-void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end,
+			   const struct zap_details *details)
 {
 	struct mmu_gather tlb;
 	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
 	update_hiwater_rss(vma->vm_mm);
-	unmap_page_range(&tlb, vma, start, end);
+	unmap_page_range(&tlb, vma, start, end, details);
 	tlb_finish_mmu(&tlb);
 }
 
@@ -672,10 +730,11 @@ static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 }
 
 /* Does the child need the parent's page tables for this VMA? (Linux:
- * vma_needs_copy: only where a fault could not fill them: anonymous pages.) */
+ * vma_needs_copy: only where a fault could not fill them: anonymous pages,
+ * and VM_COPY_ON_FORK's, guard markers among them.) */
 static bool vma_needs_copy(const struct vm_area_struct *vma)
 {
-	return vma->anon_vma || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
+	return vma->anon_vma || (vma->vm_flags & VM_COPY_ON_FORK);
 }
 
 /* See memory.h. */
@@ -684,5 +743,6 @@ int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area
 	struct copy_args c = { k, src, dst, 0 };
 	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
 		return 0;
-	return walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
+	int err = pte_alloc_range(k, dst->vm_mm, src->vm_start, src->vm_end, src->vm_mm);   /* copy_pte_range */
+	return err ? err : walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
 }

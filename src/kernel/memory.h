@@ -119,19 +119,31 @@ void tlb_finish_mmu(struct mmu_gather *tlb);
 
 /* ---- unmapping and copying ranges (kernel/memory.c) -------------------------- */
 
-/* Clear the entries of [start, end) of vma, dropping the pages' mappings
- * (Linux: unmap_page_range / zap_page_range_single). */
+/* What a zap does besides clearing the entries (Linux: struct
+ * zap_details). NULL: nothing more. */
+struct zap_details {
+	/* Free each page table whose whole 2 MiB the zap empties (Linux 6.18,
+	 * CONFIG_PT_RECLAIM: MADV_DONTNEED's zap sets it). */
+	bool reclaim_pt;
+	/* Clear guard markers too (Linux: ZAP_FLAG_DROP_MARKER, which munmap
+	 * and exit set); otherwise a zap leaves them. */
+	bool drop_markers;
+};
+
+/* Clear the entries of [start, end) of vma, dropping the pages' mappings,
+ * as details says (Linux: unmap_page_range / zap_page_range_single). */
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
-		      uint64_t end);
+		      uint64_t end, const struct zap_details *details);
 
 /* Free the page tables under the VMAs from vma to (excluding) end_vma, which
  * have been unmapped, between floor and ceiling (Linux: free_pgtables). */
 void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma, struct vm_area_struct *end_vma,
 		   uint64_t floor, uint64_t ceiling);
 
-/* Zap [start, end) of one VMA with its own gather and flush. */
+/* Zap [start, end) of one VMA with its own gather and flush, as details
+ * says (NULL: clear the entries only). */
 void zap_page_range_single(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
-			   uint64_t end);
+			   uint64_t end, const struct zap_details *details);
 
 /* Copy the page tables of src (the parent's VMA) into dst (the child's) for
  * fork, where the child could not fault the pages in: VMAs with anonymous

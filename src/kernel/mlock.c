@@ -120,7 +120,7 @@ static int mlock_fixup(struct kernel *k, struct vm_area_struct *vma, uint64_t st
 	else if (oldflags & VM_LOCKED)
 		n = 0;
 	vma->vm_mm->locked_vm += (uint64_t)n;
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 	if (!((newflags & VM_LOCKED) && (oldflags & VM_LOCKED))) {
 		struct mlock_walk w = { k, newflags & VM_LOCKED };
 		walk_pte_range(k, vma->vm_mm, start, end, mlock_pte, &w);
@@ -184,7 +184,7 @@ static uint64_t count_mm_mlocked_page_nr(struct mm_struct *mm, uint64_t start, u
  *   -ENOMEM  the locked pages would pass RLIMIT_MEMLOCK without
  *            CAP_IPC_LOCK; part of the range is not mapped; a split at
  *            vm.max_map_count or without memory; a fault that fails while
- *            faulting the pages in
+ *            faulting the pages in (a guard page: MADV_GUARD_INSTALL)
  *   -EAGAIN  no memory to fault the pages in
  * After an error the VMAs before the failing one (or all of them, when
  * faulting in failed) stay locked, as on Linux.
@@ -258,16 +258,18 @@ static int apply_mlockall_flags(struct kernel *k, struct mm_struct *mm, int flag
  * mlockall(flags) for task t (Linux: SYSCALL_DEFINE1(mlockall) in
  * mm/mlock.c, around apply_mlockall_flags).
  *
- * MCL_CURRENT locks every VMA and faults their pages in; MCL_FUTURE makes
- * every later mapping locked (mm->def_flags); MCL_ONFAULT with either
- * locks pages only as they are faulted in. Returns 0, or:
+ * MCL_CURRENT locks every VMA and faults their pages in (those of VMAs that
+ * cannot be locked, such as [vdso], too); MCL_FUTURE makes every later
+ * mapping locked (mm->def_flags); MCL_ONFAULT with either locks pages only
+ * as they are faulted in. Returns 0, or:
  *   -EINVAL  flags 0, an unknown flag, or MCL_ONFAULT alone
  *   -EPERM   RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK
  *   -ENOMEM  MCL_CURRENT while the address space (total_vm) is larger than
  *            RLIMIT_MEMLOCK, without CAP_IPC_LOCK
  * A VMA that cannot be split or merged (vm.max_map_count, no memory) is
- * left as it was and faulting in stops at the first page without memory,
- * without an error, as Linux ignores both.
+ * left as it was, and one whose pages cannot be faulted in (PROT_NONE, no
+ * memory) is skipped for the next, without an error, as Linux ignores both
+ * (mm_populate).
  */
 long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 {
@@ -280,7 +282,7 @@ long sys_mlockall(struct kernel *k, struct task_struct *t, int flags)
 		return -ENOMEM;
 	apply_mlockall_flags(k, mm, flags);
 	if (flags & MCL_CURRENT)
-		__mm_populate(k, t, 0, mm->task_size);
+		mm_populate(k, t, 0, mm->task_size);
 	return 0;
 }
 

@@ -27,6 +27,11 @@
 #define offset_in_page(x) ((x) & (PAGE_SIZE - 1))
 /* The pages x bytes span, rounded up (Linux: PFN_UP). */
 #define PFN_UP(x)       (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+/* Is x, a value that is either an address or a negative errno, an errno?
+ * The top MAX_ERRNO values are (Linux: IS_ERR_VALUE in linux/err.h): an
+ * address there is taken for one, the rest of the upper half is not. */
+#define MAX_ERRNO       4095
+#define IS_ERR_VALUE(x) ((uint64_t)(x) >= (uint64_t)-MAX_ERRNO)
 
 struct kernel;
 struct anon_vma;
@@ -47,6 +52,10 @@ struct task_struct;
 #define VM_GROWSDOWN    0x00000100ULL
 #define VM_UFFD_MISSING 0x00000200ULL
 #define VM_PFNMAP       0x00000400ULL
+/* Guard markers may be in the VMA's page tables (smaps "gu"; Linux 6.18 as
+ * this host runs it: VM_MAYBE_GUARD, set by MADV_GUARD_INSTALL, never
+ * cleared). */
+#define VM_MAYBE_GUARD  0x00000800ULL
 #define VM_UFFD_WP      0x00001000ULL
 #define VM_LOCKED       0x00002000ULL
 #define VM_IO           0x00004000ULL
@@ -72,6 +81,14 @@ struct task_struct;
 #define VM_MERGEABLE    0x80000000ULL
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+/* Flags that never keep two VMAs apart (Linux: VM_IGNORE_MERGE), and of
+ * those the ones a merged VMA keeps when any part had them (VM_STICKY:
+ * VM_MAYBE_GUARD; Linux makes VM_SOFTDIRTY sticky too, which nothing the
+ * simulator serves can tell, every VMA having it until clear_refs). */
+#define VM_STICKY       VM_MAYBE_GUARD
+#define VM_IGNORE_MERGE (VM_SOFTDIRTY | VM_STICKY)
+/* Page tables fork must copy whatever the VMA holds (Linux: VM_COPY_ON_FORK). */
+#define VM_COPY_ON_FORK (VM_PFNMAP | VM_MIXEDMAP | VM_UFFD_WP | VM_MAYBE_GUARD)
 #define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_STACK_FLAGS  (VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | \
 			 VM_MAYEXEC | VM_ACCOUNT)
@@ -220,7 +237,9 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_gap_update(struct vm_area_struct *vma);
 
 /* The free gap below vma: from the end of the VMA before it (or 0) to its
- * start less its stack guard gap (Linux: vma_compute_gap). */
+ * start (Linux: the gaps of the maple tree since 6.1; 3.9-6.0's
+ * vma_compute_gap also took the stack guard gap off, which
+ * unmapped_area_topdown and unmapped_area now check after the search). */
 uint64_t vma_compute_gap(const struct vm_area_struct *vma);
 
 /* A VMA from the vm_area_struct cache, zeroed, for mm; NULL without memory
@@ -233,9 +252,14 @@ struct vm_area_struct *vm_area_dup(struct kernel *k, struct vm_area_struct *vma)
 /* Free a VMA's memory (its anon_vma chain must already be gone). */
 void vm_area_free(struct kernel *k, struct vm_area_struct *vma);
 
+/* The size of the pages that map vma: the huge page size of a hugetlb VMA,
+ * else PAGE_SIZE (Linux: vma_kernel_pagesize). */
+uint64_t vma_kernel_pagesize(const struct vm_area_struct *vma);
+
 /* Split vma at addr into two linked VMAs; with new_below the new one is the
  * part below addr (Linux: split_vma). 0, or -ENOMEM (also at
- * vm.max_map_count). */
+ * vm.max_map_count), or -EINVAL for an addr inside a huge page of a hugetlb
+ * VMA. */
 int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below);
 
 /* split_vma without the vm.max_map_count check (munmap may pass it by one). */
@@ -257,9 +281,18 @@ struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *m
  * Prepare [start, end) of vma (inside it) to take new_flags and new_name:
  * merge it into a neighbour when the result would be mergeable, else split
  * vma at start and end (Linux: vma_modify). Returns the VMA that is exactly
- * [start, end) (the caller then sets the flags) or the merged VMA, or NULL
- * with *err = -ENOMEM.
+ * [start, end) (the caller then sets the flags with vm_flags_reset) or the
+ * merged VMA, which keeps the VM_STICKY flags of every part, or NULL with
+ * *err = -ENOMEM.
  */
+/* Give vma, just returned by vma_modify, the flags flags, keeping the
+ * sticky ones a merge gave it (Linux: vm_flags_reset after vma_modify_flags,
+ * which passes them back through its flags argument). */
+static inline void vm_flags_reset(struct vm_area_struct *vma, uint64_t flags)
+{
+	vma->vm_flags = flags | (vma->vm_flags & VM_STICKY);
+}
+
 struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, uint64_t start,
 				  uint64_t end, uint64_t new_flags, const char *new_name, int *err);
 
@@ -267,13 +300,21 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 /* Linux 6.18 has these in mm/vma.c; up to 6.12, unmapped_area, mmap_region,
  * do_brk_flags and expand_downwards were in mm/mmap.c. */
 
-/* The highest address where len bytes fit between low and high, below every
- * VMA's start gap (vm_start_gap) and above its end, and not below
- * vm.mmap_min_addr (Linux: unmapped_area_topdown). 0 when nothing fits. */
+/* An address where len bytes fit between low and high, not below
+ * mmap_min_addr(), found as Linux 6.1+ finds it (unmapped_area_topdown):
+ * the top of the highest free gap between VMAs where len fits; when the VMA
+ * above that gap grows down and its guard gap (vm_start_gap) reaches into
+ * the gap, the search starts over below the guard gap, skipping whatever
+ * free space lies between (so a mapping may land far below a stack's guard
+ * gap though it would fit above another VMA inside it). 0 when nothing
+ * fits. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high);
 
-/* The lowest such address (Linux: unmapped_area, the bottom-up search). */
+/* The same bottom-up (Linux: unmapped_area): the bottom of the lowest free
+ * gap where len fits, or, when the VMA above it grows down and its guard
+ * gap reaches below the gap's start plus len, the search starts over above
+ * that VMA. */
 uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 		       uint64_t high);
 
@@ -281,13 +322,17 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
  * Map [addr, addr + len) of t's mm with vm_flags at pgoff: unmap what was
  * there (MAP_FIXED), charge Committed_AS for private writable memory (and
  * shared anonymous memory) unless VM_NORESERVE, then extend a neighbour or
- * link a new VMA; shared_anon gives the VMA a new shmem object (Linux:
+ * link a new VMA; shared_anon gives the VMA a new shmem object; file (a
+ * hugetlbfs file, or NULL) is mapped as hugetlbfs_file_mmap does: a
+ * VM_HUGETLB | VM_DONTEXPAND VMA, never charged, never locked (Linux:
  * mmap_region and __mmap_region). addr and len are page-aligned. Returns
- * addr, or -ENOMEM (unmapping failed, no memory, over vm.max_map_count or
- * the commit limit: what was unmapped stays unmapped).
+ * addr, or -EINVAL (pgoff not at a huge page of file), -ENOMEM (file's
+ * huge pages cannot be reserved without VM_NORESERVE: the pools are empty;
+ * unmapping failed, no memory, over vm.max_map_count or the commit limit:
+ * what was unmapped stays unmapped; file's errors come before the unmap).
  */
 long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
-		 uint64_t pgoff, bool shared_anon);
+		 uint64_t pgoff, bool shared_anon, struct file *file);
 
 /* Remove every VMA overlapping [start, end) (page-aligned), splitting the
  * ones at the ends, then clear their entries, flush and free the pages and
@@ -301,17 +346,31 @@ int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, 
  * vm.max_map_count or the commit limit, or no memory). */
 int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len);
 
-/* A VMA for [addr, addr + len) with vma's properties at pgoff, or a
- * neighbour extended over it, for mremap's move (Linux: copy_vma). An
+/* A VMA for [addr, addr + len) (free) with *vmap's properties at pgoff, or
+ * a neighbour extended over it, for mremap's move (Linux: copy_vma). An
  * anonymous VMA not yet faulted takes a pgoff matching its new place, to
- * merge more easily. NULL without memory. */
-struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
+ * merge more easily; when the neighbour that takes the range is the source
+ * itself (or absorbs it), *vmap becomes that VMA. A neighbour that takes
+ * the range gets the source's anon_vma. NULL without memory. */
+struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct **vmap, uint64_t addr,
 				uint64_t len, uint64_t pgoff);
+
+/* Grow vma by delta bytes at its end, over free space, merging with the
+ * next VMA when it then touches and matches (Linux: vma_merge_extend, for
+ * mremap). The VMA now covering the range, or NULL when vma may not merge
+ * (VM_SPECIAL) or no memory. */
+struct vm_area_struct *vma_merge_extend(struct kernel *k, struct vm_area_struct *vma, uint64_t delta);
+
+/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
+ * __vm_enough_memory, in mm/util.c): 0 (heuristic) refuses only more than
+ * all RAM at once, 1 allows everything, 2 keeps the total under
+ * CommitLimit. 0 (charged), or -ENOMEM (nothing charged). */
+int __vm_enough_memory(struct kernel *k, uint64_t pages);
 
 /* Grow the stack VMA vma down to addr for t, keeping the guard gap above the
  * accessible VMA below, RLIMIT_STACK, RLIMIT_MEMLOCK for a locked stack and
  * the commit limit (Linux: expand_downwards). 0, -EPERM below
- * vm.mmap_min_addr, or -ENOMEM. */
+ * mmap_min_addr(), or -ENOMEM. */
 int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma, uint64_t addr);
 
 /* The most Committed_AS may reach under vm.overcommit_memory 2: RAM times

@@ -236,6 +236,7 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->anon_vma_name = !cfg->no_anon_vma_name;
 	k->sysctl.randomize_va_space = cfg->aslr;
 	k->sysctl.mmap_min_addr = MMAP_MIN_ADDR;
+	k->lsm_mmap_min_addr = cfg->lsm_mmap_min_addr_set ? (uint64_t)cfg->lsm_mmap_min_addr : LSM_MMAP_MIN_ADDR;
 	k->rng_state = cfg->seed;
 	k->sysctl.overcommit_memory = 0;
 	k->sysctl.overcommit_ratio = 50;

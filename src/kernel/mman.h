@@ -43,6 +43,8 @@ struct vm_area_struct;
 #define MAP_SYNC            0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_UNINITIALIZED   0x4000000
+#define MAP_HUGE_SHIFT      26        /* log2 of MAP_HUGETLB's page size, 0: the default */
+#define MAP_HUGE_MASK       0x3f
 /* Flags MAP_SHARED_VALIDATE accepts (Linux: LEGACY_MAP_MASK | MAP_SYNC). */
 #define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
 			 MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |      \
@@ -73,6 +75,10 @@ struct vm_area_struct;
 #define MADV_PAGEOUT        21
 #define MADV_POPULATE_READ  22
 #define MADV_POPULATE_WRITE 23
+#define MADV_DONTNEED_LOCKED 24    /* Linux 5.18 */
+#define MADV_COLLAPSE       25      /* Linux 6.1 */
+#define MADV_GUARD_INSTALL  102     /* Linux 6.13 */
+#define MADV_GUARD_REMOVE   103
 
 #define MLOCK_ONFAULT 0x01
 #define MCL_CURRENT   1
@@ -82,6 +88,7 @@ struct vm_area_struct;
 #define DEFAULT_MAP_WINDOW ((1ULL << 47) - 4096)   /* 4-level TASK_SIZE */
 #define STACK_GUARD_GAP    (256ULL << 12)          /* vm.stack_guard_gap: 256 pages */
 #define MMAP_MIN_ADDR      65536                   /* vm.mmap_min_addr's default */
+#define LSM_MMAP_MIN_ADDR  65536                   /* CONFIG_LSM_MMAP_MIN_ADDR's default */
 
 /* Set up mm's layout for task: TASK_SIZE, mmap_base (top-down), with or
  * without randomisation (Linux: arch_pick_mmap_layout). */
@@ -126,28 +133,46 @@ long sys_munlock(struct kernel *k, struct task_struct *t, uint64_t start, uint64
 long sys_mlockall(struct kernel *k, struct task_struct *t, int flags);
 long sys_munlockall(struct kernel *k, struct task_struct *t);
 
-/* Fault in [start, end) of t's mm for MAP_POPULATE, mlock, mlockall, brk and
- * mremap of locked memory, as GUP does: a write fault for each page of a
- * private writable VMA, a read fault for the others; VM_LOCKONFAULT,
- * VM_IO and VM_PFNMAP VMAs and holes are skipped; each page is marked
- * accessed; each fault counts as t's (Linux: __mm_populate and
- * populate_vma_page_range). 0, or it stops at the first VMA that allows no
- * access or the first fault that fails (-EFAULT), or finds no memory
- * (-ENOMEM); the pages before stay mapped. (Linux's mm_populate, for mmap,
- * brk, mremap and mlockall, ignores such an error and goes on with the
- * next VMA.) */
+/* Fault in [start, end) of t's mm for mlock, as GUP does: a write fault for
+ * each page of a private writable VMA, a read fault for the others;
+ * VM_LOCKONFAULT, VM_IO and VM_PFNMAP VMAs and holes are skipped; each page
+ * is marked accessed; each fault counts as t's (Linux: __mm_populate with
+ * ignore_errors 0, and populate_vma_page_range). 0, or it stops at the
+ * first VMA that allows no access or the first fault that fails (-EFAULT),
+ * or finds no memory (-ENOMEM); the pages before stay mapped. */
 int __mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end);
+
+/* The same for MAP_POPULATE, mlockall, brk, mprotect and mremap of locked
+ * memory, but a VMA whose faulting in fails (no access allowed, a fault
+ * that fails, no memory) is skipped and the next one faulted in, as
+ * Linux's mm_populate (__mm_populate with ignore_errors 1) does. */
+void mm_populate(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end);
 
 /* Fault in [start, end) of t's mm for MADV_POPULATE_READ or _WRITE (write):
  * as __mm_populate, but each page read or written as asked, and a VMA that
  * does not allow it is -EFAULT (Linux: faultin_page_range). */
 int faultin_page_range(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end, bool write);
 
-/* A free place for len bytes near hint (0: anywhere), as mmap would choose
- * for a shared or private mapping, for mremap's moves (Linux:
- * get_unmapped_area, around __get_unmapped_area). The address, or -ENOMEM
- * (nothing fits) or -EPERM (below vm.mmap_min_addr). */
-long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared);
+/* The lowest address a hint or a search may give a mapping (Linux: the
+ * variable mmap_min_addr): the larger of vm.mmap_min_addr (what MAP_FIXED
+ * needs CAP_SYS_RAWIO below, Linux's dac_mmap_min_addr) and
+ * CONFIG_LSM_MMAP_MIN_ADDR, the floor of the security modules (65536 by
+ * default, so that a vm.mmap_min_addr of 4096 lets fixed mappings lower
+ * while hints below 64 KiB still go to 64 KiB). */
+uint64_t mmap_min_addr(const struct kernel *k);
+
+/* A place for len bytes, for mremap's moves, as mmap would choose it with
+ * flags (MAP_SHARED, MAP_FIXED): with MAP_FIXED addr itself, else a free
+ * range near the hint addr (0: anywhere) (Linux: get_unmapped_area, around
+ * __get_unmapped_area). The address, or -ENOMEM (nothing fits, or the range
+ * passes TASK_SIZE) or -EPERM (below vm.mmap_min_addr). */
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+		       unsigned long flags);
+
+/* May t lock bytes more of memory, for a VMA that is_vma_locked: within
+ * RLIMIT_MEMLOCK, or with CAP_IPC_LOCK (Linux: mlock_future_ok, in
+ * mm/mmap.c)? Always for an unlocked VMA. */
+bool mlock_future_ok(const struct task_struct *t, bool is_vma_locked, uint64_t bytes);
 
 /* Account npages of a mapping with flags in mm's counters (Linux:
  * vm_stat_account). */

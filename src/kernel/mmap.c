@@ -6,9 +6,10 @@
  * VMAs is in kernel/vma.c, as in Linux's mm/vma.c.
  *
  * Placement is Linux's top-down search: the highest hole below mmap_base
- * that fits, keeping the stack guard gap below a growing stack; an
- * anonymous mapping whose length is a multiple of 2 MiB is aligned to 2 MiB
- * by asking for 2 MiB more and keeping the top (thp_get_unmapped_area).
+ * that fits, searched again below the guard gap of a growing stack that
+ * reaches into it (unmapped_area_topdown, in vma.c); an anonymous mapping
+ * whose length is a multiple of 2 MiB is aligned to 2 MiB by asking for
+ * 2 MiB more and keeping the top (thp_get_unmapped_area).
  */
 #include "kernel/mman.h"
 
@@ -24,7 +25,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define PMD_SIZE (1ULL << 21)
 #define SIZE_128M (128ULL << 20)
 
 /* See mman.h. */
@@ -37,6 +37,13 @@ uint64_t vm_start_gap(const struct vm_area_struct *vma)
 			start = 0;
 	}
 	return start;
+}
+
+/* See mman.h. */
+uint64_t mmap_min_addr(const struct kernel *k)
+{
+	uint64_t dac = (uint64_t)k->sysctl.mmap_min_addr;
+	return dac > k->lsm_mmap_min_addr ? dac : k->lsm_mmap_min_addr;
 }
 
 /* See mman.h. */
@@ -75,12 +82,23 @@ void arch_pick_mmap_layout(struct kernel *k, struct mm_struct *mm, struct task_s
 	mm->flags |= MMF_TOPDOWN;
 }
 
+/* The address a search for len + align - PAGE_SIZE bytes that found a
+ * (0: nothing) gives a mapping of len bytes aligned to align: the aligned
+ * address nearest the top of the gap when the search was top-down, nearest
+ * the bottom when it was bottom-up, which is the same address (Linux:
+ * vm_unmapped_area with align_mask). */
+static uint64_t align_found(uint64_t a, uint64_t align)
+{
+	return a ? (a + align - PAGE_SIZE) & ~(align - 1) : 0;
+}
+
 /* MAP_32BIT: bottom-up in the second gigabyte, where code of the small
  * model can reach it (Linux: find_start_end and the bottom-up
  * arch_get_unmapped_area); with randomisation the start moves by up to
- * 32 MiB. The hint counts when it fits there. -ENOMEM when nothing does. */
+ * 32 MiB. The hint counts when it fits there. The mapping is aligned to
+ * align. -ENOMEM when nothing fits. */
 static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, uint64_t addr,
-				       uint64_t len)
+				       uint64_t len, uint64_t align)
 {
 	uint64_t begin = 0x40000000, end = 0x80000000, a;
 
@@ -94,7 +112,7 @@ static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, u
 		if (end - len >= addr && (!vma || addr + len <= vm_start_gap(vma)))
 			return (int64_t)addr;
 	}
-	if ((a = unmapped_area(k, mm, len, begin, end)))
+	if ((a = align_found(unmapped_area(k, mm, len + align - PAGE_SIZE, begin, end), align)))
 		return (int64_t)a;
 	return -ENOMEM;
 }
@@ -102,17 +120,18 @@ static int64_t get_unmapped_area_32bit(struct kernel *k, struct mm_struct *mm, u
 /* x86's choice of an address for len bytes with hint addr (Linux:
  * arch_get_unmapped_area_topdown): the hint if it is free, else top-down
  * below mmap_base (the whole space for a hint above 47 bits), else
- * bottom-up; MAP_32BIT searches the second gigabyte. -ENOMEM when nothing
- * fits. */
+ * bottom-up; MAP_32BIT searches the second gigabyte. A searched address is
+ * aligned to align (a huge page size for hugetlb, else PAGE_SIZE).
+ * -ENOMEM when nothing fits. */
 static int64_t arch_get_unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t addr,
-				      uint64_t len, unsigned long flags)
+				      uint64_t len, unsigned long flags, uint64_t align)
 {
-	uint64_t high = mm->mmap_base, a;
+	uint64_t high = mm->mmap_base, a, pad = align - PAGE_SIZE;
 
 	if (len > mm->task_size)
 		return -ENOMEM;
 	if (flags & MAP_32BIT)
-		return get_unmapped_area_32bit(k, mm, addr, len);
+		return get_unmapped_area_32bit(k, mm, addr, len, align);
 	if (addr) {
 		addr &= PAGE_MASK;
 		bool valid = mm->task_size - len >= addr &&
@@ -123,40 +142,51 @@ static int64_t arch_get_unmapped_area_topdown(struct kernel *k, struct mm_struct
 		if (addr > DEFAULT_MAP_WINDOW && k->paging_levels == 5)
 			high += mm->task_size - DEFAULT_MAP_WINDOW;
 	}
-	if ((a = unmapped_area_topdown(k, mm, len, PAGE_SIZE, high)))
+	if ((a = align_found(unmapped_area_topdown(k, mm, len + pad, PAGE_SIZE, high), align)))
 		return (int64_t)a;
 	uint64_t end = addr > DEFAULT_MAP_WINDOW ? mm->task_size : DEFAULT_MAP_WINDOW;
-	if ((a = unmapped_area(k, mm, len, mm->mmap_legacy_base, end)))
+	if ((a = align_found(unmapped_area(k, mm, len + pad, mm->mmap_legacy_base, end), align)))
 		return (int64_t)a;
 	return -ENOMEM;
 }
 
 /* Where a new mapping goes (Linux: __get_unmapped_area): MAP_FIXED's
  * address, or a free area, 2 MiB-aligned for private anonymous lengths that
- * are multiples of 2 MiB; checked against TASK_SIZE and vm.mmap_min_addr. */
+ * are multiples of 2 MiB. The address is then checked in Linux's order:
+ * one of the top 4095 values is taken for an errno and returned as one
+ * (MAP_FIXED at -1 is EPERM, at -22 EINVAL), a range past TASK_SIZE is
+ * -ENOMEM (any other address of the upper half), an unaligned one -EINVAL,
+ * one below vm.mmap_min_addr without CAP_SYS_RAWIO -EPERM. With huge_shift (a hugetlb mapping; else 0) MAP_FIXED's address must be
+ * aligned to the huge page (-EINVAL), and the hint is rounded up to one
+ * and a searched address aligned (Linux: hugetlb_get_unmapped_area). */
 static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr,
-				 uint64_t len, unsigned long flags, bool anon_private)
+				 uint64_t len, unsigned long flags, bool anon_private, unsigned huge_shift)
 {
 	struct mm_struct *mm = t->mm;
+	uint64_t align = huge_shift ? 1ULL << huge_shift : PAGE_SIZE;
 	int64_t a;
 
 	if (len > mm->task_size)
 		return -ENOMEM;
+	if ((flags & MAP_FIXED) && (addr & (align - 1)) && huge_shift)
+		return -EINVAL;
 	if (flags & MAP_FIXED) {
 		a = (int64_t)addr;
 	} else if (anon_private && !addr && !(len & (PMD_SIZE - 1))) {
 		/* thp_get_unmapped_area: pad, then keep an aligned top */
-		a = arch_get_unmapped_area_topdown(k, mm, 0, len + PMD_SIZE, flags);
+		a = arch_get_unmapped_area_topdown(k, mm, 0, len + PMD_SIZE, flags, PAGE_SIZE);
 		if (a >= 0) {
 			uint64_t off_sub = (0 - (uint64_t)a) & (PMD_SIZE - 1);
 			a = off_sub ? a + (int64_t)off_sub : a + (int64_t)PMD_SIZE;
 		} else {
-			a = arch_get_unmapped_area_topdown(k, mm, 0, len, flags);
+			a = arch_get_unmapped_area_topdown(k, mm, 0, len, flags, PAGE_SIZE);
 		}
 	} else {
-		a = arch_get_unmapped_area_topdown(k, mm, addr, len, flags);
+		if (huge_shift)
+			addr = (addr + align - 1) & ~(align - 1);
+		a = arch_get_unmapped_area_topdown(k, mm, addr, len, flags, align);
 	}
-	if (a < 0)
+	if (IS_ERR_VALUE(a))             /* MAP_FIXED at one of the top 4095 values: an errno */
 		return a;
 	if ((uint64_t)a > mm->task_size - len)
 		return -ENOMEM;
@@ -168,55 +198,75 @@ static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint
 }
 
 /* VM flags from PROT_ and MAP_ bits (Linux: calc_vm_prot_bits and
- * calc_vm_flag_bits; MAP_STACK means VM_NOHUGEPAGE since 6.7). */
+ * calc_vm_flag_bits; MAP_STACK means VM_NOHUGEPAGE since 6.7; MAP_SYNC
+ * gives VM_SYNC whatever the mapping, though only MAP_SHARED_VALIDATE of a
+ * DAX file checks it). */
 static uint64_t calc_vm_flags(unsigned long prot, unsigned long flags)
 {
 	uint64_t f = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	f |= (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
 	     (prot & PROT_EXEC ? VM_EXEC : 0);
 	f |= (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | (flags & MAP_LOCKED ? VM_LOCKED : 0) |
-	     (flags & MAP_STACK ? VM_NOHUGEPAGE : 0);
+	     (flags & MAP_SYNC ? VM_SYNC : 0) | (flags & MAP_STACK ? VM_NOHUGEPAGE : 0);
 	return f;
 }
 
-/* The argument checks of mmap that do not depend on the address space, in
- * Linux's order (measured on 6.18): unaligned offset, bad descriptor (every
- * descriptor is bad until files exist), zero length, an anonymous mapping
- * neither MAP_SHARED nor MAP_PRIVATE, a shared one that grows down, then
- * MAP_HUGETLB with no huge pages reserved. */
-static long check_mmap_args(uint64_t len, unsigned long flags, uint64_t off)
+/* The huge page size MAP_HUGETLB asks for, as its shift: the size bits
+ * (MAP_HUGE_SHIFT) name 2 MiB or 1 GiB, 0 the default 2 MiB; -EINVAL for
+ * a size there is no pool of (Linux: hstate_sizelog). */
+static int hstate_sizelog(unsigned long flags)
 {
-	unsigned type = flags & MAP_TYPE;
-	if (offset_in_page(off))
-		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF;
-	if (!len)
-		return -EINVAL;
-	if (type != MAP_SHARED && type != MAP_PRIVATE)
-		return -EINVAL;
-	if (type == MAP_SHARED && (flags & MAP_GROWSDOWN))
-		return -EINVAL;
-	if (flags & MAP_HUGETLB)
-		return -ENOMEM;
-	return 0;
+	unsigned log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+	if (!log)
+		return PMD_SHIFT;
+	return log == PMD_SHIFT || log == PUD_SHIFT ? (int)log : -EINVAL;
 }
 
-/* Map len bytes with prot and flags at (or near) addr, pgoff the offset in
- * pages (Linux: do_mmap): the checks that depend on the address space, the
- * placement, then mmap_region. Returns the address, with *populate set to
- * the bytes to fault in (MAP_POPULATE without MAP_NONBLOCK, or locked
- * memory) or 0; or a negative errno, as sys_mmap lists. */
-static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
-		    unsigned long flags, uint64_t pgoff, uint64_t *populate)
+/* May pgoff and len be mapped from a regular file such as hugetlbfs's,
+ * whose offsets end at MAX_LFS_FILESIZE (Linux: file_mmap_ok)? */
+static bool file_mmap_ok(uint64_t pgoff, uint64_t len)
+{
+	const uint64_t max = INT64_MAX;
+	return len <= max && pgoff <= (max - len) >> PAGE_SHIFT;
+}
+
+/* The checks of the map type and the flags it gives (Linux: the switch
+ * (flags & MAP_TYPE) of do_mmap). An anonymous mapping must be MAP_SHARED
+ * (not growing down) or MAP_PRIVATE; a hugetlb file, opened read-write,
+ * also takes MAP_SHARED_VALIDATE with legacy flags only (-EOPNOTSUPP)
+ * and grows down in neither case. 0 with *vm_flags completed, or -EINVAL
+ * (MAP_DROPPABLE too: not modelled) or -EOPNOTSUPP. */
+static long mmap_check_type(unsigned long flags, bool hugetlb, uint64_t *vm_flags)
+{
+	unsigned type = flags & MAP_TYPE;
+	if (type == MAP_SHARED || (hugetlb && type == MAP_SHARED_VALIDATE)) {
+		if (type == MAP_SHARED_VALIDATE && (flags & ~(unsigned long)LEGACY_MAP_MASK))
+			return -EOPNOTSUPP;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+	} else if (type != MAP_PRIVATE) {
+		return -EINVAL;
+	}
+	return *vm_flags & VM_GROWSDOWN && (hugetlb || type == MAP_SHARED) ? -EINVAL : 0;
+}
+
+/* Map len bytes (already rounded up to file's huge pages) with prot and
+ * flags at (or near) addr, pgoff the offset in pages, of anonymous memory
+ * or of file, a hugetlbfs file (Linux: do_mmap): the checks in Linux's
+ * order, the placement, then mmap_region. Returns the address, with
+ * *populate set to the bytes to fault in (MAP_POPULATE without
+ * MAP_NONBLOCK, or locked memory) or 0; or a negative errno, as sys_mmap
+ * lists. */
+static long do_mmap(struct kernel *k, struct task_struct *t, struct file *file, uint64_t addr, uint64_t len,
+		    unsigned long prot, unsigned long flags, uint64_t pgoff, uint64_t *populate)
 {
 	struct mm_struct *mm = t->mm;
-
 	*populate = 0;
+	if (!len)
+		return -EINVAL;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
-	if (!(flags & MAP_FIXED) && addr && addr < (uint64_t)k->sysctl.mmap_min_addr && !t->cap_sys_rawio)
-		addr = PAGE_ALIGN((uint64_t)k->sysctl.mmap_min_addr);          /* round_hint_to_min */
+	if (!(flags & MAP_FIXED) && addr && (addr & PAGE_MASK) < mmap_min_addr(k))
+		addr = PAGE_ALIGN(mmap_min_addr(k));                /* round_hint_to_min */
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;
@@ -224,80 +274,126 @@ static long do_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 		return -EOVERFLOW;
 	if (mm->map_count > k->sysctl.max_map_count)
 		return -ENOMEM;
-	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
-	int64_t a = __get_unmapped_area(k, t, addr, len, flags, !shared);
+	uint64_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
+	int64_t a = __get_unmapped_area(k, t, addr, len, flags, !file && !(flags & MAP_SHARED),
+					file ? file->huge_shift : 0);
 	if (a < 0)
 		return (long)a;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, (uint64_t)a, (uint64_t)a + len))
 		return -EEXIST;
-	uint64_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
-	if ((vm_flags & VM_LOCKED) &&
-	    ((mm->locked_vm << PAGE_SHIFT) + len > t->rlimit_memlock && !t->cap_ipc_lock))
+	if ((flags & MAP_LOCKED) && !t->rlimit_memlock && !t->cap_ipc_lock)
+		return -EPERM;                                     /* can_do_mlock */
+	if (!mlock_future_ok(t, vm_flags & VM_LOCKED, len))
 		return -EAGAIN;
-	if (shared)
-		vm_flags |= VM_SHARED | VM_MAYSHARE;
-	if ((flags & MAP_NORESERVE) && k->sysctl.overcommit_memory != 2)
-		vm_flags |= VM_NORESERVE;
-	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags, shared ? 0 : (uint64_t)a >> PAGE_SHIFT,
-			     shared);
+	if (file && !file_mmap_ok(pgoff, len))
+		return -EOVERFLOW;
+	long err = mmap_check_type(flags, file != NULL, &vm_flags);
+	if (err)
+		return err;
+	if ((flags & MAP_NORESERVE) && (k->sysctl.overcommit_memory != 2 || file))
+		vm_flags |= VM_NORESERVE;       /* hugetlb: always honoured (strict otherwise) */
+	bool shared_anon = (vm_flags & VM_SHARED) && !file;
+	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags,
+			     file ? pgoff : shared_anon ? 0 : (uint64_t)a >> PAGE_SHIFT, shared_anon, file);
 	if (r >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
 		*populate = len;
 	return r;
 }
 
+/* mmap with the offset in pages (Linux: ksys_mmap_pgoff, and
+ * vm_mmap_pgoff around do_mmap): a descriptor must be open (none is);
+ * MAP_HUGETLB maps a new hugetlbfs file of len rounded up to its huge
+ * pages; then do_mmap, and the populate it asks for. */
+static long ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+			    unsigned long prot, unsigned long flags, uint64_t pgoff)
+{
+	struct file *file = NULL;
+	uint64_t populate;
+
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;
+	if (flags & MAP_HUGETLB) {
+		int shift = hstate_sizelog(flags);
+		if (shift < 0)
+			return shift;
+		len = (len + (1ULL << shift) - 1) & ~((1ULL << shift) - 1);   /* may wrap to 0 */
+		if (!(file = hugetlb_file_setup(k, len, (unsigned)shift)))
+			return -ENOMEM;
+	}
+	long r = do_mmap(k, t, file, addr, len, prot, flags, pgoff, &populate);
+	if (file)
+		fput(k, file);
+	if (r >= 0 && populate)
+		mm_populate(k, t, (uint64_t)r, (uint64_t)r + populate);
+	return r;
+}
+
 /*
  * mmap(addr, len, prot, flags, fd, off) for task t (Linux: the x86-64
- * system call, ksys_mmap_pgoff and vm_mmap_pgoff, around do_mmap).
+ * system call, around ksys_mmap_pgoff and do_mmap).
  *
  * Maps len bytes, rounded up to whole pages, of anonymous memory: private
  * (MAP_PRIVATE) or shared with forked children (MAP_SHARED, a new shmem
- * object). addr is a hint, rounded up to vm.mmap_min_addr without
- * CAP_SYS_RAWIO and used when the range there is free (else the top-down
- * search below mmap_base places the mapping; a private length that is a
- * multiple of 2 MiB is placed 2 MiB-aligned); with MAP_FIXED it is the
+ * object). addr is a hint, rounded up to mmap_min_addr() (the larger of
+ * vm.mmap_min_addr and CONFIG_LSM_MMAP_MIN_ADDR) and used when the range
+ * there is free (else the top-down search below mmap_base places the
+ * mapping; a private length that is a multiple of 2 MiB is placed
+ * 2 MiB-aligned); with MAP_FIXED it is the
  * address, and whatever was mapped there is unmapped first; with
  * MAP_FIXED_NOREPLACE it is the address if nothing is mapped there. prot
  * gives VM_READ/WRITE/EXEC; MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE,
- * MAP_STACK (VM_NOHUGEPAGE) and MAP_POPULATE are honoured, the other
- * legacy flags ignored; fd is ignored, as Linux ignores it for anonymous
- * memory. A locked (MAP_LOCKED, or mlockall(MCL_FUTURE)) or MAP_POPULATE
- * mapping is faulted in before the call returns, as far as memory allows.
+ * MAP_STACK (VM_NOHUGEPAGE), MAP_SYNC (VM_SYNC) and MAP_POPULATE are
+ * honoured, the other legacy flags ignored; fd is ignored, as Linux ignores
+ * it for anonymous memory. A locked (MAP_LOCKED, or mlockall(MCL_FUTURE))
+ * or MAP_POPULATE mapping is faulted in before the call returns, as far as
+ * memory allows.
+ *
+ * MAP_HUGETLB (with MAP_HUGE_2MB or MAP_HUGE_1GB, default 2 MiB) maps a
+ * new "/anon_hugepage (deleted)" hugetlbfs file instead: len is rounded up
+ * to the huge page size, the address aligned to it (a hint rounded up), the
+ * VMA is VM_HUGETLB | VM_DONTEXPAND, never charged or locked. Its huge
+ * pages would be reserved now, but the pools are empty: only
+ * MAP_NORESERVE mappings succeed, and a fault in one is SIGBUS.
  *
  * Returns the address, or:
- *   -EINVAL  off not page-aligned; len 0; MAP_TYPE neither MAP_SHARED nor
- *            MAP_PRIVATE (MAP_SHARED_VALIDATE and MAP_DROPPABLE included);
- *            MAP_SHARED with MAP_GROWSDOWN; MAP_FIXED with an unaligned
- *            addr
+ *   -EINVAL  off not page-aligned; an unknown MAP_HUGE_ size; len 0 (or
+ *            a hugetlb len that rounds up past the top); MAP_FIXED with an
+ *            addr not page-aligned, or hugetlb's not aligned to its huge
+ *            page; MAP_TYPE neither MAP_SHARED nor MAP_PRIVATE
+ *            (MAP_SHARED_VALIDATE without MAP_HUGETLB, MAP_DROPPABLE
+ *            included); MAP_SHARED (or hugetlb) with MAP_GROWSDOWN;
+ *            hugetlb with off not at a huge page
  *   -EBADF   no MAP_ANONYMOUS: there are no files to map yet
- *   -ENOMEM  MAP_HUGETLB (no huge pages are reserved); len rounds up past
- *            the top of memory or exceeds TASK_SIZE; no free range; more
- *            than vm.max_map_count VMAs; the commit limit of
- *            vm.overcommit_memory; no memory for the VMA or the object
- *   -EOVERFLOW  off + len wraps past the last page offset
- *   -EPERM   the range starts below vm.mmap_min_addr without CAP_SYS_RAWIO
+ *   -ENOMEM  len rounds up past the top of memory or exceeds TASK_SIZE; a
+ *            MAP_FIXED range past TASK_SIZE (a kernel address, 2^63, -4096); no
+ *            free range; more than vm.max_map_count VMAs; the commit limit
+ *            of vm.overcommit_memory; no memory for the VMA or the object;
+ *            hugetlb without MAP_NORESERVE (no huge page to reserve)
+ *   -EOVERFLOW  hugetlb with off + len past the largest file offset
+ *   -EOPNOTSUPP  hugetlb with MAP_SHARED_VALIDATE and a flag that is not
+ *            a legacy one (MAP_SYNC, MAP_FIXED_NOREPLACE, MAP_32BIT, ...)
+ *   -EPERM   the range starts below vm.mmap_min_addr without CAP_SYS_RAWIO;
+ *            MAP_LOCKED with RLIMIT_MEMLOCK 0 without CAP_IPC_LOCK
  *   -EEXIST  MAP_FIXED_NOREPLACE over a mapping
- *   -EAGAIN  locked memory over RLIMIT_MEMLOCK without CAP_IPC_LOCK (Linux
- *            says EPERM when RLIMIT_MEMLOCK is 0 and MAP_LOCKED is asked:
- *            can_do_mlock; the simulator says EAGAIN then too)
- * The checks run in Linux's order (measured on 6.18), so the first error
- * is Linux's. After a failure nothing is mapped, but with MAP_FIXED the
- * old mapping of the range may already be gone (Linux 6.12+ restores it
- * when the commit charge or the new VMA fails; the simulator does not).
- * A populate that runs out of memory leaves the mapping partly faulted in.
+ *   -EAGAIN  locked memory over RLIMIT_MEMLOCK without CAP_IPC_LOCK
+ * The checks run in Linux's order (do_mmap: the length, the placement and
+ * MAP_FIXED_NOREPLACE's EEXIST, the locking limits, then the map type;
+ * the hugetlb reservation last), so the first error is Linux's. A
+ * MAP_FIXED addr among the top 4095 values is taken for an errno, as
+ * Linux's __get_unmapped_area takes it (IS_ERR_VALUE): the call returns
+ * -addr (-1: EPERM, -22: EINVAL, -4095: an errno of 4095). After a
+ * failure nothing is mapped, but with MAP_FIXED the old mapping of the
+ * range may already be gone (Linux 6.12+ restores it when the commit
+ * charge or the new VMA fails; the simulator does not). A populate that
+ * runs out of memory leaves the mapping partly faulted in.
  */
 long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
 	      unsigned long flags, int fd, uint64_t off)
 {
-	uint64_t populate;
-	long err = check_mmap_args(len, flags, off);
-
 	(void)fd;      /* ignored with MAP_ANONYMOUS, as on Linux */
-	if (err)
-		return err;
-	long r = do_mmap(k, t, addr, len, prot, flags, off >> PAGE_SHIFT, &populate);
-	if (r >= 0 && populate)
-		__mm_populate(k, t, (uint64_t)r, (uint64_t)r + populate);
-	return r;
+	if (offset_in_page(off))
+		return -EINVAL;
+	return ksys_mmap_pgoff(k, t, addr, len, prot, flags, off >> PAGE_SHIFT);
 }
 
 /*
@@ -338,13 +434,14 @@ long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t
  * Returns the new break, or the old one when the request is refused; it
  * never returns an errno, as Linux's system call does not. Refused: brk
  * below the heap's start (end_data, or start_brk when randomised); a
- * shrink whose unmap fails (vm.max_map_count, no memory); a growth that
- * would come within a page (and the guard gap of a stack) of the next VMA,
- * or that do_brk_flags refuses (vm.max_map_count, the commit limit, no
- * memory). Linux also refuses a growth past RLIMIT_DATA and, for locked
- * memory, past RLIMIT_MEMLOCK (check_brk_limits), and a shrink of a range
- * that is not the heap VMA's; the simulator has no RLIMIT_DATA and checks
- * neither.
+ * shrink over pages no VMA maps (the heap was unmapped: Linux's vma_find
+ * of [newbrk, oldbrk) finds nothing) or whose unmap fails
+ * (vm.max_map_count, no memory); a growth that would come within a page
+ * (and the guard gap of a stack) of the next VMA, or that do_brk_flags
+ * refuses (vm.max_map_count, the commit limit, no memory). Linux also
+ * refuses a growth past RLIMIT_DATA and, for locked memory, past
+ * RLIMIT_MEMLOCK (check_brk_limits); the simulator has no RLIMIT_DATA and
+ * checks neither.
  */
 long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 {
@@ -358,8 +455,8 @@ long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		mm->brk = brk;
 		return (long)brk;
 	}
-	if (brk <= mm->brk) {                       /* shrinking always works */
-		if (do_vmi_align_munmap(k, mm, newbrk, oldbrk))
+	if (brk <= mm->brk) {                       /* shrinking, if something is mapped there */
+		if (!find_vma_intersection(mm, newbrk, oldbrk) || do_vmi_align_munmap(k, mm, newbrk, oldbrk))
 			return (long)mm->brk;
 		mm->brk = brk;
 		return (long)brk;
@@ -371,14 +468,23 @@ long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 		return (long)mm->brk;
 	mm->brk = brk;
 	if (mm->def_flags & VM_LOCKED)
-		__mm_populate(k, t, oldbrk, newbrk);
+		mm_populate(k, t, oldbrk, newbrk);
 	return (long)brk;
 }
 
 /* See mman.h. */
-long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t hint, uint64_t len, bool shared)
+long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+		       unsigned long flags)
 {
-	return (long)__get_unmapped_area(k, t, hint, len, 0, !shared);
+	return (long)__get_unmapped_area(k, t, addr, len, flags & MAP_FIXED, !(flags & MAP_SHARED), 0);
+}
+
+/* See mman.h. */
+bool mlock_future_ok(const struct task_struct *t, bool is_vma_locked, uint64_t bytes)
+{
+	if (!is_vma_locked || t->cap_ipc_lock)
+		return true;
+	return (bytes >> PAGE_SHIFT) + t->mm->locked_vm <= t->rlimit_memlock >> PAGE_SHIFT;
 }
 
 /* ---- whole address spaces ---------------------------------------------------- */
@@ -427,11 +533,12 @@ int dup_mmap(struct kernel *k, struct mm_struct *mm, struct mm_struct *oldmm)
 /* See mm.h. */
 void exit_mmap(struct kernel *k, struct mm_struct *mm)
 {
+	static const struct zap_details unmap_details = { .drop_markers = true };      /* unmap_vmas */
 	struct mmu_gather tlb;
 
 	tlb_gather_mmu(&tlb, k, mm, true);
 	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, &unmap_details);
 	free_pgtables(&tlb, mm->mmap, NULL, 0, 0);
 	tlb_finish_mmu(&tlb);
 	while (mm->mmap) {

@@ -88,7 +88,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 		k->vm_committed_as -= charged;
 		return err;
 	}
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 	trace_kernel(k, k->this_cpu, "VMA [%#llx, %#llx) now %c%c%c (was %c%c%c), for [%#llx, %#llx)",
 		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
 		     newflags & VM_READ ? 'r' : '-', newflags & VM_WRITE ? 'w' : '-', newflags & VM_EXEC ? 'x' : '-',
@@ -98,7 +98,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		k->vm_committed_as -= nrpages;
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
-		__mm_populate(k, t, start, end);
+		mm_populate(k, t, start, end);
 	vm_stat_account(t->mm, oldflags, -(int64_t)nrpages);
 	vm_stat_account(t->mm, newflags, (int64_t)nrpages);
 	return 0;
@@ -119,9 +119,10 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
  * writable is faulted in (it will be written). Returns 0 (also for len 0),
  * or:
  *   -EINVAL  start not page-aligned; a prot bit other than these, or both
- *            PROT_GROWSDOWN and PROT_GROWSUP, or PROT_GROWSUP (no VMA grows
- *            up on x86; Linux says ENOMEM for it where no VMA is mapped);
- *            PROT_GROWSDOWN on a VMA that does not grow down
+ *            PROT_GROWSDOWN and PROT_GROWSUP; PROT_GROWSDOWN on a VMA that
+ *            does not grow down; PROT_GROWSUP where start is mapped (no VMA
+ *            grows up on x86; checked after len 0 and the lookup, as Linux
+ *            does)
  *   -ENOMEM  start + len wraps; part of the range is not mapped; the commit
  *            limit; a split would pass vm.max_map_count or finds no memory
  *   -EACCES  prot asks for an access a VMA may never have (no VM_MAYREAD,
@@ -136,7 +137,7 @@ long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, u
 	struct mmu_gather tlb;
 	int err = 0;
 
-	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (grows & PROT_GROWSUP))
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
 	prot &= ~(unsigned long)(PROT_GROWSDOWN | PROT_GROWSUP);
 	if (offset_in_page(start))
@@ -152,12 +153,14 @@ long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, u
 	struct vm_area_struct *vma = find_vma(mm, start);
 	if (!vma || vma->vm_start >= end)
 		return -ENOMEM;
-	if (grows) {
+	if (grows & PROT_GROWSDOWN) {
 		if (!(vma->vm_flags & VM_GROWSDOWN))
 			return -EINVAL;
 		start = vma->vm_start;
 	} else if (vma->vm_start > start) {
 		return -ENOMEM;
+	} else if (grows & PROT_GROWSUP) {
+		return -EINVAL;          /* no VMA grows up (VM_GROWSUP) on x86 */
 	}
 	uint64_t newbits = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
 			   (prot & PROT_EXEC ? VM_EXEC : 0);

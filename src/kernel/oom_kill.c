@@ -199,9 +199,9 @@ static void dump_header(struct kernel *k, const struct oom_control *oc)
 	char gfp[256], idle[16];
 	const struct task_struct *cur = k->current;
 	snprintf(idle, sizeof idle, "swapper/%d", k->this_cpu);
-	printk(k, "%s invoked oom-killer: gfp_mask=%#x(%s), order=%d, oom_score_adj=%hd", cur ? cur->comm : idle,
+	printk(k, "%s invoked oom-killer: gfp_mask=%#x(%s), order=%d, oom_score_adj=%d", cur ? cur->comm : idle,
 	       oc->gfp_mask, oc->gfp_mask ? gfp_format(oc->gfp_mask, gfp, sizeof gfp) : "", oc->order,
-	       cur ? cur->signal->oom_score_adj : 0);
+	       cur ? (int)cur->signal->oom_score_adj : 0);
 	show_mem(k, (int)gfp_zone(oc->gfp_mask));
 	if (k->sysctl.oom_dump_tasks)
 		dump_tasks(k);

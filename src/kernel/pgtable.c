@@ -231,6 +231,37 @@ void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t addr, uint6
 	} while (addr != end);
 }
 
+/* See pgtable.h. */
+int pte_alloc_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+		    struct mm_struct *like)
+{
+	int err = 0;
+	for (uint64_t a = start; a < end && a >= start; a = (a + PMD_SIZE) & ~(PMD_SIZE - 1))
+		if ((!like || pte_walk(k, like, a, false, &err)) && !pte_walk(k, mm, a, true, &err))
+			return err;
+	return 0;
+}
+
+/* See pgtable.h. */
+bool pte_table_reclaim(struct kernel *k, struct mm_struct *mm, uint64_t addr)
+{
+	uint64_t table = mm->pgd;
+	pte_t *pmd = NULL;
+
+	for (int level = k->paging_levels; level > 1; level--) {
+		pmd = table_entry(k, table, hw_va_index(addr, level));
+		if (!(*pmd & _PAGE_PRESENT) || (level <= 3 && (*pmd & _PAGE_PSE)))
+			return false;
+		table = *pmd & HW_PTE_ADDR_MASK;
+	}
+	for (unsigned i = 0; i < PTRS_PER_TABLE; i++)
+		if (!pte_none(*table_entry(k, table, i)))
+			return false;
+	*pmd = 0;
+	pte_table_free(k, mm, table);
+	return true;
+}
+
 /* Walk the entries of the table at level that map [addr, end). */
 static int walk_level(struct kernel *k, uint64_t table, int level, uint64_t addr, uint64_t end,
 		      int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg)

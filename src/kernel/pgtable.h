@@ -32,6 +32,22 @@ typedef uint64_t pte_t;    /* the raw 64-bit entry, at any level */
  * (Linux: _PAGE_PROTNONE reuses the global bit of non-present entries). */
 #define _PAGE_PROTNONE    _PAGE_GLOBAL
 
+/*
+ * A swap entry: a PTE that is neither none nor present, with a type in
+ * bits 59-63 and an offset, inverted (the L1TF mitigation keeps its high
+ * physical bits set), in bits 9-58 (Linux: __swp_entry in
+ * arch/x86/include/asm/pgtable_64.h; kernel/swapops.h has the rest). Types
+ * below MAX_SWAPFILES name swap devices; type SWP_PTE_MARKER is a PTE
+ * marker, the offset a set of marker bits (Linux: make_pte_marker), of
+ * which PTE_MARKER_GUARD, a guard page (MADV_GUARD_INSTALL):
+ * 0xfffffffffffff600. The MMU sees such an entry as not present.
+ */
+#define SWP_TYPE_BITS      5
+#define SWP_OFFSET_SHIFT   14
+#define MAX_SWAPFILES_SHIFT 5
+#define SWP_PTE_MARKER     31
+#define PTE_MARKER_GUARD   (1ULL << 2)
+
 /* User protections of Linux's x86 protection_map. */
 #define PAGE_NONE          (_PAGE_PROTNONE | _PAGE_ACCESSED)
 #define PAGE_SHARED        (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
@@ -49,6 +65,8 @@ typedef uint64_t pte_t;    /* the raw 64-bit entry, at any level */
 #define P4D_SHIFT  39
 #define PUD_SHIFT  30
 #define PMD_SHIFT  21
+#define PMD_SIZE   (1ULL << PMD_SHIFT)   /* what one page table maps: 2 MiB */
+#define HPAGE_PMD_SIZE PMD_SIZE          /* a transparent huge page */
 #define PTRS_PER_TABLE 512
 
 /* The page protection of VMA flags (Linux: vm_get_page_prot). */
@@ -120,6 +138,35 @@ static inline pte_t pte_mkold(pte_t e)
 	return e & ~_PAGE_ACCESSED;
 }
 
+/* Is e a swap entry (not none, not present)? (Linux: is_swap_pte) */
+static inline bool is_swap_pte(pte_t e)
+{
+	return !pte_none(e) && !pte_present(e);
+}
+
+/* The type and offset of the swap entry e (Linux: __swp_type, __swp_offset). */
+static inline uint64_t pte_swp_type(pte_t e)
+{
+	return e >> (64 - SWP_TYPE_BITS);
+}
+
+static inline uint64_t pte_swp_offset(pte_t e)
+{
+	return ~e << SWP_TYPE_BITS >> SWP_OFFSET_SHIFT;
+}
+
+/* The PTE of a marker with bits marker (Linux: make_pte_marker). */
+static inline pte_t make_pte_marker(uint64_t marker)
+{
+	return (~marker << SWP_OFFSET_SHIFT >> SWP_TYPE_BITS) | ((pte_t)SWP_PTE_MARKER << (64 - SWP_TYPE_BITS));
+}
+
+/* Is e a guard marker? (Linux: is_guard_pte_marker) */
+static inline bool is_guard_pte_marker(pte_t e)
+{
+	return is_swap_pte(e) && pte_swp_type(e) == SWP_PTE_MARKER && (pte_swp_offset(e) & PTE_MARKER_GUARD);
+}
+
 /* Keep the frame and software state of e, take the protection of prot
  * (Linux: pte_modify). */
 static inline pte_t pte_modify(pte_t e, uint64_t prot)
@@ -158,12 +205,31 @@ void pgd_free(struct kernel *k, struct mm_struct *mm);
 pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);
 
 /*
+ * Allocate the page tables (every level down to the PTE table) that map
+ * [start, end) in mm, where like is NULL or, when it is not, only where
+ * like has a PTE table for the same 2 MiB (fork's copy_pte_range, which
+ * allocates the child's table before looking at the parent's entries).
+ * 0 or -ENOMEM.
+ */
+int pte_alloc_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+		    struct mm_struct *like);
+
+/*
  * Free the tables that only map [start, end) and nothing else, given that
  * [floor, ceiling) is the hole around it that no VMA uses (Linux:
  * free_pgd_range): a table is freed when the range it maps lies in the hole.
  */
 void free_pgd_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
 		    uint64_t floor, uint64_t ceiling);
+
+/*
+ * Free the page table (level 1) that maps the 2 MiB block holding addr in
+ * mm when every one of its entries is none, clearing the PMD entry that
+ * points to it (Linux 6.18 with CONFIG_PT_RECLAIM: try_get_and_clear_pmd
+ * and free_pte in mm/pt_reclaim.c). Returns true when it freed a table; the
+ * caller flushes the paging-structure caches (mmu_gather's freed_tables).
+ */
+bool pte_table_reclaim(struct kernel *k, struct mm_struct *mm, uint64_t addr);
 
 /*
  * Call fn(pte, addr, arg) for every entry of every page table (level 1) that

@@ -35,7 +35,8 @@ struct page_list;
 
 /* Swap types (Linux: include/linux/swap.h). Linux takes the types above
  * MAX_SWAPFILES for migration (3), hwpoison (1), PTE markers (1) and
- * device-private memory (4, x86-64's configuration): 32 - 9 = 23 devices. */
+ * device-private memory (4, x86-64's configuration): 32 - 9 = 23 devices
+ * (pgtable.h has the same MAX_SWAPFILES_SHIFT, and SWP_PTE_MARKER). */
 #define MAX_SWAPFILES_SHIFT 5
 #define SWP_MIGRATION_NUM  3
 #define SWP_HWPOISON_NUM   1

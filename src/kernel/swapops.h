@@ -27,11 +27,13 @@
 #define SWP_TYPE_SHIFT  (63 - MAX_SWAPFILES_SHIFT)
 #define SWP_OFFSET_MASK ((1ULL << SWP_TYPE_SHIFT) - 1)
 
-/* x86-64's PTE form (arch/x86/include/asm/pgtable_64.h). */
-#define SWP_TYPE_BITS        5
+/* x86-64's PTE form (arch/x86/include/asm/pgtable_64.h; SWP_TYPE_BITS,
+ * SWP_OFFSET_SHIFT and is_swap_pte are in pgtable.h). */
 #define _PAGE_BIT_PROTNONE   _PAGE_BIT_GLOBAL
 #define SWP_OFFSET_FIRST_BIT (_PAGE_BIT_PROTNONE + 1)
-#define SWP_OFFSET_SHIFT     (SWP_OFFSET_FIRST_BIT + SWP_TYPE_BITS)
+_Static_assert(SWP_PTE_MARKER == MAX_SWAPFILES + SWP_HWPOISON_NUM + SWP_MIGRATION_NUM + SWP_DEVICE_NUM,
+	       "Linux's SWP_PTE_MARKER");
+_Static_assert(SWP_OFFSET_SHIFT == SWP_OFFSET_FIRST_BIT + SWP_TYPE_BITS, "x86-64's swap PTE layout");
 #define _PAGE_SWP_SOFT_DIRTY _PAGE_RW
 #define _PAGE_SWP_UFFD_WP    _PAGE_USER
 #define _PAGE_SWP_EXCLUSIVE  _PAGE_PWT
@@ -67,13 +69,6 @@ static inline unsigned __swp_type(uint64_t arch)
 static inline uint64_t __swp_offset(uint64_t arch)
 {
 	return ~arch << SWP_TYPE_BITS >> SWP_OFFSET_SHIFT;
-}
-
-/* Is e a swap entry (or another non-present entry kept in the swap
- * format): neither none nor present (Linux: is_swap_pte)? */
-static inline bool is_swap_pte(pte_t e)
-{
-	return !pte_none(e) && !pte_present(e);
 }
 
 /* The entry's flags bits stripped (Linux: pte_swp_clear_flags). */

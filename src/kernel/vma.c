@@ -103,8 +103,7 @@ static void __remove_shared_vm_struct(struct vm_area_struct *vma)
 /* See mm.h. */
 uint64_t vma_compute_gap(const struct vm_area_struct *vma)
 {
-	uint64_t start = vm_start_gap(vma), prev_end = vma->vm_prev ? vma->vm_prev->vm_end : 0;
-	return start > prev_end ? start - prev_end : 0;
+	return vma->vm_start - (vma->vm_prev ? vma->vm_prev->vm_end : 0);
 }
 
 /* A node's value: the largest gap below it or below a VMA of its subtree
@@ -225,9 +224,17 @@ int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool 
 }
 
 /* See mm.h. */
+uint64_t vma_kernel_pagesize(const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_HUGETLB ? 1ULL << vma->vm_file->huge_shift : PAGE_SIZE;
+}
+
+/* See mm.h. */
 int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool new_below)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	if (addr & (vma_kernel_pagesize(vma) - 1))
+		return -EINVAL;                 /* Linux: hugetlb_vm_op_split, the may_split hook */
 	struct vm_area_struct *new = vm_area_dup(k, vma);
 	if (!new)
 		return -ENOMEM;
@@ -260,12 +267,13 @@ struct vma_merge_struct {
 	const char *anon_name;
 	struct anon_vma *anon_vma;
 	struct vm_area_struct *middle;           /* the VMA being changed, or NULL */
+	struct vm_area_struct *copied_from;      /* mremap: the VMA the new range copies */
 };
 
 /* Could v take the range of g (flags, file, name)? (Linux: is_mergeable_vma) */
 static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_merge_struct *g)
 {
-	return !((v->vm_flags ^ g->flags) & ~VM_SOFTDIRTY) && v->vm_file == g->file &&
+	return !((v->vm_flags ^ g->flags) & ~VM_IGNORE_MERGE) && v->vm_file == g->file &&
 	       anon_vma_name_eq(v->anon_name, g->anon_name) && !v->vm_name;
 }
 
@@ -274,7 +282,7 @@ static bool is_mergeable_vma(const struct vm_area_struct *v, const struct vma_me
 static bool is_mergeable_anon_vma(const struct vm_area_struct *tgt, const struct vma_merge_struct *g)
 {
 	if (!tgt->anon_vma && g->anon_vma)
-		return !vma_is_fork_child(g->middle);
+		return !vma_is_fork_child(g->middle) && !vma_is_fork_child(g->copied_from);
 	if (tgt->anon_vma && !g->anon_vma)
 		return !vma_is_fork_child(tgt);
 	return tgt->anon_vma == g->anon_vma;
@@ -314,7 +322,7 @@ static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struc
  * or NULL when no merge applies. This is the part Linux's
  * vma_merge_new_range and vma_merge_existing_range share; Linux 6.18 has no
  * function of its own for it (before 6.12 it was vma_merge). */
-static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
+static struct vm_area_struct *merge_neighbours(struct kernel *k, struct vm_area_struct *prev,
 				       struct vm_area_struct *next, struct vma_merge_struct *g)
 {
 	bool left = !(g->flags & VM_SPECIAL) && can_vma_merge_after(prev, g);
@@ -324,7 +332,8 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
 		right = false;
 	if (left && right) {
-		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next))
+		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, next) ||
+		    dup_anon_vma(k, prev, g->copied_from))
 			return NULL;
 		uint64_t end = next->vm_end;
 		if (mid)
@@ -335,7 +344,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		return prev;
 	}
 	if (left) {
-		if (dup_anon_vma(k, prev, mid))
+		if (dup_anon_vma(k, prev, mid) || dup_anon_vma(k, prev, g->copied_from))
 			return NULL;
 		if (mid && g->end == mid->vm_end)
 			remove_merged(k, mid);
@@ -349,7 +358,7 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 		return prev;
 	}
 	if (right) {
-		if (dup_anon_vma(k, next, mid))
+		if (dup_anon_vma(k, next, mid) || dup_anon_vma(k, next, g->copied_from))
 			return NULL;
 		if (mid && g->start == mid->vm_start)
 			remove_merged(k, mid);
@@ -365,16 +374,50 @@ static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *
 	return NULL;
 }
 
+/* merge_neighbours, after which the survivor keeps the sticky flags of
+ * every part it took in: g's, the middle VMA's, and the neighbour it
+ * absorbed (Linux: the sticky flags vma_merge_existing_range and
+ * vma_merge_new_range gather into vmg). */
+static struct vm_area_struct *do_merge(struct kernel *k, struct vm_area_struct *prev,
+				       struct vm_area_struct *next, struct vma_merge_struct *g)
+{
+	uint64_t sticky = g->flags | (g->middle ? g->middle->vm_flags : 0);
+	uint64_t prev_flags = prev ? prev->vm_flags : 0, next_flags = next ? next->vm_flags : 0;
+	uint64_t next_end = next ? next->vm_end : 0;
+	struct vm_area_struct *v = merge_neighbours(k, prev, next, g);
+
+	if (v && v == prev)
+		sticky |= prev_flags | (next && v->vm_end == next_end ? next_flags : 0);
+	else if (v)
+		sticky |= next_flags;
+	if (v)
+		v->vm_flags |= sticky & VM_STICKY;
+	return v;
+}
+
 /* See mm.h. */
 struct vm_area_struct *vma_merge_new_range(struct kernel *k, struct mm_struct *mm, uint64_t start,
 					   uint64_t end, uint64_t flags, struct file *file,
 					   uint64_t pgoff, struct anon_vma *anon_vma)
 {
 	struct vm_area_struct *prev, *next = find_vma_prev(mm, start, &prev);
-	struct vma_merge_struct g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL };
+	struct vma_merge_struct g = { start, end, pgoff, flags, file, NULL, anon_vma, NULL, NULL };
 	if (next && next->vm_start < end)
 		return NULL;                    /* the caller unmapped first */
 	return do_merge(k, prev, next, &g);
+}
+
+/* See mm.h. vma itself is the VMA before the new range. */
+struct vm_area_struct *vma_merge_extend(struct kernel *k, struct vm_area_struct *vma, uint64_t delta)
+{
+	struct vm_area_struct *next = vma->vm_next;
+	struct vma_merge_struct g = {
+		vma->vm_end, vma->vm_end + delta, vma->vm_pgoff + vma_pages(vma), vma->vm_flags,
+		vma->vm_file, vma->anon_name, vma->anon_vma, NULL, NULL,
+	};
+	if (next && next->vm_start < g.end)
+		return NULL;
+	return do_merge(k, vma, next, &g);
 }
 
 /* See mm.h. */
@@ -383,7 +426,7 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 {
 	struct vma_merge_struct g = {
 		start, end, vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT), new_flags,
-		vma->vm_file, new_name, vma->anon_vma, vma,
+		vma->vm_file, new_name, vma->anon_vma, vma, NULL,
 	};
 	struct vm_area_struct *merged = NULL;
 
@@ -404,88 +447,130 @@ struct vm_area_struct *vma_modify(struct kernel *k, struct vm_area_struct *vma, 
 
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
-/* The gap below the VMA at n, clipped to [low, high): its ends in *start
- * and *end; true when len bytes fit in it. */
+/* The free range below v, from the end of the VMA before it (or 0) to v's
+ * start, clipped to [low, high): its ends in *start and *end; true when len
+ * bytes fit in it. */
 static bool gap_fits(const struct vm_area_struct *v, uint64_t len, uint64_t low, uint64_t high,
 		     uint64_t *start, uint64_t *end)
 {
-	uint64_t s = v->vm_prev ? v->vm_prev->vm_end : 0, e = vm_start_gap(v);
+	uint64_t s = v->vm_prev ? v->vm_prev->vm_end : 0, e = v->vm_start;
 	*start = s > low ? s : low;
 	*end = e < high ? e : high;
 	return *end > *start && *end - *start >= len;
 }
 
-/* The end of the highest gap of the subtree at n where len bytes fit in
- * [low, high), or 0. A subtree whose largest gap is too small is skipped,
- * so the search costs O(log n) where the gaps allow (Linux: the tree walk
- * of unmapped_area_topdown before 6.1). */
-static uint64_t topdown_search(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
+/* The VMA whose free range below it is the highest where len bytes fit in
+ * [low, high), in the subtree at n, or NULL. A subtree whose largest free
+ * range is too small is skipped, so the search costs O(log n) where the
+ * gaps allow (as the maple tree's mas_empty_area_rev walks its gaps). */
+static struct vm_area_struct *highest_gap(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
 {
-	uint64_t start, end, found;
+	uint64_t start, end;
+	struct vm_area_struct *found;
 	if (!n || rb_vma(n)->rb_subtree_gap < len)
-		return 0;
-	const struct vm_area_struct *v = rb_vma(n);
-	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;   /* where its gap begins */
-	if (below < high && high - below >= len) {   /* else every gap here and to the right is too high */
-		if ((found = topdown_search(n->rb_right, len, low, high)))
+		return NULL;
+	struct vm_area_struct *v = rb_vma(n);
+	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;   /* where its free range begins */
+	if (below < high && high - below >= len) {   /* else every range here and to the right is too high */
+		if ((found = highest_gap(n->rb_right, len, low, high)))
 			return found;
 		if (gap_fits(v, len, low, high, &start, &end))
-			return end;
+			return v;
 	}
-	if (below < low || below - low < len)      /* the gaps to the left end below it */
-		return 0;
-	return topdown_search(n->rb_left, len, low, high);
+	if (below < low || below - low < len)      /* the ranges to the left end below it */
+		return NULL;
+	return highest_gap(n->rb_left, len, low, high);
 }
 
-/* See mm.h. */
+/* The lowest such VMA (as mas_empty_area walks). */
+static struct vm_area_struct *lowest_gap(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high)
+{
+	uint64_t start, end;
+	struct vm_area_struct *found;
+	if (!n || rb_vma(n)->rb_subtree_gap < len)
+		return NULL;
+	struct vm_area_struct *v = rb_vma(n);
+	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;
+	if (below > low && below - low >= len && (found = lowest_gap(n->rb_left, len, low, high)))
+		return found;                      /* the ranges to the left end at or below it */
+	if (gap_fits(v, len, low, high, &start, &end))
+		return v;
+	if (v->vm_end < high && high - v->vm_end >= len)    /* the ranges to the right start above it */
+		return lowest_gap(n->rb_right, len, low, high);
+	return NULL;
+}
+
+/* The free range above every VMA, clipped to [low, high): true when len
+ * bytes fit, with its start in *start. */
+static bool top_gap_fits(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high, uint64_t *start)
+{
+	struct rb_node *last = rb_last(&mm->mm_rb);
+	uint64_t top = last ? rb_vma(last)->vm_end : 0;
+	*start = top > low ? top : low;
+	return *start < high && high - *start >= len;
+}
+
+/* See mm.h. The highest free range is found first; the stack guard gap is
+ * honoured afterwards, as Linux 6.18 does: when the VMA above the range
+ * grows down and its guard gap reaches into the range, the search starts
+ * again below the guard gap, whatever lies in between. */
 uint64_t unmapped_area_topdown(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 			       uint64_t high)
 {
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
-	struct rb_node *last = rb_last(&mm->mm_rb);
-	uint64_t top = last ? rb_vma(last)->vm_end : 0, end;   /* the gap above every VMA */
-	if (top < low)
-		top = low;
-	if (top < high && high - top >= len)
-		return high - len;
-	end = topdown_search(mm->mm_rb.rb_node, len, low, high);
-	return end ? end - len : 0;
-}
-
-/* The start of the lowest gap of the subtree at n where len bytes fit in
- * [low, high); false when there is none (Linux: unmapped_area's tree walk). */
-static bool bottomup_search(struct rb_node *n, uint64_t len, uint64_t low, uint64_t high, uint64_t *addr)
-{
-	uint64_t start, end;
-	if (!n || rb_vma(n)->rb_subtree_gap < len)
-		return false;
-	const struct vm_area_struct *v = rb_vma(n);
-	uint64_t below = v->vm_prev ? v->vm_prev->vm_end : 0;
-	if (below > low && below - low >= len && bottomup_search(n->rb_left, len, low, high, addr))
-		return true;                       /* the gaps to the left end at or below it */
-	if (gap_fits(v, len, low, high, &start, &end)) {
-		*addr = start;
-		return true;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
+	for (;;) {
+		uint64_t start, end;
+		struct vm_area_struct *next = NULL, *prev;
+		if (top_gap_fits(mm, len, low, high, &start)) {
+			end = high;
+			prev = rb_vma(rb_last(&mm->mm_rb));
+		} else if ((next = highest_gap(mm->mm_rb.rb_node, len, low, high))) {
+			gap_fits(next, len, low, high, &start, &end);
+			prev = next->vm_prev;
+		} else {
+			return 0;
+		}
+		uint64_t gap = end - len;
+		if (next && (next->vm_flags & VM_GROWSDOWN)) {
+			if (vm_start_gap(next) < end) {
+				high = vm_start_gap(next);      /* again, below its guard gap */
+				continue;
+			}
+		} else if (prev && prev->vm_end > gap) {    /* vm_end_gap: x86 has no VM_GROWSUP */
+			high = prev->vm_start;
+			continue;
+		}
+		return gap;
 	}
-	return v->vm_end < high && high - v->vm_end >= len &&   /* the gaps to the right start above it */
-	       bottomup_search(n->rb_right, len, low, high, addr);
 }
 
-/* See mm.h. */
+/* See mm.h. The lowest free range, with the same care for guard gaps
+ * (Linux: unmapped_area). */
 uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low,
 		       uint64_t high)
 {
-	uint64_t addr;
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
-	if (bottomup_search(mm->mm_rb.rb_node, len, low, high, &addr))
-		return addr;
-	struct rb_node *last = rb_last(&mm->mm_rb);
-	uint64_t top = last ? rb_vma(last)->vm_end : 0;       /* the gap above every VMA */
-	if (top < low)
-		top = low;
-	return top < high && high - top >= len ? top : 0;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
+	for (;;) {
+		uint64_t start, end;
+		struct vm_area_struct *next = lowest_gap(mm->mm_rb.rb_node, len, low, high), *prev;
+		if (next)
+			gap_fits(next, len, low, high, &start, &end);
+		else if (!top_gap_fits(mm, len, low, high, &start))
+			return 0;
+		prev = next ? next->vm_prev : rb_vma(rb_last(&mm->mm_rb));
+		if (next && (next->vm_flags & VM_GROWSDOWN)) {
+			if (vm_start_gap(next) < start + len - 1) {
+				low = next->vm_end;             /* past it: nothing fits below its guard */
+				continue;
+			}
+		} else if (prev && prev->vm_end > start) {
+			low = prev->vm_end;
+			continue;
+		}
+		return start;
+	}
 }
 
 /* See mm.h. */
@@ -507,14 +592,23 @@ int __vm_enough_memory(struct kernel *k, uint64_t pages)
 
 /* See mm.h. */
 long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
-		 uint64_t pgoff, bool shared_anon)
+		 uint64_t pgoff, bool shared_anon, struct file *file)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
 
+	if (file) {                                /* Linux: hugetlbfs_file_mmap */
+		if (pgoff & ((1ULL << (file->huge_shift - PAGE_SHIFT)) - 1))
+			return -EINVAL;
+		if (!(vm_flags & VM_NORESERVE))
+			return -ENOMEM;            /* hugetlb_reserve_pages: no free huge page */
+		vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
+	}
+	if (vm_flags & (VM_SPECIAL | VM_HUGETLB))
+		vm_flags &= ~VM_LOCKED_MASK;       /* Linux: __mmap_complete does not lock them */
 	if (do_vmi_align_munmap(k, mm, addr, addr + len))
 		return -ENOMEM;
-	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE ||
+	if (((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE && !file) ||
 	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
 		if (__vm_enough_memory(k, pages))
 			return -ENOMEM;
@@ -523,7 +617,7 @@ long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 			vm_flags |= VM_ACCOUNT;
 	}
 	vm_flags |= vm_softdirty(k);
-	struct vm_area_struct *vma = shared_anon ? NULL
+	struct vm_area_struct *vma = shared_anon || file ? NULL
 				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
 	if (!vma) {
 		vma = vm_area_alloc(k, mm);
@@ -538,6 +632,10 @@ long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 		vma->vm_end = addr + len;
 		vma->vm_flags = vm_flags;
 		vma->vm_pgoff = pgoff;
+		if (file) {
+			get_file(file);
+			vma->vm_file = file;
+		}
 		vma_link(mm, vma);
 	}
 	if (shared_anon)
@@ -602,6 +700,7 @@ static void remove_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_st
 /* See mm.h. */
 int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
+	static const struct zap_details unmap_details = { .drop_markers = true };      /* unmap_vmas */
 	int err;
 	struct vm_area_struct *list = vms_gather_munmap_vmas(k, mm, start, end, &err), *prev, *next;
 	struct mmu_gather tlb;
@@ -612,7 +711,7 @@ int do_vmi_align_munmap(struct kernel *k, struct mm_struct *mm, uint64_t start, 
 	tlb_gather_mmu(&tlb, k, mm, false);
 	update_hiwater_rss(mm);                 /* Linux: vms_clear_ptes */
 	for (struct vm_area_struct *v = list; v; v = v->vm_next)
-		unmap_page_range(&tlb, v, v->vm_start, v->vm_end);
+		unmap_page_range(&tlb, v, v->vm_start, v->vm_end, &unmap_details);
 	free_pgtables(&tlb, list, NULL, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
 	update_hiwater_vm(mm);                  /* Linux: vms_complete_munmap_vmas */
@@ -651,18 +750,33 @@ int do_brk_flags(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 	return 0;
 }
 
-/* See mm.h. */
-struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr,
+/* See mm.h. The merge is Linux's vma_merge_copied_range: the new range has
+ * the source's properties, and a neighbour that absorbs it gets the
+ * source's anon_vma. */
+struct vm_area_struct *copy_vma(struct kernel *k, struct vm_area_struct **vmap, uint64_t addr,
 				uint64_t len, uint64_t pgoff)
 {
+	struct vm_area_struct *vma = *vmap, *prev, *next;
 	struct mm_struct *mm = vma->vm_mm;
+	uint64_t vma_start = vma->vm_start;
+
 	if (vma_is_anonymous(vma) && !vma->anon_vma)
 		pgoff = addr >> PAGE_SHIFT;
-	struct vm_area_struct *m = vma->vm_file ? NULL
-				 : vma_merge_new_range(k, mm, addr, addr + len, vma->vm_flags, NULL, pgoff,
-						       vma->anon_vma);
-	if (m)
+	next = find_vma_prev(mm, addr, &prev);
+	if (next && next->vm_start < addr + len)
+		return NULL;                    /* the caller unmapped the range first */
+	struct vma_merge_struct g = {
+		addr, addr + len, pgoff, vma->vm_flags, vma->vm_file, vma->anon_name, vma->anon_vma,
+		NULL, vma,
+	};
+	struct vm_area_struct *m = do_merge(k, prev, next, &g);
+	if (m) {
+		/* the source may be the neighbour that took the range (or was
+		 * absorbed by it): it is m now */
+		if (vma_start >= m->vm_start && vma_start < m->vm_end)
+			*vmap = m;
 		return m;
+	}
 	struct vm_area_struct *new = vm_area_dup(k, vma);
 	if (!new)
 		return NULL;
@@ -685,7 +799,7 @@ int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_str
 	struct vm_area_struct *prev = vma->vm_prev;
 
 	addr &= PAGE_MASK;
-	if (addr < (uint64_t)k->sysctl.mmap_min_addr)
+	if (addr < mmap_min_addr(k))
 		return -EPERM;
 	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
 	    addr - prev->vm_end < STACK_GUARD_GAP)

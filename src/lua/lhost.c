@@ -46,11 +46,13 @@ static int l_host(lua_State *L)
 	return 1;
 }
 
-/* mmsim.checkpoint(name): a marker for mmsim diff, which replaces it;
- * nothing to do in a plain run but check the argument. */
+/* mmsim.checkpoint(name [, {field, ...}]): a marker for mmsim diff, which
+ * replaces it; nothing to do in a plain run but check the arguments. */
 static int l_checkpoint(lua_State *L)
 {
 	lmmsim_checkstring(L, 1);
+	if (!lua_isnoneornil(L, 2))
+		luaL_checktype(L, 2, LUA_TTABLE);
 	return 0;
 }
 

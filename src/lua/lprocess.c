@@ -419,16 +419,24 @@ static int p_touch(lua_State *L)
 
 /* ---- views --------------------------------------------------------------------------- */
 
+/* 0 when p is a live task, else the errno (ESRCH for a dead process, with
+ * the message every other method gives), recorded in lm's machine: the
+ * views read /proc/<pid>/, which a dead process no longer has. */
+static int live_task(struct lmachine *lm, const struct lprocess *p)
+{
+	struct mmsim_task_info info;
+	return mmsim_task_info(lm->m, p->pid, &info);
+}
+
 /* The text of /proc/<pid>/<file>; nil, "ESRCH" for a dead process, as
  * every other method. */
 static int proc_view(lua_State *L, const char *file)
 {
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
-	struct mmsim_task_info info;
 	char path[64], *text;
 	size_t len;
-	int err = mmsim_task_info(lm->m, p->pid, &info);
+	int err = live_task(lm, p);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
 	snprintf(path, sizeof path, "/proc/%d/%s", p->pid, file);
@@ -491,14 +499,14 @@ static int p_oom_score_adj(lua_State *L)
 /* Push one pagemap entry, raw and decoded. */
 static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 {
-	lua_createtable(L, 0, 9);
+	lua_createtable(L, 0, 10);
 	lua_pushinteger(L, (lua_Integer)va);
 	lua_setfield(L, -2, "addr");
 	lua_pushinteger(L, (lua_Integer)e);
 	lua_setfield(L, -2, "raw");
 	const struct { const char *name; int bit; } bits[] = {
-		{ "present", 63 }, { "swapped", 62 }, { "file", 61 }, { "exclusive", 56 },
-		{ "uffd_wp", 57 }, { "soft_dirty", 55 },
+		{ "present", 63 }, { "swapped", 62 }, { "file", 61 }, { "guard", 58 },
+		{ "exclusive", 56 }, { "uffd_wp", 57 }, { "soft_dirty", 55 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
 		lua_pushboolean(L, e >> bits[i].bit & 1);
@@ -517,8 +525,9 @@ static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 }
 
 /* p:pagemap(addr [, npages [, {unprivileged=true}]]) → { entry, ... }:
- * each {addr=, raw=, present=, swapped=, file=, exclusive=, soft_dirty=,
- * uffd_wp=, pfn=, swap_type=, swap_offset=} from /proc/<pid>/pagemap. */
+ * each {addr=, raw=, present=, swapped=, file=, guard=, exclusive=,
+ * soft_dirty=, uffd_wp=, pfn=, swap_type=, swap_offset=} from
+ * /proc/<pid>/pagemap. */
 static int p_pagemap(lua_State *L)
 {
 	struct lmachine *lm;
@@ -529,6 +538,9 @@ static int p_pagemap(lua_State *L)
 	int flags = opt_unprivileged(L, 4, "pagemap");
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/pagemap", p->pid);
+	int err = live_task(lm, p);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
 	uint64_t *e = lua_newuserdatauv(L, (size_t)n * 8, 0);
 	int64_t got = mmsim_proc_pread(lm->m, path, (addr >> 12) * 8, e, (size_t)n * 8, flags);
 	if (got < 0)

@@ -27,7 +27,6 @@
 #include <string.h>
 
 #define PSS_SHIFT      12
-#define HPAGE_PMD_SIZE (1ULL << PMD_SHIFT)
 #define VSYSCALL_ADDR  0xffffffffff600000ULL
 
 /* The vsyscall page: in no mm, yet listed last by maps and smaps (Linux:
@@ -63,10 +62,11 @@ static void seq_path(struct seq_buf *m, const char *path)
 			seq_putc(m, *c);
 }
 
-/* Does vma hold the break (Linux: vma_is_initial_heap)? */
+/* Does vma overlap the heap [start_brk, brk) (Linux: vma_is_initial_heap)?
+ * An empty heap names nothing, not even a mapping placed at start_brk. */
 static bool vma_is_initial_heap(const struct vm_area_struct *vma)
 {
-	return vma->vm_start <= vma->vm_mm->brk && vma->vm_end >= vma->vm_mm->start_brk;
+	return vma->vm_start < vma->vm_mm->brk && vma->vm_end > vma->vm_mm->start_brk;
 }
 
 /* Does vma hold the initial stack pointer (Linux: vma_is_initial_stack)? */
@@ -304,7 +304,7 @@ static bool arch_pkeys_enabled(const struct kernel *k)
 static void show_smap_vma_flags(struct seq_buf *m, const struct vm_area_struct *vma)
 {
 	static const char *const mnemonics[64] = {
-		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um", "pf", NULL, "uw", "lo",
+		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um", "pf", "gu", "uw", "lo",
 		"io", "sr", "rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", "ar", "wf", "dd", "sd",
 		"mm", "hg", "nh", "mg", "", "", "", "", NULL, "ss", NULL, NULL, "dp", "ui", "sl",
 	};
@@ -324,8 +324,8 @@ static void show_smap(struct kernel *k, struct seq_buf *m, const struct vm_area_
 	smap_gather_stats(k, vma, &mss);
 	show_map_vma(m, vma);
 	show_kb(m, "Size:", vma->vm_end - vma->vm_start);
-	show_kb(m, "KernelPageSize:", PAGE_SIZE);
-	show_kb(m, "MMUPageSize:", PAGE_SIZE);
+	show_kb(m, "KernelPageSize:", vma_kernel_pagesize(vma));
+	show_kb(m, "MMUPageSize:", vma_kernel_pagesize(vma));
 	__show_smap(m, &mss, false);
 	seq_printf(m, "THPeligible:    %8u\n", thp_vma_eligible(k, vma) ? 1u : 0u);
 	if (arch_pkeys_enabled(k))
@@ -386,7 +386,9 @@ static void add_to_pagemap(struct pagemapread *pm, uint64_t entry, uint64_t n)
  * present with the PFN (when the reader may see it), soft-dirty, a page
  * that is not anonymous is "file", one mapped once is exclusive; a swap
  * entry is "swapped" with its type in bits 0-4 and its offset above (when
- * the reader may see them). */
+ * the reader may see them) and, for a guard marker, the guard-region bit.
+ * The [vdso]'s pages, special entries here, are kernel pages Linux maps
+ * like a file's (mapped by every process: never exclusive): "file" too. */
 static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pte)
 {
 	uint64_t frame = 0, flags = 0;
@@ -398,6 +400,8 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 		flags |= PM_SWAP;
 		if (pte_swp_soft_dirty(pte) && pm->k->soft_dirty)
 			flags |= PM_SOFT_DIRTY;
+		if (is_guard_pte_marker(pte))
+			flags |= PM_GUARD_REGION;
 	} else if (pte_present(pte)) {
 		if (pm->show_pfn)
 			frame = pte_pfn(pte);
@@ -405,7 +409,7 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 		if ((pte & _PAGE_SOFT_DIRTY) && pm->k->soft_dirty)
 			flags |= PM_SOFT_DIRTY;
 		const struct page *page = vm_normal_page(pm->k, pte);
-		if (page && !PageAnon(page))
+		if (page ? !PageAnon(page) : vma->vm_name && !(vma->vm_flags & VM_PFNMAP))
 			flags |= PM_FILE;
 		if (page && page->mapcount == 1)
 			flags |= PM_MMAP_EXCLUSIVE;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,21 @@ static int set_anon_vma_name(mmsim_config *c, const char *v, char *eb, size_t el
 	return set_build_option("anon_vma_name", "CONFIG_ANON_VMA_NAME", v, &c->kernel.no_anon_vma_name, eb, el);
 }
 
+/* CONFIG_LSM_MMAP_MIN_ADDR: the floor of hints and searches (mmap_min_addr
+ * is the larger of it and vm.mmap_min_addr). */
+static int set_lsm_mmap_min_addr(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 0, INT_MAX, &n) || n % 4096) {
+		backend_errbuf(eb, el, "lsm_mmap_min_addr: '%s' must be a multiple of 4096 from 0 to %d "
+			   "(CONFIG_LSM_MMAP_MIN_ADDR, 65536 by default)", v, INT_MAX - 4095);
+		return -EINVAL;
+	}
+	c->kernel.lsm_mmap_min_addr = (int)n;
+	c->kernel.lsm_mmap_min_addr_set = true;
+	return 0;
+}
+
 static int set_swap(mmsim_config *c, const char *v, char *eb, size_t el)
 {
 	uint64_t bytes;
@@ -277,6 +293,10 @@ static void get_zero_page(const mmsim_config *c, char *b, size_t n) { snprintf(b
 static void get_thp(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, c->kernel.thp_never ? "never" : "madvise"); }
 static void get_soft_dirty(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_soft_dirty); }
 static void get_anon_vma_name(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_anon_vma_name); }
+static void get_lsm_mmap_min_addr(const mmsim_config *c, char *b, size_t n)
+{
+	snprintf(b, n, "%d", c->kernel.lsm_mmap_min_addr_set ? c->kernel.lsm_mmap_min_addr : 65536);
+}
 
 static const struct config_key {
 	const char *name;
@@ -298,6 +318,7 @@ static const struct config_key {
 	{ "swap_read_ns", set_swap_read_ns, get_swap_read_ns },
 	{ "swap_write_ns", set_swap_write_ns, get_swap_write_ns },
 	{ "swap_mbps", set_swap_mbps, get_swap_mbps },
+	{ "lsm_mmap_min_addr", set_lsm_mmap_min_addr, get_lsm_mmap_min_addr },
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

@@ -43,8 +43,22 @@ local s = assert(p:mmap{len = 4 * 4096, prot = "rw", flags = "shared|anonymous"}
 assert(p:touch(s, 4 * 4096, "w"))
 assert(p:madvise(s, 4 * 4096, "dontneed"))
 assert(p:read(s + 3 * 4096, 1))
--- mremap moves page tables; munmap clears them.
-local b = assert(p:mmap{len = 4096, prot = "rw"})
+-- MADV_DONTNEED of a whole 2 MiB block frees its page table.
+local big = assert(p:mmap{len = 4 << 20, prot = "rw"})
+local block = (big + (2 << 20) - 1) & ~((2 << 20) - 1)
+assert(p:write(block, "b"))
+assert(p:madvise(block, 2 << 20, "dontneed"))
+-- Guard pages: markers over a mapped page, a child dying of one, removal.
+local guard = assert(p:mmap{len = 2 * 4096, prot = "rw"})
+assert(p:write(guard, "g"))
+assert(p:madvise(guard, 2 * 4096, "guard_install"))
+dies(function(child) return child:read(guard, 1) end)
+assert(p:madvise(guard, 2 * 4096, "guard_remove"))
+-- mremap grows a VMA in place where there is room, else moves page
+-- tables; munmap clears them.
+local b = assert(p:mmap{len = 2 * 4096, prot = "rw"})
+assert(p:munmap(b + 4096, 4096))
+assert(p:mremap(b, 4096, 2 * 4096) == b)
 assert(p:write(b, "m"))
 local nb = assert(p:mremap(b, 4096, 64 * 4096, "maymove"))
 assert(p:munmap(nb, 64 * 4096))
@@ -55,6 +69,9 @@ dies(function(child) return child:write(a, "w") end)
 dies(function(child) return child:read(-0x800000000000, 1) end)
 local g = assert(p:mremap(s, 4 * 4096, 8 * 4096, "maymove"))
 dies(function(child) return child:read(g + 6 * 4096, 1) end)
+-- A hugetlb mapping: the pools are empty, a fault is SIGBUS.
+local h = assert(p:mmap{len = 4096, prot = "rw", flags = "private|anonymous|hugetlb|noreserve"})
+dies(function(child) return child:read(h, 1) end)
 assert(p:exit(0))
 -- The OOM killer: a small machine runs out of memory; the process with the
 -- higher oom_score_adj dies and the faulting one carries on.

@@ -109,6 +109,7 @@ local calls = {
 	{ "set_vma_name", a, PAGE, "x" }, { "write", a, "x" }, { "write", a, 1, 1 }, { "read", a, 1 },
 	{ "fetch", a, 1 }, { "read_u64", a }, { "touch", a, PAGE, "w" }, { "maps" }, { "smaps" },
 	{ "smaps_rollup" }, { "status" }, { "statm" }, { "virt_to_phys", a }, { "stats" },
+	{ "pagemap", a }, { "pagemap", a, 2, { unprivileged = true } },
 }
 for _, call in ipairs(calls) do
 	local name = call[1]

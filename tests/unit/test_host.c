@@ -146,6 +146,15 @@ Test(host, write_after_mprotect_is_segv_accerr)
 	mmsim_machine_free(m);
 }
 
+/* The helper's store of 2, 4 or 8 bytes is one MOV, as the simulator's:
+ * straddling into a read-only page it stores nothing. */
+Test(host, straddling_store_is_one_instruction)
+{
+	mmsim_machine *m = host();
+	check_straddling_stores(m);
+	mmsim_machine_free(m);
+}
+
 /* Copy-on-write as REFERENCE.md measured it. */
 Test(host, fork_copy_on_write_faults)
 {
@@ -346,6 +355,9 @@ Test(host, probe)
 	cr_assert_gt(s.max_map_count, 0);
 	cr_assert(!strcmp(s.thp, "always") || !strcmp(s.thp, "madvise") || !strcmp(s.thp, "never") ||
 		  !strcmp(s.thp, "unknown"));
+	cr_assert_geq(s.lsm_mmap_min_addr, s.mmap_min_addr < 4096 ? 4096 : s.mmap_min_addr,
+		      "a hint is raised to vm.mmap_min_addr at least");
+	cr_assert_eq(s.lsm_mmap_min_addr % 4096, 0);
 }
 
 /* The Shared_Dirty of pid's smaps_rollup, in kB. */

@@ -1,6 +1,6 @@
 /*
  * A randomized differential test of the whole memory manager: random mmap,
- * munmap, mprotect, madvise, mlock, fork, exit, core changes, reads and
+ * munmap, mprotect, madvise, mremap, fork, exit, core changes, reads and
  * writes by several processes on two cores, checked against a reference
  * model that knows, per process, each virtual page's permission and bytes
  * (private pages their own; shared pages those of a shared object). Every
@@ -174,6 +174,126 @@ static void op_dontneed(struct mproc *mp)
 		}
 }
 
+/* After a failed mremap: the pages of [first, first + n) that the call may
+ * have unmapped before it failed (MREMAP_FIXED's target, a shrink's tail)
+ * are either as the model has them or gone; the model follows. */
+static void resync_unmapped(struct mproc *mp, uint64_t first, uint64_t n)
+{
+	for (uint64_t p = first; p < first + n && p < NPAGES; p++)
+		if (!vma_lookup(mp->task->mm, WINDOW + p * PG))
+			drop_page(&mp->pages[p]);
+}
+
+/* The bytes of a moved page at va, read through the MMU, against the model's
+ * page mp. */
+static void check_moved_page(struct task_struct *task, uint64_t va, struct mpage *mp)
+{
+	static uint8_t buf[PG];
+	cr_assert_eq(task_access(&t->k, task, va, buf, PG, HW_READ), 0, "moved page at %#lx", (unsigned long)va);
+	cr_assert_eq(memcmp(buf, page_bytes(mp), PG), 0, "moved page at %#lx", (unsigned long)va);
+}
+
+/*
+ * mremap of [first, first + n) to m pages: in place (no flags), anywhere
+ * (MREMAP_MAYMOVE: the new place is outside the window; its bytes are
+ * checked, then it is unmapped), to a page of the window (MREMAP_FIXED), or
+ * leaving the old range (MREMAP_DONTUNMAP). Only private memory grows (a
+ * shared object does not), and a fixed move does not shrink (Linux charges
+ * the shrunk pages again: Committed_AS would not come back to 0). The
+ * kernel decides whether the range is one VMA; the model checks what a
+ * success did, and that a failure changed nothing but what MREMAP_FIXED or
+ * a shrink unmaps first.
+ */
+static void op_mremap(struct mproc *mp)
+{
+	uint64_t first, n, m = 1 + rnd() % 12, target = rnd() % NPAGES;
+	pick_range(&first, &n);
+	unsigned long flags = 0;
+	uint64_t kind = rnd() % 10;
+	if (kind >= 3)
+		flags |= MREMAP_MAYMOVE;
+	if (kind >= 5)
+		flags |= MREMAP_FIXED;
+	if (kind >= 8 || kind == 4) {
+		flags |= MREMAP_DONTUNMAP;
+		m = n;
+	}
+	if ((flags & MREMAP_FIXED) && m < n)
+		m = n;
+	if (first + m > NPAGES)
+		m = NPAGES - first;                    /* growing in place stays in the window */
+	if (target + m > NPAGES)
+		target = NPAGES - m;
+	bool shared = false;
+	for (uint64_t p = first; p < first + n; p++)
+		shared |= mp->pages[p].mapped && mp->pages[p].obj >= 0;
+	if (shared && m > n)
+		m = n;
+	uint64_t addr = WINDOW + first * PG, new_addr = WINDOW + target * PG;
+	struct task_struct *task = mp->task;
+	long r = do_mremap(&t->k, task, addr, n * PG, m * PG, flags, new_addr);
+	if (r < 0) {
+		if (flags & MREMAP_FIXED)
+			resync_unmapped(mp, target, m);
+		if (m < n)
+			resync_unmapped(mp, first + m, n - m);
+		return;
+	}
+	struct mpage old[12];
+	memcpy(old, &mp->pages[first], n * sizeof old[0]);
+	bool move_only = (flags & MREMAP_FIXED) && m == n;
+	if ((uint64_t)r == addr) {             /* in place */
+		cr_assert_eq(flags & (MREMAP_FIXED | MREMAP_DONTUNMAP), 0);
+		for (uint64_t p = first + m; p < first + n; p++)
+			drop_page(&mp->pages[p]);
+		for (uint64_t p = first + n; p < first + m; p++) {
+			cr_assert(!mp->pages[p].mapped, "grew over page %lu", (unsigned long)p);
+			mp->pages[p] = (struct mpage){ true, old[n - 1].prot, -1, 0, NULL };
+		}
+		return;
+	}
+	if (!move_only)
+		for (uint64_t i = 0; i < n; i++)
+			cr_assert(old[i].mapped && old[i].prot == old[0].prot, "moved a range with a hole");
+	/* the old range: unmapped, or (DONTUNMAP) mapped with private pages empty */
+	for (uint64_t i = 0; i < n; i++) {
+		struct mpage *op = &mp->pages[first + i];
+		if (!(flags & MREMAP_DONTUNMAP)) {
+			memset(op, 0, sizeof *op);
+			op->obj = -1;
+		} else if (op->obj < 0) {
+			op->data = NULL;
+		} else if (op->data) {
+			op->data = malloc(PG);
+			memcpy(op->data, old[i].data, PG);
+		}
+	}
+	if (r < (long)WINDOW || r >= (long)(WINDOW + NPAGES * PG)) {
+		cr_assert_eq(flags & MREMAP_FIXED, 0);
+		for (uint64_t i = 0; i < m; i++) {
+			struct mpage z = { true, old[0].prot, -1, 0, NULL };
+			struct mpage *src = i < n ? &old[i] : &z;
+			if (src->prot & PROT_READ)
+				check_moved_page(task, (uint64_t)r + i * PG, src);
+			if (i < n)
+				free(old[i].data);
+		}
+		cr_assert_eq(do_munmap(&t->k, task, (uint64_t)r, m * PG), 0);
+		return;
+	}
+	if (flags & MREMAP_FIXED)
+		cr_assert_eq(r, (long)new_addr);
+	target = ((uint64_t)r - WINDOW) / PG;      /* MREMAP_DONTUNMAP's hint, if it was free */
+	for (uint64_t i = 0; i < m; i++) {
+		struct mpage *np = &mp->pages[target + i];
+		if (i < n && !old[i].mapped)
+			continue;                      /* a gap between VMAs: the target stays */
+		cr_assert((flags & MREMAP_FIXED) || !np->mapped, "placed over page %lu", (unsigned long)(target + i));
+		drop_page(np);
+		*np = i < n ? old[i] : (struct mpage){ true, old[0].prot, -1, 0, NULL };
+	}
+}
+
 /* An access of len bytes at page first + off; the model's verdict for the
  * first page that may not be touched (0 when all may). */
 static int access_verdict(struct mproc *mp, uint64_t first, uint64_t off, uint64_t len, bool write,
@@ -316,6 +436,8 @@ static void one_op(void)
 		remove_proc(i);
 	} else if (r < 40)
 		cr_assert_eq(task_set_cpu(&t->k, task, (int)(rnd() % 2)), 0);
+	else if (r < 43)
+		op_mremap(mp);
 	else
 		op_access(i, r < 70);
 }

@@ -2,12 +2,17 @@
  * placement and errno, as REFERENCE.md records them for Linux 6.18. */
 #include "proc_helpers.h"
 
+#include "kernel/fs.h"
+#include "kernel/memory.h"
 #include "kernel/mm.h"
+#include "kernel/pgtable.h"
+#include "kernel/rmap.h"
 
 #include <errno.h>
 
 #define MB (1ULL << 20)
 #define PG 4096ULL
+#define RW (PROT_READ | PROT_WRITE)
 
 static struct tk *t;
 static struct task_struct *p;
@@ -340,4 +345,328 @@ Test(mmap, map_32bit_stays_in_the_second_gigabyte)
 	cr_assert_eq(sys_mmap(&t->k, p, 0x50000000, PG, PROT_READ, f, -1, 0), 0x50000000L);
 	cr_assert_eq(sys_mmap(&t->k, p, 0, 2048 * MB, PROT_READ, f | MAP_NORESERVE, -1, 0), -ENOMEM,
 		     "more than the second gigabyte holds");
+}
+
+/* ---- mremap as Linux 6.18 does it (mm/mremap.c): the overcommit charge of
+ * a growth, the order of the checks, vm.max_map_count, moves of several
+ * VMAs, MREMAP_DONTUNMAP's old VMA, and the merges of a moved VMA (its
+ * anon_vma and its name). tests/oracle/mremap_*.lua compare the rest with
+ * the host's kernel. */
+
+static uint64_t commit_limit(void)
+{
+	return t->k.totalram_pages * (uint64_t)t->k.sysctl.overcommit_ratio / 100;
+}
+
+/* Strict overcommit: a growth past CommitLimit is refused, in place and by
+ * a move, and Committed_AS stays under the limit; a growth within it is
+ * charged by its size. */
+Test(mmap, mremap_strict_overcommit_refuses_growth_past_the_limit)
+{
+	t->k.sysctl.overcommit_memory = 2;
+	/* in the second gigabyte, with room above to grow in place */
+	long a = sys_mmap(&t->k, p, 0, 4 * PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	cr_assert_gt(a, 0);
+	uint64_t before = t->k.vm_committed_as, room = commit_limit() - before;
+	uint64_t too_much = (4 + room + 1) * PG;
+	cr_assert_eq(do_mremap(&t->k, p, (uint64_t)a, 4 * PG, too_much, 0, 0), -ENOMEM, "in place");
+	cr_assert_eq(do_mremap(&t->k, p, (uint64_t)a, 4 * PG, too_much, MREMAP_MAYMOVE, 0), -ENOMEM, "by a move");
+	cr_assert_eq(t->k.vm_committed_as, before, "nothing charged");
+	cr_assert_eq(vma_at((uint64_t)a)->vm_end, (uint64_t)a + 4 * PG);
+	cr_assert_eq(do_mremap(&t->k, p, (uint64_t)a, 4 * PG, (4 + room) * PG, 0, 0), a, "up to the limit");
+	cr_assert_eq(t->k.vm_committed_as, before + room, "the growth is charged");
+	cr_assert_eq(t->k.vm_committed_as, commit_limit());
+	t->k.sysctl.overcommit_memory = 0;
+}
+
+/* The heuristic policy refuses more than all RAM at once; memory that is
+ * not charged (read-only, MAP_NORESERVE) grows. */
+Test(mmap, mremap_heuristic_overcommit_refuses_more_than_ram)
+{
+	uint64_t big = (t->k.totalram_pages + 1) * PG;
+	uint64_t a = tp_mmap(t, p, PG, RW, MAP_PRIVATE);
+	uint64_t before = t->k.vm_committed_as;
+	cr_assert_eq(do_mremap(&t->k, p, a, PG, big + PG, MREMAP_MAYMOVE, 0), -ENOMEM);
+	cr_assert_eq(t->k.vm_committed_as, before);
+	uint64_t r = tp_mmap(t, p, PG, PROT_READ, MAP_PRIVATE);
+	long m = do_mremap(&t->k, p, r, PG, big + PG, MREMAP_MAYMOVE, 0);
+	cr_assert_geq(m, 0, "read-only memory is not charged");
+	uint64_t n = tp_mmap(t, p, PG, RW, MAP_PRIVATE | MAP_NORESERVE);
+	cr_assert_geq(do_mremap(&t->k, p, n, PG, big + PG, MREMAP_MAYMOVE, 0), 0, "nor MAP_NORESERVE");
+	cr_assert_eq(t->k.vm_committed_as, before);
+}
+
+/* MREMAP_DONTUNMAP keeps the old range and its charge, so it charges all of
+ * the new one; a MREMAP_FIXED move that shrinks charges the shrunk length
+ * back (as Linux 6.18 does: measured there, Committed_AS +0 after 1 GiB
+ * moved to 512 MiB). */
+Test(mmap, mremap_charges_of_moves)
+{
+	uint64_t b = base_region(64);
+	cr_assert_eq(fixed(b, 4 * PG, RW, MAP_PRIVATE), (long)b);
+	uint64_t before = t->k.vm_committed_as;
+	long m = do_mremap(&t->k, p, b, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	cr_assert_geq(m, 0);
+	cr_assert_eq(t->k.vm_committed_as, before + 4);
+	cr_assert_eq(fixed(b + 32 * PG, 8 * PG, RW, MAP_PRIVATE), (long)(b + 32 * PG));
+	before = t->k.vm_committed_as;
+	cr_assert_eq(do_mremap(&t->k, p, b + 32 * PG, 8 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 48 * PG),
+		     (long)(b + 48 * PG));
+	cr_assert_eq(t->k.vm_committed_as, before, "the 6 pages unmapped are charged again");
+}
+
+/* vm.max_map_count: a call with a new address needs room for 5 more VMAs
+ * (map_count + 2 >= max - 3 is ENOMEM, before the VMA is looked at), a move
+ * for 3; a resize in place does not check (measured on Linux 6.18). */
+Test(mmap, mremap_max_map_count)
+{
+	uint64_t b = base_region(64);
+	cr_assert_eq(fixed(b, 4 * PG, RW, MAP_PRIVATE), (long)b);
+	cr_assert_eq(fixed(b + 8 * PG, PG, PROT_READ, MAP_PRIVATE), (long)(b + 8 * PG));
+	int n = p->mm->map_count;
+	t->k.sysctl.max_map_count = n + 5;
+	cr_assert_eq(do_mremap(&t->k, p, b, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 32 * PG), -ENOMEM);
+	cr_assert_eq(do_mremap(&t->k, p, b + 40 * PG, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 32 * PG), -ENOMEM,
+		     "checked before the VMA");
+	t->k.sysctl.max_map_count = n + 6;
+	cr_assert_eq(do_mremap(&t->k, p, b + 40 * PG, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 32 * PG), -EFAULT);
+	t->k.sysctl.max_map_count = n + 3;
+	cr_assert_eq(do_mremap(&t->k, p, b, 4 * PG, 16 * PG, MREMAP_MAYMOVE, 0), -ENOMEM, "a move");
+	cr_assert_eq(do_mremap(&t->k, p, b, 4 * PG, 8 * PG, 0, 0), (long)b, "growing in place");
+	t->k.sysctl.max_map_count = n;
+	cr_assert_eq(do_mremap(&t->k, p, b, 8 * PG, 8 * PG, 0, 0), (long)b, "same size");
+	t->k.sysctl.max_map_count = 65530;
+}
+
+/* The checks of the arguments come before the VMA's, and the VMA's before
+ * MREMAP_FIXED unmaps the target. */
+Test(mmap, mremap_order_of_checks)
+{
+	uint64_t b = base_region(64), hole = b + 16 * PG;
+	cr_assert_eq(fixed(b, 4 * PG, RW, MAP_PRIVATE), (long)b);
+	cr_assert_eq(fixed(b + 32 * PG, 4 * PG, PROT_READ, MAP_PRIVATE), (long)(b + 32 * PG));
+	cr_assert_eq(do_mremap(&t->k, p, hole, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, hole + 2 * PG),
+		     -EINVAL, "an overlap, where nothing is mapped");
+	cr_assert_eq(do_mremap(&t->k, p, hole, PG, p->mm->task_size + PG, 0, 0), -EINVAL, "past TASK_SIZE");
+	cr_assert_gt(do_mremap(&t->k, p, b, 0x1f9c, 0x2000, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0), 0,
+		     "the lengths are equal once rounded");
+	cr_assert_eq(do_mremap(&t->k, p, b, 6 * PG, 8 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 32 * PG), -EFAULT);
+	cr_assert_eq(vma_at(b + 32 * PG)->vm_end, b + 36 * PG, "the target stays mapped");
+	cr_assert_eq(do_mremap(&t->k, p, b, -b, PG, 0, 0), -EINVAL, "an old_len that wraps");
+	cr_assert_eq(vma_at(b)->vm_end, b + 4 * PG);
+	cr_assert_eq(do_mremap(&t->k, p, b, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0), -EPERM);
+}
+
+/* MREMAP_FIXED with equal lengths moves every VMA of the range, keeping the
+ * gaps; a gap at the start is EFAULT. */
+Test(mmap, mremap_fixed_moves_several_vmas)
+{
+	uint64_t b = base_region(64);
+	cr_assert_eq(fixed(b, 4 * PG, RW, MAP_PRIVATE), (long)b);
+	cr_assert_eq(fixed(b + 4 * PG, 2 * PG, PROT_READ, MAP_PRIVATE), (long)(b + 4 * PG));
+	cr_assert_eq(fixed(b + 8 * PG, 2 * PG, RW, MAP_PRIVATE), (long)(b + 8 * PG));
+	cr_assert_eq(tp_write(t, p, b + 9 * PG, "far", 4), 0);
+	cr_assert_eq(do_mremap(&t->k, p, b + 12 * PG, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 32 * PG),
+		     -EFAULT, "no VMA in the range");
+	cr_assert_eq(do_mremap(&t->k, p, b + 2 * PG, 8 * PG, 8 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 32 * PG),
+		     (long)(b + 32 * PG));
+	cr_assert_eq(vma_at(b)->vm_end, b + 2 * PG);
+	cr_assert_null(find_vma_intersection(p->mm, b + 2 * PG, b + 32 * PG));
+	cr_assert_eq(vma_at(b + 32 * PG)->vm_end, b + 34 * PG);
+	cr_assert_eq(vma_at(b + 34 * PG)->vm_end, b + 36 * PG);
+	cr_assert_null(vma_lookup(p->mm, b + 36 * PG), "the gap is kept");
+	cr_assert_eq(vma_at(b + 38 * PG)->vm_end, b + 40 * PG);
+	char buf[4];
+	cr_assert_eq(tp_read(t, p, b + 39 * PG, buf, 4), 0);
+	cr_assert_str_eq(buf, "far");
+	cr_assert_eq(do_mremap(&t->k, p, b + 36 * PG, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 48 * PG),
+		     -EFAULT, "a gap at the start");
+}
+
+/* MREMAP_DONTUNMAP of part of a locked VMA leaves it one VMA, no longer
+ * locked anywhere; a whole VMA moved leaves its anon_vma. */
+Test(mmap, mremap_dontunmap_old_vma)
+{
+	uint64_t l = tp_mmap(t, p, 4 * PG, RW, MAP_PRIVATE | MAP_LOCKED);
+	int n = tp_vma_count(p);
+	uint64_t locked = p->mm->locked_vm;
+	long m = do_mremap(&t->k, p, l + PG, PG, PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	cr_assert_geq(m, 0);
+	cr_assert_eq(tp_vma_count(p), n + 1, "only the new VMA");
+	cr_assert_eq(vma_at(l)->vm_end, l + 4 * PG);
+	cr_assert_eq(vma_at(l)->vm_flags & VM_LOCKED_MASK, 0);
+	cr_assert(vma_at((uint64_t)m)->vm_flags & VM_LOCKED, "the new VMA is locked");
+	cr_assert_eq(p->mm->locked_vm, locked + 1);
+	uint64_t w = tp_mmap(t, p, 2 * PG, RW, MAP_PRIVATE);
+	tp_touch(t, p, w, 2 * PG, true);
+	cr_assert_not_null(vma_at(w)->anon_vma);
+	m = do_mremap(&t->k, p, w, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	cr_assert_geq(m, 0);
+	cr_assert_null(vma_at(w)->anon_vma, "no pages left: no anon_vma");
+	cr_assert_not_null(vma_at((uint64_t)m)->anon_vma);
+}
+
+static int found_at(struct vm_area_struct *vma, uint64_t address, void *arg)
+{
+	(void)vma;
+	return address == *(uint64_t *)arg;
+}
+
+/* A faulted VMA moved next to an unfaulted one that matches merges with it,
+ * and the merged VMA takes the moved pages' anon_vma, so the reverse map
+ * still finds them (Linux: vma_merge_copied_range). */
+Test(mmap, mremap_merge_takes_the_anon_vma)
+{
+	uint64_t b = base_region(64);
+	cr_assert_eq(fixed(b + 2 * PG, 2 * PG, RW, MAP_PRIVATE), (long)(b + 2 * PG));
+	cr_assert_eq(tp_write(t, p, b + 2 * PG, "page", 5), 0);
+	cr_assert_eq(do_mremap(&t->k, p, b + 2 * PG, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 32 * PG),
+		     (long)(b + 32 * PG));
+	cr_assert_eq(fixed(b, 2 * PG, RW, MAP_PRIVATE), (long)b, "an unfaulted neighbour");
+	cr_assert_null(vma_at(b)->anon_vma);
+	cr_assert_eq(do_mremap(&t->k, p, b + 32 * PG, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 2 * PG),
+		     (long)(b + 2 * PG), "back where it was: its pgoff fits");
+	struct vm_area_struct *v = vma_at(b);
+	cr_assert_eq(v->vm_end, b + 4 * PG, "merged");
+	struct page *page = pfn_to_page(&t->k, pte_pfn(tp_pte(t, p, b + 2 * PG)));
+	cr_assert_eq(v->anon_vma, folio_anon_vma(&t->k, page));
+	uint64_t want = b + 2 * PG;
+	cr_assert_eq(rmap_walk(&t->k, page, found_at, &want), 1, "the reverse map finds the page");
+}
+
+/* A named anonymous VMA grows in place, and a moved one keeps to itself
+ * next to an unnamed VMA. */
+Test(mmap, mremap_named_vmas)
+{
+	uint64_t b = base_region(64);
+	cr_assert_eq(fixed(b, 2 * PG, RW, MAP_PRIVATE), (long)b);
+	cr_assert_eq(prctl_set_vma(&t->k, p, b, 2 * PG, "name"), 0);
+	cr_assert_eq(do_mremap(&t->k, p, b, 2 * PG, 4 * PG, 0, 0), (long)b);
+	cr_assert_eq(vma_at(b)->vm_end, b + 4 * PG);
+	cr_assert_str_eq(vma_at(b + 3 * PG)->anon_name, "name");
+	cr_assert_eq(fixed(b + 32 * PG, 2 * PG, RW, MAP_PRIVATE), (long)(b + 32 * PG));
+	cr_assert_eq(do_mremap(&t->k, p, b, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b + 34 * PG),
+		     (long)(b + 34 * PG));
+	cr_assert_eq(vma_at(b + 32 * PG)->vm_end, b + 34 * PG, "no merge with an unnamed VMA");
+	cr_assert_str_eq(vma_at(b + 34 * PG)->anon_name, "name");
+}
+
+/* A special mapping moves whole or not at all (Linux: special_mapping_split,
+ * measured on the 6.18 host: one page of [vdso] is EINVAL, both move). */
+Test(mmap, mremap_special_mapping_moves_whole)
+{
+	uint64_t vdso = 0x7ffff7ffd000ULL, b = base_region(16);
+	cr_assert_str_eq(vma_at(vdso)->vm_name, "[vdso]");
+	cr_assert_eq(do_mremap(&t->k, p, vdso, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, b), -EINVAL);
+	cr_assert_eq(vma_at(vdso)->vm_end, vdso + 2 * PG, "not split");
+	cr_assert_eq(do_mremap(&t->k, p, vdso, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, b), (long)b);
+	cr_assert_str_eq(vma_at(b)->vm_name, "[vdso]");
+	cr_assert_null(vma_lookup(p->mm, vdso));
+}
+
+/* A fixed move to just after its own VMA merges back into it (unfaulted
+ * memory takes the pgoff of its new place): the move of several VMAs stops
+ * there, its iterator past the range, rather than meet the grown VMA again
+ * (Linux 6.18: remap_move; tests/oracle/mremap_merge_with_source.lua). */
+Test(mmap, mremap_fixed_move_merging_into_its_source)
+{
+	uint64_t b = base_region(64);
+	cr_assert_eq(fixed(b + 26 * PG, 11 * PG, PROT_READ, MAP_PRIVATE), (long)(b + 26 * PG));
+	cr_assert_eq(fixed(b + 37 * PG, 5 * PG, RW, MAP_PRIVATE), (long)(b + 37 * PG));
+	cr_assert_eq(do_mremap(&t->k, p, b + 29 * PG, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+			       b + 35 * PG),
+		     (long)(b + 35 * PG));
+	cr_assert_eq(vma_at(b + 26 * PG)->vm_end, b + 39 * PG, "one VMA, grown over the target");
+	cr_assert_eq(vma_at(b + 39 * PG)->vm_end, b + 42 * PG);
+}
+
+/* mmap's errors in do_mmap's order (fuzz N5): the placement's ENOMEM and
+ * EPERM, MAP_FIXED_NOREPLACE's EEXIST and the locking limits come before
+ * the map type's EINVAL; MAP_LOCKED with RLIMIT_MEMLOCK 0 is EPERM
+ * (can_do_mlock), beyond the limit EAGAIN. */
+Test(mmap, errors_come_in_do_mmap_order)
+{
+	unsigned long none = MAP_ANONYMOUS, both = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS;
+	uint64_t a = tp_mmap(t, p, 4 * PG, PROT_READ, MAP_PRIVATE);
+	cr_assert_eq(sys_mmap(&t->k, p, a, PG, PROT_READ, none | MAP_FIXED_NOREPLACE, -1, 0), -EEXIST);
+	cr_assert_eq(sys_mmap(&t->k, p, a, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN |
+			      MAP_FIXED_NOREPLACE, -1, 0), -EEXIST);
+	cr_assert_eq(fixed(0, PG, PROT_READ, both), -EPERM);
+	cr_assert_eq(fixed(0x7ffffffff000ULL, 2 * PG, PROT_READ, none), -ENOMEM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, -PG, PROT_READ, none, -1, 0), -ENOMEM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, 16 * MB, PROT_READ, none | MAP_LOCKED, -1, 0), -EAGAIN);
+	p->rlimit_memlock = 0;
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0), -EPERM);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, none, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, -PG) > 0, 1,
+		     "anonymous memory ignores the offset");
+}
+
+/* MAP_HUGETLB (fuzz N6): a "/anon_hugepage (deleted)" hugetlbfs VMA of
+ * whole huge pages, aligned; the pools are empty, so only MAP_NORESERVE
+ * succeeds and a fault is SIGBUS; it splits only at huge pages. */
+Test(mmap, hugetlb_noreserve_maps_an_empty_hugetlbfs_file)
+{
+	unsigned long h = MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB;
+	long a = sys_mmap(&t->k, p, 0, 3 * PG, PROT_READ | PROT_WRITE, h | MAP_NORESERVE, -1, 0);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(a & (2 * MB - 1), 0);
+	struct vm_area_struct *v = vma_at((uint64_t)a);
+	cr_assert_eq(v->vm_end - v->vm_start, 2 * MB);
+	cr_assert_eq(v->vm_flags & (VM_HUGETLB | VM_DONTEXPAND | VM_NORESERVE | VM_ACCOUNT),
+		     VM_HUGETLB | VM_DONTEXPAND | VM_NORESERVE);
+	cr_assert_str_eq(v->vm_file->path, "/anon_hugepage (deleted)");
+	cr_assert_eq(vma_kernel_pagesize(v), 2 * MB);
+	cr_assert_eq(handle_mm_fault(&t->k, v, (uint64_t)a, 0, p), VM_FAULT_SIGBUS);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h, -1, 0), -ENOMEM, "nothing to reserve");
+	cr_assert_eq(sys_mmap(&t->k, p, 0x300001000, PG, PROT_READ, h | MAP_NORESERVE | MAP_FIXED, -1, 0), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0x300001000, PG, PROT_READ, h | MAP_NORESERVE, -1, 0), 0x300200000L);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE, -1, PG), -EINVAL);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE, -1, 0x7ffffffffffff000), -EOVERFLOW);
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE | (29UL << MAP_HUGE_SHIFT), -1, 0),
+		     -EINVAL);
+	long g = sys_mmap(&t->k, p, 0, PG, PROT_READ, h | MAP_NORESERVE | (30UL << MAP_HUGE_SHIFT), -1, 0);
+	cr_assert_eq(g & ((1L << 30) - 1), 0, "1 GiB-aligned");
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			      MAP_NORESERVE | MAP_SYNC, -1, 0), -EOPNOTSUPP);
+	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a + PG, PG), -EINVAL);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, (uint64_t)a, PG, PROT_READ), -EINVAL);
+	cr_assert_eq(do_mlock(&t->k, p, (uint64_t)a, PG, 0), -ENOMEM, "faulting in fails");
+	cr_assert_eq(vma_at((uint64_t)a)->vm_flags & VM_LOCKED, 0);
+	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a, 2 * MB), 0);
+}
+
+/* mremap of a hugetlb VMA (fuzz N22): lengths round up to huge pages; an
+ * address off a huge page (new_addr too, even unused) or a growth is
+ * EINVAL; a shrink within the huge page returns the address. */
+Test(mmap, hugetlb_mremap_rounds_to_huge_pages)
+{
+	unsigned long h = MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE;
+	uint64_t a = (uint64_t)sys_mmap(&t->k, p, 0, 4 * MB, PROT_READ | PROT_WRITE, h, -1, 0);
+	cr_assert_eq(do_mremap(&t->k, p, a + PG, PG, 2 * PG, MREMAP_MAYMOVE, 0), -EINVAL);
+	cr_assert_eq(do_mremap(&t->k, p, a, PG, 2 * PG, MREMAP_MAYMOVE, 0), (long)a, "the same huge page");
+	cr_assert_eq(do_mremap(&t->k, p, a, PG, 2 * PG, 0, PG), -EINVAL, "new_addr is checked unused");
+	cr_assert_eq(do_mremap(&t->k, p, a, 2 * MB, 4 * MB, MREMAP_MAYMOVE, 0), -EINVAL, "no growth");
+	cr_assert_eq(do_mremap(&t->k, p, a, 4 * MB, 2 * MB, 0, 0), (long)a);
+	cr_assert_eq(vma_at(a)->vm_end, a + 2 * MB, "shrunk by a huge page");
+	cr_assert_null(vma_lookup(p->mm, a + 2 * MB));
+}
+
+/* The top-down search over the maple tree (Linux 6.1+, fuzz N19): the
+ * highest free gap where a page fits is a hole right below a growsdown VMA,
+ * whose 1 MiB guard gap reaches into it, so the search starts over below
+ * that guard gap: the page lands there, not right below the lowest VMA
+ * (where it would fit, though inside the other growsdown VMA's guard gap). */
+Test(mmap, search_starts_over_below_a_guard_gap)
+{
+	unsigned long gd = MAP_PRIVATE | MAP_GROWSDOWN;
+	uint64_t x = base_region(5);
+	cr_assert_eq(fixed(x, PG, PROT_READ, MAP_PRIVATE), (long)x);
+	cr_assert_eq(fixed(x + PG, 2 * PG, PROT_READ | PROT_WRITE, gd), (long)(x + PG));
+	cr_assert_eq(fixed(x + 4 * PG, PG, PROT_READ | PROT_WRITE, gd), (long)(x + 4 * PG));
+	cr_assert_eq(unmapped_area_topdown(&t->k, p->mm, PG, PG, x + 5 * PG), x + 3 * PG - MB);
+	cr_assert_eq(unmapped_area_topdown(&t->k, p->mm, PG, PG, x + 4 * PG), x + 3 * PG - MB,
+		     "the same below the hole");
+	cr_assert_eq(unmapped_area(&t->k, p->mm, PG, x + 3 * PG, x + 5 * PG), 0,
+		     "bottom-up: the hole is inside the guard gap, and nothing is above");
 }

@@ -96,6 +96,8 @@ static void reserved_bits_are_not_checked_in_a_non_present_entry(void)
 	uint64_t pte = pt_entry_pa(t, t->root, UVA, HW_LVL_PT);
 	pt_set(t, pte, (1ULL << 50) | HW_PTE_RW);                   /* P=0 */
 	pt_expect_pf(t, UVA, R, USR, U_);
+	pt_set(t, pte, 0xfffffffffffff600ULL);                      /* Linux's guard marker */
+	pt_expect_pf(t, UVA, W, USR, W_ | U_);
 	pt_free(t);
 }
 

@@ -16,32 +16,67 @@
 #define MB (1ULL << 20)
 #define PG 4096ULL
 
-/* The reference: the highest (topdown) or lowest gap of [low, high) where
- * len fits, walking the VMA list as the search did before the tree kept its
- * gaps. 0 when none. */
+/* The reference: Linux 6.18's gap search (mm/vma.c unmapped_area and
+ * unmapped_area_topdown) with the free ranges found by walking the VMA list
+ * instead of the tree: the highest (topdown) or lowest free range of
+ * [low, high) where len fits, then a new search past the stack guard gap of
+ * a VMA growing down right above it. 0 when none. */
+static struct vm_area_struct *last_vma(struct mm_struct *mm)
+{
+	struct vm_area_struct *v = mm->mmap;
+	while (v && v->vm_next)
+		v = v->vm_next;
+	return v;
+}
+
+/* The free range below v (v NULL: above every VMA) clipped to [low, high). */
+static bool range_fits(struct mm_struct *mm, struct vm_area_struct *v, uint64_t len, uint64_t low,
+		       uint64_t high, uint64_t *start, uint64_t *end)
+{
+	struct vm_area_struct *prev = v ? v->vm_prev : last_vma(mm);
+	uint64_t s = prev ? prev->vm_end : 0, e = v ? v->vm_start : high;
+	*start = s > low ? s : low;
+	*end = e < high ? e : high;
+	return *end > *start && *end - *start >= len;
+}
+
 static uint64_t walk_gap(struct kernel *k, struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high,
 			 bool topdown)
 {
-	uint64_t found = 0;
-	if (low < (uint64_t)k->sysctl.mmap_min_addr)
-		low = (uint64_t)k->sysctl.mmap_min_addr;
-	for (struct vm_area_struct *v = mm->mmap;; v = v->vm_next) {
-		uint64_t s = v ? (v->vm_prev ? v->vm_prev->vm_end : 0) : 0, e = v ? vm_start_gap(v) : high;
-		if (!v) {
-			struct vm_area_struct *last = mm->mmap;
-			while (last && last->vm_next)
-				last = last->vm_next;
-			s = last ? last->vm_end : 0;
+	if (low < mmap_min_addr(k))
+		low = mmap_min_addr(k);
+	for (;;) {
+		uint64_t start = 0, end = 0, s, e;
+		struct vm_area_struct *next = NULL;
+		bool found = false;
+		for (struct vm_area_struct *v = mm->mmap;; v = v->vm_next) {   /* v NULL: the top range */
+			if (range_fits(mm, v, len, low, high, &s, &e) && (!found || topdown)) {
+				found = true, start = s, end = e, next = v;
+			}
+			if (!v)
+				break;
 		}
-		s = s > low ? s : low;
-		e = e < high ? e : high;
-		if (e > s && e - s >= len) {
-			if (!topdown)
-				return s;
-			found = e - len;
+		if (!found)
+			return 0;
+		struct vm_area_struct *prev = next ? next->vm_prev : last_vma(mm);
+		uint64_t gap = topdown ? end - len : start;
+		if (next && (next->vm_flags & VM_GROWSDOWN)) {
+			if (topdown && vm_start_gap(next) < end) {
+				high = vm_start_gap(next);
+				continue;
+			}
+			if (!topdown && vm_start_gap(next) < start + len - 1) {
+				low = next->vm_end;
+				continue;
+			}
+		} else if (prev && prev->vm_end > gap) {
+			if (topdown)
+				high = prev->vm_start;
+			else
+				low = prev->vm_end;
+			continue;
 		}
-		if (!v)
-			return found;
+		return gap;
 	}
 }
 

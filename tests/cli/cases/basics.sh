@@ -89,9 +89,13 @@ PY
 	fi
 fi
 
-# Simulated RAM the host will not reserve says why (an RLIMIT_AS here).
+# Simulated RAM the host will not reserve says why (an RLIMIT_AS here; a
+# sanitized build cannot start at all under one: its shadow memory needs it).
 out=$(ulimit -v 2000000 2>/dev/null && "$MMSIM" run - <<<'mmsim.machine{ram="4G"}' 2>&1)
-if [[ $out == *"ram: the host refused to reserve 4294967296 bytes of address space"*"RLIMIT_AS"* ]]; then
+if [[ $out == *"AddressSanitizer failed to allocate"* ]]; then
+	echo "SKIP ram-refused-by-host: this build is sanitized, and ASan cannot start under an RLIMIT_AS"
+	skip=$((skip + 1))
+elif [[ $out == *"ram: the host refused to reserve 4294967296 bytes of address space"*"RLIMIT_AS"* ]]; then
 	pass=$((pass + 1))
 else
 	echo "FAIL ram-refused-by-host: $out"

@@ -30,6 +30,19 @@ p:write(a, "x")'
 	expect diff-json 1 'DIFFER' -- diff -o zero_page=$other --json "$tmp/d.json" "$tmp/d.lua"
 	check diff-json-verdict grep -q '^  "result": "differ"' "$tmp/d.json"
 	expect_in diff-script-error 1 'boom' 'error("boom")' -- diff -
+	# A checkpoint may compare status fields: VmPTE, the page tables. A
+	# MADV_DONTNEED of a whole 2 MiB block frees its table on both sides,
+	# and the state records the field; a field that is not a word is refused.
+	pt='local p = mmsim.machine{}:spawn{}
+local a = p:mmap{len = 4 << 20, prot = "rw"}
+p:touch(a, 4 << 20, "w")
+p:madvise(a, 2 << 20, "dontneed")
+mmsim.checkpoint("freed", { "VmPTE" })'
+	expect_in diff-status-agree 0 '0 differences, 0 expected -> AGREE' "$pt" -- diff -
+	printf '%s\n' "$pt" >"$tmp/pt.lua"
+	expect diff-status-json 0 'AGREE' -- diff --json "$tmp/pt.json" "$tmp/pt.lua"
+	check diff-status-recorded grep -q '"VmPTE": "[0-9]* kB"' "$tmp/pt.json"
+	expect_in diff-status-bad-field 1 'status field 1 must be a word' 'mmsim.checkpoint("x", {"Vm PTE"})' -- diff -
 	# A difference far along a long run of pages is reported, and where it
 	# starts (the page runs once stopped at 1023 characters): 1024 written
 	# pages every other page, then a read of the last page, which differs

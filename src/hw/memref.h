@@ -1,0 +1,45 @@
+/*
+ * hw/memref.h — the one door between a core and physical memory.
+ *
+ * Every physical reference a core makes passes through hw_mem_ref(): each
+ * paging-structure entry a walk reads, each A/D update it writes back, and
+ * each piece (within one frame) of a data load, store or instruction fetch.
+ * What sits between a core and RAM plugs in here and nowhere else, in this
+ * order: a second translation stage (EPT/NPT: the address a core computes
+ * is guest-physical, the one RAM sees host-physical), then the cache
+ * hierarchy, which charges the reference's cost at the address that stage
+ * gave. With neither, it is the identity and costs nothing (the compiler
+ * drops it).
+ *
+ * Kernel accesses through the direct map are not core references and do
+ * not come here (the kernel reads and writes RAM as a DMA engine would).
+ */
+#ifndef MMSIM_HW_MEMREF_H
+#define MMSIM_HW_MEMREF_H
+
+#include <stdint.h>
+
+struct hw_cpu;
+
+/* Why a core references memory. HW_REF_PEEK is a reference with no side
+ * effect at all (the pure walk of hw_translate_nocache): it is translated
+ * like the others but neither charged nor counted, and changes no state. */
+enum hw_ref {
+	HW_REF_WALK,        /* a page walk reads an entry (8 bytes) */
+	HW_REF_WALK_AD,     /* a page walk sets A or D in an entry (8 bytes) */
+	HW_REF_LOAD,        /* a data load */
+	HW_REF_STORE,       /* a data store */
+	HW_REF_FETCH,       /* an instruction fetch */
+	HW_REF_PEEK,        /* a side-effect-free read (differential tests) */
+};
+
+/* The RAM address that reference why of len bytes (not crossing a 4 KiB
+ * frame) at the core's physical address pa lands on, after charging it.
+ * Today: pa, free. */
+static inline uint64_t hw_mem_ref(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
+{
+	(void)cpu, (void)len, (void)why;
+	return pa;
+}
+
+#endif
