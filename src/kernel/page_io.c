@@ -2,7 +2,8 @@
  * kernel/page_io.c — reading and writing swap slots (Linux: mm/page_io.c).
  * See swap.h.
  *
- * A slot's bytes live in its cluster's chunk of host memory (swapfile.c).
+ * A slot's bytes live in the device's medium, a sparse host mapping
+ * (swapfile.c).
  * A page of zeros is not written: its slot's bit in the device's zero map
  * says so, and reading it back clears the page (Linux 6.12+: the zeromap,
  * counted in swpout_zero and swpin_zero instead of pswpout and pswpin).
@@ -24,7 +25,6 @@
 #include "kernel/swapops.h"
 #include "kernel/trace.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define CYCLES_PER_NS 3              /* the cost model's clock for device times */
@@ -74,15 +74,15 @@ static bool is_folio_zero_filled(struct kernel *k, struct page *page)
 	return true;
 }
 
-/* Where the bytes of slot offset live: its cluster's chunk, allocated on
- * first need (create). NULL when there is none (or no host memory). */
+/* Where the bytes of slot offset live: its cluster's part of the medium,
+ * counted as in use from its first write (create). NULL when nothing of the
+ * cluster was written. */
 static uint8_t *slot_bytes(struct swap_info_struct *si, uint64_t offset, bool create)
 {
 	struct swap_cluster_info *ci = &si->cluster_info[offset / SWAPFILE_CLUSTER];
 	if (!ci->data && create) {
-		ci->data = malloc((size_t)SWAPFILE_CLUSTER * PAGE_SIZE);
-		if (ci->data)
-			si->nr_chunks++;
+		ci->data = si->medium.base + (offset - offset % SWAPFILE_CLUSTER) * PAGE_SIZE;
+		si->nr_chunks++;
 	}
 	return ci->data ? ci->data + (offset % SWAPFILE_CLUSTER) * PAGE_SIZE : NULL;
 }
@@ -106,10 +106,6 @@ void swap_writeout(struct kernel *k, struct page *page)
 	}
 	zeromap_set(si, offset, false);
 	uint8_t *dst = slot_bytes(si, offset, true);
-	if (!dst) {                              /* the host is out of memory: keep the page */
-		page_set(page, PG_dirty);
-		return;
-	}
 	page_set(page, PG_writeback);
 	memcpy(dst, page_address(k, page), PAGE_SIZE);
 	k->vm_events[PSWPOUT]++;

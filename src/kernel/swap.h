@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/ram.h"
 #include "kernel/gfp.h"
 #include "kernel/mm_types.h"
 #include "kernel/mmzone.h"
@@ -88,9 +89,9 @@ struct swap_cluster_info {
 	uint32_t next, prev;        /* list links, cluster indexes */
 	uint64_t *table;            /* the swap table: the swap cache of these
 				     * slots (swap_state.c); NULL while free */
-	uint8_t *data;              /* the slots' bytes on the device: NULL until
-				     * one is written (so an unused device costs
-				     * the host nothing) */
+	uint8_t *data;              /* the slots' bytes, in the device's medium:
+				     * NULL until one is written (so an unused
+				     * cluster costs the host nothing) */
 };
 
 struct cluster_list {
@@ -122,6 +123,8 @@ struct swap_info_struct {
 	uint64_t global_cluster_next;   /* rotational devices: one allocation point */
 	char path[64];
 	struct swap_device_cost cost;
+	struct ram medium;          /* the slots' bytes: slot n at n * PAGE_SIZE of
+				     * a sparse host mapping (hw/ram.h) */
 	uint64_t nr_chunks;         /* clusters holding bytes (host memory in use) */
 };
 

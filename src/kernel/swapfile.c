@@ -11,9 +11,11 @@
  * ascending order. Each slot has a count in the swap map: the PTEs and
  * shmem entries that name it, and SWAP_HAS_CACHE while the swap cache
  * holds its page; a slot whose count drops to 0 is free. The bytes live in
- * host memory in chunks of one cluster, allocated when a page of the
- * cluster is first written and freed when the cluster is free again, so a
- * large device costs the host only what is swapped out.
+ * a sparse host mapping the size of the device (its medium, hw/ram.h's
+ * ram_reserve, host huge pages where the host allows: one host fault per
+ * cluster), touched when a page of a cluster is first written and offered
+ * back (ram_discard) when the cluster is free again, so a large device
+ * costs the host only what is swapped out.
  */
 #include "kernel/swap.h"
 
@@ -171,7 +173,7 @@ static void free_cluster(struct swap_info_struct *si, struct swap_cluster_info *
 	free(ci->table);
 	ci->table = NULL;
 	if (ci->data) {
-		free(ci->data);
+		ram_discard(&si->medium, (uint64_t)(ci->data - si->medium.base), SWAPFILE_CLUSTER * PAGE_SIZE);
 		ci->data = NULL;
 		si->nr_chunks--;
 	}
@@ -522,10 +524,9 @@ static void free_swap_info(struct swap_info_struct *si)
 {
 	if (!si)
 		return;
-	for (uint64_t i = 0; si->cluster_info && i < si->nr_clusters; i++) {
+	for (uint64_t i = 0; si->cluster_info && i < si->nr_clusters; i++)
 		free(si->cluster_info[i].table);
-		free(si->cluster_info[i].data);
-	}
+	ram_destroy(&si->medium);
 	free(si->cluster_info);
 	free(si->swap_map);
 	free(si->zeromap);
@@ -546,7 +547,8 @@ static struct swap_info_struct *alloc_swap_info(int type, uint64_t pages, const 
 	si->swap_map = calloc(pages, sizeof *si->swap_map);
 	si->zeromap = calloc((pages + 63) / 64, sizeof *si->zeromap);
 	si->cluster_info = calloc(si->nr_clusters, sizeof *si->cluster_info);
-	if (!si->swap_map || !si->zeromap || !si->cluster_info) {
+	if (!si->swap_map || !si->zeromap || !si->cluster_info ||
+	    ram_reserve(&si->medium, si->nr_clusters * SWAPFILE_CLUSTER * PAGE_SIZE)) {
 		free_swap_info(si);
 		return NULL;
 	}
