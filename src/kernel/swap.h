@@ -151,6 +151,7 @@ struct swap_state {
 	uint64_t ra_prev_offset;
 	unsigned ra_last_pages;     /* last_readahead_pages */
 	bool vma_ra_enabled;        /* /sys/kernel/mm/swap/vma_ra_enabled */
+	int nr_rotate_swap;         /* rotational devices on: no VMA readahead */
 	unsigned bucket_order;      /* workingset's eviction timestamp granularity */
 	struct swap_device_cost default_cost;   /* the machine's swap_device */
 };
@@ -380,7 +381,8 @@ struct page *read_swap_cache_async(struct kernel *k, swp_entry_t entry, gfp_t gf
 				   bool *new_page);
 
 /* The page for a swap fault at vmf's entry: from the swap cache, else read
- * with readahead (VMA-based, or the cluster's under vm.page-cluster)
+ * with readahead (VMA-based, or the cluster's under vm.page-cluster when
+ * VMA readahead is off or a rotational device, an "hdd", is on)
  * (Linux: swapin_readahead). NULL without memory. */
 struct page *swapin_readahead(struct kernel *k, swp_entry_t entry, gfp_t gfp, struct vm_fault *vmf);
 

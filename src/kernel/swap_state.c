@@ -316,10 +316,18 @@ static struct page *swap_vma_readahead(struct kernel *k, swp_entry_t entry, gfp_
 	return read_swap_cache_async(k, entry, gfp, false, &new_page);
 }
 
+/* Does swap-in read ahead by VMA (true) or by slot (Linux:
+ * swap_use_vma_readahead)? By slot while a rotational device is on, where
+ * neighbouring slots are what is cheap to read. */
+static bool swap_use_vma_readahead(struct kernel *k)
+{
+	return k->swap.vma_ra_enabled && !k->swap.nr_rotate_swap;
+}
+
 /* See swap.h. */
 struct page *swapin_readahead(struct kernel *k, swp_entry_t entry, gfp_t gfp, struct vm_fault *vmf)
 {
-	if (k->swap.vma_ra_enabled && vmf->pte)
+	if (swap_use_vma_readahead(k) && vmf->pte)
 		return swap_vma_readahead(k, entry, gfp, vmf);
 	return swap_cluster_readahead(k, entry, gfp, vmf->cpu);
 }
@@ -329,7 +337,7 @@ void swap_update_readahead(struct kernel *k, struct page *page, struct vm_area_s
 {
 	bool readahead = page_test(page, PG_readahead);
 	page_clear(page, PG_readahead);
-	if (vma && k->swap.vma_ra_enabled) {
+	if (vma && swap_use_vma_readahead(k)) {
 		uint64_t ra_val = vma->swap_readahead_info ? vma->swap_readahead_info : 4;
 		uint64_t hits = SWAP_RA_HITS(ra_val);
 		if (readahead && hits < SWAP_RA_HITS_MAX)
@@ -338,7 +346,7 @@ void swap_update_readahead(struct kernel *k, struct page *page, struct vm_area_s
 	}
 	if (readahead) {
 		k->vm_events[SWAP_RA_HIT]++;
-		if (!vma || !k->swap.vma_ra_enabled)
+		if (!vma || !swap_use_vma_readahead(k))
 			k->swap.ra_hits++;
 	}
 }

@@ -595,6 +595,8 @@ int sys_swapon(struct kernel *k, uint64_t size, int prio, const struct swap_devi
 		ss->nr_swapfiles = type + 1;
 	ss->nr_swap_pages += (int64_t)si->pages;
 	ss->total_swap_pages += si->pages;
+	if (!(si->flags & SWP_SOLIDSTATE))
+		ss->nr_rotate_swap++;            /* Linux: inced_nr_rotate_swap */
 	add_to_avail_list(k, type);
 	printk(k, "Adding %lluk swap on %s.  Priority:%d extents:1 across:%lluk %s",
 	       (unsigned long long)si->pages * 4, si->path, si->prio, (unsigned long long)si->pages * 4,
@@ -762,6 +764,8 @@ int sys_swapoff(struct kernel *k, int type, char *why, size_t whylen)
 		if (ss->percpu[c].type == type)
 			ss->percpu[c].type = -1;
 	renumber_default_prios(k, si->prio);
+	if (!(si->flags & SWP_SOLIDSTATE))
+		ss->nr_rotate_swap--;
 	ss->swap_info[type] = NULL;
 	while (ss->nr_swapfiles && !ss->swap_info[ss->nr_swapfiles - 1])
 		ss->nr_swapfiles--;

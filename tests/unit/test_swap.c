@@ -241,6 +241,42 @@ Test(swap, sequential_faults_read_ahead_and_random_ones_do_not)
 	tk_free(t);
 }
 
+/* The pages read ahead by a fault on a one-page VMA whose slot (2) sits
+ * between the slots of another VMA's pages, right after a fault on the
+ * slot before it, on a device of model. */
+static uint64_t readahead_next_to_a_one_page_vma(const char *model)
+{
+	char why[128] = "", c;
+	struct tk *t = tk_boot(64 << 20, 1);
+	cr_assert_eq(sys_swapon(&t->k, 64 << 20, -1, swap_device_preset(model), why, sizeof why), 0, "%s", why);
+	struct task_struct *p = tp_spawn(t, "ra", 0);
+	uint64_t x = tp_mmap(t, p, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	tp_mmap(t, p, PG, PROT_NONE, MAP_PRIVATE);  /* keeps the two from merging */
+	uint64_t y = tp_mmap(t, p, 7 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	for (uint64_t i = 0; i < 7; i++)
+		cr_assert_eq(tp_write(t, p, y + i * PG, "y", 1), 0);
+	cr_assert_eq(tp_write(t, p, x, "x", 1), 0);
+	pageout(t, p, y, PG);                       /* slot 1 */
+	pageout(t, p, x, PG);                       /* slot 2 */
+	pageout(t, p, y + PG, 6 * PG);              /* slots 3-8 */
+	cr_assert_eq(tp_read(t, p, y, &c, 1), 0);   /* the cluster readahead's last offset: 1 */
+	uint64_t ra = ev(t, SWAP_RA);
+	cr_assert_eq(tp_read(t, p, x, &c, 1), 0);
+	cr_assert_eq(c, 'x');
+	ra = ev(t, SWAP_RA) - ra;
+	tk_assert_consistent(t);
+	tk_free(t);
+	return ra;
+}
+
+Test(swap, a_rotational_device_reads_ahead_by_slot_not_by_vma)
+{
+	cr_assert_eq(readahead_next_to_a_one_page_vma("nvme"), 0, "VMA readahead stays inside the VMA");
+	cr_assert_eq(readahead_next_to_a_one_page_vma("hdd"), 1,
+		     "with a rotational device on, a fault on the slot after the last one reads its aligned "
+		     "block of two slots: the other VMA's page in slot 3");
+}
+
 /* ---- the LRU's decisions ---------------------------------------------------- */
 
 /* One page written by p, on the inactive list. */
