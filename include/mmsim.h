@@ -546,6 +546,9 @@ struct mmsim_host_settings {
 					* upgrade left stale does not fault: the CPU
 					* walks again (AMD, Hygon); 0: it may fault once
 					* (others); from /proc/cpuinfo's vendor */
+	uint64_t swap_bytes;           /* SwapTotal: 0 when the host has no swap */
+	int swap_rotational;           /* 1: a swap device on a rotational disk
+					* (Linux then reads ahead by slot, not by VMA) */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);
