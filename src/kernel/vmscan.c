@@ -951,7 +951,7 @@ int kswapd_init(struct kernel *k)
 		struct task_struct *t = calloc(1, sizeof *t);
 		if (!t)
 			return -ENOMEM;
-		snprintf(t->comm, sizeof t->comm, "kswapd%d", nid);
+		snprintf(t->comm, sizeof t->comm, "kswapd%hu", (unsigned short)nid);   /* nodes are few */
 		t->flags = PF_KTHREAD | PF_KSWAPD | PF_MEMALLOC;
 		t->signal = &t->signal_storage;
 		t->group_leader = t;
