@@ -162,6 +162,8 @@ static const char *host_why_unsupported(const char *op)
 		return "real kernels do not narrate";
 	if (!strcmp(op, "sysctl_set"))
 		return "it would change this machine";
+	if (!strcmp(op, "access_batch"))
+		return "trace replays run on the simulator";
 	if (!strcmp(op, "page_info"))
 		return "struct page is the real kernel's; /proc/kpageflags shows its flags";
 	return "the real kernel's allocators are not scriptable";

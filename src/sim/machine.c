@@ -37,6 +37,7 @@ static const struct mmsim_backend sim_backend = {
 	.set_vma_anon_name = sim_set_vma_anon_name,
 	.access = sim_access,
 	.touch = sim_touch,
+	.access_batch = sim_access_batch,
 	.virt_to_phys = sim_virt_to_phys,
 	.proc_read = sim_proc_read,
 	.proc_pread = sim_proc_pread,

@@ -128,6 +128,8 @@ int sim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, 
 	       struct mmsim_fault *fault);
 int sim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
 	      struct mmsim_fault *fault);
+int sim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n, uint8_t *outcome,
+		     size_t *done, struct mmsim_fault *fault);
 
 /* stats.c */
 size_t sim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max);
