@@ -58,6 +58,7 @@ EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null || echo -I/usr/in
 EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 TEST_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+ZSTD_LIBS   := $(shell pkg-config --libs libzstd 2>/dev/null || echo -lzstd)
 
 # Everything built depends on the flags: building with others (CC, CFLAGS,
 # WERROR...) in the same BUILD rebuilds it all.
@@ -84,12 +85,14 @@ obj = $(patsubst %,$(BUILD)/obj/%.o,$(subst /,-,$(basename $(patsubst src/%,%,$(
 # The library: every file of these layers (src/common.h is a header only).
 LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c src/sim/*.c \
                                src/host/*.c))
+TRACE_SRC := $(sort $(wildcard src/trace/*.c))
 LUA_SRC   := $(sort $(wildcard src/lua/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
 LIB_OBJ   := $(call obj,$(LIB_SRC) src/host/helper_blob.S)
+TRACE_OBJ := $(call obj,$(TRACE_SRC))
 LUA_OBJ   := $(call obj,$(LUA_SRC))
 CLI_OBJ   := $(call obj,$(CLI_SRC))
 TEST_OBJ  := $(call obj,$(TEST_SRC))
@@ -105,6 +108,13 @@ SOLIB     := $(BUILD)/libmmsim.so.$(VERSION)
 SONAME    := libmmsim.so.$(SOVERSION)
 INTLIB    := $(BUILD)/libmmsim-internal.a
 LUAMOD    := $(BUILD)/lua/mmsim.so
+# Traces and their replay (src/trace, include/mmsim_trace.h): a library of
+# their own because they need libzstd, and libmmsim only the C library.
+# Built as libmmsim is: a static one of one partially linked object, and a
+# shared one; both export mmsim_* only and use libmmsim through mmsim.h.
+TRACE_LIB := $(BUILD)/libmmsim-trace.a
+TRACE_SOLIB := $(BUILD)/libmmsim-trace.so.$(VERSION)
+TRACE_SONAME := libmmsim-trace.so.$(SOVERSION)
 CLI       := $(BUILD)/mmsim
 UNIT      := $(BUILD)/unit-tests
 BENCHBIN  := $(BUILD)/mmsim-bench
@@ -127,7 +137,7 @@ HELPER_LDFLAGS := -nostdlib -static -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
              -Wl,--build-id=none -Wl,-z,norelro
 HELPER_END := 0x555555559000
 
-ALL_OBJ := $(LIB_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
+ALL_OBJ := $(LIB_OBJ) $(TRACE_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
 ifneq ($(words $(ALL_OBJ)),$(words $(sort $(ALL_OBJ))))
 $(error two sources share an object name: $(sort $(foreach o,$(ALL_OBJ),$(if $(filter-out 1,$(words $(filter $(o),$(ALL_OBJ)))),$(o)))))
 endif
@@ -148,14 +158,14 @@ THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 .PHONY: all help test check bench run deps check-deps install uninstall clean golden
 .PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
 .PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root
-all: $(LIB) $(SOLIB) $(CLI) $(LUAMOD)
+all: $(LIB) $(SOLIB) $(TRACE_LIB) $(TRACE_SOLIB) $(CLI) $(LUAMOD)
 
 # compile SOURCE,EXTRA_FLAGS: the rule of SOURCE's object.
 define compile
 $(call obj,$(1)): $(1) $(FLAGS_STAMP) | $(BUILD)/obj
 	$$(call quiet,CC,$$<)$$(COMPILE) $(2) -c $$< -o $$@
 endef
-$(foreach s,$(LIB_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
+$(foreach s,$(LIB_SRC) $(TRACE_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(LUA_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS))))
 $(foreach s,$(CLI_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS) $$(EDIT_CFLAGS))))
 
@@ -195,22 +205,34 @@ $(SOLIB): $(LIB_OBJ) mk/libmmsim.map $(FLAGS_STAMP)
 	    -Wl,-z,defs -o $@ $(LIB_OBJ) $(LDLIBS) && \
 	ln -sf $(notdir $@) $(BUILD)/$(SONAME) && ln -sf $(notdir $@) $(BUILD)/libmmsim.so
 
+$(BUILD)/libmmsim-trace.o: $(TRACE_OBJ)
+	$(call quiet,LD,$@)$(LD) -r -o $@.tmp $^ && \
+	$(OBJCOPY) --wildcard --keep-global-symbol='mmsim_*' $@.tmp $@ && rm -f $@.tmp
+
+$(TRACE_LIB): $(BUILD)/libmmsim-trace.o
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(TRACE_SOLIB): $(TRACE_OBJ) $(SOLIB) mk/libmmsim.map $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -shared -Wl,-soname,$(TRACE_SONAME) -Wl,--version-script=mk/libmmsim.map \
+	    -Wl,-z,defs -o $@ $(TRACE_OBJ) -L$(BUILD) -lmmsim $(ZSTD_LIBS) $(LDLIBS) && \
+	ln -sf $(notdir $@) $(BUILD)/$(TRACE_SONAME) && ln -sf $(notdir $@) $(BUILD)/libmmsim-trace.so
+
 # The module for a plain lua5.4 (the interpreter provides Lua itself):
 # exports luaopen_mmsim only.
-$(LUAMOD): $(LUA_OBJ) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
+$(LUAMOD): $(LUA_OBJ) $(TRACE_LIB) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
 	$(call quiet,LD,$@)$(LINK) -shared -Wl,--version-script=mk/lmmsim.map -o $@ \
-	    $(LUA_OBJ) $(LIB) $(LDLIBS) -lm
+	    $(LUA_OBJ) $(TRACE_LIB) $(LIB) $(ZSTD_LIBS) $(LDLIBS) -lm
 
 # The command uses the public API only: it links the public library.
-$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(LIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(LIB) \
-	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(LDLIBS) -lm
+$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(TRACE_LIB) $(LIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(TRACE_LIB) $(LIB) \
+	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(ZSTD_LIBS) $(LDLIBS) -lm
 
-$(UNIT): $(TEST_OBJ) $(INTLIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(TEST_OBJ) $(INTLIB) $(TEST_LIBS) $(LDLIBS) -lm
+$(UNIT): $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(TEST_LIBS) $(ZSTD_LIBS) $(LDLIBS) -lm
 
-$(BENCHBIN): $(BENCH_OBJ) $(INTLIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(BENCH_OBJ) $(INTLIB) $(LDLIBS) -lm -ldl
+$(BENCHBIN): $(BENCH_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(BENCH_OBJ) $(TRACE_OBJ) $(INTLIB) $(ZSTD_LIBS) $(LDLIBS) -lm -ldl
 
 # ---- tests -------------------------------------------------------------------
 # Each suite prints its own lines and its summary; make test runs them all
