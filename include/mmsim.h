@@ -296,6 +296,14 @@ int64_t mmsim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, uns
 int64_t mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
 int64_t mmsim_mlockall(mmsim_machine *m, int pid, int flags);
 int64_t mmsim_munlockall(mmsim_machine *m, int pid);
+/* prctl(PR_SET_MM, opt, addr): set one field of pid's memory map, opt one
+ * of Linux's PR_SET_MM_START_CODE (1) ... PR_SET_MM_ENV_END (11): 6
+ * PR_SET_MM_START_BRK and 7 PR_SET_MM_BRK place the heap brk() grows (a
+ * trace replay gives the program its captured break so). 0, -EINVAL (an
+ * option not among those, an address outside [vm.mmap_min_addr,
+ * TASK_SIZE), fields out of order: start_brk <= brk, start_data <=
+ * end_data, ...), -EFAULT, -ESRCH. */
+int64_t mmsim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr);
 /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name): name the
  * anonymous VMAs of the range ("[anon:name]" in maps); NULL clears. */
 int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len,

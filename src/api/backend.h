@@ -76,6 +76,7 @@ struct mmsim_backend {
 	int64_t (*munlockall)(mmsim_machine *m, int pid);
 	int64_t (*set_vma_anon_name)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len,
 				     const char *name);
+	int64_t (*prctl_set_mm)(mmsim_machine *m, int pid, int opt, uint64_t addr);
 
 	/* accesses and translations */
 	int (*access)(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,

@@ -172,6 +172,14 @@ int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64
 	return api_result(m, "prctl", m->ops->set_vma_anon_name(m, pid, addr, len, name));
 }
 
+/* See mmsim.h. */
+int64_t mmsim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr)
+{
+	if (!API_SERVES(m, prctl_set_mm))
+		return -EOPNOTSUPP;
+	return api_result(m, "prctl", m->ops->prctl_set_mm(m, pid, opt, addr));
+}
+
 /* The end of an access: a fatal fault is reported in the message (and in
  * *out when the caller asked), in the same words for every backend. */
 static int access_result(mmsim_machine *m, int pid, int rc, const struct mmsim_fault *f,

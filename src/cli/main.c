@@ -75,6 +75,33 @@ static const struct subcommand {
 	  "numbers from processes without CAP_SYS_ADMIN). --unprivileged shows what\n"
 	  "such a process sees. --json FILE writes the same as JSON. Exit 0, 1 when\n"
 	  "the process cannot be read, 2 on usage errors.\n" },
+	{ "replay", cli_replay, ALL, "replay a program's memory trace on a simulated machine; report",
+	  "mmsim replay [OPTIONS] TRACE\n\n"
+	  "Replay TRACE (mmsim record or mmsim import made it) on a simulated machine:\n"
+	  "its processes and threads run on the machine's cores, the address space at\n"
+	  "the start is recreated, its memory system calls are made through the\n"
+	  "simulated kernel and checked against the captured results, and every access\n"
+	  "goes through the MMU. A trace without system calls replays flat (every 2 MiB\n"
+	  "region touched is mapped on first touch). Then report TLB hits and misses by\n"
+	  "level and page size, walks, page faults, shootdowns, THP, cycles, per\n"
+	  "mapping and the pages with the most misses (docs/traces.md). A progress bar\n"
+	  "goes to standard error when it is a terminal. Own options:\n"
+	  "  --interval N       a CSV time series, a line per N accesses, on standard\n"
+	  "                     output instead of the text report (or to --csv FILE)\n"
+	  "  --csv FILE         where --interval's series goes\n"
+	  "  --top N            list N pages (default 10)\n"
+	  "  --placement P      threads on cores: rr (round-robin, the default) or one\n"
+	  "                     (every thread on core 0)\n"
+	  "  --no-check         do not compare system call results with the capture\n"
+	  "  --no-progress      no progress bar\n"
+	  "Exit 0; 1 when the trace is bad, the replayed program dies or a system call's\n"
+	  "result differs from the capture; 2 on usage errors.\n" },
+	{ "import", cli_import, 0, "convert another tool's trace into mmsim's format",
+	  "mmsim import FORMAT INPUT TRACE\n\n"
+	  "Read INPUT (- for standard input), a trace of another tool, and write it as\n"
+	  "the mmsim trace TRACE. FORMAT: lackey (the output of valgrind --tool=lackey\n"
+	  "--trace-mem=yes [--trace-syscalls=yes] --log-file=FILE PROGRAM). Exit 0, 1\n"
+	  "when INPUT is not of FORMAT (the message names the line), 2 on usage errors.\n" },
 };
 #define NR_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
@@ -82,7 +109,7 @@ static const struct subcommand {
 static const struct {
 	const char *name;
 	int (*option)(struct cli *cli, const char *arg);
-} own_options[] = { { "diff", cli_diff_option }, { "inspect", cli_inspect_option } };
+} own_options[] = { { "diff", cli_diff_option }, { "inspect", cli_inspect_option }, { "replay", cli_replay_option } };
 
 /* The flag parser of subcommand name, or NULL. */
 static int (*own_option(const char *name))(struct cli *, const char *)

@@ -38,6 +38,7 @@ static const struct mmsim_backend sim_backend = {
 	.access = sim_access,
 	.touch = sim_touch,
 	.access_batch = sim_access_batch,
+	.prctl_set_mm = sim_prctl_set_mm,
 	.virt_to_phys = sim_virt_to_phys,
 	.proc_read = sim_proc_read,
 	.proc_pread = sim_proc_pread,
