@@ -89,7 +89,8 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, uint64_t acc
 {
 	struct progress *p = ctx;
 	uint64_t now = now_ns();
-	if (now - p->last_ns < 200000000u)     /* five times a second */
+	if (p->shown && now - p->last_ns < 200000000u && (!total || done < total))   /* at once, five times
+										       * a second, at the end */
 		return;
 	p->last_ns = now;
 	p->shown = true;
@@ -266,8 +267,8 @@ int cli_replay(struct cli *cli, int argc, char **argv)
 		json_decref(root);
 	}
 	if (r->mismatches) {
-		fprintf(stderr, "mmsim replay: %llu system call result%s differ from the capture; the first: %s\n",
-			(unsigned long long)r->mismatches, r->mismatches == 1 ? "" : "s", r->first_mismatch);
+		fprintf(stderr, "mmsim replay: %llu system call result%s from the capture; the first: %s\n",
+			(unsigned long long)r->mismatches, r->mismatches == 1 ? " differs" : "s differ", r->first_mismatch);
 		status = 1;
 	}
 	mmsim_replay_report_free(r);

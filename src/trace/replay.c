@@ -489,16 +489,16 @@ static int run_accesses(struct replay *r, const struct thread *th, const struct 
 		struct mmsim_fault f;
 		int rc = mmsim_access_batch(r->m, th->pid, refs, k, r->outcome, &done, &f);
 		r->accesses += done;
-		int crc = charge(r, th->proc, refs, done);
-		if (rc) {
+		r->t->records += done;
+		if (rc) {                                       /* the replay ends here */
 			static const char *const kinds[] = { "load", "store", "fetch", "modify" };
-			all_stale(r);
+			r->t->records++;
 			return rfail(r, rc, "the %s of %u bytes at %#llx by thread %u (access %llu): %s",
 				     kinds[refs[done].kind & 3], refs[done].size, (unsigned long long)refs[done].addr,
-				     th->tid, (unsigned long long)r->accesses, mmsim_last_error(r->m));
+				     th->tid, (unsigned long long)r->accesses + 1, mmsim_last_error(r->m));
 		}
-		if (crc)
-			return crc;
+		if ((rc = charge(r, th->proc, refs, done)))
+			return rc;
 		sample(r, false);
 		refs += k;
 		n -= k;
@@ -521,6 +521,7 @@ static int run_flat(struct replay *r, const struct thread *th, const struct mmsi
 		if (rc)
 			return rc;
 		r->skipped++;
+		r->t->records++;
 		start = i + 1;
 	}
 	return run_accesses(r, th, refs + start, n - start);
@@ -786,7 +787,6 @@ static int replay_block(struct replay *r)
 		/* the slots are the batch's refs (the same 16 little-endian bytes) */
 		const struct mmsim_ref *refs = (const struct mmsim_ref *)(const void *)s;
 		int rc = r->flat ? run_flat(r, th, refs, j - i) : run_accesses(r, th, refs, j - i);
-		t->records += j - i;
 		if (rc)
 			return rc;
 		i = j;
@@ -943,6 +943,8 @@ static int replay_all(struct replay *r)
 	}
 	if (rc < 0)
 		snprintf(r->err, r->err ? r->errlen : 0, "%s", r->t->msg);
+	else if (r->o.progress)                         /* the trailer read: all done */
+		r->o.progress(r->o.ctx, r->t->off, r->t->size, r->accesses);
 	return rc;
 }
 
