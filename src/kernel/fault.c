@@ -234,9 +234,11 @@ static bool one_instruction(uint64_t len)
 static int user_insn(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va, uint8_t *b,
 		     uint64_t len, enum hw_access kind, bool *faulted)
 {
+	bool touch_in_page = !b && offset_in_page(va) + len <= PAGE_SIZE && (unsigned)kind < HW_NR_ACCESS;
 	for (;;) {
 		struct hw_exception exc;
-		int rc = hw_access(cpu, va, b, len, kind, HW_USER, &exc);
+		int rc = touch_in_page ? hw_touch_in_page(cpu, va, (unsigned)len, kind, HW_USER, &exc)
+				       : hw_access(cpu, va, b, len, kind, HW_USER, &exc);
 		if (rc != -EFAULT)
 			return rc;
 		*faulted = true;
