@@ -16,7 +16,8 @@
 #   make deps       install missing Debian packages (root) or print the apt-get line;
 #                   test, check and bench only check and say what is missing
 #   make install    into $(DESTDIR)$(PREFIX), /usr/local: command, header, static
-#                   and shared library, pkg-config file, Lua module, man page;
+#                   and shared library, pkg-config file, Lua module, man page,
+#                   and the same for libmmsim-trace (traces; needs libzstd);
 #                   make uninstall removes them; make clean removes build/
 # Variables: CC, CFLAGS (default $(OPT): -O2 -g), CPPFLAGS, LDFLAGS, LDLIBS
 # are yours; the flags the build needs are added apart. WERROR=-Werror is
@@ -365,6 +366,14 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|g' \
 	    -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    mk/mmsim.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim.pc
+	install -m 644 include/mmsim_trace.h $(DESTDIR)$(INCLUDEDIR)/mmsim_trace.h
+	install -m 644 $(TRACE_LIB) $(DESTDIR)$(LIBDIR)/libmmsim-trace.a
+	install -m 644 $(TRACE_SOLIB) $(DESTDIR)$(LIBDIR)/libmmsim-trace.so.$(VERSION)
+	ln -sf libmmsim-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(TRACE_SONAME)
+	ln -sf libmmsim-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libmmsim-trace.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|g' \
+	    -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    mk/mmsim-trace.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim-trace.pc
 	install -m 755 $(LUAMOD) $(DESTDIR)$(LUA_MODDIR)/mmsim.so
 	install -m 644 docs/mmsim.1 $(DESTDIR)$(MANDIR)/man1/mmsim.1
 
@@ -373,6 +382,9 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libmmsim.a $(DESTDIR)$(LIBDIR)/libmmsim.so.$(VERSION) \
 	      $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmmsim.so \
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim.pc $(DESTDIR)$(LUA_MODDIR)/mmsim.so \
+	      $(DESTDIR)$(INCLUDEDIR)/mmsim_trace.h $(DESTDIR)$(LIBDIR)/libmmsim-trace.a \
+	      $(DESTDIR)$(LIBDIR)/libmmsim-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(TRACE_SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libmmsim-trace.so $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim-trace.pc \
 	      $(DESTDIR)$(MANDIR)/man1/mmsim.1
 
 clean:

@@ -68,6 +68,32 @@ check cc -std=c17 -Wall -Werror tests/install/collide.c $flags -o "$root/collide
 check collide "$root/collide-shared"
 check grep -q 'NEEDED.*\[libmmsim\.so\.0\]' < <(readelf -d "$root/collide-shared" 2>&1)
 
+# libmmsim-trace: its header, libraries and pkg-config file; a program
+# built against them (shared, then static) writes, reads and replays a
+# trace; they export the functions of mmsim_trace.h only.
+check test -f "$root/usr/include/mmsim_trace.h"
+check test "$(readlink "$lib/libmmsim-trace.so")" = "libmmsim-trace.so.$version"
+check grep -q 'SONAME.*\[libmmsim-trace\.so\.0\]' < <(readelf -d "$lib/libmmsim-trace.so.$version" 2>&1)
+tpc() { PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root/usr/lib/pkgconfig" pkg-config "$@" mmsim-trace; }
+check cc -std=c17 -Wall -Werror tests/install/trace_consumer.c $(tpc --cflags --libs) -o "$root/trace-shared"
+out=$(cd "$root" && LD_LIBRARY_PATH="$lib" "$root/trace-shared" "$root/t.mmt" 2>&1)
+check grep -qx 'records 1000, replayed 1000, faults 16' <<<"$out"
+tstatic=$(tpc --cflags --libs --static)
+tstatic=${tstatic/-lmmsim-trace/-l:libmmsim-trace.a}
+check cc -std=c17 -Wall -Werror tests/install/trace_consumer.c ${tstatic/-lmmsim /-l:libmmsim.a } -o "$root/trace-static"
+out=$("$root/trace-static" "$root/t2.mmt" 2>&1)
+check grep -qx 'records 1000, replayed 1000, faults 16' <<<"$out"
+only_trace_api() {
+	local d
+	d=$(diff <(exports "$@") <(grep -o '\<mmsim_[a-z0-9_]*(' include/mmsim_trace.h | tr -d '(' | sort -u))
+	[[ -z $d ]] && return
+	echo "$1: global symbols ('<' not in mmsim_trace.h, '>' missing):"
+	grep '^[<>]' <<<"$d" | head -20 | sed 's/^/    /'
+	return 1
+}
+check only_trace_api "$lib/libmmsim-trace.a" -g
+check only_trace_api "$lib/libmmsim-trace.so.$version" -D
+
 # the manual page, and a clean one
 check test -f "$root/usr/share/man/man1/mmsim.1"
 if command -v groff >/dev/null; then
