@@ -32,14 +32,15 @@ check test "$(readlink "$lib/libmmsim.so")" = "libmmsim.so.$version"
 check grep -q 'SONAME.*\[libmmsim\.so\.0\]' < <(readelf -d "$lib/libmmsim.so.$version" 2>&1)
 
 # The public surface. exports FILE NM-OPTION: the global symbols FILE
-# defines; only_api FILE NM-OPTION: they are exactly the functions mmsim.h
-# declares (so none of the kernel's names, and no mmsim_ function missing).
+# defines; only_api FILE NM-OPTION [HEADER]: they are exactly the functions
+# HEADER (mmsim.h) declares (so none of the kernel's names, and no mmsim_
+# function missing).
 exports() { nm "$2" --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u; }
 only_api() {
-	local d
-	d=$(diff <(exports "$@") <(grep -o '\<mmsim_[a-z0-9_]*(' include/mmsim.h | tr -d '(' | sort -u))
+	local d h=${3:-mmsim.h}
+	d=$(diff <(exports "$1" "$2") <(grep -o '\<mmsim_[a-z0-9_]*(' "include/$h" | tr -d '(' | sort -u))
 	[[ -z $d ]] && return
-	echo "$1: global symbols ('<' not in mmsim.h, '>' missing):"
+	echo "$1: global symbols ('<' not in $h, '>' missing):"
 	grep '^[<>]' <<<"$d" | head -20 | sed 's/^/    /'
 	return 1
 }
@@ -83,16 +84,8 @@ tstatic=${tstatic/-lmmsim-trace/-l:libmmsim-trace.a}
 check cc -std=c17 -Wall -Werror tests/install/trace_consumer.c ${tstatic/-lmmsim /-l:libmmsim.a } -o "$root/trace-static"
 out=$("$root/trace-static" "$root/t2.mmt" 2>&1)
 check grep -qx 'records 1000, replayed 1000, faults 16' <<<"$out"
-only_trace_api() {
-	local d
-	d=$(diff <(exports "$@") <(grep -o '\<mmsim_[a-z0-9_]*(' include/mmsim_trace.h | tr -d '(' | sort -u))
-	[[ -z $d ]] && return
-	echo "$1: global symbols ('<' not in mmsim_trace.h, '>' missing):"
-	grep '^[<>]' <<<"$d" | head -20 | sed 's/^/    /'
-	return 1
-}
-check only_trace_api "$lib/libmmsim-trace.a" -g
-check only_trace_api "$lib/libmmsim-trace.so.$version" -D
+check only_api "$lib/libmmsim-trace.a" -g mmsim_trace.h
+check only_api "$lib/libmmsim-trace.so.$version" -D mmsim_trace.h
 
 # the manual page, and a clean one
 check test -f "$root/usr/share/man/man1/mmsim.1"
