@@ -138,6 +138,25 @@ HELPER_LDFLAGS := -nostdlib -static -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
              -Wl,--build-id=none -Wl,-z,norelro
 HELPER_END := 0x555555559000
 
+# The Valgrind tool behind `mmsim record` (tools/valgrind: GPL-2, a program
+# of its own that shares nothing with mmsim but the trace format). Built when
+# valgrind's static core libraries and headers are installed (make deps
+# installs valgrind), as Valgrind builds its tools: static, no C library, at
+# Valgrind's fixed text address, never sanitized. $(VG_DIR) is a VALGRIND_LIB
+# directory: the tool beside links to valgrind's own files.
+VG_CORE    := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/valgrind/libcoregrind-amd64-linux.a \
+                /usr/lib/valgrind/libcoregrind-amd64-linux.a /usr/libexec/valgrind/libcoregrind-amd64-linux.a))
+VG_PRELOAD := $(firstword $(wildcard /usr/libexec/valgrind/vgpreload_core-amd64-linux.so \
+                /usr/lib/x86_64-linux-gnu/valgrind/vgpreload_core-amd64-linux.so \
+                /usr/lib/valgrind/vgpreload_core-amd64-linux.so))
+VG_DIR     := $(BUILD)/valgrind
+VG_TOOL    := $(if $(and $(VG_CORE),$(VG_PRELOAD),$(wildcard /usr/include/valgrind/pub_tool_basics.h)),$(VG_DIR)/mmsim-record-amd64-linux)
+VG_CFLAGS  := -std=gnu17 -O2 -g -m64 -Wall -Wextra -Wno-unused-parameter $(WERROR) -fno-stack-protector \
+              -fno-builtin -fno-strict-aliasing -fno-omit-frame-pointer -fno-pie -fno-pic \
+              -DVGA_amd64 -DVGO_linux -DVGP_amd64_linux -DVGPV_amd64_linux_vanilla -I/usr/include/valgrind
+VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -no-pie -Wl,--build-id=none \
+              -Wl,-Ttext-segment=0x58000000
+
 ALL_OBJ := $(LIB_OBJ) $(TRACE_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
 ifneq ($(words $(ALL_OBJ)),$(words $(sort $(ALL_OBJ))))
 $(error two sources share an object name: $(sort $(foreach o,$(ALL_OBJ),$(if $(filter-out 1,$(words $(filter $(o),$(ALL_OBJ)))),$(o)))))
@@ -151,15 +170,24 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
 # The suites make test runs, in this order, each a target of this file, and
 # what it builds first (tests/make/run.sh points both at stubs).
 SUITES     := unit cli-tests lua-tests fuzz-tests install-test layers layers-tests make-tests \
-              oracle-if-root fuzz-regress-if-root
+              oracle-if-root fuzz-regress-if-root record-tests
 TEST_BUILD := all $(UNIT)
 # This file, for the sub-makes of the suite runner (it may be included).
 THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 .PHONY: all help test check bench run deps check-deps install uninstall clean golden
 .PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
-.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root
+.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root record-tests
 all: $(LIB) $(SOLIB) $(TRACE_LIB) $(TRACE_SOLIB) $(CLI) $(LUAMOD)
+
+all: $(VG_TOOL)
+
+$(VG_DIR)/mmsim-record-amd64-linux: tools/valgrind/mmsim_record.c $(FLAGS_STAMP)
+	@mkdir -p $(VG_DIR)
+	$(call quiet,CC,$<)$(CC) $(VG_CFLAGS) -c $< -o $(VG_DIR)/mmsim_record.o
+	$(call quiet,LD,$@)$(CC) -o $@ $(VG_DIR)/mmsim_record.o $(VG_LDFLAGS) $(VG_CORE) \
+	    $(subst coregrind,vex,$(VG_CORE)) -lgcc
+	@for f in $(dir $(VG_PRELOAD))*; do [ -e $(VG_DIR)/$${f##*/} ] || ln -s $$f $(VG_DIR)/; done
 
 # compile SOURCE,EXTRA_FLAGS: the rule of SOURCE's object.
 define compile
@@ -307,6 +335,13 @@ fuzz-regress-if-root:
 	    if [ -n "$$MMSIM_SUITE_SKIP" ]; then echo "$$why" > "$$MMSIM_SUITE_SKIP"; fi; \
 	fi
 
+# mmsim record end to end: a small C program recorded under the Valgrind
+# tool and replayed (tests/record/run.sh). Exit 77 of the script (no
+# valgrind, or no tool built) is a skip, with its reason.
+record-tests: all
+	@MMSIM=$(abspath $(CLI)) CC="$(CC)" VG_TOOL="$(VG_TOOL)" bash tests/record/run.sh; rc=$$?; \
+	    [ $$rc -eq 77 ] && rc=0; exit $$rc
+
 test: check-deps
 	$(if $(strip $(TEST_BUILD)),@$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) $(TEST_BUILD))
 	@bash mk/suites.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE)" $(SUITES)
@@ -376,6 +411,10 @@ install: all
 	    mk/mmsim-trace.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim-trace.pc
 	install -m 755 $(LUAMOD) $(DESTDIR)$(LUA_MODDIR)/mmsim.so
 	install -m 644 docs/mmsim.1 $(DESTDIR)$(MANDIR)/man1/mmsim.1
+	$(if $(VG_TOOL),install -d $(DESTDIR)$(LIBDIR)/mmsim/valgrind && \
+	    install -m 755 $(VG_TOOL) $(DESTDIR)$(LIBDIR)/mmsim/valgrind/ && \
+	    for f in $(dir $(VG_PRELOAD))*; do [ -e $(DESTDIR)$(LIBDIR)/mmsim/valgrind/$${f##*/} ] || \
+	        ln -s $$f $(DESTDIR)$(LIBDIR)/mmsim/valgrind/; done)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mmsim $(DESTDIR)$(INCLUDEDIR)/mmsim.h \
@@ -386,6 +425,8 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libmmsim-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(TRACE_SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libmmsim-trace.so $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim-trace.pc \
 	      $(DESTDIR)$(MANDIR)/man1/mmsim.1
+	rm -rf $(DESTDIR)$(LIBDIR)/mmsim/valgrind
+	-rmdir $(DESTDIR)$(LIBDIR)/mmsim 2>/dev/null
 
 clean:
 	rm -rf build $(BUILD)

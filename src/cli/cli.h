@@ -21,6 +21,7 @@
 /* Which of the common options a command takes (struct cli.takes). */
 #define CLI_TAKES_MACHINE 1  /* --machine, -o, --seed */
 #define CLI_TAKES_JSON    2  /* --json */
+#define CLI_OWN_ARGS      4  /* parses all its arguments itself (record: -o is its output) */
 
 #define CLI_MAX_OVERRIDES 64
 
@@ -95,6 +96,7 @@ int cli_inspect_option(struct cli *cli, const char *arg);
 int cli_replay(struct cli *cli, int argc, char **argv);
 int cli_replay_option(struct cli *cli, const char *arg);
 int cli_import(struct cli *cli, int argc, char **argv);
+int cli_record(struct cli *cli, int argc, char **argv);
 
 /* obj[a][b]...[last] = value for the dotted name "a.b.last". */
 void cli_json_set_path(struct json_t *obj, const char *name, uint64_t value);

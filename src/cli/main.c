@@ -102,6 +102,19 @@ static const struct subcommand {
 	  "the mmsim trace TRACE. FORMAT: lackey (the output of valgrind --tool=lackey\n"
 	  "--trace-mem=yes [--trace-syscalls=yes] --log-file=FILE PROGRAM). Exit 0, 1\n"
 	  "when INPUT is not of FORMAT (the message names the line), 2 on usage errors.\n" },
+	{ "record", cli_record, CLI_OWN_ARGS, "capture a real program's memory trace (under Valgrind)",
+	  "mmsim record -o TRACE [--fetches] [--] PROGRAM [ARGS...]\n\n"
+	  "Run PROGRAM under mmsim's Valgrind tool and write its memory trace to TRACE:\n"
+	  "every load and store (address, size, kind, thread), its memory system calls\n"
+	  "with their results, its threads, forks and exits, and its address space at\n"
+	  "the start with file names (docs/traces.md). --fetches also records one\n"
+	  "instruction fetch per code page entered. The addresses are those of the\n"
+	  "run under Valgrind, which places the loader, stack and heap its own way.\n"
+	  "Needs valgrind and the tool (make builds it when valgrind's static\n"
+	  "libraries are installed; MMSIM_VALGRIND_LIB names its directory,\n"
+	  "MMSIM_VALGRIND the valgrind to run). Exit: the program's exit status\n"
+	  "(128+N when signal N killed it); 1 when no trace could be written, 2 on\n"
+	  "usage errors.\n" },
 };
 #define NR_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
@@ -167,6 +180,8 @@ int main(int argc, char **argv)
 		cli_help(&cli);
 		return 0;
 	}
+	if (sc->takes & CLI_OWN_ARGS)
+		return sc->run(&cli, argc - 1, argv + 1);
 	int first = cli_parse_options(&cli, argc - 1, argv + 1);
 	if (first < 0)
 		return first == CLI_HELP ? 0 : 2;

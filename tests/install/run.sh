@@ -116,6 +116,16 @@ else
 	skip "no lua5.4 here: the installed module is not loaded"
 fi
 
+# mmsim record's Valgrind tool, where this build has it: the installed
+# command finds it in ../lib/mmsim/valgrind and records a program.
+if [[ -x build/valgrind/mmsim-record-amd64-linux ]] && command -v valgrind >/dev/null; then
+	check test -x "$root/usr/lib/mmsim/valgrind/mmsim-record-amd64-linux"
+	check "$root/usr/bin/mmsim" record -o "$root/true.mmt" -- /bin/true
+	rm -f "$root/true.mmt"
+else
+	skip "no Valgrind tool in this build: mmsim record's is not installed"
+fi
+
 # make uninstall removes every file and link make install made.
 make --no-print-directory -s uninstall DESTDIR="$root" PREFIX=/usr >/dev/null
 left=$(cd "$root/usr" && find . ! -type d)
