@@ -60,6 +60,8 @@ EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 TEST_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 ZSTD_LIBS   := $(shell pkg-config --libs libzstd 2>/dev/null || echo -lzstd)
+# ChampSim traces are xz-compressed: libmmsim-trace reads them with liblzma.
+ZSTD_LIBS   += $(shell pkg-config --libs liblzma 2>/dev/null || echo -llzma)
 
 # Everything built depends on the flags: building with others (CC, CFLAGS,
 # WERROR...) in the same BUILD rebuilds it all.
@@ -151,7 +153,7 @@ VG_PRELOAD := $(firstword $(wildcard /usr/libexec/valgrind/vgpreload_core-amd64-
                 /usr/lib/valgrind/vgpreload_core-amd64-linux.so))
 VG_DIR     := $(BUILD)/valgrind
 VG_TOOL    := $(if $(and $(VG_CORE),$(VG_PRELOAD),$(wildcard /usr/include/valgrind/pub_tool_basics.h)),$(VG_DIR)/mmsim-record-amd64-linux)
-VG_CFLAGS  := -std=gnu17 -O2 -g -m64 -Wall -Wextra -Wno-unused-parameter $(WERROR) -fno-stack-protector \
+VG_CFLAGS  := -std=gnu17 -O2 -g -gdwarf-4 -m64 -Wall -Wextra -Wno-unused-parameter $(WERROR) -fno-stack-protector \
               -fno-builtin -fno-strict-aliasing -fno-omit-frame-pointer -fno-pie -fno-pic \
               -DVGA_amd64 -DVGO_linux -DVGP_amd64_linux -DVGPV_amd64_linux_vanilla -I/usr/include/valgrind
 VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -no-pie -Wl,--build-id=none \

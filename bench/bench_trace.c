@@ -11,9 +11,12 @@
 #include "mmsim.h"
 #include "mmsim_trace.h"
 
+#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define BASE 0x10000000ULL
@@ -164,4 +167,130 @@ BENCH(trace_import)
 	bench_figure("import_lackey_lines_per_s", import, "/s");
 	bench_figure("count_lines_per_s", count, "/s");
 	bench_ratio("import_lackey_vs_counting_lines", import, count);
+}
+
+/*
+ * The ChampSim importer on an xz-compressed trace of 64-byte records (one
+ * load per instruction, over 64 MiB, the ip over 64 KiB), against
+ * decompressing the same file and counting its records (the least an
+ * importer does).
+ */
+BENCH(trace_import_champsim)
+{
+	uint64_t n = ctx->quick ? 500000 : 5000000;
+	char in[128], out[128], err[700];
+	scratch(in, sizeof in, "champsim.xz");
+	scratch(out, sizeof out, "champsim.mmt");
+	uint8_t *raw = calloc(n, 64), *buf = malloc(1 << 20);
+	size_t cap = n * 64 + (1 << 20), len = 0;
+	uint8_t *xz = malloc(cap);
+	if (!raw || !buf || !xz)
+		die("champsim", "no memory");
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t ip = 0x401000 + (i * 4) % 65536, a = 0x10000000 + (i * 64) % (64 << 20);
+		memcpy(raw + i * 64, &ip, 8);
+		memcpy(raw + i * 64 + 32, &a, 8);
+	}
+	if (lzma_easy_buffer_encode(1, LZMA_CHECK_CRC64, NULL, raw, n * 64, xz, &len, cap) != LZMA_OK)
+		die("champsim", "xz encoding failed");
+	FILE *f = fopen(in, "w");
+	if (!f || fwrite(xz, 1, len, f) != len || fclose(f))
+		die(in, "cannot write");
+
+	uint64_t t0 = bench_now_ns(), got = 0;
+	lzma_stream s = LZMA_STREAM_INIT;
+	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
+		die("champsim", "no xz decoder");
+	s.next_in = xz;
+	s.avail_in = len;
+	lzma_ret r = LZMA_OK;
+	while (r == LZMA_OK) {
+		s.next_out = buf;
+		s.avail_out = 1 << 20;
+		r = lzma_code(&s, LZMA_FINISH);
+		got += (1 << 20) - s.avail_out;
+	}
+	lzma_end(&s);
+	double count = (double)(got / 64) / ((double)(bench_now_ns() - t0) / 1e9);
+
+	t0 = bench_now_ns();
+	if (mmsim_trace_import("champsim", in, out, NULL, err, sizeof err))
+		die("import champsim", err);
+	double import = (double)n / ((double)(bench_now_ns() - t0) / 1e9);
+	remove(in);
+	remove(out);
+	free(raw);
+	free(buf);
+	free(xz);
+	bench_figure("import_champsim_records_per_s", import, "/s");
+	bench_figure("xz_count_records_per_s", count, "/s");
+	bench_ratio("import_champsim_vs_xz_counting", import, count);
+}
+
+/* Run argv to its end with standard output and error to /dev/null: the
+ * CPU seconds (user + system) it and the children it waited for used, or
+ * a negative value when it could not run or failed. */
+static double cpu_seconds(char *const argv[])
+{
+	int status;
+	struct rusage ru;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * The capture's slowdown: bench/prog/record_prog.c, a memory-bound program,
+ * natively, under `mmsim record` (the Valgrind tool and the merge) and
+ * under Valgrind's lackey (--trace-mem=yes, to /dev/null), in CPU seconds
+ * (wall time counts the other programs of a shared machine). Lackey runs
+ * the same program on an array 8 times smaller (it is some 200 times
+ * slower), against the native run of that size. Left out, saying why,
+ * without a C compiler, valgrind or the tool.
+ */
+BENCH(trace_record)
+{
+	const char *cli = getenv("MMSIM_BENCH_CLI");
+	char prog[128], out[128], k[8], kl[8];
+	scratch(prog, sizeof prog, "record_prog");
+	scratch(out, sizeof out, "record.mmt");
+	snprintf(k, sizeof k, "%d", ctx->quick ? 21 : 24);
+	snprintf(kl, sizeof kl, "%d", ctx->quick ? 18 : 21);
+	char *cc[] = { "cc", "-O2", "-o", prog, "bench/prog/record_prog.c", NULL };
+	if (!cli || cpu_seconds(cc) < 0) {
+		printf("  (capture figures left out: %s)\n", cli ? "cannot build bench/prog/record_prog.c with cc"
+							   : "MMSIM_BENCH_CLI is not set");
+		return;
+	}
+	char *native[] = { prog, k, NULL }, *native_small[] = { prog, kl, NULL };
+	char *rec[] = { (char *)cli, "record", "-o", out, "--", prog, k, NULL };
+	char *lackey[] = { "valgrind", "--tool=lackey", "--trace-mem=yes", "--log-file=/dev/null", prog, kl, NULL };
+	double n = cpu_seconds(native), r = cpu_seconds(rec);
+	remove(out);
+	if (n <= 0 || r < 0) {
+		printf("  (capture figures left out: mmsim record failed: no valgrind, or no tool built)\n");
+		remove(prog);
+		return;
+	}
+	bench_figure("native_cpu_s", n, "s");
+	bench_figure("record_cpu_s", r, "s");
+	bench_ratio("record_slowdown_vs_native", r, n);
+	double ns = cpu_seconds(native_small), l = cpu_seconds(lackey);
+	if (ns > 0 && l > 0) {
+		bench_figure("native_small_cpu_s", ns, "s");
+		bench_figure("lackey_cpu_s", l, "s");
+		bench_ratio("lackey_slowdown_vs_native", l, ns);
+	}
+	remove(prog);
 }

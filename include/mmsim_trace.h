@@ -7,7 +7,8 @@
  * blocks: data accesses (address, size, kind, thread) and events (the
  * memory-management system calls with their results, threads, forks and
  * exits, the address space at the start). This library reads and writes
- * them, imports other tools' traces (Valgrind lackey's text), and replays a
+ * them, imports other tools' traces (Valgrind lackey's text, ChampSim's
+ * instruction records), and replays a
  * trace on a machine of mmsim.h, reporting what the TLBs and the kernel did.
  *
  * It is a library of its own, apart from libmmsim, because it needs libzstd
@@ -56,7 +57,7 @@ struct mmsim_trace_info {
 	const char *program;               /* "/usr/bin/sort" */
 	const char *const *argv;           /* the arguments, NULL-terminated (argv[0] first) */
 	int argc;
-	const char *tool;                  /* "mmsim-record 0.1.0 (Valgrind 3.19.0)", "lackey import" */
+	const char *tool;                  /* "mmsim record 0.1.0 (mmsim-record, Valgrind 3.19.0)" */
 	const char *date;                  /* ISO 8601, UTC */
 	const char *host;                  /* the capturing host's kernel: "Linux 6.1.0-18-amd64 x86_64" */
 	const char *note;                  /* free text */
@@ -177,7 +178,9 @@ const char *mmsim_trace_writer_error(const mmsim_trace_writer *w);
 /*
  * Convert a trace of another tool at in ("-": standard input) into an
  * mmsim trace at out. format: "lackey" (the text of valgrind --tool=lackey
- * --trace-mem=yes, with --trace-syscalls=yes lines where present).
+ * --trace-mem=yes, with --trace-syscalls=yes lines where present) or
+ * "champsim" (ChampSim's 64-byte input_instr records, xz-compressed or not:
+ * 8-byte accesses, a fetch per page entered; docs/traces.md).
  * *records (may be NULL) gets the number of records written. 0, or a
  * negative errno with errbuf naming the input line or byte and what was
  * expected there.

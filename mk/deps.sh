@@ -19,6 +19,7 @@ pkgs=(
   libjansson-dev      # --json output
   libedit-dev         # the interactive shell
   libzstd-dev         # traces (libmmsim-trace: src/trace)
+  liblzma-dev         # xz-compressed ChampSim traces (mmsim import champsim)
 )
 # Installed by make deps, not required by the check: the suites that need
 # them skip, saying why, where they are absent (CI installs them).

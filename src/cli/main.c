@@ -100,8 +100,10 @@ static const struct subcommand {
 	  "mmsim import FORMAT INPUT TRACE\n\n"
 	  "Read INPUT (- for standard input), a trace of another tool, and write it as\n"
 	  "the mmsim trace TRACE. FORMAT: lackey (the output of valgrind --tool=lackey\n"
-	  "--trace-mem=yes [--trace-syscalls=yes] --log-file=FILE PROGRAM). Exit 0, 1\n"
-	  "when INPUT is not of FORMAT (the message names the line), 2 on usage errors.\n" },
+	  "--trace-mem=yes [--trace-syscalls=yes] --log-file=FILE PROGRAM), or champsim\n"
+	  "(ChampSim's 64-byte instruction records, xz-compressed or not). Exit 0, 1\n"
+	  "when INPUT is not of FORMAT (the message names the line or byte), 2 on usage\n"
+	  "errors.\n" },
 	{ "record", cli_record, CLI_OWN_ARGS, "capture a real program's memory trace (under Valgrind)",
 	  "mmsim record -o TRACE [--fetches] [--] PROGRAM [ARGS...]\n\n"
 	  "Run PROGRAM under mmsim's Valgrind tool and write its memory trace to TRACE:\n"

@@ -285,8 +285,8 @@ int cli_import(struct cli *cli, int argc, char **argv)
 			: "too many arguments", cli->usage);
 		return 2;
 	}
-	if (strcmp(argv[0], "lackey")) {
-		fprintf(stderr, "mmsim import: format '%s': expected lackey\n", argv[0]);
+	if (strcmp(argv[0], "lackey") && strcmp(argv[0], "champsim")) {
+		fprintf(stderr, "mmsim import: format '%s': expected lackey or champsim\n", argv[0]);
 		return 2;
 	}
 	char err[700];

@@ -83,6 +83,12 @@ struct mmsim_trace {
  * checked), or a negative errno with t->msg set. */
 int trace_next_block(struct mmsim_trace *t);
 
+/* Import the ChampSim trace in (open; xz or uncompressed) into out with
+ * meta's header (champsim.c). 0, or a negative errno with errbuf naming the
+ * byte or record and what was expected. */
+int trace_import_champsim(FILE *in, const char *out, const char *inname, const struct mmsim_trace_meta *meta,
+			  uint64_t *records, char *errbuf, size_t errlen);
+
 /* Fail t with err and a message "NAME: byte OFF: ..."; returns err. */
 int trace_fail(struct mmsim_trace *t, int err, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -1,5 +1,5 @@
 /* trace/import.c — other tools' traces into mmsim's format: Valgrind
- * lackey's text (docs/traces.md, "Importing"). */
+ * lackey's text (docs/traces.md, "Getting a trace"); ChampSim's is champsim.c. */
 #include "trace/format.h"
 
 #include <errno.h>
@@ -286,16 +286,28 @@ static void now_and_host(char *date, size_t dlen, char *host, size_t hlen)
 		snprintf(host, hlen, "unknown");
 }
 
+/* The header of an import of inname made now: the tool, and a note on
+ * what the input format lacks. */
+struct import_header {
+	char date[32], host[200], note[300];
+	struct mmsim_trace_meta meta;
+};
+
+static void import_header(struct import_header *h, const char *tool, const char *inname, const char *lacks)
+{
+	now_and_host(h->date, sizeof h->date, h->host, sizeof h->host);
+	snprintf(h->note, sizeof h->note, "imported from %s; %s", inname, lacks);
+	h->meta = (struct mmsim_trace_meta){ .flags = MMSIM_TRACE_FETCHES, .tool = tool, .date = h->date,
+					     .host = h->host, .note = h->note };
+}
+
 /* Import lackey text from in (open) into out. */
 static int import_lackey(FILE *in, const char *out, const char *inname, uint64_t *records, char *errbuf,
 			 size_t errlen)
 {
-	char date[32], host[200], note[300];
-	now_and_host(date, sizeof date, host, sizeof host);
-	snprintf(note, sizeof note, "imported from %s; lackey gives no thread ids (every access is the "
-		 "process's) and no start address space (the replay is flat)", inname);
-	struct mmsim_trace_meta meta = { .flags = MMSIM_TRACE_FETCHES, .tool = "mmsim import lackey (Valgrind lackey "
-					 "--trace-mem=yes)", .date = date, .host = host, .note = note };
+	struct import_header h;
+	import_header(&h, "mmsim import lackey (Valgrind lackey --trace-mem=yes)", inname, "lackey gives no thread "
+		      "ids (every access is the process's) and no start address space (the replay is flat)");
 	struct lackey *lk = calloc(1, sizeof *lk);
 	if (!lk || !(lk->in.buf = malloc(1 << 20))) {
 		free(lk);
@@ -308,7 +320,7 @@ static int import_lackey(FILE *in, const char *out, const char *inname, uint64_t
 	lk->name = inname;
 	lk->err = errbuf;
 	lk->errlen = errlen;
-	int rc = mmsim_trace_create(out, &meta, &lk->w, errbuf, errlen);
+	int rc = mmsim_trace_create(out, &h.meta, &lk->w, errbuf, errlen);
 	if (!rc) {
 		char *line;
 		size_t len;
@@ -338,8 +350,9 @@ int mmsim_trace_import(const char *format, const char *in, const char *out, uint
 {
 	if (records)
 		*records = 0;
-	if (strcmp(format, "lackey")) {
-		snprintf(errbuf, errbuf ? errlen : 0, "import format \"%s\": expected lackey", format);
+	bool champ = !strcmp(format, "champsim");
+	if (strcmp(format, "lackey") && !champ) {
+		snprintf(errbuf, errbuf ? errlen : 0, "import format \"%s\": expected lackey or champsim", format);
 		return -EINVAL;
 	}
 	FILE *f = strcmp(in, "-") ? fopen(in, "r") : stdin;
@@ -348,7 +361,19 @@ int mmsim_trace_import(const char *format, const char *in, const char *out, uint
 		snprintf(errbuf, errbuf ? errlen : 0, "%s: %s", in, strerror(errno));
 		return err;
 	}
-	int rc = import_lackey(f, out, strcmp(in, "-") ? in : "standard input", records, errbuf, errlen);
+	const char *name = strcmp(in, "-") ? in : "standard input";
+	int rc;
+	if (champ) {
+		struct import_header h;
+		import_header(&h, "mmsim import champsim (ChampSim input_instr records)", name, "ChampSim records have "
+			      "no access sizes (8 bytes each taken), no threads and no system calls (the replay is flat)");
+		char e[700];
+		rc = trace_import_champsim(f, out, name, &h.meta, records, e, sizeof e);
+		if (rc)
+			snprintf(errbuf, errbuf ? errlen : 0, "%s", e);
+	} else {
+		rc = import_lackey(f, out, name, records, errbuf, errlen);
+	}
 	if (f != stdin)
 		fclose(f);
 	return rc;

@@ -130,7 +130,7 @@ Test(trace_import, bad_lines)
 	refused("SYSCALL[1,1](9) sys_mmap ( 0x0, x )\n", "line 1: system call 9: argument 2 is not a number");
 	char err[600];
 	cr_assert_eq(mmsim_trace_import("pin", in, out, NULL, err, sizeof err), -EINVAL);
-	cr_assert_str_eq(err, "import format \"pin\": expected lackey");
+	cr_assert_str_eq(err, "import format \"pin\": expected lackey or champsim");
 	cr_assert_eq(mmsim_trace_import("lackey", "/nonexistent.lackey", out, NULL, err, sizeof err), -ENOENT);
 	cr_assert_str_eq(err, "/nonexistent.lackey: No such file or directory");
 }

@@ -69,3 +69,19 @@ else
 	sed 's/^/    /' "$tmp/kb" | head -20
 	fail=$((fail + 1))
 fi
+
+# ChampSim: 64-byte input_instr records, imported and replayed flat
+cat >"$tmp/champ.lua" <<LUA
+local f = assert(io.open("$tmp/t.champsim", "wb"))
+for i = 0, 99 do     -- ip, is_branch, branch_taken, 2 + 4 registers, 2 stores, 4 loads
+	f:write(string.pack("<I8BBBBBBBBI8I8I8I8I8I8", 0x401000 + i * 4, 0, 0, 0, 0, 0, 0, 0, 0,
+		i % 2 == 0 and 0x20000000 + i * 4096 or 0, 0, 0x30000000 + i * 64, 0, 0, 0))
+end
+f:close()
+LUA
+check champsim-write "$MMSIM" run "$tmp/champ.lua"
+expect import-champsim 0 '^mmsim import: 151 records written to ' -- import champsim "$tmp/t.champsim" "$tmp/c.mmt"
+expect replay-champsim 0 'replay: 151 records, 151 accesses .*, 0 system calls, 1 process, 1 thread' -- replay "$tmp/c.mmt"
+head -c 100 "$tmp/t.champsim" >"$tmp/cut.champsim"
+expect import-champsim-cut 1 'cut.champsim: byte 64: the input ends inside a record \(36 of its 64 bytes\): truncated' -- import champsim "$tmp/cut.champsim" "$tmp/x.mmt"
+expect import-champsim-foreign 1 'mini.lackey: record 0 \(byte 8\): is_branch 32' -- import champsim "$traces/mini.lackey" "$tmp/x.mmt"
