@@ -12,6 +12,8 @@
 #   make fuzz-oracle  random scripts against this machine's kernel (FUZZ="--seeds 2000 ...")
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
 #   make run        the tour on the default machine (installs missing packages first)
+#   make demo-trace examples/traces/chase.c recorded with mmsim record (a scan and
+#                   a pointer chase) and replayed on two machines, side by side
 #   make golden     rewrite the golden outputs of the examples from this build
 #   make deps       install missing Debian packages (root) or print the apt-get line;
 #                   test, check and bench only check and say what is missing
@@ -152,6 +154,7 @@ VG_PRELOAD := $(firstword $(wildcard /usr/libexec/valgrind/vgpreload_core-amd64-
                 /usr/lib/x86_64-linux-gnu/valgrind/vgpreload_core-amd64-linux.so \
                 /usr/lib/valgrind/vgpreload_core-amd64-linux.so))
 VG_DIR     := $(BUILD)/valgrind
+CHASE      := $(BUILD)/examples/chase
 VG_TOOL    := $(if $(and $(VG_CORE),$(VG_PRELOAD),$(wildcard /usr/include/valgrind/pub_tool_basics.h)),$(VG_DIR)/mmsim-record-amd64-linux)
 VG_CFLAGS  := -std=gnu17 -O2 -g -gdwarf-4 -m64 -Wall -Wextra -Wno-unused-parameter $(WERROR) -fno-stack-protector \
               -fno-builtin -fno-strict-aliasing -fno-omit-frame-pointer -fno-pie -fno-pic \
@@ -179,7 +182,7 @@ THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 .PHONY: all help test check bench run deps check-deps install uninstall clean golden
 .PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
-.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root record-tests
+.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root record-tests demo-trace
 all: $(LIB) $(SOLIB) $(TRACE_LIB) $(TRACE_SOLIB) $(CLI) $(LUAMOD)
 
 all: $(VG_TOOL)
@@ -340,8 +343,8 @@ fuzz-regress-if-root:
 # mmsim record end to end: a small C program recorded under the Valgrind
 # tool and replayed (tests/record/run.sh). Exit 77 of the script (no
 # valgrind, or no tool built) is a skip, with its reason.
-record-tests: all
-	@MMSIM=$(abspath $(CLI)) CC="$(CC)" VG_TOOL="$(VG_TOOL)" bash tests/record/run.sh; rc=$$?; \
+record-tests: all $(CHASE)
+	@MMSIM=$(abspath $(CLI)) CC="$(CC)" VG_TOOL="$(VG_TOOL)" CHASE=$(abspath $(CHASE)) bash tests/record/run.sh; rc=$$?; \
 	    [ $$rc -eq 77 ] && rc=0; exit $$rc
 
 test: check-deps
@@ -369,6 +372,19 @@ bench: check-deps $(BENCHBIN) $(CLI)
 
 run: deps all
 	$(CLI) run examples/tour.lua
+
+# The traces example: a plain program (never sanitized), recorded under the
+# Valgrind tool walking its memory in order and at random, replayed on two
+# machines by examples/traces/compare.lua.
+$(CHASE): examples/traces/chase.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) -std=c17 -O2 $(WARN) $(WERROR) -o $@ $<
+
+demo-trace: all $(CHASE)
+	@[ -n "$(VG_TOOL)" ] || { echo "demo-trace: needs valgrind and its static libraries (make deps), then make"; exit 1; }
+	$(CLI) record -o $(BUILD)/examples/seq.mmt -- $(CHASE) seq
+	$(CLI) record -o $(BUILD)/examples/rand.mmt -- $(CHASE) rand
+	SEQ=$(BUILD)/examples/seq.mmt RAND=$(BUILD)/examples/rand.mmt $(CLI) run examples/traces/compare.lua
 
 # Rewrite the golden outputs of the examples and the demo from this build
 # (review the diff: a golden file changes only with a deliberate change).

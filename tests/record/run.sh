@@ -93,5 +93,43 @@ MMSIM_VALGRIND_LIB=$tmp "$MMSIM" record -o "$tmp/x.mmt" -- "$tmp/five" >"$tmp/ou
 [[ $? -eq 1 ]] && grep -q "MMSIM_VALGRIND_LIB=$tmp has no mmsim-record-amd64-linux" "$tmp/out" && ok ||
 	bad "no tool: $(cat "$tmp/out")"
 
+# the example (make demo-trace): a scan and a pointer chase over 16 MiB,
+# compared on two machines; the chase misses the L1 TLB far more
+if [[ -x ${CHASE:-} ]]; then
+	"$MMSIM" record -o "$tmp/seq.mmt" -- "$CHASE" seq 16 >/dev/null 2>&1 &&
+		"$MMSIM" record -o "$tmp/rand.mmt" -- "$CHASE" rand 16 >/dev/null 2>&1 && ok || bad "recording chase"
+	SEQ=$tmp/seq.mmt RAND=$tmp/rand.mmt "$MMSIM" run "$here/../../examples/traces/compare.lua" >"$tmp/cmp" 2>&1 &&
+		ok || bad "compare.lua: $(cat "$tmp/cmp")"
+	awk '$1 == "seq" && $2 == "default" { s = $4 } $1 == "rand" && $2 == "default" { r = $4 }
+	     END { exit !(s > 0 && r > 20 * s) }' "$tmp/cmp" && ok || bad "the chase's L1 misses: $(cat "$tmp/cmp")"
+	[[ $(grep -cE '^(seq|rand) +(default|zen4) ' "$tmp/cmp") -eq 4 ]] && ok || bad "four rows: $(cat "$tmp/cmp")"
+
+	# Validation against the real run (docs/traces.md, "Validation"): the
+	# data accesses recorded equal cachegrind's D refs within 0.1%, and the
+	# replay's minor faults the native run's getrusage minflt within 2%.
+	"$CC" -O1 -o "$tmp/minflt" "$here/minflt.c" || bad "cannot build minflt.c"
+	cat >"$tmp/count.lua" <<LUA
+local t = assert(mmsim.trace_open(os.getenv("T")))
+local n = 0
+for r in t:records() do if r.type == "access" and r.kind ~= "fetch" then n = n + 1 end end
+local rep = assert(mmsim.machine{}:replay(os.getenv("T")))
+print(n, rep.stats.vm.pgfault - (rep.stats.vm.pgmajfault or 0))
+LUA
+	for walk in seq rand; do
+		read -r data minor < <(T=$tmp/$walk.mmt "$MMSIM" run "$tmp/count.lua")
+		drefs=$(valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null "$CHASE" $walk 16 2>&1 |
+			sed -n 's/.*D   *refs: *\([0-9,]*\).*/\1/p' | tr -d ,)
+		read -r _ minflt _ < <("$tmp/minflt" "$CHASE" $walk 16 2>&1 >/dev/null)
+		echo "NOTE validation, chase $walk 16: data accesses $data, cachegrind D refs $drefs;" \
+			"replay minor faults $minor, native minflt $minflt"
+		[[ $data =~ ^[0-9]+$ && $drefs =~ ^[0-9]+$ && $minor =~ ^[0-9]+$ && $minflt =~ ^[0-9]+$ ]] && ok ||
+			bad "chase $walk: the figures are not all numbers"
+		awk -v a="$data" -v b="$drefs" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b + 0 > 0 && d <= b / 1000) }' &&
+			ok || bad "chase $walk: data accesses $data against cachegrind's D refs $drefs (over 0.1% apart)"
+		awk -v a="$minor" -v b="$minflt" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b + 0 > 0 && d <= b / 50) }' &&
+			ok || bad "chase $walk: replay minor faults $minor against native minflt $minflt (over 2% apart)"
+	done
+fi
+
 echo "record: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]
