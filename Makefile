@@ -10,6 +10,8 @@
 #   make check      unit, cli-tests, lua-tests under ASan + UBSan (build/san/)
 #   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
 #   make fuzz-oracle  random scripts against this machine's kernel (FUZZ="--seeds 2000 ...")
+#   make fuzz       the trace readers' fuzz targets under libFuzzer (clang) with ASan
+#                   and UBSan, FUZZ_TIME seconds each (60), from tests/fuzz-trace/corpus
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
 #   make run        the tour on the default machine (installs missing packages first)
 #   make demo-trace examples/traces/chase.c recorded with mmsim record (a scan and
@@ -95,6 +97,10 @@ LUA_SRC   := $(sort $(wildcard src/lua/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
+# The trace readers' fuzz targets (tests/fuzz-trace): each target's file,
+# and what they share (common.c; corpus.c is the driver without libFuzzer).
+FUZZT_SRC := $(sort $(wildcard tests/fuzz-trace/*.c))
+FUZZT     := reader lackey champsim
 
 LIB_OBJ   := $(call obj,$(LIB_SRC) src/host/helper_blob.S)
 TRACE_OBJ := $(call obj,$(TRACE_SRC))
@@ -175,14 +181,14 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
 # The suites make test runs, in this order, each a target of this file, and
 # what it builds first (tests/make/run.sh points both at stubs).
 SUITES     := unit cli-tests lua-tests fuzz-tests install-test layers layers-tests make-tests \
-              oracle-if-root fuzz-regress-if-root record-tests
+              oracle-if-root fuzz-regress-if-root record-tests trace-fuzz-corpus
 TEST_BUILD := all $(UNIT)
 # This file, for the sub-makes of the suite runner (it may be included).
 THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 .PHONY: all help test check bench run deps check-deps install uninstall clean golden
 .PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
-.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root record-tests demo-trace
+.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root record-tests demo-trace trace-fuzz-corpus fuzz
 all: $(LIB) $(SOLIB) $(TRACE_LIB) $(TRACE_SOLIB) $(CLI) $(LUAMOD)
 
 all: $(VG_TOOL)
@@ -201,6 +207,7 @@ $(call obj,$(1)): $(1) $(FLAGS_STAMP) | $(BUILD)/obj
 endef
 $(foreach s,$(LIB_SRC) $(TRACE_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(LUA_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS))))
+$(foreach s,$(FUZZT_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(CLI_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS) $$(EDIT_CFLAGS))))
 
 # The comment at the top of this file.
@@ -347,6 +354,31 @@ record-tests: all $(CHASE)
 	@MMSIM=$(abspath $(CLI)) CC="$(CC)" VG_TOOL="$(VG_TOOL)" CHASE=$(abspath $(CHASE)) bash tests/record/run.sh; rc=$$?; \
 	    [ $$rc -eq 77 ] && rc=0; exit $$rc
 
+# The trace readers' fuzz targets (tests/fuzz-trace): make test runs each
+# over its corpus without libFuzzer (make check: under ASan and UBSan);
+# make fuzz fuzzes them with libFuzzer, which needs clang.
+$(BUILD)/fuzz-trace-%: $(call obj,tests/fuzz-trace/%.c tests/fuzz-trace/common.c tests/fuzz-trace/corpus.c) \
+                       $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(filter %.o,$^) $(INTLIB) $(ZSTD_LIBS) $(LDLIBS) -lm
+
+$(BUILD)/libfuzzer-trace-%: $(call obj,tests/fuzz-trace/%.c tests/fuzz-trace/common.c) $(TRACE_OBJ) \
+                            $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(INTLIB) $(ZSTD_LIBS) $(LDLIBS) -lm
+
+trace-fuzz-corpus: $(foreach t,$(FUZZT),$(BUILD)/fuzz-trace-$(t))
+	@for t in $(FUZZT); do $(BUILD)/fuzz-trace-$$t tests/fuzz-trace/corpus/$$t/* || exit 1; done
+
+FUZZ_TIME ?= 60
+fuzz:
+	@command -v clang >/dev/null || { echo "fuzz: needs clang (make deps DEPS_EXTRA=clang)"; exit 1; }
+	$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) BUILD=build/fuzz CC=clang OPT="-O1 -g" WERROR=-Werror \
+	    SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
+	    $(foreach t,$(FUZZT),build/fuzz/libfuzzer-trace-$(t))
+	@for t in $(FUZZT); do mkdir -p build/fuzz/corpus-$$t && cp -n tests/fuzz-trace/corpus/$$t/* build/fuzz/corpus-$$t/ && \
+	    echo "== fuzz $$t ($(FUZZ_TIME) s; new inputs in build/fuzz/corpus-$$t)" && \
+	    build/fuzz/libfuzzer-trace-$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$t \
+	        tests/fuzz-trace/corpus/$$t || exit 1; done
+
 test: check-deps
 	$(if $(strip $(TEST_BUILD)),@$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) $(TEST_BUILD))
 	@bash mk/suites.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE)" $(SUITES)
@@ -363,7 +395,7 @@ check:
 	else \
 	    $(MAKE) --no-print-directory -f $(THIS_MAKEFILE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" WERROR=-Werror \
-	        SUITES="unit cli-tests lua-tests fuzz-tests" TEST_BUILD='$$(CLI) $$(UNIT)' test; \
+	        SUITES="unit cli-tests lua-tests fuzz-tests trace-fuzz-corpus" TEST_BUILD='$$(CLI) $$(UNIT)' test; \
 	fi
 
 bench: check-deps $(BENCHBIN) $(CLI)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,11 +55,11 @@ static void die(const char *what, const char *err)
 	exit(1);
 }
 
-BENCH(trace_replay)
+/* Write the TLB-friendly trace of n accesses at path: the mmap of its 16
+ * pages, then the accesses. */
+static void write_friendly(const char *path, uint64_t n)
 {
-	uint64_t n = ctx->quick ? 4000000 : 40000000;
-	char path[128], err[700];
-	scratch(path, sizeof path, "friendly.mmt");
+	char err[700];
 	struct mmsim_trace_meta meta = { .flags = MMSIM_TRACE_SYSCALLS, .program = "bench" };
 	mmsim_trace_writer *w;
 	if (mmsim_trace_create(path, &meta, &w, err, sizeof err))
@@ -67,7 +68,7 @@ BENCH(trace_replay)
 					 .syscall = { .nr = 9, .args = { 0, 16 * 4096, 3, 0x22, (uint64_t)-1, 0 },
 						      .result = (int64_t)BASE } };
 	mmsim_trace_write(w, &mm);
-	static struct mmsim_ref refs[65536];
+	static struct mmsim_ref refs[65536];  /* 1 MiB: off the stack */
 	for (uint64_t i = 0; i < n; i += 65536) {
 		size_t k = n - i < 65536 ? (size_t)(n - i) : 65536;
 		for (size_t j = 0; j < k; j++)
@@ -77,6 +78,15 @@ BENCH(trace_replay)
 	}
 	if (mmsim_trace_finish(w, err, sizeof err))
 		die("trace", err);
+}
+
+BENCH(trace_replay)
+{
+	uint64_t n = ctx->quick ? 4000000 : 40000000;
+	char path[128], err[700];
+	scratch(path, sizeof path, "friendly.mmt");
+	write_friendly(path, n);
+	static struct mmsim_ref refs[65536];
 
 	/* the replay */
 	mmsim_machine *m = machine();
@@ -167,6 +177,59 @@ BENCH(trace_import)
 	bench_figure("import_lackey_lines_per_s", import, "/s");
 	bench_figure("count_lines_per_s", count, "/s");
 	bench_ratio("import_lackey_vs_counting_lines", import, count);
+}
+
+/* In a child process: a machine, then (replay) the trace at path replayed
+ * on it; the child's peak resident set in bytes, 0 on failure. */
+static double peak_rss(const char *path, bool replay)
+{
+	int fd[2];
+	double rss = 0;
+	if (pipe(fd))
+		return 0;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (!pid) {
+		char err[700];
+		struct mmsim_replay_report *r;
+		struct rusage ru;
+		mmsim_machine *m = machine();
+		if (replay && mmsim_replay(m, path, NULL, &r, err, sizeof err))
+			_exit(1);
+		getrusage(RUSAGE_SELF, &ru);
+		double bytes = (double)ru.ru_maxrss * 1024;
+		_exit(write(fd[1], &bytes, sizeof bytes) == sizeof bytes ? 0 : 1);
+	}
+	close(fd[1]);
+	if (pid < 0 || read(fd[0], &rss, sizeof rss) != sizeof rss)
+		rss = 0;
+	close(fd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return rss;
+}
+
+/*
+ * Memory use bounded: the peak resident set of a process that replays a
+ * trace of 1 G accesses (16 GiB of records once decompressed; QUICK: 20 M),
+ * against one that only builds the machine: the replay streams, one block
+ * at a time.
+ */
+BENCH(trace_replay_rss)
+{
+	uint64_t n = ctx->quick ? 20000000 : 1000000000;
+	char path[128];
+	struct stat st;
+	scratch(path, sizeof path, "big.mmt");
+	write_friendly(path, n);
+	double replay = peak_rss(path, true), base = peak_rss(path, false);
+	if (!stat(path, &st))
+		bench_figure("replay_rss_trace_file_bytes", (double)st.st_size, "B");
+	remove(path);
+	bench_figure("replay_rss_accesses", (double)n, "accesses");
+	bench_figure("replay_rss_bytes", replay, "B");
+	bench_figure("machine_rss_bytes", base, "B");
+	bench_ratio("replay_rss_vs_machine_rss", replay, base);
 }
 
 /*
