@@ -272,8 +272,8 @@ int cli_record(struct cli *cli, int argc, char **argv)
 	snprintf(first, sizeof first, "%s.%ld", prefix, (long)pid);
 	if (status < 0 || access(first, F_OK)) {
 		if (status >= 0)
-			fprintf(stderr, "mmsim record: valgrind wrote no trace (exit status %d; is %s/%s the tool of "
-				"this valgrind?)\n", status, tooldir, TOOL_NAME);
+			fprintf(stderr, "mmsim record: no trace was written: valgrind exited with status %d before the "
+				"program started (its message is above)\n", status);
 		remove_dir(tmp);
 		return 1;
 	}

@@ -82,6 +82,11 @@ print("fetches ok")
 LUA
 "$MMSIM" run "$tmp/fetch.lua" >"$tmp/out2" 2>&1 && ok || bad "--fetches: $(cat "$tmp/out" "$tmp/out2")"
 
+# a program that does not exist: valgrind says so, and no trace
+"$MMSIM" record -o "$tmp/none.mmt" -- "$tmp/nonexistent" >"$tmp/out" 2>&1
+[[ $? -eq 1 && ! -e $tmp/none.mmt ]] && grep -q 'no trace was written: valgrind exited with status' "$tmp/out" && ok ||
+	bad "a missing program: $(cat "$tmp/out")"
+
 # usage errors
 "$MMSIM" record -- "$tmp/five" >"$tmp/out" 2>&1
 [[ $? -eq 2 ]] && grep -q 'no trace file given' "$tmp/out" && ok || bad "no -o: $(cat "$tmp/out")"
