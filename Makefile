@@ -85,12 +85,15 @@ obj = $(patsubst %,$(BUILD)/obj/%.o,$(subst /,-,$(basename $(patsubst src/%,%,$(
 LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c src/sim/*.c \
                                src/host/*.c))
 LUA_SRC   := $(sort $(wildcard src/lua/*.c))
+# The pictures (src/draw): above the public API, in the Lua module and the command.
+DRAW_SRC  := $(sort $(wildcard src/draw/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
 LIB_OBJ   := $(call obj,$(LIB_SRC) src/host/helper_blob.S)
 LUA_OBJ   := $(call obj,$(LUA_SRC))
+DRAW_OBJ  := $(call obj,$(DRAW_SRC))
 CLI_OBJ   := $(call obj,$(CLI_SRC))
 TEST_OBJ  := $(call obj,$(TEST_SRC))
 BENCH_OBJ := $(call obj,$(BENCH_SRC))
@@ -127,7 +130,7 @@ HELPER_LDFLAGS := -nostdlib -static -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
              -Wl,--build-id=none -Wl,-z,norelro
 HELPER_END := 0x555555559000
 
-ALL_OBJ := $(LIB_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
+ALL_OBJ := $(LIB_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
 ifneq ($(words $(ALL_OBJ)),$(words $(sort $(ALL_OBJ))))
 $(error two sources share an object name: $(sort $(foreach o,$(ALL_OBJ),$(if $(filter-out 1,$(words $(filter $(o),$(ALL_OBJ)))),$(o)))))
 endif
@@ -155,7 +158,7 @@ define compile
 $(call obj,$(1)): $(1) $(FLAGS_STAMP) | $(BUILD)/obj
 	$$(call quiet,CC,$$<)$$(COMPILE) $(2) -c $$< -o $$@
 endef
-$(foreach s,$(LIB_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
+$(foreach s,$(LIB_SRC) $(DRAW_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(LUA_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS))))
 $(foreach s,$(CLI_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS) $$(EDIT_CFLAGS))))
 
@@ -197,13 +200,13 @@ $(SOLIB): $(LIB_OBJ) mk/libmmsim.map $(FLAGS_STAMP)
 
 # The module for a plain lua5.4 (the interpreter provides Lua itself):
 # exports luaopen_mmsim only.
-$(LUAMOD): $(LUA_OBJ) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
+$(LUAMOD): $(LUA_OBJ) $(DRAW_OBJ) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
 	$(call quiet,LD,$@)$(LINK) -shared -Wl,--version-script=mk/lmmsim.map -o $@ \
-	    $(LUA_OBJ) $(LIB) $(LDLIBS) -lm
+	    $(LUA_OBJ) $(DRAW_OBJ) $(LIB) $(LDLIBS) -lm
 
 # The command uses the public API only: it links the public library.
-$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(LIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(LIB) \
+$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(LIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(LIB) \
 	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(LDLIBS) -lm
 
 $(UNIT): $(TEST_OBJ) $(INTLIB) $(FLAGS_STAMP)

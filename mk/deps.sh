@@ -18,6 +18,7 @@ pkgs=(
   liblua5.4-dev lua5.4 # scripting (module `mmsim`) and the plain interpreter
   libjansson-dev      # --json output
   libedit-dev         # the interactive shell
+  libxml2-utils       # xmllint: the tests check that every picture is valid SVG
 )
 names=("${pkgs[@]}" "$@")   # bash drops the comments inside the list
 

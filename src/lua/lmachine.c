@@ -720,6 +720,7 @@ int luaopen_mmsim(lua_State *L)
 	lua_pop(L, 1);
 	lmmsim_open_process(L);
 	lmmsim_open_alloc(L);
+	lmmsim_open_state(L);
 	luaL_newlib(L, module_functions);
 	lmmsim_open_host(L);
 	lua_pushstring(L, mmsim_version());

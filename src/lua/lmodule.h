@@ -97,6 +97,10 @@ void lmmsim_open_process(lua_State *L);
  * (lhost.c). */
 void lmmsim_open_host(lua_State *L);
 
+/* Register the methods that read page tables, TLBs and frames, and draw
+ * them (lstate.c). */
+void lmmsim_open_state(lua_State *L);
+
 /* Register the allocator methods of machines (lalloc.c). */
 void lmmsim_open_alloc(lua_State *L);
 extern const luaL_Reg lmmsim_alloc_methods[];

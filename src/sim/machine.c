@@ -63,6 +63,11 @@ static const struct mmsim_backend sim_backend = {
 	.kmalloc = sim_kmalloc,
 	.kfree = sim_kfree,
 	.kread = sim_kread,
+	.page_tables = sim_page_tables,
+	.walk = sim_walk,
+	.tlb_info = sim_tlb_info,
+	.tlb_entries = sim_tlb_entries,
+	.frame_runs = sim_frame_runs,
 };
 
 /* See mmsim.h. */
