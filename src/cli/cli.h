@@ -21,6 +21,7 @@
 /* Which of the common options a command takes (struct cli.takes). */
 #define CLI_TAKES_MACHINE 1  /* --machine, -o, --seed */
 #define CLI_TAKES_JSON    2  /* --json */
+#define CLI_TAKES_OUTPUT  4  /* -o FILE (a value without '='), --output FILE */
 
 #define CLI_MAX_OVERRIDES 64
 
@@ -33,6 +34,7 @@ struct cli {
 	char seed_override[48];
 	int noverrides;
 	const char *json;              /* --json FILE, NULL when not given */
+	const char *output;            /* -o FILE, --output FILE (CLI_TAKES_OUTPUT) */
 	/* A subcommand's own flags: 1 when it took arg (NULL: none). */
 	int (*option)(struct cli *cli, const char *arg);
 	int flags;                     /* what they set */
@@ -89,5 +91,7 @@ int cli_diff(struct cli *cli, int argc, char **argv);
 int cli_diff_option(struct cli *cli, const char *arg);
 int cli_inspect(struct cli *cli, int argc, char **argv);
 int cli_inspect_option(struct cli *cli, const char *arg);
+int cli_draw(struct cli *cli, int argc, char **argv);
+int cli_draw_option(struct cli *cli, const char *arg);
 
 #endif
