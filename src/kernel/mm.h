@@ -20,6 +20,8 @@
 /* The base page (Linux: arch/x86/include/asm/page_types.h, and PAGE_ALIGN
  * from include/linux/mm.h); the hardware's is HW_PAGE_SIZE, the same size. */
 #define PAGE_SHIFT      12
+#undef PAGE_SIZE                /* a libc's own: emscripten's limits.h has WebAssembly's 64 KiB */
+#undef PAGE_MASK
 #define PAGE_SIZE       (1ULL << PAGE_SHIFT)
 #define PAGE_MASK       (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x)   (((x) + PAGE_SIZE - 1) & PAGE_MASK)
