@@ -331,7 +331,7 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
  * unmapping failed, no memory, over vm.max_map_count or the commit limit:
  * what was unmapped stays unmapped; file's errors come before the unmap).
  */
-long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
+int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
 		 uint64_t pgoff, bool shared_anon, struct file *file);
 
 /* Remove every VMA overlapping [start, end) (page-aligned), splitting the
