@@ -359,4 +359,7 @@ uninstall:
 clean:
 	rm -rf build $(BUILD)
 
+# The browser lab: make web, make web-test.
+include mk/web.mk
+
 -include $(ALL_OBJ:.o=.d)
