@@ -592,6 +592,118 @@ struct mmsim_host_settings {
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);
 
+/* ---- the machine's state, for pictures --------------------------------------
+ * What the page tables, the TLBs and physical memory hold now, read without
+ * changing anything (no TLB fill, no A/D flag, no counter). The simulator
+ * serves them; the host backend does not (a process cannot see its page
+ * tables, its CPU's TLBs or the kernel's frames). */
+
+/* One entry of a page table. Levels are numbered as the SDM does, from the
+ * leaf up: 1 PT, 2 PD, 3 PDPT, 4 PML4, 5 PML5. */
+struct mmsim_pt_entry {
+	uint64_t va;                   /* the first virtual address it maps (canonical) */
+	uint64_t entry_pa;             /* where it is: its table + 8 * index */
+	uint64_t entry;                /* its value (x86-64 format: bit 0 P, 1 RW, 2 US,
+					* 5 A, 6 D, 7 PS, 8 G, 63 NX; bits 12-51 the frame) */
+	int level;                     /* of the table it is in */
+	unsigned index;                /* in that table, 0..511 */
+};
+
+/*
+ * The page tables of pid's address space over [start, end) (end > start;
+ * the kernel half too, by its canonical addresses): every entry that is
+ * not zero in every table the walk from CR3 reaches, whose range meets
+ * [start, end), depth first (an entry, then the table it points to), in
+ * address order. An entry maps a page when it is at level 1, or at level 2
+ * or 3 with PS; a non-zero entry without P (a swap entry, PROT_NONE) is
+ * listed but leads nowhere. *root (may be NULL) gets the root table's
+ * physical address. Fills out[0..max-1] and returns how many entries there
+ * are (may be more than max), or -EINVAL (end <= start), -ESRCH.
+ */
+int64_t mmsim_page_tables(mmsim_machine *m, int pid, uint64_t start, uint64_t end, uint64_t *root,
+			  struct mmsim_pt_entry *out, size_t max);
+
+/* A translation step by step: the walk the MMU of pid's core would make
+ * now for a user-mode access of kind at va in pid's address space, from
+ * CR3, without TLBs or paging-structure caches, and its outcome. */
+struct mmsim_walk {
+	uint64_t va;
+	uint64_t root;                 /* the root table (CR3's address) */
+	int levels;                    /* of paging: 4 or 5 */
+	int nsteps;                    /* entries read, from the root down */
+	struct {
+		int level;
+		unsigned index;        /* the 9 bits of va that chose the entry */
+		uint64_t entry_pa, entry;
+	} step[5];
+	int vector;                    /* 0 translated, 14 #PF, 13 #GP (non-canonical va) */
+	uint32_t error_code;           /* of the #PF */
+	int fault_level;               /* the level whose entry decided the fault, 0 none */
+	char why[96];                  /* the rule that decided, as explain says it:
+					* "P=0 at PD: no translation", "allowed" */
+	uint64_t pa;                   /* translated: the physical address */
+	unsigned page_shift;           /* translated: 12, 21 or 30 */
+};
+/* 0, or -EINVAL (bad kind), -ESRCH. */
+int mmsim_walk(mmsim_machine *m, int pid, uint64_t va, enum mmsim_access kind, struct mmsim_walk *w);
+
+/* One translation cache of a core: a TLB or a paging-structure cache. */
+struct mmsim_tlb_info {
+	char name[24];                 /* as explain names it: "L1 dTLB-4K", "STLB", "PDE cache" */
+	char key[16];                  /* its configuration keys' prefix: "dtlb4k", "pwc.pde" */
+	int level;                     /* TLBs: 1 or 2; paging-structure caches: 0 */
+	uint32_t sets, ways;
+	unsigned sizes;                /* TLBs: the page sizes it holds, bit 0 4 KiB, 1 2 MiB,
+					* 2 1 GiB; caches: 0 */
+	uint32_t valid;                /* entries in use */
+};
+/* The i-th translation cache of core (those the machine has, TLBs first).
+ * 0, -ENOENT past the last, -EINVAL for a bad core. */
+int mmsim_tlb_info(mmsim_machine *m, int core, int i, struct mmsim_tlb_info *info);
+
+/* One valid entry of a translation cache. */
+#define MMSIM_TLB_W  1                 /* writable (every level allowed writes) */
+#define MMSIM_TLB_U  2                 /* user */
+#define MMSIM_TLB_XD 4                 /* execute-disable (some level set NX) */
+#define MMSIM_TLB_D  8                 /* dirty (TLBs) */
+struct mmsim_tlb_entry {
+	uint32_t set, way;
+	uint64_t va;                   /* TLB: the virtual page (canonical); cache: the first
+					* address of the region whose table it holds */
+	uint64_t pa;                   /* TLB: the physical page; cache: the table */
+	unsigned shift;                /* TLB: the entry's size (12, 21, 30); cache: the
+					* region's (21 PDE, 30 PDPTE, 39 PML4E, 48 PML5E) */
+	unsigned page_shift;           /* TLB: the size of the page it translates (larger
+					* than shift for a piece of a larger page) */
+	unsigned pcid;
+	int global;
+	unsigned rights;               /* MMSIM_TLB_* */
+};
+/* The valid entries of core's i-th translation cache, by set and way.
+ * Fills out[0..max-1] and returns how many there are (may exceed max), or
+ * -ENOENT (no such cache), -EINVAL (bad core). */
+int64_t mmsim_tlb_entries(mmsim_machine *m, int core, int i, struct mmsim_tlb_entry *out, size_t max);
+
+/* A run of frames [pfn, pfn + count) of one kind, in one zone, made of
+ * blocks of one order (mmsim_page_info's kind; "free" blocks are the buddy
+ * allocator's, or single frames on a per-CPU list when pcp is 1). */
+struct mmsim_frame_run {
+	uint64_t pfn, count;
+	const char *kind;              /* "free", "anon", "file", "shmem", "zero", "slab",
+					* "pagetable", "kernel", "reserved" */
+	unsigned order;                /* of each block: free blocks, and allocations */
+	int pcp;                       /* 1: free on a per-CPU list */
+	const char *zone;              /* "DMA", "DMA32", "Normal", "" outside every zone */
+};
+/* Physical memory from frame pfn to end_pfn (clipped to the machine's
+ * frames) as runs, in order. Fills runs[0..max-1], sets *next (may be
+ * NULL) to the frame where they stop (end_pfn, clipped, when done: call
+ * again from there otherwise), returns how many it filled, or -EINVAL
+ * (pfn past the last frame, max 0). It costs the number of blocks, not
+ * of frames: a terabyte of free memory is a few runs. */
+int64_t mmsim_frame_runs(mmsim_machine *m, uint64_t pfn, uint64_t end_pfn, struct mmsim_frame_run *runs,
+			 size_t max, uint64_t *next);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -22,7 +22,9 @@
  *    fault's signal in the message); a batch's refs are all valid (kind,
  *    size 1 .. 4096, flags 0), n > 0, and done and fault are not NULL;
  *  - mlock reaches the backend as mlock2 with flags 0; explain(NULL) on a
- *    backend without explain is a success.
+ *    backend without explain is a success;
+ *  - page_tables gets end > start and a root pointer (never NULL); walk a
+ *    valid access kind; frame_runs max > 0.
  */
 #ifndef MMSIM_API_BACKEND_H
 #define MMSIM_API_BACKEND_H
@@ -121,6 +123,15 @@ struct mmsim_backend {
 	int (*kmalloc)(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr);
 	int (*kfree)(mmsim_machine *m, uint64_t addr);
 	int (*kread)(mmsim_machine *m, uint64_t addr, void *buf, size_t len);
+
+	/* the state of page tables, TLBs and frames, for pictures */
+	int64_t (*page_tables)(mmsim_machine *m, int pid, uint64_t start, uint64_t end, uint64_t *root,
+			       struct mmsim_pt_entry *out, size_t max);
+	int (*walk)(mmsim_machine *m, int pid, uint64_t va, enum mmsim_access kind, struct mmsim_walk *w);
+	int (*tlb_info)(mmsim_machine *m, int core, int i, struct mmsim_tlb_info *info);
+	int64_t (*tlb_entries)(mmsim_machine *m, int core, int i, struct mmsim_tlb_entry *out, size_t max);
+	int64_t (*frame_runs)(mmsim_machine *m, uint64_t pfn, uint64_t end_pfn, struct mmsim_frame_run *runs,
+			      size_t max, uint64_t *next);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -164,8 +164,12 @@ static const char *host_why_unsupported(const char *op)
 		return "it would change this machine";
 	if (!strcmp(op, "access_batch") || !strcmp(op, "prctl_set_mm"))
 		return "trace replays run on the simulator";
-	if (!strcmp(op, "page_info"))
+	if (!strcmp(op, "page_info") || !strcmp(op, "frame_runs"))
 		return "struct page is the real kernel's; /proc/kpageflags shows its flags";
+	if (!strcmp(op, "page_tables") || !strcmp(op, "walk"))
+		return "a process cannot read its page tables; /proc/PID/pagemap shows what they map";
+	if (!strcmp(op, "tlb_info") || !strcmp(op, "tlb_entries"))
+		return "a CPU's TLBs cannot be read";
 	return "the real kernel's allocators are not scriptable";
 }
 

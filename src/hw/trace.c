@@ -176,3 +176,15 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 	}
 	return snprintf(buf, len, "event %d", (int)ev->type);
 }
+
+/* See trace.h. */
+const char *hw_tlb_title(int id)
+{
+	return (unsigned)id < HW_NR_TLBS ? tlb_titles[id] : "?";
+}
+
+/* See trace.h. */
+const char *hw_pwc_title(int id)
+{
+	return (unsigned)id < HW_NR_PWCS ? pwc_titles[id] : "?";
+}

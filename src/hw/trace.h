@@ -112,4 +112,9 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len);
  * "U/S=0 at PDPT forbids user access". */
 int hw_rule_format(enum hw_rule rule, int level, unsigned pkey, char *buf, size_t len);
 
+/* The titles narration gives the structures: "L1 dTLB-4K", "STLB",
+ * "PDE cache" ("?" for a bad id). */
+const char *hw_tlb_title(int id);
+const char *hw_pwc_title(int id);
+
 #endif

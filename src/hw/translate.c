@@ -382,3 +382,47 @@ struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_acc
 	unsigned shift = hw_level_shift(w.leaf);
 	return xlat_ok(w.page | (va & ((1ULL << shift) - 1)), shift, w.attrs);
 }
+
+/* See translate.h. The core is copied with root in CR3 so that the walk
+ * and the checks are hw_translate_nocache's, for another address space;
+ * the copy's caches are never used, and nothing of the core changes. */
+struct hw_xlat hw_translate_explore(const struct hw_cpu *cpu, uint64_t root, uint64_t va, enum hw_access kind,
+				    enum hw_priv priv, struct hw_walk_path *path)
+{
+	struct hw_cpu c = *cpu;
+	c.cr3 = root & HW_PTE_ADDR_MASK;
+	memset(path, 0, sizeof *path);
+	struct hw_xlat x = hw_translate_nocache(&c, va, kind, priv);
+	if (x.exc.vector == HW_EXC_UD) {
+		path->rule = HW_RULE_BAD_ARG;
+		return x;
+	}
+	if (x.exc.vector == HW_EXC_GP) {
+		path->rule = HW_RULE_NONCANONICAL;
+		return x;
+	}
+	/* The same pure walk again, to say where it stopped and why. */
+	struct hw_walk w = { .va = va & c.va_mask, .pure = true };
+	int stop;
+	if (hw_walk(&c, &w)) {
+		path->rule = (uint8_t)w.rule;
+		path->rule_level = (int8_t)w.level;
+		stop = w.level;
+	} else {
+		enum hw_rule rule = HW_RULE_ALLOWED;
+		if (x.exc.vector == HW_EXC_PF)
+			hw_perm_check(&c, w.attrs, kind, priv, c.ac, &rule);
+		path->rule = (uint8_t)rule;
+		path->rule_level = (int8_t)(rule == HW_RULE_ALLOWED ? 0 : hw_walk_rule_level(&w, rule));
+		stop = w.leaf;
+	}
+	uint64_t table = c.cr3;
+	for (int level = c.paging_levels; level >= stop && level >= HW_LVL_PT; level--) {
+		unsigned idx = hw_va_index(w.va, level);
+		uint64_t pa = table + 8ULL * idx;
+		uint64_t e = hw_phys_read64(c.ram, hw_mem_ref(&c, pa, 8, HW_REF_PEEK));
+		path->step[path->nsteps++] = (struct hw_walk_path_step){ (int8_t)level, (uint16_t)idx, pa, e };
+		table = e & HW_PTE_ADDR_MASK;
+	}
+	return x;
+}

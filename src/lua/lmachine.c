@@ -432,6 +432,23 @@ void lmmsim_each_machine(lua_State *L, void (*fn)(void *ctx, mmsim_machine *m, c
 	lua_pop(L, 2);
 }
 
+/* See lmmsim.h. */
+void lmmsim_push_last_machine(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &machines_key);
+	for (lua_Integer i = (lua_Integer)lua_rawlen(L, -1); i > 0; i--) {
+		lua_rawgeti(L, -1, i);
+		struct lmachine *lm = luaL_testudata(L, -1, LMMSIM_MACHINE);
+		if (lm && lm->m) {
+			lua_remove(L, -2);
+			return;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_pushnil(L);
+}
+
 /* ---- machine methods ---------------------------------------------------------- */
 
 /* m:spawn{name=, core=} → process */
@@ -777,6 +794,7 @@ int luaopen_mmsim(lua_State *L)
 	lua_pop(L, 1);
 	lmmsim_open_process(L);
 	lmmsim_open_alloc(L);
+	lmmsim_open_state(L);
 	luaL_newlib(L, module_functions);
 	lmmsim_open_host(L);
 	lmmsim_open_trace(L);

@@ -102,6 +102,9 @@ void lmmsim_open_host(lua_State *L);
  * in lmmsim_trace_methods (ltrace.c). */
 void lmmsim_open_trace(lua_State *L);
 extern const luaL_Reg lmmsim_trace_methods[];
+/* Register the methods that read page tables, TLBs and frames, and draw
+ * them (lstate.c). */
+void lmmsim_open_state(lua_State *L);
 
 /* Register the allocator methods of machines (lalloc.c). */
 void lmmsim_open_alloc(lua_State *L);

@@ -67,6 +67,11 @@ static const struct mmsim_backend sim_backend = {
 	.kmalloc = sim_kmalloc,
 	.kfree = sim_kfree,
 	.kread = sim_kread,
+	.page_tables = sim_page_tables,
+	.walk = sim_walk,
+	.tlb_info = sim_tlb_info,
+	.tlb_entries = sim_tlb_entries,
+	.frame_runs = sim_frame_runs,
 };
 
 /* See mmsim.h. */
@@ -89,6 +94,10 @@ int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size
 	if ((err = ram_init(&s->ram, c->hw.ram_bytes))) {
 		if (err == -EINVAL)
 			backend_errbuf(eb, el, "ram: size out of range");
+		else if (err == -EFBIG)
+			backend_errbuf(eb, el, "ram: %llu MiB is more than this host can hold (%llu MiB at most; "
+				       "a browser holds less: try the teaching preset or ram=256M)",
+				       (unsigned long long)(c->hw.ram_bytes >> 20), (unsigned long long)(ram_host_max() >> 20));
 		else
 			backend_errbuf(eb, el, "ram: the host refused to reserve %llu bytes of address space for the "
 				       "simulated RAM (its vm.overcommit_memory=2 charges it in full, or an "

@@ -149,6 +149,19 @@ int sim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);
 
 /* page.c */
 int sim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info);
+struct page;
+/* What frame pfn (its struct page pg) is used for, from its flags and
+ * owner: mmsim_page_info's kind. */
+const char *sim_page_kind(struct kernel *k, uint64_t pfn, const struct page *pg);
+
+/* state.c: page tables, TLBs and frames, for pictures */
+int64_t sim_page_tables(mmsim_machine *m, int pid, uint64_t start, uint64_t end, uint64_t *root,
+			struct mmsim_pt_entry *out, size_t max);
+int sim_walk(mmsim_machine *m, int pid, uint64_t va, enum mmsim_access kind, struct mmsim_walk *w);
+int sim_tlb_info(mmsim_machine *m, int core, int i, struct mmsim_tlb_info *info);
+int64_t sim_tlb_entries(mmsim_machine *m, int core, int i, struct mmsim_tlb_entry *out, size_t max);
+int64_t sim_frame_runs(mmsim_machine *m, uint64_t pfn, uint64_t end_pfn, struct mmsim_frame_run *runs, size_t max,
+		       uint64_t *next);
 
 /* kalloc.c */
 int sim_alloc_pages(mmsim_machine *m, const char *gfp, unsigned order, uint64_t *pfn);
