@@ -9,6 +9,8 @@
  */
 #include "hw/internal.h"
 
+#include "hw/seg.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -108,6 +110,7 @@ int hw_cpu_init(struct hw_cpu *cpu, const struct hw_config *cfg, const struct ra
 	cpu->cr0 = HW_CR0_PE | HW_CR0_ET | HW_CR0_PG;
 	cpu->cr4 = HW_CR4_PAE | (cfg->paging_levels == 5 ? HW_CR4_LA57 : 0);
 	cpu->efer = HW_EFER_LME | HW_EFER_LMA;
+	hw_seg_reset(&cpu->seg);
 	hw_cpu_refresh(cpu);
 	return 0;
 }
@@ -139,12 +142,6 @@ int hw_cpu_raise(struct hw_cpu *cpu, int vector, int rule)
 	return vector;
 }
 
-/* See cpu.h. */
-void hw_set_cpl(struct hw_cpu *cpu, unsigned cpl)
-{
-	cpu->cpl = cpl ? 3 : 0;
-}
-
 /* ---- instructions ----------------------------------------------------------- */
 
 /* See cpu.h. Bits 63:32 are reserved; paging cannot be turned off in 64-bit
@@ -168,7 +165,7 @@ int hw_mov_to_cr0(struct hw_cpu *cpu, uint64_t value)
 /* The CR4 bits this core implements. */
 static uint64_t cr4_supported(const struct hw_cpu *cpu)
 {
-	return HW_CR4_PSE | HW_CR4_PAE | HW_CR4_PGE | HW_CR4_SMEP | HW_CR4_SMAP | HW_CR4_PKE |
+	return HW_CR4_PSE | HW_CR4_PAE | HW_CR4_PGE | HW_CR4_FSGSBASE | HW_CR4_SMEP | HW_CR4_SMAP | HW_CR4_PKE |
 	       (cpu->paging_levels == 5 ? HW_CR4_LA57 : 0) | (cpu->has_pcid ? HW_CR4_PCIDE : 0);
 }
 

@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "hw/pte.h"
+#include "hw/seg.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -66,6 +67,24 @@ int hw_rule_format(enum hw_rule rule, int level, unsigned pkey, char *buf, size_
 		[HW_RULE_UD_PKE] = "WRPKRU needs CR4.PKE=1",
 		[HW_RULE_UD_FEATURE] = "the machine does not implement this instruction",
 		[HW_RULE_BAD_ARG] = "access kind or privilege out of range",
+		[HW_RULE_SEG_LIMIT] = "the offset is outside the segment's limit",
+		[HW_RULE_SEG_UNUSABLE] = "the segment register holds a null selector",
+		[HW_RULE_SEG_READ_ONLY] = "the segment is not writable",
+		[HW_RULE_SEG_EXEC_ONLY] = "the code segment is execute-only",
+		[HW_RULE_SEG_NOT_CODE] = "instruction fetch from a data segment",
+		[HW_RULE_SEG_NONCANONICAL] = "base + offset is not canonical",
+		[HW_RULE_SEG_SEL_LIMIT] = "the selector's index is beyond the table's limit",
+		[HW_RULE_SEG_NO_LDT] = "TI=1 but no LDT is loaded",
+		[HW_RULE_SEG_NULL] = "null selector",
+		[HW_RULE_SEG_DESC_TYPE] = "the descriptor's type does not fit",
+		[HW_RULE_SEG_PRIV] = "DPL, RPL and CPL do not allow it",
+		[HW_RULE_SEG_NOT_PRESENT] = "P=0 in the descriptor",
+		[HW_RULE_SEG_BAD_BASE] = "non-canonical base",
+		[HW_RULE_GP_MSR] = "no such MSR",
+		[HW_RULE_GP_IRET] = "IRET with no exception frame",
+		[HW_RULE_UD_FSGSBASE] = "the instruction needs CR4.FSGSBASE=1",
+		[HW_RULE_UD_MODE] = "the instruction exists only in 64-bit mode",
+		[HW_RULE_UD_SCE] = "SYSCALL/SYSRET need EFER.SCE=1",
 	};
 	char at[32];
 	if ((unsigned)rule >= HW_NR_RULES)
@@ -82,8 +101,11 @@ static int format_fault(const struct hw_event *ev, char *buf, size_t len)
 	char why[96];
 	const struct hw_exception *e = &ev->exc;
 	hw_rule_format((enum hw_rule)ev->rule, ev->rule_level, ev->pkey, why, sizeof why);
+	if (e->vector == HW_EXC_UD)
+		return snprintf(buf, len, "  #UD: %s", why);
 	if (e->vector != HW_EXC_PF)
-		return snprintf(buf, len, "  %s: %s", e->vector == HW_EXC_GP ? "#GP(0)" : "#UD", why);
+		return snprintf(buf, len, "  #%s(%s%" PRIx32 "): %s", e->vector == HW_EXC_GP ? "GP" : e->vector == HW_EXC_SS ? "SS"
+				: e->vector == HW_EXC_NP ? "NP" : "?", e->error_code ? "0x" : "", e->error_code, why);
 	char bits[32] = "";
 	if (ev->value)
 		snprintf(bits, sizeof bits, ", bits 0x%" PRIx64, ev->value);
@@ -131,6 +153,32 @@ static int format_perm(const struct hw_event *ev, char *buf, size_t len)
 	return snprintf(buf, len, "  denied: %s", why);
 }
 
+/* "fs:0x28 -> linear 0x7ffff7d86768" with the base and what the mode
+ * checks (hw/seg.h). */
+static int format_seg(const struct hw_event *ev, char *buf, size_t len)
+{
+	const char *r = hw_sreg_name((enum hw_sreg)ev->tlb);
+	if (ev->hit)
+		return snprintf(buf, len, "cpu%d: segment %s:0x%" PRIx64 " -> linear 0x%" PRIx64 " (64-bit mode: %s; "
+				"no limit)", ev->cpu, r, ev->va, ev->value, ev->tlb == HW_FS || ev->tlb == HW_GS
+				? "base added" : "base taken as 0");
+	char kind[96];
+	hw_desc_describe((uint32_t)ev->count, kind, sizeof kind);
+	return snprintf(buf, len, "cpu%d: segment %s:0x%" PRIx64 " -> linear 0x%" PRIx64 " (compatibility mode: "
+			"selector 0x%x, base 0x%" PRIx64 ", limit 0x%" PRIx64 ", %s)", ev->cpu, r, ev->va, ev->value,
+			ev->index, ev->entry_pa, ev->old, kind);
+}
+
+/* A segment register loaded from a descriptor. */
+static int format_seg_load(const struct hw_event *ev, char *buf, size_t len)
+{
+	char kind[96];
+	hw_desc_describe((uint32_t)ev->count, kind, sizeof kind);
+	return snprintf(buf, len, "  %s = 0x%x: descriptor at 0x%" PRIx64 ": base 0x%" PRIx64 ", limit 0x%" PRIx64
+			", %s", ev->tlb < HW_NR_SREGS ? hw_sreg_name((enum hw_sreg)ev->tlb) : "ldtr", ev->index,
+			ev->entry_pa, ev->value, ev->old, kind);
+}
+
 /* An access starting. */
 static int format_access(const struct hw_event *ev, char *buf, size_t len)
 {
@@ -172,6 +220,10 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 				(1u << ev->page_shift) >> 10);
 	case HW_EV_INVALIDATE:
 		return format_inv(ev, buf, len);
+	case HW_EV_SEG:
+		return format_seg(ev, buf, len);
+	case HW_EV_SEG_LOAD:
+		return format_seg_load(ev, buf, len);
 	}
 	return snprintf(buf, len, "event %d", (int)ev->type);
 }
