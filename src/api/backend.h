@@ -21,7 +21,10 @@
  *    access or touch always gets a fault record (the API reports a fatal
  *    fault's signal in the message);
  *  - mlock reaches the backend as mlock2 with flags 0; explain(NULL) on a
- *    backend without explain is a success.
+ *    backend without explain is a success;
+ *  - load_segment and access_seg get a segment register of enum mmsim_seg,
+ *    and access_seg a length of 1 .. 4096 with a fetch only through CS
+ *    and data only through the other registers.
  */
 #ifndef MMSIM_API_BACKEND_H
 #define MMSIM_API_BACKEND_H
@@ -115,6 +118,17 @@ struct mmsim_backend {
 	int (*kmalloc)(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr);
 	int (*kfree)(mmsim_machine *m, uint64_t addr);
 	int (*kread)(mmsim_machine *m, uint64_t addr, void *buf, size_t len);
+
+	/* segments and TLS */
+	int64_t (*arch_prctl)(mmsim_machine *m, int pid, int code, uint64_t addr);
+	int64_t (*set_thread_area)(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+	int64_t (*get_thread_area)(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+	int64_t (*modify_ldt)(mmsim_machine *m, int pid, int func, void *ptr, uint64_t bytecount);
+	int (*load_segment)(mmsim_machine *m, int pid, enum mmsim_seg seg, unsigned sel, struct mmsim_fault *fault);
+	int (*access_seg)(mmsim_machine *m, int pid, enum mmsim_seg seg, uint64_t off, void *buf, size_t len,
+			  enum mmsim_access kind, struct mmsim_fault *fault);
+	int (*segments)(mmsim_machine *m, int pid, struct mmsim_segments *out);
+	int (*gdt)(mmsim_machine *m, int cpu, uint64_t *words, size_t max);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -164,6 +164,11 @@ static const char *host_why_unsupported(const char *op)
 		return "it would change this machine";
 	if (!strcmp(op, "page_info"))
 		return "struct page is the real kernel's; /proc/kpageflags shows its flags";
+	static const char *const seg_ops[] = { "arch_prctl", "set_thread_area", "get_thread_area", "modify_ldt",
+					       "load_segment", "access_seg", "segments", "gdt" };
+	for (size_t i = 0; i < sizeof seg_ops / sizeof seg_ops[0]; i++)
+		if (!strcmp(op, seg_ops[i]))
+			return "the helper process has no segment-register operations (issue 19 covers the simulator)";
 	return "the real kernel's allocators are not scriptable";
 }
 

@@ -14,6 +14,7 @@
 #include "kernel/fault.h"
 
 #include "hw/machine.h"
+#include "hw/seg.h"
 #include "hw/translate.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
@@ -162,12 +163,20 @@ static int exc_page_fault(struct kernel *k, struct task_struct *t, const struct 
 	return do_user_addr_fault(k, t, exc);
 }
 
-/* A #GP from user mode (a non-canonical address): SIGSEGV with SI_KERNEL
- * (Linux: exc_general_protection in arch/x86/kernel/traps.c; here beside
- * the #PF entry, the only other exception a user access raises). */
+/* A #GP from user mode (a non-canonical address, a segment's limit or
+ * type, a bad selector): SIGSEGV with SI_KERNEL (Linux:
+ * exc_general_protection in arch/x86/kernel/traps.c; here beside the #PF
+ * entry, as the other exceptions a user access raises). */
 static int exc_general_protection(struct task_struct *t, const struct hw_exception *exc)
 {
 	return force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc);
+}
+
+/* #SS or #NP from user mode: SIGBUS (Linux: exc_stack_segment and
+ * exc_segment_not_present, through do_error_trap: force_sig, SI_KERNEL). */
+static int do_error_trap(struct task_struct *t, const struct hw_exception *exc)
+{
+	return force_sig_fault(t, SIGBUS, SI_KERNEL, 0, exc);
 }
 
 /* Take the exception a user access raised: enter the kernel on t's core,
@@ -179,12 +188,16 @@ static int exception_entry(struct kernel *k, struct task_struct *t, const struct
 	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
 	int rc;
 
-	hw_set_cpl(cpu, 0);                   /* the exception enters the kernel */
+	hw_exception_entry(cpu);              /* the exception enters the kernel */
+	hw_swapgs(cpu, NULL);
 	if (exc->vector == HW_EXC_PF)
 		rc = exc_page_fault(k, t, exc);
+	else if (exc->vector == HW_EXC_SS || exc->vector == HW_EXC_NP)
+		rc = do_error_trap(t, exc);
 	else
 		rc = exc_general_protection(t, exc);
-	hw_set_cpl(cpu, 3);                   /* and returns to the instruction */
+	hw_swapgs(cpu, NULL);
+	hw_iret(cpu, NULL);                   /* and returns to the instruction */
 	return rc;
 }
 
@@ -227,19 +240,33 @@ static bool one_instruction(uint64_t len)
 	return len == 1 || len == 2 || len == 4 || len == 8;
 }
 
+/* One access of user code through segment sreg (-1: the default one; in
+ * 64-bit mode that is a linear address) at offset va. */
+static int user_access(struct hw_cpu *cpu, int sreg, uint64_t va, uint8_t *b, uint64_t len, enum hw_access kind,
+		       struct hw_exception *exc)
+{
+	if (sreg < 0 && hw_seg_long_mode(&cpu->seg))
+		return hw_access(cpu, va, b, len, kind, HW_USER, exc);
+	if (sreg < 0)
+		sreg = kind == HW_FETCH ? HW_CS : HW_DS;
+	return hw_access_seg(cpu, (enum hw_sreg)sreg, va, b, len, kind, HW_USER, exc);
+}
+
 /* task_access once t runs on its core: one instruction, or the user-mode
  * copy loop, a page at a time (see fault.h). */
-static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va,
+static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, int sreg, uint64_t va,
 			  uint8_t *b, uint64_t len, enum hw_access kind)
 {
 	bool insn = one_instruction(len);
-	hw_set_cpl(cpu, 3);
+	int rc = exit_to_user_mode(k, t);
+	if (rc)
+		return rc;
 	while (len) {
 		uint64_t chunk = insn ? len : HW_ACCESS_MAX - offset_in_page(va);
 		if (chunk > len)
 			chunk = len;
 		struct hw_exception exc;
-		int rc = hw_access(cpu, va, b, chunk, kind, HW_USER, &exc);
+		rc = user_access(cpu, sreg, va, b, chunk, kind, &exc);
 		if (rc == -EFAULT) {
 			int saved = k->this_cpu;
 			k->this_cpu = t->cpu;
@@ -249,13 +276,13 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 								 * dies returning to user mode */
 				rc = force_sig_fault(t, SIGKILL, SI_KERNEL, exc.cr2, &exc);
 			if (rc) {
-				hw_set_cpl(cpu, 0);
+				enter_from_user_mode(k, t);
 				return rc;
 			}
 			continue;                    /* retry the access */
 		}
 		if (rc) {
-			hw_set_cpl(cpu, 0);
+			enter_from_user_mode(k, t);
 			return rc;
 		}
 		va += chunk;
@@ -263,13 +290,15 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 			b += chunk;
 		len -= chunk;
 	}
-	hw_set_cpl(cpu, 0);
+	enter_from_user_mode(k, t);
 	return 0;
 }
 
-/* See fault.h. */
-int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
-		enum hw_access kind)
+/* Run fn for t on its core, as the kernel running for t, with the MMU's
+ * counts of it added to t's. */
+static int run_for_task(struct kernel *k, struct task_struct *t, int sreg, uint64_t va, void *buf, uint64_t len,
+			enum hw_access kind, int (*fn)(struct kernel *, struct task_struct *, struct hw_cpu *, int,
+						       uint64_t, uint8_t *, uint64_t, enum hw_access))
 {
 	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
 
@@ -280,8 +309,55 @@ int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf,
 	mmu_snapshot(&cpu->ctr, &before);
 	struct task_struct *saved = k->current;
 	k->current = t;                       /* the kernel runs for t in its faults */
-	int rc = do_task_access(k, t, cpu, va, buf, len, kind);
+	int rc = fn(k, t, cpu, sreg, va, buf, len, kind);
 	k->current = saved;
 	mmu_account(t, &cpu->ctr, &before);
 	return rc;
+}
+
+/* See fault.h. */
+int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
+		enum hw_access kind)
+{
+	return run_for_task(k, t, -1, va, buf, len, kind, do_task_access);
+}
+
+/* See fault.h. */
+int task_access_seg(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, uint64_t off, void *buf,
+		    uint64_t len, enum hw_access kind)
+{
+	if ((unsigned)sreg >= HW_NR_SREGS || (kind == HW_FETCH) != (sreg == HW_CS))
+		return -EINVAL;
+	return run_for_task(k, t, (int)sreg, off, buf, len, kind, do_task_access);
+}
+
+/* task_load_segment on t's core: user code executes the load (MOV to the
+ * register, or JMP FAR for CS), retried after a fixed fault (the GDT or
+ * LDT page faulted in). */
+static int do_load_segment(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, int sreg, uint64_t sel,
+			   uint8_t *b, uint64_t len, enum hw_access kind)
+{
+	struct hw_exception exc;
+	(void)b, (void)len, (void)kind;
+	int rc = exit_to_user_mode(k, t);
+	while (!rc) {
+		int v = sreg == HW_CS ? hw_far_jmp(cpu, (uint16_t)sel, &exc)
+				      : hw_load_sreg(cpu, (enum hw_sreg)sreg, (uint16_t)sel, &exc);
+		if (!v)
+			break;
+		int saved = k->this_cpu;
+		k->this_cpu = t->cpu;
+		rc = exception_entry(k, t, &exc);
+		k->this_cpu = saved;
+	}
+	enter_from_user_mode(k, t);
+	return rc;
+}
+
+/* See fault.h. */
+int task_load_segment(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, uint16_t sel)
+{
+	if ((unsigned)sreg >= HW_NR_SREGS)
+		return -EINVAL;
+	return run_for_task(k, t, (int)sreg, sel, NULL, 0, HW_READ, do_load_segment);
 }

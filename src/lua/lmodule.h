@@ -97,6 +97,18 @@ void lmmsim_open_process(lua_State *L);
  * (lhost.c). */
 void lmmsim_open_host(lua_State *L);
 
+/* Segments and TLS (lseg.c): the process and machine methods; the table
+ * forms p:read{seg=, off=, n=}, p:fetch{...}, p:write{seg=, off=, data=,
+ * size=} (the table at index 2); and the TLS block glibc sets up for a
+ * thread, made for pid (0 or a negative errno). */
+extern const luaL_Reg lmmsim_seg_process_methods[];
+/* A failed access (err): nil and a fault table {signal=, code=, addr=,
+ * trapno=, error_code=} for -EFAULT, else nil, errno, message (lprocess.c). */
+int lmmsim_access_failure(lua_State *L, struct lmachine *lm, int err, const struct mmsim_fault *f);
+extern const luaL_Reg lmmsim_seg_machine_methods[];
+int lmmsim_seg_access(lua_State *L, enum mmsim_access kind);
+int lmmsim_setup_tls(lua_State *L, struct lmachine *lm, int pid);
+
 /* Register the allocator methods of machines (lalloc.c). */
 void lmmsim_open_alloc(lua_State *L);
 extern const luaL_Reg lmmsim_alloc_methods[];

@@ -63,6 +63,14 @@ static const struct mmsim_backend sim_backend = {
 	.kmalloc = sim_kmalloc,
 	.kfree = sim_kfree,
 	.kread = sim_kread,
+	.arch_prctl = sim_arch_prctl,
+	.set_thread_area = sim_set_thread_area,
+	.get_thread_area = sim_get_thread_area,
+	.modify_ldt = sim_modify_ldt,
+	.load_segment = sim_load_segment,
+	.access_seg = sim_access_seg,
+	.segments = sim_segments,
+	.gdt = sim_gdt,
 };
 
 /* See mmsim.h. */
