@@ -66,6 +66,7 @@ struct key {
 static const struct key keys[] = {
 	{ "maxphyaddr", K_U32, OFF(maxphyaddr), HW_MAXPHYADDR_MIN, HW_MAXPHYADDR_MAX },
 	{ "pcid", K_BOOL, OFF(pcid), 0, 1 },
+	{ "tlb.rewalk_stale", K_BOOL, OFF(rewalk_stale), 0, 1 },
 	TLB(HW_TLB_ITLB, "itlb"), TLB(HW_TLB_ITLB2M, "itlb2m"),
 	TLB(HW_TLB_DTLB4K, "dtlb4k"), TLB(HW_TLB_DTLB2M, "dtlb2m"), TLB(HW_TLB_DTLB1G, "dtlb1g"),
 	TLB(HW_TLB_STLB, "stlb"), TLB(HW_TLB_STLB1G, "stlb1g"),

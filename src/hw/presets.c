@@ -83,6 +83,7 @@ static const struct hw_preset presets[] = {
 			"maxphyaddr = 48 (Ryzen 7000); paging-structure caches, instruction costs: estimates\n",
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
+			.rewalk_stale = true,
 			.tlb = {
 				[HW_TLB_ITLB] = GEOM(64, 64, LRU, S4K | S2M | S1G),
 				[HW_TLB_ITLB2M] = ABSENT(S2M),

@@ -177,6 +177,21 @@ static bool do_fault_around(struct vm_fault *vmf)
 	return filemap_map_pages(vmf, vmf->pgoff - pte_off + from, vmf->pgoff - pte_off + to - 1);
 }
 
+/* True when the fault's page lies wholly past the end of the file: the
+ * VMA's fault handler answers SIGBUS (Linux: filemap_fault, shmem_fault, in
+ * __do_fault). A shared anonymous mapping grown by mremap keeps its
+ * object's size. A read fault checks only after fault-around, which maps
+ * the cached pages around the address first, as Linux's do_read_fault. */
+static bool fault_past_eof(struct vm_fault *vmf)
+{
+	struct file *f = vmf->vma->vm_file;
+	if (vmf->pgoff < PFN_UP(f->size))
+		return false;
+	trace_kernel(vmf->k, vmf->cpu, "page %llu is past the end of %s (%llu bytes): SIGBUS",
+		     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
+	return true;
+}
+
 /* The page-cache page of the fault, narrated as a step of func, the caller
  * (Linux: __do_fault, which asks the VMA's fault handler, filemap_fault or
  * shmem_fault). NULL without memory. */
@@ -196,6 +211,8 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
 	if (do_fault_around(vmf))
 		return 0;
+	if (fault_past_eof(vmf))
+		return VM_FAULT_SIGBUS;
 	struct page *page = __do_fault(vmf, __func__);
 	return page ? finish_fault(vmf, page, false) : VM_FAULT_OOM;
 }
@@ -284,19 +301,13 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	return page ? 0 : VM_FAULT_OOM;
 }
 
-/* A fault where the PTE is empty, in a file VMA (Linux: do_fault). A page
- * wholly past the end of the file is SIGBUS (filemap_fault, shmem_fault):
- * a shared anonymous mapping grown by mremap keeps its object's size. */
+/* A fault where the PTE is empty, in a file VMA (Linux: do_fault). */
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
-	struct file *f = vmf->vma->vm_file;
-	if (vmf->pgoff >= PFN_UP(f->size)) {
-		trace_kernel(vmf->k, vmf->cpu, "page %llu is past the end of %s (%llu bytes): SIGBUS",
-			     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
-		return VM_FAULT_SIGBUS;
-	}
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_read_fault(vmf);
+	if (fault_past_eof(vmf))
+		return VM_FAULT_SIGBUS;
 	if (vmf->vma->vm_flags & VM_SHARED)
 		return do_shared_fault(vmf);
 	return do_cow_fault(vmf);
