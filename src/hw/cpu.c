@@ -57,6 +57,8 @@ void hw_cpu_refresh(struct hw_cpu *cpu)
 	cpu->va_bits = (cpu->cr4 & HW_CR4_LA57) ? 57 : 48;
 	cpu->va_mask = (1ULL << cpu->va_bits) - 1;
 	cpu->pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(cpu->cr3 & HW_CR3_PCID_MASK) : 0;
+	if (cpu->in_guest)
+		cpu->pcid = cpu->vmx.tag;             /* the guest's VPID/PCID tag (hw/ept.c) */
 	refresh_rsvd(cpu);
 	refresh_perm(cpu);
 }

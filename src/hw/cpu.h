@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "hw/config.h"
+#include "hw/ept_types.h"
 #include "hw/ram.h"
 #include "hw/seg_types.h"
 #include "hw/tlb.h"
@@ -142,7 +143,8 @@ struct hw_cpu {
 	uint64_t va_mask;                       /* (1 << va_bits) - 1 */
 	uint8_t va_bits;                        /* 48, or 57 under CR4.LA57 */
 	uint8_t ac;                             /* RFLAGS.AC */
-	uint16_t pcid;                          /* current PCID */
+	uint16_t pcid;                          /* current PCID (in a guest: its VPID/PCID tag) */
+	uint8_t in_guest;                       /* VMX non-root / SVM guest mode (hw/ept.h) */
 	/* [AC][priv][kind][data & 0xff]: 1 when a TLB entry with these
 	 * attributes allows the access without a walk. */
 	uint8_t perm[2][HW_NR_PRIV][HW_NR_ACCESS][256];
@@ -176,6 +178,9 @@ struct hw_cpu {
 
 	/* Segmentation: segment registers, GDTR, LDTR, the base MSRs (hw/seg.h). */
 	struct hw_seg_state seg;
+
+	/* Virtualization: the guest's second stage and tags (hw/ept.h). */
+	struct hw_vmx vmx;
 };
 
 /* Set up core id of a machine with configuration cfg (validated) and RAM

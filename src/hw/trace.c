@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "hw/pte.h"
+#include "hw/ept.h"
 #include "hw/seg.h"
 
 #include <inttypes.h>
@@ -180,6 +181,47 @@ static int format_seg_load(const struct hw_event *ev, char *buf, size_t len)
 			ev->entry_pa, ev->value, ev->old, kind);
 }
 
+/* A second-stage walk (hw/ept.h). */
+static int format_ept(const struct hw_event *ev, char *buf, size_t len)
+{
+	static const char *const refs[] = { "page-walk entry", "A/D update", "load", "store", "fetch", "peek" };
+	const char *st = ev->kind == HW_VIRT_NPT ? "NPT" : "EPT", *why = ev->op < ARRAY_SIZE(refs) ? refs[ev->op] : "?";
+	if (ev->hit)
+		return snprintf(buf, len, "    %s walk (%s): guest-physical 0x%" PRIx64 " -> host-physical 0x%" PRIx64
+				" (%u KiB page, %u references)", st, why, ev->va, ev->value, (1u << ev->page_shift) >> 10,
+				ev->count);
+	return snprintf(buf, len, "    %s walk (%s): guest-physical 0x%" PRIx64 " stops at level %d, entry 0x%016"
+			PRIx64 " (%u references)", st, why, ev->va, ev->level, ev->old, ev->count);
+}
+
+/* VM entry, exit, INVEPT, INVVPID (hw/ept.h). */
+static int format_vmx(const struct hw_event *ev, char *buf, size_t len)
+{
+	const char *st = ev->kind == HW_VIRT_NPT ? "nCR3" : "EPTP";
+	switch (ev->op) {
+	case 0:
+		return snprintf(buf, len, "cpu%d: VM entry: %s 0x%" PRIx64 ", VPID %u (TLB tag 0x%x), guest CR3 0x%"
+				PRIx64, ev->cpu, st, ev->old, ev->count, ev->pcid, ev->value);
+	case 1:
+		if (ev->count == HW_EXIT_EPT_VIOLATION || ev->count == HW_EXIT_NPF)
+			return snprintf(buf, len, "cpu%d: VM exit: %s, %s 0x%" PRIx64 ", guest-physical 0x%" PRIx64
+					", guest linear 0x%" PRIx64 ", level %d entry 0x%" PRIx64, ev->cpu,
+					ev->count == HW_EXIT_NPF ? "#NPF" : "EPT violation",
+					ev->count == HW_EXIT_NPF ? "EXITINFO1" : "qualification", ev->value, ev->va,
+					ev->old, ev->level, ev->entry_pa);
+		if (ev->count == HW_EXIT_EPT_MISCONFIG)
+			return snprintf(buf, len, "cpu%d: VM exit: EPT misconfiguration, guest-physical 0x%" PRIx64
+					", level %d entry 0x%" PRIx64, ev->cpu, ev->va, ev->level, ev->entry_pa);
+		return snprintf(buf, len, "cpu%d: VM exit: reason %u", ev->cpu, ev->count);
+	case 2:
+		return snprintf(buf, len, "cpu%d: INVEPT type %u (EPTP 0x%" PRIx64 "): %" PRIu64
+				" guest-physical mappings dropped", ev->cpu, ev->count, ev->value, ev->old);
+	default:
+		return snprintf(buf, len, "cpu%d: INVVPID type %u, VPID %u, address 0x%" PRIx64, ev->cpu, ev->count,
+				ev->pcid, ev->va);
+	}
+}
+
 /* An access starting. */
 static int format_access(const struct hw_event *ev, char *buf, size_t len)
 {
@@ -225,6 +267,10 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 		return format_seg(ev, buf, len);
 	case HW_EV_SEG_LOAD:
 		return format_seg_load(ev, buf, len);
+	case HW_EV_EPT:
+		return format_ept(ev, buf, len);
+	case HW_EV_VMX:
+		return format_vmx(ev, buf, len);
 	}
 	return snprintf(buf, len, "event %d", (int)ev->type);
 }

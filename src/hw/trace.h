@@ -32,6 +32,14 @@ enum hw_event_type {
 			      * old = limit, count = access rights, kind */
 	HW_EV_SEG_LOAD,      /* a segment register (tlb, or HW_NR_SREGS for LDTR) loaded from the
 			      * descriptor at linear entry_pa: value = base, old = limit, count = rights */
+	/* virtualization (hw/ept.h): kind = enum hw_virt */
+	HW_EV_EPT,           /* a second-stage walk: va = guest-physical, hit = translated, value =
+			      * host-physical, count = references, level and old = the last entry,
+			      * page_shift, op = enum hw_ref */
+	HW_EV_VMX,           /* op 0 VM entry (count = VPID, pcid = tag, value = guest CR3, old = EPTP),
+			      * 1 VM exit (count = reason, value = qualification, va = gpa, old = gla,
+			      * level, entry_pa = entry), 2 INVEPT (count = type, value = EPTP, old =
+			      * entries dropped), 3 INVVPID (count = type, pcid = VPID, va) */
 };
 
 /* Why a decision went the way it did. */
