@@ -637,6 +637,86 @@ void mmsim_descriptor_decode(uint64_t lo, uint64_t hi, struct mmsim_descriptor *
  * snprintf returns. */
 int mmsim_segment_kind(uint32_t attr, char *buf, size_t len);
 
+/* ---- virtual machines ----------------------------------------------------------- */
+
+/*
+ * Hardware virtualization: a VM whose guest-physical memory the machine's
+ * kernel backs with host pages on demand and translates with EPT (Intel)
+ * or nested page tables (AMD), built on the VM exits the guest's
+ * references raise. The guest has no kernel: mmsim_vm_map puts mappings
+ * into its page tables as a loader would, and mmsim_vm_access runs an
+ * access of its code on a host core in guest mode. docs/mmu.md
+ * (Virtualization) and the user guide's "Virtual machines" describe it.
+ */
+struct mmsim_vm_config {
+	const char *virt;              /* "ept" (default) or "npt" */
+	uint64_t ram;                  /* guest-physical bytes: 1 MiB .. 1 GiB (default 16 MiB) */
+	unsigned vpid;                 /* VPID or ASID, 0 .. 65535 (0: untagged; default 1) */
+	int ept_levels;                /* EPT walk length, 4 or 5 (default 4; NPT: the host's) */
+	int ad;                        /* EPT accessed/dirty flags (EPTP bit 6) */
+	int core;                      /* the host core its vCPU runs on (default 0) */
+};
+
+/* Create a VM on m; returns its handle (1 or more), or -EINVAL (a bad
+ * field, recorded), -ENOMEM, -ENOSPC (8 VMs already). */
+int mmsim_vm_create(mmsim_machine *m, const struct mmsim_vm_config *c);
+
+/* Destroy VM vm, giving its host pages back. 0 or -EINVAL. */
+int mmsim_vm_destroy(mmsim_machine *m, int vm);
+
+/* Map guest-linear gva to guest-physical gpa (both 4 KiB aligned) in the
+ * guest's page tables with prot (MMSIM_PROT_READ, _WRITE, _EXEC; user
+ * pages). Returns 0, -EINVAL (unaligned, non-canonical, gpa outside the
+ * guest's memory), -ENOMEM. */
+int mmsim_vm_map(mmsim_machine *m, int vm, uint64_t gva, uint64_t gpa, int prot);
+
+/* How a guest access went: the VM exits taken on the way (each EPT
+ * violation or #NPF the hypervisor resolved, then VM entry again), the
+ * last exit, the guest's own fault (vector 14 with error code and CR2),
+ * and the references of the two-dimensional walk it made. */
+struct mmsim_vm_run {
+	int exits;
+	uint32_t exit_reason;          /* 48 EPT violation, 49 misconfiguration, 0x400 #NPF; 0 none */
+	uint64_t exit_qual;            /* qualification (EXITINFO1) */
+	uint64_t exit_gpa, exit_gla;
+	int vector;                    /* the guest's exception, 0 if none */
+	uint32_t error_code;
+	uint64_t cr2;
+	uint64_t refs;
+};
+
+/* The guest's code moves len (1 .. 4096) bytes at guest-linear gva, as
+ * user code (kind as mmsim_access). Returns 0, -EFAULT (the guest
+ * faulted, or an exit the hypervisor cannot resolve: run says which),
+ * -EINVAL. */
+int mmsim_vm_access(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len, enum mmsim_access kind,
+		    struct mmsim_vm_run *run);
+
+/* What VM vm is and has done. */
+struct mmsim_vm_info {
+	char virt[4];                  /* "ept" or "npt" */
+	uint64_t ram, eptp, guest_cr3;
+	unsigned vpid;
+	int ept_levels, core;
+	uint64_t memslot_base_gfn, memslot_pages, backed_pages;   /* the memslot; host pages behind it */
+	uint64_t tdp_tables, tdp_entries;                         /* second-stage table pages and leaves */
+	uint64_t vm_entries;
+	uint64_t exits_ept_violation, exits_ept_misconfig, exits_npf, exits_other;
+	uint64_t ept_walks, ept_walk_refs, guest_walk_refs;
+};
+int mmsim_vm_info(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
+
+/* The second-stage walk of guest-physical gpa: n entries (root first)
+ * with their levels, and the host-physical address and frame behind gpa
+ * (all ones and 0 when not mapped). 0 or -EINVAL. */
+struct mmsim_vm_ept {
+	int n;
+	uint64_t entry[5];
+	int level[5];
+	uint64_t hpa, host_pfn;
+};
+int mmsim_vm_ept(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

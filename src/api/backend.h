@@ -129,6 +129,15 @@ struct mmsim_backend {
 			  enum mmsim_access kind, struct mmsim_fault *fault);
 	int (*segments)(mmsim_machine *m, int pid, struct mmsim_segments *out);
 	int (*gdt)(mmsim_machine *m, int cpu, uint64_t *words, size_t max);
+
+	/* virtual machines */
+	int (*vm_create)(mmsim_machine *m, const struct mmsim_vm_config *c);
+	int (*vm_destroy)(mmsim_machine *m, int vm);
+	int (*vm_map)(mmsim_machine *m, int vm, uint64_t gva, uint64_t gpa, int prot);
+	int (*vm_access)(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len, enum mmsim_access kind,
+			 struct mmsim_vm_run *run);
+	int (*vm_info)(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
+	int (*vm_ept)(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

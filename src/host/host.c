@@ -169,6 +169,8 @@ static const char *host_why_unsupported(const char *op)
 	for (size_t i = 0; i < sizeof seg_ops / sizeof seg_ops[0]; i++)
 		if (!strcmp(op, seg_ops[i]))
 			return "the helper process has no segment-register operations (issue 19 covers the simulator)";
+	if (!strncmp(op, "vm_", 3))
+		return "virtual machines are the simulator's (KVM's EPT is not scriptable from user space)";
 	return "the real kernel's allocators are not scriptable";
 }
 

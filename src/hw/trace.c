@@ -188,10 +188,11 @@ static int format_ept(const struct hw_event *ev, char *buf, size_t len)
 	const char *st = ev->kind == HW_VIRT_NPT ? "NPT" : "EPT", *why = ev->op < ARRAY_SIZE(refs) ? refs[ev->op] : "?";
 	if (ev->hit)
 		return snprintf(buf, len, "    %s walk (%s): guest-physical 0x%" PRIx64 " -> host-physical 0x%" PRIx64
-				" (%u KiB page, %u references)", st, why, ev->va, ev->value, (1u << ev->page_shift) >> 10,
-				ev->count);
+				" (%u KiB page, %u reference%s)", st, why, ev->va, ev->value, (1u << ev->page_shift) >> 10,
+				ev->count, ev->count == 1 ? "" : "s");
 	return snprintf(buf, len, "    %s walk (%s): guest-physical 0x%" PRIx64 " stops at level %d, entry 0x%016"
-			PRIx64 " (%u references)", st, why, ev->va, ev->level, ev->old, ev->count);
+			PRIx64 " (%u reference%s)", st, why, ev->va, ev->level, ev->old, ev->count,
+			ev->count == 1 ? "" : "s");
 }
 
 /* VM entry, exit, INVEPT, INVVPID (hw/ept.h). */
@@ -212,6 +213,8 @@ static int format_vmx(const struct hw_event *ev, char *buf, size_t len)
 		if (ev->count == HW_EXIT_EPT_MISCONFIG)
 			return snprintf(buf, len, "cpu%d: VM exit: EPT misconfiguration, guest-physical 0x%" PRIx64
 					", level %d entry 0x%" PRIx64, ev->cpu, ev->va, ev->level, ev->entry_pa);
+		if (ev->count == HW_EXIT_VMCALL)
+			return snprintf(buf, len, "cpu%d: VM exit: VMCALL (the guest hands the core back)", ev->cpu);
 		return snprintf(buf, len, "cpu%d: VM exit: reason %u", ev->cpu, ev->count);
 	case 2:
 		return snprintf(buf, len, "cpu%d: INVEPT type %u (EPTP 0x%" PRIx64 "): %" PRIu64

@@ -122,7 +122,7 @@ HW_INLINE int hw_walk_step(struct hw_cpu *cpu, struct hw_walk *w, const struct r
 	unsigned idx = hw_va_index(w->va, level);
 	uint64_t pa = *table + 8ULL * idx;
 	uint64_t e = hw_walk_read(cpu, w, ram, pa, pure);
-	hw_emit_if(tr, cpu, .type = HW_EV_WALK_STEP, .va = w->va, .level = (int8_t)level, .index = (uint16_t)idx,
+	hw_emit_if(tr && !cpu->vmx.exit_pending, cpu, .type = HW_EV_WALK_STEP, .va = w->va, .level = (int8_t)level, .index = (uint16_t)idx,
 		   .entry_pa = pa, .value = e);
 	if (__builtin_expect(!(e & HW_PTE_P), 0))
 		return hw_walk_stop(w, HW_RULE_NOT_PRESENT, level, 0);

@@ -717,6 +717,7 @@ int luaopen_mmsim(lua_State *L)
 		luaL_setfuncs(L, machine_methods, 0);
 		luaL_setfuncs(L, lmmsim_alloc_methods, 0);
 		luaL_setfuncs(L, lmmsim_seg_machine_methods, 0);
+		luaL_setfuncs(L, lmmsim_vm_machine_methods, 0);
 		lua_setfield(L, -2, "__index");
 		lua_pushcfunction(L, m_close);
 		lua_setfield(L, -2, "__gc");
@@ -728,6 +729,7 @@ int luaopen_mmsim(lua_State *L)
 	lua_pop(L, 1);
 	lmmsim_open_process(L);
 	lmmsim_open_alloc(L);
+	lmmsim_open_vm(L);
 	luaL_newlib(L, module_functions);
 	lmmsim_open_host(L);
 	lua_pushstring(L, mmsim_version());

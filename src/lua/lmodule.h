@@ -11,6 +11,7 @@
 #define LMMSIM_MACHINE "mmsim.machine"
 #define LMMSIM_PROCESS "mmsim.process"
 #define LMMSIM_CACHE   "mmsim.cache"
+#define LMMSIM_VM      "mmsim.vm"
 
 struct lmachine {
 	mmsim_machine *m;              /* NULL once closed */
@@ -108,6 +109,10 @@ int lmmsim_access_failure(lua_State *L, struct lmachine *lm, int err, const stru
 extern const luaL_Reg lmmsim_seg_machine_methods[];
 int lmmsim_seg_access(lua_State *L, enum mmsim_access kind);
 int lmmsim_setup_tls(lua_State *L, struct lmachine *lm, int pid);
+
+/* Virtual machines (lvm.c): m:vm and the VM object's metatable. */
+extern const luaL_Reg lmmsim_vm_machine_methods[];
+void lmmsim_open_vm(lua_State *L);
 
 /* Register the allocator methods of machines (lalloc.c). */
 void lmmsim_open_alloc(lua_State *L);

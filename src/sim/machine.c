@@ -71,6 +71,12 @@ static const struct mmsim_backend sim_backend = {
 	.access_seg = sim_access_seg,
 	.segments = sim_segments,
 	.gdt = sim_gdt,
+	.vm_create = sim_vm_create,
+	.vm_destroy = sim_vm_destroy,
+	.vm_map = sim_vm_map,
+	.vm_access = sim_vm_access,
+	.vm_info = sim_vm_info,
+	.vm_ept = sim_vm_ept,
 };
 
 /* See mmsim.h. */
@@ -123,6 +129,7 @@ fail_ram:
 static void sim_free(mmsim_machine *m)
 {
 	struct sim_machine *s = sim_machine(m);
+	sim_free_vms(s);
 	sim_free_caches(s);
 	kernel_destroy(&s->kernel);
 	hw_machine_destroy(&s->hw);

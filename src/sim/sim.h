@@ -36,6 +36,7 @@ struct sim_machine {
 	struct kernel kernel;
 	struct sim_cache **caches;     /* handle h is caches[h - 1] */
 	int nr_caches;
+	struct sim_vm *vms[8];         /* VM handle h is vms[h - 1] (vm.c) */
 	mmsim_explain_fn explain_fn;   /* NULL: explain mode off */
 	void *explain_ctx;
 	char flags_text[2][160];       /* sim_flags_text's buffers */
@@ -160,6 +161,17 @@ int sim_access_seg(mmsim_machine *m, int pid, enum mmsim_seg seg, uint64_t off, 
 		   enum mmsim_access kind, struct mmsim_fault *fault);
 int sim_segments(mmsim_machine *m, int pid, struct mmsim_segments *out);
 int sim_gdt(mmsim_machine *m, int cpu, uint64_t *words, size_t max);
+
+/* vm.c: virtual machines */
+int sim_vm_create(mmsim_machine *m, const struct mmsim_vm_config *c);
+int sim_vm_destroy(mmsim_machine *m, int vm);
+int sim_vm_map(mmsim_machine *m, int vm, uint64_t gva, uint64_t gpa, int prot);
+int sim_vm_access(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len, enum mmsim_access kind,
+		  struct mmsim_vm_run *run);
+int sim_vm_info(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
+int sim_vm_ept(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
+/* Destroy every VM of s (machine teardown). */
+void sim_free_vms(struct sim_machine *s);
 
 /* page.c */
 int sim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info);
