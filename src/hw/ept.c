@@ -333,7 +333,7 @@ int hw_vmentry(struct hw_cpu *cpu, struct hw_vmcs *v)
 	else
 		drop(cpu, &globals, &none);           /* the host's global entries carry no VPID */
 	x->ctr.entries++;
-	cpu->ctr.cycles += cpu->lat.mov_cr3;
+	cpu->ctr.cycles += cpu->lat.vmentry;
 	hw_emit(cpu, .type = HW_EV_VMX, .op = 0, .kind = (uint8_t)v->mode, .count = v->vpid, .pcid = x->tag,
 		.value = v->cr3, .old = v->eptp);
 	return 0;
@@ -360,7 +360,7 @@ static void leave_guest(struct hw_cpu *cpu, const struct hw_vmexit *e)
 		struct hw_inv all = { .pcid = -1, .global = true, .nonglobal = true };
 		drop(cpu, &all, &all);
 	}
-	cpu->ctr.cycles += cpu->lat.mov_cr3;
+	cpu->ctr.cycles += cpu->lat.vmexit;
 }
 
 /* See ept.h. */

@@ -671,3 +671,30 @@ Test(ept, random_2d_walk_agrees_with_two_1d_walks)
 	cr_assert_gt(faults, 50);
 	vm_free(v);
 }
+
+/* ---- cost model -------------------------------------------------------------------------------- */
+
+/* VM entry and exit charge lat.vmentry and lat.vmexit; each EPT entry a
+ * walk reads charges lat.walk_ref, as a guest entry does. */
+Test(ept, cost_model)
+{
+	struct vm *v = simple(HW_VIRT_EPT, 4, 4, false, HW_EPT_RWX);
+	struct hw_cpu *c = v->t->cpu;
+	cr_assert_eq(c->lat.vmentry, 500, "the default preset's");
+	uint64_t cy = c->ctr.cycles;
+	enter(v);
+	cr_assert_eq(c->ctr.cycles - cy, c->lat.vmentry);
+	cy = c->ctr.cycles;
+	hw_vmexit(c, HW_EXIT_VMCALL);
+	cr_assert_eq(c->ctr.cycles - cy, c->lat.vmexit);
+	enter(v);
+	cy = c->ctr.cycles;
+	cr_assert_eq(guest_access(v, DATA_VA, HW_READ, 0, NULL), 0);
+	uint64_t want = c->lat.l1_hit + c->lat.stlb_hit + 24ULL * c->lat.walk_ref;
+	cr_assert_eq(c->ctr.cycles - cy, want, "L1 and STLB probes, then 24 references: %lu", c->ctr.cycles - cy);
+	vm_free(v);
+	struct hw_config cfg = hw_preset_find("teaching")->config;
+	cr_assert_eq(hw_config_set(&cfg, "lat.vmexit", "1234", NULL, 0), 0);
+	cr_assert_eq(cfg.lat.vmexit, 1234);
+	cr_assert_eq(hw_preset_find("teaching")->config.lat.vmentry, 100);
+}
