@@ -655,6 +655,7 @@ struct mmsim_vm_config {
 	int ept_levels;                /* EPT walk length, 4 or 5 (default 4; NPT: the host's) */
 	int ad;                        /* EPT accessed/dirty flags (EPTP bit 6) */
 	int core;                      /* the host core its vCPU runs on (default 0) */
+	int huge;                      /* back and map guest memory in 2 MiB blocks (ram a multiple of 2 MiB) */
 };
 
 /* Create a VM on m; returns its handle (1 or more), or -EINVAL (a bad

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #define KVM_MAX_RAM (1ULL << 30)
+#define HPAGE_ORDER 9
+#define HPAGE_BLOCK (1ULL << HPAGE_ORDER)          /* frames in a 2 MiB block */
 
 /* ---- host pages --------------------------------------------------------------- */
 
@@ -47,7 +49,19 @@ static uint64_t gfn_to_pfn_alloc(struct kvm *vm, uint64_t gfn, int *err)
 		*err = -EFAULT;
 		return 0;
 	}
-	if (!s->hpfn[i]) {
+	if (!s->hpfn[i] && vm->huge) {
+		uint64_t first = i & ~(uint64_t)(HPAGE_BLOCK - 1);
+		struct page *p = alloc_pages(vm->k, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, HPAGE_ORDER);
+		if (!p) {
+			*err = -ENOMEM;
+			return 0;
+		}
+		for (uint64_t j = 0; j < HPAGE_BLOCK; j++)
+			s->hpfn[first + j] = page_to_pfn(vm->k, p) + j;
+		s->nr_backed += HPAGE_BLOCK;
+		trace_kernel(vm->k, vm->k->this_cpu, "guest frames %#llx.. get the 2 MiB host block at %#llx",
+			     (unsigned long long)(s->base_gfn + first), (unsigned long long)s->hpfn[first]);
+	} else if (!s->hpfn[i]) {
 		s->hpfn[i] = kvm_alloc_page(vm, GFP_HIGHUSER_MOVABLE);
 		if (!s->hpfn[i]) {
 			*err = -ENOMEM;
@@ -172,7 +186,8 @@ static uint64_t tdp_leaf_bits(const struct kvm *vm)
 static int tdp_map(struct kvm *vm, uint64_t gfn, uint64_t pfn)
 {
 	uint64_t table = vm->tdp_root, gpa = gfn << PAGE_SHIFT;
-	for (int level = vm->tdp_levels; level > 1; level--) {
+	int leaf_level = vm->huge ? 2 : 1;
+	for (int level = vm->tdp_levels; level > leaf_level; level--) {
 		uint64_t *e = phys_to_virt(vm->k, table + 8ULL * pt_index(gpa, level));
 		if (!(*e & (vm->mode == HW_VIRT_EPT ? HW_EPT_RWX : HW_PTE_P))) {
 			uint64_t t = kvm_alloc_page(vm, GFP_KERNEL_ACCOUNT);
@@ -185,8 +200,11 @@ static int tdp_map(struct kvm *vm, uint64_t gfn, uint64_t pfn)
 		}
 		table = *e & HW_PTE_ADDR_MASK;
 	}
-	uint64_t *leaf = phys_to_virt(vm->k, table + 8ULL * pt_index(gpa, 1));
-	*leaf = (pfn << PAGE_SHIFT) | tdp_leaf_bits(vm);
+	uint64_t *leaf = phys_to_virt(vm->k, table + 8ULL * pt_index(gpa, leaf_level));
+	if (vm->huge)                                 /* the block's first frame, PS (bit 7 in both formats) */
+		*leaf = ((pfn & ~(HPAGE_BLOCK - 1)) << PAGE_SHIFT) | tdp_leaf_bits(vm) | HW_EPT_PS;
+	else
+		*leaf = (pfn << PAGE_SHIFT) | tdp_leaf_bits(vm);
 	vm->stat.tdp_entries++;
 	return 0;
 }
@@ -221,8 +239,9 @@ int kvm_tdp_lookup(struct kvm *vm, uint64_t gpa, uint64_t e[5], int lv[5], uint6
 		e[n] = v, lv[n++] = level;
 		if (!(v & (vm->mode == HW_VIRT_EPT ? HW_EPT_RWX : HW_PTE_P)))
 			break;
-		if (level == 1) {
-			*hpa = (v & HW_PTE_ADDR_MASK) | (gpa & (PAGE_SIZE - 1));
+		if (level == 1 || (v & HW_EPT_PS)) {
+			uint64_t size = 1ULL << (12 + 9 * (level - 1));
+			*hpa = (v & HW_PTE_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
 			break;
 		}
 		table = v & HW_PTE_ADDR_MASK;
@@ -234,10 +253,11 @@ int kvm_tdp_lookup(struct kvm *vm, uint64_t gpa, uint64_t e[5], int lv[5], uint6
 
 /* See kvm.h. */
 int kvm_create_vm(struct kernel *k, enum hw_virt mode, uint64_t ram_bytes, uint16_t vpid, int tdp_levels, bool ad,
-		  struct kvm **out)
+		  bool huge, struct kvm **out)
 {
 	if ((mode != HW_VIRT_EPT && mode != HW_VIRT_NPT) || ram_bytes < (1ULL << 20) || ram_bytes > KVM_MAX_RAM ||
-	    (ram_bytes & (PAGE_SIZE - 1)) || (mode == HW_VIRT_EPT && tdp_levels != 4 && tdp_levels != 5))
+	    (ram_bytes & ((huge ? HPAGE_BLOCK : 1) * PAGE_SIZE - 1)) ||
+	    (mode == HW_VIRT_EPT && tdp_levels != 4 && tdp_levels != 5))
 		return -EINVAL;
 	struct kvm *vm = calloc(1, sizeof *vm);
 	if (!vm)
@@ -247,6 +267,7 @@ int kvm_create_vm(struct kernel *k, enum hw_virt mode, uint64_t ram_bytes, uint1
 	vm->vpid = vpid;
 	vm->tdp_levels = mode == HW_VIRT_EPT ? tdp_levels : k->hw->cpus[0].paging_levels;
 	vm->ad = mode == HW_VIRT_NPT || ad;
+	vm->huge = huge;
 	vm->slot.npages = ram_bytes >> PAGE_SHIFT;
 	vm->slot.hpfn = calloc(vm->slot.npages, sizeof *vm->slot.hpfn);
 	vm->next_gfn = vm->slot.npages;
@@ -274,9 +295,10 @@ void kvm_destroy_vm(struct kvm *vm)
 		return;
 	for (int c = 0; c < vm->k->nr_cpus; c++)
 		hw_invept(&vm->k->hw->cpus[c], 1, vm->vmcs.eptp);
-	for (uint64_t i = 0; vm->slot.hpfn && i < vm->slot.npages; i++)
+	uint64_t step = vm->huge ? HPAGE_BLOCK : 1;
+	for (uint64_t i = 0; vm->slot.hpfn && i < vm->slot.npages; i += step)
 		if (vm->slot.hpfn[i])
-			__free_pages(vm->k, pfn_to_page(vm->k, vm->slot.hpfn[i]), 0);
+			__free_pages(vm->k, pfn_to_page(vm->k, vm->slot.hpfn[i]), vm->huge ? HPAGE_ORDER : 0);
 	for (size_t i = 0; i < vm->nr_tables; i++)
 		__free_pages(vm->k, vm->tables[i], 0);
 	free(vm->tables);

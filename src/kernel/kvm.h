@@ -49,6 +49,7 @@ struct kvm {
 	uint16_t vpid;
 	int tdp_levels;                 /* EPT walk length (NPT: the host's paging levels) */
 	bool ad;
+	bool huge;                      /* guest memory in 2 MiB host blocks, mapped by 2 MiB EPT pages */
 	struct kvm_memory_slot slot;
 	uint64_t tdp_root;              /* host-physical root of the EPT / nested tables */
 	uint64_t guest_cr3;             /* the guest's root table (guest-physical) */
@@ -62,9 +63,13 @@ struct kvm {
 /* Create a VM with ram_bytes (a multiple of 4 KiB, 1 MiB to 1 GiB) of
  * guest-physical memory at 0, second stage mode, VPID vpid (0: none),
  * EPT walk length tdp_levels (4 or 5; NPT takes the host's), EPT A/D
- * flags ad. Returns 0, -EINVAL, -ENOMEM. */
+ * flags ad. With huge, a guest frame's first use backs its whole 2 MiB
+ * block with one order-9 host block, mapped by one 2 MiB second-stage
+ * page (as KVM maps THP-backed guest memory; ram_bytes a multiple of 2
+ * MiB), so each EPT walk reads one entry less. Returns 0, -EINVAL,
+ * -ENOMEM. */
 int kvm_create_vm(struct kernel *k, enum hw_virt mode, uint64_t ram_bytes, uint16_t vpid, int tdp_levels, bool ad,
-		  struct kvm **out);
+		  bool huge, struct kvm **out);
 
 /* Free the VM's host pages and tables (after INVEPT on every core). */
 void kvm_destroy_vm(struct kvm *vm);

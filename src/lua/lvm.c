@@ -21,10 +21,10 @@ static struct lvm *check_vm(lua_State *L, int idx, struct lmachine **lm)
 	return v;
 }
 
-/* m:vm{virt=, ram=, vpid=, ept_levels=, ad=, core=} → vm */
+/* m:vm{virt=, ram=, vpid=, ept_levels=, ad=, core=, ept_pages=} → vm */
 static int m_vm(lua_State *L)
 {
-	static const char *const keys[] = { "virt", "ram", "vpid", "ept_levels", "ad", "core", NULL };
+	static const char *const keys[] = { "virt", "ram", "vpid", "ept_levels", "ad", "core", "ept_pages", NULL };
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	struct mmsim_vm_config c = { .vpid = 1 };
 	const lua_Integer zero = 0, one = 1;
@@ -40,6 +40,10 @@ static int m_vm(lua_State *L)
 		lua_getfield(L, 2, "ad");
 		c.ad = lua_toboolean(L, -1);
 		lua_pop(L, 1);
+		const char *pages = lmmsim_field_string(L, 2, "ept_pages", "4k", false, "vm");
+		if (strcmp(pages, "4k") && strcmp(pages, "2m"))
+			return luaL_error(L, "vm: ept_pages '%s': use \"4k\" or \"2m\"", pages);
+		c.huge = !strcmp(pages, "2m");
 	}
 	int h = mmsim_vm_create(lm->m, &c);
 	lmmsim_raise_explain_error(L, lm);

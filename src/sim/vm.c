@@ -36,6 +36,9 @@ int sim_vm_create(mmsim_machine *m, const struct mmsim_vm_config *c)
 	if (ram < (1ULL << 20) || ram > (1ULL << 30) || (ram & 4095))
 		return sim_fail(s, -EINVAL, "vm: ram %llu: give 1 MiB to 1 GiB, a multiple of 4 KiB",
 				(unsigned long long)ram);
+	if (c->huge && (ram & ((2ULL << 20) - 1)))
+		return sim_fail(s, -EINVAL, "vm: ram %llu: with 2 MiB EPT pages, give a multiple of 2 MiB",
+				(unsigned long long)ram);
 	if (mode == HW_VIRT_EPT && levels != 4 && levels != 5)
 		return sim_fail(s, -EINVAL, "vm: ept_levels %d: EPT walks 4 or 5 levels", levels);
 	for (int i = 0; i < (int)(sizeof s->vms / sizeof s->vms[0]) && slot < 0; i++)
@@ -46,7 +49,7 @@ int sim_vm_create(mmsim_machine *m, const struct mmsim_vm_config *c)
 	struct sim_vm *v = calloc(1, sizeof *v);
 	if (!v)
 		return -ENOMEM;
-	int err = kvm_create_vm(&s->kernel, mode, ram, (uint16_t)c->vpid, levels, c->ad != 0, &v->kvm);
+	int err = kvm_create_vm(&s->kernel, mode, ram, (uint16_t)c->vpid, levels, c->ad != 0, c->huge != 0, &v->kvm);
 	if (err) {
 		free(v);
 		return err;

@@ -96,6 +96,21 @@ T.ok(f:write(0x400000, "5"), "store")
 T.eq(f:info().eptp & 0x38, 4 << 3, "EPTP walk length 5")
 T.eq(#f:ept(0x1000).entries, 5, "five EPT levels")
 
+-- 2 MiB EPT pages: a guest frame's first use backs its whole 2 MiB block
+local h = m:vm{ ept_pages = "2m", ram = 8 << 20, vpid = 4 }
+T.ok(h:map(0x400000, 0x10000, "rw"), "the loader's tables: one block at the top")
+ok, run = h:write(0x400000, "huge")
+T.eq(ok, true, "store")
+T.eq(run.exits, 2, "one EPT violation per 2 MiB block: the tables', the data's")
+T.eq(h:info().backed_pages, 1024, "two blocks of 512 frames")
+local he = h:ept(0x10000)
+T.eq(#he.entries, 3, "the EPT walk ends at a 2 MiB page")
+T.eq(he.entries[3].entry & 0x80, 0x80, "PS")
+T.eq(h:ept(0x1ff000).host_pfn, he.host_pfn + 0x1ff - 0x10, "one host block behind the guest block")
+T.errno("EINVAL", m:vm{ ept_pages = "2m", ram = 3 << 20 })
+T.raises("ept_pages '1g'", m.vm, m, { ept_pages = "1g" })
+T.ok(h:close(), "close")
+
 -- bad configurations
 T.errno("EINVAL", m:vm{ virt = "svm" })
 T.errno("EINVAL", m:vm{ ram = 1000 })

@@ -12,7 +12,7 @@
 static struct kvm *vm_new(struct tk *t, enum hw_virt mode, uint16_t vpid)
 {
 	struct kvm *vm = NULL;
-	cr_assert_eq(kvm_create_vm(&t->k, mode, 4ULL << 20, vpid, 4, false, &vm), 0);
+	cr_assert_eq(kvm_create_vm(&t->k, mode, 4ULL << 20, vpid, 4, false, false, &vm), 0);
 	return vm;
 }
 
@@ -112,9 +112,9 @@ Test(kvm, unresolved_exits_and_guest_faults)
 	cr_assert_eq(kvm_vcpu_access(vm, 5, 0x400000, &b, 1, HW_READ, &run), -EINVAL);
 	kvm_destroy_vm(vm);
 	struct kvm *bad = NULL;
-	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_EPT, 12345, 1, 4, false, &bad), -EINVAL);
-	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_EPT, 4ULL << 20, 1, 3, false, &bad), -EINVAL);
-	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_OFF, 4ULL << 20, 1, 4, false, &bad), -EINVAL);
+	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_EPT, 12345, 1, 4, false, false, &bad), -EINVAL);
+	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_EPT, 4ULL << 20, 1, 3, false, false, &bad), -EINVAL);
+	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_OFF, 4ULL << 20, 1, 4, false, false, &bad), -EINVAL);
 	tk_free(t);
 }
 
@@ -136,5 +136,39 @@ Test(kvm, destroy_frees_every_page)
 	kvm_destroy_vm(vm);
 	debug_vm_check(&t->k, &r1);
 	cr_assert_eq(r1.allocated_pages, r0.allocated_pages, "every page back");
+	tk_free(t);
+}
+
+/* 2 MiB blocks: one exit backs and maps a whole block with one 2 MiB EPT
+ * page, and each EPT walk reads 3 entries: a cold access makes 4 + 5 x 3
+ * = 19 references. */
+Test(kvm, two_mib_ept_pages)
+{
+	struct tk *t = tk_boot(256ULL << 20, 1);
+	struct kvm *vm = NULL;
+	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_EPT, 3ULL << 20, 1, 4, false, true, &vm), -EINVAL, "not 2 MiB blocks");
+	struct vm_check_report r0, r1;
+	debug_vm_check(&t->k, &r0);
+	cr_assert_eq(kvm_create_vm(&t->k, HW_VIRT_EPT, 8ULL << 20, 1, 4, false, true, &vm), 0);
+	struct kvm_run run;
+	char b = 'h';
+	cr_assert_eq(kvm_guest_map(vm, 0x400000, 0x10000, HW_PTE_P | HW_PTE_RW | HW_PTE_US), 0);
+	cr_assert_eq(vm->slot.nr_backed, 512, "the tables' block");
+	cr_assert_eq(kvm_vcpu_access(vm, 0, 0x400000, &b, 1, HW_WRITE, &run), 0);
+	cr_assert_eq(run.exits, 2, "one for the tables' block, one for the data's");
+	cr_assert_eq(vm->slot.nr_backed, 1024);
+	uint64_t e[5], hpa;
+	int lv[5];
+	cr_assert_eq(kvm_tdp_lookup(vm, 0x10000, e, lv, &hpa), 3, "down to a 2 MiB EPT page");
+	cr_assert(e[2] & HW_EPT_PS);
+	cr_assert_eq(hpa, kvm_gfn_to_pfn(vm, 0x10) << 12);
+	cr_assert_eq(hw_invept(&t->k.hw->cpus[0], 2, 0), 0);
+	cr_assert_eq(hw_invvpid(&t->k.hw->cpus[0], 2, 0, 0), 0);
+	cr_assert_eq(kvm_vcpu_access(vm, 0, 0x400000, &b, 1, HW_READ, &run), 0);
+	cr_assert_eq(run.refs, 19);
+	cr_assert_eq(b, 'h');
+	kvm_destroy_vm(vm);
+	debug_vm_check(&t->k, &r1);
+	cr_assert_eq(r1.allocated_pages, r0.allocated_pages, "the blocks went back");
 	tk_free(t);
 }
