@@ -598,11 +598,72 @@ static int ref_2d(struct vm *v, uint64_t va, enum hw_access kind, uint64_t *hpa)
 	return 1;
 }
 
+/* The guest-physical address guest-linear va maps to in the guest's
+ * tables, or ~0. */
+static uint64_t g_lookup(struct vm *v, uint64_t va)
+{
+	uint64_t table = v->groot;
+	for (int l = v->t->cpu->paging_levels; l >= 1; l--) {
+		uint64_t e = g_get(v, table + 8 * idx(va, l));
+		if (!(e & HW_PTE_P))
+			return ~0ULL;
+		table = e & HW_PTE_ADDR_MASK;
+	}
+	return table | (va & 0xfff);
+}
+
+/* One 8-byte guest read at va: 0 and *x, or the vector. */
+static int read8(struct vm *v, uint64_t va, uint64_t *x)
+{
+	struct hw_exception e = { 0 };
+	return hw_access(v->t->cpu, va, x, 8, HW_READ, HW_USER, &e) ? e.vector : 0;
+}
+
+/* Stale checks, as the MMU's differential test makes them: read va, have
+ * the hypervisor move its guest frame to a new host frame (or the guest
+ * remap it to another guest frame) without invalidating, and the cached
+ * path must still read the old bytes, whatever the tables now say; after
+ * INVEPT (or INVVPID) it reads the new ones. Returns 1 when a check ran. */
+static int stale_check(struct vm *v, uint64_t va, bool ept_edit, uint64_t *seen)
+{
+	struct hw_cpu *c = v->t->cpu;
+	uint64_t before = 0, after = 0, now = 0, gpa = g_lookup(v, va), hpa;
+	if (gpa == ~0ULL || ref_2d(v, va, HW_READ, &hpa) || read8(v, va, &before))
+		return 0;
+	uint64_t fresh = GBASE + 0xa00000 + (uint64_t)(rand() % 64) * 0x1000;    /* not used elsewhere */
+	pt_set(v->t, fresh + (va & 0xff8), ~before);
+	hw_vmexit(c, HW_EXIT_VMCALL);
+	if (ept_edit) {
+		e_map(v, gpa & ~0xfffULL, fresh, 1, HW_EPT_RWX);
+	} else {
+		uint64_t g2 = 0xc00000 + (uint64_t)(rand() % 64) * 0x1000;
+		e_map(v, g2, fresh, 1, HW_EPT_RWX);
+		cr_assert_eq(hw_invept(c, 1, v->vmcs.eptp), 0);     /* the hypervisor's part, done right */
+		g_map(v, va & ~0xfffULL, g2, HW_PTE_P | HW_PTE_US | HW_PTE_RW);
+	}
+	enter(v);
+	cr_assert_eq(read8(v, va, &after), 0, "%s edit: the cached translation still works", ept_edit ? "EPT" : "PTE");
+	cr_assert_eq(after, before, "%s edit: the cached path reads the old bytes without invalidation",
+		     ept_edit ? "EPT" : "PTE");
+	uint64_t ref;
+	cr_assert_eq(ref_2d(v, va, HW_READ, &ref), 0);
+	*seen += pt_get(v->t, ref) != after;
+	hw_vmexit(c, HW_EXIT_VMCALL);
+	if (ept_edit)
+		cr_assert_eq(hw_invept(c, 1, v->vmcs.eptp), 0);
+	else
+		cr_assert_eq(hw_invvpid(c, 0, v->vmcs.vpid, va), 0);
+	enter(v);
+	cr_assert_eq(read8(v, va, &now), 0);
+	cr_assert_eq(now, ~before, "after %s the new bytes", ept_edit ? "INVEPT" : "INVVPID");
+	return 1;
+}
+
 /* Random guest mappings (some read-only, some missing) over random EPT
- * mappings (4K and 2M, some read-only, some missing); random accesses
- * compared with ref_2d. The hypervisor's changes between entries are
- * followed by INVEPT and INVVPID, as a correct one does; a stale check
- * makes sure the caches are in use (the tests above show staleness). */
+ * mappings (some read-only, execute-only or missing); random accesses
+ * compared with ref_2d. The changes between entries are followed by
+ * INVEPT and INVVPID, as a correct hypervisor and guest do; stale_check
+ * makes a few edits without them first. */
 Test(ept, random_2d_walk_agrees_with_two_1d_walks)
 {
 	srand(19);
@@ -614,7 +675,7 @@ Test(ept, random_2d_walk_agrees_with_two_1d_walks)
 		g_map(v, DATA_VA + (uint64_t)i * 0x1000, 0, 0);
 	for (uint64_t g = 0x100000; g < v->gnext; g += HW_PAGE_SIZE)
 		e_map(v, g, GBASE + g, 1, HW_EPT_RWX);
-	uint64_t checked = 0, exits = 0, faults = 0;
+	uint64_t checked = 0, exits = 0, faults = 0, stale_checks = 0, stale_seen = 0;
 	for (int round = 0; round < 60; round++) {
 		/* the guest changes a few PTEs; the hypervisor a few EPT entries */
 		for (int k = 0; k < 4; k++) {
@@ -636,6 +697,9 @@ Test(ept, random_2d_walk_agrees_with_two_1d_walks)
 		cr_assert_eq(hw_invept(c, 2, 0), 0);
 		cr_assert_eq(hw_invvpid(c, 1, 1, 0), 0);
 		enter(v);
+		for (int k = 0; k < 3; k++)
+			stale_checks += stale_check(v, DATA_VA + (uint64_t)(rand() % NVA) * 0x1000 + (uint64_t)(rand() % 512) * 8,
+						    rand() % 2, &stale_seen);
 		for (int n = 0; n < 40; n++) {
 			uint64_t va = DATA_VA + (uint64_t)(rand() % NVA) * 0x1000 + (uint64_t)(rand() % 4096 & ~7);
 			enum hw_access kind = (enum hw_access)(rand() % 3);
@@ -669,6 +733,8 @@ Test(ept, random_2d_walk_agrees_with_two_1d_walks)
 	cr_assert_gt(checked, 300);
 	cr_assert_gt(exits, 50);
 	cr_assert_gt(faults, 50);
+	cr_assert_gt(stale_checks, 40, "%lu stale checks", stale_checks);
+	cr_assert_eq(stale_seen, stale_checks, "each edit made the tables and the caches disagree");
 	vm_free(v);
 }
 
