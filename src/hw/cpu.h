@@ -144,7 +144,6 @@ struct hw_cpu {
 	uint8_t va_bits;                        /* 48, or 57 under CR4.LA57 */
 	uint8_t ac;                             /* RFLAGS.AC */
 	uint16_t pcid;                          /* current PCID (in a guest: its VPID/PCID tag) */
-	uint8_t in_guest;                       /* VMX non-root / SVM guest mode (hw/ept.h) */
 	/* [AC][priv][kind][data & 0xff]: 1 when a TLB entry with these
 	 * attributes allows the access without a walk. */
 	uint8_t perm[2][HW_NR_PRIV][HW_NR_ACCESS][256];
@@ -160,6 +159,7 @@ struct hw_cpu {
 	 * pwc_live: pwc[c] does (kept by the TLBs, hw_tlb_set_group). */
 	uint8_t level_live[HW_NR_TLB_LEVELS];
 	uint8_t pwc_live;
+	uint8_t in_guest;                       /* VMX non-root / SVM guest mode (hw/ept.h) */
 	struct hw_fill_plan fill[HW_NR_TLB_LEVELS][HW_NR_PSIZES];
 
 	/* Architectural state. */

@@ -66,4 +66,15 @@ static inline uint64_t hw_mem_ref(struct hw_cpu *cpu, uint64_t pa, unsigned len,
 	return pa;
 }
 
+/* hw_mem_ref for a caller that has already looked at cpu->in_guest and
+ * passes it as the constant guest (the page walk, specialised both ways,
+ * tests in_guest once per walk instead of once per entry). */
+static inline __attribute__((always_inline)) uint64_t hw_mem_ref_in(struct hw_cpu *cpu, uint64_t pa, unsigned len,
+								  enum hw_ref why, bool guest)
+{
+	if (guest)
+		pa = hw_ept_ref_cached(cpu, pa, len, why);
+	return pa;
+}
+
 #endif
