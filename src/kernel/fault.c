@@ -258,7 +258,7 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 			  uint8_t *b, uint64_t len, enum hw_access kind)
 {
 	bool insn = one_instruction(len);
-	int rc = exit_to_user_mode(k, t);
+	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
 	if (rc)
 		return rc;
 	while (len) {
@@ -312,6 +312,8 @@ static int run_for_task(struct kernel *k, struct task_struct *t, int sreg, uint6
 	int rc = fn(k, t, cpu, sreg, va, buf, len, kind);
 	k->current = saved;
 	mmu_account(t, &cpu->ctr, &before);
+	if (k->kswapd_pending)
+		exit_to_user_mode(k, t->cpu);
 	return rc;
 }
 
@@ -339,7 +341,7 @@ static int do_load_segment(struct kernel *k, struct task_struct *t, struct hw_cp
 {
 	struct hw_exception exc;
 	(void)b, (void)len, (void)kind;
-	int rc = exit_to_user_mode(k, t);
+	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
 	while (!rc) {
 		int v = sreg == HW_CS ? hw_far_jmp(cpu, (uint16_t)sel, &exc)
 				      : hw_load_sreg(cpu, (enum hw_sreg)sreg, (uint16_t)sel, &exc);

@@ -237,7 +237,7 @@ void copy_thread(struct kernel *k, struct task_struct *child, struct task_struct
 /* ---- entry and exit ------------------------------------------------------------- */
 
 /* See segment.h. */
-int exit_to_user_mode(struct kernel *k, struct task_struct *t)
+int swapgs_restore_regs_and_return_to_usermode(struct kernel *k, struct task_struct *t)
 {
 	struct hw_cpu *c = core(k, t->cpu);
 	struct hw_exception exc;

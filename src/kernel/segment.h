@@ -192,7 +192,7 @@ void switch_ldt(struct kernel *k, int cpu, struct mm_struct *prev, struct mm_str
  * to t's CS (__USER_CS or __USER32_CS), or IRET to another (Linux: the
  * exit paths of entry_64.S). 0, or -EFAULT when IRET faulted (t->fatal
  * has the SIGSEGV). */
-int exit_to_user_mode(struct kernel *k, struct task_struct *t);
+int swapgs_restore_regs_and_return_to_usermode(struct kernel *k, struct task_struct *t);
 
 /* t's user code enters the kernel (an interrupt): the core saves its CS
  * and SS, which become t's, then SWAPGS (Linux: the entry of entry_64.S). */

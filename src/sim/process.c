@@ -185,6 +185,8 @@ int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r)
 {
 	s->kernel.current = NULL;
 	sim_narrate_result(s, r);
+	if (s->kernel.kswapd_pending && t->state == TASK_RUNNING)
+		exit_to_user_mode(&s->kernel, t->cpu);
 	if (fatal_signal_pending(t)) {
 		int pid = t->pid;
 		t->fatal = (struct siginfo){ .si_signo = SIGKILL, .si_code = SI_KERNEL };
