@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kernel/rbtree.h"
+#include "kernel/segment.h"
 
 /* The base page (Linux: arch/x86/include/asm/page_types.h, and PAGE_ALIGN
  * from include/linux/mm.h); the hardware's is HW_PAGE_SIZE, the same size. */
@@ -152,6 +153,7 @@ struct mm_struct {
 	uint64_t committed_pages;        /* what this mm added to Committed_AS */
 	unsigned long flags;             /* MMF_* */
 	bool brk_randomized;             /* the heap start moved (randomize_va_space 2) */
+	struct mm_context context;       /* its LDT (kernel/segment.h) */
 };
 
 #define MMF_TOPDOWN 0x1

@@ -72,6 +72,20 @@ static const struct mmsim_backend sim_backend = {
 	.tlb_info = sim_tlb_info,
 	.tlb_entries = sim_tlb_entries,
 	.frame_runs = sim_frame_runs,
+	.arch_prctl = sim_arch_prctl,
+	.set_thread_area = sim_set_thread_area,
+	.get_thread_area = sim_get_thread_area,
+	.modify_ldt = sim_modify_ldt,
+	.load_segment = sim_load_segment,
+	.access_seg = sim_access_seg,
+	.segments = sim_segments,
+	.gdt = sim_gdt,
+	.vm_create = sim_vm_create,
+	.vm_destroy = sim_vm_destroy,
+	.vm_map = sim_vm_map,
+	.vm_access = sim_vm_access,
+	.vm_info = sim_vm_info,
+	.vm_ept = sim_vm_ept,
 };
 
 /* See mmsim.h. */
@@ -128,6 +142,7 @@ fail_ram:
 static void sim_free(mmsim_machine *m)
 {
 	struct sim_machine *s = sim_machine(m);
+	sim_free_vms(s);
 	sim_free_caches(s);
 	kernel_destroy(&s->kernel);
 	hw_machine_destroy(&s->hw);
