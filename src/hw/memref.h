@@ -17,9 +17,10 @@
 #ifndef MMSIM_HW_MEMREF_H
 #define MMSIM_HW_MEMREF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-struct hw_cpu;
+#include "hw/cpu.h"
 
 /* Why a core references memory. HW_REF_PEEK is a reference with no side
  * effect at all (the pure walk of hw_translate_nocache): it is translated
@@ -33,13 +34,25 @@ enum hw_ref {
 	HW_REF_PEEK,        /* a side-effect-free read (differential tests) */
 };
 
+/* The cache hierarchy's part of a reference (hw/mem.h). */
+void hw_mem_access(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why);
+
+/* hw_mem_ref for a caller that knows whether the core has caches
+ * (caches == (cpu->mem != NULL)): code specialised on a constant caches
+ * (the page walk) tests nothing. */
+static inline uint64_t hw_mem_ref_as(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why, bool caches)
+{
+	if (why != HW_REF_PEEK && caches)
+		hw_mem_access(cpu, pa, len, why);       /* the caches (hw/mem.h) */
+	return pa;
+}
+
 /* The RAM address that reference why of len bytes (not crossing a 4 KiB
  * frame) at the core's physical address pa lands on, after charging it.
- * Today: pa, free. */
+ * Without caches: pa, free. */
 static inline uint64_t hw_mem_ref(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
 {
-	(void)cpu, (void)len, (void)why;
-	return pa;
+	return hw_mem_ref_as(cpu, pa, len, why, __builtin_expect(cpu->mem != NULL, 0));
 }
 
 #endif

@@ -27,7 +27,10 @@ enum hw_event_type {
 	HW_EV_FAULT,         /* exc, rule, rule_level, value (reserved bits) */
 	HW_EV_DONE,          /* value = physical address, page_shift */
 	HW_EV_INVALIDATE,    /* op, va, pcid, count (TLB), old (PWC entries) */
+	HW_EV_MEM,           /* a reference through the caches: kind = enum hw_ref, mem */
 };
+
+struct hw_mem_trace;
 
 /* Why a decision went the way it did. */
 enum hw_rule {
@@ -87,6 +90,7 @@ struct hw_event {
 	uint64_t value;
 	uint64_t old;
 	struct hw_exception exc;
+	const struct hw_mem_trace *mem;     /* HW_EV_MEM: what the hierarchy did (hw/mem.h) */
 };
 
 /* Emit an event built from designated initializers, only when tracing. */

@@ -295,7 +295,13 @@ HW_INLINE struct hw_xlat walk_path(struct hw_cpu *cpu, uint64_t va, enum hw_acce
 				   uint64_t cycles, bool absent_l1, bool absent_l2, bool tr)
 {
 	struct hw_walk w = { .va = va & cpu->va_mask };
-	int r = hw_walk_core(cpu, &w, &cycles, false, tr);
+	int r;
+	if (!tr && !cpu->mem) {
+		r = hw_walk_core(cpu, &w, &cycles, false, false);      /* w.caches: constant false */
+	} else {
+		w.caches = cpu->mem != NULL;
+		r = hw_walk_core(cpu, &w, &cycles, false, tr);
+	}
 	cpu->ctr.walk_refs += w.refs;
 	cpu->ctr.cycles += cycles + (uint64_t)w.refs * cpu->lat.walk_ref;
 	if (__builtin_expect(r != 0, 0)) {

@@ -41,14 +41,15 @@ static inline unsigned hw_acc_rights(uint64_t acc)
 }
 
 /* A paging-structure entry at pa, read from ram (a copy of the core's, in
- * registers) through the core's door to memory (hw_mem_ref; pure: a peek):
+ * registers) through the core's door to memory (hw_mem_ref, told whether
+ * the core has caches by w->caches; pure: a peek):
  * every entry a walk reads comes through here, counted in w->refs (the
  * caller charges them). All ones beyond RAM. */
 static inline uint64_t hw_walk_read(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, uint64_t pa,
 				    bool pure)
 {
 	w->refs++;
-	return hw_phys_read64(ram, hw_mem_ref(cpu, pa, 8, pure ? HW_REF_PEEK : HW_REF_WALK));
+	return hw_phys_read64(ram, hw_mem_ref_as(cpu, pa, 8, pure ? HW_REF_PEEK : HW_REF_WALK, w->caches));
 }
 
 /* Cache non-leaf entry e of level (A already set) for va, with what the
