@@ -510,6 +510,10 @@ struct mmsim_host_settings {
 	int lsm_mmap_min_addr;         /* where a hint below it goes: the larger of
 					* CONFIG_LSM_MMAP_MIN_ADDR and mmap_min_addr
 					* (measured; 65536 when it cannot be) */
+	int stale_rewalk;              /* 1: a write through a TLB entry a permission
+					* upgrade left stale does not fault: the CPU
+					* walks again (AMD, Hygon); 0: it may fault once
+					* (others); from /proc/cpuinfo's vendor */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

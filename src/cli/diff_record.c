@@ -62,6 +62,8 @@ struct diff_recorder {
 	char expect[320];              /* a pending expect_difference */
 	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
+	json_t *near;                  /* the address the call being recorded returned:
+					* its offset from each landmark near it */
 	int machines;                  /* registry ref: the machines built */
 	bool tty;                      /* standard error is a terminal: show progress */
 	double shown;                  /* when progress was last shown */
@@ -136,6 +138,12 @@ static void add_anchor(struct diff_recorder *r, uint64_t addr, const char *name)
 static void canon_result_addr(struct diff_recorder *r, uint64_t addr, char *buf, size_t len)
 {
 	char name[16];
+	json_decref(r->near);
+	r->near = json_pack("{s:I}", "0", (json_int_t)addr);    /* 0: the address itself */
+	for (int i = 0; i < r->nanchors; i++)
+		if ((addr > r->anchors[i].addr ? addr - r->anchors[i].addr : r->anchors[i].addr - addr) <= NEAR)
+			json_object_set_new(r->near, r->anchors[i].name,
+					    json_integer((json_int_t)(addr - r->anchors[i].addr)));
 	if (!relative(r, addr, buf, len))
 		snprintf(buf, len, "new");
 	snprintf(name, sizeof name, "r%d", r->seq);
@@ -856,6 +864,9 @@ static void record_op(lua_State *L, struct diff_recorder *r, int n, const struct
 	}
 	describe_results(r, L, me, 2, &result);
 	json_object_set_new(o, "n", json_integer(n));
+	if (r->near)                      /* where an address is: compared too */
+		json_object_set_new(o, "near", r->near);
+	r->near = NULL;
 	json_object_set_new(o, "where", json_string(w));
 	json_object_set_new(o, "call", json_string(lua_tostring(L, 1)));
 	json_object_set_new(o, "result", json_string(text_str(&result)));
@@ -965,6 +976,7 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 	const struct { const char *key; int host; } same[] = {
 		{ "paging", h->paging }, { "zero_page", h->zero_page }, { "soft_dirty", h->soft_dirty },
 		{ "anon_vma_name", h->anon_vma_name }, { "lsm_mmap_min_addr", h->lsm_mmap_min_addr },
+		{ "tlb.rewalk_stale", h->stale_rewalk },
 	};
 	if (!lua_istable(L, idx))
 		return NULL;
@@ -1034,6 +1046,11 @@ static int machine_sim(lua_State *L)
 	default_key(L, t, "soft_dirty", h->soft_dirty);
 	default_key(L, t, "anon_vma_name", h->anon_vma_name);
 	default_key(L, t, "lsm_mmap_min_addr", h->lsm_mmap_min_addr);
+	if (lua_getfield(L, t, "tlb.rewalk_stale") == LUA_TNIL) {
+		lua_pushboolean(L, h->stale_rewalk);
+		lua_setfield(L, t, "tlb.rewalk_stale");
+	}
+	lua_pop(L, 1);
 	if (!strcmp(h->thp, "never")) {          /* madvise is the default; always can't be had */
 		if (lua_getfield(L, t, "thp") == LUA_TNIL) {
 			lua_pushstring(L, "never");
@@ -1157,6 +1174,7 @@ void diff_recorder_finish(lua_State *L, struct diff_recorder *r)
 void diff_recorder_free(struct diff_recorder *r)
 {
 	if (r) {
+		json_decref(r->near);
 		free(r->bases);
 		free(r);
 	}

@@ -89,6 +89,7 @@ struct key {
 static const struct key keys[] = {
 	KEY("maxphyaddr", K_U32, maxphyaddr, HW_MAXPHYADDR_MIN, HW_MAXPHYADDR_MAX),
 	KEY("pcid", K_BOOL, pcid, 0, 1),
+	KEY("tlb.rewalk_stale", K_BOOL, rewalk_stale, 0, 1),
 	TLB(HW_TLB_ITLB, "itlb"), TLB(HW_TLB_ITLB2M, "itlb2m"),
 	TLB(HW_TLB_DTLB4K, "dtlb4k"), TLB(HW_TLB_DTLB2M, "dtlb2m"), TLB(HW_TLB_DTLB1G, "dtlb1g"),
 	TLB(HW_TLB_STLB, "stlb"), TLB(HW_TLB_STLB1G, "stlb1g"),

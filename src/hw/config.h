@@ -117,6 +117,9 @@ struct hw_config {
 	int paging_levels;      /* API key `paging`, 4 or 5 */
 	unsigned maxphyaddr;    /* 36 .. 52 */
 	bool pcid;              /* CR4.PCIDE and INVPCID supported */
+	bool rewalk_stale;      /* a TLB hit whose rights forbid the access walks
+				 * again before faulting (AMD), instead of
+				 * faulting from the cached entry (Intel) */
 	struct hw_geom tlb[HW_NR_TLBS];
 	struct hw_geom pwc[HW_NR_PWCS];
 	struct hw_latency lat;

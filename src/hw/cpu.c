@@ -90,6 +90,7 @@ int hw_cpu_init(struct hw_cpu *cpu, const struct hw_config *cfg, const struct ra
 	cpu->paging_levels = cfg->paging_levels;
 	cpu->maxphyaddr = cfg->maxphyaddr;
 	cpu->has_pcid = cfg->pcid;
+	cpu->rewalk_stale = cfg->rewalk_stale;
 	cpu->lat = cfg->lat;
 	int err = 0;
 	for (int i = 0; i < HW_NR_TLBS && !err; i++)

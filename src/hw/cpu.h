@@ -113,6 +113,8 @@ struct hw_counters {
 	 * (the access faulted). A write through a clean entry counts as a miss. */
 	uint64_t tlb_miss[HW_NR_TLB_LEVELS][HW_NR_PSIZES + 1];
 	uint64_t dirty_miss;                    /* writes that found D=0 in a TLB */
+	uint64_t stale_rewalk;                  /* hits whose rights forbade the access,
+						 * walked again (rewalk_stale) */
 	uint64_t fills[HW_NR_TLBS], evictions[HW_NR_TLBS];
 	uint64_t walks, walk_refs, ad_writes;
 	uint64_t pwc_hit[HW_NR_PWCS];
@@ -189,6 +191,7 @@ struct hw_cpu {
 	int paging_levels;                      /* what the machine implements */
 	unsigned maxphyaddr;
 	bool has_pcid;
+	bool rewalk_stale;      /* from the config: see struct hw_config */
 	uint64_t rsvd[HW_LVL_PML5 + 1][2];      /* reserved bits by level, PS */
 };
 

@@ -105,7 +105,8 @@
 	"TLBs: L1 dTLB and iTLB 64 entries, fully associative; L2 dTLB 2048 entries (modelled\n"     \
 	"  16-way): AMD, Software Optimization Guide for AMD EPYC 7003 Processors (pub. 56665), as\n" \
 	"  recalled, not re-read; the rest as zen4\n"                                                  \
-	"maxphyaddr = 48 (the host's lscpu); instruction costs, paging-structure caches: estimates\n"
+	"maxphyaddr = 48 (the host's lscpu); tlb.rewalk_stale = 1 as zen4 (measured on this host);\n"          \
+	"  instruction costs, paging-structure caches: estimates\n"
 
 #define ZEN5_SOURCES                                                                                      \
 	"Caches: L1d 48 KiB 12-way (up from Zen 4's 32 KiB 8-way), L1i 32 KiB 8-way, L2 1 MiB\n"           \
@@ -118,7 +119,8 @@
 	"L3 victim cache, MOESI, replacement: as zen3\n"                                                   \
 	"TLBs: L1 dTLB 96 entries, L2 dTLB 4096 entries (modelled 16-way): as recalled from AMD's\n"      \
 	"  Zen 5 disclosures (Hot Chips 2024); the rest as zen4\n"                                        \
-	"maxphyaddr = 48; instruction costs, paging-structure caches: estimates\n"
+	"maxphyaddr = 48; tlb.rewalk_stale = 1 as zen4; instruction costs, paging-structure caches:\n"  \
+	"  estimates\n"
 
 #define GOLDEN_COVE_SOURCES                                                                      \
 	"TLBs: Hennessy & Patterson, Computer Architecture: A Quantitative Approach, 7th ed.,\n"  \
@@ -169,6 +171,7 @@ static const struct hw_preset presets[] = {
 			"  estimates\n",
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
+			.rewalk_stale = true,
 			.tlb = {
 				[HW_TLB_ITLB] = GEOM(64, 64, LRU, S4K | S2M | S1G),
 				[HW_TLB_ITLB2M] = ABSENT(S2M),
@@ -244,6 +247,7 @@ static const struct hw_preset presets[] = {
 		.sources = ZEN3_SOURCES,
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
+			.rewalk_stale = true,
 			.tlb = ZEN_TLBS(64, 2048, 16),
 			.pwc = ZEN_PWCS,
 			.lat = ZEN_LAT(12, 46, 300, 380),
@@ -257,6 +261,7 @@ static const struct hw_preset presets[] = {
 		.sources = ZEN5_SOURCES,
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
+			.rewalk_stale = true,
 			.tlb = ZEN_TLBS(96, 4096, 16),
 			.pwc = ZEN_PWCS,
 			.lat = ZEN_LAT(14, 50, 900, 450),

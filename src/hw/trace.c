@@ -58,6 +58,7 @@ int hw_rule_format(enum hw_rule rule, int level, unsigned pkey, char *buf, size_
 		[HW_RULE_PK_AD] = "PKRU.AD for key %u forbids data access",
 		[HW_RULE_PK_WD] = "PKRU.WD for key %u forbids the write",
 		[HW_RULE_CLEAN] = "D=0 %s: the write walks to set the dirty flag",
+		[HW_RULE_STALE] = "the cached entry forbids it: the core walks again before faulting",
 		[HW_RULE_GP_CPL] = "privileged instruction at CPL 3",
 		[HW_RULE_GP_RESERVED] = "reserved bit set in the new register value",
 		[HW_RULE_GP_PG] = "paging cannot be turned off in 64-bit mode",
@@ -130,7 +131,7 @@ static int format_perm(const struct hw_event *ev, char *buf, size_t len)
 				a & HW_R_W ? "writable at every level" : "read-only",
 				a & HW_R_XD ? ", execute-disabled" : "");
 	hw_rule_format((enum hw_rule)ev->rule, ev->rule_level, ev->pkey, why, sizeof why);
-	if (ev->rule == HW_RULE_CLEAN)
+	if (ev->rule == HW_RULE_CLEAN || ev->rule == HW_RULE_STALE)
 		return snprintf(buf, len, "  %s", why);
 	return snprintf(buf, len, "  denied: %s", why);
 }

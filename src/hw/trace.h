@@ -48,6 +48,7 @@ enum hw_rule {
 	HW_RULE_PK_AD,             /* PKRU.AD of the page's key */
 	HW_RULE_PK_WD,             /* PKRU.WD of the page's key */
 	HW_RULE_CLEAN,             /* a write found D=0 in a TLB entry: walk to set D */
+	HW_RULE_STALE,             /* a TLB entry forbids the access: walk again (AMD) */
 	/* why an instruction raised #GP or #UD */
 	HW_RULE_GP_CPL,            /* privileged instruction at CPL 3 */
 	HW_RULE_GP_RESERVED,       /* reserved bit in the new register value */

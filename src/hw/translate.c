@@ -4,8 +4,10 @@
  *
  * Order (SDM §4.10.2.2): the L1 TLBs for the kind (instruction or data),
  * then the STLB, then a walk. A hit whose cached rights forbid the access
- * faults without a walk (Intel does not re-walk; the #PF then drops the
- * stale entry so a retry walks). A write through an entry whose dirty flag
+ * faults without a walk (SDM §4.10.4.3 allows it; the #PF then drops the
+ * stale entry so a retry walks), or, with rewalk_stale, walks again and
+ * faults only if the entry in memory forbids it too (AMD's cores refresh a
+ * stale entry so). A write through an entry whose dirty flag
  * is clear is a miss: the walk sets D in RAM. A walk that translates fills
  * the STLB and the L1 TLB; a page size a level does not hold is splintered
  * into the largest size it does.
@@ -33,7 +35,7 @@ static const uint8_t level_tlbs[HW_NR_TLB_LEVELS][4] = {
 
 /* What a TLB level said: no entry (MISS), an entry that cannot serve a
  * write because it is clean (CLEAN, a miss too), a hit, or a fault. */
-enum probe { MISS, CLEAN, HIT, FAULTED };
+enum probe { MISS, CLEAN, STALE, HIT, FAULTED };
 
 /* ---- results --------------------------------------------------------------- */
 
@@ -109,6 +111,11 @@ HW_INLINE enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64
 			return CLEAN;
 		}
 	}
+	if (err && cpu->rewalk_stale) {         /* a miss, as a clean entry is */
+		cpu->ctr.stale_rewalk++;
+		narrate_perm(cpu, va, kind, priv, HW_RULE_STALE, 0, (unsigned)d);
+		return STALE;
+	}
 	cpu->ctr.tlb_hit[lv][size]++;
 	if (tr)
 		narrate_perm(cpu, va, kind, priv, rule, 0, (unsigned)d);
@@ -138,7 +145,8 @@ HW_INLINE int64_t probe_sizes(struct hw_tlb *t, unsigned live, uint64_t mva, uns
  * path has probed the smallest size of the first; narration names every
  * TLB of the level). HIT: the access is allowed and *x holds the
  * translation. FAULTED: the cached rights forbid it and *x holds the #PF.
- * MISS or CLEAN: no entry, or a write through a clean one. *k and *d get
+ * MISS, CLEAN or STALE: no entry, a write through a clean one, or (with
+ * rewalk_stale) one whose rights forbid the access. *k and *d get
  * the entry that hit. */
 HW_INLINE enum probe probe_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
 				 enum hw_priv priv, struct hw_xlat *x, uint64_t *k, uint64_t *d, bool skip, bool tr)
@@ -328,7 +336,7 @@ HW_INLINE struct hw_xlat slow_core(struct hw_cpu *cpu, uint64_t va, enum hw_acce
 	}
 	cycles += cpu->lat.stlb_hit;
 	enum probe r = probe_level(cpu, HW_L2, va, kind, priv, &x, &k, &d, false, tr);
-	if (r <= CLEAN)
+	if (r <= STALE)
 		return walk_path(cpu, va, kind, priv, cycles, r1 == MISS && !tr, r == MISS && !tr, tr);
 	cpu->ctr.cycles += cycles;
 	count_miss(cpu, kind, r == HIT ? (unsigned)(d >> HW_R_SIZE_SHIFT) & 3 : HW_NR_PSIZES, false);

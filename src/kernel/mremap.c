@@ -425,10 +425,24 @@ static long mremap_at(struct vma_remap_struct *vrm)
 	return -EINVAL;
 }
 
+/* A hugetlb VMA's lengths rounded up to its huge pages; false when addr
+ * or new_addr (whatever the flags) is not on a huge page, or the call
+ * would grow it: hugetlb reservations cannot be split (Linux:
+ * align_hugetlb). */
+static bool align_hugetlb(struct vma_remap_struct *vrm)
+{
+	uint64_t size = vma_kernel_pagesize(vrm->vma);
+	vrm->old_len = (vrm->old_len + size - 1) & ~(size - 1);
+	vrm->new_len = (vrm->new_len + size - 1) & ~(size - 1);
+	if ((vrm->addr | vrm->new_addr) & (size - 1))
+		return false;
+	return vrm->new_len <= vrm->old_len;
+}
+
 /* The checks that need the VMA at addr, before anything changes; they set
  * delta, remap_type, new_addr (addr when the mapping stays) and
  * populate_expand (Linux: check_prep_vma, which also refuses mseal()ed
- * VMAs and aligns hugetlb lengths: the simulator has neither). A shrink or
+ * VMAs: the simulator has no mseal). A shrink or
  * a same-length call without a new address needs none of the rest. 0 or a
  * negative errno. Linux's last check, may_expand_vm, only refuses past
  * RLIMIT_AS or RLIMIT_DATA, which the simulator does not limit. */
@@ -439,6 +453,8 @@ static long check_prep_vma(struct vma_remap_struct *vrm)
 
 	if (!vma)
 		return -EFAULT;
+	if ((vma->vm_flags & VM_HUGETLB) && !align_hugetlb(vrm))
+		return -EINVAL;
 	vrm_set_delta(vrm);
 	vrm->remap_type = vrm_remap_type(vrm);
 	if (!vrm_implies_new_addr(vrm))
@@ -583,6 +599,8 @@ static long remap_move(struct vma_remap_struct *vrm)
  *            may split one each)
  *   -EFAULT  no VMA at addr (MREMAP_FIXED with equal lengths: no VMA at
  *            addr, or none in the range)
+ *   -EINVAL  a hugetlb VMA: addr or new_addr off a huge page, or new_len
+ *            (both rounded up to huge pages) above old_len
  *   -EINVAL  growing or moving: old_len 0 on a private mapping;
  *            MREMAP_DONTUNMAP of a VM_DONTEXPAND or VM_PFNMAP VMA (the vDSO)
  *   -EFAULT  growing or moving: the old range (to new_len for a shrink)

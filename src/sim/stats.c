@@ -113,6 +113,7 @@ static void put_hw(struct stat_sink *s, const char *pre, const struct hw_counter
 			put(s, c->tlb_miss[l][p], "%stlb.%s.miss.%s", pre, level_names[l], size_names[p]);
 	}
 	put(s, c->dirty_miss, "%stlb.dirty_miss", pre);
+	put(s, c->stale_rewalk, "%stlb.stale_rewalk", pre);
 	for (int t = 0; t < HW_NR_TLBS; t++) {
 		put(s, c->fills[t], "%sfills.%s", pre, tlb_names[t]);
 		put(s, c->evictions[t], "%sevictions.%s", pre, tlb_names[t]);

@@ -636,6 +636,22 @@ Test(mmap, hugetlb_noreserve_maps_an_empty_hugetlbfs_file)
 	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a, 2 * MB), 0);
 }
 
+/* mremap of a hugetlb VMA (fuzz N22): lengths round up to huge pages; an
+ * address off a huge page (new_addr too, even unused) or a growth is
+ * EINVAL; a shrink within the huge page returns the address. */
+Test(mmap, hugetlb_mremap_rounds_to_huge_pages)
+{
+	unsigned long h = MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE;
+	uint64_t a = (uint64_t)sys_mmap(&t->k, p, 0, 4 * MB, PROT_READ | PROT_WRITE, h, -1, 0);
+	cr_assert_eq(do_mremap(&t->k, p, a + PG, PG, 2 * PG, MREMAP_MAYMOVE, 0), -EINVAL);
+	cr_assert_eq(do_mremap(&t->k, p, a, PG, 2 * PG, MREMAP_MAYMOVE, 0), (long)a, "the same huge page");
+	cr_assert_eq(do_mremap(&t->k, p, a, PG, 2 * PG, 0, PG), -EINVAL, "new_addr is checked unused");
+	cr_assert_eq(do_mremap(&t->k, p, a, 2 * MB, 4 * MB, MREMAP_MAYMOVE, 0), -EINVAL, "no growth");
+	cr_assert_eq(do_mremap(&t->k, p, a, 4 * MB, 2 * MB, 0, 0), (long)a);
+	cr_assert_eq(vma_at(a)->vm_end, a + 2 * MB, "shrunk by a huge page");
+	cr_assert_null(vma_lookup(p->mm, a + 2 * MB));
+}
+
 /* The top-down search over the maple tree (Linux 6.1+, fuzz N19): the
  * highest free gap where a page fits is a hole right below a growsdown VMA,
  * whose 1 MiB guard gap reaches into it, so the search starts over below

@@ -504,3 +504,37 @@ Test(oracle_fixes, lsm_mmap_min_addr_raises_hints)
 	cr_assert_eq(mmsim_config_set(c, "lsm_mmap_min_addr", "100", NULL, 0), -EINVAL, "not a page multiple");
 	mmsim_config_free(c);
 }
+
+/* A write through a TLB entry a permission upgrade left read-only (a page
+ * write-protected by fork, read, then made writable by
+ * MADV_POPULATE_WRITE, which flushes nothing): with tlb.rewalk_stale (AMD)
+ * the core walks again and the write does not fault; without (Intel may)
+ * it faults once, and the kernel finds a spurious fault. Fuzz N20. */
+static uint64_t stale_write_faults(const char *rewalk)
+{
+	mmsim_machine *m = boot_with("tlb.rewalk_stale", rewalk);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 2 * PG, RW, ANON, -1, 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 2 * PG, MMSIM_WRITE, NULL), 0);
+	int c = mmsim_fork(m, p, -1);
+	cr_assert_eq(mmsim_exit(m, c, 0), 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a, 2 * PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a, 2 * PG, MMSIM_MADV_POPULATE_WRITE), 0);
+	uint64_t f0 = minflt(m, p);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a + PG - 1, 2, MMSIM_WRITE, NULL), 0);
+	uint64_t n = minflt(m, p) - f0;
+	cr_assert_eq(mmsim_check(m), 0);
+	mmsim_machine_free(m);
+	return n;
+}
+
+Test(oracle_fixes, stale_tlb_entry_rewalked_or_faulted)
+{
+	cr_assert_eq(stale_write_faults("1"), 0, "AMD: walks again");
+	cr_assert_eq(stale_write_faults("0"), 2, "Intel: one spurious fault per page");
+	mmsim_config *c = mmsim_config_new("zen4", NULL);
+	char v[8];
+	cr_assert_eq(mmsim_config_get(c, "tlb.rewalk_stale", v, sizeof v), 0);
+	cr_assert_str_eq(v, "1");
+	mmsim_config_free(c);
+}

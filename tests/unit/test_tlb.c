@@ -280,6 +280,31 @@ static void a_fault_from_stale_rights_drops_the_entry_so_the_retry_succeeds(void
 	pt_free(t);
 }
 
+/* With rewalk_stale (zen4), a hit whose rights forbid the access walks
+ * again: the upgraded entry in memory serves the write without a fault,
+ * and a downgrade that really forbids it faults after that walk. */
+static void amd_walks_again_before_faulting_from_stale_rights(void)
+{
+	struct pt *t = pt_new("zen4", 4);
+	uint64_t leaf = pt_map(t, t->root, VA1, PA1, HW_LVL_PT, HW_PTE_P | HW_PTE_US, PT_TABLE, 0);
+	walked(t, VA1, NULL);
+	pt_set(t, leaf, pt_get(t, leaf) | HW_PTE_RW);                  /* upgrade, no flush */
+	uint64_t walks = t->cpu->ctr.walks;
+	pt_expect_pa(t, VA1, HW_WRITE, HW_USER, PA1);
+	cr_assert_eq(t->cpu->ctr.walks, walks + 1, "walked again");
+	cr_assert_eq(t->cpu->ctr.stale_rewalk, 2, "the L1 and the STLB entries were stale");
+	cr_assert_eq(t->cpu->ctr.pf_flush, 0, "no fault");
+	pt_expect_pa(t, VA1 + 8, HW_WRITE, HW_USER, PA1 + 8);
+	cr_assert_eq(t->cpu->ctr.walks, walks + 1, "the refreshed entry hits");
+	pt_map(t, t->root, VA2, PA2, HW_LVL_PT, HW_PTE_P | HW_PTE_US, PT_TABLE, 0);
+	walked(t, VA2, NULL);                                          /* read-only, for real */
+	walks = t->cpu->ctr.walks;
+	pt_expect_pf(t, VA2, HW_WRITE, HW_USER, HW_PF_P | HW_PF_W | HW_PF_U);
+	cr_assert_eq(t->cpu->ctr.walks, walks + 1, "the fault comes after the walk");
+	cr_assert_eq(t->cpu->ctr.pf_flush, 1);
+	pt_free(t);
+}
+
 static void a_write_through_a_clean_entry_walks_to_set_dirty(void)
 {
 	struct pt *t = setup();
@@ -450,6 +475,7 @@ Test(tlb, invpcid_types_and_invlpg)
 Test(tlb, faults_and_accessed_dirty)
 {
 	a_fault_from_stale_rights_drops_the_entry_so_the_retry_succeeds();
+	amd_walks_again_before_faulting_from_stale_rights();
 	a_write_through_a_clean_entry_walks_to_set_dirty();
 	clearing_a_in_memory_is_not_seen_while_the_entry_is_cached();
 }
