@@ -105,6 +105,12 @@ static const struct key keys[] = {
 	ENUM_KEY("l3.policy", mem.l3_policy, l3_policy_names),
 	ENUM_KEY("coherence", mem.protocol, protocol_names),
 	LAT(l1d), LAT(l1i), LAT(l2), LAT(l3), LAT(c2c), LAT(remote), LAT(dram),
+	KEY("dram.channels", K_U32, mem.dram.channels, 0, HW_MAX_DRAM_CHANNELS),
+	KEY("dram.ranks", K_U32, mem.dram.ranks, 0, HW_MAX_DRAM_RANKS),
+	KEY("dram.banks", K_U32, mem.dram.banks, 0, HW_MAX_DRAM_BANKS),
+	KEY("dram.row", K_BYTES, mem.dram.row, 0, 1u << 20),
+	KEY("dram.interleave", K_BYTES, mem.dram.interleave, 0, 1u << 20),
+	LAT(tcas), LAT(trcd), LAT(trp),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 
@@ -411,6 +417,23 @@ static int validate_cache(const struct hw_cache_geom *g, const char *name, char 
 	return 0;
 }
 
+/* Check the DRAM geometry: absent (0 channels), or every count and size a
+ * power of two, the interleave from a line to a row. */
+static int validate_dram(const struct hw_dram_geom *d, char *err, size_t len)
+{
+	if (!d->channels)
+		return 0;
+	if (!is_pow2(d->channels) || !is_pow2(d->ranks) || !is_pow2(d->banks) || !is_pow2(d->row) ||
+	    !is_pow2(d->interleave) || d->row < HW_LINE_SIZE || d->interleave < HW_LINE_SIZE ||
+	    d->interleave > d->row) {
+		errf(err, len, "dram: channels %" PRIu32 ", ranks %" PRIu32 ", banks %" PRIu32 ", row %" PRIu32
+		     ", interleave %" PRIu32 ": each must be a power of two, the interleave from 64 bytes to a row",
+		     d->channels, d->ranks, d->banks, d->row, d->interleave);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Check the memory hierarchy: each level's geometry; with caches on, the
  * levels every core needs and a core count the directory can track. */
 static int validate_mem(const struct hw_config *c, char *err, size_t len)
@@ -419,6 +442,8 @@ static int validate_mem(const struct hw_config *c, char *err, size_t len)
 	for (int i = 0; i < HW_NR_CACHES; i++)
 		if (validate_cache(&m->cache[i], cache_names[i], err, len))
 			return -EINVAL;
+	if (validate_dram(&m->dram, err, len))
+		return -EINVAL;
 	if (m->model > HW_LAT_FLAT || m->l3_policy > HW_L3_EXCLUSIVE || m->protocol > HW_MESIF) {
 		errf(err, len, "lat.model, l3.policy or coherence: out of range");
 		return -EINVAL;

@@ -71,6 +71,9 @@ struct hw_latency {
 	uint32_t c2c;           /* from another core's private cache, same L3 */
 	uint32_t remote;        /* from another core's private cache, another L3 */
 	uint32_t dram;          /* from memory: all but the DRAM device's own timing */
+	/* The DRAM device (with dram.channels): column access, row activation
+	 * and precharge, in core cycles. */
+	uint32_t tcas, trcd, trp;
 };
 
 /* ---- the memory hierarchy behind the MMU (hw/mem.h, docs/caches.md) ------ */
@@ -97,6 +100,18 @@ struct hw_cache_geom {
 	uint8_t repl;           /* enum hw_repl */
 };
 
+/* Memory behind the L3 (0 channels: no device model, every memory access
+ * costs lat.dram): channels of ranks of banks, each with a row buffer of
+ * row bytes kept open after an access (an open-page policy). Consecutive
+ * blocks of interleave bytes go to consecutive channels; within a channel
+ * the rows of consecutive row-sized blocks go to consecutive banks, the
+ * bank XORed with the row's low bits (permutation interleaving). */
+struct hw_dram_geom {
+	uint32_t channels, ranks, banks;
+	uint32_t row;           /* bytes per row buffer */
+	uint32_t interleave;    /* bytes per channel block */
+};
+
 struct hw_mem_config {
 	bool on;                /* key `caches` */
 	uint8_t model;          /* lat.model: enum hw_lat_model */
@@ -104,12 +119,16 @@ struct hw_mem_config {
 	uint8_t protocol;       /* coherence: enum hw_protocol */
 	uint32_t l3_cores;      /* l3.cores: cores sharing one L3 (a CCX); 0: all */
 	struct hw_cache_geom cache[HW_NR_CACHES];
+	struct hw_dram_geom dram;
 };
 
 #define HW_LINE_SHIFT      6
 #define HW_LINE_SIZE       (1u << HW_LINE_SHIFT)
 #define HW_MAX_CACHE_SIZE  (1u << 30)
 #define HW_MAX_MEM_CPUS    64      /* the directory's sharer set is one word */
+#define HW_MAX_DRAM_CHANNELS 16
+#define HW_MAX_DRAM_RANKS    8
+#define HW_MAX_DRAM_BANKS    64
 
 struct hw_config {
 	uint64_t ram_bytes;     /* API key `ram` */

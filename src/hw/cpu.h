@@ -139,6 +139,10 @@ struct hw_counters {
 	uint64_t mem_writebacks[HW_NR_CACHES];
 	uint64_t cost_walk_mem, cost_data;
 	uint64_t cost_at[HW_NR_AT];
+	/* DRAM (dram.channels > 0): this core's memory accesses (reads and the
+	 * write-backs it caused) that found their bank's open row, a closed
+	 * bank, or another row open. */
+	uint64_t mem_row_hit, mem_row_miss, mem_row_conflict;
 };
 
 /* Where a TLB level caches a page of one size (fixed by the geometry). */

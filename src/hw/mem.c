@@ -90,8 +90,12 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 		slots *= 2;
 	m->dir.slot = malloc(slots * sizeof *m->dir.slot);
 	m->dir.mask = slots - 1;
-	if (!m->core || (m->nr_l3 && !m->l3) || !m->dir.slot)
+	uint64_t banks = (uint64_t)mc->dram.channels * mc->dram.ranks * mc->dram.banks;
+	m->open_row = banks ? malloc(banks * sizeof *m->open_row) : NULL;
+	if (!m->core || (m->nr_l3 && !m->l3) || !m->dir.slot || (banks && !m->open_row))
 		goto fail;
+	if (banks)
+		memset(m->open_row, 0xff, banks * sizeof *m->open_row);    /* every bank closed */
 	memset(m->dir.slot, 0xff, slots * sizeof *m->dir.slot);
 	for (int i = 0; i < m->nr_l3; i++)
 		if (hw_cache_init(&m->l3[i], &mc->cache[HW_CACHE_L3], HW_CACHE_L3))
@@ -136,6 +140,7 @@ void hw_mem_destroy(struct hw_mem *m, struct hw_cpu *cpus)
 	free(m->core);
 	free(m->l3);
 	free(m->dir.slot);
+	free(m->open_row);
 	memset(m, 0, sizeof *m);
 }
 
@@ -196,11 +201,57 @@ static uint8_t core_drop(struct hw_mem_core *c, uint64_t line)
 	return st;
 }
 
+/* ---- DRAM --------------------------------------------------------------------------- */
+
+/* See mem.h. */
+void hw_dram_map(const struct hw_dram_geom *d, uint64_t pa, struct hw_dram_addr *out)
+{
+	uint64_t block = pa / d->interleave, nb = (uint64_t)d->ranks * d->banks;
+	uint64_t in_ch = block / d->channels * d->interleave + pa % d->interleave;
+	uint64_t rb = in_ch / d->row;           /* the row-sized block within the channel */
+	uint64_t bank = (rb % nb) ^ (rb / nb % nb);
+	out->channel = (uint32_t)(block % d->channels);
+	out->rank = (uint32_t)(bank / d->banks);
+	out->bank = (uint32_t)(bank % d->banks);
+	out->row = rb / nb;
+}
+
+/* Core req's access (a read, or a write-back it caused) to line in
+ * memory: the bank's row buffer is checked and left open on line's row.
+ * Returns the device's cycles (0 without a DRAM model); tr gets where. */
+static uint32_t dram_access(struct hw_mem_core *req, uint64_t line, struct hw_mem_trace *tr)
+{
+	struct hw_mem *m = req->mem;
+	const struct hw_dram_geom *d = &m->cfg.dram;
+	struct hw_counters *ctr = &req->cpu->ctr;
+	struct hw_dram_addr a;
+	if (!m->open_row)
+		return 0;
+	hw_dram_map(d, line << HW_LINE_SHIFT, &a);
+	uint64_t *open = &m->open_row[((uint64_t)a.channel * d->ranks + a.rank) * d->banks + a.bank];
+	enum hw_row_outcome o = *open == a.row ? HW_ROW_HIT : *open == HW_NO_LINE ? HW_ROW_MISS : HW_ROW_CONFLICT;
+	*open = a.row;
+	if (tr) {
+		tr->dram = a;
+		tr->dram_outcome = (uint8_t)o;
+	}
+	if (o == HW_ROW_HIT) {
+		ctr->mem_row_hit++;
+		return m->lat.tcas;
+	}
+	if (o == HW_ROW_MISS) {
+		ctr->mem_row_miss++;
+		return m->lat.trcd + m->lat.tcas;
+	}
+	ctr->mem_row_conflict++;
+	return m->lat.trp + m->lat.trcd + m->lat.tcas;
+}
+
 /* Memory writes line (a dirty line leaves the last cache). req counts it. */
 static void dram_write(struct hw_mem_core *req, uint64_t line)
 {
-	(void)line;
 	req->cpu->ctr.mem_dram_writes++;
+	dram_access(req, line, NULL);
 }
 
 static void l3_put(struct hw_mem_core *req, struct hw_cache *l3, uint64_t line, uint8_t st,
@@ -375,7 +426,7 @@ static int snoop_others(struct hw_mem_core *c, uint64_t line, bool write, bool *
  * the L3 or memory, and fill c's L2 and l1 with it. Returns where it came
  * from. */
 static enum hw_mem_where private_miss(struct hw_mem_core *c, struct hw_cache *l1, uint64_t line, bool write,
-				      struct hw_mem_trace *tr)
+				      uint32_t *extra, struct hw_mem_trace *tr)
 {
 	struct hw_mem *m = c->mem;
 	struct hw_counters *ctr = &c->cpu->ctr;
@@ -396,6 +447,7 @@ static enum hw_mem_where private_miss(struct hw_mem_core *c, struct hw_cache *l1
 		if (c->l3 && tr)
 			tr->missed |= 1u << HW_CACHE_L3;
 		ctr->mem_dram_reads++;
+		*extra = dram_access(c, line, tr);
 	}
 	if (c->l3 && m->cfg.l3_policy == HW_L3_EXCLUSIVE) {
 		/* A victim L3 gives its copy up unless other cores share the line. */
@@ -451,8 +503,8 @@ static enum hw_mem_where ref_line(struct hw_mem_core *c, uint64_t line, enum hw_
 			ctr->mem_miss[HW_CACHE_L2]++;
 			if (tr)
 				tr->missed |= 1u << HW_CACHE_L2;
-			at = private_miss(c, l1, line, write, tr);
-			*cycles = lat_of(c->mem, at);
+			at = private_miss(c, l1, line, write, &extra, tr);
+			*cycles = lat_of(c->mem, at) + extra;
 			return at;
 		}
 		ctr->mem_hit[HW_CACHE_L2]++;
@@ -511,7 +563,8 @@ static void __attribute__((noinline)) access_lines(struct hw_cpu *cpu, uint64_t 
 		if (!cpu->trace) {
 			at = ref_line(c, line, why, &cycles, NULL);
 		} else {
-			struct hw_mem_trace tr = { .line = line << HW_LINE_SHIFT, .why = (uint8_t)why, .from = -1 };
+			struct hw_mem_trace tr = { .line = line << HW_LINE_SHIFT, .why = (uint8_t)why, .from = -1,
+						   .dram_outcome = HW_ROW_NONE };
 			at = ref_line(c, line, why, &cycles, &tr);
 			narrate(c, &tr, at, cycles);
 		}

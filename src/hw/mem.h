@@ -25,7 +25,11 @@
  *   each does).
  * - Cost: lat.l1d / l1i / l2 / l3 for a line found there, lat.c2c (same
  *   L3) or lat.remote (another) when another core supplies it, lat.dram
- *   from memory; an upgrade costs lat.l3 (the directory's round trip).
+ *   from memory, plus with a DRAM model (dram.channels) the bank's time:
+ *   lat.tcas for its open row, lat.trcd + tcas for a closed bank,
+ *   lat.trp + trcd + tcas for another row open (the row stays open: an
+ *   open-page policy; write-backs open rows too but cost the core
+ *   nothing); an upgrade costs lat.l3 (the directory's round trip).
  *   Latencies add up serially. With lat.model=flat nothing is charged here
  *   (walk references cost lat.walk_ref, as without caches).
  */
@@ -67,6 +71,17 @@ struct hw_dir {
 	uint64_t count;
 };
 
+/* Where a physical address lives in DRAM, and what its access found. */
+enum hw_row_outcome { HW_ROW_HIT, HW_ROW_MISS, HW_ROW_CONFLICT, HW_ROW_NONE };
+
+struct hw_dram_addr {
+	uint32_t channel, rank, bank;
+	uint64_t row;
+};
+
+/* The DRAM coordinates of pa under geometry d (d->channels > 0). */
+void hw_dram_map(const struct hw_dram_geom *d, uint64_t pa, struct hw_dram_addr *out);
+
 struct hw_mem {
 	struct hw_mem_config cfg;
 	struct hw_latency lat;
@@ -75,6 +90,7 @@ struct hw_mem {
 	struct hw_cache *l3;            /* nr_l3, or NULL */
 	struct hw_dir dir;
 	bool vipt[2];                   /* L1d, L1i: sets * 64 <= 4096 bytes */
+	uint64_t *open_row;             /* per channel, rank, bank: its open row, or HW_NO_LINE */
 };
 
 /* Build the hierarchy of cfg (validated, caches=1) for its cores, and point
@@ -114,6 +130,8 @@ struct hw_mem_trace {
 	uint64_t invalidated;           /* cores whose copies were invalidated */
 	uint64_t downgraded;            /* cores whose copies went to S or O */
 	uint32_t cycles;
+	uint8_t dram_outcome;           /* enum hw_row_outcome (HW_ROW_NONE: no DRAM access or model) */
+	struct hw_dram_addr dram;
 	uint8_t nvict;
 	struct hw_mem_victim {
 		uint64_t line;

@@ -27,14 +27,22 @@
 /* The memory hierarchy: caches on or off, one level's geometry, and the
  * fields every preset sets. */
 #define CACHE(sz, w, r) { .size = (sz), .ways = (w), .repl = HW_REPL_##r }
-#define MEM(on_, l1d_, l1i_, l2_, l3_, per_l3, policy, proto)                                      \
+#define MEM(on_, l1d_, l1i_, l2_, l3_, per_l3, policy, proto, dram_)                               \
 	{ .on = (on_), .model = HW_LAT_HIERARCHY, .l3_policy = HW_L3_##policy, .protocol = HW_##proto, \
 	  .l3_cores = (per_l3), .cache = { [HW_CACHE_L1D] = l1d_, [HW_CACHE_L1I] = l1i_,              \
-					   [HW_CACHE_L2] = l2_, [HW_CACHE_L3] = l3_ } }
+					   [HW_CACHE_L2] = l2_, [HW_CACHE_L3] = l3_ }, .dram = dram_ }
+/* DRAM: channels, ranks per channel, banks per rank, row buffer bytes,
+ * channel interleave bytes. DDR5's two 32-bit subchannels per DIMM are
+ * independent channels (JEDEC JESD79-5: 32 banks in 8 groups per rank,
+ * 1 KiB pages per x8 device, so 4 KiB per subchannel row); DDR4 has 16
+ * banks and 8 KiB rows across a 64-bit channel of x8 devices (JESD79-4).
+ * The interleave (256 bytes) is an estimate; controllers do not publish it. */
+#define DRAM(ch, rk, bk, row_, il) { .channels = (ch), .ranks = (rk), .banks = (bk), .row = (row_), .interleave = (il) }
+#define DDR5(ch) DRAM(ch, 1, 32, 4 * KIB, 256)
 
 /* Golden Cove (Alder Lake / Raptor Lake P-core, Sapphire Rapids core).
  * The 6-way 4K dTLB cannot be a binary tree-PLRU, so it is true LRU. */
-#define GOLDEN_COVE_CORE(l3_lat, c2c_lat, dram_lat)                                               \
+#define GOLDEN_COVE_CORE(l3_lat, c2c_lat, dram_lat, tcas_, trcd_)                                               \
 	.tlb = {                                                         \
 		[HW_TLB_ITLB] = GEOM(256, 8, PLRU, S4K),                 \
 		[HW_TLB_ITLB2M] = GEOM(32, 8, PLRU, S2M),                \
@@ -53,7 +61,8 @@
 	.lat = { .l1_hit = 1, .stlb_hit = 8, .pwc_hit = 1, .walk_ref = 5,\
 		 .invlpg = 200, .invpcid = 200, .mov_cr3 = 250, .ipi = 4000,  \
 		 .l1d = 5, .l1i = 5, .l2 = 15, .l3 = (l3_lat),                \
-		 .c2c = (c2c_lat), .remote = (c2c_lat), .dram = (dram_lat) }
+		 .c2c = (c2c_lat), .remote = (c2c_lat), .dram = (dram_lat),   \
+		 .tcas = (tcas_), .trcd = (trcd_), .trp = (trcd_) }
 
 /* Golden Cove's private caches: L1d 48 KiB 12-way, L1i 32 KiB 8-way; the
  * client L2 1.25 MiB 10-way and L3 slices of 3 MiB 12-way, one per core
@@ -62,7 +71,7 @@
 #define GOLDEN_COVE_L1I CACHE(32 * KIB, 8, PLRU)
 #define GOLDEN_COVE_CLIENT_CACHES \
 	MEM(false, GOLDEN_COVE_L1D, GOLDEN_COVE_L1I, CACHE(1280 * KIB, 10, LRU), CACHE(6 * MIB, 12, LRU), 0, \
-	    INCLUSIVE, MESIF)
+	    INCLUSIVE, MESIF, DDR5(4))
 
 /* Zen 3 and Zen 5: fully associative L1 TLBs for every page size, an L2
  * dTLB for 4K and 2M (1G smashed into 2M), as zen4; the paging-structure
@@ -86,10 +95,10 @@
 	}
 
 /* Zen 3 and Zen 5 latencies: zen4's core costs, then the hierarchy's. */
-#define ZEN_LAT(l2_, l3_, remote_, dram_)                                                      \
+#define ZEN_LAT(l2_, l3_, remote_, dram_, tcas_, trcd_)                                        \
 	{ .l1_hit = 1, .stlb_hit = 7, .pwc_hit = 1, .walk_ref = 4, .invlpg = 200, .invpcid = 200, \
 	  .mov_cr3 = 250, .ipi = 4000, .l1d = 4, .l1i = 4, .l2 = (l2_), .l3 = (l3_), .c2c = 90,   \
-	  .remote = (remote_), .dram = (dram_) }
+	  .remote = (remote_), .dram = (dram_), .tcas = (tcas_), .trcd = (trcd_), .trp = (trcd_) }
 
 #define ZEN3_SOURCES                                                                                   \
 	"Caches: this project's host, an AMD EPYC of family 19h model 01h (Milan) under KVM:\n"         \
@@ -147,7 +156,7 @@ static const struct hw_preset presets[] = {
 		.sources = GOLDEN_COVE_SOURCES
 			"maxphyaddr = 46: the project default (client parts report 39: set maxphyaddr=39)\n",
 		.config = { .ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 46,
-			    .pcid = true, GOLDEN_COVE_CORE(65, 80, 450),
+			    .pcid = true, GOLDEN_COVE_CORE(65, 80, 286, 83, 81),
 			    .mem = GOLDEN_COVE_CLIENT_CACHES },
 	},
 	{
@@ -189,9 +198,10 @@ static const struct hw_preset presets[] = {
 			},
 			.lat = { .l1_hit = 1, .stlb_hit = 7, .pwc_hit = 1, .walk_ref = 4,
 				 .invlpg = 200, .invpcid = 200, .mov_cr3 = 250, .ipi = 4000,
-				 .l1d = 4, .l1i = 4, .l2 = 14, .l3 = 50, .c2c = 90, .remote = 400, .dram = 420 },
+				 .l1d = 4, .l1i = 4, .l2 = 14, .l3 = 50, .c2c = 90, .remote = 400, .dram = 291,
+				 .tcas = 57, .trcd = 72, .trp = 72 },
 			.mem = MEM(false, CACHE(32 * KIB, 8, PLRU), CACHE(32 * KIB, 8, PLRU), CACHE(1 * MIB, 8, PLRU),
-				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI),
+				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DDR5(4)),
 		},
 	},
 	{
@@ -207,9 +217,9 @@ static const struct hw_preset presets[] = {
 			"  Architectures Optimization Reference Manual); lat.l3 = 110, lat.dram = 420:\n"
 			"  estimates of the mesh's latencies\n",
 		.config = { .ram_bytes = 8 * GIB, .nr_cpus = 4, .paging_levels = 5, .maxphyaddr = 46,
-			    .pcid = true, GOLDEN_COVE_CORE(110, 160, 420),
+			    .pcid = true, GOLDEN_COVE_CORE(110, 160, 304, 58, 58),
 			    .mem = MEM(false, GOLDEN_COVE_L1D, GOLDEN_COVE_L1I, CACHE(2 * MIB, 16, PLRU),
-				       CACHE(7680 * KIB, 15, LRU), 0, NINE, MESIF) },
+				       CACHE(7680 * KIB, 15, LRU), 0, NINE, MESIF, DDR5(16)) },
 	},
 	{
 		.name = "teaching",
@@ -236,9 +246,10 @@ static const struct hw_preset presets[] = {
 			},
 			.lat = { .l1_hit = 1, .stlb_hit = 10, .pwc_hit = 2, .walk_ref = 100,
 				 .invlpg = 100, .invpcid = 100, .mov_cr3 = 100, .ipi = 1000,
-				 .l1d = 2, .l1i = 2, .l2 = 10, .l3 = 30, .c2c = 40, .remote = 60, .dram = 100 },
+				 .l1d = 2, .l1i = 2, .l2 = 10, .l3 = 30, .c2c = 40, .remote = 60, .dram = 80,
+				 .tcas = 10, .trcd = 10, .trp = 10 },
 			.mem = MEM(false, CACHE(1 * KIB, 2, LRU), CACHE(1 * KIB, 2, LRU), CACHE(4 * KIB, 4, LRU),
-				   CACHE(16 * KIB, 4, LRU), 0, INCLUSIVE, MESI),
+				   CACHE(16 * KIB, 4, LRU), 0, INCLUSIVE, MESI, DRAM(1, 1, 4, 1 * KIB, 1 * KIB)),
 		},
 	},
 	{
@@ -250,9 +261,9 @@ static const struct hw_preset presets[] = {
 			.rewalk_stale = true,
 			.tlb = ZEN_TLBS(64, 2048, 16),
 			.pwc = ZEN_PWCS,
-			.lat = ZEN_LAT(12, 46, 300, 380),
+			.lat = ZEN_LAT(12, 46, 300, 284, 48, 48),
 			.mem = MEM(true, CACHE(32 * KIB, 8, PLRU), CACHE(32 * KIB, 8, PLRU), CACHE(512 * KIB, 8, PLRU),
-				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI),
+				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DRAM(8, 2, 16, 8 * KIB, 256)),
 		},
 	},
 	{
@@ -264,9 +275,9 @@ static const struct hw_preset presets[] = {
 			.rewalk_stale = true,
 			.tlb = ZEN_TLBS(96, 4096, 16),
 			.pwc = ZEN_PWCS,
-			.lat = ZEN_LAT(14, 50, 900, 450),
+			.lat = ZEN_LAT(14, 50, 900, 321, 57, 72),
 			.mem = MEM(true, CACHE(48 * KIB, 12, LRU), CACHE(32 * KIB, 8, PLRU), CACHE(1 * MIB, 16, PLRU),
-				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI),
+				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DDR5(4)),
 		},
 	},
 };

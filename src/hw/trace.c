@@ -182,6 +182,9 @@ static void add_levels(char *buf, size_t len, size_t *at, unsigned mask)
 		}
 }
 
+static const char *const dram_outcomes[] = { "row hit, tCAS", "row miss, tRCD+tCAS",
+					     "row conflict, tRP+tRCD+tCAS" };
+
 /* Where a reference found its line, after the misses. */
 static void add_source(char *buf, size_t len, size_t *at, const struct hw_mem_trace *t)
 {
@@ -198,6 +201,10 @@ static void add_source(char *buf, size_t len, size_t *at, const struct hw_mem_tr
 		break;
 	default:
 		add(buf, len, at, "from memory");
+		if (t->dram_outcome < HW_ROW_NONE)
+			add(buf, len, at, " (DRAM channel %" PRIu32 " rank %" PRIu32 " bank %" PRIu32 " row %#" PRIx64
+			    ": %s)", t->dram.channel, t->dram.rank, t->dram.bank, t->dram.row,
+			    dram_outcomes[t->dram_outcome]);
 	}
 }
 

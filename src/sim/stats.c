@@ -75,6 +75,9 @@ static void put_mem(struct stat_sink *s, const char *pre, const struct hw_counte
 	put(s, c->mem_c2c, "%smem.c2c", pre);
 	put(s, c->mem_dram_reads, "%smem.dram.reads", pre);
 	put(s, c->mem_dram_writes, "%smem.dram.writes", pre);
+	put(s, c->mem_row_hit, "%smem.dram.row_hit", pre);
+	put(s, c->mem_row_miss, "%smem.dram.row_miss", pre);
+	put(s, c->mem_row_conflict, "%smem.dram.row_conflict", pre);
 	put(s, c->mem_upgrades, "%smem.upgrades", pre);
 	put(s, c->mem_invalidated, "%smem.invalidated", pre);
 }

@@ -465,3 +465,78 @@ Test(cache, random_invariants)
 {
 	random_runs_keep_the_invariants();
 }
+
+/* ---- DRAM ------------------------------------------------------------------------------------- */
+
+/* The address mapping: channels take 256-byte blocks in turn; within a
+ * channel, row-sized blocks go to consecutive banks, XORed with the row. */
+static void dram_addresses_map_to_channel_bank_row(void)
+{
+	struct hw_dram_geom d = { .channels = 2, .ranks = 2, .banks = 4, .row = 1024, .interleave = 256 };
+	static const struct { uint64_t pa; uint32_t ch, rank, bank; uint64_t row; } rows[] = {
+		{ 0x0, 0, 0, 0, 0 },
+		{ 0x100, 1, 0, 0, 0 },          /* the next 256 bytes: the other channel */
+		{ 0x200, 0, 0, 0, 0 },          /* back to channel 0, same row (offset 256 in it) */
+		{ 0x800, 0, 0, 1, 0 },          /* channel 0's second KiB: the next bank */
+		{ 0x2000, 0, 1, 0, 0 },         /* its fifth: bank 4 of 8, rank 1 */
+		{ 0x4000, 0, 0, 1, 1 },         /* its ninth: row 1, bank 0 XOR 1 */
+	};
+	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+		struct hw_dram_addr a;
+		hw_dram_map(&d, rows[k].pa, &a);
+		cr_assert(a.channel == rows[k].ch && a.rank == rows[k].rank && a.bank == rows[k].bank &&
+				  a.row == rows[k].row,
+			  "%#lx: channel %u rank %u bank %u row %lu", (unsigned long)rows[k].pa, a.channel, a.rank,
+			  a.bank, (unsigned long)a.row);
+	}
+}
+
+/* The last narrated line (one reference: one line). */
+static void keep_line(void *ctx, const struct hw_event *ev)
+{
+	hw_event_format(ev, ctx, 256);
+}
+
+/* Row-buffer outcomes and their costs on teaching (lat.dram 80, tCAS =
+ * tRCD = tRP = 10; one channel, 4 banks of 1 KiB rows): a closed bank is a
+ * row miss (100), the open row a hit (90), another row of the bank a
+ * conflict (110), each counted; the narration names the bank and the
+ * outcome. Line 80 is at 5 KiB: row 1, bank 1 XOR 1 = 0. */
+static void dram_rows_hit_miss_and_conflict(void)
+{
+	struct pt *t = machine(1, "mesi", "inclusive");
+	struct hw_counters *c = &t->cpu->ctr;
+	char text[256] = "";
+	cr_assert_eq(op(t, 0, 'r', 0), 100, "closed bank");
+	cr_assert_eq(op(t, 0, 'r', 1), 90, "the same row, open");
+	hw_set_trace(t->cpu, keep_line, text);
+	cr_assert_eq(op(t, 0, 'r', 80), 110, "another row of bank 0");
+	hw_set_trace(t->cpu, NULL, NULL);
+	cr_assert(strstr(text, "L1d miss, L2 miss, L3 miss; from memory (DRAM channel 0 rank 0 bank 0 row 0x1: "
+			       "row conflict, tRP+tRCD+tCAS): 110 cycles; filled in L3, L2, L1d in state E"), "%s", text);
+	cr_assert_eq(op(t, 0, 'r', 2), 110, "row 0 again: a conflict");
+	cr_assert_eq(c->mem_row_miss, 1);
+	cr_assert_eq(c->mem_row_hit, 1);
+	cr_assert_eq(c->mem_row_conflict, 2);
+	pt_free(t);
+	/* without a DRAM model memory costs lat.dram alone */
+	struct hw_config cfg = hw_preset_find("teaching")->config;
+	cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "dram.channels", "0", NULL, 0), 0);
+	t = pt_new_cfg(&cfg);
+	cr_assert_eq(op(t, 0, 'r', 0), 80);
+	cr_assert_eq(op(t, 0, 'r', 1), 80);
+	cr_assert_eq(t->cpu->ctr.mem_row_miss + t->cpu->ctr.mem_row_hit, 0);
+	pt_free(t);
+	/* geometry errors name the key */
+	char err[256] = "";
+	cr_assert_eq(hw_config_set(&cfg, "dram.channels", "3", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&cfg, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "dram: channels 3"), "%s", err);
+}
+
+Test(cache, dram)
+{
+	dram_addresses_map_to_channel_bank_row();
+	dram_rows_hit_miss_and_conflict();
+}
