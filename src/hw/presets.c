@@ -254,7 +254,7 @@ static const struct hw_preset presets[] = {
 	},
 	{
 		.name = "zen3",
-		.description = "AMD Zen 3 core (EPYC 7003 Milan, Ryzen 5000) with its caches, 4 GiB, 2 cores",
+		.description = "AMD Zen 3 core (EPYC 7003 Milan, Ryzen 5000), 4 GiB, 2 cores, 4-level paging, caches on",
 		.sources = ZEN3_SOURCES,
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
@@ -268,7 +268,7 @@ static const struct hw_preset presets[] = {
 	},
 	{
 		.name = "zen5",
-		.description = "AMD Zen 5 core (Ryzen 9000 / EPYC 9005) with its caches, 4 GiB, 2 cores",
+		.description = "AMD Zen 5 core (Ryzen 9000 / EPYC 9005), 4 GiB, 2 cores, 4-level paging, caches on",
 		.sources = ZEN5_SOURCES,
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,

@@ -540,3 +540,37 @@ Test(cache, dram)
 	dram_addresses_map_to_channel_bank_row();
 	dram_rows_hit_miss_and_conflict();
 }
+
+/* False sharing: two cores alternately storing to one line take it from
+ * each other at every store (a transfer and an invalidation each, and
+ * lat.c2c); storing to two lines, each keeps its own in M (L1d hits). */
+static void false_sharing_ping_pongs_a_line(void)
+{
+	static const char *const protocols[] = { "mesi", "moesi", "mesif" };
+	for (int p = 0; p < 3; p++) {
+		struct pt *t = machine(2, protocols[p], "inclusive");
+		uint64_t shared = 0, apart = 0;
+		for (int i = 0; i < 100; i++) {
+			shared += op(t, 0, 'w', 40);
+			shared += op(t, 1, 'w', 40);
+		}
+		uint64_t c2c = t->m.cpus[0].ctr.mem_c2c + t->m.cpus[1].ctr.mem_c2c;
+		uint64_t inval = t->m.cpus[0].ctr.mem_invalidated + t->m.cpus[1].ctr.mem_invalidated;
+		cr_assert_eq(c2c, 199, "%s: every store but the first takes the line", protocols[p]);
+		cr_assert_eq(inval, 199, "%s", protocols[p]);
+		cr_assert_eq(shared, 100 + 199 * 40, "%s: %lu", protocols[p], (unsigned long)shared);
+		for (int i = 0; i < 100; i++) {
+			apart += op(t, 0, 'w', 41);
+			apart += op(t, 1, 'w', 42);
+		}
+		/* lines 41 and 42 are in line 40's DRAM row, open: 90 each */
+		cr_assert_eq(apart, 2 * 90 + 198 * 2, "%s: two cold misses, then L1d hits: %lu", protocols[p],
+			     (unsigned long)apart);
+		pt_free(t);
+	}
+}
+
+Test(coherence, false_sharing)
+{
+	false_sharing_ping_pongs_a_line();
+}
