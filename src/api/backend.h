@@ -115,6 +115,9 @@ struct mmsim_backend {
 	int (*kmalloc)(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr);
 	int (*kfree)(mmsim_machine *m, uint64_t addr);
 	int (*kread)(mmsim_machine *m, uint64_t addr, void *buf, size_t len);
+
+	/* memory ordering */
+	int (*interleave)(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

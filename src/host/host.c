@@ -164,6 +164,8 @@ static const char *host_why_unsupported(const char *op)
 		return "it would change this machine";
 	if (!strcmp(op, "page_info"))
 		return "struct page is the real kernel's; /proc/kpageflags shows its flags";
+	if (!strcmp(op, "interleave"))
+		return "a real core's store buffer cannot be held from user space";
 	return "the real kernel's allocators are not scriptable";
 }
 

@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "hw/ram.h"
+#include "hw/storebuf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -111,6 +112,7 @@ static const struct key keys[] = {
 	KEY("dram.row", K_BYTES, mem.dram.row, 0, 1u << 20),
 	KEY("dram.interleave", K_BYTES, mem.dram.interleave, 0, 1u << 20),
 	LAT(tcas), LAT(trcd), LAT(trp),
+	KEY("sb.entries", K_U32, sb_entries, 0, HW_SB_MAX_ENTRIES),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

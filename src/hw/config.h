@@ -143,6 +143,7 @@ struct hw_config {
 	struct hw_geom pwc[HW_NR_PWCS];
 	struct hw_latency lat;
 	struct hw_mem_config mem;
+	uint32_t sb_entries;    /* sb.entries: the store buffer (hw/storebuf.h); 0: none */
 };
 
 /* Set configuration key to value. Returns 0, -ENOENT for an unknown key or

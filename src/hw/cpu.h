@@ -24,6 +24,7 @@
 
 #include "hw/config.h"
 #include "hw/ram.h"
+#include "hw/storebuf.h"
 #include "hw/tlb.h"
 
 /* ---- control registers -------------------------------------------------- */
@@ -143,6 +144,9 @@ struct hw_counters {
 	 * write-backs it caused) that found their bank's open row, a closed
 	 * bank, or another row open. */
 	uint64_t mem_row_hit, mem_row_miss, mem_row_conflict;
+	/* The store buffer: stores that waited in it (held), loads that took
+	 * bytes from it (forwarding), drains (MFENCE and the like). */
+	uint64_t sb_stores, sb_forwards, sb_fences;
 };
 
 /* Where a TLB level caches a page of one size (fixed by the geometry). */
@@ -197,6 +201,7 @@ struct hw_cpu {
 	bool has_pcid;
 	bool rewalk_stale;      /* from the config: see struct hw_config */
 	uint64_t rsvd[HW_LVL_PML5 + 1][2];      /* reserved bits by level, PS */
+	struct hw_sb sb;                        /* its store buffer (hw/storebuf.h; cap 0: none) */
 };
 
 /* Set up core id of a machine with configuration cfg (validated) and RAM

@@ -114,6 +114,7 @@
 	"TLBs: L1 dTLB and iTLB 64 entries, fully associative; L2 dTLB 2048 entries (modelled\n"     \
 	"  16-way): AMD, Software Optimization Guide for AMD EPYC 7003 Processors (pub. 56665), as\n" \
 	"  recalled, not re-read; the rest as zen4\n"                                                  \
+	"sb.entries = 64: Zen 3's store queue (the optimization guide above, as recalled)\n"                                                  \
 	"maxphyaddr = 48 (the host's lscpu); tlb.rewalk_stale = 1 as zen4 (measured on this host);\n"          \
 	"  instruction costs, paging-structure caches: estimates\n"
 
@@ -128,6 +129,7 @@
 	"L3 victim cache, MOESI, replacement: as zen3\n"                                                   \
 	"TLBs: L1 dTLB 96 entries, L2 dTLB 4096 entries (modelled 16-way): as recalled from AMD's\n"      \
 	"  Zen 5 disclosures (Hot Chips 2024); the rest as zen4\n"                                        \
+	"sb.entries = 104: the store queue, from the Chips and Cheese article above (as recalled)\n"                                        \
 	"maxphyaddr = 48; tlb.rewalk_stale = 1 as zen4; instruction costs, paging-structure caches:\n"  \
 	"  estimates\n"
 
@@ -147,7 +149,9 @@
 	"caches (off: caches=1 turns them on): L1d 48 KiB 12-way 5 cycles, L1i 32 KiB, L2 and L3\n" \
 	"  from Chips and Cheese (above) and AnandTech, \"The Intel 12th Gen Core i9-12900K Review\",\n" \
 	"  p. 6, 2021, https://www.anandtech.com/show/17047/ (cache latencies; as recalled);\n"    \
-	"  MESIF (Intel since Nehalem); lat.c2c, lat.dram: estimates\n"
+	"  MESIF (Intel since Nehalem); lat.c2c, lat.dram: estimates\n"                          \
+	"sb.entries = 114: the store queue, Chips and Cheese, \"Popping the Hood on Golden Cove\",\n" \
+	"  2021, https://chipsandcheese.com/2021/12/02/popping-the-hood-on-golden-cove/ (as recalled)\n"
 
 static const struct hw_preset presets[] = {
 	{
@@ -156,7 +160,7 @@ static const struct hw_preset presets[] = {
 		.sources = GOLDEN_COVE_SOURCES
 			"maxphyaddr = 46: the project default (client parts report 39: set maxphyaddr=39)\n",
 		.config = { .ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 46,
-			    .pcid = true, GOLDEN_COVE_CORE(65, 80, 286, 83, 81),
+			    .pcid = true, .sb_entries = 114, GOLDEN_COVE_CORE(65, 80, 286, 83, 81),
 			    .mem = GOLDEN_COVE_CLIENT_CACHES },
 	},
 	{
@@ -177,10 +181,10 @@ static const struct hw_preset presets[] = {
 			"caches (off: caches=1 turns them on): L1d and L1i 32 KiB 8-way, L2 1 MiB 8-way, L3\n"
 			"  32 MiB 16-way per CCX, a victim cache; L2 14 cycles, L3 about 50: the Chips and\n"
 			"  Cheese article above (as recalled); MOESI as zen3; lat.dram, lat.c2c, lat.remote:\n"
-			"  estimates\n",
+			"  estimates; sb.entries = 64: the store queue, as Zen 3 (same article, as recalled)\n",
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
-			.rewalk_stale = true,
+			.rewalk_stale = true, .sb_entries = 64,
 			.tlb = {
 				[HW_TLB_ITLB] = GEOM(64, 64, LRU, S4K | S2M | S1G),
 				[HW_TLB_ITLB2M] = ABSENT(S2M),
@@ -217,7 +221,7 @@ static const struct hw_preset presets[] = {
 			"  Architectures Optimization Reference Manual); lat.l3 = 110, lat.dram = 420:\n"
 			"  estimates of the mesh's latencies\n",
 		.config = { .ram_bytes = 8 * GIB, .nr_cpus = 4, .paging_levels = 5, .maxphyaddr = 46,
-			    .pcid = true, GOLDEN_COVE_CORE(110, 160, 304, 58, 58),
+			    .pcid = true, .sb_entries = 114, GOLDEN_COVE_CORE(110, 160, 304, 58, 58),
 			    .mem = MEM(false, GOLDEN_COVE_L1D, GOLDEN_COVE_L1I, CACHE(2 * MIB, 16, PLRU),
 				       CACHE(7680 * KIB, 15, LRU), 0, NINE, MESIF, DDR5(16)) },
 	},
@@ -229,6 +233,7 @@ static const struct hw_preset presets[] = {
 			   "  and a 16 KiB inclusive L3 with MESI)\n",
 		.config = {
 			.ram_bytes = 64ULL << 20, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 36, .pcid = true,
+			.sb_entries = 4,
 			.tlb = {
 				[HW_TLB_ITLB] = GEOM(4, 2, LRU, S4K),
 				[HW_TLB_ITLB2M] = GEOM(2, 2, LRU, S2M),
@@ -258,7 +263,7 @@ static const struct hw_preset presets[] = {
 		.sources = ZEN3_SOURCES,
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
-			.rewalk_stale = true,
+			.rewalk_stale = true, .sb_entries = 64,
 			.tlb = ZEN_TLBS(64, 2048, 16),
 			.pwc = ZEN_PWCS,
 			.lat = ZEN_LAT(12, 46, 300, 284, 48, 48),
@@ -272,7 +277,7 @@ static const struct hw_preset presets[] = {
 		.sources = ZEN5_SOURCES,
 		.config = {
 			.ram_bytes = 4 * GIB, .nr_cpus = 2, .paging_levels = 4, .maxphyaddr = 48, .pcid = true,
-			.rewalk_stale = true,
+			.rewalk_stale = true, .sb_entries = 104,
 			.tlb = ZEN_TLBS(96, 4096, 16),
 			.pwc = ZEN_PWCS,
 			.lat = ZEN_LAT(14, 50, 900, 321, 57, 72),

@@ -247,6 +247,35 @@ static int format_mem(const struct hw_event *ev, char *buf, size_t len)
 	return (int)at;
 }
 
+/* The store buffer: "store of 4 bytes (0x2a) at 0xfdfc010 placed in the
+ * store buffer (1 of 104 entries)", "... drained to the L1d", "load of ...
+ * forwarded from the store buffer", "MFENCE: drains 2 stores". */
+static int format_sb(const struct hw_event *ev, char *buf, size_t len)
+{
+	switch (ev->op) {
+	case HW_SB_BUFFERED:
+		return snprintf(buf, len, "  store of %" PRIu32 " byte%s (%#" PRIx64 ") at %#" PRIx64
+				" placed in the store buffer (%u of %" PRIu64 " entries); not yet visible to other cores",
+				ev->count, ev->count == 1 ? "" : "s", ev->value, ev->entry_pa, ev->index, ev->old);
+	case HW_SB_FORWARDED:
+		return snprintf(buf, len, "  load: %" PRIu32 " byte%s at %#" PRIx64 " (%#" PRIx64
+				") forwarded from this core's store buffer", ev->count, ev->count == 1 ? "" : "s",
+				ev->entry_pa, ev->value);
+	case HW_SB_DRAINED:
+		return snprintf(buf, len, "  store buffer drains its oldest store: %" PRIu32 " byte%s (%#" PRIx64
+				") at %#" PRIx64 " merged into the L1d line (%u left)", ev->count,
+				ev->count == 1 ? "" : "s", ev->value, ev->entry_pa, ev->index);
+	case HW_SB_THROUGH:
+		return snprintf(buf, len, "  store of %" PRIu32 " byte%s at %#" PRIx64 " placed in the store buffer "
+				"(%" PRIu64 " entries) and drained at once into the L1d line:", ev->count,
+				ev->count == 1 ? "" : "s", ev->entry_pa, ev->old);
+	case HW_SB_FENCE:
+		return snprintf(buf, len, "  MFENCE: the store buffer drains (%u store%s)", ev->index,
+				ev->index == 1 ? "" : "s");
+	}
+	return snprintf(buf, len, "  store buffer");
+}
+
 /* See trace.h. */
 int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 {
@@ -282,6 +311,8 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 		return format_inv(ev, buf, len);
 	case HW_EV_MEM:
 		return format_mem(ev, buf, len);
+	case HW_EV_SB:
+		return format_sb(ev, buf, len);
 	}
 	return snprintf(buf, len, "event %d", (int)ev->type);
 }

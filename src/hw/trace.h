@@ -28,7 +28,11 @@ enum hw_event_type {
 	HW_EV_DONE,          /* value = physical address, page_shift */
 	HW_EV_INVALIDATE,    /* op, va, pcid, count (TLB), old (PWC entries) */
 	HW_EV_MEM,           /* a reference through the caches: kind = enum hw_ref, mem */
+	HW_EV_SB,            /* the store buffer: op = enum hw_sb_op, entry_pa, count = bytes,
+			      * value = the bytes (little-endian, up to 8), index = entries after */
 };
+
+enum hw_sb_op { HW_SB_BUFFERED, HW_SB_FORWARDED, HW_SB_DRAINED, HW_SB_THROUGH, HW_SB_FENCE };
 
 struct hw_mem_trace;
 

@@ -241,6 +241,9 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 		struct hw_exception exc;
 		int rc = hw_access(cpu, va, b, chunk, kind, HW_USER, &exc);
 		if (rc == -EFAULT) {
+			hw_sb_drain_n(cpu, cpu->sb.count);  /* the core's stores reach memory
+							     * before the handler runs (its IRET
+							     * serializes in any case) */
 			int saved = k->this_cpu;
 			k->this_cpu = t->cpu;
 			rc = exception_entry(k, t, &exc);

@@ -63,6 +63,7 @@ static const struct mmsim_backend sim_backend = {
 	.kmalloc = sim_kmalloc,
 	.kfree = sim_kfree,
 	.kread = sim_kread,
+	.interleave = sim_interleave,
 };
 
 /* See mmsim.h. */

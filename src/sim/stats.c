@@ -78,6 +78,9 @@ static void put_mem(struct stat_sink *s, const char *pre, const struct hw_counte
 	put(s, c->mem_row_hit, "%smem.dram.row_hit", pre);
 	put(s, c->mem_row_miss, "%smem.dram.row_miss", pre);
 	put(s, c->mem_row_conflict, "%smem.dram.row_conflict", pre);
+	put(s, c->sb_stores, "%ssb.stores", pre);
+	put(s, c->sb_forwards, "%ssb.forwards", pre);
+	put(s, c->sb_fences, "%ssb.fences", pre);
 	put(s, c->mem_upgrades, "%smem.upgrades", pre);
 	put(s, c->mem_invalidated, "%smem.invalidated", pre);
 }
