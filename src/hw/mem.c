@@ -537,23 +537,9 @@ static void narrate(struct hw_mem_core *c, struct hw_mem_trace *tr, enum hw_mem_
 	hw_emit(cpu, .type = HW_EV_MEM, .value = tr->line, .kind = tr->why, .mem = tr);
 }
 
-/* Charge cycles for a reference of kind why found at at. */
-static inline void charge(struct hw_mem_core *c, enum hw_ref why, enum hw_mem_where at, uint32_t cycles)
-{
-	struct hw_counters *ctr = &c->cpu->ctr;
-	if (!c->charge)
-		return;
-	ctr->cycles += cycles;
-	ctr->cost_at[at] += cycles;
-	if (why == HW_REF_WALK || why == HW_REF_WALK_AD)
-		ctr->cost_walk_mem += cycles;
-	else
-		ctr->cost_data += cycles;
-}
-
 /* hw_mem_access past its fast path: each line of the reference, narrated
  * when the core narrates. */
-static void __attribute__((noinline)) access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
+static void access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
 {
 	struct hw_mem_core *c = cpu->mem;
 	uint64_t line = pa >> HW_LINE_SHIFT, last = (pa + (len ? len : 1) - 1) >> HW_LINE_SHIFT;
@@ -568,28 +554,13 @@ static void __attribute__((noinline)) access_lines(struct hw_cpu *cpu, uint64_t 
 			at = ref_line(c, line, why, &cycles, &tr);
 			narrate(c, &tr, at, cycles);
 		}
-		charge(c, why, at, cycles);
+		hw_mem_charge(c, why == HW_REF_WALK || why == HW_REF_WALK_AD, at, cycles);
 	}
 }
 
-/* See mem.h. The fast path: a load or walk read within one line that hits
- * the L1d in any state, or a store that hits it in M, without narration,
- * where the L1d's memo knows the line. */
+/* See memref.h (hw_mem_fast in mem.h is the inline fast path in front). */
 void hw_mem_access(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
 {
-	struct hw_mem_core *c = cpu->mem;
-	uint64_t line = pa >> HW_LINE_SHIFT;
-	if (__builtin_expect((pa & (HW_LINE_SIZE - 1)) + len <= HW_LINE_SIZE && why != HW_REF_FETCH && !cpu->trace,
-			     1)) {
-		const struct hw_cache_memo *e = &c->l1d.memo[line & c->l1d.memo_mask];
-		bool write = why == HW_REF_STORE || why == HW_REF_WALK_AD;
-		if (e->line == line && c->l1d.line[e->at] == line && (!write || c->l1d.state[e->at] == HW_LS_M)) {
-			hw_cache_touch(&c->l1d, e->at);
-			cpu->ctr.mem_hit[HW_CACHE_L1D]++;
-			charge(c, why, HW_AT_L1D, c->mem->lat.l1d);
-			return;
-		}
-	}
 	access_lines(cpu, pa, len, why);
 }
 

@@ -42,7 +42,6 @@
 #include "hw/cache.h"
 #include "hw/config.h"
 #include "hw/cpu.h"
-#include "hw/memref.h"
 
 struct hw_cpu;
 struct hw_mem;
@@ -100,9 +99,40 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 /* Free it and detach the cores; m may be zeroed or already destroyed. */
 void hw_mem_destroy(struct hw_mem *m, struct hw_cpu *cpus);
 
-/* See hw/memref.h: the hierarchy's part of reference why of len bytes at
- * pa (within one 4 KiB frame; not HW_REF_PEEK). */
-void hw_mem_access(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why);
+/* Charge cycles for a reference (a walk's or data) found at at, when the
+ * core charges from the hierarchy (lat.model=hierarchy). */
+static inline void hw_mem_charge(struct hw_mem_core *c, bool walk, enum hw_mem_where at, uint32_t cycles)
+{
+	struct hw_counters *ctr = &c->cpu->ctr;
+	if (!c->charge)
+		return;
+	ctr->cycles += cycles;
+	ctr->cost_at[at] += cycles;
+	if (walk)
+		ctr->cost_walk_mem += cycles;
+	else
+		ctr->cost_data += cycles;
+}
+
+/* The fast path of the hierarchy's part of a reference (hw_mem_ref, when
+ * the core has caches), inline in every caller: a load or walk read
+ * (write false) within one line that hits the L1d in any state, or a
+ * store or A/D write (write true) that hits it in M, without narration,
+ * where the L1d's memo knows the line: touch, count, charge; true. Else
+ * nothing and false (hw_mem_access does it all). */
+static inline bool hw_mem_fast(struct hw_cpu *cpu, uint64_t pa, unsigned len, bool write, bool walk)
+{
+	struct hw_mem_core *c = cpu->mem;
+	uint64_t line = pa >> HW_LINE_SHIFT;
+	const struct hw_cache_memo *e = &c->l1d.memo[line & c->l1d.memo_mask];
+	if (__builtin_expect((pa & (HW_LINE_SIZE - 1)) + len > HW_LINE_SIZE || cpu->trace != NULL, 0) ||
+	    e->line != line || c->l1d.line[e->at] != line || (write && c->l1d.state[e->at] != HW_LS_M))
+		return false;
+	hw_cache_touch(&c->l1d, e->at);
+	cpu->ctr.mem_hit[HW_CACHE_L1D]++;
+	hw_mem_charge(c, walk, HW_AT_L1D, c->mem->lat.l1d);
+	return true;
+}
 
 /* The state core c's private caches hold line in (HW_LS_I: none), and
  * whether the L3 of c's group holds it (tests, inspection). */
@@ -140,5 +170,7 @@ struct hw_mem_trace {
 		uint8_t to;             /* 0 dropped, 1 written back to L3, 2 to memory, 3 moved to L3 */
 	} vict[4];
 };
+
+#include "hw/memref.h"
 
 #endif

@@ -34,8 +34,19 @@ enum hw_ref {
 	HW_REF_PEEK,        /* a side-effect-free read (differential tests) */
 };
 
-/* The cache hierarchy's part of a reference (hw/mem.h). */
+/* The cache hierarchy's part of a reference (hw/mem.h): the whole of it,
+ * past the inline fast path of hw_mem_cached. */
 void hw_mem_access(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why);
+
+#include "hw/mem.h"
+
+/* The caches' part of reference why: an L1d hit inline, the rest in hw_mem_access. */
+static inline void hw_mem_cached(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
+{
+	bool write = why == HW_REF_STORE || why == HW_REF_WALK_AD, walk = why == HW_REF_WALK || why == HW_REF_WALK_AD;
+	if (why == HW_REF_FETCH || !hw_mem_fast(cpu, pa, len, write, walk))
+		hw_mem_access(cpu, pa, len, why);
+}
 
 /* hw_mem_ref for a caller that knows whether the core has caches
  * (caches == (cpu->mem != NULL)): code specialised on a constant caches
@@ -43,7 +54,7 @@ void hw_mem_access(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref wh
 static inline uint64_t hw_mem_ref_as(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why, bool caches)
 {
 	if (why != HW_REF_PEEK && caches)
-		hw_mem_access(cpu, pa, len, why);       /* the caches (hw/mem.h) */
+		hw_mem_cached(cpu, pa, len, why);       /* the caches (hw/mem.h) */
 	return pa;
 }
 
