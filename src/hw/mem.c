@@ -115,9 +115,11 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 	}
 	for (int c = 0; c < m->nr_cpus; c++) {
 		cpus[c].mem = &m->core[c];
-		/* The hierarchy charges each walk reference where it is found. */
+		/* The hierarchy charges each walk reference where it is found, and
+		 * an L1 TLB hit overlaps the L1d's indexing (VIPT): lat.l1d
+		 * covers both. */
 		if (m->core[c].charge)
-			cpus[c].lat.walk_ref = 0;
+			cpus[c].lat.walk_ref = cpus[c].lat.l1_hit = 0;
 	}
 	return 0;
 fail:
