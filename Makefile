@@ -11,6 +11,7 @@
 #   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
 #   make fuzz-oracle  random scripts against this machine's kernel (FUZZ="--seeds 2000 ...")
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
+#   make soak       the swap integrity test with 10^8 operations (SOAK_OPS=n; make test runs 10^6)
 #   make run        the tour on the default machine (installs missing packages first)
 #   make golden     rewrite the golden outputs of the examples from this build
 #   make deps       install missing Debian packages (root) or print the apt-get line;
@@ -147,7 +148,7 @@ THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 .PHONY: all help test check bench run deps check-deps install uninstall clean golden
 .PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
-.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root
+.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root soak
 all: $(LIB) $(SOLIB) $(CLI) $(LUAMOD)
 
 # compile SOURCE,EXTRA_FLAGS: the rule of SOURCE's object.
@@ -302,6 +303,11 @@ check:
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" WERROR=-Werror \
 	        SUITES="unit cli-tests lua-tests fuzz-tests" TEST_BUILD='$$(CLI) $$(UNIT)' test; \
 	fi
+
+# The swap integrity test (tests/unit/test_swap_random.c), long.
+SOAK_OPS ?= 100000000
+soak: $(UNIT)
+	MMSIM_SWAP_SOAK_OPS=$(SOAK_OPS) $(UNIT) --filter 'swap_random/*' --verbose=1 -j1
 
 bench: check-deps $(BENCHBIN) $(CLI)
 	MMSIM_BENCH_CLI=$(abspath $(CLI)) $(BENCHBIN) $(if $(QUICK),--quick) --json $(BUILD)/bench.json \

@@ -25,21 +25,6 @@
 #define GIB (1ULL << 30)
 #define PG  4096ULL
 
-/* A simulated process with len bytes of anonymous memory; *addr gets it. */
-static struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t *addr)
-{
-	int err;
-	struct task_struct *t = task_create_process(&m->k, "bench", 0, &err);
-	long a = t ? sys_mmap(&m->k, t, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-		   : -ENOMEM;
-	if (a < 0 || do_madvise(&m->k, t, (uint64_t)a, len, MADV_NOHUGEPAGE)) {
-		fprintf(stderr, "bench: cannot map %llu bytes in a simulated process\n", (unsigned long long)len);
-		exit(1);
-	}
-	*addr = (uint64_t)a;
-	return t;
-}
-
 /* Write one byte into every page of [a, a + len) as t: one fault each. */
 static void sim_touch(struct machine *m, struct task_struct *t, uint64_t a, uint64_t len)
 {

@@ -2,6 +2,10 @@
 #include "machine.h"
 
 #include "hw/presets.h"
+#include "kernel/mman.h"
+#include "kernel/task.h"
+
+#include <errno.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +13,14 @@
 /* See machine.h. */
 struct machine *boot(uint64_t ram_bytes)
 {
+	return boot_swap(ram_bytes, 0);
+}
+
+/* See machine.h. */
+struct machine *boot_swap(uint64_t ram_bytes, uint64_t swap_bytes)
+{
 	struct machine *m = calloc(1, sizeof *m);
-	struct kernel_config kcfg = { 0 };
+	struct kernel_config kcfg = { .swap_bytes = swap_bytes };
 	struct hw_config cfg = hw_preset_find("default")->config;
 	cfg.ram_bytes = ram_bytes;
 	cfg.nr_cpus = 2;
@@ -30,4 +40,19 @@ void shutdown_machine(struct machine *m)
 	hw_machine_destroy(&m->hw);
 	ram_destroy(&m->ram);
 	free(m);
+}
+
+/* See machine.h. */
+struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t *addr)
+{
+	int err;
+	struct task_struct *t = task_create_process(&m->k, "bench", 0, &err);
+	long a = t ? sys_mmap(&m->k, t, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+		   : -ENOMEM;
+	if (a < 0 || do_madvise(&m->k, t, (uint64_t)a, len, MADV_NOHUGEPAGE)) {
+		fprintf(stderr, "bench: cannot map %llu bytes in a simulated process\n", (unsigned long long)len);
+		exit(1);
+	}
+	*addr = (uint64_t)a;
+	return t;
 }

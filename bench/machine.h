@@ -19,6 +19,13 @@ struct machine {
  * paging; exits the benchmark run when it cannot. */
 struct machine *boot(uint64_t ram_bytes);
 
+/* The same with a swap device of swap_bytes (NVMe-like) at boot. */
+struct machine *boot_swap(uint64_t ram_bytes, uint64_t swap_bytes);
+
+/* A simulated process of m with len bytes of anonymous memory (no THP
+ * hint) at *addr; exits the benchmark run when it cannot. */
+struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t *addr);
+
 /* Tear down and free a machine from boot(). */
 void shutdown_machine(struct machine *m);
 

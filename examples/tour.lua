@@ -91,7 +91,26 @@ print(("pagemap of %#x: present %s, pfn %#x -> physical %#x (virt_to_phys of see
       :format(buf, e.present, e.pfn, e.pfn * 4096 + buf % 4096))
 q:exit()
 
-title("8. Past the MMU: caches, coherence, the store buffer, DRAM (seed 003 §2.5)")
+title("8. Swap: a 64 MiB machine runs 128 MiB (examples/swap.lua runs 256 MiB)")
+do
+  local sm <close> = mmsim.machine{ram = "64M", swap = "256M"}
+  local big = sm:spawn{name = "big"}
+  local n = 128 * 256
+  local v = assert(big:mmap{len = n * 4096, prot = "rw"})
+  for i = 0, n - 1 do assert(big:write(v + i * 4096, i, 4)) end
+  local pe = big:pagemap(v)[1]
+  print(("reclaim wrote %d pages to swap; the first page's PTE is swap entry %d:%#x (pagemap bit 62: %s)")
+        :format(sm:vmstat("pswpout"), pe.swap_type, pe.swap_offset, pe.swapped))
+  sm:explain(function(line) if line:find("major") then print(line) end end)
+  assert(big:read_u64(v) & 0xffffffff == 0)
+  sm:explain(false)
+  local ok = true
+  for i = 0, n - 1 do ok = ok and (big:read_u64(v + i * 4096) & 0xffffffff) == i end
+  print(("every page reads back: %s; %d major faults, pswpin %d (readahead)")
+        :format(ok, big:stats().majflt, sm:vmstat("pswpin")))
+end
+
+title("9. Past the MMU: caches, coherence, the store buffer, DRAM (seed 003 §2.5)")
 -- A zen5 machine has its caches on: *p = 42 again, narrated from the
 -- physical address on (the MMU's lines are left out here).
 local z = mmsim.machine{preset = "zen5", ram = "256M"}

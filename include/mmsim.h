@@ -419,13 +419,44 @@ int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
 /* sysctl-like settings of the running kernel, by their /proc/sys name with
  * dots: "vm.overcommit_memory", "vm.overcommit_ratio", "vm.max_map_count",
  * "vm.mmap_min_addr",
- * "vm.min_free_kbytes", "vm.watermark_scale_factor",
- * "vm.percpu_pagelist_high_fraction", "kernel.randomize_va_space". Values
+ * "vm.min_free_kbytes", "vm.watermark_scale_factor", "vm.watermark_boost_factor",
+ * "vm.percpu_pagelist_high_fraction", "vm.swappiness", "vm.page-cluster",
+ * "kernel.randomize_va_space", "kernel.mm.swap.vma_ra_enabled". Values
  * as text. 0, -ENOENT (unknown name) or -EINVAL (bad value; see
  * mmsim_last_error). */
 int mmsim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
 int mmsim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 const char *mmsim_sysctl_name(size_t i);
+
+/* ---- swap devices ------------------------------------------------------------ */
+
+/* A swap device to add (what mkswap + swapon(2) do on Linux). */
+struct mmsim_swap_device {
+	uint64_t size;         /* bytes, a multiple of 4096, 8K to 512G; the first
+				* page holds the header, as mkswap's does */
+	int priority;          /* -1: the next default (-2, -3, ...), else 0..32767 */
+	const char *model;     /* what its I/O costs: "nvme", "hdd", "zram", or NULL
+				* for the machine's swap_device */
+	int64_t read_ns, write_ns, mbps;   /* override the model's latencies (ns per
+				* request) and bandwidth (MB/s); -1 keeps them */
+};
+
+/*
+ * swapon: add a swap device; it holds the real bytes of the pages swapped
+ * to it, in host memory only as they are written. Returns its type (0, 1,
+ * ...: the number /proc/swaps lists it by, and swap entries name), or
+ * -EINVAL (a bad size, priority, model or cost), -EPERM (23 devices
+ * already), -ENOMEM (no host memory for its map); mmsim_last_error says
+ * why. The host backend refuses it: it would change this machine.
+ */
+int mmsim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
+
+/*
+ * swapoff: bring every page on device type back into memory and remove it.
+ * 0, or -EINVAL (no such device), -ENOMEM (not enough memory, or the
+ * commit limit without it would be passed: the device stays on).
+ */
+int mmsim_swapoff(mmsim_machine *m, int type);
 
 /* ---- frames ----------------------------------------------------------------- */
 
@@ -433,7 +464,8 @@ const char *mmsim_sysctl_name(size_t i);
 struct mmsim_page_info {
 	uint64_t pfn;
 	const char *kind;      /* "free" (in the buddy or a per-CPU list), "anon",
-				* "file", "shmem", "zero" (the zero page), "slab",
+				* "file", "shmem", "swapcache" (read from swap,
+				* not yet mapped), "zero" (the zero page), "slab",
 				* "pagetable", "kernel" (other allocations),
 				* "reserved" (never given to the allocator) */
 	int refcount;          /* page_ref_count */
@@ -540,6 +572,9 @@ struct mmsim_host_settings {
 					* upgrade left stale does not fault: the CPU
 					* walks again (AMD, Hygon); 0: it may fault once
 					* (others); from /proc/cpuinfo's vendor */
+	uint64_t swap_bytes;           /* SwapTotal: 0 when the host has no swap */
+	int swap_rotational;           /* 1: a swap device on a rotational disk
+					* (Linux then reads ahead by slot, not by VMA) */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

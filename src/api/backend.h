@@ -94,6 +94,8 @@ struct mmsim_backend {
 	int (*task_stats)(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max);
 	int (*sysctl_set)(mmsim_machine *m, const char *name, const char *value);
 	int (*sysctl_get)(mmsim_machine *m, const char *name, char *buf, size_t len);
+	int (*swapon)(mmsim_machine *m, const struct mmsim_swap_device *dev);
+	int (*swapoff)(mmsim_machine *m, int type);
 	size_t (*dmesg)(const mmsim_machine *m, char *buf, size_t size);
 	uint64_t (*check)(mmsim_machine *m);
 	int (*explain)(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);

@@ -114,6 +114,22 @@ int mmsim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
 	return (int)api_result(m, "sysctl_get", m->ops->sysctl_get(m, name, buf, len));
 }
 
+/* See mmsim.h. */
+int mmsim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev)
+{
+	if (!API_SERVES(m, swapon))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "swapon", m->ops->swapon(m, dev));
+}
+
+/* See mmsim.h. */
+int mmsim_swapoff(mmsim_machine *m, int type)
+{
+	if (!API_SERVES(m, swapoff))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "swapoff", m->ops->swapoff(m, type));
+}
+
 /* See mmsim.h. A backend without counters has none. */
 size_t mmsim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
 {

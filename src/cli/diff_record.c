@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,10 @@
 #define MAX_PIDS 1024
 #define MAX_BASE 32
 #define NEAR (1ULL << 30)
+/* The landmarks on each side of a result, in address order, that its "near"
+ * offsets are taken from: a bound, so that a script of many mappings
+ * close together records each result in constant space and time. */
+#define NEAR_ANCHORS 16
 
 struct anchor {
 	uint64_t addr;
@@ -60,6 +65,7 @@ struct diff_recorder {
 	struct base *bases;
 	int nbases;
 	char expect[320];              /* a pending expect_difference */
+	int tolerance;                 /* a pending tolerate_faults: its n, or 0 */
 	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
 	json_t *near;                  /* the address the call being recorded returned:
@@ -140,7 +146,10 @@ static void canon_result_addr(struct diff_recorder *r, uint64_t addr, char *buf,
 	char name[16];
 	json_decref(r->near);
 	r->near = json_pack("{s:I}", "0", (json_int_t)addr);    /* 0: the address itself */
-	for (int i = 0; i < r->nanchors; i++)
+	int above = anchor_above(r, addr);
+	int lo = above > NEAR_ANCHORS ? above - NEAR_ANCHORS : 0;
+	int hi = above + NEAR_ANCHORS < r->nanchors ? above + NEAR_ANCHORS : r->nanchors;
+	for (int i = lo; i < hi; i++)
 		if ((addr > r->anchors[i].addr ? addr - r->anchors[i].addr : r->anchors[i].addr - addr) <= NEAR)
 			json_object_set_new(r->near, r->anchors[i].name,
 					    json_integer((json_int_t)(addr - r->anchors[i].addr)));
@@ -876,6 +885,9 @@ static void record_op(lua_State *L, struct diff_recorder *r, int n, const struct
 	if (r->expect[0])
 		json_object_set_new(o, "expect", json_string(r->expect));
 	r->expect[0] = 0;
+	if (r->tolerance)
+		json_object_set_new(o, "tolerance", json_integer(r->tolerance));
+	r->tolerance = 0;
 	json_array_append_new(r->run->ops, o);
 	progress(r, NULL);
 }
@@ -992,6 +1004,18 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 		}
 		lua_pop(L, 1);
 	}
+	if (lua_getfield(L, idx, "swap") != LUA_TNIL) {    /* "0": no swap; a size: some */
+		bool none = lua_isstring(L, -1) && !strcmp(lua_tostring(L, -1), "0");
+		lua_pop(L, 1);
+		if (!none && !h->swap_bytes)
+			return snprintf(buf, len, "the script asks for swap; the host has none (SwapTotal 0: "
+				 "docs/oracle.md says how to add a swap file)"), buf;
+		if (none && h->swap_bytes)
+			return snprintf(buf, len, "the script asks for no swap; the host has %" PRIu64 " kB",
+					h->swap_bytes >> 10), buf;
+	} else {
+		lua_pop(L, 1);
+	}
 	if (lua_getfield(L, idx, "cores") != LUA_TNIL && lua_tointeger(L, -1) > h->cpus) {
 		snprintf(buf, len, "the script asks for %lld cores; the host has %d",
 			 (long long)lua_tointeger(L, -1), h->cpus);
@@ -1051,6 +1075,16 @@ static int machine_sim(lua_State *L)
 		lua_setfield(L, t, "tlb.rewalk_stale");
 	}
 	lua_pop(L, 1);
+	if (h->swap_bytes)                        /* swap as on the host, up to the key's 512G */
+		default_key(L, t, "swap", (lua_Integer)(h->swap_bytes < (512ULL << 30) ? h->swap_bytes & ~4095ULL
+											   : 512ULL << 30));
+	if (h->swap_rotational) {                 /* Linux then reads ahead by slot, not by VMA */
+		if (lua_getfield(L, t, "swap_device") == LUA_TNIL) {
+			lua_pushstring(L, "hdd");
+			lua_setfield(L, t, "swap_device");
+		}
+		lua_pop(L, 1);
+	}
 	if (!strcmp(h->thp, "never")) {          /* madvise is the default; always can't be had */
 		if (lua_getfield(L, t, "thp") == LUA_TNIL) {
 			lua_pushstring(L, "never");
@@ -1134,6 +1168,21 @@ static int l_expect(lua_State *L)
 	return 0;
 }
 
+/* mmsim.tolerate_faults(n, why): the next operation's major and minor
+ * faults may differ by up to n each way when their sum agrees, for the
+ * reason why (a comment in the script says more): the host's count
+ * depends on timing, as when a fault meets a page whose read is still in
+ * flight and counts as major on its retry. */
+static int l_tolerate_faults(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 1);
+	lua_Integer n = luaL_checkinteger(L, 1);
+	luaL_argcheck(L, n >= 1 && n <= INT_MAX, 1, "at least 1 fault");
+	luaL_checkstring(L, 2);
+	r->tolerance = (int)n;
+	return 0;
+}
+
 /* See diff.h. */
 struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 					    const struct mmsim_host_settings *host)
@@ -1158,6 +1207,9 @@ struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 	lua_pushlightuserdata(L, r);
 	lua_pushcclosure(L, l_expect, 1);
 	lua_setfield(L, -2, "expect_difference");
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, l_tolerate_faults, 1);
+	lua_setfield(L, -2, "tolerate_faults");
 	lua_pop(L, 1);
 	return r;
 }

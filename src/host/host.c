@@ -160,7 +160,7 @@ static const char *host_why_unsupported(const char *op)
 {
 	if (!strcmp(op, "explain"))
 		return "real kernels do not narrate";
-	if (!strcmp(op, "sysctl_set"))
+	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff"))
 		return "it would change this machine";
 	if (!strcmp(op, "page_info"))
 		return "struct page is the real kernel's; /proc/kpageflags shows its flags";

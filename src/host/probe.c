@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #ifndef PR_SET_VMA
@@ -99,17 +101,51 @@ static int paging_levels(void)
 	return levels;
 }
 
-/* MemTotal in bytes. */
-static uint64_t mem_total(void)
+/* The field key ("MemTotal:") of /proc/meminfo in bytes; 0 without it. */
+static uint64_t meminfo_bytes(const char *key)
 {
 	char *text, *l;
 	uint64_t kb = 0;
 	if (host_read_file("/proc/meminfo", &text, NULL))
 		return 0;
-	if ((l = strstr(text, "MemTotal:")))
-		kb = strtoull(l + 9, NULL, 10);
+	if ((l = strstr(text, key)))
+		kb = strtoull(l + strlen(key), NULL, 10);
 	free(text);
 	return kb << 10;
+}
+
+/* Is the block device dev (or the disk of a partition dev) rotational? */
+static bool block_rotational(dev_t dev)
+{
+	char path[96];
+	for (int up = 0; up < 2; up++) {
+		snprintf(path, sizeof path, "/sys/dev/block/%u:%u/%squeue/rotational", major(dev), minor(dev),
+			 up ? "../" : "");
+		long r = read_long(path, -1);
+		if (r >= 0)
+			return r == 1;
+	}
+	return false;
+}
+
+/* Does a swap device of /proc/swaps live on a rotational disk (Linux counts
+ * those in nr_rotate_swap)? A file's disk is its filesystem's. */
+static int swap_rotational(void)
+{
+	char *text;
+	int rot = 0;
+	if (host_read_file("/proc/swaps", &text, NULL))
+		return 0;
+	char *line = strchr(text, '\n');            /* past the header */
+	while (line && *++line && !rot) {
+		char path[512], type[32];
+		struct stat st;
+		if (sscanf(line, "%511s %31s", path, type) == 2 && !stat(path, &st))
+			rot = block_rotational(strcmp(type, "partition") ? st.st_dev : st.st_rdev);
+		line = strchr(line, '\n');
+	}
+	free(text);
+	return rot;
 }
 
 /* CAP_SYS_ADMIN (bit 21) in the effective set. */
@@ -169,7 +205,9 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->paging = paging_levels();
 	cpu_set_t mine;                     /* the CPUs this process may use */
 	s->cpus = sched_getaffinity(0, sizeof mine, &mine) ? 1 : CPU_COUNT(&mine);
-	s->ram_bytes = mem_total();
+	s->ram_bytes = meminfo_bytes("MemTotal:");
+	s->swap_bytes = meminfo_bytes("SwapTotal:");
+	s->swap_rotational = swap_rotational();
 	s->cap_sys_admin = cap_sys_admin();
 	s->lsm_mmap_min_addr = lsm_mmap_min_addr();
 	s->stale_rewalk = stale_rewalk();

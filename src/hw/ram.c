@@ -14,6 +14,14 @@ int ram_init(struct ram *r, uint64_t size)
 	r->size = 0;
 	if (size < RAM_MIN_BYTES || size > RAM_MAX_BYTES || size % HW_PAGE_SIZE)
 		return -EINVAL;
+	return ram_reserve(r, size);
+}
+
+/* See ram.h. */
+int ram_reserve(struct ram *r, uint64_t size)
+{
+	r->base = NULL;
+	r->size = 0;
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
@@ -26,6 +34,14 @@ int ram_init(struct ram *r, uint64_t size)
 	r->base = p;
 	r->size = size;
 	return 0;
+}
+
+/* See ram.h. MADV_FREE, not MADV_DONTNEED: a range used again soon (a swap
+ * cluster freed and allocated again while thrashing) costs no new host fault
+ * and no zeroing unless the host took the memory back meanwhile. */
+void ram_discard(struct ram *r, uint64_t pa, uint64_t len)
+{
+	madvise(r->base + pa, len, MADV_FREE);
 }
 
 /* See ram.h. */

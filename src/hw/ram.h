@@ -31,6 +31,15 @@ struct ram {
  * host refuses the reservation. */
 int ram_init(struct ram *r, uint64_t size);
 
+/* The same mapping for other sparse storage (a swap device's medium):
+ * size bytes, page-aligned, without RAM's limits. 0 or -ENOMEM. */
+int ram_reserve(struct ram *r, uint64_t size);
+
+/* The host may take the memory behind [pa, pa + len) back when it needs
+ * it: its bytes are undefined until written again (the caller writes
+ * before it reads). */
+void ram_discard(struct ram *r, uint64_t pa, uint64_t len);
+
 /* Unmap r; r may be zeroed or already destroyed. */
 void ram_destroy(struct ram *r);
 

@@ -33,9 +33,10 @@ static const uint8_t level_tlbs[HW_NR_TLB_LEVELS][4] = {
 	[HW_L2] = { HW_TLB_STLB, HW_TLB_STLB1G, NO_TLB },
 };
 
-/* What a TLB level said: no entry (MISS), an entry that cannot serve a
- * write because it is clean (CLEAN, a miss too), a hit, or a fault. */
-enum probe { MISS, CLEAN, STALE, HIT, FAULTED };
+/* What a TLB level said: no entry (MISS), an entry that cannot serve the
+ * access (CLEAN, a miss too: a write through a clean entry, or, with
+ * rewalk_stale, an entry whose rights forbid it), a hit, or a fault. */
+enum probe { MISS, CLEAN, HIT, FAULTED };
 
 /* ---- results --------------------------------------------------------------- */
 
@@ -110,11 +111,11 @@ HW_INLINE enum probe decide_hit(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64
 			narrate_perm(cpu, va, kind, priv, HW_RULE_CLEAN, 0, (unsigned)d);
 			return CLEAN;
 		}
-	}
-	if (err && cpu->rewalk_stale) {         /* a miss, as a clean entry is */
-		cpu->ctr.stale_rewalk++;
-		narrate_perm(cpu, va, kind, priv, HW_RULE_STALE, 0, (unsigned)d);
-		return STALE;
+		if (err && cpu->rewalk_stale) { /* a miss, as a clean entry is */
+			cpu->ctr.stale_rewalk++;
+			narrate_perm(cpu, va, kind, priv, HW_RULE_STALE, 0, (unsigned)d);
+			return CLEAN;
+		}
 	}
 	cpu->ctr.tlb_hit[lv][size]++;
 	if (tr)
@@ -145,9 +146,9 @@ HW_INLINE int64_t probe_sizes(struct hw_tlb *t, unsigned live, uint64_t mva, uns
  * path has probed the smallest size of the first; narration names every
  * TLB of the level). HIT: the access is allowed and *x holds the
  * translation. FAULTED: the cached rights forbid it and *x holds the #PF.
- * MISS, CLEAN or STALE: no entry, a write through a clean one, or (with
- * rewalk_stale) one whose rights forbid the access. *k and *d get
- * the entry that hit. */
+ * MISS or CLEAN: no entry, or one that cannot serve the access (a write
+ * through a clean one; with rewalk_stale, one whose rights forbid it).
+ * *k and *d get the entry that hit. */
 HW_INLINE enum probe probe_level(struct hw_cpu *cpu, enum hw_tlb_level lv, uint64_t va, enum hw_access kind,
 				 enum hw_priv priv, struct hw_xlat *x, uint64_t *k, uint64_t *d, bool skip, bool tr)
 {
@@ -336,7 +337,7 @@ HW_INLINE struct hw_xlat slow_core(struct hw_cpu *cpu, uint64_t va, enum hw_acce
 	}
 	cycles += cpu->lat.stlb_hit;
 	enum probe r = probe_level(cpu, HW_L2, va, kind, priv, &x, &k, &d, false, tr);
-	if (r <= STALE)
+	if (r <= CLEAN)
 		return walk_path(cpu, va, kind, priv, cycles, r1 == MISS && !tr, r == MISS && !tr, tr);
 	cpu->ctr.cycles += cycles;
 	count_miss(cpu, kind, r == HIT ? (unsigned)(d >> HW_R_SIZE_SHIFT) & 3 : HW_NR_PSIZES, false);

@@ -17,7 +17,10 @@
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
 #include "kernel/rmap.h"
+#include "kernel/fs.h"
+#include "kernel/radix_tree.h"
 #include "kernel/sched.h"
+#include "kernel/swapops.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -35,6 +38,7 @@ struct mm_walk {
 	struct kernel *k;
 	struct pfn_counts maps;     /* PTEs per mapped frame, all mms */
 	struct pfn_counts tables;   /* page-table pages, all mms */
+	struct pfn_counts swaps;    /* references per swap entry: PTEs and shmem */
 	uint64_t problems;
 	struct mm_struct *mm;       /* being walked */
 	int64_t rss[NR_MM_COUNTERS];
@@ -131,8 +135,20 @@ static void check_vmas(struct mm_walk *w, struct mm_struct *mm)
 		BAD(w, "mm %p: map_count %d but %d VMAs", (void *)mm, mm->map_count, n);
 }
 
+struct rmap_find {
+	struct vm_area_struct *vma;
+	uint64_t addr;
+};
+
+static int rmap_find_one(struct vm_area_struct *vma, uint64_t address, void *arg)
+{
+	struct rmap_find *f = arg;
+	return vma == f->vma && address == f->addr;
+}
+
 /* Is page reachable by rmap from vma: does vma belong to the page's
- * anon_vma, and does the page's index give back addr? */
+ * anon_vma, does the page's index give back addr, and does the rmap walk
+ * (the anon_vma's interval tree) find it there? */
 static bool anon_rmap_ok(struct kernel *k, struct vm_area_struct *vma, struct page *page, uint64_t addr)
 {
 	uint64_t owner = page_owner_pa(page);
@@ -140,7 +156,42 @@ static bool anon_rmap_ok(struct kernel *k, struct vm_area_struct *vma, struct pa
 	for (struct anon_vma_chain *avc = vma->anon_vma_chain; avc && !chained; avc = avc->same_vma)
 		chained = virt_to_phys(k, avc->anon_vma) == owner;
 	uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	return chained && page_index(page) == index;
+	struct rmap_find f = { vma, addr };
+	return chained && folio_pgoff(k, page) == index && rmap_walk(k, page, rmap_find_one, &f);
+}
+
+/* A PTE marker at addr: only a guard marker, inside a VMA marked
+ * VM_MAYBE_GUARD, may be there. */
+static void check_pte_marker(struct mm_walk *w, pte_t pte, uint64_t addr)
+{
+	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	if (!is_guard_pte_marker(pte))
+		BAD(w, "mm %p: PTE marker %#" PRIx64 " at %#" PRIx64 " is no guard marker", (void *)w->mm, pte, addr);
+	else if (!vma || !(vma->vm_flags & VM_MAYBE_GUARD))
+		BAD(w, "mm %p: guard marker at %#" PRIx64 " %s", (void *)w->mm, addr,
+		    vma ? "in a VMA without VM_MAYBE_GUARD" : "outside every VMA");
+}
+
+/* One swap PTE at addr of w->mm: a PTE marker, or in an anonymous VMA's
+ * range, naming a slot of a device; counted toward the slot's references. */
+static void check_swap_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	if (swp_type(entry) == SWP_PTE_MARKER) {
+		check_pte_marker(w, pte, addr);
+		return;
+	}
+	if (!vma || !vma->anon_vma)
+		BAD(w, "mm %p: swap PTE %#" PRIx64 " at %#" PRIx64 " outside an anonymous VMA", (void *)w->mm, pte, addr);
+	if (!is_swap_entry(entry) || !swp_swap_info(w->k, entry) || !swp_offset(entry)) {
+		BAD(w, "mm %p: swap PTE %#" PRIx64 " at %#" PRIx64 " names no slot", (void *)w->mm, pte, addr);
+		return;
+	}
+	uint32_t *c = count_slot(&w->swaps, entry.val);
+	if (c)
+		(*c)++;
+	w->rss[MM_SWAPENTS]++;
 }
 
 /* One present leaf entry at addr of w->mm. */
@@ -181,18 +232,6 @@ static void check_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 	}
 }
 
-/* A leaf entry at addr that is neither none nor present: only a guard
- * marker, inside a VMA marked VM_MAYBE_GUARD, may be there. */
-static void check_swap_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
-{
-	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
-	if (!is_guard_pte_marker(pte))
-		BAD(w, "mm %p: non-present PTE %#" PRIx64 " at %#" PRIx64 " is no guard marker (there is no swap)",
-		    (void *)w->mm, pte, addr);
-	else if (!vma || !(vma->vm_flags & VM_MAYBE_GUARD))
-		BAD(w, "mm %p: guard marker at %#" PRIx64 " %s", (void *)w->mm, addr,
-		    vma ? "in a VMA without VM_MAYBE_GUARD" : "outside every VMA");
-}
 
 /* Walk the table at pa (level) covering va, claiming each table page. */
 static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
@@ -234,7 +273,7 @@ static void check_mm(struct mm_walk *w, struct mm_struct *mm)
 	check_vmas(w, mm);
 	walk_table(w, mm->pgd, w->k->paging_levels, 0);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
-		if (i != MM_SWAPENTS && w->rss[i] != mm->rss_stat[i])
+		if (w->rss[i] != mm->rss_stat[i])
 			BAD(w, "mm %p: RSS counter %d is %" PRId64 " but %" PRId64 " PTEs map such pages", (void *)mm,
 			    i, mm->rss_stat[i], w->rss[i]);
 }
@@ -261,12 +300,115 @@ static void check_mapcounts(struct mm_walk *w)
 		uint32_t n = count_of(&w->maps, pfn);
 		if ((uint32_t)p->mapcount != n)
 			BAD(w, "pfn %#" PRIx64 ": mapcount %d but %u PTEs map it", pfn, p->mapcount, n);
-		int cache_ref = PageAnon(p) ? 0 : 1;   /* the page cache holds one */
+		int cache_ref = (PageAnon(p) ? 0 : 1) +     /* the page cache holds one */
+				page_test(p, PG_swapcache);   /* and the swap cache */
 		if (p->_refcount < p->mapcount + cache_ref)
 			BAD(w, "pfn %#" PRIx64 ": refcount %d below its %d mappings", pfn, p->_refcount, p->mapcount);
 		if (PageAnon(p) && p->mapcount > 1 && page_test(p, PG_anon_exclusive))
 			BAD(w, "pfn %#" PRIx64 ": exclusive but mapped %d times", pfn, p->mapcount);
 	}
+}
+
+/* The swap entries in shmem objects' page caches, each a reference to
+ * its slot; the object's swapped count agrees (every shmem object is
+ * mapped somewhere: the simulator has no other handle on one). */
+static void count_shmem_swap(struct mm_walk *w, struct file *f)
+{
+	void *items[64];
+	uint64_t idx[64], next = 0, n = 0;
+	unsigned got;
+	while ((got = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, next, 64))) {
+		for (unsigned i = 0; i < got; i++)
+			if (radix_is_value(items[i])) {
+				uint32_t *c = count_slot(&w->swaps, radix_to_swp_entry(items[i]).val);
+				if (c)
+					(*c)++;
+				n++;
+			}
+		next = idx[got - 1] + 1;
+	}
+	if (n != f->swapped)
+		BAD(w, "shmem %s: swapped %" PRIu64 " but %" PRIu64 " swap entries", f->path, f->swapped, n);
+}
+
+/* Count each shmem object once (its first VMA in task order counts it). */
+static void count_all_shmem_swap(struct mm_walk *w)
+{
+	struct pfn_counts seen = { 0 };
+	for (struct task_struct *t = w->k->tasks; t; t = t->next_task) {
+		if (t->state != TASK_RUNNING || !t->mm)
+			continue;
+		for (struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next) {
+			uint32_t *c;
+			if (!v->vm_file || v->vm_file->kind != FILE_SHMEM ||
+			    !(c = count_slot(&seen, virt_to_phys(w->k, v->vm_file))) || (*c)++)
+				continue;
+			count_shmem_swap(w, v->vm_file);
+		}
+	}
+	if (seen.failed)
+		w->swaps.failed = true;
+	free(seen.pfn);
+	free(seen.count);
+}
+
+/* One slot of si: its count equals the references found, and its cache
+ * flag says whether the swap cache holds a page for it, which names it. */
+static uint64_t check_slot(struct mm_walk *w, struct swap_info_struct *si, uint64_t off)
+{
+	struct kernel *k = w->k;
+	swp_entry_t entry = swp_entry((unsigned)si->type, off);
+	uint16_t map = si->swap_map[off];
+	uint32_t refs = count_of(&w->swaps, entry.val);
+	struct page *page = map ? swap_cache_get_folio(k, entry) : NULL;
+
+	if (swap_count(map) != refs)
+		BAD(w, "swap slot %" PRIu64 " of %s: count %u but %u PTEs and shmem entries name it", off, si->path,
+		    swap_count(map), refs);
+	if (!(map & SWAP_HAS_CACHE) != !page)
+		BAD(w, "swap slot %" PRIu64 " of %s: %s but the swap cache %s", off, si->path,
+		    map & SWAP_HAS_CACHE ? "SWAP_HAS_CACHE" : "no cache flag", page ? "holds a page" : "has none");
+	if (page) {
+		if (!page_test(page, PG_swapcache) || page_swap_entry(page).val != entry.val)
+			BAD(w, "swap slot %" PRIu64 " of %s: its cached pfn %#" PRIx64 " names another entry", off,
+			    si->path, page_to_pfn(k, page));
+		put_page(k, page);
+	}
+	return map != 0;
+}
+
+/* Every slot of every device against the references found, and the
+ * devices' and clusters' counts against their slots. */
+static void check_swap_devices(struct mm_walk *w)
+{
+	struct kernel *k = w->k;
+	uint64_t free_total = 0, total = 0;
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		struct swap_info_struct *si = k->swap.swap_info[t];
+		if (!si)
+			continue;
+		uint64_t inuse = 0;
+		for (uint64_t c = 0; c < si->nr_clusters; c++) {
+			uint64_t used = 0, end = (c + 1) * SWAPFILE_CLUSTER;
+			for (uint64_t off = c ? c * SWAPFILE_CLUSTER : 1; off < end && off < si->max; off++)
+				used += check_slot(w, si, off);
+			inuse += used;
+			used += !c + (end > si->max ? end - si->max : 0);
+			if (used != si->cluster_info[c].count)
+				BAD(w, "swap cluster %" PRIu64 " of %s: count %u but %" PRIu64 " slots in use", c, si->path,
+				    si->cluster_info[c].count, used);
+		}
+		if (inuse != si->inuse_pages)
+			BAD(w, "swap device %s: inuse_pages %" PRIu64 " but %" PRIu64 " slots in use", si->path,
+			    si->inuse_pages, inuse);
+		if (si->flags & SWP_WRITEOK) {
+			free_total += si->pages - inuse;
+			total += si->pages;
+		}
+	}
+	if (free_total != get_nr_swap_pages(k) || total != total_swap_pages(k))
+		BAD(w, "swap: %" PRIu64 " free of %" PRIu64 ", the counters say %" PRIu64 " of %" PRIu64, free_total, total,
+		    get_nr_swap_pages(k), total_swap_pages(k));
 }
 
 /* See debug_vm.h. */
@@ -282,13 +424,18 @@ uint64_t debug_mm_check(struct kernel *k)
 		if (!seen)
 			check_mm(&w, t->mm);
 	}
-	if (w.maps.failed || w.tables.failed)
+	count_all_shmem_swap(&w);
+	if (w.maps.failed || w.tables.failed || w.swaps.failed) {
 		BAD(&w, "debug_mm_check: out of host memory");
-	else
+	} else {
 		check_mapcounts(&w);
+		check_swap_devices(&w);
+	}
 	free(w.maps.pfn);
 	free(w.maps.count);
 	free(w.tables.pfn);
 	free(w.tables.count);
+	free(w.swaps.pfn);
+	free(w.swaps.count);
 	return w.problems;
 }

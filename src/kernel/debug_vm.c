@@ -13,6 +13,7 @@ struct walk {
 	struct kernel *k;
 	uint8_t *seen;              /* 1 bit per pfn: claimed by a free list */
 	struct vm_check_report r;
+	uint64_t lru_flagged;       /* allocated pages with PG_lru */
 };
 
 #define BAD(w, ...) (kernel_bug((w)->k, __VA_ARGS__), (w)->r.problems++)
@@ -148,6 +149,7 @@ static uint64_t check_allocated(struct walk *w, uint64_t pfn)
 		w->r.problems += slab_check_page(k, p);
 		w->r.slab_pages += n;
 	}
+	w->lru_flagged += page_test(p, PG_lru);
 	w->r.allocated_pages += n;
 	return n;
 }
@@ -176,6 +178,39 @@ static void walk_frames(struct walk *w)
 	}
 }
 
+/* One LRU list: linked both ways, every page allocated, PG_lru, and
+ * flagged for this list; its length per zone against the counters.
+ * Returns its length. */
+static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum lru_list lru)
+{
+	struct kernel *k = w->k;
+	const struct page_list *l = &pgdat->__lruvec.lists[lru];
+	uint64_t n = 0, per_zone[MAX_NR_ZONES] = { 0 }, prev = PFN_NIL;
+
+	for_each_list_pfn(k, *l, pfn) {
+		struct page *p = pfn_to_page(k, pfn);
+		if (!pfn_valid(k, pfn) || p->lru_prev != prev || p->_refcount <= 0 || !page_test(p, PG_lru) ||
+		    folio_lru_list(p) != lru || ++n > k->max_pfn) {
+			BAD(w, "LRU list %d: bad entry pfn %#" PRIx64 " (flags %#x, refcount %d)", lru, pfn, p->flags,
+			    p->_refcount);
+			return n;
+		}
+		per_zone[page_zone(k, p)->idx]++;
+		prev = pfn;
+	}
+	if (l->tail != prev)
+		BAD(w, "LRU list %d: the tail is wrong", lru);
+	if (n != node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)))
+		BAD(w, "LRU list %d holds %" PRIu64 " pages, the node counter says %" PRIu64, lru, n,
+		    node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)));
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (per_zone[z] != zone_page_state(&pgdat->node_zones[z], (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru)))
+			BAD(w, "LRU list %d holds %" PRIu64 " pages of zone %s, its counter says %" PRIu64, lru,
+			    per_zone[z], pgdat->node_zones[z].name,
+			    zone_page_state(&pgdat->node_zones[z], (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru)));
+	return n;
+}
+
 /* See debug_vm.h. */
 uint64_t debug_vm_check(struct kernel *k, struct vm_check_report *out)
 {
@@ -193,6 +228,12 @@ uint64_t debug_vm_check(struct kernel *k, struct vm_check_report *out)
 			check_zone_pcp(&w, z);
 		}
 	walk_frames(&w);
+	uint64_t on_lists = 0;
+	for_each_online_node(k, nid)
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			on_lists += check_lru_list(&w, k->node_data[nid], (enum lru_list)l);
+	if (on_lists != w.lru_flagged)
+		BAD(&w, "%" PRIu64 " pages are on LRU lists, %" PRIu64 " have PG_lru", on_lists, w.lru_flagged);
 	w.r.problems += slab_check_end(k);
 	w.r.problems += debug_mm_check(k);
 	uint64_t total = w.r.free_pages + w.r.deferred_pages + w.r.pcp_pages + w.r.reserved_pages +

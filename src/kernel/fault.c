@@ -286,5 +286,7 @@ int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf,
 	int rc = do_task_access(k, t, cpu, va, buf, len, kind);
 	k->current = saved;
 	mmu_account(t, &cpu->ctr, &before);
+	if (k->kswapd_pending)
+		exit_to_user_mode(k, t->cpu);
 	return rc;
 }

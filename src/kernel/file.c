@@ -5,6 +5,7 @@
 
 #include "kernel/kernel.h"
 #include "kernel/slab.h"
+#include "kernel/swapops.h"
 
 #include <errno.h>
 #include <string.h>
@@ -69,6 +70,11 @@ static void truncate_inode_pages_range(struct kernel *k, struct file *f, uint64_
 				return;
 			struct page *page = items[i];
 			radix_tree_delete(k, &f->f_mapping.i_pages, idx[i]);
+			if (radix_is_value(page)) {        /* a shmem page on swap */
+				free_swap_and_cache(k, radix_to_swp_entry(page));
+				f->swapped--;
+				continue;
+			}
 			f->f_mapping.nrpages--;
 			mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
 			if (f->kind == FILE_SHMEM)

@@ -8,6 +8,8 @@
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
+#include "kernel/radix_tree.h"
+#include "kernel/swapops.h"
 #include "kernel/trace.h"
 
 #include <string.h>
@@ -25,9 +27,11 @@ static void read_page(struct kernel *k, struct file *f, struct page *page, uint6
 }
 
 /* See fs.h. */
-struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index)
+struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index, bool *major)
 {
 	struct page *page = radix_tree_lookup(&f->f_mapping.i_pages, index);
+	if (page && radix_is_value(page))          /* a shmem page out on swap */
+		return shmem_swapin_folio(k, f, index, radix_to_swp_entry(page), major);
 	if (page) {
 		get_page(page);
 		return page;
@@ -40,10 +44,10 @@ struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index)
 		return NULL;
 	}
 	page_set(page, PG_uptodate);
-	page_set(page, PG_lru);              /* filemap_add_folio puts it on an LRU */
 	if (f->kind == FILE_SHMEM)
-		page_set(page, PG_swapbacked);
+		page_set(page, PG_swapbacked);      /* shmem pages live on the anon lists */
 	page_set_owner(page, virt_to_phys(k, &f->f_mapping), false, index);
+	folio_add_lru(k, page);              /* filemap_add_folio puts it on an LRU */
 	f->f_mapping.nrpages++;
 	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
 	if (f->kind == FILE_SHMEM)
@@ -64,7 +68,7 @@ bool filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_
 		pte_t *pte = vmf->pte + (int64_t)(index - vmf->pgoff);
 		uint64_t address = vmf->address + (index - vmf->pgoff) * PAGE_SIZE;
 		struct page *page = index < last ? radix_tree_lookup(&f->f_mapping.i_pages, index) : NULL;
-		if (!pte_none(*pte) || !page || !page_test(page, PG_uptodate))
+		if (!pte_none(*pte) || !page || radix_is_value(page) || !page_test(page, PG_uptodate))
 			continue;
 		get_page(page);
 		trace_kernel(k, vmf->cpu, "page %llu of %s at %#llx: pfn %#llx, already cached",
@@ -74,4 +78,20 @@ bool filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_
 		mapped |= index == vmf->pgoff;
 	}
 	return mapped;
+}
+
+/* See fs.h. */
+bool filemap_remove_folio(struct kernel *k, struct page *page, uint32_t shadow)
+{
+	struct file *f = page_file(k, page);
+	(void)shadow;
+	if (!f || radix_tree_delete(k, &f->f_mapping.i_pages, page_index(page)) != page)
+		return false;
+	f->f_mapping.nrpages--;
+	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
+	if (f->kind == FILE_SHMEM)
+		mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
+	page->mapping = 0;
+	page->private = 0;
+	return true;
 }

@@ -19,6 +19,8 @@
 
 #include "kernel/radix_tree.h"
 
+#include "kernel/mm_types.h"
+
 struct kernel;
 struct page;
 struct vm_fault;
@@ -42,6 +44,7 @@ struct file {
 	struct address_space f_mapping;
 	struct vm_area_struct *i_mmap;    /* the VMAs mapping it (Linux: i_mmap) */
 	uint64_t committed;               /* pages charged to Committed_AS (shmem) */
+	uint64_t swapped;                 /* shmem pages out on swap (Linux: info->swapped) */
 	unsigned huge_shift;              /* FILE_HUGETLB: log2 of its huge page size */
 };
 
@@ -68,11 +71,42 @@ void fput(struct kernel *k, struct file *f);
 
 /*
  * The page at offset index of f, with a reference for the caller: found in
- * the page cache, or read in (image bytes, or zeros) and added to it
- * (kernel/filemap.c; Linux: __filemap_get_folio with FGP_CREAT, as
- * filemap_fault and shmem_get_folio use it). NULL without memory.
+ * the page cache, or read in (image bytes, zeros, or a shmem page's swap
+ * slot) and added to it (kernel/filemap.c; Linux: __filemap_get_folio with
+ * FGP_CREAT, as filemap_fault uses it, and shmem_get_folio). *major (may be
+ * NULL) is set when a swap device was read (a major fault). NULL without
+ * memory.
  */
-struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index);
+struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index, bool *major);
+
+/* Take a clean, unmapped page out of its file's page cache (Linux:
+ * __filemap_remove_folio, from __remove_mapping); the shadow entry is not
+ * kept for files here. True when it was removed. */
+bool filemap_remove_folio(struct kernel *k, struct page *page, uint32_t shadow);
+
+/* ---- shmem and swap (kernel/shmem.c) ---------------------------------------- */
+
+/* Move a dirty, unmapped shmem page to swap: a slot, the swap cache, its
+ * place in the page cache taken by the swap entry, then the write (Linux:
+ * shmem_writeout). 0, or -ENOMEM when no slot is free (it stays). */
+int shmem_writeout(struct kernel *k, struct page *page);
+
+/* The page of index of shmem object f, whose page-cache slot holds entry:
+ * from the swap cache or read from the device (*major), back in the page
+ * cache and dirty, its slot freed (Linux: shmem_swapin_folio). NULL
+ * without memory. */
+struct page *shmem_swapin_folio(struct kernel *k, struct file *f, uint64_t index, swp_entry_t entry, bool *major);
+
+/* Bring every page of f on swap device type back (Linux: shmem_unuse for
+ * one inode). 0 or -ENOMEM. */
+int shmem_unuse_file(struct kernel *k, struct file *f, unsigned type);
+
+/* Has f a page on swap device type? */
+bool shmem_has_swap_of(const struct file *f, unsigned type);
+
+/* Pages of f in [start, end) that are on swap (Linux:
+ * shmem_partial_swap_usage). */
+uint64_t shmem_partial_swap_usage(const struct file *f, uint64_t start, uint64_t end);
 
 /* Map the pages [start_pgoff, end_pgoff] of the fault's file that are
  * cached and up to date, where their entries (in the fault's page table) are

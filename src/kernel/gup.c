@@ -28,19 +28,6 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 	return pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte));
 }
 
-/* GUP's FOLL_TOUCH: the page was used (Linux: folio_mark_accessed without
- * MGLRU): referenced the first time; the next time active instead, unless
- * it is unevictable. */
-static void folio_mark_accessed(struct page *page)
-{
-	if (!page_test(page, PG_referenced)) {
-		page_set(page, PG_referenced);
-	} else if (!page_test(page, PG_unevictable) && !page_test(page, PG_active)) {
-		page_set(page, PG_active);
-		page_clear(page, PG_referenced);
-	}
-}
-
 /* Touch the page mapped at addr, if there is one with a struct page: a
  * write also dirties the page when its entry is clean (Linux:
  * follow_page_pte's FOLL_TOUCH, folio_mark_dirty under FOLL_WRITE). */
@@ -53,7 +40,7 @@ static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr, bo
 		return;
 	if (write && !pte_dirty(*pte))
 		page_set(page, PG_dirty);
-	folio_mark_accessed(page);
+	folio_mark_accessed(k, page);      /* GUP's FOLL_TOUCH */
 }
 
 /* Fault in [start, end) of one VMA, touching each page (Linux:

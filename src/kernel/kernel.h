@@ -19,6 +19,8 @@
 #include "kernel/mm.h"
 #include "kernel/mm_types.h"
 #include "kernel/mmzone.h"
+#include "kernel/swap.h"
+#include "kernel/tlbflush.h"
 #include "kernel/vmstat.h"
 
 /* Linux x86-64's direct map starts here (without KASLR); addresses the
@@ -49,6 +51,9 @@ struct kernel_config {
 	int aslr;                  /* kernel.randomize_va_space: 0 off, 1 mmap/stack/PIE,
 				    * 2 also brk */
 	uint64_t seed;             /* of every random choice */
+	uint64_t swap_bytes;       /* a swap device swapped on at boot (0: none) */
+	struct swap_device_cost swap_cost;   /* the default device's cost (model
+				    * NULL: the nvme preset) */
 };
 
 struct hw_machine;
@@ -89,12 +94,24 @@ struct kernel {
 		int panic_on_oom;               /* vm.panic_on_oom: 0, 1, 2 */
 		int oom_kill_allocating_task;   /* vm.oom_kill_allocating_task */
 		int oom_dump_tasks;             /* vm.oom_dump_tasks (1 at boot) */
+		int swappiness;                 /* vm.swappiness: anon vs file reclaim, 0..200 */
+		int watermark_boost_factor;     /* vm.watermark_boost_factor (15000) */
+		int page_cluster;               /* vm.page-cluster: swap readahead of 2^n pages */
 	} sysctl;
 	uint64_t vm_committed_as;       /* pages committed by mappings (Committed_AS) */
 	uint64_t vmalloc_total_kb;      /* VmallocTotal: depends on the paging levels */
 
 	uint64_t vm_events[NR_VM_EVENT_ITEMS];
-	reclaim_fn reclaim;             /* NULL: nothing to reclaim yet */
+	reclaim_fn reclaim;             /* direct reclaim (try_to_free_pages; tests may
+					 * put their own here, NULL: none) */
+	struct swap_state swap;         /* swap devices and the swap knobs (swapfile.c) */
+	struct tlbflush_unmap_batch tlb_ubc;    /* reclaim's pending TLB flush (rmap.c;
+					 * Linux: current->tlb_ubc) */
+	uint64_t tlb_batch_flushes;     /* arch_tlbbatch_flush calls */
+	uint64_t swap_read_cycles, swap_write_cycles;   /* the devices' cost, charged */
+	bool kswapd_pending;            /* a kswapd was woken: run it at the next return
+					 * to user mode (vmscan.c) */
+	bool in_reclaim;                /* direct reclaim is running: no recursion */
 	struct slab_state *slab;
 	struct {
 		struct kmem_cache *vm_area, *mm_struct, *anon_vma, *anon_vma_chain;

@@ -3,9 +3,10 @@
  * VMA's flags splits or merges it as mprotect does; MADV_DONTNEED drops the
  * pages (the next touch sees zeros, or the file's data); MADV_FREE marks
  * private pages lazily freeable; MADV_POPULATE_* fault pages in;
- * MADV_GUARD_INSTALL puts guard markers in the page tables. Advice the
- * simulator has nothing to act on yet (WILLNEED, COLD, PAGEOUT, KSM, THP)
- * is accepted and, where Linux records it, recorded.
+ * MADV_GUARD_INSTALL puts guard markers in the page tables; MADV_COLD
+ * deactivates pages, MADV_PAGEOUT reclaims them, MADV_WILLNEED reads
+ * swapped pages back. Advice the simulator has nothing to act on yet (KSM,
+ * THP) is accepted and, where Linux records it, recorded.
  */
 #include "kernel/mman.h"
 
@@ -15,7 +16,9 @@
 #include "kernel/mm.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
+#include "kernel/page_list.h"
 #include "kernel/slab.h"
+#include "kernel/swapops.h"
 #include "kernel/trace.h"
 
 #include <errno.h>
@@ -87,33 +90,149 @@ static int64_t advised_flags(const struct vm_area_struct *vma, uint64_t f, int b
 
 struct free_walk {
 	struct kernel *k;
-	uint64_t pages;
+	struct mmu_gather *tlb;
+	int64_t nr_swap;
 };
 
-/* MADV_FREE on one entry (Linux: madvise_free_pte_range): the entry
- * becomes clean and old and the page lazily freeable. A page whose own
- * dirty flag is set is cleaned only where this is its only mapping; one
- * that is not (an anonymous page's dirtiness lives in its PTEs) is marked
- * even when a fork shares it, as Linux does: every mapping then sees it
- * lazily freeable, and only this one clean. */
+/* Note that the TLBs may cache addr's old entry (Linux:
+ * tlb_remove_tlb_entry): the range is flushed at the end. */
+static void tlb_remove_tlb_entry(struct mmu_gather *tlb, uint64_t addr)
+{
+	if (addr < tlb->start)
+		tlb->start = addr;
+	if (addr + PAGE_SIZE > tlb->end)
+		tlb->end = addr + PAGE_SIZE;
+}
+
+/* MADV_FREE on one entry (Linux: madvise_free_pte_range): a swapped-out
+ * page is dropped with its slot; a page mapped here alone loses its swap
+ * copy and its dirtiness, and every page left becomes clean and lazily
+ * freeable (folio_mark_lazyfree: reclaim drops it unless written again). */
 static int free_pte(pte_t *pte, uint64_t addr, void *arg)
 {
 	struct free_walk *w = arg;
-	struct page *page = (*pte & _PAGE_PRESENT) ? vm_normal_page(w->k, *pte) : NULL;
-	(void)addr;
+	pte_t e = *pte;
+	if (pte_none(e))
+		return 0;
+	if (!pte_present(e)) {
+		if (is_swap_entry(pte_to_swp_entry(e))) {
+			w->nr_swap--;
+			free_swap_and_cache(w->k, pte_to_swp_entry(e));
+			*pte = 0;
+		}
+		return 0;
+	}
+	struct page *page = vm_normal_page(w->k, e);
 	if (!page)
 		return 0;
-	if (page_test(page, PG_dirty)) {
-		if (page->mapcount != 1)
+	if (page_test(page, PG_swapcache) || page_test(page, PG_dirty)) {
+		if (page->mapcount != 1 || (page_test(page, PG_swapcache) && !folio_free_swap(w->k, page)))
 			return 0;
 		page_clear(page, PG_dirty);
 	}
-	*pte = pte_mkold(pte_mkclean(*pte));
-	if (PageAnon(page) && page_test(page, PG_swapbacked) && !page_test(page, PG_unevictable)) {
-		page_clear(page, PG_swapbacked);      /* folio_mark_lazyfree */
-		w->pages++;
+	if (pte_young(e) || pte_dirty(e)) {
+		*pte = pte_mkold(pte_mkclean(e));
+		tlb_remove_tlb_entry(w->tlb, addr);
+	}
+	folio_mark_lazyfree(w->k, page);
+	return 0;
+}
+
+struct cold_walk {
+	struct kernel *k;
+	struct mmu_gather *tlb;
+	bool pageout;
+	struct page_list isolated;   /* MADV_PAGEOUT's pages, for reclaim_pages */
+};
+
+/* MADV_COLD and MADV_PAGEOUT on one entry (Linux:
+ * madvise_cold_or_pageout_pte_range): a page mapped here alone forgets its
+ * references (the PTE's Accessed bit too, for COLD, with the TLB entry)
+ * and is deactivated (COLD) or isolated for reclaim (PAGEOUT). */
+static int cold_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct cold_walk *w = arg;
+	pte_t e = *pte;
+	struct page *page = pte_present(e) ? vm_normal_page(w->k, e) : NULL;
+
+	if (!page || !page_test(page, PG_lru) || page->mapcount != 1)
+		return 0;
+	if (!w->pageout && pte_young(e)) {
+		*pte = pte_mkold(e);
+		tlb_remove_tlb_entry(w->tlb, addr);
+	}
+	page_clear(page, PG_referenced);
+	if (page_test(page, PG_active))
+		page_set(page, PG_workingset);
+	if (!w->pageout) {
+		folio_deactivate(w->k, page);
+	} else if (folio_isolate_lru(w->k, page)) {
+		if (page_test(page, PG_unevictable))
+			folio_putback_lru(w->k, page);
+		else
+			page_list_add(w->k, &w->isolated, page);
 	}
 	return 0;
+}
+
+/* MADV_COLD (pageout false) or MADV_PAGEOUT on [start, end) of vma (Linux:
+ * madvise_cold, madvise_pageout): PAGEOUT then reclaims the isolated pages
+ * at once, ignoring their references (reclaim_pages): anonymous pages go
+ * to swap (and stay in the swap cache only until freed), clean file pages
+ * are dropped. The caller checked that vma may be advised. */
+static void madvise_cold_or_pageout(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end,
+				    bool pageout)
+{
+	struct mmu_gather tlb;
+	struct cold_walk w = { k, &tlb, pageout, { PFN_NIL, PFN_NIL } };
+	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
+	walk_pte_range(k, vma->vm_mm, start, end, cold_pte, &w);
+	tlb_finish_mmu(&tlb);
+	if (pageout) {
+		uint64_t freed = reclaim_pages(k, &w.isolated);
+		trace_kernel(k, k->this_cpu, "MADV_PAGEOUT reclaimed %llu pages of [%#llx, %#llx)",
+			     (unsigned long long)freed, (unsigned long long)start, (unsigned long long)end);
+	}
+}
+
+struct willneed_walk {
+	struct kernel *k;
+};
+
+/* MADV_WILLNEED on one swap PTE: start reading its page into the swap
+ * cache (Linux: swapin_walk_pmd_entry). */
+static int willneed_pte(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct willneed_walk *w = arg;
+	bool new_page;
+	(void)addr;
+	if (!is_swap_pte(*pte) || !is_swap_entry(pte_to_swp_entry(*pte)))
+		return 0;
+	struct page *page = read_swap_cache_async(w->k, pte_to_swp_entry(*pte), GFP_HIGHUSER_MOVABLE, true,
+						  &new_page);
+	if (page)
+		put_page(w->k, page);
+	return 0;
+}
+
+/* MADV_WILLNEED on [start, end) of vma (Linux: madvise_willneed): swapped
+ * anonymous pages are read into the swap cache; a file's (or shmem
+ * object's) pages into its page cache. Nothing is mapped. */
+static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	struct willneed_walk w = { k };
+	if (!vma->vm_file) {
+		walk_pte_range(k, vma->vm_mm, start, end, willneed_pte, &w);
+		return;
+	}
+	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(vma->vm_file->size);
+	for (uint64_t index = first; index < last && index < size; index++) {
+		struct page *page = filemap_get_page(k, vma->vm_file, index, NULL);
+		if (!page)
+			break;
+		put_page(k, page);
+	}
 }
 
 /* Unmap pages [index, index + n) of f from every VMA that maps them, then
@@ -256,13 +375,17 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 	(void)t;
 	switch (b) {
 	case MADV_WILLNEED:
+		madvise_willneed(k, vma, start, end);
+		return 0;
+	case MADV_COLD: case MADV_PAGEOUT:
+		if (!lru_ok)
+			return -EINVAL;
+		madvise_cold_or_pageout(k, vma, start, end, b == MADV_PAGEOUT);
 		return 0;
 	case MADV_GUARD_INSTALL:
 		return madvise_guard_install(k, vma, start, end);
 	case MADV_GUARD_REMOVE:
 		return madvise_guard_remove(k, vma, start, end);
-	case MADV_COLD: case MADV_PAGEOUT:          /* Linux: madvise_cold, madvise_pageout */
-		return lru_ok ? 0 : -EINVAL;
 	case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: {   /* Linux: madvise_dontneed_single_vma */
 		static const struct zap_details reclaim = { .reclaim_pt = true };
 		if (b == MADV_DONTNEED ? !lru_ok : (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB)) != 0)
@@ -275,14 +398,12 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 	case MADV_FREE: {
 		if (!lru_ok || !vma_is_anonymous(vma))
 			return -EINVAL;
-		struct free_walk w = { k, 0 };
 		struct mmu_gather tlb;
+		struct free_walk w = { k, &tlb, 0 };
 		update_hiwater_rss(vma->vm_mm);      /* Linux: madvise_free_single_vma */
-		walk_pte_range(k, vma->vm_mm, start, end, free_pte, &w);
-		k->vm_events[PGLAZYFREE] += w.pages;
 		tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
-		tlb.start = start;
-		tlb.end = end;
+		walk_pte_range(k, vma->vm_mm, start, end, free_pte, &w);
+		vma->vm_mm->rss_stat[MM_SWAPENTS] += w.nr_swap;
 		tlb_finish_mmu(&tlb);
 		return 0;
 	}
@@ -367,8 +488,10 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *                  memory) or the object's data (shared); the page table
  *                  of each whole 2 MiB block it empties is freed
  *                  (CONFIG_PT_RECLAIM)
- *   MADV_FREE      marks private anonymous pages that only this mapping
- *                  uses clean and lazily freeable (counted in pglazyfree)
+ *   MADV_FREE      marks private anonymous pages clean and lazily
+ *                  freeable (counted in pglazyfree; a dirty or swap-cached
+ *                  page only where this mapping is its only one); swapped
+ *                  out pages are dropped with their slots
  *   MADV_REMOVE    drops the pages of shared memory from its object, in
  *                  every mapping of it
  *   MADV_POPULATE_READ, _WRITE  fault the pages in, read or written
@@ -383,8 +506,12 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *   UNMERGEABLE  set or clear the VMA flag Linux sets (splitting and merging
  *                  VMAs as mprotect does; smaps shows it): fork acts on
  *                  DONTFORK and WIPEONFORK, nothing on the others yet
- *   MADV_WILLNEED, COLD, PAGEOUT  accepted; nothing to act on yet (but
- *                  COLD and PAGEOUT refuse locked memory, as on Linux)
+ *   MADV_WILLNEED  reads swapped pages into the swap cache (a file's or
+ *                  shmem object's into its cache); nothing is mapped
+ *   MADV_COLD      deactivates the pages only this mapping uses and clears
+ *                  their Accessed bits
+ *   MADV_PAGEOUT   reclaims the pages only this mapping uses now (to swap,
+ *                  where they stay in the swap cache)
  * Returns 0 (also for len 0), or:
  *   -EINVAL  an advice not listed (Linux also knows MADV_HWPOISON,
  *            MADV_SOFT_OFFLINE, MADV_COLLAPSE, MADV_DONTNEED_LOCKED);

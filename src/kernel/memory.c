@@ -11,9 +11,11 @@
 #include "kernel/radix_tree.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
+#include "kernel/swapops.h"
 #include "kernel/tlbflush.h"
 #include "kernel/trace.h"
 
+#include <errno.h>
 #include <string.h>
 
 /* See memory.h. */
@@ -72,7 +74,6 @@ static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 	if (src)
 		memcpy(page_address(vmf->k, page), page_address(vmf->k, src), PAGE_SIZE);
 	page_set(page, PG_uptodate);         /* __folio_mark_uptodate */
-	page_set(page, PG_lru);              /* folio_add_lru_vma: on the inactive list */
 	return page;
 }
 
@@ -86,9 +87,8 @@ static void map_new_anon_page(struct vm_fault *vmf, struct page *page)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	vma->vm_mm->rss_stat[MM_ANONPAGES]++;
-	folio_add_new_anon_rmap(vmf->k, page, vma, vmf->address);
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_folio(vmf->k, page);
+	folio_add_new_anon_rmap(vmf->k, page, vma, vmf->address, true);
+	folio_add_lru_vma(vmf->k, page, vma);       /* inactive, or unevictable when locked */
 	set_pte_at(vmf, entry);
 }
 
@@ -177,12 +177,30 @@ static bool do_fault_around(struct vm_fault *vmf)
 	return filemap_map_pages(vmf, vmf->pgoff - pte_off + from, vmf->pgoff - pte_off + to - 1);
 }
 
+/* True when the fault's page lies wholly past the end of the file: the
+ * VMA's fault handler answers SIGBUS (Linux: filemap_fault, shmem_fault, in
+ * __do_fault). A shared anonymous mapping grown by mremap keeps its
+ * object's size. A read fault checks only after fault-around, which maps
+ * the cached pages around the address first, as Linux's do_read_fault. */
+static bool fault_past_eof(struct vm_fault *vmf)
+{
+	struct file *f = vmf->vma->vm_file;
+	if (vmf->pgoff < PFN_UP(f->size))
+		return false;
+	trace_kernel(vmf->k, vmf->cpu, "page %llu is past the end of %s (%llu bytes): SIGBUS",
+		     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
+	return true;
+}
+
 /* The page-cache page of the fault, narrated as a step of func, the caller
  * (Linux: __do_fault, which asks the VMA's fault handler, filemap_fault or
  * shmem_fault). NULL without memory. */
 static struct page *__do_fault(struct vm_fault *vmf, const char *func)
 {
-	struct page *page = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff);
+	bool major = false;
+	struct page *page = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff, &major);
+	if (major)
+		vmf->major = true;
 	if (page && vmf->k->trace_fn)
 		kernel_trace(vmf->k, vmf->cpu, func, "page %llu of %s: pfn %#llx from the page cache",
 			     (unsigned long long)vmf->pgoff, vmf->vma->vm_file->path,
@@ -196,6 +214,8 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
 	if (do_fault_around(vmf))
 		return 0;
+	if (fault_past_eof(vmf))
+		return VM_FAULT_SIGBUS;
 	struct page *page = __do_fault(vmf, __func__);
 	return page ? finish_fault(vmf, page, false) : VM_FAULT_OOM;
 }
@@ -217,7 +237,20 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 
 	if (anon_vma_prepare(k, vma))
 		return VM_FAULT_OOM;
+	if (old)
+		get_page(old);                         /* Linux: folio_get in do_wp_page */
 	struct page *page = alloc_anon_page(vmf, old);
+	if (page && *vmf->pte != vmf->orig_pte) {
+		/* the allocation reclaimed: the entry changed (old went to
+		 * swap); back out and let the access fault again */
+		put_page(k, page);
+		page = NULL;
+		if (old)
+			put_page(k, old);
+		return 0;
+	}
+	if (old)
+		put_page(k, old);
 	if (!page)
 		return VM_FAULT_OOM;
 	trace_kernel(k, vmf->cpu, "copy-on-write: %s into new pfn %#llx",
@@ -244,6 +277,18 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf, const char *why)
 	return 0;
 }
 
+/* May a write reuse an anonymous page that is not marked exclusive: is
+ * this mapping's the only reference, once a swap-cache copy nobody else
+ * needs is dropped (Linux: wp_can_reuse_anon_folio)? */
+static bool wp_can_reuse_anon_folio(struct kernel *k, struct page *page)
+{
+	if (page_ref_count(page) > 1 + page_test(page, PG_swapcache))
+		return false;
+	if (page_test(page, PG_swapcache))
+		folio_free_swap(k, page);
+	return page_ref_count(page) == 1;
+}
+
 /* A write to a present, write-protected page (Linux: do_wp_page): shared
  * mappings just get write access; a private anonymous page that nobody else
  * maps is reused; anything else is copied. */
@@ -256,8 +301,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 			page_set(page, PG_dirty);   /* Linux: wp_page_shared */
 		return wp_page_reuse(vmf, "shared mapping");
 	}
-	if (page && PageAnon(page) &&
-	    (page_test(page, PG_anon_exclusive) || page_ref_count(page) == 1)) {
+	if (page && PageAnon(page) && (page_test(page, PG_anon_exclusive) || wp_can_reuse_anon_folio(vmf->k, page))) {
 		page_set(page, PG_anon_exclusive);
 		return wp_page_reuse(vmf, "anonymous page mapped only here");
 	}
@@ -268,8 +312,11 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
  * the file's page (Linux: do_cow_fault). */
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
-	struct page *src = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff);
+	bool major = false;
+	struct page *src = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff, &major);
 	struct page *page = NULL;
+
+	vmf->major |= major;
 
 	if (src && !anon_vma_prepare(vmf->k, vmf->vma))
 		page = alloc_anon_page(vmf, src);
@@ -284,19 +331,13 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	return page ? 0 : VM_FAULT_OOM;
 }
 
-/* A fault where the PTE is empty, in a file VMA (Linux: do_fault). A page
- * wholly past the end of the file is SIGBUS (filemap_fault, shmem_fault):
- * a shared anonymous mapping grown by mremap keeps its object's size. */
+/* A fault where the PTE is empty, in a file VMA (Linux: do_fault). */
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
-	struct file *f = vmf->vma->vm_file;
-	if (vmf->pgoff >= PFN_UP(f->size)) {
-		trace_kernel(vmf->k, vmf->cpu, "page %llu is past the end of %s (%llu bytes): SIGBUS",
-			     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
-		return VM_FAULT_SIGBUS;
-	}
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_read_fault(vmf);
+	if (fault_past_eof(vmf))
+		return VM_FAULT_SIGBUS;
 	if (vmf->vma->vm_flags & VM_SHARED)
 		return do_shared_fault(vmf);
 	return do_cow_fault(vmf);
@@ -316,16 +357,139 @@ static vm_fault_t handle_pte_marker(struct vm_fault *vmf)
 	return VM_FAULT_SIGSEGV;
 }
 
-/* A fault on a swap entry: the simulator's only ones are PTE markers
- * (Linux: do_swap_page, which hands markers to handle_pte_marker). */
+/* Should the page just read back give up its swap slot (Linux:
+ * should_try_to_free_swap)? When swap is over half full, the VMA or page
+ * is locked, or a write will make it differ from the slot's copy anyway
+ * (its only other reference is the swap cache's). Otherwise the slot stays,
+ * so evicting the page again while it is clean needs no write. */
+static bool should_try_to_free_swap(struct kernel *k, struct page *page, struct vm_area_struct *vma,
+				    unsigned flags)
+{
+	if (!page_test(page, PG_swapcache))
+		return false;
+	if (vm_swap_full(k) || (vma->vm_flags & VM_LOCKED) || page_test(page, PG_mlocked))
+		return true;
+	return (flags & FAULT_FLAG_WRITE) && page_ref_count(page) == 2;
+}
+
+/* The page of swap entry, from the swap cache (a minor fault) or read from
+ * the device with readahead (a major fault: *major). NULL without memory. */
+static struct page *swapin_page(struct vm_fault *vmf, swp_entry_t entry, bool *major)
+{
+	struct kernel *k = vmf->k;
+	struct page *page = swap_cache_get_folio(k, entry);
+	*major = false;
+	if (page) {
+		swap_update_readahead(k, page, vmf->vma, vmf->address);
+		trace_kernel(k, vmf->cpu, "slot %llu of device %u: pfn %#llx is still in the swap cache, no I/O (a minor fault)",
+			     (unsigned long long)swp_offset(entry), swp_type(entry), (unsigned long long)page_to_pfn(k, page));
+		return page;
+	}
+	trace_kernel(k, vmf->cpu, "slot %llu of device %u: not in memory, read it from the device (a major fault)",
+		     (unsigned long long)swp_offset(entry), swp_type(entry));
+	*major = true;
+	return swapin_readahead(k, entry, GFP_HIGHUSER_MOVABLE, vmf);
+}
+
+/* Map page, just read back for the swap PTE of the fault, in its place:
+ * writable at once when the page is this mapping's alone and the VMA allows
+ * writes (Linux: the second half of do_swap_page). Returns whether a write
+ * still needs do_wp_page. */
+static bool map_swapped_page(struct vm_fault *vmf, struct page *page, swp_entry_t entry)
+{
+	struct kernel *k = vmf->k;
+	struct vm_area_struct *vma = vmf->vma;
+	bool exclusive = pte_swp_exclusive(vmf->orig_pte);
+
+	swap_free(k, entry);
+	if (should_try_to_free_swap(k, page, vma, vmf->flags))
+		folio_free_swap(k, page);
+	vma->vm_mm->rss_stat[MM_ANONPAGES]++;
+	vma->vm_mm->rss_stat[MM_SWAPENTS]--;
+	pte_t pte = pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags));
+	if (pte_swp_soft_dirty(vmf->orig_pte))
+		pte |= _PAGE_SOFT_DIRTY;
+	if (exclusive || page_ref_count(page) == 1) {
+		if (vma->vm_flags & VM_WRITE) {
+			pte = pte_mkwrite(pte);
+			if (vmf->flags & FAULT_FLAG_WRITE) {
+				pte = pte_mkdirty(pte);
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+			}
+		}
+		exclusive = true;
+	}
+	if (!PageAnon(page))
+		folio_add_new_anon_rmap(k, page, vma, vmf->address, exclusive);
+	else
+		folio_add_anon_rmap_pte(k, page, vma, exclusive);
+	set_pte_at(vmf, pte);
+	vmf->orig_pte = pte;
+	return vmf->flags & FAULT_FLAG_WRITE;
+}
+
+/* A fault on a swap PTE (Linux: do_swap_page): the page from the swap
+ * cache or the device, mapped back, its slot freed unless it is worth
+ * keeping; a write to a page another process still shares copies it. A
+ * PTE marker goes to handle_pte_marker. */
 static vm_fault_t do_swap_page(struct vm_fault *vmf)
 {
-	if (pte_swp_type(vmf->orig_pte) != SWP_PTE_MARKER) {
-		kernel_bug(vmf->k, "do_swap_page: swap entry %#llx at %#llx, but there is no swap",
-			   (unsigned long long)vmf->orig_pte, (unsigned long long)vmf->address);
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	bool major;
+
+	if (swp_type(entry) == SWP_PTE_MARKER)
+		return handle_pte_marker(vmf);
+	if (!is_swap_entry(entry) || !swp_swap_info(vmf->k, entry)) {
+		kernel_bug(vmf->k, "do_swap_page: bad swap PTE %#llx at %#llx", (unsigned long long)vmf->orig_pte,
+			   (unsigned long long)vmf->address);
 		return VM_FAULT_SIGBUS;
 	}
-	return handle_pte_marker(vmf);
+	struct page *page = swapin_page(vmf, entry, &major);
+	if (!page)
+		return VM_FAULT_OOM;
+	vm_fault_t ret = major ? VM_FAULT_MAJOR : 0;
+	if (*vmf->pte != vmf->orig_pte) {             /* back out: someone mapped it meanwhile */
+		put_page(vmf->k, page);
+		return ret;
+	}
+	if (map_swapped_page(vmf, page, entry)) {
+		ret |= do_wp_page(vmf);
+		if (ret & VM_FAULT_ERROR)
+			ret &= VM_FAULT_ERROR;
+	}
+	return ret;
+}
+
+/* See memory.h. The page comes back read-only (Linux maps it so because
+ * swapoff holds the page-table lock); the next write makes it writable. */
+int swapin_pte(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, pte_t *pte)
+{
+	struct vm_fault vmf = { .k = k, .vma = vma, .address = addr, .pte = pte, .orig_pte = *pte,
+				.cpu = k->this_cpu };
+	swp_entry_t entry = pte_to_swp_entry(*pte);
+	bool major;
+	vmf.pgoff = ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+	struct page *page = swapin_page(&vmf, entry, &major);
+	if (!page)
+		return -ENOMEM;
+	if (*pte == vmf.orig_pte) {
+		bool exclusive = pte_swp_exclusive(*pte);
+		vma->vm_mm->rss_stat[MM_SWAPENTS]--;
+		vma->vm_mm->rss_stat[MM_ANONPAGES]++;
+		if (!PageAnon(page))
+			folio_add_new_anon_rmap(k, page, vma, addr, exclusive);
+		else
+			folio_add_anon_rmap_pte(k, page, vma, exclusive);
+		pte_t e = pte_mkold(pfn_pte(page_to_pfn(k, page), vm_get_page_prot(vma->vm_flags)));
+		if (pte_swp_soft_dirty(*pte))
+			e |= _PAGE_SOFT_DIRTY;
+		*pte = e;
+		swap_free(k, entry);
+		folio_free_swap(k, page);
+	} else {
+		put_page(k, page);
+	}
+	return 0;
 }
 
 /* Dispatch on the PTE's state (Linux: handle_pte_fault). */
@@ -393,9 +557,12 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 		if (vmf.pte)
 			trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
 				     (unsigned long long)vmf.address, (unsigned long long)*vmf.pte,
-				     pte_none(*vmf.pte) ? "none" : pte_present(*vmf.pte) ? "present" : "a marker");
+				     pte_none(*vmf.pte) ? "none" : pte_present(*vmf.pte) ? "present"
+				     : is_guard_pte_marker(*vmf.pte) ? "a marker" : "a swap entry");
 		ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
 	}
+	if (vmf.major)
+		ret |= VM_FAULT_MAJOR;                /* a shmem page came back from swap */
 
 	k->vm_events[PGFAULT]++;                  /* Linux: mm_account_fault */
 	if (!(ret & VM_FAULT_ERROR) && task) {
@@ -425,14 +592,21 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 	struct kernel *k = z->tlb->k;
 	pte_t entry = *pte;
 
-	if (!entry || (is_swap_pte(entry) && !z->drop_markers))
+	if (!entry || (is_guard_pte_marker(entry) && !z->drop_markers))
 		return 0;
 	*pte = 0;
+	if (is_swap_pte(entry)) {                     /* Linux: zap_nonpresent_ptes */
+		if (is_swap_entry(pte_to_swp_entry(entry))) {
+			z->vma->vm_mm->rss_stat[MM_SWAPENTS]--;
+			free_swap_and_cache(k, pte_to_swp_entry(entry));
+		}
+		return 0;
+	}
 	if (addr < z->tlb->start)
 		z->tlb->start = addr;
 	if (addr + PAGE_SIZE > z->tlb->end)
 		z->tlb->end = addr + PAGE_SIZE;
-	struct page *page = pte_present(entry) ? vm_normal_page(k, entry) : NULL;
+	struct page *page = vm_normal_page(k, entry);
 	if (!page)
 		return 0;
 	struct mm_struct *mm = z->vma->vm_mm;
@@ -507,24 +681,46 @@ struct copy_args {
 	int err;
 };
 
+/* Copy a swap PTE into the child (Linux: copy_nonpresent_pte): one more
+ * reference to the slot, which neither side now has alone. 0 or -ENOMEM
+ * (the slot's count is at its maximum). */
+static int copy_nonpresent_pte(struct copy_args *c, pte_t *src, pte_t *dst, pte_t e)
+{
+	swp_entry_t entry = pte_to_swp_entry(e);
+	if (is_swap_entry(entry)) {
+		int dup = swap_duplicate(c->k, entry);
+		if (dup < 0) {
+			kernel_bug(c->k, "copy_nonpresent_pte: %d for %#llx", dup, (unsigned long long)entry.val);
+			return -ENOMEM;
+		}
+		c->dst_vma->vm_mm->rss_stat[MM_SWAPENTS]++;
+		if (pte_swp_exclusive(e)) {
+			e &= ~_PAGE_SWP_EXCLUSIVE;
+			*src = e;
+		}
+	}
+	*dst = e;
+	return 0;
+}
+
 /* Copy one entry into the child (Linux: copy_present_pte): the page gains a
  * mapping and a reference; in a copy-on-write mapping both entries lose
  * write access; the child's entry starts old. */
 static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 {
 	struct copy_args *c = arg;
-	pte_t e = *src;
 
-	if (!e)
+	if (!*src)
 		return 0;
-	struct page *page = pte_present(e) ? vm_normal_page(c->k, e) : NULL;
+	/* The child's table first: its allocation may reclaim, which may unmap
+	 * the very page src maps (Linux allocates before taking the locks). */
 	pte_t *dst = pte_walk(c->k, c->dst_vma->vm_mm, addr, true, &c->err);
 	if (!dst)
 		return c->err;
-	if (is_swap_pte(e)) {
-		*dst = e;                    /* a guard marker (Linux: copy_nonpresent_pte) */
-		return 0;
-	}
+	pte_t e = *src;
+	if (is_swap_pte(e))
+		return copy_nonpresent_pte(c, src, dst, e);
+	struct page *page = vm_normal_page(c->k, e);
 	uint64_t f = c->src_vma->vm_flags;
 	if ((f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE && pte_write(e)) {
 		*src = pte_wrprotect(e);

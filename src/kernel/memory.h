@@ -40,6 +40,7 @@ struct vm_fault {
 	pte_t *pte;                  /* where the entry lives */
 	pte_t orig_pte;              /* its value when the fault started */
 	int cpu;                     /* for narration */
+	bool major;                  /* a device was read: a major fault */
 };
 
 /*
@@ -68,6 +69,11 @@ vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn);
  * (Linux: special_mapping_fault, with x86's vdso_fault and the vvar
  * fault handlers, in kernel/mmap.c as Linux's is in mm/mmap.c). */
 vm_fault_t special_mapping_fault(struct vm_fault *vmf);
+
+/* Bring in the page of the swap PTE at addr of vma and map it back,
+ * read-only (exclusive when the swap PTE says so), freeing its slot when
+ * nothing else needs it (Linux: unuse_pte, for swapoff). 0 or -ENOMEM. */
+int swapin_pte(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, pte_t *pte);
 
 /* Map page-cache page at pte, an empty entry of the fault's page table, with
  * the VMA's protection: the reverse map, RSS and mlock accounting, then the

@@ -1,8 +1,9 @@
 /*
  * kernel/mlock.c — mlock, mlock2, munlock, mlockall, munlockall (Linux:
  * mm/mlock.c). A locked VMA is VM_LOCKED (and VM_LOCKONFAULT for pages
- * locked only as they are faulted in); its mapped pages are PG_mlocked and
- * counted in Mlocked and Unevictable.
+ * locked only as they are faulted in); its mapped pages are PG_mlocked,
+ * counted in Mlocked, and on the unevictable LRU list, which reclaim never
+ * scans (counted in Unevictable).
  */
 #include "kernel/mman.h"
 
@@ -14,28 +15,71 @@
 #include <errno.h>
 
 
-/* See memory.h. */
-void mlock_folio(struct kernel *k, struct page *page)
+/* Move an mlocked page on the LRU to the unevictable list, or an
+ * unevictable one whose lock is gone back (Linux: __mlock_folio, the
+ * mlock batch's function). A page off the LRU is left to whoever has it. */
+static void __mlock_folio(struct kernel *k, struct page *page)
 {
-	if (page_test(page, PG_mlocked))
+	if (!page_test(page, PG_lru))
 		return;
-	page_set(page, PG_mlocked);
-	page_set(page, PG_unevictable);      /* on the unevictable list, as Linux moves it */
-	mod_zone_page_state(page_zone(k, page), NR_MLOCK, 1);
-	mod_node_page_state(k->node_data[0], NR_UNEVICTABLE, 1);
-	k->vm_events[UNEVICTABLE_PGMLOCKED]++;
+	if (folio_evictable(page)) {
+		if (page_test(page, PG_unevictable)) {
+			folio_lru_move(k, page, 0, 1u << PG_unevictable);
+			k->vm_events[UNEVICTABLE_PGRESCUED]++;
+		}
+		return;
+	}
+	if (page_test(page, PG_unevictable))
+		return;
+	folio_lru_move(k, page, 1u << PG_unevictable, 1u << PG_active);
+	k->vm_events[UNEVICTABLE_PGCULLED]++;
 }
 
-/* See memory.h. */
+/* See memory.h. Linux counts a page's locks in mlock_count; the simulator
+ * keeps the flag, and reclaim finds a page still mapped by a locked VMA
+ * and locks it again, as Linux's folio_referenced does. */
+void mlock_folio(struct kernel *k, struct page *page)
+{
+	if (!page_test(page, PG_mlocked)) {
+		page_set(page, PG_mlocked);
+		mod_zone_page_state(page_zone(k, page), NR_MLOCK, 1);
+		k->vm_events[UNEVICTABLE_PGMLOCKED]++;
+	}
+	__mlock_folio(k, page);
+}
+
+/* See swap.h. */
+void mlock_new_folio(struct kernel *k, struct page *page)
+{
+	page_set(page, PG_mlocked);
+	mod_zone_page_state(page_zone(k, page), NR_MLOCK, 1);
+	k->vm_events[UNEVICTABLE_PGMLOCKED]++;
+	page_set(page, PG_unevictable);                 /* __mlock_new_folio */
+	k->vm_events[UNEVICTABLE_PGCULLED]++;
+	lruvec_add_folio(k, node_lruvec(k), page);
+	page_set(page, PG_lru);
+}
+
+/* See memory.h. A page on the LRU is rescued to its evictable list; one
+ * off it (isolated by reclaim) finds its list when it is put back, and a
+ * lock that ends while the page sits unevictable but off the LRU counts
+ * as stranded (Linux: __munlock_folio). */
 void munlock_folio(struct kernel *k, struct page *page)
 {
-	if (!page_test(page, PG_mlocked))
-		return;
-	page_clear(page, PG_mlocked);
-	page_clear(page, PG_unevictable);
-	mod_zone_page_state(page_zone(k, page), NR_MLOCK, -1);
-	mod_node_page_state(k->node_data[0], NR_UNEVICTABLE, -1);
-	k->vm_events[UNEVICTABLE_PGMUNLOCKED]++;
+	bool on_lru = page_test(page, PG_lru);
+
+	if (page_test(page, PG_mlocked)) {
+		page_clear(page, PG_mlocked);
+		mod_zone_page_state(page_zone(k, page), NR_MLOCK, -1);
+		if (on_lru || !page_test(page, PG_unevictable))
+			k->vm_events[UNEVICTABLE_PGMUNLOCKED]++;
+		else
+			k->vm_events[UNEVICTABLE_PGSTRANDED]++;
+	}
+	if (on_lru && page_test(page, PG_unevictable) && folio_evictable(page)) {
+		folio_lru_move(k, page, 0, 1u << PG_unevictable);
+		k->vm_events[UNEVICTABLE_PGRESCUED]++;
+	}
 }
 
 struct mlock_walk {

@@ -115,6 +115,8 @@ struct vm_area_struct {
 	const char *vm_name;             /* special mappings: "[vdso]", ... */
 	char *anon_name;                 /* NAME of "[anon:NAME]" (prctl PR_SET_VMA_ANON_NAME),
 					  * kmalloc'd; NULL when unnamed */
+	uint64_t swap_readahead_info;    /* swap-in readahead: last fault, window, hits
+					  * (swap_state.c; 0: none yet) */
 };
 
 /* Do two VMAs' anonymous names (NULL: none) name the same? (Linux:
@@ -370,6 +372,17 @@ int __vm_enough_memory(struct kernel *k, uint64_t pages);
  * the commit limit (Linux: expand_downwards). 0, -EPERM below
  * mmap_min_addr(), or -ENOMEM. */
 int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_struct *vma, uint64_t addr);
+
+/* The most Committed_AS may reach under vm.overcommit_memory 2: RAM times
+ * vm.overcommit_ratio percent, plus swap (Linux: vm_commit_limit, in
+ * mm/util.c; CommitLimit in /proc/meminfo). */
+uint64_t vm_commit_limit(const struct kernel *k);
+
+/* Charge pages to Committed_AS under vm.overcommit_memory (Linux:
+ * __vm_enough_memory, in mm/util.c): 0 (heuristic) refuses only a request
+ * larger than RAM and swap together, 1 allows everything, 2 keeps the total
+ * under vm_commit_limit. 0 or -ENOMEM (nothing charged then). */
+int __vm_enough_memory(struct kernel *k, uint64_t pages);
 
 /* ---- whole address spaces (kernel/mmap.c) ------------------------------------ */
 

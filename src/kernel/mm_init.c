@@ -152,6 +152,8 @@ static int init_node(struct kernel *k)
 	k->node_data[0] = pgdat;
 	k->nr_online_nodes = 1;
 	pgdat->node_id = 0;
+	lruvec_init(k, pgdat);
+	k->reclaim = try_to_free_pages;       /* the allocator's direct reclaim */
 	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
 		uint64_t end = z <= ZONE_NORMAL ? zone_end[z] : 0;
 		if (end > k->max_pfn)
@@ -225,6 +227,7 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 
 	memcpy(k->sysctl.lowmem_reserve_ratio, ratio, sizeof ratio);
 	k->sysctl.watermark_scale_factor = 10;
+	k->sysctl.watermark_boost_factor = 15000;
 	k->sysctl.percpu_pagelist_high_fraction = 0;
 	k->sysctl.min_free_kbytes = cfg->min_free_kbytes;
 	k->zero_page_enabled = !cfg->no_zero_page;
@@ -266,7 +269,7 @@ static const struct {
 } late_init[] = {
 	{ "kmem_cache_init", kmem_cache_init }, { "proc_caches_init", proc_caches_init },
 	{ "anon_vma_init", anon_vma_init }, { "radix_tree_init", radix_tree_init },
-	{ "init_mm", init_mm_and_cores },
+	{ "init_mm", init_mm_and_cores }, { "swap_init", swap_init }, { "kswapd_init", kswapd_init },
 };
 
 /* Why step failed, for kernel_init's caller: the memory it had to work with. */
@@ -335,6 +338,10 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 			boot_failure(k, late_init[i].name, err, why, whylen);
 			goto fail;
 		}
+	if (cfg->swap_cost.model)
+		k->swap.default_cost = cfg->swap_cost;
+	if (cfg->swap_bytes && (err = sys_swapon(k, cfg->swap_bytes, -1, NULL, why, whylen)) < 0)
+		goto fail;
 	return 0;
 fail:
 	kernel_destroy(k);
@@ -360,9 +367,11 @@ void kernel_destroy(struct kernel *k)
 			free(pgdat->node_zones[z].pageblock_flags);
 		}
 		free(pgdat->vm_stat);
+		free(pgdat->kswapd);
 		free(pgdat);
 		k->node_data[nid] = NULL;
 	}
+	swap_destroy(k);
 	free(k->log);
 	k->log = NULL;
 }

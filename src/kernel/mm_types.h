@@ -18,6 +18,12 @@
 #include "hw/ram.h"
 
 typedef uint64_t pfn_t;
+
+/* A swap slot: device type and offset (kernel/swapops.h; Linux keeps the
+ * type here too). */
+typedef struct {
+	uint64_t val;
+} swp_entry_t;
 #define PFN_NIL UINT32_MAX      /* end of a pfn-linked list */
 
 /* Page flags. Linux keeps PG_buddy/PG_table as page types in the mapcount
@@ -42,8 +48,14 @@ enum pageflags {
 	PG_anon_exclusive,
 	PG_zero_page,      /* the shared zero page */
 	PG_large_kmalloc,  /* head of a kmalloc above 8 KiB (Linux: a page type) */
+	PG_swapcache,      /* in the swap cache: private holds its swap entry */
+	PG_workingset,     /* was active before its last eviction (workingset.c) */
+	PG_reclaim,        /* written for reclaim; also PG_readahead of swap-in */
+	PG_writeback,      /* being written to swap */
 	NR_PAGEFLAGS
 };
+#define PG_readahead PG_reclaim     /* Linux aliases them too */
+_Static_assert(NR_PAGEFLAGS <= 24, "the page flags end below the order bits");
 
 #define PAGE_ORDER_SHIFT 24     /* flags bits 24..27: order (see page_order) */
 #define PAGE_ORDER_MASK  (0xfu << PAGE_ORDER_SHIFT)
@@ -53,10 +65,11 @@ struct kmem_cache;
 struct page {
 	uint32_t flags;        /* PG_* bits, and an order in bits 24..27 */
 	int32_t _refcount;     /* 0 when free */
-	uint32_t lru_next;     /* pfn links: buddy, per-CPU and slab lists */
+	uint32_t lru_next;     /* pfn links: buddy, per-CPU, slab and LRU lists */
 	uint32_t lru_prev;
 	int32_t mapcount;      /* page-table entries mapping this frame (slab: counters) */
-	uint32_t private;      /* tail: offset to the head; slab: freelist */
+	uint32_t private;      /* tail: offset to the head; slab: freelist; the low
+				* index bits; in the swap cache: the swap entry */
 	union {
 		uint64_t mapping;          /* anon_vma | PAGE_MAPPING_ANON, later */
 		struct kmem_cache *slab_cache;
@@ -106,6 +119,13 @@ static inline int page_ref_count(const struct page *p)
  * Linux tags PAGE_MAPPING_ANON. The index (the page's offset in the
  * mapping, a virtual page number for anonymous memory) keeps its low 32
  * bits in private and its high bits above the owner in mapping.
+ *
+ * A page in the swap cache needs its swap entry too (Linux: folio->swap,
+ * which shares a word with folio->private). There is no room left in 32
+ * bytes, so while PG_swapcache is set private holds the entry and the swap
+ * cache's slot for that entry (the cluster's swap table, swap_state.c) keeps
+ * the index's low bits: folio_pgoff() finds them there. A shmem page in the
+ * swap cache has left its file and has no index to keep.
  */
 #define PAGE_MAPPING_ANON  1ULL
 #define PAGE_OWNER_BITS    41

@@ -494,8 +494,7 @@ bool mlock_future_ok(const struct task_struct *t, bool is_vma_locked, uint64_t b
 static int dup_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct *mpnt)
 {
 	if ((mpnt->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + vma_pages(mpnt) >
-		    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+	    k->vm_committed_as + vma_pages(mpnt) > vm_commit_limit(k))
 		return -ENOMEM;
 	struct vm_area_struct *tmp = vm_area_dup(k, mpnt);
 	if (!tmp)

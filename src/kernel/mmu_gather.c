@@ -30,6 +30,7 @@ void tlb_remove_page(struct mmu_gather *tlb, struct page *page)
 		struct page **v = realloc(tlb->pages, cap * sizeof *v);
 		if (!v) {
 			flush_tlb_mm(tlb->k, tlb->mm);
+			free_swap_cache(tlb->k, page);
 			put_page(tlb->k, page);
 			return;
 		}
@@ -46,8 +47,10 @@ void tlb_finish_mmu(struct mmu_gather *tlb)
 		flush_tlb_mm_range(tlb->k, tlb->mm, 0, TLB_FLUSH_ALL, PAGE_SHIFT, true);
 	else if (tlb->end > tlb->start)
 		flush_tlb_mm_range(tlb->k, tlb->mm, tlb->start, tlb->end, PAGE_SHIFT, tlb->freed_tables);
-	for (uint64_t i = 0; i < tlb->nr; i++)
+	for (uint64_t i = 0; i < tlb->nr; i++) {        /* free_pages_and_swap_cache */
+		free_swap_cache(tlb->k, tlb->pages[i]);
 		put_page(tlb->k, tlb->pages[i]);
+	}
 	free(tlb->pages);
 	tlb->pages = NULL;
 	tlb->nr = tlb->cap = 0;

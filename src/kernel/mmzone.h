@@ -85,6 +85,41 @@ struct per_cpu_pages {
 };
 
 struct pglist_data;
+struct task_struct;
+
+/* The LRU lists reclaim scans (Linux: enum lru_list, without MGLRU): the
+ * active and inactive lists of anonymous (swap-backed) and file pages, and
+ * the list of pages that cannot be evicted (mlocked). */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS
+};
+#define LRU_BASE   0
+#define LRU_ACTIVE 1
+#define LRU_FILE   2
+#define NR_EVICTABLE_LRU_LISTS LRU_UNEVICTABLE
+#define for_each_evictable_lru(lru) for (enum lru_list lru = 0; lru <= LRU_ACTIVE_FILE; lru++)
+
+enum { WORKINGSET_ANON, WORKINGSET_FILE, ANON_AND_FILE };
+
+/*
+ * A set of LRU lists (Linux: struct lruvec). There is one per node now;
+ * memory cgroups will add one per cgroup and node, which reclaim then walks
+ * as shrink_node_memcgs does. The list sizes are the node's (and zones')
+ * NR_*_ANON/FILE counters, kept by the list operations (swap.c).
+ */
+struct lruvec {
+	struct page_list lists[NR_LRU_LISTS];
+	uint64_t anon_cost, file_cost;     /* reclaim's recent I/O and rotations (lru_note_cost) */
+	uint64_t nonresident_age;          /* evictions and activations: workingset's clock */
+	uint64_t refaults[ANON_AND_FILE];  /* workingset activations at the last reclaim */
+	unsigned long flags;               /* LRUVEC_* */
+	struct pglist_data *pgdat;
+};
 
 struct zone {
 	struct pglist_data *zone_pgdat;
@@ -95,7 +130,8 @@ struct zone {
 	uint64_t present_pages;     /* minus holes */
 	uint64_t managed_pages;     /* minus reserved: what the buddy allocator owns */
 	uint64_t _watermark[NR_WMARK];
-	uint64_t watermark_boost;
+	uint64_t watermark_boost;   /* raised by fallbacks, reclaimed by kswapd */
+	bool boosted_watermark;     /* ZONE_BOOSTED_WATERMARK: wake kswapd at the next allocation */
 	long lowmem_reserve[MAX_NR_ZONES];
 	struct free_area free_area[NR_PAGE_ORDERS];
 	/*
@@ -120,6 +156,16 @@ struct pglist_data {
 	uint64_t node_spanned_pages;
 	uint64_t node_present_pages;
 	int64_t *vm_stat;          /* NR_VM_NODE_STAT_ITEMS entries (vmstat.h) */
+	struct lruvec __lruvec;    /* the node's LRU lists */
+	/* kswapd (kernel/vmscan.c): woken below a low watermark, it reclaims
+	 * until the node is balanced (a zone above its high watermark). */
+	struct task_struct *kswapd;
+	bool kswapd_wait;          /* asleep, waiting to be woken (waitqueue_active) */
+	bool kswapd_woken;         /* woken: runs at the next scheduling point */
+	int kswapd_order;
+	enum zone_type kswapd_highest_zoneidx;   /* MAX_NR_ZONES: none asked */
+	int kswapd_failures;       /* balance_pgdat runs that reclaimed nothing */
+	unsigned long flags;       /* PGDAT_* */
 };
 
 static inline uint64_t zone_end_pfn(const struct zone *z)

@@ -74,9 +74,7 @@ static int mprotect_fixup(struct kernel *k, struct task_struct *t, struct mmu_ga
 		return 0;
 	if (newflags & VM_WRITE) {
 		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) {
-			if (k->sysctl.overcommit_memory == 2 &&
-			    k->vm_committed_as + nrpages >
-				    k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+			if (k->sysctl.overcommit_memory == 2 && k->vm_committed_as + nrpages > vm_commit_limit(k))
 				return -ENOMEM;
 			k->vm_committed_as += nrpages;
 			charged = nrpages;

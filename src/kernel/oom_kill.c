@@ -72,10 +72,10 @@ static bool process_shares_mm(struct kernel *k, struct task_struct *p, struct mm
 	return t && t->mm == mm;
 }
 
-/* See oom.h. mmsim has no swap: total_swap_pages is 0. */
+/* See oom.h. */
 uint64_t oom_totalpages(const struct kernel *k)
 {
-	return k->totalram_pages;
+	return k->totalram_pages + total_swap_pages(k);
 }
 
 /* See oom.h. */

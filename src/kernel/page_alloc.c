@@ -299,6 +299,24 @@ static int find_suitable_fallback(const struct zone *z, unsigned order,
 	return -1;
 }
 
+/* Raise z's watermark boost by a pageblock, up to watermark_boost_factor
+ * per ten thousand of the high watermark (Linux: boost_watermark). False
+ * when boosting is off or the zone is too small for it to help. */
+static bool boost_watermark(struct kernel *k, struct zone *z)
+{
+	int factor = k->sysctl.watermark_boost_factor;
+	if (!factor || pageblock_nr_pages * 4 > z->managed_pages)
+		return false;
+	uint64_t max_boost = z->_watermark[WMARK_HIGH] * (uint64_t)factor / 10000;
+	if (!max_boost)
+		return false;
+	if (max_boost < pageblock_nr_pages)
+		max_boost = pageblock_nr_pages;
+	z->watermark_boost = z->watermark_boost + pageblock_nr_pages < max_boost ? z->watermark_boost + pageblock_nr_pages
+										 : max_boost;
+	return true;
+}
+
 /* Move every free block of the pageblock holding start_pfn from type from to
  * type to and retag the pageblock (Linux: __move_freepages_block). */
 static void move_freepages_block(struct kernel *k, struct zone *z, uint64_t start_pfn,
@@ -348,7 +366,7 @@ static bool count_pageblock(struct kernel *k, const struct zone *z, uint64_t sta
  */
 static struct page *steal_suitable_fallback(struct kernel *k, struct zone *z, struct page *page,
 					    unsigned cur, unsigned order,
-					    enum migratetype start_mt, bool whole_block)
+					    enum migratetype start_mt, bool whole_block, unsigned alloc_flags)
 {
 	uint64_t pfn = page_to_pfn(k, page);
 	enum migratetype block_type = get_pfnblock_migratetype(z, pfn);
@@ -363,6 +381,10 @@ static struct page *steal_suitable_fallback(struct kernel *k, struct zone *z, st
 		expand(k, z, pfn, order, cur, start_mt);
 		return page;
 	}
+	/* Boost the watermarks so that kswapd reclaims and fewer allocations
+	 * fall back; wake it now, as the node may be balanced overall. */
+	if (boost_watermark(k, z) && (alloc_flags & ALLOC_KSWAPD))
+		z->boosted_watermark = true;
 	uint64_t start_pfn = pfn & ~(pageblock_nr_pages - 1);
 	if (!whole_block || !count_pageblock(k, z, start_pfn, &free_pages, &movable_pages))
 		goto single_page;
@@ -411,7 +433,7 @@ static struct page *__rmqueue_fallback(struct kernel *k, struct zone *z, unsigne
 		}
 	}
 	struct page *page = get_page_from_free_area(k, z, (unsigned)cur, (enum migratetype)fmt);
-	return steal_suitable_fallback(k, z, page, (unsigned)cur, order, start_mt, can_steal);
+	return steal_suitable_fallback(k, z, page, (unsigned)cur, order, start_mt, can_steal, alloc_flags);
 }
 
 /* Take a block of 2^order frames of type mt from the buddy lists of z. */
@@ -591,6 +613,10 @@ static struct page *rmqueue(struct kernel *k, struct zone *z, unsigned order,
 				       : __rmqueue(k, z, order, mt, alloc_flags);
 	if (page)
 		count_alloc(k, z, order);
+	if ((alloc_flags & ALLOC_KSWAPD) && z->boosted_watermark) {
+		z->boosted_watermark = false;
+		wakeup_kswapd(k, z, 0, 0, z->idx);
+	}
 	return page;
 }
 
@@ -643,6 +669,19 @@ static struct page *get_page_from_freelist(struct kernel *k, gfp_t gfp, unsigned
 		if (!(alloc_flags & ALLOC_NOFRAGMENT))
 			return NULL;
 		alloc_flags &= ~ALLOC_NOFRAGMENT;
+	}
+}
+
+/* Wake kswapd for the zones an allocation may use: the highest of each
+ * node (Linux: wake_all_kswapds). */
+static void wake_all_kswapds(struct kernel *k, gfp_t gfp, unsigned order, enum zone_type highest)
+{
+	for (int zi = (int)highest; zi >= 0; zi--) {
+		struct zone *z = &k->node_data[0]->node_zones[zi];
+		if (populated_zone(z)) {
+			wakeup_kswapd(k, z, gfp, (int)order, highest);
+			return;
+		}
 	}
 }
 
@@ -728,7 +767,8 @@ static struct page *__alloc_pages_may_oom(struct kernel *k, gfp_t gfp, unsigned 
 }
 
 /* The reserves a request may use whatever its watermark (Linux:
- * __gfp_pfmemalloc_flags): all of them with __GFP_MEMALLOC, a part
+ * __gfp_pfmemalloc_flags): all of them with __GFP_MEMALLOC or for reclaim
+ * (PF_MEMALLOC), a part
  * (ALLOC_OOM) for an OOM victim, so that it can exit. */
 static unsigned gfp_pfmemalloc_flags(const struct kernel *k, gfp_t gfp)
 {
@@ -736,6 +776,8 @@ static unsigned gfp_pfmemalloc_flags(const struct kernel *k, gfp_t gfp)
 		return 0;
 	if (gfp & __GFP_MEMALLOC)
 		return ALLOC_NO_WATERMARKS;
+	if (k->current && (k->current->flags & PF_MEMALLOC))
+		return ALLOC_NO_WATERMARKS;    /* reclaim itself (kswapd, direct reclaim) */
 	if (k->current && tsk_is_oom_victim(k->current))
 		return ALLOC_OOM;
 	return 0;
@@ -754,11 +796,16 @@ static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned o
 	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
 	bool progress, costly = order > PAGE_ALLOC_COSTLY_ORDER;
 	int reclaim_rounds = 0;
-	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	struct page *page;
 
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(k, gfp, order, highest);
+	page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
 	if (page)
 		return page;
-retry:;
+retry:
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(k, gfp, order, highest);
 	unsigned reserve_flags = gfp_pfmemalloc_flags(k, gfp);
 	if (reserve_flags)
 		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
@@ -767,6 +814,8 @@ retry:;
 		return page;
 	if (!(gfp & __GFP_DIRECT_RECLAIM))
 		goto nopage;
+	if (k->current && (k->current->flags & PF_MEMALLOC))
+		goto nopage;                   /* reclaim is running: no recursion */
 	page = __alloc_pages_direct_reclaim(k, gfp, order, alloc_flags, highest, &progress);
 	if (page)
 		return page;
@@ -924,6 +973,8 @@ static void free_frozen_pages(struct kernel *k, struct page *page, unsigned orde
 	uint64_t pfn = page_to_pfn(k, page);
 	struct zone *z = pfn_zone(k, pfn);
 
+	if (page->flags & ((1u << PG_lru) | (1u << PG_mlocked)))
+		__page_cache_release(k, page);      /* Linux: __folio_put's release */
 	free_pages_prepare(k, page, order);
 	k->vm_events[PGFREE] += 1ULL << order;
 	if (order == 0)

@@ -36,11 +36,11 @@ typedef uint64_t pte_t;    /* the raw 64-bit entry, at any level */
  * A swap entry: a PTE that is neither none nor present, with a type in
  * bits 59-63 and an offset, inverted (the L1TF mitigation keeps its high
  * physical bits set), in bits 9-58 (Linux: __swp_entry in
- * arch/x86/include/asm/pgtable_64.h). The simulator has no swap; its only
- * swap entries are PTE markers: type SWP_PTE_MARKER, the offset a set of
- * marker bits (Linux: make_pte_marker), of which PTE_MARKER_GUARD, a
- * guard page (MADV_GUARD_INSTALL): 0xfffffffffffff600. The MMU sees such an
- * entry as not present.
+ * arch/x86/include/asm/pgtable_64.h; kernel/swapops.h has the rest). Types
+ * below MAX_SWAPFILES name swap devices; type SWP_PTE_MARKER is a PTE
+ * marker, the offset a set of marker bits (Linux: make_pte_marker), of
+ * which PTE_MARKER_GUARD, a guard page (MADV_GUARD_INSTALL):
+ * 0xfffffffffffff600. The MMU sees such an entry as not present.
  */
 #define SWP_TYPE_BITS      5
 #define SWP_OFFSET_SHIFT   14
@@ -87,6 +87,16 @@ static inline bool pte_write(pte_t e)
 	return e & _PAGE_RW;
 }
 
+static inline bool pte_dirty(pte_t e)
+{
+	return e & _PAGE_DIRTY;
+}
+
+static inline bool pte_young(pte_t e)
+{
+	return e & _PAGE_ACCESSED;
+}
+
 static inline bool pte_special(pte_t e)
 {
 	return e & _PAGE_SPECIAL;
@@ -116,11 +126,6 @@ static inline pte_t pte_wrprotect(pte_t e)
 static inline pte_t pte_mkdirty(pte_t e)
 {
 	return e | _PAGE_DIRTY | _PAGE_SOFT_DIRTY;
-}
-
-static inline bool pte_dirty(pte_t e)
-{
-	return e & _PAGE_DIRTY;
 }
 
 static inline pte_t pte_mkclean(pte_t e)

@@ -82,6 +82,21 @@ void *radix_tree_lookup(const struct radix_tree_root *root, uint64_t index)
 	return n ? n->slots[index & (RADIX_TREE_MAP_SIZE - 1)] : NULL;
 }
 
+/* See radix_tree.h. */
+void *radix_tree_replace(struct radix_tree_root *root, uint64_t index, void *item)
+{
+	struct radix_tree_node *n = root->rnode;
+	if (!n || index > max_index(n->shift))
+		return NULL;
+	while (n && n->shift)
+		n = n->slots[(index >> n->shift) & (RADIX_TREE_MAP_SIZE - 1)];
+	if (!n || !n->slots[index & (RADIX_TREE_MAP_SIZE - 1)])
+		return NULL;
+	void *old = n->slots[index & (RADIX_TREE_MAP_SIZE - 1)];
+	n->slots[index & (RADIX_TREE_MAP_SIZE - 1)] = item;
+	return old;
+}
+
 /* Delete index below node n, freeing children that empty. Returns the item. */
 static void *delete_below(struct kernel *k, struct radix_tree_node *n, uint64_t index)
 {

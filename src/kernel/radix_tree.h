@@ -31,6 +31,10 @@ int radix_tree_insert(struct kernel *k, struct radix_tree_root *root, uint64_t i
 /* The item at index, or NULL. */
 void *radix_tree_lookup(const struct radix_tree_root *root, uint64_t index);
 
+/* Replace the item at index with item (not NULL), without allocating;
+ * returns the old one, or NULL (nothing replaced) when there was none. */
+void *radix_tree_replace(struct radix_tree_root *root, uint64_t index, void *item);
+
 /* Remove and return the item at index (NULL if none), freeing emptied nodes. */
 void *radix_tree_delete(struct kernel *k, struct radix_tree_root *root, uint64_t index);
 

@@ -40,6 +40,11 @@ struct siginfo {
 
 enum task_state { TASK_RUNNING, TASK_DEAD };
 
+/* task_struct flags (Linux's PF_* values). */
+#define PF_MEMALLOC 0x00000800     /* may use the reserves: reclaim is running */
+#define PF_KSWAPD   0x00020000     /* kswapd */
+#define PF_KTHREAD  0x00200000     /* a kernel thread */
+
 /* What the threads of a process share (Linux: struct signal_struct), kept in
  * the group leader, which lives as long as its process. */
 struct signal_struct {
@@ -64,6 +69,7 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	struct mm_struct *mm;
 	int cpu;                 /* the core it runs on */
+	unsigned flags;          /* PF_* */
 	enum task_state state;
 	int exit_code;
 	struct siginfo fatal;    /* the signal that killed it, if one did */

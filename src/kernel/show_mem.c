@@ -157,9 +157,9 @@ void show_mem(struct kernel *k, int max_zone_idx)
 		printk(k, "Node %d hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB", nid);
 	}
 	printk(k, "%ld total pagecache pages", (long)NODE(NR_FILE_PAGES));
-	printk(k, "%lu pages in swap cache", NODE(NR_SWAPCACHE));   /* show_swap_cache_info: no swap */
-	printk(k, "Free swap  = %ldkB", 0L);
-	printk(k, "Total swap = %lukB", 0UL);
+	printk(k, "%lu pages in swap cache", NODE(NR_SWAPCACHE));   /* show_swap_cache_info */
+	printk(k, "Free swap  = %ldkB", (long)get_nr_swap_pages(k) * 4);
+	printk(k, "Total swap = %lukB", (unsigned long)total_swap_pages(k) * 4);
 	for_each_shown_zone(k, z, MAX_NR_ZONES - 1) {
 		total += (unsigned long)z->present_pages;
 		reserved += (unsigned long)(z->present_pages - z->managed_pages);

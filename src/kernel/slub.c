@@ -50,7 +50,8 @@ static enum node_stat_item cache_vmstat_idx(const struct kmem_cache *s)
 }
 
 /* Pages for a new slab: the preferred order without trying hard, then the
- * minimum order with the caller's flags (Linux: allocate_slab). */
+ * minimum order with the caller's flags, even when it is the same order
+ * (Linux: allocate_slab). */
 static struct page *alloc_slab_page(struct kernel *k, struct kmem_cache *s, gfp_t gfp,
 				    unsigned *order)
 {
@@ -62,7 +63,7 @@ static struct page *alloc_slab_page(struct kernel *k, struct kmem_cache *s, gfp_
 		first = (first | __GFP_NOMEMALLOC) & ~__GFP_RECLAIM;
 	*order = s->order;
 	struct page *page = alloc_pages(k, first, s->order);
-	if (!page && s->order > s->min_order) {
+	if (!page) {                           /* fragmentation, or the first try gave up early */
 		*order = s->min_order;
 		page = alloc_pages(k, flags, s->min_order);
 	}

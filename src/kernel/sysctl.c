@@ -41,8 +41,11 @@ static const struct ctl_table table[] = {
 	KNOB("vm.oom_kill_allocating_task", oom_kill_allocating_task, INT_MIN, INT_MAX, NULL),
 	KNOB("vm.overcommit_memory", overcommit_memory, 0, 2, NULL),
 	KNOB("vm.overcommit_ratio", overcommit_ratio, INT_MIN, INT_MAX, NULL),
+	KNOB("vm.page-cluster", page_cluster, 0, 31, NULL),
 	KNOB("vm.panic_on_oom", panic_on_oom, 0, 2, NULL),
 	KNOB("vm.percpu_pagelist_high_fraction", percpu_pagelist_high_fraction, 0, INT_MAX, rewatermark),
+	KNOB("vm.swappiness", swappiness, 0, MAX_SWAPPINESS, NULL),
+	KNOB("vm.watermark_boost_factor", watermark_boost_factor, 0, INT_MAX, NULL),
 	KNOB("vm.watermark_scale_factor", watermark_scale_factor, 1, 3000, rewatermark),
 };
 #define NR_KNOBS ARRAY_SIZE(table)
@@ -64,6 +67,23 @@ static void normalise(const char *name, char *out, size_t len)
 			*p = '.';
 }
 
+/* /sys/kernel/mm/swap/vma_ra_enabled: true or false (kstrtobool's
+ * spellings: 1/0, y/n, on/off). */
+static int vma_ra_enabled_write(struct kernel *k, const char *value, char *eb, size_t el)
+{
+	static const char *const yes[] = { "1", "y", "Y", "true", "on" }, *const no[] = { "0", "n", "N", "false", "off" };
+	char v[8];
+	snprintf(v, sizeof v, "%s", value);
+	v[strcspn(v, "\n")] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+		if (!strcmp(v, yes[i]) || !strcmp(v, no[i])) {
+			k->swap.vma_ra_enabled = !strcmp(v, yes[i]);
+			return 0;
+		}
+	snprintf(eb, el, "kernel.mm.swap.vma_ra_enabled: '%s' is not true or false", value);
+	return -EINVAL;
+}
+
 /* See sysctl.h. */
 int sysctl_write(struct kernel *k, const char *name, const char *value, char *eb, size_t el)
 {
@@ -71,6 +91,8 @@ int sysctl_write(struct kernel *k, const char *name, const char *value, char *eb
 	normalise(name, key, sizeof key);
 	if (!strcmp(key, "vm.lowmem_reserve_ratio"))
 		return lowmem_reserve_ratio_write(k, value, eb, el);
+	if (!strcmp(key, "kernel.mm.swap.vma_ra_enabled"))
+		return vma_ra_enabled_write(k, value, eb, el);
 	const struct ctl_table *t = find(key);
 	if (!t) {
 		snprintf(eb, el, "%s: no such sysctl", name);
@@ -133,6 +155,10 @@ int sysctl_read(struct kernel *k, const char *name, char *buf, size_t len)
 {
 	char key[64];
 	normalise(name, key, sizeof key);
+	if (!strcmp(key, "kernel.mm.swap.vma_ra_enabled")) {
+		snprintf(buf, len, "%s", k->swap.vma_ra_enabled ? "true" : "false");
+		return 0;
+	}
 	if (!strcmp(key, "vm.lowmem_reserve_ratio")) {
 		int n = 0;
 		for (int i = 0; i < MAX_NR_ZONES; i++)
@@ -152,5 +178,5 @@ const char *sysctl_name_at(size_t i)
 {
 	if (i < NR_KNOBS)
 		return table[i].procname;
-	return i == NR_KNOBS ? "vm.lowmem_reserve_ratio" : NULL;
+	return i == NR_KNOBS ? "vm.lowmem_reserve_ratio" : i == NR_KNOBS + 1 ? "kernel.mm.swap.vma_ra_enabled" : NULL;
 }

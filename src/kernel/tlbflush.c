@@ -122,11 +122,12 @@ static void flush_tlb_func(struct kernel *k, int cpu, const struct flush_tlb_inf
 {
 	struct tlb_state *ts = &k->tlbstate[cpu];
 	struct hw_cpu *c = core(k, cpu);
-	uint64_t local_gen = ts->ctxs[ts->loaded_mm_asid].tlb_gen, mm_gen = f->mm->tlb_gen;
+	struct mm_struct *mm = f->mm ? f->mm : ts->loaded_mm;    /* NULL: whatever is loaded */
+	uint64_t local_gen = ts->ctxs[ts->loaded_mm_asid].tlb_gen, mm_gen = mm->tlb_gen;
 
 	if (!local)
 		k->vm_events[NR_TLB_REMOTE_FLUSH_RECEIVED]++;
-	if (ts->loaded_mm != f->mm || local_gen == mm_gen)
+	if (ts->loaded_mm != mm || mm == &k->init_mm || local_gen == mm_gen)
 		return;
 	if (f->end != TLB_FLUSH_ALL && f->new_tlb_gen == local_gen + 1 && f->new_tlb_gen == mm_gen) {
 		uint64_t n = (f->end - f->start) >> f->stride_shift;
@@ -198,6 +199,48 @@ void flush_tlb_mm_range(struct kernel *k, struct mm_struct *mm, uint64_t start, 
 void flush_tlb_page(struct kernel *k, struct vm_area_struct *vma, uint64_t addr)
 {
 	flush_tlb_mm_range(k, vma->vm_mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false);
+}
+
+/* See tlbflush.h. */
+void arch_tlbbatch_add_pending(struct kernel *k, struct tlbflush_unmap_batch *batch, struct mm_struct *mm,
+			       bool writable)
+{
+	(void)k;
+	mm->tlb_gen++;                                  /* inc_mm_tlb_gen */
+	for (int i = 0; i < 4; i++)
+		batch->cpumask[i] |= mm->cpu_bitmap[i];
+	batch->flush_required = true;
+	batch->writable |= writable;
+	batch->nr_pages++;
+}
+
+/* See tlbflush.h. A lazy CPU is left alone: it catches up at its next
+ * switch (the flush generation went up), as native_flush_tlb_multi's
+ * tlb_is_not_lazy condition does. */
+void arch_tlbbatch_flush(struct kernel *k, struct tlbflush_unmap_batch *batch)
+{
+	struct flush_tlb_info f = { NULL, 0, TLB_FLUSH_ALL, 0, PAGE_SHIFT };
+	int self = k->this_cpu;
+	bool others = false;
+
+	for (int c = 0; c < k->nr_cpus; c++)
+		others |= c != self && cpumask_test(batch->cpumask, c);
+	trace_kernel(k, self, "flush the TLBs for %llu unmapped page%s at once: %s",
+		     (unsigned long long)batch->nr_pages, batch->nr_pages == 1 ? "" : "s",
+		     others ? "IPIs to the other CPUs that ran those mms" : "this CPU only");
+	if (others)
+		k->vm_events[NR_TLB_REMOTE_FLUSH]++;
+	for (int c = 0; c < k->nr_cpus; c++) {
+		if (!cpumask_test(batch->cpumask, c) || (c != self && k->tlbstate[c].is_lazy))
+			continue;
+		if (c != self) {
+			core(k, self)->ctr.cycles += core(k, self)->lat.ipi;
+			trace_kernel(k, self, "TLB shootdown IPI to CPU %d", c);
+		}
+		flush_tlb_func(k, c, &f, c == self);
+	}
+	k->tlb_batch_flushes++;
+	*batch = (struct tlbflush_unmap_batch){ 0 };
 }
 
 /* See tlbflush.h. Linux turns these on during CPU setup. */

@@ -38,6 +38,27 @@ struct tlb_state {
 	struct tlb_context ctxs[TLB_NR_DYN_ASIDS];
 };
 
+/* TLB flushes reclaim owes for the PTEs try_to_unmap cleared, batched until
+ * the pages are freed or written (Linux: struct tlbflush_unmap_batch with
+ * x86's struct arch_tlbflush_unmap_batch, a cpumask). */
+struct tlbflush_unmap_batch {
+	uint64_t cpumask[4];     /* CPUs that may cache an unmapped translation */
+	bool flush_required;     /* something is pending */
+	bool writable;           /* a writable PTE was unmapped: flush before the write */
+	uint64_t nr_pages;       /* PTEs cleared in the batch, for narration */
+};
+
+/* Note that the TLBs of mm's CPUs may hold the translation of a PTE just
+ * cleared: bump its flush generation and add its CPUs to the batch (Linux:
+ * arch_tlbbatch_add_pending, set_tlb_ubc_flush_pending). */
+void arch_tlbbatch_add_pending(struct kernel *k, struct tlbflush_unmap_batch *batch, struct mm_struct *mm,
+			       bool writable);
+
+/* Flush every CPU of the batch, all at once: one IPI to each other CPU,
+ * each flushing its whole ASID (Linux: arch_tlbbatch_flush with x86's
+ * full_flush_tlb_info). Counted in k->tlb_batch_flushes. */
+void arch_tlbbatch_flush(struct kernel *k, struct tlbflush_unmap_batch *batch);
+
 /* Set up every core: enable the paging features Linux turns on (CR0.WP,
  * EFER.NXE, CR4.PGE, PCIDE when the core has PCIDs), load the kernel's own
  * page tables. */

@@ -124,6 +124,7 @@ static const struct rb_augment_callbacks vma_gap_callbacks = { vma_compute_subtr
 /* See mm.h. */
 void vma_gap_update(struct vm_area_struct *vma)
 {
+	anon_vma_interval_tree_update_vma(vma);
 	rb_augment_propagate(&vma->vm_rb, &vma_gap_callbacks);
 	if (vma->vm_next)                         /* its gap ends where vma begins */
 		rb_augment_propagate(&vma->vm_next->vm_rb, &vma_gap_callbacks);
@@ -313,10 +314,8 @@ static int dup_anon_vma(struct kernel *k, struct vm_area_struct *survivor, struc
 {
 	if (survivor->anon_vma || !src || !src->anon_vma)
 		return 0;
-	if (anon_vma_clone(k, survivor, src))
-		return -ENOMEM;
 	survivor->anon_vma = src->anon_vma;
-	return 0;
+	return anon_vma_clone(k, survivor, src) ? -ENOMEM : 0;
 }
 
 /* Merge g's range with prev and/or next; returns the VMA now covering it,
@@ -575,12 +574,17 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
 }
 
 /* See mm.h. */
+uint64_t vm_commit_limit(const struct kernel *k)
+{
+	return k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100 + total_swap_pages(k);
+}
+
+/* See mm.h. */
 int __vm_enough_memory(struct kernel *k, uint64_t pages)
 {
-	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages)
+	if (k->sysctl.overcommit_memory == 0 && pages > k->totalram_pages + total_swap_pages(k))
 		return -ENOMEM;
-	if (k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + pages > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+	if (k->sysctl.overcommit_memory == 2 && k->vm_committed_as + pages > vm_commit_limit(k))
 		return -ENOMEM;
 	k->vm_committed_as += pages;
 	return 0;
@@ -809,7 +813,7 @@ int expand_downwards(struct kernel *k, struct task_struct *t, struct vm_area_str
 	if (anon_vma_prepare(k, vma))
 		return -ENOMEM;
 	if ((vma->vm_flags & VM_ACCOUNT) && k->sysctl.overcommit_memory == 2 &&
-	    k->vm_committed_as + grow > k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100)
+	    k->vm_committed_as + grow > vm_commit_limit(k))
 		return -ENOMEM;
 	if (vma->vm_flags & VM_ACCOUNT)
 		k->vm_committed_as += grow;

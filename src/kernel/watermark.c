@@ -9,7 +9,7 @@
 #include "kernel/page_alloc_internal.h"
 
 #define SZ_1M 0x100000UL
-#define SWAP_CLUSTER_MAX 32UL
+
 
 static uint64_t int_sqrt(uint64_t x)
 {

@@ -2,7 +2,8 @@
  * lua/lhost.c — mmsim.host{...}: a machine object whose processes are real
  * processes of this machine (the host backend, mmsim_host_new), with the
  * machine metatable: p:mmap and every other method work unchanged. Also
- * mmsim.checkpoint and mmsim.expect_difference, which mark a script for
+ * mmsim.checkpoint, mmsim.expect_difference and mmsim.tolerate_faults,
+ * which mark a script for
  * `mmsim diff` and do nothing elsewhere.
  */
 #include "lua/lmodule.h"
@@ -65,12 +66,21 @@ static int l_expect_difference(lua_State *L)
 	return 0;
 }
 
+/* mmsim.tolerate_faults(n, why): as l_checkpoint. */
+static int l_tolerate_faults(lua_State *L)
+{
+	lua_Integer n = luaL_checkinteger(L, 1);
+	luaL_argcheck(L, n >= 1, 1, "at least 1 fault");
+	lmmsim_checkstring(L, 2);
+	return 0;
+}
+
 /* See lmodule.h. */
 void lmmsim_open_host(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
 		{ "host", l_host }, { "checkpoint", l_checkpoint }, { "expect_difference", l_expect_difference },
-		{ NULL, NULL },
+		{ "tolerate_faults", l_tolerate_faults }, { NULL, NULL },
 	};
 	luaL_setfuncs(L, fns, 0);
 }

@@ -630,6 +630,61 @@ static int m_interleave(lua_State *L)
 	return 1;
 }
 
+/* Field key of the table at t as a size: an integer of bytes or a string
+ * with a K, M, G or T suffix ("256M"). Raises a Lua error naming fname. */
+static uint64_t field_size(lua_State *L, int t, const char *key, const char *fname)
+{
+	if (lua_getfield(L, t, key) == LUA_TNUMBER && lua_isinteger(L, -1)) {
+		lua_Integer v = lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		return lmmsim_check_unsigned(L, v, key, fname);
+	}
+	const char *text = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	char *end = NULL;
+	unsigned long long v = text ? strtoull(text, &end, 10) : 0;
+	unsigned shift = 0;
+	if (end && *end && strchr("KkMmGgTt", *end) && end[1] == 0)
+		shift = (unsigned)(strchr("KkMmGgTt", *end) - "KkMmGgTt") / 2 * 10 + 10;
+	if (!text || end == text || *text == '-' || (*end && !shift) || (v << shift) >> shift != v)
+		return (uint64_t)luaL_error(L, "%s: %s must be a size (bytes, or a number with K, M, G or T)", fname,
+					    key);
+	lua_pop(L, 1);
+	return v << shift;
+}
+
+/* m:swapon{size=, priority=, device=, read_ns=, write_ns=, mbps=} → type */
+static int m_swapon(lua_State *L)
+{
+	static const char *const keys[] = { "size", "priority", "device", "read_ns", "write_ns", "mbps", NULL };
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	const lua_Integer none = -1;
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lmmsim_check_keys(L, 2, keys, "swapon");
+	struct mmsim_swap_device dev = {
+		.size = field_size(L, 2, "size", "swapon"),
+		.priority = lmmsim_check_int(L, lmmsim_field_integer(L, 2, "priority", &none, "swapon"), "priority",
+					     "swapon"),
+		.model = lmmsim_field_string(L, 2, "device", NULL, false, "swapon"),
+		.read_ns = lmmsim_field_integer(L, 2, "read_ns", &none, "swapon"),
+		.write_ns = lmmsim_field_integer(L, 2, "write_ns", &none, "swapon"),
+		.mbps = lmmsim_field_integer(L, 2, "mbps", &none, "swapon"),
+	};
+	int type = mmsim_swapon(lm->m, &dev);
+	lmmsim_raise_explain_error(L, lm);
+	if (type < 0)
+		return lmmsim_fail(L, lm->m, type);
+	lua_pushinteger(L, type);
+	return 1;
+}
+
+/* m:swapoff(type) → true */
+static int m_swapoff(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	int type = lmmsim_check_int(L, luaL_checkinteger(L, 2), "type", "swapoff");
+	return lmmsim_done(L, lm, mmsim_swapoff(lm->m, type));
+}
+
 /* m:close(): free the machine now (also done by the garbage collector). */
 static int m_close(lua_State *L)
 {
@@ -668,8 +723,8 @@ static int m_tostring(lua_State *L)
 static const luaL_Reg machine_methods[] = {
 	{ "spawn", m_spawn }, { "proc", m_proc }, { "stats", m_stats }, { "explain", m_explain },
 	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
-	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "close", m_close }, { "interleave", m_interleave },
-	{ NULL, NULL },
+	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "swapon", m_swapon }, { "swapoff", m_swapoff },
+	{ "close", m_close }, { "interleave", m_interleave }, { NULL, NULL },
 };
 
 /* ---- module functions ---------------------------------------------------------- */

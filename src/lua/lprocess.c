@@ -516,11 +516,18 @@ static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 		lua_pushinteger(L, (lua_Integer)(e & ((1ULL << 55) - 1)));
 		lua_setfield(L, -2, "pfn");
 	}
+	if ((e >> 62 & 1) && !(e >> 63 & 1)) {             /* bits 0-4 the type, 5-54 the offset */
+		lua_pushinteger(L, (lua_Integer)(e & 0x1f));
+		lua_setfield(L, -2, "swap_type");
+		lua_pushinteger(L, (lua_Integer)((e & ((1ULL << 55) - 1)) >> 5));
+		lua_setfield(L, -2, "swap_offset");
+	}
 }
 
 /* p:pagemap(addr [, npages [, {unprivileged=true}]]) → { entry, ... }:
  * each {addr=, raw=, present=, swapped=, file=, guard=, exclusive=,
- * soft_dirty=, uffd_wp=, pfn=} from /proc/<pid>/pagemap. */
+ * soft_dirty=, uffd_wp=, pfn=, swap_type=, swap_offset=} from
+ * /proc/<pid>/pagemap. */
 static int p_pagemap(lua_State *L)
 {
 	struct lmachine *lm;

@@ -7,6 +7,7 @@
 #include "procfs/procfs.h"
 
 #include "kernel/kernel.h"
+#include "kernel/mm.h"
 
 /* Linux's MemAvailable estimate: free pages above the reserves, plus the
  * reclaimable halves of page cache and reclaimable slab, each kept above the
@@ -58,8 +59,8 @@ void meminfo_proc_show(struct kernel *k, struct seq_buf *m)
 	show_val_kb(m, "Inactive(file):", NODE(NR_INACTIVE_FILE));
 	show_val_kb(m, "Unevictable:", NODE(NR_UNEVICTABLE));
 	show_val_kb(m, "Mlocked:", global_zone_page_state(k, NR_MLOCK));
-	show_val_kb(m, "SwapTotal:", 0);
-	show_val_kb(m, "SwapFree:", 0);
+	show_val_kb(m, "SwapTotal:", total_swap_pages(k));
+	show_val_kb(m, "SwapFree:", get_nr_swap_pages(k));
 	show_val_kb(m, "Zswap:", 0);
 	show_val_kb(m, "Zswapped:", 0);
 	show_val_kb(m, "Dirty:", NODE(NR_FILE_DIRTY));
@@ -77,7 +78,7 @@ void meminfo_proc_show(struct kernel *k, struct seq_buf *m)
 	show_val_kb(m, "NFS_Unstable:", 0);
 	show_val_kb(m, "Bounce:", 0);
 	show_val_kb(m, "WritebackTmp:", 0);
-	show_val_kb(m, "CommitLimit:", k->totalram_pages * (uint64_t)k->sysctl.overcommit_ratio / 100);
+	show_val_kb(m, "CommitLimit:", vm_commit_limit(k));
 	show_val_kb(m, "Committed_AS:", k->vm_committed_as);
 	seq_printf(m, "%-16s%8llu kB\n", "VmallocTotal:", (unsigned long long)k->vmalloc_total_kb);
 	show_val_kb(m, "VmallocUsed:", 0);

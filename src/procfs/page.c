@@ -52,25 +52,13 @@ static bool is_free_buddy_page(const struct kernel *k, uint64_t pfn)
 	return false;
 }
 
-/*
- * Would Linux have head on an LRU list (PG_lru)? The simulator keeps no
- * LRU lists yet, so beside PG_lru this takes every allocated user page
- * (a process's anonymous page or a page-cache page, the pages Linux adds to
- * an LRU), as Linux shows them once its per-CPU batch of new pages drains.
- */
-static bool folio_test_lru(const struct page *head)
-{
-	if (page_test(head, PG_lru))
-		return true;
-	return !page_has_type(head) && page_ref_count(head) > 0 && page_owner_pa(head);
-}
-
 /* The bits copied from the page's own flags, which are its head's for a
  * compound page (Linux: the kpf_copy_bit lines of stable_page_flags). */
 static uint64_t kpf_copy_bits(const struct page *head)
 {
 	static const struct { unsigned char kpf, pg; } bits[] = {
 		{ KPF_LOCKED, PG_locked }, { KPF_DIRTY, PG_dirty }, { KPF_UPTODATE, PG_uptodate },
+		{ KPF_LRU, PG_lru }, { KPF_WRITEBACK, PG_writeback }, { KPF_RECLAIM, PG_reclaim },
 		{ KPF_REFERENCED, PG_referenced }, { KPF_ACTIVE, PG_active },
 		{ KPF_SWAPBACKED, PG_swapbacked }, { KPF_UNEVICTABLE, PG_unevictable },
 		{ KPF_MLOCKED, PG_mlocked }, { KPF_RESERVED, PG_reserved },
@@ -105,8 +93,8 @@ static uint64_t page_state_flags(const struct kernel *k, uint64_t pfn)
 		u |= KPF(KPF_PGTABLE);
 	if (page_test(head, PG_slab))
 		u |= KPF(KPF_SLAB);
-	if (folio_test_lru(head))
-		u |= KPF(KPF_LRU);
+	if (page_test(head, PG_swapcache) && page_test(head, PG_swapbacked))
+		u |= KPF(KPF_SWAPCACHE);
 	return u;
 }
 

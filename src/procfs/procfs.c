@@ -20,8 +20,10 @@ static const struct {
 	{ "/proc/zoneinfo", zoneinfo_show },
 	{ "/proc/vmstat", vmstat_show },
 	{ "/proc/slabinfo", slab_show },
+	{ "/proc/swaps", swaps_show },
 	{ "/sys/kernel/debug/extfrag/unusable_index", unusable_show },
 	{ "/sys/kernel/debug/extfrag/extfrag_index", extfrag_show },
+	{ "/sys/kernel/mm/swap/vma_ra_enabled", vma_ra_enabled_show },
 };
 #define NR_VIEWS ARRAY_SIZE(views)
 

@@ -56,6 +56,8 @@ void frag_show(struct kernel *k, struct seq_buf *m);           /* /proc/buddyinf
 void pagetypeinfo_show(struct kernel *k, struct seq_buf *m);   /* /proc/pagetypeinfo (mm/vmstat.c) */
 void zoneinfo_show(struct kernel *k, struct seq_buf *m);       /* /proc/zoneinfo (mm/vmstat.c) */
 void vmstat_show(struct kernel *k, struct seq_buf *m);         /* /proc/vmstat (mm/vmstat.c) */
+void swaps_show(struct kernel *k, struct seq_buf *m);          /* /proc/swaps (mm/swapfile.c) */
+void vma_ra_enabled_show(struct kernel *k, struct seq_buf *m); /* /sys/kernel/mm/swap/vma_ra_enabled */
 void slab_show(struct kernel *k, struct seq_buf *m);           /* /proc/slabinfo (mm/slab_common.c) */
 void unusable_show(struct kernel *k, struct seq_buf *m);       /* debugfs extfrag/unusable_index */
 void extfrag_show(struct kernel *k, struct seq_buf *m);        /* debugfs extfrag/extfrag_index */

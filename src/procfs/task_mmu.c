@@ -21,6 +21,7 @@
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
 #include "kernel/sched.h"
+#include "kernel/swapops.h"
 
 #include <errno.h>
 #include <string.h>
@@ -189,13 +190,19 @@ static void smaps_account(struct mem_size_stats *mss, const struct page *page, b
 	smaps_page_accumulate(mss, page, PAGE_SIZE, pss, dirty, locked, page->mapcount < 2);
 }
 
-/* One entry of the walk (Linux: smaps_pte_entry). The simulator has no
- * swap, so an entry is present or counts for nothing. */
+/* One entry of the walk (Linux: smaps_pte_entry): a present page, or a
+ * swap entry, whose slot's references share its SwapPss. */
 static int smaps_pte_entry(pte_t *pte, uint64_t addr, void *arg)
 {
 	struct smaps_walk *w = arg;
 	pte_t e = *pte;
 	(void)addr;
+	if (is_swap_pte(e) && is_swap_entry(pte_to_swp_entry(e))) {
+		int mapcount = __swap_count(w->k, pte_to_swp_entry(e));
+		w->mss->swap += PAGE_SIZE;
+		w->mss->swap_pss += (PAGE_SIZE << PSS_SHIFT) / (uint64_t)(mapcount >= 2 ? mapcount : 1);
+		return 0;
+	}
 	if (!pte_present(e))
 		return 0;
 	const struct page *page = vm_normal_page(w->k, e);
@@ -205,14 +212,29 @@ static int smaps_pte_entry(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* The swapped pages of the shmem object vma maps, in its range (Linux:
+ * shmem_swap_usage). */
+static uint64_t shmem_swap_usage(const struct vm_area_struct *vma)
+{
+	const struct file *f = vma->vm_file;
+	if (!f->swapped)
+		return 0;
+	if (!vma->vm_pgoff && vma->vm_end - vma->vm_start >= f->size)
+		return f->swapped << PAGE_SHIFT;
+	return shmem_partial_swap_usage(f, vma->vm_pgoff, vma->vm_pgoff + vma_pages(vma)) << PAGE_SHIFT;
+}
+
 /* Add up vma's pages into mss (Linux: smap_gather_stats). VM_PFNMAP
- * ranges and the gate page are not walked. */
+ * ranges and the gate page are not walked. A shared mapping of a shmem
+ * object counts the object's swapped pages as its Swap, with no SwapPss. */
 static void smap_gather_stats(struct kernel *k, const struct vm_area_struct *vma,
 			      struct mem_size_stats *mss)
 {
 	struct smaps_walk w = { k, vma, mss };
 	if (!vma->vm_mm || (vma->vm_flags & VM_PFNMAP))
 		return;
+	if (vma->vm_file && vma->vm_file->kind == FILE_SHMEM)
+		mss->swap += shmem_swap_usage(vma);
 	walk_pte_range(k, vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, &w);
 }
 
@@ -363,16 +385,24 @@ static void add_to_pagemap(struct pagemapread *pm, uint64_t entry, uint64_t n)
 /* The entry of a page-table entry in vma (Linux: pte_to_pagemap_entry):
  * present with the PFN (when the reader may see it), soft-dirty, a page
  * that is not anonymous is "file", one mapped once is exclusive; a swap
- * entry (a guard marker, the only kind here) is "swapped" with its type
- * and offset in the frame field (when the reader may see it) and, for a
- * guard marker, the guard-region bit. The [vdso]'s pages, special
- * entries here, are kernel pages Linux maps like a file's (mapped by every
- * process: never exclusive): "file" too. */
+ * entry is "swapped" with its type in bits 0-4 and its offset above (when
+ * the reader may see them) and, for a guard marker, the guard-region bit.
+ * The [vdso]'s pages, special entries here, are kernel pages Linux maps
+ * like a file's (mapped by every process: never exclusive): "file" too. */
 static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pte)
 {
 	uint64_t frame = 0, flags = 0;
 
-	if (pte_present(pte)) {
+	if (is_swap_pte(pte)) {
+		swp_entry_t entry = pte_to_swp_entry(pte);
+		if (pm->show_pfn)
+			frame = swp_type(entry) | (swp_offset(entry) << MAX_SWAPFILES_SHIFT);
+		flags |= PM_SWAP;
+		if (pte_swp_soft_dirty(pte) && pm->k->soft_dirty)
+			flags |= PM_SOFT_DIRTY;
+		if (is_guard_pte_marker(pte))
+			flags |= PM_GUARD_REGION;
+	} else if (pte_present(pte)) {
 		if (pm->show_pfn)
 			frame = pte_pfn(pte);
 		flags |= PM_PRESENT;
@@ -383,12 +413,6 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 			flags |= PM_FILE;
 		if (page && page->mapcount == 1)
 			flags |= PM_MMAP_EXCLUSIVE;
-	} else if (is_swap_pte(pte)) {
-		if (pm->show_pfn)
-			frame = pte_swp_type(pte) | pte_swp_offset(pte) << MAX_SWAPFILES_SHIFT;
-		flags |= PM_SWAP;
-		if (is_guard_pte_marker(pte))
-			flags |= PM_GUARD_REGION;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)
 		flags |= PM_SOFT_DIRTY;

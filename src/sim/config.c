@@ -5,6 +5,7 @@
 #include "common.h"
 
 #include "hw/presets.h"
+#include "kernel/swap.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -195,16 +196,94 @@ static int set_lsm_mmap_min_addr(mmsim_config *c, const char *v, char *eb, size_
 	return 0;
 }
 
-static void get_ram(const mmsim_config *c, char *b, size_t n)
+static int set_swap(mmsim_config *c, const char *v, char *eb, size_t el)
 {
-	uint64_t v = c->hw.ram_bytes;
-	if (!(v & ((1ULL << 30) - 1)))
+	uint64_t bytes;
+	if (parse_size(v, &bytes) || bytes % HW_PAGE_SIZE || (bytes && (bytes < 8192 || bytes > (512ULL << 30)))) {
+		backend_errbuf(eb, el, "swap: '%s' is not 0 (no swap) or a size from 8K to 512G, a multiple of 4096", v);
+		return -EINVAL;
+	}
+	c->kernel.swap_bytes = bytes;
+	return 0;
+}
+
+/* The default swap device's cost, from its preset (nvme until set). */
+static struct swap_device_cost *swap_cost(mmsim_config *c)
+{
+	if (!c->kernel.swap_cost.model)
+		c->kernel.swap_cost = *swap_device_preset("nvme");
+	return &c->kernel.swap_cost;
+}
+
+static int set_swap_device(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	const struct swap_device_cost *p = swap_device_preset(v);
+	if (!p) {
+		backend_errbuf(eb, el, "swap_device: '%s' must be nvme (the default), hdd or zram", v);
+		return -EINVAL;
+	}
+	c->kernel.swap_cost = *p;
+	return 0;
+}
+
+/* A cost field of the default swap device, from lo to hi. */
+static int set_swap_cost(const char *key, uint32_t *field, long lo, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, lo, UINT32_MAX, &n)) {
+		backend_errbuf(eb, el, "%s: '%s' is not a number from %ld to %u", key, v, lo, UINT32_MAX);
+		return -EINVAL;
+	}
+	*field = (uint32_t)n;
+	return 0;
+}
+
+static int set_swap_read_ns(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_swap_cost("swap_read_ns", &swap_cost(c)->read_ns, 0, v, eb, el);
+}
+
+static int set_swap_write_ns(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_swap_cost("swap_write_ns", &swap_cost(c)->write_ns, 0, v, eb, el);
+}
+
+static int set_swap_mbps(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_swap_cost("swap_mbps", &swap_cost(c)->mbps, 1, v, eb, el);
+}
+
+/* The default device's cost as configured (the nvme preset unless set). */
+static struct swap_device_cost swap_cost_of(const mmsim_config *c)
+{
+	return c->kernel.swap_cost.model ? c->kernel.swap_cost : *swap_device_preset("nvme");
+}
+
+static void get_swap_device(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%s", swap_cost_of(c).model); }
+static void get_swap_read_ns(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", swap_cost_of(c).read_ns); }
+static void get_swap_write_ns(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", swap_cost_of(c).write_ns); }
+static void get_swap_mbps(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", swap_cost_of(c).mbps); }
+
+/* A size as the keys take it: G or M when exact, else bytes. */
+static void format_size(uint64_t v, char *b, size_t n)
+{
+	if (v && !(v & ((1ULL << 30) - 1)))
 		snprintf(b, n, "%" PRIu64 "G", v >> 30);
-	else if (!(v & ((1ULL << 20) - 1)))
+	else if (v && !(v & ((1ULL << 20) - 1)))
 		snprintf(b, n, "%" PRIu64 "M", v >> 20);
 	else
 		snprintf(b, n, "%" PRIu64, v);
 }
+
+static void get_ram(const mmsim_config *c, char *b, size_t n)
+{
+	format_size(c->hw.ram_bytes, b, n);
+}
+static void get_swap(const mmsim_config *c, char *b, size_t n)
+{
+	format_size(c->kernel.swap_bytes, b, n);
+}
+
 static void get_cores(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.nr_cpus); }
 static void get_paging(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.paging_levels); }
 static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.min_free_kbytes); }
@@ -234,6 +313,11 @@ static const struct config_key {
 	{ "thp", set_thp, get_thp },
 	{ "soft_dirty", set_soft_dirty, get_soft_dirty },
 	{ "anon_vma_name", set_anon_vma_name, get_anon_vma_name },
+	{ "swap", set_swap, get_swap },
+	{ "swap_device", set_swap_device, get_swap_device },
+	{ "swap_read_ns", set_swap_read_ns, get_swap_read_ns },
+	{ "swap_write_ns", set_swap_write_ns, get_swap_write_ns },
+	{ "swap_mbps", set_swap_mbps, get_swap_mbps },
 	{ "lsm_mmap_min_addr", set_lsm_mmap_min_addr, get_lsm_mmap_min_addr },
 };
 #define NR_KEYS ARRAY_SIZE(keys)

@@ -16,7 +16,8 @@ static const char *const flag_names[NR_PAGEFLAGS] = {
 	[PG_reserved] = "reserved", [PG_buddy] = "buddy", [PG_pcp] = "pcp", [PG_head] = "head",
 	[PG_tail] = "tail", [PG_swapbacked] = "swapbacked", [PG_mlocked] = "mlocked",
 	[PG_unevictable] = "unevictable", [PG_table] = "table", [PG_anon_exclusive] = "anon_exclusive",
-	[PG_zero_page] = "zero_page", [PG_large_kmalloc] = "large_kmalloc",
+	[PG_zero_page] = "zero_page", [PG_large_kmalloc] = "large_kmalloc", [PG_swapcache] = "swapcache",
+	[PG_workingset] = "workingset", [PG_reclaim] = "reclaim", [PG_writeback] = "writeback",
 };
 
 /* Is flag f set for frame pfn? Boot reservations and the zero page are
@@ -50,6 +51,8 @@ static const char *page_kind(struct kernel *k, uint64_t pfn, const struct page *
 		struct file *f = page_file(k, pg);
 		return f && f->kind == FILE_SHMEM ? "shmem" : "file";
 	}
+	if (page_test(pg, PG_swapcache))
+		return "swapcache";    /* read from swap, not mapped yet */
 	return "kernel";
 }
 

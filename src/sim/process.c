@@ -191,6 +191,8 @@ static int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int6
 {
 	s->kernel.current = NULL;
 	sim_narrate_result(s, r);
+	if (s->kernel.kswapd_pending && t->state == TASK_RUNNING)
+		exit_to_user_mode(&s->kernel, t->cpu);
 	if (fatal_signal_pending(t)) {
 		int pid = t->pid;
 		t->fatal = (struct siginfo){ .si_signo = SIGKILL, .si_code = SI_KERNEL };

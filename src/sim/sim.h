@@ -137,6 +137,10 @@ int sim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max
 int sim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
 int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 
+/* swap.c */
+int sim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
+int sim_swapoff(mmsim_machine *m, int type);
+
 /* explain.c */
 int sim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);
 

@@ -87,3 +87,47 @@ local sa = assert(small:mmap{len = 24 << 20, prot = "rw"})
 assert(small:touch(sa, 24 << 20, "w"))
 assert(not big:alive(), "the OOM killer took big")
 
+-- Swap and reclaim: a small machine with swap, filled with narration off,
+-- then narrated: kswapd wakes; the LRU's decisions (a hot page activated,
+-- the active list refilled); unmapping with a batched shootdown (a thread
+-- keeps the mm loaded on CPU 1); the writes, a page of zeros left
+-- unwritten, the swap PTEs; major faults with VMA and then cluster
+-- readahead; shared memory through its object; direct reclaim for a
+-- populating mmap; MADV_PAGEOUT; swapoff and swapon.
+local w = mmsim.machine{ram = "16M", cores = 2, swap = "32M"}
+w:explain(false)
+local sp = w:spawn{name = "swapper", core = 0}
+local th = assert(sp:thread(1))
+local sh = assert(sp:mmap{len = 1 << 20, prot = "rw", flags = "shared|anonymous"})
+local hot = assert(sp:mmap{len = 4 << 20, prot = "rw"})
+assert(sp:madvise(hot, 4 << 20, "populate_write"))
+assert(sp:madvise(hot, 4 << 20, "populate_read"))     -- used twice: active
+local n = 16 << 20
+local sa = assert(sp:mmap{len = n, prot = "rw"})
+assert(sp:write(sa, "\0"))
+local function fill(from, to)
+  for off = from, to - 1, 4096 do
+    assert(sp:write(sa + off, "p"))
+    if off % (16 * 4096) == 0 then
+      assert(th:read(sa + 4096, 1))
+      assert(sp:read(sa + 2 * 4096, 1))
+    end
+  end
+end
+fill(4096, n - (1 << 20))
+w:explain(true)
+fill(n - (1 << 20), n)
+assert(sp:touch(sh, 16 * 4096, "w"))
+assert(sp:madvise(sh, 16 * 4096, "pageout"))
+for off = 0, 64 * 4096, 4096 do assert(sp:read(sa + off, 1)) end
+assert(w:set("kernel/mm/swap/vma_ra_enabled", "false"))
+for off = 1 << 20, (1 << 20) + 64 * 4096, 8 * 4096 do assert(sp:read(sa + off, 1)) end
+assert(sp:read(sh, 1))
+local pop = assert(sp:mmap{len = 8 << 20, prot = "rw", flags = "private|anonymous|populate"})
+assert(sp:madvise(sa, 64 * 4096, "pageout"))
+w:explain(false)
+assert(sp:munmap(pop, 8 << 20))
+assert(sp:munmap(sa + (1 << 20), n - (1 << 20)))
+w:explain(true)
+assert(w:swapoff(0))
+assert(w:swapon{size = "4M", device = "hdd"})

@@ -243,8 +243,18 @@ for i, f in ipairs{ "VMA", "process", "perms", "offset", "name", "pages", "VmFla
 	FIELD_RANK[f] = i
 end
 
--- The differences of a decoded report d that count (expected ones, and those
--- of a field in ignore, a set, left out): an array of {sig =, kind =, n =
+-- Is the difference e, of operation so on the simulator and ho on the host,
+-- only in how its faults split between minor and major, their sum the same?
+local function fault_split(e, so, ho)
+	local a, b = tonumber(so.minflt), tonumber(ho.minflt)
+	local c, d = tonumber(so.majflt), tonumber(ho.majflt)
+	return e.kind == "operation" and e.what == "minflt, majflt" and a and b and c and d and a + c == b + d
+end
+
+-- The differences of a decoded report d that count (expected ones, those of
+-- a field in ignore, a set, and with ignore["fault split"] on a host with
+-- swap an operation's faults that only split otherwise between minor and
+-- major, left out): an array of {sig =, kind =, n =
 -- operation number or nil, line = script line or nil, where =, simulator =,
 -- host =}. The differences of one VMA in one state count once, by the most
 -- telling field (FIELD_RANK).
@@ -255,11 +265,14 @@ function M.differences(d, ignore)
 		ops[side] = {}
 		for _, o in ipairs((d[side] or {}).operations or {}) do ops[side][o.n] = o end
 	end
+	local swap = tonumber((d.host_settings or {}).swap_bytes or 0) > 0
 	for _, e in ipairs(d.report or {}) do
-		if (e.expected == nil or e.expected == M.null) and not (ignore and ignore[e.what]) then
+		local n = e.kind == "operation" and tonumber(e.where:match("^#(%d+)"))
+		local split = n and swap and ignore and ignore["fault split"] and
+			fault_split(e, ops.simulator[n] or {}, ops.host[n] or {})
+		if (e.expected == nil or e.expected == M.null) and not (ignore and ignore[e.what]) and not split then
 			local x = { kind = e.kind, where = e.where, simulator = e.simulator, host = e.host }
 			if e.kind == "operation" then
-				local n = tonumber(e.where:match("^#(%d+)"))
 				x.n, x.line = n, tonumber(e.where:match(":(%d+)$"))
 				local so, ho = ops.simulator[n] or {}, ops.host[n] or {}
 				local m = M.method(so.call or ho.call)

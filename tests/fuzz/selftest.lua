@@ -239,6 +239,25 @@ do
 	check(sigs[2] == 'op touch("r") minflt: sim>host', "report: a fault count's signature: " .. tostring(sigs[2]))
 	check(sigs[3] == "state pages: flags sim+ host+GS", "report: a VMA's signature is its pages: " .. tostring(sigs[3]))
 	check(diffs[1].line == 31 and diffs[1].n == 4, "report: an operation's line and number")
+	-- On a host with swap, faults that only split otherwise between minor
+	-- and major (asynchronous swap I/O) do not count with "fault split";
+	-- a different sum still does.
+	local function split_report(swap, smin, smaj, hmin, hmaj)
+		return Report.decode(string.format([[{"host_settings": {"swap_bytes": %d},
+		  "simulator": {"operations": [{"n": 3, "call": "P1:touch(r2, 0x2000, \"w\")", "minflt": %d, "majflt": %d}]},
+		  "host": {"operations": [{"n": 3, "call": "P1:touch(r2, 0x2000, \"w\")", "minflt": %d, "majflt": %d}]},
+		  "report": [{"kind": "operation", "where": "#3 s.lua:9", "what": "minflt, majflt",
+		    "simulator": "true", "host": "true"}]}]], swap, smin, smaj, hmin, hmaj))
+	end
+	local split = { ["fault split"] = true }
+	check(#Report.differences(split_report(1 << 28, 2, 1, 3, 0), split) == 0,
+		"report: a fault split on a host with swap does not count")
+	check(#Report.differences(split_report(0, 2, 1, 3, 0), split) == 1,
+		"report: a fault split on a host without swap counts")
+	check(#Report.differences(split_report(1 << 28, 2, 1, 4, 0), split) == 1,
+		"report: faults of another sum count")
+	check(#Report.differences(split_report(1 << 28, 2, 1, 3, 0), {}) == 1,
+		"report: a fault split counts unless ignored")
 	check(Report.class("SIGSEGV SEGV_MAPERR at r4 (trap 14, error code 0x6)") == "SIGSEGV SEGV_MAPERR 0x6",
 		"report: a signal's class")
 	check(Report.class("r12+0x3000") == "addr" and Report.class("<7 bytes 1a2b3c4d>") == "bytes",

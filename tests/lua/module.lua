@@ -142,7 +142,8 @@ for _, path in ipairs(paths) do
 	T.ok(text and #text > 0, "m:proc(" .. path .. ") has text (" .. tostring(err) .. ")")
 end
 for _, path in ipairs({ "/proc/meminfo", "/proc/buddyinfo", "/proc/zoneinfo", "/proc/vmstat", "/proc/slabinfo",
-			"/proc/pagetypeinfo", "/sys/kernel/debug/extfrag/unusable_index" }) do
+			"/proc/pagetypeinfo", "/sys/kernel/debug/extfrag/unusable_index", "/proc/swaps",
+			"/sys/kernel/mm/swap/vma_ra_enabled" }) do
 	T.ok(seen[path], "proc_paths() has " .. path)
 end
 -- The second lists the rest, each with its kind and the method that reads it.
@@ -167,7 +168,7 @@ T.eq(kinds["/proc/kpageflags"], "binary", "/proc/kpageflags is binary")
 T.eq(kinds["/proc/kpagecount"], "binary", "/proc/kpagecount is binary")
 T.eq(kinds["/proc/<pid>/maps"], "process", "/proc/<pid>/maps is a process's")
 T.eq(kinds["/proc/<pid>/pagemap"], "process", "/proc/<pid>/pagemap is a process's")
-T.eq(#paths + #others, 19, "every path, once")
+T.eq(#paths + #others, 21, "every path, once")
 -- the loop of docs/lua-api.md
 for _, path in ipairs(mmsim.proc_paths()) do
 	T.ok(m:proc(path), path)

@@ -33,7 +33,10 @@ p:madvise(c, 2 * P, "cold")
 local s = assert(p:mmap{len = 2 * P, prot = "rw", flags = "shared|anonymous"})
 p:madvise(s, 2 * P, "cold")
 p:madvise(s, 2 * P, "pageout")
--- mlockall(MCL_CURRENT) locks them all
+-- mlockall(MCL_CURRENT) locks them all; on a host with swap the pages
+-- paged out above come back, and how many of them readahead brought in
+-- depends on the host's swap history (swap_pageout_reread.lua)
+mmsim.tolerate_faults(4, "the host's swap readahead depends on its history")
 p:mlockall("current")
 p:madvise(s, 2 * P, "cold")
 p:madvise(a, P, "pageout")

@@ -275,8 +275,7 @@ static void op_mremap(struct mproc *mp)
 			struct mpage *src = i < n ? &old[i] : &z;
 			if (src->prot & PROT_READ)
 				check_moved_page(task, (uint64_t)r + i * PG, src);
-			if (i < n)
-				free(old[i].data);
+			free(src->data);               /* page_bytes may have made z's */
 		}
 		cr_assert_eq(do_munmap(&t->k, task, (uint64_t)r, m * PG), 0);
 		return;

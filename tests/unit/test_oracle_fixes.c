@@ -538,3 +538,24 @@ Test(oracle_fixes, stale_tlb_entry_rewalked_or_faulted)
 	cr_assert_str_eq(v, "1");
 	mmsim_config_free(c);
 }
+
+/* A read fault past the end of a shmem object runs fault-around before it
+ * answers SIGBUS: a locked shared mapping moved and grown by mremap maps
+ * again the zapped page that lies inside the first populate fault's window,
+ * without a counted fault (fuzz case 006; mremap_shared_grow_sigbus_around). */
+Test(oracle_fixes, fault_around_before_sigbus_past_eof)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 4 * PG, RW, MMSIM_MAP_SHARED | MMSIM_MAP_ANONYMOUS | MMSIM_MAP_LOCKED,
+			       -1, 0);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a, 3 * PG, MMSIM_MADV_DONTNEED_LOCKED), 0);
+	uint64_t f0 = minflt(m, p);
+	int64_t b = mmsim_mremap(m, p, (uint64_t)a + 2 * PG, 2 * PG, 11 * PG, MMSIM_MREMAP_MAYMOVE, 0);
+	cr_assert_gt(b, 0);
+	cr_assert_eq(pagemap(m, p, (uint64_t)b) >> 63, 1, "fault-around mapped the cached page");
+	cr_assert_eq(pagemap(m, p, (uint64_t)b + 2 * PG) >> 63, 0, "past the end: nothing");
+	cr_assert_eq(minflt(m, p), f0, "the SIGBUS fault is not counted");
+	mmsim_machine_free(m);
+}

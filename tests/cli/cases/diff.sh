@@ -26,6 +26,32 @@ p:write(a, "x")'
 	expect_in diff-other-field 1 'DIFFER' "$(body '' "$mark, \"result\")")" -- diff -o zero_page=$other -
 	expect_in diff-stale-mark 1 'DIFFERS: the mark expects a difference' "$(body "$mark)" '')" -- diff -o zero_page=$other -
 	expect_in diff-all 0 '#3 stdin:4 +P1:read' "$(body '' '')" -- diff --all -
+	# A fault tolerance lets major and minor faults trade places, never
+	# changes their sum: the extra minor fault still differs.
+	tol='mmsim.tolerate_faults(1, "the split may move")'
+	expect_in diff-tolerance-keeps-the-sum 1 'DIFFERS: minflt' "$(body '' "$tol")" -- diff -o zero_page=$other -
+	expect_in diff-tolerance-bad 1 'at least 1 fault' 'mmsim.tolerate_faults(0, "x")' -- diff -
+	# Swap as the host has it: a script asking for swap needs a host with
+	# swap on, one asking for none a host without; the other is skipped.
+	swap_kb=$(awk '/^SwapTotal:/ {print $2}' /proc/meminfo)
+	if [[ ${swap_kb:-0} == 0 ]]; then
+		expect_in diff-swap-skipped 3 'the script asks for swap; the host has none' \
+			'mmsim.machine{swap = "64M"}' -- diff -
+		expect_in diff-no-swap-agrees 0 'AGREE' 'mmsim.machine{swap = "0"}:spawn{}' -- diff -
+	else
+		expect_in diff-no-swap-skipped 3 'the script asks for no swap; the host has' \
+			'mmsim.machine{swap = "0"}' -- diff -
+		# zero pages paged out and read back in order: the sum of the faults
+		# is certain, the split is the host's readahead's
+		expect_in diff-swap-tolerated 0 '0 differences' 'local p = mmsim.machine{swap = "64M"}:spawn{}
+local a = p:mmap{len = 16 * 4096, prot = "rw"}
+p:madvise(a, 16 * 4096, "nohugepage")
+p:madvise(a, 16 * 4096, "populate_write")
+p:madvise(a, 16 * 4096, "pageout")
+mmsim.checkpoint("out", {"VmSwap"})
+mmsim.tolerate_faults(16, "readahead")
+p:touch(a, 16 * 4096, "r")' -- diff -
+	fi
 	body '' '' >"$tmp/d.lua"
 	expect diff-json 1 'DIFFER' -- diff -o zero_page=$other --json "$tmp/d.json" "$tmp/d.lua"
 	check diff-json-verdict grep -q '^  "result": "differ"' "$tmp/d.json"
@@ -43,6 +69,14 @@ mmsim.checkpoint("freed", { "VmPTE" })'
 	expect diff-status-json 0 'AGREE' -- diff --json "$tmp/pt.json" "$tmp/pt.lua"
 	check diff-status-recorded grep -q '"VmPTE": "[0-9]* kB"' "$tmp/pt.json"
 	expect_in diff-status-bad-field 1 'status field 1 must be a word' 'mmsim.checkpoint("x", {"Vm PTE"})' -- diff -
+	# Each result records its offsets from the 16 landmarks on either side
+	# only (they were every landmark within 1 GiB: a script of 65,500
+	# mappings then made millions and never finished).
+	printf '%s\n' 'local p = mmsim.machine{}:spawn{}' \
+		'for i = 1, 100 do p:mmap{len = 4096, prot = (i % 2 == 0) and "r" or "rw"} end' >"$tmp/near.lua"
+	expect diff-near-json 0 'AGREE' -- diff --json "$tmp/near.json" "$tmp/near.lua"
+	check diff-near-bounded awk '/"near": \{/ { n = 0; on = 1; next } on && /\}/ { if (n > max) max = n; on = 0 }
+		on { n++ } END { exit !(max == 17) }' "$tmp/near.json"
 	# A difference far along a long run of pages is reported, and where it
 	# starts (the page runs once stopped at 1023 characters): 1024 written
 	# pages every other page, then a read of the last page, which differs
