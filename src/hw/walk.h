@@ -45,7 +45,7 @@ static inline unsigned hw_acc_rights(uint64_t acc)
  * the core has caches by w->caches; pure: a peek):
  * every entry a walk reads comes through here, counted in w->refs (the
  * caller charges them). All ones beyond RAM. */
-static inline uint64_t hw_walk_read(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, uint64_t pa,
+HW_INLINE uint64_t hw_walk_read(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, uint64_t pa,
 				    bool pure)
 {
 	w->refs++;
