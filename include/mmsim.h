@@ -418,6 +418,31 @@ enum { MMSIM_REF_L1_HIT = 0, MMSIM_REF_L2_HIT = 1, MMSIM_REF_WALK = 2, MMSIM_REF
  */
 int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n,
 		       uint8_t *outcome, size_t *done, struct mmsim_fault *fault);
+/* One step of mmsim_interleave. */
+enum mmsim_step_op { MMSIM_STEP_STORE, MMSIM_STEP_LOAD, MMSIM_STEP_MFENCE, MMSIM_STEP_DRAIN };
+struct mmsim_step {
+	int pid;                       /* the task; it runs on its core */
+	enum mmsim_step_op op;
+	uint64_t addr;                 /* STORE, LOAD: a virtual address */
+	unsigned len;                  /* STORE, LOAD: 1, 2, 4 or 8 bytes */
+	uint64_t value;                /* STORE: what it stores (little-endian);
+					* LOAD: filled with what it read */
+};
+
+/*
+ * Run steps in order, each task's accesses one instruction each from its
+ * core, with every core's store buffer holding its stores (x86-TSO; the
+ * machine's sb.entries, docs/caches.md): a STORE enters its core's store
+ * buffer, invisible to the other cores; a LOAD reads memory with the
+ * core's own buffered stores over it; MFENCE drains the core's buffer;
+ * DRAIN drains its oldest store (when a buffer drains is up to the
+ * caller: real buffers drain "eventually"). A full buffer, a page fault
+ * and a context switch drain the core's buffer too; at the end every
+ * buffer drains. With sb.entries = 0 every store is visible at once.
+ * Returns 0, -EINVAL (a bad step: nothing ran), -ESRCH, or -EFAULT (a
+ * fatal fault in a step: *fault says which; the steps before it ran).
+ */
+int mmsim_interleave(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
 
 /* Names for a fault's numbers: "SIGSEGV", "SEGV_ACCERR" ("SI_KERNEL", ...). */
 const char *mmsim_signal_name(int signo);

@@ -154,6 +154,8 @@ struct mmsim_backend {
 			 struct mmsim_vm_run *run);
 	int (*vm_info)(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
 	int (*vm_ept)(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
+	/* memory ordering */
+	int (*interleave)(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -215,6 +215,18 @@ int mmsim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len
 }
 
 /* See mmsim.h. */
+int mmsim_interleave(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault)
+{
+	struct mmsim_fault f = { 0 };
+	if (!API_SERVES(m, interleave))
+		return -EOPNOTSUPP;
+	int rc = m->ops->interleave(m, steps, n, &f);
+	if (rc == -EFAULT && fault)
+		*fault = f;
+	return (int)api_result(m, "interleave", rc);
+}
+
+/* See mmsim.h. */
 int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
 		struct mmsim_fault *fault)
 {

@@ -177,6 +177,8 @@ static const char *host_why_unsupported(const char *op)
 			return "the helper process has no segment-register operations (issue 19 covers the simulator)";
 	if (!strncmp(op, "vm_", 3))
 		return "virtual machines are the simulator's (KVM's EPT is not scriptable from user space)";
+	if (!strcmp(op, "interleave"))
+		return "a real core's store buffer cannot be held from user space";
 	return "the real kernel's allocators are not scriptable";
 }
 

@@ -21,6 +21,23 @@ static void phys_move(const struct ram *ram, uint64_t pa, void *buf, size_t n, b
 		memcpy(buf, ram_ptr(ram, pa), n);
 }
 
+/* hw_access's pieces for a core that holds its stores: stores enter the
+ * store buffer, loads see it (hw/storebuf.h). */
+static int __attribute__((noinline)) held_access(struct hw_cpu *cpu, const uint64_t *pa, const size_t *n,
+						int pieces, void *buf, bool write)
+{
+	size_t done = 0;
+	for (int i = 0; i < pieces; i++) {
+		uint8_t *b = buf ? (uint8_t *)buf + done : NULL;
+		if (write)
+			hw_sb_store(cpu, pa[i], b, n[i]);
+		else
+			hw_sb_load(cpu, pa[i], b, n[i]);
+		done += n[i];
+	}
+	return 0;
+}
+
 /* See translate.h. The access is cut at 4 KiB boundaries of the linear
  * address (each piece is then within one physical frame, whatever the
  * page size), and every piece is translated before any byte moves. */
@@ -45,10 +62,14 @@ int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_ac
 		n[pieces] = room < len - done ? room : len - done;
 		done += n[pieces];
 	}
+	enum hw_ref why = kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD;
+	if (__builtin_expect(cpu->sb.hold, 0) && kind != HW_FETCH && buf && !cpu->in_guest)
+		return held_access(cpu, pa, n, pieces, buf, kind == HW_WRITE);
 	/* Every piece's reference before any byte moves: in a guest one may
 	 * exit (hw/ept.h), and then nothing is stored. */
-	enum hw_ref why = kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD;
 	for (int i = 0, off = 0; i < pieces; off += (int)n[i], i++) {
+		if (__builtin_expect(cpu->trace != NULL, 0) && why == HW_REF_STORE && cpu->sb.cap && cpu->mem)
+			hw_sb_narrate_through(cpu, pa[i], n[i]);
 		pa[i] = hw_mem_ref(cpu, pa[i], (unsigned)n[i], why);
 		if (__builtin_expect(pa[i] == HW_MEMREF_EXIT, 0)) {
 			cpu->vmx.exit.gla = va + (uint64_t)off;    /* the linear address of this piece */

@@ -24,7 +24,9 @@
 #define HW_MAX_PLRU_WAYS 64        /* tree bits of a set fit one uint64_t */
 #define HW_MAX_LATENCY   1000000
 
-enum hw_repl { HW_REPL_LRU, HW_REPL_PLRU };
+/* Replacement policies; RRIP (2-bit re-reference prediction, hit
+ * priority: Jaleel et al., ISCA 2010) is for data caches only. */
+enum hw_repl { HW_REPL_LRU, HW_REPL_PLRU, HW_REPL_RRIP };
 
 /* The TLBs of a core. The level each belongs to is fixed; the page sizes
  * each holds are configurable (a size no structure of a level holds is
@@ -65,7 +67,70 @@ struct hw_latency {
 	uint32_t ipi;           /* an inter-processor interrupt (kernel side) */
 	uint32_t vmentry;       /* VM entry (hw/ept.h) */
 	uint32_t vmexit;        /* VM exit */
+	/* The memory hierarchy (with caches=1): the load-to-use latency of a
+	 * line found in each place (hw/mem.h). */
+	uint32_t l1d, l1i, l2, l3;
+	uint32_t c2c;           /* from another core's private cache, same L3 */
+	uint32_t remote;        /* from another core's private cache, another L3 */
+	uint32_t dram;          /* from memory: all but the DRAM device's own timing */
+	/* The DRAM device (with dram.channels): column access, row activation
+	 * and precharge, in core cycles. */
+	uint32_t tcas, trcd, trp;
 };
+
+/* ---- the memory hierarchy behind the MMU (hw/mem.h, docs/caches.md) ------ */
+
+enum hw_cache_id { HW_CACHE_L1D, HW_CACHE_L1I, HW_CACHE_L2, HW_CACHE_L3, HW_NR_CACHES };
+
+/* What the L3 holds of the private caches' lines: all of them (an L3
+ * eviction invalidates the private copies), whatever it was filled with
+ * (non-inclusive, non-exclusive), or only what the L2s evicted (a victim
+ * cache: a line moves to the L2 that reads it). */
+enum hw_l3_policy { HW_L3_INCLUSIVE, HW_L3_NINE, HW_L3_EXCLUSIVE };
+
+enum hw_protocol { HW_MESI, HW_MOESI, HW_MESIF };
+
+/* How cycles are charged with caches: from where each reference is found,
+ * or every walk reference lat.walk_ref and data nothing (today's model
+ * without caches; the caches still keep state and count). */
+enum hw_lat_model { HW_LAT_HIERARCHY, HW_LAT_FLAT };
+
+/* One cache level: size bytes (0: absent), ways, replacement; 64-byte lines. */
+struct hw_cache_geom {
+	uint32_t size;
+	uint32_t ways;
+	uint8_t repl;           /* enum hw_repl */
+};
+
+/* Memory behind the L3 (0 channels: no device model, every memory access
+ * costs lat.dram): channels of ranks of banks, each with a row buffer of
+ * row bytes kept open after an access (an open-page policy). Consecutive
+ * blocks of interleave bytes go to consecutive channels; within a channel
+ * the rows of consecutive row-sized blocks go to consecutive banks, the
+ * bank XORed with the row's low bits (permutation interleaving). */
+struct hw_dram_geom {
+	uint32_t channels, ranks, banks;
+	uint32_t row;           /* bytes per row buffer */
+	uint32_t interleave;    /* bytes per channel block */
+};
+
+struct hw_mem_config {
+	bool on;                /* key `caches` */
+	uint8_t model;          /* lat.model: enum hw_lat_model */
+	uint8_t l3_policy;      /* l3.policy: enum hw_l3_policy */
+	uint8_t protocol;       /* coherence: enum hw_protocol */
+	uint32_t l3_cores;      /* l3.cores: cores sharing one L3 (a CCX); 0: all */
+	struct hw_cache_geom cache[HW_NR_CACHES];
+	struct hw_dram_geom dram;
+};
+
+#define HW_LINE_SHIFT      6
+#define HW_LINE_SIZE       (1u << HW_LINE_SHIFT)
+#define HW_MAX_CACHE_SIZE  (1u << 30)
+#define HW_MAX_MEM_CPUS    64      /* the directory's sharer set is one word */
+#define HW_MAX_DRAM_CHANNELS 16
+#define HW_MAX_DRAM_RANKS    8
+#define HW_MAX_DRAM_BANKS    64
 
 struct hw_config {
 	uint64_t ram_bytes;     /* API key `ram` */
@@ -79,6 +144,8 @@ struct hw_config {
 	struct hw_geom tlb[HW_NR_TLBS];
 	struct hw_geom pwc[HW_NR_PWCS];
 	struct hw_latency lat;
+	struct hw_mem_config mem;
+	uint32_t sb_entries;    /* sb.entries: the store buffer (hw/storebuf.h); 0: none */
 };
 
 /* Set configuration key to value. Returns 0, -ENOENT for an unknown key or
@@ -100,6 +167,7 @@ int hw_config_validate(const struct hw_config *c, char *err, size_t errlen);
 /* Names of the TLBs and caches as the keys spell them ("dtlb4k", "pwc.pde"). */
 const char *hw_tlb_name(enum hw_tlb_id id);
 const char *hw_pwc_name(enum hw_pwc_id id);
+const char *hw_cache_name(enum hw_cache_id id);     /* "l1d", "l1i", "l2", "l3" */
 
 /* The level a TLB belongs to, and the paging level whose entries a
  * paging-structure cache holds (PDE cache: HW_LVL_PD). */

@@ -96,7 +96,7 @@ int hw_cpu_init(struct hw_cpu *cpu, const struct hw_config *cfg, const struct ra
 	cpu->has_pcid = cfg->pcid;
 	cpu->rewalk_stale = cfg->rewalk_stale;
 	cpu->lat = cfg->lat;
-	int err = 0;
+	int err = hw_sb_init(cpu, cfg->sb_entries);
 	for (int i = 0; i < HW_NR_TLBS && !err; i++)
 		err = init_tlb(cpu, cfg, i);
 	for (int i = 0; i < HW_NR_PWCS && !err; i++) {
@@ -121,6 +121,7 @@ int hw_cpu_init(struct hw_cpu *cpu, const struct hw_config *cfg, const struct ra
 /* See cpu.h. */
 void hw_cpu_destroy(struct hw_cpu *cpu)
 {
+	hw_sb_destroy(cpu);
 	for (int i = 0; i < HW_NR_TLBS; i++)
 		hw_tlb_destroy(&cpu->tlb[i]);
 	for (int i = 0; i < HW_NR_PWCS; i++)

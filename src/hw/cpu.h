@@ -26,6 +26,7 @@
 #include "hw/ept_types.h"
 #include "hw/ram.h"
 #include "hw/seg_types.h"
+#include "hw/storebuf.h"
 #include "hw/tlb.h"
 
 /* ---- control registers -------------------------------------------------- */
@@ -102,6 +103,11 @@ enum hw_access { HW_READ, HW_WRITE, HW_FETCH, HW_NR_ACCESS };
  * supervisor access (GDT, IDT, TSS, ...), which SMAP blocks whatever AC. */
 enum hw_priv { HW_SUPERVISOR, HW_USER, HW_IMPLICIT, HW_NR_PRIV };
 
+/* Where a memory reference was served (caches=1, hw/mem.h). */
+enum hw_mem_where {
+	HW_AT_L1D, HW_AT_L1I, HW_AT_L2, HW_AT_L3, HW_AT_C2C, HW_AT_REMOTE, HW_AT_DRAM, HW_NR_AT
+};
+
 /* ---- counters: plain numbers, per core ------------------------------------ */
 struct hw_counters {
 	uint64_t access[HW_NR_ACCESS];          /* translations asked for, by kind */
@@ -122,6 +128,27 @@ struct hw_counters {
 	uint64_t cr3_flush, cr3_noflush;        /* MOV to CR3 with / without flush */
 	uint64_t cr4_flush;                     /* MOV to CR4 that flushed */
 	uint64_t pf_flush;                      /* invalidations done by #PF */
+	uint64_t ipis;                          /* IPIs sent (charged lat.ipi by the kernel) */
+	/* The memory hierarchy (caches=1, hw/mem.h): hits and misses per
+	 * level (enum hw_cache_id), lines another core supplied, memory
+	 * reads and writes, shared copies this core made M (invalidating the
+	 * others), copies it lost to another core's write or to an inclusive
+	 * L3's eviction, dirty lines written back from each level; the cycles
+	 * charged for walk references and for data references, and by where
+	 * the line was found. */
+	uint64_t mem_hit[HW_NR_CACHES], mem_miss[HW_NR_CACHES];
+	uint64_t mem_c2c, mem_dram_reads, mem_dram_writes;
+	uint64_t mem_upgrades, mem_invalidated;
+	uint64_t mem_writebacks[HW_NR_CACHES];
+	uint64_t cost_walk_mem, cost_data;
+	uint64_t cost_at[HW_NR_AT];
+	/* DRAM (dram.channels > 0): this core's memory accesses (reads and the
+	 * write-backs it caused) that found their bank's open row, a closed
+	 * bank, or another row open. */
+	uint64_t mem_row_hit, mem_row_miss, mem_row_conflict;
+	/* The store buffer: stores that waited in it (held), loads that took
+	 * bytes from it (forwarding), drains (MFENCE and the like). */
+	uint64_t sb_stores, sb_forwards, sb_fences;
 };
 
 /* Where a TLB level caches a page of one size (fixed by the geometry). */
@@ -133,6 +160,7 @@ struct hw_fill_plan {
 };
 
 struct hw_event;
+struct hw_mem_core;
 typedef void (*hw_trace_fn)(void *ctx, const struct hw_event *ev);
 
 struct hw_cpu {
@@ -140,6 +168,7 @@ struct hw_cpu {
 	struct hw_tlb *l1_fast[HW_NR_ACCESS];   /* first L1 TLB per kind, or NULL */
 	hw_trace_fn trace;                      /* NULL: narration off */
 	void *trace_ctx;
+	struct hw_mem_core *mem;                /* its caches (hw/mem.h), NULL without */
 	uint64_t va_mask;                       /* (1 << va_bits) - 1 */
 	uint8_t va_bits;                        /* 48, or 57 under CR4.LA57 */
 	uint8_t ac;                             /* RFLAGS.AC */
@@ -181,6 +210,7 @@ struct hw_cpu {
 
 	/* Virtualization: the guest's second stage and tags (hw/ept.h). */
 	struct hw_vmx vmx;
+	struct hw_sb sb;                        /* its store buffer (hw/storebuf.h; cap 0: none) */
 };
 
 /* Set up core id of a machine with configuration cfg (validated) and RAM

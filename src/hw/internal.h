@@ -41,6 +41,8 @@ uint32_t hw_pf_access_bits(const struct hw_cpu *cpu, enum hw_access kind, enum h
 struct hw_walk {
 	uint64_t va;            /* in: linear address, masked to va_bits */
 	bool pure;              /* in: no counters, A/D writes, PWC, narration */
+	bool caches;            /* in: the core has caches (cpu->mem); a constant
+				 * false in the walk specialised for none */
 	/* out, when a leaf was found */
 	int leaf;               /* its level */
 	uint64_t leaf_pa, leaf_e;

@@ -21,12 +21,17 @@ int hw_machine_init(struct hw_machine *m, const struct hw_config *cfg, struct ra
 			hw_machine_destroy(m);
 			return -ENOMEM;
 		}
+	if (cfg->mem.on && hw_mem_init(&m->mem, cfg, m->cpus)) {
+		hw_machine_destroy(m);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 /* See machine.h. */
 void hw_machine_destroy(struct hw_machine *m)
 {
+	hw_mem_destroy(&m->mem, m->cpus);
 	for (int i = 0; i < m->nr_cpus; i++)
 		hw_cpu_destroy(&m->cpus[i]);
 	free(m->cpus);

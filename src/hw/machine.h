@@ -2,13 +2,15 @@
  * hw/machine.h — a machine: RAM, its hardware configuration and its cores.
  *
  * The owner creates the RAM (hw/ram.h) and passes it in; the machine keeps
- * a copy of the configuration and one struct hw_cpu per core.
+ * a copy of the configuration, one struct hw_cpu per core and, with
+ * caches=1, the memory hierarchy behind them.
  */
 #ifndef MMSIM_HW_MACHINE_H
 #define MMSIM_HW_MACHINE_H
 
 #include "hw/config.h"
 #include "hw/cpu.h"
+#include "hw/mem.h"
 #include "hw/ram.h"
 
 struct hw_machine {
@@ -16,6 +18,7 @@ struct hw_machine {
 	struct hw_config cfg;
 	int nr_cpus;
 	struct hw_cpu *cpus;        /* nr_cpus cores, ids 0 .. nr_cpus-1 */
+	struct hw_mem mem;          /* the caches, with cfg.mem.on (hw/mem.h) */
 };
 
 /* Build the cores of cfg over ram. Returns 0, -EINVAL when cfg does not

@@ -17,6 +17,7 @@
 #ifndef MMSIM_HW_MEMREF_H
 #define MMSIM_HW_MEMREF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hw/cpu.h"
@@ -53,28 +54,43 @@ static inline uint64_t hw_ept_ref_cached(struct hw_cpu *cpu, uint64_t gpa, unsig
 	return hw_ept_ref(cpu, gpa, len, why);
 }
 
-/* The RAM address that reference why of len bytes (not crossing a 4 KiB
- * frame) at the core's physical address pa lands on, after charging it,
- * or HW_MEMREF_EXIT. In a guest (cpu->in_guest), pa is guest-physical and
- * the second stage translates it first (hw_ept_ref); the cache hierarchy
- * goes after that, on the host-physical address. Outside a guest and
- * without caches: pa, for one predictable branch. */
-static inline uint64_t hw_mem_ref(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
+/* The cache hierarchy's part of a reference (hw/mem.h): the whole of it,
+ * past the inline fast path of hw_mem_cached. */
+void hw_mem_access(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why);
+
+#include "hw/mem.h"
+
+/* The caches' part of reference why: an L1d hit inline, the rest in hw_mem_access. */
+static inline void hw_mem_cached(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
 {
-	if (__builtin_expect(cpu->in_guest, 0))
-		pa = hw_ept_ref_cached(cpu, pa, len, why);
-	return pa;
+	bool write = why == HW_REF_STORE || why == HW_REF_WALK_AD, walk = why == HW_REF_WALK || why == HW_REF_WALK_AD;
+	if (why == HW_REF_FETCH || !hw_mem_fast(cpu, pa, len, write, walk))
+		hw_mem_access(cpu, pa, len, why);
 }
 
-/* hw_mem_ref for a caller that has already looked at cpu->in_guest and
- * passes it as the constant guest (the page walk, specialised both ways,
- * tests in_guest once per walk instead of once per entry). */
+/* hw_mem_ref for a caller that passes what it knows as constants: guest
+ * (cpu->in_guest) and caches (cpu->mem != NULL). The page walk, specialised
+ * on both, tests them once per walk instead of once per entry. The second
+ * stage first (pa is guest-physical in a guest), then the caches on the
+ * host-physical address it gave (none for a reference that exited). */
 static inline __attribute__((always_inline)) uint64_t hw_mem_ref_in(struct hw_cpu *cpu, uint64_t pa, unsigned len,
-								  enum hw_ref why, bool guest)
+								  enum hw_ref why, bool guest, bool caches)
 {
 	if (guest)
 		pa = hw_ept_ref_cached(cpu, pa, len, why);
+	if (why != HW_REF_PEEK && caches && pa != HW_MEMREF_EXIT)
+		hw_mem_cached(cpu, pa, len, why);       /* the caches (hw/mem.h) */
 	return pa;
+}
+
+/* The RAM address that reference why of len bytes (not crossing a 4 KiB
+ * frame) at the core's physical address pa lands on, after charging it,
+ * or HW_MEMREF_EXIT. Outside a guest and without caches: pa, for two
+ * predictable branches. */
+static inline uint64_t hw_mem_ref(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
+{
+	return hw_mem_ref_in(cpu, pa, len, why, __builtin_expect(cpu->in_guest, 0),
+			     __builtin_expect(cpu->mem != NULL, 0));
 }
 
 #endif

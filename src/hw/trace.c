@@ -2,11 +2,15 @@
 #include "hw/trace.h"
 
 #include "common.h"
+#include "hw/coherence.h"
+#include "hw/mem.h"
 #include "hw/pte.h"
 #include "hw/ept.h"
 #include "hw/seg.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 static const char *const kind_names[HW_NR_ACCESS] = { "read", "write", "fetch" };
@@ -233,6 +237,138 @@ static int format_access(const struct hw_event *ev, char *buf, size_t len)
 			ev->kind < HW_NR_ACCESS ? kind_names[ev->kind] : "?", ev->va);
 }
 
+/* ---- the memory hierarchy ---------------------------------------------------- */
+
+static const char *const ref_names[] = { "walk read", "A/D write", "load", "store", "fetch", "peek" };
+static const char *const cache_titles[HW_NR_CACHES] = { "L1d", "L1i", "L2", "L3" };
+
+/* Append like snprintf at *at of buf (len), keeping the count in bounds. */
+static void add(char *buf, size_t len, size_t *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void add(char *buf, size_t len, size_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	if (*at >= len)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *at, len - *at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*at += (size_t)n;
+}
+
+/* "cpu1, cpu3" for the cores of mask. */
+static void add_cores(char *buf, size_t len, size_t *at, uint64_t mask)
+{
+	for (bool first = true; mask; mask &= mask - 1, first = false)
+		add(buf, len, at, "%scpu%d", first ? "" : ", ", __builtin_ctzll(mask));
+}
+
+/* The levels of mask, deepest first ("L3, L2, L1d"). */
+static void add_levels(char *buf, size_t len, size_t *at, unsigned mask)
+{
+	bool first = true;
+	for (int i = HW_NR_CACHES - 1; i >= 0; i--)
+		if (mask & (1u << i)) {
+			add(buf, len, at, "%s%s", first ? "" : ", ", cache_titles[i]);
+			first = false;
+		}
+}
+
+static const char *const dram_outcomes[] = { "row hit, tCAS", "row miss, tRCD+tCAS",
+					     "row conflict, tRP+tRCD+tCAS" };
+
+/* Where a reference found its line, after the misses. */
+static void add_source(char *buf, size_t len, size_t *at, const struct hw_mem_trace *t)
+{
+	static const char *const hits[] = { [HW_AT_L1D] = "L1d", [HW_AT_L1I] = "L1i", [HW_AT_L2] = "L2",
+					    [HW_AT_L3] = "L3" };
+	switch (t->where) {
+	case HW_AT_L1D: case HW_AT_L1I: case HW_AT_L2: case HW_AT_L3:
+		add(buf, len, at, "%s hit (%s)", hits[t->where], hw_line_state_name(t->before));
+		break;
+	case HW_AT_C2C: case HW_AT_REMOTE:
+		add(buf, len, at, "cpu%d's caches supply it (%s cache-to-cache transfer; cpu%d %s -> %s)", t->from,
+		    t->where == HW_AT_C2C ? "same-L3" : "cross-L3", t->from, hw_line_state_name(t->from_before),
+		    hw_line_state_name(t->from_after));
+		break;
+	default:
+		add(buf, len, at, "from memory");
+		if (t->dram_outcome < HW_ROW_NONE)
+			add(buf, len, at, " (DRAM channel %" PRIu32 " rank %" PRIu32 " bank %" PRIu32 " row %#" PRIx64
+			    ": %s)", t->dram.channel, t->dram.rank, t->dram.bank, t->dram.row,
+			    dram_outcomes[t->dram_outcome]);
+	}
+}
+
+/* One reference through the caches, e.g. "store line 0xfdfc000: L1d miss,
+ * L2 miss, L3 miss; read from memory, 120 cycles; filled in L3, L2, L1d
+ * in state M". */
+static int format_mem(const struct hw_event *ev, char *buf, size_t len)
+{
+	static const char *const to[] = { "dropped", "written back to L3", "written back to memory", "moved to L3" };
+	const struct hw_mem_trace *t = ev->mem;
+	size_t at = 0;
+	if (!t)
+		return snprintf(buf, len, "  memory reference");
+	add(buf, len, &at, "  %s line 0x%" PRIx64 ": ", t->why < ARRAY_SIZE(ref_names) ? ref_names[t->why] : "?",
+	    t->line);
+	for (unsigned m = t->missed; m; m &= m - 1)
+		add(buf, len, &at, "%s miss%s", cache_titles[__builtin_ctz(m)], m & (m - 1) ? ", " : "; ");
+	add_source(buf, len, &at, t);
+	add(buf, len, &at, ": %" PRIu32 " cycles", t->cycles);
+	if (t->filled) {
+		add(buf, len, &at, "; filled in ");
+		add_levels(buf, len, &at, t->filled);
+		add(buf, len, &at, " in state %s", hw_line_state_name(t->upgrade ? HW_LS_M : t->state));
+	}
+	if (t->upgrade)
+		add(buf, len, &at, "; upgrade %s -> M", hw_line_state_name(t->before));
+	else if (!t->filled && t->state != t->before)
+		add(buf, len, &at, "; %s -> %s", hw_line_state_name(t->before), hw_line_state_name(t->state));
+	if (t->invalidated) {
+		add(buf, len, &at, "; invalidates the copy of ");
+		add_cores(buf, len, &at, t->invalidated);
+	}
+	if (t->downgraded & ~(t->from >= 0 ? 1ULL << t->from : 0)) {
+		add(buf, len, &at, "; shared by ");
+		add_cores(buf, len, &at, t->downgraded & ~(t->from >= 0 ? 1ULL << t->from : 0));
+	}
+	for (unsigned i = 0; i < t->nvict; i++)
+		add(buf, len, &at, "; evicts line 0x%" PRIx64 " (%s) from %s: %s", t->vict[i].line,
+		    hw_line_state_name(t->vict[i].state), cache_titles[t->vict[i].cache], to[t->vict[i].to & 3]);
+	return (int)at;
+}
+
+/* The store buffer: "store of 4 bytes (0x2a) at 0xfdfc010 placed in the
+ * store buffer (1 of 104 entries)", "... drained to the L1d", "load of ...
+ * forwarded from the store buffer", "MFENCE: drains 2 stores". */
+static int format_sb(const struct hw_event *ev, char *buf, size_t len)
+{
+	switch (ev->op) {
+	case HW_SB_BUFFERED:
+		return snprintf(buf, len, "  store of %" PRIu32 " byte%s (%#" PRIx64 ") at %#" PRIx64
+				" placed in the store buffer (%u of %" PRIu64 " entries); not yet visible to other cores",
+				ev->count, ev->count == 1 ? "" : "s", ev->value, ev->entry_pa, ev->index, ev->old);
+	case HW_SB_FORWARDED:
+		return snprintf(buf, len, "  load: %" PRIu32 " byte%s at %#" PRIx64 " (%#" PRIx64
+				") forwarded from this core's store buffer", ev->count, ev->count == 1 ? "" : "s",
+				ev->entry_pa, ev->value);
+	case HW_SB_DRAINED:
+		return snprintf(buf, len, "  store buffer drains its oldest store: %" PRIu32 " byte%s (%#" PRIx64
+				") at %#" PRIx64 " merged into the L1d line (%u left)", ev->count,
+				ev->count == 1 ? "" : "s", ev->value, ev->entry_pa, ev->index);
+	case HW_SB_THROUGH:
+		return snprintf(buf, len, "  store of %" PRIu32 " byte%s at %#" PRIx64 " placed in the store buffer "
+				"(%" PRIu64 " entries) and drained at once into the L1d line:", ev->count,
+				ev->count == 1 ? "" : "s", ev->entry_pa, ev->old);
+	case HW_SB_FENCE:
+		return snprintf(buf, len, "  MFENCE: the store buffer drains (%u store%s)", ev->index,
+				ev->index == 1 ? "" : "s");
+	}
+	return snprintf(buf, len, "  store buffer");
+}
+
 /* See trace.h. */
 int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 {
@@ -274,6 +410,10 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 		return format_ept(ev, buf, len);
 	case HW_EV_VMX:
 		return format_vmx(ev, buf, len);
+	case HW_EV_MEM:
+		return format_mem(ev, buf, len);
+	case HW_EV_SB:
+		return format_sb(ev, buf, len);
 	}
 	return snprintf(buf, len, "event %d", (int)ev->type);
 }

@@ -40,7 +40,14 @@ enum hw_event_type {
 			      * 1 VM exit (count = reason, value = qualification, va = gpa, old = gla,
 			      * level, entry_pa = entry), 2 INVEPT (count = type, value = EPTP, old =
 			      * entries dropped), 3 INVVPID (count = type, pcid = VPID, va) */
+	HW_EV_MEM,           /* a reference through the caches: kind = enum hw_ref, mem */
+	HW_EV_SB,            /* the store buffer: op = enum hw_sb_op, entry_pa, count = bytes,
+			      * value = the bytes (little-endian, up to 8), index = entries after */
 };
+
+enum hw_sb_op { HW_SB_BUFFERED, HW_SB_FORWARDED, HW_SB_DRAINED, HW_SB_THROUGH, HW_SB_FENCE };
+
+struct hw_mem_trace;
 
 /* Why a decision went the way it did. */
 enum hw_rule {
@@ -120,6 +127,7 @@ struct hw_event {
 	uint64_t value;
 	uint64_t old;
 	struct hw_exception exc;
+	const struct hw_mem_trace *mem;     /* HW_EV_MEM: what the hierarchy did (hw/mem.h) */
 };
 
 /* Emit an event built from designated initializers, only when tracing. */

@@ -311,6 +311,14 @@ HW_INLINE struct hw_xlat walk_done(struct hw_cpu *cpu, uint64_t va, enum hw_acce
  * fill the STLB and L1. Charges cycles, those of the TLB probes included,
  * once. In a guest the walk is hw_walk_guest's (its references pass the
  * second stage, and one may exit). */
+/* The quiet walk of a core with caches, out of line: the quiet path of a
+ * core without keeps a single copy of the walk, as before caches. */
+static int __attribute__((noinline)) walk_cached(struct hw_cpu *cpu, struct hw_walk *w, uint64_t *cycles)
+{
+	w->caches = true;
+	return hw_walk_core(cpu, w, cycles, false, false, false);
+}
+
 HW_INLINE struct hw_xlat walk_path(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv,
 				   uint64_t cycles, bool absent_l1, bool absent_l2, bool tr)
 {
@@ -319,9 +327,15 @@ HW_INLINE struct hw_xlat walk_path(struct hw_cpu *cpu, uint64_t va, enum hw_acce
 	bool guest = cpu->in_guest;
 	if (__builtin_expect(guest, 0)) {
 		cpu->vmx.gla = va;                    /* for an exit's qualification (hw/ept.h) */
+		w.caches = cpu->mem != NULL;
 		r = hw_walk_guest(cpu, &w, &cycles, tr);
+	} else if (tr) {
+		w.caches = cpu->mem != NULL;
+		r = hw_walk_core(cpu, &w, &cycles, false, true, false);
+	} else if (__builtin_expect(cpu->mem == NULL, 1)) {
+		r = hw_walk_core(cpu, &w, &cycles, false, false, false);      /* w.caches: constant false */
 	} else {
-		r = hw_walk_core(cpu, &w, &cycles, false, tr, false);
+		r = walk_cached(cpu, &w, &cycles);
 	}
 	cpu->ctr.walk_refs += w.refs;
 	cpu->ctr.cycles += cycles + (uint64_t)w.refs * cpu->lat.walk_ref;

@@ -20,6 +20,7 @@ int hw_walk(struct hw_cpu *cpu, struct hw_walk *w)
 {
 	uint64_t cycles = 0;
 	int r;
+	w->caches = cpu->mem != NULL;
 	if (w->pure)
 		return hw_walk_core(cpu, w, &cycles, true, false, false);
 	if (cpu->in_guest)

@@ -41,16 +41,18 @@ static inline unsigned hw_acc_rights(uint64_t acc)
 }
 
 /* A paging-structure entry at pa, read from ram (a copy of the core's, in
- * registers) through the core's door to memory (hw_mem_ref; pure: a peek):
+ * registers) through the core's door to memory (hw_mem_ref_in, told
+ * whether the core is in a guest by guest and has caches by w->caches;
+ * pure: a peek, hw_mem_ref):
  * every entry a walk reads comes through here, counted in w->refs (the
  * caller charges them). All ones beyond RAM. */
-static inline uint64_t hw_walk_read(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, uint64_t pa,
+HW_INLINE uint64_t hw_walk_read(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, uint64_t pa,
 				    bool pure, bool guest)
 {
 	w->refs++;
 	if (pure)
 		return hw_phys_read64(ram, hw_mem_ref(cpu, pa, 8, HW_REF_PEEK));
-	return hw_phys_read64(ram, hw_mem_ref_in(cpu, pa, 8, HW_REF_WALK, guest));
+	return hw_phys_read64(ram, hw_mem_ref_in(cpu, pa, 8, HW_REF_WALK, guest, w->caches));
 }
 
 /* Cache non-leaf entry e of level (A already set) for va, with what the

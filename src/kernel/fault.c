@@ -269,6 +269,9 @@ static int user_insn(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu
 		if (rc != -EFAULT)
 			return rc;
 		*faulted = true;
+		hw_sb_drain_n(cpu, cpu->sb.count);      /* the core's stores reach memory
+							 * before the handler runs (its IRET
+							 * serializes in any case) */
 		int saved = k->this_cpu;
 		k->this_cpu = t->cpu;
 		rc = exception_entry(k, t, &exc);

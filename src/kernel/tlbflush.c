@@ -167,6 +167,8 @@ static void flush_tlb_multi(struct kernel *k, const struct flush_tlb_info *f, bo
 			continue;
 		if (c != self) {
 			core(k, self)->ctr.cycles += core(k, self)->lat.ipi;
+			core(k, self)->ctr.ipis++;
+			hw_sb_drain_n(core(k, c), core(k, c)->sb.count);   /* the interrupt's IRET serializes */
 			trace_kernel(k, self, "TLB shootdown IPI to CPU %d", c);
 		}
 		flush_tlb_func(k, c, f, c == self);

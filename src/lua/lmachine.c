@@ -592,6 +592,68 @@ static int m_tasks(lua_State *L)
 	return 1;
 }
 
+/* The step at the top of the stack ({p, op, addr, value, len}) of
+ * m:interleave, as step i (for messages). */
+static void check_step(lua_State *L, struct lmachine *lm, int i, struct mmsim_step *st)
+{
+	static const char *const ops[] = { "store", "load", "mfence", "drain", NULL };
+	mmsim_machine *pm = NULL;
+	if (!lua_istable(L, -1))
+		luaL_error(L, "interleave: step %d: expected a table {process, op, ...}", i);
+	lua_rawgeti(L, -1, 1);
+	st->pid = lmmsim_topid(L, -1, &pm);
+	if (!st->pid || pm != lm->m)
+		luaL_error(L, "interleave: step %d: the first item must be a process of this machine", i);
+	lua_rawgeti(L, -2, 2);
+	const char *op = lua_tostring(L, -1);
+	int k = 0;
+	while (ops[k] && (!op || strcmp(op, ops[k])))
+		k++;
+	if (!ops[k])
+		luaL_error(L, "interleave: step %d: '%s' is not store, load, mfence or drain", i, op ? op : "?");
+	st->op = (enum mmsim_step_op)k;
+	lua_rawgeti(L, -3, 3);
+	lua_rawgeti(L, -4, st->op == MMSIM_STEP_STORE ? 5 : 4);
+	lua_rawgeti(L, -5, 4);
+	if (st->op <= MMSIM_STEP_LOAD) {
+		if (!lua_isinteger(L, -3))
+			luaL_error(L, "interleave: step %d: a %s needs an address", i, op);
+		st->addr = (uint64_t)lua_tointeger(L, -3);
+		st->len = lua_isnil(L, -2) ? 8 : (unsigned)lua_tointeger(L, -2);
+		if (st->op == MMSIM_STEP_STORE && !lua_isinteger(L, -1))
+			luaL_error(L, "interleave: step %d: a store needs an integer value", i);
+		st->value = st->op == MMSIM_STEP_STORE ? (uint64_t)lua_tointeger(L, -1) : 0;
+	}
+	lua_pop(L, 5);
+}
+
+/* m:interleave{{p, "store", addr, value [, len]}, {t, "load", addr [, len]},
+ * {p, "mfence"}, {t, "drain"}, ...} -> the loads' values in order. */
+static int m_interleave(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	int n = (int)luaL_len(L, 2);
+	struct mmsim_step *steps = lua_newuserdatauv(L, (size_t)n * sizeof *steps + 1, 0);
+	for (int i = 0; i < n; i++) {
+		lua_rawgeti(L, 2, i + 1);
+		check_step(L, lm, i + 1, &steps[i]);
+		lua_pop(L, 1);
+	}
+	struct mmsim_fault f;
+	int err = mmsim_interleave(lm->m, steps, (size_t)n, &f);
+	lmmsim_raise_explain_error(L, lm);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_newtable(L);
+	for (int i = 0, k = 0; i < n; i++)
+		if (steps[i].op == MMSIM_STEP_LOAD) {
+			lua_pushinteger(L, (lua_Integer)steps[i].value);
+			lua_rawseti(L, -2, ++k);
+		}
+	return 1;
+}
+
 /* Field key of the table at t as a size: an integer of bytes or a string
  * with a K, M, G or T suffix ("256M"). Raises a Lua error naming fname. */
 static uint64_t field_size(lua_State *L, int t, const char *key, const char *fname)
@@ -686,7 +748,7 @@ static const luaL_Reg machine_methods[] = {
 	{ "spawn", m_spawn }, { "proc", m_proc }, { "stats", m_stats }, { "explain", m_explain },
 	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
 	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "swapon", m_swapon }, { "swapoff", m_swapoff },
-	{ "close", m_close }, { NULL, NULL },
+	{ "close", m_close }, { "interleave", m_interleave }, { NULL, NULL },
 };
 
 /* ---- module functions ---------------------------------------------------------- */

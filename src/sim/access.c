@@ -120,3 +120,83 @@ int sim_load_segment(mmsim_machine *m, int pid, enum mmsim_seg seg, unsigned sel
 	int rc = task_load_segment(&s->kernel, t, (enum hw_sreg)seg, (uint16_t)sel);
 	return rc == -EFAULT ? fatal(s, t, fault) : rc;
 }
+
+/* ---- memory ordering: steps with held stores ----------------------------------- */
+
+static const char *const step_names[] = { "store", "load", "mfence", "drain" };
+
+/* Check every step before any runs: a live task, a known operation, an
+ * access size of 1, 2, 4 or 8. */
+static int check_steps(struct sim_machine *s, const struct mmsim_step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct mmsim_step *st = &steps[i];
+		if ((unsigned)st->op > MMSIM_STEP_DRAIN)
+			return sim_fail(s, -EINVAL, "interleave: step %zu: operation %d: use store, load, mfence or drain",
+					i + 1, (int)st->op);
+		if (!sim_task(s, st->pid))
+			return sim_fail(s, -ESRCH, "interleave: step %zu: no task with pid %d", i + 1, st->pid);
+		if (st->op <= MMSIM_STEP_LOAD && st->len != 1 && st->len != 2 && st->len != 4 && st->len != 8)
+			return sim_fail(s, -EINVAL, "interleave: step %zu: a %s of %u bytes: use 1, 2, 4 or 8", i + 1,
+					step_names[st->op], st->len);
+	}
+	return 0;
+}
+
+/* Run one step (checked). */
+static int run_step(mmsim_machine *m, struct sim_machine *s, struct mmsim_step *st, size_t i,
+		    struct mmsim_fault *fault)
+{
+	struct task_struct *t = sim_task(s, st->pid);
+	struct hw_cpu *cpu = &s->hw.cpus[t->cpu];
+	uint8_t b[8];
+	int rc = 0;
+	sim_narrate_call(s, "step %zu: pid %d (%s) on CPU %d: %s", i + 1, t->pid, t->comm, t->cpu,
+			 step_names[st->op]);
+	switch (st->op) {
+	case MMSIM_STEP_STORE:
+		for (unsigned k = 0; k < st->len; k++)
+			b[k] = (uint8_t)(st->value >> (8 * k));
+		rc = sim_access(m, st->pid, st->addr, b, st->len, MMSIM_WRITE, fault);
+		break;
+	case MMSIM_STEP_LOAD:
+		rc = sim_access(m, st->pid, st->addr, b, st->len, MMSIM_READ, fault);
+		st->value = 0;
+		for (unsigned k = 0; !rc && k < st->len; k++)
+			st->value |= (uint64_t)b[k] << (8 * k);
+		break;
+	case MMSIM_STEP_MFENCE:
+		hw_sb_drain(cpu);
+		break;
+	case MMSIM_STEP_DRAIN:
+		hw_sb_drain_n(cpu, 1);
+		break;
+	}
+	if (rc == -EFAULT)
+		return sim_fail(s, -EFAULT, "interleave: step %zu: pid %d: %s (%s) at %#llx", i + 1, st->pid,
+				mmsim_signal_name(fault->signo), mmsim_sigcode_name(fault->signo, fault->code),
+				(unsigned long long)fault->addr);
+	return rc;
+}
+
+/* See sim.h. Every core holds its stores for the run; they drain at its end
+ * (and whenever the hardware drains them: hw/storebuf.h). */
+int sim_interleave(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault)
+{
+	struct sim_machine *s = sim_machine(m);
+	int rc = check_steps(s, steps, n);
+	if (rc)
+		return rc;
+	for (int c = 0; c < s->hw.nr_cpus; c++)
+		hw_sb_hold(&s->hw.cpus[c], true);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = run_step(m, s, &steps[i], i, fault);
+	uint32_t left = 0;
+	for (int c = 0; c < s->hw.nr_cpus; c++)
+		left += hw_sb_pending(&s->hw.cpus[c]);
+	if (left)
+		sim_narrate_call(s, "end of the steps: every store buffer drains (%u store%s)", left, left == 1 ? "" : "s");
+	for (int c = 0; c < s->hw.nr_cpus; c++)
+		hw_sb_hold(&s->hw.cpus[c], false);
+	return rc;
+}

@@ -86,6 +86,7 @@ static const struct mmsim_backend sim_backend = {
 	.vm_access = sim_vm_access,
 	.vm_info = sim_vm_info,
 	.vm_ept = sim_vm_ept,
+	.interleave = sim_interleave,
 };
 
 /* See mmsim.h. */

@@ -211,6 +211,7 @@ int sim_kmem_cache_info(mmsim_machine *m, int cache, struct mmsim_slabinfo *info
 int sim_kmalloc(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr);
 int sim_kfree(mmsim_machine *m, uint64_t addr);
 int sim_kread(mmsim_machine *m, uint64_t addr, void *buf, size_t len);
+int sim_interleave(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
 void sim_free_caches(struct sim_machine *s);
 
 #endif

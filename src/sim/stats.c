@@ -62,6 +62,51 @@ static void put_faults(struct stat_sink *s, const char *pre, const struct hw_cou
 	}
 }
 
+static const char *const at_names[HW_NR_AT] = { "l1d", "l1i", "l2", "l3", "c2c", "remote", "dram" };
+
+/* The memory hierarchy's counters (all 0 without caches). */
+static void put_mem(struct stat_sink *s, const char *pre, const struct hw_counters *c)
+{
+	for (int i = 0; i < HW_NR_CACHES; i++) {
+		put(s, c->mem_hit[i], "%smem.%s.hit", pre, hw_cache_name((enum hw_cache_id)i));
+		put(s, c->mem_miss[i], "%smem.%s.miss", pre, hw_cache_name((enum hw_cache_id)i));
+		put(s, c->mem_writebacks[i], "%smem.%s.writebacks", pre, hw_cache_name((enum hw_cache_id)i));
+	}
+	put(s, c->mem_c2c, "%smem.c2c", pre);
+	put(s, c->mem_dram_reads, "%smem.dram.reads", pre);
+	put(s, c->mem_dram_writes, "%smem.dram.writes", pre);
+	put(s, c->mem_row_hit, "%smem.dram.row_hit", pre);
+	put(s, c->mem_row_miss, "%smem.dram.row_miss", pre);
+	put(s, c->mem_row_conflict, "%smem.dram.row_conflict", pre);
+	put(s, c->sb_stores, "%ssb.stores", pre);
+	put(s, c->sb_forwards, "%ssb.forwards", pre);
+	put(s, c->sb_fences, "%ssb.fences", pre);
+	put(s, c->mem_upgrades, "%smem.upgrades", pre);
+	put(s, c->mem_invalidated, "%smem.invalidated", pre);
+}
+
+/* cycles broken down by what they were spent on (the parts sum to
+ * cycles; the TLB's part is what the others leave), then the memory
+ * references' cycles by where each line was found. lat is the core's. */
+static void put_cost(struct stat_sink *s, const char *pre, const struct hw_counters *c, const struct hw_latency *lat)
+{
+	uint64_t pwc = 0, inval = c->invlpg * lat->invlpg + (c->cr3_flush + c->cr3_noflush) * lat->mov_cr3;
+	for (int p = 0; p < HW_NR_PWCS; p++)
+		pwc += c->pwc_hit[p] * lat->pwc_hit;
+	for (int i = 0; i < 4; i++)
+		inval += c->invpcid[i] * lat->invpcid;
+	uint64_t walk = c->walk_refs * lat->walk_ref + c->cost_walk_mem, ipi = c->ipis * lat->ipi;
+	uint64_t rest = pwc + inval + walk + ipi + c->cost_data;
+	put(s, c->cycles - rest, "%scost.tlb", pre);
+	put(s, pwc, "%scost.pwc", pre);
+	put(s, walk, "%scost.walk", pre);
+	put(s, c->cost_data, "%scost.data", pre);
+	put(s, inval, "%scost.invalidate", pre);
+	put(s, ipi, "%scost.ipi", pre);
+	for (int a = 0; a < HW_NR_AT; a++)
+		put(s, c->cost_at[a], "%scost.at.%s", pre, at_names[a]);
+}
+
 /* One core's counters (or a sum), names prefixed with pre. */
 static void put_hw(struct stat_sink *s, const char *pre, const struct hw_counters *c)
 {
@@ -95,6 +140,7 @@ static void put_hw(struct stat_sink *s, const char *pre, const struct hw_counter
 	put(s, c->cr4_flush, "%scr4_flush", pre);
 	put(s, c->pf_flush, "%spf_flush", pre);
 	put(s, c->cycles, "%scycles", pre);
+	put_mem(s, pre, c);
 }
 
 /* a += b, field by field (every field of hw_counters is a uint64_t). */
@@ -119,9 +165,11 @@ size_t sim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
 	for (int c = 0; c < s->hw.nr_cpus; c++)
 		add_counters(&sum, &s->hw.cpus[c].ctr);
 	put_hw(&sink, "", &sum);
+	put_cost(&sink, "", &sum, &s->hw.cpus[0].lat);     /* every core has the same latencies */
 	for (int c = 0; c < s->hw.nr_cpus; c++) {
 		snprintf(pre, sizeof pre, "cpu%d.", c);
 		put_hw(&sink, pre, &s->hw.cpus[c].ctr);
+		put_cost(&sink, pre, &s->hw.cpus[c].ctr, &s->hw.cpus[c].lat);
 	}
 	for (int e = 0; e < NR_VM_EVENT_ITEMS; e++)
 		put(&sink, s->kernel.vm_events[e], "vm.%s", vm_event_names[e]);

@@ -1,0 +1,144 @@
+/* hw/storebuf.c — a core's store buffer (see storebuf.h). */
+#include "hw/storebuf.h"
+
+#include "hw/cpu.h"
+#include "hw/internal.h"
+#include "hw/memref.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* See storebuf.h. */
+int hw_sb_init(struct hw_cpu *cpu, uint32_t entries)
+{
+	memset(&cpu->sb, 0, sizeof cpu->sb);
+	if (!entries)
+		return 0;
+	cpu->sb.e = calloc(entries, sizeof *cpu->sb.e);
+	if (!cpu->sb.e)
+		return -ENOMEM;
+	cpu->sb.cap = entries;
+	return 0;
+}
+
+/* See storebuf.h. */
+void hw_sb_destroy(struct hw_cpu *cpu)
+{
+	free(cpu->sb.e);
+	memset(&cpu->sb, 0, sizeof cpu->sb);
+}
+
+/* See storebuf.h. */
+uint32_t hw_sb_pending(const struct hw_cpu *cpu)
+{
+	return cpu->sb.count;
+}
+
+/* The bytes of a store as a little-endian number, for narration. */
+static uint64_t value_of(const uint8_t *data, size_t n)
+{
+	uint64_t v = 0;
+	memcpy(&v, data, n < sizeof v ? n : sizeof v);
+	return v;
+}
+
+/* Write the bytes of entry e to RAM (beyond RAM they vanish), after their
+ * reference through the core's door to memory (a store: the caches make
+ * the line M). */
+static void commit(struct hw_cpu *cpu, const struct hw_sb_entry *e)
+{
+	uint64_t at = hw_mem_ref(cpu, e->pa, e->len, HW_REF_STORE);
+	if (ram_contains(cpu->ram, at, e->len))
+		memcpy(ram_ptr(cpu->ram, at), e->data, e->len);
+}
+
+/* See storebuf.h. */
+uint32_t hw_sb_drain_n(struct hw_cpu *cpu, uint32_t n)
+{
+	struct hw_sb *sb = &cpu->sb;
+	uint32_t done = 0;
+	for (; done < n && sb->count; done++) {
+		const struct hw_sb_entry *e = &sb->e[sb->head];
+		hw_emit(cpu, .type = HW_EV_SB, .op = HW_SB_DRAINED, .entry_pa = e->pa, .count = e->len,
+			.value = value_of(e->data, e->len), .index = (uint16_t)(sb->count - 1));
+		commit(cpu, e);
+		sb->head = (sb->head + 1) % sb->cap;
+		sb->count--;
+	}
+	return done;
+}
+
+/* See storebuf.h. */
+uint32_t hw_sb_drain(struct hw_cpu *cpu)
+{
+	cpu->ctr.sb_fences++;
+	hw_emit(cpu, .type = HW_EV_SB, .op = HW_SB_FENCE, .index = (uint16_t)cpu->sb.count);
+	return hw_sb_drain_n(cpu, cpu->sb.count);
+}
+
+/* See storebuf.h. */
+void hw_sb_hold(struct hw_cpu *cpu, bool on)
+{
+	if (!cpu->sb.cap)
+		return;
+	if (!on)
+		hw_sb_drain_n(cpu, cpu->sb.count);
+	cpu->sb.hold = on;
+}
+
+/* See storebuf.h. */
+void hw_sb_store(struct hw_cpu *cpu, uint64_t pa, const void *buf, size_t n)
+{
+	struct hw_sb *sb = &cpu->sb;
+	const uint8_t *b = buf;
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done < HW_SB_BYTES ? n - done : HW_SB_BYTES;
+		if (sb->count == sb->cap)
+			hw_sb_drain_n(cpu, 1);      /* the store waits for room */
+		struct hw_sb_entry *e = &sb->e[(sb->head + sb->count) % sb->cap];
+		e->pa = pa + done;
+		e->len = (uint8_t)k;
+		if (b)
+			memcpy(e->data, b + done, k);
+		else
+			memset(e->data, 0, k);
+		sb->count++;
+		cpu->ctr.sb_stores++;
+		hw_emit(cpu, .type = HW_EV_SB, .op = HW_SB_BUFFERED, .entry_pa = e->pa, .count = e->len,
+			.value = value_of(e->data, k), .index = (uint16_t)sb->count, .old = sb->cap);
+		done += k;
+	}
+}
+
+/* See storebuf.h. Entries are applied oldest first, so the youngest store
+ * to a byte wins. */
+void hw_sb_load(struct hw_cpu *cpu, uint64_t pa, void *buf, size_t n)
+{
+	struct hw_sb *sb = &cpu->sb;
+	uint8_t *b = buf;
+	uint64_t at = hw_mem_ref(cpu, pa, (unsigned)n, HW_REF_LOAD);
+	if (!b)
+		return;
+	if (ram_contains(cpu->ram, at, n))
+		memcpy(b, ram_ptr(cpu->ram, at), n);
+	else
+		memset(b, 0xff, n);
+	for (uint32_t i = 0; i < sb->count; i++) {
+		const struct hw_sb_entry *e = &sb->e[(sb->head + i) % sb->cap];
+		uint64_t lo = e->pa > pa ? e->pa : pa, hi = e->pa + e->len < pa + n ? e->pa + e->len : pa + n;
+		if (lo >= hi)
+			continue;
+		memcpy(b + (lo - pa), e->data + (lo - e->pa), hi - lo);
+		cpu->ctr.sb_forwards++;
+		hw_emit(cpu, .type = HW_EV_SB, .op = HW_SB_FORWARDED, .entry_pa = lo, .count = (uint32_t)(hi - lo),
+			.value = value_of(e->data + (lo - e->pa), hi - lo));
+	}
+}
+
+/* See storebuf.h. */
+void hw_sb_narrate_through(struct hw_cpu *cpu, uint64_t pa, size_t n)
+{
+	hw_emit(cpu, .type = HW_EV_SB, .op = HW_SB_THROUGH, .entry_pa = pa, .count = (uint32_t)n,
+		.old = cpu->sb.cap);
+}

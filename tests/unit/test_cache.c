@@ -1,0 +1,577 @@
+/* The memory hierarchy (hw/cache.h, hw/coherence.h, hw/mem.h): geometry
+ * and the VIPT constraint, replacement policies, the coherence protocols'
+ * tables and their effect between cores, inclusion policies, what walks
+ * and accesses cost, and a random run against the invariants. */
+#include "pt_helpers.h"
+
+#include "hw/coherence.h"
+#include "hw/mem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- one cache ------------------------------------------------------------------ */
+
+/* A one-set cache of ways ways with policy repl. */
+static void one_set(struct hw_cache *c, uint32_t ways, enum hw_repl repl)
+{
+	struct hw_cache_geom g = { .size = ways * HW_LINE_SIZE, .ways = ways, .repl = (uint8_t)repl };
+	cr_assert_eq(hw_cache_init(c, &g, HW_CACHE_L1D), 0);
+	cr_assert_eq(c->sets, 1);
+}
+
+/* Use line: a hit touches it, a miss fills the victim's way. Returns the
+ * line evicted (HW_NO_LINE when none). */
+static uint64_t use(struct hw_cache *c, uint64_t line)
+{
+	int64_t i = hw_cache_find(c, line);
+	if (i >= 0) {
+		hw_cache_touch(c, (uint64_t)i);
+		return HW_NO_LINE;
+	}
+	uint64_t v = hw_cache_victim(c, line), old = c->line[v];
+	hw_cache_fill(c, v, line, HW_LS_E);
+	return old;
+}
+
+/* Each policy on the same trace over a 4-way set: the lines evicted, in
+ * order. The trace: fill 1 2 3 4, touch 1 and 3, then 5 6 7 8.
+ *  LRU:  5 evicts 2 (least recent), 6 evicts 4, 7 evicts 1, 8 evicts 3.
+ *  PLRU: after 1 2 3 4 1 3 the root points left (3 was last, on the right),
+ *        the left node away from 1: 5 evicts 2; then the root points right,
+ *        the right node away from 3: 6 evicts 4; 7 evicts 1 (left, away
+ *        from 5's way); 8 evicts 3.
+ *  RRIP: fills predict 2, hits 0: after the trace 1 and 3 are 0, 2 and 4
+ *        are 2; 5 ages the set by one (2 and 4 reach 3) and takes 2's way;
+ *        6 takes 4's way; 7 ages 1, 3, 5, 6 by one (1 and 3 reach 2, 5 and 6
+ *        reach 3) and takes 5's way; 8 takes 6's way. */
+static void replacement_policies_evict_as_their_tables_say(void)
+{
+	static const struct { enum hw_repl repl; uint64_t evicted[4]; } cases[] = {
+		{ HW_REPL_LRU, { 2, 4, 1, 3 } },
+		{ HW_REPL_PLRU, { 2, 4, 1, 3 } },
+		{ HW_REPL_RRIP, { 2, 4, 5, 6 } },
+	};
+	static const uint64_t warm[] = { 1, 2, 3, 4, 1, 3 };
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct hw_cache c;
+		one_set(&c, 4, cases[k].repl);
+		for (size_t i = 0; i < sizeof warm / sizeof warm[0]; i++)
+			cr_assert_eq(use(&c, warm[i]), HW_NO_LINE);
+		for (uint64_t n = 5; n <= 8; n++) {
+			uint64_t out = use(&c, n);
+			cr_assert_eq(out, cases[k].evicted[n - 5], "policy %d: line %lu evicted %lu, expected %lu",
+				     cases[k].repl, (unsigned long)n, (unsigned long)out,
+				     (unsigned long)cases[k].evicted[n - 5]);
+		}
+		cr_assert_eq(c.valid, 4);
+		hw_cache_destroy(&c);
+	}
+}
+
+/* PLRU with 8 ways: a new line never evicts the line used just before. */
+static void plru_never_evicts_the_most_recent_way(void)
+{
+	struct hw_cache c;
+	one_set(&c, 8, HW_REPL_PLRU);
+	for (uint64_t n = 0; n < 64; n++) {
+		use(&c, n % 12);
+		cr_assert_neq(use(&c, 1000 + n), n % 12, "the line just used was evicted");
+	}
+	hw_cache_destroy(&c);
+}
+
+static void geometry_comes_from_size_and_ways(void)
+{
+	struct hw_cache c;
+	struct hw_cache_geom g = { .size = 48 * 1024, .ways = 12, .repl = HW_REPL_LRU };
+	cr_assert_eq(hw_cache_init(&c, &g, HW_CACHE_L1D), 0);
+	cr_assert_eq(c.sets, 64);
+	cr_assert_eq(c.ways, 12);
+	/* lines 64 apart share a set: 12 fit, the 13th evicts the first. */
+	for (uint64_t i = 0; i < 12; i++)
+		cr_assert_eq(use(&c, 5 + 64 * i), HW_NO_LINE);
+	cr_assert_eq(use(&c, 5 + 64 * 12), 5);
+	cr_assert_eq(use(&c, 6), HW_NO_LINE, "another set is untouched");
+	hw_cache_destroy(&c);
+	struct hw_cache_geom none = { 0 };
+	cr_assert_eq(hw_cache_init(&c, &none, HW_CACHE_L3), 0);
+	cr_assert_eq(hw_cache_find(&c, 5), -1);
+	hw_cache_destroy(&c);
+}
+
+/* The L1s of every preset are VIPT: a way is at most a 4 KiB page, so the
+ * set index comes from the page offset. A 64 KiB 8-way L1d is not. */
+static void the_vipt_constraint_is_checked(void)
+{
+	for (size_t i = 0; hw_preset_at(i); i++) {
+		struct hw_config cfg = hw_preset_at(i)->config;
+		cfg.mem.on = true;
+		cfg.ram_bytes = 64ULL << 20;
+		struct pt *t = pt_new_cfg(&cfg);
+		cr_assert(t->m.mem.vipt[0] && t->m.mem.vipt[1], "%s", hw_preset_at(i)->name);
+		pt_free(t);
+	}
+	struct hw_config cfg = hw_preset_find("zen5")->config;
+	cfg.ram_bytes = 64ULL << 20;
+	cr_assert_eq(hw_config_set(&cfg, "l1d.size", "64K", NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "l1d.ways", "8", NULL, 0), 0);
+	struct pt *t = pt_new_cfg(&cfg);
+	cr_assert_not(t->m.mem.vipt[0]);
+	cr_assert(t->m.mem.vipt[1]);
+	pt_free(t);
+}
+
+Test(cache, replacement)
+{
+	replacement_policies_evict_as_their_tables_say();
+	plru_never_evicts_the_most_recent_way();
+}
+
+/* The keys of the hierarchy, and the geometries validation refuses. */
+static void cache_keys_parse_and_validate(void)
+{
+	struct hw_config c = hw_preset_find("zen5")->config;
+	char err[256] = "", v[32];
+	cr_assert_eq(hw_config_set(&c, "l2.size", "2M", NULL, 0), 0);
+	cr_assert_eq(c.mem.cache[HW_CACHE_L2].size, 2u << 20);
+	hw_config_get(&c, "l1d.size", v, sizeof v);
+	cr_assert_str_eq(v, "48K");
+	hw_config_get(&c, "l3.policy", v, sizeof v);
+	cr_assert_str_eq(v, "exclusive");
+	cr_assert_eq(hw_config_set(&c, "l3.repl", "random", err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "l3.repl: 'random' must be lru, plru or rrip"), "%s", err);
+	cr_assert_eq(hw_config_set(&c, "l1d.size", "48G", err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "l1d.size"), "%s", err);
+	cr_assert_eq(hw_config_set(&c, "coherence", "msi", err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "mesi, moesi or mesif"), "%s", err);
+	c = hw_preset_find("zen5")->config;
+	cr_assert_eq(hw_config_set(&c, "l1d.ways", "10", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "l1d: 10 ways do not divide 49152 bytes"), "%s", err);
+	c = hw_preset_find("zen5")->config;
+	cr_assert_eq(hw_config_set(&c, "l2.size", "1536K", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "which is not a power of two"), "%s", err);
+	c = hw_preset_find("zen5")->config;
+	cr_assert_eq(hw_config_set(&c, "l1d.repl", "plru", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL, "12-way tree-PLRU");
+	c = hw_preset_find("zen5")->config;
+	cr_assert_eq(hw_config_set(&c, "l2.size", "0", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "caches=1 needs an l2"), "%s", err);
+	cr_assert_eq(hw_config_set(&c, "caches", "0", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), 0, "without caches an absent L2 is fine");
+	c = hw_preset_find("zen5")->config;
+	c.nr_cpus = 65;
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "at most 64"), "%s", err);
+	cr_assert_eq(hw_config_set(&c, "l3.size", "0", NULL, 0), 0);
+	c.nr_cpus = 2;
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), 0, "the L3 may be absent");
+}
+
+Test(cache, geometry_and_vipt)
+{
+	cache_keys_parse_and_validate();
+	geometry_comes_from_size_and_ways();
+	the_vipt_constraint_is_checked();
+}
+
+/* ---- the protocols' tables --------------------------------------------------------- */
+
+/* The textbook tables, written out: for each protocol, for a read and a
+ * write snoop, what a holder in M, O, E, S, F does ("next,supply,wb"). */
+static void protocol_tables_match_their_definitions(void)
+{
+	static const struct { enum hw_protocol p; enum hw_snoop op; const char *row[HW_NR_LINE_STATES]; } t[] = {
+		{ HW_MESI, HW_SNOOP_READ, { [HW_LS_M] = "S,1,1", [HW_LS_E] = "S,0,0", [HW_LS_S] = "S,0,0" } },
+		{ HW_MESI, HW_SNOOP_WRITE, { [HW_LS_M] = "I,1,0", [HW_LS_E] = "I,0,0", [HW_LS_S] = "I,0,0" } },
+		{ HW_MOESI, HW_SNOOP_READ,
+		  { [HW_LS_M] = "O,1,0", [HW_LS_O] = "O,1,0", [HW_LS_E] = "S,1,0", [HW_LS_S] = "S,0,0" } },
+		{ HW_MOESI, HW_SNOOP_WRITE,
+		  { [HW_LS_M] = "I,1,0", [HW_LS_O] = "I,1,0", [HW_LS_E] = "I,1,0", [HW_LS_S] = "I,0,0" } },
+		{ HW_MESIF, HW_SNOOP_READ,
+		  { [HW_LS_M] = "S,1,1", [HW_LS_E] = "S,1,0", [HW_LS_F] = "S,1,0", [HW_LS_S] = "S,0,0" } },
+		{ HW_MESIF, HW_SNOOP_WRITE,
+		  { [HW_LS_M] = "I,1,0", [HW_LS_E] = "I,1,0", [HW_LS_F] = "I,1,0", [HW_LS_S] = "I,0,0" } },
+	};
+	for (size_t k = 0; k < sizeof t / sizeof t[0]; k++)
+		for (int st = HW_LS_S; st < HW_NR_LINE_STATES; st++) {
+			if (!t[k].row[st])
+				continue;
+			const struct hw_snoop_rule *r = hw_snoop_rule(t[k].p, t[k].op, (enum hw_line_state)st);
+			char got[16];
+			snprintf(got, sizeof got, "%s,%d,%d", hw_line_state_name(r->next), r->supply, r->writeback);
+			cr_assert_str_eq(got, t[k].row[st], "protocol %d snoop %d state %s", t[k].p, t[k].op,
+					 hw_line_state_name((unsigned)st));
+		}
+	cr_assert_eq(hw_read_fill_state(HW_MESI, false), HW_LS_E);
+	cr_assert_eq(hw_read_fill_state(HW_MOESI, true), HW_LS_S);
+	cr_assert_eq(hw_read_fill_state(HW_MESIF, true), HW_LS_F);
+}
+
+Test(coherence, tables)
+{
+	protocol_tables_match_their_definitions();
+}
+
+/* ---- the hierarchy between cores ------------------------------------------------------ */
+
+/* A teaching machine (1 KiB L1s, 4 KiB L2, 16 KiB L3) with caches, cores
+ * cores, protocol and L3 policy as given. */
+static struct pt *machine(int cores, const char *protocol, const char *policy)
+{
+	struct hw_config cfg = hw_preset_find("teaching")->config;
+	cfg.nr_cpus = cores;
+	cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "coherence", protocol, NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "l3.policy", policy, NULL, 0), 0);
+	return pt_new_cfg(&cfg);
+}
+
+/* Core c does op ('r' load, 'w' store, 'f' fetch) on line; returns the
+ * cycles it cost. */
+static uint64_t op(struct pt *t, int c, char what, uint64_t line)
+{
+	struct hw_cpu *cpu = hw_machine_cpu(&t->m, c);
+	uint64_t before = cpu->ctr.cycles;
+	hw_mem_access(cpu, line << HW_LINE_SHIFT, 8, what == 'w' ? HW_REF_STORE : what == 'f' ? HW_REF_FETCH : HW_REF_LOAD);
+	char err[200];
+	cr_assert_eq(hw_mem_check(&t->m.mem, err, sizeof err), 0, "%s", err);
+	return cpu->ctr.cycles - before;
+}
+
+static char state(struct pt *t, int c, uint64_t line)
+{
+	return hw_line_state_name(hw_mem_line_state(&t->m.mem, c, line))[0];
+}
+
+/* Two cores under each protocol: a script of operations, the states each
+ * core ends in, and where the last operation found the line (its cost:
+ * teaching's L1d 2, L2 10, L3 30, another core 40, memory 100). */
+static void two_cores_follow_their_protocol(void)
+{
+	static const struct {
+		const char *protocol, *script;      /* "0r": core 0 loads; "1w": core 1 stores */
+		const char *states;                 /* core 0's, core 1's */
+		uint64_t last_cost;
+		uint64_t c2c;                       /* transfers between cores in the script */
+	} rows[] = {
+		{ "mesi", "0r", "EI", 100, 0 },
+		{ "mesi", "0r0r", "EI", 2, 0 },
+		{ "mesi", "0r0w", "MI", 2, 0 },              /* E -> M silently */
+		{ "mesi", "0r1r", "SS", 30, 0 },             /* MESI's E does not supply: the L3 does */
+		{ "mesi", "0w1r", "SS", 40, 1 },             /* M supplies and writes back */
+		{ "mesi", "0r1r0w", "MI", 2 + 30, 0 },       /* an upgrade: the L1 hit plus the directory */
+		{ "mesi", "0w1w", "IM", 40, 1 },
+		{ "moesi", "0w1r", "OS", 40, 1 },            /* the owner keeps the dirty line */
+		{ "moesi", "0w1r1r", "OS", 2, 1 },
+		{ "moesi", "0r1r", "SS", 40, 1 },            /* E supplies */
+		{ "moesi", "0w1r0w", "MI", 2 + 30, 1 },      /* O upgrades */
+		{ "mesif", "0r1r", "SF", 40, 1 },            /* E forwards; the newest reader is F */
+		{ "mesif", "0r1r0r", "SF", 2, 1 },
+		{ "mesif", "0w1r", "SF", 40, 1 },            /* M forwards, writes back */
+		{ "mesif", "0r1r1w", "IM", 2 + 30, 1 },      /* F upgrades */
+	};
+	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+		struct pt *t = machine(2, rows[k].protocol, "inclusive");
+		uint64_t cost = 0;
+		for (const char *s = rows[k].script; *s; s += 2)
+			cost = op(t, s[0] - '0', s[1], 100);
+		char got[3] = { state(t, 0, 100), state(t, 1, 100), 0 };
+		uint64_t c2c = t->m.cpus[0].ctr.mem_c2c + t->m.cpus[1].ctr.mem_c2c;
+		cr_assert_str_eq(got, rows[k].states, "%s %s", rows[k].protocol, rows[k].script);
+		cr_assert_eq(cost, rows[k].last_cost, "%s %s: cost %lu", rows[k].protocol, rows[k].script,
+			     (unsigned long)cost);
+		cr_assert_eq(c2c, rows[k].c2c, "%s %s: %lu transfers", rows[k].protocol, rows[k].script,
+			     (unsigned long)c2c);
+		pt_free(t);
+	}
+}
+
+/* A write invalidates every other copy and is counted on both sides. */
+static void a_write_invalidates_the_other_copies(void)
+{
+	struct pt *t = machine(4, "mesi", "inclusive");
+	for (int c = 0; c < 4; c++)
+		op(t, c, 'r', 7);
+	op(t, 2, 'w', 7);
+	for (int c = 0; c < 4; c++)
+		cr_assert_eq(state(t, c, 7), c == 2 ? 'M' : 'I');
+	cr_assert_eq(t->m.cpus[2].ctr.mem_upgrades, 1);
+	cr_assert_eq(t->m.cpus[0].ctr.mem_invalidated + t->m.cpus[1].ctr.mem_invalidated +
+			     t->m.cpus[3].ctr.mem_invalidated, 3);
+	/* fetches share the line through the L1i like loads */
+	op(t, 0, 'f', 7);
+	cr_assert_eq(state(t, 0, 7), 'S');
+	cr_assert_eq(state(t, 2, 7), 'S');
+	pt_free(t);
+}
+
+Test(coherence, two_cores)
+{
+	two_cores_follow_their_protocol();
+	a_write_invalidates_the_other_copies();
+}
+
+/* ---- inclusion ------------------------------------------------------------------------- */
+
+/* teaching's L3: 16 KiB 4-way, 64 sets: lines 64 apart share a set. Core 1
+ * fills line 0's L3 set with four other lines. */
+static void thrash_l3_set(struct pt *t)
+{
+	for (uint64_t i = 1; i <= 4; i++)
+		op(t, 1, 'r', 64 * i);
+}
+
+static void inclusion_policies_differ(void)
+{
+	/* inclusive: the L3 eviction takes core 0's copy with it */
+	struct pt *t = machine(2, "mesi", "inclusive");
+	op(t, 0, 'w', 0);
+	thrash_l3_set(t);
+	cr_assert_eq(state(t, 0, 0), 'I');
+	cr_assert_eq(t->m.cpus[0].ctr.mem_invalidated, 1);
+	cr_assert_eq(t->m.cpus[1].ctr.mem_dram_writes, 1, "the dirty copy went to memory");
+	pt_free(t);
+	/* non-inclusive: the L3 forgets the line, core 0 keeps it */
+	t = machine(2, "mesi", "nine");
+	op(t, 0, 'w', 0);
+	thrash_l3_set(t);
+	cr_assert_eq(state(t, 0, 0), 'M');
+	cr_assert_not(hw_mem_in_l3(&t->m.mem, 0, 0));
+	pt_free(t);
+	/* exclusive (a victim cache): a fill from memory skips the L3; the L2's
+	 * victim goes there; a read takes it back out. teaching's L2: 4 KiB
+	 * 4-way, 16 sets: lines 16 apart share a set. */
+	t = machine(2, "moesi", "exclusive");
+	op(t, 0, 'r', 0);
+	cr_assert_not(hw_mem_in_l3(&t->m.mem, 0, 0));
+	for (uint64_t i = 1; i <= 4; i++)
+		op(t, 0, 'r', 16 * i);
+	cr_assert_eq(state(t, 0, 0), 'I');
+	cr_assert(hw_mem_in_l3(&t->m.mem, 0, 0), "the L2's victim is in the L3");
+	cr_assert_eq(op(t, 0, 'r', 0), 30, "an L3 hit");
+	cr_assert_not(hw_mem_in_l3(&t->m.mem, 0, 0), "moved back to the L2");
+	cr_assert_eq(state(t, 0, 0), 'E');
+	pt_free(t);
+}
+
+Test(cache, inclusion)
+{
+	inclusion_policies_differ();
+}
+
+/* ---- walks and accesses --------------------------------------------------------------------- */
+
+#define VA 0x0000000000400000ULL
+#define PA 0x0000000002000000ULL
+
+/* A walk's cost is the sum of where its entries were found: teaching's
+ * TLB probes cost 1 + 10, a PDE-cache hit 2, and each entry 2 (L1d), 10
+ * (L2), 30 (L3) or 100 (memory: a closed DRAM bank) with caches, where the
+ * L1 TLB probe costs nothing (it overlaps the L1d's indexing: VIPT);
+ * lat.walk_ref (100) each without, or with lat.model=flat. */
+static void walks_cost_where_their_entries_are(void)
+{
+	static const struct { const char *caches, *model; uint64_t cold, warm, tlb_hit; } rows[] = {
+		{ "1", "hierarchy", 10 + 4 * 100, 10 + 2 + 2, 0 },
+		{ "0", "hierarchy", 1 + 10 + 4 * 100, 1 + 10 + 2 + 100, 1 },
+		{ "1", "flat", 1 + 10 + 4 * 100, 1 + 10 + 2 + 100, 1 },
+	};
+	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+		struct hw_config cfg = hw_preset_find("teaching")->config;
+		cr_assert_eq(hw_config_set(&cfg, "caches", rows[k].caches, NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "lat.model", rows[k].model, NULL, 0), 0);
+		struct pt *t = pt_new_cfg(&cfg);
+		for (uint64_t i = 0; i < 2; i++)
+			pt_map(t, t->root, VA + i * 4096, PA + i * 4096, HW_LVL_PT, PT_USER_RW | HW_PTE_A, PT_TABLE | HW_PTE_A, 0);
+		struct hw_counters *c = &t->cpu->ctr;
+		uint64_t base = c->cycles;
+		cr_assert_eq(hw_translate(t->cpu, VA, HW_READ, HW_USER).exc.vector, 0);
+		cr_assert_eq(c->cycles - base, rows[k].cold, "row %zu cold: %lu", k, (unsigned long)(c->cycles - base));
+		base = c->cycles;
+		/* the next page's PTE is in the same line as the first's */
+		cr_assert_eq(hw_translate(t->cpu, VA + 4096, HW_READ, HW_USER).exc.vector, 0);
+		cr_assert_eq(c->cycles - base, rows[k].warm, "row %zu warm: %lu", k, (unsigned long)(c->cycles - base));
+		base = c->cycles;
+		cr_assert_eq(hw_translate(t->cpu, VA, HW_READ, HW_USER).exc.vector, 0);
+		cr_assert_eq(c->cycles - base, rows[k].tlb_hit);
+		if (rows[k].caches[0] == '1') {
+			cr_assert_eq(c->mem_dram_reads, 4);
+			cr_assert_eq(c->mem_hit[HW_CACHE_L1D], 1);
+		} else {
+			cr_assert_eq(c->mem_dram_reads + c->mem_hit[HW_CACHE_L1D], 0);
+		}
+		pt_free(t);
+	}
+}
+
+/* Data accesses cost their line's level; an access across a line boundary
+ * is two references; the caches keep no bytes (RAM has them). */
+static void data_accesses_cost_their_lines(void)
+{
+	struct hw_config cfg = hw_preset_find("teaching")->config;
+	cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+	struct pt *t = pt_new_cfg(&cfg);
+	pt_map(t, t->root, VA, PA, HW_LVL_PT, PT_USER_RW | HW_PTE_A | HW_PTE_D, PT_TABLE | HW_PTE_A, 0);
+	struct hw_counters *c = &t->cpu->ctr;
+	char buf[16] = "0123456789abcde", back[16] = "";
+	cr_assert_eq(hw_access(t->cpu, VA + 60, buf, 8, HW_WRITE, HW_USER, NULL), 0);
+	uint64_t data = c->cost_data;
+	cr_assert_eq(data, 2 * 100, "two lines from memory");
+	cr_assert_eq(hw_access(t->cpu, VA + 60, back, 8, HW_READ, HW_USER, NULL), 0);
+	cr_assert_eq(c->cost_data - data, 2 * 2, "two L1d hits");
+	cr_assert_eq(memcmp(back, buf, 8), 0);
+	cr_assert_eq(memcmp(ram_ptr(&t->ram, PA + 60), buf, 8), 0, "the bytes are in RAM");
+	cr_assert_eq(hw_mem_line_state(&t->m.mem, 0, (PA + 60) >> 6), HW_LS_M);
+	cr_assert_eq(hw_mem_line_state(&t->m.mem, 0, (PA + 64) >> 6), HW_LS_M);
+	pt_free(t);
+}
+
+Test(cache, walks_and_accesses)
+{
+	walks_cost_where_their_entries_are();
+	data_accesses_cost_their_lines();
+}
+
+/* ---- a random run ------------------------------------------------------------------------------ */
+
+/* Four cores do random loads, stores and fetches over 300 lines under
+ * every protocol and L3 policy; the invariants hold after each. */
+static void random_runs_keep_the_invariants(void)
+{
+	static const char *const protocols[] = { "mesi", "moesi", "mesif" };
+	static const char *const policies[] = { "inclusive", "nine", "exclusive" };
+	uint64_t seed = 42;
+	for (int p = 0; p < 3; p++)
+		for (int q = 0; q < 3; q++) {
+			struct pt *t = machine(4, protocols[p], policies[q]);
+			for (int i = 0; i < 4000; i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				uint64_t r = seed >> 33;
+				op(t, (int)(r & 3), "rrwf"[(r >> 2) & 3], (r >> 4) % 300);
+			}
+			uint64_t writebacks = 0;
+			for (int c = 0; c < 4; c++)
+				writebacks += t->m.cpus[c].ctr.mem_writebacks[HW_CACHE_L2];
+			cr_assert_gt(writebacks, 0);
+			pt_free(t);
+		}
+}
+
+Test(cache, random_invariants)
+{
+	random_runs_keep_the_invariants();
+}
+
+/* ---- DRAM ------------------------------------------------------------------------------------- */
+
+/* The address mapping: channels take 256-byte blocks in turn; within a
+ * channel, row-sized blocks go to consecutive banks, XORed with the row. */
+static void dram_addresses_map_to_channel_bank_row(void)
+{
+	struct hw_dram_geom d = { .channels = 2, .ranks = 2, .banks = 4, .row = 1024, .interleave = 256 };
+	static const struct { uint64_t pa; uint32_t ch, rank, bank; uint64_t row; } rows[] = {
+		{ 0x0, 0, 0, 0, 0 },
+		{ 0x100, 1, 0, 0, 0 },          /* the next 256 bytes: the other channel */
+		{ 0x200, 0, 0, 0, 0 },          /* back to channel 0, same row (offset 256 in it) */
+		{ 0x800, 0, 0, 1, 0 },          /* channel 0's second KiB: the next bank */
+		{ 0x2000, 0, 1, 0, 0 },         /* its fifth: bank 4 of 8, rank 1 */
+		{ 0x4000, 0, 0, 1, 1 },         /* its ninth: row 1, bank 0 XOR 1 */
+	};
+	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+		struct hw_dram_addr a;
+		hw_dram_map(&d, rows[k].pa, &a);
+		cr_assert(a.channel == rows[k].ch && a.rank == rows[k].rank && a.bank == rows[k].bank &&
+				  a.row == rows[k].row,
+			  "%#lx: channel %u rank %u bank %u row %lu", (unsigned long)rows[k].pa, a.channel, a.rank,
+			  a.bank, (unsigned long)a.row);
+	}
+}
+
+/* The last narrated line (one reference: one line). */
+static void keep_line(void *ctx, const struct hw_event *ev)
+{
+	hw_event_format(ev, ctx, 256);
+}
+
+/* Row-buffer outcomes and their costs on teaching (lat.dram 80, tCAS =
+ * tRCD = tRP = 10; one channel, 4 banks of 1 KiB rows): a closed bank is a
+ * row miss (100), the open row a hit (90), another row of the bank a
+ * conflict (110), each counted; the narration names the bank and the
+ * outcome. Line 80 is at 5 KiB: row 1, bank 1 XOR 1 = 0. */
+static void dram_rows_hit_miss_and_conflict(void)
+{
+	struct pt *t = machine(1, "mesi", "inclusive");
+	struct hw_counters *c = &t->cpu->ctr;
+	char text[256] = "";
+	cr_assert_eq(op(t, 0, 'r', 0), 100, "closed bank");
+	cr_assert_eq(op(t, 0, 'r', 1), 90, "the same row, open");
+	hw_set_trace(t->cpu, keep_line, text);
+	cr_assert_eq(op(t, 0, 'r', 80), 110, "another row of bank 0");
+	hw_set_trace(t->cpu, NULL, NULL);
+	cr_assert(strstr(text, "L1d miss, L2 miss, L3 miss; from memory (DRAM channel 0 rank 0 bank 0 row 0x1: "
+			       "row conflict, tRP+tRCD+tCAS): 110 cycles; filled in L3, L2, L1d in state E"), "%s", text);
+	cr_assert_eq(op(t, 0, 'r', 2), 110, "row 0 again: a conflict");
+	cr_assert_eq(c->mem_row_miss, 1);
+	cr_assert_eq(c->mem_row_hit, 1);
+	cr_assert_eq(c->mem_row_conflict, 2);
+	pt_free(t);
+	/* without a DRAM model memory costs lat.dram alone */
+	struct hw_config cfg = hw_preset_find("teaching")->config;
+	cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "dram.channels", "0", NULL, 0), 0);
+	t = pt_new_cfg(&cfg);
+	cr_assert_eq(op(t, 0, 'r', 0), 80);
+	cr_assert_eq(op(t, 0, 'r', 1), 80);
+	cr_assert_eq(t->cpu->ctr.mem_row_miss + t->cpu->ctr.mem_row_hit, 0);
+	pt_free(t);
+	/* geometry errors name the key */
+	char err[256] = "";
+	cr_assert_eq(hw_config_set(&cfg, "dram.channels", "3", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&cfg, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "dram: channels 3"), "%s", err);
+}
+
+Test(cache, dram)
+{
+	dram_addresses_map_to_channel_bank_row();
+	dram_rows_hit_miss_and_conflict();
+}
+
+/* False sharing: two cores alternately storing to one line take it from
+ * each other at every store (a transfer and an invalidation each, and
+ * lat.c2c); storing to two lines, each keeps its own in M (L1d hits). */
+static void false_sharing_ping_pongs_a_line(void)
+{
+	static const char *const protocols[] = { "mesi", "moesi", "mesif" };
+	for (int p = 0; p < 3; p++) {
+		struct pt *t = machine(2, protocols[p], "inclusive");
+		uint64_t shared = 0, apart = 0;
+		for (int i = 0; i < 100; i++) {
+			shared += op(t, 0, 'w', 40);
+			shared += op(t, 1, 'w', 40);
+		}
+		uint64_t c2c = t->m.cpus[0].ctr.mem_c2c + t->m.cpus[1].ctr.mem_c2c;
+		uint64_t inval = t->m.cpus[0].ctr.mem_invalidated + t->m.cpus[1].ctr.mem_invalidated;
+		cr_assert_eq(c2c, 199, "%s: every store but the first takes the line", protocols[p]);
+		cr_assert_eq(inval, 199, "%s", protocols[p]);
+		cr_assert_eq(shared, 100 + 199 * 40, "%s: %lu", protocols[p], (unsigned long)shared);
+		for (int i = 0; i < 100; i++) {
+			apart += op(t, 0, 'w', 41);
+			apart += op(t, 1, 'w', 42);
+		}
+		/* lines 41 and 42 are in line 40's DRAM row, open: 90 each */
+		cr_assert_eq(apart, 2 * 90 + 198 * 2, "%s: two cold misses, then L1d hits: %lu", protocols[p],
+			     (unsigned long)apart);
+		pt_free(t);
+	}
+}
+
+Test(coherence, false_sharing)
+{
+	false_sharing_ping_pongs_a_line();
+}
