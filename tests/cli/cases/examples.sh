@@ -11,7 +11,7 @@ for preset in teaching zen4 sapphire-rapids zen3 zen5; do
 done
 # *p = 42 through the caches to the DRAM cell (docs/user-guide.md), then an L1d hit.
 expect "store42 on zen5 reaches DRAM" 0 \
-	'store line 0xfdfc000: L1d miss, L2 miss, L3 miss; from memory \(DRAM channel 0 rank 0 bank 4 row 0x1fb: row miss, tRCD\+tCAS\): 450 cycles; filled in L2, L1d in state M' -- \
+	'store line 0xfdf1000: L1d miss, L2 miss, L3 miss; from memory \(DRAM channel 0 rank 0 bank 7 row 0x1fb: row miss, tRCD\+tCAS\): 450 cycles; filled in L2, L1d in state M' -- \
 	explain --machine zen5 "$here/../../examples/store42.lua"
-expect "store42 on zen5: the second store hits" 0 'store line 0xfdfc000: L1d hit \(M\): 4 cycles' -- \
+expect "store42 on zen5: the second store hits" 0 'store line 0xfdf1000: L1d hit \(M\): 4 cycles' -- \
 	explain --machine zen5 "$here/../../examples/store42.lua"
