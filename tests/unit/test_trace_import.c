@@ -86,7 +86,7 @@ Test(trace_import, records_of_each_kind)
 		{ MMSIM_TRACE_ACCESS, 0x4838000, MMSIM_READ, 4096 },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		cr_assert_eq(r[i].type, want[i].type, "record %zu", i);
+		cr_assert_eq((int)r[i].type, want[i].type, "record %zu", i);
 		cr_assert_eq(r[i].tid, 77, "record %zu: the pid of the ==77== lines", i);
 		if (want[i].type == MMSIM_TRACE_ACCESS) {
 			cr_assert_eq(r[i].access.addr, want[i].addr, "record %zu", i);
