@@ -226,9 +226,9 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
 		return;
 	}
 	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(vma->vm_file->size);
+	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(file_inode(vma->vm_file)->i_size);
 	for (uint64_t index = first; index < last && index < size; index++) {
-		struct page *page = filemap_get_page(k, vma->vm_file, index, NULL);
+		struct page *page = filemap_get_page(k, file_inode(vma->vm_file), index, NULL);
 		if (!page)
 			break;
 		put_page(k, page);
@@ -240,14 +240,8 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
  * with unmap_mapping_range). */
 static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index, uint64_t n)
 {
-	for (struct vm_area_struct *v = f->i_mmap; v; v = v->shared_next) {
-		uint64_t lo = index > v->vm_pgoff ? index : v->vm_pgoff;
-		uint64_t hi = index + n < v->vm_pgoff + vma_pages(v) ? index + n : v->vm_pgoff + vma_pages(v);
-		if (lo < hi)
-			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
-					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT), NULL);
-	}
-	shmem_truncate_range(k, f, index, n);
+	unmap_mapping_pages(k, f->f_mapping, index, n, true);
+	shmem_truncate_range(k, file_inode(f), index, n);
 }
 
 /* Give [start, end) of vma new_flags and the anonymous name name (NULL:
@@ -564,7 +558,7 @@ static int madvise_vma_anon_name(struct kernel *k, struct task_struct *t, struct
 				 uint64_t start, uint64_t end, const void *arg)
 {
 	(void)t;
-	if (vma->vm_file && vma->vm_file->kind != FILE_SHMEM)
+	if (vma->vm_file && file_inode(vma->vm_file)->kind != FILE_SHMEM)
 		return -EBADF;
 	return madvise_update_vma(k, vma, start, end, vma->vm_flags, arg);
 }
