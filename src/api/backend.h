@@ -117,6 +117,17 @@ struct mmsim_backend {
 	int (*kmalloc)(mmsim_machine *m, size_t size, const char *gfp, uint64_t *addr);
 	int (*kfree)(mmsim_machine *m, uint64_t addr);
 	int (*kread)(mmsim_machine *m, uint64_t addr, void *buf, size_t len);
+
+	/* the file system calls */
+	int (*open)(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode);
+	int (*close)(mmsim_machine *m, int pid, int fd);
+	int (*dup)(mmsim_machine *m, int pid, int fd);
+	int64_t (*pread)(mmsim_machine *m, int pid, int fd, void *buf, uint64_t len, int64_t offset);
+	int64_t (*pwrite)(mmsim_machine *m, int pid, int fd, const void *buf, uint64_t len, int64_t offset);
+	int (*ftruncate)(mmsim_machine *m, int pid, int fd, int64_t length);
+	int (*unlink)(mmsim_machine *m, int pid, const char *path);
+	int (*fstat)(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
+	int (*memfd_create)(mmsim_machine *m, int pid, const char *name, unsigned flags);
 };
 
 /* Record why the current call failed on m (its last error) and return err,
