@@ -10,14 +10,19 @@
 #   make check      unit, cli-tests, lua-tests under ASan + UBSan (build/san/)
 #   make oracle     the corpus tests/oracle/ against this machine's kernel (mmsim diff)
 #   make fuzz-oracle  random scripts against this machine's kernel (FUZZ="--seeds 2000 ...")
+#   make fuzz       the trace readers' fuzz targets under libFuzzer (clang) with ASan
+#                   and UBSan, FUZZ_TIME seconds each (60), from tests/fuzz-trace/corpus
 #   make bench      benchmarks -> build/bench.json (QUICK=1 for a short run)
 #   make soak       the swap integrity test with 10^8 operations (SOAK_OPS=n; make test runs 10^6)
 #   make run        the tour on the default machine (installs missing packages first)
+#   make demo-trace examples/traces/chase.c recorded with mmsim record (a scan and
+#                   a pointer chase) and replayed on two machines, side by side
 #   make golden     rewrite the golden outputs of the examples from this build
 #   make deps       install missing Debian packages (root) or print the apt-get line;
 #                   test, check and bench only check and say what is missing
 #   make install    into $(DESTDIR)$(PREFIX), /usr/local: command, header, static
-#                   and shared library, pkg-config file, Lua module, man page;
+#                   and shared library, pkg-config file, Lua module, man page,
+#                   and the same for libmmsim-trace (traces; needs libzstd);
 #                   make uninstall removes them; make clean removes build/
 # Variables: CC, CFLAGS (default $(OPT): -O2 -g), CPPFLAGS, LDFLAGS, LDLIBS
 # are yours; the flags the build needs are added apart. WERROR=-Werror is
@@ -59,6 +64,9 @@ EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null || echo -I/usr/in
 EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 TEST_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+ZSTD_LIBS   := $(shell pkg-config --libs libzstd 2>/dev/null || echo -lzstd)
+# ChampSim traces are xz-compressed: libmmsim-trace reads them with liblzma.
+ZSTD_LIBS   += $(shell pkg-config --libs liblzma 2>/dev/null || echo -llzma)
 
 # Everything built depends on the flags: building with others (CC, CFLAGS,
 # WERROR...) in the same BUILD rebuilds it all.
@@ -85,12 +93,18 @@ obj = $(patsubst %,$(BUILD)/obj/%.o,$(subst /,-,$(basename $(patsubst src/%,%,$(
 # The library: every file of these layers (src/common.h is a header only).
 LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/*.c src/sim/*.c \
                                src/host/*.c))
+TRACE_SRC := $(sort $(wildcard src/trace/*.c))
 LUA_SRC   := $(sort $(wildcard src/lua/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
+# The trace readers' fuzz targets (tests/fuzz-trace): each target's file,
+# and what they share (common.c; corpus.c is the driver without libFuzzer).
+FUZZT_SRC := $(sort $(wildcard tests/fuzz-trace/*.c))
+FUZZT     := reader lackey champsim
 
 LIB_OBJ   := $(call obj,$(LIB_SRC) src/host/helper_blob.S)
+TRACE_OBJ := $(call obj,$(TRACE_SRC))
 LUA_OBJ   := $(call obj,$(LUA_SRC))
 CLI_OBJ   := $(call obj,$(CLI_SRC))
 TEST_OBJ  := $(call obj,$(TEST_SRC))
@@ -106,6 +120,13 @@ SOLIB     := $(BUILD)/libmmsim.so.$(VERSION)
 SONAME    := libmmsim.so.$(SOVERSION)
 INTLIB    := $(BUILD)/libmmsim-internal.a
 LUAMOD    := $(BUILD)/lua/mmsim.so
+# Traces and their replay (src/trace, include/mmsim_trace.h): a library of
+# their own because they need libzstd, and libmmsim only the C library.
+# Built as libmmsim is: a static one of one partially linked object, and a
+# shared one; both export mmsim_* only and use libmmsim through mmsim.h.
+TRACE_LIB := $(BUILD)/libmmsim-trace.a
+TRACE_SOLIB := $(BUILD)/libmmsim-trace.so.$(VERSION)
+TRACE_SONAME := libmmsim-trace.so.$(SOVERSION)
 CLI       := $(BUILD)/mmsim
 UNIT      := $(BUILD)/unit-tests
 BENCHBIN  := $(BUILD)/mmsim-bench
@@ -128,7 +149,27 @@ HELPER_LDFLAGS := -nostdlib -static -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
              -Wl,--build-id=none -Wl,-z,norelro
 HELPER_END := 0x555555559000
 
-ALL_OBJ := $(LIB_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
+# The Valgrind tool behind `mmsim record` (tools/valgrind: GPL-2, a program
+# of its own that shares nothing with mmsim but the trace format). Built when
+# valgrind's static core libraries and headers are installed (make deps
+# installs valgrind), as Valgrind builds its tools: static, no C library, at
+# Valgrind's fixed text address, never sanitized. $(VG_DIR) is a VALGRIND_LIB
+# directory: the tool beside links to valgrind's own files.
+VG_CORE    := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/valgrind/libcoregrind-amd64-linux.a \
+                /usr/lib/valgrind/libcoregrind-amd64-linux.a /usr/libexec/valgrind/libcoregrind-amd64-linux.a))
+VG_PRELOAD := $(firstword $(wildcard /usr/libexec/valgrind/vgpreload_core-amd64-linux.so \
+                /usr/lib/x86_64-linux-gnu/valgrind/vgpreload_core-amd64-linux.so \
+                /usr/lib/valgrind/vgpreload_core-amd64-linux.so))
+VG_DIR     := $(BUILD)/valgrind
+CHASE      := $(BUILD)/examples/chase
+VG_TOOL    := $(if $(and $(VG_CORE),$(VG_PRELOAD),$(wildcard /usr/include/valgrind/pub_tool_basics.h)),$(VG_DIR)/mmsim-record-amd64-linux)
+VG_CFLAGS  := -std=gnu17 -O2 -g -gdwarf-4 -m64 -Wall -Wextra -Wno-unused-parameter $(WERROR) -fno-stack-protector \
+              -fno-builtin -fno-strict-aliasing -fno-omit-frame-pointer -fno-pie -fno-pic \
+              -DVGA_amd64 -DVGO_linux -DVGP_amd64_linux -DVGPV_amd64_linux_vanilla -I/usr/include/valgrind
+VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -no-pie -Wl,--build-id=none \
+              -Wl,-Ttext-segment=0x58000000
+
+ALL_OBJ := $(LIB_OBJ) $(TRACE_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
 ifneq ($(words $(ALL_OBJ)),$(words $(sort $(ALL_OBJ))))
 $(error two sources share an object name: $(sort $(foreach o,$(ALL_OBJ),$(if $(filter-out 1,$(words $(filter $(o),$(ALL_OBJ)))),$(o)))))
 endif
@@ -141,23 +182,33 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
 # The suites make test runs, in this order, each a target of this file, and
 # what it builds first (tests/make/run.sh points both at stubs).
 SUITES     := unit cli-tests lua-tests fuzz-tests install-test layers layers-tests make-tests \
-              oracle-if-root fuzz-regress-if-root
+              oracle-if-root fuzz-regress-if-root record-tests trace-fuzz-corpus
 TEST_BUILD := all $(UNIT)
 # This file, for the sub-makes of the suite runner (it may be included).
 THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 .PHONY: all help test check bench run deps check-deps install uninstall clean golden
 .PHONY: unit cli-tests lua-tests install-test layers layers-tests make-tests oracle oracle-if-root
-.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root soak
-all: $(LIB) $(SOLIB) $(CLI) $(LUAMOD)
+.PHONY: fuzz-oracle fuzz-tests fuzz-regress fuzz-regress-if-root soak record-tests demo-trace trace-fuzz-corpus fuzz
+all: $(LIB) $(SOLIB) $(TRACE_LIB) $(TRACE_SOLIB) $(CLI) $(LUAMOD)
+
+all: $(VG_TOOL)
+
+$(VG_DIR)/mmsim-record-amd64-linux: tools/valgrind/mmsim_record.c $(FLAGS_STAMP)
+	@mkdir -p $(VG_DIR)
+	$(call quiet,CC,$<)$(CC) $(VG_CFLAGS) -c $< -o $(VG_DIR)/mmsim_record.o
+	$(call quiet,LD,$@)$(CC) -o $@ $(VG_DIR)/mmsim_record.o $(VG_LDFLAGS) $(VG_CORE) \
+	    $(subst coregrind,vex,$(VG_CORE)) -lgcc
+	@for f in $(dir $(VG_PRELOAD))*; do [ -e $(VG_DIR)/$${f##*/} ] || ln -s $$f $(VG_DIR)/; done
 
 # compile SOURCE,EXTRA_FLAGS: the rule of SOURCE's object.
 define compile
 $(call obj,$(1)): $(1) $(FLAGS_STAMP) | $(BUILD)/obj
 	$$(call quiet,CC,$$<)$$(COMPILE) $(2) -c $$< -o $$@
 endef
-$(foreach s,$(LIB_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
+$(foreach s,$(LIB_SRC) $(TRACE_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(LUA_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS))))
+$(foreach s,$(FUZZT_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(CLI_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS) $$(EDIT_CFLAGS))))
 
 # The comment at the top of this file.
@@ -196,22 +247,34 @@ $(SOLIB): $(LIB_OBJ) mk/libmmsim.map $(FLAGS_STAMP)
 	    -Wl,-z,defs -o $@ $(LIB_OBJ) $(LDLIBS) && \
 	ln -sf $(notdir $@) $(BUILD)/$(SONAME) && ln -sf $(notdir $@) $(BUILD)/libmmsim.so
 
+$(BUILD)/libmmsim-trace.o: $(TRACE_OBJ)
+	$(call quiet,LD,$@)$(LD) -r -o $@.tmp $^ && \
+	$(OBJCOPY) --wildcard --keep-global-symbol='mmsim_*' $@.tmp $@ && rm -f $@.tmp
+
+$(TRACE_LIB): $(BUILD)/libmmsim-trace.o
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(TRACE_SOLIB): $(TRACE_OBJ) $(SOLIB) mk/libmmsim.map $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -shared -Wl,-soname,$(TRACE_SONAME) -Wl,--version-script=mk/libmmsim.map \
+	    -Wl,-z,defs -o $@ $(TRACE_OBJ) -L$(BUILD) -lmmsim $(ZSTD_LIBS) $(LDLIBS) && \
+	ln -sf $(notdir $@) $(BUILD)/$(TRACE_SONAME) && ln -sf $(notdir $@) $(BUILD)/libmmsim-trace.so
+
 # The module for a plain lua5.4 (the interpreter provides Lua itself):
 # exports luaopen_mmsim only.
-$(LUAMOD): $(LUA_OBJ) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
+$(LUAMOD): $(LUA_OBJ) $(TRACE_LIB) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
 	$(call quiet,LD,$@)$(LINK) -shared -Wl,--version-script=mk/lmmsim.map -o $@ \
-	    $(LUA_OBJ) $(LIB) $(LDLIBS) -lm
+	    $(LUA_OBJ) $(TRACE_LIB) $(LIB) $(ZSTD_LIBS) $(LDLIBS) -lm
 
 # The command uses the public API only: it links the public library.
-$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(LIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(LIB) \
-	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(LDLIBS) -lm
+$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(TRACE_LIB) $(LIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(TRACE_LIB) $(LIB) \
+	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(ZSTD_LIBS) $(LDLIBS) -lm
 
-$(UNIT): $(TEST_OBJ) $(INTLIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(TEST_OBJ) $(INTLIB) $(TEST_LIBS) $(LDLIBS) -lm
+$(UNIT): $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(TEST_LIBS) $(ZSTD_LIBS) $(LDLIBS) -lm
 
-$(BENCHBIN): $(BENCH_OBJ) $(INTLIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(BENCH_OBJ) $(INTLIB) $(LDLIBS) -lm -ldl
+$(BENCHBIN): $(BENCH_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(BENCH_OBJ) $(TRACE_OBJ) $(INTLIB) $(ZSTD_LIBS) $(LDLIBS) -lm -ldl
 
 # ---- tests -------------------------------------------------------------------
 # Each suite prints its own lines and its summary; make test runs them all
@@ -285,6 +348,38 @@ fuzz-regress-if-root:
 	    if [ -n "$$MMSIM_SUITE_SKIP" ]; then echo "$$why" > "$$MMSIM_SUITE_SKIP"; fi; \
 	fi
 
+# mmsim record end to end: a small C program recorded under the Valgrind
+# tool and replayed (tests/record/run.sh). Exit 77 of the script (no
+# valgrind, or no tool built) is a skip, with its reason.
+record-tests: all $(CHASE)
+	@MMSIM=$(abspath $(CLI)) CC="$(CC)" VG_TOOL="$(VG_TOOL)" CHASE=$(abspath $(CHASE)) bash tests/record/run.sh; rc=$$?; \
+	    [ $$rc -eq 77 ] && rc=0; exit $$rc
+
+# The trace readers' fuzz targets (tests/fuzz-trace): make test runs each
+# over its corpus without libFuzzer (make check: under ASan and UBSan);
+# make fuzz fuzzes them with libFuzzer, which needs clang.
+$(BUILD)/fuzz-trace-%: $(call obj,tests/fuzz-trace/%.c tests/fuzz-trace/common.c tests/fuzz-trace/corpus.c) \
+                       $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(filter %.o,$^) $(INTLIB) $(ZSTD_LIBS) $(LDLIBS) -lm
+
+$(BUILD)/libfuzzer-trace-%: $(call obj,tests/fuzz-trace/%.c tests/fuzz-trace/common.c) $(TRACE_OBJ) \
+                            $(INTLIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(INTLIB) $(ZSTD_LIBS) $(LDLIBS) -lm
+
+trace-fuzz-corpus: $(foreach t,$(FUZZT),$(BUILD)/fuzz-trace-$(t))
+	@for t in $(FUZZT); do $(BUILD)/fuzz-trace-$$t tests/fuzz-trace/corpus/$$t/* || exit 1; done
+
+FUZZ_TIME ?= 60
+fuzz:
+	@command -v clang >/dev/null || { echo "fuzz: needs clang (make deps DEPS_EXTRA=clang)"; exit 1; }
+	$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) BUILD=build/fuzz CC=clang OPT="-O1 -g" WERROR=-Werror \
+	    SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
+	    $(foreach t,$(FUZZT),build/fuzz/libfuzzer-trace-$(t))
+	@for t in $(FUZZT); do mkdir -p build/fuzz/corpus-$$t && cp -n tests/fuzz-trace/corpus/$$t/* build/fuzz/corpus-$$t/ && \
+	    echo "== fuzz $$t ($(FUZZ_TIME) s; new inputs in build/fuzz/corpus-$$t)" && \
+	    build/fuzz/libfuzzer-trace-$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$t \
+	        tests/fuzz-trace/corpus/$$t || exit 1; done
+
 test: check-deps
 	$(if $(strip $(TEST_BUILD)),@$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) $(TEST_BUILD))
 	@bash mk/suites.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE)" $(SUITES)
@@ -301,7 +396,7 @@ check:
 	else \
 	    $(MAKE) --no-print-directory -f $(THIS_MAKEFILE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" WERROR=-Werror \
-	        SUITES="unit cli-tests lua-tests fuzz-tests" TEST_BUILD='$$(CLI) $$(UNIT)' test; \
+	        SUITES="unit cli-tests lua-tests fuzz-tests trace-fuzz-corpus" TEST_BUILD='$$(CLI) $$(UNIT)' test; \
 	fi
 
 # The swap integrity test (tests/unit/test_swap_random.c), long.
@@ -315,6 +410,19 @@ bench: check-deps $(BENCHBIN) $(CLI)
 
 run: deps all
 	$(CLI) run examples/tour.lua
+
+# The traces example: a plain program (never sanitized), recorded under the
+# Valgrind tool walking its memory in order and at random, replayed on two
+# machines by examples/traces/compare.lua.
+$(CHASE): examples/traces/chase.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) -std=c17 -O2 $(WARN) $(WERROR) -o $@ $<
+
+demo-trace: all $(CHASE)
+	@[ -n "$(VG_TOOL)" ] || { echo "demo-trace: needs valgrind and its static libraries (make deps), then make"; exit 1; }
+	$(CLI) record -o $(BUILD)/examples/seq.mmt -- $(CHASE) seq
+	$(CLI) record -o $(BUILD)/examples/rand.mmt -- $(CHASE) rand
+	SEQ=$(BUILD)/examples/seq.mmt RAND=$(BUILD)/examples/rand.mmt $(CLI) run examples/traces/compare.lua
 
 # Rewrite the golden outputs of the examples and the demo from this build
 # (review the diff: a golden file changes only with a deliberate change).
@@ -349,15 +457,32 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|g' \
 	    -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    mk/mmsim.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim.pc
+	install -m 644 include/mmsim_trace.h $(DESTDIR)$(INCLUDEDIR)/mmsim_trace.h
+	install -m 644 $(TRACE_LIB) $(DESTDIR)$(LIBDIR)/libmmsim-trace.a
+	install -m 644 $(TRACE_SOLIB) $(DESTDIR)$(LIBDIR)/libmmsim-trace.so.$(VERSION)
+	ln -sf libmmsim-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(TRACE_SONAME)
+	ln -sf libmmsim-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libmmsim-trace.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|g' \
+	    -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    mk/mmsim-trace.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim-trace.pc
 	install -m 755 $(LUAMOD) $(DESTDIR)$(LUA_MODDIR)/mmsim.so
 	install -m 644 docs/mmsim.1 $(DESTDIR)$(MANDIR)/man1/mmsim.1
+	$(if $(VG_TOOL),install -d $(DESTDIR)$(LIBDIR)/mmsim/valgrind && \
+	    install -m 755 $(VG_TOOL) $(DESTDIR)$(LIBDIR)/mmsim/valgrind/ && \
+	    for f in $(dir $(VG_PRELOAD))*; do [ -e $(DESTDIR)$(LIBDIR)/mmsim/valgrind/$${f##*/} ] || \
+	        ln -s $$f $(DESTDIR)$(LIBDIR)/mmsim/valgrind/; done)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mmsim $(DESTDIR)$(INCLUDEDIR)/mmsim.h \
 	      $(DESTDIR)$(LIBDIR)/libmmsim.a $(DESTDIR)$(LIBDIR)/libmmsim.so.$(VERSION) \
 	      $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmmsim.so \
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim.pc $(DESTDIR)$(LUA_MODDIR)/mmsim.so \
+	      $(DESTDIR)$(INCLUDEDIR)/mmsim_trace.h $(DESTDIR)$(LIBDIR)/libmmsim-trace.a \
+	      $(DESTDIR)$(LIBDIR)/libmmsim-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(TRACE_SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libmmsim-trace.so $(DESTDIR)$(LIBDIR)/pkgconfig/mmsim-trace.pc \
 	      $(DESTDIR)$(MANDIR)/man1/mmsim.1
+	rm -rf $(DESTDIR)$(LIBDIR)/mmsim/valgrind
+	-rmdir $(DESTDIR)$(LIBDIR)/mmsim 2>/dev/null
 
 clean:
 	rm -rf build $(BUILD)

@@ -296,6 +296,14 @@ int64_t mmsim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, uns
 int64_t mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
 int64_t mmsim_mlockall(mmsim_machine *m, int pid, int flags);
 int64_t mmsim_munlockall(mmsim_machine *m, int pid);
+/* prctl(PR_SET_MM, opt, addr): set one field of pid's memory map, opt one
+ * of Linux's PR_SET_MM_START_CODE (1) ... PR_SET_MM_ENV_END (11): 6
+ * PR_SET_MM_START_BRK and 7 PR_SET_MM_BRK place the heap brk() grows (a
+ * trace replay gives the program its captured break so). 0, -EINVAL (an
+ * option not among those, an address outside [vm.mmap_min_addr,
+ * TASK_SIZE), fields out of order: start_brk <= brk, start_data <=
+ * end_data, ...), -EFAULT, -ESRCH. */
+int64_t mmsim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr);
 /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name): name the
  * anonymous VMAs of the range ("[anon:name]" in maps); NULL clears. */
 int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len,
@@ -427,6 +435,37 @@ int mmsim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len
  * mmsim_access touches the same way. */
 int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
 		struct mmsim_fault *fault);
+
+/* One access of a batch (mmsim_access_batch): size bytes at addr (1 ..
+ * 4096), of kind MMSIM_READ, MMSIM_WRITE, MMSIM_FETCH or MMSIM_MODIFY (a
+ * read-modify-write instruction, translated once for writing as x86 does);
+ * flags 0; tid is the caller's (a trace's thread id) and is not read. The
+ * 16 bytes of an access record of the trace format (docs/trace-format.md). */
+struct mmsim_ref {
+	uint64_t addr;
+	uint16_t size;
+	uint8_t kind;
+	uint8_t flags;
+	uint32_t tid;
+};
+#define MMSIM_MODIFY 3
+
+/* What one access of a batch needed: the deepest structure that
+ * translated it, plus MMSIM_REF_FAULTED when it took page faults. */
+enum { MMSIM_REF_L1_HIT = 0, MMSIM_REF_L2_HIT = 1, MMSIM_REF_WALK = 2, MMSIM_REF_FAULTED = 4 };
+
+/*
+ * The accesses refs[0..n-1] by task pid, in order, each one instruction
+ * touching its bytes (faults, TLB fills, A and D flags as mmsim_touch; no
+ * byte moves), with one switch to the task's core for the whole batch: the
+ * fast path of a trace replay. outcome, when not NULL, gets an
+ * MMSIM_REF_* code per access. *done (not NULL) is the number of accesses
+ * completed. Returns 0; -EINVAL for a bad ref (the message names its index;
+ * nothing ran); -EFAULT when refs[*done] was fatal (*fault as mmsim_access;
+ * the process is dead); -ESRCH; -EOPNOTSUPP on the host backend.
+ */
+int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n,
+		       uint8_t *outcome, size_t *done, struct mmsim_fault *fault);
 
 /* Names for a fault's numbers: "SIGSEGV", "SEGV_ACCERR" ("SI_KERNEL", ...). */
 const char *mmsim_signal_name(int signo);

@@ -18,8 +18,16 @@ pkgs=(
   liblua5.4-dev lua5.4 # scripting (module `mmsim`) and the plain interpreter
   libjansson-dev      # --json output
   libedit-dev         # the interactive shell
+  libzstd-dev         # traces (libmmsim-trace: src/trace)
+  liblzma-dev         # xz-compressed ChampSim traces (mmsim import champsim)
+)
+# Installed by make deps, not required by the check: the suites that need
+# them skip, saying why, where they are absent (CI installs them).
+optional=(
+  valgrind            # mmsim record's Valgrind tool (tools/valgrind) and its suite
 )
 names=("${pkgs[@]}" "$@")   # bash drops the comments inside the list
+[[ $check_only -eq 1 ]] || names+=("${optional[@]}")
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "mk/deps.sh: this is not a Debian system; install the equivalents of: ${names[*]}" >&2

@@ -19,7 +19,8 @@
  *    message "<op>: <ERRNO>";
  *  - an access kind is one of MMSIM_READ, MMSIM_WRITE, MMSIM_FETCH, and an
  *    access or touch always gets a fault record (the API reports a fatal
- *    fault's signal in the message);
+ *    fault's signal in the message); a batch's refs are all valid (kind,
+ *    size 1 .. 4096, flags 0), n > 0, and done and fault are not NULL;
  *  - mlock reaches the backend as mlock2 with flags 0; explain(NULL) on a
  *    backend without explain is a success.
  */
@@ -75,6 +76,7 @@ struct mmsim_backend {
 	int64_t (*munlockall)(mmsim_machine *m, int pid);
 	int64_t (*set_vma_anon_name)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len,
 				     const char *name);
+	int64_t (*prctl_set_mm)(mmsim_machine *m, int pid, int opt, uint64_t addr);
 
 	/* accesses and translations */
 	int (*access)(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
@@ -82,6 +84,8 @@ struct mmsim_backend {
 	int (*touch)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
 		     struct mmsim_fault *fault);
 	int (*virt_to_phys)(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
+	int (*access_batch)(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n,
+			    uint8_t *outcome, size_t *done, struct mmsim_fault *fault);
 
 	/* views, counters and knobs */
 	int (*proc_read)(mmsim_machine *m, const char *path, char **text, size_t *len);

@@ -172,6 +172,14 @@ int64_t mmsim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64
 	return api_result(m, "prctl", m->ops->set_vma_anon_name(m, pid, addr, len, name));
 }
 
+/* See mmsim.h. */
+int64_t mmsim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr)
+{
+	if (!API_SERVES(m, prctl_set_mm))
+		return -EOPNOTSUPP;
+	return api_result(m, "prctl", m->ops->prctl_set_mm(m, pid, opt, addr));
+}
+
 /* The end of an access: a fatal fault is reported in the message (and in
  * *out when the caller asked), in the same words for every backend. */
 static int access_result(mmsim_machine *m, int pid, int rc, const struct mmsim_fault *f,
@@ -216,6 +224,31 @@ int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mms
 	if (check_kind(m, kind))
 		return -EINVAL;
 	return access_result(m, pid, m->ops->touch(m, pid, addr, len, kind, &f), &f, fault);
+}
+
+/* See mmsim.h. The refs are checked before any runs. */
+int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n,
+		       uint8_t *outcome, size_t *done, struct mmsim_fault *fault)
+{
+	struct mmsim_fault f = { 0 };
+	size_t ran = 0;
+	if (done)
+		*done = 0;
+	if (!API_SERVES(m, access_batch))
+		return -EOPNOTSUPP;
+	for (size_t i = 0; i < n; i++) {
+		const struct mmsim_ref *r = &refs[i];
+		if (r->kind > MMSIM_MODIFY || r->size == 0 || r->size > 4096 || r->flags)
+			return backend_fail(m, -EINVAL, "access_batch: ref %zu: %s %u", i,
+					    r->kind > MMSIM_MODIFY ? "kind" : r->flags ? "flags" : "size",
+					    r->kind > MMSIM_MODIFY ? r->kind : r->flags ? r->flags : r->size);
+	}
+	if (!n)
+		return 0;
+	int rc = m->ops->access_batch(m, pid, refs, n, outcome, &ran, &f);
+	if (done)
+		*done = ran;
+	return access_result(m, pid, rc, &f, fault);
 }
 
 /* See mmsim.h. */

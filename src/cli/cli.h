@@ -21,6 +21,7 @@
 /* Which of the common options a command takes (struct cli.takes). */
 #define CLI_TAKES_MACHINE 1  /* --machine, -o, --seed */
 #define CLI_TAKES_JSON    2  /* --json */
+#define CLI_OWN_ARGS      4  /* parses all its arguments itself (record: -o is its output) */
 
 #define CLI_MAX_OVERRIDES 64
 
@@ -33,8 +34,11 @@ struct cli {
 	char seed_override[48];
 	int noverrides;
 	const char *json;              /* --json FILE, NULL when not given */
-	/* A subcommand's own flags: 1 when it took arg (NULL: none). */
+	/* A subcommand's own flags: 1 when it took arg, 2 when it also took
+	 * the argument after it, cli->next (NULL: none); 0 when arg is not
+	 * one of them; -1 after printing why its value is bad. */
 	int (*option)(struct cli *cli, const char *arg);
+	const char *next;              /* the argument after the one given to option */
 	int flags;                     /* what they set */
 };
 
@@ -89,5 +93,12 @@ int cli_diff(struct cli *cli, int argc, char **argv);
 int cli_diff_option(struct cli *cli, const char *arg);
 int cli_inspect(struct cli *cli, int argc, char **argv);
 int cli_inspect_option(struct cli *cli, const char *arg);
+int cli_replay(struct cli *cli, int argc, char **argv);
+int cli_replay_option(struct cli *cli, const char *arg);
+int cli_import(struct cli *cli, int argc, char **argv);
+int cli_record(struct cli *cli, int argc, char **argv);
+
+/* obj[a][b]...[last] = value for the dotted name "a.b.last". */
+void cli_json_set_path(struct json_t *obj, const char *name, uint64_t value);
 
 #endif

@@ -36,6 +36,10 @@
 #define MAX_PIDS 1024
 #define MAX_BASE 32
 #define NEAR (1ULL << 30)
+/* The landmarks on each side of a result, in address order, that its "near"
+ * offsets are taken from: a bound, so that a script of many mappings
+ * close together records each result in constant space and time. */
+#define NEAR_ANCHORS 16
 
 struct anchor {
 	uint64_t addr;
@@ -142,7 +146,10 @@ static void canon_result_addr(struct diff_recorder *r, uint64_t addr, char *buf,
 	char name[16];
 	json_decref(r->near);
 	r->near = json_pack("{s:I}", "0", (json_int_t)addr);    /* 0: the address itself */
-	for (int i = 0; i < r->nanchors; i++)
+	int above = anchor_above(r, addr);
+	int lo = above > NEAR_ANCHORS ? above - NEAR_ANCHORS : 0;
+	int hi = above + NEAR_ANCHORS < r->nanchors ? above + NEAR_ANCHORS : r->nanchors;
+	for (int i = lo; i < hi; i++)
 		if ((addr > r->anchors[i].addr ? addr - r->anchors[i].addr : r->anchors[i].addr - addr) <= NEAR)
 			json_object_set_new(r->near, r->anchors[i].name,
 					    json_integer((json_int_t)(addr - r->anchors[i].addr)));

@@ -25,8 +25,8 @@ struct cli_json *cli_json_new(void)
 	return j;
 }
 
-/* obj[a][b]...[last] = value for the dotted name "a.b.last". */
-static void set_path(json_t *obj, const char *name, uint64_t value)
+/* See cli.h. */
+void cli_json_set_path(json_t *obj, const char *name, uint64_t value)
 {
 	char part[48];
 	for (const char *dot; (dot = strchr(name, '.')); name = dot + 1) {
@@ -74,7 +74,7 @@ void cli_json_add(struct cli_json *j, mmsim_machine *m, const char *preset)
 	}
 	mmsim_machine_stats(m, s, n);
 	for (size_t i = 0; i < n; i++)
-		set_path(stats, s[i].name, s[i].value);
+		cli_json_set_path(stats, s[i].name, s[i].value);
 	free(s);
 	json_object_set_new(entry, "preset", json_string(preset));
 	json_object_set_new(entry, "config", config_object(m));

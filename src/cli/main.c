@@ -75,6 +75,48 @@ static const struct subcommand {
 	  "numbers from processes without CAP_SYS_ADMIN). --unprivileged shows what\n"
 	  "such a process sees. --json FILE writes the same as JSON. Exit 0, 1 when\n"
 	  "the process cannot be read, 2 on usage errors.\n" },
+	{ "replay", cli_replay, ALL, "replay a program's memory trace on a simulated machine; report",
+	  "mmsim replay [OPTIONS] TRACE\n\n"
+	  "Replay TRACE (mmsim record or mmsim import made it) on a simulated machine:\n"
+	  "its processes and threads run on the machine's cores, the address space at\n"
+	  "the start is recreated, its memory system calls are made through the\n"
+	  "simulated kernel and checked against the captured results, and every access\n"
+	  "goes through the MMU. A trace without system calls replays flat (every 2 MiB\n"
+	  "region touched is mapped on first touch). Then report TLB hits and misses by\n"
+	  "level and page size, walks, page faults, shootdowns, THP, cycles, per\n"
+	  "mapping and the pages with the most misses (docs/traces.md). A progress bar\n"
+	  "goes to standard error when it is a terminal. Own options:\n"
+	  "  --interval N       a CSV time series, a line per N accesses, on standard\n"
+	  "                     output instead of the text report (or to --csv FILE)\n"
+	  "  --csv FILE         where --interval's series goes\n"
+	  "  --top N            list N pages (default 10)\n"
+	  "  --placement P      threads on cores: rr (round-robin, the default) or one\n"
+	  "                     (every thread on core 0)\n"
+	  "  --no-check         do not compare system call results with the capture\n"
+	  "  --no-progress      no progress bar\n"
+	  "Exit 0; 1 when the trace is bad, the replayed program dies or a system call's\n"
+	  "result differs from the capture; 2 on usage errors.\n" },
+	{ "import", cli_import, 0, "convert another tool's trace into mmsim's format",
+	  "mmsim import FORMAT INPUT TRACE\n\n"
+	  "Read INPUT (- for standard input), a trace of another tool, and write it as\n"
+	  "the mmsim trace TRACE. FORMAT: lackey (the output of valgrind --tool=lackey\n"
+	  "--trace-mem=yes [--trace-syscalls=yes] --log-file=FILE PROGRAM), or champsim\n"
+	  "(ChampSim's 64-byte instruction records, xz-compressed or not). Exit 0, 1\n"
+	  "when INPUT is not of FORMAT (the message names the line or byte), 2 on usage\n"
+	  "errors.\n" },
+	{ "record", cli_record, CLI_OWN_ARGS, "capture a real program's memory trace (under Valgrind)",
+	  "mmsim record -o TRACE [--fetches] [--] PROGRAM [ARGS...]\n\n"
+	  "Run PROGRAM under mmsim's Valgrind tool and write its memory trace to TRACE:\n"
+	  "every load and store (address, size, kind, thread), its memory system calls\n"
+	  "with their results, its threads, forks and exits, and its address space at\n"
+	  "the start with file names (docs/traces.md). --fetches also records one\n"
+	  "instruction fetch per code page entered. The addresses are those of the\n"
+	  "run under Valgrind, which places the loader, stack and heap its own way.\n"
+	  "Needs valgrind and the tool (make builds it when valgrind's static\n"
+	  "libraries are installed; MMSIM_VALGRIND_LIB names its directory,\n"
+	  "MMSIM_VALGRIND the valgrind to run). Exit: the program's exit status\n"
+	  "(128+N when signal N killed it); 1 when no trace could be written, 2 on\n"
+	  "usage errors.\n" },
 };
 #define NR_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
@@ -82,7 +124,7 @@ static const struct subcommand {
 static const struct {
 	const char *name;
 	int (*option)(struct cli *cli, const char *arg);
-} own_options[] = { { "diff", cli_diff_option }, { "inspect", cli_inspect_option } };
+} own_options[] = { { "diff", cli_diff_option }, { "inspect", cli_inspect_option }, { "replay", cli_replay_option } };
 
 /* The flag parser of subcommand name, or NULL. */
 static int (*own_option(const char *name))(struct cli *, const char *)
@@ -140,6 +182,8 @@ int main(int argc, char **argv)
 		cli_help(&cli);
 		return 0;
 	}
+	if (sc->takes & CLI_OWN_ARGS)
+		return sc->run(&cli, argc - 1, argv + 1);
 	int first = cli_parse_options(&cli, argc - 1, argv + 1);
 	if (first < 0)
 		return first == CLI_HELP ? 0 : 2;

@@ -101,7 +101,7 @@ static int use_seed(struct cli *cli, const char *n)
 /* See cli.h. Options are taken in order, so --machine comes before -o. */
 int cli_parse_options(struct cli *cli, int argc, char **argv)
 {
-	int i;
+	int i, took;
 	if (use_preset(cli, NULL))
 		return -1;
 	for (i = 1; i < argc; i++) {
@@ -134,7 +134,10 @@ int cli_parse_options(struct cli *cli, int argc, char **argv)
 			cli->json = argv[++i];
 		} else if (!strncmp(a, "--json=", 7)) {
 			cli->json = a + 7;
-		} else if (cli->option && cli->option(cli, a)) {
+		} else if (cli->option && (cli->next = i + 1 < argc ? argv[i + 1] : NULL, took = cli->option(cli, a))) {
+			if (took < 0)
+				goto fail;
+			i += took - 1;
 			continue;
 		} else if (!strcmp(a, "--")) {
 			i++;

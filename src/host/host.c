@@ -166,6 +166,8 @@ static const char *host_why_unsupported(const char *op)
 	    !strcmp(op, "pwrite") || !strcmp(op, "ftruncate") || !strcmp(op, "unlink") || !strcmp(op, "fstat") ||
 	    !strcmp(op, "memfd_create"))
 		return "the helper has no file calls yet (issue 14, phase 1d: a per-run directory on /dev/shm)";
+	if (!strcmp(op, "access_batch") || !strcmp(op, "prctl_set_mm"))
+		return "trace replays run on the simulator";
 	if (!strcmp(op, "page_info"))
 		return "struct page is the real kernel's; /proc/kpageflags shows its flags";
 	return "the real kernel's allocators are not scriptable";

@@ -14,6 +14,9 @@
 #include <stdint.h>
 
 #include "hw/cpu.h"
+#include "hw/memref.h"
+
+#include <errno.h>
 
 /* The result of a translation: a physical address, or an exception. */
 struct hw_xlat {
@@ -58,6 +61,21 @@ struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_acc
  * moves, so memory keeps its contents. */
 int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_access kind,
 	      enum hw_priv priv, struct hw_exception *exc);
+
+/* hw_access(cpu, va, NULL, len, kind, priv, exc) for an access within one
+ * 4 KiB page (offset + len <= 4096, kind valid), inline: the translation,
+ * then its reference through hw_mem_ref. The replay's fast path. */
+static inline int hw_touch_in_page(struct hw_cpu *cpu, uint64_t va, unsigned len, enum hw_access kind,
+				   enum hw_priv priv, struct hw_exception *exc)
+{
+	struct hw_xlat x = hw_translate(cpu, va, kind, priv);
+	if (x.exc.vector) {
+		*exc = x.exc;
+		return -EFAULT;
+	}
+	hw_mem_ref(cpu, x.pa, len, kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD);
+	return 0;
+}
 
 /* 8 bytes of physical memory at pa; all ones beyond RAM (RAM is at least
  * RAM_MIN_BYTES, so size - 8 does not wrap). */

@@ -227,33 +227,45 @@ static bool one_instruction(uint64_t len)
 	return len == 1 || len == 2 || len == 4 || len == 8;
 }
 
+/* One instruction of t's user code, on t's core in user mode: the access
+ * hw_access makes, with the exception it raises taken and the access
+ * retried until it completes. *faulted is set when an exception was taken.
+ * 0, or what exception_entry returned (-EFAULT, -EIO), or hw_access's error. */
+static int user_insn(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va, uint8_t *b,
+		     uint64_t len, enum hw_access kind, bool *faulted)
+{
+	bool touch_in_page = !b && offset_in_page(va) + len <= PAGE_SIZE && (unsigned)kind < HW_NR_ACCESS;
+	for (;;) {
+		struct hw_exception exc;
+		int rc = touch_in_page ? hw_touch_in_page(cpu, va, (unsigned)len, kind, HW_USER, &exc)
+				       : hw_access(cpu, va, b, len, kind, HW_USER, &exc);
+		if (rc != -EFAULT)
+			return rc;
+		*faulted = true;
+		int saved = k->this_cpu;
+		k->this_cpu = t->cpu;
+		rc = exception_entry(k, t, &exc);
+		k->this_cpu = saved;
+		if (!rc && fatal_signal_pending(t))     /* the OOM killer chose it: it
+							 * dies returning to user mode */
+			rc = force_sig_fault(t, SIGKILL, SI_KERNEL, exc.cr2, &exc);
+		if (rc)
+			return rc;
+	}
+}
+
 /* task_access once t runs on its core: one instruction, or the user-mode
- * copy loop, a page at a time (see fault.h). */
+ * copy loop (a page at a time). */
 static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va,
 			  uint8_t *b, uint64_t len, enum hw_access kind)
 {
-	bool insn = one_instruction(len);
+	bool insn = one_instruction(len), faulted = false;
 	hw_set_cpl(cpu, 3);
 	while (len) {
 		uint64_t chunk = insn ? len : HW_ACCESS_MAX - offset_in_page(va);
 		if (chunk > len)
 			chunk = len;
-		struct hw_exception exc;
-		int rc = hw_access(cpu, va, b, chunk, kind, HW_USER, &exc);
-		if (rc == -EFAULT) {
-			int saved = k->this_cpu;
-			k->this_cpu = t->cpu;
-			rc = exception_entry(k, t, &exc);
-			k->this_cpu = saved;
-			if (!rc && fatal_signal_pending(t))     /* the OOM killer chose it: it
-								 * dies returning to user mode */
-				rc = force_sig_fault(t, SIGKILL, SI_KERNEL, exc.cr2, &exc);
-			if (rc) {
-				hw_set_cpl(cpu, 0);
-				return rc;
-			}
-			continue;                    /* retry the access */
-		}
+		int rc = user_insn(k, t, cpu, va, b, chunk, kind, &faulted);
 		if (rc) {
 			hw_set_cpl(cpu, 0);
 			return rc;
@@ -267,23 +279,87 @@ static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu
 	return 0;
 }
 
+/* Where t's accesses run between user_enter and user_leave. */
+struct user_run {
+	struct hw_cpu *cpu;
+	struct task_mmu_stats before;
+	struct task_struct *saved;
+};
+
+/* Put t on its core (switching to it) with the kernel running for t in its
+ * faults; false for a dead task. */
+static bool user_enter(struct kernel *k, struct task_struct *t, struct user_run *run)
+{
+	if (t->state != TASK_RUNNING)
+		return false;
+	run->cpu = &k->hw->cpus[t->cpu];
+	schedule_task(k, t);
+	mmu_snapshot(&run->cpu->ctr, &run->before);
+	run->saved = k->current;
+	k->current = t;
+	return true;
+}
+
+/* The end of user_enter: t's statistics get what its core counted, and a
+ * kswapd woken meanwhile runs before t returns to user mode. */
+static void user_leave(struct kernel *k, struct task_struct *t, struct user_run *run)
+{
+	k->current = run->saved;
+	mmu_account(t, &run->cpu->ctr, &run->before);
+	if (k->kswapd_pending)
+		exit_to_user_mode(k, t->cpu);
+}
+
 /* See fault.h. */
 int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
 		enum hw_access kind)
 {
-	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
-
-	if (t->state != TASK_RUNNING)
+	struct user_run run;
+	if (!user_enter(k, t, &run))
 		return -ESRCH;
-	schedule_task(k, t);
-	struct task_mmu_stats before;
-	mmu_snapshot(&cpu->ctr, &before);
-	struct task_struct *saved = k->current;
-	k->current = t;                       /* the kernel runs for t in its faults */
-	int rc = do_task_access(k, t, cpu, va, buf, len, kind);
-	k->current = saved;
-	mmu_account(t, &cpu->ctr, &before);
-	if (k->kswapd_pending)
-		exit_to_user_mode(k, t->cpu);
+	int rc = do_task_access(k, t, run.cpu, va, buf, len, kind);
+	user_leave(k, t, &run);
+	return rc;
+}
+
+/* The L2 TLB hits core c has counted (all page sizes). */
+static uint64_t l2_hits(const struct hw_counters *c)
+{
+	uint64_t n = 0;
+	for (int ps = 0; ps < HW_NR_PSIZES; ps++)
+		n += c->tlb_hit[HW_L2][ps];
+	return n;
+}
+
+/* See fault.h. The outcome of an access comes from the core's counters:
+ * a walk counted, else an L2 hit counted, else the L1 TLB hit. */
+int task_access_batch(struct kernel *k, struct task_struct *t, const struct user_ref *refs, size_t n,
+		      uint8_t *outcome, size_t *done)
+{
+	static const enum hw_access hw_kind[] = { HW_READ, HW_WRITE, HW_FETCH, HW_WRITE };
+	struct user_run run;
+	int rc = 0;
+	size_t i = 0;
+
+	*done = 0;
+	if (!user_enter(k, t, &run))
+		return -ESRCH;
+	struct hw_cpu *cpu = run.cpu;
+	hw_set_cpl(cpu, 3);
+	for (; i < n; i++) {
+		const struct user_ref *r = &refs[i];
+		uint64_t walks = cpu->ctr.walks, l2 = outcome ? l2_hits(&cpu->ctr) : 0;
+		bool faulted = false;
+		rc = user_insn(k, t, cpu, r->addr, NULL, r->len, hw_kind[r->kind & 3], &faulted);
+		if (rc)
+			break;
+		if (outcome)
+			outcome[i] = (uint8_t)((cpu->ctr.walks != walks ? USER_REF_WALK
+					       : l2_hits(&cpu->ctr) != l2 ? USER_REF_L2_HIT : USER_REF_L1_HIT) |
+					      (faulted ? USER_REF_FAULTED : 0));
+	}
+	hw_set_cpl(cpu, 0);
+	user_leave(k, t, &run);
+	*done = i;
 	return rc;
 }

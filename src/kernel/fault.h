@@ -5,6 +5,7 @@
 #ifndef MMSIM_KERNEL_FAULT_H
 #define MMSIM_KERNEL_FAULT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hw/cpu.h"
@@ -27,5 +28,35 @@ struct task_struct;
  */
 int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf, uint64_t len,
 		enum hw_access kind);
+
+/* One access of a batch (task_access_batch): len bytes at addr, of kind
+ * USER_REF_LOAD, _STORE, _FETCH or _MODIFY (a read-modify-write
+ * instruction: translated once, for writing, as x86 does). tid is the
+ * caller's and is not read. 16 bytes, the layout of struct mmsim_ref. */
+struct user_ref {
+	uint64_t addr;
+	uint16_t len;
+	uint8_t kind;
+	uint8_t flags;
+	uint32_t tid;
+};
+enum { USER_REF_LOAD, USER_REF_STORE, USER_REF_FETCH, USER_REF_MODIFY };
+
+/* What one access of a batch needed (outcome[i]): the deepest structure
+ * that translated it, plus USER_REF_FAULTED when it took page faults. */
+enum { USER_REF_L1_HIT = 0, USER_REF_L2_HIT = 1, USER_REF_WALK = 2, USER_REF_FAULTED = 4 };
+
+/*
+ * The touches refs[0..n-1] (no byte moves) by task t, one instruction
+ * each, in order, as task_access would do them one by one but with one
+ * switch to t's core and one update of its statistics; outcome (may be
+ * NULL) gets each access's USER_REF_* code. Every len is 1 ..
+ * HW_ACCESS_MAX and every kind valid (the caller checked). *done is the
+ * number of accesses completed. Returns 0, -EFAULT (refs[*done] raised a
+ * fatal signal: t->fatal), -ESRCH (t is dead), or -EIO (the kernel
+ * panicked handling a fault).
+ */
+int task_access_batch(struct kernel *k, struct task_struct *t, const struct user_ref *refs, size_t n,
+		      uint8_t *outcome, size_t *done);
 
 #endif

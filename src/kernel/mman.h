@@ -111,6 +111,34 @@ long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t l
 long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
 /* brk (kernel/mmap.c; Linux: SYSCALL_DEFINE1(brk)) */
 long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
+
+/* prctl(PR_SET_MM, opt, addr)'s options (uapi/linux/prctl.h). */
+#define PR_SET_MM_START_CODE  1
+#define PR_SET_MM_END_CODE    2
+#define PR_SET_MM_START_DATA  3
+#define PR_SET_MM_END_DATA    4
+#define PR_SET_MM_START_STACK 5
+#define PR_SET_MM_START_BRK   6
+#define PR_SET_MM_BRK         7
+#define PR_SET_MM_ARG_START   8
+#define PR_SET_MM_ARG_END     9
+#define PR_SET_MM_ENV_START   10
+#define PR_SET_MM_ENV_END     11
+
+/*
+ * prctl(PR_SET_MM, opt, addr, 0, 0) for task t (Linux: prctl_set_mm in
+ * kernel/sys.c): set one field of its mm (start_code ... env_end; the
+ * program break's start and end move the heap brk() grows, nothing is
+ * mapped or unmapped). Returns 0, or -EINVAL for an option the simulator
+ * does not have (Linux's PR_SET_MM_AUXV, _EXE_FILE, _MAP, _MAP_SIZE), addr
+ * outside [vm.mmap_min_addr, TASK_SIZE), or fields that would be out of
+ * order (start_code < end_code, start_data <= end_data, start_brk <= brk,
+ * arg_start <= arg_end, env_start <= env_end); -EFAULT for an argument or
+ * environment bound with no VMA at or above it. Linux also needs
+ * CAP_SYS_RESOURCE (-EPERM) and checks RLIMIT_DATA; simulated tasks have
+ * the capability and no such limit.
+ */
+long prctl_set_mm(struct kernel *k, struct task_struct *t, int opt, uint64_t addr);
 /* mprotect (kernel/mprotect.c; Linux: do_mprotect_pkey) */
 long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len,
 		      unsigned long prot);

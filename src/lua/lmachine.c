@@ -765,6 +765,7 @@ int luaopen_mmsim(lua_State *L)
 		luaL_newlibtable(L, machine_methods);
 		luaL_setfuncs(L, machine_methods, 0);
 		luaL_setfuncs(L, lmmsim_alloc_methods, 0);
+		luaL_setfuncs(L, lmmsim_trace_methods, 0);
 		lua_setfield(L, -2, "__index");
 		lua_pushcfunction(L, m_close);
 		lua_setfield(L, -2, "__gc");
@@ -778,6 +779,7 @@ int luaopen_mmsim(lua_State *L)
 	lmmsim_open_alloc(L);
 	luaL_newlib(L, module_functions);
 	lmmsim_open_host(L);
+	lmmsim_open_trace(L);
 	lua_pushstring(L, mmsim_version());
 	lua_setfield(L, -2, "version");
 	return 1;

@@ -97,6 +97,12 @@ void lmmsim_open_process(lua_State *L);
  * (lhost.c). */
 void lmmsim_open_host(lua_State *L);
 
+/* The trace functions (mmsim.trace_open, trace_create, trace_import) into
+ * the module table at the top, and their objects' metatables; m:replay is
+ * in lmmsim_trace_methods (ltrace.c). */
+void lmmsim_open_trace(lua_State *L);
+extern const luaL_Reg lmmsim_trace_methods[];
+
 /* Register the allocator methods of machines (lalloc.c). */
 void lmmsim_open_alloc(lua_State *L);
 extern const luaL_Reg lmmsim_alloc_methods[];

@@ -7,6 +7,7 @@
 #include "kernel/task.h"
 
 #include <errno.h>
+#include <stddef.h>
 
 static const char *const access_names[] = { "read", "write", "fetch" };
 
@@ -54,4 +55,35 @@ int sim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim
 			return rc;
 	}
 	return 0;
+}
+
+/* The public ref and the kernel's are the same 16 bytes. */
+_Static_assert(sizeof(struct mmsim_ref) == sizeof(struct user_ref) &&
+	       offsetof(struct mmsim_ref, addr) == offsetof(struct user_ref, addr) &&
+	       offsetof(struct mmsim_ref, size) == offsetof(struct user_ref, len) &&
+	       offsetof(struct mmsim_ref, kind) == offsetof(struct user_ref, kind) &&
+	       offsetof(struct mmsim_ref, flags) == offsetof(struct user_ref, flags),
+	       "struct mmsim_ref is struct user_ref");
+_Static_assert((int)MMSIM_READ == (int)USER_REF_LOAD && (int)MMSIM_WRITE == (int)USER_REF_STORE &&
+	       (int)MMSIM_FETCH == (int)USER_REF_FETCH && MMSIM_MODIFY == (int)USER_REF_MODIFY, "access kinds");
+_Static_assert((int)MMSIM_REF_L2_HIT == (int)USER_REF_L2_HIT && (int)MMSIM_REF_WALK == (int)USER_REF_WALK &&
+	       (int)MMSIM_REF_FAULTED == (int)USER_REF_FAULTED, "outcomes");
+
+/* See sim.h. Narrated as one line for the batch. */
+int sim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n, uint8_t *outcome,
+		     size_t *done, struct mmsim_fault *fault)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_call(s, "pid %d (%s) on CPU %d: %zu accesses", t->pid, t->comm, t->cpu, n);
+	int rc = task_access_batch(&s->kernel, t, (const struct user_ref *)refs, n, outcome, done);
+	if (rc == -EFAULT)
+		return fatal(s, t, fault);
+	if (rc == -EIO && s->kernel.panic_reason)
+		return sim_fail(s, -EIO, "pid %d: no memory for the access at %#llx and no process to kill: Kernel "
+			       "panic - not syncing: %s (m:dmesg has the report; the machine has stopped)", pid,
+			       (unsigned long long)refs[*done].addr, s->kernel.panic_reason);
+	return rc;
 }

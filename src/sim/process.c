@@ -266,6 +266,17 @@ int64_t sim_brk(mmsim_machine *m, int pid, uint64_t addr)
 }
 
 /* See sim.h. */
+int64_t sim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "prctl(PR_SET_MM, %d, %#llx, 0, 0)", opt, (unsigned long long)addr);
+	return syscall_result(s, t, prctl_set_mm(&s->kernel, t, opt, addr));
+}
+
+/* See sim.h. */
 int64_t sim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice)
 {
 	struct sim_machine *s = sim_machine(m);

@@ -121,6 +121,7 @@ int64_t sim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
 int64_t sim_mlockall(mmsim_machine *m, int pid, int flags);
 int64_t sim_munlockall(mmsim_machine *m, int pid);
 int64_t sim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name);
+int64_t sim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr);
 int sim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
 int sim_open(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode);
 int sim_close(mmsim_machine *m, int pid, int fd);
@@ -137,6 +138,8 @@ int sim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, 
 	       struct mmsim_fault *fault);
 int sim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,
 	      struct mmsim_fault *fault);
+int sim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n, uint8_t *outcome,
+		     size_t *done, struct mmsim_fault *fault);
 
 /* stats.c */
 size_t sim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max);

@@ -32,14 +32,15 @@ check test "$(readlink "$lib/libmmsim.so")" = "libmmsim.so.$version"
 check grep -q 'SONAME.*\[libmmsim\.so\.0\]' < <(readelf -d "$lib/libmmsim.so.$version" 2>&1)
 
 # The public surface. exports FILE NM-OPTION: the global symbols FILE
-# defines; only_api FILE NM-OPTION: they are exactly the functions mmsim.h
-# declares (so none of the kernel's names, and no mmsim_ function missing).
+# defines; only_api FILE NM-OPTION [HEADER]: they are exactly the functions
+# HEADER (mmsim.h) declares (so none of the kernel's names, and no mmsim_
+# function missing).
 exports() { nm "$2" --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u; }
 only_api() {
-	local d
-	d=$(diff <(exports "$@") <(grep -o '\<mmsim_[a-z0-9_]*(' include/mmsim.h | tr -d '(' | sort -u))
+	local d h=${3:-mmsim.h}
+	d=$(diff <(exports "$1" "$2") <(grep -o '\<mmsim_[a-z0-9_]*(' "include/$h" | tr -d '(' | sort -u))
 	[[ -z $d ]] && return
-	echo "$1: global symbols ('<' not in mmsim.h, '>' missing):"
+	echo "$1: global symbols ('<' not in $h, '>' missing):"
 	grep '^[<>]' <<<"$d" | head -20 | sed 's/^/    /'
 	return 1
 }
@@ -68,6 +69,24 @@ check cc -std=c17 -Wall -Werror tests/install/collide.c $flags -o "$root/collide
 check collide "$root/collide-shared"
 check grep -q 'NEEDED.*\[libmmsim\.so\.0\]' < <(readelf -d "$root/collide-shared" 2>&1)
 
+# libmmsim-trace: its header, libraries and pkg-config file; a program
+# built against them (shared, then static) writes, reads and replays a
+# trace; they export the functions of mmsim_trace.h only.
+check test -f "$root/usr/include/mmsim_trace.h"
+check test "$(readlink "$lib/libmmsim-trace.so")" = "libmmsim-trace.so.$version"
+check grep -q 'SONAME.*\[libmmsim-trace\.so\.0\]' < <(readelf -d "$lib/libmmsim-trace.so.$version" 2>&1)
+tpc() { PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root/usr/lib/pkgconfig" pkg-config "$@" mmsim-trace; }
+check cc -std=c17 -Wall -Werror tests/install/trace_consumer.c $(tpc --cflags --libs) -o "$root/trace-shared"
+out=$(cd "$root" && LD_LIBRARY_PATH="$lib" "$root/trace-shared" "$root/t.mmt" 2>&1)
+check grep -qx 'records 1000, replayed 1000, faults 16' <<<"$out"
+tstatic=$(tpc --cflags --libs --static)
+tstatic=${tstatic/-lmmsim-trace/-l:libmmsim-trace.a}
+check cc -std=c17 -Wall -Werror tests/install/trace_consumer.c ${tstatic/-lmmsim /-l:libmmsim.a } -o "$root/trace-static"
+out=$("$root/trace-static" "$root/t2.mmt" 2>&1)
+check grep -qx 'records 1000, replayed 1000, faults 16' <<<"$out"
+check only_api "$lib/libmmsim-trace.a" -g mmsim_trace.h
+check only_api "$lib/libmmsim-trace.so.$version" -D mmsim_trace.h
+
 # the manual page, and a clean one
 check test -f "$root/usr/share/man/man1/mmsim.1"
 if command -v groff >/dev/null; then
@@ -95,6 +114,16 @@ if command -v lua5.4 >/dev/null; then
 	check grep -qx "[0-9.]*	from lua5.4	1	0" <<<"$out"
 else
 	skip "no lua5.4 here: the installed module is not loaded"
+fi
+
+# mmsim record's Valgrind tool, where this build has it: the installed
+# command finds it in ../lib/mmsim/valgrind and records a program.
+if [[ -x build/valgrind/mmsim-record-amd64-linux ]] && command -v valgrind >/dev/null; then
+	check test -x "$root/usr/lib/mmsim/valgrind/mmsim-record-amd64-linux"
+	check "$root/usr/bin/mmsim" record -o "$root/true.mmt" -- /bin/true
+	rm -f "$root/true.mmt"
+else
+	skip "no Valgrind tool in this build: mmsim record's is not installed"
 fi
 
 # make uninstall removes every file and link make install made.

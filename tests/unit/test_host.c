@@ -146,6 +146,34 @@ Test(host, write_after_mprotect_is_segv_accerr)
 	mmsim_machine_free(m);
 }
 
+/* An access at a non-canonical address is #GP (SIGSEGV, SI_KERNEL, trap 13)
+ * in every form the helper makes it, as in the simulator: the helper's
+ * code must not address user memory through RBP or RSP, which would make
+ * it #SS (SIGBUS, trap 12); clang may pick RBP for an "r" operand. */
+Test(host, non_canonical_access_is_gp)
+{
+	static const struct { const char *what; int kind; uint64_t len; bool touch; } ways[] = {
+		{ "touch r", MMSIM_READ, PG, true }, { "touch w", MMSIM_WRITE, PG, true },
+		{ "touch x", MMSIM_FETCH, PG, true }, { "read 1", MMSIM_READ, 1, false },
+		{ "read 8", MMSIM_READ, 8, false }, { "read 3", MMSIM_READ, 3, false },
+		{ "write 1", MMSIM_WRITE, 1, false }, { "write 8", MMSIM_WRITE, 8, false },
+		{ "write 3", MMSIM_WRITE, 3, false },
+	};
+	mmsim_machine *m = host();
+	for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+		struct mmsim_fault f;
+		char buf[PG] = "abcdefgh";
+		int p = mmsim_spawn(m, "gp", 0);
+		const uint64_t a = 0x800000fc9000ULL;
+		int r = ways[i].touch ? mmsim_touch(m, p, a, ways[i].len, ways[i].kind, &f)
+				      : mmsim_access(m, p, a, buf, ways[i].len, ways[i].kind, &f);
+		cr_assert_eq(r, -EFAULT, "%s", ways[i].what);
+		cr_assert_eq(f.signo, 11, "%s: signal %d", ways[i].what, f.signo);
+		cr_assert_eq(f.trapno, 13, "%s: trap %d", ways[i].what, f.trapno);
+	}
+	mmsim_machine_free(m);
+}
+
 /* The helper's store of 2, 4 or 8 bytes is one MOV, as the simulator's:
  * straddling into a read-only page it stores nothing. */
 Test(host, straddling_store_is_one_instruction)

@@ -8,7 +8,7 @@
  * straddles two pages and faults on the second stores nothing (the CPU
  * translates both pages before it stores), and the fault's address is the
  * first byte of the page that faulted.
- * Other lengths go byte by byte (volatile loads and stores), a copy loop
+ * Other lengths go byte by byte (loads and stores of a byte), a copy loop
  * that stops at the first byte of a page that faults, so the bytes before
  * it have moved, as the simulator's page-at-a-time loop moves them.
  * A write-touch is a locked OR of zero: one write access that keeps the
@@ -72,6 +72,22 @@ __attribute__((noreturn)) static void refuse_fetch(struct hctx *c, uint64_t addr
 	helper_exit(128 + K_SIGSEGV);
 }
 
+/* Every access to the script's memory addresses it through RDI ("D"): an
+ * access through RBP or RSP is a stack reference, #SS (SIGBUS) instead of
+ * #GP (SIGSEGV) at a non-canonical address, and a compiler may give an "r"
+ * operand RBP (clang does). peek8 loads a byte at a, poke8 stores b there. */
+static inline uint8_t peek8(uint64_t a)
+{
+	uint32_t v;
+	__asm__ volatile("movzbl (%1), %0" : "=r"(v) : "D"(a) : "memory");
+	return (uint8_t)v;
+}
+
+static inline void poke8(uint64_t a, uint8_t b)
+{
+	__asm__ volatile("movb %1, (%0)" : : "D"(a), "q"(b) : "memory");
+}
+
 /* Fetch check of the page holding addr, before it is read: dies when a
  * fetch there would be refused (a PROT_NONE VMA: at once; another that is
  * not executable: once a read has mapped the page, as the first fault
@@ -85,7 +101,7 @@ static bool check_fetch(struct hctx *c, uint64_t addr)
 	if (v.perms[0] == '-' && v.perms[1] == '-' && v.perms[2] == '-')
 		refuse_fetch(c, addr, false);      /* PROT_NONE: not accessible, and P=0 */
 	if (v.perms[2] != 'x') {
-		(void)*(volatile uint8_t *)addr;   /* the first fault maps the page */
+		(void)peek8(addr);                 /* the first fault maps the page */
 		refuse_fetch(c, addr, true);
 	}
 	return true;
@@ -106,10 +122,10 @@ static void load_one(uint64_t addr, uint8_t *out, uint64_t len)
 {
 	uint64_t v;
 	switch (len) {
-	case 1: __asm__ volatile("movzbl (%1), %k0" : "=r"(v) : "r"(addr) : "memory"); break;
-	case 2: __asm__ volatile("movzwl (%1), %k0" : "=r"(v) : "r"(addr) : "memory"); break;
-	case 4: __asm__ volatile("movl (%1), %k0" : "=r"(v) : "r"(addr) : "memory"); break;
-	default: __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(addr) : "memory"); break;
+	case 1: __asm__ volatile("movzbl (%1), %k0" : "=r"(v) : "D"(addr) : "memory"); break;
+	case 2: __asm__ volatile("movzwl (%1), %k0" : "=r"(v) : "D"(addr) : "memory"); break;
+	case 4: __asm__ volatile("movl (%1), %k0" : "=r"(v) : "D"(addr) : "memory"); break;
+	default: __asm__ volatile("movq (%1), %0" : "=r"(v) : "D"(addr) : "memory"); break;
 	}
 	for (uint64_t i = 0; i < len; i++)
 		out[i] = (uint8_t)(v >> (8 * i));
@@ -122,10 +138,10 @@ static void store_one(uint64_t addr, const uint8_t *in, uint64_t len)
 	for (uint64_t i = 0; i < len; i++)
 		v |= (uint64_t)in[i] << (8 * i);
 	switch (len) {
-	case 1: __asm__ volatile("movb %b1, (%0)" : : "r"(addr), "r"(v) : "memory"); break;
-	case 2: __asm__ volatile("movw %w1, (%0)" : : "r"(addr), "r"(v) : "memory"); break;
-	case 4: __asm__ volatile("movl %k1, (%0)" : : "r"(addr), "r"(v) : "memory"); break;
-	default: __asm__ volatile("movq %1, (%0)" : : "r"(addr), "r"(v) : "memory"); break;
+	case 1: __asm__ volatile("movb %b1, (%0)" : : "D"(addr), "r"(v) : "memory"); break;
+	case 2: __asm__ volatile("movw %w1, (%0)" : : "D"(addr), "r"(v) : "memory"); break;
+	case 4: __asm__ volatile("movl %k1, (%0)" : : "D"(addr), "r"(v) : "memory"); break;
+	default: __asm__ volatile("movq %1, (%0)" : : "D"(addr), "r"(v) : "memory"); break;
 	}
 }
 
@@ -138,7 +154,7 @@ static void store(uint64_t addr, const uint8_t *in, uint64_t len, bool insn)
 		return;
 	}
 	for (uint64_t i = 0; i < len; i++)
-		*(volatile uint8_t *)(addr + i) = in[i];
+		poke8(addr + i, in[i]);
 }
 
 /* Copy len bytes at addr into out, as loads (kind 0; one instruction with
@@ -155,7 +171,7 @@ static void load(struct hctx *c, uint64_t addr, uint8_t *out, uint64_t len, int 
 			n = len - i;
 		bool known = kind != 2 || check_fetch(c, a);
 		for (uint64_t j = 0; j < n; j++) {
-			uint8_t b = *(volatile uint8_t *)(a + j);
+			uint8_t b = peek8(a + j);
 			if (out)
 				out[i + j] = b;
 		}
@@ -170,7 +186,7 @@ static void touch(struct hctx *c, uint64_t addr, uint64_t len, int kind)
 {
 	for (uint64_t a = addr; a < addr + len && a >= addr; a = (a | 0xfff) + 1) {
 		if (kind == 1)
-			__asm__ volatile("lock orb $0, (%0)" : : "r"(a) : "memory");
+			__asm__ volatile("lock orb $0, (%0)" : : "D"(a) : "memory");
 		else
 			load(c, a, 0, 1, kind, false);
 	}
