@@ -141,6 +141,15 @@ static const struct mmsim_backend host_backend = {
 	.mlockall = host_mlockall,
 	.munlockall = host_munlockall,
 	.set_vma_anon_name = host_set_vma_anon_name,
+	.open = host_open,
+	.close = host_close,
+	.dup = host_dup,
+	.pread = host_pread,
+	.pwrite = host_pwrite,
+	.ftruncate = host_ftruncate,
+	.unlink = host_unlink,
+	.fstat = host_fstat,
+	.memfd_create = host_memfd_create,
 	.access = host_access,
 	.touch = host_touch,
 	.virt_to_phys = host_virt_to_phys,
@@ -162,10 +171,6 @@ static const char *host_why_unsupported(const char *op)
 		return "real kernels do not narrate";
 	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff"))
 		return "it would change this machine";
-	if (!strcmp(op, "open") || !strcmp(op, "close") || !strcmp(op, "dup") || !strcmp(op, "pread") ||
-	    !strcmp(op, "pwrite") || !strcmp(op, "ftruncate") || !strcmp(op, "unlink") || !strcmp(op, "fstat") ||
-	    !strcmp(op, "memfd_create"))
-		return "the helper has no file calls yet (issue 14, phase 1d: a per-run directory on /dev/shm)";
 	if (!strcmp(op, "access_batch") || !strcmp(op, "prctl_set_mm"))
 		return "trace replays run on the simulator";
 	if (!strcmp(op, "page_info"))
@@ -243,6 +248,7 @@ static void host_free(mmsim_machine *m)
 	}
 	if (h->image_fd >= 0)
 		close(h->image_fd);
+	host_files_remove(h);
 	free(h->core_cpu);
 	free(h->tasks);
 	free(h->io);

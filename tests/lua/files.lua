@@ -92,13 +92,34 @@ do
 	T.consistent(m)
 end
 
--- ---- the host has no file calls yet --------------------------------------------------------------------
+-- ---- the host: the same calls in a directory of the run's, removed at the end ----------------------------
 do
-	local h <close> = mmsim.host()
-	local p = h:spawn()
-	local _, e, msg = p:open("/dev/shm/x", "rdwr|creat")
-	T.eq(e, "EOPNOTSUPP")
-	T.has(msg, "no file calls yet")
+	local dir
+	do
+		local h <close> = mmsim.host()
+		local p = h:spawn()
+		local fd = p:open("/dev/shm/x", "rdwr|creat", "600")
+		T.eq(fd, 3, "the helper's channels are out of the way")
+		T.eq(p:pwrite(fd, "host", 4), 4)
+		T.eq(p:pread(fd, 10, 2), "\0\0host")
+		T.eq(p:fstat(fd).size, 8)
+		local big = string.rep("0123456789abcdef", 12500)       -- 200,000 bytes: four requests
+		T.eq(p:pwrite(fd, big, 8), #big)
+		T.eq(p:pread(fd, #big + 100, 8), big, "long reads and writes go in pieces")
+		T.errno("EEXIST", p:open("/dev/shm/x", "creat|excl"))
+		T.errno("ENOENT", p:open("/home/x", "rdwr|creat"))
+		local a = p:mmap{ len = 4096, prot = "r", flags = "shared", fd = fd }
+		T.eq(p:read(a + 4, 4), "host")
+		dir = p:maps():match("(/dev/shm/mmsim%-[%w]+)/shm/x\n")
+		T.ok(dir, "the run's directory")
+		T.eq(p:unlink("/dev/shm/x"), 0)
+		T.ok(p:maps():find(dir .. "/shm/x (deleted)", 1, true), "unlinked while mapped")
+		local q = io.open(dir .. "/shm", "r")
+		T.ok(q, "the directory exists while the machine does")
+		q:close()
+	end
+	collectgarbage()
+	T.eq(io.open(dir .. "/shm", "r"), nil, "removed with the machine")
 end
 
 T.done()
