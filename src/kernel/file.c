@@ -52,6 +52,24 @@ int vfs_caches_init(struct kernel *k)
 	return 0;
 }
 
+/* See fs.h. Made at its first use rather than at boot, so that boot-time
+ * memory does not depend on it. */
+struct inode *sb_root(struct kernel *k, struct super_block *sb)
+{
+	if (sb->s_root || !sb->mnt_point[0])
+		return sb->s_root;
+	uint64_t next = sb->next_ino;
+	sb->next_ino = 1;
+	sb->s_root = new_inode(k, sb, FILE_DIR, sb->mnt_point, 0,
+			       S_IFDIR | (strcmp(sb->s_type, "tmpfs") ? 0755 : 01777), 0, NULL, 0);
+	sb->next_ino = next;
+	if (sb->s_root) {
+		sb->s_root->i_nlink = 2;                 /* "." and its entry in the parent */
+		sb->s_root->i_count = 1;                 /* the mount's reference: never evicted */
+	}
+	return sb->s_root;
+}
+
 /* See fs.h. */
 struct inode *new_inode(struct kernel *k, struct super_block *sb, enum file_kind kind, const char *name,
 			unsigned nlink, uint32_t mode, uint64_t size, const uint8_t *data, uint64_t data_len)

@@ -38,7 +38,7 @@ struct page;
 struct task_struct;
 struct vm_fault;
 
-enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB, FILE_CHR };
+enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB, FILE_CHR, FILE_DIR };
 
 /* File types and permissions (i_mode, Linux's S_IF* values). */
 #define S_IFMT   0170000
@@ -93,6 +93,7 @@ struct super_block {
 	bool kernmount;                   /* internal (SB_KERNMOUNT): numbers from the
 					   * kernel's shared counter (get_next_ino) */
 	struct inode *s_files;            /* its named inodes, newest first */
+	struct inode *s_root;             /* a mount's directory (inode 1), or NULL */
 };
 
 struct address_space {
@@ -161,6 +162,10 @@ static inline struct inode *file_inode(const struct file *f)
 /* Mount the boot-time filesystems: shm_mnt (internal tmpfs), devtmpfs for
  * /dev/null, tmpfs on /dev/shm and /tmp. 0 or -ENOMEM. */
 int vfs_caches_init(struct kernel *k);
+
+/* The directory inode of a mount (inode 1, mode 01777 on tmpfs), made
+ * at its first use; NULL for an internal superblock or without memory. */
+struct inode *sb_root(struct kernel *k, struct super_block *sb);
 
 /* A new inode of kind on sb with name (copied; the path maps prints), the
  * next inode number of sb, i_nlink links, size bytes and i_mode mode; data
@@ -324,15 +329,14 @@ unsigned files_count(const struct files_struct *files);
  *                 outside the mounts, or through a directory that does
  *                 not exist
  *   -EEXIST       O_CREAT | O_EXCL on an existing name
- *   -EISDIR       a mount point opened for writing or with O_CREAT
+ *   -EISDIR       a mount point opened for writing or with O_CREAT (read-only,
+ *                 it opens as a directory: pread gives -EISDIR, mmap -ENODEV)
  *   -ENOTDIR      O_DIRECTORY on a regular file or device
  *   -ENAMETOOLONG a component over NAME_MAX (255) or a path over PATH_MAX
  *   -EINVAL       O_TMPFILE without a write access mode
  *   -EOPNOTSUPP   O_TMPFILE (no directory inodes yet; see fidelity.md)
  *   -EMFILE       RLIMIT_NOFILE (1024) descriptors open
  *   -ENOMEM       no memory for the inode or the file
- * A mount point opened read-only is -EISDIR here too (directories cannot be
- * opened yet; Linux gives a descriptor).
  */
 int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsigned flags, unsigned mode);
 
@@ -350,7 +354,7 @@ int ksys_dup(struct kernel *k, struct task_struct *t, int fd);
  * Holes read as zeros without allocating; a page on swap is read back; each
  * page read is marked accessed. Returns the bytes read (0 at or past the end
  * of the file), or -EBADF (fd not open, or not open for reading), -EINVAL
- * (pos negative), -ESPIPE never (no pipes), -EISDIR never (no directories).
+ * (pos negative), -EISDIR (a directory), -ESPIPE never (no pipes).
  * /dev/null reads 0 bytes.
  */
 int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf, uint64_t count, int64_t pos);

@@ -276,7 +276,7 @@ static long mmap_check_file(const struct file *file, unsigned long prot, unsigne
 	case MAP_PRIVATE:
 		if (!(file->f_mode & FMODE_READ))
 			return -EACCES;
-		if (file_inode(file)->kind == FILE_CHR)
+		if (file_inode(file)->kind == FILE_CHR || file_inode(file)->kind == FILE_DIR)
 			return -ENODEV;
 		return *vm_flags & VM_GROWSDOWN ? -EINVAL : 0;
 	default:
@@ -415,7 +415,7 @@ static long ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t ad
  *   -EBADF   no MAP_ANONYMOUS and fd not open
  *   -EACCES  a file not open for reading; MAP_SHARED with PROT_WRITE of a
  *            file not open for writing
- *   -ENODEV  a file that cannot be mapped (/dev/null)
+ *   -ENODEV  a file that cannot be mapped (/dev/null, a directory)
  *   -EINVAL  (files) MAP_HUGETLB on a file that is not hugetlbfs's;
  *            MAP_GROWSDOWN
  *   -ENOMEM  len rounds up past the top of memory or exceeds TASK_SIZE; a

@@ -131,7 +131,12 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 		snprintf(buf, sizeof buf, "%s/#%llu (deleted)", sb->mnt_point, (unsigned long long)sb->next_ino);
 		inode = shmem_new_file(k, sb, buf, 0, mode & 07777 & ~UMASK);
 	} else if (is_dir) {
-		return -EISDIR;          /* written, created, or (not yet modelled) opened */
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		if ((flags & O_CREAT) || acc != O_RDONLY)
+			return -EISDIR;
+		if (!(inode = sb_root(k, sb)))
+			return -ENOMEM;
 	} else if (!inode) {
 		if (!(flags & O_CREAT))
 			return -ENOENT;
@@ -222,6 +227,12 @@ int vfs_fstat(struct kernel *k, struct task_struct *t, int fd, struct kstat *st)
 	st->mode = inode->i_mode;
 	st->nlink = inode->i_nlink;
 	st->size = inode->i_size;
+	if (inode->kind == FILE_DIR && !strcmp(inode->i_sb->s_type, "tmpfs")) {
+		unsigned n = 2;                          /* tmpfs: BOGO_DIRENT_SIZE a name, "." and ".." */
+		for (const struct inode *i = inode->i_sb->s_files; i; i = i->i_sb_next)
+			n++;
+		st->size = 20ULL * n;
+	}
 	st->blocks = (inode->i_data.nrpages + inode->swapped) * (PAGE_SIZE / 512);
 	st->blksize = PAGE_SIZE;
 	if (inode->kind == FILE_CHR) {
@@ -255,6 +266,8 @@ int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf,
 	if (!file)
 		return err;
 	struct inode *inode = file_inode(file);
+	if (inode->kind == FILE_DIR)
+		return -EISDIR;                                   /* generic_read_dir */
 	if (inode->kind == FILE_CHR || (uint64_t)pos >= inode->i_size)
 		return 0;
 	if (count > inode->i_size - (uint64_t)pos)

@@ -1,6 +1,7 @@
 -- Files on tmpfs: open, close, dup, pread, pwrite, ftruncate, unlink and
 -- memfd_create with their errnos, and the descriptors they return (3 first:
--- 0, 1 and 2 are open), against the real kernel in a directory of the run's.
+-- 0, 1 and 2 are open), against the real kernel in a directory of the run's; a
+-- mount point opens read-only as a directory (EISDIR to read, ENODEV to map).
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local fd = p:open("/dev/shm/f", "rdwr|creat", "600")
@@ -37,3 +38,9 @@ p:unlink("/dev/shm/f")
 p:unlink("/dev/shm/f")
 p:unlink("/dev/shm")
 p:open("/dev/shm/f")
+local dir = p:open("/dev/shm", "rdonly|directory")
+p:pread(dir, 1, 0)
+p:mmap{len = 4096, prot = "r", flags = "private", fd = dir}
+p:ftruncate(dir, 0)
+p:open("/tmp", "creat|excl|rdwr")
+p:close(dir)

@@ -77,6 +77,17 @@ Test(file, open_errnos_as_linux)
 	cr_assert_eq(do_sys_open(&t->k, p, longname, O_RDWR | O_CREAT, 0600), -ENAMETOOLONG);
 	cr_assert_eq(do_sys_open(&t->k, p, "/dev/shm", O_RDWR, 0), -EISDIR);
 	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/", O_CREAT | O_RDWR, 0600), -EISDIR);
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp", O_CREAT | O_EXCL | O_RDWR, 0600), -EEXIST);
+	int dir = xopen("/dev/shm", O_RDONLY | O_DIRECTORY);
+	char c;
+	struct kstat st;
+	cr_assert_eq(ksys_pread64(&t->k, p, dir, &c, 1, 0), -EISDIR, "a directory reads EISDIR");
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED, dir, 0), -ENODEV);
+	cr_assert_eq(vfs_fstat(&t->k, p, dir, &st), 0);
+	cr_assert_eq(st.mode, S_IFDIR | 01777);
+	cr_assert_eq(st.ino, 1, "the mount's root");
+	cr_assert_eq(st.size, 40, "tmpfs: 20 bytes a name, with . and ..");
+	cr_assert_eq(close_fd(&t->k, p, dir), 0);
 	xopen("/tmp/x", O_CREAT | O_RDWR);
 	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/x", O_CREAT | O_EXCL | O_RDWR, 0600), -EEXIST);
 	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/x", O_RDONLY | O_DIRECTORY, 0), -ENOTDIR);
