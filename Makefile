@@ -95,6 +95,8 @@ LIB_SRC   := $(sort $(wildcard src/hw/*.c src/kernel/*.c src/procfs/*.c src/api/
                                src/host/*.c))
 TRACE_SRC := $(sort $(wildcard src/trace/*.c))
 LUA_SRC   := $(sort $(wildcard src/lua/*.c))
+# The pictures (src/draw): above the public API, in the Lua module and the command.
+DRAW_SRC  := $(sort $(wildcard src/draw/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
@@ -106,6 +108,7 @@ FUZZT     := reader lackey champsim
 LIB_OBJ   := $(call obj,$(LIB_SRC) src/host/helper_blob.S)
 TRACE_OBJ := $(call obj,$(TRACE_SRC))
 LUA_OBJ   := $(call obj,$(LUA_SRC))
+DRAW_OBJ  := $(call obj,$(DRAW_SRC))
 CLI_OBJ   := $(call obj,$(CLI_SRC))
 TEST_OBJ  := $(call obj,$(TEST_SRC))
 BENCH_OBJ := $(call obj,$(BENCH_SRC))
@@ -169,7 +172,7 @@ VG_CFLAGS  := -std=gnu17 -O2 -g -gdwarf-4 -m64 -Wall -Wextra -Wno-unused-paramet
 VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -no-pie -Wl,--build-id=none \
               -Wl,-Ttext-segment=0x58000000
 
-ALL_OBJ := $(LIB_OBJ) $(TRACE_OBJ) $(LUA_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
+ALL_OBJ := $(LIB_OBJ) $(TRACE_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(CLI_OBJ) $(TEST_OBJ) $(BENCH_OBJ) $(HELPER_OBJ)
 ifneq ($(words $(ALL_OBJ)),$(words $(sort $(ALL_OBJ))))
 $(error two sources share an object name: $(sort $(foreach o,$(ALL_OBJ),$(if $(filter-out 1,$(words $(filter $(o),$(ALL_OBJ)))),$(o)))))
 endif
@@ -206,7 +209,7 @@ define compile
 $(call obj,$(1)): $(1) $(FLAGS_STAMP) | $(BUILD)/obj
 	$$(call quiet,CC,$$<)$$(COMPILE) $(2) -c $$< -o $$@
 endef
-$(foreach s,$(LIB_SRC) $(TRACE_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
+$(foreach s,$(LIB_SRC) $(TRACE_SRC) $(DRAW_SRC) $(TEST_SRC) $(BENCH_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(LUA_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS))))
 $(foreach s,$(FUZZT_SRC),$(eval $(call compile,$(s))))
 $(foreach s,$(CLI_SRC),$(eval $(call compile,$(s),$$(LUA_CFLAGS) $$(EDIT_CFLAGS))))
@@ -261,13 +264,13 @@ $(TRACE_SOLIB): $(TRACE_OBJ) $(SOLIB) mk/libmmsim.map $(FLAGS_STAMP)
 
 # The module for a plain lua5.4 (the interpreter provides Lua itself):
 # exports luaopen_mmsim only.
-$(LUAMOD): $(LUA_OBJ) $(TRACE_LIB) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
+$(LUAMOD): $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
 	$(call quiet,LD,$@)$(LINK) -shared -Wl,--version-script=mk/lmmsim.map -o $@ \
-	    $(LUA_OBJ) $(TRACE_LIB) $(LIB) $(ZSTD_LIBS) $(LDLIBS) -lm
+	    $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) $(ZSTD_LIBS) $(LDLIBS) -lm
 
 # The command uses the public API only: it links the public library.
-$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(TRACE_LIB) $(LIB) $(FLAGS_STAMP)
-	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(TRACE_LIB) $(LIB) \
+$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) $(FLAGS_STAMP)
+	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) \
 	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(ZSTD_LIBS) $(LDLIBS) -lm
 
 $(UNIT): $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
@@ -486,5 +489,8 @@ uninstall:
 
 clean:
 	rm -rf build $(BUILD)
+
+# The browser lab: make web, make web-test.
+include mk/web.mk
 
 -include $(ALL_OBJ:.o=.d)

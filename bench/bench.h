@@ -39,6 +39,13 @@ uint64_t bench_now_ns(void);
 /* Defeat dead-code elimination of a value. */
 void bench_sink(uint64_t v);
 
+/* bench_mmu.c, shared with bench_virt.c: a xorshift step; n translations
+ * of random 8-byte-aligned addresses in the 16 GiB at 0x100000000000 on
+ * core cpu, as reads by user code (translations/s). */
+struct hw_cpu;
+uint64_t bench_xorshift(uint64_t *s);
+double bench_random_translations(struct hw_cpu *cpu, uint64_t n);
+
 #define BENCH(fn)                                                       \
 	static void fn(struct bench_ctx *ctx);                          \
 	__attribute__((constructor)) static void fn##_register(void)    \

@@ -11,6 +11,7 @@
  * ceiling for walks that miss the host caches.
  */
 #include "bench.h"
+#include "rig.h"
 
 #include "hw/mmu.h"
 
@@ -21,15 +22,8 @@
 #define MAPPED (16ULL << 30)
 #define BASE_VA 0x0000100000000000ULL
 
-struct rig {
-	struct ram ram;
-	struct hw_machine m;
-	struct hw_cpu *cpu;
-	uint64_t next;          /* bump allocator for tables */
-};
-
-/* A one-core default machine over ram_bytes of RAM with an empty root. */
-static int rig_init(struct rig *r, uint64_t ram_bytes)
+/* See rig.h. */
+int rig_init(struct rig *r, uint64_t ram_bytes)
 {
 	struct hw_config cfg = hw_preset_find("default")->config;
 	cfg.ram_bytes = ram_bytes;
@@ -43,7 +37,8 @@ static int rig_init(struct rig *r, uint64_t ram_bytes)
 	return hw_mov_to_cr3(r->cpu, root);
 }
 
-static void rig_destroy(struct rig *r)
+/* See rig.h. */
+void rig_destroy(struct rig *r)
 {
 	hw_machine_destroy(&r->m);
 	ram_destroy(&r->ram);
@@ -77,7 +72,8 @@ static void map_all(struct rig *r, int level)
 	}
 }
 
-static uint64_t xorshift(uint64_t *s)
+/* See bench.h. */
+uint64_t bench_xorshift(uint64_t *s)
 {
 	*s ^= *s << 13;
 	*s ^= *s >> 7;
@@ -85,14 +81,14 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
-/* Translate n random addresses within MAPPED; returns translations/s. */
-static double random_stream(struct rig *r, uint64_t n)
+/* See bench.h. */
+double bench_random_translations(struct hw_cpu *cpu, uint64_t n)
 {
 	uint64_t seed = 0x9e3779b97f4a7c15ULL, sum = 0;
 	uint64_t t0 = bench_now_ns();
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t va = BASE_VA + (xorshift(&seed) & (MAPPED - 1) & ~7ULL);
-		sum += hw_translate(r->cpu, va, HW_READ, HW_USER).pa;
+		uint64_t va = BASE_VA + (bench_xorshift(&seed) & (MAPPED - 1) & ~7ULL);
+		sum += hw_translate(cpu, va, HW_READ, HW_USER).pa;
 	}
 	uint64_t dt = bench_now_ns() - t0;
 	bench_sink(sum);
@@ -133,7 +129,7 @@ static double host_dependent_reads(uint64_t bytes, uint64_t n)
 	for (uint64_t i = 0; i < words; i++)
 		next[i] = i;
 	for (uint64_t i = words - 1; i > 0; i--) {
-		uint64_t j = xorshift(&seed) % i, tmp = next[i];
+		uint64_t j = bench_xorshift(&seed) % i, tmp = next[i];
 		next[i] = next[j];
 		next[j] = tmp;
 	}
@@ -156,9 +152,9 @@ static double walk_bench(int level, uint64_t ram_bytes, uint64_t n, double *walk
 	if (rig_init(&r, ram_bytes))
 		return 0;
 	map_all(&r, level);
-	random_stream(&r, n / 10);                                   /* warm the host caches */
+	bench_random_translations(r.cpu, n / 10);                                   /* warm the host caches */
 	struct hw_counters before = r.cpu->ctr;
-	double rate = random_stream(&r, n);
+	double rate = bench_random_translations(r.cpu, n);
 	uint64_t walks = r.cpu->ctr.walks - before.walks;
 	*walked = (double)walks / n;
 	*refs = walks ? (double)(r.cpu->ctr.walk_refs - before.walk_refs) / walks : 0;

@@ -640,6 +640,318 @@ struct mmsim_host_settings {
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);
 
+/* ---- the machine's state, for pictures --------------------------------------
+ * What the page tables, the TLBs and physical memory hold now, read without
+ * changing anything (no TLB fill, no A/D flag, no counter). The simulator
+ * serves them; the host backend does not (a process cannot see its page
+ * tables, its CPU's TLBs or the kernel's frames). */
+
+/* One entry of a page table. Levels are numbered as the SDM does, from the
+ * leaf up: 1 PT, 2 PD, 3 PDPT, 4 PML4, 5 PML5. */
+struct mmsim_pt_entry {
+	uint64_t va;                   /* the first virtual address it maps (canonical) */
+	uint64_t entry_pa;             /* where it is: its table + 8 * index */
+	uint64_t entry;                /* its value (x86-64 format: bit 0 P, 1 RW, 2 US,
+					* 5 A, 6 D, 7 PS, 8 G, 63 NX; bits 12-51 the frame) */
+	int level;                     /* of the table it is in */
+	unsigned index;                /* in that table, 0..511 */
+};
+
+/*
+ * The page tables of pid's address space over [start, end) (end > start;
+ * the kernel half too, by its canonical addresses): every entry that is
+ * not zero in every table the walk from CR3 reaches, whose range meets
+ * [start, end), depth first (an entry, then the table it points to), in
+ * address order. An entry maps a page when it is at level 1, or at level 2
+ * or 3 with PS; a non-zero entry without P (a swap entry, PROT_NONE) is
+ * listed but leads nowhere. *root (may be NULL) gets the root table's
+ * physical address. Fills out[0..max-1] and returns how many entries there
+ * are (may be more than max), or -EINVAL (end <= start), -ESRCH.
+ */
+int64_t mmsim_page_tables(mmsim_machine *m, int pid, uint64_t start, uint64_t end, uint64_t *root,
+			  struct mmsim_pt_entry *out, size_t max);
+
+/* A translation step by step: the walk the MMU of pid's core would make
+ * now for a user-mode access of kind at va in pid's address space, from
+ * CR3, without TLBs or paging-structure caches, and its outcome. */
+struct mmsim_walk {
+	uint64_t va;
+	uint64_t root;                 /* the root table (CR3's address) */
+	int levels;                    /* of paging: 4 or 5 */
+	int nsteps;                    /* entries read, from the root down */
+	struct {
+		int level;
+		unsigned index;        /* the 9 bits of va that chose the entry */
+		uint64_t entry_pa, entry;
+	} step[5];
+	int vector;                    /* 0 translated, 14 #PF, 13 #GP (non-canonical va) */
+	uint32_t error_code;           /* of the #PF */
+	int fault_level;               /* the level whose entry decided the fault, 0 none */
+	char why[96];                  /* the rule that decided, as explain says it:
+					* "P=0 at PD: no translation", "allowed" */
+	uint64_t pa;                   /* translated: the physical address */
+	unsigned page_shift;           /* translated: 12, 21 or 30 */
+};
+/* 0, or -EINVAL (bad kind), -ESRCH. */
+int mmsim_walk(mmsim_machine *m, int pid, uint64_t va, enum mmsim_access kind, struct mmsim_walk *w);
+
+/* One translation cache of a core: a TLB or a paging-structure cache. */
+struct mmsim_tlb_info {
+	char name[24];                 /* as explain names it: "L1 dTLB-4K", "STLB", "PDE cache" */
+	char key[16];                  /* its configuration keys' prefix: "dtlb4k", "pwc.pde" */
+	int level;                     /* TLBs: 1 or 2; paging-structure caches: 0 */
+	uint32_t sets, ways;
+	unsigned sizes;                /* TLBs: the page sizes it holds, bit 0 4 KiB, 1 2 MiB,
+					* 2 1 GiB; caches: 0 */
+	uint32_t valid;                /* entries in use */
+};
+/* The i-th translation cache of core (those the machine has, TLBs first).
+ * 0, -ENOENT past the last, -EINVAL for a bad core. */
+int mmsim_tlb_info(mmsim_machine *m, int core, int i, struct mmsim_tlb_info *info);
+
+/* One valid entry of a translation cache. */
+#define MMSIM_TLB_W  1                 /* writable (every level allowed writes) */
+#define MMSIM_TLB_U  2                 /* user */
+#define MMSIM_TLB_XD 4                 /* execute-disable (some level set NX) */
+#define MMSIM_TLB_D  8                 /* dirty (TLBs) */
+struct mmsim_tlb_entry {
+	uint32_t set, way;
+	uint64_t va;                   /* TLB: the virtual page (canonical); cache: the first
+					* address of the region whose table it holds */
+	uint64_t pa;                   /* TLB: the physical page; cache: the table */
+	unsigned shift;                /* TLB: the entry's size (12, 21, 30); cache: the
+					* region's (21 PDE, 30 PDPTE, 39 PML4E, 48 PML5E) */
+	unsigned page_shift;           /* TLB: the size of the page it translates (larger
+					* than shift for a piece of a larger page) */
+	unsigned pcid;
+	int global;
+	unsigned rights;               /* MMSIM_TLB_* */
+};
+/* The valid entries of core's i-th translation cache, by set and way.
+ * Fills out[0..max-1] and returns how many there are (may exceed max), or
+ * -ENOENT (no such cache), -EINVAL (bad core). */
+int64_t mmsim_tlb_entries(mmsim_machine *m, int core, int i, struct mmsim_tlb_entry *out, size_t max);
+
+/* A run of frames [pfn, pfn + count) of one kind, in one zone, made of
+ * blocks of one order (mmsim_page_info's kind; "free" blocks are the buddy
+ * allocator's, or single frames on a per-CPU list when pcp is 1). */
+struct mmsim_frame_run {
+	uint64_t pfn, count;
+	const char *kind;              /* "free", "anon", "file", "shmem", "zero", "slab",
+					* "pagetable", "kernel", "reserved" */
+	unsigned order;                /* of each block: free blocks, and allocations */
+	int pcp;                       /* 1: free on a per-CPU list */
+	const char *zone;              /* "DMA", "DMA32", "Normal", "" outside every zone */
+};
+/* Physical memory from frame pfn to end_pfn (clipped to the machine's
+ * frames) as runs, in order. Fills runs[0..max-1], sets *next (may be
+ * NULL) to the frame where they stop (end_pfn, clipped, when done: call
+ * again from there otherwise), returns how many it filled, or -EINVAL
+ * (pfn past the last frame, max 0). It costs the number of blocks, not
+ * of frames: a terabyte of free memory is a few runs. */
+int64_t mmsim_frame_runs(mmsim_machine *m, uint64_t pfn, uint64_t end_pfn, struct mmsim_frame_run *runs,
+			 size_t max, uint64_t *next);
+
+/* ---- segments and TLS ---------------------------------------------------------- */
+
+/*
+ * x86-64 segmentation as Linux uses it: FS and GS bases for thread-local
+ * storage (arch_prctl), TLS descriptors in the GDT (set_thread_area), a
+ * process's LDT (modify_ldt), and code that loads segment registers and
+ * addresses memory through them. docs/mmu.md (Segmentation) and the user
+ * guide's "Segments and TLS" describe the model.
+ */
+
+/* The segment registers, in the CPU's encoding order. */
+enum mmsim_seg { MMSIM_SEG_ES, MMSIM_SEG_CS, MMSIM_SEG_SS, MMSIM_SEG_DS, MMSIM_SEG_FS, MMSIM_SEG_GS };
+
+/* arch_prctl codes (Linux's asm/prctl.h). */
+enum {
+	MMSIM_ARCH_SET_GS = 0x1001, MMSIM_ARCH_SET_FS = 0x1002, MMSIM_ARCH_GET_FS = 0x1003,
+	MMSIM_ARCH_GET_GS = 0x1004,
+};
+
+/* Linux's selectors: the GDT entries of a 64-bit kernel (asm/segment.h). */
+enum {
+	MMSIM_USER32_CS = 0x23, MMSIM_USER_DS = 0x2b, MMSIM_USER_CS = 0x33,
+	MMSIM_GDT_TLS_MIN = 12, MMSIM_GDT_TLS_MAX = 14,
+};
+
+/* arch_prctl(code, addr) made by task pid (on its core): ARCH_SET_FS and
+ * ARCH_SET_GS set the base to addr (and load a null selector); ARCH_GET_FS
+ * and ARCH_GET_GS store the base as 8 bytes at the task's address addr.
+ * Returns 0, -EPERM (a base at or above the top of user space), -EFAULT
+ * (addr not writable), -EINVAL (another code), -ESRCH. */
+int64_t mmsim_arch_prctl(mmsim_machine *m, int pid, int code, uint64_t addr);
+
+/* Linux's struct user_desc (asm/ldt.h), field by field; each flag is 0 or
+ * 1 except contents (0 data, 1 expand-down data, 2 code, 3 conforming). */
+struct mmsim_user_desc {
+	uint32_t entry_number;         /* 0xffffffff: set_thread_area picks one */
+	uint32_t base_addr, limit;
+	unsigned seg_32bit, contents, read_exec_only, limit_in_pages, seg_not_present, useable, lm;
+};
+/* The 16 bytes of that struct as the kernel reads them, and back. */
+void mmsim_user_desc_pack(const struct mmsim_user_desc *d, unsigned char out[16]);
+void mmsim_user_desc_unpack(const unsigned char in[16], struct mmsim_user_desc *d);
+
+/* set_thread_area(desc) and get_thread_area(desc) by task pid, with the
+ * descriptor as the system call copies it from user memory; the entry
+ * chosen for entry_number 0xffffffff is stored back into *desc, and
+ * get_thread_area fills *desc. Returns 0, -EINVAL (a 16-bit, code or
+ * non-present segment, an index outside 12..14), -ESRCH (no free entry,
+ * or no such pid). */
+int64_t mmsim_set_thread_area(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+int64_t mmsim_get_thread_area(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+
+/* modify_ldt(func, ptr, bytecount) by task pid, with ptr a buffer of the
+ * caller's: func 0 reads the LDT into it (the bytes read: bytecount,
+ * zero-filled past the LDT, or 0 without an LDT), 2 the default LDT (up to
+ * 128 zero bytes), 1 and 0x11 write the 16-byte user_desc at ptr
+ * (mmsim_user_desc_pack; 1 is the old mode). Returns what the C library's
+ * modify_ldt returns: a count, 0, or -EINVAL, -ENOMEM, -ENOSYS. */
+int64_t mmsim_modify_ldt(mmsim_machine *m, int pid, int func, void *ptr, uint64_t bytecount);
+
+/* Task pid's code loads selector sel into register seg: MOV for DS, ES,
+ * FS, GS and SS, a far JMP for CS (MMSIM_USER32_CS: compatibility mode,
+ * where segment bases and limits apply; MMSIM_USER_CS: back to 64-bit
+ * mode). A bad selector kills the process as on Linux (#GP: SIGSEGV
+ * SI_KERNEL; #NP, #SS: SIGBUS), with the selector as the error code.
+ * Returns 0, -EFAULT (*fault says how it died), -EINVAL, -ESRCH. */
+int mmsim_load_segment(mmsim_machine *m, int pid, enum mmsim_seg seg, unsigned sel, struct mmsim_fault *fault);
+
+/* mmsim_access through segment register seg at offset off (an FS or GS
+ * prefix; in compatibility mode any segment, with its base and limit): a
+ * fetch goes through CS, a read or write through any other register.
+ * Returns as mmsim_access (a fault past a segment's limit is SIGSEGV,
+ * through SS SIGBUS), or -EINVAL. */
+int mmsim_access_seg(mmsim_machine *m, int pid, enum mmsim_seg seg, uint64_t off, void *buf, size_t len,
+		     enum mmsim_access kind, struct mmsim_fault *fault);
+
+/* A segment register: the selector and the hidden part loaded from its
+ * descriptor. attr is the descriptor's access rights as the CPU caches
+ * them (the VMCS layout): type bits 3:0, S 4, DPL 6:5, P 7, AVL 12, L 13,
+ * D/B 14, G 15, and bit 16 for a register loaded with a null selector. */
+struct mmsim_segment {
+	unsigned sel;
+	uint64_t base;
+	uint32_t limit;                /* in bytes, less one */
+	uint32_t attr;
+};
+
+/* What task pid's segment registers hold (the user's, in enum mmsim_seg
+ * order), its FS and GS bases, whether it runs in compatibility mode, and
+ * the size of its process's LDT. */
+struct mmsim_segments {
+	struct mmsim_segment seg[6];
+	uint64_t fs_base, gs_base;
+	int compat;
+	unsigned ldt_entries;
+};
+int mmsim_segments(mmsim_machine *m, int pid, struct mmsim_segments *out);
+
+/* The GDT of core cpu as 8-byte words (a 16-byte system descriptor takes
+ * two) into words[0..max-1]; returns how many there are (16 with Linux's
+ * layout), or -EINVAL. */
+int mmsim_gdt(mmsim_machine *m, int cpu, uint64_t *words, size_t max);
+
+/* A descriptor taken apart: lo is its first 8 bytes, hi the next 8 (read
+ * only for a system descriptor, S=0, which is 16 bytes in 64-bit mode). */
+struct mmsim_descriptor {
+	uint64_t base;
+	uint32_t limit;                /* in bytes, less one (scaled by G) */
+	unsigned type, s, dpl, present, avl, l, db, g;
+	int wide;                      /* a 16-byte system descriptor */
+	char kind[64];                 /* "64-bit code, readable, DPL 3, present" */
+};
+void mmsim_descriptor_decode(uint64_t lo, uint64_t hi, struct mmsim_descriptor *d);
+
+/* The kind of segment access rights attr (struct mmsim_segment) describe,
+ * as mmsim_descriptor's kind, or "unusable (null selector)". Returns what
+ * snprintf returns. */
+int mmsim_segment_kind(uint32_t attr, char *buf, size_t len);
+
+/* ---- virtual machines ----------------------------------------------------------- */
+
+/*
+ * Hardware virtualization: a VM whose guest-physical memory the machine's
+ * kernel backs with host pages on demand and translates with EPT (Intel)
+ * or nested page tables (AMD), built on the VM exits the guest's
+ * references raise. The guest has no kernel: mmsim_vm_map puts mappings
+ * into its page tables as a loader would, and mmsim_vm_access runs an
+ * access of its code on a host core in guest mode. docs/mmu.md
+ * (Virtualization) and the user guide's "Virtual machines" describe it.
+ */
+struct mmsim_vm_config {
+	const char *virt;              /* "ept" (default) or "npt" */
+	uint64_t ram;                  /* guest-physical bytes: 1 MiB .. 1 GiB (default 16 MiB) */
+	unsigned vpid;                 /* VPID or ASID, 0 .. 65535 (0: untagged; default 1) */
+	int ept_levels;                /* EPT walk length, 4 or 5 (default 4; NPT: the host's) */
+	int ad;                        /* EPT accessed/dirty flags (EPTP bit 6) */
+	int core;                      /* the host core its vCPU runs on (default 0) */
+	int huge;                      /* back and map guest memory in 2 MiB blocks (ram a multiple of 2 MiB) */
+};
+
+/* Create a VM on m; returns its handle (1 or more), or -EINVAL (a bad
+ * field, recorded), -ENOMEM, -ENOSPC (8 VMs already). */
+int mmsim_vm_create(mmsim_machine *m, const struct mmsim_vm_config *c);
+
+/* Destroy VM vm, giving its host pages back. 0 or -EINVAL. */
+int mmsim_vm_destroy(mmsim_machine *m, int vm);
+
+/* Map guest-linear gva to guest-physical gpa (both 4 KiB aligned) in the
+ * guest's page tables with prot (MMSIM_PROT_READ, _WRITE, _EXEC; user
+ * pages). Returns 0, -EINVAL (unaligned, non-canonical, gpa outside the
+ * guest's memory), -ENOMEM. */
+int mmsim_vm_map(mmsim_machine *m, int vm, uint64_t gva, uint64_t gpa, int prot);
+
+/* How a guest access went: the VM exits taken on the way (each EPT
+ * violation or #NPF the hypervisor resolved, then VM entry again), the
+ * last exit, the guest's own fault (vector 14 with error code and CR2),
+ * and the references of the two-dimensional walk it made. */
+struct mmsim_vm_run {
+	int exits;
+	uint32_t exit_reason;          /* 48 EPT violation, 49 misconfiguration, 0x400 #NPF; 0 none */
+	uint64_t exit_qual;            /* qualification (EXITINFO1) */
+	uint64_t exit_gpa, exit_gla;
+	int vector;                    /* the guest's exception, 0 if none */
+	uint32_t error_code;
+	uint64_t cr2;
+	uint64_t refs;
+};
+
+/* The guest's code moves len (1 .. 4096) bytes at guest-linear gva, as
+ * user code (kind as mmsim_access). Returns 0, -EFAULT (the guest
+ * faulted, or an exit the hypervisor cannot resolve: run says which),
+ * -EINVAL. */
+int mmsim_vm_access(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len, enum mmsim_access kind,
+		    struct mmsim_vm_run *run);
+
+/* What VM vm is and has done. */
+struct mmsim_vm_info {
+	char virt[4];                  /* "ept" or "npt" */
+	uint64_t ram, eptp, guest_cr3;
+	unsigned vpid;
+	int ept_levels, core;
+	uint64_t memslot_base_gfn, memslot_pages, backed_pages;   /* the memslot; host pages behind it */
+	uint64_t tdp_tables, tdp_entries;                         /* second-stage table pages and leaves */
+	uint64_t vm_entries;
+	uint64_t exits_ept_violation, exits_ept_misconfig, exits_npf, exits_other;
+	uint64_t ept_walks, ept_walk_refs, guest_walk_refs;
+};
+int mmsim_vm_info(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
+
+/* The second-stage walk of guest-physical gpa: n entries (root first)
+ * with their levels, and the host-physical address and frame behind gpa
+ * (all ones and 0 when not mapped). 0 or -EINVAL. */
+struct mmsim_vm_ept {
+	int n;
+	uint64_t entry[5];
+	int level[5];
+	uint64_t hpa, host_pfn;
+};
+int mmsim_vm_ept(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -3,7 +3,8 @@
 # Quiet and fast (one dpkg-query per package) when everything is already there.
 # usage: mk/deps.sh [--check] [EXTRA_PACKAGE...]
 #   --check  install nothing: name what is missing and exit 1 (make test, make
-#            check and make bench check; make deps installs)
+#            check and make bench check; make deps installs). The browser
+#            lab's packages and test runner are installed, never required.
 #   EXTRA_PACKAGE  more packages to want (CI's clang)
 set -euo pipefail
 check_only=0
@@ -20,6 +21,7 @@ pkgs=(
   libedit-dev         # the interactive shell
   libzstd-dev         # traces (libmmsim-trace: src/trace)
   liblzma-dev         # xz-compressed ChampSim traces (mmsim import champsim)
+  libxml2-utils       # xmllint: the tests check that every picture is valid SVG
 )
 # Installed by make deps, not required by the check: the suites that need
 # them skip, saying why, where they are absent (CI installs them).
@@ -28,6 +30,13 @@ optional=(
 )
 names=("${pkgs[@]}" "$@")   # bash drops the comments inside the list
 [[ $check_only -eq 1 ]] || names+=("${optional[@]}")
+# The browser lab's (make web, make web-test): installed by make deps, not
+# required (web-test skips, saying why, where they are missing).
+web_pkgs=(
+  emscripten          # libmmsim and Lua for WebAssembly
+  chromium            # the headless browser web-test drives
+  nodejs              # emscripten's tools, the page's test runner
+)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "mk/deps.sh: this is not a Debian system; install the equivalents of: ${names[*]}" >&2
@@ -41,14 +50,42 @@ for p in "${names[@]}"; do
   st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   [[ $st == installed ]] || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
 
-line="apt-get install -y --no-install-recommends ${missing[*]}"
+# The lab's runner for the page's test: playwright-core at the version the
+# lockfile pins, into tests/web/node_modules (npm ci; nothing at build time).
+web_runner() {
+  local dir
+  dir="$(dirname "$0")/../tests/web"
+  [[ -d $dir/node_modules/playwright-core && $dir/node_modules/.package-lock.json -nt $dir/package-lock.json ]] &&
+    return 0
+  command -v npm >/dev/null 2>&1 || { echo "mk/deps.sh: no npm: the lab's test runner is not installed" >&2; return 0; }
+  echo "mk/deps.sh: npm ci in tests/web (playwright-core, the browser lab's test runner)"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+}
+
 if [[ $check_only -eq 1 ]]; then
+  [[ ${#missing[@]} -eq 0 ]] && exit 0
+  line="apt-get install -y --no-install-recommends ${missing[*]}"
   echo "mk/deps.sh: missing Debian packages: ${missing[*]}" >&2
   echo "run:  make deps   (as root; it runs $line)" >&2
   exit 1
 fi
+# make deps: the lab's packages too, where their commands are missing (a
+# node from elsewhere, with its own npm, is kept).
+for p in "${web_pkgs[@]}"; do
+  case $p in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    emscripten) command -v emcc >/dev/null 2>&1 && continue ;;
+    chromium) command -v chromium >/dev/null 2>&1 && continue ;;
+  esac
+  missing+=("$p")
+done
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [[ ${#missing[@]} -eq 0 ]]; then
+  web_runner
+  exit 0
+fi
+line="apt-get install -y --no-install-recommends ${missing[*]}"
 if [[ $(id -u) -ne 0 ]]; then
   echo "mk/deps.sh: missing Debian packages: ${missing[*]}" >&2
   echo "run as root:  $line" >&2
@@ -61,3 +98,4 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1;
   apt-get update -qq
   apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+web_runner

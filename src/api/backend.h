@@ -22,7 +22,12 @@
  *    fault's signal in the message); a batch's refs are all valid (kind,
  *    size 1 .. 4096, flags 0), n > 0, and done and fault are not NULL;
  *  - mlock reaches the backend as mlock2 with flags 0; explain(NULL) on a
- *    backend without explain is a success.
+ *    backend without explain is a success;
+ *  - page_tables gets end > start and a root pointer (never NULL); walk a
+ *    valid access kind; frame_runs max > 0.
+ *  - load_segment and access_seg get a segment register of enum mmsim_seg,
+ *    and access_seg a length of 1 .. 4096 with a fetch only through CS
+ *    and data only through the other registers.
  */
 #ifndef MMSIM_API_BACKEND_H
 #define MMSIM_API_BACKEND_H
@@ -132,6 +137,34 @@ struct mmsim_backend {
 	int (*unlink)(mmsim_machine *m, int pid, const char *path);
 	int (*fstat)(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
 	int (*memfd_create)(mmsim_machine *m, int pid, const char *name, unsigned flags);
+
+	/* the state of page tables, TLBs and frames, for pictures */
+	int64_t (*page_tables)(mmsim_machine *m, int pid, uint64_t start, uint64_t end, uint64_t *root,
+			       struct mmsim_pt_entry *out, size_t max);
+	int (*walk)(mmsim_machine *m, int pid, uint64_t va, enum mmsim_access kind, struct mmsim_walk *w);
+	int (*tlb_info)(mmsim_machine *m, int core, int i, struct mmsim_tlb_info *info);
+	int64_t (*tlb_entries)(mmsim_machine *m, int core, int i, struct mmsim_tlb_entry *out, size_t max);
+	int64_t (*frame_runs)(mmsim_machine *m, uint64_t pfn, uint64_t end_pfn, struct mmsim_frame_run *runs,
+			      size_t max, uint64_t *next);
+	/* segments and TLS */
+	int64_t (*arch_prctl)(mmsim_machine *m, int pid, int code, uint64_t addr);
+	int64_t (*set_thread_area)(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+	int64_t (*get_thread_area)(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+	int64_t (*modify_ldt)(mmsim_machine *m, int pid, int func, void *ptr, uint64_t bytecount);
+	int (*load_segment)(mmsim_machine *m, int pid, enum mmsim_seg seg, unsigned sel, struct mmsim_fault *fault);
+	int (*access_seg)(mmsim_machine *m, int pid, enum mmsim_seg seg, uint64_t off, void *buf, size_t len,
+			  enum mmsim_access kind, struct mmsim_fault *fault);
+	int (*segments)(mmsim_machine *m, int pid, struct mmsim_segments *out);
+	int (*gdt)(mmsim_machine *m, int cpu, uint64_t *words, size_t max);
+
+	/* virtual machines */
+	int (*vm_create)(mmsim_machine *m, const struct mmsim_vm_config *c);
+	int (*vm_destroy)(mmsim_machine *m, int vm);
+	int (*vm_map)(mmsim_machine *m, int vm, uint64_t gva, uint64_t gpa, int prot);
+	int (*vm_access)(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len, enum mmsim_access kind,
+			 struct mmsim_vm_run *run);
+	int (*vm_info)(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
+	int (*vm_ept)(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -251,6 +251,45 @@ int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, 
 	return access_result(m, pid, rc, &f, fault);
 }
 
+/* A segment register of enum mmsim_seg, or -EINVAL recorded on m. */
+static int check_seg(mmsim_machine *m, enum mmsim_seg seg)
+{
+	if ((unsigned)seg > MMSIM_SEG_GS)
+		return backend_fail(m, -EINVAL, "segment register %d: use es, cs, ss, ds, fs or gs", (int)seg);
+	return 0;
+}
+
+/* See mmsim.h. */
+int mmsim_load_segment(mmsim_machine *m, int pid, enum mmsim_seg seg, unsigned sel, struct mmsim_fault *fault)
+{
+	struct mmsim_fault f = { 0 };
+	if (!API_SERVES(m, load_segment))
+		return -EOPNOTSUPP;
+	if (check_seg(m, seg))
+		return -EINVAL;
+	if (sel > 0xffff)
+		return backend_fail(m, -EINVAL, "selector %#x: selectors are 16 bits", sel);
+	return access_result(m, pid, m->ops->load_segment(m, pid, seg, sel, &f), &f, fault);
+}
+
+/* See mmsim.h. */
+int mmsim_access_seg(mmsim_machine *m, int pid, enum mmsim_seg seg, uint64_t off, void *buf, size_t len,
+		     enum mmsim_access kind, struct mmsim_fault *fault)
+{
+	struct mmsim_fault f = { 0 };
+	if (!API_SERVES(m, access_seg))
+		return -EOPNOTSUPP;
+	if (check_kind(m, kind) || check_seg(m, seg))
+		return -EINVAL;
+	if ((kind == MMSIM_FETCH) != (seg == MMSIM_SEG_CS))
+		return backend_fail(m, -EINVAL, "%s through %s: fetches go through cs, data through the other "
+				    "registers", kind == MMSIM_FETCH ? "a fetch" : "a data access",
+				    seg == MMSIM_SEG_CS ? "cs" : "a data segment register");
+	if (len == 0 || len > 4096)
+		return backend_fail(m, -EINVAL, "length %zu: a segment-relative access moves 1 to 4096 bytes", len);
+	return access_result(m, pid, m->ops->access_seg(m, pid, seg, off, buf, len, kind, &f), &f, fault);
+}
+
 /* See mmsim.h. */
 int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
 {

@@ -22,6 +22,7 @@
 #define CLI_TAKES_MACHINE 1  /* --machine, -o, --seed */
 #define CLI_TAKES_JSON    2  /* --json */
 #define CLI_OWN_ARGS      4  /* parses all its arguments itself (record: -o is its output) */
+#define CLI_TAKES_OUTPUT  8  /* -o FILE (a value without '='), --output FILE */
 
 #define CLI_MAX_OVERRIDES 64
 
@@ -34,6 +35,7 @@ struct cli {
 	char seed_override[48];
 	int noverrides;
 	const char *json;              /* --json FILE, NULL when not given */
+	const char *output;            /* -o FILE, --output FILE (CLI_TAKES_OUTPUT) */
 	/* A subcommand's own flags: 1 when it took arg, 2 when it also took
 	 * the argument after it, cli->next (NULL: none); 0 when arg is not
 	 * one of them; -1 after printing why its value is bad. */
@@ -100,5 +102,7 @@ int cli_record(struct cli *cli, int argc, char **argv);
 
 /* obj[a][b]...[last] = value for the dotted name "a.b.last". */
 void cli_json_set_path(struct json_t *obj, const char *name, uint64_t value);
+int cli_draw(struct cli *cli, int argc, char **argv);
+int cli_draw_option(struct cli *cli, const char *arg);
 
 #endif

@@ -61,6 +61,8 @@ struct diff_recorder {
 	const struct mmsim_host_settings *host;
 	struct anchor anchors[MAX_ANCHORS];   /* in address order, no two alike */
 	int nanchors;
+	uint64_t image;                /* the first process's lowest VMA (its program
+					* image): a landmark for "near" only */
 	int pids[MAX_PIDS], npids;     /* P<i+1> is pids[i] */
 	struct base *bases;
 	int nbases;
@@ -153,6 +155,8 @@ static void canon_result_addr(struct diff_recorder *r, uint64_t addr, char *buf,
 		if ((addr > r->anchors[i].addr ? addr - r->anchors[i].addr : r->anchors[i].addr - addr) <= NEAR)
 			json_object_set_new(r->near, r->anchors[i].name,
 					    json_integer((json_int_t)(addr - r->anchors[i].addr)));
+	if (r->image)             /* the host helper's image is longer and starts lower */
+		json_object_set_new(r->near, "image", json_integer((json_int_t)(addr - r->image)));
 	if (!relative(r, addr, buf, len))
 		snprintf(buf, len, "new");
 	snprintf(name, sizeof name, "r%d", r->seq);
@@ -541,7 +545,9 @@ static char *proc_text(mmsim_machine *m, int pid, const char *file)
 #define each_line(l, text) for (char *l = (text); l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
 
 /* A new process: its VMAs now are its own; [vvar] of the first is the
- * landmark "vvar". */
+ * landmark "vvar", its lowest VMA (the program image) "image", from which
+ * results' offsets are compared however far (a mapping placed right below
+ * the image is at the same offset from it on both sides). */
 static void record_base(struct diff_recorder *r, mmsim_machine *m, int pid)
 {
 	char *text = proc_text(m, pid, "maps");
@@ -560,6 +566,8 @@ static void record_base(struct diff_recorder *r, mmsim_machine *m, int pid)
 		b->r[b->n].special = v.name_len && v.name[0] == '[' && v.name[1] == 'v';
 		if (!strncmp(v.name, "[vvar]", 6))
 			add_anchor(r, v.start, "vvar");
+		if (!r->image)
+			r->image = v.start;
 		b->n++;
 	}
 	free(text);

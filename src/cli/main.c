@@ -117,6 +117,31 @@ static const struct subcommand {
 	  "MMSIM_VALGRIND the valgrind to run). Exit: the program's exit status\n"
 	  "(128+N when signal N killed it); 1 when no trace could be written, 2 on\n"
 	  "usage errors.\n" },
+	{ "draw", cli_draw, ALL | CLI_TAKES_OUTPUT, "draw page tables, a walk, VMAs, memory, TLBs as SVG",
+	  "mmsim draw WHAT [OPTIONS] [SCRIPT.lua [ARGS...]]\n\n"
+	  "Run SCRIPT (if any) as mmsim run does, then draw WHAT of the newest machine\n"
+	  "it built (without a script: of a freshly booted machine) as SVG, or text\n"
+	  "with --text. WHAT is one of:\n"
+	  "  pagetable  a process's page-table tree, CR3 to the pages (--addr: its path)\n"
+	  "  walk       one translation step by step, the frame or the #PF (--addr)\n"
+	  "  vmas       the address space: each VMA, its permissions, size and RSS\n"
+	  "  physmem    physical memory as a map of frames by owner, free by order\n"
+	  "  buddy      free blocks per order, zone and migratetype\n"
+	  "  tlb        a core's TLBs and paging-structure caches, set by set\n"
+	  "  plot       a line chart of the series the script returns\n"
+	  "             ({name = {values...}} or {series=, x=, xlabel=, ylabel=})\n"
+	  "Pictures of a process are of the newest one, or of --pid N.\n\n"
+	  "draw options:\n"
+	  "  -o FILE, --output FILE  write the picture to FILE (-o KEY=VALUE still sets\n"
+	  "                     a machine setting)\n"
+	  "  --addr A           the address (walk; pagetable: the path highlighted)\n"
+	  "  --access KIND      walk: read (default), write or fetch\n"
+	  "  --pid N            the process; --core N: the core (tlb)\n"
+	  "  --start A --end A  pagetable: the range of addresses\n"
+	  "  --title T          a heading of your own; --text: text for a terminal\n"
+	  "  --columns N        the text's width\n"
+	  "Exit 1 when the script fails or there is nothing to draw (ESRCH: no\n"
+	  "process), 2 on usage errors (unknown picture or option). docs/draw.md.\n" },
 };
 #define NR_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
@@ -124,7 +149,8 @@ static const struct subcommand {
 static const struct {
 	const char *name;
 	int (*option)(struct cli *cli, const char *arg);
-} own_options[] = { { "diff", cli_diff_option }, { "inspect", cli_inspect_option }, { "replay", cli_replay_option } };
+} own_options[] = { { "diff", cli_diff_option }, { "inspect", cli_inspect_option }, { "replay", cli_replay_option },
+		    { "draw", cli_draw_option } };
 
 /* The flag parser of subcommand name, or NULL. */
 static int (*own_option(const char *name))(struct cli *, const char *)

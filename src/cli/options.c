@@ -7,11 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Apply one KEY=VALUE; 0, or -1 after printing the error. */
+/* Apply one KEY=VALUE (or, for a command that writes a file, take a
+ * value without '=' as the file); 0, or -1 after printing the error. */
 static int apply_override(struct cli *cli, const char *kv)
 {
 	char key[64], err[256];
 	const char *eq = strchr(kv, '=');
+	if (!eq && (cli->takes & CLI_TAKES_OUTPUT) && *kv) {
+		cli->output = kv;
+		return 0;
+	}
 	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof key) {
 		fprintf(stderr, "mmsim %s: -o wants KEY=VALUE, got '%s'\n", cli->name, kv);
 		return -1;
@@ -130,6 +135,10 @@ int cli_parse_options(struct cli *cli, int argc, char **argv)
 		} else if (!strncmp(a, "--seed=", 7)) {
 			if (use_seed(cli, a + 7))
 				goto fail;
+		} else if ((cli->takes & CLI_TAKES_OUTPUT) && !strcmp(a, "--output") && i + 1 < argc) {
+			cli->output = argv[++i];
+		} else if ((cli->takes & CLI_TAKES_OUTPUT) && !strncmp(a, "--output=", 9)) {
+			cli->output = a + 9;
 		} else if (!strcmp(a, "--json") && i + 1 < argc) {
 			cli->json = argv[++i];
 		} else if (!strncmp(a, "--json=", 7)) {

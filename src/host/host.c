@@ -173,8 +173,19 @@ static const char *host_why_unsupported(const char *op)
 		return "it would change this machine";
 	if (!strcmp(op, "access_batch") || !strcmp(op, "prctl_set_mm"))
 		return "trace replays run on the simulator";
-	if (!strcmp(op, "page_info"))
+	if (!strcmp(op, "page_info") || !strcmp(op, "frame_runs"))
 		return "struct page is the real kernel's; /proc/kpageflags shows its flags";
+	if (!strcmp(op, "page_tables") || !strcmp(op, "walk"))
+		return "a process cannot read its page tables; /proc/PID/pagemap shows what they map";
+	if (!strcmp(op, "tlb_info") || !strcmp(op, "tlb_entries"))
+		return "a CPU's TLBs cannot be read";
+	static const char *const seg_ops[] = { "arch_prctl", "set_thread_area", "get_thread_area", "modify_ldt",
+					       "load_segment", "access_seg", "segments", "gdt" };
+	for (size_t i = 0; i < sizeof seg_ops / sizeof seg_ops[0]; i++)
+		if (!strcmp(op, seg_ops[i]))
+			return "the helper process has no segment-register operations (issue 19 covers the simulator)";
+	if (!strncmp(op, "vm_", 3))
+		return "virtual machines are the simulator's (KVM's EPT is not scriptable from user space)";
 	return "the real kernel's allocators are not scriptable";
 }
 

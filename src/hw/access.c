@@ -1,4 +1,5 @@
 /* hw/access.c — accesses that move bytes through the MMU. */
+#include "hw/ept.h"
 #include "hw/memref.h"
 #include "hw/translate.h"
 
@@ -44,12 +45,23 @@ int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_ac
 		n[pieces] = room < len - done ? room : len - done;
 		done += n[pieces];
 	}
+	/* Every piece's reference before any byte moves: in a guest one may
+	 * exit (hw/ept.h), and then nothing is stored. */
+	enum hw_ref why = kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD;
+	for (int i = 0, off = 0; i < pieces; off += (int)n[i], i++) {
+		pa[i] = hw_mem_ref(cpu, pa[i], (unsigned)n[i], why);
+		if (__builtin_expect(pa[i] == HW_MEMREF_EXIT, 0)) {
+			cpu->vmx.exit.gla = va + (uint64_t)off;    /* the linear address of this piece */
+			struct hw_exception e = hw_vmx_take_exit(cpu);
+			if (exc)
+				*exc = e;
+			return -EFAULT;
+		}
+	}
 	done = 0;
 	for (int i = 0; i < pieces; i++) {
-		enum hw_ref why = kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD;
-		uint64_t at = hw_mem_ref(cpu, pa[i], (unsigned)n[i], why);
 		if (buf)
-			phys_move(cpu->ram, at, (uint8_t *)buf + done, n[i], kind == HW_WRITE);
+			phys_move(cpu->ram, pa[i], (uint8_t *)buf + done, n[i], kind == HW_WRITE);
 		done += n[i];
 	}
 	return 0;

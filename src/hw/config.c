@@ -74,6 +74,7 @@ static const struct key keys[] = {
 	GEOM(pwc, HW_PWC_PML4E, "pwc.pml4e"), GEOM(pwc, HW_PWC_PML5E, "pwc.pml5e"),
 	LAT(l1_hit), LAT(stlb_hit), LAT(pwc_hit), LAT(walk_ref),
 	LAT(invlpg), LAT(invpcid), LAT(mov_cr3), LAT(ipi),
+	LAT(vmentry), LAT(vmexit),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

@@ -63,6 +63,8 @@ struct hw_latency {
 	uint32_t invpcid;       /* INVPCID */
 	uint32_t mov_cr3;       /* MOV to CR3 */
 	uint32_t ipi;           /* an inter-processor interrupt (kernel side) */
+	uint32_t vmentry;       /* VM entry (hw/ept.h) */
+	uint32_t vmexit;        /* VM exit */
 };
 
 struct hw_config {

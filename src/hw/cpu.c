@@ -9,6 +9,8 @@
  */
 #include "hw/internal.h"
 
+#include "hw/seg.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -55,6 +57,8 @@ void hw_cpu_refresh(struct hw_cpu *cpu)
 	cpu->va_bits = (cpu->cr4 & HW_CR4_LA57) ? 57 : 48;
 	cpu->va_mask = (1ULL << cpu->va_bits) - 1;
 	cpu->pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(cpu->cr3 & HW_CR3_PCID_MASK) : 0;
+	if (cpu->in_guest)
+		cpu->pcid = cpu->vmx.tag;             /* the guest's VPID/PCID tag (hw/ept.c) */
 	refresh_rsvd(cpu);
 	refresh_perm(cpu);
 }
@@ -109,6 +113,7 @@ int hw_cpu_init(struct hw_cpu *cpu, const struct hw_config *cfg, const struct ra
 	cpu->cr0 = HW_CR0_PE | HW_CR0_ET | HW_CR0_PG;
 	cpu->cr4 = HW_CR4_PAE | (cfg->paging_levels == 5 ? HW_CR4_LA57 : 0);
 	cpu->efer = HW_EFER_LME | HW_EFER_LMA;
+	hw_seg_reset(&cpu->seg);
 	hw_cpu_refresh(cpu);
 	return 0;
 }
@@ -140,12 +145,6 @@ int hw_cpu_raise(struct hw_cpu *cpu, int vector, int rule)
 	return vector;
 }
 
-/* See cpu.h. */
-void hw_set_cpl(struct hw_cpu *cpu, unsigned cpl)
-{
-	cpu->cpl = cpl ? 3 : 0;
-}
-
 /* ---- instructions ----------------------------------------------------------- */
 
 /* See cpu.h. Bits 63:32 are reserved; paging cannot be turned off in 64-bit
@@ -169,7 +168,7 @@ int hw_mov_to_cr0(struct hw_cpu *cpu, uint64_t value)
 /* The CR4 bits this core implements. */
 static uint64_t cr4_supported(const struct hw_cpu *cpu)
 {
-	return HW_CR4_PSE | HW_CR4_PAE | HW_CR4_PGE | HW_CR4_SMEP | HW_CR4_SMAP | HW_CR4_PKE |
+	return HW_CR4_PSE | HW_CR4_PAE | HW_CR4_PGE | HW_CR4_FSGSBASE | HW_CR4_SMEP | HW_CR4_SMAP | HW_CR4_PKE |
 	       (cpu->paging_levels == 5 ? HW_CR4_LA57 : 0) | (cpu->has_pcid ? HW_CR4_PCIDE : 0);
 }
 

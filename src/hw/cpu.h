@@ -10,8 +10,8 @@
  * SDM says, including their TLB effects (§4.10.4.1) and the #GP(0) an
  * illegal value raises. They return 0 or the exception vector
  * (HW_EXC_GP, HW_EXC_UD); a faulting instruction changes nothing.
- * Privileged instructions check CPL as the CPU does: set cpl to 0 when the
- * simulated kernel runs (hw_set_cpl), to 3 when user code does.
+ * Privileged instructions check CPL as the CPU does: CPL is CS.RPL, 0 when
+ * the simulated kernel runs and 3 when user code does (hw/seg.h).
  *
  * The registers are plain fields: read them freely, change them only with
  * the instructions (the cached permission table and masks depend on them).
@@ -23,7 +23,9 @@
 #include <stdint.h>
 
 #include "hw/config.h"
+#include "hw/ept_types.h"
 #include "hw/ram.h"
+#include "hw/seg_types.h"
 #include "hw/tlb.h"
 
 /* ---- control registers -------------------------------------------------- */
@@ -72,7 +74,7 @@
 #define EFER_LME              HW_EFER_LME
 
 /* ---- exceptions (SDM §4.7, §6.15) ---------------------------------------- */
-enum { HW_EXC_NONE = 0, HW_EXC_UD = 6, HW_EXC_GP = 13, HW_EXC_PF = 14 };
+enum { HW_EXC_NONE = 0, HW_EXC_UD = 6, HW_EXC_NP = 11, HW_EXC_SS = 12, HW_EXC_GP = 13, HW_EXC_PF = 14 };
 
 #define HW_PF_P     (1u << 0)   /* 0: not present; 1: protection (or RSVD) */
 #define HW_PF_W     (1u << 1)   /* the access was a write */
@@ -88,8 +90,8 @@ enum { HW_EXC_NONE = 0, HW_EXC_UD = 6, HW_EXC_GP = 13, HW_EXC_PF = 14 };
 #define X86_PF_PK    HW_PF_PK
 
 struct hw_exception {
-	uint8_t vector;         /* HW_EXC_NONE, _GP, _PF, _UD */
-	uint32_t error_code;    /* #PF: HW_PF_* bits; #GP: 0 */
+	uint8_t vector;         /* HW_EXC_NONE, _GP, _PF, _UD, _NP, _SS */
+	uint32_t error_code;    /* #PF: HW_PF_* bits; #GP, #NP, #SS: 0 or a selector (hw/seg.h) */
 	uint64_t cr2;           /* #PF: the faulting linear address */
 };
 
@@ -141,7 +143,7 @@ struct hw_cpu {
 	uint64_t va_mask;                       /* (1 << va_bits) - 1 */
 	uint8_t va_bits;                        /* 48, or 57 under CR4.LA57 */
 	uint8_t ac;                             /* RFLAGS.AC */
-	uint16_t pcid;                          /* current PCID */
+	uint16_t pcid;                          /* current PCID (in a guest: its VPID/PCID tag) */
 	/* [AC][priv][kind][data & 0xff]: 1 when a TLB entry with these
 	 * attributes allows the access without a walk. */
 	uint8_t perm[2][HW_NR_PRIV][HW_NR_ACCESS][256];
@@ -157,6 +159,7 @@ struct hw_cpu {
 	 * pwc_live: pwc[c] does (kept by the TLBs, hw_tlb_set_group). */
 	uint8_t level_live[HW_NR_TLB_LEVELS];
 	uint8_t pwc_live;
+	uint8_t in_guest;                       /* VMX non-root / SVM guest mode (hw/ept.h) */
 	struct hw_fill_plan fill[HW_NR_TLB_LEVELS][HW_NR_PSIZES];
 
 	/* Architectural state. */
@@ -172,6 +175,12 @@ struct hw_cpu {
 	bool has_pcid;
 	bool rewalk_stale;      /* from the config: see struct hw_config */
 	uint64_t rsvd[HW_LVL_PML5 + 1][2];      /* reserved bits by level, PS */
+
+	/* Segmentation: segment registers, GDTR, LDTR, the base MSRs (hw/seg.h). */
+	struct hw_seg_state seg;
+
+	/* Virtualization: the guest's second stage and tags (hw/ept.h). */
+	struct hw_vmx vmx;
 };
 
 /* Set up core id of a machine with configuration cfg (validated) and RAM
@@ -194,8 +203,11 @@ int hw_stac(struct hw_cpu *cpu);                       /* RFLAGS.AC = 1 */
 int hw_clac(struct hw_cpu *cpu);                       /* RFLAGS.AC = 0 */
 int hw_invlpg(struct hw_cpu *cpu, uint64_t va);
 int hw_invpcid(struct hw_cpu *cpu, unsigned type, uint64_t pcid, uint64_t va);
-/* The privilege level code runs at (0 kernel, 3 user): what an exception,
- * SYSCALL or IRET changes. Anything else is treated as 3. */
+/* The privilege level code runs at (0 kernel, anything else 3), set as
+ * SYSCALL (0) or SYSRET to 64-bit mode (3) set it, without their checks:
+ * CS and SS become the flat segments of that ring (hw/seg.h), and CPL is
+ * CS.RPL. The kernel enters and leaves user mode with the instructions of
+ * hw/seg.h; this is the shortcut tests use. */
 void hw_set_cpl(struct hw_cpu *cpu, unsigned cpl);
 
 /* The physical address of the root table in CR3. */

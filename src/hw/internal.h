@@ -69,13 +69,15 @@ int hw_walk(struct hw_cpu *cpu, struct hw_walk *w);
 void hw_walk_set_bits(struct hw_cpu *cpu, uint64_t pa, uint64_t e, uint64_t bits, int level);
 
 /* The translation w found is used: set A, and D for a write, in the leaf
- * (unless pure, or they are set). */
-static inline void hw_walk_finish(struct hw_cpu *cpu, struct hw_walk *w, bool write)
+ * (unless pure, or they are set). Returns whether it wrote the leaf. */
+static inline bool hw_walk_finish(struct hw_cpu *cpu, struct hw_walk *w, bool write)
 {
 	uint64_t bits = HW_PTE_A | (write ? HW_PTE_D : 0);
-	if (!w->pure && (w->leaf_e & bits) != bits)
+	bool wrote = !w->pure && (w->leaf_e & bits) != bits;
+	if (wrote)
 		hw_walk_set_bits(cpu, w->leaf_pa, w->leaf_e, bits, w->leaf);
 	w->leaf_e |= bits;
+	return wrote;
 }
 
 /* The level whose bit made rule fail: the first (highest) level whose

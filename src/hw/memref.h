@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-struct hw_cpu;
+#include "hw/cpu.h"
 
 /* Why a core references memory. HW_REF_PEEK is a reference with no side
  * effect at all (the pure walk of hw_translate_nocache): it is translated
@@ -33,12 +33,47 @@ enum hw_ref {
 	HW_REF_PEEK,        /* a side-effect-free read (differential tests) */
 };
 
+/* What hw_mem_ref returns for a reference that raised a VM exit (an EPT
+ * violation or misconfiguration, a nested page fault): beyond any RAM, so
+ * a walk reading it sees all ones and stops, and a write goes nowhere. */
+#define HW_MEMREF_EXIT (~0ULL)
+
+/* hw/ept.c: the second stage (see hw/ept.h). */
+uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref why);
+
+/* The same, answered inline when the core's guest-physical cache holds
+ * the frame with the rights why needs (struct hw_vmx's need). */
+static inline uint64_t hw_ept_ref_cached(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref why)
+{
+	const struct hw_vmx *v = &cpu->vmx;
+	uint64_t gfn = gpa >> 12, need = v->need[why];
+	const struct hw_gpa_entry *c = &v->gpa[gfn % HW_GPA_CACHE];
+	if (__builtin_expect(c->key == gfn + 1 && c->root == v->root && (c->data & need) == need, 1))
+		return (c->data & 0x000ffffffffff000ULL) | (gpa & 0xfff);
+	return hw_ept_ref(cpu, gpa, len, why);
+}
+
 /* The RAM address that reference why of len bytes (not crossing a 4 KiB
- * frame) at the core's physical address pa lands on, after charging it.
- * Today: pa, free. */
+ * frame) at the core's physical address pa lands on, after charging it,
+ * or HW_MEMREF_EXIT. In a guest (cpu->in_guest), pa is guest-physical and
+ * the second stage translates it first (hw_ept_ref); the cache hierarchy
+ * goes after that, on the host-physical address. Outside a guest and
+ * without caches: pa, for one predictable branch. */
 static inline uint64_t hw_mem_ref(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
 {
-	(void)cpu, (void)len, (void)why;
+	if (__builtin_expect(cpu->in_guest, 0))
+		pa = hw_ept_ref_cached(cpu, pa, len, why);
+	return pa;
+}
+
+/* hw_mem_ref for a caller that has already looked at cpu->in_guest and
+ * passes it as the constant guest (the page walk, specialised both ways,
+ * tests in_guest once per walk instead of once per entry). */
+static inline __attribute__((always_inline)) uint64_t hw_mem_ref_in(struct hw_cpu *cpu, uint64_t pa, unsigned len,
+								  enum hw_ref why, bool guest)
+{
+	if (guest)
+		pa = hw_ept_ref_cached(cpu, pa, len, why);
 	return pa;
 }
 

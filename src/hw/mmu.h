@@ -7,6 +7,7 @@
  *   hw/machine.h    RAM + configuration + cores
  *   hw/cpu.h        a core: registers, instructions (MOV CR*, INVLPG, ...),
  *                   counters
+ *   hw/seg.h        segmentation: descriptors, segment registers, FS/GS
  *   hw/translate.h  hw_translate, hw_access
  *   hw/trace.h      narration events
  */
@@ -17,6 +18,7 @@
 #include "hw/cpu.h"
 #include "hw/machine.h"
 #include "hw/presets.h"
+#include "hw/seg.h"
 #include "hw/pte.h"
 #include "hw/trace.h"
 #include "hw/translate.h"

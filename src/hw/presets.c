@@ -41,7 +41,8 @@
 		[HW_PWC_PML5E] = GEOM(2, 2, LRU, 0),                     \
 	},                                                               \
 	.lat = { .l1_hit = 1, .stlb_hit = 8, .pwc_hit = 1, .walk_ref = 5,\
-		 .invlpg = 200, .invpcid = 200, .mov_cr3 = 250, .ipi = 4000 }
+		 .invlpg = 200, .invpcid = 200, .mov_cr3 = 250, .ipi = 4000,\
+		 .vmentry = 500, .vmexit = 500 }
 
 #define GOLDEN_COVE_SOURCES                                                                      \
 	"TLBs: Hennessy & Patterson, Computer Architecture: A Quantitative Approach, 7th ed.,\n"  \
@@ -55,7 +56,9 @@
 	"  assumes paging-structure entries hit in the L1D\n"                                     \
 	"paging-structure caches: sizes not published by Intel; estimates\n"                      \
 	"lat.invlpg/invpcid/mov_cr3: estimates (no vendor figure); lat.ipi: ~1 us round trip,\n" \
-	"  order of magnitude from https://unseel.com/cs/tlb-shootdown, ~4000 cycles at 4 GHz\n"
+	"  order of magnitude from https://unseel.com/cs/tlb-shootdown, ~4000 cycles at 4 GHz\n" \
+	"lat.vmentry/vmexit = 500: estimates (a VMCALL round trip is of the order of 1000 cycles\n" \
+	"  on recent cores; no vendor figure)\n"
 
 static const struct hw_preset presets[] = {
 	{
@@ -100,7 +103,8 @@ static const struct hw_preset presets[] = {
 				[HW_PWC_PML5E] = GEOM(2, 2, LRU, 0),
 			},
 			.lat = { .l1_hit = 1, .stlb_hit = 7, .pwc_hit = 1, .walk_ref = 4,
-				 .invlpg = 200, .invpcid = 200, .mov_cr3 = 250, .ipi = 4000 },
+				 .invlpg = 200, .invpcid = 200, .mov_cr3 = 250, .ipi = 4000,
+				 .vmentry = 500, .vmexit = 500 },
 		},
 	},
 	{
@@ -137,7 +141,8 @@ static const struct hw_preset presets[] = {
 				[HW_PWC_PML5E] = GEOM(2, 2, LRU, 0),
 			},
 			.lat = { .l1_hit = 1, .stlb_hit = 10, .pwc_hit = 2, .walk_ref = 100,
-				 .invlpg = 100, .invpcid = 100, .mov_cr3 = 100, .ipi = 1000 },
+				 .invlpg = 100, .invpcid = 100, .mov_cr3 = 100, .ipi = 1000,
+				 .vmentry = 100, .vmexit = 100 },
 		},
 	},
 };

@@ -2,9 +2,21 @@
 #include "hw/ram.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+/* See ram.h. In a browser (WebAssembly) the mapping is memory taken at
+ * once, not address space: the lab holds machines of at most 1 GiB. */
+uint64_t ram_host_max(void)
+{
+#ifdef __EMSCRIPTEN__
+	return 1ULL << 30;
+#else
+	return (uint64_t)SIZE_MAX;
+#endif
+}
 
 /* See ram.h. MAP_NORESERVE keeps the kernel's overcommit accounting out of the
  * way: the reservation is address space, not memory. */
@@ -22,6 +34,8 @@ int ram_reserve(struct ram *r, uint64_t size)
 {
 	r->base = NULL;
 	r->size = 0;
+	if (size > ram_host_max())
+		return -EFBIG;
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
@@ -30,7 +44,9 @@ int ram_reserve(struct ram *r, uint64_t size)
 	 * small ones, and fewer host TLB misses on page walks. Idle RSS grows by
 	 * at most the few 2 MiB regions boot touches. Advisory: ignored where
 	 * THP is off. */
+#ifdef MADV_HUGEPAGE
 	madvise(p, size, MADV_HUGEPAGE);
+#endif
 	r->base = p;
 	r->size = size;
 	return 0;
@@ -57,6 +73,9 @@ void ram_destroy(struct ram *r)
  * chunks so a 1 TiB machine needs no 256 MiB vector. */
 uint64_t ram_resident_bytes(const struct ram *r)
 {
+#ifdef __EMSCRIPTEN__
+	return r->size;         /* the browser's mmap commits the whole mapping */
+#else
 	const uint64_t chunk = 1ULL << 30;
 	long hp = sysconf(_SC_PAGESIZE);
 	unsigned char *vec = malloc(chunk / (uint64_t)hp);
@@ -73,4 +92,5 @@ uint64_t ram_resident_bytes(const struct ram *r)
 	}
 	free(vec);
 	return resident;
+#endif
 }

@@ -28,7 +28,7 @@ struct ram {
 
 /* Map size bytes of zeroed simulated RAM. Returns 0, or -EINVAL when size is
  * outside [RAM_MIN_BYTES, RAM_MAX_BYTES] or not page-aligned, -ENOMEM when the
- * host refuses the reservation. */
+ * host refuses the reservation, -EFBIG when it is more than ram_host_max(). */
 int ram_init(struct ram *r, uint64_t size);
 
 /* The same mapping for other sparse storage (a swap device's medium):
@@ -45,6 +45,10 @@ void ram_destroy(struct ram *r);
 
 /* Host bytes of RAM actually resident (for the RSS benchmarks and tests). */
 uint64_t ram_resident_bytes(const struct ram *r);
+
+/* The most simulated RAM this host can hold: what its address space can
+ * map (a WebAssembly build: 1 GiB). ram_init refuses more with -EFBIG. */
+uint64_t ram_host_max(void);
 
 /* True when [pa, pa+len) lies inside RAM. */
 static inline bool ram_contains(const struct ram *r, uint64_t pa, uint64_t len)

@@ -3,6 +3,8 @@
 
 #include "common.h"
 #include "hw/pte.h"
+#include "hw/ept.h"
+#include "hw/seg.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,6 +69,24 @@ int hw_rule_format(enum hw_rule rule, int level, unsigned pkey, char *buf, size_
 		[HW_RULE_UD_PKE] = "WRPKRU needs CR4.PKE=1",
 		[HW_RULE_UD_FEATURE] = "the machine does not implement this instruction",
 		[HW_RULE_BAD_ARG] = "access kind or privilege out of range",
+		[HW_RULE_SEG_LIMIT] = "the offset is outside the segment's limit",
+		[HW_RULE_SEG_UNUSABLE] = "the segment register holds a null selector",
+		[HW_RULE_SEG_READ_ONLY] = "the segment is not writable",
+		[HW_RULE_SEG_EXEC_ONLY] = "the code segment is execute-only",
+		[HW_RULE_SEG_NOT_CODE] = "instruction fetch from a data segment",
+		[HW_RULE_SEG_NONCANONICAL] = "base + offset is not canonical",
+		[HW_RULE_SEG_SEL_LIMIT] = "the selector's index is beyond the table's limit",
+		[HW_RULE_SEG_NO_LDT] = "TI=1 but no LDT is loaded",
+		[HW_RULE_SEG_NULL] = "null selector",
+		[HW_RULE_SEG_DESC_TYPE] = "the descriptor's type does not fit",
+		[HW_RULE_SEG_PRIV] = "DPL, RPL and CPL do not allow it",
+		[HW_RULE_SEG_NOT_PRESENT] = "P=0 in the descriptor",
+		[HW_RULE_SEG_BAD_BASE] = "non-canonical base",
+		[HW_RULE_GP_MSR] = "no such MSR",
+		[HW_RULE_GP_IRET] = "IRET with no exception frame",
+		[HW_RULE_UD_FSGSBASE] = "the instruction needs CR4.FSGSBASE=1",
+		[HW_RULE_UD_MODE] = "the instruction exists only in 64-bit mode",
+		[HW_RULE_UD_SCE] = "SYSCALL/SYSRET need EFER.SCE=1",
 	};
 	char at[32];
 	if ((unsigned)rule >= HW_NR_RULES)
@@ -83,8 +103,11 @@ static int format_fault(const struct hw_event *ev, char *buf, size_t len)
 	char why[96];
 	const struct hw_exception *e = &ev->exc;
 	hw_rule_format((enum hw_rule)ev->rule, ev->rule_level, ev->pkey, why, sizeof why);
+	if (e->vector == HW_EXC_UD)
+		return snprintf(buf, len, "  #UD: %s", why);
 	if (e->vector != HW_EXC_PF)
-		return snprintf(buf, len, "  %s: %s", e->vector == HW_EXC_GP ? "#GP(0)" : "#UD", why);
+		return snprintf(buf, len, "  #%s(%s%" PRIx32 "): %s", e->vector == HW_EXC_GP ? "GP" : e->vector == HW_EXC_SS ? "SS"
+				: e->vector == HW_EXC_NP ? "NP" : "?", e->error_code ? "0x" : "", e->error_code, why);
 	char bits[32] = "";
 	if (ev->value)
 		snprintf(bits, sizeof bits, ", bits 0x%" PRIx64, ev->value);
@@ -132,6 +155,76 @@ static int format_perm(const struct hw_event *ev, char *buf, size_t len)
 	return snprintf(buf, len, "  denied: %s", why);
 }
 
+/* "fs:0x28 -> linear 0x7ffff7d86768" with the base and what the mode
+ * checks (hw/seg.h). */
+static int format_seg(const struct hw_event *ev, char *buf, size_t len)
+{
+	const char *r = hw_sreg_name((enum hw_sreg)ev->tlb);
+	if (ev->hit)
+		return snprintf(buf, len, "cpu%d: segment %s:0x%" PRIx64 " -> linear 0x%" PRIx64 " (64-bit mode: %s; "
+				"no limit)", ev->cpu, r, ev->va, ev->value, ev->tlb == HW_FS || ev->tlb == HW_GS
+				? "base added" : "base taken as 0");
+	char kind[96];
+	hw_desc_describe((uint32_t)ev->count, kind, sizeof kind);
+	return snprintf(buf, len, "cpu%d: segment %s:0x%" PRIx64 " -> linear 0x%" PRIx64 " (compatibility mode: "
+			"selector 0x%x, base 0x%" PRIx64 ", limit 0x%" PRIx64 ", %s)", ev->cpu, r, ev->va, ev->value,
+			ev->index, ev->entry_pa, ev->old, kind);
+}
+
+/* A segment register loaded from a descriptor. */
+static int format_seg_load(const struct hw_event *ev, char *buf, size_t len)
+{
+	char kind[96];
+	hw_desc_describe((uint32_t)ev->count, kind, sizeof kind);
+	return snprintf(buf, len, "  %s = 0x%x: descriptor at 0x%" PRIx64 ": base 0x%" PRIx64 ", limit 0x%" PRIx64
+			", %s", ev->tlb < HW_NR_SREGS ? hw_sreg_name((enum hw_sreg)ev->tlb) : "ldtr", ev->index,
+			ev->entry_pa, ev->value, ev->old, kind);
+}
+
+/* A second-stage walk (hw/ept.h). */
+static int format_ept(const struct hw_event *ev, char *buf, size_t len)
+{
+	static const char *const refs[] = { "page-walk entry", "A/D update", "load", "store", "fetch", "peek" };
+	const char *st = ev->kind == HW_VIRT_NPT ? "NPT" : "EPT", *why = ev->op < ARRAY_SIZE(refs) ? refs[ev->op] : "?";
+	if (ev->hit)
+		return snprintf(buf, len, "    %s walk (%s): guest-physical 0x%" PRIx64 " -> host-physical 0x%" PRIx64
+				" (%u KiB page, %u reference%s)", st, why, ev->va, ev->value, (1u << ev->page_shift) >> 10,
+				ev->count, ev->count == 1 ? "" : "s");
+	return snprintf(buf, len, "    %s walk (%s): guest-physical 0x%" PRIx64 " stops at level %d, entry 0x%016"
+			PRIx64 " (%u reference%s)", st, why, ev->va, ev->level, ev->old, ev->count,
+			ev->count == 1 ? "" : "s");
+}
+
+/* VM entry, exit, INVEPT, INVVPID (hw/ept.h). */
+static int format_vmx(const struct hw_event *ev, char *buf, size_t len)
+{
+	const char *st = ev->kind == HW_VIRT_NPT ? "nCR3" : "EPTP";
+	switch (ev->op) {
+	case 0:
+		return snprintf(buf, len, "cpu%d: VM entry: %s 0x%" PRIx64 ", VPID %u (TLB tag 0x%x), guest CR3 0x%"
+				PRIx64, ev->cpu, st, ev->old, ev->count, ev->pcid, ev->value);
+	case 1:
+		if (ev->count == HW_EXIT_EPT_VIOLATION || ev->count == HW_EXIT_NPF)
+			return snprintf(buf, len, "cpu%d: VM exit: %s, %s 0x%" PRIx64 ", guest-physical 0x%" PRIx64
+					", guest linear 0x%" PRIx64 ", level %d entry 0x%" PRIx64, ev->cpu,
+					ev->count == HW_EXIT_NPF ? "#NPF" : "EPT violation",
+					ev->count == HW_EXIT_NPF ? "EXITINFO1" : "qualification", ev->value, ev->va,
+					ev->old, ev->level, ev->entry_pa);
+		if (ev->count == HW_EXIT_EPT_MISCONFIG)
+			return snprintf(buf, len, "cpu%d: VM exit: EPT misconfiguration, guest-physical 0x%" PRIx64
+					", level %d entry 0x%" PRIx64, ev->cpu, ev->va, ev->level, ev->entry_pa);
+		if (ev->count == HW_EXIT_VMCALL)
+			return snprintf(buf, len, "cpu%d: VM exit: VMCALL (the guest hands the core back)", ev->cpu);
+		return snprintf(buf, len, "cpu%d: VM exit: reason %u", ev->cpu, ev->count);
+	case 2:
+		return snprintf(buf, len, "cpu%d: INVEPT type %u (EPTP 0x%" PRIx64 "): %" PRIu64
+				" guest-physical mappings dropped", ev->cpu, ev->count, ev->value, ev->old);
+	default:
+		return snprintf(buf, len, "cpu%d: INVVPID type %u, VPID %u, address 0x%" PRIx64, ev->cpu, ev->count,
+				ev->pcid, ev->va);
+	}
+}
+
 /* An access starting. */
 static int format_access(const struct hw_event *ev, char *buf, size_t len)
 {
@@ -173,6 +266,26 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len)
 				(1u << ev->page_shift) >> 10);
 	case HW_EV_INVALIDATE:
 		return format_inv(ev, buf, len);
+	case HW_EV_SEG:
+		return format_seg(ev, buf, len);
+	case HW_EV_SEG_LOAD:
+		return format_seg_load(ev, buf, len);
+	case HW_EV_EPT:
+		return format_ept(ev, buf, len);
+	case HW_EV_VMX:
+		return format_vmx(ev, buf, len);
 	}
 	return snprintf(buf, len, "event %d", (int)ev->type);
+}
+
+/* See trace.h. */
+const char *hw_tlb_title(int id)
+{
+	return (unsigned)id < HW_NR_TLBS ? tlb_titles[id] : "?";
+}
+
+/* See trace.h. */
+const char *hw_pwc_title(int id)
+{
+	return (unsigned)id < HW_NR_PWCS ? pwc_titles[id] : "?";
 }

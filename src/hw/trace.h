@@ -27,6 +27,19 @@ enum hw_event_type {
 	HW_EV_FAULT,         /* exc, rule, rule_level, value (reserved bits) */
 	HW_EV_DONE,          /* value = physical address, page_shift */
 	HW_EV_INVALIDATE,    /* op, va, pcid, count (TLB), old (PWC entries) */
+	/* segmentation (hw/seg.h): tlb = enum hw_sreg, index = selector */
+	HW_EV_SEG,           /* a logical address: va = offset, entry_pa = base, value = linear,
+			      * old = limit, count = access rights, kind */
+	HW_EV_SEG_LOAD,      /* a segment register (tlb, or HW_NR_SREGS for LDTR) loaded from the
+			      * descriptor at linear entry_pa: value = base, old = limit, count = rights */
+	/* virtualization (hw/ept.h): kind = enum hw_virt */
+	HW_EV_EPT,           /* a second-stage walk: va = guest-physical, hit = translated, value =
+			      * host-physical, count = references, level and old = the last entry,
+			      * page_shift, op = enum hw_ref */
+	HW_EV_VMX,           /* op 0 VM entry (count = VPID, pcid = tag, value = guest CR3, old = EPTP),
+			      * 1 VM exit (count = reason, value = qualification, va = gpa, old = gla,
+			      * level, entry_pa = entry), 2 INVEPT (count = type, value = EPTP, old =
+			      * entries dropped), 3 INVVPID (count = type, pcid = VPID, va) */
 };
 
 /* Why a decision went the way it did. */
@@ -59,6 +72,25 @@ enum hw_rule {
 	HW_RULE_UD_PKE,            /* WRPKRU with CR4.PKE=0 */
 	HW_RULE_UD_FEATURE,        /* instruction the machine does not have */
 	HW_RULE_BAD_ARG,           /* an access kind or privilege out of range */
+	/* segmentation (hw/seg.h) */
+	HW_RULE_SEG_LIMIT,         /* offset outside the segment's limit */
+	HW_RULE_SEG_UNUSABLE,      /* reference through a null segment (compatibility mode) */
+	HW_RULE_SEG_READ_ONLY,     /* write to a read-only data or a code segment */
+	HW_RULE_SEG_EXEC_ONLY,     /* read of an execute-only code segment */
+	HW_RULE_SEG_NOT_CODE,      /* fetch from a data segment */
+	HW_RULE_SEG_NONCANONICAL,  /* the linear address (base + offset) is not canonical */
+	HW_RULE_SEG_SEL_LIMIT,     /* selector index beyond its table's limit */
+	HW_RULE_SEG_NO_LDT,        /* TI=1 with no LDT loaded */
+	HW_RULE_SEG_NULL,          /* null selector where a segment is needed */
+	HW_RULE_SEG_DESC_TYPE,     /* descriptor of the wrong type */
+	HW_RULE_SEG_PRIV,          /* DPL, RPL and CPL do not allow the load */
+	HW_RULE_SEG_NOT_PRESENT,   /* P=0 in the descriptor */
+	HW_RULE_SEG_BAD_BASE,      /* non-canonical base in a system descriptor or WRMSR */
+	HW_RULE_GP_MSR,            /* RDMSR/WRMSR of an MSR the machine does not have */
+	HW_RULE_GP_IRET,           /* IRET with no exception frame */
+	HW_RULE_UD_FSGSBASE,       /* RD/WR FS/GS BASE with CR4.FSGSBASE=0 */
+	HW_RULE_UD_MODE,           /* an instruction of 64-bit mode outside it */
+	HW_RULE_UD_SCE,            /* SYSCALL/SYSRET with EFER.SCE=0 */
 	HW_NR_RULES
 };
 
@@ -111,5 +143,10 @@ int hw_event_format(const struct hw_event *ev, char *buf, size_t len);
 /* The sentence for a rule found at level (0: in a cached entry), e.g.
  * "U/S=0 at PDPT forbids user access". */
 int hw_rule_format(enum hw_rule rule, int level, unsigned pkey, char *buf, size_t len);
+
+/* The titles narration gives the structures: "L1 dTLB-4K", "STLB",
+ * "PDE cache" ("?" for a bad id). */
+const char *hw_tlb_title(int id);
+const char *hw_pwc_title(int id);
 
 #endif

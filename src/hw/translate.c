@@ -22,6 +22,7 @@
  */
 #include "hw/translate.h"
 
+#include "hw/ept.h"
 #include "hw/walk.h"
 
 #define NO_TLB 0xff
@@ -73,6 +74,14 @@ static struct hw_xlat raise_pf(struct hw_cpu *cpu, uint64_t va, uint32_t code, e
 		.rule_level = (int8_t)level, .value = rsvd, .pkey = (uint8_t)((attrs >> HW_R_PKEY_SHIFT) & 0xF));
 	hw_flush_fault(cpu, va & cpu->va_mask);
 	return x;
+}
+
+/* A reference of the walk raised a VM exit (hw/ept.h): take it; the
+ * translation ends with HW_EXC_VMEXIT and no #PF, CR2 or invalidation. */
+static struct hw_xlat raise_vmexit(struct hw_cpu *cpu)
+{
+	struct hw_exception e = hw_vmx_take_exit(cpu);
+	return xlat_exc(e.vector, e.error_code, e.cr2);
 }
 
 /* Narrate an access-rights decision about a page with attributes attrs. */
@@ -275,7 +284,7 @@ HW_INLINE void refill_l1(struct hw_cpu *cpu, enum hw_access kind, uint64_t va, c
  * as on a hit), set A/D and fill the STLB and L1 (absent_l1, absent_l2:
  * those levels were probed for va and had no entry). */
 HW_INLINE struct hw_xlat walk_done(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv,
-				   struct hw_walk *w, bool absent_l1, bool absent_l2, bool tr)
+				   struct hw_walk *w, bool absent_l1, bool absent_l2, bool tr, bool guest)
 {
 	enum hw_rule rule = HW_RULE_ALLOWED;
 	uint32_t err = 0;
@@ -287,7 +296,8 @@ HW_INLINE struct hw_xlat walk_done(struct hw_cpu *cpu, uint64_t va, enum hw_acce
 		count_miss(cpu, kind, HW_NR_PSIZES, true);
 		return raise_pf(cpu, va, err, rule, hw_walk_rule_level(w, rule), 0, w->attrs);
 	}
-	hw_walk_finish(cpu, w, kind == HW_WRITE);
+	if (hw_walk_finish(cpu, w, kind == HW_WRITE) && guest && cpu->vmx.exit_pending)
+		return raise_vmexit(cpu);             /* the A/D write-back exited */
 	enum hw_psize size = hw_level_psize(w->leaf);
 	unsigned shift = hw_level_shift(w->leaf);
 	uint64_t low = (w->attrs & 0xff) | ((w->leaf_e & HW_PTE_D) ? HW_R_D : 0) | (uint64_t)size << HW_R_SIZE_SHIFT;
@@ -299,20 +309,30 @@ HW_INLINE struct hw_xlat walk_done(struct hw_cpu *cpu, uint64_t va, enum hw_acce
 
 /* Translate va by walking the paging structures, then check, set A/D and
  * fill the STLB and L1. Charges cycles, those of the TLB probes included,
- * once. */
+ * once. In a guest the walk is hw_walk_guest's (its references pass the
+ * second stage, and one may exit). */
 HW_INLINE struct hw_xlat walk_path(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv,
 				   uint64_t cycles, bool absent_l1, bool absent_l2, bool tr)
 {
 	struct hw_walk w = { .va = va & cpu->va_mask };
-	int r = hw_walk_core(cpu, &w, &cycles, false, tr);
+	int r;
+	bool guest = cpu->in_guest;
+	if (__builtin_expect(guest, 0)) {
+		cpu->vmx.gla = va;                    /* for an exit's qualification (hw/ept.h) */
+		r = hw_walk_guest(cpu, &w, &cycles, tr);
+	} else {
+		r = hw_walk_core(cpu, &w, &cycles, false, tr, false);
+	}
 	cpu->ctr.walk_refs += w.refs;
 	cpu->ctr.cycles += cycles + (uint64_t)w.refs * cpu->lat.walk_ref;
 	if (__builtin_expect(r != 0, 0)) {
+		if (guest && cpu->vmx.exit_pending)   /* an entry's reference exited */
+			return raise_vmexit(cpu);
 		count_miss(cpu, kind, HW_NR_PSIZES, true);
 		return raise_pf(cpu, va, w.error | hw_pf_access_bits(cpu, kind, priv), w.rule, w.level,
 				w.rsvd_bits, 0);
 	}
-	return walk_done(cpu, va, kind, priv, &w, absent_l1, absent_l2, tr);
+	return walk_done(cpu, va, kind, priv, &w, absent_l1, absent_l2, tr, guest);
 }
 
 /* The translation past the L1 probe the inline path made (skip) or not,
@@ -381,4 +401,48 @@ struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_acc
 		return xlat_exc(HW_EXC_PF, err, va);
 	unsigned shift = hw_level_shift(w.leaf);
 	return xlat_ok(w.page | (va & ((1ULL << shift) - 1)), shift, w.attrs);
+}
+
+/* See translate.h. The core is copied with root in CR3 so that the walk
+ * and the checks are hw_translate_nocache's, for another address space;
+ * the copy's caches are never used, and nothing of the core changes. */
+struct hw_xlat hw_translate_explore(const struct hw_cpu *cpu, uint64_t root, uint64_t va, enum hw_access kind,
+				    enum hw_priv priv, struct hw_walk_path *path)
+{
+	struct hw_cpu c = *cpu;
+	c.cr3 = root & HW_PTE_ADDR_MASK;
+	memset(path, 0, sizeof *path);
+	struct hw_xlat x = hw_translate_nocache(&c, va, kind, priv);
+	if (x.exc.vector == HW_EXC_UD) {
+		path->rule = HW_RULE_BAD_ARG;
+		return x;
+	}
+	if (x.exc.vector == HW_EXC_GP) {
+		path->rule = HW_RULE_NONCANONICAL;
+		return x;
+	}
+	/* The same pure walk again, to say where it stopped and why. */
+	struct hw_walk w = { .va = va & c.va_mask, .pure = true };
+	int stop;
+	if (hw_walk(&c, &w)) {
+		path->rule = (uint8_t)w.rule;
+		path->rule_level = (int8_t)w.level;
+		stop = w.level;
+	} else {
+		enum hw_rule rule = HW_RULE_ALLOWED;
+		if (x.exc.vector == HW_EXC_PF)
+			hw_perm_check(&c, w.attrs, kind, priv, c.ac, &rule);
+		path->rule = (uint8_t)rule;
+		path->rule_level = (int8_t)(rule == HW_RULE_ALLOWED ? 0 : hw_walk_rule_level(&w, rule));
+		stop = w.leaf;
+	}
+	uint64_t table = c.cr3;
+	for (int level = c.paging_levels; level >= stop && level >= HW_LVL_PT; level--) {
+		unsigned idx = hw_va_index(w.va, level);
+		uint64_t pa = table + 8ULL * idx;
+		uint64_t e = hw_phys_read64(c.ram, hw_mem_ref(&c, pa, 8, HW_REF_PEEK));
+		path->step[path->nsteps++] = (struct hw_walk_path_step){ (int8_t)level, (uint16_t)idx, pa, e };
+		table = e & HW_PTE_ADDR_MASK;
+	}
+	return x;
 }

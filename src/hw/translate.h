@@ -47,6 +47,29 @@ struct hw_xlat hw_translate_l1_miss(struct hw_cpu *cpu, uint64_t va, enum hw_acc
  * CR2, no counters, no narration. The reference for differential tests. */
 struct hw_xlat hw_translate_nocache(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv priv);
 
+/* What hw_translate_explore read: the entry of each level from the root
+ * down to where the walk stopped, and the rule that decided (enum
+ * hw_rule: HW_RULE_ALLOWED when translated) with the level of the entry
+ * it found its bit in (0: none). */
+struct hw_walk_path_step {
+	int8_t level;
+	uint16_t index;
+	uint64_t entry_pa, value;
+};
+struct hw_walk_path {
+	int nsteps;
+	struct hw_walk_path_step step[5];
+	uint8_t rule;
+	int8_t rule_level;
+};
+
+/* hw_translate_nocache for the address space whose root table is at root
+ * (another task's CR3), with cpu's control registers, recording in *path
+ * each entry the walk reads. No side effects: cpu is not changed, and
+ * the entries are read as HW_REF_PEEK references. */
+struct hw_xlat hw_translate_explore(const struct hw_cpu *cpu, uint64_t root, uint64_t va, enum hw_access kind,
+				    enum hw_priv priv, struct hw_walk_path *path);
+
 /* The largest access hw_access moves at once: any 4 KiB span, so it touches
  * at most two pages, as one x86 instruction's operand does. */
 #define HW_ACCESS_MAX 4096

@@ -21,14 +21,24 @@ int hw_walk(struct hw_cpu *cpu, struct hw_walk *w)
 	uint64_t cycles = 0;
 	int r;
 	if (w->pure)
-		return hw_walk_core(cpu, w, &cycles, true, false);
-	if (cpu->trace)
-		r = hw_walk_core(cpu, w, &cycles, false, true);
+		return hw_walk_core(cpu, w, &cycles, true, false, false);
+	if (cpu->in_guest)
+		r = hw_walk_guest(cpu, w, &cycles, cpu->trace != NULL);
+	else if (cpu->trace)
+		r = hw_walk_core(cpu, w, &cycles, false, true, false);
 	else
-		r = hw_walk_core(cpu, w, &cycles, false, false);
+		r = hw_walk_core(cpu, w, &cycles, false, false, false);
 	cpu->ctr.walk_refs += w->refs;
 	cpu->ctr.cycles += cycles + (uint64_t)w->refs * cpu->lat.walk_ref;
 	return r;
+}
+
+/* See walk.h. */
+int hw_walk_guest(struct hw_cpu *cpu, struct hw_walk *w, uint64_t *cycles, bool tr)
+{
+	if (tr)
+		return hw_walk_core(cpu, w, cycles, false, true, true);
+	return hw_walk_core(cpu, w, cycles, false, false, true);
 }
 
 /* The first (highest) level whose HW_ACC_* bit is set in acc, or 0. */

@@ -45,10 +45,12 @@ static inline unsigned hw_acc_rights(uint64_t acc)
  * every entry a walk reads comes through here, counted in w->refs (the
  * caller charges them). All ones beyond RAM. */
 static inline uint64_t hw_walk_read(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, uint64_t pa,
-				    bool pure)
+				    bool pure, bool guest)
 {
 	w->refs++;
-	return hw_phys_read64(ram, hw_mem_ref(cpu, pa, 8, pure ? HW_REF_PEEK : HW_REF_WALK));
+	if (pure)
+		return hw_phys_read64(ram, hw_mem_ref(cpu, pa, 8, HW_REF_PEEK));
+	return hw_phys_read64(ram, hw_mem_ref_in(cpu, pa, 8, HW_REF_WALK, guest));
 }
 
 /* Cache non-leaf entry e of level (A already set) for va, with what the
@@ -117,12 +119,12 @@ HW_INLINE int hw_walk_leaf(const struct hw_cpu *cpu, struct hw_walk *w, uint64_t
  * cached unless pure), 1 when the entry maps the page (w holds the leaf),
  * or -1 when it is not present or has a reserved bit set. */
 HW_INLINE int hw_walk_step(struct hw_cpu *cpu, struct hw_walk *w, const struct ram *ram, int level,
-			   uint64_t *table, uint64_t *acc, bool pure, bool tr)
+			   uint64_t *table, uint64_t *acc, bool pure, bool tr, bool guest)
 {
 	unsigned idx = hw_va_index(w->va, level);
 	uint64_t pa = *table + 8ULL * idx;
-	uint64_t e = hw_walk_read(cpu, w, ram, pa, pure);
-	hw_emit_if(tr, cpu, .type = HW_EV_WALK_STEP, .va = w->va, .level = (int8_t)level, .index = (uint16_t)idx,
+	uint64_t e = hw_walk_read(cpu, w, ram, pa, pure, guest);
+	hw_emit_if(tr && !cpu->vmx.exit_pending, cpu, .type = HW_EV_WALK_STEP, .va = w->va, .level = (int8_t)level, .index = (uint16_t)idx,
 		   .entry_pa = pa, .value = e);
 	if (__builtin_expect(!(e & HW_PTE_P), 0))
 		return hw_walk_stop(w, HW_RULE_NOT_PRESENT, level, 0);
@@ -142,10 +144,12 @@ HW_INLINE int hw_walk_step(struct hw_cpu *cpu, struct hw_walk *w, const struct r
 	return 0;
 }
 
-/* The walk of hw_walk, specialised by pure and tr (narrate). Adds the
- * cycles of a paging-structure-cache hit to *cycles; the entries read are
- * counted in w->refs. */
-HW_INLINE int hw_walk_core(struct hw_cpu *cpu, struct hw_walk *w, uint64_t *cycles, bool pure, bool tr)
+/* The walk of hw_walk, specialised by pure, tr (narrate) and guest (the
+ * core is in a guest: cpu->in_guest, which the caller has tested; pure
+ * walks test it at each reference). Adds the cycles of a
+ * paging-structure-cache hit to *cycles; the entries read are counted in
+ * w->refs. */
+HW_INLINE int hw_walk_core(struct hw_cpu *cpu, struct hw_walk *w, uint64_t *cycles, bool pure, bool tr, bool guest)
 {
 	const struct ram ram = *cpu->ram;
 	uint64_t table = hw_cr3_base(cpu), acc = 0;
@@ -156,16 +160,20 @@ HW_INLINE int hw_walk_core(struct hw_cpu *cpu, struct hw_walk *w, uint64_t *cycl
 	}
 	/* One copy of the step per level, each with its level a constant; a
 	 * step returns nonzero when the walk ends there. */
-	r = level >= HW_LVL_PML5 ? hw_walk_step(cpu, w, &ram, HW_LVL_PML5, &table, &acc, pure, tr) : 0;
+	r = level >= HW_LVL_PML5 ? hw_walk_step(cpu, w, &ram, HW_LVL_PML5, &table, &acc, pure, tr, guest) : 0;
 	if (!r && level >= HW_LVL_PML4)
-		r = hw_walk_step(cpu, w, &ram, HW_LVL_PML4, &table, &acc, pure, tr);
+		r = hw_walk_step(cpu, w, &ram, HW_LVL_PML4, &table, &acc, pure, tr, guest);
 	if (!r && level >= HW_LVL_PDPT)
-		r = hw_walk_step(cpu, w, &ram, HW_LVL_PDPT, &table, &acc, pure, tr);
+		r = hw_walk_step(cpu, w, &ram, HW_LVL_PDPT, &table, &acc, pure, tr, guest);
 	if (!r && level >= HW_LVL_PD)
-		r = hw_walk_step(cpu, w, &ram, HW_LVL_PD, &table, &acc, pure, tr);
+		r = hw_walk_step(cpu, w, &ram, HW_LVL_PD, &table, &acc, pure, tr, guest);
 	if (!r)
-		r = hw_walk_step(cpu, w, &ram, HW_LVL_PT, &table, &acc, pure, tr);
+		r = hw_walk_step(cpu, w, &ram, HW_LVL_PT, &table, &acc, pure, tr, guest);
 	return r > 0 ? 0 : -1;
 }
+
+/* The walk of a core in a guest (hw_walk_core with guest set), out of
+ * line: the native walk does not carry its code (walk.c). */
+int hw_walk_guest(struct hw_cpu *cpu, struct hw_walk *w, uint64_t *cycles, bool tr);
 
 #endif

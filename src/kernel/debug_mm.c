@@ -233,7 +233,9 @@ static void check_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 }
 
 
-/* Walk the table at pa (level) covering va, claiming each table page. */
+/* Walk the table at pa (level) covering va, claiming each table page; of
+ * the top table only the user half (the kernel half is the cpu_entry_area
+ * every pgd shares and the LDT's slots, kernel/segment.h). */
 static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 {
 	struct kernel *k = w->k;
@@ -247,7 +249,8 @@ static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 		return;
 	}
 	unsigned shift = 12 + 9 * (unsigned)(level - 1);
-	for (unsigned i = 0; i < PTRS_PER_TABLE; i++) {
+	unsigned n = level == k->paging_levels ? KERNEL_PGD_BOUNDARY : PTRS_PER_TABLE;
+	for (unsigned i = 0; i < n; i++) {
 		pte_t e = *table_entry(k, pa, i);
 		uint64_t a = va | (uint64_t)i << shift;
 		if (level == k->paging_levels && a >> (shift + 8) & 1)

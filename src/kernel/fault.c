@@ -14,6 +14,7 @@
 #include "kernel/fault.h"
 
 #include "hw/machine.h"
+#include "hw/seg.h"
 #include "hw/translate.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
@@ -162,12 +163,20 @@ static int exc_page_fault(struct kernel *k, struct task_struct *t, const struct 
 	return do_user_addr_fault(k, t, exc);
 }
 
-/* A #GP from user mode (a non-canonical address): SIGSEGV with SI_KERNEL
- * (Linux: exc_general_protection in arch/x86/kernel/traps.c; here beside
- * the #PF entry, the only other exception a user access raises). */
+/* A #GP from user mode (a non-canonical address, a segment's limit or
+ * type, a bad selector): SIGSEGV with SI_KERNEL (Linux:
+ * exc_general_protection in arch/x86/kernel/traps.c; here beside the #PF
+ * entry, as the other exceptions a user access raises). */
 static int exc_general_protection(struct task_struct *t, const struct hw_exception *exc)
 {
 	return force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, exc);
+}
+
+/* #SS or #NP from user mode: SIGBUS (Linux: exc_stack_segment and
+ * exc_segment_not_present, through do_error_trap: force_sig, SI_KERNEL). */
+static int do_error_trap(struct task_struct *t, const struct hw_exception *exc)
+{
+	return force_sig_fault(t, SIGBUS, SI_KERNEL, 0, exc);
 }
 
 /* Take the exception a user access raised: enter the kernel on t's core,
@@ -179,12 +188,16 @@ static int exception_entry(struct kernel *k, struct task_struct *t, const struct
 	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
 	int rc;
 
-	hw_set_cpl(cpu, 0);                   /* the exception enters the kernel */
+	hw_exception_entry(cpu);              /* the exception enters the kernel */
+	hw_swapgs(cpu, NULL);
 	if (exc->vector == HW_EXC_PF)
 		rc = exc_page_fault(k, t, exc);
+	else if (exc->vector == HW_EXC_SS || exc->vector == HW_EXC_NP)
+		rc = do_error_trap(t, exc);
 	else
 		rc = exc_general_protection(t, exc);
-	hw_set_cpl(cpu, 3);                   /* and returns to the instruction */
+	hw_swapgs(cpu, NULL);
+	hw_iret(cpu, NULL);                   /* and returns to the instruction */
 	return rc;
 }
 
@@ -227,18 +240,32 @@ static bool one_instruction(uint64_t len)
 	return len == 1 || len == 2 || len == 4 || len == 8;
 }
 
+/* One access of user code through segment sreg (-1: the default one; in
+ * 64-bit mode that is a linear address, and a touch within a page takes
+ * the MMU's inline path) at offset va. */
+static int user_access(struct hw_cpu *cpu, int sreg, uint64_t va, uint8_t *b, uint64_t len, enum hw_access kind,
+		       struct hw_exception *exc)
+{
+	if (sreg < 0 && hw_seg_long_mode(&cpu->seg)) {
+		if (!b && offset_in_page(va) + len <= PAGE_SIZE && (unsigned)kind < HW_NR_ACCESS)
+			return hw_touch_in_page(cpu, va, (unsigned)len, kind, HW_USER, exc);
+		return hw_access(cpu, va, b, len, kind, HW_USER, exc);
+	}
+	if (sreg < 0)
+		sreg = kind == HW_FETCH ? HW_CS : HW_DS;
+	return hw_access_seg(cpu, (enum hw_sreg)sreg, va, b, len, kind, HW_USER, exc);
+}
+
 /* One instruction of t's user code, on t's core in user mode: the access
- * hw_access makes, with the exception it raises taken and the access
+ * user_access makes, with the exception it raises taken and the access
  * retried until it completes. *faulted is set when an exception was taken.
  * 0, or what exception_entry returned (-EFAULT, -EIO), or hw_access's error. */
-static int user_insn(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va, uint8_t *b,
-		     uint64_t len, enum hw_access kind, bool *faulted)
+static int user_insn(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, int sreg, uint64_t va,
+		     uint8_t *b, uint64_t len, enum hw_access kind, bool *faulted)
 {
-	bool touch_in_page = !b && offset_in_page(va) + len <= PAGE_SIZE && (unsigned)kind < HW_NR_ACCESS;
 	for (;;) {
 		struct hw_exception exc;
-		int rc = touch_in_page ? hw_touch_in_page(cpu, va, (unsigned)len, kind, HW_USER, &exc)
-				       : hw_access(cpu, va, b, len, kind, HW_USER, &exc);
+		int rc = user_access(cpu, sreg, va, b, len, kind, &exc);
 		if (rc != -EFAULT)
 			return rc;
 		*faulted = true;
@@ -255,28 +282,28 @@ static int user_insn(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu
 }
 
 /* task_access once t runs on its core: one instruction, or the user-mode
- * copy loop (a page at a time). */
-static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, uint64_t va,
+ * copy loop, a page at a time (see fault.h). */
+static int do_task_access(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, int sreg, uint64_t va,
 			  uint8_t *b, uint64_t len, enum hw_access kind)
 {
 	bool insn = one_instruction(len), faulted = false;
-	hw_set_cpl(cpu, 3);
+	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
+	if (rc)
+		return rc;
 	while (len) {
 		uint64_t chunk = insn ? len : HW_ACCESS_MAX - offset_in_page(va);
 		if (chunk > len)
 			chunk = len;
-		int rc = user_insn(k, t, cpu, va, b, chunk, kind, &faulted);
-		if (rc) {
-			hw_set_cpl(cpu, 0);
-			return rc;
-		}
+		rc = user_insn(k, t, cpu, sreg, va, b, chunk, kind, &faulted);
+		if (rc)
+			break;
 		va += chunk;
 		if (b)
 			b += chunk;
 		len -= chunk;
 	}
-	hw_set_cpl(cpu, 0);
-	return 0;
+	enter_from_user_mode(k, t);
+	return rc;
 }
 
 /* Where t's accesses run between user_enter and user_leave. */
@@ -317,7 +344,21 @@ int task_access(struct kernel *k, struct task_struct *t, uint64_t va, void *buf,
 	struct user_run run;
 	if (!user_enter(k, t, &run))
 		return -ESRCH;
-	int rc = do_task_access(k, t, run.cpu, va, buf, len, kind);
+	int rc = do_task_access(k, t, run.cpu, -1, va, buf, len, kind);
+	user_leave(k, t, &run);
+	return rc;
+}
+
+/* See fault.h. */
+int task_access_seg(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, uint64_t off, void *buf,
+		    uint64_t len, enum hw_access kind)
+{
+	struct user_run run;
+	if ((unsigned)sreg >= HW_NR_SREGS || (kind == HW_FETCH) != (sreg == HW_CS))
+		return -EINVAL;
+	if (!user_enter(k, t, &run))
+		return -ESRCH;
+	int rc = do_task_access(k, t, run.cpu, (int)sreg, off, buf, len, kind);
 	user_leave(k, t, &run);
 	return rc;
 }
@@ -338,19 +379,18 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 {
 	static const enum hw_access hw_kind[] = { HW_READ, HW_WRITE, HW_FETCH, HW_WRITE };
 	struct user_run run;
-	int rc = 0;
 	size_t i = 0;
 
 	*done = 0;
 	if (!user_enter(k, t, &run))
 		return -ESRCH;
 	struct hw_cpu *cpu = run.cpu;
-	hw_set_cpl(cpu, 3);
-	for (; i < n; i++) {
+	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
+	for (; !rc && i < n; i++) {
 		const struct user_ref *r = &refs[i];
 		uint64_t walks = cpu->ctr.walks, l2 = outcome ? l2_hits(&cpu->ctr) : 0;
 		bool faulted = false;
-		rc = user_insn(k, t, cpu, r->addr, NULL, r->len, hw_kind[r->kind & 3], &faulted);
+		rc = user_insn(k, t, cpu, -1, r->addr, NULL, r->len, hw_kind[r->kind & 3], &faulted);
 		if (rc)
 			break;
 		if (outcome)
@@ -358,8 +398,42 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 					       : l2_hits(&cpu->ctr) != l2 ? USER_REF_L2_HIT : USER_REF_L1_HIT) |
 					      (faulted ? USER_REF_FAULTED : 0));
 	}
-	hw_set_cpl(cpu, 0);
+	enter_from_user_mode(k, t);
 	user_leave(k, t, &run);
 	*done = i;
+	return rc;
+}
+
+/* task_load_segment on t's core: user code executes the load (MOV to the
+ * register, or JMP FAR for CS), retried after a fixed fault (the GDT or
+ * LDT page faulted in). */
+static int do_load_segment(struct kernel *k, struct task_struct *t, struct hw_cpu *cpu, enum hw_sreg sreg,
+			   uint16_t sel)
+{
+	struct hw_exception exc;
+	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
+	while (!rc) {
+		int v = sreg == HW_CS ? hw_far_jmp(cpu, sel, &exc) : hw_load_sreg(cpu, sreg, sel, &exc);
+		if (!v)
+			break;
+		int saved = k->this_cpu;
+		k->this_cpu = t->cpu;
+		rc = exception_entry(k, t, &exc);
+		k->this_cpu = saved;
+	}
+	enter_from_user_mode(k, t);
+	return rc;
+}
+
+/* See fault.h. */
+int task_load_segment(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, uint16_t sel)
+{
+	struct user_run run;
+	if ((unsigned)sreg >= HW_NR_SREGS)
+		return -EINVAL;
+	if (!user_enter(k, t, &run))
+		return -ESRCH;
+	int rc = do_load_segment(k, t, run.cpu, sreg, sel);
+	user_leave(k, t, &run);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "hw/cpu.h"
+#include "hw/seg_types.h"
 
 struct kernel;
 struct task_struct;
@@ -58,5 +59,21 @@ enum { USER_REF_L1_HIT = 0, USER_REF_L2_HIT = 1, USER_REF_WALK = 2, USER_REF_FAU
  */
 int task_access_batch(struct kernel *k, struct task_struct *t, const struct user_ref *refs, size_t n,
 		      uint8_t *outcome, size_t *done);
+/* The same through segment register sreg at offset off: the segment unit
+ * adds the base (FS and GS in 64-bit mode, every segment in compatibility
+ * mode) and checks what the mode checks; a #GP is a SIGSEGV, a #SS a
+ * SIGBUS. A fetch goes through CS, data through any other register. (In
+ * compatibility mode task_access itself uses DS, or CS for a fetch.)
+ * Returns as task_access, or -EINVAL for a bad register. */
+int task_access_seg(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, uint64_t off, void *buf,
+		    uint64_t len, enum hw_access kind);
+
+/* t's user code loads selector sel into segment register sreg: MOV for
+ * DS, ES, FS, GS, SS, a far JMP for CS (to a code segment of the same
+ * privilege: __USER32_CS enters compatibility mode, __USER_CS leaves it).
+ * A fault kills the process as Linux's signal does (#GP: SIGSEGV, #NP and
+ * #SS: SIGBUS, with the selector as the error code). 0, -EFAULT (t->fatal
+ * says which signal), -ESRCH, -EINVAL (bad register). */
+int task_load_segment(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, uint16_t sel);
 
 #endif

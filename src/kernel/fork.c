@@ -83,7 +83,8 @@ struct mm_struct *dup_mm(struct kernel *k, struct mm_struct *oldmm)
 	mm->def_flags &= ~VM_LOCKED_MASK;    /* memory locks are not inherited */
 	memset(mm->cpu_bitmap, 0, sizeof mm->cpu_bitmap);
 	memset(mm->rss_stat, 0, sizeof mm->rss_stat);
-	if (dup_mmap(k, mm, oldmm)) {
+	mm->context.ldt = NULL;
+	if (dup_mmap(k, mm, oldmm) || ldt_dup_context(k, oldmm, mm)) {
 		mmput(k, mm);
 		flush_tlb_mm(k, oldmm);        /* the PTEs copied so far lost write access */
 		return NULL;
@@ -103,6 +104,7 @@ void mmput(struct kernel *k, struct mm_struct *mm)
 		if (k->tlbstate[cpu].loaded_mm == mm)
 			leave_mm(k, cpu);
 	exit_mmap(k, mm);
+	destroy_context_ldt(k, mm);
 	pgd_free(k, mm);
 	if (mm->pgtables_bytes)
 		kernel_bug(k, "mmput: %lld bytes of page tables left over", (long long)mm->pgtables_bytes);

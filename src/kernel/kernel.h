@@ -20,6 +20,7 @@
 #include "kernel/mm.h"
 #include "kernel/mm_types.h"
 #include "kernel/mmzone.h"
+#include "kernel/segment.h"
 #include "kernel/swap.h"
 #include "kernel/tlbflush.h"
 #include "kernel/vmstat.h"
@@ -160,6 +161,9 @@ struct kernel {
 	uint64_t nr_bug_reports;
 	const char *panic_reason;       /* set by panic(): the machine has stopped */
 	char panic_buf[128];
+
+	/* Per-CPU areas, GDTs and the cpu_entry_area (kernel/segment.h). */
+	struct kernel_percpu percpu;
 };
 
 /*

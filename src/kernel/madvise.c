@@ -216,19 +216,27 @@ static int willneed_pte(pte_t *pte, uint64_t addr, void *arg)
 }
 
 /* MADV_WILLNEED on [start, end) of vma (Linux: madvise_willneed): swapped
- * anonymous pages are read into the swap cache; a file's (or shmem
- * object's) pages into its page cache. Nothing is mapped. */
+ * anonymous pages are read into the swap cache; a shmem object's pages out
+ * on swap are read back (shmem_swapin_range: no page is created); a file's
+ * pages into its page cache (readahead); hugetlbfs does nothing (its
+ * backing device has no readahead). Nothing is mapped. */
 static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
 {
 	struct willneed_walk w = { k };
-	if (!vma->vm_file) {
+	struct inode *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
+	if (!f) {
 		walk_pte_range(k, vma->vm_mm, start, end, willneed_pte, &w);
 		return;
 	}
+	if (f->kind == FILE_HUGETLB)
+		return;
 	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(file_inode(vma->vm_file)->i_size);
+	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(f->i_size);
 	for (uint64_t index = first; index < last && index < size; index++) {
-		struct page *page = filemap_get_page(k, file_inode(vma->vm_file), index, NULL);
+		void *item = radix_tree_lookup(&f->i_data.i_pages, index);
+		if (f->kind == FILE_SHMEM && !(item && radix_is_value(item)))
+			continue;
+		struct page *page = filemap_get_page(k, f, index, NULL);
 		if (!page)
 			break;
 		put_page(k, page);

@@ -16,10 +16,13 @@
 #include <string.h>
 
 #include "kernel/rbtree.h"
+#include "kernel/segment.h"
 
 /* The base page (Linux: arch/x86/include/asm/page_types.h, and PAGE_ALIGN
  * from include/linux/mm.h); the hardware's is HW_PAGE_SIZE, the same size. */
 #define PAGE_SHIFT      12
+#undef PAGE_SIZE                /* a libc's own: emscripten's limits.h has WebAssembly's 64 KiB */
+#undef PAGE_MASK
 #define PAGE_SIZE       (1ULL << PAGE_SHIFT)
 #define PAGE_MASK       (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x)   (((x) + PAGE_SIZE - 1) & PAGE_MASK)
@@ -150,6 +153,7 @@ struct mm_struct {
 	uint64_t committed_pages;        /* what this mm added to Committed_AS */
 	unsigned long flags;             /* MMF_* */
 	bool brk_randomized;             /* the heap start moved (randomize_va_space 2) */
+	struct mm_context context;       /* its LDT (kernel/segment.h) */
 };
 
 #define MMF_TOPDOWN 0x1
@@ -333,7 +337,7 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
  * unmapping failed, no memory, over vm.max_map_count or the commit limit:
  * what was unmapped stays unmapped; file's errors come before the unmap).
  */
-long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
+int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
 		 uint64_t pgoff, bool shared_anon, struct file *file);
 
 /* Remove every VMA overlapping [start, end) (page-aligned), splitting the

@@ -5,7 +5,8 @@
  *
  * The map imitates a PC: pfn 0 and the legacy hole 0x9f000-0xfffff hold no
  * RAM, the rest of the first megabyte is reserved (Linux reserves it all),
- * and mem_map plus the zero page are reserved at the top of memory, where
+ * and mem_map, the zero page, then the per-CPU areas and the
+ * cpu_entry_area's page tables are reserved at the top of memory, where
  * memblock's top-down allocator puts them. On a 4 GiB machine zone DMA then
  * shows spanned 4095, present 3998, managed 3840, as on real hardware.
  */
@@ -82,6 +83,9 @@ static void setup_memory_map(struct kernel *k)
 	add_range(k, 0, 1, true, "e820 reserved (page 0)");
 	add_range(k, 1, 0x9f, false, "low memory (reserved below 1 MiB)");
 	add_range(k, 0x9f, LOW_RESERVE_END_PFN, true, "legacy VGA/BIOS hole");
+	uint64_t percpu = percpu_reserved_pages(k->nr_cpus, k->paging_levels);
+	k->percpu.pfn = memmap_start - 1 - percpu;
+	add_range(k, k->percpu.pfn, memmap_start - 1, false, "percpu and cpu_entry_area");
 	add_range(k, memmap_start - 1, memmap_start, false, "empty_zero_page");
 	k->zero_pfn = memmap_start - 1;
 	add_range(k, memmap_start, k->max_pfn, false, "mem_map");
@@ -259,6 +263,7 @@ static int init_mm_and_cores(struct kernel *k)
 	k->init_mm.context_id = new_context_id(k);
 	k->init_mm.mm_users = 1;
 	tlb_init(k);
+	setup_segments(k, k->percpu.pfn);
 	return 0;
 }
 

@@ -105,12 +105,12 @@ uint64_t vm_start_gap(const struct vm_area_struct *vma);
  * where it differs from Linux.
  */
 /* mmap (kernel/mmap.c; Linux: ksys_mmap_pgoff, vm_mmap_pgoff, do_mmap) */
-long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+int64_t sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
 	      unsigned long flags, int fd, uint64_t off);
 /* munmap (kernel/mmap.c; Linux: do_munmap, do_vmi_munmap) */
-long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
+int64_t do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len);
 /* brk (kernel/mmap.c; Linux: SYSCALL_DEFINE1(brk)) */
-long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
+int64_t sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk);
 
 /* prctl(PR_SET_MM, opt, addr)'s options (uapi/linux/prctl.h). */
 #define PR_SET_MM_START_CODE  1
@@ -143,7 +143,7 @@ long prctl_set_mm(struct kernel *k, struct task_struct *t, int opt, uint64_t add
 long do_mprotect_pkey(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len,
 		      unsigned long prot);
 /* mremap (kernel/mremap.c; Linux: do_mremap) */
-long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
+int64_t do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
 	       uint64_t new_len, unsigned long flags, uint64_t new_addr);
 /* madvise (kernel/madvise.c; Linux: do_madvise) */
 long do_madvise(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, int behavior);
@@ -194,7 +194,7 @@ uint64_t mmap_min_addr(const struct kernel *k);
  * range near the hint addr (0: anywhere) (Linux: get_unmapped_area, around
  * __get_unmapped_area). The address, or -ENOMEM (nothing fits, or the range
  * passes TASK_SIZE) or -EPERM (below vm.mmap_min_addr). */
-long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
 		       unsigned long flags);
 
 /* May t lock bytes more of memory, for a VMA that is_vma_locked: within

@@ -236,7 +236,7 @@ static bool file_mmap_ok(uint64_t pgoff, uint64_t len)
  * also takes MAP_SHARED_VALIDATE with legacy flags only (-EOPNOTSUPP)
  * and grows down in neither case. 0 with *vm_flags completed, or -EINVAL
  * (MAP_DROPPABLE too: not modelled) or -EOPNOTSUPP. */
-static long mmap_check_type(unsigned long flags, bool hugetlb, uint64_t *vm_flags)
+static int64_t mmap_check_type(unsigned long flags, bool hugetlb, uint64_t *vm_flags)
 {
 	unsigned type = flags & MAP_TYPE;
 	if (type == MAP_SHARED || (hugetlb && type == MAP_SHARED_VALIDATE)) {
@@ -291,7 +291,7 @@ static long mmap_check_file(const struct file *file, unsigned long prot, unsigne
  * *populate set to the bytes to fault in (MAP_POPULATE without
  * MAP_NONBLOCK, or locked memory) or 0; or a negative errno, as sys_mmap
  * lists. */
-static long do_mmap(struct kernel *k, struct task_struct *t, struct file *file, uint64_t addr, uint64_t len,
+static int64_t do_mmap(struct kernel *k, struct task_struct *t, struct file *file, uint64_t addr, uint64_t len,
 		    unsigned long prot, unsigned long flags, uint64_t pgoff, uint64_t *populate)
 {
 	struct mm_struct *mm = t->mm;
@@ -313,7 +313,7 @@ static long do_mmap(struct kernel *k, struct task_struct *t, struct file *file, 
 	int64_t a = __get_unmapped_area(k, t, addr, len, flags, !file && !(flags & MAP_SHARED),
 					file ? file_inode(file)->huge_shift : 0);
 	if (a < 0)
-		return (long)a;
+		return (int64_t)a;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, (uint64_t)a, (uint64_t)a + len))
 		return -EEXIST;
 	if ((flags & MAP_LOCKED) && !t->rlimit_memlock && !t->cap_ipc_lock)
@@ -322,13 +322,13 @@ static long do_mmap(struct kernel *k, struct task_struct *t, struct file *file, 
 		return -EAGAIN;
 	if (file && !file_mmap_ok(pgoff, len))
 		return -EOVERFLOW;
-	long err = file ? mmap_check_file(file, prot, flags, &vm_flags) : mmap_check_type(flags, false, &vm_flags);
+	int64_t err = file ? mmap_check_file(file, prot, flags, &vm_flags) : mmap_check_type(flags, false, &vm_flags);
 	if (err)
 		return err;
 	if ((flags & MAP_NORESERVE) && (k->sysctl.overcommit_memory != 2 || file))
 		vm_flags |= VM_NORESERVE;       /* hugetlb: always honoured (strict otherwise) */
 	bool shared_anon = (vm_flags & VM_SHARED) && !file;
-	long r = mmap_region(k, t, (uint64_t)a, len, vm_flags,
+	int64_t r = mmap_region(k, t, (uint64_t)a, len, vm_flags,
 			     file ? pgoff : shared_anon ? 0 : (uint64_t)a >> PAGE_SHIFT, shared_anon, file);
 	if (r >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE))
 		*populate = len;
@@ -341,7 +341,7 @@ static long do_mmap(struct kernel *k, struct task_struct *t, struct file *file, 
  * (-EINVAL for MAP_HUGETLB on another file); with MAP_ANONYMOUS,
  * MAP_HUGETLB maps a new hugetlbfs file of len rounded up to its huge
  * pages; then do_mmap, and the populate it asks for. */
-static long ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+static int64_t ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
 			    unsigned long prot, unsigned long flags, int fd, uint64_t pgoff)
 {
 	struct file *file = NULL;
@@ -366,7 +366,7 @@ static long ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t ad
 		if (!(file = hugetlb_file_setup(k, len, (unsigned)shift)))
 			return -ENOMEM;
 	}
-	long r = do_mmap(k, t, file, addr, len, prot, flags, pgoff, &populate);
+	int64_t r = do_mmap(k, t, file, addr, len, prot, flags, pgoff, &populate);
 	if (file)
 		fput(k, file);
 	if (r >= 0 && populate)
@@ -441,7 +441,7 @@ static long ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t ad
  * charge or the new VMA fails; the simulator does not). A populate that
  * runs out of memory leaves the mapping partly faulted in.
  */
-long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
+int64_t sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
 	      unsigned long flags, int fd, uint64_t off)
 {
 	if (offset_in_page(off))
@@ -464,7 +464,7 @@ long sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t l
  * On an error nothing is unmapped (a split already made at start stays:
  * the VMA is in two pieces, each as it was).
  */
-long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
+int64_t do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len)
 {
 	struct mm_struct *mm = t->mm;
 	if (offset_in_page(start) || start > mm->task_size || len > mm->task_size - start)
@@ -496,40 +496,40 @@ long do_munmap(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t
  * RLIMIT_MEMLOCK (check_brk_limits); the simulator has no RLIMIT_DATA and
  * checks neither.
  */
-long sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
+int64_t sys_brk(struct kernel *k, struct task_struct *t, uint64_t brk)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t min_brk = mm->brk_randomized ? mm->start_brk : mm->end_data;
 	uint64_t newbrk = PAGE_ALIGN(brk), oldbrk = PAGE_ALIGN(mm->brk);
 
 	if (brk < min_brk)
-		return (long)mm->brk;
+		return (int64_t)mm->brk;
 	if (oldbrk == newbrk) {
 		mm->brk = brk;
-		return (long)brk;
+		return (int64_t)brk;
 	}
 	if (brk <= mm->brk) {                       /* shrinking, if something is mapped there */
 		if (!find_vma_intersection(mm, newbrk, oldbrk) || do_vmi_align_munmap(k, mm, newbrk, oldbrk))
-			return (long)mm->brk;
+			return (int64_t)mm->brk;
 		mm->brk = brk;
-		return (long)brk;
+		return (int64_t)brk;
 	}
 	struct vm_area_struct *next = find_vma(mm, oldbrk);
 	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
-		return (long)mm->brk;
+		return (int64_t)mm->brk;
 	if (do_brk_flags(k, t, oldbrk, newbrk - oldbrk))
-		return (long)mm->brk;
+		return (int64_t)mm->brk;
 	mm->brk = brk;
 	if (mm->def_flags & VM_LOCKED)
 		mm_populate(k, t, oldbrk, newbrk);
-	return (long)brk;
+	return (int64_t)brk;
 }
 
 /* See mman.h. */
-long get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+int64_t get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
 		       unsigned long flags)
 {
-	return (long)__get_unmapped_area(k, t, addr, len, flags & MAP_FIXED, !(flags & MAP_SHARED), 0);
+	return (int64_t)__get_unmapped_area(k, t, addr, len, flags & MAP_FIXED, !(flags & MAP_SHARED), 0);
 }
 
 /* See mman.h. */

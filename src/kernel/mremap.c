@@ -99,11 +99,11 @@ static bool vrm_move_only(const struct vma_remap_struct *vrm)
  * of this VMA: MREMAP_FIXED's address (checked against TASK_SIZE and
  * vm.mmap_min_addr), a free range at or near MREMAP_DONTUNMAP's hint, or
  * anywhere (Linux: vrm_set_new_addr). 0, or -ENOMEM or -EPERM. */
-static long vrm_set_new_addr(struct vma_remap_struct *vrm)
+static int64_t vrm_set_new_addr(struct vma_remap_struct *vrm)
 {
 	unsigned long map_flags = (vrm->flags & MREMAP_FIXED ? MAP_FIXED : 0) |
 				  (vrm->vma->vm_flags & VM_MAYSHARE ? MAP_SHARED : 0);
-	long res = get_unmapped_area(vrm->k, vrm->t, vrm_implies_new_addr(vrm) ? vrm->new_addr : 0,
+	int64_t res = get_unmapped_area(vrm->k, vrm->t, vrm_implies_new_addr(vrm) ? vrm->new_addr : 0,
 				     vrm->new_len, map_flags);
 	if (res < 0)
 		return res;
@@ -154,7 +154,7 @@ static void vrm_stat_account(struct vma_remap_struct *vrm, uint64_t bytes)
  * split (Linux: prep_move_vma and special_mapping_split; Linux also asks
  * KSM to unshare the range's pages: the simulator has no KSM). 0,
  * -ENOMEM or -EINVAL. */
-static long prep_move_vma(struct vma_remap_struct *vrm)
+static int64_t prep_move_vma(struct vma_remap_struct *vrm)
 {
 	struct vm_area_struct *vma = vrm->vma;
 
@@ -218,7 +218,7 @@ static void unmap_source_vma(struct vma_remap_struct *vrm)
 
 	if (accountable_move)
 		vma->vm_flags &= ~VM_ACCOUNT;
-	long err = do_munmap(vrm->k, vrm->t, addr, vrm->old_len);
+	int64_t err = do_munmap(vrm->k, vrm->t, addr, vrm->old_len);
 	vrm->vma = NULL;
 	if (err) {
 		vrm->k->vm_committed_as += vrm->old_len >> PAGE_SHIFT;   /* Linux: vm_acct_memory */
@@ -273,15 +273,15 @@ static void dontunmap_complete(struct vma_remap_struct *vrm, struct vm_area_stru
 		unlink_anon_vmas(vrm->k, vma);
 }
 
-/* Move [addr, addr + old_len) of vma to new_addr as a new_len-long mapping
+/* Move [addr, addr + old_len) of vma to new_addr as a new_len-int64_t mapping
  * (Linux: move_vma). Returns new_addr or a negative errno. total_vm counts
  * both ranges until the old one is unmapped: that moment is kept out of
  * VmPeak, as Linux does. */
-static long move_vma(struct vma_remap_struct *vrm)
+static int64_t move_vma(struct vma_remap_struct *vrm)
 {
 	struct mm_struct *mm = vrm->t->mm;
 	struct vm_area_struct *new_vma;
-	long err = prep_move_vma(vrm);
+	int64_t err = prep_move_vma(vrm);
 
 	if (err)
 		return err;
@@ -297,7 +297,7 @@ static long move_vma(struct vma_remap_struct *vrm)
 	else
 		unmap_source_vma(vrm);
 	mm->hiwater_vm = hiwater_vm;
-	return err ? err : (long)vrm->new_addr;
+	return err ? err : (int64_t)vrm->new_addr;
 }
 
 /* Unmap the tail [addr + new_len, addr + old_len) (Linux: shrink_vma, with
@@ -305,9 +305,9 @@ static long move_vma(struct vma_remap_struct *vrm)
  * the call's last step (drop_lock: Linux drops mmap_lock there), the VMA at
  * addr is looked up again: -EFAULT when there is none. 0 or a negative
  * errno. */
-static long shrink_vma(struct vma_remap_struct *vrm, bool drop_lock)
+static int64_t shrink_vma(struct vma_remap_struct *vrm, bool drop_lock)
 {
-	long res = do_munmap(vrm->k, vrm->t, vrm->addr + vrm->new_len, vrm->delta);
+	int64_t res = do_munmap(vrm->k, vrm->t, vrm->addr + vrm->new_len, vrm->delta);
 
 	vrm->vma = NULL;
 	if (res)
@@ -322,9 +322,9 @@ static long shrink_vma(struct vma_remap_struct *vrm, bool drop_lock)
  * tail before the move (Linux: mremap_to). The new address or a negative
  * errno. Linux also checks may_expand_vm for MREMAP_DONTUNMAP, which only
  * RLIMIT_AS and RLIMIT_DATA can refuse: the simulator's are unlimited. */
-static long mremap_to(struct vma_remap_struct *vrm)
+static int64_t mremap_to(struct vma_remap_struct *vrm)
 {
-	long err;
+	int64_t err;
 
 	if (vrm->flags & MREMAP_FIXED) {
 		err = do_munmap(vrm->k, vrm->t, vrm->new_addr, vrm->new_len);
@@ -369,7 +369,7 @@ static bool vrm_can_expand_in_place(struct vma_remap_struct *vrm)
  * the next VMA when they then touch and match (Linux: expand_vma_in_place).
  * 0 or -ENOMEM (the charge refused; a VM_SPECIAL VMA, which cannot
  * merge). */
-static long expand_vma_in_place(struct vma_remap_struct *vrm)
+static int64_t expand_vma_in_place(struct vma_remap_struct *vrm)
 {
 	if (!vrm_calc_charge(vrm))
 		return -ENOMEM;
@@ -388,14 +388,14 @@ static long expand_vma_in_place(struct vma_remap_struct *vrm)
 /* Grow without a new address: in place when there is room, else, with
  * MREMAP_MAYMOVE, by a move to a free range (Linux: expand_vma). The
  * address or a negative errno. */
-static long expand_vma(struct vma_remap_struct *vrm)
+static int64_t expand_vma(struct vma_remap_struct *vrm)
 {
-	long err;
+	int64_t err;
 
 	if (vrm_can_expand_in_place(vrm)) {
 		if ((err = expand_vma_in_place(vrm)))
 			return err;
-		return (long)vrm->addr;
+		return (int64_t)vrm->addr;
 	}
 	if (!(vrm->flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
@@ -406,17 +406,17 @@ static long expand_vma(struct vma_remap_struct *vrm)
 
 /* Resize without a new address: same length, shrink, or grow (Linux:
  * mremap_at). The address or a negative errno. */
-static long mremap_at(struct vma_remap_struct *vrm)
+static int64_t mremap_at(struct vma_remap_struct *vrm)
 {
-	long res;
+	int64_t res;
 
 	switch (vrm->remap_type) {
 	case MREMAP_NO_RESIZE:
-		return (long)vrm->addr;
+		return (int64_t)vrm->addr;
 	case MREMAP_SHRINK:
 		if ((res = shrink_vma(vrm, true)))
 			return res;
-		return (long)vrm->addr;
+		return (int64_t)vrm->addr;
 	case MREMAP_EXPAND:
 		return expand_vma(vrm);
 	case MREMAP_INVALID:
@@ -446,7 +446,7 @@ static bool align_hugetlb(struct vma_remap_struct *vrm)
  * a same-length call without a new address needs none of the rest. 0 or a
  * negative errno. Linux's last check, may_expand_vm, only refuses past
  * RLIMIT_AS or RLIMIT_DATA, which the simulator does not limit. */
-static long check_prep_vma(struct vma_remap_struct *vrm)
+static int64_t check_prep_vma(struct vma_remap_struct *vrm)
 {
 	struct vm_area_struct *vma = vrm->vma;
 	uint64_t old_len, new_len, pgoff;
@@ -488,7 +488,7 @@ static long check_prep_vma(struct vma_remap_struct *vrm)
 /* The checks of the arguments alone, on the page-aligned lengths, before
  * the VMA is looked up (Linux: check_mremap_params). 0 or a negative
  * errno. */
-static long check_mremap_params(struct vma_remap_struct *vrm)
+static int64_t check_mremap_params(struct vma_remap_struct *vrm)
 {
 	struct mm_struct *mm = vrm->t->mm;
 	unsigned long flags = vrm->flags;
@@ -529,14 +529,14 @@ static long check_mremap_params(struct vma_remap_struct *vrm)
  * moved. Returns the first VMA's new address or a negative errno. (Linux
  * moves a single VMA only of a file whose placement might not honour
  * MREMAP_FIXED, and of userfaultfd ranges: the simulator has neither.) */
-static long remap_move(struct vma_remap_struct *vrm)
+static int64_t remap_move(struct vma_remap_struct *vrm)
 {
 	struct mm_struct *mm = vrm->t->mm;
 	uint64_t start = vrm->addr, end = vrm->addr + vrm->old_len;
 	uint64_t target_addr = vrm->new_addr, last_end = 0, pos = start;
 	struct vm_area_struct *vma;
 	bool seen_vma = false;
-	long res = -EFAULT;
+	int64_t res = -EFAULT;
 
 	/* pos is where Linux's VMA iterator stands: past the last VMA's old
 	 * end, even when its move merged it with the target beyond */
@@ -552,7 +552,7 @@ static long remap_move(struct vma_remap_struct *vrm)
 		vrm->addr = addr;
 		vrm->new_addr = target_addr + offset;
 		vrm->old_len = vrm->new_len = len;
-		long res_vma = check_prep_vma(vrm);
+		int64_t res_vma = check_prep_vma(vrm);
 		if (!res_vma)
 			res_vma = mremap_to(vrm);
 		if (res_vma < 0)
@@ -625,7 +625,7 @@ static long remap_move(struct vma_remap_struct *vrm)
  * shrink that moves (MREMAP_FIXED) charges the shrunk length again, and a
  * failed page-table move leaves its charge.
  */
-long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
+int64_t do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t old_len,
 	       uint64_t new_len, unsigned long flags, uint64_t new_addr)
 {
 	struct vma_remap_struct vrm = {
@@ -633,7 +633,7 @@ long do_mremap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t 
 		.new_len = PAGE_ALIGN(new_len), .flags = flags, .new_addr = new_addr,
 		.remap_type = MREMAP_INVALID,
 	};
-	long res = check_mremap_params(&vrm);
+	int64_t res = check_mremap_params(&vrm);
 
 	if (res)
 		return res;

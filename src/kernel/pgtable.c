@@ -61,10 +61,14 @@ void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa)
 }
 
 /* See pgtable.h. The root is in NR_PAGETABLE but not in the mm's
- * pgtables_bytes (VmPTE), as on Linux. */
+ * pgtables_bytes (VmPTE), as on Linux; it gets the kernel half every
+ * page table shares (pgd_ctor). */
 int pgd_alloc(struct kernel *k, struct mm_struct *mm)
 {
-	return pte_table_alloc(k, NULL, &mm->pgd);
+	int err = pte_table_alloc(k, NULL, &mm->pgd);
+	if (!err)
+		pgd_ctor(k, mm->pgd);
+	return err;
 }
 
 /* See pgtable.h. */

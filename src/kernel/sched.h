@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/segment.h"
+
 struct kernel;
 struct mm_struct;
 
@@ -87,6 +89,7 @@ struct task_struct {
 	struct files_struct *files;          /* its descriptors (shared by its threads) */
 	struct signal_struct *signal;        /* the process's: the leader's signal_storage */
 	struct signal_struct signal_storage; /* used by the group leader only */
+	struct thread_struct thread;         /* segment registers (kernel/segment.h) */
 };
 
 /* A SIGKILL is pending for t's process (Linux: fatal_signal_pending). */

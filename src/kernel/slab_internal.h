@@ -59,6 +59,11 @@ struct kmem_cache {
 	char name[SLAB_NAME_MAX];
 };
 
+/* The simulated kernel's word: its free pointers (set_freepointer) and
+ * object alignment are x86-64's 8 bytes whatever the host's pointers are
+ * (4 in a 32-bit WebAssembly build). */
+#define SLAB_WORD 8u
+
 /* The struct page of a slab's head seen as Linux's struct slab. */
 struct slab {
 	uint32_t flags;
@@ -68,7 +73,10 @@ struct slab {
 	uint16_t objects : 15;
 	uint16_t frozen : 1;
 	uint32_t freelist;         /* offset of the first free object + 1; 0 for none */
-	struct kmem_cache *slab_cache;
+	union {                    /* as struct page's: 8 bytes where pointers are 4 */
+		uint64_t _mapping;
+		struct kmem_cache *slab_cache;
+	};
 };
 _Static_assert(sizeof(struct slab) == sizeof(struct page), "struct slab overlays struct page");
 _Static_assert(offsetof(struct slab, freelist) == offsetof(struct page, private), "overlay");

@@ -348,21 +348,21 @@ static unsigned calculate_alignment(unsigned flags, unsigned align, unsigned siz
 	}
 	if (align < 8)
 		align = 8;
-	return align_up(align, sizeof(void *));
+	return align_up(align, SLAB_WORD);
 }
 
 /* Stride, free-pointer place, order and allocation flags of s from its
  * object_size, align, flags and ctor (Linux: calculate_sizes). */
 static int calculate_sizes(struct kernel *k, struct kmem_cache *s)
 {
-	unsigned size = align_up(s->object_size, sizeof(void *));
+	unsigned size = align_up(s->object_size, SLAB_WORD);
 
 	s->inuse = size;
 	if ((s->flags & SLAB_TYPESAFE_BY_RCU) || s->ctor) {
 		s->offset = size;          /* keep constructed objects intact */
-		size += sizeof(void *);
+		size += SLAB_WORD;
 	} else {
-		s->offset = (s->object_size / 2) & ~(unsigned)(sizeof(void *) - 1);
+		s->offset = (s->object_size / 2) & ~(unsigned)(SLAB_WORD - 1);
 	}
 	s->size = align_up(size, s->align);
 	s->reciprocal_size = UINT64_MAX / s->size + 1;
@@ -461,7 +461,7 @@ static struct kmem_cache *find_mergeable(struct kernel *k, unsigned size, unsign
 	struct slab_state *ss = k->slab;
 	if (ss->nomerge || ctor || (flags & SLAB_NEVER_MERGE))
 		return NULL;
-	size = align_up(size, sizeof(void *));
+	size = align_up(size, SLAB_WORD);
 	align = calculate_alignment(flags, align, size);
 	size = align_up(size, align);
 	struct kmem_cache *last = ss->caches;
@@ -470,7 +470,7 @@ static struct kmem_cache *find_mergeable(struct kernel *k, unsigned size, unsign
 	for (struct kmem_cache *s = last; s; s = s->prev) {
 		if (slab_unmergeable(ss, s) || size > s->size ||
 		    (flags & SLAB_MERGE_SAME) != (s->flags & SLAB_MERGE_SAME) ||
-		    (s->size & ~(align - 1)) != s->size || s->size - size >= sizeof(void *))
+		    (s->size & ~(align - 1)) != s->size || s->size - size >= SLAB_WORD)
 			continue;
 		return s;
 	}
@@ -504,8 +504,8 @@ struct kmem_cache *kmem_cache_create(struct kernel *k, const char *name, size_t 
 		s->refcount++;
 		if (s->object_size < size)
 			s->object_size = (unsigned)size;
-		if (s->inuse < align_up((unsigned)size, sizeof(void *)))
-			s->inuse = align_up((unsigned)size, sizeof(void *));
+		if (s->inuse < align_up((unsigned)size, SLAB_WORD))
+			s->inuse = align_up((unsigned)size, SLAB_WORD);
 		goto out;
 	}
 	if (!e && !(s = kmem_cache_alloc(k, ss->kmem_cache, GFP_KERNEL | __GFP_ZERO)))

@@ -56,14 +56,17 @@ struct task_struct *cpu_curr(struct kernel *k, int cpu)
 	return k->curr[cpu];
 }
 
-/* Make next the task running on its core and load its page tables (Linux:
- * context_switch, in kernel/sched/core.c; the registers are the MMU's
- * only: CR3 through switch_mm). */
+/* Make next the task running on its core and load its page tables, its
+ * LDT and its segment registers (Linux: context_switch, in
+ * kernel/sched/core.c: switch_mm with switch_ldt, then __switch_to). */
 static void context_switch(struct kernel *k, struct task_struct *next)
 {
+	struct task_struct *prev = k->curr[next->cpu];
 	trace_kernel(k, next->cpu, "CPU %d now runs pid %d (%s)", next->cpu, next->pid, next->comm);
 	k->curr[next->cpu] = next;
 	switch_mm(k, next->cpu, next->mm);
+	switch_ldt(k, next->cpu, prev ? prev->mm : NULL, next->mm);
+	__switch_to(k, prev, next);
 }
 
 /* See sched.h. */
@@ -259,6 +262,7 @@ struct task_struct *task_create_process(struct kernel *k, const char *name, int 
 		return NULL;
 	}
 	struct task_struct *caller = k->current;
+	start_thread(t);
 	k->current = t;                       /* exec runs in the new task */
 	if ((*err = load_elf_binary(k, t, name))) {
 		k->current = caller;
@@ -281,6 +285,7 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 	if (!t)
 		return NULL;
 	t->tgid = leader->tgid;
+	copy_thread(k, t, leader);
 	t->group_leader = leader->group_leader;
 	t->parent = leader->parent;
 	t->mm = leader->mm;
@@ -322,6 +327,7 @@ struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, i
 		return NULL;
 	}
 	t->mm = mm;
+	copy_thread(k, t, parent);
 	t->parent = parent->group_leader;
 	t->signal->oom_score_adj = parent->signal->oom_score_adj;          /* copy_signal */
 	t->signal->oom_score_adj_min = parent->signal->oom_score_adj_min;
@@ -390,6 +396,7 @@ int task_set_cpu(struct kernel *k, struct task_struct *t, int cpu)
 	if (cpu < 0 || cpu >= k->nr_cpus)
 		return -EINVAL;
 	if (k->curr[t->cpu] == t) {
+		__switch_to(k, t, NULL);      /* its registers are saved as it leaves */
 		k->curr[t->cpu] = NULL;
 		enter_lazy_tlb(k, t->cpu);
 	}

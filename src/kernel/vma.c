@@ -591,7 +591,7 @@ int __vm_enough_memory(struct kernel *k, uint64_t pages)
 }
 
 /* See mm.h. */
-long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
+int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, uint64_t vm_flags,
 		 uint64_t pgoff, bool shared_anon, struct file *file)
 {
 	struct mm_struct *mm = t->mm;
@@ -648,7 +648,7 @@ long mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_
 		     (unsigned long long)vma->vm_start, (unsigned long long)vma->vm_end,
 		     vm_flags & VM_READ ? 'r' : '-', vm_flags & VM_WRITE ? 'w' : '-',
 		     vm_flags & VM_EXEC ? 'x' : '-', vm_flags & VM_MAYSHARE ? 's' : 'p');
-	return (long)addr;
+	return (int64_t)addr;
 }
 
 /* Detach the VMAs of [start, end) (split at both ends) into a list linked

@@ -432,6 +432,23 @@ void lmmsim_each_machine(lua_State *L, void (*fn)(void *ctx, mmsim_machine *m, c
 	lua_pop(L, 2);
 }
 
+/* See lmmsim.h. */
+void lmmsim_push_last_machine(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &machines_key);
+	for (lua_Integer i = (lua_Integer)lua_rawlen(L, -1); i > 0; i--) {
+		lua_rawgeti(L, -1, i);
+		struct lmachine *lm = luaL_testudata(L, -1, LMMSIM_MACHINE);
+		if (lm && lm->m) {
+			lua_remove(L, -2);
+			return;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_pushnil(L);
+}
+
 /* ---- machine methods ---------------------------------------------------------- */
 
 /* m:spawn{name=, core=} → process */
@@ -440,11 +457,15 @@ static int m_spawn(lua_State *L)
 	struct lmachine *lm = lmmsim_check_machine(L, 1);
 	const char *name = "a.out";
 	lua_Integer core = 0;
+	bool tls = false;
 	if (lua_istable(L, 2)) {
-		static const char *const keys[] = { "name", "core", NULL };
+		static const char *const keys[] = { "name", "core", "tls", NULL };
 		lmmsim_check_keys(L, 2, keys, "spawn");
 		name = lmmsim_field_string(L, 2, "name", name, false, "spawn");
 		core = lmmsim_field_integer(L, 2, "core", &core, "spawn");
+		lua_getfield(L, 2, "tls");
+		tls = lua_toboolean(L, -1);
+		lua_pop(L, 1);
 	} else if (!lua_isnoneornil(L, 2)) {
 		name = lmmsim_checkstring(L, 2);
 	}
@@ -452,6 +473,9 @@ static int m_spawn(lua_State *L)
 	lmmsim_raise_explain_error(L, lm);
 	if (pid < 0)
 		return lmmsim_fail(L, lm->m, pid);
+	int err = tls ? lmmsim_setup_tls(L, lm, pid) : 0;
+	if (err < 0)
+		return lmmsim_fail(L, lm->m, err);
 	lmmsim_push_process(L, 1, pid);
 	return 1;
 }
@@ -766,6 +790,8 @@ int luaopen_mmsim(lua_State *L)
 		luaL_setfuncs(L, machine_methods, 0);
 		luaL_setfuncs(L, lmmsim_alloc_methods, 0);
 		luaL_setfuncs(L, lmmsim_trace_methods, 0);
+		luaL_setfuncs(L, lmmsim_seg_machine_methods, 0);
+		luaL_setfuncs(L, lmmsim_vm_machine_methods, 0);
 		lua_setfield(L, -2, "__index");
 		lua_pushcfunction(L, m_close);
 		lua_setfield(L, -2, "__gc");
@@ -777,6 +803,8 @@ int luaopen_mmsim(lua_State *L)
 	lua_pop(L, 1);
 	lmmsim_open_process(L);
 	lmmsim_open_alloc(L);
+	lmmsim_open_state(L);
+	lmmsim_open_vm(L);
 	luaL_newlib(L, module_functions);
 	lmmsim_open_host(L);
 	lmmsim_open_trace(L);

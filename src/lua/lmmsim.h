@@ -37,6 +37,10 @@ void lmmsim_set_defaults(lua_State *L, const struct lmmsim_defaults *d);
 void lmmsim_each_machine(lua_State *L, void (*fn)(void *ctx, mmsim_machine *m, const char *preset),
 			 void *ctx);
 
+/* Push the newest machine the script built that is still open, or nil
+ * (the machines are kept when the defaults ask for a report). */
+void lmmsim_push_last_machine(lua_State *L);
+
 /* The objects the module makes. */
 enum lmmsim_kind {
 	LMMSIM_KIND_NONE,              /* any other value */

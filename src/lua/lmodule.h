@@ -11,6 +11,7 @@
 #define LMMSIM_MACHINE "mmsim.machine"
 #define LMMSIM_PROCESS "mmsim.process"
 #define LMMSIM_CACHE   "mmsim.cache"
+#define LMMSIM_VM      "mmsim.vm"
 
 struct lmachine {
 	mmsim_machine *m;              /* NULL once closed */
@@ -102,6 +103,24 @@ void lmmsim_open_host(lua_State *L);
  * in lmmsim_trace_methods (ltrace.c). */
 void lmmsim_open_trace(lua_State *L);
 extern const luaL_Reg lmmsim_trace_methods[];
+/* Register the methods that read page tables, TLBs and frames, and draw
+ * them (lstate.c). */
+void lmmsim_open_state(lua_State *L);
+/* Segments and TLS (lseg.c): the process and machine methods; the table
+ * forms p:read{seg=, off=, n=}, p:fetch{...}, p:write{seg=, off=, data=,
+ * size=} (the table at index 2); and the TLS block glibc sets up for a
+ * thread, made for pid (0 or a negative errno). */
+extern const luaL_Reg lmmsim_seg_process_methods[];
+/* A failed access (err): nil and a fault table {signal=, code=, addr=,
+ * trapno=, error_code=} for -EFAULT, else nil, errno, message (lprocess.c). */
+int lmmsim_access_failure(lua_State *L, struct lmachine *lm, int err, const struct mmsim_fault *f);
+extern const luaL_Reg lmmsim_seg_machine_methods[];
+int lmmsim_seg_access(lua_State *L, enum mmsim_access kind);
+int lmmsim_setup_tls(lua_State *L, struct lmachine *lm, int pid);
+
+/* Virtual machines (lvm.c): m:vm and the VM object's metatable. */
+extern const luaL_Reg lmmsim_vm_machine_methods[];
+void lmmsim_open_vm(lua_State *L);
 
 /* Register the allocator methods of machines (lalloc.c). */
 void lmmsim_open_alloc(lua_State *L);

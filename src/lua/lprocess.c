@@ -76,7 +76,21 @@ static int opt_core(lua_State *L, int idx, int def, const char *fname)
 	return lmmsim_check_int(L, core, "core", fname);
 }
 
-/* p:thread{core=} → thread */
+/* {tls=true} at idx: take the key out of the table (opt_core checks the
+ * rest) and say whether it was set. */
+static bool opt_tls(lua_State *L, int idx)
+{
+	if (!lua_istable(L, idx))
+		return false;
+	lua_getfield(L, idx, "tls");
+	bool tls = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	lua_pushnil(L);
+	lua_setfield(L, idx, "tls");
+	return tls;
+}
+
+/* p:thread{core=, tls=} → thread */
 static int p_thread(lua_State *L)
 {
 	struct lmachine *lm;
@@ -85,10 +99,13 @@ static int p_thread(lua_State *L)
 	int err = mmsim_task_info(lm->m, p->pid, &info);
 	if (err)
 		return lmmsim_fail(L, lm->m, err);
+	bool tls = opt_tls(L, 2);
 	int tid = mmsim_thread(lm->m, p->pid, opt_core(L, 2, info.core, "thread"));
 	lmmsim_raise_explain_error(L, lm);
 	if (tid < 0)
 		return lmmsim_fail(L, lm->m, tid);
+	if (tls && (err = lmmsim_setup_tls(L, lm, tid)) < 0)
+		return lmmsim_fail(L, lm->m, err);
 	lua_getiuservalue(L, 1, 1);
 	lmmsim_push_process(L, -1, tid);
 	return 1;
@@ -288,9 +305,8 @@ static int p_set_vma_name(lua_State *L)
 
 /* ---- accesses ------------------------------------------------------------------------ */
 
-/* Return the result of an access: true (or the bytes), or nil and a fault
- * table {signal=, code=, addr=, trapno=, error_code=}, or nil, "ESRCH". */
-static int access_failure(lua_State *L, struct lmachine *lm, int err, const struct mmsim_fault *f)
+/* See lmodule.h. */
+int lmmsim_access_failure(lua_State *L, struct lmachine *lm, int err, const struct mmsim_fault *f)
 {
 	lmmsim_raise_explain_error(L, lm);
 	if (err != -EFAULT)
@@ -317,6 +333,8 @@ static int access_failure(lua_State *L, struct lmachine *lm, int err, const stru
 /* p:write(addr, string | integer [, size]) → true */
 static int p_write(lua_State *L)
 {
+	if (lua_istable(L, 2))
+		return lmmsim_seg_access(L, MMSIM_WRITE);        /* p:write{seg=, off=, data=} */
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
 	uint64_t addr = check_addr(L, 2);
@@ -337,7 +355,7 @@ static int p_write(lua_State *L)
 	struct mmsim_fault f;
 	int err = mmsim_access(lm->m, p->pid, addr, (void *)buf, len, MMSIM_WRITE, &f);
 	if (err)
-		return access_failure(L, lm, err, &f);
+		return lmmsim_access_failure(L, lm, err, &f);
 	lmmsim_raise_explain_error(L, lm);
 	lua_pushboolean(L, 1);
 	return 1;
@@ -346,6 +364,8 @@ static int p_write(lua_State *L)
 /* Read or fetch n bytes at addr into a Lua string. */
 static int read_bytes(lua_State *L, enum mmsim_access kind)
 {
+	if (lua_istable(L, 2))
+		return lmmsim_seg_access(L, kind);               /* p:read{seg=, off=, n=} */
 	struct lmachine *lm;
 	struct lprocess *p = check_process(L, &lm);
 	uint64_t addr = check_addr(L, 2);
@@ -356,7 +376,7 @@ static int read_bytes(lua_State *L, enum mmsim_access kind)
 	struct mmsim_fault f;
 	int err = mmsim_access(lm->m, p->pid, addr, buf, (size_t)n, kind, &f);
 	if (err)
-		return access_failure(L, lm, err, &f);
+		return lmmsim_access_failure(L, lm, err, &f);
 	lmmsim_raise_explain_error(L, lm);
 	luaL_pushresultsize(&b, (size_t)n);
 	return 1;
@@ -383,7 +403,7 @@ static int p_read_u64(lua_State *L)
 	struct mmsim_fault f;
 	int err = mmsim_access(lm->m, p->pid, check_addr(L, 2), b, 8, MMSIM_READ, &f);
 	if (err)
-		return access_failure(L, lm, err, &f);
+		return lmmsim_access_failure(L, lm, err, &f);
 	lmmsim_raise_explain_error(L, lm);
 	uint64_t v = 0;
 	for (int i = 7; i >= 0; i--)
@@ -559,7 +579,7 @@ static int p_touch(lua_State *L)
 	uint64_t len = lmmsim_check_unsigned(L, luaL_checkinteger(L, 3), "length", "touch");
 	int err = mmsim_touch(lm->m, p->pid, check_addr(L, 2), len, kind, &f);
 	if (err)
-		return access_failure(L, lm, err, &f);
+		return lmmsim_access_failure(L, lm, err, &f);
 	lmmsim_raise_explain_error(L, lm);
 	lua_pushboolean(L, 1);
 	return 1;
@@ -784,6 +804,7 @@ void lmmsim_open_process(lua_State *L)
 		return;
 	}
 	luaL_newlib(L, process_methods);
+	luaL_setfuncs(L, lmmsim_seg_process_methods, 0);
 	lua_pushcclosure(L, p_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, p_eq);

@@ -87,3 +87,36 @@ int sim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, si
 			       (unsigned long long)refs[*done].addr, s->kernel.panic_reason);
 	return rc;
 }
+
+static const char *const seg_names[] = { "es", "cs", "ss", "ds", "fs", "gs" };
+
+/* See sim.h. */
+int sim_access_seg(mmsim_machine *m, int pid, enum mmsim_seg seg, uint64_t off, void *buf, size_t len,
+		   enum mmsim_access kind, struct mmsim_fault *fault)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_call(s, "pid %d (%s) on CPU %d: %s %zu byte%s at %%%s:%#llx", t->pid, t->comm, t->cpu,
+			 access_names[kind], len, len == 1 ? "" : "s", seg_names[seg], (unsigned long long)off);
+	enum hw_access hk = kind == MMSIM_READ ? HW_READ : kind == MMSIM_WRITE ? HW_WRITE : HW_FETCH;
+	int rc = task_access_seg(&s->kernel, t, (enum hw_sreg)seg, off, buf, len, hk);
+	return rc == -EFAULT ? fatal(s, t, fault) : rc;
+}
+
+/* See sim.h. */
+int sim_load_segment(mmsim_machine *m, int pid, enum mmsim_seg seg, unsigned sel, struct mmsim_fault *fault)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	if (seg == MMSIM_SEG_CS)
+		sim_narrate_call(s, "pid %d (%s) on CPU %d: ljmp to code segment %#x", t->pid, t->comm, t->cpu, sel);
+	else
+		sim_narrate_call(s, "pid %d (%s) on CPU %d: mov $%#x, %%%s", t->pid, t->comm, t->cpu, sel,
+				 seg_names[seg]);
+	int rc = task_load_segment(&s->kernel, t, (enum hw_sreg)seg, (uint16_t)sel);
+	return rc == -EFAULT ? fatal(s, t, fault) : rc;
+}

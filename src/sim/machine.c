@@ -76,6 +76,25 @@ static const struct mmsim_backend sim_backend = {
 	.kmalloc = sim_kmalloc,
 	.kfree = sim_kfree,
 	.kread = sim_kread,
+	.page_tables = sim_page_tables,
+	.walk = sim_walk,
+	.tlb_info = sim_tlb_info,
+	.tlb_entries = sim_tlb_entries,
+	.frame_runs = sim_frame_runs,
+	.arch_prctl = sim_arch_prctl,
+	.set_thread_area = sim_set_thread_area,
+	.get_thread_area = sim_get_thread_area,
+	.modify_ldt = sim_modify_ldt,
+	.load_segment = sim_load_segment,
+	.access_seg = sim_access_seg,
+	.segments = sim_segments,
+	.gdt = sim_gdt,
+	.vm_create = sim_vm_create,
+	.vm_destroy = sim_vm_destroy,
+	.vm_map = sim_vm_map,
+	.vm_access = sim_vm_access,
+	.vm_info = sim_vm_info,
+	.vm_ept = sim_vm_ept,
 };
 
 /* See mmsim.h. */
@@ -98,6 +117,10 @@ int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size
 	if ((err = ram_init(&s->ram, c->hw.ram_bytes))) {
 		if (err == -EINVAL)
 			backend_errbuf(eb, el, "ram: size out of range");
+		else if (err == -EFBIG)
+			backend_errbuf(eb, el, "ram: %llu MiB is more than this host can hold (%llu MiB at most; "
+				       "a browser holds less: try the teaching preset or ram=256M)",
+				       (unsigned long long)(c->hw.ram_bytes >> 20), (unsigned long long)(ram_host_max() >> 20));
 		else
 			backend_errbuf(eb, el, "ram: the host refused to reserve %llu bytes of address space for the "
 				       "simulated RAM (its vm.overcommit_memory=2 charges it in full, or an "
@@ -128,6 +151,7 @@ fail_ram:
 static void sim_free(mmsim_machine *m)
 {
 	struct sim_machine *s = sim_machine(m);
+	sim_free_vms(s);
 	sim_free_caches(s);
 	kernel_destroy(&s->kernel);
 	hw_machine_destroy(&s->hw);

@@ -32,8 +32,8 @@ static bool frame_test(struct kernel *k, uint64_t pfn, const struct page *pg, en
 	return page_test(pg, f);
 }
 
-/* What the frame is used for, from its flags and owner. */
-static const char *page_kind(struct kernel *k, uint64_t pfn, const struct page *pg)
+/* See sim.h. */
+const char *sim_page_kind(struct kernel *k, uint64_t pfn, const struct page *pg)
 {
 	if (frame_test(k, pfn, pg, PG_zero_page))
 		return "zero";
@@ -67,7 +67,7 @@ int sim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info)
 	const struct page *pg = pfn_to_page(k, pfn);
 	memset(info, 0, sizeof *info);
 	info->pfn = pfn;
-	info->kind = page_kind(k, pfn, pg);
+	info->kind = sim_page_kind(k, pfn, pg);
 	info->refcount = page_ref_count(pg);
 	bool mapped = !strcmp(info->kind, "anon") || !strcmp(info->kind, "file") ||
 		      !strcmp(info->kind, "shmem") || !strcmp(info->kind, "zero");

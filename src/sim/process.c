@@ -29,8 +29,6 @@ struct task_struct *sim_task(struct sim_machine *s, int pid)
 	return t;
 }
 
-static struct task_struct *syscall_enter(struct sim_machine *s, int pid);
-static int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r);
 
 /* A core number the machine has, or -EINVAL recorded on m. */
 static int check_core(struct sim_machine *s, int core)
@@ -173,9 +171,8 @@ int sim_tasks(mmsim_machine *m, int *pids, int max)
 	return n;
 }
 
-/* Enter the kernel for a system call of pid: its task becomes current
- * (Linux: syscall_enter_from_user_mode). NULL, -ESRCH recorded, without it. */
-static struct task_struct *syscall_enter(struct sim_machine *s, int pid)
+/* See sim.h. */
+struct task_struct *syscall_enter(struct sim_machine *s, int pid)
 {
 	struct task_struct *t = sim_task(s, pid);
 	if (t)
@@ -183,11 +180,8 @@ static struct task_struct *syscall_enter(struct sim_machine *s, int pid)
 	return t;
 }
 
-/* Return to user mode from t's system call with result r (Linux:
- * syscall_exit_to_user_mode): narrated when explain is on; a SIGKILL the
- * OOM killer sent meanwhile kills the process now, and the call reports it
- * instead of r. */
-static int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r)
+/* See sim.h. */
+int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r)
 {
 	s->kernel.current = NULL;
 	sim_narrate_result(s, r);

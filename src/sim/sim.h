@@ -36,6 +36,7 @@ struct sim_machine {
 	struct kernel kernel;
 	struct sim_cache **caches;     /* handle h is caches[h - 1] */
 	int nr_caches;
+	struct sim_vm *vms[8];         /* VM handle h is vms[h - 1] (vm.c) */
 	mmsim_explain_fn explain_fn;   /* NULL: explain mode off */
 	void *explain_ctx;
 	char flags_text[2][160];       /* sim_flags_text's buffers */
@@ -61,6 +62,16 @@ struct task_struct;
 
 /* The live task pid, or NULL with -ESRCH recorded on s. */
 struct task_struct *sim_task(struct sim_machine *s, int pid);
+
+/* Enter the kernel for a system call of pid: its task becomes current
+ * (Linux: syscall_enter_from_user_mode). NULL, -ESRCH recorded, without it. */
+struct task_struct *syscall_enter(struct sim_machine *s, int pid);
+
+/* Return to user mode from t's system call with result r (Linux:
+ * syscall_exit_to_user_mode): narrated when explain is on; a SIGKILL the
+ * OOM killer sent meanwhile kills the process now, and the call reports it
+ * instead of r. */
+int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r);
 
 /* value as the text of kind (mmsim_format_flags) in buffer slot (0 or 1)
  * of s, for narration. */
@@ -156,8 +167,43 @@ int sim_swapoff(mmsim_machine *m, int type);
 /* explain.c */
 int sim_explain(mmsim_machine *m, mmsim_explain_fn fn, void *ctx);
 
+/* seg.c: segments and TLS */
+int64_t sim_arch_prctl(mmsim_machine *m, int pid, int code, uint64_t addr);
+int64_t sim_set_thread_area(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+int64_t sim_get_thread_area(mmsim_machine *m, int pid, struct mmsim_user_desc *desc);
+int64_t sim_modify_ldt(mmsim_machine *m, int pid, int func, void *ptr, uint64_t bytecount);
+int sim_load_segment(mmsim_machine *m, int pid, enum mmsim_seg seg, unsigned sel, struct mmsim_fault *fault);
+int sim_access_seg(mmsim_machine *m, int pid, enum mmsim_seg seg, uint64_t off, void *buf, size_t len,
+		   enum mmsim_access kind, struct mmsim_fault *fault);
+int sim_segments(mmsim_machine *m, int pid, struct mmsim_segments *out);
+int sim_gdt(mmsim_machine *m, int cpu, uint64_t *words, size_t max);
+
+/* vm.c: virtual machines */
+int sim_vm_create(mmsim_machine *m, const struct mmsim_vm_config *c);
+int sim_vm_destroy(mmsim_machine *m, int vm);
+int sim_vm_map(mmsim_machine *m, int vm, uint64_t gva, uint64_t gpa, int prot);
+int sim_vm_access(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len, enum mmsim_access kind,
+		  struct mmsim_vm_run *run);
+int sim_vm_info(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
+int sim_vm_ept(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
+/* Destroy every VM of s (machine teardown). */
+void sim_free_vms(struct sim_machine *s);
+
 /* page.c */
 int sim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info);
+struct page;
+/* What frame pfn (its struct page pg) is used for, from its flags and
+ * owner: mmsim_page_info's kind. */
+const char *sim_page_kind(struct kernel *k, uint64_t pfn, const struct page *pg);
+
+/* state.c: page tables, TLBs and frames, for pictures */
+int64_t sim_page_tables(mmsim_machine *m, int pid, uint64_t start, uint64_t end, uint64_t *root,
+			struct mmsim_pt_entry *out, size_t max);
+int sim_walk(mmsim_machine *m, int pid, uint64_t va, enum mmsim_access kind, struct mmsim_walk *w);
+int sim_tlb_info(mmsim_machine *m, int core, int i, struct mmsim_tlb_info *info);
+int64_t sim_tlb_entries(mmsim_machine *m, int core, int i, struct mmsim_tlb_entry *out, size_t max);
+int64_t sim_frame_runs(mmsim_machine *m, uint64_t pfn, uint64_t end_pfn, struct mmsim_frame_run *runs, size_t max,
+		       uint64_t *next);
 
 /* kalloc.c */
 int sim_alloc_pages(mmsim_machine *m, const char *gfp, unsigned order, uint64_t *pfn);

@@ -72,6 +72,28 @@ dies(function(child) return child:read(g + 6 * 4096, 1) end)
 -- A hugetlb mapping: the pools are empty, a fault is SIGBUS.
 local h = assert(p:mmap{len = 4096, prot = "rw", flags = "private|anonymous|hugetlb|noreserve"})
 dies(function(child) return child:read(h, 1) end)
+-- Segments and TLS: arch_prctl (and a fault on its user copy),
+-- set_thread_area, modify_ldt, a segment load, %fs-relative accesses,
+-- and a thread switching in with its own bases.
+local tls = assert(p:mmap{addr = 0x10000000, len = 4096, prot = "rw", flags = "private|anonymous|fixed"})
+assert(p:arch_prctl("set_fs", tls) == 0)
+assert(not p:arch_prctl("get_fs", 0x1000))
+assert(p:set_thread_area{base = tls, limit = 0xfff, seg_32bit = 1} == 12)
+assert(p:modify_ldt(0x11, {entry = 0, base = tls, limit = 0xff, seg_32bit = 1}) == 0)
+assert(p:load_segment("es", 7))
+assert(p:write{seg = "fs", off = 8, data = "t"})
+local th = p:thread{core = 1, tls = true}
+assert(th:read{seg = "fs", off = 0, n = 8})
+assert(p:modify_ldt(0x11, {entry = 1, base = 0, limit = 0xfffff, seg_32bit = 1, limit_in_pages = 1}) == 0)
+p:run_on(1)
+assert(p:read{seg = "fs", off = 8, n = 1} == "t")
+-- SS from the LDT, then that entry made non-present: the return to user
+-- mode (IRET) faults and the process dies.
+dies(function(child)
+	assert(child:load_segment("ss", 1 * 8 + 7))
+	assert(child:modify_ldt(0x11, {entry = 1, base = 0, limit = 0xfffff, seg_32bit = 1, seg_not_present = 1}) == 0)
+	return child:read(tls, 1)
+end)
 assert(p:exit(0))
 -- The OOM killer: a small machine runs out of memory; the process with the
 -- higher oom_score_adj dies and the faulting one carries on.

@@ -1,7 +1,7 @@
 -- The reference cannot drift from the binding: every function, method and
 -- field the module has is documented in docs/lua-api.md, and everything
 -- documented there exists. Entries are the headings "### mmsim.NAME...",
--- "### m:NAME...", "### p:NAME...", "### p.NAME", "### c:NAME..."; every
+-- "### m:NAME...", "### p:NAME...", "### p.NAME", "### c:NAME...", "### v:NAME..."; every
 -- "###" heading must be one, and each entry must show a Lua example.
 local T = require "check"
 
@@ -45,9 +45,16 @@ for k in pairs(ct.__index) do
 	add("c:" .. k, "method")
 end
 
+local v = m:vm()
+local vt = getmetatable(v)
+T.eq(type(vt.__index), "table", "VM methods sit in the metatable's __index table")
+for k in pairs(vt.__index) do
+	add("v:" .. k, "method")
+end
+
 -- metamethods are described in the text, by name or by use
 local metas = {}
-for _, meta in ipairs({ mt, pt, ct }) do
+for _, meta in ipairs({ mt, pt, ct, vt }) do
 	for k in pairs(meta) do
 		if k ~= "__index" and k ~= "__name" and k ~= "__gc" then
 			metas[k] = true
@@ -68,7 +75,7 @@ for line in (text .. "\n"):gmatch("([^\n]*)\n") do
 	lineno = lineno + 1
 	local heading = line:match("^### (.*)$")
 	if heading then
-		local name = heading:match("^(mmsim%.[%a_][%w_]*)") or heading:match("^([mpc]:[%a_][%w_]*)")
+		local name = heading:match("^(mmsim%.[%a_][%w_]*)") or heading:match("^([mpcv]:[%a_][%w_]*)")
 			     or heading:match("^(p%.[%a_][%w_]*)$")
 		local rest = name and heading:sub(#name + 1)
 		if not name or not (rest == "" or rest:match("^[%({]")) then
@@ -113,7 +120,7 @@ local function report(list, what)
 end
 report(undocumented, "in the module but not in " .. DOC)
 report(missing, "in " .. DOC .. " but not in the module")
-report(malformed, "headings that are not entries (### mmsim.x / m:x / p:x / p.x / c:x)")
+report(malformed, "headings that are not entries (### mmsim.x / m:x / p:x / p.x / c:x / v:x)")
 report(no_example, "entries without a ```lua example")
 local metas_missing = {}
 for k in pairs(metas) do

@@ -12,7 +12,7 @@ local a = assert(p:mmap({ len = 2 * PAGE, prot = "rw" }))
 T.raises("mmap: unknown key 'prto' (keys: addr, len, prot, flags, fd, offset)", p.mmap, p, { len = PAGE, prto = "rw" })
 T.raises("mmap: unknown key 'flag'", p.mmap, p, { len = PAGE, prot = "rw", flag = "shared" })
 T.raises("mmap: keys are names, got a number", p.mmap, p, { PAGE, len = PAGE })
-T.raises("spawn: unknown key 'nmae' (keys: name, core)", m.spawn, m, { nmae = "x" })
+T.raises("spawn: unknown key 'nmae' (keys: name, core, tls)", m.spawn, m, { nmae = "x" })
 T.raises("kmem_cache_create: unknown key 'ctro' (keys: name, size, align, flags, ctor)", m.kmem_cache_create, m,
 	 { name = "c", size = 8, ctro = "AB" })
 T.raises("fork: unknown key 'croe' (keys: core)", p.fork, p, { croe = 1 })

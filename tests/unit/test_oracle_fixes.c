@@ -559,3 +559,19 @@ Test(oracle_fixes, fault_around_before_sigbus_past_eof)
 	cr_assert_eq(minflt(m, p), f0, "the SIGBUS fault is not counted");
 	mmsim_machine_free(m);
 }
+
+/* MADV_WILLNEED on shmem reads back only pages out on swap: it creates no
+ * page, so a later read's fault-around has nothing more to map (fuzz
+ * campaign 4, cases 002/004/005; madvise_willneed_shmem.lua). */
+Test(oracle_fixes, willneed_creates_no_shmem_page)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	int p = mmsim_spawn(m, "p", 0);
+	int64_t a = mmsim_mmap(m, p, 0, 7 * PG, RW, MMSIM_MAP_SHARED | MMSIM_MAP_ANONYMOUS, -1, 0);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(mmsim_madvise(m, p, (uint64_t)a + 5 * PG, PG, MMSIM_MADV_WILLNEED), 0);
+	cr_assert_eq(mmsim_touch(m, p, (uint64_t)a + 2 * PG, PG, MMSIM_READ, NULL), 0);
+	cr_assert_eq(pagemap(m, p, (uint64_t)a + 2 * PG) >> 63, 1);
+	cr_assert_eq(pagemap(m, p, (uint64_t)a + 5 * PG) >> 63, 0, "WILLNEED made no page to map around");
+	mmsim_machine_free(m);
+}

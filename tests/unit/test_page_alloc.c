@@ -204,29 +204,31 @@ Test(page_alloc, cpus_have_separate_lists)
 	tk_free(t);
 }
 
-/* Hand-computed for a 4 GiB machine: 1048576 frames less 256 (first MiB) and
- * 8193 (mem_map + zero page) = 1040127 managed; DMA 3840, DMA32 1036287.
- * min_free_kbytes = int_sqrt(1040127 * 4 * 16) = 8158; pages_min = 2039. */
+/* Hand-computed for a 4 GiB machine with 2 CPUs: 1048576 frames less 256
+ * (first MiB), 8193 (mem_map + zero page) and 7 (two per-CPU areas of 2
+ * pages, the cpu_entry_area's PUD, PMD and PTE tables) = 1040120 managed;
+ * DMA 3840, DMA32 1036280. min_free_kbytes = int_sqrt(1040120 * 4 * 16) =
+ * 8158; pages_min = 2039. */
 Test(page_alloc, watermarks_follow_linux_formulas)
 {
 	struct tk *t = tk_boot(4 * G, 2);
 	struct zone *dma = zone_of(t, ZONE_DMA), *dma32 = zone_of(t, ZONE_DMA32);
-	cr_assert_eq(t->k.totalram_pages, 1040127);
+	cr_assert_eq(t->k.totalram_pages, 1040120);
 	cr_assert_eq(t->k.sysctl.min_free_kbytes, 8158);
-	cr_assert_eq(dma->_watermark[WMARK_MIN], 7);       /* 2039*3840/1040127 */
+	cr_assert_eq(dma->_watermark[WMARK_MIN], 7);       /* 2039*3840/1040120 */
 	cr_assert_eq(dma->_watermark[WMARK_LOW], 10);      /* + max(7>>2, 3840*10/10000) */
 	cr_assert_eq(dma->_watermark[WMARK_HIGH], 13);
 	cr_assert_eq(dma->_watermark[WMARK_PROMO], 16);
-	cr_assert_eq(dma32->_watermark[WMARK_MIN], 2031);  /* 2039*1036287/1040127 */
+	cr_assert_eq(dma32->_watermark[WMARK_MIN], 2031);  /* 2039*1036280/1040120 */
 	cr_assert_eq(dma32->_watermark[WMARK_LOW], 3067);  /* + max(507, 1036) */
 	cr_assert_eq(dma32->_watermark[WMARK_HIGH], 4103);
-	cr_assert_eq(dma->lowmem_reserve[ZONE_DMA32], 1036287 / 256);
-	cr_assert_eq(dma->lowmem_reserve[ZONE_NORMAL], 1036287 / 256);
+	cr_assert_eq(dma->lowmem_reserve[ZONE_DMA32], 1036280 / 256);
+	cr_assert_eq(dma->lowmem_reserve[ZONE_NORMAL], 1036280 / 256);
 	cr_assert_eq(dma32->lowmem_reserve[ZONE_NORMAL], 0);
 	/* totalreserve: DMA min(4047+13, 3840 managed), DMA32 0+4103 */
 	cr_assert_eq(t->k.totalreserve_pages, 3840 + 4103);
 	cr_assert_eq(dma32->per_cpu_pageset[0].high, 3067 / 2, "low watermark shared by 2 CPUs");
-	cr_assert_eq(dma32->per_cpu_pageset[0].high_max, 1036287 / 8 / 2);
+	cr_assert_eq(dma32->per_cpu_pageset[0].high_max, 1036280 / 8 / 2);
 	cr_assert_eq(dma->stat_threshold, 4);
 	tk_free(t);
 }
@@ -236,7 +238,7 @@ Test(page_alloc, min_free_kbytes_sysctl_recomputes)
 	struct tk *t = tk_boot(4 * G, 2);
 	t->k.sysctl.min_free_kbytes = 67584;
 	setup_per_zone_wmarks(&t->k);
-	/* 16896 * 3840 / 1040127 */
+	/* 16896 * 3840 / 1040120 */
 	cr_assert_eq(zone_of(t, ZONE_DMA)->_watermark[WMARK_MIN], 62);
 	tk_free(t);
 }
