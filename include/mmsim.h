@@ -278,8 +278,8 @@ int mmsim_tasks(mmsim_machine *m, int *pids, int max);
  * The memory system calls of Linux x86-64, made by task pid, with Linux's
  * arguments, results and errno (the constants below have Linux's values).
  * Each returns what the system call returns on success (an address, or 0)
- * and a negative errno on failure (-ESRCH for a dead pid). A file
- * descriptor other than -1 gets -EBADF (no files yet).
+ * and a negative errno on failure (-ESRCH for a dead pid). mmap without
+ * MMSIM_MAP_ANONYMOUS maps the file open as fd (see the file calls below).
  */
 int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned long prot,
 		   unsigned long flags, int fd, uint64_t offset);
@@ -339,9 +339,57 @@ enum { MMSIM_MLOCK_ONFAULT = 1 };
 enum { MMSIM_MCL_CURRENT = 1, MMSIM_MCL_FUTURE = 2, MMSIM_MCL_ONFAULT = 4 };
 
 /*
+ * ---- file system calls ----
+ * Made by task pid with Linux's arguments, results and errnos, as the
+ * memory calls above. The simulator has tmpfs mounted on /dev/shm and
+ * /tmp (flat: no directories), /dev/null, and memfd_create's files;
+ * every process starts with descriptors 0, 1 and 2 open on /dev/null,
+ * fork copies the descriptors, exit closes them. pread and pwrite move
+ * bytes between the file and buf, the caller's memory (not the
+ * process's). The host backend runs them on the real kernel, with the
+ * script's paths under /dev/shm and /tmp moved into a directory of its
+ * own that it removes at the end (docs/user-guide.md, "Files").
+ */
+int mmsim_open(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode);
+int mmsim_close(mmsim_machine *m, int pid, int fd);
+int mmsim_dup(mmsim_machine *m, int pid, int fd);
+int64_t mmsim_pread(mmsim_machine *m, int pid, int fd, void *buf, uint64_t len, int64_t offset);
+int64_t mmsim_pwrite(mmsim_machine *m, int pid, int fd, const void *buf, uint64_t len, int64_t offset);
+int mmsim_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length);
+int mmsim_unlink(mmsim_machine *m, int pid, const char *path);
+int mmsim_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags);
+
+/* What fstat reports (struct stat's fields that matter here). */
+struct mmsim_file_stat {
+	unsigned dev_major, dev_minor;   /* st_dev */
+	uint64_t ino;
+	unsigned mode;                   /* S_IFREG | 0644 ... */
+	unsigned nlink;
+	uint64_t size;
+	uint64_t blocks;                 /* 512-byte units */
+	unsigned blksize;
+	unsigned rdev_major, rdev_minor; /* of a device (/dev/null: 1:3) */
+};
+int mmsim_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
+
+/* Linux's values (x86-64 fcntl.h, memfd.h). */
+enum {
+	MMSIM_O_RDONLY = 0, MMSIM_O_WRONLY = 01, MMSIM_O_RDWR = 02, MMSIM_O_CREAT = 0100,
+	MMSIM_O_EXCL = 0200, MMSIM_O_NOCTTY = 0400, MMSIM_O_TRUNC = 01000, MMSIM_O_APPEND = 02000,
+	MMSIM_O_NONBLOCK = 04000, MMSIM_O_DIRECT = 040000, MMSIM_O_LARGEFILE = 0100000,
+	MMSIM_O_DIRECTORY = 0200000, MMSIM_O_NOFOLLOW = 0400000, MMSIM_O_CLOEXEC = 02000000,
+	MMSIM_O_TMPFILE = 020200000,
+};
+enum {
+	MMSIM_MFD_CLOEXEC = 1, MMSIM_MFD_ALLOW_SEALING = 2, MMSIM_MFD_HUGETLB = 4,
+	MMSIM_MFD_NOEXEC_SEAL = 8, MMSIM_MFD_EXEC = 0x10,
+};
+
+/*
  * Flags as text, the way scripts write them: the C names in lower case
  * without their prefix, joined with '|'. kind is "prot" (also "r", "rw",
- * "rwx", "none"), "map", "madv", "mremap", "mlock" or "mcl". "" is 0.
+ * "rwx", "none"), "map", "madv", "mremap", "mlock", "mcl", "open" (the
+ * O_ flags: "rdwr|creat") or "mfd". "" is 0.
  * Returns 0 and *out, or -EINVAL naming the bad word in errbuf.
  */
 int mmsim_parse_flags(const char *kind, const char *text, unsigned long *out, char *errbuf,

@@ -127,6 +127,17 @@ struct mmsim_backend {
 	int (*kfree)(mmsim_machine *m, uint64_t addr);
 	int (*kread)(mmsim_machine *m, uint64_t addr, void *buf, size_t len);
 
+	/* the file system calls */
+	int (*open)(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode);
+	int (*close)(mmsim_machine *m, int pid, int fd);
+	int (*dup)(mmsim_machine *m, int pid, int fd);
+	int64_t (*pread)(mmsim_machine *m, int pid, int fd, void *buf, uint64_t len, int64_t offset);
+	int64_t (*pwrite)(mmsim_machine *m, int pid, int fd, const void *buf, uint64_t len, int64_t offset);
+	int (*ftruncate)(mmsim_machine *m, int pid, int fd, int64_t length);
+	int (*unlink)(mmsim_machine *m, int pid, const char *path);
+	int (*fstat)(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
+	int (*memfd_create)(mmsim_machine *m, int pid, const char *name, unsigned flags);
+
 	/* the state of page tables, TLBs and frames, for pictures */
 	int64_t (*page_tables)(mmsim_machine *m, int pid, uint64_t start, uint64_t end, uint64_t *root,
 			       struct mmsim_pt_entry *out, size_t max);

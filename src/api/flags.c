@@ -55,6 +55,20 @@ static const struct flag_name mcl_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct flag_name open_names[] = {
+	{ "rdonly", MMSIM_O_RDONLY }, { "wronly", MMSIM_O_WRONLY }, { "rdwr", MMSIM_O_RDWR },
+	{ "creat", MMSIM_O_CREAT }, { "excl", MMSIM_O_EXCL }, { "noctty", MMSIM_O_NOCTTY },
+	{ "trunc", MMSIM_O_TRUNC }, { "append", MMSIM_O_APPEND }, { "nonblock", MMSIM_O_NONBLOCK },
+	{ "direct", MMSIM_O_DIRECT }, { "largefile", MMSIM_O_LARGEFILE }, { "directory", MMSIM_O_DIRECTORY },
+	{ "nofollow", MMSIM_O_NOFOLLOW }, { "cloexec", MMSIM_O_CLOEXEC }, { "tmpfile", MMSIM_O_TMPFILE },
+	{ NULL, 0 },
+};
+static const struct flag_name mfd_names[] = {
+	{ "cloexec", MMSIM_MFD_CLOEXEC }, { "allow_sealing", MMSIM_MFD_ALLOW_SEALING },
+	{ "hugetlb", MMSIM_MFD_HUGETLB }, { "noexec_seal", MMSIM_MFD_NOEXEC_SEAL }, { "exec", MMSIM_MFD_EXEC },
+	{ NULL, 0 },
+};
+
 static const struct flag_kind {
 	const char *kind;
 	const struct flag_name *names;
@@ -62,6 +76,7 @@ static const struct flag_kind {
 } kinds[] = {
 	{ "prot", prot_names, false }, { "map", map_names, false }, { "madv", madv_names, true },
 	{ "mremap", mremap_names, false }, { "mlock", mlock_names, false }, { "mcl", mcl_names, false },
+	{ "open", open_names, false }, { "mfd", mfd_names, false },
 };
 
 static const struct flag_kind *find_kind(const char *kind)

@@ -28,6 +28,8 @@ const char *mmsim_strerror(int err)
 		{ EMFILE, "EMFILE" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
 		{ ENOSYS, "ENOSYS" }, { EOVERFLOW, "EOVERFLOW" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 		{ ECHILD, "ECHILD" }, { E2BIG, "E2BIG" }, { ETIMEDOUT, "ETIMEDOUT" },
+		{ EISDIR, "EISDIR" }, { ENOTDIR, "ENOTDIR" }, { ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ESPIPE, "ESPIPE" }, { EROFS, "EROFS" }, { ETXTBSY, "ETXTBSY" },
 	};
 	if (err < 0)
 		err = -err;

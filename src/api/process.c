@@ -309,3 +309,77 @@ int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
 		return -EOPNOTSUPP;
 	return (int)api_result(m, "virt_to_phys", m->ops->virt_to_phys(m, pid, va, pa));
 }
+
+/* ---- file system calls ---------------------------------------------------------- */
+
+/* See mmsim.h. */
+int mmsim_open(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode)
+{
+	if (!API_SERVES(m, open))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "open", m->ops->open(m, pid, path, flags, mode));
+}
+
+/* See mmsim.h. */
+int mmsim_close(mmsim_machine *m, int pid, int fd)
+{
+	if (!API_SERVES(m, close))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "close", m->ops->close(m, pid, fd));
+}
+
+/* See mmsim.h. */
+int mmsim_dup(mmsim_machine *m, int pid, int fd)
+{
+	if (!API_SERVES(m, dup))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "dup", m->ops->dup(m, pid, fd));
+}
+
+/* See mmsim.h. */
+int64_t mmsim_pread(mmsim_machine *m, int pid, int fd, void *buf, uint64_t len, int64_t offset)
+{
+	if (!API_SERVES(m, pread))
+		return -EOPNOTSUPP;
+	return api_result(m, "pread64", m->ops->pread(m, pid, fd, buf, len, offset));
+}
+
+/* See mmsim.h. */
+int64_t mmsim_pwrite(mmsim_machine *m, int pid, int fd, const void *buf, uint64_t len, int64_t offset)
+{
+	if (!API_SERVES(m, pwrite))
+		return -EOPNOTSUPP;
+	return api_result(m, "pwrite64", m->ops->pwrite(m, pid, fd, buf, len, offset));
+}
+
+/* See mmsim.h. */
+int mmsim_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length)
+{
+	if (!API_SERVES(m, ftruncate))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "ftruncate", m->ops->ftruncate(m, pid, fd, length));
+}
+
+/* See mmsim.h. */
+int mmsim_unlink(mmsim_machine *m, int pid, const char *path)
+{
+	if (!API_SERVES(m, unlink))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "unlink", m->ops->unlink(m, pid, path));
+}
+
+/* See mmsim.h. */
+int mmsim_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st)
+{
+	if (!API_SERVES(m, fstat))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "fstat", m->ops->fstat(m, pid, fd, st));
+}
+
+/* See mmsim.h. */
+int mmsim_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags)
+{
+	if (!API_SERVES(m, memfd_create))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "memfd_create", m->ops->memfd_create(m, pid, name, flags));
+}

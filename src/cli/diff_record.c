@@ -340,7 +340,9 @@ static const struct method process_methods[] = {
 	{ "madvise", 1, false }, { "mlock", 1, false }, { "mlock2", 1, false }, { "munlock", 1, false },
 	{ "mlockall", 0, false }, { "munlockall", 0, false }, { "set_vma_name", 1, false },
 	{ "write", 1, false }, { "read", 1, false }, { "fetch", 1, false }, { "read_u64", 1, false },
-	{ "touch", 1, false }, { "pagemap", 1, false },
+	{ "touch", 1, false }, { "pagemap", 1, false }, { "open", 0, false }, { "close", 0, false },
+	{ "dup", 0, false }, { "pread", 0, false }, { "pwrite", 0, false }, { "ftruncate", 0, false },
+	{ "unlink", 0, false }, { "memfd_create", 0, false },
 };
 #define NR_METHODS ARRAY_SIZE(process_methods)
 
@@ -513,6 +515,23 @@ static bool parse_maps_line(const char *line, struct maps_line *v)
 	v->name = line + at;
 	v->name_len = (int)strcspn(v->name, "\n");
 	return true;
+}
+
+/* A VMA's name as the script knows it: the host backend keeps the
+ * script's /dev/shm/NAME and /tmp/NAME in its run's directory,
+ * /dev/shm/mmsim-XXXXXX/shm/NAME and .../tmp/NAME (host/file.c). */
+static json_t *script_name(const char *name, int len)
+{
+	static const char run[] = "/dev/shm/mmsim-";
+	const size_t n = sizeof run - 1 + 6;
+	if ((size_t)len > n + 4 && !strncmp(name, run, sizeof run - 1) &&
+	    (!strncmp(name + n, "/shm/", 5) || !strncmp(name + n, "/tmp/", 5))) {
+		char buf[4200];
+		snprintf(buf, sizeof buf, "%s%.*s", name[n + 1] == 's' ? "/dev/shm" : "/tmp", len - (int)n - 4,
+			 name + n + 4);
+		return json_string(buf);
+	}
+	return json_stringn(name, (size_t)len);
 }
 
 /* The text of /proc/<pid>/<file> (malloc'd), or NULL. */
@@ -729,7 +748,7 @@ static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int p
 		json_object_set_new(o, "size", json_integer((json_int_t)(v.end - v.start)));
 		json_object_set_new(o, "perms", json_string(v.perms));
 		json_object_set_new(o, "offset", json_integer((json_int_t)v.offset));
-		json_object_set_new(o, "name", json_stringn(v.name, (size_t)v.name_len));
+		json_object_set_new(o, "name", script_name(v.name, v.name_len));
 		json_object_set_new(o, "pages", json_stringn(text_str(&pages), pages.len));
 		json_object_set_new(o, "smaps", smaps ? smaps_fields(&cursor, v.start) : json_object());
 		json_array_append_new(vmas, o);

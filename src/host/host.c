@@ -141,6 +141,15 @@ static const struct mmsim_backend host_backend = {
 	.mlockall = host_mlockall,
 	.munlockall = host_munlockall,
 	.set_vma_anon_name = host_set_vma_anon_name,
+	.open = host_open,
+	.close = host_close,
+	.dup = host_dup,
+	.pread = host_pread,
+	.pwrite = host_pwrite,
+	.ftruncate = host_ftruncate,
+	.unlink = host_unlink,
+	.fstat = host_fstat,
+	.memfd_create = host_memfd_create,
 	.access = host_access,
 	.touch = host_touch,
 	.virt_to_phys = host_virt_to_phys,
@@ -252,6 +261,7 @@ static void host_free(mmsim_machine *m)
 	}
 	if (h->image_fd >= 0)
 		close(h->image_fd);
+	host_files_remove(h);
 	free(h->core_cpu);
 	free(h->tasks);
 	free(h->io);

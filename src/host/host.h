@@ -33,6 +33,7 @@ struct host_machine {
 	struct host_task *tasks;
 	int nr_tasks, cap_tasks;
 	uint8_t *io;                   /* a reply's bytes (HOST_CHUNK) */
+	char files_dir[32];            /* the run's /dev/shm/mmsim-XXXXXX, "" until a file call */
 };
 
 _Static_assert(offsetof(struct host_machine, base) == 0, "the handle is the machine");
@@ -92,6 +93,25 @@ int64_t host_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
 int64_t host_mlockall(mmsim_machine *m, int pid, int flags);
 int64_t host_munlockall(mmsim_machine *m, int pid);
 int64_t host_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name);
+
+/* mm.c: request op of task pid with args and payload (plen bytes, at most
+ * HOST_CHUNK); the reply's bytes to data (at most cap). The call's result,
+ * or a negative errno (-ESRCH for a dead task). */
+int64_t host_request(mmsim_machine *m, int pid, enum host_op op, const uint64_t args[6], const void *payload,
+		     size_t plen, void *data, size_t cap);
+
+/* file.c: the file system calls, in the run's own directory on /dev/shm. */
+int host_open(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode);
+int host_close(mmsim_machine *m, int pid, int fd);
+int host_dup(mmsim_machine *m, int pid, int fd);
+int64_t host_pread(mmsim_machine *m, int pid, int fd, void *buf, uint64_t len, int64_t offset);
+int64_t host_pwrite(mmsim_machine *m, int pid, int fd, const void *buf, uint64_t len, int64_t offset);
+int host_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length);
+int host_unlink(mmsim_machine *m, int pid, const char *path);
+int host_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
+int host_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags);
+/* Remove the run's directory and every file in it (host_free does). */
+void host_files_remove(struct host_machine *h);
 int host_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,
 		struct mmsim_fault *fault);
 int host_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsim_access kind,

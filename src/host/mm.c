@@ -7,10 +7,9 @@
 #include <errno.h>
 #include <string.h>
 
-/* System call op of task pid with its arguments, done by the helper. The
- * result or a negative errno (brk never fails: it returns the old break
- * when refused). */
-static int64_t host_syscall(mmsim_machine *m, int pid, enum host_op op, const uint64_t args[6])
+/* See host.h. */
+int64_t host_request(mmsim_machine *m, int pid, enum host_op op, const uint64_t args[6], const void *payload,
+		     size_t plen, void *data, size_t cap)
 {
 	struct host_machine *h = host_machine(m);
 	struct host_task *t = host_task(h, pid);
@@ -20,9 +19,17 @@ static int64_t host_syscall(mmsim_machine *m, int pid, enum host_op op, const ui
 		return -ESRCH;
 	struct host_req q = { .op = op };
 	memcpy(q.arg, args, sizeof q.arg);
-	if ((err = host_call(h, t, &q, NULL, 0, -1, &r, NULL, 0)))
+	if ((err = host_call(h, t, &q, payload, plen, -1, &r, data, cap)))
 		return err;
 	return r.ret;
+}
+
+/* System call op of task pid with its arguments, done by the helper. The
+ * result or a negative errno (brk never fails: it returns the old break
+ * when refused). */
+static int64_t host_syscall(mmsim_machine *m, int pid, enum host_op op, const uint64_t args[6])
+{
+	return host_request(m, pid, op, args, NULL, 0, NULL, 0);
 }
 
 /* See host.h. */

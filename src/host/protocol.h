@@ -13,8 +13,12 @@
  * split into requests of this size. */
 #define HOST_CHUNK 65536
 
-/* The helper's channel is this descriptor when it starts. */
+/* The helper's channel is this descriptor when it starts; the helper then
+ * moves it, and every channel it receives, to HOST_HIGH_FD or above, and
+ * opens /dev/null as 0, 1 and 2, so that the script's files get the
+ * descriptors a simulated process gives them (3 first). */
 #define HOST_CHANNEL_FD 3
+#define HOST_HIGH_FD 900
 
 enum host_op {
 	HOST_OP_MMAP = 1,      /* arg: addr, len, prot, flags, fd, offset */
@@ -38,8 +42,20 @@ enum host_op {
 	HOST_OP_RUN_ON,        /* core */
 	HOST_OP_STATS,         /* whole process (1) or this thread (0) */
 	HOST_OP_OOM_SCORE_ADJ, /* value: written to /proc/self/oom_score_adj */
+	HOST_OP_OPEN,          /* flags, mode; the path (with its NUL) follows */
+	HOST_OP_CLOSE,         /* fd */
+	HOST_OP_DUP,           /* fd */
+	HOST_OP_PREAD,         /* fd, len <= HOST_CHUNK, offset: the bytes read come back */
+	HOST_OP_PWRITE,        /* fd, offset; the bytes follow */
+	HOST_OP_FTRUNCATE,     /* fd, length */
+	HOST_OP_UNLINK,        /* the path (with its NUL) follows */
+	HOST_OP_FSTAT,         /* fd: the kernel's struct stat comes back */
+	HOST_OP_MEMFD_CREATE,  /* flags; the name (with its NUL) follows */
 	HOST_NR_OPS
 };
+
+/* The bytes of x86-64's struct stat, which HOST_OP_FSTAT sends back. */
+#define HOST_STAT_SIZE 144
 
 /* arg[2] of HOST_OP_READ and HOST_OP_WRITE: 1 when the access is one
  * instruction (1, 2, 4 or 8 bytes, mmsim_access's contract), a single MOV

@@ -313,14 +313,13 @@ static void check_mapcounts(struct mm_walk *w)
 }
 
 /* The swap entries in shmem objects' page caches, each a reference to
- * its slot; the object's swapped count agrees (every shmem object is
- * mapped somewhere: the simulator has no other handle on one). */
-static void count_shmem_swap(struct mm_walk *w, struct file *f)
+ * its slot; the object's swapped count agrees. */
+static void count_shmem_swap(struct mm_walk *w, struct inode *f)
 {
 	void *items[64];
 	uint64_t idx[64], next = 0, n = 0;
 	unsigned got;
-	while ((got = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, next, 64))) {
+	while ((got = radix_tree_gang_lookup(&f->i_data.i_pages, items, idx, next, 64))) {
 		for (unsigned i = 0; i < got; i++)
 			if (radix_is_value(items[i])) {
 				uint32_t *c = count_slot(&w->swaps, radix_to_swp_entry(items[i]).val);
@@ -331,23 +330,32 @@ static void count_shmem_swap(struct mm_walk *w, struct file *f)
 		next = idx[got - 1] + 1;
 	}
 	if (n != f->swapped)
-		BAD(w, "shmem %s: swapped %" PRIu64 " but %" PRIu64 " swap entries", f->path, f->swapped, n);
+		BAD(w, "shmem %s: swapped %" PRIu64 " but %" PRIu64 " swap entries", f->i_name, f->swapped, n);
 }
 
-/* Count each shmem object once (its first VMA in task order counts it). */
+/* Count shmem inode f (may be NULL) unless seen already. */
+static void count_shmem_once(struct mm_walk *w, struct pfn_counts *seen, struct inode *f)
+{
+	uint32_t *c;
+	if (f && f->kind == FILE_SHMEM && (c = count_slot(seen, virt_to_phys(w->k, f))) && !(*c)++)
+		count_shmem_swap(w, f);
+}
+
+/* Count each shmem inode once: the named tmpfs files, then those live
+ * processes map or hold open. */
 static void count_all_shmem_swap(struct mm_walk *w)
 {
 	struct pfn_counts seen = { 0 };
+	for (int i = 0; i < w->k->nr_super_blocks; i++)
+		for (struct inode *f = w->k->super_blocks[i].s_files; f; f = f->i_sb_next)
+			count_shmem_once(w, &seen, f);
 	for (struct task_struct *t = w->k->tasks; t; t = t->next_task) {
 		if (t->state != TASK_RUNNING || !t->mm)
 			continue;
-		for (struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next) {
-			uint32_t *c;
-			if (!v->vm_file || v->vm_file->kind != FILE_SHMEM ||
-			    !(c = count_slot(&seen, virt_to_phys(w->k, v->vm_file))) || (*c)++)
-				continue;
-			count_shmem_swap(w, v->vm_file);
-		}
+		for (struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next)
+			count_shmem_once(w, &seen, v->vm_file ? file_inode(v->vm_file) : NULL);
+		for (unsigned fd = 0; t->files && fd < t->files->max_fds; fd++)
+			count_shmem_once(w, &seen, t->files->fd[fd] ? file_inode(t->files->fd[fd]) : NULL);
 	}
 	if (seen.failed)
 		w->swaps.failed = true;

@@ -15,42 +15,51 @@
 #include <string.h>
 
 /* Fill a new page-cache page with the file's bytes at index. */
-static void read_page(struct kernel *k, struct file *f, struct page *page, uint64_t index)
+static void read_page(struct kernel *k, struct inode *inode, struct page *page, uint64_t index)
 {
 	uint8_t *dst = page_address(k, page);
 	uint64_t off = index << PAGE_SHIFT;
 	memset(dst, 0, PAGE_SIZE);
-	if (f->data && off < f->data_len) {
-		uint64_t n = f->data_len - off < PAGE_SIZE ? f->data_len - off : PAGE_SIZE;
-		memcpy(dst, f->data + off, n);
+	if (inode->data && off < inode->data_len) {
+		uint64_t n = inode->data_len - off < PAGE_SIZE ? inode->data_len - off : PAGE_SIZE;
+		memcpy(dst, inode->data + off, n);
 	}
 }
 
 /* See fs.h. */
-struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index, bool *major)
+struct page *filemap_find_page(struct kernel *k, struct inode *inode, uint64_t index, bool *major)
 {
-	struct page *page = radix_tree_lookup(&f->f_mapping.i_pages, index);
+	struct page *page = radix_tree_lookup(&inode->i_data.i_pages, index);
 	if (page && radix_is_value(page))          /* a shmem page out on swap */
-		return shmem_swapin_folio(k, f, index, radix_to_swp_entry(page), major);
-	if (page) {
+		return shmem_swapin_folio(k, inode, index, radix_to_swp_entry(page), major);
+	if (page)
 		get_page(page);
-		return page;
-	}
+	return page;
+}
+
+/* See fs.h. */
+struct page *filemap_get_page(struct kernel *k, struct inode *inode, uint64_t index, bool *major)
+{
+	struct address_space *mapping = &inode->i_data;
+	struct page *page = radix_tree_lookup(&mapping->i_pages, index);
+	if (page)
+		return filemap_find_page(k, inode, index, major);
 	if (!(page = alloc_page(k, GFP_HIGHUSER_MOVABLE)))
 		return NULL;
-	read_page(k, f, page, index);
-	if (radix_tree_insert(k, &f->f_mapping.i_pages, index, page)) {
+	read_page(k, inode, page, index);
+	if (radix_tree_insert(k, &mapping->i_pages, index, page)) {
 		put_page(k, page);
 		return NULL;
 	}
 	page_set(page, PG_uptodate);
-	if (f->kind == FILE_SHMEM)
+	if (inode->kind == FILE_SHMEM)
 		page_set(page, PG_swapbacked);      /* shmem pages live on the anon lists */
-	page_set_owner(page, virt_to_phys(k, &f->f_mapping), false, index);
+	page_set_owner(page, virt_to_phys(k, mapping), false, index);
 	folio_add_lru(k, page);              /* filemap_add_folio puts it on an LRU */
-	f->f_mapping.nrpages++;
+	mapping->nrpages++;
+	shmem_acct_page(k, inode);
 	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
-	if (f->kind == FILE_SHMEM)
+	if (inode->kind == FILE_SHMEM)
 		mod_node_page_state(k->node_data[0], NR_SHMEM, 1);
 	get_page(page);          /* one reference for the cache, one for the caller */
 	return page;
@@ -60,19 +69,19 @@ struct page *filemap_get_page(struct kernel *k, struct file *f, uint64_t index, 
 bool filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_pgoff)
 {
 	struct kernel *k = vmf->k;
-	struct file *f = vmf->vma->vm_file;
-	uint64_t last = PFN_UP(f->size);     /* pages of the object */
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	uint64_t last = PFN_UP(inode->i_size);     /* pages of the object */
 	bool mapped = false;
 
 	for (uint64_t index = start_pgoff; index <= end_pgoff; index++) {
 		pte_t *pte = vmf->pte + (int64_t)(index - vmf->pgoff);
 		uint64_t address = vmf->address + (index - vmf->pgoff) * PAGE_SIZE;
-		struct page *page = index < last ? radix_tree_lookup(&f->f_mapping.i_pages, index) : NULL;
+		struct page *page = index < last ? radix_tree_lookup(&inode->i_data.i_pages, index) : NULL;
 		if (!pte_none(*pte) || !page || radix_is_value(page) || !page_test(page, PG_uptodate))
 			continue;
 		get_page(page);
 		trace_kernel(k, vmf->cpu, "page %llu of %s at %#llx: pfn %#llx, already cached",
-			     (unsigned long long)index, f->path, (unsigned long long)address,
+			     (unsigned long long)index, inode->i_name, (unsigned long long)address,
 			     (unsigned long long)page_to_pfn(k, page));
 		set_pte_range(vmf, page, pte);
 		mapped |= index == vmf->pgoff;
@@ -83,13 +92,14 @@ bool filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_
 /* See fs.h. */
 bool filemap_remove_folio(struct kernel *k, struct page *page, uint32_t shadow)
 {
-	struct file *f = page_file(k, page);
+	struct inode *inode = page_inode(k, page);
 	(void)shadow;
-	if (!f || radix_tree_delete(k, &f->f_mapping.i_pages, page_index(page)) != page)
+	if (!inode || radix_tree_delete(k, &inode->i_data.i_pages, page_index(page)) != page)
 		return false;
-	f->f_mapping.nrpages--;
+	inode->i_data.nrpages--;
+	shmem_unacct_page(k, inode);
 	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
-	if (f->kind == FILE_SHMEM)
+	if (inode->kind == FILE_SHMEM)
 		mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
 	page->mapping = 0;
 	page->private = 0;

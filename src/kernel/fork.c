@@ -38,6 +38,12 @@ int proc_caches_init(struct kernel *k)
 	if (!err)
 		k->mm_caches.filp = kmem_cache_create(k, "filp", sizeof(struct file), 0,
 						      SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL, NULL, &err);
+	if (!err)
+		k->mm_caches.inode = kmem_cache_create(k, "shmem_inode_cache", sizeof(struct inode), 0,
+						       SLAB_ACCOUNT, NULL, NULL, &err);
+	if (!err)
+		k->mm_caches.files = kmem_cache_create(k, "files_cache", sizeof(struct files_struct), 0,
+						       SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL, NULL, &err);
 	return err;
 }
 

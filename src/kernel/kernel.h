@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "hw/ram.h"
+#include "kernel/fs.h"
 #include "kernel/gfp.h"
 #include "kernel/mm.h"
 #include "kernel/mm_types.h"
@@ -116,9 +117,14 @@ struct kernel {
 	struct slab_state *slab;
 	struct {
 		struct kmem_cache *vm_area, *mm_struct, *anon_vma, *anon_vma_chain;
-		struct kmem_cache *task_struct, *filp, *radix_node;
+		struct kmem_cache *task_struct, *filp, *radix_node, *inode, *files;
 	} mm_caches;
-	uint64_t last_ino;              /* inode numbers of shmem objects */
+	struct super_block super_blocks[MAX_SUPER_BLOCKS];   /* file.c: the mounts */
+	int nr_super_blocks;
+	uint64_t last_ino;              /* inode numbers of the internal mounts (get_next_ino) */
+	struct super_block *shm_mnt;    /* the internal tmpfs (shmem_zero_setup, memfd) */
+	struct super_block *hugetlbfs_mnt[2];   /* 2 MiB and 1 GiB */
+	struct file *dev_null;          /* /dev/null, open as every new process's 0, 1 and 2 */
 	uint64_t zero_pfn;              /* empty_zero_page */
 	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
 	bool zero_page_enabled;

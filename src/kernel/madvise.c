@@ -223,7 +223,7 @@ static int willneed_pte(pte_t *pte, uint64_t addr, void *arg)
 static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end)
 {
 	struct willneed_walk w = { k };
-	struct file *f = vma->vm_file;
+	struct inode *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 	if (!f) {
 		walk_pte_range(k, vma->vm_mm, start, end, willneed_pte, &w);
 		return;
@@ -231,9 +231,9 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
 	if (f->kind == FILE_HUGETLB)
 		return;
 	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(f->size);
+	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(f->i_size);
 	for (uint64_t index = first; index < last && index < size; index++) {
-		void *item = radix_tree_lookup(&f->f_mapping.i_pages, index);
+		void *item = radix_tree_lookup(&f->i_data.i_pages, index);
 		if (f->kind == FILE_SHMEM && !(item && radix_is_value(item)))
 			continue;
 		struct page *page = filemap_get_page(k, f, index, NULL);
@@ -248,14 +248,8 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
  * with unmap_mapping_range). */
 static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index, uint64_t n)
 {
-	for (struct vm_area_struct *v = f->i_mmap; v; v = v->shared_next) {
-		uint64_t lo = index > v->vm_pgoff ? index : v->vm_pgoff;
-		uint64_t hi = index + n < v->vm_pgoff + vma_pages(v) ? index + n : v->vm_pgoff + vma_pages(v);
-		if (lo < hi)
-			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
-					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT), NULL);
-	}
-	shmem_truncate_range(k, f, index, n);
+	unmap_mapping_pages(k, f->f_mapping, index, n, true);
+	shmem_truncate_range(k, file_inode(f), index, n);
 }
 
 /* Give [start, end) of vma new_flags and the anonymous name name (NULL:
@@ -572,7 +566,7 @@ static int madvise_vma_anon_name(struct kernel *k, struct task_struct *t, struct
 				 uint64_t start, uint64_t end, const void *arg)
 {
 	(void)t;
-	if (vma->vm_file && vma->vm_file->kind != FILE_SHMEM)
+	if (vma->vm_file && file_inode(vma->vm_file)->kind != FILE_SHMEM)
 		return -EBADF;
 	return madvise_update_vma(k, vma, start, end, vma->vm_flags, arg);
 }

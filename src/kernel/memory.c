@@ -184,11 +184,11 @@ static bool do_fault_around(struct vm_fault *vmf)
  * the cached pages around the address first, as Linux's do_read_fault. */
 static bool fault_past_eof(struct vm_fault *vmf)
 {
-	struct file *f = vmf->vma->vm_file;
-	if (vmf->pgoff < PFN_UP(f->size))
+	struct inode *f = file_inode(vmf->vma->vm_file);
+	if (vmf->pgoff < PFN_UP(f->i_size))
 		return false;
 	trace_kernel(vmf->k, vmf->cpu, "page %llu is past the end of %s (%llu bytes): SIGBUS",
-		     (unsigned long long)vmf->pgoff, f->path, (unsigned long long)f->size);
+		     (unsigned long long)vmf->pgoff, f->i_name, (unsigned long long)f->i_size);
 	return true;
 }
 
@@ -198,12 +198,12 @@ static bool fault_past_eof(struct vm_fault *vmf)
 static struct page *__do_fault(struct vm_fault *vmf, const char *func)
 {
 	bool major = false;
-	struct page *page = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff, &major);
+	struct page *page = filemap_get_page(vmf->k, file_inode(vmf->vma->vm_file), vmf->pgoff, &major);
 	if (major)
 		vmf->major = true;
 	if (page && vmf->k->trace_fn)
 		kernel_trace(vmf->k, vmf->cpu, func, "page %llu of %s: pfn %#llx from the page cache",
-			     (unsigned long long)vmf->pgoff, vmf->vma->vm_file->path,
+			     (unsigned long long)vmf->pgoff, file_inode(vmf->vma->vm_file)->i_name,
 			     (unsigned long long)page_to_pfn(vmf->k, page));
 	return page;
 }
@@ -313,7 +313,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
 	bool major = false;
-	struct page *src = filemap_get_page(vmf->k, vmf->vma->vm_file, vmf->pgoff, &major);
+	struct page *src = filemap_get_page(vmf->k, file_inode(vmf->vma->vm_file), vmf->pgoff, &major);
 	struct page *page = NULL;
 
 	vmf->major |= major;
@@ -322,7 +322,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		page = alloc_anon_page(vmf, src);
 	if (page) {
 		trace_kernel(vmf->k, vmf->cpu, "private copy of page %llu of %s: pfn %#llx",
-			     (unsigned long long)vmf->pgoff, vmf->vma->vm_file->path,
+			     (unsigned long long)vmf->pgoff, file_inode(vmf->vma->vm_file)->i_name,
 			     (unsigned long long)page_to_pfn(vmf->k, page));
 		map_new_anon_page(vmf, page);
 	}

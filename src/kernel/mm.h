@@ -326,9 +326,11 @@ uint64_t unmapped_area(struct kernel *k, struct mm_struct *mm, uint64_t len, uin
  * Map [addr, addr + len) of t's mm with vm_flags at pgoff: unmap what was
  * there (MAP_FIXED), charge Committed_AS for private writable memory (and
  * shared anonymous memory) unless VM_NORESERVE, then extend a neighbour or
- * link a new VMA; shared_anon gives the VMA a new shmem object; file (a
- * hugetlbfs file, or NULL) is mapped as hugetlbfs_file_mmap does: a
- * VM_HUGETLB | VM_DONTEXPAND VMA, never charged, never locked (Linux:
+ * link a new VMA; shared_anon gives the VMA a new shmem object; file (or
+ * NULL) is mapped, merging with a neighbour that maps the same file at the
+ * adjacent offset, and a private writable file mapping is charged as
+ * anonymous memory is; a hugetlbfs file is mapped as hugetlbfs_file_mmap
+ * does: a VM_HUGETLB | VM_DONTEXPAND VMA, never charged, never locked (Linux:
  * mmap_region and __mmap_region). addr and len are page-aligned. Returns
  * addr, or -EINVAL (pgoff not at a huge page of file), -ENOMEM (file's
  * huge pages cannot be reserved without VM_NORESERVE: the pools are empty;

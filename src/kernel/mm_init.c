@@ -274,7 +274,7 @@ static const struct {
 } late_init[] = {
 	{ "kmem_cache_init", kmem_cache_init }, { "proc_caches_init", proc_caches_init },
 	{ "anon_vma_init", anon_vma_init }, { "radix_tree_init", radix_tree_init },
-	{ "init_mm", init_mm_and_cores }, { "swap_init", swap_init }, { "kswapd_init", kswapd_init },
+	{ "init_mm", init_mm_and_cores }, { "swap_init", swap_init }, { "vfs_caches_init", vfs_caches_init }, { "kswapd_init", kswapd_init },
 };
 
 /* Why step failed, for kernel_init's caller: the memory it had to work with. */

@@ -249,6 +249,41 @@ static int64_t mmap_check_type(unsigned long flags, bool hugetlb, uint64_t *vm_f
 	return *vm_flags & VM_GROWSDOWN && (hugetlb || type == MAP_SHARED) ? -EINVAL : 0;
 }
 
+/* The checks of a file mapping's type against how the file was opened
+ * (Linux: the file branch of do_mmap's switch): MAP_SHARED (its flags
+ * beyond the legacy ones ignored) or MAP_SHARED_VALIDATE (-EOPNOTSUPP for
+ * any other flag, MAP_SYNC included: tmpfs has no DAX) needs the file
+ * open for writing when prot has PROT_WRITE (-EACCES), and a shared
+ * mapping of a file not open for writing loses VM_MAYWRITE and VM_SHARED
+ * (mprotect cannot make it writable); every file mapping needs the file
+ * open for reading (-EACCES), a file that can be mapped (/dev/null cannot:
+ * -ENODEV), and no MAP_GROWSDOWN (-EINVAL). 0 with *vm_flags completed. */
+static long mmap_check_file(const struct file *file, unsigned long prot, unsigned long flags, uint64_t *vm_flags)
+{
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+		flags &= LEGACY_MAP_MASK;
+		/* fallthrough */
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~(unsigned long)LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+		/* fallthrough */
+	case MAP_PRIVATE:
+		if (!(file->f_mode & FMODE_READ))
+			return -EACCES;
+		if (file_inode(file)->kind == FILE_CHR || file_inode(file)->kind == FILE_DIR)
+			return -ENODEV;
+		return *vm_flags & VM_GROWSDOWN ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* Map len bytes (already rounded up to file's huge pages) with prot and
  * flags at (or near) addr, pgoff the offset in pages, of anonymous memory
  * or of file, a hugetlbfs file (Linux: do_mmap): the checks in Linux's
@@ -276,7 +311,7 @@ static int64_t do_mmap(struct kernel *k, struct task_struct *t, struct file *fil
 		return -ENOMEM;
 	uint64_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
 	int64_t a = __get_unmapped_area(k, t, addr, len, flags, !file && !(flags & MAP_SHARED),
-					file ? file->huge_shift : 0);
+					file ? file_inode(file)->huge_shift : 0);
 	if (a < 0)
 		return (int64_t)a;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, (uint64_t)a, (uint64_t)a + len))
@@ -287,7 +322,7 @@ static int64_t do_mmap(struct kernel *k, struct task_struct *t, struct file *fil
 		return -EAGAIN;
 	if (file && !file_mmap_ok(pgoff, len))
 		return -EOVERFLOW;
-	int64_t err = mmap_check_type(flags, file != NULL, &vm_flags);
+	int64_t err = file ? mmap_check_file(file, prot, flags, &vm_flags) : mmap_check_type(flags, false, &vm_flags);
 	if (err)
 		return err;
 	if ((flags & MAP_NORESERVE) && (k->sysctl.overcommit_memory != 2 || file))
@@ -301,18 +336,29 @@ static int64_t do_mmap(struct kernel *k, struct task_struct *t, struct file *fil
 }
 
 /* mmap with the offset in pages (Linux: ksys_mmap_pgoff, and
- * vm_mmap_pgoff around do_mmap): a descriptor must be open (none is);
+ * vm_mmap_pgoff around do_mmap): without MAP_ANONYMOUS the file open as
+ * fd (-EBADF), len rounded up to its huge pages for a hugetlbfs file
+ * (-EINVAL for MAP_HUGETLB on another file); with MAP_ANONYMOUS,
  * MAP_HUGETLB maps a new hugetlbfs file of len rounded up to its huge
  * pages; then do_mmap, and the populate it asks for. */
 static int64_t ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
-			    unsigned long prot, unsigned long flags, uint64_t pgoff)
+			    unsigned long prot, unsigned long flags, int fd, uint64_t pgoff)
 {
 	struct file *file = NULL;
 	uint64_t populate;
 
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF;
-	if (flags & MAP_HUGETLB) {
+	if (!(flags & MAP_ANONYMOUS)) {
+		if (!(file = fget(t->files, fd)))
+			return -EBADF;
+		get_file(file);
+		if (file_inode(file)->kind == FILE_HUGETLB) {
+			uint64_t huge = 1ULL << file_inode(file)->huge_shift;
+			len = (len + huge - 1) & ~(huge - 1);
+		} else if (flags & MAP_HUGETLB) {
+			fput(k, file);
+			return -EINVAL;
+		}
+	} else if (flags & MAP_HUGETLB) {
 		int shift = hstate_sizelog(flags);
 		if (shift < 0)
 			return shift;
@@ -344,7 +390,10 @@ static int64_t ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t
  * gives VM_READ/WRITE/EXEC; MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE,
  * MAP_STACK (VM_NOHUGEPAGE), MAP_SYNC (VM_SYNC) and MAP_POPULATE are
  * honoured, the other legacy flags ignored; fd is ignored, as Linux ignores
- * it for anonymous memory. A locked (MAP_LOCKED, or mlockall(MCL_FUTURE))
+ * it for anonymous memory. Without MAP_ANONYMOUS, the file open as fd is
+ * mapped from byte off (MAP_PRIVATE: its pages read from the page cache,
+ * copied on write; MAP_SHARED: the page-cache pages themselves), see
+ * mmap_check_file for the checks against how it was opened. A locked (MAP_LOCKED, or mlockall(MCL_FUTURE))
  * or MAP_POPULATE mapping is faulted in before the call returns, as far as
  * memory allows.
  *
@@ -363,14 +412,19 @@ static int64_t ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t
  *            (MAP_SHARED_VALIDATE without MAP_HUGETLB, MAP_DROPPABLE
  *            included); MAP_SHARED (or hugetlb) with MAP_GROWSDOWN;
  *            hugetlb with off not at a huge page
- *   -EBADF   no MAP_ANONYMOUS: there are no files to map yet
+ *   -EBADF   no MAP_ANONYMOUS and fd not open
+ *   -EACCES  a file not open for reading; MAP_SHARED with PROT_WRITE of a
+ *            file not open for writing
+ *   -ENODEV  a file that cannot be mapped (/dev/null, a directory)
+ *   -EINVAL  (files) MAP_HUGETLB on a file that is not hugetlbfs's;
+ *            MAP_GROWSDOWN
  *   -ENOMEM  len rounds up past the top of memory or exceeds TASK_SIZE; a
  *            MAP_FIXED range past TASK_SIZE (a kernel address, 2^63, -4096); no
  *            free range; more than vm.max_map_count VMAs; the commit limit
  *            of vm.overcommit_memory; no memory for the VMA or the object;
  *            hugetlb without MAP_NORESERVE (no huge page to reserve)
  *   -EOVERFLOW  hugetlb with off + len past the largest file offset
- *   -EOPNOTSUPP  hugetlb with MAP_SHARED_VALIDATE and a flag that is not
+ *   -EOPNOTSUPP  a file (hugetlb too) with MAP_SHARED_VALIDATE and a flag that is not
  *            a legacy one (MAP_SYNC, MAP_FIXED_NOREPLACE, MAP_32BIT, ...)
  *   -EPERM   the range starts below vm.mmap_min_addr without CAP_SYS_RAWIO;
  *            MAP_LOCKED with RLIMIT_MEMLOCK 0 without CAP_IPC_LOCK
@@ -390,10 +444,9 @@ static int64_t ksys_mmap_pgoff(struct kernel *k, struct task_struct *t, uint64_t
 int64_t sys_mmap(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len, unsigned long prot,
 	      unsigned long flags, int fd, uint64_t off)
 {
-	(void)fd;      /* ignored with MAP_ANONYMOUS, as on Linux */
 	if (offset_in_page(off))
 		return -EINVAL;
-	return ksys_mmap_pgoff(k, t, addr, len, prot, flags, off >> PAGE_SHIFT);
+	return ksys_mmap_pgoff(k, t, addr, len, prot, flags, fd, off >> PAGE_SHIFT);
 }
 
 /*

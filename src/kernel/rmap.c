@@ -359,8 +359,8 @@ int rmap_walk(struct kernel *k, struct page *page,
 
 	if (PageAnon(page))
 		return avc_foreach(folio_anon_vma(k, page)->rb_root.rb_node, index, index, fn, arg);
-	struct file *f = page_file(k, page);
-	for (struct vm_area_struct *vma = f ? f->i_mmap : NULL; vma && !rc; vma = vma->shared_next) {
+	struct inode *f = page_inode(k, page);
+	for (struct vm_area_struct *vma = f ? f->i_data.i_mmap : NULL; vma && !rc; vma = vma->shared_next) {
 		uint64_t addr = vma_address(vma, index);
 		if (addr)
 			rc = fn(vma, addr, arg);

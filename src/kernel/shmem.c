@@ -26,28 +26,28 @@
 /* See fs.h. */
 int shmem_writeout(struct kernel *k, struct page *page)
 {
-	struct file *f = page_file(k, page);
+	struct inode *f = page_inode(k, page);
 	uint64_t index = page_index(page);
 
 	if (!f || !total_swap_pages(k) || folio_alloc_swap(k, page))
 		return -ENOMEM;
 	swp_entry_t entry = page_swap_entry(page);
 	swap_duplicate(k, entry);                        /* swap_shmem_alloc: the object's reference */
-	radix_tree_replace(&f->f_mapping.i_pages, index, swp_to_radix_entry(entry));
-	f->f_mapping.nrpages--;
+	radix_tree_replace(&f->i_data.i_pages, index, swp_to_radix_entry(entry));
+	f->i_data.nrpages--;
 	f->swapped++;
 	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
 	mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
 	page->mapping = 0;                               /* shmem_delete_from_page_cache */
 	put_page(k, page);                               /* the page cache's reference */
 	trace_kernel(k, k->this_cpu, "page %llu of %s leaves its page cache for slot %llu of device %u",
-		     (unsigned long long)index, f->path, (unsigned long long)swp_offset(entry), swp_type(entry));
+		     (unsigned long long)index, f->i_name, (unsigned long long)swp_offset(entry), swp_type(entry));
 	swap_writeout(k, page);
 	return 0;
 }
 
 /* See fs.h. */
-struct page *shmem_swapin_folio(struct kernel *k, struct file *f, uint64_t index, swp_entry_t entry, bool *major)
+struct page *shmem_swapin_folio(struct kernel *k, struct inode *f, uint64_t index, swp_entry_t entry, bool *major)
 {
 	struct page *page = swap_cache_get_folio(k, entry);
 
@@ -61,10 +61,10 @@ struct page *shmem_swapin_folio(struct kernel *k, struct file *f, uint64_t index
 			*major = true;
 	}
 	swap_cache_del_folio(k, page);
-	folio_set_owner(k, page, virt_to_phys(k, &f->f_mapping), false, index);
-	radix_tree_replace(&f->f_mapping.i_pages, index, page);     /* shmem_add_to_page_cache */
+	folio_set_owner(k, page, virt_to_phys(k, &f->i_data), false, index);
+	radix_tree_replace(&f->i_data.i_pages, index, page);     /* shmem_add_to_page_cache */
 	get_page(page);
-	f->f_mapping.nrpages++;
+	f->i_data.nrpages++;
 	f->swapped--;
 	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
 	mod_node_page_state(k->node_data[0], NR_SHMEM, 1);
@@ -74,13 +74,13 @@ struct page *shmem_swapin_folio(struct kernel *k, struct file *f, uint64_t index
 }
 
 /* See fs.h. */
-int shmem_unuse_file(struct kernel *k, struct file *f, unsigned type)
+int shmem_unuse_file(struct kernel *k, struct inode *f, unsigned type)
 {
 	void *items[64];
 	uint64_t idx[64], next = 0;
 	unsigned got;
 
-	while ((got = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, next, 64))) {
+	while ((got = radix_tree_gang_lookup(&f->i_data.i_pages, items, idx, next, 64))) {
 		for (unsigned i = 0; i < got; i++) {
 			if (!radix_is_value(items[i]) || swp_type(radix_to_swp_entry(items[i])) != type)
 				continue;
@@ -95,7 +95,7 @@ int shmem_unuse_file(struct kernel *k, struct file *f, unsigned type)
 }
 
 /* See fs.h. */
-uint64_t shmem_partial_swap_usage(const struct file *f, uint64_t start, uint64_t end)
+uint64_t shmem_partial_swap_usage(const struct inode *f, uint64_t start, uint64_t end)
 {
 	void *items[64];
 	uint64_t idx[64], n = 0;
@@ -103,7 +103,7 @@ uint64_t shmem_partial_swap_usage(const struct file *f, uint64_t start, uint64_t
 
 	if (!f->swapped)
 		return 0;
-	while (start < end && (got = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, start, 64))) {
+	while (start < end && (got = radix_tree_gang_lookup(&f->i_data.i_pages, items, idx, start, 64))) {
 		for (unsigned i = 0; i < got && idx[i] < end; i++)
 			n += radix_is_value(items[i]);
 		start = idx[got - 1] + 1;
@@ -112,16 +112,34 @@ uint64_t shmem_partial_swap_usage(const struct file *f, uint64_t start, uint64_t
 }
 
 /* See fs.h. */
-bool shmem_has_swap_of(const struct file *f, unsigned type)
+bool shmem_has_swap_of(const struct inode *f, unsigned type)
 {
 	void *items[64];
 	uint64_t idx[64], next = 0;
 	unsigned got;
-	while ((got = radix_tree_gang_lookup(&f->f_mapping.i_pages, items, idx, next, 64))) {
+	while ((got = radix_tree_gang_lookup(&f->i_data.i_pages, items, idx, next, 64))) {
 		for (unsigned i = 0; i < got; i++)
 			if (radix_is_value(items[i]) && swp_type(radix_to_swp_entry(items[i])) == type)
 				return true;
 		next = idx[got - 1] + 1;
 	}
 	return false;
+}
+
+/* See fs.h. */
+void shmem_acct_page(struct kernel *k, struct inode *inode)
+{
+	if (!inode->noreserve)
+		return;
+	inode->committed++;
+	k->vm_committed_as++;
+}
+
+/* See fs.h. */
+void shmem_unacct_page(struct kernel *k, struct inode *inode)
+{
+	if (!inode->noreserve || !inode->committed)
+		return;
+	inode->committed--;
+	k->vm_committed_as--;
 }

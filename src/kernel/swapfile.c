@@ -638,17 +638,30 @@ static int unuse_mm(struct kernel *k, struct mm_struct *mm, unsigned type)
 	return w.err;
 }
 
-/* The first shmem object mapped by a live process with pages on device
- * type, or NULL (Linux walks shmem_swaplist instead). */
-static struct file *next_shmem_to_unuse(struct kernel *k, unsigned type)
+/* Has inode (may be NULL) shmem pages on device type? */
+static bool shmem_swapped_on(const struct inode *inode, unsigned type)
 {
+	return inode && inode->kind == FILE_SHMEM && inode->swapped && shmem_has_swap_of(inode, type);
+}
+
+/* The first shmem inode with pages on device type, or NULL: a named tmpfs
+ * file, or one a live process maps or holds open (Linux walks
+ * shmem_swaplist instead). */
+static struct inode *next_shmem_to_unuse(struct kernel *k, unsigned type)
+{
+	for (int i = 0; i < k->nr_super_blocks; i++)
+		for (struct inode *inode = k->super_blocks[i].s_files; inode; inode = inode->i_sb_next)
+			if (shmem_swapped_on(inode, type))
+				return inode;
 	for (struct task_struct *t = k->tasks; t; t = t->next_task) {
 		if (t->state != TASK_RUNNING || !t->mm)
 			continue;
 		for (struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next)
-			if (v->vm_file && v->vm_file->kind == FILE_SHMEM && v->vm_file->swapped &&
-			    shmem_has_swap_of(v->vm_file, type))
-				return v->vm_file;
+			if (v->vm_file && shmem_swapped_on(file_inode(v->vm_file), type))
+				return file_inode(v->vm_file);
+		for (unsigned fd = 0; t->files && fd < t->files->max_fds; fd++)
+			if (t->files->fd[fd] && shmem_swapped_on(file_inode(t->files->fd[fd]), type))
+				return file_inode(t->files->fd[fd]);
 	}
 	return NULL;
 }
@@ -658,11 +671,11 @@ static struct file *next_shmem_to_unuse(struct kernel *k, unsigned type)
  * allocation may make the OOM killer end the processes mapping it. */
 static int shmem_unuse(struct kernel *k, unsigned type)
 {
-	struct file *f;
+	struct inode *f;
 	while ((f = next_shmem_to_unuse(k, type))) {
-		get_file(f);
+		f->i_count++;                      /* ihold */
 		int err = shmem_unuse_file(k, f, type);
-		fput(k, f);
+		iput(k, f);
 		if (err)
 			return err;
 	}

@@ -106,6 +106,8 @@ static void free_task(struct kernel *k, struct task_struct *t)
 			*p = t->next_task;
 			break;
 		}
+	if (t->files)                         /* exit_files, after exit_mm */
+		put_files_struct(k, t->files);
 	kmem_cache_free(k, k->mm_caches.task_struct, t);
 }
 
@@ -115,7 +117,7 @@ static struct file *image_file(struct kernel *k, const char *name)
 	char path[64];
 	snprintf(path, sizeof path, "/usr/bin/%s", name);
 	for (int i = 0; i < k->nr_images; i++)
-		if (!strcmp(k->images[i]->path, path)) {
+		if (!strcmp(file_inode(k->images[i])->i_name, path)) {
 			get_file(k->images[i]);
 			return k->images[i];
 		}
@@ -255,7 +257,7 @@ struct task_struct *task_create_process(struct kernel *k, const char *name, int 
 	*err = -ENOMEM;
 	if (!t)
 		return NULL;
-	if (!(t->mm = mm_alloc(k))) {
+	if (!(t->files = files_init(k)) || !(t->mm = mm_alloc(k))) {
 		free_task(k, t);
 		return NULL;
 	}
@@ -288,6 +290,8 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 	t->parent = leader->parent;
 	t->mm = leader->mm;
 	t->mm->mm_users++;
+	t->files = leader->files;             /* CLONE_FILES */
+	t->files->count++;
 	t->signal = leader->group_leader->signal;      /* CLONE_THREAD shares it */
 	t->rlimit_stack = leader->rlimit_stack;
 	t->rlimit_memlock = leader->rlimit_memlock;
@@ -305,6 +309,10 @@ struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, i
 	k->current = parent;
 	struct mm_struct *mm = dup_mm(k, parent->mm);
 	struct task_struct *t = mm ? alloc_task(k, parent->comm, cpu) : NULL;
+	if (t && !(t->files = dup_fd(k, parent->files))) {
+		free_task(k, t);
+		t = NULL;
+	}
 	k->this_cpu = saved;
 	k->current = caller;
 	*err = -ENOMEM;

@@ -76,7 +76,7 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr)
 /* Add vma to its file's list of mappings (Linux: __vma_link_file). */
 static void vma_link_file(struct vm_area_struct *vma)
 {
-	struct file *f = vma->vm_file;
+	struct address_space *f = vma->vm_file ? vma->vm_file->f_mapping : NULL;
 	if (!f)
 		return;
 	vma->shared_prev = NULL;
@@ -88,7 +88,7 @@ static void vma_link_file(struct vm_area_struct *vma)
 
 static void __remove_shared_vm_struct(struct vm_area_struct *vma)
 {
-	struct file *f = vma->vm_file;
+	struct address_space *f = vma->vm_file ? vma->vm_file->f_mapping : NULL;
 	if (!f)
 		return;
 	if (vma->shared_prev)
@@ -226,7 +226,7 @@ int split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool 
 /* See mm.h. */
 uint64_t vma_kernel_pagesize(const struct vm_area_struct *vma)
 {
-	return vma->vm_flags & VM_HUGETLB ? 1ULL << vma->vm_file->huge_shift : PAGE_SIZE;
+	return vma->vm_flags & VM_HUGETLB ? 1ULL << file_inode(vma->vm_file)->huge_shift : PAGE_SIZE;
 }
 
 /* See mm.h. */
@@ -597,8 +597,9 @@ int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 	struct mm_struct *mm = t->mm;
 	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
 
-	if (file) {                                /* Linux: hugetlbfs_file_mmap */
-		if (pgoff & ((1ULL << (file->huge_shift - PAGE_SHIFT)) - 1))
+	bool hugetlb = file && file_inode(file)->kind == FILE_HUGETLB;
+	if (hugetlb) {                             /* Linux: hugetlbfs_file_mmap */
+		if (pgoff & ((1ULL << (file_inode(file)->huge_shift - PAGE_SHIFT)) - 1))
 			return -EINVAL;
 		if (!(vm_flags & VM_NORESERVE))
 			return -ENOMEM;            /* hugetlb_reserve_pages: no free huge page */
@@ -608,7 +609,7 @@ int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 		vm_flags &= ~VM_LOCKED_MASK;       /* Linux: __mmap_complete does not lock them */
 	if (do_vmi_align_munmap(k, mm, addr, addr + len))
 		return -ENOMEM;
-	if (((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE && !file) ||
+	if (((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE && !hugetlb) ||
 	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
 		if (__vm_enough_memory(k, pages))
 			return -ENOMEM;
@@ -617,8 +618,8 @@ int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 			vm_flags |= VM_ACCOUNT;
 	}
 	vm_flags |= vm_softdirty(k);
-	struct vm_area_struct *vma = shared_anon || file ? NULL
-				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, NULL, pgoff, NULL);
+	struct vm_area_struct *vma = shared_anon || hugetlb ? NULL
+				   : vma_merge_new_range(k, mm, addr, addr + len, vm_flags, file, pgoff, NULL);
 	if (!vma) {
 		vma = vm_area_alloc(k, mm);
 		if (!vma || mm->map_count >= k->sysctl.max_map_count ||
@@ -639,7 +640,7 @@ int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 		vma_link(mm, vma);
 	}
 	if (shared_anon)
-		vma->vm_file->committed = charged;
+		file_inode(vma->vm_file)->committed = charged;
 	vm_stat_account(mm, vm_flags, (int64_t)pages);
 	if (vm_flags & VM_LOCKED)
 		mm->locked_vm += pages;

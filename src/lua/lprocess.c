@@ -199,8 +199,8 @@ static int p_mmap(lua_State *L)
 		lua_getfield(L, 2, "prot");
 		prot = lmmsim_check_flags(L, -1, "prot", "mmap");
 		lua_getfield(L, 2, "flags");
-		flags = lua_isnil(L, -1) ? MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS
-					 : lmmsim_check_flags(L, -1, "map", "mmap");
+		flags = !lua_isnil(L, -1) ? lmmsim_check_flags(L, -1, "map", "mmap")
+		      : fd >= 0 ? MMSIM_MAP_PRIVATE : MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS;
 	} else {
 		addr = (uint64_t)luaL_optinteger(L, 2, 0);
 		len = check_addr(L, 3);
@@ -410,6 +410,154 @@ static int p_read_u64(lua_State *L)
 		v = v << 8 | b[i];
 	lua_pushinteger(L, (lua_Integer)v);
 	return 1;
+}
+
+/* ---- files ---------------------------------------------------------------------- */
+
+/* A descriptor argument of fname at idx. */
+static int check_fd(lua_State *L, int idx, const char *fname)
+{
+	return lmmsim_check_int(L, luaL_checkinteger(L, idx), "fd", fname);
+}
+
+/* A file mode at idx: an integer, or a string of octal digits ("0600",
+ * "644": Lua has no octal literals); def when absent. Raises an error
+ * naming fname otherwise. */
+static unsigned check_mode(lua_State *L, int idx, unsigned def, const char *fname)
+{
+	if (lua_isnoneornil(L, idx))
+		return def;
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		const char *s = lua_tostring(L, idx);
+		char *end;
+		unsigned long v = strtoul(s, &end, 8);
+		if (!*s || *end || v > 07777)
+			return (unsigned)luaL_error(L, "%s: mode '%s' is not octal digits up to 7777", fname, s);
+		return (unsigned)v;
+	}
+	lua_Integer v = luaL_checkinteger(L, idx);
+	if (v < 0 || v > 07777)
+		return (unsigned)luaL_error(L, "%s: mode %d is outside 0 to 0o7777", fname, (int)v);
+	return (unsigned)v;
+}
+
+/* p:open(path [, flags [, mode]]) → fd (flags "rdwr|creat", default "rdonly";
+ * mode default "644") */
+static int p_open(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	const char *path = lmmsim_checkstring(L, 2);
+	unsigned flags = (unsigned)lmmsim_check_flags(L, 3, "open", "open");
+	unsigned mode = check_mode(L, 4, 0644, "open");
+	return syscall_result(L, lm, mmsim_open(lm->m, p->pid, path, flags, mode));
+}
+
+/* p:close(fd) → 0 */
+static int p_close(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_close(lm->m, p->pid, check_fd(L, 2, "close")));
+}
+
+/* p:dup(fd) → the new fd */
+static int p_dup(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_dup(lm->m, p->pid, check_fd(L, 2, "dup")));
+}
+
+/* p:pread(fd, len [, offset]) → the bytes read (a string, short at the end of the file) */
+static int p_pread(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int fd = check_fd(L, 2, "pread");
+	lua_Integer n = luaL_checkinteger(L, 3);
+	luaL_argcheck(L, n >= 0 && n <= MAX_IO, 3, "length out of range (0 to 64 MiB)");
+	int64_t off = (int64_t)luaL_optinteger(L, 4, 0);
+	luaL_Buffer b;
+	char *buf = luaL_buffinitsize(L, &b, (size_t)n);
+	int64_t r = mmsim_pread(lm->m, p->pid, fd, buf, (uint64_t)n, off);
+	lmmsim_raise_explain_error(L, lm);
+	if (r < 0)
+		return lmmsim_fail(L, lm->m, (int)r);
+	luaL_pushresultsize(&b, (size_t)r);
+	return 1;
+}
+
+/* p:pwrite(fd, data [, offset]) → bytes written */
+static int p_pwrite(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int fd = check_fd(L, 2, "pwrite");
+	size_t n;
+	const char *data = luaL_checklstring(L, 3, &n);
+	int64_t off = (int64_t)luaL_optinteger(L, 4, 0);
+	return syscall_result(L, lm, mmsim_pwrite(lm->m, p->pid, fd, data, n, off));
+}
+
+/* p:ftruncate(fd, length) → 0 */
+static int p_ftruncate(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int fd = check_fd(L, 2, "ftruncate");
+	return syscall_result(L, lm, mmsim_ftruncate(lm->m, p->pid, fd, (int64_t)luaL_checkinteger(L, 3)));
+}
+
+/* p:unlink(path) → 0 */
+static int p_unlink(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_unlink(lm->m, p->pid, lmmsim_checkstring(L, 2)));
+}
+
+/* p:fstat(fd) → {dev=, ino=, mode=, nlink=, size=, blocks=, blksize=, rdev=} */
+static int p_fstat(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	struct mmsim_file_stat st;
+	int err = mmsim_fstat(lm->m, p->pid, check_fd(L, 2, "fstat"), &st);
+	lmmsim_raise_explain_error(L, lm);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	char dev[24], rdev[24];
+	snprintf(dev, sizeof dev, "%02x:%02x", st.dev_major, st.dev_minor);
+	snprintf(rdev, sizeof rdev, "%u:%u", st.rdev_major, st.rdev_minor);
+	lua_createtable(L, 0, 8);
+	lua_pushstring(L, dev);
+	lua_setfield(L, -2, "dev");
+	lua_pushinteger(L, (lua_Integer)st.ino);
+	lua_setfield(L, -2, "ino");
+	lua_pushinteger(L, st.mode);
+	lua_setfield(L, -2, "mode");
+	lua_pushinteger(L, st.nlink);
+	lua_setfield(L, -2, "nlink");
+	lua_pushinteger(L, (lua_Integer)st.size);
+	lua_setfield(L, -2, "size");
+	lua_pushinteger(L, (lua_Integer)st.blocks);
+	lua_setfield(L, -2, "blocks");
+	lua_pushinteger(L, st.blksize);
+	lua_setfield(L, -2, "blksize");
+	lua_pushstring(L, rdev);
+	lua_setfield(L, -2, "rdev");
+	return 1;
+}
+
+/* p:memfd_create(name [, flags]) → fd (flags "cloexec|allow_sealing") */
+static int p_memfd_create(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	const char *name = lmmsim_checkstring(L, 2);
+	unsigned flags = (unsigned)lmmsim_check_flags(L, 3, "mfd", "memfd_create");
+	return syscall_result(L, lm, mmsim_memfd_create(lm->m, p->pid, name, flags));
 }
 
 /* p:touch(addr, len [, "r" | "w" | "x"]) → true: one access per page */
@@ -625,7 +773,9 @@ static const luaL_Reg process_methods[] = {
 	{ "maps", p_maps }, { "smaps", p_smaps }, { "smaps_rollup", p_smaps_rollup }, { "status", p_status },
 	{ "statm", p_statm }, { "virt_to_phys", p_virt_to_phys }, { "stats", p_stats },
 	{ "pagemap", p_pagemap }, { "oom_score_adj", p_oom_score_adj }, { "oom_score", p_oom_score },
-	{ "oom_adj", p_oom_adj }, { NULL, NULL },
+	{ "oom_adj", p_oom_adj }, { "open", p_open }, { "close", p_close }, { "dup", p_dup },
+	{ "pread", p_pread }, { "pwrite", p_pwrite }, { "ftruncate", p_ftruncate }, { "unlink", p_unlink },
+	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create }, { NULL, NULL },
 };
 
 /* __index: the methods, and the fields pid and machine. */

@@ -86,7 +86,7 @@ static void show_vma_name(struct seq_buf *m, const struct vm_area_struct *vma)
 		if (vma->anon_name)
 			seq_printf(m, "[anon_shmem:%s]", vma->anon_name);
 		else
-			seq_path(m, vma->vm_file->path);
+			seq_path(m, file_inode(vma->vm_file)->i_name);
 		return;
 	}
 	const char *name = vma->vm_name;
@@ -106,10 +106,10 @@ static void show_vma_name(struct seq_buf *m, const struct vm_area_struct *vma)
  * device, inode and offset; anonymous memory 00:00 0 and offset 0. */
 static void show_map_vma(struct seq_buf *m, const struct vm_area_struct *vma)
 {
-	const struct file *f = vma->vm_file;
+	const struct inode *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 	show_vma_header_prefix(m, vma->vm_start, vma->vm_end, vma->vm_flags,
-			       f ? vma->vm_pgoff << PAGE_SHIFT : 0, f ? f->dev_major : 0,
-			       f ? f->dev_minor : 0, f ? f->ino : 0);
+			       f ? vma->vm_pgoff << PAGE_SHIFT : 0, f ? f->i_sb->major : 0,
+			       f ? f->i_sb->minor : 0, f ? f->i_ino : 0);
 	show_vma_name(m, vma);
 	seq_putc(m, '\n');
 }
@@ -216,10 +216,10 @@ static int smaps_pte_entry(pte_t *pte, uint64_t addr, void *arg)
  * shmem_swap_usage). */
 static uint64_t shmem_swap_usage(const struct vm_area_struct *vma)
 {
-	const struct file *f = vma->vm_file;
+	const struct inode *f = file_inode(vma->vm_file);
 	if (!f->swapped)
 		return 0;
-	if (!vma->vm_pgoff && vma->vm_end - vma->vm_start >= f->size)
+	if (!vma->vm_pgoff && vma->vm_end - vma->vm_start >= f->i_size)
 		return f->swapped << PAGE_SHIFT;
 	return shmem_partial_swap_usage(f, vma->vm_pgoff, vma->vm_pgoff + vma_pages(vma)) << PAGE_SHIFT;
 }
@@ -233,7 +233,7 @@ static void smap_gather_stats(struct kernel *k, const struct vm_area_struct *vma
 	struct smaps_walk w = { k, vma, mss };
 	if (!vma->vm_mm || (vma->vm_flags & VM_PFNMAP))
 		return;
-	if (vma->vm_file && vma->vm_file->kind == FILE_SHMEM)
+	if (vma->vm_file && file_inode(vma->vm_file)->kind == FILE_SHMEM)
 		mss->swap += shmem_swap_usage(vma);
 	walk_pte_range(k, vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, &w);
 }

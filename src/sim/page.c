@@ -48,7 +48,7 @@ const char *sim_page_kind(struct kernel *k, uint64_t pfn, const struct page *pg)
 	if (PageAnon(pg))
 		return "anon";
 	if (page_owner_pa(pg)) {
-		struct file *f = page_file(k, pg);
+		struct inode *f = page_inode(k, pg);
 		return f && f->kind == FILE_SHMEM ? "shmem" : "file";
 	}
 	if (page_test(pg, PG_swapcache))

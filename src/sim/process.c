@@ -355,3 +355,112 @@ int sim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
 	*pa = (e & HW_PTE_ADDR_MASK & ~((1ULL << shift) - 1)) | (va & ((1ULL << shift) - 1));
 	return 0;
 }
+
+/* ---- file system calls (kernel/open.c, fdtable.c) ------------------------------- */
+
+/* A path for narration: quoted, or NULL. */
+#define QUOTED(p) (p) ? "\"" : "", (p) ? (p) : "NULL", (p) ? "\"" : ""
+
+/* See sim.h. */
+int sim_open(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "open(%s%s%s, %s, %#o)", QUOTED(path), sim_flags_text(s, "open", flags, 0), mode);
+	return (int)syscall_result(s, t, path ? do_sys_open(&s->kernel, t, path, flags, mode) : -EFAULT);
+}
+
+/* See sim.h. */
+int sim_close(mmsim_machine *m, int pid, int fd)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "close(%d)", fd);
+	return (int)syscall_result(s, t, close_fd(&s->kernel, t, fd));
+}
+
+/* See sim.h. */
+int sim_dup(mmsim_machine *m, int pid, int fd)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "dup(%d)", fd);
+	return (int)syscall_result(s, t, ksys_dup(&s->kernel, t, fd));
+}
+
+/* See sim.h. */
+int64_t sim_pread(mmsim_machine *m, int pid, int fd, void *buf, uint64_t len, int64_t offset)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "pread64(%d, buf, %llu, %lld)", fd, (unsigned long long)len, (long long)offset);
+	return syscall_result(s, t, ksys_pread64(&s->kernel, t, fd, buf, len, offset));
+}
+
+/* See sim.h. */
+int64_t sim_pwrite(mmsim_machine *m, int pid, int fd, const void *buf, uint64_t len, int64_t offset)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "pwrite64(%d, buf, %llu, %lld)", fd, (unsigned long long)len, (long long)offset);
+	return syscall_result(s, t, ksys_pwrite64(&s->kernel, t, fd, buf, len, offset));
+}
+
+/* See sim.h. */
+int sim_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "ftruncate(%d, %lld)", fd, (long long)length);
+	return (int)syscall_result(s, t, do_sys_ftruncate(&s->kernel, t, fd, length));
+}
+
+/* See sim.h. */
+int sim_unlink(mmsim_machine *m, int pid, const char *path)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "unlink(%s%s%s)", QUOTED(path));
+	return (int)syscall_result(s, t, path ? do_unlinkat(&s->kernel, t, path) : -EFAULT);
+}
+
+/* See sim.h. */
+int sim_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "fstat(%d)", fd);
+	struct kstat k;
+	int r = vfs_fstat(&s->kernel, t, fd, &k);
+	if (!r)
+		*st = (struct mmsim_file_stat){ k.dev_major, k.dev_minor, k.ino, k.mode, k.nlink, k.size,
+						k.blocks, k.blksize, k.rdev_major, k.rdev_minor };
+	return (int)syscall_result(s, t, r);
+}
+
+/* See sim.h. */
+int sim_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "memfd_create(%s%s%s, %s)", QUOTED(name), sim_flags_text(s, "mfd", flags, 0));
+	return (int)syscall_result(s, t, sys_memfd_create(&s->kernel, t, name, flags));
+}

@@ -134,6 +134,15 @@ int64_t sim_munlockall(mmsim_machine *m, int pid);
 int64_t sim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name);
 int64_t sim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr);
 int sim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
+int sim_open(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode);
+int sim_close(mmsim_machine *m, int pid, int fd);
+int sim_dup(mmsim_machine *m, int pid, int fd);
+int64_t sim_pread(mmsim_machine *m, int pid, int fd, void *buf, uint64_t len, int64_t offset);
+int64_t sim_pwrite(mmsim_machine *m, int pid, int fd, const void *buf, uint64_t len, int64_t offset);
+int sim_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length);
+int sim_unlink(mmsim_machine *m, int pid, const char *path);
+int sim_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
+int sim_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags);
 
 /* access.c */
 int sim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,

@@ -153,3 +153,14 @@ assert(sp:munmap(sa + (1 << 20), n - (1 << 20)))
 w:explain(true)
 assert(w:swapoff(0))
 assert(w:swapon{size = "4M", device = "hdd"})
+
+-- files on tmpfs: open, pwrite, pread, ftruncate, unlink, memfd_create
+local fm = mmsim.machine{preset = "teaching"}
+fm:explain(true)
+local fp = fm:spawn()
+local ffd = assert(fp:open("/dev/shm/narrated", "rdwr|creat"))
+assert(fp:pwrite(ffd, "data", 0))
+assert(fp:pread(ffd, 4, 0))
+assert(fp:ftruncate(ffd, 8192))
+assert(fp:unlink("/dev/shm/narrated"))
+assert(fp:memfd_create("narrated"))

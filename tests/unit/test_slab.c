@@ -348,8 +348,8 @@ Test(slab, boot_caches_hold_every_cache)
 	struct slabinfo kcn = info_of(t, find_cache(t, "kmem_cache_node"));
 	/* kmem_cache, kmem_cache_node, four kinds of 13 kmalloc caches, and the
 	 * mm's: mm_struct, vm_area_struct, task_struct, filp, anon_vma,
-	 * anon_vma_chain, radix_tree_node */
-	cr_assert_eq(n, 2 + 4 * 13 + 7);
+	 * anon_vma_chain, shmem_inode_cache, files_cache, radix_tree_node */
+	cr_assert_eq(n, 2 + 4 * 13 + 9);
 	cr_assert_geq(kc.num_objs, n);
 	cr_assert_geq(kcn.num_objs, n);
 	cr_assert_str_eq(info_of(t, kmem_cache_first(&t->k)).name, "radix_tree_node", "newest first");

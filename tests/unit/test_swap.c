@@ -444,7 +444,7 @@ Test(swap, shmem_swaps_through_its_object)
 	cr_assert_eq(tp_pte(t, p, a), 0, "no swap PTE: the object holds the entries");
 	cr_assert_eq(get_mm_counter(p->mm, MM_SWAPENTS), 0, "VmSwap leaves shmem out");
 	struct vm_area_struct *vma = vma_lookup(p->mm, a);
-	cr_assert_eq(vma->vm_file->swapped, 4);
+	cr_assert_eq(file_inode(vma->vm_file)->swapped, 4);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/smaps", p->pid);
 	char *smaps = tk_proc(t, path);
@@ -455,7 +455,7 @@ Test(swap, shmem_swaps_through_its_object)
 	cr_assert_eq(tp_read(t, p, a + PG, &c, 1), 0);
 	cr_assert_eq(c, 's');
 	cr_assert_eq(p->maj_flt, maj + 1, "a major fault");
-	cr_assert_lt(vma->vm_file->swapped, 4, "the slot is freed at once");
+	cr_assert_lt(file_inode(vma->vm_file)->swapped, 4, "the slot is freed at once");
 	tk_assert_consistent(t);
 	tk_free(t);
 }

@@ -29,6 +29,17 @@ void helper_reply(struct hctx *c, uint32_t len)
 		helper_exit(0);             /* mmsim is gone */
 }
 
+/* fd moved to the lowest free descriptor from HOST_HIGH_FD up (close on
+ * exec), out of the way of the script's files; fd itself if that fails. */
+static int move_high(int fd)
+{
+	long n = sys3(__NR_fcntl, fd, K_F_DUPFD_CLOEXEC, HOST_HIGH_FD);
+	if (n < 0)
+		return fd;
+	sys1(__NR_close, fd);
+	return (int)n;
+}
+
 /* Receive one request (and a descriptor riding along, in req.fd).
  * Returns the bytes received; 0 or less when the channel closed. */
 static long receive(struct hctx *c)
@@ -40,7 +51,7 @@ static long receive(struct hctx *c)
 	long n = sys3(__NR_recvmsg, c->fd, &msg, K_MSG_CMSG_CLOEXEC);
 	if (n >= (long)sizeof helper_io.in.req)
 		helper_io.in.req.fd = msg.controllen >= sizeof cmsg && cmsg.level == K_SOL_SOCKET &&
-					       cmsg.type == K_SCM_RIGHTS ? cmsg.fd : -1;
+					       cmsg.type == K_SCM_RIGHTS ? move_high(cmsg.fd) : -1;
 	return n;
 }
 
@@ -93,7 +104,9 @@ void helper_main(uint64_t *sp)
 
 	for (int i = 0; i < HELPER_MAX_THREADS; i++)
 		helper_threads[i].fd = -1;
-	c->fd = HOST_CHANNEL_FD;
+	c->fd = move_high(HOST_CHANNEL_FD);
+	for (int fd = 0; fd < 3; fd++)                 /* 0, 1, 2 as a simulated process has them */
+		sys4(__NR_openat, K_AT_FDCWD, "/dev/null", K_O_RDWR, 0);
 	c->tid = (int)sys0(__NR_gettid);
 	c->core = -1;
 	sys2(__NR_prctl, K_PR_SET_NAME, name);

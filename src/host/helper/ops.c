@@ -23,6 +23,7 @@
 #include "host/helper/helper.h"
 
 #define EINVAL_ 22
+#define EFAULT_ 14
 #define EAGAIN_ 11
 
 /* See helper.h. */
@@ -349,6 +350,53 @@ static long set_vma_name(struct hctx *c, long got)
 	return measured(c, __NR_prctl, args);
 }
 
+/* The NUL-terminated string after the request (a path or a name), or 0
+ * when there is none. */
+static const char *payload_string(long got)
+{
+	size_t n = (size_t)got - sizeof helper_io.in.req;
+	const char *s = (const char *)helper_io.in.data;
+	return n && strnlen_(s, n) < n ? s : 0;
+}
+
+/* The file system calls: the path, name or bytes travel after the request,
+ * the bytes read or the struct stat after the reply (*out: their length). */
+static long file_call(struct hctx *c, uint32_t op, long got, uint32_t *out)
+{
+	const uint64_t *a = helper_io.in.req.arg;
+	const char *s = payload_string(got);
+	long r;
+	switch (op) {
+	case HOST_OP_OPEN:
+		return s ? measured(c, __NR_openat, (uint64_t[6]){ (uint64_t)K_AT_FDCWD, (uint64_t)s, a[0], a[1] })
+			 : -EINVAL_;
+	case HOST_OP_CLOSE:
+		return measured(c, __NR_close, (uint64_t[6]){ a[0] });
+	case HOST_OP_DUP:
+		return measured(c, __NR_dup, (uint64_t[6]){ a[0] });
+	case HOST_OP_PREAD:
+		if (a[1] > HOST_CHUNK)
+			return -EINVAL_;
+		r = measured(c, __NR_pread64, (uint64_t[6]){ a[0], (uint64_t)helper_io.out.data, a[1], a[2] });
+		*out = r > 0 ? (uint32_t)r : 0;
+		return r;
+	case HOST_OP_PWRITE:
+		return measured(c, __NR_pwrite64, (uint64_t[6]){ a[0], (uint64_t)helper_io.in.data,
+								(uint64_t)(got - (long)sizeof helper_io.in.req), a[1] });
+	case HOST_OP_FTRUNCATE:
+		return measured(c, __NR_ftruncate, (uint64_t[6]){ a[0], a[1] });
+	case HOST_OP_UNLINK:
+		return s ? measured(c, __NR_unlinkat, (uint64_t[6]){ (uint64_t)K_AT_FDCWD, (uint64_t)s, 0 }) : -EINVAL_;
+	case HOST_OP_FSTAT:
+		r = measured(c, __NR_fstat, (uint64_t[6]){ a[0], (uint64_t)helper_io.out.data });
+		*out = r == 0 ? HOST_STAT_SIZE : 0;
+		return r;
+	case HOST_OP_MEMFD_CREATE:
+		return s ? measured(c, __NR_memfd_create, (uint64_t[6]){ (uint64_t)s, a[0] }) : -EFAULT_;
+	}
+	return -EINVAL_;
+}
+
 /* See helper.h. */
 uint32_t helper_do(struct hctx *c, long got)
 {
@@ -405,6 +453,10 @@ uint32_t helper_do(struct hctx *c, long got)
 		break;
 	case HOST_OP_OOM_SCORE_ADJ:
 		helper_io.out.rep.ret = set_oom_score_adj((long)a[0]);
+		break;
+	case HOST_OP_OPEN: case HOST_OP_CLOSE: case HOST_OP_DUP: case HOST_OP_PREAD: case HOST_OP_PWRITE:
+	case HOST_OP_FTRUNCATE: case HOST_OP_UNLINK: case HOST_OP_FSTAT: case HOST_OP_MEMFD_CREATE:
+		helper_io.out.rep.ret = file_call(c, op, got, &out);
 		break;
 	default:
 		helper_io.out.rep.ret = -EINVAL_;

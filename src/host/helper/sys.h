@@ -85,7 +85,9 @@ struct k_cmsghdr {
 
 #define K_O_RDONLY   0
 #define K_O_WRONLY   1
+#define K_O_RDWR     2
 #define K_O_CLOEXEC  02000000
+#define K_F_DUPFD_CLOEXEC 1030
 #define K_AT_FDCWD   (-100)
 #define K_SIGSEGV 11
 #define K_SIGBUS  7

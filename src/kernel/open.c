@@ -1,0 +1,362 @@
+/*
+ * kernel/open.c — the file system calls on tmpfs (Linux: fs/open.c's
+ * do_sys_open and do_sys_ftruncate, fs/namei.c's path_openat and
+ * do_unlinkat, fs/stat.c's vfs_fstat, fs/read_write.c's ksys_pread64 and
+ * ksys_pwrite64 with mm/shmem.c's read and write paths, mm/memfd.c). See
+ * fs.h for each call's contract.
+ *
+ * Names: the mounts are flat directories, so a path is a mount point (the
+ * longest that prefixes it) and one name in it.
+ */
+#include "kernel/fs.h"
+
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/sched.h"
+#include "kernel/slab.h"
+#include "kernel/swap.h"
+#include "kernel/trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_LFS_FILESIZE INT64_MAX
+#define MAX_RW_COUNT     (0x7fffffffULL & PAGE_MASK)
+#define UMASK            022
+
+/* Where path points: its mount and the name in it ("" for the mount point
+ * itself). 0, or -ENOENT (empty, outside every mount, or through a
+ * directory that does not exist), -ENAMETOOLONG (Linux: getname and
+ * link_path_walk). */
+static int path_lookup(struct kernel *k, const char *path, struct super_block **sbp, const char **name)
+{
+	size_t len = strnlen(path, PATH_MAX);
+	if (len == PATH_MAX)
+		return -ENAMETOOLONG;
+	for (const char *c = path; *c;) {          /* every component within NAME_MAX */
+		size_t n = strcspn(c, "/");
+		if (n > NAME_MAX)
+			return -ENAMETOOLONG;
+		c += n + (c[n] == '/');
+	}
+	if (!len || path[0] != '/')
+		return -ENOENT;                    /* the cwd is "/", which has no files */
+	struct super_block *best = NULL;
+	size_t best_len = 0;
+	for (int i = 0; i < k->nr_super_blocks; i++) {
+		struct super_block *sb = &k->super_blocks[i];
+		size_t m = strlen(sb->mnt_point);
+		if (m && m > best_len && !strncmp(path, sb->mnt_point, m) && (path[m] == '/' || !path[m])) {
+			best = sb;
+			best_len = m;
+		}
+	}
+	if (!best)
+		return -ENOENT;
+	const char *rest = path + best_len;
+	while (*rest == '/')
+		rest++;
+	size_t n = strcspn(rest, "/");
+	for (const char *c = rest + n; *c; c++)      /* "a/b": a would have to be a directory */
+		if (*c != '/')
+			return -ENOENT;
+	*sbp = best;
+	*name = rest;
+	return 0;
+}
+
+/* The named inode of sb whose name (after the mount point) is name[0..n). */
+static struct inode *lookup_name(struct super_block *sb, const char *name, size_t n)
+{
+	size_t m = strlen(sb->mnt_point);
+	for (struct inode *i = sb->s_files; i; i = i->i_sb_next)
+		if (!strncmp(i->i_name + m + 1, name, n) && !i->i_name[m + 1 + n])
+			return i;
+	return NULL;
+}
+
+/* The path maps prints for name in sb. */
+static void full_name(const struct super_block *sb, const char *name, size_t n, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%.*s", sb->mnt_point, (int)n, name);
+}
+
+/* Is there a free descriptor in t's table below RLIMIT_NOFILE? */
+static bool fd_available(const struct task_struct *t)
+{
+	for (unsigned fd = 0; fd < RLIMIT_NOFILE_CUR; fd++)
+		if (fd >= t->files->max_fds || !t->files->fd[fd])
+			return true;
+	return false;
+}
+
+/* A new regular tmpfs inode on sb, named (nlink 1) or not, charged a page
+ * at a time (Linux: shmem_get_inode with VM_NORESERVE). */
+static struct inode *shmem_new_file(struct kernel *k, struct super_block *sb, const char *path, unsigned nlink,
+				    uint32_t mode)
+{
+	struct inode *inode = new_inode(k, sb, FILE_SHMEM, path, nlink, S_IFREG | mode, 0, NULL, 0);
+	if (inode)
+		inode->noreserve = true;
+	return inode;
+}
+
+/* See fs.h. */
+int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsigned flags, unsigned mode)
+{
+	unsigned acc = flags & O_ACCMODE;
+	if ((flags & O_TMPFILE) == O_TMPFILE && acc != O_WRONLY && acc != O_RDWR)
+		return -EINVAL;                                   /* build_open_flags */
+	flags |= O_LARGEFILE;                                     /* force_o_largefile */
+	struct super_block *sb;
+	const char *name;
+	int err = path_lookup(k, path, &sb, &name);
+	if (!err && !fd_available(t))                             /* get_unused_fd_flags first */
+		err = -EMFILE;
+	if (err)
+		return err;
+	size_t n = strcspn(name, "/");
+	bool is_dir = n == 0;
+	unsigned fmode = (flags + 1) & O_ACCMODE;                 /* OPEN_FMODE */
+	struct inode *inode = is_dir ? NULL : lookup_name(sb, name, n);
+	char buf[PATH_MAX + 64];
+
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		if (!is_dir)
+			return inode ? -ENOTDIR : -ENOENT;
+		if (strcmp(sb->s_type, "tmpfs"))
+			return -EOPNOTSUPP;
+		snprintf(buf, sizeof buf, "%s/#%llu (deleted)", sb->mnt_point, (unsigned long long)sb->next_ino);
+		inode = shmem_new_file(k, sb, buf, 0, mode & 07777 & ~UMASK);
+	} else if (is_dir) {
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		if ((flags & O_CREAT) || acc != O_RDONLY)
+			return -EISDIR;
+		if (!(inode = sb_root(k, sb)))
+			return -ENOMEM;
+	} else if (!inode) {
+		if (!(flags & O_CREAT))
+			return -ENOENT;
+		full_name(sb, name, n, buf, sizeof buf);
+		inode = shmem_new_file(k, sb, buf, 1, mode & 07777 & ~UMASK);
+		trace_kernel(k, t->cpu, "create %s: inode %llu on %02x:%02x", buf,
+			     inode ? (unsigned long long)inode->i_ino : 0ULL, sb->major, sb->minor);
+	} else {
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		if (flags & O_DIRECTORY)
+			return -ENOTDIR;
+		if ((flags & O_TRUNC) && S_ISREG_MODE(inode->i_mode))
+			shmem_setsize(k, inode, 0);
+	}
+	if (!inode)
+		return -ENOMEM;
+	struct file *file = alloc_file(k, inode, fmode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	return file ? fd_install_lowest(k, t, file, flags) : -ENOMEM;
+}
+
+/* See fs.h. */
+int do_sys_ftruncate(struct kernel *k, struct task_struct *t, int fd, int64_t length)
+{
+	if (length < 0)
+		return -EINVAL;
+	struct file *file = fget(t->files, fd);
+	if (!file)
+		return -EBADF;
+	struct inode *inode = file_inode(file);
+	if (!S_ISREG_MODE(inode->i_mode) || !(file->f_mode & FMODE_WRITE) || inode->kind != FILE_SHMEM)
+		return -EINVAL;
+	trace_kernel(k, t->cpu, "%s: size %llu -> %lld", inode->i_name, (unsigned long long)inode->i_size,
+		     (long long)length);
+	shmem_setsize(k, inode, (uint64_t)length);
+	return 0;
+}
+
+/* See fs.h. */
+int do_unlinkat(struct kernel *k, struct task_struct *t, const char *path)
+{
+	struct super_block *sb;
+	const char *name;
+	int err = path_lookup(k, path, &sb, &name);
+	if (err)
+		return err;
+	size_t n = strcspn(name, "/");
+	if (!n)
+		return -EISDIR;
+	struct inode *inode = lookup_name(sb, name, n);
+	if (!inode)
+		return -ENOENT;
+	if (!S_ISREG_MODE(inode->i_mode))
+		return -EPERM;
+	for (struct inode **p = &sb->s_files; *p; p = &(*p)->i_sb_next)
+		if (*p == inode) {
+			*p = inode->i_sb_next;
+			break;
+		}
+	inode->i_sb_next = NULL;
+	inode->i_nlink = 0;
+	char *deleted = kmalloc(k, strlen(inode->i_name) + sizeof " (deleted)", GFP_KERNEL);
+	if (deleted) {                     /* d_path's suffix, kept with the name */
+		strcpy(deleted, inode->i_name);
+		strcat(deleted, " (deleted)");
+		kfree(k, inode->i_name);
+		inode->i_name = deleted;
+	}
+	trace_kernel(k, t->cpu, "unlink %s: %d references keep inode %llu", inode->i_name, inode->i_count,
+		     (unsigned long long)inode->i_ino);
+	inode->i_count++;              /* iput frees it now when nothing else holds it */
+	iput(k, inode);
+	return 0;
+}
+
+/* See fs.h. */
+int vfs_fstat(struct kernel *k, struct task_struct *t, int fd, struct kstat *st)
+{
+	(void)k;
+	struct file *file = fget(t->files, fd);
+	if (!file)
+		return -EBADF;
+	const struct inode *inode = file_inode(file);
+	memset(st, 0, sizeof *st);
+	st->dev_major = inode->i_sb->major;
+	st->dev_minor = inode->i_sb->minor;
+	st->ino = inode->i_ino;
+	st->mode = inode->i_mode;
+	st->nlink = inode->i_nlink;
+	st->size = inode->i_size;
+	if (inode->kind == FILE_DIR && !strcmp(inode->i_sb->s_type, "tmpfs")) {
+		unsigned n = 2;                          /* tmpfs: BOGO_DIRENT_SIZE a name, "." and ".." */
+		for (const struct inode *i = inode->i_sb->s_files; i; i = i->i_sb_next)
+			n++;
+		st->size = 20ULL * n;
+	}
+	st->blocks = (inode->i_data.nrpages + inode->swapped) * (PAGE_SIZE / 512);
+	st->blksize = PAGE_SIZE;
+	if (inode->kind == FILE_CHR) {
+		st->rdev_major = 1;                      /* /dev/null is 1:3 */
+		st->rdev_minor = 3;
+	}
+	return 0;
+}
+
+/* The checks pread64 and pwrite64 share (Linux: ksys_pread64 or
+ * ksys_pwrite64, vfs_read or vfs_write, rw_verify_area): the file, or NULL
+ * with *err set. */
+static struct file *rw_file(struct task_struct *t, int fd, uint64_t *count, int64_t pos, unsigned need, int *err)
+{
+	*err = pos < 0 ? -EINVAL : 0;
+	struct file *file = *err ? NULL : fget(t->files, fd);
+	if (!*err && (!file || !(file->f_mode & need)))
+		*err = -EBADF;
+	else if (!*err && ((int64_t)*count < 0 || (int64_t)((uint64_t)pos + *count) < 0))
+		*err = -EINVAL;
+	if (*count > MAX_RW_COUNT)
+		*count = MAX_RW_COUNT;
+	return *err ? NULL : file;
+}
+
+/* See fs.h. */
+int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf, uint64_t count, int64_t pos)
+{
+	int err;
+	struct file *file = rw_file(t, fd, &count, pos, FMODE_READ, &err);
+	if (!file)
+		return err;
+	struct inode *inode = file_inode(file);
+	if (inode->kind == FILE_DIR)
+		return -EISDIR;                                   /* generic_read_dir */
+	if (inode->kind == FILE_CHR || (uint64_t)pos >= inode->i_size)
+		return 0;
+	if (count > inode->i_size - (uint64_t)pos)
+		count = inode->i_size - (uint64_t)pos;
+	uint64_t done = 0;
+	while (done < count) {
+		uint64_t off = (uint64_t)pos + done, in = off & ~PAGE_MASK;
+		uint64_t n = PAGE_SIZE - in < count - done ? PAGE_SIZE - in : count - done;
+		bool major = false;
+		struct page *page = filemap_find_page(k, inode, off >> PAGE_SHIFT, &major);
+		if (page) {
+			memcpy((uint8_t *)buf + done, (uint8_t *)page_address(k, page) + in, n);
+			folio_mark_accessed(k, page);
+			put_page(k, page);
+		} else {
+			memset((uint8_t *)buf + done, 0, n);          /* a hole reads the zero page */
+		}
+		if (major)
+			t->maj_flt++;
+		done += n;
+	}
+	trace_kernel(k, t->cpu, "read %llu bytes of %s at %lld from the page cache", (unsigned long long)done,
+		     inode->i_name, (long long)pos);
+	return (int64_t)done;
+}
+
+/* See fs.h. */
+int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const void *buf, uint64_t count,
+		      int64_t pos)
+{
+	int err;
+	struct file *file = rw_file(t, fd, &count, pos, FMODE_WRITE, &err);
+	if (!file)
+		return err;
+	struct inode *inode = file_inode(file);
+	if (inode->kind == FILE_CHR)
+		return (int64_t)count;
+	if (file->f_flags & O_APPEND)
+		pos = (int64_t)inode->i_size;                     /* generic_write_checks */
+	if (!count)
+		return 0;
+	if (pos >= MAX_LFS_FILESIZE)
+		return -EFBIG;
+	if (count > (uint64_t)(MAX_LFS_FILESIZE - pos))
+		count = (uint64_t)(MAX_LFS_FILESIZE - pos);
+	uint64_t done = 0;
+	while (done < count) {
+		uint64_t off = (uint64_t)pos + done, in = off & ~PAGE_MASK;
+		uint64_t n = PAGE_SIZE - in < count - done ? PAGE_SIZE - in : count - done;
+		struct page *page = filemap_get_page(k, inode, off >> PAGE_SHIFT, NULL);   /* shmem_write_begin */
+		if (!page)
+			break;
+		memcpy((uint8_t *)page_address(k, page) + in, (const uint8_t *)buf + done, n);
+		page_set(page, PG_dirty);                                  /* shmem_write_end */
+		folio_mark_accessed(k, page);
+		put_page(k, page);
+		done += n;
+		if (off + n > inode->i_size)
+			inode->i_size = off + n;
+	}
+	trace_kernel(k, t->cpu, "wrote %llu bytes of %s at %lld into the page cache", (unsigned long long)done,
+		     inode->i_name, (long long)pos);
+	return done ? (int64_t)done : -ENOMEM;
+}
+
+/* See fs.h. */
+int sys_memfd_create(struct kernel *k, struct task_struct *t, const char *name, unsigned flags)
+{
+	const unsigned valid = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC;
+	if (flags & ~valid)
+		return -EINVAL;
+	if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL))
+		return -EINVAL;
+	if (!name)
+		return -EFAULT;
+	if (strnlen(name, NAME_MAX - 6 + 1) > NAME_MAX - 6)        /* MFD_NAME_MAX_LEN: 249 */
+		return -EINVAL;
+	if (flags & MFD_HUGETLB)
+		return -EINVAL;                    /* not modelled yet (see fs.h) */
+	if (!fd_available(t))
+		return -EMFILE;
+	char buf[NAME_MAX + 16];
+	snprintf(buf, sizeof buf, "/memfd:%s (deleted)", name);
+	struct inode *inode = shmem_new_file(k, k->shm_mnt, buf, 0, (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777);
+	if (!inode)
+		return -ENOMEM;
+	struct file *file = alloc_file(k, inode, FMODE_READ | FMODE_WRITE, O_RDWR | O_LARGEFILE);
+	if (!file)
+		return -ENOMEM;
+	trace_kernel(k, t->cpu, "memfd %s: inode %llu on 00:01", buf, (unsigned long long)inode->i_ino);
+	return fd_install_lowest(k, t, file, flags & MFD_CLOEXEC ? O_CLOEXEC : 0);
+}

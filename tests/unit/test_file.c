@@ -1,0 +1,305 @@
+/* Files on tmpfs: descriptors, open/close/pread/pwrite/ftruncate/unlink/dup/
+ * fstat/memfd_create with Linux's errnos, and mappings of files through the
+ * page cache (kernel/open.c, fdtable.c, file.c, mmap.c). */
+#include "proc_helpers.h"
+
+#include "kernel/fs.h"
+#include "kernel/kernel.h"
+#include "kernel/memory.h"
+#include "kernel/mm.h"
+#include "kernel/vmstat.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define MB (1ULL << 20)
+#define PG 4096ULL
+
+static struct tk *t;
+static struct task_struct *p;
+
+static void setup(void)
+{
+	t = tk_boot(256 * MB, 2);
+	p = tp_spawn(t, "files", 0);
+}
+
+static void teardown(void)
+{
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+TestSuite(file, .init = setup, .fini = teardown);
+
+static int xopen(const char *path, unsigned flags)
+{
+	int fd = do_sys_open(&t->k, p, path, flags, 0644);
+	cr_assert_geq(fd, 0, "open %s: %d", path, fd);
+	return fd;
+}
+
+static uint64_t file_pages(void)
+{
+	return global_node_page_state_pages(&t->k, NR_FILE_PAGES);
+}
+
+static long fmmap(int fd, uint64_t len, unsigned long prot, unsigned long flags, uint64_t off)
+{
+	return sys_mmap(&t->k, p, 0, len, prot, flags, fd, off);
+}
+
+Test(file, descriptors_start_at_3_and_reuse_the_lowest)
+{
+	cr_assert_eq(files_count(p->files), 3, "0, 1 and 2 are open on /dev/null");
+	int a = xopen("/dev/shm/a", O_RDWR | O_CREAT);
+	int b = xopen("/dev/shm/b", O_RDWR | O_CREAT);
+	cr_assert_eq(a, 3);
+	cr_assert_eq(b, 4);
+	cr_assert_eq(close_fd(&t->k, p, a), 0);
+	cr_assert_eq(close_fd(&t->k, p, a), -EBADF, "closed twice");
+	cr_assert_eq(ksys_dup(&t->k, p, b), 3, "dup takes the lowest free");
+	cr_assert_eq(ksys_dup(&t->k, p, 99), -EBADF);
+	cr_assert_eq(close_fd(&t->k, p, -1), -EBADF);
+}
+
+Test(file, open_errnos_as_linux)
+{
+	char longname[300];
+	memset(longname, 'x', sizeof longname);
+	strcpy(longname, "/dev/shm/");
+	memset(longname + 9, 'n', 256);
+	longname[9 + 256] = 0;
+	cr_assert_eq(do_sys_open(&t->k, p, "/dev/shm/none", O_RDONLY, 0), -ENOENT);
+	cr_assert_eq(do_sys_open(&t->k, p, "", O_RDONLY, 0), -ENOENT);
+	cr_assert_eq(do_sys_open(&t->k, p, "/nowhere/f", O_RDWR | O_CREAT, 0600), -ENOENT);
+	cr_assert_eq(do_sys_open(&t->k, p, "/dev/shm/dir/f", O_RDWR | O_CREAT, 0600), -ENOENT);
+	cr_assert_eq(do_sys_open(&t->k, p, longname, O_RDWR | O_CREAT, 0600), -ENAMETOOLONG);
+	cr_assert_eq(do_sys_open(&t->k, p, "/dev/shm", O_RDWR, 0), -EISDIR);
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/", O_CREAT | O_RDWR, 0600), -EISDIR);
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp", O_CREAT | O_EXCL | O_RDWR, 0600), -EEXIST);
+	int dir = xopen("/dev/shm", O_RDONLY | O_DIRECTORY);
+	char c;
+	struct kstat st;
+	cr_assert_eq(ksys_pread64(&t->k, p, dir, &c, 1, 0), -EISDIR, "a directory reads EISDIR");
+	cr_assert_eq(sys_mmap(&t->k, p, 0, PG, PROT_READ, MAP_SHARED, dir, 0), -ENODEV);
+	cr_assert_eq(vfs_fstat(&t->k, p, dir, &st), 0);
+	cr_assert_eq(st.mode, S_IFDIR | 01777);
+	cr_assert_eq(st.ino, 1, "the mount's root");
+	cr_assert_eq(st.size, 40, "tmpfs: 20 bytes a name, with . and ..");
+	cr_assert_eq(close_fd(&t->k, p, dir), 0);
+	xopen("/tmp/x", O_CREAT | O_RDWR);
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/x", O_CREAT | O_EXCL | O_RDWR, 0600), -EEXIST);
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/x", O_RDONLY | O_DIRECTORY, 0), -ENOTDIR);
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp", O_TMPFILE | O_RDONLY, 0600), -EINVAL);
+	int n = 4;
+	while (do_sys_open(&t->k, p, "/tmp/x", O_RDONLY, 0) >= 0)
+		n++;
+	cr_assert_eq(n, RLIMIT_NOFILE_CUR, "descriptors 0..1023");
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/x", O_RDONLY, 0), -EMFILE);
+	cr_assert_eq(do_sys_open(&t->k, p, "/tmp/none", O_RDONLY, 0), -EMFILE, "EMFILE before ENOENT");
+	cr_assert_eq(sys_memfd_create(&t->k, p, "m", 0), -EMFILE);
+}
+
+Test(file, pwrite_then_pread_and_holes_read_zeros_without_pages)
+{
+	int fd = xopen("/dev/shm/data", O_RDWR | O_CREAT);
+	uint64_t before = file_pages();
+	char buf[64] = { 0 };
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, "hello", 5, 3 * PG + 10), 5);
+	cr_assert_eq(file_pages(), before + 1, "one page written, the hole stays a hole");
+	struct kstat st;
+	cr_assert_eq(vfs_fstat(&t->k, p, fd, &st), 0);
+	cr_assert_eq(st.size, 3 * PG + 15);
+	cr_assert_eq(st.blocks, 8, "one page allocated");
+	cr_assert_eq(st.dev_major, 0);
+	cr_assert_eq(st.dev_minor, 0x19);
+	cr_assert_eq(st.nlink, 1);
+	cr_assert_eq(st.mode, S_IFREG | 0644);
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, sizeof buf, 3 * PG + 8), 7);
+	cr_assert_eq(memcmp(buf, "\0\0hello", 7), 0);
+	memset(buf, 1, sizeof buf);
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 16, PG), 16);
+	cr_assert_eq(buf[0] | buf[15], 0, "a hole reads zeros");
+	cr_assert_eq(file_pages(), before + 1, "without allocating");
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 16, 4 * PG), 0, "past the end");
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 16, -1), -EINVAL);
+	cr_assert_eq(ksys_pread64(&t->k, p, 77, buf, 16, 0), -EBADF);
+	cr_assert_eq(ksys_pread64(&t->k, p, 77, buf, 16, -1), -EINVAL, "pos is checked first");
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, buf, 1, INT64_MAX), -EINVAL, "pos + count overflows");
+	int ro = xopen("/dev/shm/data", O_RDONLY), wo = xopen("/dev/shm/data", O_WRONLY);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, ro, buf, 1, 0), -EBADF);
+	cr_assert_eq(ksys_pread64(&t->k, p, wo, buf, 1, 0), -EBADF);
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, ro, 0), -EINVAL, "not open for writing");
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, wo, -1), -EINVAL);
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, 99, 0), -EBADF);
+	int none = xopen("/dev/shm/data", 3);
+	cr_assert_eq(ksys_pread64(&t->k, p, none, buf, 1, 0), -EBADF, "access mode 3: neither");
+	cr_assert_eq(ksys_pread64(&t->k, p, 0, buf, 1, 0), 0, "/dev/null reads nothing");
+	cr_assert_eq(ksys_pwrite64(&t->k, p, 1, buf, 9, 0), 9, "and takes everything");
+}
+
+Test(file, append_writes_at_the_end_and_trunc_empties)
+{
+	int fd = xopen("/tmp/log", O_RDWR | O_CREAT);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, "abc", 3, 0), 3);
+	int ap = xopen("/tmp/log", O_WRONLY | O_APPEND);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, ap, "de", 2, 0), 2, "pwrite with O_APPEND appends, as Linux");
+	char buf[8] = { 0 };
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 8, 0), 5);
+	cr_assert_str_eq(buf, "abcde");
+	uint64_t before = file_pages();
+	xopen("/tmp/log", O_RDONLY | O_TRUNC);
+	struct kstat st;
+	vfs_fstat(&t->k, p, fd, &st);
+	cr_assert_eq(st.size, 0, "O_TRUNC empties the file (even read-only, as Linux)");
+	cr_assert_eq(file_pages(), before - 1);
+}
+
+Test(file, shared_mapping_and_pwrite_see_each_other)
+{
+	int fd = xopen("/dev/shm/shared", O_RDWR | O_CREAT);
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, fd, 4 * PG), 0);
+	long a = fmmap(fd, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_geq(a, 0);
+	cr_assert_eq(tp_write(t, p, (uint64_t)a + PG, "mapped", 6), 0);
+	char buf[8] = { 0 };
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 6, PG), 6);
+	cr_assert_str_eq(buf, "mapped");
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, "pwrite", 6, 2 * PG), 6);
+	cr_assert_eq(tp_read(t, p, (uint64_t)a + 2 * PG, buf, 6), 0);
+	cr_assert_str_eq(buf, "pwrite");
+	char *maps = tk_proc(t, "/proc/1/maps");
+	cr_assert(strstr(maps, "rw-s 00000000 00:19 2") && strstr(maps, "/dev/shm/shared\n"), "%s", maps);
+	free(maps);
+}
+
+Test(file, private_mapping_copies_on_write_and_leaves_the_file)
+{
+	int fd = xopen("/dev/shm/priv", O_RDWR | O_CREAT);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, "file", 4, 0), 4);
+	long a = fmmap(fd, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	cr_assert_geq(a, 0);
+	char buf[8] = { 0 };
+	cr_assert_eq(tp_read(t, p, (uint64_t)a, buf, 4), 0);
+	cr_assert_str_eq(buf, "file");
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, "FILE", 4, 0), 4);
+	cr_assert_eq(tp_read(t, p, (uint64_t)a, buf, 4), 0);
+	cr_assert_str_eq(buf, "FILE", "a private mapping sees writes until it copies");
+	cr_assert_eq(tp_write(t, p, (uint64_t)a, "copy", 4), 0);
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 4, 0), 4);
+	cr_assert_str_eq(buf, "FILE", "the copy is the process's own");
+	struct page *pg = vm_normal_page(&t->k, tp_pte(t, p, (uint64_t)a));
+	cr_assert(PageAnon(pg), "a copied file page is anonymous");
+}
+
+Test(file, mmap_errnos_against_the_open_mode)
+{
+	int ro = xopen("/dev/shm/m", O_RDWR | O_CREAT);
+	close_fd(&t->k, p, ro);
+	ro = xopen("/dev/shm/m", O_RDONLY);
+	int wo = xopen("/dev/shm/m", O_WRONLY);
+	cr_assert_eq(fmmap(ro, PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0), -EACCES);
+	cr_assert_geq(fmmap(ro, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0), 0, "a private copy may be written");
+	long s = fmmap(ro, PG, PROT_READ, MAP_SHARED, 0);
+	cr_assert_geq(s, 0);
+	struct vm_area_struct *v = vma_lookup(p->mm, (uint64_t)s);
+	cr_assert((v->vm_flags & VM_MAYSHARE) && !(v->vm_flags & (VM_SHARED | VM_MAYWRITE)),
+		  "read-only shared: maps says s, mprotect cannot add write");
+	cr_assert_eq(fmmap(wo, PG, PROT_WRITE, MAP_SHARED, 0), -EACCES, "every mapping reads");
+	cr_assert_eq(fmmap(42, PG, PROT_READ, MAP_SHARED, 0), -EBADF);
+	cr_assert_eq(fmmap(0, PG, PROT_READ, MAP_SHARED, 0), -ENODEV, "/dev/null cannot be mapped");
+	cr_assert_eq(fmmap(ro, PG, PROT_READ, MAP_SHARED | MAP_GROWSDOWN, 0), -EINVAL);
+	cr_assert_eq(fmmap(ro, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_SYNC, 0), -EOPNOTSUPP);
+	cr_assert_eq(fmmap(ro, PG, PROT_READ, MAP_SHARED | MAP_HUGETLB, 0), -EINVAL);
+	cr_assert_eq(fmmap(ro, PG, PROT_READ, MAP_SHARED, 100), -EINVAL, "unaligned offset");
+}
+
+Test(file, truncate_unmaps_past_the_end_and_zeroes_the_tail)
+{
+	int fd = xopen("/dev/shm/t", O_RDWR | O_CREAT);
+	char page[PG];
+	memset(page, 'z', sizeof page);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(ksys_pwrite64(&t->k, p, fd, page, PG, i * (int64_t)PG), (int64_t)PG);
+	long a = fmmap(fd, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	long b = fmmap(fd, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	tp_touch(t, p, (uint64_t)a, 3 * PG, false);
+	tp_touch(t, p, (uint64_t)b + 2 * PG, PG, true);           /* a private copy of page 2 */
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, fd, PG + 100), 0);
+	cr_assert_eq(tp_pte(t, p, (uint64_t)a + 2 * PG), 0, "unmapped from the shared mapping");
+	cr_assert_eq(tp_pte(t, p, (uint64_t)b + 2 * PG), 0, "and the private copy too");
+	char c = 1;
+	cr_assert_eq(tp_read(t, p, (uint64_t)a + PG + 100, &c, 1), 0);
+	cr_assert_eq(c, 0, "the straddling page is zero past the end");
+	cr_assert_eq(tp_read(t, p, (uint64_t)a + PG + 99, &c, 1), 0);
+	cr_assert_eq(c, 'z');
+	cr_assert_eq(tp_read(t, p, (uint64_t)a + 2 * PG, &c, 1), -EFAULT);
+	cr_assert_eq(p->fatal.si_signo, SIGBUS, "past the end is SIGBUS");
+}
+
+Test(file, unlinked_file_lives_while_mapped_then_frees_its_pages)
+{
+	uint64_t base = file_pages();
+	int fd = xopen("/dev/shm/gone", O_RDWR | O_CREAT);
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, fd, 2 * PG), 0);
+	long a = fmmap(fd, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	tp_touch(t, p, (uint64_t)a, 2 * PG, true);
+	cr_assert_eq(close_fd(&t->k, p, fd), 0);
+	cr_assert_eq(do_unlinkat(&t->k, p, "/dev/shm/gone"), 0);
+	cr_assert_eq(do_unlinkat(&t->k, p, "/dev/shm/gone"), -ENOENT);
+	cr_assert_eq(do_sys_open(&t->k, p, "/dev/shm/gone", O_RDONLY, 0), -ENOENT);
+	char *maps = tk_proc(t, "/proc/1/maps");
+	cr_assert(strstr(maps, "/dev/shm/gone (deleted)\n"), "%s", maps);
+	free(maps);
+	cr_assert_eq(file_pages(), base + 2);
+	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a, 2 * PG), 0);
+	cr_assert_eq(file_pages(), base, "the last reference freed the page cache");
+	cr_assert_eq(do_unlinkat(&t->k, p, "/dev/shm"), -EISDIR);
+	cr_assert_eq(do_unlinkat(&t->k, p, "/dev/null"), -EPERM);
+}
+
+Test(file, fork_shares_open_files_and_exit_closes_them)
+{
+	uint64_t base = file_pages();
+	int fd = xopen("/tmp/f", O_RDWR | O_CREAT);
+	cr_assert_eq(do_unlinkat(&t->k, p, "/tmp/f"), 0);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, "x", 1, 0), 1);
+	int err;
+	struct task_struct *c = copy_process(&t->k, p, 1, &err);
+	cr_assert_not_null(c);
+	cr_assert_eq(fget(c->files, fd), fget(p->files, fd), "the child has the same open file");
+	cr_assert_eq(close_fd(&t->k, p, fd), 0);
+	char b = 0;
+	cr_assert_eq(ksys_pread64(&t->k, c, fd, &b, 1, 0), 1);
+	cr_assert_eq(b, 'x');
+	cr_assert_eq(file_pages(), base + 1);
+	do_group_exit(&t->k, c, 0);
+	cr_assert_eq(file_pages(), base, "exit closed the last descriptor");
+}
+
+Test(file, memfd_is_an_unlinked_tmpfs_file_charged_per_page)
+{
+	uint64_t committed = t->k.vm_committed_as;
+	int fd = sys_memfd_create(&t->k, p, "buf", MFD_CLOEXEC);
+	cr_assert_eq(fd, 3);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, "ab", 2, 5 * PG), 2);
+	cr_assert_eq(t->k.vm_committed_as, committed + 1, "tmpfs charges each page it allocates");
+	long a = fmmap(fd, 6 * PG, PROT_READ, MAP_SHARED, 0);
+	cr_assert_geq(a, 0);
+	char *maps = tk_proc(t, "/proc/1/maps");
+	cr_assert(strstr(maps, "r--s 00000000 00:01 ") && strstr(maps, "/memfd:buf (deleted)\n"), "%s", maps);
+	free(maps);
+	char name[260];
+	memset(name, 'n', sizeof name);
+	name[250] = 0;
+	cr_assert_eq(sys_memfd_create(&t->k, p, name, 0), -EINVAL, "250 bytes is one too many");
+	name[249] = 0;
+	cr_assert_geq(sys_memfd_create(&t->k, p, name, 0), 0);
+	cr_assert_eq(sys_memfd_create(&t->k, p, "x", 0x100), -EINVAL);
+	cr_assert_eq(sys_memfd_create(&t->k, p, "x", MFD_EXEC | MFD_NOEXEC_SEAL), -EINVAL);
+	cr_assert_eq(sys_memfd_create(&t->k, p, NULL, 0), -EFAULT);
+	do_munmap(&t->k, p, (uint64_t)a, 6 * PG);
+	close_fd(&t->k, p, fd);
+	cr_assert_eq(t->k.vm_committed_as, committed, "freed with the file");
+}
