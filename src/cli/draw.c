@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include "cli_lua.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -36,7 +37,7 @@ static const char **value_slot(const char *name)
 		{ "--start", offsetof(struct draw_args, start) },     { "--end", offsetof(struct draw_args, end) },
 		{ "--title", offsetof(struct draw_args, title) },     { "--columns", offsetof(struct draw_args, columns) },
 	};
-	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (!strcmp(name, opts[i].name))
 			return (const char **)((char *)&o + opts[i].off);
 	return NULL;
@@ -114,7 +115,7 @@ static bool push_opts(lua_State *L, int ret)
 		{ "addr", "--addr", o.addr }, { "pid", "--pid", o.pid },       { "core", "--core", o.core },
 		{ "start", "--start", o.start }, { "end", "--end", o.end }, { "columns", "--columns", o.columns },
 	};
-	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
 		if (ints[i].val && !set_integer(L, ints[i].key, ints[i].opt, ints[i].val))
 			return false;
 	if (o.access) {
@@ -136,7 +137,7 @@ static bool push_opts(lua_State *L, int ret)
 			lua_setfield(L, -2, "series");
 		} else {
 			static const char *const keys[] = { "series", "x", "xlabel", "ylabel", "title" };
-			for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+			for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 				lua_getfield(L, ret, keys[i]);
 				lua_setfield(L, -2, keys[i]);
 			}
@@ -242,7 +243,7 @@ int cli_draw(struct cli *cli, int argc, char **argv)
 		return cli_missing(cli, "picture", "pagetable, walk, vmas, physmem, buddy, tlb or plot");
 	const char *const numbers[][2] = { { "--addr", o.addr }, { "--pid", o.pid },     { "--core", o.core },
 					   { "--start", o.start }, { "--end", o.end }, { "--columns", o.columns } };
-	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
 		unsigned long long v;
 		if (numbers[i][1] && !parse_number(numbers[i][0], numbers[i][1], &v))
 			return fprintf(stderr, "mmsim draw: %s\n", o.bad), 2;

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include "mmsim_trace.h"
+#include "common.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -151,7 +152,7 @@ static json_t *report_json(const struct cli *cli, mmsim_machine *m, const struct
 	json_object_set_new(machine, "preset", json_string(cli->preset ? cli->preset : "default"));
 	char buf[64];
 	static const char *const keys[] = { "ram", "cores", "paging" };
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!mmsim_machine_config_get(m, keys[i], buf, sizeof buf))
 			json_object_set_new(machine, keys[i], json_string(buf));
 	for (size_t i = 0; i < r->nstats; i++)

@@ -9,6 +9,7 @@
  * other files). Results and errno are the real kernel's.
  */
 #include "host/host.h"
+#include "common.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -82,7 +83,7 @@ static char *real_path(struct host_machine *h, const char *path)
 		return NULL;
 	if (!strcmp(path, "/dev/null") || !*path)
 		return strdup(path);
-	for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
 		size_t n = strlen(mounts[i].mount);
 		if (!strncmp(path, mounts[i].mount, n) && (path[n] == '/' || !path[n])) {
 			if (asprintf(&out, "%s%s%s", h->files_dir, mounts[i].sub, path + n) < 0)

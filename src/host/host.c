@@ -3,6 +3,7 @@
  * and the request/reply exchange on a task's channel.
  */
 #include "host/host.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -181,7 +182,7 @@ static const char *host_why_unsupported(const char *op)
 		return "a CPU's TLBs cannot be read";
 	static const char *const seg_ops[] = { "arch_prctl", "set_thread_area", "get_thread_area", "modify_ldt",
 					       "load_segment", "access_seg", "segments", "gdt" };
-	for (size_t i = 0; i < sizeof seg_ops / sizeof seg_ops[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(seg_ops); i++)
 		if (!strcmp(op, seg_ops[i]))
 			return "the helper process has no segment-register operations (issue 19 covers the simulator)";
 	if (!strncmp(op, "vm_", 3))

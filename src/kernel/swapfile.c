@@ -29,6 +29,7 @@
 #include "kernel/sched.h"
 #include "kernel/swapops.h"
 #include "kernel/trace.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -45,7 +46,7 @@ static const struct swap_device_cost device_presets[] = {
 /* See swap.h. */
 const struct swap_device_cost *swap_device_preset(const char *model)
 {
-	for (size_t i = 0; i < sizeof device_presets / sizeof device_presets[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(device_presets); i++)
 		if (model && !strcmp(model, device_presets[i].model))
 			return &device_presets[i];
 	return NULL;
@@ -323,7 +324,7 @@ static uint64_t cluster_alloc_swap_entry(struct kernel *k, struct swap_info_stru
 		if (found)
 			return found;
 	}
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
 		struct swap_cluster_info *ci;
 		while ((ci = isolate_cluster(si, lists[i]))) {
 			uint64_t found = alloc_swap_scan_cluster(k, si, ci,

@@ -8,6 +8,7 @@
 #include "kernel/mm.h"
 #include "kernel/mman.h"
 #include "kernel/sched.h"
+#include "common.h"
 
 #include <errno.h>
 
@@ -37,7 +38,7 @@ static bool valid_map(const struct kernel *k, const struct mm_struct *mm)
 {
 	const uint64_t f[] = { mm->start_code, mm->end_code, mm->start_data, mm->end_data, mm->start_stack,
 			       mm->start_brk, mm->brk, mm->arg_start, mm->arg_end, mm->env_start, mm->env_end };
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
 		if (f[i] >= mm->task_size || f[i] < (uint64_t)k->sysctl.mmap_min_addr)
 			return false;
 	return mm->start_code < mm->end_code && mm->start_data <= mm->end_data && mm->start_brk <= mm->brk &&

@@ -11,6 +11,7 @@
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/trace.h"
+#include "common.h"
 
 #include <errno.h>
 
@@ -60,7 +61,7 @@ static void refresh_user_segments(struct kernel *k, struct task_struct *t, uint1
 {
 	struct hw_cpu *c = &k->hw->cpus[t->cpu];
 	static const enum hw_sreg regs[] = { HW_DS, HW_ES, HW_FS };
-	for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++)
 		if (c->seg.sreg[regs[i]].sel == sel && hw_load_sreg(c, regs[i], sel, NULL))
 			hw_load_sreg(c, regs[i], 0, NULL);
 	if (c->seg.sreg[HW_GS].sel == sel) {

@@ -1,6 +1,7 @@
 /* lua/lvm.c — virtual machines: m:vm{...} and the VM object's methods
  * v:map, v:write, v:read, v:fetch, v:info, v:ept, v:close. */
 #include "lua/lmodule.h"
+#include "common.h"
 
 #include <errno.h>
 #include <string.h>
@@ -78,8 +79,8 @@ static void push_run(lua_State *L, const struct mmsim_vm_run *r)
 		{ "exit_gla", (lua_Integer)r->exit_gla }, { "vector", r->vector }, { "error_code", r->error_code },
 		{ "cr2", (lua_Integer)r->cr2 },
 	};
-	lua_createtable(L, 0, (int)(sizeof f / sizeof f[0]));
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+	lua_createtable(L, 0, (int)ARRAY_SIZE(f));
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
 		lua_pushinteger(L, f[i].v);
 		lua_setfield(L, -2, f[i].name);
 	}
@@ -163,8 +164,8 @@ static int v_info(lua_State *L)
 		{ "exits_other", (lua_Integer)i.exits_other }, { "ept_walks", (lua_Integer)i.ept_walks },
 		{ "ept_walk_refs", (lua_Integer)i.ept_walk_refs }, { "guest_walk_refs", (lua_Integer)i.guest_walk_refs },
 	};
-	lua_createtable(L, 0, (int)(sizeof f / sizeof f[0]) + 1);
-	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
+	lua_createtable(L, 0, (int)ARRAY_SIZE(f) + 1);
+	for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
 		lua_pushinteger(L, f[k].v);
 		lua_setfield(L, -2, f[k].name);
 	}

@@ -1,6 +1,7 @@
 /* trace/import.c — other tools' traces into mmsim's format: Valgrind
  * lackey's text (docs/traces.md, "Getting a trace"); ChampSim's is champsim.c. */
 #include "trace/format.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,7 +15,7 @@
 static bool mm_syscall(uint64_t nr)
 {
 	static const uint16_t keep[] = { 9, 10, 11, 12, 25, 28, 149, 150, 151, 152, 325 };
-	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
 		if (nr == keep[i])
 			return true;
 	return false;
@@ -270,7 +271,7 @@ static int lackey_line(struct lackey *lk, const char *s, size_t len)
 	}
 	lk->refs[lk->nrefs++] = (struct mmsim_ref){ .addr = addr, .size = (uint16_t)size, .kind = kind,
 						   .tid = lk->pid };
-	return lk->nrefs == sizeof lk->refs / sizeof lk->refs[0] ? flush_refs(lk) : 0;
+	return lk->nrefs == ARRAY_SIZE(lk->refs) ? flush_refs(lk) : 0;
 }
 
 /* The header's date and host of an import made now. */

@@ -2,6 +2,7 @@
  * zstd frame, checked slot by slot as it is loaded), the trailer. Every
  * failure names the byte offset and what was expected there. */
 #include "trace/format.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -69,7 +70,7 @@ static int parse_fields(struct mmsim_trace *t, const uint8_t *buf, size_t len, u
 		out[n] = 0;
 		if (tag == TAG_ARG)
 			t->argv[t->info.argc++] = out;
-		else if (tag < sizeof slot / sizeof slot[0] && slot[tag])
+		else if (tag < ARRAY_SIZE(slot) && slot[tag])
 			*slot[tag] = out;               /* unknown tags are skipped */
 		out += n + 1;
 		p += 4 + n;
@@ -117,7 +118,7 @@ static int read_header(struct mmsim_trace *t)
 	free(fields);
 	static const char *const none[] = { NULL };
 	const char **str[] = { &t->info.program, &t->info.tool, &t->info.date, &t->info.host, &t->info.note };
-	for (size_t i = 0; i < sizeof str / sizeof str[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(str); i++)
 		if (!*str[i])
 			*str[i] = "";
 	if (!t->info.argv)
