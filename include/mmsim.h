@@ -500,6 +500,18 @@ const char *mmsim_sigcode_name(int signo, int code);
  * nothing changes): 0 and *pa, -ENOENT when nothing is mapped, -ESRCH. */
 int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
 
+/*
+ * Move the page va maps in pid to another frame, as the kernel's page
+ * migration does: its mappings become migration entries, the bytes are
+ * copied, every mapping (forked children, other mappers of a shmem file)
+ * then maps the new frame and the TLBs are shot down. A debugging aid:
+ * Linux moves pages by compaction, NUMA balancing and move_pages(2) to
+ * another node. 0 and *pfn the new frame; -EFAULT when va maps no ordinary
+ * page (nothing, the zero page), -EBUSY when the page cannot move now (a
+ * huge page, an extra reference), -ENOMEM, -ESRCH.
+ */
+int mmsim_migrate_page(mmsim_machine *m, int pid, uint64_t va, uint64_t *pfn);
+
 /* ---- knobs ----------------------------------------------------------------- */
 
 /* sysctl-like settings of the running kernel, by their /proc/sys name with

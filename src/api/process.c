@@ -310,6 +310,14 @@ int mmsim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
 	return (int)api_result(m, "virt_to_phys", m->ops->virt_to_phys(m, pid, va, pa));
 }
 
+/* See mmsim.h. */
+int mmsim_migrate_page(mmsim_machine *m, int pid, uint64_t va, uint64_t *pfn)
+{
+	if (!API_SERVES(m, migrate_page))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "migrate_page", m->ops->migrate_page(m, pid, va, pfn));
+}
+
 /* ---- file system calls ---------------------------------------------------------- */
 
 /* See mmsim.h. */

@@ -187,6 +187,9 @@ static const char *host_why_unsupported(const char *op)
 			return "the helper process has no segment-register operations (issue 19 covers the simulator)";
 	if (!strncmp(op, "vm_", 3))
 		return "virtual machines are the simulator's (KVM's EPT is not scriptable from user space)";
+	if (!strcmp(op, "migrate_page"))
+		return "Linux moves a process's pages only by compaction, NUMA balancing or move_pages(2) to "
+		       "another node";
 	if (!strcmp(op, "interleave"))
 		return "a real core's store buffer cannot be held from user space";
 	return "the real kernel's allocators are not scriptable";

@@ -6,13 +6,15 @@
  * maps an allocated frame and allows no more than its VMA; a writable PTE
  * to an anonymous page is the page's only mapping; each anonymous page is
  * reachable by rmap from the VMA that maps it, at the index it is mapped
- * at; the RSS counters agree with the PTEs. Then, over all mms, every
+ * at; a migration entry names a page a migration in flight holds locked;
+ * the RSS counters agree with the PTEs. Then, over all mms, every
  * page's mapcount equals the PTEs that map it and its refcount covers them.
  */
 #include "kernel/debug_vm.h"
 
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
+#include "kernel/migrate.h"
 #include "kernel/page_alloc_internal.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
@@ -172,14 +174,42 @@ static void check_pte_marker(struct mm_walk *w, pte_t pte, uint64_t addr)
 		    vma ? "in a VMA without VM_MAYBE_GUARD" : "outside every VMA");
 }
 
-/* One swap PTE at addr of w->mm: a PTE marker, or in an anonymous VMA's
- * range, naming a slot of a device; counted toward the slot's references. */
+/* A migration entry at addr: inside a VMA, naming a locked page that a
+ * migration in flight holds, unmapped meanwhile (its mapcount counts no
+ * migration entry); it still counts in the process's RSS. */
+static void check_migration_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
+{
+	struct kernel *k = w->k;
+	uint64_t pfn = migration_pte_pfn(k, pte);
+	struct migrate_pending *mp = k->migrate_pending;
+	while (mp && (!pfn_valid(k, pfn) || mp->src != pfn_to_page(k, pfn)))
+		mp = mp->next;
+	if (!vma_lookup(w->mm, addr))
+		BAD(w, "mm %p: migration entry %#" PRIx64 " at %#" PRIx64 " outside every VMA", (void *)w->mm, pte, addr);
+	if (!mp || !page_test(mp->src, PG_locked)) {
+		BAD(w, "mm %p: migration entry %#" PRIx64 " at %#" PRIx64 " names pfn %#" PRIx64
+		       ", which no migration holds locked", (void *)w->mm, pte, addr, pfn);
+		return;
+	}
+	if (mp->src->mapcount)
+		BAD(w, "migrating pfn %#" PRIx64 " is still mapped %d times", pfn, mp->src->mapcount);
+	w->rss[PageAnon(mp->src) ? MM_ANONPAGES
+	       : page_test(mp->src, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
+}
+
+/* One swap PTE at addr of w->mm: a PTE marker, a migration entry, or in an
+ * anonymous VMA's range, naming a slot of a device; counted toward the
+ * slot's references. */
 static void check_swap_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 {
 	swp_entry_t entry = pte_to_swp_entry(pte);
 	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
 	if (swp_type(entry) == SWP_PTE_MARKER) {
 		check_pte_marker(w, pte, addr);
+		return;
+	}
+	if (is_migration_entry(entry)) {
+		check_migration_pte(w, pte, addr);
 		return;
 	}
 	if (!vma || !vma->anon_vma)

@@ -63,6 +63,7 @@ struct hw_machine;
 struct slab_state;             /* kernel/slub.c */
 struct tlb_state;              /* kernel/tlbflush.h */
 struct task_struct;            /* kernel/sched.h */
+struct migrate_pending;        /* kernel/migrate.h */
 
 struct kernel {
 	struct hw_machine *hw;     /* the machine the kernel runs on */
@@ -164,6 +165,9 @@ struct kernel {
 
 	/* Per-CPU areas, GDTs and the cpu_entry_area (kernel/segment.h). */
 	struct kernel_percpu percpu;
+
+	/* Migrations between their unmap and their move (kernel/migrate.h). */
+	struct migrate_pending *migrate_pending;
 };
 
 /*

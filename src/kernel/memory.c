@@ -4,6 +4,7 @@
  * mm/memory.c). See memory.h.
  */
 #include "kernel/memory.h"
+#include "kernel/migrate.h"
 
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
@@ -439,6 +440,8 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 
 	if (swp_type(entry) == SWP_PTE_MARKER)
 		return handle_pte_marker(vmf);
+	if (is_migration_entry(entry))
+		return migration_entry_wait(vmf->k, vmf->vma->vm_mm, vmf->address, vmf->pte) ? 0 : VM_FAULT_SIGBUS;
 	if (!is_swap_entry(entry) || !swp_swap_info(vmf->k, entry)) {
 		kernel_bug(vmf->k, "do_swap_page: bad swap PTE %#llx at %#llx", (unsigned long long)vmf->orig_pte,
 			   (unsigned long long)vmf->address);
@@ -599,6 +602,8 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 		if (is_swap_entry(pte_to_swp_entry(entry))) {
 			z->vma->vm_mm->rss_stat[MM_SWAPENTS]--;
 			free_swap_and_cache(k, pte_to_swp_entry(entry));
+		} else if (is_migration_entry(pte_to_swp_entry(entry))) {
+			z->vma->vm_mm->rss_stat[mm_counter(pfn_to_page(k, migration_pte_pfn(k, entry)))]--;
 		}
 		return 0;
 	}
@@ -696,6 +701,18 @@ static int copy_nonpresent_pte(struct copy_args *c, pte_t *src, pte_t *dst, pte_
 		c->dst_vma->vm_mm->rss_stat[MM_SWAPENTS]++;
 		if (pte_swp_exclusive(e)) {
 			e &= ~_PAGE_SWP_EXCLUSIVE;
+			*src = e;
+		}
+	} else if (is_migration_entry(entry)) {
+		/* The page is shared now: neither side may write it or own it
+		 * alone when it comes back (a COW mapping's entry becomes
+		 * read-only, in the parent too). */
+		struct page *page = pfn_to_page(c->k, migration_pte_pfn(c->k, e));
+		c->dst_vma->vm_mm->rss_stat[mm_counter(page)]++;
+		if ((c->src_vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE &&
+		    (is_writable_migration_entry(entry) || is_readable_exclusive_migration_entry(entry))) {
+			pte_t ro = swp_entry_to_pte(swp_entry(SWP_MIGRATION_READ, swp_offset(entry)));
+			e = ro | (e & _PAGE_SWP_SOFT_DIRTY);
 			*src = e;
 		}
 	}

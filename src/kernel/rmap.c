@@ -32,8 +32,8 @@ static struct anon_vma *anon_vma_alloc(struct kernel *k)
 	return av;
 }
 
-/* Drop a reference; the last frees av and drops its parent's. */
-static void put_anon_vma(struct kernel *k, struct anon_vma *av)
+/* See rmap.h. */
+void put_anon_vma(struct kernel *k, struct anon_vma *av)
 {
 	while (av && --av->refcount == 0) {
 		struct anon_vma *parent = av->parent;
@@ -531,13 +531,21 @@ static int try_to_unmap_one(struct vm_area_struct *vma, uint64_t address, void *
 	return 0;
 }
 
-/* See rmap.h. */
-bool try_to_unmap(struct kernel *k, struct page *page, bool batch)
+/* Walk every mapping of page with fn (try_to_unmap_one or
+ * try_to_migrate_one). True when no mapping is left. */
+static bool unmap_walk(struct kernel *k, struct page *page, bool batch,
+		       int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg))
 {
 	struct unmap_arg ua = { k, page, batch, false };
 	if (page->mapcount && page_owner_pa(page))
-		rmap_walk(k, page, try_to_unmap_one, &ua);
+		rmap_walk(k, page, fn, &ua);
 	return !page->mapcount;
+}
+
+/* See rmap.h. */
+bool try_to_unmap(struct kernel *k, struct page *page, bool batch)
+{
+	return unmap_walk(k, page, batch, try_to_unmap_one);
 }
 
 /* See rmap.h. */
@@ -552,4 +560,74 @@ void try_to_unmap_flush_dirty(struct kernel *k)
 {
 	if (k->tlb_ubc.writable)
 		try_to_unmap_flush(k);
+}
+
+/* See rmap.h. */
+struct anon_vma *folio_get_anon_vma(struct kernel *k, const struct page *page)
+{
+	struct anon_vma *av = folio_anon_vma(k, page);
+	if (av)
+		av->refcount++;
+	return av;
+}
+
+/* ---- migration's rmap walk ------------------------------------------------------ */
+
+/* The migration entry replacing pteval, a PTE of page: its type says how
+ * the page was mapped, its offset holds the frame and the PTE's Accessed
+ * and Dirty bits; soft-dirty rides along as for a swap entry (Linux: the
+ * entry try_to_migrate_one builds). */
+static pte_t make_migration_pte(struct kernel *k, pte_t pteval, uint64_t pfn, bool anon_exclusive)
+{
+	unsigned type = pte_write(pteval) ? SWP_MIGRATION_WRITE
+		      : anon_exclusive   ? SWP_MIGRATION_READ_EXCLUSIVE : SWP_MIGRATION_READ;
+	swp_entry_t entry = make_migration_entry(type, pfn);
+	if (pte_young(pteval))
+		entry = make_migration_entry_young(entry, k->paging_levels);
+	if (pte_dirty(pteval))
+		entry = make_migration_entry_dirty(entry, k->paging_levels);
+	pte_t swp_pte = swp_entry_to_pte(entry);
+	if (pteval & _PAGE_SOFT_DIRTY)
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
+	return swp_pte;
+}
+
+/* Replace the PTE of page at address of vma by its migration entry (the
+ * body of Linux's try_to_migrate_one): the PTE is cleared and flushed (or
+ * the flush batched), a dirty PTE dirties the page, and the page loses
+ * that mapping and its reference. The process's RSS is unchanged: the
+ * entry still counts as its page. Returns the old PTE. */
+static pte_t set_migration_pte(struct kernel *k, struct vm_area_struct *vma, uint64_t address, pte_t *pte,
+			       struct page *page, bool batch)
+{
+	pte_t pteval = unmap_clear_pte(k, vma, address, pte, batch);
+	if (pte_dirty(pteval))
+		page_set(page, PG_dirty);            /* folio_mark_dirty */
+	*pte = make_migration_pte(k, pteval, page_to_pfn(k, page),
+				  PageAnon(page) && page_test(page, PG_anon_exclusive));
+	folio_remove_rmap_pte(k, page);
+	put_page(k, page);
+	return pteval;
+}
+
+/* One mapping's part of try_to_migrate (Linux: try_to_migrate_one). */
+static int try_to_migrate_one(struct vm_area_struct *vma, uint64_t address, void *arg)
+{
+	struct unmap_arg *ua = arg;
+	pte_t *pte = page_vma_mapped(ua->k, vma, address, ua->page);
+	if (!pte)
+		return 0;
+	uint64_t pfn = page_to_pfn(ua->k, ua->page);
+	pte_t old = set_migration_pte(ua->k, vma, address, pte, ua->page, ua->batch);
+	trace_kernel(ua->k, ua->k->this_cpu, "PTE at %#llx = %#llx: migration entry for pfn %#llx (%s), not present",
+		     (unsigned long long)address, (unsigned long long)*pte, (unsigned long long)pfn,
+		     pte_write(old) ? "writable" : swp_type(pte_to_swp_entry(*pte)) == SWP_MIGRATION_READ_EXCLUSIVE
+		     ? "read-only, exclusive" : "read-only");
+	return 0;
+}
+
+/* See rmap.h. */
+bool try_to_migrate(struct kernel *k, struct page *page, bool batch)
+{
+	return unmap_walk(k, page, batch, try_to_migrate_one);
 }

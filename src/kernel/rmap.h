@@ -131,4 +131,16 @@ struct anon_vma *folio_anon_vma(struct kernel *k, const struct page *page);
 /* Slab caches "anon_vma" and "anon_vma_chain". */
 int anon_vma_init(struct kernel *k);
 
+/* Replace every PTE mapping page by a migration entry naming its frame,
+ * flushing the TLBs (with batch, only the flushes this CPU alone needs;
+ * the rest wait for try_to_unmap_flush). True when no mapping is left
+ * (Linux: try_to_migrate). */
+bool try_to_migrate(struct kernel *k, struct page *page, bool batch);
+
+/* Hold and drop an anon_vma (an anonymous page's, so that its rmap
+ * survives while the page is unmapped) (Linux: folio_get_anon_vma,
+ * put_anon_vma). folio_get_anon_vma returns NULL for a page without one. */
+struct anon_vma *folio_get_anon_vma(struct kernel *k, const struct page *page);
+void put_anon_vma(struct kernel *k, struct anon_vma *av);
+
 #endif

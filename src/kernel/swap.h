@@ -365,6 +365,11 @@ void __swap_cache_del_folio(struct kernel *k, struct page *page, uint32_t shadow
  * the cache's reference (Linux: swap_cache_del_folio). */
 void swap_cache_del_folio(struct kernel *k, struct page *page);
 
+/* Migration: the swap cache's slot of old (in the cache) now holds new,
+ * which has taken old's swap entry and index (Linux 6.18:
+ * __swap_cache_replace_folio). */
+void __swap_cache_replace_folio(struct kernel *k, struct page *old, struct page *new);
+
 /* The low 32 bits of the rmap index kept for a cached page (see
  * folio_pgoff), and setting them. */
 uint32_t swap_cache_index_low(struct kernel *k, swp_entry_t entry);

@@ -143,6 +143,13 @@ void swap_cache_del_folio(struct kernel *k, struct page *page)
 	put_page(k, page);
 }
 
+/* See swap.h. */
+void __swap_cache_replace_folio(struct kernel *k, struct page *old, struct page *new)
+{
+	uint64_t *slot = swap_table_slot(k, page_swap_entry(old));
+	*slot = page_to_pfn(k, new) << SWP_TB_PFN_SHIFT | (uint32_t)*slot;
+}
+
 /* See swap.h. Linux tries only when it can lock the page; the simulator
  * always can. */
 void free_swap_cache(struct kernel *k, struct page *page)

@@ -135,4 +135,85 @@ static inline swp_entry_t radix_to_swp_entry(const void *item)
 	return (swp_entry_t){ (uint64_t)(uintptr_t)item >> 1 };
 }
 
+/*
+ * Migration entries (Linux: include/linux/swapops.h, CONFIG_MIGRATION). While
+ * a page moves, each PTE that mapped it holds one of these instead: the
+ * entry's type says how the page was mapped (read-only, read-only and
+ * exclusive to this process, writable), its offset holds the old frame's
+ * number with the PTE's Accessed and Dirty bits just above it (x86-64 has
+ * the room: Linux's migration_entry_supports_ad). The frame field is
+ * SWP_PFN_BITS wide, MAX_PHYSMEM_BITS - PAGE_SHIFT: 34 bits with 4-level
+ * paging, 40 with 5-level. An access meanwhile faults and waits for the
+ * page to be unlocked (migration_entry_wait, kernel/migrate.h).
+ */
+#define SWP_HWPOISON                 MAX_SWAPFILES
+#define SWP_MIGRATION_READ           (MAX_SWAPFILES + SWP_HWPOISON_NUM)
+#define SWP_MIGRATION_READ_EXCLUSIVE (MAX_SWAPFILES + SWP_HWPOISON_NUM + 1)
+#define SWP_MIGRATION_WRITE          (MAX_SWAPFILES + SWP_HWPOISON_NUM + 2)
+
+/* SWP_PFN_BITS for a kernel with this many paging levels (x86-64's
+ * MAX_PHYSMEM_BITS is 52 with 5-level paging, 46 without). */
+static inline unsigned swp_pfn_bits(int paging_levels)
+{
+	return (paging_levels == 5 ? 52 : 46) - 12;
+}
+
+static inline bool is_migration_entry(swp_entry_t entry)
+{
+	unsigned t = swp_type(entry);
+	return t >= SWP_MIGRATION_READ && t <= SWP_MIGRATION_WRITE;
+}
+
+static inline bool is_writable_migration_entry(swp_entry_t entry)
+{
+	return swp_type(entry) == SWP_MIGRATION_WRITE;
+}
+
+static inline bool is_readable_exclusive_migration_entry(swp_entry_t entry)
+{
+	return swp_type(entry) == SWP_MIGRATION_READ_EXCLUSIVE;
+}
+
+/* The entry for a page at pfn mapped with the given access (Linux:
+ * make_readable_migration_entry, make_readable_exclusive_migration_entry,
+ * make_writable_migration_entry). */
+static inline swp_entry_t make_migration_entry(unsigned type, uint64_t pfn)
+{
+	return swp_entry(type, pfn);
+}
+
+/* The frame a migration entry names (Linux: swp_offset_pfn). */
+static inline uint64_t swp_offset_pfn(swp_entry_t entry, int paging_levels)
+{
+	return swp_offset(entry) & ((1ULL << swp_pfn_bits(paging_levels)) - 1);
+}
+
+/* Accessed and Dirty carried across the migration (Linux:
+ * make_migration_entry_young/dirty, is_migration_entry_young/dirty). */
+static inline swp_entry_t make_migration_entry_young(swp_entry_t entry, int paging_levels)
+{
+	return swp_entry(swp_type(entry), swp_offset(entry) | 1ULL << swp_pfn_bits(paging_levels));
+}
+
+static inline swp_entry_t make_migration_entry_dirty(swp_entry_t entry, int paging_levels)
+{
+	return swp_entry(swp_type(entry), swp_offset(entry) | 1ULL << (swp_pfn_bits(paging_levels) + 1));
+}
+
+static inline bool is_migration_entry_young(swp_entry_t entry, int paging_levels)
+{
+	return swp_offset(entry) >> swp_pfn_bits(paging_levels) & 1;
+}
+
+static inline bool is_migration_entry_dirty(swp_entry_t entry, int paging_levels)
+{
+	return swp_offset(entry) >> (swp_pfn_bits(paging_levels) + 1) & 1;
+}
+
+/* Is e a PTE holding a migration entry? */
+static inline bool is_migration_pte(pte_t e)
+{
+	return is_swap_pte(e) && is_migration_entry(pte_to_swp_entry(e));
+}
+
 #endif

@@ -734,6 +734,19 @@ static int p_virt_to_phys(lua_State *L)
 	return 1;
 }
 
+/* p:migrate_page(addr) → the new frame number */
+static int p_migrate_page(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t pfn;
+	int err = mmsim_migrate_page(lm->m, p->pid, check_addr(L, 2), &pfn);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushinteger(L, (lua_Integer)pfn);
+	return 1;
+}
+
 /* p:stats() → {minflt=, majflt=, accesses=, tlb={hit=, miss=, ...}, ...} */
 static int p_stats(lua_State *L)
 {
@@ -771,7 +784,7 @@ static const luaL_Reg process_methods[] = {
 	{ "munlockall", p_munlockall }, { "set_vma_name", p_set_vma_name }, { "write", p_write },
 	{ "read", p_read }, { "fetch", p_fetch }, { "read_u64", p_read_u64 }, { "touch", p_touch },
 	{ "maps", p_maps }, { "smaps", p_smaps }, { "smaps_rollup", p_smaps_rollup }, { "status", p_status },
-	{ "statm", p_statm }, { "virt_to_phys", p_virt_to_phys }, { "stats", p_stats },
+	{ "statm", p_statm }, { "virt_to_phys", p_virt_to_phys }, { "migrate_page", p_migrate_page }, { "stats", p_stats },
 	{ "pagemap", p_pagemap }, { "oom_score_adj", p_oom_score_adj }, { "oom_score", p_oom_score },
 	{ "oom_adj", p_oom_adj }, { "open", p_open }, { "close", p_close }, { "dup", p_dup },
 	{ "pread", p_pread }, { "pwrite", p_pwrite }, { "ftruncate", p_ftruncate }, { "unlink", p_unlink },

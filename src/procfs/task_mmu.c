@@ -18,6 +18,7 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
+#include "kernel/migrate.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
 #include "kernel/sched.h"
@@ -395,9 +396,15 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 
 	if (is_swap_pte(pte)) {
 		swp_entry_t entry = pte_to_swp_entry(pte);
+		/* a migration entry shows its frame, without the A/D bits above
+		 * it, and whether its page is a file's (Linux: swp_offset_pfn) */
+		bool migration = is_migration_entry(entry);
+		uint64_t offset = migration ? migration_pte_pfn(pm->k, pte) : swp_offset(entry);
 		if (pm->show_pfn)
-			frame = swp_type(entry) | (swp_offset(entry) << MAX_SWAPFILES_SHIFT);
+			frame = swp_type(entry) | (offset << MAX_SWAPFILES_SHIFT);
 		flags |= PM_SWAP;
+		if (migration && !PageAnon(pfn_to_page(pm->k, offset)))
+			flags |= PM_FILE;
 		if (pte_swp_soft_dirty(pte) && pm->k->soft_dirty)
 			flags |= PM_SOFT_DIRTY;
 		if (is_guard_pte_marker(pte))

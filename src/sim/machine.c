@@ -49,6 +49,7 @@ static const struct mmsim_backend sim_backend = {
 	.access_batch = sim_access_batch,
 	.prctl_set_mm = sim_prctl_set_mm,
 	.virt_to_phys = sim_virt_to_phys,
+	.migrate_page = sim_migrate_page,
 	.proc_read = sim_proc_read,
 	.proc_pread = sim_proc_pread,
 	.pagemap_scan = sim_pagemap_scan,

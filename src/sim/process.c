@@ -3,6 +3,7 @@
 #include "sim/sim.h"
 
 #include "kernel/fault.h"
+#include "kernel/migrate.h"
 #include "kernel/mman.h"
 #include "kernel/mm.h"
 #include "kernel/oom.h"
@@ -354,6 +355,25 @@ int sim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa)
 	uint64_t shift = 12 + 9 * (uint64_t)(level - 1);
 	*pa = (e & HW_PTE_ADDR_MASK & ~((1ULL << shift) - 1)) | (va & ((1ULL << shift) - 1));
 	return 0;
+}
+
+/* See sim.h. */
+int sim_migrate_page(mmsim_machine *m, int pid, uint64_t va, uint64_t *pfn)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = sim_task(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_call(s, "pid %d: migrate the page at %#llx", pid, (unsigned long long)va);
+	int err = migrate_page_at(&s->kernel, t->mm, va, pfn);
+	if (err == -EFAULT)
+		return sim_fail(s, err, "%#llx maps no page that can move in pid %d", (unsigned long long)va, pid);
+	if (err == -EBUSY)
+		return sim_fail(s, err, "the page at %#llx cannot move now (a huge page, or referenced beyond "
+				"its mappings)", (unsigned long long)va);
+	if (err == -ENOMEM)
+		return sim_fail(s, err, "no free frame to migrate the page at %#llx to", (unsigned long long)va);
+	return err;
 }
 
 /* ---- file system calls (kernel/open.c, fdtable.c) ------------------------------- */

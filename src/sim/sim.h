@@ -134,6 +134,7 @@ int64_t sim_munlockall(mmsim_machine *m, int pid);
 int64_t sim_set_vma_anon_name(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, const char *name);
 int64_t sim_prctl_set_mm(mmsim_machine *m, int pid, int opt, uint64_t addr);
 int sim_virt_to_phys(mmsim_machine *m, int pid, uint64_t va, uint64_t *pa);
+int sim_migrate_page(mmsim_machine *m, int pid, uint64_t va, uint64_t *pfn);
 int sim_open(mmsim_machine *m, int pid, const char *path, unsigned flags, unsigned mode);
 int sim_close(mmsim_machine *m, int pid, int fd);
 int sim_dup(mmsim_machine *m, int pid, int fd);
