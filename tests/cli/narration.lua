@@ -164,3 +164,14 @@ assert(fp:pread(ffd, 4, 0))
 assert(fp:ftruncate(ffd, 8192))
 assert(fp:unlink("/dev/shm/narrated"))
 assert(fp:memfd_create("narrated"))
+
+-- page migration: a page shared by fork moves, both PTEs follow
+local mm = mmsim.machine{preset = "teaching"}
+local mp = mm:spawn()
+local ma = assert(mp:mmap{len = 4096, prot = "rw"})
+assert(mp:write(ma, "moves"))
+local mc = assert(mp:fork())
+assert(mc:read(ma, 5))
+mm:explain(true)
+assert(mp:migrate_page(ma))
+mm:explain(false)
