@@ -194,18 +194,26 @@ static int read_trailer(struct mmsim_trace *t)
 	return 0;
 }
 
+/* Is w, bytes 8 to 11 of a slot (size, kind, flags), an access's? */
+static inline bool access_slot(uint32_t w)
+{
+	return (w >> 16) <= MMSIM_MODIFY && (w & 0xffff) - 1u < 4096u;
+}
+
 /* Check every slot of the block just loaded (which starts at file offset
  * at) and count its accesses and events. */
 static int check_block(struct mmsim_trace *t, uint64_t at, uint32_t naccess)
 {
 	size_t nslots = t->len / TRACE_SLOT, accesses = 0, events = 0;
 	for (size_t i = 0; i < nslots;) {
+		size_t j = i;
+		/* the common case: accesses (size 1 to 4096, kind 0 to 3, flags 0) */
+		while (j < nslots && access_slot(get32(t->buf + j * TRACE_SLOT + 8)))
+			j++;
+		accesses += j - i;
+		if ((i = j) == nslots)
+			break;
 		const uint8_t *s = t->buf + i * TRACE_SLOT;
-		if (s[10] <= MMSIM_MODIFY && get16(s + 8) - 1u < 4096u && !s[11]) {   /* the common case */
-			accesses++;
-			i++;
-			continue;
-		}
 		struct mmsim_trace_record r;
 		char why[200];
 		int n = trace_decode(s, nslots - i, &r, why, sizeof why);

@@ -453,29 +453,44 @@ static void sample(struct replay *r, bool last)
 		r->next_sample += r->o.interval;
 }
 
-/* Charge the outcomes of refs[0..n-1] by process proc. */
+/* Charge the outcomes of refs[0..n-1] by process proc. The L1 hits (most
+ * of them) are summed while the accesses stay in one mapping. */
 static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
 {
 	struct proc *p = &r->procs[proc];
-	const struct vma *v = NULL;
+	uint64_t lo = 0, len = 0, hits = 0;   /* the mapping's range (len 0: none, look up) */
+	uint64_t *row = NULL;                 /* its row's outcomes */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = refs[i].addr;
 		uint8_t o = r->outcome[i];
-		if (!v || a - v->start >= v->end - v->start) {
-			v = p->stale ? NULL : find_vma(p, a);
+		if (__builtin_expect(a - lo >= len, 0)) {
+			r->hist[0] += hits;
+			if (row)
+				row[0] += hits;
+			hits = 0;
+			const struct vma *v = p->stale ? NULL : find_vma(p, a);
 			if (!v) {
 				int rc = load_vmas(r, proc);
 				if (rc)
 					return rc;
 				v = find_vma(p, a);
 			}
+			lo = v ? v->start : 0;
+			len = v ? v->end - v->start : 0;
+			row = v ? r->rows[v->row].hist : NULL;
+		}
+		if (__builtin_expect(!o, 1)) {
+			hits++;
+			continue;
 		}
 		r->hist[o]++;
-		if (v)
-			r->rows[v->row].hist[o]++;
-		if (o)
-			count_page(r, ((uint64_t)proc << 48 | a >> 12) + 1, o);
+		if (row)
+			row[o]++;
+		count_page(r, ((uint64_t)proc << 48 | a >> 12) + 1, o);
 	}
+	r->hist[0] += hits;
+	if (row)
+		row[0] += hits;
 	return 0;
 }
 
