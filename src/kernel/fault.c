@@ -389,9 +389,10 @@ static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t
 			 (run.ok & 1u << HW_WRITE ? 1u << USER_REF_STORE | 1u << USER_REF_MODIFY : 0);
 	size_t j = i;
 	for (; j < n; j++) {
-		unsigned kind = refs[j].kind & 3;
+		uint32_t w = refs[j].len | (uint32_t)refs[j].kind << 16;   /* one load */
+		unsigned kind = (w >> 16) & 3;
 		/* another page (below it: a huge difference), or past its end */
-		if (refs[j].addr - page > PAGE_SIZE - refs[j].len || !(allow >> kind & 1))
+		if (refs[j].addr - page > PAGE_SIZE - (w & 0xffff) || !(allow >> kind & 1))
 			break;
 		loads += kind == USER_REF_LOAD;
 	}

@@ -453,16 +453,16 @@ static void sample(struct replay *r, bool last)
 		r->next_sample += r->o.interval;
 }
 
-/* Charge the outcomes of refs[0..n-1] by process proc. The L1 hits (most
- * of them) are summed while the accesses stay in one mapping. */
-static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
+/* Charge the outcomes of refs[0..n-1] by process proc, one by one. The L1
+ * hits (most of them) are summed while the accesses stay in one mapping. */
+static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs, const uint8_t *outcome, size_t n)
 {
 	struct proc *p = &r->procs[proc];
 	uint64_t lo = 0, len = 0, hits = 0;   /* the mapping's range (len 0: none, look up) */
 	uint64_t *row = NULL;                 /* its row's outcomes */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = refs[i].addr;
-		uint8_t o = r->outcome[i];
+		uint8_t o = outcome[i];
 		if (__builtin_expect(a - lo >= len, 0)) {
 			r->hist[0] += hits;
 			if (row)
@@ -491,6 +491,38 @@ static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size
 	r->hist[0] += hits;
 	if (row)
 		row[0] += hits;
+	return 0;
+}
+
+/* Charge the outcomes of refs[0..n-1] by process proc: a piece of
+ * accesses that all hit the L1 TLB within one mapping (the lowest and the
+ * highest address in it) at once, the others by charge_each. */
+static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
+{
+	enum { PIECE = 1024 };
+	struct proc *p = &r->procs[proc];
+	for (size_t at = 0; at < n; at += PIECE) {
+		size_t k = n - at < PIECE ? n - at : PIECE;
+		const struct mmsim_ref *x = refs + at;
+		const uint8_t *o = r->outcome + at;
+		uint64_t lo = UINT64_MAX, hi = 0;
+		unsigned any = 0;
+		for (size_t i = 0; i < k; i++)
+			any |= o[i];
+		for (size_t i = 0; i < k; i++) {
+			lo = x[i].addr < lo ? x[i].addr : lo;
+			hi = x[i].addr > hi ? x[i].addr : hi;
+		}
+		const struct vma *v = any || p->stale ? NULL : find_vma(p, lo);
+		if (v && hi < v->end) {
+			r->hist[0] += k;
+			r->rows[v->row].hist[0] += k;
+			continue;
+		}
+		int rc = charge_each(r, proc, x, o, k);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -980,6 +1012,7 @@ int mmsim_replay(mmsim_machine *m, const char *path, const struct mmsim_replay_o
 		return rc;
 	r.info = mmsim_trace_info(r.t);
 	r.flat = !(r.info->flags & MMSIM_TRACE_SYSCALLS);
+	trace_read_ahead(r.t);                          /* if it cannot, the blocks load here */
 	mmsim_machine_config_get(m, "cores", cores, sizeof cores);
 	r.cores = atoi(cores) > 0 ? atoi(cores) : 1;
 	r.next_sample = r.o.interval;
