@@ -114,6 +114,7 @@ static const struct key keys[] = {
 	KEY("dram.interleave", K_BYTES, mem.dram.interleave, 0, 1u << 20),
 	LAT(tcas), LAT(trcd), LAT(trp),
 	KEY("sb.entries", K_U32, sb_entries, 0, HW_SB_MAX_ENTRIES),
+	KEY("mmu.one_at_a_time", K_BOOL, one_at_a_time, 0, 1),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

@@ -146,6 +146,9 @@ struct hw_config {
 	struct hw_latency lat;
 	struct hw_mem_config mem;
 	uint32_t sb_entries;    /* sb.entries: the store buffer (hw/storebuf.h); 0: none */
+	bool one_at_a_time;     /* mmu.one_at_a_time: a batch's accesses are translated one by
+				 * one, never as runs of L1 TLB hits (hw_run): the same counts,
+				 * slower; for comparisons */
 };
 
 /* Set configuration key to value. Returns 0, -ENOENT for an unknown key or

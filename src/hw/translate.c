@@ -460,3 +460,34 @@ struct hw_xlat hw_translate_explore(const struct hw_cpu *cpu, uint64_t root, uin
 	}
 	return x;
 }
+
+/* See translate.h. */
+bool hw_run_begin(struct hw_cpu *cpu, uint64_t va, enum hw_priv priv, struct hw_run *run)
+{
+	struct hw_tlb *t = cpu->l1_fast[HW_READ];
+	if (!t || t != cpu->l1_fast[HW_WRITE] || cpu->trace || cpu->in_guest || cpu->mem ||
+	    (unsigned)priv >= HW_NR_PRIV || !hw_canonical(cpu, va) || !hw_l1_fast_probe(cpu, t, va, &run->s, &run->w))
+		return false;
+	uint8_t a = (uint8_t)t->data[(uint64_t)run->s * t->ways + run->w];
+	const uint8_t (*perm)[256] = cpu->perm[cpu->ac][priv];
+	run->t = t;
+	run->ok = (uint8_t)((perm[HW_READ][a] ? 1u << HW_READ : 0) | (perm[HW_WRITE][a] ? 1u << HW_WRITE : 0));
+	run->size = (uint8_t)((t->data[(uint64_t)run->s * t->ways + run->w] >> HW_R_SIZE_SHIFT) & 3);
+	return true;
+}
+
+/* See translate.h. Each hit would stamp the entry with ++clock: the last
+ * one's stamp is the clock after all of them. */
+void hw_run_commit(struct hw_cpu *cpu, const struct hw_run *run, uint64_t loads, uint64_t stores)
+{
+	uint64_t n = loads + stores;
+	if (!n)
+		return;
+	cpu->ctr.access[HW_READ] += loads;
+	cpu->ctr.access[HW_WRITE] += stores;
+	cpu->ctr.tlb_hit[HW_L1D][run->size] += n;
+	cpu->ctr.cycles += n * cpu->lat.l1_hit;
+	if (run->t->stamp)
+		run->t->clock += n - 1;
+	hw_tlb_touch(run->t, run->s, run->w);
+}

@@ -117,6 +117,25 @@ static inline bool hw_canonical(const struct hw_cpu *cpu, uint64_t va)
 	return (uint64_t)((int64_t)(va << s) >> s) == va;
 }
 
+/* The way w of set s of L1 TLB t (some cpu->l1_fast[kind]) whose entry
+ * answers va in t's smallest page size under the current PCID, as the
+ * inline path looks it up: true with *s and *w set, or false. */
+static inline __attribute__((always_inline)) bool hw_l1_fast_probe(const struct hw_cpu *cpu, const struct hw_tlb *t,
+								  uint64_t va, uint32_t *s, uint32_t *w)
+{
+	uint64_t vpn = (va & cpu->va_mask) >> t->shift[0];
+	uint64_t p = hw_tlb_key(t, vpn, 0, cpu->pcid);
+	uint32_t set = (uint32_t)(vpn & t->set_mask);
+	const uint64_t *k = &t->key[(uint64_t)set * t->ways];
+	for (uint32_t way = 0; way < t->ways; way++)
+		if (hw_tlb_key_match(k[way], p)) {
+			*s = set;
+			*w = way;
+			return true;
+		}
+	return false;
+}
+
 /* See above. Hits in the first L1 TLB for the kind, in its smallest page
  * size, with rights that need no walk, return here; a miss there goes on
  * with hw_translate_l1_miss, the rest with hw_translate_slow. Always
@@ -152,5 +171,35 @@ hw_translate(struct hw_cpu *cpu, uint64_t va, enum hw_access kind, enum hw_priv 
 	}
 	return hw_translate_slow(cpu, va, kind, priv);
 }
+
+/* ---- runs: consecutive hits on one page, taken at once ---------------------- */
+
+/* A run: loads and stores by one privilege within one 4 KiB page, each of
+ * which the inline path of hw_translate would translate from the same L1
+ * data TLB entry, with no other effect (the replay's batches,
+ * kernel/fault.c). Nothing is kept between runs, so no TLB change can
+ * leave one stale: a run is looked up, extended and counted in one go. */
+struct hw_run {
+	struct hw_tlb *t;
+	uint32_t s, w;          /* the entry's set and way */
+	uint8_t ok;             /* bit k: an access of kind k hits without a walk */
+	uint8_t size;           /* the entry's page size (enum hw_psize) */
+};
+
+/* Begin a run at va for accesses by priv: true when the core has no
+ * narration, no caches and is not in a guest (hw_mem_ref is then the
+ * identity, and an access of hw_touch_in_page that hits the L1 TLB is the
+ * hit alone), its loads and stores share their first L1 TLB, and that TLB
+ * holds the entry the inline path would hit for va. run->ok says which of
+ * HW_READ and HW_WRITE the entry allows without a walk (a store to a clean
+ * page needs one to set D; rights and protection keys as the inline path
+ * checks them). Changes nothing. */
+bool hw_run_begin(struct hw_cpu *cpu, uint64_t va, enum hw_priv priv, struct hw_run *run);
+
+/* Count loads HW_READ and stores HW_WRITE touches of run's page (kinds
+ * run->ok allows), in any order, as that many hw_touch_in_page calls do:
+ * the accesses by kind, the L1 D-TLB hits of the entry's size, their
+ * cycles, and the entry's use (its LRU stamp as after the last of them). */
+void hw_run_commit(struct hw_cpu *cpu, const struct hw_run *run, uint64_t loads, uint64_t stores);
 
 #endif

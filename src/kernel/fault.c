@@ -375,8 +375,35 @@ static uint64_t l2_hits(const struct hw_counters *c)
 	return n;
 }
 
+/* The run of refs[i..n) that the MMU takes at once (hw_run): loads, stores
+ * and read-modify-writes, each within the 4 KiB page of refs[i], as far as
+ * the L1 TLB entry that translates it allows their kinds without a walk;
+ * counted on cpu as if made one by one. Its end (i: no run there). */
+static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t i, size_t n)
+{
+	struct hw_run run;
+	uint64_t page = refs[i].addr & PAGE_MASK, loads = 0;
+	if (!hw_run_begin(cpu, refs[i].addr, HW_USER, &run))
+		return i;
+	unsigned allow = (run.ok & 1u << HW_READ ? 1u << USER_REF_LOAD : 0) |
+			 (run.ok & 1u << HW_WRITE ? 1u << USER_REF_STORE | 1u << USER_REF_MODIFY : 0);
+	size_t j = i;
+	for (; j < n; j++) {
+		uint32_t w = refs[j].len | (uint32_t)refs[j].kind << 16;   /* one load */
+		unsigned kind = (w >> 16) & 3;
+		/* another page (below it: a huge difference), or past its end */
+		if (refs[j].addr - page > PAGE_SIZE - (w & 0xffff) || !(allow >> kind & 1))
+			break;
+		loads += kind == USER_REF_LOAD;
+	}
+	hw_run_commit(cpu, &run, loads, j - i - loads);
+	return j;
+}
+
 /* See fault.h. The outcome of an access comes from the core's counters:
- * a walk counted, else an L2 hit counted, else the L1 TLB hit. */
+ * a walk counted, else an L2 hit counted, else the L1 TLB hit. Runs of L1
+ * hits on one page are taken at once (access_run) unless the machine says
+ * mmu.one_at_a_time: the counts are the same. */
 int task_access_batch(struct kernel *k, struct task_struct *t, const struct user_ref *refs, size_t n,
 		      uint8_t *outcome, size_t *done)
 {
@@ -389,7 +416,15 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 		return -ESRCH;
 	struct hw_cpu *cpu = run.cpu;
 	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
-	for (; !rc && i < n; i++) {
+	bool runs = !k->hw->cfg.one_at_a_time && hw_seg_long_mode(&cpu->seg);
+	while (!rc && i < n) {
+		size_t j = runs ? access_run(cpu, refs, i, n) : i;
+		if (j > i) {
+			if (outcome)
+				memset(outcome + i, USER_REF_L1_HIT, j - i);
+			i = j;
+			continue;
+		}
 		const struct user_ref *r = &refs[i];
 		uint64_t walks = cpu->ctr.walks, l2 = outcome ? l2_hits(&cpu->ctr) : 0;
 		bool faulted = false;
@@ -400,6 +435,7 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 			outcome[i] = (uint8_t)((cpu->ctr.walks != walks ? USER_REF_WALK
 					       : l2_hits(&cpu->ctr) != l2 ? USER_REF_L2_HIT : USER_REF_L1_HIT) |
 					      (faulted ? USER_REF_FAULTED : 0));
+		i++;
 	}
 	enter_from_user_mode(k, t);
 	user_leave(k, t, &run);

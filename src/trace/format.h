@@ -76,12 +76,20 @@ struct mmsim_trace {
 	bool ended;                  /* the trailer was read and checked */
 	int err;                     /* a failure every later call returns */
 	char msg[600];
+	struct trace_ahead *ahead;   /* the thread reading ahead, or NULL */
 };
 
 /* Load the next block into t->buf (checked: every slot a valid access or
  * an event whose slots lie in the block). 1, 0 at the end (trailer
  * checked), or a negative errno with t->msg set. */
 int trace_next_block(struct mmsim_trace *t);
+
+/* From now on, read and decompress (and check) the blocks in a second
+ * thread, one block ahead of trace_next_block, which then hands them over
+ * as they come: the same blocks, counts and failures, in the same order.
+ * Only before the first block is read. 0, or a negative errno (the blocks
+ * are then read as before). mmsim_trace_close stops the thread. */
+int trace_read_ahead(struct mmsim_trace *t);
 
 /* Import the ChampSim trace in (open; xz or uncompressed) into out with
  * meta's header (champsim.c). 0, or a negative errno with errbuf naming the

@@ -5,6 +5,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,18 +195,26 @@ static int read_trailer(struct mmsim_trace *t)
 	return 0;
 }
 
+/* Is w, bytes 8 to 11 of a slot (size, kind, flags), an access's? */
+static inline bool access_slot(uint32_t w)
+{
+	return (w >> 16) <= MMSIM_MODIFY && (w & 0xffff) - 1u < 4096u;
+}
+
 /* Check every slot of the block just loaded (which starts at file offset
  * at) and count its accesses and events. */
 static int check_block(struct mmsim_trace *t, uint64_t at, uint32_t naccess)
 {
 	size_t nslots = t->len / TRACE_SLOT, accesses = 0, events = 0;
 	for (size_t i = 0; i < nslots;) {
+		size_t j = i;
+		/* the common case: accesses (size 1 to 4096, kind 0 to 3, flags 0) */
+		while (j < nslots && access_slot(get32(t->buf + j * TRACE_SLOT + 8)))
+			j++;
+		accesses += j - i;
+		if ((i = j) == nslots)
+			break;
 		const uint8_t *s = t->buf + i * TRACE_SLOT;
-		if (s[10] <= MMSIM_MODIFY && get16(s + 8) - 1u < 4096u && !s[11]) {   /* the common case */
-			accesses++;
-			i++;
-			continue;
-		}
 		struct mmsim_trace_record r;
 		char why[200];
 		int n = trace_decode(s, nslots - i, &r, why, sizeof why);
@@ -224,8 +233,8 @@ static int check_block(struct mmsim_trace *t, uint64_t at, uint32_t naccess)
 	return 0;
 }
 
-/* See format.h. */
-int trace_next_block(struct mmsim_trace *t)
+/* trace_next_block's work, in the calling thread. */
+static int load_block(struct mmsim_trace *t)
 {
 	uint8_t h[TRACE_BLOCK_HEADER];
 	if (t->err)
@@ -275,6 +284,155 @@ int trace_next_block(struct mmsim_trace *t)
 	}
 	t->blocks++;
 	return 1;
+}
+
+/* ---- reading ahead in a second thread ------------------------------------------ */
+
+/* The thread of trace_read_ahead: it loads block after block with its own
+ * reader (w: the file, zstd, the counts) and hands each over in ready
+ * (one block waits at most), and the consumer's reader takes w's state as
+ * of that block. Three buffers: the one being loaded, the one handed
+ * over, the one the consumer reads; none is touched by both threads. */
+struct trace_ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct mmsim_trace w;        /* the thread's reader */
+	struct mmsim_trace ready;    /* the state after the block handed over */
+	int rc;                      /* what loading it returned */
+	bool full, stop;
+};
+
+/* Swap the slot buffers of a and b. */
+static void swap_buf(struct mmsim_trace *a, struct mmsim_trace *b)
+{
+	uint8_t *buf = a->buf;
+	size_t cap = a->cap;
+	a->buf = b->buf;
+	a->cap = b->cap;
+	b->buf = buf;
+	b->cap = cap;
+}
+
+/* Copy the counts, offsets and failure of reader from into to (not its
+ * buffers, file or decoder). */
+static void take_state(struct mmsim_trace *to, const struct mmsim_trace *from)
+{
+	to->off = from->off;
+	to->len = from->len;
+	to->pos = 0;
+	to->block_off = from->block_off;
+	to->blocks = from->blocks;
+	to->accesses = from->accesses;
+	to->events = from->events;
+	to->ended = from->ended;
+	to->err = from->err;
+	if (from->err)
+		memcpy(to->msg, from->msg, sizeof to->msg);
+}
+
+static void *ahead_main(void *arg)
+{
+	struct trace_ahead *a = arg;
+	for (;;) {
+		int rc = load_block(&a->w);
+		pthread_mutex_lock(&a->mu);
+		while (a->full && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			return NULL;
+		}
+		swap_buf(&a->w, &a->ready);
+		take_state(&a->ready, &a->w);
+		a->rc = rc;
+		a->full = true;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (rc <= 0)
+			return NULL;
+	}
+}
+
+/* See format.h. */
+int trace_read_ahead(struct mmsim_trace *t)
+{
+	if (t->ahead || t->err || t->blocks || t->len)
+		return t->ahead ? 0 : -EINVAL;
+	struct trace_ahead *a = calloc(1, sizeof *a);
+	if (!a)
+		return -ENOMEM;
+	a->w = *t;                   /* the file and the decoder move to the thread */
+	a->w.buf = NULL;
+	a->w.cap = 0;
+	if (pthread_mutex_init(&a->mu, NULL)) {
+		free(a);
+		return -ENOMEM;
+	}
+	if (pthread_cond_init(&a->cv, NULL)) {
+		pthread_mutex_destroy(&a->mu);
+		free(a);
+		return -ENOMEM;
+	}
+	if (pthread_create(&a->thread, NULL, ahead_main, a)) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		free(a);
+		return -EAGAIN;
+	}
+	t->f = NULL;
+	t->dctx = NULL;
+	t->cbuf = NULL;
+	t->ccap = 0;
+	t->ahead = a;
+	return 0;
+}
+
+/* trace_next_block from the thread: wait for the next block and take it. */
+static int take_block(struct mmsim_trace *t)
+{
+	struct trace_ahead *a = t->ahead;
+	pthread_mutex_lock(&a->mu);
+	while (!a->full)
+		pthread_cond_wait(&a->cv, &a->mu);
+	swap_buf(t, &a->ready);
+	take_state(t, &a->ready);
+	int rc = a->rc;
+	a->full = false;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	return rc;
+}
+
+/* Stop t's thread and free what it held. */
+static void stop_ahead(struct mmsim_trace *t)
+{
+	struct trace_ahead *a = t->ahead;
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	if (a->w.own && a->w.f)
+		fclose(a->w.f);
+	ZSTD_freeDCtx(a->w.dctx);
+	free(a->w.cbuf);
+	free(a->w.buf);
+	free(a->ready.buf);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+	t->ahead = NULL;
+}
+
+/* See format.h. */
+int trace_next_block(struct mmsim_trace *t)
+{
+	if (t->err)
+		return t->err;
+	if (t->ended)
+		return 0;
+	return t->ahead ? take_block(t) : load_block(t);
 }
 
 /* See mmsim_trace.h. */
@@ -331,6 +489,8 @@ void mmsim_trace_close(mmsim_trace *t)
 {
 	if (!t)
 		return;
+	if (t->ahead)
+		stop_ahead(t);
 	if (t->own && t->f)
 		fclose(t->f);
 	ZSTD_freeDCtx(t->dctx);

@@ -453,28 +453,75 @@ static void sample(struct replay *r, bool last)
 		r->next_sample += r->o.interval;
 }
 
-/* Charge the outcomes of refs[0..n-1] by process proc. */
-static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
+/* Charge the outcomes of refs[0..n-1] by process proc, one by one. The L1
+ * hits (most of them) are summed while the accesses stay in one mapping. */
+static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs, const uint8_t *outcome, size_t n)
 {
 	struct proc *p = &r->procs[proc];
-	const struct vma *v = NULL;
+	uint64_t lo = 0, len = 0, hits = 0;   /* the mapping's range (len 0: none, look up) */
+	uint64_t *row = NULL;                 /* its row's outcomes */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = refs[i].addr;
-		uint8_t o = r->outcome[i];
-		if (!v || a - v->start >= v->end - v->start) {
-			v = p->stale ? NULL : find_vma(p, a);
+		uint8_t o = outcome[i];
+		if (__builtin_expect(a - lo >= len, 0)) {
+			r->hist[0] += hits;
+			if (row)
+				row[0] += hits;
+			hits = 0;
+			const struct vma *v = p->stale ? NULL : find_vma(p, a);
 			if (!v) {
 				int rc = load_vmas(r, proc);
 				if (rc)
 					return rc;
 				v = find_vma(p, a);
 			}
+			lo = v ? v->start : 0;
+			len = v ? v->end - v->start : 0;
+			row = v ? r->rows[v->row].hist : NULL;
+		}
+		if (__builtin_expect(!o, 1)) {
+			hits++;
+			continue;
 		}
 		r->hist[o]++;
-		if (v)
-			r->rows[v->row].hist[o]++;
-		if (o)
-			count_page(r, ((uint64_t)proc << 48 | a >> 12) + 1, o);
+		if (row)
+			row[o]++;
+		count_page(r, ((uint64_t)proc << 48 | a >> 12) + 1, o);
+	}
+	r->hist[0] += hits;
+	if (row)
+		row[0] += hits;
+	return 0;
+}
+
+/* Charge the outcomes of refs[0..n-1] by process proc: a piece of
+ * accesses that all hit the L1 TLB within one mapping (the lowest and the
+ * highest address in it) at once, the others by charge_each. */
+static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
+{
+	enum { PIECE = 1024 };
+	struct proc *p = &r->procs[proc];
+	for (size_t at = 0; at < n; at += PIECE) {
+		size_t k = n - at < PIECE ? n - at : PIECE;
+		const struct mmsim_ref *x = refs + at;
+		const uint8_t *o = r->outcome + at;
+		uint64_t lo = UINT64_MAX, hi = 0;
+		unsigned any = 0;
+		for (size_t i = 0; i < k; i++)
+			any |= o[i];
+		for (size_t i = 0; i < k; i++) {
+			lo = x[i].addr < lo ? x[i].addr : lo;
+			hi = x[i].addr > hi ? x[i].addr : hi;
+		}
+		const struct vma *v = any || p->stale ? NULL : find_vma(p, lo);
+		if (v && hi < v->end) {
+			r->hist[0] += k;
+			r->rows[v->row].hist[0] += k;
+			continue;
+		}
+		int rc = charge_each(r, proc, x, o, k);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -965,6 +1012,7 @@ int mmsim_replay(mmsim_machine *m, const char *path, const struct mmsim_replay_o
 		return rc;
 	r.info = mmsim_trace_info(r.t);
 	r.flat = !(r.info->flags & MMSIM_TRACE_SYSCALLS);
+	trace_read_ahead(r.t);                          /* if it cannot, the blocks load here */
 	mmsim_machine_config_get(m, "cores", cores, sizeof cores);
 	r.cores = atoi(cores) > 0 ? atoi(cores) : 1;
 	r.next_sample = r.o.interval;

@@ -380,3 +380,66 @@ Test(trace_format, bad_blocks_and_records)
 	free(b);
 	remove(path);
 }
+
+/* Read the trace at path to its end, with the blocks read ahead in a
+ * second thread or not: what the last mmsim_trace_next returned, with
+ * the records read, the offset reached and the error into *out. */
+struct read_result {
+	int rc;
+	uint64_t records, off, sum;
+	char err[600];
+};
+
+static struct read_result read_with(const char *path, bool ahead)
+{
+	struct read_result res = { 0 };
+	mmsim_trace *t;
+	struct mmsim_trace_record r;
+	res.rc = mmsim_trace_open(path, &t, res.err, sizeof res.err);
+	if (res.rc)
+		return res;
+	if (ahead)
+		cr_assert_eq(trace_read_ahead(t), 0);
+	while ((res.rc = mmsim_trace_next(t, &r)) == 1)
+		res.sum = res.sum * 31 + r.access.addr + r.type;
+	res.records = mmsim_trace_records(t);
+	res.off = mmsim_trace_offset(t);
+	snprintf(res.err, sizeof res.err, "%s", res.rc ? mmsim_trace_error(t) : "");
+	mmsim_trace_close(t);
+	return res;
+}
+
+Test(trace_format, reading_ahead_reads_the_same)
+{
+	enum { N = 300000 };
+	char *path = scratch(), *cut = strdup(scratch()), err[400];
+	mmsim_trace_writer *w;
+	cr_assert_eq(mmsim_trace_create(path, NULL, &w, err, sizeof err), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		struct mmsim_ref r = { .addr = 0x10000 + (uint64_t)i * 40 % 999999, .size = 8, .kind = (uint8_t)(i % 4),
+				       .tid = i % 3 };
+		cr_assert_eq(mmsim_trace_write_accesses(w, &r, 1), 0);
+	}
+	cr_assert_eq(mmsim_trace_finish(w, err, sizeof err), 0);
+	size_t len;
+	uint8_t *b = slurp(path, &len);
+	for (size_t l = 0; l <= len; l += l < 200 || len - l < 200 ? 1 : 4099) {
+		spill(cut, b, l);
+		b[l < len ? l : 0] ^= l % 5 == 2 ? 0x40 : 0;    /* now and then a corrupt byte too */
+		if (l % 5 == 2 && l < len)
+			spill(cut, b, len);
+		b[l < len ? l : 0] ^= l % 5 == 2 ? 0x40 : 0;
+		struct read_result x = read_with(cut, false), y = read_with(cut, true);
+		cr_assert_eq(x.rc, y.rc, "cut at %zu: %d and %d (%s / %s)", l, x.rc, y.rc, x.err, y.err);
+		cr_assert_eq(x.records, y.records, "cut at %zu", l);
+		cr_assert_eq(x.off, y.off, "cut at %zu", l);
+		cr_assert_eq(x.sum, y.sum, "cut at %zu", l);
+		cr_assert_str_eq(x.err, y.err, "cut at %zu", l);
+		if (l == len)
+			cr_assert(!x.rc && x.records == N, "the whole file: %d %s", x.rc, x.err);
+	}
+	free(b);
+	remove(path);
+	remove(cut);
+	free(cut);
+}
