@@ -138,7 +138,7 @@ static uint64_t check_allocated(struct walk *w, uint64_t pfn)
 	}
 	for (uint64_t i = 1; i < n; i++) {
 		struct page *t = p + i;
-		bool ok = page_test(p, PG_head) ? t->flags == (1u << PG_tail) && t->private == i
+		bool ok = page_test(p, PG_head) ? (t->flags & ~(1u << PG_anon_exclusive)) == (1u << PG_tail) && t->private == i
 						: !t->flags && !t->_refcount;
 		if (!ok || is_seen(w, pfn + i)) {
 			BAD(w, "pfn %#" PRIx64 " inside the block at %#" PRIx64 " is inconsistent", pfn + i, pfn);

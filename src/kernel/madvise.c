@@ -186,7 +186,7 @@ static void madvise_cold_or_pageout(struct kernel *k, struct vm_area_struct *vma
 	struct mmu_gather tlb;
 	struct cold_walk w = { k, &tlb, pageout, { PFN_NIL, PFN_NIL } };
 	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
-	walk_pte_range(k, vma->vm_mm, start, end, cold_pte, &w);
+	walk_page_range_pmd(k, vma->vm_mm, start, end, cold_pte, walk_pmd_split_partial, &w);
 	tlb_finish_mmu(&tlb);
 	if (pageout) {
 		uint64_t freed = reclaim_pages(k, &w.isolated);
@@ -225,7 +225,7 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
 	struct willneed_walk w = { k };
 	struct inode *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 	if (!f) {
-		walk_pte_range(k, vma->vm_mm, start, end, willneed_pte, &w);
+		walk_page_range_pmd(k, vma->vm_mm, start, end, willneed_pte, walk_pmd_skip, &w);
 		return;
 	}
 	if (f->kind == FILE_HUGETLB)
@@ -360,7 +360,7 @@ static int madvise_guard_remove(struct kernel *k, struct vm_area_struct *vma, ui
 
 	if (!is_valid_guard_vma(vma, true))
 		return -EINVAL;
-	walk_pte_range(k, vma->vm_mm, start, end, guard_remove_pte, &removed);
+	walk_page_range_pmd(k, vma->vm_mm, start, end, guard_remove_pte, walk_pmd_skip, &removed);
 	trace_kernel(k, k->this_cpu, "%llu guard markers removed from [%#llx, %#llx)",
 		     (unsigned long long)removed, (unsigned long long)start, (unsigned long long)end);
 	return 0;

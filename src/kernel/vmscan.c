@@ -33,6 +33,7 @@
 #include "kernel/swap.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -380,6 +381,16 @@ static uint64_t shrink_folio_list(struct kernel *k, struct page_list *list, stru
 	while (!page_list_empty(list)) {
 		struct page *page = page_list_last(k, list);
 		page_list_del(k, list, page);
+		if (page_test(page, PG_head) && PageAnon(page)) {
+			/* No THP_SWAP: a THP is split before it goes to swap, its
+			 * mapped pages joining the list (Linux: split_folio_to_list
+			 * after folio_alloc_swap fails, thp_swpout_fallback). */
+			if (split_huge_page_to_list(k, page, 1, list)) {
+				page_list_add(k, &ret, page);
+				continue;
+			}
+			k->vm_events[THP_SWPOUT_FALLBACK]++;
+		}
 		if (shrink_folio(k, page, sc, stat, ignore_references)) {
 			page_list_add(k, &free_folios, page);
 			nr_reclaimed++;

@@ -99,7 +99,7 @@ T.raises("mmsim.machine: preset: a number is not a preset name", mmsim.machine, 
 T.raises("mmsim.machine: preset: a table is not a preset name", mmsim.machine, { preset = {} })
 T.raises("mmsim.machine: unknown configuration key 'nosuch'", mmsim.machine, { nosuch = 1 })
 T.raises("mmsim.machine: ram: 'lots' is not a size", mmsim.machine, { ram = "lots" })
-T.raises("mmsim.machine: thp: 'always' is not simulated yet", mmsim.machine, { thp = "always" })
+T.raises("mmsim.machine: thp: 'sometimes' must be always, madvise or never", mmsim.machine, { thp = "sometimes" })
 T.raises("mmsim.machine: ram: 8M is below the 16M minimum", mmsim.machine,
 	 { preset = "teaching", ram = "8M" })
 T.raises("mmsim.machine: cores: '0' is not a number from 1 to 256", mmsim.machine, { cores = 0 })
