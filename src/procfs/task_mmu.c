@@ -435,7 +435,7 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 /* The entry of the page at addr of a huge PMD (Linux: the THP part of
  * pagemap_pmd_range): present with the PFN of that 4 KiB piece, "file"
  * unless the folio is anonymous (the huge zero page is not), exclusive
- * when that piece is mapped once. */
+ * when the folio's first page is mapped once (the PMD, no PTE). */
 static uint64_t pmd_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pmd,
 				     uint64_t addr)
 {
@@ -447,8 +447,8 @@ static uint64_t pmd_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 		flags |= PM_SOFT_DIRTY;
 	if (!PageAnon(page))
 		flags |= PM_FILE;
-	else if (page_precise_mapcount(page) == 1)
-		flags |= PM_MMAP_EXCLUSIVE;
+	else if (page_precise_mapcount(compound_head(page)) == 1)
+		flags |= PM_MMAP_EXCLUSIVE;   /* Linux 6.18 asks the folio's first page for all 512 */
 	return (frame & PM_PFRAME_MASK) | flags;
 }
 
