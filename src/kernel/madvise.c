@@ -11,6 +11,7 @@
 #include "kernel/mman.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -175,6 +176,36 @@ static int cold_pte(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* A huge PMD under MADV_COLD or MADV_PAGEOUT: part of one is split; a
+ * whole THP mapped only here is handled as one folio, which reclaim then
+ * splits before it goes to swap (Linux: the pmd_trans_huge part of
+ * madvise_cold_or_pageout_pte_range). */
+static int cold_pmd(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct cold_walk *w = arg;
+	if (next - addr != HPAGE_PMD_SIZE)
+		return WALK_SPLIT_PMD;
+	struct page *head = vm_normal_page_pmd(w->k, *pmd);
+	if (!head || !page_test(head, PG_lru) || folio_mapcount(head) != 1)
+		return 0;
+	if (!w->pageout && pte_young(*pmd)) {
+		*pmd = pte_mkold(*pmd);
+		flush_tlb_mm_range(w->k, w->tlb->mm, addr, next, PMD_SHIFT, false);
+	}
+	page_clear(head, PG_referenced);
+	if (page_test(head, PG_active))
+		page_set(head, PG_workingset);
+	if (!w->pageout) {
+		folio_deactivate(w->k, head);
+	} else if (folio_isolate_lru(w->k, head)) {
+		if (page_test(head, PG_unevictable))
+			folio_putback_lru(w->k, head);
+		else
+			page_list_add(w->k, &w->isolated, head);
+	}
+	return 0;
+}
+
 /* MADV_COLD (pageout false) or MADV_PAGEOUT on [start, end) of vma (Linux:
  * madvise_cold, madvise_pageout): PAGEOUT then reclaims the isolated pages
  * at once, ignoring their references (reclaim_pages): anonymous pages go
@@ -186,7 +217,7 @@ static void madvise_cold_or_pageout(struct kernel *k, struct vm_area_struct *vma
 	struct mmu_gather tlb;
 	struct cold_walk w = { k, &tlb, pageout, { PFN_NIL, PFN_NIL } };
 	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
-	walk_page_range_pmd(k, vma->vm_mm, start, end, cold_pte, walk_pmd_split_partial, &w);
+	walk_page_range_pmd(k, vma->vm_mm, start, end, cold_pte, cold_pmd, &w);
 	tlb_finish_mmu(&tlb);
 	if (pageout) {
 		uint64_t freed = reclaim_pages(k, &w.isolated);
