@@ -167,6 +167,8 @@ struct mmsim_backend {
 	int (*vm_ept)(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
 	/* memory ordering */
 	int (*interleave)(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
+	/* time */
+	int (*tick)(mmsim_machine *m, uint64_t ms);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

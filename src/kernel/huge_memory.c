@@ -711,6 +711,28 @@ int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs,
 	return 0;
 }
 
+/* See huge_mm.h. A folio no longer mapped in part leaves the queue; one
+ * that cannot be split goes to its tail. */
+uint64_t deferred_split_scan(struct kernel *k, uint64_t nr_to_scan)
+{
+	struct thp_state *t = &k->thp;
+	uint64_t split = 0;
+	for (; nr_to_scan && t->deferred_head != PFN_NIL; nr_to_scan--) {
+		struct page *head = pfn_to_page(k, t->deferred_head);
+		bool partial = folio_nr_pages_mapped(head) && !folio_entire_mapcount(head);
+		if (!partial) {
+			deferred_list_del(k, head);
+			head[2].mapping &= ~FOLIO_PARTIALLY_MAPPED;
+		} else if (!split_huge_page_to_list(k, head, 0, NULL)) {
+			split++;
+		} else {
+			deferred_list_del(k, head);
+			deferred_list_add(k, head);
+		}
+	}
+	return split;
+}
+
 /* ---- sysfs ------------------------------------------------------------------------ */
 
 static const char *const enabled_names[] = { "always", "madvise", "never" };
@@ -811,6 +833,8 @@ int thp_sysfs_write(struct kernel *k, const char *name, const char *value, char 
 			return -EINVAL;
 		}
 		*(unsigned *)((char *)t + kh_knobs[i].offset) = (unsigned)x;
+		if (strstr(name, "sleep_millisecs"))     /* the write wakes khugepaged */
+			t->kh_next_wake_ms = t->kh_clock_ms + x;
 		return 0;
 	}
 	if (!strcmp(name, "hpage_pmd_size") || !strcmp(name, "khugepaged/pages_collapsed") ||

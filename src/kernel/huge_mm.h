@@ -184,6 +184,35 @@ struct page *vm_normal_page_pmd(struct kernel *k, pte_t pmd);
  * -EBUSY when someone else holds a reference. Counts thp_split_page. */
 int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs, struct page_list *list);
 
+/* The deferred split queue's shrinker: split up to nr_to_scan folios
+ * mapped in part, freeing their unmapped pages (Linux:
+ * deferred_split_scan). Returns the folios split. */
+uint64_t deferred_split_scan(struct kernel *k, uint64_t nr_to_scan);
+
+/* ---- khugepaged and MADV_COLLAPSE (kernel/khugepaged.c) ---------------------- */
+
+/* Register vma's mm with khugepaged when vma may have THPs (Linux:
+ * khugepaged_enter_vma); forget an mm that goes (khugepaged_exit). */
+void khugepaged_enter_vma(struct kernel *k, struct vm_area_struct *vma);
+void khugepaged_exit(struct kernel *k, struct mm_struct *mm);
+
+/* Advance khugepaged's clock by ms milliseconds of simulated time: it
+ * wakes every scan_sleep_millisecs (alloc_sleep_millisecs after a failed
+ * allocation) and scans pages_to_scan pages each time. Returns the
+ * wakeups. */
+unsigned khugepaged_tick(struct kernel *k, uint64_t ms);
+
+/* MADV_COLLAPSE of [start, end) of vma, already checked against the
+ * VMA's bounds (Linux: madvise_collapse): every aligned 2 MiB inside
+ * becomes a THP, whatever the sysfs mode and max_ptes_* say. 0, or
+ * -EINVAL (the VMA cannot have THPs, was never faulted, or a block cannot
+ * be collapsed), -ENOMEM (no free 2 MiB block), -EAGAIN (a page with
+ * extra references, off the LRU), -EBUSY. */
+int madvise_collapse(struct kernel *k, struct vm_area_struct *vma, uint64_t start, uint64_t end);
+
+/* Free khugepaged's list of mms (kernel_destroy). */
+void thp_destroy(struct kernel *k);
+
 /* ---- the deposited page tables ----------------------------------------------- */
 
 /* Keep a page table for the split of the huge PMD at pmd (Linux:

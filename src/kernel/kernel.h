@@ -66,6 +66,7 @@ enum thp_defrag { THP_DEFRAG_ALWAYS, THP_DEFRAG_DEFER, THP_DEFRAG_DEFER_MADVISE,
 
 /* The settings under /sys/kernel/mm/transparent_hugepage, and the huge
  * zero page. */
+struct mm_struct;
 struct thp_state {         /* kernel/huge_memory.c */
 	enum thp_enabled enabled;
 	enum thp_defrag defrag;
@@ -79,6 +80,11 @@ struct thp_state {         /* kernel/huge_memory.c */
 	uint64_t huge_zero_pfn;        /* 0: not allocated (yet, or freed) */
 	uint32_t deferred_head, deferred_tail;   /* the deferred split queue (pfns, PFN_NIL) */
 	uint64_t deferred_len;
+	struct mm_struct **kh_mms;     /* the mms khugepaged scans (khugepaged_scan.mm_head) */
+	size_t kh_nr, kh_cap, kh_slot; /* how many; the one being scanned */
+	uint64_t kh_scan_address;      /* where in it */
+	bool kh_at_head;               /* at the list's head (khugepaged_scan.mm_slot NULL) */
+	uint64_t kh_clock_ms, kh_next_wake_ms;   /* simulated time; the next wakeup */
 };
 
 struct hw_machine;

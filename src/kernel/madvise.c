@@ -33,23 +33,6 @@ static bool vma_ksm_compatible(uint64_t f)
 	return !(f & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_HUGETLB | VM_MIXEDMAP));
 }
 
-/* MADV_COLLAPSE on [start, end) of vma (Linux: madvise_collapse). A VMA
- * that could not hold a huge page is EINVAL (thp_vma_allowable_order without
- * the sysfs settings: anonymous memory only here, not NOHUGEPAGE, not
- * special, with room for one aligned 2 MiB page, faulted once: it has an
- * anon_vma); a range with no whole aligned 2 MiB block in it has nothing to
- * collapse: 0. A block to collapse needs a huge page, which the simulator
- * does not have yet: ENOMEM, Linux's answer when that allocation fails. */
-static int madvise_collapse(const struct vm_area_struct *vma, uint64_t start, uint64_t end)
-{
-	uint64_t haddr = (vma->vm_end - HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
-	if (!vma_is_anonymous(vma) || (vma->vm_flags & (VM_NOHUGEPAGE | VM_SPECIAL | VM_HUGETLB)) ||
-	    vma->vm_end - vma->vm_start < HPAGE_PMD_SIZE || haddr < vma->vm_start || !vma->anon_vma)
-		return -EINVAL;
-	uint64_t hstart = (start + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1), hend = end & ~(HPAGE_PMD_SIZE - 1);
-	return hstart < hend ? -ENOMEM : 0;
-}
-
 static bool madvise_behavior_valid(int b)
 {
 	switch (b) {
@@ -427,7 +410,7 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 		return 0;
 	}
 	case MADV_COLLAPSE:
-		return madvise_collapse(vma, start, end);
+		return madvise_collapse(k, vma, start, end);     /* khugepaged.c */
 	case MADV_FREE: {
 		if (!lru_ok || !vma_is_anonymous(vma))
 			return -EINVAL;
@@ -451,7 +434,13 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 	int64_t nf = advised_flags(vma, vma->vm_flags, b);
 	if (nf < 0)
 		return (int)nf;
-	return madvise_update_vma(k, vma, start, end, (uint64_t)nf, vma->anon_name);
+	int err = madvise_update_vma(k, vma, start, end, (uint64_t)nf, vma->anon_name);
+	if (!err && b == MADV_HUGEPAGE) {
+		struct vm_area_struct *v = find_vma(vma->vm_mm, start);
+		if (v)
+			khugepaged_enter_vma(k, v);     /* hugepage_madvise */
+	}
+	return err;
 }
 
 /* MADV_POPULATE_(READ|WRITE) (Linux: madvise_populate). */

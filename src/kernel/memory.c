@@ -566,6 +566,7 @@ static vm_fault_t handle_pmd_fault(struct vm_fault *vmf)
 	if (pte_none(*pmd) || !(*pmd & _PAGE_PRESENT) || !pmd_trans_huge(*pmd)) {
 		if (!thp_vma_allowable(k, vmf->vma))
 			return VM_FAULT_FALLBACK;
+		khugepaged_enter_vma(k, vmf->vma);
 		const char *no = thp_fault_refusal(vmf, *pmd);
 		if (no) {
 			trace_kernel(k, vmf->cpu, "THP-eligible VMA, but %s: small pages", no);

@@ -359,6 +359,7 @@ void kernel_destroy(struct kernel *k)
 {
 	while (k->tasks && k->mm_caches.task_struct)
 		do_group_exit(k, k->tasks, 0);
+	thp_destroy(k);
 	free(k->tlbstate);
 	free(k->curr);
 	k->tlbstate = NULL;

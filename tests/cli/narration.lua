@@ -191,6 +191,20 @@ assert(hp:munmap(ha + (4 << 20) + 4096, 4096))
 assert(hp:madvise(ha, 2 << 20, "pageout"))
 assert(hp:write(ha + (6 << 20), "z"))
 assert(hp:munmap(ha + (6 << 20), 2 << 20))
+-- khugepaged on the clock and MADV_COLLAPSE: a collapse, a block with
+-- too many empty PTEs, one with nothing mapped; then memory pressure
+-- splits the THP mapped in part from the deferred split queue.
+local hs = assert(hp:mmap{len = 4 << 20, prot = "rw"})
+hs = (hs + (2 << 20) - 1) & ~((2 << 20) - 1)
+assert(hp:touch(hs, 16 * 4096, "w"))
+assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", 10))
+assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", 100))
+assert(hp:madvise(hs, 2 << 20, "hugepage"))
+assert(hm:tick(10))
+assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", 511))
+assert(hm:tick(10))
+hp:madvise(hs, 4 << 20, "collapse")
+while hm:alloc_pages(4) do end
 local hf = mmsim.machine{ram = "64M"}
 while hf:alloc_pages(9) do end
 hf:explain(true)

@@ -428,3 +428,141 @@ Test(thp, the_mmu_fills_a_2m_tlb_entry)
 	cr_assert(cpu->ctr.walks <= walks + 1, "%llu walks for 512 pages",
 		  (unsigned long long)(cpu->ctr.walks - walks));
 }
+
+/* ---- khugepaged, MADV_COLLAPSE, the deferred split queue ---------------------------- */
+
+/* Write one byte per page to n pages from a, each byte its page's number. */
+static void fill_pages(struct task_struct *task, uint64_t a, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t v = (uint8_t)(i + 1);
+		cr_assert_eq(tp_write(t, task, a + i * PG, &v, 1), 0);
+	}
+}
+
+static void check_pages(struct task_struct *task, uint64_t a, unsigned n, unsigned written)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t b = 0xff;
+		cr_assert_eq(tp_read(t, task, a + i * PG, &b, 1), 0);
+		cr_assert_eq(b, i < written ? (uint8_t)(i + 1) : 0, "page %u", i);
+	}
+}
+
+static int set(const char *name, const char *value)
+{
+	char why[160];
+	return sysctl_write(&t->k, name, value, why, sizeof why);
+}
+
+/* khugepaged, woken by the clock, collapses a 2 MiB of small pages whose
+ * empty PTEs are within max_ptes_none: one THP, 512-aligned, the same
+ * bytes; pages_collapsed and full_scans count. */
+Test(thp, khugepaged_collapses_on_the_clock)
+{
+	uint64_t a = thp_area(p, 2 * MB, false);
+	fill_pages(p, a, 100);
+	cr_assert_eq(do_madvise(&t->k, p, a, HP, MADV_HUGEPAGE), 0);
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", "100"), 0);
+	cr_assert_eq(khugepaged_tick(&t->k, 99), 0, "not yet");
+	cr_assert_eq(leaf_level(p, a, NULL), 1);
+	cr_assert_eq(khugepaged_tick(&t->k, 1), 1);
+	pte_t e;
+	cr_assert_eq(leaf_level(p, a, &e), 2);
+	cr_assert_eq(pte_pfn(e) % HPAGE_PMD_NR, 0);
+	cr_assert_eq(ev(THP_COLLAPSE_ALLOC), 1);
+	cr_assert_eq(t->k.thp.khugepaged.pages_collapsed, 1);
+	check_pages(p, a, HPAGE_PMD_NR, 100);
+	cr_assert_eq(smaps_kb(p, a, "AnonHugePages:"), 2048);
+	khugepaged_tick(&t->k, 1000);
+	cr_assert(t->k.thp.khugepaged.full_scans >= 1);
+	cr_assert_eq(ev(THP_COLLAPSE_ALLOC), 1, "nothing more to collapse");
+}
+
+/* The max_ptes_* limits: too many empty, swapped or shared PTEs keep the
+ * small pages (thp_scan_exceed_*). */
+Test(thp, khugepaged_respects_max_ptes)
+{
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", "10"), 0);
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", "400"), 0);
+	uint64_t a = thp_area(p, 2 * MB, false);
+	fill_pages(p, a, 100);                   /* 412 empty > 400 */
+	cr_assert_eq(do_madvise(&t->k, p, a, HP, MADV_HUGEPAGE), 0);
+	khugepaged_tick(&t->k, 10);
+	cr_assert(ev(THP_SCAN_EXCEED_NONE_PTE) >= 1);
+	cr_assert_eq(leaf_level(p, a, NULL), 1);
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", "511"), 0);
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_shared", "10"), 0);
+	int err;
+	struct task_struct *c = copy_process(&t->k, p, 1, &err);
+	cr_assert_not_null(c);
+	khugepaged_tick(&t->k, 10);
+	cr_assert(ev(THP_SCAN_EXCEED_SHARED_PTE) >= 1);
+	cr_assert_eq(leaf_level(p, a, NULL), 1, "100 shared pages > 10");
+	do_group_exit(&t->k, c, 0);
+	khugepaged_tick(&t->k, 100);
+	cr_assert_eq(leaf_level(p, a, NULL), 2, "no longer shared: collapsed");
+	check_pages(p, a, HPAGE_PMD_NR, 100);
+}
+
+/* MADV_COLLAPSE works without MADV_HUGEPAGE, under "never" too, and past
+ * max_ptes_none; a VMA never faulted is EINVAL; with no free 2 MiB block
+ * it is ENOMEM (thp_collapse_alloc_failed). */
+Test(thp, madv_collapse)
+{
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/enabled", "never"), 0);
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", "0"), 0);
+	uint64_t a = thp_area(p, 4 * MB, false);
+	fill_pages(p, a, 3);
+	cr_assert_eq(do_madvise(&t->k, p, a, HP, MADV_COLLAPSE), 0);
+	cr_assert_eq(leaf_level(p, a, NULL), 2);
+	check_pages(p, a, HPAGE_PMD_NR, 3);
+	cr_assert_eq(do_madvise(&t->k, p, a, HP, MADV_COLLAPSE), 0, "already a THP");
+	uint64_t b = thp_area(p, 2 * MB, false);
+	cr_assert_eq(do_madvise(&t->k, p, b, HP, MADV_COLLAPSE), -EINVAL, "never faulted");
+	cr_assert_eq(do_madvise(&t->k, p, a + HP, HP, MADV_COLLAPSE), -EINVAL, "nothing mapped in the block");
+	fill_pages(p, a + HP, 2);
+	struct page *held[256];
+	int n = 0;
+	while (n < 256 && (held[n] = alloc_pages(&t->k, GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, HPAGE_PMD_ORDER)))
+		n++;
+	cr_assert_eq(do_madvise(&t->k, p, a + HP, HP, MADV_COLLAPSE), -ENOMEM);
+	cr_assert_eq(ev(THP_COLLAPSE_ALLOC_FAILED), 1);
+	for (int i = 0; i < n; i++)
+		__free_pages(&t->k, held[i], HPAGE_PMD_ORDER);
+	cr_assert_eq(do_madvise(&t->k, p, a + HP, HP, MADV_COLLAPSE), 0);
+	check_pages(p, a + HP, HPAGE_PMD_NR, 2);
+}
+
+/* A THP mapped in part waits on the deferred split queue; memory pressure
+ * splits it (thp_split_page) and frees its unmapped pages. */
+Test(thp, reclaim_splits_the_deferred_queue)
+{
+	uint64_t a = thp_area(p, 2 * MB, true);
+	fill_pages(p, a, 4);
+	pte_t e;
+	cr_assert_eq(leaf_level(p, a, &e), 2);
+	struct page *head = pfn_to_page(&t->k, pte_pfn(e));
+	cr_assert_eq(do_madvise(&t->k, p, a + 8 * PG, HP - 8 * PG, MADV_DONTNEED), 0);
+	cr_assert_eq(t->k.thp.deferred_len, 1);
+	cr_assert_eq(page_ref_count(head), 8, "one reference per PTE left");
+	try_to_free_pages(&t->k, GFP_KERNEL, 0);
+	cr_assert_eq(ev(THP_SPLIT_PAGE), 1);
+	cr_assert_eq(t->k.thp.deferred_len, 0);
+	for (unsigned i = 8; i < HPAGE_PMD_NR; i++)
+		cr_assert_eq(page_ref_count(head + i), 0, "page %u is free", i);
+	cr_assert_eq(page_ref_count(head), 1);
+	check_pages(p, a, 8, 4);
+}
+
+/* mremap of a THP to an address off a 2 MiB boundary splits its PMD and
+ * moves the PTEs; the bytes follow. */
+Test(thp, mremap_unaligned_splits)
+{
+	uint64_t a = thp_area(p, 2 * MB, true), dst = thp_area(p, 4 * MB, false) + 64 * PG;
+	fill_pages(p, a, 10);
+	cr_assert_eq(do_mremap(&t->k, p, a, HP, HP, MREMAP_MAYMOVE | MREMAP_FIXED, dst), (int64_t)dst);
+	cr_assert_eq(ev(THP_SPLIT_PMD), 1);
+	cr_assert_eq(leaf_level(p, dst, NULL), 1);
+	check_pages(p, dst, 16, 10);
+}
