@@ -556,6 +556,15 @@ int mmsim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
  */
 int mmsim_swapoff(mmsim_machine *m, int type);
 
+/*
+ * Let ms milliseconds of simulated time pass: the kernel's periodic
+ * threads run as they would meanwhile (khugepaged wakes every
+ * transparent_hugepage/khugepaged/scan_sleep_millisecs and scans
+ * pages_to_scan pages). Returns the wakeups (>= 0). The host backend
+ * refuses it: the host's threads run on its own clock.
+ */
+int mmsim_tick(mmsim_machine *m, uint64_t ms);
+
 /* ---- frames ----------------------------------------------------------------- */
 
 /* What the kernel's struct page of one frame says. */

@@ -169,6 +169,8 @@ struct mmsim_backend {
 	int (*interleave)(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
 	/* page migration */
 	int (*migrate_page)(mmsim_machine *m, int pid, uint64_t va, uint64_t *pfn);
+	/* time */
+	int (*tick)(mmsim_machine *m, uint64_t ms);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

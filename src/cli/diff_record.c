@@ -1112,9 +1112,9 @@ static int machine_sim(lua_State *L)
 		}
 		lua_pop(L, 1);
 	}
-	if (!strcmp(h->thp, "never")) {          /* madvise is the default; always can't be had */
+	if (!strcmp(h->thp, "never") || !strcmp(h->thp, "always")) {   /* madvise is the default */
 		if (lua_getfield(L, t, "thp") == LUA_TNIL) {
-			lua_pushstring(L, "never");
+			lua_pushstring(L, h->thp);
 			lua_setfield(L, t, "thp");
 		}
 		lua_pop(L, 1);

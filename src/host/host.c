@@ -172,6 +172,8 @@ static const char *host_why_unsupported(const char *op)
 		return "real kernels do not narrate";
 	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff"))
 		return "it would change this machine";
+	if (!strcmp(op, "tick"))
+		return "the host's kernel threads run on its own clock";
 	if (!strcmp(op, "access_batch") || !strcmp(op, "prctl_set_mm"))
 		return "trace replays run on the simulator";
 	if (!strcmp(op, "page_info") || !strcmp(op, "frame_runs"))

@@ -12,6 +12,7 @@
  */
 #include "kernel/debug_vm.h"
 
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
@@ -41,6 +42,7 @@ struct mm_walk {
 	struct pfn_counts maps;     /* PTEs per mapped frame, all mms */
 	struct pfn_counts tables;   /* page-table pages, all mms */
 	struct pfn_counts swaps;    /* references per swap entry: PTEs and shmem */
+	struct pfn_counts pmds;     /* huge PMDs per THP head, all mms */
 	uint64_t problems;
 	struct mm_struct *mm;       /* being walked */
 	int64_t rss[NR_MM_COUNTERS];
@@ -153,6 +155,13 @@ static int rmap_find_one(struct vm_area_struct *vma, uint64_t address, void *arg
  * (the anon_vma's interval tree) find it there? */
 static bool anon_rmap_ok(struct kernel *k, struct vm_area_struct *vma, struct page *page, uint64_t addr)
 {
+	if (page_test(page, PG_tail)) {               /* a large folio: its head's place */
+		uint64_t off = page->private;
+		page = compound_head(page);
+		addr -= off << PAGE_SHIFT;
+		if (addr < vma->vm_start)
+			return true;                  /* the head lies before this VMA: not checkable here */
+	}
 	uint64_t owner = page_owner_pa(page);
 	bool chained = false;
 	for (struct anon_vma_chain *avc = vma->anon_vma_chain; avc && !chained; avc = avc->same_vma)
@@ -241,7 +250,7 @@ static void check_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 	if (!page)
 		return;                            /* the zero page, vDSO: no struct page */
 	uint64_t pfn = pte_pfn(pte);
-	if (page_ref_count(page) <= 0 || page_test(page, PG_buddy) || page_test(page, PG_pcp) ||
+	if (page_ref_count(compound_head(page)) <= 0 || page_test(page, PG_buddy) || page_test(page, PG_pcp) ||
 	    page_test(page, PG_table) || page_test(page, PG_slab)) {
 		BAD(w, "PTE at %#" PRIx64 " maps pfn %#" PRIx64 ", which is not a user page (refcount %d, "
 		       "flags %#x)", addr, pfn, page_ref_count(page), page->flags);
@@ -257,11 +266,69 @@ static void check_pte(struct mm_walk *w, pte_t pte, uint64_t addr)
 			    pfn, addr);
 		if (pte_write(pte) && !page_test(page, PG_anon_exclusive))
 			BAD(w, "PTE at %#" PRIx64 " writes pfn %#" PRIx64 ", which is not exclusive to it", addr, pfn);
+		if (page_test(page, PG_tail) && !(page_test(compound_head(page), PG_head) &&
+						  page_order(compound_head(page)) == HPAGE_PMD_ORDER))
+			BAD(w, "PTE at %#" PRIx64 " maps tail pfn %#" PRIx64 " of no THP", addr, pfn);
 	} else {
 		w->rss[page_test(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
 	}
 }
 
+
+/* A huge PMD at addr of w->mm: inside one VMA that allows THPs, mapping
+ * the huge zero page or the head of an anonymous order-9 folio that rmap
+ * finds there. */
+static void check_huge_pmd(struct mm_walk *w, pte_t pmd, uint64_t addr)
+{
+	struct kernel *k = w->k;
+	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	uint64_t pfn = pte_pfn(pmd);
+	if (!vma || addr + HPAGE_PMD_SIZE > vma->vm_end || (addr & ~HPAGE_PMD_MASK)) {
+		BAD(w, "huge PMD at %#" PRIx64 " is not inside one VMA", addr);
+		return;
+	}
+	if (pte_write(pmd) && !(vma->vm_flags & VM_WRITE))
+		BAD(w, "huge PMD at %#" PRIx64 " is writable in a VMA without VM_WRITE", addr);
+	if (is_huge_zero_pmd(k, pmd)) {
+		if (pte_write(pmd))
+			BAD(w, "huge zero page writable at %#" PRIx64, addr);
+		return;
+	}
+	struct page *head = pfn_valid(k, pfn) ? pfn_to_page(k, pfn) : NULL;
+	if (!head || !page_test(head, PG_head) || page_order(head) != HPAGE_PMD_ORDER || !PageAnon(head) ||
+	    page_ref_count(head) <= 0) {
+		BAD(w, "huge PMD at %#" PRIx64 " maps pfn %#" PRIx64 ", which is not a THP's head", addr, pfn);
+		return;
+	}
+	uint32_t *c = count_slot(&w->pmds, pfn);
+	if (c)
+		(*c)++;
+	w->rss[MM_ANONPAGES] += HPAGE_PMD_NR;
+	if (!anon_rmap_ok(k, vma, head, addr))
+		BAD(w, "THP pfn %#" PRIx64 " at %#" PRIx64 " cannot be found by rmap from its VMA", pfn, addr);
+	if (pte_write(pmd) && !page_test(head, PG_anon_exclusive))
+		BAD(w, "huge PMD at %#" PRIx64 " writes pfn %#" PRIx64 ", which is not exclusive to it", addr, pfn);
+}
+
+/* The page tables deposited for the huge PMDs of the PMD table at pa: one
+ * per huge PMD, each a page-table page claimed once. */
+static void check_deposits(struct mm_walk *w, uint64_t pa, unsigned huge)
+{
+	struct kernel *k = w->k;
+	unsigned n = 0;
+	for (uint32_t next = pfn_to_page(k, pa >> PAGE_SHIFT)->private; next && n <= huge; n++) {
+		uint64_t pfn = next - 1;
+		uint32_t *c = count_slot(&w->tables, pfn);
+		if (!pfn_valid(k, pfn) || !page_test(pfn_to_page(k, pfn), PG_table) || (c && (*c)++)) {
+			BAD(w, "deposited table %#" PRIx64 " under PMD table %#" PRIx64 " is not a free page table", pfn,
+			    pa >> PAGE_SHIFT);
+			return;
+		}
+		next = pfn_to_page(k, pfn)->private;
+	}
+	if (n != huge)
+		BAD(w, "PMD table %#" PRIx64 ": %u huge PMDs but %u deposited tables", pa >> PAGE_SHIFT, huge, n);
+}
 
 /* Walk the table at pa (level) covering va, claiming each table page; of
  * the top table only the user half (the kernel half is the cpu_entry_area
@@ -279,7 +346,7 @@ static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 		return;
 	}
 	unsigned shift = 12 + 9 * (unsigned)(level - 1);
-	unsigned n = level == k->paging_levels ? KERNEL_PGD_BOUNDARY : PTRS_PER_TABLE;
+	unsigned n = level == k->paging_levels ? KERNEL_PGD_BOUNDARY : PTRS_PER_TABLE, huge = 0;
 	for (unsigned i = 0; i < n; i++) {
 		pte_t e = *table_entry(k, pa, i);
 		uint64_t a = va | (uint64_t)i << shift;
@@ -291,11 +358,15 @@ static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 			continue;
 		if (level == 1)
 			check_pte(w, e, a);
+		else if ((e & _PAGE_PSE) && level == 2)
+			check_huge_pmd(w, e, a), huge++;
 		else if (e & _PAGE_PSE)
 			BAD(w, "huge mapping at %#" PRIx64 ": not created by this kernel", a);
 		else
 			walk_table(w, e & HW_PTE_ADDR_MASK, level - 1, a);
 	}
+	if (level == 2)
+		check_deposits(w, pa, huge);
 }
 
 /* One address space: VMAs, page tables, RSS counters. */
@@ -309,6 +380,58 @@ static void check_mm(struct mm_walk *w, struct mm_struct *mm)
 		if (w->rss[i] != mm->rss_stat[i])
 			BAD(w, "mm %p: RSS counter %d is %" PRId64 " but %" PRId64 " PTEs map such pages", (void *)mm,
 			    i, mm->rss_stat[i], w->rss[i]);
+}
+
+/* A THP headed by head: each page's mapcount against its PTEs, the
+ * entire mapcount against the huge PMDs, nr_pages_mapped, the references
+ * covering every mapping, exclusivity, and the deferred split queue. */
+static void check_thp(struct mm_walk *w, struct page *head, uint64_t pfn)
+{
+	uint32_t mapped = 0, pmds = count_of(&w->pmds, pfn);
+	int total = (int)pmds;
+	if (folio_entire_mapcount(head) != pmds)
+		BAD(w, "THP %#" PRIx64 ": entire mapcount %u but %u huge PMDs", pfn, folio_entire_mapcount(head), pmds);
+	for (unsigned i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *p = head + i;
+		uint32_t n = count_of(&w->maps, pfn + i);
+		if ((uint32_t)p->mapcount != n)
+			BAD(w, "pfn %#" PRIx64 " of THP %#" PRIx64 ": mapcount %d but %u PTEs map it", pfn + i, pfn,
+			    p->mapcount, n);
+		mapped += p->mapcount > 0;
+		total += p->mapcount;
+		if (p->mapcount + (int)pmds > 1 && page_test(p, PG_anon_exclusive))
+			BAD(w, "pfn %#" PRIx64 " of THP %#" PRIx64 ": exclusive but mapped %d times", pfn + i, pfn,
+			    p->mapcount + (int)pmds);
+	}
+	if (folio_nr_pages_mapped(head) != mapped)
+		BAD(w, "THP %#" PRIx64 ": nr_pages_mapped %u but %u pages have PTEs", pfn,
+		    folio_nr_pages_mapped(head), mapped);
+	if (head->_refcount < total + (page_test(head, PG_swapcache) ? (int)HPAGE_PMD_NR : 0))
+		BAD(w, "THP %#" PRIx64 ": refcount %d below its %d mappings", pfn, head->_refcount, total);
+	bool partial = !pmds && mapped && mapped < HPAGE_PMD_NR;
+	if (partial && !(head[2].mapping & FOLIO_DEFERRED))
+		BAD(w, "THP %#" PRIx64 ": mapped in part (%u pages) but not on the deferred split queue", pfn, mapped);
+}
+
+/* The deferred split queue: THP heads marked queued, linked both ways,
+ * as long as it says. */
+static void check_deferred_split_queue(struct mm_walk *w)
+{
+	struct kernel *k = w->k;
+	uint64_t n = 0;
+	uint32_t prev = PFN_NIL;
+	for (uint32_t pfn = k->thp.deferred_head; pfn != PFN_NIL && n <= k->thp.deferred_len; n++) {
+		struct page *head = pfn_valid(k, pfn) ? pfn_to_page(k, pfn) : NULL;
+		if (!head || !page_test(head, PG_head) || page_order(head) < 2 || !(head[2].mapping & FOLIO_DEFERRED) ||
+		    head[2].lru_prev != prev) {
+			BAD(w, "deferred split queue: pfn %#" PRIx32 " is not a queued large folio", pfn);
+			return;
+		}
+		prev = pfn;
+		pfn = head[2].lru_next;
+	}
+	if (n != k->thp.deferred_len || prev != k->thp.deferred_tail)
+		BAD(w, "deferred split queue: %" PRIu64 " folios found, %" PRIu64 " counted", n, k->thp.deferred_len);
 }
 
 /* Every frame's mapcount against the PTEs found; refcount covers them. */
@@ -327,6 +450,11 @@ static void check_mapcounts(struct mm_walk *w)
 			continue;
 		}
 		struct page *p = pfn_to_page(k, pfn);
+		if (page_test(p, PG_head) && page_order(p) == HPAGE_PMD_ORDER && PageAnon(p)) {
+			check_thp(w, p, pfn);
+			pfn += HPAGE_PMD_NR - 1;
+			continue;
+		}
 		if (!p->_refcount || page_test(p, PG_slab) || page_test(p, PG_table) || page_test(p, PG_tail) ||
 		    !page_owner_pa(p))
 			continue;
@@ -466,11 +594,12 @@ uint64_t debug_mm_check(struct kernel *k)
 			check_mm(&w, t->mm);
 	}
 	count_all_shmem_swap(&w);
-	if (w.maps.failed || w.tables.failed || w.swaps.failed) {
+	if (w.maps.failed || w.tables.failed || w.swaps.failed || w.pmds.failed) {
 		BAD(&w, "debug_mm_check: out of host memory");
 	} else {
 		check_mapcounts(&w);
 		check_swap_devices(&w);
+		check_deferred_split_queue(&w);
 	}
 	free(w.maps.pfn);
 	free(w.maps.count);
@@ -478,5 +607,7 @@ uint64_t debug_mm_check(struct kernel *k)
 	free(w.tables.count);
 	free(w.swaps.pfn);
 	free(w.swaps.count);
+	free(w.pmds.pfn);
+	free(w.pmds.count);
 	return w.problems;
 }

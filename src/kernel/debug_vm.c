@@ -138,7 +138,7 @@ static uint64_t check_allocated(struct walk *w, uint64_t pfn)
 	}
 	for (uint64_t i = 1; i < n; i++) {
 		struct page *t = p + i;
-		bool ok = page_test(p, PG_head) ? t->flags == (1u << PG_tail) && t->private == i
+		bool ok = page_test(p, PG_head) ? (t->flags & ~(1u << PG_anon_exclusive)) == (1u << PG_tail) && t->private == i
 						: !t->flags && !t->_refcount;
 		if (!ok || is_seen(w, pfn + i)) {
 			BAD(w, "pfn %#" PRIx64 " inside the block at %#" PRIx64 " is inconsistent", pfn + i, pfn);
@@ -185,7 +185,7 @@ static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum l
 {
 	struct kernel *k = w->k;
 	const struct page_list *l = &pgdat->__lruvec.lists[lru];
-	uint64_t n = 0, per_zone[MAX_NR_ZONES] = { 0 }, prev = PFN_NIL;
+	uint64_t n = 0, pages = 0, per_zone[MAX_NR_ZONES] = { 0 }, prev = PFN_NIL;
 
 	for_each_list_pfn(k, *l, pfn) {
 		struct page *p = pfn_to_page(k, pfn);
@@ -195,13 +195,14 @@ static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum l
 			    p->_refcount);
 			return n;
 		}
-		per_zone[page_zone(k, p)->idx]++;
+		per_zone[page_zone(k, p)->idx] += (uint64_t)folio_nr_pages(p);   /* a THP counts 512 */
+		pages += (uint64_t)folio_nr_pages(p);
 		prev = pfn;
 	}
 	if (l->tail != prev)
 		BAD(w, "LRU list %d: the tail is wrong", lru);
-	if (n != node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)))
-		BAD(w, "LRU list %d holds %" PRIu64 " pages, the node counter says %" PRIu64, lru, n,
+	if (pages != node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)))
+		BAD(w, "LRU list %d holds %" PRIu64 " pages, the node counter says %" PRIu64, lru, pages,
 		    node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)));
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (per_zone[z] != zone_page_state(&pgdat->node_zones[z], (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru)))

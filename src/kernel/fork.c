@@ -13,6 +13,7 @@
 #include "kernel/fork.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
@@ -103,6 +104,7 @@ void mmput(struct kernel *k, struct mm_struct *mm)
 	for (int cpu = 0; cpu < k->nr_cpus; cpu++)
 		if (k->tlbstate[cpu].loaded_mm == mm)
 			leave_mm(k, cpu);
+	khugepaged_exit(k, mm);
 	exit_mmap(k, mm);
 	destroy_context_ldt(k, mm);
 	pgd_free(k, mm);

@@ -5,6 +5,7 @@
  */
 #include "kernel/mman.h"
 
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -24,7 +25,8 @@ enum populate_mode {
 static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool write)
 {
 	int err;
-	pte_t *pte = pte_walk(k, mm, addr, false, &err);
+	pte_t *pmd = pmd_walk(k, mm, addr, false, &err);
+	pte_t *pte = pmd && pmd_trans_huge(*pmd) ? pmd : pte_walk(k, mm, addr, false, &err);
 	return pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte));
 }
 
@@ -34,6 +36,14 @@ static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t ad
 static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool write)
 {
 	int err;
+	pte_t *pmd = pmd_walk(k, mm, addr, false, &err);
+	if (pmd && pmd_trans_huge(*pmd)) {              /* follow_huge_pmd's touch_pmd */
+		struct page *head = vm_normal_page_pmd(k, *pmd);
+		*pmd |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+		if (head)
+			folio_mark_accessed(k, head);
+		return;
+	}
 	pte_t *pte = pte_walk(k, mm, addr, false, &err);
 	struct page *page = pte && (*pte & _PAGE_PRESENT) ? vm_normal_page(k, *pte) : NULL;
 	if (!page)

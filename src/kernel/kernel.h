@@ -46,6 +46,7 @@ struct kernel_config {
 	int min_free_kbytes;       /* 0: computed as Linux does at boot */
 	bool no_zero_page;         /* read faults get a fresh page (pvm_no_zero_page) */
 	bool thp_never;            /* transparent_hugepage/enabled "never" (else "madvise") */
+	bool thp_always;           /* transparent_hugepage/enabled "always" */
 	bool no_soft_dirty;        /* built without CONFIG_MEM_SOFT_DIRTY */
 	bool no_anon_vma_name;     /* built without CONFIG_ANON_VMA_NAME */
 	bool lsm_mmap_min_addr_set;   /* lsm_mmap_min_addr is given (else Linux's default, 65536) */
@@ -56,6 +57,34 @@ struct kernel_config {
 	uint64_t swap_bytes;       /* a swap device swapped on at boot (0: none) */
 	struct swap_device_cost swap_cost;   /* the default device's cost (model
 				    * NULL: the nvme preset) */
+};
+
+/* transparent_hugepage/enabled and defrag (Linux: transparent_hugepage_flags). */
+enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
+enum thp_defrag { THP_DEFRAG_ALWAYS, THP_DEFRAG_DEFER, THP_DEFRAG_DEFER_MADVISE, THP_DEFRAG_MADVISE,
+		  THP_DEFRAG_NEVER };
+
+/* The settings under /sys/kernel/mm/transparent_hugepage, and the huge
+ * zero page. */
+struct mm_struct;
+struct thp_state {         /* kernel/huge_memory.c */
+	enum thp_enabled enabled;
+	enum thp_defrag defrag;
+	bool use_zero_page;
+	struct {
+		unsigned pages_to_scan, scan_sleep_millisecs, alloc_sleep_millisecs;
+		unsigned max_ptes_none, max_ptes_swap, max_ptes_shared;
+		uint64_t pages_collapsed, full_scans;
+		bool defrag;
+	} khugepaged;
+	uint64_t huge_zero_pfn;        /* 0: not allocated (yet, or freed) */
+	uint32_t deferred_head, deferred_tail;   /* the deferred split queue (pfns, PFN_NIL) */
+	uint64_t deferred_len;
+	struct mm_struct **kh_mms;     /* the mms khugepaged scans (khugepaged_scan.mm_head) */
+	size_t kh_nr, kh_cap, kh_slot; /* how many; the one being scanned */
+	uint64_t kh_scan_address;      /* where in it */
+	bool kh_at_head;               /* at the list's head (khugepaged_scan.mm_slot NULL) */
+	uint64_t kh_clock_ms, kh_next_wake_ms;   /* simulated time; the next wakeup */
 };
 
 struct hw_machine;
@@ -129,8 +158,7 @@ struct kernel {
 	uint64_t zero_pfn;              /* empty_zero_page */
 	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
 	bool zero_page_enabled;
-	bool thp_madvise;               /* THP "madvise" (no huge pages yet; it decides
-					 * THPeligible), false: "never" */
+	struct thp_state thp;           /* transparent huge pages (huge_memory.c) */
 	bool soft_dirty;                /* CONFIG_MEM_SOFT_DIRTY: VM_SOFTDIRTY, pagemap bit 55 */
 	bool anon_vma_name;             /* CONFIG_ANON_VMA_NAME: PR_SET_VMA_ANON_NAME works */
 	uint64_t lsm_mmap_min_addr;     /* CONFIG_LSM_MMAP_MIN_ADDR: see mmap_min_addr() */

@@ -11,6 +11,7 @@
 #include "kernel/mman.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -30,23 +31,6 @@
 static bool vma_ksm_compatible(uint64_t f)
 {
 	return !(f & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_HUGETLB | VM_MIXEDMAP));
-}
-
-/* MADV_COLLAPSE on [start, end) of vma (Linux: madvise_collapse). A VMA
- * that could not hold a huge page is EINVAL (thp_vma_allowable_order without
- * the sysfs settings: anonymous memory only here, not NOHUGEPAGE, not
- * special, with room for one aligned 2 MiB page, faulted once: it has an
- * anon_vma); a range with no whole aligned 2 MiB block in it has nothing to
- * collapse: 0. A block to collapse needs a huge page, which the simulator
- * does not have yet: ENOMEM, Linux's answer when that allocation fails. */
-static int madvise_collapse(const struct vm_area_struct *vma, uint64_t start, uint64_t end)
-{
-	uint64_t haddr = (vma->vm_end - HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
-	if (!vma_is_anonymous(vma) || (vma->vm_flags & (VM_NOHUGEPAGE | VM_SPECIAL | VM_HUGETLB)) ||
-	    vma->vm_end - vma->vm_start < HPAGE_PMD_SIZE || haddr < vma->vm_start || !vma->anon_vma)
-		return -EINVAL;
-	uint64_t hstart = (start + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1), hend = end & ~(HPAGE_PMD_SIZE - 1);
-	return hstart < hend ? -ENOMEM : 0;
 }
 
 static bool madvise_behavior_valid(int b)
@@ -175,6 +159,36 @@ static int cold_pte(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* A huge PMD under MADV_COLD or MADV_PAGEOUT: part of one is split; a
+ * whole THP mapped only here is handled as one folio, which reclaim then
+ * splits before it goes to swap (Linux: the pmd_trans_huge part of
+ * madvise_cold_or_pageout_pte_range). */
+static int cold_pmd(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct cold_walk *w = arg;
+	if (next - addr != HPAGE_PMD_SIZE)
+		return WALK_SPLIT_PMD;
+	struct page *head = vm_normal_page_pmd(w->k, *pmd);
+	if (!head || !page_test(head, PG_lru) || folio_mapcount(head) != 1)
+		return 0;
+	if (!w->pageout && pte_young(*pmd)) {
+		*pmd = pte_mkold(*pmd);
+		flush_tlb_mm_range(w->k, w->tlb->mm, addr, next, PMD_SHIFT, false);
+	}
+	page_clear(head, PG_referenced);
+	if (page_test(head, PG_active))
+		page_set(head, PG_workingset);
+	if (!w->pageout) {
+		folio_deactivate(w->k, head);
+	} else if (folio_isolate_lru(w->k, head)) {
+		if (page_test(head, PG_unevictable))
+			folio_putback_lru(w->k, head);
+		else
+			page_list_add(w->k, &w->isolated, head);
+	}
+	return 0;
+}
+
 /* MADV_COLD (pageout false) or MADV_PAGEOUT on [start, end) of vma (Linux:
  * madvise_cold, madvise_pageout): PAGEOUT then reclaims the isolated pages
  * at once, ignoring their references (reclaim_pages): anonymous pages go
@@ -186,7 +200,7 @@ static void madvise_cold_or_pageout(struct kernel *k, struct vm_area_struct *vma
 	struct mmu_gather tlb;
 	struct cold_walk w = { k, &tlb, pageout, { PFN_NIL, PFN_NIL } };
 	tlb_gather_mmu(&tlb, k, vma->vm_mm, false);
-	walk_pte_range(k, vma->vm_mm, start, end, cold_pte, &w);
+	walk_page_range_pmd(k, vma->vm_mm, start, end, cold_pte, cold_pmd, &w);
 	tlb_finish_mmu(&tlb);
 	if (pageout) {
 		uint64_t freed = reclaim_pages(k, &w.isolated);
@@ -225,7 +239,7 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
 	struct willneed_walk w = { k };
 	struct inode *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 	if (!f) {
-		walk_pte_range(k, vma->vm_mm, start, end, willneed_pte, &w);
+		walk_page_range_pmd(k, vma->vm_mm, start, end, willneed_pte, walk_pmd_skip, &w);
 		return;
 	}
 	if (f->kind == FILE_HUGETLB)
@@ -360,7 +374,7 @@ static int madvise_guard_remove(struct kernel *k, struct vm_area_struct *vma, ui
 
 	if (!is_valid_guard_vma(vma, true))
 		return -EINVAL;
-	walk_pte_range(k, vma->vm_mm, start, end, guard_remove_pte, &removed);
+	walk_page_range_pmd(k, vma->vm_mm, start, end, guard_remove_pte, walk_pmd_skip, &removed);
 	trace_kernel(k, k->this_cpu, "%llu guard markers removed from [%#llx, %#llx)",
 		     (unsigned long long)removed, (unsigned long long)start, (unsigned long long)end);
 	return 0;
@@ -396,7 +410,7 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 		return 0;
 	}
 	case MADV_COLLAPSE:
-		return madvise_collapse(vma, start, end);
+		return madvise_collapse(k, vma, start, end);     /* khugepaged.c */
 	case MADV_FREE: {
 		if (!lru_ok || !vma_is_anonymous(vma))
 			return -EINVAL;
@@ -420,7 +434,13 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 	int64_t nf = advised_flags(vma, vma->vm_flags, b);
 	if (nf < 0)
 		return (int)nf;
-	return madvise_update_vma(k, vma, start, end, (uint64_t)nf, vma->anon_name);
+	int err = madvise_update_vma(k, vma, start, end, (uint64_t)nf, vma->anon_name);
+	if (!err && b == MADV_HUGEPAGE) {
+		struct vm_area_struct *v = find_vma(vma->vm_mm, start);
+		if (v)
+			khugepaged_enter_vma(k, v);     /* hugepage_madvise */
+	}
+	return err;
 }
 
 /* MADV_POPULATE_(READ|WRITE) (Linux: madvise_populate). */

@@ -7,6 +7,7 @@
 #include "kernel/migrate.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/radix_tree.h"
@@ -281,8 +282,10 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf, const char *why)
 /* May a write reuse an anonymous page that is not marked exclusive: is
  * this mapping's the only reference, once a swap-cache copy nobody else
  * needs is dropped (Linux: wp_can_reuse_anon_folio)? */
-static bool wp_can_reuse_anon_folio(struct kernel *k, struct page *page)
+static bool wp_can_reuse_anon_folio(struct kernel *k, struct page *page, struct vm_area_struct *vma)
 {
+	if (page_is_large(page))
+		return wp_can_reuse_large_anon_folio(k, page, vma);
 	if (page_ref_count(page) > 1 + page_test(page, PG_swapcache))
 		return false;
 	if (page_test(page, PG_swapcache))
@@ -302,7 +305,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 			page_set(page, PG_dirty);   /* Linux: wp_page_shared */
 		return wp_page_reuse(vmf, "shared mapping");
 	}
-	if (page && PageAnon(page) && (page_test(page, PG_anon_exclusive) || wp_can_reuse_anon_folio(vmf->k, page))) {
+	if (page && PageAnon(page) && (page_test(page, PG_anon_exclusive) || wp_can_reuse_anon_folio(vmf->k, page, vmf->vma))) {
 		page_set(page, PG_anon_exclusive);
 		return wp_page_reuse(vmf, "anonymous page mapped only here");
 	}
@@ -541,6 +544,52 @@ static vm_fault_t hugetlb_fault(struct vm_fault *vmf)
 	return VM_FAULT_SIGBUS;
 }
 
+/* Why the fault does not get a THP, or NULL when it may (for narration:
+ * the VMA is eligible, so the choice is worth telling). */
+static const char *thp_fault_refusal(struct vm_fault *vmf, pte_t pmd)
+{
+	if (!thp_vma_suitable(vmf->vma, vmf->address))
+		return "the aligned 2 MiB around it does not fit in the VMA";
+	if (!pte_none(pmd))
+		return "a page table already maps part of its 2 MiB";
+	return NULL;
+}
+
+/* The PMD level of a fault in an anonymous VMA (Linux: the part of
+ * __handle_mm_fault between pmd_alloc and handle_pte_fault): a THP (or the
+ * huge zero page) where the PMD is empty and the VMA eligible, a write or
+ * accessed-bit fault on a huge PMD. VM_FAULT_FALLBACK: go on with PTEs. */
+static vm_fault_t handle_pmd_fault(struct vm_fault *vmf)
+{
+	struct kernel *k = vmf->k;
+	int err;
+	pte_t *pmd = pmd_walk(k, vmf->vma->vm_mm, vmf->address, true, &err);
+	if (!pmd)
+		return VM_FAULT_OOM;
+	if (pte_none(*pmd) || !(*pmd & _PAGE_PRESENT) || !pmd_trans_huge(*pmd)) {
+		if (!thp_vma_allowable(k, vmf->vma))
+			return VM_FAULT_FALLBACK;
+		khugepaged_enter_vma(k, vmf->vma);
+		const char *no = thp_fault_refusal(vmf, *pmd);
+		if (no) {
+			trace_kernel(k, vmf->cpu, "THP-eligible VMA, but %s: small pages", no);
+			return VM_FAULT_FALLBACK;
+		}
+		trace_kernel(k, vmf->cpu, "THP-eligible VMA (enabled=%s%s), PMD empty: try a 2 MiB page for [%#llx, %#llx)",
+			     k->thp.enabled == THP_ALWAYS ? "always" : "madvise",
+			     vmf->vma->vm_flags & VM_HUGEPAGE ? ", MADV_HUGEPAGE" : "",
+			     (unsigned long long)(vmf->address & HPAGE_PMD_MASK),
+			     (unsigned long long)((vmf->address & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE));
+		return do_huge_pmd_anonymous_page(vmf, pmd);
+	}
+	trace_kernel(k, vmf->cpu, "page %#llx: huge PMD %#llx", (unsigned long long)vmf->address,
+		     (unsigned long long)*pmd);
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !pte_write(*pmd))
+		return do_huge_pmd_wp_page(vmf, pmd);
+	huge_pmd_set_accessed(vmf, pmd);
+	return 0;
+}
+
 /* See memory.h. */
 vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_t address,
 			   unsigned flags, struct task_struct *task)
@@ -556,6 +605,9 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 	if (vma->vm_flags & VM_HUGETLB) {
 		ret = hugetlb_fault(&vmf);
 	} else {
+		ret = vma_is_anonymous(vma) && !vma->vm_name ? handle_pmd_fault(&vmf) : VM_FAULT_FALLBACK;
+		if (ret != VM_FAULT_FALLBACK)
+			goto done;
 		vmf.pte = pte_walk(k, vma->vm_mm, vmf.address, true, &err);
 		if (vmf.pte)
 			trace_kernel(k, vmf.cpu, "page %#llx: PTE %#llx (%s)",
@@ -564,6 +616,7 @@ vm_fault_t handle_mm_fault(struct kernel *k, struct vm_area_struct *vma, uint64_
 				     : is_guard_pte_marker(*vmf.pte) ? "a marker" : "a swap entry");
 		ret = vmf.pte ? (vmf.orig_pte = *vmf.pte, handle_pte_fault(&vmf)) : VM_FAULT_OOM;
 	}
+done:
 	if (vmf.major)
 		ret |= VM_FAULT_MAJOR;                /* a shmem page came back from swap */
 
@@ -625,6 +678,18 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* A huge PMD in the zapped range: zapped whole when the range covers its
+ * 2 MiB, else split so its PTEs are zapped one by one (Linux:
+ * zap_pmd_range). */
+static int zap_pmd(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct zap_args *z = arg;
+	if (next - addr != HPAGE_PMD_SIZE)
+		return WALK_SPLIT_PMD;
+	zap_huge_pmd(z->tlb, z->vma, pmd, addr);
+	return 0;
+}
+
 /* After a zap of the whole 2 MiB block at addr: free its page table if the
  * zap left every entry none (Linux 6.18, CONFIG_PT_RECLAIM: the end of
  * zap_pte_range, try_get_and_clear_pmd then free_pte). The flush that ends
@@ -645,7 +710,7 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64
 	struct zap_args z = { tlb, vma, details && details->drop_markers };
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
-	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);
+	walk_page_range_pmd(tlb->k, vma->vm_mm, start, end, zap_pte, zap_pmd, &z);
 	if (!details || !details->reclaim_pt)
 		return;
 	for (uint64_t a = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1); a >= start && a + PMD_SIZE <= end &&
@@ -757,6 +822,15 @@ static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* A huge PMD of the parent: the child maps the same THP (Linux:
+ * copy_pmd_range calling copy_huge_pmd). */
+static int copy_pmd(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct copy_args *c = arg;
+	(void)next;
+	return copy_huge_pmd(c->k, c->dst_vma, c->src_vma, pmd, addr);
+}
+
 /* Does the child need the parent's page tables for this VMA? (Linux:
  * vma_needs_copy: only where a fault could not fill them: anonymous pages,
  * and VM_COPY_ON_FORK's, guard markers among them.) */
@@ -772,5 +846,6 @@ int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area
 	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
 		return 0;
 	int err = pte_alloc_range(k, dst->vm_mm, src->vm_start, src->vm_end, src->vm_mm);   /* copy_pte_range */
-	return err ? err : walk_pte_range(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
+	return err ? err : walk_page_range_pmd(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte,
+					       copy_pmd, &c);
 }

@@ -123,7 +123,7 @@ static int mlock_fixup(struct kernel *k, struct vm_area_struct *vma, uint64_t st
 	vm_flags_reset(vma, newflags);
 	if (!((newflags & VM_LOCKED) && (oldflags & VM_LOCKED))) {
 		struct mlock_walk w = { k, newflags & VM_LOCKED };
-		walk_pte_range(k, vma->vm_mm, start, end, mlock_pte, &w);
+		walk_page_range_pmd(k, vma->vm_mm, start, end, mlock_pte, walk_pmd_skip, &w);
 	}
 	return 0;
 }

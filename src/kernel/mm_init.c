@@ -11,6 +11,7 @@
  * shows spanned 4095, present 3998, managed 3840, as on real hardware.
  */
 #include "kernel/kernel.h"
+#include "kernel/huge_mm.h"
 #include "common.h"
 #include "kernel/mman.h"
 
@@ -235,7 +236,7 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->sysctl.percpu_pagelist_high_fraction = 0;
 	k->sysctl.min_free_kbytes = cfg->min_free_kbytes;
 	k->zero_page_enabled = !cfg->no_zero_page;
-	k->thp_madvise = !cfg->thp_never;
+	thp_init(k, cfg->thp_never ? THP_NEVER : cfg->thp_always ? THP_ALWAYS : THP_MADVISE);
 	k->soft_dirty = !cfg->no_soft_dirty;
 	k->anon_vma_name = !cfg->no_anon_vma_name;
 	k->sysctl.randomize_va_space = cfg->aslr;
@@ -358,6 +359,7 @@ void kernel_destroy(struct kernel *k)
 {
 	while (k->tasks && k->mm_caches.task_struct)
 		do_group_exit(k, k->tasks, 0);
+	thp_destroy(k);
 	free(k->tlbstate);
 	free(k->curr);
 	k->tlbstate = NULL;

@@ -138,9 +138,24 @@ static inline void page_set_owner(struct page *p, uint64_t owner_pa, bool anon, 
 	p->private = (uint32_t)index;
 }
 
+/* The head of the compound page holding page (itself if none) (Linux:
+ * compound_head, page_folio). */
+static inline struct page *compound_head(const struct page *page)
+{
+	return (struct page *)(page->flags & (1u << PG_tail) ? page - page->private : page);
+}
+
+/* The pages of the folio headed by page (Linux: folio_nr_pages). */
+static inline long folio_nr_pages(const struct page *page)
+{
+	return page->flags & (1u << PG_head) ? 1L << page_order(page) : 1;
+}
+
+/* An anonymous page: its folio's owner is an anon_vma (a tail page asks its
+ * head, as Linux's PageAnon does through page_folio). */
 static inline bool PageAnon(const struct page *p)
 {
-	return p->mapping & PAGE_MAPPING_ANON;
+	return compound_head(p)->mapping & PAGE_MAPPING_ANON;
 }
 
 /* Physical address of the owner object, 0 for none. */

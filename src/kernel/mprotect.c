@@ -5,6 +5,7 @@
  */
 #include "kernel/mman.h"
 
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -49,6 +50,23 @@ static int change_pte(pte_t *pte, uint64_t addr, void *arg)
 	return 0;
 }
 
+/* A huge PMD: its whole 2 MiB changes in place, part of it is split first
+ * (Linux: change_pmd_range calling change_huge_pmd or __split_huge_pmd). */
+static int change_pmd(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct cp_walk *w = arg;
+	if (next - addr != HPAGE_PMD_SIZE)
+		return WALK_SPLIT_PMD;
+	if (change_huge_pmd(w->tlb->k, w->vma, pmd, w->newprot)) {
+		w->pages += HPAGE_PMD_NR;
+		if (addr < w->tlb->start)
+			w->tlb->start = addr;
+		if (next > w->tlb->end)
+			w->tlb->end = next;
+	}
+	return 0;
+}
+
 /* Rewrite the entries of [start, end) of vma for its new flags (Linux:
  * change_protection). Returns the number of entries changed. */
 static uint64_t change_protection(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
@@ -56,7 +74,7 @@ static uint64_t change_protection(struct mmu_gather *tlb, struct vm_area_struct 
 {
 	struct cp_walk w = { tlb, vma, vm_get_page_prot(vma->vm_flags),
 			     !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE), 0 };
-	walk_pte_range(tlb->k, vma->vm_mm, start, end, change_pte, &w);
+	walk_page_range_pmd(tlb->k, vma->vm_mm, start, end, change_pte, change_pmd, &w);
 	trace_kernel(tlb->k, tlb->k->this_cpu, "[%#llx, %#llx): %llu PTEs rewritten",
 		     (unsigned long long)start, (unsigned long long)end, (unsigned long long)w.pages);
 	return w.pages;

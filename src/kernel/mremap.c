@@ -13,6 +13,7 @@
  */
 #include "kernel/mman.h"
 
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -180,6 +181,18 @@ static uint64_t move_page_tables(struct kernel *k, struct vm_area_struct *vma, u
 	int err = 0;
 
 	for (off = 0; off < len; off += PAGE_SIZE) {
+		pte_t *spmd = pmd_walk(k, mm, old_addr + off, false, &err);
+		if (spmd && pmd_trans_huge(*spmd)) {
+			int r = move_huge_pmd(k, vma, spmd, old_addr + off, new_vma, new_addr + off, len - off);
+			if (r < 0)
+				break;
+			if (r > 0) {
+				force_flush = true;
+				moved += HPAGE_PMD_NR;
+				off += HPAGE_PMD_SIZE - PAGE_SIZE;
+				continue;
+			}
+		}
 		pte_t *src = pte_walk(k, mm, old_addr + off, false, &err);
 		if (!src || pte_none(*src))
 			continue;

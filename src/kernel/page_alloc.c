@@ -12,6 +12,7 @@
  * as far as its flags allow and then asks the reclaim hook for memory.
  */
 #include "kernel/page_alloc_internal.h"
+#include "kernel/huge_mm.h"
 #include "kernel/oom.h"
 #include "kernel/page_list.h"
 #include "kernel/sched.h"
@@ -975,6 +976,8 @@ static void free_frozen_pages(struct kernel *k, struct page *page, unsigned orde
 
 	if (page->flags & ((1u << PG_lru) | (1u << PG_mlocked)))
 		__page_cache_release(k, page);      /* Linux: __folio_put's release */
+	if (page_test(page, PG_head))
+		folio_undo_large_rmappable(k, page);
 	free_pages_prepare(k, page, order);
 	k->vm_events[PGFREE] += 1ULL << order;
 	if (order == 0)
@@ -1018,15 +1021,17 @@ int free_pages(struct kernel *k, void *addr, unsigned order)
 	return __free_pages(k, virt_to_page(k, addr), order);
 }
 
-/* See gfp.h. */
+/* See gfp.h. A page of a compound page counts in its head, as a folio's
+ * references do on Linux. */
 void get_page(struct page *page)
 {
-	page->_refcount++;
+	compound_head(page)->_refcount++;
 }
 
 /* See gfp.h. */
 int put_page(struct kernel *k, struct page *page)
 {
+	page = compound_head(page);
 	if (page_test(page, PG_head))
 		return __free_pages(k, page, page_order(page));
 	return __free_pages(k, page, 0);

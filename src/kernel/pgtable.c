@@ -1,6 +1,7 @@
 /* kernel/pgtable.c — page-table pages: allocation, walks, freeing. See pgtable.h. */
 #include "kernel/pgtable.h"
 
+#include "kernel/huge_mm.h"
 #include "kernel/mm.h"
 #include "kernel/trace.h"
 
@@ -128,12 +129,12 @@ static int (*const pgtable_alloc[])(struct kernel *k, struct mm_struct *mm, pte_
 };
 
 /* See pgtable.h. */
-pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err)
+pte_t *pmd_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err)
 {
 	uint64_t table = mm->pgd;
 
 	*err = 0;
-	for (int level = k->paging_levels; level > 1; level--) {
+	for (int level = k->paging_levels; level > 2; level--) {
 		pte_t *e = table_entry(k, table, hw_va_index(addr, level));
 		if (!(*e & _PAGE_PRESENT)) {
 			if (!alloc)
@@ -143,7 +144,27 @@ pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool allo
 		}
 		table = *e & HW_PTE_ADDR_MASK;
 	}
-	return table_entry(k, table, hw_va_index(addr, 1));
+	return table_entry(k, table, hw_va_index(addr, 2));
+}
+
+/* See pgtable.h. */
+pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err)
+{
+	pte_t *pmd = pmd_walk(k, mm, addr, alloc, err);
+	if (!pmd)
+		return NULL;
+	if (pmd_trans_huge(*pmd)) {
+		if (!alloc)
+			return NULL;
+		split_huge_pmd_address(k, mm, addr);
+	}
+	if (!(*pmd & _PAGE_PRESENT)) {
+		if (!alloc)
+			return NULL;
+		if ((*err = __pte_alloc(k, mm, pmd, addr)))
+			return NULL;
+	}
+	return table_entry(k, *pmd & HW_PTE_ADDR_MASK, hw_va_index(addr, 1));
 }
 
 /* See pgtable.h. */
@@ -188,7 +209,10 @@ static void free_tables(struct kernel *k, struct mm_struct *mm, pte_t *parent, i
 		do {
 			uint64_t next = block_end(addr, end, size);
 			pte_t *e = table_entry(k, table, hw_va_index(addr, level));
-			if (*e & _PAGE_PRESENT)
+			if (level == 2 && pmd_trans_huge(*e))
+				kernel_bug(k, "free_pgd_range: a huge PMD is still mapped at %#llx",
+					   (unsigned long long)addr);
+			else if (*e & _PAGE_PRESENT)
 				free_tables(k, mm, e, level - 1, addr, next, floor, ceiling);
 			addr = next;
 		} while (addr != end);
@@ -266,9 +290,17 @@ bool pte_table_reclaim(struct kernel *k, struct mm_struct *mm, uint64_t addr)
 	return true;
 }
 
+/* A walk's callbacks (walk_page_range_pmd). */
+struct walk_fns {
+	struct mm_struct *mm;
+	int (*fn)(pte_t *pte, uint64_t addr, void *arg);
+	int (*pmd_fn)(pte_t *pmd, uint64_t addr, uint64_t next, void *arg);
+	void *arg;
+};
+
 /* Walk the entries of the table at level that map [addr, end). */
 static int walk_level(struct kernel *k, uint64_t table, int level, uint64_t addr, uint64_t end,
-		      int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg)
+		      const struct walk_fns *w)
 {
 	uint64_t size = 1ULL << hw_level_shift(level);
 	int rc = 0;
@@ -276,22 +308,52 @@ static int walk_level(struct kernel *k, uint64_t table, int level, uint64_t addr
 	do {
 		uint64_t next = block_end(addr, end, size);
 		pte_t *e = table_entry(k, table, hw_va_index(addr, level));
-		if (level == 1)
-			rc = fn(e, addr, arg);
-		else if (*e & _PAGE_PRESENT)
-			rc = walk_level(k, *e & HW_PTE_ADDR_MASK, level - 1, addr, next, fn, arg);
+		if (level == 1) {
+			rc = w->fn(e, addr, w->arg);
+		} else if (level == 2 && pmd_trans_huge(*e)) {
+			rc = w->pmd_fn ? w->pmd_fn(e, addr, next, w->arg) : WALK_SPLIT_PMD;
+			if (rc == WALK_SPLIT_PMD) {
+				split_huge_pmd_address(k, w->mm, addr);
+				rc = pmd_trans_huge(*e) ? 0 : walk_level(k, *e & HW_PTE_ADDR_MASK, 1, addr, next, w);
+			}
+		} else if (*e & _PAGE_PRESENT) {
+			rc = walk_level(k, *e & HW_PTE_ADDR_MASK, level - 1, addr, next, w);
+		}
 		addr = next;
 	} while (!rc && addr != end);
 	return rc;
 }
 
 /* See pgtable.h. */
+int walk_page_range_pmd(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+			int (*fn)(pte_t *pte, uint64_t addr, void *arg),
+			int (*pmd_fn)(pte_t *pmd, uint64_t addr, uint64_t next, void *arg), void *arg)
+{
+	struct walk_fns w = { mm, fn, pmd_fn, arg };
+	if (start >= end)
+		return 0;
+	return walk_level(k, mm->pgd, k->paging_levels, start, end, &w);
+}
+
+/* See pgtable.h. */
+int walk_pmd_skip(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	(void)pmd, (void)addr, (void)next, (void)arg;
+	return 0;
+}
+
+/* See pgtable.h. */
+int walk_pmd_split_partial(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	(void)pmd, (void)arg;
+	return next - addr == PMD_SIZE ? 0 : WALK_SPLIT_PMD;
+}
+
+/* See pgtable.h. */
 int walk_pte_range(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
 		   int (*fn)(pte_t *pte, uint64_t addr, void *arg), void *arg)
 {
-	if (start >= end)
-		return 0;
-	return walk_level(k, mm->pgd, k->paging_levels, start, end, fn, arg);
+	return walk_page_range_pmd(k, mm, start, end, fn, NULL, arg);
 }
 
 /* See pgtable.h. */

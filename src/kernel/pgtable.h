@@ -200,9 +200,37 @@ void pgd_free(struct kernel *k, struct mm_struct *mm);
  * when alloc is set (with __p4d_alloc ... __pte_alloc, as Linux's pte_alloc
  * and get_locked_pte do; without alloc it is Linux's lookup of the PTE, as
  * follow_pte does). NULL when a table is missing (or cannot be allocated);
- * *err says which: 0 or -ENOMEM.
+ * *err says which: 0 or -ENOMEM. A huge PMD there has no PTE: NULL
+ * without alloc; with alloc it is split first (split_huge_pmd).
  */
 pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);
+
+/* The PMD entry (level 2) on the way to addr in mm, allocating the tables
+ * above it when alloc is set (Linux: pmd_alloc, or pmd_off without alloc).
+ * NULL when a table is missing or cannot be allocated (*err: 0 or
+ * -ENOMEM). */
+pte_t *pmd_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);
+
+/* What a walk's pmd_entry callback may answer besides 0 (handled, go on)
+ * and a positive value (stop): split the huge PMD and walk its PTEs. */
+#define WALK_SPLIT_PMD (-1)
+
+/*
+ * walk_pte_range with a callback for huge PMD leaves too: pmd_fn(pmd,
+ * addr, next, arg) is called for a huge PMD mapping part of the range
+ * ([addr, next) of it); it answers 0, a positive value to stop, or
+ * WALK_SPLIT_PMD to have the PMD split (Linux: split_huge_pmd) and its
+ * new PTEs walked with fn (Linux: walk_page_range with pmd_entry).
+ * walk_pte_range itself splits every huge PMD it meets.
+ */
+int walk_page_range_pmd(struct kernel *k, struct mm_struct *mm, uint64_t start, uint64_t end,
+			int (*fn)(pte_t *pte, uint64_t addr, void *arg),
+			int (*pmd_fn)(pte_t *pmd, uint64_t addr, uint64_t next, void *arg), void *arg);
+
+/* pmd_fn callbacks for walks that leave a huge PMD alone (skip), or leave
+ * it alone when the range covers all of it and split it otherwise. */
+int walk_pmd_skip(pte_t *pmd, uint64_t addr, uint64_t next, void *arg);
+int walk_pmd_split_partial(pte_t *pmd, uint64_t addr, uint64_t next, void *arg);
 
 /*
  * Allocate the page tables (every level down to the PTE table) that map

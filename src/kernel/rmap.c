@@ -1,6 +1,8 @@
 /* kernel/rmap.c — anon_vmas and the reverse-map walk. See rmap.h. */
 #include "kernel/rmap.h"
 
+#include "kernel/huge_mm.h"
+
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
@@ -300,6 +302,10 @@ static void mlock_vma_folio(struct kernel *k, struct page *page, struct vm_area_
 /* See rmap.h. */
 void folio_add_anon_rmap_pte(struct kernel *k, struct page *page, struct vm_area_struct *vma, bool exclusive)
 {
+	if (page_is_large(page)) {
+		large_folio_add_rmap_pte(k, page, exclusive);
+		return;
+	}
 	if (page->mapcount++ == 0)
 		mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, 1);
 	if (exclusive)
@@ -330,6 +336,10 @@ void folio_dup_file_rmap_pte(struct page *page)
 /* See rmap.h. */
 void folio_remove_rmap_pte(struct kernel *k, struct page *page)
 {
+	if (page_is_large(page)) {
+		large_folio_remove_rmap_pte(k, page);
+		return;
+	}
 	if (--page->mapcount)
 		return;
 	mod_node_page_state(k->node_data[0], PageAnon(page) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);

@@ -64,7 +64,7 @@ static void update_lru_size(struct kernel *k, struct lruvec *lruvec, enum lru_li
 void lruvec_add_folio(struct kernel *k, struct lruvec *lruvec, struct page *page)
 {
 	enum lru_list lru = folio_lru_list(page);
-	update_lru_size(k, lruvec, lru, page, 1);
+	update_lru_size(k, lruvec, lru, page, folio_nr_pages(page));
 	page_list_add(k, &lruvec->lists[lru], page);
 }
 
@@ -72,7 +72,7 @@ void lruvec_add_folio(struct kernel *k, struct lruvec *lruvec, struct page *page
 void lruvec_add_folio_tail(struct kernel *k, struct lruvec *lruvec, struct page *page)
 {
 	enum lru_list lru = folio_lru_list(page);
-	update_lru_size(k, lruvec, lru, page, 1);
+	update_lru_size(k, lruvec, lru, page, folio_nr_pages(page));
 	page_list_add_tail(k, &lruvec->lists[lru], page);
 }
 
@@ -81,7 +81,7 @@ void lruvec_del_folio(struct kernel *k, struct lruvec *lruvec, struct page *page
 {
 	enum lru_list lru = folio_lru_list(page);
 	page_list_del(k, &lruvec->lists[lru], page);
-	update_lru_size(k, lruvec, lru, page, -1);
+	update_lru_size(k, lruvec, lru, page, -folio_nr_pages(page));
 }
 
 /* See swap.h. */

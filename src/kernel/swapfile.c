@@ -634,7 +634,7 @@ static int unuse_mm(struct kernel *k, struct mm_struct *mm, unsigned type)
 	for (struct vm_area_struct *vma = mm->mmap; vma && !w.err; vma = vma->vm_next)
 		if (vma->anon_vma) {
 			w.vma = vma;
-			walk_pte_range(k, mm, vma->vm_start, vma->vm_end, unuse_pte, &w);
+			walk_page_range_pmd(k, mm, vma->vm_start, vma->vm_end, unuse_pte, walk_pmd_skip, &w);
 		}
 	return w.err;
 }

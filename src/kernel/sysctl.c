@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "kernel/gfp.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/mmzone.h"
 
@@ -84,15 +85,33 @@ static int vma_ra_enabled_write(struct kernel *k, const char *value, char *eb, s
 	return -EINVAL;
 }
 
+/* The THP knob key names ("kernel.mm.transparent_hugepage.enabled",
+ * "...khugepaged.max_ptes_none"), as its name under transparent_hugepage/
+ * in thp (of len bytes); false when key is not one. */
+#define THP_KEY "kernel.mm.transparent_hugepage."
+static bool thp_knob(const char *key, char *thp, size_t len)
+{
+	if (strncmp(key, THP_KEY, strlen(THP_KEY)))
+		return false;
+	snprintf(thp, len, "%s", key + strlen(THP_KEY));
+	for (char *p = thp; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	return true;
+}
+
 /* See sysctl.h. */
 int sysctl_write(struct kernel *k, const char *name, const char *value, char *eb, size_t el)
 {
-	char key[64];
+	char key[96];
 	normalise(name, key, sizeof key);
 	if (!strcmp(key, "vm.lowmem_reserve_ratio"))
 		return lowmem_reserve_ratio_write(k, value, eb, el);
 	if (!strcmp(key, "kernel.mm.swap.vma_ra_enabled"))
 		return vma_ra_enabled_write(k, value, eb, el);
+	char thp[96];
+	if (thp_knob(key, thp, sizeof thp))
+		return thp_sysfs_write(k, thp, value, eb, el);
 	const struct ctl_table *t = find(key);
 	if (!t) {
 		snprintf(eb, el, "%s: no such sysctl", name);
@@ -153,12 +172,15 @@ int lowmem_reserve_ratio_write(struct kernel *k, const char *value, char *eb, si
 /* See sysctl.h. */
 int sysctl_read(struct kernel *k, const char *name, char *buf, size_t len)
 {
-	char key[64];
+	char key[96];
 	normalise(name, key, sizeof key);
 	if (!strcmp(key, "kernel.mm.swap.vma_ra_enabled")) {
 		snprintf(buf, len, "%s", k->swap.vma_ra_enabled ? "true" : "false");
 		return 0;
 	}
+	char thp[96];
+	if (thp_knob(key, thp, sizeof thp))
+		return thp_sysfs_read(k, thp, buf, len);
 	if (!strcmp(key, "vm.lowmem_reserve_ratio")) {
 		int n = 0;
 		for (int i = 0; i < MAX_NR_ZONES; i++)
@@ -178,5 +200,20 @@ const char *sysctl_name_at(size_t i)
 {
 	if (i < NR_KNOBS)
 		return table[i].procname;
-	return i == NR_KNOBS ? "vm.lowmem_reserve_ratio" : i == NR_KNOBS + 1 ? "kernel.mm.swap.vma_ra_enabled" : NULL;
+	if (i == NR_KNOBS)
+		return "vm.lowmem_reserve_ratio";
+	if (i == NR_KNOBS + 1)
+		return "kernel.mm.swap.vma_ra_enabled";
+	static char names[16][80];                    /* the THP knobs, by their key names */
+	i -= NR_KNOBS + 2;
+	const char *thp = i < 16 ? thp_sysfs_name_at(i) : NULL;
+	if (!thp)
+		return NULL;
+	if (!names[i][0]) {
+		snprintf(names[i], sizeof names[i], THP_KEY "%s", thp);
+		for (char *p = names[i] + strlen(THP_KEY); *p; p++)
+			if (*p == '/')
+				*p = '.';
+	}
+	return names[i];
 }

@@ -10,6 +10,7 @@
 #include "kernel/mm.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mman.h"
@@ -238,6 +239,7 @@ int __split_vma(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, boo
 	struct vm_area_struct *new = vm_area_dup(k, vma);
 	if (!new)
 		return -ENOMEM;
+	vma_adjust_trans_huge(k, vma, addr, addr);    /* a huge PMD across addr is split */
 	uint64_t delta = (addr - vma->vm_start) >> PAGE_SHIFT;
 	if (new_below) {
 		new->vm_end = addr;

@@ -33,6 +33,7 @@
 #include "kernel/swap.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -380,6 +381,16 @@ static uint64_t shrink_folio_list(struct kernel *k, struct page_list *list, stru
 	while (!page_list_empty(list)) {
 		struct page *page = page_list_last(k, list);
 		page_list_del(k, list, page);
+		if (page_test(page, PG_head) && PageAnon(page)) {
+			/* No THP_SWAP: a THP is split before it goes to swap, its
+			 * mapped pages joining the list (Linux: split_folio_to_list
+			 * after folio_alloc_swap fails, thp_swpout_fallback). */
+			if (split_huge_page_to_list(k, page, 1, list)) {
+				page_list_add(k, &ret, page);
+				continue;
+			}
+			k->vm_events[THP_SWPOUT_FALLBACK]++;
+		}
 		if (shrink_folio(k, page, sc, stat, ignore_references)) {
 			page_list_add(k, &free_folios, page);
 			nr_reclaimed++;
@@ -646,6 +657,19 @@ static void shrink_lruvec(struct kernel *k, struct lruvec *lruvec, struct scan_c
 		shrink_active_list(k, SWAP_CLUSTER_MAX, lruvec, sc, LRU_ACTIVE_ANON);
 }
 
+/* The deferred split queue's part of shrink_slab: a share of the queue
+ * that grows as the priority falls, at least one folio once reclaim is
+ * struggling (Linux: do_shrink_slab's (freeable >> priority) * 4 / seeks
+ * with DEFAULT_SEEKS). The pages split off unmapped are freed. */
+static void shrink_deferred_split(struct kernel *k, struct scan_control *sc)
+{
+	uint64_t len = k->thp.deferred_len, nr = (len >> sc->priority) * 2;
+	if (!nr && len && sc->priority < DEF_PRIORITY)
+		nr = 1;
+	if (nr && deferred_split_scan(k, nr))
+		trace_kernel(k, k->this_cpu, "split THPs mapped in part from the deferred split queue");
+}
+
 /* Reclaim from one node (Linux: shrink_node; one lruvec until memory
  * cgroups add theirs, walked as shrink_node_memcgs does). */
 static void shrink_node(struct kernel *k, struct pglist_data *pgdat, struct scan_control *sc)
@@ -653,6 +677,7 @@ static void shrink_node(struct kernel *k, struct pglist_data *pgdat, struct scan
 	uint64_t nr_reclaimed = sc->nr_reclaimed;
 	prepare_scan_control(pgdat, sc);
 	shrink_lruvec(k, &pgdat->__lruvec, sc);
+	shrink_deferred_split(k, sc);
 	if (sc->nr_reclaimed > nr_reclaimed)
 		pgdat->kswapd_failures = 0;
 }

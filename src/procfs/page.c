@@ -12,18 +12,13 @@
 
 #include "common.h"
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 
 #include <errno.h>
 
 #define PAGES_PER_SECTION (1ULL << (27 - PAGE_SHIFT))    /* SECTION_SIZE_BITS 27 */
 #define KPF(bit)          (1ULL << (bit))
-
-/* The head of the compound page holding page (itself if none). */
-static const struct page *compound_head(const struct page *page)
-{
-	return page_test(page, PG_tail) ? page - page->private : page;
-}
 
 /* Is page one of the kernel's typed pages (Linux keeps the type in the
  * mapcount word, and such pages have no mapcount)? */
@@ -37,7 +32,16 @@ static bool page_has_type(const struct page *page)
  * 0 for typed pages and the zero page, which is never counted. */
 static uint64_t page_mapcount(const struct page *page)
 {
-	return page_has_type(compound_head(page)) || page->mapcount < 0 ? 0 : (uint64_t)page->mapcount;
+	if (page_has_type(compound_head(page)) || page->mapcount < 0)
+		return 0;
+	return (uint64_t)page_precise_mapcount(page);
+}
+
+/* Is any page of the large folio headed by head mapped (Linux:
+ * folio_mapped)? */
+static bool folio_mapped(const struct page *head)
+{
+	return folio_entire_mapcount(head) || folio_nr_pages_mapped(head);
 }
 
 /* Does pfn lie in a free block of the buddy allocator, at its head or
@@ -77,14 +81,19 @@ static uint64_t page_state_flags(const struct kernel *k, uint64_t pfn)
 	const struct page *page = pfn_to_page(k, pfn), *head = compound_head(page);
 	uint64_t u = kpf_copy_bits(head);
 
-	if (page_mapcount(page))
-		u |= KPF(KPF_MMAP);
+	if (page_test(head, PG_head) && page_order(head) >= 2 && !page_has_type(head) ? folio_mapped(head)
+											: page_mapcount(page) > 0)
+		u |= KPF(KPF_MMAP);            /* page_mapped: any page of the folio */
 	if (!page_has_type(head) && PageAnon(head))
 		u |= KPF(KPF_ANON);
 	if (page_test(page, PG_head))
 		u |= KPF(KPF_COMPOUND_HEAD);
 	if (page_test(page, PG_tail))
 		u |= KPF(KPF_COMPOUND_TAIL);
+	if (k->thp.huge_zero_pfn && pfn - k->thp.huge_zero_pfn < HPAGE_PMD_NR)
+		u |= KPF(KPF_ZERO_PAGE) | KPF(KPF_THP);
+	else if (page_test(head, PG_head) && !page_has_type(head) && (PageAnon(head) || page_test(head, PG_lru)))
+		u |= KPF(KPF_THP);             /* a large rmappable folio */
 	if (pfn == k->zero_pfn)
 		u |= KPF(KPF_ZERO_PAGE);
 	if (page_ref_count(page) == 0 && is_free_buddy_page(k, pfn))

@@ -3,10 +3,12 @@
 #include "procfs/internal.h"
 
 #include "common.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* System-wide text files. */
@@ -56,12 +58,46 @@ static const struct {
 };
 #define NR_PID_VIEWS ARRAY_SIZE(pid_views)
 
+/* /sys/kernel/mm/transparent_hugepage/: one file per knob of
+ * thp_sysfs_name_at, its value and a newline (Linux: the kobject's
+ * attributes in mm/huge_memory.c and mm/khugepaged.c). */
+#define THP_DIR "/sys/kernel/mm/transparent_hugepage/"
+#define NR_THP_FILES 16
+
+/* The path of the i-th THP file, NULL past the last. */
+static const char *thp_path_at(size_t i)
+{
+	static char paths[NR_THP_FILES][80];
+	const char *name = i < NR_THP_FILES ? thp_sysfs_name_at(i) : NULL;
+	if (!name)
+		return NULL;
+	if (!paths[i][0])
+		snprintf(paths[i], sizeof paths[i], THP_DIR "%s", name);
+	return paths[i];
+}
+
+/* Show the THP file path names, if it is one. 0, or -ENOENT. */
+static int thp_sysfs_show(struct kernel *k, const char *path, struct seq_buf *m)
+{
+	char buf[128];
+	if (strncmp(path, THP_DIR, strlen(THP_DIR)) || thp_sysfs_read(k, path + strlen(THP_DIR), buf, sizeof buf))
+		return -ENOENT;
+	seq_printf(m, "%s\n", buf);
+	return 0;
+}
+
 /* See procfs.h. */
 const char *procfs_path_at(size_t i)
 {
 	if (i < NR_VIEWS)
 		return views[i].path;
 	i -= NR_VIEWS;
+	size_t nr_thp = 0;
+	while (thp_path_at(nr_thp))
+		nr_thp++;
+	if (i < nr_thp)
+		return thp_path_at(i);
+	i -= nr_thp;
 	if (i < NR_BINARY_VIEWS)
 		return binary_views[i].path;
 	i -= NR_BINARY_VIEWS;
@@ -133,6 +169,8 @@ int procfs_read(struct kernel *k, const char *path, struct seq_buf *m)
 	for (size_t i = 0; i < NR_BINARY_VIEWS; i++)
 		if (!strcmp(path, binary_views[i].path))
 			return -EINVAL;
+	if (!thp_sysfs_show(k, path, m))
+		return m->overflow ? -ENOMEM : 0;
 	struct task_struct *t = proc_task_lookup(k, path, &name);
 	int v = t ? pid_view_find(name) : -1;
 	if (v < 0)

@@ -16,6 +16,7 @@
 #include "hw/cpu.h"
 #include "hw/machine.h"
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
@@ -167,28 +168,50 @@ static void smaps_page_accumulate(struct mem_size_stats *mss, const struct page 
 	}
 }
 
-/* Account one mapped page (Linux: smaps_account for a present 4 KiB
- * entry): a page with one reference is private outright; otherwise its
- * mapcount decides, and PSS divides by it. */
-static void smaps_account(struct mem_size_stats *mss, const struct page *page, bool young, bool dirty,
-			  bool locked)
+/* Account nr mapped pages from page (one, or a PMD's 512) (Linux:
+ * smaps_account): a folio with one reference is private outright;
+ * otherwise each page's mapcount (its PTEs' plus its folio's PMDs')
+ * decides, and PSS divides by it. The flags are the folio's. */
+static void smaps_account(struct mem_size_stats *mss, const struct page *page, unsigned nr, bool young,
+			  bool dirty, bool locked)
 {
-	if (PageAnon(page)) {
-		mss->anonymous += PAGE_SIZE;
-		if (!page_test(page, PG_swapbacked) && !dirty && !page_test(page, PG_dirty))
-			mss->lazyfree += PAGE_SIZE;
+	const struct page *head = compound_head(page);
+	uint64_t size = (uint64_t)nr * PAGE_SIZE;
+	if (PageAnon(head)) {
+		mss->anonymous += size;
+		if (!page_test(head, PG_swapbacked) && !dirty && !page_test(head, PG_dirty))
+			mss->lazyfree += size;
 	}
-	mss->resident += PAGE_SIZE;
-	if (young || page_test(page, PG_referenced))
-		mss->referenced += PAGE_SIZE;
-	if (page_ref_count(page) == 1) {
-		smaps_page_accumulate(mss, page, PAGE_SIZE, PAGE_SIZE << PSS_SHIFT, dirty, locked, true);
+	mss->resident += size;
+	if (young || page_test(head, PG_referenced))
+		mss->referenced += size;
+	if (page_ref_count(head) == 1) {
+		smaps_page_accumulate(mss, head, size, size << PSS_SHIFT, dirty, locked, true);
 		return;
 	}
-	uint64_t pss = PAGE_SIZE << PSS_SHIFT;
-	if (page->mapcount >= 2)
-		pss /= (uint64_t)page->mapcount;
-	smaps_page_accumulate(mss, page, PAGE_SIZE, pss, dirty, locked, page->mapcount < 2);
+	for (unsigned i = 0; i < nr; i++) {
+		int mapcount = page_precise_mapcount(page + i);
+		uint64_t pss = PAGE_SIZE << PSS_SHIFT;
+		if (mapcount >= 2)
+			pss /= (uint64_t)mapcount;
+		smaps_page_accumulate(mss, head, PAGE_SIZE, pss, dirty, locked, mapcount < 2);
+	}
+}
+
+/* A huge PMD (Linux: smaps_pmd_entry): 2 MiB of a THP, AnonHugePages; the
+ * huge zero page counts nothing, as the small one does not. */
+static int smaps_pmd_entry(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct smaps_walk *w = arg;
+	const struct page *page = vm_normal_page_pmd(w->k, *pmd);
+	(void)addr, (void)next;
+	if (!page)
+		return 0;
+	if (PageAnon(page))
+		w->mss->anonymous_thp += HPAGE_PMD_SIZE;
+	smaps_account(w->mss, page, HPAGE_PMD_NR, *pmd & _PAGE_ACCESSED, *pmd & _PAGE_DIRTY,
+		      w->vma->vm_flags & VM_LOCKED);
+	return 0;
 }
 
 /* One entry of the walk (Linux: smaps_pte_entry): a present page, or a
@@ -208,7 +231,7 @@ static int smaps_pte_entry(pte_t *pte, uint64_t addr, void *arg)
 		return 0;
 	const struct page *page = vm_normal_page(w->k, e);
 	if (page)
-		smaps_account(w->mss, page, e & _PAGE_ACCESSED, e & _PAGE_DIRTY,
+		smaps_account(w->mss, page, 1, e & _PAGE_ACCESSED, e & _PAGE_DIRTY,
 			      w->vma->vm_flags & VM_LOCKED);
 	return 0;
 }
@@ -236,7 +259,7 @@ static void smap_gather_stats(struct kernel *k, const struct vm_area_struct *vma
 		return;
 	if (vma->vm_file && file_inode(vma->vm_file)->kind == FILE_SHMEM)
 		mss->swap += shmem_swap_usage(vma);
-	walk_pte_range(k, vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, &w);
+	walk_page_range_pmd(k, vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, smaps_pmd_entry, &w);
 }
 
 /* "Label:" padded to 16 columns, then the size in kB, 8 wide ("%8llu kB");
@@ -272,24 +295,14 @@ static void __show_smap(struct seq_buf *m, const struct mem_size_stats *mss, boo
 			show_kb(m, line[i].label, line[i].bytes);
 }
 
-/*
- * smaps' THPeligible under the THP settings the simulator takes, Linux's
- * defaults on the reference machine (enabled=madvise, or never with the
- * thp key, 2 MiB pages "inherit", smaller sizes "never",
- * shmem_enabled=never): with "never" nothing; with "madvise" an anonymous VMA
- * advised MADV_HUGEPAGE, not MADV_NOHUGEPAGE, with room for one aligned
- * 2 MiB page (Linux: thp_vma_allowable_orders with TVA_SMAPS and
- * thp_vma_suitable_order).
- */
+/* smaps' THPeligible: the rule the fault follows (thp_vma_allowable),
+ * with room for one aligned 2 MiB page anywhere in the VMA (Linux:
+ * thp_vma_allowable_orders with TVA_SMAPS and thp_vma_suitable_order). */
 static bool thp_vma_eligible(const struct kernel *k, const struct vm_area_struct *vma)
 {
-	if (!k->thp_madvise || !vma->vm_mm || !vma_is_anonymous(vma) || !(vma->vm_flags & VM_HUGEPAGE) ||
-	    (vma->vm_flags & VM_NOHUGEPAGE) || vma->vm_end < HPAGE_PMD_SIZE)
+	if (!thp_vma_allowable(k, vma) || vma->vm_end < HPAGE_PMD_SIZE)
 		return false;
-	uint64_t haddr = (vma->vm_end - HPAGE_PMD_SIZE) & ~(HPAGE_PMD_SIZE - 1);
-	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) & ((HPAGE_PMD_SIZE >> PAGE_SHIFT) - 1))
-		return false;
-	return haddr >= vma->vm_start && haddr + HPAGE_PMD_SIZE <= vma->vm_end;
+	return thp_vma_suitable(vma, vma->vm_end - HPAGE_PMD_SIZE);
 }
 
 /* Protection keys are on when the kernel enabled them in CR4 (Linux:
@@ -418,11 +431,31 @@ static uint64_t pte_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 		const struct page *page = vm_normal_page(pm->k, pte);
 		if (page ? !PageAnon(page) : vma->vm_name && !(vma->vm_flags & VM_PFNMAP))
 			flags |= PM_FILE;
-		if (page && page->mapcount == 1)
+		if (page && page_precise_mapcount(page) == 1)
 			flags |= PM_MMAP_EXCLUSIVE;
 	}
 	if (vma->vm_flags & VM_SOFTDIRTY)
 		flags |= PM_SOFT_DIRTY;
+	return (frame & PM_PFRAME_MASK) | flags;
+}
+
+/* The entry of the page at addr of a huge PMD (Linux: the THP part of
+ * pagemap_pmd_range): present with the PFN of that 4 KiB piece, "file"
+ * unless the folio is anonymous (the huge zero page is not), exclusive
+ * when the folio's first page is mapped once (the PMD, no PTE). */
+static uint64_t pmd_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, pte_t pmd,
+				     uint64_t addr)
+{
+	uint64_t idx = (addr & ~HPAGE_PMD_MASK) >> PAGE_SHIFT, flags = PM_PRESENT, frame = 0;
+	const struct page *page = pfn_to_page(pm->k, pte_pfn(pmd) + idx);
+	if (pm->show_pfn)
+		frame = pte_pfn(pmd) + idx;
+	if (((pmd & _PAGE_SOFT_DIRTY) && pm->k->soft_dirty) || (vma->vm_flags & VM_SOFTDIRTY))
+		flags |= PM_SOFT_DIRTY;
+	if (!PageAnon(page))
+		flags |= PM_FILE;
+	else if (page_precise_mapcount(compound_head(page)) == 1)
+		flags |= PM_MMAP_EXCLUSIVE;   /* Linux 6.18 asks the folio's first page for all 512 */
 	return (frame & PM_PFRAME_MASK) | flags;
 }
 
@@ -438,7 +471,13 @@ static void pagemap_vma_range(struct pagemapread *pm, const struct vm_area_struc
 		int err;
 		if (next > end || next < addr)
 			next = end;
-		pte_t *pte = vma->vm_flags & VM_PFNMAP ? NULL : pte_walk(pm->k, vma->vm_mm, addr, false, &err);
+		pte_t *pmd = vma->vm_flags & VM_PFNMAP ? NULL : pmd_walk(pm->k, vma->vm_mm, addr, false, &err);
+		if (pmd && pmd_trans_huge(*pmd)) {
+			for (; addr < next && pm->pos < pm->len; addr += PAGE_SIZE)
+				add_to_pagemap(pm, pmd_to_pagemap_entry(pm, vma, *pmd, addr), 1);
+			continue;
+		}
+		pte_t *pte = pmd && (*pmd & _PAGE_PRESENT) ? pte_walk(pm->k, vma->vm_mm, addr, false, &err) : NULL;
 		for (; addr < next && pm->pos < pm->len; addr += PAGE_SIZE)
 			add_to_pagemap(pm, pte ? pte_to_pagemap_entry(pm, vma, *pte++) : hole, 1);
 	}
@@ -523,6 +562,19 @@ static int pagemap_scan_pte(pte_t *pte, uint64_t addr, void *arg)
 	return !scan_emit(p, addr, p->hole) || !scan_emit(p, addr + PAGE_SIZE, flags);
 }
 
+/* A huge PMD: each of its pages' flags, which differ only in exclusivity
+ * (Linux: pagemap_scan_thp_entry). */
+static int pagemap_scan_pmd(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct pagemap_scan_private *p = arg;
+	if (!scan_emit(p, addr, p->hole))
+		return 1;
+	for (; addr < next; addr += PAGE_SIZE)
+		if (!scan_emit(p, addr + PAGE_SIZE, pmd_to_pagemap_entry(&p->pm, p->vma, *pmd, addr) & ~PM_PFRAME_MASK))
+			return 1;
+	return 0;
+}
+
 /* See procfs.h. */
 int64_t pagemap_scan(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t end,
 		     struct pm_run *runs, size_t max, uint64_t *walk_end)
@@ -540,7 +592,7 @@ int64_t pagemap_scan(struct kernel *k, struct task_struct *t, uint64_t start, ui
 		if (!scan_emit(&p, vma->vm_start, 0))         /* outside VMAs */
 			break;
 		if (!(vma->vm_flags & VM_PFNMAP))
-			walk_pte_range(k, mm, p.done, stop, pagemap_scan_pte, &p);
+			walk_page_range_pmd(k, mm, p.done, stop, pagemap_scan_pte, pagemap_scan_pmd, &p);
 		if (!p.full)
 			scan_emit(&p, stop, p.hole);
 	}

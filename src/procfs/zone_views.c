@@ -5,6 +5,7 @@
  */
 #include "procfs/procfs.h"
 
+#include "kernel/huge_mm.h"
 #include "kernel/page_alloc_internal.h"
 
 #include <string.h>
@@ -180,6 +181,14 @@ static void global_dirty_limits(struct kernel *k, uint64_t *thresh, uint64_t *bg
 		*bg_thresh = *thresh / 2;
 }
 
+/* The counters /proc/vmstat shows in huge pages, not base pages (Linux:
+ * vmstat_item_print_in_thp). */
+static bool vmstat_item_print_in_thp(enum node_stat_item item)
+{
+	return item == NR_ANON_THPS || item == NR_FILE_THPS || item == NR_SHMEM_THPS ||
+	       item == NR_SHMEM_PMDMAPPED || item == NR_FILE_PMDMAPPED;
+}
+
 /* See procfs.h. Linux's vmstat_start gathers the counters and vmstat_show
  * prints one line each. */
 void vmstat_show(struct kernel *k, struct seq_buf *m)
@@ -196,9 +205,12 @@ void vmstat_show(struct kernel *k, struct seq_buf *m)
 				sum += k->node_data[nid]->node_zones[z].numa_stat[i];
 		seq_printf(m, "%s %llu\n", numa_stat_names[i], (unsigned long long)sum);
 	}
-	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
-		seq_printf(m, "%s %llu\n", node_stat_names[i],
-			   (unsigned long long)global_node_page_state_pages(k, (enum node_stat_item)i));
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
+		uint64_t v = global_node_page_state_pages(k, (enum node_stat_item)i);
+		if (vmstat_item_print_in_thp((enum node_stat_item)i))
+			v /= HPAGE_PMD_NR;
+		seq_printf(m, "%s %llu\n", node_stat_names[i], (unsigned long long)v);
+	}
 	global_dirty_limits(k, &thresh, &bg_thresh);
 	seq_printf(m, "nr_dirty_threshold %llu\nnr_dirty_background_threshold %llu\n",
 		   (unsigned long long)thresh, (unsigned long long)bg_thresh);

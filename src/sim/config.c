@@ -146,16 +146,13 @@ static int set_zero_page(mmsim_config *c, const char *v, char *eb, size_t el)
  * THPeligible; "always" would promise huge pages everywhere: refused. */
 static int set_thp(mmsim_config *c, const char *v, char *eb, size_t el)
 {
-	if (!strcmp(v, "madvise") || !strcmp(v, "never")) {
-		c->kernel.thp_never = !strcmp(v, "never");
-		return 0;
+	if (strcmp(v, "always") && strcmp(v, "madvise") && strcmp(v, "never")) {
+		backend_errbuf(eb, el, "thp: '%s' must be always, madvise or never", v);
+		return -EINVAL;
 	}
-	if (!strcmp(v, "always"))
-		backend_errbuf(eb, el, "thp: 'always' is not simulated yet: the kernel has no transparent huge pages "
-			   "(madvise or never)");
-	else
-		backend_errbuf(eb, el, "thp: '%s' must be madvise or never (always is not simulated yet)", v);
-	return -EINVAL;
+	c->kernel.thp_never = !strcmp(v, "never");
+	c->kernel.thp_always = !strcmp(v, "always");
+	return 0;
 }
 
 /* A kernel build option given as 0 or 1 into *off (true when 0). */
@@ -290,7 +287,10 @@ static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "
 static void get_seed(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->seed); }
 static void get_aslr(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.aslr); }
 static void get_zero_page(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_zero_page); }
-static void get_thp(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, c->kernel.thp_never ? "never" : "madvise"); }
+static void get_thp(const mmsim_config *c, char *b, size_t n)
+{
+	snprintf(b, n, c->kernel.thp_never ? "never" : c->kernel.thp_always ? "always" : "madvise");
+}
 static void get_soft_dirty(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_soft_dirty); }
 static void get_anon_vma_name(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", !c->kernel.no_anon_vma_name); }
 static void get_lsm_mmap_min_addr(const mmsim_config *c, char *b, size_t n)

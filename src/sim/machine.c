@@ -60,6 +60,7 @@ static const struct mmsim_backend sim_backend = {
 	.sysctl_get = sim_sysctl_get,
 	.swapon = sim_swapon,
 	.swapoff = sim_swapoff,
+	.tick = sim_tick,
 	.dmesg = sim_dmesg,
 	.check = sim_check,
 	.explain = sim_explain,

@@ -159,6 +159,7 @@ int sim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max
 
 /* sysctl.c */
 int sim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
+int sim_tick(mmsim_machine *m, uint64_t ms);
 int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 
 /* swap.c */

@@ -1,6 +1,7 @@
-/* sim/sysctl.c — the kernel's /proc/sys knobs for scripts. */
+/* sim/sysctl.c — the kernel's /proc/sys knobs for scripts, and its clock. */
 #include "sim/sim.h"
 
+#include "kernel/huge_mm.h"
 #include "kernel/sysctl.h"
 
 #include <errno.h>
@@ -25,6 +26,14 @@ int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
 	if (err)
 		return sim_fail(s, err, "%s: no such sysctl", name);
 	return 0;
+}
+
+/* See sim.h. */
+int sim_tick(mmsim_machine *m, uint64_t ms)
+{
+	struct sim_machine *s = sim_machine(m);
+	sim_narrate_call(s, "tick: %llu ms pass", (unsigned long long)ms);
+	return (int)khugepaged_tick(&s->kernel, ms);
 }
 
 /* See mmsim.h. */

@@ -175,3 +175,50 @@ assert(mc:read(ma, 5))
 mm:explain(true)
 assert(mp:migrate_page(ma))
 mm:explain(false)
+-- Transparent huge pages: the huge zero page, a write replacing it, fork
+-- and a split with a 4 KiB copy, reuse in place, a spurious fault on a
+-- stale read-only 2 MiB TLB entry, mremap of a whole PMD, a partial munmap,
+-- MADV_PAGEOUT splitting the THP, a zap of a whole PMD, and a fault that
+-- falls back with no free 2 MiB block.
+local hm = mmsim.machine{ram = "64M", cores = 2, swap = "16M"}
+hm:explain(true)
+local hp = hm:spawn{name = "huge", core = 0}
+local ha = assert(hp:mmap{len = 8 << 20, prot = "rw"})
+ha = (ha + (2 << 20) - 1) & ~((2 << 20) - 1)
+assert(hp:madvise(ha, 8 << 20, "hugepage"))
+assert(hp:read(ha, 1))
+assert(hp:write(ha, "h"))
+local hc = assert(hp:fork{core = 1})
+local ht = assert(hp:thread{core = 1})
+assert(ht:read(ha, 1))
+assert(hc:write(ha + 4096, "c"))
+assert(hc:exit(0))
+assert(hp:write(ha, "p"))
+assert(ht:write(ha, "t"))
+assert(hp:write(ha + (2 << 20), "m"))
+assert(hp:mremap(ha + (2 << 20), 2 << 20, 2 << 20, "maymove|fixed", ha + (4 << 20)))
+assert(hp:munmap(ha + (4 << 20) + 4096, 4096))
+assert(hp:madvise(ha, 2 << 20, "pageout"))
+assert(hp:write(ha + (6 << 20), "z"))
+assert(hp:munmap(ha + (6 << 20), 2 << 20))
+-- khugepaged on the clock and MADV_COLLAPSE: a collapse, a block with
+-- too many empty PTEs, one with nothing mapped; then memory pressure
+-- splits the THP mapped in part from the deferred split queue.
+local hs = assert(hp:mmap{len = 4 << 20, prot = "rw"})
+hs = (hs + (2 << 20) - 1) & ~((2 << 20) - 1)
+assert(hp:touch(hs, 16 * 4096, "w"))
+assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", 10))
+assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", 100))
+assert(hp:madvise(hs, 2 << 20, "hugepage"))
+assert(hm:tick(10))
+assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", 511))
+assert(hm:tick(10))
+hp:madvise(hs, 4 << 20, "collapse")
+while hm:alloc_pages(4) do end
+local hf = mmsim.machine{ram = "64M"}
+while hf:alloc_pages(9) do end
+hf:explain(true)
+local hfp = hf:spawn{name = "fallback"}
+local hfa = assert(hfp:mmap{len = 4 << 20, prot = "rw"})
+assert(hfp:madvise(hfa, 4 << 20, "hugepage"))
+assert(hfp:write(hfa, "f"))

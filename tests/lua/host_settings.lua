@@ -101,17 +101,20 @@ local function anon_vma_name_case(m, on, what)
 	p:exit()
 end
 
--- transparent_hugepage/enabled madvise or never: smaps' THPeligible says
--- whether a VMA may get a huge page (MADV_HUGEPAGE and room for an aligned
--- 2 MiB); MADV_HUGEPAGE sets hg in both modes.
+-- transparent_hugepage/enabled always, madvise or never: smaps' THPeligible
+-- says whether a VMA may get a huge page (always: any anonymous VMA with
+-- room for an aligned 2 MiB; madvise: only with MADV_HUGEPAGE; never: none);
+-- MADV_HUGEPAGE sets hg in every mode.
 local function thp_case(m, mode, what)
 	local p = m:spawn{name = "thp"}
 	local big = assert(p:mmap{len = 4 << 20, prot = "rw"})
 	local small = assert(p:mmap{len = 3 * P, prot = "rw"})
+	local plain = assert(p:mmap{len = 4 << 20, prot = "rw"})
 	assert(p:madvise(big, 4 << 20, "hugepage"))
 	assert(p:madvise(small, 3 * P, "hugepage"))
-	T.eq(smaps(p, big, "THPeligible"), mode == "madvise" and 1 or 0, what .. ": an advised 4 MiB VMA")
+	T.eq(smaps(p, big, "THPeligible"), mode ~= "never" and 1 or 0, what .. ": an advised 4 MiB VMA")
 	T.eq(smaps(p, small, "THPeligible"), 0, what .. ": an advised 3-page VMA has no room")
+	T.eq(smaps(p, plain, "THPeligible"), mode == "always" and 1 or 0, what .. ": an unadvised 4 MiB VMA")
 	T.has(smaps(p, big, "VmFlags"), " hg", what .. ": MADV_HUGEPAGE sets hg")
 	p:exit()
 end
@@ -149,7 +152,7 @@ end
 for _, on in ipairs{ true, false } do
 	anon_vma_name_case(T.machine{ anon_vma_name = on }, on, "simulator anon_vma_name=" .. (on and 1 or 0))
 end
-for _, mode in ipairs{ "madvise", "never" } do
+for _, mode in ipairs{ "always", "madvise", "never" } do
 	thp_case(T.machine{ thp = mode }, mode, "simulator thp=" .. mode)
 end
 for mode = 0, 2 do
@@ -182,7 +185,7 @@ soft_dirty_case(h, sd, "host soft_dirty=" .. (sd and 1 or 0))
 anon_vma_name_case(h, named, "host anon_vma_name=" .. (named and 1 or 0))
 
 local thp = h:get("thp")
-if thp == "madvise" or thp == "never" then
+if thp == "always" or thp == "madvise" or thp == "never" then
 	T.note("host THP " .. thp .. ": its branch checked on the kernel too")
 	thp_case(h, thp, "host thp=" .. thp)
 else

@@ -99,7 +99,7 @@ T.raises("mmsim.machine: preset: a number is not a preset name", mmsim.machine, 
 T.raises("mmsim.machine: preset: a table is not a preset name", mmsim.machine, { preset = {} })
 T.raises("mmsim.machine: unknown configuration key 'nosuch'", mmsim.machine, { nosuch = 1 })
 T.raises("mmsim.machine: ram: 'lots' is not a size", mmsim.machine, { ram = "lots" })
-T.raises("mmsim.machine: thp: 'always' is not simulated yet", mmsim.machine, { thp = "always" })
+T.raises("mmsim.machine: thp: 'sometimes' must be always, madvise or never", mmsim.machine, { thp = "sometimes" })
 T.raises("mmsim.machine: ram: 8M is below the 16M minimum", mmsim.machine,
 	 { preset = "teaching", ram = "8M" })
 T.raises("mmsim.machine: cores: '0' is not a number from 1 to 256", mmsim.machine, { cores = 0 })
@@ -168,7 +168,7 @@ T.eq(kinds["/proc/kpageflags"], "binary", "/proc/kpageflags is binary")
 T.eq(kinds["/proc/kpagecount"], "binary", "/proc/kpagecount is binary")
 T.eq(kinds["/proc/<pid>/maps"], "process", "/proc/<pid>/maps is a process's")
 T.eq(kinds["/proc/<pid>/pagemap"], "process", "/proc/<pid>/pagemap is a process's")
-T.eq(#paths + #others, 21, "every path, once")
+T.eq(#paths + #others, 34, "every path, once")
 -- the loop of docs/lua-api.md
 for _, path in ipairs(mmsim.proc_paths()) do
 	T.ok(m:proc(path), path)

@@ -1,8 +1,7 @@
--- smaps' THPeligible follows the THP mode (diff applies the host's madvise
--- or never): a 4 MiB mapping advised MADV_HUGEPAGE has room for an aligned
--- huge page; one of 3 pages has not; MADV_NOHUGEPAGE takes it back. Nothing
--- is touched: the host would back it with a huge page, the simulator has
--- none yet (fidelity.md, "transparent huge pages").
+-- smaps' THPeligible follows the THP mode (diff applies the host's): a
+-- 4 MiB mapping advised MADV_HUGEPAGE has room for an aligned huge page;
+-- one of 3 pages has not; MADV_NOHUGEPAGE takes it back. Nothing is
+-- touched here: the thp_*.lua scripts fault huge pages in.
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local P = 4096
