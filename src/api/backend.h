@@ -167,6 +167,9 @@ struct mmsim_backend {
 	int (*vm_ept)(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
 	/* memory ordering */
 	int (*interleave)(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
+	/* files: writeback and advice (issue 14 phase 2) */
+	int (*fsync)(mmsim_machine *m, int pid, int fd, int datasync);
+	int (*fadvise)(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -41,6 +41,10 @@ struct vm_fault {
 	pte_t orig_pte;              /* its value when the fault started */
 	int cpu;                     /* for narration */
 	bool major;                  /* a device was read: a major fault */
+	bool retry;                  /* the fault read ahead from a disk: Linux drops
+				      * its lock for the I/O and retries the fault
+				      * (VM_FAULT_RETRY), whose fault-around then maps
+				      * what was read */
 };
 
 /*

@@ -164,3 +164,12 @@ assert(fp:pread(ffd, 4, 0))
 assert(fp:ftruncate(ffd, 8192))
 assert(fp:unlink("/dev/shm/narrated"))
 assert(fp:memfd_create("narrated"))
+
+-- files on the disk filesystem: writeback, readahead, a major fault
+local dfd = assert(fp:open("/narrated", "rdwr|creat"))
+assert(fp:pwrite(dfd, string.rep("x", 64 * 4096), 0))
+assert(fp:fsync(dfd))
+assert(fp:fadvise(dfd, 0, 0, "dontneed"))
+local da = assert(fp:mmap{len = 64 * 4096, prot = "r", flags = "private", fd = dfd})
+assert(fp:touch(da, 64 * 4096, "r"))
+assert(fp:pread(dfd, 4096, 0))

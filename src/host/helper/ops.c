@@ -393,6 +393,12 @@ static long file_call(struct hctx *c, uint32_t op, long got, uint32_t *out)
 		return r;
 	case HOST_OP_MEMFD_CREATE:
 		return s ? measured(c, __NR_memfd_create, (uint64_t[6]){ (uint64_t)s, a[0] }) : -EFAULT_;
+	case HOST_OP_FSYNC:
+		return measured(c, __NR_fsync, (uint64_t[6]){ a[0] });
+	case HOST_OP_FDATASYNC:
+		return measured(c, __NR_fdatasync, (uint64_t[6]){ a[0] });
+	case HOST_OP_FADVISE:
+		return measured(c, __NR_fadvise64, (uint64_t[6]){ a[0], a[1], a[2], a[3] });
 	}
 	return -EINVAL_;
 }
@@ -456,6 +462,7 @@ uint32_t helper_do(struct hctx *c, long got)
 		break;
 	case HOST_OP_OPEN: case HOST_OP_CLOSE: case HOST_OP_DUP: case HOST_OP_PREAD: case HOST_OP_PWRITE:
 	case HOST_OP_FTRUNCATE: case HOST_OP_UNLINK: case HOST_OP_FSTAT: case HOST_OP_MEMFD_CREATE:
+	case HOST_OP_FSYNC: case HOST_OP_FDATASYNC: case HOST_OP_FADVISE:
 		helper_io.out.rep.ret = file_call(c, op, got, &out);
 		break;
 	default:
