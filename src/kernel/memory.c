@@ -603,6 +603,7 @@ struct zap_args {
 	struct mmu_gather *tlb;
 	struct vm_area_struct *vma;
 	bool drop_markers;
+	bool skip_anon;
 };
 
 /* Clear one entry and drop the page's mapping; a guard marker stays unless
@@ -614,6 +615,9 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 	pte_t entry = *pte;
 
 	if (!entry || (is_guard_pte_marker(entry) && !z->drop_markers))
+		return 0;
+	if (z->skip_anon && (is_swap_pte(entry) || ((entry & _PAGE_PRESENT) && vm_normal_page(k, entry) &&
+						    PageAnon(vm_normal_page(k, entry)))))
 		return 0;
 	*pte = 0;
 	if (is_swap_pte(entry)) {                     /* Linux: zap_nonpresent_ptes */
@@ -658,7 +662,7 @@ static void free_pte(struct mmu_gather *tlb, uint64_t addr)
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
 		      uint64_t end, const struct zap_details *details)
 {
-	struct zap_args z = { tlb, vma, details && details->drop_markers };
+	struct zap_args z = { tlb, vma, details && details->drop_markers, details && details->skip_anon };
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_pte_range(tlb->k, vma->vm_mm, start, end, zap_pte, &z);

@@ -132,6 +132,9 @@ struct zap_details {
 	/* Clear guard markers too (Linux: ZAP_FLAG_DROP_MARKER, which munmap
 	 * and exit set); otherwise a zap leaves them. */
 	bool drop_markers;
+	/* Leave anonymous pages (a private mapping's copies) mapped (Linux:
+	 * unmap_mapping_range without even_cows: zap_skip_check_mapping). */
+	bool skip_anon;
 };
 
 /* Clear the entries of [start, end) of vma, dropping the pages' mappings,
