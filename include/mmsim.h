@@ -386,6 +386,16 @@ int mmsim_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
 int mmsim_fsync(mmsim_machine *m, int pid, int fd);
 int mmsim_fdatasync(mmsim_machine *m, int pid, int fd);
 int mmsim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
+/*
+ * msync(addr, len, flags): MMSIM_MS_SYNC writes the dirty pages of the
+ * shared file mappings in the range to their device; MMSIM_MS_ASYNC does
+ * nothing more (Linux tracks dirty pages); MMSIM_MS_INVALIDATE is refused
+ * on locked mappings. 0, or -EINVAL (unknown flags, addr not page-aligned,
+ * ASYNC with SYNC), -ENOMEM (a hole in the range; ASYNC alone stops
+ * there), -EBUSY (INVALIDATE on a locked mapping).
+ */
+int64_t mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+enum { MMSIM_MS_ASYNC = 1, MMSIM_MS_INVALIDATE = 2, MMSIM_MS_SYNC = 4 };
 enum {
 	MMSIM_POSIX_FADV_NORMAL = 0, MMSIM_POSIX_FADV_RANDOM = 1, MMSIM_POSIX_FADV_SEQUENTIAL = 2,
 	MMSIM_POSIX_FADV_WILLNEED = 3, MMSIM_POSIX_FADV_DONTNEED = 4, MMSIM_POSIX_FADV_NOREUSE = 5,

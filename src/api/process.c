@@ -407,3 +407,11 @@ int mmsim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len
 		return -EOPNOTSUPP;
 	return (int)api_result(m, "fadvise64", m->ops->fadvise(m, pid, fd, offset, len, advice));
 }
+
+/* See mmsim.h. */
+int64_t mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	if (!API_SERVES(m, msync))
+		return -EOPNOTSUPP;
+	return api_result(m, "msync", m->ops->msync(m, pid, addr, len, flags));
+}

@@ -153,6 +153,7 @@ static const struct mmsim_backend host_backend = {
 	.memfd_create = host_memfd_create,
 	.fsync = host_fsync,
 	.fadvise = host_fadvise,
+	.msync = host_msync,
 	.access = host_access,
 	.touch = host_touch,
 	.virt_to_phys = host_virt_to_phys,

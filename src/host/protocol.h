@@ -54,6 +54,7 @@ enum host_op {
 	HOST_OP_FSYNC,         /* fd */
 	HOST_OP_FDATASYNC,     /* fd */
 	HOST_OP_FADVISE,       /* fd, offset, len, advice */
+	HOST_OP_MSYNC,         /* addr, len, flags */
 	HOST_NR_OPS
 };
 

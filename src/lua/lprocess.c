@@ -509,6 +509,17 @@ static int p_ftruncate(lua_State *L)
 	return syscall_result(L, lm, mmsim_ftruncate(lm->m, p->pid, fd, (int64_t)luaL_checkinteger(L, 3)));
 }
 
+/* p:msync(addr, len, flags) → 0; flags "sync", "async", "invalidate",
+ * joined with '|' */
+static int p_msync(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t addr = check_addr(L, 2), len = check_addr(L, 3);
+	int flags = (int)lmmsim_check_flags(L, 4, "ms", "msync");
+	return syscall_result(L, lm, mmsim_msync(lm->m, p->pid, addr, len, flags));
+}
+
 /* p:fsync(fd) → 0 */
 static int p_fsync(lua_State *L)
 {
@@ -816,7 +827,8 @@ static const luaL_Reg process_methods[] = {
 	{ "oom_adj", p_oom_adj }, { "open", p_open }, { "close", p_close }, { "dup", p_dup },
 	{ "pread", p_pread }, { "pwrite", p_pwrite }, { "ftruncate", p_ftruncate }, { "unlink", p_unlink },
 	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create },
-	{ "fsync", p_fsync }, { "fdatasync", p_fdatasync }, { "fadvise", p_fadvise }, { NULL, NULL },
+	{ "fsync", p_fsync }, { "fdatasync", p_fdatasync }, { "fadvise", p_fadvise }, { "msync", p_msync },
+	{ NULL, NULL },
 };
 
 /* __index: the methods, and the fields pid and machine. */

@@ -46,6 +46,7 @@ static const struct mmsim_backend sim_backend = {
 	.memfd_create = sim_memfd_create,
 	.fsync = sim_fsync,
 	.fadvise = sim_fadvise,
+	.msync = sim_msync,
 	.access = sim_access,
 	.touch = sim_touch,
 	.access_batch = sim_access_batch,

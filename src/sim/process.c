@@ -486,3 +486,15 @@ int sim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, 
 	sim_narrate_syscall(s, t, "fadvise64(%d, %lld, %lld, %d)", fd, (long long)offset, (long long)len, advice);
 	return (int)syscall_result(s, t, ksys_fadvise64_64(&s->kernel, t, fd, offset, len, advice));
 }
+
+/* See sim.h. */
+int64_t sim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "msync(%#llx, %llu, %s)", (unsigned long long)addr, (unsigned long long)len,
+			    sim_flags_text(s, "ms", (unsigned long)flags, 0));
+	return syscall_result(s, t, ksys_msync(&s->kernel, t, addr, len, flags));
+}

@@ -332,6 +332,7 @@ static long simple_call(struct hctx *c, uint32_t op)
 		[HOST_OP_BRK] = __NR_brk, [HOST_OP_MADVISE] = __NR_madvise,
 		[HOST_OP_MLOCK2] = __NR_mlock2, [HOST_OP_MUNLOCK] = __NR_munlock,
 		[HOST_OP_MLOCKALL] = __NR_mlockall, [HOST_OP_MUNLOCKALL] = __NR_munlockall,
+		[HOST_OP_MSYNC] = __NR_msync,
 	};
 	return measured(c, nr[op], helper_io.in.req.arg);
 }
@@ -414,7 +415,7 @@ uint32_t helper_do(struct hctx *c, long got)
 	switch (op) {
 	case HOST_OP_MMAP: case HOST_OP_MUNMAP: case HOST_OP_MPROTECT: case HOST_OP_MREMAP:
 	case HOST_OP_BRK: case HOST_OP_MADVISE: case HOST_OP_MLOCK2: case HOST_OP_MUNLOCK:
-	case HOST_OP_MLOCKALL: case HOST_OP_MUNLOCKALL:
+	case HOST_OP_MLOCKALL: case HOST_OP_MUNLOCKALL: case HOST_OP_MSYNC:
 		helper_io.out.rep.ret = simple_call(c, op);
 		break;
 	case HOST_OP_SET_VMA_NAME:
