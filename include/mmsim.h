@@ -372,6 +372,35 @@ struct mmsim_file_stat {
 };
 int mmsim_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
 
+/*
+ * fsync and fdatasync: write the file's dirty pages to its device (the
+ * disk filesystem mounted at "/"); nothing to do on tmpfs. 0, or -EBADF,
+ * -EINVAL (/dev/null), -ENOSPC (the simulated device is full).
+ * posix_fadvise(fd, offset, len, advice) with Linux's advice numbers
+ * (MMSIM_POSIX_FADV_*): readahead mode, WILLNEED reads ahead, DONTNEED
+ * writes the range's dirty pages and drops its clean unmapped ones from
+ * the page cache (on the disk filesystem; tmpfs ignores advice). Returns
+ * 0 (not an errno in errno's place, as the C library's wrapper returns
+ * it) or -EBADF, -EINVAL (a bad advice, a negative len).
+ */
+int mmsim_fsync(mmsim_machine *m, int pid, int fd);
+int mmsim_fdatasync(mmsim_machine *m, int pid, int fd);
+int mmsim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
+/*
+ * msync(addr, len, flags): MMSIM_MS_SYNC writes the dirty pages of the
+ * shared file mappings in the range to their device; MMSIM_MS_ASYNC does
+ * nothing more (Linux tracks dirty pages); MMSIM_MS_INVALIDATE is refused
+ * on locked mappings. 0, or -EINVAL (unknown flags, addr not page-aligned,
+ * ASYNC with SYNC), -ENOMEM (a hole in the range; ASYNC alone stops
+ * there), -EBUSY (INVALIDATE on a locked mapping).
+ */
+int64_t mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+enum { MMSIM_MS_ASYNC = 1, MMSIM_MS_INVALIDATE = 2, MMSIM_MS_SYNC = 4 };
+enum {
+	MMSIM_POSIX_FADV_NORMAL = 0, MMSIM_POSIX_FADV_RANDOM = 1, MMSIM_POSIX_FADV_SEQUENTIAL = 2,
+	MMSIM_POSIX_FADV_WILLNEED = 3, MMSIM_POSIX_FADV_DONTNEED = 4, MMSIM_POSIX_FADV_NOREUSE = 5,
+};
+
 /* Linux's values (x86-64 fcntl.h, memfd.h). */
 enum {
 	MMSIM_O_RDONLY = 0, MMSIM_O_WRONLY = 01, MMSIM_O_RDWR = 02, MMSIM_O_CREAT = 0100,
@@ -682,6 +711,9 @@ struct mmsim_host_settings {
 	uint64_t swap_bytes;           /* SwapTotal: 0 when the host has no swap */
 	int swap_rotational;           /* 1: a swap device on a rotational disk
 					* (Linux then reads ahead by slot, not by VMA) */
+	int read_ahead_kb;             /* of the disk holding /var/tmp, where the host
+					* backend keeps the script's files of "/" (the
+					* simulated disk); -1 when not on a block device */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

@@ -69,6 +69,11 @@ static const struct flag_name mfd_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct flag_name ms_names[] = {
+	{ "async", MMSIM_MS_ASYNC }, { "invalidate", MMSIM_MS_INVALIDATE }, { "sync", MMSIM_MS_SYNC },
+	{ NULL, 0 },
+};
+
 static const struct flag_kind {
 	const char *kind;
 	const struct flag_name *names;
@@ -77,6 +82,7 @@ static const struct flag_kind {
 	{ "prot", prot_names, false }, { "map", map_names, false }, { "madv", madv_names, true },
 	{ "mremap", mremap_names, false }, { "mlock", mlock_names, false }, { "mcl", mcl_names, false },
 	{ "open", open_names, false }, { "mfd", mfd_names, false },
+	{ "ms", ms_names, false },
 };
 
 static const struct flag_kind *find_kind(const char *kind)

@@ -397,3 +397,35 @@ int mmsim_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned fla
 		return -EOPNOTSUPP;
 	return (int)api_result(m, "memfd_create", m->ops->memfd_create(m, pid, name, flags));
 }
+
+/* See mmsim.h. */
+int mmsim_fsync(mmsim_machine *m, int pid, int fd)
+{
+	if (!API_SERVES(m, fsync))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "fsync", m->ops->fsync(m, pid, fd, 0));
+}
+
+/* See mmsim.h. */
+int mmsim_fdatasync(mmsim_machine *m, int pid, int fd)
+{
+	if (!API_SERVES(m, fsync))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "fdatasync", m->ops->fsync(m, pid, fd, 1));
+}
+
+/* See mmsim.h. */
+int mmsim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice)
+{
+	if (!API_SERVES(m, fadvise))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "fadvise64", m->ops->fadvise(m, pid, fd, offset, len, advice));
+}
+
+/* See mmsim.h. */
+int64_t mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	if (!API_SERVES(m, msync))
+		return -EOPNOTSUPP;
+	return api_result(m, "msync", m->ops->msync(m, pid, addr, len, flags));
+}

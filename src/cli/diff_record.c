@@ -68,6 +68,7 @@ struct diff_recorder {
 	int nbases;
 	char expect[320];              /* a pending expect_difference */
 	int tolerance;                 /* a pending tolerate_faults: its n, or 0 */
+	bool in_flight;                /* ... of the "in_flight" kind */
 	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
 	json_t *near;                  /* the address the call being recorded returned:
@@ -343,6 +344,7 @@ static const struct method process_methods[] = {
 	{ "touch", 1, false }, { "pagemap", 1, false }, { "open", 0, false }, { "close", 0, false },
 	{ "dup", 0, false }, { "pread", 0, false }, { "pwrite", 0, false }, { "ftruncate", 0, false },
 	{ "unlink", 0, false }, { "memfd_create", 0, false },
+	{ "fsync", 0, false }, { "fdatasync", 0, false }, { "fadvise", 0, false }, { "msync", 1, false },
 };
 #define NR_METHODS ARRAY_SIZE(process_methods)
 
@@ -522,8 +524,11 @@ static bool parse_maps_line(const char *line, struct maps_line *v)
  * /dev/shm/mmsim-XXXXXX/shm/NAME and .../tmp/NAME (host/file.c). */
 static json_t *script_name(const char *name, int len)
 {
-	static const char run[] = "/dev/shm/mmsim-";
+	static const char run[] = "/dev/shm/mmsim-", disk[] = "/var/tmp/mmsim-";
 	const size_t n = sizeof run - 1 + 6;
+	const size_t d = sizeof disk - 1 + 6;           /* the disk's: /var/tmp/mmsim-XXXXXX/NAME is /NAME */
+	if ((size_t)len > d + 1 && !strncmp(name, disk, sizeof disk - 1) && name[d] == '/')
+		return json_stringn(name + d, (size_t)len - d);
 	if ((size_t)len > n + 4 && !strncmp(name, run, sizeof run - 1) &&
 	    (!strncmp(name + n, "/shm/", 5) || !strncmp(name + n, "/tmp/", 5))) {
 		char buf[4200];
@@ -914,7 +919,10 @@ static void record_op(lua_State *L, struct diff_recorder *r, int n, const struct
 	r->expect[0] = 0;
 	if (r->tolerance)
 		json_object_set_new(o, "tolerance", json_integer(r->tolerance));
+	if (r->tolerance && r->in_flight)
+		json_object_set_new(o, "in_flight", json_true());
 	r->tolerance = 0;
+	r->in_flight = false;
 	json_array_append_new(r->run->ops, o);
 	progress(r, NULL);
 }
@@ -1097,6 +1105,8 @@ static int machine_sim(lua_State *L)
 	default_key(L, t, "soft_dirty", h->soft_dirty);
 	default_key(L, t, "anon_vma_name", h->anon_vma_name);
 	default_key(L, t, "lsm_mmap_min_addr", h->lsm_mmap_min_addr);
+	if (h->read_ahead_kb >= 0)                /* the disk the host keeps "/NAME" on */
+		default_key(L, t, "read_ahead_kb", h->read_ahead_kb);
 	if (lua_getfield(L, t, "tlb.rewalk_stale") == LUA_TNIL) {
 		lua_pushboolean(L, h->stale_rewalk);
 		lua_setfield(L, t, "tlb.rewalk_stale");
@@ -1195,18 +1205,24 @@ static int l_expect(lua_State *L)
 	return 0;
 }
 
-/* mmsim.tolerate_faults(n, why): the next operation's major and minor
- * faults may differ by up to n each way when their sum agrees, for the
- * reason why (a comment in the script says more): the host's count
+/* mmsim.tolerate_faults(n, why[, "in_flight"]): the next operation's major
+ * and minor faults may differ by up to n each way when their sum agrees,
+ * for the reason why (a comment in the script says more): the host's count
  * depends on timing, as when a fault meets a page whose read is still in
- * flight and counts as major on its retry. */
+ * flight and counts as major on its retry. With "in_flight", the host may
+ * instead take up to n more minor faults and the same major ones: pages
+ * its asynchronous readahead is still reading are not mapped by
+ * fault-around and fault on their own. */
 static int l_tolerate_faults(lua_State *L)
 {
 	struct diff_recorder *r = recorder(L, 1);
 	lua_Integer n = luaL_checkinteger(L, 1);
 	luaL_argcheck(L, n >= 1 && n <= INT_MAX, 1, "at least 1 fault");
 	luaL_checkstring(L, 2);
+	const char *kind = luaL_optstring(L, 3, NULL);
+	luaL_argcheck(L, !kind || !strcmp(kind, "in_flight"), 3, "the only kind is \"in_flight\"");
 	r->tolerance = (int)n;
+	r->in_flight = kind != NULL;
 	return 0;
 }
 

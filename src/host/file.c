@@ -4,9 +4,13 @@
  * DIR/shm/NAME and /tmp/NAME is DIR/tmp/NAME, where DIR is a fresh
  * /dev/shm/mmsim-XXXXXX (tmpfs, as the simulator's /dev/shm and /tmp are),
  * made at the first file call and removed with everything in it when the
- * machine is freed. /dev/null is the real one; any other path is looked up
- * under DIR/none, which does not exist (ENOENT, as the simulator has no
- * other files). Results and errno are the real kernel's.
+ * machine is freed. /dev/null is the real one; other paths under /dev are
+ * looked up under DIR/none, which does not exist (ENOENT, as the simulator
+ * has no other devices). Any other absolute path is a file of the
+ * simulated disk filesystem mounted at "/": "/NAME" is DISK/NAME, where
+ * DISK is a fresh /var/tmp/mmsim-XXXXXX (HOST_DISK_DIR, on this machine's
+ * disk), made at its first use and removed likewise. Results and errno
+ * are the real kernel's.
  */
 #include "host/host.h"
 #include "common.h"
@@ -59,10 +63,29 @@ static void remove_dir(const char *path)
 	rmdir(path);
 }
 
+/* Make the run's directory on the disk if it is not there yet. 0 or
+ * -errno recorded. */
+static int disk_dir(struct host_machine *h)
+{
+	if (h->disk_dir[0])
+		return 0;
+	snprintf(h->disk_dir, sizeof h->disk_dir, "%s/mmsim-XXXXXX", HOST_DISK_DIR);
+	if (!mkdtemp(h->disk_dir)) {
+		int err = -errno;
+		h->disk_dir[0] = 0;
+		return host_fail(h, err, "files: cannot make a directory in %s: %s", HOST_DISK_DIR, strerror(-err));
+	}
+	return 0;
+}
+
 /* See host.h. */
 void host_files_remove(struct host_machine *h)
 {
 	char sub[sizeof h->files_dir + 8];
+	if (h->disk_dir[0]) {
+		remove_dir(h->disk_dir);
+		h->disk_dir[0] = 0;
+	}
 	if (!h->files_dir[0])
 		return;
 	snprintf(sub, sizeof sub, "%s/shm", h->files_dir);
@@ -90,6 +113,13 @@ static char *real_path(struct host_machine *h, const char *path)
 				out = NULL;
 			return out;
 		}
+	}
+	if (path[0] == '/' && strcmp(path, "/dev") && strncmp(path, "/dev/", 5)) {
+		if (disk_dir(h))
+			return NULL;
+		if (asprintf(&out, "%s%s", h->disk_dir, path) < 0)
+			out = NULL;
+		return out;
 	}
 	if (asprintf(&out, "%s/none%s%s", h->files_dir, path[0] == '/' ? "" : "/", path) < 0)
 		out = NULL;
@@ -204,4 +234,19 @@ int host_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flag
 	if (!name)
 		return -EFAULT;
 	return (int)file_call(m, pid, HOST_OP_MEMFD_CREATE, (uint64_t[6]){ flags }, name, strlen(name) + 1, NULL, 0);
+}
+
+/* See host.h. */
+int host_fsync(mmsim_machine *m, int pid, int fd, int datasync)
+{
+	return (int)file_call(m, pid, datasync ? HOST_OP_FDATASYNC : HOST_OP_FSYNC, (uint64_t[6]){ (uint64_t)fd },
+			      NULL, 0, NULL, 0);
+}
+
+/* See host.h. */
+int host_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice)
+{
+	return (int)file_call(m, pid, HOST_OP_FADVISE,
+			      (uint64_t[6]){ (uint64_t)fd, (uint64_t)offset, (uint64_t)len, (uint64_t)advice }, NULL, 0,
+			      NULL, 0);
 }

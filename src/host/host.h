@@ -24,6 +24,10 @@ struct host_task {
 	bool ours;                     /* our child: we reap it */
 };
 
+/* Where the host backend keeps a script's files of the simulated disk
+ * filesystem ("/NAME"): a directory of the run's own in it. */
+#define HOST_DISK_DIR "/var/tmp"
+
 struct host_machine {
 	struct mmsim_machine base;     /* first: see api/backend.h */
 	int image_fd;                  /* the helper program to execute */
@@ -34,6 +38,7 @@ struct host_machine {
 	int nr_tasks, cap_tasks;
 	uint8_t *io;                   /* a reply's bytes (HOST_CHUNK) */
 	char files_dir[32];            /* the run's /dev/shm/mmsim-XXXXXX, "" until a file call */
+	char disk_dir[32];             /* the run's /var/tmp/mmsim-XXXXXX for "/NAME", "" until used */
 };
 
 _Static_assert(offsetof(struct host_machine, base) == 0, "the handle is the machine");
@@ -110,6 +115,9 @@ int host_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length);
 int host_unlink(mmsim_machine *m, int pid, const char *path);
 int host_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
 int host_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags);
+int host_fsync(mmsim_machine *m, int pid, int fd, int datasync);
+int64_t host_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+int host_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
 /* Remove the run's directory and every file in it (host_free does). */
 void host_files_remove(struct host_machine *h);
 int host_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,

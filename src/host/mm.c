@@ -169,3 +169,9 @@ int host_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsi
 	struct host_req q = { .op = HOST_OP_TOUCH, .arg = { addr, len, (uint64_t)kind } };
 	return access_chunk(h, t, &q, NULL, 0, NULL, 0, fault);
 }
+
+/* See host.h. */
+int64_t host_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	return host_syscall(m, pid, HOST_OP_MSYNC, (uint64_t[6]){ addr, len, (uint64_t)(unsigned)flags });
+}

@@ -148,6 +148,24 @@ static int swap_rotational(void)
 	return rot;
 }
 
+/* The read_ahead_kb of the disk (or the disk of the partition) holding
+ * path's filesystem; -1 when it is not on a block device. */
+static int read_ahead_kb(const char *path)
+{
+	struct stat st;
+	char sys[96];
+	if (stat(path, &st) || !major(st.st_dev))
+		return -1;
+	for (int up = 0; up < 2; up++) {
+		snprintf(sys, sizeof sys, "/sys/dev/block/%u:%u/%squeue/read_ahead_kb", major(st.st_dev),
+			 minor(st.st_dev), up ? "../" : "");
+		long r = read_long(sys, -1);
+		if (r >= 0)
+			return (int)r;
+	}
+	return -1;
+}
+
 /* CAP_SYS_ADMIN (bit 21) in the effective set. */
 static int cap_sys_admin(void)
 {
@@ -211,5 +229,6 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->cap_sys_admin = cap_sys_admin();
 	s->lsm_mmap_min_addr = lsm_mmap_min_addr();
 	s->stale_rewalk = stale_rewalk();
+	s->read_ahead_kb = read_ahead_kb(HOST_DISK_DIR);
 	return measure_anon(s, err, errlen);
 }

@@ -51,6 +51,10 @@ enum host_op {
 	HOST_OP_UNLINK,        /* the path (with its NUL) follows */
 	HOST_OP_FSTAT,         /* fd: the kernel's struct stat comes back */
 	HOST_OP_MEMFD_CREATE,  /* flags; the name (with its NUL) follows */
+	HOST_OP_FSYNC,         /* fd */
+	HOST_OP_FDATASYNC,     /* fd */
+	HOST_OP_FADVISE,       /* fd, offset, len, advice */
+	HOST_OP_MSYNC,         /* addr, len, flags */
 	HOST_NR_OPS
 };
 

@@ -59,7 +59,7 @@ struct inode *sb_root(struct kernel *k, struct super_block *sb)
 	if (sb->s_root || !sb->mnt_point[0])
 		return sb->s_root;
 	uint64_t next = sb->next_ino;
-	sb->next_ino = 1;
+	sb->next_ino = sb->s_bdev ? 2 : 1;             /* EXT4_ROOT_INO, or tmpfs's 1 */
 	sb->s_root = new_inode(k, sb, FILE_DIR, sb->mnt_point, 0,
 			       S_IFDIR | (strcmp(sb->s_type, "tmpfs") ? 0755 : 01777), 0, NULL, 0);
 	sb->next_ino = next;
@@ -101,6 +101,8 @@ struct inode *new_inode(struct kernel *k, struct super_block *sb, enum file_kind
 static void evict(struct kernel *k, struct inode *inode)
 {
 	shmem_truncate_range(k, inode, 0, UINT64_MAX);
+	if (inode->kind == FILE_EXT4)
+		ext4_truncate_blocks(k, inode, 0);   /* ext4_evict_inode: the blocks go */
 	k->vm_committed_as -= inode->committed;
 	kfree(k, inode->i_name);
 	kmem_cache_free(k, k->mm_caches.inode, inode);
@@ -143,8 +145,10 @@ struct file *file_create(struct kernel *k, enum file_kind kind, const char *path
 			sb = &k->super_blocks[i];
 	if (!sb && !(sb = add_super(k, "ext4", major, minor, "")))
 		return NULL;
+	uint64_t next = sb->next_ino;                    /* the image's own number, not the fs's next */
 	sb->next_ino = ino;
 	struct inode *inode = new_inode(k, sb, kind, path, 1, S_IFREG | 0755, size, data, data_len);
+	sb->next_ino = next;
 	return inode ? alloc_file(k, inode, FMODE_READ, O_RDONLY) : NULL;
 }
 
@@ -194,6 +198,8 @@ static void truncate_inode_pages_range(struct kernel *k, struct inode *inode, ui
 				shmem_unacct_page(k, inode);
 				continue;
 			}
+			folio_cancel_dirty(k, page);        /* truncation drops the changes */
+			page_clear(page, PG_readahead);
 			mapping->nrpages--;
 			shmem_unacct_page(k, inode);
 			mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
@@ -228,9 +234,8 @@ void fput(struct kernel *k, struct file *f)
 void unmap_mapping_pages(struct kernel *k, struct address_space *mapping, uint64_t index, uint64_t n,
 			 bool even_cows)
 {
+	static const struct zap_details keep_cows = { .skip_anon = true };
 	for (struct vm_area_struct *v = mapping->i_mmap; v; v = v->shared_next) {
-		if (!even_cows && !(v->vm_flags & VM_SHARED))
-			continue;
 		uint64_t end = v->vm_pgoff + vma_pages(v);
 		if (index >= end)
 			continue;
@@ -238,7 +243,8 @@ void unmap_mapping_pages(struct kernel *k, struct address_space *mapping, uint64
 		uint64_t hi = n < end - index ? index + n : end;
 		if (lo < hi)
 			zap_page_range_single(k, v, v->vm_start + ((lo - v->vm_pgoff) << PAGE_SHIFT),
-					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT), NULL);
+					      v->vm_start + ((hi - v->vm_pgoff) << PAGE_SHIFT),
+					      even_cows || (v->vm_flags & VM_SHARED) ? NULL : &keep_cows);
 	}
 }
 
@@ -254,12 +260,21 @@ void shmem_setsize(struct kernel *k, struct inode *inode, uint64_t size)
 	uint64_t first = PFN_UP(size);
 	unmap_mapping_pages(k, &inode->i_data, first, UINT64_MAX, true);
 	truncate_inode_pages_range(k, inode, first, UINT64_MAX);
+	if (inode->kind == FILE_EXT4) {
+		ext4_truncate_blocks(k, inode, first);
+		/* Measured on Linux 6.18's ext4: a shrinking truncate also unmaps
+		 * the pages before the new end from every shared and private
+		 * mapping (not the private copies); they fault back in. */
+		unmap_mapping_pages(k, &inode->i_data, 0, first, false);
+	}
 	if (size & ~PAGE_MASK) {                          /* truncate_inode_partial_folio */
 		bool major = false;
 		struct page *page = filemap_find_page(k, inode, size >> PAGE_SHIFT, &major);
 		if (page) {
 			memset((uint8_t *)page_address(k, page) + (size & ~PAGE_MASK), 0,
 			       PAGE_SIZE - (size & ~PAGE_MASK));
+			if (inode->kind == FILE_EXT4)
+				folio_mark_dirty(k, page);   /* ext4_block_truncate_page writes the zeros */
 			put_page(k, page);
 		}
 	}

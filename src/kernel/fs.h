@@ -31,14 +31,16 @@
 
 #include "kernel/radix_tree.h"
 
+#include "hw/ram.h"
 #include "kernel/mm_types.h"
+#include "kernel/swap.h"
 
 struct kernel;
 struct page;
 struct task_struct;
 struct vm_fault;
 
-enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB, FILE_CHR, FILE_DIR };
+enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB, FILE_CHR, FILE_DIR, FILE_EXT4 };
 
 /* File types and permissions (i_mode, Linux's S_IF* values). */
 #define S_IFMT   0170000
@@ -69,6 +71,7 @@ enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB, FILE_CHR, FILE_DIR };
 /* f_mode bits (Linux's FMODE_*). */
 #define FMODE_READ  0x1u
 #define FMODE_WRITE 0x2u
+#define FMODE_RANDOM 0x1000u   /* POSIX_FADV_RANDOM: no readahead */
 
 /* memfd_create flags. */
 #define MFD_CLOEXEC       0x0001u
@@ -81,7 +84,7 @@ enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB, FILE_CHR, FILE_DIR };
 #define PATH_MAX  4096
 #define NR_OPEN_DEFAULT 64       /* descriptors of a new table; it grows */
 #define RLIMIT_NOFILE_CUR 1024   /* the soft limit every process has here */
-#define MAX_SUPER_BLOCKS 8
+#define MAX_SUPER_BLOCKS 12
 
 /* A mounted (or kernel-internal) filesystem (Linux: struct super_block
  * with its struct vfsmount's mount point). */
@@ -94,6 +97,39 @@ struct super_block {
 					   * kernel's shared counter (get_next_ino) */
 	struct inode *s_files;            /* its named inodes, newest first */
 	struct inode *s_root;             /* a mount's directory (inode 1), or NULL */
+	struct block_device *s_bdev;      /* a disk filesystem's device, else NULL */
+};
+
+/* A simulated block device holding a disk filesystem (Linux: struct
+ * block_device with its request queue's read_ahead_kb and the backing
+ * device's ra_pages). Its blocks are PAGE_SIZE bytes; their content lives
+ * in a sparse host mapping (medium), written as blocks are. Every request
+ * completes at once and charges its latency and its bytes at the device's
+ * bandwidth to the CPU that waits for it (as page_io.c does for swap). */
+struct block_device {
+	char name[8];                     /* "sda" */
+	unsigned major, minor;            /* of its partition 1, as maps prints files */
+	uint64_t nr_blocks;               /* blocks of PAGE_SIZE bytes */
+	uint64_t free_blocks;
+	uint64_t next_block;              /* where the allocator looks first (next fit) */
+	uint64_t *block_bitmap;           /* one bit a block, set when in use (host memory) */
+	struct ram medium;                /* the blocks' bytes */
+	struct swap_device_cost cost;     /* latency and bandwidth (the swap presets) */
+	unsigned ra_pages;                /* read_ahead_kb / 4: readahead's largest window */
+	uint64_t reads, writes;           /* requests (as /proc/diskstats counts them) */
+	uint64_t sectors_read, sectors_written;   /* 512-byte units */
+	uint64_t read_cycles, write_cycles;       /* the device time charged */
+};
+
+/* The readahead state of an open file (Linux: struct file_ra_state): the
+ * last window read [start, start + size), of which the last async_size
+ * pages start with the page marked PG_readahead; the largest window
+ * (ra_pages); the mmap read misses (read-around stops past 100); the end
+ * of the last read(). */
+struct file_ra_state {
+	uint64_t start;
+	unsigned size, async_size, ra_pages, mmap_miss;
+	int64_t prev_pos;
 };
 
 struct address_space {
@@ -120,6 +156,10 @@ struct inode {
 	unsigned huge_shift;              /* FILE_HUGETLB: log2 of its huge page size */
 	bool noreserve;                   /* tmpfs file charged a page at a time (VM_NORESERVE) */
 	struct inode *i_sb_next;          /* in i_sb->s_files while named */
+	uint32_t *i_blkmap;               /* FILE_EXT4: the device block of each page,
+					   * 0 for none yet (a hole, or delayed allocation);
+					   * host memory, i_blkmap_len entries */
+	uint64_t i_blkmap_len;
 	struct address_space i_data;      /* its page cache (i_mapping is always &i_data) */
 };
 
@@ -129,6 +169,7 @@ struct file {
 	unsigned f_flags;                 /* the O_ flags it was opened with (O_APPEND counts) */
 	struct inode *f_inode;
 	struct address_space *f_mapping;  /* == &f_inode->i_data */
+	struct file_ra_state f_ra;        /* readahead (disk files) */
 };
 
 /* A process's descriptors (Linux: struct files_struct with its fdtable):
@@ -232,6 +273,19 @@ void shmem_setsize(struct kernel *k, struct inode *inode, uint64_t size);
  * when a swap device was read (a major fault). NULL without memory.
  */
 struct page *filemap_get_page(struct kernel *k, struct inode *inode, uint64_t index, bool *major);
+
+/* A new page for index of inode, added to its page cache and LRU but not
+ * yet uptodate, with a reference for the caller (Linux:
+ * filemap_alloc_folio + filemap_add_folio). NULL without memory. */
+struct page *filemap_alloc_folio(struct kernel *k, struct inode *inode, uint64_t index);
+
+/* The page of a fault in a file VMA, with a reference for the caller: for
+ * a disk file, a cached page (a hit; reaching the PG_readahead page starts
+ * the next window) or, on a miss (*major), the mmap read-around from the
+ * device first (Linux: filemap_fault with do_sync_mmap_readahead and
+ * do_async_mmap_readahead); for other files filemap_get_page. NULL
+ * without memory. */
+struct page *filemap_fault(struct vm_fault *vmf, bool *major);
 
 /* The page at index of inode if it is cached (a shmem page on swap is read
  * back), with a reference for the caller; NULL for a hole (Linux:
@@ -399,5 +453,103 @@ int vfs_fstat(struct kernel *k, struct task_struct *t, int fd, struct kstat *st)
  * file); -EMFILE, -ENOMEM.
  */
 int sys_memfd_create(struct kernel *k, struct task_struct *t, const char *name, unsigned flags);
+
+/* ---- the disk filesystem (kernel/ext4.c; Linux: fs/ext4, block/, fs/mpage.c) ---- */
+
+/* Make the block device of cfg (size, cost, read_ahead_kb: see kernel.h's
+ * kernel_config) and the ext4-like filesystem on it (mkfs: a superblock in
+ * block 0, the block bitmap, inodes numbered from 12 as ext4's first
+ * non-reserved ones), mounted at "/" as 08:01. Its memory is the host's
+ * (the medium is sparse): boot's simulated memory does not change. 0 or
+ * -ENOMEM. */
+struct kernel_config;
+int ext4_fill_super(struct kernel *k, const struct kernel_config *cfg);
+
+/* Free the device and the block maps of the files left (kernel_destroy). */
+void ext4_kill_sb(struct kernel *k);
+
+/* A new regular file of the disk filesystem named path (nlink 1), empty. */
+struct inode *ext4_new_inode(struct kernel *k, struct super_block *sb, const char *path, uint32_t mode);
+
+/* Read pages[0..nr) (new page-cache pages, locked in effect: not uptodate)
+ * of inode at indices first.. from the device: a request for each run of
+ * consecutive blocks (a hole or a page without a block reads as zeros
+ * without one), each charged to the CPU; pgpgin counts the KiB. Every page
+ * ends uptodate. Returns the number of requests made (Linux:
+ * ext4_mpage_readpages, submit_bio). */
+unsigned ext4_read_folios(struct kernel *k, struct inode *inode, struct page **pages, uint64_t first, unsigned nr);
+
+/* Write the dirty pages of inode in [first, last] to the device (Linux:
+ * ext4_writepages): each gets a block if it has none (delayed allocation
+ * ends here), is write-protected in every mapping (folio_mkclean) and made
+ * clean; consecutive blocks go in one request. wbc_sync (WB_SYNC_ALL) only
+ * matters for the narration. The pages written, or -ENOSPC when the device
+ * is full (the pages left stay dirty). */
+int64_t ext4_writepages(struct kernel *k, struct inode *inode, uint64_t first, uint64_t last, bool wbc_sync);
+
+/* Free the blocks of inode's pages from index on (truncate, evict). */
+void ext4_truncate_blocks(struct kernel *k, struct inode *inode, uint64_t index);
+
+/* ---- readahead (kernel/readahead.c; Linux: mm/readahead.c) ------------------- */
+
+/* A file's readahead state at open: the device's ra_pages (Linux:
+ * file_ra_state_init). */
+void file_ra_state_init(struct file_ra_state *ra, const struct inode *inode);
+
+/* Read nr pages from index of file's inode (clamped to its end) that are
+ * not cached yet, the page at index + nr - lookahead marked PG_readahead
+ * (Linux: page_cache_ra_unbounded, via do_page_cache_ra). The pages read. */
+unsigned do_page_cache_ra(struct kernel *k, struct inode *inode, uint64_t index, uint64_t nr, uint64_t lookahead);
+
+/* Synchronous readahead for a read of req_count pages at index that
+ * missed the cache: the initial window, or a window from the context of
+ * cached pages before it; FMODE_RANDOM reads just what was asked (Linux:
+ * page_cache_sync_ra). */
+void page_cache_sync_ra(struct kernel *k, struct file *file, uint64_t index, uint64_t req_count);
+
+/* Asynchronous readahead when a read reaches page, marked PG_readahead:
+ * the next window, larger (Linux: page_cache_async_ra). */
+void page_cache_async_ra(struct kernel *k, struct file *file, struct page *page, uint64_t req_count);
+
+/* Read [index, index + nr) in windows of ra_pages regardless of the state
+ * (Linux: force_page_cache_ra, for MADV_WILLNEED and POSIX_FADV_WILLNEED). */
+void force_page_cache_ra(struct kernel *k, struct file *file, uint64_t index, uint64_t nr);
+
+/* ---- dirty pages and writeback (kernel/page_writeback.c) ----------------------- */
+
+/* Mark a page-cache page dirty; a disk file's page is counted in
+ * NR_FILE_DIRTY (tmpfs pages are not: shmem does no writeback) (Linux:
+ * folio_mark_dirty, folio_account_dirtied). True when it was clean. */
+bool folio_mark_dirty(struct kernel *k, struct page *page);
+
+/* Before writing a dirty disk page: write-protect and clean its PTEs in
+ * every mapping (folio_mkclean), so that the next write through one faults
+ * and dirties it again, and clear PG_dirty with its count (Linux:
+ * folio_clear_dirty_for_io). True when it was dirty. */
+bool folio_clear_dirty_for_io(struct kernel *k, struct page *page);
+
+/* Drop a page's dirty state without writing it, as truncation does
+ * (Linux: folio_cancel_dirty). */
+void folio_cancel_dirty(struct kernel *k, struct page *page);
+
+/*
+ * fsync(fd) and fdatasync(fd) for t (Linux: do_fsync, vfs_fsync_range,
+ * ext4_sync_file): the file's dirty pages are written to its device and
+ * waited for. 0, or -EBADF (fd not open), -EINVAL (a file that cannot be
+ * synced: /dev/null... Linux: no fsync method; tmpfs and directories
+ * succeed doing nothing), -ENOSPC (the device is full).
+ */
+int do_fsync(struct kernel *k, struct task_struct *t, int fd, bool datasync);
+
+/*
+ * posix_fadvise(fd, offset, len, advice) for t (Linux: ksys_fadvise64_64,
+ * generic_fadvise): NORMAL (0) restores the readahead window, RANDOM (1)
+ * turns readahead off, SEQUENTIAL (2) doubles the window, WILLNEED (3)
+ * reads the range ahead (disk files), DONTNEED (4) starts writeback of the
+ * range's dirty pages and drops its clean, unmapped pages from the cache,
+ * NOREUSE (5) does nothing. len 0 means to the end of the file. 0, or
+ * -EBADF, -EINVAL (an unknown advice, len negative), -ESPIPE never.
+ */
+int ksys_fadvise64_64(struct kernel *k, struct task_struct *t, int fd, int64_t offset, int64_t len, int advice);
 
 #endif

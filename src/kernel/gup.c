@@ -49,7 +49,7 @@ static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr, bo
 	if (!page)
 		return;
 	if (write && !pte_dirty(*pte))
-		page_set(page, PG_dirty);
+		folio_mark_dirty(k, page);
 	folio_mark_accessed(k, page);      /* GUP's FOLL_TOUCH */
 }
 

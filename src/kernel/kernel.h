@@ -57,6 +57,10 @@ struct kernel_config {
 	uint64_t swap_bytes;       /* a swap device swapped on at boot (0: none) */
 	struct swap_device_cost swap_cost;   /* the default device's cost (model
 				    * NULL: the nvme preset) */
+	uint64_t disk_bytes;       /* the block device of "/" (0: 512 MiB) */
+	struct swap_device_cost disk_cost;   /* its cost (model NULL: the nvme preset) */
+	unsigned read_ahead_kb;    /* its queue's read_ahead_kb (0: Linux's 128) */
+	bool no_readahead;         /* read_ahead_kb set to 0 */
 };
 
 /* transparent_hugepage/enabled and defrag (Linux: transparent_hugepage_flags). */
@@ -155,6 +159,8 @@ struct kernel {
 	struct super_block *shm_mnt;    /* the internal tmpfs (shmem_zero_setup, memfd) */
 	struct super_block *hugetlbfs_mnt[2];   /* 2 MiB and 1 GiB */
 	struct file *dev_null;          /* /dev/null, open as every new process's 0, 1 and 2 */
+	struct block_device disk;       /* the device of the disk filesystem (ext4.c) */
+	struct super_block *root_sb;    /* that filesystem, mounted at "/" */
 	uint64_t zero_pfn;              /* empty_zero_page */
 	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
 	bool zero_page_enabled;

@@ -246,6 +246,10 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
 		return;
 	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	uint64_t last = first + ((end - start) >> PAGE_SHIFT), size = PFN_UP(f->i_size);
+	if (f->kind == FILE_EXT4) {                  /* vfs_fadvise(POSIX_FADV_WILLNEED) */
+		force_page_cache_ra(k, vma->vm_file, first, last - first);
+		return;
+	}
 	for (uint64_t index = first; index < last && index < size; index++) {
 		void *item = radix_tree_lookup(&f->i_data.i_pages, index);
 		if (f->kind == FILE_SHMEM && !(item && radix_is_value(item)))

@@ -130,11 +130,24 @@ static void add_file_mapping(struct vm_fault *vmf, struct page *page)
 		mlock_folio(vmf->k, page);
 }
 
+/* The protection of a file page mapped by vmf's VMA: a shared mapping of
+ * a disk file maps its pages read-only until written, so that a write
+ * faults and dirties the page (Linux: vma_wants_writenotify, which
+ * vma_set_page_prot applies; ext4 has page_mkwrite and dirty accounting,
+ * tmpfs neither). */
+static uint64_t file_page_prot(const struct vm_fault *vmf)
+{
+	uint64_t prot = vm_get_page_prot(vmf->vma->vm_flags);
+	if ((vmf->vma->vm_flags & VM_SHARED) && file_inode(vmf->vma->vm_file)->kind == FILE_EXT4)
+		prot &= ~(uint64_t)_PAGE_RW;
+	return prot;
+}
+
 /* See memory.h. */
 void set_pte_range(struct vm_fault *vmf, struct page *page, pte_t *pte)
 {
 	add_file_mapping(vmf, page);
-	*pte = pfn_pte(page_to_pfn(vmf->k, page), vm_get_page_prot(vmf->vma->vm_flags));
+	*pte = pfn_pte(page_to_pfn(vmf->k, page), file_page_prot(vmf));
 }
 
 /* Map the page-cache page the fault found at the fault's entry: read-only
@@ -142,10 +155,10 @@ void set_pte_range(struct vm_fault *vmf, struct page *page, pte_t *pte)
  * finish_fault, and fault_dirty_shared_page for the dirty bit). */
 static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, bool write)
 {
-	pte_t entry = pfn_pte(page_to_pfn(vmf->k, page), vm_get_page_prot(vmf->vma->vm_flags));
+	pte_t entry = pfn_pte(page_to_pfn(vmf->k, page), file_page_prot(vmf));
 	if (write) {
 		entry = pte_mkwrite(pte_mkdirty(entry));
-		page_set(page, PG_dirty);
+		folio_mark_dirty(vmf->k, page);
 	}
 	add_file_mapping(vmf, page);
 	set_pte_at(vmf, entry);
@@ -200,13 +213,14 @@ static bool fault_past_eof(struct vm_fault *vmf)
 static struct page *__do_fault(struct vm_fault *vmf, const char *func)
 {
 	bool major = false;
-	struct page *page = filemap_get_page(vmf->k, file_inode(vmf->vma->vm_file), vmf->pgoff, &major);
+	struct page *page = filemap_fault(vmf, &major);
 	if (major)
 		vmf->major = true;
 	if (page && vmf->k->trace_fn)
-		kernel_trace(vmf->k, vmf->cpu, func, "page %llu of %s: pfn %#llx from the page cache",
+		kernel_trace(vmf->k, vmf->cpu, func, "page %llu of %s: pfn %#llx from the page cache%s",
 			     (unsigned long long)vmf->pgoff, file_inode(vmf->vma->vm_file)->i_name,
-			     (unsigned long long)page_to_pfn(vmf->k, page));
+			     (unsigned long long)page_to_pfn(vmf->k, page), major ? " (major: read from the device)"
+			     : " (minor)");
 	return page;
 }
 
@@ -219,6 +233,13 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 	if (fault_past_eof(vmf))
 		return VM_FAULT_SIGBUS;
 	struct page *page = __do_fault(vmf, __func__);
+	if (page && vmf->retry) {                /* VM_FAULT_RETRY: the fault again, after the I/O */
+		vmf->retry = false;
+		if (do_fault_around(vmf)) {
+			put_page(vmf->k, page);
+			return 0;
+		}
+	}
 	return page ? finish_fault(vmf, page, false) : VM_FAULT_OOM;
 }
 
@@ -302,7 +323,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 
 	if (vmf->vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
 		if (page)
-			page_set(page, PG_dirty);   /* Linux: wp_page_shared */
+			folio_mark_dirty(vmf->k, page);   /* Linux: wp_page_shared, after page_mkwrite */
 		return wp_page_reuse(vmf, "shared mapping");
 	}
 	if (page && PageAnon(page) && (page_test(page, PG_anon_exclusive) || wp_can_reuse_anon_folio(vmf->k, page, vmf->vma))) {
@@ -317,7 +338,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
 	bool major = false;
-	struct page *src = filemap_get_page(vmf->k, file_inode(vmf->vma->vm_file), vmf->pgoff, &major);
+	struct page *src = filemap_fault(vmf, &major);
 	struct page *page = NULL;
 
 	vmf->major |= major;
@@ -638,6 +659,7 @@ struct zap_args {
 	struct mmu_gather *tlb;
 	struct vm_area_struct *vma;
 	bool drop_markers;
+	bool skip_anon;
 };
 
 /* Clear one entry and drop the page's mapping; a guard marker stays unless
@@ -649,6 +671,9 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 	pte_t entry = *pte;
 
 	if (!entry || (is_guard_pte_marker(entry) && !z->drop_markers))
+		return 0;
+	if (z->skip_anon && (is_swap_pte(entry) || ((entry & _PAGE_PRESENT) && vm_normal_page(k, entry) &&
+						    PageAnon(vm_normal_page(k, entry)))))
 		return 0;
 	*pte = 0;
 	if (is_swap_pte(entry)) {                     /* Linux: zap_nonpresent_ptes */
@@ -669,7 +694,7 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 		return 0;
 	struct mm_struct *mm = z->vma->vm_mm;
 	if (!PageAnon(page) && (entry & _PAGE_DIRTY))
-		page_set(page, PG_dirty);     /* the MMU wrote it: the file's page is dirty */
+		folio_mark_dirty(k, page);    /* the MMU wrote it: the file's page is dirty */
 	mm->rss_stat[mm_counter(page)]--;
 	if (z->vma->vm_flags & VM_LOCKED)
 		munlock_folio(k, page);
@@ -707,7 +732,7 @@ static void free_pte(struct mmu_gather *tlb, uint64_t addr)
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
 		      uint64_t end, const struct zap_details *details)
 {
-	struct zap_args z = { tlb, vma, details && details->drop_markers };
+	struct zap_args z = { tlb, vma, details && details->drop_markers, details && details->skip_anon };
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_page_range_pmd(tlb->k, vma->vm_mm, start, end, zap_pte, zap_pmd, &z);

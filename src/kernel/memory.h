@@ -41,6 +41,10 @@ struct vm_fault {
 	pte_t orig_pte;              /* its value when the fault started */
 	int cpu;                     /* for narration */
 	bool major;                  /* a device was read: a major fault */
+	bool retry;                  /* the fault read ahead from a disk: Linux drops
+				      * its lock for the I/O and retries the fault
+				      * (VM_FAULT_RETRY), whose fault-around then maps
+				      * what was read */
 };
 
 /*
@@ -128,6 +132,9 @@ struct zap_details {
 	/* Clear guard markers too (Linux: ZAP_FLAG_DROP_MARKER, which munmap
 	 * and exit set); otherwise a zap leaves them. */
 	bool drop_markers;
+	/* Leave anonymous pages (a private mapping's copies) mapped (Linux:
+	 * unmap_mapping_range without even_cows: zap_skip_check_mapping). */
+	bool skip_anon;
 };
 
 /* Clear the entries of [start, end) of vma, dropping the pages' mappings,

@@ -344,6 +344,10 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 			boot_failure(k, late_init[i].name, err, why, whylen);
 			goto fail;
 		}
+	if ((err = ext4_fill_super(k, cfg))) {
+		boot_failure(k, "ext4_fill_super", err, why, whylen);
+		goto fail;
+	}
 	if (cfg->swap_cost.model)
 		k->swap.default_cost = cfg->swap_cost;
 	if (cfg->swap_bytes && (err = sys_swapon(k, cfg->swap_bytes, -1, NULL, why, whylen)) < 0)
@@ -364,6 +368,7 @@ void kernel_destroy(struct kernel *k)
 	free(k->curr);
 	k->tlbstate = NULL;
 	k->curr = NULL;
+	ext4_kill_sb(k);
 	kmem_cache_destroy_all(k);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct pglist_data *pgdat = k->node_data[nid];

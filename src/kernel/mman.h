@@ -206,4 +206,19 @@ bool mlock_future_ok(const struct task_struct *t, bool is_vma_locked, uint64_t b
  * vm_stat_account). */
 void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages);
 
+/* msync flags (x86-64). */
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+/*
+ * msync(start, len, flags) for t (kernel/msync.c; Linux: sys_msync): 0,
+ * or -EINVAL (an unknown flag, start not page-aligned, MS_ASYNC with
+ * MS_SYNC), -ENOMEM (start + len wraps, or part of the range is not
+ * mapped: the mapped parts are still synced, except with MS_ASYNC alone,
+ * which stops at the first hole), -EBUSY (MS_INVALIDATE on a locked
+ * mapping), -ENOSPC (a full device while writing).
+ */
+long ksys_msync(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, int flags);
+
 #endif

@@ -197,6 +197,31 @@ static int64_t __get_unmapped_area(struct kernel *k, struct task_struct *t, uint
 	return a;
 }
 
+/* Where a mapping of a disk file goes when it covers a whole 2 MiB of
+ * the file: where its file offsets and addresses agree modulo 2 MiB, so
+ * that the file's huge folios could be mapped by PMDs (Linux: ext4's
+ * get_unmapped_area, thp_get_unmapped_area: pad by 2 MiB, then move up to
+ * the aligned place, the top one of a top-down search). 0 when that does
+ * not apply (then the ordinary search runs). */
+static int64_t thp_get_unmapped_area(struct kernel *k, struct task_struct *t, uint64_t addr, uint64_t len,
+				     uint64_t pgoff, unsigned long flags)
+{
+	uint64_t off = pgoff << PAGE_SHIFT, off_end = off + len;
+	uint64_t off_align = (off + PMD_SIZE - 1) & ~(uint64_t)(PMD_SIZE - 1);
+	if (off_end <= off_align || off_end - off_align < PMD_SIZE)
+		return 0;
+	uint64_t len_pad = len + PMD_SIZE;
+	if (len_pad < len || off + len_pad < off)
+		return 0;
+	int64_t ret = __get_unmapped_area(k, t, addr, len_pad, flags, false, 0);
+	if (ret < 0)
+		return 0;
+	if ((uint64_t)ret == addr)
+		return ret;
+	uint64_t off_sub = (off - (uint64_t)ret) & (PMD_SIZE - 1);
+	return off_sub ? ret + (int64_t)off_sub : ret + (int64_t)PMD_SIZE;
+}
+
 /* VM flags from PROT_ and MAP_ bits (Linux: calc_vm_prot_bits and
  * calc_vm_flag_bits; MAP_STACK means VM_NOHUGEPAGE since 6.7; MAP_SYNC
  * gives VM_SYNC whatever the mapping, though only MAP_SHARED_VALIDATE of a
@@ -310,7 +335,11 @@ static int64_t do_mmap(struct kernel *k, struct task_struct *t, struct file *fil
 	if (mm->map_count > k->sysctl.max_map_count)
 		return -ENOMEM;
 	uint64_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
-	int64_t a = __get_unmapped_area(k, t, addr, len, flags, !file && !(flags & MAP_SHARED),
+	int64_t a = 0;
+	if (file && file_inode(file)->kind == FILE_EXT4 && !(flags & MAP_FIXED))
+		a = thp_get_unmapped_area(k, t, addr, len, pgoff, flags);
+	if (!a)
+		a = __get_unmapped_area(k, t, addr, len, flags, !file && !(flags & MAP_SHARED),
 					file ? file_inode(file)->huge_shift : 0);
 	if (a < 0)
 		return (int64_t)a;

@@ -13,6 +13,7 @@
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
+#include "kernel/radix_tree.h"
 #include "kernel/sched.h"
 #include "kernel/slab.h"
 #include "kernel/swap.h"
@@ -25,6 +26,13 @@
 #define MAX_LFS_FILESIZE INT64_MAX
 #define MAX_RW_COUNT     (0x7fffffffULL & PAGE_MASK)
 #define UMASK            022
+
+/* The length of sb's mount point as a prefix of its files' paths ("/"
+ * adds nothing: "/f", not "//f"). */
+static size_t mnt_len(const struct super_block *sb)
+{
+	return strcmp(sb->mnt_point, "/") ? strlen(sb->mnt_point) : 0;
+}
 
 /* Where path points: its mount and the name in it ("" for the mount point
  * itself). 0, or -ENOENT (empty, outside every mount, or through a
@@ -48,7 +56,8 @@ static int path_lookup(struct kernel *k, const char *path, struct super_block **
 	for (int i = 0; i < k->nr_super_blocks; i++) {
 		struct super_block *sb = &k->super_blocks[i];
 		size_t m = strlen(sb->mnt_point);
-		if (m && m > best_len && !strncmp(path, sb->mnt_point, m) && (path[m] == '/' || !path[m])) {
+		if (m && m > best_len && !strncmp(path, sb->mnt_point, m) &&
+		    (path[m] == '/' || !path[m] || sb->mnt_point[m - 1] == '/')) {
 			best = sb;
 			best_len = m;
 		}
@@ -70,7 +79,7 @@ static int path_lookup(struct kernel *k, const char *path, struct super_block **
 /* The named inode of sb whose name (after the mount point) is name[0..n). */
 static struct inode *lookup_name(struct super_block *sb, const char *name, size_t n)
 {
-	size_t m = strlen(sb->mnt_point);
+	size_t m = mnt_len(sb);
 	for (struct inode *i = sb->s_files; i; i = i->i_sb_next)
 		if (!strncmp(i->i_name + m + 1, name, n) && !i->i_name[m + 1 + n])
 			return i;
@@ -80,7 +89,7 @@ static struct inode *lookup_name(struct super_block *sb, const char *name, size_
 /* The path maps prints for name in sb. */
 static void full_name(const struct super_block *sb, const char *name, size_t n, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/%.*s", sb->mnt_point, (int)n, name);
+	snprintf(buf, size, "%.*s/%.*s", (int)mnt_len(sb), sb->mnt_point, (int)n, name);
 }
 
 /* Is there a free descriptor in t's table below RLIMIT_NOFILE? */
@@ -128,7 +137,8 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 			return inode ? -ENOTDIR : -ENOENT;
 		if (strcmp(sb->s_type, "tmpfs"))
 			return -EOPNOTSUPP;
-		snprintf(buf, sizeof buf, "%s/#%llu (deleted)", sb->mnt_point, (unsigned long long)sb->next_ino);
+		snprintf(buf, sizeof buf, "%.*s/#%llu (deleted)", (int)mnt_len(sb), sb->mnt_point,
+			 (unsigned long long)sb->next_ino);
 		inode = shmem_new_file(k, sb, buf, 0, mode & 07777 & ~UMASK);
 	} else if (is_dir) {
 		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
@@ -141,7 +151,10 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 		if (!(flags & O_CREAT))
 			return -ENOENT;
 		full_name(sb, name, n, buf, sizeof buf);
-		inode = shmem_new_file(k, sb, buf, 1, mode & 07777 & ~UMASK);
+		if (sb->s_bdev)
+			inode = ext4_new_inode(k, sb, buf, mode & 07777 & ~UMASK);
+		else
+			inode = shmem_new_file(k, sb, buf, 1, mode & 07777 & ~UMASK);
 		trace_kernel(k, t->cpu, "create %s: inode %llu on %02x:%02x", buf,
 			     inode ? (unsigned long long)inode->i_ino : 0ULL, sb->major, sb->minor);
 	} else {
@@ -155,6 +168,8 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 	if (!inode)
 		return -ENOMEM;
 	struct file *file = alloc_file(k, inode, fmode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	if (file)
+		file_ra_state_init(&file->f_ra, inode);      /* do_dentry_open */
 	return file ? fd_install_lowest(k, t, file, flags) : -ENOMEM;
 }
 
@@ -167,7 +182,8 @@ int do_sys_ftruncate(struct kernel *k, struct task_struct *t, int fd, int64_t le
 	if (!file)
 		return -EBADF;
 	struct inode *inode = file_inode(file);
-	if (!S_ISREG_MODE(inode->i_mode) || !(file->f_mode & FMODE_WRITE) || inode->kind != FILE_SHMEM)
+	if (!S_ISREG_MODE(inode->i_mode) || !(file->f_mode & FMODE_WRITE) ||
+	    (inode->kind != FILE_SHMEM && inode->kind != FILE_EXT4))
 		return -EINVAL;
 	trace_kernel(k, t->cpu, "%s: size %llu -> %lld", inode->i_name, (unsigned long long)inode->i_size,
 		     (long long)length);
@@ -258,6 +274,24 @@ static struct file *rw_file(struct task_struct *t, int fd, uint64_t *count, int6
 	return *err ? NULL : file;
 }
 
+/* The page at index of a disk file for a read() that ends before page
+ * last_index, with a reference: cached (reaching the PG_readahead page
+ * starts the next window), else read with synchronous readahead (Linux:
+ * filemap_get_pages with page_cache_sync_ra and filemap_readahead). NULL
+ * without memory. */
+static struct page *filemap_get_pages(struct kernel *k, struct file *file, uint64_t index, uint64_t last_index)
+{
+	struct inode *inode = file_inode(file);
+	struct page *page = radix_tree_lookup(&inode->i_data.i_pages, index);
+	if (!page) {
+		page_cache_sync_ra(k, file, index, last_index - index);
+		page = radix_tree_lookup(&inode->i_data.i_pages, index);
+	}
+	if (page && page_test(page, PG_readahead))
+		page_cache_async_ra(k, file, page, last_index - index);
+	return filemap_get_page(k, inode, index, NULL);
+}
+
 /* See fs.h. */
 int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf, uint64_t count, int64_t pos)
 {
@@ -277,7 +311,9 @@ int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf,
 		uint64_t off = (uint64_t)pos + done, in = off & ~PAGE_MASK;
 		uint64_t n = PAGE_SIZE - in < count - done ? PAGE_SIZE - in : count - done;
 		bool major = false;
-		struct page *page = filemap_find_page(k, inode, off >> PAGE_SHIFT, &major);
+		struct page *page = inode->kind == FILE_EXT4
+			? filemap_get_pages(k, file, off >> PAGE_SHIFT, PFN_UP((uint64_t)pos + count))
+			: filemap_find_page(k, inode, off >> PAGE_SHIFT, &major);
 		if (page) {
 			memcpy((uint8_t *)buf + done, (uint8_t *)page_address(k, page) + in, n);
 			folio_mark_accessed(k, page);
@@ -289,6 +325,7 @@ int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf,
 			t->maj_flt++;
 		done += n;
 	}
+	file->f_ra.prev_pos = (int64_t)((uint64_t)pos + done);      /* filemap_read */
 	trace_kernel(k, t->cpu, "read %llu bytes of %s at %lld from the page cache", (unsigned long long)done,
 		     inode->i_name, (long long)pos);
 	return (int64_t)done;
@@ -321,7 +358,7 @@ int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const voi
 		if (!page)
 			break;
 		memcpy((uint8_t *)page_address(k, page) + in, (const uint8_t *)buf + done, n);
-		page_set(page, PG_dirty);                                  /* shmem_write_end */
+		folio_mark_dirty(k, page);                  /* shmem_write_end, block_write_end */
 		folio_mark_accessed(k, page);
 		put_page(k, page);
 		done += n;

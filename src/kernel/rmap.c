@@ -526,7 +526,7 @@ static int try_to_unmap_one(struct vm_area_struct *vma, uint64_t address, void *
 	}
 	pte_t pteval = unmap_clear_pte(k, vma, address, pte, ua->batch);
 	if (pte_dirty(pteval))
-		page_set(page, PG_dirty);            /* folio_mark_dirty */
+		folio_mark_dirty(k, page);           /* the PTE was dirty */
 	update_hiwater_rss(vma->vm_mm);
 	if (PageAnon(page)) {
 		if (!try_to_unmap_anon(k, vma, address, pte, pteval, page)) {

@@ -509,6 +509,57 @@ static int p_ftruncate(lua_State *L)
 	return syscall_result(L, lm, mmsim_ftruncate(lm->m, p->pid, fd, (int64_t)luaL_checkinteger(L, 3)));
 }
 
+/* p:msync(addr, len, flags) → 0; flags "sync", "async", "invalidate",
+ * joined with '|' */
+static int p_msync(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t addr = check_addr(L, 2), len = check_addr(L, 3);
+	int flags = (int)lmmsim_check_flags(L, 4, "ms", "msync");
+	return syscall_result(L, lm, mmsim_msync(lm->m, p->pid, addr, len, flags));
+}
+
+/* p:fsync(fd) → 0 */
+static int p_fsync(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_fsync(lm->m, p->pid, check_fd(L, 2, "fsync")));
+}
+
+/* p:fdatasync(fd) → 0 */
+static int p_fdatasync(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return syscall_result(L, lm, mmsim_fdatasync(lm->m, p->pid, check_fd(L, 2, "fdatasync")));
+}
+
+/* p:fadvise(fd, offset, len, advice) → 0; advice is "normal", "random",
+ * "sequential", "willneed", "dontneed", "noreuse" or a number. */
+static int p_fadvise(lua_State *L)
+{
+	static const char *const names[] = { "normal", "random", "sequential", "willneed", "dontneed", "noreuse" };
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int fd = check_fd(L, 2, "fadvise");
+	int advice = -1;
+	if (lua_type(L, 5) == LUA_TSTRING) {
+		const char *a = lua_tostring(L, 5);
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+			if (!strcmp(a, names[i]))
+				advice = (int)i;
+		if (advice < 0)
+			return luaL_error(L, "fadvise: unknown advice '%s' (normal, random, sequential, willneed, "
+					  "dontneed or noreuse)", a);
+	} else {
+		advice = lmmsim_check_int(L, luaL_checkinteger(L, 5), "advice", "fadvise");
+	}
+	return syscall_result(L, lm, mmsim_fadvise(lm->m, p->pid, fd, (int64_t)luaL_checkinteger(L, 3),
+						   (int64_t)luaL_checkinteger(L, 4), advice));
+}
+
 /* p:unlink(path) → 0 */
 static int p_unlink(lua_State *L)
 {
@@ -788,7 +839,9 @@ static const luaL_Reg process_methods[] = {
 	{ "pagemap", p_pagemap }, { "oom_score_adj", p_oom_score_adj }, { "oom_score", p_oom_score },
 	{ "oom_adj", p_oom_adj }, { "open", p_open }, { "close", p_close }, { "dup", p_dup },
 	{ "pread", p_pread }, { "pwrite", p_pwrite }, { "ftruncate", p_ftruncate }, { "unlink", p_unlink },
-	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create }, { NULL, NULL },
+	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create },
+	{ "fsync", p_fsync }, { "fdatasync", p_fdatasync }, { "fadvise", p_fadvise }, { "msync", p_msync },
+	{ NULL, NULL },
 };
 
 /* __index: the methods, and the fields pid and machine. */

@@ -261,6 +261,77 @@ static void get_swap_read_ns(const mmsim_config *c, char *b, size_t n) { snprint
 static void get_swap_write_ns(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", swap_cost_of(c).write_ns); }
 static void get_swap_mbps(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", swap_cost_of(c).mbps); }
 
+/* The disk's cost (the swap presets; nvme until set), as swap_cost. */
+static struct swap_device_cost *disk_cost(mmsim_config *c)
+{
+	if (!c->kernel.disk_cost.model)
+		c->kernel.disk_cost = *swap_device_preset("nvme");
+	return &c->kernel.disk_cost;
+}
+
+static struct swap_device_cost disk_cost_of(const mmsim_config *c)
+{
+	return c->kernel.disk_cost.model ? c->kernel.disk_cost : *swap_device_preset("nvme");
+}
+
+static int set_disk_device(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	const struct swap_device_cost *p = swap_device_preset(v);
+	if (!p) {
+		backend_errbuf(eb, el, "disk_device: '%s' must be nvme (the default), hdd or zram", v);
+		return -EINVAL;
+	}
+	c->kernel.disk_cost = *p;
+	return 0;
+}
+
+static int set_disk_read_ns(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_swap_cost("disk_read_ns", &disk_cost(c)->read_ns, 0, v, eb, el);
+}
+
+static int set_disk_write_ns(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_swap_cost("disk_write_ns", &disk_cost(c)->write_ns, 0, v, eb, el);
+}
+
+static int set_disk_mbps(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_swap_cost("disk_mbps", &disk_cost(c)->mbps, 1, v, eb, el);
+}
+
+static int set_disk(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	uint64_t bytes;
+	if (parse_size(v, &bytes) || bytes % HW_PAGE_SIZE || bytes < (16ULL << 20) || bytes > (1ULL << 40)) {
+		backend_errbuf(eb, el, "disk: '%s' is not a size from 16M to 1T, a multiple of 4096", v);
+		return -EINVAL;
+	}
+	c->kernel.disk_bytes = bytes;
+	return 0;
+}
+
+static int set_read_ahead_kb(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 0, 1L << 20, &n) || n % 4) {
+		backend_errbuf(eb, el, "read_ahead_kb: '%s' is not a multiple of 4 from 0 to 1048576", v);
+		return -EINVAL;
+	}
+	c->kernel.read_ahead_kb = n ? (unsigned)n : 0;
+	c->kernel.no_readahead = !n;
+	return 0;
+}
+
+static void get_disk_device(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%s", disk_cost_of(c).model); }
+static void get_disk_read_ns(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", disk_cost_of(c).read_ns); }
+static void get_disk_write_ns(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", disk_cost_of(c).write_ns); }
+static void get_disk_mbps(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%u", disk_cost_of(c).mbps); }
+static void get_read_ahead_kb(const mmsim_config *c, char *b, size_t n)
+{
+	snprintf(b, n, "%u", c->kernel.no_readahead ? 0 : c->kernel.read_ahead_kb ? c->kernel.read_ahead_kb : 128);
+}
+
 /* A size as the keys take it: G or M when exact, else bytes. */
 static void format_size(uint64_t v, char *b, size_t n)
 {
@@ -279,6 +350,10 @@ static void get_ram(const mmsim_config *c, char *b, size_t n)
 static void get_swap(const mmsim_config *c, char *b, size_t n)
 {
 	format_size(c->kernel.swap_bytes, b, n);
+}
+static void get_disk(const mmsim_config *c, char *b, size_t n)
+{
+	format_size(c->kernel.disk_bytes ? c->kernel.disk_bytes : 512ULL << 20, b, n);
 }
 
 static void get_cores(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.nr_cpus); }
@@ -319,6 +394,12 @@ static const struct config_key {
 	{ "swap_write_ns", set_swap_write_ns, get_swap_write_ns },
 	{ "swap_mbps", set_swap_mbps, get_swap_mbps },
 	{ "lsm_mmap_min_addr", set_lsm_mmap_min_addr, get_lsm_mmap_min_addr },
+	{ "disk", set_disk, get_disk },
+	{ "disk_device", set_disk_device, get_disk_device },
+	{ "disk_read_ns", set_disk_read_ns, get_disk_read_ns },
+	{ "disk_write_ns", set_disk_write_ns, get_disk_write_ns },
+	{ "disk_mbps", set_disk_mbps, get_disk_mbps },
+	{ "read_ahead_kb", set_read_ahead_kb, get_read_ahead_kb },
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

@@ -484,3 +484,37 @@ int sim_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags
 	sim_narrate_syscall(s, t, "memfd_create(%s%s%s, %s)", QUOTED(name), sim_flags_text(s, "mfd", flags, 0));
 	return (int)syscall_result(s, t, sys_memfd_create(&s->kernel, t, name, flags));
 }
+
+/* See sim.h. */
+int sim_fsync(mmsim_machine *m, int pid, int fd, int datasync)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "%s(%d)", datasync ? "fdatasync" : "fsync", fd);
+	return (int)syscall_result(s, t, do_fsync(&s->kernel, t, fd, datasync));
+}
+
+/* See sim.h. */
+int sim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "fadvise64(%d, %lld, %lld, %d)", fd, (long long)offset, (long long)len, advice);
+	return (int)syscall_result(s, t, ksys_fadvise64_64(&s->kernel, t, fd, offset, len, advice));
+}
+
+/* See sim.h. */
+int64_t sim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "msync(%#llx, %llu, %s)", (unsigned long long)addr, (unsigned long long)len,
+			    sim_flags_text(s, "ms", (unsigned long)flags, 0));
+	return syscall_result(s, t, ksys_msync(&s->kernel, t, addr, len, flags));
+}

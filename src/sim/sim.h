@@ -144,6 +144,9 @@ int sim_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length);
 int sim_unlink(mmsim_machine *m, int pid, const char *path);
 int sim_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
 int sim_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags);
+int sim_fsync(mmsim_machine *m, int pid, int fd, int datasync);
+int64_t sim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+int sim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
 
 /* access.c */
 int sim_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len, enum mmsim_access kind,

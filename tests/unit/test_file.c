@@ -7,6 +7,7 @@
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
+#include "kernel/swap.h"
 #include "kernel/vmstat.h"
 
 #include <errno.h>
@@ -302,4 +303,133 @@ Test(file, memfd_is_an_unlinked_tmpfs_file_charged_per_page)
 	do_munmap(&t->k, p, (uint64_t)a, 6 * PG);
 	close_fd(&t->k, p, fd);
 	cr_assert_eq(t->k.vm_committed_as, committed, "freed with the file");
+}
+
+/* ---- the disk filesystem (ext4.c, readahead.c, page_writeback.c) -------------------- */
+
+/* A file "/name" of npages pages of byte c, written back and dropped from
+ * the page cache: cold. Its descriptor. */
+static int cold_disk_file(const char *name, uint64_t npages, char c)
+{
+	int fd = xopen(name, O_RDWR | O_CREAT);
+	char page[PG];
+	memset(page, c, sizeof page);
+	for (uint64_t i = 0; i < npages; i++)
+		cr_assert_eq(ksys_pwrite64(&t->k, p, fd, page, PG, (int64_t)(i * PG)), (int64_t)PG);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), npages, "delayed: every page dirty");
+	cr_assert_eq(do_fsync(&t->k, p, fd, false), 0);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), 0, "fsync wrote them");
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 4 /* POSIX_FADV_DONTNEED */), 0);
+	return fd;
+}
+
+Test(file, disk_file_lives_on_the_device_and_reads_back_cold)
+{
+	uint64_t base = file_pages(), reads = t->k.disk.reads, pgpgin = t->k.vm_events[PGPGIN];
+	int fd = cold_disk_file("/data", 8, 'd');
+	struct kstat st;
+	cr_assert_eq(vfs_fstat(&t->k, p, fd, &st), 0);
+	cr_assert(st.dev_major == 8 && st.dev_minor == 1 && st.ino == 12, "ext4's first inode, 08:01: %u:%u %llu",
+		  st.dev_major, st.dev_minor, (unsigned long long)st.ino);
+	cr_assert_eq(file_pages(), base, "DONTNEED dropped the clean pages");
+	cr_assert_eq(t->k.disk.writes, 1, "8 consecutive blocks: one request");
+	char buf[PG];
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 100, 3 * PG), 100);
+	cr_assert_eq(buf[0], 'd');
+	cr_assert_eq(file_pages(), base + 1, "a read in the middle, nothing cached before it: just its page");
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 100, 0), 100);
+	cr_assert_eq(file_pages(), base + 4, "a read at 0: the initial window, 4 times the page asked for");
+	cr_assert_eq(t->k.disk.reads, reads + 2, "one request each (page 3 was cached)");
+	cr_assert_eq(t->k.vm_events[PGPGIN], pgpgin + 16, "pgpgin counts KiB");
+	cr_assert_eq(do_fsync(&t->k, p, 0, false), -EINVAL, "/dev/null has no fsync");
+	cr_assert_eq(do_fsync(&t->k, p, 42, false), -EBADF);
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, -1, 0), -EINVAL);
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 6), -EINVAL);
+	char *maps;
+	long a = fmmap(fd, 8 * PG, PROT_READ, MAP_PRIVATE, 0);
+	cr_assert_geq(a, 0);
+	tp_touch(t, p, (uint64_t)a, PG, false);
+	maps = tk_proc(t, "/proc/1/maps");
+	cr_assert(strstr(maps, "r--p 00000000 08:01 12") && strstr(maps, " /data\n"), "%s", maps);
+	free(maps);
+}
+
+Test(file, cold_fault_reads_around_and_counts_major)
+{
+	int fd = cold_disk_file("/ra", 512, 'r');
+	long a = fmmap(fd, 512 * PG, PROT_READ, MAP_PRIVATE, 0);
+	cr_assert_eq(a & (long)(2 * MB - 1), 0, "a 2 MiB disk file is mapped 2 MiB-aligned");
+	unsigned ra = t->k.disk.ra_pages;
+	cr_assert_eq(ra, 32, "read_ahead_kb 128 by default");
+	uint64_t maj = p->maj_flt, min = p->min_flt, base = file_pages();
+	tp_touch(t, p, (uint64_t)a + 100 * PG, 1, false);
+	cr_assert_eq(p->maj_flt, maj + 1, "nothing cached: a major fault");
+	cr_assert_eq(file_pages(), base + ra, "read-around: ra_pages centred on the page");
+	for (uint64_t i = 100 - ra / 2; i < 100 + ra / 2; i++)
+		cr_assert_not_null(radix_tree_lookup(&file_inode(fget(p->files, fd))->i_data.i_pages, i), "page %llu",
+				   (unsigned long long)i);
+	cr_assert(pte_present(tp_pte(t, p, (uint64_t)a + 96 * PG)) && pte_present(tp_pte(t, p, (uint64_t)a + 111 * PG)),
+		  "the retried fault mapped its fault-around window");
+	struct page *marked = radix_tree_lookup(&file_inode(fget(p->files, fd))->i_data.i_pages, 100 + ra / 2 - ra / 4);
+	cr_assert(page_test(marked, PG_readahead), "the window's last quarter starts at the marker");
+	tp_touch(t, p, (uint64_t)a + 112 * PG, 1, false);
+	cr_assert_eq(p->min_flt, min + 1, "cached: a minor fault");
+	tp_touch(t, p, (uint64_t)a + (100 + ra / 2 - ra / 4) * PG, 1, false);
+	cr_assert(!page_test(marked, PG_readahead), "reaching the marker started the next window");
+	cr_assert_eq(file_pages(), base + 2 * ra, "the next window, as large (ra_pages)");
+	cr_assert_eq(p->maj_flt, maj + 1);
+}
+
+Test(file, shared_disk_mapping_write_faults_and_dirties_until_written_back)
+{
+	int fd = cold_disk_file("/mkwrite", 4, 'w');
+	long a = fmmap(fd, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	tp_touch(t, p, (uint64_t)a, 4 * PG, false);
+	cr_assert(!pte_write(tp_pte(t, p, (uint64_t)a)), "mapped read-only: the first write must fault");
+	uint64_t min = p->min_flt;
+	cr_assert_eq(tp_write(t, p, (uint64_t)a + PG, "new", 3), 0);
+	cr_assert_eq(p->min_flt, min + 1, "page_mkwrite: a fault");
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), 1);
+	cr_assert_eq(do_fsync(&t->k, p, fd, true), 0);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), 0);
+	pte_t pte = tp_pte(t, p, (uint64_t)a + PG);
+	cr_assert(!pte_write(pte) && !pte_dirty(pte), "writeback write-protected and cleaned the PTE");
+	cr_assert_eq(tp_write(t, p, (uint64_t)a + PG, "again", 5), 0);
+	cr_assert_eq(p->min_flt, min + 2, "the next write faults again");
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), 1, "and dirties it again");
+	cr_assert_eq(do_fsync(&t->k, p, fd, false), 0);
+	cr_assert_eq(do_munmap(&t->k, p, (uint64_t)a, 4 * PG), 0);
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 4), 0);
+	char buf[8] = { 0 };
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 5, PG), 5);
+	cr_assert_str_eq(buf, "again", "what the mapping wrote came back from the device");
+}
+
+Test(file, reclaim_drops_clean_file_pages_without_io)
+{
+	int fd = cold_disk_file("/reclaim", 64, 'c');
+	char buf[PG];
+	for (int i = 0; i < 64; i++)
+		cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, PG, i * (int64_t)PG), (int64_t)PG);
+	uint64_t cached = file_pages(), writes = t->k.disk.writes;
+	cr_assert_geq(cached, 64);
+	cr_assert_geq(global_node_page_state_pages(&t->k, NR_INACTIVE_FILE), 64, "page-cache pages on the file LRU");
+	for (int i = 0; i < 50 && file_pages() == cached; i++)
+		try_to_free_pages(&t->k, GFP_KERNEL, 0);
+	cr_assert_lt(file_pages(), cached, "reclaim dropped file pages");
+	cr_assert_eq(t->k.disk.writes, writes, "clean: without writing");
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, PG, 0), (int64_t)PG);
+	cr_assert_eq(buf[PG - 1], 'c', "and they read back from the device");
+}
+
+Test(file, truncate_and_unlink_free_the_disk_blocks)
+{
+	uint64_t free0 = t->k.disk.free_blocks;
+	int fd = cold_disk_file("/blocks", 16, 'b');
+	cr_assert_eq(t->k.disk.free_blocks, free0 - 16);
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, fd, 4 * PG), 0);
+	cr_assert_eq(t->k.disk.free_blocks, free0 - 4);
+	cr_assert_eq(close_fd(&t->k, p, fd), 0);
+	cr_assert_eq(do_unlinkat(&t->k, p, "/blocks"), 0);
+	cr_assert_eq(t->k.disk.free_blocks, free0, "the inode's blocks went with it");
 }

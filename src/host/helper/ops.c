@@ -332,6 +332,7 @@ static long simple_call(struct hctx *c, uint32_t op)
 		[HOST_OP_BRK] = __NR_brk, [HOST_OP_MADVISE] = __NR_madvise,
 		[HOST_OP_MLOCK2] = __NR_mlock2, [HOST_OP_MUNLOCK] = __NR_munlock,
 		[HOST_OP_MLOCKALL] = __NR_mlockall, [HOST_OP_MUNLOCKALL] = __NR_munlockall,
+		[HOST_OP_MSYNC] = __NR_msync,
 	};
 	return measured(c, nr[op], helper_io.in.req.arg);
 }
@@ -393,6 +394,12 @@ static long file_call(struct hctx *c, uint32_t op, long got, uint32_t *out)
 		return r;
 	case HOST_OP_MEMFD_CREATE:
 		return s ? measured(c, __NR_memfd_create, (uint64_t[6]){ (uint64_t)s, a[0] }) : -EFAULT_;
+	case HOST_OP_FSYNC:
+		return measured(c, __NR_fsync, (uint64_t[6]){ a[0] });
+	case HOST_OP_FDATASYNC:
+		return measured(c, __NR_fdatasync, (uint64_t[6]){ a[0] });
+	case HOST_OP_FADVISE:
+		return measured(c, __NR_fadvise64, (uint64_t[6]){ a[0], a[1], a[2], a[3] });
 	}
 	return -EINVAL_;
 }
@@ -408,7 +415,7 @@ uint32_t helper_do(struct hctx *c, long got)
 	switch (op) {
 	case HOST_OP_MMAP: case HOST_OP_MUNMAP: case HOST_OP_MPROTECT: case HOST_OP_MREMAP:
 	case HOST_OP_BRK: case HOST_OP_MADVISE: case HOST_OP_MLOCK2: case HOST_OP_MUNLOCK:
-	case HOST_OP_MLOCKALL: case HOST_OP_MUNLOCKALL:
+	case HOST_OP_MLOCKALL: case HOST_OP_MUNLOCKALL: case HOST_OP_MSYNC:
 		helper_io.out.rep.ret = simple_call(c, op);
 		break;
 	case HOST_OP_SET_VMA_NAME:
@@ -456,6 +463,7 @@ uint32_t helper_do(struct hctx *c, long got)
 		break;
 	case HOST_OP_OPEN: case HOST_OP_CLOSE: case HOST_OP_DUP: case HOST_OP_PREAD: case HOST_OP_PWRITE:
 	case HOST_OP_FTRUNCATE: case HOST_OP_UNLINK: case HOST_OP_FSTAT: case HOST_OP_MEMFD_CREATE:
+	case HOST_OP_FSYNC: case HOST_OP_FDATASYNC: case HOST_OP_FADVISE:
 		helper_io.out.rep.ret = file_call(c, op, got, &out);
 		break;
 	default:
