@@ -1,6 +1,8 @@
 /*
  * bench/bench_cache.c — how fast the memory hierarchy simulates.
  *
+ * The streams are timed in the thread's CPU time: on a shared host, wall
+ * time would count the time other programs ran.
  * cache_hit: 8-byte loads over a few pages on a zen5 machine (caches on),
  * every translation an L1 TLB hit and every line an L1d hit: the cost of
  * the hierarchy's fast path on top of the TLB's, as a translation and a
@@ -49,15 +51,12 @@ static uint64_t table_below(struct rig *r, uint64_t pa)
 	return e & HW_PTE_ADDR_MASK;
 }
 
-/* A one-core machine of preset with caches as given, ram bytes of RAM and
- * pages 4 KiB pages mapped at BASE_VA onto consecutive frames from 64 MiB. */
-static int rig_init_preset(struct rig *r, const char *preset, uint64_t ram, bool caches, uint64_t pages)
+/* A one-core machine of configuration cfg (its ram_bytes of RAM) with
+ * pages 4 KiB pages mapped at BASE_VA onto the frames from 64 MiB:
+ * page p onto frame frame[p] of them, or p when frame is NULL. */
+static int rig_init_config(struct rig *r, const struct hw_config *cfg, uint64_t pages, const uint32_t *frame)
 {
-	struct hw_config cfg = hw_preset_find(preset)->config;
-	cfg.ram_bytes = ram;
-	cfg.nr_cpus = 1;
-	cfg.mem.on = caches;
-	if (ram_init(&r->ram, cfg.ram_bytes) || hw_machine_init(&r->m, &cfg, &r->ram))
+	if (ram_init(&r->ram, cfg->ram_bytes) || hw_machine_init(&r->m, cfg, &r->ram))
 		return -1;
 	r->cpu = hw_machine_cpu(&r->m, 0);
 	r->next = 1ULL << 20;
@@ -70,10 +69,27 @@ static int rig_init_preset(struct rig *r, const char *preset, uint64_t ram, bool
 		for (int l = 4; l > HW_LVL_PT; l--)
 			table = table_below(r, table + 8ULL * hw_va_index(va, l));
 		ram_write64(&r->ram, table + 8ULL * hw_va_index(va, HW_LVL_PT),
-			    hw_mk_page((64ULL << 20) + p * HW_PAGE_SIZE, HW_LVL_PT,
+			    hw_mk_page((64ULL << 20) + (frame ? frame[p] : p) * HW_PAGE_SIZE, HW_LVL_PT,
 				       HW_PTE_P | HW_PTE_RW | HW_PTE_US | HW_PTE_A | HW_PTE_D, 0));
 	}
 	return 0;
+}
+
+/* The configuration of preset with one core, caches as given and ram bytes. */
+static struct hw_config preset_config(const char *preset, uint64_t ram, bool caches)
+{
+	struct hw_config cfg = hw_preset_find(preset)->config;
+	cfg.ram_bytes = ram;
+	cfg.nr_cpus = 1;
+	cfg.mem.on = caches;
+	return cfg;
+}
+
+/* rig_init_config of preset_config. */
+static int rig_init_preset(struct rig *r, const char *preset, uint64_t ram, bool caches, uint64_t pages)
+{
+	struct hw_config cfg = preset_config(preset, ram, caches);
+	return rig_init_config(r, &cfg, pages, NULL);
 }
 
 /* The same on zen5 with 256 MiB. */
@@ -88,6 +104,15 @@ static void rig_destroy(struct rig *r)
 	ram_destroy(&r->ram);
 }
 
+/* This thread's CPU time in ns: on a shared host, wall-clock time would
+ * count the time other processes ran. */
+static uint64_t thread_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 /* n 8-byte loads cycling over 8 pages (32 KiB: the L1d holds them), each
  * a translation and a reference through the door to memory, as a trace
  * replay makes them (moving: through hw_access, which also copies the
@@ -97,7 +122,7 @@ static double hit_stream(struct rig *r, uint64_t n, bool moving)
 	uint64_t sum = 0, v = 0;
 	for (uint64_t i = 0; i < 4096; i++)         /* warm: TLB and caches */
 		hw_access(r->cpu, BASE_VA + ((i * 72) & 0x7ff8), &v, 8, HW_READ, HW_USER, NULL);
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = thread_ns();
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t va = BASE_VA + ((i * 72) & 0x7ff8);
 		if (moving) {
@@ -108,7 +133,7 @@ static double hit_stream(struct rig *r, uint64_t n, bool moving)
 			sum += hw_mem_ref(r->cpu, x.pa, 8, HW_REF_LOAD);
 		}
 	}
-	uint64_t dt = bench_now_ns() - t0;
+	uint64_t dt = thread_ns() - t0;
 	bench_sink(sum);
 	return n * 1e9 / (double)(dt ? dt : 1);
 }
@@ -147,13 +172,13 @@ BENCH(cache_miss)
 	struct rig r;
 	if (rig_init(&r, true, 16384))
 		return;
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = thread_ns();
 	for (uint64_t i = 0; i < n; i++) {
 		hw_access(r.cpu, BASE_VA + (xorshift(&seed) & ((64ULL << 20) - 1) & ~7ULL), &v, 8, HW_READ, HW_USER,
 			  NULL);
 		sum += v;
 	}
-	uint64_t dt = bench_now_ns() - t0;
+	uint64_t dt = thread_ns() - t0;
 	bench_sink(sum);
 	bench_figure("cache_miss_accesses_per_s", n * 1e9 / (double)(dt ? dt : 1), "/s");
 	bench_figure("cache_miss_dram_fraction", (double)r.cpu->ctr.mem_dram_reads / (double)n, "ratio");
@@ -194,14 +219,6 @@ static uint32_t *random_cycle(uint64_t n, uint64_t seed)
 	return next;
 }
 
-/* This thread's CPU time in ns: on a shared host, wall-clock time would
- * count the time other processes ran. */
-static uint64_t thread_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* ns per load of steps dependent loads around the cycle in buf. */
 static double host_chase(const uint64_t *buf, uint64_t steps)
@@ -217,7 +234,12 @@ static double host_chase(const uint64_t *buf, uint64_t steps)
 	return (double)dt / (double)steps;
 }
 
-/* The host's ns per load over size bytes, twice (a[0], a[1]). */
+/* The host's ns per load over size bytes: the best (a[0]) and second
+ * best (a[1]) of ORACLE_REPS runs. Other programs only ever add to a
+ * run's time (they take the CPU, the caches' capacity, the memory's
+ * bandwidth), so the least is the figure; the host is stable at a size
+ * when the two least agree. */
+#define ORACLE_REPS 5
 static int host_curve_point(uint64_t size, const uint32_t *next, uint64_t steps, double a[2])
 {
 	uint64_t *buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -226,21 +248,46 @@ static int host_curve_point(uint64_t size, const uint32_t *next, uint64_t steps,
 	madvise(buf, size, MADV_NOHUGEPAGE);
 	for (uint64_t i = 0; i < size / 64; i++)
 		buf[i * 8] = (uint64_t)next[i] * 8;      /* the next line's first word */
-	a[0] = host_chase(buf, steps);
-	a[1] = host_chase(buf, steps);
+	a[0] = a[1] = 1e30;
+	for (int k = 0; k < ORACLE_REPS; k++) {
+		double ns = host_chase(buf, steps);
+		if (ns < a[0])
+			a[1] = a[0], a[0] = ns;
+		else if (ns < a[1])
+			a[1] = ns;
+	}
 	munmap(buf, size);
 	return 0;
 }
 
-/* The zen3 preset's cycles per load over size bytes. */
+/* The host is a 2-vCPU guest of a shared EPYC: its L3 (one CCX's, 8
+ * cores) serves cores outside the guest, busy with other tenants'
+ * programs. Its measured capacity (the chase's cliff between 4 and 6 MiB,
+ * docs/caches.md) is one core's share: the other 7 keep theirs. */
+#define ORACLE_L3_OTHERS 7
+
+/* The zen3 preset's cycles per load over size bytes, its L3 shared as the
+ * host's is (ORACLE_L3_OTHERS). */
 static double sim_curve_point(uint64_t size, const uint32_t *next, uint64_t steps)
 {
 	struct rig r;
 	uint64_t pages = size / HW_PAGE_SIZE, v = 0, va = BASE_VA;
-	if (rig_init_preset(&r, "zen3", (64ULL << 20) + size + (64ULL << 20), true, pages))
+	/* The host's pages are frames its allocator had free, scattered over
+	 * its memory (so unevenly over the caches' sets and DRAM's banks); the
+	 * same here: frames drawn at random from a pool up to four times the
+	 * set (64 MiB more at most: past the L3 the spread does not matter). */
+	uint64_t pool = pages + (3 * pages < 16384 ? 3 * pages : 16384);
+	struct hw_config cfg = preset_config("zen3", (64ULL << 20) + pool * HW_PAGE_SIZE + (64ULL << 20), true);
+	cfg.mem.l3_others = ORACLE_L3_OTHERS;
+	uint32_t *frame = random_cycle(pool, 0x9E3779B97F4A7C15ULL ^ size);
+	if (!frame || rig_init_config(&r, &cfg, pages, frame)) {
+		free(frame);
 		return -1;
+	}
 	for (uint64_t i = 0; i < size / 64; i++)
-		ram_write64(&r.ram, (64ULL << 20) + i * 64, BASE_VA + (uint64_t)next[i] * 64);
+		ram_write64(&r.ram, (64ULL << 20) + (uint64_t)frame[i / 64] * HW_PAGE_SIZE + i % 64 * 64,
+			    BASE_VA + (uint64_t)next[i] * 64);
+	free(frame);
 	/* The host's set was just written, line after line: what the caches
 	 * can hold of it is there. The same here (up to 64 MiB, twice zen3's
 	 * L3: beyond, a random cycle misses the L3 anyway). */
@@ -263,9 +310,13 @@ static double sim_curve_point(uint64_t size, const uint32_t *next, uint64_t step
 BENCH(cache_oracle)
 {
 	uint64_t top = ctx->quick ? 64ULL << 20 : 1ULL << 30;
-	uint64_t host_steps = ctx->quick ? 400000 : 4000000, sim_steps = ctx->quick ? 40000 : 200000;
+	uint64_t host_steps = ctx->quick ? 400000 : 2000000, sim_steps = ctx->quick ? 40000 : 200000;
 	double ghz = 0;
 	int within = 0, stable_sizes = 0;
+	printf("  host: 4 KiB pages, so its figure includes its dTLB misses and page walks (two-dimensional\n"
+	       "  under KVM); best and second best of %d runs. sim: zen3 with l3.others = %d, 4 KiB pages on\n"
+	       "  scattered frames, its TLB misses and walks (through the caches) included\n",
+	       ORACLE_REPS, ORACLE_L3_OTHERS);
 	printf("  %10s %10s %10s %8s %10s %10s %7s\n", "set", "host ns", "host ns", "stable", "sim cyc", "sim ns", "sim/host");
 	for (uint64_t size = 16 << 10; size <= top; size *= 2) {
 		uint32_t *next = random_cycle(size / 64, 0x2545F4914F6CDD1DULL ^ size);
@@ -294,6 +345,14 @@ BENCH(cache_oracle)
 		bench_figure(name, sim, "ns");
 	}
 	bench_figure("chase_host_ghz_from_l1", ghz, "GHz");
+	double load = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &load) != 1)
+			load = -1;
+		fclose(f);
+	}
+	bench_figure("chase_host_loadavg", load, "runnable");
 	bench_figure("chase_stable_sizes", stable_sizes, "sizes");
 	bench_figure("chase_stable_sizes_within_25pct", within, "sizes");
 }

@@ -115,6 +115,7 @@ static const struct key keys[] = {
 	LAT(tcas), LAT(trcd), LAT(trp),
 	KEY("sb.entries", K_U32, sb_entries, 0, HW_SB_MAX_ENTRIES),
 	KEY("mmu.one_at_a_time", K_BOOL, one_at_a_time, 0, 1),
+	KEY("l3.others", K_U32, mem.l3_others, 0, HW_MAX_MEM_CPUS - 1),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 
@@ -438,6 +439,38 @@ static int validate_dram(const struct hw_dram_geom *d, char *err, size_t len)
 	return 0;
 }
 
+/* Check l3.others: busy cores outside the machine fit in an L3 beside the
+ * machine's cores that share it, and leave the machine a way of each set
+ * (a power-of-two number of them under tree-PLRU). */
+static int validate_l3_others(const struct hw_config *c, char *err, size_t len)
+{
+	const struct hw_mem_config *m = &c->mem;
+	uint32_t mine = m->l3_cores && m->l3_cores < (uint32_t)c->nr_cpus ? m->l3_cores : (uint32_t)c->nr_cpus;
+	if (!m->l3_others)
+		return 0;
+	if (!m->cache[HW_CACHE_L3].size || !m->l3_cores || mine + m->l3_others > m->l3_cores) {
+		errf(err, len, "l3.others: %" PRIu32 " cores outside the machine and %" PRIu32
+		     " of its own do not fit in an L3 of l3.cores = %" PRIu32 " (l3.size %" PRIu32 ")",
+		     m->l3_others, mine, m->l3_cores, m->cache[HW_CACHE_L3].size);
+		return -EINVAL;
+	}
+	uint32_t ways = hw_l3_ways_left(m);
+	if (!ways || (m->cache[HW_CACHE_L3].repl == HW_REPL_PLRU && !is_pow2(ways))) {
+		errf(err, len, "l3.others: %" PRIu32 " of %" PRIu32 " cores leave the machine %" PRIu32
+		     " of the L3's %" PRIu32 " ways (it needs at least one; a power of two under plru)",
+		     m->l3_others, m->l3_cores, ways, m->cache[HW_CACHE_L3].ways);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* See config.h. */
+uint32_t hw_l3_ways_left(const struct hw_mem_config *m)
+{
+	uint32_t ways = m->cache[HW_CACHE_L3].ways;
+	return m->l3_cores && m->l3_others < m->l3_cores ? ways * (m->l3_cores - m->l3_others) / m->l3_cores : ways;
+}
+
 /* Check the memory hierarchy: each level's geometry; with caches on, the
  * levels every core needs and a core count the directory can track. */
 static int validate_mem(const struct hw_config *c, char *err, size_t len)
@@ -452,6 +485,8 @@ static int validate_mem(const struct hw_config *c, char *err, size_t len)
 		errf(err, len, "lat.model, l3.policy or coherence: out of range");
 		return -EINVAL;
 	}
+	if (validate_l3_others(c, err, len))
+		return -EINVAL;
 	if (!m->on)
 		return 0;
 	for (int i = 0; i < HW_CACHE_L3; i++)

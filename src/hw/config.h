@@ -120,6 +120,8 @@ struct hw_mem_config {
 	uint8_t l3_policy;      /* l3.policy: enum hw_l3_policy */
 	uint8_t protocol;       /* coherence: enum hw_protocol */
 	uint32_t l3_cores;      /* l3.cores: cores sharing one L3 (a CCX); 0: all */
+	uint32_t l3_others;     /* l3.others: of those, cores outside the machine whose
+				 * programs keep their share of the L3's ways busy */
 	struct hw_cache_geom cache[HW_NR_CACHES];
 	struct hw_dram_geom dram;
 };
@@ -166,6 +168,10 @@ const char *hw_config_key(size_t i);
  * MAXPHYADDR outside 36..52, RAM beyond the physical address space, ...).
  * Returns 0 or -EINVAL with the first problem in err. */
 int hw_config_validate(const struct hw_config *c, char *err, size_t errlen);
+
+/* The ways of each L3 set the machine's cores may fill: l3.ways less the
+ * share (l3.ways / l3.cores each) of the l3.others busy cores outside it. */
+uint32_t hw_l3_ways_left(const struct hw_mem_config *m);
 
 /* Names of the TLBs and caches as the keys spell them ("dtlb4k", "pwc.pde"). */
 const char *hw_tlb_name(enum hw_tlb_id id);

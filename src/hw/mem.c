@@ -97,8 +97,15 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 	if (banks)
 		memset(m->open_row, 0xff, banks * sizeof *m->open_row);    /* every bank closed */
 	memset(m->dir.slot, 0xff, slots * sizeof *m->dir.slot);
+	/* The ways the busy cores outside the machine keep (l3.others) are
+	 * not there for its cores: the same sets with fewer ways. */
+	struct hw_cache_geom l3g = mc->cache[HW_CACHE_L3];
+	if (l3g.size) {
+		l3g.size = l3g.size / l3g.ways * hw_l3_ways_left(mc);
+		l3g.ways = hw_l3_ways_left(mc);
+	}
 	for (int i = 0; i < m->nr_l3; i++)
-		if (hw_cache_init(&m->l3[i], &mc->cache[HW_CACHE_L3], HW_CACHE_L3))
+		if (hw_cache_init(&m->l3[i], &l3g, HW_CACHE_L3))
 			goto fail;
 	for (int c = 0; c < m->nr_cpus; c++) {
 		struct hw_mem_core *mcore = &m->core[c];

@@ -112,7 +112,11 @@
 	"  latency as measured by reviewers, an estimate; lat.c2c and lat.remote: estimates\n"       \
 	"L3: a victim cache of the L2s (exclusive), RRIP-like replacement (AMD does not publish\n"    \
 	"  its policy); MOESI: AMD64 Architecture Programmer's Manual vol. 2, Memory System\n"       \
-	"  chapter (the MOESI states); L1 and L2 replacement not published: tree-PLRU\n"              \
+	"  chapter (the MOESI states); L1 replacement not published: tree-PLRU; L2: not published,\n" \
+	"  RRIP-like: on this host a pointer chase over 512 KiB of scattered 4 KiB pages (a random\n" \
+	"  cycle that overfills some L2 sets) costs 21-24 cycles a load, which a scan-resistant\n"  \
+	"  L2 gives (22) and LRU or tree-PLRU do not (31: each overfull set misses every time;\n"  \
+	"  make bench, cache_oracle, docs/caches.md)\n"                                               \
 	"TLBs: L1 dTLB and iTLB 64 entries, fully associative; L2 dTLB 2048 entries (modelled\n"     \
 	"  16-way): AMD, Software Optimization Guide for AMD EPYC 7003 Processors (pub. 56665), as\n" \
 	"  recalled, not re-read; the rest as zen4\n"                                                  \
@@ -273,7 +277,7 @@ static const struct hw_preset presets[] = {
 			.tlb = ZEN_TLBS(64, 2048, 16),
 			.pwc = ZEN_PWCS,
 			.lat = ZEN_LAT(12, 46, 300, 284, 48, 48),
-			.mem = MEM(true, CACHE(32 * KIB, 8, PLRU), CACHE(32 * KIB, 8, PLRU), CACHE(512 * KIB, 8, PLRU),
+			.mem = MEM(true, CACHE(32 * KIB, 8, PLRU), CACHE(32 * KIB, 8, PLRU), CACHE(512 * KIB, 8, RRIP),
 				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DRAM(8, 2, 16, 8 * KIB, 256)),
 		},
 	},

@@ -575,3 +575,50 @@ Test(coherence, false_sharing)
 {
 	false_sharing_ping_pongs_a_line();
 }
+
+/* ---- an L3 shared with cores outside the machine (l3.others) ----------------------------- */
+
+/* teaching's L3 (16 KiB 4-way, 64 sets) declared shared by 4 cores, 2 of
+ * them outside the machine and busy: the machine's cores get 2 of each
+ * set's 4 ways, so a line leaves the L3 after two others of its set where
+ * it stayed with all four; the keys refuse what does not fit. */
+static void busy_cores_outside_take_their_ways(void)
+{
+	for (int others = 0; others <= 2; others += 2) {
+		struct hw_config cfg = hw_preset_find("teaching")->config;
+		char v[16];
+		snprintf(v, sizeof v, "%d", others);
+		cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.cores", "4", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.others", v, NULL, 0), 0);
+		cr_assert_eq(hw_l3_ways_left(&cfg.mem), others ? 2u : 4u);
+		struct pt *t = pt_new_cfg(&cfg);
+		cr_assert_eq(t->m.mem.l3[0].ways, others ? 2u : 4u);
+		op(t, 0, 'r', 0);
+		op(t, 1, 'r', 64);
+		op(t, 1, 'r', 128);
+		cr_assert_eq(hw_mem_in_l3(&t->m.mem, 0, 0), !others, "others=%d", others);
+		pt_free(t);
+	}
+	struct hw_config c = hw_preset_find("zen3")->config;
+	char err[256] = "";
+	cr_assert_eq(hw_config_set(&c, "l3.others", "7", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL, "2 cores + 7 > 8");
+	cr_assert(strstr(err, "l3.others: 7 cores outside the machine and 2 of its own do not fit"), "%s", err);
+	c.nr_cpus = 1;
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), 0);
+	cr_assert_eq(hw_l3_ways_left(&c.mem), 2u, "one core's share of 16 ways over 8 cores");
+	cr_assert_eq(hw_config_set(&c, "l3.repl", "plru", NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&c, "l3.others", "5", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL, "6 ways under plru");
+	cr_assert(strstr(err, "leave the machine 6 of the L3's 16 ways"), "%s", err);
+	c = hw_preset_find("teaching")->config;
+	cr_assert_eq(hw_config_set(&c, "l3.others", "1", NULL, 0), 0);
+	cr_assert_eq(hw_config_validate(&c, err, sizeof err), -EINVAL, "l3.cores = 0: the machine's cores are all");
+	cr_assert(strstr(err, "l3.cores = 0"), "%s", err);
+}
+
+Test(cache, l3_others)
+{
+	busy_cores_outside_take_their_ways();
+}
