@@ -29,7 +29,7 @@ T.match(text, "store line 0x%x+: [^\n]*in state M", "the store leaves its line i
 local s = m:stats()
 T.eq(s.mem.l1d.hit + s.mem.l1d.miss - before.mem.l1d.hit - before.mem.l1d.miss,
      s.walk_refs - before.walk_refs + 1, "the walk's entries and the store went to the L1d")
-T.eq(s.cost.tlb + s.cost.pwc + s.cost.walk + s.cost.data + s.cost.invalidate + s.cost.ipi, s.cycles,
+T.eq(s.cost.tlb + s.cost.pwc + s.cost.walk + s.cost.data + s.cost.invalidate + s.cost.ipi + s.cost.sb, s.cycles,
      "the cost breakdown adds up to cycles")
 T.ok(s.mem.dram.reads > 0, "memory was read")
 T.eq(s.mem.dram.row_hit + s.mem.dram.row_miss + s.mem.dram.row_conflict >= s.mem.dram.reads, true,
