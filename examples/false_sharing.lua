@@ -10,7 +10,8 @@
 -- which drains them one line after another: a core waits once its buffer
 -- is full of writes still waiting for the line, and at the MFENCE that
 -- ends each run for the rest (cost.sb), so the cycles below are the data
--- references' and the store buffer's.
+-- references' and the store buffer's. (Each run starts with an MFENCE:
+-- the kernel's stores that zeroed the page went through core 0's buffer.)
 --
 -- Run it:   mmsim run examples/false_sharing.lua   (the zen5 preset has its
 -- caches on; any preset works with -o caches=1).
@@ -22,6 +23,7 @@ local a = assert(p:mmap{len = 4096, prot = "rw", flags = "private|anonymous|popu
 
 -- n rounds of: thread 0 writes its counter at a, thread 1 its counter at b.
 local function run(b, n)
+	m:interleave{ {p, "mfence"}, {t, "mfence"} }      -- start with empty store buffers
 	local before = m:stats()
 	for i = 1, n do
 		assert(p:write(a, string.pack("<i8", i)))
