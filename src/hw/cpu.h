@@ -149,6 +149,10 @@ struct hw_counters {
 	/* The store buffer: stores that waited in it (held), loads that took
 	 * bytes from it (forwarding), drains (MFENCE and the like). */
 	uint64_t sb_stores, sb_forwards, sb_fences;
+	/* Cycles the core waited for its store buffer (caches=1): a store
+	 * that found it full of stores still draining, a fence (MFENCE, a
+	 * serializing event) waiting for the stores in it to drain. */
+	uint64_t cost_sb;
 };
 
 /* Where a TLB level caches a page of one size (fixed by the geometry). */

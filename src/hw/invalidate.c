@@ -54,6 +54,7 @@ int hw_mov_to_cr3(struct hw_cpu *cpu, uint64_t value)
 	if (value >> cpu->maxphyaddr)
 		return hw_cpu_raise(cpu, HW_EXC_GP, HW_RULE_GP_RESERVED);
 	hw_sb_drain_n(cpu, cpu->sb.count);     /* a serializing instruction */
+	hw_sb_wait(cpu);
 	cpu->cr3 = value;
 	cpu->pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(value & HW_CR3_PCID_MASK) : 0;
 	cpu->ctr.cycles += cpu->lat.mov_cr3;

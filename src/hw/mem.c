@@ -563,7 +563,7 @@ static void access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_
 			at = ref_line(c, line, why, &cycles, &tr);
 			narrate(c, &tr, at, cycles);
 		}
-		hw_mem_charge(c, why == HW_REF_WALK || why == HW_REF_WALK_AD, at, cycles);
+		hw_mem_charge_ref(c, why == HW_REF_WALK || why == HW_REF_WALK_AD, why == HW_REF_STORE, at, cycles);
 	}
 }
 

@@ -114,6 +114,20 @@ static inline void hw_mem_charge(struct hw_mem_core *c, bool walk, enum hw_mem_w
 		ctr->cost_data += cycles;
 }
 
+/* Charge a reference as hw_mem_charge, except a data store (store) of a
+ * core with a store buffer: it retires into the buffer, whose drain takes
+ * the cycles (hw_sb_retire: the core waits only for a full buffer). */
+static inline void hw_mem_charge_ref(struct hw_mem_core *c, bool walk, bool store, enum hw_mem_where at,
+				     uint32_t cycles)
+{
+	if (store && c->cpu->sb.cap) {
+		if (c->charge)
+			hw_sb_retire(c->cpu, cycles);
+		return;
+	}
+	hw_mem_charge(c, walk, at, cycles);
+}
+
 /* The fast path of the hierarchy's part of a reference (hw_mem_ref, when
  * the core has caches), inline in every caller: a load or walk read
  * (write false) within one line that hits the L1d in any state, or a
@@ -130,7 +144,7 @@ static inline bool hw_mem_fast(struct hw_cpu *cpu, uint64_t pa, unsigned len, bo
 		return false;
 	hw_cache_touch(&c->l1d, e->at);
 	cpu->ctr.mem_hit[HW_CACHE_L1D]++;
-	hw_mem_charge(c, walk, HW_AT_L1D, c->mem->lat.l1d);
+	hw_mem_charge_ref(c, walk, write && !walk, HW_AT_L1D, c->mem->lat.l1d);
 	return true;
 }
 

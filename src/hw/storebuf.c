@@ -16,8 +16,11 @@ int hw_sb_init(struct hw_cpu *cpu, uint32_t entries)
 	if (!entries)
 		return 0;
 	cpu->sb.e = calloc(entries, sizeof *cpu->sb.e);
-	if (!cpu->sb.e)
+	cpu->sb.t.done_at = calloc(entries, sizeof *cpu->sb.t.done_at);
+	if (!cpu->sb.e || !cpu->sb.t.done_at) {
+		hw_sb_destroy(cpu);
 		return -ENOMEM;
+	}
 	cpu->sb.cap = entries;
 	return 0;
 }
@@ -26,6 +29,7 @@ int hw_sb_init(struct hw_cpu *cpu, uint32_t entries)
 void hw_sb_destroy(struct hw_cpu *cpu)
 {
 	free(cpu->sb.e);
+	free(cpu->sb.t.done_at);
 	memset(&cpu->sb, 0, sizeof cpu->sb);
 }
 
@@ -69,12 +73,52 @@ uint32_t hw_sb_drain_n(struct hw_cpu *cpu, uint32_t n)
 	return done;
 }
 
+/* The core waits until its cycle count reaches until (if it is behind). */
+static void sb_stall(struct hw_cpu *cpu, uint64_t until)
+{
+	if (until <= cpu->ctr.cycles)
+		return;
+	cpu->ctr.cost_sb += until - cpu->ctr.cycles;
+	cpu->ctr.cycles = until;
+}
+
+/* See storebuf.h. */
+void hw_sb_retire(struct hw_cpu *cpu, uint32_t cycles)
+{
+	struct hw_sb_time *t = &cpu->sb.t;
+	uint32_t cap = cpu->sb.cap;
+	while (t->count && t->done_at[t->head] <= cpu->ctr.cycles) {     /* drained meanwhile */
+		t->head = (t->head + 1) % cap;
+		t->count--;
+	}
+	if (t->count == cap) {                                  /* full: wait for the oldest */
+		sb_stall(cpu, t->done_at[t->head]);
+		t->head = (t->head + 1) % cap;
+		t->count--;
+	}
+	uint64_t start = t->last > cpu->ctr.cycles ? t->last : cpu->ctr.cycles;
+	t->last = start + cycles;
+	t->done_at[(t->head + t->count) % cap] = t->last;
+	t->count++;
+}
+
+/* See storebuf.h. */
+void hw_sb_wait(struct hw_cpu *cpu)
+{
+	if (!cpu->sb.t.count)
+		return;
+	sb_stall(cpu, cpu->sb.t.last);
+	cpu->sb.t.count = 0;
+}
+
 /* See storebuf.h. */
 uint32_t hw_sb_drain(struct hw_cpu *cpu)
 {
 	cpu->ctr.sb_fences++;
 	hw_emit(cpu, .type = HW_EV_SB, .op = HW_SB_FENCE, .index = (uint16_t)cpu->sb.count);
-	return hw_sb_drain_n(cpu, cpu->sb.count);
+	uint32_t n = hw_sb_drain_n(cpu, cpu->sb.count);
+	hw_sb_wait(cpu);
+	return n;
 }
 
 /* See storebuf.h. */

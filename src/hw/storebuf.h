@@ -38,10 +38,20 @@ struct hw_sb_entry {
 	uint8_t data[HW_SB_BYTES];
 };
 
+/* The buffer's time (with caches: hw_sb_retire): when each store in it
+ * finishes draining, in the core's cycles, a ring of up to cap; the
+ * drain is serial, one store's line after the other's. */
+struct hw_sb_time {
+	uint64_t *done_at;
+	uint32_t head, count;
+	uint64_t last;          /* when the youngest finishes */
+};
+
 struct hw_sb {
 	struct hw_sb_entry *e;  /* cap entries, a ring */
 	uint32_t cap, head, count;
 	bool hold;              /* stores stay until drained */
+	struct hw_sb_time t;
 };
 
 /* Allocate cpu's buffer of entries entries (0: none). 0 or -ENOMEM. */
@@ -67,6 +77,17 @@ uint32_t hw_sb_drain(struct hw_cpu *cpu);
  * buffered bytes over it. */
 void hw_sb_store(struct hw_cpu *cpu, uint64_t pa, const void *buf, size_t n);
 void hw_sb_load(struct hw_cpu *cpu, uint64_t pa, void *buf, size_t n);
+
+/* The cost of stores with caches (hw/mem.c charges through these when the
+ * core has a buffer): a store retires into the buffer at once and its
+ * line's cycles (where the caches found it, read for ownership included)
+ * are the buffer's, draining after the stores before it; the core waits
+ * only when the buffer is full of stores still draining, until the oldest
+ * is done. hw_sb_wait: a fence (MFENCE, a locked operation, a serializing
+ * event) waits until every store in it is done. Each adds its wait to the
+ * core's cycles and cost_sb. */
+void hw_sb_retire(struct hw_cpu *cpu, uint32_t cycles);
+void hw_sb_wait(struct hw_cpu *cpu);
 
 /* Narrate a store that passes through the buffer and drains at once (a
  * core that does not hold its stores). */

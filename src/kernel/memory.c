@@ -8,6 +8,7 @@
 
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
+#include "kernel/kaccess.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/radix_tree.h"
@@ -49,6 +50,7 @@ static void set_pte_at(struct vm_fault *vmf, pte_t entry)
 {
 	char desc[128];
 	*vmf->pte = entry;
+	kmem_ref(vmf->k, vmf->pte, sizeof entry, true, __func__);      /* a store of this core */
 	if (vmf->k->trace_fn) {
 		hw_pte_describe(entry, 1, desc, sizeof desc);
 		trace_kernel(vmf->k, vmf->cpu, "PTE for %#llx at pa %#llx = %#llx (%s)",
@@ -73,8 +75,11 @@ static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | __GFP_COMP | (src ? 0 : __GFP_ZERO));
 	if (!page)
 		return NULL;
-	if (src)
+	if (src) {                           /* copy_user_highpage: copy_page */
 		memcpy(page_address(vmf->k, page), page_address(vmf->k, src), PAGE_SIZE);
+		kmem_ref(vmf->k, page_address(vmf->k, src), PAGE_SIZE, false, "copy_page");
+		kmem_ref(vmf->k, page_address(vmf->k, page), PAGE_SIZE, true, "copy_page");
+	}
 	page_set(page, PG_uptodate);         /* __folio_mark_uptodate */
 	return page;
 }

@@ -13,6 +13,7 @@
  */
 #include "kernel/page_alloc_internal.h"
 #include "kernel/huge_mm.h"
+#include "kernel/kaccess.h"
 #include "kernel/oom.h"
 #include "kernel/page_list.h"
 #include "kernel/sched.h"
@@ -850,8 +851,10 @@ static void prep_new_page(struct kernel *k, struct page *page, unsigned order, g
 	page->mapcount = 0;
 	page->private = 0;
 	page->mapping = 0;
-	if (gfp & __GFP_ZERO)
+	if (gfp & __GFP_ZERO) {              /* clear_page, through this core's caches */
 		memset(page_address(k, page), 0, PAGE_SIZE << order);
+		kmem_ref(k, page_address(k, page), PAGE_SIZE << order, true, "clear_page");
+	}
 	if ((gfp & __GFP_COMP) && order) {
 		page_set(page, PG_head);
 		for (uint64_t i = 1; i < (1ULL << order); i++) {

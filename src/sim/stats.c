@@ -96,13 +96,14 @@ static void put_cost(struct stat_sink *s, const char *pre, const struct hw_count
 	for (int i = 0; i < 4; i++)
 		inval += c->invpcid[i] * lat->invpcid;
 	uint64_t walk = c->walk_refs * lat->walk_ref + c->cost_walk_mem, ipi = c->ipis * lat->ipi;
-	uint64_t rest = pwc + inval + walk + ipi + c->cost_data;
+	uint64_t rest = pwc + inval + walk + ipi + c->cost_data + c->cost_sb;
 	put(s, c->cycles - rest, "%scost.tlb", pre);
 	put(s, pwc, "%scost.pwc", pre);
 	put(s, walk, "%scost.walk", pre);
 	put(s, c->cost_data, "%scost.data", pre);
 	put(s, inval, "%scost.invalidate", pre);
 	put(s, ipi, "%scost.ipi", pre);
+	put(s, c->cost_sb, "%scost.sb", pre);
 	for (int a = 0; a < HW_NR_AT; a++)
 		put(s, c->cost_at[a], "%scost.at.%s", pre, at_names[a]);
 }

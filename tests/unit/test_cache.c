@@ -220,11 +220,14 @@ Test(coherence, tables)
 /* ---- the hierarchy between cores ------------------------------------------------------ */
 
 /* A teaching machine (1 KiB L1s, 4 KiB L2, 16 KiB L3) with caches, cores
- * cores, protocol and L3 policy as given. */
+ * cores, protocol and L3 policy as given, and no store buffer: a store
+ * costs the core its line's cycles (with a buffer, the buffer's drain
+ * takes them: storebuf/costs). */
 static struct pt *machine(int cores, const char *protocol, const char *policy)
 {
 	struct hw_config cfg = hw_preset_find("teaching")->config;
 	cfg.nr_cpus = cores;
+	cfg.sb_entries = 0;
 	cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
 	cr_assert_eq(hw_config_set(&cfg, "coherence", protocol, NULL, 0), 0);
 	cr_assert_eq(hw_config_set(&cfg, "l3.policy", policy, NULL, 0), 0);
@@ -410,7 +413,9 @@ static void walks_cost_where_their_entries_are(void)
 }
 
 /* Data accesses cost their line's level; an access across a line boundary
- * is two references; the caches keep no bytes (RAM has them). */
+ * is two references; the caches keep no bytes (RAM has them). The store
+ * retires into teaching's store buffer (4 entries): its two lines' cycles
+ * are the buffer's, and the MFENCE after the load waits for them. */
 static void data_accesses_cost_their_lines(void)
 {
 	struct hw_config cfg = hw_preset_find("teaching")->config;
@@ -420,10 +425,16 @@ static void data_accesses_cost_their_lines(void)
 	struct hw_counters *c = &t->cpu->ctr;
 	char buf[16] = "0123456789abcde", back[16] = "";
 	cr_assert_eq(hw_access(t->cpu, VA + 60, buf, 8, HW_WRITE, HW_USER, NULL), 0);
-	uint64_t data = c->cost_data;
-	cr_assert_eq(data, 2 * 100, "two lines from memory");
+	uint64_t data = c->cost_data, stored = c->cycles;
+	cr_assert_eq(data, 0, "the store's lines are the buffer's to wait for");
+	cr_assert_eq(t->cpu->sb.t.count, 2);
+	cr_assert_eq(t->cpu->sb.t.last, stored + 2 * 100, "two lines from memory, one after the other");
 	cr_assert_eq(hw_access(t->cpu, VA + 60, back, 8, HW_READ, HW_USER, NULL), 0);
 	cr_assert_eq(c->cost_data - data, 2 * 2, "two L1d hits");
+	uint64_t before = c->cycles;
+	hw_sb_drain(t->cpu);
+	cr_assert_eq(c->cycles, stored + 200, "MFENCE waits for the stores");
+	cr_assert_eq(c->cost_sb, stored + 200 - before);
 	cr_assert_eq(memcmp(back, buf, 8), 0);
 	cr_assert_eq(memcmp(ram_ptr(&t->ram, PA + 60), buf, 8), 0, "the bytes are in RAM");
 	cr_assert_eq(hw_mem_line_state(&t->m.mem, 0, (PA + 60) >> 6), HW_LS_M);
@@ -621,4 +632,48 @@ static void busy_cores_outside_take_their_ways(void)
 Test(cache, l3_others)
 {
 	busy_cores_outside_take_their_ways();
+}
+
+/* ---- what the store buffer costs ---------------------------------------------------------------- */
+
+/* Six stores to lines in memory, then an MFENCE, on teaching (caches on)
+ * without a store buffer and with its 4 entries: without, each store costs
+ * the core its line's cycles (lat[i]); with, the first four retire at
+ * once, the fifth waits for the first to drain (lat[0]) and the sixth for
+ * the second (lat[1]; the drain is serial), and the MFENCE for the other
+ * four. The buffer's waits are cost.sb, and the totals agree. */
+static void store_buffer_waits_cost_the_core(void)
+{
+	uint64_t lat[6], total = 0;
+	struct pt *t = machine(1, "mesi", "inclusive");
+	for (int i = 0; i < 6; i++)
+		total += lat[i] = op(t, 0, 'w', 1000 + 7 * (uint64_t)i);
+	pt_free(t);
+	struct hw_config cfg = hw_preset_find("teaching")->config;
+	cfg.nr_cpus = 1;
+	cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+	cr_assert_eq(cfg.sb_entries, 4);
+	t = pt_new_cfg(&cfg);
+	struct hw_cpu *cpu = hw_machine_cpu(&t->m, 0);
+	uint64_t got[6], c0 = cpu->ctr.cycles;
+	for (int i = 0; i < 6; i++)
+		got[i] = op(t, 0, 'w', 1000 + 7 * (uint64_t)i);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(got[i], 0, "store %d retires into the buffer", i);
+	cr_assert_eq(got[4], lat[0], "the fifth store waits for the first to drain");
+	cr_assert_eq(got[5], lat[1], "the sixth for the second");
+	uint64_t before = cpu->ctr.cycles;
+	hw_sb_drain(cpu);
+	cr_assert_eq(cpu->ctr.cycles - before, lat[2] + lat[3] + lat[4] + lat[5], "MFENCE waits for the rest");
+	cr_assert_eq(cpu->ctr.cycles - c0, total, "the buffer hides nothing from a fence");
+	cr_assert_eq(cpu->ctr.cost_sb, total);
+	cr_assert_eq(cpu->ctr.cost_data, 0);
+	hw_sb_drain(cpu);
+	cr_assert_eq(cpu->ctr.cycles - c0, total, "an empty buffer: a fence waits for nothing");
+	pt_free(t);
+}
+
+Test(storebuf, costs)
+{
+	store_buffer_waits_cost_the_core();
 }

@@ -1,0 +1,57 @@
+/* The kernel's own stores and loads through the caches (kernel/kaccess.h):
+ * a fault's clear_page and set_pte_at, a COW fault's copy_page, made by
+ * the core the kernel runs on, leave their lines in that core's caches. */
+#include "proc_helpers.h"
+
+#include "hw/coherence.h"
+#include "hw/mem.h"
+#include "kernel/task.h"
+
+#include <string.h>
+
+#define MB (1ULL << 20)
+#define PG 4096ULL
+
+/* The state core c holds each line of the frame at pa in: all st. */
+static void frame_lines_are(struct tk *t, int c, uint64_t pa, enum hw_line_state st, const char *what)
+{
+	for (uint64_t off = 0; off < PG; off += 64)
+		cr_assert_eq(hw_mem_line_state(&t->hw.mem, c, (pa + off) >> 6), st, "%s: line +%#llx of %#llx is %s",
+			     what, (unsigned long long)off, (unsigned long long)pa,
+			     hw_line_state_name(hw_mem_line_state(&t->hw.mem, c, (pa + off) >> 6)));
+}
+
+Test(kaccess, fault_and_cow_go_through_the_cores_caches)
+{
+	struct hw_config cfg = tk_hw_config(256 * MB, 2, 4, "zen5");
+	cr_assert(cfg.mem.on, "zen5 has its caches on");
+	struct tk *t = tk_boot_hw(&cfg);
+	struct task_struct *p = tp_spawn(t, "p", 0);
+	uint64_t a = tp_mmap(t, p, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct hw_counters *c0 = &t->hw.cpus[0].ctr;
+	uint64_t reads = c0->mem_dram_reads;
+	cr_assert_eq(tp_write(t, p, a + 0x10, "x", 1), 0);
+	uint64_t pa = tp_pte(t, p, a) & 0x000ffffffffff000ULL;
+	/* the user wrote one line; the kernel's clear_page wrote all 64 */
+	frame_lines_are(t, 0, pa, HW_LS_M, "cleared by cpu0");
+	cr_assert_geq(c0->mem_dram_reads - reads, 64, "the page's lines came from memory");
+	frame_lines_are(t, 1, pa, HW_LS_I, "cpu1 did nothing");
+
+	/* a child on cpu1 writes: its COW fault loads the old page and stores
+	 * the copy through cpu1's caches; the old lines come from cpu0 */
+	int err;
+	struct task_struct *ch = copy_process(&t->k, p, 1, &err);
+	cr_assert_not_null(ch, "fork: %d", err);
+	uint64_t c2c = t->hw.cpus[1].ctr.mem_c2c;
+	cr_assert_eq(tp_write(t, ch, a + 0x10, "y", 1), 0);
+	uint64_t copy = tp_pte(t, ch, a) & 0x000ffffffffff000ULL;
+	cr_assert_neq(copy, pa, "a copy");
+	frame_lines_are(t, 1, copy, HW_LS_M, "the copy, stored by cpu1");
+	frame_lines_are(t, 1, pa, HW_LS_S, "the original, loaded by cpu1");
+	frame_lines_are(t, 0, pa, HW_LS_O, "cpu0 supplied its M lines (MOESI: it stays the owner)");
+	cr_assert_geq(t->hw.cpus[1].ctr.mem_c2c - c2c, 64, "cache-to-cache transfers");
+	char err2[200];
+	cr_assert_eq(hw_mem_check(&t->hw.mem, err2, sizeof err2), 0, "%s", err2);
+	tk_assert_consistent(t);
+	tk_free(t);
+}
