@@ -59,8 +59,8 @@ $(WEB_DIST)/%: web/static/% | $(WEB_DIST)
 
 # The page in headless Chromium: skipped, with the reason, where emscripten,
 # Chromium or the test runner (tests/web/node_modules, make deps) are
-# missing (not yet part of make test: docs/lab.md, known limits).
+# missing. Part of make test.
 web-test:
-	@bash tests/web/run.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) web"
+	+@bash tests/web/run.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) web"
 
 -include $(WEB_OBJ:.o=.d) $(WEB_LUA_OBJ:.o=.d)
