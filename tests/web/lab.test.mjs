@@ -60,6 +60,16 @@ try {
 	check("the presets are listed", presets.includes("teaching") && presets.includes("zen4"), presets.join(", "));
 	check("the lab starts on the teaching machine", (await page.inputValue("#preset")) === "teaching");
 	check("the editor holds store42 by default", (await page.inputValue("#editor")).includes("*p = 42"));
+	// Accessible: every control has a name a screen reader says; on a
+	// laptop's screen nothing scrolls sideways.
+	const unnamed = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea, button")]
+		.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim())
+		.map((e) => e.id || e.outerHTML.slice(0, 60)));
+	check("every control has a name", unnamed.length === 0, unnamed.join(", "));
+	await page.setViewportSize({ width: 1366, height: 768 });
+	check("the page fits a laptop's width", await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+		await page.evaluate(() => document.documentElement.scrollWidth));
+	await page.setViewportSize({ width: 1366, height: 800 });
 
 	// ---- the tour ------------------------------------------------------------------------------
 	// Without Narrate: narrated, its swap chapter says a million lines
@@ -163,6 +173,23 @@ try {
 	await page2.click("#run");
 	check("and it runs", (await page2.locator("#narration").textContent()).includes("shared 42"));
 	await page2.close();
+
+	// ---- offline ---------------------------------------------------------------------------------------------
+	// Once loaded, the service worker has the files: the page loads and runs
+	// without the server.
+	const offline = await browser.newContext();
+	const op = await offline.newPage();
+	await op.goto(base);
+	await op.waitForSelector("body[data-ready='1']", { timeout: 60000 });
+	await op.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+	await offline.setOffline(true);
+	await op.reload();
+	await op.waitForSelector("body[data-ready='1']", { timeout: 60000 });
+	await op.fill("#editor", "local m = mmsim.machine{}\nprint('offline ' .. m:check())\n");
+	await op.click("#run");
+	check("offline, the page loads from its service worker and runs", (await op.locator("#narration").textContent()).includes("offline 0"),
+		await op.locator("#status").textContent());
+	await offline.close();
 
 	// ---- errors ----------------------------------------------------------------------------------------------
 	await page.fill("#editor", "local m = mmsim.machine{}\nerror('boom')\n");
