@@ -194,7 +194,7 @@ T.raises("not a number", m.draw, m, "plot", { series = { { name = "x", values = 
 -- samples' columns are the plot's series, the accesses its x
 local tpath = os.tmpname()
 local tw = assert(mmsim.trace_create(tpath))
-for i = 0, 289 do
+for i = 0, 299 do
 	assert(tw:write { type = "access", tid = 1, addr = 0x400000 + (i < 150 and i % 8 or i) * 4096, size = 8, kind = "load" })
 end
 assert(tw:close())
@@ -204,7 +204,8 @@ local cols = { accesses = {}, walks = {}, faults = {} }
 for _, sample in ipairs(rep.series) do
 	for k, col in pairs(cols) do col[#col + 1] = sample[k] end
 end
-T.eq(#cols.accesses, 6, "a sample every 50 accesses and one at the end (290)")
+T.eq(#cols.accesses, 6, "a sample every 50 accesses; the end (300) falls on one: not repeated")
+T.eq(cols.accesses[6], 300, "the last sample is the end")
 local rplot = assert(m:draw("plot", { series = { walks = cols.walks, faults = cols.faults }, x = cols.accesses,
 					xlabel = "accesses", ylabel = "cumulative" }))
 valid_svg(rplot, "plot")
