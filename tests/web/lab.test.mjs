@@ -191,6 +191,14 @@ try {
 		await op.locator("#status").textContent());
 	await offline.close();
 
+	// ---- a run that prints more than a page holds --------------------------------------------------------
+	await page.fill("#editor", "io.write(string.rep('x', 5 << 20))\nprint('end')\n");
+	await page.click("#run");
+	const big = await text("#narration");
+	check("a run's output is cut after 4 MiB, saying so", big.length < (4 << 20) + 200 && big.includes("[the output is cut here, after 4 MiB"),
+		big.length);
+	check("and the status says how much was not shown", (await text("#status")).includes("1048580 bytes of output not shown"), await text("#status"));
+
 	// ---- errors ----------------------------------------------------------------------------------------------
 	await page.fill("#editor", "local m = mmsim.machine{}\nerror('boom')\n");
 	await page.click("#run");
