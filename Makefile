@@ -185,7 +185,7 @@ BENCH_ALLOCS := $(shell for l in mimalloc; do \
 # The suites make test runs, in this order, each a target of this file, and
 # what it builds first (tests/make/run.sh points both at stubs).
 SUITES     := unit cli-tests lua-tests fuzz-tests install-test layers layers-tests make-tests \
-              oracle-if-root fuzz-regress-if-root record-tests trace-fuzz-corpus
+              oracle-if-root fuzz-regress-if-root record-tests trace-fuzz-corpus host32-test web-test
 TEST_BUILD := all $(UNIT)
 # This file, for the sub-makes of the suite runner (it may be included).
 THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
@@ -492,5 +492,7 @@ clean:
 
 # The browser lab: make web, make web-test.
 include mk/web.mk
+# The lab's engine for 32-bit x86: make host32-test.
+include mk/host32.mk
 
 -include $(ALL_OBJ:.o=.d)

@@ -210,7 +210,7 @@ struct mmsim_replay_options {
 	/* How many pages to list by TLB misses (0: 10). */
 	int top_pages;
 	/* Call sample(ctx, &s) after every interval accesses (0: never) and
-	 * at the end. */
+	 * at the end (once: not again when the last interval ended there). */
 	uint64_t interval;
 	void (*sample)(void *ctx, const struct mmsim_replay_sample *s);
 	/* Call progress(ctx, bytes read, file size or 0, accesses) after each

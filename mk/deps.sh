@@ -28,6 +28,10 @@ pkgs=(
 optional=(
   valgrind            # mmsim record's Valgrind tool (tools/valgrind) and its suite
 )
+# gcc -m32 for make host32-test (the simulator on a 32-bit host), on x86-64.
+if [[ $(dpkg --print-architecture 2>/dev/null) == amd64 ]]; then
+  optional+=(gcc-multilib)
+fi
 names=("${pkgs[@]}" "$@")   # bash drops the comments inside the list
 [[ $check_only -eq 1 ]] || names+=("${optional[@]}")
 # The browser lab's (make web, make web-test): installed by make deps, not

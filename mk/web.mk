@@ -59,8 +59,9 @@ $(WEB_DIST)/%: web/static/% | $(WEB_DIST)
 
 # The page in headless Chromium: skipped, with the reason, where emscripten,
 # Chromium or the test runner (tests/web/node_modules, make deps) are
-# missing (not yet part of make test: docs/lab.md, known limits).
-web-test:
-	@bash tests/web/run.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) web"
+# missing. Part of make test. `make web web-test` builds once: web-test
+# then waits for web (its own make web finds everything done).
+web-test: $(filter web,$(MAKECMDGOALS))
+	+@bash tests/web/run.sh "$(MAKE) --no-print-directory -f $(THIS_MAKEFILE) web"
 
 -include $(WEB_OBJ:.o=.d) $(WEB_LUA_OBJ:.o=.d)

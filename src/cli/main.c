@@ -89,6 +89,8 @@ static const struct subcommand {
 	  "  --interval N       a CSV time series, a line per N accesses, on standard\n"
 	  "                     output instead of the text report (or to --csv FILE)\n"
 	  "  --csv FILE         where --interval's series goes\n"
+	  "  --plot FILE        --interval's series as an SVG line chart: L1 TLB\n"
+	  "                     misses, walks and faults per 1000 accesses\n"
 	  "  --top N            list N pages (default 10)\n"
 	  "  --placement P      threads on cores: rr (round-robin, the default) or one\n"
 	  "                     (every thread on core 0)\n"

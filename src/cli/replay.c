@@ -1,12 +1,14 @@
 /*
  * cli/replay.c — `mmsim replay TRACE` (a trace on a simulated machine, and
- * the report: text, --json, an --interval CSV series; a progress bar on a
- * terminal) and `mmsim import FORMAT INPUT TRACE`. docs/traces.md.
+ * the report: text, --json, an --interval CSV series or --plot line chart;
+ * a progress bar on a terminal) and `mmsim import FORMAT INPUT TRACE`.
+ * docs/traces.md.
  */
 #include "cli.h"
 
 #include "mmsim_trace.h"
 #include "common.h"
+#include "draw/draw.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -25,6 +27,7 @@
 static struct {
 	uint64_t interval;
 	const char *csv;
+	const char *plot;              /* --plot FILE: the series as an SVG line chart */
 	int top;
 } opt = { .top = 10 };
 
@@ -60,6 +63,11 @@ int cli_replay_option(struct cli *cli, const char *arg)
 		if (!cli->next)
 			return fprintf(stderr, "mmsim replay: --csv wants a file name\n"), -1;
 		opt.csv = cli->next;
+		return 2;
+	} else if (!strcmp(arg, "--plot")) {
+		if (!cli->next || !*cli->next)
+			return fprintf(stderr, "mmsim replay: --plot wants a file name (FILE.svg)\n"), -1;
+		opt.plot = cli->next;
 		return 2;
 	} else if (!strcmp(arg, "--placement")) {
 		if (!cli->next || (strcmp(cli->next, "rr") && strcmp(cli->next, "one")))
@@ -111,21 +119,108 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, uint64_t acc
 	fflush(stderr);
 }
 
-/* The CSV series: a header, then a line per sample. */
-static void csv_sample(void *ctx, const struct mmsim_replay_sample *s)
-{
-	FILE *f = *(FILE **)ctx;
-	fprintf(f, "%llu,%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)s->accesses,
-		(unsigned long long)s->l1_misses, (unsigned long long)s->walks, (unsigned long long)s->walk_refs,
-		(unsigned long long)s->faults, (unsigned long long)s->cycles);
-}
-
 /* The context the replay's callbacks share. */
 struct replay_ctx {
-	FILE *csv;                   /* first: csv_sample reads it */
+	FILE *csv;                   /* the CSV series, or NULL */
+	struct mmsim_replay_sample *samples;   /* kept for --plot (keep) */
+	size_t nsamples, cap;
+	bool keep, nomem;
 	struct progress progress;
 	bool bar;
 };
+
+/* A point of the series: a CSV line (a header came first), and kept for
+ * the plot. */
+static void on_sample(void *ctx, const struct mmsim_replay_sample *s)
+{
+	struct replay_ctx *c = ctx;
+	if (c->csv)
+		fprintf(c->csv, "%llu,%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)s->accesses,
+			(unsigned long long)s->l1_misses, (unsigned long long)s->walks,
+			(unsigned long long)s->walk_refs, (unsigned long long)s->faults,
+			(unsigned long long)s->cycles);
+	if (!c->keep || c->nomem)
+		return;
+	if (c->nsamples == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		struct mmsim_replay_sample *v = realloc(c->samples, cap * sizeof *v);
+		if (!v) {
+			c->nomem = true;
+			return;
+		}
+		c->samples = v;
+		c->cap = cap;
+	}
+	c->samples[c->nsamples++] = *s;
+}
+
+/* The plot's series: L1 TLB misses, page walks and page faults per 1000
+ * accesses over each interval, at the accesses replayed so far. */
+enum { PLOT_L1, PLOT_WALKS, PLOT_FAULTS, NR_PLOT };
+
+static uint64_t plot_counter(const struct mmsim_replay_sample *s, int which)
+{
+	return which == PLOT_L1 ? s->l1_misses : which == PLOT_WALKS ? s->walks : s->faults;
+}
+
+/* Write the kept series to path as an SVG line chart. 0, or 1 after saying
+ * why not. */
+static int write_plot(const char *path, const char *trace, const struct replay_ctx *c)
+{
+	static const char *const names[NR_PLOT] = { "L1 TLB misses", "page walks", "page faults" };
+	double *x = calloc(c->nsamples + 1, sizeof *x), *y[NR_PLOT];
+	size_t n = 0;
+	int status = 1;
+	for (int i = 0; i < NR_PLOT; i++)
+		y[i] = calloc(c->nsamples + 1, sizeof *y[i]);
+	if (c->nomem || !x || !y[PLOT_L1] || !y[PLOT_WALKS] || !y[PLOT_FAULTS]) {
+		fprintf(stderr, "mmsim replay: --plot %s: out of memory\n", path);
+		goto out;
+	}
+	struct mmsim_replay_sample prev = { 0 };
+	for (size_t i = 0; i < c->nsamples; i++) {
+		const struct mmsim_replay_sample *s = &c->samples[i];
+		if (s->accesses <= prev.accesses)
+			continue;            /* the end's sample, when it fell on an interval */
+		double d = (double)(s->accesses - prev.accesses);
+		x[n] = (double)s->accesses;
+		for (int k = 0; k < NR_PLOT; k++)
+			y[k][n] = 1000.0 * (double)(plot_counter(s, k) - plot_counter(&prev, k)) / d;
+		n++;
+		prev = *s;
+	}
+	if (!n) {
+		fprintf(stderr, "mmsim replay: --plot %s: the trace has no accesses to plot\n", path);
+		goto out;
+	}
+	struct draw_series series[NR_PLOT];
+	for (int k = 0; k < NR_PLOT; k++)
+		series[k] = (struct draw_series){ .name = names[k], .y = y[k], .n = n };
+	char title[512], err[256], *svg = NULL;
+	size_t len = 0;
+	snprintf(title, sizeof title, "mmsim replay %s: per 1000 accesses, every %llu", trace,
+		 (unsigned long long)opt.interval);
+	struct draw_opts o = { .format = DRAW_SVG, .title = title, .series = series, .nseries = NR_PLOT, .x = x,
+			       .xlabel = "accesses replayed", .ylabel = "per 1000 accesses" };
+	if (draw(NULL, "plot", &o, &svg, &len, err, sizeof err)) {
+		fprintf(stderr, "mmsim replay: --plot %s: %s\n", path, err);
+		goto out;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f || fwrite(svg, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "mmsim replay: --plot %s: cannot write it\n", path);
+		if (f)
+			fclose(f);
+	} else {
+		status = 0;
+	}
+	free(svg);
+out:
+	free(x);
+	for (int k = 0; k < NR_PLOT; k++)
+		free(y[k]);
+	return status;
+}
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t accesses)
 {
@@ -222,17 +317,26 @@ int cli_replay(struct cli *cli, int argc, char **argv)
 	struct mmsim_replay_options o = { .placement = cli->flags & REPLAY_ONE_CORE ? 1 : 0,
 					  .no_check = !!(cli->flags & REPLAY_NO_CHECK), .top_pages = opt.top,
 					  .progress = on_progress, .ctx = &ctx };
-	bool csv_out = opt.interval && !opt.csv;
+	if (opt.plot && !opt.interval) {
+		fprintf(stderr, "mmsim replay: --plot needs --interval N (the accesses between the chart's points)\n");
+		mmsim_trace_close(t);
+		return 2;
+	}
+	/* The CSV goes to --csv FILE, or to standard output instead of the
+	 * text report when neither --csv nor --plot says where the series go. */
+	bool csv_out = opt.interval && !opt.csv && !opt.plot;
 	if (opt.interval) {
-		ctx.csv = opt.csv ? fopen(opt.csv, "w") : stdout;
-		if (!ctx.csv) {
+		ctx.csv = opt.csv ? fopen(opt.csv, "w") : csv_out ? stdout : NULL;
+		if (opt.csv && !ctx.csv) {
 			fprintf(stderr, "mmsim replay: --csv %s: cannot write it\n", opt.csv);
 			mmsim_trace_close(t);
 			return 1;
 		}
-		fprintf(ctx.csv, "accesses,l1_misses,walks,walk_refs,faults,cycles\n");
+		if (ctx.csv)
+			fprintf(ctx.csv, "accesses,l1_misses,walks,walk_refs,faults,cycles\n");
+		ctx.keep = opt.plot != NULL;
 		o.interval = opt.interval;
-		o.sample = csv_sample;
+		o.sample = on_sample;
 	}
 	mmsim_machine *m = cli_boot(cli);
 	if (!m) {
@@ -251,20 +355,22 @@ int cli_replay(struct cli *cli, int argc, char **argv)
 	if (rc) {
 		if (*err)
 			fprintf(stderr, "mmsim replay: %s\n", err);
+		free(ctx.samples);
 		mmsim_machine_free(m);
 		mmsim_trace_close(t);
 		return 1;
 	}
+	int status = opt.plot ? write_plot(opt.plot, path, &ctx) : 0;
+	free(ctx.samples);
 	if (!csv_out) {
 		char *text = mmsim_replay_report_text(r);
 		print_heading(cli, m, path, mmsim_trace_info(t));
 		fputs(text ? text : "(no memory for the report)\n", stdout);
 		free(text);
 	}
-	int status = 0;
 	if (cli->json) {
 		json_t *root = report_json(cli, m, mmsim_trace_info(t), r);
-		status = root ? cli_json_dump(cli, root) : 1;
+		status = (root ? cli_json_dump(cli, root) : 1) | status;
 		json_decref(root);
 	}
 	if (r->mismatches) {

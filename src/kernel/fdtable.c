@@ -9,11 +9,14 @@
 #include "kernel/fs.h"
 
 #include "kernel/kernel.h"
+#include "kernel/objsize.h"
 #include "kernel/sched.h"
 #include "kernel/slab.h"
 
 #include <errno.h>
 #include <string.h>
+
+KOBJ_FITS(struct file *, KPTR_SIZE);
 
 /* An empty table of max_fds slots. NULL on ENOMEM. */
 static struct files_struct *alloc_files(struct kernel *k, unsigned max_fds)
@@ -21,7 +24,7 @@ static struct files_struct *alloc_files(struct kernel *k, unsigned max_fds)
 	struct files_struct *files = kmem_cache_alloc(k, k->mm_caches.files, GFP_KERNEL | __GFP_ZERO);
 	if (!files)
 		return NULL;
-	if (!(files->fd = kmalloc(k, max_fds * sizeof *files->fd, GFP_KERNEL | __GFP_ZERO))) {
+	if (!(files->fd = kmalloc(k, max_fds * KPTR_SIZE, GFP_KERNEL | __GFP_ZERO))) {
 		kmem_cache_free(k, k->mm_caches.files, files);
 		return NULL;
 	}
@@ -87,7 +90,7 @@ unsigned files_count(const struct files_struct *files)
 static int expand_files(struct kernel *k, struct files_struct *files)
 {
 	unsigned n = files->max_fds * 2;
-	struct file **fd = kmalloc(k, n * sizeof *fd, GFP_KERNEL | __GFP_ZERO);
+	struct file **fd = kmalloc(k, n * KPTR_SIZE, GFP_KERNEL | __GFP_ZERO);
 	if (!fd)
 		return -ENOMEM;
 	memcpy(fd, files->fd, files->max_fds * sizeof *fd);

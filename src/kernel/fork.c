@@ -16,6 +16,7 @@
 #include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/objsize.h"
 #include "kernel/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/slab.h"
@@ -24,26 +25,33 @@
 #include <errno.h>
 #include <string.h>
 
+KOBJ_FITS(struct mm_struct, MM_STRUCT_SIZE);
+KOBJ_FITS(struct vm_area_struct, VM_AREA_STRUCT_SIZE);
+KOBJ_FITS(struct task_struct, TASK_STRUCT_SIZE);
+KOBJ_FITS(struct file, FILE_SIZE);
+KOBJ_FITS(struct inode, INODE_SIZE);
+KOBJ_FITS(struct files_struct, FILES_STRUCT_SIZE);
+
 /* See fork.h. */
 int proc_caches_init(struct kernel *k)
 {
 	int err;
-	k->mm_caches.mm_struct = kmem_cache_create(k, "mm_struct", sizeof(struct mm_struct), 0,
+	k->mm_caches.mm_struct = kmem_cache_create(k, "mm_struct", MM_STRUCT_SIZE, 0,
 						   SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL, NULL, &err);
 	if (!err)
-		k->mm_caches.vm_area = kmem_cache_create(k, "vm_area_struct", sizeof(struct vm_area_struct),
+		k->mm_caches.vm_area = kmem_cache_create(k, "vm_area_struct", VM_AREA_STRUCT_SIZE,
 							 0, SLAB_ACCOUNT | SLAB_NO_MERGE, NULL, NULL, &err);
 	if (!err)
-		k->mm_caches.task_struct = kmem_cache_create(k, "task_struct", sizeof(struct task_struct),
+		k->mm_caches.task_struct = kmem_cache_create(k, "task_struct", TASK_STRUCT_SIZE,
 							     64, SLAB_ACCOUNT, NULL, NULL, &err);
 	if (!err)
-		k->mm_caches.filp = kmem_cache_create(k, "filp", sizeof(struct file), 0,
+		k->mm_caches.filp = kmem_cache_create(k, "filp", FILE_SIZE, 0,
 						      SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL, NULL, &err);
 	if (!err)
-		k->mm_caches.inode = kmem_cache_create(k, "shmem_inode_cache", sizeof(struct inode), 0,
+		k->mm_caches.inode = kmem_cache_create(k, "shmem_inode_cache", INODE_SIZE, 0,
 						       SLAB_ACCOUNT, NULL, NULL, &err);
 	if (!err)
-		k->mm_caches.files = kmem_cache_create(k, "files_cache", sizeof(struct files_struct), 0,
+		k->mm_caches.files = kmem_cache_create(k, "files_cache", FILES_STRUCT_SIZE, 0,
 						       SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL, NULL, &err);
 	return err;
 }

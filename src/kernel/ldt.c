@@ -19,6 +19,7 @@
 #include "kernel/gfp.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/objsize.h"
 #include "kernel/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/slab.h"
@@ -27,6 +28,8 @@
 
 #include <errno.h>
 #include <string.h>
+
+KOBJ_FITS(struct ldt_struct, LDT_STRUCT_SIZE);
 
 /* The LDT's PTE flags (Linux: map_ldt_struct, __PAGE_KERNEL_RO without
  * _PAGE_GLOBAL). */
@@ -56,7 +59,7 @@ static uint64_t *ldt_entries(struct kernel *k, const struct ldt_struct *ldt)
  * alloc_ldt_struct). */
 static struct ldt_struct *alloc_ldt_struct(struct kernel *k, unsigned nr_entries)
 {
-	struct ldt_struct *ldt = kmalloc(k, sizeof *ldt, GFP_KERNEL_ACCOUNT);
+	struct ldt_struct *ldt = kmalloc(k, LDT_STRUCT_SIZE, GFP_KERNEL_ACCOUNT);
 	unsigned order = entries_order(nr_entries);
 	struct page *p = ldt ? alloc_pages(k, GFP_KERNEL_ACCOUNT | __GFP_ZERO, order) : NULL;
 	if (!p) {

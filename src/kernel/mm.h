@@ -11,6 +11,7 @@
 #ifndef MMSIM_KERNEL_MM_H
 #define MMSIM_KERNEL_MM_H
 
+#include <limits.h>      /* first: emscripten's defines PAGE_SIZE, replaced below for good */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 /* The base page (Linux: arch/x86/include/asm/page_types.h, and PAGE_ALIGN
  * from include/linux/mm.h); the hardware's is HW_PAGE_SIZE, the same size. */
 #define PAGE_SHIFT      12
-#undef PAGE_SIZE                /* a libc's own: emscripten's limits.h has WebAssembly's 64 KiB */
+#undef PAGE_SIZE                /* a libc's own: emscripten's limits.h has WebAssembly's 64 KiB;
+				 * limits.h is included above so that it cannot come back */
 #undef PAGE_MASK
 #define PAGE_SIZE       (1ULL << PAGE_SHIFT)
 #define PAGE_MASK       (~(PAGE_SIZE - 1))

@@ -2,16 +2,19 @@
 #include "kernel/radix_tree.h"
 
 #include "kernel/kernel.h"
+#include "kernel/objsize.h"
 #include "kernel/slab.h"
 
 #include <errno.h>
 #include <string.h>
 
+KOBJ_FITS(struct radix_tree_node, RADIX_TREE_NODE_SIZE);
+
 /* See radix_tree.h. */
 int radix_tree_init(struct kernel *k)
 {
 	int err;
-	k->mm_caches.radix_node = kmem_cache_create(k, "radix_tree_node", sizeof(struct radix_tree_node),
+	k->mm_caches.radix_node = kmem_cache_create(k, "radix_tree_node", RADIX_TREE_NODE_SIZE,
 						    0, SLAB_RECLAIM_ACCOUNT | SLAB_NO_MERGE, NULL, NULL, &err);
 	return err;
 }

@@ -6,6 +6,7 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/objsize.h"
 #include "kernel/memory.h"
 #include "kernel/pgtable.h"
 #include "kernel/slab.h"
@@ -14,15 +15,18 @@
 
 #include <errno.h>
 
+KOBJ_FITS(struct anon_vma, ANON_VMA_SIZE);
+KOBJ_FITS(struct anon_vma_chain, ANON_VMA_CHAIN_SIZE);
+
 /* See rmap.h. */
 int anon_vma_init(struct kernel *k)
 {
 	int err;
-	k->mm_caches.anon_vma = kmem_cache_create(k, "anon_vma", sizeof(struct anon_vma), 0,
+	k->mm_caches.anon_vma = kmem_cache_create(k, "anon_vma", ANON_VMA_SIZE, 0,
 						  SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT, NULL, NULL, &err);
 	if (!err)
 		k->mm_caches.anon_vma_chain = kmem_cache_create(k, "anon_vma_chain",
-			sizeof(struct anon_vma_chain), 0, SLAB_ACCOUNT | SLAB_NO_MERGE, NULL, NULL, &err);
+			ANON_VMA_CHAIN_SIZE, 0, SLAB_ACCOUNT | SLAB_NO_MERGE, NULL, NULL, &err);
 	return err;
 }
 

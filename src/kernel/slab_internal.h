@@ -146,7 +146,17 @@ static inline void *slab_address(struct kernel *k, struct page *slab)
  * offset and size below 2^32. */
 static inline uint64_t obj_index(const struct kmem_cache *s, uint64_t off)
 {
+#ifdef __SIZEOF_INT128__
 	return (uint64_t)(((unsigned __int128)off * s->reciprocal_size) >> 64);
+#else
+	/* A host without 128-bit integers (32-bit x86): the high half of the
+	 * product from 32-bit pieces, the same number. */
+	uint64_t a = off, b = s->reciprocal_size;
+	uint64_t lo = (a & 0xffffffffu) * (b & 0xffffffffu);
+	uint64_t m1 = (a >> 32) * (b & 0xffffffffu) + (lo >> 32);
+	uint64_t m2 = (a & 0xffffffffu) * (b >> 32) + (m1 & 0xffffffffu);
+	return (a >> 32) * (b >> 32) + (m1 >> 32) + (m2 >> 32);
+#endif
 }
 
 /* The slab page holding a direct-map pointer, or NULL when it is not one. */

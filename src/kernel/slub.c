@@ -22,6 +22,7 @@
  */
 #include "kernel/slab_internal.h"
 
+#include "kernel/objsize.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -29,6 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+KOBJ_FITS(struct kmem_cache, KMEM_CACHE_SIZE);
+KOBJ_FITS(struct kmem_cache_node, KMEM_CACHE_NODE_SIZE);
 
 /* ---- slabs ------------------------------------------------------------------ */
 
@@ -622,11 +626,11 @@ int kmem_cache_init(struct kernel *k)
 	}
 	k->slab_shadow = ss->shadow;
 	err = kmem_cache_open(k, &ss->boot_kmem_cache_node, "kmem_cache_node",
-			      sizeof(struct kmem_cache_node), 0, SLAB_HWCACHE_ALIGN, NULL, NULL);
+			      KMEM_CACHE_NODE_SIZE, 0, SLAB_HWCACHE_ALIGN, NULL, NULL);
 	ss->kmem_cache_node = &ss->boot_kmem_cache_node;
 	ss->kmem_cache = &ss->boot_kmem_cache;
 	if (!err)
-		err = kmem_cache_open(k, &ss->boot_kmem_cache, "kmem_cache", sizeof(struct kmem_cache),
+		err = kmem_cache_open(k, &ss->boot_kmem_cache, "kmem_cache", KMEM_CACHE_SIZE,
 				      0, SLAB_HWCACHE_ALIGN, NULL, NULL);
 	if (!err && !(ss->kmem_cache = bootstrap(k, &ss->boot_kmem_cache)))
 		err = -ENOMEM;

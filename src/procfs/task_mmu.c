@@ -21,6 +21,7 @@
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
 #include "kernel/mm.h"
+#include "kernel/objsize.h"
 #include "kernel/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/swapops.h"
@@ -47,7 +48,7 @@ static const struct vm_area_struct gate_vma = {
 static void show_vma_header_prefix(struct seq_buf *m, uint64_t start, uint64_t end, uint64_t flags,
 				   uint64_t pgoff, unsigned major, unsigned minor, uint64_t ino)
 {
-	seq_setwidth(m, 25 + sizeof(void *) * 6 - 1);
+	seq_setwidth(m, 25 + KPTR_SIZE * 6 - 1);      /* the simulated kernel's pointers */
 	seq_printf(m, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ", (unsigned long long)start,
 		   (unsigned long long)end, flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
 		   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',

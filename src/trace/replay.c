@@ -89,6 +89,7 @@ struct replay {
 	uint64_t hist[8];        /* every access's outcome */
 	uint64_t accesses, syscalls, events, skipped, mismatches, unreplayed;
 	uint64_t next_sample;
+	bool sampled;                  /* a sample was taken at accesses (the end's is not repeated) */
 	char first_mismatch[256];
 
 	struct mmsim_stat *before;
@@ -425,10 +426,11 @@ static int flat_ensure(struct replay *r, const struct thread *th, uint64_t addr,
 
 /* ---- accesses ---------------------------------------------------------------------- */
 
-/* A sample of the time series, if one is due. */
+/* A sample of the time series, if one is due: every interval, and at the
+ * end unless the last interval's sample fell there. */
 static void sample(struct replay *r, bool last)
 {
-	if (!r->o.sample || (!last && r->accesses < r->next_sample))
+	if (!r->o.sample || (!last && r->accesses < r->next_sample) || (last && r->sampled))
 		return;
 	struct mmsim_stat s[72];
 	size_t n = mmsim_machine_stats(r->m, s, 72);
@@ -449,6 +451,7 @@ static void sample(struct replay *r, bool last)
 					 .walks = hist_walks(r->hist), .walk_refs = refs,
 					 .faults = hist_faults(r->hist), .cycles = cycles };
 	r->o.sample(r->o.ctx, &x);
+	r->sampled = true;
 	while (r->next_sample <= r->accesses)
 		r->next_sample += r->o.interval;
 }
@@ -537,6 +540,8 @@ static int run_accesses(struct replay *r, const struct thread *th, const struct 
 		int rc = mmsim_access_batch(r->m, th->pid, refs, k, r->outcome, &done, &f);
 		r->accesses += done;
 		r->t->records += done;
+		if (done)
+			r->sampled = false;
 		if (rc) {                                       /* the replay ends here */
 			static const char *const kinds[] = { "load", "store", "fetch", "modify" };
 			r->t->records++;

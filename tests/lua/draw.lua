@@ -190,6 +190,28 @@ T.eq(m:draw("plot", { series = { b = { 1, 2 }, a = { 3, 4 } } }),
      m:draw("plot", { series = { a = { 3, 4 }, b = { 1, 2 } } }), "series by name: the table's order does not matter")
 T.raises("not a number", m.draw, m, "plot", { series = { { name = "x", values = { 1, "z" } } } })
 
+-- a replay's time series as a chart (docs/lua-api.md, m:replay): its
+-- samples' columns are the plot's series, the accesses its x
+local tpath = os.tmpname()
+local tw = assert(mmsim.trace_create(tpath))
+for i = 0, 299 do
+	assert(tw:write { type = "access", tid = 1, addr = 0x400000 + (i < 150 and i % 8 or i) * 4096, size = 8, kind = "load" })
+end
+assert(tw:close())
+local rep = assert(mmsim.machine{ preset = "teaching" }:replay(tpath, { interval = 50 }))
+os.remove(tpath)
+local cols = { accesses = {}, walks = {}, faults = {} }
+for _, sample in ipairs(rep.series) do
+	for k, col in pairs(cols) do col[#col + 1] = sample[k] end
+end
+T.eq(#cols.accesses, 6, "a sample every 50 accesses; the end (300) falls on one: not repeated")
+T.eq(cols.accesses[6], 300, "the last sample is the end")
+local rplot = assert(m:draw("plot", { series = { walks = cols.walks, faults = cols.faults }, x = cols.accesses,
+					xlabel = "accesses", ylabel = "cumulative" }))
+valid_svg(rplot, "plot")
+T.has(rplot, 'data-name="walks" data-points="6"', "the walks, a point per sample")
+T.has(rplot, 'data-name="faults" data-points="6"', "the faults")
+
 -- a large machine's pictures stay small
 local bp = big:spawn{}
 assert(bp:mmap{ len = 1 << 30, prot = "rw", flags = "private|anonymous|populate" })

@@ -52,7 +52,7 @@ check "make test sums up a pass" has "suites: 2 passed, 0 failed, 1 skipped"
 # The real list: every suite, in this order.
 out=$(make --no-print-directory -f "$tmp/stub.mk" BUILD="$tmp/build" show-suites 2>&1)
 check "make test runs every suite" \
-	has "unit cli-tests lua-tests fuzz-tests install-test layers layers-tests make-tests oracle-if-root fuzz-regress-if-root record-tests trace-fuzz-corpus"
+	has "unit cli-tests lua-tests fuzz-tests install-test layers layers-tests make-tests oracle-if-root fuzz-regress-if-root record-tests trace-fuzz-corpus host32-test web-test"
 
 # Flags: a short line per compile, V=1 the command; CFLAGS and OPT replace
 # the optimisation, never the flags the build needs; new flags rebuild.

@@ -5,7 +5,8 @@
 // (the PML4 entry of the tour's address, a #PF in the walk before a
 // store); stepping through *p = 42 stops at each line and the pictures
 // follow; the REPL answers; a script shared in the URL comes back; the
-// narration of store42 is the native command's, byte for byte. Screenshots
+// tour's output and the narration of store42 are the native command's,
+// byte for byte. Screenshots
 // go to $WEB_ARTIFACTS (default build/web-test). Prints "web: N passed, N
 // failed"; exit 1 on any failure.
 //
@@ -59,9 +60,22 @@ try {
 	check("the presets are listed", presets.includes("teaching") && presets.includes("zen4"), presets.join(", "));
 	check("the lab starts on the teaching machine", (await page.inputValue("#preset")) === "teaching");
 	check("the editor holds store42 by default", (await page.inputValue("#editor")).includes("*p = 42"));
+	// Accessible: every control has a name a screen reader says; on a
+	// laptop's screen nothing scrolls sideways.
+	const unnamed = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea, button")]
+		.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim())
+		.map((e) => e.id || e.outerHTML.slice(0, 60)));
+	check("every control has a name", unnamed.length === 0, unnamed.join(", "));
+	await page.setViewportSize({ width: 1366, height: 768 });
+	check("the page fits a laptop's width", await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+		await page.evaluate(() => document.documentElement.scrollWidth));
+	await page.setViewportSize({ width: 1366, height: 800 });
 
 	// ---- the tour ------------------------------------------------------------------------------
+	// Without Narrate: narrated, its swap chapter says a million lines
+	// (tests/web/engine.test.mjs and make host32-test compare every example).
 	await page.selectOption("#example", "tour");
+	await page.uncheck("#explain");
 	await page.click("#run");
 	await page.waitForSelector("#narration[data-state]");
 	const tour = await text("#narration");
@@ -69,9 +83,10 @@ try {
 	check("the tour narrates the page fault", /#PF error 0x6/.test(tour), tour.slice(0, 300));
 	check("the tour narrates the walk", tour.includes("walk PML4/pgd["), tour.slice(0, 300));
 	check("the tour ends with the consistency check", tour.includes("consistency check of the kernel: 0 problems"));
-	const native = execFileSync(mmsim, ["explain", "--machine", "teaching", "examples/tour.lua"], { encoding: "utf8" });
-	check("the tour's output is `mmsim explain`'s", tour === native, firstDifference(tour, native));
+	const native = execFileSync(mmsim, ["run", "--machine", "teaching", "examples/tour.lua"], { encoding: "utf8", maxBuffer: 1 << 30 });
+	check("the tour's output is `mmsim run`'s", tour === native, firstDifference(tour, native));
 	await page.screenshot({ path: join(artifacts, "tour.png") });
+	await page.check("#explain");
 
 	// ---- *p = 42, stepped -----------------------------------------------------------------------
 	await page.selectOption("#example", "store42");
@@ -114,7 +129,7 @@ try {
 	// ---- the native narration, byte for byte ---------------------------------------------------------
 	await page.click("#run");
 	const lab42 = await text("#narration");
-	const native42 = execFileSync(mmsim, ["explain", "--machine", "teaching", "examples/store42.lua"], { encoding: "utf8" });
+	const native42 = execFileSync(mmsim, ["explain", "--machine", "teaching", "examples/store42.lua"], { encoding: "utf8", maxBuffer: 1 << 30 });
 	check("store42 narrated in the lab is `mmsim explain`'s", lab42 === native42, firstDifference(lab42, native42));
 	await page.click("[data-picture=physmem]");
 	check("the physical memory picture has anon frames", (await page.locator("#pic-physmem").innerHTML()).includes('data-kind="anon"'));
@@ -158,6 +173,31 @@ try {
 	await page2.click("#run");
 	check("and it runs", (await page2.locator("#narration").textContent()).includes("shared 42"));
 	await page2.close();
+
+	// ---- offline ---------------------------------------------------------------------------------------------
+	// Once loaded, the service worker has the files: the page loads and runs
+	// without the server.
+	const offline = await browser.newContext();
+	const op = await offline.newPage();
+	await op.goto(base);
+	await op.waitForSelector("body[data-ready='1']", { timeout: 60000 });
+	await op.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+	await offline.setOffline(true);
+	await op.reload();
+	await op.waitForSelector("body[data-ready='1']", { timeout: 60000 });
+	await op.fill("#editor", "local m = mmsim.machine{}\nprint('offline ' .. m:check())\n");
+	await op.click("#run");
+	check("offline, the page loads from its service worker and runs", (await op.locator("#narration").textContent()).includes("offline 0"),
+		await op.locator("#status").textContent());
+	await offline.close();
+
+	// ---- a run that prints more than a page holds --------------------------------------------------------
+	await page.fill("#editor", "io.write(string.rep('x', 5 << 20))\nprint('end')\n");
+	await page.click("#run");
+	const big = await text("#narration");
+	check("a run's output is cut after 4 MiB, saying so", big.length < (4 << 20) + 200 && big.includes("[the output is cut here, after 4 MiB"),
+		big.length);
+	check("and the status says how much was not shown", (await text("#status")).includes("1048580 bytes of output not shown"), await text("#status"));
 
 	// ---- errors ----------------------------------------------------------------------------------------------
 	await page.fill("#editor", "local m = mmsim.machine{}\nerror('boom')\n");

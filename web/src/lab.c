@@ -9,7 +9,11 @@
  * Everything a script prints and narrates goes to standard output, which
  * the page shows. Results and errors are read with lab_result().
  */
+#ifdef __EMSCRIPTEN__
 #include <emscripten.h>
+#else
+#define EMSCRIPTEN_KEEPALIVE    /* the native 32-bit build (tests/host32) */
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 
 const $ = (id) => document.getElementById(id);
 const PICTURES = ["pagetable", "walk", "tlb", "vmas", "physmem", "buddy"];
-const lab = { M: null, stepping: false, shown: "pagetable", bytes: [] };
+const lab = { M: null, stepping: false, shown: "pagetable", bytes: [], kept: 0, dropped: 0, cutShown: false };
 
 // ---- the module ------------------------------------------------------------------
 // The module is 64-bit WebAssembly: its pointers are BigInts in JavaScript
@@ -45,19 +45,36 @@ function exec(code, name) {
 
 // ---- output ----------------------------------------------------------------------
 // Standard output and error, byte by byte as the module writes them (a
-// line without its newline yet included), shown after each call.
+// line without its newline yet included), shown after each call. A run
+// shows at most OUTPUT_MAX bytes (the tour narrated says 83 MB, which no
+// page holds): the rest is counted, and a line says where it was cut.
+const OUTPUT_MAX = 4 << 20;
 function putByte(c) {
-	if (c !== null) lab.bytes.push(c);
+	if (c === null) return;
+	if (lab.kept < OUTPUT_MAX) {
+		lab.bytes.push(c);
+		lab.kept++;
+	} else {
+		lab.dropped++;
+	}
 }
 function print(line) {
 	for (const b of new TextEncoder().encode(line + "\n")) lab.bytes.push(b);
 }
 function flush() {
+	if (lab.dropped && !lab.cutShown) {
+		print("\n[the output is cut here, after 4 MiB: `mmsim run` or `mmsim explain` prints all of it]");
+		lab.cutShown = true;
+	}
 	if (!lab.bytes.length) return;
 	const pre = $("narration");
 	pre.append(new TextDecoder().decode(Uint8Array.from(lab.bytes)));
 	lab.bytes = [];
 	pre.scrollTop = pre.scrollHeight;
+}
+// What a finished run's status adds when its output was cut.
+function cutNote() {
+	return lab.dropped ? ` (${lab.dropped} bytes of output not shown)` : "";
 }
 function status(text, error) {
 	$("status").textContent = text;
@@ -70,6 +87,8 @@ function settingsLines() {
 }
 function reset() {
 	lab.stepping = false;
+	lab.kept = lab.dropped = 0;
+	lab.cutShown = false;
 	$("narration").textContent = "";
 	const rc = call("lab_reset", $("explain").checked ? 1 : 0, $("preset").value, settingsLines());
 	if (rc !== 0) status("cannot start: " + result(), true);
@@ -108,7 +127,7 @@ function run() {
 	const r = exec($("editor").value, "=script");
 	flush();
 	refreshPictures();
-	status(r.ok ? "Finished." : "Error: " + r.value, !r.ok);
+	status((r.ok ? "Finished." : "Error: " + r.value) + cutNote(), !r.ok);
 	$("narration").dataset.state = r.ok ? "finished" : "error";
 }
 function lineText(n) {
@@ -140,7 +159,7 @@ function step() {
 		selectLine(n);
 	} else {
 		lab.stepping = false;
-		status(rc === 1 ? "Finished." : "Error: " + result(), rc === 2);
+		status((rc === 1 ? "Finished." : "Error: " + result()) + cutNote(), rc === 2);
 		$("narration").dataset.state = rc === 1 ? "finished" : "error";
 	}
 }

@@ -35,6 +35,21 @@ check replay-csv-lines bash -c "test \$(wc -l <'$tmp/series.csv') -eq 6 && sed -
 check replay-csv-last bash -c "tail -1 '$tmp/series.csv' | grep -q '^202,28,28,'"
 expect replay-csv-file 0 '^by mapping:' -- replay --interval 100 --csv "$tmp/s2.csv" "$tmp/mini.mmt"
 check replay-csv-file-lines bash -c "test \$(wc -l <'$tmp/s2.csv') -eq 4"
+# --plot: the series as a line chart (valid SVG, three series of rates, a
+# point per interval and the end's), the text report beside it
+expect replay-plot 0 '^by mapping:' -- replay --interval 50 --plot "$tmp/p1.svg" "$tmp/mini.mmt"
+"$MMSIM" replay --interval 50 --plot "$tmp/p2.svg" "$tmp/mini.mmt" >/dev/null 2>&1
+if command -v xmllint >/dev/null 2>&1; then
+	check replay-plot-valid-svg xmllint --noout "$tmp/p1.svg"
+fi
+check replay-plot-series grep -q 'class="series s1" data-name="page walks" data-points="5"' "$tmp/p1.svg"
+check replay-plot-faults grep -q 'data-name="page faults" data-points="5"' "$tmp/p1.svg"
+check replay-plot-axis grep -q 'per 1000 accesses' "$tmp/p1.svg"
+check replay-plot-deterministic cmp "$tmp/p1.svg" "$tmp/p2.svg"
+check replay-plot-no-csv-on-stdout bash -c "! '$MMSIM' replay --interval 50 --plot '$tmp/p3.svg' '$tmp/mini.mmt' 2>&1 | grep -q '^accesses,'"
+expect replay-plot-needs-interval 2 'plot needs --interval N' -- replay --plot "$tmp/p4.svg" "$tmp/mini.mmt"
+expect replay-plot-unwritable 1 'plot .*/nodir/p.svg: cannot write it' -- replay --interval 50 --plot "$tmp/nodir/p.svg" "$tmp/mini.mmt"
+expect replay-plot-no-name 2 'plot wants a file name' -- replay --interval 50 --plot
 expect replay-bad-interval 2 "--interval wants a positive integer, got 'x'" -- replay --interval x "$tmp/mini.mmt"
 expect replay-bad-placement 2 "--placement wants rr or one" -- replay --placement all "$tmp/mini.mmt"
 expect replay-top 0 '^       1  0x4035000 ' -- replay --top 2 "$tmp/mini.mmt"
