@@ -342,8 +342,12 @@ static int migrate_unmap_batch(struct kernel *k, struct page_list *from, struct 
 			continue;
 		}
 		struct page *dst = get_new_folio(k, src, private);
-		if (!dst)
+		if (!dst) {
+			/* no target: this one failed, the rest are not tried */
+			page_list_del(k, from, src);
+			page_list_add_tail(k, failed, src);
 			return -ENOMEM;
+		}
 		page_list_del(k, from, src);
 		int rc = migrate_folio_unmap(k, src, dst, put_new_folio, private, mode, reason, &b->mp[b->nr]);
 		if (!rc) {
@@ -406,11 +410,14 @@ int migrate_pages(struct kernel *k, struct page_list *from, new_folio_t *get_new
 		}
 		page_list_splice_tail(k, &retry, from);
 	}
+	unsigned nr_failed = 0;
+	for_each_list_pfn(k, failed, pfn)
+		nr_failed++;
+	if (!err)
+		for_each_list_pfn(k, *from, pfn)
+			nr_failed++;             /* still busy after the last pass */
 	page_list_splice_tail(k, &failed, from);
 	free(b);
-	unsigned nr_failed = 0;
-	for_each_list_pfn(k, *from, pfn)
-		nr_failed++;
 	k->vm_events[PGMIGRATE_SUCCESS] += succeeded;
 	k->vm_events[PGMIGRATE_FAIL] += nr_failed;
 	if (nr_succeeded)

@@ -12,6 +12,7 @@
  * as far as its flags allow and then asks the reclaim hook for memory.
  */
 #include "kernel/page_alloc_internal.h"
+#include "kernel/compaction.h"
 #include "kernel/oom.h"
 #include "kernel/page_list.h"
 #include "kernel/sched.h"
@@ -24,6 +25,7 @@
 #define FPI_NONE    0
 #define FPI_TO_TAIL 1           /* free to the tail of the list (boot, drains) */
 #define MAX_RECLAIM_RETRIES 16
+#define MAX_COMPACT_RETRIES 16
 
 /* Migratetypes tried, in order, when a type has no free block (Linux: fallbacks[]). */
 static const enum migratetype fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
@@ -283,9 +285,8 @@ static bool can_steal_fallback(unsigned order, enum migratetype start_mt)
 	       start_mt == MIGRATE_UNMOVABLE;
 }
 
-/* The first fallback type with a free block of this order, or -1. */
-static int find_suitable_fallback(const struct zone *z, unsigned order,
-				  enum migratetype mt, bool *can_steal)
+/* See page_alloc_internal.h. */
+int find_suitable_fallback(const struct zone *z, unsigned order, enum migratetype mt, bool *can_steal)
 {
 	if (!z->free_area[order].nr_free)
 		return -1;
@@ -444,6 +445,27 @@ static struct page *__rmqueue(struct kernel *k, struct zone *z, unsigned order,
 	if (!page)
 		page = __rmqueue_fallback(k, z, order, mt, alloc_flags);
 	return page;
+}
+
+/* See page_alloc_internal.h. */
+uint64_t __isolate_free_page(struct kernel *k, struct page *page, unsigned order)
+{
+	uint64_t pfn = page_to_pfn(k, page);
+	struct zone *z = pfn_zone(k, pfn);
+	enum migratetype mt = get_pfnblock_migratetype(z, pfn);
+
+	if (mt != MIGRATE_ISOLATE &&
+	    !zone_watermark_ok(z, 0, z->_watermark[WMARK_MIN] + (1ULL << order), ZONE_DMA, 0))
+		return 0;
+	del_page_from_free_list(k, z, page, order, mt);
+	account_freepages(z, -(1L << order), mt);
+	if (order >= pageblock_order - 1)
+		for (uint64_t p = pfn; p < pfn + (1ULL << order); p += pageblock_nr_pages) {
+			enum migratetype bt = get_pfnblock_migratetype(z, p);
+			if (bt < MIGRATE_PCPTYPES && bt != MIGRATE_MOVABLE)
+				move_freepages_block(k, z, p & ~(pageblock_nr_pages - 1), bt, MIGRATE_MOVABLE);
+		}
+	return 1ULL << order;
 }
 
 /* ---- per-CPU lists --------------------------------------------------------- */
@@ -739,6 +761,40 @@ static struct page *__alloc_pages_direct_reclaim(struct kernel *k, gfp_t gfp, un
 }
 
 /*
+ * Direct compaction (Linux: __alloc_pages_direct_compact): compact the
+ * zones the allocation may use, then try again. Counts compact_stall, and
+ * compact_success or compact_fail by whether the allocation then got its
+ * block; *result is compaction's result (COMPACT_SKIPPED for order 0,
+ * which compaction cannot help).
+ */
+static struct page *__alloc_pages_direct_compact(struct kernel *k, gfp_t gfp, unsigned order,
+						 unsigned alloc_flags, enum zone_type highest,
+						 enum compact_priority prio, enum compact_result *result)
+{
+	*result = COMPACT_SKIPPED;
+	if (!order)
+		return NULL;
+	struct task_struct *cur = k->current;
+	unsigned saved = cur ? cur->flags : 0;
+	if (cur)
+		cur->flags |= PF_MEMALLOC;            /* memalloc_noreclaim_save */
+	*result = try_to_compact_pages(k, gfp, order, alloc_flags, (int)highest, prio);
+	if (cur)
+		cur->flags = (cur->flags & ~PF_MEMALLOC) | (saved & PF_MEMALLOC);
+	if (*result == COMPACT_SKIPPED)
+		return NULL;
+	k->vm_events[COMPACTSTALL]++;
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	if (page) {
+		compaction_defer_reset(page_zone(k, page), (int)order, true);
+		k->vm_events[COMPACTSUCCESS]++;
+		return page;
+	}
+	k->vm_events[COMPACTFAIL]++;
+	return NULL;
+}
+
+/*
  * Reclaim has failed: kill something (Linux: __alloc_pages_may_oom). One
  * last try at the high watermark first, to catch memory freed meanwhile;
  * then not for costly orders, __GFP_RETRY_MAYFAIL or __GFP_THISNODE, nor
@@ -764,6 +820,29 @@ static struct page *__alloc_pages_may_oom(struct kernel *k, gfp_t gfp, unsigned 
 	if (gfp & __GFP_NOFAIL)
 		page = get_page_from_freelist(k, gfp, order, ALLOC_NO_WATERMARKS, highest);
 	return page;
+}
+
+/* Is compacting again worth it (Linux: should_compact_retry)? A
+ * compaction that made a block the allocation then missed is retried up
+ * to MAX_COMPACT_RETRIES times (a quarter of that for costly orders); one
+ * that failed is retried at a higher priority, down to synchronous. One
+ * skipped for lack of free memory is not (Linux asks whether reclaimable
+ * memory could make up the watermark: compaction_zonelist_suitable). */
+static bool should_compact_retry(unsigned order, enum compact_result result, enum compact_priority *prio,
+				 int *retries)
+{
+	if (!order || result == COMPACT_SKIPPED)
+		return false;
+	if (result == COMPACT_SUCCESS &&
+	    ++*retries <= (order > PAGE_ALLOC_COSTLY_ORDER ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES))
+		return true;
+	enum compact_priority min = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY;
+	if (*prio > min) {
+		(*prio)--;
+		*retries = 0;
+		return true;
+	}
+	return false;
 }
 
 /* The reserves a request may use whatever its watermark (Linux:
@@ -795,7 +874,9 @@ static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned o
 {
 	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
 	bool progress, costly = order > PAGE_ALLOC_COSTLY_ORDER;
-	int reclaim_rounds = 0;
+	int reclaim_rounds = 0, compaction_retries = 0;
+	enum compact_priority compact_priority = DEF_COMPACT_PRIORITY;
+	enum compact_result compact_result;
 	struct page *page;
 
 	if (alloc_flags & ALLOC_KSWAPD)
@@ -803,6 +884,22 @@ static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned o
 	page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
 	if (page)
 		return page;
+	/* A costly or unmovable high-order request compacts first: there
+	 * may be enough free pages, only scattered. */
+	if ((gfp & __GFP_DIRECT_RECLAIM) && (costly || (order && gfp_migratetype(gfp) != MIGRATE_MOVABLE)) &&
+	    !gfp_pfmemalloc_flags(k, gfp)) {
+		page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, highest, INIT_COMPACT_PRIORITY,
+						    &compact_result);
+		if (page)
+			return page;
+		if (costly && (gfp & __GFP_NORETRY)) {
+			/* THP faults and the like: no reclaim when compaction
+			 * could not even start, and stay asynchronous */
+			if (compact_result == COMPACT_SKIPPED || compact_result == COMPACT_DEFERRED)
+				goto nopage;
+			compact_priority = INIT_COMPACT_PRIORITY;
+		}
+	}
 retry:
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(k, gfp, order, highest);
@@ -819,9 +916,14 @@ retry:
 	page = __alloc_pages_direct_reclaim(k, gfp, order, alloc_flags, highest, &progress);
 	if (page)
 		return page;
+	page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, highest, compact_priority, &compact_result);
+	if (page)
+		return page;
 	if ((gfp & __GFP_NORETRY) || (costly && !(gfp & __GFP_RETRY_MAYFAIL)))
 		goto nopage;
 	if (progress && ++reclaim_rounds < MAX_RECLAIM_RETRIES)      /* should_reclaim_retry */
+		goto retry;
+	if (progress && should_compact_retry(order, compact_result, &compact_priority, &compaction_retries))
 		goto retry;
 	page = __alloc_pages_may_oom(k, gfp, order, highest, &progress);
 	if (page)

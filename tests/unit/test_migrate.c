@@ -427,3 +427,22 @@ Test(migrate, the_checker_catches_a_migration_entry_no_migration_holds)
 	cr_assert_eq(debug_vm_check(&t->k, NULL), 0);
 	tk_free(t);
 }
+
+Test(migrate, mprotect_meanwhile_makes_the_entry_read_only)
+{
+	struct tk *t = tk_boot(64 << 20, 1);
+	struct task_struct *p = tp_spawn(t, "mig", 0);
+	uint64_t a = tp_mmap(t, p, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(tp_write(t, p, a, "mprot", 6), 0);
+	struct migrate_pending mp;
+	unmap_va(t, p, a, &mp);
+	cr_assert_eq(swp_type(pte_to_swp_entry(tp_pte(t, p, a))), SWP_MIGRATION_WRITE);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, PG, PROT_READ), 0);
+	cr_assert_eq(swp_type(pte_to_swp_entry(tp_pte(t, p, a))), SWP_MIGRATION_READ_EXCLUSIVE,
+		     "no longer writable, still the process's own");
+	cr_assert_eq(migrate_folio_move(&t->k, &mp), 0);
+	cr_assert(!pte_write(tp_pte(t, p, a)), "comes back read-only");
+	cr_assert_eq(tp_write(t, p, a, "x", 1), -EFAULT, "the write is refused: SIGSEGV");
+	tk_assert_consistent(t);
+	tk_free(t);
+}
