@@ -14,8 +14,10 @@
 #include "kernel/page_alloc_internal.h"
 #include "kernel/compaction.h"
 #include "kernel/oom.h"
+#include "kernel/migrate.h"
 #include "kernel/page_list.h"
 #include "kernel/sched.h"
+#include "kernel/trace.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -1133,3 +1135,194 @@ int put_page(struct kernel *k, struct page *page)
 		return __free_pages(k, page, page_order(page));
 	return __free_pages(k, page, 0);
 }
+
+/* ---- contiguous ranges ------------------------------------------------------------ */
+
+/* Would the pageblock at pfn keep a page migration cannot move: anything
+ * allocated that is not an order-0 page on an LRU (Linux:
+ * has_unmovable_pages)? */
+static bool has_unmovable_pages(struct kernel *k, uint64_t pfn)
+{
+	for (uint64_t p = pfn; p < pfn + pageblock_nr_pages; p++) {
+		struct page *page = pfn_to_page(k, p);
+		if (page_test(page, PG_buddy)) {
+			p += (1ULL << page_order(page)) - 1;
+			continue;
+		}
+		if (page_test(page, PG_pcp) || (page_test(page, PG_lru) && !page_test(page, PG_head)))
+			continue;
+		if (page_ref_count(page) || pfn_reserved(k, p))
+			return true;
+	}
+	return false;
+}
+
+/* Give the pageblocks of [start, end) back their type mt (Linux:
+ * undo_isolate_page_range). */
+static void undo_isolate_page_range(struct kernel *k, struct zone *z, uint64_t start, uint64_t end,
+				    enum migratetype mt)
+{
+	for (uint64_t pfn = start; pfn < end; pfn += pageblock_nr_pages)
+		if (get_pfnblock_migratetype(z, pfn) == MIGRATE_ISOLATE)
+			move_freepages_block(k, z, pfn, MIGRATE_ISOLATE, mt);
+}
+
+/* Make the pageblocks of [start, end) MIGRATE_ISOLATE, their free blocks
+ * on the isolate lists, so that nothing allocates from them; -EBUSY when
+ * one holds a page that cannot move (Linux: start_isolate_page_range). */
+static int start_isolate_page_range(struct kernel *k, struct zone *z, uint64_t start, uint64_t end)
+{
+	for (uint64_t pfn = start; pfn < end; pfn += pageblock_nr_pages) {
+		enum migratetype mt = get_pfnblock_migratetype(z, pfn);
+		if (mt == MIGRATE_ISOLATE || has_unmovable_pages(k, pfn)) {
+			undo_isolate_page_range(k, z, start, pfn, MIGRATE_MOVABLE);
+			return -EBUSY;
+		}
+		move_freepages_block(k, z, pfn, mt, MIGRATE_ISOLATE);
+	}
+	return 0;
+}
+
+/* Migrate every movable page of [start, end) out of it (Linux:
+ * __alloc_contig_migrate_range). 0, or -EBUSY when some would not move. */
+static int __alloc_contig_migrate_range(struct kernel *k, uint64_t start, uint64_t end)
+{
+	for (int pass = 0; pass < 5; pass++) {
+		struct page_list l;
+		unsigned isolated = 0;
+		page_list_init(&l);
+		for (uint64_t pfn = start; pfn < end; pfn++) {
+			struct page *page = pfn_to_page(k, pfn);
+			if (page_test(page, PG_lru) && isolate_folio_to_list(k, page, &l))
+				isolated++;
+		}
+		if (!isolated)
+			return 0;
+		int rc = migrate_pages(k, &l, alloc_migration_target, NULL, 0, MIGRATE_SYNC, MR_CONTIG_RANGE, NULL);
+		putback_movable_pages(k, &l);
+		if (rc < 0)
+			return rc;
+	}
+	return -EBUSY;
+}
+
+/* Take the free blocks covering [start, end) off the isolate lists, giving
+ * back the parts of a block outside the range; false when a frame of the
+ * range is not free (Linux: test_pages_isolated and
+ * isolate_freepages_range). */
+static bool take_isolated_range(struct kernel *k, struct zone *z, uint64_t start, uint64_t end)
+{
+	uint64_t pfn = start & ~((1ULL << MAX_PAGE_ORDER) - 1);
+	for (uint64_t p = pfn; p < end;) {          /* test_pages_isolated */
+		struct page *page = pfn_to_page(k, p);
+		if (!page_test(page, PG_buddy))
+			return false;
+		p += 1ULL << page_order(page);
+	}
+	while (pfn < end) {
+		struct page *page = pfn_to_page(k, pfn);
+		unsigned order = page_order(page);
+		uint64_t next = pfn + (1ULL << order);
+		del_page_from_free_list(k, z, page, order, MIGRATE_ISOLATE);
+		for (uint64_t p = pfn; p < next;) {       /* the parts outside the range go back */
+			if (p >= start && p < end) {
+				p = end < next ? end : next;
+				continue;
+			}
+			uint64_t stop = p < start && start < next ? start : next;
+			unsigned o = free_chunk_order(p, stop);
+			__free_one_page(k, z, p, o, MIGRATE_ISOLATE, FPI_TO_TAIL);
+			p += 1ULL << o;
+		}
+		pfn = next;
+	}
+	return true;
+}
+
+/* Bring the deferred max-order blocks below end onto the free list, as
+ * the lazy initialisation would when the list runs dry (they are counted
+ * as free already). */
+static void deferred_init_upto(struct kernel *k, struct zone *z, uint64_t end)
+{
+	while (z->deferred_pfn < z->deferred_end && z->deferred_pfn < end) {
+		struct page *page = pfn_to_page(k, z->deferred_pfn);
+		z->deferred_pfn += 1ULL << MAX_PAGE_ORDER;
+		page->flags = (1u << PG_buddy) | (MAX_PAGE_ORDER << PAGE_ORDER_SHIFT);
+		page_list_add_tail(k, &z->free_area[MAX_PAGE_ORDER].free_list[MIGRATE_MOVABLE], page);
+	}
+}
+
+/* See gfp.h. */
+int alloc_contig_range(struct kernel *k, uint64_t start, uint64_t end, enum migratetype mt, gfp_t gfp)
+{
+	struct zone *z = start < end ? pfn_zone(k, start) : NULL;
+	uint64_t iso_start = start & ~((1ULL << MAX_PAGE_ORDER) - 1);
+	uint64_t iso_end = (end + (1ULL << MAX_PAGE_ORDER) - 1) & ~((1ULL << MAX_PAGE_ORDER) - 1);
+
+	if (!z || !zone_spans_pfn(z, iso_start) || !zone_spans_pfn(z, iso_end - 1))
+		return -EINVAL;
+	deferred_init_upto(k, z, iso_end);
+	int err = start_isolate_page_range(k, z, iso_start, iso_end);
+	if (err)
+		return err;
+	trace_kernel(k, k->this_cpu, "pfns [%#llx, %#llx) isolated: move their pages out", (unsigned long long)start,
+		     (unsigned long long)end);
+	drain_all_pages(k, z);                    /* per-CPU pages of the range go to the isolate lists */
+	err = __alloc_contig_migrate_range(k, start, end);
+	if (!err) {
+		drain_all_pages(k, z);
+		if (!take_isolated_range(k, z, start, end))
+			err = -EBUSY;
+	}
+	undo_isolate_page_range(k, z, iso_start, iso_end, mt);
+	if (err)
+		return err;
+	for (uint64_t pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page(k, pfn);
+		memset(page, 0, sizeof *page);
+		page->_refcount = 1;
+		if (gfp & __GFP_ZERO)
+			memset(page_address(k, page), 0, PAGE_SIZE);
+	}
+	k->vm_events[pgalloc_event[z->idx]] += end - start;
+	return 0;
+}
+
+/* See gfp.h. */
+void free_contig_range(struct kernel *k, uint64_t pfn, uint64_t nr_pages)
+{
+	for (uint64_t i = 0; i < nr_pages; i++)
+		__free_pages(k, pfn_to_page(k, pfn + i), 0);
+}
+
+/* Could [start, start + nr) be allocated whole: in one zone, nothing of it
+ * reserved, deferred or unmovable (Linux: pfn_range_valid_contig)? */
+static bool pfn_range_valid_contig(struct kernel *k, struct zone *z, uint64_t start, uint64_t nr)
+{
+	if (!zone_spans_pfn(z, start) || !zone_spans_pfn(z, start + nr - 1))
+		return false;
+	for (uint64_t pfn = start; pfn < start + nr && pfn < z->deferred_pfn; pfn += pageblock_nr_pages)
+		if (pfn_reserved(k, pfn) || has_unmovable_pages(k, pfn))
+			return false;
+	return true;
+}
+
+/* See gfp.h. */
+struct page *alloc_contig_pages(struct kernel *k, uint64_t nr_pages, gfp_t gfp)
+{
+	uint64_t align = nr_pages;
+	while (align & (align - 1))
+		align &= align - 1;                   /* the largest power of two in it */
+	for (int zi = (int)gfp_zone(gfp); zi >= 0; zi--) {
+		struct zone *z = &k->node_data[0]->node_zones[zi];
+		if (!populated_zone(z))
+			continue;
+		uint64_t pfn = (z->zone_start_pfn + align - 1) & ~(align - 1);
+		for (; pfn + nr_pages <= zone_end_pfn(z); pfn += align)
+			if (pfn_range_valid_contig(k, z, pfn, nr_pages) &&
+			    !alloc_contig_range(k, pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp))
+				return pfn_to_page(k, pfn);
+	}
+	return NULL;
+}
+

@@ -10,6 +10,7 @@
 
 #include "kernel/compaction.h"
 #include "kernel/mm.h"
+#include "kernel/page_alloc_internal.h"
 #include "kernel/swap.h"
 #include "kernel/sysctl.h"
 #include "kernel/vmstat.h"
@@ -255,5 +256,66 @@ Test(compaction, proactiveness_decides_background_compaction)
 		      "the zone's score is at the low mark (100 - 20) or below");
 	tk_assert_consistent(t);
 	assert_bytes(&f);
+	tk_free(t);
+}
+
+/* ---- contiguous ranges ------------------------------------------------------------ */
+
+Test(compaction, alloc_contig_range_moves_the_pages_out_of_the_range)
+{
+	struct frag f = fragmented();
+	struct tk *t = f.t;
+	drain_all_pages(&t->k, NULL);
+	uint64_t free_before = global_zone_page_state(&t->k, NR_FREE_PAGES);
+	struct page *page = alloc_contig_pages(&t->k, 1024, GFP_HIGHUSER_MOVABLE);
+	cr_assert_not_null(page, "a 4 MiB range, its used pages migrated away");
+	uint64_t pfn = page_to_pfn(&t->k, page);
+	cr_assert_eq(pfn % 1024, 0, "aligned to its size");
+	cr_assert_gt(ev(t, PGMIGRATE_SUCCESS), 0);
+	for (uint64_t i = 0; i < 1024; i++) {
+		struct page *p = pfn_to_page(&t->k, pfn + i);
+		cr_assert(page_ref_count(p) == 1 && !p->mapcount && !page_test(p, PG_lru) && !page_test(p, PG_buddy));
+	}
+	for (uint64_t z = pfn; z < pfn + 1024; z += pageblock_nr_pages)
+		cr_assert_eq(get_pfnblock_migratetype(pfn_zone(&t->k, z), z), MIGRATE_MOVABLE, "isolation undone");
+	drain_all_pages(&t->k, NULL);
+	cr_assert_eq(global_zone_page_state(&t->k, NR_FREE_PAGES), free_before - 1024,
+		     "1024 frames fewer free: each page moved took one frame and gave one back");
+	tk_assert_consistent(t);
+	assert_bytes(&f);
+	free_contig_range(&t->k, pfn, 1024);
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+Test(compaction, alloc_contig_range_refuses_a_range_with_a_kernel_page)
+{
+	struct tk *t = tk_boot(64 << 20, 1);
+	struct page *kp = alloc_page(&t->k, GFP_KERNEL);
+	uint64_t kpfn = page_to_pfn(&t->k, kp), start = kpfn & ~1023ULL;
+	struct zone *z = pfn_zone(&t->k, kpfn);
+	enum migratetype mt = get_pfnblock_migratetype(z, kpfn);
+	uint64_t free = global_zone_page_state(&t->k, NR_FREE_PAGES);
+	cr_assert_eq(alloc_contig_range(&t->k, start, start + 1024, MIGRATE_MOVABLE, GFP_KERNEL), -EBUSY);
+	cr_assert_eq(get_pfnblock_migratetype(z, kpfn), mt, "its pageblock keeps its type");
+	cr_assert_eq(global_zone_page_state(&t->k, NR_FREE_PAGES), free, "nothing taken");
+	cr_assert_eq(alloc_contig_range(&t->k, 0, 0, MIGRATE_MOVABLE, GFP_KERNEL), -EINVAL);
+	__free_pages(&t->k, kp, 0);
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+Test(compaction, a_gigantic_range_comes_from_untouched_memory)
+{
+	tk_skip_without_memory(3ULL << 30);
+	struct tk *t = tk_boot(3ULL << 30, 1);
+	struct page *page = alloc_contig_pages(&t->k, 1ULL << 18, GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	cr_assert_not_null(page, "1 GiB");
+	uint64_t pfn = page_to_pfn(&t->k, page);
+	cr_assert_eq(pfn % (1ULL << 18), 0, "1 GiB-aligned");
+	cr_assert_eq(((uint8_t *)page_address(&t->k, page))[12345], 0);
+	tk_assert_consistent(t);
+	free_contig_range(&t->k, pfn, 1ULL << 18);
+	tk_assert_consistent(t);
 	tk_free(t);
 }
