@@ -159,7 +159,7 @@ uint64_t migration_pte_pfn(const struct kernel *k, pte_t pte)
  * mapping's (page cache or swap cache) (Linux: folio_expected_ref_count). */
 static int folio_expected_ref_count(const struct page *src)
 {
-	return page_owner_pa(src) && (!PageAnon(src) || page_test(src, PG_swapcache)) ? 1 : 0;
+	return page_test(src, PG_swapcache) || (page_owner_pa(src) && !PageAnon(src)) ? 1 : 0;
 }
 
 /* Give dst src's place in its mapping: the page-cache or swap-cache slot,

@@ -17,7 +17,6 @@
 #include "kernel/migrate.h"
 #include "kernel/page_list.h"
 #include "kernel/sched.h"
-#include "kernel/trace.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -1265,8 +1264,6 @@ int alloc_contig_range(struct kernel *k, uint64_t start, uint64_t end, enum migr
 	int err = start_isolate_page_range(k, z, iso_start, iso_end);
 	if (err)
 		return err;
-	trace_kernel(k, k->this_cpu, "pfns [%#llx, %#llx) isolated: move their pages out", (unsigned long long)start,
-		     (unsigned long long)end);
 	drain_all_pages(k, z);                    /* per-CPU pages of the range go to the isolate lists */
 	err = __alloc_contig_migrate_range(k, start, end);
 	if (!err) {
