@@ -127,6 +127,25 @@ void setup_per_zone_wmarks(struct kernel *k);
 int zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		      enum zone_type highest_zoneidx, unsigned alloc_flags);
 
+/*
+ * Allocate the frames [start, end) whatever they hold now (Linux:
+ * alloc_contig_range, for gigantic huge pages and CMA): the pageblocks
+ * around them (to MAX_PAGE_ORDER) are isolated so that nothing else
+ * allocates there, the movable pages in the range migrate out, and the
+ * free range is taken; the pageblocks then get type mt. Each frame comes
+ * back as an order-0 page with one reference (free them with
+ * free_contig_range). 0, -EINVAL (not inside one zone), -EBUSY (a page
+ * that cannot move: a kernel page, a huge page, a pinned page), -ENOMEM
+ * (no frame to migrate to).
+ */
+int alloc_contig_range(struct kernel *k, uint64_t start, uint64_t end, enum migratetype mt, gfp_t gfp);
+void free_contig_range(struct kernel *k, uint64_t pfn, uint64_t nr_pages);
+
+/* Find and allocate nr_pages contiguous frames, aligned to the largest
+ * power of two in nr_pages, in the zones gfp allows (Linux:
+ * alloc_contig_pages). NULL when no range could be had. */
+struct page *alloc_contig_pages(struct kernel *k, uint64_t nr_pages, gfp_t gfp);
+
 /* "GFP_KERNEL|__GFP_ZERO" for gfp, into buf (Linux's %pGg). */
 const char *gfp_format(gfp_t gfp, char *buf, unsigned size);
 

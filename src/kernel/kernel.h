@@ -133,6 +133,9 @@ struct kernel {
 		int swappiness;                 /* vm.swappiness: anon vs file reclaim, 0..200 */
 		int watermark_boost_factor;     /* vm.watermark_boost_factor (15000) */
 		int page_cluster;               /* vm.page-cluster: swap readahead of 2^n pages */
+		int compaction_proactiveness;   /* vm.compaction_proactiveness (20) */
+		int extfrag_threshold;          /* vm.extfrag_threshold (500) */
+		int compact_unevictable_allowed;   /* vm.compact_unevictable_allowed (1) */
 	} sysctl;
 	uint64_t vm_committed_as;       /* pages committed by mappings (Committed_AS) */
 	uint64_t vmalloc_total_kb;      /* VmallocTotal: depends on the paging levels */
@@ -147,6 +150,8 @@ struct kernel {
 	uint64_t swap_read_cycles, swap_write_cycles;   /* the devices' cost, charged */
 	bool kswapd_pending;            /* a kswapd was woken: run it at the next return
 					 * to user mode (vmscan.c) */
+	bool kcompactd_pending;         /* a kcompactd was woken or triggered: run it
+					 * after kswapd (compaction.c) */
 	bool in_reclaim;                /* direct reclaim is running: no recursion */
 	struct slab_state *slab;
 	struct {

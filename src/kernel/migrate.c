@@ -159,7 +159,7 @@ uint64_t migration_pte_pfn(const struct kernel *k, pte_t pte)
  * mapping's (page cache or swap cache) (Linux: folio_expected_ref_count). */
 static int folio_expected_ref_count(const struct page *src)
 {
-	return page_owner_pa(src) && (!PageAnon(src) || page_test(src, PG_swapcache)) ? 1 : 0;
+	return page_test(src, PG_swapcache) || (page_owner_pa(src) && !PageAnon(src)) ? 1 : 0;
 }
 
 /* Give dst src's place in its mapping: the page-cache or swap-cache slot,
@@ -342,8 +342,12 @@ static int migrate_unmap_batch(struct kernel *k, struct page_list *from, struct 
 			continue;
 		}
 		struct page *dst = get_new_folio(k, src, private);
-		if (!dst)
+		if (!dst) {
+			/* no target: this one failed, the rest are not tried */
+			page_list_del(k, from, src);
+			page_list_add_tail(k, failed, src);
 			return -ENOMEM;
+		}
 		page_list_del(k, from, src);
 		int rc = migrate_folio_unmap(k, src, dst, put_new_folio, private, mode, reason, &b->mp[b->nr]);
 		if (!rc) {
@@ -406,11 +410,14 @@ int migrate_pages(struct kernel *k, struct page_list *from, new_folio_t *get_new
 		}
 		page_list_splice_tail(k, &retry, from);
 	}
+	unsigned nr_failed = 0;
+	for_each_list_pfn(k, failed, pfn)
+		nr_failed++;
+	if (!err)
+		for_each_list_pfn(k, *from, pfn)
+			nr_failed++;             /* still busy after the last pass */
 	page_list_splice_tail(k, &failed, from);
 	free(b);
-	unsigned nr_failed = 0;
-	for_each_list_pfn(k, *from, pfn)
-		nr_failed++;
 	k->vm_events[PGMIGRATE_SUCCESS] += succeeded;
 	k->vm_events[PGMIGRATE_FAIL] += nr_failed;
 	if (nr_succeeded)

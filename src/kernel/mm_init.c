@@ -157,6 +157,7 @@ static int init_node(struct kernel *k)
 	k->node_data[0] = pgdat;
 	k->nr_online_nodes = 1;
 	pgdat->node_id = 0;
+	pgdat->kcompactd_highest_zoneidx = MAX_NR_ZONES - 1;
 	lruvec_init(k, pgdat);
 	k->reclaim = try_to_free_pages;       /* the allocator's direct reclaim */
 	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
@@ -233,6 +234,9 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	memcpy(k->sysctl.lowmem_reserve_ratio, ratio, sizeof ratio);
 	k->sysctl.watermark_scale_factor = 10;
 	k->sysctl.watermark_boost_factor = 15000;
+	k->sysctl.compaction_proactiveness = 20;
+	k->sysctl.extfrag_threshold = 500;
+	k->sysctl.compact_unevictable_allowed = 1;
 	k->sysctl.percpu_pagelist_high_fraction = 0;
 	k->sysctl.min_free_kbytes = cfg->min_free_kbytes;
 	k->zero_page_enabled = !cfg->no_zero_page;

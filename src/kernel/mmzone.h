@@ -147,6 +147,13 @@ struct zone {
 	int stat_threshold;
 	struct per_cpu_pages *per_cpu_pageset;   /* one per CPU */
 	uint8_t *pageblock_flags;  /* migratetype per pageblock, XOR MIGRATE_MOVABLE */
+	/* Compaction (kernel/compaction.c): where its scanners stopped, and
+	 * its deferral after failures. */
+	uint64_t compact_cached_free_pfn;
+	uint64_t compact_cached_migrate_pfn[2];   /* [0] async, [1] sync */
+	unsigned compact_considered;
+	unsigned compact_defer_shift;
+	int compact_order_failed;
 };
 
 struct pglist_data {
@@ -165,6 +172,11 @@ struct pglist_data {
 	int kswapd_order;
 	enum zone_type kswapd_highest_zoneidx;   /* MAX_NR_ZONES: none asked */
 	int kswapd_failures;       /* balance_pgdat runs that reclaimed nothing */
+	/* kcompactd (kernel/compaction.c): woken by kswapd for a high order. */
+	int kcompactd_max_order;
+	int kcompactd_highest_zoneidx;
+	bool kcompactd_woken;      /* runs at the next scheduling point */
+	bool proactive_compact_trigger;   /* vm.compaction_proactiveness was written */
 	unsigned long flags;       /* PGDAT_* */
 };
 

@@ -8,8 +8,10 @@
 #include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
+#include "kernel/migrate.h"
 #include "kernel/mm.h"
 #include "kernel/sched.h"
+#include "kernel/swapops.h"
 #include "kernel/trace.h"
 
 #include <errno.h>
@@ -23,6 +25,20 @@ struct cp_walk {
 	uint64_t pages;
 };
 
+/* A writable migration entry becomes read-only (exclusive for an
+ * anonymous page): checking the new protection is not worth it, and the
+ * next write fault restores write access (Linux: change_pte_range). */
+static void change_migration_pte(struct kernel *k, pte_t *pte)
+{
+	swp_entry_t entry = pte_to_swp_entry(*pte);
+	if (!is_writable_migration_entry(entry))
+		return;
+	bool anon = PageAnon(pfn_to_page(k, migration_pte_pfn(k, *pte)));
+	pte_t e = swp_entry_to_pte(swp_entry(anon ? SWP_MIGRATION_READ_EXCLUSIVE : SWP_MIGRATION_READ,
+					     swp_offset(entry)));
+	*pte = e | (*pte & _PAGE_SWP_SOFT_DIRTY);
+}
+
 /* Give one present entry the new protection; a private page this VMA owns
  * alone may become writable at once rather than on a later fault (Linux:
  * change_pte_range with can_change_pte_writable). */
@@ -31,6 +47,10 @@ static int change_pte(pte_t *pte, uint64_t addr, void *arg)
 	struct cp_walk *w = arg;
 	pte_t old = *pte;
 
+	if (is_migration_pte(old)) {
+		change_migration_pte(w->tlb->k, pte);
+		return 0;
+	}
 	if (!pte_present(old))
 		return 0;
 	pte_t new = pte_modify(old, w->newprot);

@@ -14,7 +14,9 @@
 #include "kernel/page_alloc_internal.h"
 #include "kernel/huge_mm.h"
 #include "kernel/kaccess.h"
+#include "kernel/compaction.h"
 #include "kernel/oom.h"
+#include "kernel/migrate.h"
 #include "kernel/page_list.h"
 #include "kernel/sched.h"
 
@@ -26,6 +28,7 @@
 #define FPI_NONE    0
 #define FPI_TO_TAIL 1           /* free to the tail of the list (boot, drains) */
 #define MAX_RECLAIM_RETRIES 16
+#define MAX_COMPACT_RETRIES 16
 
 /* Migratetypes tried, in order, when a type has no free block (Linux: fallbacks[]). */
 static const enum migratetype fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
@@ -285,9 +288,8 @@ static bool can_steal_fallback(unsigned order, enum migratetype start_mt)
 	       start_mt == MIGRATE_UNMOVABLE;
 }
 
-/* The first fallback type with a free block of this order, or -1. */
-static int find_suitable_fallback(const struct zone *z, unsigned order,
-				  enum migratetype mt, bool *can_steal)
+/* See page_alloc_internal.h. */
+int find_suitable_fallback(const struct zone *z, unsigned order, enum migratetype mt, bool *can_steal)
 {
 	if (!z->free_area[order].nr_free)
 		return -1;
@@ -446,6 +448,27 @@ static struct page *__rmqueue(struct kernel *k, struct zone *z, unsigned order,
 	if (!page)
 		page = __rmqueue_fallback(k, z, order, mt, alloc_flags);
 	return page;
+}
+
+/* See page_alloc_internal.h. */
+uint64_t __isolate_free_page(struct kernel *k, struct page *page, unsigned order)
+{
+	uint64_t pfn = page_to_pfn(k, page);
+	struct zone *z = pfn_zone(k, pfn);
+	enum migratetype mt = get_pfnblock_migratetype(z, pfn);
+
+	if (mt != MIGRATE_ISOLATE &&
+	    !zone_watermark_ok(z, 0, z->_watermark[WMARK_MIN] + (1ULL << order), ZONE_DMA, 0))
+		return 0;
+	del_page_from_free_list(k, z, page, order, mt);
+	account_freepages(z, -(1L << order), mt);
+	if (order >= pageblock_order - 1)
+		for (uint64_t p = pfn; p < pfn + (1ULL << order); p += pageblock_nr_pages) {
+			enum migratetype bt = get_pfnblock_migratetype(z, p);
+			if (bt < MIGRATE_PCPTYPES && bt != MIGRATE_MOVABLE)
+				move_freepages_block(k, z, p & ~(pageblock_nr_pages - 1), bt, MIGRATE_MOVABLE);
+		}
+	return 1ULL << order;
 }
 
 /* ---- per-CPU lists --------------------------------------------------------- */
@@ -741,6 +764,40 @@ static struct page *__alloc_pages_direct_reclaim(struct kernel *k, gfp_t gfp, un
 }
 
 /*
+ * Direct compaction (Linux: __alloc_pages_direct_compact): compact the
+ * zones the allocation may use, then try again. Counts compact_stall, and
+ * compact_success or compact_fail by whether the allocation then got its
+ * block; *result is compaction's result (COMPACT_SKIPPED for order 0,
+ * which compaction cannot help).
+ */
+static struct page *__alloc_pages_direct_compact(struct kernel *k, gfp_t gfp, unsigned order,
+						 unsigned alloc_flags, enum zone_type highest,
+						 enum compact_priority prio, enum compact_result *result)
+{
+	*result = COMPACT_SKIPPED;
+	if (!order)
+		return NULL;
+	struct task_struct *cur = k->current;
+	unsigned saved = cur ? cur->flags : 0;
+	if (cur)
+		cur->flags |= PF_MEMALLOC;            /* memalloc_noreclaim_save */
+	*result = try_to_compact_pages(k, gfp, order, alloc_flags, (int)highest, prio);
+	if (cur)
+		cur->flags = (cur->flags & ~PF_MEMALLOC) | (saved & PF_MEMALLOC);
+	if (*result == COMPACT_SKIPPED)
+		return NULL;
+	k->vm_events[COMPACTSTALL]++;
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	if (page) {
+		compaction_defer_reset(page_zone(k, page), (int)order, true);
+		k->vm_events[COMPACTSUCCESS]++;
+		return page;
+	}
+	k->vm_events[COMPACTFAIL]++;
+	return NULL;
+}
+
+/*
  * Reclaim has failed: kill something (Linux: __alloc_pages_may_oom). One
  * last try at the high watermark first, to catch memory freed meanwhile;
  * then not for costly orders, __GFP_RETRY_MAYFAIL or __GFP_THISNODE, nor
@@ -766,6 +823,29 @@ static struct page *__alloc_pages_may_oom(struct kernel *k, gfp_t gfp, unsigned 
 	if (gfp & __GFP_NOFAIL)
 		page = get_page_from_freelist(k, gfp, order, ALLOC_NO_WATERMARKS, highest);
 	return page;
+}
+
+/* Is compacting again worth it (Linux: should_compact_retry)? A
+ * compaction that made a block the allocation then missed is retried up
+ * to MAX_COMPACT_RETRIES times (a quarter of that for costly orders); one
+ * that failed is retried at a higher priority, down to synchronous. One
+ * skipped for lack of free memory is not (Linux asks whether reclaimable
+ * memory could make up the watermark: compaction_zonelist_suitable). */
+static bool should_compact_retry(unsigned order, enum compact_result result, enum compact_priority *prio,
+				 int *retries)
+{
+	if (!order || result == COMPACT_SKIPPED)
+		return false;
+	if (result == COMPACT_SUCCESS &&
+	    ++*retries <= (order > PAGE_ALLOC_COSTLY_ORDER ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES))
+		return true;
+	enum compact_priority min = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY;
+	if (*prio > min) {
+		(*prio)--;
+		*retries = 0;
+		return true;
+	}
+	return false;
 }
 
 /* The reserves a request may use whatever its watermark (Linux:
@@ -797,7 +877,9 @@ static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned o
 {
 	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
 	bool progress, costly = order > PAGE_ALLOC_COSTLY_ORDER;
-	int reclaim_rounds = 0;
+	int reclaim_rounds = 0, compaction_retries = 0;
+	enum compact_priority compact_priority = DEF_COMPACT_PRIORITY;
+	enum compact_result compact_result;
 	struct page *page;
 
 	if (alloc_flags & ALLOC_KSWAPD)
@@ -805,6 +887,22 @@ static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned o
 	page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
 	if (page)
 		return page;
+	/* A costly or unmovable high-order request compacts first: there
+	 * may be enough free pages, only scattered. */
+	if ((gfp & __GFP_DIRECT_RECLAIM) && (costly || (order && gfp_migratetype(gfp) != MIGRATE_MOVABLE)) &&
+	    !gfp_pfmemalloc_flags(k, gfp)) {
+		page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, highest, INIT_COMPACT_PRIORITY,
+						    &compact_result);
+		if (page)
+			return page;
+		if (costly && (gfp & __GFP_NORETRY)) {
+			/* THP faults and the like: no reclaim when compaction
+			 * could not even start, and stay asynchronous */
+			if (compact_result == COMPACT_SKIPPED || compact_result == COMPACT_DEFERRED)
+				goto nopage;
+			compact_priority = INIT_COMPACT_PRIORITY;
+		}
+	}
 retry:
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(k, gfp, order, highest);
@@ -821,9 +919,14 @@ retry:
 	page = __alloc_pages_direct_reclaim(k, gfp, order, alloc_flags, highest, &progress);
 	if (page)
 		return page;
+	page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, highest, compact_priority, &compact_result);
+	if (page)
+		return page;
 	if ((gfp & __GFP_NORETRY) || (costly && !(gfp & __GFP_RETRY_MAYFAIL)))
 		goto nopage;
 	if (progress && ++reclaim_rounds < MAX_RECLAIM_RETRIES)      /* should_reclaim_retry */
+		goto retry;
+	if (progress && should_compact_retry(order, compact_result, &compact_priority, &compaction_retries))
 		goto retry;
 	page = __alloc_pages_may_oom(k, gfp, order, highest, &progress);
 	if (page)
@@ -1039,3 +1142,192 @@ int put_page(struct kernel *k, struct page *page)
 		return __free_pages(k, page, page_order(page));
 	return __free_pages(k, page, 0);
 }
+
+/* ---- contiguous ranges ------------------------------------------------------------ */
+
+/* Would the pageblock at pfn keep a page migration cannot move: anything
+ * allocated that is not an order-0 page on an LRU (Linux:
+ * has_unmovable_pages)? */
+static bool has_unmovable_pages(struct kernel *k, uint64_t pfn)
+{
+	for (uint64_t p = pfn; p < pfn + pageblock_nr_pages; p++) {
+		struct page *page = pfn_to_page(k, p);
+		if (page_test(page, PG_buddy)) {
+			p += (1ULL << page_order(page)) - 1;
+			continue;
+		}
+		if (page_test(page, PG_pcp) || (page_test(page, PG_lru) && !page_test(page, PG_head)))
+			continue;
+		if (page_ref_count(page) || pfn_reserved(k, p))
+			return true;
+	}
+	return false;
+}
+
+/* Give the pageblocks of [start, end) back their type mt (Linux:
+ * undo_isolate_page_range). */
+static void undo_isolate_page_range(struct kernel *k, struct zone *z, uint64_t start, uint64_t end,
+				    enum migratetype mt)
+{
+	for (uint64_t pfn = start; pfn < end; pfn += pageblock_nr_pages)
+		if (get_pfnblock_migratetype(z, pfn) == MIGRATE_ISOLATE)
+			move_freepages_block(k, z, pfn, MIGRATE_ISOLATE, mt);
+}
+
+/* Make the pageblocks of [start, end) MIGRATE_ISOLATE, their free blocks
+ * on the isolate lists, so that nothing allocates from them; -EBUSY when
+ * one holds a page that cannot move (Linux: start_isolate_page_range). */
+static int start_isolate_page_range(struct kernel *k, struct zone *z, uint64_t start, uint64_t end)
+{
+	for (uint64_t pfn = start; pfn < end; pfn += pageblock_nr_pages) {
+		enum migratetype mt = get_pfnblock_migratetype(z, pfn);
+		if (mt == MIGRATE_ISOLATE || has_unmovable_pages(k, pfn)) {
+			undo_isolate_page_range(k, z, start, pfn, MIGRATE_MOVABLE);
+			return -EBUSY;
+		}
+		move_freepages_block(k, z, pfn, mt, MIGRATE_ISOLATE);
+	}
+	return 0;
+}
+
+/* Migrate every movable page of [start, end) out of it (Linux:
+ * __alloc_contig_migrate_range). 0, or -EBUSY when some would not move. */
+static int __alloc_contig_migrate_range(struct kernel *k, uint64_t start, uint64_t end)
+{
+	for (int pass = 0; pass < 5; pass++) {
+		struct page_list l;
+		unsigned isolated = 0;
+		page_list_init(&l);
+		for (uint64_t pfn = start; pfn < end; pfn++) {
+			struct page *page = pfn_to_page(k, pfn);
+			if (page_test(page, PG_lru) && isolate_folio_to_list(k, page, &l))
+				isolated++;
+		}
+		if (!isolated)
+			return 0;
+		int rc = migrate_pages(k, &l, alloc_migration_target, NULL, 0, MIGRATE_SYNC, MR_CONTIG_RANGE, NULL);
+		putback_movable_pages(k, &l);
+		if (rc < 0)
+			return rc;
+	}
+	return -EBUSY;
+}
+
+/* Take the free blocks covering [start, end) off the isolate lists, giving
+ * back the parts of a block outside the range; false when a frame of the
+ * range is not free (Linux: test_pages_isolated and
+ * isolate_freepages_range). */
+static bool take_isolated_range(struct kernel *k, struct zone *z, uint64_t start, uint64_t end)
+{
+	uint64_t pfn = start & ~((1ULL << MAX_PAGE_ORDER) - 1);
+	for (uint64_t p = pfn; p < end;) {          /* test_pages_isolated */
+		struct page *page = pfn_to_page(k, p);
+		if (!page_test(page, PG_buddy))
+			return false;
+		p += 1ULL << page_order(page);
+	}
+	while (pfn < end) {
+		struct page *page = pfn_to_page(k, pfn);
+		unsigned order = page_order(page);
+		uint64_t next = pfn + (1ULL << order);
+		del_page_from_free_list(k, z, page, order, MIGRATE_ISOLATE);
+		for (uint64_t p = pfn; p < next;) {       /* the parts outside the range go back */
+			if (p >= start && p < end) {
+				p = end < next ? end : next;
+				continue;
+			}
+			uint64_t stop = p < start && start < next ? start : next;
+			unsigned o = free_chunk_order(p, stop);
+			__free_one_page(k, z, p, o, MIGRATE_ISOLATE, FPI_TO_TAIL);
+			p += 1ULL << o;
+		}
+		pfn = next;
+	}
+	return true;
+}
+
+/* Bring the deferred max-order blocks below end onto the free list, as
+ * the lazy initialisation would when the list runs dry (they are counted
+ * as free already). */
+static void deferred_init_upto(struct kernel *k, struct zone *z, uint64_t end)
+{
+	while (z->deferred_pfn < z->deferred_end && z->deferred_pfn < end) {
+		struct page *page = pfn_to_page(k, z->deferred_pfn);
+		z->deferred_pfn += 1ULL << MAX_PAGE_ORDER;
+		page->flags = (1u << PG_buddy) | (MAX_PAGE_ORDER << PAGE_ORDER_SHIFT);
+		page_list_add_tail(k, &z->free_area[MAX_PAGE_ORDER].free_list[MIGRATE_MOVABLE], page);
+	}
+}
+
+/* See gfp.h. */
+int alloc_contig_range(struct kernel *k, uint64_t start, uint64_t end, enum migratetype mt, gfp_t gfp)
+{
+	struct zone *z = start < end ? pfn_zone(k, start) : NULL;
+	uint64_t iso_start = start & ~((1ULL << MAX_PAGE_ORDER) - 1);
+	uint64_t iso_end = (end + (1ULL << MAX_PAGE_ORDER) - 1) & ~((1ULL << MAX_PAGE_ORDER) - 1);
+
+	if (!z || !zone_spans_pfn(z, iso_start) || !zone_spans_pfn(z, iso_end - 1))
+		return -EINVAL;
+	deferred_init_upto(k, z, iso_end);
+	int err = start_isolate_page_range(k, z, iso_start, iso_end);
+	if (err)
+		return err;
+	drain_all_pages(k, z);                    /* per-CPU pages of the range go to the isolate lists */
+	err = __alloc_contig_migrate_range(k, start, end);
+	if (!err) {
+		drain_all_pages(k, z);
+		if (!take_isolated_range(k, z, start, end))
+			err = -EBUSY;
+	}
+	undo_isolate_page_range(k, z, iso_start, iso_end, mt);
+	if (err)
+		return err;
+	for (uint64_t pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page(k, pfn);
+		memset(page, 0, sizeof *page);
+		page->_refcount = 1;
+		if (gfp & __GFP_ZERO)
+			memset(page_address(k, page), 0, PAGE_SIZE);
+	}
+	k->vm_events[pgalloc_event[z->idx]] += end - start;
+	return 0;
+}
+
+/* See gfp.h. */
+void free_contig_range(struct kernel *k, uint64_t pfn, uint64_t nr_pages)
+{
+	for (uint64_t i = 0; i < nr_pages; i++)
+		__free_pages(k, pfn_to_page(k, pfn + i), 0);
+}
+
+/* Could [start, start + nr) be allocated whole: in one zone, nothing of it
+ * reserved, deferred or unmovable (Linux: pfn_range_valid_contig)? */
+static bool pfn_range_valid_contig(struct kernel *k, struct zone *z, uint64_t start, uint64_t nr)
+{
+	if (!zone_spans_pfn(z, start) || !zone_spans_pfn(z, start + nr - 1))
+		return false;
+	for (uint64_t pfn = start; pfn < start + nr && pfn < z->deferred_pfn; pfn += pageblock_nr_pages)
+		if (pfn_reserved(k, pfn) || has_unmovable_pages(k, pfn))
+			return false;
+	return true;
+}
+
+/* See gfp.h. */
+struct page *alloc_contig_pages(struct kernel *k, uint64_t nr_pages, gfp_t gfp)
+{
+	uint64_t align = nr_pages;
+	while (align & (align - 1))
+		align &= align - 1;                   /* the largest power of two in it */
+	for (int zi = (int)gfp_zone(gfp); zi >= 0; zi--) {
+		struct zone *z = &k->node_data[0]->node_zones[zi];
+		if (!populated_zone(z))
+			continue;
+		uint64_t pfn = (z->zone_start_pfn + align - 1) & ~(align - 1);
+		for (; pfn + nr_pages <= zone_end_pfn(z); pfn += align)
+			if (pfn_range_valid_contig(k, z, pfn, nr_pages) &&
+			    !alloc_contig_range(k, pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp))
+				return pfn_to_page(k, pfn);
+	}
+	return NULL;
+}
+

@@ -42,6 +42,18 @@ void defer_free_blocks(struct kernel *k, struct zone *z, uint64_t start, uint64_
 /* Linux's boot default: int_sqrt(lowmem_kbytes * 16) clamped to [128, 262144]. */
 int calculate_min_free_kbytes(const struct kernel *k);
 
+/* The first fallback type of mt with a free block of this order, or -1;
+ * *can_steal says whether taking it claims its pageblock (Linux:
+ * find_suitable_fallback). */
+int find_suitable_fallback(const struct zone *z, unsigned order, enum migratetype mt, bool *can_steal);
+
+/* Take the free block page of this order off its free list for
+ * compaction, which splits it into migration targets: refused (0) when the
+ * zone would fall below its min watermark; a block of half a pageblock or
+ * more turns its pageblocks Movable (Linux: __isolate_free_page). Returns
+ * the pages taken. */
+uint64_t __isolate_free_page(struct kernel *k, struct page *page, unsigned order);
+
 /* The order-0 pages on every per-CPU list of a zone. */
 uint64_t zone_pcp_count(const struct kernel *k, const struct zone *z);
 

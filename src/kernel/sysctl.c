@@ -7,6 +7,7 @@
 #include "kernel/sysctl.h"
 
 #include "common.h"
+#include "kernel/compaction.h"
 #include "kernel/gfp.h"
 #include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
@@ -47,6 +48,9 @@ static const struct ctl_table table[] = {
 	KNOB("vm.percpu_pagelist_high_fraction", percpu_pagelist_high_fraction, 0, INT_MAX, rewatermark),
 	KNOB("vm.swappiness", swappiness, 0, MAX_SWAPPINESS, NULL),
 	KNOB("vm.watermark_boost_factor", watermark_boost_factor, 0, INT_MAX, NULL),
+	KNOB("vm.compaction_proactiveness", compaction_proactiveness, 0, 100, kcompactd_trigger_proactive),
+	KNOB("vm.extfrag_threshold", extfrag_threshold, 0, 1000, NULL),
+	KNOB("vm.compact_unevictable_allowed", compact_unevictable_allowed, 0, 1, NULL),
 	KNOB("vm.watermark_scale_factor", watermark_scale_factor, 1, 3000, rewatermark),
 };
 #define NR_KNOBS ARRAY_SIZE(table)
@@ -100,11 +104,29 @@ static bool thp_knob(const char *key, char *thp, size_t len)
 	return true;
 }
 
+/* /proc/sys/vm/compact_memory: writing 1 compacts all memory; anything
+ * else is refused (Linux: sysctl_compaction_handler). */
+static int compact_memory_write(struct kernel *k, const char *value, char *eb, size_t el)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+	while (*end == ' ' || *end == '\n')
+		end++;
+	if (end == value || *end || v != 1) {
+		snprintf(eb, el, "vm.compact_memory: '%s': only 1 triggers compaction", value);
+		return -EINVAL;
+	}
+	compact_nodes(k);
+	return 0;
+}
+
 /* See sysctl.h. */
 int sysctl_write(struct kernel *k, const char *name, const char *value, char *eb, size_t el)
 {
 	char key[96];
 	normalise(name, key, sizeof key);
+	if (!strcmp(key, "vm.compact_memory"))
+		return compact_memory_write(k, value, eb, el);
 	if (!strcmp(key, "vm.lowmem_reserve_ratio"))
 		return lowmem_reserve_ratio_write(k, value, eb, el);
 	if (!strcmp(key, "kernel.mm.swap.vma_ra_enabled"))
@@ -174,6 +196,8 @@ int sysctl_read(struct kernel *k, const char *name, char *buf, size_t len)
 {
 	char key[96];
 	normalise(name, key, sizeof key);
+	if (!strcmp(key, "vm.compact_memory"))
+		return -EACCES;                   /* mode 0200, even for root */
 	if (!strcmp(key, "kernel.mm.swap.vma_ra_enabled")) {
 		snprintf(buf, len, "%s", k->swap.vma_ra_enabled ? "true" : "false");
 		return 0;

@@ -11,14 +11,16 @@
 struct kernel;
 
 /* Write value to the knob name and apply it (watermarks recomputed where
- * Linux's handler does). 0, -ENOENT (no such knob) or -EINVAL (out of
+ * Linux's handler does; vm.compact_memory = 1 compacts every zone;
+ * vm.compaction_proactiveness wakes kcompactd's proactive check). 0, -ENOENT (no such knob) or -EINVAL (out of
  * range); errbuf says why. */
 int sysctl_write(struct kernel *k, const char *name, const char *value, char *errbuf, size_t errlen);
 
 /* vm.lowmem_reserve_ratio: blank-separated integers, one per zone type. */
 int lowmem_reserve_ratio_write(struct kernel *k, const char *value, char *errbuf, size_t errlen);
 
-/* The knob's value as /proc/sys shows it. 0 or -ENOENT. */
+/* The knob's value as /proc/sys shows it. 0, -ENOENT, or -EACCES for
+ * vm.compact_memory, which can only be written (Linux's mode 0200). */
 int sysctl_read(struct kernel *k, const char *name, char *buf, size_t len);
 
 /* The i-th knob's name, NULL past the last. */

@@ -31,6 +31,7 @@
  * there is nothing it may reclaim).
  */
 #include "kernel/swap.h"
+#include "kernel/compaction.h"
 
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
@@ -908,16 +909,22 @@ static int kswapd_highest_zoneidx(struct pglist_data *pgdat, int prev)
  */
 static void kswapd(struct kernel *k, struct pglist_data *pgdat)
 {
-	int highest_zoneidx = MAX_NR_ZONES - 1;
+	int highest_zoneidx = MAX_NR_ZONES - 1, woken_order = 0;
 	trace_kernel(k, k->this_cpu, "kswapd0 runs on CPU %d: free memory fell below a low watermark", k->this_cpu);
 	for (;;) {
 		int alloc_order = pgdat->kswapd_order;
+		if (alloc_order > woken_order)
+			woken_order = alloc_order;
 		highest_zoneidx = kswapd_highest_zoneidx(pgdat, highest_zoneidx);
 		pgdat->kswapd_order = 0;
 		pgdat->kswapd_highest_zoneidx = MAX_NR_ZONES;
 		int reclaim_order = balance_pgdat(k, pgdat, alloc_order, highest_zoneidx);
-		if (prepare_kswapd_sleep(k, pgdat, reclaim_order, highest_zoneidx))
+		if (prepare_kswapd_sleep(k, pgdat, reclaim_order, highest_zoneidx)) {
+			/* kswapd_try_to_sleep: compaction makes the order it
+			 * was woken for, which reclaim alone seldom does */
+			wakeup_kcompactd(k, pgdat, woken_order, highest_zoneidx);
 			break;
+		}
 		k->vm_events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
 	}
 	pgdat->kswapd_wait = true;
@@ -993,5 +1000,7 @@ void exit_to_user_mode(struct kernel *k, int cpu)
 	int saved = k->this_cpu;
 	k->this_cpu = cpu;
 	kswapd_run_woken(k);
+	if (k->kcompactd_pending)
+		kcompactd_run_woken(k);
 	k->this_cpu = saved;
 }

@@ -89,6 +89,15 @@ int fragmentation_index(const struct zone *z, unsigned order)
 }
 
 /* See vmstat.h. */
+unsigned extfrag_for_order(const struct zone *z, unsigned order)
+{
+	struct contig_page_info info = fill_contig_page_info(z, order);
+	if (!info.free_pages)
+		return 0;
+	return (unsigned)((info.free_pages - (info.free_blocks_suitable << order)) * 100 / info.free_pages);
+}
+
+/* See vmstat.h. */
 int unusable_free_index(const struct zone *z, unsigned order)
 {
 	struct contig_page_info info = fill_contig_page_info(z, order);

@@ -222,4 +222,8 @@ void count_vm_events(struct kernel *k, enum vm_event_item e, uint64_t n);
 int unusable_free_index(const struct zone *z, unsigned order);
 int fragmentation_index(const struct zone *z, unsigned order);
 
+/* The unusable free space for order in percent, 0 for a zone with no free
+ * memory (Linux: extfrag_for_order, compaction's fragmentation score). */
+unsigned extfrag_for_order(const struct zone *z, unsigned order);
+
 #endif

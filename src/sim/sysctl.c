@@ -2,6 +2,7 @@
 #include "sim/sim.h"
 
 #include "kernel/huge_mm.h"
+#include "kernel/compaction.h"
 #include "kernel/sysctl.h"
 
 #include <errno.h>
@@ -11,10 +12,14 @@ int sim_sysctl_set(mmsim_machine *m, const char *name, const char *value)
 {
 	struct sim_machine *s = sim_machine(m);
 	char why[200] = "";
+	sim_narrate_call(s, "sysctl %s = %s", name, value);
 	int err = sysctl_write(&s->kernel, name, value, why, sizeof why);
 	if (err)
 		return sim_fail(s, err, "%s", why);
-	sim_narrate_call(s, "sysctl %s = %s", name, value);
+	/* vm.compaction_proactiveness wakes kcompactd: the machine has no idle
+	 * time to run it in, so it runs now */
+	if (s->kernel.kcompactd_pending)
+		kcompactd_run_woken(&s->kernel);
 	return 0;
 }
 
@@ -23,6 +28,8 @@ int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
 {
 	struct sim_machine *s = sim_machine(m);
 	int err = sysctl_read(&s->kernel, name, buf, len);
+	if (err == -EACCES)
+		return sim_fail(s, err, "%s can only be written", name);
 	if (err)
 		return sim_fail(s, err, "%s: no such sysctl", name);
 	return 0;

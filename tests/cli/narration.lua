@@ -233,3 +233,33 @@ assert(fp:pread(dfd, 4096, 0))
 local ds = assert(fp:mmap{len = 64 * 4096, prot = "rw", flags = "shared", fd = dfd})
 assert(fp:write(ds, "dirty"))
 assert(fp:msync(ds, 64 * 4096, "sync"))
+
+-- compaction: memory filled and every other page freed; an order-9 request
+-- that may not wait wakes kswapd, which wakes kcompactd; then proactive
+-- compaction and compact_memory
+local cm = mmsim.machine{preset = "teaching", cores = 1}
+cm:explain(false)
+local cp = cm:spawn()
+local half = 32 << 20
+local cmaps = {assert(cp:mmap{len = half, prot = "rw"}), assert(cp:mmap{len = half, prot = "rw"})}
+local function caddr(i) return cmaps[i * 4096 // half + 1] + i * 4096 % half end
+local function pageblocks()
+  local n = 0
+  for _, z in ipairs{"DMA", "DMA32"} do local c = cm:free_blocks(z); n = n + c[9] + c[10] end
+  return n
+end
+local ci = 0
+cm:drain_pages()
+while pageblocks() > 0 do
+  assert(cp:write(caddr(ci), "f"))
+  ci = ci + 1
+  if ci % 64 == 0 then cm:drain_pages() end
+end
+for i = 0, ci - 1, 2 do assert(cp:madvise(caddr(i), 4096, "dontneed")) end
+cm:drain_pages()
+cm:explain(true)
+assert(not cm:alloc_pages(9, "GFP_NOWAIT"))
+assert(cp:mmap{len = 4096, prot = "r"})
+assert(cm:set("vm.compaction_proactiveness", 100))
+assert(cm:set("vm.compact_memory", 1))
+cm:explain(false)

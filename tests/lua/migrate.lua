@@ -77,6 +77,29 @@ do
 	T.has(text, "remove_migration_pte: PTE at")
 end
 
+-- ---- compaction's knobs ------------------------------------------------------------------------------
+do
+	local m <close> = T.machine()
+	local p = m:spawn({ name = "c" })
+	local a = assert(p:mmap({ len = 64 * P, prot = "rw" }))
+	for i = 0, 63 do p:write(a + i * P, string.pack("<I4", i)) end
+	for i = 0, 63, 2 do p:madvise(a + i * P, P, "dontneed") end
+	T.eq(m:set("vm.compact_memory", 1), true)
+	T.ok(m:vmstat("compact_migrate_scanned") > 0, "the migration scanner ran")
+	for i = 1, 63, 2 do T.eq(string.unpack("<I4", p:read(a + i * P, 4)), i) end
+	T.errno("EINVAL", m:set("vm.compact_memory", 2))
+	local _, e, msg = m:get("vm.compact_memory")
+	T.eq(e, "EACCES")
+	T.has(msg, "can only be written")
+	T.eq(m:get("vm.compaction_proactiveness"), 20)
+	T.eq(m:get("vm.extfrag_threshold"), 500)
+	T.eq(m:get("vm.compact_unevictable_allowed"), 1)
+	T.errno("EINVAL", m:set("vm.compaction_proactiveness", 101))
+	T.eq(m:set("vm.compaction_proactiveness", 0), true)
+	T.eq(m:vmstat("compact_stall"), 0)
+	T.consistent(m, "after compaction")
+end
+
 -- ---- the host refuses -----------------------------------------------------------------------------------
 do
 	local h <close> = mmsim.host()

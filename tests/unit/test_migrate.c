@@ -427,3 +427,55 @@ Test(migrate, the_checker_catches_a_migration_entry_no_migration_holds)
 	cr_assert_eq(debug_vm_check(&t->k, NULL), 0);
 	tk_free(t);
 }
+
+Test(migrate, mprotect_meanwhile_makes_the_entry_read_only)
+{
+	struct tk *t = tk_boot(64 << 20, 1);
+	struct task_struct *p = tp_spawn(t, "mig", 0);
+	uint64_t a = tp_mmap(t, p, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(tp_write(t, p, a, "mprot", 6), 0);
+	struct migrate_pending mp;
+	unmap_va(t, p, a, &mp);
+	cr_assert_eq(swp_type(pte_to_swp_entry(tp_pte(t, p, a))), SWP_MIGRATION_WRITE);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, PG, PROT_READ), 0);
+	cr_assert_eq(swp_type(pte_to_swp_entry(tp_pte(t, p, a))), SWP_MIGRATION_READ_EXCLUSIVE,
+		     "no longer writable, still the process's own");
+	cr_assert_eq(migrate_folio_move(&t->k, &mp), 0);
+	cr_assert(!pte_write(tp_pte(t, p, a)), "comes back read-only");
+	cr_assert_eq(tp_write(t, p, a, "x", 1), -EFAULT, "the write is refused: SIGSEGV");
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+Test(migrate, a_page_read_ahead_into_the_swap_cache_moves_and_the_cache_follows)
+{
+	char why[128] = "";
+	struct tk *t = tk_boot(64 << 20, 1);
+	cr_assert_eq(sys_swapon(&t->k, 64 << 20, -1, NULL, why, sizeof why), 0, "%s", why);
+	struct task_struct *p = tp_spawn(t, "ra", 0);
+	uint64_t a = tp_mmap(t, p, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	cr_assert_eq(tp_write(t, p, a, "ahead", 6), 0);
+	cr_assert_eq(do_madvise(&t->k, p, a, PG, MADV_PAGEOUT), 0);
+	swp_entry_t e = pte_to_swp_entry(tp_pte(t, p, a));
+	bool new_page;
+	struct page *old = read_swap_cache_async(&t->k, e, GFP_HIGHUSER_MOVABLE, true, &new_page);
+	cr_assert_not_null(old, "read ahead: in the swap cache, mapped nowhere");
+	put_page(&t->k, old);
+	cr_assert(page_test(old, PG_swapcache) && !old->mapcount && page_test(old, PG_lru));
+	struct page_list l;
+	unsigned ok;
+	page_list_init(&l);
+	cr_assert(isolate_folio_to_list(&t->k, old, &l));
+	cr_assert_eq(migrate_pages(&t->k, &l, alloc_migration_target, NULL, 0, MIGRATE_SYNC, MR_COMPACTION, &ok), 0);
+	struct page *cached = swap_cache_get_folio(&t->k, e);
+	cr_assert(cached && cached != old, "the cache holds the new page");
+	put_page(&t->k, cached);
+	char buf[8];
+	uint64_t maj = p->maj_flt;
+	cr_assert_eq(tp_read(t, p, a, buf, 6), 0);
+	cr_assert_str_eq(buf, "ahead");
+	cr_assert_eq(p->maj_flt, maj, "a minor fault: found in the swap cache");
+	cr_assert_eq(page_at(t, p, a), cached);
+	tk_assert_consistent(t);
+	tk_free(t);
+}

@@ -6,10 +6,18 @@
  * (private pages their own; shared pages those of a shared object). Every
  * read's bytes, every return value and every fatal signal must agree; the
  * consistency checker runs throughout; at the end every frame is back.
+ * Pages also migrate in the middle of it all (the model does not change:
+ * the bytes must follow), one at a time, by compaction of all memory, and
+ * with another random operation run while the page's PTEs are migration
+ * entries.
  */
 #include "proc_helpers.h"
 
+#include "kernel/compaction.h"
+#include "kernel/memory.h"
+#include "kernel/migrate.h"
 #include "kernel/mm.h"
+#include "kernel/page_list.h"
 #include "kernel/slab.h"
 #include "kernel/vmstat.h"
 
@@ -407,11 +415,60 @@ static void op_fork(int i)
 	}
 }
 
+/* Migrate the page at a random address of mp, if one is mapped there. */
+static void op_migrate(struct mproc *mp)
+{
+	uint64_t pfn;
+	int err = migrate_page_at(&t->k, mp->task->mm, WINDOW + rnd() % NPAGES * PG, &pfn);
+	cr_assert(err == 0 || err == -EFAULT || err == -EBUSY, "migrate_page_at: %d", err);
+}
+
+static void one_op(void);
+static bool nested;                   /* one_op inside an interrupted migration */
+
+/* Start migrating the page at a random address of mp, run one other
+ * random operation while its PTEs are migration entries (an access to it
+ * waits; a fork, munmap, mprotect, mremap or exit meets the entries),
+ * then finish. */
+static void op_migrate_interrupted(struct mproc *mp)
+{
+	int err;
+	pte_t *pte = pte_walk(&t->k, mp->task->mm, WINDOW + rnd() % NPAGES * PG, false, &err);
+	struct page *src = pte && pte_present(*pte) ? vm_normal_page(&t->k, *pte) : NULL;
+	struct page_list l;
+	struct migrate_pending pend;
+
+	page_list_init(&l);
+	if (!src || !isolate_folio_to_list(&t->k, src, &l))
+		return;
+	page_list_del(&t->k, &l, src);
+	struct page *dst = alloc_migration_target(&t->k, src, 0);
+	cr_assert_not_null(dst);
+	if (migrate_folio_unmap(&t->k, src, dst, NULL, 0, MIGRATE_SYNC, MR_COMPACTION, &pend)) {
+		put_page(&t->k, dst);
+	} else {
+		if (rnd() % 4 == 0)
+			tk_assert_consistent(t);  /* the checker meets the migration entries */
+		nested = true;
+		one_op();
+		nested = false;
+		if (!migrate_folio_move(&t->k, &pend))
+			return;
+	}
+	page_list_add(&t->k, &l, src);
+	putback_movable_pages(&t->k, &l);
+}
+
 static void one_op(void)
 {
 	int i = (int)(rnd() % (uint64_t)nprocs);
 	struct mproc *mp = &procs[i];
 	uint64_t r = rnd() % 100;
+
+	if (!nested && rnd() % 2000 == 0) {
+		compact_nodes(&t->k);         /* echo 1 > /proc/sys/vm/compact_memory */
+		return;
+	}
 
 	struct task_struct *task = some_task(mp);
 	t->k.this_cpu = task->cpu;
@@ -437,6 +494,10 @@ static void one_op(void)
 		cr_assert_eq(task_set_cpu(&t->k, task, (int)(rnd() % 2)), 0);
 	else if (r < 43)
 		op_mremap(mp);
+	else if (r < 45)
+		op_migrate(mp);
+	else if (r < 47 && !nested)
+		op_migrate_interrupted(mp);
 	else
 		op_access(i, r < 70);
 }
@@ -462,6 +523,9 @@ static void run(uint64_t seed)
 		if (op % 1000 == 0)
 			tk_assert_consistent(t);
 	}
+	cr_assert_gt(t->k.vm_events[PGMIGRATE_SUCCESS], 50, "pages migrated in the middle of it all: %llu",
+		     (unsigned long long)t->k.vm_events[PGMIGRATE_SUCCESS]);
+	cr_assert_gt(t->k.vm_events[COMPACTMIGRATE_SCANNED], 0, "and compaction ran");
 	while (nprocs) {
 		do_group_exit(&t->k, procs[0].task, 0);
 		remove_proc(0);
