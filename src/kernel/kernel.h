@@ -63,6 +63,7 @@ struct hw_machine;
 struct slab_state;             /* kernel/slub.c */
 struct tlb_state;              /* kernel/tlbflush.h */
 struct task_struct;            /* kernel/sched.h */
+struct memcg_state;            /* kernel/memcontrol.h */
 
 struct kernel {
 	struct hw_machine *hw;     /* the machine the kernel runs on */
@@ -112,8 +113,10 @@ struct kernel {
 	uint64_t tlb_batch_flushes;     /* arch_tlbbatch_flush calls */
 	uint64_t swap_read_cycles, swap_write_cycles;   /* the devices' cost, charged */
 	bool kswapd_pending;            /* a kswapd was woken: run it at the next return
-					 * to user mode (vmscan.c) */
+					 * to user mode (vmscan.c); also set when a cgroup
+					 * went over memory.high (memcontrol.c) */
 	bool in_reclaim;                /* direct reclaim is running: no recursion */
+	struct memcg_state *memcg;      /* memory cgroups (memcontrol.c) */
 	struct slab_state *slab;
 	struct {
 		struct kmem_cache *vm_area, *mm_struct, *anon_vma, *anon_vma_chain;

@@ -12,6 +12,7 @@
  * as far as its flags allow and then asks the reclaim hook for memory.
  */
 #include "kernel/page_alloc_internal.h"
+#include "kernel/memcontrol.h"
 #include "kernel/oom.h"
 #include "kernel/page_list.h"
 #include "kernel/sched.h"
@@ -975,6 +976,7 @@ static void free_frozen_pages(struct kernel *k, struct page *page, unsigned orde
 
 	if (page->flags & ((1u << PG_lru) | (1u << PG_mlocked)))
 		__page_cache_release(k, page);      /* Linux: __folio_put's release */
+	mem_cgroup_uncharge(k, page);
 	free_pages_prepare(k, page, order);
 	k->vm_events[PGFREE] += 1ULL << order;
 	if (order == 0)
