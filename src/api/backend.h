@@ -167,6 +167,9 @@ struct mmsim_backend {
 	int (*vm_ept)(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
 	/* memory ordering */
 	int (*interleave)(mmsim_machine *m, struct mmsim_step *steps, size_t n, struct mmsim_fault *fault);
+	/* memory cgroups */
+	int (*cgroup)(mmsim_machine *m, const struct mmsim_cgroup *cg);
+	int (*cgroup_attach)(mmsim_machine *m, int pid, const char *name);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -170,7 +170,8 @@ static const char *host_why_unsupported(const char *op)
 {
 	if (!strcmp(op, "explain"))
 		return "real kernels do not narrate";
-	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff"))
+	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff") || !strcmp(op, "cgroup") ||
+	    !strcmp(op, "cgroup_attach"))
 		return "it would change this machine";
 	if (!strcmp(op, "access_batch") || !strcmp(op, "prctl_set_mm"))
 		return "trace replays run on the simulator";

@@ -297,6 +297,15 @@ struct mem_cgroup *get_mem_cgroup_from_mm(struct kernel *k, const struct mm_stru
 }
 
 /* See memcontrol.h. */
+bool mem_cgroup_oom_failed(struct kernel *k)
+{
+	bool failed = k->memcg && k->memcg->oom_failed;
+	if (failed)
+		k->memcg->oom_failed = false;
+	return failed;
+}
+
+/* See memcontrol.h. */
 bool task_in_mem_cgroup(struct kernel *k, const struct task_struct *t, const struct mem_cgroup *memcg)
 {
 	return mem_cgroup_is_descendant(mem_cgroup_from_task(k, t), memcg);
@@ -574,6 +583,7 @@ retry:
 			goto force;     /* the victim is the charging task: let it go over */
 		goto retry;
 	}
+	memcg_state(k)->oom_failed = true;
 nomem:
 	if (!(gfp & (__GFP_NOFAIL | __GFP_HIGH))) {
 		if (!raised_max_event)

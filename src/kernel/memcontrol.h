@@ -100,6 +100,8 @@ struct memcg_state {
 						 * memory.high, -1: none (handled at return
 						 * to user mode) */
 	bool oom_in_progress;                   /* no nested memcg OOM */
+	bool oom_failed;                        /* the last charge failed after an OOM that
+						 * found nothing to kill */
 };
 
 /* The writable limits of memory.* files (mem_cgroup_write). */
@@ -283,6 +285,13 @@ void mem_cgroup_handle_over_high(struct kernel *k);
 /* The memcg OOM killer: kill the worst process of memcg's subtree (Linux:
  * mem_cgroup_out_of_memory). True when the charge should be retried. */
 bool mem_cgroup_out_of_memory(struct kernel *k, struct mem_cgroup *memcg, gfp_t gfp, int order);
+
+/* Did the charge of the fault that just failed with VM_FAULT_OOM find
+ * nothing to kill in its cgroup (only unkillable processes: init,
+ * oom_score_adj -1000)? Linux retries such a fault forever (the "Huh
+ * VM_FAULT_OOM leaked out to the #PF handler" livelock); the simulator
+ * fails the access with ENOMEM instead. Reading clears it. */
+bool mem_cgroup_oom_failed(struct kernel *k);
 
 /* Is t's process in memcg's subtree (Linux: task_in_mem_cgroup)? */
 bool task_in_mem_cgroup(struct kernel *k, const struct task_struct *t, const struct mem_cgroup *memcg);
