@@ -661,6 +661,9 @@ struct mmsim_host_settings {
 	uint64_t swap_bytes;           /* SwapTotal: 0 when the host has no swap */
 	int swap_rotational;           /* 1: a swap device on a rotational disk
 					* (Linux then reads ahead by slot, not by VMA) */
+	int memcg;                     /* the memory cgroup controller mmsim.host{memory_max=}
+					* uses: 2 (v2), 1 (v1), 0 none (not root, or none
+					* mounted) */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

@@ -211,5 +211,7 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->cap_sys_admin = cap_sys_admin();
 	s->lsm_mmap_min_addr = lsm_mmap_min_addr();
 	s->stale_rewalk = stale_rewalk();
+	char base[64];
+	s->memcg = host_memcg_version(base, sizeof base);
 	return measure_anon(s, err, errlen);
 }

@@ -56,6 +56,8 @@ struct kernel_config {
 	uint64_t swap_bytes;       /* a swap device swapped on at boot (0: none) */
 	struct swap_device_cost swap_cost;   /* the default device's cost (model
 				    * NULL: the nvme preset) */
+	uint64_t memory_max;       /* new processes start in cgroup /mmsim with this
+				    * memory.max (bytes; 0: in the root) */
 };
 
 struct hw_machine;

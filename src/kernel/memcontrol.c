@@ -330,12 +330,24 @@ void mem_cgroup_attach(struct kernel *k, struct task_struct *t, struct mem_cgrou
 /* See memcontrol.h. */
 void mem_cgroup_fork(struct kernel *k, struct task_struct *child, struct task_struct *parent)
 {
-	struct mem_cgroup *memcg = parent ? mem_cgroup_from_task(k, parent) : root_mem_cgroup(k);
+	struct mem_cgroup *memcg = parent ? mem_cgroup_from_task(k, parent) : mem_cgroup_from_id(k, k->memcg->default_id);
 	child->memcg_id = (uint16_t)memcg->id;
 	if (child->mm)
 		child->mm->memcg_id = (uint16_t)memcg->id;
 	if (child->group_leader == child)
 		memcg->nr_procs++;
+}
+
+/* See memcontrol.h. */
+int mem_cgroup_set_session(struct kernel *k, uint64_t memory_max)
+{
+	int err = 0;
+	struct mem_cgroup *memcg = mem_cgroup_create(k, "mmsim", &err);
+	if (!memcg)
+		return err;
+	mem_cgroup_write(k, memcg, MEMCG_FILE_MAX, memory_max / PAGE_SIZE);
+	k->memcg->default_id = memcg->id;
+	return 0;
 }
 
 /* See memcontrol.h. */

@@ -102,6 +102,8 @@ struct memcg_state {
 	bool oom_in_progress;                   /* no nested memcg OOM */
 	bool oom_failed;                        /* the last charge failed after an OOM that
 						 * found nothing to kill */
+	int default_id;                         /* the cgroup processes made with no parent
+						 * start in (the machine's memory_max key) */
 };
 
 /* The writable limits of memory.* files (mem_cgroup_write). */
@@ -150,6 +152,11 @@ void mem_cgroup_attach(struct kernel *k, struct task_struct *t, struct mem_cgrou
 /* A new process (fork or a new task) joins its parent's cgroup (NULL
  * parent: the root) (Linux: cgroup_post_fork). */
 void mem_cgroup_fork(struct kernel *k, struct task_struct *child, struct task_struct *parent);
+
+/* The machine's memory_max key: cgroup /mmsim with that memory.max (bytes),
+ * where processes made with no parent (spawned) start, as a session's
+ * processes start in its cgroup (Linux: systemd's scope). 0 or -errno. */
+int mem_cgroup_set_session(struct kernel *k, uint64_t memory_max);
 
 /* A process exits: it leaves its cgroup (Linux: cgroup_exit). */
 void mem_cgroup_exit(struct kernel *k, struct task_struct *t);

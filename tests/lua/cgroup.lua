@@ -239,6 +239,51 @@ do
 	T.consistent(m, "memory.min")
 end
 
+-- ---- the memory_max key: spawned processes run in cgroup /mmsim with that limit ----------------------------
+do
+	T.raises("memory_max: 'lots'", mmsim.machine, { preset = "teaching", memory_max = "lots" })
+	local m <close> = T.machine({ swap = "64M", memory_max = "2M" })
+	T.eq(m:get("memory_max"), "2M")
+	T.eq(file(m, "mmsim", "memory.max"), "2097152\n")
+	local p, a = writer(m, nil, "w", 1024)
+	T.eq(p:cgroup(), "mmsim", "a spawned process starts in /mmsim")
+	T.eq(p:fork():cgroup(), "mmsim", "and its children")
+	T.ok(num(m, "mmsim", "memory.current") <= 2 * MB, "the limit holds")
+	T.ok(num(m, "mmsim", "memory.swap.current") > 0)
+	reads_back(p, a, 1024, "w")
+	T.consistent(m, "memory_max")
+	local plain <close> = T.machine()
+	T.eq(plain:get("memory_max"), 0)
+	T.eq(plain:spawn("q"):cgroup(), "", "without the key processes start in the root")
+end
+
+-- ---- the host: memory_max runs the processes in a cgroup of their own ---------------------------------------
+do
+	T.raises("memory_max: 'lots' must be a size", mmsim.host, { memory_max = "lots" })
+	local ok, h = pcall(mmsim.host, { memory_max = "64M" })
+	if not ok then
+		T.has(h, "memory_max: no memory cgroup controller", "refused only for want of a controller")
+		T.note("no memory cgroup controller for this process: mmsim.host{memory_max=} not tried")
+	else
+		local p = h:spawn("limited")
+		local text = h:proc("/proc/" .. p.pid .. "/cgroup")
+		local v1 = text:match("%d+:memory:(/[^\n]*mmsim%-%d+%-%d+)\n")
+		local dir = v1 or text:match("0::(/[^\n]*mmsim%-%d+%-%d+)\n")
+		T.ok(dir, "the helper is in the machine's cgroup: " .. text)
+		T.note("memory cgroup " .. (v1 and "v1" or "v2") .. ": a host machine with memory_max")
+		local base = v1 and "/sys/fs/cgroup/memory" or (io.open("/sys/fs/cgroup/unified" .. dir) and
+			"/sys/fs/cgroup/unified" or "/sys/fs/cgroup")
+		local f = io.open(base .. dir .. (v1 and "/memory.limit_in_bytes" or "/memory.max"))
+		local limit = f and f:read("l")
+		if f then f:close() end
+		T.eq(limit, tostring(64 * MB), "with the limit")
+		h:close()
+		local gone = io.open(base .. dir .. "/cgroup.procs")
+		if gone then gone:close() end
+		T.eq(gone, nil, "closing the machine removes the cgroup")
+	end
+end
+
 -- ---- the host refuses ------------------------------------------------------------------------------------------
 do
 	local h <close> = mmsim.host()
