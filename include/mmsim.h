@@ -714,6 +714,9 @@ struct mmsim_host_settings {
 	int read_ahead_kb;             /* of the disk holding /var/tmp, where the host
 					* backend keeps the script's files of "/" (the
 					* simulated disk); -1 when not on a block device */
+	int memcg;                     /* the memory cgroup controller mmsim.host{memory_max=}
+					* uses: 2 (v2), 1 (v1), 0 none (not root, or none
+					* mounted) */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);
@@ -1029,6 +1032,37 @@ struct mmsim_vm_ept {
 	uint64_t hpa, host_pfn;
 };
 int mmsim_vm_ept(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
+
+/* ---- memory cgroups (cgroup v2's memory controller) ------------------------ */
+
+#define MMSIM_CGROUP_KEEP     (-1)   /* a limit left as it is */
+#define MMSIM_CGROUP_NO_LIMIT (-2)   /* "max": no limit */
+
+/* A cgroup below /sys/fs/cgroup and the limits to write (bytes, rounded
+ * down to pages as Linux does; MMSIM_CGROUP_KEEP or MMSIM_CGROUP_NO_LIMIT). */
+struct mmsim_cgroup {
+	const char *name;              /* its path: "box", "box/inner" */
+	int64_t max, high, low, min;   /* memory.max, memory.high, memory.low, memory.min */
+	int64_t swap_max;              /* memory.swap.max */
+};
+
+/*
+ * Make the cgroup cg->name if it does not exist (its parent must), then
+ * write the limits cg gives, as writing its memory.* files does: a lower
+ * memory.max reclaims, then OOM-kills in the cgroup, until it fits; a
+ * lower memory.high reclaims the excess. Its files read through
+ * mmsim_proc_read ("/sys/fs/cgroup/NAME/memory.current", memory.stat,
+ * memory.events...). 0, or -EINVAL (a bad name or value), -ENOENT (no
+ * parent), -ENOSPC (1023 cgroups already), -ENOMEM; mmsim_last_error says
+ * why. The host backend refuses it (it would change this machine).
+ */
+int mmsim_cgroup(mmsim_machine *m, const struct mmsim_cgroup *cg);
+
+/* Move process pid (all its threads) into cgroup name ("" or "/": the
+ * root), as writing its pid to cgroup.procs does; its pages stay charged
+ * where they are. 0, or -ESRCH (no such process), -ENOENT (no such
+ * cgroup). */
+int mmsim_cgroup_attach(mmsim_machine *m, int pid, const char *name);
 
 #pragma GCC visibility pop
 

@@ -175,6 +175,9 @@ struct mmsim_backend {
 	int (*fsync)(mmsim_machine *m, int pid, int fd, int datasync);
 	int (*fadvise)(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
 	int64_t (*msync)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+	/* memory cgroups */
+	int (*cgroup)(mmsim_machine *m, const struct mmsim_cgroup *cg);
+	int (*cgroup_attach)(mmsim_machine *m, int pid, const char *name);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -138,6 +138,22 @@ int mmsim_swapoff(mmsim_machine *m, int type)
 	return (int)api_result(m, "swapoff", m->ops->swapoff(m, type));
 }
 
+/* See mmsim.h. */
+int mmsim_cgroup(mmsim_machine *m, const struct mmsim_cgroup *cg)
+{
+	if (!API_SERVES(m, cgroup))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "cgroup", m->ops->cgroup(m, cg));
+}
+
+/* See mmsim.h. */
+int mmsim_cgroup_attach(mmsim_machine *m, int pid, const char *name)
+{
+	if (!API_SERVES(m, cgroup_attach))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "cgroup_attach", m->ops->cgroup_attach(m, pid, name));
+}
+
 /* See mmsim.h. A backend without counters has none. */
 size_t mmsim_machine_stats(mmsim_machine *m, struct mmsim_stat *out, size_t max)
 {

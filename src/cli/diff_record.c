@@ -1051,6 +1051,12 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 	} else {
 		lua_pop(L, 1);
 	}
+	if (lua_getfield(L, idx, "memory_max") != LUA_TNIL && !h->memcg) {
+		lua_pop(L, 1);
+		return snprintf(buf, len, "the script asks for memory_max; this process may use no memory cgroup "
+				 "controller (it needs root and a mounted memory controller)"), buf;
+	}
+	lua_pop(L, 1);
 	if (lua_getfield(L, idx, "cores") != LUA_TNIL && lua_tointeger(L, -1) > h->cpus) {
 		snprintf(buf, len, "the script asks for %lld cores; the host has %d",
 			 (long long)lua_tointeger(L, -1), h->cpus);
@@ -1146,8 +1152,8 @@ static int machine_sim(lua_State *L)
 	return 1;
 }
 
-/* mmsim.machine{...} on the host side: a host machine (only aslr carries
- * over). Upvalues: mmsim.host, the recorder. */
+/* mmsim.machine{...} on the host side: a host machine (only aslr and
+ * memory_max carry over). Upvalues: mmsim.host, the recorder. */
 static int machine_host(lua_State *L)
 {
 	struct diff_recorder *r = recorder(L, 2);
@@ -1161,6 +1167,8 @@ static int machine_host(lua_State *L)
 	if (lua_istable(L, 1)) {
 		lua_getfield(L, 1, "aslr");
 		lua_setfield(L, -2, "aslr");
+		lua_getfield(L, 1, "memory_max");         /* the same limit on a cgroup of its own */
+		lua_setfield(L, -2, "memory_max");
 	}
 	lua_call(L, 1, 1);
 	keep_machine(L, r);

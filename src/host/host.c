@@ -110,7 +110,19 @@ static int apply_option(struct host_machine *h, const char *kv, char *err, size_
 		}
 		return 0;
 	}
-	snprintf(err, errlen, "%.*s: not an option of the host backend (options: aslr)",
+	if (eq && !strncmp(kv, "memory_max=", 11)) {
+		char *end;
+		unsigned long long v = strtoull(eq + 1, &end, 10);
+		unsigned shift = *end && strchr("KkMmGg", *end) && !end[1]
+				 ? (unsigned)(strchr("KkMmGg", *end) - "KkMmGg") / 2 * 10 + 10 : 0;
+		if (end == eq + 1 || (*end && !shift) || v == 0 || (v << shift) >> shift != v) {
+			snprintf(err, errlen, "memory_max: '%s' must be a size in bytes (or with K, M or G)", eq + 1);
+			return -EINVAL;
+		}
+		h->memory_max = v << shift;
+		return 0;
+	}
+	snprintf(err, errlen, "%.*s: not an option of the host backend (options: aslr, memory_max)",
 		 eq ? (int)(eq - kv) : (int)strlen(kv), kv);
 	return -EINVAL;
 }
@@ -173,7 +185,8 @@ static const char *host_why_unsupported(const char *op)
 {
 	if (!strcmp(op, "explain"))
 		return "real kernels do not narrate";
-	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff"))
+	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff") || !strcmp(op, "cgroup") ||
+	    !strcmp(op, "cgroup_attach"))
 		return "it would change this machine";
 	if (!strcmp(op, "tick"))
 		return "the host's kernel threads run on its own clock";
@@ -244,6 +257,14 @@ int mmsim_host_new(const char *const *options, mmsim_machine **out, char *err, s
 			return rc;
 		}
 	}
+	if (h->memory_max) {
+		int rc = host_memcg_create(h, h->memory_max, why, sizeof why);
+		if (rc) {
+			backend_errbuf(err, errlen, "%s", why);
+			host_free(&h->base);
+			return rc;
+		}
+	}
 	if ((h->image_fd = helper_image(why, sizeof why)) < 0) {
 		int rc = h->image_fd;
 		backend_errbuf(err, errlen, "%s", why);
@@ -271,6 +292,7 @@ static void host_free(mmsim_machine *m)
 	if (h->image_fd >= 0)
 		close(h->image_fd);
 	host_files_remove(h);
+	host_memcg_remove(h);
 	free(h->core_cpu);
 	free(h->tasks);
 	free(h->io);

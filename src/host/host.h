@@ -39,6 +39,9 @@ struct host_machine {
 	uint8_t *io;                   /* a reply's bytes (HOST_CHUNK) */
 	char files_dir[32];            /* the run's /dev/shm/mmsim-XXXXXX, "" until a file call */
 	char disk_dir[32];             /* the run's /var/tmp/mmsim-XXXXXX for "/NAME", "" until used */
+	char memcg_dir[96];            /* the processes' memory cgroup (memory_max=), "" for none */
+	int memcg_version;             /* its cgroup version: 1 or 2 */
+	uint64_t memory_max;           /* the limit asked for, 0: none */
 };
 
 _Static_assert(offsetof(struct host_machine, base) == 0, "the handle is the machine");
@@ -48,6 +51,18 @@ static inline struct host_machine *host_machine(mmsim_machine *m)
 {
 	return (struct host_machine *)m;
 }
+
+/* memcg.c: the memory limit of mmsim.host{memory_max=}. */
+/* Which memory cgroup controller this process may use: 2 (v2) or 1 (v1),
+ * with its mount in base; 0 for none. */
+int host_memcg_version(char *base, size_t len);
+/* Make the machine's cgroup with a limit of bytes. 0, or -errno with why. */
+int host_memcg_create(struct host_machine *h, uint64_t bytes, char *why, size_t whylen);
+/* Move the calling process into it (the spawned helper, before its exec).
+ * 0 or -errno. */
+int host_memcg_join(const struct host_machine *h);
+/* Remove it (after its processes are gone). */
+void host_memcg_remove(struct host_machine *h);
 
 /* host.c: the machine and the channels. */
 /* Record a failure on h (backend_fail) and return err. */

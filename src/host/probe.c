@@ -230,5 +230,7 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->lsm_mmap_min_addr = lsm_mmap_min_addr();
 	s->stale_rewalk = stale_rewalk();
 	s->read_ahead_kb = read_ahead_kb(HOST_DISK_DIR);
+	char base[64];
+	s->memcg = host_memcg_version(base, sizeof base);
 	return measure_anon(s, err, errlen);
 }

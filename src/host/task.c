@@ -47,6 +47,8 @@ __attribute__((noreturn)) static void exec_helper(struct host_machine *h, int ch
 	CPU_ZERO(&set);
 	CPU_SET(h->core_cpu[core], &set);
 	sched_setaffinity(0, sizeof set, &set);
+	if (host_memcg_join(h))
+		_exit(126);                          /* memory_max: the spawn fails */
 	int image = fcntl(h->image_fd, F_DUPFD_CLOEXEC, 10);
 	if (chan == HOST_CHANNEL_FD)
 		fcntl(chan, F_SETFD, 0);

@@ -1,6 +1,7 @@
 /* kernel/debug_vm.c — the consistency checker. See debug_vm.h. */
 #include "kernel/debug_vm.h"
 
+#include "kernel/memcontrol.h"
 #include "kernel/page_alloc_internal.h"
 #include "kernel/page_list.h"
 #include "kernel/slab.h"
@@ -178,31 +179,52 @@ static void walk_frames(struct walk *w)
 	}
 }
 
-/* One LRU list: linked both ways, every page allocated, PG_lru, and
- * flagged for this list; its length per zone against the counters.
- * Returns its length. */
-static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum lru_list lru)
+/* One LRU list of one lruvec: linked both ways, every page allocated,
+ * PG_lru, flagged for this list and charged to the lruvec's cgroup; its
+ * length per zone against the lruvec's counts, added to per_zone. Returns
+ * its pages (a THP counts 512). */
+static uint64_t check_lruvec_list(struct walk *w, struct lruvec *lruvec, enum lru_list lru, uint64_t *per_zone)
 {
 	struct kernel *k = w->k;
-	const struct page_list *l = &pgdat->__lruvec.lists[lru];
-	uint64_t n = 0, pages = 0, per_zone[MAX_NR_ZONES] = { 0 }, prev = PFN_NIL;
+	const struct page_list *l = &lruvec->lists[lru];
+	uint64_t n = 0, pages = 0, mine[MAX_NR_ZONES] = { 0 }, prev = PFN_NIL;
 
 	for_each_list_pfn(k, *l, pfn) {
 		struct page *p = pfn_to_page(k, pfn);
 		if (!pfn_valid(k, pfn) || p->lru_prev != prev || p->_refcount <= 0 || !page_test(p, PG_lru) ||
-		    folio_lru_list(p) != lru || ++n > k->max_pfn) {
+		    folio_lru_list(p) != lru || folio_lruvec(k, p) != lruvec || ++n > k->max_pfn) {
 			BAD(w, "LRU list %d: bad entry pfn %#" PRIx64 " (flags %#x, refcount %d)", lru, pfn, p->flags,
 			    p->_refcount);
 			return n;
 		}
-		per_zone[page_zone(k, p)->idx] += (uint64_t)folio_nr_pages(p);   /* a THP counts 512 */
+		mine[page_zone(k, p)->idx] += (uint64_t)folio_nr_pages(p);   /* a THP counts 512 */
 		pages += (uint64_t)folio_nr_pages(p);
 		prev = pfn;
 	}
 	if (l->tail != prev)
 		BAD(w, "LRU list %d: the tail is wrong", lru);
-	if (pages != node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)))
-		BAD(w, "LRU list %d holds %" PRIu64 " pages, the node counter says %" PRIu64, lru, pages,
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		if (mine[z] != lruvec->lru_zone_size[z][lru])
+			BAD(w, "LRU list %d of cgroup /%s holds %" PRIu64 " pages of zone %d, its count says %" PRIu64,
+			    lru, lruvec->memcg ? lruvec->memcg->name : "", mine[z], z, lruvec->lru_zone_size[z][lru]);
+		per_zone[z] += mine[z];
+	}
+	return pages;
+}
+
+/* One LRU list over every cgroup's lruvec of pgdat: each checked, their
+ * total per zone against the node's and zones' counters. Returns the
+ * pages on it. */
+static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum lru_list lru)
+{
+	struct kernel *k = w->k;
+	uint64_t n = 0, per_zone[MAX_NR_ZONES] = { 0 };
+	struct mem_cgroup *root = root_mem_cgroup(k);
+
+	for (struct mem_cgroup *m = mem_cgroup_iter(k, root, NULL); m; m = mem_cgroup_iter(k, root, m))
+		n += check_lruvec_list(w, mem_cgroup_lruvec(k, m, pgdat), lru, per_zone);
+	if (n != node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)))
+		BAD(w, "LRU list %d holds %" PRIu64 " pages, the node counter says %" PRIu64, lru, n,
 		    node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)));
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (per_zone[z] != zone_page_state(&pgdat->node_zones[z], (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru)))
@@ -210,6 +232,32 @@ static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum l
 			    per_zone[z], pgdat->node_zones[z].name,
 			    zone_page_state(&pgdat->node_zones[z], (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru)));
 	return n;
+}
+
+/* Memory cgroups: every charged page is allocated, and each cgroup's
+ * memory.current is the pages charged in its subtree. */
+static void check_memcg_charges(struct walk *w)
+{
+	struct kernel *k = w->k;
+	uint64_t *charged = calloc(MEMCG_MAX_CGROUPS, sizeof *charged);
+	if (!charged)
+		return;
+	for (uint64_t pfn = 0; pfn < k->max_pfn; pfn++) {
+		struct page *p = pfn_to_page(k, pfn);
+		struct mem_cgroup *memcg = folio_memcg(k, p);
+		if (!memcg)
+			continue;
+		if (p->_refcount <= 0)
+			BAD(w, "pfn %#" PRIx64 " is free but charged to cgroup /%s", pfn, memcg->name);
+		for (; memcg; memcg = memcg->parent)
+			charged[memcg->id]++;
+	}
+	struct mem_cgroup *root = root_mem_cgroup(k);
+	for (struct mem_cgroup *m = mem_cgroup_iter(k, root, NULL); m; m = mem_cgroup_iter(k, root, m))
+		if (!mem_cgroup_is_root(m) && m->memory.usage != charged[m->id])
+			BAD(w, "cgroup /%s: memory.current is %" PRIu64 " pages, %" PRIu64 " are charged to it", m->name,
+			    m->memory.usage, charged[m->id]);
+	free(charged);
 }
 
 /* See debug_vm.h. */
@@ -235,6 +283,7 @@ uint64_t debug_vm_check(struct kernel *k, struct vm_check_report *out)
 			on_lists += check_lru_list(&w, k->node_data[nid], (enum lru_list)l);
 	if (on_lists != w.lru_flagged)
 		BAD(&w, "%" PRIu64 " pages are on LRU lists, %" PRIu64 " have PG_lru", on_lists, w.lru_flagged);
+	check_memcg_charges(&w);
 	w.r.problems += slab_check_end(k);
 	w.r.problems += debug_mm_check(k);
 	uint64_t total = w.r.free_pages + w.r.deferred_pages + w.r.pcp_pages + w.r.reserved_pages +

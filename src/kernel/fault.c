@@ -17,6 +17,7 @@
 #include "hw/seg.h"
 #include "hw/translate.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/oom.h"
@@ -123,8 +124,9 @@ static bool access_error(struct kernel *k, struct task_struct *t, uint32_t error
  * do_kern_addr_fault, ends in bad_area_nosemaphore the same way). 0 when
  * the fault was fixed or should be retried (also when the OOM killer chose
  * t: the caller sees the pending SIGKILL), -EFAULT after recording the fatal
- * signal in t->fatal, or -EIO when the allocation made the kernel panic (no
- * process could be killed). */
+ * signal in t->fatal, -EIO when the allocation made the kernel panic (no
+ * process could be killed), or -ENOMEM when a memory cgroup's OOM killer
+ * found nothing to kill (mem_cgroup_oom_failed). */
 static int do_user_addr_fault(struct kernel *k, struct task_struct *t, const struct hw_exception *exc)
 {
 	uint64_t addr = exc->cr2;
@@ -142,6 +144,12 @@ static int do_user_addr_fault(struct kernel *k, struct task_struct *t, const str
 	if (access_error(k, t, ec, vma))
 		return bad_area_access_error(k, t, exc);
 	vm_fault_t r = handle_mm_fault(k, vma, addr, flags, t);
+	if ((r & VM_FAULT_OOM) && mem_cgroup_oom_failed(k)) {
+		printk(k, "Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF");
+		trace_kernel(k, t->cpu, "the cgroup's OOM killer found nothing to kill: Linux would retry this fault "
+			     "forever; the access fails with ENOMEM");
+		return -ENOMEM;
+	}
 	if ((r & VM_FAULT_OOM) && !pagefault_out_of_memory(k, t))
 		return k->panic_reason ? -EIO : 0;    /* killed, or the machine stopped */
 	if (r & VM_FAULT_SIGBUS)

@@ -6,6 +6,7 @@
 #include "kernel/fs.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/slab.h"
 #include "kernel/swapops.h"
@@ -202,9 +203,9 @@ static void truncate_inode_pages_range(struct kernel *k, struct inode *inode, ui
 			page_clear(page, PG_readahead);
 			mapping->nrpages--;
 			shmem_unacct_page(k, inode);
-			mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
+			__lruvec_stat_mod_folio(k, page, NR_FILE_PAGES, -1);
 			if (inode->kind == FILE_SHMEM)
-				mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
+				__lruvec_stat_mod_folio(k, page, NR_SHMEM, -1);
 			if (!page->mapcount) {
 				page->mapping = 0;
 				page->private = 0;

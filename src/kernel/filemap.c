@@ -6,6 +6,7 @@
 #include "kernel/fs.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/radix_tree.h"
@@ -46,6 +47,10 @@ struct page *filemap_alloc_folio(struct kernel *k, struct inode *inode, uint64_t
 	struct page *page = alloc_page(k, GFP_HIGHUSER_MOVABLE);
 	if (!page)
 		return NULL;
+	if (mem_cgroup_charge(k, page, NULL, GFP_KERNEL)) {    /* filemap_add_folio's charge */
+		put_page(k, page);
+		return NULL;
+	}
 	if (radix_tree_insert(k, &mapping->i_pages, index, page)) {
 		put_page(k, page);
 		return NULL;
@@ -56,9 +61,9 @@ struct page *filemap_alloc_folio(struct kernel *k, struct inode *inode, uint64_t
 	folio_add_lru(k, page);              /* filemap_add_folio puts it on an LRU */
 	mapping->nrpages++;
 	shmem_acct_page(k, inode);
-	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
+	__lruvec_stat_mod_folio(k, page, NR_FILE_PAGES, 1);
 	if (inode->kind == FILE_SHMEM)
-		mod_node_page_state(k->node_data[0], NR_SHMEM, 1);
+		__lruvec_stat_mod_folio(k, page, NR_SHMEM, 1);
 	get_page(page);          /* one reference for the cache, one for the caller */
 	return page;
 }
@@ -179,9 +184,9 @@ bool filemap_remove_folio(struct kernel *k, struct page *page, uint32_t shadow)
 		return false;
 	inode->i_data.nrpages--;
 	shmem_unacct_page(k, inode);
-	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
+	__lruvec_stat_mod_folio(k, page, NR_FILE_PAGES, -1);
 	if (inode->kind == FILE_SHMEM)
-		mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
+		__lruvec_stat_mod_folio(k, page, NR_SHMEM, -1);
 	page->mapping = 0;
 	page->private = 0;
 	return true;

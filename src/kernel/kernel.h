@@ -61,6 +61,8 @@ struct kernel_config {
 	struct swap_device_cost disk_cost;   /* its cost (model NULL: the nvme preset) */
 	unsigned read_ahead_kb;    /* its queue's read_ahead_kb (0: Linux's 128) */
 	bool no_readahead;         /* read_ahead_kb set to 0 */
+	uint64_t memory_max;       /* new processes start in cgroup /mmsim with this
+				    * memory.max (bytes; 0: in the root) */
 };
 
 /* transparent_hugepage/enabled and defrag (Linux: transparent_hugepage_flags). */
@@ -97,6 +99,7 @@ struct slab_state;             /* kernel/slub.c */
 struct tlb_state;              /* kernel/tlbflush.h */
 struct task_struct;            /* kernel/sched.h */
 struct migrate_pending;        /* kernel/migrate.h */
+struct memcg_state;            /* kernel/memcontrol.h */
 
 struct kernel {
 	struct hw_machine *hw;     /* the machine the kernel runs on */
@@ -149,10 +152,12 @@ struct kernel {
 	uint64_t tlb_batch_flushes;     /* arch_tlbbatch_flush calls */
 	uint64_t swap_read_cycles, swap_write_cycles;   /* the devices' cost, charged */
 	bool kswapd_pending;            /* a kswapd was woken: run it at the next return
-					 * to user mode (vmscan.c) */
+					 * to user mode (vmscan.c); also set when a cgroup
+					 * went over memory.high (memcontrol.c) */
 	bool kcompactd_pending;         /* a kcompactd was woken or triggered: run it
 					 * after kswapd (compaction.c) */
 	bool in_reclaim;                /* direct reclaim is running: no recursion */
+	struct memcg_state *memcg;      /* memory cgroups (memcontrol.c) */
 	struct slab_state *slab;
 	struct {
 		struct kmem_cache *vm_area, *mm_struct, *anon_vma, *anon_vma_chain;

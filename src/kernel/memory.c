@@ -10,6 +10,7 @@
 #include "kernel/huge_mm.h"
 #include "kernel/kaccess.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/mm.h"
 #include "kernel/radix_tree.h"
 #include "kernel/rmap.h"
@@ -68,13 +69,19 @@ vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn)
 }
 
 /* A new private page for vma at address, zeroed or copied from src, and
- * up to date (Linux: __folio_mark_uptodate before it is mapped). */
+ * up to date (Linux: __folio_mark_uptodate before it is mapped), charged
+ * to the address space's memory cgroup. NULL without memory (or room in
+ * the cgroup). */
 static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 {
 	/* vma_alloc_folio: an order-0 folio is a compound page (__GFP_COMP) */
 	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | __GFP_COMP | (src ? 0 : __GFP_ZERO));
 	if (!page)
 		return NULL;
+	if (mem_cgroup_charge(vmf->k, page, vmf->vma->vm_mm, GFP_KERNEL)) {
+		put_page(vmf->k, page);
+		return NULL;
+	}
 	if (src) {                           /* copy_user_highpage: copy_page */
 		memcpy(page_address(vmf->k, page), page_address(vmf->k, src), PAGE_SIZE);
 		kmem_ref(vmf->k, page_address(vmf->k, src), PAGE_SIZE, false, "copy_page");
@@ -647,14 +654,17 @@ done:
 		ret |= VM_FAULT_MAJOR;                /* a shmem page came back from swap */
 
 	k->vm_events[PGFAULT]++;                  /* Linux: mm_account_fault */
+	count_memcg_event_mm(k, vma->vm_mm, PGFAULT);
 	if (!(ret & VM_FAULT_ERROR) && task) {
 		if (ret & VM_FAULT_MAJOR)
 			task->maj_flt++;
 		else
 			task->min_flt++;
 	}
-	if (ret & VM_FAULT_MAJOR)
+	if (ret & VM_FAULT_MAJOR) {
 		k->vm_events[PGMAJFAULT]++;
+		count_memcg_event_mm(k, vma->vm_mm, PGMAJFAULT);
+	}
 	return ret;
 }
 

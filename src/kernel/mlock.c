@@ -8,6 +8,7 @@
 #include "kernel/mman.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/sched.h"
@@ -56,7 +57,7 @@ void mlock_new_folio(struct kernel *k, struct page *page)
 	k->vm_events[UNEVICTABLE_PGMLOCKED]++;
 	page_set(page, PG_unevictable);                 /* __mlock_new_folio */
 	k->vm_events[UNEVICTABLE_PGCULLED]++;
-	lruvec_add_folio(k, node_lruvec(k), page);
+	lruvec_add_folio(k, folio_lruvec(k, page), page);
 	page_set(page, PG_lru);
 }
 

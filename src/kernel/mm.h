@@ -155,6 +155,8 @@ struct mm_struct {
 	uint64_t committed_pages;        /* what this mm added to Committed_AS */
 	unsigned long flags;             /* MMF_* */
 	bool brk_randomized;             /* the heap start moved (randomize_va_space 2) */
+	uint16_t memcg_id;               /* the memory cgroup its pages are charged to (Linux:
+					  * mm->owner's; memcontrol.h) */
 	struct mm_context context;       /* its LDT (kernel/segment.h) */
 };
 

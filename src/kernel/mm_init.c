@@ -18,6 +18,7 @@
 #include "hw/machine.h"
 #include "kernel/page_alloc_internal.h"
 #include "kernel/fork.h"
+#include "kernel/memcontrol.h"
 #include "kernel/pgtable.h"
 #include "kernel/radix_tree.h"
 #include "kernel/rmap.h"
@@ -277,6 +278,7 @@ static const struct {
 	const char *name;
 	int (*fn)(struct kernel *k);
 } late_init[] = {
+	{ "mem_cgroup_init", mem_cgroup_init },
 	{ "kmem_cache_init", kmem_cache_init }, { "proc_caches_init", proc_caches_init },
 	{ "anon_vma_init", anon_vma_init }, { "radix_tree_init", radix_tree_init },
 	{ "init_mm", init_mm_and_cores }, { "swap_init", swap_init }, { "vfs_caches_init", vfs_caches_init }, { "kswapd_init", kswapd_init },
@@ -388,6 +390,7 @@ void kernel_destroy(struct kernel *k)
 		k->node_data[nid] = NULL;
 	}
 	swap_destroy(k);
+	mem_cgroup_destroy(k);
 	free(k->log);
 	k->log = NULL;
 }

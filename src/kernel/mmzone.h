@@ -86,6 +86,7 @@ struct per_cpu_pages {
 
 struct pglist_data;
 struct task_struct;
+struct mem_cgroup;
 
 /* The LRU lists reclaim scans (Linux: enum lru_list, without MGLRU): the
  * active and inactive lists of anonymous (swap-backed) and file pages, and
@@ -107,10 +108,11 @@ enum lru_list {
 enum { WORKINGSET_ANON, WORKINGSET_FILE, ANON_AND_FILE };
 
 /*
- * A set of LRU lists (Linux: struct lruvec). There is one per node now;
- * memory cgroups will add one per cgroup and node, which reclaim then walks
- * as shrink_node_memcgs does. The list sizes are the node's (and zones')
- * NR_*_ANON/FILE counters, kept by the list operations (swap.c).
+ * A set of LRU lists (Linux: struct lruvec): one per memory cgroup and
+ * node, the root cgroup's being the node's own (__lruvec); reclaim walks
+ * them as shrink_node_memcgs does. The node's (and zones') NR_*_ANON/FILE
+ * counters are the sums of every lruvec's lists, kept by the list
+ * operations (swap.c) beside each lruvec's lru_zone_size.
  */
 struct lruvec {
 	struct page_list lists[NR_LRU_LISTS];
@@ -119,6 +121,8 @@ struct lruvec {
 	uint64_t refaults[ANON_AND_FILE];  /* workingset activations at the last reclaim */
 	unsigned long flags;               /* LRUVEC_* */
 	struct pglist_data *pgdat;
+	struct mem_cgroup *memcg;          /* its memory cgroup (memcontrol.h) */
+	uint64_t lru_zone_size[MAX_NR_ZONES][NR_LRU_LISTS];   /* its lists' pages per zone */
 };
 
 struct zone {

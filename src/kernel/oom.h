@@ -18,6 +18,7 @@
 #include "kernel/gfp.h"
 
 struct kernel;
+struct mem_cgroup;
 struct mm_struct;
 struct task_struct;
 
@@ -36,9 +37,11 @@ struct task_struct;
 enum oom_constraint { CONSTRAINT_NONE, CONSTRAINT_CPUSET, CONSTRAINT_MEMORY_POLICY, CONSTRAINT_MEMCG };
 
 /* The allocation that failed and what the OOM killer chose for it (Linux:
- * struct oom_control). There are no memory cgroups, cpusets or memory
- * policies: the constraint is always CONSTRAINT_NONE. */
+ * struct oom_control). There are no cpusets or memory policies: the
+ * constraint is CONSTRAINT_MEMCG for a cgroup at its memory.max (memcg
+ * set), else CONSTRAINT_NONE. */
 struct oom_control {
+	struct mem_cgroup *memcg;       /* the cgroup over its limit, NULL: the machine */
 	gfp_t gfp_mask;
 	int order;                      /* -1: a kill asked for (sysrq), not an allocation */
 	uint64_t totalpages;            /* RAM + swap the badness is a share of */

@@ -21,6 +21,7 @@
 #include "kernel/oom.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/mm.h"
 #include "kernel/sched.h"
 #include "kernel/task.h"
@@ -96,11 +97,25 @@ long oom_badness(struct kernel *k, struct task_struct *p, uint64_t totalpages)
 }
 
 /* Which memory the allocation may use, and how much there is (Linux:
- * constrained_alloc). No memory cgroups, cpusets or memory policies. */
+ * constrained_alloc): a cgroup's limit and the swap it may use, else the
+ * machine's RAM and swap. No cpusets or memory policies. */
 static enum oom_constraint constrained_alloc(struct kernel *k, struct oom_control *oc)
 {
+	if (oc->memcg) {
+		oc->totalpages = mem_cgroup_get_max(k, oc->memcg);
+		if (!oc->totalpages)
+			oc->totalpages = 1;
+		return CONSTRAINT_MEMCG;
+	}
 	oc->totalpages = oom_totalpages(k);
 	return CONSTRAINT_NONE;
+}
+
+/* May p's process be chosen for oc: in its cgroup for a cgroup's OOM
+ * (Linux: mem_cgroup_scan_tasks' walk). */
+static bool oom_task_in_scope(struct kernel *k, const struct task_struct *p, const struct oom_control *oc)
+{
+	return !oc->memcg || task_in_mem_cgroup(k, p, oc->memcg);
 }
 
 /* A request for a kill, not an allocation (Linux: is_sysrq_oom). */
@@ -137,7 +152,7 @@ static void select_bad_process(struct kernel *k, struct oom_control *oc)
 {
 	oc->chosen_points = LONG_MIN;
 	for_each_process(k, p)
-		if (oom_evaluate_task(k, p, oc))
+		if (oom_task_in_scope(k, p, oc) && oom_evaluate_task(k, p, oc))
 			break;
 }
 
@@ -159,13 +174,14 @@ static void dump_task(struct kernel *k, struct task_struct *p)
 }
 
 /* The memory of every candidate process (Linux: dump_tasks). */
-static void dump_tasks(struct kernel *k)
+static void dump_tasks(struct kernel *k, const struct oom_control *oc)
 {
 	printk(k, "Tasks state (memory values in pages):");
 	printk(k, "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes "
 		  "swapents oom_score_adj name");
 	for_each_process(k, p)
-		dump_task(k, p);
+		if (oom_task_in_scope(k, p, oc))
+			dump_task(k, p);
 }
 
 /* The nodes as a list, "0" or "0-N" (Linux: %*pbl of mems_allowed). */
@@ -179,16 +195,22 @@ static const char *nodelist(const struct kernel *k, char *buf, size_t len)
 }
 
 /* The one-line summary of the kill (Linux: dump_oom_victim with the cpuset
- * and memcg context): every task is in the root cgroups. */
+ * and memcg context, mem_cgroup_print_oom_context): every task is in the
+ * root cpuset. */
 static void dump_oom_victim(struct kernel *k, const struct oom_control *oc, const struct task_struct *victim)
 {
 	static const char *const constraint_text[] = {
 		"CONSTRAINT_NONE", "CONSTRAINT_CPUSET", "CONSTRAINT_MEMORY_POLICY", "CONSTRAINT_MEMCG"
 	};
 	char nodes[32];
-	printk(k, "oom-kill:constraint=%s,nodemask=(null),cpuset=/,mems_allowed=%s,global_oom,task_memcg=/,"
-		  "task=%s,pid=%d,uid=%d", constraint_text[oc->constraint], nodelist(k, nodes, sizeof nodes),
-	       victim->comm, victim->pid, 0);
+	char ctx[2 * MEMCG_NAME_MAX + 40];
+	if (oc->memcg)
+		snprintf(ctx, sizeof ctx, "oom_memcg=/%s", oc->memcg->name);
+	else
+		snprintf(ctx, sizeof ctx, "global_oom");
+	printk(k, "oom-kill:constraint=%s,nodemask=(null),cpuset=/,mems_allowed=%s,%s,task_memcg=/%s,"
+		  "task=%s,pid=%d,uid=%d", constraint_text[oc->constraint], nodelist(k, nodes, sizeof nodes), ctx,
+	       mem_cgroup_from_task(k, victim)->name, victim->comm, victim->pid, 0);
 }
 
 /* The report's header: who asked for what, the memory, the tasks (Linux:
@@ -202,9 +224,12 @@ static void dump_header(struct kernel *k, const struct oom_control *oc)
 	printk(k, "%s invoked oom-killer: gfp_mask=%#x(%s), order=%d, oom_score_adj=%d", cur ? cur->comm : idle,
 	       oc->gfp_mask, oc->gfp_mask ? gfp_format(oc->gfp_mask, gfp, sizeof gfp) : "", oc->order,
 	       cur ? (int)cur->signal->oom_score_adj : 0);
-	show_mem(k, (int)gfp_zone(oc->gfp_mask));
+	if (oc->memcg)
+		mem_cgroup_print_oom_meminfo(k, oc->memcg);
+	else
+		show_mem(k, (int)gfp_zone(oc->gfp_mask));
 	if (k->sysctl.oom_dump_tasks)
-		dump_tasks(k);
+		dump_tasks(k, oc);
 }
 
 /* Mark tsk's process as the OOM killer's victim: it may dip into the
@@ -293,6 +318,7 @@ static void __oom_kill_process(struct kernel *k, struct task_struct *victim, con
 	victim = p;
 	struct mm_struct *mm = victim->mm;
 	k->vm_events[OOM_KILL]++;
+	memcg_memory_event(get_mem_cgroup_from_mm(k, mm), MEMCG_OOM_KILL);
 	send_sigkill(victim);
 	mark_oom_victim(victim);
 	printk(k, "%s: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB, shmem-rss:%lukB, "
@@ -377,7 +403,7 @@ bool out_of_memory(struct kernel *k, struct oom_control *oc)
 	}
 	/* Linux returns true without __GFP_FS and the allocation loops until
 	 * another task's progress frees memory; nothing else runs here. */
-	if (!(oc->gfp_mask & __GFP_FS))
+	if (!(oc->gfp_mask & __GFP_FS) && !oc->memcg)
 		return false;
 	oc->constraint = constrained_alloc(k, oc);
 	check_panic_on_oom(k, oc);
@@ -392,6 +418,11 @@ bool out_of_memory(struct kernel *k, struct oom_control *oc)
 		return true;
 	}
 	select_bad_process(k, oc);
+	if (!oc->chosen && oc->memcg) {
+		dump_header(k, oc);
+		printk(k, "Out of memory and no killable processes...");
+		return false;
+	}
 	if (!oc->chosen) {
 		dump_header(k, oc);
 		printk(k, "Out of memory and no killable processes...");
@@ -400,7 +431,7 @@ bool out_of_memory(struct kernel *k, struct oom_control *oc)
 		return false;
 	}
 	if (oc->chosen != OOM_ABORTED)
-		oom_kill_process(k, oc, "Out of memory");
+		oom_kill_process(k, oc, oc->memcg ? "Memory cgroup out of memory" : "Out of memory");
 	return true;
 }
 

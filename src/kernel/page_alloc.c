@@ -15,6 +15,7 @@
 #include "kernel/huge_mm.h"
 #include "kernel/kaccess.h"
 #include "kernel/compaction.h"
+#include "kernel/memcontrol.h"
 #include "kernel/oom.h"
 #include "kernel/migrate.h"
 #include "kernel/page_list.h"
@@ -1084,6 +1085,7 @@ static void free_frozen_pages(struct kernel *k, struct page *page, unsigned orde
 		__page_cache_release(k, page);      /* Linux: __folio_put's release */
 	if (page_test(page, PG_head))
 		folio_undo_large_rmappable(k, page);
+	mem_cgroup_uncharge(k, page);
 	free_pages_prepare(k, page, order);
 	k->vm_events[PGFREE] += 1ULL << order;
 	if (order == 0)

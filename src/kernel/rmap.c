@@ -5,6 +5,7 @@
 
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/mm.h"
 #include "kernel/objsize.h"
 #include "kernel/memory.h"
@@ -293,7 +294,7 @@ void folio_add_new_anon_rmap(struct kernel *k, struct page *page, struct vm_area
 	if (exclusive)
 		page_set(page, PG_anon_exclusive);
 	page_set(page, PG_swapbacked);
-	mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, 1);
+	__lruvec_stat_mod_folio(k, page, NR_ANON_MAPPED, 1);
 }
 
 /* A page mapped into a locked VMA is locked too (Linux: mlock_vma_folio). */
@@ -311,7 +312,7 @@ void folio_add_anon_rmap_pte(struct kernel *k, struct page *page, struct vm_area
 		return;
 	}
 	if (page->mapcount++ == 0)
-		mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, 1);
+		__lruvec_stat_mod_folio(k, page, NR_ANON_MAPPED, 1);
 	if (exclusive)
 		page_set(page, PG_anon_exclusive);
 	mlock_vma_folio(k, page, vma);
@@ -321,7 +322,7 @@ void folio_add_anon_rmap_pte(struct kernel *k, struct page *page, struct vm_area
 void folio_add_file_rmap_pte(struct kernel *k, struct page *page)
 {
 	if (page->mapcount++ == 0)
-		mod_node_page_state(k->node_data[0], NR_FILE_MAPPED, 1);
+		__lruvec_stat_mod_folio(k, page, NR_FILE_MAPPED, 1);
 }
 
 /* See rmap.h. */
@@ -346,7 +347,7 @@ void folio_remove_rmap_pte(struct kernel *k, struct page *page)
 	}
 	if (--page->mapcount)
 		return;
-	mod_node_page_state(k->node_data[0], PageAnon(page) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+	__lruvec_stat_mod_folio(k, page, PageAnon(page) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
 	page_clear(page, PG_anon_exclusive);
 }
 

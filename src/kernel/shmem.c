@@ -14,6 +14,7 @@
 #include "kernel/fs.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/radix_tree.h"
@@ -36,8 +37,8 @@ int shmem_writeout(struct kernel *k, struct page *page)
 	radix_tree_replace(&f->i_data.i_pages, index, swp_to_radix_entry(entry));
 	f->i_data.nrpages--;
 	f->swapped++;
-	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
-	mod_node_page_state(k->node_data[0], NR_SHMEM, -1);
+	__lruvec_stat_mod_folio(k, page, NR_FILE_PAGES, -1);
+	__lruvec_stat_mod_folio(k, page, NR_SHMEM, -1);
 	page->mapping = 0;                               /* shmem_delete_from_page_cache */
 	put_page(k, page);                               /* the page cache's reference */
 	trace_kernel(k, k->this_cpu, "page %llu of %s leaves its page cache for slot %llu of device %u",
@@ -66,8 +67,8 @@ struct page *shmem_swapin_folio(struct kernel *k, struct inode *f, uint64_t inde
 	get_page(page);
 	f->i_data.nrpages++;
 	f->swapped--;
-	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
-	mod_node_page_state(k->node_data[0], NR_SHMEM, 1);
+	__lruvec_stat_mod_folio(k, page, NR_FILE_PAGES, 1);
+	__lruvec_stat_mod_folio(k, page, NR_SHMEM, 1);
 	page_set(page, PG_dirty);
 	swap_free(k, entry);
 	return page;

@@ -12,6 +12,7 @@
 #include "kernel/swap.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/mm.h"
 #include "kernel/page_list.h"
 
@@ -51,13 +52,16 @@ enum lru_list folio_lru_list(const struct page *page)
 	return page_test(page, PG_active) ? lru + LRU_ACTIVE : lru;
 }
 
-/* Add nr to the size of list lru in lruvec and in page's zone (Linux:
- * update_lru_size). */
+/* Add nr to the size of list lru in lruvec, its cgroup, and page's node
+ * and zone (Linux: update_lru_size, mem_cgroup_update_lru_size). */
 static void update_lru_size(struct kernel *k, struct lruvec *lruvec, enum lru_list lru,
 			    const struct page *page, long nr)
 {
+	struct zone *zone = page_zone(k, page);
 	mod_node_page_state(lruvec->pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru), nr);
-	mod_zone_page_state(page_zone(k, page), (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru), nr);
+	mod_zone_page_state(zone, (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru), nr);
+	lruvec->lru_zone_size[zone->idx][lru] += (uint64_t)nr;
+	mem_cgroup_update_lru_size(lruvec, lru, nr);
 }
 
 /* See swap.h. */
@@ -87,7 +91,7 @@ void lruvec_del_folio(struct kernel *k, struct lruvec *lruvec, struct page *page
 /* See swap.h. */
 void folio_lru_move(struct kernel *k, struct page *page, uint32_t set, uint32_t clear)
 {
-	struct lruvec *lruvec = node_lruvec(k);
+	struct lruvec *lruvec = folio_lruvec(k, page);
 	lruvec_del_folio(k, lruvec, page);
 	page->flags = (page->flags & ~clear) | set;
 	lruvec_add_folio(k, lruvec, page);
@@ -99,8 +103,7 @@ uint64_t lruvec_lru_size(struct kernel *k, struct lruvec *lruvec, enum lru_list 
 	uint64_t size = 0;
 	(void)k;
 	for (int zid = 0; zid <= zone_idx && zid < MAX_NR_ZONES; zid++)
-		size += zone_page_state(&lruvec->pgdat->node_zones[zid],
-					(enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru));
+		size += lruvec->lru_zone_size[zid][lru];
 	return size;
 }
 
@@ -128,7 +131,7 @@ static void lru_add(struct kernel *k, struct lruvec *lruvec, struct page *page)
 /* See swap.h. */
 void folio_add_lru(struct kernel *k, struct page *page)
 {
-	lru_add(k, node_lruvec(k), page);
+	lru_add(k, folio_lruvec(k, page), page);
 }
 
 /* See swap.h. */
@@ -146,7 +149,7 @@ bool folio_isolate_lru(struct kernel *k, struct page *page)
 	if (!page_test(page, PG_lru))
 		return false;
 	get_page(page);
-	lruvec_del_folio(k, node_lruvec(k), page);
+	lruvec_del_folio(k, folio_lruvec(k, page), page);
 	page_clear(page, PG_lru);
 	return true;
 }
@@ -163,7 +166,7 @@ void folio_putback_lru(struct kernel *k, struct page *page)
 void __page_cache_release(struct kernel *k, struct page *page)
 {
 	if (page_test(page, PG_lru)) {
-		lruvec_del_folio(k, node_lruvec(k), page);
+		lruvec_del_folio(k, folio_lruvec(k, page), page);
 		page_clear(page, PG_lru);
 		page_clear(page, PG_active);
 		page_clear(page, PG_unevictable);
@@ -183,6 +186,7 @@ void folio_activate(struct kernel *k, struct page *page)
 	folio_lru_move(k, page, 1u << PG_active, 0);
 	workingset_age_nonresident(node_lruvec(k), 1);
 	k->vm_events[PGACTIVATE]++;
+	count_memcg_folio_events(k, page, PGACTIVATE, 1);
 }
 
 /* See swap.h. An unevictable page stays where it is. */
@@ -203,6 +207,7 @@ void folio_deactivate(struct kernel *k, struct page *page)
 		return;
 	folio_lru_move(k, page, 0, (1u << PG_active) | (1u << PG_referenced));
 	k->vm_events[PGDEACTIVATE]++;
+	count_memcg_folio_events(k, page, PGDEACTIVATE, 1);
 }
 
 /* See swap.h. Pages that are shmem, in the swap cache or unevictable are
@@ -215,6 +220,7 @@ void folio_mark_lazyfree(struct kernel *k, struct page *page)
 	/* now a file-LRU page: discarded, not swapped */
 	folio_lru_move(k, page, 0, (1u << PG_active) | (1u << PG_referenced) | (1u << PG_swapbacked));
 	k->vm_events[PGLAZYFREE]++;
+	count_memcg_folio_events(k, page, PGLAZYFREE, 1);
 }
 
 /* See swap.h. The costs decay by half once they pass a quarter of the
@@ -222,15 +228,12 @@ void folio_mark_lazyfree(struct kernel *k, struct page *page)
 void lru_note_cost(struct kernel *k, struct lruvec *lruvec, bool file, uint64_t nr_io, uint64_t nr_rotated)
 {
 	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
-	(void)k;
 	if (file)
 		lruvec->file_cost += cost;
 	else
 		lruvec->anon_cost += cost;
-	uint64_t lrusize = node_page_state_pages(lruvec->pgdat, NR_INACTIVE_ANON) +
-			   node_page_state_pages(lruvec->pgdat, NR_ACTIVE_ANON) +
-			   node_page_state_pages(lruvec->pgdat, NR_INACTIVE_FILE) +
-			   node_page_state_pages(lruvec->pgdat, NR_ACTIVE_FILE);
+	uint64_t lrusize = lruvec_lru_pages(k, lruvec, LRU_INACTIVE_ANON) + lruvec_lru_pages(k, lruvec, LRU_ACTIVE_ANON) +
+			   lruvec_lru_pages(k, lruvec, LRU_INACTIVE_FILE) + lruvec_lru_pages(k, lruvec, LRU_ACTIVE_FILE);
 	if (lruvec->file_cost + lruvec->anon_cost > lrusize / 4) {
 		lruvec->file_cost /= 2;
 		lruvec->anon_cost /= 2;

@@ -15,6 +15,7 @@
 #include "kernel/swap.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/swapops.h"
@@ -118,8 +119,8 @@ void swap_cache_add_folio(struct kernel *k, struct page *page, swp_entry_t entry
 	page->private = pack_swap_entry(entry);
 	page_set(page, PG_swapcache);
 	get_page(page);
-	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, 1);
-	mod_node_page_state(k->node_data[0], NR_SWAPCACHE, 1);
+	__lruvec_stat_mod_folio(k, page, NR_FILE_PAGES, 1);
+	__lruvec_stat_mod_folio(k, page, NR_SWAPCACHE, 1);
 }
 
 /* See swap.h. */
@@ -130,8 +131,8 @@ void __swap_cache_del_folio(struct kernel *k, struct page *page, uint32_t shadow
 	page->private = (uint32_t)*slot;
 	*slot = shadow;
 	page_clear(page, PG_swapcache);
-	mod_node_page_state(k->node_data[0], NR_FILE_PAGES, -1);
-	mod_node_page_state(k->node_data[0], NR_SWAPCACHE, -1);
+	__lruvec_stat_mod_folio(k, page, NR_FILE_PAGES, -1);
+	__lruvec_stat_mod_folio(k, page, NR_SWAPCACHE, -1);
 }
 
 /* See swap.h. */
@@ -174,6 +175,11 @@ struct page *read_swap_cache_async(struct kernel *k, swp_entry_t entry, gfp_t gf
 	if (!(page = alloc_page(k, gfp)))
 		return NULL;
 	if (swapcache_prepare(k, entry)) {             /* freed meanwhile */
+		put_page(k, page);
+		return NULL;
+	}
+	if (mem_cgroup_swapin_charge_folio(k, page, NULL, gfp, entry)) {
+		put_swap_folio(k, entry);
 		put_page(k, page);
 		return NULL;
 	}

@@ -22,6 +22,7 @@
 #include "kernel/fork.h"
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
@@ -376,6 +377,10 @@ int folio_alloc_swap(struct kernel *k, struct page *page)
 		entry = swap_alloc_slow(k);
 	if (!entry.val)
 		return -ENOMEM;
+	if (mem_cgroup_try_charge_swap(k, page, entry)) {   /* over memory.swap.max */
+		put_swap_folio(k, entry);
+		return -ENOMEM;
+	}
 	swap_cache_add_folio(k, page, entry, NULL);
 	return 0;
 }
@@ -385,6 +390,7 @@ int folio_alloc_swap(struct kernel *k, struct page *page)
 static void swap_entry_free(struct kernel *k, struct swap_info_struct *si, uint64_t offset)
 {
 	struct swap_cluster_info *ci = cluster_at(si, offset);
+	mem_cgroup_uncharge_swap(k, swp_entry(si->type, offset));
 	si->swap_map[offset] = 0;
 	swap_slot_discard(si, offset);
 	ci->count--;
@@ -586,7 +592,8 @@ int sys_swapon(struct kernel *k, uint64_t size, int prio, const struct swap_devi
 		return -EPERM;
 	}
 	struct swap_info_struct *si = alloc_swap_info(type, pages, cost ? cost : &ss->default_cost);
-	if (!si) {
+	if (!si || swap_cgroup_swapon(k, type, si->max)) {
+		free_swap_info(si);
 		snprintf(why, whylen, "no host memory for the swap map of %llu pages", (unsigned long long)pages);
 		return -ENOMEM;
 	}
@@ -784,6 +791,7 @@ int sys_swapoff(struct kernel *k, int type, char *why, size_t whylen)
 	while (ss->nr_swapfiles && !ss->swap_info[ss->nr_swapfiles - 1])
 		ss->nr_swapfiles--;
 	free_swap_info(si);
+	swap_cgroup_swapoff(k, type);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "kernel/fork.h"
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mman.h"
 #include "kernel/mm.h"
@@ -262,10 +263,12 @@ struct task_struct *task_create_process(struct kernel *k, const char *name, int 
 		return NULL;
 	}
 	struct task_struct *caller = k->current;
+	mem_cgroup_fork(k, t, caller);        /* the creator's cgroup */
 	start_thread(t);
 	k->current = t;                       /* exec runs in the new task */
 	if ((*err = load_elf_binary(k, t, name))) {
 		k->current = caller;
+		mem_cgroup_exit(k, t);
 		mmput(k, t->mm);
 		free_task(k, t);
 		return NULL;
@@ -297,6 +300,7 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 	t->rlimit_memlock = leader->rlimit_memlock;
 	t->cap_sys_rawio = leader->cap_sys_rawio;
 	t->cap_ipc_lock = leader->cap_ipc_lock;
+	t->memcg_id = leader->memcg_id;
 	return t;
 }
 
@@ -335,6 +339,7 @@ struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, i
 	t->rlimit_memlock = parent->rlimit_memlock;
 	t->cap_sys_rawio = parent->cap_sys_rawio;
 	t->cap_ipc_lock = parent->cap_ipc_lock;
+	mem_cgroup_fork(k, t, parent);
 	*err = 0;
 	trace_kernel(k, parent->cpu, "pid %d forked pid %d", parent->pid, t->pid);
 	return t;
@@ -355,6 +360,7 @@ static void exit_task(struct kernel *k, struct task_struct *t)
 		mmput(k, t->mm);
 		t->mm = NULL;
 	}
+	mem_cgroup_exit(k, t);
 	t->state = TASK_DEAD;
 	free_task(k, t);
 }

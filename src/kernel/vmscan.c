@@ -36,6 +36,7 @@
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/page_alloc_internal.h"
@@ -66,7 +67,16 @@ struct scan_control {
 	bool cache_trim_mode, file_is_tiny;
 	uint64_t anon_cost, file_cost;
 	uint64_t nr_scanned, nr_reclaimed;
+	struct mem_cgroup *target_mem_cgroup;   /* memcg-limit reclaim: this subtree only; NULL: global */
+	bool memcg_low_reclaim, memcg_low_skipped;   /* reclaiming below memory.low; skipped some */
 };
+
+/* Is this reclaim for a cgroup's limit, not the machine's memory (Linux:
+ * cgroup_reclaim)? */
+static bool cgroup_reclaim(const struct scan_control *sc)
+{
+	return sc->target_mem_cgroup != NULL;
+}
 
 /* What one shrink_folio_list saw (Linux: struct reclaim_stat). */
 struct reclaim_stat {
@@ -268,6 +278,7 @@ static bool __remove_mapping(struct kernel *k, struct page *page)
 	if (page_test(page, PG_swapcache)) {
 		swp_entry_t entry = page_swap_entry(page);
 		__swap_cache_del_folio(k, page, workingset_eviction(k, page));
+		mem_cgroup_swapout(k, page, entry);
 		put_swap_folio(k, entry);
 	} else if (!filemap_remove_folio(k, page, folio_is_file_lru(page) ? workingset_eviction(k, page) : 0)) {
 		return false;
@@ -347,6 +358,7 @@ static bool shrink_folio(struct kernel *k, struct page *page, struct scan_contro
 		if (page_ref_count(page) != 1)           /* folio_ref_freeze(folio, 1) */
 			return false;
 		k->vm_events[PGLAZYFREED]++;
+		count_memcg_folio_events(k, page, PGLAZYFREED, 1);
 		trace_kernel(k, k->this_cpu, "pfn %#llx: clean MADV_FREE page, dropped without I/O",
 			     (unsigned long long)page_to_pfn(k, page));
 		return true;
@@ -360,6 +372,7 @@ activate:
 		page_set(page, PG_active);
 		stat->nr_activate[folio_is_file_lru(page)]++;
 		k->vm_events[PGACTIVATE]++;
+		count_memcg_folio_events(k, page, PGACTIVATE, 1);
 	}
 	return false;
 }
@@ -424,7 +437,9 @@ static uint64_t shrink_inactive_list(struct kernel *k, uint64_t nr_to_scan, stru
 	page_list_init(&list);
 	uint64_t nr_taken = isolate_lru_folios(k, nr_to_scan, lruvec, &list, &nr_scanned, sc, lru);
 	mod_node_page_state(lruvec->pgdat, isolated, (long)nr_taken);
-	k->vm_events[reclaimer_event(k, PGSCAN_KSWAPD)] += nr_scanned;
+	if (!cgroup_reclaim(sc))
+		k->vm_events[reclaimer_event(k, PGSCAN_KSWAPD)] += nr_scanned;
+	count_memcg_events(lruvec_memcg(lruvec), reclaimer_event(k, PGSCAN_KSWAPD), nr_scanned);
 	k->vm_events[file ? PGSCAN_FILE : PGSCAN_ANON] += nr_scanned;
 	if (!nr_taken)
 		return 0;
@@ -433,7 +448,9 @@ static uint64_t shrink_inactive_list(struct kernel *k, uint64_t nr_to_scan, stru
 	uint64_t nr_reclaimed = shrink_folio_list(k, &list, sc, &stat, false);
 	move_folios_to_lru(k, lruvec, &list);
 	mod_node_page_state(lruvec->pgdat, isolated, -(long)nr_taken);
-	k->vm_events[reclaimer_event(k, PGSTEAL_KSWAPD)] += nr_reclaimed;
+	if (!cgroup_reclaim(sc))
+		k->vm_events[reclaimer_event(k, PGSTEAL_KSWAPD)] += nr_reclaimed;
+	count_memcg_events(lruvec_memcg(lruvec), reclaimer_event(k, PGSTEAL_KSWAPD), nr_reclaimed);
 	k->vm_events[file ? PGSTEAL_FILE : PGSTEAL_ANON] += nr_reclaimed;
 	lru_note_cost(k, lruvec, file, stat.nr_pageout, nr_scanned - nr_reclaimed);
 	sc->nr_reclaimed += nr_reclaimed;
@@ -457,6 +474,7 @@ static void shrink_active_list(struct kernel *k, uint64_t nr_to_scan, struct lru
 	uint64_t nr_taken = isolate_lru_folios(k, nr_to_scan, lruvec, &hold, &nr_scanned, sc, lru);
 	mod_node_page_state(lruvec->pgdat, isolated, (long)nr_taken);
 	k->vm_events[PGREFILL] += nr_scanned;
+	count_memcg_events(lruvec_memcg(lruvec), PGREFILL, nr_scanned);
 	while (!page_list_empty(&hold)) {
 		struct page *page = page_list_last(k, &hold);
 		uint64_t vm_flags;
@@ -477,6 +495,7 @@ static void shrink_active_list(struct kernel *k, uint64_t nr_to_scan, struct lru
 	move_folios_to_lru(k, lruvec, &l_active);
 	uint64_t nr_deactivate = move_folios_to_lru(k, lruvec, &l_inactive);
 	k->vm_events[PGDEACTIVATE] += nr_deactivate;
+	count_memcg_events(lruvec_memcg(lruvec), PGDEACTIVATE, nr_deactivate);
 	mod_node_page_state(lruvec->pgdat, isolated, -(long)nr_taken);
 	if (nr_rotated)
 		lru_note_cost(k, lruvec, file, 0, nr_rotated);
@@ -487,11 +506,10 @@ static void shrink_active_list(struct kernel *k, uint64_t nr_to_scan, struct lru
 
 /* Is the inactive list too small next to the active one: below
  * 1 : sqrt(10 x GiB) (Linux: inactive_is_low)? */
-static bool inactive_is_low(struct lruvec *lruvec, enum lru_list inactive_lru)
+static bool inactive_is_low(struct kernel *k, struct lruvec *lruvec, enum lru_list inactive_lru)
 {
-	uint64_t inactive = node_page_state_pages(lruvec->pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + inactive_lru));
-	uint64_t active = node_page_state_pages(lruvec->pgdat,
-						(enum node_stat_item)(NR_INACTIVE_ANON + inactive_lru + LRU_ACTIVE));
+	uint64_t inactive = lruvec_lru_pages(k, lruvec, inactive_lru);
+	uint64_t active = lruvec_lru_pages(k, lruvec, inactive_lru + LRU_ACTIVE);
 	uint64_t gb = (inactive + active) >> (30 - PAGE_SHIFT), ratio = 1;
 	if (gb) {
 		ratio = 0;
@@ -516,37 +534,40 @@ static uint64_t shrink_list(struct kernel *k, enum lru_list lru, uint64_t nr_to_
 	return shrink_inactive_list(k, nr_to_scan, lruvec, sc, lru);
 }
 
-/* Can anonymous pages be reclaimed: is there free swap (Linux:
- * can_reclaim_anon_pages without memcg or demotion)? */
-static bool can_reclaim_anon_pages(const struct kernel *k)
+/* Can anonymous pages of memcg be reclaimed: is there free swap it may
+ * use (Linux: can_reclaim_anon_pages without demotion)? */
+static bool can_reclaim_anon_pages(struct kernel *k, struct mem_cgroup *memcg)
 {
-	return get_nr_swap_pages(k) > 0;
+	return memcg ? mem_cgroup_get_nr_swap_pages(k, memcg) > 0 : get_nr_swap_pages(k) > 0;
 }
 
 /* Set the node-wide parts of a scan: the costs, which active lists may be
  * deactivated, the cache-trim and tiny-file modes (Linux:
  * prepare_scan_control). */
-static void prepare_scan_control(struct pglist_data *pgdat, struct scan_control *sc)
+static void prepare_scan_control(struct kernel *k, struct pglist_data *pgdat, struct scan_control *sc)
 {
-	struct lruvec *lruvec = &pgdat->__lruvec;
+	struct lruvec *lruvec = mem_cgroup_lruvec(k, sc->target_mem_cgroup, pgdat);
 	sc->anon_cost = lruvec->anon_cost;
 	sc->file_cost = lruvec->file_cost;
 	if (!sc->force_deactivate) {
 		uint64_t refaults = node_page_state_pages(pgdat, WORKINGSET_ACTIVATE_ANON);
-		if (refaults != lruvec->refaults[WORKINGSET_ANON] || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
+		if (refaults != lruvec->refaults[WORKINGSET_ANON] || inactive_is_low(k, lruvec, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
 		else
 			sc->may_deactivate &= ~DEACTIVATE_ANON;
 		refaults = node_page_state_pages(pgdat, WORKINGSET_ACTIVATE_FILE);
-		if (refaults != lruvec->refaults[WORKINGSET_FILE] || inactive_is_low(lruvec, LRU_INACTIVE_FILE))
+		if (refaults != lruvec->refaults[WORKINGSET_FILE] || inactive_is_low(k, lruvec, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 		else
 			sc->may_deactivate &= ~DEACTIVATE_FILE;
 	} else {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
 	}
-	uint64_t file = node_page_state_pages(pgdat, NR_INACTIVE_FILE);
+	uint64_t file = lruvec_lru_pages(k, lruvec, LRU_INACTIVE_FILE);
 	sc->cache_trim_mode = (file >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE);
+	sc->file_is_tiny = false;
+	if (cgroup_reclaim(sc))
+		return;
 	uint64_t free = 0, high = 0;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		free += zone_page_state(&pgdat->node_zones[z], NR_FREE_PAGES);
@@ -573,7 +594,7 @@ static void get_scan_count(struct kernel *k, struct lruvec *lruvec, struct scan_
 	uint64_t fraction[ANON_AND_FILE] = { 0, 0 }, denominator = 1;
 	enum scan_balance balance;
 
-	if (!sc->may_swap || !can_reclaim_anon_pages(k))
+	if (!sc->may_swap || !can_reclaim_anon_pages(k, lruvec_memcg(lruvec)))
 		balance = SCAN_FILE;
 	else if (!sc->priority && swappiness)
 		balance = SCAN_EQUAL;
@@ -618,7 +639,7 @@ static void shrink_lruvec(struct kernel *k, struct lruvec *lruvec, struct scan_c
 {
 	uint64_t nr[NR_LRU_LISTS] = { 0 }, targets[NR_LRU_LISTS], nr_reclaimed = 0;
 	uint64_t start_reclaimed = sc->nr_reclaimed;
-	bool proportional = !current_is_kswapd(k) && sc->priority == DEF_PRIORITY;
+	bool proportional = !cgroup_reclaim(sc) && !current_is_kswapd(k) && sc->priority == DEF_PRIORITY;
 
 	get_scan_count(k, lruvec, sc, nr);
 	memcpy(targets, nr, sizeof nr);
@@ -654,7 +675,7 @@ static void shrink_lruvec(struct kernel *k, struct lruvec *lruvec, struct scan_c
 			nr[l] -= nr[l] < scanned ? nr[l] : scanned;
 		}
 	}
-	if (can_age_anon_pages(k) && inactive_is_low(lruvec, LRU_INACTIVE_ANON))
+	if (can_age_anon_pages(k) && inactive_is_low(k, lruvec, LRU_INACTIVE_ANON))
 		shrink_active_list(k, SWAP_CLUSTER_MAX, lruvec, sc, LRU_ACTIVE_ANON);
 }
 
@@ -671,13 +692,34 @@ static void shrink_deferred_split(struct kernel *k, struct scan_control *sc)
 		trace_kernel(k, k->this_cpu, "split THPs mapped in part from the deferred split queue");
 }
 
-/* Reclaim from one node (Linux: shrink_node; one lruvec until memory
- * cgroups add theirs, walked as shrink_node_memcgs does). */
+/* Reclaim from the lruvec of every cgroup in the target's subtree on
+ * pgdat, but those memory.min protects, and those memory.low protects
+ * unless nothing else was left (Linux: shrink_node_memcgs). */
+static void shrink_node_memcgs(struct kernel *k, struct pglist_data *pgdat, struct scan_control *sc)
+{
+	struct mem_cgroup *target = sc->target_mem_cgroup ? sc->target_mem_cgroup : root_mem_cgroup(k);
+	for (struct mem_cgroup *memcg = mem_cgroup_iter(k, target, NULL); memcg;
+	     memcg = mem_cgroup_iter(k, target, memcg)) {
+		mem_cgroup_calculate_protection(target, memcg);
+		if (mem_cgroup_below_min(target, memcg)) {
+			continue;
+		} else if (mem_cgroup_below_low(target, memcg)) {
+			if (!sc->memcg_low_reclaim) {
+				sc->memcg_low_skipped = true;
+				continue;
+			}
+			memcg_memory_event(memcg, MEMCG_LOW);
+		}
+		shrink_lruvec(k, mem_cgroup_lruvec(k, memcg, pgdat), sc);
+	}
+}
+
+/* Reclaim from one node (Linux: shrink_node). */
 static void shrink_node(struct kernel *k, struct pglist_data *pgdat, struct scan_control *sc)
 {
 	uint64_t nr_reclaimed = sc->nr_reclaimed;
-	prepare_scan_control(pgdat, sc);
-	shrink_lruvec(k, &pgdat->__lruvec, sc);
+	prepare_scan_control(k, pgdat, sc);
+	shrink_node_memcgs(k, pgdat, sc);
 	shrink_deferred_split(k, sc);
 	if (sc->nr_reclaimed > nr_reclaimed)
 		pgdat->kswapd_failures = 0;
@@ -685,10 +727,11 @@ static void shrink_node(struct kernel *k, struct pglist_data *pgdat, struct scan
 
 /* Remember the workingset activations seen, so that new ones show a
  * changing working set (Linux: snapshot_refaults). */
-static void snapshot_refaults(struct pglist_data *pgdat)
+static void snapshot_refaults(struct kernel *k, struct mem_cgroup *target, struct pglist_data *pgdat)
 {
-	pgdat->__lruvec.refaults[WORKINGSET_ANON] = node_page_state_pages(pgdat, WORKINGSET_ACTIVATE_ANON);
-	pgdat->__lruvec.refaults[WORKINGSET_FILE] = node_page_state_pages(pgdat, WORKINGSET_ACTIVATE_FILE);
+	struct lruvec *lruvec = mem_cgroup_lruvec(k, target, pgdat);
+	lruvec->refaults[WORKINGSET_ANON] = node_page_state_pages(pgdat, WORKINGSET_ACTIVATE_ANON);
+	lruvec->refaults[WORKINGSET_FILE] = node_page_state_pages(pgdat, WORKINGSET_ACTIVATE_FILE);
 }
 
 /* ---- direct reclaim ------------------------------------------------------------ */
@@ -696,10 +739,9 @@ static void snapshot_refaults(struct pglist_data *pgdat)
 /* Reclaim at falling priorities until nr_to_reclaim pages are freed; a
  * run that skipped the active lists tries once more deactivating them
  * (Linux: do_try_to_free_pages). */
-static uint64_t do_try_to_free_pages(struct kernel *k, struct scan_control *sc)
+static uint64_t do_try_to_free_pages(struct kernel *k, struct scan_control *sc, struct pglist_data *pgdat)
 {
 	int initial_priority = sc->priority;
-	struct pglist_data *pgdat = k->node_data[0];
 retry:
 	do {
 		sc->nr_scanned = 0;
@@ -709,7 +751,7 @@ retry:
 		if (sc->priority < DEF_PRIORITY - 2)
 			sc->may_writepage = true;
 	} while (--sc->priority >= 0);
-	snapshot_refaults(pgdat);
+	snapshot_refaults(k, sc->target_mem_cgroup, pgdat);
 	if (sc->nr_reclaimed)
 		return sc->nr_reclaimed;
 	if (sc->skipped_deactivate) {
@@ -718,7 +760,36 @@ retry:
 		sc->skipped_deactivate = false;
 		goto retry;
 	}
+	if (sc->memcg_low_skipped) {         /* only memory.low protected cgroups were left */
+		sc->priority = initial_priority;
+		sc->force_deactivate = false;
+		sc->memcg_low_reclaim = true;
+		sc->memcg_low_skipped = false;
+		goto retry;
+	}
 	return 0;
+}
+
+/* Enter reclaim: the task may use the reserves and go over cgroup limits,
+ * and does not reclaim again (Linux: memalloc_noreclaim_save, PF_MEMALLOC).
+ * False when already reclaiming. */
+static bool memalloc_noreclaim_save(struct kernel *k)
+{
+	struct task_struct *t = k->current;
+	if ((t && (t->flags & PF_MEMALLOC)) || k->in_reclaim)
+		return false;
+	k->in_reclaim = true;
+	if (t)
+		t->flags |= PF_MEMALLOC;
+	return true;
+}
+
+/* Leave reclaim (Linux: memalloc_noreclaim_restore). */
+static void memalloc_noreclaim_restore(struct kernel *k)
+{
+	if (k->current)
+		k->current->flags &= ~PF_MEMALLOC;
+	k->in_reclaim = false;
 }
 
 /* See swap.h. The caller (the allocator) counted the stall. While it
@@ -736,20 +807,43 @@ uint64_t try_to_free_pages(struct kernel *k, gfp_t gfp, unsigned order)
 		.may_unmap = true,
 		.may_swap = true,
 	};
-	struct task_struct *t = k->current;
-	if ((t && (t->flags & PF_MEMALLOC)) || k->in_reclaim)
+	if (!memalloc_noreclaim_save(k))
 		return 0;
-	k->in_reclaim = true;
-	if (t)
-		t->flags |= PF_MEMALLOC;
 	trace_kernel(k, k->this_cpu, "direct reclaim for an order-%u allocation: every zone is below its min watermark",
 		     order);
-	uint64_t freed = do_try_to_free_pages(k, &sc);
-	if (t)
-		t->flags &= ~PF_MEMALLOC;
-	k->in_reclaim = false;
+	uint64_t freed = do_try_to_free_pages(k, &sc, k->node_data[0]);
+	memalloc_noreclaim_restore(k);
 	trace_kernel(k, k->this_cpu, "direct reclaim freed %llu pages", (unsigned long long)freed);
 	return freed;
+}
+
+/* See memcontrol.h. The reclaimer may go over limits meanwhile (Linux:
+ * memalloc_noreclaim_save); a reclaim within reclaim does nothing. */
+uint64_t try_to_free_mem_cgroup_pages(struct kernel *k, struct mem_cgroup *memcg, uint64_t nr_pages, gfp_t gfp,
+				      bool may_swap)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = nr_pages > SWAP_CLUSTER_MAX ? nr_pages : SWAP_CLUSTER_MAX,
+		.gfp_mask = (gfp & (__GFP_IO | __GFP_FS | __GFP_RECLAIM)) | GFP_HIGHUSER_MOVABLE,
+		.reclaim_idx = MAX_NR_ZONES - 1,
+		.target_mem_cgroup = memcg,
+		.priority = DEF_PRIORITY,
+		.may_writepage = true,
+		.may_unmap = true,
+		.may_swap = may_swap,
+	};
+	if (!memalloc_noreclaim_save(k))
+		return 0;
+	for_each_online_node(k, nid) {
+		sc.priority = DEF_PRIORITY;
+		do_try_to_free_pages(k, &sc, k->node_data[nid]);
+		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+			break;
+	}
+	memalloc_noreclaim_restore(k);
+	trace_kernel(k, k->this_cpu, "cgroup /%s: reclaim freed %llu pages of its own", memcg->name,
+		     (unsigned long long)sc.nr_reclaimed);
+	return sc.nr_reclaimed;
 }
 
 /* See swap.h. */
@@ -818,11 +912,15 @@ static bool kswapd_shrink_node(struct kernel *k, struct pglist_data *pgdat, stru
 	return (sc->nr_scanned > progress ? sc->nr_scanned : progress) >= sc->nr_to_reclaim;
 }
 
-/* Age the anonymous lists in the background (Linux: kswapd_age_node). */
+/* Age the anonymous lists of every cgroup in the background (Linux:
+ * kswapd_age_node). */
 static void kswapd_age_node(struct kernel *k, struct pglist_data *pgdat, struct scan_control *sc)
 {
-	if (can_age_anon_pages(k) && inactive_is_low(&pgdat->__lruvec, LRU_INACTIVE_ANON))
-		shrink_active_list(k, SWAP_CLUSTER_MAX, &pgdat->__lruvec, sc, LRU_ACTIVE_ANON);
+	if (!can_age_anon_pages(k) || !inactive_is_low(k, &pgdat->__lruvec, LRU_INACTIVE_ANON))
+		return;
+	struct mem_cgroup *root = root_mem_cgroup(k);
+	for (struct mem_cgroup *memcg = mem_cgroup_iter(k, root, NULL); memcg; memcg = mem_cgroup_iter(k, root, memcg))
+		shrink_active_list(k, SWAP_CLUSTER_MAX, mem_cgroup_lruvec(k, memcg, pgdat), sc, LRU_ACTIVE_ANON);
 }
 
 /*
@@ -881,7 +979,7 @@ out:
 			struct zone *z = &pgdat->node_zones[i];
 			z->watermark_boost -= z->watermark_boost < zone_boosts[i] ? z->watermark_boost : zone_boosts[i];
 		}
-	snapshot_refaults(pgdat);
+	snapshot_refaults(k, NULL, pgdat);
 	trace_kernel(k, k->this_cpu, "kswapd0: reclaimed %llu pages, node %s", (unsigned long long)sc.nr_reclaimed,
 		     pgdat_balanced(k, pgdat, 0, highest_zoneidx) ? "balanced (a zone above its high watermark)"
 							       : "still unbalanced");
@@ -1002,5 +1100,6 @@ void exit_to_user_mode(struct kernel *k, int cpu)
 	kswapd_run_woken(k);
 	if (k->kcompactd_pending)
 		kcompactd_run_woken(k);
+	mem_cgroup_handle_over_high(k);
 	k->this_cpu = saved;
 }

@@ -16,6 +16,7 @@
 #include "kernel/swap.h"
 
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 
 #define WORKINGSET_SHIFT 1
 #define EVICTION_BITS    30
@@ -74,17 +75,16 @@ static bool workingset_test_recent(struct kernel *k, uint32_t shadow, bool file,
 void workingset_refault(struct kernel *k, struct page *page, uint32_t shadow)
 {
 	bool file = folio_is_file_lru(page), workingset;
-	struct pglist_data *pgdat = k->node_data[0];
 
-	mod_node_page_state(pgdat, file ? WORKINGSET_REFAULT_FILE : WORKINGSET_REFAULT_ANON, 1);
+	__lruvec_stat_mod_folio(k, page, file ? WORKINGSET_REFAULT_FILE : WORKINGSET_REFAULT_ANON, 1);
 	if (!workingset_test_recent(k, shadow, file, &workingset))
 		return;
 	page_set(page, PG_active);
 	workingset_age_nonresident(node_lruvec(k), 1);
-	mod_node_page_state(pgdat, file ? WORKINGSET_ACTIVATE_FILE : WORKINGSET_ACTIVATE_ANON, 1);
+	__lruvec_stat_mod_folio(k, page, file ? WORKINGSET_ACTIVATE_FILE : WORKINGSET_ACTIVATE_ANON, 1);
 	if (workingset) {
 		page_set(page, PG_workingset);
 		lru_note_cost(k, node_lruvec(k), file, 1, 0);    /* lru_note_cost_refault */
-		mod_node_page_state(pgdat, file ? WORKINGSET_RESTORE_FILE : WORKINGSET_RESTORE_ANON, 1);
+		__lruvec_stat_mod_folio(k, page, file ? WORKINGSET_RESTORE_FILE : WORKINGSET_RESTORE_ANON, 1);
 	}
 }

@@ -701,6 +701,41 @@ static int m_swapon(lua_State *L)
 	return 1;
 }
 
+/* A cgroup limit field: nil keeps it, "max" lifts it, else a size. */
+static int64_t field_limit(lua_State *L, int t, const char *key)
+{
+	int type = lua_getfield(L, t, key);
+	bool max = type == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "max");
+	lua_pop(L, 1);
+	if (type == LUA_TNIL)
+		return MMSIM_CGROUP_KEEP;
+	if (max)
+		return MMSIM_CGROUP_NO_LIMIT;
+	uint64_t v = field_size(L, t, key, "cgroup");
+	return v > INT64_MAX ? MMSIM_CGROUP_NO_LIMIT : (int64_t)v;
+}
+
+/* m:cgroup{name=, max=, high=, low=, min=, swap_max=} → true: make the
+ * cgroup if needed, then write the limits given (sizes or "max"). */
+static int m_cgroup(lua_State *L)
+{
+	static const char *const keys[] = { "name", "max", "high", "low", "min", "swap_max", NULL };
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lmmsim_check_keys(L, 2, keys, "cgroup");
+	struct mmsim_cgroup cg = {
+		.name = lmmsim_field_string(L, 2, "name", NULL, true, "cgroup"),
+		.max = field_limit(L, 2, "max"),
+		.high = field_limit(L, 2, "high"),
+		.low = field_limit(L, 2, "low"),
+		.min = field_limit(L, 2, "min"),
+		.swap_max = field_limit(L, 2, "swap_max"),
+	};
+	int err = mmsim_cgroup(lm->m, &cg);
+	lmmsim_raise_explain_error(L, lm);
+	return lmmsim_done(L, lm, err);
+}
+
 /* m:swapoff(type) → true */
 static int m_swapoff(lua_State *L)
 {
@@ -762,7 +797,8 @@ static const luaL_Reg machine_methods[] = {
 	{ "spawn", m_spawn }, { "proc", m_proc }, { "stats", m_stats }, { "explain", m_explain },
 	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
 	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "swapon", m_swapon }, { "swapoff", m_swapoff },
-	{ "close", m_close }, { "interleave", m_interleave }, { "tick", m_tick }, { NULL, NULL },
+	{ "close", m_close }, { "interleave", m_interleave }, { "tick", m_tick }, { "cgroup", m_cgroup },
+	{ NULL, NULL },
 };
 
 /* ---- module functions ---------------------------------------------------------- */

@@ -715,6 +715,26 @@ static int p_oom_score_adj(lua_State *L)
 	return lmmsim_done(L, lm, mmsim_set_oom_score_adj(lm->m, p->pid, value, flags));
 }
 
+/* p:cgroup() → the path of its cgroup ("" for the root), from
+ * /proc/<pid>/cgroup; p:cgroup(name) moves the process there (as writing
+ * its pid to cgroup.procs) → true. */
+static int p_cgroup(lua_State *L)
+{
+	if (lua_isnoneornil(L, 2)) {
+		if (proc_view(L, "cgroup") != 1)
+			return 3;
+		const char *line = lua_tostring(L, -1);
+		size_t len = strlen(line);
+		if (strncmp(line, "0::/", 4) || len < 5)
+			return luaL_error(L, "cgroup: /proc/<pid>/cgroup reads '%s'", line);
+		lua_pushlstring(L, line + 4, len - 5);
+		return 1;
+	}
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	return lmmsim_done(L, lm, mmsim_cgroup_attach(lm->m, p->pid, luaL_checkstring(L, 2)));
+}
+
 /* Push one pagemap entry, raw and decoded. */
 static void push_pagemap_entry(lua_State *L, uint64_t e, uint64_t va)
 {
@@ -841,7 +861,7 @@ static const luaL_Reg process_methods[] = {
 	{ "pread", p_pread }, { "pwrite", p_pwrite }, { "ftruncate", p_ftruncate }, { "unlink", p_unlink },
 	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create },
 	{ "fsync", p_fsync }, { "fdatasync", p_fdatasync }, { "fadvise", p_fadvise }, { "msync", p_msync },
-	{ NULL, NULL },
+	{ "cgroup", p_cgroup }, { NULL, NULL },
 };
 
 /* __index: the methods, and the fields pid and machine. */

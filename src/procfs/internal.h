@@ -21,6 +21,11 @@ typedef int (*proc_pid_show_fn)(struct kernel *k, struct task_struct *t, struct 
 typedef int64_t (*proc_read_fn)(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
 				size_t len, const struct procfs_cred *cred);
 
+/* cgroup.c: a file below /sys/fs/cgroup/ (path is what follows that
+ * prefix, "NAME/memory.current"): 0 or -ENOENT; and /proc/PID/cgroup. */
+int cgroup_file_show(struct kernel *k, const char *path, struct seq_buf *m);
+int proc_cgroup_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+
 /* base.c: /proc/PID/oom_score, oom_score_adj and oom_adj */
 int proc_oom_score(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int oom_score_adj_read(struct kernel *k, struct task_struct *t, struct seq_buf *m);

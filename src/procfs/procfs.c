@@ -26,6 +26,7 @@ static const struct {
 	{ "/sys/kernel/debug/extfrag/unusable_index", unusable_show },
 	{ "/sys/kernel/debug/extfrag/extfrag_index", extfrag_show },
 	{ "/sys/kernel/mm/swap/vma_ra_enabled", vma_ra_enabled_show },
+	{ "/sys/fs/cgroup/memory.stat", root_memory_stat_show },
 };
 #define NR_VIEWS ARRAY_SIZE(views)
 
@@ -46,6 +47,7 @@ static const struct {
 	proc_pid_show_fn show;
 	proc_read_fn read;
 } pid_views[] = {
+	{ PID_DIR "cgroup", proc_cgroup_show, NULL },
 	{ PID_DIR "maps", proc_pid_maps_show, NULL },
 	{ PID_DIR "oom_adj", oom_adj_read, NULL },
 	{ PID_DIR "oom_score", proc_oom_score, NULL },
@@ -171,6 +173,10 @@ int procfs_read(struct kernel *k, const char *path, struct seq_buf *m)
 			return -EINVAL;
 	if (!thp_sysfs_show(k, path, m))
 		return m->overflow ? -ENOMEM : 0;
+	if (!strncmp(path, "/sys/fs/cgroup/", 15)) {
+		int err = cgroup_file_show(k, path + 15, m);
+		return err ? err : m->overflow ? -ENOMEM : 0;
+	}
 	struct task_struct *t = proc_task_lookup(k, path, &name);
 	int v = t ? pid_view_find(name) : -1;
 	if (v < 0)

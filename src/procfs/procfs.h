@@ -58,6 +58,7 @@ void zoneinfo_show(struct kernel *k, struct seq_buf *m);       /* /proc/zoneinfo
 void vmstat_show(struct kernel *k, struct seq_buf *m);         /* /proc/vmstat (mm/vmstat.c) */
 void swaps_show(struct kernel *k, struct seq_buf *m);          /* /proc/swaps (mm/swapfile.c) */
 void vma_ra_enabled_show(struct kernel *k, struct seq_buf *m); /* /sys/kernel/mm/swap/vma_ra_enabled */
+void root_memory_stat_show(struct kernel *k, struct seq_buf *m);  /* /sys/fs/cgroup/memory.stat (the root's) */
 void slab_show(struct kernel *k, struct seq_buf *m);           /* /proc/slabinfo (mm/slab_common.c) */
 void unusable_show(struct kernel *k, struct seq_buf *m);       /* debugfs extfrag/unusable_index */
 void extfrag_show(struct kernel *k, struct seq_buf *m);        /* debugfs extfrag/extfrag_index */

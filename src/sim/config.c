@@ -347,6 +347,23 @@ static void get_ram(const mmsim_config *c, char *b, size_t n)
 {
 	format_size(c->hw.ram_bytes, b, n);
 }
+/* memory_max: spawned processes run in cgroup /mmsim with this memory.max. */
+static int set_memory_max(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	uint64_t bytes;
+	if (parse_size(v, &bytes) || (bytes && bytes < HW_PAGE_SIZE)) {
+		backend_errbuf(eb, el, "memory_max: '%s' is not 0 (no limit) or a size of a page or more", v);
+		return -EINVAL;
+	}
+	c->kernel.memory_max = bytes;
+	return 0;
+}
+
+static void get_memory_max(const mmsim_config *c, char *b, size_t n)
+{
+	format_size(c->kernel.memory_max, b, n);
+}
+
 static void get_swap(const mmsim_config *c, char *b, size_t n)
 {
 	format_size(c->kernel.swap_bytes, b, n);
@@ -400,6 +417,7 @@ static const struct config_key {
 	{ "disk_write_ns", set_disk_write_ns, get_disk_write_ns },
 	{ "disk_mbps", set_disk_mbps, get_disk_mbps },
 	{ "read_ahead_kb", set_read_ahead_kb, get_read_ahead_kb },
+	{ "memory_max", set_memory_max, get_memory_max },
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

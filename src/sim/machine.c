@@ -2,6 +2,8 @@
  * its table of operations, its views, log and checker. */
 #include "sim/sim.h"
 
+#include "kernel/memcontrol.h"
+
 #include "kernel/debug_vm.h"
 #include "procfs/procfs.h"
 
@@ -64,6 +66,8 @@ static const struct mmsim_backend sim_backend = {
 	.swapon = sim_swapon,
 	.swapoff = sim_swapoff,
 	.tick = sim_tick,
+	.cgroup = sim_cgroup,
+	.cgroup_attach = sim_cgroup_attach,
 	.dmesg = sim_dmesg,
 	.check = sim_check,
 	.explain = sim_explain,
@@ -142,6 +146,12 @@ int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size
 	kcfg.seed = c->seed;
 	if ((err = kernel_init(&s->kernel, &s->hw, &kcfg, why, sizeof why))) {
 		backend_errbuf(eb, el, "the kernel cannot boot: %s", why);
+		hw_machine_destroy(&s->hw);
+		goto fail_ram;
+	}
+	if (c->kernel.memory_max && (err = mem_cgroup_set_session(&s->kernel, c->kernel.memory_max))) {
+		backend_errbuf(eb, el, "memory_max: cannot make cgroup /mmsim: %s", mmsim_strerror(err));
+		kernel_destroy(&s->kernel);
 		hw_machine_destroy(&s->hw);
 		goto fail_ram;
 	}

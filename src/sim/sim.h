@@ -167,6 +167,8 @@ int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 
 /* swap.c */
 int sim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
+int sim_cgroup(mmsim_machine *m, const struct mmsim_cgroup *cg);
+int sim_cgroup_attach(mmsim_machine *m, int pid, const char *name);
 int sim_swapoff(mmsim_machine *m, int type);
 
 /* explain.c */

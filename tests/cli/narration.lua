@@ -263,3 +263,23 @@ assert(cp:mmap{len = 4096, prot = "r"})
 assert(cm:set("vm.compaction_proactiveness", 100))
 assert(cm:set("vm.compact_memory", 1))
 cm:explain(false)
+-- memory cgroups: mkdir, a process moved in, reclaim at memory.max and over
+-- memory.high, then the cgroup's OOM killer with no swap left to it
+local cm = mmsim.machine{preset = "teaching", swap = "16M"}
+cm:spawn("init")
+cm:explain(true)
+assert(cm:cgroup{name = "box", max = "1M", high = "512K"})
+local cp = cm:spawn()
+assert(cp:cgroup("box"))
+local ca = assert(cp:mmap{len = 2 << 20, prot = "rw"})
+assert(cp:touch(ca, 2 << 20, "w"))
+assert(cm:cgroup{name = "box", swap_max = 0, high = "max"})
+local cb = assert(cp:mmap{len = 2 << 20, prot = "rw"})
+cp:touch(cb, 2 << 20, "w")
+-- a cgroup whose only process the OOM killer may not take: the access fails
+assert(cm:cgroup{name = "solo", max = "256K", swap_max = 0})
+local cs = cm:spawn()
+assert(cs:oom_score_adj(-1000))
+assert(cs:cgroup("solo"))
+local cc = assert(cs:mmap{len = 1 << 20, prot = "rw"})
+cs:touch(cc, 1 << 20, "w")

@@ -10,6 +10,12 @@
  * is read back once more, the processes exit, and every frame and every
  * slot must be free again.
  *
+ * The second test runs the same with the processes spread over memory
+ * cgroups (limits below their share of RAM, one with memory.high only),
+ * so that most reclaim is each cgroup's own: the checker then also checks
+ * every cgroup's LRU lists and memory.current against its charged pages,
+ * and at the end every charge (memory and swap) is gone.
+ *
  * MMSIM_SWAP_SOAK_OPS (the environment) sets the number of operations:
  * `make soak` runs 10^8; the default, 10^6 (2 x 10^5 under ASan, for
  * `make check`), keeps `make test` to seconds.
@@ -17,6 +23,7 @@
 #include "proc_helpers.h"
 
 #include "kernel/debug_vm.h"
+#include "kernel/memcontrol.h"
 #include "kernel/mm.h"
 #include "kernel/swap.h"
 #include "kernel/vmstat.h"
@@ -408,7 +415,25 @@ static uint64_t nr_ops(void)
 	return env && *env ? strtoull(env, NULL, 10) : DEFAULT_OPS;
 }
 
-static void setup(void)
+/* The cgroups of the second test: process i + 1 goes to cgroup_of[i]. */
+static const char *const cgroup_of[MAXPROC - 1] = { "a", "b", "b/c", "a" };
+
+/* Make them: a at most 5 MiB, b 8 MiB, its child c kept to 2 MiB by
+ * memory.high. */
+static void setup_cgroups(void)
+{
+	int err = 0;
+	struct mem_cgroup *a = mem_cgroup_create(&t->k, "a", &err), *b = mem_cgroup_create(&t->k, "b", &err);
+	struct mem_cgroup *c = mem_cgroup_create(&t->k, "b/c", &err);
+	cr_assert(a && b && c, "%d", err);
+	mem_cgroup_write(&t->k, a, MEMCG_FILE_MAX, (5 << 20) / PG);
+	mem_cgroup_write(&t->k, b, MEMCG_FILE_MAX, (8 << 20) / PG);
+	mem_cgroup_write(&t->k, c, MEMCG_FILE_HIGH, (2 << 20) / PG);
+	for (int i = 1; i < nprocs; i++)
+		mem_cgroup_attach(&t->k, procs[i].task, mem_cgroup_lookup(&t->k, cgroup_of[i - 1]));
+}
+
+static void setup(bool cgroups)
 {
 	char why[128];
 	t = tk_boot(16 << 20, 2);
@@ -426,15 +451,16 @@ static void setup(void)
 	cr_assert_eq(r, (long)SHWIN);
 	while (nprocs < MAXPROC)
 		op_fork(&procs[0]);
+	if (cgroups)
+		setup_cgroups();
 	for (int i = 0; i < nprocs; i++)              /* every page its own: 4x the RAM */
 		write_pages(i, 0, 1);
 }
 
-Test(swap_random, every_byte_survives_swap_under_four_times_overcommit, .timeout = 3600)
+/* ops random operations (in cgroups or not), then the checks. */
+static void run(uint64_t ops, bool cgroups)
 {
-	uint64_t ops = nr_ops();
-	seed_state = 12;
-	setup();
+	setup(cgroups);
 	for (uint64_t n = 0; n < ops; n++) {
 		op_count = n;
 		step();
@@ -448,8 +474,18 @@ Test(swap_random, every_byte_survives_swap_under_four_times_overcommit, .timeout
 	cr_assert_gt(t->k.vm_events[PSWPIN], ops / 4, "and came back");
 	cr_assert_gt(t->k.vm_events[PGMAJFAULT], ops / 4, "through major faults");
 	cr_assert_gt(t->k.vm_events[SWAP_RA_HIT], 0, "some read ahead");
-	cr_assert_gt(t->k.vm_events[PGSTEAL_KSWAPD], 0, "kswapd reclaimed");
-	cr_assert_gt(t->k.vm_events[PGSTEAL_DIRECT], 0, "and so did direct reclaim");
+	if (!cgroups) {
+		cr_assert_gt(t->k.vm_events[PGSTEAL_KSWAPD], 0, "kswapd reclaimed");
+		cr_assert_gt(t->k.vm_events[PGSTEAL_DIRECT], 0, "and so did direct reclaim");
+	} else {
+		for (int i = 0; i < MAXPROC - 1; i++) {
+			struct mem_cgroup *memcg = mem_cgroup_lookup(&t->k, cgroup_of[i]);
+			cr_assert_gt(memcg_events(&t->k, memcg, PGSTEAL_DIRECT), 0, "%s reclaimed its own pages", memcg->name);
+			cr_assert_leq(memcg->memory.usage, memcg->memory.max, "%s within memory.max", memcg->name);
+		}
+		cr_assert_gt(memcg_memory_events(&t->k, mem_cgroup_lookup(&t->k, "b/c"), MEMCG_HIGH), 0,
+			     "b/c went over memory.high");
+	}
 	cr_assert_eq(t->k.vm_events[OOM_KILL], 0, "the swap was enough: nobody was killed");
 	cr_log_info("swap_random: %llu operations, %llu pages read, %llu pswpout, %llu pswpin, %llu lazily freed "
 		    "pages found dropped", (unsigned long long)ops, (unsigned long long)nr_reads,
@@ -470,5 +506,23 @@ Test(swap_random, every_byte_survives_swap_under_four_times_overcommit, .timeout
 	cr_assert_eq(get_nr_swap_pages(&t->k), total_swap_pages(&t->k), "every slot is free");
 	cr_assert_eq(global_node_page_state_pages(&t->k, NR_SWAPCACHE), 0, "the swap cache is empty");
 	cr_assert_eq(global_node_page_state_pages(&t->k, NR_ANON_MAPPED), 0, "no anonymous page is left");
+	for (int i = 0; cgroups && i < MAXPROC - 1; i++) {
+		struct mem_cgroup *memcg = mem_cgroup_lookup(&t->k, cgroup_of[i]);
+		cr_assert_eq(memcg->memory.usage, 0, "%s: no charge left", memcg->name);
+		cr_assert_eq(memcg->swap.usage, 0, "%s: no swap charge left", memcg->name);
+	}
 	tk_free(t);
+}
+
+Test(swap_random, every_byte_survives_swap_under_four_times_overcommit, .timeout = 3600)
+{
+	seed_state = 12;
+	run(nr_ops(), false);
+}
+
+Test(swap_random, every_byte_survives_in_memory_cgroups, .timeout = 3600)
+{
+	seed_state = 13;
+	nprocs = 0;
+	run(nr_ops() / 4, true);
 }
