@@ -656,6 +656,16 @@ void mem_cgroup_uncharge(struct kernel *k, struct page *page)
 	set_folio_memcg(k, page, NULL);
 }
 
+/* See memcontrol.h. */
+void mem_cgroup_migrate(struct kernel *k, struct page *src, struct page *dst)
+{
+	struct mem_cgroup *memcg = folio_memcg(k, src);
+	if (!memcg)
+		return;
+	set_folio_memcg(k, dst, memcg);
+	set_folio_memcg(k, src, NULL);
+}
+
 /* See memcontrol.h. cgroup v2 counts swap apart: only the memory charge
  * goes. */
 void mem_cgroup_swapout(struct kernel *k, struct page *page, swp_entry_t entry)

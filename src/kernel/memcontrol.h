@@ -213,6 +213,11 @@ int mem_cgroup_swapin_charge_folio(struct kernel *k, struct page *page, struct m
 /* The page's last reference went: uncharge it (Linux: mem_cgroup_uncharge). */
 void mem_cgroup_uncharge(struct kernel *k, struct page *page);
 
+/* Move src's charge to dst, its replacement by migration: dst takes src's
+ * cgroup and src none, so freeing src uncharges nothing and dst goes back
+ * to the cgroup's own LRU (Linux: mem_cgroup_migrate). */
+void mem_cgroup_migrate(struct kernel *k, struct page *src, struct page *dst);
+
 /* Reclaim evicted page (it left the swap cache for entry): its memory
  * charge goes; the slot's swap charge stays (Linux: mem_cgroup_swapout). */
 void mem_cgroup_swapout(struct kernel *k, struct page *page, swp_entry_t entry);

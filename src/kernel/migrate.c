@@ -3,8 +3,11 @@
  */
 #include "kernel/migrate.h"
 
+#include "common.h"
+
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/page_list.h"
@@ -190,7 +193,7 @@ static void folio_migrate_flags(struct kernel *k, struct page *dst, struct page 
 		PG_referenced, PG_uptodate, PG_dirty, PG_active, PG_unevictable, PG_workingset,
 		PG_swapbacked, PG_readahead,
 	};
-	for (unsigned i = 0; i < sizeof moved / sizeof moved[0]; i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(moved); i++)
 		if (page_test(src, moved[i]))
 			page_set(dst, moved[i]);
 	if (page_test(src, PG_mlocked)) {
@@ -211,6 +214,7 @@ static int migrate_folio(struct kernel *k, struct page *dst, struct page *src)
 	if (page_ref_count(src) != 1 + folio_expected_ref_count(src))
 		return -EAGAIN;
 	memcpy(page_address(k, dst), page_address(k, src), PAGE_SIZE);    /* folio_mc_copy */
+	mem_cgroup_migrate(k, src, dst);    /* first: the mapping's stats follow the cgroup */
 	folio_migrate_mapping(k, dst, src);
 	folio_migrate_flags(k, dst, src);
 	return MIGRATEPAGE_SUCCESS;

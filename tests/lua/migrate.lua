@@ -100,6 +100,25 @@ do
 	T.consistent(m, "after compaction")
 end
 
+-- ---- a page charged to a memory cgroup keeps its charge ------------------------------------------------
+do
+	local m <close> = mmsim.machine({ ram = "64M" })
+	assert(m:cgroup({ name = "box", max = "16M" }))
+	local p = m:spawn({ name = "boxed" })
+	assert(p:cgroup("box"))
+	local a = assert(p:mmap({ len = 4 * P, prot = "rw" }))
+	assert(p:write(a, "charged"))
+	local before = m:proc("/sys/fs/cgroup/box/memory.current")
+	local old = p:virt_to_phys(a) >> 12
+	local new = p:migrate_page(a)
+	T.ok(new and new ~= old, "the page moved")
+	T.eq(m:proc("/sys/fs/cgroup/box/memory.current"), before, "memory.current unchanged by the move")
+	T.eq(p:read(a, 7), "charged")
+	T.consistent(m, "the new page is on the cgroup's own LRU and charged to it")
+	assert(p:munmap(a, 4 * P))
+	T.eq(m:proc("/sys/fs/cgroup/box/memory.current"), "0\n", "freeing the new page uncharges it")
+end
+
 -- ---- the host refuses -----------------------------------------------------------------------------------
 do
 	local h <close> = mmsim.host()
