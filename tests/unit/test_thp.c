@@ -748,3 +748,28 @@ Test(thp, random_operations_against_a_model_seed_3, .timeout = 120)
 {
 	rw_run(0xdeadbeefULL);
 }
+
+/* A whole THP made PROT_NONE keeps its huge PMD (not present to the MMU,
+ * still a mapping: smaps counts it, fork copies it, munmap frees it); made
+ * writable again it holds the same bytes. */
+Test(thp, prot_none_keeps_the_thp)
+{
+	uint64_t a = thp_area(p, 2 * MB, true);
+	uint8_t v = 0x33, b = 0;
+	cr_assert_eq(tp_write(t, p, a + 4 * PG, &v, 1), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, HP, PROT_NONE), 0);
+	cr_assert_eq(smaps_kb(p, a, "AnonHugePages:"), 2048);
+	tk_assert_consistent(t);
+	int err;
+	struct task_struct *c = copy_process(&t->k, p, 1, &err);
+	cr_assert_not_null(c);
+	cr_assert_eq(smaps_kb(c, a, "AnonHugePages:"), 2048);
+	do_group_exit(&t->k, c, 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, HP, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(tp_read(t, p, a + 4 * PG, &b, 1), 0);
+	cr_assert_eq(b, 0x33);
+	cr_assert_eq(ev(THP_FAULT_ALLOC), 1, "the same THP, no new one");
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, HP, PROT_NONE), 0);
+	cr_assert_eq(do_munmap(&t->k, p, a, HP), 0);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_ANON_THPS), 0, "freed");
+}
