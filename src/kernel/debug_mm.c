@@ -354,7 +354,7 @@ static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 			a |= ~0ULL << (shift + 9);         /* sign-extend the top index */
 		if (level == 1 && is_swap_pte(e))
 			check_swap_pte(w, e, a);
-		if (level == 1 ? !pte_present(e) : !(e & _PAGE_PRESENT))
+		if (level == 1 ? !pte_present(e) : !(e & _PAGE_PRESENT) && !(level == 2 && pmd_trans_huge(e)))
 			continue;
 		if (level == 1)
 			check_pte(w, e, a);

@@ -37,11 +37,8 @@ static void touch_page(struct kernel *k, struct mm_struct *mm, uint64_t addr, bo
 {
 	int err;
 	pte_t *pmd = pmd_walk(k, mm, addr, false, &err);
-	if (pmd && pmd_trans_huge(*pmd)) {              /* follow_huge_pmd's touch_pmd */
-		struct page *head = vm_normal_page_pmd(k, *pmd);
-		*pmd |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
-		if (head)
-			folio_mark_accessed(k, head);
+	if (pmd && pmd_trans_huge(*pmd)) {              /* follow_huge_pmd's touch_pmd: the PMD */
+		*pmd |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);   /* only, not the folio */
 		return;
 	}
 	pte_t *pte = pte_walk(k, mm, addr, false, &err);

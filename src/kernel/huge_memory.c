@@ -574,35 +574,39 @@ bool change_huge_pmd(struct kernel *k, struct vm_area_struct *vma, pte_t *pmd, u
 struct other_mm_args {
 	struct kernel *k;
 	struct mm_struct *mm;
-	uint64_t pfn;
+	uint64_t pfn;                /* of the page at this index */
 };
 
-/* Does vma, of another mm than the faulting one, map a page of the folio
- * (pfn .. pfn + 511) in the 2 MiB around address? */
-static int maps_folio_elsewhere(struct vm_area_struct *vma, uint64_t address, void *arg)
+/* Does vma, of another mm than the faulting one, map the page o->pfn at
+ * address (by a PTE, or by a PMD of its folio)? */
+static int maps_page_elsewhere(struct vm_area_struct *vma, uint64_t address, void *arg)
 {
 	struct other_mm_args *o = arg;
-	if (vma->vm_mm == o->mm)
+	pte_t e;
+	if (vma->vm_mm == o->mm || address < vma->vm_start || address >= vma->vm_end)
 		return 0;
-	for (uint64_t a = address; a < address + HPAGE_PMD_SIZE && a < vma->vm_end; a += PAGE_SIZE) {
-		pte_t e;
-		int level = pgtable_lookup(o->k, vma->vm_mm, a, &e);
-		if (level == 2 && pte_pfn(e) == o->pfn)
-			return 1;
-		if (level == 1 && pte_pfn(e) - o->pfn < HPAGE_PMD_NR)
-			return 1;
-	}
-	return 0;
+	int level = pgtable_lookup(o->k, vma->vm_mm, address, &e);
+	if (level == 2)
+		return pte_pfn(e) + ((address & ~HPAGE_PMD_MASK) >> PAGE_SHIFT) == o->pfn;
+	return level == 1 && pte_pfn(e) == o->pfn;
 }
 
-/* See huge_mm.h. */
+/* See huge_mm.h. Every page of the folio is looked up in every VMA of its
+ * anon_vma that covers the page's offset (Linux 6.18 tracks the mms a
+ * folio is mapped in instead: folio->_mm_id). */
 bool wp_can_reuse_large_anon_folio(struct kernel *k, struct page *page, struct vm_area_struct *vma)
 {
 	struct page *head = compound_head(page);
-	struct other_mm_args o = { k, vma->vm_mm, page_to_pfn(k, head) };
 	if (page_ref_count(head) != folio_mapcount(head))
 		return false;
-	return !rmap_walk(k, head, maps_folio_elsewhere, &o);
+	uint64_t index = page_index(head), pfn = page_to_pfn(k, head);
+	for (uint64_t i = 0; i < (1ULL << page_order(head)); i++) {
+		struct other_mm_args o = { k, vma->vm_mm, pfn + i };
+		if ((head[i].mapcount || folio_entire_mapcount(head)) &&
+		    rmap_walk_anon_index(k, head, index + i, maps_page_elsewhere, &o))
+			return false;
+	}
+	return true;
 }
 
 /* See huge_mm.h. */
@@ -723,9 +727,11 @@ uint64_t deferred_split_scan(struct kernel *k, uint64_t nr_to_scan)
 		if (!partial) {
 			deferred_list_del(k, head);
 			head[2].mapping &= ~FOLIO_PARTIALLY_MAPPED;
-		} else if (!split_huge_page_to_list(k, head, 0, NULL)) {
+		} else if (get_page(head), !split_huge_page_to_list(k, head, 1, NULL)) {
+			put_page(k, head);                /* the head goes too when nothing maps it */
 			split++;
 		} else {
+			put_page(k, head);
 			deferred_list_del(k, head);
 			deferred_list_add(k, head);
 		}

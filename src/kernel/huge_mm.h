@@ -108,10 +108,11 @@ gfp_t vma_thp_gfp_mask(const struct kernel *k, const struct vm_area_struct *vma)
 
 /* ---- the PMD level ----------------------------------------------------------- */
 
-/* Is the PMD entry a huge leaf (Linux: pmd_trans_huge)? */
+/* Is the PMD entry a huge leaf, PROT_NONE ones included (present to the
+ * kernel, not to the MMU) (Linux: pmd_trans_huge with pmd_present)? */
 static inline bool pmd_trans_huge(pte_t pmd)
 {
-	return (pmd & _PAGE_PRESENT) && (pmd & _PAGE_PSE);
+	return (pmd & (_PAGE_PRESENT | _PAGE_PROTNONE)) && (pmd & _PAGE_PSE);
 }
 
 /* Is pmd a mapping of the huge zero page? */

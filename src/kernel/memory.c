@@ -599,7 +599,7 @@ static vm_fault_t handle_pmd_fault(struct vm_fault *vmf)
 	pte_t *pmd = pmd_walk(k, vmf->vma->vm_mm, vmf->address, true, &err);
 	if (!pmd)
 		return VM_FAULT_OOM;
-	if (pte_none(*pmd) || !(*pmd & _PAGE_PRESENT) || !pmd_trans_huge(*pmd)) {
+	if (!pmd_trans_huge(*pmd)) {
 		if (!thp_vma_allowable(k, vmf->vma))
 			return VM_FAULT_FALLBACK;
 		khugepaged_enter_vma(k, vmf->vma);

@@ -383,6 +383,13 @@ int rmap_walk(struct kernel *k, struct page *page,
 	return rc;
 }
 
+/* See rmap.h. */
+int rmap_walk_anon_index(struct kernel *k, const struct page *head, uint64_t index,
+			 int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg), void *arg)
+{
+	return avc_foreach(folio_anon_vma(k, head)->rb_root.rb_node, index, index, fn, arg);
+}
+
 /* ---- reclaim's rmap walks ------------------------------------------------------ */
 
 /* The PTE of vma at address if it maps page (Linux: page_vma_mapped_walk

@@ -125,6 +125,13 @@ void folio_remove_rmap_pte(struct kernel *k, struct page *page);
 int rmap_walk(struct kernel *k, struct page *page,
 	      int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg), void *arg);
 
+/* Call fn(vma, address, arg) for every VMA of the anonymous folio head's
+ * anon_vma that covers page offset index, address being index's there (a
+ * page of a large folio other than the head: head's index + n); stops at
+ * a non-zero return (Linux: the interval-tree walk of rmap_walk_anon). */
+int rmap_walk_anon_index(struct kernel *k, const struct page *head, uint64_t index,
+			 int (*fn)(struct vm_area_struct *vma, uint64_t address, void *arg), void *arg);
+
 /* The anon_vma of an anonymous page (Linux: folio_anon_vma). */
 struct anon_vma *folio_anon_vma(struct kernel *k, const struct page *page);
 

@@ -566,3 +566,210 @@ Test(thp, mremap_unaligned_splits)
 	cr_assert_eq(leaf_level(p, dst, NULL), 1);
 	check_pages(p, dst, 16, 10);
 }
+
+/* ---- a randomized test against a model ------------------------------------------------ */
+
+#define RW_PAGES 1024                  /* 4 MiB: two 2 MiB blocks */
+#define RW_PROCS 3
+#ifndef RW_OPS
+#define RW_OPS 4000
+#endif
+
+/* What each page of each process's window should hold: mapped or not,
+ * writable or not, and its one non-zero byte (0: all zeros), stored at
+ * offset (page * 97) % 4096. */
+struct rw_proc {
+	struct task_struct *task;
+	bool mapped[RW_PAGES], writable[RW_PAGES];
+	uint8_t byte[RW_PAGES];
+};
+
+static struct rw_proc rw[RW_PROCS];
+static int rw_n;
+static uint64_t rw_seed, rw_base;
+
+static uint64_t rw_rnd(void)
+{
+	rw_seed ^= rw_seed << 13;
+	rw_seed ^= rw_seed >> 7;
+	rw_seed ^= rw_seed << 17;
+	return rw_seed;
+}
+
+static uint64_t rw_off(unsigned pg)
+{
+	return (pg * 97ULL) % PG;
+}
+
+/* Every byte of page pg of process i against the model. */
+static void rw_check_page(int i, unsigned pg)
+{
+	static uint8_t buf[PG];
+	struct rw_proc *r = &rw[i];
+	if (!r->mapped[pg])
+		return;
+	static uint8_t want[PG];
+	cr_assert_eq(tp_read(t, r->task, rw_base + pg * PG, buf, PG), 0, "read page %u of proc %d", pg, i);
+	want[rw_off(pg)] = r->byte[pg];
+	bool same = !memcmp(buf, want, PG);
+	want[rw_off(pg)] = 0;
+	cr_assert(same, "proc %d page %u: byte %u is %u, want %u", i, pg, (unsigned)rw_off(pg),
+		  buf[rw_off(pg)], r->byte[pg]);
+}
+
+/* A random range of pages: a whole 2 MiB block, part of one, or pages
+ * across a boundary. */
+static void rw_range(unsigned *first, unsigned *n)
+{
+	switch (rw_rnd() % 3) {
+	case 0:
+		*first = (unsigned)(rw_rnd() % (RW_PAGES / HPAGE_PMD_NR)) * HPAGE_PMD_NR;
+		*n = HPAGE_PMD_NR;
+		break;
+	case 1:
+		*first = (unsigned)(rw_rnd() % RW_PAGES);
+		*n = 1 + (unsigned)(rw_rnd() % 16);
+		break;
+	default:
+		*first = (unsigned)(rw_rnd() % (RW_PAGES / HPAGE_PMD_NR)) * HPAGE_PMD_NR + HPAGE_PMD_NR - 8;
+		*n = 16;
+	}
+	if (*first + *n > RW_PAGES)
+		*n = RW_PAGES - *first;
+}
+
+static void rw_op(void)
+{
+	int i = (int)(rw_rnd() % (uint64_t)rw_n);
+	struct rw_proc *r = &rw[i];
+	unsigned first, n;
+	rw_range(&first, &n);
+	uint64_t va = rw_base + first * PG, len = n * PG, op = rw_rnd() % 100;
+	if (getenv("RW_TRACE"))                               /* to follow a failing seed */
+		fprintf(stderr, "proc %d (of %d) op %llu pages %u+%u\n", i, rw_n, (unsigned long long)op, first, n);
+	if (op < 40) {                                        /* write one page */
+		unsigned pg = first + (unsigned)(rw_rnd() % n);
+		uint8_t v = (uint8_t)(1 + rw_rnd() % 255);
+		if (!r->mapped[pg] || !r->writable[pg])
+			return;                               /* it would kill the process */
+		cr_assert_eq(tp_write(t, r->task, rw_base + pg * PG + rw_off(pg), &v, 1), 0);
+		r->byte[pg] = v;
+	} else if (op < 55) {                                 /* read and check */
+		for (unsigned q = first; q < first + n; q++)
+			rw_check_page(i, q);
+	} else if (op < 62) {
+		cr_assert_eq(do_munmap(&t->k, r->task, va, len), 0);
+		for (unsigned q = first; q < first + n; q++)
+			r->mapped[q] = false, r->byte[q] = 0;
+	} else if (op < 67) {
+		cr_assert_eq(sys_mmap(&t->k, r->task, va, len, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)va);
+		cr_assert_eq(do_madvise(&t->k, r->task, va, len, MADV_HUGEPAGE), 0);
+		for (unsigned q = first; q < first + n; q++)
+			r->mapped[q] = r->writable[q] = true, r->byte[q] = 0;
+	} else if (op < 73) {
+		bool w = rw_rnd() % 2;
+		long e = do_mprotect_pkey(&t->k, r->task, va, len, PROT_READ | (w ? PROT_WRITE : 0));
+		bool all = true;
+		for (unsigned q = first; q < first + n; q++)
+			all &= r->mapped[q];
+		cr_assert_eq(e, all ? 0 : -ENOMEM);
+		for (unsigned q = first; q < first + n && r->mapped[q]; q++)
+			r->writable[q] = w;             /* up to the first hole, as Linux */
+	} else if (op < 78) {
+		long e = do_madvise(&t->k, r->task, va, len, MADV_DONTNEED);   /* ENOMEM over a hole, done around it */
+		cr_assert(e == 0 || e == -ENOMEM);
+		for (unsigned q = first; q < first + n; q++)
+			r->byte[q] = 0;
+	} else if (op < 83) {
+		do_madvise(&t->k, r->task, va, len, MADV_COLLAPSE);
+	} else if (op < 86) {
+		khugepaged_tick(&t->k, 10);
+	} else if (op < 88) {
+		try_to_free_pages(&t->k, GFP_KERNEL, 0);
+	} else if (op < 93 && rw_n < RW_PROCS) {
+		int err;
+		struct rw_proc *c = &rw[rw_n];
+		*c = *r;
+		c->task = copy_process(&t->k, r->task, (int)(rw_rnd() % 2), &err);
+		cr_assert_not_null(c->task);
+		rw_n++;
+	} else if (op < 96 && rw_n > 1) {
+		do_group_exit(&t->k, r->task, 0);
+		rw[i] = rw[--rw_n];
+	}
+}
+
+/* Random faults, partial unmaps, protections, zaps, collapses (MADV_COLLAPSE
+ * and khugepaged), deferred splits under reclaim, forks and exits over four
+ * 2 MiB blocks of THP-advised memory, every byte checked against a model and
+ * the checker (compound pages, mapcounts, the deferred split queue) run
+ * throughout; at the end every page is back. */
+static void rw_run(uint64_t seed)
+{
+	cr_assert_eq(set("kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", "10"), 0);
+	uint64_t anon = global_node_page_state_pages(&t->k, NR_ANON_MAPPED);
+	rw_base = thp_area(p, RW_PAGES * PG, true);
+	memset(&rw[0], 0, sizeof rw[0]);
+	rw[0].task = p;
+	for (unsigned pg = 0; pg < RW_PAGES; pg++)
+		rw[0].mapped[pg] = rw[0].writable[pg] = true;
+	rw_n = 1;
+	rw_seed = seed;
+	for (int op = 1; op <= RW_OPS; op++) {
+		rw_op();
+		if (op % 250 == 0)
+			tk_assert_consistent(t);
+	}
+	for (int i = 0; i < rw_n; i++)
+		for (unsigned pg = 0; pg < RW_PAGES; pg++)
+			rw_check_page(i, pg);
+	cr_assert(ev(THP_FAULT_ALLOC) > 0 && ev(THP_SPLIT_PMD) > 0 && ev(THP_COLLAPSE_ALLOC) > 0,
+		  "faults %llu, splits %llu, collapses %llu", (unsigned long long)ev(THP_FAULT_ALLOC),
+		  (unsigned long long)ev(THP_SPLIT_PMD), (unsigned long long)ev(THP_COLLAPSE_ALLOC));
+	while (rw_n > 1)
+		do_group_exit(&t->k, rw[--rw_n].task, 0);
+	cr_assert_eq(do_munmap(&t->k, rw[0].task, rw_base, RW_PAGES * PG), 0);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_ANON_MAPPED), anon, "every page is unmapped");
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_ANON_THPS), 0);
+}
+
+Test(thp, random_operations_against_a_model_seed_1, .timeout = 120)
+{
+	rw_run(0x2545f4914f6cdd1dULL);
+}
+
+Test(thp, random_operations_against_a_model_seed_2, .timeout = 120)
+{
+	rw_run(12345);
+}
+
+Test(thp, random_operations_against_a_model_seed_3, .timeout = 120)
+{
+	rw_run(0xdeadbeefULL);
+}
+
+/* A whole THP made PROT_NONE keeps its huge PMD (not present to the MMU,
+ * still a mapping: smaps counts it, fork copies it, munmap frees it); made
+ * writable again it holds the same bytes. */
+Test(thp, prot_none_keeps_the_thp)
+{
+	uint64_t a = thp_area(p, 2 * MB, true);
+	uint8_t v = 0x33, b = 0;
+	cr_assert_eq(tp_write(t, p, a + 4 * PG, &v, 1), 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, HP, PROT_NONE), 0);
+	cr_assert_eq(smaps_kb(p, a, "AnonHugePages:"), 2048);
+	tk_assert_consistent(t);
+	int err;
+	struct task_struct *c = copy_process(&t->k, p, 1, &err);
+	cr_assert_not_null(c);
+	cr_assert_eq(smaps_kb(c, a, "AnonHugePages:"), 2048);
+	do_group_exit(&t->k, c, 0);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, HP, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(tp_read(t, p, a + 4 * PG, &b, 1), 0);
+	cr_assert_eq(b, 0x33);
+	cr_assert_eq(ev(THP_FAULT_ALLOC), 1, "the same THP, no new one");
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, HP, PROT_NONE), 0);
+	cr_assert_eq(do_munmap(&t->k, p, a, HP), 0);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_ANON_THPS), 0, "freed");
+}
