@@ -46,6 +46,11 @@ struct hw_cpu;
 uint64_t bench_xorshift(uint64_t *s);
 double bench_random_translations(struct hw_cpu *cpu, uint64_t n);
 
+/* bench_mmu.c, shared with bench_trace.c: n dependent random 8-byte reads
+ * through a host buffer of bytes (one cycle, Sattolo's shuffle), per second:
+ * the host's memory latency, the ceiling of walks that miss its caches. */
+double bench_host_dependent_reads(uint64_t bytes, uint64_t n);
+
 #define BENCH(fn)                                                       \
 	static void fn(struct bench_ctx *ctx);                          \
 	__attribute__((constructor)) static void fn##_register(void)    \

@@ -119,9 +119,9 @@ BENCH(mmu_tlb_hit)
 	rig_destroy(&r);
 }
 
-/* The baseline: n dependent random 8-byte reads (one cycle through a host
- * buffer of bytes, Sattolo's shuffle), in reads per second. */
-static double host_dependent_reads(uint64_t bytes, uint64_t n)
+/* See bench.h. The baseline: n dependent random 8-byte reads (one cycle
+ * through a host buffer of bytes, Sattolo's shuffle), in reads per second. */
+double bench_host_dependent_reads(uint64_t bytes, uint64_t n)
 {
 	uint64_t words = bytes / 8, *next = malloc(bytes), seed = 12345, at = 0;
 	if (!next)
@@ -167,7 +167,7 @@ BENCH(mmu_walk)
 	uint64_t n = ctx->quick ? 2000000 : 20000000;
 	double walked, refs;
 	double rate = walk_bench(HW_LVL_PT, 128ULL << 20, n, &walked, &refs);
-	double host = host_dependent_reads(32ULL << 20, n);
+	double host = bench_host_dependent_reads(32ULL << 20, n);
 	bench_figure("walk_translations_per_s", rate, "/s");
 	bench_figure("walk_fraction", walked, "ratio");
 	bench_figure("walk_refs_per_walk", refs, "refs");

@@ -400,3 +400,95 @@ BENCH(trace_replay_caches)
 	bench_figure("replay_nocache_cpu_accesses_per_s", without, "/s");
 	bench_ratio("replay_caches_vs_nocache", with, without);
 }
+
+/* The progress of the walks replay: when the first pass ended. */
+struct walks_clock {
+	uint64_t pass;               /* accesses of the first pass */
+	uint64_t t0, at;             /* the time and accesses of the first report past it */
+};
+
+static void walks_progress(void *ctx, uint64_t done, uint64_t total, uint64_t accesses)
+{
+	struct walks_clock *c = ctx;
+	(void)done;
+	(void)total;
+	if (!c->t0 && accesses >= c->pass) {
+		c->t0 = bench_now_ns();
+		c->at = accesses;
+	}
+}
+
+/* Replay the walks trace at path on a default machine (mmu.one_at_a_time
+ * as one says): random accesses replayed per second after the first pass,
+ * and the fraction of them that walked. */
+static double replay_walks(const char *path, const char *one, uint64_t pass, double *walked)
+{
+	char err[700];
+	mmsim_config *c = mmsim_config_new(NULL, NULL);
+	mmsim_machine *m;
+	if (!c || mmsim_config_set(c, "mmu.one_at_a_time", one, err, sizeof err) ||
+	    mmsim_machine_new(c, &m, err, sizeof err))
+		die("walks machine", err);
+	mmsim_config_free(c);
+	struct walks_clock clock = { .pass = pass };
+	struct mmsim_replay_options o = { .progress = walks_progress, .ctx = &clock };
+	struct mmsim_replay_report *r;
+	if (mmsim_replay(m, path, &o, &r, err, sizeof err))
+		die("walks replay", err);
+	uint64_t t1 = bench_now_ns(), n = r->accesses - clock.at;
+	*walked = (double)(mmsim_replay_stat(r, "replay.walks") - pass) / (double)(r->accesses - pass);
+	mmsim_replay_report_free(r);
+	mmsim_machine_free(m);
+	return clock.t0 && t1 > clock.t0 ? (double)n * 1e9 / (double)(t1 - clock.t0) : 0;
+}
+
+/*
+ * The replay of a miss-heavy trace: one load of every page of 16 GiB
+ * (each maps the shared zero page, so the page tables are real: 32 MiB of
+ * PTEs, as mmu_walk's), then loads of random pages of it, nearly all of
+ * which walk; the random part is timed from the progress report that
+ * follows the first pass. With look-ahead (the default: each single
+ * access prefetches the page-table entry of the access 8 later into the
+ * host's caches) and one at a time, against the host following dependent
+ * random reads through 32 MiB in the same run (one walk whose PTE misses
+ * the host's caches waits for one such read).
+ */
+BENCH(trace_replay_walks)
+{
+	const uint64_t region = 16ULL << 30, base = 0x100000000000ULL;
+	uint64_t n = ctx->quick ? 2000000 : 20000000, pages = region >> 12, seed = 0x9e3779b97f4a7c15ULL;
+	char path[128], err[700];
+	scratch(path, sizeof path, "walks.mmt");
+	struct mmsim_trace_meta meta = { .flags = MMSIM_TRACE_SYSCALLS, .program = "walks" };
+	mmsim_trace_writer *w;
+	if (mmsim_trace_create(path, &meta, &w, err, sizeof err))
+		die("trace", err);
+	struct mmsim_trace_record mm = { .type = MMSIM_TRACE_SYSCALL, .tid = 1,
+					 .syscall = { .nr = 9, .args = { 0, region, 1, 0x4022, (uint64_t)-1, 0 },
+						      .result = (int64_t)base } };
+	mmsim_trace_write(w, &mm);
+	static struct mmsim_ref refs[65536];
+	for (uint64_t i = 0; i < pages + n; i += 65536) {
+		size_t k = pages + n - i < 65536 ? (size_t)(pages + n - i) : 65536;
+		for (size_t j = 0; j < k; j++) {
+			uint64_t x = i + j;
+			uint64_t a = x < pages ? base + (x << 12) : base + (bench_xorshift(&seed) & (region - 1) & ~7ULL);
+			refs[j] = (struct mmsim_ref){ .addr = a, .size = 8, .kind = MMSIM_READ, .tid = 1 };
+		}
+		if (mmsim_trace_write_accesses(w, refs, k))
+			die("trace", mmsim_trace_writer_error(w));
+	}
+	if (mmsim_trace_finish(w, err, sizeof err))
+		die("trace", err);
+	double walked, walked1;
+	double ahead = replay_walks(path, "0", pages, &walked);
+	double one = replay_walks(path, "1", pages, &walked1);
+	remove(path);
+	double host = bench_host_dependent_reads(32ULL << 20, n);
+	bench_figure("replay_random_walks_per_s", ahead, "/s");
+	bench_figure("replay_random_walk_fraction", walked, "ratio");
+	bench_figure("replay_random_walks_one_at_a_time_per_s", one, "/s");
+	bench_figure("walks_host_dependent_reads_32m_per_s", host, "/s");
+	bench_ratio("replay_random_walks_vs_host_dependent_read", ahead, host);
+	bench_ratio("replay_random_walks_ahead_vs_one_at_a_time", ahead, one);
+}

@@ -491,3 +491,26 @@ void hw_run_commit(struct hw_cpu *cpu, const struct hw_run *run, uint64_t loads,
 		run->t->clock += n - 1;
 	hw_tlb_touch(run->t, run->s, run->w);
 }
+
+/* See translate.h. The upper levels' entries are few and stay in the
+ * host's caches; the lowest level's are the ones worth fetching early. */
+void hw_prefetch_walk(const struct hw_cpu *cpu, uint64_t va)
+{
+	const struct ram *ram = cpu->ram;
+	uint64_t table = hw_cr3_base(cpu);
+	if (cpu->in_guest)
+		return;
+	for (int level = cpu->va_bits == 57 ? HW_LVL_PML5 : HW_LVL_PML4;; level--) {
+		uint64_t pa = table + 8ULL * hw_va_index(va, level);
+		if (!ram_contains(ram, pa, 8))
+			return;
+		if (level == HW_LVL_PT) {
+			__builtin_prefetch(ram_ptr(ram, pa));
+			return;
+		}
+		uint64_t e = ram_read64(ram, pa);
+		if (!(e & HW_PTE_P) || hw_pte_is_leaf(e, level))
+			return;
+		table = e & HW_PTE_ADDR_MASK;
+	}
+}

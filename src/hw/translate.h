@@ -202,4 +202,13 @@ bool hw_run_begin(struct hw_cpu *cpu, uint64_t va, enum hw_priv priv, struct hw_
  * cycles, and the entry's use (its LRU stamp as after the last of them). */
 void hw_run_commit(struct hw_cpu *cpu, const struct hw_run *run, uint64_t loads, uint64_t stores);
 
+/* A hint to the host, with no effect on the machine: follow the page
+ * tables now in RAM for va from CR3 down with plain host loads (not the
+ * core's references: nothing is counted, charged, cached or set) and
+ * prefetch into the host's caches the last entry a walk of va would read,
+ * so that such a walk made soon after (by hw_translate) waits less for the
+ * host's memory: the look-ahead of a batch (kernel/fault.c). Nothing in a
+ * guest, whose tables are guest-physical. */
+void hw_prefetch_walk(const struct hw_cpu *cpu, uint64_t va);
+
 #endif

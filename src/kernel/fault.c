@@ -408,10 +408,17 @@ static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t
 	return j;
 }
 
+/* How far ahead a batch's look-ahead prefetches page-table entries (in
+ * accesses): about the walks a hardware walker keeps in flight. */
+#define LOOK_AHEAD 8
+
 /* See fault.h. The outcome of an access comes from the core's counters:
- * a walk counted, else an L2 hit counted, else the L1 TLB hit. Runs of L1
- * hits on one page are taken at once (access_run) unless the machine says
- * mmu.one_at_a_time: the counts are the same. */
+ * a walk counted, else an L2 hit counted, else the L1 TLB hit. Unless the
+ * machine says mmu.one_at_a_time (the counts are the same either way),
+ * runs of L1 hits on one page are taken at once (access_run), and each
+ * access made on its own first has the host prefetch the page-table entry
+ * of the access LOOK_AHEAD later (hw_prefetch_walk), so that the host's
+ * waits for successive walks' entries overlap. */
 int task_access_batch(struct kernel *k, struct task_struct *t, const struct user_ref *refs, size_t n,
 		      uint8_t *outcome, size_t *done)
 {
@@ -434,6 +441,8 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 			continue;
 		}
 		const struct user_ref *r = &refs[i];
+		if (runs && i + LOOK_AHEAD < n)         /* this one may walk: so may that one */
+			hw_prefetch_walk(cpu, refs[i + LOOK_AHEAD].addr);
 		uint64_t walks = cpu->ctr.walks, l2 = outcome ? l2_hits(&cpu->ctr) : 0;
 		bool faulted = false;
 		rc = user_insn(k, t, cpu, -1, r->addr, NULL, r->len, hw_kind[r->kind & 3], &faulted);

@@ -508,11 +508,15 @@ static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size
 		size_t k = n - at < PIECE ? n - at : PIECE;
 		const struct mmsim_ref *x = refs + at;
 		const uint8_t *o = r->outcome + at;
-		uint64_t lo = UINT64_MAX, hi = 0;
-		unsigned any = 0;
-		for (size_t i = 0; i < k; i++)
+		uint64_t lo = UINT64_MAX, hi = 0, any = 0, word;
+		size_t i = 0;
+		for (; i + sizeof word <= k; i += sizeof word) {      /* 8 outcomes at a time */
+			memcpy(&word, o + i, sizeof word);
+			any |= word;
+		}
+		for (; i < k; i++)
 			any |= o[i];
-		for (size_t i = 0; i < k; i++) {
+		for (i = 0; i < k; i++) {
 			lo = x[i].addr < lo ? x[i].addr : lo;
 			hi = x[i].addr > hi ? x[i].addr : hi;
 		}

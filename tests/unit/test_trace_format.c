@@ -8,6 +8,7 @@
 #include "trace/format.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,4 +443,104 @@ Test(trace_format, reading_ahead_reads_the_same)
 	remove(path);
 	remove(cut);
 	free(cut);
+}
+
+/* ---- a trace over 4 GiB, streamed ------------------------------------------------ */
+
+#define BIG_BLOCKS 4100u                 /* of 1 MiB and some: 4.0 GiB and more */
+
+/* The writing end of a pipe and the bytes to send through it. */
+struct big {
+	int fd;
+	uint64_t total;                      /* bytes written */
+};
+
+static bool write_all_fd(int fd, const void *p, size_t n)
+{
+	for (const uint8_t *b = p; n;) {
+		ssize_t k = write(fd, b, n);
+		if (k <= 0)
+			return false;
+		b += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+/* Write a trace of BIG_BLOCKS blocks of 65536 accesses each, every block
+ * one zstd frame of raw blocks (so the file is as large as its slots:
+ * decoding it is a copy), then the trailer, into the pipe. */
+static void *big_writer(void *arg)
+{
+	struct big *g = arg;
+	enum { SLOTS = 65536, ULEN = SLOTS * 16, RAW = 128 * 1024 };
+	uint8_t h[32] = "MMSIMTRC", bh[16] = "MTBK", tr[32] = "MTND";
+	static uint8_t frame[4 + 1 + 4 + (ULEN / RAW) * (3 + RAW)];
+	put16(h + 8, 1);
+	put32(h + 12, 32);
+	put32(h + 16, 4096);
+	size_t at = 0;
+	put32(frame, 0xFD2FB528);            /* the zstd frame's magic */
+	frame[4] = 0xA0;                     /* single segment, a 4-byte content size */
+	put32(frame + 5, ULEN);
+	at = 9;
+	for (int b = 0; b < ULEN / RAW; b++) {
+		uint32_t bhdr = (uint32_t)RAW << 3 | (b == ULEN / RAW - 1);   /* raw, last or not */
+		frame[at] = (uint8_t)bhdr;
+		frame[at + 1] = (uint8_t)(bhdr >> 8);
+		frame[at + 2] = (uint8_t)(bhdr >> 16);
+		at += 3;
+		for (int s = 0; s < RAW / 16; s++, at += 16) {
+			memset(frame + at, 0, 16);
+			put64(frame + at, 0x10000000ULL + (uint64_t)(b * (RAW / 16) + s) * 8);
+			put16(frame + at + 8, 8);
+			put32(frame + at + 12, 1);
+		}
+	}
+	put32(bh + 4, (uint32_t)at);
+	put32(bh + 8, ULEN);
+	put32(bh + 12, SLOTS);
+	put64(tr + 8, BIG_BLOCKS);
+	put64(tr + 16, (uint64_t)BIG_BLOCKS * SLOTS);
+	bool ok = write_all_fd(g->fd, h, 32);
+	g->total = 32;
+	for (unsigned i = 0; ok && i < BIG_BLOCKS; i++) {
+		ok = write_all_fd(g->fd, bh, 16) && write_all_fd(g->fd, frame, at);
+		g->total += 16 + at;
+	}
+	ok = ok && write_all_fd(g->fd, tr, 32);
+	g->total += 32;
+	close(g->fd);
+	return NULL;
+}
+
+Test(trace_format, a_trace_over_4_gib_streams)
+{
+	int fd[2];
+	cr_assert_eq(pipe(fd), 0);
+	struct big g = { .fd = fd[1] };
+	pthread_t th;
+	cr_assert_eq(pthread_create(&th, NULL, big_writer, &g), 0);
+	char path[32], err[600];
+	snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+	mmsim_trace *t;
+	cr_assert_eq(mmsim_trace_open(path, &t, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(trace_read_ahead(t), 0);
+	uint64_t accesses = 0, last_off = 0;
+	int rc;
+	while ((rc = trace_next_block(t)) == 1) {
+		accesses += t->len / TRACE_SLOT;
+		cr_assert_gt(mmsim_trace_offset(t), last_off);
+		last_off = mmsim_trace_offset(t);
+	}
+	cr_assert_eq(rc, 0, "%s", mmsim_trace_error(t));
+	pthread_join(th, NULL);
+	cr_assert_gt(g.total, 4ULL << 30, "the trace is over 4 GiB (%llu bytes)", (unsigned long long)g.total);
+	cr_assert_eq(mmsim_trace_offset(t), g.total, "read to byte %llu of %llu",
+		     (unsigned long long)mmsim_trace_offset(t), (unsigned long long)g.total);
+	cr_assert_eq(accesses, (uint64_t)BIG_BLOCKS * 65536);
+	cr_assert_eq(t->accesses, (uint64_t)BIG_BLOCKS * 65536);
+	cr_assert_eq(t->blocks, BIG_BLOCKS);
+	mmsim_trace_close(t);
+	close(fd[0]);
 }

@@ -1,7 +1,8 @@
 /* Runs of L1 TLB hits on one page taken at once (hw_run, the replay's fast
- * path): the same counts as one access at a time, at the MMU (counters,
- * LRU stamps, PLRU bits) and for a whole replay (the report byte for byte,
- * with mmu.one_at_a_time = 1 against the default). */
+ * path) and the look-ahead's prefetches (hw_prefetch_walk): the same counts
+ * as one access at a time, at the MMU (counters, LRU stamps, PLRU bits) and
+ * for a whole replay (the report byte for byte, with mmu.one_at_a_time = 1,
+ * which turns both off, against the default). */
 #include <criterion/criterion.h>
 
 #include "mmsim.h"
