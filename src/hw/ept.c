@@ -272,6 +272,52 @@ static uint16_t vpid_tag(struct hw_cpu *cpu, uint16_t vpid, uint16_t pcid)
 	return (uint16_t)(HW_VPID_TAG0 + i);
 }
 
+/* See internal.h. */
+void hw_vmx_retag(struct hw_cpu *cpu)
+{
+	struct hw_vmx *x = &cpu->vmx;
+	uint16_t pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(cpu->cr3 & HW_CR3_PCID_MASK) : 0;
+	x->tag = x->vmcs->vpid ? vpid_tag(cpu, x->vmcs->vpid, pcid) : pcid;
+	cpu->pcid = x->tag;
+}
+
+/* f for tag slot i of the running VPID: the tag instead of the guest
+ * PCID, no global entries; false when f's PCID is another one. */
+static bool tag_filter(const struct hw_vmx *x, unsigned i, const struct hw_inv *f, struct hw_inv *out)
+{
+	if (f->pcid >= 0 && f->pcid != x->tags[i].pcid)
+		return false;
+	*out = *f;
+	out->pcid = (int)(HW_VPID_TAG0 + i);
+	out->global = false;
+	return true;
+}
+
+/* See internal.h. */
+void hw_vmx_flush(struct hw_cpu *cpu, enum hw_inv_op op, const struct hw_inv *tlb, const struct hw_inv *pwc)
+{
+	struct hw_vmx *x = &cpu->vmx;
+	uint16_t vpid = x->vmcs->vpid;
+	uint32_t ntlb = 0, npwc = 0;
+	if (!vpid) {
+		hw_flush(cpu, op, tlb, pwc);
+		return;
+	}
+	for (unsigned i = 0; i < HW_VPID_TAGS; i++) {
+		struct hw_inv f;
+		if (!x->tags[i].used || x->tags[i].vpid != vpid)
+			continue;
+		if (tag_filter(x, i, tlb, &f))
+			for (int t = 0; t < HW_NR_TLBS; t++)
+				ntlb += hw_tlb_invalidate(&cpu->tlb[t], &f);
+		if (tag_filter(x, i, pwc, &f))
+			for (int t = 0; t < HW_NR_PWCS; t++)
+				npwc += hw_tlb_invalidate(&cpu->pwc[t], &f);
+	}
+	hw_emit(cpu, .type = HW_EV_INVALIDATE, .op = (uint8_t)op, .va = tlb->va,
+		.pcid = (uint16_t)(tlb->pcid < 0 ? 0 : tlb->pcid), .count = ntlb, .old = npwc);
+}
+
 /* What a cached guest-physical mapping needs for each reference. */
 static void set_need(struct hw_vmx *x)
 {
@@ -321,6 +367,7 @@ int hw_vmentry(struct hw_cpu *cpu, struct hw_vmcs *v)
 	cpu->cr0 = v->cr0 | HW_CR0_PG | HW_CR0_PE;
 	cpu->cr3 = v->cr3;
 	cpu->cr4 = ((v->cr4 & ~(HW_CR4_PGE | HW_CR4_LA57)) | (x->host.cr4 & HW_CR4_LA57)) | HW_CR4_PAE;
+	x->guest_pge = (v->cr4 & HW_CR4_PGE) != 0;
 	cpu->efer = v->efer | HW_EFER_LME | HW_EFER_LMA;
 	uint16_t pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(cpu->cr3 & HW_CR3_PCID_MASK) : 0;
 	x->tag = v->vpid ? vpid_tag(cpu, v->vpid, pcid) : pcid;
@@ -351,7 +398,8 @@ static void leave_guest(struct hw_cpu *cpu, const struct hw_vmexit *e)
 	hw_emit(cpu, .type = HW_EV_VMX, .op = 1, .kind = (uint8_t)x->mode, .count = r, .value = e->qual, .va = e->gpa,
 		.old = e->gla, .level = e->level, .entry_pa = e->entry);
 	x->vmcs->exit = *e;
-	x->vmcs->cr3 = cpu->cr3;
+	x->vmcs->cr0 = cpu->cr0, x->vmcs->cr3 = cpu->cr3, x->vmcs->efer = cpu->efer;
+	x->vmcs->cr4 = cpu->cr4 | (x->guest_pge ? HW_CR4_PGE : 0);
 	cpu->cr0 = x->host.cr0, cpu->cr3 = x->host.cr3, cpu->cr4 = x->host.cr4, cpu->efer = x->host.efer;
 	cpu->in_guest = 0;
 	x->exit_pending = false;

@@ -69,6 +69,8 @@ struct hw_vmx {
 	uint64_t gla;                   /* the linear address the core is translating */
 	bool gla_walk;                  /* and whether it reads a guest paging-structure entry */
 	uint16_t tag;                   /* TLB tag of the guest address space */
+	bool guest_pge;                 /* the guest set CR4.PGE (kept out of the core's CR4:
+					 * guest translations are cached non-global) */
 	/* [enum hw_ref]: the bits a guest-physical cache entry needs to serve
 	 * that reference (HW_EPT_R/W/X, and dirty for a write with A/D on);
 	 * HW_GPA_NEVER while an exit is pending, and for peeks. */
