@@ -355,6 +355,22 @@ static int load_second_stage(struct hw_cpu *cpu, const struct hw_vmcs *v)
 	return 0;
 }
 
+/* The guest-state fields of a full VMCS v: at entry (in) the host's are
+ * kept and v's loaded, at exit the guest's stored in v and the host's
+ * loaded back. CPL follows CS. */
+static void swap_full_state(struct hw_cpu *cpu, struct hw_vmcs *v, bool in)
+{
+	struct hw_vmx *x = &cpu->vmx;
+	if (in) {
+		x->host_full.seg = cpu->seg, x->host_full.ac = cpu->ac, x->host_full.pkru = cpu->pkru;
+		cpu->seg = v->seg, cpu->ac = v->ac, cpu->pkru = v->pkru;
+	} else {
+		v->seg = cpu->seg, v->ac = cpu->ac, v->pkru = cpu->pkru;
+		cpu->seg = x->host_full.seg, cpu->ac = x->host_full.ac, cpu->pkru = x->host_full.pkru;
+	}
+	cpu->cpl = (uint8_t)(cpu->seg.sreg[HW_CS].sel & HW_SEL_RPL);
+}
+
 /* See ept.h. */
 int hw_vmentry(struct hw_cpu *cpu, struct hw_vmcs *v)
 {
@@ -362,6 +378,9 @@ int hw_vmentry(struct hw_cpu *cpu, struct hw_vmcs *v)
 	if (cpu->in_guest || load_second_stage(cpu, v))
 		return -EINVAL;
 	x->host.cr0 = cpu->cr0, x->host.cr3 = cpu->cr3, x->host.cr4 = cpu->cr4, x->host.efer = cpu->efer;
+	x->host.cpl = cpu->cpl;
+	if (v->full)
+		swap_full_state(cpu, v, true);
 	x->vmcs = v;
 	x->exit_pending = false;
 	cpu->cr0 = v->cr0 | HW_CR0_PG | HW_CR0_PE;
@@ -401,6 +420,9 @@ static void leave_guest(struct hw_cpu *cpu, const struct hw_vmexit *e)
 	x->vmcs->cr0 = cpu->cr0, x->vmcs->cr3 = cpu->cr3, x->vmcs->efer = cpu->efer;
 	x->vmcs->cr4 = cpu->cr4 | (x->guest_pge ? HW_CR4_PGE : 0);
 	cpu->cr0 = x->host.cr0, cpu->cr3 = x->host.cr3, cpu->cr4 = x->host.cr4, cpu->efer = x->host.efer;
+	if (x->vmcs->full)
+		swap_full_state(cpu, x->vmcs, false);
+	cpu->cpl = x->host.cpl;
 	cpu->in_guest = 0;
 	x->exit_pending = false;
 	hw_cpu_refresh(cpu);

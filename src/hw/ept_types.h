@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/seg_types.h"
+
 /* Second-stage translation: Intel's EPT or AMD's nested paging (NPT). */
 enum hw_virt { HW_VIRT_OFF, HW_VIRT_EPT, HW_VIRT_NPT };
 
@@ -32,6 +34,15 @@ struct hw_vmcs {
 	uint16_t vpid;          /* VPID (Intel) or ASID (AMD); 0: untagged, flushed at entry and exit */
 	uint64_t cr0, cr3, cr4, efer;   /* the guest's */
 	struct hw_vmexit exit;  /* the last exit */
+	/* With full: the rest of the guest-state area (SDM §25.4) a guest
+	 * kernel needs: segment registers, GDTR, LDTR and the base MSRs
+	 * (with CPL from CS), RFLAGS.AC and PKRU, loaded at entry and stored
+	 * at exit (the host's kept meanwhile). Without: the guest runs with
+	 * the host's (a guest with no kernel). */
+	bool full;
+	struct hw_seg_state seg;
+	uint8_t ac;
+	uint32_t pkru;
 };
 
 /* One cached guest-physical translation (Intel SDM §29.4.1's
@@ -76,6 +87,7 @@ struct hw_vmx {
 	 * HW_GPA_NEVER while an exit is pending, and for peeks. */
 	uint64_t need[6];
 	struct { uint64_t cr0, cr3, cr4, efer; uint8_t cpl; } host;
+	struct { struct hw_seg_state seg; uint8_t ac; uint32_t pkru; } host_full;   /* full: the host's */
 	struct { uint16_t vpid, pcid; bool used; } tags[HW_VPID_TAGS];
 	uint8_t next_tag;
 	struct hw_gpa_entry gpa[HW_GPA_CACHE];

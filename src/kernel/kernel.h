@@ -164,6 +164,13 @@ struct kernel {
 
 	/* Per-CPU areas, GDTs and the cpu_entry_area (kernel/segment.h). */
 	struct kernel_percpu percpu;
+
+	/* A guest kernel's hypervisor (sim/virt.c; NULL on bare metal): a VM
+	 * exit a core took in the middle of one of this kernel's or its
+	 * tasks' instructions goes to it; it handles the exit and enters the
+	 * guest again, and the instruction is retried (vmexit_resume). */
+	int (*hypervisor)(void *ctx, int cpu);
+	void *hypervisor_ctx;
 };
 
 /*

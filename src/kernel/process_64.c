@@ -13,8 +13,10 @@
  */
 #include "kernel/segment.h"
 
+#include "hw/ept.h"
 #include "hw/machine.h"
 #include "hw/seg.h"
+#include "kernel/fault.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/sched.h"
@@ -246,7 +248,11 @@ int swapgs_restore_regs_and_return_to_usermode(struct kernel *k, struct task_str
 		hw_sysret(c, t->thread.cs == __USER_CS, NULL);
 		return 0;
 	}
-	if (!hw_iret_to(c, t->thread.cs, t->thread.ss, &exc))
+	int rc;
+	while ((rc = hw_iret_to(c, t->thread.cs, t->thread.ss, &exc)) && exc.vector == HW_EXC_VMEXIT)
+		if (vmexit_resume(k, t->cpu))         /* a guest's exit: resumed, IRET again */
+			return -EIO;
+	if (!rc)
 		return 0;
 	hw_swapgs(c, NULL);                   /* IRET faulted in the kernel: its fixup */
 	trace_kernel(k, t->cpu, "IRET to CS %#x SS %#x faulted: SIGSEGV", t->thread.cs, t->thread.ss);
