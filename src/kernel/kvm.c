@@ -422,9 +422,6 @@ int kvm_vcpu_resume(struct kvm *vm, int cpu)
 	int saved = k->this_cpu;
 	k->this_cpu = cpu;
 	int rc = handle_exit(vm, &vm->vcpu[cpu].exit);
-	if (rc)
-		trace_kernel(k, cpu, "exit %u at guest-physical %#llx: not one the hypervisor resolves",
-			     vm->vcpu[cpu].exit.reason, (unsigned long long)vm->vcpu[cpu].exit.gpa);
 	k->this_cpu = saved;
 	int entry = kvm_vcpu_enter(vm, cpu);
 	return rc ? rc : entry;
