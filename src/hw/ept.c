@@ -194,10 +194,22 @@ bool hw_ept_translate_nocache(const struct hw_cpu *cpu, uint64_t gpa, enum hw_re
 	return true;
 }
 
+/* Fill the guest-physical cache for gfn -> host frame hpa with what a
+ * walk allowed: the array of each reference it allows (those that write,
+ * with A/D flags on: once the leaf is dirty). */
+static void gpa_fill(struct hw_vmx *v, uint64_t gfn, uint64_t hpa, uint64_t allowed, bool dirty)
+{
+	struct hw_gpa_entry e = { .key = gfn | v->key_tag, .data = hpa & HW_PTE_ADDR_MASK };
+	for (int why = 0; why < HW_REF_PEEK; why++) {
+		uint64_t acc = ref_access(v, (enum hw_ref)why);
+		if ((allowed & acc) && (acc != HW_EPT_W || !v->ad || dirty))
+			v->gpa[why][gfn % HW_GPA_CACHE] = e;
+	}
+}
+
 /* See ept.h. The guest-physical cache answers first: an entry of this EPT
- * for the frame that allows the access (and, with A/D on, a write only
- * once the leaf is dirty). Otherwise a walk, counted and charged, which
- * fills the cache or raises the exit. */
+ * for the frame in the array of the reference's kind. Otherwise a walk,
+ * counted and charged, which fills the cache or raises the exit. */
 uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref why)
 {
 	struct hw_vmx *v = &cpu->vmx;
@@ -208,9 +220,9 @@ uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref 
 	if (v->exit_pending)
 		return HW_MEMREF_EXIT;
 	uint64_t acc = ref_access(v, why), gfn = gpa >> HW_PAGE_SHIFT;
-	struct hw_gpa_entry *c = &v->gpa[gfn % HW_GPA_CACHE];
-	if (c->key == gfn + 1 && c->root == v->root && (c->data & v->need[why]) == v->need[why])
-		return (c->data & HW_PTE_ADDR_MASK) | (gpa & (HW_PAGE_SIZE - 1));
+	const struct hw_gpa_entry *c = &v->gpa[why][gfn % HW_GPA_CACHE];
+	if (c->key == (gfn | v->key_tag))
+		return c->data | (gpa & (HW_PAGE_SIZE - 1));
 	struct ewalk w;
 	int fault = ewalk(cpu, v->mode, v->root, v->levels, gpa, acc, &w);
 	v->ctr.ept_walks++;
@@ -223,14 +235,11 @@ uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref 
 	if (fault) {
 		v->exit = exit_of(v, &w, gpa, why);
 		v->exit_pending = true;
-		for (int i = 0; i < 6; i++)
-			v->need[i] = HW_GPA_NEVER;     /* every further reference comes here */
+		v->key_tag = HW_GPA_NEVER;            /* every further reference comes here */
 		return HW_MEMREF_EXIT;
 	}
 	ewalk_set_ad(cpu, &w, acc);
-	bool dirty = w.leaf_dirty || acc == HW_EPT_W;
-	*c = (struct hw_gpa_entry){ .key = gfn + 1, .root = v->root,
-				    .data = (hpa & HW_PTE_ADDR_MASK) | w.allowed | (dirty ? HW_EPT_D : 0) };
+	gpa_fill(v, gfn, hpa, w.allowed, w.leaf_dirty || acc == HW_EPT_W);
 	return hpa;
 }
 
@@ -318,13 +327,34 @@ void hw_vmx_flush(struct hw_cpu *cpu, enum hw_inv_op op, const struct hw_inv *tl
 		.pcid = (uint16_t)(tlb->pcid < 0 ? 0 : tlb->pcid), .count = ntlb, .old = npwc);
 }
 
-/* What a cached guest-physical mapping needs for each reference. */
-static void set_need(struct hw_vmx *x)
+/* Drop the guest-physical cache entries of root tag tag (all when tag
+ * is 0); returns how many. */
+static uint32_t gpa_drop(struct hw_vmx *x, uint64_t tag)
 {
-	for (int why = 0; why < 6; why++)
-		x->need[why] = ref_access(x, (enum hw_ref)why) | (ref_access(x, (enum hw_ref)why) == HW_EPT_W && x->ad
-								  ? HW_EPT_D : 0);
-	x->need[HW_REF_PEEK] = HW_GPA_NEVER;
+	uint32_t n = 0;
+	for (int k = 0; k < HW_GPA_KINDS; k++)
+		for (unsigned j = 0; j < HW_GPA_CACHE; j++) {
+			struct hw_gpa_entry *c = &x->gpa[k][j];
+			if (c->key && (!tag || (c->key >> HW_GPA_TAG_SHIFT) == tag)) {
+				c->key = 0;
+				n++;
+			}
+		}
+	return n;
+}
+
+/* The tag (1 to HW_GPA_ROOTS) of EPT root root: the one it has, or one
+ * taken back round-robin (its entries dropped). */
+static uint64_t root_tag(struct hw_vmx *x, uint64_t root)
+{
+	for (unsigned i = 0; i < HW_GPA_ROOTS; i++)
+		if (x->roots[i] == root + 1)
+			return i + 1;
+	unsigned i = x->next_root++ % HW_GPA_ROOTS;
+	if (x->roots[i])
+		gpa_drop(x, i + 1);
+	x->roots[i] = root + 1;
+	return i + 1;
 }
 
 /* The checks of VM entry on v's second stage; sets the core's. */
@@ -351,7 +381,7 @@ static int load_second_stage(struct hw_cpu *cpu, const struct hw_vmcs *v)
 	}
 	x->mode = v->mode;
 	x->root = root;
-	set_need(x);
+	x->key_tag = root_tag(x, root) << HW_GPA_TAG_SHIFT;
 	return 0;
 }
 
@@ -459,13 +489,11 @@ int hw_invept(struct hw_cpu *cpu, unsigned type, uint64_t eptp)
 	uint32_t n = 0;
 	if (cpu->in_guest || (type != 1 && type != 2))
 		return -EINVAL;
-	for (unsigned i = 0; i < HW_GPA_CACHE; i++) {
-		struct hw_gpa_entry *c = &x->gpa[i];
-		if (c->key && (type == 2 || c->root == (eptp & HW_PTE_ADDR_MASK))) {
-			c->key = 0;
-			n++;
-		}
-	}
+	if (type == 2)
+		n = gpa_drop(x, 0);
+	for (unsigned i = 0; type == 1 && i < HW_GPA_ROOTS; i++)
+		if (x->roots[i] == (eptp & HW_PTE_ADDR_MASK) + 1)
+			n = gpa_drop(x, i + 1);
 	x->ctr.invept++;
 	cpu->ctr.cycles += cpu->lat.invpcid;
 	hw_emit(cpu, .type = HW_EV_VMX, .op = 2, .count = type, .value = eptp, .old = n);
