@@ -38,43 +38,6 @@ static int __attribute__((noinline)) held_access(struct hw_cpu *cpu, const uint6
 	return 0;
 }
 
-/* The references of an access's pieces, then its bytes moved:
- * specialised on guest (cpu->in_guest), so that the second stage's code
- * is not in the path of a core outside a guest. In a guest every
- * piece's reference is made before any byte moves, since one may exit
- * (hw/ept.h), and then nothing is stored. */
-HW_INLINE int move_pieces(struct hw_cpu *cpu, uint64_t va, uint64_t *pa, const size_t *n, int pieces, void *buf,
-			  enum hw_access kind, struct hw_exception *exc, bool guest)
-{
-	enum hw_ref why = kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD;
-	for (int i = 0, off = 0; i < pieces; off += (int)n[i], i++) {
-		if (__builtin_expect(cpu->trace != NULL, 0) && why == HW_REF_STORE && cpu->sb.cap && cpu->mem)
-			hw_sb_narrate_through(cpu, pa[i], n[i]);
-		pa[i] = hw_mem_ref_in(cpu, pa[i], (unsigned)n[i], why, guest, __builtin_expect(cpu->mem != NULL, 0));
-		if (guest && __builtin_expect(pa[i] == HW_MEMREF_EXIT, 0)) {
-			cpu->vmx.exit.gla = va + (uint64_t)off;    /* the linear address of this piece */
-			struct hw_exception e = hw_vmx_take_exit(cpu);
-			if (exc)
-				*exc = e;
-			return -EFAULT;
-		}
-	}
-	size_t done = 0;
-	for (int i = 0; i < pieces; i++) {
-		if (buf)
-			phys_move(cpu->ram, pa[i], (uint8_t *)buf + done, n[i], kind == HW_WRITE);
-		done += n[i];
-	}
-	return 0;
-}
-
-/* move_pieces in a guest, out of line. */
-static int __attribute__((noinline)) guest_pieces(struct hw_cpu *cpu, uint64_t va, uint64_t *pa, const size_t *n,
-						 int pieces, void *buf, enum hw_access kind, struct hw_exception *exc)
-{
-	return move_pieces(cpu, va, pa, n, pieces, buf, kind, exc, true);
-}
-
 /* See translate.h. The access is cut at 4 KiB boundaries of the linear
  * address (each piece is then within one physical frame, whatever the
  * page size), and every piece is translated before any byte moves. */
@@ -99,9 +62,28 @@ int hw_access(struct hw_cpu *cpu, uint64_t va, void *buf, size_t len, enum hw_ac
 		n[pieces] = room < len - done ? room : len - done;
 		done += n[pieces];
 	}
-	if (__builtin_expect(cpu->in_guest, 0))
-		return guest_pieces(cpu, va, pa, n, pieces, buf, kind, exc);
-	if (__builtin_expect(cpu->sb.hold, 0) && kind != HW_FETCH && buf)
+	enum hw_ref why = kind == HW_WRITE ? HW_REF_STORE : kind == HW_FETCH ? HW_REF_FETCH : HW_REF_LOAD;
+	if (__builtin_expect(cpu->sb.hold, 0) && kind != HW_FETCH && buf && !cpu->in_guest)
 		return held_access(cpu, pa, n, pieces, buf, kind == HW_WRITE);
-	return move_pieces(cpu, va, pa, n, pieces, buf, kind, exc, false);
+	/* Every piece's reference before any byte moves: in a guest one may
+	 * exit (hw/ept.h), and then nothing is stored. */
+	for (int i = 0, off = 0; i < pieces; off += (int)n[i], i++) {
+		if (__builtin_expect(cpu->trace != NULL, 0) && why == HW_REF_STORE && cpu->sb.cap && cpu->mem)
+			hw_sb_narrate_through(cpu, pa[i], n[i]);
+		pa[i] = hw_mem_ref(cpu, pa[i], (unsigned)n[i], why);
+		if (__builtin_expect(pa[i] == HW_MEMREF_EXIT, 0)) {
+			cpu->vmx.exit.gla = va + (uint64_t)off;    /* the linear address of this piece */
+			struct hw_exception e = hw_vmx_take_exit(cpu);
+			if (exc)
+				*exc = e;
+			return -EFAULT;
+		}
+	}
+	done = 0;
+	for (int i = 0; i < pieces; i++) {
+		if (buf)
+			phys_move(cpu->ram, pa[i], (uint8_t *)buf + done, n[i], kind == HW_WRITE);
+		done += n[i];
+	}
+	return 0;
 }
