@@ -215,6 +215,12 @@ int vmexit_resume(struct kernel *k, int cpu)
 	return -EIO;
 }
 
+/* See fault.h. */
+bool vmexit_again(struct kernel *k, int cpu, int v)
+{
+	return v == HW_EXC_VMEXIT && !vmexit_resume(k, cpu);
+}
+
 /* The counters of core c that a task's statistics follow. */
 static void mmu_snapshot(const struct hw_counters *c, struct task_mmu_stats *s)
 {

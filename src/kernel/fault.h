@@ -83,4 +83,10 @@ int task_load_segment(struct kernel *k, struct task_struct *t, enum hw_sreg sreg
  * not resolve it (or there is none), and the guest has panicked. */
 int vmexit_resume(struct kernel *k, int cpu);
 
+/* v is what an instruction of the kernel on cpu returned (0 or a
+ * vector): true when it is a guest's VM exit (HW_EXC_VMEXIT) its
+ * hypervisor resolved (vmexit_resume), so the instruction is to be
+ * executed again; false for anything else. */
+bool vmexit_again(struct kernel *k, int cpu, int v);
+
 #endif

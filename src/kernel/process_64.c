@@ -57,12 +57,13 @@ static bool uses_segments(const struct task_struct *t)
 
 /* ---- loading segments from the kernel --------------------------------------------- */
 
-/* loadsegment(r, sel) in the kernel: MOV to r, and on a fault the
- * exception fixup loads a null selector instead (Linux: loadsegment's
- * EX_TYPE_ZERO_REG). */
-static void loadsegment(struct kernel *k, int cpu, enum hw_sreg r, uint16_t sel)
+/* See segment.h. */
+void loadsegment(struct kernel *k, int cpu, enum hw_sreg r, uint16_t sel)
 {
-	if (hw_load_sreg(core(k, cpu), r, sel, NULL))
+	int v;
+	while (vmexit_again(k, cpu, v = hw_load_sreg(core(k, cpu), r, sel, NULL)))
+		;
+	if (v)
 		hw_load_sreg(core(k, cpu), r, 0, NULL);
 }
 

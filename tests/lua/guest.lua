@@ -76,6 +76,18 @@ T.ok(p:munmap(a + T.PAGE, T.PAGE), "munmap on CPU 0")
 T.fault({ signal = "SIGSEGV", code = "SEGV_MAPERR", addr = a + T.PAGE }, t:read(a + T.PAGE, 1))
 T.consistent(m, "the guest")
 
+-- the guest kernel's own instructions that read memory exit too (LLDT's
+-- read of the GDT, a segment load's read of the LDT): resumed and retried
+local s = m:spawn{ name = "ldt" }
+local sa = s:mmap{ len = T.PAGE, prot = "rw" }
+T.eq(s:modify_ldt(0x11, { entry = 1, base = sa, limit = 0xff, seg_32bit = 1 }), 0, "an LDT in the guest")
+T.ok(s:load_segment("es", 1 * 8 + 4 + 3), "mov $0xf, %es: LLDT and the descriptor read exited, resumed")
+T.eq(s:segments().es.sel, 0xf, "ES holds the LDT selector")
+local sc = s:fork()
+T.ok(s:write(sa, 1, 1) and sc:load_segment("fs", 1 * 8 + 4 + 3), "the child's copy of the LDT, a new guest frame")
+T.eq(sc:segments().fs.sel, 0xf, "loaded")
+T.consistent(m, "the guest after the LDT loads")
+
 -- what a guest machine refuses, and a bare machine
 local r, code, msg = m:vm{}
 T.eq(r, nil, "no VM inside the guest")
