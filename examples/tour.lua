@@ -132,6 +132,22 @@ local ept = vm:ept(0x10000)
 print(("guest-physical 0x10000 is host-physical %#x (frame %#x, refcount %d)")
       :format(ept.hpa, ept.host_pfn, m:page(ept.host_pfn).refcount))
 assert(vm:close())
+-- The same store in a machine that is a guest: its kernel takes the #PF,
+-- its hypervisor the EPT violations of the retried store.
+local g = mmsim.machine{preset = "teaching", virt = "ept"}
+local gp = g:spawn{name = "guest42"}
+local ga = assert(gp:mmap{len = 4096, prot = "rw"})
+print("*p = 42 in a machine with virt = \"ept\" (the guest kernel's and the host's steps):")
+g:explain(function(line)
+	if line:find("kernel do_anonymous_page") or line:find("VM exit") or line:find("host kernel") then
+		print((line:gsub("^%s+", "  ")))
+	end
+end)
+assert(gp:write(ga, 42, 4))
+g:explain(false)
+print(("the guest kernel's #PF, then %d EPT violations the host resolved")
+      :format(g:hypervisor():info().exits_ept_violation))
+g:close()
 
 title("11. Past the MMU: caches, coherence, the store buffer, DRAM (seed 003 §2.5)")
 -- A zen5 machine has its caches on: *p = 42 again, narrated from the

@@ -1008,7 +1008,11 @@ struct mmsim_vm_run {
 int mmsim_vm_access(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len, enum mmsim_access kind,
 		    struct mmsim_vm_run *run);
 
-/* What VM vm is and has done. */
+/* What VM vm is and has done. VM 0 is the machine's own when it is a
+ * guest (the configuration key virt=ept or npt): its host's view, with
+ * the counters of every core, which all run it; mmsim_vm_ept works on it
+ * too, mmsim_vm_map, mmsim_vm_access and mmsim_vm_destroy refuse it
+ * (-EINVAL), and mmsim_vm_create in a guest fails with -EOPNOTSUPP. */
 struct mmsim_vm_info {
 	char virt[4];                  /* "ept" or "npt" */
 	uint64_t ram, eptp, guest_cr3;

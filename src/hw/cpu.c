@@ -189,7 +189,10 @@ static enum hw_rule cr4_check(const struct hw_cpu *cpu, uint64_t value)
 
 /* See cpu.h. SDM §4.10.4.1: changing PGE, or clearing PCIDE, drops every
  * TLB entry (global ones too) and every paging-structure-cache entry;
- * setting SMEP drops those of the current PCID. */
+ * setting SMEP drops those of the current PCID. In a guest (hw/ept.h)
+ * what it drops is its VPID's, PGE is recorded and kept out of the core's
+ * CR4 (guest translations are cached non-global), and a change of PCIDE
+ * changes the tag. */
 int hw_mov_to_cr4(struct hw_cpu *cpu, uint64_t value)
 {
 	if (cpu->cpl)
@@ -197,13 +200,20 @@ int hw_mov_to_cr4(struct hw_cpu *cpu, uint64_t value)
 	enum hw_rule bad = cr4_check(cpu, value);
 	if (bad != HW_RULE_ALLOWED)
 		return hw_cpu_raise(cpu, HW_EXC_GP, (int)bad);
-	uint64_t old = cpu->cr4;
+	bool guest = cpu->in_guest;
+	uint64_t old = cpu->cr4 | (guest && cpu->vmx.guest_pge ? HW_CR4_PGE : 0);
 	cpu->cr4 = value;
+	if (guest) {                    /* PGE kept out of the core, the tag follows PCIDE */
+		cpu->vmx.guest_pge = (value & HW_CR4_PGE) != 0;
+		cpu->cr4 &= ~HW_CR4_PGE;
+	}
 	hw_cpu_refresh(cpu);
-	struct hw_inv all = { .pcid = -1, .global = true, .nonglobal = true };
+	if (guest)
+		hw_vmx_retag(cpu);
+	struct hw_inv all = { .pcid = -1, .global = !guest, .nonglobal = true };
 	struct hw_inv mine = { .pcid = cpu->pcid, .nonglobal = true };
 	if (((old ^ value) & HW_CR4_PGE) || ((old & HW_CR4_PCIDE) && !(value & HW_CR4_PCIDE)))
-		hw_flush(cpu, HW_INV_MOV_CR4, &all, &all);
+		(guest ? hw_vmx_flush : hw_flush)(cpu, HW_INV_MOV_CR4, &all, &all);
 	else if (!(old & HW_CR4_SMEP) && (value & HW_CR4_SMEP))
 		hw_flush(cpu, HW_INV_MOV_CR4, &mine, &mine);
 	else

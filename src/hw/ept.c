@@ -194,10 +194,22 @@ bool hw_ept_translate_nocache(const struct hw_cpu *cpu, uint64_t gpa, enum hw_re
 	return true;
 }
 
+/* Fill the guest-physical cache for gfn -> host frame hpa with what a
+ * walk allowed: the array of each reference it allows (those that write,
+ * with A/D flags on: once the leaf is dirty). */
+static void gpa_fill(struct hw_vmx *v, uint64_t gfn, uint64_t hpa, uint64_t allowed, bool dirty)
+{
+	struct hw_gpa_entry e = { .key = gfn | v->key_tag, .data = hpa & HW_PTE_ADDR_MASK };
+	for (int why = 0; why < HW_REF_PEEK; why++) {
+		uint64_t acc = ref_access(v, (enum hw_ref)why);
+		if ((allowed & acc) && (acc != HW_EPT_W || !v->ad || dirty))
+			v->gpa[why][gfn % HW_GPA_CACHE] = e;
+	}
+}
+
 /* See ept.h. The guest-physical cache answers first: an entry of this EPT
- * for the frame that allows the access (and, with A/D on, a write only
- * once the leaf is dirty). Otherwise a walk, counted and charged, which
- * fills the cache or raises the exit. */
+ * for the frame in the array of the reference's kind. Otherwise a walk,
+ * counted and charged, which fills the cache or raises the exit. */
 uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref why)
 {
 	struct hw_vmx *v = &cpu->vmx;
@@ -208,9 +220,9 @@ uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref 
 	if (v->exit_pending)
 		return HW_MEMREF_EXIT;
 	uint64_t acc = ref_access(v, why), gfn = gpa >> HW_PAGE_SHIFT;
-	struct hw_gpa_entry *c = &v->gpa[gfn % HW_GPA_CACHE];
-	if (c->key == gfn + 1 && c->root == v->root && (c->data & v->need[why]) == v->need[why])
-		return (c->data & HW_PTE_ADDR_MASK) | (gpa & (HW_PAGE_SIZE - 1));
+	const struct hw_gpa_entry *c = &v->gpa[why][gfn % HW_GPA_CACHE];
+	if (c->key == (gfn | v->key_tag))
+		return c->data | (gpa & (HW_PAGE_SIZE - 1));
 	struct ewalk w;
 	int fault = ewalk(cpu, v->mode, v->root, v->levels, gpa, acc, &w);
 	v->ctr.ept_walks++;
@@ -223,14 +235,11 @@ uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref 
 	if (fault) {
 		v->exit = exit_of(v, &w, gpa, why);
 		v->exit_pending = true;
-		for (int i = 0; i < 6; i++)
-			v->need[i] = HW_GPA_NEVER;     /* every further reference comes here */
+		v->key_tag = HW_GPA_NEVER;            /* every further reference comes here */
 		return HW_MEMREF_EXIT;
 	}
 	ewalk_set_ad(cpu, &w, acc);
-	bool dirty = w.leaf_dirty || acc == HW_EPT_W;
-	*c = (struct hw_gpa_entry){ .key = gfn + 1, .root = v->root,
-				    .data = (hpa & HW_PTE_ADDR_MASK) | w.allowed | (dirty ? HW_EPT_D : 0) };
+	gpa_fill(v, gfn, hpa, w.allowed, w.leaf_dirty || acc == HW_EPT_W);
 	return hpa;
 }
 
@@ -272,13 +281,80 @@ static uint16_t vpid_tag(struct hw_cpu *cpu, uint16_t vpid, uint16_t pcid)
 	return (uint16_t)(HW_VPID_TAG0 + i);
 }
 
-/* What a cached guest-physical mapping needs for each reference. */
-static void set_need(struct hw_vmx *x)
+/* See internal.h. */
+void hw_vmx_retag(struct hw_cpu *cpu)
 {
-	for (int why = 0; why < 6; why++)
-		x->need[why] = ref_access(x, (enum hw_ref)why) | (ref_access(x, (enum hw_ref)why) == HW_EPT_W && x->ad
-								  ? HW_EPT_D : 0);
-	x->need[HW_REF_PEEK] = HW_GPA_NEVER;
+	struct hw_vmx *x = &cpu->vmx;
+	uint16_t pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(cpu->cr3 & HW_CR3_PCID_MASK) : 0;
+	x->tag = x->vmcs->vpid ? vpid_tag(cpu, x->vmcs->vpid, pcid) : pcid;
+	cpu->pcid = x->tag;
+}
+
+/* f for tag slot i of the running VPID: the tag instead of the guest
+ * PCID, no global entries; false when f's PCID is another one. */
+static bool tag_filter(const struct hw_vmx *x, unsigned i, const struct hw_inv *f, struct hw_inv *out)
+{
+	if (f->pcid >= 0 && f->pcid != x->tags[i].pcid)
+		return false;
+	*out = *f;
+	out->pcid = (int)(HW_VPID_TAG0 + i);
+	out->global = false;
+	return true;
+}
+
+/* See internal.h. */
+void hw_vmx_flush(struct hw_cpu *cpu, enum hw_inv_op op, const struct hw_inv *tlb, const struct hw_inv *pwc)
+{
+	struct hw_vmx *x = &cpu->vmx;
+	uint16_t vpid = x->vmcs->vpid;
+	uint32_t ntlb = 0, npwc = 0;
+	if (!vpid) {
+		hw_flush(cpu, op, tlb, pwc);
+		return;
+	}
+	for (unsigned i = 0; i < HW_VPID_TAGS; i++) {
+		struct hw_inv f;
+		if (!x->tags[i].used || x->tags[i].vpid != vpid)
+			continue;
+		if (tag_filter(x, i, tlb, &f))
+			for (int t = 0; t < HW_NR_TLBS; t++)
+				ntlb += hw_tlb_invalidate(&cpu->tlb[t], &f);
+		if (tag_filter(x, i, pwc, &f))
+			for (int t = 0; t < HW_NR_PWCS; t++)
+				npwc += hw_tlb_invalidate(&cpu->pwc[t], &f);
+	}
+	hw_emit(cpu, .type = HW_EV_INVALIDATE, .op = (uint8_t)op, .va = tlb->va,
+		.pcid = (uint16_t)(tlb->pcid < 0 ? 0 : tlb->pcid), .count = ntlb, .old = npwc);
+}
+
+/* Drop the guest-physical cache entries of root tag tag (all when tag
+ * is 0); returns how many. */
+static uint32_t gpa_drop(struct hw_vmx *x, uint64_t tag)
+{
+	uint32_t n = 0;
+	for (int k = 0; k < HW_GPA_KINDS; k++)
+		for (unsigned j = 0; j < HW_GPA_CACHE; j++) {
+			struct hw_gpa_entry *c = &x->gpa[k][j];
+			if (c->key && (!tag || (c->key >> HW_GPA_TAG_SHIFT) == tag)) {
+				c->key = 0;
+				n++;
+			}
+		}
+	return n;
+}
+
+/* The tag (1 to HW_GPA_ROOTS) of EPT root root: the one it has, or one
+ * taken back round-robin (its entries dropped). */
+static uint64_t root_tag(struct hw_vmx *x, uint64_t root)
+{
+	for (unsigned i = 0; i < HW_GPA_ROOTS; i++)
+		if (x->roots[i] == root + 1)
+			return i + 1;
+	unsigned i = x->next_root++ % HW_GPA_ROOTS;
+	if (x->roots[i])
+		gpa_drop(x, i + 1);
+	x->roots[i] = root + 1;
+	return i + 1;
 }
 
 /* The checks of VM entry on v's second stage; sets the core's. */
@@ -305,8 +381,24 @@ static int load_second_stage(struct hw_cpu *cpu, const struct hw_vmcs *v)
 	}
 	x->mode = v->mode;
 	x->root = root;
-	set_need(x);
+	x->key_tag = root_tag(x, root) << HW_GPA_TAG_SHIFT;
 	return 0;
+}
+
+/* The guest-state fields of a full VMCS v: at entry (in) the host's are
+ * kept and v's loaded, at exit the guest's stored in v and the host's
+ * loaded back. CPL follows CS. */
+static void swap_full_state(struct hw_cpu *cpu, struct hw_vmcs *v, bool in)
+{
+	struct hw_vmx *x = &cpu->vmx;
+	if (in) {
+		x->host_full.seg = cpu->seg, x->host_full.ac = cpu->ac, x->host_full.pkru = cpu->pkru;
+		cpu->seg = v->seg, cpu->ac = v->ac, cpu->pkru = v->pkru;
+	} else {
+		v->seg = cpu->seg, v->ac = cpu->ac, v->pkru = cpu->pkru;
+		cpu->seg = x->host_full.seg, cpu->ac = x->host_full.ac, cpu->pkru = x->host_full.pkru;
+	}
+	cpu->cpl = (uint8_t)(cpu->seg.sreg[HW_CS].sel & HW_SEL_RPL);
 }
 
 /* See ept.h. */
@@ -316,11 +408,15 @@ int hw_vmentry(struct hw_cpu *cpu, struct hw_vmcs *v)
 	if (cpu->in_guest || load_second_stage(cpu, v))
 		return -EINVAL;
 	x->host.cr0 = cpu->cr0, x->host.cr3 = cpu->cr3, x->host.cr4 = cpu->cr4, x->host.efer = cpu->efer;
+	x->host.cpl = cpu->cpl;
+	if (v->full)
+		swap_full_state(cpu, v, true);
 	x->vmcs = v;
 	x->exit_pending = false;
 	cpu->cr0 = v->cr0 | HW_CR0_PG | HW_CR0_PE;
 	cpu->cr3 = v->cr3;
 	cpu->cr4 = ((v->cr4 & ~(HW_CR4_PGE | HW_CR4_LA57)) | (x->host.cr4 & HW_CR4_LA57)) | HW_CR4_PAE;
+	x->guest_pge = (v->cr4 & HW_CR4_PGE) != 0;
 	cpu->efer = v->efer | HW_EFER_LME | HW_EFER_LMA;
 	uint16_t pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(cpu->cr3 & HW_CR3_PCID_MASK) : 0;
 	x->tag = v->vpid ? vpid_tag(cpu, v->vpid, pcid) : pcid;
@@ -351,8 +447,12 @@ static void leave_guest(struct hw_cpu *cpu, const struct hw_vmexit *e)
 	hw_emit(cpu, .type = HW_EV_VMX, .op = 1, .kind = (uint8_t)x->mode, .count = r, .value = e->qual, .va = e->gpa,
 		.old = e->gla, .level = e->level, .entry_pa = e->entry);
 	x->vmcs->exit = *e;
-	x->vmcs->cr3 = cpu->cr3;
+	x->vmcs->cr0 = cpu->cr0, x->vmcs->cr3 = cpu->cr3, x->vmcs->efer = cpu->efer;
+	x->vmcs->cr4 = cpu->cr4 | (x->guest_pge ? HW_CR4_PGE : 0);
 	cpu->cr0 = x->host.cr0, cpu->cr3 = x->host.cr3, cpu->cr4 = x->host.cr4, cpu->efer = x->host.efer;
+	if (x->vmcs->full)
+		swap_full_state(cpu, x->vmcs, false);
+	cpu->cpl = x->host.cpl;
 	cpu->in_guest = 0;
 	x->exit_pending = false;
 	hw_cpu_refresh(cpu);
@@ -389,13 +489,11 @@ int hw_invept(struct hw_cpu *cpu, unsigned type, uint64_t eptp)
 	uint32_t n = 0;
 	if (cpu->in_guest || (type != 1 && type != 2))
 		return -EINVAL;
-	for (unsigned i = 0; i < HW_GPA_CACHE; i++) {
-		struct hw_gpa_entry *c = &x->gpa[i];
-		if (c->key && (type == 2 || c->root == (eptp & HW_PTE_ADDR_MASK))) {
-			c->key = 0;
-			n++;
-		}
-	}
+	if (type == 2)
+		n = gpa_drop(x, 0);
+	for (unsigned i = 0; type == 1 && i < HW_GPA_ROOTS; i++)
+		if (x->roots[i] == (eptp & HW_PTE_ADDR_MASK) + 1)
+			n = gpa_drop(x, i + 1);
 	x->ctr.invept++;
 	cpu->ctr.cycles += cpu->lat.invpcid;
 	hw_emit(cpu, .type = HW_EV_VMX, .op = 2, .count = type, .value = eptp, .old = n);

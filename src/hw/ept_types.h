@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/seg_types.h"
+
 /* Second-stage translation: Intel's EPT or AMD's nested paging (NPT). */
 enum hw_virt { HW_VIRT_OFF, HW_VIRT_EPT, HW_VIRT_NPT };
 
@@ -32,18 +34,33 @@ struct hw_vmcs {
 	uint16_t vpid;          /* VPID (Intel) or ASID (AMD); 0: untagged, flushed at entry and exit */
 	uint64_t cr0, cr3, cr4, efer;   /* the guest's */
 	struct hw_vmexit exit;  /* the last exit */
+	/* With full: the rest of the guest-state area (SDM §25.4) a guest
+	 * kernel needs: segment registers, GDTR, LDTR and the base MSRs
+	 * (with CPL from CS), RFLAGS.AC and PKRU, loaded at entry and stored
+	 * at exit (the host's kept meanwhile). Without: the guest runs with
+	 * the host's (a guest with no kernel). */
+	bool full;
+	struct hw_seg_state seg;
+	uint8_t ac;
+	uint32_t pkru;
 };
 
 /* One cached guest-physical translation (Intel SDM §29.4.1's
- * "guest-physical mappings"): key = gfn + 1 (0: empty), tagged by the
- * root of the EPT it came from. */
+ * "guest-physical mappings"): key = gfn with the tag of the EPT root it
+ * came from (never 0) at HW_GPA_TAG_SHIFT (0: empty), data = the host
+ * frame. The cache keeps one array per kind of reference (enum hw_ref):
+ * an entry in a reference's array allows it (a write, or with A/D flags
+ * on a walk's read, only once the leaf is dirty), so a hit is one
+ * compare; the array of HW_REF_PEEK stays empty. */
 struct hw_gpa_entry {
-	uint64_t key, root;
-	uint64_t data;          /* host frame | HW_EPT_R/W/X allowed | dirty (bit 9) */
+	uint64_t key, data;
 };
 
-#define HW_GPA_CACHE  64        /* entries, direct-mapped by gfn */
-#define HW_GPA_NEVER  (1ULL << 63)   /* a bit no entry has */
+#define HW_GPA_CACHE  64        /* entries per kind, direct-mapped by gfn */
+#define HW_GPA_ROOTS  8         /* EPT roots tagged at once: tags 1 to 8 */
+#define HW_GPA_TAG_SHIFT 56
+#define HW_GPA_NEVER  (1ULL << 63)   /* a tag no entry has */
+#define HW_GPA_KINDS  6         /* one array per enum hw_ref */
 #define HW_VPID_TAGS  64        /* guest address spaces a core tags at once */
 #define HW_VPID_TAG0  0xF80     /* their TLB tags: 0xf80 .. 0xfbf */
 
@@ -69,14 +86,19 @@ struct hw_vmx {
 	uint64_t gla;                   /* the linear address the core is translating */
 	bool gla_walk;                  /* and whether it reads a guest paging-structure entry */
 	uint16_t tag;                   /* TLB tag of the guest address space */
-	/* [enum hw_ref]: the bits a guest-physical cache entry needs to serve
-	 * that reference (HW_EPT_R/W/X, and dirty for a write with A/D on);
-	 * HW_GPA_NEVER while an exit is pending, and for peeks. */
-	uint64_t need[6];
+	bool guest_pge;                 /* the guest set CR4.PGE (kept out of the core's CR4:
+					 * guest translations are cached non-global) */
+	/* The guest-physical cache: the tag of the running EPT's root
+	 * (HW_GPA_NEVER while an exit is pending: no hit then), the roots
+	 * the tags stand for (root + 1, 0: free). */
+	uint64_t key_tag;
+	uint64_t roots[HW_GPA_ROOTS];
+	uint8_t next_root;
 	struct { uint64_t cr0, cr3, cr4, efer; uint8_t cpl; } host;
+	struct { struct hw_seg_state seg; uint8_t ac; uint32_t pkru; } host_full;   /* full: the host's */
 	struct { uint16_t vpid, pcid; bool used; } tags[HW_VPID_TAGS];
 	uint8_t next_tag;
-	struct hw_gpa_entry gpa[HW_GPA_CACHE];
+	struct hw_gpa_entry gpa[HW_GPA_KINDS][HW_GPA_CACHE];
 	struct hw_vmx_counters ctr;
 };
 

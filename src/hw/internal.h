@@ -101,4 +101,18 @@ void hw_flush(struct hw_cpu *cpu, enum hw_inv_op op, const struct hw_inv *tlb, c
 /* The invalidation a #PF on va performs (SDM §4.10.4.1). */
 void hw_flush_fault(struct hw_cpu *cpu, uint64_t va);
 
+/* ---- a guest's PCIDs (ept.c) ------------------------------------------------ */
+
+/* A guest changed CR3 or CR4: its TLB tag becomes that of (VPID, the
+ * PCID now in CR3), taken if need be (VPID 0: the PCID itself), and
+ * cpu->pcid with it. */
+void hw_vmx_retag(struct hw_cpu *cpu);
+
+/* hw_flush for an instruction a guest executes with a VPID (SDM Vol. 3C
+ * §29.4.3: it affects only that VPID's mappings): tlb->pcid and pwc->pcid
+ * are guest PCIDs, -1 for all of them, and become the tags of (VPID,
+ * PCID); no global entry is dropped (the core caches none for a guest).
+ * Without a VPID, hw_flush itself (guest PCIDs are the tags then). */
+void hw_vmx_flush(struct hw_cpu *cpu, enum hw_inv_op op, const struct hw_inv *tlb, const struct hw_inv *pwc);
+
 #endif

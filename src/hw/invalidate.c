@@ -57,6 +57,8 @@ int hw_mov_to_cr3(struct hw_cpu *cpu, uint64_t value)
 	hw_sb_wait(cpu);
 	cpu->cr3 = value;
 	cpu->pcid = (cpu->cr4 & HW_CR4_PCIDE) ? (uint16_t)(value & HW_CR3_PCID_MASK) : 0;
+	if (cpu->in_guest)
+		hw_vmx_retag(cpu);             /* a guest's PCID is part of a tag (hw/ept.h) */
 	cpu->ctr.cycles += cpu->lat.mov_cr3;
 	if (noflush) {
 		cpu->ctr.cr3_noflush++;
@@ -113,6 +115,9 @@ int hw_invpcid(struct hw_cpu *cpu, unsigned type, uint64_t pcid, uint64_t va)
 			    .global = type == 2, .nonglobal = true };
 	struct hw_inv pwc = f;
 	pwc.global = false;
-	hw_flush(cpu, ops[type], &f, &pwc);
+	if (cpu->in_guest)
+		hw_vmx_flush(cpu, ops[type], &f, &pwc);     /* the guest's PCIDs of its VPID */
+	else
+		hw_flush(cpu, ops[type], &f, &pwc);
 	return 0;
 }

@@ -43,14 +43,14 @@ enum hw_ref {
 uint64_t hw_ept_ref(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref why);
 
 /* The same, answered inline when the core's guest-physical cache holds
- * the frame with the rights why needs (struct hw_vmx's need). */
+ * the frame in the array of reference why (struct hw_vmx). */
 static inline uint64_t hw_ept_ref_cached(struct hw_cpu *cpu, uint64_t gpa, unsigned len, enum hw_ref why)
 {
 	const struct hw_vmx *v = &cpu->vmx;
-	uint64_t gfn = gpa >> 12, need = v->need[why];
-	const struct hw_gpa_entry *c = &v->gpa[gfn % HW_GPA_CACHE];
-	if (__builtin_expect(c->key == gfn + 1 && c->root == v->root && (c->data & need) == need, 1))
-		return (c->data & 0x000ffffffffff000ULL) | (gpa & 0xfff);
+	uint64_t gfn = gpa >> 12;
+	const struct hw_gpa_entry *c = &v->gpa[why][gfn % HW_GPA_CACHE];
+	if (__builtin_expect(c->key == (gfn | v->key_tag), 1))
+		return c->data | (gpa & 0xfff);
 	return hw_ept_ref(cpu, gpa, len, why);
 }
 

@@ -13,6 +13,7 @@
  */
 #include "kernel/fault.h"
 
+#include "hw/ept.h"
 #include "hw/machine.h"
 #include "hw/seg.h"
 #include "hw/translate.h"
@@ -196,6 +197,8 @@ static int exception_entry(struct kernel *k, struct task_struct *t, const struct
 	struct hw_cpu *cpu = &k->hw->cpus[t->cpu];
 	int rc;
 
+	if (exc->vector == HW_EXC_VMEXIT)     /* the host's, not an exception of ours */
+		return vmexit_resume(k, t->cpu);
 	hw_exception_entry(cpu);              /* the exception enters the kernel */
 	hw_swapgs(cpu, NULL);
 	if (exc->vector == HW_EXC_PF)
@@ -207,6 +210,23 @@ static int exception_entry(struct kernel *k, struct task_struct *t, const struct
 	hw_swapgs(cpu, NULL);
 	hw_iret(cpu, NULL);                   /* and returns to the instruction */
 	return rc;
+}
+
+/* See fault.h. */
+int vmexit_resume(struct kernel *k, int cpu)
+{
+	int rc = k->hypervisor ? k->hypervisor(k->hypervisor_ctx, cpu) : -EFAULT;
+	if (!rc)
+		return 0;
+	panic(k, "KVM: the host could not resolve a VM exit of CPU %d (%s)", cpu,
+	      rc == -ENOMEM ? "out of memory" : "not guest memory");
+	return -EIO;
+}
+
+/* See fault.h. */
+bool vmexit_again(struct kernel *k, int cpu, int v)
+{
+	return v == HW_EXC_VMEXIT && !vmexit_resume(k, cpu);
 }
 
 /* The counters of core c that a task's statistics follow. */

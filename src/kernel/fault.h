@@ -76,4 +76,17 @@ int task_access_seg(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, 
  * says which signal), -ESRCH, -EINVAL (bad register). */
 int task_load_segment(struct kernel *k, struct task_struct *t, enum hw_sreg sreg, uint16_t sel);
 
+/* A core of a guest kernel took a VM exit (HW_EXC_VMEXIT) in the middle
+ * of an instruction: not an exception of the guest's, which never sees
+ * it, but its hypervisor's (k->hypervisor), which handles it and enters
+ * the guest again. 0: retry the instruction; -EIO: the hypervisor could
+ * not resolve it (or there is none), and the guest has panicked. */
+int vmexit_resume(struct kernel *k, int cpu);
+
+/* v is what an instruction of the kernel on cpu returned (0 or a
+ * vector): true when it is a guest's VM exit (HW_EXC_VMEXIT) its
+ * hypervisor resolved (vmexit_resume), so the instruction is to be
+ * executed again; false for anything else. */
+bool vmexit_again(struct kernel *k, int cpu, int v);
+
 #endif

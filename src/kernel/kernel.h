@@ -212,6 +212,12 @@ struct kernel {
 
 	/* Migrations between their unmap and their move (kernel/migrate.h). */
 	struct migrate_pending *migrate_pending;
+	/* A guest kernel's hypervisor (sim/virt.c; NULL on bare metal): a VM
+	 * exit a core took in the middle of one of this kernel's or its
+	 * tasks' instructions goes to it; it handles the exit and enters the
+	 * guest again, and the instruction is retried (vmexit_resume). */
+	int (*hypervisor)(void *ctx, int cpu);
+	void *hypervisor_ctx;
 };
 
 /*

@@ -49,7 +49,10 @@ static uint64_t gfn_to_pfn_alloc(struct kvm *vm, uint64_t gfn, int *err)
 		*err = -EFAULT;
 		return 0;
 	}
-	if (!s->hpfn[i] && vm->huge) {
+	if (!s->hpfn[i] && vm->fixed_pfn) {           /* set aside at the host's boot */
+		s->hpfn[i] = vm->fixed_pfn + i;
+		s->nr_backed++;
+	} else if (!s->hpfn[i] && vm->huge) {
 		uint64_t first = i & ~(uint64_t)(HPAGE_BLOCK - 1);
 		struct page *p = alloc_pages(vm->k, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, HPAGE_ORDER);
 		if (!p) {
@@ -296,13 +299,14 @@ void kvm_destroy_vm(struct kvm *vm)
 	for (int c = 0; c < vm->k->nr_cpus; c++)
 		hw_invept(&vm->k->hw->cpus[c], 1, vm->vmcs.eptp);
 	uint64_t step = vm->huge ? HPAGE_BLOCK : 1;
-	for (uint64_t i = 0; vm->slot.hpfn && i < vm->slot.npages; i += step)
+	for (uint64_t i = 0; vm->slot.hpfn && !vm->fixed_pfn && i < vm->slot.npages; i += step)
 		if (vm->slot.hpfn[i])
 			__free_pages(vm->k, pfn_to_page(vm->k, vm->slot.hpfn[i]), vm->huge ? HPAGE_ORDER : 0);
 	for (size_t i = 0; i < vm->nr_tables; i++)
 		__free_pages(vm->k, vm->tables[i], 0);
 	free(vm->tables);
 	free(vm->slot.hpfn);
+	free(vm->vcpu);
 	free(vm);
 }
 
@@ -366,4 +370,59 @@ int kvm_vcpu_access(struct kvm *vm, int cpu, uint64_t gva, void *buf, size_t len
 	vm->stat.ept_walks += c->vmx.ctr.ept_walks - walks0;
 	k->this_cpu = saved;
 	return rc;
+}
+
+/* ---- a guest kernel's VM --------------------------------------------------------------------- */
+
+/* See kvm.h. */
+int kvm_create_vm_fixed(struct kernel *k, enum hw_virt mode, uint64_t base_pfn, uint64_t npages, uint16_t vpid,
+			int tdp_levels, int nr_vcpus, struct kvm **out)
+{
+	struct kvm *vm;
+	if (!base_pfn || nr_vcpus < 1 || nr_vcpus > k->nr_cpus)
+		return -EINVAL;
+	int err = kvm_create_vm(k, mode, npages << PAGE_SHIFT, vpid, tdp_levels, false, false, &vm);
+	if (err)
+		return err;
+	vm->fixed_pfn = base_pfn;
+	vm->next_gfn = 0;                             /* no loader: the guest's kernel makes its tables */
+	vm->guest_cr3 = 0;
+	vm->nr_vcpus = nr_vcpus;
+	if (!(vm->vcpu = calloc((size_t)nr_vcpus, sizeof *vm->vcpu))) {
+		kvm_destroy_vm(vm);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < nr_vcpus; i++) {
+		const struct hw_cpu *c = &k->hw->cpus[i];
+		vm->vcpu[i] = vm->vmcs;
+		vm->vcpu[i].cr0 = HW_CR0_PE | HW_CR0_PG | HW_CR0_ET;
+		vm->vcpu[i].cr3 = 0;
+		vm->vcpu[i].cr4 = HW_CR4_PAE;
+		vm->vcpu[i].efer = HW_EFER_LME | HW_EFER_LMA;
+		vm->vcpu[i].full = true;
+		vm->vcpu[i].seg = c->seg;
+	}
+	*out = vm;
+	return 0;
+}
+
+/* See kvm.h. */
+int kvm_vcpu_enter(struct kvm *vm, int cpu)
+{
+	if (hw_vmentry(&vm->k->hw->cpus[cpu], &vm->vcpu[cpu]))
+		return -EINVAL;
+	vm->stat.vm_entries++;
+	return 0;
+}
+
+/* See kvm.h. */
+int kvm_vcpu_resume(struct kvm *vm, int cpu)
+{
+	struct kernel *k = vm->k;
+	int saved = k->this_cpu;
+	k->this_cpu = cpu;
+	int rc = handle_exit(vm, &vm->vcpu[cpu].exit);
+	k->this_cpu = saved;
+	int entry = kvm_vcpu_enter(vm, cpu);
+	return rc ? rc : entry;
 }

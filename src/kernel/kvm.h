@@ -4,8 +4,9 @@
  * host pages allocated on demand, and the VM exits those cause (Linux:
  * virt/kvm/kvm_main.c, arch/x86/kvm/mmu/tdp_mmu.c, vmx/vmx.c, svm/svm.c).
  *
- * The guest here has no kernel of its own: a loader (kvm_guest_map) puts
- * page tables into its memory as a boot loader would, and its vCPU makes
+ * A guest here has no kernel of its own (a guest kernel's VM is
+ * kvm_create_vm_fixed's, below): a loader (kvm_guest_map) puts page
+ * tables into its memory as a boot loader would, and its vCPU makes
  * accesses with them (kvm_vcpu_access) on a host core in VMX non-root or
  * SVM guest mode (hw/ept.h). The second-stage tables start empty: the
  * first reference to each guest frame exits with an EPT violation (#NPF),
@@ -58,6 +59,12 @@ struct kvm {
 	struct kvm_stat stat;
 	struct page **tables;           /* second-stage table pages, to free */
 	size_t nr_tables, cap_tables;
+	/* A guest kernel's VM (kvm_create_vm_fixed): its memory is the host
+	 * frames from fixed_pfn (0: allocated on demand), one vCPU per host
+	 * core, each with a full VMCS. */
+	uint64_t fixed_pfn;
+	struct hw_vmcs *vcpu;
+	int nr_vcpus;
 };
 
 /* Create a VM with ram_bytes (a multiple of 4 KiB, 1 MiB to 1 GiB) of
@@ -111,5 +118,27 @@ int kvm_tdp_lookup(struct kvm *vm, uint64_t gpa, uint64_t e[5], int lv[5], uint6
 
 /* The host frame behind guest frame gfn, or 0. */
 uint64_t kvm_gfn_to_pfn(const struct kvm *vm, uint64_t gfn);
+
+/* A VM for a guest kernel (sim/virt.c): npages of guest-physical memory
+ * at 0 backed by the host frames [base_pfn, base_pfn + npages), which the
+ * host set aside at boot (Linux: mem= or memmap=, and a VMM that hands
+ * that memory to KVM); the second stage maps each frame at its first EPT
+ * violation (#NPF). nr_vcpus vCPUs, vCPU i on host core i, each with a
+ * full VMCS (hw/ept_types.h) in the state a core starts in (CR3 = 0, the
+ * segments it has now). Other arguments as kvm_create_vm. Returns 0,
+ * -EINVAL, -ENOMEM. */
+int kvm_create_vm_fixed(struct kernel *k, enum hw_virt mode, uint64_t base_pfn, uint64_t npages, uint16_t vpid,
+			int tdp_levels, int nr_vcpus, struct kvm **out);
+
+/* VM entry of vCPU cpu on host core cpu (Linux: vcpu_enter_guest). 0 or
+ * -EINVAL (the entry failed). */
+int kvm_vcpu_enter(struct kvm *vm, int cpu);
+
+/* Host core cpu has just left vCPU cpu with a VM exit (in its VMCS):
+ * handle it (Linux: vmx_handle_exit -> handle_ept_violation) and enter
+ * the guest again, so that it retries. 0, or -EFAULT (an exit the
+ * hypervisor cannot resolve: outside the memslot, a misconfiguration),
+ * -ENOMEM; the vCPU is entered again in every case. */
+int kvm_vcpu_resume(struct kvm *vm, int cpu);
 
 #endif

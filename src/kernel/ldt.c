@@ -16,6 +16,7 @@
 
 #include "hw/machine.h"
 #include "hw/seg.h"
+#include "kernel/fault.h"
 #include "kernel/gfp.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
@@ -154,7 +155,8 @@ static void load_mm_ldt(struct kernel *k, int cpu, struct mm_struct *mm)
 	hw_desc_make_system(ldt_slot_va(k, ldt->slot), ldt->nr_entries * LDT_ENTRY_SIZE - 1, HW_SYS_LDT, 0, d);
 	gdt[GDT_ENTRY_LDT] = d[0];
 	gdt[GDT_ENTRY_LDT + 1] = d[1];
-	hw_lldt(c, GDT_ENTRY_LDT * 8, NULL);
+	while (vmexit_again(k, cpu, hw_lldt(c, GDT_ENTRY_LDT * 8, NULL)))
+		;                                     /* a guest's exit of the GDT read: LLDT again */
 }
 
 /* See segment.h. */

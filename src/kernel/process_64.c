@@ -13,8 +13,10 @@
  */
 #include "kernel/segment.h"
 
+#include "hw/ept.h"
 #include "hw/machine.h"
 #include "hw/seg.h"
+#include "kernel/fault.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/sched.h"
@@ -55,12 +57,13 @@ static bool uses_segments(const struct task_struct *t)
 
 /* ---- loading segments from the kernel --------------------------------------------- */
 
-/* loadsegment(r, sel) in the kernel: MOV to r, and on a fault the
- * exception fixup loads a null selector instead (Linux: loadsegment's
- * EX_TYPE_ZERO_REG). */
-static void loadsegment(struct kernel *k, int cpu, enum hw_sreg r, uint16_t sel)
+/* See segment.h. */
+void loadsegment(struct kernel *k, int cpu, enum hw_sreg r, uint16_t sel)
 {
-	if (hw_load_sreg(core(k, cpu), r, sel, NULL))
+	int v;
+	while (vmexit_again(k, cpu, v = hw_load_sreg(core(k, cpu), r, sel, NULL)))
+		;
+	if (v)
 		hw_load_sreg(core(k, cpu), r, 0, NULL);
 }
 
@@ -246,7 +249,11 @@ int swapgs_restore_regs_and_return_to_usermode(struct kernel *k, struct task_str
 		hw_sysret(c, t->thread.cs == __USER_CS, NULL);
 		return 0;
 	}
-	if (!hw_iret_to(c, t->thread.cs, t->thread.ss, &exc))
+	int rc;
+	while ((rc = hw_iret_to(c, t->thread.cs, t->thread.ss, &exc)) && exc.vector == HW_EXC_VMEXIT)
+		if (vmexit_resume(k, t->cpu))         /* a guest's exit: resumed, IRET again */
+			return -EIO;
+	if (!rc)
 		return 0;
 	hw_swapgs(c, NULL);                   /* IRET faulted in the kernel: its fixup */
 	trace_kernel(k, t->cpu, "IRET to CS %#x SS %#x faulted: SIGSEGV", t->thread.cs, t->thread.ss);

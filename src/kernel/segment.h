@@ -194,6 +194,12 @@ void switch_ldt(struct kernel *k, int cpu, struct mm_struct *prev, struct mm_str
  * has the SIGSEGV). */
 int swapgs_restore_regs_and_return_to_usermode(struct kernel *k, struct task_struct *t);
 
+/* loadsegment(r, sel) in the kernel on cpu: MOV to r; on a fault the
+ * exception fixup loads a null selector instead (Linux: loadsegment's
+ * EX_TYPE_ZERO_REG). In a guest, a VM exit of the descriptor read is
+ * resumed and the MOV executed again (vmexit_again). */
+void loadsegment(struct kernel *k, int cpu, enum hw_sreg r, uint16_t sel);
+
 /* t's user code enters the kernel (an interrupt): the core saves its CS
  * and SS, which become t's, then SWAPGS (Linux: the entry of entry_64.S). */
 void enter_from_user_mode(struct kernel *k, struct task_struct *t);

@@ -62,12 +62,11 @@ static void refresh_user_segments(struct kernel *k, struct task_struct *t, uint1
 	struct hw_cpu *c = &k->hw->cpus[t->cpu];
 	static const enum hw_sreg regs[] = { HW_DS, HW_ES, HW_FS };
 	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++)
-		if (c->seg.sreg[regs[i]].sel == sel && hw_load_sreg(c, regs[i], sel, NULL))
-			hw_load_sreg(c, regs[i], 0, NULL);
+		if (c->seg.sreg[regs[i]].sel == sel)
+			loadsegment(k, t->cpu, regs[i], sel);
 	if (c->seg.sreg[HW_GS].sel == sel) {
 		hw_swapgs(c, NULL);
-		if (hw_load_sreg(c, HW_GS, sel, NULL))
-			hw_load_sreg(c, HW_GS, 0, NULL);
+		loadsegment(k, t->cpu, HW_GS, sel);
 		hw_swapgs(c, NULL);
 	}
 }

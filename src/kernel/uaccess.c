@@ -12,8 +12,10 @@
  */
 #include "kernel/segment.h"
 
+#include "hw/ept.h"
 #include "hw/machine.h"
 #include "hw/translate.h"
+#include "kernel/fault.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -29,6 +31,8 @@ static int uaccess_fault(struct kernel *k, struct task_struct *t, const struct h
 {
 	bool write = exc->error_code & HW_PF_W;
 	struct vm_area_struct *vma;
+	if (exc->vector == HW_EXC_VMEXIT)
+		return vmexit_resume(k, t->cpu);
 	if (exc->vector != HW_EXC_PF || (exc->error_code & (HW_PF_RSVD | HW_PF_PK)))
 		return -EFAULT;
 	vma = lock_mm_and_find_vma(k, t, exc->cr2);

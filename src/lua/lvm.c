@@ -1,4 +1,4 @@
-/* lua/lvm.c — virtual machines: m:vm{...} and the VM object's methods
+/* lua/lvm.c — virtual machines: m:vm{...}, m:hypervisor() and the VM object's methods
  * v:map, v:write, v:read, v:fetch, v:info, v:ept, v:close. */
 #include "lua/lmodule.h"
 #include "common.h"
@@ -7,7 +7,8 @@
 #include <string.h>
 
 struct lvm {
-	int handle;              /* 0 once closed */
+	int handle;              /* 0: the machine's own VM (m:hypervisor) */
+	bool closed;
 };
 
 /* The open VM at idx and its machine. */
@@ -17,9 +18,21 @@ static struct lvm *check_vm(lua_State *L, int idx, struct lmachine **lm)
 	lua_getiuservalue(L, idx, 1);
 	*lm = lmmsim_check_machine(L, -1);
 	lua_pop(L, 1);
-	if (!v->handle)
+	if (v->closed)
 		luaL_error(L, "the VM is closed");
 	return v;
+}
+
+/* Push a VM object for handle h of the machine at index 1. */
+static int push_vm(lua_State *L, int h)
+{
+	struct lvm *v = lua_newuserdatauv(L, sizeof *v, 1);
+	v->handle = h;
+	v->closed = false;
+	lua_pushvalue(L, 1);
+	lua_setiuservalue(L, -2, 1);
+	luaL_setmetatable(L, LMMSIM_VM);
+	return 1;
 }
 
 /* m:vm{virt=, ram=, vpid=, ept_levels=, ad=, core=, ept_pages=} → vm */
@@ -50,13 +63,21 @@ static int m_vm(lua_State *L)
 	lmmsim_raise_explain_error(L, lm);
 	if (h < 0)
 		return lmmsim_fail(L, lm->m, h);
-	struct lvm *v = lua_newuserdatauv(L, sizeof *v, 1);
-	v->handle = h;
-	lua_pushvalue(L, 1);
-	lua_setiuservalue(L, -2, 1);
-	luaL_setmetatable(L, LMMSIM_VM);
-	return 1;
+	return push_vm(L, h);
 }
+
+/* m:hypervisor() → vm: the VM the machine itself is (virt=ept|npt), as
+ * its host sees it (v:info, v:ept) */
+static int m_hypervisor(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	struct mmsim_vm_info i;
+	int err = mmsim_vm_info(lm->m, 0, &i);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	return push_vm(L, 0);
+}
+
 
 /* v:map(gva, gpa [, prot]) → true; prot as mmap's (default "rw") */
 static int v_map(lua_State *L)
@@ -208,14 +229,18 @@ static int v_close(lua_State *L)
 {
 	struct lmachine *lm;
 	struct lvm *v = check_vm(L, 1, &lm);
+	if (!v->handle) {                     /* the machine's own: nothing to give back */
+		v->closed = true;
+		return lmmsim_done(L, lm, 0);
+	}
 	int err = mmsim_vm_destroy(lm->m, v->handle);
-	v->handle = 0;
+	v->closed = true;
 	return lmmsim_done(L, lm, err);
 }
 
 /* See lmodule.h. */
 const luaL_Reg lmmsim_vm_machine_methods[] = {
-	{ "vm", m_vm }, { NULL, NULL },
+	{ "vm", m_vm }, { "hypervisor", m_hypervisor }, { NULL, NULL },
 };
 
 /* See lmodule.h. */

@@ -250,6 +250,32 @@ static int set_swap_mbps(mmsim_config *c, const char *v, char *eb, size_t el)
 	return set_swap_cost("swap_mbps", &swap_cost(c)->mbps, 1, v, eb, el);
 }
 
+static int set_virt(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	if (!strcmp(v, "off") || !strcmp(v, "0"))
+		c->virt = HW_VIRT_OFF;
+	else if (!strcmp(v, "ept"))
+		c->virt = HW_VIRT_EPT;
+	else if (!strcmp(v, "npt"))
+		c->virt = HW_VIRT_NPT;
+	else {
+		backend_errbuf(eb, el, "virt: '%s': use off, ept (Intel EPT) or npt (AMD nested paging)", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_host_ram(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	uint64_t bytes;
+	if (parse_size(v, &bytes) || bytes < RAM_MIN_BYTES || bytes > RAM_MAX_BYTES || bytes % HW_PAGE_SIZE) {
+		backend_errbuf(eb, el, "host_ram: '%s': give a size from 16M to 1T, a multiple of 4096 bytes", v);
+		return -EINVAL;
+	}
+	c->host_ram = bytes;
+	return 0;
+}
+
 /* The default device's cost as configured (the nvme preset unless set). */
 static struct swap_device_cost swap_cost_of(const mmsim_config *c)
 {
@@ -373,6 +399,14 @@ static void get_disk(const mmsim_config *c, char *b, size_t n)
 	format_size(c->kernel.disk_bytes ? c->kernel.disk_bytes : 512ULL << 20, b, n);
 }
 
+static void get_virt(const mmsim_config *c, char *b, size_t n)
+{
+	snprintf(b, n, "%s", c->virt == HW_VIRT_EPT ? "ept" : c->virt == HW_VIRT_NPT ? "npt" : "off");
+}
+static void get_host_ram(const mmsim_config *c, char *b, size_t n)
+{
+	format_size(c->host_ram ? c->host_ram : 64ULL << 20, b, n);
+}
 static void get_cores(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.nr_cpus); }
 static void get_paging(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->hw.paging_levels); }
 static void get_mfk(const mmsim_config *c, char *b, size_t n) { snprintf(b, n, "%d", c->kernel.min_free_kbytes); }
@@ -418,6 +452,8 @@ static const struct config_key {
 	{ "disk_mbps", set_disk_mbps, get_disk_mbps },
 	{ "read_ahead_kb", set_read_ahead_kb, get_read_ahead_kb },
 	{ "memory_max", set_memory_max, get_memory_max },
+	{ "virt", set_virt, get_virt },
+	{ "host_ram", set_host_ram, get_host_ram },
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

@@ -124,17 +124,16 @@ int mmsim_machine_new(const mmsim_config *c, mmsim_machine **out, char *eb, size
 		free(s);
 		return err;
 	}
+	if (c->virt) {                        /* a guest on a host (virt.c) */
+		if ((err = sim_virt_boot(s, eb, el))) {
+			free(s);
+			return err;
+		}
+		*out = &s->base;
+		return 0;
+	}
 	if ((err = ram_init(&s->ram, c->hw.ram_bytes))) {
-		if (err == -EINVAL)
-			backend_errbuf(eb, el, "ram: size out of range");
-		else if (err == -EFBIG)
-			backend_errbuf(eb, el, "ram: %llu MiB is more than this host can hold (%llu MiB at most; "
-				       "a browser holds less: try the teaching preset or ram=256M)",
-				       (unsigned long long)(c->hw.ram_bytes >> 20), (unsigned long long)(ram_host_max() >> 20));
-		else
-			backend_errbuf(eb, el, "ram: the host refused to reserve %llu bytes of address space for the "
-				       "simulated RAM (its vm.overcommit_memory=2 charges it in full, or an "
-				       "RLIMIT_AS is lower)", (unsigned long long)c->hw.ram_bytes);
+		sim_ram_error(err, c->hw.ram_bytes, eb, el);
 		free(s);
 		return err;
 	}
@@ -163,6 +162,21 @@ fail_ram:
 	return err;
 }
 
+/* See sim.h. */
+void sim_ram_error(int err, uint64_t bytes, char *eb, size_t el)
+{
+	if (err == -EINVAL)
+		backend_errbuf(eb, el, "ram: size out of range");
+	else if (err == -EFBIG)
+		backend_errbuf(eb, el, "ram: %llu MiB is more than this host can hold (%llu MiB at most; "
+			       "a browser holds less: try the teaching preset or ram=256M)",
+			       (unsigned long long)(bytes >> 20), (unsigned long long)(ram_host_max() >> 20));
+	else
+		backend_errbuf(eb, el, "ram: the host refused to reserve %llu bytes of address space for the "
+			       "simulated RAM (its vm.overcommit_memory=2 charges it in full, or an "
+			       "RLIMIT_AS is lower)", (unsigned long long)bytes);
+}
+
 /* Shut the machine down and give its host memory back. */
 static void sim_free(mmsim_machine *m)
 {
@@ -170,6 +184,11 @@ static void sim_free(mmsim_machine *m)
 	sim_free_vms(s);
 	sim_free_caches(s);
 	kernel_destroy(&s->kernel);
+	if (s->host) {                        /* the guest's RAM and cores are the host's */
+		sim_virt_free(s);
+		free(s);
+		return;
+	}
 	hw_machine_destroy(&s->hw);
 	ram_destroy(&s->ram);
 	free(s);

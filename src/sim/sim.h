@@ -18,6 +18,8 @@ struct mmsim_config {
 	struct kernel_config kernel;
 	uint64_t seed;
 	char preset[32];
+	int virt;                      /* virt=: HW_VIRT_OFF, or the machine is a guest (virt.c) */
+	uint64_t host_ram;             /* host_ram=: the host's own RAM under a guest (0: 64M) */
 };
 
 /* A slab cache created through the API, with its constructor's pattern. */
@@ -40,6 +42,31 @@ struct sim_machine {
 	mmsim_explain_fn explain_fn;   /* NULL: explain mode off */
 	void *explain_ctx;
 	char flags_text[2][160];       /* sim_flags_text's buffers */
+	struct sim_host *host;         /* virt=ept|npt: the host under the guest (virt.c), else NULL */
+};
+
+struct kvm;
+
+/* A VM handle (vm.c): the hypervisor's VM and the core its vCPU runs on. */
+struct sim_vm {
+	struct kvm *kvm;
+	int core;
+};
+
+/* The host under a machine that is a guest (virt=ept|npt): all the RAM,
+ * of which the host kernel manages the first host_ram bytes and the
+ * guest's memory is the rest; the cores (the guest's machine shares
+ * them: they run in VMX non-root operation, or SVM guest mode, between
+ * exits); the host kernel and its VM of the guest. sim_machine's ram, hw
+ * and kernel are the guest's. */
+struct sim_host {
+	struct ram ram;                /* everything (ram_init) */
+	struct ram kram;               /* the host kernel's part of it */
+	struct hw_machine hw;          /* the cores, over all of it */
+	struct hw_machine khw;         /* the same cores, as the host kernel sees the machine */
+	struct kernel kernel;
+	bool booted;                   /* the host kernel is up */
+	struct sim_vm vm;              /* VM handle 0 (vm.c) */
 };
 
 _Static_assert(offsetof(struct sim_machine, base) == 0, "the handle is the machine");
@@ -195,6 +222,15 @@ int sim_vm_info(mmsim_machine *m, int vm, struct mmsim_vm_info *out);
 int sim_vm_ept(mmsim_machine *m, int vm, uint64_t gpa, struct mmsim_vm_ept *out);
 /* Destroy every VM of s (machine teardown). */
 void sim_free_vms(struct sim_machine *s);
+
+/* virt.c: build and boot a machine that is a guest (s->config.virt):
+ * the host, its VM, and the guest kernel in s->kernel. 0 or an error,
+ * with the reason in eb. */
+int sim_virt_boot(struct sim_machine *s, char *eb, size_t el);
+/* Free what sim_virt_boot made but the guest kernel. */
+void sim_virt_free(struct sim_machine *s);
+/* The reason ram_init failed with err for bytes of RAM, into eb. */
+void sim_ram_error(int err, uint64_t bytes, char *eb, size_t el);
 
 /* page.c */
 int sim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info);

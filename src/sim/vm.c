@@ -9,14 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sim_vm {
-	struct kvm *kvm;
-	int core;
-};
-
 /* VM handle vm of s, or NULL with -EINVAL recorded. */
 static struct sim_vm *sim_vm(struct sim_machine *s, int vm)
 {
+	if (vm == 0 && s->host)
+		return &s->host->vm;                  /* the machine's own (virt.c) */
+	if (vm == 0) {
+		sim_fail(s, -EINVAL, "no VM 0: this machine is not a guest (virt=off)");
+		return NULL;
+	}
 	if (vm < 1 || vm > (int)(sizeof s->vms / sizeof s->vms[0]) || !s->vms[vm - 1]) {
 		sim_fail(s, -EINVAL, "no VM %d on this machine", vm);
 		return NULL;
@@ -29,6 +30,9 @@ int sim_vm_create(mmsim_machine *m, const struct mmsim_vm_config *c)
 {
 	struct sim_machine *s = sim_machine(m);
 	enum hw_virt mode = c->virt && !strcmp(c->virt, "npt") ? HW_VIRT_NPT : HW_VIRT_EPT;
+	if (s->host)
+		return sim_fail(s, -EOPNOTSUPP, "vm: this machine is itself a guest (virt=%s), and nested "
+				"virtualization is not modelled", s->host->vm.kvm->mode == HW_VIRT_NPT ? "npt" : "ept");
 	uint64_t ram = c->ram ? c->ram : 16ULL << 20;
 	int levels = c->ept_levels ? c->ept_levels : 4, slot = -1;
 	if (c->core < 0 || c->core >= s->kernel.nr_cpus)
@@ -68,10 +72,23 @@ static void free_vm(struct sim_machine *s, int i)
 }
 
 /* See sim.h. */
+/* VM handle vm of s for the loader's operations (op): not VM 0, whose
+ * guest has a kernel; NULL with the error recorded. */
+static struct sim_vm *loader_vm(struct sim_machine *s, int vm, const char *op)
+{
+	if (vm == 0 && s->host) {
+		sim_fail(s, -EINVAL, "%s: VM 0 is this machine's own guest, which has a kernel: drive its processes "
+			 "(spawn, mmap, read, write) instead", op);
+		return NULL;
+	}
+	return sim_vm(s, vm);
+}
+
+/* See sim.h. */
 int sim_vm_destroy(mmsim_machine *m, int vm)
 {
 	struct sim_machine *s = sim_machine(m);
-	if (!sim_vm(s, vm))
+	if (!loader_vm(s, vm, "vm_destroy"))
 		return -EINVAL;
 	free_vm(s, vm - 1);
 	return 0;
@@ -89,7 +106,7 @@ void sim_free_vms(struct sim_machine *s)
 int sim_vm_map(mmsim_machine *m, int vm, uint64_t gva, uint64_t gpa, int prot)
 {
 	struct sim_machine *s = sim_machine(m);
-	struct sim_vm *v = sim_vm(s, vm);
+	struct sim_vm *v = loader_vm(s, vm, "vm_map");
 	if (!v)
 		return -EINVAL;
 	uint64_t flags = (prot ? HW_PTE_P | HW_PTE_US : 0) | (prot & MMSIM_PROT_WRITE ? HW_PTE_RW : 0) |
@@ -108,7 +125,7 @@ int sim_vm_access(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len,
 {
 	static const char *const kinds[] = { "read", "write", "fetch" };
 	struct sim_machine *s = sim_machine(m);
-	struct sim_vm *v = sim_vm(s, vm);
+	struct sim_vm *v = loader_vm(s, vm, "vm_access");
 	if (!v)
 		return -EINVAL;
 	sim_narrate_call(s, "VM %d (VPID %u) on CPU %d: the guest's %s of %zu byte%s at guest-linear %#llx", vm,
@@ -126,6 +143,21 @@ int sim_vm_access(mmsim_machine *m, int vm, uint64_t gva, void *buf, size_t len,
 		return sim_fail(s, rc, "VM exit %u at guest-physical %#llx the hypervisor cannot resolve",
 				r.last_exit.reason, (unsigned long long)r.last_exit.gpa);
 	return rc;
+}
+
+/* VM 0's figures that its cores count (every reference they make is the
+ * guest's), and its first vCPU's CR3. */
+static void own_vm_counters(struct sim_machine *s, struct mmsim_vm_info *out)
+{
+	struct sim_host *h = s->host;
+	out->ept_walks = out->ept_walk_refs = out->guest_walk_refs = 0;
+	for (int c = 0; c < h->hw.nr_cpus; c++) {
+		const struct hw_cpu *cpu = &h->hw.cpus[c];
+		out->ept_walks += cpu->vmx.ctr.ept_walks;
+		out->ept_walk_refs += cpu->vmx.ctr.ept_walk_refs;
+		out->guest_walk_refs += cpu->ctr.walk_refs;
+	}
+	out->guest_cr3 = h->hw.cpus[0].in_guest ? h->hw.cpus[0].cr3 : h->vm.kvm->vcpu[0].cr3;
 }
 
 /* See sim.h. */
@@ -147,6 +179,8 @@ int sim_vm_info(mmsim_machine *m, int vm, struct mmsim_vm_info *out)
 		.ept_walk_refs = k->stat.ept_walk_refs, .guest_walk_refs = k->stat.guest_walk_refs,
 	};
 	strcpy(out->virt, k->mode == HW_VIRT_NPT ? "npt" : "ept");
+	if (vm == 0)                                  /* every core runs it: their counters */
+		own_vm_counters(s, out);
 	return 0;
 }
 

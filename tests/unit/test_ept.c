@@ -476,6 +476,186 @@ Test(ept, two_vpids_do_not_share_entries)
 	vm_free(v);
 }
 
+/* ---- PCIDs inside a guest ------------------------------------------------------------------- */
+
+/* One 8-byte guest read at va: 0 and *x, or the vector. */
+static int read8(struct vm *v, uint64_t va, uint64_t *x)
+{
+	struct hw_exception e = { 0 };
+	return hw_access(v->t->cpu, va, x, 8, HW_READ, HW_USER, &e) ? e.vector : 0;
+}
+
+/* A guest with PCIDs on and two address spaces: A (PCID 1) maps DATA_VA
+ * to DATA_GPA (0x1111), B (PCID 2) to DATA_GPA + 0x1000 (0x2222). The
+ * guest starts in A. Its second root is returned in *b. */
+/* Two guest address spaces: the guest's root (A) maps DATA_VA to
+ * DATA_GPA (0x1111) with leaf flags fa; a second root (B, returned)
+ * maps it to DATA_GPA + 0x1000 (0x2222). EPT maps every frame. */
+static uint64_t two_spaces(struct vm *v, uint64_t fa)
+{
+	g_map(v, DATA_VA, DATA_GPA, fa);
+	uint64_t a = v->groot, b;
+	v->groot = b = g_alloc(v);
+	g_map(v, DATA_VA, DATA_GPA + 0x1000, PT_USER_RW);
+	v->groot = a;
+	e_map_guest(v, HW_EPT_RWX);
+	e_map(v, DATA_GPA + 0x1000, GBASE + DATA_GPA + 0x1000, 1, HW_EPT_RWX);
+	pt_set(v->t, GBASE + DATA_GPA, 0x1111);
+	pt_set(v->t, GBASE + DATA_GPA + 0x1000, 0x2222);
+	return b;
+}
+
+static struct vm *pcid_guest(uint64_t *b)
+{
+	struct vm *v = vm_new(HW_VIRT_EPT, 4, 4, false);
+	cr_assert(v->t->cpu->has_pcid);
+	*b = two_spaces(v, PT_USER_RW);
+	v->vmcs.cr4 |= HW_CR4_PCIDE;
+	v->vmcs.cr3 = v->groot | 1;
+	return v;
+}
+
+/* An 8-byte guest read at DATA_VA: its value, and whether it walked. */
+static uint64_t read_walked(struct vm *v, bool *walked)
+{
+	uint64_t x = 0, walks = v->t->cpu->ctr.walks;
+	cr_assert_eq(read8(v, DATA_VA, &x), 0);
+	*walked = v->t->cpu->ctr.walks != walks;
+	return x;
+}
+
+/* Guest context switches with MOV to CR3 and bit 63 (no flush) keep each
+ * PCID's entries, tagged with the VPID, across the switches and across a
+ * VM exit, host work and a new entry: no walk after the first of each. */
+Test(ept, guest_pcids_keep_their_entries)
+{
+	uint64_t b;
+	struct vm *v = pcid_guest(&b);
+	struct hw_cpu *c = v->t->cpu;
+	uint64_t a = v->groot;
+	bool walked;
+	enter(v);
+	cr_assert_eq(read_walked(v, &walked), 0x1111);
+	cr_assert(walked);
+	cr_assert_eq(hw_mov_to_cr3(c, b | 2 | HW_CR3_NOFLUSH), 0);
+	cr_assert_eq(read_walked(v, &walked), 0x2222, "B's own translation, not A's");
+	cr_assert(walked);
+	uint16_t tag_b = c->pcid;
+	cr_assert_eq(hw_mov_to_cr3(c, a | 1 | HW_CR3_NOFLUSH), 0);
+	cr_assert_neq(c->pcid, tag_b, "each guest PCID has its own tag");
+	cr_assert_geq(c->pcid, HW_VPID_TAG0);
+	cr_assert_eq(read_walked(v, &walked), 0x1111);
+	cr_assert_not(walked, "A's entry survived the switch to B and back");
+	hw_vmexit(c, HW_EXIT_VMCALL);
+	cr_assert_eq(v->vmcs.cr3, a | 1, "the VMCS has the guest's CR3 and PCID");
+	cr_assert(v->vmcs.cr4 & HW_CR4_PCIDE);
+	struct hw_xlat hx = hw_translate(c, DATA_VA, HW_READ, HW_SUPERVISOR);
+	cr_assert_eq(hx.exc.vector, HW_EXC_PF, "the host does not see the guest's entries");
+	enter(v);
+	cr_assert_eq(read_walked(v, &walked), 0x1111);
+	cr_assert_not(walked, "A's entry survived the exit");
+	cr_assert_eq(hw_mov_to_cr3(c, b | 2 | HW_CR3_NOFLUSH), 0);
+	cr_assert_eq(read_walked(v, &walked), 0x2222);
+	cr_assert_not(walked, "and so did B's");
+	cr_assert_eq(hw_mov_to_cr3(c, b | 2), 0);          /* a flushing switch drops B's only */
+	cr_assert_eq(read_walked(v, &walked), 0x2222);
+	cr_assert(walked);
+	cr_assert_eq(hw_mov_to_cr3(c, a | 1 | HW_CR3_NOFLUSH), 0);
+	cr_assert_eq(read_walked(v, &walked), 0x1111);
+	cr_assert_not(walked);
+	vm_free(v);
+}
+
+/* A guest's PCID 1 is not the host's PCID 1: the host's entry for the
+ * same linear address under its PCID 1 is neither used nor dropped by
+ * the guest. */
+Test(ept, guest_pcid_is_not_the_host_pcid)
+{
+	uint64_t b;
+	struct vm *v = pcid_guest(&b);
+	struct hw_cpu *c = v->t->cpu;
+	uint64_t host_frame = pt_alloc(v->t), x = 0;
+	pt_map(v->t, v->t->root, DATA_VA, host_frame, HW_LVL_PT, PT_USER_RW, PT_TABLE, 0);
+	pt_set(v->t, host_frame, 0x9999);
+	cr_assert_eq(hw_mov_to_cr4(c, c->cr4 | HW_CR4_PCIDE), 0);
+	cr_assert_eq(hw_mov_to_cr3(c, v->t->root | 1), 0);
+	cr_assert_eq(hw_access(c, DATA_VA, &x, 8, HW_READ, HW_USER, NULL), 0);
+	cr_assert_eq(x, 0x9999);
+	enter(v);
+	cr_assert_eq(hw_mov_to_cr3(c, b | 1 | HW_CR3_NOFLUSH), 0);
+	cr_assert_eq(hw_mov_to_cr3(c, v->groot | 1), 0);   /* flushes the guest's PCID 1 */
+	bool walked;
+	cr_assert_eq(read_walked(v, &walked), 0x1111, "the guest's PCID 1 is its own");
+	cr_assert_eq(hw_invpcid(c, 1, 1, 0), 0);
+	cr_assert_eq(hw_invpcid(c, 2, 0, 0), 0);
+	hw_vmexit(c, HW_EXIT_VMCALL);
+	uint64_t walks = c->ctr.walks;
+	cr_assert_eq(hw_access(c, DATA_VA, &x, 8, HW_READ, HW_USER, NULL), 0);
+	cr_assert_eq(x, 0x9999);
+	cr_assert_eq(c->ctr.walks, walks, "the guest's flushes left the host's PCID 1 alone");
+	vm_free(v);
+}
+
+/* INVPCID in a guest drops what its type says among the guest's own
+ * PCIDs: type 0 one page of one PCID, 1 one PCID, 2 and 3 all of them;
+ * another VPID with the same PCID keeps its entries. */
+Test(ept, guest_invpcid_types)
+{
+	uint64_t b;
+	struct vm *v = pcid_guest(&b);
+	struct hw_cpu *c = v->t->cpu;
+	uint64_t a = v->groot;
+	struct hw_vmcs other = v->vmcs;
+	other.vpid = 2;
+	bool walked;
+	cr_assert_eq(hw_vmentry(c, &other), 0);
+	cr_assert_eq(read_walked(v, &walked), 0x1111);
+	hw_vmexit(c, HW_EXIT_VMCALL);
+	for (unsigned type = 0; type < 4; type++) {
+		enter(v);
+		cr_assert_eq(hw_mov_to_cr3(c, b | 2 | HW_CR3_NOFLUSH), 0);
+		cr_assert_eq(read_walked(v, &walked), 0x2222);
+		cr_assert_eq(hw_mov_to_cr3(c, a | 1 | HW_CR3_NOFLUSH), 0);
+		cr_assert_eq(read_walked(v, &walked), 0x1111);
+		cr_assert_eq(hw_invpcid(c, type, type <= 1 ? 1 : 0, DATA_VA), 0);
+		cr_assert_eq(read_walked(v, &walked), 0x1111);
+		cr_assert(walked, "type %u dropped PCID 1's entry", type);
+		cr_assert_eq(hw_mov_to_cr3(c, b | 2 | HW_CR3_NOFLUSH), 0);
+		cr_assert_eq(read_walked(v, &walked), 0x2222);
+		cr_assert_eq(walked, type >= 2, "type %u and PCID 2", type);
+		hw_vmexit(c, HW_EXIT_VMCALL);
+		v->vmcs.cr3 = a | 1;
+		cr_assert_eq(hw_vmentry(c, &other), 0);
+		cr_assert_eq(read_walked(v, &walked), 0x1111);
+		cr_assert_not(walked, "type %u: VPID 2's PCID 1 is another address space", type);
+		hw_vmexit(c, HW_EXIT_VMCALL);
+	}
+	vm_free(v);
+}
+
+/* A guest's CR4.PGE is kept in its VMCS, not in the core: its global
+ * pages are cached as non-global, so another VPID does not see them. */
+Test(ept, guest_global_pages_stay_in_their_vpid)
+{
+	struct vm *v = vm_new(HW_VIRT_EPT, 4, 4, false);
+	struct hw_cpu *c = v->t->cpu;
+	struct hw_vmcs other = v->vmcs;
+	other.vpid = 2;
+	other.cr3 = two_spaces(v, PT_USER_RW | HW_PTE_G);
+	uint64_t x = 0;
+	enter(v);
+	cr_assert_eq(hw_mov_to_cr4(c, c->cr4 | HW_CR4_PGE), 0);
+	cr_assert_not(c->cr4 & HW_CR4_PGE);
+	cr_assert_eq(read8(v, DATA_VA, &x), 0);
+	cr_assert_eq(x, 0x1111);
+	hw_vmexit(c, HW_EXIT_VMCALL);
+	cr_assert(v->vmcs.cr4 & HW_CR4_PGE, "the guest's view of CR4");
+	cr_assert_eq(hw_vmentry(c, &other), 0);
+	cr_assert_eq(read8(v, DATA_VA, &x), 0);
+	cr_assert_eq(x, 0x2222, "VPID 2 does not use VPID 1's global page");
+	vm_free(v);
+}
+
 /* ---- INVVPID and INVEPT: stale translations until invalidated --------------------------------- */
 
 Test(ept, invvpid_drops_stale_linear_mappings)
@@ -610,13 +790,6 @@ static uint64_t g_lookup(struct vm *v, uint64_t va)
 		table = e & HW_PTE_ADDR_MASK;
 	}
 	return table | (va & 0xfff);
-}
-
-/* One 8-byte guest read at va: 0 and *x, or the vector. */
-static int read8(struct vm *v, uint64_t va, uint64_t *x)
-{
-	struct hw_exception e = { 0 };
-	return hw_access(v->t->cpu, va, x, 8, HW_READ, HW_USER, &e) ? e.vector : 0;
 }
 
 /* Stale checks, as the MMU's differential test makes them: read va, have
