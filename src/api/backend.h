@@ -171,6 +171,8 @@ struct mmsim_backend {
 	int (*fsync)(mmsim_machine *m, int pid, int fd, int datasync);
 	int (*fadvise)(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
 	int64_t (*msync)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+	int (*sleep)(mmsim_machine *m, uint64_t ms);
+	int (*mincore)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

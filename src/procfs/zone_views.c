@@ -166,20 +166,6 @@ void zoneinfo_show(struct kernel *k, struct seq_buf *m)
 	}
 }
 
-/* Dirty-page limits from vm.dirty_ratio 20 and vm.dirty_background_ratio
- * 10 over dirtyable memory (Linux: global_dirty_limits). */
-static void global_dirty_limits(struct kernel *k, uint64_t *thresh, uint64_t *bg_thresh)
-{
-	uint64_t x = global_zone_page_state(k, NR_FREE_PAGES);
-	x -= x < k->totalreserve_pages ? x : k->totalreserve_pages;
-	x += global_node_page_state_pages(k, NR_INACTIVE_FILE) +
-	     global_node_page_state_pages(k, NR_ACTIVE_FILE) + 1;
-	*thresh = (20 * PAGE_SIZE / 100) * x / PAGE_SIZE;
-	*bg_thresh = (10 * PAGE_SIZE / 100) * x / PAGE_SIZE;
-	if (*bg_thresh >= *thresh)
-		*bg_thresh = *thresh / 2;
-}
-
 /* See procfs.h. Linux's vmstat_start gathers the counters and vmstat_show
  * prints one line each. */
 void vmstat_show(struct kernel *k, struct seq_buf *m)
@@ -199,7 +185,7 @@ void vmstat_show(struct kernel *k, struct seq_buf *m)
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		seq_printf(m, "%s %llu\n", node_stat_names[i],
 			   (unsigned long long)global_node_page_state_pages(k, (enum node_stat_item)i));
-	global_dirty_limits(k, &thresh, &bg_thresh);
+	global_dirty_limits(k, &bg_thresh, &thresh);
 	seq_printf(m, "nr_dirty_threshold %llu\nnr_dirty_background_threshold %llu\n",
 		   (unsigned long long)thresh, (unsigned long long)bg_thresh);
 	for (int i = 0; i < k->nr_ranges; i++)
