@@ -396,6 +396,15 @@ int mmsim_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len
  */
 int64_t mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
 enum { MMSIM_MS_ASYNC = 1, MMSIM_MS_INVALIDATE = 2, MMSIM_MS_SYNC = 4 };
+
+/*
+ * mincore(addr, len, vec): vec[i] (one byte per page of the range, len
+ * rounded up to pages) gets 1 when the page is resident: mapped, in its
+ * file's page cache, or in the swap cache. 0, or -EINVAL (addr not
+ * page-aligned), -ENOMEM (the range has unmapped pages or leaves the
+ * address space), -EFAULT (vec NULL).
+ */
+int mmsim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
 enum {
 	MMSIM_POSIX_FADV_NORMAL = 0, MMSIM_POSIX_FADV_RANDOM = 1, MMSIM_POSIX_FADV_SEQUENTIAL = 2,
 	MMSIM_POSIX_FADV_WILLNEED = 3, MMSIM_POSIX_FADV_DONTNEED = 4, MMSIM_POSIX_FADV_NOREUSE = 5,
@@ -548,7 +557,9 @@ int mmsim_migrate_page(mmsim_machine *m, int pid, uint64_t va, uint64_t *pfn);
  * "vm.mmap_min_addr",
  * "vm.min_free_kbytes", "vm.watermark_scale_factor", "vm.watermark_boost_factor",
  * "vm.percpu_pagelist_high_fraction", "vm.swappiness", "vm.page-cluster",
- * "kernel.randomize_va_space", "kernel.mm.swap.vma_ra_enabled". Values
+ * "kernel.randomize_va_space", "kernel.mm.swap.vma_ra_enabled",
+ * "vm.dirty_background_ratio", "vm.dirty_ratio", "vm.dirty_expire_centisecs",
+ * "vm.dirty_writeback_centisecs". Values
  * as text. 0, -ENOENT (unknown name) or -EINVAL (bad value; see
  * mmsim_last_error). */
 int mmsim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
@@ -593,6 +604,12 @@ int mmsim_swapoff(mmsim_machine *m, int type);
  * refuses it: the host's threads run on its own clock.
  */
 int mmsim_tick(mmsim_machine *m, uint64_t ms);
+/* Let ms milliseconds pass with every process idle: the simulated clock
+ * (the cost model's cycles at 3 GHz, plus the time slept) moves on and the
+ * kernel's timers that fall due run (the flusher's periodic writeback,
+ * vm.dirty_writeback_centisecs and vm.dirty_expire_centisecs). The host
+ * backend sleeps for real. 0, or -EINVAL (more than an hour). */
+int mmsim_sleep(mmsim_machine *m, uint64_t ms);
 
 /* ---- frames ----------------------------------------------------------------- */
 

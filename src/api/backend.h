@@ -178,6 +178,8 @@ struct mmsim_backend {
 	/* memory cgroups */
 	int (*cgroup)(mmsim_machine *m, const struct mmsim_cgroup *cg);
 	int (*cgroup_attach)(mmsim_machine *m, int pid, const char *name);
+	int (*sleep)(mmsim_machine *m, uint64_t ms);
+	int (*mincore)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

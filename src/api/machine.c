@@ -177,3 +177,11 @@ int mmsim_page_info(mmsim_machine *m, uint64_t pfn, struct mmsim_page_info *info
 		return -EOPNOTSUPP;
 	return (int)api_result(m, "page_info", m->ops->page_info(m, pfn, info));
 }
+
+/* See mmsim.h. */
+int mmsim_sleep(mmsim_machine *m, uint64_t ms)
+{
+	if (!API_SERVES(m, sleep))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "sleep", m->ops->sleep(m, ms));
+}

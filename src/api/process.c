@@ -429,3 +429,11 @@ int64_t mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int 
 		return -EOPNOTSUPP;
 	return api_result(m, "msync", m->ops->msync(m, pid, addr, len, flags));
 }
+
+/* See mmsim.h. */
+int mmsim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec)
+{
+	if (!API_SERVES(m, mincore))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "mincore", m->ops->mincore(m, pid, addr, len, vec));
+}

@@ -131,6 +131,8 @@ int host_unlink(mmsim_machine *m, int pid, const char *path);
 int host_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
 int host_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags);
 int host_fsync(mmsim_machine *m, int pid, int fd, int datasync);
+int host_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+int host_sleep(mmsim_machine *m, uint64_t ms);
 int64_t host_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
 int host_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);
 /* Remove the run's directory and every file in it (host_free does). */

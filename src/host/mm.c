@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 /* See host.h. */
 int64_t host_request(mmsim_machine *m, int pid, enum host_op op, const uint64_t args[6], const void *payload,
@@ -174,4 +175,34 @@ int host_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, enum mmsi
 int64_t host_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
 {
 	return host_syscall(m, pid, HOST_OP_MSYNC, (uint64_t[6]){ addr, len, (uint64_t)(unsigned)flags });
+}
+
+/* See host.h. Real time passes: the host kernel's timers run on their own. */
+int host_sleep(mmsim_machine *m, uint64_t ms)
+{
+	if (ms > 3600 * 1000)
+		return host_fail(host_machine(m), -EINVAL, "sleep: %llu ms is more than an hour", (unsigned long long)ms);
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	return 0;
+}
+
+/* See host.h. In requests of HOST_CHUNK pages: a request's answer is one
+ * byte a page. */
+int host_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec)
+{
+	uint64_t pages = (len + 4095) / 4096, done = 0;
+	if (!vec)
+		return -EFAULT;
+	do {
+		uint64_t n = pages - done < HOST_CHUNK ? pages - done : HOST_CHUNK;
+		uint64_t l = done + n == pages ? len - done * 4096 : n * 4096;
+		int64_t r = host_request(m, pid, HOST_OP_MINCORE, (uint64_t[6]){ addr + done * 4096, l }, NULL, 0,
+					 vec + done, n);
+		if (r < 0)
+			return (int)r;
+		done += n;
+	} while (done < pages);
+	return 0;
 }

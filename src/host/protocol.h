@@ -55,6 +55,7 @@ enum host_op {
 	HOST_OP_FDATASYNC,     /* fd */
 	HOST_OP_FADVISE,       /* fd, offset, len, advice */
 	HOST_OP_MSYNC,         /* addr, len, flags */
+	HOST_OP_MINCORE,       /* addr, len (up to HOST_CHUNK pages): a byte a page comes back */
 	HOST_NR_OPS
 };
 

@@ -102,8 +102,10 @@ struct inode *new_inode(struct kernel *k, struct super_block *sb, enum file_kind
 static void evict(struct kernel *k, struct inode *inode)
 {
 	shmem_truncate_range(k, inode, 0, UINT64_MAX);
-	if (inode->kind == FILE_EXT4)
+	if (inode->kind == FILE_EXT4) {
 		ext4_truncate_blocks(k, inode, 0);   /* ext4_evict_inode: the blocks go */
+		inode_wb_list_del(k, inode);
+	}
 	k->vm_committed_as -= inode->committed;
 	kfree(k, inode->i_name);
 	kmem_cache_free(k, k->mm_caches.inode, inode);
@@ -270,7 +272,9 @@ void shmem_setsize(struct kernel *k, struct inode *inode, uint64_t size)
 	}
 	if (size & ~PAGE_MASK) {                          /* truncate_inode_partial_folio */
 		bool major = false;
-		struct page *page = filemap_find_page(k, inode, size >> PAGE_SHIFT, &major);
+		/* ext4_block_truncate_page reads the block in if it is not cached */
+		struct page *page = inode->kind == FILE_EXT4 ? filemap_get_page(k, inode, size >> PAGE_SHIFT, &major)
+							    : filemap_find_page(k, inode, size >> PAGE_SHIFT, &major);
 		if (page) {
 			memset((uint8_t *)page_address(k, page) + (size & ~PAGE_MASK), 0,
 			       PAGE_SIZE - (size & ~PAGE_MASK));

@@ -121,6 +121,17 @@ struct block_device {
 	uint64_t read_cycles, write_cycles;       /* the device time charged */
 };
 
+/* The flusher of the disk filesystem (Linux: struct bdi_writeback): the
+ * inodes with dirty pages, oldest dirtied first, and why it must run. */
+#define WB_REASON_BACKGROUND 1u        /* over dirty_background_ratio */
+#define WB_REASON_ALL        2u        /* reclaim met dirty file pages: write everything */
+struct bdi_writeback {
+	struct inode *b_dirty;            /* via i_wb_next */
+	unsigned pending;                 /* WB_REASON_* to run at the next return to user mode */
+	uint64_t last_old_flush;          /* ns of the last periodic (kupdate) pass */
+	uint64_t throttled;               /* balance_dirty_pages pauses */
+};
+
 /* The readahead state of an open file (Linux: struct file_ra_state): the
  * last window read [start, start + size), of which the last async_size
  * pages start with the page marked PG_readahead; the largest window
@@ -160,6 +171,9 @@ struct inode {
 					   * 0 for none yet (a hole, or delayed allocation);
 					   * host memory, i_blkmap_len entries */
 	uint64_t i_blkmap_len;
+	uint64_t i_nrdirty;               /* FILE_EXT4: dirty pages; on k->wb.b_dirty while > 0 */
+	uint64_t dirtied_when;            /* ns when its first page got dirty */
+	struct inode *i_wb_next;
 	struct address_space i_data;      /* its page cache (i_mapping is always &i_data) */
 };
 
@@ -531,6 +545,39 @@ bool folio_clear_dirty_for_io(struct kernel *k, struct page *page);
 /* Drop a page's dirty state without writing it, as truncation does
  * (Linux: folio_cancel_dirty). */
 void folio_cancel_dirty(struct kernel *k, struct page *page);
+
+/* The simulated clock in ns: the cost model's cycles of the busiest CPU at
+ * 3 GHz, plus the time the machine slept (m:sleep) (Linux: ktime_get). */
+uint64_t ktime_get_ns(const struct kernel *k);
+
+/* The background and the throttling thresholds in pages:
+ * dirty_background_ratio and dirty_ratio of the dirtyable memory, free
+ * pages plus file LRU pages (Linux: global_dirty_limits,
+ * global_dirtyable_memory). */
+void global_dirty_limits(const struct kernel *k, uint64_t *pbackground, uint64_t *pdirty);
+
+/* The flusher's work (Linux: wb_workfn, wb_do_writeback): everything on
+ * WB_REASON_ALL; the oldest inodes while the dirty pages are over the
+ * background threshold; every dirty_writeback_centisecs, the inodes
+ * dirtied more than dirty_expire_centisecs ago (wb_check_old_data_flush).
+ * It runs when due at the return of a system call, after m:sleep, and in
+ * a throttled writer. */
+void wb_workfn(struct kernel *k);
+
+/* Is there flusher work due now? */
+bool wb_due(const struct kernel *k);
+
+/* Ask the flusher to run (Linux: wakeup_flusher_threads). */
+void wakeup_flusher_threads(struct kernel *k, unsigned reason);
+
+/* After a task dirtied pages (Linux: balance_dirty_pages_ratelimited):
+ * over the background threshold the flusher is woken; over the midpoint
+ * of it and the dirty threshold (the freerun ceiling) the writer waits
+ * while the flusher writes. */
+void balance_dirty_pages_ratelimited(struct kernel *k);
+
+/* Take an inode being freed off the flusher's list. */
+void inode_wb_list_del(struct kernel *k, struct inode *inode);
 
 /*
  * fsync(fd) and fdatasync(fd) for t (Linux: do_fsync, vfs_fsync_range,

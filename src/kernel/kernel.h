@@ -139,6 +139,10 @@ struct kernel {
 		int compaction_proactiveness;   /* vm.compaction_proactiveness (20) */
 		int extfrag_threshold;          /* vm.extfrag_threshold (500) */
 		int compact_unevictable_allowed;   /* vm.compact_unevictable_allowed (1) */
+		int dirty_background_ratio;     /* vm.dirty_background_ratio (10): the flusher starts */
+		int dirty_ratio;                /* vm.dirty_ratio (20): writers are throttled */
+		int dirty_expire_centisecs;     /* vm.dirty_expire_centisecs (3000): old enough to write */
+		int dirty_writeback_centisecs;  /* vm.dirty_writeback_centisecs (500): the flusher's period */
 	} sysctl;
 	uint64_t vm_committed_as;       /* pages committed by mappings (Committed_AS) */
 	uint64_t vmalloc_total_kb;      /* VmallocTotal: depends on the paging levels */
@@ -171,6 +175,8 @@ struct kernel {
 	struct file *dev_null;          /* /dev/null, open as every new process's 0, 1 and 2 */
 	struct block_device disk;       /* the device of the disk filesystem (ext4.c) */
 	struct super_block *root_sb;    /* that filesystem, mounted at "/" */
+	struct bdi_writeback wb;        /* its flusher (page_writeback.c) */
+	uint64_t sleep_ns;              /* time the machine slept (m:sleep): ktime_get_ns adds it */
 	uint64_t zero_pfn;              /* empty_zero_page */
 	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
 	bool zero_page_enabled;

@@ -252,6 +252,10 @@ static void init_sysctls(struct kernel *k, const struct kernel_config *cfg)
 	k->sysctl.overcommit_ratio = 50;
 	k->sysctl.max_map_count = 65530;
 	k->sysctl.oom_dump_tasks = 1;
+	k->sysctl.dirty_background_ratio = 10;
+	k->sysctl.dirty_ratio = 20;
+	k->sysctl.dirty_expire_centisecs = 3000;
+	k->sysctl.dirty_writeback_centisecs = 500;
 	/* VMALLOC_SIZE_TB is 32 with 4-level paging, 12800 with 5-level */
 }
 

@@ -221,4 +221,14 @@ void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages);
  */
 long ksys_msync(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, int flags);
 
+/*
+ * mincore(start, len, vec) for t (kernel/mincore.c; Linux: sys_mincore):
+ * vec[i] gets 1 when page i of [start, start + len) is resident (mapped,
+ * in its file's page cache, or in the swap cache), else 0. 0, or -EINVAL
+ * (start not page-aligned), -ENOMEM (the range leaves the user address
+ * space or has unmapped pages: the pages before the hole are filled in),
+ * -EFAULT (no vec).
+ */
+long sys_mincore(struct kernel *k, struct task_struct *t, uint64_t start, uint64_t len, unsigned char *vec);
+
 #endif

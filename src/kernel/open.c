@@ -361,6 +361,8 @@ int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const voi
 		folio_mark_dirty(k, page);                  /* shmem_write_end, block_write_end */
 		folio_mark_accessed(k, page);
 		put_page(k, page);
+		if (inode->kind == FILE_EXT4)
+			balance_dirty_pages_ratelimited(k);  /* generic_perform_write, a folio at a time */
 		done += n;
 		if (off + n > inode->i_size)
 			inode->i_size = off + n;

@@ -10,6 +10,7 @@
  */
 #include "kernel/fs.h"
 
+#include "hw/machine.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -22,6 +23,9 @@
 #include "kernel/trace.h"
 
 #include <errno.h>
+
+static void __mark_inode_dirty(struct kernel *k, struct inode *inode);
+static void inode_clean_page(struct kernel *k, struct inode *inode);
 
 /* Does page belong to a mapping that writes back (the disk filesystem)? */
 static struct inode *writeback_inode(struct kernel *k, const struct page *page)
@@ -36,8 +40,12 @@ bool folio_mark_dirty(struct kernel *k, struct page *page)
 	if (page_test(page, PG_dirty))
 		return false;
 	page_set(page, PG_dirty);
-	if (writeback_inode(k, page))
-		mod_node_page_state(k->node_data[0], NR_FILE_DIRTY, 1);     /* folio_account_dirtied */
+	struct inode *inode = writeback_inode(k, page);
+	if (inode) {                                        /* folio_account_dirtied */
+		mod_node_page_state(k->node_data[0], NR_FILE_DIRTY, 1);
+		mod_node_page_state(k->node_data[0], NR_DIRTIED, 1);
+		__mark_inode_dirty(k, inode);
+	}
 	return true;
 }
 
@@ -47,8 +55,11 @@ void folio_cancel_dirty(struct kernel *k, struct page *page)
 	if (!page_test(page, PG_dirty))
 		return;
 	page_clear(page, PG_dirty);
-	if (writeback_inode(k, page))
+	struct inode *inode = writeback_inode(k, page);
+	if (inode) {
 		mod_node_page_state(k->node_data[0], NR_FILE_DIRTY, -1);
+		inode_clean_page(k, inode);
+	}
 }
 
 /* Write-protect and clean page's PTE in a shared vma (Linux:
@@ -181,4 +192,140 @@ int ksys_fadvise64_64(struct kernel *k, struct task_struct *t, int fd, int64_t o
 		break;
 	}
 	return 0;
+}
+
+/* ---- the flusher (Linux: fs/fs-writeback.c, mm/page-writeback.c) -------------- */
+
+#define CYCLES_PER_NS 3                  /* the cost model's clock, as page_io.c */
+#define NSEC_PER_CENTISEC 10000000ULL
+
+/* See fs.h. */
+uint64_t ktime_get_ns(const struct kernel *k)
+{
+	uint64_t cycles = 0;
+	for (int c = 0; c < k->nr_cpus; c++)
+		if (k->hw->cpus[c].ctr.cycles > cycles)
+			cycles = k->hw->cpus[c].ctr.cycles;
+	return cycles / CYCLES_PER_NS + k->sleep_ns;
+}
+
+/* Put inode on the flusher's dirty list, stamped now, when its first page
+ * gets dirty (Linux: __mark_inode_dirty with I_DIRTY_PAGES). */
+static void __mark_inode_dirty(struct kernel *k, struct inode *inode)
+{
+	if (inode->i_nrdirty++)
+		return;
+	inode->dirtied_when = ktime_get_ns(k);
+	struct inode **p = &k->wb.b_dirty;
+	while (*p)
+		p = &(*p)->i_wb_next;                /* oldest first */
+	inode->i_wb_next = NULL;
+	*p = inode;
+}
+
+/* Take inode off the dirty list when its last dirty page is cleaned
+ * (Linux: inode_sync_complete / redirty_tail's counterpart). */
+static void inode_clean_page(struct kernel *k, struct inode *inode)
+{
+	if (!inode->i_nrdirty || --inode->i_nrdirty)
+		return;
+	for (struct inode **p = &k->wb.b_dirty; *p; p = &(*p)->i_wb_next)
+		if (*p == inode) {
+			*p = inode->i_wb_next;
+			break;
+		}
+	inode->i_wb_next = NULL;
+}
+
+/* See fs.h. */
+void inode_wb_list_del(struct kernel *k, struct inode *inode)
+{
+	if (!inode->i_nrdirty)
+		return;
+	inode->i_nrdirty = 1;
+	inode_clean_page(k, inode);
+}
+
+/* See fs.h. */
+void global_dirty_limits(const struct kernel *k, uint64_t *pbackground, uint64_t *pdirty)
+{
+	uint64_t x = global_zone_page_state(k, NR_FREE_PAGES);      /* global_dirtyable_memory */
+	x -= x < k->totalreserve_pages ? x : k->totalreserve_pages;
+	x += global_node_page_state_pages(k, NR_INACTIVE_FILE) + global_node_page_state_pages(k, NR_ACTIVE_FILE) + 1;
+	*pdirty = ((uint64_t)k->sysctl.dirty_ratio * PAGE_SIZE / 100) * x / PAGE_SIZE;
+	*pbackground = ((uint64_t)k->sysctl.dirty_background_ratio * PAGE_SIZE / 100) * x / PAGE_SIZE;
+	if (*pbackground >= *pdirty)
+		*pbackground = *pdirty / 2;
+}
+
+/* Write back every dirty page of inode (Linux: writeback_single_inode). */
+static void writeback_single_inode(struct kernel *k, struct inode *inode)
+{
+	ext4_writepages(k, inode, 0, UINT64_MAX, false);
+}
+
+/* See fs.h. */
+void wb_workfn(struct kernel *k)
+{
+	struct bdi_writeback *wb = &k->wb;
+	uint64_t now = ktime_get_ns(k), bg, dirty;
+	unsigned reason = wb->pending;
+
+	wb->pending = 0;
+	if (reason & WB_REASON_ALL) {                         /* reclaim, sync: everything */
+		while (wb->b_dirty)
+			writeback_single_inode(k, wb->b_dirty);
+	}
+	global_dirty_limits(k, &bg, &dirty);
+	while (wb->b_dirty && global_node_page_state_pages(k, NR_FILE_DIRTY) > bg) {
+		trace_kernel(k, k->this_cpu, "background writeback: %llu dirty pages over the threshold of %llu",
+			     (unsigned long long)global_node_page_state_pages(k, NR_FILE_DIRTY),
+			     (unsigned long long)bg);
+		writeback_single_inode(k, wb->b_dirty);          /* the oldest first */
+	}
+	if (!k->sysctl.dirty_writeback_centisecs)
+		return;                                       /* periodic writeback is off */
+	uint64_t period = (uint64_t)k->sysctl.dirty_writeback_centisecs * NSEC_PER_CENTISEC;
+	if (now < wb->last_old_flush + period)
+		return;
+	wb->last_old_flush = now;                         /* wb_check_old_data_flush */
+	uint64_t expire = (uint64_t)k->sysctl.dirty_expire_centisecs * NSEC_PER_CENTISEC;
+	while (wb->b_dirty && wb->b_dirty->dirtied_when + expire <= now) {
+		trace_kernel(k, k->this_cpu, "periodic writeback: %s has been dirty for %llu ms",
+			     wb->b_dirty->i_name, (unsigned long long)((now - wb->b_dirty->dirtied_when) / 1000000));
+		writeback_single_inode(k, wb->b_dirty);
+	}
+}
+
+/* See fs.h. */
+bool wb_due(const struct kernel *k)
+{
+	if (k->wb.pending)
+		return true;
+	if (!k->wb.b_dirty || !k->sysctl.dirty_writeback_centisecs)
+		return false;
+	uint64_t period = (uint64_t)k->sysctl.dirty_writeback_centisecs * NSEC_PER_CENTISEC;
+	return ktime_get_ns(k) >= k->wb.last_old_flush + period;
+}
+
+/* See fs.h. */
+void wakeup_flusher_threads(struct kernel *k, unsigned reason)
+{
+	k->wb.pending |= reason;
+}
+
+/* See fs.h. */
+void balance_dirty_pages_ratelimited(struct kernel *k)
+{
+	uint64_t bg, dirty, nr = global_node_page_state_pages(k, NR_FILE_DIRTY);
+	global_dirty_limits(k, &bg, &dirty);
+	if (nr <= bg)
+		return;
+	k->wb.pending |= WB_REASON_BACKGROUND;            /* wb_start_background_writeback */
+	if (nr <= (bg + dirty) / 2)
+		return;                                       /* the freerun ceiling */
+	trace_kernel(k, k->this_cpu, "balance_dirty_pages: %llu dirty pages over %llu: the writer waits for "
+		     "writeback", (unsigned long long)nr, (unsigned long long)((bg + dirty) / 2));
+	k->wb.throttled++;
+	wb_workfn(k);                                     /* the task sleeps while the flusher writes */
 }

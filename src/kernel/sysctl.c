@@ -52,6 +52,10 @@ static const struct ctl_table table[] = {
 	KNOB("vm.extfrag_threshold", extfrag_threshold, 0, 1000, NULL),
 	KNOB("vm.compact_unevictable_allowed", compact_unevictable_allowed, 0, 1, NULL),
 	KNOB("vm.watermark_scale_factor", watermark_scale_factor, 1, 3000, rewatermark),
+	KNOB("vm.dirty_background_ratio", dirty_background_ratio, 0, 100, NULL),
+	KNOB("vm.dirty_ratio", dirty_ratio, 0, 100, NULL),
+	KNOB("vm.dirty_expire_centisecs", dirty_expire_centisecs, 0, INT_MAX, NULL),
+	KNOB("vm.dirty_writeback_centisecs", dirty_writeback_centisecs, 0, INT_MAX, NULL),
 };
 #define NR_KNOBS ARRAY_SIZE(table)
 

@@ -249,8 +249,11 @@ typedef enum { PAGE_KEEP, PAGE_ACTIVATE, PAGE_SUCCESS, PAGE_CLEAN } pageout_t;
  * a new one (Linux: pageout and the mapping's writepage). */
 static pageout_t pageout(struct kernel *k, struct page *page)
 {
-	if (!page_test(page, PG_swapcache) && !(page_owner_pa(page) && page_test(page, PG_swapbacked)))
-		return PAGE_ACTIVATE;            /* a file page: no writeback here */
+	if (!page_test(page, PG_swapcache) && !(page_owner_pa(page) && page_test(page, PG_swapbacked))) {
+		if (page_test(page, PG_dirty))   /* a file page: the flusher writes it, not reclaim */
+			wakeup_flusher_threads(k, WB_REASON_ALL);
+		return PAGE_ACTIVATE;
+	}
 	if (!page_test(page, PG_dirty))
 		return PAGE_CLEAN;
 	page_clear(page, PG_dirty);              /* folio_clear_dirty_for_io */

@@ -565,6 +565,20 @@ static int m_dmesg(lua_State *L)
 	return 1;
 }
 
+/* m:sleep(ms) → true: let time pass (the flusher's timer) */
+static int m_sleep(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	lua_Integer ms = luaL_checkinteger(L, 2);
+	if (ms < 0)
+		return luaL_error(L, "sleep: %d ms is negative", (int)ms);
+	int err = mmsim_sleep(lm->m, (uint64_t)ms);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
 /* m:vmstat(name) → integer */
 static int m_vmstat(lua_State *L)
 {
@@ -798,7 +812,7 @@ static const luaL_Reg machine_methods[] = {
 	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
 	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "swapon", m_swapon }, { "swapoff", m_swapoff },
 	{ "close", m_close }, { "interleave", m_interleave }, { "tick", m_tick }, { "cgroup", m_cgroup },
-	{ NULL, NULL },
+	{ "sleep", m_sleep }, { NULL, NULL },
 };
 
 /* ---- module functions ---------------------------------------------------------- */

@@ -520,6 +520,26 @@ static int p_msync(lua_State *L)
 	return syscall_result(L, lm, mmsim_msync(lm->m, p->pid, addr, len, flags));
 }
 
+/* p:mincore(addr, len) → a string of '1' (resident) and '0', one a page */
+static int p_mincore(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	uint64_t addr = check_addr(L, 2), len = check_addr(L, 3);
+	uint64_t pages = len / 4096 + (len % 4096 != 0);
+	if (pages > (1u << 24))
+		return luaL_error(L, "mincore: %I pages: at most 16M pages at a time", (lua_Integer)pages);
+	unsigned char *vec = lua_newuserdatauv(L, pages ? pages : 1, 0);
+	int r = mmsim_mincore(lm->m, p->pid, addr, len, vec);
+	lmmsim_raise_explain_error(L, lm);
+	if (r < 0)
+		return lmmsim_fail(L, lm->m, r);
+	for (uint64_t i = 0; i < pages; i++)
+		vec[i] = (vec[i] & 1) ? '1' : '0';
+	lua_pushlstring(L, (const char *)vec, pages);
+	return 1;
+}
+
 /* p:fsync(fd) → 0 */
 static int p_fsync(lua_State *L)
 {
@@ -671,6 +691,7 @@ static int p_smaps(lua_State *L) { return proc_view(L, "smaps"); }
 static int p_smaps_rollup(lua_State *L) { return proc_view(L, "smaps_rollup"); }
 static int p_status(lua_State *L) { return proc_view(L, "status"); }
 static int p_statm(lua_State *L) { return proc_view(L, "statm"); }
+static int p_fd(lua_State *L) { return proc_view(L, "fd"); }
 
 /* The flags of an options table {unprivileged=} at idx (absent: 0). */
 static int opt_unprivileged(lua_State *L, int idx, const char *what)
@@ -861,7 +882,8 @@ static const luaL_Reg process_methods[] = {
 	{ "pread", p_pread }, { "pwrite", p_pwrite }, { "ftruncate", p_ftruncate }, { "unlink", p_unlink },
 	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create },
 	{ "fsync", p_fsync }, { "fdatasync", p_fdatasync }, { "fadvise", p_fadvise }, { "msync", p_msync },
-	{ "cgroup", p_cgroup }, { NULL, NULL },
+	{ "cgroup", p_cgroup }, { "mincore", p_mincore }, { "fd", p_fd },
+	{ NULL, NULL },
 };
 
 /* __index: the methods, and the fields pid and machine. */

@@ -43,3 +43,17 @@ int oom_adj_read(struct kernel *k, struct task_struct *t, struct seq_buf *m)
 	seq_printf(m, "%d\n", oom_adj);
 	return 0;
 }
+
+/* See internal.h. A directory descriptor shows its mount point. */
+int proc_fd_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+{
+	(void)k;
+	if (!t->files)
+		return 0;
+	for (unsigned fd = 0; fd < t->files->max_fds; fd++) {
+		struct file *f = t->files->fd[fd];
+		if (f)
+			seq_printf(m, "%u -> %s\n", fd, file_inode(f)->i_name);
+	}
+	return 0;
+}

@@ -56,6 +56,11 @@ uint64_t task_statm(const struct mm_struct *mm, uint64_t *shared, uint64_t *text
 int proc_pid_status(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int proc_pid_statm(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 
+/* base.c: /proc/PID/fd as a listing, one line per open descriptor in
+ * order, "FD -> PATH" as readlink shows each entry's target (Linux:
+ * fs/proc/fd.c's proc_readfd and proc_fd_link). */
+int proc_fd_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+
 /* page.c */
 int64_t kpageflags_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf,
 			size_t len, const struct procfs_cred *cred);

@@ -57,6 +57,7 @@ static const struct {
 	{ PID_DIR "smaps_rollup", show_smaps_rollup, NULL },
 	{ PID_DIR "statm", proc_pid_statm, NULL },
 	{ PID_DIR "status", proc_pid_status, NULL },
+	{ PID_DIR "fd", proc_fd_show, NULL },
 };
 #define NR_PID_VIEWS ARRAY_SIZE(pid_views)
 

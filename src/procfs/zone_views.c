@@ -167,20 +167,6 @@ void zoneinfo_show(struct kernel *k, struct seq_buf *m)
 	}
 }
 
-/* Dirty-page limits from vm.dirty_ratio 20 and vm.dirty_background_ratio
- * 10 over dirtyable memory (Linux: global_dirty_limits). */
-static void global_dirty_limits(struct kernel *k, uint64_t *thresh, uint64_t *bg_thresh)
-{
-	uint64_t x = global_zone_page_state(k, NR_FREE_PAGES);
-	x -= x < k->totalreserve_pages ? x : k->totalreserve_pages;
-	x += global_node_page_state_pages(k, NR_INACTIVE_FILE) +
-	     global_node_page_state_pages(k, NR_ACTIVE_FILE) + 1;
-	*thresh = (20 * PAGE_SIZE / 100) * x / PAGE_SIZE;
-	*bg_thresh = (10 * PAGE_SIZE / 100) * x / PAGE_SIZE;
-	if (*bg_thresh >= *thresh)
-		*bg_thresh = *thresh / 2;
-}
-
 /* The counters /proc/vmstat shows in huge pages, not base pages (Linux:
  * vmstat_item_print_in_thp). */
 static bool vmstat_item_print_in_thp(enum node_stat_item item)
@@ -211,7 +197,7 @@ void vmstat_show(struct kernel *k, struct seq_buf *m)
 			v /= HPAGE_PMD_NR;
 		seq_printf(m, "%s %llu\n", node_stat_names[i], (unsigned long long)v);
 	}
-	global_dirty_limits(k, &thresh, &bg_thresh);
+	global_dirty_limits(k, &bg_thresh, &thresh);
 	seq_printf(m, "nr_dirty_threshold %llu\nnr_dirty_background_threshold %llu\n",
 		   (unsigned long long)thresh, (unsigned long long)bg_thresh);
 	for (int i = 0; i < k->nr_ranges; i++)

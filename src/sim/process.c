@@ -188,6 +188,8 @@ int64_t syscall_result(struct sim_machine *s, struct task_struct *t, int64_t r)
 	sim_narrate_result(s, r);
 	if (s->kernel.kswapd_pending && t->state == TASK_RUNNING)
 		exit_to_user_mode(&s->kernel, t->cpu);
+	if (wb_due(&s->kernel))                       /* the flusher's work or timer */
+		wb_workfn(&s->kernel);
 	if (fatal_signal_pending(t)) {
 		int pid = t->pid;
 		t->fatal = (struct siginfo){ .si_signo = SIGKILL, .si_code = SI_KERNEL };
@@ -517,4 +519,15 @@ int64_t sim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int fl
 	sim_narrate_syscall(s, t, "msync(%#llx, %llu, %s)", (unsigned long long)addr, (unsigned long long)len,
 			    sim_flags_text(s, "ms", (unsigned long)flags, 0));
 	return syscall_result(s, t, ksys_msync(&s->kernel, t, addr, len, flags));
+}
+
+/* See sim.h. */
+int sim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "mincore(%#llx, %llu, vec)", (unsigned long long)addr, (unsigned long long)len);
+	return (int)syscall_result(s, t, sys_mincore(&s->kernel, t, addr, len, vec));
 }

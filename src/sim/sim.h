@@ -196,6 +196,8 @@ int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 int sim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
 int sim_cgroup(mmsim_machine *m, const struct mmsim_cgroup *cg);
 int sim_cgroup_attach(mmsim_machine *m, int pid, const char *name);
+int sim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+int sim_sleep(mmsim_machine *m, uint64_t ms);
 int sim_swapoff(mmsim_machine *m, int type);
 
 /* explain.c */

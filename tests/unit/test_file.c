@@ -8,9 +8,11 @@
 #include "kernel/memory.h"
 #include "kernel/mm.h"
 #include "kernel/swap.h"
+#include "kernel/sysctl.h"
 #include "kernel/vmstat.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MB (1ULL << 20)
@@ -432,4 +434,115 @@ Test(file, truncate_and_unlink_free_the_disk_blocks)
 	cr_assert_eq(close_fd(&t->k, p, fd), 0);
 	cr_assert_eq(do_unlinkat(&t->k, p, "/blocks"), 0);
 	cr_assert_eq(t->k.disk.free_blocks, free0, "the inode's blocks went with it");
+}
+
+/* ---- dirty pages and the flusher (page_writeback.c) ---------------------------- */
+
+static uint64_t nr_dirty(void)
+{
+	return global_node_page_state_pages(&t->k, NR_FILE_DIRTY);
+}
+
+/* Write npages pages of c at page offset first of fd. */
+static void write_pages(int fd, uint64_t first, uint64_t npages, char c)
+{
+	char page[PG];
+	memset(page, c, sizeof page);
+	for (uint64_t i = 0; i < npages; i++)
+		cr_assert_eq(ksys_pwrite64(&t->k, p, fd, page, PG, (int64_t)((first + i) * PG)), (int64_t)PG);
+}
+
+Test(file, dirty_and_written_counters)
+{
+	uint64_t dirtied = global_node_page_state_pages(&t->k, NR_DIRTIED);
+	uint64_t written = global_node_page_state_pages(&t->k, NR_WRITTEN);
+	int fd = xopen("/counted", O_RDWR | O_CREAT);
+	write_pages(fd, 0, 16, 'c');
+	write_pages(fd, 0, 16, 'd');
+	cr_assert_eq(nr_dirty(), 16, "a dirty page written again stays one dirty page");
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_DIRTIED), dirtied + 16);
+	cr_assert_eq(do_fsync(&t->k, p, fd, false), 0);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_WRITTEN), written + 16);
+	cr_assert_eq(nr_dirty(), 0);
+	cr_assert_null(t->k.wb.b_dirty, "a clean inode leaves the flusher's list");
+	int shm = xopen("/dev/shm/notcounted", O_RDWR | O_CREAT);
+	write_pages(shm, 0, 4, 's');
+	cr_assert_eq(nr_dirty(), 0, "tmpfs pages are not counted as Dirty (shmem does no writeback)");
+	char *mi = tk_proc(t, "/proc/meminfo");
+	cr_assert_not_null(strstr(mi, "\nDirty:                 0 kB\n"), "%s", mi);
+	free(mi);
+}
+
+Test(file, periodic_writeback_writes_pages_dirty_for_dirty_expire)
+{
+	int fd = xopen("/old", O_RDWR | O_CREAT);
+	write_pages(fd, 0, 8, 'o');
+	cr_assert_eq(t->k.wb.b_dirty, file_inode(fget(p->files, fd)), "the inode is on the dirty list");
+	t->k.sleep_ns += 10ULL * 1000000000;               /* 10 s: the timer fires, nothing is old */
+	cr_assert(wb_due(&t->k));
+	wb_workfn(&t->k);
+	cr_assert_eq(nr_dirty(), 8, "dirty for 10 s: not yet (dirty_expire_centisecs 3000)");
+	cr_assert_not(wb_due(&t->k), "the next pass is dirty_writeback_centisecs later");
+	t->k.sleep_ns += 25ULL * 1000000000;               /* 35 s after the write */
+	cr_assert(wb_due(&t->k));
+	wb_workfn(&t->k);
+	cr_assert_eq(nr_dirty(), 0, "older than 30 s: written back");
+	cr_assert_eq(sysctl_write(&t->k, "vm.dirty_writeback_centisecs", "0", NULL, 0), 0);
+	write_pages(fd, 0, 1, 'n');
+	t->k.sleep_ns += 3600ULL * 1000000000;
+	cr_assert_not(wb_due(&t->k), "dirty_writeback_centisecs 0: no periodic writeback");
+}
+
+Test(file, background_writeback_and_throttling)
+{
+	uint64_t bg, thresh;
+	cr_assert_eq(sysctl_write(&t->k, "vm.dirty_background_ratio", "1", NULL, 0), 0);
+	cr_assert_eq(sysctl_write(&t->k, "vm.dirty_ratio", "3", NULL, 0), 0);
+	global_dirty_limits(&t->k, &bg, &thresh);
+	cr_assert(bg > 100 && thresh > bg, "%llu %llu", (unsigned long long)bg, (unsigned long long)thresh);
+	int fd = xopen("/bulk", O_RDWR | O_CREAT);
+	write_pages(fd, 0, bg, 'b');
+	cr_assert_eq(t->k.wb.pending, 0, "at the background threshold: nothing yet");
+	write_pages(fd, bg, 1, 'b');
+	cr_assert(t->k.wb.pending & WB_REASON_BACKGROUND, "over it: the flusher is woken");
+	cr_assert_eq(nr_dirty(), bg + 1, "it runs later (at the return to user mode)");
+	uint64_t throttled = t->k.wb.throttled;
+	write_pages(fd, bg + 1, (bg + thresh) / 2 - bg, 'b');
+	cr_assert_eq(t->k.wb.throttled, throttled + 1, "over the freerun ceiling the writer waits");
+	cr_assert_leq(nr_dirty(), bg, "while the flusher writes below the background threshold");
+	char *vm = tk_proc(t, "/proc/vmstat");
+	char want[64];
+	snprintf(want, sizeof want, "\nnr_dirty_background_threshold %llu\n", (unsigned long long)bg);
+	cr_assert_not_null(strstr(vm, want), "vmstat shows the kernel's threshold: %s", want);
+	free(vm);
+}
+
+Test(file, reclaim_wakes_the_flusher_for_dirty_file_pages)
+{
+	int fd = xopen("/dirty", O_RDWR | O_CREAT);
+	write_pages(fd, 0, 64, 'd');
+	for (int i = 0; i < 50 && !(t->k.wb.pending & WB_REASON_ALL); i++)
+		try_to_free_pages(&t->k, GFP_KERNEL, 0);
+	cr_assert(t->k.wb.pending & WB_REASON_ALL, "reclaim met dirty file pages: it wakes the flusher");
+	cr_assert_gt(nr_dirty(), 0, "and does not write them itself");
+	wb_workfn(&t->k);
+	cr_assert_eq(nr_dirty(), 0, "the flusher wrote everything");
+	uint64_t cached = file_pages();
+	for (int i = 0; i < 50 && file_pages() == cached; i++)
+		try_to_free_pages(&t->k, GFP_KERNEL, 0);
+	cr_assert_lt(file_pages(), cached, "clean now, reclaim drops them");
+}
+
+Test(file, truncate_zeroes_the_tail_of_a_cold_disk_page)
+{
+	int fd = cold_disk_file("/tail", 2, 't');      /* on the disk, not cached */
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, fd, PG + 100), 0);
+	cr_assert_eq(do_sys_ftruncate(&t->k, p, fd, 2 * PG), 0);
+	char buf[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 8, PG + 96), 8);
+	cr_assert(buf[3] == 't' && buf[4] == 0 && buf[7] == 0, "the bytes past the old end read as zeros");
+	cr_assert_eq(do_fsync(&t->k, p, fd, false), 0);
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 4), 0);
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 8, PG + 96), 8);
+	cr_assert(buf[3] == 't' && buf[4] == 0, "on the disk too");
 }

@@ -16,9 +16,12 @@
 #include "kernel/compaction.h"
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
+#include "kernel/fs.h"
+#include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/page_list.h"
 #include "kernel/slab.h"
+#include "kernel/swap.h"
 #include "kernel/vmstat.h"
 
 #include <errno.h>
@@ -556,4 +559,322 @@ Test(mm_random, processes_against_a_model_seed_2, .timeout = 120)
 Test(mm_random, processes_against_a_model_seed_3, .timeout = 120)
 {
 	run(99991);
+}
+
+/* ---- files: a second model (issue 14) --------------------------------------------
+ * Random pwrite, pread, ftruncate, fsync, POSIX_FADV_DONTNEED, mmap (shared
+ * and private), accesses through the mappings, fork, exit and unlink, by
+ * several processes, on files of tmpfs and of the disk filesystem, against
+ * a model of each file's bytes and of each private mapping's copied pages.
+ * Every read, through pread or a mapping, equals the model; at the end,
+ * with every process gone and every file unlinked, every page-cache page
+ * and disk block is free. */
+
+#define FPAGES  12                  /* pages a file may have */
+#define FFILES  4                   /* names: two on tmpfs, two on the disk */
+#define FPROCS  4
+#define FMAPS   3                   /* mappings a process may have */
+#define FOPS    20000
+
+struct fobj {                       /* a file (inode), alive while referenced */
+	uint8_t bytes[FPAGES * PG];
+	uint64_t size;
+	int refs;                   /* names + descriptors + mappings */
+};
+
+struct fmap {
+	bool used, shared;
+	uint64_t va;
+	int obj;
+	uint8_t *copy[FPAGES];      /* private: a copied page's bytes */
+};
+
+struct fproc {
+	struct task_struct *task;
+	int fd[FFILES];             /* per name: a descriptor, or -1 */
+	int fdobj[FFILES];          /* the object it opened */
+	struct fmap maps[FMAPS];
+};
+
+static struct fobj fobjs[64];
+static int fname_obj[FFILES];       /* the object a name links, or -1 */
+static struct fproc fprocs[FPROCS];
+static int nfprocs;
+
+static const char *fname(int n)
+{
+	static const char *const names[FFILES] = { "/dev/shm/r0", "/tmp/r1", "/r2", "/r3" };
+	return names[n];
+}
+
+static void fobj_put(int o)
+{
+	cr_assert_gt(fobjs[o].refs, 0);
+	fobjs[o].refs--;
+}
+
+static int fobj_new(void)
+{
+	for (int o = 0; o < 64; o++)
+		if (!fobjs[o].refs) {
+			memset(&fobjs[o], 0, sizeof fobjs[o]);
+			return o;
+		}
+	cr_assert_fail("out of file objects");
+	return -1;
+}
+
+/* Open name n in process i if it is not open there (creating it). */
+static void fop_open(struct fproc *fp, int n)
+{
+	if (fp->fd[n] >= 0)
+		return;
+	int fd = do_sys_open(&t->k, fp->task, fname(n), O_RDWR | O_CREAT, 0600);
+	cr_assert_geq(fd, 0, "open %s: %d", fname(n), fd);
+	if (fname_obj[n] < 0) {
+		fname_obj[n] = fobj_new();
+		fobjs[fname_obj[n]].refs = 1;      /* the name */
+	}
+	fp->fd[n] = fd;
+	fp->fdobj[n] = fname_obj[n];
+	fobjs[fp->fdobj[n]].refs++;
+}
+
+static void fop_pwrite(struct fproc *fp, int n)
+{
+	struct fobj *o = &fobjs[fp->fdobj[n]];
+	uint64_t pos = rnd() % (FPAGES * PG - 1), len = 1 + rnd() % (FPAGES * PG - pos);
+	if (len > 3 * PG)
+		len = 1 + rnd() % (3 * PG);
+	uint8_t buf[3 * PG];
+	for (uint64_t j = 0; j < len; j++)
+		buf[j] = (uint8_t)rnd();
+	cr_assert_eq(ksys_pwrite64(&t->k, fp->task, fp->fd[n], buf, len, (int64_t)pos), (int64_t)len);
+	memcpy(o->bytes + pos, buf, len);
+	if (pos + len > o->size)
+		o->size = pos + len;
+}
+
+static void fop_pread(struct fproc *fp, int n)
+{
+	struct fobj *o = &fobjs[fp->fdobj[n]];
+	uint64_t pos = rnd() % (FPAGES * PG), len = 1 + rnd() % (2 * PG);
+	uint8_t buf[2 * PG];
+	int64_t want = pos >= o->size ? 0 : (int64_t)(o->size - pos < len ? o->size - pos : len);
+	cr_assert_eq(ksys_pread64(&t->k, fp->task, fp->fd[n], buf, len, (int64_t)pos), want);
+	cr_assert(!memcmp(buf, o->bytes + pos, (size_t)want), "pread of %s at %llu differs from the model",
+		  fname(n), (unsigned long long)pos);
+}
+
+/* Truncate: the bytes past the new end go (zeros if it grows back); the
+ * pages past it leave every mapping, private copies too. */
+static void fop_truncate(struct fproc *fp, int n)
+{
+	int obj = fp->fdobj[n];
+	struct fobj *o = &fobjs[obj];
+	uint64_t size = rnd() % (FPAGES * PG + 1);
+	cr_assert_eq(do_sys_ftruncate(&t->k, fp->task, fp->fd[n], (int64_t)size), 0);
+	if (size < o->size)
+		memset(o->bytes + size, 0, o->size - size);
+	o->size = size;
+	for (int i = 0; i < nfprocs; i++)
+		for (int m = 0; m < FMAPS; m++) {
+			struct fmap *mp = &fprocs[i].maps[m];
+			if (!mp->used || mp->obj != obj)
+				continue;
+			for (uint64_t p = (size + PG - 1) / PG; p < FPAGES; p++) {
+				free(mp->copy[p]);
+				mp->copy[p] = NULL;
+			}
+		}
+}
+
+static void fop_mmap(struct fproc *fp, int n)
+{
+	for (int m = 0; m < FMAPS; m++) {
+		struct fmap *mp = &fp->maps[m];
+		if (mp->used)
+			continue;
+		mp->shared = rnd() % 2;
+		long va = sys_mmap(&t->k, fp->task, 0, FPAGES * PG, PROT_READ | PROT_WRITE,
+				   mp->shared ? MAP_SHARED : MAP_PRIVATE, fp->fd[n], 0);
+		cr_assert_geq(va, 0);
+		mp->used = true;
+		mp->va = (uint64_t)va;
+		mp->obj = fp->fdobj[n];
+		fobjs[mp->obj].refs++;
+		return;
+	}
+}
+
+static void fmap_drop(struct fmap *mp)
+{
+	for (int p = 0; p < FPAGES; p++)
+		free(mp->copy[p]);
+	fobj_put(mp->obj);
+	memset(mp, 0, sizeof *mp);
+}
+
+/* An access inside the file's size through mapping m: its bytes are the
+ * model's (a private copy's once written). */
+static void fop_access(struct fproc *fp, int m, bool write)
+{
+	struct fmap *mp = &fp->maps[m];
+	struct fobj *o = &fobjs[mp->obj];
+	if (!o->size)
+		return;
+	uint64_t off = rnd() % o->size, len = 1 + rnd() % 64;
+	if (off / PG != (off + len - 1) / PG || off + len > o->size)
+		len = 1;
+	uint64_t p = off / PG;
+	uint8_t buf[64];
+	if (write)
+		for (uint64_t j = 0; j < len; j++)
+			buf[j] = (uint8_t)rnd();
+	int rc = task_access(&t->k, fp->task, mp->va + off, buf, len, write ? HW_WRITE : HW_READ);
+	cr_assert_eq(rc, 0, "access at page %llu of a mapping of a %llu-byte file", (unsigned long long)p,
+		     (unsigned long long)o->size);
+	uint8_t *model = mp->copy[p] ? mp->copy[p] + off % PG : o->bytes + off;
+	if (write && !mp->shared && !mp->copy[p]) {
+		mp->copy[p] = malloc(PG);
+		memcpy(mp->copy[p], o->bytes + p * PG, PG);
+		model = mp->copy[p] + off % PG;
+	}
+	if (write)
+		memcpy(model, buf, len);
+	else
+		cr_assert(!memcmp(buf, model, len), "a read through a %s mapping differs from the model",
+			  mp->shared ? "shared" : "private");
+}
+
+static void fop_fork(int i)
+{
+	if (nfprocs == FPROCS)
+		return;
+	int err;
+	struct task_struct *c = copy_process(&t->k, fprocs[i].task, (int)(rnd() % 2), &err);
+	cr_assert_not_null(c);
+	struct fproc *cp = &fprocs[nfprocs++];
+	*cp = fprocs[i];
+	cp->task = c;
+	for (int n = 0; n < FFILES; n++)
+		if (cp->fd[n] >= 0)
+			fobjs[cp->fdobj[n]].refs++;
+	for (int m = 0; m < FMAPS; m++) {
+		struct fmap *mp = &cp->maps[m];
+		if (!mp->used)
+			continue;
+		fobjs[mp->obj].refs++;
+		for (int p = 0; p < FPAGES; p++)
+			if (mp->copy[p]) {
+				uint8_t *c2 = malloc(PG);
+				memcpy(c2, mp->copy[p], PG);
+				mp->copy[p] = c2;
+			}
+	}
+}
+
+static void fproc_exit(int i)
+{
+	struct fproc *fp = &fprocs[i];
+	do_group_exit(&t->k, fp->task, 0);
+	for (int n = 0; n < FFILES; n++)
+		if (fp->fd[n] >= 0)
+			fobj_put(fp->fdobj[n]);
+	for (int m = 0; m < FMAPS; m++)
+		if (fp->maps[m].used)
+			fmap_drop(&fp->maps[m]);
+	fprocs[i] = fprocs[--nfprocs];
+}
+
+static void fone_op(void)
+{
+	int i = (int)(rnd() % (uint64_t)nfprocs), n = (int)(rnd() % FFILES);
+	struct fproc *fp = &fprocs[i];
+	uint64_t r = rnd() % 100;
+	t->k.this_cpu = fp->task->cpu;
+	fop_open(fp, n);
+	if (r < 15)
+		fop_pwrite(fp, n);
+	else if (r < 30)
+		fop_pread(fp, n);
+	else if (r < 34)
+		fop_truncate(fp, n);
+	else if (r < 37)
+		cr_assert_eq(do_fsync(&t->k, fp->task, fp->fd[n], rnd() % 2), 0);
+	else if (r < 40)
+		cr_assert_eq(ksys_fadvise64_64(&t->k, fp->task, fp->fd[n], 0, 0, 4), 0);
+	else if (r < 45)
+		fop_mmap(fp, n);
+	else if (r < 48) {
+		int m = (int)(rnd() % FMAPS);
+		if (fp->maps[m].used) {
+			cr_assert_eq(do_munmap(&t->k, fp->task, fp->maps[m].va, FPAGES * PG), 0);
+			fmap_drop(&fp->maps[m]);
+		}
+	} else if (r < 50 && fname_obj[n] >= 0) {
+		cr_assert_eq(do_unlinkat(&t->k, fp->task, fname(n)), 0);
+		fobj_put(fname_obj[n]);                 /* the file lives on while referenced */
+		fname_obj[n] = -1;
+		if (fp->fd[n] >= 0) {
+			cr_assert_eq(close_fd(&t->k, fp->task, fp->fd[n]), 0);
+			fobj_put(fp->fdobj[n]);
+			fp->fd[n] = -1;
+		}
+	} else if (r < 52)
+		fop_fork(i);
+	else if (r < 53 && nfprocs > 1)
+		fproc_exit(i);
+	else if (r < 55)
+		try_to_free_pages(&t->k, GFP_KERNEL, 0);
+	else {
+		int m = (int)(rnd() % FMAPS);
+		if (fp->maps[m].used)
+			fop_access(fp, m, r < 75);
+	}
+}
+
+static void frun(uint64_t seed)
+{
+	t = tk_boot(256 << 20, 2);
+	seed_state = seed;
+	uint64_t pages = global_node_page_state_pages(&t->k, NR_FILE_PAGES), blocks = t->k.disk.free_blocks;
+	for (int n = 0; n < FFILES; n++)
+		fname_obj[n] = -1;
+	memset(fobjs, 0, sizeof fobjs);
+	nfprocs = 0;
+	for (int op = 1; op <= FOPS; op++) {
+		if (!nfprocs) {
+			fprocs[0] = (struct fproc){ .task = tp_spawn(t, "files", (int)(rnd() % 2)) };
+			for (int n = 0; n < FFILES; n++)
+				fprocs[0].fd[n] = -1;
+			nfprocs = 1;
+		}
+		fone_op();
+		if (op % 1000 == 0)
+			tk_assert_consistent(t);
+	}
+	while (nfprocs)
+		fproc_exit(0);
+	for (int n = 0; n < FFILES; n++)
+		if (fname_obj[n] >= 0) {
+			struct task_struct *s = tp_spawn(t, "unlink", 0);
+			cr_assert_eq(do_unlinkat(&t->k, s, fname(n)), 0);
+			do_group_exit(&t->k, s, 0);
+		}
+	tk_assert_consistent(t);
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_PAGES), pages, "every page-cache page is freed");
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), 0);
+	cr_assert_eq(t->k.disk.free_blocks, blocks, "every disk block is free");
+	tk_free(t);
+}
+
+Test(mm_random, files_against_a_model_seed_1, .timeout = 120)
+{
+	frun(14);
+}
+
+Test(mm_random, files_against_a_model_seed_2, .timeout = 120)
+{
+	frun(2026);
 }

@@ -466,6 +466,14 @@ uint32_t helper_do(struct hctx *c, long got)
 	case HOST_OP_FSYNC: case HOST_OP_FDATASYNC: case HOST_OP_FADVISE:
 		helper_io.out.rep.ret = file_call(c, op, got, &out);
 		break;
+	case HOST_OP_MINCORE:
+		if ((a[1] + 4095) / 4096 > HOST_CHUNK) {
+			helper_io.out.rep.ret = -EINVAL_;
+			break;
+		}
+		helper_io.out.rep.ret = measured(c, __NR_mincore, (uint64_t[6]){ a[0], a[1], (uint64_t)helper_io.out.data });
+		out = helper_io.out.rep.ret == 0 ? (uint32_t)((a[1] + 4095) / 4096) : 0;
+		break;
 	default:
 		helper_io.out.rep.ret = -EINVAL_;
 	}
