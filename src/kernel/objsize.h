@@ -26,7 +26,7 @@
 #define VM_AREA_STRUCT_SIZE     160u
 #define TASK_STRUCT_SIZE        296u
 #define FILE_SIZE               64u
-#define INODE_SIZE              152u
+#define INODE_SIZE              176u
 #define FILES_STRUCT_SIZE       144u
 #define RADIX_TREE_NODE_SIZE    520u
 #define ANON_VMA_SIZE           40u
