@@ -181,13 +181,12 @@ static void walk_frames(struct walk *w)
 
 /* One LRU list of one lruvec: linked both ways, every page allocated,
  * PG_lru, flagged for this list and charged to the lruvec's cgroup; its
- * length per zone against the lruvec's counts, added to per_zone. Returns
- * its pages (a THP counts 512). */
+ * length per zone against the lruvec's counts, added to per_zone (in pages: a THP counts 512). Returns its entries. */
 static uint64_t check_lruvec_list(struct walk *w, struct lruvec *lruvec, enum lru_list lru, uint64_t *per_zone)
 {
 	struct kernel *k = w->k;
 	const struct page_list *l = &lruvec->lists[lru];
-	uint64_t n = 0, pages = 0, mine[MAX_NR_ZONES] = { 0 }, prev = PFN_NIL;
+	uint64_t n = 0, mine[MAX_NR_ZONES] = { 0 }, prev = PFN_NIL;
 
 	for_each_list_pfn(k, *l, pfn) {
 		struct page *p = pfn_to_page(k, pfn);
@@ -198,7 +197,6 @@ static uint64_t check_lruvec_list(struct walk *w, struct lruvec *lruvec, enum lr
 			return n;
 		}
 		mine[page_zone(k, p)->idx] += (uint64_t)folio_nr_pages(p);   /* a THP counts 512 */
-		pages += (uint64_t)folio_nr_pages(p);
 		prev = pfn;
 	}
 	if (l->tail != prev)
@@ -209,12 +207,12 @@ static uint64_t check_lruvec_list(struct walk *w, struct lruvec *lruvec, enum lr
 			    lru, lruvec->memcg ? lruvec->memcg->name : "", mine[z], z, lruvec->lru_zone_size[z][lru]);
 		per_zone[z] += mine[z];
 	}
-	return pages;
+	return n;
 }
 
 /* One LRU list over every cgroup's lruvec of pgdat: each checked, their
  * total per zone against the node's and zones' counters. Returns the
- * pages on it. */
+ * entries on it (a THP is one). */
 static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum lru_list lru)
 {
 	struct kernel *k = w->k;
@@ -223,8 +221,11 @@ static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum l
 
 	for (struct mem_cgroup *m = mem_cgroup_iter(k, root, NULL); m; m = mem_cgroup_iter(k, root, m))
 		n += check_lruvec_list(w, mem_cgroup_lruvec(k, m, pgdat), lru, per_zone);
-	if (n != node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)))
-		BAD(w, "LRU list %d holds %" PRIu64 " pages, the node counter says %" PRIu64, lru, n,
+	uint64_t pages = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		pages += per_zone[z];
+	if (pages != node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)))
+		BAD(w, "LRU list %d holds %" PRIu64 " pages, the node counter says %" PRIu64, lru, pages,
 		    node_page_state_pages(pgdat, (enum node_stat_item)(NR_INACTIVE_ANON + lru)));
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (per_zone[z] != zone_page_state(&pgdat->node_zones[z], (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + lru)))
