@@ -178,20 +178,25 @@ static bool inv_selects(uint64_t k, const struct hw_inv *f)
 }
 
 /* Drop the selected entries of set s whose page (at shift index si) holds
- * va; all selected entries of the set when si < 0. */
+ * va; all selected entries of the set when si < 0. The page and size are
+ * compared first, in one test of the key's bits above the PCID and G bit:
+ * most ways hold other pages. */
 static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const struct hw_inv *f)
 {
-	uint64_t base = (uint64_t)s * t->ways, page = 0;
-	uint64_t code = si >= 0 ? t->code[si] : 0;
+	uint64_t base = (uint64_t)s * t->ways;
 	uint32_t n = 0;
-	if (si >= 0)
-		page = va >> t->shift[si];
+	if (si < 0) {
+		for (uint32_t w = 0; w < t->ways; w++)
+			if (inv_selects(t->key[base + w], f)) {
+				drop(t, base + w);
+				n++;
+			}
+		return n;
+	}
+	uint64_t want = (va >> t->shift[si]) << (HW_TLB_KEY_VPN - HW_TLB_KEY_CODE) | t->code[si];
 	for (uint32_t w = 0; w < t->ways; w++) {
 		uint64_t k = t->key[base + w];
-		if (!inv_selects(k, f))
-			continue;
-		if (si >= 0 && ((k >> HW_TLB_KEY_VPN) != page ||
-				((k >> HW_TLB_KEY_CODE) & 7) != code))
+		if ((k >> HW_TLB_KEY_CODE) != want || !inv_selects(k, f))
 			continue;
 		drop(t, base + w);
 		n++;
@@ -248,7 +253,8 @@ uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 		return n;
 	}
 	for (int si = 0; si < t->nshift; si++)
-		n += inv_set(t, (uint32_t)((f->va >> t->shift[si]) & t->set_mask), si, f->va, f);
+		if (t->live & (1u << si))           /* a size with no entry has none to drop */
+			n += inv_set(t, (uint32_t)((f->va >> t->shift[si]) & t->set_mask), si, f->va, f);
 	return n;
 }
 
