@@ -53,15 +53,13 @@ int sim_swapoff(mmsim_machine *m, int type)
 	return err ? sim_fail(s, err, "swapoff: %s", why) : 0;
 }
 
-/* See sim.h. The flusher's timer is the only one the kernel has. */
+/* See sim.h. */
 int sim_sleep(mmsim_machine *m, uint64_t ms)
 {
 	struct sim_machine *s = sim_machine(m);
 	if (ms > 3600 * 1000)
 		return sim_fail(s, -EINVAL, "sleep: %llu ms is more than an hour", (unsigned long long)ms);
 	sim_narrate_call(s, "sleep %llu ms", (unsigned long long)ms);
-	s->kernel.sleep_ns += ms * 1000000;
-	if (wb_due(&s->kernel))
-		wb_workfn(&s->kernel);
+	sim_time_passes(s, ms);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* sim/sysctl.c — the kernel's /proc/sys knobs for scripts, and its clock. */
 #include "sim/sim.h"
 
+#include "kernel/fs.h"
 #include "kernel/huge_mm.h"
 #include "kernel/compaction.h"
 #include "kernel/sysctl.h"
@@ -35,12 +36,22 @@ int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
 	return 0;
 }
 
+/* See sim.h. One clock for every periodic kernel thread, so that m:tick
+ * and m:sleep both move all of them. */
+unsigned sim_time_passes(struct sim_machine *s, uint64_t ms)
+{
+	s->kernel.sleep_ns += ms * 1000000;
+	if (wb_due(&s->kernel))
+		wb_workfn(&s->kernel);
+	return khugepaged_tick(&s->kernel, ms);
+}
+
 /* See sim.h. */
 int sim_tick(mmsim_machine *m, uint64_t ms)
 {
 	struct sim_machine *s = sim_machine(m);
 	sim_narrate_call(s, "tick: %llu ms pass", (unsigned long long)ms);
-	return (int)khugepaged_tick(&s->kernel, ms);
+	return (int)sim_time_passes(s, ms);
 }
 
 /* See mmsim.h. */
