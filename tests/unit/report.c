@@ -5,6 +5,7 @@
 #include <criterion/hooks.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
@@ -17,4 +18,15 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 			}
 	if (n)
 		fprintf(stderr, "unit: %zu skipped\n", n);
+}
+
+/* LeakSanitizer asks this at exit. Every test runs in a sandbox process of
+ * its own (Criterion's boxfort sets BXFI_MAP in it): those stay checked. The
+ * runner, the parent that runs no test, is not: Criterion 2.4.1's runner now
+ * and then ends with a 48-byte block of its own unfreed (allocated inside
+ * libcriterion, seen at random on full runs with many .timeout tests). */
+int __lsan_is_turned_off(void);
+int __lsan_is_turned_off(void)
+{
+	return getenv("BXFI_MAP") == NULL;
 }

@@ -244,7 +244,7 @@ Test(thp, dontneed_zaps_a_whole_pmd_and_splits_a_part)
 	cr_assert_eq(do_madvise(&t->k, p, a, HP, MADV_DONTNEED), 0);
 	cr_assert_eq(ev(THP_SPLIT_PMD), 0);
 	cr_assert_eq(leaf_level(p, a, NULL), -1);
-	cr_assert_eq(p->mm->pgtables_bytes, ptes - PG, "its deposited table is freed");
+	cr_assert_eq((uint64_t)p->mm->pgtables_bytes, ptes - PG, "its deposited table is freed");
 	cr_assert_eq(do_madvise(&t->k, p, a + HP + 8 * PG, 4 * PG, MADV_DONTNEED), 0);
 	cr_assert_eq(ev(THP_SPLIT_PMD), 1);
 	cr_assert_eq(smaps_kb(p, a, "Rss:"), 2048 - 16);
