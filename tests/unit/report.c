@@ -24,9 +24,11 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
  * its own (Criterion's boxfort sets BXFI_MAP in it): those stay checked. The
  * runner, the parent that runs no test, is not: Criterion 2.4.1's runner now
  * and then ends with a 48-byte block of its own unfreed (allocated inside
- * libcriterion, seen at random on full runs with many .timeout tests). */
-int __lsan_is_turned_off(void);
-int __lsan_is_turned_off(void)
+ * libcriterion, seen at random on full runs with many .timeout tests).
+ * Default visibility: the sanitizer runtime finds the hook by the name the
+ * executable exports, and the build hides symbols by default. */
+__attribute__((visibility("default"))) int __lsan_is_turned_off(void);
+__attribute__((visibility("default"))) int __lsan_is_turned_off(void)
 {
 	return getenv("BXFI_MAP") == NULL;
 }
