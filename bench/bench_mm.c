@@ -25,24 +25,13 @@
 #define GIB (1ULL << 30)
 #define PG  4096ULL
 
-/* Write one byte into every page of [a, a + len) as t: one fault each. */
-static void sim_touch(struct machine *m, struct task_struct *t, uint64_t a, uint64_t len)
-{
-	uint8_t one = 1;
-	for (uint64_t off = 0; off < len; off += PG)
-		if (task_access(&m->k, t, a + off, &one, 1, HW_WRITE)) {
-			fprintf(stderr, "bench: simulated write at %#llx failed\n", (unsigned long long)(a + off));
-			exit(1);
-		}
-}
-
 static double sim_fault_ns(uint64_t len)
 {
 	struct machine *m = boot(len + len / 2);
 	uint64_t a;
 	struct task_struct *t = sim_process(m, len, &a);
 	uint64_t t0 = bench_now_ns();
-	sim_touch(m, t, a, len);
+	bench_touch(m, t, a, len, PG);
 	double ns = (double)(bench_now_ns() - t0) / (double)(len / PG);
 	if (t->min_flt < len / PG) {
 		fprintf(stderr, "bench: %llu faults for %llu pages\n", (unsigned long long)t->min_flt,
@@ -83,7 +72,7 @@ static double sim_fork_ms(uint64_t len)
 	uint64_t a;
 	int err;
 	struct task_struct *t = sim_process(m, len, &a);
-	sim_touch(m, t, a, len);
+	bench_touch(m, t, a, len, PG);
 	uint64_t t0 = bench_now_ns();
 	struct task_struct *child = copy_process(&m->k, t, 1, &err);
 	double ms = (double)(bench_now_ns() - t0) / 1e6;
@@ -115,7 +104,7 @@ static double sim_mprotect_per_s(uint64_t iters)
 	uint64_t a;
 	struct task_struct *t = sim_process(m, GIB, &a);
 	uint64_t page = a + GIB / 2;
-	sim_touch(m, t, page, PG);
+	bench_touch(m, t, page, PG, PG);
 	uint64_t t0 = bench_now_ns();
 	for (uint64_t i = 0; i < iters; i++)
 		if (do_mprotect_pkey(&m->k, t, page, PG, i & 1 ? PROT_READ | PROT_WRITE : PROT_READ)) {

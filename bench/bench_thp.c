@@ -41,17 +41,6 @@ static struct task_struct *thp_process(struct machine *m, uint64_t len, uint64_t
 	return t;
 }
 
-/* Write one byte per 2 MiB of [a, a + len) as t: one THP fault each. */
-static void thp_touch(struct machine *m, struct task_struct *t, uint64_t a, uint64_t len)
-{
-	uint8_t one = 1;
-	for (uint64_t off = 0; off < len; off += HP)
-		if (task_access(&m->k, t, a + off, &one, 1, HW_WRITE)) {
-			fprintf(stderr, "bench: simulated write at %#llx failed\n", (unsigned long long)(a + off));
-			exit(1);
-		}
-}
-
 /* Wall ns per simulated THP fault over len bytes. */
 static double sim_thp_fault_ns(uint64_t len)
 {
@@ -59,7 +48,7 @@ static double sim_thp_fault_ns(uint64_t len)
 	uint64_t a;
 	struct task_struct *t = thp_process(m, len, &a);
 	uint64_t t0 = bench_now_ns();
-	thp_touch(m, t, a, len);
+	bench_touch(m, t, a, len, HP);   /* one THP fault per 2 MiB */
 	double ns = (double)(bench_now_ns() - t0) / (double)(len / HP);
 	if (m->k.vm_events[THP_FAULT_ALLOC] != len / HP) {
 		fprintf(stderr, "bench: %llu THPs for %llu faults\n", (unsigned long long)m->k.vm_events[THP_FAULT_ALLOC],
@@ -124,7 +113,7 @@ BENCH(walk_thp)
 	uint64_t n = ctx->quick ? 2000000 : 20000000, len = 128ULL << 20, a, seed = 0x9e3779b97f4a7c15ULL, sum = 0;
 	struct machine *m = boot(512ULL << 20);
 	struct task_struct *t = thp_process(m, len, &a);
-	thp_touch(m, t, a, len);
+	bench_touch(m, t, a, len, HP);   /* one THP fault per 2 MiB */
 	struct hw_cpu *cpu = &m->hw.cpus[t->cpu];
 	for (uint64_t i = 0; i < n / 10; i++)                 /* warm the host caches */
 		sum += hw_translate(cpu, a + (bench_xorshift(&seed) & (len - 1) & ~7ULL), HW_READ, HW_USER).pa;

@@ -2,6 +2,7 @@
 #include "machine.h"
 
 #include "hw/presets.h"
+#include "kernel/fault.h"
 #include "kernel/mman.h"
 #include "kernel/task.h"
 
@@ -31,6 +32,17 @@ struct machine *boot_swap(uint64_t ram_bytes, uint64_t swap_bytes)
 		exit(1);
 	}
 	return m;
+}
+
+/* See machine.h. */
+void bench_touch(struct machine *m, struct task_struct *t, uint64_t a, uint64_t len, uint64_t stride)
+{
+	uint8_t one = 1;
+	for (uint64_t off = 0; off < len; off += stride)
+		if (task_access(&m->k, t, a + off, &one, 1, HW_WRITE)) {
+			fprintf(stderr, "bench: simulated write at %#llx failed\n", (unsigned long long)(a + off));
+			exit(1);
+		}
 }
 
 /* See machine.h. */

@@ -26,6 +26,11 @@ struct machine *boot_swap(uint64_t ram_bytes, uint64_t swap_bytes);
  * hint) at *addr; exits the benchmark run when it cannot. */
 struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t *addr);
 
+/* Write one byte every stride bytes of [a, a + len) as t (one fault per
+ * page, or per 2 MiB with stride 2 MiB over THP memory); exits the
+ * benchmark run when an access fails. */
+void bench_touch(struct machine *m, struct task_struct *t, uint64_t a, uint64_t len, uint64_t stride);
+
 /* Tear down and free a machine from boot(). */
 void shutdown_machine(struct machine *m);
 
