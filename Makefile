@@ -176,6 +176,13 @@ ALL_OBJ := $(LIB_OBJ) $(TRACE_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(CLI_OBJ) $(TEST_OBJ)
 ifneq ($(words $(ALL_OBJ)),$(words $(sort $(ALL_OBJ))))
 $(error two sources share an object name: $(sort $(foreach o,$(ALL_OBJ),$(if $(filter-out 1,$(words $(filter $(o),$(ALL_OBJ)))),$(o)))))
 endif
+# The objects links take: adding or removing a source relinks (a removed
+# file's object would stay in an archive or a program otherwise).
+SOURCES_STAMP := $(BUILD)/sources
+ifneq ($(file <$(SOURCES_STAMP)),$(ALL_OBJ))
+$(shell mkdir -p $(BUILD))
+$(file >$(SOURCES_STAMP),$(ALL_OBJ))
+endif
 
 # Extra malloc baselines loaded with dlopen when installed (jemalloc cannot
 # be: it needs static TLS).
@@ -233,58 +240,72 @@ $(HELPER): $(HELPER_OBJ)
 $(call obj,src/host/helper_blob.S): src/host/helper_blob.S $(HELPER) | $(BUILD)/obj
 	$(call quiet,AS,$<)$(CC) -DHELPER_PATH='"$(HELPER)"' -c $< -o $@
 
-$(INTLIB): $(LIB_OBJ)
-	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+$(INTLIB): $(LIB_OBJ) $(SOURCES_STAMP)
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
 # The partial link keeps each object's sections; --keep-global-symbol makes
 # every symbol but mmsim_* local (undefined references stay as they are).
-$(BUILD)/libmmsim.o: $(LIB_OBJ)
-	$(call quiet,LD,$@)$(LD) -r -o $@.tmp $^ && \
+$(BUILD)/libmmsim.o: $(LIB_OBJ) $(SOURCES_STAMP)
+	$(call quiet,LD,$@)$(LD) -r -o $@.tmp $(filter %.o,$^) && \
 	$(OBJCOPY) --wildcard --keep-global-symbol='mmsim_*' $@.tmp $@ && rm -f $@.tmp
 
 $(LIB): $(BUILD)/libmmsim.o
 	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(SOLIB): $(LIB_OBJ) mk/libmmsim.map $(FLAGS_STAMP)
+$(SOLIB): $(LIB_OBJ) mk/libmmsim.map $(FLAGS_STAMP) $(SOURCES_STAMP)
 	$(call quiet,LD,$@)$(LINK) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=mk/libmmsim.map \
 	    -Wl,-z,defs -o $@ $(LIB_OBJ) $(LDLIBS) && \
 	ln -sf $(notdir $@) $(BUILD)/$(SONAME) && ln -sf $(notdir $@) $(BUILD)/libmmsim.so
 
-$(BUILD)/libmmsim-trace.o: $(TRACE_OBJ)
-	$(call quiet,LD,$@)$(LD) -r -o $@.tmp $^ && \
+$(BUILD)/libmmsim-trace.o: $(TRACE_OBJ) $(SOURCES_STAMP)
+	$(call quiet,LD,$@)$(LD) -r -o $@.tmp $(filter %.o,$^) && \
 	$(OBJCOPY) --wildcard --keep-global-symbol='mmsim_*' $@.tmp $@ && rm -f $@.tmp
 
 $(TRACE_LIB): $(BUILD)/libmmsim-trace.o
 	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(TRACE_SOLIB): $(TRACE_OBJ) $(SOLIB) mk/libmmsim.map $(FLAGS_STAMP)
+$(TRACE_SOLIB): $(TRACE_OBJ) $(SOLIB) mk/libmmsim.map $(FLAGS_STAMP) $(SOURCES_STAMP)
 	$(call quiet,LD,$@)$(LINK) -shared -Wl,-soname,$(TRACE_SONAME) -Wl,--version-script=mk/libmmsim.map \
 	    -Wl,-z,defs -o $@ $(TRACE_OBJ) -L$(BUILD) -lmmsim $(ZSTD_LIBS) $(LDLIBS) && \
 	ln -sf $(notdir $@) $(BUILD)/$(TRACE_SONAME) && ln -sf $(notdir $@) $(BUILD)/libmmsim-trace.so
 
 # The module for a plain lua5.4 (the interpreter provides Lua itself):
 # exports luaopen_mmsim only.
-$(LUAMOD): $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) | $(BUILD)/lua
+$(LUAMOD): $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) mk/lmmsim.map $(FLAGS_STAMP) $(SOURCES_STAMP) | $(BUILD)/lua
 	$(call quiet,LD,$@)$(LINK) -shared -Wl,--version-script=mk/lmmsim.map -o $@ \
 	    $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) $(ZSTD_LIBS) $(LDLIBS) -lm
 
 # The command uses the public API only: it links the public library.
-$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) $(FLAGS_STAMP)
+$(CLI): $(CLI_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) $(FLAGS_STAMP) $(SOURCES_STAMP)
 	$(call quiet,LD,$@)$(LINK) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(DRAW_OBJ) $(TRACE_LIB) $(LIB) \
 	    $(LUA_LIBS) $(EDIT_LIBS) $(JSON_LIBS) $(ZSTD_LIBS) $(LDLIBS) -lm
 
-$(UNIT): $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+$(UNIT): $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP) $(SOURCES_STAMP)
 	$(call quiet,LD,$@)$(LINK) -o $@ $(TEST_OBJ) $(TRACE_OBJ) $(INTLIB) $(TEST_LIBS) $(ZSTD_LIBS) $(LDLIBS) -lm
 
-$(BENCHBIN): $(BENCH_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP)
+$(BENCHBIN): $(BENCH_OBJ) $(TRACE_OBJ) $(INTLIB) $(FLAGS_STAMP) $(SOURCES_STAMP)
 	$(call quiet,LD,$@)$(LINK) -o $@ $(BENCH_OBJ) $(TRACE_OBJ) $(INTLIB) $(ZSTD_LIBS) $(LDLIBS) -lm -ldl
 
 # ---- tests -------------------------------------------------------------------
 # Each suite prints its own lines and its summary; make test runs them all
 # with mk/suites.sh, which reports each and fails at the end if one failed.
 # Test binaries find their fixtures relative to the source tree.
-unit: $(UNIT)
-	$(UNIT) --jobs=$$(nproc) $(CRITERION_ARGS)
+# Criterion passes a test whose sandbox process leaks (it ignores the
+# sandbox's exit status once the test has reported), so each sandbox writes
+# its sanitizer reports (sanitized builds only) into $(BUILD)/sanitizer/, and
+# a report there fails the suite, printed after the run.
+# UNIT_RUN: the program run (tests/make runs planted ones).
+UNIT_RUN ?= $(UNIT)
+unit: $(UNIT_RUN)
+	@rm -rf $(BUILD)/sanitizer && mkdir -p $(BUILD)/sanitizer
+	@echo '$(UNIT_RUN) --jobs=$$(nproc) $(CRITERION_ARGS)'; \
+	ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}log_path=$(abspath $(BUILD))/sanitizer/report \
+	    $(UNIT_RUN) --jobs=$$(nproc) $(CRITERION_ARGS); rc=$$?; \
+	for f in $(BUILD)/sanitizer/report.*; do [ -e "$$f" ] || continue; \
+	    echo "== sanitizer report of a test process ($$f):"; cat "$$f"; rc=1; done; \
+	if [ $$rc -ne 0 ] && ls $(BUILD)/sanitizer/report.* >/dev/null 2>&1; then \
+	    echo "unit: FAILED: a test process's sanitizer report (above)"; fi; \
+	exit $$rc
 
 cli-tests: $(CLI)
 	MMSIM=$(abspath $(CLI)) bash tests/cli/run.sh

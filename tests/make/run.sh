@@ -119,5 +119,34 @@ out=$(PATH=$tmp/user:$PATH MMSIM_SUITE_SKIP=$tmp/skip make --no-print-directory 
 check "oracle-if-root skips when not root (exit $rc): $out" \
 	grep -qx "make test runs it on Linux as root, where CI runs (this is $(uname -s), uid 1000); make oracle runs it as any user" "$tmp/skip"
 
+# make unit under ASan: a test process that leaks fails the suite, with its
+# report (Criterion alone passes it), and a clean one passes. Needs cc,
+# Criterion and ASan; skipped (said) without them.
+printf '#include <criterion/criterion.h>\n#include <stdlib.h>\nTest(s, leaks) { char *volatile p = malloc(77); p[0] = 1; p = 0; }\n' >"$tmp/leaky.c"
+printf '#include <criterion/criterion.h>\nTest(s, clean) { cr_assert(1); }\n' >"$tmp/clean.c"
+if cc -fsanitize=address -g -o "$tmp/leaky" "$tmp/leaky.c" -lcriterion 2>/dev/null &&
+   cc -fsanitize=address -g -o "$tmp/clean" "$tmp/clean.c" -lcriterion 2>/dev/null; then
+	out=$(make --no-print-directory BUILD="$tmp/build" UNIT_RUN="$tmp/leaky" unit 2>&1); rc=$?
+	check "make unit fails on a leak inside a test's sandbox (exit $rc)" test $rc -ne 0
+	check "make unit prints the leak report: $out" grep -q 'leaky.c:3' <<<"$out"
+	check "make unit says why it failed" grep -qx 'unit: FAILED: a test process.s sanitizer report (above)' <<<"$out"
+	out=$(make --no-print-directory BUILD="$tmp/build" UNIT_RUN="$tmp/clean" unit 2>&1); rc=$?
+	check "make unit passes a clean ASan test binary (exit $rc): $out" test $rc -eq 0
+else
+	echo "SKIP: make unit's leak check: no cc with -fsanitize=address and Criterion here"
+fi
+
+# Removing a source relinks: the list of objects is a stamp that links
+# depend on, rewritten only when the list changes.
+make --no-print-directory -s BUILD="$tmp/src" -n help >/dev/null 2>&1
+touch -d '2000-01-01' "$tmp/src/sources"
+make --no-print-directory -s BUILD="$tmp/src" -n help >/dev/null 2>&1
+check "the sources stamp stays when no source comes or goes" test "$(stat -c %Y "$tmp/src/sources")" = 946684800
+make --no-print-directory -s BUILD="$tmp/src" -n TEST_SRC="tests/unit/test_pte.c" help >/dev/null 2>&1
+check "the sources stamp changes when a source goes" test "$(stat -c %Y "$tmp/src/sources")" != 946684800
+deps=$(make --no-print-directory -p -n BUILD="$tmp/src" help 2>/dev/null | grep -E "^$tmp/src/(unit-tests|mmsim|mmsim-bench|libmmsim-internal.a|libmmsim.o|libmmsim-trace.o):")
+check "every program and library links on the sources stamp: $deps" \
+	test "$(grep -c "$tmp/src/sources" <<<"$deps")" = 6
+
 echo "make-tests: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]
