@@ -303,7 +303,10 @@ Test(host, pagemap_and_physical_addresses)
 Test(host, threads_count_their_own_faults)
 {
 	mmsim_machine *m = host();
-	int core = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
+	/* The host machine's cores are the CPUs this process may run on (its
+	 * affinity: taskset, a cpuset), not the CPUs online. */
+	cpu_set_t mine;
+	int core = !sched_getaffinity(0, sizeof mine, &mine) && CPU_COUNT(&mine) > 1 ? 1 : 0;
 	note("%s", core ? "two CPUs or more: the thread runs on core 1" : "one CPU: the thread runs on core 0 too");
 	int p = mmsim_spawn(m, "threads", 0);
 	int t = mmsim_thread(m, p, core);
