@@ -97,6 +97,7 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 	if (banks)
 		memset(m->open_row, 0xff, banks * sizeof *m->open_row);    /* every bank closed */
 	memset(m->dir.slot, 0xff, slots * sizeof *m->dir.slot);
+	m->others_rng = 0x9E3779B97F4A7C15ULL;
 	/* The ways the busy cores outside the machine keep (l3.others) are
 	 * not there for its cores: the same sets with fewer ways. */
 	struct hw_cache_geom l3g = mc->cache[HW_CACHE_L3];
@@ -328,6 +329,40 @@ static void l3_put(struct hw_mem_core *req, struct hw_cache *l3, uint64_t line, 
 	hw_cache_fill(l3, v, line, st);
 }
 
+/* The lines the busy cores outside the machine fill in an L3 (l3.others
+ * with l3.others_gap): numbers no physical address has, so no reference of
+ * the machine's ever hits them. */
+#define HW_OTHERS_LINE (1ULL << 57)
+
+/* Before core c looks in its L3: the l3.others cores outside the machine
+ * have each filled one line of it every l3.others_gap cycles of c's clock
+ * since c last looked; put those lines in, in sets at random, each
+ * evicting what the replacement policy picks (a line of the machine's
+ * too, written back if dirty; an inclusive L3 takes the cores' copies with
+ * it). At most four times the L3's lines at once (after a long pause):
+ * by then next to nothing of the machine's is left in it. */
+static void l3_others_fill(struct hw_mem_core *c)
+{
+	struct hw_mem *m = c->mem;
+	struct hw_cache *l3 = c->l3;
+	uint64_t now = c->cpu->ctr.cycles, gap = m->cfg.l3_others_gap, cap = 4ULL * l3->sets * l3->ways;
+	if (now > c->others_at)         /* (the counters may have been reset) */
+		c->others_credit += (now - c->others_at) * m->cfg.l3_others;
+	c->others_at = now;
+	uint64_t n = c->others_credit / gap;
+	c->others_credit -= n * gap;
+	for (n = n < cap ? n : cap; n; n--) {
+		m->others_rng ^= m->others_rng << 13;
+		m->others_rng ^= m->others_rng >> 7;
+		m->others_rng ^= m->others_rng << 17;
+		uint64_t line = HW_OTHERS_LINE | (m->others_seq++ << l3->set_bits) | (m->others_rng & l3->set_mask);
+		uint64_t v = hw_cache_victim(l3, line);
+		if (l3->line[v] != HW_NO_LINE)
+			l3_evict(c, l3, v, NULL);
+		hw_cache_fill(l3, v, line, HW_LS_S);
+	}
+}
+
 /* Evict the line in way index v of core c's L2: its L1 copies go too
  * (inclusion); a dirty line is written back; a victim L3 takes a clean
  * one as well. */
@@ -442,6 +477,8 @@ static enum hw_mem_where private_miss(struct hw_mem_core *c, struct hw_cache *l1
 	bool shared, dirty = false;
 	enum hw_mem_where at;
 	int from = snoop_others(c, line, write, &shared, tr);
+	if (c->l3 && m->cfg.l3_others_gap && m->cfg.l3_others)
+		l3_others_fill(c);
 	int64_t i3 = c->l3 ? hw_cache_find(c->l3, line) : -1;
 	if (from >= 0) {
 		at = m->core[from].domain == c->domain ? HW_AT_C2C : HW_AT_REMOTE;

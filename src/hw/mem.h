@@ -55,6 +55,9 @@ struct hw_mem_core {
 	int id;
 	int domain;                     /* which L3 (l3.cores cores each) */
 	bool charge;                    /* lat.model=hierarchy */
+	/* l3.others_gap: the outside cores' fills owed, in cycles of this
+	 * core's clock times l3.others, and the clock when last paid. */
+	uint64_t others_credit, others_at;
 };
 
 /* The directory: for every line some private cache holds, which cores hold
@@ -90,6 +93,7 @@ struct hw_mem {
 	struct hw_dir dir;
 	bool vipt[2];                   /* L1d, L1i: sets * 64 <= 4096 bytes */
 	uint64_t *open_row;             /* per channel, rank, bank: its open row, or HW_NO_LINE */
+	uint64_t others_rng, others_seq;        /* l3.others_gap: their sets, their lines */
 };
 
 /* Build the hierarchy of cfg (validated, caches=1) for its cores, and point

@@ -634,6 +634,47 @@ Test(cache, l3_others)
 	busy_cores_outside_take_their_ways();
 }
 
+/* The same L3 with l3.others_gap = 1000: the 2 busy cores outside share
+ * every way and each fills a line every 1000 cycles of the core's clock:
+ * 5000 cycles later, a miss finds 10 of their lines put in before it; a
+ * long wait later, the L3 holds only theirs and the machine's lines are
+ * gone (from the inclusive L3 and, with it, from the core's caches), where
+ * without the gap (their static share) the line stays. */
+static void busy_cores_outside_fill_as_time_passes(void)
+{
+	for (int gap = 0; gap <= 1000; gap += 1000) {
+		struct hw_config cfg = hw_preset_find("teaching")->config;
+		char v[16];
+		snprintf(v, sizeof v, "%d", gap);
+		cfg.nr_cpus = 1;
+		cfg.sb_entries = 0;
+		cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.cores", "4", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.others", "2", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.others_gap", v, NULL, 0), 0);
+		cr_assert_eq(hw_l3_ways_left(&cfg.mem), gap ? 4u : 2u);
+		struct pt *t = pt_new_cfg(&cfg);
+		struct hw_cpu *cpu = hw_machine_cpu(&t->m, 0);
+		struct hw_cache *l3 = &t->m.mem.l3[0];
+		op(t, 0, 'r', 0);
+		uint64_t held = l3->valid;
+		cpu->ctr.cycles += 5000;
+		op(t, 0, 'r', 1);
+		cr_assert_eq(l3->valid, held + 1 + (gap ? 10 : 0), "gap %d: their 10 lines and line 1", gap);
+		cpu->ctr.cycles += 1000000;
+		op(t, 0, 'r', 2);
+		cr_assert_eq(hw_mem_in_l3(&t->m.mem, 0, 0), !gap, "gap %d", gap);
+		cr_assert_eq(hw_mem_line_state(&t->m.mem, 0, 0) != HW_LS_I, !gap, "gap %d: inclusion", gap);
+		cr_assert(hw_mem_in_l3(&t->m.mem, 0, 2), "the line just read is there");
+		pt_free(t);
+	}
+}
+
+Test(cache, l3_others_fill)
+{
+	busy_cores_outside_fill_as_time_passes();
+}
+
 /* ---- what the store buffer costs ---------------------------------------------------------------- */
 
 /* Six stores to lines in memory, then an MFENCE, on teaching (caches on)
