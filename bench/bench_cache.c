@@ -185,6 +185,69 @@ BENCH(cache_miss)
 	rig_destroy(&r);
 }
 
+/* ---- streaming from memory: misses in flight, the channels' bandwidth --------------------------
+ * dram_stream: a copy's reads, 4 KiB at a time (each line of a reference
+ * independent of the others), over 32 MiB of cold memory on zen3 (8 DDR4
+ * channels, 24 fill buffers, a line per 9 cycles a channel), in bytes per
+ * simulated cycle: with the fill buffers, without (one miss after
+ * another), and with the lines of every page on one channel (interleave
+ * 4 KiB, pages 8 apart: one channel's bandwidth, 64 / 9 bytes a cycle).
+ * The host's figure beside it: its thread reading 256 MiB with 8-byte
+ * loads (its prefetchers help it; the model has none), in bytes per ns. */
+static double sim_stream(uint32_t lfb, uint32_t interleave, uint64_t stride_pages)
+{
+	struct rig r;
+	uint64_t pages = 8192;
+	struct hw_config cfg = preset_config("zen3", (64ULL << 20) + pages * stride_pages * HW_PAGE_SIZE + (64ULL << 20), true);
+	cfg.mem.lfb_entries = lfb;
+	if (interleave)
+		cfg.mem.dram.interleave = interleave;
+	uint32_t *frame = malloc(pages * sizeof *frame);
+	if (!frame)
+		return -1;
+	for (uint64_t p = 0; p < pages; p++)
+		frame[p] = (uint32_t)(p * stride_pages);
+	int bad = rig_init_config(&r, &cfg, pages, frame);
+	free(frame);
+	if (bad)
+		return -1;
+	static uint8_t buf[HW_PAGE_SIZE];
+	uint64_t c0 = r.cpu->ctr.cycles;
+	for (uint64_t p = 0; p < pages; p++)
+		hw_access(r.cpu, BASE_VA + p * HW_PAGE_SIZE, buf, HW_PAGE_SIZE, HW_READ, HW_USER, NULL);
+	double bpc = (double)(pages * HW_PAGE_SIZE) / (double)(r.cpu->ctr.cycles - c0);
+	rig_destroy(&r);
+	return bpc;
+}
+
+BENCH(dram_stream)
+{
+	double with = sim_stream(24, 0, 1), without = sim_stream(0, 0, 1), one = sim_stream(24, 4096, 8);
+	bench_figure("stream_sim_bytes_per_cycle", with, "B/cycle");
+	bench_figure("stream_sim_serial_bytes_per_cycle", without, "B/cycle");
+	bench_ratio("stream_sim_lfb_vs_serial", with, without);
+	bench_figure("stream_sim_one_channel_bytes_per_cycle", one, "B/cycle");
+	bench_figure("stream_sim_one_channel_limit", 64.0 / 9, "B/cycle");
+	uint64_t size = 256ULL << 20, sum = 0;
+	uint64_t *b = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED)
+		return;
+	memset(b, 1, size);
+	double best = 0;
+	for (int k = 0; k < 3; k++) {
+		uint64_t t0 = thread_ns();
+		for (uint64_t i = 0; i < size / 8; i++)
+			sum += b[i];
+		uint64_t dt = thread_ns() - t0;
+		double bpn = (double)size / (double)(dt ? dt : 1);
+		if (bpn > best)
+			best = bpn;
+	}
+	bench_sink(sum);
+	munmap(b, size);
+	bench_figure("stream_host_bytes_per_ns", best, "B/ns");
+}
+
 /* ---- the real machine as the oracle ---------------------------------------------------
  * cache_oracle: a pointer chase over working sets of 16 KiB to 1 GiB (64 MiB
  * with QUICK=1): the lines of the set in one random cycle (Sattolo's

@@ -117,6 +117,8 @@ static const struct key keys[] = {
 	KEY("mmu.one_at_a_time", K_BOOL, one_at_a_time, 0, 1),
 	KEY("l3.others", K_U32, mem.l3_others, 0, HW_MAX_MEM_CPUS - 1),
 	KEY("l3.others_gap", K_U32, mem.l3_others_gap, 0, 1000000),
+	KEY("lfb.entries", K_U32, mem.lfb_entries, 0, HW_MAX_LFB),
+	KEY("dram.burst", K_U32, mem.dram.burst, 0, 100000),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

@@ -121,6 +121,13 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 		    hw_cache_init(&mcore->l2, &mc->cache[HW_CACHE_L2], HW_CACHE_L2))
 			goto fail;
 	}
+	if (mc->lfb_entries && mc->dram.channels && !(m->ch_free = calloc(mc->dram.channels, sizeof *m->ch_free)))
+		goto fail;
+	for (int c = 0; c < m->nr_cpus; c++) {
+		m->core[c].lfb_n = mc->lfb_entries;
+		if (mc->lfb_entries && !(m->core[c].lfb_free = calloc(mc->lfb_entries, sizeof *m->core[c].lfb_free)))
+			goto fail;
+	}
 	for (int c = 0; c < m->nr_cpus; c++) {
 		cpus[c].mem = &m->core[c];
 		/* The hierarchy charges each walk reference where it is found, and
@@ -142,6 +149,7 @@ void hw_mem_destroy(struct hw_mem *m, struct hw_cpu *cpus)
 		hw_cache_destroy(&m->core[c].l1d);
 		hw_cache_destroy(&m->core[c].l1i);
 		hw_cache_destroy(&m->core[c].l2);
+		free(m->core[c].lfb_free);
 		if (cpus)
 			cpus[c].mem = NULL;
 	}
@@ -151,6 +159,7 @@ void hw_mem_destroy(struct hw_mem *m, struct hw_cpu *cpus)
 	free(m->l3);
 	free(m->dir.slot);
 	free(m->open_row);
+	free(m->ch_free);
 	memset(m, 0, sizeof *m);
 }
 
@@ -238,6 +247,7 @@ static uint32_t dram_access(struct hw_mem_core *req, uint64_t line, struct hw_me
 	if (!m->open_row)
 		return 0;
 	hw_dram_map(d, line << HW_LINE_SHIFT, &a);
+	req->dram_ch = (int32_t)a.channel;
 	uint64_t *open = &m->open_row[((uint64_t)a.channel * d->ranks + a.rank) * d->banks + a.bank];
 	enum hw_row_outcome o = *open == a.row ? HW_ROW_HIT : *open == HW_NO_LINE ? HW_ROW_MISS : HW_ROW_CONFLICT;
 	*open = a.row;
@@ -257,11 +267,21 @@ static uint32_t dram_access(struct hw_mem_core *req, uint64_t line, struct hw_me
 	return m->lat.trp + m->lat.trcd + m->lat.tcas;
 }
 
-/* Memory writes line (a dirty line leaves the last cache). req counts it. */
+/* Memory writes line (a dirty line leaves the last cache). req counts it.
+ * With fill buffers and a channel bandwidth, the line takes its turn on
+ * its channel's bus (at req's clock; nobody waits for it, but the reads
+ * after it do). */
 static void dram_write(struct hw_mem_core *req, uint64_t line)
 {
+	struct hw_mem *m = req->mem;
+	int32_t read_ch = req->dram_ch;
 	req->cpu->ctr.mem_dram_writes++;
 	dram_access(req, line, NULL);
+	if (req->lfb_n && m->cfg.dram.burst && req->dram_ch >= 0) {
+		uint64_t *f = &m->ch_free[req->dram_ch], now = req->cpu->ctr.cycles;
+		*f = (*f > now ? *f : now) + m->cfg.dram.burst;
+	}
+	req->dram_ch = read_ch;
 }
 
 static void l3_put(struct hw_mem_core *req, struct hw_cache *l3, uint64_t line, uint8_t st,
@@ -583,15 +603,73 @@ static void narrate(struct hw_mem_core *c, struct hw_mem_trace *tr, enum hw_mem_
 	hw_emit(cpu, .type = HW_EV_MEM, .value = tr->line, .kind = tr->why, .mem = tr);
 }
 
+/* ---- misses in flight (lfb.entries) ------------------------------------------------------ */
+
+/* A miss of core c costing cycles, issued at its clock's issue, from
+ * memory on channel ch (or -1): it waits for the fill buffer that frees
+ * first, then its latency; with dram.burst the channel delivers its line
+ * no sooner than burst cycles after the one before. Returns when the line
+ * arrives (and the buffer frees). */
+static uint64_t lfb_issue(struct hw_mem_core *c, uint64_t issue, uint32_t cycles, int32_t ch)
+{
+	struct hw_mem *m = c->mem;
+	uint64_t *slot = &c->lfb_free[0];
+	if (issue < c->lfb_last)        /* some buffer may be busy: the first to free */
+		for (uint32_t i = 1; i < c->lfb_n; i++)
+			if (c->lfb_free[i] < *slot)
+				slot = &c->lfb_free[i];
+	uint64_t done = (*slot > issue ? *slot : issue) + cycles, burst = m->cfg.dram.burst;
+	if (ch >= 0 && burst) {
+		uint64_t *f = &m->ch_free[ch];
+		if (done < *f + burst)
+			done = *f + burst;
+		*f = done;
+	}
+	*slot = done;
+	if (done > c->lfb_last)
+		c->lfb_last = done;
+	return done;
+}
+
+/* Charge core c for a line of reference why found at at, costing cycles,
+ * the reference issued at issue: in series, or with fill buffers a miss
+ * overlapping the others in flight (a store: in the store buffer's time;
+ * a load or walk: the core waits until the line arrives, if later than
+ * what it waited for so far). A line another core supplies stays in
+ * series: it moves from owner to owner one transfer at a time (two cores
+ * writing one line take turns, however many buffers they have). */
+static void charge_line(struct hw_mem_core *c, enum hw_ref why, enum hw_mem_where at, uint32_t cycles, uint64_t issue)
+{
+	struct hw_cpu *cpu = c->cpu;
+	bool walk = why == HW_REF_WALK || why == HW_REF_WALK_AD, store = why == HW_REF_STORE;
+	if (!c->lfb_n || !c->charge || at == HW_AT_L1D || at == HW_AT_L1I || at == HW_AT_C2C || at == HW_AT_REMOTE ||
+	    (!store && at != HW_AT_DRAM && issue == cpu->ctr.cycles && issue >= c->lfb_last)) {
+		/* (the last: a cache's line with no miss in flight, which the core
+		 * waits for: the same cycles, without the bookkeeping) */
+		hw_mem_charge_ref(c, walk, store, at, cycles);
+		return;
+	}
+	if (store && cpu->sb.cap) {
+		hw_sb_room(cpu);
+		hw_sb_retire_until(cpu, lfb_issue(c, cpu->ctr.cycles, cycles, c->dram_ch));
+		return;
+	}
+	uint64_t done = lfb_issue(c, issue, cycles, c->dram_ch);
+	hw_mem_charge(c, walk, at, done > cpu->ctr.cycles ? (uint32_t)(done - cpu->ctr.cycles) : 0);
+}
+
 /* hw_mem_access past its fast path: each line of the reference, narrated
- * when the core narrates. */
+ * when the core narrates. The lines of one reference are independent:
+ * with fill buffers their misses are all issued at its start. */
 static void access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
 {
 	struct hw_mem_core *c = cpu->mem;
 	uint64_t line = pa >> HW_LINE_SHIFT, last = (pa + (len ? len : 1) - 1) >> HW_LINE_SHIFT;
+	uint64_t issue = cpu->ctr.cycles;
 	for (; line <= last; line++) {
 		uint32_t cycles;
 		enum hw_mem_where at;
+		c->dram_ch = -1;
 		if (!cpu->trace) {
 			at = ref_line(c, line, why, &cycles, NULL);
 		} else {
@@ -600,7 +678,7 @@ static void access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_
 			at = ref_line(c, line, why, &cycles, &tr);
 			narrate(c, &tr, at, cycles);
 		}
-		hw_mem_charge_ref(c, why == HW_REF_WALK || why == HW_REF_WALK_AD, why == HW_REF_STORE, at, cycles);
+		charge_line(c, why, at, cycles, issue);
 	}
 }
 
