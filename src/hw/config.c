@@ -116,6 +116,9 @@ static const struct key keys[] = {
 	KEY("sb.entries", K_U32, sb_entries, 0, HW_SB_MAX_ENTRIES),
 	KEY("mmu.one_at_a_time", K_BOOL, one_at_a_time, 0, 1),
 	KEY("l3.others", K_U32, mem.l3_others, 0, HW_MAX_MEM_CPUS - 1),
+	KEY("l3.others_gap", K_U32, mem.l3_others_gap, 0, 1000000),
+	KEY("lfb.entries", K_U32, mem.lfb_entries, 0, HW_MAX_LFB),
+	KEY("dram.burst", K_U32, mem.dram.burst, 0, 100000),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 
@@ -468,6 +471,8 @@ static int validate_l3_others(const struct hw_config *c, char *err, size_t len)
 uint32_t hw_l3_ways_left(const struct hw_mem_config *m)
 {
 	uint32_t ways = m->cache[HW_CACHE_L3].ways;
+	if (m->l3_others_gap)
+		return ways;
 	return m->l3_cores && m->l3_others < m->l3_cores ? ways * (m->l3_cores - m->l3_others) / m->l3_cores : ways;
 }
 

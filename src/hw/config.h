@@ -112,6 +112,8 @@ struct hw_dram_geom {
 	uint32_t channels, ranks, banks;
 	uint32_t row;           /* bytes per row buffer */
 	uint32_t interleave;    /* bytes per channel block */
+	uint32_t burst;         /* dram.burst: cycles a line takes on its channel's data
+				 * bus (the channel's bandwidth; with lfb.entries) */
 };
 
 struct hw_mem_config {
@@ -122,6 +124,11 @@ struct hw_mem_config {
 	uint32_t l3_cores;      /* l3.cores: cores sharing one L3 (a CCX); 0: all */
 	uint32_t l3_others;     /* l3.others: of those, cores outside the machine whose
 				 * programs keep their share of the L3's ways busy */
+	uint32_t l3_others_gap; /* l3.others_gap: 0, those cores keep a static share of
+				 * the ways; else they share every way with the machine's
+				 * cores, each filling a line every gap cycles */
+	uint32_t lfb_entries;   /* lfb.entries: a core's misses in flight at once (its
+				 * L1d fill buffers); 0: one after another */
 	struct hw_cache_geom cache[HW_NR_CACHES];
 	struct hw_dram_geom dram;
 };
@@ -133,6 +140,7 @@ struct hw_mem_config {
 #define HW_MAX_DRAM_CHANNELS 16
 #define HW_MAX_DRAM_RANKS    8
 #define HW_MAX_DRAM_BANKS    64
+#define HW_MAX_LFB           64
 
 struct hw_config {
 	uint64_t ram_bytes;     /* API key `ram` */
@@ -170,7 +178,8 @@ const char *hw_config_key(size_t i);
 int hw_config_validate(const struct hw_config *c, char *err, size_t errlen);
 
 /* The ways of each L3 set the machine's cores may fill: l3.ways less the
- * share (l3.ways / l3.cores each) of the l3.others busy cores outside it. */
+ * share (l3.ways / l3.cores each) of the l3.others busy cores outside it
+ * (all of them with l3.others_gap: the outside cores compete by filling). */
 uint32_t hw_l3_ways_left(const struct hw_mem_config *m);
 
 /* Names of the TLBs and caches as the keys spell them ("dtlb4k", "pwc.pde"). */

@@ -97,6 +97,7 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 	if (banks)
 		memset(m->open_row, 0xff, banks * sizeof *m->open_row);    /* every bank closed */
 	memset(m->dir.slot, 0xff, slots * sizeof *m->dir.slot);
+	m->others_rng = 0x9E3779B97F4A7C15ULL;
 	/* The ways the busy cores outside the machine keep (l3.others) are
 	 * not there for its cores: the same sets with fewer ways. */
 	struct hw_cache_geom l3g = mc->cache[HW_CACHE_L3];
@@ -120,6 +121,13 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 		    hw_cache_init(&mcore->l2, &mc->cache[HW_CACHE_L2], HW_CACHE_L2))
 			goto fail;
 	}
+	if (mc->lfb_entries && mc->dram.channels && !(m->ch_free = calloc(mc->dram.channels, sizeof *m->ch_free)))
+		goto fail;
+	for (int c = 0; c < m->nr_cpus; c++) {
+		m->core[c].lfb_n = mc->lfb_entries;
+		if (mc->lfb_entries && !(m->core[c].lfb_free = calloc(mc->lfb_entries, sizeof *m->core[c].lfb_free)))
+			goto fail;
+	}
 	for (int c = 0; c < m->nr_cpus; c++) {
 		cpus[c].mem = &m->core[c];
 		/* The hierarchy charges each walk reference where it is found, and
@@ -141,6 +149,7 @@ void hw_mem_destroy(struct hw_mem *m, struct hw_cpu *cpus)
 		hw_cache_destroy(&m->core[c].l1d);
 		hw_cache_destroy(&m->core[c].l1i);
 		hw_cache_destroy(&m->core[c].l2);
+		free(m->core[c].lfb_free);
 		if (cpus)
 			cpus[c].mem = NULL;
 	}
@@ -150,6 +159,7 @@ void hw_mem_destroy(struct hw_mem *m, struct hw_cpu *cpus)
 	free(m->l3);
 	free(m->dir.slot);
 	free(m->open_row);
+	free(m->ch_free);
 	memset(m, 0, sizeof *m);
 }
 
@@ -237,6 +247,7 @@ static uint32_t dram_access(struct hw_mem_core *req, uint64_t line, struct hw_me
 	if (!m->open_row)
 		return 0;
 	hw_dram_map(d, line << HW_LINE_SHIFT, &a);
+	req->dram_ch = (int32_t)a.channel;
 	uint64_t *open = &m->open_row[((uint64_t)a.channel * d->ranks + a.rank) * d->banks + a.bank];
 	enum hw_row_outcome o = *open == a.row ? HW_ROW_HIT : *open == HW_NO_LINE ? HW_ROW_MISS : HW_ROW_CONFLICT;
 	*open = a.row;
@@ -256,11 +267,21 @@ static uint32_t dram_access(struct hw_mem_core *req, uint64_t line, struct hw_me
 	return m->lat.trp + m->lat.trcd + m->lat.tcas;
 }
 
-/* Memory writes line (a dirty line leaves the last cache). req counts it. */
+/* Memory writes line (a dirty line leaves the last cache). req counts it.
+ * With fill buffers and a channel bandwidth, the line takes its turn on
+ * its channel's bus (at req's clock; nobody waits for it, but the reads
+ * after it do). */
 static void dram_write(struct hw_mem_core *req, uint64_t line)
 {
+	struct hw_mem *m = req->mem;
+	int32_t read_ch = req->dram_ch;
 	req->cpu->ctr.mem_dram_writes++;
 	dram_access(req, line, NULL);
+	if (req->lfb_n && m->cfg.dram.burst && req->dram_ch >= 0) {
+		uint64_t *f = &m->ch_free[req->dram_ch], now = req->cpu->ctr.cycles;
+		*f = (*f > now ? *f : now) + m->cfg.dram.burst;
+	}
+	req->dram_ch = read_ch;
 }
 
 static void l3_put(struct hw_mem_core *req, struct hw_cache *l3, uint64_t line, uint8_t st,
@@ -326,6 +347,40 @@ static void l3_put(struct hw_mem_core *req, struct hw_cache *l3, uint64_t line, 
 	if (l3->line[v] != HW_NO_LINE)
 		l3_evict(req, l3, v, tr);
 	hw_cache_fill(l3, v, line, st);
+}
+
+/* The lines the busy cores outside the machine fill in an L3 (l3.others
+ * with l3.others_gap): numbers no physical address has, so no reference of
+ * the machine's ever hits them. */
+#define HW_OTHERS_LINE (1ULL << 57)
+
+/* Before core c looks in its L3: the l3.others cores outside the machine
+ * have each filled one line of it every l3.others_gap cycles of c's clock
+ * since c last looked; put those lines in, in sets at random, each
+ * evicting what the replacement policy picks (a line of the machine's
+ * too, written back if dirty; an inclusive L3 takes the cores' copies with
+ * it). At most four times the L3's lines at once (after a long pause):
+ * by then next to nothing of the machine's is left in it. */
+static void l3_others_fill(struct hw_mem_core *c)
+{
+	struct hw_mem *m = c->mem;
+	struct hw_cache *l3 = c->l3;
+	uint64_t now = c->cpu->ctr.cycles, gap = m->cfg.l3_others_gap, cap = 4ULL * l3->sets * l3->ways;
+	if (now > c->others_at)         /* (the counters may have been reset) */
+		c->others_credit += (now - c->others_at) * m->cfg.l3_others;
+	c->others_at = now;
+	uint64_t n = c->others_credit / gap;
+	c->others_credit -= n * gap;
+	for (n = n < cap ? n : cap; n; n--) {
+		m->others_rng ^= m->others_rng << 13;
+		m->others_rng ^= m->others_rng >> 7;
+		m->others_rng ^= m->others_rng << 17;
+		uint64_t line = HW_OTHERS_LINE | (m->others_seq++ << l3->set_bits) | (m->others_rng & l3->set_mask);
+		uint64_t v = hw_cache_victim(l3, line);
+		if (l3->line[v] != HW_NO_LINE)
+			l3_evict(c, l3, v, NULL);
+		hw_cache_fill(l3, v, line, HW_LS_S);
+	}
 }
 
 /* Evict the line in way index v of core c's L2: its L1 copies go too
@@ -442,6 +497,8 @@ static enum hw_mem_where private_miss(struct hw_mem_core *c, struct hw_cache *l1
 	bool shared, dirty = false;
 	enum hw_mem_where at;
 	int from = snoop_others(c, line, write, &shared, tr);
+	if (c->l3 && m->cfg.l3_others_gap && m->cfg.l3_others)
+		l3_others_fill(c);
 	int64_t i3 = c->l3 ? hw_cache_find(c->l3, line) : -1;
 	if (from >= 0) {
 		at = m->core[from].domain == c->domain ? HW_AT_C2C : HW_AT_REMOTE;
@@ -546,15 +603,73 @@ static void narrate(struct hw_mem_core *c, struct hw_mem_trace *tr, enum hw_mem_
 	hw_emit(cpu, .type = HW_EV_MEM, .value = tr->line, .kind = tr->why, .mem = tr);
 }
 
+/* ---- misses in flight (lfb.entries) ------------------------------------------------------ */
+
+/* A miss of core c costing cycles, issued at its clock's issue, from
+ * memory on channel ch (or -1): it waits for the fill buffer that frees
+ * first, then its latency; with dram.burst the channel delivers its line
+ * no sooner than burst cycles after the one before. Returns when the line
+ * arrives (and the buffer frees). */
+static uint64_t lfb_issue(struct hw_mem_core *c, uint64_t issue, uint32_t cycles, int32_t ch)
+{
+	struct hw_mem *m = c->mem;
+	uint64_t *slot = &c->lfb_free[0];
+	if (issue < c->lfb_last)        /* some buffer may be busy: the first to free */
+		for (uint32_t i = 1; i < c->lfb_n; i++)
+			if (c->lfb_free[i] < *slot)
+				slot = &c->lfb_free[i];
+	uint64_t done = (*slot > issue ? *slot : issue) + cycles, burst = m->cfg.dram.burst;
+	if (ch >= 0 && burst) {
+		uint64_t *f = &m->ch_free[ch];
+		if (done < *f + burst)
+			done = *f + burst;
+		*f = done;
+	}
+	*slot = done;
+	if (done > c->lfb_last)
+		c->lfb_last = done;
+	return done;
+}
+
+/* Charge core c for a line of reference why found at at, costing cycles,
+ * the reference issued at issue: in series, or with fill buffers a miss
+ * overlapping the others in flight (a store: in the store buffer's time;
+ * a load or walk: the core waits until the line arrives, if later than
+ * what it waited for so far). A line another core supplies stays in
+ * series: it moves from owner to owner one transfer at a time (two cores
+ * writing one line take turns, however many buffers they have). */
+static void charge_line(struct hw_mem_core *c, enum hw_ref why, enum hw_mem_where at, uint32_t cycles, uint64_t issue)
+{
+	struct hw_cpu *cpu = c->cpu;
+	bool walk = why == HW_REF_WALK || why == HW_REF_WALK_AD, store = why == HW_REF_STORE;
+	if (!c->lfb_n || !c->charge || at == HW_AT_L1D || at == HW_AT_L1I || at == HW_AT_C2C || at == HW_AT_REMOTE ||
+	    (!store && at != HW_AT_DRAM && issue == cpu->ctr.cycles && issue >= c->lfb_last)) {
+		/* (the last: a cache's line with no miss in flight, which the core
+		 * waits for: the same cycles, without the bookkeeping) */
+		hw_mem_charge_ref(c, walk, store, at, cycles);
+		return;
+	}
+	if (store && cpu->sb.cap) {
+		hw_sb_room(cpu);
+		hw_sb_retire_until(cpu, lfb_issue(c, cpu->ctr.cycles, cycles, c->dram_ch));
+		return;
+	}
+	uint64_t done = lfb_issue(c, issue, cycles, c->dram_ch);
+	hw_mem_charge(c, walk, at, done > cpu->ctr.cycles ? (uint32_t)(done - cpu->ctr.cycles) : 0);
+}
+
 /* hw_mem_access past its fast path: each line of the reference, narrated
- * when the core narrates. */
+ * when the core narrates. The lines of one reference are independent:
+ * with fill buffers their misses are all issued at its start. */
 static void access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_ref why)
 {
 	struct hw_mem_core *c = cpu->mem;
 	uint64_t line = pa >> HW_LINE_SHIFT, last = (pa + (len ? len : 1) - 1) >> HW_LINE_SHIFT;
+	uint64_t issue = cpu->ctr.cycles;
 	for (; line <= last; line++) {
 		uint32_t cycles;
 		enum hw_mem_where at;
+		c->dram_ch = -1;
 		if (!cpu->trace) {
 			at = ref_line(c, line, why, &cycles, NULL);
 		} else {
@@ -563,7 +678,7 @@ static void access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_
 			at = ref_line(c, line, why, &cycles, &tr);
 			narrate(c, &tr, at, cycles);
 		}
-		hw_mem_charge_ref(c, why == HW_REF_WALK || why == HW_REF_WALK_AD, why == HW_REF_STORE, at, cycles);
+		charge_line(c, why, at, cycles, issue);
 	}
 }
 

@@ -30,7 +30,12 @@
  *   lat.trp + trcd + tcas for another row open (the row stays open: an
  *   open-page policy; write-backs open rows too but cost the core
  *   nothing); an upgrade costs lat.l3 (the directory's round trip).
- *   Latencies add up serially. With lat.model=flat nothing is charged here
+ *   Latencies add up serially, except with lfb.entries fill buffers: the
+ *   lines of one reference (a bulk copy's) and the stores in the store
+ *   buffer have up to that many misses in flight, each waiting for a free
+ *   buffer, and with dram.burst each channel delivers a line at most every
+ *   burst cycles (its bandwidth; write-backs take their turn too).
+ *   With lat.model=flat nothing is charged here
  *   (walk references cost lat.walk_ref, as without caches).
  */
 #ifndef MMSIM_HW_MEM_H
@@ -55,6 +60,15 @@ struct hw_mem_core {
 	int id;
 	int domain;                     /* which L3 (l3.cores cores each) */
 	bool charge;                    /* lat.model=hierarchy */
+	/* l3.others_gap: the outside cores' fills owed, in cycles of this
+	 * core's clock times l3.others, and the clock when last paid. */
+	uint64_t others_credit, others_at;
+	/* lfb.entries: when each of its fill buffers is free (the miss it
+	 * holds arrives), in its clock; lfb_n of them (0: misses in series). */
+	uint64_t *lfb_free;
+	uint64_t lfb_last;              /* the latest of them: all are free from then */
+	uint32_t lfb_n;
+	int32_t dram_ch;                /* the channel its last line from memory came on */
 };
 
 /* The directory: for every line some private cache holds, which cores hold
@@ -90,6 +104,8 @@ struct hw_mem {
 	struct hw_dir dir;
 	bool vipt[2];                   /* L1d, L1i: sets * 64 <= 4096 bytes */
 	uint64_t *open_row;             /* per channel, rank, bank: its open row, or HW_NO_LINE */
+	uint64_t others_rng, others_seq;        /* l3.others_gap: their sets, their lines */
+	uint64_t *ch_free;              /* per channel: when its data bus is free (lfb.entries, dram.burst) */
 };
 
 /* Build the hierarchy of cfg (validated, caches=1) for its cores, and point

@@ -27,9 +27,9 @@
 /* The memory hierarchy: caches on or off, one level's geometry, and the
  * fields every preset sets. */
 #define CACHE(sz, w, r) { .size = (sz), .ways = (w), .repl = HW_REPL_##r }
-#define MEM(on_, l1d_, l1i_, l2_, l3_, per_l3, policy, proto, dram_)                               \
+#define MEM(on_, l1d_, l1i_, l2_, l3_, per_l3, policy, proto, dram_, lfb)                          \
 	{ .on = (on_), .model = HW_LAT_HIERARCHY, .l3_policy = HW_L3_##policy, .protocol = HW_##proto, \
-	  .l3_cores = (per_l3), .cache = { [HW_CACHE_L1D] = l1d_, [HW_CACHE_L1I] = l1i_,              \
+	  .l3_cores = (per_l3), .lfb_entries = (lfb), .cache = { [HW_CACHE_L1D] = l1d_, [HW_CACHE_L1I] = l1i_,              \
 					   [HW_CACHE_L2] = l2_, [HW_CACHE_L3] = l3_ }, .dram = dram_ }
 /* DRAM: channels, ranks per channel, banks per rank, row buffer bytes,
  * channel interleave bytes. DDR5's two 32-bit subchannels per DIMM are
@@ -37,8 +37,16 @@
  * 1 KiB pages per x8 device, so 4 KiB per subchannel row); DDR4 has 16
  * banks and 8 KiB rows across a 64-bit channel of x8 devices (JESD79-4).
  * The interleave (256 bytes) is an estimate; controllers do not publish it. */
-#define DRAM(ch, rk, bk, row_, il) { .channels = (ch), .ranks = (rk), .banks = (bk), .row = (row_), .interleave = (il) }
-#define DDR5(ch) DRAM(ch, 1, 32, 4 * KIB, 256)
+#define DRAM(ch, rk, bk, row_, il, burst_) \
+	{ .channels = (ch), .ranks = (rk), .banks = (bk), .row = (row_), .interleave = (il), .burst = (burst_) }
+#define DDR5(ch, burst_) DRAM(ch, 1, 32, 4 * KIB, 256, burst_)
+/* burst: the cycles a 64-byte line takes on a channel's data bus, from the
+ * channel's peak bandwidth and the core's clock (estimates: DDR4-3200's
+ * 64-bit channel moves 25.6 GB/s, a line per 2.5 ns; DDR5-4800's 32-bit
+ * subchannel 19.2 GB/s, 3.3 ns; DDR5-6000's 24 GB/s, 2.7 ns). lfb: the
+ * L1d's fill buffers (misses in flight): Golden Cove 16 (Intel's
+ * optimization reference manual, as recalled), Zen 3 to 5 24 (AMD's
+ * software optimization guides' miss address buffers, as recalled). */
 
 /* Golden Cove (Alder Lake / Raptor Lake P-core, Sapphire Rapids core).
  * The 6-way 4K dTLB cannot be a binary tree-PLRU, so it is true LRU. */
@@ -72,7 +80,7 @@
 #define GOLDEN_COVE_L1I CACHE(32 * KIB, 8, PLRU)
 #define GOLDEN_COVE_CLIENT_CACHES \
 	MEM(false, GOLDEN_COVE_L1D, GOLDEN_COVE_L1I, CACHE(1280 * KIB, 10, LRU), CACHE(6 * MIB, 12, LRU), 0, \
-	    INCLUSIVE, MESIF, DDR5(4))
+	    INCLUSIVE, MESIF, DDR5(4, 16), 16)
 
 /* Zen 3 and Zen 5: fully associative L1 TLBs for every page size, an L2
  * dTLB for 4K and 2M (1G smashed into 2M), as zen4; the paging-structure
@@ -214,7 +222,7 @@ static const struct hw_preset presets[] = {
 				 .l1d = 4, .l1i = 4, .l2 = 14, .l3 = 50, .c2c = 90, .remote = 400, .dram = 291,
 				 .tcas = 57, .trcd = 72, .trp = 72 },
 			.mem = MEM(false, CACHE(32 * KIB, 8, PLRU), CACHE(32 * KIB, 8, PLRU), CACHE(1 * MIB, 8, PLRU),
-				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DDR5(4)),
+				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DDR5(4, 15), 24),
 		},
 	},
 	{
@@ -232,7 +240,7 @@ static const struct hw_preset presets[] = {
 		.config = { .ram_bytes = 8 * GIB, .nr_cpus = 4, .paging_levels = 5, .maxphyaddr = 46,
 			    .pcid = true, .sb_entries = 114, GOLDEN_COVE_CORE(110, 160, 304, 58, 58),
 			    .mem = MEM(false, GOLDEN_COVE_L1D, GOLDEN_COVE_L1I, CACHE(2 * MIB, 16, PLRU),
-				       CACHE(7680 * KIB, 15, LRU), 0, NINE, MESIF, DDR5(16)) },
+				       CACHE(7680 * KIB, 15, LRU), 0, NINE, MESIF, DDR5(16, 12), 16) },
 	},
 	{
 		.name = "teaching",
@@ -264,7 +272,7 @@ static const struct hw_preset presets[] = {
 				 .l1d = 2, .l1i = 2, .l2 = 10, .l3 = 30, .c2c = 40, .remote = 60, .dram = 80,
 				 .tcas = 10, .trcd = 10, .trp = 10 },
 			.mem = MEM(false, CACHE(1 * KIB, 2, LRU), CACHE(1 * KIB, 2, LRU), CACHE(4 * KIB, 4, LRU),
-				   CACHE(16 * KIB, 4, LRU), 0, INCLUSIVE, MESI, DRAM(1, 1, 4, 1 * KIB, 1 * KIB)),
+				   CACHE(16 * KIB, 4, LRU), 0, INCLUSIVE, MESI, DRAM(1, 1, 4, 1 * KIB, 1 * KIB, 0), 0),
 		},
 	},
 	{
@@ -278,7 +286,7 @@ static const struct hw_preset presets[] = {
 			.pwc = ZEN_PWCS,
 			.lat = ZEN_LAT(12, 46, 300, 284, 48, 48),
 			.mem = MEM(true, CACHE(32 * KIB, 8, PLRU), CACHE(32 * KIB, 8, PLRU), CACHE(512 * KIB, 8, RRIP),
-				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DRAM(8, 2, 16, 8 * KIB, 256)),
+				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DRAM(8, 2, 16, 8 * KIB, 256, 9), 24),
 		},
 	},
 	{
@@ -292,7 +300,7 @@ static const struct hw_preset presets[] = {
 			.pwc = ZEN_PWCS,
 			.lat = ZEN_LAT(14, 50, 900, 321, 57, 72),
 			.mem = MEM(true, CACHE(48 * KIB, 12, LRU), CACHE(32 * KIB, 8, PLRU), CACHE(1 * MIB, 16, PLRU),
-				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DDR5(4)),
+				   CACHE(32 * MIB, 16, RRIP), 8, EXCLUSIVE, MOESI, DDR5(4, 15), 24),
 		},
 	},
 };

@@ -83,7 +83,7 @@ static void sb_stall(struct hw_cpu *cpu, uint64_t until)
 }
 
 /* See storebuf.h. */
-void hw_sb_retire(struct hw_cpu *cpu, uint32_t cycles)
+void hw_sb_room(struct hw_cpu *cpu)
 {
 	struct hw_sb_time *t = &cpu->sb.t;
 	uint32_t cap = cpu->sb.cap;
@@ -96,10 +96,34 @@ void hw_sb_retire(struct hw_cpu *cpu, uint32_t cycles)
 		t->head = (t->head + 1) % cap;
 		t->count--;
 	}
+}
+
+/* The store that got room is done draining at t->last. */
+static void sb_push(struct hw_cpu *cpu)
+{
+	struct hw_sb_time *t = &cpu->sb.t;
+	t->done_at[(t->head + t->count) % cpu->sb.cap] = t->last;
+	t->count++;
+}
+
+/* See storebuf.h. */
+void hw_sb_retire(struct hw_cpu *cpu, uint32_t cycles)
+{
+	struct hw_sb_time *t = &cpu->sb.t;
+	hw_sb_room(cpu);
 	uint64_t start = t->last > cpu->ctr.cycles ? t->last : cpu->ctr.cycles;
 	t->last = start + cycles;
-	t->done_at[(t->head + t->count) % cap] = t->last;
-	t->count++;
+	sb_push(cpu);
+}
+
+/* See storebuf.h. */
+void hw_sb_retire_until(struct hw_cpu *cpu, uint64_t done)
+{
+	struct hw_sb_time *t = &cpu->sb.t;
+	hw_sb_room(cpu);
+	if (done > t->last)
+		t->last = done;
+	sb_push(cpu);
 }
 
 /* See storebuf.h. */

@@ -87,6 +87,15 @@ void hw_sb_load(struct hw_cpu *cpu, uint64_t pa, void *buf, size_t n);
  * event) waits until every store in it is done. Each adds its wait to the
  * core's cycles and cost_sb. */
 void hw_sb_retire(struct hw_cpu *cpu, uint32_t cycles);
+
+/* With fill buffers (lfb.entries): a store about to retire first gets a
+ * place in the buffer (hw_sb_room: the core waits while it is full of
+ * stores still draining), then its line's fetch starts at once, beside
+ * the others in flight, and the store is done draining at done or when
+ * the store before it is, if later (hw_sb_retire_until: stores leave in
+ * order, their misses overlap). */
+void hw_sb_room(struct hw_cpu *cpu);
+void hw_sb_retire_until(struct hw_cpu *cpu, uint64_t done);
 void hw_sb_wait(struct hw_cpu *cpu);
 
 /* Narrate a store that passes through the buffer and drains at once (a

@@ -34,3 +34,10 @@ void kmem_through_caches(struct kernel *k, uint64_t pa, uint64_t len, bool write
 		     (unsigned long long)(c->mem_c2c - before.mem_c2c),
 		     (unsigned long long)(c->cycles - before.cycles));
 }
+
+/* See kaccess.h. */
+void kmem_run_flush(struct kernel *k, struct kmem_run *r)
+{
+	kmem_ref(k, (const void *)r->lo, r->hi - r->lo, true, r->what);
+	r->lo = r->hi = 0;
+}

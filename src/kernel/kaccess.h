@@ -34,4 +34,38 @@ static inline void kmem_ref(struct kernel *k, const void *va, uint64_t len, bool
 		kmem_through_caches(k, virt_to_phys(k, va), len, write, what);
 }
 
+/* A run of entries the kernel writes one after another in one page table
+ * (a zap, an mprotect, a fork's copy of the parent's entries): each entry
+ * written extends the run within its table, and the run goes through the
+ * caches as one reference (one narrated step) when the next entry is in
+ * another table and at the end (kmem_run_end). Zero-initialize it; with
+ * caches off nothing is kept. */
+struct kmem_run {
+	const char *what;               /* Linux's name of the step */
+	uintptr_t lo, hi;               /* the direct-map bytes [lo, hi) written so far */
+};
+
+void kmem_run_flush(struct kernel *k, struct kmem_run *r);
+
+/* The kernel wrote len bytes at direct-map pointer va, for what. */
+static inline void kmem_run_add(struct kernel *k, struct kmem_run *r, const void *va, uint64_t len, const char *what)
+{
+	uintptr_t a = (uintptr_t)va;
+	if (__builtin_expect(k->hw->cpus[k->this_cpu].mem == NULL, 1))
+		return;
+	if (r->hi && (a / 4096 != r->lo / 4096 || (a + len - 1) / 4096 != r->lo / 4096 || a < r->lo))
+		kmem_run_flush(k, r);
+	if (!r->hi)
+		r->lo = a;
+	r->hi = a + len > r->hi ? a + len : r->hi;
+	r->what = what;
+}
+
+/* The end of the writes: the run left goes through the caches. */
+static inline void kmem_run_end(struct kernel *k, struct kmem_run *r)
+{
+	if (r->hi)
+		kmem_run_flush(k, r);
+}
+
 #endif

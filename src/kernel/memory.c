@@ -675,6 +675,7 @@ struct zap_args {
 	struct vm_area_struct *vma;
 	bool drop_markers;
 	bool skip_anon;
+	struct kmem_run run;            /* the entries cleared, through the caches */
 };
 
 /* Clear one entry and drop the page's mapping; a guard marker stays unless
@@ -691,6 +692,7 @@ static int zap_pte(pte_t *pte, uint64_t addr, void *arg)
 						    PageAnon(vm_normal_page(k, entry)))))
 		return 0;
 	*pte = 0;
+	kmem_run_add(k, &z->run, pte, sizeof *pte, "zap_pte_range");
 	if (is_swap_pte(entry)) {                     /* Linux: zap_nonpresent_ptes */
 		if (is_swap_entry(pte_to_swp_entry(entry))) {
 			z->vma->vm_mm->rss_stat[MM_SWAPENTS]--;
@@ -747,10 +749,12 @@ static void free_pte(struct mmu_gather *tlb, uint64_t addr)
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
 		      uint64_t end, const struct zap_details *details)
 {
-	struct zap_args z = { tlb, vma, details && details->drop_markers, details && details->skip_anon };
+	struct zap_args z = { .tlb = tlb, .vma = vma, .drop_markers = details && details->drop_markers,
+			      .skip_anon = details && details->skip_anon };
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_page_range_pmd(tlb->k, vma->vm_mm, start, end, zap_pte, zap_pmd, &z);
+	kmem_run_end(tlb->k, &z.run);
 	if (!details || !details->reclaim_pt)
 		return;
 	for (uint64_t a = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1); a >= start && a + PMD_SIZE <= end &&
@@ -789,6 +793,7 @@ struct copy_args {
 	struct kernel *k;
 	struct vm_area_struct *src_vma, *dst_vma;
 	int err;
+	struct kmem_run run;            /* the child's entries written, through the caches */
 };
 
 /* Copy a swap PTE into the child (Linux: copy_nonpresent_pte): one more
@@ -859,6 +864,7 @@ static int copy_present_pte(pte_t *src, uint64_t addr, void *arg)
 		c->dst_vma->vm_mm->rss_stat[mm_counter(page)]++;
 	}
 	*dst = pte_mkold(e);
+	kmem_run_add(c->k, &c->run, dst, sizeof *dst, "copy_pte_range");
 	return 0;
 }
 
@@ -882,10 +888,12 @@ static bool vma_needs_copy(const struct vm_area_struct *vma)
 /* See memory.h. */
 int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-	struct copy_args c = { k, src, dst, 0 };
+	struct copy_args c = { .k = k, .src_vma = src, .dst_vma = dst };
 	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
 		return 0;
 	int err = pte_alloc_range(k, dst->vm_mm, src->vm_start, src->vm_end, src->vm_mm);   /* copy_pte_range */
-	return err ? err : walk_page_range_pmd(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte,
-					       copy_pmd, &c);
+	if (!err)
+		err = walk_page_range_pmd(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, copy_pmd, &c);
+	kmem_run_end(k, &c.run);
+	return err;
 }

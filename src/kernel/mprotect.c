@@ -3,6 +3,7 @@
  * find the VMAs of the range, split or merge them and set their new
  * permissions, rewrite the page-table entries, flush the TLBs, return.
  */
+#include "kernel/kaccess.h"
 #include "kernel/mman.h"
 
 #include "kernel/huge_mm.h"
@@ -23,6 +24,7 @@ struct cp_walk {
 	uint64_t newprot;
 	bool try_writable;        /* MM_CP_TRY_CHANGE_WRITABLE */
 	uint64_t pages;
+	struct kmem_run run;      /* the entries rewritten, through the caches */
 };
 
 /* A writable migration entry becomes read-only (exclusive for an
@@ -62,6 +64,7 @@ static int change_pte(pte_t *pte, uint64_t addr, void *arg)
 	if (new == old)
 		return 0;
 	*pte = new;
+	kmem_run_add(w->tlb->k, &w->run, pte, sizeof *pte, "change_pte_range");
 	w->pages++;
 	if (addr < w->tlb->start)
 		w->tlb->start = addr;
@@ -92,9 +95,10 @@ static int change_pmd(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
 static uint64_t change_protection(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t start,
 				  uint64_t end)
 {
-	struct cp_walk w = { tlb, vma, vm_get_page_prot(vma->vm_flags),
-			     !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE), 0 };
+	struct cp_walk w = { .tlb = tlb, .vma = vma, .newprot = vm_get_page_prot(vma->vm_flags),
+			     .try_writable = !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) };
 	walk_page_range_pmd(tlb->k, vma->vm_mm, start, end, change_pte, change_pmd, &w);
+	kmem_run_end(tlb->k, &w.run);
 	trace_kernel(tlb->k, tlb->k->this_cpu, "[%#llx, %#llx): %llu PTEs rewritten",
 		     (unsigned long long)start, (unsigned long long)end, (unsigned long long)w.pages);
 	return w.pages;

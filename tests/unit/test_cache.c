@@ -634,6 +634,145 @@ Test(cache, l3_others)
 	busy_cores_outside_take_their_ways();
 }
 
+/* The same L3 with l3.others_gap = 1000: the 2 busy cores outside share
+ * every way and each fills a line every 1000 cycles of the core's clock:
+ * 5000 cycles later, a miss finds 10 of their lines put in before it; a
+ * long wait later, the L3 holds only theirs and the machine's lines are
+ * gone (from the inclusive L3 and, with it, from the core's caches), where
+ * without the gap (their static share) the line stays. */
+static void busy_cores_outside_fill_as_time_passes(void)
+{
+	for (int gap = 0; gap <= 1000; gap += 1000) {
+		struct hw_config cfg = hw_preset_find("teaching")->config;
+		char v[16];
+		snprintf(v, sizeof v, "%d", gap);
+		cfg.nr_cpus = 1;
+		cfg.sb_entries = 0;
+		cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.cores", "4", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.others", "2", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "l3.others_gap", v, NULL, 0), 0);
+		cr_assert_eq(hw_l3_ways_left(&cfg.mem), gap ? 4u : 2u);
+		struct pt *t = pt_new_cfg(&cfg);
+		struct hw_cpu *cpu = hw_machine_cpu(&t->m, 0);
+		struct hw_cache *l3 = &t->m.mem.l3[0];
+		op(t, 0, 'r', 0);
+		uint64_t held = l3->valid;
+		cpu->ctr.cycles += 5000;
+		op(t, 0, 'r', 1);
+		cr_assert_eq(l3->valid, held + 1 + (gap ? 10 : 0), "gap %d: their 10 lines and line 1", gap);
+		cpu->ctr.cycles += 1000000;
+		op(t, 0, 'r', 2);
+		cr_assert_eq(hw_mem_in_l3(&t->m.mem, 0, 0), !gap, "gap %d", gap);
+		cr_assert_eq(hw_mem_line_state(&t->m.mem, 0, 0) != HW_LS_I, !gap, "gap %d: inclusion", gap);
+		cr_assert(hw_mem_in_l3(&t->m.mem, 0, 2), "the line just read is there");
+		pt_free(t);
+	}
+}
+
+Test(cache, l3_others_fill)
+{
+	busy_cores_outside_fill_as_time_passes();
+}
+
+/* ---- misses in flight and each channel's bandwidth (lfb.entries, dram.burst) ------------- */
+
+/* teaching (caches on, no store buffer) with lfb fill buffers, a channel
+ * moving a line every burst cycles, channels channels interleaved every
+ * il bytes. */
+static struct pt *bw_machine(const char *lfb, const char *burst, const char *channels, const char *il)
+{
+	struct hw_config cfg = hw_preset_find("teaching")->config;
+	cfg.nr_cpus = 1;
+	cfg.sb_entries = 0;
+	cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "lfb.entries", lfb, NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "dram.burst", burst, NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "dram.channels", channels, NULL, 0), 0);
+	cr_assert_eq(hw_config_set(&cfg, "dram.interleave", il, NULL, 0), 0);
+	char err[256] = "";
+	cr_assert_eq(hw_config_validate(&cfg, err, sizeof err), 0, "%s", err);
+	return pt_new_cfg(&cfg);
+}
+
+/* The cycles of one 4 KiB load (a bulk copy's: 64 independent lines) of
+ * cold memory at page 16. */
+static uint64_t bulk_load(struct pt *t)
+{
+	uint64_t before = t->cpu->ctr.cycles;
+	hw_mem_access(t->cpu, 16 * 4096, 4096, HW_REF_LOAD);
+	char err[200];
+	cr_assert_eq(hw_mem_check(&t->m.mem, err, sizeof err), 0, "%s", err);
+	return t->cpu->ctr.cycles - before;
+}
+
+/* The 64 lines of a 4 KiB load from memory on teaching (lat.dram 80 plus a
+ * row miss, 100, at each 1 KiB row, else a row hit, 90): one after
+ * another without fill buffers (4 * 100 + 60 * 90); 8 at a time with 8
+ * (8 rounds of 90 to 100); with a channel that moves a line every 40
+ * cycles, its bandwidth is the limit: the first line at 100, then one
+ * every 40 (100 + 63 * 40), 1.6 bytes a cycle, whatever the buffers; two
+ * channels (lines alternating) each saturate, taking half the time. */
+static void misses_overlap_up_to_the_channels_bandwidth(void)
+{
+	struct pt *t = bw_machine("0", "0", "1", "1K");
+	cr_assert_eq(bulk_load(t), 4 * 100 + 60 * 90, "in series");
+	pt_free(t);
+	t = bw_machine("8", "0", "1", "1K");
+	uint64_t c = bulk_load(t);
+	cr_assert(c >= 8 * 90 && c <= 8 * 100, "8 in flight: %llu", (unsigned long long)c);
+	pt_free(t);
+	t = bw_machine("8", "40", "1", "1K");
+	cr_assert_eq(bulk_load(t), 100 + 63 * 40, "one channel saturated");
+	pt_free(t);
+	t = bw_machine("32", "40", "1", "1K");
+	cr_assert_eq(bulk_load(t), 100 + 63 * 40, "more buffers do not pass the channel's bandwidth");
+	pt_free(t);
+	t = bw_machine("8", "40", "2", "64");
+	c = bulk_load(t);
+	cr_assert(c >= 31 * 40 && c <= 100 + 32 * 40, "two channels, 32 lines each: %llu", (unsigned long long)c);
+	pt_free(t);
+	/* A dependent chain (one line per reference) gains nothing. */
+	t = bw_machine("8", "40", "1", "1K");
+	uint64_t serial = 0;
+	for (int i = 0; i < 4; i++)
+		serial += op(t, 0, 'r', 16 * 64 + 16 * (uint64_t)i);
+	cr_assert_eq(serial, 4 * 100, "each load waits for the one before: 4 row misses");
+	pt_free(t);
+}
+
+/* Sixteen stores to cold lines, then an MFENCE, on teaching with its
+ * 4-entry store buffer: drained one after the other without fill
+ * buffers; with 8, the buffer's four stores have their lines in flight
+ * together, so the stream costs about a quarter. */
+static void buffered_store_misses_overlap(void)
+{
+	uint64_t cost[2];
+	for (int k = 0; k < 2; k++) {
+		struct hw_config cfg = hw_preset_find("teaching")->config;
+		cfg.nr_cpus = 1;
+		cr_assert_eq(hw_config_set(&cfg, "caches", "1", NULL, 0), 0);
+		cr_assert_eq(hw_config_set(&cfg, "lfb.entries", k ? "8" : "0", NULL, 0), 0);
+		struct pt *t = pt_new_cfg(&cfg);
+		uint64_t c0 = t->cpu->ctr.cycles;
+		for (int i = 0; i < 16; i++)
+			op(t, 0, 'w', 512 + 16 * (uint64_t)i);
+		hw_sb_drain(t->cpu);
+		cost[k] = t->cpu->ctr.cycles - c0;
+		cr_assert_eq(t->cpu->ctr.cost_sb, cost[k], "the core waits only for the buffer");
+		pt_free(t);
+	}
+	cr_assert(cost[0] >= 16 * 100, "in series: 16 misses of 100 or more: %llu", (unsigned long long)cost[0]);
+	cr_assert(cost[1] <= cost[0] / 3 && cost[1] >= 4 * 100, "overlapped: %llu of %llu", (unsigned long long)cost[1],
+		  (unsigned long long)cost[0]);
+}
+
+Test(cache, dram_bandwidth)
+{
+	misses_overlap_up_to_the_channels_bandwidth();
+	buffered_store_misses_overlap();
+}
+
 /* ---- what the store buffer costs ---------------------------------------------------------------- */
 
 /* Six stores to lines in memory, then an MFENCE, on teaching (caches on)

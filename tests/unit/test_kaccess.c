@@ -5,6 +5,7 @@
 
 #include "hw/coherence.h"
 #include "hw/mem.h"
+#include "kernel/pgtable.h"
 #include "kernel/task.h"
 
 #include <string.h>
@@ -50,6 +51,57 @@ Test(kaccess, fault_and_cow_go_through_the_cores_caches)
 	frame_lines_are(t, 1, pa, HW_LS_S, "the original, loaded by cpu1");
 	frame_lines_are(t, 0, pa, HW_LS_O, "cpu0 supplied its M lines (MOESI: it stays the owner)");
 	cr_assert_geq(t->hw.cpus[1].ctr.mem_c2c - c2c, 64, "cache-to-cache transfers");
+	char err2[200];
+	cr_assert_eq(hw_mem_check(&t->hw.mem, err2, sizeof err2), 0, "%s", err2);
+	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+/* The line of the entry mapping va in p's page tables (p's mm). */
+static uint64_t pte_line(struct tk *t, struct task_struct *p, uint64_t va)
+{
+	int err = 0;
+	pte_t *pte = pte_walk(&t->k, p->mm, va, false, &err);
+	cr_assert_not_null(pte, "a PTE for %#llx", (unsigned long long)va);
+	return virt_to_phys(&t->k, pte) >> 6;
+}
+
+/* cpu1 takes the line for itself (a store): cpu0's copy goes. */
+static void steal(struct tk *t, uint64_t line)
+{
+	hw_mem_access(&t->hw.cpus[1], line << 6, 8, HW_REF_STORE);
+	cr_assert_eq(hw_mem_line_state(&t->hw.mem, 0, line), HW_LS_I);
+}
+
+/* The kernel's writes of page-table entries beyond a fault's set_pte_at
+ * are cpu0's stores too: mprotect's rewrite (change_pte_range), fork's
+ * copy of the parent's entries into the child's table (copy_pte_range)
+ * and munmap's clearing (zap_pte_range) each take the entries' line into
+ * cpu0's caches in M, invalidating another core's copy. */
+Test(kaccess, page_table_writes_go_through_the_cores_caches)
+{
+	struct hw_config cfg = tk_hw_config(256 * MB, 2, 4, "zen5");
+	struct tk *t = tk_boot_hw(&cfg);
+	struct task_struct *p = tp_spawn(t, "p", 0);
+	uint64_t a = tp_mmap(t, p, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	tp_touch(t, p, a, 4 * PG, true);
+	uint64_t line = pte_line(t, p, a);
+	steal(t, line);
+	cr_assert_eq(do_mprotect_pkey(&t->k, p, a, 4 * PG, PROT_READ), 0);
+	cr_assert_eq(hw_mem_line_state(&t->hw.mem, 0, line), HW_LS_M, "mprotect: cpu0 rewrote the entries");
+	cr_assert_eq(hw_mem_line_state(&t->hw.mem, 1, line), HW_LS_I);
+
+	int err;
+	struct task_struct *ch = copy_process(&t->k, p, 1, &err);
+	cr_assert_not_null(ch, "fork: %d", err);
+	uint64_t child = pte_line(t, ch, a);
+	cr_assert_neq(child, line);
+	cr_assert_eq(hw_mem_line_state(&t->hw.mem, t->k.this_cpu, child), HW_LS_M,
+		     "fork: the forking core wrote the child's entries");
+
+	steal(t, line);
+	cr_assert_eq(do_munmap(&t->k, p, a, 4 * PG), 0);
+	cr_assert_eq(hw_mem_line_state(&t->hw.mem, 0, line), HW_LS_M, "munmap: cpu0 cleared the entries");
 	char err2[200];
 	cr_assert_eq(hw_mem_check(&t->hw.mem, err2, sizeof err2), 0, "%s", err2);
 	tk_assert_consistent(t);
