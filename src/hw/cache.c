@@ -103,7 +103,8 @@ static uint32_t plru_victim(const struct hw_cache *c, uint32_t s)
 
 /* ---- LRU and RRIP ------------------------------------------------------------ */
 
-/* The least recently used way of the set starting at base. */
+/* The least recently used way of the set starting at base (the first
+ * invalid one if any: its stamp is 0, and a used way's at least 1). */
 static uint32_t lru_victim(const struct hw_cache *c, uint64_t base)
 {
 	uint32_t oldest = 0;
@@ -140,15 +141,16 @@ void hw_cache_touch_slow(struct hw_cache *c, uint64_t i)
 		c->rrpv[i] = 0;
 }
 
-/* See cache.h. */
+/* See cache.h. Under LRU an invalid way's stamp is 0, below every used
+ * way's, so the one pass of lru_victim finds the first invalid way. */
 uint64_t hw_cache_victim(struct hw_cache *c, uint64_t line)
 {
 	uint64_t base = hw_cache_set_base(c, line);
+	if (c->stamp)
+		return base + lru_victim(c, base);
 	for (uint32_t w = 0; w < c->ways; w++)
 		if (c->line[base + w] == HW_NO_LINE)
 			return base + w;
-	if (c->stamp)
-		return base + lru_victim(c, base);
 	if (c->plru)
 		return base + plru_victim(c, (uint32_t)(line & c->set_mask));
 	return base + rrip_victim(c, base);
@@ -179,4 +181,6 @@ void hw_cache_drop(struct hw_cache *c, uint64_t i)
 	c->valid--;
 	if (c->rrpv)
 		c->rrpv[i] = HW_RRPV_MAX;
+	if (c->stamp)
+		c->stamp[i] = 0;        /* invalid: the LRU victim first (hw_cache_victim) */
 }

@@ -98,6 +98,8 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 		memset(m->open_row, 0xff, banks * sizeof *m->open_row);    /* every bank closed */
 	memset(m->dir.slot, 0xff, slots * sizeof *m->dir.slot);
 	m->others_rng = 0x9E3779B97F4A7C15ULL;
+	m->nr_nodes = 1;
+	m->node_end[0] = UINT64_MAX;
 	/* The ways the busy cores outside the machine keep (l3.others) are
 	 * not there for its cores: the same sets with fewer ways. */
 	struct hw_cache_geom l3g = mc->cache[HW_CACHE_L3];
@@ -160,6 +162,7 @@ void hw_mem_destroy(struct hw_mem *m, struct hw_cpu *cpus)
 	free(m->dir.slot);
 	free(m->open_row);
 	free(m->ch_free);
+	free(m->distance);
 	memset(m, 0, sizeof *m);
 }
 
@@ -235,20 +238,48 @@ void hw_dram_map(const struct hw_dram_geom *d, uint64_t pa, struct hw_dram_addr 
 	out->row = rb / nb;
 }
 
+/* The node whose memory holds line. */
+static int line_node(const struct hw_mem *m, uint64_t line)
+{
+	uint64_t pfn = line >> (12 - HW_LINE_SHIFT);
+	int n = 0;
+	while (n + 1 < m->nr_nodes && pfn >= m->node_end[n])
+		n++;
+	return n;
+}
+
+/* What reading memory of node n adds for core req beyond lat.dram: the
+ * rest of lat.dram * distance / 10 (0 on its own node). */
+static uint32_t remote_extra(const struct hw_mem_core *req, int n)
+{
+	const struct hw_mem *m = req->mem;
+	if (m->nr_nodes == 1)
+		return 0;
+	unsigned dist = m->distance[m->core_node[req->id] * m->nr_nodes + n];
+	return (uint32_t)((uint64_t)m->lat.dram * (dist - 10) / 10);
+}
+
 /* Core req's access (a read, or a write-back it caused) to line in
- * memory: the bank's row buffer is checked and left open on line's row.
- * Returns the device's cycles (0 without a DRAM model); tr gets where. */
+ * memory, on the controller of the node that holds it: the bank's row
+ * buffer is checked and left open on line's row. Returns the device's
+ * cycles (0 without a DRAM model) and, from another node, the distance's
+ * (remote_extra); tr gets where. */
 static uint32_t dram_access(struct hw_mem_core *req, uint64_t line, struct hw_mem_trace *tr)
 {
 	struct hw_mem *m = req->mem;
 	const struct hw_dram_geom *d = &m->cfg.dram;
 	struct hw_counters *ctr = &req->cpu->ctr;
 	struct hw_dram_addr a;
+	int node = line_node(m, line);
+	uint32_t far = remote_extra(req, node);
+	if (tr)
+		tr->node = (int8_t)(m->nr_nodes > 1 ? node : -1);
 	if (!m->open_row)
-		return 0;
+		return far;
 	hw_dram_map(d, line << HW_LINE_SHIFT, &a);
-	req->dram_ch = (int32_t)a.channel;
-	uint64_t *open = &m->open_row[((uint64_t)a.channel * d->ranks + a.rank) * d->banks + a.bank];
+	req->dram_ch = (int32_t)((uint32_t)node * d->channels + a.channel);
+	uint64_t *open = &m->open_row[(((uint64_t)node * d->channels + a.channel) * d->ranks + a.rank) * d->banks +
+				      a.bank];
 	enum hw_row_outcome o = *open == a.row ? HW_ROW_HIT : *open == HW_NO_LINE ? HW_ROW_MISS : HW_ROW_CONFLICT;
 	*open = a.row;
 	if (tr) {
@@ -257,14 +288,57 @@ static uint32_t dram_access(struct hw_mem_core *req, uint64_t line, struct hw_me
 	}
 	if (o == HW_ROW_HIT) {
 		ctr->mem_row_hit++;
-		return m->lat.tcas;
+		return far + m->lat.tcas;
 	}
 	if (o == HW_ROW_MISS) {
 		ctr->mem_row_miss++;
-		return m->lat.trcd + m->lat.tcas;
+		return far + m->lat.trcd + m->lat.tcas;
 	}
 	ctr->mem_row_conflict++;
-	return m->lat.trp + m->lat.trcd + m->lat.tcas;
+	return far + m->lat.trp + m->lat.trcd + m->lat.tcas;
+}
+
+/* See mem.h. */
+int hw_mem_set_nodes(struct hw_mem *m, int nr, const uint64_t *end_pfn, const uint8_t *cpu_node,
+		     const uint8_t *distance, size_t stride)
+{
+	const struct hw_dram_geom *d = &m->cfg.dram;
+	if (nr < 1 || nr > HW_MEM_MAX_NODES)
+		return -EINVAL;
+	for (int a = 0; a < nr; a++)
+		for (int b = 0; b < nr; b++)
+			if (distance[a * stride + b] < 10)
+				return -EINVAL;
+	uint64_t banks = (uint64_t)d->channels * d->ranks * d->banks;
+	uint64_t *open = banks ? malloc((uint64_t)nr * banks * sizeof *open) : NULL;
+	uint64_t *bus = m->ch_free ? calloc((uint64_t)nr * d->channels, sizeof *bus) : NULL;
+	uint8_t *dist = malloc((size_t)nr * nr);
+	if ((banks && !open) || (m->ch_free && !bus) || !dist) {
+		free(open);
+		free(bus);
+		free(dist);
+		return -ENOMEM;
+	}
+	if (open) {
+		memset(open, 0xff, (uint64_t)nr * banks * sizeof *open);      /* every bank closed */
+		free(m->open_row);
+		m->open_row = open;
+	}
+	if (bus) {
+		free(m->ch_free);
+		m->ch_free = bus;
+	}
+	for (int a = 0; a < nr; a++) {
+		m->node_end[a] = end_pfn[a];
+		for (int b = 0; b < nr; b++)
+			dist[a * nr + b] = distance[a * stride + b];
+	}
+	for (int c = 0; c < m->nr_cpus; c++)
+		m->core_node[c] = cpu_node[c];
+	free(m->distance);
+	m->distance = dist;
+	m->nr_nodes = nr;
+	return 0;
 }
 
 /* Memory writes line (a dirty line leaves the last cache). req counts it.
@@ -674,7 +748,7 @@ static void access_lines(struct hw_cpu *cpu, uint64_t pa, unsigned len, enum hw_
 			at = ref_line(c, line, why, &cycles, NULL);
 		} else {
 			struct hw_mem_trace tr = { .line = line << HW_LINE_SHIFT, .why = (uint8_t)why, .from = -1,
-						   .dram_outcome = HW_ROW_NONE };
+						   .dram_outcome = HW_ROW_NONE, .node = -1 };
 			at = ref_line(c, line, why, &cycles, &tr);
 			narrate(c, &tr, at, cycles);
 		}

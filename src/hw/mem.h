@@ -51,6 +51,8 @@
 struct hw_cpu;
 struct hw_mem;
 
+#define HW_MEM_MAX_NODES 64
+
 /* One core's view of the hierarchy. */
 struct hw_mem_core {
 	struct hw_cache l1d, l1i, l2;
@@ -106,7 +108,27 @@ struct hw_mem {
 	uint64_t *open_row;             /* per channel, rank, bank: its open row, or HW_NO_LINE */
 	uint64_t others_rng, others_seq;        /* l3.others_gap: their sets, their lines */
 	uint64_t *ch_free;              /* per channel: when its data bus is free (lfb.entries, dram.burst) */
+	/* NUMA: each node's memory sits behind its own memory controller, with
+	 * the dram.* channels, ranks and banks (open_row and ch_free hold
+	 * nr_nodes of each, node after node), and a line from another node's
+	 * memory costs lat.dram scaled by the distance (hw_mem_set_nodes). */
+	int nr_nodes;                   /* 1 unless the machine gave its nodes */
+	uint64_t node_end[HW_MEM_MAX_NODES];    /* the first pfn past each node */
+	uint8_t core_node[HW_MAX_MEM_CPUS];
+	uint8_t *distance;              /* nr_nodes * nr_nodes, SLIT (10: local), or NULL */
 };
+
+
+/* The machine's NUMA nodes, for the memory behind the L3s: nr nodes, node
+ * n's memory the pfns below end_pfn[n] (and at or above node n-1's),
+ * core c on node cpu_node[c], distance[a * stride + b] from node a to b
+ * (10 local; the ACPI SLIT's). Each node gets its own memory controller
+ * with dram.channels channels; an access to node b's memory from a core
+ * on node a costs lat.dram * distance / 10 plus the bank's time. 0, or
+ * -EINVAL (nr out of 1..64, a distance below 10) or -ENOMEM (the machine
+ * keeps one node). */
+int hw_mem_set_nodes(struct hw_mem *m, int nr, const uint64_t *end_pfn, const uint8_t *cpu_node,
+		     const uint8_t *distance, size_t stride);
 
 /* Build the hierarchy of cfg (validated, caches=1) for its cores, and point
  * each core at its part. Returns 0 or -ENOMEM (nothing is left allocated). */
@@ -191,6 +213,7 @@ struct hw_mem_trace {
 	uint64_t downgraded;            /* cores whose copies went to S or O */
 	uint32_t cycles;
 	uint8_t dram_outcome;           /* enum hw_row_outcome (HW_ROW_NONE: no DRAM access or model) */
+	int8_t node;                    /* the memory's node (-1: one node, or no memory access) */
 	struct hw_dram_addr dram;
 	uint8_t nvict;
 	struct hw_mem_victim {

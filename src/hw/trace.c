@@ -294,6 +294,8 @@ static void add_source(char *buf, size_t len, size_t *at, const struct hw_mem_tr
 		break;
 	default:
 		add(buf, len, at, "from memory");
+		if (t->node >= 0)
+			add(buf, len, at, " of node %d", t->node);
 		if (t->dram_outcome < HW_ROW_NONE)
 			add(buf, len, at, " (DRAM channel %" PRIu32 " rank %" PRIu32 " bank %" PRIu32 " row %#" PRIx64
 			    ": %s)", t->dram.channel, t->dram.rank, t->dram.bank, t->dram.row,

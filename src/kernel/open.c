@@ -8,6 +8,7 @@
  * Names: the mounts are flat directories, so a path is a mount point (the
  * longest that prefixes it) and one name in it.
  */
+#include "kernel/kaccess.h"
 #include "kernel/fs.h"
 
 #include "kernel/kernel.h"
@@ -316,6 +317,7 @@ int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf,
 			: filemap_find_page(k, inode, off >> PAGE_SHIFT, &major);
 		if (page) {
 			memcpy((uint8_t *)buf + done, (uint8_t *)page_address(k, page) + in, n);
+			kmem_ref(k, (uint8_t *)page_address(k, page) + in, n, false, "filemap_read");
 			folio_mark_accessed(k, page);
 			put_page(k, page);
 		} else {
@@ -358,6 +360,7 @@ int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const voi
 		if (!page)
 			break;
 		memcpy((uint8_t *)page_address(k, page) + in, (const uint8_t *)buf + done, n);
+		kmem_ref(k, (uint8_t *)page_address(k, page) + in, n, true, "generic_perform_write");
 		folio_mark_dirty(k, page);                  /* shmem_write_end, block_write_end */
 		folio_mark_accessed(k, page);
 		put_page(k, page);

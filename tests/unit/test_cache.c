@@ -773,6 +773,37 @@ Test(cache, dram_bandwidth)
 	buffered_store_misses_overlap();
 }
 
+/* ---- NUMA: a memory controller per node ------------------------------------------------------ */
+
+/* teaching's two cores on two nodes (hw_mem_set_nodes: node 0 the first
+ * 64 KiB, core 1 on node 1, SLIT distance 21 between them): each node's
+ * memory has its own controller, so the same bank of the other node is
+ * closed (a row miss, 100 locally); a line of node 1 read by core 0 costs
+ * lat.dram * 21 / 10 plus the bank (80 + 88 + 20), by core 1 the local
+ * 80 plus a row hit (90); the narration names the node. */
+static void each_node_has_its_controller_and_distance(void)
+{
+	struct pt *t = machine(2, "mesi", "inclusive");
+	static const uint64_t end[2] = { 16, UINT64_MAX };
+	static const uint8_t node_of[2] = { 0, 1 }, dist[4] = { 10, 21, 21, 10 }, bad[4] = { 10, 9, 21, 10 };
+	cr_assert_eq(hw_mem_set_nodes(&t->m.mem, 2, end, node_of, bad, 2), -EINVAL, "a distance below 10");
+	cr_assert_eq(hw_mem_set_nodes(&t->m.mem, 0, end, node_of, dist, 2), -EINVAL, "no node");
+	cr_assert_eq(hw_mem_set_nodes(&t->m.mem, 2, end, node_of, dist, 2), 0);
+	cr_assert_eq(op(t, 0, 'r', 0), 100, "node 0's memory from core 0: local, a closed bank");
+	char text[256] = "";
+	hw_set_trace(t->cpu, keep_line, text);
+	cr_assert_eq(op(t, 0, 'r', 1024), 80 + 88 + 20, "node 1's from core 0: remote, its own closed bank");
+	hw_set_trace(t->cpu, NULL, NULL);
+	cr_assert(strstr(text, "from memory of node 1 (DRAM channel 0"), "%s", text);
+	cr_assert_eq(op(t, 1, 'r', 1025), 90, "node 1's from core 1: local, the row core 0 opened");
+	pt_free(t);
+}
+
+Test(cache, numa_controllers)
+{
+	each_node_has_its_controller_and_distance();
+}
+
 /* ---- what the store buffer costs ---------------------------------------------------------------- */
 
 /* Six stores to lines in memory, then an MFENCE, on teaching (caches on)

@@ -5,6 +5,7 @@
 
 #include "hw/coherence.h"
 #include "hw/mem.h"
+#include "kernel/fs.h"
 #include "kernel/pgtable.h"
 #include "kernel/task.h"
 
@@ -105,5 +106,37 @@ Test(kaccess, page_table_writes_go_through_the_cores_caches)
 	char err2[200];
 	cr_assert_eq(hw_mem_check(&t->hw.mem, err2, sizeof err2), 0, "%s", err2);
 	tk_assert_consistent(t);
+	tk_free(t);
+}
+
+/* cpu0's references to its L1d so far (hits and misses). */
+static uint64_t l1d_refs(struct tk *t)
+{
+	const struct hw_counters *c = &t->hw.cpus[0].ctr;
+	return c->mem_hit[HW_CACHE_L1D] + c->mem_miss[HW_CACHE_L1D];
+}
+
+/* pwrite and pread copy between the caller and the page cache's page:
+ * the kernel's stores into the page (generic_perform_write) and loads
+ * from it (filemap_read) are its core's, line by line: 64 for a page. */
+Test(kaccess, file_reads_and_writes_go_through_the_cores_caches)
+{
+	struct hw_config cfg = tk_hw_config(256 * MB, 2, 4, "zen5");
+	struct tk *t = tk_boot_hw(&cfg);
+	struct task_struct *p = tp_spawn(t, "p", 0);
+	int fd = sys_memfd_create(&t->k, p, "f", 0);
+	cr_assert_geq(fd, 0);
+	static char buf[PG];
+	memset(buf, 7, sizeof buf);
+	uint64_t before = l1d_refs(t);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, buf, PG, 0), (int64_t)PG);
+	cr_assert_eq(l1d_refs(t) - before, 64, "the copy's stores: %llu", (unsigned long long)(l1d_refs(t) - before));
+	before = l1d_refs(t);
+	uint64_t hits = t->hw.cpus[0].ctr.mem_hit[HW_CACHE_L1D];
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, PG, 0), (int64_t)PG);
+	cr_assert_eq(l1d_refs(t) - before, 64, "the copy's loads");
+	cr_assert_eq(t->hw.cpus[0].ctr.mem_hit[HW_CACHE_L1D] - hits, 64, "all in cpu0's L1d, where pwrite left them");
+	char err2[200];
+	cr_assert_eq(hw_mem_check(&t->hw.mem, err2, sizeof err2), 0, "%s", err2);
 	tk_free(t);
 }
