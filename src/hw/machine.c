@@ -16,6 +16,7 @@ int hw_machine_init(struct hw_machine *m, const struct hw_config *cfg, struct ra
 		return -ENOMEM;
 	m->ram = ram;
 	m->cfg = *cfg;
+	hw_numa_resolve(&m->numa, cfg, NULL, 0);
 	for (; m->nr_cpus < cfg->nr_cpus; m->nr_cpus++)
 		if (hw_cpu_init(&m->cpus[m->nr_cpus], cfg, ram, m->nr_cpus)) {
 			hw_machine_destroy(m);
