@@ -26,6 +26,7 @@ int hw_machine_init(struct hw_machine *m, const struct hw_config *cfg, struct ra
 		hw_machine_destroy(m);
 		return -ENOMEM;
 	}
+	m->mem.numa = &m->numa;
 	return 0;
 }
 

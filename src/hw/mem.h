@@ -45,6 +45,7 @@
 
 struct hw_cpu;
 struct hw_mem;
+struct hw_numa;
 
 /* One core's view of the hierarchy. */
 struct hw_mem_core {
@@ -90,6 +91,8 @@ struct hw_mem {
 	struct hw_dir dir;
 	bool vipt[2];                   /* L1d, L1i: sets * 64 <= 4096 bytes */
 	uint64_t *open_row;             /* per channel, rank, bank: its open row, or HW_NO_LINE */
+	const struct hw_numa *numa;     /* the machine's nodes (hw/numa.h): a read from another
+					 * node's memory costs more */
 };
 
 /* Build the hierarchy of cfg (validated, caches=1) for its cores, and point

@@ -216,9 +216,9 @@ static int resolve_mem(struct hw_numa *n, const struct hw_config *c, char *err, 
 		return -EINVAL;
 	}
 	for (int i = 0; i < nodes; i++)
-		if (sizes[i] % HW_NODE_ALIGN || sizes[i] < RAM_MIN_BYTES) {
+		if (sizes[i] % HW_NODE_ALIGN || !sizes[i]) {
 			numa_errf(err, errlen, "node.mem: node %d has %" PRIu64 " bytes; each node needs a multiple of 4M, "
-				  "at least 16M (nodes without memory are not modelled)%s", i, sizes[i],
+				  "at least 4M (nodes without memory are not modelled)%s", i, sizes[i],
 				  nc->nr_mem ? "" : ": give more ram or fewer nodes");
 			return -EINVAL;
 		}

@@ -39,7 +39,7 @@ struct hw_numa {
  * the default distances (10 local, 21 remote) where no table is. Returns
  * 0, or -EINVAL with the first impossible setting in err: a list whose
  * length is not `nodes`, sizes that do not add up to `ram` or are not
- * multiples of 4M, a node under 16M, core counts that do not add up to
+ * multiples of 4M, a node without memory, core counts that do not add up to
  * `cores`, a distance table that is not nodes x nodes, a self distance
  * other than 10, another below 11 or above 254. */
 int hw_numa_resolve(struct hw_numa *n, const struct hw_config *c, char *err, size_t errlen);

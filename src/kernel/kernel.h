@@ -225,8 +225,11 @@ struct kernel {
 	 * guest again, and the instruction is retried (vmexit_resume). */
 	int (*hypervisor)(void *ctx, int cpu);
 	void *hypervisor_ctx;
-	/* NUMA: the machine's nodes of addresses and cores (hw/numa.h). */
+	/* NUMA: the machine's nodes of addresses and cores (hw/numa.h), or
+	 * numa_one when the kernel's RAM is not the machine's (a VM's host
+	 * kernel or its guest: one node). */
 	const struct hw_numa *numa;
+	struct hw_numa numa_one;
 };
 
 /*

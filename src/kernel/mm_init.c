@@ -402,6 +402,13 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 		goto fail;
 	}
 	k->numa = &hw->numa;
+	if (hw->numa.start_pfn[hw->numa.nr_nodes] != k->max_pfn) {
+		k->numa_one.nr_nodes = 1;
+		k->numa_one.start_pfn[1] = k->max_pfn;
+		k->numa_one.nr_cpus[0] = (uint16_t)k->nr_cpus;
+		k->numa_one.distance[0][0] = HW_LOCAL_DISTANCE;
+		k->numa = &k->numa_one;
+	}
 	init_sysctls(k, cfg);
 	if (setup_memory_map(k)) {
 		if (why && whylen)
