@@ -2,14 +2,15 @@
 -- is closer to RAM Bank 0 ... Accessing remote RAM can be slower.
 -- First-Touch Policy: Linux generally allocates physical frames on the
 -- node that first writes to the page"). A two-socket Sapphire Rapids
--- machine: node 0 holds cores 0-3 and 8 GiB, node 1 cores 4-7 and 8 GiB,
--- 21 apart in the firmware's distance table (10 is local). With the
+-- machine (with 512 MiB here): node 0 holds cores 0-3 and half the RAM,
+-- node 1 cores 4-7 and the other half, 21 apart in the firmware's distance
+-- table (10 is local). With the
 -- memory hierarchy on, a read that misses every cache costs the DRAM
 -- latency, 2.1 times that when the line lives on the other node.
 
 local LEN = 16 << 20          -- 16 MiB: twice the caches, so reads reach memory
 
-local m = mmsim.machine{preset = "sapphire-rapids-2s", caches = 1}
+local m = mmsim.machine{preset = "sapphire-rapids-2s", ram = "512M", caches = 1}
 print(m:numa_hardware())
 
 -- The N0=/N1= fields of numa_maps for the VMA at a.

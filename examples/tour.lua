@@ -202,7 +202,7 @@ print("(examples/hugepages.lua compares walks, STLB misses and cycles on two mac
 hm:close()
 
 title("13. NUMA: first touch and remote memory (seed 003 §7.2)")
-local nm = mmsim.machine{preset = "sapphire-rapids-2s", ram = "1G", caches = 1,
+local nm = mmsim.machine{preset = "sapphire-rapids-2s", ram = "512M", caches = 1,
                          ["l2.size"] = "256K", ["l3.size"] = "960K"}   -- small caches: reads reach memory
 local np = nm:spawn{name = "numa", core = 0}
 local nt = np:thread{core = 4}
