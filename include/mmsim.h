@@ -1085,6 +1085,15 @@ int mmsim_cgroup(mmsim_machine *m, const struct mmsim_cgroup *cg);
  * cgroup). */
 int mmsim_cgroup_attach(mmsim_machine *m, int pid, const char *name);
 
+/*
+ * The machine's NUMA topology as `numactl --hardware` prints it: "available:
+ * N nodes (0-1)", each node's cpus, size and free memory in MB, and the
+ * distance table. Built from the files under /sys/devices/system/node, so
+ * the host backend shows this machine's. *text is malloc'd (the caller
+ * frees it). 0, or the error reading those files (-ENOENT), -ENOMEM.
+ */
+int mmsim_numa_hardware(mmsim_machine *m, char **text);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

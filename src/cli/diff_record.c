@@ -719,11 +719,24 @@ static void page_runs(struct scan_cursor *c, uint64_t start, uint64_t end, struc
 	}
 }
 
+/* The numa_maps line of the VMA starting at start, without its address,
+ * as a JSON string ("(absent)" when there is none). */
+static json_t *numa_maps_line(const char *numa_maps, uint64_t start)
+{
+	char key[24];
+	int n = snprintf(key, sizeof key, "%08llx ", (unsigned long long)start);
+	each_line(line, (char *)numa_maps)
+		if (!strncmp(line, key, (size_t)n))
+			return json_stringn(line + n, strcspn(line + n, "\n"));
+	return json_string("(absent)");
+}
+
 /* The script's VMAs of process pid: bounds, permissions, name, smaps
- * fields, pagemap flags. */
-static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int pid)
+ * fields (and its numa_maps line, when numa is set), pagemap flags. */
+static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int pid, bool numa)
 {
 	char *maps = proc_text(m, pid, "maps"), *smaps = proc_text(m, pid, "smaps");
+	char *numa_maps = numa ? proc_text(m, pid, "numa_maps") : NULL;
 	const char *cursor = smaps;
 	const struct base *b = base_of(r, pid, false);
 	json_t *vmas = json_array();
@@ -755,11 +768,16 @@ static json_t *snapshot_process(struct diff_recorder *r, mmsim_machine *m, int p
 		json_object_set_new(o, "offset", json_integer((json_int_t)v.offset));
 		json_object_set_new(o, "name", script_name(v.name, v.name_len));
 		json_object_set_new(o, "pages", json_stringn(text_str(&pages), pages.len));
-		json_object_set_new(o, "smaps", smaps ? smaps_fields(&cursor, v.start) : json_object());
+		json_t *sm = smaps ? smaps_fields(&cursor, v.start) : json_object();
+		if (numa)
+			json_object_set_new(sm, "numa_maps", numa_maps ? numa_maps_line(numa_maps, v.start)
+								       : json_string("(unreadable)"));
+		json_object_set_new(o, "smaps", sm);
 		json_array_append_new(vmas, o);
 	}
 	free(maps);
 	free(smaps);
+	free(numa_maps);
 	free(scan);
 	free(pages.s);
 	return vmas;
@@ -825,6 +843,16 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 			 size_t nfields)
 {
 	double t0 = now_s(), c0 = cpu_s();
+	const char *status_fields[16];
+	size_t nstatus = 0;
+	bool numa = false;
+	for (size_t i = 0; i < nfields && i < ARRAY_SIZE(status_fields); i++)   /* "numa_maps" is no status field */
+		if (!strcmp(fields[i], "numa_maps"))
+			numa = true;
+		else
+			status_fields[nstatus++] = fields[i];
+	fields = status_fields;
+	nfields = nstatus;
 	progress(r, name);
 	json_t *st = json_object(), *procs = json_object(), *status = json_object();
 	json_object_set_new(st, "name", json_string(name));
@@ -842,7 +870,7 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 			if (mmsim_task_info(m, pids[k], &info) || info.pid != info.tgid)
 				continue;
 			canon_pid(r, pids[k], p, sizeof p, true);
-			json_object_set_new(procs, p, snapshot_process(r, m, pids[k]));
+			json_object_set_new(procs, p, snapshot_process(r, m, pids[k], numa));
 			if (nfields)
 				json_object_set_new(status, p, snapshot_status(m, pids[k], fields, nfields));
 		}
@@ -1176,7 +1204,8 @@ static int machine_host(lua_State *L)
 }
 
 /* mmsim.checkpoint(name [, {field, ...}]): fields of /proc/PID/status
- * compared too (at most 16, each a word). */
+ * compared too (at most 16, each a word); "numa_maps" among them compares
+ * each VMA's /proc/PID/numa_maps line as well. */
 static int l_checkpoint(lua_State *L)
 {
 	const char *fields[16];

@@ -33,11 +33,33 @@ static int list_paths(struct cli *cli)
 	return rc;
 }
 
+/* `mmsim proc numa`: the nodes as `numactl --hardware` shows them. */
+static int numa_hardware(struct cli *cli)
+{
+	mmsim_machine *m = cli_boot(cli);
+	char *text;
+	if (!m)
+		return 1;
+	int rc = 0;
+	if (mmsim_numa_hardware(m, &text)) {
+		fprintf(stderr, "mmsim proc numa: %s\n", mmsim_last_error(m));
+		rc = 1;
+	} else {
+		fputs(text, stdout);
+		free(text);
+	}
+	rc = cli_report(cli, m, rc);
+	mmsim_machine_free(m);
+	return rc;
+}
+
 /* See cli.h. */
 int cli_proc(struct cli *cli, int argc, char **argv)
 {
 	if (argc == 1 && !strcmp(argv[0], "list"))
 		return list_paths(cli);
+	if (argc == 1 && !strcmp(argv[0], "numa"))
+		return numa_hardware(cli);
 	if (argc < 1)
 		return cli_missing(cli, "path", "mmsim proc list lists them");
 	mmsim_machine *m = cli_boot(cli);

@@ -2,6 +2,7 @@
 #include "hw/config.h"
 
 #include "common.h"
+#include "hw/numa.h"
 #include "hw/ram.h"
 #include "hw/storebuf.h"
 
@@ -63,7 +64,7 @@ int hw_pwc_level(enum hw_pwc_id id)
 
 /* K_ENUM: one of names, stored as its index in a byte; K_BYTES: a size
  * in bytes with an optional K or M suffix, stored as a uint32_t. */
-enum key_type { K_U32, K_BOOL, K_ENUM, K_SIZES, K_BYTES };
+enum key_type { K_U32, K_BOOL, K_ENUM, K_SIZES, K_BYTES, K_NODE_MEM, K_NODE_CPUS, K_NODE_DISTANCE, K_NODES };
 
 struct key {
 	const char *name;
@@ -119,6 +120,11 @@ static const struct key keys[] = {
 	KEY("l3.others_gap", K_U32, mem.l3_others_gap, 0, 1000000),
 	KEY("lfb.entries", K_U32, mem.lfb_entries, 0, HW_MAX_LFB),
 	KEY("dram.burst", K_U32, mem.dram.burst, 0, 100000),
+	/* NUMA (hw/numa.h) */
+	KEY("nodes", K_NODES, numa.nodes, 1, HW_MAX_NODES),
+	KEY("node.mem", K_NODE_MEM, numa, 0, 0),
+	KEY("node.cpus", K_NODE_CPUS, numa, 0, 0),
+	KEY("node.distance", K_NODE_DISTANCE, numa, 0, 0),
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 
@@ -214,6 +220,31 @@ static int parse_bytes(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 	return 0;
 }
 
+/* See config.h. */
+int hw_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	uint64_t v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	}
+	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
 /* "a, b or c": the names of an enum key, for its error message. */
 static void join_names(const char *const *names, char *buf, size_t len)
 {
@@ -257,8 +288,19 @@ static int set_value(struct hw_config *c, const struct key *k, const char *v, ch
 			break;
 		memcpy(field, &n, sizeof n);
 		return 0;
+	case K_NODES:                /* one node is stored as 0, as presets leave it */
+		if (parse_u32(v, k->lo, k->hi, &n))
+			break;
+		c->numa.nodes = n == 1 ? 0 : n;
+		return 0;
+	case K_NODE_MEM:
+		return hw_numa_parse_mem(&c->numa, v, err, len);
+	case K_NODE_CPUS:
+		return hw_numa_parse_cpus(&c->numa, v, err, len);
+	case K_NODE_DISTANCE:
+		return hw_numa_parse_distance(&c->numa, v, err, len);
 	}
-	if (k->type == K_U32)
+	if (k->type == K_U32 || k->type == K_NODES)
 		errf(err, len, "%s: '%s' is not a number from %" PRIu32 " to %" PRIu32, k->name, v, k->lo, k->hi);
 	else if (k->type == K_BOOL)
 		errf(err, len, "%s: '%s' must be 0 or 1", k->name, v);
@@ -327,6 +369,18 @@ int hw_config_get(const struct hw_config *c, const char *key, char *buf, size_t 
 			snprintf(buf, len, "%" PRIu32 "K", n >> 10);
 		else
 			snprintf(buf, len, "%" PRIu32, n);
+		break;
+	case K_NODES:
+		snprintf(buf, len, "%" PRIu32, c->numa.nodes ? c->numa.nodes : 1);
+		break;
+	case K_NODE_MEM:
+		hw_numa_render_mem(&c->numa, buf, len);
+		break;
+	case K_NODE_CPUS:
+		hw_numa_render_cpus(&c->numa, buf, len);
+		break;
+	case K_NODE_DISTANCE:
+		hw_numa_render_distance(&c->numa, buf, len);
 		break;
 	}
 	return 0;
@@ -518,5 +572,9 @@ int hw_config_validate(const struct hw_config *c, char *err, size_t errlen)
 		rc = validate_geom(&c->tlb[i], tlb_names[i], true, err, errlen);
 	for (int i = 0; !rc && i < HW_NR_PWCS; i++)
 		rc = validate_geom(&c->pwc[i], pwc_names[i], false, err, errlen);
+	if (!rc) {
+		struct hw_numa numa;
+		rc = hw_numa_resolve(&numa, c, err, errlen);
+	}
 	return rc;
 }

@@ -23,6 +23,7 @@
 #define HW_MAX_WAYS      128
 #define HW_MAX_PLRU_WAYS 64        /* tree bits of a set fit one uint64_t */
 #define HW_MAX_LATENCY   1000000
+#define HW_MAX_NODES     64        /* NUMA nodes (hw/numa.h) */
 
 /* Replacement policies; RRIP (2-bit re-reference prediction, hit
  * priority: Jaleel et al., ISCA 2010) is for data caches only. */
@@ -142,6 +143,19 @@ struct hw_mem_config {
 #define HW_MAX_DRAM_BANKS    64
 #define HW_MAX_LFB           64
 
+/* The NUMA topology asked for (hw/numa.h resolves it): `nodes`, and lists
+ * of one entry per node, or none for the defaults. */
+struct hw_numa_config {
+	uint32_t nodes;                 /* `nodes`: 0 or 1 is one node */
+	uint32_t nr_mem;                /* entries of node.mem (0: RAM split evenly) */
+	uint32_t nr_cpus;               /* entries of node.cpus (0: cores split evenly) */
+	uint32_t nr_distance;           /* entries of node.distance: 0 (10 local, 21 remote),
+					 * 2 (local, remote) or nodes * nodes (the SLIT, row by row) */
+	uint64_t mem[HW_MAX_NODES];     /* node.mem: bytes per node */
+	uint16_t cpus[HW_MAX_NODES];    /* node.cpus: cores per node, 0 for a memory-only node */
+	uint8_t distance[HW_MAX_NODES * HW_MAX_NODES];   /* node.distance */
+};
+
 struct hw_config {
 	uint64_t ram_bytes;     /* API key `ram` */
 	int nr_cpus;            /* API key `cores`, 1 .. HW_MAX_CPUS */
@@ -159,11 +173,17 @@ struct hw_config {
 	bool one_at_a_time;     /* mmu.one_at_a_time: a batch's accesses are translated one by
 				 * one, never as runs of L1 TLB hits (hw_run): the same counts,
 				 * slower; for comparisons */
+	struct hw_numa_config numa;     /* NUMA nodes (hw/numa.h) */
 };
 
 /* Set configuration key to value. Returns 0, -ENOENT for an unknown key or
  * -EINVAL for a bad value; err (when not NULL) then says what and why. */
 int hw_config_set(struct hw_config *c, const char *key, const char *value, char *err, size_t errlen);
+
+/* Parse a byte count: a number (decimal, or 0x hex) with an optional
+ * binary K/M/G/T suffix, optionally followed by "iB" or "B" ("2G",
+ * "512MiB"). 0, or -EINVAL for anything else or an overflow. */
+int hw_parse_size(const char *s, uint64_t *out);
 
 /* Render key's value into buf. Returns 0 or -ENOENT. */
 int hw_config_get(const struct hw_config *c, const char *key, char *buf, size_t len);

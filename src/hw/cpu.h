@@ -153,6 +153,9 @@ struct hw_counters {
 	 * that found it full of stores still draining, a fence (MFENCE, a
 	 * serializing event) waiting for the stores in it to drain. */
 	uint64_t cost_sb;
+	/* NUMA (hw/numa.h): this core's memory reads from its own node and
+	 * from another (caches=1, more than one node). */
+	uint64_t mem_dram_local, mem_dram_remote;
 };
 
 /* Where a TLB level caches a page of one size (fixed by the geometry). */

@@ -5,6 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Give the memory hierarchy the machine's nodes (hw/numa.h): a memory
+ * controller per node, the distances of remote reads. 0 or -errno. */
+static int mem_set_nodes(struct hw_machine *m)
+{
+	uint64_t end[HW_MAX_NODES];
+	uint8_t node_of[HW_MAX_MEM_CPUS];
+	for (int n = 0; n < m->numa.nr_nodes; n++)
+		end[n] = m->numa.start_pfn[n + 1];
+	for (int c = 0; c < m->nr_cpus && c < HW_MAX_MEM_CPUS; c++)
+		node_of[c] = m->numa.cpu_node[c];
+	return hw_mem_set_nodes(&m->mem, m->numa.nr_nodes, end, node_of, &m->numa.distance[0][0], HW_MAX_NODES);
+}
+
 /* See machine.h. */
 int hw_machine_init(struct hw_machine *m, const struct hw_config *cfg, struct ram *ram)
 {
@@ -16,12 +29,17 @@ int hw_machine_init(struct hw_machine *m, const struct hw_config *cfg, struct ra
 		return -ENOMEM;
 	m->ram = ram;
 	m->cfg = *cfg;
+	hw_numa_resolve(&m->numa, cfg, NULL, 0);
 	for (; m->nr_cpus < cfg->nr_cpus; m->nr_cpus++)
 		if (hw_cpu_init(&m->cpus[m->nr_cpus], cfg, ram, m->nr_cpus)) {
 			hw_machine_destroy(m);
 			return -ENOMEM;
 		}
 	if (cfg->mem.on && hw_mem_init(&m->mem, cfg, m->cpus)) {
+		hw_machine_destroy(m);
+		return -ENOMEM;
+	}
+	if (cfg->mem.on && m->numa.nr_nodes > 1 && mem_set_nodes(m)) {
 		hw_machine_destroy(m);
 		return -ENOMEM;
 	}

@@ -11,6 +11,7 @@
 #include "hw/config.h"
 #include "hw/cpu.h"
 #include "hw/mem.h"
+#include "hw/numa.h"
 #include "hw/ram.h"
 
 struct hw_machine {
@@ -19,6 +20,7 @@ struct hw_machine {
 	int nr_cpus;
 	struct hw_cpu *cpus;        /* nr_cpus cores, ids 0 .. nr_cpus-1 */
 	struct hw_mem mem;          /* the caches, with cfg.mem.on (hw/mem.h) */
+	struct hw_numa numa;        /* nodes of addresses and cores (hw/numa.h) */
 };
 
 /* Build the cores of cfg over ram. Returns 0, -EINVAL when cfg does not

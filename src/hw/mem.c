@@ -259,6 +259,19 @@ static uint32_t remote_extra(const struct hw_mem_core *req, int n)
 	return (uint32_t)((uint64_t)m->lat.dram * (dist - 10) / 10);
 }
 
+/* Counts core req's read of line from memory as from its own node or
+ * another's (machines of two nodes or more). */
+static void count_node_read(struct hw_mem_core *req, uint64_t line)
+{
+	const struct hw_mem *m = req->mem;
+	if (m->nr_nodes < 2)
+		return;
+	if (line_node(m, line) == m->core_node[req->id])
+		req->cpu->ctr.mem_dram_local++;
+	else
+		req->cpu->ctr.mem_dram_remote++;
+}
+
 /* Core req's access (a read, or a write-back it caused) to line in
  * memory, on the controller of the node that holds it: the bank's row
  * buffer is checked and left open on line's row. Returns the device's
@@ -588,6 +601,7 @@ static enum hw_mem_where private_miss(struct hw_mem_core *c, struct hw_cache *l1
 			tr->missed |= 1u << HW_CACHE_L3;
 		ctr->mem_dram_reads++;
 		*extra = dram_access(c, line, tr);
+		count_node_read(c, line);
 	}
 	if (c->l3 && m->cfg.l3_policy == HW_L3_EXCLUSIVE) {
 		/* A victim L3 gives its copy up unless other cores share the line. */

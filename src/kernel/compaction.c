@@ -469,8 +469,10 @@ enum compact_result try_to_compact_pages(struct kernel *k, gfp_t gfp, unsigned o
 
 	if (!(gfp & __GFP_IO))
 		return COMPACT_SKIPPED;                /* gfp_compaction_allowed */
+	bool done = false;
+	for (int nid = 0; nid < k->nr_online_nodes && !done; nid++)
 	for (int zi = highest_zoneidx; zi >= 0; zi--) {
-		struct zone *z = &k->node_data[0]->node_zones[zi];
+		struct zone *z = &k->node_data[nid]->node_zones[zi];
 		if (!populated_zone(z))
 			continue;
 		if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(z, (int)order)) {
@@ -489,6 +491,7 @@ enum compact_result try_to_compact_pages(struct kernel *k, gfp_t gfp, unsigned o
 			rc = status;
 		if (status == COMPACT_SUCCESS) {
 			compaction_defer_reset(z, (int)order, false);
+			done = true;
 			break;
 		}
 		if (prio != COMPACT_PRIO_ASYNC && (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))

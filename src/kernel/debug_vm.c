@@ -261,6 +261,29 @@ static void check_memcg_charges(struct walk *w)
 	free(charged);
 }
 
+/* NUMA: every zone's frames are on its node (pfn_to_nid agrees), and the
+ * allocation events add up: each request counts a hit or a miss and a
+ * local or an other, and each miss a foreign on another node. */
+static void check_numa(struct walk *w)
+{
+	struct kernel *k = w->k;
+	uint64_t sum[NR_VM_NUMA_EVENT_ITEMS] = { 0 };
+	for_each_online_node(k, nid)
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			const struct zone *z = &k->node_data[nid]->node_zones[zi];
+			for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++)
+				sum[i] += z->numa_stat[i];
+			if (z->spanned_pages && (pfn_to_nid(k, z->zone_start_pfn) != nid ||
+						 pfn_to_nid(k, zone_end_pfn(z) - 1) != nid))
+				BAD(w, "zone %s of node %d spans pfns %#" PRIx64 "-%#" PRIx64 " of another node", z->name,
+				    nid, z->zone_start_pfn, zone_end_pfn(z));
+		}
+	if (sum[NUMA_HIT] + sum[NUMA_MISS] != sum[NUMA_LOCAL] + sum[NUMA_OTHER] || sum[NUMA_MISS] != sum[NUMA_FOREIGN])
+		BAD(w, "NUMA events: hit %" PRIu64 " + miss %" PRIu64 " != local %" PRIu64 " + other %" PRIu64
+		    ", or foreign %" PRIu64 " != miss", sum[NUMA_HIT], sum[NUMA_MISS], sum[NUMA_LOCAL], sum[NUMA_OTHER],
+		    sum[NUMA_FOREIGN]);
+}
+
 /* See debug_vm.h. */
 uint64_t debug_vm_check(struct kernel *k, struct vm_check_report *out)
 {
@@ -285,6 +308,7 @@ uint64_t debug_vm_check(struct kernel *k, struct vm_check_report *out)
 	if (on_lists != w.lru_flagged)
 		BAD(&w, "%" PRIu64 " pages are on LRU lists, %" PRIu64 " have PG_lru", on_lists, w.lru_flagged);
 	check_memcg_charges(&w);
+	check_numa(&w);
 	w.r.problems += slab_check_end(k);
 	w.r.problems += debug_mm_check(k);
 	uint64_t total = w.r.free_pages + w.r.deferred_pages + w.r.pcp_pages + w.r.reserved_pages +

@@ -254,7 +254,7 @@ int64_t ext4_writepages(struct kernel *k, struct inode *inode, uint64_t first, u
 			}
 			folio_clear_dirty_for_io(k, page);
 			memcpy(bdev->medium.base + b * PAGE_SIZE, page_address(k, page), PAGE_SIZE);
-			mod_node_page_state(k->node_data[0], NR_WRITTEN, 1);    /* folio_end_writeback */
+			mod_node_page_state(page_pgdat(k, page), NR_WRITTEN, 1);    /* folio_end_writeback */
 			if (run && b == prev + 1) {
 				run++;
 			} else {

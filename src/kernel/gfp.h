@@ -80,6 +80,16 @@ static inline enum migratetype gfp_migratetype(gfp_t gfp)
  */
 struct page *alloc_pages(struct kernel *k, gfp_t gfp, unsigned order);
 
+/* NUMA placement (Linux: __alloc_pages, alloc_pages_node). alloc_pages
+ * prefers the node of the CPU the kernel runs on (numa_node_id: first
+ * touch); these prefer node nid (alloc_pages_node: the local node when
+ * nid < 0) and fall back to the other nodes by distance, unless gfp has
+ * __GFP_THISNODE; __alloc_pages takes only nodes of nodemask (NULL: any).
+ * Each request counts numa_hit or numa_miss (and numa_foreign on the
+ * preferred node), numa_local or numa_other. */
+struct page *__alloc_pages(struct kernel *k, gfp_t gfp, unsigned order, int nid, const nodemask_t *nodemask);
+struct page *alloc_pages_node(struct kernel *k, int nid, gfp_t gfp, unsigned order);
+
 /* alloc_pages for order 0. */
 struct page *alloc_page(struct kernel *k, gfp_t gfp);
 

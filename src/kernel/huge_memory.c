@@ -123,8 +123,8 @@ void folio_add_new_anon_rmap_pmd(struct kernel *k, struct page *head, struct vm_
 	set_nr_pages_mapped(head, 0);
 	page_set(head, PG_anon_exclusive);
 	page_set(head, PG_swapbacked);
-	mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, HPAGE_PMD_NR);
-	mod_node_page_state(k->node_data[0], NR_ANON_THPS, HPAGE_PMD_NR);
+	mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, HPAGE_PMD_NR);
+	mod_node_page_state(page_pgdat(k, head), NR_ANON_THPS, HPAGE_PMD_NR);
 }
 
 /* See huge_mm.h. */
@@ -134,8 +134,8 @@ void folio_remove_rmap_pmd(struct kernel *k, struct page *head)
 	if (--*entire)
 		return;
 	uint32_t mapped = folio_nr_pages_mapped(head);
-	mod_node_page_state(k->node_data[0], NR_ANON_THPS, -(long)HPAGE_PMD_NR);
-	mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, -(long)(HPAGE_PMD_NR - mapped));
+	mod_node_page_state(page_pgdat(k, head), NR_ANON_THPS, -(long)HPAGE_PMD_NR);
+	mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, -(long)(HPAGE_PMD_NR - mapped));
 	if (mapped)
 		deferred_split_folio(k, head);
 }
@@ -147,7 +147,7 @@ void large_folio_add_rmap_pte(struct kernel *k, struct page *page, bool exclusiv
 	if (page->mapcount++ == 0) {
 		set_nr_pages_mapped(head, folio_nr_pages_mapped(head) + 1);
 		if (!folio_entire_mapcount(head))
-			mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, 1);
+			mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, 1);
 	}
 	if (exclusive)
 		page_set(page, PG_anon_exclusive);
@@ -164,7 +164,7 @@ void large_folio_remove_rmap_pte(struct kernel *k, struct page *page)
 	set_nr_pages_mapped(head, mapped);
 	if (folio_entire_mapcount(head))
 		return;
-	mod_node_page_state(k->node_data[0], NR_ANON_MAPPED, -1);
+	mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, -1);
 	if (mapped)
 		deferred_split_folio(k, head);
 }
@@ -676,7 +676,7 @@ int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs,
 				       (1u << PG_workingset));
 	uint64_t owner = page_owner_pa(head), index = page_index(head);
 	if (lru)
-		lruvec_del_folio(k, node_lruvec(k), head);
+		lruvec_del_folio(k, &page_pgdat(k, head)->__lruvec, head);
 	folio_undo_large_rmappable(k, head);
 	head[1].lru_next = head[1].lru_prev = 0;
 	head[2].lru_next = head[2].lru_prev = 0;
@@ -692,7 +692,7 @@ int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs,
 		p->_refcount = p->mapcount;
 	}
 	if (lru)
-		lruvec_add_folio(k, node_lruvec(k), head);
+		lruvec_add_folio(k, &page_pgdat(k, head)->__lruvec, head);
 	for (unsigned i = 1; i < nr; i++) {
 		struct page *p = head + i;
 		if (!p->mapcount) {
@@ -701,7 +701,7 @@ int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs,
 			continue;
 		}
 		if (lru) {
-			lruvec_add_folio(k, node_lruvec(k), p);
+			lruvec_add_folio(k, &page_pgdat(k, p)->__lruvec, p);
 			page_set(p, PG_lru);
 		} else if (list) {
 			p->_refcount++;                 /* the caller's isolation reference */

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/numa.h"
 #include "hw/ram.h"
 #include "kernel/fs.h"
 #include "kernel/gfp.h"
@@ -224,6 +225,11 @@ struct kernel {
 	 * guest again, and the instruction is retried (vmexit_resume). */
 	int (*hypervisor)(void *ctx, int cpu);
 	void *hypervisor_ctx;
+	/* NUMA: the machine's nodes of addresses and cores (hw/numa.h), or
+	 * numa_one when the kernel's RAM is not the machine's (a VM's host
+	 * kernel or its guest: one node). */
+	const struct hw_numa *numa;
+	struct hw_numa numa_one;
 };
 
 /*
@@ -323,5 +329,53 @@ static inline struct zone *page_zone(const struct kernel *k, const struct page *
 const struct mem_range *pfn_reserved(const struct kernel *k, uint64_t pfn);
 
 #define for_each_online_node(k, nid) for (int nid = 0; nid < (k)->nr_online_nodes; nid++)
+
+/* --- NUMA nodes ------------------------------------------------------- */
+
+/* The node frame pfn belongs to (Linux: pfn_to_nid; nodes are contiguous
+ * ranges of frames, so nothing per frame is stored). */
+static inline int pfn_to_nid(const struct kernel *k, uint64_t pfn)
+{
+	return k->nr_online_nodes == 1 ? 0 : hw_pa_to_node(k->numa, pfn << PAGE_SHIFT);
+}
+
+static inline int page_to_nid(const struct kernel *k, const struct page *p)
+{
+	return pfn_to_nid(k, page_to_pfn(k, p));
+}
+
+/* The node a page's frame is on (Linux: page_pgdat, folio_pgdat). */
+static inline struct pglist_data *page_pgdat(const struct kernel *k, const struct page *p)
+{
+	return k->node_data[page_to_nid(k, p)];
+}
+
+static inline struct pglist_data *NODE_DATA(const struct kernel *k, int nid)
+{
+	return k->node_data[nid];
+}
+
+/* The node of core cpu, and of the core the kernel runs on (Linux:
+ * cpu_to_node, numa_node_id). */
+static inline int cpu_to_node(const struct kernel *k, int cpu)
+{
+	return k->nr_online_nodes == 1 ? 0 : hw_cpu_to_node(k->numa, cpu);
+}
+
+static inline int numa_node_id(const struct kernel *k)
+{
+	return cpu_to_node(k, k->this_cpu);
+}
+
+/* The SLIT distance between two nodes (Linux: node_distance). */
+static inline int node_distance(const struct kernel *k, int a, int b)
+{
+	return (int)hw_node_distance(k->numa, a, b);
+}
+
+static inline int zone_to_nid(const struct zone *z)
+{
+	return z->zone_pgdat->node_id;
+}
 
 #endif

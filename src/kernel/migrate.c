@@ -35,7 +35,7 @@ bool isolate_folio_to_list(struct kernel *k, struct page *page, struct page_list
 {
 	if (page->flags & ((1u << PG_head) | (1u << PG_tail)) || !folio_isolate_lru(k, page))
 		return false;
-	mod_node_page_state(k->node_data[0], isolated_item(page), 1);
+	mod_node_page_state(page_pgdat(k, page), isolated_item(page), 1);
 	page_list_add_tail(k, list, page);
 	return true;
 }
@@ -46,7 +46,7 @@ void putback_movable_pages(struct kernel *k, struct page_list *l)
 	while (!page_list_empty(l)) {
 		struct page *page = page_list_first(k, l);
 		page_list_del(k, l, page);
-		mod_node_page_state(k->node_data[0], isolated_item(page), -1);
+		mod_node_page_state(page_pgdat(k, page), isolated_item(page), -1);
 		folio_putback_lru(k, page);
 	}
 }
@@ -288,7 +288,7 @@ int migrate_folio_move(struct kernel *k, struct migrate_pending *mp)
 			remove_migration_ptes(k, src, dst);
 		folio_unlock(dst);
 		put_page(k, dst);                 /* the allocation's: the mappings hold it now */
-		mod_node_page_state(k->node_data[0], folio_is_file_lru(dst) ? NR_ISOLATED_FILE : NR_ISOLATED_ANON, -1);
+		mod_node_page_state(page_pgdat(k, src), folio_is_file_lru(dst) ? NR_ISOLATED_FILE : NR_ISOLATED_ANON, -1);
 		folio_unlock(src);
 		put_page(k, src);                 /* the isolation's, the last: src is free */
 	}
@@ -338,7 +338,7 @@ static int migrate_unmap_batch(struct kernel *k, struct page_list *from, struct 
 		if (page_ref_count(src) == 1 && !page_test(src, PG_locked)) {
 			/* freed under us: only the isolation holds it (Linux counts it done) */
 			page_list_del(k, from, src);
-			mod_node_page_state(k->node_data[0], isolated_item(src), -1);
+			mod_node_page_state(page_pgdat(k, src), isolated_item(src), -1);
 			page_clear(src, PG_active);
 			page_clear(src, PG_unevictable);
 			put_page(k, src);

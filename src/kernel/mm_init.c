@@ -76,22 +76,27 @@ struct zone *pfn_zone(const struct kernel *k, uint64_t pfn)
 }
 
 /* Lay out holes and reservations: the PC low megabyte, then mem_map and the
- * zero page at the top of memory. Sets k->mem_map. */
-static void setup_memory_map(struct kernel *k)
+ * zero page at the top of node 0's memory (the top of memory on a machine
+ * of one node). Sets k->mem_map. -EINVAL when node 0 cannot hold them. */
+static int setup_memory_map(struct kernel *k)
 {
 	uint64_t memmap_pages = PFN_UP(k->max_pfn * sizeof(struct page));
-	uint64_t memmap_start = k->max_pfn - memmap_pages;
+	uint64_t top = k->numa->start_pfn[1];
+	uint64_t percpu = percpu_reserved_pages(k->nr_cpus, k->paging_levels);
+	if (memmap_pages + 1 + percpu + LOW_RESERVE_END_PFN + 1024 > top)
+		return -EINVAL;
+	uint64_t memmap_start = top - memmap_pages;
 
 	add_range(k, 0, 1, true, "e820 reserved (page 0)");
 	add_range(k, 1, 0x9f, false, "low memory (reserved below 1 MiB)");
 	add_range(k, 0x9f, LOW_RESERVE_END_PFN, true, "legacy VGA/BIOS hole");
-	uint64_t percpu = percpu_reserved_pages(k->nr_cpus, k->paging_levels);
 	k->percpu.pfn = memmap_start - 1 - percpu;
 	add_range(k, k->percpu.pfn, memmap_start - 1, false, "percpu and cpu_entry_area");
 	add_range(k, memmap_start - 1, memmap_start, false, "empty_zero_page");
 	k->zero_pfn = memmap_start - 1;
-	add_range(k, memmap_start, k->max_pfn, false, "mem_map");
+	add_range(k, memmap_start, top, false, "mem_map");
 	k->mem_map = phys_to_virt(k, memmap_start << PAGE_SHIFT);
+	return 0;
 }
 
 /* Frames of [start, end) that hold RAM, and of those, the ones not reserved. */
@@ -143,36 +148,91 @@ static int init_zone(struct kernel *k, struct pglist_data *pgdat, enum zone_type
 	return z->pageblock_flags ? 0 : -ENOMEM;
 }
 
-/* Create node 0 and its zones over [0, max_pfn). */
-static int init_node(struct kernel *k)
+/* Create node nid and its zones over its frames [start, end): DMA below
+ * 16 MiB, DMA32 below 4 GiB, Normal above, each clipped to the node
+ * (Linux: free_area_init_node). Node 0 starts at pfn 1, as memblock and
+ * zone DMA do. */
+static int init_node(struct kernel *k, int nid, uint64_t node_start, uint64_t node_end)
 {
 	static const uint64_t zone_end[] = { DMA_END_PFN, DMA32_END_PFN, UINT64_MAX };
+	static const uint64_t zone_start[] = { 1, DMA_END_PFN, DMA32_END_PFN };
 	struct pglist_data *pgdat = calloc(1, sizeof *pgdat);
-	uint64_t start = 1;   /* memblock starts at 0x1000, as does zone DMA */
 	int err = 0;
 
 	if (!pgdat || !(pgdat->vm_stat = calloc(NR_VM_NODE_STAT_ITEMS, sizeof(int64_t)))) {
 		free(pgdat);
 		return -ENOMEM;
 	}
-	k->node_data[0] = pgdat;
-	k->nr_online_nodes = 1;
-	pgdat->node_id = 0;
+	k->node_data[nid] = pgdat;
+	pgdat->node_id = nid;
 	pgdat->kcompactd_highest_zoneidx = MAX_NR_ZONES - 1;
 	lruvec_init(k, pgdat);
-	k->reclaim = try_to_free_pages;       /* the allocator's direct reclaim */
 	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
-		uint64_t end = z <= ZONE_NORMAL ? zone_end[z] : 0;
-		if (end > k->max_pfn)
-			end = k->max_pfn;
+		uint64_t start = 0, end = 0;
+		if (z <= ZONE_NORMAL) {
+			start = zone_start[z] > node_start ? zone_start[z] : node_start;
+			end = zone_end[z] < node_end ? zone_end[z] : node_end;
+		}
 		err = init_zone(k, pgdat, (enum zone_type)z, start, end);
-		if (end > start)
-			start = end;
 	}
-	pgdat->node_start_pfn = 0;
-	pgdat->node_spanned_pages = k->max_pfn;
-	count_range(k, 0, k->max_pfn, &pgdat->node_present_pages, &(uint64_t){ 0 });
+	pgdat->node_start_pfn = node_start;
+	pgdat->node_spanned_pages = node_end - node_start;
+	count_range(k, node_start, node_end, &pgdat->node_present_pages, &(uint64_t){ 0 });
 	return err;
+}
+
+/* The nodes of the machine (hw/numa.h), each with its zones. */
+static int init_nodes(struct kernel *k)
+{
+	int err = 0;
+	k->nr_online_nodes = k->numa->nr_nodes;
+	k->reclaim = try_to_free_pages;       /* the allocator's direct reclaim */
+	for (int nid = 0; nid < k->nr_online_nodes && !err; nid++)
+		err = init_node(k, nid, k->numa->start_pfn[nid], k->numa->start_pfn[nid + 1]);
+	return err;
+}
+
+/* The next node in node's fallback order: the nearest not yet used, the
+ * lowest number among equals (Linux: find_next_best_node, without its
+ * penalties for nodes with CPUs and for nodes already chosen by others). */
+static int find_next_best_node(struct kernel *k, int node, const bool *used)
+{
+	int best = -1, min = 256;
+	for_each_online_node(k, n) {
+		int d = node_distance(k, node, n);
+		if (!used[n] && d < min) {
+			min = d;
+			best = n;
+		}
+	}
+	return best;
+}
+
+/* Fill the zonelists of every node: its own zones from the highest down,
+ * then each other node's, nearest first (Linux: build_all_zonelists,
+ * build_zonelists_in_node_order); the no-fallback list has its own only. */
+static void build_all_zonelists(struct kernel *k)
+{
+	for_each_online_node(k, nid) {
+		struct pglist_data *pgdat = k->node_data[nid];
+		bool used[MAX_NUMNODES] = { false };
+		int nr = 0, n;
+		while ((n = find_next_best_node(k, nid, used)) >= 0) {
+			used[n] = true;
+			for (int z = MAX_NR_ZONES - 1; z >= 0; z--) {
+				struct zone *zone = &k->node_data[n]->node_zones[z];
+				if (!populated_zone(zone))
+					continue;
+				pgdat->node_zonelists[ZONELIST_FALLBACK]._zonerefs[nr++] = zone;
+			}
+		}
+		pgdat->node_zonelists[ZONELIST_FALLBACK]._zonerefs[nr] = NULL;
+		nr = 0;
+		for (int z = MAX_NR_ZONES - 1; z >= 0; z--)
+			if (populated_zone(&pgdat->node_zones[z]))
+				pgdat->node_zonelists[ZONELIST_NOFALLBACK]._zonerefs[nr++] = &pgdat->node_zones[z];
+		pgdat->node_zonelists[ZONELIST_NOFALLBACK]._zonerefs[nr] = NULL;
+	}
 }
 
 /* Give the unreserved frames of [start, end) to the buddy allocator. Aligned
@@ -205,9 +265,9 @@ static void free_range_to_buddy(struct kernel *k, struct zone *z, uint64_t s, ui
 /* Free every managed frame of every zone (Linux: memblock_free_all). */
 static void memblock_free_all(struct kernel *k)
 {
-	struct pglist_data *pgdat = k->node_data[0];
-
+	for_each_online_node(k, nid)
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct pglist_data *pgdat = k->node_data[nid];
 		struct zone *z = &pgdat->node_zones[zi];
 		uint64_t pfn = z->zone_start_pfn, end = zone_end_pfn(z);
 		while (pfn < end) {
@@ -224,6 +284,7 @@ static void memblock_free_all(struct kernel *k)
 			pfn = run_end;
 		}
 		k->totalram_pages += z->managed_pages;
+		pgdat->node_managed_pages += z->managed_pages;
 	}
 }
 
@@ -294,11 +355,12 @@ static void boot_failure(const struct kernel *k, const char *step, int err, char
 	uint64_t free_kb = 0, min_kb = 0;
 	if (!why || !whylen)
 		return;
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &k->node_data[0]->node_zones[z];
-		free_kb += zone_page_state(zone, NR_FREE_PAGES) * 4;
-		min_kb += wmark_pages(zone, WMARK_MIN) * 4;
-	}
+	for_each_online_node(k, nid)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			const struct zone *zone = &k->node_data[nid]->node_zones[z];
+			free_kb += zone_page_state(zone, NR_FREE_PAGES) * 4;
+			min_kb += wmark_pages(zone, WMARK_MIN) * 4;
+		}
 	if (err == -ENOMEM)
 		snprintf(why, whylen, "out of memory in %s: %llu kB free, of which the watermarks keep %llu kB "
 			 "(min_free_kbytes=%d) for emergencies; lower min_free_kbytes or give more ram",
@@ -335,15 +397,35 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 	k->log_size = 1u << 16;
 	if (!(k->log = malloc(k->log_size)))
 		return -ENOMEM;
+	if (!hw->numa.nr_nodes && hw_numa_resolve(&hw->numa, &hw->cfg, why, whylen)) {
+		err = -EINVAL;
+		goto fail;
+	}
+	k->numa = &hw->numa;
+	if (hw->numa.start_pfn[hw->numa.nr_nodes] != k->max_pfn) {
+		k->numa_one.nr_nodes = 1;
+		k->numa_one.start_pfn[1] = k->max_pfn;
+		k->numa_one.nr_cpus[0] = (uint16_t)k->nr_cpus;
+		k->numa_one.distance[0][0] = HW_LOCAL_DISTANCE;
+		k->numa = &k->numa_one;
+	}
 	init_sysctls(k, cfg);
-	setup_memory_map(k);
-	if ((err = init_node(k))) {
+	if (setup_memory_map(k)) {
+		if (why && whylen)
+			snprintf(why, whylen, "node 0 (%llu bytes) cannot hold mem_map and the boot reservations "
+				 "of %llu bytes of RAM: give node 0 more memory (node.mem)",
+				 (unsigned long long)(k->numa->start_pfn[1] << PAGE_SHIFT), (unsigned long long)ram->size);
+		err = -EINVAL;
+		goto fail;
+	}
+	if ((err = init_nodes(k))) {
 		if (why && whylen)
 			snprintf(why, whylen, "cannot lay out the memory map of %llu bytes of RAM",
 				 (unsigned long long)ram->size);
 		goto fail;
 	}
 	memblock_free_all(k);
+	build_all_zonelists(k);
 	if (!k->sysctl.min_free_kbytes)
 		k->sysctl.min_free_kbytes = calculate_min_free_kbytes(k);
 	setup_per_zone_wmarks(k);

@@ -10,6 +10,7 @@
 #ifndef MMSIM_KERNEL_MMZONE_H
 #define MMSIM_KERNEL_MMZONE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/mm_types.h"
@@ -18,8 +19,44 @@
 #define NR_PAGE_ORDERS      (MAX_PAGE_ORDER + 1)
 #define pageblock_order     9
 #define pageblock_nr_pages  (1UL << pageblock_order)
-#define MAX_NUMNODES        8
+#define MAX_NUMNODES        64      /* == HW_MAX_NODES */
 #define PAGE_ALLOC_COSTLY_ORDER 3
+
+/* A set of nodes (Linux: nodemask_t, include/linux/nodemask.h): one bit
+ * per node, MAX_NUMNODES fitting one word. */
+typedef struct {
+	uint64_t bits;
+} nodemask_t;
+
+static inline bool node_isset(int nid, nodemask_t m)
+{
+	return nid >= 0 && nid < MAX_NUMNODES && (m.bits >> nid) & 1;
+}
+
+static inline void node_set(int nid, nodemask_t *m)
+{
+	m->bits |= 1ULL << nid;
+}
+
+static inline int nodes_weight(nodemask_t m)
+{
+	return __builtin_popcountll(m.bits);
+}
+
+/* The lowest node of m, MAX_NUMNODES when empty. */
+static inline int first_node(nodemask_t m)
+{
+	return m.bits ? __builtin_ctzll(m.bits) : MAX_NUMNODES;
+}
+
+/* The lowest node of m above nid, MAX_NUMNODES when none. */
+static inline int next_node(int nid, nodemask_t m)
+{
+	uint64_t rest = nid + 1 >= MAX_NUMNODES ? 0 : m.bits & (~0ULL << (nid + 1));
+	return rest ? __builtin_ctzll(rest) : MAX_NUMNODES;
+}
+
+#define for_each_node_mask(nid, m) for (int nid = first_node(m); nid < MAX_NUMNODES; nid = next_node(nid, m))
 
 enum migratetype {
 	MIGRATE_UNMOVABLE,
@@ -160,6 +197,15 @@ struct zone {
 	int compact_order_failed;
 };
 
+/* The zones an allocation tries, in order (Linux: struct zonelist): a
+ * node's own from its highest zone down, then the other nodes' by
+ * distance (ZONELIST_FALLBACK), or the node's own only (ZONELIST_NOFALLBACK,
+ * for __GFP_THISNODE). NULL-terminated; only populated zones. */
+enum { ZONELIST_FALLBACK, ZONELIST_NOFALLBACK, MAX_ZONELISTS };
+struct zonelist {
+	struct zone *_zonerefs[MAX_NUMNODES * MAX_NR_ZONES + 1];
+};
+
 struct pglist_data {
 	int node_id;
 	struct zone node_zones[MAX_NR_ZONES];
@@ -182,6 +228,8 @@ struct pglist_data {
 	bool kcompactd_woken;      /* runs at the next scheduling point */
 	bool proactive_compact_trigger;   /* vm.compaction_proactiveness was written */
 	unsigned long flags;       /* PGDAT_* */
+	struct zonelist node_zonelists[MAX_ZONELISTS];   /* build_all_zonelists */
+	uint64_t node_managed_pages;   /* its zones' managed pages */
 };
 
 static inline uint64_t zone_end_pfn(const struct zone *z)

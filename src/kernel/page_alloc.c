@@ -42,6 +42,17 @@ static const enum vm_event_item pgalloc_event[MAX_NR_ZONES] = {
 	PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_MOVABLE, PGALLOC_DEVICE
 };
 
+/* What an allocation may use (Linux: struct alloc_context): its zonelist,
+ * the nodes allowed (NULL: all), the highest zone index, the preferred
+ * node and the first zone of the zonelist it may use. */
+struct alloc_context {
+	struct zonelist *zonelist;
+	const nodemask_t *nodemask;
+	struct zone *preferred;
+	int preferred_nid;
+	enum zone_type highest;
+};
+
 /* ---- pageblocks ----------------------------------------------------------- */
 
 static uint8_t *pageblock_slot(const struct zone *z, uint64_t pfn)
@@ -623,22 +634,30 @@ enum zone_type gfp_zone(gfp_t gfp)
 }
 
 /* Count an allocation as Linux's zone_statistics does: one NUMA event per
- * request, pgalloc_<zone> per page. With one node every hit is local. */
-static void count_alloc(struct kernel *k, struct zone *z, unsigned order)
+ * request, pgalloc_<zone> per page. A hit when z is on the preferred
+ * node, else a miss on z and a foreign on the preferred zone; local when
+ * z is on the allocating CPU's node, else other. */
+static void count_alloc(struct kernel *k, struct zone *z, unsigned order, const struct alloc_context *ac)
 {
-	z->numa_stat[NUMA_HIT]++;
-	z->numa_stat[NUMA_LOCAL]++;
+	int nid = zone_to_nid(z);
+	if (nid == ac->preferred_nid) {
+		z->numa_stat[NUMA_HIT]++;
+	} else {
+		z->numa_stat[NUMA_MISS]++;
+		ac->preferred->numa_stat[NUMA_FOREIGN]++;
+	}
+	z->numa_stat[nid == numa_node_id(k) ? NUMA_LOCAL : NUMA_OTHER]++;
 	k->vm_events[pgalloc_event[z->idx]] += 1ULL << order;
 }
 
 /* Take 2^order frames from z: order 0 through the per-CPU list. */
 static struct page *rmqueue(struct kernel *k, struct zone *z, unsigned order,
-			    enum migratetype mt, unsigned alloc_flags)
+			    enum migratetype mt, unsigned alloc_flags, const struct alloc_context *ac)
 {
 	struct page *page = order == 0 ? rmqueue_pcplist(k, z, mt, alloc_flags)
 				       : __rmqueue(k, z, order, mt, alloc_flags);
 	if (page)
-		count_alloc(k, z, order);
+		count_alloc(k, z, order, ac);
 	if ((alloc_flags & ALLOC_KSWAPD) && z->boosted_watermark) {
 		z->boosted_watermark = false;
 		wakeup_kswapd(k, z, 0, 0, z->idx);
@@ -658,56 +677,89 @@ static unsigned alloc_flags_nofragment(struct kernel *k, const struct zone *pref
 	return flags;
 }
 
-/* The highest populated zone an allocation may use: the zonelist starts here
- * and falls back toward DMA. */
-static struct zone *preferred_zone(struct kernel *k, enum zone_type highest)
+/* May the allocation described by ac use zone z (its index, its node)? */
+static bool zone_allowed(const struct zone *z, const struct alloc_context *ac)
 {
-	struct pglist_data *pgdat = k->node_data[0];
-	for (int zi = (int)highest; zi >= 0; zi--)
-		if (populated_zone(&pgdat->node_zones[zi]))
-			return &pgdat->node_zones[zi];
-	return NULL;
+	return z->idx <= ac->highest && (!ac->nodemask || node_isset(zone_to_nid(z), *ac->nodemask));
 }
 
 /*
- * Walk the zonelist from the preferred zone down and take the block from the
- * first zone whose watermark allows it (Linux: get_page_from_freelist). A
- * first pass with ALLOC_NOFRAGMENT that finds nothing is retried without it.
+ * Set up ac for an allocation preferring node nid (Linux:
+ * prepare_alloc_pages, first_zones_zonelist): its zonelist (only the
+ * node's own zones with __GFP_THISNODE), the first zone of it the
+ * allocation may use, and the highest zone index any node offers up to
+ * gfp's zone. False when no zone qualifies.
+ */
+static bool prepare_alloc_pages(struct kernel *k, gfp_t gfp, int nid, const nodemask_t *nodemask,
+				struct alloc_context *ac)
+{
+	enum zone_type limit = gfp_zone(gfp);
+	ac->preferred_nid = nid;
+	ac->nodemask = nodemask;
+	ac->zonelist = &k->node_data[nid]->node_zonelists[gfp & __GFP_THISNODE ? ZONELIST_NOFALLBACK
+										    : ZONELIST_FALLBACK];
+	ac->highest = limit;
+	ac->preferred = NULL;
+	enum zone_type top = ZONE_DMA;
+	for (struct zone **zr = ac->zonelist->_zonerefs; *zr; zr++)
+		if (zone_allowed(*zr, ac)) {
+			if (!ac->preferred)
+				ac->preferred = *zr;
+			if ((*zr)->idx > top)
+				top = (*zr)->idx;
+		}
+	ac->highest = top;
+	return ac->preferred != NULL;
+}
+
+/*
+ * Walk the zonelist and take the block from the first zone the
+ * allocation may use whose watermark allows it (Linux:
+ * get_page_from_freelist). A first pass with ALLOC_NOFRAGMENT that would
+ * leave the preferred node is retried on it without ALLOC_NOFRAGMENT
+ * first (fragmenting locally beats going remote).
  */
 static struct page *get_page_from_freelist(struct kernel *k, gfp_t gfp, unsigned order,
-					   unsigned alloc_flags, enum zone_type highest)
+					   unsigned alloc_flags, const struct alloc_context *ac)
 {
 	enum migratetype mt = gfp_migratetype(gfp);
+	int local = zone_to_nid(ac->preferred);
 
-	for (;;) {
-		for (int zi = (int)highest; zi >= 0; zi--) {
-			struct zone *z = &k->node_data[0]->node_zones[zi];
-			if (!populated_zone(z))
-				continue;
-			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-			    !zone_watermark_ok(z, order, wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK),
-					       highest, alloc_flags))
-				continue;
-			struct page *page = rmqueue(k, z, order, mt, alloc_flags);
-			if (page)
-				return page;
+retry:
+	for (struct zone **zr = ac->zonelist->_zonerefs; *zr; zr++) {
+		struct zone *z = *zr;
+		if (!zone_allowed(z, ac))
+			continue;
+		if ((alloc_flags & ALLOC_NOFRAGMENT) && zone_to_nid(z) != local) {
+			alloc_flags &= ~ALLOC_NOFRAGMENT;
+			goto retry;
 		}
-		if (!(alloc_flags & ALLOC_NOFRAGMENT))
-			return NULL;
-		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_ok(z, order, wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK),
+				       ac->highest, alloc_flags))
+			continue;
+		struct page *page = rmqueue(k, z, order, mt, alloc_flags, ac);
+		if (page)
+			return page;
 	}
+	if (alloc_flags & ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return NULL;
 }
 
 /* Wake kswapd for the zones an allocation may use: the highest of each
- * node (Linux: wake_all_kswapds). */
-static void wake_all_kswapds(struct kernel *k, gfp_t gfp, unsigned order, enum zone_type highest)
+ * node in the zonelist (Linux: wake_all_kswapds). */
+static void wake_all_kswapds(struct kernel *k, gfp_t gfp, unsigned order, const struct alloc_context *ac)
 {
-	for (int zi = (int)highest; zi >= 0; zi--) {
-		struct zone *z = &k->node_data[0]->node_zones[zi];
-		if (populated_zone(z)) {
-			wakeup_kswapd(k, z, gfp, (int)order, highest);
-			return;
-		}
+	struct pglist_data *last = NULL;
+	for (struct zone **zr = ac->zonelist->_zonerefs; *zr; zr++) {
+		struct zone *z = *zr;
+		if (!zone_allowed(z, ac) || z->zone_pgdat == last)
+			continue;
+		last = z->zone_pgdat;
+		wakeup_kswapd(k, z, gfp, (int)order, ac->highest);
 	}
 }
 
@@ -750,16 +802,16 @@ static void warn_alloc(struct kernel *k, gfp_t gfp, unsigned order)
  * is where swap-out and page-cache reclaim plug in (k->reclaim).
  */
 static struct page *__alloc_pages_direct_reclaim(struct kernel *k, gfp_t gfp, unsigned order,
-						 unsigned alloc_flags, enum zone_type highest, bool *progress)
+						 unsigned alloc_flags, const struct alloc_context *ac, bool *progress)
 {
-	k->vm_events[allocstall_event[highest]]++;
+	k->vm_events[allocstall_event[ac->highest]]++;
 	*progress = k->reclaim && k->reclaim(k, gfp, order) > 0;
 	if (!*progress)
 		return NULL;
-	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, ac);
 	if (!page) {
 		drain_all_pages(k, NULL);
-		page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+		page = get_page_from_freelist(k, gfp, order, alloc_flags, ac);
 	}
 	return page;
 }
@@ -772,7 +824,7 @@ static struct page *__alloc_pages_direct_reclaim(struct kernel *k, gfp_t gfp, un
  * which compaction cannot help).
  */
 static struct page *__alloc_pages_direct_compact(struct kernel *k, gfp_t gfp, unsigned order,
-						 unsigned alloc_flags, enum zone_type highest,
+						 unsigned alloc_flags, const struct alloc_context *ac,
 						 enum compact_priority prio, enum compact_result *result)
 {
 	*result = COMPACT_SKIPPED;
@@ -782,13 +834,13 @@ static struct page *__alloc_pages_direct_compact(struct kernel *k, gfp_t gfp, un
 	unsigned saved = cur ? cur->flags : 0;
 	if (cur)
 		cur->flags |= PF_MEMALLOC;            /* memalloc_noreclaim_save */
-	*result = try_to_compact_pages(k, gfp, order, alloc_flags, (int)highest, prio);
+	*result = try_to_compact_pages(k, gfp, order, alloc_flags, (int)ac->highest, prio);
 	if (cur)
 		cur->flags = (cur->flags & ~PF_MEMALLOC) | (saved & PF_MEMALLOC);
 	if (*result == COMPACT_SKIPPED)
 		return NULL;
 	k->vm_events[COMPACTSTALL]++;
-	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, ac);
 	if (page) {
 		compaction_defer_reset(page_zone(k, page), (int)order, true);
 		k->vm_events[COMPACTSUCCESS]++;
@@ -807,14 +859,14 @@ static struct page *__alloc_pages_direct_compact(struct kernel *k, gfp_t gfp, un
  * the reserves without watermarks.
  */
 static struct page *__alloc_pages_may_oom(struct kernel *k, gfp_t gfp, unsigned order,
-					  enum zone_type highest, bool *progress)
+					  const struct alloc_context *ac, bool *progress)
 {
 	struct oom_control oc = { .gfp_mask = gfp, .order = (int)order };
 	struct page *page;
 
 	*progress = false;
 	page = get_page_from_freelist(k, (gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
-				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, highest);
+				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac);
 	if (page || order > PAGE_ALLOC_COSTLY_ORDER || (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) ||
 	    gfp_zone(gfp) < ZONE_NORMAL)
 		return page;
@@ -822,7 +874,7 @@ static struct page *__alloc_pages_may_oom(struct kernel *k, gfp_t gfp, unsigned 
 	 * a kill is progress here, so a hopeless allocation ends. */
 	*progress = out_of_memory(k, &oc);
 	if (gfp & __GFP_NOFAIL)
-		page = get_page_from_freelist(k, gfp, order, ALLOC_NO_WATERMARKS, highest);
+		page = get_page_from_freelist(k, gfp, order, ALLOC_NO_WATERMARKS, ac);
 	return page;
 }
 
@@ -874,7 +926,7 @@ static unsigned gfp_pfmemalloc_flags(const struct kernel *k, gfp_t gfp)
  * reported.
  */
 static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned order,
-					 enum zone_type highest)
+					 const struct alloc_context *ac)
 {
 	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
 	bool progress, costly = order > PAGE_ALLOC_COSTLY_ORDER;
@@ -884,15 +936,15 @@ static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned o
 	struct page *page;
 
 	if (alloc_flags & ALLOC_KSWAPD)
-		wake_all_kswapds(k, gfp, order, highest);
-	page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+		wake_all_kswapds(k, gfp, order, ac);
+	page = get_page_from_freelist(k, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
 	/* A costly or unmovable high-order request compacts first: there
 	 * may be enough free pages, only scattered. */
 	if ((gfp & __GFP_DIRECT_RECLAIM) && (costly || (order && gfp_migratetype(gfp) != MIGRATE_MOVABLE)) &&
 	    !gfp_pfmemalloc_flags(k, gfp)) {
-		page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, highest, INIT_COMPACT_PRIORITY,
+		page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, ac, INIT_COMPACT_PRIORITY,
 						    &compact_result);
 		if (page)
 			return page;
@@ -906,21 +958,21 @@ static struct page *alloc_pages_slowpath(struct kernel *k, gfp_t gfp, unsigned o
 	}
 retry:
 	if (alloc_flags & ALLOC_KSWAPD)
-		wake_all_kswapds(k, gfp, order, highest);
+		wake_all_kswapds(k, gfp, order, ac);
 	unsigned reserve_flags = gfp_pfmemalloc_flags(k, gfp);
 	if (reserve_flags)
 		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
-	page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	page = get_page_from_freelist(k, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
 	if (!(gfp & __GFP_DIRECT_RECLAIM))
 		goto nopage;
 	if (k->current && (k->current->flags & PF_MEMALLOC))
 		goto nopage;                   /* reclaim is running: no recursion */
-	page = __alloc_pages_direct_reclaim(k, gfp, order, alloc_flags, highest, &progress);
+	page = __alloc_pages_direct_reclaim(k, gfp, order, alloc_flags, ac, &progress);
 	if (page)
 		return page;
-	page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, highest, compact_priority, &compact_result);
+	page = __alloc_pages_direct_compact(k, gfp, order, alloc_flags, ac, compact_priority, &compact_result);
 	if (page)
 		return page;
 	if ((gfp & __GFP_NORETRY) || (costly && !(gfp & __GFP_RETRY_MAYFAIL)))
@@ -929,7 +981,7 @@ retry:
 		goto retry;
 	if (progress && should_compact_retry(order, compact_result, &compact_priority, &compaction_retries))
 		goto retry;
-	page = __alloc_pages_may_oom(k, gfp, order, highest, &progress);
+	page = __alloc_pages_may_oom(k, gfp, order, ac, &progress);
 	if (page)
 		return page;
 	if (k->current && tsk_is_oom_victim(k->current) &&
@@ -971,7 +1023,7 @@ static void prep_new_page(struct kernel *k, struct page *page, unsigned order, g
 }
 
 /* See gfp.h. */
-struct page *alloc_pages(struct kernel *k, gfp_t gfp, unsigned order)
+struct page *__alloc_pages(struct kernel *k, gfp_t gfp, unsigned order, int nid, const nodemask_t *nodemask)
 {
 	if (order > MAX_PAGE_ORDER) {
 		if (!(gfp & __GFP_NOWARN))
@@ -984,20 +1036,30 @@ struct page *alloc_pages(struct kernel *k, gfp_t gfp, unsigned order)
 		kernel_bug(k, "alloc_pages: invalid gfp mask %#x", gfp);
 		return NULL;
 	}
-	enum zone_type highest = gfp_zone(gfp);
-	struct zone *preferred = preferred_zone(k, highest);
-	if (!preferred) {
+	struct alloc_context ac;
+	if (!prepare_alloc_pages(k, gfp, nid, nodemask, &ac)) {
 		warn_alloc(k, gfp, order);
 		return NULL;
 	}
-	highest = preferred->idx;
-	unsigned alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(k, preferred, gfp);
-	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, highest);
+	unsigned alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(k, ac.preferred, gfp);
+	struct page *page = get_page_from_freelist(k, gfp, order, alloc_flags, &ac);
 	if (!page)
-		page = alloc_pages_slowpath(k, gfp, order, highest);
+		page = alloc_pages_slowpath(k, gfp, order, &ac);
 	if (page)
 		prep_new_page(k, page, order, gfp);
 	return page;
+}
+
+/* See gfp.h. */
+struct page *alloc_pages(struct kernel *k, gfp_t gfp, unsigned order)
+{
+	return __alloc_pages(k, gfp, order, numa_node_id(k), NULL);
+}
+
+/* See gfp.h. */
+struct page *alloc_pages_node(struct kernel *k, int nid, gfp_t gfp, unsigned order)
+{
+	return __alloc_pages(k, gfp, order, nid < 0 ? numa_node_id(k) : nid, NULL);
 }
 
 /* See gfp.h. */
@@ -1320,8 +1382,9 @@ struct page *alloc_contig_pages(struct kernel *k, uint64_t nr_pages, gfp_t gfp)
 	uint64_t align = nr_pages;
 	while (align & (align - 1))
 		align &= align - 1;                   /* the largest power of two in it */
+	for_each_online_node(k, nid)
 	for (int zi = (int)gfp_zone(gfp); zi >= 0; zi--) {
-		struct zone *z = &k->node_data[0]->node_zones[zi];
+		struct zone *z = &k->node_data[nid]->node_zones[zi];
 		if (!populated_zone(z))
 			continue;
 		uint64_t pfn = (z->zone_start_pfn + align - 1) & ~(align - 1);

@@ -42,8 +42,8 @@ bool folio_mark_dirty(struct kernel *k, struct page *page)
 	page_set(page, PG_dirty);
 	struct inode *inode = writeback_inode(k, page);
 	if (inode) {                                        /* folio_account_dirtied */
-		mod_node_page_state(k->node_data[0], NR_FILE_DIRTY, 1);
-		mod_node_page_state(k->node_data[0], NR_DIRTIED, 1);
+		mod_node_page_state(page_pgdat(k, page), NR_FILE_DIRTY, 1);
+		mod_node_page_state(page_pgdat(k, page), NR_DIRTIED, 1);
 		__mark_inode_dirty(k, inode);
 	}
 	return true;
@@ -57,7 +57,7 @@ void folio_cancel_dirty(struct kernel *k, struct page *page)
 	page_clear(page, PG_dirty);
 	struct inode *inode = writeback_inode(k, page);
 	if (inode) {
-		mod_node_page_state(k->node_data[0], NR_FILE_DIRTY, -1);
+		mod_node_page_state(page_pgdat(k, page), NR_FILE_DIRTY, -1);
 		inode_clean_page(k, inode);
 	}
 }

@@ -43,7 +43,7 @@ int pte_table_alloc(struct kernel *k, struct mm_struct *mm, uint64_t *pa)
 	if (!page)
 		return -ENOMEM;
 	page_set(page, PG_table);
-	mod_node_page_state(k->node_data[0], NR_PAGETABLE, 1);
+	mod_node_page_state(page_pgdat(k, page), NR_PAGETABLE, 1);
 	if (mm)
 		mm->pgtables_bytes += PAGE_SIZE;
 	*pa = page_to_pfn(k, page) << PAGE_SHIFT;
@@ -55,7 +55,7 @@ void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa)
 {
 	struct page *page = pfn_to_page(k, pa >> PAGE_SHIFT);
 	page_clear(page, PG_table);
-	mod_node_page_state(k->node_data[0], NR_PAGETABLE, -1);
+	mod_node_page_state(page_pgdat(k, page), NR_PAGETABLE, -1);
 	if (mm)
 		mm->pgtables_bytes -= PAGE_SIZE;
 	__free_pages(k, page, 0);

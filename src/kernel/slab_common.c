@@ -63,7 +63,7 @@ static void *kmalloc_large(struct kernel *k, size_t size, gfp_t gfp)
 	if (!page)
 		return NULL;
 	page_set(page, PG_large_kmalloc);
-	mod_node_page_state(k->node_data[0], NR_SLAB_UNRECLAIMABLE_B, (long)(PAGE_SIZE << order));
+	mod_node_page_state(page_pgdat(k, page), NR_SLAB_UNRECLAIMABLE_B, (long)(PAGE_SIZE << order));
 	return page_address(k, page);
 }
 
@@ -102,7 +102,7 @@ static int free_large_kmalloc(struct kernel *k, struct page *page)
 {
 	unsigned order = page_order(page);
 	page_clear(page, PG_large_kmalloc);
-	mod_node_page_state(k->node_data[0], NR_SLAB_UNRECLAIMABLE_B, -(long)(PAGE_SIZE << order));
+	mod_node_page_state(page_pgdat(k, page), NR_SLAB_UNRECLAIMABLE_B, -(long)(PAGE_SIZE << order));
 	return __free_pages(k, page, order);
 }
 

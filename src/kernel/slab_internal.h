@@ -55,7 +55,7 @@ struct kmem_cache {
 	unsigned long ctor_calls;
 	uint64_t chk_slabs, chk_objs, chk_partial;   /* consistency checker tallies */
 	struct kmem_cache *next, *prev;    /* slab_caches, newest first */
-	struct kmem_cache_node *node[MAX_NUMNODES];
+	struct kmem_cache_node *node[1];   /* one list for every node (Linux: per node) */
 	char name[SLAB_NAME_MAX];
 };
 

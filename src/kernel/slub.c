@@ -106,7 +106,7 @@ static struct page *new_slab(struct kernel *k, struct kmem_cache *s, gfp_t gfp)
 		n->nr_slabs++;
 		n->total_objects += objects;
 	}
-	mod_node_page_state(k->node_data[0], cache_vmstat_idx(s), (long)(PAGE_SIZE << order));
+	mod_node_page_state(page_pgdat(k, page), cache_vmstat_idx(s), (long)(PAGE_SIZE << order));
 	return page;
 }
 
@@ -119,7 +119,7 @@ static void discard_slab(struct kernel *k, struct kmem_cache *s, struct page *pa
 
 	n->nr_slabs--;
 	n->total_objects -= slab->objects;
-	mod_node_page_state(k->node_data[0], cache_vmstat_idx(s), -(long)(PAGE_SIZE << order));
+	mod_node_page_state(page_pgdat(k, page), cache_vmstat_idx(s), -(long)(PAGE_SIZE << order));
 	page_clear(page, PG_slab);
 	page->mapcount = 0;
 	page->private = 0;

@@ -266,7 +266,7 @@ static pageout_t pageout(struct kernel *k, struct page *page)
 		return PAGE_ACTIVATE;
 	}
 	page_clear(page, PG_reclaim);
-	mod_node_page_state(k->node_data[0], NR_VMSCAN_WRITE, 1);
+	mod_node_page_state(page_pgdat(k, page), NR_VMSCAN_WRITE, 1);
 	return PAGE_SUCCESS;
 }
 
@@ -814,7 +814,17 @@ uint64_t try_to_free_pages(struct kernel *k, gfp_t gfp, unsigned order)
 		return 0;
 	trace_kernel(k, k->this_cpu, "direct reclaim for an order-%u allocation: every zone is below its min watermark",
 		     order);
-	uint64_t freed = do_try_to_free_pages(k, &sc, k->node_data[0]);
+	/* the nodes of the local zonelist, nearest first (Linux: shrink_zones) */
+	uint64_t freed = 0;
+	struct zonelist *zl = &NODE_DATA(k, numa_node_id(k))->node_zonelists[ZONELIST_FALLBACK];
+	struct pglist_data *last = NULL;
+	for (struct zone **zr = zl->_zonerefs; *zr && freed < sc.nr_to_reclaim; zr++) {
+		if ((*zr)->zone_pgdat == last)
+			continue;
+		last = (*zr)->zone_pgdat;
+		sc.priority = DEF_PRIORITY;
+		freed = do_try_to_free_pages(k, &sc, last);
+	}
 	memalloc_noreclaim_restore(k);
 	trace_kernel(k, k->this_cpu, "direct reclaim freed %llu pages", (unsigned long long)freed);
 	return freed;
@@ -983,7 +993,8 @@ out:
 			z->watermark_boost -= z->watermark_boost < zone_boosts[i] ? z->watermark_boost : zone_boosts[i];
 		}
 	snapshot_refaults(k, NULL, pgdat);
-	trace_kernel(k, k->this_cpu, "kswapd0: reclaimed %llu pages, node %s", (unsigned long long)sc.nr_reclaimed,
+	trace_kernel(k, k->this_cpu, "kswapd%d: reclaimed %llu pages, node %s", pgdat->node_id,
+		     (unsigned long long)sc.nr_reclaimed,
 		     pgdat_balanced(k, pgdat, 0, highest_zoneidx) ? "balanced (a zone above its high watermark)"
 							       : "still unbalanced");
 	return sc.order;
@@ -1051,8 +1062,8 @@ void wakeup_kswapd(struct kernel *k, struct zone *zone, gfp_t gfp, int order, en
 		return;
 	pgdat->kswapd_woken = true;
 	k->kswapd_pending = true;
-	trace_kernel(k, k->this_cpu, "wake kswapd0: zone %s is below its low watermark (%llu free, low %llu)",
-		     zone->name, (unsigned long long)zone_page_state(zone, NR_FREE_PAGES),
+	trace_kernel(k, k->this_cpu, "wake kswapd%d: zone %s is below its low watermark (%llu free, low %llu)",
+		     pgdat->node_id, zone->name, (unsigned long long)zone_page_state(zone, NR_FREE_PAGES),
 		     (unsigned long long)wmark_pages(zone, WMARK_LOW));
 }
 

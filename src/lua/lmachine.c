@@ -494,6 +494,19 @@ static int m_proc(lua_State *L)
 	return 1;
 }
 
+/* m:numa_hardware() → text, as `numactl --hardware` prints it */
+static int m_numa_hardware(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	char *text;
+	int err = mmsim_numa_hardware(lm->m, &text);
+	if (err)
+		return lmmsim_fail(L, lm->m, err);
+	lua_pushstring(L, text);
+	free(text);
+	return 1;
+}
+
 /* m:stats() → nested table */
 static int m_stats(lua_State *L)
 {
@@ -812,7 +825,7 @@ static const luaL_Reg machine_methods[] = {
 	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
 	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "swapon", m_swapon }, { "swapoff", m_swapoff },
 	{ "close", m_close }, { "interleave", m_interleave }, { "tick", m_tick }, { "cgroup", m_cgroup },
-	{ "sleep", m_sleep }, { NULL, NULL },
+	{ "sleep", m_sleep }, { "numa_hardware", m_numa_hardware }, { NULL, NULL },
 };
 
 /* ---- module functions ---------------------------------------------------------- */

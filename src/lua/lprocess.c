@@ -692,6 +692,7 @@ static int p_smaps_rollup(lua_State *L) { return proc_view(L, "smaps_rollup"); }
 static int p_status(lua_State *L) { return proc_view(L, "status"); }
 static int p_statm(lua_State *L) { return proc_view(L, "statm"); }
 static int p_fd(lua_State *L) { return proc_view(L, "fd"); }
+static int p_numa_maps(lua_State *L) { return proc_view(L, "numa_maps"); }
 
 /* The flags of an options table {unprivileged=} at idx (absent: 0). */
 static int opt_unprivileged(lua_State *L, int idx, const char *what)
@@ -883,6 +884,7 @@ static const luaL_Reg process_methods[] = {
 	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create },
 	{ "fsync", p_fsync }, { "fdatasync", p_fdatasync }, { "fadvise", p_fadvise }, { "msync", p_msync },
 	{ "cgroup", p_cgroup }, { "mincore", p_mincore }, { "fd", p_fd },
+	{ "numa_maps", p_numa_maps },
 	{ NULL, NULL },
 };
 

@@ -38,6 +38,9 @@ int oom_adj_read(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int proc_pid_maps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int proc_pid_smaps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int show_smaps_rollup(struct kernel *k, struct task_struct *t, struct seq_buf *m);
+/* /proc/PID/numa_maps: one line per VMA, its policy and its pages per node
+ * (Linux: show_numa_map). */
+int proc_pid_numa_maps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m);
 int64_t pagemap_read(struct kernel *k, struct task_struct *t, uint64_t offset, void *buf, size_t len,
 		     const struct procfs_cred *cred);
 
@@ -69,5 +72,21 @@ int64_t kpagecount_read(struct kernel *k, struct task_struct *t, uint64_t offset
 
 /* The kpageflags entry of frame pfn (Linux: stable_page_flags). */
 uint64_t stable_page_flags(const struct kernel *k, uint64_t pfn);
+
+/* node.c: a file below /sys/devices/system/node/ (0, or -ENOENT when
+ * path is none), and the i-th such path for the listing (node 0's files;
+ * NULL past the last). */
+struct pglist_data;
+int node_sysfs_show(struct kernel *k, const char *path, struct seq_buf *m);
+const char *node_sysfs_path_at(size_t i);
+
+/* The sum of a NUMA event over a node's zones (Linux:
+ * sum_zone_numa_event_state). */
+enum numa_stat_item;
+uint64_t sum_zone_numa_event_state(const struct pglist_data *pgdat, enum numa_stat_item item);
+
+/* zone_views.c: /sys/devices/system/node/nodeN/vmstat: /proc/vmstat's
+ * zone, NUMA and node counters for one node (Linux: node_read_vmstat). */
+void node_read_vmstat(struct kernel *k, struct pglist_data *pgdat, struct seq_buf *m);
 
 #endif

@@ -58,6 +58,7 @@ static const struct {
 	{ PID_DIR "statm", proc_pid_statm, NULL },
 	{ PID_DIR "status", proc_pid_status, NULL },
 	{ PID_DIR "fd", proc_fd_show, NULL },
+	{ PID_DIR "numa_maps", proc_pid_numa_maps_show, NULL },
 };
 #define NR_PID_VIEWS ARRAY_SIZE(pid_views)
 
@@ -101,6 +102,12 @@ const char *procfs_path_at(size_t i)
 	if (i < nr_thp)
 		return thp_path_at(i);
 	i -= nr_thp;
+	size_t nr_node = 0;
+	while (node_sysfs_path_at(nr_node))
+		nr_node++;
+	if (i < nr_node)
+		return node_sysfs_path_at(i);
+	i -= nr_node;
 	if (i < NR_BINARY_VIEWS)
 		return binary_views[i].path;
 	i -= NR_BINARY_VIEWS;
@@ -173,6 +180,8 @@ int procfs_read(struct kernel *k, const char *path, struct seq_buf *m)
 		if (!strcmp(path, binary_views[i].path))
 			return -EINVAL;
 	if (!thp_sysfs_show(k, path, m))
+		return m->overflow ? -ENOMEM : 0;
+	if (!node_sysfs_show(k, path, m))
 		return m->overflow ? -ENOMEM : 0;
 	if (!strncmp(path, "/sys/fs/cgroup/", 15)) {
 		int err = cgroup_file_show(k, path + 15, m);

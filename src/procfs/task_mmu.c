@@ -642,3 +642,124 @@ uint64_t task_statm(const struct mm_struct *mm, uint64_t *shared, uint64_t *text
 	*resident = *shared + get_mm_counter(mm, MM_ANONPAGES);
 	return mm->total_vm;
 }
+
+/* ---- numa_maps ------------------------------------------------------------------ */
+
+/* What numa_maps adds up over a VMA, in pages (Linux: struct numa_maps). */
+struct numa_maps {
+	struct kernel *k;
+	const struct vm_area_struct *vma;
+	uint64_t pages, anon, active, writeback, mapcount_max, dirty, swapcache;
+	uint64_t node[MAX_NUMNODES];
+};
+
+/* Count nr pages of page's folio (Linux: gather_stats): a hugetlb page
+ * counts one whatever its size. */
+static void gather_stats(struct numa_maps *md, const struct page *page, bool pte_dirty, uint64_t nr)
+{
+	const struct page *head = compound_head(page);
+	uint64_t count = (uint64_t)page_precise_mapcount(page);
+	md->pages += nr;
+	if (pte_dirty || page_test(head, PG_dirty))
+		md->dirty += nr;
+	if (page_test(head, PG_swapcache))
+		md->swapcache += nr;
+	if (page_test(head, PG_active) || page_test(head, PG_unevictable))
+		md->active += nr;
+	if (page_test(head, PG_writeback))
+		md->writeback += nr;
+	if (PageAnon(head))
+		md->anon += nr;
+	if (count > md->mapcount_max)
+		md->mapcount_max = count;
+	md->node[page_to_nid(md->k, head)] += nr;
+}
+
+/* A present PTE with a normal page (Linux: can_gather_numa_stats; the
+ * zero page and reserved pages count nothing). */
+static int gather_pte_stats(pte_t *pte, uint64_t addr, void *arg)
+{
+	struct numa_maps *md = arg;
+	pte_t e = *pte;
+	(void)addr;
+	if (!pte_present(e))
+		return 0;
+	const struct page *page = vm_normal_page(md->k, e);
+	if (page && !page_test(page, PG_reserved))
+		gather_stats(md, page, e & _PAGE_DIRTY, 1);
+	return 0;
+}
+
+/* A huge PMD: 512 pages of a THP, or one hugetlb page. */
+static int gather_pmd_stats(pte_t *pmd, uint64_t addr, uint64_t next, void *arg)
+{
+	struct numa_maps *md = arg;
+	const struct page *page = vm_normal_page_pmd(md->k, *pmd);
+	(void)addr, (void)next;
+	if (page)
+		gather_stats(md, page, *pmd & _PAGE_DIRTY,
+			     md->vma->vm_flags & VM_HUGETLB ? 1 : HPAGE_PMD_NR);
+	return 0;
+}
+
+/* A path as numa_maps prints it: newline, tab, space and '=' escaped as
+ * octal (Linux: seq_path with "\n\t= "). */
+static void numa_maps_path(struct seq_buf *m, const char *path)
+{
+	for (const char *c = path; *c; c++)
+		if (strchr("\n\t =", *c))
+			seq_printf(m, "\\%03o", (unsigned char)*c);
+		else
+			seq_putc(m, *c);
+}
+
+/* One VMA's line (Linux: show_numa_map): its start, its policy, what it
+ * maps, then its pages' counts and their nodes. */
+static void show_numa_map(struct kernel *k, struct seq_buf *m, const struct vm_area_struct *vma)
+{
+	struct numa_maps md = { .k = k, .vma = vma };
+	seq_printf(m, "%08llx %s", (unsigned long long)vma->vm_start, "default");
+	if (vma->vm_file) {
+		seq_puts(m, " file=");
+		numa_maps_path(m, file_inode(vma->vm_file)->i_name);
+	} else if (vma_is_initial_heap(vma)) {
+		seq_puts(m, " heap");
+	} else if (vma_is_initial_stack(vma)) {
+		seq_puts(m, " stack");
+	}
+	if (vma->vm_flags & VM_HUGETLB)
+		seq_puts(m, " huge");
+	if (!(vma->vm_flags & VM_PFNMAP))
+		walk_page_range_pmd(k, vma->vm_mm, vma->vm_start, vma->vm_end, gather_pte_stats, gather_pmd_stats, &md);
+	if (md.pages) {
+		if (md.anon)
+			seq_printf(m, " anon=%llu", (unsigned long long)md.anon);
+		if (md.dirty)
+			seq_printf(m, " dirty=%llu", (unsigned long long)md.dirty);
+		if (md.pages != md.anon && md.pages != md.dirty)
+			seq_printf(m, " mapped=%llu", (unsigned long long)md.pages);
+		if (md.mapcount_max > 1)
+			seq_printf(m, " mapmax=%llu", (unsigned long long)md.mapcount_max);
+		if (md.swapcache)
+			seq_printf(m, " swapcache=%llu", (unsigned long long)md.swapcache);
+		if (md.active < md.pages && !(vma->vm_flags & VM_HUGETLB))
+			seq_printf(m, " active=%llu", (unsigned long long)md.active);
+		if (md.writeback)
+			seq_printf(m, " writeback=%llu", (unsigned long long)md.writeback);
+		for_each_online_node(k, nid)
+			if (md.node[nid])
+				seq_printf(m, " N%d=%llu", nid, (unsigned long long)md.node[nid]);
+		seq_printf(m, " kernelpagesize_kB=%llu", (unsigned long long)(vma_kernel_pagesize(vma) >> 10));
+	}
+	seq_putc(m, '\n');
+}
+
+/* See internal.h. */
+int proc_pid_numa_maps_show(struct kernel *k, struct task_struct *t, struct seq_buf *m)
+{
+	if (!t->mm)
+		return 0;
+	for (const struct vm_area_struct *vma = t->mm->mmap; vma; vma = vma->vm_next)
+		show_numa_map(k, m, vma);
+	return 0;
+}

@@ -3,7 +3,7 @@
  * /proc/buddyinfo, /proc/pagetypeinfo, /proc/zoneinfo, /proc/vmstat and the
  * debugfs extfrag indexes, in Linux 6.18's formats.
  */
-#include "procfs/procfs.h"
+#include "procfs/internal.h"
 
 #include "kernel/huge_mm.h"
 #include "kernel/page_alloc_internal.h"
@@ -207,6 +207,27 @@ void vmstat_show(struct kernel *k, struct seq_buf *m)
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		seq_printf(m, "%s %llu\n", vm_event_names[i], (unsigned long long)k->vm_events[i]);
 	seq_puts(m, "nr_unstable 0\n");
+}
+
+/* See internal.h. */
+void node_read_vmstat(struct kernel *k, struct pglist_data *pgdat, struct seq_buf *m)
+{
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+		uint64_t sum = 0;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			sum += zone_page_state(&pgdat->node_zones[z], (enum zone_stat_item)i);
+		seq_printf(m, "%s %llu\n", zone_stat_names[i], (unsigned long long)sum);
+	}
+	for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++)
+		seq_printf(m, "%s %llu\n", numa_stat_names[i],
+			   (unsigned long long)sum_zone_numa_event_state(pgdat, (enum numa_stat_item)i));
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
+		uint64_t v = node_page_state_pages(pgdat, (enum node_stat_item)i);
+		if (vmstat_item_print_in_thp((enum node_stat_item)i))
+			v /= HPAGE_PMD_NR;
+		seq_printf(m, "%s %llu\n", node_stat_names[i], (unsigned long long)v);
+	}
+	(void)k;
 }
 
 /* One zone's index per order; Linux prints the unusable index "%d.%03d"

@@ -18,26 +18,7 @@
  * optional "iB" or "B" after it). -EINVAL on anything else or overflow. */
 static int parse_size(const char *s, uint64_t *out)
 {
-	char *end;
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	uint64_t v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
-	}
-	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
-		end += strlen(end);
-	if (*end || (shift && v > (UINT64_MAX >> shift)))
-		return -EINVAL;
-	*out = v << shift;
-	return 0;
+	return hw_parse_size(s, out);
 }
 
 /* Parse a decimal integer in [lo, hi]. */

@@ -56,21 +56,26 @@ int sim_free_blocks(mmsim_machine *m, const char *zone, const char *mt, uint64_t
 	static const char *const types[MIGRATE_TYPES] = {
 		"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate"
 	};
-	struct pglist_data *pgdat = s->kernel.node_data[0];
-	struct zone *z = NULL;
-	int type = -1;
+	int type = -1, found = 0;
 
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (zone && !strcmp(pgdat->node_zones[i].name, zone) && populated_zone(&pgdat->node_zones[i]))
-			z = &pgdat->node_zones[i];
 	for (int i = 0; mt && i < MIGRATE_TYPES; i++)
 		if (!strcmp(types[i], mt))
 			type = i;
-	if (!z || (mt && type < 0))
+	memset(counts, 0, 11 * sizeof *counts);
+	for_each_online_node(&s->kernel, nid) {          /* the zone of that name on every node */
+		struct pglist_data *pgdat = s->kernel.node_data[nid];
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *z = &pgdat->node_zones[i];
+			if (!zone || strcmp(z->name, zone) || !populated_zone(z) || (mt && type < 0))
+				continue;
+			found++;
+			for (int o = 0; o < NR_PAGE_ORDERS; o++)
+				counts[o] += type < 0 ? z->free_area[o].nr_free : z->free_area[o].nr_free_mt[type];
+		}
+	}
+	if (!found)
 		return sim_fail(s, -ENOENT, "no populated zone '%s' or migratetype '%s'",
 				zone ? zone : "(null)", mt ? mt : "(all)");
-	for (int o = 0; o < NR_PAGE_ORDERS; o++)
-		counts[o] = type < 0 ? z->free_area[o].nr_free : z->free_area[o].nr_free_mt[type];
 	return 0;
 }
 

@@ -83,6 +83,8 @@ static void put_mem(struct stat_sink *s, const char *pre, const struct hw_counte
 	put(s, c->sb_fences, "%ssb.fences", pre);
 	put(s, c->mem_upgrades, "%smem.upgrades", pre);
 	put(s, c->mem_invalidated, "%smem.invalidated", pre);
+	put(s, c->mem_dram_local, "%smem.dram.local", pre);
+	put(s, c->mem_dram_remote, "%smem.dram.remote", pre);
 }
 
 /* cycles broken down by what they were spent on (the parts sum to
