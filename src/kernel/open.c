@@ -6,7 +6,8 @@
  * fs.h for each call's contract.
  *
  * Names: the mounts are flat directories, so a path is a mount point (the
- * longest that prefixes it) and one name in it.
+ * longest that prefixes it) and one name in it; the programs' files that
+ * the kernel installs on "/" are named usr/bin/NAME there (fs.h).
  */
 #include "kernel/fs.h"
 
@@ -32,6 +33,25 @@
 static size_t mnt_len(const struct super_block *sb)
 {
 	return strcmp(sb->mnt_point, "/") ? strlen(sb->mnt_point) : 0;
+}
+
+/* The named inode of sb whose name (after the mount point) is name[0..n). */
+static struct inode *lookup_name(struct super_block *sb, const char *name, size_t n)
+{
+	size_t m = mnt_len(sb);
+	for (struct inode *i = sb->s_files; i; i = i->i_sb_next)
+		if (!strncmp(i->i_name + m + 1, name, n) && !i->i_name[m + 1 + n])
+			return i;
+	return NULL;
+}
+
+/* The length of name without its trailing slashes. */
+static size_t name_len(const char *name)
+{
+	size_t n = strlen(name);
+	while (n && name[n - 1] == '/')
+		n--;
+	return n;
 }
 
 /* Where path points: its mount and the name in it ("" for the mount point
@@ -67,23 +87,13 @@ static int path_lookup(struct kernel *k, const char *path, struct super_block **
 	const char *rest = path + best_len;
 	while (*rest == '/')
 		rest++;
-	size_t n = strcspn(rest, "/");
-	for (const char *c = rest + n; *c; c++)      /* "a/b": a would have to be a directory */
-		if (*c != '/')
-			return -ENOENT;
+	size_t n = name_len(rest);
+	if (strcspn(rest, "/") < n && !lookup_name(best, rest, n))
+		return -ENOENT;      /* "a/b": a would have to be a directory (only the kernel's
+					program files, /usr/bin/NAME on "/", have such names) */
 	*sbp = best;
 	*name = rest;
 	return 0;
-}
-
-/* The named inode of sb whose name (after the mount point) is name[0..n). */
-static struct inode *lookup_name(struct super_block *sb, const char *name, size_t n)
-{
-	size_t m = mnt_len(sb);
-	for (struct inode *i = sb->s_files; i; i = i->i_sb_next)
-		if (!strncmp(i->i_name + m + 1, name, n) && !i->i_name[m + 1 + n])
-			return i;
-	return NULL;
 }
 
 /* The path maps prints for name in sb. */
@@ -126,8 +136,8 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 		err = -EMFILE;
 	if (err)
 		return err;
-	size_t n = strcspn(name, "/");
-	bool is_dir = n == 0;
+	size_t n = name_len(name);
+	bool is_dir = n == 0, slash = !is_dir && name[n] == '/';   /* "f/": f must be a directory */
 	unsigned fmode = (flags + 1) & O_ACCMODE;                 /* OPEN_FMODE */
 	struct inode *inode = is_dir ? NULL : lookup_name(sb, name, n);
 	char buf[PATH_MAX + 64];
@@ -147,6 +157,8 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 			return -EISDIR;
 		if (!(inode = sb_root(k, sb)))
 			return -ENOMEM;
+	} else if (slash && (flags & O_CREAT)) {
+		return -EISDIR;                                   /* open_last_lookups */
 	} else if (!inode) {
 		if (!(flags & O_CREAT))
 			return -ENOENT;
@@ -160,7 +172,7 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 	} else {
 		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 			return -EEXIST;
-		if (flags & O_DIRECTORY)
+		if ((flags & O_DIRECTORY) || slash)
 			return -ENOTDIR;
 		if ((flags & O_TRUNC) && S_ISREG_MODE(inode->i_mode))
 			shmem_setsize(k, inode, 0);
@@ -199,12 +211,14 @@ int do_unlinkat(struct kernel *k, struct task_struct *t, const char *path)
 	int err = path_lookup(k, path, &sb, &name);
 	if (err)
 		return err;
-	size_t n = strcspn(name, "/");
+	size_t n = name_len(name);
 	if (!n)
 		return -EISDIR;
 	struct inode *inode = lookup_name(sb, name, n);
 	if (!inode)
 		return -ENOENT;
+	if (name[n] == '/')
+		return -ENOTDIR;
 	if (!S_ISREG_MODE(inode->i_mode))
 		return -EPERM;
 	for (struct inode **p = &sb->s_files; *p; p = &(*p)->i_sb_next)
