@@ -456,6 +456,23 @@ int do_sys_ftruncate(struct kernel *k, struct task_struct *t, int fd, int64_t le
  * point; -ENOTDIR for a trailing slash on a file; -EPERM for /dev/null (devtmpfs is not modelled as writable). */
 int do_unlinkat(struct kernel *k, struct task_struct *t, const char *path);
 
+/* A regular file at path (mode 0644) made by the machine itself, not by a
+ * process (mmsim's m:file): with data, its len bytes (a disk file's are on
+ * the device and clean in the page cache, as after a synced write; a tmpfs
+ * file's in its page cache), without, len bytes of holes (truncate -s). 0, or
+ * -ENOENT, -ENAMETOOLONG as open; -EEXIST (the name exists); -EISDIR (a mount
+ * point, or a trailing slash); -EPERM (devtmpfs); -ENOSPC (the disk is
+ * full); -ENOMEM. */
+int vfs_make_file(struct kernel *k, const char *path, const void *data, uint64_t len);
+
+/* Mount a new, empty tmpfs at the absolute path at (Linux: mount -t tmpfs
+ * none AT), with the next anonymous device number (00:1b after /tmp's
+ * 00:1a). 0, or -EINVAL (not absolute, "/", a trailing slash or "//"),
+ * -ENAMETOOLONG, -EBUSY (already a mount point), -ENOTDIR (a file has that
+ * name), -ENOSPC (no room in the mount table). Directories do not exist, so
+ * any other path may be a mount point. */
+int vfs_mount_tmpfs(struct kernel *k, const char *at);
+
 /* fstat(fd, st) for t (Linux: vfs_fstat): 0 or -EBADF. blocks counts the
  * pages held (cached or on swap) in 512-byte units, as tmpfs. */
 int vfs_fstat(struct kernel *k, struct task_struct *t, int fd, struct kstat *st);

@@ -546,3 +546,49 @@ Test(file, truncate_zeroes_the_tail_of_a_cold_disk_page)
 	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 8, PG + 96), 8);
 	cr_assert(buf[3] == 't' && buf[4] == 0, "on the disk too");
 }
+
+Test(file, the_machine_makes_files_and_mounts_tmpfs)
+{
+	uint64_t base = file_pages(), free_blocks = t->k.disk.free_blocks, writes = t->k.disk.writes;
+	char data[PG + 100];
+	memset(data, 'm', sizeof data);
+	cr_assert_eq(vfs_make_file(&t->k, "/made", data, sizeof data), 0);
+	cr_assert_eq(file_pages(), base + 2, "its two pages are cached");
+	cr_assert_eq(t->k.disk.free_blocks, free_blocks - 2, "and have their blocks");
+	cr_assert_eq(t->k.disk.writes, writes, "installed, not written through the block layer");
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), 0, "clean");
+	cr_assert_eq(vfs_make_file(&t->k, "/made", data, 1), -EEXIST);
+	cr_assert_eq(vfs_make_file(&t->k, "/a/b", data, 1), -ENOENT);
+	cr_assert_eq(vfs_make_file(&t->k, "/tmp", data, 1), -EISDIR);
+	cr_assert_eq(vfs_make_file(&t->k, "/made2/", data, 1), -EISDIR);
+	cr_assert_eq(vfs_make_file(&t->k, "/dev/x", data, 1), -EPERM);
+	cr_assert_eq(vfs_make_file(&t->k, "/tmp/sparse", NULL, 5 * PG), 0);
+	cr_assert_eq(file_pages(), base + 2, "holes take no pages");
+	int fd = xopen("/made", O_RDONLY);
+	struct kstat st;
+	cr_assert_eq(vfs_fstat(&t->k, p, fd, &st), 0);
+	cr_assert(st.ino == 12 && st.size == sizeof data, "ext4's first inode: %llu %llu", (unsigned long long)st.ino,
+		  (unsigned long long)st.size);
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 4 /* POSIX_FADV_DONTNEED */), 0);
+	char buf[8] = "";
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 2, PG + 98), 2, "the last bytes, from the device");
+	cr_assert(!memcmp(buf, "mm", 2));
+	int other = do_sys_open(&t->k, p, "/other", O_RDWR | O_CREAT, 0644);
+	cr_assert_eq(vfs_fstat(&t->k, p, other, &st), 0);
+	cr_assert_eq(st.ino, 13, "the next inode (the program's is 1048576)");
+
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt"), -EBUSY);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/made"), -ENOTDIR);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/"), -EINVAL);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "mnt"), -EINVAL);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/x/"), -EINVAL);
+	int m = xopen("/mnt/f", O_RDWR | O_CREAT);
+	cr_assert_eq(vfs_fstat(&t->k, p, m, &st), 0);
+	cr_assert(st.dev_major == 0 && st.dev_minor == 0x1b && st.ino == 2, "00:1b, the first inode of a tmpfs");
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt2"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt3"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt4"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt5"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt6"), -ENOSPC, "twelve mounts");
+}
