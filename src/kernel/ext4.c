@@ -310,14 +310,20 @@ struct inode *ext4_install_file(struct kernel *k, const char *path, uint64_t ino
 }
 
 /* See fs.h. */
-void ext4_truncate_blocks(struct kernel *k, struct inode *inode, uint64_t index)
+void ext4_punch_blocks(struct kernel *k, struct inode *inode, uint64_t index, uint64_t n)
 {
 	(void)k;
-	for (uint64_t i = index; i < inode->i_blkmap_len; i++)
+	for (uint64_t i = index; i < inode->i_blkmap_len && i - index < n; i++)
 		if (inode->i_blkmap[i]) {
 			block_mark(inode->i_sb->s_bdev, inode->i_blkmap[i], false);
 			inode->i_blkmap[i] = 0;
 		}
+}
+
+/* See fs.h. */
+void ext4_truncate_blocks(struct kernel *k, struct inode *inode, uint64_t index)
+{
+	ext4_punch_blocks(k, inode, index, UINT64_MAX);
 	if (!index) {
 		free(inode->i_blkmap);
 		inode->i_blkmap = NULL;

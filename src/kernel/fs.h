@@ -530,6 +530,10 @@ int64_t ext4_writepages(struct kernel *k, struct inode *inode, uint64_t first, u
 struct inode *ext4_install_file(struct kernel *k, const char *path, uint64_t ino, uint32_t mode,
 				const uint8_t *data, uint64_t data_len, uint64_t size);
 
+/* Free the blocks of inode's pages [index, index + n) (a hole punched:
+ * those pages read as zeros from then on). */
+void ext4_punch_blocks(struct kernel *k, struct inode *inode, uint64_t index, uint64_t n);
+
 /* Free the blocks of inode's pages from index on (truncate, evict). */
 void ext4_truncate_blocks(struct kernel *k, struct inode *inode, uint64_t index);
 

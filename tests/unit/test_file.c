@@ -592,3 +592,31 @@ Test(file, the_machine_makes_files_and_mounts_tmpfs)
 	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt5"), 0);
 	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt6"), -ENOSPC, "twelve mounts");
 }
+
+Test(file, madv_remove_punches_a_hole_in_a_disk_file)
+{
+	uint64_t free_blocks = t->k.disk.free_blocks;
+	int fd = xopen("/punch", O_RDWR | O_CREAT);
+	char buf[8 * PG];
+	memset(buf, 'x', sizeof buf);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, buf, sizeof buf, 0), (int64_t)sizeof buf);
+	cr_assert_eq(do_fsync(&t->k, p, fd, false), 0);
+	cr_assert_eq(t->k.disk.free_blocks, free_blocks - 8);
+	long s = fmmap(fd, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	long q = fmmap(fd, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	cr_assert(s >= 0 && q >= 0);
+	cr_assert_eq(tp_write(t, p, (uint64_t)q + PG, "P", 1), 0, "a private copy of page 1");
+	cr_assert_eq(do_madvise(&t->k, p, (uint64_t)q, PG, MADV_REMOVE), -EACCES, "private");
+	cr_assert_eq(do_madvise(&t->k, p, (uint64_t)s + PG, 3 * PG, MADV_REMOVE), 0);
+	cr_assert_eq(t->k.disk.free_blocks, free_blocks - 5, "the hole's three blocks are free");
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 4 /* POSIX_FADV_DONTNEED */), 0);
+	char got[4] = "";
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, got, 1, 2 * PG), 1);
+	cr_assert_eq(got[0], 0, "a hole reads zeros, from the disk too");
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, got, 1, 4 * PG), 1);
+	cr_assert_eq(got[0], 'x', "past the hole the data stays");
+	cr_assert_eq(tp_read(t, p, (uint64_t)q + PG, got, 1), 0);
+	cr_assert_eq(got[0], 'P', "the private copy stays");
+	cr_assert_eq(tp_read(t, p, (uint64_t)s + PG, got, 1), 0);
+	cr_assert_eq(got[0], 0);
+}
