@@ -187,4 +187,37 @@ do
 	T.consistent(m)
 end
 
+-- ---- the page cache in /proc/meminfo and /proc/vmstat ---------------------------------------------------
+do
+	local m <close> = T.machine()
+	local p = m:spawn()
+	local function mi(k)
+		return tonumber(m:proc("/proc/meminfo"):match("\n" .. k .. ":%s+(%d+) kB"))
+	end
+	local cached, files, pgpgout = mi("Cached"), m:vmstat("nr_file_pages"), m:vmstat("pgpgout")
+	local fd = p:open("/data", "rdwr|creat")
+	T.eq(p:pwrite(fd, string.rep("x", 64 * PG), 0), 64 * PG)
+	T.eq(mi("Cached"), cached + 256, "Cached: 64 more pages")
+	T.eq(m:vmstat("nr_file_pages"), files + 64)
+	T.eq(mi("Dirty"), 256, "Dirty")
+	T.eq(m:vmstat("nr_dirty"), 64)
+	T.eq(mi("Mapped"), 0)
+	local a = p:mmap{len = 64 * PG, prot = "r", flags = "shared", fd = fd}
+	T.ok(p:touch(a, 64 * PG, "r"))
+	T.eq(mi("Mapped"), 256, "Mapped: the pages in page tables")
+	T.eq(m:vmstat("nr_mapped"), 64)
+	T.eq(p:fsync(fd), 0)
+	T.eq(mi("Dirty"), 0, "written back")
+	T.eq(mi("Writeback"), 0, "and done (the device completes at once)")
+	T.eq(m:vmstat("nr_writeback"), 0)
+	T.eq(m:vmstat("pgpgout"), pgpgout + 256, "pgpgout: KiB written")
+	T.eq(mi("Buffers"), 0, "no buffer heads: metadata is not cached")
+	local shm = mi("Shmem")
+	local t = p:open("/dev/shm/s", "rdwr|creat")
+	T.eq(p:pwrite(t, string.rep("y", 16 * PG), 0), 16 * PG)
+	T.eq(mi("Shmem"), shm + 64, "tmpfs pages are Shmem")
+	T.eq(mi("Cached"), cached + 256 + 64, "and Cached")
+	T.eq(mi("Dirty"), 0, "tmpfs is never written back: not Dirty")
+end
+
 T.done()
