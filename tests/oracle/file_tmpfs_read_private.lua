@@ -1,9 +1,10 @@
 -- A 16 MiB tmpfs file (/dev/shm: order-0 folios, shmem_enabled never on
 -- /dev/shm) read through a private mapping: every page is cached, so each
 -- fault maps its 64 KiB fault-around window (257 faults for 4096 pages:
--- the mapping does not start on a window; none major); a write copies the page (anonymous: the file keeps its
--- bytes); a shared mapping of the same file reads the same pages. smaps
--- (Rss, Pss, Private_Clean, Shared_Clean, Anonymous) at each step.
+-- the mapping does not start on a window; none major); a write copies the
+-- page (anonymous: the file keeps its bytes); a shared mapping of the same
+-- file reads the same pages. smaps (Rss, Pss, Private_Clean, Shared_Clean,
+-- Anonymous) at each step.
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local P = 4096
