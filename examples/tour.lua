@@ -203,7 +203,8 @@ hm:close()
 
 title("13. NUMA: first touch and remote memory (seed 003 §7.2)")
 local nm = mmsim.machine{preset = "sapphire-rapids-2s", ram = "512M", caches = 1,
-                         ["l2.size"] = "256K", ["l3.size"] = "960K"}   -- small caches: reads reach memory
+                         ["l2.size"] = "256K", ["l3.size"] = "960K",   -- small caches: reads reach memory
+                         ["lfb.entries"] = 1, ["dram.burst"] = 0}       -- latency alone: one miss at a time
 local np = nm:spawn{name = "numa", core = 0}
 local nt = np:thread{core = 4}
 local na = assert(np:mmap{len = 4 << 20, prot = "rw"})
@@ -222,6 +223,33 @@ print(("reading it: %.0f cycles a line from core 1 (node 0), %.0f from core 4 (n
       :format(lc, rc, remote))
 print("(examples/numa.lua; docs/numa.md)")
 nm:close()
+
+title("14. Files and the page cache: programs share their text, a cold file faults in")
+-- A program is a file of the disk ("/usr/bin/NAME"): two processes of it
+-- map the same text page. A file written, synced and dropped from the page
+-- cache is read through a mapping: the first fault reads ahead from the
+-- device (major), the rest find the page cache (minor).
+local fm = mmsim.machine{ram = "256M", read_ahead_kb = 64}
+local f1, f2 = fm:spawn{name = "editor"}, fm:spawn{name = "editor"}
+local text = tonumber(f1:maps():match("\n(%x+)%-%x+ r%-xp"), 16)
+assert(f1:read(text, 1) and f2:read(text, 1))
+print(f1:maps():match("[^\n]*r%-xp[^\n]*"))
+print(("its text page is mapped by both: kpagecount %d, Pss %s kB of Rss %s kB"):format(
+  fm:kpagecount(f1:pagemap(text)[1].pfn), f1:smaps():match("r%-xp.-\nPss:%s+(%d+)"),
+  f1:smaps():match("r%-xp.-\nRss:%s+(%d+)")))
+local fd = assert(f1:open("/data", "rdwr|creat"))
+assert(f1:pwrite(fd, string.rep("x", 1 << 20), 0) and f1:fsync(fd) == 0)
+assert(f1:fadvise(fd, 0, 0, "dontneed") == 0)                 -- cold: only on the disk
+local fa = assert(f1:mmap{len = 1 << 20, prot = "r", flags = "private", fd = fd})
+fm:explain(function(line) if line:find("do_page_cache_ra") or line:find("do_read_fault") then print(line) end end)
+assert(f1:read(fa, 1))                                         -- the first page: major
+fm:explain(false)
+assert(f1:touch(fa, 1 << 20, "r"))
+local fs = f1:stats()
+print(("1 MiB read through the mapping: %d major fault, %d minor (fault-around, readahead ahead)"):format(
+  fs.majflt, fs.minflt))
+print("(examples/file_mmap.lua: shared and private mappings, msync, truncate and SIGBUS)")
+fm:close()
 
 title("Where to go next")
 print("examples/*.lua show each step in full; `mmsim explain SCRIPT` narrates everything;")

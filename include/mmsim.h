@@ -1094,6 +1094,47 @@ int mmsim_cgroup_attach(mmsim_machine *m, int pid, const char *name);
  */
 int mmsim_numa_hardware(mmsim_machine *m, char **text);
 
+/* ---- the machine's files (issue 14) ------------------------------------------- */
+
+/* One named file of the machine's mounts (mmsim_files). */
+struct mmsim_file_info {
+	char path[256];            /* "/data", "/tmp/x", "/usr/bin/prog", "/dev/null" */
+	char fs[16];               /* its filesystem: "ext4", "tmpfs", "devtmpfs" */
+	unsigned dev_major, dev_minor;
+	uint64_t ino;
+	uint32_t mode;             /* st_mode: type and permissions */
+	uint64_t size;             /* bytes */
+	uint64_t cached;           /* its pages in the page cache */
+	uint64_t dirty;            /* of them, dirty pages of a disk file (not written back) */
+};
+
+/*
+ * Make the regular file path (mode 0644) as the machine itself, not a
+ * process: with data, its len bytes (on the disk filesystem "/" they are
+ * on the device and clean in the page cache, as after a write and fsync;
+ * on tmpfs in its page cache); with data NULL, len bytes of holes (as
+ * truncate -s makes). 0, or -ENOENT (outside the mounts), -EEXIST,
+ * -EISDIR (a mount point), -EPERM (/dev), -ENOSPC (the disk is full),
+ * -ENAMETOOLONG, -ENOMEM; mmsim_last_error says why. The host backend
+ * refuses it: the script's processes make its files there.
+ */
+int mmsim_file(mmsim_machine *m, const char *path, const void *data, uint64_t len);
+
+/* The named files of the machine's mounts, sorted by path, into out (at
+ * most max): the number of files (more than max when out was too small). */
+int64_t mmsim_files(mmsim_machine *m, struct mmsim_file_info *out, size_t max);
+
+/*
+ * Mount a new, empty filesystem fs at the absolute path at (mount -t FS
+ * none AT): only "tmpfs" (the disk filesystem is "/", one device), with the
+ * next anonymous device number (00:1b, ...). 0, or -ENODEV (another fs),
+ * -EINVAL (a path that is not absolute, "/", or ends in "/"), -EBUSY (a
+ * mount point already), -ENOTDIR (a file has that name), -ENOSPC (the mount
+ * table is full), -ENAMETOOLONG. The host backend refuses it (it would
+ * change this machine).
+ */
+int mmsim_mount(mmsim_machine *m, const char *fs, const char *at);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

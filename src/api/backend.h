@@ -180,6 +180,10 @@ struct mmsim_backend {
 	int (*cgroup_attach)(mmsim_machine *m, int pid, const char *name);
 	int (*sleep)(mmsim_machine *m, uint64_t ms);
 	int (*mincore)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+	/* the machine's files */
+	int (*file)(mmsim_machine *m, const char *path, const void *data, uint64_t len);
+	int64_t (*files)(mmsim_machine *m, struct mmsim_file_info *out, size_t max);
+	int (*mount)(mmsim_machine *m, const char *fs, const char *at);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -185,3 +185,27 @@ int mmsim_sleep(mmsim_machine *m, uint64_t ms)
 		return -EOPNOTSUPP;
 	return (int)api_result(m, "sleep", m->ops->sleep(m, ms));
 }
+
+/* See mmsim.h. */
+int mmsim_file(mmsim_machine *m, const char *path, const void *data, uint64_t len)
+{
+	if (!API_SERVES(m, file))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "file", m->ops->file(m, path, data, len));
+}
+
+/* See mmsim.h. */
+int64_t mmsim_files(mmsim_machine *m, struct mmsim_file_info *out, size_t max)
+{
+	if (!API_SERVES(m, files))
+		return -EOPNOTSUPP;
+	return api_result(m, "files", m->ops->files(m, out, max));
+}
+
+/* See mmsim.h. */
+int mmsim_mount(mmsim_machine *m, const char *fs, const char *at)
+{
+	if (!API_SERVES(m, mount))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "mount", m->ops->mount(m, fs, at));
+}

@@ -212,6 +212,8 @@ static const char *host_why_unsupported(const char *op)
 		       "another node";
 	if (!strcmp(op, "interleave"))
 		return "a real core's store buffer cannot be held from user space";
+	if (!strcmp(op, "file") || !strcmp(op, "files") || !strcmp(op, "mount"))
+		return "the host's files are its processes' (p:open, p:pwrite); mounting would change this machine";
 	return "the real kernel's allocators are not scriptable";
 }
 

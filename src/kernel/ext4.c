@@ -278,14 +278,52 @@ int64_t ext4_writepages(struct kernel *k, struct inode *inode, uint64_t first, u
 }
 
 /* See fs.h. */
-void ext4_truncate_blocks(struct kernel *k, struct inode *inode, uint64_t index)
+struct inode *ext4_install_file(struct kernel *k, const char *path, uint64_t ino, uint32_t mode,
+				const uint8_t *data, uint64_t data_len, uint64_t size)
+{
+	struct super_block *sb = k->root_sb;
+	if (!sb || sb->s_bdev->free_blocks < PFN_UP(size))
+		return NULL;
+	uint64_t next = sb->next_ino;                   /* the caller's number, not the fs's next */
+	sb->next_ino = ino;
+	struct inode *inode = ext4_new_inode(k, sb, path, mode);
+	sb->next_ino = next;
+	if (!inode)
+		return NULL;
+	inode->i_size = size;
+	for (uint64_t i = 0; i < PFN_UP(size); i++) {
+		uint64_t b = ext4_map_block(k, inode, i), off = i << PAGE_SHIFT;
+		if (!b)
+			continue;                       /* no memory for the block map: a hole */
+		uint8_t *dst = sb->s_bdev->medium.base + b * PAGE_SIZE;
+		memset(dst, 0, PAGE_SIZE);
+		if (off < data_len)
+			memcpy(dst, data + off, data_len - off < PAGE_SIZE ? data_len - off : PAGE_SIZE);
+		struct page *page = filemap_alloc_folio(k, inode, i);   /* and the writer's copy, clean */
+		if (page) {
+			memcpy(page_address(k, page), dst, PAGE_SIZE);
+			page_set(page, PG_uptodate);
+			put_page(k, page);
+		}
+	}
+	return inode;
+}
+
+/* See fs.h. */
+void ext4_punch_blocks(struct kernel *k, struct inode *inode, uint64_t index, uint64_t n)
 {
 	(void)k;
-	for (uint64_t i = index; i < inode->i_blkmap_len; i++)
+	for (uint64_t i = index; i < inode->i_blkmap_len && i - index < n; i++)
 		if (inode->i_blkmap[i]) {
 			block_mark(inode->i_sb->s_bdev, inode->i_blkmap[i], false);
 			inode->i_blkmap[i] = 0;
 		}
+}
+
+/* See fs.h. */
+void ext4_truncate_blocks(struct kernel *k, struct inode *inode, uint64_t index)
+{
+	ext4_punch_blocks(k, inode, index, UINT64_MAX);
 	if (!index) {
 		free(inode->i_blkmap);
 		inode->i_blkmap = NULL;

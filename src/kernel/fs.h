@@ -387,8 +387,9 @@ unsigned files_count(const struct files_struct *files);
 
 /*
  * open(path, flags, mode) for task t (Linux: do_sys_open, path_openat on
- * the mounts above). path is absolute: "/dev/shm/NAME", "/tmp/NAME" or
- * "/dev/null". O_CREAT creates a regular file of mode & ~022 (the umask);
+ * the mounts above). path is absolute: "/dev/shm/NAME", "/tmp/NAME",
+ * "/NAME" (the disk), "/usr/bin/PROGRAM" (a program's file, made by its
+ * first spawn) or "/dev/null". O_CREAT creates a regular file of mode & ~022 (the umask);
  * O_EXCL with O_CREAT fails on an existing name; O_TRUNC empties a regular
  * file (write permission is the owner's: root's here, so always); the
  * access mode sets f_mode ((flags + 1) & O_ACCMODE: 3 gives neither read
@@ -398,8 +399,9 @@ unsigned files_count(const struct files_struct *files);
  *                 not exist
  *   -EEXIST       O_CREAT | O_EXCL on an existing name
  *   -EISDIR       a mount point opened for writing or with O_CREAT (read-only,
- *                 it opens as a directory: pread gives -EISDIR, mmap -ENODEV)
- *   -ENOTDIR      O_DIRECTORY on a regular file or device
+ *                 it opens as a directory: pread gives -EISDIR, mmap -ENODEV);
+ *                 O_CREAT on a name with a trailing slash ("f/")
+ *   -ENOTDIR      O_DIRECTORY or a trailing slash on a regular file or device
  *   -ENAMETOOLONG a component over NAME_MAX (255) or a path over PATH_MAX
  *   -EINVAL       O_TMPFILE without a write access mode
  *   -EOPNOTSUPP   O_TMPFILE (no directory inodes yet; see fidelity.md)
@@ -451,8 +453,25 @@ int do_sys_ftruncate(struct kernel *k, struct task_struct *t, int fd, int64_t le
 /* unlink(path) for t (Linux: do_unlinkat): the name goes; the inode lives
  * on while files reference it, and mappings print its path with
  * " (deleted)". 0, or -ENOENT, -ENAMETOOLONG as open; -EISDIR for a mount
- * point; -EPERM for /dev/null (devtmpfs is not modelled as writable). */
+ * point; -ENOTDIR for a trailing slash on a file; -EPERM for /dev/null (devtmpfs is not modelled as writable). */
 int do_unlinkat(struct kernel *k, struct task_struct *t, const char *path);
+
+/* A regular file at path (mode 0644) made by the machine itself, not by a
+ * process (mmsim's m:file): with data, its len bytes (a disk file's are on
+ * the device and clean in the page cache, as after a synced write; a tmpfs
+ * file's in its page cache), without, len bytes of holes (truncate -s). 0, or
+ * -ENOENT, -ENAMETOOLONG as open; -EEXIST (the name exists); -EISDIR (a mount
+ * point, or a trailing slash); -EPERM (devtmpfs); -ENOSPC (the disk is
+ * full); -ENOMEM. */
+int vfs_make_file(struct kernel *k, const char *path, const void *data, uint64_t len);
+
+/* Mount a new, empty tmpfs at the absolute path at (Linux: mount -t tmpfs
+ * none AT), with the next anonymous device number (00:1b after /tmp's
+ * 00:1a). 0, or -EINVAL (not absolute, "/", a trailing slash or "//"),
+ * -ENAMETOOLONG, -EBUSY (already a mount point), -ENOTDIR (a file has that
+ * name), -ENOSPC (no room in the mount table). Directories do not exist, so
+ * any other path may be a mount point. */
+int vfs_mount_tmpfs(struct kernel *k, const char *at);
 
 /* fstat(fd, st) for t (Linux: vfs_fstat): 0 or -EBADF. blocks counts the
  * pages held (cached or on swap) in 512-byte units, as tmpfs. */
@@ -500,6 +519,20 @@ unsigned ext4_read_folios(struct kernel *k, struct inode *inode, struct page **p
  * matters for the narration. The pages written, or -ENOSPC when the device
  * is full (the pages left stay dirty). */
 int64_t ext4_writepages(struct kernel *k, struct inode *inode, uint64_t first, uint64_t last, bool wbc_sync);
+
+/* A regular file of the disk filesystem named path, inode number ino and
+ * mode mode, of size bytes whose first data_len are data, on the device as
+ * a writer leaves it once synced: every page has a block holding its
+ * bytes (zeros past data_len) and a clean copy in the page cache (unless
+ * memory is short: then its first reader reads the device); no I/O is
+ * charged. NULL when the device has too few free blocks or no memory is
+ * left. */
+struct inode *ext4_install_file(struct kernel *k, const char *path, uint64_t ino, uint32_t mode,
+				const uint8_t *data, uint64_t data_len, uint64_t size);
+
+/* Free the blocks of inode's pages [index, index + n) (a hole punched:
+ * those pages read as zeros from then on). */
+void ext4_punch_blocks(struct kernel *k, struct inode *inode, uint64_t index, uint64_t n);
 
 /* Free the blocks of inode's pages from index on (truncate, evict). */
 void ext4_truncate_blocks(struct kernel *k, struct inode *inode, uint64_t index);

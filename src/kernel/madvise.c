@@ -261,13 +261,16 @@ static void madvise_willneed(struct kernel *k, struct vm_area_struct *vma, uint6
 	}
 }
 
-/* Unmap pages [index, index + n) of f from every VMA that maps them, then
- * drop them from the page cache (Linux: shmem_fallocate punching a hole,
- * with unmap_mapping_range). */
+/* Punch a hole of pages [index, index + n) in f: unmap them from every VMA
+ * that maps them (the private copies stay), drop them from the page cache
+ * and, on the disk, free their blocks (Linux: vfs_fallocate with
+ * FALLOC_FL_PUNCH_HOLE: shmem_fallocate, ext4_punch_hole). */
 static void remove_shared_range(struct kernel *k, struct file *f, uint64_t index, uint64_t n)
 {
-	unmap_mapping_pages(k, f->f_mapping, index, n, true);
+	unmap_mapping_pages(k, f->f_mapping, index, n, false);
 	shmem_truncate_range(k, file_inode(f), index, n);
+	if (file_inode(f)->kind == FILE_EXT4)
+		ext4_punch_blocks(k, file_inode(f), index, n);
 }
 
 /* Give [start, end) of vma new_flags and the anonymous name name (NULL:
@@ -428,8 +431,10 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 		return 0;
 	}
 	case MADV_REMOVE:
-		if ((vma->vm_flags & VM_LOCKED) || !vma->vm_file || !(vma->vm_flags & VM_SHARED))
+		if ((vma->vm_flags & VM_LOCKED) || !vma->vm_file)
 			return -EINVAL;
+		if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+			return -EACCES;                   /* madvise_remove: vma_is_shared_maywrite */
 		remove_shared_range(k, vma->vm_file,
 				    vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
 				    (end - start) >> PAGE_SHIFT);
@@ -518,8 +523,10 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *                  freeable (counted in pglazyfree; a dirty or swap-cached
  *                  page only where this mapping is its only one); swapped
  *                  out pages are dropped with their slots
- *   MADV_REMOVE    drops the pages of shared memory from its object, in
- *                  every mapping of it
+ *   MADV_REMOVE    punches a hole in the file of a shared mapping that
+ *                  may be made writable (tmpfs, shared memory, the disk:
+ *                  its blocks go): the pages leave every mapping of it
+ *                  but the private copies
  *   MADV_POPULATE_READ, _WRITE  fault the pages in, read or written
  *   MADV_GUARD_INSTALL  a guard marker in every entry (mapped pages are
  *                  zapped first): an access is SIGSEGV; the VMA gets
@@ -549,7 +556,7 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *            mlockall), VM_PFNMAP or hugetlb VMA, also after a hole in the
  *            range (the VMA's EINVAL wins over the hole's ENOMEM); FREE on
  *            memory that is not private anonymous;
- *            REMOVE on a locked or private VMA; DONTFORK or DOFORK on a
+ *            REMOVE on a locked or anonymous private VMA; DONTFORK or DOFORK on a
  *            VM_IO VMA; WIPEONFORK on shared or file memory; DODUMP on a
  *            special VMA; POPULATE on a VM_IO or VM_PFNMAP VMA or one that
  *            does not allow the access
@@ -559,6 +566,8 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *            populate without memory; no memory for a page table
  *            (GUARD_INSTALL)
  *   -EFAULT  a populate fault that fails (SIGBUS, SIGSEGV: a guard page)
+ *   -EACCES  REMOVE on a private file mapping, or a shared one of a
+ *            descriptor opened read-only (no VM_MAYWRITE)
  * The VMAs are advised in address order: after an error those before the
  * failing one keep the advice.
  */

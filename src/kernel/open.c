@@ -6,7 +6,8 @@
  * fs.h for each call's contract.
  *
  * Names: the mounts are flat directories, so a path is a mount point (the
- * longest that prefixes it) and one name in it.
+ * longest that prefixes it) and one name in it; the programs' files that
+ * the kernel installs on "/" are named usr/bin/NAME there (fs.h).
  */
 #include "kernel/kaccess.h"
 #include "kernel/fs.h"
@@ -33,6 +34,25 @@
 static size_t mnt_len(const struct super_block *sb)
 {
 	return strcmp(sb->mnt_point, "/") ? strlen(sb->mnt_point) : 0;
+}
+
+/* The named inode of sb whose name (after the mount point) is name[0..n). */
+static struct inode *lookup_name(struct super_block *sb, const char *name, size_t n)
+{
+	size_t m = mnt_len(sb);
+	for (struct inode *i = sb->s_files; i; i = i->i_sb_next)
+		if (!strncmp(i->i_name + m + 1, name, n) && !i->i_name[m + 1 + n])
+			return i;
+	return NULL;
+}
+
+/* The length of name without its trailing slashes. */
+static size_t name_len(const char *name)
+{
+	size_t n = strlen(name);
+	while (n && name[n - 1] == '/')
+		n--;
+	return n;
 }
 
 /* Where path points: its mount and the name in it ("" for the mount point
@@ -68,23 +88,21 @@ static int path_lookup(struct kernel *k, const char *path, struct super_block **
 	const char *rest = path + best_len;
 	while (*rest == '/')
 		rest++;
-	size_t n = strcspn(rest, "/");
-	for (const char *c = rest + n; *c; c++)      /* "a/b": a would have to be a directory */
-		if (*c != '/')
-			return -ENOENT;
+	size_t n = name_len(rest);
+	if (strcspn(rest, "/") < n && !lookup_name(best, rest, n))
+		return -ENOENT;      /* "a/b": a would have to be a directory (only the kernel's
+					program files, /usr/bin/NAME on "/", have such names) */
 	*sbp = best;
 	*name = rest;
 	return 0;
 }
 
-/* The named inode of sb whose name (after the mount point) is name[0..n). */
-static struct inode *lookup_name(struct super_block *sb, const char *name, size_t n)
+/* path_lookup, and the length of the name without trailing slashes in *n. */
+static int path_name(struct kernel *k, const char *path, struct super_block **sbp, const char **name, size_t *n)
 {
-	size_t m = mnt_len(sb);
-	for (struct inode *i = sb->s_files; i; i = i->i_sb_next)
-		if (!strncmp(i->i_name + m + 1, name, n) && !i->i_name[m + 1 + n])
-			return i;
-	return NULL;
+	int err = path_lookup(k, path, sbp, name);
+	*n = err ? 0 : name_len(*name);
+	return err;
 }
 
 /* The path maps prints for name in sb. */
@@ -127,8 +145,8 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 		err = -EMFILE;
 	if (err)
 		return err;
-	size_t n = strcspn(name, "/");
-	bool is_dir = n == 0;
+	size_t n = name_len(name);
+	bool is_dir = n == 0, slash = !is_dir && name[n] == '/';   /* "f/": f must be a directory */
 	unsigned fmode = (flags + 1) & O_ACCMODE;                 /* OPEN_FMODE */
 	struct inode *inode = is_dir ? NULL : lookup_name(sb, name, n);
 	char buf[PATH_MAX + 64];
@@ -148,6 +166,8 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 			return -EISDIR;
 		if (!(inode = sb_root(k, sb)))
 			return -ENOMEM;
+	} else if (slash && (flags & O_CREAT)) {
+		return -EISDIR;                                   /* open_last_lookups */
 	} else if (!inode) {
 		if (!(flags & O_CREAT))
 			return -ENOENT;
@@ -161,7 +181,7 @@ int do_sys_open(struct kernel *k, struct task_struct *t, const char *path, unsig
 	} else {
 		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 			return -EEXIST;
-		if (flags & O_DIRECTORY)
+		if ((flags & O_DIRECTORY) || slash)
 			return -ENOTDIR;
 		if ((flags & O_TRUNC) && S_ISREG_MODE(inode->i_mode))
 			shmem_setsize(k, inode, 0);
@@ -192,22 +212,9 @@ int do_sys_ftruncate(struct kernel *k, struct task_struct *t, int fd, int64_t le
 	return 0;
 }
 
-/* See fs.h. */
-int do_unlinkat(struct kernel *k, struct task_struct *t, const char *path)
+/* Take inode's name out of sb (its last link: i_nlink 0). */
+static void drop_link(struct super_block *sb, struct inode *inode)
 {
-	struct super_block *sb;
-	const char *name;
-	int err = path_lookup(k, path, &sb, &name);
-	if (err)
-		return err;
-	size_t n = strcspn(name, "/");
-	if (!n)
-		return -EISDIR;
-	struct inode *inode = lookup_name(sb, name, n);
-	if (!inode)
-		return -ENOENT;
-	if (!S_ISREG_MODE(inode->i_mode))
-		return -EPERM;
 	for (struct inode **p = &sb->s_files; *p; p = &(*p)->i_sb_next)
 		if (*p == inode) {
 			*p = inode->i_sb_next;
@@ -215,6 +222,27 @@ int do_unlinkat(struct kernel *k, struct task_struct *t, const char *path)
 		}
 	inode->i_sb_next = NULL;
 	inode->i_nlink = 0;
+}
+
+/* See fs.h. */
+int do_unlinkat(struct kernel *k, struct task_struct *t, const char *path)
+{
+	struct super_block *sb;
+	const char *name;
+	size_t n;
+	int err = path_name(k, path, &sb, &name, &n);
+	if (err)
+		return err;
+	if (!n)
+		return -EISDIR;
+	struct inode *inode = lookup_name(sb, name, n);
+	if (!inode)
+		return -ENOENT;
+	if (name[n] == '/')
+		return -ENOTDIR;
+	if (!S_ISREG_MODE(inode->i_mode))
+		return -EPERM;
+	drop_link(sb, inode);
 	char *deleted = kmalloc(k, strlen(inode->i_name) + sizeof " (deleted)", GFP_KERNEL);
 	if (deleted) {                     /* d_path's suffix, kept with the name */
 		strcpy(deleted, inode->i_name);
@@ -333,6 +361,34 @@ int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf,
 	return (int64_t)done;
 }
 
+/* Copy count bytes of buf into inode's page cache at pos, a page at a time,
+ * each page dirtied and accessed, the file growing (Linux:
+ * generic_perform_write with shmem's or ext4's write_begin/write_end). The
+ * bytes copied: fewer when a page cannot be allocated. */
+static uint64_t generic_perform_write(struct kernel *k, struct inode *inode, const void *buf, uint64_t count,
+				      uint64_t pos)
+{
+	uint64_t done = 0;
+	while (done < count) {
+		uint64_t off = pos + done, in = off & ~PAGE_MASK;
+		uint64_t n = PAGE_SIZE - in < count - done ? PAGE_SIZE - in : count - done;
+		struct page *page = filemap_get_page(k, inode, off >> PAGE_SHIFT, NULL);   /* shmem_write_begin */
+		if (!page)
+			break;
+		memcpy((uint8_t *)page_address(k, page) + in, (const uint8_t *)buf + done, n);
+		kmem_ref(k, (uint8_t *)page_address(k, page) + in, n, true, "generic_perform_write");
+		folio_mark_dirty(k, page);                  /* shmem_write_end, block_write_end */
+		folio_mark_accessed(k, page);
+		put_page(k, page);
+		if (inode->kind == FILE_EXT4)
+			balance_dirty_pages_ratelimited(k);  /* generic_perform_write, a folio at a time */
+		done += n;
+		if (off + n > inode->i_size)
+			inode->i_size = off + n;
+	}
+	return done;
+}
+
 /* See fs.h. */
 int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const void *buf, uint64_t count,
 		      int64_t pos)
@@ -352,24 +408,7 @@ int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const voi
 		return -EFBIG;
 	if (count > (uint64_t)(MAX_LFS_FILESIZE - pos))
 		count = (uint64_t)(MAX_LFS_FILESIZE - pos);
-	uint64_t done = 0;
-	while (done < count) {
-		uint64_t off = (uint64_t)pos + done, in = off & ~PAGE_MASK;
-		uint64_t n = PAGE_SIZE - in < count - done ? PAGE_SIZE - in : count - done;
-		struct page *page = filemap_get_page(k, inode, off >> PAGE_SHIFT, NULL);   /* shmem_write_begin */
-		if (!page)
-			break;
-		memcpy((uint8_t *)page_address(k, page) + in, (const uint8_t *)buf + done, n);
-		kmem_ref(k, (uint8_t *)page_address(k, page) + in, n, true, "generic_perform_write");
-		folio_mark_dirty(k, page);                  /* shmem_write_end, block_write_end */
-		folio_mark_accessed(k, page);
-		put_page(k, page);
-		if (inode->kind == FILE_EXT4)
-			balance_dirty_pages_ratelimited(k);  /* generic_perform_write, a folio at a time */
-		done += n;
-		if (off + n > inode->i_size)
-			inode->i_size = off + n;
-	}
+	uint64_t done = generic_perform_write(k, inode, buf, count, (uint64_t)pos);
 	trace_kernel(k, t->cpu, "wrote %llu bytes of %s at %lld into the page cache", (unsigned long long)done,
 		     inode->i_name, (long long)pos);
 	return done ? (int64_t)done : -ENOMEM;
@@ -401,4 +440,79 @@ int sys_memfd_create(struct kernel *k, struct task_struct *t, const char *name, 
 		return -ENOMEM;
 	trace_kernel(k, t->cpu, "memfd %s: inode %llu on 00:01", buf, (unsigned long long)inode->i_ino);
 	return fd_install_lowest(k, t, file, flags & MFD_CLOEXEC ? O_CLOEXEC : 0);
+}
+
+/* See fs.h. */
+int vfs_make_file(struct kernel *k, const char *path, const void *data, uint64_t len)
+{
+	struct super_block *sb;
+	const char *name;
+	size_t n;
+	int err = path_name(k, path, &sb, &name, &n);
+	if (!err && (!n || name[n] == '/'))
+		err = -EISDIR;
+	else if (!err && lookup_name(sb, name, n))
+		err = -EEXIST;
+	else if (!err && strcmp(sb->s_type, "tmpfs") && !sb->s_bdev)
+		err = -EPERM;                              /* devtmpfs: devices only */
+	if (err)
+		return err;
+	char buf[PATH_MAX + 64];
+	full_name(sb, name, n, buf, sizeof buf);
+	struct inode *inode;
+	if (sb->s_bdev && data) {                          /* on the device and clean in the cache */
+		uint64_t ino = sb->next_ino;
+		if ((inode = ext4_install_file(k, buf, ino, 0644, data, len, len)))
+			sb->next_ino = ino + 1;
+		else if (k->disk.free_blocks < PFN_UP(len))
+			return -ENOSPC;
+	} else {
+		inode = sb->s_bdev ? ext4_new_inode(k, sb, buf, 0644) : shmem_new_file(k, sb, buf, 1, 0644);
+		if (inode && data && generic_perform_write(k, inode, data, len, 0) < len) {
+			drop_link(sb, inode);              /* no memory for its pages: it goes */
+			inode->i_count++;
+			iput(k, inode);
+			return -ENOMEM;
+		}
+		if (inode)
+			inode->i_size = len;               /* without data: a sparse file (truncate -s) */
+	}
+	if (!inode)
+		return -ENOMEM;
+	trace_kernel(k, k->this_cpu, "file %s: inode %llu on %02x:%02x, %llu bytes", buf,
+		     (unsigned long long)inode->i_ino, sb->major, sb->minor, (unsigned long long)len);
+	return 0;
+}
+
+/* See fs.h. */
+int vfs_mount_tmpfs(struct kernel *k, const char *at)
+{
+	size_t len = strlen(at);
+	if (at[0] != '/' || len < 2 || at[len - 1] == '/' || strstr(at, "//"))
+		return -EINVAL;
+	if (len >= sizeof k->super_blocks[0].mnt_point)
+		return -ENAMETOOLONG;
+	unsigned minor = 0;
+	for (int i = 0; i < k->nr_super_blocks; i++) {
+		struct super_block *sb = &k->super_blocks[i];
+		if (!strcmp(sb->mnt_point, at))
+			return -EBUSY;
+		if (!sb->major && sb->minor > minor)
+			minor = sb->minor;
+	}
+	struct super_block *parent;
+	const char *name;
+	if (!path_lookup(k, at, &parent, &name) && name_len(name) && lookup_name(parent, name, name_len(name)))
+		return -ENOTDIR;                           /* a file has that name */
+	if (k->nr_super_blocks == MAX_SUPER_BLOCKS)
+		return -ENOSPC;
+	struct super_block *sb = &k->super_blocks[k->nr_super_blocks++];
+	memset(sb, 0, sizeof *sb);
+	sb->s_type = "tmpfs";
+	sb->major = 0;
+	sb->minor = minor + 1;                             /* the next anonymous device number */
+	snprintf(sb->mnt_point, sizeof sb->mnt_point, "%s", at);
+	sb->next_ino = 2;
+	trace_kernel(k, k->this_cpu, "mount tmpfs on %s: device 00:%02x", at, sb->minor);
+	return 0;
 }

@@ -32,8 +32,6 @@
 #define INIT_STACK_SIZE (33 * PAGE_SIZE)      /* 128 KiB expansion + the argument page */
 #define RLIM_STACK      (8ULL << 20)
 #define RLIM_MEMLOCK    (8ULL << 20)
-#define IMAGE_DEV_MAJOR 8
-#define IMAGE_DEV_MINOR 1
 #define IMAGE_SIZE      (0x3000 + 0x80)
 
 /* The image's bytes: an ELF header, the rest zero. */
@@ -112,7 +110,10 @@ static void free_task(struct kernel *k, struct task_struct *t)
 	kmem_cache_free(k, k->mm_caches.task_struct, t);
 }
 
-/* The image file of program name, shared by every process running it. */
+/* The image file of program name, shared by every process running it: a
+ * file /usr/bin/NAME of the disk filesystem (inode 1048576 + n, as the n-th
+ * program run), installed on first use; its pages come into the page cache
+ * from the device as the processes fault on them (Linux: open_exec). */
 static struct file *image_file(struct kernel *k, const char *name)
 {
 	char path[64];
@@ -124,12 +125,16 @@ static struct file *image_file(struct kernel *k, const char *name)
 		}
 	if (k->nr_images == MAX_IMAGES)
 		return NULL;
-	struct file *f = file_create(k, FILE_IMAGE, path, IMAGE_DEV_MAJOR, IMAGE_DEV_MINOR,
-				     1048576 + (uint64_t)k->nr_images, IMAGE_SIZE, image_header,
-				     sizeof image_header);
+	struct inode *inode = ext4_install_file(k, path, 1048576 + (uint64_t)k->nr_images, 0755, image_header,
+						sizeof image_header, IMAGE_SIZE);
+	struct file *f = inode ? alloc_file(k, inode, FMODE_READ, O_RDONLY) : NULL;
 	if (f) {
+		file_ra_state_init(&f->f_ra, inode);
 		k->images[k->nr_images++] = f;
 		get_file(f);                  /* the table's reference */
+		trace_kernel(k, k->this_cpu, "%s: inode %llu on %02x:%02x, %llu bytes on the disk", path,
+			     (unsigned long long)inode->i_ino, inode->i_sb->major, inode->i_sb->minor,
+			     (unsigned long long)inode->i_size);
 	}
 	return f;
 }

@@ -820,12 +820,80 @@ static int m_tostring(lua_State *L)
 	return 1;
 }
 
+/* m:file(path, data_or_size) → true: a file made by the machine (its bytes,
+ * or that many bytes of holes) */
+static int m_file(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	const char *path = lmmsim_checkstring(L, 2);
+	size_t len = 0;
+	const char *data = NULL;
+	uint64_t size;
+	if (lua_type(L, 3) == LUA_TSTRING) {
+		data = lua_tolstring(L, 3, &len);
+		size = len;
+	} else {
+		size = lmmsim_check_unsigned(L, luaL_checkinteger(L, 3), "size", "file");
+	}
+	return lmmsim_done(L, lm, mmsim_file(lm->m, path, data, size));
+}
+
+/* m:files() → { {path=, fs=, dev=, ino=, mode=, size=, cached=, dirty=}, ... } by path */
+static int m_files(lua_State *L)
+{
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	int64_t n = mmsim_files(lm->m, NULL, 0);
+	if (n < 0)
+		return lmmsim_fail(L, lm->m, (int)n);
+	struct mmsim_file_info *f = lua_newuserdatauv(L, (size_t)n * sizeof *f + 1, 0);
+	n = mmsim_files(lm->m, f, (size_t)n);
+	if (n < 0)
+		return lmmsim_fail(L, lm->m, (int)n);
+	lua_createtable(L, (int)n, 0);
+	for (int64_t i = 0; i < n; i++) {
+		lua_createtable(L, 0, 8);
+		lua_pushstring(L, f[i].path);
+		lua_setfield(L, -2, "path");
+		lua_pushstring(L, f[i].fs);
+		lua_setfield(L, -2, "fs");
+		char dev[16];
+		snprintf(dev, sizeof dev, "%02x:%02x", f[i].dev_major, f[i].dev_minor);
+		lua_pushstring(L, dev);
+		lua_setfield(L, -2, "dev");
+		lua_pushinteger(L, (lua_Integer)f[i].ino);
+		lua_setfield(L, -2, "ino");
+		lua_pushinteger(L, (lua_Integer)f[i].mode);
+		lua_setfield(L, -2, "mode");
+		lua_pushinteger(L, (lua_Integer)f[i].size);
+		lua_setfield(L, -2, "size");
+		lua_pushinteger(L, (lua_Integer)f[i].cached);
+		lua_setfield(L, -2, "cached");
+		lua_pushinteger(L, (lua_Integer)f[i].dirty);
+		lua_setfield(L, -2, "dirty");
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
+/* m:mount{fs=, at=} → true */
+static int m_mount(lua_State *L)
+{
+	static const char *const keys[] = { "fs", "at", NULL };
+	struct lmachine *lm = lmmsim_check_machine(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lmmsim_check_keys(L, 2, keys, "mount");
+	const char *fs = lmmsim_field_string(L, 2, "fs", "tmpfs", false, "mount");
+	const char *at = lmmsim_field_string(L, 2, "at", NULL, true, "mount");
+	return lmmsim_done(L, lm, mmsim_mount(lm->m, fs, at));
+}
+
 static const luaL_Reg machine_methods[] = {
 	{ "spawn", m_spawn }, { "proc", m_proc }, { "stats", m_stats }, { "explain", m_explain },
 	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
 	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "swapon", m_swapon }, { "swapoff", m_swapoff },
 	{ "close", m_close }, { "interleave", m_interleave }, { "tick", m_tick }, { "cgroup", m_cgroup },
-	{ "sleep", m_sleep }, { "numa_hardware", m_numa_hardware }, { NULL, NULL },
+	{ "sleep", m_sleep }, { "numa_hardware", m_numa_hardware }, { "file", m_file }, { "files", m_files },
+	{ "mount", m_mount }, { NULL, NULL },
 };
 
 /* ---- module functions ---------------------------------------------------------- */

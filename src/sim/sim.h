@@ -201,6 +201,11 @@ int sim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
 int sim_cgroup(mmsim_machine *m, const struct mmsim_cgroup *cg);
 int sim_cgroup_attach(mmsim_machine *m, int pid, const char *name);
 int sim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+
+/* sim/files.c: the machine's files (see mmsim.h). */
+int sim_file(mmsim_machine *m, const char *path, const void *data, uint64_t len);
+int64_t sim_files(mmsim_machine *m, struct mmsim_file_info *out, size_t max);
+int sim_mount(mmsim_machine *m, const char *fs, const char *at);
 int sim_sleep(mmsim_machine *m, uint64_t ms);
 int sim_swapoff(mmsim_machine *m, int type);
 

@@ -233,6 +233,9 @@ assert(fp:pread(dfd, 4096, 0))
 local ds = assert(fp:mmap{len = 64 * 4096, prot = "rw", flags = "shared", fd = dfd})
 assert(fp:write(ds, "dirty"))
 assert(fp:msync(ds, 64 * 4096, "sync"))
+-- files the machine makes, a tmpfs mount
+assert(fm:file("/made", "bytes"))
+assert(fm:mount{fs = "tmpfs", at = "/mnt"})
 
 -- compaction: memory filled and every other page freed; an order-9 request
 -- that may not wait wakes kswapd, which wakes kcompactd; then proactive

@@ -122,4 +122,102 @@ do
 	T.eq(io.open(dir .. "/shm", "r"), nil, "removed with the machine")
 end
 
+-- ---- the machine's files: m:file, m:files, m:mount -----------------------------------------------------
+do
+	local m <close> = T.machine()
+	local p = m:spawn{name = "lister"}
+	T.eq(m:file("/data", string.rep("d", PG + 10)), true, "a disk file with bytes")
+	T.eq(m:file("/tmp/holes", 3 * PG), true, "a tmpfs file of holes")
+	T.errno("EEXIST", m:file("/data", "again"))
+	T.errno("ENOENT", m:file("/no/such/dir", "x"))
+	T.errno("EISDIR", m:file("/tmp", "x"))
+	T.errno("EPERM", m:file("/dev/x", "x"))
+	T.raises("size", m.file, m, "/tmp/neg", -1)
+	local byname = {}
+	for _, f in ipairs(m:files()) do
+		byname[f.path] = f
+	end
+	local d = T.ok(byname["/data"], "listed")
+	T.eq(d.fs, "ext4")
+	T.eq(d.dev, "08:01")
+	T.eq(d.size, PG + 10)
+	T.eq(d.cached, 2, "clean in the page cache")
+	T.eq(d.dirty, 0)
+	T.eq(d.mode, 0x8000 | 420, "S_IFREG | 0644")
+	local h = T.ok(byname["/tmp/holes"])
+	T.eq(h.dev, "00:1a")
+	T.eq(h.size, 3 * PG)
+	T.eq(h.cached, 0, "holes take no pages")
+	T.ok(byname["/usr/bin/lister"], "the program's file")
+	T.ok(byname["/dev/null"], "/dev/null")
+	local paths = {}
+	for _, f in ipairs(m:files()) do
+		paths[#paths + 1] = f.path
+	end
+	local sorted = { table.unpack(paths) }
+	table.sort(sorted)
+	T.eq(table.concat(paths, " "), table.concat(sorted, " "), "sorted by path")
+	-- processes see them
+	local fd = T.ok(p:open("/data"))
+	T.eq(p:pread(fd, 3, PG + 8), "dd", "the bytes, up to the end")
+	T.eq(p:fstat(fd).ino, d.ino)
+	local before = p:stats().majflt
+	local a = T.ok(p:mmap{len = 2 * PG, prot = "r", flags = "private", fd = fd})
+	T.eq(p:read(a + PG, 1), "d")
+	T.eq(p:stats().majflt, before, "cached: a minor fault")
+	T.eq(p:fadvise(fd, 0, 0, "dontneed"), 0)
+	T.eq(p:pread(fd, 1, 0), "d", "and on the device")
+	-- a tmpfs mount
+	T.eq(m:mount{fs = "tmpfs", at = "/mnt"}, true)
+	T.errno("EBUSY", m:mount{at = "/mnt"})
+	T.errno("ENODEV", m:mount{fs = "ext4", at = "/disk2"})
+	T.errno("EINVAL", m:mount{at = "relative"})
+	T.errno("EINVAL", m:mount{at = "/"})
+	T.errno("ENOTDIR", m:mount{at = "/data"})
+	T.raises("at", m.mount, m, {fs = "tmpfs"})
+	T.raises("size", m.mount, m, {at = "/x", size = 1})
+	local mfd = T.ok(p:open("/mnt/f", "rdwr|creat"))
+	T.eq(p:pwrite(mfd, "mounted", 0), 7)
+	T.eq(p:fstat(mfd).dev, "00:1b", "the next anonymous device")
+	local ma = T.ok(p:mmap{len = PG, prot = "r", flags = "shared", fd = mfd})
+	T.eq(p:read(ma, 7), "mounted")
+	T.match(p:maps(), " 00:1b 2 +/mnt/f\n", "maps names it")
+	T.eq(m:file("/mnt/g", "made"), true, "m:file on the new mount")
+	T.eq(p:pread(T.ok(p:open("/mnt/g")), 4, 0), "made")
+	T.consistent(m)
+end
+
+-- ---- the page cache in /proc/meminfo and /proc/vmstat ---------------------------------------------------
+do
+	local m <close> = T.machine()
+	local p = m:spawn()
+	local function mi(k)
+		return tonumber(m:proc("/proc/meminfo"):match("\n" .. k .. ":%s+(%d+) kB"))
+	end
+	local cached, files, pgpgout = mi("Cached"), m:vmstat("nr_file_pages"), m:vmstat("pgpgout")
+	local fd = p:open("/data", "rdwr|creat")
+	T.eq(p:pwrite(fd, string.rep("x", 64 * PG), 0), 64 * PG)
+	T.eq(mi("Cached"), cached + 256, "Cached: 64 more pages")
+	T.eq(m:vmstat("nr_file_pages"), files + 64)
+	T.eq(mi("Dirty"), 256, "Dirty")
+	T.eq(m:vmstat("nr_dirty"), 64)
+	T.eq(mi("Mapped"), 0)
+	local a = p:mmap{len = 64 * PG, prot = "r", flags = "shared", fd = fd}
+	T.ok(p:touch(a, 64 * PG, "r"))
+	T.eq(mi("Mapped"), 256, "Mapped: the pages in page tables")
+	T.eq(m:vmstat("nr_mapped"), 64)
+	T.eq(p:fsync(fd), 0)
+	T.eq(mi("Dirty"), 0, "written back")
+	T.eq(mi("Writeback"), 0, "and done (the device completes at once)")
+	T.eq(m:vmstat("nr_writeback"), 0)
+	T.eq(m:vmstat("pgpgout"), pgpgout + 256, "pgpgout: KiB written")
+	T.eq(mi("Buffers"), 0, "no buffer heads: metadata is not cached")
+	local shm = mi("Shmem")
+	local t = p:open("/dev/shm/s", "rdwr|creat")
+	T.eq(p:pwrite(t, string.rep("y", 16 * PG), 0), 16 * PG)
+	T.eq(mi("Shmem"), shm + 64, "tmpfs pages are Shmem")
+	T.eq(mi("Cached"), cached + 256 + 64, "and Cached")
+	T.eq(mi("Dirty"), 0, "tmpfs is never written back: not Dirty")
+end
+
 T.done()

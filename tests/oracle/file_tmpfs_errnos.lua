@@ -1,7 +1,8 @@
 -- Files on tmpfs: open, close, dup, pread, pwrite, ftruncate, unlink and
 -- memfd_create with their errnos, and the descriptors they return (3 first:
 -- 0, 1 and 2 are open), against the real kernel in a directory of the run's; a
--- mount point opens read-only as a directory (EISDIR to read, ENODEV to map).
+-- mount point opens read-only as a directory (EISDIR to read, ENODEV to map);
+-- a trailing slash on a file's name is ENOTDIR (EISDIR with O_CREAT).
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local fd = p:open("/dev/shm/f", "rdwr|creat", "600")
@@ -15,6 +16,11 @@ p:open("/dev/shm/f", "rdonly|directory")
 p:open("/tmp/" .. string.rep("n", 256), "rdwr|creat")
 p:open("/dev/shm/dir/f", "rdwr|creat")
 p:open("/dev/shm", "rdwr")
+p:open("/dev/shm/f/")                  -- a trailing slash: f must be a directory
+p:open("/dev/shm/f/", "rdwr|creat")
+p:open("/dev/shm/g/", "rdwr|creat")
+p:open("/dev/shm/g/")
+p:unlink("/dev/shm/f/")
 p:open("/dev/shm", "tmpfile")
 local ro = p:open("/dev/shm/f")
 p:pwrite(ro, "x", 0)

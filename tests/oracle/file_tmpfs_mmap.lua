@@ -1,8 +1,8 @@
 -- mmap of a tmpfs file: a shared mapping and pwrite/pread see each other,
 -- a private mapping reads the page cache until its write copies the page,
 -- EACCES for a writable shared mapping of a read-only descriptor, ENODEV
--- for /dev/null, EBADF; the faults each access takes (fault-around maps
--- the cached pages around a read fault).
+-- for /dev/null, EBADF, EOVERFLOW past MAX_LFS_FILESIZE; the faults each
+-- access takes (fault-around maps the cached pages around a read fault).
 local m = mmsim.machine{}
 local p = m:spawn{name = "oracle"}
 local P = 4096
@@ -30,3 +30,5 @@ p:mmap{len = P, prot = "r", flags = "shared", fd = 0}
 p:mmap{len = P, prot = "r", flags = "shared", fd = 99}
 p:mmap{len = P, prot = "r", flags = "shared", fd = ro, offset = 100}
 p:mmap{len = P, prot = "r", flags = "shared_validate|sync", fd = ro}
+p:mmap{len = 2 * P, prot = "r", flags = "shared", fd = ro, offset = 0x7ffffffffffff000}   -- EOVERFLOW
+p:mmap{len = P, prot = "r", flags = "shared", fd = ro, offset = 0x7fffffffffffe000}       -- fits below MAX_LFS_FILESIZE

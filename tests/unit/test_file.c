@@ -546,3 +546,77 @@ Test(file, truncate_zeroes_the_tail_of_a_cold_disk_page)
 	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 8, PG + 96), 8);
 	cr_assert(buf[3] == 't' && buf[4] == 0, "on the disk too");
 }
+
+Test(file, the_machine_makes_files_and_mounts_tmpfs)
+{
+	uint64_t base = file_pages(), free_blocks = t->k.disk.free_blocks, writes = t->k.disk.writes;
+	char data[PG + 100];
+	memset(data, 'm', sizeof data);
+	cr_assert_eq(vfs_make_file(&t->k, "/made", data, sizeof data), 0);
+	cr_assert_eq(file_pages(), base + 2, "its two pages are cached");
+	cr_assert_eq(t->k.disk.free_blocks, free_blocks - 2, "and have their blocks");
+	cr_assert_eq(t->k.disk.writes, writes, "installed, not written through the block layer");
+	cr_assert_eq(global_node_page_state_pages(&t->k, NR_FILE_DIRTY), 0, "clean");
+	cr_assert_eq(vfs_make_file(&t->k, "/made", data, 1), -EEXIST);
+	cr_assert_eq(vfs_make_file(&t->k, "/a/b", data, 1), -ENOENT);
+	cr_assert_eq(vfs_make_file(&t->k, "/tmp", data, 1), -EISDIR);
+	cr_assert_eq(vfs_make_file(&t->k, "/made2/", data, 1), -EISDIR);
+	cr_assert_eq(vfs_make_file(&t->k, "/dev/x", data, 1), -EPERM);
+	cr_assert_eq(vfs_make_file(&t->k, "/tmp/sparse", NULL, 5 * PG), 0);
+	cr_assert_eq(file_pages(), base + 2, "holes take no pages");
+	int fd = xopen("/made", O_RDONLY);
+	struct kstat st;
+	cr_assert_eq(vfs_fstat(&t->k, p, fd, &st), 0);
+	cr_assert(st.ino == 12 && st.size == sizeof data, "ext4's first inode: %llu %llu", (unsigned long long)st.ino,
+		  (unsigned long long)st.size);
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 4 /* POSIX_FADV_DONTNEED */), 0);
+	char buf[8] = "";
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, buf, 2, PG + 98), 2, "the last bytes, from the device");
+	cr_assert(!memcmp(buf, "mm", 2));
+	int other = do_sys_open(&t->k, p, "/other", O_RDWR | O_CREAT, 0644);
+	cr_assert_eq(vfs_fstat(&t->k, p, other, &st), 0);
+	cr_assert_eq(st.ino, 13, "the next inode (the program's is 1048576)");
+
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt"), -EBUSY);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/made"), -ENOTDIR);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/"), -EINVAL);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "mnt"), -EINVAL);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/x/"), -EINVAL);
+	int m = xopen("/mnt/f", O_RDWR | O_CREAT);
+	cr_assert_eq(vfs_fstat(&t->k, p, m, &st), 0);
+	cr_assert(st.dev_major == 0 && st.dev_minor == 0x1b && st.ino == 2, "00:1b, the first inode of a tmpfs");
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt2"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt3"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt4"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt5"), 0);
+	cr_assert_eq(vfs_mount_tmpfs(&t->k, "/mnt6"), -ENOSPC, "twelve mounts");
+}
+
+Test(file, madv_remove_punches_a_hole_in_a_disk_file)
+{
+	uint64_t free_blocks = t->k.disk.free_blocks;
+	int fd = xopen("/punch", O_RDWR | O_CREAT);
+	char buf[8 * PG];
+	memset(buf, 'x', sizeof buf);
+	cr_assert_eq(ksys_pwrite64(&t->k, p, fd, buf, sizeof buf, 0), (int64_t)sizeof buf);
+	cr_assert_eq(do_fsync(&t->k, p, fd, false), 0);
+	cr_assert_eq(t->k.disk.free_blocks, free_blocks - 8);
+	long s = fmmap(fd, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	long q = fmmap(fd, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	cr_assert(s >= 0 && q >= 0);
+	cr_assert_eq(tp_write(t, p, (uint64_t)q + PG, "P", 1), 0, "a private copy of page 1");
+	cr_assert_eq(do_madvise(&t->k, p, (uint64_t)q, PG, MADV_REMOVE), -EACCES, "private");
+	cr_assert_eq(do_madvise(&t->k, p, (uint64_t)s + PG, 3 * PG, MADV_REMOVE), 0);
+	cr_assert_eq(t->k.disk.free_blocks, free_blocks - 5, "the hole's three blocks are free");
+	cr_assert_eq(ksys_fadvise64_64(&t->k, p, fd, 0, 0, 4 /* POSIX_FADV_DONTNEED */), 0);
+	char got[4] = "";
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, got, 1, 2 * PG), 1);
+	cr_assert_eq(got[0], 0, "a hole reads zeros, from the disk too");
+	cr_assert_eq(ksys_pread64(&t->k, p, fd, got, 1, 4 * PG), 1);
+	cr_assert_eq(got[0], 'x', "past the hole the data stays");
+	cr_assert_eq(tp_read(t, p, (uint64_t)q + PG, got, 1), 0);
+	cr_assert_eq(got[0], 'P', "the private copy stays");
+	cr_assert_eq(tp_read(t, p, (uint64_t)s + PG, got, 1), 0);
+	cr_assert_eq(got[0], 0);
+}

@@ -134,6 +134,27 @@ function T.skip(reason)
 	os.exit(77, true)
 end
 
+-- The smaps block of the VMA starting at addr: its fields in kB (and VmFlags).
+function T.smaps_block(text, addr)
+	local head = string.format("%x-", addr)
+	local f, inside
+	for line in text:gmatch("([^\n]*)\n") do
+		if line:match("^%x+%-%x+ ") then
+			inside = line:sub(1, #head) == head
+			if inside then
+				f = {}
+			end
+		elseif inside then
+			local k, kb = line:match("^([%w_]+):%s+(%d+) kB$")
+			if k then
+				f[k] = tonumber(kb)
+			end
+			f.VmFlags = f.VmFlags or line:match("^VmFlags: (.-) *$")
+		end
+	end
+	return T.ok(f, string.format("an smaps block for %#x", addr))
+end
+
 -- Say which branch of a host-dependent test ran ("NOTE file: text"; the
 -- runner prints these lines).
 function T.note(text)
