@@ -403,16 +403,26 @@ static uint64_t l2_hits(const struct hw_counters *c)
 	return n;
 }
 
+/* The translations of level lv that pages larger than 4 KiB made: its
+ * hits and the misses they resolved (USER_REF_HUGE). */
+static uint64_t huge_xlats(const struct hw_counters *c, enum hw_tlb_level lv)
+{
+	return c->tlb_hit[lv][HW_PS_2M] + c->tlb_hit[lv][HW_PS_1G] + c->tlb_miss[lv][HW_PS_2M] +
+	       c->tlb_miss[lv][HW_PS_1G];
+}
+
 /* The run of refs[i..n) that the MMU takes at once (hw_run): loads, stores
  * and read-modify-writes, each within the 4 KiB page of refs[i], as far as
  * the L1 TLB entry that translates it allows their kinds without a walk;
- * counted on cpu as if made one by one. Its end (i: no run there). */
-static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t i, size_t n)
+ * counted on cpu as if made one by one. Its end (i: no run there); *huge:
+ * the entry maps a page larger than 4 KiB. */
+static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t i, size_t n, bool *huge)
 {
 	struct hw_run run;
 	uint64_t page = refs[i].addr & PAGE_MASK, loads = 0;
 	if (!hw_run_begin(cpu, refs[i].addr, HW_USER, &run))
 		return i;
+	*huge = run.size != HW_PS_4K;
 	unsigned allow = (run.ok & 1u << HW_READ ? 1u << USER_REF_LOAD : 0) |
 			 (run.ok & 1u << HW_WRITE ? 1u << USER_REF_STORE | 1u << USER_REF_MODIFY : 0);
 	size_t j = i;
@@ -433,7 +443,8 @@ static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t
 #define LOOK_AHEAD 8
 
 /* See fault.h. The outcome of an access comes from the core's counters:
- * a walk counted, else an L2 hit counted, else the L1 TLB hit. Unless the
+ * a walk counted, else an L2 hit counted, else the L1 TLB hit; huge when
+ * the L1 level of its kind counted a translation by a larger page. Unless the
  * machine says mmu.one_at_a_time (the counts are the same either way),
  * runs of L1 hits on one page are taken at once (access_run), and each
  * access made on its own first has the host prefetch the page-table entry
@@ -453,17 +464,20 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
 	bool runs = !k->hw->cfg.one_at_a_time && hw_seg_long_mode(&cpu->seg);
 	while (!rc && i < n) {
-		size_t j = runs ? access_run(cpu, refs, i, n) : i;
+		bool huge = false;
+		size_t j = runs ? access_run(cpu, refs, i, n, &huge) : i;
 		if (j > i) {
 			if (outcome)
-				memset(outcome + i, USER_REF_L1_HIT, j - i);
+				memset(outcome + i, huge ? USER_REF_L1_HIT | USER_REF_HUGE : USER_REF_L1_HIT, j - i);
 			i = j;
 			continue;
 		}
 		const struct user_ref *r = &refs[i];
 		if (runs && i + LOOK_AHEAD < n)         /* this one may walk: so may that one */
 			hw_prefetch_walk(cpu, refs[i + LOOK_AHEAD].addr);
+		enum hw_tlb_level l1 = (r->kind & 3) == USER_REF_FETCH ? HW_L1I : HW_L1D;
 		uint64_t walks = cpu->ctr.walks, l2 = outcome ? l2_hits(&cpu->ctr) : 0;
+		uint64_t big = outcome ? huge_xlats(&cpu->ctr, l1) : 0;
 		bool faulted = false;
 		rc = user_insn(k, t, cpu, -1, r->addr, NULL, r->len, hw_kind[r->kind & 3], &faulted);
 		if (rc)
@@ -471,7 +485,8 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 		if (outcome)
 			outcome[i] = (uint8_t)((cpu->ctr.walks != walks ? USER_REF_WALK
 					       : l2_hits(&cpu->ctr) != l2 ? USER_REF_L2_HIT : USER_REF_L1_HIT) |
-					      (faulted ? USER_REF_FAULTED : 0));
+					      (faulted ? USER_REF_FAULTED : 0) |
+					      (huge_xlats(&cpu->ctr, l1) != big ? USER_REF_HUGE : 0));
 		i++;
 	}
 	enter_from_user_mode(k, t);

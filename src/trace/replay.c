@@ -18,6 +18,7 @@
  */
 #include "trace/format.h"
 #include "trace/replay.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -57,7 +58,7 @@ struct proc {
  * plus 1 so that 0 marks an empty slot). */
 struct page {
 	uint64_t key;
-	uint64_t hist[8];
+	uint64_t hist[NR_OUTCOMES];
 };
 
 struct replay {
@@ -86,7 +87,7 @@ struct replay {
 
 	struct mmsim_ref *run;   /* the run being gathered (flat mode copies) */
 	uint8_t *outcome;        /* per access of a run */
-	uint64_t hist[8];        /* every access's outcome */
+	uint64_t hist[NR_OUTCOMES];   /* every access's outcome */
 	uint64_t accesses, syscalls, events, skipped, mismatches, unreplayed;
 	uint64_t next_sample;
 	bool sampled;                  /* a sample was taken at accesses (the end's is not repeated) */
@@ -456,21 +457,29 @@ static void sample(struct replay *r, bool last)
 		r->next_sample += r->o.interval;
 }
 
+/* Add L1 hits to a histogram: hits[0] on 4 KiB pages, hits[1] on larger. */
+static inline void add_hits(uint64_t *hist, const uint64_t hits[2])
+{
+	hist[MMSIM_REF_L1_HIT] += hits[0];
+	hist[MMSIM_REF_L1_HIT | MMSIM_REF_HUGE] += hits[1];
+}
+
 /* Charge the outcomes of refs[0..n-1] by process proc, one by one. The L1
- * hits (most of them) are summed while the accesses stay in one mapping. */
+ * hits (most of them) are summed, by page size, while the accesses stay in
+ * one mapping. */
 static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs, const uint8_t *outcome, size_t n)
 {
 	struct proc *p = &r->procs[proc];
-	uint64_t lo = 0, len = 0, hits = 0;   /* the mapping's range (len 0: none, look up) */
+	uint64_t lo = 0, len = 0, hits[2] = { 0, 0 };   /* the mapping's range (len 0: none, look up) */
 	uint64_t *row = NULL;                 /* its row's outcomes */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = refs[i].addr;
 		uint8_t o = outcome[i];
 		if (__builtin_expect(a - lo >= len, 0)) {
-			r->hist[0] += hits;
+			add_hits(r->hist, hits);
 			if (row)
-				row[0] += hits;
-			hits = 0;
+				add_hits(row, hits);
+			hits[0] = hits[1] = 0;
 			const struct vma *v = p->stale ? NULL : find_vma(p, a);
 			if (!v) {
 				int rc = load_vmas(r, proc);
@@ -482,8 +491,8 @@ static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs,
 			len = v ? v->end - v->start : 0;
 			row = v ? r->rows[v->row].hist : NULL;
 		}
-		if (__builtin_expect(!o, 1)) {
-			hits++;
+		if (__builtin_expect(!(o & ~MMSIM_REF_HUGE), 1)) {
+			hits[o >> 3]++;
 			continue;
 		}
 		r->hist[o]++;
@@ -491,9 +500,9 @@ static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs,
 			row[o]++;
 		count_page(r, ((uint64_t)proc << 48 | a >> 12) + 1, o);
 	}
-	r->hist[0] += hits;
+	add_hits(r->hist, hits);
 	if (row)
-		row[0] += hits;
+		add_hits(row, hits);
 	return 0;
 }
 
@@ -503,27 +512,33 @@ static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs,
 static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
 {
 	enum { PIECE = 1024 };
+	const uint64_t huge_bits = 0x0101010101010101ULL * MMSIM_REF_HUGE;
 	struct proc *p = &r->procs[proc];
 	for (size_t at = 0; at < n; at += PIECE) {
 		size_t k = n - at < PIECE ? n - at : PIECE;
 		const struct mmsim_ref *x = refs + at;
 		const uint8_t *o = r->outcome + at;
-		uint64_t lo = UINT64_MAX, hi = 0, any = 0, word;
-		size_t i = 0;
+		uint64_t lo = UINT64_MAX, hi = 0, any = 0, word, hits[2];
+		size_t i = 0, huge = 0;
 		for (; i + sizeof word <= k; i += sizeof word) {      /* 8 outcomes at a time */
 			memcpy(&word, o + i, sizeof word);
-			any |= word;
+			any |= word & ~huge_bits;
+			huge += (size_t)__builtin_popcountll(word & huge_bits);
 		}
-		for (; i < k; i++)
-			any |= o[i];
+		for (; i < k; i++) {
+			any |= o[i] & ~MMSIM_REF_HUGE;
+			huge += (o[i] & MMSIM_REF_HUGE) != 0;
+		}
 		for (i = 0; i < k; i++) {
 			lo = x[i].addr < lo ? x[i].addr : lo;
 			hi = x[i].addr > hi ? x[i].addr : hi;
 		}
 		const struct vma *v = any || p->stale ? NULL : find_vma(p, lo);
 		if (v && hi < v->end) {
-			r->hist[0] += k;
-			r->rows[v->row].hist[0] += k;
+			hits[0] = k - huge;
+			hits[1] = huge;
+			add_hits(r->hist, hits);
+			add_hits(r->rows[v->row].hist, hits);
 			continue;
 		}
 		int rc = charge_each(r, proc, x, o, k);
@@ -908,7 +923,7 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 		free(rep);
 		return rfail(r, -ENOMEM, "no memory");
 	}
-	rep->stats = calloc(nafter + 16, sizeof *rep->stats);
+	rep->stats = calloc(nafter + 24, sizeof *rep->stats);
 	rep->vmas = calloc((size_t)r->nrows + 1, sizeof *rep->vmas);
 	size_t top = r->o.top_pages > 0 ? (size_t)r->o.top_pages : 10;
 	rep->pages = calloc(r->npages + 1, sizeof *rep->pages);
@@ -944,7 +959,7 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 	put_stat(rep, "replay.records", r->t->records);
 	put_stat(rep, "replay.accesses", r->accesses);
 	put_stat(rep, "replay.l1_misses", hist_l1_misses(r->hist));
-	put_stat(rep, "replay.l2_hits", r->hist[MMSIM_REF_L2_HIT] + r->hist[MMSIM_REF_L2_HIT | MMSIM_REF_FAULTED]);
+	put_stat(rep, "replay.l2_hits", hist_sum(r->hist, MMSIM_REF_L2_HIT, -1));
 	put_stat(rep, "replay.walks", hist_walks(r->hist));
 	put_stat(rep, "replay.faulted", hist_faults(r->hist));
 	put_stat(rep, "replay.syscalls", r->syscalls);
@@ -954,6 +969,15 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 	put_stat(rep, "replay.flat_maps", r->nflat);
 	put_stat(rep, "replay.translation_cycles", cycles > base ? cycles - base : 0);
 	put_stat(rep, "replay.pages_untracked_misses", r->pages_dropped);
+	for (int huge = 0; huge <= MMSIM_REF_HUGE; huge += MMSIM_REF_HUGE) {   /* by the page that translated */
+		static const char *const what[] = { "accesses", "l1_misses", "walks", "faulted" };
+		const unsigned need[] = { 0, MMSIM_REF_L2_HIT | MMSIM_REF_WALK, MMSIM_REF_WALK, MMSIM_REF_FAULTED };
+		char name[48];
+		for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+			snprintf(name, sizeof name, "replay.%s.%s", huge ? "huge" : "4k", what[i]);
+			put_stat(rep, name, hist_sum(r->hist, need[i], huge));
+		}
+	}
 	for (int i = 0; i < r->nrows; i++) {
 		const struct replay_row *w = &r->rows[i];
 		if (!hist_total(w->hist))
@@ -962,7 +986,8 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 		snprintf(v->name, sizeof v->name, "%s", w->name);
 		*v = (struct mmsim_replay_vma){ .pid = r->procs[w->proc].pid, .start = w->start, .end = w->end,
 						.accesses = hist_total(w->hist), .l1_misses = hist_l1_misses(w->hist),
-						.walks = hist_walks(w->hist), .faults = hist_faults(w->hist) };
+						.walks = hist_walks(w->hist), .faults = hist_faults(w->hist),
+						.huge_accesses = hist_sum(w->hist, 0, MMSIM_REF_HUGE) };
 		snprintf(v->name, sizeof v->name, "%s", w->name);
 	}
 	qsort(rep->vmas, rep->nvmas, sizeof *rep->vmas, by_accesses);
