@@ -411,6 +411,30 @@ static uint64_t huge_xlats(const struct hw_counters *c, enum hw_tlb_level lv)
 	       c->tlb_miss[lv][HW_PS_1G];
 }
 
+/* What a run's loop adds up per access, by what the run's L1 TLB entry
+ * allows without a walk (index: bit 0 loads, bit 1 stores and
+ * read-modify-writes) and the access's kind: 1 for a load, 0 for another
+ * allowed kind, RUN_DENIED (at or above a page, so that it fails the page
+ * test too) for a kind the entry does not allow or a fetch. */
+#define RUN_DENIED (1ULL << 32)
+static const uint64_t run_kind[4][4] = {
+	{ RUN_DENIED, RUN_DENIED, RUN_DENIED, RUN_DENIED },     /* neither */
+	{ 1, RUN_DENIED, RUN_DENIED, RUN_DENIED },              /* loads */
+	{ RUN_DENIED, 0, RUN_DENIED, 0 },                       /* stores */
+	{ 1, 0, RUN_DENIED, 0 },                                /* both */
+};
+
+/* Access r's part of a run's test on page: its first and last bytes' page
+ * numbers against page's, with its kind's entry (run_kind) ORed in; at
+ * or above PAGE_SIZE when r leaves the run. *sum gets the kind's entry. */
+static inline __attribute__((always_inline)) uint64_t run_test(const struct user_ref *r, uint64_t page,
+							       const uint64_t *kinds, uint64_t *sum)
+{
+	uint64_t a = r->addr, kind = kinds[r->kind & 3];
+	*sum += kind;
+	return (a ^ page) | ((a + r->len - 1) ^ page) | kind;
+}
+
 /* The run of refs[i..n) that the MMU takes at once (hw_run): loads, stores
  * and read-modify-writes, each within the 4 KiB page of refs[i], as far as
  * the L1 TLB entry that translates it allows their kinds without a walk;
@@ -423,16 +447,23 @@ static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t
 	if (!hw_run_begin(cpu, refs[i].addr, HW_USER, &run))
 		return i;
 	*huge = run.size != HW_PS_4K;
-	unsigned allow = (run.ok & 1u << HW_READ ? 1u << USER_REF_LOAD : 0) |
-			 (run.ok & 1u << HW_WRITE ? 1u << USER_REF_STORE | 1u << USER_REF_MODIFY : 0);
+	const uint64_t *kinds = run_kind[(run.ok >> HW_READ & 1) | (run.ok >> HW_WRITE & 1) << 1];
 	size_t j = i;
-	for (; j < n; j++) {
-		uint32_t w = refs[j].len | (uint32_t)refs[j].kind << 16;   /* one load */
-		unsigned kind = (w >> 16) & 3;
-		/* another page (below it: a huge difference), or past its end */
-		if (refs[j].addr - page > PAGE_SIZE - (w & 0xffff) || !(allow >> kind & 1))
+	/* An access stays in the run when its first and last bytes are on the
+	 * page and its kind is allowed: four at a time with one test (the
+	 * group that fails is taken again one by one), then one by one */
+	for (; j + 4 <= n; j += 4) {
+		uint64_t sum = 0;
+		if ((run_test(&refs[j], page, kinds, &sum) | run_test(&refs[j + 1], page, kinds, &sum) |
+		     run_test(&refs[j + 2], page, kinds, &sum) | run_test(&refs[j + 3], page, kinds, &sum)) >= PAGE_SIZE)
 			break;
-		loads += kind == USER_REF_LOAD;
+		loads += sum;
+	}
+	for (; j < n; j++) {
+		uint64_t sum = 0;
+		if (run_test(&refs[j], page, kinds, &sum) >= PAGE_SIZE)
+			break;
+		loads += sum;
 	}
 	hw_run_commit(cpu, &run, loads, j - i - loads);
 	return j;

@@ -506,9 +506,33 @@ static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs,
 	return 0;
 }
 
+/* The mapping of p that holds every address of x[0..k-1] (k > 0), or
+ * NULL. The bits in which the addresses differ from the first (ORed: three
+ * instructions an access) give the aligned block that holds them all;
+ * when that block is not within one mapping, their lowest and highest. */
+static const struct vma *piece_vma(const struct proc *p, const struct mmsim_ref *x, size_t k)
+{
+	uint64_t a0 = x[0].addr, diff = 0, lo = a0, hi = a0;
+	size_t i = 0;
+	for (; i + 4 <= k; i += 4)
+		diff |= (x[i].addr ^ a0) | (x[i + 1].addr ^ a0) | (x[i + 2].addr ^ a0) | (x[i + 3].addr ^ a0);
+	for (; i < k; i++)
+		diff |= x[i].addr ^ a0;
+	uint64_t mask = diff ? ~0ULL >> __builtin_clzll(diff) : 0;
+	const struct vma *v = find_vma(p, a0 & ~mask);
+	if (v && (a0 | mask) < v->end)
+		return v;
+	for (i = 0; i < k; i++) {
+		lo = x[i].addr < lo ? x[i].addr : lo;
+		hi = x[i].addr > hi ? x[i].addr : hi;
+	}
+	v = find_vma(p, lo);
+	return v && hi < v->end ? v : NULL;
+}
+
 /* Charge the outcomes of refs[0..n-1] by process proc: a piece of
- * accesses that all hit the L1 TLB within one mapping (the lowest and the
- * highest address in it) at once, the others by charge_each. */
+ * accesses that all hit the L1 TLB within one mapping (piece_vma) at
+ * once, the others by charge_each. */
 static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
 {
 	enum { PIECE = 1024 };
@@ -518,23 +542,20 @@ static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size
 		size_t k = n - at < PIECE ? n - at : PIECE;
 		const struct mmsim_ref *x = refs + at;
 		const uint8_t *o = r->outcome + at;
-		uint64_t lo = UINT64_MAX, hi = 0, any = 0, word, hits[2];
+		uint64_t any = 0, word, hits[2];
 		size_t i = 0, huge = 0;
 		for (; i + sizeof word <= k; i += sizeof word) {      /* 8 outcomes at a time */
 			memcpy(&word, o + i, sizeof word);
 			any |= word & ~huge_bits;
-			huge += (size_t)__builtin_popcountll(word & huge_bits);
+			/* the huge bits, one per byte, summed into the top byte */
+			huge += (size_t)((((word & huge_bits) / MMSIM_REF_HUGE) * 0x0101010101010101ULL) >> 56);
 		}
 		for (; i < k; i++) {
 			any |= o[i] & ~MMSIM_REF_HUGE;
 			huge += (o[i] & MMSIM_REF_HUGE) != 0;
 		}
-		for (i = 0; i < k; i++) {
-			lo = x[i].addr < lo ? x[i].addr : lo;
-			hi = x[i].addr > hi ? x[i].addr : hi;
-		}
-		const struct vma *v = any || p->stale ? NULL : find_vma(p, lo);
-		if (v && hi < v->end) {
+		const struct vma *v = any || p->stale ? NULL : piece_vma(p, x, k);
+		if (v) {
 			hits[0] = k - huge;
 			hits[1] = huge;
 			add_hits(r->hist, hits);
@@ -825,6 +846,26 @@ static int replay_event(struct replay *r, const struct mmsim_trace_record *x)
 
 /* ---- the loop ---------------------------------------------------------------------- */
 
+/* The end of the run of access slots from slot i (an access) of buf's
+ * nslots that are by i's thread: bytes 8 to 15 of each, read as one
+ * little-endian word, hold the event flag (bit 23) and the thread (bits 32
+ * to 63); four slots are compared at a time. */
+static size_t same_thread_run(const uint8_t *buf, size_t i, size_t nslots)
+{
+	const uint64_t mask = 0xffffffff00000000ULL | (uint64_t)SLOT_EVENT << 16;
+	const uint64_t want = get64(buf + i * TRACE_SLOT + 8) & mask;
+	size_t j = i + 1;
+	for (; j + 4 <= nslots; j += 4) {
+		const uint8_t *s = buf + j * TRACE_SLOT + 8;
+		if (((get64(s) ^ want) | (get64(s + 16) ^ want) | (get64(s + 32) ^ want) | (get64(s + 48) ^ want)) &
+		    mask)
+			break;
+	}
+	while (j < nslots && !((get64(buf + j * TRACE_SLOT + 8) ^ want) & mask))
+		j++;
+	return j;
+}
+
 /* Replay the block in t->buf: runs of accesses of one thread in batches,
  * events one by one. */
 static int replay_block(struct replay *r)
@@ -847,10 +888,8 @@ static int replay_block(struct replay *r)
 			i += (size_t)n;
 			continue;
 		}
+		size_t j = same_thread_run(buf, i, nslots);
 		uint32_t tid = get32(s + 12);
-		size_t j = i + 1;
-		while (j < nslots && !(buf[j * TRACE_SLOT + 10] & SLOT_EVENT) && get32(buf + j * TRACE_SLOT + 12) == tid)
-			j++;
 		int err;
 		struct thread *th = thread_of(r, tid, &err);
 		if (!th)
