@@ -32,6 +32,7 @@
 #define PAGES_MAX    (1u << 20)         /* pages the top-pages table tracks */
 #define RUN_MAX      (TRACE_BLOCK_MAX / TRACE_SLOT)
 #define STAT_MAX     4096
+#define PAGE_AHEAD   64                 /* how far ahead charge_each prefetches page slots */
 
 /* A thread of the trace: its id there and its task on the machine. */
 struct thread {
@@ -55,10 +56,13 @@ struct proc {
 };
 
 /* A page with L1 TLB misses (key: process << 48 | virtual page number,
- * plus 1 so that 0 marks an empty slot). */
+ * plus 1 so that 0 marks an empty slot): its accesses that missed the L1
+ * TLB or faulted, those that missed, walked, faulted. 24 bytes, so that
+ * the table of a miss-heavy trace's million pages stays small (each
+ * count stops at 2^32 - 1). */
 struct page {
 	uint64_t key;
-	uint64_t hist[NR_OUTCOMES];
+	uint32_t counted, l1_misses, walks, faults;
 };
 
 struct replay {
@@ -317,7 +321,29 @@ static void all_stale(struct replay *r)
 
 /* ---- pages ------------------------------------------------------------------------ */
 
-/* Count an access of outcome o (an L1 TLB miss) on page key - 1. */
+/* The slot of page key in the table (with room for it), or NULL. */
+static inline size_t page_slot(const struct replay *r, uint64_t key)
+{
+	return mix(key) & (r->pages_cap - 1);
+}
+
+/* Have the host fetch the slot of process proc's page of addr into its
+ * caches: charge_each counts it soon (a hint; the table may grow first).
+ * Always inlined: GCC takes a function that only prefetches for one with
+ * no effect, and drops its calls. */
+static inline __attribute__((always_inline)) void prefetch_page(const struct replay *r, int proc, uint64_t addr)
+{
+	if (r->pages_cap)
+		__builtin_prefetch(&r->pages[page_slot(r, ((uint64_t)proc << 48 | addr >> 12) + 1)]);
+}
+
+/* Add 1 to *c when yes, up to UINT32_MAX. */
+static inline void bump(uint32_t *c, bool yes)
+{
+	*c += yes && *c != UINT32_MAX;
+}
+
+/* Count an access of outcome o (an L1 TLB miss, or a fault) on page key - 1. */
 static void count_page(struct replay *r, uint64_t key, uint8_t o)
 {
 	if (2 * (r->npages + 1) > r->pages_cap && r->pages_cap < 2 * PAGES_MAX) {
@@ -341,18 +367,22 @@ static void count_page(struct replay *r, uint64_t key, uint8_t o)
 		r->pages_dropped++;
 		return;
 	}
-	size_t j = mix(key) & (r->pages_cap - 1);
+	size_t j = page_slot(r, key);
 	while (r->pages[j].key && r->pages[j].key != key)
 		j = (j + 1) & (r->pages_cap - 1);
-	if (!r->pages[j].key) {
+	struct page *pg = &r->pages[j];
+	if (!pg->key) {
 		if (r->npages >= PAGES_MAX) {
 			r->pages_dropped++;
 			return;
 		}
-		r->pages[j].key = key;
+		pg->key = key;
 		r->npages++;
 	}
-	r->pages[j].hist[o]++;
+	bump(&pg->counted, true);
+	bump(&pg->l1_misses, o & (MMSIM_REF_L2_HIT | MMSIM_REF_WALK));
+	bump(&pg->walks, o & MMSIM_REF_WALK);
+	bump(&pg->faults, o & MMSIM_REF_FAULTED);
 }
 
 /* ---- flat mode ------------------------------------------------------------------------ */
@@ -475,6 +505,8 @@ static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs,
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = refs[i].addr;
 		uint8_t o = outcome[i];
+		if (i + PAGE_AHEAD < n && outcome[i + PAGE_AHEAD] & ~MMSIM_REF_HUGE)
+			prefetch_page(r, proc, refs[i + PAGE_AHEAD].addr);
 		if (__builtin_expect(a - lo >= len, 0)) {
 			add_hits(r->hist, hits);
 			if (row)
@@ -931,10 +963,18 @@ static int by_accesses(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Order pages by walks, then L1 misses (most first), then address. */
+/* A candidate for the top pages: a page of the table and its order. */
+struct top {
+	uint64_t walks, l1_misses, addr;
+	int pid, proc;
+	const struct page *pg;
+};
+
+/* Order pages by walks, then L1 misses (most first), then process and
+ * address. */
 static int by_misses(const void *a, const void *b)
 {
-	const struct mmsim_replay_page *x = a, *y = b;
+	const struct top *x = a, *y = b;
 	if (x->walks != y->walks)
 		return x->walks > y->walks ? -1 : 1;
 	if (x->l1_misses != y->l1_misses)
@@ -942,6 +982,34 @@ static int by_misses(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Keep x among the k best pages (by_misses) in heap h of *n: the worst of
+ * them at h[0], each above its children (i: 2i + 1, 2i + 2). */
+static void keep_top(struct top *h, size_t *n, size_t k, const struct top *x)
+{
+	size_t i;
+	if (*n < k) {                                   /* room: up from the end */
+		for (i = (*n)++; i && by_misses(x, &h[(i - 1) / 2]) > 0; i = (i - 1) / 2)
+			h[i] = h[(i - 1) / 2];
+		h[i] = *x;
+		return;
+	}
+	if (!k || by_misses(x, &h[0]) >= 0)            /* no better than the worst kept */
+		return;
+	for (i = 0;;) {                                 /* x replaces it: down from the root */
+		size_t w = i, l = 2 * i + 1;
+		const struct top *worst = x;
+		if (l < k && by_misses(&h[l], worst) > 0)
+			w = l, worst = &h[l];
+		if (l + 1 < k && by_misses(&h[l + 1], worst) > 0)
+			w = l + 1;
+		if (w == i)
+			break;
+		h[i] = h[w];
+		i = w;
+	}
+	h[i] = *x;
 }
 
 /* Append counter name = value to the report's stats (room was made). */
@@ -965,8 +1033,11 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 	rep->stats = calloc(nafter + 24, sizeof *rep->stats);
 	rep->vmas = calloc((size_t)r->nrows + 1, sizeof *rep->vmas);
 	size_t top = r->o.top_pages > 0 ? (size_t)r->o.top_pages : 10;
-	rep->pages = calloc(r->npages + 1, sizeof *rep->pages);
-	if (!rep->stats || !rep->vmas || !rep->pages) {
+	size_t ntops = (r->npages < top ? r->npages : top) + 1;
+	rep->pages = calloc(ntops, sizeof *rep->pages);
+	struct top *tops = malloc(ntops * sizeof *tops);
+	if (!rep->stats || !rep->vmas || !rep->pages || !tops) {
+		free(tops);
 		free(after);
 		mmsim_replay_report_free(rep);
 		return rfail(r, -ENOMEM, "no memory");
@@ -1030,22 +1101,28 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 		snprintf(v->name, sizeof v->name, "%s", w->name);
 	}
 	qsort(rep->vmas, rep->nvmas, sizeof *rep->vmas, by_accesses);
-	for (size_t i = 0; i < r->pages_cap; i++) {
+	size_t ntop = 0;
+	for (size_t i = 0; i < r->pages_cap; i++) {     /* the top pages, kept in a heap */
 		const struct page *pg = &r->pages[i];
 		if (!pg->key)
 			continue;
 		int proc = (int)((pg->key - 1) >> 48);
-		struct mmsim_replay_page *x = &rep->pages[rep->npages++];
-		*x = (struct mmsim_replay_page){ .pid = r->procs[proc].pid, .addr = ((pg->key - 1) & ((1ULL << 48) - 1)) << 12,
-						 .accesses = hist_total(pg->hist), .l1_misses = hist_l1_misses(pg->hist),
-						 .walks = hist_walks(pg->hist), .faults = hist_faults(pg->hist) };
-		const struct proc *p = &r->procs[proc];
-		const struct vma *v = find_vma(p, x->addr);
-		snprintf(x->vma, sizeof x->vma, "%s", v ? r->rows[v->row].name : "");
+		struct top x = { .walks = pg->walks, .l1_misses = pg->l1_misses,
+				 .addr = ((pg->key - 1) & ((1ULL << 48) - 1)) << 12, .pid = r->procs[proc].pid,
+				 .proc = proc, .pg = pg };
+		keep_top(tops, &ntop, top, &x);
 	}
-	qsort(rep->pages, rep->npages, sizeof *rep->pages, by_misses);
-	if (rep->npages > top)
-		rep->npages = top;
+	qsort(tops, ntop, sizeof *tops, by_misses);
+	for (size_t i = 0; i < ntop; i++) {
+		const struct top *x = &tops[i];
+		const struct vma *v = find_vma(&r->procs[x->proc], x->addr);
+		rep->pages[rep->npages++] = (struct mmsim_replay_page){ .pid = x->pid, .addr = x->addr,
+									.accesses = x->pg->counted,
+									.l1_misses = x->l1_misses, .walks = x->walks,
+									.faults = x->pg->faults };
+		snprintf(rep->pages[i].vma, sizeof rep->pages[i].vma, "%s", v ? r->rows[v->row].name : "");
+	}
+	free(tops);
 	*out = rep;
 	return 0;
 }

@@ -455,3 +455,57 @@ Test(trace_runs, the_report_splits_4k_pages_from_thp)
 	remove(path);
 	remove(adv);
 }
+
+/* The top pages are those of a full ranking, cut: the same first pages
+ * whatever the number asked for, in order (walks, then L1 misses, then
+ * process and address, most first), as many as asked for or as there are. */
+Test(trace_runs, the_top_pages_are_a_full_ranking_cut)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/mmsim-top-test-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	write_varied(path);
+	const int tops[] = { 1, 3, 10, 50, 100000 };
+	struct mmsim_replay_report *all = NULL;
+	for (size_t t = ARRAY_SIZE(tops); t-- > 0;) {
+		char err[700], *text;
+		mmsim_config *c = mmsim_config_new("default", NULL);
+		mmsim_machine *m;
+		cr_assert_eq(mmsim_config_set(c, "cores", "2", err, sizeof err), 0, "%s", err);
+		cr_assert_eq(mmsim_machine_new(c, &m, err, sizeof err), 0, "%s", err);
+		mmsim_config_free(c);
+		struct mmsim_replay_report *r;
+		struct mmsim_replay_options o = { .top_pages = tops[t] };
+		cr_assert_eq(mmsim_replay(m, path, &o, &r, err, sizeof err), 0, "%s", err);
+		text = mmsim_replay_report_text(r);
+		free(text);
+		mmsim_machine_free(m);
+		if (!all) {                             /* the most: every page that missed */
+			all = r;
+			cr_assert_gt(all->npages, 600, "the trace's pages (and more) missed");
+			cr_assert_lt(all->npages, (size_t)tops[t]);
+			for (size_t i = 1; i < all->npages; i++) {
+				const struct mmsim_replay_page *a = &all->pages[i - 1], *b = &all->pages[i];
+				cr_assert(a->walks > b->walks || (a->walks == b->walks && (a->l1_misses > b->l1_misses ||
+					  (a->l1_misses == b->l1_misses && (a->pid < b->pid ||
+					   (a->pid == b->pid && a->addr < b->addr))))), "page %zu in order", i);
+			}
+			continue;
+		}
+		cr_assert_eq(r->npages, (size_t)tops[t]);
+		for (size_t i = 0; i < r->npages; i++) {
+			cr_assert_eq(r->pages[i].pid, all->pages[i].pid, "top %d, page %zu", tops[t], i);
+			cr_assert_eq(r->pages[i].addr, all->pages[i].addr, "top %d, page %zu", tops[t], i);
+			cr_assert_eq(r->pages[i].walks, all->pages[i].walks);
+			cr_assert_eq(r->pages[i].l1_misses, all->pages[i].l1_misses);
+			cr_assert_eq(r->pages[i].faults, all->pages[i].faults);
+			cr_assert_eq(r->pages[i].accesses, all->pages[i].accesses);
+			cr_assert_str_eq(r->pages[i].vma, all->pages[i].vma);
+		}
+		mmsim_replay_report_free(r);
+	}
+	mmsim_replay_report_free(all);
+	remove(path);
+}
