@@ -266,10 +266,21 @@ static void write_varied(const char *path)
 	cr_assert_eq(mmsim_trace_finish(w.w, err, sizeof err), 0, "%s", err);
 }
 
+/* write_varied's trace in a new file, its name into path. */
+static void varied_trace(char path[64])
+{
+	snprintf(path, 64, "/tmp/mmsim-runs-test-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	write_varied(path);
+}
+
 /* The report of path replayed on a 2-core machine of preset, with
- * mmu.one_at_a_time and thp as given; its text into *text. */
-static struct mmsim_replay_report *replay_thp(const char *path, const char *preset, const char *one,
-					      const char *thp, char **text)
+ * mmu.one_at_a_time and thp as given, listing top pages; its text into
+ * *text. */
+static struct mmsim_replay_report *replay_top(const char *path, const char *preset, const char *one,
+					      const char *thp, int top, char **text)
 {
 	char err[700];
 	mmsim_config *c = mmsim_config_new(preset, NULL);
@@ -281,12 +292,19 @@ static struct mmsim_replay_report *replay_thp(const char *path, const char *pres
 	cr_assert_eq(mmsim_machine_new(c, &m, err, sizeof err), 0, "%s", err);
 	mmsim_config_free(c);
 	struct mmsim_replay_report *r;
-	struct mmsim_replay_options o = { .top_pages = 50 };
+	struct mmsim_replay_options o = { .top_pages = top };
 	cr_assert_eq(mmsim_replay(m, path, &o, &r, err, sizeof err), 0, "%s", err);
 	*text = mmsim_replay_report_text(r);
 	cr_assert(*text);
 	mmsim_machine_free(m);
 	return r;
+}
+
+/* The same, listing 50 pages. */
+static struct mmsim_replay_report *replay_thp(const char *path, const char *preset, const char *one,
+					      const char *thp, char **text)
+{
+	return replay_top(path, preset, one, thp, 50, text);
 }
 
 /* The same with the machine's default THP mode (madvise). */
@@ -313,11 +331,7 @@ static void same_reports(const char *what, const struct mmsim_replay_report *fas
 Test(trace_runs, a_replay_reports_the_same_with_and_without_runs)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/mmsim-runs-test-XXXXXX");
-	int fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	write_varied(path);
+	varied_trace(path);
 	const char *presets[] = { "default", "zen4", "teaching" };
 	for (size_t p = 0; p < ARRAY_SIZE(presets); p++) {
 		char *fast_text, *slow_text;
@@ -462,26 +476,13 @@ Test(trace_runs, the_report_splits_4k_pages_from_thp)
 Test(trace_runs, the_top_pages_are_a_full_ranking_cut)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/mmsim-top-test-XXXXXX");
-	int fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	write_varied(path);
+	varied_trace(path);
 	const int tops[] = { 1, 3, 10, 50, 100000 };
 	struct mmsim_replay_report *all = NULL;
 	for (size_t t = ARRAY_SIZE(tops); t-- > 0;) {
-		char err[700], *text;
-		mmsim_config *c = mmsim_config_new("default", NULL);
-		mmsim_machine *m;
-		cr_assert_eq(mmsim_config_set(c, "cores", "2", err, sizeof err), 0, "%s", err);
-		cr_assert_eq(mmsim_machine_new(c, &m, err, sizeof err), 0, "%s", err);
-		mmsim_config_free(c);
-		struct mmsim_replay_report *r;
-		struct mmsim_replay_options o = { .top_pages = tops[t] };
-		cr_assert_eq(mmsim_replay(m, path, &o, &r, err, sizeof err), 0, "%s", err);
-		text = mmsim_replay_report_text(r);
+		char *text;
+		struct mmsim_replay_report *r = replay_top(path, "default", "0", "madvise", tops[t], &text);
 		free(text);
-		mmsim_machine_free(m);
 		if (!all) {                             /* the most: every page that missed */
 			all = r;
 			cr_assert_gt(all->npages, 600, "the trace's pages (and more) missed");
