@@ -480,7 +480,8 @@ static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t
  * runs of L1 hits on one page are taken at once (access_run), and each
  * access made on its own first has the host prefetch the page-table entry
  * of the access LOOK_AHEAD later (hw_prefetch_walk), so that the host's
- * waits for successive walks' entries overlap. */
+ * waits for successive walks' entries overlap; after an access that
+ * walked, an access alone on its page is made on its own at once. */
 int task_access_batch(struct kernel *k, struct task_struct *t, const struct user_ref *refs, size_t n,
 		      uint8_t *outcome, size_t *done)
 {
@@ -493,13 +494,18 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 		return -ESRCH;
 	struct hw_cpu *cpu = run.cpu;
 	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
-	bool runs = !k->hw->cfg.one_at_a_time && hw_seg_long_mode(&cpu->seg);
+	bool runs = !k->hw->cfg.one_at_a_time && hw_seg_long_mode(&cpu->seg), walked = false;
 	while (!rc && i < n) {
 		bool huge = false;
-		size_t j = runs ? access_run(cpu, refs, i, n, &huge) : i;
+		/* after an access that walked, a lone access on another page
+		 * likely walks too: no run is tried for it (a run would hold
+		 * that access alone, and would begin with a futile probe) */
+		bool lone = walked && (i + 1 == n || (refs[i + 1].addr ^ refs[i].addr) >= PAGE_SIZE);
+		size_t j = runs && !lone ? access_run(cpu, refs, i, n, &huge) : i;
 		if (j > i) {
 			if (outcome)
 				memset(outcome + i, huge ? USER_REF_L1_HIT | USER_REF_HUGE : USER_REF_L1_HIT, j - i);
+			walked = false;
 			i = j;
 			continue;
 		}
@@ -513,6 +519,7 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 		rc = user_insn(k, t, cpu, -1, r->addr, NULL, r->len, hw_kind[r->kind & 3], &faulted);
 		if (rc)
 			break;
+		walked = cpu->ctr.walks != walks;
 		if (outcome)
 			outcome[i] = (uint8_t)((cpu->ctr.walks != walks ? USER_REF_WALK
 					       : l2_hits(&cpu->ctr) != l2 ? USER_REF_L2_HIT : USER_REF_L1_HIT) |

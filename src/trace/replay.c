@@ -58,8 +58,8 @@ struct proc {
 /* A page with L1 TLB misses (key: process << 48 | virtual page number,
  * plus 1 so that 0 marks an empty slot): its accesses that missed the L1
  * TLB or faulted, those that missed, walked, faulted. 24 bytes, so that
- * the table of a miss-heavy trace's million pages stays small (each
- * count stops at 2^32 - 1). */
+ * the table of a miss-heavy trace's million pages stays small (a page's
+ * counts stop when it has counted 2^32 - 1). */
 struct page {
 	uint64_t key;
 	uint32_t counted, l1_misses, walks, faults;
@@ -337,12 +337,6 @@ static inline __attribute__((always_inline)) void prefetch_page(const struct rep
 		__builtin_prefetch(&r->pages[page_slot(r, ((uint64_t)proc << 48 | addr >> 12) + 1)]);
 }
 
-/* Add 1 to *c when yes, up to UINT32_MAX. */
-static inline void bump(uint32_t *c, bool yes)
-{
-	*c += yes && *c != UINT32_MAX;
-}
-
 /* Count an access of outcome o (an L1 TLB miss, or a fault) on page key - 1. */
 static void count_page(struct replay *r, uint64_t key, uint8_t o)
 {
@@ -379,10 +373,12 @@ static void count_page(struct replay *r, uint64_t key, uint8_t o)
 		pg->key = key;
 		r->npages++;
 	}
-	bump(&pg->counted, true);
-	bump(&pg->l1_misses, o & (MMSIM_REF_L2_HIT | MMSIM_REF_WALK));
-	bump(&pg->walks, o & MMSIM_REF_WALK);
-	bump(&pg->faults, o & MMSIM_REF_FAULTED);
+	if (pg->counted == UINT32_MAX)          /* the page's counts stop there */
+		return;
+	pg->counted++;
+	pg->l1_misses += (o & (MMSIM_REF_L2_HIT | MMSIM_REF_WALK)) != 0;
+	pg->walks += (o & MMSIM_REF_WALK) != 0;
+	pg->faults += (o & MMSIM_REF_FAULTED) != 0;
 }
 
 /* ---- flat mode ------------------------------------------------------------------------ */

@@ -23,6 +23,12 @@ expect import-not-lackey 1 'line 1: "hello" is not lackey output' -- import lack
 check replay-golden cmp "$here/golden/replay-mini.txt" "$tmp/report1"
 check replay-deterministic cmp "$tmp/report1" "$tmp/report2"
 check replay-no-progress-off-tty test ! -s "$tmp/err"
+# on a terminal (script(1) gives the replay one): the progress bar, drawn
+# again as it goes and last at 100%; none with --no-progress
+script -qec "'$MMSIM' replay '$tmp/mini.mmt'" /dev/null >"$tmp/tty1" 2>&1
+check replay-progress-on-tty grep -qE '\[#{30}\] 100\.0%  202 accesses  [0-9.]+ M/s  ETA 0 s' "$tmp/tty1"
+script -qec "'$MMSIM' replay --no-progress '$tmp/mini.mmt'" /dev/null >"$tmp/tty2" 2>&1
+check replay-no-progress-option bash -c "grep -q '^by mapping:' '$tmp/tty2' && ! grep -q 'M/s' '$tmp/tty2'"
 expect replay-flat 0 '^  flat mode \(the trace has no system calls\): 5 regions of 2 MiB mapped on first touch, 5 system calls not made$' -- replay "$tmp/mini.mmt"
 expect replay-machine 0 '^machine: zen4 \(' -- replay --machine zen4 -o cores=4 "$tmp/mini.mmt"
 expect replay-json 0 '"flat": true' -- replay --json - "$tmp/mini.mmt"
