@@ -489,8 +489,11 @@ struct mmsim_ref {
 #define MMSIM_MODIFY 3
 
 /* What one access of a batch needed: the deepest structure that
- * translated it, plus MMSIM_REF_FAULTED when it took page faults. */
+ * translated it, plus MMSIM_REF_FAULTED when it took page faults, plus
+ * MMSIM_REF_HUGE when a page larger than 4 KiB (a 2 MiB THP or a 1 GiB
+ * page) translated it (after its faults, if any). */
 enum { MMSIM_REF_L1_HIT = 0, MMSIM_REF_L2_HIT = 1, MMSIM_REF_WALK = 2, MMSIM_REF_FAULTED = 4 };
+enum { MMSIM_REF_HUGE = 8 };
 
 /*
  * The accesses refs[0..n-1] by task pid, in order, each one instruction

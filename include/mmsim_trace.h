@@ -227,6 +227,7 @@ struct mmsim_replay_vma {
 	int pid;
 	uint64_t start, end;
 	uint64_t accesses, l1_misses, walks, faults;
+	uint64_t huge_accesses;      /* those a page larger than 4 KiB (THP) translated */
 };
 
 /* A page (4 KiB, by virtual address) among those with the most TLB misses. */
@@ -246,7 +247,10 @@ struct mmsim_replay_report {
 	int processes, threads;
 	/* The machine's counters over the replay (mmsim_machine_stats deltas,
 	 * summed over cores; the per-core "cpuN." ones left out), then the
-	 * replay's own "replay.*" figures. */
+	 * replay's own "replay.*" figures: among them "replay.4k.*" and
+	 * "replay.huge.*" (accesses, l1_misses, walks, faulted) split the
+	 * accesses by the size of the page that translated each one (4 KiB, or
+	 * larger: a 2 MiB THP, a 1 GiB page). */
 	struct mmsim_stat *stats;
 	size_t nstats;
 	struct mmsim_replay_vma *vmas;       /* every mapping accessed, by accesses */

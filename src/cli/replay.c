@@ -254,11 +254,12 @@ static json_t *report_json(const struct cli *cli, mmsim_machine *m, const struct
 		cli_json_set_path(stats, r->stats[i].name, r->stats[i].value);
 	for (size_t i = 0; i < r->nvmas; i++) {
 		const struct mmsim_replay_vma *v = &r->vmas[i];
-		json_array_append_new(vmas, json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "pid", v->pid,
+		json_array_append_new(vmas, json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "pid", v->pid,
 						      "name", v->name, "start", (json_int_t)v->start, "end",
 						      (json_int_t)v->end, "accesses", (json_int_t)v->accesses,
 						      "l1_misses", (json_int_t)v->l1_misses, "walks",
-						      (json_int_t)v->walks, "faults", (json_int_t)v->faults));
+						      (json_int_t)v->walks, "faults", (json_int_t)v->faults,
+						      "huge_accesses", (json_int_t)v->huge_accesses));
 	}
 	for (size_t i = 0; i < r->npages; i++) {
 		const struct mmsim_replay_page *g = &r->pages[i];

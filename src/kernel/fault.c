@@ -403,26 +403,67 @@ static uint64_t l2_hits(const struct hw_counters *c)
 	return n;
 }
 
+/* The translations of level lv that pages larger than 4 KiB made: its
+ * hits and the misses they resolved (USER_REF_HUGE). */
+static uint64_t huge_xlats(const struct hw_counters *c, enum hw_tlb_level lv)
+{
+	return c->tlb_hit[lv][HW_PS_2M] + c->tlb_hit[lv][HW_PS_1G] + c->tlb_miss[lv][HW_PS_2M] +
+	       c->tlb_miss[lv][HW_PS_1G];
+}
+
+/* What a run's loop adds up per access, by what the run's L1 TLB entry
+ * allows without a walk (index: bit 0 loads, bit 1 stores and
+ * read-modify-writes) and the access's kind: 1 for a load, 0 for another
+ * allowed kind, RUN_DENIED (at or above a page, so that it fails the page
+ * test too) for a kind the entry does not allow or a fetch. */
+#define RUN_DENIED (1ULL << 32)
+static const uint64_t run_kind[4][4] = {
+	{ RUN_DENIED, RUN_DENIED, RUN_DENIED, RUN_DENIED },     /* neither */
+	{ 1, RUN_DENIED, RUN_DENIED, RUN_DENIED },              /* loads */
+	{ RUN_DENIED, 0, RUN_DENIED, 0 },                       /* stores */
+	{ 1, 0, RUN_DENIED, 0 },                                /* both */
+};
+
+/* Access r's part of a run's test on page: its first and last bytes' page
+ * numbers against page's, with its kind's entry (run_kind) ORed in; at
+ * or above PAGE_SIZE when r leaves the run. *sum gets the kind's entry. */
+static inline __attribute__((always_inline)) uint64_t run_test(const struct user_ref *r, uint64_t page,
+							       const uint64_t *kinds, uint64_t *sum)
+{
+	uint64_t a = r->addr, kind = kinds[r->kind & 3];
+	*sum += kind;
+	return (a ^ page) | ((a + r->len - 1) ^ page) | kind;
+}
+
 /* The run of refs[i..n) that the MMU takes at once (hw_run): loads, stores
  * and read-modify-writes, each within the 4 KiB page of refs[i], as far as
  * the L1 TLB entry that translates it allows their kinds without a walk;
- * counted on cpu as if made one by one. Its end (i: no run there). */
-static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t i, size_t n)
+ * counted on cpu as if made one by one. Its end (i: no run there); *huge:
+ * the entry maps a page larger than 4 KiB. */
+static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t i, size_t n, bool *huge)
 {
 	struct hw_run run;
 	uint64_t page = refs[i].addr & PAGE_MASK, loads = 0;
 	if (!hw_run_begin(cpu, refs[i].addr, HW_USER, &run))
 		return i;
-	unsigned allow = (run.ok & 1u << HW_READ ? 1u << USER_REF_LOAD : 0) |
-			 (run.ok & 1u << HW_WRITE ? 1u << USER_REF_STORE | 1u << USER_REF_MODIFY : 0);
+	*huge = run.size != HW_PS_4K;
+	const uint64_t *kinds = run_kind[(run.ok >> HW_READ & 1) | (run.ok >> HW_WRITE & 1) << 1];
 	size_t j = i;
-	for (; j < n; j++) {
-		uint32_t w = refs[j].len | (uint32_t)refs[j].kind << 16;   /* one load */
-		unsigned kind = (w >> 16) & 3;
-		/* another page (below it: a huge difference), or past its end */
-		if (refs[j].addr - page > PAGE_SIZE - (w & 0xffff) || !(allow >> kind & 1))
+	/* An access stays in the run when its first and last bytes are on the
+	 * page and its kind is allowed: four at a time with one test (the
+	 * group that fails is taken again one by one), then one by one */
+	for (; j + 4 <= n; j += 4) {
+		uint64_t sum = 0;
+		if ((run_test(&refs[j], page, kinds, &sum) | run_test(&refs[j + 1], page, kinds, &sum) |
+		     run_test(&refs[j + 2], page, kinds, &sum) | run_test(&refs[j + 3], page, kinds, &sum)) >= PAGE_SIZE)
 			break;
-		loads += kind == USER_REF_LOAD;
+		loads += sum;
+	}
+	for (; j < n; j++) {
+		uint64_t sum = 0;
+		if (run_test(&refs[j], page, kinds, &sum) >= PAGE_SIZE)
+			break;
+		loads += sum;
 	}
 	hw_run_commit(cpu, &run, loads, j - i - loads);
 	return j;
@@ -433,12 +474,14 @@ static size_t access_run(struct hw_cpu *cpu, const struct user_ref *refs, size_t
 #define LOOK_AHEAD 8
 
 /* See fault.h. The outcome of an access comes from the core's counters:
- * a walk counted, else an L2 hit counted, else the L1 TLB hit. Unless the
+ * a walk counted, else an L2 hit counted, else the L1 TLB hit; huge when
+ * the L1 level of its kind counted a translation by a larger page. Unless the
  * machine says mmu.one_at_a_time (the counts are the same either way),
  * runs of L1 hits on one page are taken at once (access_run), and each
  * access made on its own first has the host prefetch the page-table entry
  * of the access LOOK_AHEAD later (hw_prefetch_walk), so that the host's
- * waits for successive walks' entries overlap. */
+ * waits for successive walks' entries overlap; after an access that
+ * walked, an access alone on its page is made on its own at once. */
 int task_access_batch(struct kernel *k, struct task_struct *t, const struct user_ref *refs, size_t n,
 		      uint8_t *outcome, size_t *done)
 {
@@ -451,27 +494,37 @@ int task_access_batch(struct kernel *k, struct task_struct *t, const struct user
 		return -ESRCH;
 	struct hw_cpu *cpu = run.cpu;
 	int rc = swapgs_restore_regs_and_return_to_usermode(k, t);
-	bool runs = !k->hw->cfg.one_at_a_time && hw_seg_long_mode(&cpu->seg);
+	bool runs = !k->hw->cfg.one_at_a_time && hw_seg_long_mode(&cpu->seg), walked = false;
 	while (!rc && i < n) {
-		size_t j = runs ? access_run(cpu, refs, i, n) : i;
+		bool huge = false;
+		/* after an access that walked, a lone access on another page
+		 * likely walks too: no run is tried for it (a run would hold
+		 * that access alone, and would begin with a futile probe) */
+		bool lone = walked && (i + 1 == n || (refs[i + 1].addr ^ refs[i].addr) >= PAGE_SIZE);
+		size_t j = runs && !lone ? access_run(cpu, refs, i, n, &huge) : i;
 		if (j > i) {
 			if (outcome)
-				memset(outcome + i, USER_REF_L1_HIT, j - i);
+				memset(outcome + i, huge ? USER_REF_L1_HIT | USER_REF_HUGE : USER_REF_L1_HIT, j - i);
+			walked = false;
 			i = j;
 			continue;
 		}
 		const struct user_ref *r = &refs[i];
 		if (runs && i + LOOK_AHEAD < n)         /* this one may walk: so may that one */
 			hw_prefetch_walk(cpu, refs[i + LOOK_AHEAD].addr);
+		enum hw_tlb_level l1 = (r->kind & 3) == USER_REF_FETCH ? HW_L1I : HW_L1D;
 		uint64_t walks = cpu->ctr.walks, l2 = outcome ? l2_hits(&cpu->ctr) : 0;
+		uint64_t big = outcome ? huge_xlats(&cpu->ctr, l1) : 0;
 		bool faulted = false;
 		rc = user_insn(k, t, cpu, -1, r->addr, NULL, r->len, hw_kind[r->kind & 3], &faulted);
 		if (rc)
 			break;
+		walked = cpu->ctr.walks != walks;
 		if (outcome)
 			outcome[i] = (uint8_t)((cpu->ctr.walks != walks ? USER_REF_WALK
 					       : l2_hits(&cpu->ctr) != l2 ? USER_REF_L2_HIT : USER_REF_L1_HIT) |
-					      (faulted ? USER_REF_FAULTED : 0));
+					      (faulted ? USER_REF_FAULTED : 0) |
+					      (huge_xlats(&cpu->ctr, l1) != big ? USER_REF_HUGE : 0));
 		i++;
 	}
 	enter_from_user_mode(k, t);

@@ -44,8 +44,10 @@ struct user_ref {
 enum { USER_REF_LOAD, USER_REF_STORE, USER_REF_FETCH, USER_REF_MODIFY };
 
 /* What one access of a batch needed (outcome[i]): the deepest structure
- * that translated it, plus USER_REF_FAULTED when it took page faults. */
-enum { USER_REF_L1_HIT = 0, USER_REF_L2_HIT = 1, USER_REF_WALK = 2, USER_REF_FAULTED = 4 };
+ * that translated it, plus USER_REF_FAULTED when it took page faults, plus
+ * USER_REF_HUGE when a page larger than 4 KiB translated it (the
+ * translation that completed it, after its faults). */
+enum { USER_REF_L1_HIT = 0, USER_REF_L2_HIT = 1, USER_REF_WALK = 2, USER_REF_FAULTED = 4, USER_REF_HUGE = 8 };
 
 /*
  * The touches refs[0..n-1] (no byte moves) by task t, one instruction

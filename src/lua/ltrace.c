@@ -410,7 +410,7 @@ static void push_report(lua_State *L, const struct mmsim_replay_report *r, int s
 	lua_createtable(L, (int)r->nvmas, 0);
 	for (size_t i = 0; i < r->nvmas; i++) {
 		const struct mmsim_replay_vma *v = &r->vmas[i];
-		lua_createtable(L, 0, 8);
+		lua_createtable(L, 0, 9);
 		set_int(L, "pid", v->pid);
 		set_str(L, "name", v->name);
 		set_int(L, "start", (lua_Integer)v->start);
@@ -419,6 +419,7 @@ static void push_report(lua_State *L, const struct mmsim_replay_report *r, int s
 		set_int(L, "l1_misses", (lua_Integer)v->l1_misses);
 		set_int(L, "walks", (lua_Integer)v->walks);
 		set_int(L, "faults", (lua_Integer)v->faults);
+		set_int(L, "huge_accesses", (lua_Integer)v->huge_accesses);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "mappings");

@@ -67,7 +67,8 @@ _Static_assert(sizeof(struct mmsim_ref) == sizeof(struct user_ref) &&
 _Static_assert((int)MMSIM_READ == (int)USER_REF_LOAD && (int)MMSIM_WRITE == (int)USER_REF_STORE &&
 	       (int)MMSIM_FETCH == (int)USER_REF_FETCH && MMSIM_MODIFY == (int)USER_REF_MODIFY, "access kinds");
 _Static_assert((int)MMSIM_REF_L2_HIT == (int)USER_REF_L2_HIT && (int)MMSIM_REF_WALK == (int)USER_REF_WALK &&
-	       (int)MMSIM_REF_FAULTED == (int)USER_REF_FAULTED, "outcomes");
+	       (int)MMSIM_REF_FAULTED == (int)USER_REF_FAULTED && (int)MMSIM_REF_HUGE == (int)USER_REF_HUGE,
+	       "outcomes");
 
 /* See sim.h. Narrated as one line for the batch. */
 int sim_access_batch(mmsim_machine *m, int pid, const struct mmsim_ref *refs, size_t n, uint8_t *outcome,

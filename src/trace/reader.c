@@ -198,6 +198,7 @@ static int read_trailer(struct mmsim_trace *t)
 /* Is w, bytes 8 to 11 of a slot (size, kind, flags), an access's? */
 static inline bool access_slot(uint32_t w)
 {
+	/* the same as ((w - 1) & ~(0xfff | 3 << 16)) == 0: a size of 0 borrows */
 	return (w >> 16) <= MMSIM_MODIFY && (w & 0xffff) - 1u < 4096u;
 }
 
@@ -208,7 +209,14 @@ static int check_block(struct mmsim_trace *t, uint64_t at, uint32_t naccess)
 	size_t nslots = t->len / TRACE_SLOT, accesses = 0, events = 0;
 	for (size_t i = 0; i < nslots;) {
 		size_t j = i;
-		/* the common case: accesses (size 1 to 4096, kind 0 to 3, flags 0) */
+		/* the common case: accesses (size 1 to 4096, kind 0 to 3, flags
+		 * 0), four at a time, then one by one */
+		for (; j + 4 <= nslots; j += 4) {
+			const uint8_t *s = t->buf + j * TRACE_SLOT + 8;
+			if (((get32(s) - 1) | (get32(s + 16) - 1) | (get32(s + 32) - 1) | (get32(s + 48) - 1)) &
+			    ~(0xfffu | 3u << 16))
+				break;
+		}
 		while (j < nslots && access_slot(get32(t->buf + j * TRACE_SLOT + 8)))
 			j++;
 		accesses += j - i;

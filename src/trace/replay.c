@@ -18,6 +18,7 @@
  */
 #include "trace/format.h"
 #include "trace/replay.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@
 #define PAGES_MAX    (1u << 20)         /* pages the top-pages table tracks */
 #define RUN_MAX      (TRACE_BLOCK_MAX / TRACE_SLOT)
 #define STAT_MAX     4096
+#define PAGE_AHEAD   64                 /* how far ahead charge_each prefetches page slots */
 
 /* A thread of the trace: its id there and its task on the machine. */
 struct thread {
@@ -54,10 +56,13 @@ struct proc {
 };
 
 /* A page with L1 TLB misses (key: process << 48 | virtual page number,
- * plus 1 so that 0 marks an empty slot). */
+ * plus 1 so that 0 marks an empty slot): its accesses that missed the L1
+ * TLB or faulted, those that missed, walked, faulted. 24 bytes, so that
+ * the table of a miss-heavy trace's million pages stays small (a page's
+ * counts stop when it has counted 2^32 - 1). */
 struct page {
 	uint64_t key;
-	uint64_t hist[8];
+	uint32_t counted, l1_misses, walks, faults;
 };
 
 struct replay {
@@ -86,7 +91,7 @@ struct replay {
 
 	struct mmsim_ref *run;   /* the run being gathered (flat mode copies) */
 	uint8_t *outcome;        /* per access of a run */
-	uint64_t hist[8];        /* every access's outcome */
+	uint64_t hist[NR_OUTCOMES];   /* every access's outcome */
 	uint64_t accesses, syscalls, events, skipped, mismatches, unreplayed;
 	uint64_t next_sample;
 	bool sampled;                  /* a sample was taken at accesses (the end's is not repeated) */
@@ -316,7 +321,23 @@ static void all_stale(struct replay *r)
 
 /* ---- pages ------------------------------------------------------------------------ */
 
-/* Count an access of outcome o (an L1 TLB miss) on page key - 1. */
+/* The slot of page key in the table (with room for it), or NULL. */
+static inline size_t page_slot(const struct replay *r, uint64_t key)
+{
+	return mix(key) & (r->pages_cap - 1);
+}
+
+/* Have the host fetch the slot of process proc's page of addr into its
+ * caches: charge_each counts it soon (a hint; the table may grow first).
+ * Always inlined: GCC takes a function that only prefetches for one with
+ * no effect, and drops its calls. */
+static inline __attribute__((always_inline)) void prefetch_page(const struct replay *r, int proc, uint64_t addr)
+{
+	if (r->pages_cap)
+		__builtin_prefetch(&r->pages[page_slot(r, ((uint64_t)proc << 48 | addr >> 12) + 1)]);
+}
+
+/* Count an access of outcome o (an L1 TLB miss, or a fault) on page key - 1. */
 static void count_page(struct replay *r, uint64_t key, uint8_t o)
 {
 	if (2 * (r->npages + 1) > r->pages_cap && r->pages_cap < 2 * PAGES_MAX) {
@@ -340,18 +361,24 @@ static void count_page(struct replay *r, uint64_t key, uint8_t o)
 		r->pages_dropped++;
 		return;
 	}
-	size_t j = mix(key) & (r->pages_cap - 1);
+	size_t j = page_slot(r, key);
 	while (r->pages[j].key && r->pages[j].key != key)
 		j = (j + 1) & (r->pages_cap - 1);
-	if (!r->pages[j].key) {
+	struct page *pg = &r->pages[j];
+	if (!pg->key) {
 		if (r->npages >= PAGES_MAX) {
 			r->pages_dropped++;
 			return;
 		}
-		r->pages[j].key = key;
+		pg->key = key;
 		r->npages++;
 	}
-	r->pages[j].hist[o]++;
+	if (pg->counted == UINT32_MAX)          /* the page's counts stop there */
+		return;
+	pg->counted++;
+	pg->l1_misses += (o & (MMSIM_REF_L2_HIT | MMSIM_REF_WALK)) != 0;
+	pg->walks += (o & MMSIM_REF_WALK) != 0;
+	pg->faults += (o & MMSIM_REF_FAULTED) != 0;
 }
 
 /* ---- flat mode ------------------------------------------------------------------------ */
@@ -456,21 +483,31 @@ static void sample(struct replay *r, bool last)
 		r->next_sample += r->o.interval;
 }
 
+/* Add L1 hits to a histogram: hits[0] on 4 KiB pages, hits[1] on larger. */
+static inline void add_hits(uint64_t *hist, const uint64_t hits[2])
+{
+	hist[MMSIM_REF_L1_HIT] += hits[0];
+	hist[MMSIM_REF_L1_HIT | MMSIM_REF_HUGE] += hits[1];
+}
+
 /* Charge the outcomes of refs[0..n-1] by process proc, one by one. The L1
- * hits (most of them) are summed while the accesses stay in one mapping. */
+ * hits (most of them) are summed, by page size, while the accesses stay in
+ * one mapping. */
 static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs, const uint8_t *outcome, size_t n)
 {
 	struct proc *p = &r->procs[proc];
-	uint64_t lo = 0, len = 0, hits = 0;   /* the mapping's range (len 0: none, look up) */
+	uint64_t lo = 0, len = 0, hits[2] = { 0, 0 };   /* the mapping's range (len 0: none, look up) */
 	uint64_t *row = NULL;                 /* its row's outcomes */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = refs[i].addr;
 		uint8_t o = outcome[i];
+		if (i + PAGE_AHEAD < n && outcome[i + PAGE_AHEAD] & ~MMSIM_REF_HUGE)
+			prefetch_page(r, proc, refs[i + PAGE_AHEAD].addr);
 		if (__builtin_expect(a - lo >= len, 0)) {
-			r->hist[0] += hits;
+			add_hits(r->hist, hits);
 			if (row)
-				row[0] += hits;
-			hits = 0;
+				add_hits(row, hits);
+			hits[0] = hits[1] = 0;
 			const struct vma *v = p->stale ? NULL : find_vma(p, a);
 			if (!v) {
 				int rc = load_vmas(r, proc);
@@ -482,8 +519,8 @@ static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs,
 			len = v ? v->end - v->start : 0;
 			row = v ? r->rows[v->row].hist : NULL;
 		}
-		if (__builtin_expect(!o, 1)) {
-			hits++;
+		if (__builtin_expect(!(o & ~MMSIM_REF_HUGE), 1)) {
+			hits[o >> 3]++;
 			continue;
 		}
 		r->hist[o]++;
@@ -491,39 +528,66 @@ static int charge_each(struct replay *r, int proc, const struct mmsim_ref *refs,
 			row[o]++;
 		count_page(r, ((uint64_t)proc << 48 | a >> 12) + 1, o);
 	}
-	r->hist[0] += hits;
+	add_hits(r->hist, hits);
 	if (row)
-		row[0] += hits;
+		add_hits(row, hits);
 	return 0;
 }
 
+/* The mapping of p that holds every address of x[0..k-1] (k > 0), or
+ * NULL. The bits in which the addresses differ from the first (ORed: three
+ * instructions an access) give the aligned block that holds them all;
+ * when that block is not within one mapping, their lowest and highest. */
+static const struct vma *piece_vma(const struct proc *p, const struct mmsim_ref *x, size_t k)
+{
+	uint64_t a0 = x[0].addr, diff = 0, lo = a0, hi = a0;
+	size_t i = 0;
+	for (; i + 4 <= k; i += 4)
+		diff |= (x[i].addr ^ a0) | (x[i + 1].addr ^ a0) | (x[i + 2].addr ^ a0) | (x[i + 3].addr ^ a0);
+	for (; i < k; i++)
+		diff |= x[i].addr ^ a0;
+	uint64_t mask = diff ? ~0ULL >> __builtin_clzll(diff) : 0;
+	const struct vma *v = find_vma(p, a0 & ~mask);
+	if (v && (a0 | mask) < v->end)
+		return v;
+	for (i = 0; i < k; i++) {
+		lo = x[i].addr < lo ? x[i].addr : lo;
+		hi = x[i].addr > hi ? x[i].addr : hi;
+	}
+	v = find_vma(p, lo);
+	return v && hi < v->end ? v : NULL;
+}
+
 /* Charge the outcomes of refs[0..n-1] by process proc: a piece of
- * accesses that all hit the L1 TLB within one mapping (the lowest and the
- * highest address in it) at once, the others by charge_each. */
+ * accesses that all hit the L1 TLB within one mapping (piece_vma) at
+ * once, the others by charge_each. */
 static int charge(struct replay *r, int proc, const struct mmsim_ref *refs, size_t n)
 {
 	enum { PIECE = 1024 };
+	const uint64_t huge_bits = 0x0101010101010101ULL * MMSIM_REF_HUGE;
 	struct proc *p = &r->procs[proc];
 	for (size_t at = 0; at < n; at += PIECE) {
 		size_t k = n - at < PIECE ? n - at : PIECE;
 		const struct mmsim_ref *x = refs + at;
 		const uint8_t *o = r->outcome + at;
-		uint64_t lo = UINT64_MAX, hi = 0, any = 0, word;
-		size_t i = 0;
+		uint64_t any = 0, word, hits[2];
+		size_t i = 0, huge = 0;
 		for (; i + sizeof word <= k; i += sizeof word) {      /* 8 outcomes at a time */
 			memcpy(&word, o + i, sizeof word);
-			any |= word;
+			any |= word & ~huge_bits;
+			/* the huge bits, one per byte, summed into the top byte */
+			huge += (size_t)((((word & huge_bits) / MMSIM_REF_HUGE) * 0x0101010101010101ULL) >> 56);
 		}
-		for (; i < k; i++)
-			any |= o[i];
-		for (i = 0; i < k; i++) {
-			lo = x[i].addr < lo ? x[i].addr : lo;
-			hi = x[i].addr > hi ? x[i].addr : hi;
+		for (; i < k; i++) {
+			any |= o[i] & ~MMSIM_REF_HUGE;
+			huge += (o[i] & MMSIM_REF_HUGE) != 0;
 		}
-		const struct vma *v = any || p->stale ? NULL : find_vma(p, lo);
-		if (v && hi < v->end) {
-			r->hist[0] += k;
-			r->rows[v->row].hist[0] += k;
+		const struct vma *v = any || p->stale ? NULL : piece_vma(p, x, k);
+		if (v) {
+			hits[0] = k - huge;
+			hits[1] = huge;
+			add_hits(r->hist, hits);
+			add_hits(r->rows[v->row].hist, hits);
 			continue;
 		}
 		int rc = charge_each(r, proc, x, o, k);
@@ -810,6 +874,26 @@ static int replay_event(struct replay *r, const struct mmsim_trace_record *x)
 
 /* ---- the loop ---------------------------------------------------------------------- */
 
+/* The end of the run of access slots from slot i (an access) of buf's
+ * nslots that are by i's thread: bytes 8 to 15 of each, read as one
+ * little-endian word, hold the event flag (bit 23) and the thread (bits 32
+ * to 63); four slots are compared at a time. */
+static size_t same_thread_run(const uint8_t *buf, size_t i, size_t nslots)
+{
+	const uint64_t mask = 0xffffffff00000000ULL | (uint64_t)SLOT_EVENT << 16;
+	const uint64_t want = get64(buf + i * TRACE_SLOT + 8) & mask;
+	size_t j = i + 1;
+	for (; j + 4 <= nslots; j += 4) {
+		const uint8_t *s = buf + j * TRACE_SLOT + 8;
+		if (((get64(s) ^ want) | (get64(s + 16) ^ want) | (get64(s + 32) ^ want) | (get64(s + 48) ^ want)) &
+		    mask)
+			break;
+	}
+	while (j < nslots && !((get64(buf + j * TRACE_SLOT + 8) ^ want) & mask))
+		j++;
+	return j;
+}
+
 /* Replay the block in t->buf: runs of accesses of one thread in batches,
  * events one by one. */
 static int replay_block(struct replay *r)
@@ -832,10 +916,8 @@ static int replay_block(struct replay *r)
 			i += (size_t)n;
 			continue;
 		}
+		size_t j = same_thread_run(buf, i, nslots);
 		uint32_t tid = get32(s + 12);
-		size_t j = i + 1;
-		while (j < nslots && !(buf[j * TRACE_SLOT + 10] & SLOT_EVENT) && get32(buf + j * TRACE_SLOT + 12) == tid)
-			j++;
 		int err;
 		struct thread *th = thread_of(r, tid, &err);
 		if (!th)
@@ -877,10 +959,18 @@ static int by_accesses(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Order pages by walks, then L1 misses (most first), then address. */
+/* A candidate for the top pages: a page of the table and its order. */
+struct top {
+	uint64_t walks, l1_misses, addr;
+	int pid, proc;
+	const struct page *pg;
+};
+
+/* Order pages by walks, then L1 misses (most first), then process and
+ * address. */
 static int by_misses(const void *a, const void *b)
 {
-	const struct mmsim_replay_page *x = a, *y = b;
+	const struct top *x = a, *y = b;
 	if (x->walks != y->walks)
 		return x->walks > y->walks ? -1 : 1;
 	if (x->l1_misses != y->l1_misses)
@@ -888,6 +978,34 @@ static int by_misses(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Keep x among the k best pages (by_misses) in heap h of *n: the worst of
+ * them at h[0], each above its children (i: 2i + 1, 2i + 2). */
+static void keep_top(struct top *h, size_t *n, size_t k, const struct top *x)
+{
+	size_t i;
+	if (*n < k) {                                   /* room: up from the end */
+		for (i = (*n)++; i && by_misses(x, &h[(i - 1) / 2]) > 0; i = (i - 1) / 2)
+			h[i] = h[(i - 1) / 2];
+		h[i] = *x;
+		return;
+	}
+	if (!k || by_misses(x, &h[0]) >= 0)            /* no better than the worst kept */
+		return;
+	for (i = 0;;) {                                 /* x replaces it: down from the root */
+		size_t w = i, l = 2 * i + 1;
+		const struct top *worst = x;
+		if (l < k && by_misses(&h[l], worst) > 0)
+			w = l, worst = &h[l];
+		if (l + 1 < k && by_misses(&h[l + 1], worst) > 0)
+			w = l + 1;
+		if (w == i)
+			break;
+		h[i] = h[w];
+		i = w;
+	}
+	h[i] = *x;
 }
 
 /* Append counter name = value to the report's stats (room was made). */
@@ -908,11 +1026,14 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 		free(rep);
 		return rfail(r, -ENOMEM, "no memory");
 	}
-	rep->stats = calloc(nafter + 16, sizeof *rep->stats);
+	rep->stats = calloc(nafter + 24, sizeof *rep->stats);
 	rep->vmas = calloc((size_t)r->nrows + 1, sizeof *rep->vmas);
 	size_t top = r->o.top_pages > 0 ? (size_t)r->o.top_pages : 10;
-	rep->pages = calloc(r->npages + 1, sizeof *rep->pages);
-	if (!rep->stats || !rep->vmas || !rep->pages) {
+	size_t ntops = (r->npages < top ? r->npages : top) + 1;
+	rep->pages = calloc(ntops, sizeof *rep->pages);
+	struct top *tops = malloc(ntops * sizeof *tops);
+	if (!rep->stats || !rep->vmas || !rep->pages || !tops) {
+		free(tops);
 		free(after);
 		mmsim_replay_report_free(rep);
 		return rfail(r, -ENOMEM, "no memory");
@@ -944,7 +1065,7 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 	put_stat(rep, "replay.records", r->t->records);
 	put_stat(rep, "replay.accesses", r->accesses);
 	put_stat(rep, "replay.l1_misses", hist_l1_misses(r->hist));
-	put_stat(rep, "replay.l2_hits", r->hist[MMSIM_REF_L2_HIT] + r->hist[MMSIM_REF_L2_HIT | MMSIM_REF_FAULTED]);
+	put_stat(rep, "replay.l2_hits", hist_sum(r->hist, MMSIM_REF_L2_HIT, -1));
 	put_stat(rep, "replay.walks", hist_walks(r->hist));
 	put_stat(rep, "replay.faulted", hist_faults(r->hist));
 	put_stat(rep, "replay.syscalls", r->syscalls);
@@ -954,6 +1075,15 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 	put_stat(rep, "replay.flat_maps", r->nflat);
 	put_stat(rep, "replay.translation_cycles", cycles > base ? cycles - base : 0);
 	put_stat(rep, "replay.pages_untracked_misses", r->pages_dropped);
+	for (int huge = 0; huge <= MMSIM_REF_HUGE; huge += MMSIM_REF_HUGE) {   /* by the page that translated */
+		static const char *const what[] = { "accesses", "l1_misses", "walks", "faulted" };
+		const unsigned need[] = { 0, MMSIM_REF_L2_HIT | MMSIM_REF_WALK, MMSIM_REF_WALK, MMSIM_REF_FAULTED };
+		char name[48];
+		for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+			snprintf(name, sizeof name, "replay.%s.%s", huge ? "huge" : "4k", what[i]);
+			put_stat(rep, name, hist_sum(r->hist, need[i], huge));
+		}
+	}
 	for (int i = 0; i < r->nrows; i++) {
 		const struct replay_row *w = &r->rows[i];
 		if (!hist_total(w->hist))
@@ -962,26 +1092,33 @@ static int build_report(struct replay *r, struct mmsim_replay_report **out)
 		snprintf(v->name, sizeof v->name, "%s", w->name);
 		*v = (struct mmsim_replay_vma){ .pid = r->procs[w->proc].pid, .start = w->start, .end = w->end,
 						.accesses = hist_total(w->hist), .l1_misses = hist_l1_misses(w->hist),
-						.walks = hist_walks(w->hist), .faults = hist_faults(w->hist) };
+						.walks = hist_walks(w->hist), .faults = hist_faults(w->hist),
+						.huge_accesses = hist_sum(w->hist, 0, MMSIM_REF_HUGE) };
 		snprintf(v->name, sizeof v->name, "%s", w->name);
 	}
 	qsort(rep->vmas, rep->nvmas, sizeof *rep->vmas, by_accesses);
-	for (size_t i = 0; i < r->pages_cap; i++) {
+	size_t ntop = 0;
+	for (size_t i = 0; i < r->pages_cap; i++) {     /* the top pages, kept in a heap */
 		const struct page *pg = &r->pages[i];
 		if (!pg->key)
 			continue;
 		int proc = (int)((pg->key - 1) >> 48);
-		struct mmsim_replay_page *x = &rep->pages[rep->npages++];
-		*x = (struct mmsim_replay_page){ .pid = r->procs[proc].pid, .addr = ((pg->key - 1) & ((1ULL << 48) - 1)) << 12,
-						 .accesses = hist_total(pg->hist), .l1_misses = hist_l1_misses(pg->hist),
-						 .walks = hist_walks(pg->hist), .faults = hist_faults(pg->hist) };
-		const struct proc *p = &r->procs[proc];
-		const struct vma *v = find_vma(p, x->addr);
-		snprintf(x->vma, sizeof x->vma, "%s", v ? r->rows[v->row].name : "");
+		struct top x = { .walks = pg->walks, .l1_misses = pg->l1_misses,
+				 .addr = ((pg->key - 1) & ((1ULL << 48) - 1)) << 12, .pid = r->procs[proc].pid,
+				 .proc = proc, .pg = pg };
+		keep_top(tops, &ntop, top, &x);
 	}
-	qsort(rep->pages, rep->npages, sizeof *rep->pages, by_misses);
-	if (rep->npages > top)
-		rep->npages = top;
+	qsort(tops, ntop, sizeof *tops, by_misses);
+	for (size_t i = 0; i < ntop; i++) {
+		const struct top *x = &tops[i];
+		const struct vma *v = find_vma(&r->procs[x->proc], x->addr);
+		rep->pages[rep->npages++] = (struct mmsim_replay_page){ .pid = x->pid, .addr = x->addr,
+									.accesses = x->pg->counted,
+									.l1_misses = x->l1_misses, .walks = x->walks,
+									.faults = x->pg->faults };
+		snprintf(rep->pages[i].vma, sizeof rep->pages[i].vma, "%s", v ? r->rows[v->row].name : "");
+	}
+	free(tops);
 	*out = rep;
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* trace/report.c — a replay's report as text (what `mmsim replay` prints). */
 #include "trace/replay.h"
+#include "common.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -75,6 +76,28 @@ static void tlb_level(struct text *t, const struct mmsim_replay_report *r, const
 	    (unsigned long long)misses, pct(p, sizeof p, misses, hits + misses));
 }
 
+/* The accesses by the size of the page that translated them: 4 KiB pages
+ * against huge ones (THP), side by side, with each one's share of the L1
+ * TLB misses, walks and faults. */
+static void by_page_size(struct text *t, const struct mmsim_replay_report *r)
+{
+	static const char *const what[] = { "accesses", "l1_misses", "walks", "faulted" };
+	static const char *const label[] = { "accesses", "L1 TLB misses", "page walks", "faulted" };
+	char name[48], p[2][32];
+	add(t, "by page size (the page that translated each access):\n  %-14s %14s %8s %14s %8s\n", "",
+	    "4 KiB pages", "share", "huge (THP)", "share");
+	for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+		uint64_t v[2];
+		for (int h = 0; h < 2; h++) {
+			snprintf(name, sizeof name, "replay.%s.%s", h ? "huge" : "4k", what[i]);
+			v[h] = S(name);
+		}
+		add(t, "  %-14s %14llu %8s %14llu %8s\n", label[i], (unsigned long long)v[0],
+		    pct(p[0], sizeof p[0], v[0], v[0] + v[1]), (unsigned long long)v[1],
+		    pct(p[1], sizeof p[1], v[1], v[0] + v[1]));
+	}
+}
+
 /* See mmsim_trace.h. */
 char *mmsim_replay_report_text(const struct mmsim_replay_report *r)
 {
@@ -120,16 +143,18 @@ char *mmsim_replay_report_text(const struct mmsim_replay_report *r)
 	add(&t, "THP: %llu huge-page faults, %llu fallbacks, %llu collapses, %llu splits\n",
 	    (unsigned long long)S("vm.thp_fault_alloc"), (unsigned long long)S("vm.thp_fault_fallback"),
 	    (unsigned long long)S("vm.thp_collapse_alloc"), (unsigned long long)S("vm.thp_split_pmd"));
+	by_page_size(&t, r);
 	add(&t, "cycles (the cost model): %llu, of which translation beyond L1 TLB hits %llu (%s)\n",
 	    (unsigned long long)cycles, (unsigned long long)S("replay.translation_cycles"),
 	    pct(p1, sizeof p1, S("replay.translation_cycles"), cycles));
 
-	add(&t, "\nby mapping:\n  %6s  %-36s %14s %12s %12s %10s\n", "pid", "mapping", "accesses", "L1 misses",
-	    "walks", "faults");
+	add(&t, "\nby mapping:\n  %6s  %-36s %14s %12s %12s %10s %14s\n", "pid", "mapping", "accesses", "L1 misses",
+	    "walks", "faults", "on huge pages");
 	for (size_t i = 0; i < r->nvmas; i++) {
 		const struct mmsim_replay_vma *v = &r->vmas[i];
-		add(&t, "  %6d  %-36.36s %14llu %12llu %12llu %10llu\n", v->pid, v->name, (unsigned long long)v->accesses,
-		    (unsigned long long)v->l1_misses, (unsigned long long)v->walks, (unsigned long long)v->faults);
+		add(&t, "  %6d  %-36.36s %14llu %12llu %12llu %10llu %14llu\n", v->pid, v->name,
+		    (unsigned long long)v->accesses, (unsigned long long)v->l1_misses, (unsigned long long)v->walks,
+		    (unsigned long long)v->faults, (unsigned long long)v->huge_accesses);
 	}
 	add(&t, "\ntop pages by walks, then L1 TLB misses:\n  %6s  %-18s %12s %12s %10s  %s\n", "pid", "page",
 	    "walks", "L1 misses", "faults", "mapping");

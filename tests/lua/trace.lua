@@ -173,6 +173,24 @@ T.ok(#rep.pages == 10, "ten pages by default")
 T.ok(rep.pages[1].walks >= rep.pages[10].walks, "pages by walks")
 T.has(rep.text, "by mapping:")
 
+-- 4 KiB pages against THP: 4 MiB at a 2 MiB boundary, a store to each page
+local huge = scratch()
+w = assert(mmsim.trace_create(huge, { program = "/bin/huge", syscalls = true }))
+w:write { type = "syscall", tid = 1, name = "mmap", args = { 0x40000000, 4 << 20, 3, 0x22, -1, 0 }, result = 0x40000000 }
+for k = 0, 1023 do
+	w:write { type = "access", tid = 1, addr = 0x40000000 + k * PAGE, size = 8, kind = "store" }
+end
+T.ok(w:close())
+for _, thp in ipairs { "never", "always" } do
+	local r = assert(mmsim.machine { thp = thp }:replay(huge))
+	local on = thp == "always"
+	T.eq(r.mappings[1].huge_accesses, on and 1024 or 0, thp .. ": the mapping's accesses on huge pages")
+	T.eq(r.stats.replay.huge.accesses, on and 1024 or 0)
+	T.eq(r.stats.replay.huge.faulted, on and 2 or 0, thp .. ": a fault per 2 MiB")
+	T.eq(r.stats.replay["4k"].faulted, on and 0 or 1024, thp .. ": a fault per 4 KiB")
+	T.has(r.text, "by page size (the page that translated each access):")
+end
+
 -- the same again: the same report, byte for byte
 local again = assert(T.machine():replay(strict))
 T.eq(again.text, rep.text, "deterministic")

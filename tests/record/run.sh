@@ -99,15 +99,19 @@ MMSIM_VALGRIND_LIB=$tmp "$MMSIM" record -o "$tmp/x.mmt" -- "$tmp/five" >"$tmp/ou
 	bad "no tool: $(cat "$tmp/out")"
 
 # the example (make demo-trace): a scan and a pointer chase over 16 MiB,
-# compared on two machines; the chase misses the L1 TLB far more
+# compared on two machines with 4 KiB pages and with THP; the chase misses
+# the L1 TLB far more, and with THP walks far less
 if [[ -x ${CHASE:-} ]]; then
 	"$MMSIM" record -o "$tmp/seq.mmt" -- "$CHASE" seq 16 >/dev/null 2>&1 &&
 		"$MMSIM" record -o "$tmp/rand.mmt" -- "$CHASE" rand 16 >/dev/null 2>&1 && ok || bad "recording chase"
 	SEQ=$tmp/seq.mmt RAND=$tmp/rand.mmt "$MMSIM" run "$here/../../examples/traces/compare.lua" >"$tmp/cmp" 2>&1 &&
 		ok || bad "compare.lua: $(cat "$tmp/cmp")"
-	awk '$1 == "seq" && $2 == "default" { s = $4 } $1 == "rand" && $2 == "default" { r = $4 }
+	awk '$1 == "seq" && $2 == "default" && $3 == "4k" { s = $5 } $1 == "rand" && $2 == "default" && $3 == "4k" { r = $5 }
 	     END { exit !(s > 0 && r > 20 * s) }' "$tmp/cmp" && ok || bad "the chase's L1 misses: $(cat "$tmp/cmp")"
-	[[ $(grep -cE '^(seq|rand) +(default|zen4) ' "$tmp/cmp") -eq 4 ]] && ok || bad "four rows: $(cat "$tmp/cmp")"
+	awk '$1 == "rand" && $2 == "default" && $3 == "4k" { s = $6 } $1 == "rand" && $2 == "default" && $3 == "thp" { h = $6; p = $9 }
+	     END { exit !(h > 0 && s > 20 * h && p + 0 > 50) }' "$tmp/cmp" && ok ||
+		bad "the chase with THP: walks and huge share: $(cat "$tmp/cmp")"
+	[[ $(grep -cE '^(seq|rand) +(default|zen4) +(4k|thp) ' "$tmp/cmp") -eq 8 ]] && ok || bad "eight rows: $(cat "$tmp/cmp")"
 
 	# Validation against the real run (docs/traces.md, "Validation"): the
 	# data accesses recorded equal cachegrind's D refs within 0.1%, and the

@@ -6,8 +6,10 @@
 #include "mmsim.h"
 
 #include "api_helpers.h"
+#include "common.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PG 4096ULL
@@ -169,4 +171,41 @@ Test(access_batch, host_backend_says_why)
 	cr_assert_eq(mmsim_access_batch(h, 1, &r, 1, NULL, &done, NULL), -EOPNOTSUPP);
 	cr_assert_not_null(strstr(mmsim_last_error(h), "trace replays run on the simulator"));
 	mmsim_machine_free(h);
+}
+
+/* A bad ref anywhere in a longer batch (the check takes four refs at a
+ * time, then the rest one by one): named, and nothing runs. */
+Test(access_batch, a_bad_ref_anywhere_is_found)
+{
+	mmsim_machine *m = boot_with(NULL, NULL);
+	uint64_t base;
+	int pid = setup(m, &base);
+	struct mmsim_ref r[11];
+	const struct mmsim_ref bad[] = {
+		{ .size = 0, .kind = MMSIM_READ },  { .size = 0, .kind = MMSIM_WRITE },
+		{ .size = 4097, .kind = MMSIM_READ }, { .size = 65535, .kind = MMSIM_MODIFY },
+		{ .size = 8, .kind = 4 },           { .size = 8, .kind = 0x80 },
+		{ .size = 8, .flags = 1 },          { .size = 0, .kind = MMSIM_READ, .flags = 1 },
+	};
+	const char *what[] = { "size 0", "size 0", "size 4097", "size 65535", "kind 4", "kind 128", "flags 1", "flags 1" };
+	char want[64];
+	for (size_t b = 0; b < ARRAY_SIZE(bad); b++)
+		for (size_t at = 0; at < ARRAY_SIZE(r); at++) {
+			for (size_t i = 0; i < ARRAY_SIZE(r); i++)
+				r[i] = (struct mmsim_ref){ .addr = base + i * 8, .size = 8, .kind = (uint8_t)(i % 4 == 2 ? 1 : i % 4) };
+			r[at] = bad[b];
+			r[at].addr = base;
+			size_t done = 7;
+			cr_assert_eq(mmsim_access_batch(m, pid, r, ARRAY_SIZE(r), NULL, &done, NULL), -EINVAL, "%s at %zu",
+				     what[b], at);
+			cr_assert_eq(done, 0);
+			snprintf(want, sizeof want, "access_batch: ref %zu: %s", at, what[b]);
+			cr_assert_str_eq(mmsim_last_error(m), want);
+		}
+	struct mmsim_stat s[16];
+	int n = mmsim_task_stats(m, pid, s, 16);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s[i].name, "accesses"))
+			cr_assert_eq(s[i].value, 0, "nothing ran");
+	mmsim_machine_free(m);
 }

@@ -266,9 +266,21 @@ static void write_varied(const char *path)
 	cr_assert_eq(mmsim_trace_finish(w.w, err, sizeof err), 0, "%s", err);
 }
 
+/* write_varied's trace in a new file, its name into path. */
+static void varied_trace(char path[64])
+{
+	snprintf(path, 64, "/tmp/mmsim-runs-test-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	write_varied(path);
+}
+
 /* The report of path replayed on a 2-core machine of preset, with
- * mmu.one_at_a_time as given; its text into *text. */
-static struct mmsim_replay_report *replay(const char *path, const char *preset, const char *one, char **text)
+ * mmu.one_at_a_time and thp as given, listing top pages; its text into
+ * *text. */
+static struct mmsim_replay_report *replay_top(const char *path, const char *preset, const char *one,
+					      const char *thp, int top, char **text)
 {
 	char err[700];
 	mmsim_config *c = mmsim_config_new(preset, NULL);
@@ -276,10 +288,11 @@ static struct mmsim_replay_report *replay(const char *path, const char *preset, 
 	cr_assert(c);
 	cr_assert_eq(mmsim_config_set(c, "cores", "2", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(mmsim_config_set(c, "mmu.one_at_a_time", one, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(mmsim_config_set(c, "thp", thp, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(mmsim_machine_new(c, &m, err, sizeof err), 0, "%s", err);
 	mmsim_config_free(c);
 	struct mmsim_replay_report *r;
-	struct mmsim_replay_options o = { .top_pages = 50 };
+	struct mmsim_replay_options o = { .top_pages = top };
 	cr_assert_eq(mmsim_replay(m, path, &o, &r, err, sizeof err), 0, "%s", err);
 	*text = mmsim_replay_report_text(r);
 	cr_assert(*text);
@@ -287,14 +300,38 @@ static struct mmsim_replay_report *replay(const char *path, const char *preset, 
 	return r;
 }
 
+/* The same, listing 50 pages. */
+static struct mmsim_replay_report *replay_thp(const char *path, const char *preset, const char *one,
+					      const char *thp, char **text)
+{
+	return replay_top(path, preset, one, thp, 50, text);
+}
+
+/* The same with the machine's default THP mode (madvise). */
+static struct mmsim_replay_report *replay(const char *path, const char *preset, const char *one, char **text)
+{
+	return replay_thp(path, preset, one, "madvise", text);
+}
+
+/* The report's fast (runs) and one-at-a-time replays agree: every counter
+ * and the text. */
+static void same_reports(const char *what, const struct mmsim_replay_report *fast, const char *fast_text,
+			 const struct mmsim_replay_report *slow, const char *slow_text)
+{
+	cr_assert_eq(fast->nstats, slow->nstats);
+	for (size_t i = 0; i < fast->nstats; i++) {
+		cr_assert_str_eq(fast->stats[i].name, slow->stats[i].name);
+		cr_assert_eq(fast->stats[i].value, slow->stats[i].value, "%s: %s %llu, one at a time %llu", what,
+			     fast->stats[i].name, (unsigned long long)fast->stats[i].value,
+			     (unsigned long long)slow->stats[i].value);
+	}
+	cr_assert_str_eq(fast_text, slow_text);
+}
+
 Test(trace_runs, a_replay_reports_the_same_with_and_without_runs)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/mmsim-runs-test-XXXXXX");
-	int fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	write_varied(path);
+	varied_trace(path);
 	const char *presets[] = { "default", "zen4", "teaching" };
 	for (size_t p = 0; p < ARRAY_SIZE(presets); p++) {
 		char *fast_text, *slow_text;
@@ -303,18 +340,173 @@ Test(trace_runs, a_replay_reports_the_same_with_and_without_runs)
 		cr_assert_eq(mmsim_replay_stat(fast, "replay.mismatches"), 0, "%s", fast->first_mismatch);
 		cr_assert_gt(mmsim_replay_stat(fast, "replay.walks"), 1000, "the trace misses the TLBs too");
 		cr_assert_gt(mmsim_replay_stat(fast, "replay.faulted"), 100, "and faults");
-		cr_assert_eq(fast->nstats, slow->nstats);
-		for (size_t i = 0; i < fast->nstats; i++) {
-			cr_assert_str_eq(fast->stats[i].name, slow->stats[i].name);
-			cr_assert_eq(fast->stats[i].value, slow->stats[i].value, "%s: %s %llu, one at a time %llu",
-				     presets[p], fast->stats[i].name, (unsigned long long)fast->stats[i].value,
-				     (unsigned long long)slow->stats[i].value);
-		}
-		cr_assert_str_eq(fast_text, slow_text);
+		same_reports(presets[p], fast, fast_text, slow, slow_text);
 		free(fast_text);
 		free(slow_text);
 		mmsim_replay_report_free(fast);
 		mmsim_replay_report_free(slow);
 	}
+	remove(path);
+}
+
+/* ---- 4 KiB pages against THP ------------------------------------------------------ */
+
+#define H 0x40000000ULL           /* 4 MiB, 2 MiB aligned */
+
+/* A trace: 4 MiB mapped at H (with madvise(MADV_HUGEPAGE) when advise),
+ * a store to each of its pages, then loads 8 bytes apart over it with a
+ * random one now and then, and fetches from a small read-only mapping B
+ * (never huge: 8 pages). The number of fetches. */
+static uint64_t write_huge(const char *path, bool advise)
+{
+	char err[700];
+	struct mmsim_trace_meta meta = { .flags = MMSIM_TRACE_SYSCALLS, .program = "thp" };
+	struct writer w = { .tid = 1 };
+	uint64_t seed = 7, fetches = 0;
+	cr_assert_eq(mmsim_trace_create(path, &meta, &w.w, err, sizeof err), 0, "%s", err);
+	sys(&w, 9, H, 4ULL << 20, 3, 0x22 | MAP_FIXED_NOREPLACE, (int64_t)H);
+	if (advise)
+		sys(&w, 28, H, 4ULL << 20, MADV_HUGEPAGE, 0, 0);
+	sys(&w, 9, B, 8 * 4096, 5, 0x22 | MAP_FIXED_NOREPLACE, (int64_t)B);
+	for (uint64_t p = 0; p < 1024; p++)
+		acc(&w, H + p * 4096 + 8, 8, MMSIM_WRITE);
+	for (uint64_t off = 0; off < (4ULL << 20); off += 8 * 17) {
+		acc(&w, H + off, 8, off % 3 ? MMSIM_READ : MMSIM_MODIFY);
+		if (off % 4096 < 17 * 8) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			acc(&w, H + ((seed >> 20) & ((4ULL << 20) - 8)), 8, MMSIM_READ);
+			acc(&w, B + (seed >> 40) % 8 * 4096, 4, MMSIM_FETCH);
+			fetches++;
+		}
+	}
+	flush(&w);
+	cr_assert_eq(mmsim_trace_finish(w.w, err, sizeof err), 0, "%s", err);
+	return fetches;
+}
+
+/* Counter name of report r. */
+#define RS(r, name) mmsim_replay_stat(r, name)
+
+/* The split of r's accesses by page size adds up to its totals, and its
+ * mapping rows' huge accesses to the huge ones. */
+static void split_adds_up(const struct mmsim_replay_report *r)
+{
+	static const char *const what[][2] = { { "accesses", "replay.accesses" }, { "l1_misses", "replay.l1_misses" },
+					       { "walks", "replay.walks" }, { "faulted", "replay.faulted" } };
+	char a[48], b[48];
+	for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+		snprintf(a, sizeof a, "replay.4k.%s", what[i][0]);
+		snprintf(b, sizeof b, "replay.huge.%s", what[i][0]);
+		cr_assert_eq(RS(r, a) + RS(r, b), RS(r, what[i][1]), "%s", what[i][0]);
+	}
+	uint64_t huge = 0;
+	for (size_t i = 0; i < r->nvmas; i++)
+		huge += r->vmas[i].huge_accesses;
+	cr_assert_eq(huge, RS(r, "replay.huge.accesses"));
+}
+
+Test(trace_runs, the_report_splits_4k_pages_from_thp)
+{
+	char path[64], adv[64];
+	snprintf(path, sizeof path, "/tmp/mmsim-thp-test-XXXXXX");
+	snprintf(adv, sizeof adv, "/tmp/mmsim-thp-adv-XXXXXX");
+	int fd = mkstemp(path), fd2 = mkstemp(adv);
+	cr_assert(fd >= 0 && fd2 >= 0);
+	close(fd);
+	close(fd2);
+	uint64_t fetches = write_huge(path, false);
+	write_huge(adv, true);
+	char *t4, *th, *tm, *ta, *slow_text;
+
+	/* thp=never: every access on 4 KiB pages, one fault per page of H */
+	struct mmsim_replay_report *small = replay_thp(path, "default", "0", "never", &t4);
+	split_adds_up(small);
+	cr_assert_eq(RS(small, "replay.mismatches"), 0, "%s", small->first_mismatch);
+	cr_assert_eq(RS(small, "replay.huge.accesses"), 0);
+	cr_assert_eq(RS(small, "replay.4k.accesses"), small->accesses);
+	cr_assert_eq(RS(small, "replay.4k.faulted"), 1024 + 8, "a fault per page of H, and of B (its fetches)");
+	cr_assert_gt(RS(small, "replay.4k.walks"), 1024);
+
+	/* thp=always: H's accesses on two THPs, a fault for each; B's fetches on 4 KiB pages */
+	struct mmsim_replay_report *huge = replay_thp(path, "default", "0", "always", &th);
+	split_adds_up(huge);
+	cr_assert_eq(RS(huge, "replay.mismatches"), 0, "%s", huge->first_mismatch);
+	cr_assert_eq(RS(huge, "vm.thp_fault_alloc"), 2);
+	cr_assert_eq(RS(huge, "replay.huge.faulted"), 2);
+	cr_assert_eq(RS(huge, "replay.4k.faulted"), 8);
+	cr_assert_eq(RS(huge, "replay.huge.accesses") + RS(huge, "replay.4k.accesses"), huge->accesses);
+	cr_assert_eq(RS(huge, "replay.4k.accesses"), fetches, "only B's fetches on 4 KiB pages");
+	cr_assert_lt(RS(huge, "replay.huge.walks") * 50, RS(small, "replay.4k.walks"),
+		     "a THP needs a walk where 512 small pages need 512: %llu against %llu",
+		     (unsigned long long)RS(huge, "replay.huge.walks"), (unsigned long long)RS(small, "replay.4k.walks"));
+	cr_assert(strstr(th, "by page size (the page that translated each access):"), "%s", th);
+	char line[128];
+	snprintf(line, sizeof line, "  %-14s %14llu ", "faulted", (unsigned long long)RS(huge, "replay.4k.faulted"));
+	cr_assert(strstr(th, line), "the text's row of faults: %s", th);
+
+	/* the same counted one access at a time */
+	struct mmsim_replay_report *slow = replay_thp(path, "default", "1", "always", &slow_text);
+	same_reports("thp=always", huge, th, slow, slow_text);
+
+	/* madvise: only the advised mapping is huge */
+	struct mmsim_replay_report *plain = replay_thp(path, "default", "0", "madvise", &tm);
+	struct mmsim_replay_report *advised = replay_thp(adv, "default", "0", "madvise", &ta);
+	split_adds_up(advised);
+	cr_assert_eq(RS(plain, "replay.huge.accesses"), 0);
+	cr_assert_eq(RS(advised, "replay.huge.faulted"), 2);
+	cr_assert_eq(RS(advised, "replay.huge.accesses"), RS(huge, "replay.huge.accesses"));
+
+	free(t4);
+	free(th);
+	free(tm);
+	free(ta);
+	free(slow_text);
+	mmsim_replay_report_free(small);
+	mmsim_replay_report_free(huge);
+	mmsim_replay_report_free(slow);
+	mmsim_replay_report_free(plain);
+	mmsim_replay_report_free(advised);
+	remove(path);
+	remove(adv);
+}
+
+/* The top pages are those of a full ranking, cut: the same first pages
+ * whatever the number asked for, in order (walks, then L1 misses, then
+ * process and address, most first), as many as asked for or as there are. */
+Test(trace_runs, the_top_pages_are_a_full_ranking_cut)
+{
+	char path[64];
+	varied_trace(path);
+	const int tops[] = { 1, 3, 10, 50, 100000 };
+	struct mmsim_replay_report *all = NULL;
+	for (size_t t = ARRAY_SIZE(tops); t-- > 0;) {
+		char *text;
+		struct mmsim_replay_report *r = replay_top(path, "default", "0", "madvise", tops[t], &text);
+		free(text);
+		if (!all) {                             /* the most: every page that missed */
+			all = r;
+			cr_assert_gt(all->npages, 600, "the trace's pages (and more) missed");
+			cr_assert_lt(all->npages, (size_t)tops[t]);
+			for (size_t i = 1; i < all->npages; i++) {
+				const struct mmsim_replay_page *a = &all->pages[i - 1], *b = &all->pages[i];
+				cr_assert(a->walks > b->walks || (a->walks == b->walks && (a->l1_misses > b->l1_misses ||
+					  (a->l1_misses == b->l1_misses && (a->pid < b->pid ||
+					   (a->pid == b->pid && a->addr < b->addr))))), "page %zu in order", i);
+			}
+			continue;
+		}
+		cr_assert_eq(r->npages, (size_t)tops[t]);
+		for (size_t i = 0; i < r->npages; i++) {
+			cr_assert_eq(r->pages[i].pid, all->pages[i].pid, "top %d, page %zu", tops[t], i);
+			cr_assert_eq(r->pages[i].addr, all->pages[i].addr, "top %d, page %zu", tops[t], i);
+			cr_assert_eq(r->pages[i].walks, all->pages[i].walks);
+			cr_assert_eq(r->pages[i].l1_misses, all->pages[i].l1_misses);
+			cr_assert_eq(r->pages[i].faults, all->pages[i].faults);
+			cr_assert_eq(r->pages[i].accesses, all->pages[i].accesses);
+			cr_assert_str_eq(r->pages[i].vma, all->pages[i].vma);
+		}
+		mmsim_replay_report_free(r);
+	}
+	mmsim_replay_report_free(all);
 	remove(path);
 }

@@ -23,12 +23,27 @@ expect import-not-lackey 1 'line 1: "hello" is not lackey output' -- import lack
 check replay-golden cmp "$here/golden/replay-mini.txt" "$tmp/report1"
 check replay-deterministic cmp "$tmp/report1" "$tmp/report2"
 check replay-no-progress-off-tty test ! -s "$tmp/err"
+# on a terminal (script(1) gives the replay one): the progress bar, drawn
+# again as it goes and last at 100%; none with --no-progress
+script -qec "'$MMSIM' replay '$tmp/mini.mmt'" /dev/null >"$tmp/tty1" 2>&1
+check replay-progress-on-tty grep -qE '\[#{30}\] 100\.0%  202 accesses  [0-9.]+ M/s  ETA 0 s' "$tmp/tty1"
+script -qec "'$MMSIM' replay --no-progress '$tmp/mini.mmt'" /dev/null >"$tmp/tty2" 2>&1
+check replay-no-progress-option bash -c "grep -q '^by mapping:' '$tmp/tty2' && ! grep -q 'M/s' '$tmp/tty2'"
 expect replay-flat 0 '^  flat mode \(the trace has no system calls\): 5 regions of 2 MiB mapped on first touch, 5 system calls not made$' -- replay "$tmp/mini.mmt"
 expect replay-machine 0 '^machine: zen4 \(' -- replay --machine zen4 -o cores=4 "$tmp/mini.mmt"
 expect replay-json 0 '"flat": true' -- replay --json - "$tmp/mini.mmt"
 "$MMSIM" replay --json "$tmp/r.json" "$tmp/mini.mmt" >/dev/null 2>&1
 check replay-json-stats grep -q '"accesses": 202,' "$tmp/r.json"
 check replay-json-mappings grep -q '"name": "\[anon\]"' "$tmp/r.json"
+# 4 KiB pages against THP: with thp=always flat mode's 2 MiB regions are
+# huge pages, and the report's columns and the JSON say which accesses
+# they translated
+expect replay-thp-column 0 '^  accesses +1 +0\.50% +201 +99\.50%$' -- replay -o thp=always "$tmp/mini.mmt"
+expect replay-thp-faults 0 '^  faulted +1 +20\.00% +4 +80\.00%$' -- replay -o thp=always "$tmp/mini.mmt"
+expect replay-thp-mapping 0 '^       1  \[anon\] +202 +5 +5 +5 +201$' -- replay -o thp=always "$tmp/mini.mmt"
+"$MMSIM" replay -o thp=always --json "$tmp/thp.json" "$tmp/mini.mmt" >/dev/null 2>&1
+check replay-thp-json-stats bash -c "tr -d ' \n' <'$tmp/thp.json' | grep -q '\"huge\":{\"accesses\":201,\"faulted\":4,\"l1_misses\":4,\"walks\":4}'"
+check replay-thp-json-mapping grep -q '"huge_accesses": 201,' "$tmp/thp.json"
 "$MMSIM" replay --interval 50 "$tmp/mini.mmt" >"$tmp/series.csv" 2>&1
 check replay-csv-header bash -c "head -1 '$tmp/series.csv' | grep -qx 'accesses,l1_misses,walks,walk_refs,faults,cycles'"
 check replay-csv-lines bash -c "test \$(wc -l <'$tmp/series.csv') -eq 6 && sed -n 2p '$tmp/series.csv' | grep -q '^50,'"
