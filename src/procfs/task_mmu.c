@@ -17,6 +17,7 @@
 #include "hw/machine.h"
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
@@ -258,6 +259,17 @@ static void smap_gather_stats(struct kernel *k, const struct vm_area_struct *vma
 	struct smaps_walk w = { k, vma, mss };
 	if (!vma->vm_mm || (vma->vm_flags & VM_PFNMAP))
 		return;
+	if (vma->vm_flags & VM_HUGETLB) {            /* smaps_hugetlb_range: no Rss */
+		uint64_t sz = vma_kernel_pagesize(vma);
+		for (uint64_t a = vma->vm_start; a < vma->vm_end; a += sz) {
+			pte_t e = huge_ptep_get(k, vma, a);
+			if (!(e & _PAGE_PRESENT) && !(e & _PAGE_PROTNONE))
+				continue;
+			const struct page *head = pfn_to_page(k, pte_pfn(e));
+			*(folio_entire_mapcount(head) > 1 ? &mss->shared_hugetlb : &mss->private_hugetlb) += sz;
+		}
+		return;
+	}
 	if (vma->vm_file && file_inode(vma->vm_file)->kind == FILE_SHMEM)
 		mss->swap += shmem_swap_usage(vma);
 	walk_page_range_pmd(k, vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, smaps_pmd_entry, &w);
@@ -460,6 +472,29 @@ static uint64_t pmd_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 	return (frame & PM_PFRAME_MASK) | flags;
 }
 
+/* The entry of the page at addr of a hugetlb VMA (Linux:
+ * pagemap_hugetlb_range): present with the PFN of that 4 KiB piece,
+ * "file" unless anonymous, exclusive when its folio is mapped once. */
+static uint64_t hugetlb_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, uint64_t addr)
+{
+	pte_t e = huge_ptep_get(pm->k, vma, addr);
+	uint64_t flags = vma->vm_flags & VM_SOFTDIRTY ? PM_SOFT_DIRTY : 0, frame = 0;
+	if (!(e & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+		return flags;
+	uint64_t sz = vma_kernel_pagesize(vma), pfn = pte_pfn(e) + ((addr & (sz - 1)) >> PAGE_SHIFT);
+	const struct page *head = pfn_to_page(pm->k, pte_pfn(e));
+	flags |= PM_PRESENT;
+	if (!PageAnon(head))
+		flags |= PM_FILE;
+	if (folio_entire_mapcount(head) == 1)
+		flags |= PM_MMAP_EXCLUSIVE;
+	if ((e & _PAGE_SOFT_DIRTY) && pm->k->soft_dirty)
+		flags |= PM_SOFT_DIRTY;
+	if (pm->show_pfn)
+		frame = pfn;
+	return (frame & PM_PFRAME_MASK) | flags;
+}
+
 /* Entries for [addr, end) inside vma, one page table at a time; a range
  * with no page table, or a VM_PFNMAP one, reads as not present (Linux:
  * pagemap_pmd_range and pagemap_pte_hole). */
@@ -472,6 +507,11 @@ static void pagemap_vma_range(struct pagemapread *pm, const struct vm_area_struc
 		int err;
 		if (next > end || next < addr)
 			next = end;
+		if (vma->vm_flags & VM_HUGETLB) {
+			for (; addr < next && pm->pos < pm->len; addr += PAGE_SIZE)
+				add_to_pagemap(pm, hugetlb_to_pagemap_entry(pm, vma, addr), 1);
+			continue;
+		}
 		pte_t *pmd = vma->vm_flags & VM_PFNMAP ? NULL : pmd_walk(pm->k, vma->vm_mm, addr, false, &err);
 		if (pmd && pmd_trans_huge(*pmd)) {
 			for (; addr < next && pm->pos < pm->len; addr += PAGE_SIZE)
