@@ -632,8 +632,15 @@ int64_t pagemap_scan(struct kernel *k, struct task_struct *t, uint64_t start, ui
 		p.hole = vma->vm_flags & VM_SOFTDIRTY ? PM_SOFT_DIRTY : 0;
 		if (!scan_emit(&p, vma->vm_start, 0))         /* outside VMAs */
 			break;
-		if (!(vma->vm_flags & VM_PFNMAP))
+		if (vma->vm_flags & VM_HUGETLB) {               /* pagemap_scan_hugetlb_entry */
+			uint64_t sz = vma_kernel_pagesize(vma);
+			for (uint64_t a = p.done; a < stop && !p.full; a = (a & ~(sz - 1)) + sz) {
+				uint64_t e = (a & ~(sz - 1)) + sz;
+				scan_emit(&p, e < stop ? e : stop, hugetlb_to_pagemap_entry(&p.pm, vma, a) & ~PM_PFRAME_MASK);
+			}
+		} else if (!(vma->vm_flags & VM_PFNMAP)) {
 			walk_page_range_pmd(k, mm, p.done, stop, pagemap_scan_pte, pagemap_scan_pmd, &p);
+		}
 		if (!p.full)
 			scan_emit(&p, stop, p.hole);
 	}
