@@ -12,6 +12,7 @@
 
 #define HUGE_MAX_HSTATE 2            /* 2 MiB, 1 GiB */
 #define FOLIO_HUGETLB   4ULL         /* in head[2].mapping (huge_mm.h has 1 and 2) */
+#define FOLIO_RESTORE_RESERVE 8ULL   /* its free gives a reservation back (Linux: the same) */
 
 /* One size of huge page and its pool (Linux: struct hstate; one node). */
 struct hstate {

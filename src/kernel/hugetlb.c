@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HPAGE_RESV_OWNER 1ULL            /* vm_private_data's low bit (Linux: the same) */
+#define HPAGE_RESV_OWNER ((uintptr_t)1)           /* vm_private_data's low bit (Linux: the same) */
 
 /* ---- reservation maps ---------------------------------------------------------- */
 
@@ -212,6 +212,10 @@ void free_huge_folio(struct kernel *k, struct page *head)
 			 (1u << PG_uptodate) | (1u << PG_referenced));
 	head[1].lru_next = head[1].lru_prev = 0;
 	head->_refcount = 0;
+	if (head[2].mapping & FOLIO_RESTORE_RESERVE) {
+		head[2].mapping &= ~FOLIO_RESTORE_RESERVE;
+		h->resv_huge_pages++;
+	}
 	if (h->surplus_huge_pages) {              /* Linux: the node's surplus goes back first */
 		h->surplus_huge_pages--;
 		h->nr_huge_pages--;
@@ -712,8 +716,7 @@ vm_fault_t hugetlb_fault(struct vm_fault *vmf)
 		return hugetlb_wp(vmf, ptep, h, haddr);
 	e |= _PAGE_ACCESSED | ((vmf->flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0);
 	if (e != *ptep)
-		*ptep = e;
-	trace_kernel(k, vmf->cpu, "spurious fault: the huge leaf already allows it");
+		*ptep = e;                    /* a spurious fault: the leaf already allows it */
 	return 0;
 }
 
@@ -731,6 +734,10 @@ void unmap_hugepage_range(struct mmu_gather *tlb, struct vm_area_struct *vma, ui
 			continue;
 		struct page *head = pfn_to_page(k, pte_pfn(*ptep));
 		*ptep = 0;
+		if (!h->surplus_huge_pages && !(vma->vm_flags & VM_MAYSHARE) && vma_resv_owner(vma) && PageAnon(head)) {
+			head[2].mapping |= FOLIO_RESTORE_RESERVE;     /* the owner may fault it again */
+			resv_clear(vma_resv_map(vma), vma_hugecache_offset(h, vma, a));
+		}
 		if (a < tlb->start)
 			tlb->start = a;
 		if (a + sz > tlb->end)

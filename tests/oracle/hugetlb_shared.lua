@@ -26,7 +26,7 @@ local y = assert(p:mmap{len = H, prot = "r", flags = "shared", fd = fd, offset =
 p:write(x + H + 3, "file")
 p:read(y + 3, 4)
 p:pread(fd, 4, H + 3)
-mmsim.checkpoint("file mapped twice")
+mmsim.checkpoint("file mapped twice", {"HugetlbPages"})
 local z = assert(p:mmap{len = H, prot = "rw", flags = "private", fd = fd, offset = H})
 p:read(z + 3, 4)
 p:write(z + 3, "copy")
