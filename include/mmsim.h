@@ -737,6 +737,10 @@ struct mmsim_host_settings {
 	int memcg;                     /* the memory cgroup controller mmsim.host{memory_max=}
 					* uses: 2 (v2), 1 (v1), 0 none (not root, or none
 					* mounted) */
+	int nr_hugepages[2];           /* hugetlb pools: 2 MiB and 1 GiB pages (-1: no
+					* 1 GiB pool on this host) */
+	int free_hugepages[2];         /* of them, free now */
+	int nr_overcommit_hugepages;   /* vm.nr_overcommit_hugepages */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

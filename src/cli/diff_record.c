@@ -1085,6 +1085,21 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 				 "controller (it needs root and a mounted memory controller)"), buf;
 	}
 	lua_pop(L, 1);
+	const char *const pools[2] = { "nr_hugepages", "nr_hugepages_1g" };
+	for (int i = 0; i < 2; i++) {              /* tests/oracle/run.sh sets the host's pools */
+		lua_Integer want = lua_getfield(L, idx, pools[i]) != LUA_TNIL ? lua_tointeger(L, -1) : 0;
+		lua_pop(L, 1);
+		if (want && h->nr_hugepages[i] < 0)
+			return snprintf(buf, len, "the script asks for %s=%lld; the host has no pool of that size",
+					pools[i], (long long)want), buf;
+		if (want != (h->nr_hugepages[i] < 0 ? 0 : h->nr_hugepages[i]))
+			return snprintf(buf, len, "the script asks for %s=%lld; the host has %d (tests/oracle/run.sh "
+					"sets it, as root, under flock /tmp/mmsim-host.lock)", pools[i], (long long)want,
+					h->nr_hugepages[i]), buf;
+		if (h->free_hugepages[i] != (h->nr_hugepages[i] < 0 ? 0 : h->nr_hugepages[i]))
+			return snprintf(buf, len, "%d of the host's %d %s are in use", h->nr_hugepages[i] -
+					h->free_hugepages[i], h->nr_hugepages[i], pools[i]), buf;
+	}
 	if (lua_getfield(L, idx, "cores") != LUA_TNIL && lua_tointeger(L, -1) > h->cpus) {
 		snprintf(buf, len, "the script asks for %lld cores; the host has %d",
 			 (long long)lua_tointeger(L, -1), h->cpus);
@@ -1170,6 +1185,7 @@ static int machine_sim(lua_State *L)
 	const struct { const char *name; int value; } sysctls[] = {
 		{ "vm.overcommit_memory", h->overcommit_memory }, { "vm.overcommit_ratio", h->overcommit_ratio },
 		{ "vm.max_map_count", h->max_map_count }, { "vm.mmap_min_addr", h->mmap_min_addr },
+		{ "vm.nr_overcommit_hugepages", h->nr_overcommit_hugepages },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++) {
 		char v[24];

@@ -232,5 +232,15 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->read_ahead_kb = read_ahead_kb(HOST_DISK_DIR);
 	char base[64];
 	s->memcg = host_memcg_version(base, sizeof base);
+	const char *const pools[2] = { "/sys/kernel/mm/hugepages/hugepages-2048kB/",
+				       "/sys/kernel/mm/hugepages/hugepages-1048576kB/" };
+	for (int i = 0; i < 2; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "%snr_hugepages", pools[i]);
+		s->nr_hugepages[i] = (int)read_long(path, i ? -1 : 0);
+		snprintf(path, sizeof path, "%sfree_hugepages", pools[i]);
+		s->free_hugepages[i] = (int)read_long(path, 0);
+	}
+	s->nr_overcommit_hugepages = (int)read_long("/proc/sys/vm/nr_overcommit_hugepages", 0);
 	return measure_anon(s, err, errlen);
 }

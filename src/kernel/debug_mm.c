@@ -13,6 +13,7 @@
 #include "kernel/debug_vm.h"
 
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
@@ -310,6 +311,33 @@ static void check_huge_pmd(struct mm_walk *w, pte_t pmd, uint64_t addr)
 		BAD(w, "huge PMD at %#" PRIx64 " writes pfn %#" PRIx64 ", which is not exclusive to it", addr, pfn);
 }
 
+/* A hugetlb leaf at addr (level 2: 2 MiB, 3: 1 GiB): inside a hugetlb VMA
+ * of that page size, mapping the head of a hugetlb folio of that size with
+ * a reference; counted for the folio's entire mapcount. No RSS. */
+static void check_hugetlb_leaf(struct mm_walk *w, pte_t e, uint64_t addr, int level)
+{
+	struct kernel *k = w->k;
+	struct vm_area_struct *vma = vma_lookup(w->mm, addr);
+	uint64_t sz = level == 3 ? 1ULL << 30 : HPAGE_PMD_SIZE, pfn = pte_pfn(e);
+	if (!vma || !(vma->vm_flags & VM_HUGETLB) || vma_kernel_pagesize(vma) != sz || addr + sz > vma->vm_end) {
+		BAD(w, "hugetlb leaf at %#" PRIx64 " is not inside a hugetlb VMA of its size", addr);
+		return;
+	}
+	if (pte_write(e) && !(vma->vm_flags & VM_WRITE))
+		BAD(w, "hugetlb leaf at %#" PRIx64 " is writable in a VMA without VM_WRITE", addr);
+	struct page *head = pfn_valid(k, pfn) ? pfn_to_page(k, pfn) : NULL;
+	if (!head || !folio_test_hugetlb(head) || (4096ULL << page_order(head)) != sz || page_ref_count(head) <= 0) {
+		BAD(w, "hugetlb leaf at %#" PRIx64 " maps pfn %#" PRIx64 ", which is not a hugetlb page's head", addr,
+		    pfn);
+		return;
+	}
+	uint32_t *c = count_slot(&w->pmds, pfn);
+	if (c)
+		(*c)++;
+	if (pte_write(e) && !(vma->vm_flags & VM_MAYSHARE) && !page_test(head, PG_anon_exclusive))
+		BAD(w, "hugetlb leaf at %#" PRIx64 " writes pfn %#" PRIx64 ", which is not exclusive to it", addr, pfn);
+}
+
 /* The page tables deposited for the huge PMDs of the PMD table at pa: one
  * per huge PMD, each a page-table page claimed once. */
 static void check_deposits(struct mm_walk *w, uint64_t pa, unsigned huge)
@@ -354,10 +382,13 @@ static void walk_table(struct mm_walk *w, uint64_t pa, int level, uint64_t va)
 			a |= ~0ULL << (shift + 9);         /* sign-extend the top index */
 		if (level == 1 && is_swap_pte(e))
 			check_swap_pte(w, e, a);
-		if (level == 1 ? !pte_present(e) : !(e & _PAGE_PRESENT) && !(level == 2 && pmd_trans_huge(e)))
+		if (level == 1 ? !pte_present(e) : !(e & _PAGE_PRESENT) && !(level <= 3 && (e & _PAGE_PSE) && pte_present(e)))
 			continue;
+		struct vm_area_struct *hv = level <= 3 && (e & _PAGE_PSE) ? vma_lookup(w->mm, a) : NULL;
 		if (level == 1)
 			check_pte(w, e, a);
+		else if (hv && (hv->vm_flags & VM_HUGETLB))
+			check_hugetlb_leaf(w, e, a, level);
 		else if ((e & _PAGE_PSE) && level == 2)
 			check_huge_pmd(w, e, a), huge++;
 		else if (e & _PAGE_PSE)
@@ -450,6 +481,18 @@ static void check_mapcounts(struct mm_walk *w)
 			continue;
 		}
 		struct page *p = pfn_to_page(k, pfn);
+		if (folio_test_hugetlb(p)) {
+			uint32_t leaves = count_of(&w->pmds, pfn);
+			int cache_ref = p->mapping && !PageAnon(p);
+			if (folio_entire_mapcount(p) != leaves)
+				BAD(w, "hugetlb page %#" PRIx64 ": entire mapcount %u but %u leaves map it", pfn,
+				    folio_entire_mapcount(p), leaves);
+			if (p->_refcount && p->_refcount < (int)leaves + cache_ref)
+				BAD(w, "hugetlb page %#" PRIx64 ": refcount %d below its %u mappings", pfn, p->_refcount,
+				    leaves);
+			pfn += (1ULL << page_order(p)) - 1;
+			continue;
+		}
 		if (page_test(p, PG_head) && page_order(p) == HPAGE_PMD_ORDER && PageAnon(p)) {
 			check_thp(w, p, pfn);
 			pfn += HPAGE_PMD_NR - 1;

@@ -1,5 +1,6 @@
 /* kernel/debug_vm.c — the consistency checker. See debug_vm.h. */
 #include "kernel/debug_vm.h"
+#include "kernel/hugetlb.h"
 
 #include "kernel/memcontrol.h"
 #include "kernel/page_alloc_internal.h"
@@ -169,8 +170,8 @@ static void walk_frames(struct walk *w)
 			pfn = z->deferred_end;
 		} else if (is_seen(w, pfn)) {
 			pfn++;
-		} else if (pfn_to_page(k, pfn)->_refcount > 0) {
-			pfn += check_allocated(w, pfn);
+		} else if (pfn_to_page(k, pfn)->_refcount > 0 || folio_test_hugetlb(pfn_to_page(k, pfn))) {
+			pfn += check_allocated(w, pfn);       /* a free hugetlb page has no reference */
 		} else {
 			BAD(w, "pfn %#" PRIx64 " is lost: neither free, reserved nor allocated (flags %#x)",
 			    pfn, pfn_to_page(k, pfn)->flags);

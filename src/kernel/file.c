@@ -5,6 +5,7 @@
  * See fs.h. */
 #include "kernel/fs.h"
 
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memcontrol.h"
 #include "kernel/memory.h"
@@ -101,7 +102,10 @@ struct inode *new_inode(struct kernel *k, struct super_block *sb, enum file_kind
 /* Free inode: its page cache, its charge and itself (Linux: evict). */
 static void evict(struct kernel *k, struct inode *inode)
 {
-	shmem_truncate_range(k, inode, 0, UINT64_MAX);
+	if (inode->kind == FILE_HUGETLB)
+		hugetlbfs_evict_inode(k, inode);
+	else
+		shmem_truncate_range(k, inode, 0, UINT64_MAX);
 	if (inode->kind == FILE_EXT4) {
 		ext4_truncate_blocks(k, inode, 0);   /* ext4_evict_inode: the blocks go */
 		inode_wb_list_del(k, inode);

@@ -77,6 +77,8 @@ enum file_kind { FILE_IMAGE, FILE_SHMEM, FILE_HUGETLB, FILE_CHR, FILE_DIR, FILE_
 #define MFD_CLOEXEC       0x0001u
 #define MFD_ALLOW_SEALING 0x0002u
 #define MFD_HUGETLB       0x0004u
+#define MFD_HUGE_SHIFT    26          /* log2 of the huge page size, 0: 2 MiB */
+#define MFD_HUGE_MASK     0x3fu
 #define MFD_NOEXEC_SEAL   0x0008u
 #define MFD_EXEC          0x0010u
 
@@ -167,9 +169,12 @@ struct inode {
 	unsigned huge_shift;              /* FILE_HUGETLB: log2 of its huge page size */
 	bool noreserve;                   /* tmpfs file charged a page at a time (VM_NORESERVE) */
 	struct inode *i_sb_next;          /* in i_sb->s_files while named */
-	uint32_t *i_blkmap;               /* FILE_EXT4: the device block of each page,
-					   * 0 for none yet (a hole, or delayed allocation);
-					   * host memory, i_blkmap_len entries */
+	union {
+		uint32_t *i_blkmap;               /* FILE_EXT4: the device block of each page,
+						   * 0 for none yet (a hole, or delayed allocation);
+						   * host memory, i_blkmap_len entries */
+		struct resv_map *i_resv_map;      /* FILE_HUGETLB: its reserved huge pages (hugetlb.h) */
+	};
 	uint64_t i_blkmap_len;
 	uint64_t i_nrdirty;               /* FILE_EXT4: dirty pages; on k->wb.b_dirty while > 0 */
 	uint64_t dirtied_when;            /* ns when its first page got dirty */
@@ -480,10 +485,13 @@ int vfs_fstat(struct kernel *k, struct task_struct *t, int fd, struct kstat *st)
 /*
  * memfd_create(name, flags) for t (Linux: mm/memfd.c): a new unlinked
  * tmpfs file "/memfd:NAME (deleted)" on shm_mnt, open read-write
- * (O_LARGEFILE), the lowest free descriptor. -EFAULT for a NULL name;
- * -EINVAL for an unknown flag, MFD_EXEC with MFD_NOEXEC_SEAL, a name over
- * 249 bytes, or MFD_HUGETLB (not modelled yet; Linux creates a hugetlbfs
- * file); -EMFILE, -ENOMEM.
+ * (O_LARGEFILE), the lowest free descriptor; with MFD_HUGETLB a hugetlbfs
+ * file of that name instead, of 2 MiB pages, or of the size whose log2
+ * is in bits 26-31 (MFD_HUGE_2MB, MFD_HUGE_1GB), reserving nothing
+ * (VM_NORESERVE). -EFAULT for a NULL name; -EINVAL for an unknown flag
+ * (size bits without MFD_HUGETLB), MFD_EXEC with MFD_NOEXEC_SEAL, a name
+ * over 249 bytes; -ENODEV for a huge page size with no pool; -EMFILE,
+ * -ENOMEM.
  */
 int sys_memfd_create(struct kernel *k, struct task_struct *t, const char *name, unsigned flags);
 

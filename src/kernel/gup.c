@@ -6,6 +6,7 @@
 #include "kernel/mman.h"
 
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -22,9 +23,14 @@ enum populate_mode {
 
 /* Is the page at addr already mapped well enough for this access? (Linux:
  * follow_page_pte succeeding, so no fault is needed.) */
-static bool page_present_for(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool write)
+static bool page_present_for(struct kernel *k, struct vm_area_struct *vma, uint64_t addr, bool write)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	int err;
+	if (vma->vm_flags & VM_HUGETLB) {               /* follow_hugetlb_page */
+		pte_t e = huge_ptep_get(k, vma, addr);
+		return (e & _PAGE_PRESENT) && (!write || pte_write(e));
+	}
 	pte_t *pmd = pmd_walk(k, mm, addr, false, &err);
 	pte_t *pte = pmd && pmd_trans_huge(*pmd) ? pmd : pte_walk(k, mm, addr, false, &err);
 	return pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte));
@@ -65,7 +71,7 @@ static int populate_vma_page_range(struct kernel *k, struct task_struct *t, stru
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
 		if (t && fatal_signal_pending(t))
 			return -EINTR;          /* __get_user_pages: killed (the OOM killer) */
-		if (!page_present_for(k, vma->vm_mm, a, write)) {
+		if (!page_present_for(k, vma, a, write)) {
 			vm_fault_t r = handle_mm_fault(k, vma, a, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0), t);
 			if (r & VM_FAULT_OOM)
 				return -ENOMEM;

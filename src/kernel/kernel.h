@@ -18,6 +18,7 @@
 #include "hw/ram.h"
 #include "kernel/fs.h"
 #include "kernel/gfp.h"
+#include "kernel/hstate.h"
 #include "kernel/mm.h"
 #include "kernel/mm_types.h"
 #include "kernel/mmzone.h"
@@ -64,6 +65,7 @@ struct kernel_config {
 	bool no_readahead;         /* read_ahead_kb set to 0 */
 	uint64_t memory_max;       /* new processes start in cgroup /mmsim with this
 				    * memory.max (bytes; 0: in the root) */
+	uint64_t nr_hugepages[2];  /* hugetlb pools at boot: 2 MiB, 1 GiB pages */
 };
 
 /* transparent_hugepage/enabled and defrag (Linux: transparent_hugepage_flags). */
@@ -182,6 +184,7 @@ struct kernel {
 	uint64_t vdso_pfn;              /* 2 vDSO pages, then 6 of vvar data */
 	bool zero_page_enabled;
 	struct thp_state thp;           /* transparent huge pages (huge_memory.c) */
+	struct hstate hstates[HUGE_MAX_HSTATE];   /* hugetlbfs pools: 2 MiB, 1 GiB (hugetlb.c) */
 	bool soft_dirty;                /* CONFIG_MEM_SOFT_DIRTY: VM_SOFTDIRTY, pagemap bit 55 */
 	bool anon_vma_name;             /* CONFIG_ANON_VMA_NAME: PR_SET_VMA_ANON_NAME works */
 	uint64_t lsm_mmap_min_addr;     /* CONFIG_LSM_MMAP_MIN_ADDR: see mmap_min_addr() */

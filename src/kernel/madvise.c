@@ -411,6 +411,15 @@ static int madvise_vma_behavior(struct kernel *k, struct task_struct *t, struct 
 		return madvise_guard_remove(k, vma, start, end);
 	case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: {   /* Linux: madvise_dontneed_single_vma */
 		static const struct zap_details reclaim = { .reclaim_pt = true };
+		if (vma->vm_flags & VM_HUGETLB) {                /* whole huge pages from start */
+			uint64_t sz = vma_kernel_pagesize(vma);
+			if (start & (sz - 1))
+				return -EINVAL;
+			end &= ~(sz - 1);
+			if (start < end)
+				zap_page_range_single(k, vma, start, end, NULL);
+			return 0;
+		}
 		if (b == MADV_DONTNEED ? !lru_ok : (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB)) != 0)
 			return -EINVAL;     /* madvise_dontneed_free_valid_vma: DONTNEED_LOCKED zaps locked memory too */
 		zap_page_range_single(k, vma, start, end, &reclaim);
@@ -553,7 +562,9 @@ static long madvise_walk_vmas(struct kernel *k, struct task_struct *t, uint64_t 
  *            hugetlb one; start not page-aligned;
  *            start + len wraps; DONTNEED, FREE, COLD or PAGEOUT on a
  *            locked (mlock, mlock2 with MLOCK_ONFAULT, MAP_LOCKED,
- *            mlockall), VM_PFNMAP or hugetlb VMA, also after a hole in the
+ *            mlockall), VM_PFNMAP or hugetlb VMA (DONTNEED of a hugetlb
+ *            VMA only where the range starts off a huge page: it drops
+ *            the whole huge pages from there on), also after a hole in the
  *            range (the VMA's EINVAL wins over the hole's ENOMEM); FREE on
  *            memory that is not private anonymous;
  *            REMOVE on a locked or anonymous private VMA; DONTFORK or DOFORK on a

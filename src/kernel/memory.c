@@ -8,6 +8,7 @@
 
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kaccess.h"
 #include "kernel/kernel.h"
 #include "kernel/memcontrol.h"
@@ -567,16 +568,6 @@ struct vm_area_struct *lock_mm_and_find_vma(struct kernel *k, struct task_struct
 	return vma;
 }
 
-/* A fault in a hugetlb VMA (Linux: hugetlb_fault and hugetlb_no_page): a
- * huge page from the pool, or SIGBUS when there is none, as
- * alloc_hugetlb_folio's -ENOSPC is. The pools are always empty here. */
-static vm_fault_t hugetlb_fault(struct vm_fault *vmf)
-{
-	trace_kernel(vmf->k, vmf->cpu, "page %#llx: hugetlb VMA, and no huge page is free: SIGBUS",
-		     (unsigned long long)vmf->address);
-	return VM_FAULT_SIGBUS;
-}
-
 /* Why the fault does not get a THP, or NULL when it may (for narration:
  * the VMA is eligible, so the choice is worth telling). */
 static const char *thp_fault_refusal(struct vm_fault *vmf, pte_t pmd)
@@ -751,6 +742,10 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64
 {
 	struct zap_args z = { .tlb = tlb, .vma = vma, .drop_markers = details && details->drop_markers,
 			      .skip_anon = details && details->skip_anon };
+	if (vma->vm_flags & VM_HUGETLB) {
+		unmap_hugepage_range(tlb, vma, start, end);
+		return;
+	}
 	trace_kernel(tlb->k, tlb->k->this_cpu, "clear the PTEs of [%#llx, %#llx)",
 		     (unsigned long long)start, (unsigned long long)end);
 	walk_page_range_pmd(tlb->k, vma->vm_mm, start, end, zap_pte, zap_pmd, &z);
@@ -891,6 +886,8 @@ int copy_page_range(struct kernel *k, struct vm_area_struct *dst, struct vm_area
 	struct copy_args c = { .k = k, .src_vma = src, .dst_vma = dst };
 	if (!vma_needs_copy(src) || (src->vm_flags & VM_WIPEONFORK))
 		return 0;
+	if (src->vm_flags & VM_HUGETLB)
+		return copy_hugetlb_page_range(k, dst, src);
 	int err = pte_alloc_range(k, dst->vm_mm, src->vm_start, src->vm_end, src->vm_mm);   /* copy_pte_range */
 	if (!err)
 		err = walk_page_range_pmd(k, src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, copy_pmd, &c);

@@ -120,8 +120,12 @@ struct vm_area_struct {
 	const char *vm_name;             /* special mappings: "[vdso]", ... */
 	char *anon_name;                 /* NAME of "[anon:NAME]" (prctl PR_SET_VMA_ANON_NAME),
 					  * kmalloc'd; NULL when unnamed */
-	uint64_t swap_readahead_info;    /* swap-in readahead: last fault, window, hits
-					  * (swap_state.c; 0: none yet) */
+	union {
+		uint64_t swap_readahead_info;    /* swap-in readahead: last fault, window, hits
+						  * (swap_state.c; 0: none yet) */
+		void *vm_private_data;           /* hugetlb: its private reservation map
+						  * (kernel/hugetlb.h), never swapped */
+	};
 };
 
 /* Do two VMAs' anonymous names (NULL: none) name the same? (Linux:

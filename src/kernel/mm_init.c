@@ -12,6 +12,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "common.h"
 #include "kernel/mman.h"
 
@@ -429,6 +430,7 @@ int kernel_init(struct kernel *k, struct hw_machine *hw, const struct kernel_con
 	if (!k->sysctl.min_free_kbytes)
 		k->sysctl.min_free_kbytes = calculate_min_free_kbytes(k);
 	setup_per_zone_wmarks(k);
+	hugetlb_init(k, cfg->nr_hugepages);      /* the boot parameters hugepages= */
 	printk(k, "Memory: %lluK/%lluK available", (unsigned long long)k->totalram_pages * 4,
 	       (unsigned long long)k->max_pfn * 4);
 	for (size_t i = 0; i < ARRAY_SIZE(late_init); i++)

@@ -57,13 +57,14 @@ enum pageflags {
 #define PG_readahead PG_reclaim     /* Linux aliases them too */
 _Static_assert(NR_PAGEFLAGS <= 24, "the page flags end below the order bits");
 
-#define PAGE_ORDER_SHIFT 24     /* flags bits 24..27: order (see page_order) */
-#define PAGE_ORDER_MASK  (0xfu << PAGE_ORDER_SHIFT)
+#define PAGE_ORDER_SHIFT 24     /* flags bits 24..28: order (see page_order), up to
+				 * a gigantic huge page's 18 */
+#define PAGE_ORDER_MASK  (0x1fu << PAGE_ORDER_SHIFT)
 
 struct kmem_cache;
 
 struct page {
-	uint32_t flags;        /* PG_* bits, and an order in bits 24..27 */
+	uint32_t flags;        /* PG_* bits, and an order in bits 24..28 */
 	int32_t _refcount;     /* 0 when free */
 	uint32_t lru_next;     /* pfn links: buddy, per-CPU, slab and LRU lists */
 	uint32_t lru_prev;

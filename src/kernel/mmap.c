@@ -14,6 +14,7 @@
 #include "kernel/mman.h"
 
 #include "kernel/fs.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -584,6 +585,8 @@ static int dup_vma(struct kernel *k, struct mm_struct *mm, struct vm_area_struct
 	if (mpnt->vm_flags & VM_ACCOUNT)
 		k->vm_committed_as += vma_pages(mpnt);
 	tmp->vm_flags &= ~VM_LOCKED_MASK;
+	if (tmp->vm_flags & VM_HUGETLB)
+		hugetlb_dup_vma_private(tmp);     /* the child owns no reservation */
 	if (mpnt->vm_flags & VM_WIPEONFORK) {
 		tmp->anon_vma = NULL;           /* Linux: a fresh anon_vma at first fault */
 	} else if (anon_vma_fork(k, tmp, mpnt)) {

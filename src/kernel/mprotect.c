@@ -7,6 +7,7 @@
 #include "kernel/mman.h"
 
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
@@ -97,6 +98,8 @@ static uint64_t change_protection(struct mmu_gather *tlb, struct vm_area_struct 
 {
 	struct cp_walk w = { .tlb = tlb, .vma = vma, .newprot = vm_get_page_prot(vma->vm_flags),
 			     .try_writable = !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) };
+	if (vma->vm_flags & VM_HUGETLB)
+		return hugetlb_change_protection(tlb->k, vma, start, end, w.newprot);
 	walk_page_range_pmd(tlb->k, vma->vm_mm, start, end, change_pte, change_pmd, &w);
 	kmem_run_end(tlb->k, &w.run);
 	trace_kernel(tlb->k, tlb->k->this_cpu, "[%#llx, %#llx): %llu PTEs rewritten",

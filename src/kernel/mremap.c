@@ -14,6 +14,7 @@
 #include "kernel/mman.h"
 
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -180,6 +181,8 @@ static uint64_t move_page_tables(struct kernel *k, struct vm_area_struct *vma, u
 	bool force_flush = false;
 	int err = 0;
 
+	if (vma->vm_flags & VM_HUGETLB)
+		return move_hugetlb_page_tables(k, vma, new_vma, old_addr, new_addr, len) ? 0 : len;
 	for (off = 0; off < len; off += PAGE_SIZE) {
 		pte_t *spmd = pmd_walk(k, mm, old_addr + off, false, &err);
 		if (spmd && pmd_trans_huge(*spmd)) {
@@ -304,6 +307,8 @@ static int64_t move_vma(struct vma_remap_struct *vrm)
 	if (err && !new_vma)
 		return err;
 	uint64_t hiwater_vm = mm->hiwater_vm;
+	if (!err && (vrm->vma->vm_flags & VM_HUGETLB))
+		clear_vma_resv_huge_pages(vrm->k, vrm->vma);   /* the new VMA has its reservation */
 	vrm_stat_account(vrm, vrm->new_len);
 	if (!err && (vrm->flags & MREMAP_DONTUNMAP))
 		dontunmap_complete(vrm, new_vma);

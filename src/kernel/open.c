@@ -12,6 +12,7 @@
 #include "kernel/kaccess.h"
 #include "kernel/fs.h"
 
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mm.h"
@@ -203,6 +204,14 @@ int do_sys_ftruncate(struct kernel *k, struct task_struct *t, int fd, int64_t le
 	if (!file)
 		return -EBADF;
 	struct inode *inode = file_inode(file);
+	if (inode->kind == FILE_HUGETLB && S_ISREG_MODE(inode->i_mode) && (file->f_mode & FMODE_WRITE)) {
+		if ((uint64_t)length & ((1ULL << inode->huge_shift) - 1))
+			return -EINVAL;                /* hugetlbfs_setattr: whole huge pages */
+		trace_kernel(k, t->cpu, "%s: size %llu -> %lld", inode->i_name, (unsigned long long)inode->i_size,
+			     (long long)length);
+		hugetlb_vmtruncate(k, inode, (uint64_t)length);
+		return 0;
+	}
 	if (!S_ISREG_MODE(inode->i_mode) || !(file->f_mode & FMODE_WRITE) ||
 	    (inode->kind != FILE_SHMEM && inode->kind != FILE_EXT4))
 		return -EINVAL;
@@ -340,6 +349,17 @@ int64_t ksys_pread64(struct kernel *k, struct task_struct *t, int fd, void *buf,
 		uint64_t off = (uint64_t)pos + done, in = off & ~PAGE_MASK;
 		uint64_t n = PAGE_SIZE - in < count - done ? PAGE_SIZE - in : count - done;
 		bool major = false;
+		if (inode->kind == FILE_HUGETLB) {             /* hugetlbfs_read_iter */
+			uint64_t sz = 1ULL << inode->huge_shift;
+			struct page *head = radix_tree_lookup(&inode->i_data.i_pages, off >> inode->huge_shift);
+			n = sz - (off & (sz - 1)) < count - done ? sz - (off & (sz - 1)) : count - done;
+			if (head)
+				memcpy((uint8_t *)buf + done, (uint8_t *)page_address(k, head) + (off & (sz - 1)), n);
+			else
+				memset((uint8_t *)buf + done, 0, n);
+			done += n;
+			continue;
+		}
 		struct page *page = inode->kind == FILE_EXT4
 			? filemap_get_pages(k, file, off >> PAGE_SHIFT, PFN_UP((uint64_t)pos + count))
 			: filemap_find_page(k, inode, off >> PAGE_SHIFT, &major);
@@ -400,6 +420,8 @@ int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const voi
 	struct inode *inode = file_inode(file);
 	if (inode->kind == FILE_CHR)
 		return (int64_t)count;
+	if (inode->kind == FILE_HUGETLB)
+		return -EINVAL;                               /* hugetlbfs has no write_iter */
 	if (file->f_flags & O_APPEND)
 		pos = (int64_t)inode->i_size;                     /* generic_write_checks */
 	if (!count)
@@ -418,7 +440,7 @@ int64_t ksys_pwrite64(struct kernel *k, struct task_struct *t, int fd, const voi
 int sys_memfd_create(struct kernel *k, struct task_struct *t, const char *name, unsigned flags)
 {
 	const unsigned valid = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC;
-	if (flags & ~valid)
+	if (flags & ~(valid | (flags & MFD_HUGETLB ? MFD_HUGE_MASK << MFD_HUGE_SHIFT : 0)))
 		return -EINVAL;
 	if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL))
 		return -EINVAL;
@@ -426,13 +448,21 @@ int sys_memfd_create(struct kernel *k, struct task_struct *t, const char *name, 
 		return -EFAULT;
 	if (strnlen(name, NAME_MAX - 6 + 1) > NAME_MAX - 6)        /* MFD_NAME_MAX_LEN: 249 */
 		return -EINVAL;
-	if (flags & MFD_HUGETLB)
-		return -EINVAL;                    /* not modelled yet (see fs.h) */
+	unsigned huge_log = flags >> MFD_HUGE_SHIFT & MFD_HUGE_MASK;
+	if ((flags & MFD_HUGETLB) && huge_log && huge_log != 21 && huge_log != 30)
+		return -ENODEV;                    /* hugetlb_file_setup: no such hstate */
 	if (!fd_available(t))
 		return -EMFILE;
 	char buf[NAME_MAX + 16];
 	snprintf(buf, sizeof buf, "/memfd:%s (deleted)", name);
-	struct inode *inode = shmem_new_file(k, k->shm_mnt, buf, 0, (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777);
+	struct inode *inode;
+	if (flags & MFD_HUGETLB) {               /* Linux: hugetlb_file_setup with VM_NORESERVE */
+		inode = new_inode(k, k->hugetlbfs_mnt[huge_log == 30], FILE_HUGETLB, buf, 0, S_IFREG | 0777, 0, NULL, 0);
+		if (inode)
+			inode->huge_shift = huge_log ? huge_log : 21;
+	} else {
+		inode = shmem_new_file(k, k->shm_mnt, buf, 0, (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777);
+	}
 	if (!inode)
 		return -ENOMEM;
 	struct file *file = alloc_file(k, inode, FMODE_READ | FMODE_WRITE, O_RDWR | O_LARGEFILE);

@@ -13,6 +13,7 @@
  */
 #include "kernel/page_alloc_internal.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kaccess.h"
 #include "kernel/compaction.h"
 #include "kernel/memcontrol.h"
@@ -1202,6 +1203,16 @@ void get_page(struct page *page)
 int put_page(struct kernel *k, struct page *page)
 {
 	page = compound_head(page);
+	if (folio_test_hugetlb(page)) {                 /* Linux: free_huge_folio, from __folio_put */
+		if (page->_refcount <= 0) {
+			kernel_bug(k, "Bad page state: hugetlb pfn:%05" PRIx64 " is already free",
+				   page_to_pfn(k, page));
+			return -EINVAL;
+		}
+		if (--page->_refcount == 0)
+			free_huge_folio(k, page);
+		return 0;
+	}
 	if (page_test(page, PG_head))
 		return __free_pages(k, page, page_order(page));
 	return __free_pages(k, page, 0);

@@ -136,6 +136,8 @@ pte_t *pmd_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool allo
 	*err = 0;
 	for (int level = k->paging_levels; level > 2; level--) {
 		pte_t *e = table_entry(k, table, hw_va_index(addr, level));
+		if (level == 3 && (*e & _PAGE_PSE) && (*e & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+			return NULL;                      /* a 1 GiB hugetlb leaf: no PMD below */
 		if (!(*e & _PAGE_PRESENT)) {
 			if (!alloc)
 				return NULL;
@@ -145,6 +147,25 @@ pte_t *pmd_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool allo
 		table = *e & HW_PTE_ADDR_MASK;
 	}
 	return table_entry(k, table, hw_va_index(addr, 2));
+}
+
+/* See pgtable.h. */
+pte_t *pud_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err)
+{
+	uint64_t table = mm->pgd;
+
+	*err = 0;
+	for (int level = k->paging_levels; level > 3; level--) {
+		pte_t *e = table_entry(k, table, hw_va_index(addr, level));
+		if (!(*e & _PAGE_PRESENT)) {
+			if (!alloc)
+				return NULL;
+			if ((*err = pgtable_alloc[level - 1](k, mm, e, addr)))
+				return NULL;
+		}
+		table = *e & HW_PTE_ADDR_MASK;
+	}
+	return table_entry(k, table, hw_va_index(addr, 3));
 }
 
 /* See pgtable.h. */
@@ -209,8 +230,8 @@ static void free_tables(struct kernel *k, struct mm_struct *mm, pte_t *parent, i
 		do {
 			uint64_t next = block_end(addr, end, size);
 			pte_t *e = table_entry(k, table, hw_va_index(addr, level));
-			if (level == 2 && pmd_trans_huge(*e))
-				kernel_bug(k, "free_pgd_range: a huge PMD is still mapped at %#llx",
+			if ((level == 2 && pmd_trans_huge(*e)) || (level == 3 && (*e & _PAGE_PSE) && *e))
+				kernel_bug(k, "free_pgd_range: a huge leaf is still mapped at %#llx",
 					   (unsigned long long)addr);
 			else if (*e & _PAGE_PRESENT)
 				free_tables(k, mm, e, level - 1, addr, next, floor, ceiling);
@@ -316,6 +337,8 @@ static int walk_level(struct kernel *k, uint64_t table, int level, uint64_t addr
 				split_huge_pmd_address(k, w->mm, addr);
 				rc = pmd_trans_huge(*e) ? 0 : walk_level(k, *e & HW_PTE_ADDR_MASK, 1, addr, next, w);
 			}
+		} else if (level == 3 && (*e & _PAGE_PSE)) {
+			;                                  /* a 1 GiB hugetlb leaf (hugetlb.c walks those) */
 		} else if (*e & _PAGE_PRESENT) {
 			rc = walk_level(k, *e & HW_PTE_ADDR_MASK, level - 1, addr, next, w);
 		}

@@ -205,6 +205,11 @@ void pgd_free(struct kernel *k, struct mm_struct *mm);
  */
 pte_t *pte_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);
 
+/* The PUD entry for addr (allocating the P4D/PUD tables above it if
+ * alloc), for a 1 GiB leaf (Linux: pud_alloc, pud_offset). NULL, with *err
+ * -ENOMEM or 0, when absent. */
+pte_t *pud_walk(struct kernel *k, struct mm_struct *mm, uint64_t addr, bool alloc, int *err);
+
 /* The PMD entry (level 2) on the way to addr in mm, allocating the tables
  * above it when alloc is set (Linux: pmd_alloc, or pmd_off without alloc).
  * NULL when a table is missing or cannot be allocated (*err: 0 or

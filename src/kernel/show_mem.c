@@ -8,6 +8,7 @@
  */
 #include "kernel/oom.h"
 
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/page_alloc_internal.h"
 
@@ -152,10 +153,15 @@ void show_mem(struct kernel *k, int max_zone_idx)
 	show_nodes(k);
 	show_zones(k, max_zone_idx);
 	show_buddy(k, max_zone_idx);
-	for (int nid = 0; nid < k->nr_online_nodes; nid++) {    /* hugetlb_show_meminfo_node: no pools */
-		printk(k, "Node %d hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=1048576kB", nid);
-		printk(k, "Node %d hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB", nid);
-	}
+	for (int nid = 0; nid < k->nr_online_nodes; nid++)      /* hugetlb_show_meminfo_node */
+		for (int i = HUGE_MAX_HSTATE - 1; i >= 0; i--) {
+			const struct hstate *h = &k->hstates[i];
+			printk(k, "Node %d hugepages_total=%llu hugepages_free=%llu hugepages_surp=%llu hugepages_size=%llukB",
+			       nid, (unsigned long long)(nid ? 0 : h->nr_huge_pages),
+			       (unsigned long long)(nid ? 0 : h->free_huge_pages),
+			       (unsigned long long)(nid ? 0 : h->surplus_huge_pages),
+			       (unsigned long long)(huge_page_size(h) >> 10));
+		}
 	printk(k, "%ld total pagecache pages", (long)NODE(NR_FILE_PAGES));
 	printk(k, "%lu pages in swap cache", NODE(NR_SWAPCACHE));   /* show_swap_cache_info */
 	printk(k, "Free swap  = %ldkB", (long)get_nr_swap_pages(k) * 4);

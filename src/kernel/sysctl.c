@@ -10,6 +10,7 @@
 #include "kernel/compaction.h"
 #include "kernel/gfp.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/mmzone.h"
 
@@ -108,6 +109,26 @@ static bool thp_knob(const char *key, char *thp, size_t len)
 	return true;
 }
 
+/* The hugetlb knob name of key, as hugetlb_sysfs_read takes it:
+ * "vm.nr_hugepages", "vm.nr_overcommit_hugepages", or the part after
+ * kernel.mm.hugepages. with its last dot a slash
+ * ("hugepages-2048kB/nr_hugepages"); false when key is not one. */
+#define HUGETLB_KEY "kernel.mm.hugepages."
+static bool hugetlb_knob(const char *key, char *name, size_t len)
+{
+	if (!strcmp(key, "vm.nr_hugepages") || !strcmp(key, "vm.nr_overcommit_hugepages")) {
+		snprintf(name, len, "%s", key);
+		return true;
+	}
+	if (strncmp(key, HUGETLB_KEY, strlen(HUGETLB_KEY)))
+		return false;
+	snprintf(name, len, "%s", key + strlen(HUGETLB_KEY));
+	char *dot = strrchr(name, '.');
+	if (dot)
+		*dot = '/';
+	return true;
+}
+
 /* /proc/sys/vm/compact_memory: writing 1 compacts all memory; anything
  * else is refused (Linux: sysctl_compaction_handler). */
 static int compact_memory_write(struct kernel *k, const char *value, char *eb, size_t el)
@@ -138,6 +159,12 @@ int sysctl_write(struct kernel *k, const char *name, const char *value, char *eb
 	char thp[96];
 	if (thp_knob(key, thp, sizeof thp))
 		return thp_sysfs_write(k, thp, value, eb, el);
+	if (hugetlb_knob(key, thp, sizeof thp)) {
+		int err = hugetlb_sysfs_write(k, thp, value, eb, el);
+		if (err == -ENOENT)
+			snprintf(eb, el, "%s: no such sysctl", name);
+		return err;
+	}
 	const struct ctl_table *t = find(key);
 	if (!t) {
 		snprintf(eb, el, "%s: no such sysctl", name);
@@ -209,6 +236,8 @@ int sysctl_read(struct kernel *k, const char *name, char *buf, size_t len)
 	char thp[96];
 	if (thp_knob(key, thp, sizeof thp))
 		return thp_sysfs_read(k, thp, buf, len);
+	if (hugetlb_knob(key, thp, sizeof thp))
+		return hugetlb_sysfs_read(k, thp, buf, len);
 	if (!strcmp(key, "vm.lowmem_reserve_ratio")) {
 		int n = 0;
 		for (int i = 0; i < MAX_NR_ZONES; i++)
@@ -223,6 +252,23 @@ int sysctl_read(struct kernel *k, const char *name, char *buf, size_t len)
 	return 0;
 }
 
+/* The i-th hugetlb key: vm.nr_hugepages, vm.nr_overcommit_hugepages,
+ * then kernel.mm.hugepages.<size>.<file>; NULL past the last. */
+static const char *hugetlb_key_at(size_t i)
+{
+	static char names[16][80];
+	if (i < 2)
+		return i ? "vm.nr_overcommit_hugepages" : "vm.nr_hugepages";
+	const char *name = i - 2 < 16 ? hugetlb_sysfs_name_at(i - 2) : NULL;
+	if (!name)
+		return NULL;
+	if (!names[i - 2][0]) {
+		snprintf(names[i - 2], sizeof names[i - 2], HUGETLB_KEY "%s", name);
+		*strrchr(names[i - 2], '/') = '.';
+	}
+	return names[i - 2];
+}
+
 /* See sysctl.h. */
 const char *sysctl_name_at(size_t i)
 {
@@ -235,8 +281,12 @@ const char *sysctl_name_at(size_t i)
 	static char names[16][80];                    /* the THP knobs, by their key names */
 	i -= NR_KNOBS + 2;
 	const char *thp = i < 16 ? thp_sysfs_name_at(i) : NULL;
-	if (!thp)
-		return NULL;
+	if (!thp) {
+		size_t nr_thp = 0;
+		while (thp_sysfs_name_at(nr_thp))
+			nr_thp++;
+		return hugetlb_key_at(i - nr_thp);
+	}
 	if (!names[i][0]) {
 		snprintf(names[i], sizeof names[i], THP_KEY "%s", thp);
 		for (char *p = names[i] + strlen(THP_KEY); *p; p++)

@@ -11,6 +11,7 @@
 
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/mman.h"
@@ -202,12 +203,16 @@ struct vm_area_struct *vm_area_dup(struct kernel *k, struct vm_area_struct *orig
 	}
 	if (vma->vm_file)
 		get_file(vma->vm_file);
+	if (vma->vm_flags & VM_HUGETLB)
+		hugetlb_vm_op_open(vma);
 	return vma;
 }
 
 /* See mm.h. */
 void vm_area_free(struct kernel *k, struct vm_area_struct *vma)
 {
+	if (vma->vm_flags & VM_HUGETLB)
+		hugetlb_vm_op_close(k, vma);
 	if (vma->vm_file)
 		fput(k, vma->vm_file);
 	kfree(k, vma->anon_name);
@@ -600,17 +605,28 @@ int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 	uint64_t pages = len >> PAGE_SHIFT, charged = 0;
 
 	bool hugetlb = file && file_inode(file)->kind == FILE_HUGETLB;
+	struct vm_area_struct resv = { 0 };      /* the new VMA's reservation, until it exists */
 	if (hugetlb) {                             /* Linux: hugetlbfs_file_mmap */
-		if (pgoff & ((1ULL << (file_inode(file)->huge_shift - PAGE_SHIFT)) - 1))
+		unsigned order = file_inode(file)->huge_shift - PAGE_SHIFT;
+		if (pgoff & ((1ULL << order) - 1))
 			return -EINVAL;
-		if (!(vm_flags & VM_NORESERVE))
-			return -ENOMEM;            /* hugetlb_reserve_pages: no free huge page */
+		resv.vm_file = file;
+		resv.vm_start = addr;
+		resv.vm_end = addr + len;
+		resv.vm_pgoff = pgoff;
+		resv.vm_flags = vm_flags | VM_HUGETLB;
+		if (hugetlb_reserve_pages(k, file_inode(file), pgoff >> order, (pgoff + pages) >> order, &resv,
+					  vm_flags))
+			return -ENOMEM;            /* the pool cannot cover the mapping */
 		vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
 	}
 	if (vm_flags & (VM_SPECIAL | VM_HUGETLB))
 		vm_flags &= ~VM_LOCKED_MASK;       /* Linux: __mmap_complete does not lock them */
-	if (do_vmi_align_munmap(k, mm, addr, addr + len))
+	if (do_vmi_align_munmap(k, mm, addr, addr + len)) {
+		if (hugetlb)
+			hugetlb_vm_op_close(k, &resv);
 		return -ENOMEM;
+	}
 	if (((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE && !hugetlb) ||
 	    (shared_anon && !(vm_flags & VM_NORESERVE))) {
 		if (__vm_enough_memory(k, pages))
@@ -629,12 +645,15 @@ int64_t mmap_region(struct kernel *k, struct task_struct *t, uint64_t addr, uint
 			if (vma)
 				vm_area_free(k, vma);
 			k->vm_committed_as -= charged;
+			if (hugetlb)
+				hugetlb_vm_op_close(k, &resv);
 			return -ENOMEM;
 		}
 		vma->vm_start = addr;
 		vma->vm_end = addr + len;
 		vma->vm_flags = vm_flags;
 		vma->vm_pgoff = pgoff;
+		vma->vm_private_data = resv.vm_private_data;
 		if (file) {
 			get_file(file);
 			vma->vm_file = file;

@@ -147,7 +147,7 @@ int proc_pid_status(struct kernel *k, struct task_struct *t, struct seq_buf *m)
 		seq_puts(m, "Umask:\t0022\n");
 	task_state(m, t);
 	if (t->mm) {
-		task_mem(m, t->mm);
+		task_mem(k, m, t->mm);
 		seq_puts(m, "CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n");
 	}
 	task_sig(k, m, t);

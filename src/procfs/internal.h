@@ -46,7 +46,7 @@ int64_t pagemap_read(struct kernel *k, struct task_struct *t, uint64_t offset, v
 
 /* The memory lines of /proc/PID/status, VmPeak to VmSwap and HugetlbPages
  * (Linux: task_mem). */
-void task_mem(struct seq_buf *m, const struct mm_struct *mm);
+void task_mem(struct kernel *k, struct seq_buf *m, const struct mm_struct *mm);
 
 /* statm's numbers in pages: returns the size (total_vm) and sets the
  * shared (file and shmem RSS), text, data (+stack) and resident sizes

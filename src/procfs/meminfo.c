@@ -6,6 +6,7 @@
  */
 #include "procfs/procfs.h"
 
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 
@@ -90,10 +91,13 @@ void meminfo_proc_show(struct kernel *k, struct seq_buf *m)
 	show_val_kb(m, "FileHugePages:", NODE(NR_FILE_THPS));
 	show_val_kb(m, "FilePmdMapped:", NODE(NR_FILE_PMDMAPPED));
 	show_val_kb(m, "Balloon:", NODE(NR_BALLOON_PAGES));
-	seq_printf(m, "HugePages_Total:   %5u\nHugePages_Free:    %5u\n", 0u, 0u);
-	seq_printf(m, "HugePages_Rsvd:    %5u\nHugePages_Surp:    %5u\n", 0u, 0u);
-	seq_printf(m, "%-16s%8u kB\n", "Hugepagesize:", 2048u);
-	seq_printf(m, "%-16s%8u kB\n", "Hugetlb:", 0u);
+	const struct hstate *h = &k->hstates[0];          /* hugetlb_report_meminfo: the default size */
+	seq_printf(m, "HugePages_Total:   %5llu\nHugePages_Free:    %5llu\n", (unsigned long long)h->nr_huge_pages,
+		   (unsigned long long)h->free_huge_pages);
+	seq_printf(m, "HugePages_Rsvd:    %5llu\nHugePages_Surp:    %5llu\n", (unsigned long long)h->resv_huge_pages,
+		   (unsigned long long)h->surplus_huge_pages);
+	seq_printf(m, "%-16s%8llu kB\n", "Hugepagesize:", (unsigned long long)(huge_page_size(h) >> 10));
+	seq_printf(m, "%-16s%8llu kB\n", "Hugetlb:", (unsigned long long)(hugetlb_total_bytes(k) >> 10));
 	/* The kernel maps RAM with 4 KiB pages below 2 MiB (the first MiB's
 	 * MTRR ranges) and 2 MiB pages above, as x86-64 Linux does without
 	 * 1 GiB direct-map pages. */

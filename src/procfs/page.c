@@ -13,6 +13,7 @@
 #include "common.h"
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 
 #include <errno.h>
@@ -90,7 +91,9 @@ static uint64_t page_state_flags(const struct kernel *k, uint64_t pfn)
 		u |= KPF(KPF_COMPOUND_HEAD);
 	if (page_test(page, PG_tail))
 		u |= KPF(KPF_COMPOUND_TAIL);
-	if (k->thp.huge_zero_pfn && pfn - k->thp.huge_zero_pfn < HPAGE_PMD_NR)
+	if (folio_test_hugetlb(head))
+		u |= KPF(KPF_HUGE);
+	else if (k->thp.huge_zero_pfn && pfn - k->thp.huge_zero_pfn < HPAGE_PMD_NR)
 		u |= KPF(KPF_ZERO_PAGE) | KPF(KPF_THP);
 	else if (page_test(head, PG_head) && !page_has_type(head) && (PageAnon(head) || page_test(head, PG_lru)))
 		u |= KPF(KPF_THP);             /* a large rmappable folio */

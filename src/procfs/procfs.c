@@ -4,6 +4,7 @@
 
 #include "common.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 
@@ -90,6 +91,33 @@ static int thp_sysfs_show(struct kernel *k, const char *path, struct seq_buf *m)
 	return 0;
 }
 
+/* /sys/kernel/mm/hugepages/hugepages-<size>kB/: the pools' files (Linux:
+ * the hstate kobjects of mm/hugetlb_sysfs.c). */
+#define HUGETLB_DIR "/sys/kernel/mm/hugepages/"
+
+/* The path of the i-th hugepages file, NULL past the last. */
+static const char *hugetlb_path_at(size_t i)
+{
+	static char paths[16][80];
+	const char *name = i < 16 ? hugetlb_sysfs_name_at(i) : NULL;
+	if (!name)
+		return NULL;
+	if (!paths[i][0])
+		snprintf(paths[i], sizeof paths[i], HUGETLB_DIR "%s", name);
+	return paths[i];
+}
+
+/* Show the hugepages file path names, if it is one. 0, or -ENOENT. */
+static int hugetlb_sysfs_show(struct kernel *k, const char *path, struct seq_buf *m)
+{
+	char buf[64];
+	if (strncmp(path, HUGETLB_DIR, strlen(HUGETLB_DIR)) ||
+	    hugetlb_sysfs_read(k, path + strlen(HUGETLB_DIR), buf, sizeof buf))
+		return -ENOENT;
+	seq_printf(m, "%s\n", buf);
+	return 0;
+}
+
 /* See procfs.h. */
 const char *procfs_path_at(size_t i)
 {
@@ -111,7 +139,9 @@ const char *procfs_path_at(size_t i)
 	if (i < NR_BINARY_VIEWS)
 		return binary_views[i].path;
 	i -= NR_BINARY_VIEWS;
-	return i < NR_PID_VIEWS ? pid_views[i].path : NULL;
+	if (i < NR_PID_VIEWS)
+		return pid_views[i].path;
+	return hugetlb_path_at(i - NR_PID_VIEWS);
 }
 
 /* Parse a decimal pid at *s as Linux names /proc entries (no sign, no
@@ -179,7 +209,7 @@ int procfs_read(struct kernel *k, const char *path, struct seq_buf *m)
 	for (size_t i = 0; i < NR_BINARY_VIEWS; i++)
 		if (!strcmp(path, binary_views[i].path))
 			return -EINVAL;
-	if (!thp_sysfs_show(k, path, m))
+	if (!thp_sysfs_show(k, path, m) || !hugetlb_sysfs_show(k, path, m))
 		return m->overflow ? -ENOMEM : 0;
 	if (!node_sysfs_show(k, path, m))
 		return m->overflow ? -ENOMEM : 0;

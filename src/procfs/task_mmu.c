@@ -17,6 +17,7 @@
 #include "hw/machine.h"
 #include "kernel/fs.h"
 #include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
 #include "kernel/migrate.h"
@@ -258,6 +259,17 @@ static void smap_gather_stats(struct kernel *k, const struct vm_area_struct *vma
 	struct smaps_walk w = { k, vma, mss };
 	if (!vma->vm_mm || (vma->vm_flags & VM_PFNMAP))
 		return;
+	if (vma->vm_flags & VM_HUGETLB) {            /* smaps_hugetlb_range: no Rss */
+		uint64_t sz = vma_kernel_pagesize(vma);
+		for (uint64_t a = vma->vm_start; a < vma->vm_end; a += sz) {
+			pte_t e = huge_ptep_get(k, vma, a);
+			if (!(e & _PAGE_PRESENT) && !(e & _PAGE_PROTNONE))
+				continue;
+			const struct page *head = pfn_to_page(k, pte_pfn(e));
+			*(folio_entire_mapcount(head) > 1 ? &mss->shared_hugetlb : &mss->private_hugetlb) += sz;
+		}
+		return;
+	}
 	if (vma->vm_file && file_inode(vma->vm_file)->kind == FILE_SHMEM)
 		mss->swap += shmem_swap_usage(vma);
 	walk_page_range_pmd(k, vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, smaps_pmd_entry, &w);
@@ -460,6 +472,29 @@ static uint64_t pmd_to_pagemap_entry(struct pagemapread *pm, const struct vm_are
 	return (frame & PM_PFRAME_MASK) | flags;
 }
 
+/* The entry of the page at addr of a hugetlb VMA (Linux:
+ * pagemap_hugetlb_range): present with the PFN of that 4 KiB piece,
+ * "file" unless anonymous, exclusive when its folio is mapped once. */
+static uint64_t hugetlb_to_pagemap_entry(struct pagemapread *pm, const struct vm_area_struct *vma, uint64_t addr)
+{
+	pte_t e = huge_ptep_get(pm->k, vma, addr);
+	uint64_t flags = vma->vm_flags & VM_SOFTDIRTY ? PM_SOFT_DIRTY : 0, frame = 0;
+	if (!(e & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+		return flags;
+	uint64_t sz = vma_kernel_pagesize(vma), pfn = pte_pfn(e) + ((addr & (sz - 1)) >> PAGE_SHIFT);
+	const struct page *head = pfn_to_page(pm->k, pte_pfn(e));
+	flags |= PM_PRESENT;
+	if (!PageAnon(head))
+		flags |= PM_FILE;
+	if (folio_entire_mapcount(head) == 1)
+		flags |= PM_MMAP_EXCLUSIVE;
+	if ((e & _PAGE_SOFT_DIRTY) && pm->k->soft_dirty)
+		flags |= PM_SOFT_DIRTY;
+	if (pm->show_pfn)
+		frame = pfn;
+	return (frame & PM_PFRAME_MASK) | flags;
+}
+
 /* Entries for [addr, end) inside vma, one page table at a time; a range
  * with no page table, or a VM_PFNMAP one, reads as not present (Linux:
  * pagemap_pmd_range and pagemap_pte_hole). */
@@ -472,6 +507,11 @@ static void pagemap_vma_range(struct pagemapread *pm, const struct vm_area_struc
 		int err;
 		if (next > end || next < addr)
 			next = end;
+		if (vma->vm_flags & VM_HUGETLB) {
+			for (; addr < next && pm->pos < pm->len; addr += PAGE_SIZE)
+				add_to_pagemap(pm, hugetlb_to_pagemap_entry(pm, vma, addr), 1);
+			continue;
+		}
 		pte_t *pmd = vma->vm_flags & VM_PFNMAP ? NULL : pmd_walk(pm->k, vma->vm_mm, addr, false, &err);
 		if (pmd && pmd_trans_huge(*pmd)) {
 			for (; addr < next && pm->pos < pm->len; addr += PAGE_SIZE)
@@ -592,8 +632,15 @@ int64_t pagemap_scan(struct kernel *k, struct task_struct *t, uint64_t start, ui
 		p.hole = vma->vm_flags & VM_SOFTDIRTY ? PM_SOFT_DIRTY : 0;
 		if (!scan_emit(&p, vma->vm_start, 0))         /* outside VMAs */
 			break;
-		if (!(vma->vm_flags & VM_PFNMAP))
+		if (vma->vm_flags & VM_HUGETLB) {               /* pagemap_scan_hugetlb_entry */
+			uint64_t sz = vma_kernel_pagesize(vma);
+			for (uint64_t a = p.done; a < stop && !p.full; a = (a & ~(sz - 1)) + sz) {
+				uint64_t e = (a & ~(sz - 1)) + sz;
+				scan_emit(&p, e < stop ? e : stop, hugetlb_to_pagemap_entry(&p.pm, vma, a) & ~PM_PFRAME_MASK);
+			}
+		} else if (!(vma->vm_flags & VM_PFNMAP)) {
 			walk_page_range_pmd(k, mm, p.done, stop, pagemap_scan_pte, pagemap_scan_pmd, &p);
+		}
 		if (!p.full)
 			scan_emit(&p, stop, p.hole);
 	}
@@ -605,10 +652,25 @@ int64_t pagemap_scan(struct kernel *k, struct task_struct *t, uint64_t start, ui
 
 /* ---- status and statm -------------------------------------------------------- */
 
+/* Bytes of huge pages mm's hugetlb leaves map (Linux: mm->hugetlb_usage,
+ * which the faults, zaps and fork keep; counted here from the leaves). */
+static uint64_t hugetlb_usage(struct kernel *k, const struct mm_struct *mm)
+{
+	uint64_t bytes = 0;
+	for (const struct vm_area_struct *v = mm->mmap; v; v = v->vm_next) {
+		if (!(v->vm_flags & VM_HUGETLB))
+			continue;
+		uint64_t sz = vma_kernel_pagesize(v);
+		for (uint64_t a = v->vm_start; a < v->vm_end; a += sz)
+			bytes += huge_ptep_get(k, v, a) & (_PAGE_PRESENT | _PAGE_PROTNONE) ? sz : 0;
+	}
+	return bytes;
+}
+
 /* See internal.h. VmPeak and VmHWM are the high-water marks, which the
  * kernel raises only before the counters drop, or the current values when
  * higher. */
-void task_mem(struct seq_buf *m, const struct mm_struct *mm)
+void task_mem(struct kernel *k, struct seq_buf *m, const struct mm_struct *mm)
 {
 	uint64_t anon = get_mm_counter(mm, MM_ANONPAGES), file = get_mm_counter(mm, MM_FILEPAGES);
 	uint64_t shmem = get_mm_counter(mm, MM_SHMEMPAGES), rss = anon + file + shmem;
@@ -625,7 +687,7 @@ void task_mem(struct seq_buf *m, const struct mm_struct *mm)
 		{ "RssFile", file << 2 }, { "RssShmem", shmem << 2 }, { "VmData", mm->data_vm << 2 },
 		{ "VmStk", mm->stack_vm << 2 }, { "VmExe", text >> 10 }, { "VmLib", lib >> 10 },
 		{ "VmPTE", (uint64_t)mm->pgtables_bytes >> 10 },
-		{ "VmSwap", get_mm_counter(mm, MM_SWAPENTS) << 2 }, { "HugetlbPages", 0 },
+		{ "VmSwap", get_mm_counter(mm, MM_SWAPENTS) << 2 }, { "HugetlbPages", hugetlb_usage(k, mm) >> 10 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(line); i++)
 		seq_printf(m, "%s:\t%8llu kB\n", line[i].label, (unsigned long long)line[i].kb);

@@ -185,6 +185,29 @@ static int set_swap(mmsim_config *c, const char *v, char *eb, size_t el)
 	return 0;
 }
 
+/* nr_hugepages / nr_hugepages_1g: the hugetlb pools made at boot (the
+ * kernel command line's hugepages=N, hugepagesz=1G hugepages=N). */
+static int set_hugepages(const char *key, const char *v, uint64_t *out, char *eb, size_t el)
+{
+	long n;
+	if (parse_int(v, 0, 1L << 30, &n)) {
+		backend_errbuf(eb, el, "%s: '%s' must be a number of huge pages from 0", key, v);
+		return -EINVAL;
+	}
+	*out = (uint64_t)n;
+	return 0;
+}
+
+static int set_nr_hugepages(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_hugepages("nr_hugepages", v, &c->kernel.nr_hugepages[0], eb, el);
+}
+
+static int set_nr_hugepages_1g(mmsim_config *c, const char *v, char *eb, size_t el)
+{
+	return set_hugepages("nr_hugepages_1g", v, &c->kernel.nr_hugepages[1], eb, el);
+}
+
 /* The default swap device's cost, from its preset (nvme until set). */
 static struct swap_device_cost *swap_cost(mmsim_config *c)
 {
@@ -405,6 +428,15 @@ static void get_lsm_mmap_min_addr(const mmsim_config *c, char *b, size_t n)
 	snprintf(b, n, "%d", c->kernel.lsm_mmap_min_addr_set ? c->kernel.lsm_mmap_min_addr : 65536);
 }
 
+static void get_nr_hugepages(const mmsim_config *c, char *b, size_t n)
+{
+	snprintf(b, n, "%llu", (unsigned long long)c->kernel.nr_hugepages[0]);
+}
+static void get_nr_hugepages_1g(const mmsim_config *c, char *b, size_t n)
+{
+	snprintf(b, n, "%llu", (unsigned long long)c->kernel.nr_hugepages[1]);
+}
+
 static const struct config_key {
 	const char *name;
 	int (*set)(mmsim_config *c, const char *v, char *eb, size_t el);
@@ -435,6 +467,8 @@ static const struct config_key {
 	{ "memory_max", set_memory_max, get_memory_max },
 	{ "virt", set_virt, get_virt },
 	{ "host_ram", set_host_ram, get_host_ram },
+	{ "nr_hugepages", set_nr_hugepages, get_nr_hugepages },
+	{ "nr_hugepages_1g", set_nr_hugepages_1g, get_nr_hugepages_1g },
 };
 #define NR_KEYS ARRAY_SIZE(keys)
 

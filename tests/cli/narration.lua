@@ -292,3 +292,14 @@ assert(fm:sleep(35000))
 assert(fm:set("vm.dirty_background_ratio", "1"))
 assert(fm:set("vm.dirty_ratio", "2"))
 assert(fp:pwrite(dfd, string.rep("y", 4 << 20), 0))
+-- hugetlbfs: a pool of two 2 MiB pages; a read fault maps one read-only,
+-- the write reuses it in place, fork and the child's write copy it
+local hgm = mmsim.machine{nr_hugepages = 2}
+hgm:explain(true)
+local hgp = hgm:spawn{name = "hugetlb"}
+local hh = assert(hgp:mmap{len = 2 << 20, prot = "rw", flags = "private|anonymous|hugetlb"})
+assert(hgp:read(hh, 1))
+assert(hgp:write(hh, "h"))
+local hgc = assert(hgp:fork())
+assert(hgc:write(hh, "c"))
+hgm:explain(false)

@@ -84,7 +84,10 @@ do
 	T.eq(c:pread(fd, 1, 0), "x", "the child has the descriptor")
 	T.eq(c:read(a, 1), "x", "and the mapping")
 	T.errno("EINVAL", p:memfd_create(string.rep("n", 250)))
-	T.errno("EINVAL", p:memfd_create("h", "hugetlb"))
+	local hfd = p:memfd_create("h", "hugetlb")
+	T.eq(type(hfd), "number", "a hugetlbfs memfd")
+	T.errno("EINVAL", p:ftruncate(hfd, PG))          -- hugetlbfs sizes are whole huge pages
+	T.errno("EINVAL", p:pwrite(hfd, "x", 0))         -- and it takes no write()
 	T.eq(m:vmstat("nr_file_pages"), before + 2)
 	c:exit()
 	p:exit()

@@ -168,7 +168,7 @@ T.eq(kinds["/proc/kpageflags"], "binary", "/proc/kpageflags is binary")
 T.eq(kinds["/proc/kpagecount"], "binary", "/proc/kpagecount is binary")
 T.eq(kinds["/proc/<pid>/maps"], "process", "/proc/<pid>/maps is a process's")
 T.eq(kinds["/proc/<pid>/pagemap"], "process", "/proc/<pid>/pagemap is a process's")
-T.eq(#paths + #others, 50, "every path, once")
+T.eq(#paths + #others, 60, "every path, once")
 -- the loop of docs/lua-api.md
 for _, path in ipairs(mmsim.proc_paths()) do
 	T.ok(m:proc(path), path)

@@ -23,7 +23,21 @@ async function runInEngine(script) {
 	const put = (c) => {
 		if (c !== null) out.push(c);
 	};
+	const before = new Map(process.eventNames().map((e) => [e, new Set(process.listeners(e))]));
 	const M = await createMmsim({ wasmBinary, preRun: [(M) => M.FS.init(null, put, put)] });
+	try {
+		return runScript(M, script, out);
+	} finally {
+		// The engine's listeners on process keep the instance (and its
+		// memory, up to 2 GB) alive: drop them so it can be collected.
+		for (const e of process.eventNames())
+			for (const l of process.listeners(e))
+				if (!before.get(e)?.has(l)) process.removeListener(e, l);
+	}
+}
+
+// Run script in the engine instance M, whose output goes to out.
+function runScript(M, script, out) {
 	const cstr = (s) => {
 		const n = M.lengthBytesUTF8(s) + 1, p = M._malloc(n);
 		M.stringToUTF8(s, p, n);

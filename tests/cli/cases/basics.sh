@@ -20,7 +20,7 @@ expect proc-list-process 0 '^/proc/<pid>/smaps +\(per process: p:smaps in a scri
 # every path listed without a note is one `mmsim proc` prints
 "$MMSIM" proc list >"$tmp/list" 2>&1
 check proc-list-servable bash -c "grep -v ' (' '$tmp/list' | xargs '$MMSIM' proc >/dev/null"
-check proc-list-all bash -c "test \$(wc -l <'$tmp/list') -eq 50"
+check proc-list-all bash -c "test \$(wc -l <'$tmp/list') -eq 60"
 expect proc-list-json 0 '"machines": \[' -- proc --json - list
 expect proc-buddyinfo 0 '^Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 $' -- proc /proc/buddyinfo
 expect proc-ram-override 0 '^MemTotal: +[0-9]+ kB$' -- proc -o ram=64M /proc/meminfo
