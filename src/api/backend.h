@@ -180,6 +180,10 @@ struct mmsim_backend {
 	int (*cgroup_attach)(mmsim_machine *m, int pid, const char *name);
 	int (*sleep)(mmsim_machine *m, uint64_t ms);
 	int (*mincore)(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+	/* NUMA memory policies */
+	int (*set_mempolicy)(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode);
+	int (*get_mempolicy)(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode,
+			     uint64_t addr, unsigned flags);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

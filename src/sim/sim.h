@@ -201,6 +201,9 @@ int sim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
 int sim_cgroup(mmsim_machine *m, const struct mmsim_cgroup *cg);
 int sim_cgroup_attach(mmsim_machine *m, int pid, const char *name);
 int sim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+int sim_set_mempolicy(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode);
+int sim_get_mempolicy(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode, uint64_t addr,
+		      unsigned flags);
 int sim_sleep(mmsim_machine *m, uint64_t ms);
 int sim_swapoff(mmsim_machine *m, int type);
 
