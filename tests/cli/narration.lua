@@ -289,3 +289,9 @@ assert(fm:sleep(35000))
 assert(fm:set("vm.dirty_background_ratio", "1"))
 assert(fm:set("vm.dirty_ratio", "2"))
 assert(fp:pwrite(dfd, string.rep("y", 4 << 20), 0))
+-- NUMA: a task's memory policy, then a fault placed by it
+local nm = mmsim.machine{ram = "64M", nodes = 2}
+local np = nm:spawn()
+assert(np:set_mempolicy("interleave", {0, 1}))
+local na = assert(np:mmap{len = 2 * 4096, prot = "rw"})
+np:touch(na, 2 * 4096, "w")
