@@ -25,9 +25,11 @@
 #define GIB (1ULL << 30)
 #define PG  4096ULL
 
-static double sim_fault_ns(uint64_t len)
+/* A fault on a machine of nodes NUMA nodes (first touch: the process's
+ * core is node 0's; past node 0's memory, the others serve). */
+static double sim_fault_nodes_ns(uint64_t len, int nodes)
 {
-	struct machine *m = boot(len + len / 2);
+	struct machine *m = boot_nodes(len + len / 2, 0, nodes);
 	uint64_t a;
 	struct task_struct *t = sim_process(m, len, &a);
 	uint64_t t0 = bench_now_ns();
@@ -41,6 +43,16 @@ static double sim_fault_ns(uint64_t len)
 	do_group_exit(&m->k, t, 0);
 	shutdown_machine(m);
 	return ns;
+}
+
+static double sim_fault_ns(uint64_t len)
+{
+	return sim_fault_nodes_ns(len, 1);
+}
+
+static double sim_fault_4node_ns(uint64_t len)
+{
+	return sim_fault_nodes_ns(len, 4);
 }
 
 /* Best (lowest) of runs. */
@@ -64,6 +76,9 @@ BENCH(mm_fault)
 	bench_figure("native_fault_ns", native, "ns");
 	bench_figure("sim_fault_ns", sim, "ns");
 	bench_ratio("sim_fault_vs_native", sim, native);
+	double numa4 = best_of(runs, sim_fault_4node_ns, len);
+	bench_figure("fault_ns_4node", numa4, "ns");
+	bench_ratio("fault_4node_vs_1node", numa4, sim);
 }
 
 static double sim_fork_ms(uint64_t len)

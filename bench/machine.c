@@ -20,12 +20,19 @@ struct machine *boot(uint64_t ram_bytes)
 /* See machine.h. */
 struct machine *boot_swap(uint64_t ram_bytes, uint64_t swap_bytes)
 {
+	return boot_nodes(ram_bytes, swap_bytes, 1);
+}
+
+/* See machine.h. */
+struct machine *boot_nodes(uint64_t ram_bytes, uint64_t swap_bytes, int nodes)
+{
 	struct machine *m = calloc(1, sizeof *m);
 	struct kernel_config kcfg = { .swap_bytes = swap_bytes };
 	struct hw_config cfg = hw_preset_find("default")->config;
 	cfg.ram_bytes = ram_bytes;
-	cfg.nr_cpus = 2;
+	cfg.nr_cpus = nodes > 1 ? nodes : 2;
 	cfg.paging_levels = 4;
+	cfg.numa.nodes = nodes > 1 ? (uint32_t)nodes : 0;
 	if (!m || ram_init(&m->ram, ram_bytes) || hw_machine_init(&m->hw, &cfg, &m->ram) ||
 	    kernel_init(&m->k, &m->hw, &kcfg, NULL, 0)) {
 		fprintf(stderr, "bench: cannot boot a machine\n");

@@ -22,6 +22,10 @@ struct machine *boot(uint64_t ram_bytes);
 /* The same with a swap device of swap_bytes (NVMe-like) at boot. */
 struct machine *boot_swap(uint64_t ram_bytes, uint64_t swap_bytes);
 
+/* The same with nodes NUMA nodes (RAM split evenly) of one core each
+ * (2 cores for one node). */
+struct machine *boot_nodes(uint64_t ram_bytes, uint64_t swap_bytes, int nodes);
+
 /* A simulated process of m with len bytes of anonymous memory (no THP
  * hint) at *addr; exits the benchmark run when it cannot. */
 struct task_struct *sim_process(struct machine *m, uint64_t len, uint64_t *addr);

@@ -17,7 +17,7 @@ local function stat(m, path)
 end
 
 local function run(preset, advice)
-  local m = mmsim.machine{preset = preset, ram = "1G"}
+  local m = mmsim.machine{preset = preset, ram = "512M"}
   local p = m:spawn{name = advice}
   local a = assert(p:mmap{len = LEN, prot = "rw"})
   assert(p:madvise(a, LEN, advice))

@@ -427,7 +427,9 @@ enum {
  * Flags as text, the way scripts write them: the C names in lower case
  * without their prefix, joined with '|'. kind is "prot" (also "r", "rw",
  * "rwx", "none"), "map", "madv", "mremap", "mlock", "mcl", "open" (the
- * O_ flags: "rdwr|creat") or "mfd". "" is 0.
+ * O_ flags: "rdwr|creat"), "mfd", "mpol" (a memory policy's mode and
+ * flags: "bind|static_nodes") or "mpol_get" (get_mempolicy's: "addr|node").
+ * "" is 0.
  * Returns 0 and *out, or -EINVAL naming the bad word in errbuf.
  */
 int mmsim_parse_flags(const char *kind, const char *text, unsigned long *out, char *errbuf,
@@ -1141,6 +1143,31 @@ int64_t mmsim_files(mmsim_machine *m, struct mmsim_file_info *out, size_t max);
  * change this machine).
  */
 int mmsim_mount(mmsim_machine *m, const char *fs, const char *at);
+/*
+ * NUMA memory policies (set_mempolicy(2), get_mempolicy(2); docs/numa.md).
+ * mode is one of MMSIM_MPOL_* or'ed with mode flags; nmask holds the node
+ * mask's maxnode - 1 bits in 64-bit words (NULL: none), as Linux reads it
+ * from user memory: ceil((maxnode - 1) / 64) words, at most
+ * MMSIM_MPOL_MASK_WORDS (a longer mask, more than a page of bits, is
+ * refused without being read). set: 0, or -EINVAL (an unknown mode, conflicting
+ * flags, a mask for DEFAULT or LOCAL, no online node in the mask, a bit
+ * set at or past 1024, maxnode past a page of bits), -ENOMEM.
+ * get: *policy (may be NULL) the mode and flags, or a node with
+ * MPOL_F_NODE; nmask (may be NULL) gets ceil((maxnode - 1) / 64) words.
+ * 0, or -EINVAL (bad flags, addr without MPOL_F_ADDR, maxnode below the
+ * number of nodes...), -EFAULT (MPOL_F_ADDR at an unmapped address).
+ */
+int mmsim_set_mempolicy(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode);
+int mmsim_get_mempolicy(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode,
+			uint64_t addr, unsigned flags);
+enum {
+	MMSIM_MPOL_DEFAULT, MMSIM_MPOL_PREFERRED, MMSIM_MPOL_BIND, MMSIM_MPOL_INTERLEAVE, MMSIM_MPOL_LOCAL,
+	MMSIM_MPOL_PREFERRED_MANY, MMSIM_MPOL_WEIGHTED_INTERLEAVE,
+	MMSIM_MPOL_F_STATIC_NODES = 1 << 15, MMSIM_MPOL_F_RELATIVE_NODES = 1 << 14,
+	MMSIM_MPOL_F_NUMA_BALANCING = 1 << 13,
+};
+enum { MMSIM_MPOL_F_NODE = 1, MMSIM_MPOL_F_ADDR = 2, MMSIM_MPOL_F_MEMS_ALLOWED = 4 };
+#define MMSIM_MPOL_MASK_WORDS 513      /* a page of bits, and the word a maxnode past it starts */
 
 #pragma GCC visibility pop
 

@@ -184,6 +184,10 @@ struct mmsim_backend {
 	int (*file)(mmsim_machine *m, const char *path, const void *data, uint64_t len);
 	int64_t (*files)(mmsim_machine *m, struct mmsim_file_info *out, size_t max);
 	int (*mount)(mmsim_machine *m, const char *fs, const char *at);
+	/* NUMA memory policies */
+	int (*set_mempolicy)(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode);
+	int (*get_mempolicy)(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode,
+			     uint64_t addr, unsigned flags);
 };
 
 /* Record why the current call failed on m (its last error) and return err,

@@ -74,6 +74,18 @@ static const struct flag_name ms_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct flag_name mpol_names[] = {
+	{ "default", MMSIM_MPOL_DEFAULT }, { "preferred", MMSIM_MPOL_PREFERRED }, { "bind", MMSIM_MPOL_BIND },
+	{ "interleave", MMSIM_MPOL_INTERLEAVE }, { "local", MMSIM_MPOL_LOCAL },
+	{ "preferred_many", MMSIM_MPOL_PREFERRED_MANY }, { "weighted_interleave", MMSIM_MPOL_WEIGHTED_INTERLEAVE },
+	{ "static_nodes", MMSIM_MPOL_F_STATIC_NODES }, { "relative_nodes", MMSIM_MPOL_F_RELATIVE_NODES },
+	{ "numa_balancing", MMSIM_MPOL_F_NUMA_BALANCING }, { NULL, 0 },
+};
+static const struct flag_name mpol_get_names[] = {
+	{ "node", MMSIM_MPOL_F_NODE }, { "addr", MMSIM_MPOL_F_ADDR }, { "mems_allowed", MMSIM_MPOL_F_MEMS_ALLOWED },
+	{ NULL, 0 },
+};
+
 static const struct flag_kind {
 	const char *kind;
 	const struct flag_name *names;
@@ -82,7 +94,7 @@ static const struct flag_kind {
 	{ "prot", prot_names, false }, { "map", map_names, false }, { "madv", madv_names, true },
 	{ "mremap", mremap_names, false }, { "mlock", mlock_names, false }, { "mcl", mcl_names, false },
 	{ "open", open_names, false }, { "mfd", mfd_names, false },
-	{ "ms", ms_names, false },
+	{ "ms", ms_names, false }, { "mpol", mpol_names, false }, { "mpol_get", mpol_get_names, false },
 };
 
 static const struct flag_kind *find_kind(const char *kind)
@@ -177,9 +189,15 @@ int mmsim_format_flags(const char *kind, unsigned long value, char *buf, size_t 
 		n += t ? snprintf(buf, len, "%s", t) : type ? snprintf(buf, len, "%#lx", type) : 0;
 		value &= ~0x0fUL;
 	}
+	if (fk->names == mpol_names) {       /* the mode is a value, the flags bits */
+		unsigned long mode = value & 0xff;
+		n += mode <= MMSIM_MPOL_WEIGHTED_INTERLEAVE ? snprintf(buf, len, "%s", mpol_names[mode].name)
+							    : snprintf(buf, len, "%#lx", mode);
+		value &= ~0xffUL;
+	}
 	for (const struct flag_name *f = fk->names; f->name && value; f++) {
 		if (!f->value || (value & f->value) != f->value || !strcmp(f->name, "anon") ||
-		    (fk->names == map_names && f->value <= 0x0f))
+		    (fk->names == map_names && f->value <= 0x0f) || (fk->names == mpol_names && f->value <= 0xff))
 			continue;
 		n += snprintf(buf + (n < (int)len ? n : (int)len), n < (int)len ? len - (size_t)n : 0,
 			      "%s%s", n ? "|" : "", f->name);

@@ -465,3 +465,20 @@ int mmsim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsign
 		return -EOPNOTSUPP;
 	return (int)api_result(m, "mincore", m->ops->mincore(m, pid, addr, len, vec));
 }
+
+/* See mmsim.h. */
+int mmsim_set_mempolicy(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode)
+{
+	if (!API_SERVES(m, set_mempolicy))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "set_mempolicy", m->ops->set_mempolicy(m, pid, mode, nmask, maxnode));
+}
+
+/* See mmsim.h. */
+int mmsim_get_mempolicy(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode, uint64_t addr,
+			unsigned flags)
+{
+	if (!API_SERVES(m, get_mempolicy))
+		return -EOPNOTSUPP;
+	return (int)api_result(m, "get_mempolicy", m->ops->get_mempolicy(m, pid, policy, nmask, maxnode, addr, flags));
+}

@@ -345,6 +345,7 @@ static const struct method process_methods[] = {
 	{ "dup", 0, false }, { "pread", 0, false }, { "pwrite", 0, false }, { "ftruncate", 0, false },
 	{ "unlink", 0, false }, { "memfd_create", 0, false },
 	{ "fsync", 0, false }, { "fdatasync", 0, false }, { "fadvise", 0, false }, { "msync", 1, false }, { "mincore", 1, false },
+	{ "set_mempolicy", 0, false }, { "get_mempolicy", 0, false },
 };
 #define NR_METHODS ARRAY_SIZE(process_methods)
 

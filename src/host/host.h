@@ -132,6 +132,9 @@ int host_fstat(mmsim_machine *m, int pid, int fd, struct mmsim_file_stat *st);
 int host_memfd_create(mmsim_machine *m, int pid, const char *name, unsigned flags);
 int host_fsync(mmsim_machine *m, int pid, int fd, int datasync);
 int host_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+int host_set_mempolicy(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode);
+int host_get_mempolicy(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode, uint64_t addr,
+		       unsigned flags);
 int host_sleep(mmsim_machine *m, uint64_t ms);
 int64_t host_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
 int host_fadvise(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);

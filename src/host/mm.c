@@ -206,3 +206,35 @@ int host_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigne
 	} while (done < pages);
 	return 0;
 }
+
+/* See host.h. The mask travels after the request. */
+int host_set_mempolicy(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode)
+{
+	uint64_t words = maxnode > 1 ? (maxnode - 1 + 63) / 64 : 0;
+	if (words > MMSIM_MPOL_MASK_WORDS)
+		words = MMSIM_MPOL_MASK_WORDS;    /* the kernel refuses a longer mask before reading it */
+	return (int)host_request(m, pid, HOST_OP_SET_MEMPOLICY, (uint64_t[6]){ (uint64_t)(int64_t)mode, maxnode, nmask != NULL },
+				 nmask, nmask ? words * 8 : 0, NULL, 0);
+}
+
+/* See host.h. The policy and the mask come back after the reply. */
+int host_get_mempolicy(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode, uint64_t addr,
+		       unsigned flags)
+{
+	uint64_t words = nmask && maxnode > 1 ? (maxnode - 1 + 63) / 64 : 0;
+	uint64_t buf[1 + MMSIM_MPOL_MASK_WORDS];
+	if (words > MMSIM_MPOL_MASK_WORDS)
+		words = MMSIM_MPOL_MASK_WORDS;    /* the kernel refuses a longer mask before writing it */
+	for (uint64_t w = 0; w < words; w++)
+		buf[1 + w] = nmask[w];            /* the words the kernel does not write stay */
+	int64_t r = host_request(m, pid, HOST_OP_GET_MEMPOLICY,
+				 (uint64_t[6]){ maxnode, addr, flags, policy != NULL, nmask ? words : 0 }, NULL, 0, buf,
+				 (1 + words) * 8);
+	if (r < 0)
+		return (int)r;
+	if (policy)
+		*policy = (int)buf[0];
+	for (uint64_t w = 0; w < words; w++)
+		nmask[w] = buf[1 + w];
+	return 0;
+}

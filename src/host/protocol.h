@@ -56,6 +56,9 @@ enum host_op {
 	HOST_OP_FADVISE,       /* fd, offset, len, advice */
 	HOST_OP_MSYNC,         /* addr, len, flags */
 	HOST_OP_MINCORE,       /* addr, len (up to HOST_CHUNK pages): a byte a page comes back */
+	HOST_OP_SET_MEMPOLICY, /* mode, maxnode, has_mask; the mask's words follow */
+	HOST_OP_GET_MEMPOLICY, /* maxnode, addr, flags, want_policy, mask words (0: no mask): the
+				* policy (8 bytes) and the mask's words come back */
 	HOST_NR_OPS
 };
 

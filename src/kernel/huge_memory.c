@@ -3,6 +3,7 @@
  * with the THP parts of mm/rmap.c and mm/pgtable-generic.c). See huge_mm.h.
  */
 #include "kernel/huge_mm.h"
+#include "kernel/mempolicy.h"
 
 #include "common.h"
 #include "kernel/kernel.h"
@@ -319,7 +320,7 @@ static struct page *alloc_anon_folio_pmd(struct vm_fault *vmf)
 {
 	struct kernel *k = vmf->k;
 	gfp_t gfp = vma_thp_gfp_mask(k, vmf->vma);
-	struct page *head = alloc_pages(k, gfp, HPAGE_PMD_ORDER);
+	struct page *head = vma_alloc_folio(k, gfp, HPAGE_PMD_ORDER, vmf->vma, vmf->address & HPAGE_PMD_MASK);
 	if (!head) {
 		k->vm_events[THP_FAULT_FALLBACK]++;
 		trace_kernel(k, vmf->cpu, "no free 2 MiB block (defrag %s: %s): thp_fault_fallback, small pages",

@@ -103,6 +103,7 @@ struct tlb_state;              /* kernel/tlbflush.h */
 struct task_struct;            /* kernel/sched.h */
 struct migrate_pending;        /* kernel/migrate.h */
 struct memcg_state;            /* kernel/memcontrol.h */
+struct mempolicy;              /* kernel/mempolicy.h */
 
 struct kernel {
 	struct hw_machine *hw;     /* the machine the kernel runs on */
@@ -233,6 +234,8 @@ struct kernel {
 	 * kernel or its guest: one node). */
 	const struct hw_numa *numa;
 	struct hw_numa numa_one;
+	struct mempolicy *mpol;         /* tasks' memory policies (mempolicy.c), nr_mpol slots */
+	uint32_t nr_mpol;
 };
 
 /*

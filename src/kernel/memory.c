@@ -4,6 +4,7 @@
  * mm/memory.c). See memory.h.
  */
 #include "kernel/memory.h"
+#include "kernel/mempolicy.h"
 #include "kernel/migrate.h"
 
 #include "kernel/fs.h"
@@ -76,7 +77,8 @@ vm_fault_t vmf_insert_pfn(struct vm_fault *vmf, uint64_t pfn)
 static struct page *alloc_anon_page(struct vm_fault *vmf, struct page *src)
 {
 	/* vma_alloc_folio: an order-0 folio is a compound page (__GFP_COMP) */
-	struct page *page = alloc_page(vmf->k, GFP_HIGHUSER_MOVABLE | __GFP_COMP | (src ? 0 : __GFP_ZERO));
+	struct page *page = vma_alloc_folio(vmf->k, GFP_HIGHUSER_MOVABLE | __GFP_COMP | (src ? 0 : __GFP_ZERO), 0,
+					    vmf->vma, vmf->address);
 	if (!page)
 		return NULL;
 	if (mem_cgroup_charge(vmf->k, page, vmf->vma->vm_mm, GFP_KERNEL)) {

@@ -54,9 +54,8 @@ void putback_movable_pages(struct kernel *k, struct page_list *l)
 /* See migrate.h. */
 struct page *alloc_migration_target(struct kernel *k, struct page *src, unsigned long private)
 {
-	(void)src;
-	(void)private;
-	return alloc_page(k, (GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM) | __GFP_NOWARN);
+	int nid = private ? (int)private - 1 : page_to_nid(k, src);
+	return alloc_pages_node(k, nid, (GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM) | __GFP_NOWARN, 0);
 }
 
 /* ---- the in-flight list --------------------------------------------------------- */
@@ -165,15 +164,39 @@ static int folio_expected_ref_count(const struct page *src)
 	return page_test(src, PG_swapcache) || (page_owner_pa(src) && !PageAnon(src)) ? 1 : 0;
 }
 
+/* Move one page of node counter item from src's node to dst's. */
+static void move_node_stat(struct kernel *k, const struct page *src, const struct page *dst, enum node_stat_item item)
+{
+	mod_node_page_state(page_pgdat(k, src), item, -1);
+	mod_node_page_state(page_pgdat(k, dst), item, 1);
+}
+
+/* A mapping's counters follow a page that changes node: page cache, swap
+ * cache, shmem, dirty file pages (Linux: __folio_migrate_mapping, when
+ * the zone changes). */
+static void migrate_mapping_stats(struct kernel *k, const struct page *dst, const struct page *src)
+{
+	if (page_to_nid(k, src) == page_to_nid(k, dst))
+		return;
+	move_node_stat(k, src, dst, NR_FILE_PAGES);
+	if (page_test(src, PG_swapcache))
+		move_node_stat(k, src, dst, NR_SWAPCACHE);
+	else if (page_test(src, PG_swapbacked))
+		move_node_stat(k, src, dst, NR_SHMEM);
+	else if (page_test(src, PG_dirty) && page_inode(k, src) && page_inode(k, src)->kind == FILE_EXT4)
+		move_node_stat(k, src, dst, NR_FILE_DIRTY);
+}
+
 /* Give dst src's place in its mapping: the page-cache or swap-cache slot,
  * the owner and index, and the mapping's reference (Linux:
- * __folio_migrate_mapping). */
+ * __folio_migrate_mapping); the mapping's counters move to dst's node. */
 static void folio_migrate_mapping(struct kernel *k, struct page *dst, struct page *src)
 {
 	dst->mapping = src->mapping;
 	dst->private = src->private;
 	if (!folio_expected_ref_count(src))
 		return;
+	migrate_mapping_stats(k, dst, src);
 	if (page_test(src, PG_swapcache)) {
 		__swap_cache_replace_folio(k, src, dst);
 		page_set(dst, PG_swapcache);

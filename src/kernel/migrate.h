@@ -97,7 +97,9 @@ bool isolate_folio_to_list(struct kernel *k, struct page *page, struct page_list
 void putback_movable_pages(struct kernel *k, struct page_list *l);
 
 /* The default target: a page of the same kind (movable, from any zone the
- * source's allows), no reclaim (Linux: alloc_migration_target). */
+ * source's allows), no reclaim, on node private - 1 first, or with
+ * private 0 on the source's node, falling back by distance (Linux:
+ * alloc_migration_target and its migration_target_control's nid). */
 struct page *alloc_migration_target(struct kernel *k, struct page *src, unsigned long private);
 
 /*

@@ -20,6 +20,7 @@
 #include "kernel/page_alloc_internal.h"
 #include "kernel/fork.h"
 #include "kernel/memcontrol.h"
+#include "kernel/mempolicy.h"
 #include "kernel/pgtable.h"
 #include "kernel/radix_tree.h"
 #include "kernel/rmap.h"
@@ -479,6 +480,7 @@ void kernel_destroy(struct kernel *k)
 	}
 	swap_destroy(k);
 	mem_cgroup_destroy(k);
+	mpol_destroy(k);
 	free(k->log);
 	k->log = NULL;
 }

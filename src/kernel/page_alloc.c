@@ -17,6 +17,7 @@
 #include "kernel/kaccess.h"
 #include "kernel/compaction.h"
 #include "kernel/memcontrol.h"
+#include "kernel/mempolicy.h"
 #include "kernel/oom.h"
 #include "kernel/migrate.h"
 #include "kernel/page_list.h"
@@ -641,7 +642,7 @@ enum zone_type gfp_zone(gfp_t gfp)
 static void count_alloc(struct kernel *k, struct zone *z, unsigned order, const struct alloc_context *ac)
 {
 	int nid = zone_to_nid(z);
-	if (nid == ac->preferred_nid) {
+	if (nid == zone_to_nid(ac->preferred)) {      /* the first zone the allocation may use */
 		z->numa_stat[NUMA_HIT]++;
 	} else {
 		z->numa_stat[NUMA_MISS]++;
@@ -1051,9 +1052,12 @@ struct page *__alloc_pages(struct kernel *k, gfp_t gfp, unsigned order, int nid,
 	return page;
 }
 
-/* See gfp.h. */
+/* See gfp.h. For a task with a memory policy, the policy decides
+ * (Linux: alloc_pages_noprof, get_task_policy). */
 struct page *alloc_pages(struct kernel *k, gfp_t gfp, unsigned order)
 {
+	if (k->current && k->current->mempolicy && !(gfp & __GFP_THISNODE))
+		return alloc_pages_mpol(k, gfp, order, task_policy(k, k->current), NO_INTERLEAVE_INDEX, numa_node_id(k));
 	return __alloc_pages(k, gfp, order, numa_node_id(k), NULL);
 }
 

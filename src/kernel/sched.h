@@ -87,6 +87,8 @@ struct task_struct {
 	bool cap_ipc_lock;                   /* may lock beyond RLIMIT_MEMLOCK */
 	bool memdie;                         /* TIF_MEMDIE: marked by the OOM killer */
 	uint16_t memcg_id;                   /* its memory cgroup (memcontrol.h; in the padding) */
+	uint16_t mempolicy;                  /* its memory policy: 1 + its index in the kernel's
+					      * table (mempolicy.h), 0 the default (in the padding) */
 	struct files_struct *files;          /* its descriptors (shared by its threads) */
 	struct signal_struct *signal;        /* the process's: the leader's signal_storage */
 	struct signal_struct signal_storage; /* used by the group leader only */

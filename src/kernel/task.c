@@ -15,6 +15,7 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/memcontrol.h"
+#include "kernel/mempolicy.h"
 #include "kernel/memory.h"
 #include "kernel/mman.h"
 #include "kernel/mm.h"
@@ -107,6 +108,7 @@ static void free_task(struct kernel *k, struct task_struct *t)
 		}
 	if (t->files)                         /* exit_files, after exit_mm */
 		put_files_struct(k, t->files);
+	mpol_exit(k, t);
 	kmem_cache_free(k, k->mm_caches.task_struct, t);
 }
 
@@ -306,6 +308,7 @@ struct task_struct *task_create_thread(struct kernel *k, struct task_struct *lea
 	t->cap_sys_rawio = leader->cap_sys_rawio;
 	t->cap_ipc_lock = leader->cap_ipc_lock;
 	t->memcg_id = leader->memcg_id;
+	mpol_fork(k, t, leader);              /* a full table (65535 policies): the default */
 	return t;
 }
 
@@ -345,6 +348,7 @@ struct task_struct *copy_process(struct kernel *k, struct task_struct *parent, i
 	t->cap_sys_rawio = parent->cap_sys_rawio;
 	t->cap_ipc_lock = parent->cap_ipc_lock;
 	mem_cgroup_fork(k, t, parent);
+	mpol_fork(k, t, parent);              /* a full table (65535 policies): the default */
 	*err = 0;
 	trace_kernel(k, parent->cpu, "pid %d forked pid %d", parent->pid, t->pid);
 	return t;

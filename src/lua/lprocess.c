@@ -540,6 +540,76 @@ static int p_mincore(lua_State *L)
 	return 1;
 }
 
+/* The words of a node mask of maxnode - 1 bits (Lua: a list of node
+ * numbers, or an integer of bits; nil: no mask). */
+#define LMPOL_WORDS MMSIM_MPOL_MASK_WORDS
+static uint64_t *check_node_mask(lua_State *L, int idx, uint64_t maxnode, uint64_t *words, const char *fname)
+{
+	if (lua_isnoneornil(L, idx))
+		return NULL;
+	memset(words, 0, LMPOL_WORDS * sizeof *words);
+	if (lua_type(L, idx) == LUA_TNUMBER) {
+		words[0] = (uint64_t)luaL_checkinteger(L, idx);
+		return words;
+	}
+	luaL_checktype(L, idx, LUA_TTABLE);
+	for (lua_Integer i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
+		lua_Integer n = lua_tointeger(L, -1);
+		if (!lua_isinteger(L, -1) || n < 0 || n >= (lua_Integer)LMPOL_WORDS * 64 - 64)
+			luaL_error(L, "%s: node %d of the list must be a node number from 0 to %d", fname, (int)i,
+				   (LMPOL_WORDS - 1) * 64 - 1);
+		words[n / 64] |= 1ULL << (n % 64);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	(void)maxnode;
+	return words;
+}
+
+/* p:set_mempolicy(mode [, nodes [, maxnode]]) → 0; maxnode defaults to
+ * 1025 (a mask of Linux's 1024 nodes, as libnuma passes) */
+static int p_set_mempolicy(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	int mode = (int)lmmsim_check_flags(L, 2, "mpol", "set_mempolicy");
+	uint64_t words[LMPOL_WORDS], maxnode = (uint64_t)luaL_optinteger(L, 4, 1025);
+	uint64_t *mask = check_node_mask(L, 3, maxnode, words, "set_mempolicy");
+	return syscall_result(L, lm, mmsim_set_mempolicy(lm->m, p->pid, mode, mask, maxnode));
+}
+
+/* p:get_mempolicy{flags=, addr=, maxnode=} → policy (the mode and flags, or
+ * a node with "node"), the mask's first word (nodes 0-63) as an integer;
+ * maxnode 0: no mask asked (nil) */
+static int p_get_mempolicy(lua_State *L)
+{
+	struct lmachine *lm;
+	struct lprocess *p = check_process(L, &lm);
+	unsigned flags = 0;
+	uint64_t addr = 0, maxnode = 1025, words[LMPOL_WORDS] = { 0 };
+	if (!lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		lua_getfield(L, 2, "flags");
+		flags = (unsigned)lmmsim_check_flags(L, -1, "mpol_get", "get_mempolicy");
+		lua_getfield(L, 2, "addr");
+		addr = lua_isnil(L, -1) ? 0 : (uint64_t)luaL_checkinteger(L, -1);
+		lua_getfield(L, 2, "maxnode");
+		maxnode = lua_isnil(L, -1) ? maxnode : (uint64_t)luaL_checkinteger(L, -1);
+		lua_pop(L, 3);
+	}
+	int policy = 0;
+	int r = mmsim_get_mempolicy(lm->m, p->pid, &policy, maxnode ? words : NULL, maxnode, addr, flags);
+	lmmsim_raise_explain_error(L, lm);
+	if (r < 0)
+		return lmmsim_fail(L, lm->m, r);
+	lua_pushinteger(L, policy);
+	if (maxnode)
+		lua_pushinteger(L, (lua_Integer)words[0]);
+	else
+		lua_pushnil(L);
+	return 2;
+}
+
 /* p:fsync(fd) → 0 */
 static int p_fsync(lua_State *L)
 {
@@ -884,7 +954,7 @@ static const luaL_Reg process_methods[] = {
 	{ "fstat", p_fstat }, { "memfd_create", p_memfd_create },
 	{ "fsync", p_fsync }, { "fdatasync", p_fdatasync }, { "fadvise", p_fadvise }, { "msync", p_msync },
 	{ "cgroup", p_cgroup }, { "mincore", p_mincore }, { "fd", p_fd },
-	{ "numa_maps", p_numa_maps },
+	{ "numa_maps", p_numa_maps }, { "set_mempolicy", p_set_mempolicy }, { "get_mempolicy", p_get_mempolicy },
 	{ NULL, NULL },
 };
 

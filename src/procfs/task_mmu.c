@@ -20,6 +20,7 @@
 #include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/memory.h"
+#include "kernel/mempolicy.h"
 #include "kernel/migrate.h"
 #include "kernel/mm.h"
 #include "kernel/objsize.h"
@@ -777,10 +778,13 @@ static void numa_maps_path(struct seq_buf *m, const char *path)
 
 /* One VMA's line (Linux: show_numa_map): its start, its policy, what it
  * maps, then its pages' counts and their nodes. */
-static void show_numa_map(struct kernel *k, struct seq_buf *m, const struct vm_area_struct *vma)
+static void show_numa_map(struct kernel *k, struct seq_buf *m, const struct vm_area_struct *vma,
+			  const struct task_struct *t)
 {
 	struct numa_maps md = { .k = k, .vma = vma };
-	seq_printf(m, "%08llx %s", (unsigned long long)vma->vm_start, "default");
+	char policy[96];
+	mpol_to_str(policy, sizeof policy, task_policy(k, t));     /* no VMA policies yet: the task's */
+	seq_printf(m, "%08llx %s", (unsigned long long)vma->vm_start, policy);
 	if (vma->vm_file) {
 		seq_puts(m, " file=");
 		numa_maps_path(m, file_inode(vma->vm_file)->i_name);
@@ -822,6 +826,6 @@ int proc_pid_numa_maps_show(struct kernel *k, struct task_struct *t, struct seq_
 	if (!t->mm)
 		return 0;
 	for (const struct vm_area_struct *vma = t->mm->mmap; vma; vma = vma->vm_next)
-		show_numa_map(k, m, vma);
+		show_numa_map(k, m, vma, t);
 	return 0;
 }

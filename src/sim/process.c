@@ -5,6 +5,7 @@
 #include "kernel/fault.h"
 #include "kernel/migrate.h"
 #include "kernel/mman.h"
+#include "kernel/mempolicy.h"
 #include "kernel/mm.h"
 #include "kernel/oom.h"
 #include "kernel/pgtable.h"
@@ -530,4 +531,29 @@ int sim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned
 		return -ESRCH;
 	sim_narrate_syscall(s, t, "mincore(%#llx, %llu, vec)", (unsigned long long)addr, (unsigned long long)len);
 	return (int)syscall_result(s, t, sys_mincore(&s->kernel, t, addr, len, vec));
+}
+
+/* See sim.h. */
+int sim_set_mempolicy(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "set_mempolicy(%s, mask, %llu)", sim_flags_text(s, "mpol", (unsigned long)mode, 0),
+			    (unsigned long long)maxnode);
+	return (int)syscall_result(s, t, sys_set_mempolicy(&s->kernel, t, mode, nmask, maxnode));
+}
+
+/* See sim.h. */
+int sim_get_mempolicy(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode, uint64_t addr,
+		      unsigned flags)
+{
+	struct sim_machine *s = sim_machine(m);
+	struct task_struct *t = syscall_enter(s, pid);
+	if (!t)
+		return -ESRCH;
+	sim_narrate_syscall(s, t, "get_mempolicy(policy, mask, %llu, %#llx, %s)", (unsigned long long)maxnode,
+			    (unsigned long long)addr, sim_flags_text(s, "mpol_get", flags, 0));
+	return (int)syscall_result(s, t, sys_get_mempolicy(&s->kernel, t, policy, nmask, maxnode, addr, flags));
 }

@@ -206,6 +206,9 @@ int sim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned
 int sim_file(mmsim_machine *m, const char *path, const void *data, uint64_t len);
 int64_t sim_files(mmsim_machine *m, struct mmsim_file_info *out, size_t max);
 int sim_mount(mmsim_machine *m, const char *fs, const char *at);
+int sim_set_mempolicy(mmsim_machine *m, int pid, int mode, const uint64_t *nmask, uint64_t maxnode);
+int sim_get_mempolicy(mmsim_machine *m, int pid, int *policy, uint64_t *nmask, uint64_t maxnode, uint64_t addr,
+		      unsigned flags);
 int sim_sleep(mmsim_machine *m, uint64_t ms);
 int sim_swapoff(mmsim_machine *m, int type);
 

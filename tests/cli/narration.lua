@@ -303,3 +303,9 @@ assert(hgp:write(hh, "h"))
 local hgc = assert(hgp:fork())
 assert(hgc:write(hh, "c"))
 hgm:explain(false)
+-- NUMA: a task's memory policy, then a fault placed by it
+local nm = mmsim.machine{ram = "64M", nodes = 2}
+local np = nm:spawn()
+assert(np:set_mempolicy("interleave", {0, 1}))
+local na = assert(np:mmap{len = 2 * 4096, prot = "rw"})
+np:touch(na, 2 * 4096, "w")

@@ -55,6 +55,27 @@ local n0, n1 = l:match(" N0=(%d+) N1=(%d+) ")
 T.ok(tonumber(n0) > 0 and tonumber(n1) > 8000, "both nodes hold the region: " .. l)
 T.consistent(small, "after the fallback")
 
+-- Memory policies (mm/mempolicy.c): bind keeps pages on its nodes,
+-- interleave spreads a VMA's pages by their offset, numa_maps names the policy.
+local pm <close> = mmsim.machine({ ram = "256M", cores = 4, nodes = 4 })
+local pp = pm:spawn({ name = "policy", core = 0 })
+assert(pp:set_mempolicy("bind", { 2, 3 }))
+local pa = assert(pp:mmap({ len = 8 * P, prot = "rw" }))
+assert(pp:touch(pa, 8 * P, "w"))
+local mode, mask = pp:get_mempolicy()
+T.eq(mode, 2, "bind")
+T.eq(mask, 12, "nodes 2 and 3")
+T.has(pp:numa_maps(), string.format("%x bind:2-3 anon=8 dirty=8 active=0 N2=8 kernelpagesize_kB=4\n", pa))
+assert(pp:set_mempolicy("interleave", 15))
+local pb = assert(pp:mmap({ len = 8 * P, prot = "rw" }))
+assert(pp:touch(pb, 8 * P, "w"))
+-- (the new region merged with the first: its 8 bound pages stay on node 2)
+T.has(pp:numa_maps(), string.format("%x interleave:0-3 anon=16 dirty=16 active=0 N0=2 N1=2 N2=10 N3=2 ", pb))
+T.eq(pp:get_mempolicy({ flags = "addr|node", addr = pb + P }), ((pb >> 12) + 1) % 4, "page 1's node")
+T.errno("EINVAL", pp:set_mempolicy("bind", { 7 }))
+T.errno("EINVAL", pp:set_mempolicy("interleave|numa_balancing", { 0 }))
+T.consistent(pm, "policies")
+
 -- One node: numa_maps as Linux prints it for a private anonymous region.
 local one <close> = mmsim.machine({ ram = "64M" })
 local r = one:spawn({ name = "one" })

@@ -52,6 +52,7 @@ struct mproc {
 static uint8_t *objects[MAXOBJ][8];  /* shared objects: up to 8 pages each */
 static struct mproc procs[MAXPROC];
 static int nprocs;
+static int ncpus = 2;           /* the machine's cores (run_on) */
 static uint64_t seed_state;
 static struct tk *t;
 
@@ -404,7 +405,7 @@ static void op_fork(int i)
 	if (nprocs == MAXPROC)
 		return;
 	int err;
-	struct task_struct *c = copy_process(&t->k, procs[i].task, (int)(rnd() % 2), &err);
+	struct task_struct *c = copy_process(&t->k, procs[i].task, (int)(rnd() % ncpus), &err);
 	cr_assert_not_null(c);
 	struct mproc *m = &procs[nprocs++];
 	m->task = c;
@@ -445,7 +446,8 @@ static void op_migrate_interrupted(struct mproc *mp)
 	if (!src || !isolate_folio_to_list(&t->k, src, &l))
 		return;
 	page_list_del(&t->k, &l, src);
-	struct page *dst = alloc_migration_target(&t->k, src, 0);
+	/* on a machine of nodes, to any node: the page and its counters move there */
+	struct page *dst = alloc_migration_target(&t->k, src, ncpus > 2 ? 1 + rnd() % (uint64_t)ncpus : 0);
 	cr_assert_not_null(dst);
 	if (migrate_folio_unmap(&t->k, src, dst, NULL, 0, MIGRATE_SYNC, MR_COMPACTION, &pend)) {
 		put_page(&t->k, dst);
@@ -487,14 +489,14 @@ static void one_op(void)
 		op_fork(i);
 	else if (r < 34 && !mp->thread) {
 		int err;
-		mp->thread = task_create_thread(&t->k, mp->task, (int)(rnd() % 2), &err);
+		mp->thread = task_create_thread(&t->k, mp->task, (int)(rnd() % ncpus), &err);
 		cr_assert_not_null(mp->thread);
 	}
 	else if (r < 35 && nprocs > 1) {
 		do_group_exit(&t->k, mp->task, 0);
 		remove_proc(i);
 	} else if (r < 40)
-		cr_assert_eq(task_set_cpu(&t->k, task, (int)(rnd() % 2)), 0);
+		cr_assert_eq(task_set_cpu(&t->k, task, (int)(rnd() % ncpus)), 0);
 	else if (r < 43)
 		op_mremap(mp);
 	else if (r < 45)
@@ -515,20 +517,28 @@ static uint64_t test_file_pages(void)
 	return n;
 }
 
-static void run(uint64_t seed)
+/* Run the random operations on machine cfg (NULL: 256 MiB, two cores, one
+ * node) with cores CPUs. Every node's counters must come back, not only
+ * their sums: a page that changes node (migration) takes its mapping's
+ * counts along. */
+static void run_on(uint64_t seed, const struct hw_config *cfg, int cores)
 {
-	t = tk_boot(256 << 20, 2);
+	ncpus = cores;
+	t = cfg ? tk_boot_hw(cfg) : tk_boot(256 << 20, 2);
 	seed_state = seed;
 	static const enum node_stat_item back[] = { NR_ANON_MAPPED, NR_FILE_MAPPED, NR_FILE_PAGES,
 						    NR_SHMEM, NR_PAGETABLE, NR_UNEVICTABLE };
-	uint64_t before[6];
+	uint64_t before[6], node_before[MAX_NUMNODES][6];
 	do_group_exit(&t->k, tp_spawn(t, "random", 0), 0);   /* the program's file stays on the disk */
-	for (int s = 0; s < 6; s++)
+	for (int s = 0; s < 6; s++) {
 		before[s] = back[s] == NR_FILE_PAGES ? test_file_pages() : global_node_page_state_pages(&t->k, back[s]);
+		for_each_online_node(&t->k, nid)
+			node_before[nid][s] = node_page_state_pages(t->k.node_data[nid], back[s]);
+	}
 	nprocs = 0;
 	for (int op = 1; op <= OPS; op++) {
 		if (!nprocs) {
-			procs[0] = (struct mproc){ .task = tp_spawn(t, "random", (int)(rnd() % 2)) };
+			procs[0] = (struct mproc){ .task = tp_spawn(t, "random", (int)(rnd() % ncpus)) };
 			for (int p = 0; p < NPAGES; p++)
 				procs[0].pages[p].obj = -1;
 			nprocs = 1;
@@ -547,15 +557,35 @@ static void run(uint64_t seed)
 	tk_assert_consistent(t);
 	cr_assert_eq(t->k.vm_committed_as, 0, "every commit charge was returned");
 	for (int s = 0; s < 6; s++)
+	{
 		cr_assert_eq(back[s] == NR_FILE_PAGES ? test_file_pages() : global_node_page_state_pages(&t->k, back[s]),
 			     before[s], "%s is back",
 			     node_stat_names[back[s]]);
+		for_each_online_node(&t->k, nid)           /* file pages: the programs' may be dropped */
+			cr_assert(back[s] == NR_FILE_PAGES ||
+				  node_page_state_pages(t->k.node_data[nid], back[s]) == node_before[nid][s],
+				     "node %d's %s is back", nid, node_stat_names[back[s]]);
+	}
 	for (int o = 0; o < MAXOBJ; o++)
 		for (int p = 0; p < 8; p++) {
 			free(objects[o][p]);
 			objects[o][p] = NULL;
 		}
 	tk_free(t);
+}
+
+static void run(uint64_t seed)
+{
+	run_on(seed, NULL, 2);
+}
+
+/* The same on four NUMA nodes of 64 MiB, a core each: first touch on
+ * every node, fallback when one fills, migrations across nodes. */
+Test(mm_random, processes_on_four_nodes_against_a_model, .timeout = 120)
+{
+	struct hw_config c = tk_hw_config(256 << 20, 4, 4, "default");
+	cr_assert_eq(hw_config_set(&c, "nodes", "4", NULL, 0), 0);
+	run_on(99, &c, 4);
 }
 
 Test(mm_random, processes_against_a_model_seed_1, .timeout = 120)

@@ -466,6 +466,19 @@ uint32_t helper_do(struct hctx *c, long got)
 	case HOST_OP_FSYNC: case HOST_OP_FDATASYNC: case HOST_OP_FADVISE:
 		helper_io.out.rep.ret = file_call(c, op, got, &out);
 		break;
+	case HOST_OP_SET_MEMPOLICY:
+		helper_io.out.rep.ret = measured(c, __NR_set_mempolicy,
+						 (uint64_t[6]){ a[0], a[2] ? (uint64_t)helper_io.in.data : 0, a[1] });
+		break;
+	case HOST_OP_GET_MEMPOLICY: {
+		uint64_t *res = (uint64_t *)helper_io.out.data;
+		res[0] = 0;
+		helper_io.out.rep.ret = measured(c, __NR_get_mempolicy,
+						 (uint64_t[6]){ a[3] ? (uint64_t)res : 0, a[4] ? (uint64_t)(res + 1) : 0,
+								a[0], a[1], a[2] });
+		out = (uint32_t)(8 + 8 * a[4]);
+		break;
+	}
 	case HOST_OP_MINCORE:
 		if ((a[1] + 4095) / 4096 > HOST_CHUNK) {
 			helper_io.out.rep.ret = -EINVAL_;
