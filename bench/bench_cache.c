@@ -192,8 +192,9 @@ BENCH(cache_miss)
  * cycle), in bytes per simulated cycle: one core with its fill buffers,
  * without (one miss after another), with every page on one channel
  * (interleave 4 KiB, frames 8 apart); then 4 cores taking turns, each
- * streaming its own quarter, spread over the channels and all on one: the
- * one channel saturates at its bandwidth. The host's figure beside them:
+ * streaming its own quarter, spread over the channels and all on one (a
+ * channel limits each core alone: its time is per core, docs/caches.md).
+ * The host's figure beside them:
  * its thread reading 256 MiB with 8-byte loads (its prefetchers help it;
  * the model has none), in bytes per ns (zen3's 3.5 GHz: 1 B/cycle is
  * 3.5 B/ns). */

@@ -123,7 +123,9 @@ int hw_mem_init(struct hw_mem *m, const struct hw_config *cfg, struct hw_cpu *cp
 		    hw_cache_init(&mcore->l2, &mc->cache[HW_CACHE_L2], HW_CACHE_L2))
 			goto fail;
 	}
-	if (mc->lfb_entries && mc->dram.channels && !(m->ch_free = calloc(mc->dram.channels, sizeof *m->ch_free)))
+	m->ch_stride = mc->dram.channels;
+	if (mc->lfb_entries && mc->dram.channels &&
+	    !(m->ch_free = calloc((uint64_t)m->nr_cpus * mc->dram.channels, sizeof *m->ch_free)))
 		goto fail;
 	for (int c = 0; c < m->nr_cpus; c++) {
 		m->core[c].lfb_n = mc->lfb_entries;
@@ -324,7 +326,7 @@ int hw_mem_set_nodes(struct hw_mem *m, int nr, const uint64_t *end_pfn, const ui
 				return -EINVAL;
 	uint64_t banks = (uint64_t)d->channels * d->ranks * d->banks;
 	uint64_t *open = banks ? malloc((uint64_t)nr * banks * sizeof *open) : NULL;
-	uint64_t *bus = m->ch_free ? calloc((uint64_t)nr * d->channels, sizeof *bus) : NULL;
+	uint64_t *bus = m->ch_free ? calloc((uint64_t)m->nr_cpus * nr * d->channels, sizeof *bus) : NULL;
 	uint8_t *dist = malloc((size_t)nr * nr);
 	if ((banks && !open) || (m->ch_free && !bus) || !dist) {
 		free(open);
@@ -341,6 +343,7 @@ int hw_mem_set_nodes(struct hw_mem *m, int nr, const uint64_t *end_pfn, const ui
 		free(m->ch_free);
 		m->ch_free = bus;
 	}
+	m->ch_stride = (uint32_t)nr * d->channels;
 	for (int a = 0; a < nr; a++) {
 		m->node_end[a] = end_pfn[a];
 		for (int b = 0; b < nr; b++)
@@ -356,8 +359,8 @@ int hw_mem_set_nodes(struct hw_mem *m, int nr, const uint64_t *end_pfn, const ui
 
 /* Memory writes line (a dirty line leaves the last cache). req counts it.
  * With fill buffers and a channel bandwidth, the line takes its turn on
- * its channel's bus (at req's clock; nobody waits for it, but the reads
- * after it do). */
+ * its channel's bus in req's time (nobody waits for it, but req's reads
+ * after it do: lfb_issue). */
 static void dram_write(struct hw_mem_core *req, uint64_t line)
 {
 	struct hw_mem *m = req->mem;
@@ -365,7 +368,8 @@ static void dram_write(struct hw_mem_core *req, uint64_t line)
 	req->cpu->ctr.mem_dram_writes++;
 	dram_access(req, line, NULL);
 	if (req->lfb_n && m->cfg.dram.burst && req->dram_ch >= 0) {
-		uint64_t *f = &m->ch_free[req->dram_ch], now = req->cpu->ctr.cycles;
+		uint64_t *f = &m->ch_free[(uint64_t)req->id * m->ch_stride + (uint32_t)req->dram_ch];
+		uint64_t now = req->cpu->ctr.cycles;
 		*f = (*f > now ? *f : now) + m->cfg.dram.burst;
 	}
 	req->dram_ch = read_ch;
@@ -696,8 +700,11 @@ static void narrate(struct hw_mem_core *c, struct hw_mem_trace *tr, enum hw_mem_
 /* A miss of core c costing cycles, issued at its clock's issue, from
  * memory on channel ch (or -1): it waits for the fill buffer that frees
  * first, then its latency; with dram.burst the channel delivers its line
- * no sooner than burst cycles after the one before. Returns when the line
- * arrives (and the buffer frees). */
+ * no sooner than burst cycles after the one before it delivered to c.
+ * Returns when the line arrives (and the buffer frees). The channel's
+ * time is kept per core, in the core's clock: the cores' clocks are not
+ * kept in step (a core idle for a while is behind the others), so one
+ * core's use of a channel cannot be placed in another's time. */
 static uint64_t lfb_issue(struct hw_mem_core *c, uint64_t issue, uint32_t cycles, int32_t ch)
 {
 	struct hw_mem *m = c->mem;
@@ -708,7 +715,7 @@ static uint64_t lfb_issue(struct hw_mem_core *c, uint64_t issue, uint32_t cycles
 				slot = &c->lfb_free[i];
 	uint64_t done = (*slot > issue ? *slot : issue) + cycles, burst = m->cfg.dram.burst;
 	if (ch >= 0 && burst) {
-		uint64_t *f = &m->ch_free[ch];
+		uint64_t *f = &m->ch_free[(uint64_t)c->id * m->ch_stride + (uint32_t)ch];
 		if (done < *f + burst)
 			done = *f + burst;
 		*f = done;

@@ -33,8 +33,9 @@
  *   Latencies add up serially, except with lfb.entries fill buffers: the
  *   lines of one reference (a bulk copy's) and the stores in the store
  *   buffer have up to that many misses in flight, each waiting for a free
- *   buffer, and with dram.burst each channel delivers a line at most every
- *   burst cycles (its bandwidth; write-backs take their turn too).
+ *   buffer, and with dram.burst each channel delivers a core's lines at
+ *   most every burst cycles (its bandwidth, per core: the cores' clocks
+ *   are not in step; write-backs take their turn too).
  *   With lat.model=flat nothing is charged here
  *   (walk references cost lat.walk_ref, as without caches).
  */
@@ -107,7 +108,9 @@ struct hw_mem {
 	bool vipt[2];                   /* L1d, L1i: sets * 64 <= 4096 bytes */
 	uint64_t *open_row;             /* per channel, rank, bank: its open row, or HW_NO_LINE */
 	uint64_t others_rng, others_seq;        /* l3.others_gap: their sets, their lines */
-	uint64_t *ch_free;              /* per channel: when its data bus is free (lfb.entries, dram.burst) */
+	uint64_t *ch_free;              /* per core, per channel: when its data bus is free for
+					 * that core, in its clock (lfb.entries, dram.burst) */
+	uint32_t ch_stride;             /* channels of every node: ch_free's entries per core */
 	/* NUMA: each node's memory sits behind its own memory controller, with
 	 * the dram.* channels, ranks and banks (open_row and ch_free hold
 	 * nr_nodes of each, node after node), and a line from another node's
