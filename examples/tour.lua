@@ -204,7 +204,7 @@ hm:close()
 title("13. NUMA: first touch and remote memory (seed 003 §7.2)")
 local nm = mmsim.machine{preset = "sapphire-rapids-2s", ram = "512M", caches = 1,
                          ["l2.size"] = "256K", ["l3.size"] = "960K",   -- small caches: reads reach memory
-                         ["lfb.entries"] = 1, ["dram.burst"] = 0}       -- latency alone: one miss at a time
+                         ["lfb.entries"] = 1}                           -- latency: one miss at a time
 local np = nm:spawn{name = "numa", core = 0}
 local nt = np:thread{core = 4}
 local na = assert(np:mmap{len = 4 << 20, prot = "rw"})
