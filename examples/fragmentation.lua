@@ -13,6 +13,11 @@
 -- free ones, and each used page migrates into a free one (its PTE points
 -- to the new frame; the process never notices). The bottom of the zone is
 -- left free, in whole pageblocks: the same request succeeds.
+--
+-- The same for a transparent huge page: with transparent_hugepage/defrag
+-- set to never (no direct compaction in the fault), a write to 2 MiB of
+-- MADV_HUGEPAGE memory falls back to a 4 KiB page (thp_fault_fallback);
+-- after compaction the next 2 MiB gets a THP (thp_fault_alloc).
 
 local m = mmsim.machine{preset = "teaching", cores = 1}
 local P = 4096
@@ -57,6 +62,18 @@ for i = 0, n - 1, 2 do assert(p:madvise(addr(i), P, "dontneed")) end
 m:drain_pages()
 show(string.format("%d pages touched, every other one freed:", n))
 
+assert(m:set("kernel.mm.transparent_hugepage.defrag", "never"))
+local t = m:spawn{name = "thp"}
+local h = assert(t:mmap{len = 4 << 20, prot = "rw"})      -- 2 MiB-aligned
+assert(t:madvise(h, 4 << 20, "hugepage"))
+assert(t:write(h, "a"))
+local function thp(what)
+  print(string.format("%s: thp_fault_alloc %d, thp_fault_fallback %d, AnonHugePages %s kB", what,
+                      m:vmstat("thp_fault_alloc"), m:vmstat("thp_fault_fallback"),
+                      t:smaps():match(("%x-"):format(h) .. ".-AnonHugePages:%s+(%d+)")))
+end
+thp("a THP fault with no free 2 MiB block (defrag never)")
+
 local pfn, err = m:alloc_pages(9, "GFP_NOWAIT")
 print(string.format("alloc_pages(9, GFP_NOWAIT): %s (no free block of order 9 or more)", tostring(err)))
 assert(not pfn)
@@ -67,6 +84,9 @@ show("after echo 1 > /proc/sys/vm/compact_memory:")
 print(string.format("  %d pages migrated, %d scanned by the migration scanner, %d by the free scanner",
                     m:vmstat("pgmigrate_success") - moved, m:vmstat("compact_migrate_scanned"),
                     m:vmstat("compact_free_scanned")))
+
+assert(t:write(h + (2 << 20), "b"))
+thp("the next 2 MiB after compaction")
 
 pfn = assert(m:alloc_pages(9, "GFP_NOWAIT"))
 print(string.format("alloc_pages(9, GFP_NOWAIT): pfn %#x, 2 MiB-aligned", pfn))

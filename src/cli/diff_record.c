@@ -1095,8 +1095,8 @@ static const char *conflict(struct diff_recorder *r, lua_State *L, int idx, char
 					pools[i], (long long)want), buf;
 		if (want != (h->nr_hugepages[i] < 0 ? 0 : h->nr_hugepages[i]))
 			return snprintf(buf, len, "the script asks for %s=%lld; the host has %d (tests/oracle/run.sh "
-					"sets it, as root, under flock /tmp/mmsim-host.lock)", pools[i], (long long)want,
-					h->nr_hugepages[i]), buf;
+					"sets it, as root, under flock /tmp/mmsim-host.lock; fewer then: the host could not "
+					"allocate them)", pools[i], (long long)want, h->nr_hugepages[i]), buf;
 		if (h->free_hugepages[i] != (h->nr_hugepages[i] < 0 ? 0 : h->nr_hugepages[i]))
 			return snprintf(buf, len, "%d of the host's %d %s are in use", h->nr_hugepages[i] -
 					h->free_hugepages[i], h->nr_hugepages[i], pools[i]), buf;

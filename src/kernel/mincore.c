@@ -10,6 +10,8 @@
 #include "kernel/mman.h"
 
 #include "kernel/fs.h"
+#include "kernel/huge_mm.h"
+#include "kernel/hugetlb.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/pgtable.h"
@@ -50,6 +52,15 @@ static void do_mincore(struct kernel *k, struct vm_area_struct *vma, uint64_t ad
 	struct inode *inode = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 	for (; addr < end; addr += PAGE_SIZE, vec++) {
 		int err;
+		if (vma->vm_flags & VM_HUGETLB) {                 /* mincore_hugetlb */
+			*vec = (huge_ptep_get(k, vma, addr) & (_PAGE_PRESENT | _PAGE_PROTNONE)) != 0;
+			continue;
+		}
+		pte_t *pmd = pmd_walk(k, vma->vm_mm, addr, false, &err);
+		if (pmd && pmd_trans_huge(*pmd)) {                 /* mincore_pmd_range: a THP */
+			*vec = 1;
+			continue;
+		}
 		pte_t *pte = pte_walk(k, vma->vm_mm, addr, false, &err);
 		pte_t e = pte ? *pte : 0;
 		uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);

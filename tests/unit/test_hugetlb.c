@@ -314,3 +314,26 @@ Test(hugetlb, a_gigantic_page_is_a_pud_leaf)
 	cr_assert_eq(g->nr_huge_pages, 0);
 	cr_assert_eq(proc_field("/proc/meminfo", "Hugetlb:"), 0);
 }
+
+/* mincore: every 4 KiB piece of a mapped huge page is resident, of an
+ * unmapped one not; a THP's too. */
+Test(hugetlb, mincore_sees_huge_pages)
+{
+	uint64_t a = (uint64_t)huge_mmap(2 * HP, HUGE_ANON);
+	uint8_t v = 1;
+	cr_assert_eq(tp_write(t, p, a + HP + 7, &v, 1), 0);
+	unsigned char *vec = calloc(1024, 1);
+	cr_assert_eq(sys_mincore(&t->k, p, a, 2 * HP, vec), 0);
+	for (int i = 0; i < 1024; i++)
+		cr_assert_eq(vec[i], i >= 512, "page %d", i);
+	uint64_t b = tp_mmap(t, p, 2 * HP, RW, MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t hb = (b + HP - 1) & ~(HP - 1);
+	cr_assert_eq(do_madvise(&t->k, p, hb, HP, MADV_HUGEPAGE), 0);
+	cr_assert_eq(tp_write(t, p, hb, &v, 1), 0);
+	pte_t e;
+	cr_assert_eq(pgtable_lookup(&t->k, p->mm, hb, &e), 2, "a THP");
+	cr_assert_eq(sys_mincore(&t->k, p, hb, HP, vec), 0);
+	for (int i = 0; i < 512; i++)
+		cr_assert_eq(vec[i], 1, "THP page %d", i);
+	free(vec);
+}
