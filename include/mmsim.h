@@ -601,19 +601,13 @@ int mmsim_swapon(mmsim_machine *m, const struct mmsim_swap_device *dev);
  */
 int mmsim_swapoff(mmsim_machine *m, int type);
 
-/*
- * Let ms milliseconds of simulated time pass: the kernel's periodic
- * threads run as they would meanwhile (khugepaged wakes every
- * transparent_hugepage/khugepaged/scan_sleep_millisecs and scans
- * pages_to_scan pages). Returns the wakeups (>= 0). The host backend
- * refuses it: the host's threads run on its own clock.
- */
-int mmsim_tick(mmsim_machine *m, uint64_t ms);
 /* Let ms milliseconds pass with every process idle: the simulated clock
  * (the cost model's cycles at 3 GHz, plus the time slept) moves on and the
- * kernel's timers that fall due run (the flusher's periodic writeback,
- * vm.dirty_writeback_centisecs and vm.dirty_expire_centisecs). The host
- * backend sleeps for real. 0, or -EINVAL (more than an hour). */
+ * kernel's periodic threads that fall due run: the flusher's writeback
+ * (vm.dirty_writeback_centisecs, vm.dirty_expire_centisecs), khugepaged
+ * (every transparent_hugepage/khugepaged/scan_sleep_millisecs it scans
+ * pages_to_scan pages). The host backend sleeps for real (the host's
+ * threads run on its own clock). 0, or -EINVAL (more than an hour). */
 int mmsim_sleep(mmsim_machine *m, uint64_t ms);
 
 /* ---- frames ----------------------------------------------------------------- */

@@ -170,7 +170,6 @@ struct mmsim_backend {
 	/* page migration */
 	int (*migrate_page)(mmsim_machine *m, int pid, uint64_t va, uint64_t *pfn);
 	/* time */
-	int (*tick)(mmsim_machine *m, uint64_t ms);
 	/* files: writeback and advice (issue 14 phase 2) */
 	int (*fsync)(mmsim_machine *m, int pid, int fd, int datasync);
 	int (*fadvise)(mmsim_machine *m, int pid, int fd, int64_t offset, int64_t len, int advice);

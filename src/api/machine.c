@@ -99,14 +99,6 @@ uint64_t mmsim_check(mmsim_machine *m)
 }
 
 /* See mmsim.h. */
-int mmsim_tick(mmsim_machine *m, uint64_t ms)
-{
-	if (!API_SERVES(m, tick))
-		return -EOPNOTSUPP;
-	return (int)api_result(m, "tick", m->ops->tick(m, ms));
-}
-
-/* See mmsim.h. */
 int mmsim_sysctl_set(mmsim_machine *m, const char *name, const char *value)
 {
 	if (!API_SERVES(m, sysctl_set))

@@ -192,8 +192,6 @@ static const char *host_why_unsupported(const char *op)
 	if (!strcmp(op, "sysctl_set") || !strcmp(op, "swapon") || !strcmp(op, "swapoff") || !strcmp(op, "cgroup") ||
 	    !strcmp(op, "cgroup_attach"))
 		return "it would change this machine";
-	if (!strcmp(op, "tick"))
-		return "the host's kernel threads run on its own clock";
 	if (!strcmp(op, "access_batch") || !strcmp(op, "prctl_set_mm"))
 		return "trace replays run on the simulator";
 	if (!strcmp(op, "page_info") || !strcmp(op, "frame_runs"))

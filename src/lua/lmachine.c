@@ -771,20 +771,6 @@ static int m_swapoff(lua_State *L)
 	return lmmsim_done(L, lm, mmsim_swapoff(lm->m, type));
 }
 
-/* m:tick(ms): let ms milliseconds of simulated time pass (khugepaged). */
-static int m_tick(lua_State *L)
-{
-	struct lmachine *lm = lmmsim_check_machine(L, 1);
-	lua_Integer ms = luaL_checkinteger(L, 2);
-	if (ms < 0)
-		return luaL_argerror(L, 2, "milliseconds, 0 or more");
-	int n = mmsim_tick(lm->m, (uint64_t)ms);
-	if (n < 0)
-		return lmmsim_done(L, lm, n);
-	lua_pushinteger(L, n);
-	return 1;
-}
-
 /* m:close(): free the machine now (also done by the garbage collector). */
 static int m_close(lua_State *L)
 {
@@ -891,7 +877,7 @@ static const luaL_Reg machine_methods[] = {
 	{ "spawn", m_spawn }, { "proc", m_proc }, { "stats", m_stats }, { "explain", m_explain },
 	{ "set", m_set }, { "get", m_get }, { "check", m_check }, { "dmesg", m_dmesg },
 	{ "vmstat", m_vmstat }, { "tasks", m_tasks }, { "swapon", m_swapon }, { "swapoff", m_swapoff },
-	{ "close", m_close }, { "interleave", m_interleave }, { "tick", m_tick }, { "cgroup", m_cgroup },
+	{ "close", m_close }, { "interleave", m_interleave }, { "cgroup", m_cgroup },
 	{ "sleep", m_sleep }, { "numa_hardware", m_numa_hardware }, { "file", m_file }, { "files", m_files },
 	{ "mount", m_mount }, { NULL, NULL },
 };

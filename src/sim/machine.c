@@ -72,7 +72,6 @@ static const struct mmsim_backend sim_backend = {
 	.sysctl_get = sim_sysctl_get,
 	.swapon = sim_swapon,
 	.swapoff = sim_swapoff,
-	.tick = sim_tick,
 	.cgroup = sim_cgroup,
 	.cgroup_attach = sim_cgroup_attach,
 	.dmesg = sim_dmesg,

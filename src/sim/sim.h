@@ -189,7 +189,6 @@ int sim_task_stats(mmsim_machine *m, int pid, struct mmsim_stat *out, size_t max
 
 /* sysctl.c */
 int sim_sysctl_set(mmsim_machine *m, const char *name, const char *value);
-int sim_tick(mmsim_machine *m, uint64_t ms);
 /* Let ms milliseconds of simulated time pass on s's kernel: the flusher's
  * timer (kernel.sleep_ns) and khugepaged's clock move together. Returns
  * khugepaged's wakeups. */

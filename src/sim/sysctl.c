@@ -36,22 +36,14 @@ int sim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/* See sim.h. One clock for every periodic kernel thread, so that m:tick
- * and m:sleep both move all of them. */
+/* See sim.h. One clock for every periodic kernel thread (m:sleep moves
+ * it): the flusher, khugepaged. */
 unsigned sim_time_passes(struct sim_machine *s, uint64_t ms)
 {
 	s->kernel.sleep_ns += ms * 1000000;
 	if (wb_due(&s->kernel))
 		wb_workfn(&s->kernel);
 	return khugepaged_tick(&s->kernel, ms);
-}
-
-/* See sim.h. */
-int sim_tick(mmsim_machine *m, uint64_t ms)
-{
-	struct sim_machine *s = sim_machine(m);
-	sim_narrate_call(s, "tick: %llu ms pass", (unsigned long long)ms);
-	return (int)sim_time_passes(s, ms);
 }
 
 /* See mmsim.h. */

@@ -210,9 +210,9 @@ assert(hp:touch(hs, 16 * 4096, "w"))
 assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", 10))
 assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", 100))
 assert(hp:madvise(hs, 2 << 20, "hugepage"))
-assert(hm:tick(10))
+assert(hm:sleep(10))
 assert(hm:set("kernel/mm/transparent_hugepage/khugepaged/max_ptes_none", 511))
-assert(hm:tick(10))
+assert(hm:sleep(10))
 hp:madvise(hs, 4 << 20, "collapse")
 while hm:alloc_pages(4) do end
 local hf = mmsim.machine{ram = "64M"}
