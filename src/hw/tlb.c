@@ -243,6 +243,10 @@ static bool holds_splinters(const struct hw_tlb *t)
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 {
 	uint32_t n = 0;
+	if (!t->live) {                         /* empty: nothing to drop, nothing to visit */
+		t->splinters = false;
+		return 0;
+	}
 	if (f->by_va && t->splinters)
 		return inv_splintered(t, f);
 	if (!f->by_va) {
