@@ -734,6 +734,7 @@ struct mmsim_host_settings {
 	int memcg;                     /* the memory cgroup controller mmsim.host{memory_max=}
 					* uses: 2 (v2), 1 (v1), 0 none (not root, or none
 					* mounted) */
+	int page_cluster, swappiness;  /* vm.page-cluster, vm.swappiness */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);
