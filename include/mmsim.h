@@ -737,6 +737,7 @@ struct mmsim_host_settings {
 					* 1 GiB pool on this host) */
 	int free_hugepages[2];         /* of them, free now */
 	int nr_overcommit_hugepages;   /* vm.nr_overcommit_hugepages */
+	int page_cluster, swappiness;  /* vm.page-cluster, vm.swappiness */
 };
 /* Measure them. 0, or a negative errno with errbuf saying what failed. */
 int mmsim_host_probe(struct mmsim_host_settings *s, char *errbuf, size_t errlen);

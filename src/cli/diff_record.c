@@ -68,6 +68,7 @@ struct diff_recorder {
 	int nbases;
 	char expect[320];              /* a pending expect_difference */
 	int tolerance;                 /* a pending tolerate_faults: its n, or 0 */
+	int tolerance_pages;           /* a pending tolerate_pages: its n, or 0 */
 	bool in_flight;                /* ... of the "in_flight" kind */
 	mmsim_machine *machine;        /* of the call being recorded */
 	int seq;
@@ -861,6 +862,9 @@ static void record_state(lua_State *L, struct diff_recorder *r, const char *name
 	if (r->expect[0])
 		json_object_set_new(st, "expect", json_string(r->expect));
 	r->expect[0] = 0;
+	if (r->tolerance_pages)
+		json_object_set_new(st, "tolerance_pages", json_integer(r->tolerance_pages));
+	r->tolerance_pages = 0;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->machines);
 	for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++, lua_pop(L, 1)) {
 		mmsim_machine *m = lmmsim_tomachine(L, -1);
@@ -952,6 +956,9 @@ static void record_op(lua_State *L, struct diff_recorder *r, int n, const struct
 		json_object_set_new(o, "in_flight", json_true());
 	r->tolerance = 0;
 	r->in_flight = false;
+	if (r->tolerance_pages)
+		json_object_set_new(o, "tolerance_pages", json_integer(r->tolerance_pages));
+	r->tolerance_pages = 0;
 	json_array_append_new(r->run->ops, o);
 	progress(r, NULL);
 }
@@ -1187,6 +1194,7 @@ static int machine_sim(lua_State *L)
 		{ "vm.overcommit_memory", h->overcommit_memory }, { "vm.overcommit_ratio", h->overcommit_ratio },
 		{ "vm.max_map_count", h->max_map_count }, { "vm.mmap_min_addr", h->mmap_min_addr },
 		{ "vm.nr_overcommit_hugepages", h->nr_overcommit_hugepages },
+		{ "vm.page-cluster", h->page_cluster }, { "vm.swappiness", h->swappiness },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++) {
 		char v[24];
@@ -1280,6 +1288,22 @@ static int l_tolerate_faults(lua_State *L)
 	return 0;
 }
 
+/* mmsim.tolerate_pages(n, why): under memory pressure, the next operation's
+ * minor and major faults may each differ by up to n, or the next
+ * checkpoint's page counts (sizes in kB of smaps and status, and the pages
+ * of each kind in pagemap) by up to n pages, for the reason why: the
+ * host's reclaim depends on its asynchronous writeback (a page still being
+ * written cannot be freed, so another goes). */
+static int l_tolerate_pages(lua_State *L)
+{
+	struct diff_recorder *r = recorder(L, 1);
+	lua_Integer n = luaL_checkinteger(L, 1);
+	luaL_argcheck(L, n >= 1 && n <= INT_MAX, 1, "at least 1 page");
+	luaL_checkstring(L, 2);
+	r->tolerance_pages = (int)n;
+	return 0;
+}
+
 /* See diff.h. */
 struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 					    const struct mmsim_host_settings *host)
@@ -1307,6 +1331,9 @@ struct diff_recorder *diff_recorder_install(lua_State *L, struct diff_run *run,
 	lua_pushlightuserdata(L, r);
 	lua_pushcclosure(L, l_tolerate_faults, 1);
 	lua_setfield(L, -2, "tolerate_faults");
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, l_tolerate_pages, 1);
+	lua_setfield(L, -2, "tolerate_pages");
 	lua_pop(L, 1);
 	return r;
 }

@@ -15,6 +15,7 @@
 
 struct tally {
 	int differ, expected, ops, states;
+	int tolerance_pages;           /* of the state being compared (tolerate_pages) */
 	json_t *list;                  /* the differences, for --json */
 	int flags;
 };
@@ -112,6 +113,26 @@ static bool faults_within_tolerance(json_t *s, json_t *h)
 	return smaj + smin == hmaj + hmin && (smaj > hmaj ? smaj - hmaj : hmaj - smaj) <= n;
 }
 
+/* Do the faults of s and h each differ by no more than the operation's
+ * page tolerance (mmsim.tolerate_pages)? */
+static bool faults_within_pages(json_t *s, json_t *h)
+{
+	json_t *any = s ? s : h;
+	json_int_t n = json_integer_value(json_object_get(any, "tolerance_pages"));
+	if (!n || !s || !h)
+		return false;
+	const char *f[] = { "minflt", "majflt" };
+	for (int i = 0; i < 2; i++) {
+		json_t *a = json_object_get(s, f[i]), *b = json_object_get(h, f[i]);
+		if (!json_is_integer(a) || !json_is_integer(b))
+			return false;
+		json_int_t d = json_integer_value(a) - json_integer_value(b);
+		if (d > n || d < -n)
+			return false;
+	}
+	return true;
+}
+
 /* Compare operation i of both runs. */
 static void compare_op(struct tally *t, json_t *s, json_t *h)
 {
@@ -125,7 +146,8 @@ static void compare_op(struct tally *t, json_t *s, json_t *h)
 	for (int f = 0; f < 4; f++) {
 		const char *a = s ? text_of(s, fields[f], buf[2], sizeof buf[2]) : "(no such operation)";
 		const char *b = h ? text_of(h, fields[f], buf[3], sizeof buf[3]) : "(no such operation)";
-		if (strcmp(a, b) && !(f == 1 && same_place(s, h)) && !(f >= 2 && faults_within_tolerance(s, h)))
+		if (strcmp(a, b) && !(f == 1 && same_place(s, h)) &&
+		    !(f >= 2 && (faults_within_tolerance(s, h) || faults_within_pages(s, h))))
 			snprintf(differing + strlen(differing), sizeof differing - strlen(differing), "%s%s",
 				 *differing ? ", " : "", fields[f]);
 	}
@@ -181,6 +203,63 @@ static long long first_page_difference(const char *a, const char *b)
 	}
 }
 
+/* The pages of each kind in a page-run text ("PE*3 -*2 S*4"), summed into
+ * kinds[] / counts[] (at most max kinds). Returns the kinds. */
+static int page_kinds(const char *a, char kinds[][8], unsigned long long *counts, int max)
+{
+	char f[8];
+	unsigned long long n;
+	int k, nk = 0;
+	while (sscanf(a, " %7[^*]*%llu%n", f, &n, &k) == 2) {
+		a += k;
+		int i = 0;
+		while (i < nk && strcmp(kinds[i], f))
+			i++;
+		if (i == nk) {
+			if (nk == max)
+				return -1;
+			snprintf(kinds[nk], sizeof kinds[nk], "%s", f);
+			counts[nk++] = 0;
+		}
+		counts[i] += n;
+	}
+	return nk;
+}
+
+/* Are a and b the same within n pages: sizes "X kB" at most 4n kB apart,
+ * page-run texts with at most n pages of each kind more or fewer? */
+static bool within_pages(const char *field, const char *a, const char *b, int n)
+{
+	unsigned long long x, y;
+	char ka[3], kb[3];
+	if (sscanf(a, "%llu %2s", &x, ka) == 2 && sscanf(b, "%llu %2s", &y, kb) == 2 && !strcmp(ka, "kB") &&
+	    !strcmp(kb, "kB"))
+		return (x > y ? x - y : y - x) <= 4ULL * (unsigned)n;
+	if (strcmp(field, "pages"))
+		return false;
+	char ka2[16][8], kb2[16][8];
+	unsigned long long ca[16], cb[16];
+	int na = page_kinds(a, ka2, ca, 16), nb = page_kinds(b, kb2, cb, 16);
+	if (na < 0 || nb < 0)
+		return false;
+	for (int i = 0; i < na; i++) {            /* each kind of a against b's count (0 when absent) */
+		unsigned long long other = 0;
+		for (int j = 0; j < nb; j++)
+			if (!strcmp(ka2[i], kb2[j]))
+				other = cb[j];
+		if ((ca[i] > other ? ca[i] - other : other - ca[i]) > (unsigned)n)
+			return false;
+	}
+	for (int j = 0; j < nb; j++) {            /* and b's kinds that a lacks */
+		bool found = false;
+		for (int i = 0; i < na; i++)
+			found |= !strcmp(ka2[i], kb2[j]);
+		if (!found && cb[j] > (unsigned)n)
+			return false;
+	}
+	return true;
+}
+
 /* A long value on lines of at most 100 columns, broken at spaces, after
  * "      side: ". */
 static void print_wrapped(const char *side, const char *v)
@@ -202,7 +281,7 @@ static void print_wrapped(const char *side, const char *v)
 static int compare_field(struct tally *t, const char *where, bool *headed, const char *field, const char *a,
 			 const char *b, const char *expect)
 {
-	if (!strcmp(a, b))
+	if (!strcmp(a, b) || (t->tolerance_pages && within_pages(field, a, b, t->tolerance_pages)))
 		return 0;
 	if (!*headed)
 		printf("  %s\n", where);
@@ -305,6 +384,7 @@ static void compare_state(struct tally *t, json_t *s, json_t *h)
 	const char *name = json_string_value(json_object_get(any, "name"));
 	int before = t->differ + t->expected;
 	t->states++;
+	t->tolerance_pages = (int)json_integer_value(json_object_get(any, "tolerance_pages"));
 	printf("state \"%s\" (after operation #%s)%s\n", name, text_of(any, "after", buf, sizeof buf),
 	       s && h ? "" : ": recorded on one side only");
 	json_t *ps = json_object_get(s, "processes"), *ph = json_object_get(h, "processes");
@@ -376,6 +456,9 @@ int diff_compare(const char *script, const struct mmsim_host_settings *host, str
 	       host->zero_page ? "on" : "off",
 	       host->soft_dirty ? "on" : "off", host->anon_vma_name ? "on" : "off",
 	       host->stale_rewalk ? "walked again" : "faults");
+	if (host->swap_bytes)
+		printf("host swap: %llu MiB, vm.page-cluster %d, vm.swappiness %d\n",
+		       (unsigned long long)(host->swap_bytes >> 20), host->page_cluster, host->swappiness);
 	for (size_t i = 0; i < nops; i++)
 		compare_op(&t, json_array_get(sim->ops, i), json_array_get(hst->ops, i));
 	size_t nst = json_array_size(sim->states) > json_array_size(hst->states) ? json_array_size(sim->states)

@@ -220,6 +220,8 @@ int mmsim_host_probe(struct mmsim_host_settings *s, char *err, size_t errlen)
 	s->max_map_count = (int)read_long("/proc/sys/vm/max_map_count", 65530);
 	s->mmap_min_addr = (int)read_long("/proc/sys/vm/mmap_min_addr", 65536);
 	s->randomize_va_space = (int)read_long("/proc/sys/kernel/randomize_va_space", 2);
+	s->page_cluster = (int)read_long("/proc/sys/vm/page-cluster", 3);
+	s->swappiness = (int)read_long("/proc/sys/vm/swappiness", 60);
 	s->paging = paging_levels();
 	cpu_set_t mine;                     /* the CPUs this process may use */
 	s->cpus = sched_getaffinity(0, sizeof mine, &mine) ? 1 : CPU_COUNT(&mine);

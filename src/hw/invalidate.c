@@ -12,9 +12,11 @@ void hw_flush(struct hw_cpu *cpu, enum hw_inv_op op, const struct hw_inv *tlb, c
 {
 	uint32_t ntlb = 0, npwc = 0;
 	for (int i = 0; i < HW_NR_TLBS; i++)
-		ntlb += hw_tlb_invalidate(&cpu->tlb[i], tlb);
+		if (cpu->tlb[i].live)             /* an empty structure has nothing to drop */
+			ntlb += hw_tlb_invalidate(&cpu->tlb[i], tlb);
 	for (int i = 0; i < HW_NR_PWCS; i++)
-		npwc += hw_tlb_invalidate(&cpu->pwc[i], pwc);
+		if (cpu->pwc[i].live)
+			npwc += hw_tlb_invalidate(&cpu->pwc[i], pwc);
 	hw_emit(cpu, .type = HW_EV_INVALIDATE, .op = (uint8_t)op, .va = tlb->va,
 		.pcid = (uint16_t)(tlb->pcid < 0 ? 0 : tlb->pcid), .count = ntlb, .old = npwc);
 }

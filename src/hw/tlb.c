@@ -178,9 +178,9 @@ static bool inv_selects(uint64_t k, const struct hw_inv *f)
 }
 
 /* Drop the selected entries of set s whose page (at shift index si) holds
- * va; all selected entries of the set when si < 0. The page and size are
- * compared first, in one test of the key's bits above the PCID and G bit:
- * most ways hold other pages. */
+ * va; all selected entries of the set when si < 0. Only the ways whose tag
+ * byte is the page's are read (as a lookup's probe), and their page and
+ * size compared in one test of the key's bits above the PCID and G bit. */
 static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const struct hw_inv *f)
 {
 	uint64_t base = (uint64_t)s * t->ways;
@@ -194,13 +194,17 @@ static uint32_t inv_set(struct hw_tlb *t, uint32_t s, int si, uint64_t va, const
 		return n;
 	}
 	uint64_t want = (va >> t->shift[si]) << (HW_TLB_KEY_VPN - HW_TLB_KEY_CODE) | t->code[si];
-	for (uint32_t w = 0; w < t->ways; w++) {
-		uint64_t k = t->key[base + w];
-		if ((k >> HW_TLB_KEY_CODE) != want || !inv_selects(k, f))
-			continue;
-		drop(t, base + w);
-		n++;
-	}
+	const uint8_t *row = t->tag + (uint64_t)s * t->tag_stride;
+	uint64_t pat = hw_tlb_tag(t, want << HW_TLB_KEY_CODE) * HW_TLB_BYTES;
+	for (uint32_t o = 0; o < t->tag_stride; o += 8)         /* only the ways whose tag is the page's */
+		for (uint64_t m = hw_tlb_zero_bytes(hw_tlb_tag_word(row, o) ^ pat); m; m &= m - 1) {
+			uint64_t i = base + hw_tlb_mask_way(m, o);
+			uint64_t k = t->key[i];
+			if ((k >> HW_TLB_KEY_CODE) != want || !inv_selects(k, f))
+				continue;
+			drop(t, i);
+			n++;
+		}
 	return n;
 }
 
@@ -243,6 +247,8 @@ static bool holds_splinters(const struct hw_tlb *t)
 uint32_t hw_tlb_invalidate(struct hw_tlb *t, const struct hw_inv *f)
 {
 	uint32_t n = 0;
+	if (!t->live)
+		return 0;                           /* empty: nothing to drop, nothing to visit */
 	if (f->by_va && t->splinters)
 		return inv_splintered(t, f);
 	if (!f->by_va) {

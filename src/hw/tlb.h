@@ -175,8 +175,10 @@ static inline void hw_tlb_size_filled(struct hw_tlb *t, int si)
 static inline void hw_tlb_size_emptied(struct hw_tlb *t, int si)
 {
 	t->live &= (uint8_t)~(1u << si);
-	if (!t->live)
+	if (!t->live) {
 		*t->group &= (uint8_t)~t->group_bit;
+		t->splinters = false;          /* nothing left: no piece of a larger page either */
+	}
 }
 
 /* Slot's old key old (0: empty) is replaced by an entry of size si of

@@ -236,8 +236,9 @@ static uint64_t check_lru_list(struct walk *w, struct pglist_data *pgdat, enum l
 	return n;
 }
 
-/* Memory cgroups: every charged page is allocated, and each cgroup's
- * memory.current is the pages charged in its subtree. */
+/* Memory cgroups: every charged page is allocated, a large folio is
+ * charged through its head, and each cgroup's memory.current is the pages
+ * charged in its subtree plus those its CPUs' stocks hold for it. */
 static void check_memcg_charges(struct walk *w)
 {
 	struct kernel *k = w->k;
@@ -251,10 +252,15 @@ static void check_memcg_charges(struct walk *w)
 			continue;
 		if (p->_refcount <= 0)
 			BAD(w, "pfn %#" PRIx64 " is free but charged to cgroup /%s", pfn, memcg->name);
+		if (page_test(p, PG_tail))
+			BAD(w, "pfn %#" PRIx64 ", a tail page, is charged on its own to cgroup /%s", pfn, memcg->name);
 		for (; memcg; memcg = memcg->parent)
-			charged[memcg->id]++;
+			charged[memcg->id] += (uint64_t)folio_nr_pages(p);     /* a THP's head: 512 */
 	}
 	struct mem_cgroup *root = root_mem_cgroup(k);
+	for (struct mem_cgroup *m = mem_cgroup_iter(k, root, NULL); m; m = mem_cgroup_iter(k, root, m))
+		for (struct mem_cgroup *a = m; a; a = a->parent)
+			charged[a->id] += memcg_stock_pages(k, m);      /* charged ahead (memcg_stock) */
 	for (struct mem_cgroup *m = mem_cgroup_iter(k, root, NULL); m; m = mem_cgroup_iter(k, root, m))
 		if (!mem_cgroup_is_root(m) && m->memory.usage != charged[m->id])
 			BAD(w, "cgroup /%s: memory.current is %" PRIu64 " pages, %" PRIu64 " are charged to it", m->name,

@@ -8,6 +8,7 @@
 #include "common.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/memcontrol.h"
 #include "kernel/page_list.h"
 #include "kernel/rmap.h"
 #include "kernel/swap.h"
@@ -124,8 +125,8 @@ void folio_add_new_anon_rmap_pmd(struct kernel *k, struct page *head, struct vm_
 	set_nr_pages_mapped(head, 0);
 	page_set(head, PG_anon_exclusive);
 	page_set(head, PG_swapbacked);
-	mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, HPAGE_PMD_NR);
-	mod_node_page_state(page_pgdat(k, head), NR_ANON_THPS, HPAGE_PMD_NR);
+	__lruvec_stat_mod_folio(k, head, NR_ANON_MAPPED, HPAGE_PMD_NR);
+	__lruvec_stat_mod_folio(k, head, NR_ANON_THPS, HPAGE_PMD_NR);
 }
 
 /* See huge_mm.h. */
@@ -135,8 +136,8 @@ void folio_remove_rmap_pmd(struct kernel *k, struct page *head)
 	if (--*entire)
 		return;
 	uint32_t mapped = folio_nr_pages_mapped(head);
-	mod_node_page_state(page_pgdat(k, head), NR_ANON_THPS, -(long)HPAGE_PMD_NR);
-	mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, -(long)(HPAGE_PMD_NR - mapped));
+	__lruvec_stat_mod_folio(k, head, NR_ANON_THPS, -(long)HPAGE_PMD_NR);
+	__lruvec_stat_mod_folio(k, head, NR_ANON_MAPPED, -(long)(HPAGE_PMD_NR - mapped));
 	if (mapped)
 		deferred_split_folio(k, head);
 }
@@ -148,7 +149,7 @@ void large_folio_add_rmap_pte(struct kernel *k, struct page *page, bool exclusiv
 	if (page->mapcount++ == 0) {
 		set_nr_pages_mapped(head, folio_nr_pages_mapped(head) + 1);
 		if (!folio_entire_mapcount(head))
-			mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, 1);
+			__lruvec_stat_mod_folio(k, head, NR_ANON_MAPPED, 1);
 	}
 	if (exclusive)
 		page_set(page, PG_anon_exclusive);
@@ -165,7 +166,7 @@ void large_folio_remove_rmap_pte(struct kernel *k, struct page *page)
 	set_nr_pages_mapped(head, mapped);
 	if (folio_entire_mapcount(head))
 		return;
-	mod_node_page_state(page_pgdat(k, head), NR_ANON_MAPPED, -1);
+	__lruvec_stat_mod_folio(k, head, NR_ANON_MAPPED, -1);
 	if (mapped)
 		deferred_split_folio(k, head);
 }
@@ -314,8 +315,11 @@ static vm_fault_t map_huge_zero_page(struct vm_fault *vmf, pte_t *pmd)
 	return 0;
 }
 
-/* A new THP for the fault, zeroed, or NULL (thp_fault_fallback counted)
- * (Linux: vma_alloc_anon_folio_pmd). */
+/* A new THP for the fault, zeroed and charged to the memory cgroup of the
+ * VMA's mm, or NULL (thp_fault_fallback counted; thp_fault_fallback_charge
+ * too when the block was there but the charge of its 512 pages failed:
+ * the cgroup is at memory.max and, with the THP's gfp, may not reclaim, or
+ * reclaim did not make room) (Linux: vma_alloc_anon_folio_pmd). */
 static struct page *alloc_anon_folio_pmd(struct vm_fault *vmf)
 {
 	struct kernel *k = vmf->k;
@@ -326,6 +330,14 @@ static struct page *alloc_anon_folio_pmd(struct vm_fault *vmf)
 		trace_kernel(k, vmf->cpu, "no free 2 MiB block (defrag %s: %s): thp_fault_fallback, small pages",
 			     k->thp.defrag == THP_DEFRAG_NEVER ? "never" : "set",
 			     gfp & __GFP_DIRECT_RECLAIM ? "direct reclaim/compaction tried" : "no direct reclaim");
+		return NULL;
+	}
+	if (mem_cgroup_charge(k, head, vmf->vma->vm_mm, gfp)) {
+		put_page(k, head);
+		k->vm_events[THP_FAULT_FALLBACK]++;
+		k->vm_events[THP_FAULT_FALLBACK_CHARGE]++;
+		trace_kernel(k, vmf->cpu, "the memory cgroup cannot take 2 MiB more: thp_fault_fallback_charge, "
+			     "small pages");
 		return NULL;
 	}
 	memset(page_address(k, head), 0, HPAGE_PMD_SIZE);     /* folio_zero_user */
@@ -347,6 +359,7 @@ static void map_anon_folio_pmd(struct vm_fault *vmf, pte_t *pmd, struct page *he
 	folio_add_lru_vma(k, head, vma);
 	vma->vm_mm->rss_stat[MM_ANONPAGES] += HPAGE_PMD_NR;
 	k->vm_events[THP_FAULT_ALLOC]++;
+	count_memcg_event_mm(k, vma->vm_mm, THP_FAULT_ALLOC);
 	set_pmd_at(vmf, pmd, entry);
 }
 
@@ -676,8 +689,9 @@ int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs,
 				       (1u << PG_active) | (1u << PG_referenced) | (1u << PG_unevictable) |
 				       (1u << PG_workingset));
 	uint64_t owner = page_owner_pa(head), index = page_index(head);
+	struct lruvec *lruvec = folio_lruvec(k, head);
 	if (lru)
-		lruvec_del_folio(k, &page_pgdat(k, head)->__lruvec, head);
+		lruvec_del_folio(k, lruvec, head);
 	folio_undo_large_rmappable(k, head);
 	head[1].lru_next = head[1].lru_prev = 0;
 	head[2].lru_next = head[2].lru_prev = 0;
@@ -692,8 +706,9 @@ int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs,
 		folio_set_owner(k, p, owner, true, index + i);
 		p->_refcount = p->mapcount;
 	}
+	split_page_memcg(k, head, nr);            /* each page keeps the head's charge */
 	if (lru)
-		lruvec_add_folio(k, &page_pgdat(k, head)->__lruvec, head);
+		lruvec_add_folio(k, lruvec, head);
 	for (unsigned i = 1; i < nr; i++) {
 		struct page *p = head + i;
 		if (!p->mapcount) {
@@ -702,7 +717,7 @@ int split_huge_page_to_list(struct kernel *k, struct page *head, int extra_refs,
 			continue;
 		}
 		if (lru) {
-			lruvec_add_folio(k, &page_pgdat(k, p)->__lruvec, p);
+			lruvec_add_folio(k, lruvec, p);
 			page_set(p, PG_lru);
 		} else if (list) {
 			p->_refcount++;                 /* the caller's isolation reference */

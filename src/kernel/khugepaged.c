@@ -13,6 +13,7 @@
 
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/memcontrol.h"
 #include "kernel/rmap.h"
 #include "kernel/sched.h"
 #include "kernel/swap.h"
@@ -43,6 +44,7 @@ enum scan_result {
 	SCAN_PAGE_LRU,
 	SCAN_PAGE_COUNT,
 	SCAN_ALLOC_HUGE_PAGE_FAIL,
+	SCAN_CGROUP_CHARGE_FAIL,
 	SCAN_VMA_CHECK,
 };
 
@@ -56,6 +58,7 @@ static const char *const scan_names[] = {
 	[SCAN_LACK_REFERENCED_PAGE] = "no page referenced lately", [SCAN_PAGE_NULL] = "a special page",
 	[SCAN_PAGE_ANON] = "a page that is not anonymous", [SCAN_PAGE_LRU] = "a page off the LRU",
 	[SCAN_PAGE_COUNT] = "a page with extra references", [SCAN_ALLOC_HUGE_PAGE_FAIL] = "no free 2 MiB block",
+	[SCAN_CGROUP_CHARGE_FAIL] = "the memory cgroup cannot take 2 MiB more",
 	[SCAN_VMA_CHECK] = "the VMA cannot have a THP",
 };
 
@@ -215,6 +218,20 @@ static bool collapse_swapin(struct kernel *k, struct vm_area_struct *vma, uint64
 	return true;
 }
 
+/* Does the page table of the 2 MiB at addr hold a swap entry? */
+static bool pmd_has_swap_pte(struct kernel *k, struct vm_area_struct *vma, uint64_t addr)
+{
+	int err;
+	pte_t *pmd = pmd_walk(k, vma->vm_mm, addr, false, &err);
+	if (!pmd || pte_none(*pmd) || pmd_trans_huge(*pmd))
+		return false;
+	const pte_t *pte = table_entry(k, *pmd & HW_PTE_ADDR_MASK, 0);
+	for (unsigned i = 0; i < HPAGE_PMD_NR; i++)
+		if (is_swap_pte(pte[i]))
+			return true;
+	return false;
+}
+
 /* Replace the page table of the 2 MiB at addr with a THP holding a copy
  * of its pages (empty and zero-page entries zero-filled); the old pages
  * are unmapped and freed, the emptied table deposited for a later split
@@ -231,12 +248,19 @@ static enum scan_result collapse_huge_page(struct kernel *k, struct vm_area_stru
 		return SCAN_ALLOC_HUGE_PAGE_FAIL;
 	}
 	k->vm_events[THP_COLLAPSE_ALLOC]++;
+	if (mem_cgroup_charge(k, head, vma->vm_mm, gfp)) {      /* alloc_charge_folio */
+		put_page(k, head);
+		return SCAN_CGROUP_CHARGE_FAIL;
+	}
+	count_memcg_folio_events(k, head, THP_COLLAPSE_ALLOC, 1);
 	unsigned again;
 	enum scan_result r = SCAN_SUCCEED;
 	if (unmapped && !collapse_swapin(k, vma, addr))
 		r = SCAN_EXCEED_SWAP_PTE;
 	else if (unmapped)
 		r = scan_pmd(k, vma, addr, khugepaged, &again);     /* the swap-in may have changed it */
+	if (r == SCAN_SUCCEED && pmd_has_swap_pte(k, vma, addr))
+		r = SCAN_EXCEED_SWAP_PTE;     /* the charge's or the swap-ins' reclaim took a page of it */
 	if (r == SCAN_SUCCEED && anon_vma_prepare(k, vma))
 		r = SCAN_FAIL;
 	if (r != SCAN_SUCCEED) {
@@ -302,6 +326,7 @@ static int madvise_collapse_errno(enum scan_result r)
 	switch (r) {
 	case SCAN_ALLOC_HUGE_PAGE_FAIL:
 		return -ENOMEM;
+	case SCAN_CGROUP_CHARGE_FAIL:
 	case SCAN_EXCEED_NONE_PTE:
 		return -EBUSY;
 	case SCAN_PAGE_COUNT:

@@ -498,6 +498,92 @@ uint64_t mem_cgroup_margin(const struct mem_cgroup *memcg)
 	return margin;
 }
 
+/* ---- the per-CPU charge stock (Linux: memcg_stock_pcp) --------------------------- */
+
+static struct memcg_stock_pcp *this_stock(struct kernel *k)
+{
+	return &memcg_state(k)->stock[(unsigned)k->this_cpu % MEMCG_STOCK_CPUS];
+}
+
+/* Uncharge slot i's pages from its cgroup and free the slot (Linux: drain_stock). */
+static void drain_stock(struct kernel *k, struct memcg_stock_pcp *stock, int i)
+{
+	if (stock->cached[i] && stock->nr_pages[i])
+		page_counter_uncharge(&mem_cgroup_from_id(k, stock->cached[i] - 1)->memory, stock->nr_pages[i]);
+	stock->cached[i] = 0;
+	stock->nr_pages[i] = 0;
+}
+
+/* Take nr_pages of memcg's charge from this CPU's stock (Linux:
+ * consume_stock). False when it holds fewer, or for more than a batch. */
+static bool consume_stock(struct kernel *k, struct mem_cgroup *memcg, uint64_t nr_pages)
+{
+	struct memcg_stock_pcp *stock = this_stock(k);
+	if (nr_pages > MEMCG_CHARGE_BATCH)
+		return false;
+	for (int i = 0; i < NR_MEMCG_STOCK; i++)
+		if (stock->cached[i] == memcg->id + 1) {
+			if (stock->nr_pages[i] < nr_pages)
+				return false;
+			stock->nr_pages[i] -= (uint16_t)nr_pages;
+			return true;
+		}
+	return false;
+}
+
+/* Keep nr_pages charged to memcg in this CPU's stock: its slot, else a
+ * free one, else a random slot drained for it; a slot over a batch is
+ * drained whole (Linux: refill_stock). */
+static void refill_stock(struct kernel *k, struct mem_cgroup *memcg, uint64_t nr_pages)
+{
+	struct memcg_stock_pcp *stock = this_stock(k);
+	int empty = -1;
+	for (int i = 0; i < NR_MEMCG_STOCK; i++) {
+		if (!stock->cached[i] && empty < 0)
+			empty = i;
+		if (stock->cached[i] == memcg->id + 1) {
+			stock->nr_pages[i] += (uint16_t)nr_pages;
+			if (stock->nr_pages[i] > MEMCG_CHARGE_BATCH)
+				drain_stock(k, stock, i);
+			return;
+		}
+	}
+	if (empty < 0) {
+		empty = (int)(get_random_u64(k) % NR_MEMCG_STOCK);
+		drain_stock(k, stock, empty);
+	}
+	stock->cached[empty] = (uint16_t)(memcg->id + 1);
+	stock->nr_pages[empty] = (uint16_t)nr_pages;
+}
+
+/* See memcontrol.h. A CPU holding charges of root's subtree drains its
+ * whole stock (drain_local_stock). */
+void drain_all_stock(struct kernel *k, struct mem_cgroup *root)
+{
+	struct memcg_state *s = memcg_state(k);
+	for (int cpu = 0; cpu < k->nr_cpus && cpu < MEMCG_STOCK_CPUS; cpu++) {
+		struct memcg_stock_pcp *stock = &s->stock[cpu];
+		bool flush = false;
+		for (int i = 0; i < NR_MEMCG_STOCK; i++)
+			if (stock->cached[i] && stock->nr_pages[i] &&
+			    mem_cgroup_is_descendant(mem_cgroup_from_id(k, stock->cached[i] - 1), root))
+				flush = true;
+		for (int i = 0; flush && i < NR_MEMCG_STOCK; i++)
+			drain_stock(k, stock, i);
+	}
+}
+
+/* See memcontrol.h. */
+uint64_t memcg_stock_pages(const struct kernel *k, const struct mem_cgroup *memcg)
+{
+	uint64_t n = 0;
+	for (int cpu = 0; cpu < MEMCG_STOCK_CPUS; cpu++)
+		for (int i = 0; i < NR_MEMCG_STOCK; i++)
+			if (k->memcg->stock[cpu].cached[i] == memcg->id + 1)
+				n += k->memcg->stock[cpu].nr_pages[i];
+	return n;
+}
+
 /* Is the current task one the OOM killer chose, or dying (Linux:
  * task_is_dying)? */
 static bool task_is_dying(const struct kernel *k)
@@ -546,6 +632,15 @@ static bool mem_cgroup_oom(struct kernel *k, struct mem_cgroup *memcg, gfp_t gfp
 	return mem_cgroup_out_of_memory(k, memcg, gfp, order);
 }
 
+/* The order of a charge of nr_pages (Linux: get_order(nr_pages * PAGE_SIZE)). */
+static int charge_order(uint64_t nr_pages)
+{
+	int order = 0;
+	while ((1ULL << order) < nr_pages)
+		order++;
+	return order;
+}
+
 /*
  * Charge nr pages to memcg (Linux: try_charge_memcg). Reclaim over a
  * memory.max, MAX_RECLAIM_RETRIES times, then the cgroup's OOM killer;
@@ -553,18 +648,27 @@ static bool mem_cgroup_oom(struct kernel *k, struct mem_cgroup *memcg, gfp_t gfp
  */
 static int try_charge_memcg(struct kernel *k, struct mem_cgroup *memcg, gfp_t gfp, uint64_t nr_pages)
 {
+	uint64_t batch = nr_pages > MEMCG_CHARGE_BATCH ? nr_pages : MEMCG_CHARGE_BATCH;
 	int nr_retries = MAX_RECLAIM_RETRIES;
 	struct page_counter *counter;
 	struct mem_cgroup *mem_over_limit;
-	bool passed_oom = false, raised_max_event = false;
+	bool passed_oom = false, raised_max_event = false, drained = false;
 	struct task_struct *cur = k->current;
 
 retry:
-	if (page_counter_try_charge(&memcg->memory, nr_pages, &counter)) {
+	if (consume_stock(k, memcg, nr_pages))
+		return 0;
+	if (page_counter_try_charge(&memcg->memory, batch, &counter)) {
+		if (batch > nr_pages)
+			refill_stock(k, memcg, batch - nr_pages);       /* done_restock */
 		check_high(k, memcg);
 		return 0;
 	}
 	mem_over_limit = memcg_from_memory_counter(counter);
+	if (batch > nr_pages) {
+		batch = nr_pages;       /* no reclaim for the batch: just what is needed */
+		goto retry;
+	}
 	if ((cur && (cur->flags & PF_MEMALLOC)) || k->in_reclaim)
 		goto force;
 	if (cur && tsk_is_oom_victim(cur) && (cur->signal->oom_mm->flags & MMF_OOM_SKIP))
@@ -578,9 +682,16 @@ retry:
 	uint64_t nr_reclaimed = try_to_free_mem_cgroup_pages(k, mem_over_limit, nr_pages, gfp, true);
 	if (mem_cgroup_margin(mem_over_limit) >= nr_pages)
 		goto retry;
+	if (!drained) {
+		drain_all_stock(k, mem_over_limit);
+		drained = true;
+		goto retry;
+	}
 	if (gfp & __GFP_NORETRY)
 		goto nomem;
-	if (nr_reclaimed)
+	/* Only small charges retry on progress: a THP is unlikely to fit so
+	 * close to the limit, and its fault falls back to small pages. */
+	if (nr_reclaimed && nr_pages <= (1u << PAGE_ALLOC_COSTLY_ORDER))
 		goto retry;
 	if (nr_retries--)
 		goto retry;
@@ -588,7 +699,7 @@ retry:
 		goto nomem;
 	if (passed_oom && task_is_dying(k))
 		goto nomem;
-	if (mem_cgroup_oom(k, mem_over_limit, gfp, 0)) {
+	if (mem_cgroup_oom(k, mem_over_limit, gfp, charge_order(nr_pages))) {
 		passed_oom = true;
 		nr_retries = MAX_RECLAIM_RETRIES;
 		if (task_is_dying(k))
@@ -597,11 +708,8 @@ retry:
 	}
 	memcg_state(k)->oom_failed = true;
 nomem:
-	if (!(gfp & (__GFP_NOFAIL | __GFP_HIGH))) {
-		if (!raised_max_event)
-			memcg_memory_event(mem_over_limit, MEMCG_MAX);
-		return -ENOMEM;
-	}
+	if (!(gfp & (__GFP_NOFAIL | __GFP_HIGH)))
+		return -ENOMEM;         /* no max event for a charge that could not reclaim */
 force:
 	page_counter_charge(&memcg->memory, nr_pages);
 	if (!raised_max_event)
@@ -609,17 +717,19 @@ force:
 	return 0;
 }
 
-/* Record page as charged to memcg (Linux: commit_charge). */
+/* Record page as charged to memcg (Linux: commit_charge): a large folio's
+ * record is its head's (folio->memcg_data). */
 static void commit_charge(struct kernel *k, struct page *page, struct mem_cgroup *memcg)
 {
 	set_folio_memcg(k, page, memcg);
 }
 
-/* Charge page to memcg (Linux: charge_memcg). The root has no limit. */
+/* Charge page, a folio of folio_nr_pages, to memcg (Linux: charge_memcg).
+ * The root has no limit. */
 static int charge_memcg(struct kernel *k, struct page *page, struct mem_cgroup *memcg, gfp_t gfp)
 {
 	if (!mem_cgroup_is_root(memcg)) {
-		int err = try_charge_memcg(k, memcg, gfp, 1);
+		int err = try_charge_memcg(k, memcg, gfp, (uint64_t)folio_nr_pages(page));
 		if (err)
 			return err;
 	}
@@ -652,8 +762,41 @@ void mem_cgroup_uncharge(struct kernel *k, struct page *page)
 	if (!memcg)
 		return;
 	if (!mem_cgroup_is_root(memcg))
-		page_counter_uncharge(&memcg->memory, 1);
+		page_counter_uncharge(&memcg->memory, (uint64_t)folio_nr_pages(page));
 	set_folio_memcg(k, page, NULL);
+}
+
+/* See memcontrol.h. */
+int memcg_kmem_charge_page(struct kernel *k, struct page *page, gfp_t gfp)
+{
+	struct mem_cgroup *memcg = k->memcg && k->current ? mem_cgroup_from_task(k, k->current) : NULL;
+	if (!memcg || mem_cgroup_is_root(memcg))
+		return 0;               /* the root has no obj_cgroup: nothing is charged */
+	int err = try_charge_memcg(k, memcg, gfp, 1);
+	if (err)
+		return err;
+	set_folio_memcg(k, page, memcg);
+	memcg->kmem++;
+	return 0;
+}
+
+/* See memcontrol.h. */
+void memcg_kmem_uncharge_page(struct kernel *k, struct page *page)
+{
+	struct mem_cgroup *memcg = folio_memcg(k, page);
+	if (!memcg)
+		return;
+	set_folio_memcg(k, page, NULL);
+	memcg->kmem--;
+	refill_stock(k, memcg, 1);
+}
+
+/* See memcontrol.h. */
+void split_page_memcg(struct kernel *k, struct page *head, unsigned nr)
+{
+	struct mem_cgroup *memcg = folio_memcg(k, head);
+	for (unsigned i = 1; i < nr; i++)
+		set_folio_memcg(k, head + i, memcg);
 }
 
 /* See memcontrol.h. */
@@ -831,7 +974,9 @@ int mem_cgroup_write(struct kernel *k, struct mem_cgroup *memcg, enum memcg_file
 	switch (file) {
 	case MEMCG_FILE_HIGH:
 		memcg->memory.high = value;
-		if (memcg->memory.usage > value) {      /* memory_high_write reclaims the excess */
+		if (memcg->memory.usage > value)        /* memory_high_write: the stocks first */
+			drain_all_stock(k, memcg);
+		if (memcg->memory.usage > value) {      /* then it reclaims the excess */
 			memcg_state(k)->over_high = memcg->id;
 			mem_cgroup_handle_over_high(k);
 		}
@@ -848,10 +993,16 @@ int mem_cgroup_write(struct kernel *k, struct mem_cgroup *memcg, enum memcg_file
 	case MEMCG_FILE_MAX:
 		break;
 	}
-	/* memory_max_write: reclaim down to the new limit, then kill */
+	/* memory_max_write: drain the stocks, reclaim down to the new limit, then kill */
 	memcg->memory.max = value;
 	int nr_reclaims = MAX_RECLAIM_RETRIES;
+	bool drained = false;
 	while (memcg->memory.usage > value) {
+		if (!drained) {
+			drain_all_stock(k, memcg);
+			drained = true;
+			continue;
+		}
 		if (nr_reclaims) {
 			if (!try_to_free_mem_cgroup_pages(k, memcg, memcg->memory.usage - value, GFP_KERNEL, true))
 				nr_reclaims--;
@@ -884,6 +1035,15 @@ void mem_cgroup_print_oom_meminfo(struct kernel *k, struct mem_cgroup *memcg)
 
 /* ---- memory.stat ------------------------------------------------------------------------ */
 
+/* The kernel pages charged to memcg's subtree (Linux: MEMCG_KMEM). */
+static uint64_t memcg_kmem_pages(struct kernel *k, struct mem_cgroup *memcg)
+{
+	int64_t v = 0;
+	for (struct mem_cgroup *m = mem_cgroup_iter(k, memcg, NULL); m; m = mem_cgroup_iter(k, memcg, m))
+		v += m->kmem;
+	return v < 0 ? 0 : (uint64_t)v;
+}
+
 /* See memcontrol.h. Linux 6.18's order; sizes in bytes, events in counts;
  * what the simulator does not keep per cgroup reads 0. */
 void memory_stat_format(struct kernel *k, struct mem_cgroup *memcg,
@@ -891,13 +1051,13 @@ void memory_stat_format(struct kernel *k, struct mem_cgroup *memcg,
 {
 	static const struct {
 		const char *name;
-		int item;               /* a node_stat_item, or -1: none kept */
+		int item;               /* a node_stat_item, -1: none kept, -2: kmem */
 	} stats[] = {
-		{ "anon", NR_ANON_MAPPED }, { "file", NR_FILE_PAGES }, { "kernel", -1 }, { "kernel_stack", -1 },
-		{ "pagetables", -1 }, { "sec_pagetables", -1 }, { "percpu", -1 }, { "sock", -1 },
+		{ "anon", NR_ANON_MAPPED }, { "file", NR_FILE_PAGES }, { "kernel", -2 }, { "kernel_stack", -1 },
+		{ "pagetables", NR_PAGETABLE }, { "sec_pagetables", -1 }, { "percpu", -1 }, { "sock", -1 },
 		{ "vmalloc", -1 }, { "shmem", NR_SHMEM }, { "file_mapped", NR_FILE_MAPPED },
 		{ "file_dirty", -1 }, { "file_writeback", -1 }, { "swapcached", NR_SWAPCACHE },
-		{ "anon_thp", -1 }, { "file_thp", -1 }, { "shmem_thp", -1 },
+		{ "anon_thp", NR_ANON_THPS }, { "file_thp", -1 }, { "shmem_thp", -1 },
 		{ "inactive_anon", NR_INACTIVE_ANON }, { "active_anon", NR_ACTIVE_ANON },
 		{ "inactive_file", NR_INACTIVE_FILE }, { "active_file", NR_ACTIVE_FILE },
 		{ "unevictable", NR_UNEVICTABLE }, { "slab_reclaimable", -1 }, { "slab_unreclaimable", -1 },
@@ -927,9 +1087,12 @@ void memory_stat_format(struct kernel *k, struct mem_cgroup *memcg,
 		{ "pgfault", PGFAULT }, { "pgmajfault", PGMAJFAULT }, { "pgrefill", PGREFILL },
 		{ "pgactivate", PGACTIVATE }, { "pgdeactivate", PGDEACTIVATE }, { "pglazyfree", PGLAZYFREE },
 		{ "pglazyfreed", PGLAZYFREED }, { "swpin_zero", SWPIN_ZERO }, { "swpout_zero", SWPOUT_ZERO },
+		{ "thp_fault_alloc", THP_FAULT_ALLOC }, { "thp_collapse_alloc", THP_COLLAPSE_ALLOC },
+		{ "thp_swpout", THP_SWPOUT }, { "thp_swpout_fallback", THP_SWPOUT_FALLBACK },
 	};
 	for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++) {
-		uint64_t v = stats[i].item < 0 ? 0 : (uint64_t)memcg_page_state(k, memcg, (enum node_stat_item)stats[i].item);
+		uint64_t v = stats[i].item == -2 ? memcg_kmem_pages(k, memcg)
+			     : stats[i].item < 0 ? 0 : (uint64_t)memcg_page_state(k, memcg, (enum node_stat_item)stats[i].item);
 		emit(arg, stats[i].name, v * PAGE_SIZE);
 		if (!strcmp(stats[i].name, "slab_unreclaimable"))
 			emit(arg, "slab", 0);

@@ -19,9 +19,17 @@
  * written there (memory.swap.current, limited by memory.swap.max); the
  * page's memory charge goes when it leaves memory.
  *
- * Simplified: no per-CPU charge stock (memory.current is exact, where
- * Linux's runs up to 64 pages ahead per CPU); kernel memory (slab, page
- * tables) is not charged; protection (memory.min/low) is each cgroup's
+ * A charge takes pages from the CPU's stock when it holds enough for the
+ * cgroup, else charges MEMCG_CHARGE_BATCH (64) pages at once and keeps
+ * the rest in the stock, so memory.current runs up to 64 pages per CPU
+ * ahead of the pages in use, as Linux's; a charge that fails even after
+ * reclaim drains every CPU's stock of the cgroup once before it goes on.
+ * Page tables are kernel memory charged to the allocating task's cgroup
+ * (memory.stat kernel, pagetables); their uncharge goes to the stock.
+ *
+ * Simplified: slab objects and kernel stacks are not charged; the stocks
+ * of other CPUs are drained at once (Linux queues work on them);
+ * protection (memory.min/low) is each cgroup's
  * own value capped by its parent's effective protection, without Linux's
  * proportional share of a parent's protection among its children; the
  * workingset (refault) state stays per node. docs/fidelity.md lists them.
@@ -46,6 +54,16 @@ struct task_struct;
 #define MEMCG_MAX_CGROUPS   1024            /* cgroups, the root included */
 #define MEMCG_NAME_MAX      128             /* a cgroup's path, NUL included */
 #define PAGE_COUNTER_MAX    (INT64_MAX / 4096)   /* "max": no limit (Linux's, in pages) */
+#define MEMCG_CHARGE_BATCH  64              /* pages a CPU charges ahead (Linux's) */
+#define NR_MEMCG_STOCK      7               /* cgroups a CPU's stock holds charges of */
+#define MEMCG_STOCK_CPUS    256             /* the most CPUs a machine has (the cores key) */
+
+/* A CPU's stock of pages charged ahead, for up to NR_MEMCG_STOCK cgroups
+ * (Linux: struct memcg_stock_pcp). */
+struct memcg_stock_pcp {
+	uint16_t cached[NR_MEMCG_STOCK];        /* a cgroup's id + 1, 0: a free slot */
+	uint16_t nr_pages[NR_MEMCG_STOCK];      /* pages charged to it, not yet used */
+};
 
 /* A hierarchical counter with limits, in pages (Linux: struct page_counter). */
 struct page_counter {
@@ -84,6 +102,7 @@ struct mem_cgroup {
 	uint64_t events[NR_VM_EVENT_ITEMS];     /* local VM events (pgscan, pgfault...) */
 	uint64_t memory_events[MEMCG_NR_MEMORY_EVENTS];   /* local memory.events */
 	int nr_procs;                           /* processes in it (cgroup.procs) */
+	int64_t kmem;                           /* kernel pages charged to it (MEMCG_KMEM) */
 };
 
 /* The kernel's memory cgroups. */
@@ -104,6 +123,7 @@ struct memcg_state {
 						 * found nothing to kill */
 	int default_id;                         /* the cgroup processes made with no parent
 						 * start in (the machine's memory_max key) */
+	struct memcg_stock_pcp stock[MEMCG_STOCK_CPUS];   /* per CPU (memcg_stock) */
 };
 
 /* The writable limits of memory.* files (mem_cgroup_write). */
@@ -195,13 +215,16 @@ struct lruvec *folio_lruvec(struct kernel *k, const struct page *page);
 struct mem_cgroup *lruvec_memcg(const struct lruvec *lruvec);
 
 /*
- * Charge a new page to mm's cgroup (NULL mm: the current task's, else the
- * root) (Linux: mem_cgroup_charge, try_charge_memcg): over a memory.max on
- * the way up, reclaim from the cgroup over it, up to MAX_RECLAIM_RETRIES
- * times, then its OOM killer; a task the OOM killer chose, or reclaim
- * itself (PF_MEMALLOC), goes over the limit rather than fail. 0, or
- * -ENOMEM when nothing could make room (the caller frees the page and
- * fails with VM_FAULT_OOM / ENOMEM).
+ * Charge a new folio (one page or a THP's folio_nr_pages) to mm's cgroup
+ * (NULL mm: the current task's, else the root) (Linux: mem_cgroup_charge,
+ * try_charge_memcg): over a memory.max on the way up, reclaim from the
+ * cgroup over it (when gfp allows direct reclaim), up to
+ * MAX_RECLAIM_RETRIES times, then its OOM killer (not for a charge above
+ * PAGE_ALLOC_COSTLY_ORDER: a THP's fault falls back to small pages); a
+ * task the OOM killer chose, or reclaim itself (PF_MEMALLOC), goes over
+ * the limit rather than fail. 0, or -ENOMEM when nothing could make room
+ * (the caller frees the folio and fails with VM_FAULT_OOM / ENOMEM, or
+ * falls back).
  */
 int mem_cgroup_charge(struct kernel *k, struct page *page, struct mm_struct *mm, gfp_t gfp);
 
@@ -210,8 +233,31 @@ int mem_cgroup_charge(struct kernel *k, struct page *page, struct mm_struct *mm,
 int mem_cgroup_swapin_charge_folio(struct kernel *k, struct page *page, struct mm_struct *mm, gfp_t gfp,
 				   swp_entry_t entry);
 
-/* The page's last reference went: uncharge it (Linux: mem_cgroup_uncharge). */
+/* Charge a page of kernel memory (a page table) to the current task's
+ * cgroup (Linux: __memcg_kmem_charge_page for __GFP_ACCOUNT): 0 (also for
+ * the root, which is not charged), or -ENOMEM. memory.stat "kernel"
+ * counts it. */
+int memcg_kmem_charge_page(struct kernel *k, struct page *page, gfp_t gfp);
+
+/* A charged kernel page is freed: its charge goes back to this CPU's
+ * stock (Linux: __memcg_kmem_uncharge_page, refill_stock). */
+void memcg_kmem_uncharge_page(struct kernel *k, struct page *page);
+
+/* Pages charged ahead to memcg in every CPU's stock (not its subtree's). */
+uint64_t memcg_stock_pages(const struct kernel *k, const struct mem_cgroup *memcg);
+
+/* Return every CPU's stocked charges of root's subtree to the counters
+ * (Linux: drain_all_stock; done at once on every CPU). */
+void drain_all_stock(struct kernel *k, struct mem_cgroup *root);
+
+/* The page's last reference went: uncharge it, all folio_nr_pages of a
+ * large folio (Linux: mem_cgroup_uncharge). */
 void mem_cgroup_uncharge(struct kernel *k, struct page *page);
+
+/* A large folio of nr pages headed by head is being split: each page
+ * becomes its own folio charged to the head's cgroup, the charge's total
+ * unchanged (Linux: split_page_memcg). */
+void split_page_memcg(struct kernel *k, struct page *head, unsigned nr);
 
 /* Move src's charge to dst, its replacement by migration: dst takes src's
  * cgroup and src none, so freeing src uncharges nothing and dst goes back

@@ -21,6 +21,7 @@
 
 #include "hw/machine.h"
 #include "kernel/kernel.h"
+#include "kernel/memcontrol.h"
 #include "kernel/mm.h"
 #include "kernel/swapops.h"
 #include "kernel/trace.h"
@@ -100,6 +101,7 @@ void swap_writeout(struct kernel *k, struct page *page)
 	if (is_folio_zero_filled(k, page)) {
 		zeromap_set(si, offset, true);
 		k->vm_events[SWPOUT_ZERO]++;
+		count_memcg_folio_events(k, page, SWPOUT_ZERO, 1);
 		trace_kernel(k, k->this_cpu, "pfn %#llx is all zeros: slot %llu of %s just notes it, nothing is written",
 			     (unsigned long long)page_to_pfn(k, page), (unsigned long long)offset, si->path);
 		return;
@@ -131,6 +133,7 @@ void swap_read_folio(struct kernel *k, struct page *page, bool synchronous)
 	if (zeromap_test(si, offset) || !src) {
 		memset(page_address(k, page), 0, PAGE_SIZE);
 		k->vm_events[SWPIN_ZERO]++;
+		count_memcg_folio_events(k, page, SWPIN_ZERO, 1);
 		page_set(page, PG_uptodate);
 		trace_kernel(k, k->this_cpu, "slot %llu of %s holds a page of zeros: clear pfn %#llx, no read",
 			     (unsigned long long)offset, si->path, (unsigned long long)page_to_pfn(k, page));

@@ -2,6 +2,7 @@
 #include "kernel/pgtable.h"
 
 #include "kernel/huge_mm.h"
+#include "kernel/memcontrol.h"
 #include "kernel/mm.h"
 #include "kernel/trace.h"
 
@@ -42,8 +43,12 @@ int pte_table_alloc(struct kernel *k, struct mm_struct *mm, uint64_t *pa)
 	struct page *page = alloc_page(k, GFP_PGTABLE_USER);
 	if (!page)
 		return -ENOMEM;
+	if (memcg_kmem_charge_page(k, page, GFP_PGTABLE_USER)) {      /* __GFP_ACCOUNT */
+		__free_pages(k, page, 0);
+		return -ENOMEM;
+	}
 	page_set(page, PG_table);
-	mod_node_page_state(page_pgdat(k, page), NR_PAGETABLE, 1);
+	__lruvec_stat_mod_folio(k, page, NR_PAGETABLE, 1);
 	if (mm)
 		mm->pgtables_bytes += PAGE_SIZE;
 	*pa = page_to_pfn(k, page) << PAGE_SHIFT;
@@ -55,7 +60,8 @@ void pte_table_free(struct kernel *k, struct mm_struct *mm, uint64_t pa)
 {
 	struct page *page = pfn_to_page(k, pa >> PAGE_SHIFT);
 	page_clear(page, PG_table);
-	mod_node_page_state(page_pgdat(k, page), NR_PAGETABLE, -1);
+	__lruvec_stat_mod_folio(k, page, NR_PAGETABLE, -1);
+	memcg_kmem_uncharge_page(k, page);
 	if (mm)
 		mm->pgtables_bytes -= PAGE_SIZE;
 	__free_pages(k, page, 0);

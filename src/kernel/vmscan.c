@@ -407,6 +407,7 @@ static uint64_t shrink_folio_list(struct kernel *k, struct page_list *list, stru
 				continue;
 			}
 			k->vm_events[THP_SWPOUT_FALLBACK]++;
+			count_memcg_folio_events(k, page, THP_SWPOUT_FALLBACK, 1);
 		}
 		if (shrink_folio(k, page, sc, stat, ignore_references)) {
 			page_list_add(k, &free_folios, page);

@@ -75,12 +75,21 @@ static int l_tolerate_faults(lua_State *L)
 	return 0;
 }
 
+/* mmsim.tolerate_pages(n, why): as l_checkpoint. */
+static int l_tolerate_pages(lua_State *L)
+{
+	lua_Integer n = luaL_checkinteger(L, 1);
+	luaL_argcheck(L, n >= 1, 1, "at least 1 page");
+	lmmsim_checkstring(L, 2);
+	return 0;
+}
+
 /* See lmodule.h. */
 void lmmsim_open_host(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
 		{ "host", l_host }, { "checkpoint", l_checkpoint }, { "expect_difference", l_expect_difference },
-		{ "tolerate_faults", l_tolerate_faults }, { NULL, NULL },
+		{ "tolerate_faults", l_tolerate_faults }, { "tolerate_pages", l_tolerate_pages }, { NULL, NULL },
 	};
 	luaL_setfuncs(L, fns, 0);
 }

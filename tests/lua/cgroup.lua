@@ -92,36 +92,63 @@ do
 end
 
 -- ---- charging and uncharging ------------------------------------------------------------------------------
+-- A CPU charges 64 pages at a time and keeps the rest in its stock (memcg_stock): memory.current runs
+-- ahead of the pages in use (anon + kernel: the page tables) by less than 64 pages on this one-CPU machine.
+local function ahead(m, cg)
+	return (num(m, cg, "memory.current") - stat(m, cg, "anon") - stat(m, cg, "file") - stat(m, cg, "kernel")) // PAGE
+end
+
+-- Nothing of cg's is in use any more: what memory.current still shows is its stocks (at most 64 pages a CPU).
+local function only_stock(m, cg, what)
+	T.eq(stat(m, cg, "anon") + stat(m, cg, "file") + stat(m, cg, "kernel"), 0, what)
+	T.ok(ahead(m, cg) <= 64 * m:get("cores"), "memory.current: only the stocks charged ahead")
+end
+
 do
-	local m <close> = T.machine()
+	local m <close> = T.machine({ cores = 1 })
 	m:cgroup({ name = "box" })
 	local p, a = writer(m, "box", "w", 256)
-	T.eq(num(m, "box", "memory.current"), 256 * PAGE, "each written page is charged")
-	T.eq(stat(m, "box", "anon"), 256 * PAGE)
+	T.eq(stat(m, "box", "anon"), 256 * PAGE, "each written page is charged")
+	local kernel = stat(m, "box", "kernel")
+	T.ok(kernel >= PAGE, "and the page tables its faults allocated (kernel memory)")
+	T.eq(stat(m, "box", "pagetables"), kernel)
+	local used = 256 * PAGE + kernel
+	T.eq(num(m, "box", "memory.current"), (used + 64 * PAGE - 1) // (64 * PAGE) * (64 * PAGE),
+		"charged 64 pages at a time: the rest waits in the CPU's stock")
 	T.eq(stat(m, "box", "inactive_anon"), 256 * PAGE, "on the cgroup's own inactive list")
 	T.eq(stat(m, "box", "pgfault"), 256, "its faults")
-	T.eq(num(m, "box", "memory.peak"), 256 * PAGE)
+	T.eq(num(m, "box", "memory.peak"), num(m, "box", "memory.current"))
 	local c = p:fork()
 	T.eq(c:cgroup(), "box", "a child is born in its parent's cgroup")
 	T.eq(c:write(a, "c"), true)
-	T.eq(num(m, "box", "memory.current"), 257 * PAGE, "the COW copy is charged too")
+	T.eq(stat(m, "box", "anon"), 257 * PAGE, "the COW copy is charged too")
+	T.ok(stat(m, "box", "kernel") > kernel, "and the child's page tables")
+	T.ok(ahead(m, "box") >= 0 and ahead(m, "box") < 64, "ahead by less than a batch")
 	c:exit(0)
-	T.eq(num(m, "box", "memory.current"), 256 * PAGE, "the child's exit uncharges its copy")
+	T.eq(stat(m, "box", "anon"), 256 * PAGE, "the child's exit uncharges its copy")
+	T.eq(stat(m, "box", "kernel"), kernel, "and its page tables")
+	T.ok(ahead(m, "box") >= 0 and ahead(m, "box") <= 64, "their charge back in the stock (drained over 64)")
 	T.ok(p:munmap(a, 128 * PAGE))
-	T.eq(num(m, "box", "memory.current"), 128 * PAGE, "munmap uncharges")
-	T.eq(num(m, "box", "memory.peak"), 257 * PAGE, "the peak stays")
+	T.eq(stat(m, "box", "anon"), 128 * PAGE, "munmap uncharges")
+	T.ok(num(m, "box", "memory.peak") >= 257 * PAGE + kernel, "the peak stays")
 	T.consistent(m, "charges")
 	-- moving keeps the charges where they are
 	m:cgroup({ name = "other" })
 	T.eq(p:cgroup("other"), true)
-	T.eq(num(m, "box", "memory.current"), 128 * PAGE, "the old pages stay charged to box")
+	T.eq(stat(m, "box", "anon"), 128 * PAGE, "the old pages stay charged to box")
 	local b = assert(p:mmap({ len = PAGE, prot = "rw" }))
 	T.eq(p:write(b, "x"), true)
-	T.eq(num(m, "other", "memory.current"), PAGE, "a new page goes to the new cgroup")
+	T.eq(stat(m, "other", "anon"), PAGE, "a new page goes to the new cgroup")
+	T.eq(num(m, "other", "memory.current") % (64 * PAGE), 0, "charged with a batch of 64")
 	p:exit(0)
-	T.eq(num(m, "box", "memory.current"), 0, "exit uncharges")
-	T.eq(num(m, "other", "memory.current"), 0)
+	T.eq(stat(m, "box", "anon") + stat(m, "box", "kernel"), 0, "exit uncharges")
+	T.eq(stat(m, "other", "anon") + stat(m, "other", "kernel"), 0)
+	T.ok(num(m, "other", "memory.current") > 0, "what stays is the stock charged ahead")
 	T.consistent(m, "after exit")
+	T.eq(m:cgroup({ name = "other", max = 0 }), true)
+	T.eq(num(m, "other", "memory.current"), 0, "a lower memory.max drains the stock first")
+	T.eq(event(m, "other", "oom"), 0, "nothing to reclaim or kill")
+	T.consistent(m, "after the drain")
 end
 
 -- ---- reclaim at memory.max, swap charges ------------------------------------------------------------------
@@ -144,7 +171,7 @@ do
 	T.consistent(m, "after reclaim in the cgroup")
 	p:exit(0)
 	T.eq(num(m, "box", "memory.swap.current"), 0, "exit frees the slots and their charges")
-	T.eq(num(m, "box", "memory.current"), 0)
+	only_stock(m, "box", "and its pages")
 	T.consistent(m)
 end
 
@@ -179,7 +206,8 @@ do
 	T.match(log, "Memory cgroup out of memory: Killed process " .. big.pid .. " %(big%)", "the kill line")
 	T.ok(not log:find("%] +%d+ +0 +%d+ +%d+ +%d+ +%d+ +%d+ +%d+ +%d+ +%d+ +%d+ +outside\n"),
 		"the task table lists the cgroup's processes only")
-	T.eq(num(m, "box", "memory.current"), 128 * PAGE, "the victim's pages were uncharged")
+	T.eq(stat(m, "box", "anon"), 128 * PAGE, "the victim's pages were uncharged")
+	T.ok(ahead(m, "box") <= 64 * m:get("cores"), "memory.current: the survivor's pages, tables and stocks")
 	T.consistent(m, "after the memcg OOM kill")
 end
 
@@ -229,7 +257,7 @@ do
 	m:cgroup({ name = "top/free" })
 	writer(m, "top/kept", "k", 512)                -- 2 MiB, under its memory.min
 	writer(m, "top/free", "f", 2048)                         -- 8 MiB more: top must reclaim
-	T.eq(num(m, "top/kept", "memory.current"), 512 * PAGE, "the protected cgroup lost nothing")
+	T.eq(stat(m, "top/kept", "anon"), 512 * PAGE, "the protected cgroup lost nothing")
 	T.eq(num(m, "top/kept", "memory.swap.current"), 0)
 	T.ok(num(m, "top/free", "memory.swap.current") > 0, "its sibling was reclaimed")
 	T.ok(num(m, "top", "memory.current") <= 6 * MB)
@@ -290,6 +318,77 @@ do
 	local _, e, msg = h:cgroup({ name = "box", max = "1M" })
 	T.eq(e, "EOPNOTSUPP")
 	T.has(msg, "it would change this machine")
+end
+
+
+-- ---- THPs are charged: 512 pages at the fault, the fallback when the charge fails, split and free ----------
+do
+	local m <close> = T.machine({ thp = "always", swap = "64M" })
+	assert(m:cgroup({ name = "box" }))
+	local p = m:spawn("huge")
+	assert(p:cgroup("box"))
+	local a = assert(p:mmap({ len = 8 * MB, prot = "rw" }))
+	local h = (a + 2 * MB - 1) & ~(2 * MB - 1)      -- the first 2 MiB boundary inside
+	assert(p:write(h, "thp"))
+	T.eq(m:vmstat("thp_fault_alloc"), 1, "a THP")
+	T.ok(ahead(m, "box") >= 0 and ahead(m, "box") < 64, "its 512 pages are charged to the cgroup")
+	T.eq(stat(m, "box", "anon_thp"), 2 * MB, "memory.stat anon_thp")
+	T.eq(stat(m, "box", "anon"), 2 * MB)
+	T.eq(stat(m, "box", "thp_fault_alloc"), 1)
+	T.eq(stat(m, "box", "inactive_anon") + stat(m, "box", "active_anon"), 2 * MB, "on the cgroup's own LRU")
+	T.consistent(m, "a charged THP")
+	-- reclaim splits it: each page keeps the charge until it goes to swap
+	assert(p:madvise(h, 2 * MB, "pageout"))
+	T.eq(m:vmstat("thp_split_page"), 1, "pageout split the THP")
+	T.eq(stat(m, "box", "thp_swpout_fallback"), 1)
+	T.eq(stat(m, "box", "anon"), 0, "every page of the split THP left memory, uncharged")
+	T.eq(stat(m, "box", "anon_thp"), 0)
+	T.eq(num(m, "box", "memory.swap.current"), 2 * MB, "each page has a slot, charged to the cgroup")
+	T.eq(stat(m, "box", "swpout_zero"), 511, "the zero-filled ones were not written")
+	T.eq(p:read(h, 3), "thp", "and reads back")
+	T.eq(stat(m, "box", "anon"), PAGE, "charged again as a 4 KiB page")
+	T.eq(stat(m, "box", "swapcached"), (1 + m:vmstat("swap_ra")) * PAGE, "with its readahead, in the swap cache")
+	T.consistent(m, "a split THP")
+	-- a THP freed whole uncharges its 512 pages
+	local h2 = h + 2 * MB
+	local before = num(m, "box", "memory.current")
+	assert(p:write(h2, "two"))
+	T.eq(num(m, "box", "memory.current"), before + 2 * MB, "a THP's charge takes nothing from the stock")
+	assert(p:munmap(h2, 2 * MB))
+	T.eq(num(m, "box", "memory.current"), before, "munmap of a THP uncharges its 512 pages")
+	-- at memory.max the THP's charge fails: small pages instead (thp_fault_fallback_charge)
+	assert(m:cgroup({ name = "box", max = "1M" }))
+	local h3 = h + 4 * MB
+	assert(p:write(h3, "small"))
+	T.eq(m:vmstat("thp_fault_alloc"), 2, "no new THP")
+	T.eq(m:vmstat("thp_fault_fallback"), 1)
+	T.eq(m:vmstat("thp_fault_fallback_charge"), 1, "for the charge")
+	T.eq(event(m, "box", "max"), 0, "a THP charge that may not reclaim raises no max event")
+	T.eq(stat(m, "box", "anon"), 2 * PAGE, "a 4 KiB page instead")
+	T.eq(p:read(h3, 5), "small")
+	-- MADV_HUGEPAGE: the charge reclaims (direct reclaim), but a THP does not OOM-kill: it falls back
+	local b = assert(p:mmap({ len = 4 * MB, prot = "rw" }))
+	local hb = (b + 2 * MB - 1) & ~(2 * MB - 1)
+	assert(p:madvise(hb, 2 * MB, "hugepage"))
+	assert(p:write(hb, "madvised"))
+	T.eq(m:vmstat("thp_fault_fallback_charge"), 2, "2 MiB cannot fit under 1 MiB even after reclaim")
+	T.ok(event(m, "box", "max") >= 1, "the charge that reclaimed raised max")
+	T.eq(event(m, "box", "oom"), 0, "no OOM for a THP's charge")
+	T.eq(p:read(hb, 8), "madvised")
+	-- MADV_COLLAPSE charges its new THP too: EBUSY when the cgroup cannot take it (SCAN_CGROUP_CHARGE_FAIL)
+	T.errno("EBUSY", p:madvise(hb, 2 * MB, "collapse"))
+	T.eq(m:vmstat("thp_collapse_alloc"), 1, "the block was allocated, then its charge failed")
+	assert(m:cgroup({ name = "box", max = "16M" }))
+	assert(p:madvise(hb, 2 * MB, "collapse"))
+	T.eq(stat(m, "box", "thp_collapse_alloc"), 1)
+	T.eq(stat(m, "box", "anon_thp"), 2 * MB, "the THP is charged to the cgroup")
+	T.ok(num(m, "box", "memory.current") >= 2 * MB)
+	T.eq(p:read(hb, 8), "madvised")
+	T.consistent(m, "a collapsed THP")
+	p:exit(0)
+	only_stock(m, "box", "exit uncharges everything")
+	T.eq(num(m, "box", "memory.swap.current"), 0)
+	T.consistent(m, "THP charges")
 end
 
 T.done()

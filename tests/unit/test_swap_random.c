@@ -506,6 +506,8 @@ static void run(uint64_t ops, bool cgroups)
 	cr_assert_eq(get_nr_swap_pages(&t->k), total_swap_pages(&t->k), "every slot is free");
 	cr_assert_eq(global_node_page_state_pages(&t->k, NR_SWAPCACHE), 0, "the swap cache is empty");
 	cr_assert_eq(global_node_page_state_pages(&t->k, NR_ANON_MAPPED), 0, "no anonymous page is left");
+	if (cgroups)
+		drain_all_stock(&t->k, root_mem_cgroup(&t->k));   /* the pages the CPUs charged ahead */
 	for (int i = 0; cgroups && i < MAXPROC - 1; i++) {
 		struct mem_cgroup *memcg = mem_cgroup_lookup(&t->k, cgroup_of[i]);
 		cr_assert_eq(memcg->memory.usage, 0, "%s: no charge left", memcg->name);

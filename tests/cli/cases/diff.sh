@@ -31,6 +31,20 @@ p:write(a, "x")'
 	tol='mmsim.tolerate_faults(1, "the split may move")'
 	expect_in diff-tolerance-keeps-the-sum 1 'DIFFERS: minflt' "$(body '' "$tol")" -- diff -o zero_page=$other -
 	expect_in diff-tolerance-bad 1 'at least 1 fault' 'mmsim.tolerate_faults(0, "x")' -- diff -
+	# A page tolerance (memory pressure): 8 pages read, which the zero page
+	# forced the other way makes resident on one side only (Rss 32 kB and
+	# pagemap's kinds 8 pages apart): within 8 pages they agree, not within 7.
+	pages='local p = mmsim.machine{}:spawn{}
+local a = p:mmap{len = 8 * 4096, prot = "rw"}
+p:madvise(a, 8 * 4096, "nohugepage")
+p:touch(a, 8 * 4096, "r")
+TOL'
+	expect_in diff-pages-differ 1 'Rss +simulator' "${pages/TOL/}" -- diff -o zero_page=$other -
+	expect_in diff-pages-tolerated 0 '0 differences, 0 expected -> AGREE' \
+		"${pages/TOL/mmsim.tolerate_pages(8, \"pressure\")}" -- diff -o zero_page=$other -
+	expect_in diff-pages-beyond 1 'Rss +simulator' \
+		"${pages/TOL/mmsim.tolerate_pages(7, \"pressure\")}" -- diff -o zero_page=$other -
+	expect_in diff-pages-bad 1 'at least 1 page' 'mmsim.tolerate_pages(0, "x")' -- diff -
 	# Swap as the host has it: a script asking for swap needs a host with
 	# swap on, one asking for none a host without; the other is skipped.
 	swap_kb=$(awk '/^SwapTotal:/ {print $2}' /proc/meminfo)
